@@ -1,0 +1,2 @@
+export { parseTargetsInput, parseShard, selectShard } from "./inputs.js";
+export type { Shard } from "./inputs.js";

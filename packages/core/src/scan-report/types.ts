@@ -1,0 +1,180 @@
+/**
+ * The ScanReport: the contract between the scanner and policies. A versioned JSON document with
+ * its own JSON Schema (`schema.json` beside this file). Every field is always present; a fact the
+ * scan could not establish is `null` and `errors[]` says why. A list the scan could not complete
+ * is `null`, never a shorter list, because "no suite outside this set" passes on a list that is
+ * too short.
+ */
+import type { Protocol } from "../registry/protocols.js";
+
+export const SCAN_REPORT_SCHEMA_VERSION = 1 as const;
+
+export interface ScanReport {
+  schemaVersion: typeof SCAN_REPORT_SCHEMA_VERSION;
+  scanner: { name: "tlsgate"; version: string };
+  /** ISO 8601 time the scan started. */
+  startedAt: string;
+  durationMs: number;
+  target: ScanTarget;
+  /** Whether any TCP connection to the target succeeded; null when never attempted. */
+  reachable: boolean | null;
+  errors: ScanError[];
+  /** Per protocol: true accepted, false refused by the server, null unknown. */
+  protocols: Record<Protocol, boolean | null>;
+  /** Every suite accepted, per protocol, in the server's preference order where it has one. */
+  cipherSuites: AcceptedCipherSuite[] | null;
+  /** One entry per supported protocol (SSLv2 excluded: the client chooses there). */
+  serverPreference: ServerPreference[] | null;
+  /** Key-exchange groups the server accepts, per protocol (TLS 1.3 by HRR, TLS 1.2 by SKE). */
+  groups: AcceptedGroup[] | null;
+  dh: DhParameters;
+  /** The default chain (the one a client offering every signature algorithm gets). */
+  certificate: CertificateReport | null;
+  /** One entry per distinct chain served (RSA and ECDSA chains on the same server, for example). */
+  certificates: CertificateReport[] | null;
+  features: ConnectionFeatures;
+  /** Handshake simulations of real client profiles; null when not run. */
+  clients: ClientSimulation[] | null;
+}
+
+export interface ScanTarget {
+  /** What the user typed, e.g. "example.com@192.0.2.1:8443". */
+  input: string;
+  host: string;
+  port: number;
+  /** Server name sent in SNI, null when none was sent (IP targets). */
+  sni: string | null;
+  /** The address actually connected to, null when it could not be resolved. */
+  address: string | null;
+  starttls: null;
+}
+
+export const SCAN_ERROR_CODES = [
+  "dns",
+  "refused",
+  "timeout",
+  "reset",
+  "closed",
+  "unparseable",
+  "protocol",
+  "tls",
+  "http",
+  "certificate",
+  "internal",
+] as const;
+export type ScanErrorCode = (typeof SCAN_ERROR_CODES)[number];
+
+export interface ScanError {
+  /** Which probe or step failed, e.g. "cipherSuites/TLSv1.2", "protocols/SSLv3", "hsts". */
+  probe: string;
+  code: ScanErrorCode;
+  message: string;
+}
+
+export const STRENGTH_CLASSES = ["recommended", "secure", "weak", "insecure"] as const;
+export type StrengthClass = (typeof STRENGTH_CLASSES)[number];
+
+export interface AcceptedCipherSuite {
+  protocol: Protocol;
+  /** "0xC02F" (four hex digits), or six for SSLv2 ("0x0700C0"). */
+  code: string;
+  iana: string;
+  openssl: string | null;
+  kex: string;
+  auth: string;
+  encryption: string;
+  bits: number;
+  mac: string;
+  aead: boolean;
+  forwardSecrecy: boolean;
+  export: boolean;
+  strength: StrengthClass | null;
+}
+
+export interface ServerPreference {
+  protocol: Protocol;
+  /** True when the server picks by its own order, false when it follows the client's. */
+  enforced: boolean | null;
+  /** IANA names in the server's order, when it enforces one and it could be established. */
+  order: string[] | null;
+}
+
+export interface AcceptedGroup {
+  protocol: Protocol;
+  name: string;
+  /** "0x001D". */
+  code: string;
+  /** Security size in bits where meaningful (curve order size, ffdhe modulus size). */
+  bits: number | null;
+  postQuantum: boolean;
+}
+
+export interface DhParameters {
+  /** Whether the server negotiates any finite-field DHE suite; null unknown. */
+  supported: boolean | null;
+  /** Smallest DH prime size seen, in bits; null when not supported or unknown. */
+  bits: number | null;
+}
+
+export interface CertificateReport {
+  chain: CertificateInfo[];
+  trusted: boolean | null;
+  trustError: string | null;
+  hostnameMatch: boolean | null;
+  chainComplete: boolean | null;
+  chainOrder: boolean | null;
+  ocspStapled: boolean | null;
+  ocspStatus: "good" | "revoked" | "unknown" | null;
+}
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  daysRemaining: number;
+  lifespanDays: number;
+  keyType: "rsa" | "ecdsa" | "ed25519" | "ed448" | "dsa" | "unknown";
+  keyBits: number | null;
+  curve: string | null;
+  signatureAlgorithm: string;
+  sha256: string;
+  san: string[];
+  selfSigned: boolean;
+  isCA: boolean;
+  mustStaple: boolean;
+  sctCount: number;
+}
+
+export interface ConnectionFeatures {
+  /** RFC 5746 renegotiation_info echoed by the server. */
+  secureRenegotiation: boolean | null;
+  extendedMasterSecret: boolean | null;
+  /** RFC 7507: the server answers a downgraded hello carrying TLS_FALLBACK_SCSV with inappropriate_fallback. */
+  fallbackScsv: boolean | null;
+  /** Whether the server accepted a compression method other than null (CRIME). */
+  compression: boolean | null;
+  heartbeat: boolean | null;
+  sessionResumption: { sessionId: boolean | null; ticket: boolean | null };
+  alpn: { offered: string[]; selected: string | null } | null;
+  earlyData: boolean | null;
+  hsts: HstsPolicy | null;
+}
+
+export interface HstsPolicy {
+  present: boolean;
+  maxAge: number | null;
+  includeSubDomains: boolean;
+  preload: boolean;
+  raw: string | null;
+}
+
+export interface ClientSimulation {
+  name: string;
+  ok: boolean | null;
+  protocol: Protocol | null;
+  cipher: string | null;
+  group: string | null;
+  reason: string | null;
+}

@@ -1,0 +1,2 @@
+// The TLS probe codec: pure and sans-IO. Encoders and decoders arrive with the prober.
+export {};
