@@ -5,6 +5,9 @@ export {
   PROTOCOLS,
   SIGNATURE_SCHEMES,
   SSLV2_CIPHER_SUITES,
+  STRENGTH_CLASSES,
+  assessCipherSuite,
+  cipherSuitesFor,
   cipherSuiteByCode,
   cipherSuiteByName,
   classifyCipherSuite,
@@ -13,12 +16,15 @@ export {
   signatureSchemeByCode,
   signatureSchemeByName,
 } from "./registry/index.js";
-export type { CipherSuite, Group, Protocol, SignatureScheme } from "./registry/index.js";
-export {
-  SCAN_ERROR_CODES,
-  SCAN_REPORT_SCHEMA_VERSION,
-  STRENGTH_CLASSES,
-} from "./scan-report/index.js";
+export type {
+  CipherSuite,
+  Group,
+  Protocol,
+  SignatureScheme,
+  StrengthAssessment,
+  StrengthClass,
+} from "./registry/index.js";
+export { SCAN_ERROR_CODES, SCAN_REPORT_SCHEMA_VERSION } from "./scan-report/index.js";
 export type {
   AcceptedCipherSuite,
   AcceptedGroup,
@@ -33,5 +39,4 @@ export type {
   ScanReport,
   ScanTarget,
   ServerPreference,
-  StrengthClass,
 } from "./scan-report/index.js";

@@ -1,4 +1,5 @@
-export { SCAN_ERROR_CODES, SCAN_REPORT_SCHEMA_VERSION, STRENGTH_CLASSES } from "./types.js";
+export { SCAN_REPORT_SCHEMA_ID, scanReportSchema } from "./schema.js";
+export { SCAN_ERROR_CODES, SCAN_REPORT_SCHEMA_VERSION } from "./types.js";
 export type {
   AcceptedCipherSuite,
   AcceptedGroup,
@@ -13,5 +14,6 @@ export type {
   ScanReport,
   ScanTarget,
   ServerPreference,
-  StrengthClass,
 } from "./types.js";
+export { validateScanReport } from "./validate.js";
+export type { ScanReportIssue, ScanReportValidation } from "./validate.js";

@@ -6,6 +6,7 @@
  * too short.
  */
 import type { Protocol } from "../registry/protocols.js";
+import type { StrengthClass } from "../registry/strength.js";
 
 export const SCAN_REPORT_SCHEMA_VERSION = 1 as const;
 
@@ -70,9 +71,6 @@ export interface ScanError {
   code: ScanErrorCode;
   message: string;
 }
-
-export const STRENGTH_CLASSES = ["recommended", "secure", "weak", "insecure"] as const;
-export type StrengthClass = (typeof STRENGTH_CLASSES)[number];
 
 export interface AcceptedCipherSuite {
   protocol: Protocol;

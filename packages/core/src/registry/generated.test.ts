@@ -1,0 +1,60 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT, loadGenerator, requireSharedData } from "./test-support/shared-data.js";
+
+const FIX = "run `npm run generate:registry` and commit the result";
+
+describe("generated registry tables", () => {
+  it("are what scripts/generate-registry.mjs makes from the shared data", async () => {
+    const dataDir = requireSharedData();
+    const { generate, OUTPUT_DIR } = await loadGenerator();
+    const files = await generate(dataDir);
+    expect([...files.keys()].sort()).toEqual(
+      ["cipher-suites.ts", "groups.ts", "signature-schemes.ts", "sslv2-cipher-suites.ts"].map(
+        (file) => `${OUTPUT_DIR}/${file}`,
+      ),
+    );
+    for (const [file, contents] of files) {
+      let onDisk: string;
+      try {
+        onDisk = readFileSync(join(REPO_ROOT, file), "utf8");
+      } catch {
+        throw new Error(`${file} is missing: ${FIX}.`);
+      }
+      // Compared as booleans so a mismatch prints the remedy, not a 160 kB diff.
+      expect(onDisk === contents, `${file} is out of date: ${FIX}.`).toBe(true);
+    }
+    const onDisk = readdirSync(join(REPO_ROOT, OUTPUT_DIR)).map((f) => `${OUTPUT_DIR}/${f}`);
+    expect(
+      onDisk.filter((f) => !files.has(f)),
+      `stray files in ${OUTPUT_DIR}`,
+    ).toEqual([]);
+  });
+
+  it("come out the same on every run", async () => {
+    const dataDir = requireSharedData();
+    const { generate } = await loadGenerator();
+    const [first, second] = await Promise.all([generate(dataDir), generate(dataDir)]);
+    expect(second).toEqual(first);
+  });
+
+  it("are refused with a clear message when the data folder is missing", async () => {
+    const { generate } = await loadGenerator();
+    await expect(generate(join(REPO_ROOT, "no-such-shared-data"))).rejects.toThrow(
+      /shared data folder not found at .*no-such-shared-data/,
+    );
+  });
+
+  it("pass the generator's own --check", () => {
+    const dataDir = requireSharedData();
+    const script = join(REPO_ROOT, "scripts", "generate-registry.mjs");
+    // execFileSync throws (and fails the test) on a non-zero exit.
+    const out = execFileSync(process.execPath, [script, "--check", "--data", dataDir], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    expect(out).toBe("");
+  });
+});
