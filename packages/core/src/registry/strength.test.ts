@@ -77,6 +77,11 @@ describe("strength classes", () => {
     expect([...used].sort()).toEqual([...STRENGTH_RULE_IDS].sort());
   });
 
+  it("gives every class to at least one suite, and nothing else", () => {
+    const classes = new Set(CIPHER_SUITES.map((s) => s.strength));
+    expect([...classes].sort()).toEqual([...STRENGTH_CLASSES, null].sort());
+  });
+
   it("applies the first rule that matches", () => {
     // ECDHE with 3DES is forward secret, but 3DES decides.
     const base = suite(0xc02f);
