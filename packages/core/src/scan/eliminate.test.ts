@@ -39,7 +39,9 @@ describe("eliminate", () => {
       candidates,
       async (codes): Promise<OfferResult> => {
         calls += 1;
-        return calls === 1 ? { kind: "chosen", code: codes[0]! } : { kind: "failed", message: "reset" };
+        return calls === 1
+          ? { kind: "chosen", code: codes[0]! }
+          : { kind: "failed", message: "reset" };
       },
       { parts: 1 },
     );

@@ -7,13 +7,10 @@
  * unknown: a shorter list would read as "not supported" for what was never established.
  */
 export type OfferResult =
-  | { kind: "chosen"; code: number }
-  | { kind: "refused" }
-  | { kind: "failed"; message: string };
+  { kind: "chosen"; code: number } | { kind: "refused" } | { kind: "failed"; message: string };
 
 export type EliminationResult =
-  | { complete: true; accepted: number[] }
-  | { complete: false; accepted: number[]; message: string };
+  { complete: true; accepted: number[] } | { complete: false; accepted: number[]; message: string };
 
 export interface EliminationOptions {
   /** How many parts to split the candidates into (each part is enumerated sequentially). */
@@ -71,7 +68,8 @@ async function eliminatePart(
 export function splitEvenly<T>(items: readonly T[], count: number): T[][] {
   const parts: T[][] = [];
   const size = Math.ceil(items.length / count);
-  for (let start = 0; start < items.length; start += size) parts.push(items.slice(start, start + size));
+  for (let start = 0; start < items.length; start += size)
+    parts.push(items.slice(start, start + size));
   return parts;
 }
 

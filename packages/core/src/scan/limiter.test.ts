@@ -25,7 +25,9 @@ describe("Limiter", () => {
 
   it("releases the slot when a task throws", async () => {
     const limiter = new Limiter(1);
-    await expect(limiter.run(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    await expect(limiter.run(async () => Promise.reject(new Error("boom")))).rejects.toThrow(
+      "boom",
+    );
     await expect(limiter.run(async () => 42)).resolves.toBe(42);
   });
 
