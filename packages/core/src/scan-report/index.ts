@@ -1,3 +1,4 @@
+export { SCAN_REPORT_SCHEMA_ID, scanReportSchema } from "./schema.js";
 export { SCAN_ERROR_CODES, SCAN_REPORT_SCHEMA_VERSION } from "./types.js";
 export type {
   AcceptedCipherSuite,
@@ -14,3 +15,5 @@ export type {
   ScanTarget,
   ServerPreference,
 } from "./types.js";
+export { validateScanReport } from "./validate.js";
+export type { ScanReportIssue, ScanReportValidation } from "./validate.js";

@@ -1,0 +1,45 @@
+// The public API of the policy engine: every export is named here.
+export { POLICY_ERROR_CODES, PolicyError } from "./errors.js";
+export type { PolicyErrorCode, PolicyErrorDetails } from "./errors.js";
+export { compilePolicy, evaluate, ruleStatuses, valueAt, verdictOf } from "./evaluate.js";
+export type { CompiledPolicy, CompiledRule, EvaluateOptions } from "./evaluate.js";
+export { lintRuleSchema } from "./lint.js";
+export type { LintIssue, LintResult } from "./lint.js";
+export { loadPolicyFile, parsePolicy } from "./load.js";
+export type { LoadedPolicy, ParsePolicyOptions, PolicyFormat } from "./load.js";
+export { POLICY_SCHEMA_ID, RULE_ID_PATTERN, policySchema } from "./policy-schema.js";
+export { checkExpectations, runPolicyCase, runPolicyTests } from "./policy-test.js";
+export type {
+  ExpectedStatus,
+  PolicyCaseMismatch,
+  PolicyCaseResult,
+  PolicyTestCase,
+  PolicyTestOptions,
+  PolicyTestRun,
+} from "./policy-test.js";
+export { canonicalJson, hashRules, resolvePolicy, resolvePolicyRef } from "./resolve.js";
+export type { PresetSource, ResolveOptions } from "./resolve.js";
+export { MAX_PATTERN_LENGTH, MAX_UNBOUNDED_QUANTIFIERS, checkPattern } from "./safe-pattern.js";
+export type { Locate, Position } from "./source-map.js";
+export { FAIL_ON, FINDING_STATUSES, SEVERITIES } from "./types.js";
+export type {
+  Evaluation,
+  EvaluationCounts,
+  FailOn,
+  Finding,
+  FindingStatus,
+  GateOptions,
+  GateResult,
+  PolicyDocument,
+  PolicyProvenance,
+  PolicyRule,
+  PolicyRuleEntry,
+  PolicySource,
+  PolicySourceKind,
+  Remediation,
+  ResolvedPolicy,
+  ResolvedRule,
+  RuleInfo,
+  RuleSchema,
+  Severity,
+} from "./types.js";

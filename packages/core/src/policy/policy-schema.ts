@@ -1,0 +1,88 @@
+/**
+ * The JSON Schema (2020-12) of policy documents. Point a policy's `$schema` at `POLICY_SCHEMA_ID`
+ * and editors autocomplete it. A rule's own `schema` is checked further at load time (lint.ts):
+ * property paths against the ScanReport schema, patterns for backtracking, ajv strict mode.
+ */
+
+/** The stable `$id` of the policy schema, version 1. */
+export const POLICY_SCHEMA_ID = "https://tlsgate.dev/schemas/policy/v1.json";
+
+/** Rule ids are kebab-case: lower-case letters and digits in dash-separated words. */
+export const RULE_ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
+export const policySchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: POLICY_SCHEMA_ID,
+  title: "tlsgate policy",
+  description:
+    "A TLS policy: rules that are JSON Schemas over the tlsgate ScanReport, with severities and remediation.",
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "version"],
+  properties: {
+    $schema: { type: "string" },
+    name: {
+      description: 'The policy\'s name, e.g. "acme/prod".',
+      type: "string",
+      minLength: 1,
+      maxLength: 214,
+    },
+    version: {
+      description: "The policy's version (semver).",
+      type: "string",
+      pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]+)?$",
+    },
+    description: { type: "string" },
+    extends: {
+      description:
+        'Policies merged before this one, in order: preset names ("intermediate"), files relative to this one ("./base.json") or installed npm packages ("@acme/tls-policies/prod").',
+      type: "array",
+      items: { type: "string", minLength: 1 },
+    },
+    rules: {
+      description:
+        "Rules by kebab-case id. A full rule defines or replaces a rule; a bare severity changes the severity of a rule an extended policy defines.",
+      type: "object",
+      propertyNames: { pattern: RULE_ID_PATTERN },
+      additionalProperties: {
+        if: { type: "string" },
+        then: { $ref: "#/$defs/severity" },
+        else: { $ref: "#/$defs/rule" },
+      },
+    },
+  },
+  $defs: {
+    severity: { enum: ["error", "warning", "info", "off"] },
+    rule: {
+      type: "object",
+      additionalProperties: false,
+      required: ["severity", "title", "schema"],
+      properties: {
+        severity: { $ref: "#/$defs/severity" },
+        title: { type: "string", minLength: 1 },
+        description: { type: "string" },
+        remediation: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            nginx: { type: "string" },
+            apache: { type: "string" },
+            haproxy: { type: "string" },
+            generic: { type: "string" },
+          },
+        },
+        references: { type: "array", items: { type: "string", format: "uri" } },
+        message: {
+          description:
+            "Message for each failing value; placeholders {name}, {pointer}, {value}, {value.FIELD}, {title}.",
+          type: "string",
+          minLength: 1,
+        },
+        schema: {
+          description: "A JSON Schema (2020-12) the ScanReport must satisfy.",
+          type: "object",
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,222 @@
+/**
+ * Runs policy test cases: a saved ScanReport and the status each rule must reach. Case files are
+ * `*.case.json`, `*.case.yaml` or `*.case.yml`:
+ *
+ * ```yaml
+ * name: TLS 1.0 enabled          # optional, default: the file name
+ * policy: intermediate           # optional: preset, ./file or package, from the case's folder
+ * report: ./reports/good.json    # a ScanReport, inline or a file relative to the case
+ * overrides:                     # optional: merged into the report (objects merge; lists,
+ *   protocols: { TLSv1.0: true } #   scalars and null replace)
+ * expect:
+ *   no-legacy-protocols: fail    # pass | fail | inconclusive | off
+ * ```
+ *
+ * Every case yields a result (a broken case is a failed result with `error`), so one bad file
+ * does not hide the others. The CLI exposes this as `tlsgate policy test`.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve as resolvePath } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { validateScanReport } from "../scan-report/validate.js";
+import type { ScanReport } from "../scan-report/types.js";
+import { PolicyError } from "./errors.js";
+import { compilePolicy, evaluate, ruleStatuses } from "./evaluate.js";
+import type { CompiledPolicy } from "./evaluate.js";
+import { resolvePolicyRef } from "./resolve.js";
+import type { PresetSource } from "./resolve.js";
+import type { Evaluation, FindingStatus, PolicyProvenance, ResolvedPolicy } from "./types.js";
+
+export type ExpectedStatus = FindingStatus | "off";
+
+export interface PolicyTestCase {
+  name?: string;
+  policy?: string;
+  report: ScanReport | string;
+  overrides?: Record<string, unknown>;
+  expect: Record<string, ExpectedStatus>;
+}
+
+export interface PolicyCaseMismatch {
+  ruleId: string;
+  expected: ExpectedStatus;
+  /** "missing" when the policy has no such rule. */
+  actual: ExpectedStatus | "missing";
+  /** Messages of the rule's findings, to explain the actual status. */
+  messages: string[];
+}
+
+export interface PolicyCaseResult {
+  file: string;
+  name: string;
+  policy: PolicyProvenance | null;
+  ok: boolean;
+  mismatches: PolicyCaseMismatch[];
+  /** Why the case could not run (bad case file, policy or report); null when it ran. */
+  error: string | null;
+  evaluation: Evaluation | null;
+}
+
+export interface PolicyTestRun {
+  cases: PolicyCaseResult[];
+  passed: number;
+  failed: number;
+}
+
+export interface PolicyTestOptions {
+  /** The policy for cases that name none: compiled, resolved, or a reference (preset, file, package). */
+  policy?: CompiledPolicy | ResolvedPolicy | string;
+  presets?: PresetSource;
+  /** Folder a string `policy` is resolved from (default: the working directory). */
+  cwd?: string;
+}
+
+const CASE_FILE = /\.case\.(json|ya?ml)$/;
+const STATUSES: readonly string[] = ["pass", "fail", "inconclusive", "off"];
+
+/** Compares one evaluation with a case's expectations. */
+export function checkExpectations(
+  evaluation: Evaluation,
+  compiled: CompiledPolicy,
+  expect: Record<string, ExpectedStatus>,
+): PolicyCaseMismatch[] {
+  const mismatches: PolicyCaseMismatch[] = [];
+  const statuses = ruleStatuses(evaluation);
+  for (const [ruleId, expected] of Object.entries(expect)) {
+    const actual: ExpectedStatus | "missing" = compiled.off.includes(ruleId)
+      ? "off"
+      : (statuses[ruleId] ?? "missing");
+    if (actual !== expected) {
+      const messages = evaluation.findings.filter((f) => f.ruleId === ruleId).map((f) => f.message);
+      mismatches.push({ ruleId, expected, actual, messages });
+    }
+  }
+  return mismatches;
+}
+
+/** Evaluates one case (its report already loaded) against a compiled policy. */
+export function runPolicyCase(
+  testCase: { report: ScanReport; expect: Record<string, ExpectedStatus> },
+  compiled: CompiledPolicy,
+): { evaluation: Evaluation; mismatches: PolicyCaseMismatch[] } {
+  const evaluation = evaluate(compiled, testCase.report);
+  return { evaluation, mismatches: checkExpectations(evaluation, compiled, testCase.expect) };
+}
+
+function readData(file: string): unknown {
+  const text = readFileSync(file, "utf8");
+  return /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+function merge(base: unknown, overrides: unknown): unknown {
+  if (!isObject(base) || !isObject(overrides)) return overrides;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) out[key] = merge(base[key], value);
+  return out;
+}
+
+function caseFiles(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  const visit = (path: string): void => {
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path).sort()) {
+        const child = join(path, entry);
+        if (statSync(child).isDirectory() || CASE_FILE.test(entry)) visit(child);
+      }
+    } else files.push(path);
+  };
+  for (const path of paths) visit(resolvePath(path));
+  return files;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof PolicyError ? error.toString() : (error as Error).message;
+}
+
+/** Runs every case file under the given files and folders (folders are searched recursively). */
+export function runPolicyTests(
+  paths: string | readonly string[],
+  options: PolicyTestOptions = {},
+): PolicyTestRun {
+  const compiledByRef = new Map<string, CompiledPolicy>();
+  const compileRef = (ref: string, cwd: string): CompiledPolicy => {
+    const key = `${cwd}\u0000${ref}`;
+    let compiled = compiledByRef.get(key);
+    if (compiled === undefined) {
+      const resolveOptions =
+        options.presets === undefined ? { cwd } : { cwd, presets: options.presets };
+      compiled = compilePolicy(resolvePolicyRef(ref, resolveOptions));
+      compiledByRef.set(key, compiled);
+    }
+    return compiled;
+  };
+  let fallback: CompiledPolicy | undefined;
+  const defaultPolicy = (): CompiledPolicy | undefined => {
+    const given = options.policy;
+    if (given === undefined) return undefined;
+    if (typeof given === "string")
+      return compileRef(given, resolvePath(options.cwd ?? process.cwd()));
+    if ("sha256" in given) return (fallback ??= compilePolicy(given));
+    return given;
+  };
+
+  const cases = caseFiles(typeof paths === "string" ? [paths] : paths).map(
+    (file): PolicyCaseResult => {
+      const result: PolicyCaseResult = {
+        file,
+        name: basename(file).replace(CASE_FILE, ""),
+        policy: null,
+        ok: false,
+        mismatches: [],
+        error: null,
+        evaluation: null,
+      };
+      try {
+        const data = readData(file);
+        if (!isObject(data) || !isObject(data.expect) || data.report === undefined) {
+          throw new Error("a case needs `report` and `expect` (an object of rule id → status)");
+        }
+        const testCase = data as unknown as PolicyTestCase;
+        if (typeof testCase.name === "string") result.name = testCase.name;
+        for (const [ruleId, status] of Object.entries(testCase.expect)) {
+          if (!STATUSES.includes(status)) {
+            throw new Error(
+              `expect.${ruleId}: ${JSON.stringify(status)} is not one of ${STATUSES.join(", ")}`,
+            );
+          }
+        }
+        const compiled =
+          typeof testCase.policy === "string"
+            ? compileRef(testCase.policy, dirname(file))
+            : defaultPolicy();
+        if (compiled === undefined) throw new Error("the case names no policy and none was given");
+        result.policy = compiled.policy;
+        let report: unknown =
+          typeof testCase.report === "string"
+            ? readData(resolvePath(dirname(file), testCase.report))
+            : testCase.report;
+        if (testCase.overrides !== undefined) report = merge(report, testCase.overrides);
+        const validation = validateScanReport(report);
+        if (!validation.valid) {
+          const issues = validation.issues.slice(0, 3).map((i) => `${i.pointer} ${i.message}`);
+          throw new Error(`the report is not a valid ScanReport: ${issues.join("; ")}`);
+        }
+        const { evaluation, mismatches } = runPolicyCase(
+          { report: validation.report, expect: testCase.expect },
+          compiled,
+        );
+        result.evaluation = evaluation;
+        result.mismatches = mismatches;
+        result.ok = mismatches.length === 0;
+      } catch (error) {
+        result.error = describeError(error);
+      }
+      return result;
+    },
+  );
+  const passed = cases.filter((c) => c.ok).length;
+  return { cases, passed, failed: cases.length - passed };
+}

@@ -1,0 +1,66 @@
+import { verdictOf } from "../policy/evaluate.js";
+import type { Evaluation, FailOn } from "../policy/types.js";
+import type { ScanReport } from "../scan-report/types.js";
+import { RESULT_SCHEMA_ID } from "./result-schema.js";
+import { byTarget, reportsByTarget, toolVersion } from "./shared.js";
+import type { FormatOptions } from "./shared.js";
+
+/** The document `formatJson` writes (see `resultSchema`). */
+export interface JsonResult {
+  $schema: typeof RESULT_SCHEMA_ID;
+  tool: { name: "tlsgate"; version: string };
+  gate: {
+    verdict: "pass" | "fail";
+    failOn: FailOn;
+    inconclusive: "fail" | "pass";
+    blocking: number;
+  } | null;
+  results: { target: string; report: ScanReport | null; evaluations: Evaluation[] }[];
+}
+
+export interface JsonOptions extends FormatOptions {
+  /** Indentation; default 2, 0 for one line. */
+  indent?: number;
+}
+
+/** The result as a value: each target's report and evaluations, and the gate when given. */
+export function toJsonResult(
+  evaluations: readonly Evaluation[],
+  reports: readonly ScanReport[],
+  options: FormatOptions = {},
+): JsonResult {
+  const reportOf = reportsByTarget(reports);
+  let gate: JsonResult["gate"] = null;
+  if (options.gate !== undefined) {
+    const result = verdictOf(evaluations, options.gate);
+    gate = {
+      verdict: result.verdict,
+      failOn: options.gate.failOn ?? "error",
+      inconclusive: options.gate.inconclusive ?? "fail",
+      blocking: result.blocking.length,
+    };
+  }
+  const targets = byTarget(evaluations);
+  for (const report of reports) {
+    if (!targets.has(report.target.input)) targets.set(report.target.input, []);
+  }
+  return {
+    $schema: RESULT_SCHEMA_ID,
+    tool: { name: "tlsgate", version: toolVersion(reports, options) },
+    gate,
+    results: [...targets].map(([target, list]) => ({
+      target,
+      report: reportOf.get(target) ?? null,
+      evaluations: list,
+    })),
+  };
+}
+
+/** JSON: each target's ScanReport with its evaluations, and the gate; see `resultSchema`. */
+export function formatJson(
+  evaluations: readonly Evaluation[],
+  reports: readonly ScanReport[],
+  options: JsonOptions = {},
+): string {
+  return `${JSON.stringify(toJsonResult(evaluations, reports, options), null, options.indent ?? 2)}\n`;
+}

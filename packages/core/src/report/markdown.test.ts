@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { formatMarkdown } from "./markdown.js";
+import { fixture, policy } from "./test-support/fixture.js";
+
+describe("formatMarkdown", () => {
+  it("shows the verdict per target and a table of failed rules with remediation", () => {
+    const { evaluations, reports } = fixture();
+    const markdown = formatMarkdown(evaluations, reports, { gate: { failOn: "error" } });
+    const hash = policy.sha256.slice(0, 12);
+    expect(markdown.split("\n").slice(0, 9)).toEqual([
+      "## tlsgate: ❌ fail",
+      "",
+      "Gate: fail-on **error**, inconclusive fails · 2 blocking finding(s)",
+      "",
+      "| Target | Policy | Verdict | Failed | Inconclusive | Passed |",
+      "|---|---|---|---:|---:|---:|",
+      `| \`good.example:443\` (127.0.0.1) | acme/prod 3.1.0 <sub>${hash}</sub> | ✅ pass | 0 | 0 | 3 |`,
+      `| \`bad.example:8443\` (127.0.0.1) | acme/prod 3.1.0 <sub>${hash}</sub> | ❌ fail | 3 | 0 | 0 |`,
+      `| \`unknown.example:443\` (127.0.0.1) | acme/prod 3.1.0 <sub>${hash}</sub> | ⚠️ inconclusive | 0 | 2 | 1 |`,
+    ]);
+    expect(markdown).toContain(
+      [
+        "### `bad.example:8443` · acme/prod",
+        "",
+        "| Rule | Severity | Status | Findings |",
+        "|---|---|---|---|",
+        "| `no-legacy-protocols` Only TLS 1.2 and newer | error | ❌ fail | TLSv1.0 is enabled |",
+        "| `no-weak-suites` No weak or insecure cipher suites | warning | ❌ fail | TLS_RSA_WITH_3DES_EDE_CBC_SHA (TLSv1.2) is not allowed<br>TLS_RSA_WITH_RC4_128_SHA (TLSv1.0) is not allowed |",
+      ].join("\n"),
+    );
+    expect(markdown).toContain(
+      [
+        "<details>",
+        "<summary>How to fix no-legacy-protocols: Only TLS 1.2 and newer</summary>",
+        "",
+        "TLS 1.0 and 1.1 are deprecated by RFC 8996.",
+        "",
+        "**nginx**",
+        "",
+        "```nginx",
+        "ssl_protocols TLSv1.2 TLSv1.3;",
+        "```",
+      ].join("\n"),
+    );
+    expect(markdown).toContain("References: <https://www.rfc-editor.org/rfc/rfc8996>");
+    expect(markdown).toContain("Remove RC4, 3DES and CBC-SHA suites | keep AEAD <only>.");
+    expect(markdown).not.toContain("### `good.example:443`");
+    expect(markdown.trimEnd().endsWith("<sub>tlsgate 0.0.0</sub>")).toBe(true);
+  });
+
+  it("escapes table cells and truncates long finding lists", () => {
+    const { evaluations, reports } = fixture();
+    const markdown = formatMarkdown(evaluations.slice(1, 2), reports, { maxFindings: 1 });
+    expect(markdown.startsWith("## tlsgate: ❌ fail\n\n| Target")).toBe(true);
+    expect(markdown).toContain(
+      "TLS_RSA_WITH_3DES_EDE_CBC_SHA (TLSv1.2) is not allowed<br>and 1 more |",
+    );
+  });
+});

@@ -1,0 +1,131 @@
+import { verdictOf } from "../policy/evaluate.js";
+import type { Evaluation, FindingStatus, RuleInfo } from "../policy/types.js";
+import type { ScanReport } from "../scan-report/types.js";
+import { outcomes, reportsByTarget, shortHash, toolVersion } from "./shared.js";
+import type { FormatOptions } from "./shared.js";
+
+export interface MarkdownOptions extends FormatOptions {
+  /** Findings listed per rule before "and N more"; default 5. */
+  maxFindings?: number;
+}
+
+const ICON: Record<FindingStatus | "gate-pass" | "gate-fail", string> = {
+  pass: "✅ pass",
+  fail: "❌ fail",
+  inconclusive: "⚠️ inconclusive",
+  "gate-pass": "✅ pass",
+  "gate-fail": "❌ fail",
+};
+
+/** Text safe inside a table cell: no pipes, no HTML, no line breaks. */
+function cell(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\|/g, "\\|")
+    .replace(/\r?\n/g, "<br>");
+}
+
+/** An inline code span that survives backticks in the text. */
+function code(text: string): string {
+  const ticks = "`".repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  return `${ticks}${ticks.length > 1 ? ` ${text} ` : text}${ticks}`;
+}
+
+function fence(text: string, language: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = "`".repeat(longest + 1);
+  return `${ticks}${language}\n${text}\n${ticks}`;
+}
+
+function remediation(rule: RuleInfo): string[] {
+  const lines: string[] = [];
+  const steps: [keyof NonNullable<RuleInfo["remediation"]>, string, string][] = [
+    ["nginx", "nginx", "nginx"],
+    ["apache", "Apache", "apache"],
+    ["haproxy", "HAProxy", "haproxy"],
+    ["generic", "Any server", ""],
+  ];
+  for (const [key, label, language] of steps) {
+    const text = rule.remediation?.[key];
+    if (text !== undefined) lines.push(`**${label}**`, "", fence(text, language), "");
+  }
+  if (rule.references !== undefined && rule.references.length > 0) {
+    lines.push(`References: ${rule.references.map((r) => `<${r}>`).join(", ")}`, "");
+  }
+  return lines;
+}
+
+/**
+ * Markdown for job summaries and PR comments: the verdict per target, then per target a table of
+ * the failing and inconclusive rules, with remediation in collapsible sections.
+ */
+export function formatMarkdown(
+  evaluations: readonly Evaluation[],
+  reports: readonly ScanReport[],
+  options: MarkdownOptions = {},
+): string {
+  const reportOf = reportsByTarget(reports);
+  const maxFindings = options.maxFindings ?? 5;
+  const lines: string[] = [];
+  const overall = options.gate === undefined ? undefined : verdictOf(evaluations, options.gate);
+  const heading =
+    overall === undefined
+      ? evaluations.some((e) => e.verdict === "fail")
+        ? ICON.fail
+        : evaluations.some((e) => e.verdict === "inconclusive")
+          ? ICON.inconclusive
+          : ICON.pass
+      : ICON[`gate-${overall.verdict}`];
+  lines.push(`## tlsgate: ${heading}`, "");
+  if (options.gate !== undefined && overall !== undefined) {
+    const inconclusive = (options.gate.inconclusive ?? "fail") === "fail" ? "fails" : "passes";
+    lines.push(
+      `Gate: fail-on **${options.gate.failOn ?? "error"}**, inconclusive ${inconclusive} · ${overall.blocking.length} blocking finding(s)`,
+      "",
+    );
+  }
+  lines.push(
+    "| Target | Policy | Verdict | Failed | Inconclusive | Passed |",
+    "|---|---|---|---:|---:|---:|",
+  );
+  for (const e of evaluations) {
+    const address = reportOf.get(e.target)?.target.address;
+    lines.push(
+      `| ${code(e.target)}${address ? ` (${cell(address)})` : ""} | ${cell(e.policy.name)} ${cell(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${ICON[e.verdict]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`,
+    );
+  }
+  lines.push("");
+  for (const evaluation of evaluations) {
+    const open = outcomes(evaluation).filter((o) => o.status !== "pass");
+    if (open.length === 0) continue;
+    lines.push(`### ${code(evaluation.target)} · ${cell(evaluation.policy.name)}`, "");
+    lines.push("| Rule | Severity | Status | Findings |", "|---|---|---|---|");
+    for (const outcome of open) {
+      const rule = evaluation.rules[outcome.ruleId];
+      const messages = outcome.findings.map((f) => f.message);
+      const shown = messages.slice(0, maxFindings).map(cell);
+      if (messages.length > maxFindings) shown.push(`and ${messages.length - maxFindings} more`);
+      lines.push(
+        `| ${code(outcome.ruleId)} ${cell(rule?.title ?? "")} | ${rule?.severity ?? ""} | ${ICON[outcome.status]} | ${shown.join("<br>")} |`,
+      );
+    }
+    lines.push("");
+    for (const outcome of open) {
+      const rule = evaluation.rules[outcome.ruleId];
+      if (rule === undefined) continue;
+      const body = remediation(rule);
+      if (body.length === 0 && rule.description === undefined) continue;
+      lines.push(
+        "<details>",
+        `<summary>How to fix ${cell(outcome.ruleId)}: ${cell(rule.title)}</summary>`,
+        "",
+      );
+      if (rule.description !== undefined) lines.push(rule.description, "");
+      lines.push(...body, "</details>", "");
+    }
+  }
+  lines.push(`<sub>tlsgate ${cell(toolVersion(reports, options))}</sub>`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { fixture, policy } from "./test-support/fixture.js";
+import { formatText } from "./text.js";
+
+const hash = policy.sha256.slice(0, 12);
+
+describe("formatText", () => {
+  it("prints a table of failing and inconclusive rules per target, and the gate", () => {
+    const { evaluations, reports } = fixture();
+    expect(formatText(evaluations, reports, { gate: { failOn: "warning" } })).toBe(
+      [
+        "good.example:443 (127.0.0.1)  PASS",
+        `  policy acme/prod 3.1.0 (sha256 ${hash}) · 0 failed · 0 inconclusive · 3 passed · 1 off`,
+        "",
+        "bad.example:8443 (127.0.0.1)  FAIL",
+        `  policy acme/prod 3.1.0 (sha256 ${hash}) · 3 failed · 0 inconclusive · 0 passed · 1 off`,
+        "  fail          error    no-legacy-protocols  TLSv1.0 is enabled",
+        "                                              fix (nginx): ssl_protocols TLSv1.2 TLSv1.3;",
+        "  fail          warning  no-weak-suites       TLS_RSA_WITH_3DES_EDE_CBC_SHA (TLSv1.2) is not allowed",
+        "                                              TLS_RSA_WITH_RC4_128_SHA (TLSv1.0) is not allowed",
+        "                                              fix: Remove RC4, 3DES and CBC-SHA suites | keep AEAD <only>.",
+        "  fail          info     ocsp-stapling        /certificate/ocspStapled is false",
+        "",
+        "unknown.example:443 (127.0.0.1)  INCONCLUSIVE",
+        `  policy acme/prod 3.1.0 (sha256 ${hash}) · 0 failed · 2 inconclusive · 1 passed · 1 off`,
+        "  inconclusive  error    no-legacy-protocols  TLSv1.1 support is unknown",
+        "  inconclusive  info     ocsp-stapling        /certificate is unknown (certificate: timeout: no handshake in 10 s)",
+        "  1 scan error(s): certificate timeout",
+        "",
+        "Gate: FAIL (fail-on warning; inconclusive fails) · 4 blocking finding(s)",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("colours only when asked, and lists passing rules when verbose", () => {
+    const { evaluations, reports } = fixture();
+    const plain = formatText(evaluations.slice(0, 1), reports, { verbose: true });
+    expect(plain).not.toContain("\u001b[");
+    expect(plain).toContain(
+      "  pass          error    no-legacy-protocols  Only TLS 1.2 and newer\n",
+    );
+    const coloured = formatText(evaluations.slice(1, 2), reports, { color: true });
+    expect(coloured).toContain("\u001b[31mfail\u001b[39m");
+    expect(coloured).toContain("\u001b[1mbad.example:8443\u001b[22m");
+    // Columns line up whatever the escape codes.
+    expect(coloured).toContain(
+      "\u001b[31mfail\u001b[39m          error    no-legacy-protocols  TLSv1.0 is enabled",
+    );
+  });
+
+  it("shortens long finding lists unless verbose", () => {
+    const { evaluations, reports } = fixture();
+    const bad = evaluations.slice(1, 2);
+    const short = formatText(bad, reports, { maxFindings: 1 });
+    expect(short).toContain("TLS_RSA_WITH_3DES_EDE_CBC_SHA (TLSv1.2) is not allowed\n");
+    expect(short).not.toContain("TLS_RSA_WITH_RC4_128_SHA");
+    expect(short).toContain("… and 1 more");
+    const verbose = formatText(bad, reports, { maxFindings: 1, verbose: true });
+    expect(verbose).toContain("TLS_RSA_WITH_RC4_128_SHA (TLSv1.0) is not allowed");
+    expect(verbose).not.toContain("… and");
+  });
+});

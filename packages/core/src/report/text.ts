@@ -1,0 +1,130 @@
+import { verdictOf } from "../policy/evaluate.js";
+import type { Evaluation, FindingStatus, Remediation } from "../policy/types.js";
+import type { ScanReport } from "../scan-report/types.js";
+import { outcomes, reportsByTarget, shortHash } from "./shared.js";
+import type { FormatOptions } from "./shared.js";
+
+export interface TextOptions extends FormatOptions {
+  /** ANSI colours. The caller decides (NO_COLOR, FORCE_COLOR, whether stdout is a TTY). */
+  color?: boolean;
+  /** List passing rules too, every finding, and remediation for every server. */
+  verbose?: boolean;
+  /** Findings shown per rule before "… and N more"; default 8 (all when verbose). */
+  maxFindings?: number;
+}
+
+const STYLE = {
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  bold: [1, 22],
+  dim: [2, 22],
+} as const;
+type Style = keyof typeof STYLE;
+
+const STATUS_STYLE: Record<FindingStatus, Style> = {
+  fail: "red",
+  inconclusive: "yellow",
+  pass: "green",
+};
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+const visibleLength = (text: string): number => text.replace(ANSI, "").length;
+const pad = (text: string, width: number): string =>
+  text + " ".repeat(Math.max(0, width - visibleLength(text)));
+
+/** A readable table per target: failing and inconclusive rules with their findings. */
+export function formatText(
+  evaluations: readonly Evaluation[],
+  reports: readonly ScanReport[],
+  options: TextOptions = {},
+): string {
+  const paint = (style: Style, text: string): string =>
+    options.color === true ? `\u001b[${STYLE[style][0]}m${text}\u001b[${STYLE[style][1]}m` : text;
+  const reportOf = reportsByTarget(reports);
+  const lines: string[] = [];
+  for (const evaluation of evaluations) {
+    const report = reportOf.get(evaluation.target);
+    const address = report?.target.address;
+    const { counts, policy } = evaluation;
+    const verdict = paint(STATUS_STYLE[evaluation.verdict], evaluation.verdict.toUpperCase());
+    lines.push(
+      `${paint("bold", evaluation.target)}${address ? ` (${address})` : ""}  ${paint("bold", verdict)}`,
+    );
+    const summary = [
+      `${counts.fail} failed`,
+      `${counts.inconclusive} inconclusive`,
+      `${counts.pass} passed`,
+    ];
+    if (counts.off > 0) summary.push(`${counts.off} off`);
+    lines.push(
+      paint(
+        "dim",
+        `  policy ${policy.name} ${policy.version} (sha256 ${shortHash(policy.sha256)}) · ${summary.join(" · ")}`,
+      ),
+    );
+    const rows = outcomes(evaluation).filter(
+      (o) => options.verbose === true || o.status !== "pass",
+    );
+    const idWidth = Math.max(0, ...rows.map((o) => o.ruleId.length));
+    const statusWidth = "inconclusive".length;
+    const severityWidth = "warning".length;
+    for (const outcome of rows) {
+      const rule = evaluation.rules[outcome.ruleId];
+      const limit = options.verbose === true ? Infinity : (options.maxFindings ?? 8);
+      const all =
+        outcome.status === "pass"
+          ? [rule?.title ?? outcome.ruleId]
+          : outcome.findings.map((f) => f.message);
+      const messages = all.length > limit ? all.slice(0, limit) : all;
+      if (all.length > limit) messages.push(paint("dim", `… and ${all.length - limit} more`));
+      if (outcome.status === "fail") {
+        for (const fix of remediationLines(rule?.remediation, options.verbose === true)) {
+          messages.push(paint("dim", fix));
+        }
+      }
+      messages.forEach((message, index) => {
+        const first = index === 0;
+        const status = first ? paint(STATUS_STYLE[outcome.status], outcome.status) : "";
+        const severity = first ? (rule?.severity ?? "") : "";
+        const id = first ? outcome.ruleId : "";
+        lines.push(
+          `  ${pad(status, statusWidth)}  ${pad(severity, severityWidth)}  ${pad(id, idWidth)}  ${message}`.trimEnd(),
+        );
+      });
+    }
+    if (report !== undefined && report.errors.length > 0) {
+      lines.push(
+        paint(
+          "dim",
+          `  ${report.errors.length} scan error(s): ${report.errors.map((e) => `${e.probe} ${e.code}`).join(", ")}`,
+        ),
+      );
+    }
+    lines.push("");
+  }
+  if (options.gate !== undefined) {
+    const gate = verdictOf(evaluations, options.gate);
+    const failOn = options.gate.failOn ?? "error";
+    const inconclusive = (options.gate.inconclusive ?? "fail") === "fail" ? "fails" : "passes";
+    const verdict = paint(gate.verdict === "fail" ? "red" : "green", gate.verdict.toUpperCase());
+    lines.push(
+      `${paint("bold", "Gate:")} ${paint("bold", verdict)} (fail-on ${failOn}; inconclusive ${inconclusive}) · ${gate.blocking.length} blocking finding(s)`,
+    );
+  }
+  return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/** "fix: …" lines: the generic advice (or nginx's when there is none); every server when verbose. */
+function remediationLines(remediation: Remediation | undefined, all: boolean): string[] {
+  if (remediation === undefined) return [];
+  const servers = ["generic", "nginx", "apache", "haproxy"] as const;
+  const present = servers.filter((server) => remediation[server] !== undefined);
+  const shown = all ? present : present.slice(0, 1);
+  return shown.map((server) =>
+    server === "generic"
+      ? `fix: ${remediation[server]}`
+      : `fix (${server}): ${remediation[server]}`,
+  );
+}
