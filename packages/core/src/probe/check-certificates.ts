@@ -1,0 +1,253 @@
+/**
+ * The certificate and connection-feature part of a scan: one full handshake through node:tls for
+ * the served chain, OCSP staple and ALPN; resumption by ticket and by session ID on separate
+ * connections; HSTS over HTTPS for web targets. The scanner merges the result into its report
+ * (the prober fills the other features: renegotiation, fallback SCSV, compression, heartbeat,
+ * extended master secret).
+ */
+import { lookup } from "node:dns/promises";
+import { rootCertificates } from "node:tls";
+import { checkCertificateChain } from "../cert/check-chain.js";
+import { isIpLiteral } from "../cert/ip.js";
+import { createTrustStore, type TrustStore } from "../cert/trust-store.js";
+import type {
+  CertificateReport,
+  ConnectionFeatures,
+  ScanError,
+  ScanErrorCode,
+} from "../scan-report/types.js";
+import {
+  OFFERED_ALPN,
+  probeHandshake,
+  type Handshake,
+  type HandshakeEndpoint,
+} from "./handshake.js";
+import { probeHsts } from "./hsts.js";
+import { parseTarget, type Target } from "./target.js";
+
+export interface CheckCertificatesOptions {
+  /** PEM bundles whose self-signed certificates are added as trust anchors (`--ca FILE`). */
+  ca?: readonly string[];
+  /** Deadline of each connection (handshake, resumption, HTTPS request). */
+  timeoutMs: number;
+  /** The time validity is judged at; the current time by default. */
+  now?: Date;
+  /** The chain from the prober's Certificate message, used when node:tls cannot complete a handshake. */
+  rawChain?: readonly Uint8Array[];
+  signal?: AbortSignal;
+  /** Root store instead of Node's `tls.rootCertificates` (Mozilla's). */
+  roots?: readonly string[];
+  /** Wait for a TLS 1.3 ticket after the handshake; min(1000, timeoutMs) by default. */
+  ticketWaitMs?: number;
+}
+
+export type CertificateFeatures = Pick<
+  ConnectionFeatures,
+  "sessionResumption" | "alpn" | "earlyData" | "hsts"
+>;
+
+export interface CertificatesAndFeatures {
+  certificate: CertificateReport | null;
+  features: CertificateFeatures;
+  errors: ScanError[];
+  /** The address connected to; null when the host name did not resolve. */
+  address: string | null;
+  /** What the full handshake negotiated; null without one. */
+  negotiated: { protocol: string | null; cipher: string | null } | null;
+}
+
+let mozillaStore: TrustStore | undefined;
+
+function trustStore(options: CheckCertificatesOptions): TrustStore {
+  const base =
+    options.roots === undefined
+      ? (mozillaStore ??= createTrustStore(rootCertificates))
+      : createTrustStore(options.roots);
+  return options.ca === undefined || options.ca.length === 0
+    ? base
+    : createTrustStore(options.ca, base);
+}
+
+async function probeSessionId(
+  endpoint: HandshakeEndpoint,
+  options: CheckCertificatesOptions,
+): Promise<{ value: boolean | null; error: ScanError | null }> {
+  const base = { timeoutMs: options.timeoutMs, noTicket: true, maxVersion: "TLSv1.2" as const };
+  const first = await probeHandshake(endpoint, {
+    ...base,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (!first.ok) {
+    // A server that refuses TLS 1.2 outright has no session IDs (TLS 1.3 resumes by ticket only).
+    if (first.code === "tls") return { value: false, error: null };
+    return {
+      value: null,
+      error: { probe: "resumption/sessionId", code: first.code, message: first.message },
+    };
+  }
+  if (first.handshake.session === null) return { value: false, error: null };
+  const second = await probeHandshake(endpoint, {
+    ...base,
+    session: first.handshake.session,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (!second.ok) {
+    return {
+      value: null,
+      error: { probe: "resumption/sessionId", code: second.code, message: second.message },
+    };
+  }
+  return { value: second.handshake.reused, error: null };
+}
+
+async function probeTicket(
+  endpoint: HandshakeEndpoint,
+  first: Handshake,
+  options: CheckCertificatesOptions,
+): Promise<{ value: boolean | null; error: ScanError | null }> {
+  if (!first.ticketIssued || first.session === null) return { value: false, error: null };
+  const resumed = await probeHandshake(endpoint, {
+    timeoutMs: options.timeoutMs,
+    session: first.session,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (!resumed.ok) {
+    return {
+      value: null,
+      error: { probe: "resumption/ticket", code: resumed.code, message: resumed.message },
+    };
+  }
+  return { value: resumed.handshake.reused, error: null };
+}
+
+/**
+ * Certificates, trust and connection features of a target. Bad input (an unparseable target or CA
+ * bundle) throws TargetError or CertificateError before any connection; everything the network
+ * does is data: a fact that could not be established is null, with its reason in `errors`.
+ *
+ * - `certificate`: the chain as served (see probe/handshake.ts), checked against Mozilla's roots
+ *   (or `roots`) plus `ca`, for `target.host`, at `now`; OCSP from the same handshake.
+ * - `sessionResumption.ticket`: the main handshake got a ticket (TLS 1.2 SessionTicket or TLS 1.3
+ *   NewSessionTicket) and a second connection offering it was resumed; false when none was issued.
+ * - `sessionResumption.sessionId`: two TLS 1.2 connections without the ticket extension
+ *   (SSL_OP_NO_TICKET): the second resumed by session ID. False when the server refuses TLS 1.2
+ *   with an alert (TLS 1.3 resumes by ticket only).
+ * - `earlyData`: the TLS 1.3 ticket allows 0-RTT (max_early_data > 0 in its early_data
+ *   extension). node:tls cannot send early data, so whether the server then accepts it is not tried.
+ * - `hsts`: null without an error entry when the target is not a web endpoint (not applicable).
+ *
+ * Connections: at most 3 at a time, all to the one address (a host name is resolved once).
+ */
+export async function checkCertificatesAndFeatures(
+  target: Target | string,
+  options: CheckCertificatesOptions,
+): Promise<CertificatesAndFeatures> {
+  const parsed = typeof target === "string" ? parseTarget(target) : target;
+  const store = trustStore(options);
+  const now = options.now ?? new Date();
+  const errors: ScanError[] = [];
+  const features: CertificateFeatures = {
+    sessionResumption: { sessionId: null, ticket: null },
+    alpn: null,
+    earlyData: null,
+    hsts: null,
+  };
+  const fromRawChain = (code: ScanErrorCode, why: string): CertificatesAndFeatures => {
+    errors.push({
+      probe: "features",
+      code,
+      message: `OCSP stapling, resumption, ALPN, early data and HSTS unknown: ${why}`,
+    });
+    if (options.rawChain === undefined)
+      return { certificate: null, features, errors, address, negotiated: null };
+    const checked = checkCertificateChain(options.rawChain, { host: parsed.host, store, now });
+    errors.push(...checked.errors);
+    return { certificate: checked.certificate, features, errors, address, negotiated: null };
+  };
+
+  let address: string | null = parsed.connectAddress;
+  if (!isIpLiteral(address)) {
+    try {
+      address = (await lookup(address)).address;
+    } catch (error) {
+      address = null;
+      errors.push({
+        probe: "handshake",
+        code: "dns",
+        message: `${parsed.connectAddress}: ${(error as Error).message}`,
+      });
+      return fromRawChain("dns", "the host name did not resolve");
+    }
+  }
+  const endpoint: HandshakeEndpoint = { address, port: parsed.port, sni: parsed.sni };
+  const main = await probeHandshake(endpoint, {
+    timeoutMs: options.timeoutMs,
+    ticketWaitMs: options.ticketWaitMs ?? Math.min(1000, options.timeoutMs),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (!main.ok) {
+    errors.push({ probe: "handshake", code: main.code, message: main.message });
+    return fromRawChain(main.code, "node:tls could not complete a handshake");
+  }
+  const handshake = main.handshake;
+
+  let chain: readonly Uint8Array[] = handshake.nodeChain;
+  let servedOrder = false;
+  if (handshake.servedChain !== null) {
+    chain = handshake.servedChain;
+    servedOrder = true;
+  } else if (options.rawChain !== undefined) {
+    chain = options.rawChain;
+    servedOrder = true;
+  }
+  if (handshake.servedChain === null) {
+    errors.push({
+      probe: "certificate",
+      code: "unparseable",
+      message: handshake.servedChainError ?? "no served chain",
+    });
+  }
+  const checked = checkCertificateChain(chain, {
+    host: parsed.host,
+    store,
+    now,
+    ocspResponse: handshake.ocspResponse,
+    servedOrder,
+  });
+  errors.push(...checked.errors);
+
+  features.alpn = { offered: [...OFFERED_ALPN], selected: handshake.alpn };
+  // 0-RTT needs TLS 1.3 and a ticket whose early_data extension allows it (max_early_data > 0).
+  if (handshake.protocol !== "TLSv1.3" || !handshake.ticketIssued) features.earlyData = false;
+  else if (handshake.maxEarlyData === null) {
+    errors.push({
+      probe: "earlyData",
+      code: "unparseable",
+      message: "the session ticket could not be read",
+    });
+  } else features.earlyData = handshake.maxEarlyData > 0;
+
+  const [ticket, sessionId, hsts] = await Promise.all([
+    probeTicket(endpoint, handshake, options),
+    probeSessionId(endpoint, options),
+    parsed.isWeb
+      ? probeHsts(parsed, address, {
+          timeoutMs: options.timeoutMs,
+          ...(options.signal ? { signal: options.signal } : {}),
+        })
+      : null,
+  ]);
+  features.sessionResumption = { sessionId: sessionId.value, ticket: ticket.value };
+  for (const error of [ticket.error, sessionId.error]) if (error !== null) errors.push(error);
+  if (hsts !== null) {
+    features.hsts = hsts.hsts;
+    errors.push(...hsts.errors);
+  }
+  return {
+    certificate: checked.certificate,
+    features,
+    errors,
+    address,
+    negotiated: { protocol: handshake.protocol, cipher: handshake.cipher },
+  };
+}

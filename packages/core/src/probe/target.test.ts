@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { TargetError, parseTarget } from "./target.js";
+
+describe("parseTarget", () => {
+  it.each([
+    ["example.com", "example.com", 443, "example.com", "example.com", true],
+    ["Example.COM.", "example.com", 443, "example.com", "example.com", true],
+    ["example.com:8443", "example.com", 8443, "example.com", "example.com", false],
+    ["https://example.com", "example.com", 443, "example.com", "example.com", true],
+    ["https://example.com:8443/path?q#f", "example.com", 8443, "example.com", "example.com", true],
+    ["HTTPS://example.com/", "example.com", 443, "example.com", "example.com", true],
+    ["192.0.2.1", "192.0.2.1", 443, null, "192.0.2.1", true],
+    ["192.0.2.1:8443", "192.0.2.1", 8443, null, "192.0.2.1", false],
+    ["[2001:db8::1]:8443", "2001:db8::1", 8443, null, "2001:db8::1", false],
+    ["[::1]", "::1", 443, null, "::1", true],
+    ["2001:DB8::1", "2001:db8::1", 443, null, "2001:db8::1", true],
+    ["example.com@192.0.2.1", "example.com", 443, "example.com", "192.0.2.1", true],
+    ["example.com@192.0.2.1:8443", "example.com", 8443, "example.com", "192.0.2.1", false],
+    ["example.com@[::1]:8443", "example.com", 8443, "example.com", "::1", false],
+    ["example.com@::1", "example.com", 443, "example.com", "::1", true],
+    ["https://example.com@127.0.0.1:8443/", "example.com", 8443, "example.com", "127.0.0.1", true],
+    ["localhost", "localhost", 443, "localhost", "localhost", true],
+    [
+      "_dmarc.example.com",
+      "_dmarc.example.com",
+      443,
+      "_dmarc.example.com",
+      "_dmarc.example.com",
+      true,
+    ],
+  ])("%s", (input, host, port, sni, connectAddress, isWeb) => {
+    expect(parseTarget(input)).toEqual({ input, host, port, sni, connectAddress, isWeb });
+  });
+
+  it.each([
+    ["", "empty"],
+    ["   ", "empty"],
+    ["http://example.com", "scheme"],
+    ["ftp://example.com", "scheme"],
+    ["https://", "host"],
+    ["example.com/path", "host"],
+    ["exa mple.com", "host"],
+    ["-bad.example.com", "host"],
+    ["bad-.example.com", "host"],
+    ["a..b", "host"],
+    ["1.2.3", "host"],
+    ["999.1.1.1", "host"],
+    [`${"a".repeat(64)}.com`, "host"],
+    ["example.com:0", "port"],
+    ["example.com:65536", "port"],
+    ["example.com:", "port"],
+    ["example.com:https", "port"],
+    ["[::1", "address"],
+    ["[::1]x", "port"],
+    ["[example.com]:443", "address"],
+    ["1::2::3", "address"],
+    ["example.com@other.example", "address"],
+    ["example.com@1.2.3", "address"],
+    ["bad name@127.0.0.1", "host"],
+  ])("refuses %j (%s)", (input, code) => {
+    try {
+      parseTarget(input);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(TargetError);
+      expect(error).toMatchObject({ name: "TargetError", code, input });
+      expect((error as Error).message).toContain(JSON.stringify(input));
+    }
+  });
+});

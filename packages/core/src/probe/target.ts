@@ -1,0 +1,143 @@
+import { isIpLiteral, parseIpv4, parseIpv6 } from "../cert/ip.js";
+
+/** Where a scan connects and what it checks the certificate against. */
+export interface Target {
+  /** What the user typed. */
+  input: string;
+  /** Name for SNI and hostname checks (lowercase, no trailing dot), or the IP literal (IPv6 without brackets). */
+  host: string;
+  port: number;
+  /** Server name sent in SNI; null for IP literals. */
+  sni: string | null;
+  /** The address to connect to: the IP of `host@ip`, else `host` itself. */
+  connectAddress: string;
+  /** Port 443 or an `https://` target: HSTS is looked for. */
+  isWeb: boolean;
+}
+
+export const TARGET_ERROR_CODES = ["empty", "scheme", "host", "address", "port"] as const;
+export type TargetErrorCode = (typeof TARGET_ERROR_CODES)[number];
+
+/** A target that cannot be parsed. `input` is what the user typed. */
+export class TargetError extends Error {
+  override readonly name = "TargetError" as const;
+  readonly code: TargetErrorCode;
+  readonly input: string;
+
+  constructor(
+    code: TargetErrorCode,
+    input: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`invalid target ${JSON.stringify(input)}: ${message}`, options);
+    this.code = code;
+    this.input = input;
+  }
+}
+
+const DEFAULT_PORT = 443;
+const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
+
+function parsePort(text: string, input: string): number {
+  if (!/^[0-9]{1,5}$/.test(text))
+    throw new TargetError("port", input, `bad port ${JSON.stringify(text)}`);
+  const port = Number(text);
+  if (port < 1 || port > 65535)
+    throw new TargetError("port", input, `port ${port} is out of range`);
+  return port;
+}
+
+function parseHostName(text: string, input: string): string {
+  const host = text.toLowerCase().replace(/\.$/, "");
+  const labels = host.split(".");
+  const valid =
+    host.length > 0 &&
+    host.length <= 253 &&
+    labels.every((label) => LABEL.test(label)) &&
+    !/^[0-9]+$/.test(labels[labels.length - 1] ?? "");
+  if (!valid) throw new TargetError("host", input, `bad host name ${JSON.stringify(text)}`);
+  return host;
+}
+
+/** "host", "host:port", "v4", "v4:port", "[v6]", "[v6]:port", bare "v6". */
+function splitHostPort(
+  text: string,
+  input: string,
+): { host: string; port: string | null; ip: boolean } {
+  if (text.startsWith("[")) {
+    const close = text.indexOf("]");
+    const inner = text.slice(1, close);
+    if (close < 0 || parseIpv6(inner) === null) {
+      throw new TargetError("address", input, `bad IPv6 literal ${JSON.stringify(text)}`);
+    }
+    const rest = text.slice(close + 1);
+    if (rest !== "" && !rest.startsWith(":"))
+      throw new TargetError("port", input, `unexpected ${JSON.stringify(rest)}`);
+    return { host: inner.toLowerCase(), port: rest === "" ? null : rest.slice(1), ip: true };
+  }
+  if ((text.match(/:/g) ?? []).length > 1) {
+    if (parseIpv6(text) === null)
+      throw new TargetError("address", input, `bad IPv6 literal ${JSON.stringify(text)}`);
+    return { host: text.toLowerCase(), port: null, ip: true };
+  }
+  const colon = text.indexOf(":");
+  const host = colon < 0 ? text : text.slice(0, colon);
+  const port = colon < 0 ? null : text.slice(colon + 1);
+  return { host, port, ip: parseIpv4(host) !== null };
+}
+
+/**
+ * Parses a target: `host`, `host:port`, `https://host[:port][/path]`, an IPv4 literal, `[v6]:port`,
+ * a bare IPv6 literal, and `host@ip[:port]` (connect to ip; SNI and hostname checks use host).
+ * The port defaults to 443. Throws TargetError naming the input.
+ */
+export function parseTarget(input: string): Target {
+  let rest = input.trim();
+  if (rest === "") throw new TargetError("empty", input, "empty target");
+  let https = false;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
+  if (scheme !== null) {
+    if (scheme[1]?.toLowerCase() !== "https") {
+      throw new TargetError("scheme", input, `only https:// URLs are targets, not ${scheme[1]}://`);
+    }
+    https = true;
+    rest = rest.slice(scheme[0].length).replace(/[/?#].*$/s, "");
+  } else if (/[/?#\s]/.test(rest)) {
+    throw new TargetError("host", input, "a path needs an https:// URL");
+  }
+  if (rest === "") throw new TargetError("host", input, "no host");
+
+  const at = rest.lastIndexOf("@");
+  let host: string;
+  let connectAddress: string;
+  let portText: string | null;
+  if (at >= 0) {
+    const name = rest.slice(0, at);
+    const address = splitHostPort(rest.slice(at + 1), input);
+    if (!address.ip) {
+      throw new TargetError(
+        "address",
+        input,
+        `after "@" comes an IP address, not ${JSON.stringify(address.host)}`,
+      );
+    }
+    host = isIpLiteral(name) ? name.toLowerCase() : parseHostName(name, input);
+    connectAddress = address.host;
+    portText = address.port;
+  } else {
+    const split = splitHostPort(rest, input);
+    host = split.ip ? split.host : parseHostName(split.host, input);
+    connectAddress = host;
+    portText = split.port;
+  }
+  const port = portText === null ? DEFAULT_PORT : parsePort(portText, input);
+  return {
+    input,
+    host,
+    port,
+    sni: isIpLiteral(host) ? null : host,
+    connectAddress,
+    isWeb: https || port === DEFAULT_PORT,
+  };
+}
