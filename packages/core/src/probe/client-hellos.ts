@@ -1,0 +1,137 @@
+/**
+ * The ClientHellos the scanner sends, built from the registry with the wire codec. Randomness
+ * and key shares come from node:crypto here, so that the codec stays pure.
+ */
+import { createECDH, generateKeyPairSync, randomBytes } from "node:crypto";
+import { GROUPS, SIGNATURE_SCHEMES, groupByName } from "../registry/index.js";
+import type { Protocol } from "../registry/index.js";
+import { protocolVersion } from "../registry/protocols.js";
+import {
+  SCSV,
+  TLS_VERSION,
+  alpn,
+  ecPointFormats,
+  encodeClientHello,
+  encodeSslv2ClientHello,
+  extendedMasterSecret,
+  heartbeat,
+  keyShare,
+  pskKeyExchangeModes,
+  renegotiationInfo,
+  serverName,
+  sessionTicket,
+  signatureAlgorithms,
+  statusRequest,
+  supportedGroups,
+  supportedVersions,
+} from "../wire/index.js";
+import type { Extension, KeyShareEntry } from "../wire/index.js";
+
+export type TlsProtocol = Exclude<Protocol, "SSLv2">;
+
+export interface HelloOptions {
+  protocol: TlsProtocol;
+  cipherSuites: readonly number[];
+  /** Host name for SNI; null sends none (IP targets). */
+  sni: string | null;
+  /** supported_groups; defaults to every named curve (TLS ≤ 1.2) or the TLS 1.3 set. */
+  groups?: readonly number[];
+  /** TLS 1.3 key_share groups; [] sends an empty key_share to ask for a HelloRetryRequest. */
+  keyShareGroups?: readonly number[];
+  signatureSchemes?: readonly number[];
+  compressionMethods?: readonly number[];
+  heartbeat?: boolean;
+  alpn?: readonly string[];
+  statusRequest?: boolean;
+  /** Append TLS_FALLBACK_SCSV (RFC 7507). */
+  fallbackScsv?: boolean;
+}
+
+const code = (name: string): number => {
+  const group = groupByName(name);
+  if (group === undefined) throw new Error(`registry has no group ${name}`);
+  return group.code;
+};
+
+/** Curves first in the order clients commonly prefer, then every other named curve. */
+const COMMON_CURVES = ["x25519", "secp256r1", "secp384r1", "secp521r1", "x448"].map(code);
+export const ALL_CURVES: readonly number[] = [
+  ...COMMON_CURVES,
+  ...GROUPS.filter((g) => g.kind === "ecdhe" && !COMMON_CURVES.includes(g.code)).map((g) => g.code),
+];
+
+/** Groups a TLS 1.3 hello offers: common curves, FFDHE and the post-quantum hybrids. */
+export const TLS13_GROUPS: readonly number[] = [
+  ...COMMON_CURVES,
+  ...GROUPS.filter((g) => g.kind === "ffdhe" || g.kind === "hybrid-pq").map((g) => g.code),
+];
+
+export const ALL_SIGNATURE_SCHEMES: readonly number[] = SIGNATURE_SCHEMES.map((s) => s.code);
+
+const X25519 = code("x25519");
+const SECP256R1 = code("secp256r1");
+
+/** A fresh public value per probe, as a real client would send. */
+export function keyShareFor(group: number): KeyShareEntry {
+  if (group === X25519) {
+    const spki = generateKeyPairSync("x25519").publicKey.export({ format: "der", type: "spki" });
+    return { group, keyExchange: new Uint8Array(spki.subarray(spki.length - 32)) };
+  }
+  if (group === SECP256R1) {
+    const ecdh = createECDH("prime256v1");
+    return { group, keyExchange: new Uint8Array(ecdh.generateKeys()) };
+  }
+  throw new Error(`no key share generator for group 0x${group.toString(16)}`);
+}
+
+export function buildClientHello(options: HelloOptions): Uint8Array {
+  const tls13 = options.protocol === "TLSv1.3";
+  const version = protocolVersion(options.protocol);
+  const cipherSuites = options.fallbackScsv
+    ? [...options.cipherSuites, SCSV.TLS_FALLBACK_SCSV]
+    : options.cipherSuites;
+  // SSLv3 clients sent no extensions; some SSLv3-only stacks refuse a hello that has them.
+  const extensions = options.protocol === "SSLv3" ? undefined : helloExtensions(options, tls13);
+  return encodeClientHello({
+    recordVersion: options.protocol === "SSLv3" ? TLS_VERSION.SSLv3 : TLS_VERSION["TLSv1.0"],
+    legacyVersion: tls13 ? TLS_VERSION["TLSv1.2"] : version,
+    random: new Uint8Array(randomBytes(32)),
+    // A TLS 1.3 middlebox-compatible client sends a 32-byte legacy session id.
+    sessionId: tls13 ? new Uint8Array(randomBytes(32)) : new Uint8Array(0),
+    cipherSuites,
+    compressionMethods: options.compressionMethods ?? [0],
+    ...(extensions === undefined ? {} : { extensions }),
+  });
+}
+
+function helloExtensions(options: HelloOptions, tls13: boolean): Extension[] {
+  const extensions: Extension[] = [];
+  if (options.sni !== null) extensions.push(serverName(options.sni));
+  extensions.push(
+    supportedGroups(options.groups ?? (tls13 ? TLS13_GROUPS : ALL_CURVES)),
+    ecPointFormats(),
+    signatureAlgorithms(options.signatureSchemes ?? ALL_SIGNATURE_SCHEMES),
+    renegotiationInfo(),
+    extendedMasterSecret(),
+    sessionTicket(),
+  );
+  if (options.statusRequest === true) extensions.push(statusRequest());
+  if (options.heartbeat === true) extensions.push(heartbeat());
+  if (options.alpn !== undefined) extensions.push(alpn(options.alpn));
+  if (tls13) {
+    extensions.push(
+      supportedVersions([TLS_VERSION["TLSv1.3"]]),
+      pskKeyExchangeModes(),
+      keyShare((options.keyShareGroups ?? [X25519, SECP256R1]).map(keyShareFor)),
+    );
+  }
+  return extensions;
+}
+
+export function buildSslv2ClientHello(cipherSpecs: readonly number[]): Uint8Array {
+  return encodeSslv2ClientHello({
+    version: 0x0002,
+    cipherSpecs,
+    challenge: new Uint8Array(randomBytes(16)),
+  });
+}

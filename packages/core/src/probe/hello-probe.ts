@@ -1,0 +1,109 @@
+/**
+ * One probe: send one ClientHello, read the server's first flight, and end in exactly one
+ * outcome — accepted (what the server chose), rejected (an alert, or the connection closed after
+ * the hello), or failed (timeout, refused, reset before a reply, unparseable). Failed probes are
+ * retried with backoff by `probeWithRetry`; what stays failed is unknown, never "not supported".
+ */
+import { DecodeError, ServerFlightDecoder } from "../wire/index.js";
+import type { Alert, FlightState, KeyExchangeKind } from "../wire/index.js";
+import type { ScanErrorCode } from "../scan-report/types.js";
+import { exchange, type Endpoint, type ExchangeOptions } from "./exchange.js";
+
+export type ProbeOutcome =
+  | { kind: "accepted"; flight: FlightState }
+  | { kind: "rejected"; alert: Alert | null }
+  | { kind: "failed"; code: ScanErrorCode; message: string };
+
+export interface ProbeOptions extends ExchangeOptions {
+  /** Stop at the ServerHello (enough to know the version and suite); default: the whole flight. */
+  stopAtServerHello?: boolean;
+  keyExchangeOf?: (cipherSuite: number) => KeyExchangeKind | null;
+}
+
+export async function probeHello(
+  endpoint: Endpoint,
+  hello: Uint8Array,
+  options: ProbeOptions,
+): Promise<ProbeOutcome> {
+  const decoder = new ServerFlightDecoder(
+    options.keyExchangeOf === undefined ? {} : { keyExchangeOf: options.keyExchangeOf },
+  );
+  let flight: FlightState | null = null;
+  let result;
+  try {
+    result = await exchange(
+      endpoint,
+      hello,
+      (chunk) => {
+        flight = decoder.push(chunk);
+        return flight.done || (options.stopAtServerHello === true && chose(flight));
+      },
+      options,
+    );
+  } catch (error) {
+    if (error instanceof DecodeError) {
+      return {
+        kind: "failed",
+        code: "unparseable",
+        message: `unparseable reply: ${error.message}`,
+      };
+    }
+    throw error;
+  }
+  const state = flight as FlightState | null;
+  if (state !== null && chose(state)) return { kind: "accepted", flight: state };
+  if (state?.alert != null) return { kind: "rejected", alert: state.alert };
+  if (state !== null && state.sslv2Error !== null) return { kind: "rejected", alert: null };
+  switch (result.kind) {
+    case "done":
+      return { kind: "failed", code: "protocol", message: "flight ended without a choice" };
+    case "closed":
+      return result.received === 0
+        ? { kind: "rejected", alert: null }
+        : {
+            kind: "failed",
+            code: "closed",
+            message: `connection closed after ${result.received} bytes of an incomplete reply`,
+          };
+    case "failed":
+      return {
+        kind: "failed",
+        code: result.code === "aborted" || result.code === "unreachable" ? "refused" : result.code,
+        message: result.message,
+      };
+  }
+}
+
+/** The server answered with a choice: ServerHello, HelloRetryRequest or SSLv2 SERVER-HELLO. */
+function chose(flight: FlightState): boolean {
+  return (
+    flight.serverHello !== null ||
+    flight.helloRetryRequest !== null ||
+    flight.sslv2ServerHello !== null
+  );
+}
+
+export interface RetryOptions {
+  /** Extra attempts after the first; default 2. */
+  retries?: number;
+  /** First backoff delay in ms, doubled each time; default 100. */
+  backoffMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Runs `attempt` again while it fails, with exponential backoff; returns the last outcome. */
+export async function probeWithRetry(
+  attempt: () => Promise<ProbeOutcome>,
+  options: RetryOptions = {},
+): Promise<ProbeOutcome> {
+  const retries = options.retries ?? 2;
+  let delay = options.backoffMs ?? 100;
+  let outcome = await attempt();
+  for (let i = 0; i < retries && outcome.kind === "failed"; i += 1) {
+    if (options.signal?.aborted === true) break;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay *= 2;
+    outcome = await attempt();
+  }
+  return outcome;
+}

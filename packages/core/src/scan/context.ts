@@ -1,0 +1,109 @@
+/**
+ * What every step of a scan shares: where to connect, the politeness limits, and the errors and
+ * probe counts the report will carry.
+ */
+import type { Socket } from "node:net";
+import { cipherSuiteByCode } from "../registry/index.js";
+import type { ScanError, ScanErrorCode } from "../scan-report/types.js";
+import type { Endpoint } from "../probe/exchange.js";
+import { probeHello, probeWithRetry, type ProbeOutcome } from "../probe/hello-probe.js";
+import type { KeyExchangeKind } from "../wire/index.js";
+import { Limiter } from "./limiter.js";
+
+export interface ProgressEvent {
+  target: string;
+  step: string;
+  probesDone: number;
+}
+
+export interface ScanContextOptions {
+  endpoint: Endpoint;
+  sni: string | null;
+  targetLabel: string;
+  timeoutMs: number;
+  concurrency: number;
+  retries: number;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((event: ProgressEvent) => void) | undefined;
+  connect?: ((endpoint: Endpoint) => Socket) | undefined;
+}
+
+export class ScanContext {
+  readonly endpoint: Endpoint;
+  readonly sni: string | null;
+  readonly errors: ScanError[] = [];
+  readonly #options: ScanContextOptions;
+  readonly #limiter: Limiter;
+  #probes = 0;
+  #step = "starting";
+
+  constructor(options: ScanContextOptions) {
+    this.#options = options;
+    this.endpoint = options.endpoint;
+    this.sni = options.sni;
+    this.#limiter = new Limiter(options.concurrency);
+  }
+
+  get probes(): number {
+    return this.#probes;
+  }
+
+  step(name: string): void {
+    this.#step = name;
+    this.#report();
+  }
+
+  error(probe: string, code: ScanErrorCode, message: string): void {
+    this.errors.push({ probe, code, message });
+  }
+
+  /** Sends one hello under the connection limit, retrying failures with backoff. */
+  async probe(
+    hello: () => Uint8Array,
+    options: { stopAtServerHello?: boolean } = {},
+  ): Promise<ProbeOutcome> {
+    return probeWithRetry(
+      () =>
+        this.#limiter.run(async () => {
+          const outcome = await probeHello(this.endpoint, hello(), {
+            timeoutMs: this.#options.timeoutMs,
+            keyExchangeOf,
+            ...(options.stopAtServerHello === undefined
+              ? {}
+              : { stopAtServerHello: options.stopAtServerHello }),
+            ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
+            ...(this.#options.connect === undefined ? {} : { connect: this.#options.connect }),
+          });
+          this.#probes += 1;
+          this.#report();
+          return outcome;
+        }),
+      {
+        retries: this.#options.retries,
+        ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
+      },
+    );
+  }
+
+  #report(): void {
+    this.#options.onProgress?.({
+      target: this.#options.targetLabel,
+      step: this.#step,
+      probesDone: this.#probes,
+    });
+  }
+}
+
+/** Which ServerKeyExchange a suite's key exchange sends, so the flight decoder can decode it. */
+export function keyExchangeOf(cipherSuite: number): KeyExchangeKind | null {
+  // Anonymous DH and ECDH are ephemeral too (the registry files them under DHE/ECDHE with auth
+  // anon). The PSK variants prefix an identity hint, which the probe does not need to read.
+  switch (cipherSuiteByCode(cipherSuite)?.kex) {
+    case "ECDHE":
+      return "ecdhe";
+    case "DHE":
+      return "dhe";
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Which protocol versions the server accepts: one hello per version offering every suite the
+ * registry lists for it. A ServerHello at the version offered means yes; a lower version, an
+ * alert or a close means no; a probe that keeps failing leaves the version unknown (null).
+ */
+import { PROTOCOLS, SSLV2_CIPHER_SUITES, cipherSuitesFor } from "../registry/index.js";
+import type { Protocol } from "../registry/index.js";
+import { protocolVersion } from "../registry/protocols.js";
+import {
+  buildClientHello,
+  buildSslv2ClientHello,
+  type TlsProtocol,
+} from "../probe/client-hellos.js";
+import type { FlightState, Sslv2ServerHello } from "../wire/index.js";
+import type { ScanContext } from "./context.js";
+
+export interface ProtocolResults {
+  supported: Record<Protocol, boolean | null>;
+  /** The accepted flight per version: certificate chain, extensions echoed. */
+  flights: Partial<Record<TlsProtocol, FlightState>>;
+  sslv2: Sslv2ServerHello | null;
+}
+
+export function offerableSuites(protocol: TlsProtocol): number[] {
+  return cipherSuitesFor(protocol)
+    .filter((suite) => !suite.grease && !suite.scsv)
+    .map((suite) => suite.code);
+}
+
+export async function probeProtocols(ctx: ScanContext): Promise<ProtocolResults> {
+  const supported = Object.fromEntries(PROTOCOLS.map((p) => [p, null])) as Record<
+    Protocol,
+    boolean | null
+  >;
+  const flights: Partial<Record<TlsProtocol, FlightState>> = {};
+  let sslv2: Sslv2ServerHello | null = null;
+
+  const probeSslv2 = async (): Promise<void> => {
+    const outcome = await ctx.probe(() =>
+      buildSslv2ClientHello(SSLV2_CIPHER_SUITES.map((suite) => suite.code)),
+    );
+    if (outcome.kind === "failed") {
+      ctx.error("protocols/SSLv2", outcome.code, outcome.message);
+      return;
+    }
+    sslv2 = outcome.kind === "accepted" ? outcome.flight.sslv2ServerHello : null;
+    supported.SSLv2 = sslv2 !== null && sslv2.cipherSpecs.length > 0;
+  };
+
+  const probeTls = async (protocol: TlsProtocol): Promise<void> => {
+    const outcome = await ctx.probe(() =>
+      buildClientHello({ protocol, cipherSuites: offerableSuites(protocol), sni: ctx.sni }),
+    );
+    if (outcome.kind === "failed") {
+      ctx.error(`protocols/${protocol}`, outcome.code, outcome.message);
+      return;
+    }
+    if (outcome.kind === "rejected") {
+      supported[protocol] = false;
+      return;
+    }
+    const hello = outcome.flight.serverHello ?? outcome.flight.helloRetryRequest;
+    const accepted = hello !== null && hello.selectedVersion === protocolVersion(protocol);
+    supported[protocol] = accepted;
+    if (accepted) flights[protocol] = outcome.flight;
+  };
+
+  await Promise.all([
+    probeSslv2(),
+    ...(["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"] as const).map(probeTls),
+  ]);
+  return { supported, flights, sslv2 };
+}

@@ -1,0 +1,260 @@
+/**
+ * scan(): one target in, one ScanReport out. Orchestrates the probes under the per-target
+ * connection limit; never throws for anything the server does — what could not be established
+ * is null and `errors[]` says why.
+ */
+import { lookup } from "node:dns/promises";
+import { isIP, type Socket } from "node:net";
+import { PROTOCOLS, cipherSuiteByCode, sslv2CipherSuiteByCode } from "../registry/index.js";
+import type { Protocol } from "../registry/index.js";
+import type { Endpoint } from "../probe/exchange.js";
+import type { TlsProtocol } from "../probe/client-hellos.js";
+import {
+  SCAN_REPORT_SCHEMA_VERSION,
+  type AcceptedCipherSuite,
+  type AcceptedGroup,
+  type ScanReport,
+  type ServerPreference,
+} from "../scan-report/types.js";
+import { ScanContext, type ProgressEvent } from "./context.js";
+import { enumerateCipherSuites } from "./cipher-suites.js";
+import { probeDh } from "./dh.js";
+import { probeWireFeatures } from "./features.js";
+import { enumerateTls12Groups, enumerateTls13Groups } from "./groups.js";
+import { probeServerPreference } from "./preference.js";
+import { probeProtocols } from "./protocols.js";
+import { SCANNER_VERSION } from "./version.js";
+
+/** Where to connect and what to present: the parsed form of a target such as host@ip:port. */
+export interface TargetSpec {
+  input: string;
+  /** Host name for SNI and hostname checks, or the IP literal. */
+  host: string;
+  port: number;
+  /** SNI to send; null for IP targets. */
+  sni: string | null;
+  /** What to connect to: an IP literal, or a host name to resolve. */
+  connectAddress: string;
+}
+
+export interface ScanOptions {
+  /** Deadline per probe (connect to last byte), ms. Default 5000. */
+  timeoutMs?: number;
+  /** Connections at once to this target. Default 8. */
+  concurrency?: number;
+  /** Extra attempts for a probe that failed. Default 2. */
+  retries?: number;
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Test seam for the TCP connection. */
+  connect?: (endpoint: Endpoint) => Socket;
+}
+
+const LEGACY: readonly TlsProtocol[] = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
+const TLS: readonly TlsProtocol[] = [...LEGACY, "TLSv1.3"];
+
+export async function scan(target: TargetSpec, options: ScanOptions = {}): Promise<ScanReport> {
+  const started = Date.now();
+  const report = emptyReport(target, new Date(started));
+  const finish = (): ScanReport => ({ ...report, durationMs: Date.now() - started });
+
+  let address: string;
+  try {
+    address = isIP(target.connectAddress)
+      ? target.connectAddress
+      : (await lookup(target.connectAddress)).address;
+  } catch (error) {
+    report.errors.push({ probe: "dns", code: "dns", message: messageOf(error) });
+    return finish();
+  }
+  report.target.address = address;
+
+  const ctx = new ScanContext({
+    endpoint: { address, port: target.port },
+    sni: target.sni,
+    targetLabel: target.input,
+    timeoutMs: options.timeoutMs ?? 5000,
+    concurrency: options.concurrency ?? 8,
+    retries: options.retries ?? 2,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    connect: options.connect,
+  });
+  try {
+    await scanInto(ctx, report);
+  } catch (error) {
+    // A bug, not a server behaviour: keep what was found and say so.
+    ctx.error("scan", "internal", messageOf(error));
+  }
+  report.errors.push(...ctx.errors);
+  return finish();
+}
+
+async function scanInto(ctx: ScanContext, report: ScanReport): Promise<void> {
+  ctx.step("protocols");
+  const protocols = await probeProtocols(ctx);
+  report.protocols = protocols.supported;
+  const answered = PROTOCOLS.some((p) => protocols.supported[p] !== null);
+  report.reachable = answered ? true : ctx.errors.every((e) => e.code === "refused") ? false : null;
+  if (!answered) return;
+
+  const supportedTls = TLS.filter((p) => protocols.supported[p] === true);
+  ctx.step("cipher suites");
+  const enumerated = new Map<TlsProtocol, number[] | null>(
+    await Promise.all(
+      supportedTls.map(async (p) => [p, await enumerateCipherSuites(ctx, p)] as const),
+    ),
+  );
+
+  ctx.step("server preference");
+  const preferences: ServerPreference[] = await Promise.all(
+    supportedTls.map(async (protocol) => {
+      const accepted = enumerated.get(protocol);
+      if (accepted == null) return { protocol, enforced: null, order: null };
+      return probeServerPreference(ctx, protocol, accepted);
+    }),
+  );
+  const unknownProtocol = PROTOCOLS.some((p) => protocols.supported[p] === null);
+  report.serverPreference = unknownProtocol ? null : preferences;
+
+  ctx.step("groups and key exchange");
+  const tls13Suites = enumerated.get("TLSv1.3");
+  const legacyForGroups = [...LEGACY].reverse().find((p) => protocols.supported[p] === true);
+  const legacySuites = legacyForGroups === undefined ? undefined : enumerated.get(legacyForGroups);
+  const [tls13Groups, tls12Groups, dh, features] = await Promise.all([
+    tls13Suites == null
+      ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null)
+      : enumerateTls13Groups(ctx, tls13Suites),
+    legacyForGroups === undefined
+      ? Promise.resolve(LEGACY.some((p) => protocols.supported[p] === null) ? null : [])
+      : legacySuites == null
+        ? Promise.resolve(null)
+        : enumerateTls12Groups(ctx, legacyForGroups, legacySuites),
+    probeDh(ctx, enumerated),
+    probeWireFeatures(ctx, protocols.supported, protocols.flights),
+  ]);
+  report.groups =
+    tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
+  report.dh = dh;
+  report.features = { ...report.features, ...features };
+
+  report.cipherSuites = unknownProtocol
+    ? null
+    : acceptedSuites(
+        protocols.supported,
+        protocols.sslv2?.cipherSpecs ?? [],
+        enumerated,
+        preferences,
+      );
+}
+
+function acceptedSuites(
+  supported: Record<Protocol, boolean | null>,
+  sslv2Specs: readonly number[],
+  enumerated: ReadonlyMap<TlsProtocol, number[] | null>,
+  preferences: readonly ServerPreference[],
+): AcceptedCipherSuite[] | null {
+  const suites: AcceptedCipherSuite[] = [];
+  if (supported.SSLv2 === true) {
+    for (const code of sslv2Specs) {
+      const row = sslv2CipherSuiteByCode(code);
+      suites.push({
+        protocol: "SSLv2",
+        code: `0x${code.toString(16).toUpperCase().padStart(6, "0")}`,
+        iana: row?.name ?? `unknown(0x${code.toString(16)})`,
+        openssl: row?.openssl ?? null,
+        // SSLv2 has RSA key transport and MD5 MACs only; the spec name carries the cipher.
+        kex: "RSA",
+        auth: "RSA",
+        encryption: row?.name.replace(/^SSL_CK_|_WITH_MD5$/g, "") ?? "unknown",
+        bits: row?.bits ?? 0,
+        mac: "MD5",
+        aead: false,
+        forwardSecrecy: false,
+        export: row?.export ?? false,
+        strength: "insecure",
+      });
+    }
+  }
+  for (const protocol of TLS) {
+    if (supported[protocol] !== true) continue;
+    const codes = enumerated.get(protocol);
+    if (codes == null) return null;
+    const order = preferences.find((p) => p.protocol === protocol)?.order;
+    const ranked =
+      order == null
+        ? codes
+        : [...codes].sort(
+            (a, b) =>
+              order.indexOf(cipherSuiteByCode(a)?.iana ?? "") -
+              order.indexOf(cipherSuiteByCode(b)?.iana ?? ""),
+          );
+    for (const code of ranked) suites.push(acceptedSuite(protocol, code));
+  }
+  return suites;
+}
+
+function acceptedSuite(protocol: TlsProtocol, code: number): AcceptedCipherSuite {
+  const row = cipherSuiteByCode(code);
+  const hex = `0x${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  return {
+    protocol,
+    code: hex,
+    iana: row?.iana ?? `unknown(${hex})`,
+    openssl: row?.openssl ?? null,
+    kex: row?.kex ?? "unknown",
+    auth: row?.auth ?? "unknown",
+    encryption: row?.encryption ?? "unknown",
+    bits: row?.bits ?? 0,
+    mac: row?.mac ?? "unknown",
+    aead: row?.aead ?? false,
+    forwardSecrecy: row?.forwardSecrecy ?? false,
+    export: row?.export ?? false,
+    strength: row?.strength ?? null,
+  };
+}
+
+function emptyReport(target: TargetSpec, startedAt: Date): ScanReport {
+  return {
+    schemaVersion: SCAN_REPORT_SCHEMA_VERSION,
+    scanner: { name: "tlsgate", version: SCANNER_VERSION },
+    startedAt: startedAt.toISOString(),
+    durationMs: 0,
+    target: {
+      input: target.input,
+      host: target.host,
+      port: target.port,
+      sni: target.sni,
+      address: null,
+      starttls: null,
+    },
+    reachable: null,
+    errors: [],
+    protocols: Object.fromEntries(PROTOCOLS.map((p) => [p, null])) as Record<
+      Protocol,
+      boolean | null
+    >,
+    cipherSuites: null,
+    serverPreference: null,
+    groups: null,
+    dh: { supported: null, bits: null },
+    certificate: null,
+    certificates: null,
+    features: {
+      secureRenegotiation: null,
+      extendedMasterSecret: null,
+      fallbackScsv: null,
+      compression: null,
+      heartbeat: null,
+      sessionResumption: { sessionId: null, ticket: null },
+      alpn: null,
+      earlyData: null,
+      hsts: null,
+    },
+    clients: null,
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
