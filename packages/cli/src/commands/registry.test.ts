@@ -7,6 +7,10 @@ async function run(argv: string[]) {
   const code = await main(argv, {
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
+    stdoutIsTty: false,
+    stderrIsTty: false,
+    env: {},
+    cwd: process.cwd(),
   });
   return { code, stdout, stderr };
 }

@@ -8,7 +8,7 @@ import {
   type CipherSuite,
 } from "@tlsgate/core";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import type { Io } from "../main.js";
+import type { Io } from "../io.js";
 
 const STRENGTHS = ["recommended", "secure", "weak", "insecure"] as const;
 

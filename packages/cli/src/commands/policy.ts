@@ -1,0 +1,75 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { runPolicyTests } from "@tlsgate/core";
+import { EXIT, type ExitCode } from "../exit-codes.js";
+import type { Io } from "../io.js";
+import { loadPolicy } from "../policies.js";
+
+/** `tlsgate policy validate|show|test`: work on policy files without scanning anything. */
+export function registerPolicyCommand(
+  program: Command,
+  io: Io,
+  setExitCode: (code: ExitCode) => void,
+): void {
+  const policy = program.command("policy").description("Validate, inspect and test policies.");
+
+  policy
+    .command("validate")
+    .description(
+      "Load a policy with everything it extends, and lint it against the ScanReport schema.",
+    )
+    .argument("<policy>", "policy file, preset name or package")
+    .addHelpText("after", "\nExample:\n  $ tlsgate policy validate ./tls-policy.yaml")
+    .action((ref: string) => {
+      const resolved = loadPolicy(ref, io.cwd);
+      const rules = Object.values(resolved.rules).filter((rule) => rule.severity !== "off").length;
+      io.stdout(
+        `${ref}: valid — ${resolved.name}@${resolved.version}, ${rules} rules, sha256 ${resolved.sha256}\n`,
+      );
+    });
+
+  policy
+    .command("show")
+    .description("Print a policy resolved: every rule after `extends` and overrides, as JSON.")
+    .argument("<policy>", "preset name, policy file or package")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ tlsgate policy show intermediate\n  $ tlsgate policy show ./tls-policy.yaml | jq '.rules | keys'",
+    )
+    .action((ref: string) => {
+      io.stdout(`${JSON.stringify(loadPolicy(ref, io.cwd), null, 2)}\n`);
+    });
+
+  policy
+    .command("test")
+    .description("Run policy test cases: *.case.json files of {report, expect: {ruleId: status}}.")
+    .argument("<dir>", "folder of cases")
+    .option("-p, --policy <policy>", "policy for cases that do not name one")
+    .addHelpText(
+      "after",
+      "\nExample:\n  $ tlsgate policy test policies/cases --policy ./tls-policy.yaml",
+    )
+    .action((dir: string, flags: { policy?: string }) => {
+      const run = runPolicyTests(resolve(io.cwd, dir), {
+        ...(flags.policy === undefined ? {} : { policy: flags.policy }),
+        cwd: io.cwd,
+      });
+      for (const result of run.cases) {
+        io.stdout(`${result.ok ? "ok  " : "FAIL"}  ${result.name}\n`);
+        if (result.error !== null) io.stdout(`      ${result.error}\n`);
+        for (const mismatch of result.mismatches) {
+          const why = mismatch.messages.length > 0 ? ` (${mismatch.messages.join("; ")})` : "";
+          io.stdout(
+            `      ${mismatch.ruleId}: expected ${mismatch.expected}, got ${mismatch.actual}${why}\n`,
+          );
+        }
+      }
+      io.stdout(`${run.passed} passed, ${run.failed} failed\n`);
+      if (run.cases.length === 0) {
+        io.stderr(`tlsgate: no *.case.json or *.case.yaml files in ${dir}\n`);
+        setExitCode(EXIT.usage);
+        return;
+      }
+      setExitCode(run.failed === 0 ? EXIT.pass : EXIT.policyViolation);
+    });
+}

@@ -1,0 +1,166 @@
+/** The offline commands: demo, check, policy validate/show/test, merge and init. */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./run-cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "tlsgate-commands-"));
+
+beforeAll(async () => {
+  // One real demo run gives a saved result to work on offline.
+  const demo = await runCli(["demo", "--no-progress"]);
+  expect(demo.code).toBe(0);
+  expect(demo.stdout).toMatch(
+    /well-configured server[\s\S]*Gate: PASS[\s\S]*legacy server[\s\S]*Gate: FAIL/,
+  );
+  expect(demo.stdout).toContain("fix");
+}, 60_000);
+
+describe("tlsgate check", () => {
+  it("evaluates a saved report offline with another policy", async () => {
+    const legacyReport = JSON.parse(
+      readFileSync(new URL("./fixtures/legacy-result.json", import.meta.url), "utf8"),
+    ) as unknown;
+    const savedJson = join(dir, "legacy.json");
+    writeFileSync(savedJson, JSON.stringify(legacyReport));
+    const baseline = await runCli([
+      "check",
+      "--scan",
+      savedJson,
+      "--policy",
+      "baseline",
+      "--format",
+      "json",
+    ]);
+    const strict = await runCli([
+      "check",
+      "--scan",
+      savedJson,
+      "--policy",
+      "modern",
+      "--format",
+      "json",
+    ]);
+    const count = (stdout: string): number =>
+      (JSON.parse(stdout) as { results: { evaluations: { findings: unknown[] }[] }[] }).results[0]!
+        .evaluations[0]!.findings.length;
+    expect(baseline.code).toBe(1);
+    expect(strict.code).toBe(1);
+    expect(count(strict.stdout)).toBeGreaterThan(count(baseline.stdout));
+  });
+
+  it("refuses a file that is not a report", async () => {
+    const bogus = join(dir, "bogus.json");
+    writeFileSync(bogus, JSON.stringify({ hello: "world" }));
+    const run = await runCli(["check", "--scan", bogus]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("is not a ScanReport");
+  });
+});
+
+describe("tlsgate policy", () => {
+  it("validates a preset and prints its hash", async () => {
+    const run = await runCli(["policy", "validate", "intermediate"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^intermediate: valid — tlsgate\/intermediate@\d+\.\d+\.\d+, \d+ rules, sha256 [0-9a-f]{64}/,
+    );
+  });
+
+  it("refuses a misspelt report field with its pointer", async () => {
+    const file = join(dir, "typo.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: "typo",
+        version: "1.0.0",
+        rules: {
+          r: {
+            severity: "error",
+            title: "t",
+            schema: { properties: { protocol: { type: "object" } } },
+          },
+        },
+      }),
+    );
+    const run = await runCli(["policy", "validate", file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("/rules/r/schema/properties/protocol");
+    expect(run.stderr).toContain("protocols");
+  });
+
+  it("shows a resolved policy as JSON", async () => {
+    const run = await runCli(["policy", "show", "modern"]);
+    const resolved = JSON.parse(run.stdout) as { name: string; rules: Record<string, unknown> };
+    expect(resolved.name).toBe("tlsgate/modern");
+    expect(Object.keys(resolved.rules)).toContain("tls-versions");
+  });
+
+  it("runs policy test cases and fails on a wrong expectation", async () => {
+    const cases = join(dir, "cases");
+    mkdirSync(cases, { recursive: true });
+    const report = (
+      JSON.parse(
+        readFileSync(new URL("./fixtures/legacy-result.json", import.meta.url), "utf8"),
+      ) as { results: { report: unknown }[] }
+    ).results[0]!.report;
+    writeFileSync(
+      join(cases, "right.case.json"),
+      JSON.stringify({ policy: "baseline", report, expect: { "no-rc4-cipher-suites": "pass" } }),
+    );
+    const right = await runCli(["policy", "test", cases]);
+    expect(right.stdout).toContain("1 passed, 0 failed");
+    expect(right.code).toBe(0);
+    writeFileSync(
+      join(cases, "wrong.case.json"),
+      JSON.stringify({ policy: "baseline", report, expect: { "certificate-trusted": "pass" } }),
+    );
+    const wrong = await runCli(["policy", "test", cases]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain("certificate-trusted: expected pass, got fail");
+  });
+});
+
+describe("tlsgate merge", () => {
+  it("joins shard results and refuses overlapping shards", async () => {
+    const source = JSON.parse(
+      readFileSync(new URL("./fixtures/legacy-result.json", import.meta.url), "utf8"),
+    ) as {
+      results: { target: string; report: { target: { input: string } } }[];
+    };
+    const other = structuredClone(source);
+    other.results[0]!.report.target.input = "other.example:443";
+    other.results[0]!.target = "other.example:443";
+    const a = join(dir, "a.json");
+    const b = join(dir, "b.json");
+    writeFileSync(a, JSON.stringify(source));
+    writeFileSync(b, JSON.stringify(other));
+    const merged = await runCli(["merge", a, b]);
+    expect(merged.code).toBe(0);
+    const result = JSON.parse(merged.stdout) as { results: { target: string }[] };
+    expect(result.results.map((r) => r.target).sort()).toEqual(
+      [source.results[0]!.target, "other.example:443"].sort(),
+    );
+    const overlap = await runCli(["merge", a, a]);
+    expect(overlap.code).toBe(2);
+    expect(overlap.stderr).toContain("is in both");
+  });
+});
+
+describe("tlsgate init", () => {
+  it("writes a config and a workflow, and will not overwrite them", async () => {
+    const project = mkdtempSync(join(tmpdir(), "tlsgate-init-"));
+    const first = await runCli(["init", "example.com", "--policy", "modern"], { cwd: project });
+    expect(first.code).toBe(0);
+    const config = JSON.parse(readFileSync(join(project, "tlsgate.config.json"), "utf8")) as {
+      policy: string;
+      targets: string[];
+    };
+    expect(config).toMatchObject({ policy: "modern", targets: ["example.com"] });
+    expect(existsSync(join(project, ".github/workflows/tlsgate.yml"))).toBe(true);
+    const second = await runCli(["init"], { cwd: project });
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain("--force");
+  });
+});

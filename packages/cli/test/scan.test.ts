@@ -1,0 +1,181 @@
+/**
+ * `tlsgate scan` end to end against real node:tls servers on 127.0.0.1: exit codes, stdout
+ * carrying only the chosen format, files written by --output, and usage errors.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer, type Server } from "node:tls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeDemoCredentials } from "../src/demo/certificates.js";
+import { runCli } from "./run-cli.js";
+
+let modern: Server;
+let legacy: Server;
+let modernPort = 0;
+let legacyPort = 0;
+let closedPort = 0;
+const dir = mkdtempSync(join(tmpdir(), "tlsgate-cli-"));
+const policyFile = join(dir, "policy.json");
+
+const listen = (server: Server): Promise<number> =>
+  new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)),
+  );
+
+beforeAll(async () => {
+  const credentials = await makeDemoCredentials();
+  modern = createServer({ ...credentials.good, minVersion: "TLSv1.2" }, (s) => s.end());
+  legacy = createServer(
+    { ...credentials.legacy, minVersion: "TLSv1", ciphers: "ALL:@SECLEVEL=0" },
+    (s) => s.end(),
+  );
+  modernPort = await listen(modern);
+  legacyPort = await listen(legacy);
+  // A port that was free a moment ago: connections to it are refused.
+  const probe = createNetServer();
+  closedPort = await new Promise((resolve) =>
+    probe.listen(0, "127.0.0.1", () => resolve((probe.address() as AddressInfo).port)),
+  );
+  await new Promise((resolve) => probe.close(resolve));
+  writeFileSync(
+    policyFile,
+    JSON.stringify({
+      name: "cli-test",
+      version: "1.0.0",
+      rules: {
+        "no-tls10": {
+          severity: "error",
+          title: "No TLS 1.0",
+          remediation: { nginx: "ssl_protocols TLSv1.2 TLSv1.3;" },
+          schema: { properties: { protocols: { properties: { "TLSv1.0": { const: false } } } } },
+        },
+      },
+    }),
+  );
+});
+
+afterAll(() => {
+  modern.close();
+  legacy.close();
+});
+
+describe("tlsgate scan", () => {
+  it("exits 0 and prints only JSON on stdout for a passing target", async () => {
+    const run = await runCli([
+      "scan",
+      `127.0.0.1:${modernPort}`,
+      "--policy",
+      policyFile,
+      "--format",
+      "json",
+    ]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as {
+      gate: { verdict: string };
+      results: {
+        report: { protocols: Record<string, boolean | null>; target: { port: number } };
+      }[];
+    };
+    expect(result.gate.verdict).toBe("pass");
+    expect(result.results[0]?.report.target.port).toBe(modernPort);
+    expect(result.results[0]?.report.protocols).toMatchObject({
+      "TLSv1.0": false,
+      "TLSv1.2": true,
+    });
+  });
+
+  it("exits 1 on a violation and writes every --output file", async () => {
+    const sarif = join(dir, "out", "tlsgate.sarif");
+    const junit = join(dir, "out", "junit.xml");
+    const run = await runCli([
+      "scan",
+      `localhost@127.0.0.1:${legacyPort}`,
+      "--policy",
+      policyFile,
+      "--output",
+      `sarif=${sarif}`,
+      "--output",
+      `junit=${junit}`,
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("TLSv1.0 is enabled");
+    const log = JSON.parse(readFileSync(sarif, "utf8")) as {
+      runs: { results: { ruleId: string }[] }[];
+    };
+    expect(log.runs[0]?.results.map((r) => r.ruleId)).toEqual(["no-tls10"]);
+    expect(readFileSync(junit, "utf8")).toContain("<failure");
+  });
+
+  it("exits 3 when the target cannot be reached", async () => {
+    const run = await runCli([
+      "scan",
+      `127.0.0.1:${closedPort}`,
+      "--policy",
+      policyFile,
+      "--timeout",
+      "500",
+      "--format",
+      "json",
+    ]);
+    expect(run.code).toBe(3);
+    const result = JSON.parse(run.stdout) as {
+      results: { report: { reachable: boolean | null; errors: { code: string }[] } }[];
+    };
+    expect(result.results[0]?.report.reachable).toBe(false);
+    expect(result.results[0]?.report.errors.map((e) => e.code)).toContain("refused");
+  });
+
+  it("exits 2 naming a target it cannot parse, before connecting anywhere", async () => {
+    const run = await runCli(["scan", "exa mple.com:99999", "--policy", policyFile]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("exa mple.com:99999");
+    expect(run.stdout).toBe("");
+  });
+
+  it("exits 2 with file, line and pointer for a broken policy", async () => {
+    const broken = join(dir, "broken.yaml");
+    writeFileSync(
+      broken,
+      [
+        "name: broken",
+        "version: 1.0.0",
+        "rules:",
+        "  bad:",
+        "    severity: fatal",
+        "    title: x",
+        "    schema: {}",
+        "",
+      ].join("\n"),
+    );
+    const run = await runCli(["scan", `127.0.0.1:${modernPort}`, "--policy", broken]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/broken\.yaml:5:\d+ \/rules\/bad\/severity/);
+  });
+
+  it("reads targets from a config file with per-target policies", async () => {
+    const configDir = mkdtempSync(join(tmpdir(), "tlsgate-config-"));
+    writeFileSync(join(configDir, "policy.json"), readFileSync(policyFile));
+    writeFileSync(
+      join(configDir, "tlsgate.config.json"),
+      JSON.stringify({
+        targets: [
+          `127.0.0.1:${modernPort}`,
+          { target: `127.0.0.1:${legacyPort}`, policy: "./policy.json" },
+        ],
+        policy: "./policy.json",
+      }),
+    );
+    const run = await runCli(["scan", "--format", "json"], { cwd: configDir });
+    const result = JSON.parse(run.stdout) as {
+      results: { target: string; evaluations: { verdict: string }[] }[];
+    };
+    expect(result.results.map((r) => [r.target, r.evaluations[0]?.verdict])).toEqual([
+      [`127.0.0.1:${modernPort}`, "pass"],
+      [`127.0.0.1:${legacyPort}`, "fail"],
+    ]);
+    expect(run.code).toBe(1);
+  });
+});
