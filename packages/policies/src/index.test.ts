@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { listPresets, readPreset } from "./index.js";
+import { PRESET_NAMES, isPresetName, listPresets, readPreset } from "./index.js";
 
 const repoPolicies = fileURLToPath(new URL("../../../policies/", import.meta.url));
 
@@ -12,6 +12,24 @@ describe("presets", () => {
       .map((f) => f.replace(/\.json$/, ""))
       .sort();
     expect(listPresets()).toEqual(expected);
+  });
+
+  it("names every preset it ships in PRESET_NAMES, sorted", () => {
+    expect([...PRESET_NAMES]).toEqual(listPresets());
+  });
+
+  it("tells preset names from other strings", () => {
+    for (const name of PRESET_NAMES) expect(isPresetName(name)).toBe(true);
+    for (const other of ["", "Modern", "./modern.json", "modern.json", "@acme/tls/modern", "old"]) {
+      expect(isPresetName(other)).toBe(false);
+    }
+  });
+
+  it("reads each preset as a JSON policy document named after it", () => {
+    for (const name of PRESET_NAMES) {
+      const document = JSON.parse(readPreset(name) ?? "null") as { name?: unknown };
+      expect(document.name).toBe(`tlsgate/${name}`);
+    }
   });
 
   it("returns undefined for a name it does not ship", () => {

@@ -199,61 +199,68 @@ function expected(field: Field, configuration: MozillaConfiguration): Json {
   return configuration[field];
 }
 
-describe.each(LEVELS)("$preset holds Mozilla's $level configuration ($guideline)", (level) => {
-  const guideline = readSharedJson<MozillaGuideline>(`mozilla/guidelines-${level.guideline}.json`);
-  const configuration = guideline.configurations[level.level];
-  const rules = ownRules(level.preset);
-
-  it("reads the guideline version the preset says it follows", () => {
-    expect(guideline.version.toFixed(1)).toBe(level.guideline);
-    expect(configuration, `guidelines ${level.guideline} define ${level.level}`).toBeDefined();
-    expect(presetDocument(level.preset).description).toContain(`guidelines ${level.guideline}`);
-  });
-
-  it("encodes every guideline field or says why not", () => {
-    const fields = Object.keys(configuration ?? {}).sort();
-    const known = [...Object.keys(EXTRACT), ...Object.keys(NOT_ENCODED)].sort();
-    expect(fields, "a new or renamed guideline field: encode it as a rule").toEqual(known);
-  });
-
-  it.each(Object.keys(EXTRACT) as (keyof typeof EXTRACT)[])("%s", (field) => {
-    if (configuration === undefined) throw new Error(`no ${level.level} configuration`);
-    expect(EXTRACT[field](rules), `${level.preset} vs Mozilla ${level.level} ${field}`).toEqual(
-      expected(field, configuration),
+describe.each(LEVELS.map((level) => [level.preset, level.level, level.guideline, level] as const))(
+  "%s holds Mozilla's %s configuration (guidelines %s)",
+  (_preset, _level, _guideline, level) => {
+    const guideline = readSharedJson<MozillaGuideline>(
+      `mozilla/guidelines-${level.guideline}.json`,
     );
-  });
+    const configuration = guideline.configurations[level.level];
+    const rules = ownRules(level.preset);
 
-  it("gives remediation as Mozilla's configuration generator emits it", () => {
-    if (configuration === undefined) throw new Error(`no ${level.level} configuration`);
-    const remedy = (id: string, server: "nginx" | "apache" | "haproxy"): string =>
-      rules[id]?.remediation?.[server] ?? `(no ${server} remediation for ${id})`;
-    const versions = configuration.tls_versions;
-    const first = versions[0] === "TLSv1" ? "TLSv1.0" : versions[0];
-    expect(remedy("tls-versions", "nginx")).toContain(`ssl_protocols ${versions.join(" ")};`);
-    expect(remedy("tls-versions", "apache")).toContain(
-      `SSLProtocol -all ${versions.map((v) => `+${v}`).join(" ")}`,
-    );
-    expect(remedy("tls-versions", "haproxy")).toContain(`ssl-min-ver ${first} no-tls-tickets`);
-    const curves = configuration.tls_curves.join(":");
-    expect(remedy("tls-curves", "nginx")).toBe(`ssl_ecdh_curve ${curves};`);
-    expect(remedy("tls-curves", "apache")).toBe(`SSLOpenSSLConfCmd Curves ${curves}`);
-    expect(remedy("tls-curves", "haproxy")).toBe(`ssl-default-bind-curves ${curves}`);
-    const suites13 = configuration.ciphersuites.join(":");
-    expect(remedy("tls13-cipher-suites", "haproxy")).toBe(
-      `ssl-default-bind-ciphersuites ${suites13}`,
-    );
-    if (configuration.ciphers.openssl.length > 0) {
-      const ciphers = configuration.ciphers.openssl.join(":");
-      expect(remedy("cipher-suites", "nginx")).toMatch(new RegExp(`^ssl_ciphers (@SECLEVEL=0:)?`));
-      expect(remedy("cipher-suites", "nginx")).toContain(`${ciphers};`);
-      expect(remedy("cipher-suites", "apache")).toContain(ciphers);
-      expect(remedy("cipher-suites", "haproxy")).toContain(`ssl-default-bind-ciphers `);
-      expect(remedy("cipher-suites", "haproxy")).toContain(ciphers);
-    }
-    const order = configuration.server_preferred_order ? "on" : "off";
-    expect(remedy("server-cipher-order", "nginx")).toBe(`ssl_prefer_server_ciphers ${order};`);
-    expect(remedy("server-cipher-order", "apache")).toBe(`SSLHonorCipherOrder ${order}`);
-    expect(remedy("hsts", "nginx")).toContain(`max-age=${configuration.hsts_min_age}`);
-    expect(remedy("hsts", "haproxy")).toContain(`max-age=${configuration.hsts_min_age}`);
-  });
-});
+    it("reads the guideline version the preset says it follows", () => {
+      expect(guideline.version.toFixed(1)).toBe(level.guideline);
+      expect(configuration, `guidelines ${level.guideline} define ${level.level}`).toBeDefined();
+      expect(presetDocument(level.preset).description).toContain(`guidelines ${level.guideline}`);
+    });
+
+    it("encodes every guideline field or says why not", () => {
+      const fields = Object.keys(configuration ?? {}).sort();
+      const known = [...Object.keys(EXTRACT), ...Object.keys(NOT_ENCODED)].sort();
+      expect(fields, "a new or renamed guideline field: encode it as a rule").toEqual(known);
+    });
+
+    it.each(Object.keys(EXTRACT) as (keyof typeof EXTRACT)[])("%s", (field) => {
+      if (configuration === undefined) throw new Error(`no ${level.level} configuration`);
+      expect(EXTRACT[field](rules), `${level.preset} vs Mozilla ${level.level} ${field}`).toEqual(
+        expected(field, configuration),
+      );
+    });
+
+    it("gives remediation as Mozilla's configuration generator emits it", () => {
+      if (configuration === undefined) throw new Error(`no ${level.level} configuration`);
+      const remedy = (id: string, server: "nginx" | "apache" | "haproxy"): string =>
+        rules[id]?.remediation?.[server] ?? `(no ${server} remediation for ${id})`;
+      const versions = configuration.tls_versions;
+      const first = versions[0] === "TLSv1" ? "TLSv1.0" : versions[0];
+      expect(remedy("tls-versions", "nginx")).toContain(`ssl_protocols ${versions.join(" ")};`);
+      expect(remedy("tls-versions", "apache")).toContain(
+        `SSLProtocol -all ${versions.map((v) => `+${v}`).join(" ")}`,
+      );
+      expect(remedy("tls-versions", "haproxy")).toContain(`ssl-min-ver ${first} no-tls-tickets`);
+      const curves = configuration.tls_curves.join(":");
+      expect(remedy("tls-curves", "nginx")).toBe(`ssl_ecdh_curve ${curves};`);
+      expect(remedy("tls-curves", "apache")).toBe(`SSLOpenSSLConfCmd Curves ${curves}`);
+      expect(remedy("tls-curves", "haproxy")).toBe(`ssl-default-bind-curves ${curves}`);
+      const suites13 = configuration.ciphersuites.join(":");
+      expect(remedy("tls13-cipher-suites", "haproxy")).toBe(
+        `ssl-default-bind-ciphersuites ${suites13}`,
+      );
+      if (configuration.ciphers.openssl.length > 0) {
+        const ciphers = configuration.ciphers.openssl.join(":");
+        expect(remedy("cipher-suites", "nginx")).toMatch(
+          new RegExp(`^ssl_ciphers (@SECLEVEL=0:)?`),
+        );
+        expect(remedy("cipher-suites", "nginx")).toContain(`${ciphers};`);
+        expect(remedy("cipher-suites", "apache")).toContain(ciphers);
+        expect(remedy("cipher-suites", "haproxy")).toContain(`ssl-default-bind-ciphers `);
+        expect(remedy("cipher-suites", "haproxy")).toContain(ciphers);
+      }
+      const order = configuration.server_preferred_order ? "on" : "off";
+      expect(remedy("server-cipher-order", "nginx")).toBe(`ssl_prefer_server_ciphers ${order};`);
+      expect(remedy("server-cipher-order", "apache")).toBe(`SSLHonorCipherOrder ${order}`);
+      expect(remedy("hsts", "nginx")).toContain(`max-age=${configuration.hsts_min_age}`);
+      expect(remedy("hsts", "haproxy")).toContain(`max-age=${configuration.hsts_min_age}`);
+    });
+  },
+);
