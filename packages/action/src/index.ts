@@ -1,2 +1,4 @@
-export { parseTargetsInput, parseShard, selectShard } from "./inputs.js";
-export type { Shard } from "./inputs.js";
+// The entry point action.yml runs (bundled to dist/index.js): everything happens in run().
+import { run } from "./main.js";
+
+await run();

@@ -1,0 +1,145 @@
+/**
+ * The pull request comment: one per pull request (per shard), found again by a hidden marker
+ * and updated on every run. Knows GitHub's issue-comment API, nothing of TLS.
+ */
+import type { getOctokit } from "@actions/github";
+import type { ActionsCore } from "./toolkit.js";
+
+/** The hidden first line that identifies tlsgate's comment. */
+export const COMMENT_MARKER = "<!-- tlsgate -->";
+
+/** GitHub refuses comment bodies over 65,536 characters. */
+export const MAX_COMMENT_LENGTH = 65_536;
+
+export interface IssueRef {
+  owner: string;
+  repo: string;
+  /** Issue or pull request number. */
+  number: number;
+}
+
+export interface IssueComment {
+  id: number;
+  body: string;
+}
+
+/** The three calls the comment needs; `octokitComments` adapts an Octokit to it. */
+export interface CommentClient {
+  /** The issue's comments, oldest first, a page at a time. */
+  listComments(issue: IssueRef): AsyncIterable<IssueComment[]>;
+  createComment(issue: IssueRef, body: string): Promise<{ id: number }>;
+  updateComment(issue: IssueRef, commentId: number, body: string): Promise<{ id: number }>;
+}
+
+export type CommentOutcome =
+  | { action: "created" | "updated"; id: number }
+  | { action: "skipped"; reason: "forbidden" | "failed" };
+
+/** The marker of a shard's comment, so that the shards of a matrix do not overwrite each other. */
+export function commentMarker(shard: { index: number; count: number } | null): string {
+  return shard === null ? COMMENT_MARKER : `<!-- tlsgate shard ${shard.index}/${shard.count} -->`;
+}
+
+/** Marker, results, and a link to the run; cut to GitHub's limit with a pointer to the run. */
+export function commentBody(markdown: string, marker: string, runUrl: string | null): string {
+  const footer = runUrl === null ? "" : `\n[Workflow run](${runUrl})\n`;
+  const full = `${marker}\n${markdown}${footer}`;
+  if (full.length <= MAX_COMMENT_LENGTH) return full;
+  const cut = `\n\n… cut to fit a comment: the full results are in the job summary${
+    runUrl === null ? "" : ` of the [workflow run](${runUrl})`
+  }.\n`;
+  const room = MAX_COMMENT_LENGTH - marker.length - 1 - cut.length;
+  const head = markdown.slice(0, room);
+  // End on a line break so that no table row or HTML tag is cut in half.
+  const lastBreak = head.lastIndexOf("\n");
+  return `${marker}\n${lastBreak > 0 ? head.slice(0, lastBreak) : head}${cut}`;
+}
+
+/** Updates the comment that starts with `marker`, or creates it. */
+export async function upsertComment(
+  client: CommentClient,
+  issue: IssueRef,
+  body: string,
+  marker: string,
+): Promise<{ action: "created" | "updated"; id: number }> {
+  for await (const page of client.listComments(issue)) {
+    const existing = page.find((comment) => comment.body.startsWith(marker));
+    if (existing !== undefined) {
+      await client.updateComment(issue, existing.id, body);
+      return { action: "updated", id: existing.id };
+    }
+  }
+  const created = await client.createComment(issue, body);
+  return { action: "created", id: created.id };
+}
+
+/**
+ * `upsertComment`, but a comment never fails the step: a 403 (a pull request from a fork, whose
+ * token cannot write) is a notice, any other error a warning.
+ */
+export async function publishComment(
+  core: Pick<ActionsCore, "info" | "notice" | "warning">,
+  client: CommentClient,
+  issue: IssueRef,
+  body: string,
+  marker: string,
+): Promise<CommentOutcome> {
+  try {
+    const outcome = await upsertComment(client, issue, body, marker);
+    core.info(`tlsgate: ${outcome.action} comment ${outcome.id} on #${issue.number}`);
+    return outcome;
+  } catch (error) {
+    if (statusOf(error) === 403) {
+      core.notice(
+        `tlsgate could not comment on #${issue.number}: the token may not write to this pull request (403; as for pull requests from forks). The results are in the job summary.`,
+      );
+      return { action: "skipped", reason: "forbidden" };
+    }
+    core.warning(
+      `tlsgate could not comment on #${issue.number}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return { action: "skipped", reason: "failed" };
+  }
+}
+
+function statusOf(error: unknown): unknown {
+  return typeof error === "object" && error !== null && "status" in error
+    ? (error as { status: unknown }).status
+    : undefined;
+}
+
+type Octokit = ReturnType<typeof getOctokit>;
+
+export function octokitComments(octokit: Octokit): CommentClient {
+  return {
+    async *listComments({ owner, repo, number }) {
+      const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: number,
+        per_page: 100,
+      });
+      for await (const page of pages) {
+        yield page.data.map((comment) => ({ id: comment.id, body: comment.body ?? "" }));
+      }
+    },
+    async createComment({ owner, repo, number }, body) {
+      const { data } = await octokit.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: number,
+        body,
+      });
+      return { id: data.id };
+    },
+    async updateComment({ owner, repo }, commentId, body) {
+      const { data } = await octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: commentId,
+        body,
+      });
+      return { id: data.id };
+    },
+  };
+}

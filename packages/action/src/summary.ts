@@ -1,0 +1,60 @@
+/**
+ * The job summary (and the body of the PR comment): core's Markdown report — verdict per
+ * target, a table of failing rules, remediation per rule — plus what only the action knows:
+ * the shard, and the targets that could not be scanned.
+ */
+import { formatMarkdown, type Evaluation, type GateOptions, type ScanReport } from "@tlsgate/core";
+import type { Shard } from "./inputs.js";
+
+/** GitHub refuses a step summary over 1 MiB. */
+export const MAX_SUMMARY_BYTES = 1024 * 1024;
+
+export interface SummaryContext {
+  gate: GateOptions;
+  shard: Shard | null;
+  /** Distinct targets of all shards. */
+  total: number;
+}
+
+function cell(text: string): string {
+  return text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r?\n/g, " ");
+}
+
+export function formatSummary(
+  evaluations: readonly Evaluation[],
+  reports: readonly ScanReport[],
+  context: SummaryContext,
+): string {
+  const [heading = "", ...rest] = formatMarkdown(evaluations, reports, {
+    gate: context.gate,
+  }).split("\n");
+  const extra: string[] = [];
+  if (context.shard !== null) {
+    extra.push(
+      `Shard ${context.shard.index}/${context.shard.count}: ${reports.length} of ${context.total} target(s).`,
+      "",
+    );
+  }
+  const unreachable = reports.filter((report) => report.reachable !== true);
+  if (unreachable.length > 0) {
+    extra.push("**Not scanned:**", "");
+    for (const report of unreachable) {
+      const reason = report.errors[0]?.message ?? "unreachable";
+      extra.push(`- \`${report.target.input}\`: ${cell(reason)}`);
+    }
+    extra.push("");
+  }
+  return fitSummary([heading, "", ...extra, ...rest.slice(rest[0] === "" ? 1 : 0)].join("\n"));
+}
+
+/** Cuts a summary that GitHub would refuse, at a line break, with a note. */
+export function fitSummary(text: string, maxBytes = MAX_SUMMARY_BYTES): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  const note = "\n\n… cut to fit the job summary: the report file has every finding.\n";
+  let head = Buffer.from(text)
+    .subarray(0, maxBytes - Buffer.byteLength(note))
+    .toString("utf8");
+  // A cut multi-byte character decodes as U+FFFD: drop the partial line altogether.
+  head = head.slice(0, Math.max(0, head.lastIndexOf("\n")));
+  return `${head}${note}`;
+}

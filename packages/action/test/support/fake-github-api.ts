@@ -1,0 +1,84 @@
+/**
+ * A fake of GitHub's REST API for issue comments on 127.0.0.1, for the built action's
+ * comment: list, create and update, with every request recorded.
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  body: unknown;
+}
+
+export interface FakeGithubApi {
+  url: string;
+  requests: RecordedRequest[];
+  comments: { id: number; body: string }[];
+  /** Answer every write with this status (e.g. 403 as for a fork's token). */
+  refuseWritesWith: number | null;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  return text === "" ? null : (JSON.parse(text) as unknown);
+}
+
+export async function startFakeGithubApi(owner: string, repo: string): Promise<FakeGithubApi> {
+  const api: FakeGithubApi = {
+    url: "",
+    requests: [],
+    comments: [],
+    refuseWritesWith: null,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  let nextId = 1000;
+  const list = new RegExp(`^/repos/${owner}/${repo}/issues/(\\d+)/comments$`);
+  const one = new RegExp(`^/repos/${owner}/${repo}/issues/comments/(\\d+)$`);
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
+      const body = await readBody(request);
+      api.requests.push({
+        method: request.method ?? "",
+        path,
+        authorization: request.headers.authorization,
+        body,
+      });
+      const send = (status: number, value: unknown): void => {
+        response.writeHead(status, { "content-type": "application/json" });
+        response.end(JSON.stringify(value));
+      };
+      const write = request.method === "POST" || request.method === "PATCH";
+      if (write && api.refuseWritesWith !== null) {
+        send(api.refuseWritesWith, { message: "Resource not accessible by integration" });
+        return;
+      }
+      const text = (body as { body?: unknown } | null)?.body;
+      if (request.method === "GET" && list.test(path)) {
+        send(200, api.comments);
+      } else if (request.method === "POST" && list.test(path) && typeof text === "string") {
+        const comment = { id: nextId++, body: text };
+        api.comments.push(comment);
+        send(201, comment);
+      } else if (request.method === "PATCH" && one.test(path) && typeof text === "string") {
+        const id = Number(one.exec(path)?.[1]);
+        const comment = api.comments.find((c) => c.id === id);
+        if (comment === undefined) return send(404, { message: "Not Found" });
+        comment.body = text;
+        send(200, comment);
+      } else {
+        send(404, { message: "Not Found" });
+      }
+    })();
+  });
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)),
+  );
+  api.url = `http://127.0.0.1:${port}`;
+  return api;
+}
