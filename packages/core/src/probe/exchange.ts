@@ -6,7 +6,14 @@ export interface Endpoint {
   port: number;
 }
 
-export type SocketFailureCode = "timeout" | "refused" | "reset" | "unreachable" | "aborted";
+export type SocketFailureCode =
+  | "timeout"
+  | "refused"
+  | "reset"
+  | "unreachable"
+  | "aborted"
+  /** The server sent more than `maxBytes` without completing its reply. */
+  | "too-large";
 
 export type ExchangeResult =
   | { kind: "done" }
@@ -14,19 +21,27 @@ export type ExchangeResult =
   | { kind: "closed"; received: number }
   | { kind: "failed"; code: SocketFailureCode; message: string; received: number };
 
+/** A first flight larger than this is hostile: certificate chains stay far below it. */
+export const DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
+
 export interface ExchangeOptions {
   /** Deadline for the whole exchange, connect included. */
   timeoutMs: number;
   signal?: AbortSignal;
   /** Test seam: how to open the TCP connection. */
   connect?: (endpoint: Endpoint) => Socket;
+  /** Bytes the server may send before the exchange fails with "too-large"; default 1 MiB. */
+  maxBytes?: number;
+  /** Called once the TCP connection is established. */
+  onConnect?: () => void;
 }
 
 /**
  * Sends `request` and feeds every chunk the server sends to `consume` until it returns true
- * (the reply is complete), the server closes, an error occurs, or the deadline passes. Always
- * resolves (never rejects) and always destroys the socket. `consume` may throw: the exception
- * propagates to the caller after the socket is destroyed.
+ * (the reply is complete), the server closes, an error occurs, more than `maxBytes` arrive, or
+ * the deadline passes. Always resolves (never rejects) and always destroys the socket, so memory
+ * stays bounded whatever the server sends. `consume` may throw: the exception propagates to the
+ * caller after the socket is destroyed.
  */
 export function exchange(
   endpoint: Endpoint,
@@ -35,18 +50,21 @@ export function exchange(
   options: ExchangeOptions,
 ): Promise<ExchangeResult> {
   return new Promise((resolve, reject) => {
-    const socket = (options.connect ?? defaultConnect)(endpoint);
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_REPLY_BYTES;
     let received = 0;
     let settled = false;
+    let socket: Socket | null = null;
 
     const finish = (outcome: ExchangeResult | Error): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      socket.removeAllListeners();
-      socket.on("error", () => {}); // a late error after destroy must not crash the process
-      socket.destroy();
+      if (socket !== null) {
+        socket.removeAllListeners();
+        socket.on("error", () => {}); // a late error after destroy must not crash the process
+        socket.destroy();
+      }
       if (outcome instanceof Error) reject(outcome);
       else resolve(outcome);
     };
@@ -68,19 +86,33 @@ export function exchange(
     }
     options.signal?.addEventListener("abort", onAbort, { once: true });
 
-    socket.setNoDelay(true);
-    socket.once("connect", () => socket.write(request));
-    socket.on("data", (chunk: Uint8Array) => {
+    const opened = (options.connect ?? defaultConnect)(endpoint);
+    socket = opened;
+    opened.setNoDelay(true);
+    opened.once("connect", () => {
+      options.onConnect?.();
+      opened.write(request);
+    });
+    opened.on("data", (chunk: Uint8Array) => {
       received += chunk.length;
+      if (received > maxBytes) {
+        finish({
+          kind: "failed",
+          code: "too-large",
+          message: `reply exceeds ${maxBytes} bytes without completing the server's first flight`,
+          received,
+        });
+        return;
+      }
       try {
         if (consume(chunk)) finish({ kind: "done" });
       } catch (error) {
         finish(error instanceof Error ? error : new Error(String(error)));
       }
     });
-    socket.once("end", () => finish({ kind: "closed", received }));
-    socket.once("close", () => finish({ kind: "closed", received }));
-    socket.once("error", (error: NodeJS.ErrnoException) => {
+    opened.once("end", () => finish({ kind: "closed", received }));
+    opened.once("close", () => finish({ kind: "closed", received }));
+    opened.once("error", (error: NodeJS.ErrnoException) => {
       finish({ kind: "failed", code: failureCode(error), message: error.message, received });
     });
   });

@@ -7,12 +7,20 @@
 import { DecodeError, ServerFlightDecoder } from "../wire/index.js";
 import type { Alert, FlightState, KeyExchangeKind } from "../wire/index.js";
 import type { ScanErrorCode } from "../scan-report/types.js";
-import { exchange, type Endpoint, type ExchangeOptions } from "./exchange.js";
+import {
+  exchange,
+  type Endpoint,
+  type ExchangeOptions,
+  type SocketFailureCode,
+} from "./exchange.js";
 
 export type ProbeOutcome =
   | { kind: "accepted"; flight: FlightState }
   | { kind: "rejected"; alert: Alert | null }
   | { kind: "failed"; code: ScanErrorCode; message: string };
+
+/** Warning alerts tolerated in one flight (a real server sends at most one unrecognized_name). */
+const MAX_WARNING_ALERTS = 16;
 
 export interface ProbeOptions extends ExchangeOptions {
   /** Stop at the ServerHello (enough to know the version and suite); default: the whole flight. */
@@ -29,6 +37,7 @@ export async function probeHello(
     options.keyExchangeOf === undefined ? {} : { keyExchangeOf: options.keyExchangeOf },
   );
   let flight: FlightState | null = null;
+  let flooded = false;
   let result;
   try {
     result = await exchange(
@@ -36,12 +45,18 @@ export async function probeHello(
       hello,
       (chunk) => {
         flight = decoder.push(chunk);
-        return flight.done || (options.stopAtServerHello === true && chose(flight));
+        // Warning alerts do not end a flight; a stream of them is a flood, not a handshake.
+        flooded = flight.warnings.length > MAX_WARNING_ALERTS;
+        return flooded || flight.done || (options.stopAtServerHello === true && chose(flight));
       },
       options,
     );
   } catch (error) {
     if (error instanceof DecodeError) {
+      // What the server chose stands even if a later message of its flight is malformed: the
+      // flight is returned as far as it was decoded.
+      const partial = decoder.state;
+      if (chose(partial)) return { kind: "accepted", flight: partial };
       return {
         kind: "failed",
         code: "unparseable",
@@ -52,6 +67,13 @@ export async function probeHello(
   }
   const state = flight as FlightState | null;
   if (state !== null && chose(state)) return { kind: "accepted", flight: state };
+  if (flooded) {
+    return {
+      kind: "failed",
+      code: "protocol",
+      message: `more than ${MAX_WARNING_ALERTS} warning alerts without a ServerHello`,
+    };
+  }
   if (state?.alert != null) return { kind: "rejected", alert: state.alert };
   if (state !== null && state.sslv2Error !== null) return { kind: "rejected", alert: null };
   switch (result.kind) {
@@ -66,12 +88,34 @@ export async function probeHello(
             message: `connection closed after ${result.received} bytes of an incomplete reply`,
           };
     case "failed":
-      return {
-        kind: "failed",
-        code: result.code === "aborted" || result.code === "unreachable" ? "refused" : result.code,
-        message: result.message,
-      };
+      return { kind: "failed", code: scanErrorCode(result.code), message: result.message };
   }
+}
+
+function scanErrorCode(code: SocketFailureCode): ScanErrorCode {
+  switch (code) {
+    case "aborted":
+    case "unreachable":
+      return "refused";
+    case "too-large":
+      return "protocol";
+    default:
+      return code;
+  }
+}
+
+/**
+ * Failures worth another attempt: the connection's (timeout, refused, reset, closed in the middle
+ * of a reply). An unparseable or oversized reply is the server's answer and comes again.
+ */
+export function isTransientFailure(outcome: ProbeOutcome): boolean {
+  return (
+    outcome.kind === "failed" &&
+    (outcome.code === "timeout" ||
+      outcome.code === "refused" ||
+      outcome.code === "reset" ||
+      outcome.code === "closed")
+  );
 }
 
 /** The server answered with a choice: ServerHello, HelloRetryRequest or SSLv2 SERVER-HELLO. */
@@ -91,7 +135,10 @@ export interface RetryOptions {
   signal?: AbortSignal;
 }
 
-/** Runs `attempt` again while it fails, with exponential backoff; returns the last outcome. */
+/**
+ * Runs `attempt` again while it fails for a transient reason (see `isTransientFailure`), with
+ * exponential backoff; returns the last outcome.
+ */
 export async function probeWithRetry(
   attempt: () => Promise<ProbeOutcome>,
   options: RetryOptions = {},
@@ -99,7 +146,7 @@ export async function probeWithRetry(
   const retries = options.retries ?? 2;
   let delay = options.backoffMs ?? 100;
   let outcome = await attempt();
-  for (let i = 0; i < retries && outcome.kind === "failed"; i += 1) {
+  for (let i = 0; i < retries && isTransientFailure(outcome); i += 1) {
     if (options.signal?.aborted === true) break;
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay *= 2;

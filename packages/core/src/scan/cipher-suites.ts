@@ -1,53 +1,161 @@
 /**
- * Every suite the server accepts per protocol, by elimination over the whole registry, with the
- * candidates split into parts probed in parallel on separate connections.
+ * Every suite the server accepts per protocol, by elimination over the whole registry, and the
+ * server's preference, read in the same pass:
+ *
+ * 1. The protocol probe offered every suite in registry order; one more hello offers them in
+ *    reverse. A server that follows the client picks differently; one that enforces its own order
+ *    picks the same suite both times.
+ * 2. Following the client: the remaining candidates are split into parts enumerated in parallel on
+ *    separate connections. Enforcing its order: one sequential elimination, whose picks come out
+ *    in the server's order, so the order costs no probe beyond the enumeration.
+ *
+ * Every offer reads the whole first flight, so each accepted suite comes with its certificate and
+ * ServerKeyExchange (DH prime size, curve) at no extra cost.
  */
 import { cipherSuiteByCode } from "../registry/index.js";
 import { protocolVersion } from "../registry/protocols.js";
 import { buildClientHello, type TlsProtocol } from "../probe/client-hellos.js";
+import type { ScanErrorCode, ServerPreference } from "../scan-report/types.js";
+import type { FlightState } from "../wire/index.js";
 import { eliminate, type OfferResult } from "./eliminate.js";
 import type { ScanContext } from "./context.js";
+import { checkPreferenceOrder } from "./preference.js";
 import { offerableSuites } from "./protocols.js";
 
-/** Parts per protocol: enough to overlap round trips, few enough to stay polite. */
-const PARTS = { tls12: 4, tls13: 1 } as const;
+/** Parallel parts when the server follows the client: enough to overlap round trips, few enough to stay polite. */
+const PARTS = 4;
 
+export type SuiteOffer = Exclude<OfferResult, { kind: "chosen" }> | SuiteChoice;
+export interface SuiteChoice {
+  kind: "chosen";
+  code: number;
+  flight: FlightState;
+}
+
+/** Offers `codes` in this order at `protocol`; the server's choice with its flight. */
 export async function offerSuites(
   ctx: ScanContext,
   protocol: TlsProtocol,
   codes: readonly number[],
-): Promise<OfferResult> {
-  const outcome = await ctx.probe(
-    () => buildClientHello({ protocol, cipherSuites: codes, sni: ctx.sni }),
-    { stopAtServerHello: true },
+): Promise<SuiteOffer> {
+  const outcome = await ctx.probe(() =>
+    buildClientHello({ protocol, cipherSuites: codes, sni: ctx.sni }),
   );
   if (outcome.kind === "rejected") return { kind: "refused" };
-  if (outcome.kind === "failed") return { kind: "failed", message: outcome.message };
-  const hello = outcome.flight.serverHello ?? outcome.flight.helloRetryRequest;
-  if (hello === null || hello.selectedVersion !== protocolVersion(protocol)) {
-    return { kind: "failed", message: `server answered a ${protocol} hello with another version` };
+  if (outcome.kind === "failed") {
+    return { kind: "failed", code: outcome.code, message: outcome.message };
   }
-  return { kind: "chosen", code: hello.cipherSuite };
+  return choiceOf(protocol, outcome.flight);
 }
 
-/** Accepted codes in discovery order, or null when the enumeration could not be completed. */
+/** The suite a flight chose at `protocol`, or a failure when it answered another version. */
+export function choiceOf(protocol: TlsProtocol, flight: FlightState): SuiteOffer {
+  const hello = flight.serverHello ?? flight.helloRetryRequest;
+  if (hello === null || hello.selectedVersion !== protocolVersion(protocol)) {
+    return {
+      kind: "failed",
+      code: "protocol",
+      message: `server answered a ${protocol} hello with another version`,
+    };
+  }
+  return { kind: "chosen", code: hello.cipherSuite, flight };
+}
+
+export interface ProtocolSuites {
+  protocol: TlsProtocol;
+  /**
+   * Every accepted suite, in the server's order when it enforces one (else by code); null when
+   * the enumeration could not be completed.
+   */
+  accepted: number[] | null;
+  preference: ServerPreference;
+  /** The flight of the offer that found each accepted suite (certificate, ServerKeyExchange). */
+  flights: ReadonlyMap<number, FlightState>;
+}
+
+/**
+ * Enumerates the suites of one protocol. `first` is the flight the protocol probe received (every
+ * offerable suite offered in registry order); without it the first offer is made here.
+ */
 export async function enumerateCipherSuites(
   ctx: ScanContext,
   protocol: TlsProtocol,
-): Promise<number[] | null> {
-  const result = await eliminate(
-    offerableSuites(protocol),
-    (codes) => offerSuites(ctx, protocol, codes),
-    { parts: protocol === "TLSv1.3" ? PARTS.tls13 : PARTS.tls12 },
-  );
-  if (!result.complete) {
-    const seen = result.accepted.map((code) => cipherSuiteByCode(code)?.iana ?? code).join(", ");
+  first?: FlightState,
+): Promise<ProtocolSuites> {
+  const all = offerableSuites(protocol);
+  const flights = new Map<number, FlightState>();
+  const offer = async (codes: readonly number[]): Promise<SuiteOffer> => {
+    const result = await offerSuites(ctx, protocol, codes);
+    if (result.kind === "chosen" && !flights.has(result.code)) {
+      flights.set(result.code, result.flight);
+    }
+    return result;
+  };
+  const unknown: ServerPreference = { protocol, enforced: null, order: null };
+  const incomplete = (code: ScanErrorCode, message: string, seen: readonly number[]) => {
+    const names = seen.map((c) => cipherSuiteByCode(c)?.iana ?? hex(c)).join(", ");
     ctx.error(
       `cipherSuites/${protocol}`,
-      "protocol",
-      `suite enumeration incomplete (${result.message}); seen before the failure: ${seen || "none"}`,
+      code,
+      `suite enumeration incomplete (${message}); seen before the failure: ${names || "none"}`,
     );
-    return null;
+    return { protocol, accepted: null, preference: unknown, flights };
+  };
+
+  const forward = first === undefined ? await offer(all) : choiceOf(protocol, first);
+  if (forward.kind === "chosen") flights.set(forward.code, forward.flight);
+  if (forward.kind === "failed") return incomplete(forward.code, forward.message, []);
+  if (forward.kind === "refused") return { protocol, accepted: [], preference: unknown, flights };
+  if (!all.includes(forward.code)) {
+    return incomplete("protocol", `server chose ${hex(forward.code)}, which was not offered`, []);
   }
-  return result.accepted;
+
+  const reverse = await offer([...all].reverse());
+  const c0 = forward.code;
+  if (reverse.kind === "chosen" && reverse.code === c0) {
+    // The same pick from both ends: the server ranks the suites itself (or has just one).
+    const rest = await eliminate(
+      all.filter((code) => code !== c0),
+      offer,
+      { parts: 1 },
+    );
+    const order = [c0, ...rest.accepted];
+    if (!rest.complete) return incomplete(rest.code, rest.message, order);
+    const preference = await checkPreferenceOrder(ctx, protocol, order, offer);
+    // Without a confirmed order the list says nothing about one.
+    const accepted = preference.order === null ? [...order].sort((a, b) => a - b) : order;
+    return { protocol, accepted, preference, flights };
+  }
+
+  let preference: ServerPreference = unknown;
+  const known = [c0];
+  if (reverse.kind === "chosen") {
+    if (!all.includes(reverse.code)) {
+      return incomplete("protocol", `server chose ${hex(reverse.code)}, which was not offered`, [
+        c0,
+      ]);
+    }
+    preference = { protocol, enforced: false, order: null };
+    known.push(reverse.code);
+  } else {
+    ctx.error(
+      `serverPreference/${protocol}`,
+      reverse.kind === "failed" ? reverse.code : "protocol",
+      reverse.kind === "failed"
+        ? reverse.message
+        : "the server refused the suites it had accepted in another order",
+    );
+  }
+  const rest = await eliminate(
+    all.filter((code) => !known.includes(code)),
+    offer,
+    { parts: PARTS },
+  );
+  const accepted = [...known, ...rest.accepted];
+  if (!rest.complete) return incomplete(rest.code, rest.message, accepted);
+  return { protocol, accepted: accepted.sort((a, b) => a - b), preference, flights };
+}
+
+function hex(code: number): string {
+  return `0x${code.toString(16).toUpperCase().padStart(4, "0")}`;
 }

@@ -35,6 +35,7 @@ export class ScanContext {
   readonly #options: ScanContextOptions;
   readonly #limiter: Limiter;
   #probes = 0;
+  #connected = false;
   #step = "starting";
 
   constructor(options: ScanContextOptions) {
@@ -46,6 +47,11 @@ export class ScanContext {
 
   get probes(): number {
     return this.#probes;
+  }
+
+  /** Whether any TCP connection to the target was established. */
+  get connected(): boolean {
+    return this.#connected;
   }
 
   step(name: string): void {
@@ -68,6 +74,9 @@ export class ScanContext {
           const outcome = await probeHello(this.endpoint, hello(), {
             timeoutMs: this.#options.timeoutMs,
             keyExchangeOf,
+            onConnect: () => {
+              this.#connected = true;
+            },
             ...(options.stopAtServerHello === undefined
               ? {}
               : { stopAtServerHello: options.stopAtServerHello }),

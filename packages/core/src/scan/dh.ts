@@ -1,66 +1,67 @@
 /**
- * Finite-field DHE: the prime size from ServerKeyExchange, offered without RFC 7919 groups so
- * that the server uses its configured parameters. Export DHE suites are probed apart, since a
- * server may keep a smaller prime for them.
+ * Finite-field DHE: the prime size from ServerKeyExchange. A server may size the prime per suite
+ * (OpenSSL's automatic DH follows the certificate for authenticated suites and the cipher for
+ * anonymous ones: ADH-AES128-SHA gets 1024 bits next to a 2048-bit DHE-RSA), and export suites
+ * keep their own small prime, so every accepted DHE suite counts. Their flights were read during
+ * the enumeration (offered without RFC 7919 groups, so the server uses its own parameters); a
+ * suite whose flight lacked the parameters is offered once more on its own.
  */
 import { cipherSuiteByCode } from "../registry/index.js";
 import { buildClientHello, type TlsProtocol } from "../probe/client-hellos.js";
 import type { DhParameters } from "../scan-report/types.js";
+import type { FlightState } from "../wire/index.js";
+import type { ProtocolSuites } from "./cipher-suites.js";
 import type { ScanContext } from "./context.js";
 
-/** `accepted` maps each TLS ≤ 1.2 protocol to its accepted suites, or null when unknown. */
+/** `enumerated`: the suites of each supported protocol (TLS 1.3 is skipped: no custom primes). */
 export async function probeDh(
   ctx: ScanContext,
-  accepted: ReadonlyMap<TlsProtocol, readonly number[] | null>,
+  enumerated: readonly ProtocolSuites[],
 ): Promise<DhParameters> {
   let complete = true;
-  let protocol: TlsProtocol | null = null;
-  let dheSuites: number[] = [];
-  for (const [candidate, suites] of accepted) {
-    if (candidate === "TLSv1.3") continue;
-    if (suites === null) {
+  const pending: Promise<number | null>[] = [];
+  for (const { protocol, accepted, flights } of enumerated) {
+    if (protocol === "TLSv1.3") continue;
+    if (accepted === null) {
       complete = false;
       continue;
     }
-    const dhe = suites.filter((code) => cipherSuiteByCode(code)?.kex === "DHE");
-    if (dhe.length > 0 && protocol === null) {
-      protocol = candidate;
-      dheSuites = dhe;
+    for (const code of accepted) {
+      if (cipherSuiteByCode(code)?.kex !== "DHE") continue;
+      const bits = primeBitsOf(flights.get(code));
+      pending.push(bits === null ? primeBits(ctx, protocol, code) : Promise.resolve(bits));
     }
   }
-  if (protocol === null) return { supported: complete ? false : null, bits: null };
-
-  const exportSuites = dheSuites.filter((code) => cipherSuiteByCode(code)?.export === true);
-  const regularSuites = dheSuites.filter((code) => !exportSuites.includes(code));
-  const sizes = await Promise.all(
-    [regularSuites, exportSuites]
-      .filter((suites) => suites.length > 0)
-      .map((suites) => primeBits(ctx, protocol, suites)),
-  );
+  if (pending.length === 0) return { supported: complete ? false : null, bits: null };
+  const sizes = await Promise.all(pending);
   const known = sizes.filter((bits): bits is number => bits !== null);
   return {
     supported: true,
-    bits: known.length === sizes.length ? Math.min(...known) : null,
+    bits: complete && known.length === sizes.length ? Math.min(...known) : null,
   };
+}
+
+function primeBitsOf(flight: FlightState | undefined): number | null {
+  const params = flight?.serverKeyExchangeParams;
+  return params?.kind === "dhe" ? params.primeBits : null;
 }
 
 async function primeBits(
   ctx: ScanContext,
   protocol: TlsProtocol,
-  suites: readonly number[],
+  code: number,
 ): Promise<number | null> {
   const outcome = await ctx.probe(() =>
-    buildClientHello({ protocol, cipherSuites: suites, sni: ctx.sni }),
+    buildClientHello({ protocol, cipherSuites: [code], sni: ctx.sni }),
   );
-  if (outcome.kind === "accepted" && outcome.flight.serverKeyExchangeParams?.kind === "dhe") {
-    return outcome.flight.serverKeyExchangeParams.primeBits;
-  }
+  const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.flight) : null;
+  if (bits !== null) return bits;
   ctx.error(
     "dh",
     outcome.kind === "failed" ? outcome.code : "protocol",
     outcome.kind === "failed"
       ? outcome.message
-      : "a DHE suite the server accepted gave no DH parameters",
+      : `${cipherSuiteByCode(code)?.iana ?? code}, which the server accepted, gave no DH parameters`,
   );
   return null;
 }

@@ -41,11 +41,16 @@ describe("eliminate", () => {
         calls += 1;
         return calls === 1
           ? { kind: "chosen", code: codes[0]! }
-          : { kind: "failed", message: "reset" };
+          : { kind: "failed", code: "reset", message: "connection reset" };
       },
       { parts: 1 },
     );
-    expect(result).toEqual({ complete: false, accepted: [0x1000], message: "reset" });
+    expect(result).toEqual({
+      complete: false,
+      accepted: [0x1000],
+      code: "reset",
+      message: "connection reset",
+    });
   });
 
   it("refuses a server that picks a code that was not offered", async () => {
@@ -57,9 +62,51 @@ describe("eliminate", () => {
   });
 });
 
+describe("eliminate with an anchor", () => {
+  const curves = [29, 23, 24, 25, 30];
+  /** A TLS 1.2 ECDSA server: no suite at all unless the certificate's curve (23) is offered. */
+  function ecdsaServer(supported: number[], serverOrder: boolean) {
+    const offers: number[][] = [];
+    const offer = async (codes: readonly number[]): Promise<OfferResult> => {
+      offers.push([...codes]);
+      if (!codes.includes(23)) return { kind: "refused" };
+      const pick = serverOrder
+        ? supported.find((code) => codes.includes(code))
+        : codes.find((code) => supported.includes(code));
+      return pick === undefined ? { kind: "refused" } : { kind: "chosen", code: pick };
+    };
+    return { offer, offers };
+  }
+
+  it("keeps the anchor last in every offer and finds every curve a client-ordered server has", async () => {
+    const server = ecdsaServer([24, 29, 23, 30], false);
+    const result = await eliminate(curves, server.offer, { parts: 2, anchor: 23 });
+    expect(result.complete).toBe(true);
+    expect([...result.accepted].sort()).toEqual([23, 24, 29, 30]);
+    expect(server.offers.every((offer) => offer.at(-1) === 23)).toBe(true);
+  });
+
+  it("stops at the anchor when the server ranks it first", async () => {
+    const server = ecdsaServer([23, 24, 29], true);
+    const result = await eliminate(curves, server.offer, { parts: 1, anchor: 23 });
+    expect(result).toEqual({ complete: true, accepted: [23] });
+  });
+
+  it("offers the anchor alone at the end, and leaves it out when the server refuses it", async () => {
+    const server = ecdsaServer([29], false);
+    const result = await eliminate(curves, server.offer, { parts: 1, anchor: 23 });
+    expect(result).toEqual({ complete: true, accepted: [29] });
+    expect(server.offers.at(-1)).toEqual([24, 25, 30, 23]);
+  });
+});
+
 describe("splitEvenly", () => {
-  it("keeps order and drops nothing", () => {
-    expect(splitEvenly([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+  it("deals round robin, drops nothing and makes no empty part", () => {
+    expect(splitEvenly([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([
+      [1, 4, 7],
+      [2, 5],
+      [3, 6],
+    ]);
     expect(splitEvenly([1, 2], 5)).toEqual([[1], [2]]);
     expect(splitEvenly([], 4)).toEqual([]);
   });

@@ -1,13 +1,21 @@
 /**
  * Key-exchange groups. TLS 1.3: offer groups in supported_groups with an empty key_share; the
- * server names the one it wants in a HelloRetryRequest. TLS 1.2: offer ECDHE suites only; the
+ * server names the one it wants in a HelloRetryRequest. TLS ≤ 1.2: offer ECDHE suites only; the
  * ServerKeyExchange names the curve. Both by elimination.
+ *
+ * TLS ≤ 1.2 trap (RFC 8422 5.1): supported_groups also limits the curve of the server's ECDSA
+ * certificate, so a hello without that curve cannot get an ECDHE_ECDSA suite at all. Suites with
+ * RSA (or no) authentication are used when the server has any; otherwise the certificate's curve
+ * stays in every offer, last, and the enumeration stops once the server picks it: a curve it
+ * ranks below its certificate's is one no client can negotiate with it.
  */
-import { GROUPS, cipherSuiteByCode, groupByCode } from "../registry/index.js";
+import { X509Certificate } from "node:crypto";
+import { GROUPS, cipherSuiteByCode, groupByCode, groupByName } from "../registry/index.js";
 import { buildClientHello, ALL_CURVES, type TlsProtocol } from "../probe/client-hellos.js";
 import type { AcceptedGroup } from "../scan-report/types.js";
 import { eliminate, type OfferResult } from "./eliminate.js";
 import type { ScanContext } from "./context.js";
+import type { ProtocolSuites } from "./cipher-suites.js";
 
 const TLS13_CANDIDATES = GROUPS.filter(
   (g) => !g.grease && g.kind !== "explicit" && g.kind !== "grease",
@@ -30,46 +38,85 @@ export async function enumerateTls13Groups(
       { stopAtServerHello: true },
     );
     if (outcome.kind === "rejected") return { kind: "refused" };
-    if (outcome.kind === "failed") return { kind: "failed", message: outcome.message };
+    if (outcome.kind === "failed") {
+      return { kind: "failed", code: outcome.code, message: outcome.message };
+    }
     const hello = outcome.flight.helloRetryRequest ?? outcome.flight.serverHello;
     if (hello?.keyShareGroup == null) {
-      return { kind: "failed", message: "TLS 1.3 answer without a group" };
+      return { kind: "failed", code: "protocol", message: "TLS 1.3 answer without a group" };
     }
     return { kind: "chosen", code: hello.keyShareGroup };
   };
   const result = await eliminate(TLS13_CANDIDATES, offer, { parts: 2 });
   if (!result.complete) {
-    ctx.error("groups/TLSv1.3", "protocol", `group enumeration incomplete: ${result.message}`);
+    ctx.error("groups/TLSv1.3", result.code, `group enumeration incomplete: ${result.message}`);
     return null;
   }
-  return result.accepted.map((code) => acceptedGroup("TLSv1.3", code));
+  return [...result.accepted].sort((a, b) => a - b).map((code) => acceptedGroup("TLSv1.3", code));
 }
 
+/** The curves of ECDHE at one TLS ≤ 1.2 version, from its enumerated suites. */
 export async function enumerateTls12Groups(
   ctx: ScanContext,
-  protocol: TlsProtocol,
-  acceptedSuites: readonly number[],
+  suites: ProtocolSuites & { accepted: number[] },
 ): Promise<AcceptedGroup[] | null> {
-  const ecdheSuites = acceptedSuites.filter((code) => cipherSuiteByCode(code)?.kex === "ECDHE");
-  if (ecdheSuites.length === 0) return [];
+  const { protocol, accepted, flights } = suites;
+  const ecdhe = accepted.filter((code) => cipherSuiteByCode(code)?.kex === "ECDHE");
+  if (ecdhe.length === 0) return [];
+  const free = ecdhe.filter((code) => cipherSuiteByCode(code)?.auth !== "ECDSA");
+  let anchor: number | undefined;
+  if (free.length === 0) {
+    const leaf = ecdhe.map((code) => flights.get(code)?.certificates?.[0]).find((der) => der);
+    const curve = leaf === undefined ? null : certificateCurve(leaf);
+    if (curve === null) {
+      ctx.error(
+        `groups/${protocol}`,
+        "protocol",
+        "the server has only ECDHE_ECDSA suites and its certificate's curve could not be read",
+      );
+      return null;
+    }
+    anchor = curve;
+  }
+  const offered = free.length > 0 ? free : ecdhe;
   const offer = async (codes: readonly number[]): Promise<OfferResult> => {
     const outcome = await ctx.probe(() =>
-      buildClientHello({ protocol, cipherSuites: ecdheSuites, sni: ctx.sni, groups: codes }),
+      buildClientHello({ protocol, cipherSuites: offered, sni: ctx.sni, groups: codes }),
     );
     if (outcome.kind === "rejected") return { kind: "refused" };
-    if (outcome.kind === "failed") return { kind: "failed", message: outcome.message };
+    if (outcome.kind === "failed") {
+      return { kind: "failed", code: outcome.code, message: outcome.message };
+    }
     const params = outcome.flight.serverKeyExchangeParams;
     if (params?.kind !== "ecdhe" || params.namedCurve === null) {
-      return { kind: "failed", message: "ECDHE suite chosen without a named curve" };
+      return {
+        kind: "failed",
+        code: "protocol",
+        message: "ECDHE suite chosen without a named curve",
+      };
     }
     return { kind: "chosen", code: params.namedCurve };
   };
-  const result = await eliminate(ALL_CURVES, offer, { parts: 2 });
+  const result = await eliminate(ALL_CURVES, offer, {
+    parts: 2,
+    ...(anchor === undefined ? {} : { anchor }),
+  });
   if (!result.complete) {
-    ctx.error(`groups/${protocol}`, "protocol", `curve enumeration incomplete: ${result.message}`);
+    ctx.error(`groups/${protocol}`, result.code, `curve enumeration incomplete: ${result.message}`);
     return null;
   }
-  return result.accepted.map((code) => acceptedGroup(protocol, code));
+  return [...result.accepted].sort((a, b) => a - b).map((code) => acceptedGroup(protocol, code));
+}
+
+/** The NamedGroup of an EC certificate's key, or null (not EC, unreadable, unknown curve). */
+export function certificateCurve(der: Uint8Array): number | null {
+  try {
+    const details = new X509Certificate(der).publicKey.asymmetricKeyDetails;
+    const name = details?.namedCurve;
+    return name === undefined ? null : (groupByName(name)?.code ?? null);
+  } catch {
+    return null;
+  }
 }
 
 function acceptedGroup(protocol: TlsProtocol, code: number): AcceptedGroup {

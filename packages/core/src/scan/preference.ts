@@ -1,62 +1,51 @@
 /**
- * Server preference: offer the same two suites in both orders. The same pick both times means the
- * server enforces its own order; a pick that follows the client means it does not. Where the
- * server enforces an order, that order is read by elimination on one connection at a time.
+ * Server preference. `enumerateCipherSuites` offers every suite from both ends: the same pick both
+ * times means the server ranks the suites itself, and its sequential elimination then yields that
+ * ranking. This module judges the ranking: one suite tells nothing, and one more pair offered
+ * against the ranking checks that the server keeps to it below the top.
  */
 import { cipherSuiteByCode } from "../registry/index.js";
 import type { ServerPreference } from "../scan-report/types.js";
 import type { TlsProtocol } from "../probe/client-hellos.js";
-import { eliminate } from "./eliminate.js";
 import type { ScanContext } from "./context.js";
-import { offerSuites } from "./cipher-suites.js";
+import type { SuiteOffer } from "./cipher-suites.js";
 
-export async function probeServerPreference(
+/**
+ * `order`: the accepted suites as the sequential elimination found them (top first); `offer`
+ * sends one hello offering these codes in this order.
+ */
+export async function checkPreferenceOrder(
   ctx: ScanContext,
   protocol: TlsProtocol,
-  accepted: readonly number[],
+  order: readonly number[],
+  offer: (codes: readonly number[]) => Promise<SuiteOffer>,
 ): Promise<ServerPreference> {
-  const unknown: ServerPreference = { protocol, enforced: null, order: null };
-  const [first, second] = accepted;
-  if (first === undefined || second === undefined) {
+  const probe = `serverPreference/${protocol}`;
+  const names = order.map((code) => cipherSuiteByCode(code)?.iana ?? hex(code));
+  if (order.length < 2) {
     ctx.error(
-      `serverPreference/${protocol}`,
+      probe,
       "protocol",
       "the server accepts only one suite, so its preference cannot be told",
     );
-    return unknown;
+    return { protocol, enforced: null, order: null };
   }
-  const [forward, reverse] = await Promise.all([
-    offerSuites(ctx, protocol, [first, second]),
-    offerSuites(ctx, protocol, [second, first]),
-  ]);
-  if (forward.kind !== "chosen" || reverse.kind !== "chosen") {
-    const failed = [forward, reverse].find((r) => r.kind === "failed");
-    ctx.error(
-      `serverPreference/${protocol}`,
-      "protocol",
-      failed?.kind === "failed" ? failed.message : "the server refused suites it had accepted",
-    );
-    return unknown;
+  if (order.length === 2) return { protocol, enforced: true, order: names };
+  // The last two, offered against the ranking: a server that ranks them picks the higher one.
+  const higher = order[order.length - 2] as number;
+  const lower = order[order.length - 1] as number;
+  const check = await offer([lower, higher]);
+  if (check.kind === "chosen" && check.code === higher) {
+    return { protocol, enforced: true, order: names };
   }
-  if (forward.code === first && reverse.code === second) {
-    return { protocol, enforced: false, order: null };
-  }
-  if (forward.code !== reverse.code) {
-    ctx.error(`serverPreference/${protocol}`, "protocol", "the server's picks are inconsistent");
-    return unknown;
-  }
-  const order = await eliminate(accepted, (codes) => offerSuites(ctx, protocol, codes), {
-    parts: 1,
-  });
-  if (!order.complete) {
-    ctx.error(`serverPreference/${protocol}`, "protocol", `order incomplete: ${order.message}`);
-    return { protocol, enforced: true, order: null };
-  }
-  return {
-    protocol,
-    enforced: true,
-    order: order.accepted.map((code) => cipherSuiteByCode(code)?.iana ?? hex(code)),
-  };
+  ctx.error(
+    probe,
+    check.kind === "failed" ? check.code : "protocol",
+    check.kind === "failed"
+      ? `order unconfirmed: ${check.message}`
+      : `the server enforces its first choice, but chose ${check.kind === "chosen" ? hex(check.code) : "nothing"} from ${hex(lower)}, ${hex(higher)} against its order`,
+  );
+  return { protocol, enforced: true, order: null };
 }
 
 function hex(code: number): string {

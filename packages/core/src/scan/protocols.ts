@@ -19,6 +19,11 @@ export interface ProtocolResults {
   /** The accepted flight per version: certificate chain, extensions echoed. */
   flights: Partial<Record<TlsProtocol, FlightState>>;
   sslv2: Sslv2ServerHello | null;
+  /**
+   * The raw chain (DER, leaf first) of the Certificate message at the highest TLS ≤ 1.2 version
+   * accepted, for the certificate checks when a full handshake cannot be made; null without one.
+   */
+  certificateChain: Uint8Array[] | null;
 }
 
 export function offerableSuites(protocol: TlsProtocol): number[] {
@@ -69,5 +74,9 @@ export async function probeProtocols(ctx: ScanContext): Promise<ProtocolResults>
     probeSslv2(),
     ...(["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"] as const).map(probeTls),
   ]);
-  return { supported, flights, sslv2 };
+  const legacy = (["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"] as const).find(
+    (p) => flights[p]?.certificates != null,
+  );
+  const certificateChain = legacy === undefined ? null : (flights[legacy]?.certificates ?? null);
+  return { supported, flights, sslv2, certificateChain };
 }

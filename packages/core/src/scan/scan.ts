@@ -12,16 +12,13 @@ import type { TlsProtocol } from "../probe/client-hellos.js";
 import {
   SCAN_REPORT_SCHEMA_VERSION,
   type AcceptedCipherSuite,
-  type AcceptedGroup,
   type ScanReport,
-  type ServerPreference,
 } from "../scan-report/types.js";
 import { ScanContext, type ProgressEvent } from "./context.js";
-import { enumerateCipherSuites } from "./cipher-suites.js";
+import { enumerateCipherSuites, type ProtocolSuites } from "./cipher-suites.js";
 import { probeDh } from "./dh.js";
 import { probeWireFeatures } from "./features.js";
 import { enumerateTls12Groups, enumerateTls13Groups } from "./groups.js";
-import { probeServerPreference } from "./preference.js";
 import { probeProtocols } from "./protocols.js";
 import { SCANNER_VERSION } from "./version.js";
 
@@ -35,6 +32,8 @@ export interface TargetSpec {
   sni: string | null;
   /** What to connect to: an IP literal, or a host name to resolve. */
   connectAddress: string;
+  /** A web endpoint (`https://` or port 443, see parseTarget); default: port 443. */
+  isWeb?: boolean;
 }
 
 export interface ScanOptions {
@@ -53,10 +52,33 @@ export interface ScanOptions {
 const LEGACY: readonly TlsProtocol[] = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
 const TLS: readonly TlsProtocol[] = [...LEGACY, "TLSv1.3"];
 
+/** A ScanReport and what the scan saw that the report has no field for. */
+export interface DetailedScan {
+  report: ScanReport;
+  /**
+   * Every distinct raw certificate chain (DER, leaf first) the TLS ≤ 1.2 Certificate messages
+   * carried, the default one first (that of the highest version, all suites offered): for the
+   * certificate checks, and one per key type on a server holding RSA and ECDSA certificates.
+   */
+  certificateChains: Uint8Array[][];
+}
+
 export async function scan(target: TargetSpec, options: ScanOptions = {}): Promise<ScanReport> {
+  return (await scanDetailed(target, options)).report;
+}
+
+/** `scan()` that also returns the raw certificate chains seen on the wire. */
+export async function scanDetailed(
+  target: TargetSpec,
+  options: ScanOptions = {},
+): Promise<DetailedScan> {
   const started = Date.now();
   const report = emptyReport(target, new Date(started));
-  const finish = (): ScanReport => ({ ...report, durationMs: Date.now() - started });
+  const chains: Uint8Array[][] = [];
+  const finish = (): DetailedScan => ({
+    report: { ...report, durationMs: Date.now() - started },
+    certificateChains: chains,
+  });
 
   let address: string;
   try {
@@ -81,78 +103,84 @@ export async function scan(target: TargetSpec, options: ScanOptions = {}): Promi
     connect: options.connect,
   });
   try {
-    await scanInto(ctx, report);
+    await scanInto(ctx, report, chains);
   } catch (error) {
     // A bug, not a server behaviour: keep what was found and say so.
     ctx.error("scan", "internal", messageOf(error));
   }
+  report.reachable = ctx.connected;
   report.errors.push(...ctx.errors);
   return finish();
 }
 
-async function scanInto(ctx: ScanContext, report: ScanReport): Promise<void> {
+async function scanInto(
+  ctx: ScanContext,
+  report: ScanReport,
+  chains: Uint8Array[][],
+): Promise<void> {
   ctx.step("protocols");
   const protocols = await probeProtocols(ctx);
   report.protocols = protocols.supported;
-  const answered = PROTOCOLS.some((p) => protocols.supported[p] !== null);
-  report.reachable = answered ? true : ctx.errors.every((e) => e.code === "refused") ? false : null;
-  if (!answered) return;
+  if (protocols.certificateChain !== null) addChain(chains, protocols.certificateChain);
+  if (!PROTOCOLS.some((p) => protocols.supported[p] !== null)) return;
 
   const supportedTls = TLS.filter((p) => protocols.supported[p] === true);
   ctx.step("cipher suites");
-  const enumerated = new Map<TlsProtocol, number[] | null>(
-    await Promise.all(
-      supportedTls.map(async (p) => [p, await enumerateCipherSuites(ctx, p)] as const),
-    ),
+  const enumerated = await Promise.all(
+    supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols.flights[p])),
   );
-
-  ctx.step("server preference");
-  const preferences: ServerPreference[] = await Promise.all(
-    supportedTls.map(async (protocol) => {
-      const accepted = enumerated.get(protocol);
-      if (accepted == null) return { protocol, enforced: null, order: null };
-      return probeServerPreference(ctx, protocol, accepted);
-    }),
-  );
+  for (const { flights } of enumerated) {
+    for (const flight of flights.values()) {
+      if (flight.certificates !== null) addChain(chains, flight.certificates);
+    }
+  }
   const unknownProtocol = PROTOCOLS.some((p) => protocols.supported[p] === null);
-  report.serverPreference = unknownProtocol ? null : preferences;
+  report.serverPreference = unknownProtocol ? null : enumerated.map((e) => e.preference);
 
   ctx.step("groups and key exchange");
-  const tls13Suites = enumerated.get("TLSv1.3");
-  const legacyForGroups = [...LEGACY].reverse().find((p) => protocols.supported[p] === true);
-  const legacySuites = legacyForGroups === undefined ? undefined : enumerated.get(legacyForGroups);
+  const tls13 = enumerated.find((e) => e.protocol === "TLSv1.3");
+  // Curves at the highest TLS ≤ 1.2 version (ECDHE_ECDSA needs a certificate curve check there).
+  const legacy = [...enumerated].reverse().find((e) => e.protocol !== "TLSv1.3");
+  const legacyUnknown = LEGACY.some((p) => protocols.supported[p] === null);
+  // A higher version that stayed unknown may rank curves differently: no list then.
+  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacy?.protocol ?? "SSLv3")).some(
+    (p) => protocols.supported[p] === null,
+  );
   const [tls13Groups, tls12Groups, dh, features] = await Promise.all([
-    tls13Suites == null
+    tls13 === undefined
       ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null)
-      : enumerateTls13Groups(ctx, tls13Suites),
-    legacyForGroups === undefined
-      ? Promise.resolve(LEGACY.some((p) => protocols.supported[p] === null) ? null : [])
-      : legacySuites == null
+      : tls13.accepted === null
         ? Promise.resolve(null)
-        : enumerateTls12Groups(ctx, legacyForGroups, legacySuites),
+        : enumerateTls13Groups(ctx, tls13.accepted),
+    legacy === undefined
+      ? Promise.resolve(legacyUnknown ? null : [])
+      : legacy.accepted === null || unknownAboveLegacy
+        ? Promise.resolve(null)
+        : enumerateTls12Groups(ctx, { ...legacy, accepted: legacy.accepted }),
     probeDh(ctx, enumerated),
     probeWireFeatures(ctx, protocols.supported, protocols.flights),
   ]);
   report.groups =
     tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
-  report.dh = dh;
+  // An unknown version may hold DHE suites (and smaller primes) that were never seen.
+  report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null } : dh;
   report.features = { ...report.features, ...features };
 
   report.cipherSuites = unknownProtocol
     ? null
-    : acceptedSuites(
-        protocols.supported,
-        protocols.sslv2?.cipherSpecs ?? [],
-        enumerated,
-        preferences,
-      );
+    : acceptedSuites(protocols.supported, protocols.sslv2?.cipherSpecs ?? [], enumerated);
+}
+
+function addChain(chains: Uint8Array[][], chain: Uint8Array[]): void {
+  const same = (a: Uint8Array[], b: Uint8Array[]): boolean =>
+    a.length === b.length && a.every((der, i) => Buffer.compare(der, b[i] as Uint8Array) === 0);
+  if (chain.length > 0 && !chains.some((known) => same(known, chain))) chains.push(chain);
 }
 
 function acceptedSuites(
   supported: Record<Protocol, boolean | null>,
   sslv2Specs: readonly number[],
-  enumerated: ReadonlyMap<TlsProtocol, number[] | null>,
-  preferences: readonly ServerPreference[],
+  enumerated: readonly ProtocolSuites[],
 ): AcceptedCipherSuite[] | null {
   const suites: AcceptedCipherSuite[] = [];
   if (supported.SSLv2 === true) {
@@ -178,18 +206,10 @@ function acceptedSuites(
   }
   for (const protocol of TLS) {
     if (supported[protocol] !== true) continue;
-    const codes = enumerated.get(protocol);
+    // In the server's order where it has one (enumerateCipherSuites returns them so).
+    const codes = enumerated.find((e) => e.protocol === protocol)?.accepted;
     if (codes == null) return null;
-    const order = preferences.find((p) => p.protocol === protocol)?.order;
-    const ranked =
-      order == null
-        ? codes
-        : [...codes].sort(
-            (a, b) =>
-              order.indexOf(cipherSuiteByCode(a)?.iana ?? "") -
-              order.indexOf(cipherSuiteByCode(b)?.iana ?? ""),
-          );
-    for (const code of ranked) suites.push(acceptedSuite(protocol, code));
+    for (const code of codes) suites.push(acceptedSuite(protocol, code));
   }
   return suites;
 }
@@ -227,6 +247,7 @@ function emptyReport(target: TargetSpec, startedAt: Date): ScanReport {
       sni: target.sni,
       address: null,
       starttls: null,
+      web: target.isWeb ?? target.port === 443,
     },
     reachable: null,
     errors: [],

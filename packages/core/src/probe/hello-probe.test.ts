@@ -1,0 +1,137 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startRawServer, type RawHandler, type RawServer } from "../test-support/index.js";
+import {
+  ALERT_DESCRIPTION,
+  ALERT_LEVEL,
+  CONTENT_TYPE,
+  HANDSHAKE_TYPE,
+  encodeAlert,
+  encodeHandshake,
+  encodeRecord,
+  encodeServerHello,
+} from "../wire/index.js";
+import { legacyFlight } from "../scan/test-support/scripted-servers.js";
+import { probeHello, probeWithRetry, type ProbeOutcome } from "./hello-probe.js";
+
+const servers: RawServer[] = [];
+async function serve(handler: RawHandler, waitForData = true): Promise<RawServer> {
+  const server = await startRawServer(handler, { waitForData });
+  servers.push(server);
+  return server;
+}
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.stop()));
+});
+
+const TLS12 = 0x0303;
+const HELLO = Uint8Array.of(0x16, 3, 1, 0, 0);
+
+function probe(server: RawServer, stopAtServerHello = false): Promise<ProbeOutcome> {
+  return probeHello({ address: "127.0.0.1", port: server.port }, HELLO, {
+    timeoutMs: 1000,
+    stopAtServerHello,
+  });
+}
+
+describe("probeHello", { timeout: 10_000 }, () => {
+  it("accepts a whole flight", async () => {
+    const server = await serve((socket) => {
+      socket.write(legacyFlight(TLS12, 0xc02f));
+    });
+    const outcome = await probe(server);
+    expect(outcome.kind).toBe("accepted");
+    expect(outcome.kind === "accepted" && outcome.flight.serverHello?.cipherSuite).toBe(0xc02f);
+    expect(outcome.kind === "accepted" && outcome.flight.certificates).toHaveLength(1);
+  });
+
+  it("keeps the server's choice when a later message of its flight is malformed", async () => {
+    const hello = encodeHandshake(
+      HANDSHAKE_TYPE.server_hello,
+      encodeServerHello({ legacyVersion: TLS12, random: new Uint8Array(32), cipherSuite: 0x002f }),
+    );
+    // A Certificate whose list claims 9 bytes of a 3-byte body.
+    const certificate = Uint8Array.of(HANDSHAKE_TYPE.certificate, 0, 0, 3, 0, 0, 9);
+    const server = await serve((socket) => {
+      socket.write(
+        Buffer.concat([
+          encodeRecord(CONTENT_TYPE.handshake, TLS12, hello),
+          encodeRecord(CONTENT_TYPE.handshake, TLS12, certificate),
+        ]),
+      );
+    });
+    const outcome = await probe(server);
+    expect(outcome.kind).toBe("accepted");
+    expect(outcome.kind === "accepted" && outcome.flight.serverHello?.cipherSuite).toBe(0x002f);
+    expect(outcome.kind === "accepted" && outcome.flight.certificates).toBeNull();
+  });
+
+  it("reads an alert and a silent close as rejections", async () => {
+    const alert = await serve((socket) => {
+      socket.end(
+        encodeRecord(
+          CONTENT_TYPE.alert,
+          TLS12,
+          encodeAlert(ALERT_LEVEL.fatal, ALERT_DESCRIPTION.handshake_failure),
+        ),
+      );
+    });
+    expect(await probe(alert)).toMatchObject({
+      kind: "rejected",
+      alert: { description: ALERT_DESCRIPTION.handshake_failure },
+    });
+    const close = await serve((socket) => {
+      socket.end();
+    });
+    expect(await probe(close)).toEqual({ kind: "rejected", alert: null });
+  });
+
+  it("fails on a close in the middle of a reply, on garbage and on a flood of warnings", async () => {
+    const partial = await serve((socket) => {
+      socket.end(legacyFlight(TLS12, 0x002f).subarray(0, 20));
+    });
+    expect(await probe(partial)).toMatchObject({ kind: "failed", code: "closed" });
+    const garbage = await serve((socket) => {
+      socket.end("HTTP/1.1 400 Bad Request\r\n\r\n");
+    });
+    expect(await probe(garbage)).toMatchObject({ kind: "failed", code: "unparseable" });
+    const warnings = await serve((socket) => {
+      const warning = encodeAlert(ALERT_LEVEL.warning, ALERT_DESCRIPTION.unrecognized_name);
+      socket.write(
+        encodeRecord(CONTENT_TYPE.alert, TLS12, Buffer.concat(Array(100).fill(warning))),
+      );
+    });
+    expect(await probe(warnings)).toMatchObject({ kind: "failed", code: "protocol" });
+  });
+});
+
+describe("probeWithRetry", () => {
+  const failed = (code: "timeout" | "unparseable"): ProbeOutcome => ({
+    kind: "failed",
+    code,
+    message: code,
+  });
+
+  it("retries transient failures with backoff until one succeeds", async () => {
+    const outcomes = [failed("timeout"), failed("timeout"), { kind: "rejected", alert: null }];
+    let calls = 0;
+    const outcome = await probeWithRetry(async () => outcomes[calls++] as ProbeOutcome, {
+      retries: 2,
+      backoffMs: 1,
+    });
+    expect(outcome).toEqual({ kind: "rejected", alert: null });
+    expect(calls).toBe(3);
+  });
+
+  it("does not retry an unparseable reply: the server would send it again", async () => {
+    let calls = 0;
+    const outcome = await probeWithRetry(
+      async () => {
+        calls += 1;
+        return failed("unparseable");
+      },
+      { retries: 2, backoffMs: 1 },
+    );
+    expect(outcome).toMatchObject({ kind: "failed", code: "unparseable" });
+    expect(calls).toBe(1);
+  });
+});

@@ -1,0 +1,282 @@
+// Benchmark of the wire-level scanner against local servers, next to the tools people compare it
+// with. Starts three servers on 127.0.0.1 — a legacy `openssl s_server` (TLS 1.0–1.2,
+// ALL:@SECLEVEL=0), a `gnutls-serv` with legacy suites (3DES, ARCFOUR) and a node:tls server with
+// Mozilla's intermediate configuration (guidelines 5.8) — and for each, in one run:
+//   - tlsgate's full scan (protocols, suites, preference, groups, DH, features): median wall time
+//     of --runs scans after one warm-up, probes (connections) and probes per second;
+//   - `sslscan --no-colour` (median of --tool-runs) and `testssl.sh -p -E` (one run: it takes
+//     minutes on a legacy server), each skipped with a note when not installed;
+//   - the ratios, and whether each tool lists the same suites per protocol as tlsgate.
+// Runs from the TypeScript sources (`npm run bench`), so nothing needs building first.
+//
+// Usage: npx tsx scripts/bench.ts [--runs 5] [--tool-runs 3] [--no-testssl] [--no-sslscan]
+import { spawn, spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { cipherSuiteByName, sslv2CipherSuiteByName } from "../packages/core/src/registry/index.js";
+import type { Protocol } from "../packages/core/src/registry/index.js";
+import type { ScanReport } from "../packages/core/src/scan-report/types.js";
+import { scan } from "../packages/core/src/scan/scan.js";
+import {
+  dhParams,
+  harnessEnv,
+  startGnutlsServer,
+  startNodeTlsServer,
+  startOpenSslServer,
+} from "../packages/core/src/test-support/index.js";
+import type { TestServer } from "../packages/core/src/test-support/index.js";
+
+const argument = (name: string, fallback: number): number => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+};
+const flag = (name: string): boolean => process.argv.includes(`--${name}`);
+const RUNS = argument("runs", 5);
+const TOOL_RUNS = argument("tool-runs", 3);
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? 0)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+/** The first of these commands on PATH, or null. */
+function which(...names: string[]): string | null {
+  for (const name of names) {
+    const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
+    if (found.status === 0 && found.stdout.trim() !== "") return found.stdout.trim();
+  }
+  return null;
+}
+
+function run(command: string, args: readonly string[]): Promise<{ ms: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: harnessEnv() });
+    const chunks: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.once("error", reject);
+    child.once("close", () =>
+      resolve({ ms: performance.now() - start, output: Buffer.concat(chunks).toString("utf8") }),
+    );
+  });
+}
+
+/** Suites per protocol, as "0xC02F" codes (or the tool's name when the registry lacks it). */
+type SuiteLists = Partial<Record<Protocol, Set<string>>>;
+
+function add(lists: SuiteLists, protocol: Protocol, code: string): void {
+  (lists[protocol] ??= new Set()).add(code);
+}
+
+function tlsgateSuites(report: ScanReport): SuiteLists {
+  const lists: SuiteLists = {};
+  for (const suite of report.cipherSuites ?? []) add(lists, suite.protocol, suite.code);
+  return lists;
+}
+
+const SSLSCAN_PROTOCOLS: Readonly<Record<string, Protocol>> = {
+  SSLv2: "SSLv2",
+  SSLv3: "SSLv3",
+  "TLSv1.0": "TLSv1.0",
+  "TLSv1.1": "TLSv1.1",
+  "TLSv1.2": "TLSv1.2",
+  "TLSv1.3": "TLSv1.3",
+};
+
+/** `Accepted  TLSv1.2  256 bits  ECDHE-RSA-AES256-GCM-SHA384 …` (and `Preferred …`). */
+function sslscanSuites(output: string): SuiteLists {
+  const lists: SuiteLists = {};
+  for (const match of output.matchAll(/^(?:Preferred|Accepted)\s+(\S+)\s+\d+ bits\s+(\S+)/gm)) {
+    const protocol = SSLSCAN_PROTOCOLS[match[1] ?? ""];
+    const name = match[2] ?? "";
+    if (protocol === undefined) continue;
+    const hex =
+      protocol === "SSLv2" ? sslv2CipherSuiteByName(name)?.hex : cipherSuiteByName(name)?.hex;
+    add(lists, protocol, hex ?? name);
+  }
+  return lists;
+}
+
+const TESTSSL_PROTOCOLS: Readonly<Record<string, Protocol>> = {
+  SSLv2: "SSLv2",
+  SSLv3: "SSLv3",
+  "TLS 1": "TLSv1.0",
+  "TLS 1.1": "TLSv1.1",
+  "TLS 1.2": "TLSv1.2",
+  "TLS 1.3": "TLSv1.3",
+};
+
+/** The -E table: a protocol line ("TLS 1.2"), then one ` xc02f  NAME …` line per suite. */
+function testsslSuites(output: string): SuiteLists {
+  const lists: SuiteLists = {};
+  let protocol: Protocol | null = null;
+  for (const line of output.split("\n")) {
+    const header = TESTSSL_PROTOCOLS[line.trim()];
+    if (header !== undefined && !line.startsWith(" ")) {
+      protocol = header;
+      continue;
+    }
+    const suite = /^ x([0-9a-f]+)\s/i.exec(line);
+    if (suite !== null && protocol !== null) {
+      const digits = protocol === "SSLv2" ? 6 : 4;
+      add(lists, protocol, `0x${(suite[1] ?? "").toUpperCase().padStart(digits, "0")}`);
+    }
+  }
+  return lists;
+}
+
+/** "same", or what each side lists that the other does not, per protocol. */
+function compare(ours: SuiteLists, theirs: SuiteLists): string {
+  const differences: string[] = [];
+  const protocols = new Set([...Object.keys(ours), ...Object.keys(theirs)] as Protocol[]);
+  for (const protocol of protocols) {
+    const a = ours[protocol] ?? new Set<string>();
+    const b = theirs[protocol] ?? new Set<string>();
+    const onlyOurs = [...a].filter((code) => !b.has(code));
+    const onlyTheirs = [...b].filter((code) => !a.has(code));
+    if (onlyOurs.length > 0) differences.push(`${protocol} only tlsgate: ${onlyOurs.join(",")}`);
+    if (onlyTheirs.length > 0) differences.push(`${protocol} only tool: ${onlyTheirs.join(",")}`);
+  }
+  return differences.length === 0 ? "same" : differences.join("; ");
+}
+
+const count = (lists: SuiteLists): number =>
+  Object.values(lists).reduce((sum, set) => sum + set.size, 0);
+
+interface Row {
+  server: string;
+  suites: number;
+  tlsgateMs: number;
+  probes: number;
+  sslscan: { ms: number; agree: string } | string;
+  testssl: { ms: number; agree: string } | string;
+}
+
+async function measure(name: string, server: TestServer): Promise<Row> {
+  const target = {
+    input: `127.0.0.1:${server.port}`,
+    host: "127.0.0.1",
+    port: server.port,
+    sni: null,
+    connectAddress: "127.0.0.1",
+  };
+  const times: number[] = [];
+  let probes = 0;
+  let report: ScanReport | null = null;
+  for (let i = 0; i <= RUNS; i++) {
+    let seen = 0;
+    const start = performance.now();
+    report = await scan(target, { onProgress: (event) => (seen = event.probesDone) });
+    if (i > 0) times.push(performance.now() - start); // run 0 warms up
+    probes = seen;
+  }
+  if (report === null) throw new Error("no scan");
+  if (report.errors.length > 0) console.error(`${name}: scan errors`, report.errors);
+  const ours = tlsgateSuites(report);
+
+  const sslscanPath = flag("no-sslscan") ? null : which("sslscan");
+  let sslscan: Row["sslscan"] = "not installed";
+  if (flag("no-sslscan")) sslscan = "skipped";
+  else if (sslscanPath !== null) {
+    const runs: number[] = [];
+    let output = "";
+    for (let i = 0; i < TOOL_RUNS; i++) {
+      const result = await run(sslscanPath, ["--no-colour", `127.0.0.1:${server.port}`]);
+      runs.push(result.ms);
+      output = result.output;
+    }
+    sslscan = { ms: median(runs), agree: compare(ours, sslscanSuites(output)) };
+  }
+
+  const testsslPath = flag("no-testssl") ? null : which("testssl.sh", "testssl");
+  let testssl: Row["testssl"] = "not installed";
+  if (flag("no-testssl")) testssl = "skipped";
+  else if (testsslPath !== null) {
+    const result = await run(testsslPath, [
+      "-p",
+      "-E",
+      "--nodns",
+      "none",
+      "--warnings",
+      "off",
+      "--color",
+      "0",
+      `127.0.0.1:${server.port}`,
+    ]);
+    testssl = { ms: result.ms, agree: compare(ours, testsslSuites(result.output)) };
+  }
+  return { server: name, suites: count(ours), tlsgateMs: median(times), probes, sslscan, testssl };
+}
+
+/** Mozilla's intermediate configuration (guidelines 5.8) as node:tls options. */
+const INTERMEDIATE = {
+  minVersion: "TLSv1.2" as const,
+  ciphers: [
+    "TLS_AES_128_GCM_SHA256",
+    "TLS_AES_256_GCM_SHA384",
+    "TLS_CHACHA20_POLY1305_SHA256",
+    "ECDHE-ECDSA-AES128-GCM-SHA256",
+    "ECDHE-RSA-AES128-GCM-SHA256",
+    "ECDHE-ECDSA-AES256-GCM-SHA384",
+    "ECDHE-RSA-AES256-GCM-SHA384",
+    "ECDHE-ECDSA-CHACHA20-POLY1305",
+    "ECDHE-RSA-CHACHA20-POLY1305",
+  ].join(":"),
+  // X25519MLKEM768 too in 5.8, which this OpenSSL 3.0 does not have.
+  ecdhCurve: "X25519:prime256v1:secp384r1",
+  honorCipherOrder: false,
+  dhparam: dhParams(2048).pem,
+};
+
+const SERVERS: readonly [string, () => Promise<TestServer>][] = [
+  [
+    "openssl s_server legacy (TLS 1.0-1.2, ALL:@SECLEVEL=0)",
+    () =>
+      startOpenSslServer({
+        cipher: "ALL:@SECLEVEL=0",
+        minProtocol: "TLSv1.0",
+        maxProtocol: "TLSv1.2",
+      }),
+  ],
+  [
+    "gnutls-serv legacy (NORMAL:+3DES-CBC:+ARCFOUR-128:+VERS-TLS1.0:+VERS-TLS1.1)",
+    () =>
+      startGnutlsServer({ priority: "NORMAL:+3DES-CBC:+ARCFOUR-128:+VERS-TLS1.0:+VERS-TLS1.1" }),
+  ],
+  ["node:tls Mozilla intermediate (5.8)", () => startNodeTlsServer(INTERMEDIATE)],
+];
+
+const ms = (value: number): string =>
+  value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+const ratio = (tool: Row["sslscan"], ours: number): string =>
+  typeof tool === "string" ? "-" : `${(tool.ms / ours).toFixed(1)}x`;
+const cell = (tool: Row["sslscan"]): string => (typeof tool === "string" ? tool : ms(tool.ms));
+const agree = (tool: Row["sslscan"]): string => (typeof tool === "string" ? "-" : tool.agree);
+
+const rows: Row[] = [];
+for (const [name, start] of SERVERS) {
+  const server = await start();
+  try {
+    console.error(`measuring ${name} …`);
+    rows.push(await measure(name, server));
+  } finally {
+    await server.stop();
+  }
+}
+
+console.log(
+  `tlsgate scan benchmark: median of ${RUNS} scans after a warm-up; sslscan median of ${TOOL_RUNS}; testssl.sh -p -E once`,
+);
+console.log(
+  "| server | suites | tlsgate | probes | probes/s | sslscan | tlsgate faster | suites vs sslscan | testssl.sh -p -E | tlsgate faster | suites vs testssl.sh |",
+);
+console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+for (const row of rows) {
+  console.log(
+    `| ${row.server} | ${row.suites} | ${ms(row.tlsgateMs)} | ${row.probes} | ${Math.round((row.probes / row.tlsgateMs) * 1000)} | ${cell(row.sslscan)} | ${ratio(row.sslscan, row.tlsgateMs)} | ${agree(row.sslscan)} | ${cell(row.testssl)} | ${ratio(row.testssl, row.tlsgateMs)} | ${agree(row.testssl)} |`,
+  );
+}
+process.exit(0);
