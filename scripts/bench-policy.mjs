@@ -291,6 +291,7 @@ function syntheticReport(index) {
       sni: `host-${index}.bench.example`,
       address: "127.0.0.1",
       starttls: null,
+      web: true,
     },
     reachable: true,
     errors: [],

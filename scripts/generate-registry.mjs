@@ -465,6 +465,954 @@ async function buildSignatureSchemes(dataDir) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Client profiles: real clients' ClientHellos, for handshake simulation
+//
+// Sources: testssl's client simulations (captured ClientHello bytes, `handshakebytes`) and the
+// curl-impersonate browser signatures (structured; the hello is rebuilt from them here). Each
+// profile keeps a ClientHello *template*: the client's own message with the parts that must be
+// fresh on every connection blanked, which the scanner fills in when it sends it:
+// - random and legacy_session_id: zeros of the captured length (fresh random bytes at send time);
+// - server_name: an empty extension where the client sends SNI (the target's name at send time);
+// - key_share: every entry with an empty key_exchange (fresh shares of the recorded lengths);
+// - padding (RFC 7685): empty (recomputed the way BoringSSL and NSS pad: to 512 bytes);
+// - GREASE values stay as captured (re-drawn at send time, keeping which ones are equal).
+// A resumption attempt in a capture is not part of the client's first handshake, so
+// pre_shared_key and early_data are dropped, a session ticket is emptied, and a padding extension
+// is added where the client pads (every client that sends pre_shared_key here does). The decoded
+// bytes are the truth for every listed field; testssl's own lists are used only for what the
+// bytes cannot say (the lowest version of a pre-TLS 1.3 client, the key and DH size limits).
+
+const EXT = {
+  server_name: 0,
+  status_request: 5,
+  supported_groups: 10,
+  ec_point_formats: 11,
+  signature_algorithms: 13,
+  alpn: 16,
+  signed_certificate_timestamp: 18,
+  padding: 21,
+  extended_master_secret: 23,
+  compress_certificate: 27,
+  record_size_limit: 28,
+  delegated_credentials: 34,
+  session_ticket: 35,
+  pre_shared_key: 41,
+  early_data: 42,
+  supported_versions: 43,
+  psk_key_exchange_modes: 45,
+  key_share: 51,
+  application_settings: 17513,
+  application_settings_new: 17613,
+  encrypted_client_hello: 0xfe0d,
+  renegotiation_info: 0xff01,
+};
+
+const VERSION_NAMES = new Map([
+  [0x0002, "SSLv2"],
+  [0x0300, "SSLv3"],
+  [0x0301, "TLSv1.0"],
+  [0x0302, "TLSv1.1"],
+  [0x0303, "TLSv1.2"],
+  [0x0304, "TLSv1.3"],
+]);
+const VERSION_ORDER = [0x0002, 0x0300, 0x0301, 0x0302, 0x0303, 0x0304];
+
+function fromHexString(text) {
+  if (!/^(?:[0-9a-f]{2})*$/i.test(text)) throw new Error(`generate-registry: bad hex ${text}`);
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+const toHexString = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+
+/** A bounded reader: every read checks its length, so a bad capture stops the generator. */
+class Reader {
+  constructor(bytes, what) {
+    this.bytes = bytes;
+    this.at = 0;
+    this.what = what;
+  }
+  need(n) {
+    if (this.at + n > this.bytes.length) {
+      throw new Error(`generate-registry: ${this.what} is truncated at byte ${this.at}`);
+    }
+  }
+  u8() {
+    this.need(1);
+    return this.bytes[this.at++];
+  }
+  u16() {
+    this.need(2);
+    const v = (this.bytes[this.at] << 8) | this.bytes[this.at + 1];
+    this.at += 2;
+    return v;
+  }
+  u24() {
+    return (this.u8() << 16) | this.u16();
+  }
+  take(n) {
+    this.need(n);
+    const out = this.bytes.subarray(this.at, this.at + n);
+    this.at += n;
+    return out;
+  }
+  get done() {
+    return this.at === this.bytes.length;
+  }
+}
+
+function u16List(bytes, what, lengthBytes = 2) {
+  const r = new Reader(bytes, what);
+  const length = lengthBytes === 2 ? r.u16() : r.u8();
+  const list = new Reader(r.take(length), what);
+  const out = [];
+  while (!list.done) out.push(list.u16());
+  if (!r.done) throw new Error(`generate-registry: trailing bytes in ${what}`);
+  return out;
+}
+
+function u8List(bytes, what) {
+  const r = new Reader(bytes, what);
+  return Array.from(r.take(r.u8()));
+}
+
+function alpnList(bytes, what) {
+  const r = new Reader(bytes, what);
+  const list = new Reader(r.take(r.u16()), what);
+  const out = [];
+  while (!list.done) out.push(String.fromCharCode(...list.take(list.u8())));
+  return out;
+}
+
+function keyShareEntries(bytes, what) {
+  const r = new Reader(bytes, what);
+  const list = new Reader(r.take(r.u16()), what);
+  const out = [];
+  while (!list.done) {
+    const group = list.u16();
+    out.push([group, list.take(list.u16()).length]);
+  }
+  return out;
+}
+
+/** Writers for the few structures the templates need. */
+function u16(value) {
+  return [(value >> 8) & 0xff, value & 0xff];
+}
+function vec(lengthBytes, bytes) {
+  const n = bytes.length;
+  const prefix =
+    lengthBytes === 1 ? [n] : lengthBytes === 2 ? u16(n) : [n >> 16, ...u16(n & 0xffff)];
+  return [...prefix, ...bytes];
+}
+const u16s = (values) => values.flatMap(u16);
+const ascii = (text) => Array.from(text, (ch) => ch.charCodeAt(0));
+
+/** An extension's data with the fresh parts blanked (see the comment above). */
+function blankExtension(type, data) {
+  switch (type) {
+    case EXT.server_name:
+    case EXT.padding:
+    case EXT.session_ticket:
+      return [];
+    case EXT.key_share:
+      return vec(
+        2,
+        keyShareEntries(data, "key_share").flatMap(([group]) => [...u16(group), 0, 0]),
+      );
+    default:
+      return Array.from(data);
+  }
+}
+
+/** ClientHello body → its parts (extensions null when the hello has no extensions block). */
+function parseClientHelloBody(body, what) {
+  const r = new Reader(body, what);
+  const legacyVersion = r.u16();
+  r.take(32);
+  const sessionIdLength = r.take(r.u8()).length;
+  const suites = new Reader(r.take(r.u16()), what);
+  const cipherSuites = [];
+  while (!suites.done) cipherSuites.push(suites.u16());
+  const compressionMethods = Array.from(r.take(r.u8()));
+  if (r.done)
+    return { legacyVersion, sessionIdLength, cipherSuites, compressionMethods, extensions: null };
+  const block = new Reader(r.take(r.u16()), what);
+  const extensions = [];
+  while (!block.done) {
+    const type = block.u16();
+    extensions.push({ type, data: block.take(block.u16()) });
+  }
+  if (!r.done) throw new Error(`generate-registry: trailing bytes after ${what}`);
+  return { legacyVersion, sessionIdLength, cipherSuites, compressionMethods, extensions };
+}
+
+/** The template handshake message (type, length, body) of a parsed hello. */
+function templateMessage(hello) {
+  const body = [
+    ...u16(hello.legacyVersion),
+    ...new Array(32).fill(0),
+    ...vec(1, new Array(hello.sessionIdLength).fill(0)),
+    ...vec(2, u16s(hello.cipherSuites)),
+    ...vec(1, hello.compressionMethods),
+  ];
+  if (hello.extensions !== null) {
+    body.push(
+      ...vec(
+        2,
+        hello.extensions.flatMap((e) => [...u16(e.type), ...vec(2, e.data)]),
+      ),
+    );
+  }
+  return Uint8Array.from([1, ...vec(3, body)]);
+}
+
+/** The facts a profile lists, read from a (template) hello's extensions. */
+function helloFacts(hello, lowestVersion) {
+  const ext = new Map((hello.extensions ?? []).map((e) => [e.type, e.data]));
+  const of = (type, read) => (ext.has(type) ? read(ext.get(type), String(type)) : null);
+  const offered = of(EXT.supported_versions, (d, w) => u8ListOfU16(d, w));
+  let versions;
+  if (offered !== null) {
+    versions = offered.filter((v) => VERSION_NAMES.has(v));
+  } else {
+    const low = VERSION_ORDER.indexOf(lowestVersion);
+    const high = VERSION_ORDER.indexOf(Math.min(hello.legacyVersion, 0x0303));
+    versions = VERSION_ORDER.slice(Math.max(low, 1), high + 1);
+  }
+  return {
+    protocols: VERSION_ORDER.filter((v) => versions.includes(v)).map((v) => VERSION_NAMES.get(v)),
+    groups: of(EXT.supported_groups, u16List),
+    signatureAlgorithms: of(EXT.signature_algorithms, u16List),
+    alpn: of(EXT.alpn, alpnList),
+    keyShares: of(EXT.key_share, keyShareEntries),
+    ecPointFormats: of(EXT.ec_point_formats, u8List),
+    pskModes: of(EXT.psk_key_exchange_modes, u8List),
+    sni: ext.has(EXT.server_name),
+  };
+}
+
+function u8ListOfU16(bytes, what) {
+  return u16List(bytes, what, 1);
+}
+
+/**
+ * Normalises a captured hello into a template: drops the resumption attempt, blanks what must be
+ * fresh. `keyShares` keeps the captured share lengths, which the blanked hello no longer holds.
+ */
+function normaliseCapture(hello) {
+  if (hello.extensions === null) return { hello, keyShares: null };
+  let keyShares = null;
+  let resumed = false;
+  const extensions = [];
+  for (const { type, data } of hello.extensions) {
+    if (type === EXT.pre_shared_key || type === EXT.early_data) {
+      resumed = true;
+      continue;
+    }
+    if (type === EXT.key_share) keyShares = keyShareEntries(data, "key_share");
+    extensions.push({ type, data: Uint8Array.from(blankExtension(type, data)) });
+  }
+  if (resumed && !extensions.some((e) => e.type === EXT.padding)) {
+    extensions.push({ type: EXT.padding, data: new Uint8Array(0) });
+  }
+  return { hello: { ...hello, extensions }, keyShares };
+}
+
+/** The handshake message of a captured record stream (handshake records, possibly several). */
+function messageOfRecords(bytes, what) {
+  const r = new Reader(bytes, what);
+  const parts = [];
+  while (!r.done) {
+    const type = r.u8();
+    r.u16();
+    const fragment = r.take(r.u16());
+    if (type !== 0x16) throw new Error(`generate-registry: ${what} holds a non-handshake record`);
+    parts.push(...fragment);
+  }
+  const message = Uint8Array.from(parts);
+  const m = new Reader(message, what);
+  if (m.u8() !== 1) throw new Error(`generate-registry: ${what} is not a ClientHello`);
+  const body = m.take(m.u24());
+  if (!m.done) throw new Error(`generate-registry: ${what} has bytes after the ClientHello`);
+  return { recordVersion: (bytes[1] << 8) | bytes[2], body };
+}
+
+// Family names as testssl spells them at the start of a client name, longest first.
+const TESTSSL_FAMILIES = [
+  ["Apple Mail", "Apple Mail"],
+  ["Apple ATS", "Apple ATS"],
+  ["Yahoo Slurp", "Yahoo Slurp"],
+  ["BingPreview", "BingPreview"],
+  ["BingBot", "BingBot"],
+  ["Googlebot", "Googlebot"],
+  ["YandexBot", "YandexBot"],
+  ["Baidu", "Baidu"],
+  ["Thunderbird", "Thunderbird"],
+  ["LibreSSL", "LibreSSL"],
+  ["OpenSSL", "OpenSSL"],
+  ["Chromium", "Chromium"],
+  ["Android", "Android"],
+  ["Chrome", "Chrome"],
+  ["Firefox", "Firefox"],
+  ["Safari", "Safari"],
+  ["Opera", "Opera"],
+  ["Edge", "Edge"],
+  ["Java", "Java"],
+  ["Tor", "Tor Browser"],
+  ["IE", "IE"],
+  ["go", "Go"],
+];
+
+// Names whose version and platform no pattern reads.
+const NAME_OVERRIDES = {
+  "Edge 101/Chrome 101 Win 10 21H2": { version: "101", platform: "Win 10 21H2" },
+};
+
+const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+
+/** "IE 11 Win 7" → family IE, version 11, platform "Win 7"; "Baidu Jan 2015" → version "Jan 2015". */
+export function parseClientName(name) {
+  const entry = TESTSSL_FAMILIES.find(([prefix]) => name.startsWith(`${prefix} `));
+  if (entry === undefined) throw new Error(`generate-registry: unknown client family in "${name}"`);
+  const [prefix, family] = entry;
+  const rest = name.slice(prefix.length + 1);
+  const override = NAME_OVERRIDES[name];
+  if (override !== undefined) return { family, ...override };
+  const dated = new RegExp(`^(${MONTHS.join("|")}) (\\d{4})$`).exec(rest);
+  if (dated !== null) return { family, version: rest, platform: null };
+  const m = /^\(?(\d[\w.-]*(?:\/\d[\w.-]*)?)\)?(?:\s+(.*))?$/.exec(rest);
+  if (m === null) throw new Error(`generate-registry: no version in client name "${name}"`);
+  const platform = (m[2] ?? "").replace(/^\((.*)\)$/, "$1").trim();
+  return { family, version: m[1], platform: platform === "" ? null : platform };
+}
+
+// Release year of each client version (the year that version first shipped), where known.
+// Chromium-based browsers follow Chromium's release calendar, computed below.
+const RELEASE_YEARS = {
+  Android: {
+    "2.3.7": 2011,
+    "4.0.4": 2012,
+    "4.1.1": 2012,
+    "4.2.2": 2013,
+    4.3: 2013,
+    "4.4.2": 2013,
+    "5.0.0": 2014,
+    "6.0": 2015,
+    "7.0": 2016,
+    8.1: 2017,
+    "9.0": 2018,
+    "10.0": 2019,
+    "11/12": 2020,
+    11: 2020,
+    12: 2021,
+    "13/14": 2022,
+    13: 2022,
+    14: 2023,
+    "15/16": 2024,
+    15: 2024,
+    16: 2025,
+  },
+  Firefox: {
+    10: 2012,
+    17: 2012,
+    21: 2013,
+    22: 2013,
+    24: 2013,
+    26: 2013,
+    27: 2014,
+    29: 2014,
+    30: 2014,
+    31: 2014,
+    32: 2014,
+    34: 2014,
+    35: 2015,
+    37: 2015,
+    39: 2015,
+    41: 2015,
+    42: 2015,
+    44: 2016,
+    45: 2016,
+    46: 2016,
+    47: 2016,
+    49: 2016,
+    53: 2017,
+    59: 2018,
+    62: 2018,
+    66: 2019,
+    71: 2019,
+    100: 2022,
+    133: 2024,
+    135: 2025,
+    137: 2025,
+    144: 2025,
+  },
+  IE: { 6: 2001, 7: 2006, 8: 2009, "8-10": 2009, 9: 2011, 10: 2012, 11: 2013 },
+  Edge: { 12: 2015, 13: 2015, 15: 2017, 17: 2018 },
+  Opera: { 12.15: 2013, 15: 2013, 16: 2013, 17: 2013, 60: 2019, 65: 2019, 66: 2020 },
+  Safari: {
+    "5.1.9": 2013,
+    5: 2012,
+    "6.0.4": 2013,
+    6: 2012,
+    7: 2013,
+    8: 2014,
+    9: 2015,
+    10: 2016,
+    12.1: 2019,
+    "13.0": 2019,
+    15.3: 2022,
+    15.4: 2022,
+    15.5: 2022,
+    "17.0": 2023,
+    17.2: 2023,
+    "18.0": 2024,
+    18.4: 2025,
+    "26.0": 2025,
+    "26.0.1": 2025,
+    26.4: 2026,
+  },
+  "Apple ATS": { 9: 2015 },
+  "Tor Browser": { "17.0.9": 2013, 14.5: 2025 },
+  Java: {
+    "6u45": 2013,
+    "7u25": 2013,
+    "8b132": 2014,
+    "8u31": 2015,
+    "8u111": 2016,
+    "8u161": 2018,
+    "8u442": 2025,
+    "9.0.4": 2018,
+    "11.0.2": 2019,
+    "12.0.1": 2019,
+    "17.0.3/21.0.6": 2022,
+    "17.0.3": 2022,
+    "21.0.6": 2025,
+  },
+  Go: { "1.17.8": 2022 },
+  LibreSSL: { "2.8.3": 2018, "3.3.6": 2022 },
+  OpenSSL: {
+    "0.9.8y": 2013,
+    "1.0.1h": 2014,
+    "1.0.1l": 2015,
+    "1.0.2e": 2015,
+    "1.1.0j": 2018,
+    "1.1.0l": 2019,
+    "1.1.1b": 2019,
+    "1.1.1d": 2019,
+    "3.0.3": 2022,
+    "3.0.15": 2024,
+    "3.5.0": 2025,
+    "4.0.0": 2026,
+  },
+  "Apple Mail": { "16.0": 2022 },
+  Thunderbird: { 60.6: 2019, 68.3: 2019, 91.9: 2022 },
+  YandexBot: { "3.0": null },
+};
+
+// First Chromium major version of each year (stable channel).
+const CHROMIUM_YEAR_STARTS = [
+  [144, 2026],
+  [132, 2025],
+  [121, 2024],
+  [109, 2023],
+  [97, 2022],
+  [88, 2021],
+  [80, 2020],
+  [72, 2019],
+  [64, 2018],
+  [56, 2017],
+  [48, 2016],
+  [40, 2015],
+  [32, 2014],
+  [24, 2013],
+];
+
+export function releaseYear(family, version) {
+  const dated = /^[A-Z][a-z]{2} (\d{4})$/.exec(version);
+  if (dated !== null) return Number(dated[1]);
+  const major = Number.parseInt(version, 10);
+  const chromium =
+    family === "Chrome" || family === "Chromium" || (family === "Edge" && major >= 79);
+  if (chromium) return CHROMIUM_YEAR_STARTS.find(([first]) => major >= first)?.[1] ?? null;
+  const years = RELEASE_YEARS[family] ?? {};
+  return years[version] ?? years[String(major)] ?? null;
+}
+
+// Wiresharked captures whose hello is one of client-simulation.txt's combined entries: their
+// names become aliases of that entry (the generator checks the hellos are the same).
+const WIRESHARKED_ALIASES = {
+  "Android 11 (native)": "Android 11/12 (native)",
+  "Android 12 (native)": "Android 11/12 (native)",
+  "Android 13 (native)": "Android 13/14 (native)",
+  "Android 14 (native)": "Android 13/14 (native)",
+  "Android 15 (native)": "Android 15/16 (native)",
+  "Edge 17 Win 10": "Edge 17 (Win 10)",
+  "Edge 101 Win 10 21H2": "Edge 101/Chrome 101 Win 10 21H2",
+  "Java 17.0.3 (OpenJDK)": "Java 17.0.3/21.0.6 (OpenJDK)",
+  "LibreSSL 2.8.3 (macOS)": "LibreSSL 2.8.3 (Apple)",
+  "Safari 18.4 (macOS 15.4)": "Safari 18.4 (macOS 15.4/iOS 18.4)",
+  "Safari 26.4 (macOS 26.4)": "Safari 26.4 (macOS/iOS/iPadOS 26.4)",
+};
+
+const limit = (value) => (typeof value === "number" && value > 0 ? value : null);
+
+function sslv2Profile(bytes, what) {
+  // SSLv2 record: 2-byte header with the high bit set, then CLIENT-HELLO.
+  const r = new Reader(bytes, what);
+  const length = r.u16() & 0x7fff;
+  const message = new Reader(r.take(length), what);
+  if (message.u8() !== 1)
+    throw new Error(`generate-registry: ${what} is not an SSLv2 CLIENT-HELLO`);
+  const version = message.u16();
+  const specsLength = message.u16();
+  message.u16();
+  message.u16();
+  const specs = new Reader(message.take(specsLength), what);
+  const cipherSpecs = [];
+  while (!specs.done) cipherSpecs.push((specs.u8() << 16) | specs.u16());
+  return { version, cipherSpecs };
+}
+
+function testsslProfile(entry, aliases) {
+  const { family, version, platform } = parseClientName(entry.name);
+  const bytes = fromHexString(entry.handshakebytes);
+  const what = `handshakebytes of ${entry.name}`;
+  const lowest = Number.parseInt(entry.lowest_protocol, 16);
+  const base = {
+    name: entry.name,
+    short: entry.short,
+    aliases,
+    family,
+    version,
+    platform,
+    year: releaseYear(family, version),
+    current: entry.current === true,
+    source: "testssl",
+  };
+  const limits = {
+    minDhBits: limit(entry.minDhBits),
+    maxDhBits: limit(entry.maxDhBits),
+    minRsaBits: limit(entry.minRsaBits),
+    maxRsaBits: limit(entry.maxRsaBits),
+    minEcdsaBits: limit(entry.minEcdsaBits),
+    requiresSha2: entry.requiresSha2 === true,
+  };
+  if ((bytes[0] & 0x80) !== 0) {
+    const { version: helloVersion, cipherSpecs } = sslv2Profile(bytes, what);
+    const v2 = cipherSpecs.some((spec) => spec >> 16 !== 0);
+    const high = VERSION_ORDER.indexOf(helloVersion);
+    const low = Math.max(VERSION_ORDER.indexOf(lowest), 1);
+    const protocols = [
+      ...(v2 ? ["SSLv2"] : []),
+      ...VERSION_ORDER.slice(low, high + 1).map((v) => VERSION_NAMES.get(v)),
+    ];
+    return {
+      ...base,
+      protocols,
+      cipherSuites: cipherSpecs.filter((spec) => spec >> 16 === 0),
+      groups: null,
+      signatureAlgorithms: null,
+      extensions: null,
+      alpn: null,
+      keyShares: null,
+      ecPointFormats: null,
+      pskModes: null,
+      sni: false,
+      ...limits,
+      format: "sslv2",
+      recordVersion: helloVersion,
+      // An SSLv2 CLIENT-HELLO carries nothing to refresh but its challenge: kept whole.
+      hello: entry.handshakebytes.toLowerCase(),
+    };
+  }
+  const { recordVersion, body } = messageOfRecords(bytes, what);
+  const parsed = parseClientHelloBody(body, what);
+  const { hello, keyShares } = normaliseCapture(parsed);
+  const facts = helloFacts(hello, lowest);
+  return {
+    ...base,
+    protocols: facts.protocols,
+    cipherSuites: hello.cipherSuites,
+    groups: facts.groups,
+    signatureAlgorithms: facts.signatureAlgorithms,
+    extensions: hello.extensions?.map((e) => e.type) ?? null,
+    alpn: facts.alpn,
+    keyShares,
+    ecPointFormats: facts.ecPointFormats,
+    pskModes: facts.pskModes,
+    sni: facts.sni,
+    ...limits,
+    format: "tls",
+    recordVersion,
+    hello: toHexString(templateMessage(hello)),
+  };
+}
+
+// curl-impersonate spells GREASE as a word; each place gets its own placeholder value (the
+// scanner re-draws them at send time, keeping equal ones equal, as BoringSSL does).
+const GREASE_PLACEHOLDER = {
+  cipher: 0x0a0a,
+  group: 0x1a1a,
+  version: 0x2a2a,
+  extensions: [0x3a3a, 0x4a4a, 0x5a5a],
+};
+
+const CURL_VERSIONS = {
+  TLS_VERSION_1_0: 0x0301,
+  TLS_VERSION_1_1: 0x0302,
+  TLS_VERSION_1_2: 0x0303,
+  TLS_VERSION_1_3: 0x0304,
+};
+
+function curlVersion(name) {
+  if (name === "GREASE") return GREASE_PLACEHOLDER.version;
+  const version = CURL_VERSIONS[name];
+  if (version === undefined) throw new Error(`generate-registry: unknown curl version ${name}`);
+  return version;
+}
+
+const curlCode = (value, placeholder) => (value === "GREASE" ? placeholder : value);
+
+/**
+ * The GREASE ECH extension Chrome and Firefox send (draft-ietf-tls-esni 6.2): an outer hello
+ * with a random config id, a 32-byte X25519 `enc` and a random payload. curl-impersonate records
+ * only its presence, so the shape is taken from testssl's captures of Chromium 137 (HPKE suite
+ * HKDF-SHA256/AES-128-GCM, 144-byte payload) and Firefox 137 (ChaCha20-Poly1305, 239 bytes).
+ */
+function greaseEch(family) {
+  const firefox = family === "Firefox" || family === "Tor Browser";
+  const aead = firefox ? 0x0003 : 0x0001;
+  const payload = firefox ? 239 : 144;
+  return [
+    0,
+    ...u16(0x0001),
+    ...u16(aead),
+    0,
+    ...vec(2, new Array(32).fill(0)),
+    ...vec(2, new Array(payload).fill(0)),
+  ];
+}
+
+function curlExtension(e, family, greaseExtensions) {
+  const data = (() => {
+    switch (e.type) {
+      case "GREASE": {
+        const value = GREASE_PLACEHOLDER.extensions[greaseExtensions.count++];
+        if (value === undefined) throw new Error("generate-registry: too many GREASE extensions");
+        const bytes =
+          e.data?._bytes_hex === undefined ? [] : Array.from(fromHexString(e.data._bytes_hex));
+        return { type: value, data: bytes };
+      }
+      case "server_name":
+      case "padding":
+      case "session_ticket":
+      case "signed_certificate_timestamp":
+      case "extended_master_secret":
+        return { type: EXT[e.type], data: [] };
+      case "renegotiation_info":
+        return { type: EXT.renegotiation_info, data: [0] };
+      case "supported_groups":
+        return {
+          type: EXT.supported_groups,
+          data: vec(2, u16s(e.supported_groups.map((g) => curlCode(g, GREASE_PLACEHOLDER.group)))),
+        };
+      case "ec_point_formats":
+        return { type: EXT.ec_point_formats, data: vec(1, e.ec_point_formats) };
+      case "application_layer_protocol_negotiation":
+        return {
+          type: EXT.alpn,
+          data: vec(
+            2,
+            e.alpn_list.flatMap((p) => vec(1, ascii(p))),
+          ),
+        };
+      case "application_settings":
+      case "application_settings_new":
+        return {
+          type: EXT[e.type],
+          data: vec(
+            2,
+            e.alps_alpn_list.flatMap((p) => vec(1, ascii(p))),
+          ),
+        };
+      case "status_request":
+        return { type: EXT.status_request, data: [e.status_request_type, 0, 0, 0, 0] };
+      case "signature_algorithms":
+      case "delegated_credentials":
+        return { type: EXT[e.type], data: vec(2, u16s(e.sig_hash_algs)) };
+      case "keyshare":
+        return {
+          type: EXT.key_share,
+          data: vec(
+            2,
+            e.key_shares.flatMap((k) => [
+              ...u16(curlCode(k.group, GREASE_PLACEHOLDER.group)),
+              0,
+              0,
+            ]),
+          ),
+        };
+      case "psk_key_exchange_modes":
+        return { type: EXT.psk_key_exchange_modes, data: vec(1, [e.psk_ke_mode]) };
+      case "supported_versions":
+        return {
+          type: EXT.supported_versions,
+          data: vec(1, u16s(e.supported_versions.map(curlVersion))),
+        };
+      case "compress_certificate":
+        return { type: EXT.compress_certificate, data: vec(1, u16s(e.algorithms)) };
+      case "record_size_limit":
+        return { type: EXT.record_size_limit, data: u16(e.record_size_limit) };
+      case "encrypted_client_hello":
+        return { type: EXT.encrypted_client_hello, data: greaseEch(family) };
+      case "pre_shared_key":
+        return null; // a resumption attempt, not the first handshake
+      default:
+        throw new Error(`generate-registry: unknown curl-impersonate extension ${e.type}`);
+    }
+  })();
+  if (data === null) return null;
+  if (
+    typeof e.length === "number" &&
+    e.type !== "encrypted_client_hello" &&
+    e.type !== "keyshare" &&
+    data.data.length !== e.length
+  ) {
+    throw new Error(
+      `generate-registry: ${e.type} rebuilt as ${data.data.length} bytes, not ${e.length}`,
+    );
+  }
+  return { type: data.type, data: Uint8Array.from(data.data) };
+}
+
+const CURL_FAMILIES = {
+  chrome: "Chrome",
+  edge: "Edge",
+  firefox: "Firefox",
+  safari: "Safari",
+  tor: "Tor Browser",
+};
+
+const CURL_PLATFORMS = {
+  win: "Win",
+  linux: "Linux",
+  macOS: "macOS",
+  macos: "macOS",
+  iOS: "iOS",
+  android: "Android",
+};
+
+/** "android12-pixel6" → "Android 12", "macos11.6.4" → "macOS 11.6.4". */
+function curlPlatform(os) {
+  const m = /^([a-zA-Z]+?)(\d[\d.]*)?(?:-.*)?$/.exec(os);
+  const base = CURL_PLATFORMS[m?.[1] ?? ""];
+  if (base === undefined) throw new Error(`generate-registry: unknown curl-impersonate OS ${os}`);
+  return m?.[2] === undefined ? base : `${base} ${m[2]}`;
+}
+
+function curlProfile(entry) {
+  const m = /^([a-z]+)_(\d[\d.]*\d)(?:_(.+))?\.yaml$/.exec(entry.file);
+  if (m === null)
+    throw new Error(`generate-registry: unexpected curl-impersonate file ${entry.file}`);
+  const family = CURL_FAMILIES[m[1]];
+  if (family === undefined) throw new Error(`generate-registry: unknown browser ${m[1]}`);
+  const version = m[2];
+  // The file name's OS where it has one (the Firefox files say macOS inside, linux outside),
+  // made more precise by the OS inside where that names a version of it ("android14").
+  const inside = curlPlatform(String(entry.browser.os));
+  const named = m[3] === undefined ? inside : curlPlatform(m[3]);
+  const platform = inside.startsWith(named) ? inside : named;
+  const t = entry.signature.tls_client_hello;
+  const greaseExtensions = { count: 0 };
+  const extensions = t.extensions
+    .map((e) => curlExtension(e, family, greaseExtensions))
+    .filter((e) => e !== null);
+  if (
+    t.extensions.some((e) => e.type === "pre_shared_key") &&
+    !extensions.some((e) => e.type === EXT.padding)
+  ) {
+    extensions.push({ type: EXT.padding, data: new Uint8Array(0) });
+  }
+  const hello = {
+    legacyVersion: curlVersion(t.handshake_version),
+    sessionIdLength: t.session_id_length,
+    cipherSuites: t.ciphersuites.map((c) => curlCode(c, GREASE_PLACEHOLDER.cipher)),
+    compressionMethods: t.comp_methods,
+    extensions,
+  };
+  const keyShare = t.extensions.find((e) => e.type === "keyshare");
+  const facts = helloFacts(hello, 0x0301);
+  const major = version.split(".")[0];
+  return {
+    name: `${family} ${version} (${platform})`,
+    short: entry.file.replace(/\.yaml$/, ""),
+    aliases: [],
+    family,
+    version,
+    platform,
+    year: releaseYear(family, family === "Safari" || family === "Tor Browser" ? version : major),
+    current: false, // decided over the whole set, see markCurrentCurl
+    source: "curl-impersonate",
+    protocols: facts.protocols,
+    cipherSuites: hello.cipherSuites,
+    groups: facts.groups,
+    signatureAlgorithms: facts.signatureAlgorithms,
+    extensions: extensions.map((e) => e.type),
+    alpn: facts.alpn,
+    keyShares:
+      keyShare === undefined
+        ? null
+        : keyShare.key_shares.map((k) => [curlCode(k.group, GREASE_PLACEHOLDER.group), k.length]),
+    ecPointFormats: facts.ecPointFormats,
+    pskModes: facts.pskModes,
+    sni: facts.sni,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: curlVersion(t.record_version),
+    hello: toHexString(templateMessage(hello)),
+  };
+}
+
+const compareVersions = (a, b) => {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+};
+
+/**
+ * curl-impersonate has no notion of current: a profile counts as current when it is the newest
+ * of its browser on its kind of device (desktop or mobile) and came out within two years of the
+ * newest profile in the set.
+ */
+function markCurrentCurl(profiles) {
+  const newestYear = Math.max(...profiles.map((p) => p.year ?? 0));
+  const kind = (p) => (/^(iOS|Android)/.test(p.platform ?? "") ? "mobile" : "desktop");
+  const newest = new Map();
+  for (const p of profiles) {
+    const key = `${p.family}/${kind(p)}`;
+    const best = newest.get(key);
+    if (best === undefined || compareVersions(p.version, best.version) > 0) newest.set(key, p);
+  }
+  return profiles.map((p) => ({
+    ...p,
+    current: newest.get(`${p.family}/${kind(p)}`) === p && (p.year ?? 0) >= newestYear - 2,
+  }));
+}
+
+async function buildClientProfiles(dataDir) {
+  const main = await readJson(dataDir, "testssl/client-simulation.json");
+  const wiresharked = await readJson(dataDir, "testssl/client-simulation.wiresharked.json");
+  const curl = await readJson(dataDir, "clienthello/curl-impersonate-signatures.json");
+  const byName = new Map(main.map((e) => [e.name, e]));
+  const aliases = new Map();
+  const extra = [];
+  for (const entry of wiresharked) {
+    const same = byName.get(entry.name);
+    if (same !== undefined) {
+      if (same.handshakebytes.toLowerCase() !== entry.handshakebytes.toLowerCase()) {
+        throw new Error(
+          `generate-registry: the two testssl files disagree on ${entry.name}'s hello`,
+        );
+      }
+      continue;
+    }
+    const target = WIRESHARKED_ALIASES[entry.name];
+    if (target === undefined) {
+      extra.push(entry); // a capture client-simulation.txt does not have (yet)
+      continue;
+    }
+    const into = byName.get(target);
+    const shape = (e) => JSON.stringify(e.parsed_clienthello);
+    if (into === undefined || shape(into) !== shape(entry)) {
+      throw new Error(`generate-registry: ${entry.name} is not the same hello as ${target}`);
+    }
+    aliases.set(target, [...(aliases.get(target) ?? []), entry.name]);
+  }
+  const profiles = [
+    ...[...main, ...extra].map((e) => testsslProfile(e, aliases.get(e.name) ?? [])),
+    ...markCurrentCurl(curl.map(curlProfile)),
+  ];
+  const seen = new Set();
+  for (const p of profiles) {
+    for (const key of [p.name, p.short, ...p.aliases].map((n) => n.toLowerCase())) {
+      if (seen.has(key)) throw new Error(`generate-registry: two client profiles are named ${key}`);
+      seen.add(key);
+    }
+  }
+  return profiles;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing the client profiles the way prettier prints them (long number lists filled to the
+// line width, lists of lists one per line)
+
+const WIDTH = 100;
+
+function printProperty(key, value, indent) {
+  const pad = " ".repeat(indent);
+  if (!Array.isArray(value)) {
+    const line = `${pad}${key}: ${JSON.stringify(value)},`;
+    // A string too long for the line goes on a line of its own.
+    if (line.length <= WIDTH || typeof value !== "string") return [line];
+    return [`${pad}${key}:`, `${pad}  ${JSON.stringify(value)},`];
+  }
+  const inner = value.map((v) => (Array.isArray(v) ? `[${v.join(", ")}]` : JSON.stringify(v)));
+  const nested = value.length > 1 && value.every((v) => Array.isArray(v) && v.length > 1);
+  const inline = `${pad}${key}: [${inner.join(", ")}],`;
+  if (!nested && inline.length <= WIDTH) return [inline];
+  const itemPad = " ".repeat(indent + 2);
+  const lines = [`${pad}${key}: [`];
+  if (value.every((v) => typeof v === "number")) {
+    let line = "";
+    inner.forEach((item) => {
+      const piece = `${item},`;
+      const candidate = line === "" ? `${itemPad}${piece}` : `${line} ${piece}`;
+      if (line !== "" && candidate.length > WIDTH) {
+        lines.push(line);
+        line = `${itemPad}${piece}`;
+      } else line = candidate;
+    });
+    lines.push(line);
+  } else {
+    for (const item of inner) lines.push(`${itemPad}${item},`);
+  }
+  lines.push(`${pad}],`);
+  return lines;
+}
+
+function printClientProfiles(profiles) {
+  const lines = [
+    HEADER,
+    "// Sources: testssl/client-simulation.json, testssl/client-simulation.wiresharked.json,",
+    "// clienthello/curl-impersonate-signatures.json. `hello` is a ClientHello template (see",
+    "// scripts/generate-registry.mjs): fresh random, session id, SNI, key shares, GREASE and padding",
+    "// are filled in when it is sent.",
+    "",
+    'import type { ClientProfileRow } from "../client-profiles.js";',
+    "",
+    "export const CLIENT_PROFILE_ROWS: readonly ClientProfileRow[] = [",
+  ];
+  for (const profile of profiles) {
+    lines.push("  {");
+    for (const [key, value] of Object.entries(profile)) lines.push(...printProperty(key, value, 4));
+    lines.push("  },");
+  }
+  lines.push("];", "");
+  return lines.join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Printing TypeScript the way prettier prints it (objects expanded, one property per line)
 
 function printValue(value) {
@@ -496,6 +1444,7 @@ export async function generate(dataDir = defaultDataDir()) {
   const { rows, sslv2 } = await buildCipherSuites(dataDir);
   const groups = await buildGroups(dataDir);
   const schemes = await buildSignatureSchemes(dataDir);
+  const profiles = await buildClientProfiles(dataDir);
   const out = (file) => `${OUTPUT_DIR}/${file}`;
   const suiteSources = ["iana/tls-cipher-suites.json", "testssl/cipher-mapping.csv"];
   return new Map([
@@ -516,6 +1465,7 @@ export async function generate(dataDir = defaultDataDir()) {
         "iana/tls-signature-schemes.json",
       ]),
     ],
+    [out("client-profiles.ts"), printClientProfiles(profiles)],
     [
       out("sslv2-cipher-suites.ts"),
       printTable("SSLV2_CIPHER_SUITE_ROWS", "Sslv2CipherSuiteRow", sslv2, [

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { CertificateError, PolicyError, TargetError } from "@tlsgate/core";
+import { CertificateError, ClientProfileError, PolicyError, TargetError } from "@tlsgate/core";
 import { registerCheckCommand } from "./commands/check.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerInitCommand } from "./commands/init.js";
@@ -58,7 +58,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     if (
       error instanceof UsageError ||
       error instanceof TargetError ||
-      error instanceof CertificateError
+      error instanceof CertificateError ||
+      error instanceof ClientProfileError
     ) {
       io.stderr(`tlsgate: ${error.message}\n`);
       return EXIT.usage;

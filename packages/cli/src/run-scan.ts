@@ -8,6 +8,7 @@ import {
   evaluate,
   parseTarget,
   scanTarget,
+  selectClientProfiles,
   type CompiledPolicy,
   type Evaluation,
   type GateOptions,
@@ -41,6 +42,8 @@ export interface RunScanOptions {
   /** Targets scanned at once. */
   parallelTargets?: number;
   outputs: readonly OutputSpec[];
+  /** Client handshake simulation; none when absent. */
+  clients?: "default" | "all" | string[];
   color: boolean;
   progress: boolean;
   io: Io;
@@ -59,6 +62,8 @@ export async function runScan(
   if (jobs.length === 0)
     throw new UsageError("no targets: name one or more, or use --targets-file");
   const planned = jobs.map((job) => ({ job, target: targetOf(job) }));
+  // Unknown client names fail before any connection, like bad targets and policies.
+  if (options.clients !== undefined) selectClientProfiles(options.clients);
   const cache = new PolicyCache(process.cwd());
   const policies = planned.map(({ job }) => cache.get(job.policy, job.policyDir));
   const ca = options.ca.map((file) => {
@@ -79,6 +84,7 @@ export async function runScan(
         timeoutMs: options.timeoutMs,
         concurrency: options.concurrency,
         ca,
+        ...(options.clients === undefined ? {} : { clients: options.clients }),
         ...(progress === null ? {} : { onProgress: (event) => progress.update(event) }),
       });
       progress?.done(target.input);

@@ -90,6 +90,36 @@ describe("tlsgate policy", () => {
     expect(run.stderr).toContain("protocols");
   });
 
+  it("refuses a client name no profile has, suggesting the closest", async () => {
+    const file = join(dir, "client-typo.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: "client-typo",
+        version: "1.0.0",
+        rules: {
+          r: {
+            severity: "error",
+            title: "Android connects",
+            schema: {
+              properties: {
+                clients: {
+                  contains: { properties: { name: { const: "Andriod 8.1" }, ok: { const: true } } },
+                },
+              },
+            },
+          },
+        },
+      }),
+    );
+    const run = await runCli(["policy", "validate", file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"Andriod 8.1" is not a client profile');
+    expect(run.stderr).toContain(
+      "/rules/r/schema/properties/clients/contains/properties/name/const",
+    );
+  });
+
   it("shows a resolved policy as JSON", async () => {
     const run = await runCli(["policy", "show", "modern"]);
     const resolved = JSON.parse(run.stdout) as { name: string; rules: Record<string, unknown> };

@@ -178,4 +178,32 @@ describe("tlsgate scan", () => {
     ]);
     expect(run.code).toBe(1);
   });
+
+  it("simulates the named clients and refuses an unknown one before connecting", async () => {
+    const run = await runCli([
+      "scan",
+      `127.0.0.1:${modernPort}`,
+      "--policy",
+      policyFile,
+      "--clients",
+      "default",
+      "--format",
+      "json",
+    ]);
+    const result = JSON.parse(run.stdout) as {
+      results: {
+        report: { clients: { name: string; ok: boolean | null; protocol: string | null }[] | null };
+      }[];
+    };
+    const clients = result.results[0]?.report.clients ?? [];
+    expect(clients.length).toBeGreaterThan(5);
+    // The server speaks TLS 1.2 and 1.3 with ECDSA: current clients connect with one of them.
+    expect(clients.filter((c) => c.ok === true).length).toBeGreaterThan(0);
+    for (const client of clients.filter((c) => c.ok === true)) {
+      expect(["TLSv1.2", "TLSv1.3"]).toContain(client.protocol);
+    }
+    const bad = await runCli(["scan", `127.0.0.1:${modernPort}`, "--clients", "Netscape 4"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("Netscape 4");
+  });
 });

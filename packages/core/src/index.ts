@@ -16,6 +16,14 @@ export {
   signatureSchemeByCode,
   signatureSchemeByName,
 } from "./registry/index.js";
+export {
+  CLIENT_PROFILES,
+  CURRENT_CLIENT_PROFILES,
+  ClientProfileError,
+  clientProfileByName,
+  selectClientProfiles,
+} from "./registry/index.js";
+export type { ClientProfile, ClientProfileErrorCode, ClientSelection } from "./registry/index.js";
 export type {
   CipherSuite,
   Group,
@@ -24,7 +32,11 @@ export type {
   StrengthAssessment,
   StrengthClass,
 } from "./registry/index.js";
-export { SCAN_ERROR_CODES, SCAN_REPORT_SCHEMA_VERSION } from "./scan-report/index.js";
+export {
+  CLIENT_FAILURE_REASONS,
+  SCAN_ERROR_CODES,
+  SCAN_REPORT_SCHEMA_VERSION,
+} from "./scan-report/index.js";
 export type {
   AcceptedCipherSuite,
   AcceptedGroup,
@@ -51,6 +63,8 @@ export type { ScanReportIssue, ScanReportValidation } from "./scan-report/index.
 export { scan } from "./scan/scan.js";
 export type { ScanOptions, TargetSpec } from "./scan/scan.js";
 export { scanTarget } from "./scan/scan-target.js";
+export { simulateClients } from "./scan/clients.js";
+export type { SimulateClientsOptions } from "./scan/clients.js";
 export type { ScanTargetOptions } from "./scan/scan-target.js";
 export type { ProgressEvent } from "./scan/context.js";
 export { TARGET_ERROR_CODES, TargetError, parseTarget } from "./probe/target.js";

@@ -22,6 +22,7 @@ interface ScanFlags {
   timeout?: string;
   concurrency?: string;
   targetsFile?: string;
+  clients?: string;
   config?: string;
   progress: boolean;
 }
@@ -55,6 +56,10 @@ export function registerScanCommand(
     .option("--timeout <ms>", "timeout per probe in milliseconds (default: 5000)")
     .option("--concurrency <n>", "connections at once per target (default: 8)")
     .option("--targets-file <file>", "read targets from a file, one per line")
+    .option(
+      "--clients <list>",
+      'simulate client handshakes: "default" (current clients), "all", or names, comma-separated',
+    )
     .option("-c, --config <file>", `configuration file (default: ./${CONFIG_FILE} if present)`)
     .option("--no-progress", "no progress line on stderr")
     .addHelpText(
@@ -66,6 +71,7 @@ export function registerScanCommand(
         "  $ tlsgate scan example.com:8443 --policy modern --format json | jq .gate",
         "  $ tlsgate scan new.example.com@203.0.113.7 --output sarif=tlsgate.sarif",
         "  $ tlsgate scan --targets-file hosts.txt --policy ./tls-policy.yaml --fail-on warning",
+        '  $ tlsgate scan example.com --clients default,"Android 8.1","Java 11.0.2"',
         "",
         "Exit codes: 0 pass, 1 policy violation, 2 usage or policy error,",
         "            3 a target could not be scanned (or was inconclusive, when that gates).",
@@ -126,6 +132,7 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
     ca,
     timeoutMs: positiveInt(flags.timeout, "--timeout") ?? config?.timeout ?? 5000,
     concurrency: positiveInt(flags.concurrency, "--concurrency") ?? config?.concurrency ?? 8,
+    ...(flags.clients === undefined ? {} : { clients: parseClients(flags.clients) }),
     outputs,
     color: terminal.color,
     progress: terminal.progress,
@@ -153,4 +160,17 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`${flag} wants a positive integer, got "${value}"`);
   return n;
+}
+
+/** "default", "all", or a comma-separated list of names (which may include "default"). */
+function parseClients(value: string): "default" | "all" | string[] {
+  const names = value
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  if (names.length === 0) throw new UsageError("--clients wants default, all or client names");
+  if (names.length === 1 && (names[0] === "default" || names[0] === "all")) {
+    return names[0];
+  }
+  return names;
 }

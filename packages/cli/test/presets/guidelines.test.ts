@@ -161,7 +161,10 @@ const EXTRACT: Record<Exclude<Field, "oldest_clients">, (r: Record<string, Polic
     return true;
   },
   hsts_min_age: (r) => {
-    const hsts = ["properties", "features", "properties", "hsts"];
+    expect(at(r, "hsts", ["if", "properties", "target", "properties", "web"])).toEqual({
+      const: true,
+    });
+    const hsts = ["then", "properties", "features", "properties", "hsts"];
     expect(at(r, "hsts", [...hsts, "properties", "present"])).toEqual({ const: true });
     return at(r, "hsts", [...hsts, "then", "properties", "maxAge", "minimum"]);
   },

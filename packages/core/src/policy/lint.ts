@@ -22,6 +22,7 @@
  */
 import { cipherSuiteByName, groupByName, sslv2CipherSuiteByName } from "../registry/index.js";
 import { CIPHER_SUITES, GROUPS, SSLV2_CIPHER_SUITES } from "../registry/index.js";
+import { CLIENT_PROFILES, clientProfileByName } from "../registry/index.js";
 import { scanReportSchema } from "../scan-report/schema.js";
 import { createRuleAjv } from "./ajv.js";
 import type { PolicyErrorCode } from "./errors.js";
@@ -45,7 +46,7 @@ export interface LintResult {
 
 type JsonType = "object" | "array" | "string" | "number" | "integer" | "boolean" | "null";
 type SchemaNode = { readonly [keyword: string]: unknown };
-type Domain = "cipher-suite" | "group";
+type Domain = "cipher-suite" | "group" | "client";
 
 /** A place in the ScanReport: the report schemas that describe it. */
 interface Place {
@@ -145,6 +146,7 @@ const DOMAINS: Readonly<Record<string, Domain>> = {
   "clients[].cipher": "cipher-suite",
   "groups[].name": "group",
   "clients[].group": "group",
+  "clients[].name": "client",
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -255,6 +257,18 @@ function registryIssue(value: string, domain: Domain): string | null {
     }
     const names = [...CIPHER_SUITES.map((s) => s.iana), ...SSLV2_CIPHER_SUITES.map((s) => s.name)];
     return `${JSON.stringify(value)} is not a cipher suite name${didYouMean(value, names)}`;
+  }
+  if (domain === "client") {
+    // The report names a client by its profile name; a rule naming another spelling never matches.
+    const profile = clientProfileByName(value);
+    if (profile?.name === value) return null;
+    if (profile !== undefined) {
+      return `${JSON.stringify(value)} is not a client name: the report names it ${profile.name}`;
+    }
+    return `${JSON.stringify(value)} is not a client profile${didYouMean(
+      value,
+      CLIENT_PROFILES.map((p) => p.name),
+    )}`;
   }
   if (groupByName(value)?.name === value) return null;
   const known = groupByName(value);

@@ -70,18 +70,98 @@ export const ALL_SIGNATURE_SCHEMES: readonly number[] = SIGNATURE_SCHEMES.map((s
 
 const X25519 = code("x25519");
 const SECP256R1 = code("secp256r1");
+const X448 = code("x448");
+const ECDH_GROUPS: ReadonlySet<number> = new Set([
+  X25519,
+  X448,
+  SECP256R1,
+  code("secp384r1"),
+  code("secp521r1"),
+]);
 
-/** A fresh public value per probe, as a real client would send. */
+/** An uncompressed EC point (or a raw X25519/X448 public value) for a fresh key pair. */
+function ecdhPublicValue(group: number): Uint8Array | null {
+  switch (group) {
+    case X25519: {
+      const spki = generateKeyPairSync("x25519").publicKey.export({ format: "der", type: "spki" });
+      return new Uint8Array(spki.subarray(spki.length - 32));
+    }
+    case X448: {
+      const spki = generateKeyPairSync("x448").publicKey.export({ format: "der", type: "spki" });
+      return new Uint8Array(spki.subarray(spki.length - 56));
+    }
+    case SECP256R1:
+      return new Uint8Array(createECDH("prime256v1").generateKeys());
+    case code("secp384r1"):
+      return new Uint8Array(createECDH("secp384r1").generateKeys());
+    case code("secp521r1"):
+      return new Uint8Array(createECDH("secp521r1").generateKeys());
+    default:
+      return null;
+  }
+}
+
+/**
+ * An ML-KEM (FIPS 203) encapsulation key of rank k: k·256 coefficients below q = 3329 packed 12
+ * bits each, then a 32-byte seed. Random but well-formed, so it passes the modulus check a server
+ * makes before encapsulating; nobody holds the decapsulation key, so a handshake that picks it
+ * can go as far as the ServerHello, which is all a probe reads. The Kyber drafts use the same
+ * layout.
+ */
+function mlkemEncapsulationKey(k: number): Uint8Array {
+  const n = k * 256;
+  const noise = randomBytes(2 * n);
+  const out = new Uint8Array((n / 2) * 3 + 32);
+  for (let i = 0; i < n; i += 2) {
+    const a = noise.readUInt16BE(2 * i) % 3329;
+    const b = noise.readUInt16BE(2 * i + 2) % 3329;
+    const at = (i / 2) * 3;
+    out[at] = a & 0xff;
+    out[at + 1] = (a >> 8) | ((b & 0x0f) << 4);
+    out[at + 2] = b >> 4;
+  }
+  out.set(randomBytes(32), (n / 2) * 3);
+  return out;
+}
+
+const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+};
+
+/** Hybrid and pure post-quantum groups: how their client share is put together. */
+const KEM_SHARES: ReadonlyMap<number, () => Uint8Array> = new Map([
+  // draft-ietf-tls-ecdhe-mlkem: X25519MLKEM768 puts ML-KEM first, the NIST-curve hybrids last.
+  [code("X25519MLKEM768"), () => concat(mlkemEncapsulationKey(3), ecdh(X25519))],
+  [code("SecP256r1MLKEM768"), () => concat(ecdh(SECP256R1), mlkemEncapsulationKey(3))],
+  [code("SecP384r1MLKEM1024"), () => concat(ecdh(code("secp384r1")), mlkemEncapsulationKey(4))],
+  // draft-tls-westerbaan-xyber768d00: X25519 first.
+  [code("X25519Kyber768Draft00"), () => concat(ecdh(X25519), mlkemEncapsulationKey(3))],
+  [code("MLKEM512"), () => mlkemEncapsulationKey(2)],
+  [code("MLKEM768"), () => mlkemEncapsulationKey(3)],
+  [code("MLKEM1024"), () => mlkemEncapsulationKey(4)],
+]);
+
+function ecdh(group: number): Uint8Array {
+  const value = ecdhPublicValue(group);
+  if (value === null) throw new Error(`no key share generator for group 0x${group.toString(16)}`);
+  return value;
+}
+
+/**
+ * A fresh public value per probe, as a real client would send: X25519, X448, P-256/384/521, and
+ * the ML-KEM hybrids (see `mlkemEncapsulationKey`). Other groups throw.
+ */
 export function keyShareFor(group: number): KeyShareEntry {
-  if (group === X25519) {
-    const spki = generateKeyPairSync("x25519").publicKey.export({ format: "der", type: "spki" });
-    return { group, keyExchange: new Uint8Array(spki.subarray(spki.length - 32)) };
-  }
-  if (group === SECP256R1) {
-    const ecdh = createECDH("prime256v1");
-    return { group, keyExchange: new Uint8Array(ecdh.generateKeys()) };
-  }
-  throw new Error(`no key share generator for group 0x${group.toString(16)}`);
+  const kem = KEM_SHARES.get(group);
+  return { group, keyExchange: kem === undefined ? ecdh(group) : kem() };
+}
+
+/** Whether `keyShareFor` can make a share for this group. */
+export function hasKeyShareGenerator(group: number): boolean {
+  return KEM_SHARES.has(group) || ECDH_GROUPS.has(group);
 }
 
 export function buildClientHello(options: HelloOptions): Uint8Array {

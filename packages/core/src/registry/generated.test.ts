@@ -12,9 +12,13 @@ describe("generated registry tables", () => {
     const { generate, OUTPUT_DIR } = await loadGenerator();
     const files = await generate(dataDir);
     expect([...files.keys()].sort()).toEqual(
-      ["cipher-suites.ts", "groups.ts", "signature-schemes.ts", "sslv2-cipher-suites.ts"].map(
-        (file) => `${OUTPUT_DIR}/${file}`,
-      ),
+      [
+        "cipher-suites.ts",
+        "client-profiles.ts",
+        "groups.ts",
+        "signature-schemes.ts",
+        "sslv2-cipher-suites.ts",
+      ].map((file) => `${OUTPUT_DIR}/${file}`),
     );
     for (const [file, contents] of files) {
       let onDisk: string;

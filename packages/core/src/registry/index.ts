@@ -8,6 +8,22 @@ export {
   sslv2CipherSuiteByCode,
   sslv2CipherSuiteByName,
 } from "./cipher-suites.js";
+export {
+  CLIENT_PROFILES,
+  CLIENT_PROFILE_ERROR_CODES,
+  CLIENT_PROFILE_SOURCES,
+  CURRENT_CLIENT_PROFILES,
+  ClientProfileError,
+  clientProfileByName,
+  selectClientProfiles,
+} from "./client-profiles.js";
+export type {
+  ClientProfile,
+  ClientProfileErrorCode,
+  ClientProfileRow,
+  ClientProfileSource,
+  ClientSelection,
+} from "./client-profiles.js";
 export { GROUPS, groupByCode, groupByName } from "./groups.js";
 export {
   PROTOCOLS,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatMarkdown } from "./markdown.js";
-import { fixture, policy } from "./test-support/fixture.js";
+import { clientFixture, fixture, policy } from "./test-support/fixture.js";
 
 describe("formatMarkdown", () => {
   it("shows the verdict per target and a table of failed rules with remediation", () => {
@@ -45,6 +45,17 @@ describe("formatMarkdown", () => {
     expect(markdown).toContain("References: <https://www.rfc-editor.org/rfc/rfc8996>");
     expect(markdown).toContain("Remove RC4, 3DES and CBC-SHA suites | keep AEAD <only>.");
     expect(markdown).not.toContain("### `good.example:443`");
+    expect(markdown).toContain(
+      [
+        "### Clients · `good.example:443`",
+        "",
+        "0 fail · 1 connect",
+        "",
+        "| Client | Result | Protocol | Suite |",
+        "|---|---|---|---|",
+        "| Firefox 137 (Win 11) | ✅ ok | TLSv1.3 | `TLS_AES_128_GCM_SHA256` |",
+      ].join("\n"),
+    );
     expect(markdown.trimEnd().endsWith("<sub>tlsgate 0.0.0</sub>")).toBe(true);
   });
 
@@ -55,5 +66,26 @@ describe("formatMarkdown", () => {
     expect(markdown).toContain(
       "TLS_RSA_WITH_3DES_EDE_CBC_SHA (TLSv1.2) is not allowed<br>and 1 more |",
     );
+  });
+
+  it("shows the client matrix once per target, failing clients first", () => {
+    const { evaluations, reports } = clientFixture();
+    const markdown = formatMarkdown(evaluations, reports);
+    expect(markdown).toContain(
+      [
+        "### Clients · `clients.example:443`",
+        "",
+        "2 fail · 1 inconclusive · 1 connect",
+        "",
+        "| Client | Result | Protocol | Suite |",
+        "|---|---|---|---|",
+        "| IE 8 Win 7 | ❌ no shared protocol: the client (SSLv3–TLSv1.0) is older than the server (TLSv1.2) |  |  |",
+        "| Java 7u25 | ❌ the client cannot use the server's 2048-bit DH group: it supports at most 1024 bits | TLSv1.0 | `TLS_DHE_RSA_WITH_AES_128_CBC_SHA` |",
+        "| Android 8.1 (native) | ⚠️ connection failure (inconclusive): timeout: no reply |  |  |",
+        "| Firefox 137 (Win 11) | ✅ ok | TLSv1.3 | `TLS_AES_128_GCM_SHA256` |",
+        "",
+      ].join("\n"),
+    );
+    expect(markdown.match(/### Clients/g)).toHaveLength(1);
   });
 });

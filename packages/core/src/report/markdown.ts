@@ -1,6 +1,8 @@
 import { verdictOf } from "../policy/evaluate.js";
 import type { Evaluation, FindingStatus, RuleInfo } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
+import { clientMatrix, matrixSummary } from "./clients.js";
+import type { ClientResult } from "./clients.js";
 import { outcomes, reportsByTarget, shortHash, toolVersion } from "./shared.js";
 import type { FormatOptions } from "./shared.js";
 
@@ -15,6 +17,12 @@ const ICON: Record<FindingStatus | "gate-pass" | "gate-fail", string> = {
   inconclusive: "⚠️ inconclusive",
   "gate-pass": "✅ pass",
   "gate-fail": "❌ fail",
+};
+
+const CLIENT_ICON: Record<ClientResult, string> = {
+  fail: "❌",
+  inconclusive: "⚠️",
+  ok: "✅",
 };
 
 /** Text safe inside a table cell: no pipes, no HTML, no line breaks. */
@@ -125,6 +133,20 @@ export function formatMarkdown(
       if (rule.description !== undefined) lines.push(rule.description, "");
       lines.push(...body, "</details>", "");
     }
+  }
+  // The client matrix per target: failing clients first, with why.
+  for (const target of new Set(evaluations.map((e) => e.target))) {
+    const matrix = clientMatrix(reportOf.get(target));
+    if (matrix === null) continue;
+    lines.push(`### Clients · ${code(target)}`, "", matrixSummary(matrix.counts), "");
+    lines.push("| Client | Result | Protocol | Suite |", "|---|---|---|---|");
+    for (const { client, result } of matrix.rows) {
+      const outcome = result === "ok" ? "ok" : (client.reason ?? result);
+      lines.push(
+        `| ${cell(client.name)} | ${CLIENT_ICON[result]} ${cell(outcome)} | ${client.protocol ?? ""} | ${client.cipher === null ? "" : code(client.cipher)} |`,
+      );
+    }
+    lines.push("");
   }
   lines.push(`<sub>tlsgate ${cell(toolVersion(reports, options))}</sub>`);
   return `${lines.join("\n")}\n`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fixture, policy } from "./test-support/fixture.js";
+import { clientFixture, fixture, policy } from "./test-support/fixture.js";
 import { formatText } from "./text.js";
 
 const hash = policy.sha256.slice(0, 12);
@@ -11,6 +11,8 @@ describe("formatText", () => {
       [
         "good.example:443 (127.0.0.1)  PASS",
         `  policy acme/prod 3.1.0 (sha256 ${hash}) · 0 failed · 0 inconclusive · 3 passed · 1 off`,
+        "  clients: 0 fail · 1 connect",
+        "    ok            Firefox 137 (Win 11)  TLSv1.3  TLS_AES_128_GCM_SHA256",
         "",
         "bad.example:8443 (127.0.0.1)  FAIL",
         `  policy acme/prod 3.1.0 (sha256 ${hash}) · 3 failed · 0 inconclusive · 0 passed · 1 off`,
@@ -20,11 +22,15 @@ describe("formatText", () => {
         "                                              TLS_RSA_WITH_RC4_128_SHA (TLSv1.0) is not allowed",
         "                                              fix: Remove RC4, 3DES and CBC-SHA suites | keep AEAD <only>.",
         "  fail          info     ocsp-stapling        /certificate/ocspStapled is false",
+        "  clients: 0 fail · 1 connect",
+        "    ok            Firefox 137 (Win 11)  TLSv1.3  TLS_AES_128_GCM_SHA256",
         "",
         "unknown.example:443 (127.0.0.1)  INCONCLUSIVE",
         `  policy acme/prod 3.1.0 (sha256 ${hash}) · 0 failed · 2 inconclusive · 1 passed · 1 off`,
         "  inconclusive  error    no-legacy-protocols  TLSv1.1 support is unknown",
         "  inconclusive  info     ocsp-stapling        /certificate is unknown (certificate: timeout: no handshake in 10 s)",
+        "  clients: 0 fail · 1 connect",
+        "    ok            Firefox 137 (Win 11)  TLSv1.3  TLS_AES_128_GCM_SHA256",
         "  1 scan error(s): certificate timeout",
         "",
         "Gate: FAIL (fail-on warning; inconclusive fails) · 4 blocking finding(s)",
@@ -59,5 +65,25 @@ describe("formatText", () => {
     const verbose = formatText(bad, reports, { maxFindings: 1, verbose: true });
     expect(verbose).toContain("TLS_RSA_WITH_RC4_128_SHA (TLSv1.0) is not allowed");
     expect(verbose).not.toContain("… and");
+  });
+
+  it("shows the client matrix once per target, failing clients first, and none when not run", () => {
+    const { evaluations, reports } = clientFixture();
+    const text = formatText(evaluations, reports);
+    expect(text).toContain(
+      [
+        "  clients: 2 fail · 1 inconclusive · 1 connect",
+        "    fail          IE 8 Win 7            no shared protocol: the client (SSLv3–TLSv1.0) is older than the server (TLSv1.2)",
+        "    fail          Java 7u25             the client cannot use the server's 2048-bit DH group: it supports at most 1024 bits",
+        "    inconclusive  Android 8.1 (native)  connection failure (inconclusive): timeout: no reply",
+        "    ok            Firefox 137 (Win 11)  TLSv1.3  TLS_AES_128_GCM_SHA256",
+      ].join("\n"),
+    );
+    expect(text.match(/clients:/g)).toHaveLength(1);
+    const coloured = formatText(evaluations.slice(0, 1), reports, { color: true });
+    expect(coloured).toContain("    \u001b[31mfail\u001b[39m          IE 8 Win 7");
+    const none = structuredClone(reports[0]!);
+    none.clients = null;
+    expect(formatText(evaluations.slice(0, 1), [none])).not.toContain("clients:");
   });
 });

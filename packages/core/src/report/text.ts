@@ -1,6 +1,8 @@
 import { verdictOf } from "../policy/evaluate.js";
 import type { Evaluation, FindingStatus, Remediation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
+import { clientMatrix, matrixSummary } from "./clients.js";
+import type { ClientResult } from "./clients.js";
 import { outcomes, reportsByTarget, shortHash } from "./shared.js";
 import type { FormatOptions } from "./shared.js";
 
@@ -28,6 +30,12 @@ const STATUS_STYLE: Record<FindingStatus, Style> = {
   pass: "green",
 };
 
+const CLIENT_STYLE: Record<ClientResult, Style> = {
+  fail: "red",
+  inconclusive: "yellow",
+  ok: "green",
+};
+
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 const visibleLength = (text: string): number => text.replace(ANSI, "").length;
@@ -44,6 +52,7 @@ export function formatText(
     options.color === true ? `\u001b[${STYLE[style][0]}m${text}\u001b[${STYLE[style][1]}m` : text;
   const reportOf = reportsByTarget(reports);
   const lines: string[] = [];
+  const clientsShown = new Set<string>();
   for (const evaluation of evaluations) {
     const report = reportOf.get(evaluation.target);
     const address = report?.target.address;
@@ -93,6 +102,22 @@ export function formatText(
           `  ${pad(status, statusWidth)}  ${pad(severity, severityWidth)}  ${pad(id, idWidth)}  ${message}`.trimEnd(),
         );
       });
+    }
+    // The client matrix, once per target: failing clients first, with why.
+    const matrix = clientsShown.has(evaluation.target) ? null : clientMatrix(report);
+    clientsShown.add(evaluation.target);
+    if (matrix !== null) {
+      lines.push(`  clients: ${matrixSummary(matrix.counts)}`);
+      const nameWidth = Math.max(0, ...matrix.rows.map((row) => row.client.name.length));
+      for (const { client, result } of matrix.rows) {
+        const detail =
+          result === "ok"
+            ? `${pad(client.protocol ?? "", "TLSv1.2".length)}  ${client.cipher ?? ""}`
+            : (client.reason ?? "");
+        lines.push(
+          `    ${pad(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad(client.name, nameWidth)}  ${detail}`.trimEnd(),
+        );
+      }
     }
     if (report !== undefined && report.errors.length > 0) {
       lines.push(

@@ -1,5 +1,5 @@
 export { SCAN_REPORT_SCHEMA_ID, scanReportSchema } from "./schema.js";
-export { SCAN_ERROR_CODES, SCAN_REPORT_SCHEMA_VERSION } from "./types.js";
+export { CLIENT_FAILURE_REASONS, SCAN_ERROR_CODES, SCAN_REPORT_SCHEMA_VERSION } from "./types.js";
 export type {
   AcceptedCipherSuite,
   AcceptedGroup,

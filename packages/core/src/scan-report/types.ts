@@ -48,6 +48,11 @@ export interface ScanTarget {
   /** The address actually connected to, null when it could not be resolved. */
   address: string | null;
   starttls: null;
+  /**
+   * A web endpoint (port 443 or an https:// target): only there is HSTS looked for, so a policy
+   * can require HSTS of web targets without failing a mail or database port.
+   */
+  web: boolean;
 }
 
 export const SCAN_ERROR_CODES = [
@@ -168,11 +173,53 @@ export interface HstsPolicy {
   raw: string | null;
 }
 
+/**
+ * Why a simulated client could not connect, by class:
+ * - no-shared-protocol: the client's versions and the server's do not meet (either side too old);
+ * - no-shared-cipher: a version is shared but no cipher suite in it;
+ * - no-shared-group: suites are shared but every one needs a key-exchange group the client lacks;
+ * - no-shared-signature: protocol, suite and group are shared, yet the server found no signature
+ *   algorithm (or certificate type) the client accepts for its certificate;
+ * - server-alert: the server refused with an alert that none of the above explains;
+ * - server-closed: the server closed the connection without a word that none of the above explains;
+ * - client-rejects: the server answered, but the client would abort on what it chose (a DH group
+ *   or certificate key outside the client's limits, a SHA-1 certificate, an unoffered choice);
+ * - connection-failed: timeout, refused, reset or an unparseable reply: inconclusive (`ok: null`).
+ */
+export const CLIENT_FAILURE_REASONS = [
+  "no-shared-protocol",
+  "no-shared-cipher",
+  "no-shared-group",
+  "no-shared-signature",
+  "server-alert",
+  "server-closed",
+  "client-rejects",
+  "connection-failed",
+] as const;
+export type ClientFailureReason = (typeof CLIENT_FAILURE_REASONS)[number];
+
+/** One simulated client handshake: the client's own ClientHello sent to the target. */
 export interface ClientSimulation {
+  /** The profile's name, e.g. "Android 8.1 (native)" (see the client registry). */
   name: string;
+  /** "Android", "Chrome", "Java", … */
+  family: string;
+  version: string;
+  /** The year this client version first shipped, where known. */
+  year: number | null;
+  /** One of the current clients (the default set). */
+  current: boolean;
+  /** true: connected; false: could not; null: inconclusive (the connection failed). */
   ok: boolean | null;
+  /** What was negotiated, when the server chose. */
   protocol: Protocol | null;
+  /** IANA name of the suite negotiated. */
   cipher: string | null;
+  /** Key-exchange group negotiated (registry name); null for RSA key transport or a custom DH prime. */
   group: string | null;
+  /** Size of the DH prime, for finite-field DHE. */
+  dhBits: number | null;
+  /** For a failure, what a person debugging it needs to know; null when ok. */
   reason: string | null;
+  reasonCode: ClientFailureReason | null;
 }

@@ -6,7 +6,9 @@
  */
 import { checkCertificatesAndFeatures } from "../probe/check-certificates.js";
 import { parseTarget, type Target } from "../probe/target.js";
+import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
+import { simulateClients } from "./clients.js";
 import { scan, type ScanOptions } from "./scan.js";
 
 export interface ScanTargetOptions extends ScanOptions {
@@ -14,6 +16,12 @@ export interface ScanTargetOptions extends ScanOptions {
   ca?: readonly string[];
   /** The time certificate validity is judged at; now by default. */
   now?: Date;
+  /**
+   * Simulate real clients' handshakes into `clients[]` (`--clients`): "default" for the current
+   * clients, "all" for every profile, or profile names (a list may include "default"). Unknown
+   * names throw a ClientProfileError before any connection. Not set: `clients` is null.
+   */
+  clients?: ClientSelection;
 }
 
 export async function scanTarget(
@@ -21,6 +29,7 @@ export async function scanTarget(
   options: ScanTargetOptions = {},
 ): Promise<ScanReport> {
   const parsed = typeof target === "string" ? parseTarget(target) : target;
+  const profiles = options.clients === undefined ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5000;
   const started = Date.now();
   const [report, checked] = await Promise.all([
@@ -32,12 +41,29 @@ export async function scanTarget(
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     }),
   ]);
-  return {
+  const merged: ScanReport = {
     ...report,
-    durationMs: Date.now() - started,
     certificate: checked.certificate,
     certificates: checked.certificate === null ? null : [checked.certificate],
     features: { ...report.features, ...checked.features },
     errors: [...report.errors, ...checked.errors],
   };
+  // Clients run after the scan, whose findings explain why a client fails; an unreachable
+  // target has nothing to simulate against (its errors already say why).
+  if (profiles !== null && merged.reachable === true && merged.target.address !== null) {
+    merged.clients = await simulateClients(
+      { address: merged.target.address, port: parsed.port },
+      {
+        sni: parsed.sni,
+        profiles,
+        server: merged,
+        timeoutMs,
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        ...(options.retries === undefined ? {} : { retries: options.retries }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(options.connect === undefined ? {} : { connect: options.connect }),
+      },
+    );
+  }
+  return { ...merged, durationMs: Date.now() - started };
 }

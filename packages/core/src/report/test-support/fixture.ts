@@ -77,3 +77,58 @@ export function fixture(): { reports: ScanReport[]; evaluations: Evaluation[] } 
   const reports = [good, bad, unknown];
   return { reports, evaluations: reports.map((r) => evaluate(compiled, r)) };
 }
+
+/**
+ * One target with a simulated client of each result, evaluated twice (two policies) to show
+ * that the matrix is printed once per target.
+ */
+export function clientFixture(): { reports: ScanReport[]; evaluations: Evaluation[] } {
+  const report = sampleReport("clients.example:443");
+  const ok = report.clients?.[0];
+  if (ok === undefined) throw new Error("sampleReport() has a client");
+  const failed = { protocol: null, cipher: null, group: null, dhBits: null } as const;
+  report.clients = [
+    {
+      ...ok,
+      name: "Android 8.1 (native)",
+      family: "Android",
+      version: "8.1",
+      year: 2017,
+      ...failed,
+      ok: null,
+      reason: "connection failure (inconclusive): timeout: no reply",
+      reasonCode: "connection-failed",
+    },
+    {
+      ...ok,
+      name: "IE 8 Win 7",
+      family: "IE",
+      version: "8",
+      year: 2009,
+      ...failed,
+      ok: false,
+      reason: "no shared protocol: the client (SSLv3–TLSv1.0) is older than the server (TLSv1.2)",
+      reasonCode: "no-shared-protocol",
+    },
+    ok,
+    {
+      ...ok,
+      name: "Java 7u25",
+      family: "Java",
+      version: "7u25",
+      year: 2013,
+      ok: false,
+      protocol: "TLSv1.0",
+      cipher: "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+      group: "ffdhe2048",
+      dhBits: 2048,
+      reason: "the client cannot use the server's 2048-bit DH group: it supports at most 1024 bits",
+      reasonCode: "client-rejects",
+    },
+  ];
+  const compiled = compilePolicy(policy);
+  return {
+    reports: [report],
+    evaluations: [evaluate(compiled, report), evaluate(compiled, report)],
+  };
+}

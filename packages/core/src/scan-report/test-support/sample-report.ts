@@ -72,6 +72,7 @@ export function sampleReport(input = "example.com:443"): ScanReport {
       sni: "example.com",
       address: "127.0.0.1",
       starttls: null,
+      web: true,
     },
     reachable: true,
     errors: [],
@@ -138,12 +139,18 @@ export function sampleReport(input = "example.com:443"): ScanReport {
     },
     clients: [
       {
-        name: "Firefox 128",
+        name: "Firefox 137 (Win 11)",
+        family: "Firefox",
+        version: "137",
+        year: 2025,
+        current: true,
         ok: true,
         protocol: "TLSv1.3",
         cipher: "TLS_AES_128_GCM_SHA256",
         group: "x25519",
+        dhBits: null,
         reason: null,
+        reasonCode: null,
       },
     ],
   };
