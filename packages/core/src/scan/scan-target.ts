@@ -9,7 +9,7 @@ import { parseTarget, type Target } from "../probe/target.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { simulateClients } from "./clients.js";
-import { scan, type ScanOptions } from "./scan.js";
+import { scanDetailed, type ScanOptions } from "./scan.js";
 
 export interface ScanTargetOptions extends ScanOptions {
   /** PEM bundles of extra trust anchors, for internal PKI (`--ca FILE`). */
@@ -32,15 +32,23 @@ export async function scanTarget(
   const profiles = options.clients === undefined ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5000;
   const started = Date.now();
-  const [report, checked] = await Promise.all([
-    scan(parsed, options),
-    checkCertificatesAndFeatures(parsed, {
-      timeoutMs,
-      ...(options.ca === undefined ? {} : { ca: options.ca }),
-      ...(options.now === undefined ? {} : { now: options.now }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    }),
+  const certificateOptions = {
+    timeoutMs,
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  };
+  // The full handshake runs beside the probes; only when node:tls cannot complete one (a server
+  // that speaks only what OpenSSL 3 refuses) is the prober's raw chain judged instead.
+  const [{ report, certificateChains }, first] = await Promise.all([
+    scanDetailed(parsed, options),
+    checkCertificatesAndFeatures(parsed, certificateOptions),
   ]);
+  const rawChain = certificateChains[0];
+  const checked =
+    first.certificate === null && rawChain !== undefined
+      ? await checkCertificatesAndFeatures(parsed, { ...certificateOptions, rawChain })
+      : first;
   const merged: ScanReport = {
     ...report,
     certificate: checked.certificate,
