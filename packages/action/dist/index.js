@@ -3390,9 +3390,9 @@ var require_utils = __commonJS({
       let output = "";
       for (let i = 0; i < input.length; i++) {
         if (input[i] === "%" && i + 2 < input.length) {
-          const hex5 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex5)) {
-            const normalizedHex = hex5.toUpperCase();
+          const hex7 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex7)) {
+            const normalizedHex = hex7.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (decodeUnreserved && isUnreserved(decoded)) {
               output += decoded;
@@ -3412,9 +3412,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex5 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex5)) {
-            const normalizedHex = hex5.toUpperCase();
+          const hex7 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex7)) {
+            const normalizedHex = hex7.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (decoded !== "." && isUnreserved(decoded)) {
               output += decoded;
@@ -3454,9 +3454,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex5 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex5)) {
-            output += "%" + hex5.toUpperCase();
+          const hex7 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex7)) {
+            output += "%" + hex7.toUpperCase();
             i += 2;
             continue;
           }
@@ -3492,9 +3492,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex5 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex5)) {
-            output += "%" + hex5.toUpperCase();
+          const hex7 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex7)) {
+            output += "%" + hex7.toUpperCase();
             i += 2;
             continue;
           }
@@ -3539,9 +3539,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex5 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex5)) {
-            const normalizedHex = hex5.toUpperCase();
+          const hex7 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex7)) {
+            const normalizedHex = hex7.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (isUnreserved(decoded)) {
               output += decoded;
@@ -3579,9 +3579,9 @@ var require_utils = __commonJS({
       let output = "";
       for (let i = 0; i < input.length; i++) {
         if (input[i] === "%" && i + 2 < input.length) {
-          const hex5 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex5)) {
-            output += "%" + hex5.toUpperCase();
+          const hex7 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex7)) {
+            output += "%" + hex7.toUpperCase();
             i += 2;
             continue;
           }
@@ -8060,8 +8060,8 @@ var require_dist = __commonJS({
         return ajv;
       }
       const [formats2, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
-      const list = opts.formats || formats_1.formatNames;
-      addFormats4(ajv, list, formats2, exportName);
+      const list2 = opts.formats || formats_1.formatNames;
+      addFormats4(ajv, list2, formats2, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
@@ -8073,11 +8073,11 @@ var require_dist = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats4(ajv, list, fs3, exportName) {
+    function addFormats4(ajv, list2, fs3, exportName) {
       var _a2;
       var _b;
       (_a2 = (_b = ajv.opts.code).formats) !== null && _a2 !== void 0 ? _a2 : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
-      for (const f of list)
+      for (const f of list2)
         ajv.addFormat(f, fs3[f]);
     }
     module.exports = exports = formatsPlugin;
@@ -12904,7 +12904,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment: comment2, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type, comment: comment2, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -12924,7 +12924,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range;
+      scalar.range = range2;
       scalar.source = value;
       if (type)
         scalar.type = type;
@@ -14400,15 +14400,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -16743,9 +16743,9 @@ var require_util2 = __commonJS({
     function isValidHeaderValue(characters) {
       return !headerCharRegex.test(characters);
     }
-    function parseRangeHeader(range) {
-      if (range == null || range === "") return { start: 0, end: null, size: null };
-      const m = range ? range.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
+    function parseRangeHeader(range2) {
+      if (range2 == null || range2 === "") return { start: 0, end: null, size: null };
+      const m = range2 ? range2.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
       return m ? {
         start: parseInt(m[1]),
         end: m[2] ? parseInt(m[2]) : null,
@@ -20236,8 +20236,8 @@ var require_util3 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name, list2) {
+      const value = list2.get(name, true);
       if (value === null) {
         return null;
       }
@@ -24454,16 +24454,16 @@ var require_retry_handler = __commonJS({
       const current = Date.now();
       return new Date(retryAfter).getTime() - current;
     }
-    function validatePartialResponseContentLength(headers, range, statusCode, retryCount) {
+    function validatePartialResponseContentLength(headers, range2, statusCode, retryCount) {
       const contentLength = headers["content-length"];
       if (contentLength == null) {
         return null;
       }
-      if (!Number.isFinite(range.start) || !Number.isFinite(range.end)) {
+      if (!Number.isFinite(range2.start) || !Number.isFinite(range2.end)) {
         return null;
       }
       const length = Number(contentLength);
-      const expectedLength = range.end - range.start + 1;
+      const expectedLength = range2.end - range2.start + 1;
       if (!Number.isFinite(length) || length !== expectedLength) {
         return new RequestRetryError("Content-Length mismatch", statusCode, {
           headers,
@@ -24678,8 +24678,8 @@ var require_retry_handler = __commonJS({
         }
         if (this.end == null) {
           if (statusCode === 206) {
-            const range = parseRangeHeader(headers["content-range"]);
-            if (range == null) {
+            const range2 = parseRangeHeader(headers["content-range"]);
+            if (range2 == null) {
               this.headersSent = true;
               return this.handler.onHeaders(
                 statusCode,
@@ -24688,12 +24688,12 @@ var require_retry_handler = __commonJS({
                 statusMessage
               );
             }
-            const contentLengthError = validatePartialResponseContentLength(headers, range, statusCode, this.retryCount);
+            const contentLengthError = validatePartialResponseContentLength(headers, range2, statusCode, this.retryCount);
             if (contentLengthError != null) {
               this.abort(contentLengthError);
               return false;
             }
-            const { start, size, end = size - 1 } = range;
+            const { start, size, end = size - 1 } = range2;
             assert(
               start != null && Number.isFinite(start),
               "content-range mismatch"
@@ -27649,9 +27649,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -27691,8 +27691,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list) {
-        o.#headersList = list;
+      static setHeadersList(o, list2) {
+        o.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -28660,13 +28660,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -43160,9 +43160,9 @@ var BY_PROTOCOL = (() => {
   const index = /* @__PURE__ */ new Map();
   for (const suite of CIPHER_SUITES) {
     for (const protocol of suite.protocols) {
-      const list = index.get(protocol) ?? [];
-      list.push(suite);
-      index.set(protocol, list);
+      const list2 = index.get(protocol) ?? [];
+      list2.push(suite);
+      index.set(protocol, list2);
     }
   }
   return index;
@@ -43190,6 +43190,13307 @@ function sslv2CipherSuiteByCode(code3) {
 }
 function sslv2CipherSuiteByName(name) {
   return SSLV2_BY_NAME.get(name.trim().toLowerCase());
+}
+
+// ../core/dist/registry/generated/client-profiles.js
+var CLIENT_PROFILE_ROWS = [
+  {
+    name: "Android 2.3.7",
+    short: "android_237",
+    aliases: [],
+    family: "Android",
+    version: "2.3.7",
+    platform: null,
+    year: 2011,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [4, 5, 47, 51, 50, 10, 22, 19, 9, 21, 18, 3, 8, 20, 17, 255],
+    groups: null,
+    signatureAlgorithms: null,
+    extensions: null,
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: null,
+    pskModes: null,
+    sni: false,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000470301000000000000000000000000000000000000000000000000000000000000000000002000040005002f00330032000a00160013000900150012000300080014001100ff0100"
+  },
+  {
+    name: "Android 4.0.4",
+    short: "android_404",
+    aliases: [],
+    family: "Android",
+    version: "4.0.4",
+    platform: null,
+    year: 2012,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      49172,
+      49162,
+      57,
+      56,
+      49167,
+      49157,
+      53,
+      49170,
+      49160,
+      22,
+      19,
+      49165,
+      49155,
+      10,
+      49171,
+      49161,
+      51,
+      50,
+      49166,
+      49156,
+      47,
+      49169,
+      49159,
+      49164,
+      49154,
+      5,
+      4,
+      255
+    ],
+    groups: [
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      9,
+      10,
+      11,
+      12,
+      13,
+      14,
+      15,
+      16,
+      17,
+      18,
+      19,
+      20,
+      21,
+      22,
+      23,
+      24,
+      25
+    ],
+    signatureAlgorithms: null,
+    extensions: [0, 11, 10, 35, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ae03010000000000000000000000000000000000000000000000000000000000000000000038c014c00a00390038c00fc0050035c012c00800160013c00dc003000ac013c00900330032c00ec004002fc011c007c00cc0020005000400ff020100004c00000000000b000403000102000a00340032000100020003000400050006000700080009000a000b000c000d000e000f00100011001200130014001500160017001800190023000033740000"
+  },
+  {
+    name: "Android 4.1.1",
+    short: "android_411",
+    aliases: [],
+    family: "Android",
+    version: "4.1.1",
+    platform: null,
+    year: 2012,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      49172,
+      49162,
+      49186,
+      49185,
+      57,
+      56,
+      49167,
+      49157,
+      53,
+      49170,
+      49160,
+      49180,
+      49179,
+      22,
+      19,
+      49165,
+      49155,
+      10,
+      49171,
+      49161,
+      49183,
+      49182,
+      51,
+      50,
+      49166,
+      49156,
+      47,
+      49169,
+      49159,
+      49164,
+      49154,
+      5,
+      4,
+      255
+    ],
+    groups: [
+      14,
+      13,
+      25,
+      11,
+      12,
+      24,
+      9,
+      10,
+      22,
+      23,
+      8,
+      6,
+      7,
+      20,
+      21,
+      4,
+      5,
+      18,
+      19,
+      1,
+      2,
+      3,
+      15,
+      16,
+      17
+    ],
+    signatureAlgorithms: null,
+    extensions: [0, 11, 10, 35, 15, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000bf03010000000000000000000000000000000000000000000000000000000000000000000044c014c00ac022c02100390038c00fc0050035c012c008c01cc01b00160013c00dc003000ac013c009c01fc01e00330032c00ec004002fc011c007c00cc0020005000400ff020100005100000000000b000403000102000a00340032000e000d0019000b000c00180009000a00160017000800060007001400150004000500120013000100020003000f0010001100230000000f00010133740000"
+  },
+  {
+    name: "Android 4.2.2",
+    short: "android_422",
+    aliases: [],
+    family: "Android",
+    version: "4.2.2",
+    platform: null,
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      49172,
+      49162,
+      49186,
+      49185,
+      57,
+      56,
+      49167,
+      49157,
+      53,
+      49170,
+      49160,
+      49180,
+      49179,
+      22,
+      19,
+      49165,
+      49155,
+      10,
+      49171,
+      49161,
+      49183,
+      49182,
+      51,
+      50,
+      49166,
+      49156,
+      47,
+      49169,
+      49159,
+      49164,
+      49154,
+      5,
+      4,
+      255
+    ],
+    groups: [
+      14,
+      13,
+      25,
+      11,
+      12,
+      24,
+      9,
+      10,
+      22,
+      23,
+      8,
+      6,
+      7,
+      20,
+      21,
+      4,
+      5,
+      18,
+      19,
+      1,
+      2,
+      3,
+      15,
+      16,
+      17
+    ],
+    signatureAlgorithms: null,
+    extensions: [0, 11, 10, 35, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b903010000000000000000000000000000000000000000000000000000000000000000000044c014c00ac022c02100390038c00fc0050035c012c008c01cc01b00160013c00dc003000ac013c009c01fc01e00330032c00ec004002fc011c007c00cc0020005000400ff0100004c00000000000b000403000102000a00340032000e000d0019000b000c00180009000a00160017000800060007001400150004000500120013000100020003000f001000110023000033740000"
+  },
+  {
+    name: "Android 4.3",
+    short: "android_43",
+    aliases: [],
+    family: "Android",
+    version: "4.3",
+    platform: null,
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      49172,
+      49162,
+      49186,
+      49185,
+      57,
+      56,
+      49167,
+      49157,
+      53,
+      49170,
+      49160,
+      49180,
+      49179,
+      22,
+      19,
+      49165,
+      49155,
+      10,
+      49171,
+      49161,
+      49183,
+      49182,
+      51,
+      50,
+      49166,
+      49156,
+      47,
+      49169,
+      49159,
+      49164,
+      49154,
+      5,
+      4,
+      255
+    ],
+    groups: [
+      14,
+      13,
+      25,
+      11,
+      12,
+      24,
+      9,
+      10,
+      22,
+      23,
+      8,
+      6,
+      7,
+      20,
+      21,
+      4,
+      5,
+      18,
+      19,
+      1,
+      2,
+      3,
+      15,
+      16,
+      17
+    ],
+    signatureAlgorithms: null,
+    extensions: [0, 11, 10, 35, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b903010000000000000000000000000000000000000000000000000000000000000000000044c014c00ac022c02100390038c00fc0050035c012c008c01cc01b00160013c00dc003000ac013c009c01fc01e00330032c00ec004002fc011c007c00cc0020005000400ff0100004c00000000000b000403000102000a00340032000e000d0019000b000c00180009000a00160017000800060007001400150004000500120013000100020003000f001000110023000033740000"
+  },
+  {
+    name: "Android 4.4.2",
+    short: "android_442",
+    aliases: [],
+    family: "Android",
+    version: "4.4.2",
+    platform: null,
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49200,
+      49196,
+      49172,
+      49162,
+      163,
+      159,
+      107,
+      106,
+      57,
+      56,
+      157,
+      61,
+      53,
+      49170,
+      49160,
+      22,
+      19,
+      10,
+      49199,
+      49195,
+      49191,
+      49187,
+      49171,
+      49161,
+      162,
+      158,
+      103,
+      64,
+      51,
+      50,
+      156,
+      60,
+      47,
+      49169,
+      49159,
+      5,
+      4,
+      255
+    ],
+    groups: [25, 24, 23],
+    signatureAlgorithms: [
+      1537,
+      1538,
+      1539,
+      1281,
+      1282,
+      1283,
+      1025,
+      1026,
+      1027,
+      769,
+      770,
+      771,
+      513,
+      514,
+      515,
+      257
+    ],
+    extensions: [0, 11, 10, 35, 13, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b90303000000000000000000000000000000000000000000000000000000000000000000004cc030c02cc014c00a00a3009f006b006a00390038009d003d0035c012c00800160013000ac02fc02bc027c023c013c00900a2009e0067004000330032009c003c002fc011c0070005000400ff0100004400000000000b00020100000a0008000600190018001700230000000d00220020060106020603050105020503040104020403030103020303020102020203010133740000"
+  },
+  {
+    name: "Android 5.0.0",
+    short: "android_500",
+    aliases: [],
+    family: "Android",
+    version: "5.0.0",
+    platform: null,
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      52244,
+      52243,
+      52245,
+      49172,
+      49162,
+      57,
+      56,
+      53,
+      49170,
+      49160,
+      22,
+      19,
+      10,
+      49199,
+      49195,
+      49171,
+      49161,
+      162,
+      158,
+      51,
+      50,
+      156,
+      47,
+      49169,
+      49159,
+      5,
+      4,
+      255
+    ],
+    groups: [25, 24, 23],
+    signatureAlgorithms: [
+      1537,
+      1538,
+      1539,
+      1281,
+      1282,
+      1283,
+      1025,
+      1026,
+      1027,
+      769,
+      770,
+      771,
+      513,
+      514,
+      515,
+      257
+    ],
+    extensions: [0, 35, 13, 13172, 11, 10],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000a503030000000000000000000000000000000000000000000000000000000000000000000038cc14cc13cc15c014c00a003900380035c012c00800160013000ac02fc02bc013c00900a2009e00330032009c002fc011c0070005000400ff010000440000000000230000000d00220020060106020603050105020503040104020403030103020303020102020203010133740000000b00020100000a00080006001900180017"
+  },
+  {
+    name: "Android 6.0",
+    short: "android_60",
+    aliases: [],
+    family: "Android",
+    version: "6.0",
+    platform: null,
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      52244,
+      52243,
+      52245,
+      49195,
+      49199,
+      158,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      156,
+      53,
+      47,
+      10,
+      255
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1537, 1539, 1281, 1283, 1025, 1027, 769, 771, 513, 515],
+    extensions: [0, 23, 35, 13, 5, 13172, 18, 16, 11, 10],
+    alpn: ["http/1.1", "spdy/3.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ca030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000022cc14cc13cc15c02bc02f009ec00ac0140039c009c0130033009c0035002f000a00ff0100005f000000000017000000230000000d001600140601060305010503040104030301030302010203000500050100000000337400000012000000100014001208687474702f312e3108737064792f332e31000b00020100000a0006000400170018"
+  },
+  {
+    name: "Android 7.0 (native)",
+    short: "android_70",
+    aliases: [],
+    family: "Android",
+    version: "7.0",
+    platform: "native",
+    year: 2016,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [49195, 49196, 52393, 49199, 49200, 52392, 49171, 49172, 156, 157, 47, 53],
+    groups: [23],
+    signatureAlgorithms: [1537, 1539, 1281, 1283, 1025, 1027, 769, 771, 513, 515],
+    extensions: [65281, 0, 23, 35, 13, 16, 11, 10],
+    alpn: ["h2", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100008c03030000000000000000000000000000000000000000000000000000000000000000000018c02bc02ccca9c02fc030cca8c013c014009c009d002f00350100004bff01000100000000000017000000230000000d0016001406010603050105030401040303010303020102030010000e000c02683208687474702f312e31000b00020100000a000400020017"
+  },
+  {
+    name: "Android 8.1 (native)",
+    short: "android_81",
+    aliases: [],
+    family: "Android",
+    version: "8.1",
+    platform: "native",
+    year: 2017,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49196,
+      52393,
+      49199,
+      49200,
+      52392,
+      49161,
+      49162,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [0, 23, 65281, 10, 11, 5, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000a503030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000001cc02bc02ccca9c02fc030cca8c009c00ac013c014009c009d002f0035010000400000000000170000ff01000100000a00080006001d00170018000b00020100000500050100000000000d00140012040308040401050308050501080606010201"
+  },
+  {
+    name: "Android 9.0 (native)",
+    short: "android_90",
+    aliases: [],
+    family: "Android",
+    version: "9.0",
+    platform: "native",
+    year: 2018,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [43690, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [31354, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 27242, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [43690, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000fe0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000220a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035000a010000937a7a00000000000000170000ff01000100000a000a0008aaaa001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d00140012040308040401050308050501080606010201001200000033000a0008aaaa0000001d0000002d00020101002b000b0aeaea0304030303020301001b00030200026a6a00010000150000"
+  },
+  {
+    name: "Android 10.0 (native)",
+    short: "android_X",
+    aliases: [],
+    family: "Android",
+    version: "10.0",
+    platform: "native",
+    year: 2019,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      14906,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [43690, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [39578, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 51914, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [43690, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000fe0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000223a3a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035000a010000939a9a00000000000000170000ff01000100000a000a0008aaaa001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d00140012040308040401050308050501080606010201001200000033000a0008aaaa0000001d0000002d00020101002b000b0a2a2a0304030303020301001b0003020002caca00010000150000"
+  },
+  {
+    name: "Android 11/12 (native)",
+    short: "android_11_12",
+    aliases: ["Android 11 (native)", "Android 12 (native)"],
+    family: "Android",
+    version: "11/12",
+    platform: "native",
+    year: 2020,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4866,
+      4867,
+      49195,
+      49196,
+      52393,
+      49199,
+      49200,
+      52392,
+      49161,
+      49162,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [0, 23, 65281, 10, 11, 35, 16, 5, 13, 51, 45, 43, 21],
+    alpn: ["http/1.1"],
+    keyShares: [[29, 32]],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000df030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000022130113021303c02bc02ccca9c02fc030cca8c009c00ac013c014009c009d002f0035010000740000000000170000ff01000100000a00080006001d00170018000b00020100002300000010000b000908687474702f312e31000500050100000000000d00140012040308040401050308050501080606010201003300060004001d0000002d00020101002b000908030403030302030100150000"
+  },
+  {
+    name: "Android 13/14 (native)",
+    short: "android_13_14",
+    aliases: ["Android 13 (native)", "Android 14 (native)"],
+    family: "Android",
+    version: "13/14",
+    platform: "native",
+    year: 2022,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4866,
+      4867,
+      49195,
+      49196,
+      52393,
+      49199,
+      49200,
+      52392,
+      49161,
+      49162,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [0, 23, 65281, 10, 11, 35, 16, 5, 13, 51, 45, 43, 21],
+    alpn: ["http/1.1"],
+    keyShares: [[29, 32]],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000db030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000022130113021303c02bc02ccca9c02fc030cca8c009c00ac013c014009c009d002f0035010000700000000000170000ff01000100000a00080006001d00170018000b00020100002300000010000b000908687474702f312e31000500050100000000000d00140012040308040401050308050501080606010201003300060004001d0000002d00020101002b0005040304030300150000"
+  },
+  {
+    name: "Android 15/16 (native)",
+    short: "android_15_16",
+    aliases: ["Android 15 (native)"],
+    family: "Android",
+    version: "15/16",
+    platform: "native",
+    year: 2024,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      6682,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [14906, 4588, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      39578,
+      5,
+      11,
+      17613,
+      23,
+      43,
+      45,
+      0,
+      27,
+      35,
+      16,
+      18,
+      10,
+      65037,
+      13,
+      51,
+      65281,
+      27242,
+      21
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [14906, 1],
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001e30303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000201a1a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f00350100017a9a9a0000000500050100000000000b0002010044cd0005000302683200170000002b000706eaea03040303002d0002010100000000001b0003020002002300000010000e000c02683208687474702f312e3100120000000a000c000a3a3a11ec001d00170018fe0d00da00000100017b002072f7b873fdab02ad8a7e3ef3dd54613a0051821d29bfcde7f71af8ac49860c0500b0eb42e5082e1426108b1f5d6f67b5c35e26d985cdd337873c1ab77f3fcedc1cbf68cc86b20d82e5764fbadf86df30d44696184d7f73c5d2b67c3bc1955f7ce21900b7448b8ad575ce3533d8bfd9c6b6415a8c523454145c4c6306531fbe2bf0979002fd79fa707dea23d8bcd180662617c0a8b7a1dec7c63eeaf3156571c1e0f97f418b6d278dedf0d07fe027aea8f370d020503cdf7225ba8d0d1c1374c0580382f2880aaf82b7bab3a93f0bb40c91c6000d00120010040308040401050308050501080606010033000e000c3a3a000011ec0000001d0000ff010001006a6a00010000150000"
+  },
+  {
+    name: "Android 16 (native)",
+    short: "android_16",
+    aliases: [],
+    family: "Android",
+    version: "16",
+    platform: "native",
+    year: 2025,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      23130,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [35466, 4588, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      31354,
+      11,
+      43,
+      23,
+      65281,
+      51,
+      65037,
+      45,
+      27,
+      13,
+      17613,
+      5,
+      16,
+      35,
+      10,
+      0,
+      18,
+      27242
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [35466, 1],
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100021f0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000205a5a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001b67a7a0000000b00020100002b000706baba0304030300170000ff010001000033000e000c8a8a000011ec0000001d0000fe0d011a0000010001710020008eb36ce91deadb92ff7983761ac68ce58cec044231899f73c5b5eb4464c64800f02925bb0094febfd8fc3960f861148f71ac4e4134ef5861e84d04ff3d79e7e773748e5fe6d947c768c22f42a0dfaa53575a0f13526d74d232605bbc1ab682aa61841396cd3191cfb76d82f3053549333d8325488e7a3b61707d567753ac98cd6b44ce26ba353bcd1853036f0f8db85b8b920afa6235e1403feb2ce44af2151e6c48d535102225a074626a7157096b3def88655d79fa1bc21fe7954d661995b8ac8f7cba70c2fff5fa8cf2e3b1ed83be5884e0c4b4576ab0cc589daf4494e0e911858cc6030f78e7f1c4765ebd356585f75ad9204505e4b2916126a51cdbeacfe3eff962d78f48795d966d3d32b7f6ce85002d00020101001b0003020002000d001200100403080404010503080505010806060144cd000500030268320005000501000000000010000e000c02683208687474702f312e3100230000000a000c000a8a8a11ec001d0017001800000000001200006a6a000100"
+  },
+  {
+    name: "Chrome 27 Win 7",
+    short: "chrome_27_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "27",
+    platform: "Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1"],
+    cipherSuites: [
+      49162,
+      49172,
+      136,
+      135,
+      57,
+      56,
+      49167,
+      49157,
+      132,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      69,
+      68,
+      102,
+      51,
+      50,
+      49164,
+      49166,
+      49154,
+      49156,
+      150,
+      65,
+      5,
+      4,
+      47,
+      49160,
+      49170,
+      22,
+      19,
+      49165,
+      49155,
+      65279,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 65281, 10, 11, 35, 13172, 30031, 5],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000a103020000000000000000000000000000000000000000000000000000000000000000000048c00ac0140088008700390038c00fc00500840035c007c009c011c01300450044006600330032c00cc00ec002c0040096004100050004002fc008c01200160013c00dc003feff000a0100003000000000ff01000100000a00080006001700180019000b000201000023000033740000754f0000000500050100000000"
+  },
+  {
+    name: "Chrome 28 Win 7",
+    short: "chrome_28_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "28",
+    platform: "Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1"],
+    cipherSuites: [
+      49162,
+      49172,
+      136,
+      135,
+      57,
+      56,
+      49167,
+      49157,
+      132,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      69,
+      68,
+      102,
+      51,
+      50,
+      49164,
+      49166,
+      49154,
+      49156,
+      150,
+      65,
+      5,
+      4,
+      47,
+      49160,
+      49170,
+      22,
+      19,
+      49165,
+      49155,
+      65279,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 65281, 10, 11, 35, 13172, 30031, 5],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000a103020000000000000000000000000000000000000000000000000000000000000000000048c00ac0140088008700390038c00fc00500840035c007c009c011c01300450044006600330032c00cc00ec002c0040096004100050004002fc008c01200160013c00dc003feff000a0100003000000000ff01000100000a00080006001700180019000b000201000023000033740000754f0000000500050100000000"
+  },
+  {
+    name: "Chrome 29 Win 7",
+    short: "chrome_29_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "29",
+    platform: "Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1"],
+    cipherSuites: [
+      49162,
+      49172,
+      57,
+      107,
+      53,
+      61,
+      49159,
+      49161,
+      49187,
+      49169,
+      49171,
+      49191,
+      51,
+      103,
+      50,
+      5,
+      4,
+      47,
+      60,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 65281, 10, 11, 35, 13172, 30031],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100007803020000000000000000000000000000000000000000000000000000000000000000000028c00ac0140039006b0035003dc007c009c023c011c013c02700330067003200050004002f003c000a0100002700000000ff01000100000a00080006001700180019000b000201000023000033740000754f0000"
+  },
+  {
+    name: "Chrome 30 Win 7",
+    short: "chrome_30_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "30",
+    platform: "Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49162,
+      49172,
+      57,
+      107,
+      53,
+      61,
+      49159,
+      49161,
+      49187,
+      49169,
+      49171,
+      49191,
+      51,
+      103,
+      50,
+      5,
+      4,
+      47,
+      60,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 30031, 5, 13],
+    alpn: ["spdy/2", "spdy/3", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000bd03030000000000000000000000000000000000000000000000000000000000000000000028c00ac0140039006b0035003dc007c009c023c011c013c02700330067003200050004002f003c000a0100006c00000000ff01000100000a00080006001700180019000b00020100002300003374000000100022002006737064792f3206737064792f3308737064792f332e3108687474702f312e31754f0000000500050100000000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Chrome 31 Win 7",
+    short: "chrome_31_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "31",
+    platform: "Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      158,
+      156,
+      49162,
+      49172,
+      57,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      51,
+      50,
+      5,
+      4,
+      47,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 30031, 5, 13],
+    alpn: ["spdy/2", "spdy/3", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b903030000000000000000000000000000000000000000000000000000000000000000000024c02bc02f009e009cc00ac01400390035c007c009c011c0130033003200050004002f000a0100006c00000000ff01000100000a00080006001700180019000b00020100002300003374000000100022002006737064792f3206737064792f3308737064792f332e3108687474702f312e31754f0000000500050100000000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Chrome 32 Win 7",
+    short: "chrome_32_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "32",
+    platform: "Win 7",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      158,
+      156,
+      49162,
+      49172,
+      57,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      51,
+      50,
+      5,
+      4,
+      47,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 30031, 5, 13],
+    alpn: ["spdy/2", "spdy/3", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b903030000000000000000000000000000000000000000000000000000000000000000000024c02bc02f009e009cc00ac01400390035c007c009c011c0130033003200050004002f000a0100006c00000000ff01000100000a00080006001700180019000b00020100002300003374000000100022002006737064792f3206737064792f3308737064792f332e3108687474702f312e31754f0000000500050100000000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Chrome 33 Win 7",
+    short: "chrome_33_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "33",
+    platform: "Win 7",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      52244,
+      52243,
+      49195,
+      49199,
+      158,
+      156,
+      49162,
+      49172,
+      57,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      51,
+      50,
+      5,
+      4,
+      47,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 30032, 5, 13, 18],
+    alpn: ["spdy/3", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ba03030000000000000000000000000000000000000000000000000000000000000000000028cc14cc13c02bc02f009e009cc00ac01400390035c007c009c011c0130033003200050004002f000a0100006900000000ff01000100000a00080006001700180019000b0002010000230000337400000010001b001906737064792f3308737064792f332e3108687474702f312e3175500000000500050100000000000d001200100401050102010403050302030402020200120000"
+  },
+  {
+    name: "Chrome 34 OS X",
+    short: "chrome_34_osx",
+    aliases: [],
+    family: "Chrome",
+    version: "34",
+    platform: "OS X",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      158,
+      52244,
+      52243,
+      49162,
+      49161,
+      49171,
+      49172,
+      49159,
+      49169,
+      51,
+      50,
+      57,
+      156,
+      47,
+      53,
+      10,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 30032, 5, 13, 18],
+    alpn: ["spdy/3", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ba03030000000000000000000000000000000000000000000000000000000000000000000028c02bc02f009ecc14cc13c00ac009c013c014c007c011003300320039009c002f0035000a000500040100006900000000ff01000100000a00080006001700180019000b0002010000230000337400000010001b001906737064792f3308737064792f332e3108687474702f312e3175500000000500050100000000000d001200100401050102010403050302030402020200120000"
+  },
+  {
+    name: "Chrome 35 Win 7",
+    short: "chrome_35_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "35",
+    platform: "Win 7",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      52244,
+      52243,
+      49195,
+      49199,
+      158,
+      49162,
+      49161,
+      49171,
+      49172,
+      49159,
+      49169,
+      51,
+      50,
+      57,
+      156,
+      47,
+      53,
+      10,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 30032, 5, 13, 18],
+    alpn: ["spdy/3", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ba03030000000000000000000000000000000000000000000000000000000000000000000028cc14cc13c02bc02f009ec00ac009c013c014c007c011003300320039009c002f0035000a000500040100006900000000ff01000100000a00080006001700180019000b0002010000230000337400000010001b001906737064792f3308737064792f332e3108687474702f312e3175500000000500050100000000000d001200100401050102010403050302030402020200120000"
+  },
+  {
+    name: "Chrome 36 Win 7",
+    short: "chrome_36_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "36",
+    platform: "Win 7",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      52244,
+      52243,
+      49195,
+      49199,
+      158,
+      49162,
+      49161,
+      49171,
+      49172,
+      49159,
+      49169,
+      51,
+      50,
+      57,
+      156,
+      47,
+      53,
+      10,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 30032, 5, 18, 13],
+    alpn: ["spdy/3", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ba03030000000000000000000000000000000000000000000000000000000000000000000028cc14cc13c02bc02f009ec00ac009c013c014c007c011003300320039009c002f0035000a000500040100006900000000ff01000100000a00080006001700180019000b0002010000230000337400000010001b001906737064792f3308737064792f332e3108687474702f312e317550000000050005010000000000120000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Chrome 37 OS X",
+    short: "chrome_37_osx",
+    aliases: [],
+    family: "Chrome",
+    version: "37",
+    platform: "OS X",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      158,
+      52244,
+      52243,
+      49162,
+      49161,
+      49171,
+      49172,
+      49159,
+      49169,
+      51,
+      50,
+      57,
+      156,
+      47,
+      53,
+      10,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 30032, 5, 18, 13],
+    alpn: ["spdy/3", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ba03030000000000000000000000000000000000000000000000000000000000000000000028c02bc02f009ecc14cc13c00ac009c013c014c007c011003300320039009c002f0035000a000500040100006900000000ff01000100000a00080006001700180019000b0002010000230000337400000010001b001906737064792f3308737064792f332e3108687474702f312e317550000000050005010000000000120000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Chrome 39 OS X",
+    short: "chrome_39_osx",
+    aliases: [],
+    family: "Chrome",
+    version: "39",
+    platform: "OS X",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49199,
+      49195,
+      158,
+      52244,
+      52243,
+      52245,
+      49172,
+      49162,
+      57,
+      49171,
+      49161,
+      51,
+      49169,
+      49159,
+      156,
+      53,
+      47,
+      5,
+      4,
+      10,
+      255
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1537, 1539, 1281, 1283, 1025, 1027, 769, 771, 513, 515],
+    extensions: [0, 35, 13, 5, 13172, 18, 16, 30032, 11, 10],
+    alpn: ["http/1.1", "spdy/3", "spdy/3.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000bb0303000000000000000000000000000000000000000000000000000000000000000000002ac02fc02b009ecc14cc13cc15c014c00a0039c013c0090033c011c007009c0035002f00050004000a00ff010000680000000000230000000d00160014060106030501050304010403030103030201020300050005010000000033740000001200000010001b001908687474702f312e3106737064792f3308737064792f332e3175500000000b00020100000a00080006001700180019"
+  },
+  {
+    name: "Chrome 40 OS X",
+    short: "chrome_40_osx",
+    aliases: [],
+    family: "Chrome",
+    version: "40",
+    platform: "OS X",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49199,
+      49195,
+      158,
+      52244,
+      52243,
+      52245,
+      49172,
+      49162,
+      57,
+      49171,
+      49161,
+      51,
+      49169,
+      49159,
+      156,
+      53,
+      47,
+      5,
+      4,
+      10,
+      255
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1537, 1539, 1281, 1283, 1025, 1027, 769, 771, 513, 515],
+    extensions: [0, 23, 35, 13, 5, 13172, 18, 16, 30032, 11, 10],
+    alpn: ["http/1.1", "spdy/3.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b80303000000000000000000000000000000000000000000000000000000000000000000002ac02fc02b009ecc14cc13cc15c014c00a0039c013c0090033c011c007009c0035002f00050004000a00ff01000065000000000017000000230000000d001600140601060305010503040104030301030302010203000500050100000000337400000012000000100014001208687474702f312e3108737064792f332e3175500000000b00020100000a00080006001700180019"
+  },
+  {
+    name: "Chrome 42 OS X",
+    short: "chrome_42_osx",
+    aliases: [],
+    family: "Chrome",
+    version: "42",
+    platform: "OS X",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      158,
+      52244,
+      52243,
+      52245,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      49159,
+      49169,
+      156,
+      53,
+      47,
+      5,
+      4,
+      10,
+      255
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1537, 1539, 1281, 1283, 1025, 1027, 769, 771, 513, 515],
+    extensions: [0, 23, 35, 13, 5, 13172, 18, 16, 30032, 11, 10],
+    alpn: ["http/1.1", "spdy/3.1", "h2-14"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 4096,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000bc0303000000000000000000000000000000000000000000000000000000000000000000002ac02bc02f009ecc14cc13cc15c00ac0140039c009c0130033c007c011009c0035002f00050004000a00ff01000069000000000017000000230000000d00160014060106030501050304010403030103030201020300050005010000000033740000001200000010001a001808687474702f312e3108737064792f332e310568322d313475500000000b00020100000a0006000400170018"
+  },
+  {
+    name: "Chrome 43 OS X",
+    short: "chrome_43_osx",
+    aliases: [],
+    family: "Chrome",
+    version: "43",
+    platform: "OS X",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      158,
+      52244,
+      52243,
+      52245,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      156,
+      53,
+      47,
+      10,
+      255
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1537, 1539, 1281, 1283, 1025, 1027, 769, 771, 513, 515],
+    extensions: [0, 23, 35, 13, 5, 13172, 18, 16, 30032, 11, 10],
+    alpn: ["http/1.1", "spdy/3.1", "h2-14", "h2"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 4096,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b703030000000000000000000000000000000000000000000000000000000000000000000022c02bc02f009ecc14cc13cc15c00ac0140039c009c0130033009c0035002f000a00ff0100006c000000000017000000230000000d00160014060106030501050304010403030103030201020300050005010000000033740000001200000010001d001b08687474702f312e3108737064792f332e310568322d313402683275500000000b00020100000a0006000400170018"
+  },
+  {
+    name: "Chrome 45 OS X",
+    short: "chrome_45_osx",
+    aliases: [],
+    family: "Chrome",
+    version: "45",
+    platform: "OS X",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      158,
+      52244,
+      52243,
+      52245,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      156,
+      53,
+      47,
+      10,
+      255
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1537, 1539, 1281, 1283, 1025, 1027, 769, 771, 513, 515],
+    extensions: [0, 23, 35, 13, 5, 13172, 18, 16, 30032, 11, 10],
+    alpn: ["http/1.1", "spdy/3.1", "h2-14", "h2"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 8192,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b703030000000000000000000000000000000000000000000000000000000000000000000022c02bc02f009ecc14cc13cc15c00ac0140039c009c0130033009c0035002f000a00ff0100006c000000000017000000230000000d00160014060106030501050304010403030103030201020300050005010000000033740000001200000010001d001b08687474702f312e3108737064792f332e310568322d313402683275500000000b00020100000a0006000400170018"
+  },
+  {
+    name: "Chrome 47 OS X",
+    short: "chrome_47_osx",
+    aliases: [],
+    family: "Chrome",
+    version: "47",
+    platform: "OS X",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      158,
+      52244,
+      52243,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      156,
+      53,
+      47,
+      10
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1537, 1539, 1281, 1283, 1025, 1027, 769, 771, 513, 515],
+    extensions: [65281, 0, 23, 35, 13, 5, 13172, 18, 16, 30032, 11, 10],
+    alpn: ["http/1.1", "spdy/3.1", "h2"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 8192,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b20303000000000000000000000000000000000000000000000000000000000000000000001ec02bc02f009ecc14cc13c00ac0140039c009c0130033009c0035002f000a0100006bff01000100000000000017000000230000000d001600140601060305010503040104030301030302010203000500050100000000337400000012000000100017001508687474702f312e3108737064792f332e3102683275500000000b00020100000a0006000400170018"
+  },
+  {
+    name: "Chrome 48 OS X",
+    short: "chrome_48_osx",
+    aliases: [],
+    family: "Chrome",
+    version: "48",
+    platform: "OS X",
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      158,
+      52244,
+      52243,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      156,
+      53,
+      47,
+      10
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1537, 1539, 1281, 1283, 1025, 1027, 769, 771, 513, 515],
+    extensions: [65281, 0, 23, 35, 13, 5, 13172, 18, 16, 30032, 11, 10],
+    alpn: ["h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 8192,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b20303000000000000000000000000000000000000000000000000000000000000000000001ec02bc02f009ecc14cc13c00ac0140039c009c0130033009c0035002f000a0100006bff01000100000000000017000000230000000d001600140601060305010503040104030301030302010203000500050100000000337400000012000000100017001502683208737064792f332e3108687474702f312e3175500000000b00020100000a0006000400170018"
+  },
+  {
+    name: "Chrome 49 Win 7",
+    short: "chrome_49_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "49",
+    platform: "Win 7",
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      52393,
+      52392,
+      52244,
+      52243,
+      49162,
+      49172,
+      49161,
+      49171,
+      156,
+      53,
+      47,
+      10
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1537, 1539, 1281, 1283, 1025, 1027, 769, 771, 513, 515],
+    extensions: [65281, 0, 23, 35, 13, 5, 13172, 18, 16, 30032, 11, 10],
+    alpn: ["h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b00303000000000000000000000000000000000000000000000000000000000000000000001cc02bc02fcca9cca8cc14cc13c00ac014c009c013009c0035002f000a0100006bff01000100000000000017000000230000000d001600140601060305010503040104030301030302010203000500050100000000337400000012000000100017001502683208737064792f332e3108687474702f312e3175500000000b00020100000a0006000400170018"
+  },
+  {
+    name: "Chrome 49 XP SP3",
+    short: "chrome_49_xpsp3",
+    aliases: [],
+    family: "Chrome",
+    version: "49",
+    platform: "XP SP3",
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [49199, 52392, 52243, 49172, 49171, 156, 53, 47, 10],
+    groups: [23, 24],
+    signatureAlgorithms: [1537, 1539, 1281, 1283, 1025, 1027, 769, 771, 513, 515],
+    extensions: [65281, 0, 23, 35, 13, 5, 13172, 18, 16, 30032, 11, 10],
+    alpn: ["h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000a603030000000000000000000000000000000000000000000000000000000000000000000012c02fcca8cc13c014c013009c0035002f000a0100006bff01000100000000000017000000230000000d001600140601060305010503040104030301030302010203000500050100000000337400000012000000100017001502683208737064792f332e3108687474702f312e3175500000000b00020100000a0006000400170018"
+  },
+  {
+    name: "Chrome 50 Win 7",
+    short: "chrome_50_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "50",
+    platform: "Win 7",
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      52393,
+      52392,
+      52244,
+      52243,
+      49162,
+      49172,
+      49161,
+      49171,
+      156,
+      53,
+      47,
+      10
+    ],
+    groups: [29, 23, 24],
+    signatureAlgorithms: [1537, 1539, 1281, 1283, 1025, 1027, 513, 515],
+    extensions: [65281, 0, 23, 35, 13, 5, 13172, 18, 16, 30032, 11, 10],
+    alpn: ["h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ae0303000000000000000000000000000000000000000000000000000000000000000000001cc02bc02fcca9cca8cc14cc13c00ac014c009c013009c0035002f000a01000069ff01000100000000000017000000230000000d0012001006010603050105030401040302010203000500050100000000337400000012000000100017001502683208737064792f332e3108687474702f312e3175500000000b00020100000a00080006001d00170018"
+  },
+  {
+    name: "Chrome 51 Win 7",
+    short: "chrome_51_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "51",
+    platform: "Win 7",
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      52244,
+      52243,
+      49161,
+      49171,
+      49162,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [29, 23, 24],
+    signatureAlgorithms: [1537, 1539, 1281, 1283, 1025, 1027, 513, 515],
+    extensions: [65281, 0, 23, 35, 13, 5, 18, 16, 30032, 11, 10],
+    alpn: ["h2", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000a703030000000000000000000000000000000000000000000000000000000000000000000022c02bc02fc02cc030cca9cca8cc14cc13c009c013c00ac014009c009d002f0035000a0100005cff01000100000000000017000000230000000d0012001006010603050105030401040302010203000500050100000000001200000010000e000c02683208687474702f312e3175500000000b00020100000a00080006001d00170018"
+  },
+  {
+    name: "Chrome 57 Win 7",
+    short: "chrome_57_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "57",
+    platform: "Win 7",
+    year: 2017,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      14906,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [2570, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [14906, 65281, 0, 23, 35, 13, 5, 18, 16, 30032, 11, 40, 45, 43, 10, 56026, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000fc030300000000000000000000000000000000000000000000000000000000000000000000223a3a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035000a010000b13a3a0000ff01000100000000000017000000230000000d00140012040308040401050308050501080606010201000500050100000000001200000010000e000c02683208687474702f312e3175500000000b000201000028002b00290a0a000100001d0020beb55ec17fee5371560958f78db49d4dc33723e42a200b24646b6d77a7a94867002d00020101002b000b0aaaaa7f12030303020301000a000a00080a0a001d00170018dada00010000150000"
+  },
+  {
+    name: "Chrome 65 Win 7",
+    short: "chrome_65_win7",
+    aliases: [],
+    family: "Chrome",
+    version: "65",
+    platform: "Win 7",
+    year: 2018,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      43690,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [64250, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [47802, 65281, 0, 23, 35, 13, 5, 18, 16, 30032, 11, 51, 45, 43, 10, 23130, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [64250, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000fb030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000022aaaa130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035000a01000090baba0000ff01000100000000000017000000230000000d00140012040308040401050308050501080606010201000500050100000000001200000010000e000c02683208687474702f312e3175500000000b000201000033000a0008fafa0000001d0000002d00020101002b000b0a7a7a7f17030303020301000a000a0008fafa001d001700185a5a00010000150000"
+  },
+  {
+    name: "Chrome 70 Win 10",
+    short: "chrome_70_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "70",
+    platform: "Win 10",
+    year: 2018,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      39578,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [14906, 65281, 0, 23, 35, 13, 5, 18, 16, 30032, 11, 51, 45, 43, 10, 27, 10794, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001020303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000229a9a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035000a010000973a3a0000ff01000100000000000017000000230000000d00140012040308040401050308050501080606010201000500050100000000001200000010000e000c02683208687474702f312e3175500000000b000201000033000a00081a1a0000001d0000002d00020101002b000b0a0a0a0304030303020301000a000a00081a1a001d00170018001b00030200022a2a00010000150000"
+  },
+  {
+    name: "Chrome 73 (Win 10)",
+    short: "chrome_73_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "73",
+    platform: "Win 10",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      31354,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [43690, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [19018, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 60138, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [43690, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000fe0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000227a7a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035000a010000934a4a00000000000000170000ff01000100000a000a0008aaaa001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d00140012040308040401050308050501080606010201001200000033000a0008aaaa0000001d0000002d00020101002b000b0aeaea0304030303020301001b0003020002eaea00010000150000"
+  },
+  {
+    name: "Chrome 74 (Win 10)",
+    short: "chrome_74_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "74",
+    platform: "Win 10",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      10794,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [31354, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [47802, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 31354, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [31354, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000fe0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000222a2a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035000a01000093baba00000000000000170000ff01000100000a000a00087a7a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d00140012040308040401050308050501080606010201001200000033000a00087a7a0000001d0000002d00020101002b000b0aaaaa0304030303020301001b00030200027a7a00010000150000"
+  },
+  {
+    name: "Chrome 78 (Win 10)",
+    short: "chrome_78_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "78",
+    platform: "Win 10",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      60138,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [60138, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [10794, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 23130, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [60138, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000fe030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000022eaea130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035000a010000932a2a00000000000000170000ff01000100000a000a0008eaea001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d00140012040308040401050308050501080606010201001200000033000a0008eaea0000001d0000002d00020101002b000b0a0a0a0304030303020301001b00030200025a5a00010000150000"
+  },
+  {
+    name: "Chrome 79 (Win 10)",
+    short: "chrome_79_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "79",
+    platform: "Win 10",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      51914,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [60138, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [31354, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 39578, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [60138, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000fe030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000022caca130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035000a010000937a7a00000000000000170000ff01000100000a000a0008eaea001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d00140012040308040401050308050501080606010201001200000033000a0008eaea0000001d0000002d00020101002b000b0ababa0304030303020301001b00030200029a9a00010000150000"
+  },
+  {
+    name: "Chrome 101 (Win 10)",
+    short: "chrome_101_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "101",
+    platform: "Win 10",
+    year: 2022,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      6682,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [14906, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [10794, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [14906, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000201a1a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000962a2a00000000000000170000ff01000100000a000a00083a3a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a00083a3a0000001d0000002d00020101002b000706aaaa03040303001b00030200024469000500030268324a4a00010000150000"
+  },
+  {
+    name: "Chromium 137 (Win 11)",
+    short: "chromium_137_win11",
+    aliases: [],
+    family: "Chromium",
+    version: "137",
+    platform: "Win 11",
+    year: 2025,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      60138,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [39578, 4588, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      19018,
+      35,
+      65037,
+      51,
+      45,
+      5,
+      13,
+      0,
+      16,
+      43,
+      23,
+      18,
+      17613,
+      11,
+      27,
+      10,
+      65281,
+      35466
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [39578, 1],
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001bf030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000020eaea130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001564a4a000000230000fe0d00ba00000100012a002065b7614cfd41b624c0a9c508c7ba54ac2541edaa61b95dafb2259fcd96e87e1900909bd89d48d1da0991e630b47a90e6c64180c4b36628222dc07c6cb9c4ca7eb1ea231a7e59c6368d80cff26f76110099168eafa707e84a114cf659e73a8a024ac66ce1c7e7e590ee44ca26fb87d0c09014849cdbe0c3f6d6bad2a75fd2b8e688b9dce354df417166448d102089d991dcfcdcb7dbce6db4abfb410106fc45f1da80e26e6ca52617591858cf284281ec55450033000e000c9a9a000011ec0000001d0000002d00020101000500050100000000000d0012001004030804040105030805050108060601000000000010000e000c02683208687474702f312e31002b000706dada03040303001700000012000044cd00050003026832000b00020100001b0003020002000a000c000a9a9a11ec001d00170018ff010001008a8a000100"
+  },
+  {
+    name: "Firefox 10.0.12 ESR Win 7",
+    short: "firefox_10012_esr_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "10.0.12",
+    platform: "ESR Win 7",
+    year: 2012,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      255,
+      49162,
+      49172,
+      136,
+      135,
+      57,
+      56,
+      49167,
+      49157,
+      132,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      69,
+      68,
+      51,
+      50,
+      49164,
+      49166,
+      49154,
+      49156,
+      150,
+      65,
+      5,
+      4,
+      47,
+      49160,
+      49170,
+      22,
+      19,
+      49165,
+      49155,
+      65279,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 10, 11, 35],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100008b0301000000000000000000000000000000000000000000000000000000000000000000004800ffc00ac0140088008700390038c00fc00500840035c007c009c011c0130045004400330032c00cc00ec002c0040096004100050004002fc008c01200160013c00dc003feff000a0100001a00000000000a00080006001700180019000b0002010000230000"
+  },
+  {
+    name: "Firefox 17.0.7 ESR Win 7",
+    short: "firefox_1707_esr_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "17.0.7",
+    platform: "ESR Win 7",
+    year: 2012,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      255,
+      49162,
+      49172,
+      136,
+      135,
+      57,
+      56,
+      49167,
+      49157,
+      132,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      69,
+      68,
+      51,
+      50,
+      49164,
+      49166,
+      49154,
+      49156,
+      150,
+      65,
+      5,
+      4,
+      47,
+      49160,
+      49170,
+      22,
+      19,
+      49165,
+      49155,
+      65279,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 10, 11, 35, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100008f0301000000000000000000000000000000000000000000000000000000000000000000004800ffc00ac0140088008700390038c00fc00500840035c007c009c011c0130045004400330032c00cc00ec002c0040096004100050004002fc008c01200160013c00dc003feff000a0100001e00000000000a00080006001700180019000b000201000023000033740000"
+  },
+  {
+    name: "Firefox 21 Fedora 19",
+    short: "firefox_21_fedora19",
+    aliases: [],
+    family: "Firefox",
+    version: "21",
+    platform: "Fedora 19",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      255,
+      136,
+      135,
+      57,
+      56,
+      132,
+      53,
+      69,
+      68,
+      51,
+      50,
+      150,
+      65,
+      5,
+      4,
+      47,
+      22,
+      19,
+      65279,
+      10
+    ],
+    groups: [
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      9,
+      10,
+      11,
+      12,
+      13,
+      14,
+      15,
+      16,
+      17,
+      18,
+      19,
+      20,
+      21,
+      22,
+      23,
+      24,
+      25
+    ],
+    signatureAlgorithms: null,
+    extensions: [0, 10, 11, 35, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100009b0301000000000000000000000000000000000000000000000000000000000000000000002800ff00880087003900380084003500450044003300320096004100050004002f00160013feff000a0100004a00000000000a00340032000100020003000400050006000700080009000a000b000c000d000e000f0010001100120013001400150016001700180019000b000201000023000033740000"
+  },
+  {
+    name: "Firefox 21 Win 7",
+    short: "firefox_21_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "21",
+    platform: "Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      255,
+      49162,
+      49172,
+      136,
+      135,
+      57,
+      56,
+      49167,
+      49157,
+      132,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      69,
+      68,
+      51,
+      50,
+      49164,
+      49166,
+      49154,
+      49156,
+      150,
+      65,
+      5,
+      4,
+      47,
+      49160,
+      49170,
+      22,
+      19,
+      49165,
+      49155,
+      65279,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 10, 11, 35, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100008f0301000000000000000000000000000000000000000000000000000000000000000000004800ffc00ac0140088008700390038c00fc00500840035c007c009c011c0130045004400330032c00cc00ec002c0040096004100050004002fc008c01200160013c00dc003feff000a0100001e00000000000a00080006001700180019000b000201000023000033740000"
+  },
+  {
+    name: "Firefox 22 Win 7",
+    short: "firefox_22_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "22",
+    platform: "Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      49162,
+      49172,
+      136,
+      135,
+      57,
+      56,
+      49167,
+      49157,
+      132,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      69,
+      68,
+      51,
+      50,
+      49164,
+      49166,
+      49154,
+      49156,
+      150,
+      65,
+      5,
+      4,
+      47,
+      49160,
+      49170,
+      22,
+      19,
+      49165,
+      49155,
+      65279,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 65281, 10, 11, 35, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100009203010000000000000000000000000000000000000000000000000000000000000000000046c00ac0140088008700390038c00fc00500840035c007c009c011c0130045004400330032c00cc00ec002c0040096004100050004002fc008c01200160013c00dc003feff000a0100002300000000ff01000100000a00080006001700180019000b000201000023000033740000"
+  },
+  {
+    name: "Firefox 24.2.0 ESR Win 7",
+    short: "firefox_2420_esr_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "24.2.0",
+    platform: "ESR Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      255,
+      49162,
+      49172,
+      136,
+      135,
+      57,
+      56,
+      49167,
+      49157,
+      132,
+      53,
+      49161,
+      49159,
+      49171,
+      49169,
+      69,
+      68,
+      51,
+      50,
+      49166,
+      49164,
+      49156,
+      49154,
+      150,
+      65,
+      47,
+      5,
+      4,
+      49160,
+      49170,
+      22,
+      19,
+      49165,
+      49155,
+      65279,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 10, 11, 35, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100008f0301000000000000000000000000000000000000000000000000000000000000000000004800ffc00ac0140088008700390038c00fc00500840035c009c007c013c0110045004400330032c00ec00cc004c00200960041002f00050004c008c01200160013c00dc003feff000a0100001e00000000000a00080006001700180019000b000201000023000033740000"
+  },
+  {
+    name: "Firefox 24 Win 7",
+    short: "firefox_24_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "24",
+    platform: "Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      255,
+      49162,
+      49172,
+      136,
+      135,
+      57,
+      56,
+      49167,
+      49157,
+      132,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      69,
+      68,
+      51,
+      50,
+      49164,
+      49166,
+      49154,
+      49156,
+      150,
+      65,
+      5,
+      4,
+      47,
+      49160,
+      49170,
+      22,
+      19,
+      49165,
+      49155,
+      65279,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 10, 11, 35, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100008f0301000000000000000000000000000000000000000000000000000000000000000000004800ffc00ac0140088008700390038c00fc00500840035c007c009c011c0130045004400330032c00cc00ec002c0040096004100050004002fc008c01200160013c00dc003feff000a0100001e00000000000a00080006001700180019000b000201000023000033740000"
+  },
+  {
+    name: "Firefox 26 Win 8",
+    short: "firefox_26_win8",
+    aliases: [],
+    family: "Firefox",
+    version: "26",
+    platform: "Win 8",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      255,
+      49162,
+      49172,
+      136,
+      135,
+      57,
+      56,
+      49167,
+      49157,
+      132,
+      53,
+      49161,
+      49159,
+      49171,
+      49169,
+      69,
+      68,
+      51,
+      50,
+      49166,
+      49164,
+      49156,
+      49154,
+      150,
+      65,
+      47,
+      5,
+      4,
+      49160,
+      49170,
+      22,
+      19,
+      49165,
+      49155,
+      65279,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 10, 11, 35, 13172, 5],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000980301000000000000000000000000000000000000000000000000000000000000000000004800ffc00ac0140088008700390038c00fc00500840035c009c007c013c0110045004400330032c00ec00cc004c00200960041002f00050004c008c01200160013c00dc003feff000a0100002700000000000a00080006001700180019000b000201000023000033740000000500050100000000"
+  },
+  {
+    name: "Firefox 27 Win 8",
+    short: "firefox_27_win8",
+    aliases: [],
+    family: "Firefox",
+    version: "27",
+    platform: "Win 8",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      49162,
+      49161,
+      49171,
+      49172,
+      49170,
+      49159,
+      49169,
+      51,
+      50,
+      69,
+      57,
+      56,
+      136,
+      22,
+      47,
+      65,
+      53,
+      132,
+      10,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 5, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000990303000000000000000000000000000000000000000000000000000000000000000000002ec02bc02fc00ac009c013c014c012c007c0110033003200450039003800880016002f004100350084000a000500040100004200000000ff01000100000a00080006001700180019000b000201000023000033740000000500050100000000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Firefox 29 OS X",
+    short: "firefox_29_osx",
+    aliases: [],
+    family: "Firefox",
+    version: "29",
+    platform: "OS X",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      49162,
+      49161,
+      49171,
+      49172,
+      49170,
+      49159,
+      49169,
+      51,
+      50,
+      69,
+      57,
+      56,
+      136,
+      22,
+      47,
+      65,
+      53,
+      132,
+      10,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 5, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000990303000000000000000000000000000000000000000000000000000000000000000000002ec02bc02fc00ac009c013c014c012c007c0110033003200450039003800880016002f004100350084000a000500040100004200000000ff01000100000a00080006001700180019000b000201000023000033740000000500050100000000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Firefox 30 OS X",
+    short: "firefox_30_osx",
+    aliases: [],
+    family: "Firefox",
+    version: "30",
+    platform: "OS X",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      49162,
+      49161,
+      49171,
+      49172,
+      49170,
+      49159,
+      49169,
+      51,
+      50,
+      69,
+      57,
+      56,
+      136,
+      22,
+      47,
+      65,
+      53,
+      132,
+      10,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 5, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000990303000000000000000000000000000000000000000000000000000000000000000000002ec02bc02fc00ac009c013c014c012c007c0110033003200450039003800880016002f004100350084000a000500040100004200000000ff01000100000a00080006001700180019000b000201000023000033740000000500050100000000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Firefox 31.3.0 ESR Win 7",
+    short: "firefox_3130_esr_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "31.3.0",
+    platform: "ESR Win 7",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      49162,
+      49161,
+      49171,
+      49172,
+      49170,
+      49159,
+      49169,
+      51,
+      50,
+      69,
+      57,
+      56,
+      136,
+      22,
+      47,
+      65,
+      53,
+      132,
+      10,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 5, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000990303000000000000000000000000000000000000000000000000000000000000000000002ec02bc02fc00ac009c013c014c012c007c0110033003200450039003800880016002f004100350084000a000500040100004200000000ff01000100000a00080006001700180019000b000201000023000033740000000500050100000000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Firefox 31 OS X",
+    short: "firefox_31_osx",
+    aliases: [],
+    family: "Firefox",
+    version: "31",
+    platform: "OS X",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      49162,
+      49161,
+      49171,
+      49172,
+      49170,
+      49159,
+      49169,
+      51,
+      50,
+      69,
+      57,
+      56,
+      136,
+      22,
+      47,
+      65,
+      53,
+      132,
+      10,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 5, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000990303000000000000000000000000000000000000000000000000000000000000000000002ec02bc02fc00ac009c013c014c012c007c0110033003200450039003800880016002f004100350084000a000500040100004200000000ff01000100000a00080006001700180019000b000201000023000033740000000500050100000000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Firefox 32 OS X",
+    short: "firefox_32_osx",
+    aliases: [],
+    family: "Firefox",
+    version: "32",
+    platform: "OS X",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      49162,
+      49161,
+      49171,
+      49172,
+      49170,
+      49159,
+      49169,
+      51,
+      50,
+      69,
+      57,
+      56,
+      136,
+      22,
+      47,
+      65,
+      53,
+      132,
+      10,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 5, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000990303000000000000000000000000000000000000000000000000000000000000000000002ec02bc02fc00ac009c013c014c012c007c0110033003200450039003800880016002f004100350084000a000500040100004200000000ff01000100000a00080006001700180019000b000201000023000033740000000500050100000000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Firefox 34 OS X",
+    short: "firefox_34_osx",
+    aliases: [],
+    family: "Firefox",
+    version: "34",
+    platform: "OS X",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      49162,
+      49161,
+      49171,
+      49172,
+      49159,
+      49169,
+      51,
+      50,
+      57,
+      47,
+      53,
+      10,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 5, 13],
+    alpn: ["spdy/3.1", "spdy/3", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000aa03030000000000000000000000000000000000000000000000000000000000000000000020c02bc02fc00ac009c013c014c007c011003300320039002f0035000a000500040100006100000000ff01000100000a00080006001700180019000b0002010000230000337400000010001b001908737064792f332e3106737064792f3308687474702f312e31000500050100000000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Firefox 35 OS X",
+    short: "firefox_35_osx",
+    aliases: [],
+    family: "Firefox",
+    version: "35",
+    platform: "OS X",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      49162,
+      49161,
+      49171,
+      49172,
+      49159,
+      49169,
+      51,
+      50,
+      57,
+      47,
+      53,
+      10,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 5, 13],
+    alpn: ["h2-14", "spdy/3.1", "spdy/3", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b003030000000000000000000000000000000000000000000000000000000000000000000020c02bc02fc00ac009c013c014c007c011003300320039002f0035000a000500040100006700000000ff01000100000a00080006001700180019000b00020100002300003374000000100021001f0568322d313408737064792f332e3106737064792f3308687474702f312e31000500050100000000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Firefox 37 OS X",
+    short: "firefox_37_osx",
+    aliases: [],
+    family: "Firefox",
+    version: "37",
+    platform: "OS X",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [49195, 49199, 49162, 49161, 49171, 49172, 51, 57, 47, 53, 10],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 5, 13],
+    alpn: ["h2-16", "h2-15", "h2-14", "h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ae03030000000000000000000000000000000000000000000000000000000000000000000016c02bc02fc00ac009c013c01400330039002f0035000a0100006f00000000ff01000100000a00080006001700180019000b0002010000230000337400000010002900270568322d31360568322d31350568322d313402683208737064792f332e3108687474702f312e31000500050100000000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Firefox 39 OS X",
+    short: "firefox_39_osx",
+    aliases: [],
+    family: "Firefox",
+    version: "39",
+    platform: "OS X",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [49195, 49199, 49162, 49161, 49171, 49172, 51, 57, 47, 53, 10],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 1537, 513, 1027, 1283, 1539, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 5, 13],
+    alpn: ["h2-16", "h2-15", "h2-14", "h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b203030000000000000000000000000000000000000000000000000000000000000000000016c02bc02fc00ac009c013c01400330039002f0035000a0100007300000000ff01000100000a00080006001700180019000b0002010000230000337400000010002900270568322d31360568322d31350568322d313402683208737064792f332e3108687474702f312e31000500050100000000000d001600140401050106010201040305030603020304020202"
+  },
+  {
+    name: "Firefox 41 OS X",
+    short: "firefox_41_osx",
+    aliases: [],
+    family: "Firefox",
+    version: "41",
+    platform: "OS X",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [49195, 49199, 49162, 49161, 49171, 49172, 51, 57, 47, 53, 10],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 1537, 513, 1027, 1283, 1539, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 5, 13],
+    alpn: ["h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000a003030000000000000000000000000000000000000000000000000000000000000000000016c02bc02fc00ac009c013c01400330039002f0035000a0100006100000000ff01000100000a00080006001700180019000b00020100002300003374000000100017001502683208737064792f332e3108687474702f312e31000500050100000000000d001600140401050106010201040305030603020304020202"
+  },
+  {
+    name: "Firefox 42 OS X",
+    short: "firefox_42_osx",
+    aliases: [],
+    family: "Firefox",
+    version: "42",
+    platform: "OS X",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [49195, 49199, 49162, 49161, 49171, 49172, 51, 57, 47, 53, 10],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 1537, 513, 1027, 1283, 1539, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 5, 13],
+    alpn: ["h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000a003030000000000000000000000000000000000000000000000000000000000000000000016c02bc02fc00ac009c013c01400330039002f0035000a0100006100000000ff01000100000a00080006001700180019000b00020100002300003374000000100017001502683208737064792f332e3108687474702f312e31000500050100000000000d001600140401050106010201040305030603020304020202"
+  },
+  {
+    name: "Firefox 44 OS X",
+    short: "firefox_44_osx",
+    aliases: [],
+    family: "Firefox",
+    version: "44",
+    platform: "OS X",
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [49195, 49199, 49162, 49161, 49171, 49172, 51, 57, 47, 53, 10],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 1537, 513, 1027, 1283, 1539, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 5, 13],
+    alpn: ["h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000a003030000000000000000000000000000000000000000000000000000000000000000000016c02bc02fc00ac009c013c01400330039002f0035000a0100006100000000ff01000100000a00080006001700180019000b00020100002300003374000000100017001502683208737064792f332e3108687474702f312e31000500050100000000000d001600140401050106010201040305030603020304020202"
+  },
+  {
+    name: "Firefox 45 Win 7",
+    short: "firefox_45_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "45",
+    platform: "Win 7",
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [49195, 49199, 49162, 49161, 49171, 49172, 51, 57, 47, 53, 10],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 1537, 513, 1027, 1283, 1539, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 5, 13],
+    alpn: ["h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000c0030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000016c02bc02fc00ac009c013c01400330039002f0035000a0100006100000000ff01000100000a00080006001700180019000b00020100002300003374000000100017001502683208737064792f332e3108687474702f312e31000500050100000000000d001600140401050106010201040305030603020304020202"
+  },
+  {
+    name: "Firefox 46 Win 7",
+    short: "firefox_46_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "46",
+    platform: "Win 7",
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [49195, 49199, 49162, 49161, 49171, 49172, 51, 57, 47, 53, 10],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 1537, 513, 1027, 1283, 1539, 515, 1026, 514],
+    extensions: [0, 23, 65281, 10, 11, 35, 13172, 16, 5, 13],
+    alpn: ["h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000a403030000000000000000000000000000000000000000000000000000000000000000000016c02bc02fc00ac009c013c01400330039002f0035000a010000650000000000170000ff01000100000a00080006001700180019000b00020100002300003374000000100017001502683208737064792f332e3108687474702f312e31000500050100000000000d001600140401050106010201040305030603020304020202"
+  },
+  {
+    name: "Firefox 47 Win 7",
+    short: "firefox_47_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "47",
+    platform: "Win 7",
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [49195, 49199, 52393, 52392, 49162, 49161, 49171, 49172, 51, 57, 47, 53, 10],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 1537, 513, 1027, 1283, 1539, 515, 1026, 514],
+    extensions: [0, 23, 65281, 10, 11, 35, 13172, 16, 5, 13],
+    alpn: ["h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000a80303000000000000000000000000000000000000000000000000000000000000000000001ac02bc02fcca9cca8c00ac009c013c01400330039002f0035000a010000650000000000170000ff01000100000a00080006001700180019000b00020100002300003374000000100017001502683208737064792f332e3108687474702f312e31000500050100000000000d001600140401050106010201040305030603020304020202"
+  },
+  {
+    name: "Firefox 49 Win 7",
+    short: "firefox_49_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "49",
+    platform: "Win 7",
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49162,
+      49161,
+      49171,
+      49172,
+      51,
+      57,
+      47,
+      53,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 1537, 513, 1027, 1283, 1539, 515, 1282, 1026, 514],
+    extensions: [0, 23, 65281, 10, 11, 35, 13172, 16, 5, 13],
+    alpn: ["h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ce03030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000001ec02bc02fcca9cca8c02cc030c00ac009c013c01400330039002f0035000a010000670000000000170000ff01000100000a00080006001700180019000b00020100002300003374000000100017001502683208737064792f332e3108687474702f312e31000500050100000000000d0018001604010501060102010403050306030203050204020202"
+  },
+  {
+    name: "Firefox 49 XP SP3",
+    short: "firefox_49_xpsp3",
+    aliases: [],
+    family: "Firefox",
+    version: "49",
+    platform: "XP SP3",
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49162,
+      49161,
+      49171,
+      49172,
+      51,
+      57,
+      47,
+      53,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 1537, 513, 1027, 1283, 1539, 515, 1282, 1026, 514],
+    extensions: [0, 23, 65281, 10, 11, 35, 13172, 16, 5, 13],
+    alpn: ["h2", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ae0303000000000000000000000000000000000000000000000000000000000000000000001ec02bc02fcca9cca8c02cc030c00ac009c013c01400330039002f0035000a010000670000000000170000ff01000100000a00080006001700180019000b00020100002300003374000000100017001502683208737064792f332e3108687474702f312e31000500050100000000000d0018001604010501060102010403050306030203050204020202"
+  },
+  {
+    name: "Firefox 53 Win 7",
+    short: "firefox_53_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "53",
+    platform: "Win 7",
+    year: 2017,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49171,
+      49172,
+      51,
+      57,
+      47,
+      53,
+      10
+    ],
+    groups: [29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [21, 0, 23, 65281, 10, 11, 35, 16, 5, 40, 43, 65283, 13, 45],
+    alpn: ["h2", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100013303030000000000000000000000000000000000000000000000000000000000000000000020130113031302c02bc02fcca9cca8c02cc030c013c01400330039002f0035000a010000ea001500000000000000170000ff01000100000a000e000c001d00170018001901000101000b00020100002300000010000e000c02683208687474702f312e310005000501000000000028006b0069001d0020ab2069b8be8cdd018bca89869f62bfbcc0e240b28ccc28f9c34a0c6c3d27b34300170041041abf1b74ecefdcb466e197a7be47fbbdbf4c6d10e8b9b73df21276a2dfc403db6db307b394465300de216b2a3ba47d87ce883adf65eae1e2a0adb821e0a64a06002b0009087f12030303020301ff030000000d0018001604030503060308040805080604010501060102030201002d00020101"
+  },
+  {
+    name: "Firefox 59 Win 7",
+    short: "firefox_59_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "59",
+    platform: "Win 7",
+    year: 2018,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49171,
+      49172,
+      47,
+      53,
+      10
+    ],
+    groups: [29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [0, 23, 65281, 10, 11, 35, 16, 5, 51, 43, 13, 45, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ea03030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000001c130113031302c02bc02fcca9cca8c02cc030c013c014002f0035000a010000850000000000170000ff01000100000a000e000c001d00170018001901000101000b00020100002300000010000e000c02683208687474702f312e310005000501000000000033000a0008001d000000170000002b0009087f17030303020301000d0018001604030503060308040805080604010501060102030201002d0002010100150000"
+  },
+  {
+    name: "Firefox 62 Win 7",
+    short: "firefox_62_win7",
+    aliases: [],
+    family: "Firefox",
+    version: "62",
+    platform: "Win 7",
+    year: 2018,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49171,
+      49172,
+      47,
+      53,
+      10
+    ],
+    groups: [29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [0, 23, 65281, 10, 11, 35, 16, 5, 51, 43, 13, 45, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ea03030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000001c130113031302c02bc02fcca9cca8c02cc030c013c014002f0035000a010000850000000000170000ff01000100000a000e000c001d00170018001901000101000b00020100002300000010000e000c02683208687474702f312e310005000501000000000033000a0008001d000000170000002b0009087f1c030303020301000d0018001604030503060308040805080604010501060102030201002d0002010100150000"
+  },
+  {
+    name: "Firefox 66 (Win 8.1/10)",
+    short: "firefox_66_win81",
+    aliases: [],
+    family: "Firefox",
+    version: "66",
+    platform: "Win 8.1/10",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49162,
+      49161,
+      49171,
+      49172,
+      51,
+      57,
+      47,
+      53,
+      10
+    ],
+    groups: [29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [0, 23, 65281, 10, 11, 35, 16, 5, 51, 43, 13, 45, 28, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000f8030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000024130113031302c02bc02fcca9cca8c02cc030c00ac009c013c01400330039002f0035000a0100008b0000000000170000ff01000100000a000e000c001d00170018001901000101000b00020100002300000010000e000c02683208687474702f312e310005000501000000000033000a0008001d000000170000002b0009080304030303020301000d0018001604030503060308040805080604010501060102030201002d00020101001c0002400100150000"
+  },
+  {
+    name: "Firefox 71 (Win 10)",
+    short: "firefox_71_win10",
+    aliases: [],
+    family: "Firefox",
+    version: "71",
+    platform: "Win 10",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49162,
+      49161,
+      49171,
+      49172,
+      51,
+      57,
+      47,
+      53,
+      10
+    ],
+    groups: [29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [0, 23, 65281, 10, 11, 16, 5, 51, 43, 13, 45, 28, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000f4030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000024130113031302c02bc02fcca9cca8c02cc030c00ac009c013c01400330039002f0035000a010000870000000000170000ff01000100000a000e000c001d00170018001901000101000b000201000010000e000c02683208687474702f312e310005000501000000000033000a0008001d000000170000002b0009080304030303020301000d0018001604030503060308040805080604010501060102030201002d00020101001c0002400100150000"
+  },
+  {
+    name: "Firefox 100 (Win 10)",
+    short: "firefox_100_win10",
+    aliases: [],
+    family: "Firefox",
+    version: "100",
+    platform: "Win 10",
+    year: 2022,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49162,
+      49161,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [0, 23, 65281, 10, 11, 35, 16, 5, 34, 51, 43, 13, 45, 28, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "01000100030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000022130113031302c02bc02fcca9cca8c02cc030c00ac009c013c014009c009d002f0035010000950000000000170000ff01000100000a000e000c001d00170018001901000101000b00020100002300000010000e000c02683208687474702f312e310005000501000000000022000a000804030503060302030033000a0008001d000000170000002b00050403040303000d0018001604030503060308040805080604010501060102030201002d00020101001c0002400100150000"
+  },
+  {
+    name: "Firefox 137 (Win 11)",
+    short: "firefox_137_win11",
+    aliases: [],
+    family: "Firefox",
+    version: "137",
+    platform: "Win 11",
+    year: 2025,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49162,
+      49161,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [4588, 29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [0, 23, 65281, 10, 11, 35, 16, 5, 34, 18, 51, 43, 13, 45, 28, 27, 65037],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [4588, 1216],
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1023,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100022e030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000022130113031302c02bc02fcca9cca8c02cc030c00ac009c013c014009c009d002f0035010001c30000000000170000ff01000100000a0010000e11ec001d00170018001901000101000b00020100002300000010000e000c02683208687474702f312e310005000501000000000022000a00080403050306030203001200000033000e000c11ec0000001d000000170000002b00050403040303000d0018001604030503060308040805080604010501060102030201002d00020101001c00024001001b000706000100020003fe0d011900000100032b00209f461dcd898b13a5ae9cb6eda16db517723a0bd452637e628dd9f42684525a2e00efe1e6f2feae67133161ac996bcfb5f06cd1d1635099eecb70fbc50a9ba740551de7afa0c1d222d5b4073bc3e76079c9c33d87fef700870929d979dd2bf44e3c89e14aaac43f46d1e985d1be13ee29fd76820334c5d169d9dc50b49ad24919af9735baa27816394bed94a0f1640e8d6cf67268b58215fd2fcfda67c7203527903f6ed32b576cd5f4bb5d947b3b2aeb6e9eaa588f68c2c728b8f410c0cb67a5565478b28d3fce6f485bb80b2748b1f85166ecc9729f4f03e9c1cdd80f4ec2342b088d45161d8334a5dd4f57aa4fd3cc3b48c361b318147cc5b1270c172788d3674a854acb3a37fdd532d6a014d33acd68"
+  },
+  {
+    name: "IE 6 XP",
+    short: "ie_6_xp",
+    aliases: [],
+    family: "IE",
+    version: "6",
+    platform: "XP",
+    year: 2001,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv2", "SSLv3"],
+    cipherSuites: [4, 5, 10, 9, 100, 98, 3, 6, 19, 18, 99, 255],
+    groups: null,
+    signatureAlgorithms: null,
+    extensions: null,
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: null,
+    pskModes: null,
+    sni: false,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "sslv2",
+    recordVersion: 768,
+    hello: "804f01030000360000001000000400000500000a0100800700c00300800000090600400000640000620000030000060200800400800000130000120000630000ffd9f61eed63ba552d0bca94dc016081a3"
+  },
+  {
+    name: "IE 7 Vista",
+    short: "ie_7_vista",
+    aliases: [],
+    family: "IE",
+    version: "7",
+    platform: "Vista",
+    year: 2006,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [47, 53, 5, 10, 49161, 49162, 49171, 49172, 50, 56, 19, 4],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 5, 10, 11, 65281],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100006503010000000000000000000000000000000000000000000000000000000000000000000018002f00350005000ac009c00ac013c01400320038001300040100002400000000000500050100000000000a00080006001700180019000b00020100ff01000100"
+  },
+  {
+    name: "IE 8-10 Win 7",
+    short: "ie_8-10_win7",
+    aliases: [],
+    family: "IE",
+    version: "8-10",
+    platform: "Win 7",
+    year: 2009,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [49172, 49171, 53, 47, 49162, 49161, 56, 50, 10, 19, 5, 4],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 5, 10, 11, 65281],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: 4096,
+    minRsaBits: null,
+    maxRsaBits: 16384,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100006503010000000000000000000000000000000000000000000000000000000000000000000018c014c0130035002fc00ac00900380032000a0013000500040100002400000000000500050100000000000a00080006001700180019000b00020100ff01000100"
+  },
+  {
+    name: "IE 8 Win 7",
+    short: "ie_8_win7",
+    aliases: [],
+    family: "IE",
+    version: "8",
+    platform: "Win 7",
+    year: 2009,
+    current: true,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [47, 53, 5, 10, 49171, 49172, 49161, 49162, 50, 56, 19, 4],
+    groups: [23, 24],
+    signatureAlgorithms: null,
+    extensions: [65281, 0, 5, 10, 11],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100006303010000000000000000000000000000000000000000000000000000000000000000000018002f00350005000ac013c014c009c00a003200380013000401000022ff0100010000000000000500050100000000000a0006000400170018000b00020100"
+  },
+  {
+    name: "IE 8 XP",
+    short: "ie_8_xp",
+    aliases: [],
+    family: "IE",
+    version: "8",
+    platform: "XP",
+    year: 2009,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [4, 5, 10, 9, 100, 98, 3, 6, 19, 18, 99],
+    groups: null,
+    signatureAlgorithms: null,
+    extensions: [65281],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: null,
+    pskModes: null,
+    sni: false,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000440301000000000000000000000000000000000000000000000000000000000000000000001600040005000a0009006400620003000600130012006301000005ff01000100"
+  },
+  {
+    name: "IE 9 Win 7",
+    short: "ie_9_win7",
+    aliases: [],
+    family: "IE",
+    version: "9",
+    platform: "Win 7",
+    year: 2011,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [47, 53, 5, 10, 49171, 49172, 49161, 49162, 50, 56, 19, 4],
+    groups: [23, 24],
+    signatureAlgorithms: null,
+    extensions: [65281, 0, 5, 10, 11],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100006303010000000000000000000000000000000000000000000000000000000000000000000018002f00350005000ac013c014c009c00a003200380013000401000022ff0100010000000000000500050100000000000a0006000400170018000b00020100"
+  },
+  {
+    name: "IE 10 Win Phone 8.0",
+    short: "ie_10_winphone80",
+    aliases: [],
+    family: "IE",
+    version: "10",
+    platform: "Win Phone 8.0",
+    year: 2012,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [47, 53, 5, 10, 49171, 49172, 49161, 49162, 50, 56, 19, 4],
+    groups: [23, 24],
+    signatureAlgorithms: null,
+    extensions: [65281, 0, 5, 10, 11, 35],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100006703010000000000000000000000000000000000000000000000000000000000000000000018002f00350005000ac013c014c009c00a003200380013000401000026ff0100010000000000000500050100000000000a0006000400170018000b0002010000230000"
+  },
+  {
+    name: "IE 11 Win 7",
+    short: "ie_11_win7",
+    aliases: [],
+    family: "IE",
+    version: "11",
+    platform: "Win 7",
+    year: 2013,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49192,
+      49191,
+      49172,
+      49171,
+      159,
+      158,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      49196,
+      49195,
+      49188,
+      49187,
+      49162,
+      49161,
+      106,
+      64,
+      56,
+      50,
+      10,
+      19
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1537, 1539, 1025, 1281, 513, 1027, 1283, 515, 514],
+    extensions: [0, 5, 10, 11, 13, 23, 65281],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: 4096,
+    minRsaBits: null,
+    maxRsaBits: 16384,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "0100009703030000000000000000000000000000000000000000000000000000000000000000000030c028c027c014c013009f009e009d009c003d003c0035002fc02cc02bc024c023c00ac009006a004000380032000a00130100003e00000000000500050100000000000a0006000400170018000b00020100000d0014001206010603040105010201040305030203020200170000ff01000100"
+  },
+  {
+    name: "IE 11 Win 8.1",
+    short: "ie_11_win81",
+    aliases: [],
+    family: "IE",
+    version: "11",
+    platform: "Win 8.1",
+    year: 2013,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49192,
+      49191,
+      49172,
+      49171,
+      159,
+      158,
+      57,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      49196,
+      49195,
+      49188,
+      49187,
+      49162,
+      49161,
+      106,
+      64,
+      56,
+      50,
+      10,
+      19
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1025, 1281, 1537, 513, 1027, 1283, 1539, 515, 514],
+    extensions: [0, 5, 10, 11, 13, 35, 16, 13172, 23, 65281],
+    alpn: ["spdy/3", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: 4096,
+    minRsaBits: null,
+    maxRsaBits: 16384,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000b903030000000000000000000000000000000000000000000000000000000000000000000034c028c027c014c013009f009e00390033009d009c003d003c0035002fc02cc02bc024c023c00ac009006a004000380032000a00130100005c00000000000500050100000000000a0006000400170018000b00020100000d001400120401050106010201040305030603020302020023000000100012001006737064792f3308687474702f312e313374000000170000ff01000100"
+  },
+  {
+    name: "IE 11 Win Phone 8.1",
+    short: "ie_11_winphone81",
+    aliases: [],
+    family: "IE",
+    version: "11",
+    platform: "Win Phone 8.1",
+    year: 2013,
+    current: true,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      60,
+      47,
+      61,
+      53,
+      10,
+      49191,
+      49171,
+      49172,
+      49195,
+      49187,
+      49196,
+      49188,
+      49161,
+      49162,
+      64,
+      50,
+      106,
+      56,
+      19
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 514],
+    extensions: [65281, 0, 5, 10, 11, 13, 35, 16, 13172],
+    alpn: ["spdy/3", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000a303030000000000000000000000000000000000000000000000000000000000000000000026003c002f003d0035000ac027c013c014c02bc023c02cc024c009c00a00400032006a0038001301000054ff0100010000000000000500050100000000000a0006000400170018000b00020100000d0010000e04010501020104030503020302020023000000100012001006737064792f3308687474702f312e3133740000"
+  },
+  {
+    name: "IE 11 Win Phone 8.1 Update",
+    short: "ie_11_winphone81update",
+    aliases: [],
+    family: "IE",
+    version: "11",
+    platform: "Win Phone 8.1 Update",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49192,
+      49191,
+      49172,
+      49171,
+      159,
+      158,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      49196,
+      49195,
+      49188,
+      49187,
+      49162,
+      49161,
+      106,
+      64,
+      56,
+      50,
+      10,
+      19
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 514],
+    extensions: [65281, 0, 5, 10, 11, 13, 35, 16, 13172],
+    alpn: ["spdy/3", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000ad03030000000000000000000000000000000000000000000000000000000000000000000030c028c027c014c013009f009e009d009c003d003c0035002fc02cc02bc024c023c00ac009006a004000380032000a001301000054ff0100010000000000000500050100000000000a0006000400170018000b00020100000d0010000e04010501020104030503020302020023000000100012001006737064792f3308687474702f312e3133740000"
+  },
+  {
+    name: "IE 11 Win 10",
+    short: "ie_11_win10",
+    aliases: [],
+    family: "IE",
+    version: "11",
+    platform: "Win 10",
+    year: 2013,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49196,
+      49195,
+      49200,
+      49199,
+      159,
+      158,
+      49188,
+      49187,
+      49192,
+      49191,
+      49162,
+      49161,
+      49172,
+      49171,
+      57,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      10,
+      106,
+      64,
+      56,
+      50,
+      19
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 514, 1537, 1539],
+    extensions: [0, 5, 10, 11, 13, 35, 16, 23, 21760, 65281],
+    alpn: ["h2", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: 4096,
+    minRsaBits: null,
+    maxRsaBits: 16384,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000bf03030000000000000000000000000000000000000000000000000000000000000000000038c02cc02bc030c02f009f009ec024c023c028c027c00ac009c014c01300390033009d009c003d003c0035002f000a006a00400038003200130100005e00000000000500050100000000000a0006000400170018000b00020100000d00140012040105010201040305030203020206010603002300000010000e000c02683208687474702f312e310017000055000006000100020002ff01000100"
+  },
+  {
+    name: "IE 11 Win 10 Preview",
+    short: "ie_11_win10preview",
+    aliases: [],
+    family: "IE",
+    version: "11",
+    platform: "Win 10 Preview",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49200,
+      49199,
+      49192,
+      49191,
+      49172,
+      49171,
+      159,
+      158,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      49196,
+      49195,
+      49188,
+      49187,
+      49162,
+      49161,
+      106,
+      64,
+      56,
+      50,
+      10,
+      19
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 514],
+    extensions: [65281, 0, 5, 10, 11, 13, 35, 16],
+    alpn: ["h2-14", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000ac03030000000000000000000000000000000000000000000000000000000000000000000034c030c02fc028c027c014c013009f009e009d009c003d003c0035002fc02cc02bc024c023c00ac009006a004000380032000a00130100004fff0100010000000000000500050100000000000a0006000400170018000b00020100000d0010000e04010501020104030503020302020023000000100011000f0568322d313408687474702f312e31"
+  },
+  {
+    name: "Edge 12 Win 10",
+    short: "edge_12_win10",
+    aliases: [],
+    family: "Edge",
+    version: "12",
+    platform: "Win 10",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49200,
+      49199,
+      49192,
+      49191,
+      49172,
+      49171,
+      159,
+      158,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      49196,
+      49195,
+      49188,
+      49187,
+      49162,
+      49161,
+      106,
+      64,
+      56,
+      50,
+      10,
+      19
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 514, 1537, 1539],
+    extensions: [0, 5, 10, 11, 13, 35, 16, 23, 65281],
+    alpn: ["h2", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: 4096,
+    minRsaBits: null,
+    maxRsaBits: 16384,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000b103030000000000000000000000000000000000000000000000000000000000000000000034c030c02fc028c027c014c013009f009e009d009c003d003c0035002fc02cc02bc024c023c00ac009006a004000380032000a00130100005400000000000500050100000000000a0006000400170018000b00020100000d00140012040105010201040305030203020206010603002300000010000e000c02683208687474702f312e3100170000ff01000100"
+  },
+  {
+    name: "Edge 13 Win 10",
+    short: "edge_13_win10",
+    aliases: [],
+    family: "Edge",
+    version: "13",
+    platform: "Win 10",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49196,
+      49195,
+      49200,
+      49199,
+      159,
+      158,
+      49188,
+      49187,
+      49192,
+      49191,
+      49162,
+      49161,
+      49172,
+      49171,
+      57,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      10,
+      106,
+      64,
+      56,
+      50,
+      19
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 514, 1537, 1539],
+    extensions: [0, 5, 10, 11, 13, 35, 16, 23, 21760, 65281],
+    alpn: ["h2", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: 4096,
+    minRsaBits: null,
+    maxRsaBits: 16384,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000bf03030000000000000000000000000000000000000000000000000000000000000000000038c02cc02bc030c02f009f009ec024c023c028c027c00ac009c014c01300390033009d009c003d003c0035002f000a006a00400038003200130100005e00000000000500050100000000000a0006000400170018000b00020100000d00140012040105010201040305030203020206010603002300000010000e000c02683208687474702f312e310017000055000006000100020002ff01000100"
+  },
+  {
+    name: "Edge 13 Win Phone 10",
+    short: "edge_13_winphone10",
+    aliases: [],
+    family: "Edge",
+    version: "13",
+    platform: "Win Phone 10",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49196,
+      49195,
+      49200,
+      49199,
+      159,
+      158,
+      49188,
+      49187,
+      49192,
+      49191,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      10,
+      106,
+      64,
+      56,
+      50,
+      19
+    ],
+    groups: [23, 24],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 514, 1537, 1539],
+    extensions: [0, 5, 10, 11, 13, 35, 16, 23, 21760, 65281],
+    alpn: ["h2", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: 4096,
+    minRsaBits: null,
+    maxRsaBits: 16384,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000bb03030000000000000000000000000000000000000000000000000000000000000000000034c02cc02bc030c02f009f009ec024c023c028c027c00ac009c014c013009d009c003d003c0035002f000a006a00400038003200130100005e00000000000500050100000000000a0006000400170018000b00020100000d00140012040105010201040305030203020206010603002300000010000e000c02683208687474702f312e310017000055000006000100020002ff01000100"
+  },
+  {
+    name: "Edge 15 Win 10",
+    short: "edge_15_win10",
+    aliases: [],
+    family: "Edge",
+    version: "15",
+    platform: "Win 10",
+    year: 2017,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49196,
+      49195,
+      49200,
+      49199,
+      49188,
+      49187,
+      49192,
+      49191,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      10
+    ],
+    groups: [29, 23, 24],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 514, 1537, 1539],
+    extensions: [0, 5, 10, 11, 13, 35, 16, 23, 24, 65281],
+    alpn: ["h2", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: 4096,
+    minRsaBits: null,
+    maxRsaBits: 16384,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000af03030000000000000000000000000000000000000000000000000000000000000000000026c02cc02bc030c02fc024c023c028c027c00ac009c014c013009d009c003d003c0035002f000a0100006000000000000500050100000000000a00080006001d00170018000b00020100000d00140012040105010201040305030203020206010603002300000010000e000c02683208687474702f312e310017000000180006000a03020100ff01000100"
+  },
+  {
+    name: "Edge 17 (Win 10)",
+    short: "edge_17_win10",
+    aliases: ["Edge 17 Win 10"],
+    family: "Edge",
+    version: "17",
+    platform: "Win 10",
+    year: 2018,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49196,
+      49195,
+      49200,
+      49199,
+      49188,
+      49187,
+      49192,
+      49191,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      10
+    ],
+    groups: [29, 23, 24],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 514, 1537, 1539],
+    extensions: [0, 5, 10, 11, 13, 35, 16, 23, 24, 65281],
+    alpn: ["h2", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: 4096,
+    minRsaBits: null,
+    maxRsaBits: 16384,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000af03030000000000000000000000000000000000000000000000000000000000000000000026c02cc02bc030c02fc024c023c028c027c00ac009c014c013009d009c003d003c0035002f000a0100006000000000000500050100000000000a00080006001d00170018000b00020100000d00140012040105010201040305030203020206010603002300000010000e000c02683208687474702f312e310017000000180006001003020100ff01000100"
+  },
+  {
+    name: "Edge 101/Chrome 101 Win 10 21H2",
+    short: "edge_101_win10_21h2",
+    aliases: ["Edge 101 Win 10 21H2"],
+    family: "Edge",
+    version: "101",
+    platform: "Win 10 21H2",
+    year: 2022,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      19018,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [51914, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 51914, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [51914, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 16384,
+    minEcdsaBits: null,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000204a4a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a00000000000000170000ff01000100000a000a0008caca001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a0008caca0000001d0000002d00020101002b000706aaaa03040303001b0003020002446900050003026832caca00010000150000"
+  },
+  {
+    name: "Edge 133 Win 11 23H2",
+    short: "edge_133_win11_23h2",
+    aliases: [],
+    family: "Edge",
+    version: "133",
+    platform: "Win 11 23H2",
+    year: 2025,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      6682,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 4588, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      18,
+      23,
+      65037,
+      5,
+      10,
+      65281,
+      43,
+      27,
+      11,
+      17513,
+      51,
+      45,
+      16,
+      35,
+      13,
+      0,
+      43690
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 16384,
+    minEcdsaBits: null,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001df0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000201a1a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001763a3a00000012000000170000fe0d00da0000010001cb002012e6b30da36331d943fd044f7dc4c7fc9300f9d80d0d820ff89e5b0d1e260f4100b02ac49e517c37e5517a346ecdb73165a9c9d1e58d872168375b6addc9db40a2ba9a04191485fc3aed2323d71a5f4c4e15a818333166c3879ca54671f47b5d6bdf83bd8ce1931ea18d6e3d02b362f32b8f547a1d40f362c830893237e475dca57651d7aaaacd373251f91bd4e3e3d4e80e6e4f035dfb7eb9fa090e3d3616cbce2efe6d1005a0797043a2bdb86f6e193e0a756ae5d3aa962ab432195924b3005c51949b69777e8f7129bdcbc62fb122bdfc000500050100000000000a000c000a1a1a11ec001d00170018ff01000100002b0007067a7a03040303001b0003020002000b000201004469000500030268320033000e000c1a1a000011ec0000001d0000002d000201010010000e000c02683208687474702f312e3100230000000d001200100403080404010503080505010806060100000000aaaa000100"
+  },
+  {
+    name: "Opera 12.15 Win 7",
+    short: "opera_1215_win7",
+    aliases: [],
+    family: "Opera",
+    version: "12.15",
+    platform: "Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0"],
+    cipherSuites: [
+      107,
+      106,
+      105,
+      104,
+      61,
+      57,
+      56,
+      55,
+      54,
+      53,
+      103,
+      64,
+      63,
+      62,
+      60,
+      51,
+      50,
+      49,
+      48,
+      47,
+      5,
+      4,
+      19,
+      13,
+      22,
+      16,
+      10
+    ],
+    groups: null,
+    signatureAlgorithms: null,
+    extensions: [0, 65281, 5, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: null,
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100007503010000000000000000000000000000000000000000000000000000000000000000000036006b006a00690068003d0039003800370036003500670040003f003e003c0033003200310030002f000500040013000d00160010000a0100001600000000ff0100010000050005010000000033740000"
+  },
+  {
+    name: "Opera 15 Win 7",
+    short: "opera_15_win7",
+    aliases: [],
+    family: "Opera",
+    version: "15",
+    platform: "Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1"],
+    cipherSuites: [
+      49162,
+      49172,
+      136,
+      135,
+      57,
+      56,
+      49167,
+      49157,
+      132,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      69,
+      68,
+      102,
+      51,
+      50,
+      49164,
+      49166,
+      49154,
+      49156,
+      150,
+      65,
+      5,
+      4,
+      47,
+      49160,
+      49170,
+      22,
+      19,
+      49165,
+      49155,
+      65279,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 65281, 10, 11, 35, 13172, 30031, 5],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000a103020000000000000000000000000000000000000000000000000000000000000000000048c00ac0140088008700390038c00fc00500840035c007c009c011c01300450044006600330032c00cc00ec002c0040096004100050004002fc008c01200160013c00dc003feff000a0100003000000000ff01000100000a00080006001700180019000b000201000023000033740000754f0000000500050100000000"
+  },
+  {
+    name: "Opera 16 Win 7",
+    short: "opera_16_win7",
+    aliases: [],
+    family: "Opera",
+    version: "16",
+    platform: "Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1"],
+    cipherSuites: [
+      49162,
+      49172,
+      57,
+      107,
+      53,
+      61,
+      49159,
+      49161,
+      49187,
+      49169,
+      49171,
+      49191,
+      51,
+      103,
+      50,
+      5,
+      4,
+      47,
+      60,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 65281, 10, 11, 35, 13172, 30031, 5],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 4096,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100008103020000000000000000000000000000000000000000000000000000000000000000000028c00ac0140039006b0035003dc007c009c023c011c013c02700330067003200050004002f003c000a0100003000000000ff01000100000a00080006001700180019000b000201000023000033740000754f0000000500050100000000"
+  },
+  {
+    name: "Opera 17 Win 7",
+    short: "opera_17_win7",
+    aliases: [],
+    family: "Opera",
+    version: "17",
+    platform: "Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49162,
+      49172,
+      57,
+      107,
+      53,
+      61,
+      49159,
+      49161,
+      49187,
+      49169,
+      49171,
+      49191,
+      51,
+      103,
+      50,
+      5,
+      4,
+      47,
+      60,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 1281, 513, 1027, 1283, 515, 1026, 514],
+    extensions: [0, 65281, 10, 11, 35, 13172, 16, 30031, 5, 13],
+    alpn: ["spdy/2", "spdy/3", "spdy/3.1", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 4096,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000bd03030000000000000000000000000000000000000000000000000000000000000000000028c00ac0140039006b0035003dc007c009c023c011c013c02700330067003200050004002f003c000a0100006c00000000ff01000100000a00080006001700180019000b00020100002300003374000000100022002006737064792f3206737064792f3308737064792f332e3108687474702f312e31754f0000000500050100000000000d0012001004010501020104030503020304020202"
+  },
+  {
+    name: "Opera 60 (Win 10)",
+    short: "opera_60_win10",
+    aliases: [],
+    family: "Opera",
+    version: "60",
+    platform: "Win 10",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      35466,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [51914, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [60138, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 31354, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [51914, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000fe0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000228a8a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035000a01000093eaea00000000000000170000ff01000100000a000a0008caca001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d00140012040308040401050308050501080606010201001200000033000a0008caca0000001d0000002d00020101002b000b0a3a3a0304030303020301001b00030200027a7a00010000150000"
+  },
+  {
+    name: "Opera 65 (Win 10)",
+    short: "opera_65_win10",
+    aliases: [],
+    family: "Opera",
+    version: "65",
+    platform: "Win 10",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      19018,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [10794, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 56026, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000fe0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000224a4a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035000a010000932a2a00000000000000170000ff01000100000a000a00081a1a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d00140012040308040401050308050501080606010201001200000033000a00081a1a0000001d0000002d00020101002b000b0adada0304030303020301001b0003020002dada00010000150000"
+  },
+  {
+    name: "Opera 66 (Win 10)",
+    short: "opera_66_win10",
+    aliases: [],
+    family: "Opera",
+    version: "66",
+    platform: "Win 10",
+    year: 2020,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      10794,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [31354, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [6682, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 14906, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [31354, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000fe0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000222a2a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035000a010000931a1a00000000000000170000ff01000100000a000a00087a7a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d00140012040308040401050308050501080606010201001200000033000a00087a7a0000001d0000002d00020101002b000b0ababa0304030303020301001b00030200023a3a00010000150000"
+  },
+  {
+    name: "Safari 5.1.9 OS X 10.6.8",
+    short: "safari_519_osx1068",
+    aliases: [],
+    family: "Safari",
+    version: "5.1.9",
+    platform: "OS X 10.6.8",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      49162,
+      49161,
+      49159,
+      49160,
+      49171,
+      49172,
+      49169,
+      49170,
+      49156,
+      49157,
+      49154,
+      49155,
+      49166,
+      49167,
+      49164,
+      49165,
+      47,
+      5,
+      4,
+      53,
+      10,
+      9,
+      3,
+      8,
+      6,
+      50,
+      51,
+      56,
+      57,
+      22,
+      21,
+      20,
+      19,
+      18,
+      17
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 10, 11],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 4096,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100008503010000000000000000000000000000000000000000000000000000000000000000000046c00ac009c007c008c013c014c011c012c004c005c002c003c00ec00fc00cc00d002f000500040035000a000900030008000600320033003800390016001500140013001200110100001600000000000a00080006001700180019000b00020100"
+  },
+  {
+    name: "Safari 5 iOS 5.1.1",
+    short: "safari_5_ios511",
+    aliases: [],
+    family: "Safari",
+    version: "5",
+    platform: "iOS 5.1.1",
+    year: 2012,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      255,
+      49188,
+      49187,
+      49162,
+      49161,
+      49159,
+      49160,
+      49192,
+      49191,
+      49172,
+      49171,
+      49169,
+      49170,
+      49190,
+      49189,
+      49194,
+      49193,
+      49156,
+      49157,
+      49154,
+      49155,
+      49166,
+      49167,
+      49164,
+      49165,
+      61,
+      60,
+      47,
+      5,
+      4,
+      53,
+      10,
+      103,
+      107,
+      51,
+      57,
+      22
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1281, 1025, 513, 1027, 515],
+    extensions: [0, 10, 11, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 4096,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000990303000000000000000000000000000000000000000000000000000000000000000000004a00ffc024c023c00ac009c007c008c028c027c014c013c011c012c026c025c02ac029c004c005c002c003c00ec00fc00cc00d003d003c002f000500040035000a0067006b0033003900160100002600000000000a00080006001700180019000b00020100000d000c000a05010401020104030203"
+  },
+  {
+    name: "Safari 6.0.4 OS X 10.8.4",
+    short: "safari_604_osx1084",
+    aliases: [],
+    family: "Safari",
+    version: "6.0.4",
+    platform: "OS X 10.8.4",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      255,
+      49162,
+      49161,
+      49159,
+      49160,
+      49172,
+      49171,
+      49169,
+      49170,
+      49156,
+      49157,
+      49154,
+      49155,
+      49166,
+      49167,
+      49164,
+      49165,
+      47,
+      5,
+      4,
+      53,
+      10,
+      51,
+      57,
+      22
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 10, 11],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 4096,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100009103010000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000003200ffc00ac009c007c008c014c013c011c012c004c005c002c003c00ec00fc00cc00d002f000500040035000a0033003900160100001600000000000a00080006001700180019000b00020100"
+  },
+  {
+    name: "Safari 6 iOS 6.0.1",
+    short: "safari_6_ios601",
+    aliases: [],
+    family: "Safari",
+    version: "6",
+    platform: "iOS 6.0.1",
+    year: 2012,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      255,
+      49188,
+      49187,
+      49162,
+      49161,
+      49159,
+      49160,
+      49192,
+      49191,
+      49172,
+      49171,
+      49169,
+      49170,
+      49190,
+      49189,
+      49194,
+      49193,
+      49156,
+      49157,
+      49154,
+      49155,
+      49166,
+      49167,
+      49164,
+      49165,
+      61,
+      60,
+      47,
+      5,
+      4,
+      53,
+      10,
+      103,
+      107,
+      51,
+      57,
+      22,
+      49158,
+      49168,
+      49153,
+      49163,
+      59,
+      2,
+      1
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1281, 1025, 513, 1027, 515],
+    extensions: [0, 10, 11, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 4096,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000a70303000000000000000000000000000000000000000000000000000000000000000000005800ffc024c023c00ac009c007c008c028c027c014c013c011c012c026c025c02ac029c004c005c002c003c00ec00fc00cc00d003d003c002f000500040035000a0067006b003300390016c006c010c001c00b003b000200010100002600000000000a00080006001700180019000b00020100000d000c000a05010401020104030203"
+  },
+  {
+    name: "Safari 7 iOS 7.1",
+    short: "safari_7_ios71",
+    aliases: [],
+    family: "Safari",
+    version: "7",
+    platform: "iOS 7.1",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      255,
+      49188,
+      49187,
+      49162,
+      49161,
+      49159,
+      49160,
+      49192,
+      49191,
+      49172,
+      49171,
+      49169,
+      49170,
+      49190,
+      49189,
+      49194,
+      49193,
+      49157,
+      49156,
+      49154,
+      49155,
+      49167,
+      49166,
+      49164,
+      49165,
+      61,
+      60,
+      47,
+      5,
+      4,
+      53,
+      10,
+      103,
+      107,
+      51,
+      57,
+      22
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1281, 1025, 513, 1027, 515],
+    extensions: [0, 10, 11, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 4096,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000990303000000000000000000000000000000000000000000000000000000000000000000004a00ffc024c023c00ac009c007c008c028c027c014c013c011c012c026c025c02ac029c005c004c002c003c00fc00ec00cc00d003d003c002f000500040035000a0067006b0033003900160100002600000000000a00080006001700180019000b00020100000d000c000a05010401020104030203"
+  },
+  {
+    name: "Safari 7 OS X 10.9",
+    short: "safari_7_osx109",
+    aliases: [],
+    family: "Safari",
+    version: "7",
+    platform: "OS X 10.9",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      255,
+      49188,
+      49187,
+      49162,
+      49161,
+      49159,
+      49160,
+      49192,
+      49191,
+      49172,
+      49171,
+      49169,
+      49170,
+      49190,
+      49189,
+      49194,
+      49193,
+      49157,
+      49156,
+      49154,
+      49155,
+      49167,
+      49166,
+      49164,
+      49165,
+      61,
+      60,
+      47,
+      5,
+      4,
+      53,
+      10,
+      103,
+      107,
+      51,
+      57,
+      22
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1281, 1025, 513, 1027, 515],
+    extensions: [0, 10, 11, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 4096,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000b903030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000004a00ffc024c023c00ac009c007c008c028c027c014c013c011c012c026c025c02ac029c005c004c002c003c00fc00ec00cc00d003d003c002f000500040035000a0067006b0033003900160100002600000000000a00080006001700180019000b00020100000d000c000a05010401020104030203"
+  },
+  {
+    name: "Safari 8 iOS 8.0 Beta",
+    short: "safari_8_ios80beta",
+    aliases: [],
+    family: "Safari",
+    version: "8",
+    platform: "iOS 8.0 Beta",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      255,
+      49188,
+      49187,
+      49162,
+      49161,
+      49160,
+      49192,
+      49191,
+      49172,
+      49171,
+      49170,
+      49190,
+      49189,
+      49157,
+      49156,
+      49155,
+      49194,
+      49193,
+      49167,
+      49166,
+      49165,
+      107,
+      103,
+      57,
+      51,
+      22,
+      61,
+      60,
+      53,
+      47,
+      10,
+      49159,
+      49169,
+      49154,
+      49164,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1281, 1025, 513, 1027, 515],
+    extensions: [0, 10, 11, 13, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100009d0303000000000000000000000000000000000000000000000000000000000000000000004a00ffc024c023c00ac009c008c028c027c014c013c012c026c025c005c004c003c02ac029c00fc00ec00d006b0067003900330016003d003c0035002f000ac007c011c002c00c000500040100002a00000000000a00080006001700180019000b00020100000d000c000a0501040102010403020333740000"
+  },
+  {
+    name: "Safari 8 iOS 8.4",
+    short: "safari_8_ios84",
+    aliases: [],
+    family: "Safari",
+    version: "8",
+    platform: "iOS 8.4",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      255,
+      49188,
+      49187,
+      49162,
+      49161,
+      49160,
+      49192,
+      49191,
+      49172,
+      49171,
+      49170,
+      49190,
+      49189,
+      49157,
+      49156,
+      49155,
+      49194,
+      49193,
+      49167,
+      49166,
+      49165,
+      107,
+      103,
+      57,
+      51,
+      22,
+      61,
+      60,
+      53,
+      47,
+      10,
+      49159,
+      49169,
+      49154,
+      49164,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1281, 1025, 513, 1027, 515],
+    extensions: [0, 10, 11, 13, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 768,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 4096,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100009d0303000000000000000000000000000000000000000000000000000000000000000000004a00ffc024c023c00ac009c008c028c027c014c013c012c026c025c005c004c003c02ac029c00fc00ec00d006b0067003900330016003d003c0035002f000ac007c011c002c00c000500040100002a00000000000a00080006001700180019000b00020100000d000c000a0501040102010403020333740000"
+  },
+  {
+    name: "Safari 8 OS X 10.10",
+    short: "safari_8_osx1010",
+    aliases: [],
+    family: "Safari",
+    version: "8",
+    platform: "OS X 10.10",
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      255,
+      49188,
+      49187,
+      49162,
+      49161,
+      49160,
+      49192,
+      49191,
+      49172,
+      49171,
+      49170,
+      49190,
+      49189,
+      49157,
+      49156,
+      49155,
+      49194,
+      49193,
+      49167,
+      49166,
+      49165,
+      107,
+      103,
+      57,
+      51,
+      22,
+      61,
+      60,
+      53,
+      47,
+      10,
+      49159,
+      49169,
+      49154,
+      49164,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1281, 1025, 513, 1027, 515],
+    extensions: [0, 10, 11, 13, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 768,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 8192,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100009d0303000000000000000000000000000000000000000000000000000000000000000000004a00ffc024c023c00ac009c008c028c027c014c013c012c026c025c005c004c003c02ac029c00fc00ec00d006b0067003900330016003d003c0035002f000ac007c011c002c00c000500040100002a00000000000a00080006001700180019000b00020100000d000c000a0501040102010403020333740000"
+  },
+  {
+    name: "Safari 9 iOS 9",
+    short: "safari_9_ios9",
+    aliases: [],
+    family: "Safari",
+    version: "9",
+    platform: "iOS 9",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      255,
+      49196,
+      49195,
+      49188,
+      49187,
+      49162,
+      49161,
+      49160,
+      49200,
+      49199,
+      49192,
+      49191,
+      49172,
+      49171,
+      49170,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      10,
+      49159,
+      49169,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1281, 1025, 513, 1283, 1027, 515],
+    extensions: [0, 10, 11, 13, 13172, 16, 5, 18],
+    alpn: ["h2", "h2-16", "h2-15", "h2-14", "spdy/3.1", "spdy/3", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 768,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 8192,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ca0303000000000000000000000000000000000000000000000000000000000000000000003400ffc02cc02bc024c023c00ac009c008c030c02fc028c027c014c013c012009d009c003d003c0035002f000ac007c011000500040100006d00000000000a00080006001700180019000b00020100000d000e000c0501040102010503040302033374000000100030002e0268320568322d31360568322d31350568322d313408737064792f332e3106737064792f3308687474702f312e3100050005010000000000120000"
+  },
+  {
+    name: "Safari 9 OS X 10.11",
+    short: "safari_9_osx1011",
+    aliases: [],
+    family: "Safari",
+    version: "9",
+    platform: "OS X 10.11",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      255,
+      49196,
+      49195,
+      49188,
+      49187,
+      49162,
+      49161,
+      49160,
+      49200,
+      49199,
+      49192,
+      49191,
+      49172,
+      49171,
+      49170,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      10,
+      49159,
+      49169,
+      5,
+      4
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1281, 1025, 513, 1283, 1027, 515],
+    extensions: [0, 10, 11, 13, 13172, 16, 5, 18],
+    alpn: ["h2", "h2-16", "h2-15", "h2-14", "spdy/3.1", "spdy/3", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 768,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 8192,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ca0303000000000000000000000000000000000000000000000000000000000000000000003400ffc02cc02bc024c023c00ac009c008c030c02fc028c027c014c013c012009d009c003d003c0035002f000ac007c011000500040100006d00000000000a00080006001700180019000b00020100000d000e000c0501040102010503040302033374000000100030002e0268320568322d31360568322d31350568322d313408737064792f332e3106737064792f3308687474702f312e3100050005010000000000120000"
+  },
+  {
+    name: "Safari 10 iOS 10",
+    short: "safari_10_ios10",
+    aliases: [],
+    family: "Safari",
+    version: "10",
+    platform: "iOS 10",
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      255,
+      49196,
+      49195,
+      49188,
+      49187,
+      49162,
+      49161,
+      49160,
+      49200,
+      49199,
+      49192,
+      49191,
+      49172,
+      49171,
+      49170,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 513, 1281, 1537, 1027, 515, 1283, 1539],
+    extensions: [0, 10, 11, 13, 13172, 16, 5, 18, 23],
+    alpn: ["h2", "h2-16", "h2-15", "h2-14", "spdy/3.1", "spdy/3", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 768,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 8192,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ca0303000000000000000000000000000000000000000000000000000000000000000000002c00ffc02cc02bc024c023c00ac009c008c030c02fc028c027c014c013c012009d009c003d003c0035002f000a0100007500000000000a00080006001700180019000b00020100000d00120010040102010501060104030203050306033374000000100030002e0268320568322d31360568322d31350568322d313408737064792f332e3106737064792f3308687474702f312e310005000501000000000012000000170000"
+  },
+  {
+    name: "Safari 18.4 (iOS 18.4)",
+    short: "safari_184_ios_184",
+    aliases: [],
+    family: "Safari",
+    version: "18.4",
+    platform: "iOS 18.4",
+    year: 2025,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      14906,
+      4865,
+      4866,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [27242, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [6682, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 27, 64250, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [27242, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010603030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002a3a3a130113021303c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a010000931a1a00000000000000170000ff01000100000a000c000a6a6a001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d001600140403080404010503080508050501080606010201001200000033000a00086a6a0000001d0000002d00020101002b000b0ababa0304030303020301001b0003020001fafa00010000150000"
+  },
+  {
+    name: "Safari 10 OS X 10.12",
+    short: "safari_10_osx1012",
+    aliases: [],
+    family: "Safari",
+    version: "10",
+    platform: "OS X 10.12",
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      255,
+      49196,
+      49195,
+      49188,
+      49187,
+      49162,
+      49161,
+      49160,
+      49200,
+      49199,
+      49192,
+      49191,
+      49172,
+      49171,
+      49170,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 513, 1281, 1537, 1027, 515, 1283, 1539],
+    extensions: [0, 10, 11, 13, 13172, 16, 5, 18, 23],
+    alpn: ["h2", "h2-16", "h2-15", "h2-14", "spdy/3.1", "spdy/3", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 768,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: 8192,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ca0303000000000000000000000000000000000000000000000000000000000000000000002c00ffc02cc02bc024c023c00ac009c008c030c02fc028c027c014c013c012009d009c003d003c0035002f000a0100007500000000000a00080006001700180019000b00020100000d00120010040102010501060104030203050306033374000000100030002e0268320568322d31360568322d31350568322d313408737064792f332e3106737064792f3308687474702f312e310005000501000000000012000000170000"
+  },
+  {
+    name: "Safari 12.1 (iOS 12.2)",
+    short: "safari_121_ios_122",
+    aliases: [],
+    family: "Safari",
+    version: "12.1",
+    platform: "iOS 12.2",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4867,
+      4865,
+      4866,
+      49196,
+      49195,
+      49188,
+      49187,
+      49162,
+      49161,
+      52393,
+      49200,
+      49199,
+      49192,
+      49191,
+      49172,
+      49171,
+      52392,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 515, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [65281, 0, 23, 13, 5, 13172, 18, 16, 11, 51, 45, 43, 10, 21],
+    alpn: ["h2", "h2-16", "h2-15", "h2-14", "spdy/3.1", "spdy/3", "http/1.1"],
+    keyShares: [[29, 32]],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "01000120030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000034130313011302c02cc02bc024c023c00ac009cca9c030c02fc028c027c014c013cca8009d009c003d003c0035002fc008c012000a010000a3ff010001000000000000170000000d0018001604030804040105030203080508050501080606010201000500050100000000337400000012000000100030002e0268320568322d31360568322d31350568322d313408737064792f332e3106737064792f3308687474702f312e31000b00020100003300060004001d0000002d00020101002b0009080304030303020301000a000a0008001d00170018001900150000"
+  },
+  {
+    name: "Safari 26.4 (iOS+iPadOS 26.4)",
+    short: "safari_iOS_264",
+    aliases: [],
+    family: "Safari",
+    version: "26.4",
+    platform: "iOS+iPadOS 26.4",
+    year: 2026,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4866,
+      4867,
+      4865,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [39578, 4588, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [35466, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 27, 64250],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [39578, 1],
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010403030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002a0a0a130213031301c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a010000918a8a00000000000000170000ff01000100000a000e000c9a9a11ec001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d001600140403080404010503080508050501080606010201001200000033000e000c9a9a000011ec0000001d0000002d00020101002b000706aaaa03040303001b0003020001fafa000100"
+  },
+  {
+    name: "Safari 12.1 (macOS 10.13.6)",
+    short: "safari_121_osx_10136",
+    aliases: [],
+    family: "Safari",
+    version: "12.1",
+    platform: "macOS 10.13.6",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49196,
+      49195,
+      49188,
+      49187,
+      49162,
+      49161,
+      52393,
+      49200,
+      49199,
+      49192,
+      49191,
+      49172,
+      49171,
+      52392,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47
+    ],
+    groups: [29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [65281, 0, 23, 13, 5, 13172, 18, 16, 11, 10],
+    alpn: ["h2", "h2-16", "h2-15", "h2-14", "spdy/3.1", "spdy/3", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000cf03030000000000000000000000000000000000000000000000000000000000000000000028c02cc02bc024c023c00ac009cca9c030c02fc028c027c014c013cca8009d009c003d003c0035002f0100007eff010001000000000000170000000d00140012040308040401050308050501080606010201000500050100000000337400000012000000100030002e0268320568322d31360568322d31350568322d313408737064792f332e3106737064792f3308687474702f312e31000b00020100000a000a0008001d001700180019"
+  },
+  {
+    name: "Safari 13.0 (macOS 10.14.6)",
+    short: "safari_130_osx_10146",
+    aliases: [],
+    family: "Safari",
+    version: "13.0",
+    platform: "macOS 10.14.6",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4867,
+      4865,
+      4866,
+      49196,
+      49195,
+      49188,
+      49187,
+      49162,
+      49161,
+      52393,
+      49200,
+      49199,
+      49192,
+      49191,
+      49172,
+      49171,
+      52392,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 515, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [65281, 0, 23, 13, 5, 13172, 18, 16, 11, 51, 45, 43, 10, 21],
+    alpn: ["h2", "h2-16", "h2-15", "h2-14", "spdy/3.1", "spdy/3", "http/1.1"],
+    keyShares: [[29, 32]],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "01000120030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000034130313011302c02cc02bc024c023c00ac009cca9c030c02fc028c027c014c013cca8009d009c003d003c0035002fc008c012000a010000a3ff010001000000000000170000000d0018001604030804040105030203080508050501080606010201000500050100000000337400000012000000100030002e0268320568322d31360568322d31350568322d313408737064792f332e3106737064792f3308687474702f312e31000b00020100003300060004001d0000002d00020101002b0009080304030303020301000a000a0008001d00170018001900150000"
+  },
+  {
+    name: "Safari 15.4 (macOS 12.3.1)",
+    short: "safari_154_osx_1231",
+    aliases: [],
+    family: "Safari",
+    version: "15.4",
+    platform: "macOS 12.3.1",
+    year: 2022,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      47802,
+      4865,
+      4866,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [19018, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 515, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [56026, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 27, 51914, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [19018, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010803030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002ababa130113021303c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a01000095dada00000000000000170000ff01000100000a000c000a4a4a001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d0018001604030804040105030203080508050501080606010201001200000033000a00084a4a0000001d0000002d00020101002b000b0a9a9a0304030303020301001b0003020001caca00010000150000"
+  },
+  {
+    name: "Safari 18.4 (macOS 15.4/iOS 18.4)",
+    short: "safari_184_osx_154",
+    aliases: ["Safari 18.4 (macOS 15.4)"],
+    family: "Safari",
+    version: "18.4",
+    platform: "macOS 15.4/iOS 18.4",
+    year: 2025,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      60138,
+      4865,
+      4866,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [27242, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [51914, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 27, 31354, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [27242, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010603030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002aeaea130113021303c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a01000093caca00000000000000170000ff01000100000a000c000a6a6a001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d001600140403080404010503080508050501080606010201001200000033000a00086a6a0000001d0000002d00020101002b000b0afafa0304030303020301001b00030200017a7a00010000150000"
+  },
+  {
+    name: "Safari 26.4 (macOS/iOS/iPadOS 26.4)",
+    short: "safari_264_all",
+    aliases: ["Safari 26.4 (macOS 26.4)"],
+    family: "Safari",
+    version: "26.4",
+    platform: "macOS/iOS/iPadOS 26.4",
+    year: 2026,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      14906,
+      4866,
+      4867,
+      4865,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [23130, 4588, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [56026, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 27, 64250],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [23130, 1],
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010403030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002a3a3a130213031301c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a01000091dada00000000000000170000ff01000100000a000e000c5a5a11ec001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d001600140403080404010503080508050501080606010201001200000033000e000c5a5a000011ec0000001d0000002d00020101002b0007066a6a03040303001b0003020001fafa000100"
+  },
+  {
+    name: "Apple ATS 9 iOS 9",
+    short: "apple_ats_9_ios9",
+    aliases: [],
+    family: "Apple ATS",
+    version: "9",
+    platform: "iOS 9",
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.2"],
+    cipherSuites: [
+      255,
+      49196,
+      49195,
+      49188,
+      49162,
+      49187,
+      49161,
+      49200,
+      49199,
+      49192,
+      49191,
+      49171
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1281, 1025, 513, 1283, 1027, 515],
+    extensions: [0, 10, 11, 13, 13172, 16, 5, 18],
+    alpn: ["h2", "h2-16", "h2-15", "h2-14", "spdy/3.1", "spdy/3", "http/1.1"],
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 768,
+    maxDhBits: null,
+    minRsaBits: 2048,
+    maxRsaBits: 8192,
+    minEcdsaBits: 256,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000ae0303000000000000000000000000000000000000000000000000000000000000000000001800ffc02cc02bc024c00ac023c009c030c02fc028c027c0130100006d00000000000a00080006001700180019000b00020100000d000e000c0501040102010503040302033374000000100030002e0268320568322d31360568322d31350568322d313408737064792f332e3106737064792f3308687474702f312e3100050005010000000000120000"
+  },
+  {
+    name: "Tor 17.0.9 Win 7",
+    short: "tor_1709_win7",
+    aliases: [],
+    family: "Tor Browser",
+    version: "17.0.9",
+    platform: "Win 7",
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      255,
+      49162,
+      49172,
+      136,
+      135,
+      57,
+      56,
+      49167,
+      49157,
+      132,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      69,
+      68,
+      51,
+      50,
+      49164,
+      49166,
+      49154,
+      49156,
+      150,
+      65,
+      5,
+      4,
+      47,
+      49160,
+      49170,
+      22,
+      19,
+      49165,
+      49155,
+      65279,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 10, 11, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100008b0301000000000000000000000000000000000000000000000000000000000000000000004800ffc00ac0140088008700390038c00fc00500840035c007c009c011c0130045004400330032c00cc00ec002c0040096004100050004002fc008c01200160013c00dc003feff000a0100001a00000000000a00080006001700180019000b0002010033740000"
+  },
+  {
+    name: "Java 6u45",
+    short: "java_6u45",
+    aliases: [],
+    family: "Java",
+    version: "6u45",
+    platform: null,
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv2", "SSLv3", "TLSv1.0"],
+    cipherSuites: [4, 5, 47, 51, 50, 10, 22, 19, 9, 21, 18, 3, 8, 20, 17, 255],
+    groups: null,
+    signatureAlgorithms: null,
+    extensions: null,
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: null,
+    pskModes: null,
+    sni: false,
+    minDhBits: null,
+    maxDhBits: 1024,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "sslv2",
+    recordVersion: 769,
+    hello: "8065010301003c0000002000000401008000000500002f00003300003200000a0700c00000160000130000090600400000150000120000030200800000080000140000110000ff52173357f48ce6722f974dbb429b9279208d1cf5b9088947c9ba16d9ecbc0fa6"
+  },
+  {
+    name: "Java 7u25",
+    short: "java_7u25",
+    aliases: [],
+    family: "Java",
+    version: "7u25",
+    platform: null,
+    year: 2013,
+    current: true,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      49161,
+      49171,
+      47,
+      49156,
+      49166,
+      51,
+      50,
+      49159,
+      49169,
+      5,
+      49154,
+      49164,
+      49160,
+      49170,
+      10,
+      49155,
+      49165,
+      22,
+      19,
+      4,
+      255
+    ],
+    groups: [
+      23,
+      1,
+      3,
+      19,
+      21,
+      6,
+      7,
+      9,
+      10,
+      24,
+      11,
+      12,
+      25,
+      13,
+      14,
+      15,
+      16,
+      17,
+      2,
+      18,
+      4,
+      5,
+      20,
+      8,
+      22
+    ],
+    signatureAlgorithms: null,
+    extensions: [10, 11, 0],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: 1024,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000950301000000000000000000000000000000000000000000000000000000000000000000002ac009c013002fc004c00e00330032c007c0110005c002c00cc008c012000ac003c00d00160013000400ff01000042000a0034003200170001000300130015000600070009000a0018000b000c0019000d000e000f001000110002001200040005001400080016000b0002010000000000"
+  },
+  {
+    name: "Java 8u31",
+    short: "java_8u31",
+    aliases: [],
+    family: "Java",
+    version: "8u31",
+    platform: null,
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49187,
+      49191,
+      60,
+      49189,
+      49193,
+      103,
+      64,
+      49161,
+      49171,
+      47,
+      49156,
+      49166,
+      51,
+      50,
+      49195,
+      49199,
+      156,
+      49197,
+      49201,
+      158,
+      162,
+      49160,
+      49170,
+      10,
+      49155,
+      49165,
+      22,
+      19,
+      49159,
+      49169,
+      5,
+      49154,
+      49164,
+      4,
+      255
+    ],
+    groups: [
+      23,
+      1,
+      3,
+      19,
+      21,
+      6,
+      7,
+      9,
+      10,
+      24,
+      11,
+      12,
+      25,
+      13,
+      14,
+      15,
+      16,
+      17,
+      2,
+      18,
+      4,
+      5,
+      20,
+      8,
+      22
+    ],
+    signatureAlgorithms: [1539, 1537, 1283, 1281, 1027, 1025, 771, 769, 515, 513, 514, 257],
+    extensions: [10, 11, 13, 0],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: 2048,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000cf03030000000000000000000000000000000000000000000000000000000000000000000046c023c027003cc025c02900670040c009c013002fc004c00e00330032c02bc02f009cc02dc031009e00a2c008c012000ac003c00d00160013c007c0110005c002c00c000400ff01000060000a0034003200170001000300130015000600070009000a0018000b000c0019000d000e000f001000110002001200040005001400080016000b00020100000d001a001806030601050305010403040103030301020302010202010100000000"
+  },
+  {
+    name: "Java 8u111",
+    short: "java_8u111",
+    aliases: [],
+    family: "Java",
+    version: "8u111",
+    platform: null,
+    year: 2016,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49187,
+      49191,
+      60,
+      49189,
+      49193,
+      103,
+      64,
+      49161,
+      49171,
+      47,
+      49156,
+      49166,
+      51,
+      50,
+      49195,
+      49199,
+      156,
+      49197,
+      49201,
+      158,
+      162,
+      49160,
+      49170,
+      10,
+      49155,
+      49165,
+      22,
+      19,
+      255
+    ],
+    groups: [
+      23,
+      1,
+      3,
+      19,
+      21,
+      6,
+      7,
+      9,
+      10,
+      24,
+      11,
+      12,
+      25,
+      13,
+      14,
+      15,
+      16,
+      17,
+      2,
+      18,
+      4,
+      5,
+      20,
+      8,
+      22
+    ],
+    signatureAlgorithms: [1539, 1537, 1283, 1281, 1027, 1025, 1026, 515, 513, 514],
+    extensions: [10, 11, 13, 0],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: 2048,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000bf0303000000000000000000000000000000000000000000000000000000000000000000003ac023c027003cc025c02900670040c009c013002fc004c00e00330032c02bc02f009cc02dc031009e00a2c008c012000ac003c00d0016001300ff0100005c000a0034003200170001000300130015000600070009000a0018000b000c0019000d000e000f001000110002001200040005001400080016000b00020100000d00160014060306010503050104030401040202030201020200000000"
+  },
+  {
+    name: "Java 8b132",
+    short: "java_8b132",
+    aliases: [],
+    family: "Java",
+    version: "8b132",
+    platform: null,
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49187,
+      49191,
+      60,
+      49189,
+      49193,
+      103,
+      64,
+      49161,
+      49171,
+      47,
+      49156,
+      49166,
+      51,
+      50,
+      49159,
+      49169,
+      5,
+      49154,
+      49164,
+      49195,
+      49199,
+      156,
+      49197,
+      49201,
+      158,
+      162,
+      49160,
+      49170,
+      10,
+      49155,
+      49165,
+      22,
+      19,
+      4,
+      255
+    ],
+    groups: [
+      23,
+      1,
+      3,
+      19,
+      21,
+      6,
+      7,
+      9,
+      10,
+      24,
+      11,
+      12,
+      25,
+      13,
+      14,
+      15,
+      16,
+      17,
+      2,
+      18,
+      4,
+      5,
+      20,
+      8,
+      22
+    ],
+    signatureAlgorithms: [1539, 1537, 1283, 1281, 1027, 1025, 771, 769, 515, 513, 514, 257],
+    extensions: [10, 11, 13, 0],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: 2048,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000cf03030000000000000000000000000000000000000000000000000000000000000000000046c023c027003cc025c02900670040c009c013002fc004c00e00330032c007c0110005c002c00cc02bc02f009cc02dc031009e00a2c008c012000ac003c00d00160013000400ff01000060000a0034003200170001000300130015000600070009000a0018000b000c0019000d000e000f001000110002001200040005001400080016000b00020100000d001a001806030601050305010403040103030301020302010202010100000000"
+  },
+  {
+    name: "Java 8u442 (OpenJDK)",
+    short: "java_80442",
+    aliases: [],
+    family: "Java",
+    version: "8u442",
+    platform: "OpenJDK",
+    year: 2025,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4866,
+      4865,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      52392,
+      49199,
+      159,
+      52394,
+      158,
+      49188,
+      49192,
+      49187,
+      49191,
+      107,
+      103,
+      49162,
+      49172,
+      49161,
+      49171,
+      57,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      255
+    ],
+    groups: [29, 23, 24, 25, 30, 256, 257, 258, 259, 260],
+    signatureAlgorithms: [
+      1027,
+      1283,
+      1539,
+      2055,
+      2056,
+      2052,
+      2053,
+      2054,
+      2057,
+      2058,
+      2059,
+      1025,
+      1281,
+      1537,
+      771,
+      769
+    ],
+    extensions: [0, 5, 10, 11, 17, 23, 35, 13, 43, 45, 50, 51],
+    alpn: null,
+    keyShares: [
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: 224,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 771,
+    hello: "0100013203030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000003e130213011303c02cc02bcca9c030cca8c02f009fccaa009ec024c028c023c027006b0067c00ac014c009c01300390033009d009c003d003c0035002f00ff010000ab00000000000500050100000000000a00160014001d001700180019001e01000101010201030104000b00020100001100090007020004000000000017000000230000000d00220020040305030603080708080804080508060809080a080b04010501060103030301002b00050403040303002d00020101003200220020040305030603080708080804080508060809080a080b040105010601030303010033000a0008001d000000170000"
+  },
+  {
+    name: "Java 8u161",
+    short: "java_8u161",
+    aliases: [],
+    family: "Java",
+    version: "8u161",
+    platform: null,
+    year: 2018,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49188,
+      49192,
+      61,
+      49190,
+      49194,
+      107,
+      106,
+      49162,
+      49172,
+      53,
+      49157,
+      49167,
+      57,
+      56,
+      49187,
+      49191,
+      60,
+      49189,
+      49193,
+      103,
+      64,
+      49161,
+      49171,
+      47,
+      49156,
+      49166,
+      51,
+      50,
+      49196,
+      49195,
+      49200,
+      157,
+      49198,
+      49202,
+      159,
+      163,
+      49199,
+      156,
+      49197,
+      49201,
+      158,
+      162,
+      49160,
+      49170,
+      10,
+      49155,
+      49165,
+      22,
+      19,
+      255
+    ],
+    groups: [23, 24, 25, 9, 10, 11, 12, 13, 14, 22],
+    signatureAlgorithms: [1539, 1537, 1283, 1281, 1027, 1025, 1026, 515, 513, 514],
+    extensions: [10, 11, 13, 23, 0],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: 2048,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000cf03030000000000000000000000000000000000000000000000000000000000000000000064c024c028003dc026c02a006b006ac00ac0140035c005c00f00390038c023c027003cc025c02900670040c009c013002fc004c00e00330032c02cc02bc030009dc02ec032009f00a3c02f009cc02dc031009e00a2c008c012000ac003c00d0016001300ff01000042000a001600140017001800190009000a000b000c000d000e0016000b00020100000d0016001406030601050305010403040104020203020102020017000000000000"
+  },
+  {
+    name: "Java 9.0.4",
+    short: "java_904",
+    aliases: [],
+    family: "Java",
+    version: "9.0.4",
+    platform: null,
+    year: 2018,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49196,
+      49195,
+      49200,
+      157,
+      49198,
+      49202,
+      159,
+      163,
+      49199,
+      156,
+      49197,
+      49201,
+      158,
+      162,
+      49188,
+      49192,
+      61,
+      49190,
+      49194,
+      107,
+      106,
+      49162,
+      49172,
+      53,
+      49157,
+      49167,
+      57,
+      56,
+      49187,
+      49191,
+      60,
+      49189,
+      49193,
+      103,
+      64,
+      49161,
+      49171,
+      47,
+      49156,
+      49166,
+      51,
+      50,
+      49160,
+      49170,
+      10,
+      49155,
+      49165,
+      22,
+      19,
+      255
+    ],
+    groups: [23, 24, 25, 9, 10, 11, 12, 13, 14, 22, 256, 257, 258, 259, 260],
+    signatureAlgorithms: [1539, 1537, 1283, 1281, 1027, 1025, 1026, 515, 513, 514],
+    extensions: [10, 11, 13, 23, 0, 17, 5],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: 2048,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "010000f603030000000000000000000000000000000000000000000000000000000000000000000064c02cc02bc030009dc02ec032009f00a3c02f009cc02dc031009e00a2c024c028003dc026c02a006b006ac00ac0140035c005c00f00390038c023c027003cc025c02900670040c009c013002fc004c00e00330032c008c012000ac003c00d0016001300ff01000069000a0020001e0017001800190009000a000b000c000d000e001601000101010201030104000b00020100000d001600140603060105030501040304010402020302010202001700000000000000110010000e0200040000000001000400000000000500050100000000"
+  },
+  {
+    name: "Java 11.0.2 (OpenJDK)",
+    short: "java_1102",
+    aliases: [],
+    family: "Java",
+    version: "11.0.2",
+    platform: "OpenJDK",
+    year: 2019,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4866,
+      49196,
+      49195,
+      49200,
+      157,
+      49198,
+      49202,
+      159,
+      163,
+      49199,
+      156,
+      49197,
+      49201,
+      158,
+      162,
+      49188,
+      49192,
+      61,
+      49190,
+      49194,
+      107,
+      106,
+      49162,
+      49172,
+      53,
+      49157,
+      49167,
+      57,
+      56,
+      49187,
+      49191,
+      60,
+      49189,
+      49193,
+      103,
+      64,
+      49161,
+      49171,
+      47,
+      49156,
+      49166,
+      51,
+      50
+    ],
+    groups: [23, 24, 25, 9, 10, 11, 12, 13, 14, 22, 256, 257, 258, 259, 260],
+    signatureAlgorithms: [
+      1027,
+      1283,
+      1539,
+      2052,
+      2053,
+      2054,
+      2057,
+      2058,
+      2059,
+      1025,
+      1281,
+      1537,
+      1026,
+      771,
+      769,
+      770,
+      515,
+      513,
+      514
+    ],
+    extensions: [0, 5, 10, 11, 13, 50, 17, 23, 43, 45, 51, 65281],
+    alpn: null,
+    keyShares: [[23, 65]],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: 224,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "0100016303030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000005813011302c02cc02bc030009dc02ec032009f00a3c02f009cc02dc031009e00a2c024c028003dc026c02a006b006ac00ac0140035c005c00f00390038c023c027003cc025c02900670040c009c013002fc004c00e00330032010000c200000000000500050100000000000a0020001e0017001800190009000a000b000c000d000e001601000101010201030104000b00020100000d002800260403050306030804080508060809080a080b04010501060104020303030103020203020102020032002800260403050306030804080508060809080a080b04010501060104020303030103020203020102020011000900070200040000000000170000002b0009080304030303020301002d0002010100330006000400170000ff01000100"
+  },
+  {
+    name: "Java 12.0.1 (OpenJDK)",
+    short: "java_1201",
+    aliases: [],
+    family: "Java",
+    version: "12.0.1",
+    platform: "OpenJDK",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4866,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      52392,
+      157,
+      49198,
+      49202,
+      159,
+      52394,
+      163,
+      49199,
+      156,
+      49197,
+      49201,
+      158,
+      162,
+      49188,
+      49192,
+      61,
+      49190,
+      49194,
+      107,
+      106,
+      49162,
+      49172,
+      53,
+      49157,
+      49167,
+      57,
+      56,
+      49187,
+      49191,
+      60,
+      49189,
+      49193,
+      103,
+      64,
+      49161,
+      49171,
+      47,
+      49156,
+      49166,
+      51,
+      50,
+      255
+    ],
+    groups: [23, 24, 25, 9, 10, 11, 12, 13, 14, 22, 256, 257, 258, 259, 260],
+    signatureAlgorithms: [
+      1027,
+      1283,
+      1539,
+      2052,
+      2053,
+      2054,
+      2057,
+      2058,
+      2059,
+      1025,
+      1281,
+      1537,
+      1026,
+      771,
+      769,
+      770,
+      515,
+      513,
+      514
+    ],
+    extensions: [0, 5, 10, 11, 13, 50, 17, 23, 43, 45, 51],
+    alpn: null,
+    keyShares: [[23, 65]],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: 224,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 771,
+    hello: "01000168030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000062130113021303c02cc02bcca9c030cca8009dc02ec032009fccaa00a3c02f009cc02dc031009e00a2c024c028003dc026c02a006b006ac00ac0140035c005c00f00390038c023c027003cc025c02900670040c009c013002fc004c00e0033003200ff010000bd00000000000500050100000000000a0020001e0017001800190009000a000b000c000d000e001601000101010201030104000b00020100000d002800260403050306030804080508060809080a080b04010501060104020303030103020203020102020032002800260403050306030804080508060809080a080b04010501060104020303030103020203020102020011000900070200040000000000170000002b0009080304030303020301002d0002010100330006000400170000"
+  },
+  {
+    name: "Java 17.0.3/21.0.6 (OpenJDK)",
+    short: "java_1703_2106",
+    aliases: ["Java 17.0.3 (OpenJDK)"],
+    family: "Java",
+    version: "17.0.3/21.0.6",
+    platform: "OpenJDK",
+    year: 2022,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4866,
+      4865,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      52392,
+      49199,
+      159,
+      52394,
+      158,
+      49188,
+      49192,
+      49187,
+      49191,
+      107,
+      103,
+      49162,
+      49172,
+      49161,
+      49171,
+      57,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      255
+    ],
+    groups: [29, 23, 24, 25, 30, 256, 257, 258, 259, 260],
+    signatureAlgorithms: [
+      1027,
+      1283,
+      1539,
+      2055,
+      2056,
+      2052,
+      2053,
+      2054,
+      2057,
+      2058,
+      2059,
+      1025,
+      1281,
+      1537,
+      771,
+      769
+    ],
+    extensions: [0, 5, 10, 11, 17, 23, 35, 13, 43, 45, 50, 51],
+    alpn: null,
+    keyShares: [
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: 224,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 771,
+    hello: "0100013203030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000003e130213011303c02cc02bcca9c030cca8c02f009fccaa009ec024c028c023c027006b0067c00ac014c009c01300390033009d009c003d003c0035002f00ff010000ab00000000000500050100000000000a00160014001d001700180019001e01000101010201030104000b00020100001100090007020004000000000017000000230000000d00220020040305030603080708080804080508060809080a080b04010501060103030301002b00050403040303002d00020101003200220020040305030603080708080804080508060809080a080b040105010601030303010033000a0008001d000000170000"
+  },
+  {
+    name: "Java 21.0.6 (OpenJDK)",
+    short: "java_2106",
+    aliases: [],
+    family: "Java",
+    version: "21.0.6",
+    platform: "OpenJDK",
+    year: 2025,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4866,
+      4865,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      52392,
+      49199,
+      159,
+      52394,
+      158,
+      49188,
+      49192,
+      49187,
+      49191,
+      107,
+      103,
+      49162,
+      49172,
+      49161,
+      49171,
+      57,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      255
+    ],
+    groups: [29, 23, 24, 25, 30, 256, 257, 258, 259, 260],
+    signatureAlgorithms: [
+      1027,
+      1283,
+      1539,
+      2055,
+      2056,
+      2052,
+      2053,
+      2054,
+      2057,
+      2058,
+      2059,
+      1025,
+      1281,
+      1537,
+      771,
+      769
+    ],
+    extensions: [0, 5, 10, 11, 17, 23, 35, 13, 43, 45, 50, 51],
+    alpn: null,
+    keyShares: [
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: 224,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 771,
+    hello: "0100013203030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000003e130213011303c02cc02bcca9c030cca8c02f009fccaa009ec024c028c023c027006b0067c00ac014c009c01300390033009d009c003d003c0035002f00ff010000ab00000000000500050100000000000a00160014001d001700180019001e01000101010201030104000b00020100001100090007020004000000000017000000230000000d00220020040305030603080708080804080508060809080a080b04010501060103030301002b00050403040303002d00020101003200220020040305030603080708080804080508060809080a080b040105010601030303010033000a0008001d000000170000"
+  },
+  {
+    name: "go 1.17.8",
+    short: "go_1178",
+    aliases: [],
+    family: "Go",
+    version: "1.17.8",
+    platform: null,
+    year: 2022,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49161,
+      49171,
+      49162,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      49170,
+      10,
+      4865,
+      4866,
+      4867
+    ],
+    groups: [29, 23, 24, 25],
+    signatureAlgorithms: [2052, 1027, 2055, 2053, 2054, 1025, 1281, 1537, 1283, 1539, 513, 515],
+    extensions: [0, 5, 10, 11, 13, 65281, 16, 18, 43, 51],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [[29, 32]],
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: 1024,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: 224,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000e0030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000026c02bc02fc02cc030cca9cca8c009c013c00ac014009c009d002f0035c012000a1301130213030100007100000000000500050100000000000a000a0008001d001700180019000b00020100000d001a0018080404030807080508060401050106010503060302010203ff010001000010000e000c02683208687474702f312e3100120000002b0009080304030303020301003300060004001d0000"
+  },
+  {
+    name: "LibreSSL 2.8.3 (Apple)",
+    short: "libressl_283",
+    aliases: ["LibreSSL 2.8.3 (macOS)"],
+    family: "LibreSSL",
+    version: "2.8.3",
+    platform: "Apple",
+    year: 2018,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      52393,
+      52392,
+      52394,
+      49200,
+      49196,
+      49192,
+      49188,
+      49172,
+      49162,
+      159,
+      107,
+      57,
+      65413,
+      196,
+      136,
+      129,
+      157,
+      61,
+      53,
+      192,
+      132,
+      49199,
+      49195,
+      49191,
+      49187,
+      49171,
+      49161,
+      158,
+      103,
+      51,
+      190,
+      69,
+      156,
+      60,
+      47,
+      186,
+      65,
+      49169,
+      49159,
+      5,
+      4,
+      49170,
+      49160,
+      22,
+      10,
+      255
+    ],
+    groups: [29, 23, 24],
+    signatureAlgorithms: [
+      1537,
+      1539,
+      61423,
+      1281,
+      1283,
+      1025,
+      1027,
+      61166,
+      60909,
+      769,
+      771,
+      513,
+      515
+    ],
+    extensions: [0, 11, 10, 35, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000bf0303000000000000000000000000000000000000000000000000000000000000000000005ccca9cca8ccaac030c02cc028c024c014c00a009f006b0039ff8500c400880081009d003d003500c00084c02fc02bc027c023c013c009009e0067003300be0045009c003c002f00ba0041c011c00700050004c012c0080016000a00ff0100003a00000000000b00020100000a00080006001d0017001800230000000d001c001a06010603efef0501050304010403eeeeeded0301030302010203"
+  },
+  {
+    name: "LibreSSL 3.3.6 (macOS)",
+    short: "libressl_336",
+    aliases: [],
+    family: "LibreSSL",
+    version: "3.3.6",
+    platform: "macOS",
+    year: 2022,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4867,
+      4866,
+      4865,
+      52393,
+      52392,
+      52394,
+      49200,
+      49196,
+      49192,
+      49188,
+      49172,
+      49162,
+      159,
+      107,
+      57,
+      65413,
+      196,
+      136,
+      129,
+      157,
+      61,
+      53,
+      192,
+      132,
+      49199,
+      49195,
+      49191,
+      49187,
+      49171,
+      49161,
+      158,
+      103,
+      51,
+      190,
+      69,
+      156,
+      60,
+      47,
+      186,
+      65,
+      49169,
+      49159,
+      5,
+      4,
+      49170,
+      49160,
+      22,
+      10,
+      255
+    ],
+    groups: [29, 23, 24, 25],
+    signatureAlgorithms: [2054, 1537, 1539, 2053, 1281, 1283, 2052, 1025, 1027, 513, 515],
+    extensions: [43, 51, 0, 11, 10, 35, 13],
+    alpn: null,
+    keyShares: [[29, 32]],
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000fa030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000062130313021301cca9cca8ccaac030c02cc028c024c014c00a009f006b0039ff8500c400880081009d003d003500c00084c02fc02bc027c023c013c009009e0067003300be0045009c003c002f00ba0041c011c00700050004c012c0080016000a00ff0100004f002b0009080304030303020301003300060004001d000000000000000b00020100000a000a0008001d00170018001900230000000d0018001608060601060308050501050308040401040302010203"
+  },
+  {
+    name: "OpenSSL 0.9.8y",
+    short: "openssl_098y",
+    aliases: [],
+    family: "OpenSSL",
+    version: "0.9.8y",
+    platform: null,
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [57, 56, 53, 22, 19, 10, 51, 50, 47, 7, 5, 4, 21, 18, 9, 20, 17, 8, 6, 3, 255],
+    groups: null,
+    signatureAlgorithms: null,
+    extensions: [0, 35],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: null,
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100005b0301000000000000000000000000000000000000000000000000000000000000000000002a00390038003500160013000a00330032002f0007000500040015001200090014001100080006000300ff010000080000000000230000"
+  },
+  {
+    name: "OpenSSL 1.0.1h",
+    short: "openssl_101h",
+    aliases: [],
+    family: "OpenSSL",
+    version: "1.0.1h",
+    platform: null,
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49200,
+      49196,
+      49192,
+      49188,
+      49172,
+      49162,
+      49186,
+      49185,
+      163,
+      159,
+      107,
+      106,
+      57,
+      56,
+      136,
+      135,
+      49202,
+      49198,
+      49194,
+      49190,
+      49167,
+      49157,
+      157,
+      61,
+      53,
+      132,
+      49170,
+      49160,
+      49180,
+      49179,
+      22,
+      19,
+      49165,
+      49155,
+      10,
+      49199,
+      49195,
+      49191,
+      49187,
+      49171,
+      49161,
+      49183,
+      49182,
+      162,
+      158,
+      103,
+      64,
+      51,
+      50,
+      154,
+      153,
+      69,
+      68,
+      49201,
+      49197,
+      49193,
+      49189,
+      49166,
+      49156,
+      156,
+      60,
+      47,
+      150,
+      65,
+      7,
+      49169,
+      49159,
+      49164,
+      49154,
+      5,
+      4,
+      21,
+      18,
+      9,
+      20,
+      17,
+      8,
+      6,
+      3,
+      255
+    ],
+    groups: [
+      14,
+      13,
+      25,
+      11,
+      12,
+      24,
+      9,
+      10,
+      22,
+      23,
+      8,
+      6,
+      7,
+      20,
+      21,
+      4,
+      5,
+      18,
+      19,
+      1,
+      2,
+      3,
+      15,
+      16,
+      17
+    ],
+    signatureAlgorithms: [
+      1537,
+      1538,
+      1539,
+      1281,
+      1282,
+      1283,
+      1025,
+      1026,
+      1027,
+      769,
+      770,
+      771,
+      513,
+      514,
+      515,
+      257
+    ],
+    extensions: [0, 11, 10, 35, 13, 15],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100013c030300000000000000000000000000000000000000000000000000000000000000000000a0c030c02cc028c024c014c00ac022c02100a3009f006b006a0039003800880087c032c02ec02ac026c00fc005009d003d00350084c012c008c01cc01b00160013c00dc003000ac02fc02bc027c023c013c009c01fc01e00a2009e0067004000330032009a009900450044c031c02dc029c025c00ec004009c003c002f009600410007c011c007c00cc002000500040015001200090014001100080006000300ff0100007300000000000b000403000102000a00340032000e000d0019000b000c00180009000a00160017000800060007001400150004000500120013000100020003000f0010001100230000000d002200200601060206030501050205030401040204030301030203030201020202030101000f000101"
+  },
+  {
+    name: "OpenSSL 1.0.1l",
+    short: "openssl_101l",
+    aliases: [],
+    family: "OpenSSL",
+    version: "1.0.1l",
+    platform: null,
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49200,
+      49196,
+      49192,
+      49188,
+      49172,
+      49162,
+      163,
+      159,
+      107,
+      106,
+      57,
+      56,
+      136,
+      135,
+      49202,
+      49198,
+      49194,
+      49190,
+      49167,
+      49157,
+      157,
+      61,
+      53,
+      132,
+      49199,
+      49195,
+      49191,
+      49187,
+      49171,
+      49161,
+      162,
+      158,
+      103,
+      64,
+      51,
+      50,
+      154,
+      153,
+      69,
+      68,
+      49201,
+      49197,
+      49193,
+      49189,
+      49166,
+      49156,
+      156,
+      60,
+      47,
+      150,
+      65,
+      7,
+      49169,
+      49159,
+      49164,
+      49154,
+      5,
+      4,
+      49170,
+      49160,
+      22,
+      19,
+      49165,
+      49155,
+      10,
+      21,
+      18,
+      9,
+      20,
+      17,
+      8,
+      6,
+      3,
+      255
+    ],
+    groups: [
+      14,
+      13,
+      25,
+      11,
+      12,
+      24,
+      9,
+      10,
+      22,
+      23,
+      8,
+      6,
+      7,
+      20,
+      21,
+      4,
+      5,
+      18,
+      19,
+      1,
+      2,
+      3,
+      15,
+      16,
+      17
+    ],
+    signatureAlgorithms: [
+      1537,
+      1538,
+      1539,
+      1281,
+      1282,
+      1283,
+      1025,
+      1026,
+      1027,
+      769,
+      770,
+      771,
+      513,
+      514,
+      515
+    ],
+    extensions: [0, 11, 10, 35, 13, 5, 15],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100013703030000000000000000000000000000000000000000000000000000000000000000000094c030c02cc028c024c014c00a00a3009f006b006a0039003800880087c032c02ec02ac026c00fc005009d003d00350084c02fc02bc027c023c013c00900a2009e0067004000330032009a009900450044c031c02dc029c025c00ec004009c003c002f009600410007c011c007c00cc00200050004c012c00800160013c00dc003000a0015001200090014001100080006000300ff0100007a00000000000b000403000102000a00340032000e000d0019000b000c00180009000a00160017000800060007001400150004000500120013000100020003000f0010001100230000000d0020001e060106020603050105020503040104020403030103020303020102020203000500050100000000000f000101"
+  },
+  {
+    name: "OpenSSL 1.0.2e",
+    short: "openssl_102e",
+    aliases: [],
+    family: "OpenSSL",
+    version: "1.0.2e",
+    platform: null,
+    year: 2015,
+    current: true,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49200,
+      49196,
+      49192,
+      49188,
+      49172,
+      49162,
+      165,
+      163,
+      161,
+      159,
+      107,
+      106,
+      105,
+      104,
+      57,
+      56,
+      55,
+      54,
+      136,
+      135,
+      134,
+      133,
+      49202,
+      49198,
+      49194,
+      49190,
+      49167,
+      49157,
+      157,
+      61,
+      53,
+      132,
+      49199,
+      49195,
+      49191,
+      49187,
+      49171,
+      49161,
+      164,
+      162,
+      160,
+      158,
+      103,
+      64,
+      63,
+      62,
+      51,
+      50,
+      49,
+      48,
+      154,
+      153,
+      152,
+      151,
+      69,
+      68,
+      67,
+      66,
+      49201,
+      49197,
+      49193,
+      49189,
+      49166,
+      49156,
+      156,
+      60,
+      47,
+      150,
+      65,
+      7,
+      49169,
+      49159,
+      49164,
+      49154,
+      5,
+      4,
+      49170,
+      49160,
+      22,
+      19,
+      16,
+      13,
+      49165,
+      49155,
+      10,
+      21,
+      18,
+      15,
+      12,
+      9,
+      255
+    ],
+    groups: [23, 25, 28, 27, 24, 26, 22, 14, 13, 11, 12, 9, 10],
+    signatureAlgorithms: [
+      1537,
+      1538,
+      1539,
+      1281,
+      1282,
+      1283,
+      1025,
+      1026,
+      1027,
+      769,
+      770,
+      771,
+      513,
+      514,
+      515
+    ],
+    extensions: [0, 11, 10, 35, 13, 5, 15],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "01000141030300000000000000000000000000000000000000000000000000000000000000000000b6c030c02cc028c024c014c00a00a500a300a1009f006b006a0069006800390038003700360088008700860085c032c02ec02ac026c00fc005009d003d00350084c02fc02bc027c023c013c00900a400a200a0009e00670040003f003e0033003200310030009a0099009800970045004400430042c031c02dc029c025c00ec004009c003c002f009600410007c011c007c00cc00200050004c012c008001600130010000dc00dc003000a00150012000f000c000900ff0100006200000000000b000403000102000a001c001a00170019001c001b0018001a0016000e000d000b000c0009000a00230000000d0020001e060106020603050105020503040104020403030103020303020102020203000500050100000000000f000101"
+  },
+  {
+    name: "OpenSSL 1.1.0j (Debian)",
+    short: "openssl_110j",
+    aliases: [],
+    family: "OpenSSL",
+    version: "1.1.0j",
+    platform: "Debian",
+    year: 2018,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49196,
+      49200,
+      159,
+      52393,
+      52392,
+      52394,
+      49195,
+      49199,
+      158,
+      49188,
+      49192,
+      107,
+      49187,
+      49191,
+      103,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      255
+    ],
+    groups: [29, 23, 25, 24],
+    signatureAlgorithms: [
+      1537,
+      1538,
+      1539,
+      1281,
+      1282,
+      1283,
+      1025,
+      1026,
+      1027,
+      769,
+      770,
+      771,
+      513,
+      514,
+      515
+    ],
+    extensions: [0, 11, 10, 35, 22, 23, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ab03030000000000000000000000000000000000000000000000000000000000000000000038c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d009c003d003c0035002f00ff0100004a00000000000b000403000102000a000a0008001d001700190018002300000016000000170000000d0020001e060106020603050105020503040104020403030103020303020102020203"
+  },
+  {
+    name: "OpenSSL 1.1.0l (Debian)",
+    short: "openssl_110l",
+    aliases: [],
+    family: "OpenSSL",
+    version: "1.1.0l",
+    platform: "Debian",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49196,
+      49200,
+      159,
+      52393,
+      52392,
+      52394,
+      49195,
+      49199,
+      158,
+      49188,
+      49192,
+      107,
+      49187,
+      49191,
+      103,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      255
+    ],
+    groups: [29, 23, 25, 24],
+    signatureAlgorithms: [
+      1537,
+      1538,
+      1539,
+      1281,
+      1282,
+      1283,
+      1025,
+      1026,
+      1027,
+      769,
+      770,
+      771,
+      513,
+      514,
+      515
+    ],
+    extensions: [0, 11, 10, 35, 22, 23, 13],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ab03030000000000000000000000000000000000000000000000000000000000000000000038c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d009c003d003c0035002f00ff0100004a00000000000b000403000102000a000a0008001d001700190018002300000016000000170000000d0020001e060106020603050105020503040104020403030103020303020102020203"
+  },
+  {
+    name: "OpenSSL 1.1.1b (Debian)",
+    short: "openssl_111b",
+    aliases: [],
+    family: "OpenSSL",
+    version: "1.1.1b",
+    platform: "Debian",
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4866,
+      4867,
+      4865,
+      49196,
+      49200,
+      159,
+      52393,
+      52392,
+      52394,
+      49195,
+      49199,
+      158,
+      49188,
+      49192,
+      107,
+      49187,
+      49191,
+      103,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      255
+    ],
+    groups: [29, 23, 30, 25, 24],
+    signatureAlgorithms: [
+      1027,
+      1283,
+      1539,
+      2055,
+      2056,
+      2057,
+      2058,
+      2059,
+      2052,
+      2053,
+      2054,
+      1025,
+      1281,
+      1537,
+      771,
+      769,
+      770,
+      1026,
+      1282,
+      1538
+    ],
+    extensions: [0, 11, 10, 35, 22, 23, 13, 43, 45, 51],
+    alpn: null,
+    keyShares: [[29, 32]],
+    ecPointFormats: [0, 1, 2],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000f603030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000003e130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d009c003d003c0035002f00ff0100006f00000000000b000403000102000a000c000a001d0017001e00190018002300000016000000170000000d002a0028040305030603080708080809080a080b080408050806040105010601030303010302040205020602002b00050403040303002d00020101003300060004001d0000"
+  },
+  {
+    name: "OpenSSL 1.1.1d (Debian)",
+    short: "openssl_111d",
+    aliases: [],
+    family: "OpenSSL",
+    version: "1.1.1d",
+    platform: "Debian",
+    year: 2019,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4866,
+      4867,
+      4865,
+      49196,
+      49200,
+      159,
+      52393,
+      52392,
+      52394,
+      49195,
+      49199,
+      158,
+      49188,
+      49192,
+      107,
+      49187,
+      49191,
+      103,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      255
+    ],
+    groups: [29, 23, 30, 25, 24],
+    signatureAlgorithms: [
+      1027,
+      1283,
+      1539,
+      2055,
+      2056,
+      2057,
+      2058,
+      2059,
+      2052,
+      2053,
+      2054,
+      1025,
+      1281,
+      1537,
+      771,
+      769,
+      770,
+      1026,
+      1282,
+      1538
+    ],
+    extensions: [0, 11, 10, 35, 22, 23, 13, 43, 45, 51],
+    alpn: null,
+    keyShares: [[29, 32]],
+    ecPointFormats: [0, 1, 2],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000f603030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000003e130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d009c003d003c0035002f00ff0100006f00000000000b000403000102000a000c000a001d0017001e00190018002300000016000000170000000d002a0028040305030603080708080809080a080b080408050806040105010601030303010302040205020602002b00050403040303002d00020101003300060004001d0000"
+  },
+  {
+    name: "OpenSSL 3.0.3 (git)",
+    short: "openssl_303",
+    aliases: [],
+    family: "OpenSSL",
+    version: "3.0.3",
+    platform: "git",
+    year: 2022,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4866,
+      4867,
+      4865,
+      49196,
+      49200,
+      159,
+      52393,
+      52392,
+      52394,
+      49195,
+      49199,
+      158,
+      49188,
+      49192,
+      107,
+      49187,
+      49191,
+      103,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      255
+    ],
+    groups: [29, 23, 30, 25, 24, 256, 257, 258, 259, 260],
+    signatureAlgorithms: [
+      1027,
+      1283,
+      1539,
+      2055,
+      2056,
+      2057,
+      2058,
+      2059,
+      2052,
+      2053,
+      2054,
+      1025,
+      1281,
+      1537,
+      771,
+      769,
+      770,
+      1026,
+      1282,
+      1538
+    ],
+    extensions: [0, 11, 10, 35, 22, 23, 13, 43, 45, 51],
+    alpn: null,
+    keyShares: [[29, 32]],
+    ecPointFormats: [0, 1, 2],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010403030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000003e130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d009c003d003c0035002f00ff0100007d00000000000b000403000102000a00160014001d0017001e0019001801000101010201030104002300000016000000170000000d002a0028040305030603080708080809080a080b080408050806040105010601030303010302040205020602002b0009080304030303020301002d00020101003300060004001d0000"
+  },
+  {
+    name: "OpenSSL 3.0.15 (Debian)",
+    short: "openssl_315",
+    aliases: [],
+    family: "OpenSSL",
+    version: "3.0.15",
+    platform: "Debian",
+    year: 2024,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4866,
+      4867,
+      4865,
+      49196,
+      49200,
+      159,
+      52393,
+      52392,
+      52394,
+      49195,
+      49199,
+      158,
+      49188,
+      49192,
+      107,
+      49187,
+      49191,
+      103,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      255
+    ],
+    groups: [29, 23, 30, 25, 24, 256, 257, 258, 259, 260],
+    signatureAlgorithms: [
+      1027,
+      1283,
+      1539,
+      2055,
+      2056,
+      2057,
+      2058,
+      2059,
+      2052,
+      2053,
+      2054,
+      1025,
+      1281,
+      1537,
+      771,
+      769,
+      770,
+      1026,
+      1282,
+      1538
+    ],
+    extensions: [0, 11, 10, 35, 22, 23, 13, 43, 45, 51],
+    alpn: null,
+    keyShares: [[29, 32]],
+    ecPointFormats: [0, 1, 2],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010403030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000003e130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d009c003d003c0035002f00ff0100007d00000000000b000403000102000a00160014001d0017001e0019001801000101010201030104002300000016000000170000000d002a0028040305030603080708080809080a080b080408050806040105010601030303010302040205020602002b0009080304030303020301002d00020101003300060004001d0000"
+  },
+  {
+    name: "OpenSSL 3.5.0 (git)",
+    short: "openssl_350",
+    aliases: [],
+    family: "OpenSSL",
+    version: "3.5.0",
+    platform: "git",
+    year: 2025,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4866,
+      4867,
+      4865,
+      49196,
+      49200,
+      159,
+      52393,
+      52392,
+      52394,
+      49195,
+      49199,
+      158,
+      49188,
+      49192,
+      107,
+      49187,
+      49191,
+      103,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47
+    ],
+    groups: [4588, 29, 23, 30, 24, 25, 256, 257],
+    signatureAlgorithms: [
+      2309,
+      2310,
+      2308,
+      1027,
+      1283,
+      1539,
+      2055,
+      2056,
+      2074,
+      2075,
+      2076,
+      2057,
+      2058,
+      2059,
+      2052,
+      2053,
+      2054,
+      1025,
+      1281,
+      1537,
+      771,
+      769,
+      770,
+      1026,
+      1282,
+      1538
+    ],
+    extensions: [65281, 0, 11, 10, 35, 22, 23, 13, 43, 45, 51],
+    alpn: null,
+    keyShares: [
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0, 1, 2],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 2048,
+    maxDhBits: null,
+    minRsaBits: 2048,
+    maxRsaBits: null,
+    minEcdsaBits: 224,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010f03030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000003c130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d009c003d003c0035002f0100008aff0100010000000000000b000403000102000a0012001011ec001d0017001e0018001901000101002300000016000000170000000d0036003409050906090404030503060308070808081a081b081c0809080a080b080408050806040105010601030303010302040205020602002b00050403040303002d000201010033000a000811ec0000001d0000"
+  },
+  {
+    name: "OpenSSL 4.0.0 (git)",
+    short: "openssl_400",
+    aliases: [],
+    family: "OpenSSL",
+    version: "4.0.0",
+    platform: "git",
+    year: 2026,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4866,
+      4867,
+      4865,
+      49196,
+      49200,
+      159,
+      52393,
+      52392,
+      52394,
+      49195,
+      49199,
+      158,
+      49188,
+      49192,
+      107,
+      49187,
+      49191,
+      103,
+      49162,
+      49172,
+      57,
+      49161,
+      49171,
+      51,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47
+    ],
+    groups: [4588, 4587, 4590, 29, 23, 30, 24, 25, 41, 256, 257],
+    signatureAlgorithms: [
+      2309,
+      2310,
+      2308,
+      1027,
+      1283,
+      1539,
+      2055,
+      2056,
+      2074,
+      2075,
+      2076,
+      2057,
+      2058,
+      2059,
+      2052,
+      2053,
+      2054,
+      1025,
+      1281,
+      1537,
+      771,
+      769,
+      770,
+      1026,
+      1282,
+      1538,
+      1800
+    ],
+    extensions: [65281, 11, 10, 35, 22, 23, 13, 43, 45, 51, 27, 0],
+    alpn: null,
+    keyShares: [
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: 2048,
+    maxDhBits: null,
+    minRsaBits: 2048,
+    maxRsaBits: null,
+    minEcdsaBits: 224,
+    requiresSha2: true,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100011c03030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000003c130213031301c02cc030009fcca9cca8ccaac02bc02f009ec024c028006bc023c0270067c00ac0140039c009c0130033009d009c003d003c0035002f01000097ff01000100000b00020100000a0018001611ec11eb11ee001d0017001e00180019002901000101002300000016000000170000000d0038003609050906090404030503060308070808081a081b081c0809080a080b0804080508060401050106010303030103020402050206020708002b00050403040303002d000201010033000a000811ec0000001d0000001b000302000100000000"
+  },
+  {
+    name: "Apple Mail (16.0)",
+    short: "apple_mail_16_0",
+    aliases: [],
+    family: "Apple Mail",
+    version: "16.0",
+    platform: null,
+    year: 2022,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      255,
+      49196,
+      49195,
+      49188,
+      49187,
+      49162,
+      49161,
+      49160,
+      49200,
+      49199,
+      49192,
+      49191,
+      49172,
+      49171,
+      49170,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: [1025, 513, 1281, 1537, 1027, 515, 1283, 1539],
+    extensions: [0, 10, 11, 13, 5, 18, 23],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000920303000000000000000000000000000000000000000000000000000000000000000000002c00ffc02cc02bc024c023c00ac009c008c030c02fc028c027c014c013c012009d009c003d003c0035002f000a0100003d00000000000a00080006001700180019000b00020100000d00120010040102010501060104030203050306030005000501000000000012000000170000"
+  },
+  {
+    name: "Thunderbird (60.6)",
+    short: "thunderbird_60_6_1",
+    aliases: [],
+    family: "Thunderbird",
+    version: "60.6",
+    platform: null,
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49171,
+      49172,
+      47,
+      53,
+      10
+    ],
+    groups: [29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [0, 23, 65281, 10, 11, 35, 5, 51, 43, 13, 45, 28, 21],
+    alpn: null,
+    keyShares: [
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000de03030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000001c130113031302c02bc02fcca9cca8c02cc030c013c014002f0035000a010000790000000000170000ff01000100000a000e000c001d00170018001901000101000b00020100002300000005000501000000000033000a0008001d000000170000002b0009080304030303020301000d0018001604030503060308040805080604010501060102030201002d00020101001c0002400100150000"
+  },
+  {
+    name: "Thunderbird (68.3)",
+    short: "thunderbird_68_3_1",
+    aliases: [],
+    family: "Thunderbird",
+    version: "68.3",
+    platform: null,
+    year: 2019,
+    current: false,
+    source: "testssl",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49162,
+      49161,
+      49171,
+      49172,
+      51,
+      57,
+      47,
+      53,
+      10
+    ],
+    groups: [29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [0, 23, 65281, 10, 11, 35, 5, 51, 43, 13, 45, 28, 21],
+    alpn: null,
+    keyShares: [
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000e6030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000024130113031302c02bc02fcca9cca8c02cc030c00ac009c013c01400330039002f0035000a010000790000000000170000ff01000100000a000e000c001d00170018001901000101000b00020100002300000005000501000000000033000a0008001d000000170000002b0009080304030303020301000d0018001604030503060308040805080604010501060102030201002d00020101001c0002400100150000"
+  },
+  {
+    name: "Thunderbird (91.9)",
+    short: "thunderbird_91_9",
+    aliases: [],
+    family: "Thunderbird",
+    version: "91.9",
+    platform: null,
+    year: 2022,
+    current: true,
+    source: "testssl",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49162,
+      49161,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [0, 23, 65281, 10, 11, 35, 5, 34, 51, 43, 13, 45, 28, 21],
+    alpn: null,
+    keyShares: [
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000f0030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000024130113031302c02bc02fcca9cca8c02cc030c00ac009c013c014009c009d002f0035000a010000830000000000170000ff01000100000a000e000c001d00170018001901000101000b00020100002300000005000501000000000022000a000804030503060302030033000a0008001d000000170000002b00050403040303000d0018001604030503060308040805080604010501060102030201002d00020101001c0002400100150000"
+  },
+  {
+    name: "Baidu Jan 2015",
+    short: "baidu_jan_2015",
+    aliases: [],
+    family: "Baidu",
+    version: "Jan 2015",
+    platform: null,
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      255,
+      49162,
+      49172,
+      136,
+      135,
+      57,
+      56,
+      49167,
+      49157,
+      132,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      69,
+      68,
+      51,
+      50,
+      49164,
+      49166,
+      49154,
+      49156,
+      150,
+      65,
+      4,
+      5,
+      47,
+      49160,
+      49170,
+      22,
+      19,
+      49165,
+      49155,
+      65279,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 10, 11, 35],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100008b0301000000000000000000000000000000000000000000000000000000000000000000004800ffc00ac0140088008700390038c00fc00500840035c007c009c011c0130045004400330032c00cc00ec002c0040096004100040005002fc008c01200160013c00dc003feff000a0100001a00000000000a00080006001700180019000b0002010000230000"
+  },
+  {
+    name: "BingBot Dec 2013",
+    short: "bingbot_dec_2013",
+    aliases: [],
+    family: "BingBot",
+    version: "Dec 2013",
+    platform: null,
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [47, 53, 5, 10, 49171, 49172, 49161, 49162, 50, 56, 19, 4],
+    groups: [23, 24],
+    signatureAlgorithms: null,
+    extensions: [65281, 10, 11, 35],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: false,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100005a03010000000000000000000000000000000000000000000000000000000000000000000018002f00350005000ac013c014c009c00a003200380013000401000019ff01000100000a0006000400170018000b0002010000230000"
+  },
+  {
+    name: "BingPreview Dec 2013",
+    short: "bingpreview_dec_2013",
+    aliases: [],
+    family: "BingPreview",
+    version: "Dec 2013",
+    platform: null,
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [57, 56, 53, 22, 19, 10, 51, 50, 47, 7, 5, 4, 21, 18, 9, 20, 17, 8, 6, 3, 255],
+    groups: null,
+    signatureAlgorithms: null,
+    extensions: [0],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: null,
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000580301000000000000000000000000000000000000000000000000000000000000000000002a00390038003500160013000a00330032002f0007000500040015001200090014001100080006000300ff020100000400000000"
+  },
+  {
+    name: "BingPreview Jan 2015",
+    short: "bingpreview_jan_2015",
+    aliases: [],
+    family: "BingPreview",
+    version: "Jan 2015",
+    platform: null,
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49200,
+      49196,
+      49192,
+      49188,
+      49172,
+      49162,
+      49186,
+      49185,
+      163,
+      159,
+      107,
+      106,
+      57,
+      56,
+      136,
+      135,
+      49202,
+      49198,
+      49194,
+      49190,
+      49167,
+      49157,
+      157,
+      61,
+      53,
+      132,
+      49170,
+      49160,
+      49180,
+      49179,
+      22,
+      19,
+      49165,
+      49155,
+      10,
+      49199,
+      49195,
+      49191,
+      49187,
+      49171,
+      49161,
+      49183,
+      49182,
+      162,
+      158,
+      103,
+      64,
+      51,
+      50,
+      154,
+      153,
+      69,
+      68,
+      49201,
+      49197,
+      49193,
+      49189,
+      49166,
+      49156,
+      156,
+      60,
+      47,
+      150,
+      65,
+      7,
+      49169,
+      49159,
+      49164,
+      49154,
+      5,
+      4,
+      21,
+      18,
+      9,
+      20,
+      17,
+      8,
+      6,
+      3,
+      255
+    ],
+    groups: [
+      14,
+      13,
+      25,
+      11,
+      12,
+      24,
+      9,
+      10,
+      22,
+      23,
+      8,
+      6,
+      7,
+      20,
+      21,
+      4,
+      5,
+      18,
+      19,
+      1,
+      2,
+      3,
+      15,
+      16,
+      17
+    ],
+    signatureAlgorithms: [
+      1537,
+      1538,
+      1539,
+      1281,
+      1282,
+      1283,
+      1025,
+      1026,
+      1027,
+      769,
+      770,
+      771,
+      513,
+      514,
+      515,
+      257
+    ],
+    extensions: [0, 11, 10, 13, 15],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "01000139030300000000000000000000000000000000000000000000000000000000000000000000a0c030c02cc028c024c014c00ac022c02100a3009f006b006a0039003800880087c032c02ec02ac026c00fc005009d003d00350084c012c008c01cc01b00160013c00dc003000ac02fc02bc027c023c013c009c01fc01e00a2009e0067004000330032009a009900450044c031c02dc029c025c00ec004009c003c002f009600410007c011c007c00cc002000500040015001200090014001100080006000300ff020100006f00000000000b000403000102000a00340032000e000d0019000b000c00180009000a00160017000800060007001400150004000500120013000100020003000f00100011000d002200200601060206030501050205030401040204030301030203030201020202030101000f000101"
+  },
+  {
+    name: "BingPreview Jun 2014",
+    short: "bingpreview_jun_2014",
+    aliases: [],
+    family: "BingPreview",
+    version: "Jun 2014",
+    platform: null,
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [57, 56, 53, 22, 19, 10, 51, 50, 47, 7, 5, 4, 21, 18, 9, 20, 17, 8, 6, 3, 255],
+    groups: null,
+    signatureAlgorithms: null,
+    extensions: [0],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: null,
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000580301000000000000000000000000000000000000000000000000000000000000000000002a00390038003500160013000a00330032002f0007000500040015001200090014001100080006000300ff020100000400000000"
+  },
+  {
+    name: "Yahoo Slurp Jan 2015",
+    short: "yahoo_slurp_jan_2015",
+    aliases: [],
+    family: "Yahoo Slurp",
+    version: "Jan 2015",
+    platform: null,
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49200,
+      49196,
+      49192,
+      49188,
+      49172,
+      49162,
+      163,
+      159,
+      107,
+      106,
+      57,
+      56,
+      136,
+      135,
+      49202,
+      49198,
+      49194,
+      49190,
+      49167,
+      49157,
+      157,
+      61,
+      53,
+      132,
+      49170,
+      49160,
+      22,
+      19,
+      49165,
+      49155,
+      10,
+      49199,
+      49195,
+      49191,
+      49187,
+      49171,
+      49161,
+      162,
+      158,
+      103,
+      64,
+      51,
+      50,
+      154,
+      153,
+      69,
+      68,
+      49201,
+      49197,
+      49193,
+      49189,
+      49166,
+      49156,
+      156,
+      60,
+      47,
+      150,
+      65,
+      7,
+      49169,
+      49159,
+      49164,
+      49154,
+      5,
+      4,
+      21,
+      18,
+      9,
+      20,
+      17,
+      8,
+      6,
+      3,
+      255
+    ],
+    groups: [24, 23],
+    signatureAlgorithms: [
+      1537,
+      1538,
+      1539,
+      1281,
+      1282,
+      1283,
+      1025,
+      1026,
+      1027,
+      769,
+      770,
+      771,
+      513,
+      514,
+      515,
+      257
+    ],
+    extensions: [0, 11, 10, 35, 13, 15],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010203030000000000000000000000000000000000000000000000000000000000000000000094c030c02cc028c024c014c00a00a3009f006b006a0039003800880087c032c02ec02ac026c00fc005009d003d00350084c012c00800160013c00dc003000ac02fc02bc027c023c013c00900a2009e0067004000330032009a009900450044c031c02dc029c025c00ec004009c003c002f009600410007c011c007c00cc002000500040015001200090014001100080006000300ff0100004500000000000b000403000102000a000600040018001700230000000d002200200601060206030501050205030401040204030301030203030201020202030101000f000101"
+  },
+  {
+    name: "Googlebot Feb 2015",
+    short: "googlebot_feb_2015",
+    aliases: [],
+    family: "Googlebot",
+    version: "Feb 2015",
+    platform: null,
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      49159,
+      49169,
+      49161,
+      49171,
+      49162,
+      49172,
+      156,
+      5,
+      4,
+      47,
+      10,
+      53,
+      51,
+      50,
+      22,
+      19,
+      57,
+      56,
+      255
+    ],
+    groups: [
+      14,
+      13,
+      25,
+      11,
+      12,
+      24,
+      9,
+      10,
+      22,
+      23,
+      8,
+      6,
+      7,
+      20,
+      21,
+      4,
+      5,
+      18,
+      19,
+      1,
+      2,
+      3,
+      15,
+      16,
+      17
+    ],
+    signatureAlgorithms: [
+      1537,
+      1538,
+      1539,
+      1281,
+      1282,
+      1283,
+      1025,
+      1026,
+      1027,
+      769,
+      770,
+      771,
+      513,
+      514,
+      515
+    ],
+    extensions: [0, 35, 13, 13172, 11, 10],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000c30303000000000000000000000000000000000000000000000000000000000000000000002ac02bc02fc007c011c009c013c00ac014009c00050004002f000a003500330032001600130039003800ff010000700000000000230000000d0020001e06010602060305010502050304010402040303010302030302010202020333740000000b000403000102000a00340032000e000d0019000b000c00180009000a00160017000800060007001400150004000500120013000100020003000f00100011"
+  },
+  {
+    name: "Googlebot Feb 2018",
+    short: "googlebot_feb_2018",
+    aliases: [],
+    family: "Googlebot",
+    version: "Feb 2018",
+    platform: null,
+    year: 2018,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49161,
+      49171,
+      49162,
+      49172,
+      156,
+      157,
+      47,
+      53,
+      10
+    ],
+    groups: [29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537, 513],
+    extensions: [65281, 0, 23, 35, 13, 5, 13172, 18, 11, 10],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000930303000000000000000000000000000000000000000000000000000000000000000000001ec02bc02fcca9cca8c02cc030c009c013c00ac014009c009d002f0035000a0100004cff01000100000000000017000000230000000d001400120403080404010503080505010806060102010005000501000000003374000000120000000b00020100000a00080006001d00170018"
+  },
+  {
+    name: "Googlebot Jun 2014",
+    short: "googlebot_jun_2014",
+    aliases: [],
+    family: "Googlebot",
+    version: "Jun 2014",
+    platform: null,
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      49159,
+      49169,
+      49161,
+      49171,
+      49162,
+      49172,
+      5,
+      4,
+      47,
+      10,
+      53,
+      51,
+      50,
+      22,
+      19,
+      57,
+      56,
+      255
+    ],
+    groups: [
+      14,
+      13,
+      25,
+      11,
+      12,
+      24,
+      9,
+      10,
+      22,
+      23,
+      8,
+      6,
+      7,
+      20,
+      21,
+      4,
+      5,
+      18,
+      19,
+      1,
+      2,
+      3,
+      15,
+      16,
+      17
+    ],
+    signatureAlgorithms: null,
+    extensions: [0, 35, 13172, 11, 10],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100009903010000000000000000000000000000000000000000000000000000000000000000000024c007c011c009c013c00ac01400050004002f000a003500330032001600130039003800ff0100004c000000000023000033740000000b000403000102000a00340032000e000d0019000b000c00180009000a00160017000800060007001400150004000500120013000100020003000f00100011"
+  },
+  {
+    name: "Googlebot Oct 2013",
+    short: "googlebot_oct_2013",
+    aliases: [],
+    family: "Googlebot",
+    version: "Oct 2013",
+    platform: null,
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      49159,
+      49169,
+      49161,
+      49171,
+      49162,
+      49172,
+      5,
+      4,
+      47,
+      10,
+      53,
+      51,
+      50,
+      22,
+      19,
+      57,
+      56,
+      255
+    ],
+    groups: [
+      14,
+      13,
+      25,
+      11,
+      12,
+      24,
+      9,
+      10,
+      22,
+      23,
+      8,
+      6,
+      7,
+      20,
+      21,
+      4,
+      5,
+      18,
+      19,
+      1,
+      2,
+      3,
+      15,
+      16,
+      17
+    ],
+    signatureAlgorithms: null,
+    extensions: [0, 11, 10, 35, 15, 13172],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100009e03010000000000000000000000000000000000000000000000000000000000000000000024c007c011c009c013c00ac01400050004002f000a003500330032001600130039003800ff0100005100000000000b000403000102000a00340032000e000d0019000b000c00180009000a00160017000800060007001400150004000500120013000100020003000f0010001100230000000f00010133740000"
+  },
+  {
+    name: "Yahoo Slurp Jun 2014",
+    short: "yahoo_slurp_jun_2014",
+    aliases: [],
+    family: "Yahoo Slurp",
+    version: "Jun 2014",
+    platform: null,
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49200,
+      49196,
+      49192,
+      49188,
+      49172,
+      49162,
+      163,
+      159,
+      107,
+      106,
+      57,
+      56,
+      136,
+      135,
+      49202,
+      49198,
+      49194,
+      49190,
+      49167,
+      49157,
+      157,
+      61,
+      53,
+      132,
+      49170,
+      49160,
+      22,
+      19,
+      49165,
+      49155,
+      10,
+      49199,
+      49195,
+      49191,
+      49187,
+      49171,
+      49161,
+      162,
+      158,
+      103,
+      64,
+      51,
+      50,
+      154,
+      153,
+      69,
+      68,
+      49201,
+      49197,
+      49193,
+      49189,
+      49166,
+      49156,
+      156,
+      60,
+      47,
+      150,
+      65,
+      7,
+      49169,
+      49159,
+      49164,
+      49154,
+      5,
+      4,
+      21,
+      18,
+      9,
+      20,
+      17,
+      8,
+      6,
+      3,
+      255
+    ],
+    groups: [24, 23],
+    signatureAlgorithms: [
+      1537,
+      1538,
+      1539,
+      1281,
+      1282,
+      1283,
+      1025,
+      1026,
+      1027,
+      769,
+      770,
+      771,
+      513,
+      514,
+      515,
+      257
+    ],
+    extensions: [11, 10, 35, 13, 15],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: false,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000fe03030000000000000000000000000000000000000000000000000000000000000000000094c030c02cc028c024c014c00a00a3009f006b006a0039003800880087c032c02ec02ac026c00fc005009d003d00350084c012c00800160013c00dc003000ac02fc02bc027c023c013c00900a2009e0067004000330032009a009900450044c031c02dc029c025c00ec004009c003c002f009600410007c011c007c00cc002000500040015001200090014001100080006000300ff01000041000b000403000102000a000600040018001700230000000d002200200601060206030501050205030401040204030301030203030201020202030101000f000101"
+  },
+  {
+    name: "Yahoo Slurp Oct 2013",
+    short: "yahoo_slurp_oct_2013",
+    aliases: [],
+    family: "Yahoo Slurp",
+    version: "Oct 2013",
+    platform: null,
+    year: 2013,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [
+      255,
+      49162,
+      49172,
+      136,
+      135,
+      57,
+      56,
+      49167,
+      49157,
+      132,
+      53,
+      49159,
+      49161,
+      49169,
+      49171,
+      69,
+      68,
+      51,
+      50,
+      49164,
+      49166,
+      49154,
+      49156,
+      150,
+      65,
+      4,
+      5,
+      47,
+      49160,
+      49170,
+      22,
+      19,
+      49165,
+      49155,
+      65279,
+      10
+    ],
+    groups: [23, 24, 25],
+    signatureAlgorithms: null,
+    extensions: [0, 10, 11, 35],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100008b0301000000000000000000000000000000000000000000000000000000000000000000004800ffc00ac0140088008700390038c00fc00500840035c007c009c011c0130045004400330032c00cc00ec002c0040096004100040005002fc008c01200160013c00dc003feff000a0100001a00000000000a00080006001700180019000b0002010000230000"
+  },
+  {
+    name: "YandexBot 3.0",
+    short: "yandexbot_30",
+    aliases: [],
+    family: "YandexBot",
+    version: "3.0",
+    platform: null,
+    year: null,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3"],
+    cipherSuites: [10, 5, 4],
+    groups: null,
+    signatureAlgorithms: null,
+    extensions: null,
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: null,
+    pskModes: null,
+    sni: false,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 768,
+    hello: "0100002d03000000000000000000000000000000000000000000000000000000000000000000000006000a000500040100"
+  },
+  {
+    name: "YandexBot Jan 2015",
+    short: "yandexbot_jan_2015",
+    aliases: [],
+    family: "YandexBot",
+    version: "Jan 2015",
+    platform: null,
+    year: 2015,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49200,
+      49196,
+      49192,
+      49188,
+      49172,
+      49162,
+      49186,
+      49185,
+      163,
+      159,
+      107,
+      106,
+      57,
+      56,
+      49202,
+      49198,
+      49194,
+      49190,
+      49167,
+      49157,
+      157,
+      61,
+      53,
+      49170,
+      49160,
+      49180,
+      49179,
+      22,
+      19,
+      49165,
+      49155,
+      10,
+      49199,
+      49195,
+      49191,
+      49187,
+      49171,
+      49161,
+      49183,
+      49182,
+      162,
+      158,
+      103,
+      64,
+      51,
+      50,
+      49201,
+      49197,
+      49193,
+      49189,
+      49166,
+      49156,
+      156,
+      60,
+      47,
+      7,
+      49169,
+      49159,
+      49164,
+      49154,
+      5,
+      4,
+      21,
+      18,
+      9,
+      20,
+      17,
+      8,
+      6,
+      3,
+      255
+    ],
+    groups: [
+      14,
+      13,
+      25,
+      11,
+      12,
+      24,
+      9,
+      10,
+      22,
+      23,
+      8,
+      6,
+      7,
+      20,
+      21,
+      4,
+      5,
+      18,
+      19,
+      1,
+      2,
+      3,
+      15,
+      16,
+      17
+    ],
+    signatureAlgorithms: [
+      1537,
+      1538,
+      1539,
+      1281,
+      1282,
+      1283,
+      1025,
+      1026,
+      1027,
+      769,
+      770,
+      771,
+      513,
+      514,
+      515
+    ],
+    extensions: [0, 11, 10, 35, 13, 15],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001280303000000000000000000000000000000000000000000000000000000000000000000008ec030c02cc028c024c014c00ac022c02100a3009f006b006a00390038c032c02ec02ac026c00fc005009d003d0035c012c008c01cc01b00160013c00dc003000ac02fc02bc027c023c013c009c01fc01e00a2009e0067004000330032c031c02dc029c025c00ec004009c003c002f0007c011c007c00cc002000500040015001200090014001100080006000300ff0100007100000000000b000403000102000a00340032000e000d0019000b000c00180009000a00160017000800060007001400150004000500120013000100020003000f0010001100230000000d0020001e060106020603050105020503040104020403030103020303020102020203000f000101"
+  },
+  {
+    name: "YandexBot May 2014",
+    short: "yandexbot_may_2014",
+    aliases: [],
+    family: "YandexBot",
+    version: "May 2014",
+    platform: null,
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0"],
+    cipherSuites: [57, 56, 53, 22, 19, 10, 51, 50, 47, 7, 5, 4, 21, 18, 9, 20, 17, 8, 6, 3, 255],
+    groups: null,
+    signatureAlgorithms: null,
+    extensions: [0, 35],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: null,
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100005b0301000000000000000000000000000000000000000000000000000000000000000000002a00390038003500160013000a00330032002f0007000500040015001200090014001100080006000300ff010000080000000000230000"
+  },
+  {
+    name: "YandexBot Sep 2014",
+    short: "yandexbot_sep_2014",
+    aliases: [],
+    family: "YandexBot",
+    version: "Sep 2014",
+    platform: null,
+    year: 2014,
+    current: false,
+    source: "testssl",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    cipherSuites: [
+      49200,
+      49196,
+      49192,
+      49188,
+      49172,
+      49162,
+      49186,
+      49185,
+      163,
+      159,
+      107,
+      106,
+      57,
+      56,
+      49202,
+      49198,
+      49194,
+      49190,
+      49167,
+      49157,
+      157,
+      61,
+      53,
+      49170,
+      49160,
+      49180,
+      49179,
+      22,
+      19,
+      49165,
+      49155,
+      10,
+      49199,
+      49195,
+      49191,
+      49187,
+      49171,
+      49161,
+      49183,
+      49182,
+      162,
+      158,
+      103,
+      64,
+      51,
+      50,
+      49201,
+      49197,
+      49193,
+      49189,
+      49166,
+      49156,
+      156,
+      60,
+      47,
+      7,
+      49169,
+      49159,
+      49164,
+      49154,
+      5,
+      4,
+      21,
+      18,
+      9,
+      20,
+      17,
+      8,
+      6,
+      3,
+      255
+    ],
+    groups: [
+      14,
+      13,
+      25,
+      11,
+      12,
+      24,
+      9,
+      10,
+      22,
+      23,
+      8,
+      6,
+      7,
+      20,
+      21,
+      4,
+      5,
+      18,
+      19,
+      1,
+      2,
+      3,
+      15,
+      16,
+      17
+    ],
+    signatureAlgorithms: [
+      1537,
+      1538,
+      1539,
+      1281,
+      1282,
+      1283,
+      1025,
+      1026,
+      1027,
+      769,
+      770,
+      771,
+      513,
+      514,
+      515
+    ],
+    extensions: [0, 11, 10, 35, 13, 15],
+    alpn: null,
+    keyShares: null,
+    ecPointFormats: [0, 1, 2],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001280303000000000000000000000000000000000000000000000000000000000000000000008ec030c02cc028c024c014c00ac022c02100a3009f006b006a00390038c032c02ec02ac026c00fc005009d003d0035c012c008c01cc01b00160013c00dc003000ac02fc02bc027c023c013c009c01fc01e00a2009e0067004000330032c031c02dc029c025c00ec004009c003c002f0007c011c007c00cc002000500040015001200090014001100080006000300ff0100007100000000000b000403000102000a00340032000e000d0019000b000c00180009000a00160017000800060007001400150004000500120013000100020003000f0010001100230000000d0020001e060106020603050105020503040104020403030103020303020102020203000f000101"
+  },
+  {
+    name: "Chrome 100.0.4896.127 (Win 10)",
+    short: "chrome_100.0.4896.127_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "100.0.4896.127",
+    platform: "Win 10",
+    year: 2022,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a00000000000000170000ff01000100000a000a00081a1a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a00081a1a0000001d0000002d00020101002b0007062a2a03040303001b00030200024469000500030268324a4a00010000150000"
+  },
+  {
+    name: "Chrome 101.0.4951.67 (Win 10)",
+    short: "chrome_101.0.4951.67_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "101.0.4951.67",
+    platform: "Win 10",
+    year: 2022,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a00000000000000170000ff01000100000a000a00081a1a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a00081a1a0000001d0000002d00020101002b0007062a2a03040303001b00030200024469000500030268324a4a00010000150000"
+  },
+  {
+    name: "Chrome 104.0.5112.81 (Win 10)",
+    short: "chrome_104.0.5112.81_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "104.0.5112.81",
+    platform: "Win 10",
+    year: 2022,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a00000000000000170000ff01000100000a000a00081a1a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a00081a1a0000001d0000002d00020101002b0007062a2a03040303001b00030200024469000500030268324a4a00010000150000"
+  },
+  {
+    name: "Chrome 107.0.5304.107 (Win 10)",
+    short: "chrome_107.0.5304.107_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "107.0.5304.107",
+    platform: "Win 10",
+    year: 2022,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a00000000000000170000ff01000100000a000a00081a1a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a00081a1a0000001d0000002d00020101002b0007062a2a03040303001b00030200024469000500030268324a4a00010000150000"
+  },
+  {
+    name: "Chrome 110.0.5481.177 (Win 10)",
+    short: "chrome_110.0.5481.177_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "110.0.5481.177",
+    platform: "Win 10",
+    year: 2023,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a00000000000000170000ff01000100000a000a00081a1a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a00081a1a0000001d0000002d00020101002b0007062a2a03040303001b00030200024469000500030268324a4a00010000150000"
+  },
+  {
+    name: "Chrome 116.0.5845.180 (Win 10)",
+    short: "chrome_116.0.5845.180_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "116.0.5845.180",
+    platform: "Win 10",
+    year: 2023,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a00000000000000170000ff01000100000a000a00081a1a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a00081a1a0000001d0000002d00020101002b0007062a2a03040303001b00030200024469000500030268324a4a00010000150000"
+  },
+  {
+    name: "Chrome 118.0.5993.117 (Linux)",
+    short: "chrome_118.0.5993.117_linux",
+    aliases: [],
+    family: "Chrome",
+    version: "118.0.5993.117",
+    platform: "Linux",
+    year: 2023,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 5, 35, 10, 65281, 45, 13, 18, 11, 17513, 16, 43, 27, 23, 0, 51, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a000000050005010000000000230000000a000a00081a1a001d00170018ff01000100002d00020101000d001200100403080404010503080505010806060100120000000b000201004469000500030268320010000e000c02683208687474702f312e31002b0007062a2a03040303001b000302000200170000000000000033000a00081a1a0000001d00004a4a00010000150000"
+  },
+  {
+    name: "Chrome 119.0.6045.123 (Linux)",
+    short: "chrome_119.0.6045.123_linux",
+    aliases: [],
+    family: "Chrome",
+    version: "119.0.6045.123",
+    platform: "Linux",
+    year: 2023,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      13,
+      17513,
+      45,
+      10,
+      27,
+      18,
+      16,
+      11,
+      5,
+      51,
+      0,
+      23,
+      43,
+      35,
+      65281,
+      65037,
+      19018,
+      21
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001bd0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001543a3a0000000d0012001004030804040105030805050108060601446900050003026832002d00020101000a000a00081a1a001d00170018001b0003020002001200000010000e000c02683208687474702f312e31000b000201000005000501000000000033000a00081a1a0000001d00000000000000170000002b0007062a2a0304030300230000ff01000100fe0d00ba0000010001000020000000000000000000000000000000000000000000000000000000000000000000900000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000004a4a00010000150000"
+  },
+  {
+    name: "Chrome 119.0.6045.199 (macOS)",
+    short: "chrome_119.0.6045.199_macOS",
+    aliases: [],
+    family: "Chrome",
+    version: "119.0.6045.199",
+    platform: "macOS",
+    year: 2023,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      0,
+      35,
+      16,
+      43,
+      18,
+      17513,
+      13,
+      65281,
+      10,
+      45,
+      27,
+      65037,
+      11,
+      23,
+      51,
+      5,
+      19018,
+      21
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001bd0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001543a3a000000000000002300000010000e000c02683208687474702f312e31002b0007062a2a0304030300120000446900050003026832000d0012001004030804040105030805050108060601ff01000100000a000a00081a1a001d00170018002d00020101001b0003020002fe0d00ba000001000100002000000000000000000000000000000000000000000000000000000000000000000090000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000b00020100001700000033000a00081a1a0000001d00000005000501000000004a4a00010000150000"
+  },
+  {
+    name: "Chrome 120.0.6099.109 (macOS)",
+    short: "chrome_120.0.6099.109_macOS",
+    aliases: [],
+    family: "Chrome",
+    version: "120.0.6099.109",
+    platform: "macOS",
+    year: 2023,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      0,
+      65281,
+      11,
+      18,
+      17513,
+      13,
+      35,
+      23,
+      27,
+      5,
+      65037,
+      51,
+      16,
+      45,
+      10,
+      43,
+      19018,
+      21
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001bd0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001543a3a000000000000ff01000100000b0002010000120000446900050003026832000d00120010040308040401050308050501080606010023000000170000001b0003020002000500050100000000fe0d00ba0000010001000020000000000000000000000000000000000000000000000000000000000000000000900000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000033000a00081a1a0000001d00000010000e000c02683208687474702f312e31002d00020101000a000a00081a1a001d00170018002b0007062a2a030403034a4a00010000150000"
+  },
+  {
+    name: "Chrome 120.0.6099.71 (Linux)",
+    short: "chrome_120.0.6099.71_linux",
+    aliases: [],
+    family: "Chrome",
+    version: "120.0.6099.71",
+    platform: "Linux",
+    year: 2023,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      5,
+      45,
+      18,
+      27,
+      17513,
+      65281,
+      35,
+      16,
+      11,
+      23,
+      65037,
+      51,
+      13,
+      43,
+      10,
+      0,
+      19018
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001b90303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001503a3a0000000500050100000000002d0002010100120000001b0003020002446900050003026832ff01000100002300000010000e000c02683208687474702f312e31000b0002010000170000fe0d00ba0000010001000020000000000000000000000000000000000000000000000000000000000000000000900000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000033000a00081a1a0000001d0000000d0012001004030804040105030805050108060601002b0007062a2a03040303000a000a00081a1a001d00170018000000004a4a000100"
+  },
+  {
+    name: "Chrome 123.0.6312.124 (macOS)",
+    short: "chrome_123.0.6312.124",
+    aliases: [],
+    family: "Chrome",
+    version: "123.0.6312.124",
+    platform: "macOS",
+    year: 2024,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      17513,
+      45,
+      27,
+      51,
+      43,
+      65281,
+      65037,
+      23,
+      11,
+      5,
+      35,
+      10,
+      18,
+      16,
+      13,
+      0,
+      19018
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001b90303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001503a3a0000446900050003026832002d00020101001b00030200020033000a00081a1a0000001d0000002b0007062a2a03040303ff01000100fe0d00ba00000100010000200000000000000000000000000000000000000000000000000000000000000000009000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000170000000b0002010000050005010000000000230000000a000a00081a1a001d00170018001200000010000e000c02683208687474702f312e31000d0012001004030804040105030805050108060601000000004a4a000100"
+  },
+  {
+    name: "Chrome 124.0.6367.60 (macOS)",
+    short: "chrome_124.0.6367.60",
+    aliases: [],
+    family: "Chrome",
+    version: "124.0.6367.60",
+    platform: "macOS",
+    year: 2024,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 25497, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      17513,
+      45,
+      27,
+      51,
+      43,
+      65281,
+      65037,
+      23,
+      11,
+      5,
+      35,
+      10,
+      18,
+      16,
+      13,
+      0,
+      19018
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [25497, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001bf0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001563a3a0000446900050003026832002d00020101001b00030200020033000e000c1a1a000063990000001d0000002b0007062a2a03040303ff01000100fe0d00ba00000100010000200000000000000000000000000000000000000000000000000000000000000000009000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000170000000b0002010000050005010000000000230000000a000c000a1a1a6399001d00170018001200000010000e000c02683208687474702f312e31000d0012001004030804040105030805050108060601000000004a4a000100"
+  },
+  {
+    name: "Chrome 131.0.6778.81 (Android 14)",
+    short: "chrome_131.0.6778.81_android",
+    aliases: [],
+    family: "Chrome",
+    version: "131.0.6778.81",
+    platform: "Android 14",
+    year: 2024,
+    current: true,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      17513,
+      45,
+      27,
+      51,
+      43,
+      65281,
+      65037,
+      23,
+      11,
+      5,
+      35,
+      10,
+      18,
+      16,
+      13,
+      0,
+      19018
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001b90303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001503a3a0000446900050003026832002d00020101001b00030200020033000a00081a1a0000001d0000002b0007062a2a03040303ff01000100fe0d00ba00000100010000200000000000000000000000000000000000000000000000000000000000000000009000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000170000000b0002010000050005010000000000230000000a000a00081a1a001d00170018001200000010000e000c02683208687474702f312e31000d0012001004030804040105030805050108060601000000004a4a000100"
+  },
+  {
+    name: "Chrome 131.0.6778.86 (macOS)",
+    short: "chrome_131.0.6778.86",
+    aliases: [],
+    family: "Chrome",
+    version: "131.0.6778.86",
+    platform: "macOS",
+    year: 2024,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 4588, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      17513,
+      45,
+      27,
+      51,
+      43,
+      65281,
+      65037,
+      23,
+      11,
+      5,
+      35,
+      10,
+      18,
+      16,
+      13,
+      0,
+      19018
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001bf0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001563a3a0000446900050003026832002d00020101001b00030200020033000e000c1a1a000011ec0000001d0000002b0007062a2a03040303ff01000100fe0d00ba00000100010000200000000000000000000000000000000000000000000000000000000000000000009000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000170000000b0002010000050005010000000000230000000a000c000a1a1a11ec001d00170018001200000010000e000c02683208687474702f312e31000d0012001004030804040105030805050108060601000000004a4a000100"
+  },
+  {
+    name: "Chrome 133.0.6943.55 (macOS)",
+    short: "chrome_133.0.6943.55",
+    aliases: [],
+    family: "Chrome",
+    version: "133.0.6943.55",
+    platform: "macOS",
+    year: 2025,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 4588, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      17613,
+      45,
+      27,
+      51,
+      43,
+      65281,
+      65037,
+      23,
+      11,
+      5,
+      35,
+      10,
+      18,
+      16,
+      13,
+      0,
+      19018
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001bf0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001563a3a000044cd00050003026832002d00020101001b00030200020033000e000c1a1a000011ec0000001d0000002b0007062a2a03040303ff01000100fe0d00ba00000100010000200000000000000000000000000000000000000000000000000000000000000000009000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000170000000b0002010000050005010000000000230000000a000c000a1a1a11ec001d00170018001200000010000e000c02683208687474702f312e31000d0012001004030804040105030805050108060601000000004a4a000100"
+  },
+  {
+    name: "Chrome 136.0.7103.93 (macOS)",
+    short: "chrome_136.0.7103.93",
+    aliases: [],
+    family: "Chrome",
+    version: "136.0.7103.93",
+    platform: "macOS",
+    year: 2025,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 4588, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      17613,
+      45,
+      27,
+      51,
+      43,
+      65281,
+      65037,
+      23,
+      11,
+      5,
+      35,
+      10,
+      18,
+      16,
+      13,
+      0,
+      19018
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001bf0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001563a3a000044cd00050003026832002d00020101001b00030200020033000e000c1a1a000011ec0000001d0000002b0007062a2a03040303ff01000100fe0d00ba00000100010000200000000000000000000000000000000000000000000000000000000000000000009000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000170000000b0002010000050005010000000000230000000a000c000a1a1a11ec001d00170018001200000010000e000c02683208687474702f312e31000d0012001004030804040105030805050108060601000000004a4a000100"
+  },
+  {
+    name: "Chrome 142.0.7444.176 (macOS)",
+    short: "chrome_142.0.7444.176",
+    aliases: [],
+    family: "Chrome",
+    version: "142.0.7444.176",
+    platform: "macOS",
+    year: 2025,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 4588, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      17613,
+      45,
+      27,
+      51,
+      43,
+      65281,
+      65037,
+      23,
+      11,
+      5,
+      35,
+      10,
+      18,
+      16,
+      13,
+      0,
+      19018
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001bf0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001563a3a000044cd00050003026832002d00020101001b00030200020033000e000c1a1a000011ec0000001d0000002b0007062a2a03040303ff01000100fe0d00ba00000100010000200000000000000000000000000000000000000000000000000000000000000000009000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000170000000b0002010000050005010000000000230000000a000c000a1a1a11ec001d00170018001200000010000e000c02683208687474702f312e31000d0012001004030804040105030805050108060601000000004a4a000100"
+  },
+  {
+    name: "Chrome 150.0.7871.127 (macOS)",
+    short: "chrome_150.0.7871.127_macOS",
+    aliases: [],
+    family: "Chrome",
+    version: "150.0.7871.127",
+    platform: "macOS",
+    year: 2026,
+    current: true,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 4588, 29, 23, 24],
+    signatureAlgorithms: [2308, 2309, 2310, 1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      17613,
+      45,
+      27,
+      51,
+      43,
+      65281,
+      65037,
+      23,
+      11,
+      5,
+      35,
+      10,
+      18,
+      16,
+      13,
+      0,
+      19018
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001c50303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f00350100015c3a3a000044cd00050003026832002d00020101001b00030200020033000e000c1a1a000011ec0000001d0000002b0007062a2a03040303ff01000100fe0d00ba00000100010000200000000000000000000000000000000000000000000000000000000000000000009000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000170000000b0002010000050005010000000000230000000a000c000a1a1a11ec001d00170018001200000010000e000c02683208687474702f312e31000d0018001609040905090604030804040105030805050108060601000000004a4a000100"
+  },
+  {
+    name: "Chrome 98.0.4758.102 (Win 10)",
+    short: "chrome_98.0.4758.102_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "98.0.4758.102",
+    platform: "Win 10",
+    year: 2022,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a00000000000000170000ff01000100000a000a00081a1a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a00081a1a0000001d0000002d00020101002b0007062a2a03040303001b00030200024469000500030268324a4a00010000150000"
+  },
+  {
+    name: "Chrome 99.0.4844.51 (Win 10)",
+    short: "chrome_99.0.4844.51_win10",
+    aliases: [],
+    family: "Chrome",
+    version: "99.0.4844.51",
+    platform: "Win 10",
+    year: 2022,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a00000000000000170000ff01000100000a000a00081a1a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a00081a1a0000001d0000002d00020101002b0007062a2a03040303001b00030200024469000500030268324a4a00010000150000"
+  },
+  {
+    name: "Chrome 99.0.4844.73 (Android 12)",
+    short: "chrome_99.0.4844.73_android12-pixel6",
+    aliases: [],
+    family: "Chrome",
+    version: "99.0.4844.73",
+    platform: "Android 12",
+    year: 2022,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a00000000000000170000ff01000100000a000a00081a1a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a00081a1a0000001d0000002d00020101002b0007062a2a03040303001b00030200024469000500030268324a4a00010000150000"
+  },
+  {
+    name: "Edge 101.0.1210.47 (Win 10)",
+    short: "edge_101.0.1210.47_win10",
+    aliases: [],
+    family: "Edge",
+    version: "101.0.1210.47",
+    platform: "Win 10",
+    year: 2022,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a00000000000000170000ff01000100000a000a00081a1a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a00081a1a0000001d0000002d00020101002b0007062a2a03040303001b00030200024469000500030268324a4a00010000150000"
+  },
+  {
+    name: "Edge 118.0.2088.76 (Linux)",
+    short: "edge_118.0.2088.76_linux",
+    aliases: [],
+    family: "Edge",
+    version: "118.0.2088.76",
+    platform: "Linux",
+    year: 2023,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 43, 27, 11, 51, 45, 13, 5, 65281, 0, 23, 10, 17513, 18, 35, 16, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a0000002b0007062a2a03040303001b0003020002000b000201000033000a00081a1a0000001d0000002d00020101000d0012001004030804040105030805050108060601000500050100000000ff010001000000000000170000000a000a00081a1a001d0017001844690005000302683200120000002300000010000e000c02683208687474702f312e314a4a00010000150000"
+  },
+  {
+    name: "Edge 119.0.2151.97 (Linux)",
+    short: "edge_119.0.2151.97_linux",
+    aliases: [],
+    family: "Edge",
+    version: "119.0.2151.97",
+    platform: "Linux",
+    year: 2023,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      17513,
+      65281,
+      5,
+      0,
+      23,
+      27,
+      13,
+      10,
+      45,
+      43,
+      18,
+      35,
+      16,
+      65037,
+      11,
+      51,
+      19018
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001b90303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001503a3a0000446900050003026832ff010001000005000501000000000000000000170000001b0003020002000d0012001004030804040105030805050108060601000a000a00081a1a001d00170018002d00020101002b0007062a2a0304030300120000002300000010000e000c02683208687474702f312e31fe0d00ba000001000100002000000000000000000000000000000000000000000000000000000000000000000090000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000b000201000033000a00081a1a0000001d00004a4a000100"
+  },
+  {
+    name: "Edge 120.0.2210.61 (Linux)",
+    short: "edge_120.0.2210.61_linux",
+    aliases: [],
+    family: "Edge",
+    version: "120.0.2210.61",
+    platform: "Linux",
+    year: 2023,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [
+      14906,
+      10,
+      65037,
+      18,
+      16,
+      51,
+      23,
+      27,
+      35,
+      5,
+      17513,
+      11,
+      0,
+      13,
+      45,
+      65281,
+      43,
+      19018,
+      21
+    ],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010001bd0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010001543a3a0000000a000a00081a1a001d00170018fe0d00ba000001000100002000000000000000000000000000000000000000000000000000000000000000000090000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001200000010000e000c02683208687474702f312e310033000a00081a1a0000001d000000170000001b000302000200230000000500050100000000446900050003026832000b0002010000000000000d0012001004030804040105030805050108060601002d00020101ff01000100002b0007062a2a030403034a4a00010000150000"
+  },
+  {
+    name: "Edge 98.0.1108.62 (Win 10)",
+    short: "edge_98.0.1108.62_win10",
+    aliases: [],
+    family: "Edge",
+    version: "98.0.1108.62",
+    platform: "Win 10",
+    year: 2022,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a00000000000000170000ff01000100000a000a00081a1a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a00081a1a0000001d0000002d00020101002b0007062a2a03040303001b00030200024469000500030268324a4a00010000150000"
+  },
+  {
+    name: "Edge 99.0.1150.30 (Win 10)",
+    short: "edge_99.0.1150.30_win10",
+    aliases: [],
+    family: "Edge",
+    version: "99.0.1150.30",
+    platform: "Win 10",
+    year: 2022,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49195,
+      49199,
+      49196,
+      49200,
+      52393,
+      52392,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [6682, 29, 23, 24],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 1281, 2054, 1537],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 17513, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "010000ff0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000200a0a130113021303c02bc02fc02cc030cca9cca8c013c014009c009d002f0035010000963a3a00000000000000170000ff01000100000a000a00081a1a001d00170018000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d0012001004030804040105030805050108060601001200000033000a00081a1a0000001d0000002d00020101002b0007062a2a03040303001b00030200024469000500030268324a4a00010000150000"
+  },
+  {
+    name: "Firefox 133.0.3 (Linux)",
+    short: "firefox_133.0.3_linux",
+    aliases: [],
+    family: "Firefox",
+    version: "133.0.3",
+    platform: "Linux",
+    year: 2024,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49162,
+      49161,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [4588, 29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [0, 23, 65281, 10, 11, 35, 16, 5, 34, 51, 43, 13, 45, 28, 27, 65037],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [4588, 1216],
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100022a030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000022130113031302c02bc02fcca9cca8c02cc030c00ac009c013c014009c009d002f0035010001bf0000000000170000ff01000100000a0010000e11ec001d00170018001901000101000b00020100002300000010000e000c02683208687474702f312e310005000501000000000022000a000804030503060302030033000e000c11ec0000001d000000170000002b00050403040303000d0018001604030503060308040805080604010501060102030201002d00020101001c00024001001b000706000100020003fe0d01190000010003000020000000000000000000000000000000000000000000000000000000000000000000ef0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+  },
+  {
+    name: "Firefox 135.0.1 (Linux)",
+    short: "firefox_135.0.1_linux",
+    aliases: [],
+    family: "Firefox",
+    version: "135.0.1",
+    platform: "Linux",
+    year: 2025,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49162,
+      49161,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [4588, 29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [0, 23, 65281, 10, 11, 35, 16, 5, 34, 18, 51, 43, 13, 45, 28, 27, 65037],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [4588, 1216],
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100022e030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000022130113031302c02bc02fcca9cca8c02cc030c00ac009c013c014009c009d002f0035010001c30000000000170000ff01000100000a0010000e11ec001d00170018001901000101000b00020100002300000010000e000c02683208687474702f312e310005000501000000000022000a00080403050306030203001200000033000e000c11ec0000001d000000170000002b00050403040303000d0018001604030503060308040805080604010501060102030201002d00020101001c00024001001b000706000100020003fe0d01190000010003000020000000000000000000000000000000000000000000000000000000000000000000ef0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+  },
+  {
+    name: "Firefox 144.0.0 (Linux)",
+    short: "firefox_144.0.0_linux",
+    aliases: [],
+    family: "Firefox",
+    version: "144.0.0",
+    platform: "Linux",
+    year: 2025,
+    current: true,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49162,
+      49161,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [4588, 29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [0, 23, 65281, 10, 11, 35, 16, 5, 34, 18, 51, 43, 13, 45, 28, 27, 65037],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [4588, 1216],
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100022e030300000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000000022130113031302c02bc02fcca9cca8c02cc030c00ac009c013c014009c009d002f0035010001c30000000000170000ff01000100000a0010000e11ec001d00170018001901000101000b00020100002300000010000e000c02683208687474702f312e310005000501000000000022000a00080403050306030203001200000033000e000c11ec0000001d000000170000002b00050403040303000d0018001604030503060308040805080604010501060102030201002d00020101001c00024001001b000706000100020003fe0d01190000010003000020000000000000000000000000000000000000000000000000000000000000000000ef0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+  },
+  {
+    name: "Safari 15.3 (macOS 11.6.4)",
+    short: "safari_15.3_macos11.6.4",
+    aliases: [],
+    family: "Safari",
+    version: "15.3",
+    platform: "macOS 11.6.4",
+    year: 2022,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49188,
+      49187,
+      49162,
+      49161,
+      49192,
+      49191,
+      49172,
+      49171,
+      157,
+      156,
+      61,
+      60,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [6682, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 515, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [14906, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010d0303000000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000000360a0a130113021303c02cc02bcca9c030c02fcca8c024c023c00ac009c028c027c014c013009d009c003d003c0035002fc008c012000a0100008e3a3a00000000000000170000ff01000100000a000c000a1a1a001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d0018001604030804040105030203080508050501080606010201001200000033000a00081a1a0000001d0000002d00020101002b000b0a2a2a03040303030203014a4a00010000150000"
+  },
+  {
+    name: "Safari 15.5 (macOS 12.4)",
+    short: "safari_15.5_macos12.4",
+    aliases: [],
+    family: "Safari",
+    version: "15.5",
+    platform: "macOS 12.4",
+    year: 2022,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [6682, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 515, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [14906, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 27, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010803030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002a0a0a130113021303c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a010000953a3a00000000000000170000ff01000100000a000c000a1a1a001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d0018001604030804040105030203080508050501080606010201001200000033000a00081a1a0000001d0000002d00020101002b000b0a2a2a0304030303020301001b00030200014a4a00010000150000"
+  },
+  {
+    name: "Safari 17.0 (macOS)",
+    short: "safari_17.0_macOS",
+    aliases: [],
+    family: "Safari",
+    version: "17.0",
+    platform: "macOS",
+    year: 2023,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [6682, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 515, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [14906, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 27, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010803030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002a0a0a130113021303c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a010000953a3a00000000000000170000ff01000100000a000c000a1a1a001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d0018001604030804040105030203080508050501080606010201001200000033000a00081a1a0000001d0000002d00020101002b000b0a2a2a0304030303020301001b00030200014a4a00010000150000"
+  },
+  {
+    name: "Safari 17.2 (iOS)",
+    short: "safari_17.2_iOS",
+    aliases: [],
+    family: "Safari",
+    version: "17.2",
+    platform: "iOS",
+    year: 2023,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [6682, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 515, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [14906, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 27, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010803030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002a0a0a130113021303c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a010000953a3a00000000000000170000ff01000100000a000c000a1a1a001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d0018001604030804040105030203080508050501080606010201001200000033000a00081a1a0000001d0000002d00020101002b000b0a2a2a0304030303020301001b00030200014a4a00010000150000"
+  },
+  {
+    name: "Safari 18.0 (iOS)",
+    short: "safari_18.0_iOS",
+    aliases: [],
+    family: "Safari",
+    version: "18.0",
+    platform: "iOS",
+    year: 2024,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [6682, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [14906, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 27, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010603030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002a0a0a130113021303c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a010000933a3a00000000000000170000ff01000100000a000c000a1a1a001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d001600140403080404010503080508050501080606010201001200000033000a00081a1a0000001d0000002d00020101002b000b0a2a2a0304030303020301001b00030200014a4a00010000150000"
+  },
+  {
+    name: "Safari 18.0 (macOS)",
+    short: "safari_18.0_macOS",
+    aliases: [],
+    family: "Safari",
+    version: "18.0",
+    platform: "macOS",
+    year: 2024,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [6682, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [14906, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 27, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010603030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002a0a0a130113021303c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a010000933a3a00000000000000170000ff01000100000a000c000a1a1a001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d001600140403080404010503080508050501080606010201001200000033000a00081a1a0000001d0000002d00020101002b000b0a2a2a0304030303020301001b00030200014a4a00010000150000"
+  },
+  {
+    name: "Safari 18.4 (iOS)",
+    short: "safari_18.4_iOS",
+    aliases: [],
+    family: "Safari",
+    version: "18.4",
+    platform: "iOS",
+    year: 2025,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [6682, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [14906, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 27, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010603030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002a0a0a130113021303c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a010000933a3a00000000000000170000ff01000100000a000c000a1a1a001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d001600140403080404010503080508050501080606010201001200000033000a00081a1a0000001d0000002d00020101002b000b0a2a2a0304030303020301001b00030200014a4a00010000150000"
+  },
+  {
+    name: "Safari 18.4 (macOS)",
+    short: "safari_18.4_macOS",
+    aliases: [],
+    family: "Safari",
+    version: "18.4",
+    platform: "macOS",
+    year: 2025,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [6682, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [14906, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 27, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010603030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002a0a0a130113021303c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a010000933a3a00000000000000170000ff01000100000a000c000a1a1a001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d001600140403080404010503080508050501080606010201001200000033000a00081a1a0000001d0000002d00020101002b000b0a2a2a0304030303020301001b00030200014a4a00010000150000"
+  },
+  {
+    name: "Safari 26.0.1 (macOS)",
+    short: "safari_26.0.1_macOS",
+    aliases: [],
+    family: "Safari",
+    version: "26.0.1",
+    platform: "macOS",
+    year: 2025,
+    current: true,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4866,
+      4867,
+      4865,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [6682, 4588, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [14906, 0, 23, 65281, 10, 11, 16, 5, 13, 18, 51, 45, 43, 27, 19018],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010403030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002a0a0a130213031301c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a010000913a3a00000000000000170000ff01000100000a000e000c1a1a11ec001d001700180019000b000201000010000e000c02683208687474702f312e31000500050100000000000d001600140403080404010503080508050501080606010201001200000033000e000c1a1a000011ec0000001d0000002d00020101002b0007062a2a03040303001b00030200014a4a000100"
+  },
+  {
+    name: "Safari 26.0 (iOS)",
+    short: "safari_26.0_iOS",
+    aliases: [],
+    family: "Safari",
+    version: "26.0",
+    platform: "iOS",
+    year: 2025,
+    current: true,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4865,
+      4866,
+      4867,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [6682, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 19018, 21],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010603030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002a0a0a130113021303c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a010000933a3a00000000000000170000ff01000100000a000c000a1a1a001d001700180019000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d001600140403080404010503080508050501080606010201001200000033000a00081a1a0000001d0000002d00020101002b0007062a2a03040303001b00030200014a4a00010000150000"
+  },
+  {
+    name: "Safari 26.0 (macOS)",
+    short: "safari_26.0_macOS",
+    aliases: [],
+    family: "Safari",
+    version: "26.0",
+    platform: "macOS",
+    year: 2025,
+    current: false,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      2570,
+      4866,
+      4867,
+      4865,
+      49196,
+      49195,
+      52393,
+      49200,
+      49199,
+      52392,
+      49162,
+      49161,
+      49172,
+      49171,
+      157,
+      156,
+      53,
+      47,
+      49160,
+      49170,
+      10
+    ],
+    groups: [6682, 4588, 29, 23, 24, 25],
+    signatureAlgorithms: [1027, 2052, 1025, 1283, 2053, 2053, 1281, 2054, 1537, 513],
+    extensions: [14906, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 19018],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [6682, 1],
+      [4588, 1216],
+      [29, 32]
+    ],
+    ecPointFormats: [0],
+    pskModes: [1],
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100010803030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000002a0a0a130213031301c02cc02bcca9c030c02fcca8c00ac009c014c013009d009c0035002fc008c012000a010000953a3a00000000000000170000ff01000100000a000e000c1a1a11ec001d001700180019000b00020100002300000010000e000c02683208687474702f312e31000500050100000000000d001600140403080404010503080508050501080606010201001200000033000e000c1a1a000011ec0000001d0000002d00020101002b0007062a2a03040303001b00030200014a4a000100"
+  },
+  {
+    name: "Tor Browser 14.5 (macOS)",
+    short: "tor_14.5_macOS",
+    aliases: [],
+    family: "Tor Browser",
+    version: "14.5",
+    platform: "macOS",
+    year: 2025,
+    current: true,
+    source: "curl-impersonate",
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: [
+      4865,
+      4867,
+      4866,
+      49195,
+      49199,
+      52393,
+      52392,
+      49196,
+      49200,
+      49171,
+      49172,
+      156,
+      157,
+      47,
+      53
+    ],
+    groups: [29, 23, 24, 25, 256, 257],
+    signatureAlgorithms: [1027, 1283, 1539, 2052, 2053, 2054, 1025, 1281, 1537, 515, 513],
+    extensions: [0, 23, 65281, 10, 11, 16, 5, 34, 51, 43, 13, 28, 65037],
+    alpn: ["h2", "http/1.1"],
+    keyShares: [
+      [29, 32],
+      [23, 65]
+    ],
+    ecPointFormats: [0],
+    pskModes: null,
+    sni: true,
+    minDhBits: null,
+    maxDhBits: null,
+    minRsaBits: null,
+    maxRsaBits: null,
+    minEcdsaBits: null,
+    requiresSha2: false,
+    format: "tls",
+    recordVersion: 769,
+    hello: "0100020b03030000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000001e130113031302c02bc02fcca9cca8c02cc030c013c014009c009d002f0035010001a40000000000170000ff01000100000a000e000c001d00170018001901000101000b000201000010000e000c02683208687474702f312e310005000501000000000022000a000804030503060302030033000a0008001d000000170000002b00050403040303000d0018001604030503060308040805080604010501060102030201001c00024001fe0d01190000010003000020000000000000000000000000000000000000000000000000000000000000000000ef0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+  }
+];
+
+// ../core/dist/registry/client-profiles.js
+var CLIENT_PROFILES = CLIENT_PROFILE_ROWS.map((row) => Object.freeze(row));
+var CURRENT_CLIENT_PROFILES = CLIENT_PROFILES.filter((p) => p.current);
+var BY_NAME2 = (() => {
+  const index = /* @__PURE__ */ new Map();
+  const add2 = (name, profile) => {
+    const key = name.trim().toLowerCase();
+    if (!index.has(key))
+      index.set(key, profile);
+  };
+  for (const p of CLIENT_PROFILES)
+    add2(p.name, p);
+  for (const p of CLIENT_PROFILES)
+    for (const alias of p.aliases)
+      add2(alias, p);
+  for (const p of CLIENT_PROFILES)
+    add2(p.short, p);
+  return index;
+})();
+function clientProfileByName(name) {
+  return BY_NAME2.get(name.trim().toLowerCase());
+}
+var ClientProfileError = class extends Error {
+  name = "ClientProfileError";
+  code;
+  /** The names that matched no profile. */
+  names;
+  constructor(code3, names, message2, options) {
+    super(message2, options);
+    this.code = code3;
+    this.names = names;
+  }
+};
+function selectClientProfiles(selection) {
+  if (selection === "all")
+    return [...CLIENT_PROFILES];
+  if (selection === "default")
+    return [...CURRENT_CLIENT_PROFILES];
+  if (selection.length === 0) {
+    throw new ClientProfileError("empty-selection", [], "no clients selected");
+  }
+  const chosen = /* @__PURE__ */ new Set();
+  const unknown = [];
+  for (const name of selection) {
+    const key = name.trim().toLowerCase();
+    if (key === "all")
+      for (const p of CLIENT_PROFILES)
+        chosen.add(p);
+    else if (key === "default" || key === "current") {
+      for (const p of CURRENT_CLIENT_PROFILES)
+        chosen.add(p);
+    } else {
+      const profile = clientProfileByName(name);
+      if (profile === void 0)
+        unknown.push(name);
+      else
+        chosen.add(profile);
+    }
+  }
+  if (unknown.length > 0) {
+    const hints = unknown.map((name) => {
+      const close = closeNames(name);
+      return close.length === 0 ? JSON.stringify(name) : `${JSON.stringify(name)} (did you mean ${close.map((c) => JSON.stringify(c)).join(" or ")}?)`;
+    });
+    throw new ClientProfileError("unknown-client", unknown, `unknown client profile${unknown.length > 1 ? "s" : ""}: ${hints.join(", ")}`);
+  }
+  return CLIENT_PROFILES.filter((p) => chosen.has(p));
+}
+function closeNames(typed) {
+  const needle = typed.trim().toLowerCase();
+  if (needle.length < 2)
+    return [];
+  const starts = CLIENT_PROFILES.filter((p) => p.name.toLowerCase().startsWith(needle));
+  const contains = CLIENT_PROFILES.filter((p) => p.name.toLowerCase().includes(needle));
+  return [...new Set([...starts, ...contains].map((p) => p.name))].slice(0, 3);
 }
 
 // ../core/dist/registry/generated/groups.js
@@ -44075,7 +57376,7 @@ var GROUP_ROWS = [
 // ../core/dist/registry/groups.js
 var GROUPS = GROUP_ROWS.map((row) => Object.freeze(row));
 var BY_CODE2 = new Map(GROUPS.map((g) => [g.code, g]));
-var BY_NAME2 = (() => {
+var BY_NAME3 = (() => {
   const index = /* @__PURE__ */ new Map();
   const add2 = (name, group2) => {
     const key = name.toLowerCase();
@@ -44094,7 +57395,7 @@ function groupByCode(code3) {
   return BY_CODE2.get(code3);
 }
 function groupByName(name) {
-  return BY_NAME2.get(name.trim().toLowerCase());
+  return BY_NAME3.get(name.trim().toLowerCase());
 }
 
 // ../core/dist/registry/protocols.js
@@ -44110,6 +57411,9 @@ var PROTOCOL_VERSIONS = {
 var PROTOCOL_BY_VERSION = new Map(PROTOCOLS.map((protocol) => [PROTOCOL_VERSIONS[protocol], protocol]));
 function protocolVersion(protocol) {
   return PROTOCOL_VERSIONS[protocol];
+}
+function protocolByVersion(version) {
+  return PROTOCOL_BY_VERSION.get(version);
 }
 
 // ../core/dist/registry/generated/signature-schemes.js
@@ -44462,7 +57766,7 @@ var SIGNATURE_SCHEME_ROWS = [
 // ../core/dist/registry/signature-schemes.js
 var SIGNATURE_SCHEMES = SIGNATURE_SCHEME_ROWS.map((row) => Object.freeze(row));
 var BY_CODE3 = new Map(SIGNATURE_SCHEMES.map((s) => [s.code, s]));
-var BY_NAME3 = (() => {
+var BY_NAME4 = (() => {
   const index = /* @__PURE__ */ new Map();
   const add2 = (name, scheme) => {
     const key = name.toLowerCase();
@@ -44476,6 +57780,9 @@ var BY_NAME3 = (() => {
       add2(alias, s);
   return index;
 })();
+function signatureSchemeByCode(code3) {
+  return BY_CODE3.get(code3);
+}
 
 // ../core/dist/scan-report/schema.js
 var SCAN_REPORT_SCHEMA_ID = "https://tlsgate.dev/schemas/scan-report/v1.json";
@@ -44566,14 +57873,15 @@ var scanReportSchema = {
     target: {
       type: "object",
       additionalProperties: false,
-      required: ["input", "host", "port", "sni", "address", "starttls"],
+      required: ["input", "host", "port", "sni", "address", "starttls", "web"],
       properties: {
         input: { type: "string" },
         host: { type: "string" },
         port: { type: "integer", minimum: 0, maximum: 65535 },
         sni: nullableString,
         address: nullableString,
-        starttls: { type: "null" }
+        starttls: { type: "null" },
+        web: { type: "boolean" }
       }
     },
     scanError: {
@@ -44779,16 +58087,48 @@ var scanReportSchema = {
       }
     },
     client: {
+      description: "One simulated client handshake: the client's own ClientHello sent to the target. ok is null when the connection failed (inconclusive).",
       type: "object",
       additionalProperties: false,
-      required: ["name", "ok", "protocol", "cipher", "group", "reason"],
+      required: [
+        "name",
+        "family",
+        "version",
+        "year",
+        "current",
+        "ok",
+        "protocol",
+        "cipher",
+        "group",
+        "dhBits",
+        "reason",
+        "reasonCode"
+      ],
       properties: {
         name: { type: "string" },
+        family: { type: "string" },
+        version: { type: "string" },
+        year: nullableInteger,
+        current: { type: "boolean" },
         ok: nullableBoolean,
         protocol: { enum: ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3", null] },
         cipher: nullableString,
         group: nullableString,
-        reason: nullableString
+        dhBits: nullableInteger,
+        reason: nullableString,
+        reasonCode: {
+          enum: [
+            "no-shared-protocol",
+            "no-shared-cipher",
+            "no-shared-group",
+            "no-shared-signature",
+            "server-alert",
+            "server-closed",
+            "client-rejects",
+            "connection-failed",
+            null
+          ]
+        }
       }
     }
   }
@@ -45028,6 +58368,19 @@ function toHex(data) {
     out += byte.toString(16).padStart(2, "0");
   return out;
 }
+function fromHex(text) {
+  const digits = text.replace(/#[^\n]*/g, "").replace(/\s+/g, "");
+  if (digits.length % 2 !== 0 || /[^0-9a-fA-F]/.test(digits)) {
+    throw new DecodeError("invalid", "not an even number of hex digits", {
+      offset: 0,
+      field: "hex"
+    });
+  }
+  const out = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < out.length; i++)
+    out[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
 
 // ../core/dist/wire/constants.js
 var CONTENT_TYPE = {
@@ -45197,7 +58550,7 @@ function serverName(host) {
   if (host.length === 0)
     throw new EncodeError("invalid", "server_name", "empty host name");
   const name = ascii("server_name", host);
-  return build(EXTENSION_TYPE.server_name, (w) => w.lengthPrefixed(2, (list) => list.u8(0).lengthPrefixed(2, (n) => n.bytes(name), "server_name.host_name"), "server_name.server_name_list"));
+  return build(EXTENSION_TYPE.server_name, (w) => w.lengthPrefixed(2, (list2) => list2.u8(0).lengthPrefixed(2, (n) => n.bytes(name), "server_name.host_name"), "server_name.server_name_list"));
 }
 function supportedGroups(groups) {
   return build(EXTENSION_TYPE.supported_groups, (w) => w.lengthPrefixed(2, u16List("supported_groups", groups), "supported_groups"));
@@ -45207,7 +58560,7 @@ function ecPointFormats(formats2 = [
   EC_POINT_FORMAT.ansiX962_compressed_prime,
   EC_POINT_FORMAT.ansiX962_compressed_char2
 ]) {
-  return build(EXTENSION_TYPE.ec_point_formats, (w) => w.lengthPrefixed(1, (list) => list.uints(formats2, 1, "ec_point_formats"), "ec_point_formats"));
+  return build(EXTENSION_TYPE.ec_point_formats, (w) => w.lengthPrefixed(1, (list2) => list2.uints(formats2, 1, "ec_point_formats"), "ec_point_formats"));
 }
 function signatureAlgorithms(schemes) {
   return build(EXTENSION_TYPE.signature_algorithms, (w) => w.lengthPrefixed(2, u16List("signature_algorithms", schemes), "signature_algorithms"));
@@ -45216,22 +58569,22 @@ function supportedVersions(versions) {
   return build(EXTENSION_TYPE.supported_versions, (w) => w.lengthPrefixed(1, u16List("supported_versions", versions), "supported_versions"));
 }
 function keyShare(entries) {
-  return build(EXTENSION_TYPE.key_share, (w) => w.lengthPrefixed(2, (list) => {
+  return build(EXTENSION_TYPE.key_share, (w) => w.lengthPrefixed(2, (list2) => {
     for (const [i, entry] of entries.entries()) {
-      list.u16(entry.group, `key_share[${i}].group`).lengthPrefixed(2, (k) => k.bytes(entry.keyExchange), `key_share[${i}].key_exchange`);
+      list2.u16(entry.group, `key_share[${i}].group`).lengthPrefixed(2, (k) => k.bytes(entry.keyExchange), `key_share[${i}].key_exchange`);
     }
   }, "key_share.client_shares"));
 }
 function pskKeyExchangeModes(modes = [PSK_KEY_EXCHANGE_MODE.psk_dhe_ke]) {
-  return build(EXTENSION_TYPE.psk_key_exchange_modes, (w) => w.lengthPrefixed(1, (list) => list.uints(modes, 1, "psk_key_exchange_modes"), "psk_key_exchange_modes"));
+  return build(EXTENSION_TYPE.psk_key_exchange_modes, (w) => w.lengthPrefixed(1, (list2) => list2.uints(modes, 1, "psk_key_exchange_modes"), "psk_key_exchange_modes"));
 }
 function alpn(protocols) {
   const names = protocols.map((name, i) => ascii(`alpn[${i}]`, name));
-  return build(EXTENSION_TYPE.application_layer_protocol_negotiation, (w) => w.lengthPrefixed(2, (list) => {
+  return build(EXTENSION_TYPE.application_layer_protocol_negotiation, (w) => w.lengthPrefixed(2, (list2) => {
     for (const [i, name] of names.entries()) {
       if (name.length === 0)
         throw new EncodeError("invalid", `alpn[${i}]`, "empty protocol name");
-      list.lengthPrefixed(1, (n) => n.bytes(name), `alpn[${i}]`);
+      list2.lengthPrefixed(1, (n) => n.bytes(name), `alpn[${i}]`);
     }
   }, "alpn.protocol_name_list"));
 }
@@ -45251,13 +58604,13 @@ function heartbeat(mode = HEARTBEAT_MODE.peer_allowed_to_send) {
   return build(EXTENSION_TYPE.heartbeat, (w) => w.u8(mode, "heartbeat.mode"));
 }
 function readExtensions(r, message2) {
-  return r.readVector16(`${message2}.extensions`, (list) => {
+  return r.readVector16(`${message2}.extensions`, (list2) => {
     const extensions = [];
     const seen = /* @__PURE__ */ new Set();
-    while (!list.atEnd) {
+    while (!list2.atEnd) {
       const field = `${message2}.extensions[${extensions.length}]`;
-      const typeOffset = list.offset;
-      const type = list.u16(`${field}.type`);
+      const typeOffset = list2.offset;
+      const type = list2.u16(`${field}.type`);
       if (seen.has(type)) {
         throw new DecodeError("invalid", `duplicate extension ${type}`, {
           offset: typeOffset,
@@ -45265,7 +58618,7 @@ function readExtensions(r, message2) {
         });
       }
       seen.add(type);
-      extensions.push({ type, data: list.vector16(field) });
+      extensions.push({ type, data: list2.vector16(field) });
     }
     return extensions;
   });
@@ -45330,6 +58683,34 @@ function encodeClientHello(spec) {
   const recordVersion = spec.recordVersion ?? (spec.legacyVersion === TLS_VERSION.SSLv3 ? TLS_VERSION.SSLv3 : TLS_VERSION["TLSv1.0"]);
   return encodeHandshakeRecords(encodeClientHelloMessage(spec), recordVersion);
 }
+function decodeClientHello(body) {
+  const r = new ByteReader(body);
+  const legacyVersion = r.u16("ClientHello.legacyVersion");
+  const random = r.bytes(32, "ClientHello.random");
+  const sessionIdOffset = r.offset;
+  const sessionId = r.vector8("ClientHello.sessionId");
+  if (sessionId.length > 32) {
+    throw new DecodeError("invalid", `${sessionId.length} bytes, at most 32`, {
+      offset: sessionIdOffset,
+      field: "ClientHello.sessionId.length"
+    });
+  }
+  const cipherSuites = r.readVector16("ClientHello.cipherSuites", (v) => {
+    const suites = [];
+    while (!v.atEnd)
+      suites.push(v.u16(`ClientHello.cipherSuites[${suites.length}]`));
+    return suites;
+  });
+  const compressionMethods = r.readVector8("ClientHello.compressionMethods", (v) => {
+    const methods = [];
+    while (!v.atEnd)
+      methods.push(v.u8(`ClientHello.compressionMethods[${methods.length}]`));
+    return methods;
+  });
+  const extensions = r.atEnd ? null : readExtensions(r, "ClientHello");
+  r.expectEnd("ClientHello");
+  return { legacyVersion, random, sessionId, cipherSuites, compressionMethods, extensions };
+}
 
 // ../core/dist/wire/sslv2-client-hello.js
 var MAX_SSLV2_RECORD = 32767;
@@ -45356,6 +58737,47 @@ function sslv2Record(content) {
     throw new EncodeError("too-large", "sslv2.record", `${content.length} bytes exceed an SSLv2 record`);
   }
   return new ByteWriter().u16(32768 | content.length).bytes(content).finish();
+}
+function decodeSslv2ClientHello(body) {
+  const r = new ByteReader(body);
+  const type = r.u8("Sslv2ClientHello.type");
+  if (type !== SSLV2_MESSAGE_TYPE.client_hello) {
+    throw new DecodeError("invalid", `message type ${type}`, {
+      offset: 0,
+      field: "Sslv2ClientHello.type"
+    });
+  }
+  const version = r.u16("Sslv2ClientHello.version");
+  const specsOffset = r.offset;
+  const specsLength = r.u16("Sslv2ClientHello.cipherSpecs.length");
+  const sessionIdOffset = r.offset;
+  const sessionIdLength = r.u16("Sslv2ClientHello.sessionId.length");
+  const challengeOffset = r.offset;
+  const challengeLength = r.u16("Sslv2ClientHello.challenge.length");
+  const lengths = [
+    [specsOffset, specsLength, "Sslv2ClientHello.cipherSpecs"],
+    [sessionIdOffset, sessionIdLength, "Sslv2ClientHello.sessionId"],
+    [challengeOffset, challengeLength, "Sslv2ClientHello.challenge"]
+  ];
+  const [specsBytes, sessionId, challenge] = readSslv2Fields(r, "Sslv2ClientHello", lengths);
+  if (specsLength % 3 !== 0) {
+    throw new DecodeError("invalid", `${specsLength} is not a multiple of 3`, {
+      offset: specsOffset,
+      field: "Sslv2ClientHello.cipherSpecs.length"
+    });
+  }
+  if (challengeLength < 16 || challengeLength > 32) {
+    throw new DecodeError("invalid", `${challengeLength} bytes, not 16–32`, {
+      offset: challengeOffset,
+      field: "Sslv2ClientHello.challenge.length"
+    });
+  }
+  return {
+    version,
+    cipherSpecs: cipherSpecList(specsBytes ?? new Uint8Array(0)),
+    sessionId: sessionId ?? new Uint8Array(0),
+    challenge: challenge ?? new Uint8Array(0)
+  };
 }
 function readSslv2Fields(r, message2, fields) {
   let total = 0;
@@ -45740,12 +59162,12 @@ function decodeServerHello(body) {
         x.expectEnd(field);
         break;
       case EXTENSION_TYPE.application_layer_protocol_negotiation: {
-        const names = x.readVector16(`${field}.protocolNameList`, (list) => {
+        const names = x.readVector16(`${field}.protocolNameList`, (list2) => {
           const found = [];
-          while (!list.atEnd) {
+          while (!list2.atEnd) {
             const nameField = `${field}.protocolNameList[${found.length}]`;
-            const nameOffset = list.offset;
-            const name = list.vector8(nameField);
+            const nameOffset = list2.offset;
+            const name = list2.vector8(nameField);
             if (name.length === 0) {
               throw new DecodeError("invalid", "empty protocol name", {
                 offset: nameOffset,
@@ -45788,10 +59210,10 @@ function decodeServerHello(body) {
         break;
       }
       case EXTENSION_TYPE.ec_point_formats:
-        ecPointFormats2 = x.readVector8(`${field}.formats`, (list) => {
+        ecPointFormats2 = x.readVector8(`${field}.formats`, (list2) => {
           const formats2 = [];
-          while (!list.atEnd)
-            formats2.push(list.u8(`${field}.formats[${formats2.length}]`));
+          while (!list2.atEnd)
+            formats2.push(list2.u8(`${field}.formats[${formats2.length}]`));
           return formats2;
         });
         x.expectEnd(field);
@@ -45864,12 +59286,12 @@ function decodeCertificate(body, options = {}) {
   const r = new ByteReader(body);
   if (options.tls13 === true) {
     const certificateRequestContext = r.vector8("Certificate.certificateRequestContext");
-    const entries = r.readVector24("Certificate.certificateList", (list) => {
+    const entries = r.readVector24("Certificate.certificateList", (list2) => {
       const found = [];
-      while (!list.atEnd) {
+      while (!list2.atEnd) {
         const field = `Certificate.certificateList[${found.length}]`;
-        const certificate = readCertificate(list, `${field}.certificate`);
-        const extensions = list.readVector16(`${field}.extensions`, (x) => {
+        const certificate = readCertificate(list2, `${field}.certificate`);
+        const extensions = list2.readVector16(`${field}.extensions`, (x) => {
           const items = [];
           while (!x.atEnd) {
             const itemField = `${field}.extensions[${items.length}]`;
@@ -45885,10 +59307,10 @@ function decodeCertificate(body, options = {}) {
     r.expectEnd("Certificate");
     return { certificateRequestContext, entries };
   }
-  const chain = r.readVector24("Certificate.certificateList", (list) => {
+  const chain = r.readVector24("Certificate.certificateList", (list2) => {
     const found = [];
-    while (!list.atEnd)
-      found.push(readCertificate(list, `Certificate.certificateList[${found.length}]`));
+    while (!list2.atEnd)
+      found.push(readCertificate(list2, `Certificate.certificateList[${found.length}]`));
     return found;
   });
   r.expectEnd("Certificate");
@@ -46339,21 +59761,25 @@ var ServerFlightDecoder = class {
 
 // ../core/dist/probe/exchange.js
 import { connect as netConnect } from "node:net";
+var DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
 function exchange(endpoint2, request3, consume, options) {
   return new Promise((resolve5, reject) => {
-    const socket = (options.connect ?? defaultConnect)(endpoint2);
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_REPLY_BYTES;
     let received = 0;
     let settled = false;
+    let socket = null;
     const finish2 = (outcome) => {
       if (settled)
         return;
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      socket.removeAllListeners();
-      socket.on("error", () => {
-      });
-      socket.destroy();
+      if (socket !== null) {
+        socket.removeAllListeners();
+        socket.on("error", () => {
+        });
+        socket.destroy();
+      }
       if (outcome instanceof Error)
         reject(outcome);
       else
@@ -46371,10 +59797,24 @@ function exchange(endpoint2, request3, consume, options) {
       return;
     }
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    socket.setNoDelay(true);
-    socket.once("connect", () => socket.write(request3));
-    socket.on("data", (chunk) => {
+    const opened = (options.connect ?? defaultConnect)(endpoint2);
+    socket = opened;
+    opened.setNoDelay(true);
+    opened.once("connect", () => {
+      options.onConnect?.();
+      opened.write(request3);
+    });
+    opened.on("data", (chunk) => {
       received += chunk.length;
+      if (received > maxBytes) {
+        finish2({
+          kind: "failed",
+          code: "too-large",
+          message: `reply exceeds ${maxBytes} bytes without completing the server's first flight`,
+          received
+        });
+        return;
+      }
       try {
         if (consume(chunk))
           finish2({ kind: "done" });
@@ -46382,9 +59822,9 @@ function exchange(endpoint2, request3, consume, options) {
         finish2(error2 instanceof Error ? error2 : new Error(String(error2)));
       }
     });
-    socket.once("end", () => finish2({ kind: "closed", received }));
-    socket.once("close", () => finish2({ kind: "closed", received }));
-    socket.once("error", (error2) => {
+    opened.once("end", () => finish2({ kind: "closed", received }));
+    opened.once("close", () => finish2({ kind: "closed", received }));
+    opened.once("error", (error2) => {
       finish2({ kind: "failed", code: failureCode(error2), message: error2.message, received });
     });
   });
@@ -46408,17 +59848,23 @@ function failureCode(error2) {
 }
 
 // ../core/dist/probe/hello-probe.js
+var MAX_WARNING_ALERTS = 16;
 async function probeHello(endpoint2, hello, options) {
   const decoder = new ServerFlightDecoder(options.keyExchangeOf === void 0 ? {} : { keyExchangeOf: options.keyExchangeOf });
   let flight = null;
+  let flooded = false;
   let result;
   try {
     result = await exchange(endpoint2, hello, (chunk) => {
       flight = decoder.push(chunk);
-      return flight.done || options.stopAtServerHello === true && chose(flight);
+      flooded = flight.warnings.length > MAX_WARNING_ALERTS;
+      return flooded || flight.done || options.stopAtServerHello === true && chose(flight);
     }, options);
   } catch (error2) {
     if (error2 instanceof DecodeError) {
+      const partial = decoder.state;
+      if (chose(partial))
+        return { kind: "accepted", flight: partial };
       return {
         kind: "failed",
         code: "unparseable",
@@ -46430,6 +59876,13 @@ async function probeHello(endpoint2, hello, options) {
   const state = flight;
   if (state !== null && chose(state))
     return { kind: "accepted", flight: state };
+  if (flooded) {
+    return {
+      kind: "failed",
+      code: "protocol",
+      message: `more than ${MAX_WARNING_ALERTS} warning alerts without a ServerHello`
+    };
+  }
   if (state?.alert != null)
     return { kind: "rejected", alert: state.alert };
   if (state !== null && state.sslv2Error !== null)
@@ -46444,12 +59897,22 @@ async function probeHello(endpoint2, hello, options) {
         message: `connection closed after ${result.received} bytes of an incomplete reply`
       };
     case "failed":
-      return {
-        kind: "failed",
-        code: result.code === "aborted" || result.code === "unreachable" ? "refused" : result.code,
-        message: result.message
-      };
+      return { kind: "failed", code: scanErrorCode(result.code), message: result.message };
   }
+}
+function scanErrorCode(code3) {
+  switch (code3) {
+    case "aborted":
+    case "unreachable":
+      return "refused";
+    case "too-large":
+      return "protocol";
+    default:
+      return code3;
+  }
+}
+function isTransientFailure(outcome) {
+  return outcome.kind === "failed" && (outcome.code === "timeout" || outcome.code === "refused" || outcome.code === "reset" || outcome.code === "closed");
 }
 function chose(flight) {
   return flight.serverHello !== null || flight.helloRetryRequest !== null || flight.sslv2ServerHello !== null;
@@ -46458,7 +59921,7 @@ async function probeWithRetry(attempt, options = {}) {
   const retries = options.retries ?? 2;
   let delay = options.backoffMs ?? 100;
   let outcome = await attempt();
-  for (let i = 0; i < retries && outcome.kind === "failed"; i += 1) {
+  for (let i = 0; i < retries && isTransientFailure(outcome); i += 1) {
     if (options.signal?.aborted === true)
       break;
     await new Promise((resolve5) => setTimeout(resolve5, delay));
@@ -46508,6 +59971,7 @@ var ScanContext = class {
   #options;
   #limiter;
   #probes = 0;
+  #connected = false;
   #step = "starting";
   constructor(options) {
     this.#options = options;
@@ -46517,6 +59981,10 @@ var ScanContext = class {
   }
   get probes() {
     return this.#probes;
+  }
+  /** Whether any TCP connection to the target was established. */
+  get connected() {
+    return this.#connected;
   }
   step(name) {
     this.#step = name;
@@ -46531,6 +59999,9 @@ var ScanContext = class {
       const outcome = await probeHello(this.endpoint, hello(), {
         timeoutMs: this.#options.timeoutMs,
         keyExchangeOf,
+        onConnect: () => {
+          this.#connected = true;
+        },
         ...options.stopAtServerHello === void 0 ? {} : { stopAtServerHello: options.stopAtServerHello },
         ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal },
         ...this.#options.connect === void 0 ? {} : { connect: this.#options.connect }
@@ -46582,16 +60053,78 @@ var TLS13_GROUPS = [
 var ALL_SIGNATURE_SCHEMES = SIGNATURE_SCHEMES.map((s) => s.code);
 var X25519 = code("x25519");
 var SECP256R1 = code("secp256r1");
+var X448 = code("x448");
+var ECDH_GROUPS = /* @__PURE__ */ new Set([
+  X25519,
+  X448,
+  SECP256R1,
+  code("secp384r1"),
+  code("secp521r1")
+]);
+function ecdhPublicValue(group2) {
+  switch (group2) {
+    case X25519: {
+      const spki = generateKeyPairSync("x25519").publicKey.export({ format: "der", type: "spki" });
+      return new Uint8Array(spki.subarray(spki.length - 32));
+    }
+    case X448: {
+      const spki = generateKeyPairSync("x448").publicKey.export({ format: "der", type: "spki" });
+      return new Uint8Array(spki.subarray(spki.length - 56));
+    }
+    case SECP256R1:
+      return new Uint8Array(createECDH("prime256v1").generateKeys());
+    case code("secp384r1"):
+      return new Uint8Array(createECDH("secp384r1").generateKeys());
+    case code("secp521r1"):
+      return new Uint8Array(createECDH("secp521r1").generateKeys());
+    default:
+      return null;
+  }
+}
+function mlkemEncapsulationKey(k) {
+  const n = k * 256;
+  const noise = randomBytes(2 * n);
+  const out = new Uint8Array(n / 2 * 3 + 32);
+  for (let i = 0; i < n; i += 2) {
+    const a = noise.readUInt16BE(2 * i) % 3329;
+    const b = noise.readUInt16BE(2 * i + 2) % 3329;
+    const at = i / 2 * 3;
+    out[at] = a & 255;
+    out[at + 1] = a >> 8 | (b & 15) << 4;
+    out[at + 2] = b >> 4;
+  }
+  out.set(randomBytes(32), n / 2 * 3);
+  return out;
+}
+var concat = (a, b) => {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+};
+var KEM_SHARES = /* @__PURE__ */ new Map([
+  // draft-ietf-tls-ecdhe-mlkem: X25519MLKEM768 puts ML-KEM first, the NIST-curve hybrids last.
+  [code("X25519MLKEM768"), () => concat(mlkemEncapsulationKey(3), ecdh(X25519))],
+  [code("SecP256r1MLKEM768"), () => concat(ecdh(SECP256R1), mlkemEncapsulationKey(3))],
+  [code("SecP384r1MLKEM1024"), () => concat(ecdh(code("secp384r1")), mlkemEncapsulationKey(4))],
+  // draft-tls-westerbaan-xyber768d00: X25519 first.
+  [code("X25519Kyber768Draft00"), () => concat(ecdh(X25519), mlkemEncapsulationKey(3))],
+  [code("MLKEM512"), () => mlkemEncapsulationKey(2)],
+  [code("MLKEM768"), () => mlkemEncapsulationKey(3)],
+  [code("MLKEM1024"), () => mlkemEncapsulationKey(4)]
+]);
+function ecdh(group2) {
+  const value = ecdhPublicValue(group2);
+  if (value === null)
+    throw new Error(`no key share generator for group 0x${group2.toString(16)}`);
+  return value;
+}
 function keyShareFor(group2) {
-  if (group2 === X25519) {
-    const spki = generateKeyPairSync("x25519").publicKey.export({ format: "der", type: "spki" });
-    return { group: group2, keyExchange: new Uint8Array(spki.subarray(spki.length - 32)) };
-  }
-  if (group2 === SECP256R1) {
-    const ecdh = createECDH("prime256v1");
-    return { group: group2, keyExchange: new Uint8Array(ecdh.generateKeys()) };
-  }
-  throw new Error(`no key share generator for group 0x${group2.toString(16)}`);
+  const kem = KEM_SHARES.get(group2);
+  return { group: group2, keyExchange: kem === void 0 ? ecdh(group2) : kem() };
+}
+function hasKeyShareGenerator(group2) {
+  return KEM_SHARES.has(group2) || ECDH_GROUPS.has(group2);
 }
 function buildClientHello(options) {
   const tls13 = options.protocol === "TLSv1.3";
@@ -46635,50 +60168,88 @@ function buildSslv2ClientHello(cipherSpecs) {
 
 // ../core/dist/scan/eliminate.js
 async function eliminate(candidates, offer, options) {
-  const parts = splitEvenly(candidates, Math.max(1, options.parts));
+  const anchor = options.anchor;
+  const pool = anchor === void 0 ? candidates : candidates.filter((code3) => code3 !== anchor);
+  const parts = splitEvenly(pool, Math.max(1, options.parts));
+  if (parts.length === 0 && anchor !== void 0)
+    parts.push([]);
   const results = await Promise.all(parts.map((part) => eliminatePart(part, offer, options)));
-  const accepted = results.flatMap((r) => r.accepted);
+  const accepted2 = [...new Set(results.flatMap((r) => r.accepted))];
   const failure = results.find((r) => !r.complete);
   if (failure !== void 0 && !failure.complete) {
-    return { complete: false, accepted, message: failure.message };
+    return { complete: false, accepted: accepted2, code: failure.code, message: failure.message };
   }
-  return { complete: true, accepted };
+  return { complete: true, accepted: accepted2 };
 }
 async function eliminatePart(part, offer, options) {
+  const anchor = options.anchor;
   const remaining = [...part];
-  const accepted = [];
-  const maxRounds = options.maxRounds ?? part.length + 1;
-  for (let round = 0; remaining.length > 0; round += 1) {
+  const accepted2 = [];
+  const maxRounds = options.maxRounds ?? part.length + 2;
+  for (let round = 0; remaining.length > 0 || anchor !== void 0; round += 1) {
     if (round >= maxRounds) {
-      return { complete: false, accepted, message: `no end after ${maxRounds} offers` };
+      return {
+        complete: false,
+        accepted: accepted2,
+        code: "protocol",
+        message: `no end after ${maxRounds} offers`
+      };
     }
-    const result = await offer(remaining);
+    const offered = anchor === void 0 ? remaining : [...remaining, anchor];
+    const result = await offer(offered);
     if (result.kind === "refused")
       break;
-    if (result.kind === "failed")
-      return { complete: false, accepted, message: result.message };
+    if (result.kind === "failed") {
+      return { complete: false, accepted: accepted2, code: result.code, message: result.message };
+    }
+    if (result.code === anchor) {
+      accepted2.push(result.code);
+      break;
+    }
     const index = remaining.indexOf(result.code);
     if (index === -1) {
       return {
         complete: false,
-        accepted,
+        accepted: accepted2,
+        code: "protocol",
         message: `server chose 0x${hex4(result.code)}, which was not offered`
       };
     }
-    accepted.push(result.code);
+    accepted2.push(result.code);
     remaining.splice(index, 1);
   }
-  return { complete: true, accepted };
+  return { complete: true, accepted: accepted2 };
 }
 function splitEvenly(items, count) {
-  const parts = [];
-  const size = Math.ceil(items.length / count);
-  for (let start = 0; start < items.length; start += size)
-    parts.push(items.slice(start, start + size));
+  const parts = Array.from({ length: Math.min(count, items.length) }, () => []);
+  items.forEach((item, index) => parts[index % parts.length]?.push(item));
   return parts;
 }
 function hex4(code3) {
   return code3.toString(16).toUpperCase().padStart(4, "0");
+}
+
+// ../core/dist/scan/preference.js
+async function checkPreferenceOrder(ctx, protocol, order, offer) {
+  const probe = `serverPreference/${protocol}`;
+  const names = order.map((code3) => cipherSuiteByCode(code3)?.iana ?? hex(code3));
+  if (order.length < 2) {
+    ctx.error(probe, "protocol", "the server accepts only one suite, so its preference cannot be told");
+    return { protocol, enforced: null, order: null };
+  }
+  if (order.length === 2)
+    return { protocol, enforced: true, order: names };
+  const higher = order[order.length - 2];
+  const lower = order[order.length - 1];
+  const check2 = await offer([lower, higher]);
+  if (check2.kind === "chosen" && check2.code === higher) {
+    return { protocol, enforced: true, order: names };
+  }
+  ctx.error(probe, check2.kind === "failed" ? check2.code : "protocol", check2.kind === "failed" ? `order unconfirmed: ${check2.message}` : `the server enforces its first choice, but chose ${check2.kind === "chosen" ? hex(check2.code) : "nothing"} from ${hex(lower)}, ${hex(higher)} against its order`);
+  return { protocol, enforced: true, order: null };
+}
+function hex(code3) {
+  return `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 // ../core/dist/scan/protocols.js
@@ -46709,77 +60280,139 @@ async function probeProtocols(ctx) {
       return;
     }
     const hello = outcome.flight.serverHello ?? outcome.flight.helloRetryRequest;
-    const accepted = hello !== null && hello.selectedVersion === protocolVersion(protocol);
-    supported[protocol] = accepted;
-    if (accepted)
+    const accepted2 = hello !== null && hello.selectedVersion === protocolVersion(protocol);
+    supported[protocol] = accepted2;
+    if (accepted2)
       flights[protocol] = outcome.flight;
   };
   await Promise.all([
     probeSslv2(),
     ...["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"].map(probeTls)
   ]);
-  return { supported, flights, sslv2 };
+  const legacy = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"].find((p) => flights[p]?.certificates != null);
+  const certificateChain = legacy === void 0 ? null : flights[legacy]?.certificates ?? null;
+  return { supported, flights, sslv2, certificateChain };
 }
 
 // ../core/dist/scan/cipher-suites.js
-var PARTS = { tls12: 4, tls13: 1 };
+var PARTS = 4;
 async function offerSuites(ctx, protocol, codes) {
-  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: codes, sni: ctx.sni }), { stopAtServerHello: true });
+  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: codes, sni: ctx.sni }));
   if (outcome.kind === "rejected")
     return { kind: "refused" };
-  if (outcome.kind === "failed")
-    return { kind: "failed", message: outcome.message };
-  const hello = outcome.flight.serverHello ?? outcome.flight.helloRetryRequest;
-  if (hello === null || hello.selectedVersion !== protocolVersion(protocol)) {
-    return { kind: "failed", message: `server answered a ${protocol} hello with another version` };
+  if (outcome.kind === "failed") {
+    return { kind: "failed", code: outcome.code, message: outcome.message };
   }
-  return { kind: "chosen", code: hello.cipherSuite };
+  return choiceOf(protocol, outcome.flight);
 }
-async function enumerateCipherSuites(ctx, protocol) {
-  const result = await eliminate(offerableSuites(protocol), (codes) => offerSuites(ctx, protocol, codes), { parts: protocol === "TLSv1.3" ? PARTS.tls13 : PARTS.tls12 });
-  if (!result.complete) {
-    const seen = result.accepted.map((code3) => cipherSuiteByCode(code3)?.iana ?? code3).join(", ");
-    ctx.error(`cipherSuites/${protocol}`, "protocol", `suite enumeration incomplete (${result.message}); seen before the failure: ${seen || "none"}`);
-    return null;
+function choiceOf(protocol, flight) {
+  const hello = flight.serverHello ?? flight.helloRetryRequest;
+  if (hello === null || hello.selectedVersion !== protocolVersion(protocol)) {
+    return {
+      kind: "failed",
+      code: "protocol",
+      message: `server answered a ${protocol} hello with another version`
+    };
   }
-  return result.accepted;
+  return { kind: "chosen", code: hello.cipherSuite, flight };
+}
+async function enumerateCipherSuites(ctx, protocol, first) {
+  const all = offerableSuites(protocol);
+  const flights = /* @__PURE__ */ new Map();
+  const offer = async (codes) => {
+    const result = await offerSuites(ctx, protocol, codes);
+    if (result.kind === "chosen" && !flights.has(result.code)) {
+      flights.set(result.code, result.flight);
+    }
+    return result;
+  };
+  const unknown = { protocol, enforced: null, order: null };
+  const incomplete = (code3, message2, seen) => {
+    const names = seen.map((c) => cipherSuiteByCode(c)?.iana ?? hex2(c)).join(", ");
+    ctx.error(`cipherSuites/${protocol}`, code3, `suite enumeration incomplete (${message2}); seen before the failure: ${names || "none"}`);
+    return { protocol, accepted: null, preference: unknown, flights };
+  };
+  const forward = first === void 0 ? await offer(all) : choiceOf(protocol, first);
+  if (forward.kind === "chosen")
+    flights.set(forward.code, forward.flight);
+  if (forward.kind === "failed")
+    return incomplete(forward.code, forward.message, []);
+  if (forward.kind === "refused")
+    return { protocol, accepted: [], preference: unknown, flights };
+  if (!all.includes(forward.code)) {
+    return incomplete("protocol", `server chose ${hex2(forward.code)}, which was not offered`, []);
+  }
+  const reverse = await offer([...all].reverse());
+  const c0 = forward.code;
+  if (reverse.kind === "chosen" && reverse.code === c0) {
+    const rest2 = await eliminate(all.filter((code3) => code3 !== c0), offer, { parts: 1 });
+    const order = [c0, ...rest2.accepted];
+    if (!rest2.complete)
+      return incomplete(rest2.code, rest2.message, order);
+    const preference2 = await checkPreferenceOrder(ctx, protocol, order, offer);
+    const accepted3 = preference2.order === null ? [...order].sort((a, b) => a - b) : order;
+    return { protocol, accepted: accepted3, preference: preference2, flights };
+  }
+  let preference = unknown;
+  const known = [c0];
+  if (reverse.kind === "chosen") {
+    if (!all.includes(reverse.code)) {
+      return incomplete("protocol", `server chose ${hex2(reverse.code)}, which was not offered`, [
+        c0
+      ]);
+    }
+    preference = { protocol, enforced: false, order: null };
+    known.push(reverse.code);
+  } else {
+    ctx.error(`serverPreference/${protocol}`, reverse.kind === "failed" ? reverse.code : "protocol", reverse.kind === "failed" ? reverse.message : "the server refused the suites it had accepted in another order");
+  }
+  const rest = await eliminate(all.filter((code3) => !known.includes(code3)), offer, { parts: PARTS });
+  const accepted2 = [...known, ...rest.accepted];
+  if (!rest.complete)
+    return incomplete(rest.code, rest.message, accepted2);
+  return { protocol, accepted: accepted2.sort((a, b) => a - b), preference, flights };
+}
+function hex2(code3) {
+  return `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 // ../core/dist/scan/dh.js
-async function probeDh(ctx, accepted) {
+async function probeDh(ctx, enumerated) {
   let complete = true;
-  let protocol = null;
-  let dheSuites = [];
-  for (const [candidate, suites] of accepted) {
-    if (candidate === "TLSv1.3")
+  const pending = [];
+  for (const { protocol, accepted: accepted2, flights } of enumerated) {
+    if (protocol === "TLSv1.3")
       continue;
-    if (suites === null) {
+    if (accepted2 === null) {
       complete = false;
       continue;
     }
-    const dhe = suites.filter((code3) => cipherSuiteByCode(code3)?.kex === "DHE");
-    if (dhe.length > 0 && protocol === null) {
-      protocol = candidate;
-      dheSuites = dhe;
+    for (const code3 of accepted2) {
+      if (cipherSuiteByCode(code3)?.kex !== "DHE")
+        continue;
+      const bits = primeBitsOf(flights.get(code3));
+      pending.push(bits === null ? primeBits(ctx, protocol, code3) : Promise.resolve(bits));
     }
   }
-  if (protocol === null)
+  if (pending.length === 0)
     return { supported: complete ? false : null, bits: null };
-  const exportSuites = dheSuites.filter((code3) => cipherSuiteByCode(code3)?.export === true);
-  const regularSuites = dheSuites.filter((code3) => !exportSuites.includes(code3));
-  const sizes = await Promise.all([regularSuites, exportSuites].filter((suites) => suites.length > 0).map((suites) => primeBits(ctx, protocol, suites)));
+  const sizes = await Promise.all(pending);
   const known = sizes.filter((bits) => bits !== null);
   return {
     supported: true,
-    bits: known.length === sizes.length ? Math.min(...known) : null
+    bits: complete && known.length === sizes.length ? Math.min(...known) : null
   };
 }
-async function primeBits(ctx, protocol, suites) {
-  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: suites, sni: ctx.sni }));
-  if (outcome.kind === "accepted" && outcome.flight.serverKeyExchangeParams?.kind === "dhe") {
-    return outcome.flight.serverKeyExchangeParams.primeBits;
-  }
-  ctx.error("dh", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : "a DHE suite the server accepted gave no DH parameters");
+function primeBitsOf(flight) {
+  const params = flight?.serverKeyExchangeParams;
+  return params?.kind === "dhe" ? params.primeBits : null;
+}
+async function primeBits(ctx, protocol, code3) {
+  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: [code3], sni: ctx.sni }));
+  const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.flight) : null;
+  if (bits !== null)
+    return bits;
+  ctx.error("dh", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : `${cipherSuiteByCode(code3)?.iana ?? code3}, which the server accepted, gave no DH parameters`);
   return null;
 }
 
@@ -46846,6 +60479,7 @@ async function probeFallbackScsv(ctx, supported) {
 }
 
 // ../core/dist/scan/groups.js
+import { X509Certificate } from "node:crypto";
 var TLS13_CANDIDATES = GROUPS.filter((g) => !g.grease && g.kind !== "explicit" && g.kind !== "grease").map((g) => g.code);
 async function enumerateTls13Groups(ctx, tls13Suites) {
   const offer = async (codes) => {
@@ -46858,43 +60492,74 @@ async function enumerateTls13Groups(ctx, tls13Suites) {
     }), { stopAtServerHello: true });
     if (outcome.kind === "rejected")
       return { kind: "refused" };
-    if (outcome.kind === "failed")
-      return { kind: "failed", message: outcome.message };
+    if (outcome.kind === "failed") {
+      return { kind: "failed", code: outcome.code, message: outcome.message };
+    }
     const hello = outcome.flight.helloRetryRequest ?? outcome.flight.serverHello;
     if (hello?.keyShareGroup == null) {
-      return { kind: "failed", message: "TLS 1.3 answer without a group" };
+      return { kind: "failed", code: "protocol", message: "TLS 1.3 answer without a group" };
     }
     return { kind: "chosen", code: hello.keyShareGroup };
   };
   const result = await eliminate(TLS13_CANDIDATES, offer, { parts: 2 });
   if (!result.complete) {
-    ctx.error("groups/TLSv1.3", "protocol", `group enumeration incomplete: ${result.message}`);
+    ctx.error("groups/TLSv1.3", result.code, `group enumeration incomplete: ${result.message}`);
     return null;
   }
-  return result.accepted.map((code3) => acceptedGroup("TLSv1.3", code3));
+  return [...result.accepted].sort((a, b) => a - b).map((code3) => acceptedGroup("TLSv1.3", code3));
 }
-async function enumerateTls12Groups(ctx, protocol, acceptedSuites2) {
-  const ecdheSuites = acceptedSuites2.filter((code3) => cipherSuiteByCode(code3)?.kex === "ECDHE");
-  if (ecdheSuites.length === 0)
+async function enumerateTls12Groups(ctx, suites) {
+  const { protocol, accepted: accepted2, flights } = suites;
+  const ecdhe = accepted2.filter((code3) => cipherSuiteByCode(code3)?.kex === "ECDHE");
+  if (ecdhe.length === 0)
     return [];
+  const free = ecdhe.filter((code3) => cipherSuiteByCode(code3)?.auth !== "ECDSA");
+  let anchor;
+  if (free.length === 0) {
+    const leaf = ecdhe.map((code3) => flights.get(code3)?.certificates?.[0]).find((der) => der);
+    const curve = leaf === void 0 ? null : certificateCurve(leaf);
+    if (curve === null) {
+      ctx.error(`groups/${protocol}`, "protocol", "the server has only ECDHE_ECDSA suites and its certificate's curve could not be read");
+      return null;
+    }
+    anchor = curve;
+  }
+  const offered = free.length > 0 ? free : ecdhe;
   const offer = async (codes) => {
-    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: ecdheSuites, sni: ctx.sni, groups: codes }));
+    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: offered, sni: ctx.sni, groups: codes }));
     if (outcome.kind === "rejected")
       return { kind: "refused" };
-    if (outcome.kind === "failed")
-      return { kind: "failed", message: outcome.message };
+    if (outcome.kind === "failed") {
+      return { kind: "failed", code: outcome.code, message: outcome.message };
+    }
     const params = outcome.flight.serverKeyExchangeParams;
     if (params?.kind !== "ecdhe" || params.namedCurve === null) {
-      return { kind: "failed", message: "ECDHE suite chosen without a named curve" };
+      return {
+        kind: "failed",
+        code: "protocol",
+        message: "ECDHE suite chosen without a named curve"
+      };
     }
     return { kind: "chosen", code: params.namedCurve };
   };
-  const result = await eliminate(ALL_CURVES, offer, { parts: 2 });
+  const result = await eliminate(ALL_CURVES, offer, {
+    parts: 2,
+    ...anchor === void 0 ? {} : { anchor }
+  });
   if (!result.complete) {
-    ctx.error(`groups/${protocol}`, "protocol", `curve enumeration incomplete: ${result.message}`);
+    ctx.error(`groups/${protocol}`, result.code, `curve enumeration incomplete: ${result.message}`);
     return null;
   }
-  return result.accepted.map((code3) => acceptedGroup(protocol, code3));
+  return [...result.accepted].sort((a, b) => a - b).map((code3) => acceptedGroup(protocol, code3));
+}
+function certificateCurve(der) {
+  try {
+    const details = new X509Certificate(der).publicKey.asymmetricKeyDetails;
+    const name = details?.namedCurve;
+    return name === void 0 ? null : groupByName(name)?.code ?? null;
+  } catch {
+    return null;
+  }
 }
 function acceptedGroup(protocol, code3) {
   const group2 = groupByCode(code3);
@@ -46907,47 +60572,6 @@ function acceptedGroup(protocol, code3) {
   };
 }
 
-// ../core/dist/scan/preference.js
-async function probeServerPreference(ctx, protocol, accepted) {
-  const unknown = { protocol, enforced: null, order: null };
-  const [first, second] = accepted;
-  if (first === void 0 || second === void 0) {
-    ctx.error(`serverPreference/${protocol}`, "protocol", "the server accepts only one suite, so its preference cannot be told");
-    return unknown;
-  }
-  const [forward, reverse] = await Promise.all([
-    offerSuites(ctx, protocol, [first, second]),
-    offerSuites(ctx, protocol, [second, first])
-  ]);
-  if (forward.kind !== "chosen" || reverse.kind !== "chosen") {
-    const failed = [forward, reverse].find((r) => r.kind === "failed");
-    ctx.error(`serverPreference/${protocol}`, "protocol", failed?.kind === "failed" ? failed.message : "the server refused suites it had accepted");
-    return unknown;
-  }
-  if (forward.code === first && reverse.code === second) {
-    return { protocol, enforced: false, order: null };
-  }
-  if (forward.code !== reverse.code) {
-    ctx.error(`serverPreference/${protocol}`, "protocol", "the server's picks are inconsistent");
-    return unknown;
-  }
-  const order = await eliminate(accepted, (codes) => offerSuites(ctx, protocol, codes), {
-    parts: 1
-  });
-  if (!order.complete) {
-    ctx.error(`serverPreference/${protocol}`, "protocol", `order incomplete: ${order.message}`);
-    return { protocol, enforced: true, order: null };
-  }
-  return {
-    protocol,
-    enforced: true,
-    order: order.accepted.map((code3) => cipherSuiteByCode(code3)?.iana ?? hex(code3))
-  };
-}
-function hex(code3) {
-  return `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
-}
-
 // ../core/dist/scan/version.js
 import { createRequire } from "node:module";
 var require2 = createRequire(import.meta.url);
@@ -46957,10 +60581,14 @@ var SCANNER_VERSION = manifest.version;
 // ../core/dist/scan/scan.js
 var LEGACY = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
 var TLS = [...LEGACY, "TLSv1.3"];
-async function scan(target, options = {}) {
+async function scanDetailed(target, options = {}) {
   const started = Date.now();
   const report = emptyReport(target, new Date(started));
-  const finish2 = () => ({ ...report, durationMs: Date.now() - started });
+  const chains = [];
+  const finish2 = () => ({
+    report: { ...report, durationMs: Date.now() - started },
+    certificateChains: chains
+  });
   let address;
   try {
     address = isIP(target.connectAddress) ? target.connectAddress : (await lookup(target.connectAddress)).address;
@@ -46981,52 +60609,58 @@ async function scan(target, options = {}) {
     connect: options.connect
   });
   try {
-    await scanInto(ctx, report);
+    await scanInto(ctx, report, chains);
   } catch (error2) {
     ctx.error("scan", "internal", messageOf(error2));
   }
+  report.reachable = ctx.connected;
   report.errors.push(...ctx.errors);
   return finish2();
 }
-async function scanInto(ctx, report) {
+async function scanInto(ctx, report, chains) {
   ctx.step("protocols");
   const protocols = await probeProtocols(ctx);
   report.protocols = protocols.supported;
-  const answered = PROTOCOLS.some((p) => protocols.supported[p] !== null);
-  report.reachable = answered ? true : ctx.errors.every((e) => e.code === "refused") ? false : null;
-  if (!answered)
+  if (protocols.certificateChain !== null)
+    addChain(chains, protocols.certificateChain);
+  if (!PROTOCOLS.some((p) => protocols.supported[p] !== null))
     return;
   const supportedTls = TLS.filter((p) => protocols.supported[p] === true);
   ctx.step("cipher suites");
-  const enumerated = new Map(await Promise.all(supportedTls.map(async (p) => [p, await enumerateCipherSuites(ctx, p)])));
-  ctx.step("server preference");
-  const preferences = await Promise.all(supportedTls.map(async (protocol) => {
-    const accepted = enumerated.get(protocol);
-    if (accepted == null)
-      return { protocol, enforced: null, order: null };
-    return probeServerPreference(ctx, protocol, accepted);
-  }));
+  const enumerated = await Promise.all(supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols.flights[p])));
+  for (const { flights } of enumerated) {
+    for (const flight of flights.values()) {
+      if (flight.certificates !== null)
+        addChain(chains, flight.certificates);
+    }
+  }
   const unknownProtocol = PROTOCOLS.some((p) => protocols.supported[p] === null);
-  report.serverPreference = unknownProtocol ? null : preferences;
+  report.serverPreference = unknownProtocol ? null : enumerated.map((e) => e.preference);
   ctx.step("groups and key exchange");
-  const tls13Suites = enumerated.get("TLSv1.3");
-  const legacyForGroups = [...LEGACY].reverse().find((p) => protocols.supported[p] === true);
-  const legacySuites = legacyForGroups === void 0 ? void 0 : enumerated.get(legacyForGroups);
+  const tls13 = enumerated.find((e) => e.protocol === "TLSv1.3");
+  const legacy = [...enumerated].reverse().find((e) => e.protocol !== "TLSv1.3");
+  const legacyUnknown = LEGACY.some((p) => protocols.supported[p] === null);
+  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacy?.protocol ?? "SSLv3")).some((p) => protocols.supported[p] === null);
   const [tls13Groups, tls12Groups, dh, features] = await Promise.all([
-    tls13Suites == null ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null) : enumerateTls13Groups(ctx, tls13Suites),
-    legacyForGroups === void 0 ? Promise.resolve(LEGACY.some((p) => protocols.supported[p] === null) ? null : []) : legacySuites == null ? Promise.resolve(null) : enumerateTls12Groups(ctx, legacyForGroups, legacySuites),
+    tls13 === void 0 ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null) : tls13.accepted === null ? Promise.resolve(null) : enumerateTls13Groups(ctx, tls13.accepted),
+    legacy === void 0 ? Promise.resolve(legacyUnknown ? null : []) : legacy.accepted === null || unknownAboveLegacy ? Promise.resolve(null) : enumerateTls12Groups(ctx, { ...legacy, accepted: legacy.accepted }),
     probeDh(ctx, enumerated),
     probeWireFeatures(ctx, protocols.supported, protocols.flights)
   ]);
   report.groups = tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
-  report.dh = dh;
+  report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null } : dh;
   report.features = { ...report.features, ...features };
-  report.cipherSuites = unknownProtocol ? null : acceptedSuites(protocols.supported, protocols.sslv2?.cipherSpecs ?? [], enumerated, preferences);
+  report.cipherSuites = unknownProtocol ? null : acceptedSuites(protocols.supported, protocols.sslv2?.cipherSpecs ?? [], enumerated);
 }
-function acceptedSuites(supported, sslv2Specs, enumerated, preferences) {
+function addChain(chains, chain) {
+  const same = (a, b) => a.length === b.length && a.every((der, i) => Buffer.compare(der, b[i]) === 0);
+  if (chain.length > 0 && !chains.some((known) => same(known, chain)))
+    chains.push(chain);
+}
+function acceptedSuites(supported, sslv2Specs2, enumerated) {
   const suites = [];
   if (supported.SSLv2 === true) {
-    for (const code3 of sslv2Specs) {
+    for (const code3 of sslv2Specs2) {
       const row = sslv2CipherSuiteByCode(code3);
       suites.push({
         protocol: "SSLv2",
@@ -47049,23 +60683,21 @@ function acceptedSuites(supported, sslv2Specs, enumerated, preferences) {
   for (const protocol of TLS) {
     if (supported[protocol] !== true)
       continue;
-    const codes = enumerated.get(protocol);
+    const codes = enumerated.find((e) => e.protocol === protocol)?.accepted;
     if (codes == null)
       return null;
-    const order = preferences.find((p) => p.protocol === protocol)?.order;
-    const ranked = order == null ? codes : [...codes].sort((a, b) => order.indexOf(cipherSuiteByCode(a)?.iana ?? "") - order.indexOf(cipherSuiteByCode(b)?.iana ?? ""));
-    for (const code3 of ranked)
+    for (const code3 of codes)
       suites.push(acceptedSuite(protocol, code3));
   }
   return suites;
 }
 function acceptedSuite(protocol, code3) {
   const row = cipherSuiteByCode(code3);
-  const hex5 = `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
+  const hex7 = `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
   return {
     protocol,
-    code: hex5,
-    iana: row?.iana ?? `unknown(${hex5})`,
+    code: hex7,
+    iana: row?.iana ?? `unknown(${hex7})`,
     openssl: row?.openssl ?? null,
     kex: row?.kex ?? "unknown",
     auth: row?.auth ?? "unknown",
@@ -47090,7 +60722,8 @@ function emptyReport(target, startedAt) {
       port: target.port,
       sni: target.sni,
       address: null,
-      starttls: null
+      starttls: null,
+      web: target.isWeb ?? target.port === 443
     },
     reachable: null,
     errors: [],
@@ -47124,7 +60757,7 @@ import { lookup as lookup2 } from "node:dns/promises";
 import { rootCertificates } from "node:tls";
 
 // ../core/dist/cert/parse.js
-import { X509Certificate, createHash } from "node:crypto";
+import { X509Certificate as X509Certificate2, createHash } from "node:crypto";
 
 // ../core/node_modules/@peculiar/utils/build/bytes/buffer-source.js
 var ARRAY_BUFFER_TAG = "[object ArrayBuffer]";
@@ -47220,7 +60853,7 @@ function concatToUint8Array(buffers) {
   }
   return result;
 }
-function concat(first, second, ...rest) {
+function concat2(first, second, ...rest) {
   let buffers;
   let type;
   if (typeof second === "function") {
@@ -47370,7 +61003,7 @@ var __exportAll = (all, no_symbols) => {
 var bytes_exports = /* @__PURE__ */ __exportAll({
   assertBufferSource: () => assertBufferSource,
   compare: () => compare,
-  concat: () => concat,
+  concat: () => concat2,
   concatToUint8Array: () => concatToUint8Array,
   copy: () => copy,
   endsWith: () => endsWith,
@@ -47427,7 +61060,7 @@ var hex_exports = /* @__PURE__ */ __exportAll({
   encode: () => encode2,
   format: () => format,
   formats: () => formats,
-  hex: () => hex2,
+  hex: () => hex3,
   is: () => is2,
   normalize: () => normalize,
   parse: () => parse
@@ -47610,7 +61243,7 @@ var formats = {
   } }),
   prefixed: Object.freeze({ prefix: "0x" })
 };
-var hex2 = {
+var hex3 = {
   encode: encode2,
   decode: decode2,
   format,
@@ -47857,7 +61490,7 @@ var int = {
 };
 
 // ../core/node_modules/asn1js/build/index.js
-function concat2(buffers) {
+function concat3(buffers) {
   let outputLength = 0;
   let prevLength = 0;
   for (let i = 0; i < buffers.length; i++) {
@@ -47900,10 +61533,10 @@ var ViewWriter = class {
     this.items = [];
   }
   write(buf) {
-    this.items.push(buf instanceof ArrayBuffer ? buf : concat2([buf]));
+    this.items.push(buf instanceof ArrayBuffer ? buf : concat3([buf]));
   }
   final() {
-    return concat2(this.items);
+    return concat3(this.items);
   }
 };
 var ORIGINAL_VIEW_WRITER_WRITE = ViewWriter.prototype.write;
@@ -49374,7 +63007,7 @@ var OctetString = class OctetString2 extends BaseBlock {
     if (!this.idBlock.isConstructed) return this.valueBlock.valueHexView.slice().buffer;
     const array = [];
     for (const content of this.valueBlock.value) if (content instanceof OctetString2) array.push(content.valueBlock.valueHexView);
-    return concat2(array);
+    return concat3(array);
   }
 };
 var LocalBitStringValueBlock = class extends HexBlock(LocalConstructedValueBlock) {
@@ -49778,7 +63411,7 @@ var LocalObjectIdentifierValueBlock = class extends ValueBlock {
       }
       retBuffers.push(valueBuf);
     }
-    return concat2(retBuffers);
+    return concat3(retBuffers);
   }
   fromString(string) {
     this.value = [];
@@ -49996,7 +63629,7 @@ var LocalRelativeObjectIdentifierValueBlock = class extends ValueBlock {
       }
       retBuffers.push(valueBuf);
     }
-    return concat2(retBuffers);
+    return concat3(retBuffers);
   }
   fromString(string) {
     this.value = [];
@@ -65210,7 +78843,7 @@ var BasicOCSPResponse = class BasicOCSPResponse2 extends PkiObject {
     if (candidateIndices.length === 0) throw new Error("No certificate matching the OCSP responderID was found in the response");
     const errors = [];
     let firstCryptoError = null;
-    let signatureMismatch = false;
+    let signatureMismatch2 = false;
     let hadValidSignature = false;
     for (const idx of candidateIndices) {
       const signerCert = embeddedCerts[idx];
@@ -65223,7 +78856,7 @@ var BasicOCSPResponse = class BasicOCSPResponse2 extends PkiObject {
         continue;
       }
       if (!signatureOk) {
-        signatureMismatch = true;
+        signatureMismatch2 = true;
         continue;
       }
       hadValidSignature = true;
@@ -65249,7 +78882,7 @@ var BasicOCSPResponse = class BasicOCSPResponse2 extends PkiObject {
         errors.push(`candidate #${idx}: ${err.message}`);
       }
     }
-    if (signatureMismatch && errors.length === 0 && firstCryptoError === null) return false;
+    if (signatureMismatch2 && errors.length === 0 && firstCryptoError === null) return false;
     if (hadValidSignature) throw new Error(`OCSP responder verification failed. Reasons: ${errors.join("; ")}`);
     if (firstCryptoError) throw firstCryptoError;
     throw new Error(`OCSP responder verification failed. Reasons: ${errors.join("; ")}`);
@@ -68033,7 +81666,7 @@ function decodeDer(bytes, what, code3 = "der") {
   }
   return decoded.result;
 }
-function hex3(bytes) {
+function hex5(bytes) {
   return Buffer.from(bytes).toString("hex");
 }
 function toBytes(data) {
@@ -68184,10 +81817,10 @@ function formatIp(bytes) {
     }
     start = end;
   }
-  const hex5 = groups.map((group2) => group2.toString(16));
+  const hex7 = groups.map((group2) => group2.toString(16));
   if (bestStart < 0)
-    return hex5.join(":");
-  return `${hex5.slice(0, bestStart).join(":")}::${hex5.slice(bestStart + bestLength).join(":")}`;
+    return hex7.join(":");
+  return `${hex7.slice(0, bestStart).join(":")}::${hex7.slice(bestStart + bestLength).join(":")}`;
 }
 function sameBytes(a, b) {
   return a.length === b.length && a.every((byte, index) => byte === b[index]);
@@ -68235,7 +81868,7 @@ function formatAttribute(attribute, what) {
   if (name !== void 0 && value instanceof BaseStringBlock) {
     return `${name}=${escapeValue(value.getValue())}`;
   }
-  return `${name ?? oid}=#${hex3(toBytes(value.toBER()))}`;
+  return `${name ?? oid}=#${hex5(toBytes(value.toBER()))}`;
 }
 function formatName(nameDer, what = "Name") {
   const name = decodeDer(nameDer, what);
@@ -68291,7 +81924,7 @@ function decodeSubjectAltName(value) {
         return `URI:${ascii2()}`;
       case 7: {
         const bytes = raw();
-        return bytes.length === 4 || bytes.length === 16 ? `IP:${formatIp(bytes)}` : `IP:#${hex3(bytes)}`;
+        return bytes.length === 4 || bytes.length === 16 ? `IP:${formatIp(bytes)}` : `IP:#${hex5(bytes)}`;
       }
       case 8: {
         const oid = new ObjectIdentifier();
@@ -68361,7 +81994,7 @@ function verifiesWith(child3, parent) {
 }
 function serialHex(bytes) {
   const unpadded = bytes.length > 1 && bytes[0] === 0 && (bytes[1] ?? 0) >= 128 ? bytes.subarray(1) : bytes;
-  return hex3(unpadded);
+  return hex5(unpadded);
 }
 function parseCertificate(der) {
   const bytes = toBytes(der);
@@ -68369,7 +82002,7 @@ function parseCertificate(der) {
   let x509;
   try {
     certificate = new Certificate({ schema: decodeDer(bytes, "certificate") });
-    x509 = new X509Certificate(bytes);
+    x509 = new X509Certificate2(bytes);
   } catch (error2) {
     if (error2 instanceof CertificateError)
       throw error2;
@@ -68528,7 +82161,7 @@ function decodeOcspResponse(der, leaf) {
     if (hash === void 0)
       return true;
     const expected = createHash2(hash).update(leaf.issuerNameDer).digest("hex");
-    return hex3(toBytes(certId.issuerNameHash.valueBlock.valueHexView)) === expected;
+    return hex5(toBytes(certId.issuerNameHash.valueBlock.valueHexView)) === expected;
   });
   if (single === void 0)
     return none(responseStatus, "no SingleResponse for the leaf certificate");
@@ -68756,7 +82389,7 @@ function checkCertificateChain(chainDer, options) {
 }
 
 // ../core/dist/cert/trust-store.js
-import { X509Certificate as X509Certificate2 } from "node:crypto";
+import { X509Certificate as X509Certificate3 } from "node:crypto";
 var nameKey = (name) => name.toLowerCase();
 var IndexedTrustStore = class {
   anchors;
@@ -68770,11 +82403,11 @@ var IndexedTrustStore = class {
   constructor(anchors, intermediates) {
     this.anchors = anchors;
     this.intermediates = intermediates;
-    for (const [pool, list] of [
+    for (const [pool, list2] of [
       ["anchors", anchors],
       ["intermediates", intermediates]
     ]) {
-      for (const certificate of list) {
+      for (const certificate of list2) {
         const key = nameKey(certificate.subject);
         const bucket = this.#bySubject[pool].get(key) ?? [];
         bucket.push(certificate);
@@ -68809,7 +82442,7 @@ function createTrustStore(pemBundles, base) {
     for (const der of pemToDer(pem, `CA bundle ${index + 1}`)) {
       let certificate;
       try {
-        certificate = new X509Certificate2(der);
+        certificate = new X509Certificate3(der);
       } catch (error2) {
         throw new CertificateError("der", `CA bundle ${index + 1}: ${error2.message}`, {
           cause: error2
@@ -69100,14 +82733,14 @@ function decodeCertificateMessage(body, tls13) {
   const reader = new BodyReader(body);
   if (tls13)
     reader.vector(1);
-  const list = new BodyReader(reader.vector(3));
+  const list2 = new BodyReader(reader.vector(3));
   if (!reader.done)
     throw new ReadError("bytes after the certificate list");
   const chain = [];
-  while (!list.done) {
-    chain.push(new Uint8Array(list.vector(3)));
+  while (!list2.done) {
+    chain.push(new Uint8Array(list2.vector(3)));
     if (tls13)
-      list.vector(2);
+      list2.vector(2);
   }
   return chain;
 }
@@ -69613,28 +83246,575 @@ async function checkCertificatesAndFeatures(target, options) {
   };
 }
 
+// ../core/dist/probe/profile-hello.js
+import { randomBytes as randomBytes2, randomInt } from "node:crypto";
+var GREASE_VALUES = Array.from({ length: 16 }, (_, i) => {
+  const byte = i << 4 | 10;
+  return byte << 8 | byte;
+});
+var isGrease = (value) => (value & 3855) === 2570 && value >> 8 === (value & 255);
+function greaseShuffle() {
+  const drawn = [...GREASE_VALUES];
+  for (let i = drawn.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [drawn[i], drawn[j]] = [drawn[j], drawn[i]];
+  }
+  return (value) => isGrease(value) ? drawn[GREASE_VALUES.indexOf(value)] ?? value : value;
+}
+function mapU16List(data, prefix, map) {
+  const r = new ByteReader(data);
+  const read = (v) => {
+    const out = [];
+    while (!v.atEnd)
+      out.push(map(v.u16("list[]")));
+    return out;
+  };
+  const values = prefix === 1 ? r.readVector8("list", read) : r.readVector16("list", read);
+  r.expectEnd("list");
+  return new ByteWriter().lengthPrefixed(prefix, (w) => w.uints(values, 2, "list"), "list").finish();
+}
+function freshGreaseEch(data) {
+  try {
+    const r = new ByteReader(data);
+    if (r.u8("type") !== 0)
+      return data;
+    r.u16("kdf");
+    r.u16("aead");
+    r.u8("config_id");
+    const enc = r.vector16("enc");
+    const payload = r.vector16("payload");
+    r.expectEnd("ech");
+    const out = data.slice();
+    out.set(randomBytes2(1), 5);
+    out.set(randomBytes2(enc.length), 8);
+    out.set(randomBytes2(payload.length), 10 + enc.length);
+    return out;
+  } catch {
+    return data;
+  }
+}
+function keyShareEntry(group2, length) {
+  if (!isGrease(group2) && hasKeyShareGenerator(group2)) {
+    const entry = keyShareFor(group2);
+    if (entry.keyExchange.length === length)
+      return entry;
+  }
+  return { group: group2, keyExchange: new Uint8Array(randomBytes2(length)) };
+}
+function paddingLength(unpadded) {
+  if (unpadded < 256 || unpadded >= 512)
+    return null;
+  const length = 512 - unpadded;
+  return length >= 5 ? length - 4 : 1;
+}
+function buildProfileHello(profile, options) {
+  if (profile.format === "sslv2") {
+    const record = fromHex(profile.hello);
+    const hello = decodeSslv2ClientHello(record.subarray(2));
+    return encodeSslv2ClientHello({
+      version: hello.version,
+      cipherSpecs: hello.cipherSpecs,
+      challenge: new Uint8Array(randomBytes2(hello.challenge.length))
+    });
+  }
+  const message2 = fromHex(profile.hello);
+  const template2 = decodeClientHello(message2.subarray(4));
+  const grease = greaseShuffle();
+  const spec = {
+    recordVersion: profile.recordVersion,
+    legacyVersion: template2.legacyVersion,
+    random: new Uint8Array(randomBytes2(32)),
+    sessionId: new Uint8Array(randomBytes2(template2.sessionId.length)),
+    cipherSuites: template2.cipherSuites.map(grease),
+    compressionMethods: template2.compressionMethods,
+    avoidPaddingBug: false
+  };
+  if (template2.extensions === null)
+    return encodeClientHello(spec);
+  const extensions = freshExtensions(profile, template2, grease, options.sni);
+  const padAt = extensions.findIndex((e) => e.type === EXTENSION_TYPE.padding);
+  if (padAt !== -1) {
+    const unpadded = encodeClientHelloMessage({ ...spec, extensions }).length - 4;
+    const length = paddingLength(unpadded);
+    if (length === null)
+      extensions.splice(padAt, 1);
+    else
+      extensions[padAt] = { type: EXTENSION_TYPE.padding, data: new Uint8Array(length) };
+  }
+  return encodeClientHello({ ...spec, extensions });
+}
+function freshExtensions(profile, template2, grease, sni) {
+  const out = [];
+  for (const extension of template2.extensions ?? []) {
+    const { type, data } = extension;
+    switch (type) {
+      case EXTENSION_TYPE.server_name:
+        if (sni !== null)
+          out.push(serverName(sni));
+        break;
+      case EXTENSION_TYPE.key_share:
+        out.push(keyShare((profile.keyShares ?? []).map(([group2, length]) => keyShareEntry(grease(group2), length))));
+        break;
+      case EXTENSION_TYPE.supported_groups:
+      case EXTENSION_TYPE.signature_algorithms:
+        out.push({ type, data: mapU16List(data, 2, grease) });
+        break;
+      case EXTENSION_TYPE.supported_versions:
+        out.push({ type, data: mapU16List(data, 1, grease) });
+        break;
+      case EXTENSION_TYPE.encrypted_client_hello:
+        out.push({ type, data: freshGreaseEch(data) });
+        break;
+      default:
+        out.push({ type: grease(type), data });
+    }
+  }
+  return out;
+}
+
+// ../core/dist/scan/clients.js
+async function simulateClients(endpoint2, options) {
+  const selection = options.profiles ?? "default";
+  const profiles = typeof selection === "string" || selection.every((p) => typeof p === "string") ? selectClientProfiles(selection) : selection;
+  const limiter = new Limiter(options.concurrency ?? 8);
+  const timeoutMs = options.timeoutMs ?? 5e3;
+  const certificates = new CertificateCache();
+  return Promise.all(profiles.map(async (profile) => {
+    const outcome = await probeWithRetry(() => limiter.run(() => probeHello(endpoint2, buildProfileHello(profile, { sni: options.sni }), {
+      timeoutMs,
+      keyExchangeOf,
+      ...options.signal === void 0 ? {} : { signal: options.signal },
+      ...options.connect === void 0 ? {} : { connect: options.connect }
+    })), {
+      retries: options.retries ?? 2,
+      ...options.signal === void 0 ? {} : { signal: options.signal }
+    });
+    return judge(profile, outcome, options.server ?? {}, certificates);
+  }));
+}
+function judge(profile, outcome, server, certificates = new CertificateCache()) {
+  const base = {
+    name: profile.name,
+    family: profile.family,
+    version: profile.version,
+    year: profile.year,
+    current: profile.current
+  };
+  switch (outcome.kind) {
+    case "failed":
+      return {
+        ...base,
+        ...NOTHING,
+        ok: null,
+        reason: `connection failure (inconclusive): ${outcome.code}: ${outcome.message}`,
+        reasonCode: "connection-failed"
+      };
+    case "rejected": {
+      const { code: code3, reason } = diagnose(profile, outcome.alert, server);
+      return { ...base, ...NOTHING, ok: false, reason, reasonCode: code3 };
+    }
+    case "accepted":
+      return { ...base, ...accepted(profile, outcome.flight, server, certificates) };
+  }
+}
+var NOTHING = { protocol: null, cipher: null, group: null, dhBits: null };
+function accepted(profile, flight, server, certificates) {
+  if (flight.sslv2ServerHello !== null) {
+    const offered = new Set(flight.sslv2ServerHello.cipherSpecs);
+    const hello2 = profile.format === "sslv2" ? sslv2Specs(profile) : [];
+    const spec = hello2.find((s) => offered.has(s)) ?? flight.sslv2ServerHello.cipherSpecs[0];
+    return {
+      ok: true,
+      protocol: "SSLv2",
+      cipher: spec === void 0 ? null : sslv2CipherSuiteByCode(spec)?.name ?? hex6(spec, 6),
+      group: null,
+      dhBits: null,
+      reason: null,
+      reasonCode: null
+    };
+  }
+  const hello = flight.serverHello ?? flight.helloRetryRequest;
+  if (hello === null)
+    throw new Error("accepted flight without a ServerHello");
+  const protocol = protocolByVersion(hello.selectedVersion) ?? null;
+  const suite = cipherSuiteByCode(hello.cipherSuite);
+  const cipher = suite?.iana ?? `unknown(${hex6(hello.cipherSuite, 4)})`;
+  let groupCode = null;
+  let dhBits = null;
+  let group2 = null;
+  if (protocol === "TLSv1.3") {
+    groupCode = hello.keyShareGroup;
+  } else {
+    const ske = flight.serverKeyExchangeParams;
+    if (ske?.kind === "ecdhe")
+      groupCode = ske.namedCurve;
+    if (ske?.kind === "dhe") {
+      dhBits = ske.primeBits;
+      group2 = ffdheName(ske.prime, ske.primeBits);
+    }
+  }
+  if (groupCode !== null)
+    group2 = groupByCode(groupCode)?.name ?? hex6(groupCode, 4);
+  const chose2 = { protocol, cipher, group: group2, dhBits };
+  const refusal = clientRefusal(profile, flight, protocol, groupCode, dhBits, server, certificates);
+  if (refusal !== null) {
+    return { ok: false, ...chose2, reason: refusal, reasonCode: "client-rejects" };
+  }
+  return { ok: true, ...chose2, reason: null, reasonCode: null };
+}
+function clientRefusal(profile, flight, protocol, groupCode, dhBits, server, certificates) {
+  const hello = flight.serverHello ?? flight.helloRetryRequest;
+  if (hello === null)
+    return null;
+  if (protocol === null || !profile.protocols.includes(protocol)) {
+    return `the server chose ${protocol ?? hex6(hello.selectedVersion, 4)}, which the client does not offer (it offers ${range(profile.protocols)})`;
+  }
+  if (!profile.cipherSuites.includes(hello.cipherSuite)) {
+    return `the server chose ${suiteName(hello.cipherSuite)}, which the client does not offer`;
+  }
+  const groups = profile.groups;
+  if (groupCode !== null && groups !== null && !groups.includes(groupCode)) {
+    return `the server chose the group ${groupLabel(groupCode)}, which the client does not offer`;
+  }
+  if (dhBits !== null && profile.minDhBits !== null && dhBits < profile.minDhBits) {
+    return `the client refuses the server's ${dhBits}-bit DH group: it requires at least ${profile.minDhBits} bits`;
+  }
+  if (dhBits !== null && profile.maxDhBits !== null && dhBits > profile.maxDhBits) {
+    return `the client cannot use the server's ${dhBits}-bit DH group: it supports at most ${profile.maxDhBits} bits`;
+  }
+  const leaf = flight.certificates?.[0] !== void 0 ? certificates.describe(flight.certificates[0]) : server.certificates?.length === 1 ? server.certificates[0]?.chain[0] ?? null : null;
+  if (leaf === null)
+    return null;
+  if (leaf.keyType === "rsa" && leaf.keyBits !== null) {
+    if (profile.minRsaBits !== null && leaf.keyBits < profile.minRsaBits) {
+      return `the client refuses the server's ${leaf.keyBits}-bit RSA key: it requires at least ${profile.minRsaBits} bits`;
+    }
+    if (profile.maxRsaBits !== null && leaf.keyBits > profile.maxRsaBits) {
+      return `the client cannot use the server's ${leaf.keyBits}-bit RSA key: it supports at most ${profile.maxRsaBits} bits`;
+    }
+  }
+  if (leaf.keyType === "ecdsa" && leaf.keyBits !== null && profile.minEcdsaBits !== null && leaf.keyBits < profile.minEcdsaBits) {
+    return `the client refuses the server's ${leaf.keyBits}-bit ECDSA key: it requires at least ${profile.minEcdsaBits} bits`;
+  }
+  if (profile.requiresSha2 && WEAK_SIGNATURE_ALGORITHMS.has(leaf.signatureAlgorithm)) {
+    return `the client refuses the server's certificate signed with ${leaf.signatureAlgorithm}: it requires SHA-2`;
+  }
+  return null;
+}
+var CertificateCache = class {
+  #seen = /* @__PURE__ */ new Map();
+  describe(der) {
+    const key = Buffer.from(der).toString("base64");
+    let facts = this.#seen.get(key);
+    if (facts === void 0) {
+      try {
+        const parsed = parseCertificate(der);
+        facts = { ...parsed.key, signatureAlgorithm: parsed.signatureAlgorithm };
+      } catch {
+        facts = null;
+      }
+      this.#seen.set(key, facts);
+    }
+    return facts;
+  }
+};
+var FFDHE_PREFIX = [
+  255,
+  255,
+  255,
+  255,
+  255,
+  255,
+  255,
+  255,
+  173,
+  248,
+  84,
+  88,
+  162,
+  187,
+  74,
+  154,
+  175,
+  220,
+  86,
+  32,
+  39,
+  61,
+  60,
+  241
+];
+function ffdheName(prime, bits) {
+  let at = 0;
+  while (prime[at] === 0)
+    at += 1;
+  const p = prime.subarray(at);
+  const starts = FFDHE_PREFIX.every((byte, i) => p[i] === byte);
+  const ends = p.length >= 8 && p.subarray(p.length - 8).every((byte) => byte === 255);
+  const name = `ffdhe${bits}`;
+  return starts && ends && groupByName(name) !== void 0 ? name : null;
+}
+var SPECIFIC_ALERTS = /* @__PURE__ */ new Set([
+  ALERT_DESCRIPTION.unrecognized_name,
+  ALERT_DESCRIPTION.no_application_protocol,
+  ALERT_DESCRIPTION.decode_error,
+  ALERT_DESCRIPTION.access_denied,
+  ALERT_DESCRIPTION.inappropriate_fallback,
+  ALERT_DESCRIPTION.certificate_required,
+  ALERT_DESCRIPTION.missing_extension,
+  ALERT_DESCRIPTION.unsupported_extension,
+  ALERT_DESCRIPTION.unexpected_message,
+  ALERT_DESCRIPTION.record_overflow
+]);
+var HANDSHAKE_FAILURES = /* @__PURE__ */ new Set([
+  ALERT_DESCRIPTION.handshake_failure,
+  ALERT_DESCRIPTION.insufficient_security
+]);
+function diagnose(profile, alert, server) {
+  const said = alert === null ? "the server closed the connection without an alert" : `the server sent alert ${describeAlert(alert)}`;
+  const fallback = alert === null ? { code: "server-closed", reason: said } : { code: "server-alert", reason: said };
+  if (alert !== null && SPECIFIC_ALERTS.has(alert.description))
+    return fallback;
+  const facts = server.protocols;
+  const offered = profile.protocols;
+  if (facts === void 0 || offered.some((p) => facts[p] === null)) {
+    if (alert?.description === ALERT_DESCRIPTION.protocol_version) {
+      return {
+        code: "no-shared-protocol",
+        reason: `no shared protocol: the server refused the client's ${range(offered)} (${said})`
+      };
+    }
+    if (alert !== null && HANDSHAKE_FAILURES.has(alert.description)) {
+      return {
+        code: "server-alert",
+        reason: `${said}: no shared cipher suite, group or signature algorithm (a full scan tells which)`
+      };
+    }
+    return fallback;
+  }
+  const accepts = PROTOCOLS.filter((p) => facts[p] === true);
+  const shared = offered.filter((p) => facts[p] === true);
+  const top = shared[shared.length - 1];
+  if (top === void 0) {
+    return {
+      code: "no-shared-protocol",
+      reason: `${protocolMismatch(offered, accepts)} (${said})`
+    };
+  }
+  if (alert?.description === ALERT_DESCRIPTION.protocol_version) {
+    return {
+      code: "server-alert",
+      reason: `${said} although both speak ${top} (the server does not tolerate this client's hello)`
+    };
+  }
+  if (server.cipherSuites == null)
+    return withHint(fallback, alert, top);
+  const serverSuites = server.cipherSuites.filter((s) => s.protocol === top);
+  const serverCodes = new Set(serverSuites.map((s) => Number.parseInt(s.code, 16)));
+  const clientSuites = profile.cipherSuites.filter((c) => !isGrease(c) && cipherSuiteByCode(c)?.scsv !== true);
+  const common = clientSuites.filter((c) => serverCodes.has(c));
+  if (common.length === 0) {
+    return {
+      code: "no-shared-cipher",
+      reason: `${suiteMismatch(top, serverSuites, clientSuites)} (${said})`
+    };
+  }
+  if (server.groups != null) {
+    const tls13 = top === "TLSv1.3";
+    const serverGroups = server.groups.filter((g) => tls13 ? g.protocol === "TLSv1.3" : g.protocol !== "TLSv1.3").map((g) => Number.parseInt(g.code, 16));
+    const clientGroups = (profile.groups ?? []).filter((g) => !isGrease(g));
+    const needsGroup = tls13 || profile.groups !== null && common.every((c) => cipherSuiteByCode(c)?.kex === "ECDHE");
+    if (needsGroup && !clientGroups.some((g) => serverGroups.includes(g))) {
+      return {
+        code: "no-shared-group",
+        reason: `no shared key-exchange group in ${top}: the server accepts ${list(serverGroups.map(groupLabel))}; the client offers ${clientGroups.length === 0 ? "none" : list(clientGroups.map(groupLabel))} (${said})`
+      };
+    }
+  } else {
+    return withHint(fallback, alert, top);
+  }
+  if (profile.format === "sslv2") {
+    return {
+      ...fallback,
+      reason: `${said}: ${top}, a cipher suite and a group are shared, so it likely refuses the SSLv2-format ClientHello this client sends`
+    };
+  }
+  if (alert !== null && (HANDSHAKE_FAILURES.has(alert.description) || alert.description === ALERT_DESCRIPTION.illegal_parameter)) {
+    return {
+      code: "no-shared-signature",
+      reason: `${signatureMismatch(profile, top, server)} (${said})`
+    };
+  }
+  return {
+    ...fallback,
+    reason: `${said}, although ${top}, a cipher suite and a group are shared`
+  };
+}
+function withHint(fallback, alert, top) {
+  if (alert === null || !HANDSHAKE_FAILURES.has(alert.description))
+    return fallback;
+  return {
+    ...fallback,
+    reason: `${fallback.reason}: both speak ${top}; no shared cipher suite, group or signature algorithm`
+  };
+}
+function protocolMismatch(offered, accepts) {
+  const order = (p) => PROTOCOLS.indexOf(p);
+  const clientMin = offered[0];
+  const clientMax = offered[offered.length - 1];
+  const serverMin = accepts[0];
+  const serverMax = accepts[accepts.length - 1];
+  if (clientMin === void 0 || clientMax === void 0)
+    return "no shared protocol: the client offers no version";
+  if (serverMin === void 0 || serverMax === void 0) {
+    return `no shared protocol: the client offers ${range(offered)}; the server accepted no version in the scan`;
+  }
+  if (order(clientMax) < order(serverMin)) {
+    return `no shared protocol: the client (${range(offered)}) is older than the server (${range(accepts)})`;
+  }
+  if (order(clientMin) > order(serverMax)) {
+    return `no shared protocol: the server (${range(accepts)}) is older than the client (${range(offered)})`;
+  }
+  return `no shared protocol: the client offers ${range(offered)}, the server accepts ${range(accepts)}`;
+}
+function suiteMismatch(protocol, server, client) {
+  const head = `no shared cipher suite in ${protocol}: the server accepts ${server.length} (${list(server.map((s) => s.iana))}), the client offers ${client.length} others`;
+  const auths = new Set(server.map((s) => s.auth));
+  const [auth2] = [...auths];
+  if (auths.size === 1 && auth2 !== void 0 && auth2 !== "any") {
+    const clientAuths = new Set(client.map((c) => cipherSuiteByCode(c)?.auth ?? ""));
+    if (!clientAuths.has(auth2)) {
+      return `${head}; the server only has ${auth2}-authenticated suites and the client offers none`;
+    }
+  }
+  return head;
+}
+function signatureMismatch(profile, protocol, server) {
+  const offered = profile.signatureAlgorithms?.filter((s) => !isGrease(s)) ?? null;
+  const leaves2 = (server.certificates ?? []).map((c) => c.chain[0]).filter((l) => l !== void 0);
+  const shown = offered === null ? "none (no signature_algorithms extension)" : list(offered.map(schemeLabel));
+  if (offered !== null && leaves2.length > 0 && leaves2.every((leaf) => !offered.some((s) => schemeFits(s, leaf, protocol)))) {
+    const keys = leaves2.map(keyLabel).join(" and ");
+    return `no shared signature algorithm: the server's certificate key is ${keys} and none of the client's signature algorithms can sign with it in ${protocol} (the client offers ${shown})`;
+  }
+  return `no shared signature algorithm or certificate type: protocol ${protocol}, a cipher suite and a group are shared, yet the server found no signature algorithm it will use among the client's (the client offers ${shown})`;
+}
+function schemeFits(scheme, leaf, protocol) {
+  const tls13 = protocol === "TLSv1.3";
+  switch (leaf.keyType) {
+    case "rsa":
+      if (scheme >= 2052 && scheme <= 2054)
+        return true;
+      if (scheme >= 2057 && scheme <= 2059)
+        return true;
+      return !tls13 && (scheme & 255) === 1;
+    // rsa_pkcs1_* (TLS 1.2 only)
+    case "ecdsa": {
+      if (!tls13)
+        return (scheme & 255) === 3 || scheme >= 2074 && scheme <= 2076;
+      const byCurve = {
+        prime256v1: 1027,
+        secp384r1: 1283,
+        secp521r1: 1539,
+        brainpoolP256r1: 2074,
+        brainpoolP384r1: 2075,
+        brainpoolP512r1: 2076
+      };
+      return leaf.curve !== null && byCurve[leaf.curve] === scheme;
+    }
+    case "ed25519":
+      return scheme === 2055;
+    case "ed448":
+      return scheme === 2056;
+    case "dsa":
+      return !tls13 && (scheme & 255) === 2;
+    default:
+      return true;
+  }
+}
+function hex6(value, digits) {
+  return `0x${value.toString(16).toUpperCase().padStart(digits, "0")}`;
+}
+function suiteName(code3) {
+  return cipherSuiteByCode(code3)?.iana ?? hex6(code3, 4);
+}
+function groupLabel(code3) {
+  return groupByCode(code3)?.name ?? hex6(code3, 4);
+}
+function schemeLabel(code3) {
+  return signatureSchemeByCode(code3)?.name ?? hex6(code3, 4);
+}
+function keyLabel(leaf) {
+  const type = leaf.keyType === "rsa" ? "RSA" : leaf.keyType === "ecdsa" ? "ECDSA" : leaf.keyType;
+  const size = leaf.keyType === "ecdsa" && leaf.curve !== null ? ` ${leaf.curve}` : leaf.keyBits === null ? "" : ` ${leaf.keyBits}`;
+  return `${type}${size}`;
+}
+function describeAlert(alert) {
+  return `${alertName(alert.description)} (${alert.description})`;
+}
+function range(protocols) {
+  const first = protocols[0];
+  const last = protocols[protocols.length - 1];
+  if (first === void 0 || last === void 0)
+    return "no version";
+  if (first === last)
+    return first;
+  const consecutive = PROTOCOLS.indexOf(last) - PROTOCOLS.indexOf(first) === protocols.length - 1;
+  return consecutive ? `${first}–${last}` : protocols.join(", ");
+}
+function list(items) {
+  if (items.length === 0)
+    return "none";
+  const shown = items.slice(0, 4).join(", ");
+  return items.length > 4 ? `${shown} and ${items.length - 4} more` : shown;
+}
+function sslv2Specs(profile) {
+  const bytes = Buffer.from(profile.hello, "hex");
+  const specsLength = bytes.readUInt16BE(5);
+  const specs = [];
+  for (let at = 11; at < 11 + specsLength; at += 3)
+    specs.push(bytes.readUIntBE(at, 3));
+  return specs;
+}
+
 // ../core/dist/scan/scan-target.js
 async function scanTarget(target, options = {}) {
   const parsed = typeof target === "string" ? parseTarget(target) : target;
+  const profiles = options.clients === void 0 ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5e3;
   const started = Date.now();
-  const [report, checked] = await Promise.all([
-    scan(parsed, options),
-    checkCertificatesAndFeatures(parsed, {
-      timeoutMs,
-      ...options.ca === void 0 ? {} : { ca: options.ca },
-      ...options.now === void 0 ? {} : { now: options.now },
-      ...options.signal === void 0 ? {} : { signal: options.signal }
-    })
+  const certificateOptions = {
+    timeoutMs,
+    ...options.ca === void 0 ? {} : { ca: options.ca },
+    ...options.now === void 0 ? {} : { now: options.now },
+    ...options.signal === void 0 ? {} : { signal: options.signal }
+  };
+  const [{ report, certificateChains }, first] = await Promise.all([
+    scanDetailed(parsed, options),
+    checkCertificatesAndFeatures(parsed, certificateOptions)
   ]);
-  return {
+  const rawChain = certificateChains[0];
+  const checked = first.certificate === null && rawChain !== void 0 ? await checkCertificatesAndFeatures(parsed, { ...certificateOptions, rawChain }) : first;
+  const merged = {
     ...report,
-    durationMs: Date.now() - started,
     certificate: checked.certificate,
     certificates: checked.certificate === null ? null : [checked.certificate],
     features: { ...report.features, ...checked.features },
     errors: [...report.errors, ...checked.errors]
   };
+  if (profiles !== null && merged.reachable === true && merged.target.address !== null) {
+    merged.clients = await simulateClients({ address: merged.target.address, port: parsed.port }, {
+      sni: parsed.sni,
+      profiles,
+      server: merged,
+      timeoutMs,
+      ...options.concurrency === void 0 ? {} : { concurrency: options.concurrency },
+      ...options.retries === void 0 ? {} : { retries: options.retries },
+      ...options.signal === void 0 ? {} : { signal: options.signal },
+      ...options.connect === void 0 ? {} : { connect: options.connect }
+    });
+  }
+  return { ...merged, durationMs: Date.now() - started };
 }
 
 // ../core/dist/policy/errors.js
@@ -70224,7 +84404,8 @@ var DOMAINS = {
   "serverPreference[].order[]": "cipher-suite",
   "clients[].cipher": "cipher-suite",
   "groups[].name": "group",
-  "clients[].group": "group"
+  "clients[].group": "group",
+  "clients[].name": "client"
 };
 var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 function resolveRef(ref) {
@@ -70329,6 +84510,15 @@ function registryIssue(value, domain) {
     }
     const names = [...CIPHER_SUITES.map((s) => s.iana), ...SSLV2_CIPHER_SUITES.map((s) => s.name)];
     return `${JSON.stringify(value)} is not a cipher suite name${didYouMean(value, names)}`;
+  }
+  if (domain === "client") {
+    const profile = clientProfileByName(value);
+    if (profile?.name === value)
+      return null;
+    if (profile !== void 0) {
+      return `${JSON.stringify(value)} is not a client name: the report names it ${profile.name}`;
+    }
+    return `${JSON.stringify(value)} is not a client profile${didYouMean(value, CLIENT_PROFILES.map((p) => p.name))}`;
   }
   if (groupByName(value)?.name === value)
     return null;
@@ -71422,16 +85612,38 @@ function toJsonResult(evaluations, reports, options = {}) {
     $schema: RESULT_SCHEMA_ID,
     tool: { name: "tlsgate", version: toolVersion(reports, options) },
     gate,
-    results: [...targets].map(([target, list]) => ({
+    results: [...targets].map(([target, list2]) => ({
       target,
       report: reportOf.get(target) ?? null,
-      evaluations: list
+      evaluations: list2
     }))
   };
 }
 function formatJson(evaluations, reports, options = {}) {
   return `${JSON.stringify(toJsonResult(evaluations, reports, options), null, options.indent ?? 2)}
 `;
+}
+
+// ../core/dist/report/clients.js
+var RANK2 = { fail: 0, inconclusive: 1, ok: 2 };
+function resultOf(client) {
+  return client.ok === true ? "ok" : client.ok === false ? "fail" : "inconclusive";
+}
+function clientMatrix(report) {
+  if (report?.clients == null)
+    return null;
+  const rows = report.clients.map((client, index) => ({ client, result: resultOf(client), index })).sort((a, b) => RANK2[a.result] - RANK2[b.result] || a.index - b.index).map(({ client, result }) => ({ client, result }));
+  const counts = { fail: 0, inconclusive: 0, ok: 0 };
+  for (const row of rows)
+    counts[row.result] += 1;
+  return { rows, counts };
+}
+function matrixSummary(counts) {
+  const parts = [`${counts.fail} fail`];
+  if (counts.inconclusive > 0)
+    parts.push(`${counts.inconclusive} inconclusive`);
+  parts.push(`${counts.ok} connect`);
+  return parts.join(" · ");
 }
 
 // ../core/dist/report/markdown.js
@@ -71441,6 +85653,11 @@ var ICON = {
   inconclusive: "⚠️ inconclusive",
   "gate-pass": "✅ pass",
   "gate-fail": "❌ fail"
+};
+var CLIENT_ICON = {
+  fail: "❌",
+  inconclusive: "⚠️",
+  ok: "✅"
 };
 function cell(text) {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
@@ -71518,6 +85735,18 @@ function formatMarkdown(evaluations, reports, options = {}) {
         lines.push(rule.description, "");
       lines.push(...body, "</details>", "");
     }
+  }
+  for (const target of new Set(evaluations.map((e) => e.target))) {
+    const matrix = clientMatrix(reportOf.get(target));
+    if (matrix === null)
+      continue;
+    lines.push(`### Clients · ${code2(target)}`, "", matrixSummary(matrix.counts), "");
+    lines.push("| Client | Result | Protocol | Suite |", "|---|---|---|---|");
+    for (const { client, result } of matrix.rows) {
+      const outcome = result === "ok" ? "ok" : client.reason ?? result;
+      lines.push(`| ${cell(client.name)} | ${CLIENT_ICON[result]} ${cell(outcome)} | ${client.protocol ?? ""} | ${client.cipher === null ? "" : code2(client.cipher)} |`);
+    }
+    lines.push("");
   }
   lines.push(`<sub>tlsgate ${cell(toolVersion(reports, options))}</sub>`);
   return `${lines.join("\n")}
@@ -71703,6 +85932,11 @@ var STATUS_STYLE = {
   inconclusive: "yellow",
   pass: "green"
 };
+var CLIENT_STYLE = {
+  fail: "red",
+  inconclusive: "yellow",
+  ok: "green"
+};
 var ANSI = /\u001b\[[0-9;]*m/g;
 var visibleLength = (text) => text.replace(ANSI, "").length;
 var pad3 = (text, width) => text + " ".repeat(Math.max(0, width - visibleLength(text)));
@@ -71710,6 +85944,7 @@ function formatText(evaluations, reports, options = {}) {
   const paint = (style, text) => options.color === true ? `\x1B[${STYLE[style][0]}m${text}\x1B[${STYLE[style][1]}m` : text;
   const reportOf = reportsByTarget(reports);
   const lines = [];
+  const clientsShown = /* @__PURE__ */ new Set();
   for (const evaluation of evaluations) {
     const report = reportOf.get(evaluation.target);
     const address = report?.target.address;
@@ -71748,6 +85983,16 @@ function formatText(evaluations, reports, options = {}) {
         lines.push(`  ${pad3(status, statusWidth)}  ${pad3(severity, severityWidth)}  ${pad3(id, idWidth)}  ${message2}`.trimEnd());
       });
     }
+    const matrix = clientsShown.has(evaluation.target) ? null : clientMatrix(report);
+    clientsShown.add(evaluation.target);
+    if (matrix !== null) {
+      lines.push(`  clients: ${matrixSummary(matrix.counts)}`);
+      const nameWidth = Math.max(0, ...matrix.rows.map((row) => row.client.name.length));
+      for (const { client, result } of matrix.rows) {
+        const detail = result === "ok" ? `${pad3(client.protocol ?? "", "TLSv1.2".length)}  ${client.cipher ?? ""}` : client.reason ?? "";
+        lines.push(`    ${pad3(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad3(client.name, nameWidth)}  ${detail}`.trimEnd());
+      }
+    }
     if (report !== void 0 && report.errors.length > 0) {
       lines.push(paint("dim", `  ${report.errors.length} scan error(s): ${report.errors.map((e) => `${e.probe} ${e.code}`).join(", ")}`));
     }
@@ -71776,7 +86021,7 @@ function remediationLines(remediation2, all) {
 import { isAbsolute as isAbsolute3, relative as relative3, sep } from "node:path";
 var MAX_ANNOTATIONS = 50;
 var MAX_MESSAGES2 = 5;
-var RANK2 = { error: 0, warning: 1, notice: 2 };
+var RANK3 = { error: 0, warning: 1, notice: 2 };
 function repoPath(file, workspace) {
   if (file === null || !isAbsolute3(file)) return null;
   const rel = relative3(workspace, file);
@@ -71816,7 +86061,7 @@ function findingAnnotations(evaluations, workspace) {
       annotations.push({ level: levelOf(severity, status), message: lines.join("\n"), properties });
     }
   }
-  return annotations.sort((a, b) => RANK2[a.level] - RANK2[b.level]);
+  return annotations.sort((a, b) => RANK3[a.level] - RANK3[b.level]);
 }
 function annotateFindings(core, evaluations, workspace) {
   const annotations = findingAnnotations(evaluations, workspace);
@@ -78775,8 +93020,8 @@ function failureReasons(gate, unreachable, plan) {
     );
   }
   if (unreachable.length > 0 && failOn !== "never") {
-    const list = unreachable.map((report) => report.target.input).join(", ");
-    reasons.push(`${unreachable.length} target(s) could not be scanned: ${list}`);
+    const list2 = unreachable.map((report) => report.target.input).join(", ");
+    reasons.push(`${unreachable.length} target(s) could not be scanned: ${list2}`);
   }
   const down = new Set(unreachable.map((report) => report.target.input));
   const inconclusive2 = gate.blocking.filter(
