@@ -73,7 +73,8 @@ export function planScan(inputs: ActionInputs, cwd: string): ScanPlan {
     policyDir: defaultDir,
   }));
   if (targets.length === 0 && loaded !== null) {
-    for (const entry of loaded.config.targets) {
+    for (const item of loaded.config.targets) {
+      const entry = typeof item === "string" ? { target: item } : item;
       jobs.push({
         target: entry.target,
         policy: entry.policy ?? defaultPolicy,

@@ -1,5 +1,11 @@
 import { Command, CommanderError } from "commander";
-import { CertificateError, ClientProfileError, PolicyError, TargetError } from "@tlsgate/core";
+import {
+  CertificateError,
+  ClientProfileError,
+  ConfigError,
+  PolicyError,
+  TargetError,
+} from "@tlsgate/core";
 import { registerCheckCommand } from "./commands/check.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerInitCommand } from "./commands/init.js";
@@ -59,7 +65,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       error instanceof UsageError ||
       error instanceof TargetError ||
       error instanceof CertificateError ||
-      error instanceof ClientProfileError
+      error instanceof ClientProfileError ||
+      error instanceof ConfigError
     ) {
       io.stderr(`tlsgate: ${error.message}\n`);
       return EXIT.usage;

@@ -90,6 +90,16 @@ export type { ParsedCertificate, TrustError, TrustStore, TrustVerdict } from "./
 export { CERTIFICATE_ERROR_CODES, CertificateError } from "./cert/errors.js";
 export type { CertificateErrorCode } from "./cert/errors.js";
 
+// Configuration (tlsgate.config.json), shared by the CLI and the Action
+export {
+  CONFIG_FILE,
+  CONFIG_SCHEMA_ID,
+  ConfigError,
+  configSchema,
+  loadConfig,
+} from "./config/index.js";
+export type { ConfigTarget, LoadedConfig, TlsgateConfig } from "./config/index.js";
+
 // Policies
 export {
   FAIL_ON,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
-import { CONFIG_FILE, CONFIG_SCHEMA_ID, type TlsgateConfig } from "../config.js";
+import { CONFIG_FILE, CONFIG_SCHEMA_ID, type TlsgateConfig } from "@tlsgate/core";
 import { UsageError } from "../errors.js";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";

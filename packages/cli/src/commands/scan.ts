@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { FAIL_ON, type FailOn } from "@tlsgate/core";
-import { loadConfig, CONFIG_FILE } from "../config.js";
+import { CONFIG_FILE, FAIL_ON, loadConfig, type FailOn } from "@tlsgate/core";
 import { UsageError } from "../errors.js";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
@@ -85,7 +84,7 @@ export function registerScanCommand(
 async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise<ExitCode> {
   const configFile =
     flags.config ?? (existsSync(resolve(io.cwd, CONFIG_FILE)) ? CONFIG_FILE : undefined);
-  const loaded = configFile === undefined ? null : loadConfig(resolve(io.cwd, configFile));
+  const loaded = configFile === undefined ? null : loadConfig(configFile, io.cwd);
   const config = loaded?.config;
   const defaultPolicy = flags.policy ?? config?.policy ?? DEFAULT_POLICY;
   // A policy named on the command line is relative to the working directory; one in the
