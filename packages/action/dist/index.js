@@ -7454,7 +7454,7 @@ var require__ = __commonJS({
     var discriminator_1 = require_discriminator();
     var json_schema_2020_12_1 = require_json_schema_2020_12();
     var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20203 = class extends core_1.default {
+    var Ajv20204 = class extends core_1.default {
       constructor(opts = {}) {
         super({
           ...opts,
@@ -7481,11 +7481,11 @@ var require__ = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv2020 = Ajv20203;
-    module.exports = exports = Ajv20203;
-    module.exports.Ajv2020 = Ajv20203;
+    exports.Ajv2020 = Ajv20204;
+    module.exports = exports = Ajv20204;
+    module.exports.Ajv2020 = Ajv20204;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20203;
+    exports.default = Ajv20204;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -83817,6 +83817,98 @@ async function scanTarget(target, options = {}) {
   return { ...merged, durationMs: Date.now() - started };
 }
 
+// ../core/dist/config/config.js
+var import__ = __toESM(require__(), 1);
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+var CONFIG_SCHEMA_ID = "https://tlsgate.dev/schemas/config/v1.json";
+var CONFIG_FILE = "tlsgate.config.json";
+var configSchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: CONFIG_SCHEMA_ID,
+  title: "tlsgate configuration",
+  type: "object",
+  additionalProperties: false,
+  required: ["targets"],
+  properties: {
+    $schema: { type: "string" },
+    policy: { type: "string", minLength: 1, description: "Default policy: preset name or file." },
+    failOn: { enum: ["error", "warning", "info", "never"] },
+    inconclusive: { enum: ["fail", "pass"] },
+    timeout: { type: "integer", minimum: 100, description: "Per-probe timeout in ms." },
+    concurrency: { type: "integer", minimum: 1, maximum: 64 },
+    ca: { type: "array", items: { type: "string", minLength: 1 } },
+    targets: {
+      type: "array",
+      items: {
+        anyOf: [
+          { type: "string", minLength: 1 },
+          {
+            type: "object",
+            additionalProperties: false,
+            required: ["target"],
+            properties: {
+              target: { type: "string", minLength: 1 },
+              policy: { type: "string", minLength: 1 },
+              port: { type: "integer", minimum: 1, maximum: 65535 },
+              sni: { type: "string", minLength: 1 }
+            }
+          }
+        ]
+      }
+    }
+  }
+};
+var ConfigError = class extends Error {
+  name = "ConfigError";
+  /** The file as the caller named it. */
+  file;
+  /** JSON pointer of the problem, "" for the whole file. */
+  pointer;
+  constructor(file, pointer, message2, options) {
+    super(`${file}${pointer === "" ? "" : ` ${pointer}`}: ${message2}`, options);
+    this.file = file;
+    this.pointer = pointer;
+  }
+};
+var validator;
+function loadConfig(file, cwd = process.cwd()) {
+  const path6 = resolve(cwd, file);
+  let value;
+  try {
+    value = JSON.parse(readFileSync(path6, "utf8"));
+  } catch (error2) {
+    throw new ConfigError(file, "", `cannot read: ${error2.message}`, { cause: error2 });
+  }
+  validator ??= new import__.Ajv2020({ allErrors: true, strict: true }).compile(configSchema);
+  if (!validator(value)) {
+    const [pointer, message2] = describe(validator.errors ?? []);
+    throw new ConfigError(file, pointer, message2);
+  }
+  return { config: value, file: path6, dir: dirname(path6) };
+}
+function describe(errors) {
+  const deepest = [...errors].sort((a, b) => b.instancePath.split("/").length - a.instancePath.split("/").length);
+  const error2 = deepest.find((e) => e.keyword !== "anyOf" && e.keyword !== "type") ?? deepest[0];
+  if (error2 === void 0)
+    return ["", "invalid"];
+  const pointer = error2.instancePath;
+  const entryLevel = error2.keyword !== "additionalProperties" && error2.keyword !== "required";
+  if (/^\/targets\/\d+$/.test(pointer) && entryLevel) {
+    return [pointer, 'must be a target or {"target": …}'];
+  }
+  switch (error2.keyword) {
+    case "additionalProperties":
+      return [pointer, `unknown field "${String(error2.params.additionalProperty)}"`];
+    case "required":
+      return [pointer, `missing field "${String(error2.params.missingProperty)}"`];
+    case "enum":
+      return [pointer, `must be one of ${error2.params.allowedValues.join(", ")}`];
+    default:
+      return [pointer === "" ? "/" : pointer, error2.message ?? "invalid"];
+  }
+}
+
 // ../core/dist/policy/errors.js
 import { isAbsolute, relative } from "node:path";
 var PolicyError = class extends Error {
@@ -83859,11 +83951,11 @@ function displayPath(file) {
 }
 
 // ../core/dist/policy/ajv.js
-var import__ = __toESM(require__(), 1);
+var import__2 = __toESM(require__(), 1);
 var import_ajv_formats2 = __toESM(require_dist(), 1);
 var addFormats2 = import_ajv_formats2.default.default;
 function createRuleAjv() {
-  const ajv = new import__.Ajv2020({
+  const ajv = new import__2.Ajv2020({
     allErrors: true,
     // Errors carry the instance value (`data`), which tells a null (unknown) fact at once.
     verbose: true,
@@ -85047,10 +85139,10 @@ function verdictOf(evaluations, options = {}) {
 }
 
 // ../core/dist/policy/load.js
-var import__2 = __toESM(require__(), 1);
+var import__3 = __toESM(require__(), 1);
 var import_ajv_formats3 = __toESM(require_dist(), 1);
 var import_yaml = __toESM(require_dist2(), 1);
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 import { extname } from "node:path";
 
 // ../core/dist/policy/policy-schema.js
@@ -85220,7 +85312,7 @@ function yamlLocator(doc, lineCounter) {
 var policyValidator;
 function validatePolicyDocument(value) {
   if (policyValidator === void 0) {
-    const ajv = new import__2.Ajv2020({ allErrors: true, strict: true, verbose: true });
+    const ajv = new import__3.Ajv2020({ allErrors: true, strict: true, verbose: true });
     addFormats3(ajv, ["uri"]);
     policyValidator = ajv.compile(policySchema);
   }
@@ -85331,7 +85423,7 @@ function parsePolicy(text, file, options = {}) {
 function loadPolicyFile(file) {
   let text;
   try {
-    text = readFileSync(file, "utf8");
+    text = readFileSync2(file, "utf8");
   } catch (error2) {
     throw new PolicyError("extends-not-found", `cannot read ${file}: ${error2.message}`, {
       file,
@@ -85347,10 +85439,10 @@ var import_yaml2 = __toESM(require_dist2(), 1);
 // ../core/dist/policy/resolve.js
 import { createHash as createHash3 } from "node:crypto";
 import { createRequire as createRequire2 } from "node:module";
-import { dirname, extname as extname2, isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolvePath } from "node:path";
+import { dirname as dirname2, extname as extname2, isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolvePath } from "node:path";
 
 // ../policies/dist/index.js
-import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { readdirSync, readFileSync as readFileSync3 } from "node:fs";
 import { fileURLToPath } from "node:url";
 var presetsDir = fileURLToPath(new URL("../presets/", import.meta.url));
 function listPresets() {
@@ -85359,7 +85451,7 @@ function listPresets() {
 function readPreset(name) {
   if (!listPresets().includes(name))
     return void 0;
-  return readFileSync2(new URL(`${name}.json`, `file://${presetsDir}`), "utf8");
+  return readFileSync3(new URL(`${name}.json`, `file://${presetsDir}`), "utf8");
 }
 
 // ../core/dist/policy/resolve.js
@@ -85427,7 +85519,7 @@ var Resolver = class {
   loadRef(ref, from, pointer) {
     const notFound = (message2, cause) => errorAt(from, "extends-not-found", pointer, message2, cause);
     if (isFileRef(ref)) {
-      const file2 = resolvePath(dirname(from.file), ref);
+      const file2 = resolvePath(dirname2(from.file), ref);
       try {
         return this.loadFile(file2, ref);
       } catch (error2) {
@@ -85460,7 +85552,7 @@ var Resolver = class {
     const file = this.resolvePackage(ref, from.file);
     if (file === void 0) {
       const isBare = !ref.includes("/") && !ref.startsWith("@");
-      const hint = isBare ? `no preset named ${ref}${didYouMean(ref, presets)} (presets: ${presets.join(", ") || "none"}) and no installed package` : `no installed package file (looked for ${ref}, ${ref}.json, ${ref}.yaml, ${ref}.yml from ${dirname(from.file)})`;
+      const hint = isBare ? `no preset named ${ref}${didYouMean(ref, presets)} (presets: ${presets.join(", ") || "none"}) and no installed package` : `no installed package file (looked for ${ref}, ${ref}.json, ${ref}.yaml, ${ref}.yml from ${dirname2(from.file)})`;
       throw notFound(`cannot resolve ${JSON.stringify(ref)}: ${hint}`);
     }
     if (!POLICY_EXTENSIONS.has(extname2(file).toLowerCase())) {
@@ -85527,7 +85619,7 @@ function finish(resolver, root) {
 }
 function resolvePolicy(file, options = {}) {
   const absolute = resolvePath(file);
-  const resolver = new Resolver(options.presets ?? defaultPresets, dirname(absolute));
+  const resolver = new Resolver(options.presets ?? defaultPresets, dirname2(absolute));
   return finish(resolver, resolver.loadFile(absolute, file));
 }
 function resolvePolicyRef(ref, options = {}) {
@@ -86269,94 +86361,15 @@ import { existsSync, readFileSync as readFileSync4 } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 
 // src/config.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-import { dirname as dirname2, resolve } from "node:path";
-var CONFIG_FILE = "tlsgate.config.json";
 function readConfig(file, cwd) {
-  const path6 = resolve(cwd, file);
-  let value;
   try {
-    value = JSON.parse(readFileSync3(path6, "utf8"));
+    return loadConfig(file, cwd);
   } catch (error2) {
-    throw new InputError("config", `cannot read ${file}: ${error2.message}`, {
-      cause: error2
-    });
+    if (error2 instanceof ConfigError) {
+      throw new InputError("config", error2.message, { cause: error2 });
+    }
+    throw error2;
   }
-  const bad = (pointer, message2) => new InputError("config", `${file} ${pointer}: ${message2}`);
-  if (!isObject2(value)) throw bad("/", "must be an object");
-  const config = { targets: [] };
-  const string = (key) => {
-    const v = value[key];
-    if (v === void 0) return void 0;
-    if (typeof v !== "string" || v === "") throw bad(`/${key}`, "must be a non-empty string");
-    return v;
-  };
-  const integer = (key, min) => {
-    const v = value[key];
-    if (v === void 0) return void 0;
-    if (!Number.isInteger(v) || v < min)
-      throw bad(`/${key}`, `must be an integer >= ${min}`);
-    return v;
-  };
-  const policy = string("policy");
-  if (policy !== void 0) config.policy = policy;
-  const failOn = string("failOn");
-  if (failOn !== void 0) {
-    if (!FAIL_ON.includes(failOn)) {
-      throw bad("/failOn", `must be one of ${FAIL_ON.join(", ")}`);
-    }
-    config.failOn = failOn;
-  }
-  const inconclusive2 = string("inconclusive");
-  if (inconclusive2 !== void 0) {
-    if (inconclusive2 !== "fail" && inconclusive2 !== "pass") {
-      throw bad("/inconclusive", "must be fail or pass");
-    }
-    config.inconclusive = inconclusive2;
-  }
-  const timeout = integer("timeout", 100);
-  if (timeout !== void 0) config.timeout = timeout;
-  const concurrency = integer("concurrency", 1);
-  if (concurrency !== void 0) config.concurrency = concurrency;
-  if (value.ca !== void 0) {
-    if (!Array.isArray(value.ca) || !value.ca.every((f) => typeof f === "string" && f !== "")) {
-      throw bad("/ca", "must be a list of file names");
-    }
-    config.ca = value.ca;
-  }
-  if (!Array.isArray(value.targets)) throw bad("/targets", "must be a list");
-  config.targets = value.targets.map((entry, index) => {
-    const pointer = `/targets/${index}`;
-    if (typeof entry === "string" && entry !== "") return { target: entry };
-    if (!isObject2(entry) || typeof entry.target !== "string" || entry.target === "") {
-      throw bad(pointer, 'must be a target or {"target": …}');
-    }
-    const target = { target: entry.target };
-    if (entry.policy !== void 0) {
-      if (typeof entry.policy !== "string" || entry.policy === "") {
-        throw bad(`${pointer}/policy`, "must be a non-empty string");
-      }
-      target.policy = entry.policy;
-    }
-    if (entry.port !== void 0) {
-      const port = entry.port;
-      if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw bad(`${pointer}/port`, "must be a port number");
-      }
-      target.port = port;
-    }
-    if (entry.sni !== void 0) {
-      if (typeof entry.sni !== "string" || entry.sni === "") {
-        throw bad(`${pointer}/sni`, "must be a non-empty string");
-      }
-      target.sni = entry.sni;
-    }
-    return target;
-  });
-  return { config, file: path6, dir: dirname2(path6) };
-}
-function isObject2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // src/plan.ts
@@ -86386,7 +86399,8 @@ function planScan(inputs, cwd) {
     policyDir: defaultDir
   }));
   if (targets.length === 0 && loaded !== null) {
-    for (const entry of loaded.config.targets) {
+    for (const item of loaded.config.targets) {
+      const entry = typeof item === "string" ? { target: item } : item;
       jobs.push({
         target: entry.target,
         policy: entry.policy ?? defaultPolicy,
@@ -89489,8 +89503,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject3 = val !== null && typeof val === "object";
-    const hasToJSON = isObject3 && typeof val.toJSON === "function";
+    const isObject2 = val !== null && typeof val === "object";
+    const hasToJSON = isObject2 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
