@@ -146,6 +146,7 @@ export function probeHandshake(
     let session: Buffer | null = null;
     let sessionWaiter: (() => void) | null = null;
     let ticketTimer: ReturnType<typeof setTimeout> | undefined;
+    const started = Date.now();
 
     const raw = (options.connect ?? ((address, port) => netConnect({ host: address, port })))(
       endpoint.address,
@@ -287,7 +288,10 @@ export function probeHandshake(
         );
       };
       afterHandshake = complete;
-      const wait = options.ticketWaitMs ?? 0;
+      // A server that issues tickets sends them about one round trip after our Finished: wait
+      // a few handshake times for one (at least 100 ms), never more than ticketWaitMs.
+      const handshakeMs = Date.now() - started;
+      const wait = Math.min(options.ticketWaitMs ?? 0, Math.max(150, 3 * handshakeMs));
       if (protocol === "TLSv1.3" && session === null && wait > 0) {
         sessionWaiter = complete;
         ticketTimer = setTimeout(complete, wait);
