@@ -82516,6 +82516,7 @@ function probeHandshake(endpoint2, options) {
     let session = null;
     let sessionWaiter = null;
     let ticketTimer;
+    const started = Date.now();
     const raw = (options.connect ?? ((address, port) => netConnect2({ host: address, port })))(endpoint2.address, endpoint2.port);
     const tap = new Duplex({
       read() {
@@ -82650,7 +82651,8 @@ function probeHandshake(endpoint2, options) {
         }, true);
       };
       afterHandshake = complete;
-      const wait = options.ticketWaitMs ?? 0;
+      const handshakeMs = Date.now() - started;
+      const wait = Math.min(options.ticketWaitMs ?? 0, Math.max(150, 3 * handshakeMs));
       if (protocol === "TLSv1.3" && session === null && wait > 0) {
         sessionWaiter = complete;
         ticketTimer = setTimeout(complete, wait);
