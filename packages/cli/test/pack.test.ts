@@ -1,10 +1,10 @@
 /**
  * What a user gets from the registry: pack core, policies and the CLI with `npm pack`, install
- * the tarballs into an empty project with `npm install --offline` (dependencies come from the
- * npm cache, never the network), and run the installed `tlsgate` binary.
+ * the tarballs into an empty project offline (dependencies come from the npm cache, never the
+ * network), and run the installed `tlsgate` binary.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -40,21 +40,75 @@ async function tlsgate(args: string[]): Promise<Result> {
   }
 }
 
+interface LockEntry {
+  version?: string;
+  dev?: boolean;
+  link?: boolean;
+  dependencies?: Record<string, string>;
+  bin?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+/**
+ * The empty project's package.json and lock: the three tarballs, and every production
+ * dependency exactly as the workspace's lock pins it. With a lock, `npm ci --offline` takes each
+ * tarball from the npm cache by its integrity, which the workspace's own `npm ci` filled; a
+ * range resolution (`npm install`) would need registry metadata, that is, the network.
+ */
+function projectFiles(
+  packed: Record<string, { workspace: string; file: string; integrity: string }>,
+) {
+  const lock = JSON.parse(readFileSync(join(repo, "package-lock.json"), "utf8")) as {
+    packages: Record<string, LockEntry>;
+  };
+  const dependencies = Object.fromEntries(
+    Object.entries(packed).map(([name, { file }]) => [name, `file:tarballs/${file}`]),
+  );
+  const packages: Record<string, LockEntry> = { "": { name: "pack-test", dependencies } };
+  for (const [name, { workspace, file, integrity }] of Object.entries(packed)) {
+    const manifest = lock.packages[workspace] ?? {};
+    packages[`node_modules/${name}`] = {
+      ...(manifest.version === undefined ? {} : { version: manifest.version }),
+      resolved: `file:tarballs/${file}`,
+      integrity,
+      ...(manifest.dependencies ? { dependencies: manifest.dependencies } : {}),
+      ...(manifest.bin ? { bin: manifest.bin } : {}),
+    };
+    for (const [path, entry] of Object.entries(lock.packages)) {
+      if (path.startsWith(`${workspace}/node_modules/`)) {
+        packages[`node_modules/${name}/${path.slice(workspace.length + 1)}`] = entry;
+      }
+    }
+  }
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    if (path.startsWith("node_modules/") && entry.dev !== true && entry.link !== true) {
+      packages[path] = entry;
+    }
+  }
+  return {
+    manifest: { name: "pack-test", version: "1.0.0", private: true, dependencies },
+    lock: { name: "pack-test", version: "1.0.0", lockfileVersion: 3, requires: true, packages },
+  };
+}
+
 beforeAll(async () => {
   const packDir = join(project, "tarballs");
   mkdirSync(packDir);
+  const packed: Record<string, { workspace: string; file: string; integrity: string }> = {};
   for (const workspace of ["packages/core", "packages/policies", "packages/cli"]) {
-    await run("npm", ["pack", "--pack-destination", packDir, "--silent"], {
+    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", packDir], {
       cwd: join(repo, workspace),
     });
+    const [info] = JSON.parse(stdout) as { name: string; filename: string; integrity: string }[];
+    packed[info!.name] = { workspace, file: info!.filename, integrity: info!.integrity };
   }
-  const tarballs = readdirSync(packDir).map((file) => join(packDir, file));
-  await run("npm", ["init", "-y"], { cwd: project });
-  await run(
-    "npm",
-    ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", ...tarballs],
-    { cwd: project, timeout: 120_000 },
-  );
+  const { manifest, lock } = projectFiles(packed);
+  writeFileSync(join(project, "package.json"), JSON.stringify(manifest, null, 2));
+  writeFileSync(join(project, "package-lock.json"), JSON.stringify(lock, null, 2));
+  await run("npm", ["ci", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], {
+    cwd: project,
+    timeout: 120_000,
+  });
   const credentials = await makeDemoCredentials();
   server = createServer(
     {
