@@ -3,26 +3,23 @@
  * job summary, annotations, PR comment), set the outputs, and fail the step when the gate fails.
  * The only module of the action that calls the scanner and the policy engine.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import {
+  PolicyCache,
   PolicyError,
   TargetError,
-  compilePolicy,
   evaluate,
   formatJson,
   formatSarif,
   formatText,
   parseTarget,
-  resolvePolicy,
-  resolvePolicyRef,
+  policyFileOf,
   scanTarget,
   verdictOf,
-  type CompiledPolicy,
   type Evaluation,
   type Finding,
   type GateResult,
-  type ResolvedPolicy,
   type SarifOptions,
   type ScanReport,
   type Target,
@@ -76,7 +73,7 @@ async function runAction(toolkit: Toolkit): Promise<RunResult> {
   // All bad input fails before the first connection: targets, policies, CA bundles.
   const targets = plan.jobs.map(targetOf);
   const policies = new PolicyCache();
-  const compiled = plan.jobs.map((job) => policies.get(job));
+  const compiled = plan.jobs.map((job) => policies.get(job.policy, job.policyDir));
   const ca = plan.caFiles.map((file) => {
     try {
       return readFileSync(file, "utf8");
@@ -177,32 +174,6 @@ function targetOf(job: ScanJob): Target {
 }
 
 /** Compiles each distinct policy once, however many targets use it. */
-class PolicyCache {
-  readonly #compiled = new Map<string, CompiledPolicy>();
-
-  get(job: ScanJob): CompiledPolicy {
-    const key = `${job.policyDir}\0${job.policy}`;
-    let compiled = this.#compiled.get(key);
-    if (compiled === undefined) {
-      compiled = compilePolicy(loadPolicy(job.policy, job.policyDir));
-      this.#compiled.set(key, compiled);
-    }
-    return compiled;
-  }
-}
-
-/** A preset ("modern"), a policy file ("tls.yaml", "./p.json") or an installed package. */
-function loadPolicy(ref: string, dir: string): ResolvedPolicy {
-  const file = policyFileOf(ref, dir);
-  return file === null ? resolvePolicyRef(ref, { cwd: dir }) : resolvePolicy(file);
-}
-
-/** The policy file a reference names, or null for a preset or package. A file wins. */
-function policyFileOf(ref: string, dir: string): string | null {
-  const file = resolve(dir, ref);
-  return /\.(json|ya?ml)$/i.test(ref) && existsSync(file) ? file : null;
-}
-
 async function scanAll(
   targets: readonly Target[],
   plan: ScanPlan,

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import {
+  PolicyCache,
   evaluate,
   parseTarget,
   scanTarget,
@@ -19,7 +20,6 @@ import { UsageError } from "./errors.js";
 import type { ExitCode } from "./exit-codes.js";
 import { exitCodeOf } from "./gate.js";
 import { writeOutputs, type OutputSpec } from "./outputs.js";
-import { PolicyCache } from "./policies.js";
 import { ProgressLine } from "./progress.js";
 import type { Io } from "./io.js";
 
@@ -64,7 +64,7 @@ export async function runScan(
   const planned = jobs.map((job) => ({ job, target: targetOf(job) }));
   // Unknown client names fail before any connection, like bad targets and policies.
   if (options.clients !== undefined) selectClientProfiles(options.clients);
-  const cache = new PolicyCache(process.cwd());
+  const cache = new PolicyCache();
   const policies = planned.map(({ job }) => cache.get(job.policy, job.policyDir));
   const ca = options.ca.map((file) => {
     try {

@@ -1,11 +1,11 @@
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { FAIL_ON, evaluate, type FailOn } from "@tlsgate/core";
+import { FAIL_ON, PolicyCache, evaluate, type FailOn } from "@tlsgate/core";
 import type { ExitCode } from "../exit-codes.js";
 import { exitCodeOf } from "../gate.js";
 import type { Io } from "../io.js";
 import { parseFormat, parseOutput, writeOutputs } from "../outputs.js";
-import { DEFAULT_POLICY, PolicyCache } from "../policies.js";
+import { DEFAULT_POLICY } from "../policies.js";
 import { readSavedResults } from "../reports-input.js";
 import { detectTerminal } from "../terminal.js";
 
@@ -61,7 +61,7 @@ export function registerCheckCommand(
         const reports = flags.scan.flatMap(
           (file) => readSavedResults(resolve(io.cwd, file)).reports,
         );
-        const compiled = new PolicyCache(io.cwd).get(flags.policy);
+        const compiled = new PolicyCache().get(flags.policy, io.cwd);
         const evaluations = reports.map((report) => evaluate(compiled, report));
         const gate = { failOn: flags.failOn, inconclusive: flags.inconclusive };
         const outputs = [

@@ -1,9 +1,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { runPolicyTests } from "@tlsgate/core";
+import { loadNamedPolicy, runPolicyTests } from "@tlsgate/core";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
-import { loadPolicy } from "../policies.js";
 
 /** `tlsgate policy validate|show|test`: work on policy files without scanning anything. */
 export function registerPolicyCommand(
@@ -21,7 +20,7 @@ export function registerPolicyCommand(
     .argument("<policy>", "policy file, preset name or package")
     .addHelpText("after", "\nExample:\n  $ tlsgate policy validate ./tls-policy.yaml")
     .action((ref: string) => {
-      const resolved = loadPolicy(ref, io.cwd);
+      const resolved = loadNamedPolicy(ref, io.cwd);
       const rules = Object.values(resolved.rules).filter((rule) => rule.severity !== "off").length;
       io.stdout(
         `${ref}: valid — ${resolved.name}@${resolved.version}, ${rules} rules, sha256 ${resolved.sha256}\n`,
@@ -37,7 +36,7 @@ export function registerPolicyCommand(
       "\nExamples:\n  $ tlsgate policy show intermediate\n  $ tlsgate policy show ./tls-policy.yaml | jq '.rules | keys'",
     )
     .action((ref: string) => {
-      io.stdout(`${JSON.stringify(loadPolicy(ref, io.cwd), null, 2)}\n`);
+      io.stdout(`${JSON.stringify(loadNamedPolicy(ref, io.cwd), null, 2)}\n`);
     });
 
   policy

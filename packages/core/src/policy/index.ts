@@ -6,6 +6,7 @@ export type { CompiledPolicy, CompiledRule, EvaluateOptions } from "./evaluate.j
 export { lintRuleSchema } from "./lint.js";
 export type { LintIssue, LintResult } from "./lint.js";
 export { loadPolicyFile, parsePolicy } from "./load.js";
+export { PolicyCache, loadNamedPolicy, policyFileOf } from "./named-policy.js";
 export type { LoadedPolicy, ParsePolicyOptions, PolicyFormat } from "./load.js";
 export { POLICY_SCHEMA_ID, RULE_ID_PATTERN, policySchema } from "./policy-schema.js";
 export { checkExpectations, runPolicyCase, runPolicyTests } from "./policy-test.js";
