@@ -84612,7 +84612,7 @@ function registryIssue(value, domain) {
     if (profile !== void 0) {
       return `${JSON.stringify(value)} is not a client name: the report names it ${profile.name}`;
     }
-    return `${JSON.stringify(value)} is not a client profile${didYouMean(value, CLIENT_PROFILES.map((p) => p.name))}`;
+    return `${JSON.stringify(value)} is not a client profile${closestClient(value)}`;
   }
   if (groupByName(value)?.name === value)
     return null;
@@ -84883,6 +84883,19 @@ function lintRuleSchema(schema, pointer = "") {
     lintAjv.removeSchema(result.prepared);
   }
   return result;
+}
+function closestClient(value) {
+  const lower = value.toLowerCase();
+  let best;
+  let bestDistance = Infinity;
+  for (const { name } of CLIENT_PROFILES) {
+    const distance = editDistance(lower, name.slice(0, value.length).toLowerCase());
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best !== void 0 && bestDistance <= Math.max(2, Math.floor(value.length / 3)) ? ` (did you mean ${best}?)` : "";
 }
 
 // ../core/dist/policy/evaluate.js

@@ -118,6 +118,7 @@ describe("tlsgate policy", () => {
     expect(run.stderr).toContain(
       "/rules/r/schema/properties/clients/contains/properties/name/const",
     );
+    expect(run.stderr).toContain("did you mean Android 8.1 (native)?");
   });
 
   it("shows a resolved policy as JSON", async () => {

@@ -28,7 +28,7 @@ import { createRuleAjv } from "./ajv.js";
 import type { PolicyErrorCode } from "./errors.js";
 import { checkPattern } from "./safe-pattern.js";
 import { escapePointerSegment } from "./source-map.js";
-import { didYouMean } from "./suggest.js";
+import { didYouMean, editDistance } from "./suggest.js";
 import type { RuleSchema } from "./types.js";
 
 export interface LintIssue {
@@ -265,10 +265,7 @@ function registryIssue(value: string, domain: Domain): string | null {
     if (profile !== undefined) {
       return `${JSON.stringify(value)} is not a client name: the report names it ${profile.name}`;
     }
-    return `${JSON.stringify(value)} is not a client profile${didYouMean(
-      value,
-      CLIENT_PROFILES.map((p) => p.name),
-    )}`;
+    return `${JSON.stringify(value)} is not a client profile${closestClient(value)}`;
   }
   if (groupByName(value)?.name === value) return null;
   const known = groupByName(value);
@@ -582,4 +579,24 @@ export function lintRuleSchema(schema: unknown, pointer = ""): LintResult {
     lintAjv.removeSchema(result.prepared);
   }
   return result;
+}
+
+/**
+ * Profile names carry a platform suffix ("Android 8.1 (native)"), so a misspelt name is compared
+ * with the start of each name as long as itself; whole-name distance favours short names.
+ */
+function closestClient(value: string): string {
+  const lower = value.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const { name } of CLIENT_PROFILES) {
+    const distance = editDistance(lower, name.slice(0, value.length).toLowerCase());
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(value.length / 3))
+    ? ` (did you mean ${best}?)`
+    : "";
 }
