@@ -83819,6 +83819,22 @@ async function scanTarget(target, options = {}) {
   return { ...merged, durationMs: Date.now() - started };
 }
 
+// ../core/dist/scan/scan-targets.js
+async function scanTargets(targets, options = {}) {
+  const { parallelTargets = 4, onReport, ...scanOptions } = options;
+  const reports = new Array(targets.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < targets.length; index = next++) {
+      const report = await scanTarget(targets[index], scanOptions);
+      reports[index] = report;
+      onReport?.(report);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallelTargets, targets.length) }, worker));
+  return reports;
+}
+
 // ../core/dist/config/config.js
 var import__ = __toESM(require__(), 1);
 import { readFileSync } from "node:fs";
@@ -93024,9 +93040,15 @@ async function runAction(toolkit) {
       `tlsgate: shard ${plan.shard.index}/${plan.shard.count} scans ${plan.jobs.length} of ${plan.total} target(s)`
     );
   }
-  const reports = await scanAll(targets, plan, ca, (report) => {
-    const reachable = report.reachable === true ? "scanned" : "not reachable";
-    core.info(`tlsgate: ${report.target.input} ${reachable} in ${report.durationMs} ms`);
+  const reports = await scanTargets(targets, {
+    timeoutMs: plan.timeoutMs,
+    concurrency: plan.concurrency,
+    ca,
+    parallelTargets: PARALLEL_TARGETS,
+    onReport: (report) => {
+      const reachable = report.reachable === true ? "scanned" : "not reachable";
+      core.info(`tlsgate: ${report.target.input} ${reachable} in ${report.durationMs} ms`);
+    }
   });
   const evaluations = reports.map((report, i) => evaluate(compiled[i], report));
   const gate = verdictOf(evaluations, plan.gate);
@@ -93097,23 +93119,6 @@ function targetOf(job) {
     // A configured SNI is also the name the certificate must match, as with host@ip.
     ...job.sni === void 0 ? {} : { sni: job.sni, host: job.sni }
   };
-}
-async function scanAll(targets, plan, ca, onReport) {
-  const reports = new Array(targets.length);
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < targets.length; index = next++) {
-      const report = await scanTarget(targets[index], {
-        timeoutMs: plan.timeoutMs,
-        concurrency: plan.concurrency,
-        ca
-      });
-      reports[index] = report;
-      onReport(report);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_TARGETS, targets.length) }, worker));
-  return reports;
 }
 function sum(evaluations, status) {
   return evaluations.reduce((total, evaluation) => total + evaluation.counts[status], 0);

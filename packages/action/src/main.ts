@@ -15,7 +15,7 @@ import {
   formatText,
   parseTarget,
   policyFileOf,
-  scanTarget,
+  scanTargets,
   verdictOf,
   type Evaluation,
   type Finding,
@@ -87,9 +87,15 @@ async function runAction(toolkit: Toolkit): Promise<RunResult> {
       `tlsgate: shard ${plan.shard.index}/${plan.shard.count} scans ${plan.jobs.length} of ${plan.total} target(s)`,
     );
   }
-  const reports = await scanAll(targets, plan, ca, (report) => {
-    const reachable = report.reachable === true ? "scanned" : "not reachable";
-    core.info(`tlsgate: ${report.target.input} ${reachable} in ${report.durationMs} ms`);
+  const reports = await scanTargets(targets, {
+    timeoutMs: plan.timeoutMs,
+    concurrency: plan.concurrency,
+    ca,
+    parallelTargets: PARALLEL_TARGETS,
+    onReport: (report) => {
+      const reachable = report.reachable === true ? "scanned" : "not reachable";
+      core.info(`tlsgate: ${report.target.input} ${reachable} in ${report.durationMs} ms`);
+    },
   });
   const evaluations = reports.map((report, i) => evaluate(compiled[i]!, report));
   const gate = verdictOf(evaluations, plan.gate);
@@ -174,28 +180,6 @@ function targetOf(job: ScanJob): Target {
 }
 
 /** Compiles each distinct policy once, however many targets use it. */
-async function scanAll(
-  targets: readonly Target[],
-  plan: ScanPlan,
-  ca: readonly string[],
-  onReport: (report: ScanReport) => void,
-): Promise<ScanReport[]> {
-  const reports: ScanReport[] = new Array<ScanReport>(targets.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < targets.length; index = next++) {
-      const report = await scanTarget(targets[index]!, {
-        timeoutMs: plan.timeoutMs,
-        concurrency: plan.concurrency,
-        ca,
-      });
-      reports[index] = report;
-      onReport(report);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_TARGETS, targets.length) }, worker));
-  return reports;
-}
 
 function sum(evaluations: readonly Evaluation[], status: "fail" | "inconclusive"): number {
   return evaluations.reduce((total, evaluation) => total + evaluation.counts[status], 0);

@@ -8,7 +8,7 @@ import {
   PolicyCache,
   evaluate,
   parseTarget,
-  scanTarget,
+  scanTargets,
   selectClientProfiles,
   type CompiledPolicy,
   type Evaluation,
@@ -75,23 +75,23 @@ export async function runScan(
   });
 
   const progress = options.progress ? new ProgressLine(options.io.stderr) : null;
-  const reports: ScanReport[] = new Array(planned.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < planned.length; index = next++) {
-      const { target } = planned[index]!;
-      reports[index] = await scanTarget(target, {
-        timeoutMs: options.timeoutMs,
-        concurrency: options.concurrency,
-        ca,
-        ...(options.clients === undefined ? {} : { clients: options.clients }),
-        ...(progress === null ? {} : { onProgress: (event) => progress.update(event) }),
-      });
-      progress?.done(target.input);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(options.parallelTargets ?? 4, planned.length) }, worker),
+  const reports = await scanTargets(
+    planned.map(({ target }) => target),
+    {
+      timeoutMs: options.timeoutMs,
+      concurrency: options.concurrency,
+      ca,
+      ...(options.parallelTargets === undefined
+        ? {}
+        : { parallelTargets: options.parallelTargets }),
+      ...(options.clients === undefined ? {} : { clients: options.clients }),
+      ...(progress === null
+        ? {}
+        : {
+            onProgress: (event) => progress.update(event),
+            onReport: (report) => progress.done(report.target.input),
+          }),
+    },
   );
   progress?.clear();
 

@@ -66,6 +66,8 @@ export { scanTarget } from "./scan/scan-target.js";
 export { simulateClients } from "./scan/clients.js";
 export type { SimulateClientsOptions } from "./scan/clients.js";
 export type { ScanTargetOptions } from "./scan/scan-target.js";
+export { scanTargets } from "./scan/scan-targets.js";
+export type { ScanTargetsOptions } from "./scan/scan-targets.js";
 export type { ProgressEvent } from "./scan/context.js";
 export { TARGET_ERROR_CODES, TargetError, parseTarget } from "./probe/target.js";
 export type { Target, TargetErrorCode } from "./probe/target.js";

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startNodeTlsServer } from "../test-support/index.js";
+import { scanTargets } from "./scan-targets.js";
+
+let servers: Awaited<ReturnType<typeof startNodeTlsServer>>[] = [];
+
+beforeAll(async () => {
+  servers = await Promise.all([
+    startNodeTlsServer({ minVersion: "TLSv1.2", maxVersion: "TLSv1.2" }),
+    startNodeTlsServer({ minVersion: "TLSv1.3" }),
+    startNodeTlsServer({ minVersion: "TLSv1.2" }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.stop()));
+});
+
+describe("scanTargets", () => {
+  it("returns one report per target in the targets' order, at most N at a time", async () => {
+    const targets = servers.map((server) => `127.0.0.1:${server.port}`);
+    const completed: string[] = [];
+    const reports = await scanTargets(targets, {
+      parallelTargets: 2,
+      timeoutMs: 3000,
+      onReport: (report) => completed.push(report.target.input),
+    });
+    expect(reports.map((r) => r.target.input)).toEqual(targets);
+    expect([...completed].sort()).toEqual([...targets].sort());
+    expect(reports.map((r) => [r.protocols["TLSv1.2"], r.protocols["TLSv1.3"]])).toEqual([
+      [true, false],
+      [false, true],
+      [true, true],
+    ]);
+  });
+});
