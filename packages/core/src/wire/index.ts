@@ -99,4 +99,12 @@ export {
 } from "./sslv2-server-hello.js";
 export type { Sslv2ServerHello } from "./sslv2-server-hello.js";
 export { FLIGHT_ENDS, ServerFlightDecoder } from "./server-flight.js";
+export {
+  decodeTlsInnerPlaintext,
+  encodeTlsInnerPlaintext,
+  tls13AdditionalData,
+  tls13Nonce,
+} from "./tls-ciphertext.js";
+export type { TlsInnerPlaintext } from "./tls-ciphertext.js";
+export { encodeHkdfLabel } from "./hkdf-label.js";
 export type { FlightEnd, FlightState, ServerFlightDecoderOptions } from "./server-flight.js";
