@@ -21,7 +21,7 @@ import {
   probeHandshake,
   type Handshake,
   type HandshakeEndpoint,
-} from "./handshake.js";
+} from "./full-handshake.js";
 import { probeHsts } from "./hsts.js";
 import { parseTarget, type Target } from "./target.js";
 

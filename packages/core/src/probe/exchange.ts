@@ -60,13 +60,16 @@ export function exchange(
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      if (socket !== null) {
-        socket.removeAllListeners();
-        socket.on("error", () => {}); // a late error after destroy must not crash the process
-        socket.destroy();
+      const settle = (): void => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+      if (socket === null || socket.closed) {
+        settle();
+        return;
       }
-      if (outcome instanceof Error) reject(outcome);
-      else resolve(outcome);
+      socket.removeAllListeners();
+      socket.on("error", () => {}); // a late error after destroy must not crash the process
+      // The connection counts against the target's limit until it is closed: settle on close.
+      socket.once("close", settle);
+      socket.destroy();
     };
     const onAbort = (): void =>
       finish({ kind: "failed", code: "aborted", message: "scan aborted", received });
