@@ -40,8 +40,9 @@ describe("probeHello", { timeout: 10_000 }, () => {
     });
     const outcome = await probe(server);
     expect(outcome.kind).toBe("accepted");
-    expect(outcome.kind === "accepted" && outcome.flight.serverHello?.cipherSuite).toBe(0xc02f);
-    expect(outcome.kind === "accepted" && outcome.flight.certificates).toHaveLength(1);
+    const choice = outcome.kind === "accepted" ? outcome.choice : null;
+    expect(choice).toMatchObject({ kind: "tls", version: TLS12, cipherSuite: 0xc02f });
+    expect(choice?.kind === "tls" && choice.certificates).toHaveLength(1);
   });
 
   it("keeps the server's choice when a later message of its flight is malformed", async () => {
@@ -61,8 +62,11 @@ describe("probeHello", { timeout: 10_000 }, () => {
     });
     const outcome = await probe(server);
     expect(outcome.kind).toBe("accepted");
-    expect(outcome.kind === "accepted" && outcome.flight.serverHello?.cipherSuite).toBe(0x002f);
-    expect(outcome.kind === "accepted" && outcome.flight.certificates).toBeNull();
+    expect(outcome.kind === "accepted" && outcome.choice).toMatchObject({
+      kind: "tls",
+      cipherSuite: 0x002f,
+      certificates: null,
+    });
   });
 
   it("reads an alert and a silent close as rejections", async () => {

@@ -5,8 +5,15 @@
  * retried with backoff by `probeWithRetry`; what stays failed is unknown, never "not supported".
  */
 import { DecodeError, ServerFlightDecoder } from "../wire/index.js";
-import type { Alert, FlightState, KeyExchangeKind } from "../wire/index.js";
+import type { FlightState, KeyExchangeKind } from "../wire/index.js";
 import type { ScanErrorCode } from "../scan-report/types.js";
+import {
+  keyExchangeOf as registryKeyExchangeOf,
+  serverAlertOf,
+  serverChoiceOf,
+  type ServerAlert,
+  type ServerChoice,
+} from "./server-choice.js";
 import {
   exchange,
   type Endpoint,
@@ -15,8 +22,8 @@ import {
 } from "./exchange.js";
 
 export type ProbeOutcome =
-  | { kind: "accepted"; flight: FlightState }
-  | { kind: "rejected"; alert: Alert | null }
+  | { kind: "accepted"; choice: ServerChoice }
+  | { kind: "rejected"; alert: ServerAlert | null }
   | { kind: "failed"; code: ScanErrorCode; message: string };
 
 /** Warning alerts tolerated in one flight (a real server sends at most one unrecognized_name). */
@@ -25,6 +32,7 @@ const MAX_WARNING_ALERTS = 16;
 export interface ProbeOptions extends ExchangeOptions {
   /** Stop at the ServerHello (enough to know the version and suite); default: the whole flight. */
   stopAtServerHello?: boolean;
+  /** Which ServerKeyExchange to decode for a suite; by default the registry's key exchange. */
   keyExchangeOf?: (cipherSuite: number) => KeyExchangeKind | null;
 }
 
@@ -33,9 +41,9 @@ export async function probeHello(
   hello: Uint8Array,
   options: ProbeOptions,
 ): Promise<ProbeOutcome> {
-  const decoder = new ServerFlightDecoder(
-    options.keyExchangeOf === undefined ? {} : { keyExchangeOf: options.keyExchangeOf },
-  );
+  const decoder = new ServerFlightDecoder({
+    keyExchangeOf: options.keyExchangeOf ?? registryKeyExchangeOf,
+  });
   let flight: FlightState | null = null;
   let flooded = false;
   let result;
@@ -55,8 +63,8 @@ export async function probeHello(
     if (error instanceof DecodeError) {
       // What the server chose stands even if a later message of its flight is malformed: the
       // flight is returned as far as it was decoded.
-      const partial = decoder.state;
-      if (chose(partial)) return { kind: "accepted", flight: partial };
+      const partial = serverChoiceOf(decoder.state);
+      if (partial !== null) return { kind: "accepted", choice: partial };
       return {
         kind: "failed",
         code: "unparseable",
@@ -66,7 +74,8 @@ export async function probeHello(
     throw error;
   }
   const state = flight as FlightState | null;
-  if (state !== null && chose(state)) return { kind: "accepted", flight: state };
+  const choice = state === null ? null : serverChoiceOf(state);
+  if (choice !== null) return { kind: "accepted", choice };
   if (flooded) {
     return {
       kind: "failed",
@@ -74,7 +83,7 @@ export async function probeHello(
       message: `more than ${MAX_WARNING_ALERTS} warning alerts without a ServerHello`,
     };
   }
-  if (state?.alert != null) return { kind: "rejected", alert: state.alert };
+  if (state?.alert != null) return { kind: "rejected", alert: serverAlertOf(state.alert) };
   if (state !== null && state.sslv2Error !== null) return { kind: "rejected", alert: null };
   switch (result.kind) {
     case "done":

@@ -4,7 +4,7 @@ import type { ClientProfile } from "../registry/client-profiles.js";
 import { decodeClientHello, decodeSslv2ClientHello, fromHex } from "../wire/index.js";
 import type { ClientHello, Extension } from "../wire/index.js";
 import { keyShareFor } from "./client-hellos.js";
-import { buildProfileHello, isGrease } from "./profile-hello.js";
+import { buildProfileHello, isGrease, profileSslv2CipherSpecs } from "./profile-hello.js";
 
 const profile = (name: string): ClientProfile => {
   const found = clientProfileByName(name);
@@ -173,3 +173,29 @@ function record(hello: ClientHello): { length: number } {
     length += 2 + hello.extensions.reduce((n, e) => n + 4 + e.data.length, 0);
   return { length };
 }
+
+describe("profileSslv2CipherSpecs", () => {
+  const sslv2 = CLIENT_PROFILES.filter((p) => p.format === "sslv2");
+
+  it.each(sslv2.map((p) => [p.name, p] as const))(
+    "reads the cipher specs of %s from its stored SSLv2 record, in order",
+    (_name, profile) => {
+      const bytes = fromHex(profile.hello);
+      // The stored record's own cipher_specs field, read by hand as a second opinion.
+      const length = ((bytes[5] ?? 0) << 8) | (bytes[6] ?? 0);
+      const expected: number[] = [];
+      for (let at = 11; at < 11 + length; at += 3)
+        expected.push(
+          ((bytes[at] ?? 0) << 16) | ((bytes[at + 1] ?? 0) << 8) | (bytes[at + 2] ?? 0),
+        );
+      expect(expected.length).toBeGreaterThan(0);
+      expect(profileSslv2CipherSpecs(profile)).toEqual(expected);
+    },
+  );
+
+  it("is empty for a profile whose hello is in TLS format", () => {
+    const tls = CLIENT_PROFILES.find((p) => p.format !== "sslv2");
+    expect(tls && profileSslv2CipherSpecs(tls)).toEqual([]);
+    expect(sslv2.length).toBeGreaterThan(0);
+  });
+});

@@ -105,6 +105,13 @@ export interface ProfileHelloOptions {
   sni: string | null;
 }
 
+/** The cipher specs of a profile whose ClientHello is in SSLv2 format, in its order. */
+export function profileSslv2CipherSpecs(profile: ClientProfile): number[] {
+  if (profile.format !== "sslv2") return [];
+  // The stored hello is the whole record: its 2-byte header, then the CLIENT-HELLO.
+  return decodeSslv2ClientHello(fromHex(profile.hello).subarray(2)).cipherSpecs;
+}
+
 /** The record(s) to send: the profile's ClientHello with fresh values (see the file comment). */
 export function buildProfileHello(
   profile: ClientProfile,

@@ -16,7 +16,7 @@ import { cipherSuiteByCode } from "../registry/index.js";
 import { protocolVersion } from "../registry/protocols.js";
 import { buildClientHello, type TlsProtocol } from "../probe/client-hellos.js";
 import type { ScanErrorCode, ServerPreference } from "../scan-report/types.js";
-import type { FlightState } from "../wire/index.js";
+import type { ServerChoice, TlsChoice } from "../probe/server-choice.js";
 import { eliminate, type OfferResult } from "./eliminate.js";
 import type { ScanContext } from "./context.js";
 import { checkPreferenceOrder } from "./preference.js";
@@ -29,7 +29,7 @@ export type SuiteOffer = Exclude<OfferResult, { kind: "chosen" }> | SuiteChoice;
 export interface SuiteChoice {
   kind: "chosen";
   code: number;
-  flight: FlightState;
+  choice: TlsChoice;
 }
 
 /** Offers `codes` in this order at `protocol`; the server's choice with its flight. */
@@ -45,20 +45,19 @@ export async function offerSuites(
   if (outcome.kind === "failed") {
     return { kind: "failed", code: outcome.code, message: outcome.message };
   }
-  return choiceOf(protocol, outcome.flight);
+  return choiceOf(protocol, outcome.choice);
 }
 
-/** The suite a flight chose at `protocol`, or a failure when it answered another version. */
-export function choiceOf(protocol: TlsProtocol, flight: FlightState): SuiteOffer {
-  const hello = flight.serverHello ?? flight.helloRetryRequest;
-  if (hello === null || hello.selectedVersion !== protocolVersion(protocol)) {
+/** The suite a server chose at `protocol`, or a failure when it answered another version. */
+export function choiceOf(protocol: TlsProtocol, choice: ServerChoice): SuiteOffer {
+  if (choice.kind !== "tls" || choice.version !== protocolVersion(protocol)) {
     return {
       kind: "failed",
       code: "protocol",
       message: `server answered a ${protocol} hello with another version`,
     };
   }
-  return { kind: "chosen", code: hello.cipherSuite, flight };
+  return { kind: "chosen", code: choice.cipherSuite, choice };
 }
 
 export interface ProtocolSuites {
@@ -69,8 +68,8 @@ export interface ProtocolSuites {
    */
   accepted: number[] | null;
   preference: ServerPreference;
-  /** The flight of the offer that found each accepted suite (certificate, ServerKeyExchange). */
-  flights: ReadonlyMap<number, FlightState>;
+  /** What the server sent with each accepted suite when it was found (certificate, key exchange). */
+  choices: ReadonlyMap<number, TlsChoice>;
 }
 
 /**
@@ -80,14 +79,14 @@ export interface ProtocolSuites {
 export async function enumerateCipherSuites(
   ctx: ScanContext,
   protocol: TlsProtocol,
-  first?: FlightState,
+  first?: TlsChoice,
 ): Promise<ProtocolSuites> {
   const all = offerableSuites(protocol);
-  const flights = new Map<number, FlightState>();
+  const choices = new Map<number, TlsChoice>();
   const offer = async (codes: readonly number[]): Promise<SuiteOffer> => {
     const result = await offerSuites(ctx, protocol, codes);
-    if (result.kind === "chosen" && !flights.has(result.code)) {
-      flights.set(result.code, result.flight);
+    if (result.kind === "chosen" && !choices.has(result.code)) {
+      choices.set(result.code, result.choice);
     }
     return result;
   };
@@ -99,13 +98,13 @@ export async function enumerateCipherSuites(
       code,
       `suite enumeration incomplete (${message}); seen before the failure: ${names || "none"}`,
     );
-    return { protocol, accepted: null, preference: unknown, flights };
+    return { protocol, accepted: null, preference: unknown, choices };
   };
 
   const forward = first === undefined ? await offer(all) : choiceOf(protocol, first);
-  if (forward.kind === "chosen") flights.set(forward.code, forward.flight);
+  if (forward.kind === "chosen") choices.set(forward.code, forward.choice);
   if (forward.kind === "failed") return incomplete(forward.code, forward.message, []);
-  if (forward.kind === "refused") return { protocol, accepted: [], preference: unknown, flights };
+  if (forward.kind === "refused") return { protocol, accepted: [], preference: unknown, choices };
   if (!all.includes(forward.code)) {
     return incomplete("protocol", `server chose ${hex(forward.code)}, which was not offered`, []);
   }
@@ -124,7 +123,7 @@ export async function enumerateCipherSuites(
     const preference = await checkPreferenceOrder(ctx, protocol, order, offer);
     // Without a confirmed order the list says nothing about one.
     const accepted = preference.order === null ? [...order].sort((a, b) => a - b) : order;
-    return { protocol, accepted, preference, flights };
+    return { protocol, accepted, preference, choices };
   }
 
   let preference: ServerPreference = unknown;
@@ -153,7 +152,7 @@ export async function enumerateCipherSuites(
   );
   const accepted = [...known, ...rest.accepted];
   if (!rest.complete) return incomplete(rest.code, rest.message, accepted);
-  return { protocol, accepted: accepted.sort((a, b) => a - b), preference, flights };
+  return { protocol, accepted: accepted.sort((a, b) => a - b), preference, choices };
 }
 
 function hex(code: number): string {

@@ -22,7 +22,8 @@ import type { ClientProfile, ClientSelection, Protocol } from "../registry/index
 import type { Endpoint } from "../probe/exchange.js";
 import { probeHello, probeWithRetry } from "../probe/hello-probe.js";
 import type { ProbeOutcome } from "../probe/hello-probe.js";
-import { buildProfileHello, isGrease } from "../probe/profile-hello.js";
+import { buildProfileHello, isGrease, profileSslv2CipherSpecs } from "../probe/profile-hello.js";
+import type { ServerAlert, ServerChoice, TlsChoice } from "../probe/server-choice.js";
 import type {
   AcceptedCipherSuite,
   CertificateInfo,
@@ -30,9 +31,6 @@ import type {
   ClientSimulation,
   ScanReport,
 } from "../scan-report/types.js";
-import { ALERT_DESCRIPTION, alertName } from "../wire/index.js";
-import type { Alert, FlightState } from "../wire/index.js";
-import { keyExchangeOf } from "./context.js";
 import { Limiter } from "./limiter.js";
 
 /** What a scan established about the server: the parts of a ScanReport the diagnosis reads. */
@@ -78,7 +76,6 @@ export async function simulateClients(
           limiter.run(() =>
             probeHello(endpoint, buildProfileHello(profile, { sni: options.sni }), {
               timeoutMs,
-              keyExchangeOf,
               ...(options.signal === undefined ? {} : { signal: options.signal }),
               ...(options.connect === undefined ? {} : { connect: options.connect }),
             }),
@@ -121,7 +118,7 @@ export function judge(
       return { ...base, ...NOTHING, ok: false, reason, reasonCode: code };
     }
     case "accepted":
-      return { ...base, ...accepted(profile, outcome.flight, server, certificates) };
+      return { ...base, ...accepted(profile, outcome.choice, server, certificates) };
   }
 }
 
@@ -134,14 +131,14 @@ type Result = Omit<ClientSimulation, "name" | "family" | "version" | "year" | "c
 
 function accepted(
   profile: ClientProfile,
-  flight: FlightState,
+  choice: ServerChoice,
   server: ServerFacts,
   certificates: CertificateCache,
 ): Result {
-  if (flight.sslv2ServerHello !== null) {
-    const offered = new Set(flight.sslv2ServerHello.cipherSpecs);
-    const hello = profile.format === "sslv2" ? sslv2Specs(profile) : [];
-    const spec = hello.find((s) => offered.has(s)) ?? flight.sslv2ServerHello.cipherSpecs[0];
+  if (choice.kind === "sslv2") {
+    const offered = new Set(choice.cipherSpecs);
+    const hello = profile.format === "sslv2" ? profileSslv2CipherSpecs(profile) : [];
+    const spec = hello.find((s) => offered.has(s)) ?? choice.cipherSpecs[0];
     return {
       ok: true,
       protocol: "SSLv2",
@@ -152,9 +149,8 @@ function accepted(
       reasonCode: null,
     };
   }
-  const hello = flight.serverHello ?? flight.helloRetryRequest;
-  if (hello === null) throw new Error("accepted flight without a ServerHello");
-  const protocol = protocolByVersion(hello.selectedVersion) ?? null;
+  const hello = choice;
+  const protocol = protocolByVersion(hello.version) ?? null;
   const suite = cipherSuiteByCode(hello.cipherSuite);
   const cipher = suite?.iana ?? `unknown(${hex(hello.cipherSuite, 4)})`;
   let groupCode: number | null = null;
@@ -163,7 +159,7 @@ function accepted(
   if (protocol === "TLSv1.3") {
     groupCode = hello.keyShareGroup;
   } else {
-    const ske = flight.serverKeyExchangeParams;
+    const ske = hello.keyExchange;
     if (ske?.kind === "ecdhe") groupCode = ske.namedCurve;
     if (ske?.kind === "dhe") {
       dhBits = ske.primeBits;
@@ -172,7 +168,7 @@ function accepted(
   }
   if (groupCode !== null) group = groupByCode(groupCode)?.name ?? hex(groupCode, 4);
   const chose = { protocol, cipher, group, dhBits };
-  const refusal = clientRefusal(profile, flight, protocol, groupCode, dhBits, server, certificates);
+  const refusal = clientRefusal(profile, hello, protocol, groupCode, dhBits, server, certificates);
   if (refusal !== null) {
     return { ok: false, ...chose, reason: refusal, reasonCode: "client-rejects" };
   }
@@ -182,17 +178,15 @@ function accepted(
 /** Why the client would abort on the server's choice, or null when it would go on. */
 function clientRefusal(
   profile: ClientProfile,
-  flight: FlightState,
+  hello: TlsChoice,
   protocol: Protocol | null,
   groupCode: number | null,
   dhBits: number | null,
   server: ServerFacts,
   certificates: CertificateCache,
 ): string | null {
-  const hello = flight.serverHello ?? flight.helloRetryRequest;
-  if (hello === null) return null;
   if (protocol === null || !profile.protocols.includes(protocol)) {
-    return `the server chose ${protocol ?? hex(hello.selectedVersion, 4)}, which the client does not offer (it offers ${range(profile.protocols)})`;
+    return `the server chose ${protocol ?? hex(hello.version, 4)}, which the client does not offer (it offers ${range(profile.protocols)})`;
   }
   if (!profile.cipherSuites.includes(hello.cipherSuite)) {
     return `the server chose ${suiteName(hello.cipherSuite)}, which the client does not offer`;
@@ -209,8 +203,8 @@ function clientRefusal(
   }
   // The certificate: from the TLS <= 1.2 flight, else the one chain the scan saw.
   const leaf =
-    flight.certificates?.[0] !== undefined
-      ? certificates.describe(flight.certificates[0])
+    hello.certificates?.[0] !== undefined
+      ? certificates.describe(hello.certificates[0])
       : server.certificates?.length === 1
         ? (server.certificates[0]?.chain[0] ?? null)
         : null;
@@ -280,23 +274,23 @@ export function ffdheName(prime: Uint8Array, bits: number): string | null {
 // The server refused: why
 
 /** Alerts that name a cause of their own, which no comparison of offers would explain. */
-const SPECIFIC_ALERTS: ReadonlySet<number> = new Set([
-  ALERT_DESCRIPTION.unrecognized_name,
-  ALERT_DESCRIPTION.no_application_protocol,
-  ALERT_DESCRIPTION.decode_error,
-  ALERT_DESCRIPTION.access_denied,
-  ALERT_DESCRIPTION.inappropriate_fallback,
-  ALERT_DESCRIPTION.certificate_required,
-  ALERT_DESCRIPTION.missing_extension,
-  ALERT_DESCRIPTION.unsupported_extension,
-  ALERT_DESCRIPTION.unexpected_message,
-  ALERT_DESCRIPTION.record_overflow,
-]);
+const SPECIFIC_ALERTS: ReadonlySet<ServerAlert["name"]> = new Set([
+  "unrecognized_name",
+  "no_application_protocol",
+  "decode_error",
+  "access_denied",
+  "inappropriate_fallback",
+  "certificate_required",
+  "missing_extension",
+  "unsupported_extension",
+  "unexpected_message",
+  "record_overflow",
+] as const);
 
-const HANDSHAKE_FAILURES: ReadonlySet<number> = new Set([
-  ALERT_DESCRIPTION.handshake_failure,
-  ALERT_DESCRIPTION.insufficient_security,
-]);
+const HANDSHAKE_FAILURES: ReadonlySet<ServerAlert["name"]> = new Set([
+  "handshake_failure",
+  "insufficient_security",
+] as const);
 
 interface Diagnosis {
   code: ClientFailureReason;
@@ -306,7 +300,7 @@ interface Diagnosis {
 /** Why the server refused this client, by class (see CLIENT_FAILURE_REASONS). */
 export function diagnose(
   profile: ClientProfile,
-  alert: Alert | null,
+  alert: ServerAlert | null,
   server: ServerFacts,
 ): Diagnosis {
   const said =
@@ -317,19 +311,19 @@ export function diagnose(
     alert === null
       ? { code: "server-closed", reason: said }
       : { code: "server-alert", reason: said };
-  if (alert !== null && SPECIFIC_ALERTS.has(alert.description)) return fallback;
+  if (alert !== null && SPECIFIC_ALERTS.has(alert.name)) return fallback;
 
   // Protocol versions.
   const facts = server.protocols;
   const offered = profile.protocols;
   if (facts === undefined || offered.some((p) => facts[p] === null)) {
-    if (alert?.description === ALERT_DESCRIPTION.protocol_version) {
+    if (alert?.name === "protocol_version") {
       return {
         code: "no-shared-protocol",
         reason: `no shared protocol: the server refused the client's ${range(offered)} (${said})`,
       };
     }
-    if (alert !== null && HANDSHAKE_FAILURES.has(alert.description)) {
+    if (alert !== null && HANDSHAKE_FAILURES.has(alert.name)) {
       return {
         code: "server-alert",
         reason: `${said}: no shared cipher suite, group or signature algorithm (a full scan tells which)`,
@@ -346,7 +340,7 @@ export function diagnose(
       reason: `${protocolMismatch(offered, accepts)} (${said})`,
     };
   }
-  if (alert?.description === ALERT_DESCRIPTION.protocol_version) {
+  if (alert?.name === "protocol_version") {
     // Both speak `top`, yet the server refused the version: intolerance of this hello.
     return {
       code: "server-alert",
@@ -400,8 +394,7 @@ export function diagnose(
   // What is left is the certificate's signature.
   if (
     alert !== null &&
-    (HANDSHAKE_FAILURES.has(alert.description) ||
-      alert.description === ALERT_DESCRIPTION.illegal_parameter)
+    (HANDSHAKE_FAILURES.has(alert.name) || alert.name === "illegal_parameter")
   ) {
     return {
       code: "no-shared-signature",
@@ -414,8 +407,8 @@ export function diagnose(
   };
 }
 
-function withHint(fallback: Diagnosis, alert: Alert | null, top: Protocol): Diagnosis {
-  if (alert === null || !HANDSHAKE_FAILURES.has(alert.description)) return fallback;
+function withHint(fallback: Diagnosis, alert: ServerAlert | null, top: Protocol): Diagnosis {
+  if (alert === null || !HANDSHAKE_FAILURES.has(alert.name)) return fallback;
   return {
     ...fallback,
     reason: `${fallback.reason}: both speak ${top}; no shared cipher suite, group or signature algorithm`,
@@ -542,8 +535,8 @@ function keyLabel(leaf: CertificateInfo): string {
   return `${type}${size}`;
 }
 
-function describeAlert(alert: Alert): string {
-  return `${alertName(alert.description)} (${alert.description})`;
+function describeAlert(alert: ServerAlert): string {
+  return `${alert.name} (${alert.description})`;
 }
 
 /** "TLSv1.0–TLSv1.2" for a run of consecutive versions, else a list. */
@@ -561,12 +554,4 @@ function list(items: readonly string[]): string {
   if (items.length === 0) return "none";
   const shown = items.slice(0, 4).join(", ");
   return items.length > 4 ? `${shown} and ${items.length - 4} more` : shown;
-}
-
-function sslv2Specs(profile: ClientProfile): number[] {
-  const bytes = Buffer.from(profile.hello, "hex");
-  const specsLength = bytes.readUInt16BE(5);
-  const specs: number[] = [];
-  for (let at = 11; at < 11 + specsLength; at += 3) specs.push(bytes.readUIntBE(at, 3));
-  return specs;
 }

@@ -3,11 +3,9 @@
  * probe counts the report will carry.
  */
 import type { Socket } from "node:net";
-import { cipherSuiteByCode } from "../registry/index.js";
 import type { ScanError, ScanErrorCode } from "../scan-report/types.js";
 import type { Endpoint } from "../probe/exchange.js";
 import { probeHello, probeWithRetry, type ProbeOutcome } from "../probe/hello-probe.js";
-import type { KeyExchangeKind } from "../wire/index.js";
 import { Limiter } from "./limiter.js";
 
 export interface ProgressEvent {
@@ -73,7 +71,6 @@ export class ScanContext {
         this.#limiter.run(async () => {
           const outcome = await probeHello(this.endpoint, hello(), {
             timeoutMs: this.#options.timeoutMs,
-            keyExchangeOf,
             onConnect: () => {
               this.#connected = true;
             },
@@ -100,19 +97,5 @@ export class ScanContext {
       step: this.#step,
       probesDone: this.#probes,
     });
-  }
-}
-
-/** Which ServerKeyExchange a suite's key exchange sends, so the flight decoder can decode it. */
-export function keyExchangeOf(cipherSuite: number): KeyExchangeKind | null {
-  // Anonymous DH and ECDH are ephemeral too (the registry files them under DHE/ECDHE with auth
-  // anon). The PSK variants prefix an identity hint, which the probe does not need to read.
-  switch (cipherSuiteByCode(cipherSuite)?.kex) {
-    case "ECDHE":
-      return "ecdhe";
-    case "DHE":
-      return "dhe";
-    default:
-      return null;
   }
 }

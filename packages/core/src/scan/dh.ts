@@ -8,8 +8,8 @@
  */
 import { cipherSuiteByCode } from "../registry/index.js";
 import { buildClientHello, type TlsProtocol } from "../probe/client-hellos.js";
+import type { ServerChoice } from "../probe/server-choice.js";
 import type { DhParameters } from "../scan-report/types.js";
-import type { FlightState } from "../wire/index.js";
 import type { ProtocolSuites } from "./cipher-suites.js";
 import type { ScanContext } from "./context.js";
 
@@ -20,7 +20,7 @@ export async function probeDh(
 ): Promise<DhParameters> {
   let complete = true;
   const pending: Promise<number | null>[] = [];
-  for (const { protocol, accepted, flights } of enumerated) {
+  for (const { protocol, accepted, choices } of enumerated) {
     if (protocol === "TLSv1.3") continue;
     if (accepted === null) {
       complete = false;
@@ -28,7 +28,7 @@ export async function probeDh(
     }
     for (const code of accepted) {
       if (cipherSuiteByCode(code)?.kex !== "DHE") continue;
-      const bits = primeBitsOf(flights.get(code));
+      const bits = primeBitsOf(choices.get(code));
       pending.push(bits === null ? primeBits(ctx, protocol, code) : Promise.resolve(bits));
     }
   }
@@ -41,8 +41,8 @@ export async function probeDh(
   };
 }
 
-function primeBitsOf(flight: FlightState | undefined): number | null {
-  const params = flight?.serverKeyExchangeParams;
+function primeBitsOf(choice: ServerChoice | undefined): number | null {
+  const params = choice?.kind === "tls" ? choice.keyExchange : null;
   return params?.kind === "dhe" ? params.primeBits : null;
 }
 
@@ -54,7 +54,7 @@ async function primeBits(
   const outcome = await ctx.probe(() =>
     buildClientHello({ protocol, cipherSuites: [code], sni: ctx.sni }),
   );
-  const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.flight) : null;
+  const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.choice) : null;
   if (bits !== null) return bits;
   ctx.error(
     "dh",

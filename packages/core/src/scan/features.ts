@@ -2,10 +2,9 @@
  * Connection features the raw probes can tell: secure renegotiation and extended master secret
  * (echoed extensions), TLS compression (CRIME), heartbeat, and TLS_FALLBACK_SCSV (RFC 7507).
  */
-import { ALERT_DESCRIPTION } from "../wire/index.js";
-import type { FlightState } from "../wire/index.js";
 import type { Protocol } from "../registry/index.js";
 import { buildClientHello, type TlsProtocol } from "../probe/client-hellos.js";
+import type { TlsChoice } from "../probe/server-choice.js";
 import type { ConnectionFeatures } from "../scan-report/types.js";
 import type { ScanContext } from "./context.js";
 import { offerableSuites } from "./protocols.js";
@@ -21,10 +20,10 @@ export type WireFeatures = Pick<
 export async function probeWireFeatures(
   ctx: ScanContext,
   supported: Record<Protocol, boolean | null>,
-  flights: Partial<Record<TlsProtocol, FlightState>>,
+  choices: Partial<Record<TlsProtocol, TlsChoice>>,
 ): Promise<WireFeatures> {
   const legacy = LEGACY_ORDER.find((p) => supported[p] === true) ?? null;
-  const legacyHello = legacy === null ? null : (flights[legacy]?.serverHello ?? null);
+  const legacyHello = legacy === null ? null : (choices[legacy] ?? null);
   // These extensions do not exist in TLS 1.3; without an older version they cannot be told.
   const onlyTls13 = legacy === null && supported["TLSv1.3"] === true;
   const anyUnknown = LEGACY_ORDER.some((p) => supported[p] === null);
@@ -59,7 +58,10 @@ async function probeCompressionAndHeartbeat(
       }),
     { stopAtServerHello: true },
   );
-  const hello = outcome.kind === "accepted" ? outcome.flight.serverHello : null;
+  const hello =
+    outcome.kind === "accepted" && outcome.choice.kind === "tls" && !outcome.choice.helloRetry
+      ? outcome.choice
+      : null;
   if (hello === null) {
     ctx.error(
       "features/compression",
@@ -68,7 +70,7 @@ async function probeCompressionAndHeartbeat(
     );
     return null;
   }
-  return { compression: hello.compressionMethod !== 0, heartbeat: hello.heartbeat !== null };
+  return { compression: hello.compressionMethod !== 0, heartbeat: hello.heartbeat };
 }
 
 /**
@@ -97,7 +99,7 @@ async function probeFallbackScsv(
   );
   if (outcome.kind === "accepted") return false;
   if (outcome.kind === "rejected" && outcome.alert !== null) {
-    if (outcome.alert.description === ALERT_DESCRIPTION.inappropriate_fallback) return true;
+    if (outcome.alert.name === "inappropriate_fallback") return true;
     ctx.error("features/fallbackScsv", "protocol", `unexpected alert ${outcome.alert.name}`);
     return null;
   }

@@ -41,7 +41,7 @@ export async function enumerateTls13Groups(
     if (outcome.kind === "failed") {
       return { kind: "failed", code: outcome.code, message: outcome.message };
     }
-    const hello = outcome.flight.helloRetryRequest ?? outcome.flight.serverHello;
+    const hello = outcome.choice.kind === "tls" ? outcome.choice : null;
     if (hello?.keyShareGroup == null) {
       return { kind: "failed", code: "protocol", message: "TLS 1.3 answer without a group" };
     }
@@ -60,13 +60,13 @@ export async function enumerateTls12Groups(
   ctx: ScanContext,
   suites: ProtocolSuites & { accepted: number[] },
 ): Promise<AcceptedGroup[] | null> {
-  const { protocol, accepted, flights } = suites;
+  const { protocol, accepted, choices } = suites;
   const ecdhe = accepted.filter((code) => cipherSuiteByCode(code)?.kex === "ECDHE");
   if (ecdhe.length === 0) return [];
   const free = ecdhe.filter((code) => cipherSuiteByCode(code)?.auth !== "ECDSA");
   let anchor: number | undefined;
   if (free.length === 0) {
-    const leaf = ecdhe.map((code) => flights.get(code)?.certificates?.[0]).find((der) => der);
+    const leaf = ecdhe.map((code) => choices.get(code)?.certificates?.[0]).find((der) => der);
     const curve = leaf === undefined ? null : certificateCurve(leaf);
     if (curve === null) {
       ctx.error(
@@ -87,7 +87,7 @@ export async function enumerateTls12Groups(
     if (outcome.kind === "failed") {
       return { kind: "failed", code: outcome.code, message: outcome.message };
     }
-    const params = outcome.flight.serverKeyExchangeParams;
+    const params = outcome.choice.kind === "tls" ? outcome.choice.keyExchange : null;
     if (params?.kind !== "ecdhe" || params.namedCurve === null) {
       return {
         kind: "failed",

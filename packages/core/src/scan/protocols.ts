@@ -11,14 +11,14 @@ import {
   buildSslv2ClientHello,
   type TlsProtocol,
 } from "../probe/client-hellos.js";
-import type { FlightState, Sslv2ServerHello } from "../wire/index.js";
+import type { Sslv2Choice, TlsChoice } from "../probe/server-choice.js";
 import type { ScanContext } from "./context.js";
 
 export interface ProtocolResults {
   supported: Record<Protocol, boolean | null>;
-  /** The accepted flight per version: certificate chain, extensions echoed. */
-  flights: Partial<Record<TlsProtocol, FlightState>>;
-  sslv2: Sslv2ServerHello | null;
+  /** What the server chose per accepted version: certificate chain, extensions echoed. */
+  choices: Partial<Record<TlsProtocol, TlsChoice>>;
+  sslv2: Sslv2Choice | null;
   /**
    * The raw chain (DER, leaf first) of the Certificate message at the highest TLS ≤ 1.2 version
    * accepted, for the certificate checks when a full handshake cannot be made; null without one.
@@ -37,8 +37,8 @@ export async function probeProtocols(ctx: ScanContext): Promise<ProtocolResults>
     Protocol,
     boolean | null
   >;
-  const flights: Partial<Record<TlsProtocol, FlightState>> = {};
-  let sslv2: Sslv2ServerHello | null = null;
+  const choices: Partial<Record<TlsProtocol, TlsChoice>> = {};
+  let sslv2: Sslv2Choice | null = null;
 
   const probeSslv2 = async (): Promise<void> => {
     const outcome = await ctx.probe(() =>
@@ -48,7 +48,7 @@ export async function probeProtocols(ctx: ScanContext): Promise<ProtocolResults>
       ctx.error("protocols/SSLv2", outcome.code, outcome.message);
       return;
     }
-    sslv2 = outcome.kind === "accepted" ? outcome.flight.sslv2ServerHello : null;
+    sslv2 = outcome.kind === "accepted" && outcome.choice.kind === "sslv2" ? outcome.choice : null;
     supported.SSLv2 = sslv2 !== null && sslv2.cipherSpecs.length > 0;
   };
 
@@ -64,10 +64,10 @@ export async function probeProtocols(ctx: ScanContext): Promise<ProtocolResults>
       supported[protocol] = false;
       return;
     }
-    const hello = outcome.flight.serverHello ?? outcome.flight.helloRetryRequest;
-    const accepted = hello !== null && hello.selectedVersion === protocolVersion(protocol);
+    const choice = outcome.choice;
+    const accepted = choice.kind === "tls" && choice.version === protocolVersion(protocol);
     supported[protocol] = accepted;
-    if (accepted) flights[protocol] = outcome.flight;
+    if (accepted) choices[protocol] = choice;
   };
 
   await Promise.all([
@@ -75,8 +75,8 @@ export async function probeProtocols(ctx: ScanContext): Promise<ProtocolResults>
     ...(["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"] as const).map(probeTls),
   ]);
   const legacy = (["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"] as const).find(
-    (p) => flights[p]?.certificates != null,
+    (p) => choices[p]?.certificates != null,
   );
-  const certificateChain = legacy === undefined ? null : (flights[legacy]?.certificates ?? null);
-  return { supported, flights, sslv2, certificateChain };
+  const certificateChain = legacy === undefined ? null : (choices[legacy]?.certificates ?? null);
+  return { supported, choices, sslv2, certificateChain };
 }

@@ -127,11 +127,11 @@ async function scanInto(
   const supportedTls = TLS.filter((p) => protocols.supported[p] === true);
   ctx.step("cipher suites");
   const enumerated = await Promise.all(
-    supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols.flights[p])),
+    supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols.choices[p])),
   );
-  for (const { flights } of enumerated) {
-    for (const flight of flights.values()) {
-      if (flight.certificates !== null) addChain(chains, flight.certificates);
+  for (const { choices } of enumerated) {
+    for (const choice of choices.values()) {
+      if (choice.certificates !== null) addChain(chains, choice.certificates);
     }
   }
   const unknownProtocol = PROTOCOLS.some((p) => protocols.supported[p] === null);
@@ -158,7 +158,7 @@ async function scanInto(
         ? Promise.resolve(null)
         : enumerateTls12Groups(ctx, { ...legacy, accepted: legacy.accepted }),
     probeDh(ctx, enumerated),
-    probeWireFeatures(ctx, protocols.supported, protocols.flights),
+    probeWireFeatures(ctx, protocols.supported, protocols.choices),
   ]);
   report.groups =
     tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
