@@ -1399,7 +1399,7 @@ function printClientProfiles(profiles) {
     "// scripts/generate-registry.mjs): fresh random, session id, SNI, key shares, GREASE and padding",
     "// are filled in when it is sent.",
     "",
-    'import type { ClientProfileRow } from "../client-profiles.js";',
+    'import type { ClientProfileRow } from "../types.js";',
     "",
     "export const CLIENT_PROFILE_ROWS: readonly ClientProfileRow[] = [",
   ];

@@ -4,63 +4,10 @@
  * scripts/generate-registry.mjs; every listed field was read from the client's own hello bytes.
  */
 import { CLIENT_PROFILE_ROWS } from "./generated/client-profiles.js";
-import type { Protocol } from "./protocols.js";
+import type { ClientProfileRow } from "./types.js";
 
-export const CLIENT_PROFILE_SOURCES = ["testssl", "curl-impersonate"] as const;
-export type ClientProfileSource = (typeof CLIENT_PROFILE_SOURCES)[number];
-
-/** One client as generated from shared/data. */
-export interface ClientProfileRow {
-  /** testssl's name ("Android 8.1 (native)") or "Chrome 142.0.7444.176 (macOS)". */
-  readonly name: string;
-  /** testssl's short id ("android_81") or the curl-impersonate file ("chrome_142.0.7444.176"). */
-  readonly short: string;
-  /** Other names of the same hello (testssl's per-version captures of a combined entry). */
-  readonly aliases: readonly string[];
-  /** "Android", "Chrome", "Firefox", "Safari", "Edge", "IE", "Java", "OpenSSL", … */
-  readonly family: string;
-  readonly version: string;
-  /** "Win 10", "macOS", "Android 14", …; null when the name says none. */
-  readonly platform: string | null;
-  /** The year this version first shipped, where known. */
-  readonly year: number | null;
-  /** In the default set: testssl's `current` flag; for curl-impersonate, the newest of a browser. */
-  readonly current: boolean;
-  readonly source: ClientProfileSource;
-  /** Versions offered (supported_versions, else the legacy range), oldest first. */
-  readonly protocols: readonly Protocol[];
-  /** Cipher suite codes in the client's order, GREASE included. */
-  readonly cipherSuites: readonly number[];
-  /** supported_groups in order, GREASE included; null without the extension. */
-  readonly groups: readonly number[] | null;
-  readonly signatureAlgorithms: readonly number[] | null;
-  /** Extension types in the order sent; null for a hello without an extensions block. */
-  readonly extensions: readonly number[] | null;
-  readonly alpn: readonly string[] | null;
-  /** key_share entries as [group, key_exchange length]; null without the extension. */
-  readonly keyShares: readonly (readonly [number, number])[] | null;
-  readonly ecPointFormats: readonly number[] | null;
-  readonly pskModes: readonly number[] | null;
-  /** Whether the client sends server_name. */
-  readonly sni: boolean;
-  /** Limits the client enforces (testssl's data; null: none known). */
-  readonly minDhBits: number | null;
-  readonly maxDhBits: number | null;
-  readonly minRsaBits: number | null;
-  readonly maxRsaBits: number | null;
-  readonly minEcdsaBits: number | null;
-  /** The client refuses certificates signed with SHA-1 (or MD5). */
-  readonly requiresSha2: boolean;
-  /** "tls": a TLS ClientHello; "sslv2": an SSLv2-format CLIENT-HELLO. */
-  readonly format: "tls" | "sslv2";
-  /** The record-layer version the client sends the hello in. */
-  readonly recordVersion: number;
-  /**
-   * Hex. "tls": the ClientHello handshake message (type, length, body) as a template: random,
-   * session id, SNI, key shares and padding blank, GREASE as captured. "sslv2": the record.
-   */
-  readonly hello: string;
-}
+export { CLIENT_PROFILE_SOURCES } from "./types.js";
+export type { ClientProfileRow, ClientProfileSource } from "./types.js";
 export type ClientProfile = ClientProfileRow;
 
 /** Every profile: testssl's clients first (oldest to newest per family), then curl-impersonate's. */

@@ -34,10 +34,10 @@
  * IANA's Recommended column is kept on each row as data but is not an input here: it marks
  * registry status (a draft can be N however strong), not how strong a suite is.
  */
-import type { CipherSuiteRow } from "./types.js";
+import type { CipherSuiteRow, StrengthClass } from "./types.js";
 
-export const STRENGTH_CLASSES = ["recommended", "secure", "weak", "insecure"] as const;
-export type StrengthClass = (typeof STRENGTH_CLASSES)[number];
+export { STRENGTH_CLASSES } from "./types.js";
+export type { StrengthClass } from "./types.js";
 
 export const STRENGTH_RULE_IDS = [
   "not-a-cipher-suite",

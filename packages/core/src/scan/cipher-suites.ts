@@ -13,52 +13,17 @@
  * ServerKeyExchange (DH prime size, curve) at no extra cost.
  */
 import { cipherSuiteByCode } from "../registry/index.js";
-import { protocolVersion } from "../registry/protocols.js";
-import { buildClientHello, type TlsProtocol } from "../probe/client-hellos.js";
+import type { TlsProtocol } from "../probe/client-hellos.js";
 import type { ScanErrorCode, ServerPreference } from "../scan-report/types.js";
-import type { ServerChoice, TlsChoice } from "../probe/server-choice.js";
-import { eliminate, type OfferResult } from "./eliminate.js";
+import type { TlsChoice } from "../probe/server-choice.js";
+import { eliminate } from "./eliminate.js";
 import type { ScanContext } from "./context.js";
 import { checkPreferenceOrder } from "./preference.js";
+import { choiceOf, offerSuites, type SuiteOffer } from "./suite-offer.js";
 import { offerableSuites } from "./protocols.js";
 
 /** Parallel parts when the server follows the client: enough to overlap round trips, few enough to stay polite. */
 const PARTS = 4;
-
-export type SuiteOffer = Exclude<OfferResult, { kind: "chosen" }> | SuiteChoice;
-export interface SuiteChoice {
-  kind: "chosen";
-  code: number;
-  choice: TlsChoice;
-}
-
-/** Offers `codes` in this order at `protocol`; the server's choice with its flight. */
-export async function offerSuites(
-  ctx: ScanContext,
-  protocol: TlsProtocol,
-  codes: readonly number[],
-): Promise<SuiteOffer> {
-  const outcome = await ctx.probe(() =>
-    buildClientHello({ protocol, cipherSuites: codes, sni: ctx.sni }),
-  );
-  if (outcome.kind === "rejected") return { kind: "refused" };
-  if (outcome.kind === "failed") {
-    return { kind: "failed", code: outcome.code, message: outcome.message };
-  }
-  return choiceOf(protocol, outcome.choice);
-}
-
-/** The suite a server chose at `protocol`, or a failure when it answered another version. */
-export function choiceOf(protocol: TlsProtocol, choice: ServerChoice): SuiteOffer {
-  if (choice.kind !== "tls" || choice.version !== protocolVersion(protocol)) {
-    return {
-      kind: "failed",
-      code: "protocol",
-      message: `server answered a ${protocol} hello with another version`,
-    };
-  }
-  return { kind: "chosen", code: choice.cipherSuite, choice };
-}
 
 export interface ProtocolSuites {
   protocol: TlsProtocol;

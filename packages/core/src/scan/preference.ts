@@ -8,7 +8,7 @@ import { cipherSuiteByCode } from "../registry/index.js";
 import type { ServerPreference } from "../scan-report/types.js";
 import type { TlsProtocol } from "../probe/client-hellos.js";
 import type { ScanContext } from "./context.js";
-import type { SuiteOffer } from "./cipher-suites.js";
+import type { SuiteOffer } from "./suite-offer.js";
 
 /**
  * `order`: the accepted suites as the sequential elimination found them (top first); `offer`
