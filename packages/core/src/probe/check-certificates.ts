@@ -5,10 +5,9 @@
  * (the prober fills the other features: renegotiation, fallback SCSV, compression, heartbeat,
  * extended master secret).
  */
-import { lookup } from "node:dns/promises";
+import type { Socket } from "node:net";
 import { rootCertificates } from "node:tls";
 import { checkCertificateChain } from "../cert/check-chain.js";
-import { isIpLiteral } from "../cert/ip.js";
 import { createTrustStore, type TrustStore } from "../cert/trust-store.js";
 import type {
   CertificateReport,
@@ -16,13 +15,17 @@ import type {
   ScanError,
   ScanErrorCode,
 } from "../scan-report/types.js";
+import type { Endpoint } from "./exchange.js";
 import {
   OFFERED_ALPN,
   probeHandshake,
   type Handshake,
   type HandshakeEndpoint,
+  type HandshakeOptions,
+  type HandshakeOutcome,
 } from "./full-handshake.js";
 import { probeHsts } from "./hsts.js";
+import { resolveTarget, type LookupFunction } from "./resolve-target.js";
 import { parseTarget, type Target } from "./target.js";
 
 export interface CheckCertificatesOptions {
@@ -37,8 +40,24 @@ export interface CheckCertificatesOptions {
   signal?: AbortSignal;
   /** Root store instead of Node's `tls.rootCertificates` (Mozilla's). */
   roots?: readonly string[];
+  /** A store made by `trustStoreFor` beforehand; `roots` and `ca` are then not read. */
+  store?: TrustStore;
   /** Wait for a TLS 1.3 ticket after the handshake; min(1000, timeoutMs) by default. */
   ticketWaitMs?: number;
+  /**
+   * The address the scan resolved the target to: every connection goes there. Without it the
+   * target is resolved here, once.
+   */
+  address?: string;
+  /**
+   * Runs each connection: the scanner passes its per-target limiter, so that these connections
+   * count against the same limit as its probes. By default they just run.
+   */
+  runConnection?: <T>(connection: () => Promise<T>) => Promise<T>;
+  /** Test seam: how to open each TCP connection of a handshake. */
+  connect?: (endpoint: Endpoint) => Socket;
+  /** Test seam: how to look a host name up (when `address` is not given). */
+  lookup?: LookupFunction;
 }
 
 export type CertificateFeatures = Pick<
@@ -58,7 +77,14 @@ export interface CertificatesAndFeatures {
 
 let mozillaStore: TrustStore | undefined;
 
-function trustStore(options: CheckCertificatesOptions): TrustStore {
+/**
+ * The trust store of these options: Mozilla's roots (or `roots`) plus the `ca` bundles. Throws
+ * CertificateError for a bad bundle, so a caller can fail before any connection.
+ */
+export function trustStoreFor(
+  options: Pick<CheckCertificatesOptions, "ca" | "roots" | "store">,
+): TrustStore {
+  if (options.store !== undefined) return options.store;
   const base =
     options.roots === undefined
       ? (mozillaStore ??= createTrustStore(rootCertificates))
@@ -68,15 +94,35 @@ function trustStore(options: CheckCertificatesOptions): TrustStore {
     : createTrustStore(options.ca, base);
 }
 
+function runConnection<T>(
+  options: CheckCertificatesOptions,
+  connection: () => Promise<T>,
+): Promise<T> {
+  return options.runConnection === undefined ? connection() : options.runConnection(connection);
+}
+
+/** One handshake to the endpoint, as one connection of the target's limit. */
+function handshakeTo(
+  endpoint: HandshakeEndpoint,
+  options: CheckCertificatesOptions,
+  extra: Omit<HandshakeOptions, "timeoutMs" | "signal" | "connect"> = {},
+): Promise<HandshakeOutcome> {
+  return runConnection(options, () =>
+    probeHandshake(endpoint, {
+      timeoutMs: options.timeoutMs,
+      ...extra,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.connect ? { connect: options.connect } : {}),
+    }),
+  );
+}
+
 async function probeSessionId(
   endpoint: HandshakeEndpoint,
   options: CheckCertificatesOptions,
 ): Promise<{ value: boolean | null; error: ScanError | null }> {
-  const base = { timeoutMs: options.timeoutMs, noTicket: true, maxVersion: "TLSv1.2" as const };
-  const first = await probeHandshake(endpoint, {
-    ...base,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const base = { noTicket: true, maxVersion: "TLSv1.2" as const };
+  const first = await handshakeTo(endpoint, options, base);
   if (!first.ok) {
     // A server that refuses TLS 1.2 outright has no session IDs (TLS 1.3 resumes by ticket only).
     if (first.code === "tls") return { value: false, error: null };
@@ -86,10 +132,9 @@ async function probeSessionId(
     };
   }
   if (first.handshake.session === null) return { value: false, error: null };
-  const second = await probeHandshake(endpoint, {
+  const second = await handshakeTo(endpoint, options, {
     ...base,
     session: first.handshake.session,
-    ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!second.ok) {
     return {
@@ -106,11 +151,7 @@ async function probeTicket(
   options: CheckCertificatesOptions,
 ): Promise<{ value: boolean | null; error: ScanError | null }> {
   if (!first.ticketIssued || first.session === null) return { value: false, error: null };
-  const resumed = await probeHandshake(endpoint, {
-    timeoutMs: options.timeoutMs,
-    session: first.session,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const resumed = await handshakeTo(endpoint, options, { session: first.session });
   if (!resumed.ok) {
     return {
       value: null,
@@ -118,6 +159,23 @@ async function probeTicket(
     };
   }
   return { value: resumed.handshake.reused, error: null };
+}
+
+/**
+ * The certificate checks of a chain the prober read from a Certificate message, for a server
+ * node:tls cannot complete a handshake with. Opens no connection.
+ */
+export function checkRawChain(
+  target: Target,
+  chain: readonly Uint8Array[],
+  options: Pick<CheckCertificatesOptions, "ca" | "roots" | "store" | "now">,
+): { certificate: CertificateReport | null; errors: ScanError[] } {
+  const checked = checkCertificateChain(chain, {
+    host: target.host,
+    store: trustStoreFor(options),
+    now: options.now ?? new Date(),
+  });
+  return { certificate: checked.certificate, errors: checked.errors };
 }
 
 /**
@@ -136,14 +194,15 @@ async function probeTicket(
  *   extension). node:tls cannot send early data, so whether the server then accepts it is not tried.
  * - `hsts`: null without an error entry when the target is not a web endpoint (not applicable).
  *
- * Connections: at most 3 at a time, all to the one address (a host name is resolved once).
+ * Connections: at most 3 at a time (each under `runConnection`), all to the one address:
+ * `options.address`, or the target resolved once here.
  */
 export async function checkCertificatesAndFeatures(
   target: Target | string,
   options: CheckCertificatesOptions,
 ): Promise<CertificatesAndFeatures> {
   const parsed = typeof target === "string" ? parseTarget(target) : target;
-  const store = trustStore(options);
+  const store = trustStoreFor(options);
   const now = options.now ?? new Date();
   const errors: ScanError[] = [];
   const features: CertificateFeatures = {
@@ -160,30 +219,27 @@ export async function checkCertificatesAndFeatures(
     });
     if (options.rawChain === undefined)
       return { certificate: null, features, errors, address, negotiated: null };
-    const checked = checkCertificateChain(options.rawChain, { host: parsed.host, store, now });
+    const checked = checkRawChain(parsed, options.rawChain, options);
     errors.push(...checked.errors);
     return { certificate: checked.certificate, features, errors, address, negotiated: null };
   };
 
-  let address: string | null = parsed.connectAddress;
-  if (!isIpLiteral(address)) {
-    try {
-      address = (await lookup(address)).address;
-    } catch (error) {
-      address = null;
-      errors.push({
-        probe: "handshake",
-        code: "dns",
-        message: `${parsed.connectAddress}: ${(error as Error).message}`,
-      });
-      return fromRawChain("dns", "the host name did not resolve");
+  let address: string | null = options.address ?? null;
+  if (address === null) {
+    const resolution = await resolveTarget(parsed, {
+      timeoutMs: options.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    });
+    if (!resolution.ok) {
+      errors.push({ probe: "handshake", code: resolution.code, message: resolution.message });
+      return fromRawChain(resolution.code, "the host name did not resolve");
     }
+    address = resolution.address;
   }
   const endpoint: HandshakeEndpoint = { address, port: parsed.port, sni: parsed.sni };
-  const main = await probeHandshake(endpoint, {
-    timeoutMs: options.timeoutMs,
+  const main = await handshakeTo(endpoint, options, {
     ticketWaitMs: options.ticketWaitMs ?? Math.min(1000, options.timeoutMs),
-    ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!main.ok) {
     errors.push({ probe: "handshake", code: main.code, message: main.message });
@@ -231,10 +287,12 @@ export async function checkCertificatesAndFeatures(
     probeTicket(endpoint, handshake, options),
     probeSessionId(endpoint, options),
     parsed.isWeb
-      ? probeHsts(parsed, address, {
-          timeoutMs: options.timeoutMs,
-          ...(options.signal ? { signal: options.signal } : {}),
-        })
+      ? runConnection(options, () =>
+          probeHsts(parsed, address, {
+            timeoutMs: options.timeoutMs,
+            ...(options.signal ? { signal: options.signal } : {}),
+          }),
+        )
       : null,
   ]);
   features.sessionResumption = { sessionId: sessionId.value, ticket: ticket.value };

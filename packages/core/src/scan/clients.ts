@@ -54,6 +54,8 @@ export interface SimulateClientsOptions {
   signal?: AbortSignal;
   /** Test seam for the TCP connection. */
   connect?: Parameters<typeof probeHello>[2]["connect"];
+  /** The target's connection limiter, when the scan shares it (then `concurrency` is its limit). */
+  limiter?: Limiter;
 }
 
 /** One result per profile, in registry order. Never throws for anything the server does. */
@@ -66,7 +68,7 @@ export async function simulateClients(
     typeof selection === "string" || selection.every((p) => typeof p === "string")
       ? selectClientProfiles(selection as ClientSelection)
       : (selection as readonly ClientProfile[]);
-  const limiter = new Limiter(options.concurrency ?? 8);
+  const limiter = options.limiter ?? new Limiter(options.concurrency ?? 8);
   const timeoutMs = options.timeoutMs ?? 5000;
   const certificates = new CertificateCache();
   return Promise.all(

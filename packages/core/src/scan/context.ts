@@ -24,6 +24,8 @@ export interface ScanContextOptions {
   signal?: AbortSignal | undefined;
   onProgress?: ((event: ProgressEvent) => void) | undefined;
   connect?: ((endpoint: Endpoint) => Socket) | undefined;
+  /** The target's connection limiter, when the scan shares it; else one of `concurrency`. */
+  limiter?: Limiter | undefined;
 }
 
 export class ScanContext {
@@ -40,7 +42,7 @@ export class ScanContext {
     this.#options = options;
     this.endpoint = options.endpoint;
     this.sni = options.sni;
-    this.#limiter = new Limiter(options.concurrency);
+    this.#limiter = options.limiter ?? new Limiter(options.concurrency);
   }
 
   get probes(): number {

@@ -1,14 +1,21 @@
 /**
  * scanTarget(): the whole scan of one target — wire-level probes (scan.ts) and the certificate,
  * trust and connection checks of a full handshake (probe/check-certificates.ts) — merged into one
- * ScanReport. Bad input (an unparseable target, an unreadable CA bundle) throws before any
+ * ScanReport. The target is resolved once, and every connection goes to that address under one
+ * per-target limit. Bad input (an unparseable target, an unreadable CA bundle) throws before any
  * connection; everything the server does is data in the report.
  */
-import { checkCertificatesAndFeatures } from "../probe/check-certificates.js";
+import {
+  checkCertificatesAndFeatures,
+  checkRawChain,
+  trustStoreFor,
+} from "../probe/check-certificates.js";
+import { resolveTarget } from "../probe/resolve-target.js";
 import { parseTarget, type Target } from "../probe/target.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { simulateClients } from "./clients.js";
+import { Limiter } from "./limiter.js";
 import { scanDetailed, type ScanOptions } from "./scan.js";
 
 export interface ScanTargetOptions extends ScanOptions {
@@ -31,42 +38,61 @@ export async function scanTarget(
   const parsed = typeof target === "string" ? parseTarget(target) : target;
   const profiles = options.clients === undefined ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5000;
+  // A bad CA bundle is bad input: it throws here, before any connection.
+  const store = trustStoreFor(options.ca === undefined ? {} : { ca: options.ca });
   const started = Date.now();
+  // One resolution and one limiter for every connection to the target: the probes, the full
+  // handshakes, HSTS and the clients all reach the address the report names, within one limit.
+  const resolution = await resolveTarget(parsed, {
+    timeoutMs,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+  });
+  const limiter = new Limiter(options.concurrency ?? 8);
+  if (!resolution.ok) {
+    const { report } = await scanDetailed(parsed, options, { resolution, limiter });
+    return { ...report, durationMs: Date.now() - started };
+  }
+  const address = resolution.address;
   const certificateOptions = {
     timeoutMs,
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    address,
+    store,
+    runConnection: <T>(connection: () => Promise<T>) => limiter.run(connection),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.connect === undefined ? {} : { connect: options.connect }),
   };
   // The full handshake runs beside the probes; only when node:tls cannot complete one (a server
   // that speaks only what OpenSSL 3 refuses) is the prober's raw chain judged instead.
-  const [{ report, certificateChains }, first] = await Promise.all([
-    scanDetailed(parsed, options),
+  const [{ report, certificateChains }, checked] = await Promise.all([
+    scanDetailed(parsed, options, { resolution, limiter }),
     checkCertificatesAndFeatures(parsed, certificateOptions),
   ]);
   const rawChain = certificateChains[0];
-  const checked =
-    first.certificate === null && rawChain !== undefined
-      ? await checkCertificatesAndFeatures(parsed, { ...certificateOptions, rawChain })
-      : first;
+  const fromRaw =
+    checked.certificate === null && rawChain !== undefined
+      ? checkRawChain(parsed, rawChain, certificateOptions)
+      : null;
+  const certificate = fromRaw?.certificate ?? checked.certificate;
   const merged: ScanReport = {
     ...report,
-    certificate: checked.certificate,
-    certificates: checked.certificate === null ? null : [checked.certificate],
+    certificate,
+    certificates: certificate === null ? null : [certificate],
     features: { ...report.features, ...checked.features },
-    errors: [...report.errors, ...checked.errors],
+    errors: [...report.errors, ...checked.errors, ...(fromRaw?.errors ?? [])],
   };
   // Clients run after the scan, whose findings explain why a client fails; an unreachable
   // target has nothing to simulate against (its errors already say why).
-  if (profiles !== null && merged.reachable === true && merged.target.address !== null) {
+  if (profiles !== null && merged.reachable === true) {
     merged.clients = await simulateClients(
-      { address: merged.target.address, port: parsed.port },
+      { address, port: parsed.port },
       {
         sni: parsed.sni,
         profiles,
         server: merged,
         timeoutMs,
-        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        limiter,
         ...(options.retries === undefined ? {} : { retries: options.retries }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(options.connect === undefined ? {} : { connect: options.connect }),

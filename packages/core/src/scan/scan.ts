@@ -3,11 +3,11 @@
  * connection limit; never throws for anything the server does — what could not be established
  * is null and `errors[]` says why.
  */
-import { lookup } from "node:dns/promises";
-import { isIP, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { PROTOCOLS, cipherSuiteByCode, sslv2CipherSuiteByCode } from "../registry/index.js";
 import type { Protocol } from "../registry/index.js";
 import type { Endpoint } from "../probe/exchange.js";
+import { resolveTarget, type LookupFunction, type Resolution } from "../probe/resolve-target.js";
 import type { TlsProtocol } from "../probe/client-hellos.js";
 import {
   SCAN_REPORT_SCHEMA_VERSION,
@@ -19,6 +19,7 @@ import { enumerateCipherSuites, type ProtocolSuites } from "./cipher-suites.js";
 import { probeDh } from "./dh.js";
 import { probeWireFeatures } from "./features.js";
 import { enumerateTls12Groups, enumerateTls13Groups } from "./groups.js";
+import type { Limiter } from "./limiter.js";
 import { probeProtocols } from "./protocols.js";
 import { SCANNER_VERSION } from "./version.js";
 
@@ -47,6 +48,17 @@ export interface ScanOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Test seam for the TCP connection. */
   connect?: (endpoint: Endpoint) => Socket;
+  /** Test seam for the DNS look-up of a host name (resolved once per target). */
+  lookup?: LookupFunction;
+}
+
+/**
+ * What scanTarget shares between the scan and its other connections: the target resolved once,
+ * and the one limiter every connection to it runs under.
+ */
+export interface SharedTarget {
+  resolution: Resolution;
+  limiter: Limiter;
 }
 
 const LEGACY: readonly TlsProtocol[] = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
@@ -67,10 +79,14 @@ export async function scan(target: TargetSpec, options: ScanOptions = {}): Promi
   return (await scanDetailed(target, options)).report;
 }
 
-/** `scan()` that also returns the raw certificate chains seen on the wire. */
+/**
+ * `scan()` that also returns the raw certificate chains seen on the wire. Without `shared`, the
+ * target is resolved here (once) and the scan has a limiter of its own.
+ */
 export async function scanDetailed(
   target: TargetSpec,
   options: ScanOptions = {},
+  shared?: SharedTarget,
 ): Promise<DetailedScan> {
   const started = Date.now();
   const report = emptyReport(target, new Date(started));
@@ -80,15 +96,18 @@ export async function scanDetailed(
     certificateChains: chains,
   });
 
-  let address: string;
-  try {
-    address = isIP(target.connectAddress)
-      ? target.connectAddress
-      : (await lookup(target.connectAddress)).address;
-  } catch (error) {
-    report.errors.push({ probe: "dns", code: "dns", message: messageOf(error) });
+  const resolution =
+    shared?.resolution ??
+    (await resolveTarget(target, {
+      timeoutMs: options.timeoutMs ?? 5000,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+    }));
+  if (!resolution.ok) {
+    report.errors.push({ probe: "dns", code: resolution.code, message: resolution.message });
     return finish();
   }
+  const address = resolution.address;
   report.target.address = address;
 
   const ctx = new ScanContext({
@@ -101,6 +120,7 @@ export async function scanDetailed(
     signal: options.signal,
     onProgress: options.onProgress,
     connect: options.connect,
+    limiter: shared?.limiter,
   });
   try {
     await scanInto(ctx, report, chains);
