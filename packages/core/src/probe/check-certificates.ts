@@ -183,7 +183,7 @@ export function checkRawChain(
  * bundle) throws TargetError or CertificateError before any connection; everything the network
  * does is data: a fact that could not be established is null, with its reason in `errors`.
  *
- * - `certificate`: the chain as served (see probe/handshake.ts), checked against Mozilla's roots
+ * - `certificate`: the chain as served (see probe/served-chain.ts), checked against Mozilla's roots
  *   (or `roots`) plus `ca`, for `target.host`, at `now`; OCSP from the same handshake.
  * - `sessionResumption.ticket`: the main handshake got a ticket (TLS 1.2 SessionTicket or TLS 1.3
  *   NewSessionTicket) and a second connection offering it was resumed; false when none was issued.
