@@ -45,6 +45,34 @@ describe("probeHello", { timeout: 10_000 }, () => {
     expect(choice?.kind === "tls" && choice.certificates).toHaveLength(1);
   });
 
+  it("stops at the ServerHello when asked, and otherwise waits for the rest of the flight", async () => {
+    // The ServerHello record alone; the rest of the flight never comes.
+    const hello = encodeRecord(
+      CONTENT_TYPE.handshake,
+      TLS12,
+      encodeHandshake(
+        HANDSHAKE_TYPE.server_hello,
+        encodeServerHello({
+          legacyVersion: TLS12,
+          random: new Uint8Array(32),
+          cipherSuite: 0xc02f,
+        }),
+      ),
+    );
+    const server = await serve((socket) => {
+      socket.write(hello);
+    });
+    const started = Date.now();
+    const early = await probe(server, true);
+    expect(early).toMatchObject({ kind: "accepted", choice: { kind: "tls", cipherSuite: 0xc02f } });
+    expect(Date.now() - started).toBeLessThan(900);
+    // The whole flight was asked for: the choice stands although the flight never ended.
+    expect(await probe(server, false)).toMatchObject({
+      kind: "accepted",
+      choice: { cipherSuite: 0xc02f, certificates: null },
+    });
+  });
+
   it("keeps the server's choice when a later message of its flight is malformed", async () => {
     const hello = encodeHandshake(
       HANDSHAKE_TYPE.server_hello,

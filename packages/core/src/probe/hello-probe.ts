@@ -55,7 +55,11 @@ export async function probeHello(
         flight = decoder.push(chunk);
         // Warning alerts do not end a flight; a stream of them is a flood, not a handshake.
         flooded = flight.warnings.length > MAX_WARNING_ALERTS;
-        return flooded || flight.done || (options.stopAtServerHello === true && chose(flight));
+        return (
+          flooded ||
+          flight.done ||
+          (options.stopAtServerHello === true && serverChoiceOf(flight) !== null)
+        );
       },
       options,
     );
@@ -124,15 +128,6 @@ export function isTransientFailure(outcome: ProbeOutcome): boolean {
       outcome.code === "refused" ||
       outcome.code === "reset" ||
       outcome.code === "closed")
-  );
-}
-
-/** The server answered with a choice: ServerHello, HelloRetryRequest or SSLv2 SERVER-HELLO. */
-function chose(flight: FlightState): boolean {
-  return (
-    flight.serverHello !== null ||
-    flight.helloRetryRequest !== null ||
-    flight.sslv2ServerHello !== null
   );
 }
 

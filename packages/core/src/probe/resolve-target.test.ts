@@ -54,6 +54,17 @@ describe("resolveTarget", () => {
     });
   });
 
+  it("refuses an answer that is not an address", async () => {
+    const lookup = table({ "odd.test": "not-an-ip" });
+    expect(
+      await resolveTarget({ connectAddress: "odd.test" }, { timeoutMs: 1000, lookup }),
+    ).toEqual({
+      ok: false,
+      code: "dns",
+      message: 'odd.test: the look-up gave "not-an-ip"',
+    });
+  });
+
   it("gives up at its deadline and clears its timer when the answer comes first", async () => {
     const never: LookupFunction = () => new Promise(() => {});
     const started = Date.now();

@@ -170,6 +170,13 @@ describe("recoverServedChain, TLS 1.3", () => {
       /no Certificate message/,
     ],
     [
+      "a protected record shorter than its tag",
+      flight(encodeRecord(23, 0x0303, new Uint8Array(16))),
+      "TLS_AES_128_GCM_SHA256",
+      keylog,
+      /record at offset 55 is shorter than its tag/,
+    ],
+    [
       "an alert inside the protected flight",
       flight(seal(0, encodeAlert(2, 40), CONTENT_TYPE.alert)),
       "TLS_AES_128_GCM_SHA256",
