@@ -354,7 +354,7 @@ describe("parsePolicy", () => {
     expect(fields(error)).toEqual({ code: "invalid", line, column, pointer, message });
   });
 
-  it("refuses a document without name and version", () => {
+  it("refuses a document without name and version, naming both", () => {
     const error = policyError(() => parsePolicy("{}", "a.json"));
     expect(fields(error)).toEqual({
       code: "invalid",
@@ -363,6 +363,46 @@ describe("parsePolicy", () => {
       pointer: "",
       message: "the policy is missing name",
     });
+    expect(error.issues.map((issue) => issue.message)).toEqual([
+      "the policy is missing name",
+      "the policy is missing version",
+    ]);
+  });
+
+  it("reports every problem of a misspelt policy at once, in document order", () => {
+    const text = [
+      "name: acme/prod",
+      "version: 1.0.0",
+      "rules:",
+      "  no-legacy:",
+      "    severty: error",
+      "    title: Only TLS 1.2 and newer",
+      "    schema:",
+      "      properties:",
+      "        protocols:",
+      "          properties:",
+      "            TLSv1.0: { const: false }",
+      "  no-rc4:",
+      "    severity: error",
+      "    title: No RC4",
+      "    schema:",
+      "      properties:",
+      "        cipherSuite: { type: array }",
+      "  expiry: warnin",
+    ].join("\n");
+    const error = policyError(() => parsePolicy(text, "acme.yaml"));
+    expect(error.issues.map((issue) => [issue.code, issue.line, issue.pointer])).toEqual([
+      ["invalid", 5, "/rules/no-legacy/severty"],
+      ["unknown-path", 17, "/rules/no-rc4/schema/properties/cipherSuite"],
+      ["invalid", 18, "/rules/expiry"],
+    ]);
+    expect(error.issues[0]!.message).toMatch(
+      /unknown property severty \(did you mean severity\?\)/,
+    );
+    expect(error.toString().split("\n")).toHaveLength(3);
+    expect(error.toString().split("\n")[1]).toBe(
+      "acme.yaml:17:9 /rules/no-rc4/schema/properties/cipherSuite: cipherSuite is not a ScanReport field (did you mean cipherSuites?)",
+    );
   });
 });
 
