@@ -417,11 +417,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants4);
+          this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -438,10 +438,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants4);
+        this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -502,8 +502,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants4) {
-        this.code = optimizeExpr(this.code, names, constants4);
+      optimizeNames(names, constants5) {
+        this.code = optimizeExpr(this.code, names, constants5);
         return this;
       }
       get names() {
@@ -532,12 +532,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants4))
+          if (n.optimizeNames(names, constants5))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -590,12 +590,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a2;
-        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants4);
-        if (!(super.optimizeNames(names, constants4) || this.else))
+        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants5);
+        if (!(super.optimizeNames(names, constants5) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants4);
+        this.condition = optimizeExpr(this.condition, names, constants5);
         return this;
       }
       get names() {
@@ -618,10 +618,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants4);
+        this.iteration = optimizeExpr(this.iteration, names, constants5);
         return this;
       }
       get names() {
@@ -657,10 +657,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants4);
+        this.iterable = optimizeExpr(this.iterable, names, constants5);
         return this;
       }
       get names() {
@@ -702,11 +702,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a2, _b;
-        super.optimizeNames(names, constants4);
-        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants4);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
+        super.optimizeNames(names, constants5);
+        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants5);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants5);
         return this;
       }
       get names() {
@@ -1007,7 +1007,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants4) {
+    function optimizeExpr(expr, names, constants5) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -1022,14 +1022,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants4[n.str];
+        const c = constants5[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants5[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -7454,7 +7454,7 @@ var require__ = __commonJS({
     var discriminator_1 = require_discriminator();
     var json_schema_2020_12_1 = require_json_schema_2020_12();
     var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20204 = class extends core_1.default {
+    var Ajv20205 = class extends core_1.default {
       constructor(opts = {}) {
         super({
           ...opts,
@@ -7481,11 +7481,11 @@ var require__ = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv2020 = Ajv20204;
-    module.exports = exports = Ajv20204;
-    module.exports.Ajv2020 = Ajv20204;
+    exports.Ajv2020 = Ajv20205;
+    module.exports = exports = Ajv20205;
+    module.exports.Ajv2020 = Ajv20205;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20204;
+    exports.default = Ajv20205;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -21166,7 +21166,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -21241,7 +21241,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -21336,11 +21336,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -21363,10 +21363,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -21383,7 +21383,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message2 = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message2, constants4.ERROR[ret], data);
+        return new HTTPParserError(message2, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -21563,7 +21563,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -21585,7 +21585,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request3.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -21621,13 +21621,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -35303,7894 +35303,639 @@ var require_lib = __commonJS({
 });
 
 // src/main.ts
-import { mkdirSync, readFileSync as readFileSync6, writeFileSync } from "node:fs";
-import { dirname as dirname5, resolve as resolve5 } from "node:path";
+import { writeFileSync } from "node:fs";
+import { resolve as resolve5 } from "node:path";
 
-// ../core/dist/registry/generated/cipher-suites.js
-var CIPHER_SUITE_ROWS = [
-  {
-    code: 0,
-    hex: "0x0000",
-    iana: "TLS_NULL_WITH_NULL_NULL",
-    openssl: "NULL",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "NULL",
-    auth: "NULL",
-    encryption: "NULL",
-    bits: 0,
-    mac: "NULL",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 1,
-    hex: "0x0001",
-    iana: "TLS_RSA_WITH_NULL_MD5",
-    openssl: "NULL-MD5",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "NULL",
-    bits: 0,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 2,
-    hex: "0x0002",
-    iana: "TLS_RSA_WITH_NULL_SHA",
-    openssl: "NULL-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 3,
-    hex: "0x0003",
-    iana: "TLS_RSA_EXPORT_WITH_RC4_40_MD5",
-    openssl: "EXP-RC4-MD5",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "RC4_40",
-    bits: 40,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 4,
-    hex: "0x0004",
-    iana: "TLS_RSA_WITH_RC4_128_MD5",
-    openssl: "RC4-MD5",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 5,
-    hex: "0x0005",
-    iana: "TLS_RSA_WITH_RC4_128_SHA",
-    openssl: "RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 6,
-    hex: "0x0006",
-    iana: "TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5",
-    openssl: "EXP-RC2-CBC-MD5",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "RC2_CBC_40",
-    bits: 40,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 7,
-    hex: "0x0007",
-    iana: "TLS_RSA_WITH_IDEA_CBC_SHA",
-    openssl: "IDEA-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "IDEA_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 8,
-    hex: "0x0008",
-    iana: "TLS_RSA_EXPORT_WITH_DES40_CBC_SHA",
-    openssl: "EXP-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "DES40_CBC",
-    bits: 40,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 9,
-    hex: "0x0009",
-    iana: "TLS_RSA_WITH_DES_CBC_SHA",
-    openssl: "DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "DES_CBC",
-    bits: 56,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 10,
-    hex: "0x000A",
-    iana: "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
-    openssl: "DES-CBC3-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 11,
-    hex: "0x000B",
-    iana: "TLS_DH_DSS_EXPORT_WITH_DES40_CBC_SHA",
-    openssl: "EXP-DH-DSS-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "DES40_CBC",
-    bits: 40,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 12,
-    hex: "0x000C",
-    iana: "TLS_DH_DSS_WITH_DES_CBC_SHA",
-    openssl: "DH-DSS-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "DES_CBC",
-    bits: 56,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 13,
-    hex: "0x000D",
-    iana: "TLS_DH_DSS_WITH_3DES_EDE_CBC_SHA",
-    openssl: "DH-DSS-DES-CBC3-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 14,
-    hex: "0x000E",
-    iana: "TLS_DH_RSA_EXPORT_WITH_DES40_CBC_SHA",
-    openssl: "EXP-DH-RSA-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "DES40_CBC",
-    bits: 40,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 15,
-    hex: "0x000F",
-    iana: "TLS_DH_RSA_WITH_DES_CBC_SHA",
-    openssl: "DH-RSA-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "DES_CBC",
-    bits: 56,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 16,
-    hex: "0x0010",
-    iana: "TLS_DH_RSA_WITH_3DES_EDE_CBC_SHA",
-    openssl: "DH-RSA-DES-CBC3-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 17,
-    hex: "0x0011",
-    iana: "TLS_DHE_DSS_EXPORT_WITH_DES40_CBC_SHA",
-    openssl: "EXP-EDH-DSS-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "DES40_CBC",
-    bits: 40,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 18,
-    hex: "0x0012",
-    iana: "TLS_DHE_DSS_WITH_DES_CBC_SHA",
-    openssl: "EDH-DSS-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "DES_CBC",
-    bits: 56,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 19,
-    hex: "0x0013",
-    iana: "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
-    openssl: "EDH-DSS-DES-CBC3-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 20,
-    hex: "0x0014",
-    iana: "TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA",
-    openssl: "EXP-EDH-RSA-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "DES40_CBC",
-    bits: 40,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 21,
-    hex: "0x0015",
-    iana: "TLS_DHE_RSA_WITH_DES_CBC_SHA",
-    openssl: "EDH-RSA-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "DES_CBC",
-    bits: 56,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 22,
-    hex: "0x0016",
-    iana: "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA",
-    openssl: "EDH-RSA-DES-CBC3-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 23,
-    hex: "0x0017",
-    iana: "TLS_DH_anon_EXPORT_WITH_RC4_40_MD5",
-    openssl: "EXP-ADH-RC4-MD5",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "RC4_40",
-    bits: 40,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: true,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 24,
-    hex: "0x0018",
-    iana: "TLS_DH_anon_WITH_RC4_128_MD5",
-    openssl: "ADH-RC4-MD5",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 25,
-    hex: "0x0019",
-    iana: "TLS_DH_anon_EXPORT_WITH_DES40_CBC_SHA",
-    openssl: "EXP-ADH-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "DES40_CBC",
-    bits: 40,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 26,
-    hex: "0x001A",
-    iana: "TLS_DH_anon_WITH_DES_CBC_SHA",
-    openssl: "ADH-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "DES_CBC",
-    bits: 56,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 27,
-    hex: "0x001B",
-    iana: "TLS_DH_anon_WITH_3DES_EDE_CBC_SHA",
-    openssl: "ADH-DES-CBC3-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 30,
-    hex: "0x001E",
-    iana: "TLS_KRB5_WITH_DES_CBC_SHA",
-    openssl: "KRB5-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "DES_CBC",
-    bits: 56,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 31,
-    hex: "0x001F",
-    iana: "TLS_KRB5_WITH_3DES_EDE_CBC_SHA",
-    openssl: "KRB5-DES-CBC3-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 32,
-    hex: "0x0020",
-    iana: "TLS_KRB5_WITH_RC4_128_SHA",
-    openssl: "KRB5-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 33,
-    hex: "0x0021",
-    iana: "TLS_KRB5_WITH_IDEA_CBC_SHA",
-    openssl: "KRB5-IDEA-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "IDEA_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 34,
-    hex: "0x0022",
-    iana: "TLS_KRB5_WITH_DES_CBC_MD5",
-    openssl: "KRB5-DES-CBC-MD5",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "DES_CBC",
-    bits: 56,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 35,
-    hex: "0x0023",
-    iana: "TLS_KRB5_WITH_3DES_EDE_CBC_MD5",
-    openssl: "KRB5-DES-CBC3-MD5",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 36,
-    hex: "0x0024",
-    iana: "TLS_KRB5_WITH_RC4_128_MD5",
-    openssl: "KRB5-RC4-MD5",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 37,
-    hex: "0x0025",
-    iana: "TLS_KRB5_WITH_IDEA_CBC_MD5",
-    openssl: "KRB5-IDEA-CBC-MD5",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "IDEA_CBC",
-    bits: 128,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 38,
-    hex: "0x0026",
-    iana: "TLS_KRB5_EXPORT_WITH_DES_CBC_40_SHA",
-    openssl: "EXP-KRB5-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "DES_CBC_40",
-    bits: 40,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 39,
-    hex: "0x0027",
-    iana: "TLS_KRB5_EXPORT_WITH_RC2_CBC_40_SHA",
-    openssl: "EXP-KRB5-RC2-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "RC2_CBC_40",
-    bits: 40,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 40,
-    hex: "0x0028",
-    iana: "TLS_KRB5_EXPORT_WITH_RC4_40_SHA",
-    openssl: "EXP-KRB5-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "RC4_40",
-    bits: 40,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 41,
-    hex: "0x0029",
-    iana: "TLS_KRB5_EXPORT_WITH_DES_CBC_40_MD5",
-    openssl: "EXP-KRB5-DES-CBC-MD5",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "DES_CBC_40",
-    bits: 40,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 42,
-    hex: "0x002A",
-    iana: "TLS_KRB5_EXPORT_WITH_RC2_CBC_40_MD5",
-    openssl: "EXP-KRB5-RC2-CBC-MD5",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "RC2_CBC_40",
-    bits: 40,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 43,
-    hex: "0x002B",
-    iana: "TLS_KRB5_EXPORT_WITH_RC4_40_MD5",
-    openssl: "EXP-KRB5-RC4-MD5",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "KRB5",
-    auth: "KRB5",
-    encryption: "RC4_40",
-    bits: 40,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 44,
-    hex: "0x002C",
-    iana: "TLS_PSK_WITH_NULL_SHA",
-    openssl: "PSK-NULL-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 45,
-    hex: "0x002D",
-    iana: "TLS_DHE_PSK_WITH_NULL_SHA",
-    openssl: "DHE-PSK-NULL-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 46,
-    hex: "0x002E",
-    iana: "TLS_RSA_PSK_WITH_NULL_SHA",
-    openssl: "RSA-PSK-NULL-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 47,
-    hex: "0x002F",
-    iana: "TLS_RSA_WITH_AES_128_CBC_SHA",
-    openssl: "AES128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 48,
-    hex: "0x0030",
-    iana: "TLS_DH_DSS_WITH_AES_128_CBC_SHA",
-    openssl: "DH-DSS-AES128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49,
-    hex: "0x0031",
-    iana: "TLS_DH_RSA_WITH_AES_128_CBC_SHA",
-    openssl: "DH-RSA-AES128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 50,
-    hex: "0x0032",
-    iana: "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
-    openssl: "DHE-DSS-AES128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 51,
-    hex: "0x0033",
-    iana: "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
-    openssl: "DHE-RSA-AES128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 52,
-    hex: "0x0034",
-    iana: "TLS_DH_anon_WITH_AES_128_CBC_SHA",
-    openssl: "ADH-AES128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 53,
-    hex: "0x0035",
-    iana: "TLS_RSA_WITH_AES_256_CBC_SHA",
-    openssl: "AES256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 54,
-    hex: "0x0036",
-    iana: "TLS_DH_DSS_WITH_AES_256_CBC_SHA",
-    openssl: "DH-DSS-AES256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 55,
-    hex: "0x0037",
-    iana: "TLS_DH_RSA_WITH_AES_256_CBC_SHA",
-    openssl: "DH-RSA-AES256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 56,
-    hex: "0x0038",
-    iana: "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
-    openssl: "DHE-DSS-AES256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 57,
-    hex: "0x0039",
-    iana: "TLS_DHE_RSA_WITH_AES_256_CBC_SHA",
-    openssl: "DHE-RSA-AES256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 58,
-    hex: "0x003A",
-    iana: "TLS_DH_anon_WITH_AES_256_CBC_SHA",
-    openssl: "ADH-AES256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 59,
-    hex: "0x003B",
-    iana: "TLS_RSA_WITH_NULL_SHA256",
-    openssl: "NULL-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 60,
-    hex: "0x003C",
-    iana: "TLS_RSA_WITH_AES_128_CBC_SHA256",
-    openssl: "AES128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 61,
-    hex: "0x003D",
-    iana: "TLS_RSA_WITH_AES_256_CBC_SHA256",
-    openssl: "AES256-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 62,
-    hex: "0x003E",
-    iana: "TLS_DH_DSS_WITH_AES_128_CBC_SHA256",
-    openssl: "DH-DSS-AES128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 63,
-    hex: "0x003F",
-    iana: "TLS_DH_RSA_WITH_AES_128_CBC_SHA256",
-    openssl: "DH-RSA-AES128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 64,
-    hex: "0x0040",
-    iana: "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256",
-    openssl: "DHE-DSS-AES128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 65,
-    hex: "0x0041",
-    iana: "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA",
-    openssl: "CAMELLIA128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 66,
-    hex: "0x0042",
-    iana: "TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA",
-    openssl: "DH-DSS-CAMELLIA128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 67,
-    hex: "0x0043",
-    iana: "TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA",
-    openssl: "DH-RSA-CAMELLIA128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 68,
-    hex: "0x0044",
-    iana: "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA",
-    openssl: "DHE-DSS-CAMELLIA128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 69,
-    hex: "0x0045",
-    iana: "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA",
-    openssl: "DHE-RSA-CAMELLIA128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 70,
-    hex: "0x0046",
-    iana: "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA",
-    openssl: "ADH-CAMELLIA128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 96,
-    hex: "0x0060",
-    iana: "TLS_RSA_EXPORT1024_WITH_RC4_56_MD5",
-    openssl: "EXP1024-RC4-MD5",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "RC4_56",
-    bits: 56,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 97,
-    hex: "0x0061",
-    iana: "TLS_RSA_EXPORT1024_WITH_RC2_56_MD5",
-    openssl: "EXP1024-RC2-CBC-MD5",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "RC2_56",
-    bits: 56,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 98,
-    hex: "0x0062",
-    iana: "TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA",
-    openssl: "EXP1024-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "DES_CBC",
-    bits: 56,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 99,
-    hex: "0x0063",
-    iana: "TLS_DHE_DSS_EXPORT1024_WITH_DES_CBC_SHA",
-    openssl: "EXP1024-DHE-DSS-DES-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "DES_CBC",
-    bits: 56,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: true,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 100,
-    hex: "0x0064",
-    iana: "TLS_RSA_EXPORT1024_WITH_RC4_56_SHA",
-    openssl: "EXP1024-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "RC4_56",
-    bits: 56,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: true,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 101,
-    hex: "0x0065",
-    iana: "TLS_DHE_DSS_EXPORT1024_WITH_RC4_56_SHA",
-    openssl: "EXP1024-DHE-DSS-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "RC4_56",
-    bits: 56,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: true,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 102,
-    hex: "0x0066",
-    iana: "TLS_DHE_DSS_WITH_RC4_128_SHA",
-    openssl: "DHE-DSS-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 103,
-    hex: "0x0067",
-    iana: "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256",
-    openssl: "DHE-RSA-AES128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 104,
-    hex: "0x0068",
-    iana: "TLS_DH_DSS_WITH_AES_256_CBC_SHA256",
-    openssl: "DH-DSS-AES256-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 105,
-    hex: "0x0069",
-    iana: "TLS_DH_RSA_WITH_AES_256_CBC_SHA256",
-    openssl: "DH-RSA-AES256-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 106,
-    hex: "0x006A",
-    iana: "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256",
-    openssl: "DHE-DSS-AES256-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 107,
-    hex: "0x006B",
-    iana: "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256",
-    openssl: "DHE-RSA-AES256-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 108,
-    hex: "0x006C",
-    iana: "TLS_DH_anon_WITH_AES_128_CBC_SHA256",
-    openssl: "ADH-AES128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 109,
-    hex: "0x006D",
-    iana: "TLS_DH_anon_WITH_AES_256_CBC_SHA256",
-    openssl: "ADH-AES256-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 110,
-    hex: "0x006E",
-    iana: "TLS_ASCONAEAD128_ASCONHASH256",
-    openssl: null,
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "ASCONAEAD128",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 111,
-    hex: "0x006F",
-    iana: "TLS_ASCONAEAD128_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "ASCONAEAD128",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 112,
-    hex: "0x0070",
-    iana: "TLS_AES_128_GCM_ASCONHASH256",
-    openssl: null,
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 113,
-    hex: "0x0071",
-    iana: "TLS_AES_128_CCM_ASCONHASH256",
-    openssl: null,
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "AES_128_CCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 128,
-    hex: "0x0080",
-    iana: "TLS_GOSTR341094_WITH_28147_CNT_IMIT",
-    openssl: "GOST94-GOST89-GOST89",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "GOST",
-    auth: "GOST",
-    encryption: "28147_CNT",
-    bits: 256,
-    mac: "IMIT",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 129,
-    hex: "0x0081",
-    iana: "TLS_GOSTR341001_WITH_28147_CNT_IMIT",
-    openssl: "GOST2001-GOST89-GOST89",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "GOST",
-    auth: "GOST",
-    encryption: "28147_CNT",
-    bits: 256,
-    mac: "IMIT",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 130,
-    hex: "0x0082",
-    iana: "TLS_GOSTR341094_WITH_NULL_GOSTR3411",
-    openssl: "GOST94-NULL-GOST94",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "GOST",
-    auth: "GOST",
-    encryption: "NULL",
-    bits: 0,
-    mac: "GOSTR3411",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 131,
-    hex: "0x0083",
-    iana: "TLS_GOSTR341001_WITH_NULL_GOSTR3411",
-    openssl: "GOST2001-NULL-GOST94",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "GOST",
-    auth: "GOST",
-    encryption: "NULL",
-    bits: 0,
-    mac: "GOSTR3411",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 132,
-    hex: "0x0084",
-    iana: "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA",
-    openssl: "CAMELLIA256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 133,
-    hex: "0x0085",
-    iana: "TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA",
-    openssl: "DH-DSS-CAMELLIA256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 134,
-    hex: "0x0086",
-    iana: "TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA",
-    openssl: "DH-RSA-CAMELLIA256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 135,
-    hex: "0x0087",
-    iana: "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA",
-    openssl: "DHE-DSS-CAMELLIA256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 136,
-    hex: "0x0088",
-    iana: "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA",
-    openssl: "DHE-RSA-CAMELLIA256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 137,
-    hex: "0x0089",
-    iana: "TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA",
-    openssl: "ADH-CAMELLIA256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 138,
-    hex: "0x008A",
-    iana: "TLS_PSK_WITH_RC4_128_SHA",
-    openssl: "PSK-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 139,
-    hex: "0x008B",
-    iana: "TLS_PSK_WITH_3DES_EDE_CBC_SHA",
-    openssl: "PSK-3DES-EDE-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 140,
-    hex: "0x008C",
-    iana: "TLS_PSK_WITH_AES_128_CBC_SHA",
-    openssl: "PSK-AES128-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 141,
-    hex: "0x008D",
-    iana: "TLS_PSK_WITH_AES_256_CBC_SHA",
-    openssl: "PSK-AES256-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 142,
-    hex: "0x008E",
-    iana: "TLS_DHE_PSK_WITH_RC4_128_SHA",
-    openssl: "DHE-PSK-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 143,
-    hex: "0x008F",
-    iana: "TLS_DHE_PSK_WITH_3DES_EDE_CBC_SHA",
-    openssl: "DHE-PSK-3DES-EDE-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 144,
-    hex: "0x0090",
-    iana: "TLS_DHE_PSK_WITH_AES_128_CBC_SHA",
-    openssl: "DHE-PSK-AES128-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 145,
-    hex: "0x0091",
-    iana: "TLS_DHE_PSK_WITH_AES_256_CBC_SHA",
-    openssl: "DHE-PSK-AES256-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 146,
-    hex: "0x0092",
-    iana: "TLS_RSA_PSK_WITH_RC4_128_SHA",
-    openssl: "RSA-PSK-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 147,
-    hex: "0x0093",
-    iana: "TLS_RSA_PSK_WITH_3DES_EDE_CBC_SHA",
-    openssl: "RSA-PSK-3DES-EDE-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 148,
-    hex: "0x0094",
-    iana: "TLS_RSA_PSK_WITH_AES_128_CBC_SHA",
-    openssl: "RSA-PSK-AES128-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 149,
-    hex: "0x0095",
-    iana: "TLS_RSA_PSK_WITH_AES_256_CBC_SHA",
-    openssl: "RSA-PSK-AES256-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 150,
-    hex: "0x0096",
-    iana: "TLS_RSA_WITH_SEED_CBC_SHA",
-    openssl: "SEED-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "SEED_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 151,
-    hex: "0x0097",
-    iana: "TLS_DH_DSS_WITH_SEED_CBC_SHA",
-    openssl: "DH-DSS-SEED-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "SEED_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 152,
-    hex: "0x0098",
-    iana: "TLS_DH_RSA_WITH_SEED_CBC_SHA",
-    openssl: "DH-RSA-SEED-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "SEED_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 153,
-    hex: "0x0099",
-    iana: "TLS_DHE_DSS_WITH_SEED_CBC_SHA",
-    openssl: "DHE-DSS-SEED-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "SEED_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 154,
-    hex: "0x009A",
-    iana: "TLS_DHE_RSA_WITH_SEED_CBC_SHA",
-    openssl: "DHE-RSA-SEED-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "SEED_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 155,
-    hex: "0x009B",
-    iana: "TLS_DH_anon_WITH_SEED_CBC_SHA",
-    openssl: "ADH-SEED-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "SEED_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 156,
-    hex: "0x009C",
-    iana: "TLS_RSA_WITH_AES_128_GCM_SHA256",
-    openssl: "AES128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 157,
-    hex: "0x009D",
-    iana: "TLS_RSA_WITH_AES_256_GCM_SHA384",
-    openssl: "AES256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 158,
-    hex: "0x009E",
-    iana: "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
-    openssl: "DHE-RSA-AES128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 159,
-    hex: "0x009F",
-    iana: "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
-    openssl: "DHE-RSA-AES256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 160,
-    hex: "0x00A0",
-    iana: "TLS_DH_RSA_WITH_AES_128_GCM_SHA256",
-    openssl: "DH-RSA-AES128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 161,
-    hex: "0x00A1",
-    iana: "TLS_DH_RSA_WITH_AES_256_GCM_SHA384",
-    openssl: "DH-RSA-AES256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 162,
-    hex: "0x00A2",
-    iana: "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256",
-    openssl: "DHE-DSS-AES128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 163,
-    hex: "0x00A3",
-    iana: "TLS_DHE_DSS_WITH_AES_256_GCM_SHA384",
-    openssl: "DHE-DSS-AES256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 164,
-    hex: "0x00A4",
-    iana: "TLS_DH_DSS_WITH_AES_128_GCM_SHA256",
-    openssl: "DH-DSS-AES128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 165,
-    hex: "0x00A5",
-    iana: "TLS_DH_DSS_WITH_AES_256_GCM_SHA384",
-    openssl: "DH-DSS-AES256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 166,
-    hex: "0x00A6",
-    iana: "TLS_DH_anon_WITH_AES_128_GCM_SHA256",
-    openssl: "ADH-AES128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 167,
-    hex: "0x00A7",
-    iana: "TLS_DH_anon_WITH_AES_256_GCM_SHA384",
-    openssl: "ADH-AES256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 168,
-    hex: "0x00A8",
-    iana: "TLS_PSK_WITH_AES_128_GCM_SHA256",
-    openssl: "PSK-AES128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 169,
-    hex: "0x00A9",
-    iana: "TLS_PSK_WITH_AES_256_GCM_SHA384",
-    openssl: "PSK-AES256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 170,
-    hex: "0x00AA",
-    iana: "TLS_DHE_PSK_WITH_AES_128_GCM_SHA256",
-    openssl: "DHE-PSK-AES128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 171,
-    hex: "0x00AB",
-    iana: "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384",
-    openssl: "DHE-PSK-AES256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 172,
-    hex: "0x00AC",
-    iana: "TLS_RSA_PSK_WITH_AES_128_GCM_SHA256",
-    openssl: "RSA-PSK-AES128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 173,
-    hex: "0x00AD",
-    iana: "TLS_RSA_PSK_WITH_AES_256_GCM_SHA384",
-    openssl: "RSA-PSK-AES256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 174,
-    hex: "0x00AE",
-    iana: "TLS_PSK_WITH_AES_128_CBC_SHA256",
-    openssl: "PSK-AES128-CBC-SHA256",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 175,
-    hex: "0x00AF",
-    iana: "TLS_PSK_WITH_AES_256_CBC_SHA384",
-    openssl: "PSK-AES256-CBC-SHA384",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 176,
-    hex: "0x00B0",
-    iana: "TLS_PSK_WITH_NULL_SHA256",
-    openssl: "PSK-NULL-SHA256",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 177,
-    hex: "0x00B1",
-    iana: "TLS_PSK_WITH_NULL_SHA384",
-    openssl: "PSK-NULL-SHA384",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 178,
-    hex: "0x00B2",
-    iana: "TLS_DHE_PSK_WITH_AES_128_CBC_SHA256",
-    openssl: "DHE-PSK-AES128-CBC-SHA256",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 179,
-    hex: "0x00B3",
-    iana: "TLS_DHE_PSK_WITH_AES_256_CBC_SHA384",
-    openssl: "DHE-PSK-AES256-CBC-SHA384",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 180,
-    hex: "0x00B4",
-    iana: "TLS_DHE_PSK_WITH_NULL_SHA256",
-    openssl: "DHE-PSK-NULL-SHA256",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 181,
-    hex: "0x00B5",
-    iana: "TLS_DHE_PSK_WITH_NULL_SHA384",
-    openssl: "DHE-PSK-NULL-SHA384",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 182,
-    hex: "0x00B6",
-    iana: "TLS_RSA_PSK_WITH_AES_128_CBC_SHA256",
-    openssl: "RSA-PSK-AES128-CBC-SHA256",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 183,
-    hex: "0x00B7",
-    iana: "TLS_RSA_PSK_WITH_AES_256_CBC_SHA384",
-    openssl: "RSA-PSK-AES256-CBC-SHA384",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 184,
-    hex: "0x00B8",
-    iana: "TLS_RSA_PSK_WITH_NULL_SHA256",
-    openssl: "RSA-PSK-NULL-SHA256",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 185,
-    hex: "0x00B9",
-    iana: "TLS_RSA_PSK_WITH_NULL_SHA384",
-    openssl: "RSA-PSK-NULL-SHA384",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 186,
-    hex: "0x00BA",
-    iana: "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "CAMELLIA128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 187,
-    hex: "0x00BB",
-    iana: "TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "DH-DSS-CAMELLIA128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 188,
-    hex: "0x00BC",
-    iana: "TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "DH-RSA-CAMELLIA128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 189,
-    hex: "0x00BD",
-    iana: "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "DHE-DSS-CAMELLIA128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 190,
-    hex: "0x00BE",
-    iana: "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "DHE-RSA-CAMELLIA128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 191,
-    hex: "0x00BF",
-    iana: "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "ADH-CAMELLIA128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 192,
-    hex: "0x00C0",
-    iana: "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA256",
-    openssl: "CAMELLIA256-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 193,
-    hex: "0x00C1",
-    iana: "TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA256",
-    openssl: "DH-DSS-CAMELLIA256-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 194,
-    hex: "0x00C2",
-    iana: "TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA256",
-    openssl: "DH-RSA-CAMELLIA256-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 195,
-    hex: "0x00C3",
-    iana: "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA256",
-    openssl: "DHE-DSS-CAMELLIA256-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 196,
-    hex: "0x00C4",
-    iana: "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256",
-    openssl: "DHE-RSA-CAMELLIA256-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 197,
-    hex: "0x00C5",
-    iana: "TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA256",
-    openssl: "ADH-CAMELLIA256-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 198,
-    hex: "0x00C6",
-    iana: "TLS_SM4_GCM_SM3",
-    openssl: "TLS_SM4_GCM_SM3",
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "SM4_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 199,
-    hex: "0x00C7",
-    iana: "TLS_SM4_CCM_SM3",
-    openssl: "TLS_SM4_CCM_SM3",
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "SM4_CCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 255,
-    hex: "0x00FF",
-    iana: "TLS_EMPTY_RENEGOTIATION_INFO_SCSV",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: true,
-    inIanaRegistry: true
-  },
-  {
-    code: 2570,
-    hex: "0x0A0A",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 4865,
-    hex: "0x1301",
-    iana: "TLS_AES_128_GCM_SHA256",
-    openssl: "TLS_AES_128_GCM_SHA256",
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 4866,
-    hex: "0x1302",
-    iana: "TLS_AES_256_GCM_SHA384",
-    openssl: "TLS_AES_256_GCM_SHA384",
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 4867,
-    hex: "0x1303",
-    iana: "TLS_CHACHA20_POLY1305_SHA256",
-    openssl: "TLS_CHACHA20_POLY1305_SHA256",
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "CHACHA20_POLY1305",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 4868,
-    hex: "0x1304",
-    iana: "TLS_AES_128_CCM_SHA256",
-    openssl: "TLS_AES_128_CCM_SHA256",
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "AES_128_CCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 4869,
-    hex: "0x1305",
-    iana: "TLS_AES_128_CCM_8_SHA256",
-    openssl: "TLS_AES_128_CCM_8_SHA256",
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "AES_128_CCM_8",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 4870,
-    hex: "0x1306",
-    iana: "TLS_AEGIS_256_SHA512",
-    openssl: null,
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "AEGIS_256",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 4871,
-    hex: "0x1307",
-    iana: "TLS_AEGIS_128L_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "AEGIS_128L",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 5815,
-    hex: "0x16B7",
-    iana: "TLS_CECPQ1_RSA_WITH_CHACHA20_POLY1305_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "CECPQ1",
-    auth: "RSA",
-    encryption: "CHACHA20_POLY1305",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 5816,
-    hex: "0x16B8",
-    iana: "TLS_CECPQ1_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "CECPQ1",
-    auth: "ECDSA",
-    encryption: "CHACHA20_POLY1305",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 5817,
-    hex: "0x16B9",
-    iana: "TLS_CECPQ1_RSA_WITH_AES_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "CECPQ1",
-    auth: "RSA",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 5818,
-    hex: "0x16BA",
-    iana: "TLS_CECPQ1_ECDSA_WITH_AES_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "CECPQ1",
-    auth: "ECDSA",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 6682,
-    hex: "0x1A1A",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 10794,
-    hex: "0x2A2A",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 14906,
-    hex: "0x3A3A",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 19018,
-    hex: "0x4A4A",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 22016,
-    hex: "0x5600",
-    iana: "TLS_FALLBACK_SCSV",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: true,
-    inIanaRegistry: true
-  },
-  {
-    code: 23130,
-    hex: "0x5A5A",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 27242,
-    hex: "0x6A6A",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 31354,
-    hex: "0x7A7A",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 35466,
-    hex: "0x8A8A",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 39578,
-    hex: "0x9A9A",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 43690,
-    hex: "0xAAAA",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 47802,
-    hex: "0xBABA",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49153,
-    hex: "0xC001",
-    iana: "TLS_ECDH_ECDSA_WITH_NULL_SHA",
-    openssl: "ECDH-ECDSA-NULL-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49154,
-    hex: "0xC002",
-    iana: "TLS_ECDH_ECDSA_WITH_RC4_128_SHA",
-    openssl: "ECDH-ECDSA-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49155,
-    hex: "0xC003",
-    iana: "TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA",
-    openssl: "ECDH-ECDSA-DES-CBC3-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49156,
-    hex: "0xC004",
-    iana: "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA",
-    openssl: "ECDH-ECDSA-AES128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49157,
-    hex: "0xC005",
-    iana: "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA",
-    openssl: "ECDH-ECDSA-AES256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49158,
-    hex: "0xC006",
-    iana: "TLS_ECDHE_ECDSA_WITH_NULL_SHA",
-    openssl: "ECDHE-ECDSA-NULL-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49159,
-    hex: "0xC007",
-    iana: "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA",
-    openssl: "ECDHE-ECDSA-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49160,
-    hex: "0xC008",
-    iana: "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA",
-    openssl: "ECDHE-ECDSA-DES-CBC3-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49161,
-    hex: "0xC009",
-    iana: "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
-    openssl: "ECDHE-ECDSA-AES128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49162,
-    hex: "0xC00A",
-    iana: "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-    openssl: "ECDHE-ECDSA-AES256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49163,
-    hex: "0xC00B",
-    iana: "TLS_ECDH_RSA_WITH_NULL_SHA",
-    openssl: "ECDH-RSA-NULL-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49164,
-    hex: "0xC00C",
-    iana: "TLS_ECDH_RSA_WITH_RC4_128_SHA",
-    openssl: "ECDH-RSA-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49165,
-    hex: "0xC00D",
-    iana: "TLS_ECDH_RSA_WITH_3DES_EDE_CBC_SHA",
-    openssl: "ECDH-RSA-DES-CBC3-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49166,
-    hex: "0xC00E",
-    iana: "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA",
-    openssl: "ECDH-RSA-AES128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49167,
-    hex: "0xC00F",
-    iana: "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA",
-    openssl: "ECDH-RSA-AES256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49168,
-    hex: "0xC010",
-    iana: "TLS_ECDHE_RSA_WITH_NULL_SHA",
-    openssl: "ECDHE-RSA-NULL-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49169,
-    hex: "0xC011",
-    iana: "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
-    openssl: "ECDHE-RSA-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49170,
-    hex: "0xC012",
-    iana: "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
-    openssl: "ECDHE-RSA-DES-CBC3-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49171,
-    hex: "0xC013",
-    iana: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-    openssl: "ECDHE-RSA-AES128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49172,
-    hex: "0xC014",
-    iana: "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-    openssl: "ECDHE-RSA-AES256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49173,
-    hex: "0xC015",
-    iana: "TLS_ECDH_anon_WITH_NULL_SHA",
-    openssl: "AECDH-NULL-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "anon",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49174,
-    hex: "0xC016",
-    iana: "TLS_ECDH_anon_WITH_RC4_128_SHA",
-    openssl: "AECDH-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "anon",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49175,
-    hex: "0xC017",
-    iana: "TLS_ECDH_anon_WITH_3DES_EDE_CBC_SHA",
-    openssl: "AECDH-DES-CBC3-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "anon",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49176,
-    hex: "0xC018",
-    iana: "TLS_ECDH_anon_WITH_AES_128_CBC_SHA",
-    openssl: "AECDH-AES128-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "anon",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49177,
-    hex: "0xC019",
-    iana: "TLS_ECDH_anon_WITH_AES_256_CBC_SHA",
-    openssl: "AECDH-AES256-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE",
-    auth: "anon",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49178,
-    hex: "0xC01A",
-    iana: "TLS_SRP_SHA_WITH_3DES_EDE_CBC_SHA",
-    openssl: "SRP-3DES-EDE-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "SRP",
-    auth: "SRP",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49179,
-    hex: "0xC01B",
-    iana: "TLS_SRP_SHA_RSA_WITH_3DES_EDE_CBC_SHA",
-    openssl: "SRP-RSA-3DES-EDE-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "SRP",
-    auth: "RSA",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49180,
-    hex: "0xC01C",
-    iana: "TLS_SRP_SHA_DSS_WITH_3DES_EDE_CBC_SHA",
-    openssl: "SRP-DSS-3DES-EDE-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "SRP",
-    auth: "DSS",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49181,
-    hex: "0xC01D",
-    iana: "TLS_SRP_SHA_WITH_AES_128_CBC_SHA",
-    openssl: "SRP-AES-128-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "SRP",
-    auth: "SRP",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49182,
-    hex: "0xC01E",
-    iana: "TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA",
-    openssl: "SRP-RSA-AES-128-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "SRP",
-    auth: "RSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49183,
-    hex: "0xC01F",
-    iana: "TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA",
-    openssl: "SRP-DSS-AES-128-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "SRP",
-    auth: "DSS",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49184,
-    hex: "0xC020",
-    iana: "TLS_SRP_SHA_WITH_AES_256_CBC_SHA",
-    openssl: "SRP-AES-256-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "SRP",
-    auth: "SRP",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49185,
-    hex: "0xC021",
-    iana: "TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA",
-    openssl: "SRP-RSA-AES-256-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "SRP",
-    auth: "RSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49186,
-    hex: "0xC022",
-    iana: "TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA",
-    openssl: "SRP-DSS-AES-256-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "SRP",
-    auth: "DSS",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49187,
-    hex: "0xC023",
-    iana: "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
-    openssl: "ECDHE-ECDSA-AES128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49188,
-    hex: "0xC024",
-    iana: "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
-    openssl: "ECDHE-ECDSA-AES256-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49189,
-    hex: "0xC025",
-    iana: "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256",
-    openssl: "ECDH-ECDSA-AES128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49190,
-    hex: "0xC026",
-    iana: "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA384",
-    openssl: "ECDH-ECDSA-AES256-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49191,
-    hex: "0xC027",
-    iana: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
-    openssl: "ECDHE-RSA-AES128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49192,
-    hex: "0xC028",
-    iana: "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
-    openssl: "ECDHE-RSA-AES256-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49193,
-    hex: "0xC029",
-    iana: "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA256",
-    openssl: "ECDH-RSA-AES128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49194,
-    hex: "0xC02A",
-    iana: "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA384",
-    openssl: "ECDH-RSA-AES256-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49195,
-    hex: "0xC02B",
-    iana: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-    openssl: "ECDHE-ECDSA-AES128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49196,
-    hex: "0xC02C",
-    iana: "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-    openssl: "ECDHE-ECDSA-AES256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49197,
-    hex: "0xC02D",
-    iana: "TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256",
-    openssl: "ECDH-ECDSA-AES128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49198,
-    hex: "0xC02E",
-    iana: "TLS_ECDH_ECDSA_WITH_AES_256_GCM_SHA384",
-    openssl: "ECDH-ECDSA-AES256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49199,
-    hex: "0xC02F",
-    iana: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-    openssl: "ECDHE-RSA-AES128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49200,
-    hex: "0xC030",
-    iana: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-    openssl: "ECDHE-RSA-AES256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49201,
-    hex: "0xC031",
-    iana: "TLS_ECDH_RSA_WITH_AES_128_GCM_SHA256",
-    openssl: "ECDH-RSA-AES128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49202,
-    hex: "0xC032",
-    iana: "TLS_ECDH_RSA_WITH_AES_256_GCM_SHA384",
-    openssl: "ECDH-RSA-AES256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49203,
-    hex: "0xC033",
-    iana: "TLS_ECDHE_PSK_WITH_RC4_128_SHA",
-    openssl: "ECDHE-PSK-RC4-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "RC4_128",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49204,
-    hex: "0xC034",
-    iana: "TLS_ECDHE_PSK_WITH_3DES_EDE_CBC_SHA",
-    openssl: "ECDHE-PSK-3DES-EDE-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49205,
-    hex: "0xC035",
-    iana: "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA",
-    openssl: "ECDHE-PSK-AES128-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49206,
-    hex: "0xC036",
-    iana: "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA",
-    openssl: "ECDHE-PSK-AES256-CBC-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49207,
-    hex: "0xC037",
-    iana: "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256",
-    openssl: "ECDHE-PSK-AES128-CBC-SHA256",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "AES_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49208,
-    hex: "0xC038",
-    iana: "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384",
-    openssl: "ECDHE-PSK-AES256-CBC-SHA384",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "AES_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49209,
-    hex: "0xC039",
-    iana: "TLS_ECDHE_PSK_WITH_NULL_SHA",
-    openssl: "ECDHE-PSK-NULL-SHA",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49210,
-    hex: "0xC03A",
-    iana: "TLS_ECDHE_PSK_WITH_NULL_SHA256",
-    openssl: "ECDHE-PSK-NULL-SHA256",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49211,
-    hex: "0xC03B",
-    iana: "TLS_ECDHE_PSK_WITH_NULL_SHA384",
-    openssl: "ECDHE-PSK-NULL-SHA384",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49212,
-    hex: "0xC03C",
-    iana: "TLS_RSA_WITH_ARIA_128_CBC_SHA256",
-    openssl: "ARIA128-CBC-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49213,
-    hex: "0xC03D",
-    iana: "TLS_RSA_WITH_ARIA_256_CBC_SHA384",
-    openssl: "ARIA256-CBC-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49214,
-    hex: "0xC03E",
-    iana: "TLS_DH_DSS_WITH_ARIA_128_CBC_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49215,
-    hex: "0xC03F",
-    iana: "TLS_DH_DSS_WITH_ARIA_256_CBC_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49216,
-    hex: "0xC040",
-    iana: "TLS_DH_RSA_WITH_ARIA_128_CBC_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49217,
-    hex: "0xC041",
-    iana: "TLS_DH_RSA_WITH_ARIA_256_CBC_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49218,
-    hex: "0xC042",
-    iana: "TLS_DHE_DSS_WITH_ARIA_128_CBC_SHA256",
-    openssl: "DHE-DSS-ARIA128-CBC-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49219,
-    hex: "0xC043",
-    iana: "TLS_DHE_DSS_WITH_ARIA_256_CBC_SHA384",
-    openssl: "DHE-DSS-ARIA256-CBC-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49220,
-    hex: "0xC044",
-    iana: "TLS_DHE_RSA_WITH_ARIA_128_CBC_SHA256",
-    openssl: "DHE-RSA-ARIA128-CBC-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49221,
-    hex: "0xC045",
-    iana: "TLS_DHE_RSA_WITH_ARIA_256_CBC_SHA384",
-    openssl: "DHE-RSA-ARIA256-CBC-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49222,
-    hex: "0xC046",
-    iana: "TLS_DH_anon_WITH_ARIA_128_CBC_SHA256",
-    openssl: "DH-anon-ARIA128-CBC-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49223,
-    hex: "0xC047",
-    iana: "TLS_DH_anon_WITH_ARIA_256_CBC_SHA384",
-    openssl: "DH-anon-ARIA256-CBC-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49224,
-    hex: "0xC048",
-    iana: "TLS_ECDHE_ECDSA_WITH_ARIA_128_CBC_SHA256",
-    openssl: "ECDHE-ECDSA-ARIA128-CBC-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49225,
-    hex: "0xC049",
-    iana: "TLS_ECDHE_ECDSA_WITH_ARIA_256_CBC_SHA384",
-    openssl: "ECDHE-ECDSA-ARIA256-CBC-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49226,
-    hex: "0xC04A",
-    iana: "TLS_ECDH_ECDSA_WITH_ARIA_128_CBC_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49227,
-    hex: "0xC04B",
-    iana: "TLS_ECDH_ECDSA_WITH_ARIA_256_CBC_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49228,
-    hex: "0xC04C",
-    iana: "TLS_ECDHE_RSA_WITH_ARIA_128_CBC_SHA256",
-    openssl: "ECDHE-RSA-ARIA128-CBC-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49229,
-    hex: "0xC04D",
-    iana: "TLS_ECDHE_RSA_WITH_ARIA_256_CBC_SHA384",
-    openssl: "ECDHE-RSA-ARIA256-CBC-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49230,
-    hex: "0xC04E",
-    iana: "TLS_ECDH_RSA_WITH_ARIA_128_CBC_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49231,
-    hex: "0xC04F",
-    iana: "TLS_ECDH_RSA_WITH_ARIA_256_CBC_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49232,
-    hex: "0xC050",
-    iana: "TLS_RSA_WITH_ARIA_128_GCM_SHA256",
-    openssl: "ARIA128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "ARIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49233,
-    hex: "0xC051",
-    iana: "TLS_RSA_WITH_ARIA_256_GCM_SHA384",
-    openssl: "ARIA256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "ARIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49234,
-    hex: "0xC052",
-    iana: "TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256",
-    openssl: "DHE-RSA-ARIA128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "ARIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49235,
-    hex: "0xC053",
-    iana: "TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384",
-    openssl: "DHE-RSA-ARIA256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "ARIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49236,
-    hex: "0xC054",
-    iana: "TLS_DH_RSA_WITH_ARIA_128_GCM_SHA256",
-    openssl: "DH-RSA-ARIA128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "ARIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49237,
-    hex: "0xC055",
-    iana: "TLS_DH_RSA_WITH_ARIA_256_GCM_SHA384",
-    openssl: "DH-RSA-ARIA256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "ARIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49238,
-    hex: "0xC056",
-    iana: "TLS_DHE_DSS_WITH_ARIA_128_GCM_SHA256",
-    openssl: "DHE-DSS-ARIA128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "ARIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49239,
-    hex: "0xC057",
-    iana: "TLS_DHE_DSS_WITH_ARIA_256_GCM_SHA384",
-    openssl: "DHE-DSS-ARIA256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "ARIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49240,
-    hex: "0xC058",
-    iana: "TLS_DH_DSS_WITH_ARIA_128_GCM_SHA256",
-    openssl: "DH-DSS-ARIA128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "ARIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49241,
-    hex: "0xC059",
-    iana: "TLS_DH_DSS_WITH_ARIA_256_GCM_SHA384",
-    openssl: "DH-DSS-ARIA256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "ARIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49242,
-    hex: "0xC05A",
-    iana: "TLS_DH_anon_WITH_ARIA_128_GCM_SHA256",
-    openssl: "ADH-ARIA128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "ARIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49243,
-    hex: "0xC05B",
-    iana: "TLS_DH_anon_WITH_ARIA_256_GCM_SHA384",
-    openssl: "ADH-ARIA256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "ARIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49244,
-    hex: "0xC05C",
-    iana: "TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256",
-    openssl: "ECDHE-ECDSA-ARIA128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "ARIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49245,
-    hex: "0xC05D",
-    iana: "TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384",
-    openssl: "ECDHE-ECDSA-ARIA256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "ARIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49246,
-    hex: "0xC05E",
-    iana: "TLS_ECDH_ECDSA_WITH_ARIA_128_GCM_SHA256",
-    openssl: "ECDH-ECDSA-ARIA128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "ARIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49247,
-    hex: "0xC05F",
-    iana: "TLS_ECDH_ECDSA_WITH_ARIA_256_GCM_SHA384",
-    openssl: "ECDH-ECDSA-ARIA256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "ARIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49248,
-    hex: "0xC060",
-    iana: "TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256",
-    openssl: "ECDHE-ARIA128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "ARIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49249,
-    hex: "0xC061",
-    iana: "TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384",
-    openssl: "ECDHE-ARIA256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "ARIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49250,
-    hex: "0xC062",
-    iana: "TLS_ECDH_RSA_WITH_ARIA_128_GCM_SHA256",
-    openssl: "ECDH-ARIA128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "ARIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49251,
-    hex: "0xC063",
-    iana: "TLS_ECDH_RSA_WITH_ARIA_256_GCM_SHA384",
-    openssl: "ECDH-ARIA256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "ARIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49252,
-    hex: "0xC064",
-    iana: "TLS_PSK_WITH_ARIA_128_CBC_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49253,
-    hex: "0xC065",
-    iana: "TLS_PSK_WITH_ARIA_256_CBC_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49254,
-    hex: "0xC066",
-    iana: "TLS_DHE_PSK_WITH_ARIA_128_CBC_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49255,
-    hex: "0xC067",
-    iana: "TLS_DHE_PSK_WITH_ARIA_256_CBC_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49256,
-    hex: "0xC068",
-    iana: "TLS_RSA_PSK_WITH_ARIA_128_CBC_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49257,
-    hex: "0xC069",
-    iana: "TLS_RSA_PSK_WITH_ARIA_256_CBC_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49258,
-    hex: "0xC06A",
-    iana: "TLS_PSK_WITH_ARIA_128_GCM_SHA256",
-    openssl: "PSK-ARIA128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "ARIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49259,
-    hex: "0xC06B",
-    iana: "TLS_PSK_WITH_ARIA_256_GCM_SHA384",
-    openssl: "PSK-ARIA256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "ARIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49260,
-    hex: "0xC06C",
-    iana: "TLS_DHE_PSK_WITH_ARIA_128_GCM_SHA256",
-    openssl: "DHE-PSK-ARIA128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "ARIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49261,
-    hex: "0xC06D",
-    iana: "TLS_DHE_PSK_WITH_ARIA_256_GCM_SHA384",
-    openssl: "DHE-PSK-ARIA256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "ARIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49262,
-    hex: "0xC06E",
-    iana: "TLS_RSA_PSK_WITH_ARIA_128_GCM_SHA256",
-    openssl: "RSA-PSK-ARIA128-GCM-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "ARIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49263,
-    hex: "0xC06F",
-    iana: "TLS_RSA_PSK_WITH_ARIA_256_GCM_SHA384",
-    openssl: "RSA-PSK-ARIA256-GCM-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "ARIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49264,
-    hex: "0xC070",
-    iana: "TLS_ECDHE_PSK_WITH_ARIA_128_CBC_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "ARIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49265,
-    hex: "0xC071",
-    iana: "TLS_ECDHE_PSK_WITH_ARIA_256_CBC_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "ARIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49266,
-    hex: "0xC072",
-    iana: "TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "ECDHE-ECDSA-CAMELLIA128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49267,
-    hex: "0xC073",
-    iana: "TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384",
-    openssl: "ECDHE-ECDSA-CAMELLIA256-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49268,
-    hex: "0xC074",
-    iana: "TLS_ECDH_ECDSA_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "ECDH-ECDSA-CAMELLIA128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49269,
-    hex: "0xC075",
-    iana: "TLS_ECDH_ECDSA_WITH_CAMELLIA_256_CBC_SHA384",
-    openssl: "ECDH-ECDSA-CAMELLIA256-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49270,
-    hex: "0xC076",
-    iana: "TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "ECDHE-RSA-CAMELLIA128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49271,
-    hex: "0xC077",
-    iana: "TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384",
-    openssl: "ECDHE-RSA-CAMELLIA256-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49272,
-    hex: "0xC078",
-    iana: "TLS_ECDH_RSA_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "ECDH-RSA-CAMELLIA128-SHA256",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49273,
-    hex: "0xC079",
-    iana: "TLS_ECDH_RSA_WITH_CAMELLIA_256_CBC_SHA384",
-    openssl: "ECDH-RSA-CAMELLIA256-SHA384",
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49274,
-    hex: "0xC07A",
-    iana: "TLS_RSA_WITH_CAMELLIA_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49275,
-    hex: "0xC07B",
-    iana: "TLS_RSA_WITH_CAMELLIA_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49276,
-    hex: "0xC07C",
-    iana: "TLS_DHE_RSA_WITH_CAMELLIA_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49277,
-    hex: "0xC07D",
-    iana: "TLS_DHE_RSA_WITH_CAMELLIA_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49278,
-    hex: "0xC07E",
-    iana: "TLS_DH_RSA_WITH_CAMELLIA_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49279,
-    hex: "0xC07F",
-    iana: "TLS_DH_RSA_WITH_CAMELLIA_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49280,
-    hex: "0xC080",
-    iana: "TLS_DHE_DSS_WITH_CAMELLIA_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "CAMELLIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49281,
-    hex: "0xC081",
-    iana: "TLS_DHE_DSS_WITH_CAMELLIA_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "DSS",
-    encryption: "CAMELLIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49282,
-    hex: "0xC082",
-    iana: "TLS_DH_DSS_WITH_CAMELLIA_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "CAMELLIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49283,
-    hex: "0xC083",
-    iana: "TLS_DH_DSS_WITH_CAMELLIA_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DH",
-    auth: "DSS",
-    encryption: "CAMELLIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49284,
-    hex: "0xC084",
-    iana: "TLS_DH_anon_WITH_CAMELLIA_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "CAMELLIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49285,
-    hex: "0xC085",
-    iana: "TLS_DH_anon_WITH_CAMELLIA_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "anon",
-    encryption: "CAMELLIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49286,
-    hex: "0xC086",
-    iana: "TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "CAMELLIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49287,
-    hex: "0xC087",
-    iana: "TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "CAMELLIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49288,
-    hex: "0xC088",
-    iana: "TLS_ECDH_ECDSA_WITH_CAMELLIA_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "CAMELLIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49289,
-    hex: "0xC089",
-    iana: "TLS_ECDH_ECDSA_WITH_CAMELLIA_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "ECDSA",
-    encryption: "CAMELLIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49290,
-    hex: "0xC08A",
-    iana: "TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49291,
-    hex: "0xC08B",
-    iana: "TLS_ECDHE_RSA_WITH_CAMELLIA_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49292,
-    hex: "0xC08C",
-    iana: "TLS_ECDH_RSA_WITH_CAMELLIA_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49293,
-    hex: "0xC08D",
-    iana: "TLS_ECDH_RSA_WITH_CAMELLIA_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDH",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49294,
-    hex: "0xC08E",
-    iana: "TLS_PSK_WITH_CAMELLIA_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "CAMELLIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49295,
-    hex: "0xC08F",
-    iana: "TLS_PSK_WITH_CAMELLIA_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "CAMELLIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49296,
-    hex: "0xC090",
-    iana: "TLS_DHE_PSK_WITH_CAMELLIA_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "CAMELLIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49297,
-    hex: "0xC091",
-    iana: "TLS_DHE_PSK_WITH_CAMELLIA_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "CAMELLIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49298,
-    hex: "0xC092",
-    iana: "TLS_RSA_PSK_WITH_CAMELLIA_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49299,
-    hex: "0xC093",
-    iana: "TLS_RSA_PSK_WITH_CAMELLIA_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49300,
-    hex: "0xC094",
-    iana: "TLS_PSK_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "PSK-CAMELLIA128-SHA256",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49301,
-    hex: "0xC095",
-    iana: "TLS_PSK_WITH_CAMELLIA_256_CBC_SHA384",
-    openssl: "PSK-CAMELLIA256-SHA384",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49302,
-    hex: "0xC096",
-    iana: "TLS_DHE_PSK_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "DHE-PSK-CAMELLIA128-SHA256",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49303,
-    hex: "0xC097",
-    iana: "TLS_DHE_PSK_WITH_CAMELLIA_256_CBC_SHA384",
-    openssl: "DHE-PSK-CAMELLIA256-SHA384",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49304,
-    hex: "0xC098",
-    iana: "TLS_RSA_PSK_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "RSA-PSK-CAMELLIA128-SHA256",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49305,
-    hex: "0xC099",
-    iana: "TLS_RSA_PSK_WITH_CAMELLIA_256_CBC_SHA384",
-    openssl: "RSA-PSK-CAMELLIA256-SHA384",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49306,
-    hex: "0xC09A",
-    iana: "TLS_ECDHE_PSK_WITH_CAMELLIA_128_CBC_SHA256",
-    openssl: "ECDHE-PSK-CAMELLIA128-SHA256",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "CAMELLIA_128_CBC",
-    bits: 128,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49307,
-    hex: "0xC09B",
-    iana: "TLS_ECDHE_PSK_WITH_CAMELLIA_256_CBC_SHA384",
-    openssl: "ECDHE-PSK-CAMELLIA256-SHA384",
-    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "CAMELLIA_256_CBC",
-    bits: 256,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49308,
-    hex: "0xC09C",
-    iana: "TLS_RSA_WITH_AES_128_CCM",
-    openssl: "AES128-CCM",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "AES_128_CCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49309,
-    hex: "0xC09D",
-    iana: "TLS_RSA_WITH_AES_256_CCM",
-    openssl: "AES256-CCM",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "AES_256_CCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49310,
-    hex: "0xC09E",
-    iana: "TLS_DHE_RSA_WITH_AES_128_CCM",
-    openssl: "DHE-RSA-AES128-CCM",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "AES_128_CCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49311,
-    hex: "0xC09F",
-    iana: "TLS_DHE_RSA_WITH_AES_256_CCM",
-    openssl: "DHE-RSA-AES256-CCM",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "AES_256_CCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49312,
-    hex: "0xC0A0",
-    iana: "TLS_RSA_WITH_AES_128_CCM_8",
-    openssl: "AES128-CCM8",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "AES_128_CCM_8",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49313,
-    hex: "0xC0A1",
-    iana: "TLS_RSA_WITH_AES_256_CCM_8",
-    openssl: "AES256-CCM8",
-    protocols: ["TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "AES_256_CCM_8",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49314,
-    hex: "0xC0A2",
-    iana: "TLS_DHE_RSA_WITH_AES_128_CCM_8",
-    openssl: "DHE-RSA-AES128-CCM8",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "AES_128_CCM_8",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49315,
-    hex: "0xC0A3",
-    iana: "TLS_DHE_RSA_WITH_AES_256_CCM_8",
-    openssl: "DHE-RSA-AES256-CCM8",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "AES_256_CCM_8",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49316,
-    hex: "0xC0A4",
-    iana: "TLS_PSK_WITH_AES_128_CCM",
-    openssl: "PSK-AES128-CCM",
-    protocols: ["TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "AES_128_CCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49317,
-    hex: "0xC0A5",
-    iana: "TLS_PSK_WITH_AES_256_CCM",
-    openssl: "PSK-AES256-CCM",
-    protocols: ["TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "AES_256_CCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49318,
-    hex: "0xC0A6",
-    iana: "TLS_DHE_PSK_WITH_AES_128_CCM",
-    openssl: "DHE-PSK-AES128-CCM",
-    protocols: ["TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "AES_128_CCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49319,
-    hex: "0xC0A7",
-    iana: "TLS_DHE_PSK_WITH_AES_256_CCM",
-    openssl: "DHE-PSK-AES256-CCM",
-    protocols: ["TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "AES_256_CCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49320,
-    hex: "0xC0A8",
-    iana: "TLS_PSK_WITH_AES_128_CCM_8",
-    openssl: "PSK-AES128-CCM8",
-    protocols: ["TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "AES_128_CCM_8",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49321,
-    hex: "0xC0A9",
-    iana: "TLS_PSK_WITH_AES_256_CCM_8",
-    openssl: "PSK-AES256-CCM8",
-    protocols: ["TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "AES_256_CCM_8",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49322,
-    hex: "0xC0AA",
-    iana: "TLS_PSK_DHE_WITH_AES_128_CCM_8",
-    openssl: "DHE-PSK-AES128-CCM8",
-    protocols: ["TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "AES_128_CCM_8",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49323,
-    hex: "0xC0AB",
-    iana: "TLS_PSK_DHE_WITH_AES_256_CCM_8",
-    openssl: "DHE-PSK-AES256-CCM8",
-    protocols: ["TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "AES_256_CCM_8",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49324,
-    hex: "0xC0AC",
-    iana: "TLS_ECDHE_ECDSA_WITH_AES_128_CCM",
-    openssl: "ECDHE-ECDSA-AES128-CCM",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "AES_128_CCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49325,
-    hex: "0xC0AD",
-    iana: "TLS_ECDHE_ECDSA_WITH_AES_256_CCM",
-    openssl: "ECDHE-ECDSA-AES256-CCM",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "AES_256_CCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49326,
-    hex: "0xC0AE",
-    iana: "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8",
-    openssl: "ECDHE-ECDSA-AES128-CCM8",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "AES_128_CCM_8",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49327,
-    hex: "0xC0AF",
-    iana: "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8",
-    openssl: "ECDHE-ECDSA-AES256-CCM8",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "AES_256_CCM_8",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49328,
-    hex: "0xC0B0",
-    iana: "TLS_ECCPWD_WITH_AES_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2", "TLSv1.3"],
-    kex: "ECCPWD",
-    auth: "ECCPWD",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49329,
-    hex: "0xC0B1",
-    iana: "TLS_ECCPWD_WITH_AES_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2", "TLSv1.3"],
-    kex: "ECCPWD",
-    auth: "ECCPWD",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49330,
-    hex: "0xC0B2",
-    iana: "TLS_ECCPWD_WITH_AES_128_CCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2", "TLSv1.3"],
-    kex: "ECCPWD",
-    auth: "ECCPWD",
-    encryption: "AES_128_CCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49331,
-    hex: "0xC0B3",
-    iana: "TLS_ECCPWD_WITH_AES_256_CCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2", "TLSv1.3"],
-    kex: "ECCPWD",
-    auth: "ECCPWD",
-    encryption: "AES_256_CCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49332,
-    hex: "0xC0B4",
-    iana: "TLS_SHA256_SHA256",
-    openssl: "TLS_SHA256_SHA256",
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA256",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49333,
-    hex: "0xC0B5",
-    iana: "TLS_SHA384_SHA384",
-    openssl: "TLS_SHA384_SHA384",
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "NULL",
-    bits: 0,
-    mac: "SHA384",
-    aead: false,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49408,
-    hex: "0xC100",
-    iana: "TLS_GOSTR341112_256_WITH_KUZNYECHIK_CTR_OMAC",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "GOST",
-    auth: "GOST",
-    encryption: "KUZNYECHIK_CTR",
-    bits: 256,
-    mac: "OMAC",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49409,
-    hex: "0xC101",
-    iana: "TLS_GOSTR341112_256_WITH_MAGMA_CTR_OMAC",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "GOST",
-    auth: "GOST",
-    encryption: "MAGMA_CTR",
-    bits: 256,
-    mac: "OMAC",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49410,
-    hex: "0xC102",
-    iana: "TLS_GOSTR341112_256_WITH_28147_CNT_IMIT",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "GOST",
-    auth: "GOST",
-    encryption: "28147_CNT",
-    bits: 256,
-    mac: "IMIT",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49411,
-    hex: "0xC103",
-    iana: "TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_L",
-    openssl: null,
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "KUZNYECHIK_MGM_L",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49412,
-    hex: "0xC104",
-    iana: "TLS_GOSTR341112_256_WITH_MAGMA_MGM_L",
-    openssl: null,
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "MAGMA_MGM_L",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49413,
-    hex: "0xC105",
-    iana: "TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_S",
-    openssl: null,
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "KUZNYECHIK_MGM_S",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 49414,
-    hex: "0xC106",
-    iana: "TLS_GOSTR341112_256_WITH_MAGMA_MGM_S",
-    openssl: null,
-    protocols: ["TLSv1.3"],
-    kex: "any",
-    auth: "any",
-    encryption: "MAGMA_MGM_S",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 51914,
-    hex: "0xCACA",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 52243,
-    hex: "0xCC13",
-    iana: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256_OLD",
-    openssl: "ECDHE-RSA-CHACHA20-POLY1305-OLD",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "CHACHA20_POLY1305",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 52244,
-    hex: "0xCC14",
-    iana: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256_OLD",
-    openssl: "ECDHE-ECDSA-CHACHA20-POLY1305-OLD",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "CHACHA20_POLY1305",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 52245,
-    hex: "0xCC15",
-    iana: "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256_OLD",
-    openssl: "DHE-RSA-CHACHA20-POLY1305-OLD",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "CHACHA20_POLY1305",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 52392,
-    hex: "0xCCA8",
-    iana: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-    openssl: "ECDHE-RSA-CHACHA20-POLY1305",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "RSA",
-    encryption: "CHACHA20_POLY1305",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 52393,
-    hex: "0xCCA9",
-    iana: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-    openssl: "ECDHE-ECDSA-CHACHA20-POLY1305",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE",
-    auth: "ECDSA",
-    encryption: "CHACHA20_POLY1305",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 52394,
-    hex: "0xCCAA",
-    iana: "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-    openssl: "DHE-RSA-CHACHA20-POLY1305",
-    protocols: ["TLSv1.2"],
-    kex: "DHE",
-    auth: "RSA",
-    encryption: "CHACHA20_POLY1305",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 52395,
-    hex: "0xCCAB",
-    iana: "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256",
-    openssl: "PSK-CHACHA20-POLY1305",
-    protocols: ["TLSv1.2"],
-    kex: "PSK",
-    auth: "PSK",
-    encryption: "CHACHA20_POLY1305",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 52396,
-    hex: "0xCCAC",
-    iana: "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256",
-    openssl: "ECDHE-PSK-CHACHA20-POLY1305",
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "CHACHA20_POLY1305",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 52397,
-    hex: "0xCCAD",
-    iana: "TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256",
-    openssl: "DHE-PSK-CHACHA20-POLY1305",
-    protocols: ["TLSv1.2"],
-    kex: "DHE_PSK",
-    auth: "PSK",
-    encryption: "CHACHA20_POLY1305",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 52398,
-    hex: "0xCCAE",
-    iana: "TLS_RSA_PSK_WITH_CHACHA20_POLY1305_SHA256",
-    openssl: "RSA-PSK-CHACHA20-POLY1305",
-    protocols: ["TLSv1.2"],
-    kex: "RSA_PSK",
-    auth: "RSA",
-    encryption: "CHACHA20_POLY1305",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "D",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 53249,
-    hex: "0xD001",
-    iana: "TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "AES_128_GCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 53250,
-    hex: "0xD002",
-    iana: "TLS_ECDHE_PSK_WITH_AES_256_GCM_SHA384",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "AES_256_GCM",
-    bits: 256,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 53251,
-    hex: "0xD003",
-    iana: "TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "AES_128_CCM_8",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "N",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 53253,
-    hex: "0xD005",
-    iana: "TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256",
-    openssl: null,
-    protocols: ["TLSv1.2"],
-    kex: "ECDHE_PSK",
-    auth: "PSK",
-    encryption: "AES_128_CCM",
-    bits: 128,
-    mac: "AEAD",
-    aead: true,
-    forwardSecrecy: true,
-    export: false,
-    recommended: "Y",
-    grease: false,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 56026,
-    hex: "0xDADA",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 60138,
-    hex: "0xEAEA",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 64250,
-    hex: "0xFAFA",
-    iana: "Reserved",
-    openssl: null,
-    protocols: [],
-    kex: "none",
-    auth: "none",
-    encryption: "none",
-    bits: 0,
-    mac: "none",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: "N",
-    grease: true,
-    scsv: false,
-    inIanaRegistry: true
-  },
-  {
-    code: 65278,
-    hex: "0xFEFE",
-    iana: "SSL_RSA_FIPS_WITH_DES_CBC_SHA",
-    openssl: null,
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "DES_CBC",
-    bits: 56,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 65279,
-    hex: "0xFEFF",
-    iana: "SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA",
-    openssl: null,
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 65280,
-    hex: "0xFF00",
-    iana: "TLS_GOSTR341094_RSA_WITH_28147_CNT_MD5",
-    openssl: "GOST-MD5",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "28147_CNT",
-    bits: 256,
-    mac: "MD5",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 65281,
-    hex: "0xFF01",
-    iana: "TLS_RSA_WITH_28147_CNT_GOST94",
-    openssl: "GOST-GOST94",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "28147_CNT",
-    bits: 256,
-    mac: "GOST94",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 65282,
-    hex: "0xFF02",
-    iana: "GOST-GOST89MAC",
-    openssl: "GOST-GOST89MAC",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "28147_CNT",
-    bits: 256,
-    mac: "IMIT",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 65283,
-    hex: "0xFF03",
-    iana: "GOST-GOST89STREAM",
-    openssl: "GOST-GOST89STREAM",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "28147_CNT",
-    bits: 256,
-    mac: "IMIT",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 65413,
-    hex: "0xFF85",
-    iana: "GOST2012256-GOST89-GOST89",
-    openssl: "GOST2012256-GOST89-GOST89",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "GOST",
-    auth: "GOST",
-    encryption: "28147_CNT",
-    bits: 256,
-    mac: "IMIT",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 65415,
-    hex: "0xFF87",
-    iana: "GOST2012256-NULL-STREEBOG256",
-    openssl: "GOST2012256-NULL-STREEBOG256",
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "GOST",
-    auth: "GOST",
-    encryption: "NULL",
-    bits: 0,
-    mac: "STREEBOG256",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 65504,
-    hex: "0xFFE0",
-    iana: "SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA",
-    openssl: null,
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "3DES_EDE_CBC",
-    bits: 168,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
-  },
-  {
-    code: 65505,
-    hex: "0xFFE1",
-    iana: "SSL_RSA_FIPS_WITH_DES_CBC_SHA",
-    openssl: null,
-    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
-    kex: "RSA",
-    auth: "RSA",
-    encryption: "DES_CBC",
-    bits: 56,
-    mac: "SHA",
-    aead: false,
-    forwardSecrecy: false,
-    export: false,
-    recommended: null,
-    grease: false,
-    scsv: false,
-    inIanaRegistry: false
+// ../core/dist/errors.js
+var TlsgateError = class extends Error {
+  name = "TlsgateError";
+  code;
+  constructor(code3, message2, options) {
+    super(message2, options?.cause === void 0 ? void 0 : { cause: options.cause });
+    this.code = code3;
   }
-];
-
-// ../core/dist/registry/generated/sslv2-cipher-suites.js
-var SSLV2_CIPHER_SUITE_ROWS = [
-  {
-    code: 0,
-    hex: "0x000000",
-    name: "SSL_CK_NULL_WITH_MD5",
-    openssl: "NULL-MD5",
-    bits: 0,
-    export: true
-  },
-  {
-    code: 65664,
-    hex: "0x010080",
-    name: "SSL_CK_RC4_128_WITH_MD5",
-    openssl: "RC4-MD5",
-    bits: 128,
-    export: false
-  },
-  {
-    code: 131200,
-    hex: "0x020080",
-    name: "SSL_CK_RC4_128_EXPORT40_WITH_MD5",
-    openssl: "EXP-RC4-MD5",
-    bits: 40,
-    export: true
-  },
-  {
-    code: 196736,
-    hex: "0x030080",
-    name: "SSL_CK_RC2_128_CBC_WITH_MD5",
-    openssl: "RC2-CBC-MD5",
-    bits: 128,
-    export: false
-  },
-  {
-    code: 262272,
-    hex: "0x040080",
-    name: "SSL_CK_RC2_128_CBC_EXPORT40_WITH_MD5",
-    openssl: "EXP-RC2-CBC-MD5",
-    bits: 40,
-    export: true
-  },
-  {
-    code: 327808,
-    hex: "0x050080",
-    name: "SSL_CK_IDEA_128_CBC_WITH_MD5",
-    openssl: "IDEA-CBC-MD5",
-    bits: 128,
-    export: false
-  },
-  {
-    code: 393280,
-    hex: "0x060040",
-    name: "SSL_CK_DES_64_CBC_WITH_MD5",
-    openssl: "DES-CBC-MD5",
-    bits: 56,
-    export: false
-  },
-  {
-    code: 393536,
-    hex: "0x060140",
-    name: "SSL_CK_DES_64_CBC_WITH_SHA",
-    openssl: "DES-CBC-SHA",
-    bits: 56,
-    export: false
-  },
-  {
-    code: 458944,
-    hex: "0x0700C0",
-    name: "SSL_CK_DES_192_EDE3_CBC_WITH_MD5",
-    openssl: "DES-CBC3-MD5",
-    bits: 168,
-    export: false
-  },
-  {
-    code: 459200,
-    hex: "0x0701C0",
-    name: "SSL_CK_DES_192_EDE3_CBC_WITH_SHA",
-    openssl: "DES-CBC3-SHA",
-    bits: 168,
-    export: false
-  },
-  {
-    code: 524416,
-    hex: "0x080080",
-    name: "SSL_CK_RC4_64_WITH_MD5",
-    openssl: "RC4-64-MD5",
-    bits: 64,
-    export: false
-  },
-  {
-    code: 16744448,
-    hex: "0xFF8000",
-    name: "SSL_CK_DES_64_CFB64_WITH_MD5_1",
-    openssl: "DES-CFB-M1",
-    bits: 64,
-    export: false
-  },
-  {
-    code: 16744464,
-    hex: "0xFF8010",
-    name: "SSL_CK_NULL",
-    openssl: "NULL",
-    bits: 0,
-    export: false
+  /** What a person reads: one line per problem, without the program's name. */
+  toLines() {
+    return [this.message];
   }
-];
-
-// ../core/dist/registry/strength.js
-var BROKEN_CIPHER = /^(RC4|RC2|DES|DES40)_/;
-var BLOCK_64_BIT = /^(3DES|IDEA|MAGMA|28147)_/;
-var MAINSTREAM_AEAD = /* @__PURE__ */ new Set([
-  "AES_128_GCM",
-  "AES_256_GCM",
-  "AES_128_CCM",
-  "AES_256_CCM",
-  "CHACHA20_POLY1305"
-]);
-var RULES = [
-  {
-    id: "not-a-cipher-suite",
-    strength: null,
-    reason: "a GREASE or signalling value, not a cipher suite",
-    applies: (s) => s.grease || s.scsv
-  },
-  {
-    id: "null-encryption",
-    strength: "insecure",
-    reason: "no encryption: the traffic is sent in clear",
-    applies: (s) => s.encryption === "NULL"
-  },
-  {
-    id: "anonymous",
-    strength: "insecure",
-    reason: "no server authentication: anyone on the path can impersonate the server",
-    applies: (s) => s.auth === "anon"
-  },
-  {
-    id: "export",
-    strength: "insecure",
-    reason: "export-grade keys and key exchange (FREAK, Logjam)",
-    applies: (s) => s.export
-  },
-  {
-    id: "broken-cipher",
-    strength: "insecure",
-    reason: "RC4, DES or RC2: a broken or brute-forceable cipher",
-    applies: (s) => BROKEN_CIPHER.test(s.encryption)
-  },
-  {
-    id: "md5-mac",
-    strength: "insecure",
-    reason: "HMAC-MD5 is the only integrity protection",
-    applies: (s) => s.mac === "MD5"
-  },
-  {
-    id: "64-bit-block",
-    strength: "weak",
-    reason: "64-bit block cipher: SWEET32 birthday attacks on long connections",
-    applies: (s) => BLOCK_64_BIT.test(s.encryption)
-  },
-  {
-    id: "no-forward-secrecy",
-    strength: "weak",
-    reason: "no forward secrecy: the server's long-term key decrypts recorded traffic",
-    applies: (s) => !s.forwardSecrecy
-  },
-  {
-    id: "truncated-tag",
-    strength: "weak",
-    reason: "CCM_8: a truncated 64-bit authentication tag",
-    applies: (s) => s.encryption.endsWith("_CCM_8")
-  },
-  {
-    id: "non-standard",
-    strength: "weak",
-    reason: "not in the IANA registry: an experimental or vendor code point",
-    applies: (s) => !s.inIanaRegistry
-  },
-  {
-    id: "cbc",
-    strength: "secure",
-    reason: "forward secret, but CBC with MAC-then-encrypt rather than an AEAD",
-    applies: (s) => !s.aead
-  },
-  {
-    id: "finite-field-dhe",
-    strength: "secure",
-    reason: "finite-field DHE in TLS 1.2: the server picks the prime and clients cannot check it",
-    applies: (s) => s.kex === "DHE" || s.kex === "DHE_PSK"
-  },
-  {
-    id: "password-exchange",
-    strength: "secure",
-    reason: "password-based key exchange (ECCPWD) that mainstream clients do not offer",
-    applies: (s) => s.kex === "ECCPWD"
-  },
-  {
-    id: "uncommon-aead",
-    strength: "secure",
-    reason: "an AEAD or hash outside AES-GCM, AES-CCM and ChaCha20-Poly1305 with SHA-2",
-    applies: (s) => !MAINSTREAM_AEAD.has(s.encryption) || s.iana.includes("ASCONHASH")
-  }
-];
-var RECOMMENDED = {
-  strength: "recommended",
-  rule: "forward-secret-aead",
-  reason: "forward secrecy with a mainstream AEAD"
 };
-function assessCipherSuite(suite) {
-  for (const rule of RULES) {
-    if (rule.applies(suite))
-      return { strength: rule.strength, rule: rule.id, reason: rule.reason };
+
+// ../core/dist/run/input-error.js
+var InputError = class extends TlsgateError {
+  name = "InputError";
+  /** The setting, as in action.yml and the long CLI flag without dashes; null for none. */
+  field;
+  constructor(code3, field, message2, options) {
+    super(code3, field === null ? message2 : `${field}: ${message2}`, options);
+    this.field = field;
   }
-  return RECOMMENDED;
+};
+
+// ../core/dist/policy/errors.js
+import { isAbsolute, relative } from "node:path";
+var PolicyError = class _PolicyError extends TlsgateError {
+  name = "PolicyError";
+  file;
+  line;
+  column;
+  pointer;
+  /** Every problem found, in document order; at least one. */
+  issues;
+  constructor(code3, message2, details = {}) {
+    super(code3, message2, details);
+    this.file = details.file ?? null;
+    this.line = details.line ?? null;
+    this.column = details.column ?? null;
+    this.pointer = details.pointer ?? null;
+    this.issues = [
+      {
+        code: code3,
+        message: message2,
+        file: this.file,
+        line: this.line,
+        column: this.column,
+        pointer: this.pointer
+      }
+    ];
+  }
+  /** One error for several problems (at least one); the first gives the error its code. */
+  static of(issues, cause) {
+    const [first] = issues;
+    const error2 = new _PolicyError(first.code, first.message, { ...first, cause });
+    error2.issues = issues;
+    return error2;
+  }
+  /** Where the error is: `policies/acme.yaml:12:7 /rules/x/schema`, or "" when unknown. */
+  get location() {
+    return locationOf(this);
+  }
+  toLines() {
+    return this.issues.map((issue2) => `policy error: ${formatPolicyIssue(issue2)}`);
+  }
+  /** One line per issue: `file:line:column pointer: message`. */
+  toString() {
+    return this.issues.map(formatPolicyIssue).join("\n");
+  }
+};
+function formatPolicyIssue(issue2) {
+  const where2 = locationOf(issue2);
+  return where2 ? `${where2}: ${issue2.message}` : issue2.message;
 }
-function classifyCipherSuite(suite) {
-  return assessCipherSuite(suite).strength;
+function locationOf(issue2) {
+  let where2 = "";
+  if (issue2.file !== null) {
+    where2 = displayPath(issue2.file);
+    if (issue2.line !== null)
+      where2 += `:${issue2.line}${issue2.column === null ? "" : `:${issue2.column}`}`;
+  }
+  if (issue2.pointer !== null && issue2.pointer !== "")
+    where2 += `${where2 ? " " : ""}${issue2.pointer}`;
+  return where2;
+}
+function displayPath(file) {
+  if (!isAbsolute(file))
+    return file;
+  const rel = relative(process.cwd(), file);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }
 
-// ../core/dist/registry/cipher-suites.js
-var CIPHER_SUITES = CIPHER_SUITE_ROWS.map((row) => (
-  // The generated rows are private to this module, so they are completed in place: copying 400
-  // objects of 18 fields costs more at load than everything else here together.
-  Object.freeze(Object.assign(row, { strength: classifyCipherSuite(row) }))
-));
-var SSLV2_CIPHER_SUITES = SSLV2_CIPHER_SUITE_ROWS.map((row) => Object.freeze(row));
-var BY_CODE = new Map(CIPHER_SUITES.map((s) => [s.code, s]));
-var BY_NAME = (() => {
-  const index = /* @__PURE__ */ new Map();
-  const add2 = (name, suite) => {
-    const key = name.toLowerCase();
-    if (!index.has(key))
-      index.set(key, suite);
+// ../core/dist/config/config.js
+var import__ = __toESM(require__(), 1);
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+
+// ../core/dist/policy/ajv-errors.js
+function isSummaryOfDeeper(error2, paths) {
+  if (!SUMMARY_KEYWORDS.has(error2.keyword))
+    return false;
+  const prefix = `${error2.instancePath}/`;
+  for (const path6 of paths)
+    if (path6.startsWith(prefix))
+      return true;
+  return false;
+}
+var SUMMARY_KEYWORDS = /* @__PURE__ */ new Set(["anyOf", "oneOf", "type", "if", "not"]);
+
+// ../core/dist/policy/source-map.js
+var SourceSyntaxError = class extends TlsgateError {
+  position;
+  name = "SourceSyntaxError";
+  constructor(message2, position) {
+    super("json-syntax", message2);
+    this.position = position;
+  }
+};
+function lineStarts(text) {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++)
+    if (text.charCodeAt(i) === 10)
+      starts.push(i + 1);
+  return starts;
+}
+function positionAt(starts, offset) {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if ((starts[mid] ?? 0) <= offset)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
+}
+function escapePointerSegment(segment) {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function parsePointer(pointer) {
+  if (pointer === "")
+    return [];
+  return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function parentPointer(pointer) {
+  if (pointer === "")
+    return void 0;
+  return pointer.slice(0, pointer.lastIndexOf("/"));
+}
+function parseJsonWithPositions(text) {
+  const entries = /* @__PURE__ */ new Map();
+  const starts = lineStarts(text);
+  let i = text.charCodeAt(0) === 65279 ? 1 : 0;
+  const fail = (message2, at = i) => {
+    throw new SourceSyntaxError(message2, positionAt(starts, Math.min(at, text.length)));
   };
-  for (const s of CIPHER_SUITES)
-    if (s.inIanaRegistry && !s.grease)
-      add2(s.iana, s);
-  for (const s of CIPHER_SUITES)
-    if (!s.inIanaRegistry)
-      add2(s.iana, s);
-  for (const s of CIPHER_SUITES)
-    if (s.openssl !== null)
-      add2(s.openssl, s);
-  return index;
-})();
-var BY_PROTOCOL = (() => {
-  const index = /* @__PURE__ */ new Map();
-  for (const suite of CIPHER_SUITES) {
-    for (const protocol of suite.protocols) {
-      const list2 = index.get(protocol) ?? [];
-      list2.push(suite);
-      index.set(protocol, list2);
+  const describeChar = (at) => at >= text.length ? "end of input" : `character ${JSON.stringify(text[at])}`;
+  const skip = () => {
+    for (; ; ) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13)
+        i++;
+      else
+        return;
+    }
+  };
+  const readString = () => {
+    const start = i;
+    i++;
+    for (; ; ) {
+      if (i >= text.length)
+        fail("unterminated string", start);
+      const c = text.charCodeAt(i);
+      if (c === 34)
+        break;
+      if (c < 32)
+        fail("control character in string (escape it)");
+      if (c === 92) {
+        const e = text[i + 1];
+        if (e === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
+            fail("invalid \\u escape");
+          i += 6;
+        } else if (e !== void 0 && '"\\/bfnrt'.includes(e))
+          i += 2;
+        else
+          fail("invalid escape in string");
+      } else
+        i++;
+    }
+    i++;
+    return JSON.parse(text.slice(start, i));
+  };
+  const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+  const readValue = (pointer, key) => {
+    skip();
+    const at = i;
+    entries.set(pointer, key === void 0 ? { value: at } : { key, value: at });
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      const object = {};
+      skip();
+      if (text[i] === "}") {
+        i++;
+        return object;
+      }
+      for (; ; ) {
+        skip();
+        if (text[i] !== '"')
+          fail(`expected a property name in double quotes, found ${describeChar(i)}`);
+        const keyAt = i;
+        const name = readString();
+        if (Object.prototype.hasOwnProperty.call(object, name)) {
+          fail(`duplicate key ${JSON.stringify(name)}`, keyAt);
+        }
+        skip();
+        if (text[i] !== ":")
+          fail(`expected ':' after a property name, found ${describeChar(i)}`);
+        i++;
+        Object.defineProperty(object, name, {
+          value: readValue(`${pointer}/${escapePointerSegment(name)}`, keyAt),
+          enumerable: true,
+          writable: true,
+          configurable: true
+        });
+        skip();
+        if (text[i] === ",") {
+          i++;
+          skip();
+          if (text[i] === "}")
+            fail("trailing comma before '}'");
+          continue;
+        }
+        if (text[i] === "}") {
+          i++;
+          return object;
+        }
+        fail(`expected ',' or '}', found ${describeChar(i)}`);
+      }
+    }
+    if (c === "[") {
+      i++;
+      const array = [];
+      skip();
+      if (text[i] === "]") {
+        i++;
+        return array;
+      }
+      for (; ; ) {
+        array.push(readValue(`${pointer}/${array.length}`));
+        skip();
+        if (text[i] === ",") {
+          i++;
+          skip();
+          if (text[i] === "]")
+            fail("trailing comma before ']'");
+          continue;
+        }
+        if (text[i] === "]") {
+          i++;
+          return array;
+        }
+        fail(`expected ',' or ']', found ${describeChar(i)}`);
+      }
+    }
+    if (c === '"')
+      return readString();
+    for (const [word, value2] of [
+      ["true", true],
+      ["false", false],
+      ["null", null]
+    ]) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return value2;
+      }
+    }
+    NUMBER.lastIndex = i;
+    const match = NUMBER.exec(text);
+    if (match !== null) {
+      i += match[0].length;
+      return Number(match[0]);
+    }
+    return fail(`unexpected ${describeChar(i)}`);
+  };
+  const value = readValue("");
+  skip();
+  if (i < text.length)
+    fail(`unexpected ${describeChar(i)} after the end of the document`);
+  const locate = (pointer) => {
+    const entry = entries.get(pointer);
+    return entry === void 0 ? null : positionAt(starts, entry.key ?? entry.value);
+  };
+  return { value, locate };
+}
+
+// ../core/dist/config/config.js
+var CONFIG_SCHEMA_ID = "https://tlsgate.dev/schemas/config/v1.json";
+var CONFIG_FILE = "tlsgate.config.json";
+var configSchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: CONFIG_SCHEMA_ID,
+  title: "tlsgate configuration",
+  type: "object",
+  additionalProperties: false,
+  required: ["targets"],
+  properties: {
+    $schema: { type: "string" },
+    policy: { type: "string", minLength: 1, description: "Default policy: preset name or file." },
+    failOn: { enum: ["error", "warning", "info", "never"] },
+    inconclusive: { enum: ["fail", "pass"] },
+    timeout: { type: "integer", minimum: 100, description: "Per-probe timeout in ms." },
+    concurrency: { type: "integer", minimum: 1, maximum: 64 },
+    ca: { type: "array", items: { type: "string", minLength: 1 } },
+    targets: {
+      type: "array",
+      items: {
+        anyOf: [
+          { type: "string", minLength: 1 },
+          {
+            type: "object",
+            additionalProperties: false,
+            required: ["target"],
+            properties: {
+              target: { type: "string", minLength: 1 },
+              policy: { type: "string", minLength: 1 },
+              port: { type: "integer", minimum: 1, maximum: 65535 },
+              sni: { type: "string", minLength: 1 }
+            }
+          }
+        ]
+      }
     }
   }
-  return index;
-})();
-var SSLV2_BY_CODE = new Map(SSLV2_CIPHER_SUITES.map((s) => [s.code, s]));
-var SSLV2_BY_NAME = new Map(SSLV2_CIPHER_SUITES.flatMap((s) => [
-  [s.name.toLowerCase(), s],
-  [s.openssl.toLowerCase(), s]
-]));
-function cipherSuiteByCode(code3) {
-  return BY_CODE.get(code3);
+};
+var ConfigError = class extends TlsgateError {
+  name = "ConfigError";
+  /** The file as the caller named it. */
+  file;
+  /** JSON pointer of the first problem, "" for the whole file. */
+  pointer;
+  issues;
+  constructor(code3, file, issues, options) {
+    super(code3, formatConfigIssue(file, issues[0]), options);
+    this.file = file;
+    this.pointer = issues[0].pointer;
+    this.issues = issues;
+  }
+  toLines() {
+    return this.issues.map((issue2) => `config error: ${formatConfigIssue(this.file, issue2)}`);
+  }
+  /** One line per issue. */
+  toString() {
+    return this.issues.map((issue2) => formatConfigIssue(this.file, issue2)).join("\n");
+  }
+};
+function formatConfigIssue(file, issue2) {
+  const at = issue2.line === null ? "" : `:${issue2.line}${issue2.column === null ? "" : `:${issue2.column}`}`;
+  return `${file}${at}${issue2.pointer === "" ? "" : ` ${issue2.pointer}`}: ${issue2.message}`;
 }
-function cipherSuiteByName(name) {
-  const key = name.trim().toLowerCase();
-  const found = BY_NAME.get(key);
-  if (found !== void 0 || !key.startsWith("ssl_"))
-    return found;
-  return BY_NAME.get(`tls_${key.slice(4)}`);
+var validator;
+function loadConfig(file, cwd = process.cwd()) {
+  const path6 = resolve(cwd, file);
+  let text;
+  try {
+    text = readFileSync(path6, "utf8");
+  } catch (error2) {
+    const message2 = `cannot read: ${error2.message}`;
+    throw new ConfigError("read", file, [{ pointer: "", message: message2, line: null, column: null }], {
+      cause: error2
+    });
+  }
+  let parsed;
+  try {
+    parsed = parseJsonWithPositions(text);
+  } catch (error2) {
+    if (!(error2 instanceof SourceSyntaxError))
+      throw error2;
+    const { line, column } = error2.position;
+    throw new ConfigError("syntax", file, [
+      { pointer: "", message: `not JSON: ${error2.message}`, line, column }
+    ]);
+  }
+  validator ??= new import__.Ajv2020({ allErrors: true, strict: true }).compile(configSchema);
+  if (!validator(parsed.value)) {
+    const issues = describe(validator.errors ?? []).map(([pointer, message2]) => {
+      const position = parsed.locate(pointer === "/" ? "" : pointer);
+      return { pointer, message: message2, line: position?.line ?? null, column: position?.column ?? null };
+    });
+    issues.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? Infinity) - (b.column ?? Infinity));
+    const [first, ...rest] = issues;
+    throw new ConfigError("invalid", file, first === void 0 ? [{ pointer: "", message: "invalid", line: null, column: null }] : [first, ...rest]);
+  }
+  return { config: parsed.value, file: path6, dir: dirname(path6) };
 }
-function cipherSuitesFor(protocol) {
-  return BY_PROTOCOL.get(protocol) ?? [];
+function describe(errors) {
+  const paths = new Set(errors.map((e) => e.instancePath));
+  const leaves2 = errors.filter((e) => !isSummaryOfDeeper(e, paths));
+  const byPath = /* @__PURE__ */ new Map();
+  for (const error2 of leaves2)
+    byPath.set(error2.instancePath, [...byPath.get(error2.instancePath) ?? [], error2]);
+  const described = [];
+  for (const [pointer, list2] of byPath) {
+    const specific = list2.filter((e) => e.keyword !== "anyOf" && e.keyword !== "type");
+    const unknown = specific.filter((e) => e.keyword === "additionalProperties");
+    const chosen = unknown.length > 0 ? unknown : [specific[0] ?? list2[0]];
+    for (const error2 of chosen)
+      described.push(describeOne(pointer, error2));
+  }
+  return described;
 }
-function sslv2CipherSuiteByCode(code3) {
-  return SSLV2_BY_CODE.get(code3);
+function describeOne(pointer, error2) {
+  const entryLevel = error2.keyword !== "additionalProperties" && error2.keyword !== "required";
+  if (/^\/targets\/\d+$/.test(pointer) && entryLevel) {
+    return [pointer, 'must be a target or {"target": …}'];
+  }
+  switch (error2.keyword) {
+    case "additionalProperties": {
+      const field = String(error2.params.additionalProperty);
+      return [`${pointer}/${escapePointerSegment(field)}`, `unknown field "${field}"`];
+    }
+    case "required":
+      return [pointer, `missing field "${String(error2.params.missingProperty)}"`];
+    case "enum":
+      return [pointer, `must be one of ${error2.params.allowedValues.join(", ")}`];
+    default:
+      return [pointer === "" ? "/" : pointer, error2.message ?? "invalid"];
+  }
 }
-function sslv2CipherSuiteByName(name) {
-  return SSLV2_BY_NAME.get(name.trim().toLowerCase());
+
+// ../core/dist/cert/ip.js
+function parseIpv4(text) {
+  const parts = text.split(".");
+  if (parts.length !== 4)
+    return null;
+  const bytes = new Uint8Array(4);
+  for (const [index, part] of parts.entries()) {
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(part))
+      return null;
+    const value = Number(part);
+    if (value > 255)
+      return null;
+    bytes[index] = value;
+  }
+  return bytes;
 }
+function parseIpv6(text) {
+  if (text.length === 0 || text.length > 45 || !/^[0-9a-fA-F:.]+$/.test(text))
+    return null;
+  const halves = text.split("::");
+  if (halves.length > 2)
+    return null;
+  const groupsOf = (part) => {
+    if (part === "")
+      return [];
+    const groups2 = [];
+    const pieces = part.split(":");
+    for (const [index, piece] of pieces.entries()) {
+      if (piece.includes(".")) {
+        if (index !== pieces.length - 1)
+          return null;
+        const v4 = parseIpv4(piece);
+        if (v4 === null)
+          return null;
+        groups2.push((v4[0] ?? 0) << 8 | (v4[1] ?? 0), (v4[2] ?? 0) << 8 | (v4[3] ?? 0));
+      } else {
+        if (!/^[0-9a-fA-F]{1,4}$/.test(piece))
+          return null;
+        groups2.push(parseInt(piece, 16));
+      }
+    }
+    return groups2;
+  };
+  const head = groupsOf(halves[0] ?? "");
+  const tail2 = halves.length === 2 ? groupsOf(halves[1] ?? "") : [];
+  if (head === null || tail2 === null)
+    return null;
+  if (halves.length === 2 && (halves[0] ?? "").includes("."))
+    return null;
+  const missing = 8 - head.length - tail2.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1)
+    return null;
+  const groups = [...head, ...new Array(missing).fill(0), ...tail2];
+  const bytes = new Uint8Array(16);
+  groups.forEach((group2, index) => {
+    bytes[index * 2] = group2 >> 8;
+    bytes[index * 2 + 1] = group2 & 255;
+  });
+  return bytes;
+}
+function parseIp(text) {
+  return text.includes(":") ? parseIpv6(text) : parseIpv4(text);
+}
+function isIpLiteral(text) {
+  return parseIp(text) !== null;
+}
+function formatIp(bytes) {
+  if (bytes.length === 4)
+    return Array.from(bytes).join(".");
+  if (bytes.length !== 16)
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const groups = Array.from({ length: 8 }, (_, i) => (bytes[i * 2] ?? 0) << 8 | (bytes[i * 2 + 1] ?? 0));
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let start = 0; start < 8; ) {
+    if (groups[start] !== 0) {
+      start += 1;
+      continue;
+    }
+    let end = start;
+    while (end < 8 && groups[end] === 0)
+      end += 1;
+    if (end - start > bestLength) {
+      bestStart = start;
+      bestLength = end - start;
+    }
+    start = end;
+  }
+  const hex7 = groups.map((group2) => group2.toString(16));
+  if (bestStart < 0)
+    return hex7.join(":");
+  return `${hex7.slice(0, bestStart).join(":")}::${hex7.slice(bestStart + bestLength).join(":")}`;
+}
+function sameBytes(a, b) {
+  return a.length === b.length && a.every((byte, index) => byte === b[index]);
+}
+
+// ../core/dist/probe/target.js
+var TargetError = class extends TlsgateError {
+  name = "TargetError";
+  input;
+  constructor(code3, input, message2, options) {
+    super(code3, `invalid target ${JSON.stringify(input)}: ${message2}`, options);
+    this.input = input;
+  }
+};
+var DEFAULT_PORT = 443;
+var LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
+function parsePort(text, input) {
+  if (!/^[0-9]{1,5}$/.test(text))
+    throw new TargetError("port", input, `bad port ${JSON.stringify(text)}`);
+  const port = Number(text);
+  if (port < 1 || port > 65535)
+    throw new TargetError("port", input, `port ${port} is out of range`);
+  return port;
+}
+function parseHostName(text, input) {
+  const host = text.toLowerCase().replace(/\.$/, "");
+  const labels = host.split(".");
+  const valid = host.length > 0 && host.length <= 253 && labels.every((label) => LABEL.test(label)) && !/^[0-9]+$/.test(labels[labels.length - 1] ?? "");
+  if (!valid)
+    throw new TargetError("host", input, `bad host name ${JSON.stringify(text)}`);
+  return host;
+}
+function splitHostPort(text, input) {
+  if (text.startsWith("[")) {
+    const close = text.indexOf("]");
+    const inner = text.slice(1, close);
+    if (close < 0 || parseIpv6(inner) === null) {
+      throw new TargetError("address", input, `bad IPv6 literal ${JSON.stringify(text)}`);
+    }
+    const rest = text.slice(close + 1);
+    if (rest !== "" && !rest.startsWith(":"))
+      throw new TargetError("port", input, `unexpected ${JSON.stringify(rest)}`);
+    return { host: inner.toLowerCase(), port: rest === "" ? null : rest.slice(1), ip: true };
+  }
+  if ((text.match(/:/g) ?? []).length > 1) {
+    if (parseIpv6(text) === null)
+      throw new TargetError("address", input, `bad IPv6 literal ${JSON.stringify(text)}`);
+    return { host: text.toLowerCase(), port: null, ip: true };
+  }
+  const colon = text.indexOf(":");
+  const host = colon < 0 ? text : text.slice(0, colon);
+  const port = colon < 0 ? null : text.slice(colon + 1);
+  return { host, port, ip: parseIpv4(host) !== null };
+}
+function parseTarget(input) {
+  let rest = input.trim();
+  if (rest === "")
+    throw new TargetError("empty", input, "empty target");
+  let https2 = false;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
+  if (scheme !== null) {
+    if (scheme[1]?.toLowerCase() !== "https") {
+      throw new TargetError("scheme", input, `only https:// URLs are targets, not ${scheme[1]}://`);
+    }
+    https2 = true;
+    rest = rest.slice(scheme[0].length).replace(/[/?#].*$/s, "");
+  } else if (/[/?#\s]/.test(rest)) {
+    throw new TargetError("host", input, "a path needs an https:// URL");
+  }
+  if (rest === "")
+    throw new TargetError("host", input, "no host");
+  const at = rest.lastIndexOf("@");
+  let host;
+  let connectAddress;
+  let portText;
+  if (at >= 0) {
+    const name = rest.slice(0, at);
+    const address = splitHostPort(rest.slice(at + 1), input);
+    if (!address.ip) {
+      throw new TargetError("address", input, `after "@" comes an IP address, not ${JSON.stringify(address.host)}`);
+    }
+    host = isIpLiteral(name) ? name.toLowerCase() : parseHostName(name, input);
+    connectAddress = address.host;
+    portText = address.port;
+  } else {
+    const split2 = splitHostPort(rest, input);
+    host = split2.ip ? split2.host : parseHostName(split2.host, input);
+    connectAddress = host;
+    portText = split2.port;
+  }
+  const port = portText === null ? DEFAULT_PORT : parsePort(portText, input);
+  return {
+    input,
+    host,
+    port,
+    sni: isIpLiteral(host) ? null : host,
+    connectAddress,
+    isWeb: https2 || port === DEFAULT_PORT
+  };
+}
+
+// ../core/dist/cert/errors.js
+var CertificateError = class extends TlsgateError {
+  name = "CertificateError";
+};
 
 // ../core/dist/registry/generated/client-profiles.js
 var CLIENT_PROFILE_ROWS = [
@@ -56419,7 +49164,7 @@ var CLIENT_PROFILE_ROWS = [
 // ../core/dist/registry/client-profiles.js
 var CLIENT_PROFILES = CLIENT_PROFILE_ROWS.map((row) => Object.freeze(row));
 var CURRENT_CLIENT_PROFILES = CLIENT_PROFILES.filter((p) => p.current);
-var BY_NAME2 = (() => {
+var BY_NAME = (() => {
   const index = /* @__PURE__ */ new Map();
   const add2 = (name, profile) => {
     const key = name.trim().toLowerCase();
@@ -56436,16 +49181,14 @@ var BY_NAME2 = (() => {
   return index;
 })();
 function clientProfileByName(name) {
-  return BY_NAME2.get(name.trim().toLowerCase());
+  return BY_NAME.get(name.trim().toLowerCase());
 }
-var ClientProfileError = class extends Error {
+var ClientProfileError = class extends TlsgateError {
   name = "ClientProfileError";
-  code;
   /** The names that matched no profile. */
   names;
   constructor(code3, names, message2, options) {
-    super(message2, options);
-    this.code = code3;
+    super(code3, message2, options);
     this.names = names;
   }
 };
@@ -56491,6 +49234,7929 @@ function closeNames(typed) {
   const starts = CLIENT_PROFILES.filter((p) => p.name.toLowerCase().startsWith(needle));
   const contains = CLIENT_PROFILES.filter((p) => p.name.toLowerCase().includes(needle));
   return [...new Set([...starts, ...contains].map((p) => p.name))].slice(0, 3);
+}
+
+// ../core/dist/run/defaults.js
+var RUN_DEFAULTS = {
+  /** Preset used when neither the command line, the Action nor the config names a policy. */
+  policy: "intermediate",
+  failOn: "error",
+  inconclusive: "fail",
+  /** Per probe, connect to last byte. */
+  timeoutMs: 5e3,
+  /** Connections at once per target. */
+  concurrency: 8,
+  /** Targets scanned at once. */
+  parallelTargets: 4
+};
+var RUN_LIMITS = {
+  timeoutMs: { min: 100, max: 6e5 },
+  concurrency: { min: 1, max: 64 },
+  parallelTargets: { min: 1, max: 256 }
+};
+
+// ../core/dist/policy/ajv.js
+var import__2 = __toESM(require__(), 1);
+var import_ajv_formats = __toESM(require_dist(), 1);
+var addFormats = import_ajv_formats.default.default;
+function createRuleAjv() {
+  const ajv = new import__2.Ajv2020({
+    allErrors: true,
+    // Errors carry the instance value (`data`), which tells a null (unknown) fact at once.
+    verbose: true,
+    strict: true,
+    strictRequired: false,
+    strictTuples: false,
+    allowUnionTypes: true
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+// ../core/dist/registry/generated/cipher-suites.js
+var CIPHER_SUITE_ROWS = [
+  {
+    code: 0,
+    hex: "0x0000",
+    iana: "TLS_NULL_WITH_NULL_NULL",
+    openssl: "NULL",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "NULL",
+    auth: "NULL",
+    encryption: "NULL",
+    bits: 0,
+    mac: "NULL",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 1,
+    hex: "0x0001",
+    iana: "TLS_RSA_WITH_NULL_MD5",
+    openssl: "NULL-MD5",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "NULL",
+    bits: 0,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 2,
+    hex: "0x0002",
+    iana: "TLS_RSA_WITH_NULL_SHA",
+    openssl: "NULL-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 3,
+    hex: "0x0003",
+    iana: "TLS_RSA_EXPORT_WITH_RC4_40_MD5",
+    openssl: "EXP-RC4-MD5",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "RC4_40",
+    bits: 40,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 4,
+    hex: "0x0004",
+    iana: "TLS_RSA_WITH_RC4_128_MD5",
+    openssl: "RC4-MD5",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 5,
+    hex: "0x0005",
+    iana: "TLS_RSA_WITH_RC4_128_SHA",
+    openssl: "RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 6,
+    hex: "0x0006",
+    iana: "TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5",
+    openssl: "EXP-RC2-CBC-MD5",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "RC2_CBC_40",
+    bits: 40,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 7,
+    hex: "0x0007",
+    iana: "TLS_RSA_WITH_IDEA_CBC_SHA",
+    openssl: "IDEA-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "IDEA_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 8,
+    hex: "0x0008",
+    iana: "TLS_RSA_EXPORT_WITH_DES40_CBC_SHA",
+    openssl: "EXP-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "DES40_CBC",
+    bits: 40,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 9,
+    hex: "0x0009",
+    iana: "TLS_RSA_WITH_DES_CBC_SHA",
+    openssl: "DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "DES_CBC",
+    bits: 56,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 10,
+    hex: "0x000A",
+    iana: "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+    openssl: "DES-CBC3-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 11,
+    hex: "0x000B",
+    iana: "TLS_DH_DSS_EXPORT_WITH_DES40_CBC_SHA",
+    openssl: "EXP-DH-DSS-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "DES40_CBC",
+    bits: 40,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 12,
+    hex: "0x000C",
+    iana: "TLS_DH_DSS_WITH_DES_CBC_SHA",
+    openssl: "DH-DSS-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "DES_CBC",
+    bits: 56,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 13,
+    hex: "0x000D",
+    iana: "TLS_DH_DSS_WITH_3DES_EDE_CBC_SHA",
+    openssl: "DH-DSS-DES-CBC3-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 14,
+    hex: "0x000E",
+    iana: "TLS_DH_RSA_EXPORT_WITH_DES40_CBC_SHA",
+    openssl: "EXP-DH-RSA-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "DES40_CBC",
+    bits: 40,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 15,
+    hex: "0x000F",
+    iana: "TLS_DH_RSA_WITH_DES_CBC_SHA",
+    openssl: "DH-RSA-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "DES_CBC",
+    bits: 56,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 16,
+    hex: "0x0010",
+    iana: "TLS_DH_RSA_WITH_3DES_EDE_CBC_SHA",
+    openssl: "DH-RSA-DES-CBC3-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 17,
+    hex: "0x0011",
+    iana: "TLS_DHE_DSS_EXPORT_WITH_DES40_CBC_SHA",
+    openssl: "EXP-EDH-DSS-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "DES40_CBC",
+    bits: 40,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 18,
+    hex: "0x0012",
+    iana: "TLS_DHE_DSS_WITH_DES_CBC_SHA",
+    openssl: "EDH-DSS-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "DES_CBC",
+    bits: 56,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 19,
+    hex: "0x0013",
+    iana: "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+    openssl: "EDH-DSS-DES-CBC3-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 20,
+    hex: "0x0014",
+    iana: "TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA",
+    openssl: "EXP-EDH-RSA-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "DES40_CBC",
+    bits: 40,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 21,
+    hex: "0x0015",
+    iana: "TLS_DHE_RSA_WITH_DES_CBC_SHA",
+    openssl: "EDH-RSA-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "DES_CBC",
+    bits: 56,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 22,
+    hex: "0x0016",
+    iana: "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA",
+    openssl: "EDH-RSA-DES-CBC3-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 23,
+    hex: "0x0017",
+    iana: "TLS_DH_anon_EXPORT_WITH_RC4_40_MD5",
+    openssl: "EXP-ADH-RC4-MD5",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "RC4_40",
+    bits: 40,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: true,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 24,
+    hex: "0x0018",
+    iana: "TLS_DH_anon_WITH_RC4_128_MD5",
+    openssl: "ADH-RC4-MD5",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 25,
+    hex: "0x0019",
+    iana: "TLS_DH_anon_EXPORT_WITH_DES40_CBC_SHA",
+    openssl: "EXP-ADH-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "DES40_CBC",
+    bits: 40,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 26,
+    hex: "0x001A",
+    iana: "TLS_DH_anon_WITH_DES_CBC_SHA",
+    openssl: "ADH-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "DES_CBC",
+    bits: 56,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 27,
+    hex: "0x001B",
+    iana: "TLS_DH_anon_WITH_3DES_EDE_CBC_SHA",
+    openssl: "ADH-DES-CBC3-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 30,
+    hex: "0x001E",
+    iana: "TLS_KRB5_WITH_DES_CBC_SHA",
+    openssl: "KRB5-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "DES_CBC",
+    bits: 56,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 31,
+    hex: "0x001F",
+    iana: "TLS_KRB5_WITH_3DES_EDE_CBC_SHA",
+    openssl: "KRB5-DES-CBC3-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 32,
+    hex: "0x0020",
+    iana: "TLS_KRB5_WITH_RC4_128_SHA",
+    openssl: "KRB5-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 33,
+    hex: "0x0021",
+    iana: "TLS_KRB5_WITH_IDEA_CBC_SHA",
+    openssl: "KRB5-IDEA-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "IDEA_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 34,
+    hex: "0x0022",
+    iana: "TLS_KRB5_WITH_DES_CBC_MD5",
+    openssl: "KRB5-DES-CBC-MD5",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "DES_CBC",
+    bits: 56,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 35,
+    hex: "0x0023",
+    iana: "TLS_KRB5_WITH_3DES_EDE_CBC_MD5",
+    openssl: "KRB5-DES-CBC3-MD5",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 36,
+    hex: "0x0024",
+    iana: "TLS_KRB5_WITH_RC4_128_MD5",
+    openssl: "KRB5-RC4-MD5",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 37,
+    hex: "0x0025",
+    iana: "TLS_KRB5_WITH_IDEA_CBC_MD5",
+    openssl: "KRB5-IDEA-CBC-MD5",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "IDEA_CBC",
+    bits: 128,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 38,
+    hex: "0x0026",
+    iana: "TLS_KRB5_EXPORT_WITH_DES_CBC_40_SHA",
+    openssl: "EXP-KRB5-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "DES_CBC_40",
+    bits: 40,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 39,
+    hex: "0x0027",
+    iana: "TLS_KRB5_EXPORT_WITH_RC2_CBC_40_SHA",
+    openssl: "EXP-KRB5-RC2-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "RC2_CBC_40",
+    bits: 40,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 40,
+    hex: "0x0028",
+    iana: "TLS_KRB5_EXPORT_WITH_RC4_40_SHA",
+    openssl: "EXP-KRB5-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "RC4_40",
+    bits: 40,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 41,
+    hex: "0x0029",
+    iana: "TLS_KRB5_EXPORT_WITH_DES_CBC_40_MD5",
+    openssl: "EXP-KRB5-DES-CBC-MD5",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "DES_CBC_40",
+    bits: 40,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 42,
+    hex: "0x002A",
+    iana: "TLS_KRB5_EXPORT_WITH_RC2_CBC_40_MD5",
+    openssl: "EXP-KRB5-RC2-CBC-MD5",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "RC2_CBC_40",
+    bits: 40,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 43,
+    hex: "0x002B",
+    iana: "TLS_KRB5_EXPORT_WITH_RC4_40_MD5",
+    openssl: "EXP-KRB5-RC4-MD5",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "KRB5",
+    auth: "KRB5",
+    encryption: "RC4_40",
+    bits: 40,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 44,
+    hex: "0x002C",
+    iana: "TLS_PSK_WITH_NULL_SHA",
+    openssl: "PSK-NULL-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 45,
+    hex: "0x002D",
+    iana: "TLS_DHE_PSK_WITH_NULL_SHA",
+    openssl: "DHE-PSK-NULL-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 46,
+    hex: "0x002E",
+    iana: "TLS_RSA_PSK_WITH_NULL_SHA",
+    openssl: "RSA-PSK-NULL-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 47,
+    hex: "0x002F",
+    iana: "TLS_RSA_WITH_AES_128_CBC_SHA",
+    openssl: "AES128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 48,
+    hex: "0x0030",
+    iana: "TLS_DH_DSS_WITH_AES_128_CBC_SHA",
+    openssl: "DH-DSS-AES128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49,
+    hex: "0x0031",
+    iana: "TLS_DH_RSA_WITH_AES_128_CBC_SHA",
+    openssl: "DH-RSA-AES128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 50,
+    hex: "0x0032",
+    iana: "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+    openssl: "DHE-DSS-AES128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 51,
+    hex: "0x0033",
+    iana: "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+    openssl: "DHE-RSA-AES128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 52,
+    hex: "0x0034",
+    iana: "TLS_DH_anon_WITH_AES_128_CBC_SHA",
+    openssl: "ADH-AES128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 53,
+    hex: "0x0035",
+    iana: "TLS_RSA_WITH_AES_256_CBC_SHA",
+    openssl: "AES256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 54,
+    hex: "0x0036",
+    iana: "TLS_DH_DSS_WITH_AES_256_CBC_SHA",
+    openssl: "DH-DSS-AES256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 55,
+    hex: "0x0037",
+    iana: "TLS_DH_RSA_WITH_AES_256_CBC_SHA",
+    openssl: "DH-RSA-AES256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 56,
+    hex: "0x0038",
+    iana: "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+    openssl: "DHE-DSS-AES256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 57,
+    hex: "0x0039",
+    iana: "TLS_DHE_RSA_WITH_AES_256_CBC_SHA",
+    openssl: "DHE-RSA-AES256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 58,
+    hex: "0x003A",
+    iana: "TLS_DH_anon_WITH_AES_256_CBC_SHA",
+    openssl: "ADH-AES256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 59,
+    hex: "0x003B",
+    iana: "TLS_RSA_WITH_NULL_SHA256",
+    openssl: "NULL-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 60,
+    hex: "0x003C",
+    iana: "TLS_RSA_WITH_AES_128_CBC_SHA256",
+    openssl: "AES128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 61,
+    hex: "0x003D",
+    iana: "TLS_RSA_WITH_AES_256_CBC_SHA256",
+    openssl: "AES256-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 62,
+    hex: "0x003E",
+    iana: "TLS_DH_DSS_WITH_AES_128_CBC_SHA256",
+    openssl: "DH-DSS-AES128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 63,
+    hex: "0x003F",
+    iana: "TLS_DH_RSA_WITH_AES_128_CBC_SHA256",
+    openssl: "DH-RSA-AES128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 64,
+    hex: "0x0040",
+    iana: "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256",
+    openssl: "DHE-DSS-AES128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 65,
+    hex: "0x0041",
+    iana: "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA",
+    openssl: "CAMELLIA128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 66,
+    hex: "0x0042",
+    iana: "TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA",
+    openssl: "DH-DSS-CAMELLIA128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 67,
+    hex: "0x0043",
+    iana: "TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA",
+    openssl: "DH-RSA-CAMELLIA128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 68,
+    hex: "0x0044",
+    iana: "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA",
+    openssl: "DHE-DSS-CAMELLIA128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 69,
+    hex: "0x0045",
+    iana: "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA",
+    openssl: "DHE-RSA-CAMELLIA128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 70,
+    hex: "0x0046",
+    iana: "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA",
+    openssl: "ADH-CAMELLIA128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 96,
+    hex: "0x0060",
+    iana: "TLS_RSA_EXPORT1024_WITH_RC4_56_MD5",
+    openssl: "EXP1024-RC4-MD5",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "RC4_56",
+    bits: 56,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 97,
+    hex: "0x0061",
+    iana: "TLS_RSA_EXPORT1024_WITH_RC2_56_MD5",
+    openssl: "EXP1024-RC2-CBC-MD5",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "RC2_56",
+    bits: 56,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 98,
+    hex: "0x0062",
+    iana: "TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA",
+    openssl: "EXP1024-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "DES_CBC",
+    bits: 56,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 99,
+    hex: "0x0063",
+    iana: "TLS_DHE_DSS_EXPORT1024_WITH_DES_CBC_SHA",
+    openssl: "EXP1024-DHE-DSS-DES-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "DES_CBC",
+    bits: 56,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: true,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 100,
+    hex: "0x0064",
+    iana: "TLS_RSA_EXPORT1024_WITH_RC4_56_SHA",
+    openssl: "EXP1024-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "RC4_56",
+    bits: 56,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: true,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 101,
+    hex: "0x0065",
+    iana: "TLS_DHE_DSS_EXPORT1024_WITH_RC4_56_SHA",
+    openssl: "EXP1024-DHE-DSS-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "RC4_56",
+    bits: 56,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: true,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 102,
+    hex: "0x0066",
+    iana: "TLS_DHE_DSS_WITH_RC4_128_SHA",
+    openssl: "DHE-DSS-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 103,
+    hex: "0x0067",
+    iana: "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256",
+    openssl: "DHE-RSA-AES128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 104,
+    hex: "0x0068",
+    iana: "TLS_DH_DSS_WITH_AES_256_CBC_SHA256",
+    openssl: "DH-DSS-AES256-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 105,
+    hex: "0x0069",
+    iana: "TLS_DH_RSA_WITH_AES_256_CBC_SHA256",
+    openssl: "DH-RSA-AES256-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 106,
+    hex: "0x006A",
+    iana: "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256",
+    openssl: "DHE-DSS-AES256-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 107,
+    hex: "0x006B",
+    iana: "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256",
+    openssl: "DHE-RSA-AES256-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 108,
+    hex: "0x006C",
+    iana: "TLS_DH_anon_WITH_AES_128_CBC_SHA256",
+    openssl: "ADH-AES128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 109,
+    hex: "0x006D",
+    iana: "TLS_DH_anon_WITH_AES_256_CBC_SHA256",
+    openssl: "ADH-AES256-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 110,
+    hex: "0x006E",
+    iana: "TLS_ASCONAEAD128_ASCONHASH256",
+    openssl: null,
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "ASCONAEAD128",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 111,
+    hex: "0x006F",
+    iana: "TLS_ASCONAEAD128_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "ASCONAEAD128",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 112,
+    hex: "0x0070",
+    iana: "TLS_AES_128_GCM_ASCONHASH256",
+    openssl: null,
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 113,
+    hex: "0x0071",
+    iana: "TLS_AES_128_CCM_ASCONHASH256",
+    openssl: null,
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "AES_128_CCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 128,
+    hex: "0x0080",
+    iana: "TLS_GOSTR341094_WITH_28147_CNT_IMIT",
+    openssl: "GOST94-GOST89-GOST89",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "GOST",
+    auth: "GOST",
+    encryption: "28147_CNT",
+    bits: 256,
+    mac: "IMIT",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 129,
+    hex: "0x0081",
+    iana: "TLS_GOSTR341001_WITH_28147_CNT_IMIT",
+    openssl: "GOST2001-GOST89-GOST89",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "GOST",
+    auth: "GOST",
+    encryption: "28147_CNT",
+    bits: 256,
+    mac: "IMIT",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 130,
+    hex: "0x0082",
+    iana: "TLS_GOSTR341094_WITH_NULL_GOSTR3411",
+    openssl: "GOST94-NULL-GOST94",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "GOST",
+    auth: "GOST",
+    encryption: "NULL",
+    bits: 0,
+    mac: "GOSTR3411",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 131,
+    hex: "0x0083",
+    iana: "TLS_GOSTR341001_WITH_NULL_GOSTR3411",
+    openssl: "GOST2001-NULL-GOST94",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "GOST",
+    auth: "GOST",
+    encryption: "NULL",
+    bits: 0,
+    mac: "GOSTR3411",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 132,
+    hex: "0x0084",
+    iana: "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA",
+    openssl: "CAMELLIA256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 133,
+    hex: "0x0085",
+    iana: "TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA",
+    openssl: "DH-DSS-CAMELLIA256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 134,
+    hex: "0x0086",
+    iana: "TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA",
+    openssl: "DH-RSA-CAMELLIA256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 135,
+    hex: "0x0087",
+    iana: "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA",
+    openssl: "DHE-DSS-CAMELLIA256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 136,
+    hex: "0x0088",
+    iana: "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA",
+    openssl: "DHE-RSA-CAMELLIA256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 137,
+    hex: "0x0089",
+    iana: "TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA",
+    openssl: "ADH-CAMELLIA256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 138,
+    hex: "0x008A",
+    iana: "TLS_PSK_WITH_RC4_128_SHA",
+    openssl: "PSK-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 139,
+    hex: "0x008B",
+    iana: "TLS_PSK_WITH_3DES_EDE_CBC_SHA",
+    openssl: "PSK-3DES-EDE-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 140,
+    hex: "0x008C",
+    iana: "TLS_PSK_WITH_AES_128_CBC_SHA",
+    openssl: "PSK-AES128-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 141,
+    hex: "0x008D",
+    iana: "TLS_PSK_WITH_AES_256_CBC_SHA",
+    openssl: "PSK-AES256-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 142,
+    hex: "0x008E",
+    iana: "TLS_DHE_PSK_WITH_RC4_128_SHA",
+    openssl: "DHE-PSK-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 143,
+    hex: "0x008F",
+    iana: "TLS_DHE_PSK_WITH_3DES_EDE_CBC_SHA",
+    openssl: "DHE-PSK-3DES-EDE-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 144,
+    hex: "0x0090",
+    iana: "TLS_DHE_PSK_WITH_AES_128_CBC_SHA",
+    openssl: "DHE-PSK-AES128-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 145,
+    hex: "0x0091",
+    iana: "TLS_DHE_PSK_WITH_AES_256_CBC_SHA",
+    openssl: "DHE-PSK-AES256-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 146,
+    hex: "0x0092",
+    iana: "TLS_RSA_PSK_WITH_RC4_128_SHA",
+    openssl: "RSA-PSK-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 147,
+    hex: "0x0093",
+    iana: "TLS_RSA_PSK_WITH_3DES_EDE_CBC_SHA",
+    openssl: "RSA-PSK-3DES-EDE-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 148,
+    hex: "0x0094",
+    iana: "TLS_RSA_PSK_WITH_AES_128_CBC_SHA",
+    openssl: "RSA-PSK-AES128-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 149,
+    hex: "0x0095",
+    iana: "TLS_RSA_PSK_WITH_AES_256_CBC_SHA",
+    openssl: "RSA-PSK-AES256-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 150,
+    hex: "0x0096",
+    iana: "TLS_RSA_WITH_SEED_CBC_SHA",
+    openssl: "SEED-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "SEED_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 151,
+    hex: "0x0097",
+    iana: "TLS_DH_DSS_WITH_SEED_CBC_SHA",
+    openssl: "DH-DSS-SEED-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "SEED_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 152,
+    hex: "0x0098",
+    iana: "TLS_DH_RSA_WITH_SEED_CBC_SHA",
+    openssl: "DH-RSA-SEED-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "SEED_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 153,
+    hex: "0x0099",
+    iana: "TLS_DHE_DSS_WITH_SEED_CBC_SHA",
+    openssl: "DHE-DSS-SEED-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "SEED_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 154,
+    hex: "0x009A",
+    iana: "TLS_DHE_RSA_WITH_SEED_CBC_SHA",
+    openssl: "DHE-RSA-SEED-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "SEED_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 155,
+    hex: "0x009B",
+    iana: "TLS_DH_anon_WITH_SEED_CBC_SHA",
+    openssl: "ADH-SEED-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "SEED_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 156,
+    hex: "0x009C",
+    iana: "TLS_RSA_WITH_AES_128_GCM_SHA256",
+    openssl: "AES128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 157,
+    hex: "0x009D",
+    iana: "TLS_RSA_WITH_AES_256_GCM_SHA384",
+    openssl: "AES256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 158,
+    hex: "0x009E",
+    iana: "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+    openssl: "DHE-RSA-AES128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 159,
+    hex: "0x009F",
+    iana: "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+    openssl: "DHE-RSA-AES256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 160,
+    hex: "0x00A0",
+    iana: "TLS_DH_RSA_WITH_AES_128_GCM_SHA256",
+    openssl: "DH-RSA-AES128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 161,
+    hex: "0x00A1",
+    iana: "TLS_DH_RSA_WITH_AES_256_GCM_SHA384",
+    openssl: "DH-RSA-AES256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 162,
+    hex: "0x00A2",
+    iana: "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256",
+    openssl: "DHE-DSS-AES128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 163,
+    hex: "0x00A3",
+    iana: "TLS_DHE_DSS_WITH_AES_256_GCM_SHA384",
+    openssl: "DHE-DSS-AES256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 164,
+    hex: "0x00A4",
+    iana: "TLS_DH_DSS_WITH_AES_128_GCM_SHA256",
+    openssl: "DH-DSS-AES128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 165,
+    hex: "0x00A5",
+    iana: "TLS_DH_DSS_WITH_AES_256_GCM_SHA384",
+    openssl: "DH-DSS-AES256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 166,
+    hex: "0x00A6",
+    iana: "TLS_DH_anon_WITH_AES_128_GCM_SHA256",
+    openssl: "ADH-AES128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 167,
+    hex: "0x00A7",
+    iana: "TLS_DH_anon_WITH_AES_256_GCM_SHA384",
+    openssl: "ADH-AES256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 168,
+    hex: "0x00A8",
+    iana: "TLS_PSK_WITH_AES_128_GCM_SHA256",
+    openssl: "PSK-AES128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 169,
+    hex: "0x00A9",
+    iana: "TLS_PSK_WITH_AES_256_GCM_SHA384",
+    openssl: "PSK-AES256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 170,
+    hex: "0x00AA",
+    iana: "TLS_DHE_PSK_WITH_AES_128_GCM_SHA256",
+    openssl: "DHE-PSK-AES128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 171,
+    hex: "0x00AB",
+    iana: "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384",
+    openssl: "DHE-PSK-AES256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 172,
+    hex: "0x00AC",
+    iana: "TLS_RSA_PSK_WITH_AES_128_GCM_SHA256",
+    openssl: "RSA-PSK-AES128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 173,
+    hex: "0x00AD",
+    iana: "TLS_RSA_PSK_WITH_AES_256_GCM_SHA384",
+    openssl: "RSA-PSK-AES256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 174,
+    hex: "0x00AE",
+    iana: "TLS_PSK_WITH_AES_128_CBC_SHA256",
+    openssl: "PSK-AES128-CBC-SHA256",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 175,
+    hex: "0x00AF",
+    iana: "TLS_PSK_WITH_AES_256_CBC_SHA384",
+    openssl: "PSK-AES256-CBC-SHA384",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 176,
+    hex: "0x00B0",
+    iana: "TLS_PSK_WITH_NULL_SHA256",
+    openssl: "PSK-NULL-SHA256",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 177,
+    hex: "0x00B1",
+    iana: "TLS_PSK_WITH_NULL_SHA384",
+    openssl: "PSK-NULL-SHA384",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 178,
+    hex: "0x00B2",
+    iana: "TLS_DHE_PSK_WITH_AES_128_CBC_SHA256",
+    openssl: "DHE-PSK-AES128-CBC-SHA256",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 179,
+    hex: "0x00B3",
+    iana: "TLS_DHE_PSK_WITH_AES_256_CBC_SHA384",
+    openssl: "DHE-PSK-AES256-CBC-SHA384",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 180,
+    hex: "0x00B4",
+    iana: "TLS_DHE_PSK_WITH_NULL_SHA256",
+    openssl: "DHE-PSK-NULL-SHA256",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 181,
+    hex: "0x00B5",
+    iana: "TLS_DHE_PSK_WITH_NULL_SHA384",
+    openssl: "DHE-PSK-NULL-SHA384",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 182,
+    hex: "0x00B6",
+    iana: "TLS_RSA_PSK_WITH_AES_128_CBC_SHA256",
+    openssl: "RSA-PSK-AES128-CBC-SHA256",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 183,
+    hex: "0x00B7",
+    iana: "TLS_RSA_PSK_WITH_AES_256_CBC_SHA384",
+    openssl: "RSA-PSK-AES256-CBC-SHA384",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 184,
+    hex: "0x00B8",
+    iana: "TLS_RSA_PSK_WITH_NULL_SHA256",
+    openssl: "RSA-PSK-NULL-SHA256",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 185,
+    hex: "0x00B9",
+    iana: "TLS_RSA_PSK_WITH_NULL_SHA384",
+    openssl: "RSA-PSK-NULL-SHA384",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 186,
+    hex: "0x00BA",
+    iana: "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "CAMELLIA128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 187,
+    hex: "0x00BB",
+    iana: "TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "DH-DSS-CAMELLIA128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 188,
+    hex: "0x00BC",
+    iana: "TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "DH-RSA-CAMELLIA128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 189,
+    hex: "0x00BD",
+    iana: "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "DHE-DSS-CAMELLIA128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 190,
+    hex: "0x00BE",
+    iana: "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "DHE-RSA-CAMELLIA128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 191,
+    hex: "0x00BF",
+    iana: "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "ADH-CAMELLIA128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 192,
+    hex: "0x00C0",
+    iana: "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA256",
+    openssl: "CAMELLIA256-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 193,
+    hex: "0x00C1",
+    iana: "TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA256",
+    openssl: "DH-DSS-CAMELLIA256-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 194,
+    hex: "0x00C2",
+    iana: "TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA256",
+    openssl: "DH-RSA-CAMELLIA256-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 195,
+    hex: "0x00C3",
+    iana: "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA256",
+    openssl: "DHE-DSS-CAMELLIA256-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 196,
+    hex: "0x00C4",
+    iana: "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256",
+    openssl: "DHE-RSA-CAMELLIA256-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 197,
+    hex: "0x00C5",
+    iana: "TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA256",
+    openssl: "ADH-CAMELLIA256-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 198,
+    hex: "0x00C6",
+    iana: "TLS_SM4_GCM_SM3",
+    openssl: "TLS_SM4_GCM_SM3",
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "SM4_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 199,
+    hex: "0x00C7",
+    iana: "TLS_SM4_CCM_SM3",
+    openssl: "TLS_SM4_CCM_SM3",
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "SM4_CCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 255,
+    hex: "0x00FF",
+    iana: "TLS_EMPTY_RENEGOTIATION_INFO_SCSV",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: true,
+    inIanaRegistry: true
+  },
+  {
+    code: 2570,
+    hex: "0x0A0A",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 4865,
+    hex: "0x1301",
+    iana: "TLS_AES_128_GCM_SHA256",
+    openssl: "TLS_AES_128_GCM_SHA256",
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 4866,
+    hex: "0x1302",
+    iana: "TLS_AES_256_GCM_SHA384",
+    openssl: "TLS_AES_256_GCM_SHA384",
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 4867,
+    hex: "0x1303",
+    iana: "TLS_CHACHA20_POLY1305_SHA256",
+    openssl: "TLS_CHACHA20_POLY1305_SHA256",
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "CHACHA20_POLY1305",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 4868,
+    hex: "0x1304",
+    iana: "TLS_AES_128_CCM_SHA256",
+    openssl: "TLS_AES_128_CCM_SHA256",
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "AES_128_CCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 4869,
+    hex: "0x1305",
+    iana: "TLS_AES_128_CCM_8_SHA256",
+    openssl: "TLS_AES_128_CCM_8_SHA256",
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "AES_128_CCM_8",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 4870,
+    hex: "0x1306",
+    iana: "TLS_AEGIS_256_SHA512",
+    openssl: null,
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "AEGIS_256",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 4871,
+    hex: "0x1307",
+    iana: "TLS_AEGIS_128L_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "AEGIS_128L",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 5815,
+    hex: "0x16B7",
+    iana: "TLS_CECPQ1_RSA_WITH_CHACHA20_POLY1305_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "CECPQ1",
+    auth: "RSA",
+    encryption: "CHACHA20_POLY1305",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 5816,
+    hex: "0x16B8",
+    iana: "TLS_CECPQ1_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "CECPQ1",
+    auth: "ECDSA",
+    encryption: "CHACHA20_POLY1305",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 5817,
+    hex: "0x16B9",
+    iana: "TLS_CECPQ1_RSA_WITH_AES_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "CECPQ1",
+    auth: "RSA",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 5818,
+    hex: "0x16BA",
+    iana: "TLS_CECPQ1_ECDSA_WITH_AES_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "CECPQ1",
+    auth: "ECDSA",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 6682,
+    hex: "0x1A1A",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 10794,
+    hex: "0x2A2A",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 14906,
+    hex: "0x3A3A",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 19018,
+    hex: "0x4A4A",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 22016,
+    hex: "0x5600",
+    iana: "TLS_FALLBACK_SCSV",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: true,
+    inIanaRegistry: true
+  },
+  {
+    code: 23130,
+    hex: "0x5A5A",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 27242,
+    hex: "0x6A6A",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 31354,
+    hex: "0x7A7A",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 35466,
+    hex: "0x8A8A",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 39578,
+    hex: "0x9A9A",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 43690,
+    hex: "0xAAAA",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 47802,
+    hex: "0xBABA",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49153,
+    hex: "0xC001",
+    iana: "TLS_ECDH_ECDSA_WITH_NULL_SHA",
+    openssl: "ECDH-ECDSA-NULL-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49154,
+    hex: "0xC002",
+    iana: "TLS_ECDH_ECDSA_WITH_RC4_128_SHA",
+    openssl: "ECDH-ECDSA-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49155,
+    hex: "0xC003",
+    iana: "TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA",
+    openssl: "ECDH-ECDSA-DES-CBC3-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49156,
+    hex: "0xC004",
+    iana: "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA",
+    openssl: "ECDH-ECDSA-AES128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49157,
+    hex: "0xC005",
+    iana: "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA",
+    openssl: "ECDH-ECDSA-AES256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49158,
+    hex: "0xC006",
+    iana: "TLS_ECDHE_ECDSA_WITH_NULL_SHA",
+    openssl: "ECDHE-ECDSA-NULL-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49159,
+    hex: "0xC007",
+    iana: "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA",
+    openssl: "ECDHE-ECDSA-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49160,
+    hex: "0xC008",
+    iana: "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA",
+    openssl: "ECDHE-ECDSA-DES-CBC3-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49161,
+    hex: "0xC009",
+    iana: "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+    openssl: "ECDHE-ECDSA-AES128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49162,
+    hex: "0xC00A",
+    iana: "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+    openssl: "ECDHE-ECDSA-AES256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49163,
+    hex: "0xC00B",
+    iana: "TLS_ECDH_RSA_WITH_NULL_SHA",
+    openssl: "ECDH-RSA-NULL-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49164,
+    hex: "0xC00C",
+    iana: "TLS_ECDH_RSA_WITH_RC4_128_SHA",
+    openssl: "ECDH-RSA-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49165,
+    hex: "0xC00D",
+    iana: "TLS_ECDH_RSA_WITH_3DES_EDE_CBC_SHA",
+    openssl: "ECDH-RSA-DES-CBC3-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49166,
+    hex: "0xC00E",
+    iana: "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA",
+    openssl: "ECDH-RSA-AES128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49167,
+    hex: "0xC00F",
+    iana: "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA",
+    openssl: "ECDH-RSA-AES256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49168,
+    hex: "0xC010",
+    iana: "TLS_ECDHE_RSA_WITH_NULL_SHA",
+    openssl: "ECDHE-RSA-NULL-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49169,
+    hex: "0xC011",
+    iana: "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
+    openssl: "ECDHE-RSA-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49170,
+    hex: "0xC012",
+    iana: "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
+    openssl: "ECDHE-RSA-DES-CBC3-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49171,
+    hex: "0xC013",
+    iana: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+    openssl: "ECDHE-RSA-AES128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49172,
+    hex: "0xC014",
+    iana: "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+    openssl: "ECDHE-RSA-AES256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49173,
+    hex: "0xC015",
+    iana: "TLS_ECDH_anon_WITH_NULL_SHA",
+    openssl: "AECDH-NULL-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "anon",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49174,
+    hex: "0xC016",
+    iana: "TLS_ECDH_anon_WITH_RC4_128_SHA",
+    openssl: "AECDH-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "anon",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49175,
+    hex: "0xC017",
+    iana: "TLS_ECDH_anon_WITH_3DES_EDE_CBC_SHA",
+    openssl: "AECDH-DES-CBC3-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "anon",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49176,
+    hex: "0xC018",
+    iana: "TLS_ECDH_anon_WITH_AES_128_CBC_SHA",
+    openssl: "AECDH-AES128-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "anon",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49177,
+    hex: "0xC019",
+    iana: "TLS_ECDH_anon_WITH_AES_256_CBC_SHA",
+    openssl: "AECDH-AES256-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE",
+    auth: "anon",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49178,
+    hex: "0xC01A",
+    iana: "TLS_SRP_SHA_WITH_3DES_EDE_CBC_SHA",
+    openssl: "SRP-3DES-EDE-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "SRP",
+    auth: "SRP",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49179,
+    hex: "0xC01B",
+    iana: "TLS_SRP_SHA_RSA_WITH_3DES_EDE_CBC_SHA",
+    openssl: "SRP-RSA-3DES-EDE-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "SRP",
+    auth: "RSA",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49180,
+    hex: "0xC01C",
+    iana: "TLS_SRP_SHA_DSS_WITH_3DES_EDE_CBC_SHA",
+    openssl: "SRP-DSS-3DES-EDE-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "SRP",
+    auth: "DSS",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49181,
+    hex: "0xC01D",
+    iana: "TLS_SRP_SHA_WITH_AES_128_CBC_SHA",
+    openssl: "SRP-AES-128-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "SRP",
+    auth: "SRP",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49182,
+    hex: "0xC01E",
+    iana: "TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA",
+    openssl: "SRP-RSA-AES-128-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "SRP",
+    auth: "RSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49183,
+    hex: "0xC01F",
+    iana: "TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA",
+    openssl: "SRP-DSS-AES-128-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "SRP",
+    auth: "DSS",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49184,
+    hex: "0xC020",
+    iana: "TLS_SRP_SHA_WITH_AES_256_CBC_SHA",
+    openssl: "SRP-AES-256-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "SRP",
+    auth: "SRP",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49185,
+    hex: "0xC021",
+    iana: "TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA",
+    openssl: "SRP-RSA-AES-256-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "SRP",
+    auth: "RSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49186,
+    hex: "0xC022",
+    iana: "TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA",
+    openssl: "SRP-DSS-AES-256-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "SRP",
+    auth: "DSS",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49187,
+    hex: "0xC023",
+    iana: "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+    openssl: "ECDHE-ECDSA-AES128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49188,
+    hex: "0xC024",
+    iana: "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+    openssl: "ECDHE-ECDSA-AES256-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49189,
+    hex: "0xC025",
+    iana: "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256",
+    openssl: "ECDH-ECDSA-AES128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49190,
+    hex: "0xC026",
+    iana: "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA384",
+    openssl: "ECDH-ECDSA-AES256-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49191,
+    hex: "0xC027",
+    iana: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+    openssl: "ECDHE-RSA-AES128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49192,
+    hex: "0xC028",
+    iana: "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+    openssl: "ECDHE-RSA-AES256-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49193,
+    hex: "0xC029",
+    iana: "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA256",
+    openssl: "ECDH-RSA-AES128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49194,
+    hex: "0xC02A",
+    iana: "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA384",
+    openssl: "ECDH-RSA-AES256-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49195,
+    hex: "0xC02B",
+    iana: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+    openssl: "ECDHE-ECDSA-AES128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49196,
+    hex: "0xC02C",
+    iana: "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    openssl: "ECDHE-ECDSA-AES256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49197,
+    hex: "0xC02D",
+    iana: "TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256",
+    openssl: "ECDH-ECDSA-AES128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49198,
+    hex: "0xC02E",
+    iana: "TLS_ECDH_ECDSA_WITH_AES_256_GCM_SHA384",
+    openssl: "ECDH-ECDSA-AES256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49199,
+    hex: "0xC02F",
+    iana: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    openssl: "ECDHE-RSA-AES128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49200,
+    hex: "0xC030",
+    iana: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    openssl: "ECDHE-RSA-AES256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49201,
+    hex: "0xC031",
+    iana: "TLS_ECDH_RSA_WITH_AES_128_GCM_SHA256",
+    openssl: "ECDH-RSA-AES128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49202,
+    hex: "0xC032",
+    iana: "TLS_ECDH_RSA_WITH_AES_256_GCM_SHA384",
+    openssl: "ECDH-RSA-AES256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49203,
+    hex: "0xC033",
+    iana: "TLS_ECDHE_PSK_WITH_RC4_128_SHA",
+    openssl: "ECDHE-PSK-RC4-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "RC4_128",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49204,
+    hex: "0xC034",
+    iana: "TLS_ECDHE_PSK_WITH_3DES_EDE_CBC_SHA",
+    openssl: "ECDHE-PSK-3DES-EDE-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49205,
+    hex: "0xC035",
+    iana: "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA",
+    openssl: "ECDHE-PSK-AES128-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49206,
+    hex: "0xC036",
+    iana: "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA",
+    openssl: "ECDHE-PSK-AES256-CBC-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49207,
+    hex: "0xC037",
+    iana: "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256",
+    openssl: "ECDHE-PSK-AES128-CBC-SHA256",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "AES_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49208,
+    hex: "0xC038",
+    iana: "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384",
+    openssl: "ECDHE-PSK-AES256-CBC-SHA384",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "AES_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49209,
+    hex: "0xC039",
+    iana: "TLS_ECDHE_PSK_WITH_NULL_SHA",
+    openssl: "ECDHE-PSK-NULL-SHA",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49210,
+    hex: "0xC03A",
+    iana: "TLS_ECDHE_PSK_WITH_NULL_SHA256",
+    openssl: "ECDHE-PSK-NULL-SHA256",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49211,
+    hex: "0xC03B",
+    iana: "TLS_ECDHE_PSK_WITH_NULL_SHA384",
+    openssl: "ECDHE-PSK-NULL-SHA384",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49212,
+    hex: "0xC03C",
+    iana: "TLS_RSA_WITH_ARIA_128_CBC_SHA256",
+    openssl: "ARIA128-CBC-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49213,
+    hex: "0xC03D",
+    iana: "TLS_RSA_WITH_ARIA_256_CBC_SHA384",
+    openssl: "ARIA256-CBC-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49214,
+    hex: "0xC03E",
+    iana: "TLS_DH_DSS_WITH_ARIA_128_CBC_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49215,
+    hex: "0xC03F",
+    iana: "TLS_DH_DSS_WITH_ARIA_256_CBC_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49216,
+    hex: "0xC040",
+    iana: "TLS_DH_RSA_WITH_ARIA_128_CBC_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49217,
+    hex: "0xC041",
+    iana: "TLS_DH_RSA_WITH_ARIA_256_CBC_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49218,
+    hex: "0xC042",
+    iana: "TLS_DHE_DSS_WITH_ARIA_128_CBC_SHA256",
+    openssl: "DHE-DSS-ARIA128-CBC-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49219,
+    hex: "0xC043",
+    iana: "TLS_DHE_DSS_WITH_ARIA_256_CBC_SHA384",
+    openssl: "DHE-DSS-ARIA256-CBC-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49220,
+    hex: "0xC044",
+    iana: "TLS_DHE_RSA_WITH_ARIA_128_CBC_SHA256",
+    openssl: "DHE-RSA-ARIA128-CBC-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49221,
+    hex: "0xC045",
+    iana: "TLS_DHE_RSA_WITH_ARIA_256_CBC_SHA384",
+    openssl: "DHE-RSA-ARIA256-CBC-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49222,
+    hex: "0xC046",
+    iana: "TLS_DH_anon_WITH_ARIA_128_CBC_SHA256",
+    openssl: "DH-anon-ARIA128-CBC-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49223,
+    hex: "0xC047",
+    iana: "TLS_DH_anon_WITH_ARIA_256_CBC_SHA384",
+    openssl: "DH-anon-ARIA256-CBC-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49224,
+    hex: "0xC048",
+    iana: "TLS_ECDHE_ECDSA_WITH_ARIA_128_CBC_SHA256",
+    openssl: "ECDHE-ECDSA-ARIA128-CBC-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49225,
+    hex: "0xC049",
+    iana: "TLS_ECDHE_ECDSA_WITH_ARIA_256_CBC_SHA384",
+    openssl: "ECDHE-ECDSA-ARIA256-CBC-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49226,
+    hex: "0xC04A",
+    iana: "TLS_ECDH_ECDSA_WITH_ARIA_128_CBC_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49227,
+    hex: "0xC04B",
+    iana: "TLS_ECDH_ECDSA_WITH_ARIA_256_CBC_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49228,
+    hex: "0xC04C",
+    iana: "TLS_ECDHE_RSA_WITH_ARIA_128_CBC_SHA256",
+    openssl: "ECDHE-RSA-ARIA128-CBC-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49229,
+    hex: "0xC04D",
+    iana: "TLS_ECDHE_RSA_WITH_ARIA_256_CBC_SHA384",
+    openssl: "ECDHE-RSA-ARIA256-CBC-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49230,
+    hex: "0xC04E",
+    iana: "TLS_ECDH_RSA_WITH_ARIA_128_CBC_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49231,
+    hex: "0xC04F",
+    iana: "TLS_ECDH_RSA_WITH_ARIA_256_CBC_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49232,
+    hex: "0xC050",
+    iana: "TLS_RSA_WITH_ARIA_128_GCM_SHA256",
+    openssl: "ARIA128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "ARIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49233,
+    hex: "0xC051",
+    iana: "TLS_RSA_WITH_ARIA_256_GCM_SHA384",
+    openssl: "ARIA256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "ARIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49234,
+    hex: "0xC052",
+    iana: "TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256",
+    openssl: "DHE-RSA-ARIA128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "ARIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49235,
+    hex: "0xC053",
+    iana: "TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384",
+    openssl: "DHE-RSA-ARIA256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "ARIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49236,
+    hex: "0xC054",
+    iana: "TLS_DH_RSA_WITH_ARIA_128_GCM_SHA256",
+    openssl: "DH-RSA-ARIA128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "ARIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49237,
+    hex: "0xC055",
+    iana: "TLS_DH_RSA_WITH_ARIA_256_GCM_SHA384",
+    openssl: "DH-RSA-ARIA256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "ARIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49238,
+    hex: "0xC056",
+    iana: "TLS_DHE_DSS_WITH_ARIA_128_GCM_SHA256",
+    openssl: "DHE-DSS-ARIA128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "ARIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49239,
+    hex: "0xC057",
+    iana: "TLS_DHE_DSS_WITH_ARIA_256_GCM_SHA384",
+    openssl: "DHE-DSS-ARIA256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "ARIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49240,
+    hex: "0xC058",
+    iana: "TLS_DH_DSS_WITH_ARIA_128_GCM_SHA256",
+    openssl: "DH-DSS-ARIA128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "ARIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49241,
+    hex: "0xC059",
+    iana: "TLS_DH_DSS_WITH_ARIA_256_GCM_SHA384",
+    openssl: "DH-DSS-ARIA256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "ARIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49242,
+    hex: "0xC05A",
+    iana: "TLS_DH_anon_WITH_ARIA_128_GCM_SHA256",
+    openssl: "ADH-ARIA128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "ARIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49243,
+    hex: "0xC05B",
+    iana: "TLS_DH_anon_WITH_ARIA_256_GCM_SHA384",
+    openssl: "ADH-ARIA256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "ARIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49244,
+    hex: "0xC05C",
+    iana: "TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256",
+    openssl: "ECDHE-ECDSA-ARIA128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "ARIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49245,
+    hex: "0xC05D",
+    iana: "TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384",
+    openssl: "ECDHE-ECDSA-ARIA256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "ARIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49246,
+    hex: "0xC05E",
+    iana: "TLS_ECDH_ECDSA_WITH_ARIA_128_GCM_SHA256",
+    openssl: "ECDH-ECDSA-ARIA128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "ARIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49247,
+    hex: "0xC05F",
+    iana: "TLS_ECDH_ECDSA_WITH_ARIA_256_GCM_SHA384",
+    openssl: "ECDH-ECDSA-ARIA256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "ARIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49248,
+    hex: "0xC060",
+    iana: "TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256",
+    openssl: "ECDHE-ARIA128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "ARIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49249,
+    hex: "0xC061",
+    iana: "TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384",
+    openssl: "ECDHE-ARIA256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "ARIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49250,
+    hex: "0xC062",
+    iana: "TLS_ECDH_RSA_WITH_ARIA_128_GCM_SHA256",
+    openssl: "ECDH-ARIA128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "ARIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49251,
+    hex: "0xC063",
+    iana: "TLS_ECDH_RSA_WITH_ARIA_256_GCM_SHA384",
+    openssl: "ECDH-ARIA256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "ARIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49252,
+    hex: "0xC064",
+    iana: "TLS_PSK_WITH_ARIA_128_CBC_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49253,
+    hex: "0xC065",
+    iana: "TLS_PSK_WITH_ARIA_256_CBC_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49254,
+    hex: "0xC066",
+    iana: "TLS_DHE_PSK_WITH_ARIA_128_CBC_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49255,
+    hex: "0xC067",
+    iana: "TLS_DHE_PSK_WITH_ARIA_256_CBC_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49256,
+    hex: "0xC068",
+    iana: "TLS_RSA_PSK_WITH_ARIA_128_CBC_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49257,
+    hex: "0xC069",
+    iana: "TLS_RSA_PSK_WITH_ARIA_256_CBC_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49258,
+    hex: "0xC06A",
+    iana: "TLS_PSK_WITH_ARIA_128_GCM_SHA256",
+    openssl: "PSK-ARIA128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "ARIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49259,
+    hex: "0xC06B",
+    iana: "TLS_PSK_WITH_ARIA_256_GCM_SHA384",
+    openssl: "PSK-ARIA256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "ARIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49260,
+    hex: "0xC06C",
+    iana: "TLS_DHE_PSK_WITH_ARIA_128_GCM_SHA256",
+    openssl: "DHE-PSK-ARIA128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "ARIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49261,
+    hex: "0xC06D",
+    iana: "TLS_DHE_PSK_WITH_ARIA_256_GCM_SHA384",
+    openssl: "DHE-PSK-ARIA256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "ARIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49262,
+    hex: "0xC06E",
+    iana: "TLS_RSA_PSK_WITH_ARIA_128_GCM_SHA256",
+    openssl: "RSA-PSK-ARIA128-GCM-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "ARIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49263,
+    hex: "0xC06F",
+    iana: "TLS_RSA_PSK_WITH_ARIA_256_GCM_SHA384",
+    openssl: "RSA-PSK-ARIA256-GCM-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "ARIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49264,
+    hex: "0xC070",
+    iana: "TLS_ECDHE_PSK_WITH_ARIA_128_CBC_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "ARIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49265,
+    hex: "0xC071",
+    iana: "TLS_ECDHE_PSK_WITH_ARIA_256_CBC_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "ARIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49266,
+    hex: "0xC072",
+    iana: "TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "ECDHE-ECDSA-CAMELLIA128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49267,
+    hex: "0xC073",
+    iana: "TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384",
+    openssl: "ECDHE-ECDSA-CAMELLIA256-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49268,
+    hex: "0xC074",
+    iana: "TLS_ECDH_ECDSA_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "ECDH-ECDSA-CAMELLIA128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49269,
+    hex: "0xC075",
+    iana: "TLS_ECDH_ECDSA_WITH_CAMELLIA_256_CBC_SHA384",
+    openssl: "ECDH-ECDSA-CAMELLIA256-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49270,
+    hex: "0xC076",
+    iana: "TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "ECDHE-RSA-CAMELLIA128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49271,
+    hex: "0xC077",
+    iana: "TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384",
+    openssl: "ECDHE-RSA-CAMELLIA256-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49272,
+    hex: "0xC078",
+    iana: "TLS_ECDH_RSA_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "ECDH-RSA-CAMELLIA128-SHA256",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49273,
+    hex: "0xC079",
+    iana: "TLS_ECDH_RSA_WITH_CAMELLIA_256_CBC_SHA384",
+    openssl: "ECDH-RSA-CAMELLIA256-SHA384",
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49274,
+    hex: "0xC07A",
+    iana: "TLS_RSA_WITH_CAMELLIA_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49275,
+    hex: "0xC07B",
+    iana: "TLS_RSA_WITH_CAMELLIA_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49276,
+    hex: "0xC07C",
+    iana: "TLS_DHE_RSA_WITH_CAMELLIA_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49277,
+    hex: "0xC07D",
+    iana: "TLS_DHE_RSA_WITH_CAMELLIA_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49278,
+    hex: "0xC07E",
+    iana: "TLS_DH_RSA_WITH_CAMELLIA_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49279,
+    hex: "0xC07F",
+    iana: "TLS_DH_RSA_WITH_CAMELLIA_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49280,
+    hex: "0xC080",
+    iana: "TLS_DHE_DSS_WITH_CAMELLIA_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "CAMELLIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49281,
+    hex: "0xC081",
+    iana: "TLS_DHE_DSS_WITH_CAMELLIA_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "DSS",
+    encryption: "CAMELLIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49282,
+    hex: "0xC082",
+    iana: "TLS_DH_DSS_WITH_CAMELLIA_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "CAMELLIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49283,
+    hex: "0xC083",
+    iana: "TLS_DH_DSS_WITH_CAMELLIA_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DH",
+    auth: "DSS",
+    encryption: "CAMELLIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49284,
+    hex: "0xC084",
+    iana: "TLS_DH_anon_WITH_CAMELLIA_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "CAMELLIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49285,
+    hex: "0xC085",
+    iana: "TLS_DH_anon_WITH_CAMELLIA_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "anon",
+    encryption: "CAMELLIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49286,
+    hex: "0xC086",
+    iana: "TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "CAMELLIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49287,
+    hex: "0xC087",
+    iana: "TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "CAMELLIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49288,
+    hex: "0xC088",
+    iana: "TLS_ECDH_ECDSA_WITH_CAMELLIA_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "CAMELLIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49289,
+    hex: "0xC089",
+    iana: "TLS_ECDH_ECDSA_WITH_CAMELLIA_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "ECDSA",
+    encryption: "CAMELLIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49290,
+    hex: "0xC08A",
+    iana: "TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49291,
+    hex: "0xC08B",
+    iana: "TLS_ECDHE_RSA_WITH_CAMELLIA_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49292,
+    hex: "0xC08C",
+    iana: "TLS_ECDH_RSA_WITH_CAMELLIA_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49293,
+    hex: "0xC08D",
+    iana: "TLS_ECDH_RSA_WITH_CAMELLIA_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDH",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49294,
+    hex: "0xC08E",
+    iana: "TLS_PSK_WITH_CAMELLIA_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "CAMELLIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49295,
+    hex: "0xC08F",
+    iana: "TLS_PSK_WITH_CAMELLIA_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "CAMELLIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49296,
+    hex: "0xC090",
+    iana: "TLS_DHE_PSK_WITH_CAMELLIA_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "CAMELLIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49297,
+    hex: "0xC091",
+    iana: "TLS_DHE_PSK_WITH_CAMELLIA_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "CAMELLIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49298,
+    hex: "0xC092",
+    iana: "TLS_RSA_PSK_WITH_CAMELLIA_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49299,
+    hex: "0xC093",
+    iana: "TLS_RSA_PSK_WITH_CAMELLIA_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49300,
+    hex: "0xC094",
+    iana: "TLS_PSK_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "PSK-CAMELLIA128-SHA256",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49301,
+    hex: "0xC095",
+    iana: "TLS_PSK_WITH_CAMELLIA_256_CBC_SHA384",
+    openssl: "PSK-CAMELLIA256-SHA384",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49302,
+    hex: "0xC096",
+    iana: "TLS_DHE_PSK_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "DHE-PSK-CAMELLIA128-SHA256",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49303,
+    hex: "0xC097",
+    iana: "TLS_DHE_PSK_WITH_CAMELLIA_256_CBC_SHA384",
+    openssl: "DHE-PSK-CAMELLIA256-SHA384",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49304,
+    hex: "0xC098",
+    iana: "TLS_RSA_PSK_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "RSA-PSK-CAMELLIA128-SHA256",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49305,
+    hex: "0xC099",
+    iana: "TLS_RSA_PSK_WITH_CAMELLIA_256_CBC_SHA384",
+    openssl: "RSA-PSK-CAMELLIA256-SHA384",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49306,
+    hex: "0xC09A",
+    iana: "TLS_ECDHE_PSK_WITH_CAMELLIA_128_CBC_SHA256",
+    openssl: "ECDHE-PSK-CAMELLIA128-SHA256",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "CAMELLIA_128_CBC",
+    bits: 128,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49307,
+    hex: "0xC09B",
+    iana: "TLS_ECDHE_PSK_WITH_CAMELLIA_256_CBC_SHA384",
+    openssl: "ECDHE-PSK-CAMELLIA256-SHA384",
+    protocols: ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "CAMELLIA_256_CBC",
+    bits: 256,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49308,
+    hex: "0xC09C",
+    iana: "TLS_RSA_WITH_AES_128_CCM",
+    openssl: "AES128-CCM",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "AES_128_CCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49309,
+    hex: "0xC09D",
+    iana: "TLS_RSA_WITH_AES_256_CCM",
+    openssl: "AES256-CCM",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "AES_256_CCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49310,
+    hex: "0xC09E",
+    iana: "TLS_DHE_RSA_WITH_AES_128_CCM",
+    openssl: "DHE-RSA-AES128-CCM",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "AES_128_CCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49311,
+    hex: "0xC09F",
+    iana: "TLS_DHE_RSA_WITH_AES_256_CCM",
+    openssl: "DHE-RSA-AES256-CCM",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "AES_256_CCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49312,
+    hex: "0xC0A0",
+    iana: "TLS_RSA_WITH_AES_128_CCM_8",
+    openssl: "AES128-CCM8",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "AES_128_CCM_8",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49313,
+    hex: "0xC0A1",
+    iana: "TLS_RSA_WITH_AES_256_CCM_8",
+    openssl: "AES256-CCM8",
+    protocols: ["TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "AES_256_CCM_8",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49314,
+    hex: "0xC0A2",
+    iana: "TLS_DHE_RSA_WITH_AES_128_CCM_8",
+    openssl: "DHE-RSA-AES128-CCM8",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "AES_128_CCM_8",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49315,
+    hex: "0xC0A3",
+    iana: "TLS_DHE_RSA_WITH_AES_256_CCM_8",
+    openssl: "DHE-RSA-AES256-CCM8",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "AES_256_CCM_8",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49316,
+    hex: "0xC0A4",
+    iana: "TLS_PSK_WITH_AES_128_CCM",
+    openssl: "PSK-AES128-CCM",
+    protocols: ["TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "AES_128_CCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49317,
+    hex: "0xC0A5",
+    iana: "TLS_PSK_WITH_AES_256_CCM",
+    openssl: "PSK-AES256-CCM",
+    protocols: ["TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "AES_256_CCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49318,
+    hex: "0xC0A6",
+    iana: "TLS_DHE_PSK_WITH_AES_128_CCM",
+    openssl: "DHE-PSK-AES128-CCM",
+    protocols: ["TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "AES_128_CCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49319,
+    hex: "0xC0A7",
+    iana: "TLS_DHE_PSK_WITH_AES_256_CCM",
+    openssl: "DHE-PSK-AES256-CCM",
+    protocols: ["TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "AES_256_CCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49320,
+    hex: "0xC0A8",
+    iana: "TLS_PSK_WITH_AES_128_CCM_8",
+    openssl: "PSK-AES128-CCM8",
+    protocols: ["TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "AES_128_CCM_8",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49321,
+    hex: "0xC0A9",
+    iana: "TLS_PSK_WITH_AES_256_CCM_8",
+    openssl: "PSK-AES256-CCM8",
+    protocols: ["TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "AES_256_CCM_8",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49322,
+    hex: "0xC0AA",
+    iana: "TLS_PSK_DHE_WITH_AES_128_CCM_8",
+    openssl: "DHE-PSK-AES128-CCM8",
+    protocols: ["TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "AES_128_CCM_8",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49323,
+    hex: "0xC0AB",
+    iana: "TLS_PSK_DHE_WITH_AES_256_CCM_8",
+    openssl: "DHE-PSK-AES256-CCM8",
+    protocols: ["TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "AES_256_CCM_8",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49324,
+    hex: "0xC0AC",
+    iana: "TLS_ECDHE_ECDSA_WITH_AES_128_CCM",
+    openssl: "ECDHE-ECDSA-AES128-CCM",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "AES_128_CCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49325,
+    hex: "0xC0AD",
+    iana: "TLS_ECDHE_ECDSA_WITH_AES_256_CCM",
+    openssl: "ECDHE-ECDSA-AES256-CCM",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "AES_256_CCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49326,
+    hex: "0xC0AE",
+    iana: "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8",
+    openssl: "ECDHE-ECDSA-AES128-CCM8",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "AES_128_CCM_8",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49327,
+    hex: "0xC0AF",
+    iana: "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8",
+    openssl: "ECDHE-ECDSA-AES256-CCM8",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "AES_256_CCM_8",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49328,
+    hex: "0xC0B0",
+    iana: "TLS_ECCPWD_WITH_AES_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    kex: "ECCPWD",
+    auth: "ECCPWD",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49329,
+    hex: "0xC0B1",
+    iana: "TLS_ECCPWD_WITH_AES_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    kex: "ECCPWD",
+    auth: "ECCPWD",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49330,
+    hex: "0xC0B2",
+    iana: "TLS_ECCPWD_WITH_AES_128_CCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    kex: "ECCPWD",
+    auth: "ECCPWD",
+    encryption: "AES_128_CCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49331,
+    hex: "0xC0B3",
+    iana: "TLS_ECCPWD_WITH_AES_256_CCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    kex: "ECCPWD",
+    auth: "ECCPWD",
+    encryption: "AES_256_CCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49332,
+    hex: "0xC0B4",
+    iana: "TLS_SHA256_SHA256",
+    openssl: "TLS_SHA256_SHA256",
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA256",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49333,
+    hex: "0xC0B5",
+    iana: "TLS_SHA384_SHA384",
+    openssl: "TLS_SHA384_SHA384",
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "NULL",
+    bits: 0,
+    mac: "SHA384",
+    aead: false,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49408,
+    hex: "0xC100",
+    iana: "TLS_GOSTR341112_256_WITH_KUZNYECHIK_CTR_OMAC",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "GOST",
+    auth: "GOST",
+    encryption: "KUZNYECHIK_CTR",
+    bits: 256,
+    mac: "OMAC",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49409,
+    hex: "0xC101",
+    iana: "TLS_GOSTR341112_256_WITH_MAGMA_CTR_OMAC",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "GOST",
+    auth: "GOST",
+    encryption: "MAGMA_CTR",
+    bits: 256,
+    mac: "OMAC",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49410,
+    hex: "0xC102",
+    iana: "TLS_GOSTR341112_256_WITH_28147_CNT_IMIT",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "GOST",
+    auth: "GOST",
+    encryption: "28147_CNT",
+    bits: 256,
+    mac: "IMIT",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49411,
+    hex: "0xC103",
+    iana: "TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_L",
+    openssl: null,
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "KUZNYECHIK_MGM_L",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49412,
+    hex: "0xC104",
+    iana: "TLS_GOSTR341112_256_WITH_MAGMA_MGM_L",
+    openssl: null,
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "MAGMA_MGM_L",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49413,
+    hex: "0xC105",
+    iana: "TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_S",
+    openssl: null,
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "KUZNYECHIK_MGM_S",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 49414,
+    hex: "0xC106",
+    iana: "TLS_GOSTR341112_256_WITH_MAGMA_MGM_S",
+    openssl: null,
+    protocols: ["TLSv1.3"],
+    kex: "any",
+    auth: "any",
+    encryption: "MAGMA_MGM_S",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 51914,
+    hex: "0xCACA",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 52243,
+    hex: "0xCC13",
+    iana: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256_OLD",
+    openssl: "ECDHE-RSA-CHACHA20-POLY1305-OLD",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "CHACHA20_POLY1305",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 52244,
+    hex: "0xCC14",
+    iana: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256_OLD",
+    openssl: "ECDHE-ECDSA-CHACHA20-POLY1305-OLD",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "CHACHA20_POLY1305",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 52245,
+    hex: "0xCC15",
+    iana: "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256_OLD",
+    openssl: "DHE-RSA-CHACHA20-POLY1305-OLD",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "CHACHA20_POLY1305",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 52392,
+    hex: "0xCCA8",
+    iana: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+    openssl: "ECDHE-RSA-CHACHA20-POLY1305",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "RSA",
+    encryption: "CHACHA20_POLY1305",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 52393,
+    hex: "0xCCA9",
+    iana: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+    openssl: "ECDHE-ECDSA-CHACHA20-POLY1305",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE",
+    auth: "ECDSA",
+    encryption: "CHACHA20_POLY1305",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 52394,
+    hex: "0xCCAA",
+    iana: "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+    openssl: "DHE-RSA-CHACHA20-POLY1305",
+    protocols: ["TLSv1.2"],
+    kex: "DHE",
+    auth: "RSA",
+    encryption: "CHACHA20_POLY1305",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 52395,
+    hex: "0xCCAB",
+    iana: "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256",
+    openssl: "PSK-CHACHA20-POLY1305",
+    protocols: ["TLSv1.2"],
+    kex: "PSK",
+    auth: "PSK",
+    encryption: "CHACHA20_POLY1305",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 52396,
+    hex: "0xCCAC",
+    iana: "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256",
+    openssl: "ECDHE-PSK-CHACHA20-POLY1305",
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "CHACHA20_POLY1305",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 52397,
+    hex: "0xCCAD",
+    iana: "TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256",
+    openssl: "DHE-PSK-CHACHA20-POLY1305",
+    protocols: ["TLSv1.2"],
+    kex: "DHE_PSK",
+    auth: "PSK",
+    encryption: "CHACHA20_POLY1305",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 52398,
+    hex: "0xCCAE",
+    iana: "TLS_RSA_PSK_WITH_CHACHA20_POLY1305_SHA256",
+    openssl: "RSA-PSK-CHACHA20-POLY1305",
+    protocols: ["TLSv1.2"],
+    kex: "RSA_PSK",
+    auth: "RSA",
+    encryption: "CHACHA20_POLY1305",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "D",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 53249,
+    hex: "0xD001",
+    iana: "TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "AES_128_GCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 53250,
+    hex: "0xD002",
+    iana: "TLS_ECDHE_PSK_WITH_AES_256_GCM_SHA384",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "AES_256_GCM",
+    bits: 256,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 53251,
+    hex: "0xD003",
+    iana: "TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "AES_128_CCM_8",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "N",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 53253,
+    hex: "0xD005",
+    iana: "TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256",
+    openssl: null,
+    protocols: ["TLSv1.2"],
+    kex: "ECDHE_PSK",
+    auth: "PSK",
+    encryption: "AES_128_CCM",
+    bits: 128,
+    mac: "AEAD",
+    aead: true,
+    forwardSecrecy: true,
+    export: false,
+    recommended: "Y",
+    grease: false,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 56026,
+    hex: "0xDADA",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 60138,
+    hex: "0xEAEA",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 64250,
+    hex: "0xFAFA",
+    iana: "Reserved",
+    openssl: null,
+    protocols: [],
+    kex: "none",
+    auth: "none",
+    encryption: "none",
+    bits: 0,
+    mac: "none",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: "N",
+    grease: true,
+    scsv: false,
+    inIanaRegistry: true
+  },
+  {
+    code: 65278,
+    hex: "0xFEFE",
+    iana: "SSL_RSA_FIPS_WITH_DES_CBC_SHA",
+    openssl: null,
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "DES_CBC",
+    bits: 56,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 65279,
+    hex: "0xFEFF",
+    iana: "SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA",
+    openssl: null,
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 65280,
+    hex: "0xFF00",
+    iana: "TLS_GOSTR341094_RSA_WITH_28147_CNT_MD5",
+    openssl: "GOST-MD5",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "28147_CNT",
+    bits: 256,
+    mac: "MD5",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 65281,
+    hex: "0xFF01",
+    iana: "TLS_RSA_WITH_28147_CNT_GOST94",
+    openssl: "GOST-GOST94",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "28147_CNT",
+    bits: 256,
+    mac: "GOST94",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 65282,
+    hex: "0xFF02",
+    iana: "GOST-GOST89MAC",
+    openssl: "GOST-GOST89MAC",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "28147_CNT",
+    bits: 256,
+    mac: "IMIT",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 65283,
+    hex: "0xFF03",
+    iana: "GOST-GOST89STREAM",
+    openssl: "GOST-GOST89STREAM",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "28147_CNT",
+    bits: 256,
+    mac: "IMIT",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 65413,
+    hex: "0xFF85",
+    iana: "GOST2012256-GOST89-GOST89",
+    openssl: "GOST2012256-GOST89-GOST89",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "GOST",
+    auth: "GOST",
+    encryption: "28147_CNT",
+    bits: 256,
+    mac: "IMIT",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 65415,
+    hex: "0xFF87",
+    iana: "GOST2012256-NULL-STREEBOG256",
+    openssl: "GOST2012256-NULL-STREEBOG256",
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "GOST",
+    auth: "GOST",
+    encryption: "NULL",
+    bits: 0,
+    mac: "STREEBOG256",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 65504,
+    hex: "0xFFE0",
+    iana: "SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA",
+    openssl: null,
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "3DES_EDE_CBC",
+    bits: 168,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  },
+  {
+    code: 65505,
+    hex: "0xFFE1",
+    iana: "SSL_RSA_FIPS_WITH_DES_CBC_SHA",
+    openssl: null,
+    protocols: ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"],
+    kex: "RSA",
+    auth: "RSA",
+    encryption: "DES_CBC",
+    bits: 56,
+    mac: "SHA",
+    aead: false,
+    forwardSecrecy: false,
+    export: false,
+    recommended: null,
+    grease: false,
+    scsv: false,
+    inIanaRegistry: false
+  }
+];
+
+// ../core/dist/registry/generated/sslv2-cipher-suites.js
+var SSLV2_CIPHER_SUITE_ROWS = [
+  {
+    code: 0,
+    hex: "0x000000",
+    name: "SSL_CK_NULL_WITH_MD5",
+    openssl: "NULL-MD5",
+    bits: 0,
+    export: true
+  },
+  {
+    code: 65664,
+    hex: "0x010080",
+    name: "SSL_CK_RC4_128_WITH_MD5",
+    openssl: "RC4-MD5",
+    bits: 128,
+    export: false
+  },
+  {
+    code: 131200,
+    hex: "0x020080",
+    name: "SSL_CK_RC4_128_EXPORT40_WITH_MD5",
+    openssl: "EXP-RC4-MD5",
+    bits: 40,
+    export: true
+  },
+  {
+    code: 196736,
+    hex: "0x030080",
+    name: "SSL_CK_RC2_128_CBC_WITH_MD5",
+    openssl: "RC2-CBC-MD5",
+    bits: 128,
+    export: false
+  },
+  {
+    code: 262272,
+    hex: "0x040080",
+    name: "SSL_CK_RC2_128_CBC_EXPORT40_WITH_MD5",
+    openssl: "EXP-RC2-CBC-MD5",
+    bits: 40,
+    export: true
+  },
+  {
+    code: 327808,
+    hex: "0x050080",
+    name: "SSL_CK_IDEA_128_CBC_WITH_MD5",
+    openssl: "IDEA-CBC-MD5",
+    bits: 128,
+    export: false
+  },
+  {
+    code: 393280,
+    hex: "0x060040",
+    name: "SSL_CK_DES_64_CBC_WITH_MD5",
+    openssl: "DES-CBC-MD5",
+    bits: 56,
+    export: false
+  },
+  {
+    code: 393536,
+    hex: "0x060140",
+    name: "SSL_CK_DES_64_CBC_WITH_SHA",
+    openssl: "DES-CBC-SHA",
+    bits: 56,
+    export: false
+  },
+  {
+    code: 458944,
+    hex: "0x0700C0",
+    name: "SSL_CK_DES_192_EDE3_CBC_WITH_MD5",
+    openssl: "DES-CBC3-MD5",
+    bits: 168,
+    export: false
+  },
+  {
+    code: 459200,
+    hex: "0x0701C0",
+    name: "SSL_CK_DES_192_EDE3_CBC_WITH_SHA",
+    openssl: "DES-CBC3-SHA",
+    bits: 168,
+    export: false
+  },
+  {
+    code: 524416,
+    hex: "0x080080",
+    name: "SSL_CK_RC4_64_WITH_MD5",
+    openssl: "RC4-64-MD5",
+    bits: 64,
+    export: false
+  },
+  {
+    code: 16744448,
+    hex: "0xFF8000",
+    name: "SSL_CK_DES_64_CFB64_WITH_MD5_1",
+    openssl: "DES-CFB-M1",
+    bits: 64,
+    export: false
+  },
+  {
+    code: 16744464,
+    hex: "0xFF8010",
+    name: "SSL_CK_NULL",
+    openssl: "NULL",
+    bits: 0,
+    export: false
+  }
+];
+
+// ../core/dist/registry/strength.js
+var BROKEN_CIPHER = /^(RC4|RC2|DES|DES40)_/;
+var BLOCK_64_BIT = /^(3DES|IDEA|MAGMA|28147)_/;
+var MAINSTREAM_AEAD = /* @__PURE__ */ new Set([
+  "AES_128_GCM",
+  "AES_256_GCM",
+  "AES_128_CCM",
+  "AES_256_CCM",
+  "CHACHA20_POLY1305"
+]);
+var RULES = [
+  {
+    id: "not-a-cipher-suite",
+    strength: null,
+    reason: "a GREASE or signalling value, not a cipher suite",
+    applies: (s) => s.grease || s.scsv
+  },
+  {
+    id: "null-encryption",
+    strength: "insecure",
+    reason: "no encryption: the traffic is sent in clear",
+    applies: (s) => s.encryption === "NULL"
+  },
+  {
+    id: "anonymous",
+    strength: "insecure",
+    reason: "no server authentication: anyone on the path can impersonate the server",
+    applies: (s) => s.auth === "anon"
+  },
+  {
+    id: "export",
+    strength: "insecure",
+    reason: "export-grade keys and key exchange (FREAK, Logjam)",
+    applies: (s) => s.export
+  },
+  {
+    id: "broken-cipher",
+    strength: "insecure",
+    reason: "RC4, DES or RC2: a broken or brute-forceable cipher",
+    applies: (s) => BROKEN_CIPHER.test(s.encryption)
+  },
+  {
+    id: "md5-mac",
+    strength: "insecure",
+    reason: "HMAC-MD5 is the only integrity protection",
+    applies: (s) => s.mac === "MD5"
+  },
+  {
+    id: "64-bit-block",
+    strength: "weak",
+    reason: "64-bit block cipher: SWEET32 birthday attacks on long connections",
+    applies: (s) => BLOCK_64_BIT.test(s.encryption)
+  },
+  {
+    id: "no-forward-secrecy",
+    strength: "weak",
+    reason: "no forward secrecy: the server's long-term key decrypts recorded traffic",
+    applies: (s) => !s.forwardSecrecy
+  },
+  {
+    id: "truncated-tag",
+    strength: "weak",
+    reason: "CCM_8: a truncated 64-bit authentication tag",
+    applies: (s) => s.encryption.endsWith("_CCM_8")
+  },
+  {
+    id: "non-standard",
+    strength: "weak",
+    reason: "not in the IANA registry: an experimental or vendor code point",
+    applies: (s) => !s.inIanaRegistry
+  },
+  {
+    id: "cbc",
+    strength: "secure",
+    reason: "forward secret, but CBC with MAC-then-encrypt rather than an AEAD",
+    applies: (s) => !s.aead
+  },
+  {
+    id: "finite-field-dhe",
+    strength: "secure",
+    reason: "finite-field DHE in TLS 1.2: the server picks the prime and clients cannot check it",
+    applies: (s) => s.kex === "DHE" || s.kex === "DHE_PSK"
+  },
+  {
+    id: "password-exchange",
+    strength: "secure",
+    reason: "password-based key exchange (ECCPWD) that mainstream clients do not offer",
+    applies: (s) => s.kex === "ECCPWD"
+  },
+  {
+    id: "uncommon-aead",
+    strength: "secure",
+    reason: "an AEAD or hash outside AES-GCM, AES-CCM and ChaCha20-Poly1305 with SHA-2",
+    applies: (s) => !MAINSTREAM_AEAD.has(s.encryption) || s.iana.includes("ASCONHASH")
+  }
+];
+var RECOMMENDED = {
+  strength: "recommended",
+  rule: "forward-secret-aead",
+  reason: "forward secrecy with a mainstream AEAD"
+};
+function assessCipherSuite(suite) {
+  for (const rule of RULES) {
+    if (rule.applies(suite))
+      return { strength: rule.strength, rule: rule.id, reason: rule.reason };
+  }
+  return RECOMMENDED;
+}
+function classifyCipherSuite(suite) {
+  return assessCipherSuite(suite).strength;
+}
+
+// ../core/dist/registry/cipher-suites.js
+var CIPHER_SUITES = CIPHER_SUITE_ROWS.map((row) => (
+  // The generated rows are private to this module, so they are completed in place: copying 400
+  // objects of 18 fields costs more at load than everything else here together.
+  Object.freeze(Object.assign(row, { strength: classifyCipherSuite(row) }))
+));
+var SSLV2_CIPHER_SUITES = SSLV2_CIPHER_SUITE_ROWS.map((row) => Object.freeze(row));
+var BY_CODE = new Map(CIPHER_SUITES.map((s) => [s.code, s]));
+var BY_NAME2 = (() => {
+  const index = /* @__PURE__ */ new Map();
+  const add2 = (name, suite) => {
+    const key = name.toLowerCase();
+    if (!index.has(key))
+      index.set(key, suite);
+  };
+  for (const s of CIPHER_SUITES)
+    if (s.inIanaRegistry && !s.grease)
+      add2(s.iana, s);
+  for (const s of CIPHER_SUITES)
+    if (!s.inIanaRegistry)
+      add2(s.iana, s);
+  for (const s of CIPHER_SUITES)
+    if (s.openssl !== null)
+      add2(s.openssl, s);
+  return index;
+})();
+var BY_PROTOCOL = (() => {
+  const index = /* @__PURE__ */ new Map();
+  for (const suite of CIPHER_SUITES) {
+    for (const protocol of suite.protocols) {
+      const list2 = index.get(protocol) ?? [];
+      list2.push(suite);
+      index.set(protocol, list2);
+    }
+  }
+  return index;
+})();
+var SSLV2_BY_CODE = new Map(SSLV2_CIPHER_SUITES.map((s) => [s.code, s]));
+var SSLV2_BY_NAME = new Map(SSLV2_CIPHER_SUITES.flatMap((s) => [
+  [s.name.toLowerCase(), s],
+  [s.openssl.toLowerCase(), s]
+]));
+function cipherSuiteByCode(code3) {
+  return BY_CODE.get(code3);
+}
+function cipherSuiteByName(name) {
+  const key = name.trim().toLowerCase();
+  const found = BY_NAME2.get(key);
+  if (found !== void 0 || !key.startsWith("ssl_"))
+    return found;
+  return BY_NAME2.get(`tls_${key.slice(4)}`);
+}
+function cipherSuitesFor(protocol) {
+  return BY_PROTOCOL.get(protocol) ?? [];
+}
+function sslv2CipherSuiteByCode(code3) {
+  return SSLV2_BY_CODE.get(code3);
+}
+function sslv2CipherSuiteByName(name) {
+  return SSLV2_BY_NAME.get(name.trim().toLowerCase());
 }
 
 // ../core/dist/registry/generated/groups.js
@@ -58134,2630 +58800,1038 @@ var scanReportSchema = {
   }
 };
 
-// ../core/dist/scan-report/types.js
-var SCAN_REPORT_SCHEMA_VERSION = 1;
-
-// ../core/dist/scan-report/validate.js
-var import_ajv_formats = __toESM(require_dist(), 1);
-var addFormats = import_ajv_formats.default.default;
-
-// ../core/dist/scan/scan.js
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
-
-// ../core/dist/wire/errors.js
-var DecodeError = class extends Error {
-  name = "DecodeError";
-  code;
-  offset;
-  field;
-  /** The message without the field and offset, kept to rebuild the error at another offset. */
-  detail;
-  constructor(code3, detail, options) {
-    super(`${options.field}: ${detail} (${code3} at offset ${options.offset})`, options.cause === void 0 ? void 0 : { cause: options.cause });
-    this.code = code3;
-    this.offset = options.offset;
-    this.field = options.field;
-    this.detail = detail;
-  }
+// ../core/dist/policy/safe-pattern.js
+var MAX_PATTERN_LENGTH = 256;
+var MAX_UNBOUNDED_QUANTIFIERS = 3;
+var LARGE_COUNT = 32;
+var Unsafe = class extends Error {
 };
-function relocateDecodeError(error2, offset) {
-  const options = { offset, field: error2.field };
-  if (error2.cause !== void 0)
-    options.cause = error2.cause;
-  return new DecodeError(error2.code, error2.detail, options);
-}
-var EncodeError = class extends Error {
-  name = "EncodeError";
-  code;
-  field;
-  constructor(code3, field, detail) {
-    super(`${field}: ${detail}`);
-    this.code = code3;
-    this.field = field;
-  }
-};
-
-// ../core/dist/wire/bytes.js
-var _a;
-var ByteReader = class {
-  #data;
-  #end;
-  #base;
-  #pos;
-  /**
-   * @param data the buffer being decoded.
-   * @param base the absolute offset of `data[0]` for error reports (0: offsets into `data`).
-   */
-  constructor(data, base = 0, start = 0, end = data.length) {
-    this.#data = data;
-    this.#base = base;
-    this.#pos = start;
-    this.#end = end;
-  }
-  /** The absolute offset of the next byte to read. */
-  get offset() {
-    return this.#base + this.#pos;
-  }
-  get remaining() {
-    return this.#end - this.#pos;
-  }
-  get atEnd() {
-    return this.#pos >= this.#end;
-  }
-  #need(n, field) {
-    const at = this.#pos;
-    if (n > this.#end - at) {
-      throw new DecodeError("truncated", `needs ${n} bytes, ${this.#end - at} left`, {
-        offset: this.#base + at,
-        field
-      });
-    }
-    this.#pos = at + n;
-    return at;
-  }
-  u8(field) {
-    const at = this.#need(1, field);
-    return this.#data[at] ?? 0;
-  }
-  u16(field) {
-    const at = this.#need(2, field);
-    return (this.#data[at] ?? 0) << 8 | (this.#data[at + 1] ?? 0);
-  }
-  u24(field) {
-    const at = this.#need(3, field);
-    return (this.#data[at] ?? 0) << 16 | (this.#data[at + 1] ?? 0) << 8 | (this.#data[at + 2] ?? 0);
-  }
-  /** `n` bytes, copied: the result never aliases the buffer being decoded. */
-  bytes(n, field) {
-    const at = this.#need(n, field);
-    return this.#data.slice(at, at + n);
-  }
-  /** Every byte left in this scope, copied. */
-  rest() {
-    const at = this.#pos;
-    this.#pos = this.#end;
-    return this.#data.slice(at, this.#end);
-  }
-  /** Trailing bytes in a scope are an error: a vector is consumed exactly. */
-  expectEnd(field) {
-    if (this.#pos < this.#end) {
-      throw new DecodeError("invalid", `${this.#end - this.#pos} trailing bytes`, {
-        offset: this.#base + this.#pos,
-        field
-      });
-    }
-  }
-  #vector(prefix, field, read) {
-    const lengthField = `${field}.length`;
-    const lengthOffset = this.offset;
-    const length = prefix === 1 ? this.u8(lengthField) : prefix === 2 ? this.u16(lengthField) : this.u24(lengthField);
-    if (length > this.remaining) {
-      throw new DecodeError("overlong", `claims ${length} bytes, ${this.remaining} left`, {
-        offset: lengthOffset,
-        field: lengthField
-      });
-    }
-    const start = this.#pos;
-    const sub = new _a(this.#data, this.#base, start, start + length);
-    const value = read(sub);
-    sub.expectEnd(field);
-    this.#pos = start + length;
-    return value;
-  }
-  /** A vector with a 1-byte length: `read` gets a reader scoped to its content. */
-  readVector8(field, read) {
-    return this.#vector(1, field, read);
-  }
-  readVector16(field, read) {
-    return this.#vector(2, field, read);
-  }
-  readVector24(field, read) {
-    return this.#vector(3, field, read);
-  }
-  /** The content of an opaque vector with a 1-byte length. */
-  vector8(field) {
-    return this.#vector(1, field, (sub) => sub.rest());
-  }
-  vector16(field) {
-    return this.#vector(2, field, (sub) => sub.rest());
-  }
-  vector24(field) {
-    return this.#vector(3, field, (sub) => sub.rest());
-  }
-};
-_a = ByteReader;
-var PREFIX_MAX = { 1: 255, 2: 65535, 3: 16777215 };
-var ByteWriter = class {
-  #buf = new Uint8Array(256);
-  #len = 0;
-  get length() {
-    return this.#len;
-  }
-  #reserve(n) {
-    const at = this.#len;
-    if (at + n > this.#buf.length) {
-      const grown = new Uint8Array(Math.max(this.#buf.length * 2, at + n));
-      grown.set(this.#buf.subarray(0, at));
-      this.#buf = grown;
-    }
-    this.#len = at + n;
-    return at;
-  }
-  #uint(value, size, field) {
-    if (!Number.isInteger(value) || value < 0 || value > PREFIX_MAX[size]) {
-      throw new EncodeError("invalid", field, `${value} is not a ${size * 8}-bit unsigned integer`);
-    }
-    const at = this.#reserve(size);
-    for (let i = 0; i < size; i++) {
-      this.#buf[at + i] = value >>> 8 * (size - 1 - i) & 255;
-    }
-  }
-  u8(value, field = "u8") {
-    this.#uint(value, 1, field);
-    return this;
-  }
-  u16(value, field = "u16") {
-    this.#uint(value, 2, field);
-    return this;
-  }
-  u24(value, field = "u24") {
-    this.#uint(value, 3, field);
-    return this;
-  }
-  /** Each value as a `size`-byte integer; an invalid one is reported as `field[i]`. */
-  uints(values, size, field) {
-    const max = PREFIX_MAX[size];
-    for (const [i, value] of values.entries()) {
-      if (!Number.isInteger(value) || value < 0 || value > max)
-        this.#uint(value, size, `${field}[${i}]`);
-    }
-    const at = this.#reserve(values.length * size);
-    for (const [i, value] of values.entries()) {
-      for (let b = 0; b < size; b++)
-        this.#buf[at + i * size + b] = value >>> 8 * (size - 1 - b) & 255;
-    }
-    return this;
-  }
-  bytes(data) {
-    const at = this.#reserve(data.length);
-    this.#buf.set(data, at);
-    return this;
-  }
-  /** Writes a `size`-byte length prefix, then whatever `write` writes, and back-patches the length. */
-  lengthPrefixed(size, write, field = "vector") {
-    const at = this.#reserve(size);
-    write(this);
-    const length = this.#len - at - size;
-    if (length > PREFIX_MAX[size]) {
-      throw new EncodeError("too-large", field, `${length} bytes exceed a ${size * 8}-bit length`);
-    }
-    for (let i = 0; i < size; i++) {
-      this.#buf[at + i] = length >>> 8 * (size - 1 - i) & 255;
-    }
-    return this;
-  }
-  /** A copy of the bytes written so far. */
-  finish() {
-    return this.#buf.slice(0, this.#len);
-  }
-};
-function toHex(data) {
-  let out = "";
-  for (const byte of data)
-    out += byte.toString(16).padStart(2, "0");
-  return out;
-}
-function fromHex(text) {
-  const digits = text.replace(/#[^\n]*/g, "").replace(/\s+/g, "");
-  if (digits.length % 2 !== 0 || /[^0-9a-fA-F]/.test(digits)) {
-    throw new DecodeError("invalid", "not an even number of hex digits", {
-      offset: 0,
-      field: "hex"
-    });
-  }
-  const out = new Uint8Array(digits.length / 2);
-  for (let i = 0; i < out.length; i++)
-    out[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-// ../core/dist/wire/constants.js
-var CONTENT_TYPE = {
-  change_cipher_spec: 20,
-  alert: 21,
-  handshake: 22,
-  application_data: 23,
-  heartbeat: 24
-};
-var HANDSHAKE_TYPE = {
-  hello_request: 0,
-  client_hello: 1,
-  server_hello: 2,
-  hello_verify_request: 3,
-  new_session_ticket: 4,
-  end_of_early_data: 5,
-  encrypted_extensions: 8,
-  certificate: 11,
-  server_key_exchange: 12,
-  certificate_request: 13,
-  server_hello_done: 14,
-  certificate_verify: 15,
-  client_key_exchange: 16,
-  finished: 20,
-  certificate_url: 21,
-  certificate_status: 22,
-  supplemental_data: 23,
-  key_update: 24,
-  message_hash: 254
-};
-var EXTENSION_TYPE = {
-  server_name: 0,
-  max_fragment_length: 1,
-  status_request: 5,
-  supported_groups: 10,
-  ec_point_formats: 11,
-  signature_algorithms: 13,
-  use_srtp: 14,
-  heartbeat: 15,
-  application_layer_protocol_negotiation: 16,
-  signed_certificate_timestamp: 18,
-  padding: 21,
-  encrypt_then_mac: 22,
-  extended_master_secret: 23,
-  compress_certificate: 27,
-  record_size_limit: 28,
-  session_ticket: 35,
-  pre_shared_key: 41,
-  early_data: 42,
-  supported_versions: 43,
-  cookie: 44,
-  psk_key_exchange_modes: 45,
-  certificate_authorities: 47,
-  post_handshake_auth: 49,
-  signature_algorithms_cert: 50,
-  key_share: 51,
-  encrypted_client_hello: 65037,
-  renegotiation_info: 65281
-};
-var ALERT_LEVEL = { warning: 1, fatal: 2 };
-var ALERT_DESCRIPTION = {
-  close_notify: 0,
-  unexpected_message: 10,
-  bad_record_mac: 20,
-  decryption_failed: 21,
-  record_overflow: 22,
-  decompression_failure: 30,
-  handshake_failure: 40,
-  no_certificate: 41,
-  bad_certificate: 42,
-  unsupported_certificate: 43,
-  certificate_revoked: 44,
-  certificate_expired: 45,
-  certificate_unknown: 46,
-  illegal_parameter: 47,
-  unknown_ca: 48,
-  access_denied: 49,
-  decode_error: 50,
-  decrypt_error: 51,
-  export_restriction: 60,
-  protocol_version: 70,
-  insufficient_security: 71,
-  internal_error: 80,
-  inappropriate_fallback: 86,
-  user_canceled: 90,
-  no_renegotiation: 100,
-  missing_extension: 109,
-  unsupported_extension: 110,
-  certificate_unobtainable: 111,
-  unrecognized_name: 112,
-  bad_certificate_status_response: 113,
-  bad_certificate_hash_value: 114,
-  unknown_psk_identity: 115,
-  certificate_required: 116,
-  no_application_protocol: 120,
-  ech_required: 121
-};
-var ALERT_NAMES = new Map(Object.entries(ALERT_DESCRIPTION).map(([name, code3]) => [code3, name]));
-function alertName(description) {
-  return ALERT_NAMES.get(description) ?? `unknown(${description})`;
-}
-var TLS_VERSION = {
-  SSLv2: 2,
-  SSLv3: 768,
-  "TLSv1.0": 769,
-  "TLSv1.1": 770,
-  "TLSv1.2": 771,
-  "TLSv1.3": 772
-};
-var SCSV = {
-  TLS_EMPTY_RENEGOTIATION_INFO_SCSV: 255,
-  TLS_FALLBACK_SCSV: 22016
-};
-var HELLO_RETRY_REQUEST_RANDOM = Uint8Array.of(207, 33, 173, 116, 229, 154, 97, 17, 190, 29, 140, 2, 30, 101, 184, 145, 194, 162, 17, 22, 122, 187, 140, 94, 7, 158, 9, 226, 200, 168, 51, 156);
-var DOWNGRADE_SENTINEL = {
-  tls12: Uint8Array.of(68, 79, 87, 78, 71, 82, 68, 1),
-  tls11: Uint8Array.of(68, 79, 87, 78, 71, 82, 68, 0)
-};
-var EC_POINT_FORMAT = {
-  uncompressed: 0,
-  ansiX962_compressed_prime: 1,
-  ansiX962_compressed_char2: 2
-};
-var EC_CURVE_TYPE = {
-  explicit_prime: 1,
-  explicit_char2: 2,
-  named_curve: 3
-};
-var HEARTBEAT_MODE = { peer_allowed_to_send: 1, peer_not_allowed_to_send: 2 };
-var PSK_KEY_EXCHANGE_MODE = { psk_ke: 0, psk_dhe_ke: 1 };
-var CERTIFICATE_STATUS_TYPE = { ocsp: 1 };
-var SSLV2_MESSAGE_TYPE = {
-  error: 0,
-  client_hello: 1,
-  client_master_key: 2,
-  client_finished: 3,
-  server_hello: 4,
-  server_verify: 5,
-  server_finished: 6,
-  request_certificate: 7,
-  client_certificate: 8
-};
-var MAX_PLAINTEXT_LENGTH = 1 << 14;
-var MAX_RECORD_LENGTH = (1 << 14) + 2048;
-
-// ../core/dist/wire/extensions.js
-function build(type, write) {
-  const w = new ByteWriter();
-  write(w);
-  return { type, data: w.finish() };
-}
-function u16List(field, values) {
-  return (w) => w.uints(values, 2, field);
-}
-function ascii(field, text) {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const code3 = text.charCodeAt(i);
-    if (code3 > 126 || code3 < 33) {
-      throw new EncodeError("invalid", field, `character ${i} of ${JSON.stringify(text)} is not printable ASCII`);
-    }
-    out[i] = code3;
-  }
-  return out;
-}
-function serverName(host) {
-  if (host.length === 0)
-    throw new EncodeError("invalid", "server_name", "empty host name");
-  const name = ascii("server_name", host);
-  return build(EXTENSION_TYPE.server_name, (w) => w.lengthPrefixed(2, (list2) => list2.u8(0).lengthPrefixed(2, (n) => n.bytes(name), "server_name.host_name"), "server_name.server_name_list"));
-}
-function supportedGroups(groups) {
-  return build(EXTENSION_TYPE.supported_groups, (w) => w.lengthPrefixed(2, u16List("supported_groups", groups), "supported_groups"));
-}
-function ecPointFormats(formats2 = [
-  EC_POINT_FORMAT.uncompressed,
-  EC_POINT_FORMAT.ansiX962_compressed_prime,
-  EC_POINT_FORMAT.ansiX962_compressed_char2
-]) {
-  return build(EXTENSION_TYPE.ec_point_formats, (w) => w.lengthPrefixed(1, (list2) => list2.uints(formats2, 1, "ec_point_formats"), "ec_point_formats"));
-}
-function signatureAlgorithms(schemes) {
-  return build(EXTENSION_TYPE.signature_algorithms, (w) => w.lengthPrefixed(2, u16List("signature_algorithms", schemes), "signature_algorithms"));
-}
-function supportedVersions(versions) {
-  return build(EXTENSION_TYPE.supported_versions, (w) => w.lengthPrefixed(1, u16List("supported_versions", versions), "supported_versions"));
-}
-function keyShare(entries) {
-  return build(EXTENSION_TYPE.key_share, (w) => w.lengthPrefixed(2, (list2) => {
-    for (const [i, entry] of entries.entries()) {
-      list2.u16(entry.group, `key_share[${i}].group`).lengthPrefixed(2, (k) => k.bytes(entry.keyExchange), `key_share[${i}].key_exchange`);
-    }
-  }, "key_share.client_shares"));
-}
-function pskKeyExchangeModes(modes = [PSK_KEY_EXCHANGE_MODE.psk_dhe_ke]) {
-  return build(EXTENSION_TYPE.psk_key_exchange_modes, (w) => w.lengthPrefixed(1, (list2) => list2.uints(modes, 1, "psk_key_exchange_modes"), "psk_key_exchange_modes"));
-}
-function alpn(protocols) {
-  const names = protocols.map((name, i) => ascii(`alpn[${i}]`, name));
-  return build(EXTENSION_TYPE.application_layer_protocol_negotiation, (w) => w.lengthPrefixed(2, (list2) => {
-    for (const [i, name] of names.entries()) {
-      if (name.length === 0)
-        throw new EncodeError("invalid", `alpn[${i}]`, "empty protocol name");
-      list2.lengthPrefixed(1, (n) => n.bytes(name), `alpn[${i}]`);
-    }
-  }, "alpn.protocol_name_list"));
-}
-function statusRequest() {
-  return build(EXTENSION_TYPE.status_request, (w) => w.u8(CERTIFICATE_STATUS_TYPE.ocsp).u16(0).u16(0));
-}
-function renegotiationInfo() {
-  return { type: EXTENSION_TYPE.renegotiation_info, data: Uint8Array.of(0) };
-}
-function extendedMasterSecret() {
-  return { type: EXTENSION_TYPE.extended_master_secret, data: new Uint8Array(0) };
-}
-function sessionTicket(ticket = new Uint8Array(0)) {
-  return { type: EXTENSION_TYPE.session_ticket, data: ticket.slice() };
-}
-function heartbeat(mode = HEARTBEAT_MODE.peer_allowed_to_send) {
-  return build(EXTENSION_TYPE.heartbeat, (w) => w.u8(mode, "heartbeat.mode"));
-}
-function readExtensions(r, message2) {
-  return r.readVector16(`${message2}.extensions`, (list2) => {
-    const extensions = [];
-    const seen = /* @__PURE__ */ new Set();
-    while (!list2.atEnd) {
-      const field = `${message2}.extensions[${extensions.length}]`;
-      const typeOffset = list2.offset;
-      const type = list2.u16(`${field}.type`);
-      if (seen.has(type)) {
-        throw new DecodeError("invalid", `duplicate extension ${type}`, {
-          offset: typeOffset,
-          field: `${field}.type`
-        });
-      }
-      seen.add(type);
-      extensions.push({ type, data: list2.vector16(field) });
-    }
-    return extensions;
-  });
-}
-function writeExtensions(w, extensions, message2) {
-  w.lengthPrefixed(2, (v) => {
-    for (const [i, extension] of extensions.entries()) {
-      v.u16(extension.type, `${message2}.extensions[${i}].type`);
-      v.lengthPrefixed(2, (d) => d.bytes(extension.data), `${message2}.extensions[${i}]`);
-    }
-  }, `${message2}.extensions`);
-}
-
-// ../core/dist/wire/client-hello.js
-var PADDING_BUG_MIN = 256 - 4;
-var PADDING_BUG_MAX = 511;
-var PADDING_TARGET = 512;
-function writeBody(spec, extensions) {
-  if (spec.random.length !== 32) {
-    throw new EncodeError("invalid", "ClientHello.random", `needs 32 bytes, got ${spec.random.length}`);
-  }
-  const sessionId = spec.sessionId ?? new Uint8Array(0);
-  if (sessionId.length > 32) {
-    throw new EncodeError("invalid", "ClientHello.sessionId", `at most 32 bytes, got ${sessionId.length}`);
-  }
-  const w = new ByteWriter();
-  w.u16(spec.legacyVersion, "ClientHello.legacyVersion");
-  w.bytes(spec.random);
-  w.lengthPrefixed(1, (v) => v.bytes(sessionId), "ClientHello.sessionId");
-  w.lengthPrefixed(2, (v) => v.uints(spec.cipherSuites, 2, "ClientHello.cipherSuites"), "ClientHello.cipherSuites");
-  w.lengthPrefixed(1, (v) => v.uints(spec.compressionMethods ?? [0], 1, "ClientHello.compressionMethods"), "ClientHello.compressionMethods");
-  if (extensions !== void 0) {
-    writeExtensions(w, extensions, "ClientHello");
-  }
-  return w.finish();
-}
-function encodeClientHelloMessage(spec) {
-  let extensions = spec.extensions;
-  let body = writeBody(spec, extensions);
-  if ((spec.avoidPaddingBug ?? true) && extensions !== void 0 && !extensions.some((extension) => extension.type === EXTENSION_TYPE.padding) && body.length >= PADDING_BUG_MIN && body.length <= PADDING_BUG_MAX) {
-    const length = Math.max(1, PADDING_TARGET - body.length - 4);
-    extensions = [...extensions, { type: EXTENSION_TYPE.padding, data: new Uint8Array(length) }];
-    body = writeBody(spec, extensions);
-  }
-  const w = new ByteWriter();
-  w.u8(HANDSHAKE_TYPE.client_hello);
-  w.lengthPrefixed(3, (v) => v.bytes(body), "ClientHello");
-  return w.finish();
-}
-function encodeHandshakeRecords(message2, recordVersion) {
-  const w = new ByteWriter();
-  let at = 0;
-  do {
-    const fragment = message2.subarray(at, at + MAX_PLAINTEXT_LENGTH);
-    w.u8(CONTENT_TYPE.handshake).u16(recordVersion, "record.version");
-    w.lengthPrefixed(2, (v) => v.bytes(fragment), "record.fragment");
-    at += MAX_PLAINTEXT_LENGTH;
-  } while (at < message2.length);
-  return w.finish();
-}
-function encodeClientHello(spec) {
-  const recordVersion = spec.recordVersion ?? (spec.legacyVersion === TLS_VERSION.SSLv3 ? TLS_VERSION.SSLv3 : TLS_VERSION["TLSv1.0"]);
-  return encodeHandshakeRecords(encodeClientHelloMessage(spec), recordVersion);
-}
-function decodeClientHello(body) {
-  const r = new ByteReader(body);
-  const legacyVersion = r.u16("ClientHello.legacyVersion");
-  const random = r.bytes(32, "ClientHello.random");
-  const sessionIdOffset = r.offset;
-  const sessionId = r.vector8("ClientHello.sessionId");
-  if (sessionId.length > 32) {
-    throw new DecodeError("invalid", `${sessionId.length} bytes, at most 32`, {
-      offset: sessionIdOffset,
-      field: "ClientHello.sessionId.length"
-    });
-  }
-  const cipherSuites = r.readVector16("ClientHello.cipherSuites", (v) => {
-    const suites = [];
-    while (!v.atEnd)
-      suites.push(v.u16(`ClientHello.cipherSuites[${suites.length}]`));
-    return suites;
-  });
-  const compressionMethods = r.readVector8("ClientHello.compressionMethods", (v) => {
-    const methods = [];
-    while (!v.atEnd)
-      methods.push(v.u8(`ClientHello.compressionMethods[${methods.length}]`));
-    return methods;
-  });
-  const extensions = r.atEnd ? null : readExtensions(r, "ClientHello");
-  r.expectEnd("ClientHello");
-  return { legacyVersion, random, sessionId, cipherSuites, compressionMethods, extensions };
-}
-
-// ../core/dist/wire/sslv2-client-hello.js
-var MAX_SSLV2_RECORD = 32767;
-function encodeSslv2ClientHello(spec) {
-  const sessionId = spec.sessionId ?? new Uint8Array(0);
-  if (spec.challenge.length < 16 || spec.challenge.length > 32) {
-    throw new EncodeError("invalid", "Sslv2ClientHello.challenge", `needs 16–32 bytes, got ${spec.challenge.length}`);
-  }
-  if (sessionId.length !== 0 && sessionId.length !== 16) {
-    throw new EncodeError("invalid", "Sslv2ClientHello.sessionId", `needs 0 or 16 bytes, got ${sessionId.length}`);
-  }
-  const body = new ByteWriter();
-  body.u8(SSLV2_MESSAGE_TYPE.client_hello);
-  body.u16(spec.version, "Sslv2ClientHello.version");
-  body.u16(spec.cipherSpecs.length * 3, "Sslv2ClientHello.cipherSpecs.length");
-  body.u16(sessionId.length).u16(spec.challenge.length);
-  body.uints(spec.cipherSpecs, 3, "Sslv2ClientHello.cipherSpecs");
-  body.bytes(sessionId).bytes(spec.challenge);
-  const content = body.finish();
-  return sslv2Record(content);
-}
-function sslv2Record(content) {
-  if (content.length > MAX_SSLV2_RECORD) {
-    throw new EncodeError("too-large", "sslv2.record", `${content.length} bytes exceed an SSLv2 record`);
-  }
-  return new ByteWriter().u16(32768 | content.length).bytes(content).finish();
-}
-function decodeSslv2ClientHello(body) {
-  const r = new ByteReader(body);
-  const type = r.u8("Sslv2ClientHello.type");
-  if (type !== SSLV2_MESSAGE_TYPE.client_hello) {
-    throw new DecodeError("invalid", `message type ${type}`, {
-      offset: 0,
-      field: "Sslv2ClientHello.type"
-    });
-  }
-  const version = r.u16("Sslv2ClientHello.version");
-  const specsOffset = r.offset;
-  const specsLength = r.u16("Sslv2ClientHello.cipherSpecs.length");
-  const sessionIdOffset = r.offset;
-  const sessionIdLength = r.u16("Sslv2ClientHello.sessionId.length");
-  const challengeOffset = r.offset;
-  const challengeLength = r.u16("Sslv2ClientHello.challenge.length");
-  const lengths = [
-    [specsOffset, specsLength, "Sslv2ClientHello.cipherSpecs"],
-    [sessionIdOffset, sessionIdLength, "Sslv2ClientHello.sessionId"],
-    [challengeOffset, challengeLength, "Sslv2ClientHello.challenge"]
-  ];
-  const [specsBytes, sessionId, challenge] = readSslv2Fields(r, "Sslv2ClientHello", lengths);
-  if (specsLength % 3 !== 0) {
-    throw new DecodeError("invalid", `${specsLength} is not a multiple of 3`, {
-      offset: specsOffset,
-      field: "Sslv2ClientHello.cipherSpecs.length"
-    });
-  }
-  if (challengeLength < 16 || challengeLength > 32) {
-    throw new DecodeError("invalid", `${challengeLength} bytes, not 16–32`, {
-      offset: challengeOffset,
-      field: "Sslv2ClientHello.challenge.length"
-    });
-  }
-  return {
-    version,
-    cipherSpecs: cipherSpecList(specsBytes ?? new Uint8Array(0)),
-    sessionId: sessionId ?? new Uint8Array(0),
-    challenge: challenge ?? new Uint8Array(0)
+var SYNTAX = /* @__PURE__ */ new Set(["^", "$", "\\", ".", "*", "+", "?", "(", ")", "[", "]", "{", "}", "|"]);
+function parse(source) {
+  const root = { kind: "group", alternatives: [[]], quantifier: null };
+  const stack = [root];
+  let i = 0;
+  const current = () => {
+    const group2 = stack[stack.length - 1];
+    return group2.alternatives[group2.alternatives.length - 1];
   };
-}
-function readSslv2Fields(r, message2, fields) {
-  let total = 0;
-  for (const [offset, length, field] of fields) {
-    total += length;
-    if (total > r.remaining) {
-      throw new DecodeError("overlong", `claims ${length} bytes, ${r.remaining - total + length} left`, {
-        offset,
-        field: `${field}.length`
+  while (i < source.length) {
+    const c = source[i];
+    if (c === "\\") {
+      const e = source[i + 1] ?? "";
+      if (/[1-9]/.test(e) || e === "k") {
+        throw new Unsafe("backreferences are not allowed");
+      }
+      let length = 2;
+      if (e === "u" && source[i + 2] === "{")
+        length = source.indexOf("}", i) - i + 1;
+      else if (e === "u")
+        length = 6;
+      else if (e === "x")
+        length = 4;
+      else if (e === "c")
+        length = 3;
+      else if ((e === "p" || e === "P") && source[i + 2] === "{") {
+        length = source.indexOf("}", i) - i + 1;
+      }
+      const literal2 = SYNTAX.has(e) || e === "/" || e === "-" ? e : null;
+      length = Math.max(length, 2);
+      current().push({
+        kind: "atom",
+        source: source.slice(i, i + length),
+        literal: literal2,
+        quantifier: null
       });
+      i += length;
+      continue;
     }
-  }
-  const values = fields.map(([, length, field]) => r.bytes(length, field));
-  r.expectEnd(message2);
-  return values;
-}
-function cipherSpecList(bytes) {
-  const specs = [];
-  for (let i = 0; i + 3 <= bytes.length; i += 3) {
-    specs.push((bytes[i] ?? 0) << 16 | (bytes[i + 1] ?? 0) << 8 | (bytes[i + 2] ?? 0));
-  }
-  return specs;
-}
-
-// ../core/dist/wire/byte-queue.js
-var KEEP = 32 * 1024;
-var EMPTY = new Uint8Array(0);
-var ByteQueue = class {
-  #buf = EMPTY;
-  #start = 0;
-  #end = 0;
-  get length() {
-    return this.#end - this.#start;
-  }
-  /** The byte at `index` from the front; the caller checks `index < length`. */
-  at(index) {
-    return this.#buf[this.#start + index] ?? 0;
-  }
-  append(chunk) {
-    const pending = this.#end - this.#start;
-    if (pending === 0) {
-      this.#start = 0;
-      this.#end = 0;
-      if (this.#buf.length > KEEP)
-        this.#buf = EMPTY;
-    }
-    if (this.#end + chunk.length > this.#buf.length) {
-      if (pending + chunk.length <= this.#buf.length) {
-        this.#buf.copyWithin(0, this.#start, this.#end);
-      } else {
-        const grown = new Uint8Array(Math.max(this.#buf.length * 2, pending + chunk.length));
-        grown.set(this.#buf.subarray(this.#start, this.#end));
-        this.#buf = grown;
-      }
-      this.#start = 0;
-      this.#end = pending;
-    }
-    this.#buf.set(chunk, this.#end);
-    this.#end += chunk.length;
-  }
-  /** A copy of up to `n` bytes from the front, not consumed. */
-  peek(n) {
-    return this.#buf.slice(this.#start, this.#start + Math.min(n, this.length));
-  }
-  /** Removes `n` bytes from the front and returns a copy of them; the caller checks `n <= length`. */
-  take(n) {
-    const out = this.#buf.slice(this.#start, this.#start + n);
-    this.#start += n;
-    return out;
-  }
-  /** Removes `n` bytes from the front. */
-  skip(n) {
-    this.#start += Math.min(n, this.length);
-  }
-};
-
-// ../core/dist/wire/record.js
-var HEADER_LENGTH = 5;
-var SSLV2_HEADER_LENGTH = 2;
-function printable(bytes) {
-  let out = "";
-  for (const byte of bytes)
-    out += byte >= 32 && byte < 127 ? String.fromCharCode(byte) : ".";
-  return out;
-}
-var RecordDecoder = class {
-  #queue = new ByteQueue();
-  #maxRecordLength;
-  /** Stream offset of the queue's first byte. */
-  #offset = 0;
-  #mode = "unknown";
-  #error = null;
-  constructor(options = {}) {
-    this.#maxRecordLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
-  }
-  /** Bytes held that do not yet form a complete record. */
-  get buffered() {
-    return this.#queue.length;
-  }
-  /** Stream offset of the next byte not yet returned in a record. */
-  get offset() {
-    return this.#offset;
-  }
-  push(chunk) {
-    this.write(chunk);
-    const records = [];
-    for (let record = this.read(); record !== null; record = this.read())
-      records.push(record);
-    return records;
-  }
-  write(chunk) {
-    if (this.#error !== null)
-      throw this.#error;
-    this.#queue.append(chunk);
-  }
-  /** The next complete record, or null when more bytes are needed. */
-  read() {
-    if (this.#error !== null)
-      throw this.#error;
-    try {
-      return this.#read();
-    } catch (error2) {
-      if (error2 instanceof DecodeError)
-        this.#error = error2;
-      throw error2;
-    }
-  }
-  /** Throws a "truncated" DecodeError if the stream ended inside a record. */
-  end() {
-    if (this.#error !== null)
-      throw this.#error;
-    if (this.#queue.length > 0) {
-      this.#error = new DecodeError("truncated", `stream ended ${this.#queue.length} bytes into a record`, {
-        offset: this.#offset + this.#queue.length,
-        field: "record"
+    if (c === "[") {
+      let j = i + 1;
+      if (source[j] === "^")
+        j++;
+      while (j < source.length && source[j] !== "]")
+        j += source[j] === "\\" ? 2 : 1;
+      current().push({
+        kind: "atom",
+        source: source.slice(i, j + 1),
+        literal: null,
+        quantifier: null
       });
-      throw this.#error;
+      i = j + 1;
+      continue;
     }
-  }
-  #fail(code3, detail, at, field) {
-    throw new DecodeError(code3, detail, { offset: this.#offset + at, field });
-  }
-  #take(length) {
-    const bytes = this.#queue.take(length);
-    this.#offset += length;
-    return bytes;
-  }
-  #read() {
-    const q = this.#queue;
-    if (q.length === 0)
-      return null;
-    const first = q.at(0);
-    if (this.#mode === "sslv2" || this.#mode === "unknown" && (first & 128) !== 0) {
-      return this.#readSslv2();
-    }
-    if (first < CONTENT_TYPE.change_cipher_spec || first > CONTENT_TYPE.heartbeat) {
-      const head = q.peek(16);
-      this.#fail("invalid", `content type ${first} is not TLS; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
-    }
-    if (q.length >= 2 && q.at(1) !== 3) {
-      this.#fail("invalid", `version major ${q.at(1)} is not 3`, 1, "record.version");
-    }
-    if (q.length < HEADER_LENGTH)
-      return null;
-    const length = q.at(3) << 8 | q.at(4);
-    if (length > this.#maxRecordLength) {
-      this.#fail("too-large", `${length} bytes exceed ${this.#maxRecordLength}`, 3, "record.length");
-    }
-    if (q.length < HEADER_LENGTH + length)
-      return null;
-    this.#mode = "tls";
-    const offset = this.#offset;
-    const version = q.at(1) << 8 | q.at(2);
-    this.#take(HEADER_LENGTH);
-    return { kind: "tls", contentType: first, version, fragment: this.#take(length), offset };
-  }
-  /**
-   * An SSLv2 record with a 2-byte header: the high bit of the first byte set, 15 bits of length.
-   * At the start of the stream only a SERVER-HELLO or a 3-byte ERROR counts as SSLv2.
-   */
-  #readSslv2() {
-    const q = this.#queue;
-    if (this.#mode === "unknown") {
-      if (q.length < 3)
-        return null;
-      const length2 = (q.at(0) & 127) << 8 | q.at(1);
-      const type = q.at(2);
-      const isServerHello = type === SSLV2_MESSAGE_TYPE.server_hello;
-      const isError = type === SSLV2_MESSAGE_TYPE.error && length2 === 3;
-      if (!isServerHello && !isError) {
-        const head = q.peek(16);
-        this.#fail("invalid", `content type ${q.at(0)} is not TLS nor an SSLv2 server message; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
-      }
-    } else if ((q.at(0) & 128) === 0) {
-      this.#fail("unsupported", "SSLv2 record with a 3-byte header", 0, "sslv2.record.length");
-    }
-    if (q.length < SSLV2_HEADER_LENGTH)
-      return null;
-    const length = (q.at(0) & 127) << 8 | q.at(1);
-    if (length === 0)
-      this.#fail("invalid", "empty SSLv2 record", 0, "sslv2.record.length");
-    if (q.length < SSLV2_HEADER_LENGTH + length)
-      return null;
-    this.#mode = "sslv2";
-    const offset = this.#offset;
-    this.#take(SSLV2_HEADER_LENGTH);
-    return { kind: "sslv2", body: this.#take(length), offset };
-  }
-};
-
-// ../core/dist/wire/handshake.js
-var DEFAULT_MAX_HANDSHAKE_LENGTH = 256 * 1024;
-var HEADER_LENGTH2 = 4;
-function handshakeStreamOffset(message2, index) {
-  let piece = { at: 0, offset: message2.offset };
-  for (const candidate of message2.pieces) {
-    if (candidate.at > index)
-      break;
-    piece = candidate;
-  }
-  return piece.offset + (index - piece.at);
-}
-var HandshakeDecoder = class {
-  #queue = new ByteQueue();
-  #maxMessageLength;
-  #segments = [];
-  /** Bytes ever appended, and ever consumed, in the queue. */
-  #appended = 0;
-  #consumed = 0;
-  #error = null;
-  constructor(options = {}) {
-    this.#maxMessageLength = options.maxMessageLength ?? DEFAULT_MAX_HANDSHAKE_LENGTH;
-  }
-  /** Bytes held that do not yet form a complete message. */
-  get buffered() {
-    return this.#queue.length;
-  }
-  push(payload, offset) {
-    this.write(payload, offset);
-    const messages = [];
-    for (let message2 = this.read(); message2 !== null; message2 = this.read())
-      messages.push(message2);
-    return messages;
-  }
-  /**
-   * @param offset stream offset of `payload[0]`; by default payloads are taken as contiguous, so
-   *   offsets count bytes of handshake payload.
-   */
-  write(payload, offset = this.#appended) {
-    if (this.#error !== null)
-      throw this.#error;
-    if (payload.length === 0)
-      return;
-    this.#segments.push({ position: this.#appended, length: payload.length, offset });
-    this.#appended += payload.length;
-    this.#queue.append(payload);
-  }
-  /** The next complete message, or null when more bytes are needed. */
-  read() {
-    if (this.#error !== null)
-      throw this.#error;
-    const q = this.#queue;
-    if (q.length < HEADER_LENGTH2)
-      return null;
-    const length = q.at(1) << 16 | q.at(2) << 8 | q.at(3);
-    if (length > this.#maxMessageLength) {
-      this.#error = new DecodeError("too-large", `${length} bytes exceed ${this.#maxMessageLength}`, {
-        offset: this.#streamOffset(this.#consumed + 1),
-        field: "Handshake.length"
-      });
-      throw this.#error;
-    }
-    if (q.length < HEADER_LENGTH2 + length)
-      return null;
-    const start = this.#consumed;
-    const total = HEADER_LENGTH2 + length;
-    const pieces = [];
-    for (const segment of this.#segments) {
-      const from = Math.max(segment.position, start);
-      if (from < Math.min(segment.position + segment.length, start + total)) {
-        pieces.push({ at: from - start, offset: segment.offset + (from - segment.position) });
-      }
-    }
-    const type = q.at(0);
-    q.skip(HEADER_LENGTH2);
-    const body = q.take(length);
-    this.#consumed += total;
-    this.#segments = this.#segments.filter((s) => s.position + s.length > this.#consumed);
-    return { type, body, offset: pieces[0]?.offset ?? 0, pieces };
-  }
-  /** Throws a "truncated" DecodeError if a message was left incomplete. */
-  end() {
-    if (this.#error !== null)
-      throw this.#error;
-    if (this.#queue.length > 0) {
-      this.#error = new DecodeError("truncated", `handshake ended ${this.#queue.length} bytes into a message`, {
-        offset: this.#streamOffset(this.#appended),
-        field: "Handshake"
-      });
-      throw this.#error;
-    }
-  }
-  #streamOffset(position) {
-    for (const segment of this.#segments) {
-      if (position < segment.position + segment.length)
-        return segment.offset + (position - segment.position);
-    }
-    const last = this.#segments[this.#segments.length - 1];
-    return last === void 0 ? position : last.offset + (position - last.position);
-  }
-};
-
-// ../core/dist/wire/server-hello.js
-function equalBytes(a, b) {
-  if (a.length !== b.length)
-    return false;
-  for (let i = 0; i < a.length; i++)
-    if (a[i] !== b[i])
-      return false;
-  return true;
-}
-function latin1(bytes) {
-  let out = "";
-  for (const byte of bytes)
-    out += String.fromCharCode(byte);
-  return out;
-}
-function decodeServerHello(body) {
-  const r = new ByteReader(body);
-  const legacyVersion = r.u16("ServerHello.legacyVersion");
-  const random = r.bytes(32, "ServerHello.random");
-  const sessionIdOffset = r.offset;
-  const sessionId = r.vector8("ServerHello.sessionId");
-  if (sessionId.length > 32) {
-    throw new DecodeError("invalid", `${sessionId.length} bytes, at most 32`, {
-      offset: sessionIdOffset,
-      field: "ServerHello.sessionId.length"
-    });
-  }
-  const cipherSuite = r.u16("ServerHello.cipherSuite");
-  const compressionMethod = r.u8("ServerHello.compressionMethod");
-  const extensionsOffset = r.offset;
-  const extensions = r.atEnd ? [] : readExtensions(r, "ServerHello");
-  r.expectEnd("ServerHello");
-  const isHelloRetryRequest = equalBytes(random, HELLO_RETRY_REQUEST_RANDOM);
-  const tail2 = random.subarray(24);
-  const downgradeSentinel = equalBytes(tail2, DOWNGRADE_SENTINEL.tls12) ? "tls12" : equalBytes(tail2, DOWNGRADE_SENTINEL.tls11) ? "tls11" : null;
-  let selectedVersion = legacyVersion;
-  let keyShareGroup = null;
-  let alpn2 = null;
-  let heartbeat2 = null;
-  let ecPointFormats2 = null;
-  let secureRenegotiation = false;
-  let extendedMasterSecret2 = false;
-  let encryptThenMac2 = false;
-  let ocspStatusRequest = false;
-  let sessionTicket2 = false;
-  let serverNameAcknowledged = false;
-  let at = extensionsOffset + 2;
-  for (const [i, extension] of extensions.entries()) {
-    const field = `ServerHello.extensions[${i}]`;
-    const dataOffset = at + 4;
-    at = dataOffset + extension.data.length;
-    const x = new ByteReader(extension.data, dataOffset);
-    switch (extension.type) {
-      case EXTENSION_TYPE.supported_versions:
-        selectedVersion = x.u16(`${field}.selectedVersion`);
-        x.expectEnd(field);
-        break;
-      case EXTENSION_TYPE.key_share:
-        keyShareGroup = x.u16(`${field}.group`);
-        if (!isHelloRetryRequest) {
-          const keyOffset = x.offset;
-          const keyExchange = x.vector16(`${field}.keyExchange`);
-          if (keyExchange.length === 0) {
-            throw new DecodeError("invalid", "empty key_exchange", {
-              offset: keyOffset,
-              field: `${field}.keyExchange.length`
-            });
-          }
-        }
-        x.expectEnd(field);
-        break;
-      case EXTENSION_TYPE.application_layer_protocol_negotiation: {
-        const names = x.readVector16(`${field}.protocolNameList`, (list2) => {
-          const found = [];
-          while (!list2.atEnd) {
-            const nameField = `${field}.protocolNameList[${found.length}]`;
-            const nameOffset = list2.offset;
-            const name = list2.vector8(nameField);
-            if (name.length === 0) {
-              throw new DecodeError("invalid", "empty protocol name", {
-                offset: nameOffset,
-                field: `${nameField}.length`
-              });
-            }
-            found.push(latin1(name));
-          }
-          return found;
-        });
-        x.expectEnd(field);
-        if (names.length !== 1 || names[0] === void 0) {
-          throw new DecodeError("invalid", `selects ${names.length} protocols, not one`, {
-            offset: dataOffset,
-            field: `${field}.protocolNameList`
-          });
-        }
-        alpn2 = names[0];
-        break;
-      }
-      case EXTENSION_TYPE.renegotiation_info:
-        x.vector8(`${field}.renegotiatedConnection`);
-        x.expectEnd(field);
-        secureRenegotiation = true;
-        break;
-      case EXTENSION_TYPE.heartbeat: {
-        const modeOffset = x.offset;
-        const mode = x.u8(`${field}.mode`);
-        x.expectEnd(field);
-        if (mode === HEARTBEAT_MODE.peer_allowed_to_send)
-          heartbeat2 = "peer_allowed_to_send";
-        else if (mode === HEARTBEAT_MODE.peer_not_allowed_to_send)
-          heartbeat2 = "peer_not_allowed_to_send";
-        else {
-          throw new DecodeError("invalid", `unknown heartbeat mode ${mode}`, {
-            offset: modeOffset,
-            field: `${field}.mode`
-          });
-        }
-        break;
-      }
-      case EXTENSION_TYPE.ec_point_formats:
-        ecPointFormats2 = x.readVector8(`${field}.formats`, (list2) => {
-          const formats2 = [];
-          while (!list2.atEnd)
-            formats2.push(list2.u8(`${field}.formats[${formats2.length}]`));
-          return formats2;
-        });
-        x.expectEnd(field);
-        break;
-      // Flags: their presence is the fact; their (normally empty) content is not interpreted.
-      case EXTENSION_TYPE.extended_master_secret:
-        extendedMasterSecret2 = true;
-        break;
-      case EXTENSION_TYPE.encrypt_then_mac:
-        encryptThenMac2 = true;
-        break;
-      case EXTENSION_TYPE.status_request:
-        ocspStatusRequest = true;
-        break;
-      case EXTENSION_TYPE.session_ticket:
-        sessionTicket2 = true;
-        break;
-      case EXTENSION_TYPE.server_name:
-        serverNameAcknowledged = true;
-        break;
-      default:
-        break;
-    }
-  }
-  return {
-    legacyVersion,
-    random,
-    sessionId,
-    cipherSuite,
-    compressionMethod,
-    extensions,
-    isHelloRetryRequest,
-    selectedVersion,
-    keyShareGroup,
-    alpn: alpn2,
-    secureRenegotiation,
-    extendedMasterSecret: extendedMasterSecret2,
-    encryptThenMac: encryptThenMac2,
-    heartbeat: heartbeat2,
-    ocspStatusRequest,
-    sessionTicket: sessionTicket2,
-    ecPointFormats: ecPointFormats2,
-    serverNameAcknowledged,
-    downgradeSentinel
-  };
-}
-
-// ../core/dist/wire/alert.js
-function decodeAlert(payload) {
-  const r = new ByteReader(payload);
-  const level = r.u8("Alert.level");
-  const description = r.u8("Alert.description");
-  r.expectEnd("Alert");
-  return { level, description, name: alertName(description) };
-}
-
-// ../core/dist/wire/certificate.js
-function readCertificate(r, field) {
-  const lengthOffset = r.offset;
-  const der = r.vector24(field);
-  if (der.length === 0) {
-    throw new DecodeError("invalid", "empty certificate", {
-      offset: lengthOffset,
-      field: `${field}.length`
-    });
-  }
-  return der;
-}
-function decodeCertificate(body, options = {}) {
-  const r = new ByteReader(body);
-  if (options.tls13 === true) {
-    const certificateRequestContext = r.vector8("Certificate.certificateRequestContext");
-    const entries = r.readVector24("Certificate.certificateList", (list2) => {
-      const found = [];
-      while (!list2.atEnd) {
-        const field = `Certificate.certificateList[${found.length}]`;
-        const certificate = readCertificate(list2, `${field}.certificate`);
-        const extensions = list2.readVector16(`${field}.extensions`, (x) => {
-          const items = [];
-          while (!x.atEnd) {
-            const itemField = `${field}.extensions[${items.length}]`;
-            const type = x.u16(`${itemField}.type`);
-            items.push({ type, data: x.vector16(itemField) });
-          }
-          return items;
-        });
-        found.push({ certificate, extensions });
-      }
-      return found;
-    });
-    r.expectEnd("Certificate");
-    return { certificateRequestContext, entries };
-  }
-  const chain = r.readVector24("Certificate.certificateList", (list2) => {
-    const found = [];
-    while (!list2.atEnd)
-      found.push(readCertificate(list2, `Certificate.certificateList[${found.length}]`));
-    return found;
-  });
-  r.expectEnd("Certificate");
-  return chain;
-}
-
-// ../core/dist/wire/certificate-status.js
-function decodeCertificateStatus(body) {
-  const r = new ByteReader(body);
-  const statusType = r.u8("CertificateStatus.statusType");
-  if (statusType !== CERTIFICATE_STATUS_TYPE.ocsp) {
-    throw new DecodeError("unsupported", `status type ${statusType}`, {
-      offset: 0,
-      field: "CertificateStatus.statusType"
-    });
-  }
-  const lengthOffset = r.offset;
-  const ocspResponse = r.vector24("CertificateStatus.ocspResponse");
-  if (ocspResponse.length === 0) {
-    throw new DecodeError("invalid", "empty OCSP response", {
-      offset: lengthOffset,
-      field: "CertificateStatus.ocspResponse.length"
-    });
-  }
-  r.expectEnd("CertificateStatus");
-  return { statusType, ocspResponse };
-}
-
-// ../core/dist/wire/server-key-exchange.js
-function bitLength(bytes) {
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i] ?? 0;
-    if (byte !== 0)
-      return (bytes.length - i - 1) * 8 + (32 - Math.clz32(byte));
-  }
-  return 0;
-}
-function nonEmpty(r, prefix, field) {
-  const lengthOffset = r.offset;
-  const value = prefix === 1 ? r.vector8(field) : r.vector16(field);
-  if (value.length === 0) {
-    throw new DecodeError("invalid", "empty", { offset: lengthOffset, field: `${field}.length` });
-  }
-  return value;
-}
-function readSignature(r, version) {
-  if (r.atEnd)
-    return { signatureAlgorithm: null, signature: null };
-  const at = r.offset;
-  const rest = r.rest();
-  const s = new ByteReader(rest, at);
-  let modern;
-  if (version !== void 0) {
-    modern = version >= TLS_VERSION["TLSv1.2"];
-  } else {
-    const first = rest.length >= 2 ? (rest[0] ?? 0) << 8 | (rest[1] ?? 0) : -1;
-    const second = rest.length >= 4 ? (rest[2] ?? 0) << 8 | (rest[3] ?? 0) : -1;
-    modern = second + 4 === rest.length && first + 2 !== rest.length;
-  }
-  const signatureAlgorithm = modern ? s.u16("ServerKeyExchange.signatureAlgorithm") : null;
-  const signature = s.vector16("ServerKeyExchange.signature");
-  s.expectEnd("ServerKeyExchange");
-  return { signatureAlgorithm, signature };
-}
-function decodeServerKeyExchange(body, kind, options = {}) {
-  const r = new ByteReader(body);
-  if (kind === "ecdhe") {
-    const curveType = r.u8("ServerKeyExchange.curveType");
-    if (curveType === EC_CURVE_TYPE.explicit_prime || curveType === EC_CURVE_TYPE.explicit_char2) {
-      return {
-        kind,
-        curveType,
-        namedCurve: null,
-        publicKey: null,
-        signatureAlgorithm: null,
-        signature: null
-      };
-    }
-    if (curveType !== EC_CURVE_TYPE.named_curve) {
-      throw new DecodeError("invalid", `unknown curve type ${curveType}`, {
-        offset: 0,
-        field: "ServerKeyExchange.curveType"
-      });
-    }
-    const namedCurve = r.u16("ServerKeyExchange.namedCurve");
-    const publicKey2 = nonEmpty(r, 1, "ServerKeyExchange.publicKey");
-    const signature2 = readSignature(r, options.version);
-    r.expectEnd("ServerKeyExchange");
-    return { kind, curveType, namedCurve, publicKey: publicKey2, ...signature2 };
-  }
-  const prime = nonEmpty(r, 2, "ServerKeyExchange.dhP");
-  const primeBits2 = bitLength(prime);
-  if (primeBits2 === 0) {
-    throw new DecodeError("invalid", "the prime is zero", {
-      offset: 2,
-      field: "ServerKeyExchange.dhP"
-    });
-  }
-  const generator = nonEmpty(r, 2, "ServerKeyExchange.dhG");
-  const publicKey = nonEmpty(r, 2, "ServerKeyExchange.dhYs");
-  const signature = readSignature(r, options.version);
-  r.expectEnd("ServerKeyExchange");
-  return { kind, prime, primeBits: primeBits2, generator, publicKey, ...signature };
-}
-
-// ../core/dist/wire/server-hello-done.js
-function decodeServerHelloDone(body) {
-  new ByteReader(body).expectEnd("ServerHelloDone");
-}
-
-// ../core/dist/wire/sslv2-server-hello.js
-function decodeSslv2ServerHello(body) {
-  const r = new ByteReader(body);
-  const type = r.u8("Sslv2ServerHello.type");
-  if (type !== SSLV2_MESSAGE_TYPE.server_hello) {
-    throw new DecodeError("invalid", `message type ${type}`, {
-      offset: 0,
-      field: "Sslv2ServerHello.type"
-    });
-  }
-  const sessionIdHit = r.u8("Sslv2ServerHello.sessionIdHit") !== 0;
-  const certificateType = r.u8("Sslv2ServerHello.certificateType");
-  const version = r.u16("Sslv2ServerHello.version");
-  const certificateOffset = r.offset;
-  const certificateLength = r.u16("Sslv2ServerHello.certificate.length");
-  const specsOffset = r.offset;
-  const specsLength = r.u16("Sslv2ServerHello.cipherSpecs.length");
-  const connectionIdOffset = r.offset;
-  const connectionIdLength = r.u16("Sslv2ServerHello.connectionId.length");
-  const [certificate, specs, connectionId] = readSslv2Fields(r, "Sslv2ServerHello", [
-    [certificateOffset, certificateLength, "Sslv2ServerHello.certificate"],
-    [specsOffset, specsLength, "Sslv2ServerHello.cipherSpecs"],
-    [connectionIdOffset, connectionIdLength, "Sslv2ServerHello.connectionId"]
-  ]);
-  if (specsLength % 3 !== 0) {
-    throw new DecodeError("invalid", `${specsLength} is not a multiple of 3`, {
-      offset: specsOffset,
-      field: "Sslv2ServerHello.cipherSpecs.length"
-    });
-  }
-  if (connectionIdLength < 16 || connectionIdLength > 32) {
-    throw new DecodeError("invalid", `${connectionIdLength} bytes, not 16–32`, {
-      offset: connectionIdOffset,
-      field: "Sslv2ServerHello.connectionId.length"
-    });
-  }
-  return {
-    sessionIdHit,
-    certificateType,
-    version,
-    certificate: certificate ?? new Uint8Array(0),
-    cipherSpecs: cipherSpecList(specs ?? new Uint8Array(0)),
-    connectionId: connectionId ?? new Uint8Array(0)
-  };
-}
-function decodeSslv2Error(body) {
-  const r = new ByteReader(body);
-  const type = r.u8("Sslv2Error.type");
-  if (type !== SSLV2_MESSAGE_TYPE.error) {
-    throw new DecodeError("invalid", `message type ${type}`, {
-      offset: 0,
-      field: "Sslv2Error.type"
-    });
-  }
-  const code3 = r.u16("Sslv2Error.code");
-  r.expectEnd("Sslv2Error");
-  return code3;
-}
-
-// ../core/dist/wire/server-flight.js
-var STAGE = {
-  [HANDSHAKE_TYPE.server_hello]: 1,
-  [HANDSHAKE_TYPE.certificate]: 2,
-  [HANDSHAKE_TYPE.certificate_status]: 3,
-  [HANDSHAKE_TYPE.server_key_exchange]: 4,
-  [HANDSHAKE_TYPE.certificate_request]: 5,
-  [HANDSHAKE_TYPE.server_hello_done]: 6
-};
-function isTls13(version) {
-  return version === TLS_VERSION["TLSv1.3"] || version >> 8 === 127;
-}
-var ServerFlightDecoder = class {
-  #records;
-  #handshake;
-  #keyExchangeOf;
-  #error = null;
-  #stage = 0;
-  #alertBytes = [];
-  #alertOffset = 0;
-  #done = false;
-  #end = null;
-  #serverHello = null;
-  #helloRetryRequest = null;
-  #certificates = null;
-  #certificateStatus = null;
-  #serverKeyExchange = null;
-  #serverKeyExchangeParams = null;
-  #certificateRequested = false;
-  #serverHelloDone = false;
-  #alert = null;
-  #warnings = [];
-  #sslv2ServerHello = null;
-  #sslv2Error = null;
-  constructor(options = {}) {
-    this.#records = new RecordDecoder(options.maxRecordLength === void 0 ? {} : { maxRecordLength: options.maxRecordLength });
-    this.#handshake = new HandshakeDecoder(options.maxMessageLength === void 0 ? {} : { maxMessageLength: options.maxMessageLength });
-    this.#keyExchangeOf = options.keyExchangeOf;
-  }
-  get done() {
-    return this.#done;
-  }
-  /** Feeds bytes from the server; returns the flight so far. */
-  push(chunk) {
-    if (this.#error !== null)
-      throw this.#error;
-    if (this.#done)
-      return this.state;
-    this.#guard(() => {
-      this.#records.write(chunk);
-      while (!this.#done) {
-        const record = this.#records.read();
-        if (record === null)
-          break;
-        this.#record(record);
-      }
-    });
-    return this.state;
-  }
-  /**
-   * The server closed the connection: returns the flight, or throws a "truncated" DecodeError if
-   * the stream stopped inside a record, a handshake message or an alert.
-   */
-  end() {
-    if (this.#error !== null)
-      throw this.#error;
-    if (this.#done)
-      return this.state;
-    this.#guard(() => {
-      this.#records.end();
-      this.#handshake.end();
-      if (this.#alertBytes.length > 0) {
-        throw new DecodeError("truncated", "stream ended inside an alert", {
-          offset: this.#alertOffset + this.#alertBytes.length,
-          field: "Alert"
-        });
-      }
-    });
-    return this.state;
-  }
-  get state() {
-    return {
-      done: this.#done,
-      end: this.#end,
-      serverHello: this.#serverHello,
-      helloRetryRequest: this.#helloRetryRequest,
-      certificates: this.#certificates,
-      certificateStatus: this.#certificateStatus,
-      serverKeyExchange: this.#serverKeyExchange,
-      serverKeyExchangeParams: this.#serverKeyExchangeParams,
-      certificateRequested: this.#certificateRequested,
-      serverHelloDone: this.#serverHelloDone,
-      alert: this.#alert,
-      warnings: [...this.#warnings],
-      sslv2ServerHello: this.#sslv2ServerHello,
-      sslv2Error: this.#sslv2Error
-    };
-  }
-  #guard(run2) {
-    try {
-      run2();
-    } catch (error2) {
-      if (error2 instanceof DecodeError)
-        this.#error = error2;
-      throw error2;
-    }
-  }
-  #finish(end) {
-    this.#done = true;
-    this.#end = end;
-  }
-  #record(record) {
-    if (record.kind === "sslv2") {
-      this.#sslv2(record);
-      return;
-    }
-    const fail = (detail) => {
-      throw new DecodeError("invalid", detail, {
-        offset: record.offset,
-        field: "record.contentType"
-      });
-    };
-    switch (record.contentType) {
-      case CONTENT_TYPE.handshake:
-        if (this.#alertBytes.length > 0)
-          fail("handshake record inside an alert");
-        this.#handshake.write(record.fragment, record.offset + 5);
-        while (!this.#done) {
-          const message2 = this.#handshake.read();
-          if (message2 === null)
-            break;
-          this.#message(message2);
-        }
-        return;
-      case CONTENT_TYPE.alert:
-        this.#alertRecord(record);
-        return;
-      case CONTENT_TYPE.change_cipher_spec:
-        if (this.#serverHello === null)
-          fail("change_cipher_spec before ServerHello");
-        if (record.fragment.length !== 1 || record.fragment[0] !== 1) {
-          throw new DecodeError("invalid", "change_cipher_spec is not the single byte 1", {
-            offset: record.offset + 5,
-            field: "ChangeCipherSpec"
-          });
-        }
-        this.#finish("change-cipher-spec");
-        return;
-      case CONTENT_TYPE.application_data:
-        if (this.#serverHello === null)
-          fail("application_data before ServerHello");
-        this.#finish("application-data");
-        return;
-      default:
-        fail(`content type ${record.contentType} during the handshake`);
-    }
-  }
-  #alertRecord(record) {
-    if (record.fragment.length === 0) {
-      throw new DecodeError("invalid", "empty alert record", {
-        offset: record.offset + 3,
-        field: "record.length"
-      });
-    }
-    if (this.#alertBytes.length === 0)
-      this.#alertOffset = record.offset + 5;
-    for (const [i, byte] of record.fragment.entries()) {
-      this.#alertBytes.push(byte);
-      if (this.#alertBytes.length < 2)
-        continue;
-      const alert = decodeAlert(Uint8Array.from(this.#alertBytes));
-      this.#alertBytes = [];
-      this.#alertOffset = record.offset + 5 + i + 1;
-      if (alert.level === ALERT_LEVEL.warning && alert.description === ALERT_DESCRIPTION.unrecognized_name) {
-        this.#warnings.push(alert);
-        continue;
-      }
-      this.#alert = alert;
-      this.#finish("alert");
-      return;
-    }
-  }
-  #sslv2(record) {
-    const decode9 = (run2) => {
-      try {
-        return run2();
-      } catch (error2) {
-        if (error2 instanceof DecodeError)
-          throw relocateDecodeError(error2, record.offset + 2 + error2.offset);
-        throw error2;
-      }
-    };
-    if (record.body[0] === SSLV2_MESSAGE_TYPE.error) {
-      this.#sslv2Error = decode9(() => decodeSslv2Error(record.body));
-      this.#finish("sslv2-error");
-      return;
-    }
-    this.#sslv2ServerHello = decode9(() => decodeSslv2ServerHello(record.body));
-    this.#finish("sslv2-server-hello");
-  }
-  #message(message2) {
-    const decode9 = (run2) => {
-      try {
-        return run2();
-      } catch (error2) {
-        if (error2 instanceof DecodeError) {
-          throw relocateDecodeError(error2, handshakeStreamOffset(message2, 4 + error2.offset));
-        }
-        throw error2;
-      }
-    };
-    const unexpected = (detail) => {
-      throw new DecodeError("invalid", detail, { offset: message2.offset, field: "Handshake.type" });
-    };
-    const type = message2.type;
-    if (type === HANDSHAKE_TYPE.hello_request) {
-      if (message2.body.length !== 0) {
-        throw new DecodeError("invalid", `${message2.body.length} trailing bytes`, {
-          offset: handshakeStreamOffset(message2, 4),
-          field: "HelloRequest"
-        });
-      }
-      return;
-    }
-    const stage = STAGE[type];
-    if (stage === void 0) {
-      if (this.#serverHello !== null && (type === HANDSHAKE_TYPE.new_session_ticket || type === HANDSHAKE_TYPE.supplemental_data)) {
-        return;
-      }
-      unexpected(`unexpected handshake message ${type}`);
-      return;
-    }
-    if (stage <= this.#stage)
-      unexpected(`handshake message ${type} out of order or repeated`);
-    if (stage > 1 && this.#serverHello === null)
-      unexpected(`handshake message ${type} before ServerHello`);
-    this.#stage = stage;
-    const hello = this.#serverHello;
-    switch (type) {
-      case HANDSHAKE_TYPE.server_hello: {
-        const decoded = decode9(() => decodeServerHello(message2.body));
-        if (decoded.isHelloRetryRequest) {
-          this.#helloRetryRequest = decoded;
-          this.#finish("hello-retry-request");
-        } else {
-          this.#serverHello = decoded;
-          if (isTls13(decoded.selectedVersion))
-            this.#finish("tls13-server-hello");
-        }
-        return;
-      }
-      case HANDSHAKE_TYPE.certificate:
-        this.#certificates = decode9(() => decodeCertificate(message2.body));
-        return;
-      case HANDSHAKE_TYPE.certificate_status:
-        this.#certificateStatus = decode9(() => decodeCertificateStatus(message2.body));
-        return;
-      case HANDSHAKE_TYPE.server_key_exchange: {
-        this.#serverKeyExchange = message2.body;
-        const kind = hello === null ? null : this.#keyExchangeOf?.(hello.cipherSuite) ?? null;
-        if (kind !== null && hello !== null) {
-          this.#serverKeyExchangeParams = decode9(() => decodeServerKeyExchange(message2.body, kind, { version: hello.selectedVersion }));
-        }
-        return;
-      }
-      case HANDSHAKE_TYPE.certificate_request:
-        this.#certificateRequested = true;
-        return;
-      case HANDSHAKE_TYPE.server_hello_done:
-        decode9(() => decodeServerHelloDone(message2.body));
-        this.#serverHelloDone = true;
-        this.#finish("server-hello-done");
-        return;
-      default:
-        return;
-    }
-  }
-};
-
-// ../core/dist/probe/exchange.js
-import { connect as netConnect } from "node:net";
-var DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
-function exchange(endpoint2, request3, consume, options) {
-  return new Promise((resolve6, reject) => {
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_REPLY_BYTES;
-    let received = 0;
-    let settled = false;
-    let socket = null;
-    const finish2 = (outcome) => {
-      if (settled)
-        return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-      if (socket !== null) {
-        socket.removeAllListeners();
-        socket.on("error", () => {
-        });
-        socket.destroy();
-      }
-      if (outcome instanceof Error)
-        reject(outcome);
+    if (c === "(") {
+      const group2 = { kind: "group", alternatives: [[]], quantifier: null };
+      current().push(group2);
+      stack.push(group2);
+      if (source.startsWith("(?<=", i) || source.startsWith("(?<!", i))
+        i += 4;
+      else if (source.startsWith("(?<", i))
+        i = source.indexOf(">", i) + 1;
+      else if (source[i + 1] === "?")
+        i += 3;
       else
-        resolve6(outcome);
-    };
-    const onAbort = () => finish2({ kind: "failed", code: "aborted", message: "scan aborted", received });
-    const timer = setTimeout(() => finish2({
-      kind: "failed",
-      code: "timeout",
-      message: `no complete reply within ${options.timeoutMs} ms (${received} bytes received)`,
-      received
-    }), options.timeoutMs);
-    if (options.signal?.aborted === true) {
-      onAbort();
-      return;
+        i += 1;
+      continue;
     }
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    const opened = (options.connect ?? defaultConnect)(endpoint2);
-    socket = opened;
-    opened.setNoDelay(true);
-    opened.once("connect", () => {
-      options.onConnect?.();
-      opened.write(request3);
-    });
-    opened.on("data", (chunk) => {
-      received += chunk.length;
-      if (received > maxBytes) {
-        finish2({
-          kind: "failed",
-          code: "too-large",
-          message: `reply exceeds ${maxBytes} bytes without completing the server's first flight`,
-          received
-        });
-        return;
+    if (c === ")") {
+      stack.pop();
+      i++;
+      continue;
+    }
+    if (c === "|") {
+      stack[stack.length - 1].alternatives.push([]);
+      i++;
+      continue;
+    }
+    const braces = c === "{" ? /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i)) : null;
+    if (c === "*" || c === "+" || c === "?" || braces !== null) {
+      const terms = current();
+      const last = terms[terms.length - 1];
+      let quantifier;
+      if (braces !== null) {
+        const min = Number(braces[1]);
+        const max = braces[2] === void 0 ? min : braces[3] === "" ? Infinity : Number(braces[3]);
+        quantifier = { min, max };
+        i += braces[0].length;
+      } else {
+        quantifier = { min: c === "+" ? 1 : 0, max: c === "?" ? 1 : Infinity };
+        i++;
       }
-      try {
-        if (consume(chunk))
-          finish2({ kind: "done" });
-      } catch (error2) {
-        finish2(error2 instanceof Error ? error2 : new Error(String(error2)));
-      }
-    });
-    opened.once("end", () => finish2({ kind: "closed", received }));
-    opened.once("close", () => finish2({ kind: "closed", received }));
-    opened.once("error", (error2) => {
-      finish2({ kind: "failed", code: failureCode(error2), message: error2.message, received });
-    });
+      if (source[i] === "?")
+        i++;
+      if (last !== void 0)
+        last.quantifier = quantifier;
+      continue;
+    }
+    const literal = c === "." || c === "^" || c === "$" ? null : c;
+    current().push({ kind: "atom", source: c, literal, quantifier: null });
+    i++;
+  }
+  return root;
+}
+var variable = (q) => q !== null && q.max > q.min;
+var repeating = (q) => q !== null && q.max > 1;
+var unbounded = (q) => q !== null && q.max > LARGE_COUNT;
+function containsVariable(terms) {
+  return terms.some((t) => variable(t.quantifier) || t.kind === "group" && t.alternatives.some((alternative) => containsVariable(alternative)));
+}
+function variableAtoms(terms, under = false) {
+  return terms.flatMap((t) => {
+    const inside = under || variable(t.quantifier);
+    if (t.kind === "atom")
+      return inside ? [t] : [];
+    return t.alternatives.flatMap((alternative) => variableAtoms(alternative, inside));
   });
 }
-function defaultConnect(endpoint2) {
-  return netConnect({ host: endpoint2.address, port: endpoint2.port });
+function delimited(group2) {
+  const body = group2.alternatives[0];
+  const first = body?.[0];
+  if (group2.alternatives.length !== 1 || body === void 0 || first === void 0)
+    return false;
+  if (first.kind !== "atom" || first.literal === null || first.quantifier !== null)
+    return false;
+  const delimiter3 = first.literal;
+  return variableAtoms(body).every((atom) => !new RegExp(`^(?:${atom.source})$`, "u").test(delimiter3));
 }
-function failureCode(error2) {
-  switch (error2.code) {
-    case "ECONNREFUSED":
-      return "refused";
-    case "ETIMEDOUT":
-      return "timeout";
-    case "EHOSTUNREACH":
-    case "ENETUNREACH":
-    case "EADDRNOTAVAIL":
-      return "unreachable";
-    default:
-      return "reset";
+function literalOf(terms) {
+  let text = "";
+  for (const t of terms) {
+    if (t.kind !== "atom" || t.literal === null || t.quantifier !== null)
+      return null;
+    text += t.literal;
+  }
+  return text;
+}
+function check(group2, counter, inRepeat) {
+  if (unbounded(group2.quantifier))
+    counter.unbounded++;
+  const repeated = inRepeat || repeating(group2.quantifier);
+  if (repeating(group2.quantifier) && group2.alternatives.some((a) => containsVariable(a)) && !delimited(group2)) {
+    throw new Unsafe("a repeated group contains a variable quantifier (nested quantifiers)");
+  }
+  if (repeated && group2.alternatives.length > 1) {
+    const literals = group2.alternatives.map(literalOf);
+    if (literals.some((l) => l === null)) {
+      throw new Unsafe("a repeated group contains an alternation of non-literal alternatives");
+    }
+    const words = literals;
+    words.forEach((a, x) => words.forEach((b, y) => {
+      if (x !== y && b.startsWith(a)) {
+        throw new Unsafe(`a repeated group contains overlapping alternatives (${JSON.stringify(a)}, ${JSON.stringify(b)})`);
+      }
+    }));
+  }
+  for (const alternative of group2.alternatives) {
+    for (const term of alternative) {
+      if (term.kind === "group")
+        check(term, counter, repeated);
+      else if (unbounded(term.quantifier))
+        counter.unbounded++;
+    }
   }
 }
-
-// ../core/dist/probe/hello-probe.js
-var MAX_WARNING_ALERTS = 16;
-async function probeHello(endpoint2, hello, options) {
-  const decoder = new ServerFlightDecoder(options.keyExchangeOf === void 0 ? {} : { keyExchangeOf: options.keyExchangeOf });
-  let flight = null;
-  let flooded = false;
-  let result;
+function checkPattern(source) {
+  if (source.length > MAX_PATTERN_LENGTH) {
+    return `pattern is ${source.length} characters long (at most ${MAX_PATTERN_LENGTH})`;
+  }
   try {
-    result = await exchange(endpoint2, hello, (chunk) => {
-      flight = decoder.push(chunk);
-      flooded = flight.warnings.length > MAX_WARNING_ALERTS;
-      return flooded || flight.done || options.stopAtServerHello === true && chose(flight);
-    }, options);
+    new RegExp(source, "u");
   } catch (error2) {
-    if (error2 instanceof DecodeError) {
-      const partial = decoder.state;
-      if (chose(partial))
-        return { kind: "accepted", flight: partial };
-      return {
-        kind: "failed",
-        code: "unparseable",
-        message: `unparseable reply: ${error2.message}`
-      };
+    return `not a valid regular expression: ${error2.message}`;
+  }
+  try {
+    const counter = { unbounded: 0 };
+    check(parse(source), counter, false);
+    if (counter.unbounded > MAX_UNBOUNDED_QUANTIFIERS) {
+      return `pattern has ${counter.unbounded} unbounded quantifiers (at most ${MAX_UNBOUNDED_QUANTIFIERS})`;
     }
+  } catch (error2) {
+    if (error2 instanceof Unsafe)
+      return `pattern could backtrack catastrophically: ${error2.message}`;
     throw error2;
   }
-  const state = flight;
-  if (state !== null && chose(state))
-    return { kind: "accepted", flight: state };
-  if (flooded) {
-    return {
-      kind: "failed",
-      code: "protocol",
-      message: `more than ${MAX_WARNING_ALERTS} warning alerts without a ServerHello`
-    };
-  }
-  if (state?.alert != null)
-    return { kind: "rejected", alert: state.alert };
-  if (state !== null && state.sslv2Error !== null)
-    return { kind: "rejected", alert: null };
-  switch (result.kind) {
-    case "done":
-      return { kind: "failed", code: "protocol", message: "flight ended without a choice" };
-    case "closed":
-      return result.received === 0 ? { kind: "rejected", alert: null } : {
-        kind: "failed",
-        code: "closed",
-        message: `connection closed after ${result.received} bytes of an incomplete reply`
-      };
-    case "failed":
-      return { kind: "failed", code: scanErrorCode(result.code), message: result.message };
-  }
-}
-function scanErrorCode(code3) {
-  switch (code3) {
-    case "aborted":
-    case "unreachable":
-      return "refused";
-    case "too-large":
-      return "protocol";
-    default:
-      return code3;
-  }
-}
-function isTransientFailure(outcome) {
-  return outcome.kind === "failed" && (outcome.code === "timeout" || outcome.code === "refused" || outcome.code === "reset" || outcome.code === "closed");
-}
-function chose(flight) {
-  return flight.serverHello !== null || flight.helloRetryRequest !== null || flight.sslv2ServerHello !== null;
-}
-async function probeWithRetry(attempt, options = {}) {
-  const retries = options.retries ?? 2;
-  let delay = options.backoffMs ?? 100;
-  let outcome = await attempt();
-  for (let i = 0; i < retries && isTransientFailure(outcome); i += 1) {
-    if (options.signal?.aborted === true)
-      break;
-    await new Promise((resolve6) => setTimeout(resolve6, delay));
-    delay *= 2;
-    outcome = await attempt();
-  }
-  return outcome;
+  return null;
 }
 
-// ../core/dist/scan/limiter.js
-var Limiter = class {
-  #limit;
-  #active = 0;
-  #waiting = [];
-  constructor(limit) {
-    if (!Number.isInteger(limit) || limit < 1) {
-      throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
-    }
-    this.#limit = limit;
-  }
-  get active() {
-    return this.#active;
-  }
-  async run(task) {
-    if (this.#active >= this.#limit) {
-      await new Promise((resolve6) => this.#waiting.push(resolve6));
-    } else {
-      this.#active += 1;
-    }
-    try {
-      return await task();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next === void 0)
-        this.#active -= 1;
-      else
-        next();
+// ../core/dist/policy/suggest.js
+function editDistance(a, b) {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d = new Array(rows * cols).fill(0);
+  const at = (i, j) => d[i * cols + j] ?? 0;
+  for (let i = 0; i < rows; i++)
+    d[i * cols] = i;
+  for (let j = 0; j < cols; j++)
+    d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      }
+      d[i * cols + j] = best;
     }
   }
-};
-
-// ../core/dist/scan/context.js
-var ScanContext = class {
-  endpoint;
-  sni;
-  errors = [];
-  #options;
-  #limiter;
-  #probes = 0;
-  #connected = false;
-  #step = "starting";
-  constructor(options) {
-    this.#options = options;
-    this.endpoint = options.endpoint;
-    this.sni = options.sni;
-    this.#limiter = new Limiter(options.concurrency);
+  return at(a.length, b.length);
+}
+function closest(word, candidates) {
+  const lower = word.toLowerCase();
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    if (candidate.toLowerCase() === lower)
+      return candidate;
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
   }
-  get probes() {
-    return this.#probes;
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  if (bestDistance <= limit)
+    return best;
+  let bestShared = 3;
+  best = void 0;
+  for (const candidate of candidates) {
+    const other = candidate.toLowerCase();
+    let shared = 0;
+    while (shared < lower.length && lower[shared] === other[shared])
+      shared++;
+    if (other.length >= 4 && lower.includes(other))
+      shared = Math.max(shared, other.length);
+    if (shared > bestShared) {
+      best = candidate;
+      bestShared = shared;
+    }
   }
-  /** Whether any TCP connection to the target was established. */
-  get connected() {
-    return this.#connected;
-  }
-  step(name) {
-    this.#step = name;
-    this.#report();
-  }
-  error(probe, code3, message2) {
-    this.errors.push({ probe, code: code3, message: message2 });
-  }
-  /** Sends one hello under the connection limit, retrying failures with backoff. */
-  async probe(hello, options = {}) {
-    return probeWithRetry(() => this.#limiter.run(async () => {
-      const outcome = await probeHello(this.endpoint, hello(), {
-        timeoutMs: this.#options.timeoutMs,
-        keyExchangeOf,
-        onConnect: () => {
-          this.#connected = true;
-        },
-        ...options.stopAtServerHello === void 0 ? {} : { stopAtServerHello: options.stopAtServerHello },
-        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal },
-        ...this.#options.connect === void 0 ? {} : { connect: this.#options.connect }
-      });
-      this.#probes += 1;
-      this.#report();
-      return outcome;
-    }), {
-      retries: this.#options.retries,
-      ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
-    });
-  }
-  #report() {
-    this.#options.onProgress?.({
-      target: this.#options.targetLabel,
-      step: this.#step,
-      probesDone: this.#probes
-    });
-  }
-};
-function keyExchangeOf(cipherSuite) {
-  switch (cipherSuiteByCode(cipherSuite)?.kex) {
-    case "ECDHE":
-      return "ecdhe";
-    case "DHE":
-      return "dhe";
-    default:
-      return null;
-  }
+  return best;
+}
+function didYouMean(word, candidates) {
+  const match = closest(word, candidates);
+  return match === void 0 ? "" : ` (did you mean ${match}?)`;
 }
 
-// ../core/dist/probe/client-hellos.js
-import { createECDH, generateKeyPairSync, randomBytes } from "node:crypto";
-var code = (name) => {
-  const group2 = groupByName(name);
-  if (group2 === void 0)
-    throw new Error(`registry has no group ${name}`);
-  return group2.code;
-};
-var COMMON_CURVES = ["x25519", "secp256r1", "secp384r1", "secp521r1", "x448"].map(code);
-var ALL_CURVES = [
-  ...COMMON_CURVES,
-  ...GROUPS.filter((g) => g.kind === "ecdhe" && !COMMON_CURVES.includes(g.code)).map((g) => g.code)
-];
-var TLS13_GROUPS = [
-  ...COMMON_CURVES,
-  ...GROUPS.filter((g) => g.kind === "ffdhe" || g.kind === "hybrid-pq").map((g) => g.code)
-];
-var ALL_SIGNATURE_SCHEMES = SIGNATURE_SCHEMES.map((s) => s.code);
-var X25519 = code("x25519");
-var SECP256R1 = code("secp256r1");
-var X448 = code("x448");
-var ECDH_GROUPS = /* @__PURE__ */ new Set([
-  X25519,
-  X448,
-  SECP256R1,
-  code("secp384r1"),
-  code("secp521r1")
+// ../core/dist/policy/lint.js
+var OBJECT_KEYWORDS = /* @__PURE__ */ new Set([
+  "properties",
+  "patternProperties",
+  "additionalProperties",
+  "unevaluatedProperties",
+  "required",
+  "dependentRequired",
+  "dependentSchemas",
+  "propertyNames",
+  "minProperties",
+  "maxProperties"
 ]);
-function ecdhPublicValue(group2) {
-  switch (group2) {
-    case X25519: {
-      const spki = generateKeyPairSync("x25519").publicKey.export({ format: "der", type: "spki" });
-      return new Uint8Array(spki.subarray(spki.length - 32));
-    }
-    case X448: {
-      const spki = generateKeyPairSync("x448").publicKey.export({ format: "der", type: "spki" });
-      return new Uint8Array(spki.subarray(spki.length - 56));
-    }
-    case SECP256R1:
-      return new Uint8Array(createECDH("prime256v1").generateKeys());
-    case code("secp384r1"):
-      return new Uint8Array(createECDH("secp384r1").generateKeys());
-    case code("secp521r1"):
-      return new Uint8Array(createECDH("secp521r1").generateKeys());
-    default:
-      return null;
-  }
-}
-function mlkemEncapsulationKey(k) {
-  const n = k * 256;
-  const noise = randomBytes(2 * n);
-  const out = new Uint8Array(n / 2 * 3 + 32);
-  for (let i = 0; i < n; i += 2) {
-    const a = noise.readUInt16BE(2 * i) % 3329;
-    const b = noise.readUInt16BE(2 * i + 2) % 3329;
-    const at = i / 2 * 3;
-    out[at] = a & 255;
-    out[at + 1] = a >> 8 | (b & 15) << 4;
-    out[at + 2] = b >> 4;
-  }
-  out.set(randomBytes(32), n / 2 * 3);
-  return out;
-}
-var concat = (a, b) => {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-};
-var KEM_SHARES = /* @__PURE__ */ new Map([
-  // draft-ietf-tls-ecdhe-mlkem: X25519MLKEM768 puts ML-KEM first, the NIST-curve hybrids last.
-  [code("X25519MLKEM768"), () => concat(mlkemEncapsulationKey(3), ecdh(X25519))],
-  [code("SecP256r1MLKEM768"), () => concat(ecdh(SECP256R1), mlkemEncapsulationKey(3))],
-  [code("SecP384r1MLKEM1024"), () => concat(ecdh(code("secp384r1")), mlkemEncapsulationKey(4))],
-  // draft-tls-westerbaan-xyber768d00: X25519 first.
-  [code("X25519Kyber768Draft00"), () => concat(ecdh(X25519), mlkemEncapsulationKey(3))],
-  [code("MLKEM512"), () => mlkemEncapsulationKey(2)],
-  [code("MLKEM768"), () => mlkemEncapsulationKey(3)],
-  [code("MLKEM1024"), () => mlkemEncapsulationKey(4)]
+var ARRAY_KEYWORDS = /* @__PURE__ */ new Set([
+  "items",
+  "prefixItems",
+  "contains",
+  "minContains",
+  "maxContains",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "unevaluatedItems"
 ]);
-function ecdh(group2) {
-  const value = ecdhPublicValue(group2);
+var STRING_KEYWORDS = /* @__PURE__ */ new Set(["pattern", "minLength", "maxLength", "format"]);
+var NUMBER_KEYWORDS = /* @__PURE__ */ new Set([
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf"
+]);
+var GENERAL_KEYWORDS = /* @__PURE__ */ new Set([
+  "type",
+  "const",
+  "enum",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "not",
+  "if",
+  "then",
+  "else",
+  "title",
+  "description",
+  "$comment",
+  "default",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly"
+]);
+var FORBIDDEN_KEYWORDS = /* @__PURE__ */ new Set([
+  "$ref",
+  "$dynamicRef",
+  "$recursiveRef",
+  "$id",
+  "$anchor",
+  "$dynamicAnchor",
+  "$recursiveAnchor",
+  "$defs",
+  "definitions",
+  "$schema",
+  "$vocabulary"
+]);
+var KNOWN_KEYWORDS = [
+  ...OBJECT_KEYWORDS,
+  ...ARRAY_KEYWORDS,
+  ...STRING_KEYWORDS,
+  ...NUMBER_KEYWORDS,
+  ...GENERAL_KEYWORDS
+];
+var TYPE_NAMES = /* @__PURE__ */ new Set([
+  "object",
+  "array",
+  "string",
+  "number",
+  "integer",
+  "boolean",
+  "null"
+]);
+var DOMAINS = {
+  "cipherSuites[].iana": "cipher-suite",
+  "serverPreference[].order[]": "cipher-suite",
+  "clients[].cipher": "cipher-suite",
+  "groups[].name": "group",
+  "clients[].group": "group",
+  "clients[].name": "client"
+};
+var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+function resolveRef(ref) {
+  const name = ref.replace(/^#\/\$defs\//, "");
+  const node = scanReportSchema.$defs[name];
+  if (node === void 0)
+    throw new Error(`ScanReport schema: unresolved $ref ${ref}`);
+  return node;
+}
+function alternatives(node) {
+  if (typeof node.$ref === "string")
+    return alternatives(resolveRef(node.$ref));
+  if (Array.isArray(node.anyOf))
+    return node.anyOf.flatMap(alternatives);
+  return [node];
+}
+function typesOfValue(value) {
   if (value === null)
-    throw new Error(`no key share generator for group 0x${group2.toString(16)}`);
+    return "null";
+  if (Array.isArray(value))
+    return "array";
+  if (typeof value === "number")
+    return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
+}
+function placeOf(node, label) {
+  const types = /* @__PURE__ */ new Set();
+  let nullable = false;
+  let values = null;
+  const nodes = [];
+  for (const alt of alternatives(node)) {
+    let altTypes;
+    if (alt.type !== void 0) {
+      altTypes = Array.isArray(alt.type) ? alt.type : [alt.type];
+    } else if (alt.const !== void 0) {
+      altTypes = [typesOfValue(alt.const)];
+      values = [...values ?? [], alt.const];
+    } else if (Array.isArray(alt.enum)) {
+      altTypes = alt.enum.map(typesOfValue);
+      values = [...values ?? [], ...alt.enum];
+    } else {
+      altTypes = [];
+    }
+    if (altTypes.includes("null"))
+      nullable = true;
+    const nonNull = altTypes.filter((t) => t !== "null");
+    for (const t of nonNull)
+      types.add(t);
+    if (nonNull.length > 0)
+      nodes.push(alt);
+  }
+  return { nodes, types, nullable, label, values, domain: DOMAINS[label] ?? null };
+}
+var ROOT = placeOf(scanReportSchema, "");
+function fieldNames(place) {
+  return place.nodes.flatMap((n) => isObject(n.properties) ? Object.keys(n.properties) : []);
+}
+function child(place, name) {
+  for (const node of place.nodes) {
+    if (isObject(node.properties) && Object.prototype.hasOwnProperty.call(node.properties, name)) {
+      const label = place.label === "" ? name : `${place.label}.${name}`;
+      return placeOf(node.properties[name], label);
+    }
+  }
+  return void 0;
+}
+function itemPlace(place) {
+  for (const node of place.nodes) {
+    if (isObject(node.items))
+      return placeOf(node.items, `${place.label}[]`);
+  }
+  return void 0;
+}
+function isMap(place) {
+  const node = place.nodes[0];
+  if (place.nodes.length !== 1 || node === void 0 || !isObject(node.properties))
+    return false;
+  const shapes = new Set(Object.values(node.properties).map((s) => JSON.stringify(s)));
+  return shapes.size === 1;
+}
+function describeTypes(place) {
+  const types = [...place.types];
+  const text = types.length === 0 ? "any value" : types.join(" or ");
+  return place.nullable ? `${text} or null` : text;
+}
+function where(place) {
+  return place.label === "" ? "the ScanReport" : place.label;
+}
+function notAField(name, place) {
+  const suggestion = didYouMean(name, fieldNames(place));
+  return place.label === "" ? `${name} is not a ScanReport field${suggestion}` : `${name} is not a field of ${place.label}${suggestion}`;
+}
+function registryIssue(value, domain) {
+  if (domain === "cipher-suite") {
+    if (cipherSuiteByName(value)?.iana === value)
+      return null;
+    if (sslv2CipherSuiteByName(value)?.name === value)
+      return null;
+    const known2 = cipherSuiteByName(value) ?? void 0;
+    if (known2 !== void 0) {
+      return `${JSON.stringify(value)} is not an IANA cipher suite name: the report names it ${known2.iana}`;
+    }
+    const names = [...CIPHER_SUITES.map((s) => s.iana), ...SSLV2_CIPHER_SUITES.map((s) => s.name)];
+    return `${JSON.stringify(value)} is not a cipher suite name${didYouMean(value, names)}`;
+  }
+  if (domain === "client") {
+    const profile = clientProfileByName(value);
+    if (profile?.name === value)
+      return null;
+    if (profile !== void 0) {
+      return `${JSON.stringify(value)} is not a client name: the report names it ${profile.name}`;
+    }
+    return `${JSON.stringify(value)} is not a client profile${closestClient(value)}`;
+  }
+  if (groupByName(value)?.name === value)
+    return null;
+  const known = groupByName(value);
+  if (known !== void 0)
+    return `${JSON.stringify(value)} is not a group name: the report names it ${known.name}`;
+  return `${JSON.stringify(value)} is not a group name${didYouMean(value, GROUPS.map((g) => g.name))}`;
+}
+var Walker = class {
+  issues = [];
+  issue(code3, pointer, message2) {
+    this.issues.push({ code: code3, pointer, message: message2 });
+  }
+  pattern(source, pointer) {
+    if (typeof source !== "string")
+      return;
+    const problem = checkPattern(source);
+    if (problem !== null)
+      this.issue("unsafe-pattern", pointer, problem);
+  }
+  /** `const`/`enum` values must be able to occur at this place. */
+  values(values, place, pointer, asList) {
+    values.forEach((value, index) => {
+      const at = asList ? `${pointer}/${index}` : pointer;
+      const type = typesOfValue(value);
+      if (value === null) {
+        if (!place.nullable && place.types.size > 0) {
+          this.issue("schema", at, `${where(place)} is never null`);
+        }
+        return;
+      }
+      const fits = place.types.size === 0 || place.types.has(type) || type === "integer" && place.types.has("number");
+      if (!fits) {
+        this.issue("schema", at, `${JSON.stringify(value)} can never match: ${where(place)} is ${describeTypes(place)}`);
+        return;
+      }
+      if (place.values !== null && !place.values.includes(value)) {
+        const allowed = place.values.filter((v) => v !== null).map(String);
+        this.issue("schema", at, `${JSON.stringify(value)} is not a value of ${where(place)}${didYouMean(String(value), allowed)} (one of ${allowed.join(", ")})`);
+        return;
+      }
+      if (place.domain !== null && typeof value === "string") {
+        const problem = registryIssue(value, place.domain);
+        if (problem !== null)
+          this.issue("schema", at, problem);
+      }
+    });
+  }
+  schemaList(value, place, pointer) {
+    if (!Array.isArray(value))
+      return this.walk(value, place, pointer);
+    return value.map((item, i) => this.walk(item, place, `${pointer}/${i}`));
+  }
+  walk(node, place, pointer) {
+    if (typeof node === "boolean")
+      return node;
+    if (!isObject(node)) {
+      this.issue("schema", pointer, "must be a JSON Schema (an object or a boolean)");
+      return node;
+    }
+    const out = {};
+    let typeSpecific = false;
+    for (const [keyword, value] of Object.entries(node)) {
+      const at = `${pointer}/${escapePointerSegment(keyword)}`;
+      out[keyword] = value;
+      if (FORBIDDEN_KEYWORDS.has(keyword)) {
+        this.issue("schema", at, `${keyword} is not allowed in a rule: rules are self-contained`);
+        continue;
+      }
+      let family = null;
+      if (OBJECT_KEYWORDS.has(keyword))
+        family = "object";
+      else if (ARRAY_KEYWORDS.has(keyword))
+        family = "array";
+      else if (STRING_KEYWORDS.has(keyword))
+        family = "string";
+      else if (NUMBER_KEYWORDS.has(keyword))
+        family = "number";
+      else if (!GENERAL_KEYWORDS.has(keyword)) {
+        this.issue("schema", at, `unknown keyword ${keyword}${didYouMean(keyword, KNOWN_KEYWORDS)}`);
+        continue;
+      }
+      if (family !== null) {
+        typeSpecific = true;
+        const applies = place.types.size === 0 || place.types.has(family) || family === "number" && place.types.has("integer");
+        if (!applies) {
+          this.issue("schema", at, `${keyword} does not apply to ${where(place)}, which is ${describeTypes(place)}`);
+          continue;
+        }
+      }
+      out[keyword] = this.keyword(keyword, value, place, pointer, at);
+    }
+    if (typeSpecific && out.type === void 0 && place.types.size > 0) {
+      const types = [...place.types];
+      out.type = types.length === 1 ? types[0] : types;
+    }
+    return out;
+  }
+  keyword(keyword, value, place, pointer, at) {
+    switch (keyword) {
+      case "properties": {
+        if (!isObject(value))
+          return value;
+        const out = {};
+        for (const [name, sub] of Object.entries(value)) {
+          const subAt = `${at}/${escapePointerSegment(name)}`;
+          const next = child(place, name);
+          if (next === void 0) {
+            this.issue("unknown-path", subAt, notAField(name, place));
+            out[name] = sub;
+          } else {
+            out[name] = this.walk(sub, next, subAt);
+          }
+        }
+        return out;
+      }
+      case "required":
+        if (Array.isArray(value)) {
+          value.forEach((name, i) => {
+            if (typeof name === "string" && child(place, name) === void 0) {
+              this.issue("unknown-path", `${at}/${i}`, notAField(name, place));
+            }
+          });
+        }
+        return value;
+      case "dependentRequired":
+      case "dependentSchemas": {
+        if (!isObject(value))
+          return value;
+        const out = {};
+        for (const [name, sub] of Object.entries(value)) {
+          const subAt = `${at}/${escapePointerSegment(name)}`;
+          if (child(place, name) === void 0) {
+            this.issue("unknown-path", subAt, notAField(name, place));
+          }
+          if (keyword === "dependentSchemas")
+            out[name] = this.walk(sub, place, subAt);
+          else {
+            out[name] = sub;
+            if (Array.isArray(sub)) {
+              sub.forEach((other, i) => {
+                if (typeof other === "string" && child(place, other) === void 0) {
+                  this.issue("unknown-path", `${subAt}/${i}`, notAField(other, place));
+                }
+              });
+            }
+          }
+        }
+        return out;
+      }
+      case "patternProperties": {
+        if (!isObject(value))
+          return value;
+        if (!isMap(place)) {
+          this.issue("unknown-path", at, `patternProperties is allowed only over maps (such as protocols); ${where(place)} has named fields: use properties`);
+          return value;
+        }
+        const out = {};
+        for (const [source, sub] of Object.entries(value)) {
+          const subAt = `${at}/${escapePointerSegment(source)}`;
+          const problem = checkPattern(source);
+          if (problem !== null) {
+            this.issue("unsafe-pattern", subAt, problem);
+            out[source] = sub;
+            continue;
+          }
+          const regexp = new RegExp(source, "u");
+          const matched = fieldNames(place).filter((name) => regexp.test(name));
+          const first = matched[0];
+          if (first === void 0) {
+            this.issue("unknown-path", subAt, `pattern ${source} matches no field of ${where(place)} (${fieldNames(place).join(", ")})`);
+            out[source] = sub;
+            continue;
+          }
+          out[source] = this.walk(sub, child(place, first), subAt);
+        }
+        return out;
+      }
+      case "additionalProperties":
+      case "unevaluatedProperties": {
+        if (typeof value === "boolean")
+          return value;
+        const first = fieldNames(place)[0];
+        if (!isMap(place) || first === void 0) {
+          this.issue("unknown-path", at, `a schema in ${keyword} is allowed only over maps (such as protocols); ${where(place)} has named fields: use properties`);
+          return value;
+        }
+        return this.walk(value, child(place, first), at);
+      }
+      case "propertyNames": {
+        const names = {
+          nodes: [{ type: "string" }],
+          types: /* @__PURE__ */ new Set(["string"]),
+          nullable: false,
+          label: `${place.label || "ScanReport"} field names`,
+          values: fieldNames(place),
+          domain: null
+        };
+        return this.walk(value, names, at);
+      }
+      case "items":
+      case "contains":
+      case "unevaluatedItems": {
+        const items = itemPlace(place);
+        if (typeof value === "boolean" || items === void 0)
+          return value;
+        return this.walk(value, items, at);
+      }
+      case "prefixItems": {
+        const items = itemPlace(place);
+        if (items === void 0)
+          return value;
+        return this.schemaList(value, items, at);
+      }
+      case "allOf":
+      case "anyOf":
+      case "oneOf":
+        return this.schemaList(value, place, at);
+      case "not":
+      case "if":
+      case "then":
+      case "else":
+        return this.walk(value, place, at);
+      case "pattern":
+        this.pattern(value, at);
+        return value;
+      case "const":
+        this.values([value], place, at, false);
+        return value;
+      case "enum":
+        if (Array.isArray(value))
+          this.values(value, place, at, true);
+        return value;
+      case "type": {
+        const listed = Array.isArray(value) ? value : [value];
+        for (const t of listed) {
+          if (typeof t === "string" && !TYPE_NAMES.has(t)) {
+            this.issue("schema", at, `unknown type ${t}${didYouMean(t, TYPE_NAMES)}`);
+          }
+        }
+        return value;
+      }
+      default:
+        return value;
+    }
+  }
+};
+function prepareRuleSchema(schema, pointer = "") {
+  const walker = new Walker();
+  const prepared = walker.walk(schema, ROOT, pointer);
+  return { issues: walker.issues, prepared: isObject(prepared) ? prepared : {} };
+}
+var lintAjv;
+function lintRuleSchema(schema, pointer = "") {
+  const result = prepareRuleSchema(schema, pointer);
+  if (result.issues.length > 0)
+    return result;
+  lintAjv ??= createRuleAjv();
+  try {
+    lintAjv.compile(result.prepared);
+  } catch (error2) {
+    result.issues.push({
+      code: "schema",
+      pointer,
+      message: `not a valid rule schema: ${error2.message}`
+    });
+  } finally {
+    lintAjv.removeSchema(result.prepared);
+  }
+  return result;
+}
+function closestClient(value) {
+  const lower = value.toLowerCase();
+  let best;
+  let bestDistance = Infinity;
+  for (const { name } of CLIENT_PROFILES) {
+    const distance = editDistance(lower, name.slice(0, value.length).toLowerCase());
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best !== void 0 && bestDistance <= Math.max(2, Math.floor(value.length / 3)) ? ` (did you mean ${best}?)` : "";
+}
+
+// ../core/dist/policy/evaluate.js
+function compilePolicy(resolved) {
+  const ajv = createRuleAjv();
+  const rules = [];
+  const off = [];
+  const info2 = {};
+  for (const [id, rule] of Object.entries(resolved.rules)) {
+    if (rule.severity === "off") {
+      off.push(id);
+      continue;
+    }
+    const pointer = `/rules/${escapePointerSegment(id)}/schema`;
+    const where2 = { file: rule.source.file, line: rule.source.line, column: rule.source.column };
+    const { issues, prepared } = prepareRuleSchema(rule.schema, pointer);
+    const issue2 = issues[0];
+    if (issue2 !== void 0) {
+      throw new PolicyError(issue2.code, issue2.message, { ...where2, pointer: issue2.pointer });
+    }
+    let validate;
+    try {
+      validate = ajv.compile(prepared);
+    } catch (error2) {
+      throw new PolicyError("schema", `not a valid rule schema: ${error2.message}`, {
+        ...where2,
+        pointer,
+        cause: error2
+      });
+    }
+    const ruleInfo = {
+      id,
+      severity: rule.severity,
+      title: rule.title,
+      source: rule.source
+    };
+    if (rule.description !== void 0)
+      ruleInfo.description = rule.description;
+    if (rule.remediation !== void 0)
+      ruleInfo.remediation = rule.remediation;
+    if (rule.references !== void 0)
+      ruleInfo.references = rule.references;
+    info2[id] = Object.freeze(ruleInfo);
+    rules.push({ id, severity: rule.severity, info: ruleInfo, message: rule.message, validate });
+  }
+  return {
+    policy: { name: resolved.name, version: resolved.version, sha256: resolved.sha256 },
+    rules,
+    off,
+    info: Object.freeze(info2)
+  };
+}
+function valueAt(report, pointer) {
+  let value = report;
+  let start = 1;
+  while (start <= pointer.length) {
+    let end = pointer.indexOf("/", start);
+    if (end === -1)
+      end = pointer.length;
+    let segment = pointer.slice(start, end);
+    if (segment.includes("~"))
+      segment = segment.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (typeof value !== "object" || value === null)
+      return void 0;
+    value = value[segment];
+    start = end + 1;
+  }
   return value;
 }
-function keyShareFor(group2) {
-  const kem = KEM_SHARES.get(group2);
-  return { group: group2, keyExchange: kem === void 0 ? ecdh(group2) : kem() };
-}
-function hasKeyShareGenerator(group2) {
-  return KEM_SHARES.has(group2) || ECDH_GROUPS.has(group2);
-}
-function buildClientHello(options) {
-  const tls13 = options.protocol === "TLSv1.3";
-  const version = protocolVersion(options.protocol);
-  const cipherSuites = options.fallbackScsv ? [...options.cipherSuites, SCSV.TLS_FALLBACK_SCSV] : options.cipherSuites;
-  const extensions = options.protocol === "SSLv3" ? void 0 : helloExtensions(options, tls13);
-  return encodeClientHello({
-    recordVersion: options.protocol === "SSLv3" ? TLS_VERSION.SSLv3 : TLS_VERSION["TLSv1.0"],
-    legacyVersion: tls13 ? TLS_VERSION["TLSv1.2"] : version,
-    random: new Uint8Array(randomBytes(32)),
-    // A TLS 1.3 middlebox-compatible client sends a 32-byte legacy session id.
-    sessionId: tls13 ? new Uint8Array(randomBytes(32)) : new Uint8Array(0),
-    cipherSuites,
-    compressionMethods: options.compressionMethods ?? [0],
-    ...extensions === void 0 ? {} : { extensions }
-  });
-}
-function helloExtensions(options, tls13) {
-  const extensions = [];
-  if (options.sni !== null)
-    extensions.push(serverName(options.sni));
-  extensions.push(supportedGroups(options.groups ?? (tls13 ? TLS13_GROUPS : ALL_CURVES)), ecPointFormats(), signatureAlgorithms(options.signatureSchemes ?? ALL_SIGNATURE_SCHEMES), renegotiationInfo(), extendedMasterSecret(), sessionTicket());
-  if (options.statusRequest === true)
-    extensions.push(statusRequest());
-  if (options.heartbeat === true)
-    extensions.push(heartbeat());
-  if (options.alpn !== void 0)
-    extensions.push(alpn(options.alpn));
-  if (tls13) {
-    extensions.push(supportedVersions([TLS_VERSION["TLSv1.3"]]), pskKeyExchangeModes(), keyShare((options.keyShareGroups ?? [X25519, SECP256R1]).map(keyShareFor)));
+var COMBINATORS = /* @__PURE__ */ new Set(["anyOf", "oneOf", "if", "contains", "propertyNames"]);
+var ITEM_POINTER = /^\/(cipherSuites|groups)\/\d+/;
+function branchPrefix(error2) {
+  if (error2.keyword === "if") {
+    const failing = String(error2.params.failingKeyword);
+    return `${error2.schemaPath.slice(0, -"/if".length)}/${failing}/`;
   }
-  return extensions;
+  return `${error2.schemaPath}/`;
 }
-function buildSslv2ClientHello(cipherSpecs) {
-  return encodeSslv2ClientHello({
-    version: 2,
-    cipherSpecs,
-    challenge: new Uint8Array(randomBytes(16))
-  });
-}
-
-// ../core/dist/scan/eliminate.js
-async function eliminate(candidates, offer, options) {
-  const anchor = options.anchor;
-  const pool = anchor === void 0 ? candidates : candidates.filter((code3) => code3 !== anchor);
-  const parts = splitEvenly(pool, Math.max(1, options.parts));
-  if (parts.length === 0 && anchor !== void 0)
-    parts.push([]);
-  const results = await Promise.all(parts.map((part) => eliminatePart(part, offer, options)));
-  const accepted2 = [...new Set(results.flatMap((r) => r.accepted))];
-  const failure = results.find((r) => !r.complete);
-  if (failure !== void 0 && !failure.complete) {
-    return { complete: false, accepted: accepted2, code: failure.code, message: failure.message };
-  }
-  return { complete: true, accepted: accepted2 };
-}
-async function eliminatePart(part, offer, options) {
-  const anchor = options.anchor;
-  const remaining = [...part];
-  const accepted2 = [];
-  const maxRounds = options.maxRounds ?? part.length + 2;
-  for (let round = 0; remaining.length > 0 || anchor !== void 0; round += 1) {
-    if (round >= maxRounds) {
-      return {
-        complete: false,
-        accepted: accepted2,
-        code: "protocol",
-        message: `no end after ${maxRounds} offers`
-      };
+function groupErrors(errors) {
+  const groups = [];
+  for (const error2 of errors) {
+    const group2 = { top: error2, subs: [] };
+    if (COMBINATORS.has(error2.keyword)) {
+      const prefix = branchPrefix(error2);
+      while (groups.length > 0) {
+        const last = groups[groups.length - 1];
+        if (!last.top.schemaPath.startsWith(prefix))
+          break;
+        groups.pop();
+        group2.subs.unshift(last.top, ...last.subs);
+      }
     }
-    const offered = anchor === void 0 ? remaining : [...remaining, anchor];
-    const result = await offer(offered);
-    if (result.kind === "refused")
-      break;
-    if (result.kind === "failed") {
-      return { complete: false, accepted: accepted2, code: result.code, message: result.message };
+    groups.push(group2);
+  }
+  return groups;
+}
+function nullCaused(error2) {
+  return error2.data === null;
+}
+function leaves(errors) {
+  return errors.filter((e) => !COMBINATORS.has(e.keyword));
+}
+function inconclusive(group2) {
+  const { top, subs } = group2;
+  if (subs.length === 0)
+    return nullCaused(top);
+  if (top.keyword === "anyOf" || top.keyword === "oneOf") {
+    const prefix = branchPrefix(top);
+    const branches = /* @__PURE__ */ new Map();
+    for (const sub of subs) {
+      const index = sub.schemaPath.slice(prefix.length).split("/")[0] ?? "";
+      branches.set(index, [...branches.get(index) ?? [], sub]);
     }
-    if (result.code === anchor) {
-      accepted2.push(result.code);
-      break;
+    for (const branch of branches.values()) {
+      const branchLeaves = leaves(branch);
+      if (branchLeaves.length > 0 && branchLeaves.every((e) => nullCaused(e)))
+        return true;
     }
-    const index = remaining.indexOf(result.code);
-    if (index === -1) {
-      return {
-        complete: false,
-        accepted: accepted2,
-        code: "protocol",
-        message: `server chose 0x${hex4(result.code)}, which was not offered`
-      };
-    }
-    accepted2.push(result.code);
-    remaining.splice(index, 1);
-  }
-  return { complete: true, accepted: accepted2 };
-}
-function splitEvenly(items, count) {
-  const parts = Array.from({ length: Math.min(count, items.length) }, () => []);
-  items.forEach((item, index) => parts[index % parts.length]?.push(item));
-  return parts;
-}
-function hex4(code3) {
-  return code3.toString(16).toUpperCase().padStart(4, "0");
-}
-
-// ../core/dist/scan/preference.js
-async function checkPreferenceOrder(ctx, protocol, order, offer) {
-  const probe = `serverPreference/${protocol}`;
-  const names = order.map((code3) => cipherSuiteByCode(code3)?.iana ?? hex(code3));
-  if (order.length < 2) {
-    ctx.error(probe, "protocol", "the server accepts only one suite, so its preference cannot be told");
-    return { protocol, enforced: null, order: null };
-  }
-  if (order.length === 2)
-    return { protocol, enforced: true, order: names };
-  const higher = order[order.length - 2];
-  const lower = order[order.length - 1];
-  const check2 = await offer([lower, higher]);
-  if (check2.kind === "chosen" && check2.code === higher) {
-    return { protocol, enforced: true, order: names };
-  }
-  ctx.error(probe, check2.kind === "failed" ? check2.code : "protocol", check2.kind === "failed" ? `order unconfirmed: ${check2.message}` : `the server enforces its first choice, but chose ${check2.kind === "chosen" ? hex(check2.code) : "nothing"} from ${hex(lower)}, ${hex(higher)} against its order`);
-  return { protocol, enforced: true, order: null };
-}
-function hex(code3) {
-  return `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
-}
-
-// ../core/dist/scan/protocols.js
-function offerableSuites(protocol) {
-  return cipherSuitesFor(protocol).filter((suite) => !suite.grease && !suite.scsv).map((suite) => suite.code);
-}
-async function probeProtocols(ctx) {
-  const supported = Object.fromEntries(PROTOCOLS.map((p) => [p, null]));
-  const flights = {};
-  let sslv2 = null;
-  const probeSslv2 = async () => {
-    const outcome = await ctx.probe(() => buildSslv2ClientHello(SSLV2_CIPHER_SUITES.map((suite) => suite.code)));
-    if (outcome.kind === "failed") {
-      ctx.error("protocols/SSLv2", outcome.code, outcome.message);
-      return;
-    }
-    sslv2 = outcome.kind === "accepted" ? outcome.flight.sslv2ServerHello : null;
-    supported.SSLv2 = sslv2 !== null && sslv2.cipherSpecs.length > 0;
-  };
-  const probeTls = async (protocol) => {
-    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: offerableSuites(protocol), sni: ctx.sni }));
-    if (outcome.kind === "failed") {
-      ctx.error(`protocols/${protocol}`, outcome.code, outcome.message);
-      return;
-    }
-    if (outcome.kind === "rejected") {
-      supported[protocol] = false;
-      return;
-    }
-    const hello = outcome.flight.serverHello ?? outcome.flight.helloRetryRequest;
-    const accepted2 = hello !== null && hello.selectedVersion === protocolVersion(protocol);
-    supported[protocol] = accepted2;
-    if (accepted2)
-      flights[protocol] = outcome.flight;
-  };
-  await Promise.all([
-    probeSslv2(),
-    ...["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"].map(probeTls)
-  ]);
-  const legacy = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"].find((p) => flights[p]?.certificates != null);
-  const certificateChain = legacy === void 0 ? null : flights[legacy]?.certificates ?? null;
-  return { supported, flights, sslv2, certificateChain };
-}
-
-// ../core/dist/scan/cipher-suites.js
-var PARTS = 4;
-async function offerSuites(ctx, protocol, codes) {
-  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: codes, sni: ctx.sni }));
-  if (outcome.kind === "rejected")
-    return { kind: "refused" };
-  if (outcome.kind === "failed") {
-    return { kind: "failed", code: outcome.code, message: outcome.message };
-  }
-  return choiceOf(protocol, outcome.flight);
-}
-function choiceOf(protocol, flight) {
-  const hello = flight.serverHello ?? flight.helloRetryRequest;
-  if (hello === null || hello.selectedVersion !== protocolVersion(protocol)) {
-    return {
-      kind: "failed",
-      code: "protocol",
-      message: `server answered a ${protocol} hello with another version`
-    };
-  }
-  return { kind: "chosen", code: hello.cipherSuite, flight };
-}
-async function enumerateCipherSuites(ctx, protocol, first) {
-  const all = offerableSuites(protocol);
-  const flights = /* @__PURE__ */ new Map();
-  const offer = async (codes) => {
-    const result = await offerSuites(ctx, protocol, codes);
-    if (result.kind === "chosen" && !flights.has(result.code)) {
-      flights.set(result.code, result.flight);
-    }
-    return result;
-  };
-  const unknown = { protocol, enforced: null, order: null };
-  const incomplete = (code3, message2, seen) => {
-    const names = seen.map((c) => cipherSuiteByCode(c)?.iana ?? hex2(c)).join(", ");
-    ctx.error(`cipherSuites/${protocol}`, code3, `suite enumeration incomplete (${message2}); seen before the failure: ${names || "none"}`);
-    return { protocol, accepted: null, preference: unknown, flights };
-  };
-  const forward = first === void 0 ? await offer(all) : choiceOf(protocol, first);
-  if (forward.kind === "chosen")
-    flights.set(forward.code, forward.flight);
-  if (forward.kind === "failed")
-    return incomplete(forward.code, forward.message, []);
-  if (forward.kind === "refused")
-    return { protocol, accepted: [], preference: unknown, flights };
-  if (!all.includes(forward.code)) {
-    return incomplete("protocol", `server chose ${hex2(forward.code)}, which was not offered`, []);
-  }
-  const reverse = await offer([...all].reverse());
-  const c0 = forward.code;
-  if (reverse.kind === "chosen" && reverse.code === c0) {
-    const rest2 = await eliminate(all.filter((code3) => code3 !== c0), offer, { parts: 1 });
-    const order = [c0, ...rest2.accepted];
-    if (!rest2.complete)
-      return incomplete(rest2.code, rest2.message, order);
-    const preference2 = await checkPreferenceOrder(ctx, protocol, order, offer);
-    const accepted3 = preference2.order === null ? [...order].sort((a, b) => a - b) : order;
-    return { protocol, accepted: accepted3, preference: preference2, flights };
-  }
-  let preference = unknown;
-  const known = [c0];
-  if (reverse.kind === "chosen") {
-    if (!all.includes(reverse.code)) {
-      return incomplete("protocol", `server chose ${hex2(reverse.code)}, which was not offered`, [
-        c0
-      ]);
-    }
-    preference = { protocol, enforced: false, order: null };
-    known.push(reverse.code);
-  } else {
-    ctx.error(`serverPreference/${protocol}`, reverse.kind === "failed" ? reverse.code : "protocol", reverse.kind === "failed" ? reverse.message : "the server refused the suites it had accepted in another order");
-  }
-  const rest = await eliminate(all.filter((code3) => !known.includes(code3)), offer, { parts: PARTS });
-  const accepted2 = [...known, ...rest.accepted];
-  if (!rest.complete)
-    return incomplete(rest.code, rest.message, accepted2);
-  return { protocol, accepted: accepted2.sort((a, b) => a - b), preference, flights };
-}
-function hex2(code3) {
-  return `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
-}
-
-// ../core/dist/scan/dh.js
-async function probeDh(ctx, enumerated) {
-  let complete = true;
-  const pending = [];
-  for (const { protocol, accepted: accepted2, flights } of enumerated) {
-    if (protocol === "TLSv1.3")
-      continue;
-    if (accepted2 === null) {
-      complete = false;
-      continue;
-    }
-    for (const code3 of accepted2) {
-      if (cipherSuiteByCode(code3)?.kex !== "DHE")
-        continue;
-      const bits = primeBitsOf(flights.get(code3));
-      pending.push(bits === null ? primeBits(ctx, protocol, code3) : Promise.resolve(bits));
-    }
-  }
-  if (pending.length === 0)
-    return { supported: complete ? false : null, bits: null };
-  const sizes = await Promise.all(pending);
-  const known = sizes.filter((bits) => bits !== null);
-  return {
-    supported: true,
-    bits: complete && known.length === sizes.length ? Math.min(...known) : null
-  };
-}
-function primeBitsOf(flight) {
-  const params = flight?.serverKeyExchangeParams;
-  return params?.kind === "dhe" ? params.primeBits : null;
-}
-async function primeBits(ctx, protocol, code3) {
-  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: [code3], sni: ctx.sni }));
-  const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.flight) : null;
-  if (bits !== null)
-    return bits;
-  ctx.error("dh", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : `${cipherSuiteByCode(code3)?.iana ?? code3}, which the server accepted, gave no DH parameters`);
-  return null;
-}
-
-// ../core/dist/scan/features.js
-var LEGACY_ORDER = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
-var ALL_ORDER = ["TLSv1.3", ...LEGACY_ORDER];
-async function probeWireFeatures(ctx, supported, flights) {
-  const legacy = LEGACY_ORDER.find((p) => supported[p] === true) ?? null;
-  const legacyHello = legacy === null ? null : flights[legacy]?.serverHello ?? null;
-  const onlyTls13 = legacy === null && supported["TLSv1.3"] === true;
-  const anyUnknown = LEGACY_ORDER.some((p) => supported[p] === null);
-  const [compressionAndHeartbeat, fallbackScsv] = await Promise.all([
-    legacy === null ? Promise.resolve(null) : probeCompressionAndHeartbeat(ctx, legacy),
-    probeFallbackScsv(ctx, supported)
-  ]);
-  return {
-    secureRenegotiation: legacyHello?.secureRenegotiation ?? null,
-    extendedMasterSecret: legacyHello?.extendedMasterSecret ?? null,
-    // TLS 1.3 removed compression: a TLS 1.3-only server cannot compress.
-    compression: onlyTls13 && !anyUnknown ? false : compressionAndHeartbeat?.compression ?? null,
-    heartbeat: compressionAndHeartbeat?.heartbeat ?? null,
-    fallbackScsv
-  };
-}
-async function probeCompressionAndHeartbeat(ctx, protocol) {
-  const outcome = await ctx.probe(() => buildClientHello({
-    protocol,
-    cipherSuites: offerableSuites(protocol),
-    sni: ctx.sni,
-    compressionMethods: [1, 0],
-    // DEFLATE first
-    heartbeat: true
-  }), { stopAtServerHello: true });
-  const hello = outcome.kind === "accepted" ? outcome.flight.serverHello : null;
-  if (hello === null) {
-    ctx.error("features/compression", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : "the server refused a hello it accepted before");
-    return null;
-  }
-  return { compression: hello.compressionMethod !== 0, heartbeat: hello.heartbeat !== null };
-}
-async function probeFallbackScsv(ctx, supported) {
-  const highest = ALL_ORDER.find((p) => supported[p] === true);
-  const lower = LEGACY_ORDER.find((p) => supported[p] === true && p !== highest);
-  if (highest === void 0 || lower === void 0) {
-    ctx.error("features/fallbackScsv", "protocol", "needs two protocol versions to test");
-    return null;
-  }
-  const outcome = await ctx.probe(() => buildClientHello({
-    protocol: lower,
-    cipherSuites: offerableSuites(lower),
-    sni: ctx.sni,
-    fallbackScsv: true
-  }), { stopAtServerHello: true });
-  if (outcome.kind === "accepted")
     return false;
-  if (outcome.kind === "rejected" && outcome.alert !== null) {
-    if (outcome.alert.description === ALERT_DESCRIPTION.inappropriate_fallback)
-      return true;
-    ctx.error("features/fallbackScsv", "protocol", `unexpected alert ${outcome.alert.name}`);
-    return null;
   }
-  ctx.error("features/fallbackScsv", outcome.kind === "failed" ? outcome.code : "closed", outcome.kind === "failed" ? outcome.message : "the server closed the connection");
-  return null;
+  const all = leaves(subs);
+  return all.length > 0 ? all.every((e) => nullCaused(e)) : nullCaused(top);
 }
-
-// ../core/dist/scan/groups.js
-import { X509Certificate } from "node:crypto";
-var TLS13_CANDIDATES = GROUPS.filter((g) => !g.grease && g.kind !== "explicit" && g.kind !== "grease").map((g) => g.code);
-async function enumerateTls13Groups(ctx, tls13Suites) {
-  const offer = async (codes) => {
-    const outcome = await ctx.probe(() => buildClientHello({
-      protocol: "TLSv1.3",
-      cipherSuites: tls13Suites,
-      sni: ctx.sni,
-      groups: codes,
-      keyShareGroups: []
-    }), { stopAtServerHello: true });
-    if (outcome.kind === "rejected")
-      return { kind: "refused" };
-    if (outcome.kind === "failed") {
-      return { kind: "failed", code: outcome.code, message: outcome.message };
-    }
-    const hello = outcome.flight.helloRetryRequest ?? outcome.flight.serverHello;
-    if (hello?.keyShareGroup == null) {
-      return { kind: "failed", code: "protocol", message: "TLS 1.3 answer without a group" };
-    }
-    return { kind: "chosen", code: hello.keyShareGroup };
-  };
-  const result = await eliminate(TLS13_CANDIDATES, offer, { parts: 2 });
-  if (!result.complete) {
-    ctx.error("groups/TLSv1.3", result.code, `group enumeration incomplete: ${result.message}`);
-    return null;
-  }
-  return [...result.accepted].sort((a, b) => a - b).map((code3) => acceptedGroup("TLSv1.3", code3));
+function show(value) {
+  if (typeof value === "string")
+    return value;
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
-async function enumerateTls12Groups(ctx, suites) {
-  const { protocol, accepted: accepted2, flights } = suites;
-  const ecdhe = accepted2.filter((code3) => cipherSuiteByCode(code3)?.kex === "ECDHE");
-  if (ecdhe.length === 0)
-    return [];
-  const free = ecdhe.filter((code3) => cipherSuiteByCode(code3)?.auth !== "ECDSA");
-  let anchor;
-  if (free.length === 0) {
-    const leaf = ecdhe.map((code3) => flights.get(code3)?.certificates?.[0]).find((der) => der);
-    const curve = leaf === void 0 ? null : certificateCurve(leaf);
-    if (curve === null) {
-      ctx.error(`groups/${protocol}`, "protocol", "the server has only ECDHE_ECDSA suites and its certificate's curve could not be read");
-      return null;
-    }
-    anchor = curve;
+function nameOf(pointer, value) {
+  if (typeof value === "object" && value !== null && ITEM_POINTER.test(pointer)) {
+    const item = value;
+    return `${String(item.iana ?? item.name)} (${String(item.protocol)})`;
   }
-  const offered = free.length > 0 ? free : ecdhe;
-  const offer = async (codes) => {
-    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: offered, sni: ctx.sni, groups: codes }));
-    if (outcome.kind === "rejected")
-      return { kind: "refused" };
-    if (outcome.kind === "failed") {
-      return { kind: "failed", code: outcome.code, message: outcome.message };
+  if (pointer.startsWith("/protocols/"))
+    return parsePointer(pointer)[1] ?? pointer;
+  return pointer === "" ? "the report" : pointer;
+}
+function scanReason(report, pointer) {
+  const field = parsePointer(pointer)[0];
+  const error2 = report.errors?.find((e) => e.probe.split("/")[0] === field);
+  return error2 === void 0 ? "" : ` (${error2.probe}: ${error2.code}: ${error2.message})`;
+}
+function template(text, fields, value) {
+  return text.replace(/\{(name|pointer|value|title)(?:\.([A-Za-z0-9_]+))?\}/g, (_, key, field) => {
+    if (key === "value" && field !== void 0) {
+      return show(typeof value === "object" && value !== null ? value[field] : void 0);
     }
-    const params = outcome.flight.serverKeyExchangeParams;
-    if (params?.kind !== "ecdhe" || params.namedCurve === null) {
-      return {
-        kind: "failed",
-        code: "protocol",
-        message: "ECDHE suite chosen without a named curve"
-      };
-    }
-    return { kind: "chosen", code: params.namedCurve };
-  };
-  const result = await eliminate(ALL_CURVES, offer, {
-    parts: 2,
-    ...anchor === void 0 ? {} : { anchor }
+    return show(fields[key]);
   });
-  if (!result.complete) {
-    ctx.error(`groups/${protocol}`, result.code, `curve enumeration incomplete: ${result.message}`);
-    return null;
-  }
-  return [...result.accepted].sort((a, b) => a - b).map((code3) => acceptedGroup(protocol, code3));
 }
-function certificateCurve(der) {
-  try {
-    const details = new X509Certificate(der).publicKey.asymmetricKeyDetails;
-    const name = details?.namedCurve;
-    return name === void 0 ? null : groupByName(name)?.code ?? null;
-  } catch {
-    return null;
+function message(rule, status, pointer, value, top, report) {
+  const name = nameOf(pointer, value);
+  if (status === "inconclusive") {
+    if (pointer === "")
+      return "could not be decided: a fact it needs is unknown";
+    if (value === null) {
+      const what = pointer.startsWith("/protocols/") ? `${name} support` : name;
+      return `${what} is unknown${scanReason(report, pointer)}`;
+    }
+    return `${name} could not be established${scanReason(report, pointer)}`;
   }
+  if (rule.message !== void 0) {
+    return template(rule.message, { name, pointer, value, title: rule.info.title }, value);
+  }
+  if (ITEM_POINTER.test(pointer))
+    return `${name} is not allowed`;
+  if (pointer.startsWith("/protocols/") && typeof value === "boolean") {
+    return `${name} is ${value ? "enabled" : "disabled"}`;
+  }
+  if (pointer === "")
+    return `the report does not satisfy the rule (${top.message ?? top.keyword})`;
+  if (["contains", "minItems", "maxItems", "uniqueItems", "required"].includes(top.keyword)) {
+    return `${pointer} ${top.message ?? top.keyword}`;
+  }
+  return `${pointer} is ${show(value)}`;
 }
-function acceptedGroup(protocol, code3) {
-  const group2 = groupByCode(code3);
-  return {
-    protocol,
-    name: group2?.name ?? `unknown(0x${code3.toString(16)})`,
-    code: `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`,
-    bits: group2?.bits ?? null,
-    postQuantum: group2?.postQuantum ?? false
+function evaluateRule(rule, report, target, out, passes) {
+  if (rule.validate(report)) {
+    if (!passes)
+      return "pass";
+    out.push({
+      ruleId: rule.id,
+      severity: rule.severity,
+      status: "pass",
+      target,
+      pointer: "",
+      value: null,
+      message: rule.info.title
+    });
+    return "pass";
+  }
+  const byPointer = /* @__PURE__ */ new Map();
+  for (const group2 of groupErrors(rule.validate.errors ?? [])) {
+    const status = inconclusive(group2) ? "inconclusive" : "fail";
+    const path6 = group2.top.instancePath;
+    const pointer = ITEM_POINTER.exec(path6)?.[0] ?? path6;
+    const seen = byPointer.get(pointer);
+    if (seen === void 0)
+      byPointer.set(pointer, { status, top: group2.top });
+    else if (status === "fail" && seen.status !== "fail")
+      byPointer.set(pointer, { status, top: group2.top });
+  }
+  let ruleStatus = "inconclusive";
+  for (const [pointer, { status, top }] of byPointer) {
+    if (status === "fail")
+      ruleStatus = "fail";
+    const value = pointer === "" ? null : valueAt(report, pointer);
+    out.push({
+      ruleId: rule.id,
+      severity: rule.severity,
+      status,
+      target,
+      pointer,
+      value: value === void 0 ? null : value,
+      message: message(rule, status, pointer, value, top, report)
+    });
+  }
+  return ruleStatus;
+}
+function evaluate(compiled2, report, options = {}) {
+  const passes = options.passes === true;
+  const target = report.target.input;
+  const findings = [];
+  const counts = {
+    rules: compiled2.rules.length,
+    pass: 0,
+    fail: 0,
+    inconclusive: 0,
+    off: compiled2.off.length
   };
-}
-
-// ../core/dist/scan/version.js
-import { createRequire } from "node:module";
-var require2 = createRequire(import.meta.url);
-var manifest = { "version": "0.0.0" };
-var SCANNER_VERSION = manifest.version;
-
-// ../core/dist/scan/scan.js
-var LEGACY = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
-var TLS = [...LEGACY, "TLSv1.3"];
-async function scanDetailed(target, options = {}) {
-  const started = Date.now();
-  const report = emptyReport(target, new Date(started));
-  const chains = [];
-  const finish2 = () => ({
-    report: { ...report, durationMs: Date.now() - started },
-    certificateChains: chains
-  });
-  let address;
-  try {
-    address = isIP(target.connectAddress) ? target.connectAddress : (await lookup(target.connectAddress)).address;
-  } catch (error2) {
-    report.errors.push({ probe: "dns", code: "dns", message: messageOf(error2) });
-    return finish2();
+  for (const rule of compiled2.rules) {
+    counts[evaluateRule(rule, report, target, findings, passes)]++;
   }
-  report.target.address = address;
-  const ctx = new ScanContext({
-    endpoint: { address, port: target.port },
-    sni: target.sni,
-    targetLabel: target.input,
-    timeoutMs: options.timeoutMs ?? 5e3,
-    concurrency: options.concurrency ?? 8,
-    retries: options.retries ?? 2,
-    signal: options.signal,
-    onProgress: options.onProgress,
-    connect: options.connect
-  });
-  try {
-    await scanInto(ctx, report, chains);
-  } catch (error2) {
-    ctx.error("scan", "internal", messageOf(error2));
-  }
-  report.reachable = ctx.connected;
-  report.errors.push(...ctx.errors);
-  return finish2();
+  const verdict = counts.fail > 0 ? "fail" : counts.inconclusive > 0 ? "inconclusive" : "pass";
+  return { policy: compiled2.policy, target, verdict, findings, counts, rules: compiled2.info };
 }
-async function scanInto(ctx, report, chains) {
-  ctx.step("protocols");
-  const protocols = await probeProtocols(ctx);
-  report.protocols = protocols.supported;
-  if (protocols.certificateChain !== null)
-    addChain(chains, protocols.certificateChain);
-  if (!PROTOCOLS.some((p) => protocols.supported[p] !== null))
-    return;
-  const supportedTls = TLS.filter((p) => protocols.supported[p] === true);
-  ctx.step("cipher suites");
-  const enumerated = await Promise.all(supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols.flights[p])));
-  for (const { flights } of enumerated) {
-    for (const flight of flights.values()) {
-      if (flight.certificates !== null)
-        addChain(chains, flight.certificates);
+var RANK = {
+  error: 3,
+  warning: 2,
+  info: 1,
+  never: Infinity
+};
+function verdictOf(evaluations, options = {}) {
+  const threshold = RANK[options.failOn ?? "error"];
+  const inconclusiveFails = (options.inconclusive ?? "fail") === "fail";
+  const blocking = [];
+  for (const evaluation of evaluations) {
+    for (const finding of evaluation.findings) {
+      const counts = finding.status === "fail" || finding.status === "inconclusive" && inconclusiveFails;
+      if (counts && RANK[finding.severity] >= threshold)
+        blocking.push(finding);
     }
   }
-  const unknownProtocol = PROTOCOLS.some((p) => protocols.supported[p] === null);
-  report.serverPreference = unknownProtocol ? null : enumerated.map((e) => e.preference);
-  ctx.step("groups and key exchange");
-  const tls13 = enumerated.find((e) => e.protocol === "TLSv1.3");
-  const legacy = [...enumerated].reverse().find((e) => e.protocol !== "TLSv1.3");
-  const legacyUnknown = LEGACY.some((p) => protocols.supported[p] === null);
-  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacy?.protocol ?? "SSLv3")).some((p) => protocols.supported[p] === null);
-  const [tls13Groups, tls12Groups, dh, features] = await Promise.all([
-    tls13 === void 0 ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null) : tls13.accepted === null ? Promise.resolve(null) : enumerateTls13Groups(ctx, tls13.accepted),
-    legacy === void 0 ? Promise.resolve(legacyUnknown ? null : []) : legacy.accepted === null || unknownAboveLegacy ? Promise.resolve(null) : enumerateTls12Groups(ctx, { ...legacy, accepted: legacy.accepted }),
-    probeDh(ctx, enumerated),
-    probeWireFeatures(ctx, protocols.supported, protocols.flights)
-  ]);
-  report.groups = tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
-  report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null } : dh;
-  report.features = { ...report.features, ...features };
-  report.cipherSuites = unknownProtocol ? null : acceptedSuites(protocols.supported, protocols.sslv2?.cipherSpecs ?? [], enumerated);
-}
-function addChain(chains, chain) {
-  const same = (a, b) => a.length === b.length && a.every((der, i) => Buffer.compare(der, b[i]) === 0);
-  if (chain.length > 0 && !chains.some((known) => same(known, chain)))
-    chains.push(chain);
-}
-function acceptedSuites(supported, sslv2Specs2, enumerated) {
-  const suites = [];
-  if (supported.SSLv2 === true) {
-    for (const code3 of sslv2Specs2) {
-      const row = sslv2CipherSuiteByCode(code3);
-      suites.push({
-        protocol: "SSLv2",
-        code: `0x${code3.toString(16).toUpperCase().padStart(6, "0")}`,
-        iana: row?.name ?? `unknown(0x${code3.toString(16)})`,
-        openssl: row?.openssl ?? null,
-        // SSLv2 has RSA key transport and MD5 MACs only; the spec name carries the cipher.
-        kex: "RSA",
-        auth: "RSA",
-        encryption: row?.name.replace(/^SSL_CK_|_WITH_MD5$/g, "") ?? "unknown",
-        bits: row?.bits ?? 0,
-        mac: "MD5",
-        aead: false,
-        forwardSecrecy: false,
-        export: row?.export ?? false,
-        strength: "insecure"
-      });
-    }
-  }
-  for (const protocol of TLS) {
-    if (supported[protocol] !== true)
-      continue;
-    const codes = enumerated.find((e) => e.protocol === protocol)?.accepted;
-    if (codes == null)
-      return null;
-    for (const code3 of codes)
-      suites.push(acceptedSuite(protocol, code3));
-  }
-  return suites;
-}
-function acceptedSuite(protocol, code3) {
-  const row = cipherSuiteByCode(code3);
-  const hex7 = `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
-  return {
-    protocol,
-    code: hex7,
-    iana: row?.iana ?? `unknown(${hex7})`,
-    openssl: row?.openssl ?? null,
-    kex: row?.kex ?? "unknown",
-    auth: row?.auth ?? "unknown",
-    encryption: row?.encryption ?? "unknown",
-    bits: row?.bits ?? 0,
-    mac: row?.mac ?? "unknown",
-    aead: row?.aead ?? false,
-    forwardSecrecy: row?.forwardSecrecy ?? false,
-    export: row?.export ?? false,
-    strength: row?.strength ?? null
-  };
-}
-function emptyReport(target, startedAt) {
-  return {
-    schemaVersion: SCAN_REPORT_SCHEMA_VERSION,
-    scanner: { name: "tlsgate", version: SCANNER_VERSION },
-    startedAt: startedAt.toISOString(),
-    durationMs: 0,
-    target: {
-      input: target.input,
-      host: target.host,
-      port: target.port,
-      sni: target.sni,
-      address: null,
-      starttls: null,
-      web: target.isWeb ?? target.port === 443
-    },
-    reachable: null,
-    errors: [],
-    protocols: Object.fromEntries(PROTOCOLS.map((p) => [p, null])),
-    cipherSuites: null,
-    serverPreference: null,
-    groups: null,
-    dh: { supported: null, bits: null },
-    certificate: null,
-    certificates: null,
-    features: {
-      secureRenegotiation: null,
-      extendedMasterSecret: null,
-      fallbackScsv: null,
-      compression: null,
-      heartbeat: null,
-      sessionResumption: { sessionId: null, ticket: null },
-      alpn: null,
-      earlyData: null,
-      hsts: null
-    },
-    clients: null
-  };
-}
-function messageOf(error2) {
-  return error2 instanceof Error ? error2.message : String(error2);
+  return { verdict: blocking.length > 0 ? "fail" : "pass", blocking };
 }
 
-// ../core/dist/probe/check-certificates.js
-import { lookup as lookup2 } from "node:dns/promises";
-import { rootCertificates } from "node:tls";
+// ../core/dist/run/gate.js
+function gateRun(evaluations, reports, gate = {}) {
+  const failOn = gate.failOn ?? "error";
+  const { blocking } = verdictOf(evaluations, gate);
+  const unscanned = reports.filter((report) => report.reachable !== true).map((report) => report.target.input);
+  const unscannedBlocks = unscanned.length > 0 && (gate.inconclusive ?? "fail") === "fail";
+  const failing = blocking.filter((finding) => finding.status === "fail");
+  const down = new Set(unscanned);
+  const inconclusive2 = blocking.filter((finding) => finding.status === "inconclusive" && !down.has(finding.target));
+  const reasons = [];
+  if (failing.length > 0) {
+    reasons.push(`policy violation: ${ruleCount(failing)} rule failure(s) at or above ${failOn} (${failing.length} finding(s))`);
+  }
+  if (unscannedBlocks) {
+    reasons.push(`${unscanned.length} target(s) could not be scanned: ${unscanned.join(", ")}`);
+  }
+  if (inconclusive2.length > 0) {
+    reasons.push(`${ruleCount(inconclusive2)} rule(s) at or above ${failOn} are inconclusive (the scan could not establish what they check)`);
+  }
+  const outcome = failing.length > 0 ? "violation" : unscannedBlocks ? "unscannable" : inconclusive2.length > 0 || blocking.length > 0 ? "inconclusive" : "pass";
+  return {
+    outcome,
+    verdict: outcome === "pass" ? "pass" : "fail",
+    reasons,
+    blocking,
+    unscanned
+  };
+}
+function ruleCount(findings) {
+  return new Set(findings.map((finding) => `${finding.target}\0${finding.ruleId}`)).size;
+}
 
-// ../core/dist/cert/parse.js
-import { X509Certificate as X509Certificate2, createHash } from "node:crypto";
+// ../core/dist/run/plan.js
+import { accessSync, constants, existsSync as existsSync2, mkdirSync, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
+import { dirname as dirname3, resolve as resolve3 } from "node:path";
+
+// ../core/dist/cert/trust-store.js
+import { X509Certificate as X509Certificate2 } from "node:crypto";
 
 // ../core/node_modules/@peculiar/utils/build/bytes/buffer-source.js
 var ARRAY_BUFFER_TAG = "[object ArrayBuffer]";
@@ -60853,7 +59927,7 @@ function concatToUint8Array(buffers) {
   }
   return result;
 }
-function concat2(first, second, ...rest) {
+function concat(first, second, ...rest) {
   let buffers;
   let type;
   if (typeof second === "function") {
@@ -61003,7 +60077,7 @@ var __exportAll = (all, no_symbols) => {
 var bytes_exports = /* @__PURE__ */ __exportAll({
   assertBufferSource: () => assertBufferSource,
   compare: () => compare,
-  concat: () => concat2,
+  concat: () => concat,
   concatToUint8Array: () => concatToUint8Array,
   copy: () => copy,
   endsWith: () => endsWith,
@@ -61060,10 +60134,10 @@ var hex_exports = /* @__PURE__ */ __exportAll({
   encode: () => encode2,
   format: () => format,
   formats: () => formats,
-  hex: () => hex3,
+  hex: () => hex,
   is: () => is2,
   normalize: () => normalize,
-  parse: () => parse
+  parse: () => parse2
 });
 var HEX_CHARACTER_REGEX = /^[0-9a-f]$/i;
 var COMMON_SEPARATORS = [
@@ -61212,7 +60286,7 @@ function decode2(text, options = {}) {
   for (let i = 0; i < normalized.length; i += 2) result[i / 2] = Number.parseInt(normalized.slice(i, i + 2), 16);
   return result;
 }
-function parse(text, options = {}) {
+function parse2(text, options = {}) {
   const normalized = normalize(text, options);
   return {
     bytes: decode2(normalized),
@@ -61243,14 +60317,14 @@ var formats = {
   } }),
   prefixed: Object.freeze({ prefix: "0x" })
 };
-var hex3 = {
+var hex = {
   encode: encode2,
   decode: decode2,
   format,
   formats,
   is: is2,
   normalize,
-  parse
+  parse: parse2
 };
 
 // ../core/node_modules/@peculiar/utils/build/encoding/utf8.js
@@ -61490,7 +60564,7 @@ var int = {
 };
 
 // ../core/node_modules/asn1js/build/index.js
-function concat3(buffers) {
+function concat2(buffers) {
   let outputLength = 0;
   let prevLength = 0;
   for (let i = 0; i < buffers.length; i++) {
@@ -61533,10 +60607,10 @@ var ViewWriter = class {
     this.items = [];
   }
   write(buf) {
-    this.items.push(buf instanceof ArrayBuffer ? buf : concat3([buf]));
+    this.items.push(buf instanceof ArrayBuffer ? buf : concat2([buf]));
   }
   final() {
-    return concat3(this.items);
+    return concat2(this.items);
   }
 };
 var ORIGINAL_VIEW_WRITER_WRITE = ViewWriter.prototype.write;
@@ -63007,7 +62081,7 @@ var OctetString = class OctetString2 extends BaseBlock {
     if (!this.idBlock.isConstructed) return this.valueBlock.valueHexView.slice().buffer;
     const array = [];
     for (const content of this.valueBlock.value) if (content instanceof OctetString2) array.push(content.valueBlock.valueHexView);
-    return concat3(array);
+    return concat2(array);
   }
 };
 var LocalBitStringValueBlock = class extends HexBlock(LocalConstructedValueBlock) {
@@ -63411,7 +62485,7 @@ var LocalObjectIdentifierValueBlock = class extends ValueBlock {
       }
       retBuffers.push(valueBuf);
     }
-    return concat3(retBuffers);
+    return concat2(retBuffers);
   }
   fromString(string) {
     this.value = [];
@@ -63629,7 +62703,7 @@ var LocalRelativeObjectIdentifierValueBlock = class extends ValueBlock {
       }
       retBuffers.push(valueBuf);
     }
-    return concat3(retBuffers);
+    return concat2(retBuffers);
   }
   fromString(string) {
     this.value = [];
@@ -64629,6 +63703,43 @@ registerFastParser({
   Null,
   Sequence
 });
+
+// ../core/dist/cert/der.js
+var PEM_BLOCK = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*?)-----END CERTIFICATE-----/g;
+function pemToDer(pem, source = "PEM bundle") {
+  const ders = [];
+  for (const match of pem.matchAll(PEM_BLOCK)) {
+    const base642 = (match[1] ?? "").replace(/\s+/g, "");
+    const der = new Uint8Array(Buffer.from(base642, "base64"));
+    if (der.length === 0)
+      throw new CertificateError("pem", `${source}: empty CERTIFICATE block`);
+    ders.push(der);
+  }
+  if (ders.length === 0)
+    throw new CertificateError("pem", `${source}: no CERTIFICATE block`);
+  return ders;
+}
+function decodeDer(bytes, what, code3 = "der") {
+  const decoded = fromBER(bytes);
+  if (decoded.offset === -1) {
+    throw new CertificateError(code3, `${what}: ${decoded.result.error || "not DER"}`);
+  }
+  if (decoded.offset !== bytes.length) {
+    throw new CertificateError(code3, `${what}: ${bytes.length - decoded.offset} trailing bytes after the DER value`);
+  }
+  return decoded.result;
+}
+function hex2(bytes) {
+  return Buffer.from(bytes).toString("hex");
+}
+function toBytes(data) {
+  if (data instanceof ArrayBuffer)
+    return new Uint8Array(data.slice(0));
+  return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+}
+
+// ../core/dist/cert/parse.js
+import { X509Certificate, createHash } from "node:crypto";
 
 // ../../node_modules/bytestreamjs/build/byte_stream.js
 var ByteStream = class ByteStream2 {
@@ -73554,9 +72665,9 @@ var AttributeCertificateV2 = class AttributeCertificateV22 extends PkiObject {
     };
   }
 };
-var CONTENT_TYPE2 = "contentType";
+var CONTENT_TYPE = "contentType";
 var CONTENT = "content";
-var CLEAR_PROPS$52 = [CONTENT_TYPE2, CONTENT];
+var CLEAR_PROPS$52 = [CONTENT_TYPE, CONTENT];
 var ContentInfo = class ContentInfo2 extends PkiObject {
   static {
     this.CLASS_NAME = "ContentInfo";
@@ -73575,13 +72686,13 @@ var ContentInfo = class ContentInfo2 extends PkiObject {
   }
   constructor(parameters = {}) {
     super();
-    this.contentType = parameters[CONTENT_TYPE2] ?? ContentInfo2.defaultValues(CONTENT_TYPE2);
+    this.contentType = parameters[CONTENT_TYPE] ?? ContentInfo2.defaultValues(CONTENT_TYPE);
     this.content = parameters[CONTENT] ?? ContentInfo2.defaultValues(CONTENT);
     if (parameters.schema) this.fromSchema(parameters.schema);
   }
   static defaultValues(memberName) {
     switch (memberName) {
-      case CONTENT_TYPE2:
+      case CONTENT_TYPE:
         return "";
       case CONTENT:
         return new Any();
@@ -73591,8 +72702,8 @@ var ContentInfo = class ContentInfo2 extends PkiObject {
   }
   static compareWithDefault(memberName, memberValue) {
     switch (memberName) {
-      case CONTENT_TYPE2:
-        return typeof memberValue === "string" && memberValue === this.defaultValues(CONTENT_TYPE2);
+      case CONTENT_TYPE:
+        return typeof memberValue === "string" && memberValue === this.defaultValues(CONTENT_TYPE);
       case CONTENT:
         return memberValue instanceof Any;
       default:
@@ -73605,7 +72716,7 @@ var ContentInfo = class ContentInfo2 extends PkiObject {
     return new Sequence({
       name: names.blockName || "ContentInfo",
       optional: names.optional,
-      value: [new ObjectIdentifier({ name: names.contentType || CONTENT_TYPE2 }), new Constructed({
+      value: [new ObjectIdentifier({ name: names.contentType || CONTENT_TYPE }), new Constructed({
         idBlock: {
           tagClass: 3,
           tagNumber: 0
@@ -81530,16 +80641,6 @@ function initCryptoEngine() {
 }
 initCryptoEngine();
 
-// ../core/dist/cert/errors.js
-var CertificateError = class extends Error {
-  name = "CertificateError";
-  code;
-  constructor(code3, message2, options) {
-    super(message2, options);
-    this.code = code3;
-  }
-};
-
 // ../core/dist/cert/algorithms.js
 var SIGNATURE_ALGORITHM_NAMES = {
   "1.2.840.113549.1.1.2": "md2WithRSAEncryption",
@@ -81585,7 +80686,7 @@ var NAMED_CURVES = {
   "1.3.36.3.3.2.8.1.1.11": { name: "brainpoolP384r1", bits: 384 },
   "1.3.36.3.3.2.8.1.1.13": { name: "brainpoolP512r1", bits: 512 }
 };
-function bitLength2(bytes) {
+function bitLength(bytes) {
   let index = 0;
   while (index < bytes.length && bytes[index] === 0)
     index += 1;
@@ -81597,7 +80698,7 @@ function bitLength2(bytes) {
 function integerBits(block, what) {
   if (!(block instanceof Integer))
     throw new CertificateError("der", `${what}: not an INTEGER`);
-  return bitLength2(block.valueBlock.valueHexView);
+  return bitLength(block.valueBlock.valueHexView);
 }
 function describePublicKey(spki) {
   const oid = spki.algorithm.algorithmId;
@@ -81639,40 +80740,6 @@ function describePublicKey(spki) {
     default:
       return { keyType: "unknown", keyBits: null, curve: null };
   }
-}
-
-// ../core/dist/cert/der.js
-var PEM_BLOCK = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*?)-----END CERTIFICATE-----/g;
-function pemToDer(pem, source = "PEM bundle") {
-  const ders = [];
-  for (const match of pem.matchAll(PEM_BLOCK)) {
-    const base642 = (match[1] ?? "").replace(/\s+/g, "");
-    const der = new Uint8Array(Buffer.from(base642, "base64"));
-    if (der.length === 0)
-      throw new CertificateError("pem", `${source}: empty CERTIFICATE block`);
-    ders.push(der);
-  }
-  if (ders.length === 0)
-    throw new CertificateError("pem", `${source}: no CERTIFICATE block`);
-  return ders;
-}
-function decodeDer(bytes, what, code3 = "der") {
-  const decoded = fromBER(bytes);
-  if (decoded.offset === -1) {
-    throw new CertificateError(code3, `${what}: ${decoded.result.error || "not DER"}`);
-  }
-  if (decoded.offset !== bytes.length) {
-    throw new CertificateError(code3, `${what}: ${bytes.length - decoded.offset} trailing bytes after the DER value`);
-  }
-  return decoded.result;
-}
-function hex5(bytes) {
-  return Buffer.from(bytes).toString("hex");
-}
-function toBytes(data) {
-  if (data instanceof ArrayBuffer)
-    return new Uint8Array(data.slice(0));
-  return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
 }
 
 // ../core/dist/cert/extensions/basic-constraints.js
@@ -81729,103 +80796,6 @@ function decodeSctList(value) {
   return count;
 }
 
-// ../core/dist/cert/ip.js
-function parseIpv4(text) {
-  const parts = text.split(".");
-  if (parts.length !== 4)
-    return null;
-  const bytes = new Uint8Array(4);
-  for (const [index, part] of parts.entries()) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(part))
-      return null;
-    const value = Number(part);
-    if (value > 255)
-      return null;
-    bytes[index] = value;
-  }
-  return bytes;
-}
-function parseIpv6(text) {
-  if (text.length === 0 || text.length > 45 || !/^[0-9a-fA-F:.]+$/.test(text))
-    return null;
-  const halves = text.split("::");
-  if (halves.length > 2)
-    return null;
-  const groupsOf = (part) => {
-    if (part === "")
-      return [];
-    const groups2 = [];
-    const pieces = part.split(":");
-    for (const [index, piece] of pieces.entries()) {
-      if (piece.includes(".")) {
-        if (index !== pieces.length - 1)
-          return null;
-        const v4 = parseIpv4(piece);
-        if (v4 === null)
-          return null;
-        groups2.push((v4[0] ?? 0) << 8 | (v4[1] ?? 0), (v4[2] ?? 0) << 8 | (v4[3] ?? 0));
-      } else {
-        if (!/^[0-9a-fA-F]{1,4}$/.test(piece))
-          return null;
-        groups2.push(parseInt(piece, 16));
-      }
-    }
-    return groups2;
-  };
-  const head = groupsOf(halves[0] ?? "");
-  const tail2 = halves.length === 2 ? groupsOf(halves[1] ?? "") : [];
-  if (head === null || tail2 === null)
-    return null;
-  if (halves.length === 2 && (halves[0] ?? "").includes("."))
-    return null;
-  const missing = 8 - head.length - tail2.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1)
-    return null;
-  const groups = [...head, ...new Array(missing).fill(0), ...tail2];
-  const bytes = new Uint8Array(16);
-  groups.forEach((group2, index) => {
-    bytes[index * 2] = group2 >> 8;
-    bytes[index * 2 + 1] = group2 & 255;
-  });
-  return bytes;
-}
-function parseIp(text) {
-  return text.includes(":") ? parseIpv6(text) : parseIpv4(text);
-}
-function isIpLiteral(text) {
-  return parseIp(text) !== null;
-}
-function formatIp(bytes) {
-  if (bytes.length === 4)
-    return Array.from(bytes).join(".");
-  if (bytes.length !== 16)
-    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  const groups = Array.from({ length: 8 }, (_, i) => (bytes[i * 2] ?? 0) << 8 | (bytes[i * 2 + 1] ?? 0));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let start = 0; start < 8; ) {
-    if (groups[start] !== 0) {
-      start += 1;
-      continue;
-    }
-    let end = start;
-    while (end < 8 && groups[end] === 0)
-      end += 1;
-    if (end - start > bestLength) {
-      bestStart = start;
-      bestLength = end - start;
-    }
-    start = end;
-  }
-  const hex7 = groups.map((group2) => group2.toString(16));
-  if (bestStart < 0)
-    return hex7.join(":");
-  return `${hex7.slice(0, bestStart).join(":")}::${hex7.slice(bestStart + bestLength).join(":")}`;
-}
-function sameBytes(a, b) {
-  return a.length === b.length && a.every((byte, index) => byte === b[index]);
-}
-
 // ../core/dist/cert/names.js
 var ATTRIBUTE_NAMES = {
   "2.5.4.3": "CN",
@@ -81868,7 +80838,7 @@ function formatAttribute(attribute, what) {
   if (name !== void 0 && value instanceof BaseStringBlock) {
     return `${name}=${escapeValue(value.getValue())}`;
   }
-  return `${name ?? oid}=#${hex5(toBytes(value.toBER()))}`;
+  return `${name ?? oid}=#${hex2(toBytes(value.toBER()))}`;
 }
 function formatName(nameDer, what = "Name") {
   const name = decodeDer(nameDer, what);
@@ -81924,7 +80894,7 @@ function decodeSubjectAltName(value) {
         return `URI:${ascii2()}`;
       case 7: {
         const bytes = raw();
-        return bytes.length === 4 || bytes.length === 16 ? `IP:${formatIp(bytes)}` : `IP:#${hex5(bytes)}`;
+        return bytes.length === 4 || bytes.length === 16 ? `IP:${formatIp(bytes)}` : `IP:#${hex2(bytes)}`;
       }
       case 8: {
         const oid = new ObjectIdentifier();
@@ -81994,7 +80964,7 @@ function verifiesWith(child3, parent) {
 }
 function serialHex(bytes) {
   const unpadded = bytes.length > 1 && bytes[0] === 0 && (bytes[1] ?? 0) >= 128 ? bytes.subarray(1) : bytes;
-  return hex5(unpadded);
+  return hex2(unpadded);
 }
 function parseCertificate(der) {
   const bytes = toBytes(der);
@@ -82002,7 +80972,7 @@ function parseCertificate(der) {
   let x509;
   try {
     certificate = new Certificate({ schema: decodeDer(bytes, "certificate") });
-    x509 = new X509Certificate2(bytes);
+    x509 = new X509Certificate(bytes);
   } catch (error2) {
     if (error2 instanceof CertificateError)
       throw error2;
@@ -82056,6 +81026,997 @@ function describeCertificate(certificate, now) {
   };
 }
 
+// ../core/dist/cert/trust-store.js
+var nameKey = (name) => name.toLowerCase();
+var IndexedTrustStore = class {
+  anchors;
+  intermediates;
+  #bySubject = {
+    anchors: /* @__PURE__ */ new Map(),
+    intermediates: /* @__PURE__ */ new Map()
+  };
+  #fingerprints = /* @__PURE__ */ new Set();
+  #parsed = /* @__PURE__ */ new WeakMap();
+  constructor(anchors, intermediates) {
+    this.anchors = anchors;
+    this.intermediates = intermediates;
+    for (const [pool, list2] of [
+      ["anchors", anchors],
+      ["intermediates", intermediates]
+    ]) {
+      for (const certificate of list2) {
+        const key = nameKey(certificate.subject);
+        const bucket = this.#bySubject[pool].get(key) ?? [];
+        bucket.push(certificate);
+        this.#bySubject[pool].set(key, bucket);
+      }
+    }
+    for (const anchor of anchors)
+      this.#fingerprints.add(anchor.fingerprint256);
+  }
+  candidates(certificate, pool) {
+    return this.#bySubject[pool].get(nameKey(certificate.issuer)) ?? [];
+  }
+  isAnchor(certificate) {
+    if (this.#fingerprints.has(certificate.fingerprint256))
+      return true;
+    return (this.#bySubject.anchors.get(nameKey(certificate.subject)) ?? []).some((anchor) => anchor.publicKey.equals(certificate.publicKey));
+  }
+  parsed(certificate) {
+    let parsed = this.#parsed.get(certificate);
+    if (parsed === void 0) {
+      parsed = parseCertificate(new Uint8Array(certificate.raw));
+      this.#parsed.set(certificate, parsed);
+    }
+    return parsed;
+  }
+};
+function createTrustStore(pemBundles, base) {
+  const anchors = [...base?.anchors ?? []];
+  const intermediates = [...base?.intermediates ?? []];
+  const seen = new Set([...anchors, ...intermediates].map((certificate) => certificate.fingerprint256));
+  pemBundles.forEach((pem, index) => {
+    for (const der of pemToDer(pem, `CA bundle ${index + 1}`)) {
+      let certificate;
+      try {
+        certificate = new X509Certificate2(der);
+      } catch (error2) {
+        throw new CertificateError("der", `CA bundle ${index + 1}: ${error2.message}`, {
+          cause: error2
+        });
+      }
+      if (seen.has(certificate.fingerprint256))
+        continue;
+      seen.add(certificate.fingerprint256);
+      (isSelfSigned(certificate) ? anchors : intermediates).push(certificate);
+    }
+  });
+  return new IndexedTrustStore(anchors, intermediates);
+}
+
+// ../core/dist/policy/named-policy.js
+import { existsSync } from "node:fs";
+import { resolve as resolve2 } from "node:path";
+
+// ../core/dist/policy/resolve.js
+import { createHash as createHash2 } from "node:crypto";
+import { createRequire } from "node:module";
+import { dirname as dirname2, extname as extname2, isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolvePath } from "node:path";
+
+// ../policies/dist/index.js
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { fileURLToPath } from "node:url";
+var presetsDir = fileURLToPath(new URL("../presets/", import.meta.url));
+function listPresets() {
+  return readdirSync(presetsDir).filter((file) => file.endsWith(".json")).map((file) => file.slice(0, -".json".length)).sort();
+}
+function readPreset(name) {
+  if (!listPresets().includes(name))
+    return void 0;
+  return readFileSync2(new URL(`${name}.json`, `file://${presetsDir}`), "utf8");
+}
+
+// ../core/dist/policy/load.js
+var import__3 = __toESM(require__(), 1);
+var import_ajv_formats2 = __toESM(require_dist(), 1);
+var import_yaml = __toESM(require_dist2(), 1);
+import { readFileSync as readFileSync3 } from "node:fs";
+import { extname } from "node:path";
+
+// ../core/dist/policy/policy-schema.js
+var POLICY_SCHEMA_ID = "https://tlsgate.dev/schemas/policy/v1.json";
+var RULE_ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$";
+var policySchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: POLICY_SCHEMA_ID,
+  title: "tlsgate policy",
+  description: "A TLS policy: rules that are JSON Schemas over the tlsgate ScanReport, with severities and remediation.",
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "version"],
+  properties: {
+    $schema: { type: "string" },
+    name: {
+      description: `The policy's name, e.g. "acme/prod".`,
+      type: "string",
+      minLength: 1,
+      maxLength: 214
+    },
+    version: {
+      description: "The policy's version (semver).",
+      type: "string",
+      pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]+)?$"
+    },
+    description: { type: "string" },
+    extends: {
+      description: 'Policies merged before this one, in order: preset names ("intermediate"), files relative to this one ("./base.json") or installed npm packages ("@acme/tls-policies/prod").',
+      type: "array",
+      items: { type: "string", minLength: 1 }
+    },
+    rules: {
+      description: "Rules by kebab-case id. A full rule defines or replaces a rule; a bare severity changes the severity of a rule an extended policy defines.",
+      type: "object",
+      propertyNames: { pattern: RULE_ID_PATTERN },
+      additionalProperties: {
+        if: { type: "string" },
+        then: { $ref: "#/$defs/severity" },
+        else: { $ref: "#/$defs/rule" }
+      }
+    }
+  },
+  $defs: {
+    severity: { enum: ["error", "warning", "info", "off"] },
+    rule: {
+      type: "object",
+      additionalProperties: false,
+      required: ["severity", "title", "schema"],
+      properties: {
+        severity: { $ref: "#/$defs/severity" },
+        title: { type: "string", minLength: 1 },
+        description: { type: "string" },
+        remediation: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            nginx: { type: "string" },
+            apache: { type: "string" },
+            haproxy: { type: "string" },
+            generic: { type: "string" }
+          }
+        },
+        references: { type: "array", items: { type: "string", format: "uri" } },
+        message: {
+          description: "Message for each failing value; placeholders {name}, {pointer}, {value}, {value.FIELD}, {title}.",
+          type: "string",
+          minLength: 1
+        },
+        schema: {
+          description: "A JSON Schema (2020-12) the ScanReport must satisfy.",
+          type: "object"
+        }
+      }
+    }
+  }
+};
+
+// ../core/dist/policy/load.js
+var addFormats2 = import_ajv_formats2.default.default;
+function positionOf(locate, pointer) {
+  let at = pointer;
+  while (at !== void 0) {
+    const position = locate(at);
+    if (position !== null)
+      return position;
+    at = parentPointer(at);
+  }
+  return null;
+}
+function issueAt(loaded, code3, pointer, message2) {
+  const position = positionOf(loaded.locate, pointer);
+  return {
+    code: code3,
+    message: message2,
+    file: loaded.file,
+    line: position?.line ?? null,
+    column: position?.column ?? null,
+    pointer
+  };
+}
+function errorAt(loaded, code3, pointer, message2, cause) {
+  return PolicyError.of([issueAt(loaded, code3, pointer, message2)], cause);
+}
+function byPosition(a, b) {
+  return (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? Infinity) - (b.column ?? Infinity);
+}
+function isPlainObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function formatOf(file, text) {
+  const extension = extname(file).toLowerCase();
+  if (extension === ".json")
+    return "json";
+  if (extension === ".yaml" || extension === ".yml")
+    return "yaml";
+  return text.trimStart().startsWith("{") ? "json" : "yaml";
+}
+function parseYaml(text, file) {
+  const lineCounter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, {
+    lineCounter,
+    prettyErrors: true,
+    strict: true,
+    uniqueKeys: true,
+    version: "1.2",
+    schema: "core",
+    merge: false
+  });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem !== void 0) {
+    const at = problem.linePos?.[0];
+    throw new PolicyError("parse", `YAML: ${(problem.message.split("\n")[0] ?? "").trim()}`, {
+      file,
+      line: at?.line ?? null,
+      column: at?.col ?? null,
+      cause: problem
+    });
+  }
+  let value;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error2) {
+    throw new PolicyError("parse", `YAML: ${error2.message}`, { file, cause: error2 });
+  }
+  return { value, locate: yamlLocator(doc, lineCounter) };
+}
+function yamlLocator(doc, lineCounter) {
+  return (pointer) => {
+    let node = doc.contents;
+    let keyNode = null;
+    for (const segment of parsePointer(pointer)) {
+      if ((0, import_yaml.isAlias)(node))
+        node = node.resolve(doc);
+      keyNode = null;
+      if ((0, import_yaml.isMap)(node)) {
+        const pair = node.items.find((item) => (0, import_yaml.isScalar)(item.key) && String(item.key.value) === segment);
+        if (pair === void 0)
+          return null;
+        keyNode = pair.key;
+        node = pair.value;
+      } else if ((0, import_yaml.isSeq)(node)) {
+        node = node.items[Number(segment)];
+        if (node === void 0 || !/^(0|[1-9][0-9]*)$/.test(segment))
+          return null;
+      } else
+        return null;
+    }
+    const target = keyNode ?? node;
+    const offset = target?.range?.[0];
+    if (offset === void 0)
+      return null;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+}
+var policyValidator;
+function validatePolicyDocument(value) {
+  if (policyValidator === void 0) {
+    const ajv = new import__3.Ajv2020({ allErrors: true, strict: true, verbose: true });
+    addFormats2(ajv, ["uri"]);
+    policyValidator = ajv.compile(policySchema);
+  }
+  return policyValidator(value) ? [] : [...policyValidator.errors ?? []];
+}
+var TYPE_NAMES2 = {
+  object: "an object",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  integer: "an integer",
+  boolean: "true or false",
+  null: "null"
+};
+function explainAll(errors) {
+  const useful = errors.filter((e) => e.keyword !== "if" && e.propertyName === void 0);
+  const paths = new Set(useful.map((e) => e.instancePath));
+  const leaves2 = useful.filter((e) => !isSummaryOfDeeper(e, paths));
+  const byPath = /* @__PURE__ */ new Map();
+  for (const error2 of leaves2) {
+    const list2 = byPath.get(error2.instancePath) ?? [];
+    list2.push(error2);
+    byPath.set(error2.instancePath, list2);
+  }
+  const explained = [];
+  for (const list2 of byPath.values()) {
+    const unknown = list2.filter((e) => e.keyword === "additionalProperties");
+    const missing = list2.filter((e) => e.keyword === "required");
+    const chosen = unknown.length > 0 ? unknown : missing.length > 0 ? missing : [mostTelling(list2)];
+    for (const error2 of chosen)
+      explained.push(explain(error2));
+  }
+  const seen = /* @__PURE__ */ new Set();
+  return explained.filter(({ pointer, message: message2 }) => {
+    const key = `${pointer}\0${message2}`;
+    if (seen.has(key))
+      return false;
+    seen.add(key);
+    return true;
+  });
+}
+var KEYWORD_RANK = ["propertyNames", "enum", "pattern", "format", "minLength", "required"];
+function mostTelling(errors) {
+  const rank = (e) => {
+    const index = KEYWORD_RANK.indexOf(e.keyword);
+    return index === -1 ? KEYWORD_RANK.length : index;
+  };
+  return [...errors].sort((a, b) => rank(a) - rank(b))[0];
+}
+function explain(error2) {
+  const params = error2.params;
+  const pointer = error2.instancePath;
+  const name = pointer === "" ? "the policy" : parsePointer(pointer).at(-1) ?? "";
+  switch (error2.keyword) {
+    case "required":
+      return { pointer, message: `${name} is missing ${String(params.missingProperty)}` };
+    case "additionalProperties": {
+      const extra = String(params.additionalProperty);
+      const parent = error2.parentSchema;
+      const known = Object.keys(parent?.properties ?? {});
+      return {
+        pointer: `${pointer}/${escapePointerSegment(extra)}`,
+        message: `unknown property ${extra}${didYouMean(extra, known)}; allowed: ${known.join(", ")}`
+      };
+    }
+    case "propertyNames": {
+      const id = String(params.propertyName);
+      return {
+        pointer: `${pointer}/${escapePointerSegment(id)}`,
+        message: `rule id ${id} is not kebab-case (lower-case words joined by dashes, ${RULE_ID_PATTERN})`
+      };
+    }
+    case "pattern":
+      if (pointer === "/version") {
+        return { pointer, message: `${JSON.stringify(error2.data)} is not a version like 1.2.3` };
+      }
+      return { pointer, message: `must match ${String(params.pattern)}` };
+    case "enum": {
+      const allowed = params.allowedValues.map(String);
+      return {
+        pointer,
+        message: `${JSON.stringify(error2.data)} is not one of ${allowed.join(", ")}${didYouMean(String(error2.data), allowed)}`
+      };
+    }
+    case "type":
+      return {
+        pointer,
+        message: `${name} must be ${TYPE_NAMES2[String(params.type)] ?? String(params.type)}`
+      };
+    case "format":
+      return {
+        pointer,
+        message: `${JSON.stringify(error2.data)} is not a ${String(params.format)}`
+      };
+    case "minLength":
+      return { pointer, message: `${name} must not be empty` };
+    default:
+      return { pointer, message: error2.message ?? `fails ${error2.keyword}` };
+  }
+}
+function parsePolicy(text, file, options = {}) {
+  const format2 = options.format ?? formatOf(file, text);
+  let parsed;
+  if (format2 === "json") {
+    try {
+      parsed = parseJsonWithPositions(text);
+    } catch (error2) {
+      if (!(error2 instanceof SourceSyntaxError))
+        throw error2;
+      throw new PolicyError("parse", `JSON: ${error2.message}`, {
+        file,
+        line: error2.position.line,
+        column: error2.position.column,
+        cause: error2
+      });
+    }
+  } else {
+    parsed = parseYaml(text, file);
+  }
+  const loaded = { file, format: format2, locate: parsed.locate };
+  const issues = explainAll(validatePolicyDocument(parsed.value)).map(({ pointer, message: message2 }) => issueAt(loaded, "invalid", pointer, message2));
+  const value = parsed.value;
+  const rules = typeof value === "object" && value !== null && isPlainObject(value.rules) ? value.rules : {};
+  for (const [id, entry] of Object.entries(rules)) {
+    if (!isPlainObject(entry) || !("schema" in entry))
+      continue;
+    const pointer = `/rules/${escapePointerSegment(id)}/schema`;
+    for (const issue2 of lintRuleSchema(entry.schema, pointer).issues) {
+      issues.push(issueAt(loaded, issue2.code, issue2.pointer, issue2.message));
+    }
+  }
+  const [first, ...rest] = issues.sort(byPosition);
+  if (first !== void 0)
+    throw PolicyError.of([first, ...rest]);
+  return { ...loaded, document: parsed.value };
+}
+function loadPolicyFile(file) {
+  let text;
+  try {
+    text = readFileSync3(file, "utf8");
+  } catch (error2) {
+    throw new PolicyError("extends-not-found", `cannot read ${file}: ${error2.message}`, {
+      file,
+      cause: error2
+    });
+  }
+  return parsePolicy(text, file);
+}
+
+// ../core/dist/policy/resolve.js
+var defaultPresets = {
+  list: listPresets,
+  read: readPreset,
+  file: (name) => join(presetsDir, `${name}.json`)
+};
+var POLICY_EXTENSIONS = /* @__PURE__ */ new Set([".json", ".yaml", ".yml"]);
+function isFileRef(ref) {
+  return ref.startsWith("./") || ref.startsWith("../") || isAbsolute2(ref);
+}
+function canonicalJson(value) {
+  if (Array.isArray(value))
+    return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+function hashRules(rules) {
+  const bare = Object.fromEntries(Object.entries(rules).map(([id, rule]) => {
+    const { source: _source, ...rest } = rule;
+    return [id, rest];
+  }));
+  return createHash2("sha256").update(canonicalJson(bare)).digest("hex");
+}
+var Resolver = class {
+  presets;
+  cache = /* @__PURE__ */ new Map();
+  sources = [];
+  root;
+  constructor(presets, rootDir) {
+    this.presets = presets;
+    this.root = rootDir;
+  }
+  /** How a document is named in an extends cycle message. */
+  label(doc) {
+    if (doc.kind !== "file")
+      return doc.ref;
+    const rel = relative2(this.root, doc.file);
+    return rel.startsWith("..") || isAbsolute2(rel) ? doc.file : rel;
+  }
+  record(doc) {
+    this.sources.push({
+      kind: doc.kind,
+      ref: doc.ref,
+      file: doc.file,
+      name: doc.document.name,
+      version: doc.document.version
+    });
+  }
+  loadFile(file, ref, kind = "file") {
+    const key = resolvePath(file);
+    const cached = this.cache.get(key);
+    if (cached !== void 0)
+      return cached;
+    const doc = { ...loadPolicyFile(key), kind, ref, key };
+    this.cache.set(key, doc);
+    this.record(doc);
+    return doc;
+  }
+  /** Loads what an `extends` entry names; `from` and `pointer` say where it is named. */
+  loadRef(ref, from, pointer) {
+    const notFound = (message2, cause) => errorAt(from, "extends-not-found", pointer, message2, cause);
+    if (isFileRef(ref)) {
+      const file2 = resolvePath(dirname2(from.file), ref);
+      try {
+        return this.loadFile(file2, ref);
+      } catch (error2) {
+        if (error2 instanceof PolicyError && error2.code === "extends-not-found" && error2.file === file2) {
+          throw notFound(`cannot read ${ref} (${file2})`, error2);
+        }
+        throw error2;
+      }
+    }
+    const presets = this.presets.list();
+    if (!ref.includes("/") && !ref.startsWith("@") && presets.includes(ref)) {
+      const key = `preset:${ref}`;
+      const cached = this.cache.get(key);
+      if (cached !== void 0)
+        return cached;
+      const text = this.presets.read(ref);
+      if (text === void 0)
+        throw notFound(`preset ${ref} cannot be read`);
+      const file2 = this.presets.file(ref);
+      const doc = {
+        ...parsePolicy(text, file2, { format: "json" }),
+        kind: "preset",
+        ref,
+        key
+      };
+      this.cache.set(key, doc);
+      this.record(doc);
+      return doc;
+    }
+    const file = this.resolvePackage(ref, from.file);
+    if (file === void 0) {
+      const isBare = !ref.includes("/") && !ref.startsWith("@");
+      const hint = isBare ? `no preset named ${ref}${didYouMean(ref, presets)} (presets: ${presets.join(", ") || "none"}) and no installed package` : `no installed package file (looked for ${ref}, ${ref}.json, ${ref}.yaml, ${ref}.yml from ${dirname2(from.file)})`;
+      throw notFound(`cannot resolve ${JSON.stringify(ref)}: ${hint}`);
+    }
+    if (!POLICY_EXTENSIONS.has(extname2(file).toLowerCase())) {
+      throw notFound(`${JSON.stringify(ref)} resolves to ${file}, which is not a JSON or YAML policy: policies are data`);
+    }
+    return this.loadFile(file, ref, "package");
+  }
+  resolvePackage(ref, fromFile) {
+    const require3 = createRequire(resolvePath(fromFile));
+    for (const candidate of [ref, `${ref}.json`, `${ref}.yaml`, `${ref}.yml`]) {
+      try {
+        return require3.resolve(candidate);
+      } catch {
+      }
+    }
+    return void 0;
+  }
+  /** Merged rules of a document and everything it extends. */
+  merge(doc, chain) {
+    const merged = /* @__PURE__ */ new Map();
+    const nextChain = [...chain, doc];
+    (doc.document.extends ?? []).forEach((ref, index) => {
+      const base = this.loadRef(ref, doc, `/extends/${index}`);
+      if (nextChain.some((d) => d.key === base.key)) {
+        const names = [...nextChain.slice(nextChain.findIndex((d) => d.key === base.key)), base];
+        throw errorAt(doc, "extends-cycle", `/extends/${index}`, `extends cycle: ${names.map((d) => this.label(d)).join(" → ")}`);
+      }
+      for (const [id, rule] of this.merge(base, nextChain))
+        merged.set(id, rule);
+    });
+    for (const [id, entry] of Object.entries(doc.document.rules ?? {})) {
+      const pointer = `/rules/${escapePointerSegment(id)}`;
+      if (typeof entry === "string") {
+        const existing = merged.get(id);
+        if (existing === void 0) {
+          throw errorAt(doc, "invalid", pointer, `${id} is not defined by any policy this one extends, so it cannot be set to ${entry}${didYouMean(id, merged.keys())}`);
+        }
+        merged.set(id, { ...existing, severity: entry });
+        continue;
+      }
+      const position = positionOf(doc.locate, pointer);
+      const rule = entry;
+      merged.set(id, {
+        id,
+        ...rule,
+        source: { file: doc.file, line: position?.line ?? null, column: position?.column ?? null }
+      });
+    }
+    return merged;
+  }
+};
+function finish(resolver, root) {
+  const rules = Object.fromEntries(resolver.merge(root, []));
+  const policy = {
+    name: root.document.name,
+    version: root.document.version,
+    sources: resolver.sources,
+    rules,
+    sha256: hashRules(rules)
+  };
+  if (root.document.description !== void 0)
+    policy.description = root.document.description;
+  return policy;
+}
+function resolvePolicy(file, options = {}) {
+  const absolute = resolvePath(file);
+  const resolver = new Resolver(options.presets ?? defaultPresets, dirname2(absolute));
+  return finish(resolver, resolver.loadFile(absolute, file));
+}
+function resolvePolicyRef(ref, options = {}) {
+  const cwd = resolvePath(options.cwd ?? process.cwd());
+  const resolver = new Resolver(options.presets ?? defaultPresets, cwd);
+  const anchor = join(cwd, "<policy>");
+  let root;
+  try {
+    root = resolver.loadRef(ref, { file: anchor, locate: () => null }, "");
+  } catch (error2) {
+    if (!(error2 instanceof PolicyError) || error2.file !== anchor)
+      throw error2;
+    throw new PolicyError(error2.code, error2.message, { cause: error2.cause });
+  }
+  return finish(resolver, root);
+}
+
+// ../core/dist/policy/named-policy.js
+function policyFileOf(ref, dir) {
+  const file = resolve2(dir, ref);
+  return /\.(json|ya?ml)$/i.test(ref) && existsSync(file) ? file : null;
+}
+function loadNamedPolicy(ref, dir) {
+  const file = policyFileOf(ref, dir);
+  return file === null ? resolvePolicyRef(ref, { cwd: dir }) : resolvePolicy(file);
+}
+var PolicyCache = class {
+  #compiled = /* @__PURE__ */ new Map();
+  get(ref, dir) {
+    const key = `${resolve2(dir)}\0${ref}`;
+    let compiled2 = this.#compiled.get(key);
+    if (compiled2 === void 0) {
+      compiled2 = compilePolicy(loadNamedPolicy(ref, dir));
+      this.#compiled.set(key, compiled2);
+    }
+    return compiled2;
+  }
+};
+
+// ../core/dist/policy/types.js
+var FAIL_ON = ["error", "warning", "info", "never"];
+
+// ../core/dist/run/saved-results.js
+import { readFileSync as readFileSync4, statSync } from "node:fs";
+
+// ../core/dist/scan-report/validate.js
+var import__4 = __toESM(require__(), 1);
+var import_ajv_formats3 = __toESM(require_dist(), 1);
+var addFormats3 = import_ajv_formats3.default.default;
+var compiled;
+function validator2() {
+  if (compiled === void 0) {
+    const ajv = new import__4.Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    addFormats3(ajv, ["date-time"]);
+    compiled = ajv.compile(scanReportSchema);
+  }
+  return compiled;
+}
+function describe2(error2) {
+  const params = error2.params;
+  if (error2.keyword === "required") {
+    return {
+      pointer: `${error2.instancePath}/${String(params.missingProperty)}`,
+      message: `missing property ${String(params.missingProperty)}`
+    };
+  }
+  if (error2.keyword === "additionalProperties") {
+    return {
+      pointer: `${error2.instancePath}/${String(params.additionalProperty)}`,
+      message: `${String(params.additionalProperty)} is not a ScanReport field`
+    };
+  }
+  return { pointer: error2.instancePath, message: error2.message ?? error2.keyword };
+}
+function validateScanReport(value) {
+  const validate = validator2();
+  if (validate(value))
+    return { valid: true, report: value, issues: [] };
+  const seen = /* @__PURE__ */ new Set();
+  const issues = [];
+  for (const error2 of validate.errors ?? []) {
+    const issue2 = describe2(error2);
+    const key = `${issue2.pointer}\0${issue2.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(issue2);
+    }
+  }
+  return { valid: false, issues };
+}
+
+// ../core/dist/run/saved-results.js
+var MAX_SAVED_BYTES = 256 * 1024 * 1024;
+function readSavedResults(path6, file = path6) {
+  let value;
+  try {
+    const stat2 = statSync(path6);
+    if (!stat2.isFile())
+      throw new Error("not a regular file");
+    if (stat2.size > MAX_SAVED_BYTES)
+      throw new Error("larger than 256 MiB");
+    value = JSON.parse(readFileSync4(path6, "utf8"));
+  } catch (error2) {
+    throw new InputError("unreadable", "scan", `cannot read ${file}: ${error2.message}`, {
+      cause: error2
+    });
+  }
+  const candidates = [];
+  const evaluations = [];
+  if (Array.isArray(value))
+    candidates.push(...value);
+  else if (isObject2(value) && Array.isArray(value.results)) {
+    for (const [index, result] of value.results.entries()) {
+      if (!isObject2(result) || !("report" in result)) {
+        throw new InputError("unreadable", "scan", `${file}: /results/${index} has no report`);
+      }
+      candidates.push(result.report);
+      if (Array.isArray(result.evaluations))
+        evaluations.push(...result.evaluations);
+    }
+  } else
+    candidates.push(value);
+  if (candidates.length === 0) {
+    throw new InputError("nothing-to-do", "scan", `${file} holds no scan report`);
+  }
+  const reports = candidates.map((candidate, index) => {
+    const validation = validateScanReport(candidate);
+    if (!validation.valid) {
+      const issue2 = validation.issues[0];
+      throw new InputError("unreadable", "scan", `${file}: entry ${index} is not a ScanReport: ${issue2?.pointer || "/"} ${issue2?.message ?? ""}`.trim());
+    }
+    return candidate;
+  });
+  return { reports, evaluations };
+}
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// ../core/dist/run/target-list.js
+function parseTargetList(text) {
+  return text.split(/\r?\n/).map((line) => line.replace(/(^|\s)#.*$/, "").trim()).filter((line) => line !== "");
+}
+function parseShard(text) {
+  const match = /^\s*(\d{1,6})\s*\/\s*(\d{1,6})\s*$/.exec(text);
+  if (match === null)
+    return null;
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  return count >= 1 && index >= 1 && index <= count ? { index, count } : null;
+}
+function selectShard(targets, shard) {
+  return [...targets].sort().filter((_, position) => position % shard.count === shard.index - 1);
+}
+
+// ../core/dist/run/plan.js
+function planRun(input) {
+  const errors = [];
+  const warnings = [];
+  const { cwd } = input;
+  const attempt = (work) => {
+    try {
+      return work();
+    } catch (error2) {
+      if (error2 instanceof TlsgateError) {
+        errors.push(error2);
+        return void 0;
+      }
+      throw error2;
+    }
+  };
+  const loaded = attempt(() => readConfig(input)) ?? null;
+  const config = loaded?.config;
+  const failOn = pick("fail-on", input.failOn, config?.failOn, RUN_DEFAULTS.failOn, FAIL_ON);
+  const inconclusive2 = pick("inconclusive", input.inconclusive, config?.inconclusive, "fail", [
+    "fail",
+    "pass"
+  ]);
+  const timeoutMs = integer("timeout", input.timeout, config?.timeout, RUN_DEFAULTS.timeoutMs);
+  const concurrency = integer("concurrency", input.concurrency, config?.concurrency, RUN_DEFAULTS.concurrency);
+  const parallelTargets = integer("parallel-targets", input.parallelTargets, void 0, RUN_DEFAULTS.parallelTargets);
+  const clients = attempt(() => parseClients(input.clients)) ?? null;
+  const shard = nonEmpty(input.shard) === null ? null : parseShard(input.shard) ?? fail("shard", `expected "i/n" with 1 <= i <= n, got ${JSON.stringify(input.shard)}`) ?? null;
+  const defaultPolicy = nonEmpty(input.policy) ?? config?.policy ?? RUN_DEFAULTS.policy;
+  const defaultDir = nonEmpty(input.policy) === null && loaded !== null ? loaded.dir : cwd;
+  const named = [
+    ...(input.targets ?? []).map((target) => target.trim()).filter((target) => target !== ""),
+    ...attempt(() => readTargetsFile(input.targetsFile, cwd)) ?? []
+  ];
+  const jobs = named.map((target) => ({
+    input: target,
+    policy: defaultPolicy,
+    policyDir: defaultDir
+  }));
+  const savedFiles = input.reports ?? [];
+  if (savedFiles.length > 0 && named.length > 0) {
+    fail("scan", "saved reports and targets do not go together: judge one or scan the other");
+  }
+  for (const file of savedFiles) {
+    const saved = attempt(() => readSavedResults(resolve3(cwd, file), file));
+    for (const report of saved?.reports ?? []) {
+      jobs.push({
+        input: report.target.input,
+        saved: report,
+        policy: defaultPolicy,
+        policyDir: defaultDir
+      });
+    }
+  }
+  const judgingSaved = input.reports !== void 0;
+  if (judgingSaved) {
+  } else if (named.length > 0 && loaded !== null && loaded.config.targets.length > 0) {
+    warnings.push(`${loaded.file}: its ${loaded.config.targets.length} target(s) are not scanned, since targets were named`);
+  }
+  if (!judgingSaved && named.length === 0 && loaded !== null) {
+    for (const item of loaded.config.targets) {
+      const entry = typeof item === "string" ? { target: item } : item;
+      jobs.push({
+        input: entry.target,
+        policy: entry.policy ?? defaultPolicy,
+        policyDir: entry.policy === void 0 ? defaultDir : loaded.dir,
+        ...entry.port === void 0 ? {} : { port: entry.port },
+        ...entry.sni === void 0 ? {} : { sni: entry.sni }
+      });
+    }
+  }
+  const unique = judgingSaved ? jobs : dropDuplicates(jobs, warnings);
+  const targetsUnread = errors.some((e) => e instanceof ConfigError || e instanceof InputError && (e.field === "targets-file" || e.field === "scan"));
+  if (unique.length === 0 && !targetsUnread) {
+    errors.push(judgingSaved ? new InputError("nothing-to-do", "scan", "no reports to judge: name a saved report") : new InputError("nothing-to-do", "targets", "no targets: name one or more, a targets file, or a config file with targets"));
+  }
+  const distinct = [...new Set(unique.map((job) => job.input))];
+  const selected = shard === null ? null : new Set(selectShard(distinct, shard));
+  const mine = selected === null ? unique : unique.filter((job) => selected.has(job.input));
+  if (shard !== null && mine.length === 0 && unique.length > 0) {
+    warnings.push(`shard ${shard.index}/${shard.count} has no targets (${distinct.length} in all)`);
+  }
+  const policies = new PolicyCache();
+  const failedPolicies = /* @__PURE__ */ new Set();
+  const planned = [];
+  for (const job of mine) {
+    const target = job.saved === void 0 ? attempt(() => targetOf(job)) : null;
+    const key = `${resolve3(job.policyDir)}\0${job.policy}`;
+    const policy = failedPolicies.has(key) ? void 0 : attempt(() => policies.get(job.policy, job.policyDir));
+    if (policy === void 0)
+      failedPolicies.add(key);
+    if (target === void 0 || policy === void 0)
+      continue;
+    planned.push({
+      input: job.input,
+      target,
+      saved: job.saved ?? null,
+      policy,
+      policyRef: job.policy,
+      policyFile: policyFileOf(job.policy, job.policyDir)
+    });
+  }
+  const caFiles = [
+    ...(input.ca ?? []).map((file) => ({ file, path: resolve3(cwd, file) })),
+    ...(config?.ca ?? []).map((file) => ({ file, path: resolve3(loaded.dir, file) }))
+  ];
+  const ca = caFiles.flatMap(({ file, path: path6 }) => attempt(() => readCaBundle(file, path6)) ?? []);
+  for (const file of input.outputFiles ?? [])
+    attempt(() => checkWritable(file, cwd));
+  if (errors.length > 0)
+    return { plan: null, warnings, errors };
+  return {
+    plan: {
+      targets: planned,
+      total: distinct.length,
+      shard,
+      gate: { failOn, inconclusive: inconclusive2 },
+      timeoutMs,
+      concurrency,
+      parallelTargets,
+      ca,
+      clients,
+      configFile: loaded?.file ?? null
+    },
+    warnings,
+    errors
+  };
+  function fail(field, message2) {
+    errors.push(new InputError("invalid-option", field, message2));
+    return void 0;
+  }
+  function pick(field, value, fromConfig, fallback, allowed) {
+    const text = nonEmpty(value);
+    if (text === null)
+      return fromConfig ?? fallback;
+    if (allowed.includes(text))
+      return text;
+    return fail(field, `expected one of ${allowed.join(", ")}, got ${JSON.stringify(text)}`);
+  }
+  function integer(field, value, fromConfig, fallback) {
+    const limits = RUN_LIMITS[field === "timeout" ? "timeoutMs" : field === "concurrency" ? field : "parallelTargets"];
+    const text = typeof value === "number" ? String(value) : nonEmpty(value);
+    if (text === null)
+      return fromConfig ?? fallback;
+    const n = /^[0-9]{1,9}$/.test(text) ? Number(text) : NaN;
+    if (Number.isInteger(n) && n >= limits.min && n <= limits.max)
+      return n;
+    return fail(field, `expected a whole number from ${limits.min} to ${limits.max}, got ${JSON.stringify(text)}`);
+  }
+}
+function nonEmpty(value) {
+  const text = value?.trim();
+  return text === void 0 || text === "" ? null : text;
+}
+function readConfig(input) {
+  if (input.config === false)
+    return null;
+  const named = nonEmpty(input.config);
+  if (named !== null)
+    return loadConfig(named, input.cwd);
+  return existsSync2(resolve3(input.cwd, CONFIG_FILE)) ? loadConfig(CONFIG_FILE, input.cwd) : null;
+}
+function readTargetsFile(file, cwd) {
+  const named = nonEmpty(file);
+  if (named === null)
+    return [];
+  return parseTargetList(readText(named, resolve3(cwd, named), "targets-file"));
+}
+function readText(file, path6, field) {
+  try {
+    const stat2 = statSync2(path6);
+    if (!stat2.isFile())
+      throw new Error("not a regular file");
+    if (stat2.size > 16 * 1024 * 1024)
+      throw new Error("larger than 16 MiB");
+    return readFileSync5(path6, "utf8");
+  } catch (error2) {
+    throw new InputError("unreadable", field, `cannot read ${file}: ${error2.message}`, {
+      cause: error2
+    });
+  }
+}
+function readCaBundle(file, path6) {
+  const pem = readText(file, path6, "ca");
+  try {
+    createTrustStore([pem]);
+  } catch (error2) {
+    if (!(error2 instanceof TlsgateError))
+      throw error2;
+    throw new InputError("unreadable", "ca", `${file}: ${error2.message}`, { cause: error2 });
+  }
+  return pem;
+}
+function parseClients(value) {
+  const text = nonEmpty(value);
+  if (text === null)
+    return null;
+  const names = text.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const selection = names.length === 1 && (names[0] === "default" || names[0] === "all") ? names[0] : names;
+  selectClientProfiles(selection);
+  return selection;
+}
+function targetOf(job) {
+  const parsed = parseTarget(job.input);
+  return {
+    ...parsed,
+    ...job.port === void 0 ? {} : { port: job.port },
+    // A configured SNI is also the name the certificate must match, as with host@ip.
+    ...job.sni === void 0 ? {} : { sni: job.sni, host: job.sni }
+  };
+}
+function dropDuplicates(jobs, warnings) {
+  const seen = /* @__PURE__ */ new Set();
+  const kept = [];
+  for (const job of jobs) {
+    const key = JSON.stringify([job.input, job.port, job.sni, job.policy, job.policyDir]);
+    if (seen.has(key)) {
+      warnings.push(`target ${job.input} is named more than once; scanned once`);
+      continue;
+    }
+    seen.add(key);
+    kept.push(job);
+  }
+  return kept;
+}
+function checkWritable(file, cwd) {
+  const path6 = resolve3(cwd, file);
+  try {
+    mkdirSync(dirname3(path6), { recursive: true });
+    accessSync(dirname3(path6), constants.W_OK);
+    if (existsSync2(path6)) {
+      if (!statSync2(path6).isFile())
+        throw new Error("not a regular file");
+      accessSync(path6, constants.W_OK);
+    }
+  } catch (error2) {
+    throw new InputError("unwritable", "output", `cannot write ${file}: ${error2.message}`, {
+      cause: error2
+    });
+  }
+}
+
+// ../core/dist/probe/check-certificates.js
+import { lookup } from "node:dns/promises";
+import { rootCertificates } from "node:tls";
+
 // ../core/dist/cert/chain-order.js
 function checkChainOrder(chain) {
   return chain.every((certificate, index) => {
@@ -82104,7 +82065,7 @@ function checkHostname(leaf, host) {
 }
 
 // ../core/dist/cert/ocsp.js
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var OCSP_RESPONSE_STATUSES = {
   0: "successful",
   1: "malformedRequest",
@@ -82160,8 +82121,8 @@ function decodeOcspResponse(der, leaf) {
     const hash = HASH_BY_OID[certId.hashAlgorithm.algorithmId];
     if (hash === void 0)
       return true;
-    const expected = createHash2(hash).update(leaf.issuerNameDer).digest("hex");
-    return hex5(toBytes(certId.issuerNameHash.valueBlock.valueHexView)) === expected;
+    const expected = createHash3(hash).update(leaf.issuerNameDer).digest("hex");
+    return hex2(toBytes(certId.issuerNameHash.valueBlock.valueHexView)) === expected;
   });
   if (single === void 0)
     return none(responseStatus, "no SingleResponse for the leaf certificate");
@@ -82388,78 +82349,9 @@ function checkCertificateChain(chainDer, options) {
   };
 }
 
-// ../core/dist/cert/trust-store.js
-import { X509Certificate as X509Certificate3 } from "node:crypto";
-var nameKey = (name) => name.toLowerCase();
-var IndexedTrustStore = class {
-  anchors;
-  intermediates;
-  #bySubject = {
-    anchors: /* @__PURE__ */ new Map(),
-    intermediates: /* @__PURE__ */ new Map()
-  };
-  #fingerprints = /* @__PURE__ */ new Set();
-  #parsed = /* @__PURE__ */ new WeakMap();
-  constructor(anchors, intermediates) {
-    this.anchors = anchors;
-    this.intermediates = intermediates;
-    for (const [pool, list2] of [
-      ["anchors", anchors],
-      ["intermediates", intermediates]
-    ]) {
-      for (const certificate of list2) {
-        const key = nameKey(certificate.subject);
-        const bucket = this.#bySubject[pool].get(key) ?? [];
-        bucket.push(certificate);
-        this.#bySubject[pool].set(key, bucket);
-      }
-    }
-    for (const anchor of anchors)
-      this.#fingerprints.add(anchor.fingerprint256);
-  }
-  candidates(certificate, pool) {
-    return this.#bySubject[pool].get(nameKey(certificate.issuer)) ?? [];
-  }
-  isAnchor(certificate) {
-    if (this.#fingerprints.has(certificate.fingerprint256))
-      return true;
-    return (this.#bySubject.anchors.get(nameKey(certificate.subject)) ?? []).some((anchor) => anchor.publicKey.equals(certificate.publicKey));
-  }
-  parsed(certificate) {
-    let parsed = this.#parsed.get(certificate);
-    if (parsed === void 0) {
-      parsed = parseCertificate(new Uint8Array(certificate.raw));
-      this.#parsed.set(certificate, parsed);
-    }
-    return parsed;
-  }
-};
-function createTrustStore(pemBundles, base) {
-  const anchors = [...base?.anchors ?? []];
-  const intermediates = [...base?.intermediates ?? []];
-  const seen = new Set([...anchors, ...intermediates].map((certificate) => certificate.fingerprint256));
-  pemBundles.forEach((pem, index) => {
-    for (const der of pemToDer(pem, `CA bundle ${index + 1}`)) {
-      let certificate;
-      try {
-        certificate = new X509Certificate3(der);
-      } catch (error2) {
-        throw new CertificateError("der", `CA bundle ${index + 1}: ${error2.message}`, {
-          cause: error2
-        });
-      }
-      if (seen.has(certificate.fingerprint256))
-        continue;
-      seen.add(certificate.fingerprint256);
-      (isSelfSigned(certificate) ? anchors : intermediates).push(certificate);
-    }
-  });
-  return new IndexedTrustStore(anchors, intermediates);
-}
-
 // ../core/dist/probe/handshake.js
-import { constants, createDecipheriv, createHmac } from "node:crypto";
-import { connect as netConnect2 } from "node:net";
+import { constants as constants2, createDecipheriv, createHmac } from "node:crypto";
+import { connect as netConnect } from "node:net";
 import { Duplex } from "node:stream";
 import { DEFAULT_CIPHERS, connect as tlsConnect } from "node:tls";
 var OFFERED_ALPN = ["h2", "http/1.1"];
@@ -82517,7 +82409,7 @@ function probeHandshake(endpoint2, options) {
     let sessionWaiter = null;
     let ticketTimer;
     const started = Date.now();
-    const raw = (options.connect ?? ((address, port) => netConnect2({ host: address, port })))(endpoint2.address, endpoint2.port);
+    const raw = (options.connect ?? ((address, port) => netConnect({ host: address, port })))(endpoint2.address, endpoint2.port);
     const tap = new Duplex({
       read() {
       },
@@ -82556,7 +82448,7 @@ function probeHandshake(endpoint2, options) {
     if (options.session !== void 0)
       tlsOptions.session = options.session;
     if (options.noTicket === true)
-      tlsOptions.secureOptions = constants.SSL_OP_NO_TICKET;
+      tlsOptions.secureOptions = constants2.SSL_OP_NO_TICKET;
     if (options.maxVersion !== void 0)
       tlsOptions.maxVersion = options.maxVersion;
     const socket = tlsConnect(tlsOptions);
@@ -82667,7 +82559,7 @@ var CONTENT_HANDSHAKE = 22;
 var CONTENT_APPLICATION_DATA = 23;
 var HANDSHAKE_CERTIFICATE = 11;
 var HANDSHAKE_FINISHED = 20;
-var MAX_RECORD_LENGTH2 = 16384 + 2048;
+var MAX_RECORD_LENGTH = 16384 + 2048;
 var ReadError = class extends Error {
   name = "ReadError";
 };
@@ -82676,7 +82568,7 @@ function readRecords(bytes) {
   let offset = 0;
   while (offset + 5 <= bytes.length) {
     const length = (bytes[offset + 3] ?? 0) << 8 | (bytes[offset + 4] ?? 0);
-    if (length > MAX_RECORD_LENGTH2)
+    if (length > MAX_RECORD_LENGTH)
       throw new ReadError(`record of ${length} bytes`);
     if (offset + 5 + length > bytes.length)
       break;
@@ -82991,104 +82883,6 @@ async function probeHsts(target, address, options) {
   return { hsts: { ...NO_HSTS }, errors: [] };
 }
 
-// ../core/dist/probe/target.js
-var TargetError = class extends Error {
-  name = "TargetError";
-  code;
-  input;
-  constructor(code3, input, message2, options) {
-    super(`invalid target ${JSON.stringify(input)}: ${message2}`, options);
-    this.code = code3;
-    this.input = input;
-  }
-};
-var DEFAULT_PORT = 443;
-var LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
-function parsePort(text, input) {
-  if (!/^[0-9]{1,5}$/.test(text))
-    throw new TargetError("port", input, `bad port ${JSON.stringify(text)}`);
-  const port = Number(text);
-  if (port < 1 || port > 65535)
-    throw new TargetError("port", input, `port ${port} is out of range`);
-  return port;
-}
-function parseHostName(text, input) {
-  const host = text.toLowerCase().replace(/\.$/, "");
-  const labels = host.split(".");
-  const valid = host.length > 0 && host.length <= 253 && labels.every((label) => LABEL.test(label)) && !/^[0-9]+$/.test(labels[labels.length - 1] ?? "");
-  if (!valid)
-    throw new TargetError("host", input, `bad host name ${JSON.stringify(text)}`);
-  return host;
-}
-function splitHostPort(text, input) {
-  if (text.startsWith("[")) {
-    const close = text.indexOf("]");
-    const inner = text.slice(1, close);
-    if (close < 0 || parseIpv6(inner) === null) {
-      throw new TargetError("address", input, `bad IPv6 literal ${JSON.stringify(text)}`);
-    }
-    const rest = text.slice(close + 1);
-    if (rest !== "" && !rest.startsWith(":"))
-      throw new TargetError("port", input, `unexpected ${JSON.stringify(rest)}`);
-    return { host: inner.toLowerCase(), port: rest === "" ? null : rest.slice(1), ip: true };
-  }
-  if ((text.match(/:/g) ?? []).length > 1) {
-    if (parseIpv6(text) === null)
-      throw new TargetError("address", input, `bad IPv6 literal ${JSON.stringify(text)}`);
-    return { host: text.toLowerCase(), port: null, ip: true };
-  }
-  const colon = text.indexOf(":");
-  const host = colon < 0 ? text : text.slice(0, colon);
-  const port = colon < 0 ? null : text.slice(colon + 1);
-  return { host, port, ip: parseIpv4(host) !== null };
-}
-function parseTarget(input) {
-  let rest = input.trim();
-  if (rest === "")
-    throw new TargetError("empty", input, "empty target");
-  let https2 = false;
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
-  if (scheme !== null) {
-    if (scheme[1]?.toLowerCase() !== "https") {
-      throw new TargetError("scheme", input, `only https:// URLs are targets, not ${scheme[1]}://`);
-    }
-    https2 = true;
-    rest = rest.slice(scheme[0].length).replace(/[/?#].*$/s, "");
-  } else if (/[/?#\s]/.test(rest)) {
-    throw new TargetError("host", input, "a path needs an https:// URL");
-  }
-  if (rest === "")
-    throw new TargetError("host", input, "no host");
-  const at = rest.lastIndexOf("@");
-  let host;
-  let connectAddress;
-  let portText;
-  if (at >= 0) {
-    const name = rest.slice(0, at);
-    const address = splitHostPort(rest.slice(at + 1), input);
-    if (!address.ip) {
-      throw new TargetError("address", input, `after "@" comes an IP address, not ${JSON.stringify(address.host)}`);
-    }
-    host = isIpLiteral(name) ? name.toLowerCase() : parseHostName(name, input);
-    connectAddress = address.host;
-    portText = address.port;
-  } else {
-    const split2 = splitHostPort(rest, input);
-    host = split2.ip ? split2.host : parseHostName(split2.host, input);
-    connectAddress = host;
-    portText = split2.port;
-  }
-  const port = portText === null ? DEFAULT_PORT : parsePort(portText, input);
-  return {
-    input,
-    host,
-    port,
-    sni: isIpLiteral(host) ? null : host,
-    connectAddress,
-    isWeb: https2 || port === DEFAULT_PORT
-  };
-}
-
 // ../core/dist/probe/check-certificates.js
 var mozillaStore;
 function trustStore(options) {
@@ -83166,7 +82960,7 @@ async function checkCertificatesAndFeatures(target, options) {
   let address = parsed.connectAddress;
   if (!isIpLiteral(address)) {
     try {
-      address = (await lookup2(address)).address;
+      address = (await lookup(address)).address;
     } catch (error2) {
       address = null;
       errors.push({
@@ -83248,8 +83042,1925 @@ async function checkCertificatesAndFeatures(target, options) {
   };
 }
 
+// ../core/dist/wire/errors.js
+var DecodeError = class extends TlsgateError {
+  name = "DecodeError";
+  offset;
+  field;
+  /** The message without the field and offset, kept to rebuild the error at another offset. */
+  detail;
+  constructor(code3, detail, options) {
+    super(code3, `${options.field}: ${detail} (${code3} at offset ${options.offset})`, options);
+    this.offset = options.offset;
+    this.field = options.field;
+    this.detail = detail;
+  }
+};
+function relocateDecodeError(error2, offset) {
+  const options = { offset, field: error2.field };
+  if (error2.cause !== void 0)
+    options.cause = error2.cause;
+  return new DecodeError(error2.code, error2.detail, options);
+}
+var EncodeError = class extends TlsgateError {
+  name = "EncodeError";
+  field;
+  constructor(code3, field, detail) {
+    super(code3, `${field}: ${detail}`);
+    this.field = field;
+  }
+};
+
+// ../core/dist/wire/bytes.js
+var _a;
+var ByteReader = class {
+  #data;
+  #end;
+  #base;
+  #pos;
+  /**
+   * @param data the buffer being decoded.
+   * @param base the absolute offset of `data[0]` for error reports (0: offsets into `data`).
+   */
+  constructor(data, base = 0, start = 0, end = data.length) {
+    this.#data = data;
+    this.#base = base;
+    this.#pos = start;
+    this.#end = end;
+  }
+  /** The absolute offset of the next byte to read. */
+  get offset() {
+    return this.#base + this.#pos;
+  }
+  get remaining() {
+    return this.#end - this.#pos;
+  }
+  get atEnd() {
+    return this.#pos >= this.#end;
+  }
+  #need(n, field) {
+    const at = this.#pos;
+    if (n > this.#end - at) {
+      throw new DecodeError("truncated", `needs ${n} bytes, ${this.#end - at} left`, {
+        offset: this.#base + at,
+        field
+      });
+    }
+    this.#pos = at + n;
+    return at;
+  }
+  u8(field) {
+    const at = this.#need(1, field);
+    return this.#data[at] ?? 0;
+  }
+  u16(field) {
+    const at = this.#need(2, field);
+    return (this.#data[at] ?? 0) << 8 | (this.#data[at + 1] ?? 0);
+  }
+  u24(field) {
+    const at = this.#need(3, field);
+    return (this.#data[at] ?? 0) << 16 | (this.#data[at + 1] ?? 0) << 8 | (this.#data[at + 2] ?? 0);
+  }
+  /** `n` bytes, copied: the result never aliases the buffer being decoded. */
+  bytes(n, field) {
+    const at = this.#need(n, field);
+    return this.#data.slice(at, at + n);
+  }
+  /** Every byte left in this scope, copied. */
+  rest() {
+    const at = this.#pos;
+    this.#pos = this.#end;
+    return this.#data.slice(at, this.#end);
+  }
+  /** Trailing bytes in a scope are an error: a vector is consumed exactly. */
+  expectEnd(field) {
+    if (this.#pos < this.#end) {
+      throw new DecodeError("invalid", `${this.#end - this.#pos} trailing bytes`, {
+        offset: this.#base + this.#pos,
+        field
+      });
+    }
+  }
+  #vector(prefix, field, read) {
+    const lengthField = `${field}.length`;
+    const lengthOffset = this.offset;
+    const length = prefix === 1 ? this.u8(lengthField) : prefix === 2 ? this.u16(lengthField) : this.u24(lengthField);
+    if (length > this.remaining) {
+      throw new DecodeError("overlong", `claims ${length} bytes, ${this.remaining} left`, {
+        offset: lengthOffset,
+        field: lengthField
+      });
+    }
+    const start = this.#pos;
+    const sub = new _a(this.#data, this.#base, start, start + length);
+    const value = read(sub);
+    sub.expectEnd(field);
+    this.#pos = start + length;
+    return value;
+  }
+  /** A vector with a 1-byte length: `read` gets a reader scoped to its content. */
+  readVector8(field, read) {
+    return this.#vector(1, field, read);
+  }
+  readVector16(field, read) {
+    return this.#vector(2, field, read);
+  }
+  readVector24(field, read) {
+    return this.#vector(3, field, read);
+  }
+  /** The content of an opaque vector with a 1-byte length. */
+  vector8(field) {
+    return this.#vector(1, field, (sub) => sub.rest());
+  }
+  vector16(field) {
+    return this.#vector(2, field, (sub) => sub.rest());
+  }
+  vector24(field) {
+    return this.#vector(3, field, (sub) => sub.rest());
+  }
+};
+_a = ByteReader;
+var PREFIX_MAX = { 1: 255, 2: 65535, 3: 16777215 };
+var ByteWriter = class {
+  #buf = new Uint8Array(256);
+  #len = 0;
+  get length() {
+    return this.#len;
+  }
+  #reserve(n) {
+    const at = this.#len;
+    if (at + n > this.#buf.length) {
+      const grown = new Uint8Array(Math.max(this.#buf.length * 2, at + n));
+      grown.set(this.#buf.subarray(0, at));
+      this.#buf = grown;
+    }
+    this.#len = at + n;
+    return at;
+  }
+  #uint(value, size, field) {
+    if (!Number.isInteger(value) || value < 0 || value > PREFIX_MAX[size]) {
+      throw new EncodeError("invalid", field, `${value} is not a ${size * 8}-bit unsigned integer`);
+    }
+    const at = this.#reserve(size);
+    for (let i = 0; i < size; i++) {
+      this.#buf[at + i] = value >>> 8 * (size - 1 - i) & 255;
+    }
+  }
+  u8(value, field = "u8") {
+    this.#uint(value, 1, field);
+    return this;
+  }
+  u16(value, field = "u16") {
+    this.#uint(value, 2, field);
+    return this;
+  }
+  u24(value, field = "u24") {
+    this.#uint(value, 3, field);
+    return this;
+  }
+  /** Each value as a `size`-byte integer; an invalid one is reported as `field[i]`. */
+  uints(values, size, field) {
+    const max = PREFIX_MAX[size];
+    for (const [i, value] of values.entries()) {
+      if (!Number.isInteger(value) || value < 0 || value > max)
+        this.#uint(value, size, `${field}[${i}]`);
+    }
+    const at = this.#reserve(values.length * size);
+    for (const [i, value] of values.entries()) {
+      for (let b = 0; b < size; b++)
+        this.#buf[at + i * size + b] = value >>> 8 * (size - 1 - b) & 255;
+    }
+    return this;
+  }
+  bytes(data) {
+    const at = this.#reserve(data.length);
+    this.#buf.set(data, at);
+    return this;
+  }
+  /** Writes a `size`-byte length prefix, then whatever `write` writes, and back-patches the length. */
+  lengthPrefixed(size, write, field = "vector") {
+    const at = this.#reserve(size);
+    write(this);
+    const length = this.#len - at - size;
+    if (length > PREFIX_MAX[size]) {
+      throw new EncodeError("too-large", field, `${length} bytes exceed a ${size * 8}-bit length`);
+    }
+    for (let i = 0; i < size; i++) {
+      this.#buf[at + i] = length >>> 8 * (size - 1 - i) & 255;
+    }
+    return this;
+  }
+  /** A copy of the bytes written so far. */
+  finish() {
+    return this.#buf.slice(0, this.#len);
+  }
+};
+function toHex(data) {
+  let out = "";
+  for (const byte of data)
+    out += byte.toString(16).padStart(2, "0");
+  return out;
+}
+function fromHex(text) {
+  const digits = text.replace(/#[^\n]*/g, "").replace(/\s+/g, "");
+  if (digits.length % 2 !== 0 || /[^0-9a-fA-F]/.test(digits)) {
+    throw new DecodeError("invalid", "not an even number of hex digits", {
+      offset: 0,
+      field: "hex"
+    });
+  }
+  const out = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < out.length; i++)
+    out[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+// ../core/dist/wire/constants.js
+var CONTENT_TYPE2 = {
+  change_cipher_spec: 20,
+  alert: 21,
+  handshake: 22,
+  application_data: 23,
+  heartbeat: 24
+};
+var HANDSHAKE_TYPE = {
+  hello_request: 0,
+  client_hello: 1,
+  server_hello: 2,
+  hello_verify_request: 3,
+  new_session_ticket: 4,
+  end_of_early_data: 5,
+  encrypted_extensions: 8,
+  certificate: 11,
+  server_key_exchange: 12,
+  certificate_request: 13,
+  server_hello_done: 14,
+  certificate_verify: 15,
+  client_key_exchange: 16,
+  finished: 20,
+  certificate_url: 21,
+  certificate_status: 22,
+  supplemental_data: 23,
+  key_update: 24,
+  message_hash: 254
+};
+var EXTENSION_TYPE = {
+  server_name: 0,
+  max_fragment_length: 1,
+  status_request: 5,
+  supported_groups: 10,
+  ec_point_formats: 11,
+  signature_algorithms: 13,
+  use_srtp: 14,
+  heartbeat: 15,
+  application_layer_protocol_negotiation: 16,
+  signed_certificate_timestamp: 18,
+  padding: 21,
+  encrypt_then_mac: 22,
+  extended_master_secret: 23,
+  compress_certificate: 27,
+  record_size_limit: 28,
+  session_ticket: 35,
+  pre_shared_key: 41,
+  early_data: 42,
+  supported_versions: 43,
+  cookie: 44,
+  psk_key_exchange_modes: 45,
+  certificate_authorities: 47,
+  post_handshake_auth: 49,
+  signature_algorithms_cert: 50,
+  key_share: 51,
+  encrypted_client_hello: 65037,
+  renegotiation_info: 65281
+};
+var ALERT_LEVEL = { warning: 1, fatal: 2 };
+var ALERT_DESCRIPTION = {
+  close_notify: 0,
+  unexpected_message: 10,
+  bad_record_mac: 20,
+  decryption_failed: 21,
+  record_overflow: 22,
+  decompression_failure: 30,
+  handshake_failure: 40,
+  no_certificate: 41,
+  bad_certificate: 42,
+  unsupported_certificate: 43,
+  certificate_revoked: 44,
+  certificate_expired: 45,
+  certificate_unknown: 46,
+  illegal_parameter: 47,
+  unknown_ca: 48,
+  access_denied: 49,
+  decode_error: 50,
+  decrypt_error: 51,
+  export_restriction: 60,
+  protocol_version: 70,
+  insufficient_security: 71,
+  internal_error: 80,
+  inappropriate_fallback: 86,
+  user_canceled: 90,
+  no_renegotiation: 100,
+  missing_extension: 109,
+  unsupported_extension: 110,
+  certificate_unobtainable: 111,
+  unrecognized_name: 112,
+  bad_certificate_status_response: 113,
+  bad_certificate_hash_value: 114,
+  unknown_psk_identity: 115,
+  certificate_required: 116,
+  no_application_protocol: 120,
+  ech_required: 121
+};
+var ALERT_NAMES = new Map(Object.entries(ALERT_DESCRIPTION).map(([name, code3]) => [code3, name]));
+function alertName(description) {
+  return ALERT_NAMES.get(description) ?? `unknown(${description})`;
+}
+var TLS_VERSION = {
+  SSLv2: 2,
+  SSLv3: 768,
+  "TLSv1.0": 769,
+  "TLSv1.1": 770,
+  "TLSv1.2": 771,
+  "TLSv1.3": 772
+};
+var SCSV = {
+  TLS_EMPTY_RENEGOTIATION_INFO_SCSV: 255,
+  TLS_FALLBACK_SCSV: 22016
+};
+var HELLO_RETRY_REQUEST_RANDOM = Uint8Array.of(207, 33, 173, 116, 229, 154, 97, 17, 190, 29, 140, 2, 30, 101, 184, 145, 194, 162, 17, 22, 122, 187, 140, 94, 7, 158, 9, 226, 200, 168, 51, 156);
+var DOWNGRADE_SENTINEL = {
+  tls12: Uint8Array.of(68, 79, 87, 78, 71, 82, 68, 1),
+  tls11: Uint8Array.of(68, 79, 87, 78, 71, 82, 68, 0)
+};
+var EC_POINT_FORMAT = {
+  uncompressed: 0,
+  ansiX962_compressed_prime: 1,
+  ansiX962_compressed_char2: 2
+};
+var EC_CURVE_TYPE = {
+  explicit_prime: 1,
+  explicit_char2: 2,
+  named_curve: 3
+};
+var HEARTBEAT_MODE = { peer_allowed_to_send: 1, peer_not_allowed_to_send: 2 };
+var PSK_KEY_EXCHANGE_MODE = { psk_ke: 0, psk_dhe_ke: 1 };
+var CERTIFICATE_STATUS_TYPE = { ocsp: 1 };
+var SSLV2_MESSAGE_TYPE = {
+  error: 0,
+  client_hello: 1,
+  client_master_key: 2,
+  client_finished: 3,
+  server_hello: 4,
+  server_verify: 5,
+  server_finished: 6,
+  request_certificate: 7,
+  client_certificate: 8
+};
+var MAX_PLAINTEXT_LENGTH = 1 << 14;
+var MAX_RECORD_LENGTH2 = (1 << 14) + 2048;
+
+// ../core/dist/wire/extensions.js
+function build(type, write) {
+  const w = new ByteWriter();
+  write(w);
+  return { type, data: w.finish() };
+}
+function u16List(field, values) {
+  return (w) => w.uints(values, 2, field);
+}
+function ascii(field, text) {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code3 = text.charCodeAt(i);
+    if (code3 > 126 || code3 < 33) {
+      throw new EncodeError("invalid", field, `character ${i} of ${JSON.stringify(text)} is not printable ASCII`);
+    }
+    out[i] = code3;
+  }
+  return out;
+}
+function serverName(host) {
+  if (host.length === 0)
+    throw new EncodeError("invalid", "server_name", "empty host name");
+  const name = ascii("server_name", host);
+  return build(EXTENSION_TYPE.server_name, (w) => w.lengthPrefixed(2, (list2) => list2.u8(0).lengthPrefixed(2, (n) => n.bytes(name), "server_name.host_name"), "server_name.server_name_list"));
+}
+function supportedGroups(groups) {
+  return build(EXTENSION_TYPE.supported_groups, (w) => w.lengthPrefixed(2, u16List("supported_groups", groups), "supported_groups"));
+}
+function ecPointFormats(formats2 = [
+  EC_POINT_FORMAT.uncompressed,
+  EC_POINT_FORMAT.ansiX962_compressed_prime,
+  EC_POINT_FORMAT.ansiX962_compressed_char2
+]) {
+  return build(EXTENSION_TYPE.ec_point_formats, (w) => w.lengthPrefixed(1, (list2) => list2.uints(formats2, 1, "ec_point_formats"), "ec_point_formats"));
+}
+function signatureAlgorithms(schemes) {
+  return build(EXTENSION_TYPE.signature_algorithms, (w) => w.lengthPrefixed(2, u16List("signature_algorithms", schemes), "signature_algorithms"));
+}
+function supportedVersions(versions) {
+  return build(EXTENSION_TYPE.supported_versions, (w) => w.lengthPrefixed(1, u16List("supported_versions", versions), "supported_versions"));
+}
+function keyShare(entries) {
+  return build(EXTENSION_TYPE.key_share, (w) => w.lengthPrefixed(2, (list2) => {
+    for (const [i, entry] of entries.entries()) {
+      list2.u16(entry.group, `key_share[${i}].group`).lengthPrefixed(2, (k) => k.bytes(entry.keyExchange), `key_share[${i}].key_exchange`);
+    }
+  }, "key_share.client_shares"));
+}
+function pskKeyExchangeModes(modes = [PSK_KEY_EXCHANGE_MODE.psk_dhe_ke]) {
+  return build(EXTENSION_TYPE.psk_key_exchange_modes, (w) => w.lengthPrefixed(1, (list2) => list2.uints(modes, 1, "psk_key_exchange_modes"), "psk_key_exchange_modes"));
+}
+function alpn(protocols) {
+  const names = protocols.map((name, i) => ascii(`alpn[${i}]`, name));
+  return build(EXTENSION_TYPE.application_layer_protocol_negotiation, (w) => w.lengthPrefixed(2, (list2) => {
+    for (const [i, name] of names.entries()) {
+      if (name.length === 0)
+        throw new EncodeError("invalid", `alpn[${i}]`, "empty protocol name");
+      list2.lengthPrefixed(1, (n) => n.bytes(name), `alpn[${i}]`);
+    }
+  }, "alpn.protocol_name_list"));
+}
+function statusRequest() {
+  return build(EXTENSION_TYPE.status_request, (w) => w.u8(CERTIFICATE_STATUS_TYPE.ocsp).u16(0).u16(0));
+}
+function renegotiationInfo() {
+  return { type: EXTENSION_TYPE.renegotiation_info, data: Uint8Array.of(0) };
+}
+function extendedMasterSecret() {
+  return { type: EXTENSION_TYPE.extended_master_secret, data: new Uint8Array(0) };
+}
+function sessionTicket(ticket = new Uint8Array(0)) {
+  return { type: EXTENSION_TYPE.session_ticket, data: ticket.slice() };
+}
+function heartbeat(mode = HEARTBEAT_MODE.peer_allowed_to_send) {
+  return build(EXTENSION_TYPE.heartbeat, (w) => w.u8(mode, "heartbeat.mode"));
+}
+function readExtensions(r, message2) {
+  return r.readVector16(`${message2}.extensions`, (list2) => {
+    const extensions = [];
+    const seen = /* @__PURE__ */ new Set();
+    while (!list2.atEnd) {
+      const field = `${message2}.extensions[${extensions.length}]`;
+      const typeOffset = list2.offset;
+      const type = list2.u16(`${field}.type`);
+      if (seen.has(type)) {
+        throw new DecodeError("invalid", `duplicate extension ${type}`, {
+          offset: typeOffset,
+          field: `${field}.type`
+        });
+      }
+      seen.add(type);
+      extensions.push({ type, data: list2.vector16(field) });
+    }
+    return extensions;
+  });
+}
+function writeExtensions(w, extensions, message2) {
+  w.lengthPrefixed(2, (v) => {
+    for (const [i, extension] of extensions.entries()) {
+      v.u16(extension.type, `${message2}.extensions[${i}].type`);
+      v.lengthPrefixed(2, (d) => d.bytes(extension.data), `${message2}.extensions[${i}]`);
+    }
+  }, `${message2}.extensions`);
+}
+
+// ../core/dist/wire/client-hello.js
+var PADDING_BUG_MIN = 256 - 4;
+var PADDING_BUG_MAX = 511;
+var PADDING_TARGET = 512;
+function writeBody(spec, extensions) {
+  if (spec.random.length !== 32) {
+    throw new EncodeError("invalid", "ClientHello.random", `needs 32 bytes, got ${spec.random.length}`);
+  }
+  const sessionId = spec.sessionId ?? new Uint8Array(0);
+  if (sessionId.length > 32) {
+    throw new EncodeError("invalid", "ClientHello.sessionId", `at most 32 bytes, got ${sessionId.length}`);
+  }
+  const w = new ByteWriter();
+  w.u16(spec.legacyVersion, "ClientHello.legacyVersion");
+  w.bytes(spec.random);
+  w.lengthPrefixed(1, (v) => v.bytes(sessionId), "ClientHello.sessionId");
+  w.lengthPrefixed(2, (v) => v.uints(spec.cipherSuites, 2, "ClientHello.cipherSuites"), "ClientHello.cipherSuites");
+  w.lengthPrefixed(1, (v) => v.uints(spec.compressionMethods ?? [0], 1, "ClientHello.compressionMethods"), "ClientHello.compressionMethods");
+  if (extensions !== void 0) {
+    writeExtensions(w, extensions, "ClientHello");
+  }
+  return w.finish();
+}
+function encodeClientHelloMessage(spec) {
+  let extensions = spec.extensions;
+  let body = writeBody(spec, extensions);
+  if ((spec.avoidPaddingBug ?? true) && extensions !== void 0 && !extensions.some((extension) => extension.type === EXTENSION_TYPE.padding) && body.length >= PADDING_BUG_MIN && body.length <= PADDING_BUG_MAX) {
+    const length = Math.max(1, PADDING_TARGET - body.length - 4);
+    extensions = [...extensions, { type: EXTENSION_TYPE.padding, data: new Uint8Array(length) }];
+    body = writeBody(spec, extensions);
+  }
+  const w = new ByteWriter();
+  w.u8(HANDSHAKE_TYPE.client_hello);
+  w.lengthPrefixed(3, (v) => v.bytes(body), "ClientHello");
+  return w.finish();
+}
+function encodeHandshakeRecords(message2, recordVersion) {
+  const w = new ByteWriter();
+  let at = 0;
+  do {
+    const fragment = message2.subarray(at, at + MAX_PLAINTEXT_LENGTH);
+    w.u8(CONTENT_TYPE2.handshake).u16(recordVersion, "record.version");
+    w.lengthPrefixed(2, (v) => v.bytes(fragment), "record.fragment");
+    at += MAX_PLAINTEXT_LENGTH;
+  } while (at < message2.length);
+  return w.finish();
+}
+function encodeClientHello(spec) {
+  const recordVersion = spec.recordVersion ?? (spec.legacyVersion === TLS_VERSION.SSLv3 ? TLS_VERSION.SSLv3 : TLS_VERSION["TLSv1.0"]);
+  return encodeHandshakeRecords(encodeClientHelloMessage(spec), recordVersion);
+}
+function decodeClientHello(body) {
+  const r = new ByteReader(body);
+  const legacyVersion = r.u16("ClientHello.legacyVersion");
+  const random = r.bytes(32, "ClientHello.random");
+  const sessionIdOffset = r.offset;
+  const sessionId = r.vector8("ClientHello.sessionId");
+  if (sessionId.length > 32) {
+    throw new DecodeError("invalid", `${sessionId.length} bytes, at most 32`, {
+      offset: sessionIdOffset,
+      field: "ClientHello.sessionId.length"
+    });
+  }
+  const cipherSuites = r.readVector16("ClientHello.cipherSuites", (v) => {
+    const suites = [];
+    while (!v.atEnd)
+      suites.push(v.u16(`ClientHello.cipherSuites[${suites.length}]`));
+    return suites;
+  });
+  const compressionMethods = r.readVector8("ClientHello.compressionMethods", (v) => {
+    const methods = [];
+    while (!v.atEnd)
+      methods.push(v.u8(`ClientHello.compressionMethods[${methods.length}]`));
+    return methods;
+  });
+  const extensions = r.atEnd ? null : readExtensions(r, "ClientHello");
+  r.expectEnd("ClientHello");
+  return { legacyVersion, random, sessionId, cipherSuites, compressionMethods, extensions };
+}
+
+// ../core/dist/wire/sslv2-client-hello.js
+var MAX_SSLV2_RECORD = 32767;
+function encodeSslv2ClientHello(spec) {
+  const sessionId = spec.sessionId ?? new Uint8Array(0);
+  if (spec.challenge.length < 16 || spec.challenge.length > 32) {
+    throw new EncodeError("invalid", "Sslv2ClientHello.challenge", `needs 16–32 bytes, got ${spec.challenge.length}`);
+  }
+  if (sessionId.length !== 0 && sessionId.length !== 16) {
+    throw new EncodeError("invalid", "Sslv2ClientHello.sessionId", `needs 0 or 16 bytes, got ${sessionId.length}`);
+  }
+  const body = new ByteWriter();
+  body.u8(SSLV2_MESSAGE_TYPE.client_hello);
+  body.u16(spec.version, "Sslv2ClientHello.version");
+  body.u16(spec.cipherSpecs.length * 3, "Sslv2ClientHello.cipherSpecs.length");
+  body.u16(sessionId.length).u16(spec.challenge.length);
+  body.uints(spec.cipherSpecs, 3, "Sslv2ClientHello.cipherSpecs");
+  body.bytes(sessionId).bytes(spec.challenge);
+  const content = body.finish();
+  return sslv2Record(content);
+}
+function sslv2Record(content) {
+  if (content.length > MAX_SSLV2_RECORD) {
+    throw new EncodeError("too-large", "sslv2.record", `${content.length} bytes exceed an SSLv2 record`);
+  }
+  return new ByteWriter().u16(32768 | content.length).bytes(content).finish();
+}
+function decodeSslv2ClientHello(body) {
+  const r = new ByteReader(body);
+  const type = r.u8("Sslv2ClientHello.type");
+  if (type !== SSLV2_MESSAGE_TYPE.client_hello) {
+    throw new DecodeError("invalid", `message type ${type}`, {
+      offset: 0,
+      field: "Sslv2ClientHello.type"
+    });
+  }
+  const version = r.u16("Sslv2ClientHello.version");
+  const specsOffset = r.offset;
+  const specsLength = r.u16("Sslv2ClientHello.cipherSpecs.length");
+  const sessionIdOffset = r.offset;
+  const sessionIdLength = r.u16("Sslv2ClientHello.sessionId.length");
+  const challengeOffset = r.offset;
+  const challengeLength = r.u16("Sslv2ClientHello.challenge.length");
+  const lengths = [
+    [specsOffset, specsLength, "Sslv2ClientHello.cipherSpecs"],
+    [sessionIdOffset, sessionIdLength, "Sslv2ClientHello.sessionId"],
+    [challengeOffset, challengeLength, "Sslv2ClientHello.challenge"]
+  ];
+  const [specsBytes, sessionId, challenge] = readSslv2Fields(r, "Sslv2ClientHello", lengths);
+  if (specsLength % 3 !== 0) {
+    throw new DecodeError("invalid", `${specsLength} is not a multiple of 3`, {
+      offset: specsOffset,
+      field: "Sslv2ClientHello.cipherSpecs.length"
+    });
+  }
+  if (challengeLength < 16 || challengeLength > 32) {
+    throw new DecodeError("invalid", `${challengeLength} bytes, not 16–32`, {
+      offset: challengeOffset,
+      field: "Sslv2ClientHello.challenge.length"
+    });
+  }
+  return {
+    version,
+    cipherSpecs: cipherSpecList(specsBytes ?? new Uint8Array(0)),
+    sessionId: sessionId ?? new Uint8Array(0),
+    challenge: challenge ?? new Uint8Array(0)
+  };
+}
+function readSslv2Fields(r, message2, fields) {
+  let total = 0;
+  for (const [offset, length, field] of fields) {
+    total += length;
+    if (total > r.remaining) {
+      throw new DecodeError("overlong", `claims ${length} bytes, ${r.remaining - total + length} left`, {
+        offset,
+        field: `${field}.length`
+      });
+    }
+  }
+  const values = fields.map(([, length, field]) => r.bytes(length, field));
+  r.expectEnd(message2);
+  return values;
+}
+function cipherSpecList(bytes) {
+  const specs = [];
+  for (let i = 0; i + 3 <= bytes.length; i += 3) {
+    specs.push((bytes[i] ?? 0) << 16 | (bytes[i + 1] ?? 0) << 8 | (bytes[i + 2] ?? 0));
+  }
+  return specs;
+}
+
+// ../core/dist/wire/byte-queue.js
+var KEEP = 32 * 1024;
+var EMPTY = new Uint8Array(0);
+var ByteQueue = class {
+  #buf = EMPTY;
+  #start = 0;
+  #end = 0;
+  get length() {
+    return this.#end - this.#start;
+  }
+  /** The byte at `index` from the front; the caller checks `index < length`. */
+  at(index) {
+    return this.#buf[this.#start + index] ?? 0;
+  }
+  append(chunk) {
+    const pending = this.#end - this.#start;
+    if (pending === 0) {
+      this.#start = 0;
+      this.#end = 0;
+      if (this.#buf.length > KEEP)
+        this.#buf = EMPTY;
+    }
+    if (this.#end + chunk.length > this.#buf.length) {
+      if (pending + chunk.length <= this.#buf.length) {
+        this.#buf.copyWithin(0, this.#start, this.#end);
+      } else {
+        const grown = new Uint8Array(Math.max(this.#buf.length * 2, pending + chunk.length));
+        grown.set(this.#buf.subarray(this.#start, this.#end));
+        this.#buf = grown;
+      }
+      this.#start = 0;
+      this.#end = pending;
+    }
+    this.#buf.set(chunk, this.#end);
+    this.#end += chunk.length;
+  }
+  /** A copy of up to `n` bytes from the front, not consumed. */
+  peek(n) {
+    return this.#buf.slice(this.#start, this.#start + Math.min(n, this.length));
+  }
+  /** Removes `n` bytes from the front and returns a copy of them; the caller checks `n <= length`. */
+  take(n) {
+    const out = this.#buf.slice(this.#start, this.#start + n);
+    this.#start += n;
+    return out;
+  }
+  /** Removes `n` bytes from the front. */
+  skip(n) {
+    this.#start += Math.min(n, this.length);
+  }
+};
+
+// ../core/dist/wire/record.js
+var HEADER_LENGTH = 5;
+var SSLV2_HEADER_LENGTH = 2;
+function printable(bytes) {
+  let out = "";
+  for (const byte of bytes)
+    out += byte >= 32 && byte < 127 ? String.fromCharCode(byte) : ".";
+  return out;
+}
+var RecordDecoder = class {
+  #queue = new ByteQueue();
+  #maxRecordLength;
+  /** Stream offset of the queue's first byte. */
+  #offset = 0;
+  #mode = "unknown";
+  #error = null;
+  constructor(options = {}) {
+    this.#maxRecordLength = options.maxRecordLength ?? MAX_RECORD_LENGTH2;
+  }
+  /** Bytes held that do not yet form a complete record. */
+  get buffered() {
+    return this.#queue.length;
+  }
+  /** Stream offset of the next byte not yet returned in a record. */
+  get offset() {
+    return this.#offset;
+  }
+  push(chunk) {
+    this.write(chunk);
+    const records = [];
+    for (let record = this.read(); record !== null; record = this.read())
+      records.push(record);
+    return records;
+  }
+  write(chunk) {
+    if (this.#error !== null)
+      throw this.#error;
+    this.#queue.append(chunk);
+  }
+  /** The next complete record, or null when more bytes are needed. */
+  read() {
+    if (this.#error !== null)
+      throw this.#error;
+    try {
+      return this.#read();
+    } catch (error2) {
+      if (error2 instanceof DecodeError)
+        this.#error = error2;
+      throw error2;
+    }
+  }
+  /** Throws a "truncated" DecodeError if the stream ended inside a record. */
+  end() {
+    if (this.#error !== null)
+      throw this.#error;
+    if (this.#queue.length > 0) {
+      this.#error = new DecodeError("truncated", `stream ended ${this.#queue.length} bytes into a record`, {
+        offset: this.#offset + this.#queue.length,
+        field: "record"
+      });
+      throw this.#error;
+    }
+  }
+  #fail(code3, detail, at, field) {
+    throw new DecodeError(code3, detail, { offset: this.#offset + at, field });
+  }
+  #take(length) {
+    const bytes = this.#queue.take(length);
+    this.#offset += length;
+    return bytes;
+  }
+  #read() {
+    const q = this.#queue;
+    if (q.length === 0)
+      return null;
+    const first = q.at(0);
+    if (this.#mode === "sslv2" || this.#mode === "unknown" && (first & 128) !== 0) {
+      return this.#readSslv2();
+    }
+    if (first < CONTENT_TYPE2.change_cipher_spec || first > CONTENT_TYPE2.heartbeat) {
+      const head = q.peek(16);
+      this.#fail("invalid", `content type ${first} is not TLS; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
+    }
+    if (q.length >= 2 && q.at(1) !== 3) {
+      this.#fail("invalid", `version major ${q.at(1)} is not 3`, 1, "record.version");
+    }
+    if (q.length < HEADER_LENGTH)
+      return null;
+    const length = q.at(3) << 8 | q.at(4);
+    if (length > this.#maxRecordLength) {
+      this.#fail("too-large", `${length} bytes exceed ${this.#maxRecordLength}`, 3, "record.length");
+    }
+    if (q.length < HEADER_LENGTH + length)
+      return null;
+    this.#mode = "tls";
+    const offset = this.#offset;
+    const version = q.at(1) << 8 | q.at(2);
+    this.#take(HEADER_LENGTH);
+    return { kind: "tls", contentType: first, version, fragment: this.#take(length), offset };
+  }
+  /**
+   * An SSLv2 record with a 2-byte header: the high bit of the first byte set, 15 bits of length.
+   * At the start of the stream only a SERVER-HELLO or a 3-byte ERROR counts as SSLv2.
+   */
+  #readSslv2() {
+    const q = this.#queue;
+    if (this.#mode === "unknown") {
+      if (q.length < 3)
+        return null;
+      const length2 = (q.at(0) & 127) << 8 | q.at(1);
+      const type = q.at(2);
+      const isServerHello = type === SSLV2_MESSAGE_TYPE.server_hello;
+      const isError = type === SSLV2_MESSAGE_TYPE.error && length2 === 3;
+      if (!isServerHello && !isError) {
+        const head = q.peek(16);
+        this.#fail("invalid", `content type ${q.at(0)} is not TLS nor an SSLv2 server message; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
+      }
+    } else if ((q.at(0) & 128) === 0) {
+      this.#fail("unsupported", "SSLv2 record with a 3-byte header", 0, "sslv2.record.length");
+    }
+    if (q.length < SSLV2_HEADER_LENGTH)
+      return null;
+    const length = (q.at(0) & 127) << 8 | q.at(1);
+    if (length === 0)
+      this.#fail("invalid", "empty SSLv2 record", 0, "sslv2.record.length");
+    if (q.length < SSLV2_HEADER_LENGTH + length)
+      return null;
+    this.#mode = "sslv2";
+    const offset = this.#offset;
+    this.#take(SSLV2_HEADER_LENGTH);
+    return { kind: "sslv2", body: this.#take(length), offset };
+  }
+};
+
+// ../core/dist/wire/handshake.js
+var DEFAULT_MAX_HANDSHAKE_LENGTH = 256 * 1024;
+var HEADER_LENGTH2 = 4;
+function handshakeStreamOffset(message2, index) {
+  let piece = { at: 0, offset: message2.offset };
+  for (const candidate of message2.pieces) {
+    if (candidate.at > index)
+      break;
+    piece = candidate;
+  }
+  return piece.offset + (index - piece.at);
+}
+var HandshakeDecoder = class {
+  #queue = new ByteQueue();
+  #maxMessageLength;
+  #segments = [];
+  /** Bytes ever appended, and ever consumed, in the queue. */
+  #appended = 0;
+  #consumed = 0;
+  #error = null;
+  constructor(options = {}) {
+    this.#maxMessageLength = options.maxMessageLength ?? DEFAULT_MAX_HANDSHAKE_LENGTH;
+  }
+  /** Bytes held that do not yet form a complete message. */
+  get buffered() {
+    return this.#queue.length;
+  }
+  push(payload, offset) {
+    this.write(payload, offset);
+    const messages = [];
+    for (let message2 = this.read(); message2 !== null; message2 = this.read())
+      messages.push(message2);
+    return messages;
+  }
+  /**
+   * @param offset stream offset of `payload[0]`; by default payloads are taken as contiguous, so
+   *   offsets count bytes of handshake payload.
+   */
+  write(payload, offset = this.#appended) {
+    if (this.#error !== null)
+      throw this.#error;
+    if (payload.length === 0)
+      return;
+    this.#segments.push({ position: this.#appended, length: payload.length, offset });
+    this.#appended += payload.length;
+    this.#queue.append(payload);
+  }
+  /** The next complete message, or null when more bytes are needed. */
+  read() {
+    if (this.#error !== null)
+      throw this.#error;
+    const q = this.#queue;
+    if (q.length < HEADER_LENGTH2)
+      return null;
+    const length = q.at(1) << 16 | q.at(2) << 8 | q.at(3);
+    if (length > this.#maxMessageLength) {
+      this.#error = new DecodeError("too-large", `${length} bytes exceed ${this.#maxMessageLength}`, {
+        offset: this.#streamOffset(this.#consumed + 1),
+        field: "Handshake.length"
+      });
+      throw this.#error;
+    }
+    if (q.length < HEADER_LENGTH2 + length)
+      return null;
+    const start = this.#consumed;
+    const total = HEADER_LENGTH2 + length;
+    const pieces = [];
+    for (const segment of this.#segments) {
+      const from = Math.max(segment.position, start);
+      if (from < Math.min(segment.position + segment.length, start + total)) {
+        pieces.push({ at: from - start, offset: segment.offset + (from - segment.position) });
+      }
+    }
+    const type = q.at(0);
+    q.skip(HEADER_LENGTH2);
+    const body = q.take(length);
+    this.#consumed += total;
+    this.#segments = this.#segments.filter((s) => s.position + s.length > this.#consumed);
+    return { type, body, offset: pieces[0]?.offset ?? 0, pieces };
+  }
+  /** Throws a "truncated" DecodeError if a message was left incomplete. */
+  end() {
+    if (this.#error !== null)
+      throw this.#error;
+    if (this.#queue.length > 0) {
+      this.#error = new DecodeError("truncated", `handshake ended ${this.#queue.length} bytes into a message`, {
+        offset: this.#streamOffset(this.#appended),
+        field: "Handshake"
+      });
+      throw this.#error;
+    }
+  }
+  #streamOffset(position) {
+    for (const segment of this.#segments) {
+      if (position < segment.position + segment.length)
+        return segment.offset + (position - segment.position);
+    }
+    const last = this.#segments[this.#segments.length - 1];
+    return last === void 0 ? position : last.offset + (position - last.position);
+  }
+};
+
+// ../core/dist/wire/server-hello.js
+function equalBytes(a, b) {
+  if (a.length !== b.length)
+    return false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i] !== b[i])
+      return false;
+  return true;
+}
+function latin1(bytes) {
+  let out = "";
+  for (const byte of bytes)
+    out += String.fromCharCode(byte);
+  return out;
+}
+function decodeServerHello(body) {
+  const r = new ByteReader(body);
+  const legacyVersion = r.u16("ServerHello.legacyVersion");
+  const random = r.bytes(32, "ServerHello.random");
+  const sessionIdOffset = r.offset;
+  const sessionId = r.vector8("ServerHello.sessionId");
+  if (sessionId.length > 32) {
+    throw new DecodeError("invalid", `${sessionId.length} bytes, at most 32`, {
+      offset: sessionIdOffset,
+      field: "ServerHello.sessionId.length"
+    });
+  }
+  const cipherSuite = r.u16("ServerHello.cipherSuite");
+  const compressionMethod = r.u8("ServerHello.compressionMethod");
+  const extensionsOffset = r.offset;
+  const extensions = r.atEnd ? [] : readExtensions(r, "ServerHello");
+  r.expectEnd("ServerHello");
+  const isHelloRetryRequest = equalBytes(random, HELLO_RETRY_REQUEST_RANDOM);
+  const tail2 = random.subarray(24);
+  const downgradeSentinel = equalBytes(tail2, DOWNGRADE_SENTINEL.tls12) ? "tls12" : equalBytes(tail2, DOWNGRADE_SENTINEL.tls11) ? "tls11" : null;
+  let selectedVersion = legacyVersion;
+  let keyShareGroup = null;
+  let alpn2 = null;
+  let heartbeat2 = null;
+  let ecPointFormats2 = null;
+  let secureRenegotiation = false;
+  let extendedMasterSecret2 = false;
+  let encryptThenMac2 = false;
+  let ocspStatusRequest = false;
+  let sessionTicket2 = false;
+  let serverNameAcknowledged = false;
+  let at = extensionsOffset + 2;
+  for (const [i, extension] of extensions.entries()) {
+    const field = `ServerHello.extensions[${i}]`;
+    const dataOffset = at + 4;
+    at = dataOffset + extension.data.length;
+    const x = new ByteReader(extension.data, dataOffset);
+    switch (extension.type) {
+      case EXTENSION_TYPE.supported_versions:
+        selectedVersion = x.u16(`${field}.selectedVersion`);
+        x.expectEnd(field);
+        break;
+      case EXTENSION_TYPE.key_share:
+        keyShareGroup = x.u16(`${field}.group`);
+        if (!isHelloRetryRequest) {
+          const keyOffset = x.offset;
+          const keyExchange = x.vector16(`${field}.keyExchange`);
+          if (keyExchange.length === 0) {
+            throw new DecodeError("invalid", "empty key_exchange", {
+              offset: keyOffset,
+              field: `${field}.keyExchange.length`
+            });
+          }
+        }
+        x.expectEnd(field);
+        break;
+      case EXTENSION_TYPE.application_layer_protocol_negotiation: {
+        const names = x.readVector16(`${field}.protocolNameList`, (list2) => {
+          const found = [];
+          while (!list2.atEnd) {
+            const nameField = `${field}.protocolNameList[${found.length}]`;
+            const nameOffset = list2.offset;
+            const name = list2.vector8(nameField);
+            if (name.length === 0) {
+              throw new DecodeError("invalid", "empty protocol name", {
+                offset: nameOffset,
+                field: `${nameField}.length`
+              });
+            }
+            found.push(latin1(name));
+          }
+          return found;
+        });
+        x.expectEnd(field);
+        if (names.length !== 1 || names[0] === void 0) {
+          throw new DecodeError("invalid", `selects ${names.length} protocols, not one`, {
+            offset: dataOffset,
+            field: `${field}.protocolNameList`
+          });
+        }
+        alpn2 = names[0];
+        break;
+      }
+      case EXTENSION_TYPE.renegotiation_info:
+        x.vector8(`${field}.renegotiatedConnection`);
+        x.expectEnd(field);
+        secureRenegotiation = true;
+        break;
+      case EXTENSION_TYPE.heartbeat: {
+        const modeOffset = x.offset;
+        const mode = x.u8(`${field}.mode`);
+        x.expectEnd(field);
+        if (mode === HEARTBEAT_MODE.peer_allowed_to_send)
+          heartbeat2 = "peer_allowed_to_send";
+        else if (mode === HEARTBEAT_MODE.peer_not_allowed_to_send)
+          heartbeat2 = "peer_not_allowed_to_send";
+        else {
+          throw new DecodeError("invalid", `unknown heartbeat mode ${mode}`, {
+            offset: modeOffset,
+            field: `${field}.mode`
+          });
+        }
+        break;
+      }
+      case EXTENSION_TYPE.ec_point_formats:
+        ecPointFormats2 = x.readVector8(`${field}.formats`, (list2) => {
+          const formats2 = [];
+          while (!list2.atEnd)
+            formats2.push(list2.u8(`${field}.formats[${formats2.length}]`));
+          return formats2;
+        });
+        x.expectEnd(field);
+        break;
+      // Flags: their presence is the fact; their (normally empty) content is not interpreted.
+      case EXTENSION_TYPE.extended_master_secret:
+        extendedMasterSecret2 = true;
+        break;
+      case EXTENSION_TYPE.encrypt_then_mac:
+        encryptThenMac2 = true;
+        break;
+      case EXTENSION_TYPE.status_request:
+        ocspStatusRequest = true;
+        break;
+      case EXTENSION_TYPE.session_ticket:
+        sessionTicket2 = true;
+        break;
+      case EXTENSION_TYPE.server_name:
+        serverNameAcknowledged = true;
+        break;
+      default:
+        break;
+    }
+  }
+  return {
+    legacyVersion,
+    random,
+    sessionId,
+    cipherSuite,
+    compressionMethod,
+    extensions,
+    isHelloRetryRequest,
+    selectedVersion,
+    keyShareGroup,
+    alpn: alpn2,
+    secureRenegotiation,
+    extendedMasterSecret: extendedMasterSecret2,
+    encryptThenMac: encryptThenMac2,
+    heartbeat: heartbeat2,
+    ocspStatusRequest,
+    sessionTicket: sessionTicket2,
+    ecPointFormats: ecPointFormats2,
+    serverNameAcknowledged,
+    downgradeSentinel
+  };
+}
+
+// ../core/dist/wire/alert.js
+function decodeAlert(payload) {
+  const r = new ByteReader(payload);
+  const level = r.u8("Alert.level");
+  const description = r.u8("Alert.description");
+  r.expectEnd("Alert");
+  return { level, description, name: alertName(description) };
+}
+
+// ../core/dist/wire/certificate.js
+function readCertificate(r, field) {
+  const lengthOffset = r.offset;
+  const der = r.vector24(field);
+  if (der.length === 0) {
+    throw new DecodeError("invalid", "empty certificate", {
+      offset: lengthOffset,
+      field: `${field}.length`
+    });
+  }
+  return der;
+}
+function decodeCertificate(body, options = {}) {
+  const r = new ByteReader(body);
+  if (options.tls13 === true) {
+    const certificateRequestContext = r.vector8("Certificate.certificateRequestContext");
+    const entries = r.readVector24("Certificate.certificateList", (list2) => {
+      const found = [];
+      while (!list2.atEnd) {
+        const field = `Certificate.certificateList[${found.length}]`;
+        const certificate = readCertificate(list2, `${field}.certificate`);
+        const extensions = list2.readVector16(`${field}.extensions`, (x) => {
+          const items = [];
+          while (!x.atEnd) {
+            const itemField = `${field}.extensions[${items.length}]`;
+            const type = x.u16(`${itemField}.type`);
+            items.push({ type, data: x.vector16(itemField) });
+          }
+          return items;
+        });
+        found.push({ certificate, extensions });
+      }
+      return found;
+    });
+    r.expectEnd("Certificate");
+    return { certificateRequestContext, entries };
+  }
+  const chain = r.readVector24("Certificate.certificateList", (list2) => {
+    const found = [];
+    while (!list2.atEnd)
+      found.push(readCertificate(list2, `Certificate.certificateList[${found.length}]`));
+    return found;
+  });
+  r.expectEnd("Certificate");
+  return chain;
+}
+
+// ../core/dist/wire/certificate-status.js
+function decodeCertificateStatus(body) {
+  const r = new ByteReader(body);
+  const statusType = r.u8("CertificateStatus.statusType");
+  if (statusType !== CERTIFICATE_STATUS_TYPE.ocsp) {
+    throw new DecodeError("unsupported", `status type ${statusType}`, {
+      offset: 0,
+      field: "CertificateStatus.statusType"
+    });
+  }
+  const lengthOffset = r.offset;
+  const ocspResponse = r.vector24("CertificateStatus.ocspResponse");
+  if (ocspResponse.length === 0) {
+    throw new DecodeError("invalid", "empty OCSP response", {
+      offset: lengthOffset,
+      field: "CertificateStatus.ocspResponse.length"
+    });
+  }
+  r.expectEnd("CertificateStatus");
+  return { statusType, ocspResponse };
+}
+
+// ../core/dist/wire/server-key-exchange.js
+function bitLength2(bytes) {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] ?? 0;
+    if (byte !== 0)
+      return (bytes.length - i - 1) * 8 + (32 - Math.clz32(byte));
+  }
+  return 0;
+}
+function nonEmpty2(r, prefix, field) {
+  const lengthOffset = r.offset;
+  const value = prefix === 1 ? r.vector8(field) : r.vector16(field);
+  if (value.length === 0) {
+    throw new DecodeError("invalid", "empty", { offset: lengthOffset, field: `${field}.length` });
+  }
+  return value;
+}
+function readSignature(r, version) {
+  if (r.atEnd)
+    return { signatureAlgorithm: null, signature: null };
+  const at = r.offset;
+  const rest = r.rest();
+  const s = new ByteReader(rest, at);
+  let modern;
+  if (version !== void 0) {
+    modern = version >= TLS_VERSION["TLSv1.2"];
+  } else {
+    const first = rest.length >= 2 ? (rest[0] ?? 0) << 8 | (rest[1] ?? 0) : -1;
+    const second = rest.length >= 4 ? (rest[2] ?? 0) << 8 | (rest[3] ?? 0) : -1;
+    modern = second + 4 === rest.length && first + 2 !== rest.length;
+  }
+  const signatureAlgorithm = modern ? s.u16("ServerKeyExchange.signatureAlgorithm") : null;
+  const signature = s.vector16("ServerKeyExchange.signature");
+  s.expectEnd("ServerKeyExchange");
+  return { signatureAlgorithm, signature };
+}
+function decodeServerKeyExchange(body, kind, options = {}) {
+  const r = new ByteReader(body);
+  if (kind === "ecdhe") {
+    const curveType = r.u8("ServerKeyExchange.curveType");
+    if (curveType === EC_CURVE_TYPE.explicit_prime || curveType === EC_CURVE_TYPE.explicit_char2) {
+      return {
+        kind,
+        curveType,
+        namedCurve: null,
+        publicKey: null,
+        signatureAlgorithm: null,
+        signature: null
+      };
+    }
+    if (curveType !== EC_CURVE_TYPE.named_curve) {
+      throw new DecodeError("invalid", `unknown curve type ${curveType}`, {
+        offset: 0,
+        field: "ServerKeyExchange.curveType"
+      });
+    }
+    const namedCurve = r.u16("ServerKeyExchange.namedCurve");
+    const publicKey2 = nonEmpty2(r, 1, "ServerKeyExchange.publicKey");
+    const signature2 = readSignature(r, options.version);
+    r.expectEnd("ServerKeyExchange");
+    return { kind, curveType, namedCurve, publicKey: publicKey2, ...signature2 };
+  }
+  const prime = nonEmpty2(r, 2, "ServerKeyExchange.dhP");
+  const primeBits2 = bitLength2(prime);
+  if (primeBits2 === 0) {
+    throw new DecodeError("invalid", "the prime is zero", {
+      offset: 2,
+      field: "ServerKeyExchange.dhP"
+    });
+  }
+  const generator = nonEmpty2(r, 2, "ServerKeyExchange.dhG");
+  const publicKey = nonEmpty2(r, 2, "ServerKeyExchange.dhYs");
+  const signature = readSignature(r, options.version);
+  r.expectEnd("ServerKeyExchange");
+  return { kind, prime, primeBits: primeBits2, generator, publicKey, ...signature };
+}
+
+// ../core/dist/wire/server-hello-done.js
+function decodeServerHelloDone(body) {
+  new ByteReader(body).expectEnd("ServerHelloDone");
+}
+
+// ../core/dist/wire/sslv2-server-hello.js
+function decodeSslv2ServerHello(body) {
+  const r = new ByteReader(body);
+  const type = r.u8("Sslv2ServerHello.type");
+  if (type !== SSLV2_MESSAGE_TYPE.server_hello) {
+    throw new DecodeError("invalid", `message type ${type}`, {
+      offset: 0,
+      field: "Sslv2ServerHello.type"
+    });
+  }
+  const sessionIdHit = r.u8("Sslv2ServerHello.sessionIdHit") !== 0;
+  const certificateType = r.u8("Sslv2ServerHello.certificateType");
+  const version = r.u16("Sslv2ServerHello.version");
+  const certificateOffset = r.offset;
+  const certificateLength = r.u16("Sslv2ServerHello.certificate.length");
+  const specsOffset = r.offset;
+  const specsLength = r.u16("Sslv2ServerHello.cipherSpecs.length");
+  const connectionIdOffset = r.offset;
+  const connectionIdLength = r.u16("Sslv2ServerHello.connectionId.length");
+  const [certificate, specs, connectionId] = readSslv2Fields(r, "Sslv2ServerHello", [
+    [certificateOffset, certificateLength, "Sslv2ServerHello.certificate"],
+    [specsOffset, specsLength, "Sslv2ServerHello.cipherSpecs"],
+    [connectionIdOffset, connectionIdLength, "Sslv2ServerHello.connectionId"]
+  ]);
+  if (specsLength % 3 !== 0) {
+    throw new DecodeError("invalid", `${specsLength} is not a multiple of 3`, {
+      offset: specsOffset,
+      field: "Sslv2ServerHello.cipherSpecs.length"
+    });
+  }
+  if (connectionIdLength < 16 || connectionIdLength > 32) {
+    throw new DecodeError("invalid", `${connectionIdLength} bytes, not 16–32`, {
+      offset: connectionIdOffset,
+      field: "Sslv2ServerHello.connectionId.length"
+    });
+  }
+  return {
+    sessionIdHit,
+    certificateType,
+    version,
+    certificate: certificate ?? new Uint8Array(0),
+    cipherSpecs: cipherSpecList(specs ?? new Uint8Array(0)),
+    connectionId: connectionId ?? new Uint8Array(0)
+  };
+}
+function decodeSslv2Error(body) {
+  const r = new ByteReader(body);
+  const type = r.u8("Sslv2Error.type");
+  if (type !== SSLV2_MESSAGE_TYPE.error) {
+    throw new DecodeError("invalid", `message type ${type}`, {
+      offset: 0,
+      field: "Sslv2Error.type"
+    });
+  }
+  const code3 = r.u16("Sslv2Error.code");
+  r.expectEnd("Sslv2Error");
+  return code3;
+}
+
+// ../core/dist/wire/server-flight.js
+var STAGE = {
+  [HANDSHAKE_TYPE.server_hello]: 1,
+  [HANDSHAKE_TYPE.certificate]: 2,
+  [HANDSHAKE_TYPE.certificate_status]: 3,
+  [HANDSHAKE_TYPE.server_key_exchange]: 4,
+  [HANDSHAKE_TYPE.certificate_request]: 5,
+  [HANDSHAKE_TYPE.server_hello_done]: 6
+};
+function isTls13(version) {
+  return version === TLS_VERSION["TLSv1.3"] || version >> 8 === 127;
+}
+var ServerFlightDecoder = class {
+  #records;
+  #handshake;
+  #keyExchangeOf;
+  #error = null;
+  #stage = 0;
+  #alertBytes = [];
+  #alertOffset = 0;
+  #done = false;
+  #end = null;
+  #serverHello = null;
+  #helloRetryRequest = null;
+  #certificates = null;
+  #certificateStatus = null;
+  #serverKeyExchange = null;
+  #serverKeyExchangeParams = null;
+  #certificateRequested = false;
+  #serverHelloDone = false;
+  #alert = null;
+  #warnings = [];
+  #sslv2ServerHello = null;
+  #sslv2Error = null;
+  constructor(options = {}) {
+    this.#records = new RecordDecoder(options.maxRecordLength === void 0 ? {} : { maxRecordLength: options.maxRecordLength });
+    this.#handshake = new HandshakeDecoder(options.maxMessageLength === void 0 ? {} : { maxMessageLength: options.maxMessageLength });
+    this.#keyExchangeOf = options.keyExchangeOf;
+  }
+  get done() {
+    return this.#done;
+  }
+  /** Feeds bytes from the server; returns the flight so far. */
+  push(chunk) {
+    if (this.#error !== null)
+      throw this.#error;
+    if (this.#done)
+      return this.state;
+    this.#guard(() => {
+      this.#records.write(chunk);
+      while (!this.#done) {
+        const record = this.#records.read();
+        if (record === null)
+          break;
+        this.#record(record);
+      }
+    });
+    return this.state;
+  }
+  /**
+   * The server closed the connection: returns the flight, or throws a "truncated" DecodeError if
+   * the stream stopped inside a record, a handshake message or an alert.
+   */
+  end() {
+    if (this.#error !== null)
+      throw this.#error;
+    if (this.#done)
+      return this.state;
+    this.#guard(() => {
+      this.#records.end();
+      this.#handshake.end();
+      if (this.#alertBytes.length > 0) {
+        throw new DecodeError("truncated", "stream ended inside an alert", {
+          offset: this.#alertOffset + this.#alertBytes.length,
+          field: "Alert"
+        });
+      }
+    });
+    return this.state;
+  }
+  get state() {
+    return {
+      done: this.#done,
+      end: this.#end,
+      serverHello: this.#serverHello,
+      helloRetryRequest: this.#helloRetryRequest,
+      certificates: this.#certificates,
+      certificateStatus: this.#certificateStatus,
+      serverKeyExchange: this.#serverKeyExchange,
+      serverKeyExchangeParams: this.#serverKeyExchangeParams,
+      certificateRequested: this.#certificateRequested,
+      serverHelloDone: this.#serverHelloDone,
+      alert: this.#alert,
+      warnings: [...this.#warnings],
+      sslv2ServerHello: this.#sslv2ServerHello,
+      sslv2Error: this.#sslv2Error
+    };
+  }
+  #guard(run2) {
+    try {
+      run2();
+    } catch (error2) {
+      if (error2 instanceof DecodeError)
+        this.#error = error2;
+      throw error2;
+    }
+  }
+  #finish(end) {
+    this.#done = true;
+    this.#end = end;
+  }
+  #record(record) {
+    if (record.kind === "sslv2") {
+      this.#sslv2(record);
+      return;
+    }
+    const fail = (detail) => {
+      throw new DecodeError("invalid", detail, {
+        offset: record.offset,
+        field: "record.contentType"
+      });
+    };
+    switch (record.contentType) {
+      case CONTENT_TYPE2.handshake:
+        if (this.#alertBytes.length > 0)
+          fail("handshake record inside an alert");
+        this.#handshake.write(record.fragment, record.offset + 5);
+        while (!this.#done) {
+          const message2 = this.#handshake.read();
+          if (message2 === null)
+            break;
+          this.#message(message2);
+        }
+        return;
+      case CONTENT_TYPE2.alert:
+        this.#alertRecord(record);
+        return;
+      case CONTENT_TYPE2.change_cipher_spec:
+        if (this.#serverHello === null)
+          fail("change_cipher_spec before ServerHello");
+        if (record.fragment.length !== 1 || record.fragment[0] !== 1) {
+          throw new DecodeError("invalid", "change_cipher_spec is not the single byte 1", {
+            offset: record.offset + 5,
+            field: "ChangeCipherSpec"
+          });
+        }
+        this.#finish("change-cipher-spec");
+        return;
+      case CONTENT_TYPE2.application_data:
+        if (this.#serverHello === null)
+          fail("application_data before ServerHello");
+        this.#finish("application-data");
+        return;
+      default:
+        fail(`content type ${record.contentType} during the handshake`);
+    }
+  }
+  #alertRecord(record) {
+    if (record.fragment.length === 0) {
+      throw new DecodeError("invalid", "empty alert record", {
+        offset: record.offset + 3,
+        field: "record.length"
+      });
+    }
+    if (this.#alertBytes.length === 0)
+      this.#alertOffset = record.offset + 5;
+    for (const [i, byte] of record.fragment.entries()) {
+      this.#alertBytes.push(byte);
+      if (this.#alertBytes.length < 2)
+        continue;
+      const alert = decodeAlert(Uint8Array.from(this.#alertBytes));
+      this.#alertBytes = [];
+      this.#alertOffset = record.offset + 5 + i + 1;
+      if (alert.level === ALERT_LEVEL.warning && alert.description === ALERT_DESCRIPTION.unrecognized_name) {
+        this.#warnings.push(alert);
+        continue;
+      }
+      this.#alert = alert;
+      this.#finish("alert");
+      return;
+    }
+  }
+  #sslv2(record) {
+    const decode9 = (run2) => {
+      try {
+        return run2();
+      } catch (error2) {
+        if (error2 instanceof DecodeError)
+          throw relocateDecodeError(error2, record.offset + 2 + error2.offset);
+        throw error2;
+      }
+    };
+    if (record.body[0] === SSLV2_MESSAGE_TYPE.error) {
+      this.#sslv2Error = decode9(() => decodeSslv2Error(record.body));
+      this.#finish("sslv2-error");
+      return;
+    }
+    this.#sslv2ServerHello = decode9(() => decodeSslv2ServerHello(record.body));
+    this.#finish("sslv2-server-hello");
+  }
+  #message(message2) {
+    const decode9 = (run2) => {
+      try {
+        return run2();
+      } catch (error2) {
+        if (error2 instanceof DecodeError) {
+          throw relocateDecodeError(error2, handshakeStreamOffset(message2, 4 + error2.offset));
+        }
+        throw error2;
+      }
+    };
+    const unexpected = (detail) => {
+      throw new DecodeError("invalid", detail, { offset: message2.offset, field: "Handshake.type" });
+    };
+    const type = message2.type;
+    if (type === HANDSHAKE_TYPE.hello_request) {
+      if (message2.body.length !== 0) {
+        throw new DecodeError("invalid", `${message2.body.length} trailing bytes`, {
+          offset: handshakeStreamOffset(message2, 4),
+          field: "HelloRequest"
+        });
+      }
+      return;
+    }
+    const stage = STAGE[type];
+    if (stage === void 0) {
+      if (this.#serverHello !== null && (type === HANDSHAKE_TYPE.new_session_ticket || type === HANDSHAKE_TYPE.supplemental_data)) {
+        return;
+      }
+      unexpected(`unexpected handshake message ${type}`);
+      return;
+    }
+    if (stage <= this.#stage)
+      unexpected(`handshake message ${type} out of order or repeated`);
+    if (stage > 1 && this.#serverHello === null)
+      unexpected(`handshake message ${type} before ServerHello`);
+    this.#stage = stage;
+    const hello = this.#serverHello;
+    switch (type) {
+      case HANDSHAKE_TYPE.server_hello: {
+        const decoded = decode9(() => decodeServerHello(message2.body));
+        if (decoded.isHelloRetryRequest) {
+          this.#helloRetryRequest = decoded;
+          this.#finish("hello-retry-request");
+        } else {
+          this.#serverHello = decoded;
+          if (isTls13(decoded.selectedVersion))
+            this.#finish("tls13-server-hello");
+        }
+        return;
+      }
+      case HANDSHAKE_TYPE.certificate:
+        this.#certificates = decode9(() => decodeCertificate(message2.body));
+        return;
+      case HANDSHAKE_TYPE.certificate_status:
+        this.#certificateStatus = decode9(() => decodeCertificateStatus(message2.body));
+        return;
+      case HANDSHAKE_TYPE.server_key_exchange: {
+        this.#serverKeyExchange = message2.body;
+        const kind = hello === null ? null : this.#keyExchangeOf?.(hello.cipherSuite) ?? null;
+        if (kind !== null && hello !== null) {
+          this.#serverKeyExchangeParams = decode9(() => decodeServerKeyExchange(message2.body, kind, { version: hello.selectedVersion }));
+        }
+        return;
+      }
+      case HANDSHAKE_TYPE.certificate_request:
+        this.#certificateRequested = true;
+        return;
+      case HANDSHAKE_TYPE.server_hello_done:
+        decode9(() => decodeServerHelloDone(message2.body));
+        this.#serverHelloDone = true;
+        this.#finish("server-hello-done");
+        return;
+      default:
+        return;
+    }
+  }
+};
+
+// ../core/dist/probe/exchange.js
+import { connect as netConnect2 } from "node:net";
+var DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
+function exchange(endpoint2, request3, consume, options) {
+  return new Promise((resolve6, reject) => {
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_REPLY_BYTES;
+    let received = 0;
+    let settled = false;
+    let socket = null;
+    const finish2 = (outcome) => {
+      if (settled)
+        return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      if (socket !== null) {
+        socket.removeAllListeners();
+        socket.on("error", () => {
+        });
+        socket.destroy();
+      }
+      if (outcome instanceof Error)
+        reject(outcome);
+      else
+        resolve6(outcome);
+    };
+    const onAbort = () => finish2({ kind: "failed", code: "aborted", message: "scan aborted", received });
+    const timer = setTimeout(() => finish2({
+      kind: "failed",
+      code: "timeout",
+      message: `no complete reply within ${options.timeoutMs} ms (${received} bytes received)`,
+      received
+    }), options.timeoutMs);
+    if (options.signal?.aborted === true) {
+      onAbort();
+      return;
+    }
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const opened = (options.connect ?? defaultConnect)(endpoint2);
+    socket = opened;
+    opened.setNoDelay(true);
+    opened.once("connect", () => {
+      options.onConnect?.();
+      opened.write(request3);
+    });
+    opened.on("data", (chunk) => {
+      received += chunk.length;
+      if (received > maxBytes) {
+        finish2({
+          kind: "failed",
+          code: "too-large",
+          message: `reply exceeds ${maxBytes} bytes without completing the server's first flight`,
+          received
+        });
+        return;
+      }
+      try {
+        if (consume(chunk))
+          finish2({ kind: "done" });
+      } catch (error2) {
+        finish2(error2 instanceof Error ? error2 : new Error(String(error2)));
+      }
+    });
+    opened.once("end", () => finish2({ kind: "closed", received }));
+    opened.once("close", () => finish2({ kind: "closed", received }));
+    opened.once("error", (error2) => {
+      finish2({ kind: "failed", code: failureCode(error2), message: error2.message, received });
+    });
+  });
+}
+function defaultConnect(endpoint2) {
+  return netConnect2({ host: endpoint2.address, port: endpoint2.port });
+}
+function failureCode(error2) {
+  switch (error2.code) {
+    case "ECONNREFUSED":
+      return "refused";
+    case "ETIMEDOUT":
+      return "timeout";
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+    case "EADDRNOTAVAIL":
+      return "unreachable";
+    default:
+      return "reset";
+  }
+}
+
+// ../core/dist/probe/hello-probe.js
+var MAX_WARNING_ALERTS = 16;
+async function probeHello(endpoint2, hello, options) {
+  const decoder = new ServerFlightDecoder(options.keyExchangeOf === void 0 ? {} : { keyExchangeOf: options.keyExchangeOf });
+  let flight = null;
+  let flooded = false;
+  let result;
+  try {
+    result = await exchange(endpoint2, hello, (chunk) => {
+      flight = decoder.push(chunk);
+      flooded = flight.warnings.length > MAX_WARNING_ALERTS;
+      return flooded || flight.done || options.stopAtServerHello === true && chose(flight);
+    }, options);
+  } catch (error2) {
+    if (error2 instanceof DecodeError) {
+      const partial = decoder.state;
+      if (chose(partial))
+        return { kind: "accepted", flight: partial };
+      return {
+        kind: "failed",
+        code: "unparseable",
+        message: `unparseable reply: ${error2.message}`
+      };
+    }
+    throw error2;
+  }
+  const state = flight;
+  if (state !== null && chose(state))
+    return { kind: "accepted", flight: state };
+  if (flooded) {
+    return {
+      kind: "failed",
+      code: "protocol",
+      message: `more than ${MAX_WARNING_ALERTS} warning alerts without a ServerHello`
+    };
+  }
+  if (state?.alert != null)
+    return { kind: "rejected", alert: state.alert };
+  if (state !== null && state.sslv2Error !== null)
+    return { kind: "rejected", alert: null };
+  switch (result.kind) {
+    case "done":
+      return { kind: "failed", code: "protocol", message: "flight ended without a choice" };
+    case "closed":
+      return result.received === 0 ? { kind: "rejected", alert: null } : {
+        kind: "failed",
+        code: "closed",
+        message: `connection closed after ${result.received} bytes of an incomplete reply`
+      };
+    case "failed":
+      return { kind: "failed", code: scanErrorCode(result.code), message: result.message };
+  }
+}
+function scanErrorCode(code3) {
+  switch (code3) {
+    case "aborted":
+    case "unreachable":
+      return "refused";
+    case "too-large":
+      return "protocol";
+    default:
+      return code3;
+  }
+}
+function isTransientFailure(outcome) {
+  return outcome.kind === "failed" && (outcome.code === "timeout" || outcome.code === "refused" || outcome.code === "reset" || outcome.code === "closed");
+}
+function chose(flight) {
+  return flight.serverHello !== null || flight.helloRetryRequest !== null || flight.sslv2ServerHello !== null;
+}
+async function probeWithRetry(attempt, options = {}) {
+  const retries = options.retries ?? 2;
+  let delay = options.backoffMs ?? 100;
+  let outcome = await attempt();
+  for (let i = 0; i < retries && isTransientFailure(outcome); i += 1) {
+    if (options.signal?.aborted === true)
+      break;
+    await new Promise((resolve6) => setTimeout(resolve6, delay));
+    delay *= 2;
+    outcome = await attempt();
+  }
+  return outcome;
+}
+
 // ../core/dist/probe/profile-hello.js
 import { randomBytes as randomBytes2, randomInt } from "node:crypto";
+
+// ../core/dist/probe/client-hellos.js
+import { createECDH, generateKeyPairSync, randomBytes } from "node:crypto";
+var code = (name) => {
+  const group2 = groupByName(name);
+  if (group2 === void 0)
+    throw new Error(`registry has no group ${name}`);
+  return group2.code;
+};
+var COMMON_CURVES = ["x25519", "secp256r1", "secp384r1", "secp521r1", "x448"].map(code);
+var ALL_CURVES = [
+  ...COMMON_CURVES,
+  ...GROUPS.filter((g) => g.kind === "ecdhe" && !COMMON_CURVES.includes(g.code)).map((g) => g.code)
+];
+var TLS13_GROUPS = [
+  ...COMMON_CURVES,
+  ...GROUPS.filter((g) => g.kind === "ffdhe" || g.kind === "hybrid-pq").map((g) => g.code)
+];
+var ALL_SIGNATURE_SCHEMES = SIGNATURE_SCHEMES.map((s) => s.code);
+var X25519 = code("x25519");
+var SECP256R1 = code("secp256r1");
+var X448 = code("x448");
+var ECDH_GROUPS = /* @__PURE__ */ new Set([
+  X25519,
+  X448,
+  SECP256R1,
+  code("secp384r1"),
+  code("secp521r1")
+]);
+function ecdhPublicValue(group2) {
+  switch (group2) {
+    case X25519: {
+      const spki = generateKeyPairSync("x25519").publicKey.export({ format: "der", type: "spki" });
+      return new Uint8Array(spki.subarray(spki.length - 32));
+    }
+    case X448: {
+      const spki = generateKeyPairSync("x448").publicKey.export({ format: "der", type: "spki" });
+      return new Uint8Array(spki.subarray(spki.length - 56));
+    }
+    case SECP256R1:
+      return new Uint8Array(createECDH("prime256v1").generateKeys());
+    case code("secp384r1"):
+      return new Uint8Array(createECDH("secp384r1").generateKeys());
+    case code("secp521r1"):
+      return new Uint8Array(createECDH("secp521r1").generateKeys());
+    default:
+      return null;
+  }
+}
+function mlkemEncapsulationKey(k) {
+  const n = k * 256;
+  const noise = randomBytes(2 * n);
+  const out = new Uint8Array(n / 2 * 3 + 32);
+  for (let i = 0; i < n; i += 2) {
+    const a = noise.readUInt16BE(2 * i) % 3329;
+    const b = noise.readUInt16BE(2 * i + 2) % 3329;
+    const at = i / 2 * 3;
+    out[at] = a & 255;
+    out[at + 1] = a >> 8 | (b & 15) << 4;
+    out[at + 2] = b >> 4;
+  }
+  out.set(randomBytes(32), n / 2 * 3);
+  return out;
+}
+var concat3 = (a, b) => {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+};
+var KEM_SHARES = /* @__PURE__ */ new Map([
+  // draft-ietf-tls-ecdhe-mlkem: X25519MLKEM768 puts ML-KEM first, the NIST-curve hybrids last.
+  [code("X25519MLKEM768"), () => concat3(mlkemEncapsulationKey(3), ecdh(X25519))],
+  [code("SecP256r1MLKEM768"), () => concat3(ecdh(SECP256R1), mlkemEncapsulationKey(3))],
+  [code("SecP384r1MLKEM1024"), () => concat3(ecdh(code("secp384r1")), mlkemEncapsulationKey(4))],
+  // draft-tls-westerbaan-xyber768d00: X25519 first.
+  [code("X25519Kyber768Draft00"), () => concat3(ecdh(X25519), mlkemEncapsulationKey(3))],
+  [code("MLKEM512"), () => mlkemEncapsulationKey(2)],
+  [code("MLKEM768"), () => mlkemEncapsulationKey(3)],
+  [code("MLKEM1024"), () => mlkemEncapsulationKey(4)]
+]);
+function ecdh(group2) {
+  const value = ecdhPublicValue(group2);
+  if (value === null)
+    throw new Error(`no key share generator for group 0x${group2.toString(16)}`);
+  return value;
+}
+function keyShareFor(group2) {
+  const kem = KEM_SHARES.get(group2);
+  return { group: group2, keyExchange: kem === void 0 ? ecdh(group2) : kem() };
+}
+function hasKeyShareGenerator(group2) {
+  return KEM_SHARES.has(group2) || ECDH_GROUPS.has(group2);
+}
+function buildClientHello(options) {
+  const tls13 = options.protocol === "TLSv1.3";
+  const version = protocolVersion(options.protocol);
+  const cipherSuites = options.fallbackScsv ? [...options.cipherSuites, SCSV.TLS_FALLBACK_SCSV] : options.cipherSuites;
+  const extensions = options.protocol === "SSLv3" ? void 0 : helloExtensions(options, tls13);
+  return encodeClientHello({
+    recordVersion: options.protocol === "SSLv3" ? TLS_VERSION.SSLv3 : TLS_VERSION["TLSv1.0"],
+    legacyVersion: tls13 ? TLS_VERSION["TLSv1.2"] : version,
+    random: new Uint8Array(randomBytes(32)),
+    // A TLS 1.3 middlebox-compatible client sends a 32-byte legacy session id.
+    sessionId: tls13 ? new Uint8Array(randomBytes(32)) : new Uint8Array(0),
+    cipherSuites,
+    compressionMethods: options.compressionMethods ?? [0],
+    ...extensions === void 0 ? {} : { extensions }
+  });
+}
+function helloExtensions(options, tls13) {
+  const extensions = [];
+  if (options.sni !== null)
+    extensions.push(serverName(options.sni));
+  extensions.push(supportedGroups(options.groups ?? (tls13 ? TLS13_GROUPS : ALL_CURVES)), ecPointFormats(), signatureAlgorithms(options.signatureSchemes ?? ALL_SIGNATURE_SCHEMES), renegotiationInfo(), extendedMasterSecret(), sessionTicket());
+  if (options.statusRequest === true)
+    extensions.push(statusRequest());
+  if (options.heartbeat === true)
+    extensions.push(heartbeat());
+  if (options.alpn !== void 0)
+    extensions.push(alpn(options.alpn));
+  if (tls13) {
+    extensions.push(supportedVersions([TLS_VERSION["TLSv1.3"]]), pskKeyExchangeModes(), keyShare((options.keyShareGroups ?? [X25519, SECP256R1]).map(keyShareFor)));
+  }
+  return extensions;
+}
+function buildSslv2ClientHello(cipherSpecs) {
+  return encodeSslv2ClientHello({
+    version: 2,
+    cipherSpecs,
+    challenge: new Uint8Array(randomBytes(16))
+  });
+}
+
+// ../core/dist/probe/profile-hello.js
 var GREASE_VALUES = Array.from({ length: 16 }, (_, i) => {
   const byte = i << 4 | 10;
   return byte << 8 | byte;
@@ -83374,6 +85085,108 @@ function freshExtensions(profile, template2, grease, sni) {
   return out;
 }
 
+// ../core/dist/scan/limiter.js
+var Limiter = class {
+  #limit;
+  #active = 0;
+  #waiting = [];
+  constructor(limit) {
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
+    }
+    this.#limit = limit;
+  }
+  get active() {
+    return this.#active;
+  }
+  async run(task) {
+    if (this.#active >= this.#limit) {
+      await new Promise((resolve6) => this.#waiting.push(resolve6));
+    } else {
+      this.#active += 1;
+    }
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next === void 0)
+        this.#active -= 1;
+      else
+        next();
+    }
+  }
+};
+
+// ../core/dist/scan/context.js
+var ScanContext = class {
+  endpoint;
+  sni;
+  errors = [];
+  #options;
+  #limiter;
+  #probes = 0;
+  #connected = false;
+  #step = "starting";
+  constructor(options) {
+    this.#options = options;
+    this.endpoint = options.endpoint;
+    this.sni = options.sni;
+    this.#limiter = new Limiter(options.concurrency);
+  }
+  get probes() {
+    return this.#probes;
+  }
+  /** Whether any TCP connection to the target was established. */
+  get connected() {
+    return this.#connected;
+  }
+  step(name) {
+    this.#step = name;
+    this.#report();
+  }
+  error(probe, code3, message2) {
+    this.errors.push({ probe, code: code3, message: message2 });
+  }
+  /** Sends one hello under the connection limit, retrying failures with backoff. */
+  async probe(hello, options = {}) {
+    return probeWithRetry(() => this.#limiter.run(async () => {
+      const outcome = await probeHello(this.endpoint, hello(), {
+        timeoutMs: this.#options.timeoutMs,
+        keyExchangeOf,
+        onConnect: () => {
+          this.#connected = true;
+        },
+        ...options.stopAtServerHello === void 0 ? {} : { stopAtServerHello: options.stopAtServerHello },
+        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal },
+        ...this.#options.connect === void 0 ? {} : { connect: this.#options.connect }
+      });
+      this.#probes += 1;
+      this.#report();
+      return outcome;
+    }), {
+      retries: this.#options.retries,
+      ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
+    });
+  }
+  #report() {
+    this.#options.onProgress?.({
+      target: this.#options.targetLabel,
+      step: this.#step,
+      probesDone: this.#probes
+    });
+  }
+};
+function keyExchangeOf(cipherSuite) {
+  switch (cipherSuiteByCode(cipherSuite)?.kex) {
+    case "ECDHE":
+      return "ecdhe";
+    case "DHE":
+      return "dhe";
+    default:
+      return null;
+  }
+}
+
 // ../core/dist/scan/clients.js
 async function simulateClients(endpoint2, options) {
   const selection = options.profiles ?? "default";
@@ -83428,7 +85241,7 @@ function accepted(profile, flight, server, certificates) {
     return {
       ok: true,
       protocol: "SSLv2",
-      cipher: spec === void 0 ? null : sslv2CipherSuiteByCode(spec)?.name ?? hex6(spec, 6),
+      cipher: spec === void 0 ? null : sslv2CipherSuiteByCode(spec)?.name ?? hex3(spec, 6),
       group: null,
       dhBits: null,
       reason: null,
@@ -83440,7 +85253,7 @@ function accepted(profile, flight, server, certificates) {
     throw new Error("accepted flight without a ServerHello");
   const protocol = protocolByVersion(hello.selectedVersion) ?? null;
   const suite = cipherSuiteByCode(hello.cipherSuite);
-  const cipher = suite?.iana ?? `unknown(${hex6(hello.cipherSuite, 4)})`;
+  const cipher = suite?.iana ?? `unknown(${hex3(hello.cipherSuite, 4)})`;
   let groupCode = null;
   let dhBits = null;
   let group2 = null;
@@ -83456,7 +85269,7 @@ function accepted(profile, flight, server, certificates) {
     }
   }
   if (groupCode !== null)
-    group2 = groupByCode(groupCode)?.name ?? hex6(groupCode, 4);
+    group2 = groupByCode(groupCode)?.name ?? hex3(groupCode, 4);
   const chose2 = { protocol, cipher, group: group2, dhBits };
   const refusal = clientRefusal(profile, flight, protocol, groupCode, dhBits, server, certificates);
   if (refusal !== null) {
@@ -83469,7 +85282,7 @@ function clientRefusal(profile, flight, protocol, groupCode, dhBits, server, cer
   if (hello === null)
     return null;
   if (protocol === null || !profile.protocols.includes(protocol)) {
-    return `the server chose ${protocol ?? hex6(hello.selectedVersion, 4)}, which the client does not offer (it offers ${range(profile.protocols)})`;
+    return `the server chose ${protocol ?? hex3(hello.selectedVersion, 4)}, which the client does not offer (it offers ${range(profile.protocols)})`;
   }
   if (!profile.cipherSuites.includes(hello.cipherSuite)) {
     return `the server chose ${suiteName(hello.cipherSuite)}, which the client does not offer`;
@@ -83734,17 +85547,17 @@ function schemeFits(scheme, leaf, protocol) {
       return true;
   }
 }
-function hex6(value, digits) {
+function hex3(value, digits) {
   return `0x${value.toString(16).toUpperCase().padStart(digits, "0")}`;
 }
 function suiteName(code3) {
-  return cipherSuiteByCode(code3)?.iana ?? hex6(code3, 4);
+  return cipherSuiteByCode(code3)?.iana ?? hex3(code3, 4);
 }
 function groupLabel(code3) {
-  return groupByCode(code3)?.name ?? hex6(code3, 4);
+  return groupByCode(code3)?.name ?? hex3(code3, 4);
 }
 function schemeLabel(code3) {
-  return signatureSchemeByCode(code3)?.name ?? hex6(code3, 4);
+  return signatureSchemeByCode(code3)?.name ?? hex3(code3, 4);
 }
 function keyLabel(leaf) {
   const type = leaf.keyType === "rsa" ? "RSA" : leaf.keyType === "ecdsa" ? "ECDSA" : leaf.keyType;
@@ -83777,6 +85590,599 @@ function sslv2Specs(profile) {
   for (let at = 11; at < 11 + specsLength; at += 3)
     specs.push(bytes.readUIntBE(at, 3));
   return specs;
+}
+
+// ../core/dist/scan/scan.js
+import { lookup as lookup2 } from "node:dns/promises";
+import { isIP } from "node:net";
+
+// ../core/dist/scan-report/types.js
+var SCAN_REPORT_SCHEMA_VERSION = 1;
+
+// ../core/dist/scan/eliminate.js
+async function eliminate(candidates, offer, options) {
+  const anchor = options.anchor;
+  const pool = anchor === void 0 ? candidates : candidates.filter((code3) => code3 !== anchor);
+  const parts = splitEvenly(pool, Math.max(1, options.parts));
+  if (parts.length === 0 && anchor !== void 0)
+    parts.push([]);
+  const results = await Promise.all(parts.map((part) => eliminatePart(part, offer, options)));
+  const accepted2 = [...new Set(results.flatMap((r) => r.accepted))];
+  const failure = results.find((r) => !r.complete);
+  if (failure !== void 0 && !failure.complete) {
+    return { complete: false, accepted: accepted2, code: failure.code, message: failure.message };
+  }
+  return { complete: true, accepted: accepted2 };
+}
+async function eliminatePart(part, offer, options) {
+  const anchor = options.anchor;
+  const remaining = [...part];
+  const accepted2 = [];
+  const maxRounds = options.maxRounds ?? part.length + 2;
+  for (let round = 0; remaining.length > 0 || anchor !== void 0; round += 1) {
+    if (round >= maxRounds) {
+      return {
+        complete: false,
+        accepted: accepted2,
+        code: "protocol",
+        message: `no end after ${maxRounds} offers`
+      };
+    }
+    const offered = anchor === void 0 ? remaining : [...remaining, anchor];
+    const result = await offer(offered);
+    if (result.kind === "refused")
+      break;
+    if (result.kind === "failed") {
+      return { complete: false, accepted: accepted2, code: result.code, message: result.message };
+    }
+    if (result.code === anchor) {
+      accepted2.push(result.code);
+      break;
+    }
+    const index = remaining.indexOf(result.code);
+    if (index === -1) {
+      return {
+        complete: false,
+        accepted: accepted2,
+        code: "protocol",
+        message: `server chose 0x${hex4(result.code)}, which was not offered`
+      };
+    }
+    accepted2.push(result.code);
+    remaining.splice(index, 1);
+  }
+  return { complete: true, accepted: accepted2 };
+}
+function splitEvenly(items, count) {
+  const parts = Array.from({ length: Math.min(count, items.length) }, () => []);
+  items.forEach((item, index) => parts[index % parts.length]?.push(item));
+  return parts;
+}
+function hex4(code3) {
+  return code3.toString(16).toUpperCase().padStart(4, "0");
+}
+
+// ../core/dist/scan/preference.js
+async function checkPreferenceOrder(ctx, protocol, order, offer) {
+  const probe = `serverPreference/${protocol}`;
+  const names = order.map((code3) => cipherSuiteByCode(code3)?.iana ?? hex5(code3));
+  if (order.length < 2) {
+    ctx.error(probe, "protocol", "the server accepts only one suite, so its preference cannot be told");
+    return { protocol, enforced: null, order: null };
+  }
+  if (order.length === 2)
+    return { protocol, enforced: true, order: names };
+  const higher = order[order.length - 2];
+  const lower = order[order.length - 1];
+  const check2 = await offer([lower, higher]);
+  if (check2.kind === "chosen" && check2.code === higher) {
+    return { protocol, enforced: true, order: names };
+  }
+  ctx.error(probe, check2.kind === "failed" ? check2.code : "protocol", check2.kind === "failed" ? `order unconfirmed: ${check2.message}` : `the server enforces its first choice, but chose ${check2.kind === "chosen" ? hex5(check2.code) : "nothing"} from ${hex5(lower)}, ${hex5(higher)} against its order`);
+  return { protocol, enforced: true, order: null };
+}
+function hex5(code3) {
+  return `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+// ../core/dist/scan/protocols.js
+function offerableSuites(protocol) {
+  return cipherSuitesFor(protocol).filter((suite) => !suite.grease && !suite.scsv).map((suite) => suite.code);
+}
+async function probeProtocols(ctx) {
+  const supported = Object.fromEntries(PROTOCOLS.map((p) => [p, null]));
+  const flights = {};
+  let sslv2 = null;
+  const probeSslv2 = async () => {
+    const outcome = await ctx.probe(() => buildSslv2ClientHello(SSLV2_CIPHER_SUITES.map((suite) => suite.code)));
+    if (outcome.kind === "failed") {
+      ctx.error("protocols/SSLv2", outcome.code, outcome.message);
+      return;
+    }
+    sslv2 = outcome.kind === "accepted" ? outcome.flight.sslv2ServerHello : null;
+    supported.SSLv2 = sslv2 !== null && sslv2.cipherSpecs.length > 0;
+  };
+  const probeTls = async (protocol) => {
+    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: offerableSuites(protocol), sni: ctx.sni }));
+    if (outcome.kind === "failed") {
+      ctx.error(`protocols/${protocol}`, outcome.code, outcome.message);
+      return;
+    }
+    if (outcome.kind === "rejected") {
+      supported[protocol] = false;
+      return;
+    }
+    const hello = outcome.flight.serverHello ?? outcome.flight.helloRetryRequest;
+    const accepted2 = hello !== null && hello.selectedVersion === protocolVersion(protocol);
+    supported[protocol] = accepted2;
+    if (accepted2)
+      flights[protocol] = outcome.flight;
+  };
+  await Promise.all([
+    probeSslv2(),
+    ...["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"].map(probeTls)
+  ]);
+  const legacy = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"].find((p) => flights[p]?.certificates != null);
+  const certificateChain = legacy === void 0 ? null : flights[legacy]?.certificates ?? null;
+  return { supported, flights, sslv2, certificateChain };
+}
+
+// ../core/dist/scan/cipher-suites.js
+var PARTS = 4;
+async function offerSuites(ctx, protocol, codes) {
+  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: codes, sni: ctx.sni }));
+  if (outcome.kind === "rejected")
+    return { kind: "refused" };
+  if (outcome.kind === "failed") {
+    return { kind: "failed", code: outcome.code, message: outcome.message };
+  }
+  return choiceOf(protocol, outcome.flight);
+}
+function choiceOf(protocol, flight) {
+  const hello = flight.serverHello ?? flight.helloRetryRequest;
+  if (hello === null || hello.selectedVersion !== protocolVersion(protocol)) {
+    return {
+      kind: "failed",
+      code: "protocol",
+      message: `server answered a ${protocol} hello with another version`
+    };
+  }
+  return { kind: "chosen", code: hello.cipherSuite, flight };
+}
+async function enumerateCipherSuites(ctx, protocol, first) {
+  const all = offerableSuites(protocol);
+  const flights = /* @__PURE__ */ new Map();
+  const offer = async (codes) => {
+    const result = await offerSuites(ctx, protocol, codes);
+    if (result.kind === "chosen" && !flights.has(result.code)) {
+      flights.set(result.code, result.flight);
+    }
+    return result;
+  };
+  const unknown = { protocol, enforced: null, order: null };
+  const incomplete = (code3, message2, seen) => {
+    const names = seen.map((c) => cipherSuiteByCode(c)?.iana ?? hex6(c)).join(", ");
+    ctx.error(`cipherSuites/${protocol}`, code3, `suite enumeration incomplete (${message2}); seen before the failure: ${names || "none"}`);
+    return { protocol, accepted: null, preference: unknown, flights };
+  };
+  const forward = first === void 0 ? await offer(all) : choiceOf(protocol, first);
+  if (forward.kind === "chosen")
+    flights.set(forward.code, forward.flight);
+  if (forward.kind === "failed")
+    return incomplete(forward.code, forward.message, []);
+  if (forward.kind === "refused")
+    return { protocol, accepted: [], preference: unknown, flights };
+  if (!all.includes(forward.code)) {
+    return incomplete("protocol", `server chose ${hex6(forward.code)}, which was not offered`, []);
+  }
+  const reverse = await offer([...all].reverse());
+  const c0 = forward.code;
+  if (reverse.kind === "chosen" && reverse.code === c0) {
+    const rest2 = await eliminate(all.filter((code3) => code3 !== c0), offer, { parts: 1 });
+    const order = [c0, ...rest2.accepted];
+    if (!rest2.complete)
+      return incomplete(rest2.code, rest2.message, order);
+    const preference2 = await checkPreferenceOrder(ctx, protocol, order, offer);
+    const accepted3 = preference2.order === null ? [...order].sort((a, b) => a - b) : order;
+    return { protocol, accepted: accepted3, preference: preference2, flights };
+  }
+  let preference = unknown;
+  const known = [c0];
+  if (reverse.kind === "chosen") {
+    if (!all.includes(reverse.code)) {
+      return incomplete("protocol", `server chose ${hex6(reverse.code)}, which was not offered`, [
+        c0
+      ]);
+    }
+    preference = { protocol, enforced: false, order: null };
+    known.push(reverse.code);
+  } else {
+    ctx.error(`serverPreference/${protocol}`, reverse.kind === "failed" ? reverse.code : "protocol", reverse.kind === "failed" ? reverse.message : "the server refused the suites it had accepted in another order");
+  }
+  const rest = await eliminate(all.filter((code3) => !known.includes(code3)), offer, { parts: PARTS });
+  const accepted2 = [...known, ...rest.accepted];
+  if (!rest.complete)
+    return incomplete(rest.code, rest.message, accepted2);
+  return { protocol, accepted: accepted2.sort((a, b) => a - b), preference, flights };
+}
+function hex6(code3) {
+  return `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+// ../core/dist/scan/dh.js
+async function probeDh(ctx, enumerated) {
+  let complete = true;
+  const pending = [];
+  for (const { protocol, accepted: accepted2, flights } of enumerated) {
+    if (protocol === "TLSv1.3")
+      continue;
+    if (accepted2 === null) {
+      complete = false;
+      continue;
+    }
+    for (const code3 of accepted2) {
+      if (cipherSuiteByCode(code3)?.kex !== "DHE")
+        continue;
+      const bits = primeBitsOf(flights.get(code3));
+      pending.push(bits === null ? primeBits(ctx, protocol, code3) : Promise.resolve(bits));
+    }
+  }
+  if (pending.length === 0)
+    return { supported: complete ? false : null, bits: null };
+  const sizes = await Promise.all(pending);
+  const known = sizes.filter((bits) => bits !== null);
+  return {
+    supported: true,
+    bits: complete && known.length === sizes.length ? Math.min(...known) : null
+  };
+}
+function primeBitsOf(flight) {
+  const params = flight?.serverKeyExchangeParams;
+  return params?.kind === "dhe" ? params.primeBits : null;
+}
+async function primeBits(ctx, protocol, code3) {
+  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: [code3], sni: ctx.sni }));
+  const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.flight) : null;
+  if (bits !== null)
+    return bits;
+  ctx.error("dh", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : `${cipherSuiteByCode(code3)?.iana ?? code3}, which the server accepted, gave no DH parameters`);
+  return null;
+}
+
+// ../core/dist/scan/features.js
+var LEGACY_ORDER = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
+var ALL_ORDER = ["TLSv1.3", ...LEGACY_ORDER];
+async function probeWireFeatures(ctx, supported, flights) {
+  const legacy = LEGACY_ORDER.find((p) => supported[p] === true) ?? null;
+  const legacyHello = legacy === null ? null : flights[legacy]?.serverHello ?? null;
+  const onlyTls13 = legacy === null && supported["TLSv1.3"] === true;
+  const anyUnknown = LEGACY_ORDER.some((p) => supported[p] === null);
+  const [compressionAndHeartbeat, fallbackScsv] = await Promise.all([
+    legacy === null ? Promise.resolve(null) : probeCompressionAndHeartbeat(ctx, legacy),
+    probeFallbackScsv(ctx, supported)
+  ]);
+  return {
+    secureRenegotiation: legacyHello?.secureRenegotiation ?? null,
+    extendedMasterSecret: legacyHello?.extendedMasterSecret ?? null,
+    // TLS 1.3 removed compression: a TLS 1.3-only server cannot compress.
+    compression: onlyTls13 && !anyUnknown ? false : compressionAndHeartbeat?.compression ?? null,
+    heartbeat: compressionAndHeartbeat?.heartbeat ?? null,
+    fallbackScsv
+  };
+}
+async function probeCompressionAndHeartbeat(ctx, protocol) {
+  const outcome = await ctx.probe(() => buildClientHello({
+    protocol,
+    cipherSuites: offerableSuites(protocol),
+    sni: ctx.sni,
+    compressionMethods: [1, 0],
+    // DEFLATE first
+    heartbeat: true
+  }), { stopAtServerHello: true });
+  const hello = outcome.kind === "accepted" ? outcome.flight.serverHello : null;
+  if (hello === null) {
+    ctx.error("features/compression", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : "the server refused a hello it accepted before");
+    return null;
+  }
+  return { compression: hello.compressionMethod !== 0, heartbeat: hello.heartbeat !== null };
+}
+async function probeFallbackScsv(ctx, supported) {
+  const highest = ALL_ORDER.find((p) => supported[p] === true);
+  const lower = LEGACY_ORDER.find((p) => supported[p] === true && p !== highest);
+  if (highest === void 0 || lower === void 0) {
+    ctx.error("features/fallbackScsv", "protocol", "needs two protocol versions to test");
+    return null;
+  }
+  const outcome = await ctx.probe(() => buildClientHello({
+    protocol: lower,
+    cipherSuites: offerableSuites(lower),
+    sni: ctx.sni,
+    fallbackScsv: true
+  }), { stopAtServerHello: true });
+  if (outcome.kind === "accepted")
+    return false;
+  if (outcome.kind === "rejected" && outcome.alert !== null) {
+    if (outcome.alert.description === ALERT_DESCRIPTION.inappropriate_fallback)
+      return true;
+    ctx.error("features/fallbackScsv", "protocol", `unexpected alert ${outcome.alert.name}`);
+    return null;
+  }
+  ctx.error("features/fallbackScsv", outcome.kind === "failed" ? outcome.code : "closed", outcome.kind === "failed" ? outcome.message : "the server closed the connection");
+  return null;
+}
+
+// ../core/dist/scan/groups.js
+import { X509Certificate as X509Certificate3 } from "node:crypto";
+var TLS13_CANDIDATES = GROUPS.filter((g) => !g.grease && g.kind !== "explicit" && g.kind !== "grease").map((g) => g.code);
+async function enumerateTls13Groups(ctx, tls13Suites) {
+  const offer = async (codes) => {
+    const outcome = await ctx.probe(() => buildClientHello({
+      protocol: "TLSv1.3",
+      cipherSuites: tls13Suites,
+      sni: ctx.sni,
+      groups: codes,
+      keyShareGroups: []
+    }), { stopAtServerHello: true });
+    if (outcome.kind === "rejected")
+      return { kind: "refused" };
+    if (outcome.kind === "failed") {
+      return { kind: "failed", code: outcome.code, message: outcome.message };
+    }
+    const hello = outcome.flight.helloRetryRequest ?? outcome.flight.serverHello;
+    if (hello?.keyShareGroup == null) {
+      return { kind: "failed", code: "protocol", message: "TLS 1.3 answer without a group" };
+    }
+    return { kind: "chosen", code: hello.keyShareGroup };
+  };
+  const result = await eliminate(TLS13_CANDIDATES, offer, { parts: 2 });
+  if (!result.complete) {
+    ctx.error("groups/TLSv1.3", result.code, `group enumeration incomplete: ${result.message}`);
+    return null;
+  }
+  return [...result.accepted].sort((a, b) => a - b).map((code3) => acceptedGroup("TLSv1.3", code3));
+}
+async function enumerateTls12Groups(ctx, suites) {
+  const { protocol, accepted: accepted2, flights } = suites;
+  const ecdhe = accepted2.filter((code3) => cipherSuiteByCode(code3)?.kex === "ECDHE");
+  if (ecdhe.length === 0)
+    return [];
+  const free = ecdhe.filter((code3) => cipherSuiteByCode(code3)?.auth !== "ECDSA");
+  let anchor;
+  if (free.length === 0) {
+    const leaf = ecdhe.map((code3) => flights.get(code3)?.certificates?.[0]).find((der) => der);
+    const curve = leaf === void 0 ? null : certificateCurve(leaf);
+    if (curve === null) {
+      ctx.error(`groups/${protocol}`, "protocol", "the server has only ECDHE_ECDSA suites and its certificate's curve could not be read");
+      return null;
+    }
+    anchor = curve;
+  }
+  const offered = free.length > 0 ? free : ecdhe;
+  const offer = async (codes) => {
+    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: offered, sni: ctx.sni, groups: codes }));
+    if (outcome.kind === "rejected")
+      return { kind: "refused" };
+    if (outcome.kind === "failed") {
+      return { kind: "failed", code: outcome.code, message: outcome.message };
+    }
+    const params = outcome.flight.serverKeyExchangeParams;
+    if (params?.kind !== "ecdhe" || params.namedCurve === null) {
+      return {
+        kind: "failed",
+        code: "protocol",
+        message: "ECDHE suite chosen without a named curve"
+      };
+    }
+    return { kind: "chosen", code: params.namedCurve };
+  };
+  const result = await eliminate(ALL_CURVES, offer, {
+    parts: 2,
+    ...anchor === void 0 ? {} : { anchor }
+  });
+  if (!result.complete) {
+    ctx.error(`groups/${protocol}`, result.code, `curve enumeration incomplete: ${result.message}`);
+    return null;
+  }
+  return [...result.accepted].sort((a, b) => a - b).map((code3) => acceptedGroup(protocol, code3));
+}
+function certificateCurve(der) {
+  try {
+    const details = new X509Certificate3(der).publicKey.asymmetricKeyDetails;
+    const name = details?.namedCurve;
+    return name === void 0 ? null : groupByName(name)?.code ?? null;
+  } catch {
+    return null;
+  }
+}
+function acceptedGroup(protocol, code3) {
+  const group2 = groupByCode(code3);
+  return {
+    protocol,
+    name: group2?.name ?? `unknown(0x${code3.toString(16)})`,
+    code: `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`,
+    bits: group2?.bits ?? null,
+    postQuantum: group2?.postQuantum ?? false
+  };
+}
+
+// ../core/dist/scan/version.js
+import { createRequire as createRequire2 } from "node:module";
+var require2 = createRequire2(import.meta.url);
+var manifest = { "version": "0.0.0" };
+var SCANNER_VERSION = manifest.version;
+
+// ../core/dist/scan/scan.js
+var LEGACY = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
+var TLS = [...LEGACY, "TLSv1.3"];
+async function scanDetailed(target, options = {}) {
+  const started = Date.now();
+  const report = emptyReport(target, new Date(started));
+  const chains = [];
+  const finish2 = () => ({
+    report: { ...report, durationMs: Date.now() - started },
+    certificateChains: chains
+  });
+  let address;
+  try {
+    address = isIP(target.connectAddress) ? target.connectAddress : (await lookup2(target.connectAddress)).address;
+  } catch (error2) {
+    report.errors.push({ probe: "dns", code: "dns", message: messageOf(error2) });
+    return finish2();
+  }
+  report.target.address = address;
+  const ctx = new ScanContext({
+    endpoint: { address, port: target.port },
+    sni: target.sni,
+    targetLabel: target.input,
+    timeoutMs: options.timeoutMs ?? 5e3,
+    concurrency: options.concurrency ?? 8,
+    retries: options.retries ?? 2,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    connect: options.connect
+  });
+  try {
+    await scanInto(ctx, report, chains);
+  } catch (error2) {
+    ctx.error("scan", "internal", messageOf(error2));
+  }
+  report.reachable = ctx.connected;
+  report.errors.push(...ctx.errors);
+  return finish2();
+}
+async function scanInto(ctx, report, chains) {
+  ctx.step("protocols");
+  const protocols = await probeProtocols(ctx);
+  report.protocols = protocols.supported;
+  if (protocols.certificateChain !== null)
+    addChain(chains, protocols.certificateChain);
+  if (!PROTOCOLS.some((p) => protocols.supported[p] !== null))
+    return;
+  const supportedTls = TLS.filter((p) => protocols.supported[p] === true);
+  ctx.step("cipher suites");
+  const enumerated = await Promise.all(supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols.flights[p])));
+  for (const { flights } of enumerated) {
+    for (const flight of flights.values()) {
+      if (flight.certificates !== null)
+        addChain(chains, flight.certificates);
+    }
+  }
+  const unknownProtocol = PROTOCOLS.some((p) => protocols.supported[p] === null);
+  report.serverPreference = unknownProtocol ? null : enumerated.map((e) => e.preference);
+  ctx.step("groups and key exchange");
+  const tls13 = enumerated.find((e) => e.protocol === "TLSv1.3");
+  const legacy = [...enumerated].reverse().find((e) => e.protocol !== "TLSv1.3");
+  const legacyUnknown = LEGACY.some((p) => protocols.supported[p] === null);
+  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacy?.protocol ?? "SSLv3")).some((p) => protocols.supported[p] === null);
+  const [tls13Groups, tls12Groups, dh, features] = await Promise.all([
+    tls13 === void 0 ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null) : tls13.accepted === null ? Promise.resolve(null) : enumerateTls13Groups(ctx, tls13.accepted),
+    legacy === void 0 ? Promise.resolve(legacyUnknown ? null : []) : legacy.accepted === null || unknownAboveLegacy ? Promise.resolve(null) : enumerateTls12Groups(ctx, { ...legacy, accepted: legacy.accepted }),
+    probeDh(ctx, enumerated),
+    probeWireFeatures(ctx, protocols.supported, protocols.flights)
+  ]);
+  report.groups = tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
+  report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null } : dh;
+  report.features = { ...report.features, ...features };
+  report.cipherSuites = unknownProtocol ? null : acceptedSuites(protocols.supported, protocols.sslv2?.cipherSpecs ?? [], enumerated);
+}
+function addChain(chains, chain) {
+  const same = (a, b) => a.length === b.length && a.every((der, i) => Buffer.compare(der, b[i]) === 0);
+  if (chain.length > 0 && !chains.some((known) => same(known, chain)))
+    chains.push(chain);
+}
+function acceptedSuites(supported, sslv2Specs2, enumerated) {
+  const suites = [];
+  if (supported.SSLv2 === true) {
+    for (const code3 of sslv2Specs2) {
+      const row = sslv2CipherSuiteByCode(code3);
+      suites.push({
+        protocol: "SSLv2",
+        code: `0x${code3.toString(16).toUpperCase().padStart(6, "0")}`,
+        iana: row?.name ?? `unknown(0x${code3.toString(16)})`,
+        openssl: row?.openssl ?? null,
+        // SSLv2 has RSA key transport and MD5 MACs only; the spec name carries the cipher.
+        kex: "RSA",
+        auth: "RSA",
+        encryption: row?.name.replace(/^SSL_CK_|_WITH_MD5$/g, "") ?? "unknown",
+        bits: row?.bits ?? 0,
+        mac: "MD5",
+        aead: false,
+        forwardSecrecy: false,
+        export: row?.export ?? false,
+        strength: "insecure"
+      });
+    }
+  }
+  for (const protocol of TLS) {
+    if (supported[protocol] !== true)
+      continue;
+    const codes = enumerated.find((e) => e.protocol === protocol)?.accepted;
+    if (codes == null)
+      return null;
+    for (const code3 of codes)
+      suites.push(acceptedSuite(protocol, code3));
+  }
+  return suites;
+}
+function acceptedSuite(protocol, code3) {
+  const row = cipherSuiteByCode(code3);
+  const hex7 = `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
+  return {
+    protocol,
+    code: hex7,
+    iana: row?.iana ?? `unknown(${hex7})`,
+    openssl: row?.openssl ?? null,
+    kex: row?.kex ?? "unknown",
+    auth: row?.auth ?? "unknown",
+    encryption: row?.encryption ?? "unknown",
+    bits: row?.bits ?? 0,
+    mac: row?.mac ?? "unknown",
+    aead: row?.aead ?? false,
+    forwardSecrecy: row?.forwardSecrecy ?? false,
+    export: row?.export ?? false,
+    strength: row?.strength ?? null
+  };
+}
+function emptyReport(target, startedAt) {
+  return {
+    schemaVersion: SCAN_REPORT_SCHEMA_VERSION,
+    scanner: { name: "tlsgate", version: SCANNER_VERSION },
+    startedAt: startedAt.toISOString(),
+    durationMs: 0,
+    target: {
+      input: target.input,
+      host: target.host,
+      port: target.port,
+      sni: target.sni,
+      address: null,
+      starttls: null,
+      web: target.isWeb ?? target.port === 443
+    },
+    reachable: null,
+    errors: [],
+    protocols: Object.fromEntries(PROTOCOLS.map((p) => [p, null])),
+    cipherSuites: null,
+    serverPreference: null,
+    groups: null,
+    dh: { supported: null, bits: null },
+    certificate: null,
+    certificates: null,
+    features: {
+      secureRenegotiation: null,
+      extendedMasterSecret: null,
+      fallbackScsv: null,
+      compression: null,
+      heartbeat: null,
+      sessionResumption: { sessionId: null, ticket: null },
+      alpn: null,
+      earlyData: null,
+      hsts: null
+    },
+    clients: null
+  };
+}
+function messageOf(error2) {
+  return error2 instanceof Error ? error2.message : String(error2);
 }
 
 // ../core/dist/scan/scan-target.js
@@ -83835,1867 +86241,27 @@ async function scanTargets(targets, options = {}) {
   return reports;
 }
 
-// ../core/dist/config/config.js
-var import__ = __toESM(require__(), 1);
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-var CONFIG_SCHEMA_ID = "https://tlsgate.dev/schemas/config/v1.json";
-var CONFIG_FILE = "tlsgate.config.json";
-var configSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: CONFIG_SCHEMA_ID,
-  title: "tlsgate configuration",
-  type: "object",
-  additionalProperties: false,
-  required: ["targets"],
-  properties: {
-    $schema: { type: "string" },
-    policy: { type: "string", minLength: 1, description: "Default policy: preset name or file." },
-    failOn: { enum: ["error", "warning", "info", "never"] },
-    inconclusive: { enum: ["fail", "pass"] },
-    timeout: { type: "integer", minimum: 100, description: "Per-probe timeout in ms." },
-    concurrency: { type: "integer", minimum: 1, maximum: 64 },
-    ca: { type: "array", items: { type: "string", minLength: 1 } },
-    targets: {
-      type: "array",
-      items: {
-        anyOf: [
-          { type: "string", minLength: 1 },
-          {
-            type: "object",
-            additionalProperties: false,
-            required: ["target"],
-            properties: {
-              target: { type: "string", minLength: 1 },
-              policy: { type: "string", minLength: 1 },
-              port: { type: "integer", minimum: 1, maximum: 65535 },
-              sni: { type: "string", minLength: 1 }
-            }
-          }
-        ]
-      }
-    }
-  }
-};
-var ConfigError = class extends Error {
-  name = "ConfigError";
-  /** The file as the caller named it. */
-  file;
-  /** JSON pointer of the problem, "" for the whole file. */
-  pointer;
-  constructor(file, pointer, message2, options) {
-    super(`${file}${pointer === "" ? "" : ` ${pointer}`}: ${message2}`, options);
-    this.file = file;
-    this.pointer = pointer;
-  }
-};
-var validator;
-function loadConfig(file, cwd = process.cwd()) {
-  const path6 = resolve(cwd, file);
-  let value;
-  try {
-    value = JSON.parse(readFileSync(path6, "utf8"));
-  } catch (error2) {
-    throw new ConfigError(file, "", `cannot read: ${error2.message}`, { cause: error2 });
-  }
-  validator ??= new import__.Ajv2020({ allErrors: true, strict: true }).compile(configSchema);
-  if (!validator(value)) {
-    const [pointer, message2] = describe(validator.errors ?? []);
-    throw new ConfigError(file, pointer, message2);
-  }
-  return { config: value, file: path6, dir: dirname(path6) };
-}
-function describe(errors) {
-  const deepest = [...errors].sort((a, b) => b.instancePath.split("/").length - a.instancePath.split("/").length);
-  const error2 = deepest.find((e) => e.keyword !== "anyOf" && e.keyword !== "type") ?? deepest[0];
-  if (error2 === void 0)
-    return ["", "invalid"];
-  const pointer = error2.instancePath;
-  const entryLevel = error2.keyword !== "additionalProperties" && error2.keyword !== "required";
-  if (/^\/targets\/\d+$/.test(pointer) && entryLevel) {
-    return [pointer, 'must be a target or {"target": …}'];
-  }
-  switch (error2.keyword) {
-    case "additionalProperties":
-      return [pointer, `unknown field "${String(error2.params.additionalProperty)}"`];
-    case "required":
-      return [pointer, `missing field "${String(error2.params.missingProperty)}"`];
-    case "enum":
-      return [pointer, `must be one of ${error2.params.allowedValues.join(", ")}`];
-    default:
-      return [pointer === "" ? "/" : pointer, error2.message ?? "invalid"];
-  }
-}
-
-// ../core/dist/policy/errors.js
-import { isAbsolute, relative } from "node:path";
-var PolicyError = class extends Error {
-  name = "PolicyError";
-  code;
-  file;
-  line;
-  column;
-  pointer;
-  constructor(code3, message2, details = {}) {
-    super(message2, details.cause === void 0 ? void 0 : { cause: details.cause });
-    this.code = code3;
-    this.file = details.file ?? null;
-    this.line = details.line ?? null;
-    this.column = details.column ?? null;
-    this.pointer = details.pointer ?? null;
-  }
-  /** Where the error is: `policies/acme.yaml:12:7 /rules/x/schema`, or "" when unknown. */
-  get location() {
-    let where2 = "";
-    if (this.file !== null) {
-      where2 = displayPath(this.file);
-      if (this.line !== null)
-        where2 += `:${this.line}${this.column === null ? "" : `:${this.column}`}`;
-    }
-    if (this.pointer !== null && this.pointer !== "")
-      where2 += `${where2 ? " " : ""}${this.pointer}`;
-    return where2;
-  }
-  toString() {
-    const where2 = this.location;
-    return where2 ? `${where2}: ${this.message}` : this.message;
-  }
-};
-function displayPath(file) {
-  if (!isAbsolute(file))
-    return file;
-  const rel = relative(process.cwd(), file);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
-}
-
-// ../core/dist/policy/ajv.js
-var import__2 = __toESM(require__(), 1);
-var import_ajv_formats2 = __toESM(require_dist(), 1);
-var addFormats2 = import_ajv_formats2.default.default;
-function createRuleAjv() {
-  const ajv = new import__2.Ajv2020({
-    allErrors: true,
-    // Errors carry the instance value (`data`), which tells a null (unknown) fact at once.
-    verbose: true,
-    strict: true,
-    strictRequired: false,
-    strictTuples: false,
-    allowUnionTypes: true
+// ../core/dist/run/run.js
+async function runPlan(plan, options = {}) {
+  const toScan = plan.targets.flatMap((planned) => planned.target === null ? [] : [planned.target]);
+  const scanned = await scanTargets(toScan, {
+    timeoutMs: plan.timeoutMs,
+    concurrency: plan.concurrency,
+    parallelTargets: plan.parallelTargets,
+    ca: plan.ca,
+    ...plan.clients === null ? {} : { clients: plan.clients },
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.onProgress === void 0 ? {} : { onProgress: options.onProgress },
+    ...options.onReport === void 0 ? {} : { onReport: options.onReport },
+    ...options.now === void 0 ? {} : { now: options.now }
   });
-  addFormats2(ajv);
-  return ajv;
+  const reports = plan.targets.map((planned) => planned.saved ?? scanned.shift());
+  const evaluations = reports.map((report, i) => evaluate(plan.targets[i].policy, report));
+  return { reports, evaluations, gate: gateRun(evaluations, reports, plan.gate) };
 }
-
-// ../core/dist/policy/safe-pattern.js
-var MAX_PATTERN_LENGTH = 256;
-var MAX_UNBOUNDED_QUANTIFIERS = 3;
-var LARGE_COUNT = 32;
-var Unsafe = class extends Error {
-};
-var SYNTAX = /* @__PURE__ */ new Set(["^", "$", "\\", ".", "*", "+", "?", "(", ")", "[", "]", "{", "}", "|"]);
-function parse2(source) {
-  const root = { kind: "group", alternatives: [[]], quantifier: null };
-  const stack = [root];
-  let i = 0;
-  const current = () => {
-    const group2 = stack[stack.length - 1];
-    return group2.alternatives[group2.alternatives.length - 1];
-  };
-  while (i < source.length) {
-    const c = source[i];
-    if (c === "\\") {
-      const e = source[i + 1] ?? "";
-      if (/[1-9]/.test(e) || e === "k") {
-        throw new Unsafe("backreferences are not allowed");
-      }
-      let length = 2;
-      if (e === "u" && source[i + 2] === "{")
-        length = source.indexOf("}", i) - i + 1;
-      else if (e === "u")
-        length = 6;
-      else if (e === "x")
-        length = 4;
-      else if (e === "c")
-        length = 3;
-      else if ((e === "p" || e === "P") && source[i + 2] === "{") {
-        length = source.indexOf("}", i) - i + 1;
-      }
-      const literal2 = SYNTAX.has(e) || e === "/" || e === "-" ? e : null;
-      length = Math.max(length, 2);
-      current().push({
-        kind: "atom",
-        source: source.slice(i, i + length),
-        literal: literal2,
-        quantifier: null
-      });
-      i += length;
-      continue;
-    }
-    if (c === "[") {
-      let j = i + 1;
-      if (source[j] === "^")
-        j++;
-      while (j < source.length && source[j] !== "]")
-        j += source[j] === "\\" ? 2 : 1;
-      current().push({
-        kind: "atom",
-        source: source.slice(i, j + 1),
-        literal: null,
-        quantifier: null
-      });
-      i = j + 1;
-      continue;
-    }
-    if (c === "(") {
-      const group2 = { kind: "group", alternatives: [[]], quantifier: null };
-      current().push(group2);
-      stack.push(group2);
-      if (source.startsWith("(?<=", i) || source.startsWith("(?<!", i))
-        i += 4;
-      else if (source.startsWith("(?<", i))
-        i = source.indexOf(">", i) + 1;
-      else if (source[i + 1] === "?")
-        i += 3;
-      else
-        i += 1;
-      continue;
-    }
-    if (c === ")") {
-      stack.pop();
-      i++;
-      continue;
-    }
-    if (c === "|") {
-      stack[stack.length - 1].alternatives.push([]);
-      i++;
-      continue;
-    }
-    const braces = c === "{" ? /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i)) : null;
-    if (c === "*" || c === "+" || c === "?" || braces !== null) {
-      const terms = current();
-      const last = terms[terms.length - 1];
-      let quantifier;
-      if (braces !== null) {
-        const min = Number(braces[1]);
-        const max = braces[2] === void 0 ? min : braces[3] === "" ? Infinity : Number(braces[3]);
-        quantifier = { min, max };
-        i += braces[0].length;
-      } else {
-        quantifier = { min: c === "+" ? 1 : 0, max: c === "?" ? 1 : Infinity };
-        i++;
-      }
-      if (source[i] === "?")
-        i++;
-      if (last !== void 0)
-        last.quantifier = quantifier;
-      continue;
-    }
-    const literal = c === "." || c === "^" || c === "$" ? null : c;
-    current().push({ kind: "atom", source: c, literal, quantifier: null });
-    i++;
-  }
-  return root;
-}
-var variable = (q) => q !== null && q.max > q.min;
-var repeating = (q) => q !== null && q.max > 1;
-var unbounded = (q) => q !== null && q.max > LARGE_COUNT;
-function containsVariable(terms) {
-  return terms.some((t) => variable(t.quantifier) || t.kind === "group" && t.alternatives.some((alternative) => containsVariable(alternative)));
-}
-function variableAtoms(terms, under = false) {
-  return terms.flatMap((t) => {
-    const inside = under || variable(t.quantifier);
-    if (t.kind === "atom")
-      return inside ? [t] : [];
-    return t.alternatives.flatMap((alternative) => variableAtoms(alternative, inside));
-  });
-}
-function delimited(group2) {
-  const body = group2.alternatives[0];
-  const first = body?.[0];
-  if (group2.alternatives.length !== 1 || body === void 0 || first === void 0)
-    return false;
-  if (first.kind !== "atom" || first.literal === null || first.quantifier !== null)
-    return false;
-  const delimiter3 = first.literal;
-  return variableAtoms(body).every((atom) => !new RegExp(`^(?:${atom.source})$`, "u").test(delimiter3));
-}
-function literalOf(terms) {
-  let text = "";
-  for (const t of terms) {
-    if (t.kind !== "atom" || t.literal === null || t.quantifier !== null)
-      return null;
-    text += t.literal;
-  }
-  return text;
-}
-function check(group2, counter, inRepeat) {
-  if (unbounded(group2.quantifier))
-    counter.unbounded++;
-  const repeated = inRepeat || repeating(group2.quantifier);
-  if (repeating(group2.quantifier) && group2.alternatives.some((a) => containsVariable(a)) && !delimited(group2)) {
-    throw new Unsafe("a repeated group contains a variable quantifier (nested quantifiers)");
-  }
-  if (repeated && group2.alternatives.length > 1) {
-    const literals = group2.alternatives.map(literalOf);
-    if (literals.some((l) => l === null)) {
-      throw new Unsafe("a repeated group contains an alternation of non-literal alternatives");
-    }
-    const words = literals;
-    words.forEach((a, x) => words.forEach((b, y) => {
-      if (x !== y && b.startsWith(a)) {
-        throw new Unsafe(`a repeated group contains overlapping alternatives (${JSON.stringify(a)}, ${JSON.stringify(b)})`);
-      }
-    }));
-  }
-  for (const alternative of group2.alternatives) {
-    for (const term of alternative) {
-      if (term.kind === "group")
-        check(term, counter, repeated);
-      else if (unbounded(term.quantifier))
-        counter.unbounded++;
-    }
-  }
-}
-function checkPattern(source) {
-  if (source.length > MAX_PATTERN_LENGTH) {
-    return `pattern is ${source.length} characters long (at most ${MAX_PATTERN_LENGTH})`;
-  }
-  try {
-    new RegExp(source, "u");
-  } catch (error2) {
-    return `not a valid regular expression: ${error2.message}`;
-  }
-  try {
-    const counter = { unbounded: 0 };
-    check(parse2(source), counter, false);
-    if (counter.unbounded > MAX_UNBOUNDED_QUANTIFIERS) {
-      return `pattern has ${counter.unbounded} unbounded quantifiers (at most ${MAX_UNBOUNDED_QUANTIFIERS})`;
-    }
-  } catch (error2) {
-    if (error2 instanceof Unsafe)
-      return `pattern could backtrack catastrophically: ${error2.message}`;
-    throw error2;
-  }
-  return null;
-}
-
-// ../core/dist/policy/source-map.js
-var SourceSyntaxError = class extends Error {
-  position;
-  name = "SourceSyntaxError";
-  constructor(message2, position) {
-    super(message2);
-    this.position = position;
-  }
-};
-function lineStarts(text) {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++)
-    if (text.charCodeAt(i) === 10)
-      starts.push(i + 1);
-  return starts;
-}
-function positionAt(starts, offset) {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = lo + hi + 1 >> 1;
-    if ((starts[mid] ?? 0) <= offset)
-      lo = mid;
-    else
-      hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
-}
-function escapePointerSegment(segment) {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function parsePointer(pointer) {
-  if (pointer === "")
-    return [];
-  return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-function parentPointer(pointer) {
-  if (pointer === "")
-    return void 0;
-  return pointer.slice(0, pointer.lastIndexOf("/"));
-}
-function parseJsonWithPositions(text) {
-  const entries = /* @__PURE__ */ new Map();
-  const starts = lineStarts(text);
-  let i = text.charCodeAt(0) === 65279 ? 1 : 0;
-  const fail = (message2, at = i) => {
-    throw new SourceSyntaxError(message2, positionAt(starts, Math.min(at, text.length)));
-  };
-  const describeChar = (at) => at >= text.length ? "end of input" : `character ${JSON.stringify(text[at])}`;
-  const skip = () => {
-    for (; ; ) {
-      const c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 10 || c === 13)
-        i++;
-      else
-        return;
-    }
-  };
-  const readString = () => {
-    const start = i;
-    i++;
-    for (; ; ) {
-      if (i >= text.length)
-        fail("unterminated string", start);
-      const c = text.charCodeAt(i);
-      if (c === 34)
-        break;
-      if (c < 32)
-        fail("control character in string (escape it)");
-      if (c === 92) {
-        const e = text[i + 1];
-        if (e === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
-            fail("invalid \\u escape");
-          i += 6;
-        } else if (e !== void 0 && '"\\/bfnrt'.includes(e))
-          i += 2;
-        else
-          fail("invalid escape in string");
-      } else
-        i++;
-    }
-    i++;
-    return JSON.parse(text.slice(start, i));
-  };
-  const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-  const readValue = (pointer, key) => {
-    skip();
-    const at = i;
-    entries.set(pointer, key === void 0 ? { value: at } : { key, value: at });
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      const object = {};
-      skip();
-      if (text[i] === "}") {
-        i++;
-        return object;
-      }
-      for (; ; ) {
-        skip();
-        if (text[i] !== '"')
-          fail(`expected a property name in double quotes, found ${describeChar(i)}`);
-        const keyAt = i;
-        const name = readString();
-        if (Object.prototype.hasOwnProperty.call(object, name)) {
-          fail(`duplicate key ${JSON.stringify(name)}`, keyAt);
-        }
-        skip();
-        if (text[i] !== ":")
-          fail(`expected ':' after a property name, found ${describeChar(i)}`);
-        i++;
-        Object.defineProperty(object, name, {
-          value: readValue(`${pointer}/${escapePointerSegment(name)}`, keyAt),
-          enumerable: true,
-          writable: true,
-          configurable: true
-        });
-        skip();
-        if (text[i] === ",") {
-          i++;
-          skip();
-          if (text[i] === "}")
-            fail("trailing comma before '}'");
-          continue;
-        }
-        if (text[i] === "}") {
-          i++;
-          return object;
-        }
-        fail(`expected ',' or '}', found ${describeChar(i)}`);
-      }
-    }
-    if (c === "[") {
-      i++;
-      const array = [];
-      skip();
-      if (text[i] === "]") {
-        i++;
-        return array;
-      }
-      for (; ; ) {
-        array.push(readValue(`${pointer}/${array.length}`));
-        skip();
-        if (text[i] === ",") {
-          i++;
-          skip();
-          if (text[i] === "]")
-            fail("trailing comma before ']'");
-          continue;
-        }
-        if (text[i] === "]") {
-          i++;
-          return array;
-        }
-        fail(`expected ',' or ']', found ${describeChar(i)}`);
-      }
-    }
-    if (c === '"')
-      return readString();
-    for (const [word, value2] of [
-      ["true", true],
-      ["false", false],
-      ["null", null]
-    ]) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return value2;
-      }
-    }
-    NUMBER.lastIndex = i;
-    const match = NUMBER.exec(text);
-    if (match !== null) {
-      i += match[0].length;
-      return Number(match[0]);
-    }
-    return fail(`unexpected ${describeChar(i)}`);
-  };
-  const value = readValue("");
-  skip();
-  if (i < text.length)
-    fail(`unexpected ${describeChar(i)} after the end of the document`);
-  const locate = (pointer) => {
-    const entry = entries.get(pointer);
-    return entry === void 0 ? null : positionAt(starts, entry.key ?? entry.value);
-  };
-  return { value, locate };
-}
-
-// ../core/dist/policy/suggest.js
-function editDistance(a, b) {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d = new Array(rows * cols).fill(0);
-  const at = (i, j) => d[i * cols + j] ?? 0;
-  for (let i = 0; i < rows; i++)
-    d[i * cols] = i;
-  for (let j = 0; j < cols; j++)
-    d[j] = j;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      }
-      d[i * cols + j] = best;
-    }
-  }
-  return at(a.length, b.length);
-}
-function closest(word, candidates) {
-  const lower = word.toLowerCase();
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    if (candidate.toLowerCase() === lower)
-      return candidate;
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  const limit = Math.max(2, Math.floor(word.length / 3));
-  if (bestDistance <= limit)
-    return best;
-  let bestShared = 3;
-  best = void 0;
-  for (const candidate of candidates) {
-    const other = candidate.toLowerCase();
-    let shared = 0;
-    while (shared < lower.length && lower[shared] === other[shared])
-      shared++;
-    if (other.length >= 4 && lower.includes(other))
-      shared = Math.max(shared, other.length);
-    if (shared > bestShared) {
-      best = candidate;
-      bestShared = shared;
-    }
-  }
-  return best;
-}
-function didYouMean(word, candidates) {
-  const match = closest(word, candidates);
-  return match === void 0 ? "" : ` (did you mean ${match}?)`;
-}
-
-// ../core/dist/policy/lint.js
-var OBJECT_KEYWORDS = /* @__PURE__ */ new Set([
-  "properties",
-  "patternProperties",
-  "additionalProperties",
-  "unevaluatedProperties",
-  "required",
-  "dependentRequired",
-  "dependentSchemas",
-  "propertyNames",
-  "minProperties",
-  "maxProperties"
-]);
-var ARRAY_KEYWORDS = /* @__PURE__ */ new Set([
-  "items",
-  "prefixItems",
-  "contains",
-  "minContains",
-  "maxContains",
-  "minItems",
-  "maxItems",
-  "uniqueItems",
-  "unevaluatedItems"
-]);
-var STRING_KEYWORDS = /* @__PURE__ */ new Set(["pattern", "minLength", "maxLength", "format"]);
-var NUMBER_KEYWORDS = /* @__PURE__ */ new Set([
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "multipleOf"
-]);
-var GENERAL_KEYWORDS = /* @__PURE__ */ new Set([
-  "type",
-  "const",
-  "enum",
-  "allOf",
-  "anyOf",
-  "oneOf",
-  "not",
-  "if",
-  "then",
-  "else",
-  "title",
-  "description",
-  "$comment",
-  "default",
-  "examples",
-  "deprecated",
-  "readOnly",
-  "writeOnly"
-]);
-var FORBIDDEN_KEYWORDS = /* @__PURE__ */ new Set([
-  "$ref",
-  "$dynamicRef",
-  "$recursiveRef",
-  "$id",
-  "$anchor",
-  "$dynamicAnchor",
-  "$recursiveAnchor",
-  "$defs",
-  "definitions",
-  "$schema",
-  "$vocabulary"
-]);
-var KNOWN_KEYWORDS = [
-  ...OBJECT_KEYWORDS,
-  ...ARRAY_KEYWORDS,
-  ...STRING_KEYWORDS,
-  ...NUMBER_KEYWORDS,
-  ...GENERAL_KEYWORDS
-];
-var TYPE_NAMES = /* @__PURE__ */ new Set([
-  "object",
-  "array",
-  "string",
-  "number",
-  "integer",
-  "boolean",
-  "null"
-]);
-var DOMAINS = {
-  "cipherSuites[].iana": "cipher-suite",
-  "serverPreference[].order[]": "cipher-suite",
-  "clients[].cipher": "cipher-suite",
-  "groups[].name": "group",
-  "clients[].group": "group",
-  "clients[].name": "client"
-};
-var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-function resolveRef(ref) {
-  const name = ref.replace(/^#\/\$defs\//, "");
-  const node = scanReportSchema.$defs[name];
-  if (node === void 0)
-    throw new Error(`ScanReport schema: unresolved $ref ${ref}`);
-  return node;
-}
-function alternatives(node) {
-  if (typeof node.$ref === "string")
-    return alternatives(resolveRef(node.$ref));
-  if (Array.isArray(node.anyOf))
-    return node.anyOf.flatMap(alternatives);
-  return [node];
-}
-function typesOfValue(value) {
-  if (value === null)
-    return "null";
-  if (Array.isArray(value))
-    return "array";
-  if (typeof value === "number")
-    return Number.isInteger(value) ? "integer" : "number";
-  return typeof value;
-}
-function placeOf(node, label) {
-  const types = /* @__PURE__ */ new Set();
-  let nullable = false;
-  let values = null;
-  const nodes = [];
-  for (const alt of alternatives(node)) {
-    let altTypes;
-    if (alt.type !== void 0) {
-      altTypes = Array.isArray(alt.type) ? alt.type : [alt.type];
-    } else if (alt.const !== void 0) {
-      altTypes = [typesOfValue(alt.const)];
-      values = [...values ?? [], alt.const];
-    } else if (Array.isArray(alt.enum)) {
-      altTypes = alt.enum.map(typesOfValue);
-      values = [...values ?? [], ...alt.enum];
-    } else {
-      altTypes = [];
-    }
-    if (altTypes.includes("null"))
-      nullable = true;
-    const nonNull = altTypes.filter((t) => t !== "null");
-    for (const t of nonNull)
-      types.add(t);
-    if (nonNull.length > 0)
-      nodes.push(alt);
-  }
-  return { nodes, types, nullable, label, values, domain: DOMAINS[label] ?? null };
-}
-var ROOT = placeOf(scanReportSchema, "");
-function fieldNames(place) {
-  return place.nodes.flatMap((n) => isObject(n.properties) ? Object.keys(n.properties) : []);
-}
-function child(place, name) {
-  for (const node of place.nodes) {
-    if (isObject(node.properties) && Object.prototype.hasOwnProperty.call(node.properties, name)) {
-      const label = place.label === "" ? name : `${place.label}.${name}`;
-      return placeOf(node.properties[name], label);
-    }
-  }
-  return void 0;
-}
-function itemPlace(place) {
-  for (const node of place.nodes) {
-    if (isObject(node.items))
-      return placeOf(node.items, `${place.label}[]`);
-  }
-  return void 0;
-}
-function isMap(place) {
-  const node = place.nodes[0];
-  if (place.nodes.length !== 1 || node === void 0 || !isObject(node.properties))
-    return false;
-  const shapes = new Set(Object.values(node.properties).map((s) => JSON.stringify(s)));
-  return shapes.size === 1;
-}
-function describeTypes(place) {
-  const types = [...place.types];
-  const text = types.length === 0 ? "any value" : types.join(" or ");
-  return place.nullable ? `${text} or null` : text;
-}
-function where(place) {
-  return place.label === "" ? "the ScanReport" : place.label;
-}
-function notAField(name, place) {
-  const suggestion = didYouMean(name, fieldNames(place));
-  return place.label === "" ? `${name} is not a ScanReport field${suggestion}` : `${name} is not a field of ${place.label}${suggestion}`;
-}
-function registryIssue(value, domain) {
-  if (domain === "cipher-suite") {
-    if (cipherSuiteByName(value)?.iana === value)
-      return null;
-    if (sslv2CipherSuiteByName(value)?.name === value)
-      return null;
-    const known2 = cipherSuiteByName(value) ?? void 0;
-    if (known2 !== void 0) {
-      return `${JSON.stringify(value)} is not an IANA cipher suite name: the report names it ${known2.iana}`;
-    }
-    const names = [...CIPHER_SUITES.map((s) => s.iana), ...SSLV2_CIPHER_SUITES.map((s) => s.name)];
-    return `${JSON.stringify(value)} is not a cipher suite name${didYouMean(value, names)}`;
-  }
-  if (domain === "client") {
-    const profile = clientProfileByName(value);
-    if (profile?.name === value)
-      return null;
-    if (profile !== void 0) {
-      return `${JSON.stringify(value)} is not a client name: the report names it ${profile.name}`;
-    }
-    return `${JSON.stringify(value)} is not a client profile${closestClient(value)}`;
-  }
-  if (groupByName(value)?.name === value)
-    return null;
-  const known = groupByName(value);
-  if (known !== void 0)
-    return `${JSON.stringify(value)} is not a group name: the report names it ${known.name}`;
-  return `${JSON.stringify(value)} is not a group name${didYouMean(value, GROUPS.map((g) => g.name))}`;
-}
-var Walker = class {
-  issues = [];
-  issue(code3, pointer, message2) {
-    this.issues.push({ code: code3, pointer, message: message2 });
-  }
-  pattern(source, pointer) {
-    if (typeof source !== "string")
-      return;
-    const problem = checkPattern(source);
-    if (problem !== null)
-      this.issue("unsafe-pattern", pointer, problem);
-  }
-  /** `const`/`enum` values must be able to occur at this place. */
-  values(values, place, pointer, asList) {
-    values.forEach((value, index) => {
-      const at = asList ? `${pointer}/${index}` : pointer;
-      const type = typesOfValue(value);
-      if (value === null) {
-        if (!place.nullable && place.types.size > 0) {
-          this.issue("schema", at, `${where(place)} is never null`);
-        }
-        return;
-      }
-      const fits = place.types.size === 0 || place.types.has(type) || type === "integer" && place.types.has("number");
-      if (!fits) {
-        this.issue("schema", at, `${JSON.stringify(value)} can never match: ${where(place)} is ${describeTypes(place)}`);
-        return;
-      }
-      if (place.values !== null && !place.values.includes(value)) {
-        const allowed = place.values.filter((v) => v !== null).map(String);
-        this.issue("schema", at, `${JSON.stringify(value)} is not a value of ${where(place)}${didYouMean(String(value), allowed)} (one of ${allowed.join(", ")})`);
-        return;
-      }
-      if (place.domain !== null && typeof value === "string") {
-        const problem = registryIssue(value, place.domain);
-        if (problem !== null)
-          this.issue("schema", at, problem);
-      }
-    });
-  }
-  schemaList(value, place, pointer) {
-    if (!Array.isArray(value))
-      return this.walk(value, place, pointer);
-    return value.map((item, i) => this.walk(item, place, `${pointer}/${i}`));
-  }
-  walk(node, place, pointer) {
-    if (typeof node === "boolean")
-      return node;
-    if (!isObject(node)) {
-      this.issue("schema", pointer, "must be a JSON Schema (an object or a boolean)");
-      return node;
-    }
-    const out = {};
-    let typeSpecific = false;
-    for (const [keyword, value] of Object.entries(node)) {
-      const at = `${pointer}/${escapePointerSegment(keyword)}`;
-      out[keyword] = value;
-      if (FORBIDDEN_KEYWORDS.has(keyword)) {
-        this.issue("schema", at, `${keyword} is not allowed in a rule: rules are self-contained`);
-        continue;
-      }
-      let family = null;
-      if (OBJECT_KEYWORDS.has(keyword))
-        family = "object";
-      else if (ARRAY_KEYWORDS.has(keyword))
-        family = "array";
-      else if (STRING_KEYWORDS.has(keyword))
-        family = "string";
-      else if (NUMBER_KEYWORDS.has(keyword))
-        family = "number";
-      else if (!GENERAL_KEYWORDS.has(keyword)) {
-        this.issue("schema", at, `unknown keyword ${keyword}${didYouMean(keyword, KNOWN_KEYWORDS)}`);
-        continue;
-      }
-      if (family !== null) {
-        typeSpecific = true;
-        const applies = place.types.size === 0 || place.types.has(family) || family === "number" && place.types.has("integer");
-        if (!applies) {
-          this.issue("schema", at, `${keyword} does not apply to ${where(place)}, which is ${describeTypes(place)}`);
-          continue;
-        }
-      }
-      out[keyword] = this.keyword(keyword, value, place, pointer, at);
-    }
-    if (typeSpecific && out.type === void 0 && place.types.size > 0) {
-      const types = [...place.types];
-      out.type = types.length === 1 ? types[0] : types;
-    }
-    return out;
-  }
-  keyword(keyword, value, place, pointer, at) {
-    switch (keyword) {
-      case "properties": {
-        if (!isObject(value))
-          return value;
-        const out = {};
-        for (const [name, sub] of Object.entries(value)) {
-          const subAt = `${at}/${escapePointerSegment(name)}`;
-          const next = child(place, name);
-          if (next === void 0) {
-            this.issue("unknown-path", subAt, notAField(name, place));
-            out[name] = sub;
-          } else {
-            out[name] = this.walk(sub, next, subAt);
-          }
-        }
-        return out;
-      }
-      case "required":
-        if (Array.isArray(value)) {
-          value.forEach((name, i) => {
-            if (typeof name === "string" && child(place, name) === void 0) {
-              this.issue("unknown-path", `${at}/${i}`, notAField(name, place));
-            }
-          });
-        }
-        return value;
-      case "dependentRequired":
-      case "dependentSchemas": {
-        if (!isObject(value))
-          return value;
-        const out = {};
-        for (const [name, sub] of Object.entries(value)) {
-          const subAt = `${at}/${escapePointerSegment(name)}`;
-          if (child(place, name) === void 0) {
-            this.issue("unknown-path", subAt, notAField(name, place));
-          }
-          if (keyword === "dependentSchemas")
-            out[name] = this.walk(sub, place, subAt);
-          else {
-            out[name] = sub;
-            if (Array.isArray(sub)) {
-              sub.forEach((other, i) => {
-                if (typeof other === "string" && child(place, other) === void 0) {
-                  this.issue("unknown-path", `${subAt}/${i}`, notAField(other, place));
-                }
-              });
-            }
-          }
-        }
-        return out;
-      }
-      case "patternProperties": {
-        if (!isObject(value))
-          return value;
-        if (!isMap(place)) {
-          this.issue("unknown-path", at, `patternProperties is allowed only over maps (such as protocols); ${where(place)} has named fields: use properties`);
-          return value;
-        }
-        const out = {};
-        for (const [source, sub] of Object.entries(value)) {
-          const subAt = `${at}/${escapePointerSegment(source)}`;
-          const problem = checkPattern(source);
-          if (problem !== null) {
-            this.issue("unsafe-pattern", subAt, problem);
-            out[source] = sub;
-            continue;
-          }
-          const regexp = new RegExp(source, "u");
-          const matched = fieldNames(place).filter((name) => regexp.test(name));
-          const first = matched[0];
-          if (first === void 0) {
-            this.issue("unknown-path", subAt, `pattern ${source} matches no field of ${where(place)} (${fieldNames(place).join(", ")})`);
-            out[source] = sub;
-            continue;
-          }
-          out[source] = this.walk(sub, child(place, first), subAt);
-        }
-        return out;
-      }
-      case "additionalProperties":
-      case "unevaluatedProperties": {
-        if (typeof value === "boolean")
-          return value;
-        const first = fieldNames(place)[0];
-        if (!isMap(place) || first === void 0) {
-          this.issue("unknown-path", at, `a schema in ${keyword} is allowed only over maps (such as protocols); ${where(place)} has named fields: use properties`);
-          return value;
-        }
-        return this.walk(value, child(place, first), at);
-      }
-      case "propertyNames": {
-        const names = {
-          nodes: [{ type: "string" }],
-          types: /* @__PURE__ */ new Set(["string"]),
-          nullable: false,
-          label: `${place.label || "ScanReport"} field names`,
-          values: fieldNames(place),
-          domain: null
-        };
-        return this.walk(value, names, at);
-      }
-      case "items":
-      case "contains":
-      case "unevaluatedItems": {
-        const items = itemPlace(place);
-        if (typeof value === "boolean" || items === void 0)
-          return value;
-        return this.walk(value, items, at);
-      }
-      case "prefixItems": {
-        const items = itemPlace(place);
-        if (items === void 0)
-          return value;
-        return this.schemaList(value, items, at);
-      }
-      case "allOf":
-      case "anyOf":
-      case "oneOf":
-        return this.schemaList(value, place, at);
-      case "not":
-      case "if":
-      case "then":
-      case "else":
-        return this.walk(value, place, at);
-      case "pattern":
-        this.pattern(value, at);
-        return value;
-      case "const":
-        this.values([value], place, at, false);
-        return value;
-      case "enum":
-        if (Array.isArray(value))
-          this.values(value, place, at, true);
-        return value;
-      case "type": {
-        const listed = Array.isArray(value) ? value : [value];
-        for (const t of listed) {
-          if (typeof t === "string" && !TYPE_NAMES.has(t)) {
-            this.issue("schema", at, `unknown type ${t}${didYouMean(t, TYPE_NAMES)}`);
-          }
-        }
-        return value;
-      }
-      default:
-        return value;
-    }
-  }
-};
-function prepareRuleSchema(schema, pointer = "") {
-  const walker = new Walker();
-  const prepared = walker.walk(schema, ROOT, pointer);
-  return { issues: walker.issues, prepared: isObject(prepared) ? prepared : {} };
-}
-var lintAjv;
-function lintRuleSchema(schema, pointer = "") {
-  const result = prepareRuleSchema(schema, pointer);
-  if (result.issues.length > 0)
-    return result;
-  lintAjv ??= createRuleAjv();
-  try {
-    lintAjv.compile(result.prepared);
-  } catch (error2) {
-    result.issues.push({
-      code: "schema",
-      pointer,
-      message: `not a valid rule schema: ${error2.message}`
-    });
-  } finally {
-    lintAjv.removeSchema(result.prepared);
-  }
-  return result;
-}
-function closestClient(value) {
-  const lower = value.toLowerCase();
-  let best;
-  let bestDistance = Infinity;
-  for (const { name } of CLIENT_PROFILES) {
-    const distance = editDistance(lower, name.slice(0, value.length).toLowerCase());
-    if (distance < bestDistance) {
-      best = name;
-      bestDistance = distance;
-    }
-  }
-  return best !== void 0 && bestDistance <= Math.max(2, Math.floor(value.length / 3)) ? ` (did you mean ${best}?)` : "";
-}
-
-// ../core/dist/policy/evaluate.js
-function compilePolicy(resolved) {
-  const ajv = createRuleAjv();
-  const rules = [];
-  const off = [];
-  const info2 = {};
-  for (const [id, rule] of Object.entries(resolved.rules)) {
-    if (rule.severity === "off") {
-      off.push(id);
-      continue;
-    }
-    const pointer = `/rules/${escapePointerSegment(id)}/schema`;
-    const where2 = { file: rule.source.file, line: rule.source.line, column: rule.source.column };
-    const { issues, prepared } = prepareRuleSchema(rule.schema, pointer);
-    const issue2 = issues[0];
-    if (issue2 !== void 0) {
-      throw new PolicyError(issue2.code, issue2.message, { ...where2, pointer: issue2.pointer });
-    }
-    let validate;
-    try {
-      validate = ajv.compile(prepared);
-    } catch (error2) {
-      throw new PolicyError("schema", `not a valid rule schema: ${error2.message}`, {
-        ...where2,
-        pointer,
-        cause: error2
-      });
-    }
-    const ruleInfo = {
-      id,
-      severity: rule.severity,
-      title: rule.title,
-      source: rule.source
-    };
-    if (rule.description !== void 0)
-      ruleInfo.description = rule.description;
-    if (rule.remediation !== void 0)
-      ruleInfo.remediation = rule.remediation;
-    if (rule.references !== void 0)
-      ruleInfo.references = rule.references;
-    info2[id] = Object.freeze(ruleInfo);
-    rules.push({ id, severity: rule.severity, info: ruleInfo, message: rule.message, validate });
-  }
-  return {
-    policy: { name: resolved.name, version: resolved.version, sha256: resolved.sha256 },
-    rules,
-    off,
-    info: Object.freeze(info2)
-  };
-}
-function valueAt(report, pointer) {
-  let value = report;
-  let start = 1;
-  while (start <= pointer.length) {
-    let end = pointer.indexOf("/", start);
-    if (end === -1)
-      end = pointer.length;
-    let segment = pointer.slice(start, end);
-    if (segment.includes("~"))
-      segment = segment.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (typeof value !== "object" || value === null)
-      return void 0;
-    value = value[segment];
-    start = end + 1;
-  }
-  return value;
-}
-var COMBINATORS = /* @__PURE__ */ new Set(["anyOf", "oneOf", "if", "contains", "propertyNames"]);
-var ITEM_POINTER = /^\/(cipherSuites|groups)\/\d+/;
-function branchPrefix(error2) {
-  if (error2.keyword === "if") {
-    const failing = String(error2.params.failingKeyword);
-    return `${error2.schemaPath.slice(0, -"/if".length)}/${failing}/`;
-  }
-  return `${error2.schemaPath}/`;
-}
-function groupErrors(errors) {
-  const groups = [];
-  for (const error2 of errors) {
-    const group2 = { top: error2, subs: [] };
-    if (COMBINATORS.has(error2.keyword)) {
-      const prefix = branchPrefix(error2);
-      while (groups.length > 0) {
-        const last = groups[groups.length - 1];
-        if (!last.top.schemaPath.startsWith(prefix))
-          break;
-        groups.pop();
-        group2.subs.unshift(last.top, ...last.subs);
-      }
-    }
-    groups.push(group2);
-  }
-  return groups;
-}
-function nullCaused(error2) {
-  return error2.data === null;
-}
-function leaves(errors) {
-  return errors.filter((e) => !COMBINATORS.has(e.keyword));
-}
-function inconclusive(group2) {
-  const { top, subs } = group2;
-  if (subs.length === 0)
-    return nullCaused(top);
-  if (top.keyword === "anyOf" || top.keyword === "oneOf") {
-    const prefix = branchPrefix(top);
-    const branches = /* @__PURE__ */ new Map();
-    for (const sub of subs) {
-      const index = sub.schemaPath.slice(prefix.length).split("/")[0] ?? "";
-      branches.set(index, [...branches.get(index) ?? [], sub]);
-    }
-    for (const branch of branches.values()) {
-      const branchLeaves = leaves(branch);
-      if (branchLeaves.length > 0 && branchLeaves.every((e) => nullCaused(e)))
-        return true;
-    }
-    return false;
-  }
-  const all = leaves(subs);
-  return all.length > 0 ? all.every((e) => nullCaused(e)) : nullCaused(top);
-}
-function show(value) {
-  if (typeof value === "string")
-    return value;
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-function nameOf(pointer, value) {
-  if (typeof value === "object" && value !== null && ITEM_POINTER.test(pointer)) {
-    const item = value;
-    return `${String(item.iana ?? item.name)} (${String(item.protocol)})`;
-  }
-  if (pointer.startsWith("/protocols/"))
-    return parsePointer(pointer)[1] ?? pointer;
-  return pointer === "" ? "the report" : pointer;
-}
-function scanReason(report, pointer) {
-  const field = parsePointer(pointer)[0];
-  const error2 = report.errors?.find((e) => e.probe.split("/")[0] === field);
-  return error2 === void 0 ? "" : ` (${error2.probe}: ${error2.code}: ${error2.message})`;
-}
-function template(text, fields, value) {
-  return text.replace(/\{(name|pointer|value|title)(?:\.([A-Za-z0-9_]+))?\}/g, (_, key, field) => {
-    if (key === "value" && field !== void 0) {
-      return show(typeof value === "object" && value !== null ? value[field] : void 0);
-    }
-    return show(fields[key]);
-  });
-}
-function message(rule, status, pointer, value, top, report) {
-  const name = nameOf(pointer, value);
-  if (status === "inconclusive") {
-    if (pointer === "")
-      return "could not be decided: a fact it needs is unknown";
-    if (value === null) {
-      const what = pointer.startsWith("/protocols/") ? `${name} support` : name;
-      return `${what} is unknown${scanReason(report, pointer)}`;
-    }
-    return `${name} could not be established${scanReason(report, pointer)}`;
-  }
-  if (rule.message !== void 0) {
-    return template(rule.message, { name, pointer, value, title: rule.info.title }, value);
-  }
-  if (ITEM_POINTER.test(pointer))
-    return `${name} is not allowed`;
-  if (pointer.startsWith("/protocols/") && typeof value === "boolean") {
-    return `${name} is ${value ? "enabled" : "disabled"}`;
-  }
-  if (pointer === "")
-    return `the report does not satisfy the rule (${top.message ?? top.keyword})`;
-  if (["contains", "minItems", "maxItems", "uniqueItems", "required"].includes(top.keyword)) {
-    return `${pointer} ${top.message ?? top.keyword}`;
-  }
-  return `${pointer} is ${show(value)}`;
-}
-function evaluateRule(rule, report, target, out, passes) {
-  if (rule.validate(report)) {
-    if (!passes)
-      return "pass";
-    out.push({
-      ruleId: rule.id,
-      severity: rule.severity,
-      status: "pass",
-      target,
-      pointer: "",
-      value: null,
-      message: rule.info.title
-    });
-    return "pass";
-  }
-  const byPointer = /* @__PURE__ */ new Map();
-  for (const group2 of groupErrors(rule.validate.errors ?? [])) {
-    const status = inconclusive(group2) ? "inconclusive" : "fail";
-    const path6 = group2.top.instancePath;
-    const pointer = ITEM_POINTER.exec(path6)?.[0] ?? path6;
-    const seen = byPointer.get(pointer);
-    if (seen === void 0)
-      byPointer.set(pointer, { status, top: group2.top });
-    else if (status === "fail" && seen.status !== "fail")
-      byPointer.set(pointer, { status, top: group2.top });
-  }
-  let ruleStatus = "inconclusive";
-  for (const [pointer, { status, top }] of byPointer) {
-    if (status === "fail")
-      ruleStatus = "fail";
-    const value = pointer === "" ? null : valueAt(report, pointer);
-    out.push({
-      ruleId: rule.id,
-      severity: rule.severity,
-      status,
-      target,
-      pointer,
-      value: value === void 0 ? null : value,
-      message: message(rule, status, pointer, value, top, report)
-    });
-  }
-  return ruleStatus;
-}
-function evaluate(compiled, report, options = {}) {
-  const passes = options.passes === true;
-  const target = report.target.input;
-  const findings = [];
-  const counts = {
-    rules: compiled.rules.length,
-    pass: 0,
-    fail: 0,
-    inconclusive: 0,
-    off: compiled.off.length
-  };
-  for (const rule of compiled.rules) {
-    counts[evaluateRule(rule, report, target, findings, passes)]++;
-  }
-  const verdict = counts.fail > 0 ? "fail" : counts.inconclusive > 0 ? "inconclusive" : "pass";
-  return { policy: compiled.policy, target, verdict, findings, counts, rules: compiled.info };
-}
-var RANK = {
-  error: 3,
-  warning: 2,
-  info: 1,
-  never: Infinity
-};
-function verdictOf(evaluations, options = {}) {
-  const threshold = RANK[options.failOn ?? "error"];
-  const inconclusiveFails = (options.inconclusive ?? "fail") === "fail";
-  const blocking = [];
-  for (const evaluation of evaluations) {
-    for (const finding of evaluation.findings) {
-      const counts = finding.status === "fail" || finding.status === "inconclusive" && inconclusiveFails;
-      if (counts && RANK[finding.severity] >= threshold)
-        blocking.push(finding);
-    }
-  }
-  return { verdict: blocking.length > 0 ? "fail" : "pass", blocking };
-}
-
-// ../core/dist/policy/load.js
-var import__3 = __toESM(require__(), 1);
-var import_ajv_formats3 = __toESM(require_dist(), 1);
-var import_yaml = __toESM(require_dist2(), 1);
-import { readFileSync as readFileSync2 } from "node:fs";
-import { extname } from "node:path";
-
-// ../core/dist/policy/policy-schema.js
-var POLICY_SCHEMA_ID = "https://tlsgate.dev/schemas/policy/v1.json";
-var RULE_ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$";
-var policySchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: POLICY_SCHEMA_ID,
-  title: "tlsgate policy",
-  description: "A TLS policy: rules that are JSON Schemas over the tlsgate ScanReport, with severities and remediation.",
-  type: "object",
-  additionalProperties: false,
-  required: ["name", "version"],
-  properties: {
-    $schema: { type: "string" },
-    name: {
-      description: `The policy's name, e.g. "acme/prod".`,
-      type: "string",
-      minLength: 1,
-      maxLength: 214
-    },
-    version: {
-      description: "The policy's version (semver).",
-      type: "string",
-      pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]+)?$"
-    },
-    description: { type: "string" },
-    extends: {
-      description: 'Policies merged before this one, in order: preset names ("intermediate"), files relative to this one ("./base.json") or installed npm packages ("@acme/tls-policies/prod").',
-      type: "array",
-      items: { type: "string", minLength: 1 }
-    },
-    rules: {
-      description: "Rules by kebab-case id. A full rule defines or replaces a rule; a bare severity changes the severity of a rule an extended policy defines.",
-      type: "object",
-      propertyNames: { pattern: RULE_ID_PATTERN },
-      additionalProperties: {
-        if: { type: "string" },
-        then: { $ref: "#/$defs/severity" },
-        else: { $ref: "#/$defs/rule" }
-      }
-    }
-  },
-  $defs: {
-    severity: { enum: ["error", "warning", "info", "off"] },
-    rule: {
-      type: "object",
-      additionalProperties: false,
-      required: ["severity", "title", "schema"],
-      properties: {
-        severity: { $ref: "#/$defs/severity" },
-        title: { type: "string", minLength: 1 },
-        description: { type: "string" },
-        remediation: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            nginx: { type: "string" },
-            apache: { type: "string" },
-            haproxy: { type: "string" },
-            generic: { type: "string" }
-          }
-        },
-        references: { type: "array", items: { type: "string", format: "uri" } },
-        message: {
-          description: "Message for each failing value; placeholders {name}, {pointer}, {value}, {value.FIELD}, {title}.",
-          type: "string",
-          minLength: 1
-        },
-        schema: {
-          description: "A JSON Schema (2020-12) the ScanReport must satisfy.",
-          type: "object"
-        }
-      }
-    }
-  }
-};
-
-// ../core/dist/policy/load.js
-var addFormats3 = import_ajv_formats3.default.default;
-function positionOf(locate, pointer) {
-  let at = pointer;
-  while (at !== void 0) {
-    const position = locate(at);
-    if (position !== null)
-      return position;
-    at = parentPointer(at);
-  }
-  return null;
-}
-function errorAt(loaded, code3, pointer, message2, cause) {
-  const position = positionOf(loaded.locate, pointer);
-  return new PolicyError(code3, message2, {
-    file: loaded.file,
-    line: position?.line ?? null,
-    column: position?.column ?? null,
-    pointer,
-    cause
-  });
-}
-function formatOf(file, text) {
-  const extension = extname(file).toLowerCase();
-  if (extension === ".json")
-    return "json";
-  if (extension === ".yaml" || extension === ".yml")
-    return "yaml";
-  return text.trimStart().startsWith("{") ? "json" : "yaml";
-}
-function parseYaml(text, file) {
-  const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, {
-    lineCounter,
-    prettyErrors: true,
-    strict: true,
-    uniqueKeys: true,
-    version: "1.2",
-    schema: "core",
-    merge: false
-  });
-  const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem !== void 0) {
-    const at = problem.linePos?.[0];
-    throw new PolicyError("parse", `YAML: ${(problem.message.split("\n")[0] ?? "").trim()}`, {
-      file,
-      line: at?.line ?? null,
-      column: at?.col ?? null,
-      cause: problem
-    });
-  }
-  let value;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (error2) {
-    throw new PolicyError("parse", `YAML: ${error2.message}`, { file, cause: error2 });
-  }
-  return { value, locate: yamlLocator(doc, lineCounter) };
-}
-function yamlLocator(doc, lineCounter) {
-  return (pointer) => {
-    let node = doc.contents;
-    let keyNode = null;
-    for (const segment of parsePointer(pointer)) {
-      if ((0, import_yaml.isAlias)(node))
-        node = node.resolve(doc);
-      keyNode = null;
-      if ((0, import_yaml.isMap)(node)) {
-        const pair = node.items.find((item) => (0, import_yaml.isScalar)(item.key) && String(item.key.value) === segment);
-        if (pair === void 0)
-          return null;
-        keyNode = pair.key;
-        node = pair.value;
-      } else if ((0, import_yaml.isSeq)(node)) {
-        node = node.items[Number(segment)];
-        if (node === void 0 || !/^(0|[1-9][0-9]*)$/.test(segment))
-          return null;
-      } else
-        return null;
-    }
-    const target = keyNode ?? node;
-    const offset = target?.range?.[0];
-    if (offset === void 0)
-      return null;
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
-}
-var policyValidator;
-function validatePolicyDocument(value) {
-  if (policyValidator === void 0) {
-    const ajv = new import__3.Ajv2020({ allErrors: true, strict: true, verbose: true });
-    addFormats3(ajv, ["uri"]);
-    policyValidator = ajv.compile(policySchema);
-  }
-  return policyValidator(value) ? [] : [...policyValidator.errors ?? []];
-}
-var TYPE_NAMES2 = {
-  object: "an object",
-  array: "a list",
-  string: "a string",
-  number: "a number",
-  integer: "an integer",
-  boolean: "true or false",
-  null: "null"
-};
-function explain(errors) {
-  const useful = errors.filter((e) => e.keyword !== "if" && e.propertyName === void 0);
-  const depth = (e) => e.instancePath.split("/").length;
-  const error2 = [...useful].sort((a, b) => depth(b) - depth(a))[0] ?? errors[0];
-  if (error2 === void 0)
-    return { pointer: "", message: "invalid policy" };
-  const params = error2.params;
-  const pointer = error2.instancePath;
-  const name = pointer === "" ? "the policy" : parsePointer(pointer).at(-1) ?? "";
-  switch (error2.keyword) {
-    case "required":
-      return { pointer, message: `${name} is missing ${String(params.missingProperty)}` };
-    case "additionalProperties": {
-      const extra = String(params.additionalProperty);
-      const parent = error2.parentSchema;
-      const known = Object.keys(parent?.properties ?? {});
-      return {
-        pointer: `${pointer}/${escapePointerSegment(extra)}`,
-        message: `unknown property ${extra}${didYouMean(extra, known)}; allowed: ${known.join(", ")}`
-      };
-    }
-    case "propertyNames": {
-      const id = String(params.propertyName);
-      return {
-        pointer: `${pointer}/${escapePointerSegment(id)}`,
-        message: `rule id ${id} is not kebab-case (lower-case words joined by dashes, ${RULE_ID_PATTERN})`
-      };
-    }
-    case "pattern":
-      if (pointer === "/version") {
-        return { pointer, message: `${JSON.stringify(error2.data)} is not a version like 1.2.3` };
-      }
-      return { pointer, message: `must match ${String(params.pattern)}` };
-    case "enum": {
-      const allowed = params.allowedValues.map(String);
-      return {
-        pointer,
-        message: `${JSON.stringify(error2.data)} is not one of ${allowed.join(", ")}${didYouMean(String(error2.data), allowed)}`
-      };
-    }
-    case "type":
-      return {
-        pointer,
-        message: `${name} must be ${TYPE_NAMES2[String(params.type)] ?? String(params.type)}`
-      };
-    case "format":
-      return {
-        pointer,
-        message: `${JSON.stringify(error2.data)} is not a ${String(params.format)}`
-      };
-    case "minLength":
-      return { pointer, message: `${name} must not be empty` };
-    default:
-      return { pointer, message: error2.message ?? `fails ${error2.keyword}` };
-  }
-}
-function parsePolicy(text, file, options = {}) {
-  const format2 = options.format ?? formatOf(file, text);
-  let parsed;
-  if (format2 === "json") {
-    try {
-      parsed = parseJsonWithPositions(text);
-    } catch (error2) {
-      if (!(error2 instanceof SourceSyntaxError))
-        throw error2;
-      throw new PolicyError("parse", `JSON: ${error2.message}`, {
-        file,
-        line: error2.position.line,
-        column: error2.position.column,
-        cause: error2
-      });
-    }
-  } else {
-    parsed = parseYaml(text, file);
-  }
-  const loaded = { file, format: format2, locate: parsed.locate };
-  const errors = validatePolicyDocument(parsed.value);
-  if (errors.length > 0) {
-    const { pointer, message: message2 } = explain(errors);
-    throw errorAt(loaded, "invalid", pointer, message2);
-  }
-  const document = parsed.value;
-  for (const [id, entry] of Object.entries(document.rules ?? {})) {
-    if (typeof entry === "string")
-      continue;
-    const pointer = `/rules/${escapePointerSegment(id)}/schema`;
-    const { issues } = lintRuleSchema(entry.schema, pointer);
-    const issue2 = issues[0];
-    if (issue2 !== void 0)
-      throw errorAt(loaded, issue2.code, issue2.pointer, issue2.message);
-  }
-  return { ...loaded, document };
-}
-function loadPolicyFile(file) {
-  let text;
-  try {
-    text = readFileSync2(file, "utf8");
-  } catch (error2) {
-    throw new PolicyError("extends-not-found", `cannot read ${file}: ${error2.message}`, {
-      file,
-      cause: error2
-    });
-  }
-  return parsePolicy(text, file);
-}
-
-// ../core/dist/policy/named-policy.js
-import { existsSync } from "node:fs";
-import { resolve as resolve2 } from "node:path";
-
-// ../core/dist/policy/resolve.js
-import { createHash as createHash3 } from "node:crypto";
-import { createRequire as createRequire2 } from "node:module";
-import { dirname as dirname2, extname as extname2, isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolvePath } from "node:path";
-
-// ../policies/dist/index.js
-import { readdirSync, readFileSync as readFileSync3 } from "node:fs";
-import { fileURLToPath } from "node:url";
-var presetsDir = fileURLToPath(new URL("../presets/", import.meta.url));
-function listPresets() {
-  return readdirSync(presetsDir).filter((file) => file.endsWith(".json")).map((file) => file.slice(0, -".json".length)).sort();
-}
-function readPreset(name) {
-  if (!listPresets().includes(name))
-    return void 0;
-  return readFileSync3(new URL(`${name}.json`, `file://${presetsDir}`), "utf8");
-}
-
-// ../core/dist/policy/resolve.js
-var defaultPresets = {
-  list: listPresets,
-  read: readPreset,
-  file: (name) => join(presetsDir, `${name}.json`)
-};
-var POLICY_EXTENSIONS = /* @__PURE__ */ new Set([".json", ".yaml", ".yml"]);
-function isFileRef(ref) {
-  return ref.startsWith("./") || ref.startsWith("../") || isAbsolute2(ref);
-}
-function canonicalJson(value) {
-  if (Array.isArray(value))
-    return `[${value.map(canonicalJson).join(",")}]`;
-  if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-function hashRules(rules) {
-  const bare = Object.fromEntries(Object.entries(rules).map(([id, rule]) => {
-    const { source: _source, ...rest } = rule;
-    return [id, rest];
-  }));
-  return createHash3("sha256").update(canonicalJson(bare)).digest("hex");
-}
-var Resolver = class {
-  presets;
-  cache = /* @__PURE__ */ new Map();
-  sources = [];
-  root;
-  constructor(presets, rootDir) {
-    this.presets = presets;
-    this.root = rootDir;
-  }
-  /** How a document is named in an extends cycle message. */
-  label(doc) {
-    if (doc.kind !== "file")
-      return doc.ref;
-    const rel = relative2(this.root, doc.file);
-    return rel.startsWith("..") || isAbsolute2(rel) ? doc.file : rel;
-  }
-  record(doc) {
-    this.sources.push({
-      kind: doc.kind,
-      ref: doc.ref,
-      file: doc.file,
-      name: doc.document.name,
-      version: doc.document.version
-    });
-  }
-  loadFile(file, ref, kind = "file") {
-    const key = resolvePath(file);
-    const cached = this.cache.get(key);
-    if (cached !== void 0)
-      return cached;
-    const doc = { ...loadPolicyFile(key), kind, ref, key };
-    this.cache.set(key, doc);
-    this.record(doc);
-    return doc;
-  }
-  /** Loads what an `extends` entry names; `from` and `pointer` say where it is named. */
-  loadRef(ref, from, pointer) {
-    const notFound = (message2, cause) => errorAt(from, "extends-not-found", pointer, message2, cause);
-    if (isFileRef(ref)) {
-      const file2 = resolvePath(dirname2(from.file), ref);
-      try {
-        return this.loadFile(file2, ref);
-      } catch (error2) {
-        if (error2 instanceof PolicyError && error2.code === "extends-not-found" && error2.file === file2) {
-          throw notFound(`cannot read ${ref} (${file2})`, error2);
-        }
-        throw error2;
-      }
-    }
-    const presets = this.presets.list();
-    if (!ref.includes("/") && !ref.startsWith("@") && presets.includes(ref)) {
-      const key = `preset:${ref}`;
-      const cached = this.cache.get(key);
-      if (cached !== void 0)
-        return cached;
-      const text = this.presets.read(ref);
-      if (text === void 0)
-        throw notFound(`preset ${ref} cannot be read`);
-      const file2 = this.presets.file(ref);
-      const doc = {
-        ...parsePolicy(text, file2, { format: "json" }),
-        kind: "preset",
-        ref,
-        key
-      };
-      this.cache.set(key, doc);
-      this.record(doc);
-      return doc;
-    }
-    const file = this.resolvePackage(ref, from.file);
-    if (file === void 0) {
-      const isBare = !ref.includes("/") && !ref.startsWith("@");
-      const hint = isBare ? `no preset named ${ref}${didYouMean(ref, presets)} (presets: ${presets.join(", ") || "none"}) and no installed package` : `no installed package file (looked for ${ref}, ${ref}.json, ${ref}.yaml, ${ref}.yml from ${dirname2(from.file)})`;
-      throw notFound(`cannot resolve ${JSON.stringify(ref)}: ${hint}`);
-    }
-    if (!POLICY_EXTENSIONS.has(extname2(file).toLowerCase())) {
-      throw notFound(`${JSON.stringify(ref)} resolves to ${file}, which is not a JSON or YAML policy: policies are data`);
-    }
-    return this.loadFile(file, ref, "package");
-  }
-  resolvePackage(ref, fromFile) {
-    const require3 = createRequire2(resolvePath(fromFile));
-    for (const candidate of [ref, `${ref}.json`, `${ref}.yaml`, `${ref}.yml`]) {
-      try {
-        return require3.resolve(candidate);
-      } catch {
-      }
-    }
-    return void 0;
-  }
-  /** Merged rules of a document and everything it extends. */
-  merge(doc, chain) {
-    const merged = /* @__PURE__ */ new Map();
-    const nextChain = [...chain, doc];
-    (doc.document.extends ?? []).forEach((ref, index) => {
-      const base = this.loadRef(ref, doc, `/extends/${index}`);
-      if (nextChain.some((d) => d.key === base.key)) {
-        const names = [...nextChain.slice(nextChain.findIndex((d) => d.key === base.key)), base];
-        throw errorAt(doc, "extends-cycle", `/extends/${index}`, `extends cycle: ${names.map((d) => this.label(d)).join(" → ")}`);
-      }
-      for (const [id, rule] of this.merge(base, nextChain))
-        merged.set(id, rule);
-    });
-    for (const [id, entry] of Object.entries(doc.document.rules ?? {})) {
-      const pointer = `/rules/${escapePointerSegment(id)}`;
-      if (typeof entry === "string") {
-        const existing = merged.get(id);
-        if (existing === void 0) {
-          throw errorAt(doc, "invalid", pointer, `${id} is not defined by any policy this one extends, so it cannot be set to ${entry}${didYouMean(id, merged.keys())}`);
-        }
-        merged.set(id, { ...existing, severity: entry });
-        continue;
-      }
-      const position = positionOf(doc.locate, pointer);
-      const rule = entry;
-      merged.set(id, {
-        id,
-        ...rule,
-        source: { file: doc.file, line: position?.line ?? null, column: position?.column ?? null }
-      });
-    }
-    return merged;
-  }
-};
-function finish(resolver, root) {
-  const rules = Object.fromEntries(resolver.merge(root, []));
-  const policy = {
-    name: root.document.name,
-    version: root.document.version,
-    sources: resolver.sources,
-    rules,
-    sha256: hashRules(rules)
-  };
-  if (root.document.description !== void 0)
-    policy.description = root.document.description;
-  return policy;
-}
-function resolvePolicy(file, options = {}) {
-  const absolute = resolvePath(file);
-  const resolver = new Resolver(options.presets ?? defaultPresets, dirname2(absolute));
-  return finish(resolver, resolver.loadFile(absolute, file));
-}
-function resolvePolicyRef(ref, options = {}) {
-  const cwd = resolvePath(options.cwd ?? process.cwd());
-  const resolver = new Resolver(options.presets ?? defaultPresets, cwd);
-  const anchor = join(cwd, "<policy>");
-  let root;
-  try {
-    root = resolver.loadRef(ref, { file: anchor, locate: () => null }, "");
-  } catch (error2) {
-    if (!(error2 instanceof PolicyError) || error2.file !== anchor)
-      throw error2;
-    throw new PolicyError(error2.code, error2.message, { cause: error2.cause });
-  }
-  return finish(resolver, root);
-}
-
-// ../core/dist/policy/named-policy.js
-function policyFileOf(ref, dir) {
-  const file = resolve2(dir, ref);
-  return /\.(json|ya?ml)$/i.test(ref) && existsSync(file) ? file : null;
-}
-function loadNamedPolicy(ref, dir) {
-  const file = policyFileOf(ref, dir);
-  return file === null ? resolvePolicyRef(ref, { cwd: dir }) : resolvePolicy(file);
-}
-var PolicyCache = class {
-  #compiled = /* @__PURE__ */ new Map();
-  get(ref, dir) {
-    const key = `${resolve2(dir)}\0${ref}`;
-    let compiled = this.#compiled.get(key);
-    if (compiled === void 0) {
-      compiled = compilePolicy(loadNamedPolicy(ref, dir));
-      this.#compiled.set(key, compiled);
-    }
-    return compiled;
-  }
-};
 
 // ../core/dist/policy/policy-test.js
 var import_yaml2 = __toESM(require_dist2(), 1);
-
-// ../core/dist/policy/types.js
-var FAIL_ON = ["error", "warning", "info", "never"];
 
 // ../core/dist/report/result-schema.js
 var RESULT_SCHEMA_ID = "https://tlsgate.dev/schemas/result/v1.json";
@@ -86223,26 +86789,18 @@ function annotateFindings(core, evaluations, workspace) {
   }
   return left;
 }
-function describePolicyError(error2, workspace) {
-  let where2 = repoPath(error2.file, workspace) ?? error2.file ?? "";
-  if (where2 !== "" && error2.line !== null) {
-    where2 += `:${error2.line}${error2.column === null ? "" : `:${error2.column}`}`;
-  }
-  if (error2.pointer) where2 += `${where2 === "" ? "" : " "}${error2.pointer}`;
-  return where2 === "" ? error2.message : `${where2}: ${error2.message}`;
-}
 function annotatePolicyError(core, error2, workspace) {
-  const file = repoPath(error2.file, workspace);
-  const properties = { title: `tlsgate policy error (${error2.code})` };
-  if (file === null) {
-    core.error(describePolicyError(error2, workspace), properties);
-    return;
+  for (const issue2 of error2.issues) {
+    const file = repoPath(issue2.file, workspace);
+    const properties = { title: `tlsgate policy error (${issue2.code})` };
+    const where2 = issue2.pointer ? `${issue2.pointer}: ` : "";
+    if (file !== null) {
+      properties.file = file;
+      if (issue2.line !== null) properties.startLine = issue2.line;
+      if (issue2.column !== null) properties.startColumn = issue2.column;
+    }
+    core.error(file === null ? formatPolicyIssue(issue2) : `${where2}${issue2.message}`, properties);
   }
-  properties.file = file;
-  if (error2.line !== null) properties.startLine = error2.line;
-  if (error2.column !== null) properties.startColumn = error2.column;
-  const where2 = error2.pointer ? `${error2.pointer}: ` : "";
-  core.error(`${where2}${error2.message}`, properties);
 }
 
 // src/comment.ts
@@ -86334,159 +86892,44 @@ function octokitComments(octokit) {
   };
 }
 
-// src/inputs.ts
-function parseTargetsInput(text) {
-  const seen = /* @__PURE__ */ new Set();
-  for (const line of text.split(/\r?\n/)) {
-    const target = line.replace(/\s#.*$/, "").trim();
-    if (target === "" || target.startsWith("#")) continue;
-    seen.add(target);
-  }
-  return [...seen];
-}
-function parseShard(text) {
-  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (match === null || count < 1 || index < 1 || index > count) {
-    throw new RangeError(`shard must look like "i/n" with 1 <= i <= n, got "${text}"`);
-  }
-  return { index, count };
-}
-function selectShard(targets, shard) {
-  return [...targets].sort().filter((_, position) => position % shard.count === shard.index - 1);
-}
-var InputError = class extends Error {
-  name = "InputError";
-  /** The input's name as in action.yml, e.g. "fail-on". */
-  input;
-  constructor(input, message2, options) {
-    super(`input ${input}: ${message2}`, options);
-    this.input = input;
+// src/usage-error.ts
+var UsageError = class extends TlsgateError {
+  name = "UsageError";
+  constructor(message2, options) {
+    super("usage", message2, options);
   }
 };
+
+// src/inputs.ts
 function readInputs(core) {
   const text = (name) => {
     const value = core.getInput(name).trim();
     return value === "" ? null : value;
   };
-  const failOn = text("fail-on");
-  if (failOn !== null && !FAIL_ON.includes(failOn)) {
-    throw new InputError("fail-on", `expected one of ${FAIL_ON.join(", ")}, got "${failOn}"`);
-  }
-  const shard = text("shard");
   let comment2;
   try {
     comment2 = text("comment") === null ? false : core.getBooleanInput("comment");
   } catch (error2) {
-    throw new InputError("comment", "expected true or false", { cause: error2 });
+    throw new UsageError("comment: expected true or false", { cause: error2 });
   }
   return {
-    targets: parseTargetsInput(core.getInput("targets")),
-    targetsFile: text("targets-file"),
-    config: text("config"),
-    policy: text("policy"),
-    failOn,
+    run: {
+      targets: parseTargetList(core.getInput("targets")),
+      targetsFile: text("targets-file"),
+      config: text("config"),
+      policy: text("policy"),
+      failOn: text("fail-on"),
+      inconclusive: text("inconclusive"),
+      ca: parseTargetList(core.getInput("ca-file")),
+      timeout: text("timeout"),
+      concurrency: text("concurrency"),
+      clients: text("clients"),
+      shard: text("shard")
+    },
     reportFile: text("report-file"),
     sarifFile: text("sarif-file"),
     comment: comment2,
-    githubToken: core.getInput("github-token").trim(),
-    caFiles: parseTargetsInput(core.getInput("ca-file")),
-    timeoutMs: positiveInteger("timeout", text("timeout")),
-    concurrency: positiveInteger("concurrency", text("concurrency")),
-    shard: shard === null ? null : parseShardInput(shard)
-  };
-}
-function parseShardInput(text) {
-  try {
-    return parseShard(text);
-  } catch (error2) {
-    throw new InputError("shard", error2.message, { cause: error2 });
-  }
-}
-function positiveInteger(input, value) {
-  if (value === null) return null;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InputError(input, `expected a positive integer, got "${value}"`);
-  }
-  return n;
-}
-
-// src/plan.ts
-import { existsSync as existsSync2, readFileSync as readFileSync4 } from "node:fs";
-import { resolve as resolve3 } from "node:path";
-
-// src/config.ts
-function readConfig(file, cwd) {
-  try {
-    return loadConfig(file, cwd);
-  } catch (error2) {
-    if (error2 instanceof ConfigError) {
-      throw new InputError("config", error2.message, { cause: error2 });
-    }
-    throw error2;
-  }
-}
-
-// src/plan.ts
-var DEFAULT_POLICY = "intermediate";
-var DEFAULT_TIMEOUT_MS = 5e3;
-var DEFAULT_CONCURRENCY = 8;
-function planScan(inputs, cwd) {
-  const fromInputs = [...inputs.targets];
-  if (inputs.targetsFile !== null) {
-    let text;
-    try {
-      text = readFileSync4(resolve3(cwd, inputs.targetsFile), "utf8");
-    } catch (error2) {
-      throw new InputError("targets-file", `cannot read ${inputs.targetsFile}`, { cause: error2 });
-    }
-    fromInputs.push(...parseTargetsInput(text));
-  }
-  const targets = [...new Set(fromInputs)];
-  const configPath = inputs.config ?? (targets.length === 0 && existsSync2(resolve3(cwd, CONFIG_FILE)) ? CONFIG_FILE : null);
-  const loaded = configPath === null ? null : readConfig(configPath, cwd);
-  const config = loaded?.config;
-  const defaultPolicy = inputs.policy ?? config?.policy ?? DEFAULT_POLICY;
-  const defaultDir = inputs.policy === null && loaded !== null ? loaded.dir : cwd;
-  const jobs = targets.map((target) => ({
-    target,
-    policy: defaultPolicy,
-    policyDir: defaultDir
-  }));
-  if (targets.length === 0 && loaded !== null) {
-    for (const item of loaded.config.targets) {
-      const entry = typeof item === "string" ? { target: item } : item;
-      jobs.push({
-        target: entry.target,
-        policy: entry.policy ?? defaultPolicy,
-        policyDir: entry.policy === void 0 ? defaultDir : loaded.dir,
-        ...entry.port === void 0 ? {} : { port: entry.port },
-        ...entry.sni === void 0 ? {} : { sni: entry.sni }
-      });
-    }
-  }
-  if (jobs.length === 0) {
-    throw new InputError("targets", "no targets: set targets, targets-file or config");
-  }
-  const distinct = [...new Set(jobs.map((job) => job.target))];
-  const selected = inputs.shard === null ? null : new Set(selectShard(distinct, inputs.shard));
-  return {
-    jobs: selected === null ? jobs : jobs.filter((job) => selected.has(job.target)),
-    total: distinct.length,
-    shard: inputs.shard,
-    gate: {
-      failOn: inputs.failOn ?? config?.failOn ?? "error",
-      inconclusive: config?.inconclusive ?? "fail"
-    },
-    caFiles: [
-      ...inputs.caFiles.map((file) => resolve3(cwd, file)),
-      ...(config?.ca ?? []).map((file) => resolve3(loaded.dir, file))
-    ],
-    timeoutMs: inputs.timeoutMs ?? config?.timeout ?? DEFAULT_TIMEOUT_MS,
-    concurrency: inputs.concurrency ?? config?.concurrency ?? DEFAULT_CONCURRENCY,
-    configFile: loaded?.file ?? null
+    githubToken: core.getInput("github-token").trim()
   };
 }
 
@@ -87512,7 +87955,7 @@ var OidcClient = class _OidcClient {
 
 // ../../node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
-import { constants as constants2, promises } from "fs";
+import { constants as constants3, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve6) {
@@ -87562,7 +88005,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, constants2.R_OK | constants2.W_OK);
+        yield access(pathFromEnv, constants3.R_OK | constants3.W_OK);
       } catch (_a2) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -88806,7 +89249,7 @@ __export(github_exports, {
 });
 
 // ../../node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync5, existsSync as existsSync4 } from "fs";
+import { readFileSync as readFileSync6, existsSync as existsSync4 } from "fs";
 import { EOL as EOL6 } from "os";
 var Context = class {
   /**
@@ -88817,7 +89260,7 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync5(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync6(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path6 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path6} does not exist${EOL6}`);
@@ -89066,7 +89509,7 @@ function lowercaseKeys2(object) {
     return newObj;
   }, {});
 }
-function isPlainObject(value) {
+function isPlainObject2(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -89077,7 +89520,7 @@ function isPlainObject(value) {
 function mergeDeep(defaults2, options) {
   const result = Object.assign({}, defaults2);
   Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
+    if (isPlainObject2(options[key])) {
       if (!(key in defaults2)) Object.assign(result, { [key]: options[key] });
       else result[key] = mergeDeep(defaults2[key], options[key]);
     } else {
@@ -89560,8 +90003,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject2 = val !== null && typeof val === "object";
-    const hasToJSON = isObject2 && typeof val.toJSON === "function";
+    const isObject3 = val !== null && typeof val === "object";
+    const hasToJSON = isObject3 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -89921,7 +90364,7 @@ var defaults_default = {
     "user-agent": `octokit-request.js/${VERSION3} ${getUserAgent()}`
   }
 };
-function isPlainObject2(value) {
+function isPlainObject3(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -89939,7 +90382,7 @@ async function fetchWrapper(requestOptions) {
   }
   const log = requestOptions.request?.log || console;
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const body = isPlainObject3(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
     Object.entries(requestOptions.headers).map(([name, value]) => [
       name,
@@ -93002,59 +93445,45 @@ function workflowFileOf(workflowRef, repository) {
 }
 
 // src/main.ts
-var PARALLEL_TARGETS = 4;
 async function run(toolkit = defaultToolkit()) {
-  const { core } = toolkit;
   try {
     return await runAction(toolkit);
   } catch (error2) {
-    if (error2 instanceof PolicyError) {
-      annotatePolicyError(core, error2, toolkit.workspace);
-      core.setFailed(`tlsgate: invalid policy: ${describePolicyError(error2, toolkit.workspace)}`);
-    } else if (error2 instanceof InputError || error2 instanceof TargetError) {
-      core.setFailed(`tlsgate: ${error2.message}`);
-    } else {
-      core.setFailed(
-        error2 instanceof Error ? `tlsgate: ${error2.stack ?? error2.message}` : String(error2)
-      );
-    }
+    failOnError(toolkit, [error2]);
     return null;
   }
+}
+function failOnError(toolkit, errors) {
+  const lines = [];
+  for (const error2 of errors) {
+    if (error2 instanceof PolicyError) annotatePolicyError(toolkit.core, error2, toolkit.workspace);
+    if (error2 instanceof TlsgateError) lines.push(...error2.toLines());
+    else lines.push(error2 instanceof Error ? error2.stack ?? error2.message : String(error2));
+  }
+  toolkit.core.setFailed(lines.map((line) => `tlsgate: ${line}`).join("\n"));
 }
 async function runAction(toolkit) {
   const { core, cwd } = toolkit;
   const inputs = readInputs(core);
-  const plan = planScan(inputs, cwd);
-  const targets = plan.jobs.map(targetOf);
-  const policies = new PolicyCache();
-  const compiled = plan.jobs.map((job) => policies.get(job.policy, job.policyDir));
-  const ca = plan.caFiles.map((file) => {
-    try {
-      return readFileSync6(file, "utf8");
-    } catch (error2) {
-      throw new InputError("ca-file", `cannot read ${file}`, { cause: error2 });
-    }
-  });
+  const outputFiles = [inputs.reportFile, inputs.sarifFile].filter((f) => f !== null);
+  const { plan, warnings, errors } = planRun({ ...inputs.run, cwd, outputFiles });
+  for (const warning2 of warnings) core.warning(`tlsgate: ${warning2}`);
+  if (plan === null) {
+    failOnError(toolkit, errors);
+    return null;
+  }
   if (plan.shard !== null) {
     core.info(
-      `tlsgate: shard ${plan.shard.index}/${plan.shard.count} scans ${plan.jobs.length} of ${plan.total} target(s)`
+      `tlsgate: shard ${plan.shard.index}/${plan.shard.count} scans ${plan.targets.length} of ${plan.total} target(s)`
     );
   }
-  const reports = await scanTargets(targets, {
-    timeoutMs: plan.timeoutMs,
-    concurrency: plan.concurrency,
-    ca,
-    parallelTargets: PARALLEL_TARGETS,
+  const result = await runPlan(plan, {
     onReport: (report) => {
       const reachable = report.reachable === true ? "scanned" : "not reachable";
       core.info(`tlsgate: ${report.target.input} ${reachable} in ${report.durationMs} ms`);
     }
   });
-  const evaluations = reports.map((report, i) => evaluate(compiled[i], report));
-  const gate = verdictOf(evaluations, plan.gate);
-  const unreachable = reports.filter((report) => report.reachable !== true);
-  const gates = gate.verdict === "fail" || unreachable.length > 0 && plan.gate.failOn !== "never";
-  const verdict = gates ? "fail" : "pass";
+  const { evaluations, reports, gate } = result;
   core.info(formatText(evaluations, reports, { gate: plan.gate, color: false }));
   const reportFile = writeOutputFile(
     cwd,
@@ -93078,47 +93507,13 @@ async function runAction(toolkit) {
   }
   annotateFindings(core, evaluations, toolkit.workspace);
   if (inputs.comment) await comment(toolkit, inputs, plan, markdown);
-  core.setOutput("verdict", verdict);
+  core.setOutput("verdict", gate.verdict);
   core.setOutput("failures", sum(evaluations, "fail"));
   core.setOutput("inconclusive", sum(evaluations, "inconclusive"));
   core.setOutput("report-file", reportFile ?? "");
   core.setOutput("sarif-file", sarifFile ?? "");
-  if (gates) core.setFailed(`tlsgate: ${failureReasons(gate, unreachable, plan).join("; ")}`);
-  return { verdict, evaluations, reports };
-}
-function failureReasons(gate, unreachable, plan) {
-  const reasons = [];
-  const { failOn } = plan.gate;
-  const ruleCount = (findings) => new Set(findings.map((f) => `${f.target}\0${f.ruleId}`)).size;
-  const failing = gate.blocking.filter((f) => f.status === "fail");
-  if (failing.length > 0) {
-    reasons.push(
-      `policy violation: ${ruleCount(failing)} rule failure(s) at or above ${failOn} (${failing.length} finding(s))`
-    );
-  }
-  if (unreachable.length > 0 && failOn !== "never") {
-    const list2 = unreachable.map((report) => report.target.input).join(", ");
-    reasons.push(`${unreachable.length} target(s) could not be scanned: ${list2}`);
-  }
-  const down = new Set(unreachable.map((report) => report.target.input));
-  const inconclusive2 = gate.blocking.filter(
-    (f) => f.status === "inconclusive" && !down.has(f.target)
-  );
-  if (inconclusive2.length > 0) {
-    reasons.push(
-      `${ruleCount(inconclusive2)} rule(s) at or above ${failOn} are inconclusive (the scan could not establish what they check)`
-    );
-  }
-  return reasons;
-}
-function targetOf(job) {
-  const parsed = parseTarget(job.target);
-  return {
-    ...parsed,
-    ...job.port === void 0 ? {} : { port: job.port },
-    // A configured SNI is also the name the certificate must match, as with host@ip.
-    ...job.sni === void 0 ? {} : { sni: job.sni, host: job.sni }
-  };
+  if (gate.verdict === "fail") core.setFailed(`tlsgate: ${gate.reasons.join("; ")}`);
+  return { ...result, verdict: gate.verdict };
 }
 function sum(evaluations, status) {
   return evaluations.reduce((total, evaluation) => total + evaluation.counts[status], 0);
@@ -93126,12 +93521,11 @@ function sum(evaluations, status) {
 function writeOutputFile(cwd, file, render) {
   if (file === null) return null;
   const path6 = resolve5(cwd, file);
-  mkdirSync(dirname5(path6), { recursive: true });
   writeFileSync(path6, render());
   return path6;
 }
 function sarifArtifact(toolkit, plan) {
-  const policyFiles = new Set(plan.jobs.map((job) => policyFileOf(job.policy, job.policyDir)));
+  const policyFiles = new Set(plan.targets.map((planned) => planned.policyFile));
   const [only] = policyFiles;
   if (policyFiles.size === 1 && only !== void 0 && only !== null) {
     const uri = repoPath(only, toolkit.workspace);

@@ -1,11 +1,5 @@
 import { Command, CommanderError } from "commander";
-import {
-  CertificateError,
-  ClientProfileError,
-  ConfigError,
-  PolicyError,
-  TargetError,
-} from "@tlsgate/core";
+import { TlsgateError } from "@tlsgate/core";
 import { registerCheckCommand } from "./commands/check.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerInitCommand } from "./commands/init.js";
@@ -13,7 +7,6 @@ import { registerMergeCommand } from "./commands/merge.js";
 import { registerPolicyCommand } from "./commands/policy.js";
 import { registerRegistryCommand } from "./commands/registry.js";
 import { registerScanCommand } from "./commands/scan.js";
-import { UsageError } from "./errors.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { processIo, type Io } from "./io.js";
 import { CLI_VERSION } from "./version.js";
@@ -57,21 +50,17 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       // --help and --version end through exitOverride with exit code 0.
       return error.exitCode === 0 ? EXIT.pass : EXIT.usage;
     }
-    if (error instanceof PolicyError) {
-      io.stderr(`tlsgate: policy error: ${error.toString()}\n`);
-      return EXIT.usage;
-    }
-    if (
-      error instanceof UsageError ||
-      error instanceof TargetError ||
-      error instanceof CertificateError ||
-      error instanceof ClientProfileError ||
-      error instanceof ConfigError
-    ) {
-      io.stderr(`tlsgate: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    throw error;
+    return exitCodeOfError(error, io);
   }
   return exitCode;
+}
+
+/**
+ * The one place the CLI turns an error into an exit code: tlsgate's own errors are bad input
+ * (exit 2, one line per problem); anything else is a bug and propagates.
+ */
+function exitCodeOfError(error: unknown, io: Io): ExitCode {
+  if (!(error instanceof TlsgateError)) throw error;
+  for (const line of error.toLines()) io.stderr(`tlsgate: ${line}\n`);
+  return EXIT.usage;
 }

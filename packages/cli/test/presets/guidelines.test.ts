@@ -2,7 +2,7 @@
 // (../shared/data/mozilla): every field of the guideline is read back out of the preset's rule
 // schemas and compared, so a guideline update shows up here as a failing test, not as drift.
 import { describe, expect, it } from "vitest";
-import { groupByName } from "@tlsgate/core";
+import { groupByName } from "@tlsgate/core/registry";
 import type { PolicyRule } from "@tlsgate/core";
 import type { PresetName } from "@tlsgate/policies";
 import { ownRules, presetDocument, readSharedJson } from "./support.js";

@@ -1,6 +1,6 @@
 // The public API of the policy engine: every export is named here.
-export { POLICY_ERROR_CODES, PolicyError } from "./errors.js";
-export type { PolicyErrorCode, PolicyErrorDetails } from "./errors.js";
+export { POLICY_ERROR_CODES, PolicyError, formatPolicyIssue } from "./errors.js";
+export type { PolicyErrorCode, PolicyErrorDetails, PolicyIssue } from "./errors.js";
 export { compilePolicy, evaluate, ruleStatuses, valueAt, verdictOf } from "./evaluate.js";
 export type { CompiledPolicy, CompiledRule, EvaluateOptions } from "./evaluate.js";
 export { lintRuleSchema } from "./lint.js";

@@ -10,3 +10,5 @@ export type { SarifOptions } from "./sarif.js";
 export type { FormatOptions } from "./shared.js";
 export { formatText } from "./text.js";
 export type { TextOptions } from "./text.js";
+export { REPORT_FORMATS, formatResults, isReportFormat } from "./format.js";
+export type { AnyFormatOptions, ReportFormat } from "./format.js";
