@@ -12,7 +12,7 @@ export const POLICY_ERROR_CODES = [
   "extends-not-found",
   /** `extends` leads back to a document that is already being resolved. */
   "extends-cycle",
-  /** A `pattern` could backtrack catastrophically, or is too long. */
+  /** A `pattern` the linear-time engine (RE2) cannot compile, or one that is too long. */
   "unsafe-pattern",
   /** A rule's schema is not a valid JSON Schema under ajv's strict mode. */
   "schema",

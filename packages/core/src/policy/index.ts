@@ -20,7 +20,7 @@ export type {
 } from "./policy-test.js";
 export { canonicalJson, hashRules, resolvePolicy, resolvePolicyRef } from "./resolve.js";
 export type { PresetSource, ResolveOptions } from "./resolve.js";
-export { MAX_PATTERN_LENGTH, MAX_UNBOUNDED_QUANTIFIERS, checkPattern } from "./safe-pattern.js";
+export { MAX_PATTERN_LENGTH, checkPattern } from "./linear-pattern.js";
 export type { Locate, Position } from "./source-map.js";
 export { FAIL_ON, FINDING_STATUSES, SEVERITIES } from "./types.js";
 export type {
