@@ -6,6 +6,8 @@ export const EXIT = {
   policyViolation: 1,
   usage: 2,
   unscannable: 3,
+  /** A bug in tlsgate, not a verdict: one line on stderr, the stack with --debug. */
+  internal: 4,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -72,7 +72,8 @@ export function registerScanCommand(
         '  $ tlsgate scan example.com --clients default,"Android 8.1","Java 11.0.2"',
         "",
         "Exit codes: 0 pass, 1 policy violation, 2 usage, configuration or policy error,",
-        "            3 a target could not be scanned (or was inconclusive, when that gates).",
+        "            3 a target could not be scanned (or was inconclusive, when that gates),",
+        "            4 internal error (--debug prints the stack).",
       ].join("\n"),
     )
     .action(async (targets: string[], flags: ScanFlags) => {
