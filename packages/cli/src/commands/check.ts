@@ -30,6 +30,12 @@ export function registerCheckCommand(
       `lowest severity that fails: ${FAIL_ON.join(", ")} (default: error)`,
     )
     .option("--inconclusive <how>", "how inconclusive findings gate: fail or pass (default: fail)")
+    .option(
+      "--allow-policy-path <dir>",
+      "a folder outside the policy's repository that extends may read (repeatable)",
+      collect,
+      [],
+    )
     .option("-c, --config <file>", "configuration file for policy and gate defaults")
     .addHelpText(
       "after",
@@ -55,6 +61,7 @@ export function registerCheckCommand(
           config: flags.config ?? false,
           failOn: flags.failOn ?? null,
           inconclusive: flags.inconclusive ?? null,
+          allowPolicyPaths: flags.allowPolicyPath,
         },
         { outputs, color: detectTerminal(io.env, io).color, progress: false, io },
       );
@@ -69,5 +76,6 @@ interface CheckFlags {
   output: string[];
   failOn?: string;
   inconclusive?: string;
+  allowPolicyPath: string[];
   config?: string;
 }

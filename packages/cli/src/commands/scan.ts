@@ -13,6 +13,7 @@ interface ScanFlags {
   output: string[];
   failOn?: string;
   inconclusive?: string;
+  allowPolicyPath: string[];
   ca: string[];
   timeout?: string;
   concurrency?: string;
@@ -52,6 +53,12 @@ export function registerScanCommand(
     .option(
       "--concurrency <n>",
       `connections at once per target, ${RUN_LIMITS.concurrency.min}-${RUN_LIMITS.concurrency.max} (default: ${RUN_DEFAULTS.concurrency})`,
+    )
+    .option(
+      "--allow-policy-path <dir>",
+      "a folder outside the policy's repository that extends may read (repeatable)",
+      collect,
+      [],
     )
     .option("--targets-file <file>", "read targets from a file, one per line")
     .option(
@@ -97,6 +104,7 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
       ca: flags.ca,
       failOn: flags.failOn ?? null,
       inconclusive: flags.inconclusive ?? null,
+      allowPolicyPaths: flags.allowPolicyPath,
       timeout: flags.timeout ?? null,
       concurrency: flags.concurrency ?? null,
       clients: flags.clients ?? null,

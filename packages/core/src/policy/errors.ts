@@ -10,6 +10,8 @@ export const POLICY_ERROR_CODES = [
   "unknown-path",
   /** An `extends` entry names no preset, file or installed package. */
   "extends-not-found",
+  /** An `extends` file lies outside the policy's repository and every allowed folder. */
+  "extends-outside",
   /** `extends` leads back to a document that is already being resolved. */
   "extends-cycle",
   /** A `pattern` the linear-time engine (RE2) cannot compile, or one that is too long. */

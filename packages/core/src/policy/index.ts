@@ -5,7 +5,7 @@ export { compilePolicy, evaluate, ruleStatuses, valueAt, verdictOf } from "./eva
 export type { CompiledPolicy, CompiledRule, EvaluateOptions } from "./evaluate.js";
 export { lintRuleSchema } from "./lint.js";
 export type { LintIssue, LintResult } from "./lint.js";
-export { loadPolicyFile, parsePolicy } from "./load.js";
+export { MAX_POLICY_BYTES, loadPolicyFile, parsePolicy } from "./load.js";
 export { PolicyCache, loadNamedPolicy, policyFileOf } from "./named-policy.js";
 export type { LoadedPolicy, ParsePolicyOptions, PolicyFormat } from "./load.js";
 export { POLICY_SCHEMA_ID, RULE_ID_PATTERN, policySchema } from "./policy-schema.js";

@@ -3,7 +3,7 @@
  * against the policy schema and lints each rule's schema. Every refusal is a PolicyError with
  * file, line:column and the JSON pointer of what is wrong.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
@@ -326,10 +326,22 @@ export function parsePolicy(
   return { ...loaded, document: parsed.value as PolicyDocument };
 }
 
-/** Reads and checks a policy file (JSON, or YAML for .yaml/.yml). */
+/** A policy is a small text document; a larger file is not one. */
+export const MAX_POLICY_BYTES = 1024 * 1024;
+
+/**
+ * Reads and checks a policy file (JSON, or YAML for .yaml/.yml): a regular file of at most
+ * MAX_POLICY_BYTES. A FIFO, device or folder is refused before it is opened, so it cannot hang
+ * or flood the load.
+ */
 export function loadPolicyFile(file: string): LoadedPolicy {
   let text: string;
   try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new Error("not a regular file");
+    if (stat.size > MAX_POLICY_BYTES) {
+      throw new Error(`${stat.size} bytes, more than a policy may have (${MAX_POLICY_BYTES})`);
+    }
     text = readFileSync(file, "utf8");
   } catch (error) {
     throw new PolicyError("extends-not-found", `cannot read ${file}: ${(error as Error).message}`, {

@@ -49,6 +49,8 @@ export interface RunInput {
    * tlsgate JSON output. Not together with targets.
    */
   reports?: readonly string[];
+  /** Folders outside the policy's repository that `extends` may read files from. */
+  allowPolicyPaths?: readonly string[];
   /** Files the run will write: checked writable before any connection. */
   outputFiles?: readonly string[];
 }
@@ -223,7 +225,9 @@ export function planRun(input: RunInput): PlanResult {
     warnings.push(`shard ${shard.index}/${shard.count} has no targets (${distinct.length} in all)`);
   }
 
-  const policies = new PolicyCache();
+  const policies = new PolicyCache({
+    allowPaths: (input.allowPolicyPaths ?? []).map((dir) => resolve(cwd, dir)),
+  });
   const failedPolicies = new Set<string>();
   const planned: PlannedTarget[] = [];
   for (const job of mine) {
