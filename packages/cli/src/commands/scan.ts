@@ -17,6 +17,8 @@ interface ScanFlags {
   ca: string[];
   timeout?: string;
   concurrency?: string;
+  deadline?: string;
+  runDeadline?: string;
   targetsFile?: string;
   clients?: string;
   config?: string;
@@ -59,6 +61,14 @@ export function registerScanCommand(
       "a folder outside the policy's repository that extends may read (repeatable)",
       collect,
       [],
+    )
+    .option(
+      "--deadline <ms>",
+      `time a target's whole scan may take, ${RUN_LIMITS.deadlineMs.min}-${RUN_LIMITS.deadlineMs.max} (default: ${RUN_DEFAULTS.deadlineMs})`,
+    )
+    .option(
+      "--run-deadline <ms>",
+      `time the whole run may take, ${RUN_LIMITS.runDeadlineMs.min}-${RUN_LIMITS.runDeadlineMs.max} (default: ${RUN_DEFAULTS.runDeadlineMs})`,
     )
     .option("--targets-file <file>", "read targets from a file, one per line")
     .option(
@@ -107,6 +117,8 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
       allowPolicyPaths: flags.allowPolicyPath,
       timeout: flags.timeout ?? null,
       concurrency: flags.concurrency ?? null,
+      deadline: flags.deadline ?? null,
+      runDeadline: flags.runDeadline ?? null,
       clients: flags.clients ?? null,
     },
     { outputs, color: terminal.color, progress: terminal.progress, io },

@@ -15,6 +15,7 @@ import {
   type Locate,
 } from "../policy/source-map.js";
 import type { FailOn } from "../policy/types.js";
+import { RUN_DEFAULTS, RUN_LIMITS } from "../run/defaults.js";
 
 export const CONFIG_SCHEMA_ID = "https://tlsgate.dev/schemas/config/v1.json";
 export const CONFIG_FILE = "tlsgate.config.json";
@@ -38,6 +39,10 @@ export interface TlsgateConfig {
   timeout?: number;
   /** Connections at once per target. */
   concurrency?: number;
+  /** Milliseconds a target's scan may take in all. */
+  deadline?: number;
+  /** Milliseconds the whole run may take. */
+  runDeadline?: number;
   /** CA bundles (PEM), relative to the config file. */
   ca?: string[];
   targets: (string | ConfigTarget)[];
@@ -55,8 +60,30 @@ export const configSchema = {
     policy: { type: "string", minLength: 1, description: "Default policy: preset name or file." },
     failOn: { enum: ["error", "warning", "info", "never"] },
     inconclusive: { enum: ["fail", "pass"] },
-    timeout: { type: "integer", minimum: 100, description: "Per-probe timeout in ms." },
-    concurrency: { type: "integer", minimum: 1, maximum: 64 },
+    timeout: {
+      type: "integer",
+      minimum: RUN_LIMITS.timeoutMs.min,
+      maximum: RUN_LIMITS.timeoutMs.max,
+      description: `Per-probe timeout in ms (default ${RUN_DEFAULTS.timeoutMs}).`,
+    },
+    concurrency: {
+      type: "integer",
+      minimum: RUN_LIMITS.concurrency.min,
+      maximum: RUN_LIMITS.concurrency.max,
+      description: `Connections at once per target (default ${RUN_DEFAULTS.concurrency}).`,
+    },
+    deadline: {
+      type: "integer",
+      minimum: RUN_LIMITS.deadlineMs.min,
+      maximum: RUN_LIMITS.deadlineMs.max,
+      description: `Milliseconds a target's scan may take in all (default ${RUN_DEFAULTS.deadlineMs}).`,
+    },
+    runDeadline: {
+      type: "integer",
+      minimum: RUN_LIMITS.runDeadlineMs.min,
+      maximum: RUN_LIMITS.runDeadlineMs.max,
+      description: `Milliseconds the whole run may take (default ${RUN_DEFAULTS.runDeadlineMs}).`,
+    },
     ca: { type: "array", items: { type: "string", minLength: 1 } },
     targets: {
       type: "array",

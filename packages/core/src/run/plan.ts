@@ -40,6 +40,10 @@ export interface RunInput {
   concurrency?: string | number | null;
   /** Targets at once. */
   parallelTargets?: string | number | null;
+  /** Milliseconds a target's scan may take in all. */
+  deadline?: string | number | null;
+  /** Milliseconds the whole run may take. */
+  runDeadline?: string | number | null;
   /** "default", "all", or client names, comma-separated. */
   clients?: string | null;
   /** `i/n`: this job's slice of the targets. */
@@ -79,6 +83,8 @@ export interface RunPlan {
   timeoutMs: number;
   concurrency: number;
   parallelTargets: number;
+  deadlineMs: number;
+  runDeadlineMs: number;
   /** PEM text of the extra trust anchors. */
   ca: string[];
   clients: ClientSelection | null;
@@ -140,6 +146,13 @@ export function planRun(input: RunInput): PlanResult {
     input.parallelTargets,
     undefined,
     RUN_DEFAULTS.parallelTargets,
+  );
+  const deadlineMs = integer("deadline", input.deadline, config?.deadline, RUN_DEFAULTS.deadlineMs);
+  const runDeadlineMs = integer(
+    "run-deadline",
+    input.runDeadline,
+    config?.runDeadline,
+    RUN_DEFAULTS.runDeadlineMs,
   );
   const clients = attempt(() => parseClients(input.clients)) ?? null;
   const shard: Shard | null =
@@ -266,6 +279,8 @@ export function planRun(input: RunInput): PlanResult {
       timeoutMs: timeoutMs!,
       concurrency: concurrency!,
       parallelTargets: parallelTargets!,
+      deadlineMs: deadlineMs!,
+      runDeadlineMs: runDeadlineMs!,
       ca,
       clients,
       configFile: loaded?.file ?? null,
@@ -293,15 +308,12 @@ export function planRun(input: RunInput): PlanResult {
   }
 
   function integer(
-    field: "timeout" | "concurrency" | "parallel-targets",
+    field: keyof typeof LIMIT_OF,
     value: string | number | null | undefined,
     fromConfig: number | undefined,
     fallback: number,
   ): number | undefined {
-    const limits =
-      RUN_LIMITS[
-        field === "timeout" ? "timeoutMs" : field === "concurrency" ? field : "parallelTargets"
-      ];
+    const limits = RUN_LIMITS[LIMIT_OF[field]];
     const text = typeof value === "number" ? String(value) : nonEmpty(value);
     if (text === null) return fromConfig ?? fallback;
     const n = /^[0-9]{1,9}$/.test(text) ? Number(text) : NaN;
@@ -312,6 +324,15 @@ export function planRun(input: RunInput): PlanResult {
     );
   }
 }
+
+/** Which range each numeric setting (by its neutral name) is checked against. */
+const LIMIT_OF = {
+  timeout: "timeoutMs",
+  concurrency: "concurrency",
+  "parallel-targets": "parallelTargets",
+  deadline: "deadlineMs",
+  "run-deadline": "runDeadlineMs",
+} as const;
 
 function nonEmpty(value: string | null | undefined): string | null {
   const text = value?.trim();

@@ -6,7 +6,7 @@ import { evaluate } from "../policy/evaluate.js";
 import type { Evaluation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
 import type { ProgressEvent } from "../scan/context.js";
-import { scanTargets } from "../scan/scan-targets.js";
+import { DeadlineReached, scanTargets } from "../scan/scan-targets.js";
 import { gateRun, type RunGate } from "./gate.js";
 import type { RunPlan } from "./plan.js";
 
@@ -27,6 +27,29 @@ export interface RunResult {
 }
 
 export async function runPlan(plan: RunPlan, options: RunPlanOptions = {}): Promise<RunResult> {
+  // The run's deadline: our own timer, cleared when the run ends, aborting every target still
+  // being scanned (they keep what they established). A caller's signal stops the run as well.
+  const run = new AbortController();
+  const timer = setTimeout(
+    () => run.abort(new DeadlineReached("run", plan.runDeadlineMs)),
+    plan.runDeadlineMs,
+  );
+  const onCallerAbort = (): void => run.abort(options.signal?.reason);
+  if (options.signal?.aborted === true) onCallerAbort();
+  else options.signal?.addEventListener("abort", onCallerAbort, { once: true });
+  try {
+    return await scanEvaluateGate(plan, options, run.signal);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onCallerAbort);
+  }
+}
+
+async function scanEvaluateGate(
+  plan: RunPlan,
+  options: RunPlanOptions,
+  signal: AbortSignal,
+): Promise<RunResult> {
   const toScan = plan.targets.flatMap((planned) =>
     planned.target === null ? [] : [planned.target],
   );
@@ -35,8 +58,9 @@ export async function runPlan(plan: RunPlan, options: RunPlanOptions = {}): Prom
     concurrency: plan.concurrency,
     parallelTargets: plan.parallelTargets,
     ca: plan.ca,
+    deadlineMs: plan.deadlineMs,
+    signal,
     ...(plan.clients === null ? {} : { clients: plan.clients }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.onReport === undefined ? {} : { onReport: options.onReport }),
     ...(options.now === undefined ? {} : { now: options.now }),
