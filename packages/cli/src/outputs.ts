@@ -1,5 +1,6 @@
 /** The output formats and where each goes: stdout for `--format`, files for `--output FMT=PATH`. */
 import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import {
   REPORT_FORMATS,
   formatResults,
@@ -30,6 +31,14 @@ export function parseOutput(value: string): OutputSpec {
     throw new UsageError(`--output wants FORMAT=PATH (e.g. sarif=tlsgate.sarif), got "${value}"`);
   }
   return { format: parseFormat(match[1]!), path: match[2]! };
+}
+
+/** `--format FMT` for stdout and every `--output FMT=PATH` (relative to `cwd`). */
+export function outputSpecs(format: string, outputs: readonly string[], cwd: string): OutputSpec[] {
+  return [
+    { format: parseFormat(format), path: null },
+    ...outputs.map(parseOutput).map((o) => ({ ...o, path: resolve(cwd, o.path!) })),
+  ];
 }
 
 /** `--format` on stdout and each `--output` to its file (checked writable by planRun). */

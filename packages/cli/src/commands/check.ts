@@ -1,9 +1,8 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { FAIL_ON, RUN_DEFAULTS } from "@tlsgate/core";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
-import { parseFormat, parseOutput, type OutputSpec } from "../outputs.js";
+import { outputSpecs } from "../outputs.js";
 import { runScan } from "../run-scan.js";
 import { detectTerminal } from "../terminal.js";
 
@@ -48,10 +47,7 @@ export function registerCheckCommand(
       ].join("\n"),
     )
     .action(async (flags: CheckFlags) => {
-      const outputs: OutputSpec[] = [
-        { format: parseFormat(flags.format), path: null },
-        ...flags.output.map(parseOutput).map((o) => ({ ...o, path: resolve(io.cwd, o.path!) })),
-      ];
+      const outputs = outputSpecs(flags.format, flags.output, io.cwd);
       const { exitCode } = await runScan(
         {
           cwd: io.cwd,

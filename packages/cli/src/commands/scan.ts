@@ -1,9 +1,8 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { CONFIG_FILE, FAIL_ON, RUN_DEFAULTS, RUN_LIMITS } from "@tlsgate/core";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
-import { parseFormat, parseOutput, type OutputSpec } from "../outputs.js";
+import { outputSpecs } from "../outputs.js";
 import { runScan } from "../run-scan.js";
 import { detectTerminal } from "../terminal.js";
 
@@ -99,10 +98,7 @@ export function registerScanCommand(
 }
 
 async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise<ExitCode> {
-  const outputs: OutputSpec[] = [
-    { format: parseFormat(flags.format), path: null },
-    ...flags.output.map(parseOutput).map((o) => ({ ...o, path: resolve(io.cwd, o.path!) })),
-  ];
+  const outputs = outputSpecs(flags.format, flags.output, io.cwd);
   const terminal = detectTerminal(io.env, io, { progress: flags.progress });
   const { exitCode } = await runScan(
     {
