@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { sampleReport } from "../scan-report/test-support/sample-report.js";
+import { sampleReport } from "../../test/support/sample-report.js";
 import { runPolicyTests } from "./policy-test.js";
-import { policyOf } from "./test-support/policy.js";
-import { tempDir } from "./test-support/temp-dir.js";
+import { policyOf } from "../../test/support/policy.js";
+import { tempDir } from "../../test/support/temp-dir.js";
 
 const dirs: { remove(): void }[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()));

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { PolicyError } from "./errors.js";
 import { canonicalJson, resolvePolicy, resolvePolicyRef } from "./resolve.js";
 import type { PresetSource } from "./resolve.js";
-import { tempDir } from "./test-support/temp-dir.js";
+import { tempDir } from "../../test/support/temp-dir.js";
 
 function policyError(run: () => unknown): PolicyError {
   try {

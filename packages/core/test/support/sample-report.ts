@@ -1,4 +1,8 @@
-import type { AcceptedCipherSuite, CertificateReport, ScanReport } from "../types.js";
+import type {
+  AcceptedCipherSuite,
+  CertificateReport,
+  ScanReport,
+} from "../../src/scan-report/types.js";
 
 /** A cipher suite entry as the scanner reports it (fields as in the registry). */
 export function suite(

@@ -1,8 +1,8 @@
-import { compilePolicy, evaluate } from "../../policy/evaluate.js";
-import { policyOf } from "../../policy/test-support/policy.js";
-import type { Evaluation } from "../../policy/types.js";
-import { sampleReport, suite } from "../../scan-report/test-support/sample-report.js";
-import type { ScanReport } from "../../scan-report/types.js";
+import { compilePolicy, evaluate } from "../../src/policy/evaluate.js";
+import { policyOf } from "./policy.js";
+import type { Evaluation } from "../../src/policy/types.js";
+import { sampleReport, suite } from "./sample-report.js";
+import type { ScanReport } from "../../src/scan-report/types.js";
 
 export const policy = policyOf(
   {

@@ -1,16 +1,16 @@
 /**
  * Helpers for the scanner's tests against real and scripted servers: the target of a loopback
  * server, the report read back per protocol, group truth confirmed by `openssl s_client`, and the
- * schema check every report must pass. Test-only (never built).
+ * schema check every report must pass. Test-only (outside src/, never built).
  */
 import { expect } from "vitest";
-import { cipherSuiteByCode, groupByCode, groupByName } from "../../registry/index.js";
-import type { Protocol } from "../../registry/index.js";
-import type { ScanReport } from "../../scan-report/types.js";
-import { validateScanReport } from "../../scan-report/validate.js";
-import { confirmWithOpenSslClient } from "../../test-support/index.js";
-import type { ServerTruth, TestServer, TlsVersion } from "../../test-support/index.js";
-import type { TargetSpec } from "../scan.js";
+import { cipherSuiteByCode, groupByCode, groupByName } from "../../src/registry/index.js";
+import type { Protocol } from "../../src/registry/index.js";
+import type { ScanReport } from "../../src/scan-report/types.js";
+import { validateScanReport } from "../../src/scan-report/validate.js";
+import { confirmWithOpenSslClient } from "@tlsgate/testing";
+import type { ServerTruth, TestServer, TlsVersion } from "@tlsgate/testing";
+import type { TargetSpec } from "../../src/scan/scan.js";
 
 /** The scan target of a loopback test server (an IP target: no SNI). */
 export function targetOf(server: Pick<TestServer, "host" | "port">): TargetSpec {

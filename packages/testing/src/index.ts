@@ -1,5 +1,6 @@
-// Test harness: real TLS servers on loopback and their ground truth. Used by tests only; never
-// built or shipped (tsconfig.build.json excludes src/**/test-support/**).
+// @tlsgate/testing: real TLS servers on loopback and their ground truth, for the tests of every
+// workspace package. Private and never built: it exports its TypeScript sources. The test PKI is
+// "@tlsgate/testing/pki" and the vendored reference data "@tlsgate/testing/data".
 export {
   CREDENTIAL_KINDS,
   DEFAULT_SUBJECT_ALT_NAMES,
@@ -18,6 +19,8 @@ export type {
   KeyType,
   ServerCredential,
 } from "./credentials.js";
+export { createCaSignedCredential } from "./ca-signed-credential.js";
+export type { CaSignedCredential } from "./ca-signed-credential.js";
 export { HARNESS_ERROR_CODES, HarnessError } from "./errors.js";
 export type { HarnessErrorCode } from "./errors.js";
 export {

@@ -3,7 +3,7 @@
  * (custom validity, self-signed, SANs, RSA-1024/2048, ECDSA P-256/P-384, Ed25519, SHA-1 and
  * RSASSA-PSS signatures, OCSP must-staple, embedded SCTs, basicConstraints) and OCSP responses.
  *
- * Test-only (never built or shipped), so it may use @peculiar/x509 and its reflect-metadata
+ * Test-only (@tlsgate/testing is never built or published), so it may use @peculiar/x509 and its reflect-metadata
  * polyfill. Key generation is the slow part: keys are cached per (type, slot) for the process.
  */
 import "reflect-metadata";

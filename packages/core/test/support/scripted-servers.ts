@@ -22,9 +22,9 @@ import {
   encodeServerHello,
   encodeSslv2ServerHello,
   rawExtension,
-} from "../../wire/index.js";
-import type { ClientHello, Extension, Sslv2ClientHello } from "../../wire/index.js";
-import type { RawHandler } from "../../test-support/index.js";
+} from "../../src/wire/index.js";
+import type { ClientHello, Extension, Sslv2ClientHello } from "../../src/wire/index.js";
+import type { RawHandler } from "@tlsgate/testing";
 
 export type ReceivedHello =
   | { kind: "sslv2"; hello: Sslv2ClientHello }

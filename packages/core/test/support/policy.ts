@@ -1,7 +1,7 @@
-import { compilePolicy } from "../evaluate.js";
-import type { CompiledPolicy } from "../evaluate.js";
-import { hashRules } from "../resolve.js";
-import type { PolicyRule, ResolvedPolicy, ResolvedRule } from "../types.js";
+import { compilePolicy } from "../../src/policy/evaluate.js";
+import type { CompiledPolicy } from "../../src/policy/evaluate.js";
+import { hashRules } from "../../src/policy/resolve.js";
+import type { PolicyRule, ResolvedPolicy, ResolvedRule } from "../../src/policy/types.js";
 
 /** A resolved policy made in memory from rules (as if read from `test.json`). */
 export function policyOf(
