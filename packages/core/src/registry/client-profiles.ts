@@ -9,7 +9,7 @@ import type { Protocol } from "./protocols.js";
 export const CLIENT_PROFILE_SOURCES = ["testssl", "curl-impersonate"] as const;
 export type ClientProfileSource = (typeof CLIENT_PROFILE_SOURCES)[number];
 
-/** One client as generated from shared/data. */
+/** One client as generated from the vendored data/ (see data/SOURCES.md). */
 export interface ClientProfileRow {
   /** testssl's name ("Android 8.1 (native)") or "Chrome 142.0.7444.176 (macOS)". */
   readonly name: string;
