@@ -85691,7 +85691,7 @@ var PolicyCache = class {
   }
 };
 
-// ../core/dist/policy/policy-test.js
+// ../core/dist/policy/run-policy-tests.js
 var import_yaml2 = __toESM(require_dist2(), 1);
 
 // ../core/dist/policy/types.js
@@ -85700,7 +85700,15 @@ var FAIL_ON = ["error", "warning", "info", "never"];
 // ../core/dist/report/result-schema.js
 var RESULT_SCHEMA_ID = "https://tlsgate.dev/schemas/result/v1.json";
 
-// ../core/dist/report/shared.js
+// ../core/dist/report/format-options.js
+function toolVersion(reports, options) {
+  return options.toolVersion ?? reports[0]?.scanner.version ?? "0.0.0";
+}
+function shortHash(sha2562) {
+  return sha2562.slice(0, 12);
+}
+
+// ../core/dist/report/outcomes.js
 function reportsByTarget(reports) {
   return new Map(reports.map((report) => [report.target.input, report]));
 }
@@ -85725,18 +85733,12 @@ function outcomes(evaluation) {
   }
   return [...byRule.values()];
 }
-function toolVersion(reports, options) {
-  return options.toolVersion ?? reports[0]?.scanner.version ?? "0.0.0";
-}
 function byTarget(evaluations) {
   const groups = /* @__PURE__ */ new Map();
   for (const evaluation of evaluations) {
     groups.set(evaluation.target, [...groups.get(evaluation.target) ?? [], evaluation]);
   }
   return groups;
-}
-function shortHash(sha2562) {
-  return sha2562.slice(0, 12);
 }
 
 // ../core/dist/report/json.js

@@ -1,13 +1,7 @@
-import type { Evaluation, Finding, FindingStatus, GateOptions } from "../policy/types.js";
+// What the formatters read out of evaluations: each rule's outcome, and evaluations and reports
+// grouped by target.
+import type { Evaluation, Finding, FindingStatus } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
-
-/** Options every formatter takes. */
-export interface FormatOptions {
-  /** tlsgate's version; default: the scanner version of the first report, else "0.0.0". */
-  toolVersion?: string;
-  /** The gate to apply and show (fail-on threshold, how inconclusive gates). */
-  gate?: GateOptions;
-}
 
 /** One rule's outcome for one target: its findings folded into one status. */
 export interface RuleOutcome {
@@ -41,10 +35,6 @@ export function outcomes(evaluation: Evaluation): RuleOutcome[] {
   return [...byRule.values()];
 }
 
-export function toolVersion(reports: readonly ScanReport[], options: FormatOptions): string {
-  return options.toolVersion ?? reports[0]?.scanner.version ?? "0.0.0";
-}
-
 /** Evaluations grouped by target, in order of first appearance. */
 export function byTarget(evaluations: readonly Evaluation[]): Map<string, Evaluation[]> {
   const groups = new Map<string, Evaluation[]>();
@@ -52,8 +42,4 @@ export function byTarget(evaluations: readonly Evaluation[]): Map<string, Evalua
     groups.set(evaluation.target, [...(groups.get(evaluation.target) ?? []), evaluation]);
   }
   return groups;
-}
-
-export function shortHash(sha256: string): string {
-  return sha256.slice(0, 12);
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { sampleReport } from "../../test/support/sample-report.js";
-import { runPolicyTests } from "./policy-test.js";
+import { runPolicyTests } from "./run-policy-tests.js";
 import { policyOf } from "../../test/support/policy.js";
 import { tempDir } from "../../test/support/temp-dir.js";
 
