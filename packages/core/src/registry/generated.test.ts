@@ -52,8 +52,9 @@ describe("generated registry tables", () => {
 
   it("pass the generator's own --check, which reads data/ by default", () => {
     const script = join(REPO_ROOT, GENERATOR_SCRIPT);
-    // execFileSync throws (and fails the test) on a non-zero exit.
-    const out = execFileSync(process.execPath, [script, "--check"], {
+    // Run as `npm run check:registry` runs it (tsx); execFileSync throws on a non-zero exit.
+    const out = execFileSync(process.execPath, ["--import", "tsx", script, "--check"], {
+      cwd: REPO_ROOT,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     });
