@@ -2,8 +2,8 @@
 // the markers <!-- action-inputs:start --> … <!-- action-inputs:end --> (and action-outputs),
 // formatted with the repository's prettier settings.
 //
-//   node scripts/update-action-readme.mjs           update the README
-//   node scripts/update-action-readme.mjs --check   fail when the README is out of date
+//   tsx scripts/update-action-readme.ts           update the README (npm run update:action-readme)
+//   tsx scripts/update-action-readme.ts --check   fail when the README is out of date
 //   --action FILE / --readme FILE                   other files (for tests)
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -13,15 +13,21 @@ import { parse } from "yaml";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
+/** The parts of action.yml the tables show. */
+interface ActionMetadata {
+  inputs?: Record<string, { description?: string; required?: boolean; default?: unknown }>;
+  outputs?: Record<string, { description?: string }>;
+}
+
 /** Text safe in a table cell: one line, pipes escaped. */
-function cell(text) {
+function cell(text: unknown): string {
   return String(text)
     .trim()
     .replace(/\s*\n\s*/g, " ")
     .replace(/\|/g, "\\|");
 }
 
-function inputsTable(inputs) {
+function inputsTable(inputs: ActionMetadata["inputs"]): string {
   const rows = ["| Input | Default | Description |", "| --- | --- | --- |"];
   for (const [name, input] of Object.entries(inputs ?? {})) {
     const fallback =
@@ -32,7 +38,7 @@ function inputsTable(inputs) {
   return rows.join("\n");
 }
 
-function outputsTable(outputs) {
+function outputsTable(outputs: ActionMetadata["outputs"]): string {
   const rows = ["| Output | Description |", "| --- | --- |"];
   for (const [name, output] of Object.entries(outputs ?? {})) {
     rows.push(`| \`${name}\` | ${cell(output.description ?? "")} |`);
@@ -40,7 +46,7 @@ function outputsTable(outputs) {
   return rows.join("\n");
 }
 
-function replaceBetween(text, name, content, file) {
+function replaceBetween(text: string, name: string, content: string, file: string): string {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
   const from = text.indexOf(start);
@@ -50,8 +56,8 @@ function replaceBetween(text, name, content, file) {
 }
 
 /** The README with fresh tables. */
-export async function renderReadme(actionFile, readmeFile) {
-  const action = parse(readFileSync(actionFile, "utf8"));
+export async function renderReadme(actionFile: string, readmeFile: string): Promise<string> {
+  const action = parse(readFileSync(actionFile, "utf8")) as ActionMetadata;
   let text = readFileSync(readmeFile, "utf8");
   text = replaceBetween(text, "action-inputs", inputsTable(action.inputs), readmeFile);
   text = replaceBetween(text, "action-outputs", outputsTable(action.outputs), readmeFile);
@@ -59,11 +65,13 @@ export async function renderReadme(actionFile, readmeFile) {
   return prettier.format(text, { ...options, filepath: readmeFile });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const option = (name, fallback) => {
+  const option = (name: string, fallback: string): string => {
     const index = args.indexOf(name);
-    return index === -1 ? fallback : resolve(args[index + 1]);
+    const value = index === -1 ? undefined : args[index + 1];
+    if (index !== -1 && value === undefined) throw new Error(`${name} needs a file`);
+    return value === undefined ? fallback : resolve(value);
   };
   const actionFile = option("--action", resolve(root, "action.yml"));
   const readmeFile = option("--readme", resolve(root, "packages/action/README.md"));
@@ -72,7 +80,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (args.includes("--check")) {
     if (fresh !== current) {
       console.error(
-        `${readmeFile}: the Inputs/Outputs tables differ from action.yml. Run: node scripts/update-action-readme.mjs`,
+        `${readmeFile}: the Inputs/Outputs tables differ from action.yml. Run: npm run update:action-readme`,
       );
       process.exitCode = 1;
     }
