@@ -1,33 +1,34 @@
-#!/usr/bin/env node
 // Benchmark of the policy engine: 10,000 synthetic ScanReports (some with bad suites, legacy
-// protocols or unknown facts) against a 40-rule policy, using the built @tlsgate/core
-// (run `npx tsc -p packages/core/tsconfig.build.json` first). Reports the time to load and
+// protocols or unknown facts) against a 40-rule policy, using @tlsgate/core's sources (through
+// tsx; `npm run bench:policy` builds @tlsgate/policies' presets first). Reports the time to load and
 // compile the policy, to evaluate every report, reports per second, and two baselines measured
 // in the same run: one bare ajv validate of all 40 rules as a single allOf schema (the floor for
 // "run the rules"), and JSON.parse of the same reports (the cost of merely reading them).
 //
-// Usage: node scripts/bench-policy.mjs [--reports 10000] [--runs 5]
+// Usage: tsx scripts/bench-policy.ts [--reports 10000] [--runs 5]   (npm run bench:policy)
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-
-const core = await import(new URL("../packages/core/dist/index.js", import.meta.url).href);
-const { compilePolicy, evaluate, resolvePolicy, verdictOf } = core;
+import { compilePolicy, evaluate, verdictOf } from "../packages/core/src/policy/evaluate.js";
 // The baseline compiles the same prepared rule schemas that compilePolicy compiles.
-const { lintRuleSchema } = await import(
-  new URL("../packages/core/dist/policy/lint.js", import.meta.url).href
-);
-if (typeof compilePolicy !== "function") {
-  console.error(
-    "packages/core/dist/index.js does not export the policy API: build @tlsgate/core first.",
-  );
-  process.exit(1);
-}
+import { lintRuleSchema } from "../packages/core/src/policy/lint.js";
+import { resolvePolicy } from "../packages/core/src/policy/resolve.js";
+import type {
+  Evaluation,
+  PolicyDocument,
+  RuleSchema,
+  Severity,
+} from "../packages/core/src/policy/types.js";
+import type {
+  AcceptedCipherSuite,
+  CertificateReport,
+  ScanReport,
+} from "../packages/core/src/scan-report/types.js";
 
-const argument = (name, fallback) => {
+const argument = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);
   return index === -1 ? fallback : Number(process.argv[index + 1]);
 };
@@ -36,19 +37,24 @@ const RUNS = argument("runs", 5);
 
 // --- the policy: 40 rules over every part of the report ---------------------------------------
 
-const protocol = (name, value) => ({
+const protocol = (name: string, value: boolean): RuleSchema => ({
   properties: { protocols: { properties: { [name]: { const: value } } } },
 });
-const suites = (item) => ({ properties: { cipherSuites: { items: item } } });
-const suiteField = (field, schema) => suites({ properties: { [field]: schema } });
-const feature = (name, schema) => ({
+const suites = (item: RuleSchema): RuleSchema => ({
+  properties: { cipherSuites: { items: item } },
+});
+const suiteField = (field: string, schema: RuleSchema): RuleSchema =>
+  suites({ properties: { [field]: schema } });
+const feature = (name: string, schema: RuleSchema): RuleSchema => ({
   properties: { features: { properties: { [name]: schema } } },
 });
-const certificate = (properties) => ({ properties: { certificate: { properties } } });
-const chain = (item) => certificate({ chain: { items: item } });
-const leaf = (item) => certificate({ chain: { prefixItems: [item] } });
+const certificate = (properties: RuleSchema): RuleSchema => ({
+  properties: { certificate: { properties } },
+});
+const chain = (item: RuleSchema): RuleSchema => certificate({ chain: { items: item } });
+const leaf = (item: RuleSchema): RuleSchema => certificate({ chain: { prefixItems: [item] } });
 
-const rules = {
+const rules: Record<string, [Severity, RuleSchema]> = {
   "no-sslv2": ["error", protocol("SSLv2", false)],
   "no-sslv3": ["error", protocol("SSLv3", false)],
   "no-tls10": ["error", protocol("TLSv1.0", false)],
@@ -124,7 +130,7 @@ const rules = {
   "extended-master-secret": ["warning", feature("extendedMasterSecret", { const: true })],
 };
 
-const document = {
+const document: PolicyDocument = {
   name: "bench/forty-rules",
   version: "1.0.0",
   rules: Object.fromEntries(
@@ -134,12 +140,13 @@ const document = {
     ]),
   ),
 };
-if (Object.keys(document.rules).length !== 40) throw new Error("the bench policy needs 40 rules");
+if (Object.keys(document.rules ?? {}).length !== 40)
+  throw new Error("the bench policy needs 40 rules");
 
 // --- synthetic reports -------------------------------------------------------------------------
 
 let seed = 0x5eed;
-const random = () => {
+const random = (): number => {
   // mulberry32: deterministic, so every run measures the same reports.
   seed = (seed + 0x6d2b79f5) | 0;
   let t = seed;
@@ -147,9 +154,13 @@ const random = () => {
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
-const pick = (list) => list[Math.floor(random() * list.length)];
+const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 
-const suite = (protocol, iana, fields = {}) => ({
+const suite = (
+  protocol: AcceptedCipherSuite["protocol"],
+  iana: string,
+  fields: Partial<AcceptedCipherSuite> = {},
+): AcceptedCipherSuite => ({
   protocol,
   code: "0xC02F",
   iana,
@@ -239,7 +250,7 @@ const BAD_SUITES = [
   }),
 ];
 
-function certificateReport(rsa) {
+function certificateReport(rsa: boolean): CertificateReport {
   return {
     chain: [
       {
@@ -272,14 +283,14 @@ function certificateReport(rsa) {
   };
 }
 
-function syntheticReport(index) {
+function syntheticReport(index: number): ScanReport {
   const cipherSuites = GOOD_SUITES.map((s) => ({ ...s }));
   if (random() < 0.3) {
     const count = 1 + Math.floor(random() * 3);
     for (let i = 0; i < count; i++) cipherSuites.push({ ...pick(BAD_SUITES) });
   }
   const certificate = certificateReport(random() < 0.6);
-  const report = {
+  const report: ScanReport = {
     schemaVersion: 1,
     scanner: { name: "tlsgate", version: "0.0.0" },
     startedAt: "2025-01-02T03:04:05.678Z",
@@ -314,7 +325,7 @@ function syntheticReport(index) {
       ...(random() < 0.7
         ? [
             {
-              protocol: "TLSv1.3",
+              protocol: "TLSv1.3" as const,
               name: "X25519MLKEM768",
               code: "0x11EC",
               bits: 192,
@@ -363,9 +374,10 @@ function syntheticReport(index) {
 
 // --- measure -----------------------------------------------------------------------------------
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const ms = (value) => `${value.toFixed(1)} ms`;
-const time = (run) => {
+const median = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
+const time = <T>(run: () => T): [number, T] => {
   const start = performance.now();
   const result = run();
   return [performance.now() - start, result];
@@ -394,15 +406,15 @@ try {
   const [bareCompileMs, bare] = time(() => ajv.compile({ allOf }));
 
   // Warm up all three loops once, then take the median of RUNS runs.
-  for (let i = 0; i < Math.min(1000, REPORTS); i++) {
-    evaluate(compiled, reports[i]);
-    bare(reports[i]);
-    JSON.parse(texts[i]);
+  for (const [i, report] of reports.slice(0, 1000).entries()) {
+    evaluate(compiled, report);
+    bare(report);
+    JSON.parse(texts[i] ?? "null");
   }
-  const evaluateRuns = [];
-  const bareRuns = [];
-  const parseRuns = [];
-  let evaluations = [];
+  const evaluateRuns: number[] = [];
+  const bareRuns: number[] = [];
+  const parseRuns: number[] = [];
+  let evaluations: Evaluation[] = [];
   let bareFailing = 0;
   for (let run = 0; run < RUNS; run++) {
     let elapsed;
