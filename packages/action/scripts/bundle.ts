@@ -2,16 +2,17 @@
 // policies (the repository's policies/*.json) to presets/, beside dist/: the bundled
 // @tlsgate/policies reads them from "../presets/" relative to its module, which is now the bundle.
 //
-//   node scripts/bundle.mjs            write dist/index.js and presets/
-//   node scripts/bundle.mjs --check    fail when dist/ or presets/ differ from a fresh build
-//   node scripts/bundle.mjs --out DIR  write DIR/dist/index.js and DIR/presets/ instead
+//   tsx scripts/bundle.ts            write dist/index.js and presets/ (npm run bundle)
+//   tsx scripts/bundle.ts --check    fail when dist/ or presets/ differ from a fresh build
+//   tsx scripts/bundle.ts --out DIR  write DIR/dist/index.js and DIR/presets/ instead
 //
 // Deterministic: pinned esbuild, no timestamps, no absolute paths (esbuild's path comments are
 // relative to this package), the same bytes wherever the repository is checked out.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import type { Plugin } from "esbuild";
 
 const packageDir = fileURLToPath(new URL("../", import.meta.url));
 const policiesDir = fileURLToPath(new URL("../../../policies/", import.meta.url));
@@ -27,18 +28,18 @@ const BANNER = [
  * @tlsgate/core reads its version from "../../package.json" at run time, a path that does not
  * exist beside the bundle: inline the version instead.
  */
-const inlineCoreVersion = {
+const inlineCoreVersion: Plugin = {
   name: "inline-core-version",
   setup(build) {
     build.onLoad({ filter: /[\\/]core[\\/]dist[\\/]scan[\\/]version\.js$/ }, (args) => {
       const source = readFileSync(args.path, "utf8");
       const call = 'require("../../package.json")';
       if (!source.includes(call)) {
-        throw new Error(`${args.path} no longer reads ${call}: update scripts/bundle.mjs`);
+        throw new Error(`${args.path} no longer reads ${call}: update scripts/bundle.ts`);
       }
       const manifest = JSON.parse(
         readFileSync(join(dirname(args.path), call.slice(9, -2)), "utf8"),
-      );
+      ) as { version: string };
       return {
         contents: source.replace(call, JSON.stringify({ version: manifest.version })),
         loader: "js",
@@ -48,7 +49,7 @@ const inlineCoreVersion = {
 };
 
 /** The bundle's bytes; the same inputs always give the same bytes. */
-export async function buildBundle() {
+export async function buildBundle(): Promise<Uint8Array> {
   const result = await esbuild.build({
     absWorkingDir: packageDir,
     entryPoints: ["src/index.ts"],
@@ -76,16 +77,16 @@ export async function buildBundle() {
 }
 
 /** The presets to ship: file name → bytes. */
-export function presetFiles() {
+export function presetFiles(): Map<string, Buffer> {
   return new Map(
     readdirSync(policiesDir)
       .filter((file) => file.endsWith(".json"))
       .sort()
-      .map((file) => [file, readFileSync(join(policiesDir, file))]),
+      .map((file): [string, Buffer] => [file, readFileSync(join(policiesDir, file))]),
   );
 }
 
-function write(outDir, bundle, presets) {
+function write(outDir: string, bundle: Uint8Array, presets: ReadonlyMap<string, Buffer>): void {
   mkdirSync(join(outDir, "dist"), { recursive: true });
   writeFileSync(join(outDir, OUTFILE), bundle);
   const presetsDir = join(outDir, "presets");
@@ -95,8 +96,12 @@ function write(outDir, bundle, presets) {
 }
 
 /** What differs between a fresh build and the files in outDir. */
-function differences(outDir, bundle, presets) {
-  const problems = [];
+function differences(
+  outDir: string,
+  bundle: Uint8Array,
+  presets: ReadonlyMap<string, Buffer>,
+): string[] {
+  const problems: string[] = [];
   const dist = join(outDir, OUTFILE);
   if (!existsSync(dist) || !Buffer.from(bundle).equals(readFileSync(dist))) {
     problems.push(`${OUTFILE} is not what the sources build`);
@@ -114,7 +119,7 @@ function differences(outDir, bundle, presets) {
   return problems;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const outIndex = args.indexOf("--out");
   const outDir = outIndex === -1 ? packageDir : args[outIndex + 1];
