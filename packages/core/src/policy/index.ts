@@ -9,7 +9,7 @@ export { MAX_POLICY_BYTES, loadPolicyFile, parsePolicy } from "./load.js";
 export { PolicyCache, loadNamedPolicy, policyFileOf } from "./named-policy.js";
 export type { LoadedPolicy, ParsePolicyOptions, PolicyFormat } from "./load.js";
 export { POLICY_SCHEMA_ID, RULE_ID_PATTERN, policySchema } from "./policy-schema.js";
-export { checkExpectations, runPolicyCase, runPolicyTests } from "./policy-test.js";
+export { checkExpectations, runPolicyCase, runPolicyTests } from "./run-policy-tests.js";
 export type {
   ExpectedStatus,
   PolicyCaseMismatch,
@@ -17,7 +17,7 @@ export type {
   PolicyTestCase,
   PolicyTestOptions,
   PolicyTestRun,
-} from "./policy-test.js";
+} from "./run-policy-tests.js";
 export { canonicalJson, hashRules, resolvePolicy, resolvePolicyRef } from "./resolve.js";
 export type { PresetSource, ResolveOptions } from "./resolve.js";
 export { MAX_PATTERN_LENGTH, checkPattern } from "./linear-pattern.js";

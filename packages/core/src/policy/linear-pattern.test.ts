@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { sampleReport } from "../scan-report/test-support/sample-report.js";
+import { sampleReport } from "../../test/support/sample-report.js";
 import { createRuleAjv } from "./ajv.js";
 import { evaluate } from "./evaluate.js";
 import { MAX_PATTERN_LENGTH, checkPattern, linearRegExp } from "./linear-pattern.js";
-import { compiled } from "./test-support/policy.js";
+import { compiled } from "../../test/support/policy.js";
 
 // Patterns that take a backtracking engine (JavaScript's RegExp) exponential or high-polynomial
 // time on a long string that almost matches. Under RE2 each runs in linear time, so these tests

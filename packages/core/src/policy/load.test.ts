@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { PolicyError } from "./errors.js";
 import { loadPolicyFile, parsePolicy } from "./load.js";
-import { tempDir } from "./test-support/temp-dir.js";
+import { tempDir } from "../../test/support/temp-dir.js";
 
 /** The PolicyError a function throws. */
 function policyError(run: () => unknown): PolicyError {

@@ -5,7 +5,7 @@ import { PolicyError } from "./errors.js";
 import { MAX_POLICY_BYTES } from "./load.js";
 import { canonicalJson, resolvePolicy, resolvePolicyRef } from "./resolve.js";
 import type { PresetSource } from "./resolve.js";
-import { tempDir } from "./test-support/temp-dir.js";
+import { tempDir } from "../../test/support/temp-dir.js";
 
 function policyError(run: () => unknown): PolicyError {
   try {

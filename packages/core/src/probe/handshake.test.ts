@@ -1,8 +1,7 @@
 import { createCipheriv } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { createChain, pemBundle, type TestChain } from "../test-support/pki.js";
-import { startNodeTlsServer } from "../test-support/servers/node-server.js";
-import { pickFreePort } from "../test-support/servers/test-server.js";
+import { createChain, pemBundle, type TestChain } from "@tlsgate/testing/pki";
+import { pickFreePort, startNodeTlsServer } from "@tlsgate/testing";
 import { probeHandshake, recoverServedChain, sessionMaxEarlyData } from "./handshake.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");

@@ -48,7 +48,7 @@ export const AUTHENTICATIONS = [
 ] as const;
 export type Authentication = (typeof AUTHENTICATIONS)[number];
 
-/** One two-byte cipher suite as generated from shared/data (see scripts/generate-registry.mjs). */
+/** One two-byte cipher suite as generated from data/ (see scripts/generate-registry.ts). */
 export interface CipherSuiteRow {
   readonly code: number;
   /** "0xC02F": four upper-case hex digits. */

@@ -7,7 +7,7 @@ export type { MarkdownOptions } from "./markdown.js";
 export { RESULT_SCHEMA_ID, resultSchema } from "./result-schema.js";
 export { formatSarif } from "./sarif.js";
 export type { SarifOptions } from "./sarif.js";
-export type { FormatOptions } from "./shared.js";
+export type { FormatOptions } from "./format-options.js";
 export { formatText } from "./text.js";
 export type { TextOptions } from "./text.js";
 export { REPORT_FORMATS, formatResults, isReportFormat } from "./format.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../policy/evaluate.js";
-import { compiled, protocols } from "../policy/test-support/policy.js";
+import { compiled, protocols } from "../../test/support/policy.js";
 import type { GateOptions } from "../policy/types.js";
-import { sampleReport } from "../scan-report/test-support/sample-report.js";
+import { sampleReport } from "../../test/support/sample-report.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { gateRun } from "./gate.js";
 

@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../config/config.js";
 import { TlsgateError } from "../errors.js";
 import { PolicyError } from "../policy/errors.js";
-import { tempDir } from "../policy/test-support/temp-dir.js";
+import { tempDir } from "../../test/support/temp-dir.js";
 import { TargetError } from "../probe/target.js";
 import { ClientProfileError } from "../registry/client-profiles.js";
-import { sampleReport } from "../scan-report/test-support/sample-report.js";
+import { sampleReport } from "../../test/support/sample-report.js";
 import { InputError } from "./input-error.js";
 import { planRun, type PlanResult, type RunPlan } from "./plan.js";
 

@@ -7,7 +7,7 @@
 import { createServer, connect, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNodeTlsServer } from "../test-support/index.js";
+import { startNodeTlsServer } from "@tlsgate/testing";
 import { planRun } from "./plan.js";
 import { runPlan } from "./run.js";
 
