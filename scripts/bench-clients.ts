@@ -10,7 +10,7 @@ import { CLIENT_PROFILES, CURRENT_CLIENT_PROFILES } from "../packages/core/src/r
 import { simulateClients } from "../packages/core/src/scan/clients.js";
 import { scan } from "../packages/core/src/scan/scan.js";
 import type { ScanReport } from "../packages/core/src/scan-report/types.js";
-import { startOpenSslServer } from "../packages/core/src/test-support/index.js";
+import { startOpenSslServer } from "@tlsgate/testing";
 
 const argument = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);

@@ -22,8 +22,8 @@ import {
   startGnutlsServer,
   startNodeTlsServer,
   startOpenSslServer,
-} from "../packages/core/src/test-support/index.js";
-import type { TestServer } from "../packages/core/src/test-support/index.js";
+} from "@tlsgate/testing";
+import type { TestServer } from "@tlsgate/testing";
 
 const argument = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);

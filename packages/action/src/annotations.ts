@@ -4,6 +4,7 @@
  */
 import { isAbsolute, relative, sep } from "node:path";
 import type { Evaluation, Finding, PolicyError, RuleInfo } from "@tlsgate/core";
+import { formatPolicyIssue } from "@tlsgate/core/policy";
 import type { ActionsCore, AnnotationProperties } from "./toolkit.js";
 
 /** GitHub keeps at most 50 annotations per job (and shows 10 of each level per step). */
@@ -88,31 +89,24 @@ export function annotateFindings(
   return left;
 }
 
-/** `policy.json:5:12 /rules/x/schema: message`, the file relative to the repository root. */
-export function describePolicyError(error: PolicyError, workspace: string): string {
-  let where = repoPath(error.file, workspace) ?? error.file ?? "";
-  if (where !== "" && error.line !== null) {
-    where += `:${error.line}${error.column === null ? "" : `:${error.column}`}`;
-  }
-  if (error.pointer) where += `${where === "" ? "" : " "}${error.pointer}`;
-  return where === "" ? error.message : `${where}: ${error.message}`;
-}
-
-/** A policy that cannot load, annotated at its file, line and column when in the repository. */
+/**
+ * A policy that cannot load: one error annotation per problem, at its file, line and column
+ * when the file is in the repository (the failed step's message has the same lines).
+ */
 export function annotatePolicyError(
   core: Pick<ActionsCore, "error">,
   error: PolicyError,
   workspace: string,
 ): void {
-  const file = repoPath(error.file, workspace);
-  const properties: AnnotationProperties = { title: `tlsgate policy error (${error.code})` };
-  if (file === null) {
-    core.error(describePolicyError(error, workspace), properties);
-    return;
+  for (const issue of error.issues) {
+    const file = repoPath(issue.file, workspace);
+    const properties: AnnotationProperties = { title: `tlsgate policy error (${issue.code})` };
+    const where = issue.pointer ? `${issue.pointer}: ` : "";
+    if (file !== null) {
+      properties.file = file;
+      if (issue.line !== null) properties.startLine = issue.line;
+      if (issue.column !== null) properties.startColumn = issue.column;
+    }
+    core.error(file === null ? formatPolicyIssue(issue) : `${where}${issue.message}`, properties);
   }
-  properties.file = file;
-  if (error.line !== null) properties.startLine = error.line;
-  if (error.column !== null) properties.startColumn = error.column;
-  const where = error.pointer ? `${error.pointer}: ` : "";
-  core.error(`${where}${error.message}`, properties);
 }

@@ -3,7 +3,6 @@
  * and updated on every run. Knows GitHub's issue-comment API, nothing of TLS.
  */
 import type { getOctokit } from "@actions/github";
-import type { ActionsCore } from "./toolkit.js";
 
 /** The hidden first line that identifies tlsgate's comment. */
 export const COMMENT_MARKER = "<!-- tlsgate -->";
@@ -36,6 +35,13 @@ export type CommentOutcome =
   | { action: "skipped"; reason: "forbidden" | "failed" };
 
 /** The marker of a shard's comment, so that the shards of a matrix do not overwrite each other. */
+/** Where publishing says what it did (the part of @actions/core it uses). */
+export interface CommentLog {
+  info(message: string): void;
+  notice(message: string): void;
+  warning(message: string): void;
+}
+
 export function commentMarker(shard: { index: number; count: number } | null): string {
   return shard === null ? COMMENT_MARKER : `<!-- tlsgate shard ${shard.index}/${shard.count} -->`;
 }
@@ -78,7 +84,7 @@ export async function upsertComment(
  * token cannot write) is a notice, any other error a warning.
  */
 export async function publishComment(
-  core: Pick<ActionsCore, "info" | "notice" | "warning">,
+  core: CommentLog,
   client: CommentClient,
   issue: IssueRef,
   body: string,

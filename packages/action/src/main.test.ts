@@ -195,18 +195,20 @@ describe("run", () => {
       properties: { title: "tlsgate policy error (unknown-path)", file: "bad.json", startLine: 5 },
     });
     expect(annotation!.properties!.startColumn).toBeGreaterThan(1);
-    expect(core.failed).toMatch(/^tlsgate: invalid policy: bad\.json:5:\d+ /);
+    expect(core.failed).toMatch(
+      /^tlsgate: policy error: \S*bad\.json:5:\d+ \/rules\/x\/schema\/properties\/protocol: protocol is not a ScanReport field/,
+    );
     expect(core.outputs.size).toBe(0);
     expect(core.summary.written).toEqual([]);
   });
 
   it.each([
-    [{ "fail-on": "fatal" }, /^tlsgate: input fail-on: expected one of error, warning/],
-    [{ shard: "3/2" }, /^tlsgate: input shard: shard must look like "i\/n"/],
-    [{ comment: "yes" }, /^tlsgate: input comment: expected true or false$/],
-    [{ targets: "" }, /^tlsgate: input targets: no targets/],
+    [{ "fail-on": "fatal" }, /^tlsgate: fail-on: expected one of error, warning/],
+    [{ shard: "3/2" }, /^tlsgate: shard: expected "i\/n" with 1 <= i <= n, got "3\/2"$/],
+    [{ comment: "yes" }, /^tlsgate: comment: expected true or false$/],
+    [{ targets: "" }, /^tlsgate: targets: no targets/],
     [{ targets: "https://" }, /^tlsgate: invalid target "https:\/\/"/],
-    [{ "ca-file": "missing.pem" }, /^tlsgate: input ca-file: cannot read .*missing\.pem$/],
+    [{ "ca-file": "missing.pem" }, /^tlsgate: ca: cannot read missing\.pem: ENOENT/],
   ])("fails on bad input %j before any connection", async (inputs, message) => {
     const { core, toolkit: kit } = toolkit({ targets: legacy.target, ...inputs });
     expect(await run(kit)).toBeNull();

@@ -1,107 +1,81 @@
 /**
- * The action: read the inputs, scan every target, evaluate it against its policy, report (files,
+ * The action: read the inputs, plan and run with core (scan, evaluate, gate), then report (files,
  * job summary, annotations, PR comment), set the outputs, and fail the step when the gate fails.
- * The only module of the action that calls the scanner and the policy engine.
+ * The Action decides nothing itself: core's plan validates every input and core's gate decides.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import {
-  PolicyCache,
   PolicyError,
-  TargetError,
-  evaluate,
+  TlsgateError,
   formatJson,
   formatSarif,
   formatText,
-  parseTarget,
-  policyFileOf,
-  scanTargets,
-  verdictOf,
+  planRun,
+  runPlan,
   type Evaluation,
-  type Finding,
-  type GateResult,
+  type RunPlan,
+  type RunResult,
   type SarifOptions,
-  type ScanReport,
-  type Target,
 } from "@tlsgate/core";
-import {
-  annotateFindings,
-  annotatePolicyError,
-  describePolicyError,
-  repoPath,
-} from "./annotations.js";
+import { annotateFindings, annotatePolicyError, repoPath } from "./annotations.js";
 import { commentBody, commentMarker, publishComment } from "./comment.js";
-import { InputError, readInputs, type ActionInputs } from "./inputs.js";
-import { planScan, type ScanJob, type ScanPlan } from "./plan.js";
+import { readInputs, type ActionInputs } from "./inputs.js";
 import { formatSummary } from "./summary.js";
 import { defaultToolkit, type Toolkit } from "./toolkit.js";
 
-/** Targets scanned at once (each with up to `concurrency` connections). */
-const PARALLEL_TARGETS = 4;
-
-export interface RunResult {
+export interface ActionResult extends RunResult {
   verdict: "pass" | "fail";
-  evaluations: Evaluation[];
-  reports: ScanReport[];
 }
 
 /** Runs the action; never throws: bad input and failed gates end in `core.setFailed`. */
-export async function run(toolkit: Toolkit = defaultToolkit()): Promise<RunResult | null> {
-  const { core } = toolkit;
+export async function run(toolkit: Toolkit = defaultToolkit()): Promise<ActionResult | null> {
   try {
     return await runAction(toolkit);
   } catch (error) {
-    if (error instanceof PolicyError) {
-      annotatePolicyError(core, error, toolkit.workspace);
-      core.setFailed(`tlsgate: invalid policy: ${describePolicyError(error, toolkit.workspace)}`);
-    } else if (error instanceof InputError || error instanceof TargetError) {
-      core.setFailed(`tlsgate: ${error.message}`);
-    } else {
-      core.setFailed(
-        error instanceof Error ? `tlsgate: ${error.stack ?? error.message}` : String(error),
-      );
-    }
+    failOnError(toolkit, [error]);
     return null;
   }
 }
 
-async function runAction(toolkit: Toolkit): Promise<RunResult> {
+/**
+ * The one place the Action turns errors into a failed step: tlsgate's own errors are bad input,
+ * one line per problem (policy problems also annotated at their file); anything else is a bug,
+ * reported with its stack.
+ */
+function failOnError(toolkit: Toolkit, errors: readonly unknown[]): void {
+  const lines: string[] = [];
+  for (const error of errors) {
+    if (error instanceof PolicyError) annotatePolicyError(toolkit.core, error, toolkit.workspace);
+    if (error instanceof TlsgateError) lines.push(...error.toLines());
+    else lines.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  }
+  toolkit.core.setFailed(lines.map((line) => `tlsgate: ${line}`).join("\n"));
+}
+
+async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
   const { core, cwd } = toolkit;
   const inputs = readInputs(core);
-  const plan = planScan(inputs, cwd);
-
-  // All bad input fails before the first connection: targets, policies, CA bundles.
-  const targets = plan.jobs.map(targetOf);
-  const policies = new PolicyCache();
-  const compiled = plan.jobs.map((job) => policies.get(job.policy, job.policyDir));
-  const ca = plan.caFiles.map((file) => {
-    try {
-      return readFileSync(file, "utf8");
-    } catch (error) {
-      throw new InputError("ca-file", `cannot read ${file}`, { cause: error });
-    }
-  });
+  const outputFiles = [inputs.reportFile, inputs.sarifFile].filter((f): f is string => f !== null);
+  const { plan, warnings, errors } = planRun({ ...inputs.run, cwd, outputFiles });
+  for (const warning of warnings) core.warning(`tlsgate: ${warning}`);
+  if (plan === null) {
+    failOnError(toolkit, errors);
+    return null;
+  }
 
   if (plan.shard !== null) {
     core.info(
-      `tlsgate: shard ${plan.shard.index}/${plan.shard.count} scans ${plan.jobs.length} of ${plan.total} target(s)`,
+      `tlsgate: shard ${plan.shard.index}/${plan.shard.count} scans ${plan.targets.length} of ${plan.total} target(s)`,
     );
   }
-  const reports = await scanTargets(targets, {
-    timeoutMs: plan.timeoutMs,
-    concurrency: plan.concurrency,
-    ca,
-    parallelTargets: PARALLEL_TARGETS,
+  const result = await runPlan(plan, {
     onReport: (report) => {
       const reachable = report.reachable === true ? "scanned" : "not reachable";
       core.info(`tlsgate: ${report.target.input} ${reachable} in ${report.durationMs} ms`);
     },
   });
-  const evaluations = reports.map((report, i) => evaluate(compiled[i]!, report));
-  const gate = verdictOf(evaluations, plan.gate);
-  const unreachable = reports.filter((report) => report.reachable !== true);
-  const gates = gate.verdict === "fail" || (unreachable.length > 0 && plan.gate.failOn !== "never");
-  const verdict = gates ? "fail" : "pass";
+  const { evaluations, reports, gate } = result;
 
   core.info(formatText(evaluations, reports, { gate: plan.gate, color: false }));
 
@@ -127,69 +101,24 @@ async function runAction(toolkit: Toolkit): Promise<RunResult> {
   annotateFindings(core, evaluations, toolkit.workspace);
   if (inputs.comment) await comment(toolkit, inputs, plan, markdown);
 
-  core.setOutput("verdict", verdict);
+  core.setOutput("verdict", gate.verdict);
   core.setOutput("failures", sum(evaluations, "fail"));
   core.setOutput("inconclusive", sum(evaluations, "inconclusive"));
   core.setOutput("report-file", reportFile ?? "");
   core.setOutput("sarif-file", sarifFile ?? "");
 
-  if (gates) core.setFailed(`tlsgate: ${failureReasons(gate, unreachable, plan).join("; ")}`);
-  return { verdict, evaluations, reports };
+  if (gate.verdict === "fail") core.setFailed(`tlsgate: ${gate.reasons.join("; ")}`);
+  return { ...result, verdict: gate.verdict };
 }
-
-/** Why the gate failed: policy violations, targets not scanned, inconclusive rules. */
-function failureReasons(
-  gate: GateResult,
-  unreachable: readonly ScanReport[],
-  plan: ScanPlan,
-): string[] {
-  const reasons: string[] = [];
-  const { failOn } = plan.gate;
-  const ruleCount = (findings: readonly Finding[]): number =>
-    new Set(findings.map((f) => `${f.target}\0${f.ruleId}`)).size;
-  const failing = gate.blocking.filter((f) => f.status === "fail");
-  if (failing.length > 0) {
-    reasons.push(
-      `policy violation: ${ruleCount(failing)} rule failure(s) at or above ${failOn} (${failing.length} finding(s))`,
-    );
-  }
-  if (unreachable.length > 0 && failOn !== "never") {
-    const list = unreachable.map((report) => report.target.input).join(", ");
-    reasons.push(`${unreachable.length} target(s) could not be scanned: ${list}`);
-  }
-  const down = new Set(unreachable.map((report) => report.target.input));
-  const inconclusive = gate.blocking.filter(
-    (f) => f.status === "inconclusive" && !down.has(f.target),
-  );
-  if (inconclusive.length > 0) {
-    reasons.push(
-      `${ruleCount(inconclusive)} rule(s) at or above ${failOn} are inconclusive (the scan could not establish what they check)`,
-    );
-  }
-  return reasons;
-}
-
-function targetOf(job: ScanJob): Target {
-  const parsed = parseTarget(job.target);
-  return {
-    ...parsed,
-    ...(job.port === undefined ? {} : { port: job.port }),
-    // A configured SNI is also the name the certificate must match, as with host@ip.
-    ...(job.sni === undefined ? {} : { sni: job.sni, host: job.sni }),
-  };
-}
-
-/** Compiles each distinct policy once, however many targets use it. */
 
 function sum(evaluations: readonly Evaluation[], status: "fail" | "inconclusive"): number {
   return evaluations.reduce((total, evaluation) => total + evaluation.counts[status], 0);
 }
 
-/** Writes a report file (creating its folder); returns its absolute path, or null when unset. */
+/** Writes a report file (its folder made and checked by planRun); its absolute path, or null. */
 function writeOutputFile(cwd: string, file: string | null, render: () => string): string | null {
   if (file === null) return null;
   const path = resolve(cwd, file);
-  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, render());
   return path;
 }
@@ -198,8 +127,8 @@ function writeOutputFile(cwd: string, file: string | null, render: () => string)
  * Code scanning wants each result in a file of the repository: the policy file when every target
  * uses the same one from the repository, else the config file, else the running workflow.
  */
-function sarifArtifact(toolkit: Toolkit, plan: ScanPlan): Pick<SarifOptions, "artifact"> {
-  const policyFiles = new Set(plan.jobs.map((job) => policyFileOf(job.policy, job.policyDir)));
+function sarifArtifact(toolkit: Toolkit, plan: RunPlan): Pick<SarifOptions, "artifact"> {
+  const policyFiles = new Set(plan.targets.map((planned) => planned.policyFile));
   const [only] = policyFiles;
   if (policyFiles.size === 1 && only !== undefined && only !== null) {
     const uri = repoPath(only, toolkit.workspace);
@@ -214,7 +143,7 @@ function sarifArtifact(toolkit: Toolkit, plan: ScanPlan): Pick<SarifOptions, "ar
 async function comment(
   toolkit: Toolkit,
   inputs: ActionInputs,
-  plan: ScanPlan,
+  plan: RunPlan,
   markdown: string,
 ): Promise<void> {
   const { core } = toolkit;

@@ -4,7 +4,7 @@
  * the shard, and the targets that could not be scanned.
  */
 import { formatMarkdown, type Evaluation, type GateOptions, type ScanReport } from "@tlsgate/core";
-import type { Shard } from "./inputs.js";
+import type { Shard } from "@tlsgate/core";
 
 /** GitHub refuses a step summary over 1 MiB. */
 export const MAX_SUMMARY_BYTES = 1024 * 1024;

@@ -15,11 +15,13 @@ const run = promisify(execFile);
 
 async function build(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), "tlsgate-action-build-"));
-  await run(process.execPath, ["scripts/bundle.mjs", "--out", out], { cwd: packageDir });
+  await run(process.execPath, ["--import", "tsx", "scripts/bundle.ts", "--out", out], {
+    cwd: packageDir,
+  });
   return out;
 }
 
-describe("scripts/bundle.mjs", () => {
+describe("scripts/bundle.ts", () => {
   it("builds the same bytes twice, with no machine paths in them", async () => {
     const first = await build();
     const second = await build();
@@ -46,7 +48,7 @@ describe("scripts/bundle.mjs", () => {
       ).toBe(true);
     }
     // --check passes against that build, and fails once it differs.
-    const check = ["scripts/bundle.mjs", "--check", "--out", first];
+    const check = ["--import", "tsx", "scripts/bundle.ts", "--check", "--out", first];
     await expect(run(process.execPath, check, { cwd: packageDir })).resolves.toBeDefined();
     writeFileSync(join(first, "presets/retired.json"), "{}\n");
     writeFileSync(join(first, "dist/index.js"), `${text}\n`);

@@ -7,14 +7,15 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
 const repoDir = resolve(import.meta.dirname, "../../..");
-const script = join(repoDir, "scripts/update-action-readme.mjs");
+const script = join(repoDir, "scripts/update-action-readme.ts");
+// As `npm run update:action-readme` runs it: TypeScript, through tsx.
+const node = (args: string[]): ReturnType<typeof run> =>
+  run(process.execPath, ["--import", "tsx", ...args], { cwd: repoDir });
 const run = promisify(execFile);
 
-describe("scripts/update-action-readme.mjs", () => {
+describe("scripts/update-action-readme.ts", () => {
   it("finds the README up to date with action.yml", async () => {
-    await expect(
-      run(process.execPath, [script, "--check"], { cwd: repoDir }),
-    ).resolves.toBeDefined();
+    await expect(node([script, "--check"])).resolves.toBeDefined();
   });
 
   it("fails the check when action.yml gains an input, and writes the row", async () => {
@@ -28,15 +29,11 @@ describe("scripts/update-action-readme.mjs", () => {
     );
     writeFileSync(action, yml);
     const args = [script, "--action", action, "--readme", readme];
-    await expect(
-      run(process.execPath, [...args, "--check"], { cwd: repoDir }),
-    ).rejects.toMatchObject({ code: 1 });
-    await run(process.execPath, args, { cwd: repoDir });
+    await expect(node([...args, "--check"])).rejects.toMatchObject({ code: 1 });
+    await node(args);
     expect(readFileSync(readme, "utf8")).toMatch(
       /\n\| `dry-run` +\| `false` +\| Scan \\\| but never fail\. +\|\n/,
     );
-    await expect(
-      run(process.execPath, [...args, "--check"], { cwd: repoDir }),
-    ).resolves.toBeDefined();
+    await expect(node([...args, "--check"])).resolves.toBeDefined();
   });
 });

@@ -1,7 +1,13 @@
+import { TlsgateError } from "@tlsgate/core";
+
 /**
- * A usage or configuration error the CLI reports in one line and exits 2 for. Only the CLI turns
- * errors into exit codes; core's errors (PolicyError, TargetError) are mapped in main.ts.
+ * A command line the CLI cannot use (a bad `--format`, overlapping shards). Like every
+ * TlsgateError it is reported in one line by main.ts, with exit code 2.
  */
-export class UsageError extends Error {
+export class UsageError extends TlsgateError<"usage"> {
   override readonly name = "UsageError" as const;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("usage", message, options);
+  }
 }

@@ -9,8 +9,17 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // A reader that goes away (`tlsgate … | head`) is not an error: stop writing to it and let
+  // the run end with its own exit code, without a stack trace.
+  let stdoutClosed = false;
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    stdoutClosed = true;
+  });
   return {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => {
+      if (!stdoutClosed) process.stdout.write(text);
+    },
     stderr: (text) => process.stderr.write(text),
     stdoutIsTty: process.stdout.isTTY === true,
     stderrIsTty: process.stderr.isTTY === true,

@@ -1,11 +1,5 @@
 import { Command, CommanderError } from "commander";
-import {
-  CertificateError,
-  ClientProfileError,
-  ConfigError,
-  PolicyError,
-  TargetError,
-} from "@tlsgate/core";
+import { TlsgateError } from "@tlsgate/core";
 import { registerCheckCommand } from "./commands/check.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerInitCommand } from "./commands/init.js";
@@ -13,7 +7,6 @@ import { registerMergeCommand } from "./commands/merge.js";
 import { registerPolicyCommand } from "./commands/policy.js";
 import { registerRegistryCommand } from "./commands/registry.js";
 import { registerScanCommand } from "./commands/scan.js";
-import { UsageError } from "./errors.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { processIo, type Io } from "./io.js";
 import { CLI_VERSION } from "./version.js";
@@ -22,9 +15,13 @@ export type { Io } from "./io.js";
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
+  // --debug is read wherever it stands (before or after the command), like TLSGATE_DEBUG=1.
+  const debug = argv.includes("--debug") || io.env.TLSGATE_DEBUG === "1";
+  argv = argv.filter((arg) => arg !== "--debug");
   const program = new Command("tlsgate")
     .description("TLS policy-as-code: scan TLS endpoints and gate them on versioned policies.")
     .version(CLI_VERSION, "-v, --version")
+    .option("--debug", "print the stack of an internal error")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError()
@@ -57,21 +54,28 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       // --help and --version end through exitOverride with exit code 0.
       return error.exitCode === 0 ? EXIT.pass : EXIT.usage;
     }
-    if (error instanceof PolicyError) {
-      io.stderr(`tlsgate: policy error: ${error.toString()}\n`);
-      return EXIT.usage;
-    }
-    if (
-      error instanceof UsageError ||
-      error instanceof TargetError ||
-      error instanceof CertificateError ||
-      error instanceof ClientProfileError ||
-      error instanceof ConfigError
-    ) {
-      io.stderr(`tlsgate: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    throw error;
+    return exitCodeOfError(error, io, debug);
   }
   return exitCode;
+}
+
+/**
+ * The one place the CLI turns an error into an exit code: tlsgate's own errors are bad input
+ * (exit 2, one line per problem); anything else is a bug in tlsgate (exit 4, never a verdict's
+ * code), in one line, with the stack only when asked for.
+ */
+function exitCodeOfError(error: unknown, io: Io, debug: boolean): ExitCode {
+  if (error instanceof TlsgateError) {
+    for (const line of error.toLines()) io.stderr(`tlsgate: ${line}\n`);
+    return EXIT.usage;
+  }
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  io.stderr(`tlsgate: internal error: ${oneLine(text)}\n`);
+  if (debug && error instanceof Error && error.stack !== undefined) io.stderr(`${error.stack}\n`);
+  else io.stderr("tlsgate: run again with --debug for the stack, and report it\n");
+  return EXIT.internal;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, " ").slice(0, 500);
 }

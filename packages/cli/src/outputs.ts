@@ -1,31 +1,27 @@
 /** The output formats and where each goes: stdout for `--format`, files for `--output FMT=PATH`. */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import {
-  formatJson,
-  formatJunit,
-  formatMarkdown,
-  formatSarif,
-  formatText,
+  REPORT_FORMATS,
+  formatResults,
+  isReportFormat,
   type Evaluation,
   type GateOptions,
+  type ReportFormat,
   type ScanReport,
 } from "@tlsgate/core";
 import { UsageError } from "./errors.js";
 import { CLI_VERSION } from "./version.js";
 
-export const FORMATS = ["text", "json", "markdown", "sarif", "junit"] as const;
-export type Format = (typeof FORMATS)[number];
-
 export interface OutputSpec {
-  format: Format;
+  format: ReportFormat;
   /** null: stdout. */
   path: string | null;
 }
 
-export function parseFormat(value: string): Format {
-  if ((FORMATS as readonly string[]).includes(value)) return value as Format;
-  throw new UsageError(`unknown format "${value}" (expected ${FORMATS.join(", ")})`);
+export function parseFormat(value: string): ReportFormat {
+  if (isReportFormat(value)) return value;
+  throw new UsageError(`unknown format "${value}" (expected ${REPORT_FORMATS.join(", ")})`);
 }
 
 /** `json=report.json` → {format: "json", path: "report.json"}. */
@@ -37,27 +33,15 @@ export function parseOutput(value: string): OutputSpec {
   return { format: parseFormat(match[1]!), path: match[2]! };
 }
 
-export function render(
-  format: Format,
-  evaluations: readonly Evaluation[],
-  reports: readonly ScanReport[],
-  options: { gate: GateOptions; color: boolean },
-): string {
-  const common = { toolVersion: CLI_VERSION, gate: options.gate };
-  switch (format) {
-    case "text":
-      return formatText(evaluations, reports, { ...common, color: options.color });
-    case "json":
-      return formatJson(evaluations, reports, common);
-    case "markdown":
-      return formatMarkdown(evaluations, reports, common);
-    case "sarif":
-      return formatSarif(evaluations, reports, common);
-    case "junit":
-      return formatJunit(evaluations, reports, common);
-  }
+/** `--format FMT` for stdout and every `--output FMT=PATH` (relative to `cwd`). */
+export function outputSpecs(format: string, outputs: readonly string[], cwd: string): OutputSpec[] {
+  return [
+    { format: parseFormat(format), path: null },
+    ...outputs.map(parseOutput).map((o) => ({ ...o, path: resolve(cwd, o.path!) })),
+  ];
 }
 
+/** `--format` on stdout and each `--output` to its file (checked writable by planRun). */
 export function writeOutputs(
   outputs: readonly OutputSpec[],
   evaluations: readonly Evaluation[],
@@ -65,12 +49,13 @@ export function writeOutputs(
   options: { gate: GateOptions; color: boolean; stdout: (text: string) => void },
 ): void {
   for (const output of outputs) {
-    if (output.path === null) {
-      options.stdout(render(output.format, evaluations, reports, options));
-      continue;
-    }
-    const text = render(output.format, evaluations, reports, { ...options, color: false });
-    mkdirSync(dirname(output.path), { recursive: true });
-    writeFileSync(output.path, text);
+    const color = output.path === null && options.color;
+    const text = formatResults(output.format, evaluations, reports, {
+      toolVersion: CLI_VERSION,
+      gate: options.gate,
+      color,
+    });
+    if (output.path === null) options.stdout(text);
+    else writeFileSync(output.path, text);
   }
 }

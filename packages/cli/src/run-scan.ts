@@ -1,115 +1,63 @@
 /**
- * The scan pipeline shared by `tlsgate scan` and `tlsgate demo`: parse every target and load
- * every policy first (bad input fails before any connection), scan, evaluate, write, gate.
+ * The CLI's shell around core's pipeline, shared by `scan`, `check` and `demo`: planRun (every
+ * problem of the input before any connection), runPlan, then write the outputs and number the
+ * outcome. Nothing here scans, evaluates or gates.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import {
-  PolicyCache,
-  evaluate,
-  parseTarget,
-  scanTargets,
-  selectClientProfiles,
-  type CompiledPolicy,
-  type Evaluation,
-  type GateOptions,
-  type ScanReport,
-  type Target,
-} from "@tlsgate/core";
-import { UsageError } from "./errors.js";
-import type { ExitCode } from "./exit-codes.js";
-import { exitCodeOf } from "./gate.js";
+import { planRun, runPlan, type RunInput, type RunPlan, type RunResult } from "@tlsgate/core";
+import { EXIT, exitCodeFor, type ExitCode } from "./exit-codes.js";
 import { writeOutputs, type OutputSpec } from "./outputs.js";
 import { ProgressLine } from "./progress.js";
 import type { Io } from "./io.js";
 
-export interface ScanJob {
-  target: string;
-  policy: string;
-  /** Folder the policy reference is resolved from. */
-  policyDir: string;
-  port?: number;
-  sni?: string;
-}
-
-export interface RunScanOptions {
-  gate: GateOptions;
-  /** CA bundle files (PEM). */
-  ca: readonly string[];
-  timeoutMs: number;
-  /** Connections at once per target. */
-  concurrency: number;
-  /** Targets scanned at once. */
-  parallelTargets?: number;
+export interface Presentation {
   outputs: readonly OutputSpec[];
-  /** Client handshake simulation; none when absent. */
-  clients?: "default" | "all" | string[];
   color: boolean;
   progress: boolean;
   io: Io;
 }
 
-export interface RunScanResult {
+export interface ShellResult {
   exitCode: ExitCode;
-  reports: ScanReport[];
-  evaluations: Evaluation[];
+  /** Null when the plan had errors (they are on stderr). */
+  result: RunResult | null;
 }
 
-export async function runScan(
-  jobs: readonly ScanJob[],
-  options: RunScanOptions,
-): Promise<RunScanResult> {
-  if (jobs.length === 0)
-    throw new UsageError("no targets: name one or more, or use --targets-file");
-  const planned = jobs.map((job) => ({ job, target: targetOf(job) }));
-  // Unknown client names fail before any connection, like bad targets and policies.
-  if (options.clients !== undefined) selectClientProfiles(options.clients);
-  const cache = new PolicyCache();
-  const policies = planned.map(({ job }) => cache.get(job.policy, job.policyDir));
-  const ca = options.ca.map((file) => {
-    try {
-      return readFileSync(resolve(file), "utf8");
-    } catch (error) {
-      throw new UsageError(`cannot read CA bundle ${file}: ${(error as Error).message}`);
-    }
-  });
-
-  const progress = options.progress ? new ProgressLine(options.io.stderr) : null;
-  const reports = await scanTargets(
-    planned.map(({ target }) => target),
+export async function runScan(input: RunInput, presentation: Presentation): Promise<ShellResult> {
+  const { io } = presentation;
+  const plan = planOrReport(
     {
-      timeoutMs: options.timeoutMs,
-      concurrency: options.concurrency,
-      ca,
-      ...(options.parallelTargets === undefined
-        ? {}
-        : { parallelTargets: options.parallelTargets }),
-      ...(options.clients === undefined ? {} : { clients: options.clients }),
-      ...(progress === null
-        ? {}
-        : {
-            onProgress: (event) => progress.update(event),
-            onReport: (report) => progress.done(report.target.input),
-          }),
+      ...input,
+      outputFiles: presentation.outputs.flatMap((output) =>
+        output.path === null ? [] : [output.path],
+      ),
     },
+    io,
+  );
+  if (plan === null) return { exitCode: EXIT.usage, result: null };
+
+  const progress = presentation.progress ? new ProgressLine(io.stderr) : null;
+  const result = await runPlan(
+    plan,
+    progress === null
+      ? {}
+      : {
+          onProgress: (event) => progress.update(event),
+          onReport: (report) => progress.done(report.target.input),
+        },
   );
   progress?.clear();
-
-  const evaluations = reports.map((report, i) => evaluate(policies[i] as CompiledPolicy, report));
-  writeOutputs(options.outputs, evaluations, reports, {
-    gate: options.gate,
-    color: options.color,
-    stdout: options.io.stdout,
+  writeOutputs(presentation.outputs, result.evaluations, result.reports, {
+    gate: plan.gate,
+    color: presentation.color,
+    stdout: io.stdout,
   });
-  return { exitCode: exitCodeOf(evaluations, reports, options.gate), reports, evaluations };
+  return { exitCode: exitCodeFor(result.gate.outcome), result };
 }
 
-function targetOf(job: ScanJob): Target {
-  const parsed = parseTarget(job.target);
-  return {
-    ...parsed,
-    ...(job.port === undefined ? {} : { port: job.port }),
-    // A configured SNI is also the name the certificate must match, as with host@ip.
-    ...(job.sni === undefined ? {} : { sni: job.sni, host: job.sni }),
-  };
+/** The plan, or null after printing every problem (one line each) to stderr. */
+export function planOrReport(input: RunInput, io: Io): RunPlan | null {
+  const { plan, warnings, errors } = planRun(input);
+  for (const warning of warnings) io.stderr(`tlsgate: warning: ${warning}\n`);
+  for (const error of errors) for (const line of error.toLines()) io.stderr(`tlsgate: ${line}\n`);
+  return plan;
 }

@@ -1,41 +1,62 @@
-// The public API of @tlsgate/core: every export is named here.
+// The public API of @tlsgate/core: what a user of the library needs, every export named here.
+// Internals are behind subpath exports: @tlsgate/core/policy (lint, resolve, policy tests),
+// @tlsgate/core/registry (cipher suites, groups, client profiles), @tlsgate/core/cert and
+// @tlsgate/core/wire (the TLS codec).
+
+// Errors: one family, each with a literal name, a code and its context.
+export { TlsgateError, isTlsgateError } from "./errors.js";
+export { InputError } from "./run/input-error.js";
+export type { InputErrorCode } from "./run/input-error.js";
+export { PolicyError } from "./policy/errors.js";
+export type { PolicyErrorCode, PolicyIssue } from "./policy/errors.js";
+export { ConfigError } from "./config/config.js";
+export type { ConfigErrorCode, ConfigIssue } from "./config/config.js";
+export { TargetError } from "./probe/target.js";
+export type { TargetErrorCode } from "./probe/target.js";
+export { CertificateError } from "./cert/errors.js";
+export type { CertificateErrorCode } from "./cert/errors.js";
+export { ClientProfileError } from "./registry/client-profiles.js";
+export type { ClientProfileErrorCode, ClientSelection } from "./registry/client-profiles.js";
+
+// A run: plan (validate everything, connect nowhere), then scan, evaluate and gate.
 export {
-  CIPHER_SUITES,
-  GROUPS,
-  PROTOCOLS,
-  SIGNATURE_SCHEMES,
-  SSLV2_CIPHER_SUITES,
-  STRENGTH_CLASSES,
-  assessCipherSuite,
-  cipherSuitesFor,
-  cipherSuiteByCode,
-  cipherSuiteByName,
-  classifyCipherSuite,
-  groupByCode,
-  groupByName,
-  signatureSchemeByCode,
-  signatureSchemeByName,
-} from "./registry/index.js";
-export {
-  CLIENT_PROFILES,
-  CURRENT_CLIENT_PROFILES,
-  ClientProfileError,
-  clientProfileByName,
-  selectClientProfiles,
-} from "./registry/index.js";
-export type { ClientProfile, ClientProfileErrorCode, ClientSelection } from "./registry/index.js";
+  RUN_DEFAULTS,
+  RUN_LIMITS,
+  RUN_OUTCOMES,
+  gateRun,
+  parseTargetList,
+  planRun,
+  readSavedResults,
+  runPlan,
+} from "./run/index.js";
 export type {
-  CipherSuite,
-  Group,
-  Protocol,
-  SignatureScheme,
-  StrengthAssessment,
-  StrengthClass,
-} from "./registry/index.js";
+  PlanResult,
+  PlannedTarget,
+  RunGate,
+  RunInput,
+  RunOutcome,
+  RunPlan,
+  RunPlanOptions,
+  RunResult,
+  SavedResults,
+  Shard,
+} from "./run/index.js";
+
+// Scanning one target or a list
+export { scanTarget } from "./scan/scan-target.js";
+export type { ScanTargetOptions } from "./scan/scan-target.js";
+export { scanTargets } from "./scan/scan-targets.js";
+export type { ScanTargetsOptions } from "./scan/scan-targets.js";
+export type { ProgressEvent } from "./scan/context.js";
+export { parseTarget } from "./probe/target.js";
+export type { Target } from "./probe/target.js";
+
+// The ScanReport: the contract between scanner and policies
 export {
-  CLIENT_FAILURE_REASONS,
-  SCAN_ERROR_CODES,
+  SCAN_REPORT_SCHEMA_ID,
   SCAN_REPORT_SCHEMA_VERSION,
+  scanReportSchema,
+  validateScanReport,
 } from "./scan-report/index.js";
 export type {
   AcceptedCipherSuite,
@@ -49,79 +70,31 @@ export type {
   ScanError,
   ScanErrorCode,
   ScanReport,
+  ScanReportIssue,
+  ScanReportValidation,
   ScanTarget,
   ServerPreference,
 } from "./scan-report/index.js";
-export {
-  scanReportSchema,
-  SCAN_REPORT_SCHEMA_ID,
-  validateScanReport,
-} from "./scan-report/index.js";
-export type { ScanReportIssue, ScanReportValidation } from "./scan-report/index.js";
 
-// Scanning
-export { scan } from "./scan/scan.js";
-export type { ScanOptions, TargetSpec } from "./scan/scan.js";
-export { scanTarget } from "./scan/scan-target.js";
-export { simulateClients } from "./scan/clients.js";
-export type { SimulateClientsOptions } from "./scan/clients.js";
-export type { ScanTargetOptions } from "./scan/scan-target.js";
-export { scanTargets } from "./scan/scan-targets.js";
-export type { ScanTargetsOptions } from "./scan/scan-targets.js";
-export type { ProgressEvent } from "./scan/context.js";
-export { TARGET_ERROR_CODES, TargetError, parseTarget } from "./probe/target.js";
-export type { Target, TargetErrorCode } from "./probe/target.js";
-export { checkCertificatesAndFeatures } from "./probe/check-certificates.js";
-export type {
-  CertificatesAndFeatures,
-  CheckCertificatesOptions,
-} from "./probe/check-certificates.js";
-export type { CertificateFeatures } from "./probe/check-certificates.js";
-export {
-  CHAIN_CHECKS,
-  TRUST_ERRORS,
-  checkCertificateChain,
-  checkTrust,
-  createTrustStore,
-  describeCertificate,
-  matchesHostname,
-  parseCertificate,
-  pemToDer,
-} from "./cert/index.js";
-export type { ParsedCertificate, TrustError, TrustStore, TrustVerdict } from "./cert/index.js";
-export { CERTIFICATE_ERROR_CODES, CertificateError } from "./cert/errors.js";
-export type { CertificateErrorCode } from "./cert/errors.js";
-
-// Configuration (tlsgate.config.json), shared by the CLI and the Action
-export {
-  CONFIG_FILE,
-  CONFIG_SCHEMA_ID,
-  ConfigError,
-  configSchema,
-  loadConfig,
-} from "./config/index.js";
+// Configuration (tlsgate.config.json)
+export { CONFIG_FILE, CONFIG_SCHEMA_ID, configSchema, loadConfig } from "./config/index.js";
 export type { ConfigTarget, LoadedConfig, TlsgateConfig } from "./config/index.js";
 
-// Policies
+// Policies: load, compile once, evaluate many
 export {
   FAIL_ON,
   FINDING_STATUSES,
-  POLICY_ERROR_CODES,
   POLICY_SCHEMA_ID,
-  PolicyError,
+  PolicyCache,
   SEVERITIES,
-  checkExpectations,
   compilePolicy,
   evaluate,
-  PolicyCache,
   loadNamedPolicy,
   loadPolicyFile,
-  policyFileOf,
   parsePolicy,
   policySchema,
   resolvePolicy,
   resolvePolicyRef,
-  runPolicyCase,
   runPolicyTests,
   verdictOf,
 } from "./policy/index.js";
@@ -135,68 +108,37 @@ export type {
   FindingStatus,
   GateOptions,
   GateResult,
-  PolicyCaseMismatch,
+  LoadedPolicy,
   PolicyCaseResult,
   PolicyDocument,
-  PolicyErrorCode,
-  PolicyProvenance,
   PolicyRule,
-  PolicyTestCase,
-  PolicyTestOptions,
   PolicyTestRun,
-  Remediation,
   ResolvedPolicy,
-  ResolvedRule,
   RuleInfo,
   Severity,
 } from "./policy/index.js";
 
+// Reporters: pure (evaluations, reports, options) → string
 export {
-  MAX_PATTERN_LENGTH,
-  MAX_UNBOUNDED_QUANTIFIERS,
-  RULE_ID_PATTERN,
-  canonicalJson,
-  checkPattern,
-  hashRules,
-  lintRuleSchema,
-  ruleStatuses,
-  valueAt,
-} from "./policy/index.js";
-export type {
-  CompiledRule,
-  EvaluateOptions,
-  LintIssue,
-  LintResult,
-  LoadedPolicy,
-  Locate,
-  ParsePolicyOptions,
-  PolicyErrorDetails,
-  PolicyFormat,
-  PolicyRuleEntry,
-  PolicySource,
-  PolicySourceKind,
-  Position,
-  PresetSource,
-  ResolveOptions,
-  RuleSchema,
-} from "./policy/index.js";
-
-// Reporters
-export {
+  REPORT_FORMATS,
   RESULT_SCHEMA_ID,
   formatJson,
   formatJunit,
   formatMarkdown,
+  formatResults,
   formatSarif,
   formatText,
+  isReportFormat,
   resultSchema,
   toJsonResult,
 } from "./report/index.js";
 export type {
+  AnyFormatOptions,
   FormatOptions,
   JsonOptions,
   JsonResult,
   MarkdownOptions,
+  ReportFormat,
   SarifOptions,
   TextOptions,
 } from "./report/index.js";

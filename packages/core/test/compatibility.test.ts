@@ -8,10 +8,10 @@ import { describe, expect, it } from "vitest";
 import { compilePolicy, evaluate } from "../src/policy/evaluate.js";
 import { resolvePolicy } from "../src/policy/resolve.js";
 import type { Evaluation, FindingStatus } from "../src/policy/types.js";
-import { REPO_ROOT } from "../src/registry/test-support/shared-data.js";
+import { REPO_ROOT } from "@tlsgate/testing/data";
 import { scanTarget } from "../src/scan/scan-target.js";
-import { startOpenSslServer } from "../src/test-support/index.js";
-import type { OpenSslServerOptions } from "../src/test-support/index.js";
+import { startOpenSslServer } from "@tlsgate/testing";
+import type { OpenSslServerOptions } from "@tlsgate/testing";
 
 const EXAMPLE = join(REPO_ROOT, "policies", "examples", "compatibility.json");
 

@@ -1,5 +1,5 @@
 // The Markdown page of each preset (docs/<preset>.md) is generated from policies/<preset>.json by
-// scripts/generate-preset-docs.mjs; this fails when a page is stale, missing or stray.
+// scripts/generate-preset-docs.ts; this fails when a page is stale, missing or stray.
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -8,10 +8,10 @@ import { describe, expect, it } from "vitest";
 import { PRESET_NAMES } from "../src/index.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const SCRIPT = join(REPO_ROOT, "scripts", "generate-preset-docs.mjs");
-const FIX = "run `node scripts/generate-preset-docs.mjs` and commit the result";
+const SCRIPT = join(REPO_ROOT, "scripts", "generate-preset-docs.ts");
+const FIX = "run `npm run generate:preset-docs` and commit the result";
 
-/** The parts of scripts/generate-preset-docs.mjs the test uses. */
+/** The parts of scripts/generate-preset-docs.ts the test uses. */
 interface DocsGenerator {
   generate(): Promise<Map<string, string>>;
   OUTPUT_DIR: string;
@@ -49,8 +49,9 @@ describe("preset docs", () => {
   });
 
   it("pass the generator's own --check", () => {
-    // execFileSync throws (and fails the test) on a non-zero exit.
-    const out = execFileSync(process.execPath, [SCRIPT, "--check"], {
+    // Run as `npm run check:preset-docs` runs it (tsx); execFileSync throws on a non-zero exit.
+    const out = execFileSync(process.execPath, ["--import", "tsx", SCRIPT, "--check"], {
+      cwd: REPO_ROOT,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     });

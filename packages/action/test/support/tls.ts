@@ -1,82 +1,16 @@
 /**
- * Loopback TLS servers for the action's tests: a test CA and a localhost certificate made with
- * openssl at test time, a modern server (TLS 1.2–1.3) and a legacy one (TLS 1.0–1.2).
+ * Loopback TLS servers for the action's tests, from @tlsgate/testing: a test CA and a localhost
+ * certificate it signs, a modern server (TLS 1.2–1.3) and a legacy one (TLS 1.0–1.2).
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createServer, type Server, type TlsOptions } from "node:tls";
+import { writeFileSync } from "node:fs";
+import type { TlsOptions } from "node:tls";
+import { createCaSignedCredential, startNodeTlsServer } from "@tlsgate/testing";
+import type { CaSignedCredential } from "@tlsgate/testing";
 
-export interface TestCredentials {
-  cert: string;
-  key: string;
-  /** The CA that signed `cert`, as a PEM file (for the ca-file input). */
-  caFile: string;
-}
+export type TestCredentials = CaSignedCredential;
 
 export function makeCredentials(): TestCredentials {
-  const dir = mkdtempSync(join(tmpdir(), "tlsgate-action-pki-"));
-  const file = (name: string): string => join(dir, name);
-  const openssl = (...args: string[]): void => {
-    execFileSync("openssl", args, { stdio: "ignore" });
-  };
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  openssl(
-    "req",
-    "-x509",
-    ...ec,
-    "-keyout",
-    file("ca.key"),
-    "-out",
-    file("ca.pem"),
-    "-days",
-    "2",
-    "-subj",
-    "/CN=tlsgate action test CA",
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign",
-  );
-  openssl(
-    "req",
-    ...ec,
-    "-keyout",
-    file("leaf.key"),
-    "-out",
-    file("leaf.csr"),
-    "-subj",
-    "/CN=localhost",
-  );
-  writeFileSync(
-    file("leaf.ext"),
-    "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n",
-  );
-  openssl(
-    "x509",
-    "-req",
-    "-in",
-    file("leaf.csr"),
-    "-CA",
-    file("ca.pem"),
-    "-CAkey",
-    file("ca.key"),
-    "-set_serial",
-    "2",
-    "-days",
-    "2",
-    "-out",
-    file("leaf.pem"),
-    "-extfile",
-    file("leaf.ext"),
-  );
-  return {
-    cert: readFileSync(file("leaf.pem"), "utf8"),
-    key: readFileSync(file("leaf.key"), "utf8"),
-    caFile: file("ca.pem"),
-  };
+  return createCaSignedCredential();
 }
 
 export interface TestServer {
@@ -96,19 +30,15 @@ export async function startServer(
   credentials: TestCredentials,
   options: TlsOptions,
 ): Promise<TestServer> {
-  const server: Server = createServer(
-    { cert: credentials.cert, key: credentials.key, ...options },
-    (socket) => socket.end(),
-  );
-  // Probes that are refused or cut short end in socket errors: expected, not test failures.
-  server.on("tlsClientError", () => {});
-  const port = await new Promise<number>((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)),
-  );
-  return {
-    target: `127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  // Probes that are refused or cut short end in client errors: the server records them, and
+  // they are expected, not test failures.
+  const server = await startNodeTlsServer({
+    cert: credentials.cert,
+    key: credentials.key,
+    ...options,
+    onSecureConnection: (socket) => socket.end(),
+  });
+  return { target: `${server.host}:${server.port}`, close: () => server.stop() };
 }
 
 /** A small policy: TLS 1.0 off (error), TLS 1.3 on (warning), a trusted certificate (error). */

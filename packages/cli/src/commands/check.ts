@@ -1,12 +1,9 @@
-import { resolve } from "node:path";
-import { Option, type Command } from "commander";
-import { FAIL_ON, PolicyCache, evaluate, type FailOn } from "@tlsgate/core";
+import type { Command } from "commander";
+import { FAIL_ON, RUN_DEFAULTS } from "@tlsgate/core";
 import type { ExitCode } from "../exit-codes.js";
-import { exitCodeOf } from "../gate.js";
 import type { Io } from "../io.js";
-import { parseFormat, parseOutput, writeOutputs } from "../outputs.js";
-import { DEFAULT_POLICY } from "../policies.js";
-import { readSavedResults } from "../reports-input.js";
+import { outputSpecs } from "../outputs.js";
+import { runScan } from "../run-scan.js";
 import { detectTerminal } from "../terminal.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -20,25 +17,25 @@ export function registerCheckCommand(
   program
     .command("check")
     .description("Evaluate saved scan reports against a policy, offline.")
-    .requiredOption(
-      "-s, --scan <file>",
-      "a saved report or tlsgate JSON output (repeatable)",
+    .option("-s, --scan <file>", "a saved report or tlsgate JSON output (repeatable)", collect, [])
+    .option(
+      "-p, --policy <name|file>",
+      `preset name or policy file (default: ${RUN_DEFAULTS.policy})`,
+    )
+    .option("-f, --format <format>", "stdout format: text, json, markdown, sarif, junit", "text")
+    .option("-o, --output <format=path>", "also write a format to a file (repeatable)", collect, [])
+    .option(
+      "--fail-on <severity>",
+      `lowest severity that fails: ${FAIL_ON.join(", ")} (default: error)`,
+    )
+    .option("--inconclusive <how>", "how inconclusive findings gate: fail or pass (default: fail)")
+    .option(
+      "--allow-policy-path <dir>",
+      "a folder outside the policy's repository that extends may read (repeatable)",
       collect,
       [],
     )
-    .option("-p, --policy <name|file>", "preset name or policy file", DEFAULT_POLICY)
-    .option("-f, --format <format>", "stdout format: text, json, markdown, sarif, junit", "text")
-    .option("-o, --output <format=path>", "also write a format to a file (repeatable)", collect, [])
-    .addOption(
-      new Option("--fail-on <severity>", "lowest severity that fails")
-        .choices(FAIL_ON)
-        .default("error"),
-    )
-    .addOption(
-      new Option("--inconclusive <how>", "how inconclusive findings gate")
-        .choices(["fail", "pass"])
-        .default("fail"),
-    )
+    .option("-c, --config <file>", "configuration file for policy and gate defaults")
     .addHelpText(
       "after",
       [
@@ -49,31 +46,32 @@ export function registerCheckCommand(
         "  $ tlsgate check --scan shard-1.json --scan shard-2.json --policy ./prod.yaml --format sarif",
       ].join("\n"),
     )
-    .action(
-      (flags: {
-        scan: string[];
-        policy: string;
-        format: string;
-        output: string[];
-        failOn: FailOn;
-        inconclusive: "fail" | "pass";
-      }) => {
-        const reports = flags.scan.flatMap(
-          (file) => readSavedResults(resolve(io.cwd, file)).reports,
-        );
-        const compiled = new PolicyCache().get(flags.policy, io.cwd);
-        const evaluations = reports.map((report) => evaluate(compiled, report));
-        const gate = { failOn: flags.failOn, inconclusive: flags.inconclusive };
-        const outputs = [
-          { format: parseFormat(flags.format), path: null },
-          ...flags.output.map(parseOutput).map((o) => ({ ...o, path: resolve(io.cwd, o.path!) })),
-        ];
-        writeOutputs(outputs, evaluations, reports, {
-          gate,
-          color: detectTerminal(io.env, io).color,
-          stdout: io.stdout,
-        });
-        setExitCode(exitCodeOf(evaluations, reports, gate));
-      },
-    );
+    .action(async (flags: CheckFlags) => {
+      const outputs = outputSpecs(flags.format, flags.output, io.cwd);
+      const { exitCode } = await runScan(
+        {
+          cwd: io.cwd,
+          reports: flags.scan,
+          policy: flags.policy ?? null,
+          // Judging saved reports reads a config file only when one is named.
+          config: flags.config ?? false,
+          failOn: flags.failOn ?? null,
+          inconclusive: flags.inconclusive ?? null,
+          allowPolicyPaths: flags.allowPolicyPath,
+        },
+        { outputs, color: detectTerminal(io.env, io).color, progress: false, io },
+      );
+      setExitCode(exitCode);
+    });
+}
+
+interface CheckFlags {
+  scan: string[];
+  policy?: string;
+  format: string;
+  output: string[];
+  failOn?: string;
+  inconclusive?: string;
+  allowPolicyPath: string[];
+  config?: string;
 }

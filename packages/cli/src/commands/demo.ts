@@ -43,21 +43,24 @@ async function demo(flags: { policy: string; progress: boolean }, io: Io): Promi
       io.stdout(
         `\n── ${server.name} server: tlsgate scan ${server.target} --policy ${flags.policy}\n\n`,
       );
-      const result = await runScan(
-        [{ target: server.target, policy: flags.policy, policyDir: io.cwd }],
+      const { exitCode } = await runScan(
         {
-          gate: { failOn: "error", inconclusive: "fail" },
+          cwd: io.cwd,
+          targets: [server.target],
+          policy: flags.policy,
+          config: false,
           ca: [caFile],
-          timeoutMs: 3000,
-          concurrency: 8,
+          timeout: 3000,
+        },
+        {
           outputs: [{ format: "text", path: null }],
           color: terminal.color,
           progress: terminal.progress,
           io,
         },
       );
-      io.stdout(`→ exit code ${result.exitCode}\n`);
-      results.push(result.exitCode);
+      io.stdout(`→ exit code ${exitCode}\n`);
+      results.push(exitCode);
     }
     const [good, legacy] = results;
     const asExpected = good === EXIT.pass && legacy === EXIT.policyViolation;

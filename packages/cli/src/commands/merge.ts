@@ -4,7 +4,7 @@ import { formatJson, type Evaluation, type ScanReport } from "@tlsgate/core";
 import { UsageError } from "../errors.js";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
-import { readSavedResults } from "../reports-input.js";
+import { readSavedResults } from "@tlsgate/core";
 import { CLI_VERSION } from "../version.js";
 
 /**

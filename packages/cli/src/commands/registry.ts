@@ -6,7 +6,7 @@ import {
   cipherSuiteByCode,
   cipherSuiteByName,
   type CipherSuite,
-} from "@tlsgate/core";
+} from "@tlsgate/core/registry";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 

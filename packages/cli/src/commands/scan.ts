@@ -1,25 +1,23 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { Option, type Command } from "commander";
-import { CONFIG_FILE, FAIL_ON, loadConfig, type FailOn } from "@tlsgate/core";
-import { UsageError } from "../errors.js";
+import type { Command } from "commander";
+import { CONFIG_FILE, FAIL_ON, RUN_DEFAULTS, RUN_LIMITS } from "@tlsgate/core";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
-import { parseFormat, parseOutput, type OutputSpec } from "../outputs.js";
-import { DEFAULT_POLICY } from "../policies.js";
-import { runScan, type ScanJob } from "../run-scan.js";
+import { outputSpecs } from "../outputs.js";
+import { runScan } from "../run-scan.js";
 import { detectTerminal } from "../terminal.js";
-import { existsSync } from "node:fs";
 
 interface ScanFlags {
   policy?: string;
   format: string;
   output: string[];
   failOn?: string;
-  inconclusive?: "fail" | "pass";
+  inconclusive?: string;
+  allowPolicyPath: string[];
   ca: string[];
   timeout?: string;
   concurrency?: string;
+  deadline?: string;
+  runDeadline?: string;
   targetsFile?: string;
   clients?: string;
   config?: string;
@@ -37,23 +35,40 @@ export function registerScanCommand(
     .command("scan")
     .description("Scan TLS endpoints at the wire level and check them against a policy.")
     .argument("[targets...]", "host, host:port, https://host[:port]/, IPv4, [v6]:port, host@ip")
-    .option("-p, --policy <name|file>", `preset name or policy file (default: ${DEFAULT_POLICY})`)
+    .option(
+      "-p, --policy <name|file>",
+      `preset name or policy file (default: ${RUN_DEFAULTS.policy})`,
+    )
     .option("-f, --format <format>", "stdout format: text, json, markdown, sarif, junit", "text")
     .option("-o, --output <format=path>", "also write a format to a file (repeatable)", collect, [])
-    .addOption(
-      new Option("--fail-on <severity>", "lowest severity that fails (default: error)").choices(
-        FAIL_ON,
-      ),
+    .option(
+      "--fail-on <severity>",
+      `lowest severity that fails: ${FAIL_ON.join(", ")} (default: error)`,
     )
-    .addOption(
-      new Option("--inconclusive <how>", "how inconclusive findings gate (default: fail)").choices([
-        "fail",
-        "pass",
-      ]),
-    )
+    .option("--inconclusive <how>", "how inconclusive findings gate: fail or pass (default: fail)")
     .option("--ca <file>", "extra trust anchors, PEM (repeatable)", collect, [])
-    .option("--timeout <ms>", "timeout per probe in milliseconds (default: 5000)")
-    .option("--concurrency <n>", "connections at once per target (default: 8)")
+    .option(
+      "--timeout <ms>",
+      `timeout per probe in milliseconds, ${RUN_LIMITS.timeoutMs.min}-${RUN_LIMITS.timeoutMs.max} (default: ${RUN_DEFAULTS.timeoutMs})`,
+    )
+    .option(
+      "--concurrency <n>",
+      `connections at once per target, ${RUN_LIMITS.concurrency.min}-${RUN_LIMITS.concurrency.max} (default: ${RUN_DEFAULTS.concurrency})`,
+    )
+    .option(
+      "--allow-policy-path <dir>",
+      "a folder outside the policy's repository that extends may read (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--deadline <ms>",
+      `time a target's whole scan may take, ${RUN_LIMITS.deadlineMs.min}-${RUN_LIMITS.deadlineMs.max} (default: ${RUN_DEFAULTS.deadlineMs})`,
+    )
+    .option(
+      "--run-deadline <ms>",
+      `time the whole run may take, ${RUN_LIMITS.runDeadlineMs.min}-${RUN_LIMITS.runDeadlineMs.max} (default: ${RUN_DEFAULTS.runDeadlineMs})`,
+    )
     .option("--targets-file <file>", "read targets from a file, one per line")
     .option(
       "--clients <list>",
@@ -72,8 +87,9 @@ export function registerScanCommand(
         "  $ tlsgate scan --targets-file hosts.txt --policy ./tls-policy.yaml --fail-on warning",
         '  $ tlsgate scan example.com --clients default,"Android 8.1","Java 11.0.2"',
         "",
-        "Exit codes: 0 pass, 1 policy violation, 2 usage or policy error,",
-        "            3 a target could not be scanned (or was inconclusive, when that gates).",
+        "Exit codes: 0 pass, 1 policy violation, 2 usage, configuration or policy error,",
+        "            3 a target could not be scanned (or was inconclusive, when that gates),",
+        "            4 internal error (--debug prints the stack).",
       ].join("\n"),
     )
     .action(async (targets: string[], flags: ScanFlags) => {
@@ -82,94 +98,26 @@ export function registerScanCommand(
 }
 
 async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise<ExitCode> {
-  const configFile =
-    flags.config ?? (existsSync(resolve(io.cwd, CONFIG_FILE)) ? CONFIG_FILE : undefined);
-  const loaded = configFile === undefined ? null : loadConfig(configFile, io.cwd);
-  const config = loaded?.config;
-  const defaultPolicy = flags.policy ?? config?.policy ?? DEFAULT_POLICY;
-  // A policy named on the command line is relative to the working directory; one in the
-  // config file is relative to the config file.
-  const defaultPolicyDir = flags.policy === undefined && loaded ? loaded.dir : io.cwd;
-
-  const jobs: ScanJob[] = [];
-  const fromCli = [
-    ...targets,
-    ...(flags.targetsFile ? readTargetsFile(flags.targetsFile, io) : []),
-  ];
-  for (const target of fromCli)
-    jobs.push({ target, policy: defaultPolicy, policyDir: defaultPolicyDir });
-  if (fromCli.length === 0 && loaded !== null) {
-    for (const entry of loaded.config.targets) {
-      if (typeof entry === "string") {
-        jobs.push({ target: entry, policy: defaultPolicy, policyDir: defaultPolicyDir });
-        continue;
-      }
-      jobs.push({
-        target: entry.target,
-        policy: entry.policy ?? defaultPolicy,
-        policyDir: entry.policy === undefined ? defaultPolicyDir : loaded.dir,
-        ...(entry.port === undefined ? {} : { port: entry.port }),
-        ...(entry.sni === undefined ? {} : { sni: entry.sni }),
-      });
-    }
-  }
-
-  const outputs: OutputSpec[] = [
-    { format: parseFormat(flags.format), path: null },
-    ...flags.output.map(parseOutput).map((o) => ({ ...o, path: resolve(io.cwd, o.path!) })),
-  ];
+  const outputs = outputSpecs(flags.format, flags.output, io.cwd);
   const terminal = detectTerminal(io.env, io, { progress: flags.progress });
-  const ca = [
-    ...flags.ca.map((file) => resolve(io.cwd, file)),
-    ...(config?.ca ?? []).map((file) => resolve(loaded!.dir, file)),
-  ];
-  const { exitCode } = await runScan(jobs, {
-    gate: {
-      failOn: (flags.failOn as FailOn | undefined) ?? config?.failOn ?? "error",
-      inconclusive: flags.inconclusive ?? config?.inconclusive ?? "fail",
+  const { exitCode } = await runScan(
+    {
+      cwd: io.cwd,
+      targets,
+      targetsFile: flags.targetsFile ?? null,
+      policy: flags.policy ?? null,
+      config: flags.config ?? null,
+      ca: flags.ca,
+      failOn: flags.failOn ?? null,
+      inconclusive: flags.inconclusive ?? null,
+      allowPolicyPaths: flags.allowPolicyPath,
+      timeout: flags.timeout ?? null,
+      concurrency: flags.concurrency ?? null,
+      deadline: flags.deadline ?? null,
+      runDeadline: flags.runDeadline ?? null,
+      clients: flags.clients ?? null,
     },
-    ca,
-    timeoutMs: positiveInt(flags.timeout, "--timeout") ?? config?.timeout ?? 5000,
-    concurrency: positiveInt(flags.concurrency, "--concurrency") ?? config?.concurrency ?? 8,
-    ...(flags.clients === undefined ? {} : { clients: parseClients(flags.clients) }),
-    outputs,
-    color: terminal.color,
-    progress: terminal.progress,
-    io,
-  });
+    { outputs, color: terminal.color, progress: terminal.progress, io },
+  );
   return exitCode;
-}
-
-function readTargetsFile(file: string, io: Io): string[] {
-  let text: string;
-  try {
-    text = readFileSync(resolve(io.cwd, file), "utf8");
-  } catch (error) {
-    throw new UsageError(`cannot read targets file ${file}: ${(error as Error).message}`);
-  }
-  return text
-    .split(/\r?\n/)
-    .map((line) => line.replace(/(^|\s)#.*$/, "").trim())
-    .filter((line) => line !== "");
-}
-
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`${flag} wants a positive integer, got "${value}"`);
-  return n;
-}
-
-/** "default", "all", or a comma-separated list of names (which may include "default"). */
-function parseClients(value: string): "default" | "all" | string[] {
-  const names = value
-    .split(",")
-    .map((name) => name.trim())
-    .filter((name) => name !== "");
-  if (names.length === 0) throw new UsageError("--clients wants default, all or client names");
-  if (names.length === 1 && (names[0] === "default" || names[0] === "all")) {
-    return names[0];
-  }
-  return names;
 }

@@ -20,10 +20,8 @@ import { scanTarget } from "@tlsgate/core";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(HERE, "../../../..");
-const DATA =
-  process.env.TLSGATE_SHARED_DATA !== undefined && process.env.TLSGATE_SHARED_DATA !== ""
-    ? resolve(process.env.TLSGATE_SHARED_DATA)
-    : resolve(REPO_ROOT, "..", "shared", "data");
+// The vendored reference data (data/SOURCES.md).
+const DATA = resolve(REPO_ROOT, "data");
 const guideline = (version) =>
   JSON.parse(readFileSync(join(DATA, "mozilla", `guidelines-${version}.json`), "utf8"))
     .configurations;

@@ -6,7 +6,8 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ruleStatuses, runPolicyTests, validateScanReport } from "@tlsgate/core";
+import { runPolicyTests, validateScanReport } from "@tlsgate/core";
+import { ruleStatuses } from "@tlsgate/core/policy";
 import type { ExpectedStatus, FindingStatus, PolicyCaseResult } from "@tlsgate/core";
 import { PRESET_NAMES } from "@tlsgate/policies";
 import { PRESET_TESTS_DIR, ownRules } from "./support.js";

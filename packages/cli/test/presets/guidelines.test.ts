@@ -1,11 +1,12 @@
 // Holds modern, intermediate and compatible against Mozilla's Server Side TLS guideline data
-// (../shared/data/mozilla): every field of the guideline is read back out of the preset's rule
+// (data/mozilla, vendored): every field of the guideline is read back out of the preset's rule
 // schemas and compared, so a guideline update shows up here as a failing test, not as drift.
 import { describe, expect, it } from "vitest";
-import { groupByName } from "@tlsgate/core";
+import { groupByName } from "@tlsgate/core/registry";
 import type { PolicyRule } from "@tlsgate/core";
 import type { PresetName } from "@tlsgate/policies";
-import { ownRules, presetDocument, readSharedJson } from "./support.js";
+import { readDataJson } from "@tlsgate/testing/data";
+import { ownRules, presetDocument } from "./support.js";
 
 interface MozillaConfiguration {
   certificate_curves: string[];
@@ -205,9 +206,7 @@ function expected(field: Field, configuration: MozillaConfiguration): Json {
 describe.each(LEVELS.map((level) => [level.preset, level.level, level.guideline, level] as const))(
   "%s holds Mozilla's %s configuration (guidelines %s)",
   (_preset, _level, _guideline, level) => {
-    const guideline = readSharedJson<MozillaGuideline>(
-      `mozilla/guidelines-${level.guideline}.json`,
-    );
+    const guideline = readDataJson<MozillaGuideline>(`mozilla/guidelines-${level.guideline}.json`);
     const configuration = guideline.configurations[level.level];
     const rules = ownRules(level.preset);
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { PKI_NOW, createChain, createOcspResponse, type TestChain } from "../test-support/pki.js";
+import { PKI_NOW, createChain, createOcspResponse, type TestChain } from "@tlsgate/testing/pki";
 import { checkCertificateChain } from "./check-chain.js";
 import { createTrustStore, type TrustStore } from "./trust-store.js";
 

@@ -1,3 +1,5 @@
+import { TlsgateError } from "../errors.js";
+
 export const CERTIFICATE_ERROR_CODES = ["pem", "der", "extension", "ocsp"] as const;
 export type CertificateErrorCode = (typeof CERTIFICATE_ERROR_CODES)[number];
 
@@ -6,12 +8,6 @@ export type CertificateErrorCode = (typeof CERTIFICATE_ERROR_CODES)[number];
  * a malformed extension or OCSP response. Checks never throw it for a verdict (an expired or
  * untrusted certificate is data); only for bytes that cannot be read at all.
  */
-export class CertificateError extends Error {
+export class CertificateError extends TlsgateError<CertificateErrorCode> {
   override readonly name = "CertificateError" as const;
-  readonly code: CertificateErrorCode;
-
-  constructor(code: CertificateErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -6,7 +6,7 @@ import {
   createChain,
   createOcspResponse,
   type TestChain,
-} from "../test-support/pki.js";
+} from "@tlsgate/testing/pki";
 import { CertificateError } from "./errors.js";
 import { decodeOcspResponse } from "./ocsp.js";
 import { parseCertificate } from "./parse.js";

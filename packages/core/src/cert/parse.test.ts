@@ -6,7 +6,7 @@ import {
   createChain,
   type TestCertificate,
   type TestChain,
-} from "../test-support/pki.js";
+} from "@tlsgate/testing/pki";
 import { derToPem, pemToDer } from "./der.js";
 import { CertificateError } from "./errors.js";
 import { decodeSctList } from "./extensions/sct-list.js";

@@ -7,7 +7,7 @@ import {
   pemBundle,
   type TestCertificate,
   type TestChain,
-} from "../test-support/pki.js";
+} from "@tlsgate/testing/pki";
 import { checkChainOrder } from "./chain-order.js";
 import { CertificateError } from "./errors.js";
 import { parseCertificate } from "./parse.js";

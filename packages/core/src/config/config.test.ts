@@ -5,6 +5,16 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tlsgate-config-"));
+function refusal(file: string): ConfigError {
+  try {
+    loadConfig(file, dir);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`${file} was accepted`);
+}
+
 const write = (name: string, value: unknown): string => {
   writeFileSync(join(dir, name), typeof value === "string" ? value : JSON.stringify(value));
   return name;
@@ -29,31 +39,47 @@ describe("loadConfig", () => {
   });
 
   it.each([
-    [{ targets: "a" }, "/targets", "must be array"],
-    [{ targets: [{ port: 1 }] }, "/targets/0", 'missing field "target"'],
-    [{ targets: [42] }, "/targets/0", 'must be a target or {"target": …}'],
-    [{ targets: [{ target: "a", port: 0 }] }, "/targets/0/port", "must be >= 1"],
-    [{ targets: [{ target: "a", prot: 1 }] }, "/targets/0", 'unknown field "prot"'],
-    [{ failOn: "fatal", targets: [] }, "/failOn", "must be one of error, warning, info, never"],
-    [{ timeout: 5, targets: [] }, "/timeout", "must be >= 100"],
-    [{}, "", 'missing field "targets"'],
-  ])("refuses %j at %s", (value, pointer, message) => {
+    [{ targets: "a" }, "1:2 /targets", "must be array"],
+    [{ targets: [{ port: 1 }] }, "1:13 /targets/0", 'missing field "target"'],
+    [{ targets: [42] }, "1:13 /targets/0", 'must be a target or {"target": …}'],
+    [{ targets: [{ target: "a", port: 0 }] }, "1:27 /targets/0/port", "must be >= 1"],
+    [{ targets: [{ target: "a", prot: 1 }] }, "1:27 /targets/0/prot", 'unknown field "prot"'],
+    [{ failOn: "fatal", targets: [] }, "1:2 /failOn", "must be one of error, warning, info, never"],
+    [{ timeout: 5, targets: [] }, "1:2 /timeout", "must be >= 100"],
+    [{}, "1:1", 'missing field "targets"'],
+  ])("refuses %j at %s", (value, where, message) => {
     const file = write("bad.json", value);
-    let caught: unknown;
-    try {
-      loadConfig(file, dir);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(ConfigError);
-    expect((caught as ConfigError).pointer).toBe(pointer);
-    expect((caught as ConfigError).message).toBe(
-      `bad.json${pointer === "" ? "" : ` ${pointer}`}: ${message}`,
-    );
+    const caught = refusal(file);
+    const pointer = where.split(" ")[1] ?? "";
+    expect(caught.pointer).toBe(pointer);
+    expect(caught.message).toBe(`bad.json:${where.replace(" ", " ")}: ${message}`);
+    expect(caught.issues).toHaveLength(1);
   });
 
-  it("names the file it cannot parse", () => {
+  it("reports every problem of a file at once, each with its line and column", () => {
+    const file = write(
+      "three.json",
+      [
+        "{",
+        '  "failOn": "fatal",',
+        '  "timout": 100,',
+        '  "targets": [{ "target": "a", "port": 0 }]',
+        "}",
+      ].join("\n"),
+    );
+    const caught = refusal(file);
+    expect(caught.code).toBe("invalid");
+    expect(caught.toString().split("\n")).toEqual([
+      "three.json:2:3 /failOn: must be one of error, warning, info, never",
+      'three.json:3:3 /timout: unknown field "timout"',
+      "three.json:4:32 /targets/0/port: must be >= 1",
+    ]);
+  });
+
+  it("names the file and position of a syntax error, and a file it cannot read", () => {
     const file = write("broken.json", "{ targets: ");
-    expect(() => loadConfig(file, dir)).toThrow(/^broken\.json: cannot read: /);
+    expect(refusal(file).message).toMatch(/^broken\.json:1:3: not JSON: /);
+    expect(refusal("missing.json").message).toMatch(/^missing\.json: cannot read: ENOENT/);
+    expect(refusal("missing.json").code).toBe("read");
   });
 });

@@ -1,12 +1,21 @@
 /**
  * tlsgate.config.json: the targets a repository checks (with per-target policy, port and SNI)
  * and scan defaults. One loader for both shells, the CLI and the Action: it validates against
- * CONFIG_SCHEMA and reports the file and JSON pointer of the first problem.
+ * the config schema and reports every problem with its file, line, column and JSON pointer.
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { TlsgateError } from "../errors.js";
+import { isSummaryOfDeeper } from "../policy/ajv-errors.js";
+import {
+  escapePointerSegment,
+  parseJsonWithPositions,
+  SourceSyntaxError,
+  type Locate,
+} from "../policy/source-map.js";
 import type { FailOn } from "../policy/types.js";
+import { RUN_DEFAULTS, RUN_LIMITS } from "../run/defaults.js";
 
 export const CONFIG_SCHEMA_ID = "https://tlsgate.dev/schemas/config/v1.json";
 export const CONFIG_FILE = "tlsgate.config.json";
@@ -30,6 +39,10 @@ export interface TlsgateConfig {
   timeout?: number;
   /** Connections at once per target. */
   concurrency?: number;
+  /** Milliseconds a target's scan may take in all. */
+  deadline?: number;
+  /** Milliseconds the whole run may take. */
+  runDeadline?: number;
   /** CA bundles (PEM), relative to the config file. */
   ca?: string[];
   targets: (string | ConfigTarget)[];
@@ -47,8 +60,30 @@ export const configSchema = {
     policy: { type: "string", minLength: 1, description: "Default policy: preset name or file." },
     failOn: { enum: ["error", "warning", "info", "never"] },
     inconclusive: { enum: ["fail", "pass"] },
-    timeout: { type: "integer", minimum: 100, description: "Per-probe timeout in ms." },
-    concurrency: { type: "integer", minimum: 1, maximum: 64 },
+    timeout: {
+      type: "integer",
+      minimum: RUN_LIMITS.timeoutMs.min,
+      maximum: RUN_LIMITS.timeoutMs.max,
+      description: `Per-probe timeout in ms (default ${RUN_DEFAULTS.timeoutMs}).`,
+    },
+    concurrency: {
+      type: "integer",
+      minimum: RUN_LIMITS.concurrency.min,
+      maximum: RUN_LIMITS.concurrency.max,
+      description: `Connections at once per target (default ${RUN_DEFAULTS.concurrency}).`,
+    },
+    deadline: {
+      type: "integer",
+      minimum: RUN_LIMITS.deadlineMs.min,
+      maximum: RUN_LIMITS.deadlineMs.max,
+      description: `Milliseconds a target's scan may take in all (default ${RUN_DEFAULTS.deadlineMs}).`,
+    },
+    runDeadline: {
+      type: "integer",
+      minimum: RUN_LIMITS.runDeadlineMs.min,
+      maximum: RUN_LIMITS.runDeadlineMs.max,
+      description: `Milliseconds the whole run may take (default ${RUN_DEFAULTS.runDeadlineMs}).`,
+    },
     ca: { type: "array", items: { type: "string", minLength: 1 } },
     targets: {
       type: "array",
@@ -72,19 +107,57 @@ export const configSchema = {
   },
 } as const;
 
-/** A config file that cannot be read or does not match the schema. */
-export class ConfigError extends Error {
+/** One problem in a config file. */
+export interface ConfigIssue {
+  /** JSON pointer of the problem, "" for the whole file. */
+  pointer: string;
+  message: string;
+  /** 1-based; null when the place is unknown (an unreadable file). */
+  line: number | null;
+  column: number | null;
+}
+
+export const CONFIG_ERROR_CODES = ["read", "syntax", "invalid"] as const;
+export type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
+
+/**
+ * A config file that cannot be read or does not match the schema, with every problem in
+ * `issues`; `message` is the first, as `file:line:column pointer: message`.
+ */
+export class ConfigError extends TlsgateError<ConfigErrorCode> {
   override readonly name = "ConfigError" as const;
   /** The file as the caller named it. */
   readonly file: string;
-  /** JSON pointer of the problem, "" for the whole file. */
+  /** JSON pointer of the first problem, "" for the whole file. */
   readonly pointer: string;
+  readonly issues: readonly ConfigIssue[];
 
-  constructor(file: string, pointer: string, message: string, options?: { cause?: unknown }) {
-    super(`${file}${pointer === "" ? "" : ` ${pointer}`}: ${message}`, options);
+  constructor(
+    code: ConfigErrorCode,
+    file: string,
+    issues: readonly [ConfigIssue, ...ConfigIssue[]],
+    options?: { cause?: unknown },
+  ) {
+    super(code, formatConfigIssue(file, issues[0]), options);
     this.file = file;
-    this.pointer = pointer;
+    this.pointer = issues[0].pointer;
+    this.issues = issues;
   }
+
+  override toLines(): string[] {
+    return this.issues.map((issue) => `config error: ${formatConfigIssue(this.file, issue)}`);
+  }
+
+  /** One line per issue. */
+  override toString(): string {
+    return this.issues.map((issue) => formatConfigIssue(this.file, issue)).join("\n");
+  }
+}
+
+function formatConfigIssue(file: string, issue: ConfigIssue): string {
+  const at =
+    issue.line === null ? "" : `:${issue.line}${issue.column === null ? "" : `:${issue.column}`}`;
+  return `${file}${at}${issue.pointer === "" ? "" : ` ${issue.pointer}`}: ${issue.message}`;
 }
 
 export interface LoadedConfig {
@@ -100,36 +173,77 @@ let validator: ReturnType<Ajv2020["compile"]> | undefined;
 /** Reads and validates `file` (relative to `cwd`); errors name the file as written. */
 export function loadConfig(file: string, cwd: string = process.cwd()): LoadedConfig {
   const path = resolve(cwd, file);
-  let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ConfigError(file, "", `cannot read: ${(error as Error).message}`, { cause: error });
+    const message = `cannot read: ${(error as Error).message}`;
+    throw new ConfigError("read", file, [{ pointer: "", message, line: null, column: null }], {
+      cause: error,
+    });
+  }
+  let parsed: { value: unknown; locate: Locate };
+  try {
+    parsed = parseJsonWithPositions(text);
+  } catch (error) {
+    if (!(error instanceof SourceSyntaxError)) throw error;
+    const { line, column } = error.position;
+    throw new ConfigError("syntax", file, [
+      { pointer: "", message: `not JSON: ${error.message}`, line, column },
+    ]);
   }
   validator ??= new Ajv2020({ allErrors: true, strict: true }).compile(configSchema);
-  if (!validator(value)) {
-    const [pointer, message] = describe(validator.errors ?? []);
-    throw new ConfigError(file, pointer, message);
+  if (!validator(parsed.value)) {
+    const issues = describe(validator.errors ?? []).map(([pointer, message]) => {
+      const position = parsed.locate(pointer === "/" ? "" : pointer);
+      return { pointer, message, line: position?.line ?? null, column: position?.column ?? null };
+    });
+    issues.sort(
+      (a, b) =>
+        (a.line ?? Infinity) - (b.line ?? Infinity) ||
+        (a.column ?? Infinity) - (b.column ?? Infinity),
+    );
+    const [first, ...rest] = issues;
+    throw new ConfigError(
+      "invalid",
+      file,
+      first === undefined
+        ? [{ pointer: "", message: "invalid", line: null, column: null }]
+        : [first, ...rest],
+    );
   }
-  return { config: value as TlsgateConfig, file: path, dir: dirname(path) };
+  return { config: parsed.value as TlsgateConfig, file: path, dir: dirname(path) };
 }
 
-/** The most specific problem, in words a person editing the file understands. */
-function describe(errors: readonly ErrorObject[]): [string, string] {
-  // A target entry fails both branches of its anyOf; the object branch says more.
-  const deepest = [...errors].sort(
-    (a, b) => b.instancePath.split("/").length - a.instancePath.split("/").length,
-  );
-  const error = deepest.find((e) => e.keyword !== "anyOf" && e.keyword !== "type") ?? deepest[0];
-  if (error === undefined) return ["", "invalid"];
-  const pointer = error.instancePath;
+/** Every problem, each once, in words a person editing the file understands. */
+function describe(errors: readonly ErrorObject[]): [string, string][] {
+  const paths = new Set(errors.map((e) => e.instancePath));
+  // An error at a place with errors deeper inside summarises them (a target entry fails both
+  // branches of its anyOf; the object branch says more).
+  const leaves = errors.filter((e) => !isSummaryOfDeeper(e, paths));
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const error of leaves)
+    byPath.set(error.instancePath, [...(byPath.get(error.instancePath) ?? []), error]);
+  const described: [string, string][] = [];
+  for (const [pointer, list] of byPath) {
+    const specific = list.filter((e) => e.keyword !== "anyOf" && e.keyword !== "type");
+    const unknown = specific.filter((e) => e.keyword === "additionalProperties");
+    const chosen = unknown.length > 0 ? unknown : [specific[0] ?? list[0]!];
+    for (const error of chosen) described.push(describeOne(pointer, error));
+  }
+  return described;
+}
+
+function describeOne(pointer: string, error: ErrorObject): [string, string] {
   const entryLevel = error.keyword !== "additionalProperties" && error.keyword !== "required";
   if (/^\/targets\/\d+$/.test(pointer) && entryLevel) {
     return [pointer, 'must be a target or {"target": …}'];
   }
   switch (error.keyword) {
-    case "additionalProperties":
-      return [pointer, `unknown field "${String(error.params.additionalProperty)}"`];
+    case "additionalProperties": {
+      const field = String(error.params.additionalProperty);
+      return [`${pointer}/${escapePointerSegment(field)}`, `unknown field "${field}"`];
+    }
     case "required":
       return [pointer, `missing field "${String(error.params.missingProperty)}"`];
     case "enum":

@@ -1,5 +1,6 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import { linearRegExp } from "./linear-pattern.js";
 
 const addFormats = addFormatsModule.default;
 
@@ -18,6 +19,8 @@ export function createRuleAjv(): Ajv2020 {
     strictRequired: false,
     strictTuples: false,
     allowUnionTypes: true,
+    // Patterns come from policies: a linear-time engine, so none can stall an evaluation.
+    code: { regExp: linearRegExp },
   });
   addFormats(ajv);
   return ajv;

@@ -8,10 +8,10 @@ import { describe, expect, it } from "vitest";
 import { compilePolicy, evaluate } from "./evaluate.js";
 import { PolicyError } from "./errors.js";
 import { resolvePolicy } from "./resolve.js";
-import { compiled } from "./test-support/policy.js";
+import { compiled } from "../../test/support/policy.js";
 import type { Evaluation, FindingStatus } from "./types.js";
-import { REPO_ROOT } from "../registry/test-support/shared-data.js";
-import { sampleReport } from "../scan-report/test-support/sample-report.js";
+import { REPO_ROOT } from "@tlsgate/testing/data";
+import { sampleReport } from "../../test/support/sample-report.js";
 import type { ClientSimulation, ScanReport } from "../scan-report/types.js";
 
 const EXAMPLE = join(REPO_ROOT, "policies", "examples", "compatibility.json");

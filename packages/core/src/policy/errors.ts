@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from "node:path";
+import { TlsgateError } from "../errors.js";
 
 export const POLICY_ERROR_CODES = [
   /** The file is not well-formed JSON or YAML. */
@@ -9,9 +10,11 @@ export const POLICY_ERROR_CODES = [
   "unknown-path",
   /** An `extends` entry names no preset, file or installed package. */
   "extends-not-found",
+  /** An `extends` file lies outside the policy's repository and every allowed folder. */
+  "extends-outside",
   /** `extends` leads back to a document that is already being resolved. */
   "extends-cycle",
-  /** A `pattern` could backtrack catastrophically, or is too long. */
+  /** A `pattern` the linear-time engine (RE2) cannot compile, or one that is too long. */
   "unsafe-pattern",
   /** A rule's schema is not a valid JSON Schema under ajv's strict mode. */
   "schema",
@@ -29,43 +32,88 @@ export interface PolicyErrorDetails {
   cause?: unknown;
 }
 
+/** One problem in a policy, with where it is. */
+export interface PolicyIssue {
+  code: PolicyErrorCode;
+  message: string;
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  pointer: string | null;
+}
+
 /**
  * A policy that cannot be loaded, resolved or compiled: bad input, reported with where it is.
- * `message` is the plain explanation; `toString()` prefixes `file:line:column pointer:`.
+ * A loader that finds several problems throws once with all of them in `issues` (the first is
+ * also the error's own code, message and position). `message` is the plain explanation of the
+ * first; `toString()` gives one `file:line:column pointer: message` line per issue.
  */
-export class PolicyError extends Error {
+export class PolicyError extends TlsgateError<PolicyErrorCode> {
   override readonly name = "PolicyError" as const;
-  readonly code: PolicyErrorCode;
   readonly file: string | null;
   readonly line: number | null;
   readonly column: number | null;
   readonly pointer: string | null;
+  /** Every problem found, in document order; at least one. */
+  readonly issues: readonly PolicyIssue[];
 
   constructor(code: PolicyErrorCode, message: string, details: PolicyErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
+    super(code, message, details);
     this.file = details.file ?? null;
     this.line = details.line ?? null;
     this.column = details.column ?? null;
     this.pointer = details.pointer ?? null;
+    this.issues = [
+      {
+        code,
+        message,
+        file: this.file,
+        line: this.line,
+        column: this.column,
+        pointer: this.pointer,
+      },
+    ];
+  }
+
+  /** One error for several problems (at least one); the first gives the error its code. */
+  static of(issues: readonly [PolicyIssue, ...PolicyIssue[]], cause?: unknown): PolicyError {
+    const [first] = issues;
+    const error = new PolicyError(first.code, first.message, { ...first, cause });
+    (error as { issues: readonly PolicyIssue[] }).issues = issues;
+    return error;
   }
 
   /** Where the error is: `policies/acme.yaml:12:7 /rules/x/schema`, or "" when unknown. */
   get location(): string {
-    let where = "";
-    if (this.file !== null) {
-      where = displayPath(this.file);
-      if (this.line !== null)
-        where += `:${this.line}${this.column === null ? "" : `:${this.column}`}`;
-    }
-    if (this.pointer !== null && this.pointer !== "") where += `${where ? " " : ""}${this.pointer}`;
-    return where;
+    return locationOf(this);
   }
 
-  override toString(): string {
-    const where = this.location;
-    return where ? `${where}: ${this.message}` : this.message;
+  override toLines(): string[] {
+    return this.issues.map((issue) => `policy error: ${formatPolicyIssue(issue)}`);
   }
+
+  /** One line per issue: `file:line:column pointer: message`. */
+  override toString(): string {
+    return this.issues.map(formatPolicyIssue).join("\n");
+  }
+}
+
+/** `policies/acme.yaml:12:7 /rules/x/schema: message`, or the message alone when unplaced. */
+export function formatPolicyIssue(issue: PolicyIssue): string {
+  const where = locationOf(issue);
+  return where ? `${where}: ${issue.message}` : issue.message;
+}
+
+function locationOf(issue: Omit<PolicyIssue, "code" | "message">): string {
+  let where = "";
+  if (issue.file !== null) {
+    where = displayPath(issue.file);
+    if (issue.line !== null)
+      where += `:${issue.line}${issue.column === null ? "" : `:${issue.column}`}`;
+  }
+  if (issue.pointer !== null && issue.pointer !== "")
+    where += `${where ? " " : ""}${issue.pointer}`;
+  return where;
 }
 
 /** A file path relative to the working directory when it lies below it. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { sampleReport, suite } from "../scan-report/test-support/sample-report.js";
+import { sampleReport, suite } from "../../test/support/sample-report.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { PolicyError } from "./errors.js";
 import { compilePolicy, evaluate, ruleStatuses, valueAt, verdictOf } from "./evaluate.js";
-import { compiled, policyOf, protocols, suites } from "./test-support/policy.js";
+import { compiled, policyOf, protocols, suites } from "../../test/support/policy.js";
 import type { Evaluation, FailOn, PolicyRule } from "./types.js";
 
 const noLegacy: PolicyRule = {

@@ -1,15 +1,15 @@
 // The public API of the policy engine: every export is named here.
-export { POLICY_ERROR_CODES, PolicyError } from "./errors.js";
-export type { PolicyErrorCode, PolicyErrorDetails } from "./errors.js";
+export { POLICY_ERROR_CODES, PolicyError, formatPolicyIssue } from "./errors.js";
+export type { PolicyErrorCode, PolicyErrorDetails, PolicyIssue } from "./errors.js";
 export { compilePolicy, evaluate, ruleStatuses, valueAt, verdictOf } from "./evaluate.js";
 export type { CompiledPolicy, CompiledRule, EvaluateOptions } from "./evaluate.js";
 export { lintRuleSchema } from "./lint.js";
 export type { LintIssue, LintResult } from "./lint.js";
-export { loadPolicyFile, parsePolicy } from "./load.js";
+export { MAX_POLICY_BYTES, loadPolicyFile, parsePolicy } from "./load.js";
 export { PolicyCache, loadNamedPolicy, policyFileOf } from "./named-policy.js";
 export type { LoadedPolicy, ParsePolicyOptions, PolicyFormat } from "./load.js";
 export { POLICY_SCHEMA_ID, RULE_ID_PATTERN, policySchema } from "./policy-schema.js";
-export { checkExpectations, runPolicyCase, runPolicyTests } from "./policy-test.js";
+export { checkExpectations, runPolicyCase, runPolicyTests } from "./run-policy-tests.js";
 export type {
   ExpectedStatus,
   PolicyCaseMismatch,
@@ -17,10 +17,10 @@ export type {
   PolicyTestCase,
   PolicyTestOptions,
   PolicyTestRun,
-} from "./policy-test.js";
+} from "./run-policy-tests.js";
 export { canonicalJson, hashRules, resolvePolicy, resolvePolicyRef } from "./resolve.js";
 export type { PresetSource, ResolveOptions } from "./resolve.js";
-export { MAX_PATTERN_LENGTH, MAX_UNBOUNDED_QUANTIFIERS, checkPattern } from "./safe-pattern.js";
+export { MAX_PATTERN_LENGTH, checkPattern } from "./linear-pattern.js";
 export type { Locate, Position } from "./source-map.js";
 export { FAIL_ON, FINDING_STATUSES, SEVERITIES } from "./types.js";
 export type {

@@ -12,7 +12,7 @@
  *   always pass); `const` and `enum` values must be of the field's type, from its value set
  *   (protocol names, strength classes…), and cipher suite and group names must be in the registry;
  * - `$ref`, `$id`, `$defs` and other identifiers are refused: a rule is self-contained data;
- * - every `pattern` and `patternProperties` key must pass `checkPattern` (safe-pattern.ts).
+ * - every `pattern` and `patternProperties` key must compile under RE2 (linear-pattern.ts).
  *
  * The walk also prepares the schema that is compiled: wherever a type-specific keyword stands
  * without a `type`, the field's own type is added. A null value (an unknown fact) then fails the
@@ -26,7 +26,7 @@ import { CLIENT_PROFILES, clientProfileByName } from "../registry/index.js";
 import { scanReportSchema } from "../scan-report/schema.js";
 import { createRuleAjv } from "./ajv.js";
 import type { PolicyErrorCode } from "./errors.js";
-import { checkPattern } from "./safe-pattern.js";
+import { checkPattern, compilePattern } from "./linear-pattern.js";
 import { escapePointerSegment } from "./source-map.js";
 import { didYouMean, editDistance } from "./suggest.js";
 import type { RuleSchema } from "./types.js";
@@ -460,7 +460,7 @@ class Walker {
             out[source] = sub;
             continue;
           }
-          const regexp = new RegExp(source, "u");
+          const regexp = compilePattern(source);
           const matched = fieldNames(place).filter((name) => regexp.test(name));
           const first = matched[0];
           if (first === undefined) {

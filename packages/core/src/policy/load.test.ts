@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { PolicyError } from "./errors.js";
 import { loadPolicyFile, parsePolicy } from "./load.js";
-import { tempDir } from "./test-support/temp-dir.js";
+import { tempDir } from "../../test/support/temp-dir.js";
 
 /** The PolicyError a function throws. */
 function policyError(run: () => unknown): PolicyError {
@@ -245,22 +245,22 @@ describe("parsePolicy", () => {
       "pattern ^TLS1 matches no field of protocols (SSLv2, SSLv3, TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3)",
     ],
     [
-      "an unsafe pattern",
+      "a pattern with a backreference (no linear-time engine runs it)",
       {
         properties: {
-          certificate: { properties: { trustError: { pattern: "^(a+)+$" } } },
+          certificate: { properties: { trustError: { pattern: "^(a)\\1$" } } },
         },
       },
       "unsafe-pattern",
       "/rules/r/schema/properties/certificate/properties/trustError/pattern",
-      "pattern could backtrack catastrophically: a repeated group contains a variable quantifier (nested quantifiers)",
+      "not a pattern the linear-time engine (RE2) accepts: error parsing regexp: invalid escape sequence: `\\1`",
     ],
     [
-      "an unsafe patternProperties key",
-      { properties: { protocols: { patternProperties: { "^(S|SS)+": { const: false } } } } },
+      "a patternProperties key with a lookahead",
+      { properties: { protocols: { patternProperties: { "^(?=TLS)": { const: false } } } } },
       "unsafe-pattern",
-      "/rules/r/schema/properties/protocols/patternProperties/^(S|SS)+",
-      'pattern could backtrack catastrophically: a repeated group contains overlapping alternatives ("S", "SS")',
+      "/rules/r/schema/properties/protocols/patternProperties/^(?=TLS)",
+      "not a pattern the linear-time engine (RE2) accepts: error parsing regexp: invalid or unsupported Perl syntax: `(?=`",
     ],
     [
       "an unknown format (ajv strict mode)",
@@ -354,7 +354,7 @@ describe("parsePolicy", () => {
     expect(fields(error)).toEqual({ code: "invalid", line, column, pointer, message });
   });
 
-  it("refuses a document without name and version", () => {
+  it("refuses a document without name and version, naming both", () => {
     const error = policyError(() => parsePolicy("{}", "a.json"));
     expect(fields(error)).toEqual({
       code: "invalid",
@@ -363,6 +363,46 @@ describe("parsePolicy", () => {
       pointer: "",
       message: "the policy is missing name",
     });
+    expect(error.issues.map((issue) => issue.message)).toEqual([
+      "the policy is missing name",
+      "the policy is missing version",
+    ]);
+  });
+
+  it("reports every problem of a misspelt policy at once, in document order", () => {
+    const text = [
+      "name: acme/prod",
+      "version: 1.0.0",
+      "rules:",
+      "  no-legacy:",
+      "    severty: error",
+      "    title: Only TLS 1.2 and newer",
+      "    schema:",
+      "      properties:",
+      "        protocols:",
+      "          properties:",
+      "            TLSv1.0: { const: false }",
+      "  no-rc4:",
+      "    severity: error",
+      "    title: No RC4",
+      "    schema:",
+      "      properties:",
+      "        cipherSuite: { type: array }",
+      "  expiry: warnin",
+    ].join("\n");
+    const error = policyError(() => parsePolicy(text, "acme.yaml"));
+    expect(error.issues.map((issue) => [issue.code, issue.line, issue.pointer])).toEqual([
+      ["invalid", 5, "/rules/no-legacy/severty"],
+      ["unknown-path", 17, "/rules/no-rc4/schema/properties/cipherSuite"],
+      ["invalid", 18, "/rules/expiry"],
+    ]);
+    expect(error.issues[0]!.message).toMatch(
+      /unknown property severty \(did you mean severity\?\)/,
+    );
+    expect(error.toString().split("\n")).toHaveLength(3);
+    expect(error.toString().split("\n")[1]).toBe(
+      "acme.yaml:17:9 /rules/no-rc4/schema/properties/cipherSuite: cipherSuite is not a ScanReport field (did you mean cipherSuites?)",
+    );
   });
 });
 

@@ -3,7 +3,7 @@
  * against the policy schema and lints each rule's schema. Every refusal is a PolicyError with
  * file, line:column and the JSON pointer of what is wrong.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
@@ -11,7 +11,8 @@ import addFormatsModule from "ajv-formats";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { Document, Node as YamlNode } from "yaml";
 import { PolicyError } from "./errors.js";
-import type { PolicyErrorCode } from "./errors.js";
+import type { PolicyErrorCode, PolicyIssue } from "./errors.js";
+import { isSummaryOfDeeper } from "./ajv-errors.js";
 import { lintRuleSchema } from "./lint.js";
 import { policySchema, RULE_ID_PATTERN } from "./policy-schema.js";
 import {
@@ -23,7 +24,7 @@ import {
 } from "./source-map.js";
 import type { Locate, Position } from "./source-map.js";
 import { didYouMean } from "./suggest.js";
-import type { PolicyDocument, PolicyRule } from "./types.js";
+import type { PolicyDocument } from "./types.js";
 
 const addFormats = addFormatsModule.default;
 
@@ -54,6 +55,24 @@ export function positionOf(locate: Locate, pointer: string): Position | null {
   return null;
 }
 
+/** A problem located in a loaded document. */
+function issueAt(
+  loaded: Pick<LoadedPolicy, "file" | "locate">,
+  code: PolicyErrorCode,
+  pointer: string,
+  message: string,
+): PolicyIssue {
+  const position = positionOf(loaded.locate, pointer);
+  return {
+    code,
+    message,
+    file: loaded.file,
+    line: position?.line ?? null,
+    column: position?.column ?? null,
+    pointer,
+  };
+}
+
 /** A PolicyError located in a loaded document. */
 export function errorAt(
   loaded: Pick<LoadedPolicy, "file" | "locate">,
@@ -62,14 +81,18 @@ export function errorAt(
   message: string,
   cause?: unknown,
 ): PolicyError {
-  const position = positionOf(loaded.locate, pointer);
-  return new PolicyError(code, message, {
-    file: loaded.file,
-    line: position?.line ?? null,
-    column: position?.column ?? null,
-    pointer,
-    cause,
-  });
+  return PolicyError.of([issueAt(loaded, code, pointer, message)], cause);
+}
+
+/** Document order; unplaced issues last. */
+function byPosition(a: PolicyIssue, b: PolicyIssue): number {
+  return (
+    (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? Infinity) - (b.column ?? Infinity)
+  );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function formatOf(file: string, text: string): PolicyFormat {
@@ -157,14 +180,54 @@ const TYPE_NAMES: Record<string, string> = {
   null: "null",
 };
 
-/** The one most useful error, as pointer and plain message. */
-function explain(errors: ErrorObject[]): { pointer: string; message: string } {
+/**
+ * Every distinct problem, each as pointer and plain message, in document order. Ajv reports a
+ * problem several times (a rule entry fails both branches of its anyOf; a misspelt key is both an
+ * unknown property and a missing one): per place, the most telling error is kept.
+ */
+function explainAll(errors: readonly ErrorObject[]): { pointer: string; message: string }[] {
   // Summaries of if/then/else say less than the error inside them; errors inside propertyNames
   // (marked with propertyName) say less than the propertyNames error.
   const useful = errors.filter((e) => e.keyword !== "if" && e.propertyName === undefined);
-  const depth = (e: ErrorObject): number => e.instancePath.split("/").length;
-  const error = [...useful].sort((a, b) => depth(b) - depth(a))[0] ?? errors[0];
-  if (error === undefined) return { pointer: "", message: "invalid policy" };
+  const paths = new Set(useful.map((e) => e.instancePath));
+  // An error at a place that has errors deeper inside is their summary (anyOf, type of a branch).
+  const leaves = useful.filter((e) => !isSummaryOfDeeper(e, paths));
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const error of leaves) {
+    const list = byPath.get(error.instancePath) ?? [];
+    list.push(error);
+    byPath.set(error.instancePath, list);
+  }
+  const explained: { pointer: string; message: string }[] = [];
+  for (const list of byPath.values()) {
+    const unknown = list.filter((e) => e.keyword === "additionalProperties");
+    const missing = list.filter((e) => e.keyword === "required");
+    // An unknown key is usually the misspelling of the missing one: name it, not the gap.
+    const chosen =
+      unknown.length > 0 ? unknown : missing.length > 0 ? missing : [mostTelling(list)];
+    for (const error of chosen) explained.push(explain(error));
+  }
+  const seen = new Set<string>();
+  return explained.filter(({ pointer, message }) => {
+    const key = `${pointer}\0${message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const KEYWORD_RANK = ["propertyNames", "enum", "pattern", "format", "minLength", "required"];
+
+function mostTelling(errors: readonly ErrorObject[]): ErrorObject {
+  const rank = (e: ErrorObject): number => {
+    const index = KEYWORD_RANK.indexOf(e.keyword);
+    return index === -1 ? KEYWORD_RANK.length : index;
+  };
+  return [...errors].sort((a, b) => rank(a) - rank(b))[0]!;
+}
+
+/** One error as pointer and plain message. */
+function explain(error: ErrorObject): { pointer: string; message: string } {
   const params = error.params as Record<string, unknown>;
   const pointer = error.instancePath;
   const name = pointer === "" ? "the policy" : (parsePointer(pointer).at(-1) ?? "");
@@ -243,26 +306,42 @@ export function parsePolicy(
     parsed = parseYaml(text, file);
   }
   const loaded = { file, format, locate: parsed.locate };
-  const errors = validatePolicyDocument(parsed.value);
-  if (errors.length > 0) {
-    const { pointer, message } = explain(errors);
-    throw errorAt(loaded, "invalid", pointer, message);
-  }
-  const document = parsed.value as PolicyDocument;
-  for (const [id, entry] of Object.entries(document.rules ?? {})) {
-    if (typeof entry === "string") continue;
+  // Every problem at once: the document against the policy schema, then each rule's schema
+  // against the report schema (also for rules of a document that is otherwise invalid).
+  const issues: PolicyIssue[] = explainAll(validatePolicyDocument(parsed.value)).map(
+    ({ pointer, message }) => issueAt(loaded, "invalid", pointer, message),
+  );
+  const value = parsed.value as { rules?: unknown } | null;
+  const rules =
+    typeof value === "object" && value !== null && isPlainObject(value.rules) ? value.rules : {};
+  for (const [id, entry] of Object.entries(rules)) {
+    if (!isPlainObject(entry) || !("schema" in entry)) continue;
     const pointer = `/rules/${escapePointerSegment(id)}/schema`;
-    const { issues } = lintRuleSchema((entry as PolicyRule).schema, pointer);
-    const issue = issues[0];
-    if (issue !== undefined) throw errorAt(loaded, issue.code, issue.pointer, issue.message);
+    for (const issue of lintRuleSchema(entry.schema, pointer).issues) {
+      issues.push(issueAt(loaded, issue.code, issue.pointer, issue.message));
+    }
   }
-  return { ...loaded, document };
+  const [first, ...rest] = issues.sort(byPosition);
+  if (first !== undefined) throw PolicyError.of([first, ...rest]);
+  return { ...loaded, document: parsed.value as PolicyDocument };
 }
 
-/** Reads and checks a policy file (JSON, or YAML for .yaml/.yml). */
+/** A policy is a small text document; a larger file is not one. */
+export const MAX_POLICY_BYTES = 1024 * 1024;
+
+/**
+ * Reads and checks a policy file (JSON, or YAML for .yaml/.yml): a regular file of at most
+ * MAX_POLICY_BYTES. A FIFO, device or folder is refused before it is opened, so it cannot hang
+ * or flood the load.
+ */
 export function loadPolicyFile(file: string): LoadedPolicy {
   let text: string;
   try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new Error("not a regular file");
+    if (stat.size > MAX_POLICY_BYTES) {
+      throw new Error(`${stat.size} bytes, more than a policy may have (${MAX_POLICY_BYTES})`);
+    }
     text = readFileSync(file, "utf8");
   } catch (error) {
     throw new PolicyError("extends-not-found", `cannot read ${file}: ${(error as Error).message}`, {

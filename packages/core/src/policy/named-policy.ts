@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { compilePolicy, type CompiledPolicy } from "./evaluate.js";
-import { resolvePolicy, resolvePolicyRef } from "./resolve.js";
+import { resolvePolicy, resolvePolicyRef, type ResolveOptions } from "./resolve.js";
 import type { ResolvedPolicy } from "./types.js";
 
 /** The file a reference names, relative to `dir`, or null for a preset or package. A file wins. */
@@ -16,20 +16,31 @@ export function policyFileOf(ref: string, dir: string): string | null {
 }
 
 /** Resolves a named policy with everything it extends. */
-export function loadNamedPolicy(ref: string, dir: string): ResolvedPolicy {
+export function loadNamedPolicy(
+  ref: string,
+  dir: string,
+  options: ResolveOptions = {},
+): ResolvedPolicy {
   const file = policyFileOf(ref, dir);
-  return file === null ? resolvePolicyRef(ref, { cwd: dir }) : resolvePolicy(file);
+  return file === null
+    ? resolvePolicyRef(ref, { ...options, cwd: dir })
+    : resolvePolicy(file, options);
 }
 
 /** Compiles each distinct policy once, however many targets use it. */
 export class PolicyCache {
   readonly #compiled = new Map<string, CompiledPolicy>();
+  readonly #options: ResolveOptions;
+
+  constructor(options: ResolveOptions = {}) {
+    this.#options = options;
+  }
 
   get(ref: string, dir: string): CompiledPolicy {
     const key = `${resolve(dir)}\0${ref}`;
     let compiled = this.#compiled.get(key);
     if (compiled === undefined) {
-      compiled = compilePolicy(loadNamedPolicy(ref, dir));
+      compiled = compilePolicy(loadNamedPolicy(ref, dir, this.#options));
       this.#compiled.set(key, compiled);
     }
     return compiled;

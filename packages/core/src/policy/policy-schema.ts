@@ -1,7 +1,7 @@
 /**
  * The JSON Schema (2020-12) of policy documents. Point a policy's `$schema` at `POLICY_SCHEMA_ID`
  * and editors autocomplete it. A rule's own `schema` is checked further at load time (lint.ts):
- * property paths against the ScanReport schema, patterns for backtracking, ajv strict mode.
+ * property paths against the ScanReport schema, patterns under RE2, ajv strict mode.
  */
 
 /** The stable `$id` of the policy schema, version 1. */

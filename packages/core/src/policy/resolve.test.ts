@@ -1,9 +1,11 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { PolicyError } from "./errors.js";
+import { MAX_POLICY_BYTES } from "./load.js";
 import { canonicalJson, resolvePolicy, resolvePolicyRef } from "./resolve.js";
 import type { PresetSource } from "./resolve.js";
-import { tempDir } from "./test-support/temp-dir.js";
+import { tempDir } from "../../test/support/temp-dir.js";
 
 function policyError(run: () => unknown): PolicyError {
   try {
@@ -312,5 +314,64 @@ describe("resolvePolicyRef", () => {
       null,
       'cannot resolve "ancient": no preset named ancient (presets: modern) and no installed package',
     ]);
+  });
+
+  describe("reads only what it should", () => {
+    const base = {
+      name: "base",
+      version: "1.0.0",
+      rules: { "no-tls10": protocolRule("No TLS 1.0", "TLSv1.0") },
+    };
+
+    it("refuses an extends file outside the policy's repository, naming where and how to allow it", () => {
+      const dir = files({
+        "repo/.git/HEAD": "ref: refs/heads/main\n",
+        "repo/policies/prod.yaml": "name: prod\nversion: 1.0.0\nextends:\n  - ../../outside.json\n",
+        "repo/policies/abs.yaml": `name: abs\nversion: 1.0.0\nextends:\n  - ${"/"}etc/passwd\n`,
+        "repo/policies/inside.yaml":
+          "name: in\nversion: 1.0.0\nextends:\n  - ../shared/base.json\n",
+        "repo/shared/base.json": base,
+        "outside.json": base,
+      });
+      const outside = policyError(() => resolvePolicy(dir.path("repo/policies/prod.yaml")));
+      expect([outside.code, outside.pointer, outside.line, outside.column]).toEqual([
+        "extends-outside",
+        "/extends/0",
+        4,
+        5,
+      ]);
+      expect(outside.message).toMatch(
+        /^extends "\.\.\/\.\.\/outside\.json" reads \S+outside\.json, outside the policy's repository \(\S+repo\); allow it with --allow-policy-path$/,
+      );
+      expect(policyError(() => resolvePolicy(dir.path("repo/policies/abs.yaml"))).code).toBe(
+        "extends-outside",
+      );
+      // Inside the repository, `..` is fine.
+      expect(Object.keys(resolvePolicy(dir.path("repo/policies/inside.yaml")).rules)).toEqual([
+        "no-tls10",
+      ]);
+      // An allowed folder opens the way.
+      const allowed = resolvePolicy(dir.path("repo/policies/prod.yaml"), { allowPaths: [dir.dir] });
+      expect(allowed.sources.map((source) => source.name)).toEqual(["prod", "base"]);
+    });
+
+    it("refuses a FIFO at once, without opening it", () => {
+      const dir = files({
+        "repo/package.json": "{}",
+        "repo/top.yaml": "name: t\nversion: 1.0.0\nextends: [./pipe.json]\n",
+      });
+      execFileSync("mkfifo", [dir.path("repo/pipe.json")]);
+      const error = policyError(() => resolvePolicy(dir.path("repo/top.yaml")));
+      expect(error.code).toBe("extends-not-found");
+      expect(error.message).toMatch(/^cannot read \.\/pipe\.json \(/);
+      expect((error.cause as PolicyError).message).toMatch(/: not a regular file$/);
+    });
+
+    it("refuses a policy file larger than 1 MiB", () => {
+      const big = `{"name":"big","version":"1.0.0","description":"${"x".repeat(MAX_POLICY_BYTES)}"}`;
+      const dir = files({ "big.json": big });
+      const error = policyError(() => resolvePolicy(dir.path("big.json")));
+      expect(error.message).toMatch(/more than a policy may have \(1048576\)$/);
+    });
   });
 });

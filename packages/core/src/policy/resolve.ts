@@ -2,7 +2,11 @@
  * Resolves a policy's `extends` chain and merges it into one ResolvedPolicy.
  *
  * An `extends` entry is one of:
- * - a file, when it starts with "./", "../" or "/": relative to the extending file's folder;
+ * - a file, when it starts with "./", "../" or "/": relative to the extending file's folder. It
+ *   must lie inside the policy's repository (the nearest folder above the policy the user named
+ *   that holds `.git`, else `package.json`, else that policy's own folder) or a folder allowed
+ *   with `allowPaths`; a policy is data from wherever it came from, and must not read the rest
+ *   of the machine;
  * - a preset, when it is a bare name that @tlsgate/policies ships ("intermediate");
  * - an installed npm package otherwise ("@acme/tls-policies/prod", "acme-tls"): resolved with
  *   Node's resolution from the extending file's folder, trying the specifier as written, then
@@ -13,8 +17,17 @@
  * defines or replaces a rule, a bare severity changes the severity of a rule defined earlier.
  */
 import { createHash } from "node:crypto";
+import { existsSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, extname, isAbsolute, join, relative, resolve as resolvePath } from "node:path";
+import {
+  dirname,
+  extname,
+  isAbsolute,
+  join,
+  relative,
+  resolve as resolvePath,
+  sep,
+} from "node:path";
 import { listPresets, presetsDir, readPreset } from "@tlsgate/policies";
 import { PolicyError } from "./errors.js";
 import { errorAt, loadPolicyFile, parsePolicy, positionOf } from "./load.js";
@@ -40,6 +53,8 @@ export interface PresetSource {
 
 export interface ResolveOptions {
   presets?: PresetSource;
+  /** Folders outside the policy's repository that `extends` may read files from. */
+  allowPaths?: readonly string[];
 }
 
 const defaultPresets: PresetSource = {
@@ -89,11 +104,34 @@ class Resolver {
   readonly sources: PolicySource[] = [];
   private readonly root: string;
 
+  /** Folders (real paths) file references may resolve into. */
+  private readonly allowed: string[];
+
   constructor(
     private readonly presets: PresetSource,
     rootDir: string,
+    allowPaths: readonly string[] = [],
   ) {
     this.root = rootDir;
+    this.allowed = [
+      repositoryOf(rootDir),
+      ...allowPaths.map((dir) => realOrSelf(resolvePath(dir))),
+    ];
+  }
+
+  /** Refuses a file reference that leaves the repository and every allowed folder. */
+  private checkInside(file: string, ref: string, from: Loaded): void {
+    const real = realOrSelf(file);
+    // A package's own files may refer to each other inside the package.
+    const roots =
+      from.kind === "package" ? [...this.allowed, packageRootOf(from.file)] : this.allowed;
+    if (roots.some((root) => real === root || real.startsWith(`${root}${sep}`))) return;
+    throw errorAt(
+      from,
+      "extends-outside",
+      "",
+      `extends ${JSON.stringify(ref)} reads ${file}, outside the policy's repository (${this.allowed[0]}); allow it with --allow-policy-path`,
+    );
   }
 
   /** How a document is named in an extends cycle message. */
@@ -123,12 +161,28 @@ class Resolver {
     return doc;
   }
 
-  /** Loads what an `extends` entry names; `from` and `pointer` say where it is named. */
-  loadRef(ref: string, from: Pick<LoadedPolicy, "file" | "locate">, pointer: string): Loaded {
+  /**
+   * Loads what an `extends` entry names; `from` and `pointer` say where it is named. `from` is
+   * null for the policy the user named, which may be anywhere.
+   */
+  loadRef(
+    ref: string,
+    from: Pick<LoadedPolicy, "file" | "locate">,
+    pointer: string,
+    extending: Loaded | null = null,
+  ): Loaded {
     const notFound = (message: string, cause?: unknown): PolicyError =>
       errorAt(from, "extends-not-found", pointer, message, cause);
     if (isFileRef(ref)) {
       const file = resolvePath(dirname(from.file), ref);
+      if (extending !== null) {
+        try {
+          this.checkInside(file, ref, extending);
+        } catch (error) {
+          if (!(error instanceof PolicyError)) throw error;
+          throw errorAt(from, "extends-outside", pointer, error.message);
+        }
+      }
       try {
         return this.loadFile(file, ref);
       } catch (error) {
@@ -193,7 +247,7 @@ class Resolver {
     const merged = new Map<string, ResolvedRule>();
     const nextChain = [...chain, doc];
     (doc.document.extends ?? []).forEach((ref, index) => {
-      const base = this.loadRef(ref, doc, `/extends/${index}`);
+      const base = this.loadRef(ref, doc, `/extends/${index}`, doc);
       if (nextChain.some((d) => d.key === base.key)) {
         const names = [...nextChain.slice(nextChain.findIndex((d) => d.key === base.key)), base];
         throw errorAt(
@@ -232,6 +286,32 @@ class Resolver {
   }
 }
 
+/** The real path of `path`, or `path` itself when it does not exist (yet). */
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** The nearest folder at or above `dir` holding one of `markers`, or null. */
+function nearest(dir: string, markers: readonly string[]): string | null {
+  for (let at = realOrSelf(dir); ; at = dirname(at)) {
+    if (markers.some((marker) => existsSync(join(at, marker)))) return at;
+    if (dirname(at) === at) return null;
+  }
+}
+
+/** The repository a policy belongs to: where `.git` is, else `package.json`, else its folder. */
+function repositoryOf(dir: string): string {
+  return nearest(dir, [".git"]) ?? nearest(dir, ["package.json"]) ?? realOrSelf(dir);
+}
+
+function packageRootOf(file: string): string {
+  return nearest(dirname(file), ["package.json"]) ?? realOrSelf(dirname(file));
+}
+
 function finish(resolver: Resolver, root: Loaded): ResolvedPolicy {
   const rules = Object.fromEntries(resolver.merge(root, []));
   const policy: ResolvedPolicy = {
@@ -248,7 +328,11 @@ function finish(resolver: Resolver, root: Loaded): ResolvedPolicy {
 /** Loads a policy file and everything it extends into one policy. */
 export function resolvePolicy(file: string, options: ResolveOptions = {}): ResolvedPolicy {
   const absolute = resolvePath(file);
-  const resolver = new Resolver(options.presets ?? defaultPresets, dirname(absolute));
+  const resolver = new Resolver(
+    options.presets ?? defaultPresets,
+    dirname(absolute),
+    options.allowPaths,
+  );
   return finish(resolver, resolver.loadFile(absolute, file));
 }
 
@@ -261,7 +345,7 @@ export function resolvePolicyRef(
   options: ResolveOptions & { cwd?: string } = {},
 ): ResolvedPolicy {
   const cwd = resolvePath(options.cwd ?? process.cwd());
-  const resolver = new Resolver(options.presets ?? defaultPresets, cwd);
+  const resolver = new Resolver(options.presets ?? defaultPresets, cwd, options.allowPaths);
   const anchor = join(cwd, "<policy>");
   let root: Loaded;
   try {

@@ -5,6 +5,8 @@
  * needed to point at the line of a policy error.
  */
 
+import { TlsgateError } from "../errors.js";
+
 export interface Position {
   /** 1-based. */
   line: number;
@@ -15,13 +17,14 @@ export interface Position {
 /** Finds the source position of a JSON pointer: the key of an object member, else the value. */
 export type Locate = (pointer: string) => Position | null;
 
-export class SourceSyntaxError extends Error {
+/** Malformed JSON, with where; the policy loader turns it into a PolicyError of code "parse". */
+export class SourceSyntaxError extends TlsgateError<"json-syntax"> {
   override readonly name = "SourceSyntaxError" as const;
   constructor(
     message: string,
     readonly position: Position,
   ) {
-    super(message);
+    super("json-syntax", message);
   }
 }
 

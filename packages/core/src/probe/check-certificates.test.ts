@@ -3,16 +3,14 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CertificateError } from "../cert/errors.js";
-import { startRawServer } from "../test-support/servers/raw-server.js";
 import {
+  pickFreePort,
   startNodeTlsServer,
-  type NodeTlsServerOptions,
-} from "../test-support/servers/node-server.js";
-import {
   startOpenSslServer,
+  startRawServer,
+  type NodeTlsServerOptions,
   type OpenSslServerOptions,
-} from "../test-support/servers/openssl-server.js";
-import { pickFreePort } from "../test-support/servers/test-server.js";
+} from "@tlsgate/testing";
 import {
   PKI_NOW,
   createCertificate,
@@ -22,7 +20,7 @@ import {
   writeServerFiles,
   type TestCertificate,
   type TestChain,
-} from "../test-support/pki.js";
+} from "@tlsgate/testing/pki";
 import {
   checkCertificatesAndFeatures,
   type CheckCertificatesOptions,

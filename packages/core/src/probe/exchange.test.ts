@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startRawServer, type RawHandler, type RawServer } from "../test-support/index.js";
+import { startRawServer, type RawHandler, type RawServer } from "@tlsgate/testing";
 import { exchange, type ExchangeOptions } from "./exchange.js";
 
 const servers: RawServer[] = [];

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { createChain, pemBundle, type TestChain } from "../test-support/pki.js";
-import { startNodeTlsServer } from "../test-support/servers/node-server.js";
-import { pickFreePort } from "../test-support/servers/test-server.js";
+import { createChain, pemBundle, type TestChain } from "@tlsgate/testing/pki";
+import { pickFreePort, startNodeTlsServer } from "@tlsgate/testing";
 import { probeHandshake, sessionMaxEarlyData } from "./full-handshake.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startRawServer, type RawHandler, type RawServer } from "../test-support/index.js";
+import { startRawServer, type RawHandler, type RawServer } from "@tlsgate/testing";
 import {
   ALERT_DESCRIPTION,
   ALERT_LEVEL,
@@ -10,7 +10,7 @@ import {
   encodeRecord,
   encodeServerHello,
 } from "../wire/index.js";
-import { legacyFlight } from "../scan/test-support/scripted-servers.js";
+import { legacyFlight } from "../../test/support/scripted-servers.js";
 import { probeHello, probeWithRetry, type ProbeOutcome } from "./hello-probe.js";
 
 const servers: RawServer[] = [];

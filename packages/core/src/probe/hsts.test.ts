@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createChain, pemBundle, type TestChain } from "../test-support/pki.js";
+import { createChain, pemBundle, type TestChain } from "@tlsgate/testing/pki";
 import { parseHstsHeader, probeHsts } from "./hsts.js";
 import { parseTarget } from "./target.js";
 

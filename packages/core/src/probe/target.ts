@@ -1,3 +1,4 @@
+import { TlsgateError } from "../errors.js";
 import { isIpLiteral, parseIpv4, parseIpv6 } from "../cert/ip.js";
 
 /** Where a scan connects and what it checks the certificate against. */
@@ -19,9 +20,8 @@ export const TARGET_ERROR_CODES = ["empty", "scheme", "host", "address", "port"]
 export type TargetErrorCode = (typeof TARGET_ERROR_CODES)[number];
 
 /** A target that cannot be parsed. `input` is what the user typed. */
-export class TargetError extends Error {
+export class TargetError extends TlsgateError<TargetErrorCode> {
   override readonly name = "TargetError" as const;
-  readonly code: TargetErrorCode;
   readonly input: string;
 
   constructor(
@@ -30,8 +30,7 @@ export class TargetError extends Error {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(`invalid target ${JSON.stringify(input)}: ${message}`, options);
-    this.code = code;
+    super(code, `invalid target ${JSON.stringify(input)}: ${message}`, options);
     this.input = input;
   }
 }

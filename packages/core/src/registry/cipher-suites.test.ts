@@ -10,11 +10,7 @@ import {
 } from "./cipher-suites.js";
 import type { Protocol } from "./protocols.js";
 import type { CipherSuite } from "./types.js";
-import {
-  readSharedCsv,
-  readSharedJson,
-  type IanaCipherSuiteEntry,
-} from "./test-support/shared-data.js";
+import { readDataCsv, readDataJson, type IanaCipherSuiteEntry } from "@tlsgate/testing/data";
 
 function suite(code: number): CipherSuite {
   const found = cipherSuiteByCode(code);
@@ -23,11 +19,11 @@ function suite(code: number): CipherSuite {
 }
 
 function ianaSuites(): IanaCipherSuiteEntry[] {
-  return readSharedJson<IanaCipherSuiteEntry[]>("iana/tls-cipher-suites.json");
+  return readDataJson<IanaCipherSuiteEntry[]>("iana/tls-cipher-suites.json");
 }
 
 function testsslSuites(): Record<string, string>[] {
-  return readSharedCsv("testssl/cipher-mapping.csv");
+  return readDataCsv("testssl/cipher-mapping.csv");
 }
 
 const TLS12_AND_EARLIER: Protocol[] = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
@@ -276,8 +272,8 @@ describe("cipherSuiteByName", () => {
       parsed_clienthello?: { cipher_suites?: string[] };
     }
     const clients = [
-      ...readSharedJson<Simulation[]>("testssl/client-simulation.json"),
-      ...readSharedJson<Simulation[]>("testssl/client-simulation.wiresharked.json"),
+      ...readDataJson<Simulation[]>("testssl/client-simulation.json"),
+      ...readDataJson<Simulation[]>("testssl/client-simulation.wiresharked.json"),
     ];
     const unknown = new Set<string>();
     for (const client of clients) {

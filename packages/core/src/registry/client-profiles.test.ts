@@ -11,7 +11,7 @@ import {
   selectClientProfiles,
 } from "./client-profiles.js";
 import type { ClientProfile } from "./client-profiles.js";
-import { REPO_ROOT, readSharedJson } from "./test-support/shared-data.js";
+import { REPO_ROOT, readDataJson } from "@tlsgate/testing/data";
 
 interface TestsslClient {
   name: string;
@@ -41,9 +41,9 @@ interface CurlSignature {
   };
 }
 
-const testssl = readSharedJson<TestsslClient[]>("testssl/client-simulation.json");
-const wiresharked = readSharedJson<TestsslClient[]>("testssl/client-simulation.wiresharked.json");
-const curl = readSharedJson<CurlSignature[]>("clienthello/curl-impersonate-signatures.json");
+const testssl = readDataJson<TestsslClient[]>("testssl/client-simulation.json");
+const wiresharked = readDataJson<TestsslClient[]>("testssl/client-simulation.wiresharked.json");
+const curl = readDataJson<CurlSignature[]>("clienthello/curl-impersonate-signatures.json");
 
 const byName = (name: string): ClientProfile => {
   const profile = clientProfileByName(name);

@@ -2,15 +2,15 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT, loadGenerator, requireSharedData } from "./test-support/shared-data.js";
+import { DATA_DIR, REPO_ROOT } from "@tlsgate/testing/data";
+import { GENERATOR_SCRIPT, loadGenerator } from "../../test/support/registry-generator.js";
 
 const FIX = "run `npm run generate:registry` and commit the result";
 
 describe("generated registry tables", () => {
-  it("are what scripts/generate-registry.mjs makes from the shared data", async () => {
-    const dataDir = requireSharedData();
+  it("are what the registry generator makes from data/", async () => {
     const { generate, OUTPUT_DIR } = await loadGenerator();
-    const files = await generate(dataDir);
+    const files = await generate(DATA_DIR);
     expect([...files.keys()].sort()).toEqual(
       [
         "cipher-suites.ts",
@@ -38,24 +38,23 @@ describe("generated registry tables", () => {
   });
 
   it("come out the same on every run", async () => {
-    const dataDir = requireSharedData();
     const { generate } = await loadGenerator();
-    const [first, second] = await Promise.all([generate(dataDir), generate(dataDir)]);
+    const [first, second] = await Promise.all([generate(DATA_DIR), generate(DATA_DIR)]);
     expect(second).toEqual(first);
   });
 
   it("are refused with a clear message when the data folder is missing", async () => {
     const { generate } = await loadGenerator();
-    await expect(generate(join(REPO_ROOT, "no-such-shared-data"))).rejects.toThrow(
-      /shared data folder not found at .*no-such-shared-data/,
+    await expect(generate(join(REPO_ROOT, "no-such-data"))).rejects.toThrow(
+      /data folder not found at .*no-such-data/,
     );
   });
 
-  it("pass the generator's own --check", () => {
-    const dataDir = requireSharedData();
-    const script = join(REPO_ROOT, "scripts", "generate-registry.mjs");
-    // execFileSync throws (and fails the test) on a non-zero exit.
-    const out = execFileSync(process.execPath, [script, "--check", "--data", dataDir], {
+  it("pass the generator's own --check, which reads data/ by default", () => {
+    const script = join(REPO_ROOT, GENERATOR_SCRIPT);
+    // Run as `npm run check:registry` runs it (tsx); execFileSync throws on a non-zero exit.
+    const out = execFileSync(process.execPath, ["--import", "tsx", script, "--check"], {
+      cwd: REPO_ROOT,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GROUPS, groupByCode, groupByName } from "./groups.js";
 import type { Group } from "./types.js";
-import { readSharedJson, readSharedText, type IanaGroupEntry } from "./test-support/shared-data.js";
+import { readDataJson, readDataText, type IanaGroupEntry } from "@tlsgate/testing/data";
 
 function group(code: number): Group {
   const found = groupByCode(code);
@@ -11,7 +11,7 @@ function group(code: number): Group {
 
 describe("groups", () => {
   it("hold every named IANA group and every GREASE value", () => {
-    const iana = readSharedJson<IanaGroupEntry[]>("iana/tls-supported-groups.json");
+    const iana = readDataJson<IanaGroupEntry[]>("iana/tls-supported-groups.json");
     const named = iana.filter((e) => !e.grease && e.name !== "Reserved" && e.name !== "Unassigned");
     const grease = iana.filter((e) => e.grease);
     expect(named).toHaveLength(57);
@@ -87,7 +87,7 @@ describe("groups", () => {
 
   it("resolve every name in testssl's curves-mapping to its code", () => {
     let checked = 0;
-    for (const line of readSharedText("testssl/curves-mapping.txt").split(/\r?\n/)) {
+    for (const line of readDataText("testssl/curves-mapping.txt").split(/\r?\n/)) {
       const m = /^\s*0x([0-9a-f]{2}),0x([0-9a-f]{2})\s+-\s+(\S+)\s+(\S+)/i.exec(line);
       if (m === null) continue;
       const code = Number.parseInt(`${m[1]}${m[2]}`, 16);
@@ -105,8 +105,8 @@ describe("groups", () => {
       parsed_clienthello?: { supported_groups?: number[] };
     }
     const clients = [
-      ...readSharedJson<Simulation[]>("testssl/client-simulation.json"),
-      ...readSharedJson<Simulation[]>("testssl/client-simulation.wiresharked.json"),
+      ...readDataJson<Simulation[]>("testssl/client-simulation.json"),
+      ...readDataJson<Simulation[]>("testssl/client-simulation.wiresharked.json"),
     ];
     const unknown = new Set<string>();
     for (const client of clients) {

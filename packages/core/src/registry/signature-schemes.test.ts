@@ -4,11 +4,11 @@ import {
   signatureSchemeByCode,
   signatureSchemeByName,
 } from "./signature-schemes.js";
-import { readSharedJson, type IanaSignatureSchemeEntry } from "./test-support/shared-data.js";
+import { readDataJson, type IanaSignatureSchemeEntry } from "@tlsgate/testing/data";
 
 describe("signature schemes", () => {
   it("hold every named IANA scheme and no Reserved row", () => {
-    const iana = readSharedJson<IanaSignatureSchemeEntry[]>("iana/tls-signature-schemes.json");
+    const iana = readDataJson<IanaSignatureSchemeEntry[]>("iana/tls-signature-schemes.json");
     const named = iana.filter((e) => !e.name.startsWith("Reserved"));
     expect(named).toHaveLength(49);
     expect(SIGNATURE_SCHEMES).toHaveLength(named.length);

@@ -47,7 +47,7 @@ export const AUTHENTICATIONS = [
 ] as const;
 export type Authentication = (typeof AUTHENTICATIONS)[number];
 
-/** One two-byte cipher suite as generated from shared/data (see scripts/generate-registry.mjs). */
+/** One two-byte cipher suite as generated from data/ (see scripts/generate-registry.ts). */
 export interface CipherSuiteRow {
   readonly code: number;
   /** "0xC02F": four upper-case hex digits. */
@@ -138,7 +138,7 @@ export type StrengthClass = (typeof STRENGTH_CLASSES)[number];
 export const CLIENT_PROFILE_SOURCES = ["testssl", "curl-impersonate"] as const;
 export type ClientProfileSource = (typeof CLIENT_PROFILE_SOURCES)[number];
 
-/** One client as generated from shared/data. */
+/** One client as generated from the vendored data/ (see data/SOURCES.md). */
 export interface ClientProfileRow {
   /** testssl's name ("Android 8.1 (native)") or "Chrome 142.0.7444.176 (macOS)". */
   readonly name: string;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { scanReportSchema } from "../scan-report/schema.js";
 import { formatJson } from "./json.js";
 import { resultSchema } from "./result-schema.js";
-import { fixture } from "./test-support/fixture.js";
+import { fixture } from "../../test/support/report-fixture.js";
 
 describe("formatJson", () => {
   it("writes each target's report and evaluations, valid against the result schema", () => {

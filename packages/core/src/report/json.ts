@@ -2,8 +2,9 @@ import { verdictOf } from "../policy/evaluate.js";
 import type { Evaluation, FailOn } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { RESULT_SCHEMA_ID } from "./result-schema.js";
-import { byTarget, reportsByTarget, toolVersion } from "./shared.js";
-import type { FormatOptions } from "./shared.js";
+import { toolVersion } from "./format-options.js";
+import { byTarget, reportsByTarget } from "./outcomes.js";
+import type { FormatOptions } from "./format-options.js";
 
 /** The document `formatJson` writes (see `resultSchema`). */
 export interface JsonResult {

@@ -1,7 +1,7 @@
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { formatJunit } from "./junit.js";
-import { fixture, policy } from "./test-support/fixture.js";
+import { fixture, policy } from "../../test/support/report-fixture.js";
 
 const parser = new XMLParser({
   ignoreAttributes: false,

@@ -1,7 +1,7 @@
 import type { Evaluation, RuleInfo } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
-import { outcomes, reportsByTarget } from "./shared.js";
-import type { FormatOptions } from "./shared.js";
+import { outcomes, reportsByTarget } from "./outcomes.js";
+import type { FormatOptions } from "./format-options.js";
 
 // eslint-disable-next-line no-control-regex
 const INVALID_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;

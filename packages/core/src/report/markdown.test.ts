@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatMarkdown } from "./markdown.js";
-import { clientFixture, fixture, policy } from "./test-support/fixture.js";
+import { clientFixture, fixture, policy } from "../../test/support/report-fixture.js";
 
 describe("formatMarkdown", () => {
   it("shows the verdict per target and a table of failed rules with remediation", () => {

@@ -3,8 +3,9 @@ import type { Evaluation, FindingStatus, RuleInfo } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { clientMatrix, matrixSummary } from "./clients.js";
 import type { ClientResult } from "./clients.js";
-import { outcomes, reportsByTarget, shortHash, toolVersion } from "./shared.js";
-import type { FormatOptions } from "./shared.js";
+import { shortHash, toolVersion } from "./format-options.js";
+import { outcomes, reportsByTarget } from "./outcomes.js";
+import type { FormatOptions } from "./format-options.js";
 
 export interface MarkdownOptions extends FormatOptions {
   /** Findings listed per rule before "and N more"; default 5. */

@@ -4,7 +4,7 @@ import Ajv04Module from "ajv-draft-04";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { formatSarif } from "./sarif.js";
-import { fixture } from "./test-support/fixture.js";
+import { fixture } from "../../test/support/report-fixture.js";
 
 // The official SARIF 2.1.0 schema (the OASIS release's rtm.5 JSON schema, draft-04), as shipped
 // by Microsoft's sarif-js-sdk in @microsoft/jest-sarif.

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Evaluation, RuleInfo, Severity } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
-import { outcomes, toolVersion } from "./shared.js";
-import type { FormatOptions } from "./shared.js";
+import { toolVersion } from "./format-options.js";
+import { outcomes } from "./outcomes.js";
+import type { FormatOptions } from "./format-options.js";
 
 export interface SarifOptions extends FormatOptions {
   /**

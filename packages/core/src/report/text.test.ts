@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientFixture, fixture, policy } from "./test-support/fixture.js";
+import { clientFixture, fixture, policy } from "../../test/support/report-fixture.js";
 import { formatText } from "./text.js";
 
 const hash = policy.sha256.slice(0, 12);

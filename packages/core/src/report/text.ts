@@ -3,8 +3,9 @@ import type { Evaluation, FindingStatus, Remediation } from "../policy/types.js"
 import type { ScanReport } from "../scan-report/types.js";
 import { clientMatrix, matrixSummary } from "./clients.js";
 import type { ClientResult } from "./clients.js";
-import { outcomes, reportsByTarget, shortHash } from "./shared.js";
-import type { FormatOptions } from "./shared.js";
+import { shortHash } from "./format-options.js";
+import { outcomes, reportsByTarget } from "./outcomes.js";
+import type { FormatOptions } from "./format-options.js";
 
 export interface TextOptions extends FormatOptions {
   /** ANSI colours. The caller decides (NO_COLOR, FORCE_COLOR, whether stdout is a TTY). */

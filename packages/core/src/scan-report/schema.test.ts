@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import type { Protocol } from "../registry/protocols.js";
 import type { StrengthClass } from "../registry/strength.js";
 import { scanReportSchema } from "./schema.js";
-import { sampleReport } from "./test-support/sample-report.js";
+import { sampleReport } from "../../test/support/sample-report.js";
 import type {
   AcceptedCipherSuite,
   AcceptedGroup,

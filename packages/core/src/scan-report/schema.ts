@@ -127,6 +127,7 @@ export const scanReportSchema = {
             "http",
             "certificate",
             "internal",
+            "deadline",
           ],
         },
         message: { type: "string" },

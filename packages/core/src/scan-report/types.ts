@@ -67,6 +67,8 @@ export const SCAN_ERROR_CODES = [
   "http",
   "certificate",
   "internal",
+  /** The target's or the run's deadline cut the scan short (`--deadline`, `--run-deadline`). */
+  "deadline",
 ] as const;
 export type ScanErrorCode = (typeof SCAN_ERROR_CODES)[number];
 

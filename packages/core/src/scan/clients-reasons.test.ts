@@ -8,15 +8,15 @@ import { describe, expect, it } from "vitest";
 import { clientProfileByName } from "../registry/index.js";
 import type { ClientProfile } from "../registry/index.js";
 import type { ClientSimulation, ScanReport } from "../scan-report/types.js";
-import { sampleReport } from "../scan-report/test-support/sample-report.js";
+import { sampleReport } from "../../test/support/sample-report.js";
 import {
   createCredential,
   dhParams,
   getCredential,
   startOpenSslServer,
   startRawServer,
-} from "../test-support/index.js";
-import type { OpenSslServerOptions } from "../test-support/index.js";
+} from "@tlsgate/testing";
+import type { OpenSslServerOptions } from "@tlsgate/testing";
 import {
   ALERT_DESCRIPTION,
   ALERT_LEVEL,

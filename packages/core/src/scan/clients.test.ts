@@ -28,8 +28,8 @@ import {
   parseOpenSslHandshake,
   runCommand,
   startOpenSslServer,
-} from "../test-support/index.js";
-import type { Handshake, OpenSslServer, OpenSslServerOptions } from "../test-support/index.js";
+} from "@tlsgate/testing";
+import type { Handshake, OpenSslServer, OpenSslServerOptions } from "@tlsgate/testing";
 import { scanTarget } from "./scan-target.js";
 
 const LOCAL_VERSIONS = ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"] as const;

@@ -13,7 +13,7 @@ import { connect as netConnect, type AddressInfo, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Endpoint } from "../probe/exchange.js";
 import type { LookupFunction } from "../probe/resolve-target.js";
-import { getCredential, type ServerCredential } from "../test-support/index.js";
+import { getCredential, type ServerCredential } from "@tlsgate/testing";
 import { scanTarget } from "./scan-target.js";
 
 interface Site {

@@ -4,8 +4,8 @@
  * unknown with a reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getCredential, startGnutlsServer } from "../test-support/index.js";
-import type { GnutlsServer } from "../test-support/index.js";
+import { getCredential, startGnutlsServer } from "@tlsgate/testing";
+import type { GnutlsServer } from "@tlsgate/testing";
 import { validateScanReport } from "../scan-report/validate.js";
 import { scanTarget } from "./scan-target.js";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNodeTlsServer } from "../test-support/index.js";
+import { startNodeTlsServer } from "@tlsgate/testing";
 import { scanTargets } from "./scan-targets.js";
 
 let servers: Awaited<ReturnType<typeof startNodeTlsServer>>[] = [];

@@ -1,6 +1,7 @@
 /**
  * scanTargets(): many targets, a few at a time (each under its own connection limit), reports
- * in the order of the targets. The CLI and the Action both scan lists this way.
+ * in the order of the targets. Each target has a deadline, and the run's signal stops them all:
+ * a target cut short keeps what it established, the rest is null, and its errors name the cut.
  */
 import type { Target } from "../probe/target.js";
 import type { ScanReport } from "../scan-report/types.js";
@@ -9,24 +10,75 @@ import { scanTarget, type ScanTargetOptions } from "./scan-target.js";
 export interface ScanTargetsOptions extends ScanTargetOptions {
   /** Targets scanned at once. Default 4. */
   parallelTargets?: number;
+  /** Milliseconds a target may take in all (probes, handshakes, clients); none when absent. */
+  deadlineMs?: number;
   /** Called as each target's report is ready, in completion order. */
   onReport?: (report: ScanReport) => void;
+}
+
+/** Why a scan was cut short; the abort reason its signal carries. */
+export class DeadlineReached extends Error {
+  override readonly name = "DeadlineReached" as const;
+  constructor(
+    readonly scope: "target" | "run",
+    readonly ms: number | null,
+  ) {
+    super(
+      scope === "target"
+        ? `the target's deadline of ${ms} ms was reached: what was not established by then is null`
+        : `the run's deadline${ms === null ? "" : ` of ${ms} ms`} was reached: what was not established by then is null`,
+    );
+  }
 }
 
 export async function scanTargets(
   targets: readonly (string | Target)[],
   options: ScanTargetsOptions = {},
 ): Promise<ScanReport[]> {
-  const { parallelTargets = 4, onReport, ...scanOptions } = options;
+  const { parallelTargets = 4, onReport, deadlineMs, signal: runSignal, ...scanOptions } = options;
   const reports: ScanReport[] = new Array<ScanReport>(targets.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let index = next++; index < targets.length; index = next++) {
-      const report = await scanTarget(targets[index]!, scanOptions);
+      const report = await scanWithDeadline(targets[index]!, scanOptions, deadlineMs, runSignal);
       reports[index] = report;
       onReport?.(report);
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallelTargets, targets.length) }, worker));
   return reports;
+}
+
+/**
+ * One target under its deadline and the run's signal. The timer is ours and cleared when the
+ * scan ends (an AbortSignal.timeout can be collected before it fires on Node 20).
+ */
+async function scanWithDeadline(
+  target: string | Target,
+  options: ScanTargetOptions,
+  deadlineMs: number | undefined,
+  runSignal: AbortSignal | undefined,
+): Promise<ScanReport> {
+  const controller = new AbortController();
+  const onRunAbort = (): void => {
+    const reason: unknown = runSignal?.reason;
+    controller.abort(reason instanceof DeadlineReached ? reason : new DeadlineReached("run", null));
+  };
+  if (runSignal?.aborted === true) onRunAbort();
+  else runSignal?.addEventListener("abort", onRunAbort, { once: true });
+  const timer =
+    deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new DeadlineReached("target", deadlineMs)), deadlineMs);
+  try {
+    const report = await scanTarget(target, { ...options, signal: controller.signal });
+    const reason: unknown = controller.signal.reason;
+    if (controller.signal.aborted && reason instanceof DeadlineReached) {
+      report.errors.push({ probe: "deadline", code: "deadline", message: reason.message });
+    }
+    return report;
+  } finally {
+    clearTimeout(timer);
+    runSignal?.removeEventListener("abort", onRunAbort);
+  }
 }

@@ -12,7 +12,7 @@ import {
   type NodeTlsServer,
   type RawHandler,
   type RawServer,
-} from "../test-support/index.js";
+} from "@tlsgate/testing";
 import {
   ALERT_DESCRIPTION,
   ALERT_LEVEL,
@@ -23,7 +23,7 @@ import {
   encodeRecord,
 } from "../wire/index.js";
 import { scan, type ScanOptions } from "./scan.js";
-import { expectValidReport, sorted, suitesOf, targetOf } from "./test-support/scan-truth.js";
+import { expectValidReport, sorted, suitesOf, targetOf } from "../../test/support/scan-truth.js";
 import {
   legacyFlight,
   postQuantumServer,
@@ -32,7 +32,7 @@ import {
   sslv2Server,
   sslv3Server,
   topSuiteServer,
-} from "./test-support/scripted-servers.js";
+} from "../../test/support/scripted-servers.js";
 
 const FAST: ScanOptions = { timeoutMs: 1000, retries: 1 };
 const NONE = {

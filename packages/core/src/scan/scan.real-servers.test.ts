@@ -19,14 +19,14 @@ import {
   startGnutlsServer,
   startNodeTlsServer,
   startOpenSslServer,
-} from "../test-support/index.js";
+} from "@tlsgate/testing";
 import type {
   KeyType,
   NodeTlsServerOptions,
   ServerTruth,
   TestServer,
   TlsVersion,
-} from "../test-support/index.js";
+} from "@tlsgate/testing";
 import { scanDetailed } from "./scan.js";
 import {
   confirmGroups,
@@ -35,7 +35,7 @@ import {
   groupCodes,
   groupsOf,
   targetOf,
-} from "./test-support/scan-truth.js";
+} from "../../test/support/scan-truth.js";
 
 /** OpenSSL 3.0's default groups (ssl/t1_lib.c): the EC ones also serve TLS 1.2. */
 const OPENSSL_DEFAULT_CURVES = ["X25519", "P-256", "X448", "P-521", "P-384"];

@@ -4,6 +4,8 @@
  * `TypeError`. The prober turns it into a "failed: unparseable" probe outcome.
  */
 
+import { TlsgateError } from "../errors.js";
+
 export const DECODE_ERROR_CODES = [
   /** A read ran past the end of its scope (the message, the vector, or the bytes seen so far). */
   "truncated",
@@ -27,20 +29,15 @@ export interface DecodeErrorOptions {
 }
 
 /** Malformed input to a decoder: what (`code`), where (`offset`) and in which `field`. */
-export class DecodeError extends Error {
+export class DecodeError extends TlsgateError<DecodeErrorCode> {
   override readonly name = "DecodeError" as const;
-  readonly code: DecodeErrorCode;
   readonly offset: number;
   readonly field: string;
   /** The message without the field and offset, kept to rebuild the error at another offset. */
   readonly detail: string;
 
   constructor(code: DecodeErrorCode, detail: string, options: DecodeErrorOptions) {
-    super(
-      `${options.field}: ${detail} (${code} at offset ${options.offset})`,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.code = code;
+    super(code, `${options.field}: ${detail} (${code} at offset ${options.offset})`, options);
     this.offset = options.offset;
     this.field = options.field;
     this.detail = detail;
@@ -61,14 +58,12 @@ export function relocateDecodeError(error: DecodeError, offset: number): DecodeE
 export const ENCODE_ERROR_CODES = ["invalid", "too-large"] as const;
 export type EncodeErrorCode = (typeof ENCODE_ERROR_CODES)[number];
 
-export class EncodeError extends Error {
+export class EncodeError extends TlsgateError<EncodeErrorCode> {
   override readonly name = "EncodeError" as const;
-  readonly code: EncodeErrorCode;
   readonly field: string;
 
   constructor(code: EncodeErrorCode, field: string, detail: string) {
-    super(`${field}: ${detail}`);
-    this.code = code;
+    super(code, `${field}: ${detail}`);
     this.field = field;
   }
 }

@@ -40,8 +40,10 @@ describe("wire/ purity", () => {
     for (const specifier of specifiers) {
       expect(specifier.startsWith("node:"), `${name} imports ${specifier}`).toBe(false);
       expect(BUILTINS.includes(specifier), `${name} imports ${specifier}`).toBe(false);
-      // Only siblings: wire/ depends on nothing else in the repository or outside it.
-      expect(specifier, `${name} imports ${specifier}`).toMatch(/^\.\/[a-z0-9-]+\.js$/);
+      // Only siblings and the error base: wire/ depends on nothing else in or outside the repo.
+      expect(specifier, `${name} imports ${specifier}`).toMatch(
+        /^(\.\/[a-z0-9-]+|\.\.\/errors)\.js$/,
+      );
     }
     const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, "");
     for (const banned of [
@@ -56,5 +58,10 @@ describe("wire/ purity", () => {
     ]) {
       expect(banned.test(code), `${name} uses ${banned.source}`).toBe(false);
     }
+  });
+
+  it("imports an error base that itself imports nothing", () => {
+    const text = readFileSync(new URL("../errors.ts", dir), "utf8");
+    expect(text).not.toMatch(/^\s*import\b/m);
   });
 });

@@ -1,0 +1,45 @@
+// What the formatters read out of evaluations: each rule's outcome, and evaluations and reports
+// grouped by target.
+import type { Evaluation, Finding, FindingStatus } from "../policy/types.js";
+import type { ScanReport } from "../scan-report/types.js";
+
+/** One rule's outcome for one target: its findings folded into one status. */
+export interface RuleOutcome {
+  ruleId: string;
+  status: FindingStatus;
+  findings: Finding[];
+}
+
+/** The report each evaluation ran on, by target (`report.target.input`). */
+export function reportsByTarget(reports: readonly ScanReport[]): Map<string, ScanReport> {
+  return new Map(reports.map((report) => [report.target.input, report]));
+}
+
+/** Outcomes of every evaluated rule, in evaluation order (a rule without findings passed). */
+export function outcomes(evaluation: Evaluation): RuleOutcome[] {
+  const byRule = new Map<string, RuleOutcome>();
+  for (const ruleId of Object.keys(evaluation.rules)) {
+    byRule.set(ruleId, { ruleId, status: "pass", findings: [] });
+  }
+  for (const finding of evaluation.findings) {
+    let outcome = byRule.get(finding.ruleId);
+    if (outcome === undefined) {
+      outcome = { ruleId: finding.ruleId, status: "pass", findings: [] };
+      byRule.set(finding.ruleId, outcome);
+    }
+    if (finding.status === "pass") continue;
+    outcome.findings.push(finding);
+    if (finding.status === "fail") outcome.status = "fail";
+    else if (outcome.status === "pass") outcome.status = "inconclusive";
+  }
+  return [...byRule.values()];
+}
+
+/** Evaluations grouped by target, in order of first appearance. */
+export function byTarget(evaluations: readonly Evaluation[]): Map<string, Evaluation[]> {
+  const groups = new Map<string, Evaluation[]>();
+  for (const evaluation of evaluations) {
+    groups.set(evaluation.target, [...(groups.get(evaluation.target) ?? []), evaluation]);
+  }
+  return groups;
+}

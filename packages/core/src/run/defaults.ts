@@ -1,0 +1,26 @@
+/** The defaults of a run, in one place for the CLI, the Action and the config file. */
+export const RUN_DEFAULTS = {
+  /** Preset used when neither the command line, the Action nor the config names a policy. */
+  policy: "intermediate",
+  failOn: "error",
+  inconclusive: "fail",
+  /** Per probe, connect to last byte. */
+  timeoutMs: 5000,
+  /** Connections at once per target. */
+  concurrency: 8,
+  /** Targets scanned at once. */
+  parallelTargets: 4,
+  /** A target's whole scan; what is not established by then is null. */
+  deadlineMs: 120_000,
+  /** The whole run; targets not finished by then are cut like a target at its deadline. */
+  runDeadlineMs: 1_800_000,
+} as const;
+
+/** Ranges of the numeric settings; a value outside is a plan error. */
+export const RUN_LIMITS = {
+  timeoutMs: { min: 100, max: 600_000 },
+  concurrency: { min: 1, max: 64 },
+  parallelTargets: { min: 1, max: 256 },
+  deadlineMs: { min: 1_000, max: 3_600_000 },
+  runDeadlineMs: { min: 1_000, max: 86_400_000 },
+} as const;

@@ -1,0 +1,13 @@
+export { RUN_DEFAULTS, RUN_LIMITS } from "./defaults.js";
+export { RUN_OUTCOMES, gateRun } from "./gate.js";
+export type { RunGate, RunOutcome } from "./gate.js";
+export { INPUT_ERROR_CODES, InputError } from "./input-error.js";
+export type { InputErrorCode } from "./input-error.js";
+export { planRun } from "./plan.js";
+export type { PlanResult, PlannedTarget, RunInput, RunPlan } from "./plan.js";
+export { runPlan } from "./run.js";
+export type { RunPlanOptions, RunResult } from "./run.js";
+export { parseShard, parseTargetList, selectShard } from "./target-list.js";
+export type { Shard } from "./target-list.js";
+export { readSavedResults } from "./saved-results.js";
+export type { SavedResults } from "./saved-results.js";
