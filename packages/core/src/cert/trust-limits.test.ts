@@ -11,6 +11,7 @@ import {
   type TestCertificate,
   type TestChain,
 } from "../test-support/pki.js";
+import { MAX_SERVED_CERTIFICATES, checkCertificateChain } from "./check-chain.js";
 import { parseCertificate, type ParsedCertificate } from "./parse.js";
 import { TRUST_LIMITS, checkTrust, describeTrustLimits } from "./trust.js";
 import { createTrustStore } from "./trust-store.js";
@@ -98,6 +99,15 @@ describe("checkTrust on a mesh of mutually cross-signed CAs", () => {
     expect(verdict.path[2]?.sha256).toBe(parseCertificate(anchor.der).sha256);
     // The leaf's first issuer verifies, then the anchor over it: nothing else is tried.
     expect(verdict.work).toEqual({ signatureChecks: 2, extensions: 2 });
+
+    const { certificate, errors } = checkCertificateChain(
+      served.map((c) => c.der),
+      { host: "mesh.test", store: createTrustStore([anchor.pem]), now: PKI_NOW },
+    );
+    expect(certificate).toMatchObject({ trusted: true, chainComplete: true, hostnameMatch: true });
+    expect(errors.map((error) => error.message)).toEqual([
+      "path building was cut: only the first 16 distinct served certificates were considered",
+    ]);
   });
 });
 
@@ -167,5 +177,32 @@ describe("checkTrust's caps", () => {
         limitsHit: ["knownIntermediates"],
       },
     );
+  });
+});
+
+describe("checkCertificateChain's cap on served certificates", () => {
+  const host = "leaf.test";
+  it(`judges the first ${MAX_SERVED_CERTIFICATES} and says the rest were cut`, () => {
+    const store = createTrustStore([chain.root.pem]);
+    // A root repeats in order (it issues itself), so the judged part is in order: unknown.
+    const inOrder = [chain.leaf, chain.intermediate, ...Array(38).fill(chain.root)].map(
+      (certificate: TestCertificate) => certificate.der,
+    );
+    const { certificate, errors } = checkCertificateChain(inOrder, { host, store, now: PKI_NOW });
+    expect(certificate?.chain).toHaveLength(MAX_SERVED_CERTIFICATES);
+    expect(certificate).toMatchObject({ trusted: true, chainComplete: true, chainOrder: null });
+    expect(errors.map((error) => error.message)).toEqual([
+      `the server sent 40 certificates: only the first ${MAX_SERVED_CERTIFICATES} were judged`,
+    ]);
+    // Out of order within the judged part: false whatever follows.
+    const swapped = [inOrder[0], inOrder[2], inOrder[1], ...inOrder.slice(3)] as Uint8Array[];
+    expect(
+      checkCertificateChain(swapped, { host, store, now: PKI_NOW }).certificate?.chainOrder,
+    ).toBe(false);
+    // At the cap, nothing is cut.
+    const atCap = inOrder.slice(0, MAX_SERVED_CERTIFICATES);
+    const whole = checkCertificateChain(atCap, { host, store, now: PKI_NOW });
+    expect(whole.errors).toEqual([]);
+    expect(whole.certificate?.chainOrder).toBe(true);
   });
 });
