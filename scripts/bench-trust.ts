@@ -1,5 +1,5 @@
 // Benchmark of path building on hostile input: a server that sends a leaf and a mesh of n CA
-// certificates that all certify one another (test-support's createCrossSignedMesh: n
+// certificates that all certify one another (@tlsgate/testing's createCrossSignedMesh: n
 // cross-certificates spread over 2 CAs by default, the densest mesh). Times
 // checkCertificateChain, the entry point the scanner calls, and checkTrust alone (path building
 // over certificates decoded beforehand), against an empty store (no path exists, so the whole
@@ -12,7 +12,7 @@ import { checkCertificateChain } from "../packages/core/src/cert/check-chain.js"
 import { parseCertificate } from "../packages/core/src/cert/parse.js";
 import { checkTrust } from "../packages/core/src/cert/trust.js";
 import { createTrustStore, type TrustStore } from "../packages/core/src/cert/trust-store.js";
-import { PKI_NOW, createCrossSignedMesh } from "../packages/core/src/test-support/pki.js";
+import { PKI_NOW, createCrossSignedMesh } from "@tlsgate/testing/pki";
 
 const option = (name: string, fallback: string): string => {
   const index = process.argv.indexOf(`--${name}`);

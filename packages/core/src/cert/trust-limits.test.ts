@@ -10,7 +10,7 @@ import {
   type CrossSignedMesh,
   type TestCertificate,
   type TestChain,
-} from "../test-support/pki.js";
+} from "@tlsgate/testing/pki";
 import { MAX_SERVED_CERTIFICATES, checkCertificateChain } from "./check-chain.js";
 import { parseCertificate, type ParsedCertificate } from "./parse.js";
 import { TRUST_LIMITS, checkTrust, describeTrustLimits } from "./trust.js";
