@@ -367,3 +367,55 @@ export function writeServerFiles(
     paths,
   };
 }
+
+export interface CrossSignedMesh {
+  /** One self-signed root per CA: the same subject and key as that CA's cross-certificates. */
+  roots: TestCertificate[];
+  /** The cross-certificates, in creation order: CA `i % cas` certified by another CA. */
+  crossCertificates: TestCertificate[];
+  /** A leaf issued by CA 0. */
+  leaf: TestCertificate;
+}
+
+export interface MeshOptions {
+  /** How many cross-certificates to make. */
+  certificates: number;
+  /** How many CAs (subject name and key) they are spread over; 4 by default, at least 2. */
+  cas?: number;
+  /** Prefix of the subjects, "mesh" by default. */
+  name?: string;
+}
+
+/**
+ * Hostile input for path building: CAs that all certify one another. Cross-certificate `i`
+ * gives CA `i % cas` a certificate signed by one of the other CAs (in turn), so each CA has
+ * about `certificates / cas` certificates, and each of them is a valid issuer of every
+ * certificate whose issuer is that CA: a depth-first search that only avoids repeating a
+ * certificate on its current path explores a number of paths exponential in the path length.
+ */
+export async function createCrossSignedMesh(options: MeshOptions): Promise<CrossSignedMesh> {
+  const name = options.name ?? "mesh";
+  const cas = Math.max(2, options.cas ?? 4);
+  const subject = (ca: number) => `O=tlsgate, CN=${name} ca ${ca}`;
+  const roots: TestCertificate[] = [];
+  for (let ca = 0; ca < cas; ca++) {
+    roots.push(
+      await createCertificate({ subject: subject(ca), keySlot: `${name}/${ca}`, ca: true }),
+    );
+  }
+  const crossCertificates: TestCertificate[] = [];
+  for (let index = 0; index < options.certificates; index++) {
+    const ca = index % cas;
+    const issuer = roots[(ca + 1 + (Math.floor(index / cas) % (cas - 1))) % cas];
+    if (issuer === undefined) throw new Error("unreachable: every CA has a root");
+    crossCertificates.push(
+      await createCertificate({ subject: subject(ca), keySlot: `${name}/${ca}`, issuer, ca: true }),
+    );
+  }
+  const leaf = await createCertificate({
+    subject: `O=tlsgate, CN=${name}.test`,
+    issuer: roots[0] as TestCertificate,
+    dns: [`${name}.test`],
+  });
+  return { roots, crossCertificates, leaf };
+}

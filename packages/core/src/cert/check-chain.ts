@@ -4,7 +4,7 @@ import { CertificateError } from "./errors.js";
 import { checkHostname } from "./hostname.js";
 import { decodeOcspResponse } from "./ocsp.js";
 import { describeCertificate, parseCertificate, type ParsedCertificate } from "./parse.js";
-import { checkTrust } from "./trust.js";
+import { checkTrust, describeTrustLimits } from "./trust.js";
 import type { TrustStore } from "./trust-store.js";
 
 export interface ChainCheckContext {
@@ -14,7 +14,15 @@ export interface ChainCheckContext {
   host: string;
   store: TrustStore;
   now: Date;
+  /** Where a check notes work it cut short (a cap on hostile input), for the report's errors. */
+  notes?: string[];
 }
+
+/**
+ * Served certificates judged per chain; later ones are not even decoded. Real chains have 2 to
+ * 5; a server sending more than this many is broken or hostile, and the report says it was cut.
+ */
+export const MAX_SERVED_CERTIFICATES = 32;
 
 type ChainVerdicts = Pick<
   CertificateReport,
@@ -27,6 +35,7 @@ export const CHAIN_CHECKS = {
     context: ChainCheckContext,
   ): Pick<ChainVerdicts, "trusted" | "trustError" | "chainComplete"> => {
     const verdict = checkTrust(context.chain, context.store, context.now);
+    context.notes?.push(...describeTrustLimits(verdict));
     return {
       trusted: verdict.trusted,
       trustError: verdict.trustError,
@@ -66,7 +75,10 @@ export interface CheckChainResult {
  * Decodes a served chain (DER, leaf first) and runs every check of CHAIN_CHECKS plus the OCSP
  * staple: the report's `certificate`. Never throws for the chain's content: an unreadable leaf
  * gives a null report, an unreadable other certificate is left out (chainOrder then null), an
- * unreadable OCSP response gives ocspStatus null; each with an entry in `errors`.
+ * unreadable OCSP response gives ocspStatus null; each with an entry in `errors`. Work on the
+ * chain is bounded: only the first MAX_SERVED_CERTIFICATES are judged (chainOrder is then null
+ * unless the judged part is already out of order) and path building has caps (TRUST_LIMITS);
+ * each cut is an entry in `errors` too.
  */
 export function checkCertificateChain(
   chainDer: readonly Uint8Array[],
@@ -78,7 +90,16 @@ export function checkCertificateChain(
     errors.push({ probe, code: "certificate", message: "the server sent no certificate" });
     return { certificate: null, errors };
   }
-  const parsed: (ParsedCertificate | null)[] = chainDer.map((der, index) => {
+  const cut = chainDer.length > MAX_SERVED_CERTIFICATES;
+  if (cut) {
+    errors.push({
+      probe,
+      code: "certificate",
+      message: `the server sent ${chainDer.length} certificates: only the first ${MAX_SERVED_CERTIFICATES} were judged`,
+    });
+  }
+  const judged = cut ? chainDer.slice(0, MAX_SERVED_CERTIFICATES) : chainDer;
+  const parsed: (ParsedCertificate | null)[] = judged.map((der, index) => {
     try {
       return parseCertificate(der);
     } catch (error) {
@@ -97,17 +118,22 @@ export function checkCertificateChain(
     (certificate): certificate is ParsedCertificate => certificate !== null,
   );
   const complete = rest.length === others.length;
+  const notes: string[] = [];
   const context: ChainCheckContext = {
     chain: [leaf, ...rest],
     host: options.host,
     store: options.store,
     now: options.now,
+    notes,
   };
   const verdicts: ChainVerdicts = {
     ...CHAIN_CHECKS.trust(context),
     ...CHAIN_CHECKS.hostname(context),
     ...CHAIN_CHECKS["chain-order"](context),
   };
+  for (const message of notes) errors.push({ probe, code: "certificate", message });
+  // In order as far as it was judged says nothing of the certificates after the cut.
+  if (cut && verdicts.chainOrder === true) verdicts.chainOrder = null;
   if (!complete || options.servedOrder === false) {
     verdicts.chainOrder = null;
     errors.push({
