@@ -107,4 +107,5 @@ export {
 } from "./tls-ciphertext.js";
 export type { TlsInnerPlaintext } from "./tls-ciphertext.js";
 export { encodeHkdfLabel } from "./hkdf-label.js";
+export { decodeSctList } from "./sct-list.js";
 export type { FlightEnd, FlightState, ServerFlightDecoderOptions } from "./server-flight.js";
