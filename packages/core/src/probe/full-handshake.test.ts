@@ -1,20 +1,9 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createChain, pemBundle, type TestChain } from "@tlsgate/testing/pki";
 import { pickFreePort, startNodeTlsServer } from "@tlsgate/testing";
-import { probeHandshake, sessionMaxEarlyData } from "./full-handshake.js";
+import { probeHandshake } from "./full-handshake.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
-
-describe("sessionMaxEarlyData", () => {
-  it("reads [15] of an SSL_SESSION, 0 when absent, null for garbage", () => {
-    const session = (fields: number[]) => new Uint8Array([0x30, fields.length, ...fields]);
-    expect(
-      sessionMaxEarlyData(session([0x02, 0x01, 0x01, 0xaf, 0x04, 0x02, 0x02, 0x40, 0x00])),
-    ).toBe(16384);
-    expect(sessionMaxEarlyData(session([0x02, 0x01, 0x01]))).toBe(0);
-    expect(sessionMaxEarlyData(new Uint8Array([1, 2, 3]))).toBeNull();
-  });
-});
 
 describe("probeHandshake", () => {
   let chain: TestChain;

@@ -17,10 +17,10 @@ import {
   type SecureVersion,
   type TLSSocket,
 } from "node:tls";
-import * as asn1js from "asn1js";
 import type { ScanErrorCode } from "../scan-report/types.js";
 import type { Endpoint } from "./exchange.js";
 import { recoverServedChain } from "./served-chain.js";
+import { ticketMaxEarlyData } from "./session-tickets.js";
 
 /** Where to connect and which name to present. */
 export interface HandshakeEndpoint {
@@ -109,18 +109,6 @@ function nodePeerChain(socket: TLSSocket): Uint8Array[] {
     current = next === current ? undefined : next;
   }
   return chain;
-}
-
-/** max_early_data ([15] in OpenSSL's SSL_SESSION_ASN1) of a serialized session; 0 when absent. */
-export function sessionMaxEarlyData(session: Uint8Array): number | null {
-  const decoded = asn1js.fromBER(session);
-  if (decoded.offset === -1 || !(decoded.result instanceof asn1js.Sequence)) return null;
-  for (const field of decoded.result.valueBlock.value) {
-    if (field.idBlock.tagClass !== 3 || field.idBlock.tagNumber !== 15) continue;
-    const [value] = (field.valueBlock as { value?: asn1js.BaseBlock[] }).value ?? [];
-    return value instanceof asn1js.Integer ? value.valueBlock.valueDec : null;
-  }
-  return 0;
 }
 
 /**
@@ -277,7 +265,10 @@ export function probeHandshake(
               session: session ?? socket.getSession() ?? null,
               ticketIssued,
               reused,
-              maxEarlyData: isTls13 && session !== null ? sessionMaxEarlyData(session) : null,
+              maxEarlyData:
+                isTls13 && session !== null
+                  ? ticketMaxEarlyData(serverBytes, cipherName ?? "", keylog)
+                  : null,
             },
           },
           true,

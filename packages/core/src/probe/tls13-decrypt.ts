@@ -59,10 +59,18 @@ const TLS13_CIPHERS: Readonly<Record<string, Tls13Cipher>> = {
   },
 };
 
-const KEYLOG_LABEL = "SERVER_HANDSHAKE_TRAFFIC_SECRET";
-
 export type DecryptedHandshake =
-  { ok: true; messages: HandshakeMessage[] } | { ok: false; error: string };
+  | {
+      ok: true;
+      /** The encrypted handshake, up to and including the server's Finished. */
+      messages: HandshakeMessage[];
+      /**
+       * Handshake messages after it (NewSessionTicket, KeyUpdate), under the server's first
+       * application traffic secret; as many as could be read.
+       */
+      postHandshake: HandshakeMessage[];
+    }
+  | { ok: false; error: string };
 
 /** HKDF-Expand-Label(secret, label, "", length); the outputs needed fit in one hash block. */
 function expandLabel(secret: Uint8Array, label: string, length: number, hash: string): Buffer {
@@ -73,15 +81,32 @@ function expandLabel(secret: Uint8Array, label: string, length: number, hash: st
     .subarray(0, length);
 }
 
-/** The server handshake traffic secret of the key log; null when the log has none. */
-export function serverHandshakeSecret(keylog: readonly string[]): Uint8Array | null {
+/** The secret of a key log line with this label (NSS key log format); null when none. */
+function keylogSecret(keylog: readonly string[], wanted: string): Uint8Array | null {
   for (const line of keylog) {
     const [label, , secret] = line.trim().split(" ");
-    if (label === KEYLOG_LABEL && secret !== undefined && /^(?:[0-9a-f]{2})+$/i.test(secret)) {
+    if (label === wanted && secret !== undefined && /^(?:[0-9a-f]{2})+$/i.test(secret)) {
       return new Uint8Array(Buffer.from(secret, "hex"));
     }
   }
   return null;
+}
+
+/** The server handshake traffic secret of the key log; null when the log has none. */
+export function serverHandshakeSecret(keylog: readonly string[]): Uint8Array | null {
+  return keylogSecret(keylog, "SERVER_HANDSHAKE_TRAFFIC_SECRET");
+}
+
+interface RecordKeys {
+  key: Buffer;
+  iv: Uint8Array;
+}
+
+function recordKeys(secret: Uint8Array, cipher: Tls13Cipher): RecordKeys {
+  return {
+    key: expandLabel(secret, "key", cipher.keyLength, cipher.hash),
+    iv: expandLabel(secret, "iv", 12, cipher.hash),
+  };
 }
 
 function open(
@@ -111,9 +136,10 @@ function open(
 
 /**
  * The server's encrypted handshake messages, up to and including its Finished, from the bytes it
- * sent (records cut off at the end are left out: they came after the handshake). Never throws: a
- * missing secret, an unknown suite, a record that does not authenticate or a malformed message
- * is `{ ok: false, error }`.
+ * sent, and the handshake messages after it that the key log's SERVER_TRAFFIC_SECRET_0 opens
+ * (records cut off at the end are left out: they came later). Never throws: a missing secret, an
+ * unknown suite, a handshake record that does not authenticate or a malformed message is
+ * `{ ok: false, error }`; after the Finished, what cannot be read ends `postHandshake`.
  */
 export function decryptServerHandshake(
   serverBytes: Uint8Array,
@@ -124,17 +150,32 @@ export function decryptServerHandshake(
   if (cipher === undefined) return { ok: false, error: `cannot decrypt ${cipherName} records` };
   const secret = serverHandshakeSecret(keylog);
   if (secret === null) return { ok: false, error: "no server handshake secret in the key log" };
-  const key = expandLabel(secret, "key", cipher.keyLength, cipher.hash);
-  const iv = expandLabel(secret, "iv", 12, cipher.hash);
-  const handshake = new HandshakeDecoder();
+  const applicationSecret = keylogSecret(keylog, "SERVER_TRAFFIC_SECRET_0");
+  let keys = recordKeys(secret, cipher);
+  let handshake = new HandshakeDecoder();
+  let finished = false;
   const messages: HandshakeMessage[] = [];
+  const postHandshake: HandshakeMessage[] = [];
+  let sequence = 0;
+  let records: ReturnType<RecordDecoder["push"]>;
   try {
-    let sequence = 0;
-    for (const record of new RecordDecoder().push(serverBytes)) {
-      // The clear ServerHello (and a HelloRetryRequest) and the compatibility CCS are not protected.
-      if (record.kind !== "tls" || record.contentType !== CONTENT_TYPE.application_data) continue;
-      const inner = decodeTlsInnerPlaintext(open(record, key, iv, sequence, cipher));
+    records = new RecordDecoder().push(serverBytes);
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+  for (const record of records) {
+    // The clear ServerHello (and a HelloRetryRequest) and the compatibility CCS are not protected.
+    if (record.kind !== "tls" || record.contentType !== CONTENT_TYPE.application_data) continue;
+    try {
+      const inner = decodeTlsInnerPlaintext(open(record, keys.key, keys.iv, sequence, cipher));
       sequence += 1;
+      if (finished) {
+        // Application data or an alert under the application keys: not the scanner's to read.
+        if (inner.contentType === CONTENT_TYPE.handshake) {
+          postHandshake.push(...handshake.push(inner.content));
+        }
+        continue;
+      }
       if (inner.contentType !== CONTENT_TYPE.handshake) {
         return {
           ok: false,
@@ -143,11 +184,18 @@ export function decryptServerHandshake(
       }
       for (const message of handshake.push(inner.content)) {
         messages.push(message);
-        if (message.type === HANDSHAKE_TYPE.finished) return { ok: true, messages };
+        if (message.type !== HANDSHAKE_TYPE.finished) continue;
+        // The Finished is the last message under the handshake keys (RFC 8446 5.1).
+        if (applicationSecret === null) return { ok: true, messages, postHandshake };
+        finished = true;
+        keys = recordKeys(applicationSecret, cipher);
+        handshake = new HandshakeDecoder();
+        sequence = 0;
       }
+    } catch (error) {
+      if (finished) break;
+      return { ok: false, error: (error as Error).message };
     }
-    return { ok: true, messages };
-  } catch (error) {
-    return { ok: false, error: (error as Error).message };
   }
+  return { ok: true, messages, postHandshake };
 }

@@ -65,6 +65,17 @@ export class ByteReader {
     );
   }
 
+  u32(field: string): number {
+    const at = this.#need(4, field);
+    // Multiplied, not shifted: a shift would make values of 2^31 and above negative.
+    return (
+      (this.#data[at] ?? 0) * 0x1000000 +
+      (((this.#data[at + 1] ?? 0) << 16) |
+        ((this.#data[at + 2] ?? 0) << 8) |
+        (this.#data[at + 3] ?? 0))
+    );
+  }
+
   /** `n` bytes, copied: the result never aliases the buffer being decoded. */
   bytes(n: number, field: string): Uint8Array {
     const at = this.#need(n, field);
@@ -183,6 +194,13 @@ export class ByteWriter {
   u24(value: number, field = "u24"): this {
     this.#uint(value, 3, field);
     return this;
+  }
+
+  u32(value: number, field = "u32"): this {
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+      throw new EncodeError("invalid", field, `${value} is not a 32-bit unsigned integer`);
+    }
+    return this.u16(Math.floor(value / 0x10000), field).u16(value % 0x10000, field);
   }
 
   /** Each value as a `size`-byte integer; an invalid one is reported as `field[i]`. */

@@ -108,4 +108,6 @@ export {
 export type { TlsInnerPlaintext } from "./tls-ciphertext.js";
 export { encodeHkdfLabel } from "./hkdf-label.js";
 export { decodeSctList } from "./sct-list.js";
+export { decodeNewSessionTicket, encodeNewSessionTicket } from "./new-session-ticket.js";
+export type { NewSessionTicket } from "./new-session-ticket.js";
 export type { FlightEnd, FlightState, ServerFlightDecoderOptions } from "./server-flight.js";
