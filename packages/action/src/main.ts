@@ -21,6 +21,7 @@ import {
 import { annotateFindings, annotatePolicyError, repoPath } from "./annotations.js";
 import { commentBody, commentMarker, publishComment } from "./comment.js";
 import { readInputs, type ActionInputs } from "./inputs.js";
+import { safeLogging } from "./log.js";
 import { formatSummary } from "./summary.js";
 import { defaultToolkit, type Toolkit } from "./toolkit.js";
 
@@ -29,7 +30,9 @@ export interface ActionResult extends RunResult {
 }
 
 /** Runs the action; never throws: bad input and failed gates end in `core.setFailed`. */
-export async function run(toolkit: Toolkit = defaultToolkit()): Promise<ActionResult | null> {
+export async function run(given: Toolkit = defaultToolkit()): Promise<ActionResult | null> {
+  // Every line the Action logs is escaped here, once, whatever part of it writes the line.
+  const toolkit = { ...given, core: safeLogging(given.core) };
   try {
     return await runAction(toolkit);
   } catch (error) {
