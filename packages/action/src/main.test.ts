@@ -225,7 +225,14 @@ describe("run", () => {
     await run(second.toolkit);
 
     expect(first.tokens).toEqual(["ghs_fake"]);
-    expect(comments.calls).toEqual(["list #7", "create #7", "list #7", "update 101"]);
+    expect(comments.calls).toEqual([
+      "viewer",
+      "list #7",
+      "create #7",
+      "viewer",
+      "list #7",
+      "update 101",
+    ]);
     expect(comments.comments.map((c) => c.id)).toEqual([100, 101]);
     const body = comments.comments[1]!.body;
     expect(body.startsWith(`${COMMENT_MARKER}\n## tlsgate: `)).toBe(true);

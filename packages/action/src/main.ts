@@ -159,7 +159,7 @@ async function comment(
     core.warning("tlsgate: comment skipped: github-token is empty");
     return;
   }
-  const marker = commentMarker(plan.shard);
+  const marker = commentMarker(plan.shard, inputs.commentKey);
   await publishComment(
     core,
     toolkit.comments(inputs.githubToken),
