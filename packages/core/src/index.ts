@@ -131,7 +131,10 @@ export {
   formatResults,
   formatSarif,
   formatText,
+  htmlText,
   isReportFormat,
+  markdownCode,
+  markdownText,
   resultSchema,
   toJsonResult,
 } from "./report/index.js";
