@@ -69,9 +69,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code3) {
+      constructor(code2) {
         super();
-        this._items = typeof code3 === "string" ? [code3] : code3;
+        this._items = typeof code2 === "string" ? [code2] : code2;
       }
       toString() {
         return this.str;
@@ -98,13 +98,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code3 = [strs[0]];
+      const code2 = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code3, args[i]);
-        code3.push(strs[++i]);
+        addCodeArg(code2, args[i]);
+        code2.push(strs[++i]);
       }
-      return new _Code(code3);
+      return new _Code(code2);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -120,13 +120,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str;
-    function addCodeArg(code3, arg) {
+    function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
-        code3.push(...arg._items);
+        code2.push(...arg._items);
       else if (arg instanceof Name)
-        code3.push(arg);
+        code2.push(arg);
       else
-        code3.push(interpolate(arg));
+        code2.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -310,7 +310,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code3 = code_1.nil;
+        let code2 = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
@@ -323,16 +323,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code3 = (0, code_1._)`${code3}${def} ${name} = ${c};${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code3 = (0, code_1._)`${code3}${c}${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code3;
+        return code2;
       }
     };
     exports.ValueScope = ValueScope;
@@ -492,9 +492,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code3) {
+      constructor(code2) {
         super();
-        this.code = code3;
+        this.code = code2;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -516,7 +516,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code3, n) => code3 + n.render(opts), "");
+        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -564,10 +564,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code3 = `if(${this.condition})` + super.render(opts);
+        let code2 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code3 += "else " + this.else.render(opts);
-        return code3;
+          code2 += "else " + this.else.render(opts);
+        return code2;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -688,12 +688,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code3 = "try" + super.render(opts);
+        let code2 = "try" + super.render(opts);
         if (this.catch)
-          code3 += this.catch.render(opts);
+          code2 += this.catch.render(opts);
         if (this.finally)
-          code3 += this.finally.render(opts);
-        return code3;
+          code2 += this.finally.render(opts);
+        return code2;
       }
       optimizeNodes() {
         var _a2, _b;
@@ -810,18 +810,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code3 = ["{"];
+        const code2 = ["{"];
         for (const [key, value] of keyValues) {
-          if (code3.length > 1)
-            code3.push(",");
-          code3.push(key);
+          if (code2.length > 1)
+            code2.push(",");
+          code2.push(key);
           if (key !== value || this.opts.es5) {
-            code3.push(":");
-            (0, code_1.addCodeArg)(code3, value);
+            code2.push(":");
+            (0, code_1.addCodeArg)(code2, value);
           }
         }
-        code3.push("}");
-        return new code_1._Code(code3);
+        code2.push("}");
+        return new code_1._Code(code2);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -3140,22 +3140,22 @@ var require_utils = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code3 = 0;
+      let code2 = 0;
       let i = 0;
       for (i = 0; i < input.length; i++) {
-        code3 = input[i].charCodeAt(0);
-        if (code3 === 48) {
+        code2 = input[i].charCodeAt(0);
+        if (code2 === 48) {
           continue;
         }
-        if (!(code3 >= 48 && code3 <= 57 || code3 >= 65 && code3 <= 70 || code3 >= 97 && code3 <= 102)) {
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input[i];
         break;
       }
       for (i += 1; i < input.length; i++) {
-        code3 = input[i].charCodeAt(0);
-        if (!(code3 >= 48 && code3 <= 57 || code3 >= 65 && code3 <= 70 || code3 >= 97 && code3 <= 102)) {
+        code2 = input[i].charCodeAt(0);
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input[i];
@@ -3428,15 +3428,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code3 = input.charCodeAt(i);
-          if (code3 < 128) {
-            output += isEscapeSafe(code3) ? ch : BYTE_HEX[code3];
-          } else if (code3 < 55296 || code3 > 57343) {
-            output += percentEncodeNonAscii(code3);
-          } else if (code3 <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code3 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3467,15 +3467,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code3 = input.charCodeAt(i);
-          if (code3 < 128) {
-            output += BYTE_HEX[code3];
-          } else if (code3 < 55296 || code3 > 57343) {
-            output += percentEncodeNonAscii(code3);
-          } else if (code3 <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code3 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3502,15 +3502,15 @@ var require_utils = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code3 = input.charCodeAt(i);
-          if (code3 < 128) {
-            output += BYTE_HEX[code3];
-          } else if (code3 < 55296 || code3 > 57343) {
-            output += percentEncodeNonAscii(code3);
-          } else if (code3 <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code3 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3555,15 +3555,15 @@ var require_utils = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code3 = input.charCodeAt(i);
-          if (code3 < 128) {
-            output += isEscapeSafe(code3) ? ch : BYTE_HEX[code3];
-          } else if (code3 < 55296 || code3 > 57343) {
-            output += percentEncodeNonAscii(code3);
-          } else if (code3 <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code3 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -6840,8 +6840,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code3 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code3 });
+            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -9233,8 +9233,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code3 = json.substr(i + 2, 4);
-                switch (code3) {
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -9260,8 +9260,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code3.substr(0, 2) === "00")
-                      str += "\\x" + code3.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -11760,22 +11760,22 @@ var require_errors2 = __commonJS({
   "../../node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code3, message2) {
+      constructor(name, pos, code2, message2) {
         super();
         this.name = name;
-        this.code = code3;
+        this.code = code2;
         this.message = message2;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code3, message2) {
-        super("YAMLParseError", pos, code3, message2);
+      constructor(pos, code2, message2) {
+        super("YAMLParseError", pos, code2, message2);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code3, message2) {
-        super("YAMLWarning", pos, code3, message2);
+      constructor(pos, code2, message2) {
+        super("YAMLWarning", pos, code2, message2);
       }
     };
     var prettifyError = (src, lc) => (error2) => {
@@ -12684,7 +12684,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code3, msg) => onError(offset + rel, code3, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -12882,9 +12882,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code3 = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code3);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -13206,12 +13206,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code3, message2, warning2) => {
+        this.onError = (source, code2, message2, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code3, message2));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message2));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code3, message2));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message2));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -13373,12 +13373,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code3, message2) => {
+        const _onError = (pos, code2, message2) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code3, message2);
+            onError(offset, code2, message2);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code3, message2);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message2);
         };
         switch (token.type) {
           case "scalar":
@@ -15970,10 +15970,10 @@ var require_errors3 = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message2, code3, data) {
+      constructor(message2, code2, data) {
         super(message2);
         this.name = "HTTPParserError";
-        this.code = code3 ? `HPE_${code3}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -15996,12 +15996,12 @@ var require_errors3 = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message2, code3, { headers, data }) {
+      constructor(message2, code2, { headers, data }) {
         super(message2);
         this.name = "RequestRetryError";
         this.message = message2 || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code3;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -16012,12 +16012,12 @@ var require_errors3 = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message2, code3, { headers, data }) {
+      constructor(message2, code2, { headers, data }) {
         super(message2);
         this.name = "ResponseError";
         this.message = message2 || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code3;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -16227,8 +16227,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code3 = this.code = key.charCodeAt(index);
-        if (code3 > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -16249,11 +16249,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code3 = key.charCodeAt(index);
-          if (code3 > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code3) {
+          if (node.code === code2) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -16263,7 +16263,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code3) {
+          } else if (node.code < code2) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -16287,19 +16287,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code3 = key[index];
-          if (code3 <= 90 && code3 >= 65) {
-            code3 |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node !== null) {
-            if (code3 === node.code) {
+            if (code2 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code3 ? node.left : node.right;
+            node = node.code < code2 ? node.left : node.right;
           }
         }
         return null;
@@ -17006,11 +17006,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code: code3, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code3,
+          code2,
           reason
         );
       });
@@ -19498,9 +19498,9 @@ var require_util3 = __commonJS({
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
-        const code3 = url.charCodeAt(i);
-        if (code3 > 126 || // Non-US-ASCII + DEL
-        code3 < 32) {
+        const code2 = url.charCodeAt(i);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -20091,8 +20091,8 @@ var require_util3 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code3 = char.charCodeAt(0);
-          return code3 >= 48 && code3 <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -20118,8 +20118,8 @@ var require_util3 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code3 = char.charCodeAt(0);
-          return code3 >= 48 && code3 <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -22410,9 +22410,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code3, id) {
+    function onHttp2FrameError(type, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code3}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -22422,8 +22422,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code3) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code3}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -22628,8 +22628,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code3) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code3}`));
+      stream.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -24567,7 +24567,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code: code3, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -24579,7 +24579,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code3 && code3 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code3)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -27322,8 +27322,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code3) {
-      return code3 === 10 || code3 === 13 || code3 === 9 || code3 === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -31478,8 +31478,8 @@ var require_util7 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code3 = value.charCodeAt(i);
-        if (code3 >= 0 && code3 <= 8 || code3 >= 10 && code3 <= 31 || code3 === 127) {
+        const code2 = value.charCodeAt(i);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -31487,26 +31487,26 @@ var require_util7 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code3 = name.charCodeAt(i);
-        if (code3 < 33 || // exclude CTLs (0-31), SP and HT
-        code3 > 126 || // exclude non-ascii and DEL
-        code3 === 34 || // "
-        code3 === 40 || // (
-        code3 === 41 || // )
-        code3 === 60 || // <
-        code3 === 62 || // >
-        code3 === 64 || // @
-        code3 === 44 || // ,
-        code3 === 59 || // ;
-        code3 === 58 || // :
-        code3 === 92 || // \
-        code3 === 47 || // /
-        code3 === 91 || // [
-        code3 === 93 || // ]
-        code3 === 63 || // ?
-        code3 === 61 || // =
-        code3 === 123 || // {
-        code3 === 125) {
+        const code2 = name.charCodeAt(i);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -31522,31 +31522,31 @@ var require_util7 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code3 = value.charCodeAt(i++);
-        if (code3 < 33 || // exclude CTLs (0-31)
-        code3 > 126 || // non-ascii and DEL (127)
-        code3 === 34 || // "
-        code3 === 44 || // ,
-        code3 === 59 || // ;
-        code3 === 92) {
+        const code2 = value.charCodeAt(i++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path6) {
       for (let i = 0; i < path6.length; ++i) {
-        const code3 = path6.charCodeAt(i);
-        if (code3 < 32 || // exclude CTLs (0-31)
-        code3 > 126 || // exclude DEL and non-ascii
-        code3 === 59) {
+        const code2 = path6.charCodeAt(i);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code3) {
-      return code3 >= 48 && code3 <= 57 || // 0-9
-      code3 >= 65 && code3 <= 90 || // A-Z
-      code3 >= 97 && code3 <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -31557,8 +31557,8 @@ var require_util7 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code3 = domain.charCodeAt(i);
-        if (code3 === 46) {
+        const code2 = domain.charCodeAt(i);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -31568,10 +31568,10 @@ var require_util7 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code3)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code3) && code3 !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -32345,37 +32345,37 @@ var require_util8 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code3 = protocol.charCodeAt(i);
-        if (code3 < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code3 > 126 || code3 === 34 || // "
-        code3 === 40 || // (
-        code3 === 41 || // )
-        code3 === 44 || // ,
-        code3 === 47 || // /
-        code3 === 58 || // :
-        code3 === 59 || // ;
-        code3 === 60 || // <
-        code3 === 61 || // =
-        code3 === 62 || // >
-        code3 === 63 || // ?
-        code3 === 64 || // @
-        code3 === 91 || // [
-        code3 === 92 || // \
-        code3 === 93 || // ]
-        code3 === 123 || // {
-        code3 === 125) {
+        const code2 = protocol.charCodeAt(i);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code3) {
-      if (code3 >= 1e3 && code3 < 1015) {
-        return code3 !== 1004 && // reserved
-        code3 !== 1005 && // "MUST NOT be set as a status code"
-        code3 !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code3 >= 3e3 && code3 <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -32644,7 +32644,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code3, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -32652,12 +32652,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code3 !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code3, 0);
-        } else if (code3 !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code3, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -32682,25 +32682,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code3 = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code3 = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code3 = 1006;
+        code2 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code: code3,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code: code3,
+          code: code2,
           reason
         });
       }
@@ -32825,8 +32825,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors3();
-    function failWebsocketConnectionWithCode(ws, code3, reason) {
-      closeWebSocketConnection(ws, code3, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code2, reason) {
+      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -33013,8 +33013,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code3 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code3, error2.message);
+                      const code2 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -33100,11 +33100,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert(data.length !== 1);
-        let code3;
+        let code2;
         if (data.length >= 2) {
-          code3 = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code3 !== void 0 && !isValidStatusCode(code3)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -33116,7 +33116,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code: code3, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -33131,8 +33131,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code: code3, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code3, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -33370,17 +33370,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code3 = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code3 !== void 0) {
-          code3 = webidl.converters["unsigned short"](code3, prefix, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code3 !== void 0) {
-          if (code3 !== 1e3 && (code3 < 3e3 || code3 > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -33394,7 +33394,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code3, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -33640,15 +33640,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message2;
-      let code3;
+      let code2;
       if (err instanceof CloseEvent) {
         message2 = err.reason;
-        code3 = err.code;
+        code2 = err.code;
       } else {
         message2 = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message: message2 }));
-      closeWebSocketConnection(this, code3);
+      closeWebSocketConnection(this, code2);
     }
     module.exports = {
       WebSocket
@@ -35310,9 +35310,9 @@ import { resolve as resolve5 } from "node:path";
 var TlsgateError = class extends Error {
   name = "TlsgateError";
   code;
-  constructor(code3, message2, options) {
+  constructor(code2, message2, options) {
     super(message2, options?.cause === void 0 ? void 0 : { cause: options.cause });
-    this.code = code3;
+    this.code = code2;
   }
   /** What a person reads: one line per problem, without the program's name. */
   toLines() {
@@ -35325,8 +35325,8 @@ var InputError = class extends TlsgateError {
   name = "InputError";
   /** The setting, as in action.yml and the long CLI flag without dashes; null for none. */
   field;
-  constructor(code3, field, message2, options) {
-    super(code3, field === null ? message2 : `${field}: ${message2}`, options);
+  constructor(code2, field, message2, options) {
+    super(code2, field === null ? message2 : `${field}: ${message2}`, options);
     this.field = field;
   }
 };
@@ -35341,15 +35341,15 @@ var PolicyError = class _PolicyError extends TlsgateError {
   pointer;
   /** Every problem found, in document order; at least one. */
   issues;
-  constructor(code3, message2, details = {}) {
-    super(code3, message2, details);
+  constructor(code2, message2, details = {}) {
+    super(code2, message2, details);
     this.file = details.file ?? null;
     this.line = details.line ?? null;
     this.column = details.column ?? null;
     this.pointer = details.pointer ?? null;
     this.issues = [
       {
-        code: code3,
+        code: code2,
         message: message2,
         file: this.file,
         line: this.line,
@@ -35651,8 +35651,8 @@ var ConfigError = class extends TlsgateError {
   /** JSON pointer of the first problem, "" for the whole file. */
   pointer;
   issues;
-  constructor(code3, file, issues, options) {
-    super(code3, formatConfigIssue(file, issues[0]), options);
+  constructor(code2, file, issues, options) {
+    super(code2, formatConfigIssue(file, issues[0]), options);
     this.file = file;
     this.pointer = issues[0].pointer;
     this.issues = issues;
@@ -35840,8 +35840,8 @@ function sameBytes(a, b) {
 var TargetError = class extends TlsgateError {
   name = "TargetError";
   input;
-  constructor(code3, input, message2, options) {
-    super(code3, `invalid target ${JSON.stringify(input)}: ${message2}`, options);
+  constructor(code2, input, message2, options) {
+    super(code2, `invalid target ${JSON.stringify(input)}: ${message2}`, options);
     this.input = input;
   }
 };
@@ -49187,8 +49187,8 @@ var ClientProfileError = class extends TlsgateError {
   name = "ClientProfileError";
   /** The names that matched no profile. */
   names;
-  constructor(code3, names, message2, options) {
-    super(code3, message2, options);
+  constructor(code2, names, message2, options) {
+    super(code2, message2, options);
     this.names = names;
   }
 };
@@ -57139,8 +57139,8 @@ var SSLV2_BY_NAME = new Map(SSLV2_CIPHER_SUITES.flatMap((s) => [
   [s.name.toLowerCase(), s],
   [s.openssl.toLowerCase(), s]
 ]));
-function cipherSuiteByCode(code3) {
-  return BY_CODE.get(code3);
+function cipherSuiteByCode(code2) {
+  return BY_CODE.get(code2);
 }
 function cipherSuiteByName(name) {
   const key = name.trim().toLowerCase();
@@ -57152,8 +57152,8 @@ function cipherSuiteByName(name) {
 function cipherSuitesFor(protocol) {
   return BY_PROTOCOL.get(protocol) ?? [];
 }
-function sslv2CipherSuiteByCode(code3) {
-  return SSLV2_BY_CODE.get(code3);
+function sslv2CipherSuiteByCode(code2) {
+  return SSLV2_BY_CODE.get(code2);
 }
 function sslv2CipherSuiteByName(name) {
   return SSLV2_BY_NAME.get(name.trim().toLowerCase());
@@ -58057,8 +58057,8 @@ var BY_NAME3 = (() => {
       add2(alias, g);
   return index;
 })();
-function groupByCode(code3) {
-  return BY_CODE2.get(code3);
+function groupByCode(code2) {
+  return BY_CODE2.get(code2);
 }
 function groupByName(name) {
   return BY_NAME3.get(name.trim().toLowerCase());
@@ -58446,8 +58446,8 @@ var BY_NAME4 = (() => {
       add2(alias, s);
   return index;
 })();
-function signatureSchemeByCode(code3) {
-  return BY_CODE3.get(code3);
+function signatureSchemeByCode(code2) {
+  return BY_CODE3.get(code2);
 }
 
 // ../core/dist/scan-report/schema.js
@@ -59264,8 +59264,8 @@ function registryIssue(value, domain) {
 }
 var Walker = class {
   issues = [];
-  issue(code3, pointer, message2) {
-    this.issues.push({ code: code3, pointer, message: message2 });
+  issue(code2, pointer, message2) {
+    this.issues.push({ code: code2, pointer, message: message2 });
   }
   pattern(source, pointer) {
     if (typeof source !== "string")
@@ -63719,13 +63719,13 @@ function pemToDer(pem, source = "PEM bundle") {
     throw new CertificateError("pem", `${source}: no CERTIFICATE block`);
   return ders;
 }
-function decodeDer(bytes, what, code3 = "der") {
+function decodeDer(bytes, what, code2 = "der") {
   const decoded = fromBER(bytes);
   if (decoded.offset === -1) {
-    throw new CertificateError(code3, `${what}: ${decoded.result.error || "not DER"}`);
+    throw new CertificateError(code2, `${what}: ${decoded.result.error || "not DER"}`);
   }
   if (decoded.offset !== bytes.length) {
-    throw new CertificateError(code3, `${what}: ${bytes.length - decoded.offset} trailing bytes after the DER value`);
+    throw new CertificateError(code2, `${what}: ${bytes.length - decoded.offset} trailing bytes after the DER value`);
   }
   return decoded.result;
 }
@@ -76958,10 +76958,10 @@ var ChainValidationError = class ChainValidationError2 extends Error {
   static {
     this.NAME = "ChainValidationError";
   }
-  constructor(code3, message2) {
+  constructor(code2, message2) {
     super(message2);
     this.name = ChainValidationError2.NAME;
-    this.code = code3;
+    this.code = code2;
     this.message = message2;
   }
 };
@@ -79678,11 +79678,11 @@ var CLEAR_PROPS$3 = [
   SIGNED_DATA_SIGNER_INFOS
 ];
 var SignedDataVerifyError = class extends Error {
-  constructor({ message: message2, code: code3 = 0, date = /* @__PURE__ */ new Date(), signatureVerified = null, signerCertificate = null, signerCertificateVerified = null, timestampSerial = null, certificatePath = [] }) {
+  constructor({ message: message2, code: code2 = 0, date = /* @__PURE__ */ new Date(), signatureVerified = null, signerCertificate = null, signerCertificateVerified = null, timestampSerial = null, certificatePath = [] }) {
     super(message2);
     this.name = "SignedDataVerifyError";
     this.date = date;
-    this.code = code3;
+    this.code = code2;
     this.timestampSerial = timestampSerial;
     this.signatureVerified = signatureVerified;
     this.signerCertificate = signerCertificate;
@@ -80796,6 +80796,12 @@ function decodeSctList(value) {
   return count;
 }
 
+// ../core/dist/control-characters.js
+var CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+function escapeControlCharacters(text) {
+  return text.replace(CONTROL_CHARACTERS, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 // ../core/dist/cert/names.js
 var ATTRIBUTE_NAMES = {
   "2.5.4.3": "CN",
@@ -80820,7 +80826,7 @@ var ATTRIBUTE_NAMES = {
   "1.3.6.1.4.1.311.60.2.1.3": "jurisdictionC"
 };
 function escapeValue(value) {
-  let escaped = value.replace(/[\\"+,;<>]/g, (char) => `\\${char}`).replace(/\0/g, "\\00");
+  let escaped = escapeControlCharacters(value.replace(/[\\"+,;<>]/g, (char) => `\\${char}`));
   if (escaped.startsWith(" ") || escaped.startsWith("#"))
     escaped = `\\${escaped}`;
   if (escaped.endsWith(" ") && escaped.length > 1)
@@ -80869,7 +80875,7 @@ function decodeSubjectAltName(value) {
         fail("expected a primitive value");
       return block.valueHexView ?? new Uint8Array();
     };
-    const ascii2 = () => Buffer.from(raw()).toString("latin1");
+    const ascii2 = () => escapeControlCharacters(Buffer.from(raw()).toString("latin1").replace(/\\/g, "\\x5c"));
     const inner = () => name.valueBlock.value ?? [];
     switch (name.idBlock.tagNumber) {
       case 0: {
@@ -81211,10 +81217,10 @@ function positionOf(locate, pointer) {
   }
   return null;
 }
-function issueAt(loaded, code3, pointer, message2) {
+function issueAt(loaded, code2, pointer, message2) {
   const position = positionOf(loaded.locate, pointer);
   return {
-    code: code3,
+    code: code2,
     message: message2,
     file: loaded.file,
     line: position?.line ?? null,
@@ -81222,8 +81228,8 @@ function issueAt(loaded, code3, pointer, message2) {
     pointer
   };
 }
-function errorAt(loaded, code3, pointer, message2, cause) {
-  return PolicyError.of([issueAt(loaded, code3, pointer, message2)], cause);
+function errorAt(loaded, code2, pointer, message2, cause) {
+  return PolicyError.of([issueAt(loaded, code2, pointer, message2)], cause);
 }
 function byPosition(a, b) {
   return (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? Infinity) - (b.column ?? Infinity);
@@ -82108,8 +82114,8 @@ function decodeOcspResponse(der, leaf) {
       cause: error2
     });
   }
-  const code3 = response.responseStatus.valueBlock.valueDec;
-  const responseStatus = OCSP_RESPONSE_STATUSES[code3] ?? "unknown";
+  const code2 = response.responseStatus.valueBlock.valueDec;
+  const responseStatus = OCSP_RESPONSE_STATUSES[code2] ?? "unknown";
   if (responseStatus !== "successful")
     return none(responseStatus, `OCSP responseStatus ${responseStatus}`);
   if (basic === null)
@@ -82367,12 +82373,12 @@ var SOCKET_ERROR_CODES = {
   EAI_AGAIN: "dns"
 };
 function classifyError(error2, serverClosed) {
-  const code3 = error2.code ?? "";
-  if (code3.startsWith("ERR_SSL_") || /SSL routines|alert/i.test(error2.message))
+  const code2 = error2.code ?? "";
+  if (code2.startsWith("ERR_SSL_") || /SSL routines|alert/i.test(error2.message))
     return "tls";
   if (serverClosed)
     return "closed";
-  return SOCKET_ERROR_CODES[code3] ?? "internal";
+  return SOCKET_ERROR_CODES[code2] ?? "internal";
 }
 function nodePeerChain(socket) {
   const chain = [];
@@ -82823,12 +82829,12 @@ function get(target, address, path6, signal) {
 function classify(error2, signal, outer) {
   if (signal.aborted)
     return outer?.aborted === true ? "internal" : "timeout";
-  const code3 = error2.code ?? "";
-  if (code3 === "ECONNREFUSED")
+  const code2 = error2.code ?? "";
+  if (code2 === "ECONNREFUSED")
     return "refused";
-  if (code3 === "ECONNRESET" || code3 === "EPIPE")
+  if (code2 === "ECONNRESET" || code2 === "EPIPE")
     return "reset";
-  if (code3.startsWith("ERR_SSL_"))
+  if (code2.startsWith("ERR_SSL_"))
     return "tls";
   return "http";
 }
@@ -82945,10 +82951,10 @@ async function checkCertificatesAndFeatures(target, options) {
     earlyData: null,
     hsts: null
   };
-  const fromRawChain = (code3, why) => {
+  const fromRawChain = (code2, why) => {
     errors.push({
       probe: "features",
-      code: code3,
+      code: code2,
       message: `OCSP stapling, resumption, ALPN, early data and HSTS unknown: ${why}`
     });
     if (options.rawChain === void 0)
@@ -83049,8 +83055,8 @@ var DecodeError = class extends TlsgateError {
   field;
   /** The message without the field and offset, kept to rebuild the error at another offset. */
   detail;
-  constructor(code3, detail, options) {
-    super(code3, `${options.field}: ${detail} (${code3} at offset ${options.offset})`, options);
+  constructor(code2, detail, options) {
+    super(code2, `${options.field}: ${detail} (${code2} at offset ${options.offset})`, options);
     this.offset = options.offset;
     this.field = options.field;
     this.detail = detail;
@@ -83065,8 +83071,8 @@ function relocateDecodeError(error2, offset) {
 var EncodeError = class extends TlsgateError {
   name = "EncodeError";
   field;
-  constructor(code3, field, detail) {
-    super(code3, `${field}: ${detail}`);
+  constructor(code2, field, detail) {
+    super(code2, `${field}: ${detail}`);
     this.field = field;
   }
 };
@@ -83371,7 +83377,7 @@ var ALERT_DESCRIPTION = {
   no_application_protocol: 120,
   ech_required: 121
 };
-var ALERT_NAMES = new Map(Object.entries(ALERT_DESCRIPTION).map(([name, code3]) => [code3, name]));
+var ALERT_NAMES = new Map(Object.entries(ALERT_DESCRIPTION).map(([name, code2]) => [code2, name]));
 function alertName(description) {
   return ALERT_NAMES.get(description) ?? `unknown(${description})`;
 }
@@ -83431,11 +83437,11 @@ function u16List(field, values) {
 function ascii(field, text) {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
-    const code3 = text.charCodeAt(i);
-    if (code3 > 126 || code3 < 33) {
+    const code2 = text.charCodeAt(i);
+    if (code2 > 126 || code2 < 33) {
       throw new EncodeError("invalid", field, `character ${i} of ${JSON.stringify(text)} is not printable ASCII`);
     }
-    out[i] = code3;
+    out[i] = code2;
   }
   return out;
 }
@@ -83810,8 +83816,8 @@ var RecordDecoder = class {
       throw this.#error;
     }
   }
-  #fail(code3, detail, at, field) {
-    throw new DecodeError(code3, detail, { offset: this.#offset + at, field });
+  #fail(code2, detail, at, field) {
+    throw new DecodeError(code2, detail, { offset: this.#offset + at, field });
   }
   #take(length) {
     const bytes = this.#queue.take(length);
@@ -84368,9 +84374,9 @@ function decodeSslv2Error(body) {
       field: "Sslv2Error.type"
     });
   }
-  const code3 = r.u16("Sslv2Error.code");
+  const code2 = r.u16("Sslv2Error.code");
   r.expectEnd("Sslv2Error");
-  return code3;
+  return code2;
 }
 
 // ../core/dist/wire/server-flight.js
@@ -84793,15 +84799,15 @@ async function probeHello(endpoint2, hello, options) {
       return { kind: "failed", code: scanErrorCode(result.code), message: result.message };
   }
 }
-function scanErrorCode(code3) {
-  switch (code3) {
+function scanErrorCode(code2) {
+  switch (code2) {
     case "aborted":
     case "unreachable":
       return "refused";
     case "too-large":
       return "protocol";
     default:
-      return code3;
+      return code2;
   }
 }
 function isTransientFailure(outcome) {
@@ -85144,8 +85150,8 @@ var ScanContext = class {
     this.#step = name;
     this.#report();
   }
-  error(probe, code3, message2) {
-    this.errors.push({ probe, code: code3, message: message2 });
+  error(probe, code2, message2) {
+    this.errors.push({ probe, code: code2, message: message2 });
   }
   /** Sends one hello under the connection limit, retrying failures with backoff. */
   async probe(hello, options = {}) {
@@ -85225,8 +85231,8 @@ function judge(profile, outcome, server, certificates = new CertificateCache()) 
         reasonCode: "connection-failed"
       };
     case "rejected": {
-      const { code: code3, reason } = diagnose(profile, outcome.alert, server);
-      return { ...base, ...NOTHING, ok: false, reason, reasonCode: code3 };
+      const { code: code2, reason } = diagnose(profile, outcome.alert, server);
+      return { ...base, ...NOTHING, ok: false, reason, reasonCode: code2 };
     }
     case "accepted":
       return { ...base, ...accepted(profile, outcome.flight, server, certificates) };
@@ -85550,14 +85556,14 @@ function schemeFits(scheme, leaf, protocol) {
 function hex3(value, digits) {
   return `0x${value.toString(16).toUpperCase().padStart(digits, "0")}`;
 }
-function suiteName(code3) {
-  return cipherSuiteByCode(code3)?.iana ?? hex3(code3, 4);
+function suiteName(code2) {
+  return cipherSuiteByCode(code2)?.iana ?? hex3(code2, 4);
 }
-function groupLabel(code3) {
-  return groupByCode(code3)?.name ?? hex3(code3, 4);
+function groupLabel(code2) {
+  return groupByCode(code2)?.name ?? hex3(code2, 4);
 }
-function schemeLabel(code3) {
-  return signatureSchemeByCode(code3)?.name ?? hex3(code3, 4);
+function schemeLabel(code2) {
+  return signatureSchemeByCode(code2)?.name ?? hex3(code2, 4);
 }
 function keyLabel(leaf) {
   const type = leaf.keyType === "rsa" ? "RSA" : leaf.keyType === "ecdsa" ? "ECDSA" : leaf.keyType;
@@ -85602,7 +85608,7 @@ var SCAN_REPORT_SCHEMA_VERSION = 1;
 // ../core/dist/scan/eliminate.js
 async function eliminate(candidates, offer, options) {
   const anchor = options.anchor;
-  const pool = anchor === void 0 ? candidates : candidates.filter((code3) => code3 !== anchor);
+  const pool = anchor === void 0 ? candidates : candidates.filter((code2) => code2 !== anchor);
   const parts = splitEvenly(pool, Math.max(1, options.parts));
   if (parts.length === 0 && anchor !== void 0)
     parts.push([]);
@@ -85658,14 +85664,14 @@ function splitEvenly(items, count) {
   items.forEach((item, index) => parts[index % parts.length]?.push(item));
   return parts;
 }
-function hex4(code3) {
-  return code3.toString(16).toUpperCase().padStart(4, "0");
+function hex4(code2) {
+  return code2.toString(16).toUpperCase().padStart(4, "0");
 }
 
 // ../core/dist/scan/preference.js
 async function checkPreferenceOrder(ctx, protocol, order, offer) {
   const probe = `serverPreference/${protocol}`;
-  const names = order.map((code3) => cipherSuiteByCode(code3)?.iana ?? hex5(code3));
+  const names = order.map((code2) => cipherSuiteByCode(code2)?.iana ?? hex5(code2));
   if (order.length < 2) {
     ctx.error(probe, "protocol", "the server accepts only one suite, so its preference cannot be told");
     return { protocol, enforced: null, order: null };
@@ -85681,8 +85687,8 @@ async function checkPreferenceOrder(ctx, protocol, order, offer) {
   ctx.error(probe, check2.kind === "failed" ? check2.code : "protocol", check2.kind === "failed" ? `order unconfirmed: ${check2.message}` : `the server enforces its first choice, but chose ${check2.kind === "chosen" ? hex5(check2.code) : "nothing"} from ${hex5(lower)}, ${hex5(higher)} against its order`);
   return { protocol, enforced: true, order: null };
 }
-function hex5(code3) {
-  return `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
+function hex5(code2) {
+  return `0x${code2.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 // ../core/dist/scan/protocols.js
@@ -85760,9 +85766,9 @@ async function enumerateCipherSuites(ctx, protocol, first) {
     return result;
   };
   const unknown = { protocol, enforced: null, order: null };
-  const incomplete = (code3, message2, seen) => {
+  const incomplete = (code2, message2, seen) => {
     const names = seen.map((c) => cipherSuiteByCode(c)?.iana ?? hex6(c)).join(", ");
-    ctx.error(`cipherSuites/${protocol}`, code3, `suite enumeration incomplete (${message2}); seen before the failure: ${names || "none"}`);
+    ctx.error(`cipherSuites/${protocol}`, code2, `suite enumeration incomplete (${message2}); seen before the failure: ${names || "none"}`);
     return { protocol, accepted: null, preference: unknown, flights };
   };
   const forward = first === void 0 ? await offer(all) : choiceOf(protocol, first);
@@ -85778,7 +85784,7 @@ async function enumerateCipherSuites(ctx, protocol, first) {
   const reverse = await offer([...all].reverse());
   const c0 = forward.code;
   if (reverse.kind === "chosen" && reverse.code === c0) {
-    const rest2 = await eliminate(all.filter((code3) => code3 !== c0), offer, { parts: 1 });
+    const rest2 = await eliminate(all.filter((code2) => code2 !== c0), offer, { parts: 1 });
     const order = [c0, ...rest2.accepted];
     if (!rest2.complete)
       return incomplete(rest2.code, rest2.message, order);
@@ -85799,14 +85805,14 @@ async function enumerateCipherSuites(ctx, protocol, first) {
   } else {
     ctx.error(`serverPreference/${protocol}`, reverse.kind === "failed" ? reverse.code : "protocol", reverse.kind === "failed" ? reverse.message : "the server refused the suites it had accepted in another order");
   }
-  const rest = await eliminate(all.filter((code3) => !known.includes(code3)), offer, { parts: PARTS });
+  const rest = await eliminate(all.filter((code2) => !known.includes(code2)), offer, { parts: PARTS });
   const accepted2 = [...known, ...rest.accepted];
   if (!rest.complete)
     return incomplete(rest.code, rest.message, accepted2);
   return { protocol, accepted: accepted2.sort((a, b) => a - b), preference, flights };
 }
-function hex6(code3) {
-  return `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
+function hex6(code2) {
+  return `0x${code2.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 // ../core/dist/scan/dh.js
@@ -85820,11 +85826,11 @@ async function probeDh(ctx, enumerated) {
       complete = false;
       continue;
     }
-    for (const code3 of accepted2) {
-      if (cipherSuiteByCode(code3)?.kex !== "DHE")
+    for (const code2 of accepted2) {
+      if (cipherSuiteByCode(code2)?.kex !== "DHE")
         continue;
-      const bits = primeBitsOf(flights.get(code3));
-      pending.push(bits === null ? primeBits(ctx, protocol, code3) : Promise.resolve(bits));
+      const bits = primeBitsOf(flights.get(code2));
+      pending.push(bits === null ? primeBits(ctx, protocol, code2) : Promise.resolve(bits));
     }
   }
   if (pending.length === 0)
@@ -85840,12 +85846,12 @@ function primeBitsOf(flight) {
   const params = flight?.serverKeyExchangeParams;
   return params?.kind === "dhe" ? params.primeBits : null;
 }
-async function primeBits(ctx, protocol, code3) {
-  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: [code3], sni: ctx.sni }));
+async function primeBits(ctx, protocol, code2) {
+  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: [code2], sni: ctx.sni }));
   const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.flight) : null;
   if (bits !== null)
     return bits;
-  ctx.error("dh", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : `${cipherSuiteByCode(code3)?.iana ?? code3}, which the server accepted, gave no DH parameters`);
+  ctx.error("dh", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : `${cipherSuiteByCode(code2)?.iana ?? code2}, which the server accepted, gave no DH parameters`);
   return null;
 }
 
@@ -85939,17 +85945,17 @@ async function enumerateTls13Groups(ctx, tls13Suites) {
     ctx.error("groups/TLSv1.3", result.code, `group enumeration incomplete: ${result.message}`);
     return null;
   }
-  return [...result.accepted].sort((a, b) => a - b).map((code3) => acceptedGroup("TLSv1.3", code3));
+  return [...result.accepted].sort((a, b) => a - b).map((code2) => acceptedGroup("TLSv1.3", code2));
 }
 async function enumerateTls12Groups(ctx, suites) {
   const { protocol, accepted: accepted2, flights } = suites;
-  const ecdhe = accepted2.filter((code3) => cipherSuiteByCode(code3)?.kex === "ECDHE");
+  const ecdhe = accepted2.filter((code2) => cipherSuiteByCode(code2)?.kex === "ECDHE");
   if (ecdhe.length === 0)
     return [];
-  const free = ecdhe.filter((code3) => cipherSuiteByCode(code3)?.auth !== "ECDSA");
+  const free = ecdhe.filter((code2) => cipherSuiteByCode(code2)?.auth !== "ECDSA");
   let anchor;
   if (free.length === 0) {
-    const leaf = ecdhe.map((code3) => flights.get(code3)?.certificates?.[0]).find((der) => der);
+    const leaf = ecdhe.map((code2) => flights.get(code2)?.certificates?.[0]).find((der) => der);
     const curve = leaf === void 0 ? null : certificateCurve(leaf);
     if (curve === null) {
       ctx.error(`groups/${protocol}`, "protocol", "the server has only ECDHE_ECDSA suites and its certificate's curve could not be read");
@@ -85983,7 +85989,7 @@ async function enumerateTls12Groups(ctx, suites) {
     ctx.error(`groups/${protocol}`, result.code, `curve enumeration incomplete: ${result.message}`);
     return null;
   }
-  return [...result.accepted].sort((a, b) => a - b).map((code3) => acceptedGroup(protocol, code3));
+  return [...result.accepted].sort((a, b) => a - b).map((code2) => acceptedGroup(protocol, code2));
 }
 function certificateCurve(der) {
   try {
@@ -85994,12 +86000,12 @@ function certificateCurve(der) {
     return null;
   }
 }
-function acceptedGroup(protocol, code3) {
-  const group2 = groupByCode(code3);
+function acceptedGroup(protocol, code2) {
+  const group2 = groupByCode(code2);
   return {
     protocol,
-    name: group2?.name ?? `unknown(0x${code3.toString(16)})`,
-    code: `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`,
+    name: group2?.name ?? `unknown(0x${code2.toString(16)})`,
+    code: `0x${code2.toString(16).toUpperCase().padStart(4, "0")}`,
     bits: group2?.bits ?? null,
     postQuantum: group2?.postQuantum ?? false
   };
@@ -86093,12 +86099,12 @@ function addChain(chains, chain) {
 function acceptedSuites(supported, sslv2Specs2, enumerated) {
   const suites = [];
   if (supported.SSLv2 === true) {
-    for (const code3 of sslv2Specs2) {
-      const row = sslv2CipherSuiteByCode(code3);
+    for (const code2 of sslv2Specs2) {
+      const row = sslv2CipherSuiteByCode(code2);
       suites.push({
         protocol: "SSLv2",
-        code: `0x${code3.toString(16).toUpperCase().padStart(6, "0")}`,
-        iana: row?.name ?? `unknown(0x${code3.toString(16)})`,
+        code: `0x${code2.toString(16).toUpperCase().padStart(6, "0")}`,
+        iana: row?.name ?? `unknown(0x${code2.toString(16)})`,
         openssl: row?.openssl ?? null,
         // SSLv2 has RSA key transport and MD5 MACs only; the spec name carries the cipher.
         kex: "RSA",
@@ -86119,14 +86125,14 @@ function acceptedSuites(supported, sslv2Specs2, enumerated) {
     const codes = enumerated.find((e) => e.protocol === protocol)?.accepted;
     if (codes == null)
       return null;
-    for (const code3 of codes)
-      suites.push(acceptedSuite(protocol, code3));
+    for (const code2 of codes)
+      suites.push(acceptedSuite(protocol, code2));
   }
   return suites;
 }
-function acceptedSuite(protocol, code3) {
-  const row = cipherSuiteByCode(code3);
-  const hex7 = `0x${code3.toString(16).toUpperCase().padStart(4, "0")}`;
+function acceptedSuite(protocol, code2) {
+  const row = cipherSuiteByCode(code2);
+  const hex7 = `0x${code2.toString(16).toUpperCase().padStart(4, "0")}`;
   return {
     protocol,
     code: hex7,
@@ -86361,6 +86367,28 @@ function matrixSummary(counts) {
   return parts.join(" · ");
 }
 
+// ../core/dist/report/markdown-escape.js
+var ZWSP = "​";
+function defuse(text) {
+  return text.replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZWSP}`).replace(/#(?=\d)/g, `#${ZWSP}`).replace(/\b(GH)-(?=\d)/gi, `$1${ZWSP}-`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\b(www)\./gi, `$1${ZWSP}.`);
+}
+var MARKDOWN_SYNTAX = /[\\`*[\]|~$]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
+function markdownText(text) {
+  return defuse(escapeControlCharacters(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(MARKDOWN_SYNTAX, (char) => `\\${char}`));
+}
+function htmlText(text) {
+  return defuse(escapeControlCharacters(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"));
+}
+function markdownCode(text, context3 = "inline") {
+  let body = escapeControlCharacters(text);
+  if (context3 === "table")
+    body = body.replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = "`".repeat(longest + 1);
+  const pad4 = longest > 0 || /^ .* $/.test(body) ? " " : "";
+  return `${ticks}${pad4}${body}${pad4}${ticks}`;
+}
+
 // ../core/dist/report/markdown.js
 var ICON = {
   pass: "✅ pass",
@@ -86374,13 +86402,6 @@ var CLIENT_ICON = {
   inconclusive: "⚠️",
   ok: "✅"
 };
-function cell(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
-function code2(text) {
-  const ticks = "`".repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
-  return `${ticks}${ticks.length > 1 ? ` ${text} ` : text}${ticks}`;
-}
 function fence(text, language) {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = "`".repeat(longest + 1);
@@ -86420,22 +86441,22 @@ function formatMarkdown(evaluations, reports, options = {}) {
   lines.push("| Target | Policy | Verdict | Failed | Inconclusive | Passed |", "|---|---|---|---:|---:|---:|");
   for (const e of evaluations) {
     const address = reportOf.get(e.target)?.target.address;
-    lines.push(`| ${code2(e.target)}${address ? ` (${cell(address)})` : ""} | ${cell(e.policy.name)} ${cell(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${ICON[e.verdict]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`);
+    lines.push(`| ${markdownCode(e.target, "table")}${address ? ` (${markdownText(address)})` : ""} | ${markdownText(e.policy.name)} ${markdownText(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${ICON[e.verdict]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`);
   }
   lines.push("");
   for (const evaluation of evaluations) {
     const open2 = outcomes(evaluation).filter((o) => o.status !== "pass");
     if (open2.length === 0)
       continue;
-    lines.push(`### ${code2(evaluation.target)} · ${cell(evaluation.policy.name)}`, "");
+    lines.push(`### ${markdownCode(evaluation.target)} · ${markdownText(evaluation.policy.name)}`, "");
     lines.push("| Rule | Severity | Status | Findings |", "|---|---|---|---|");
     for (const outcome of open2) {
       const rule = evaluation.rules[outcome.ruleId];
       const messages = outcome.findings.map((f) => f.message);
-      const shown = messages.slice(0, maxFindings).map(cell);
+      const shown = messages.slice(0, maxFindings).map(markdownText);
       if (messages.length > maxFindings)
         shown.push(`and ${messages.length - maxFindings} more`);
-      lines.push(`| ${code2(outcome.ruleId)} ${cell(rule?.title ?? "")} | ${rule?.severity ?? ""} | ${ICON[outcome.status]} | ${shown.join("<br>")} |`);
+      lines.push(`| ${markdownCode(outcome.ruleId, "table")} ${markdownText(rule?.title ?? "")} | ${rule?.severity ?? ""} | ${ICON[outcome.status]} | ${shown.join("<br>")} |`);
     }
     lines.push("");
     for (const outcome of open2) {
@@ -86445,7 +86466,7 @@ function formatMarkdown(evaluations, reports, options = {}) {
       const body = remediation(rule);
       if (body.length === 0 && rule.description === void 0)
         continue;
-      lines.push("<details>", `<summary>How to fix ${cell(outcome.ruleId)}: ${cell(rule.title)}</summary>`, "");
+      lines.push("<details>", `<summary>How to fix ${htmlText(outcome.ruleId)}: ${htmlText(rule.title)}</summary>`, "");
       if (rule.description !== void 0)
         lines.push(rule.description, "");
       lines.push(...body, "</details>", "");
@@ -86455,15 +86476,15 @@ function formatMarkdown(evaluations, reports, options = {}) {
     const matrix = clientMatrix(reportOf.get(target));
     if (matrix === null)
       continue;
-    lines.push(`### Clients · ${code2(target)}`, "", matrixSummary(matrix.counts), "");
+    lines.push(`### Clients · ${markdownCode(target)}`, "", matrixSummary(matrix.counts), "");
     lines.push("| Client | Result | Protocol | Suite |", "|---|---|---|---|");
     for (const { client, result } of matrix.rows) {
       const outcome = result === "ok" ? "ok" : client.reason ?? result;
-      lines.push(`| ${cell(client.name)} | ${CLIENT_ICON[result]} ${cell(outcome)} | ${client.protocol ?? ""} | ${client.cipher === null ? "" : code2(client.cipher)} |`);
+      lines.push(`| ${markdownText(client.name)} | ${CLIENT_ICON[result]} ${markdownText(outcome)} | ${client.protocol ?? ""} | ${client.cipher === null ? "" : markdownCode(client.cipher, "table")} |`);
     }
     lines.push("");
   }
-  lines.push(`<sub>tlsgate ${cell(toolVersion(reports, options))}</sub>`);
+  lines.push(`<sub>tlsgate ${markdownText(toolVersion(reports, options))}</sub>`);
   return `${lines.join("\n")}
 `;
 }
@@ -86806,8 +86827,14 @@ function annotatePolicyError(core, error2, workspace) {
 // src/comment.ts
 var COMMENT_MARKER = "<!-- tlsgate -->";
 var MAX_COMMENT_LENGTH = 65536;
-function commentMarker(shard) {
-  return shard === null ? COMMENT_MARKER : `<!-- tlsgate shard ${shard.index}/${shard.count} -->`;
+var ACTIONS_BOT = "github-actions[bot]";
+var COMMENT_KEY = /^[A-Za-z0-9._-]{1,40}$/;
+function commentMarker(shard, key = null) {
+  const parts = [
+    ...key === null ? [] : [`key=${key}`],
+    ...shard === null ? [] : [`shard ${shard.index}/${shard.count}`]
+  ];
+  return parts.length === 0 ? COMMENT_MARKER : `<!-- tlsgate ${parts.join(" ")} -->`;
 }
 function commentBody(markdown, marker, runUrl) {
   const footer = runUrl === null ? "" : `
@@ -86827,8 +86854,11 @@ ${markdown}${footer}`;
 ${lastBreak > 0 ? head.slice(0, lastBreak) : head}${cut}`;
 }
 async function upsertComment(client, issue2, body, marker) {
+  const viewer = await client.viewer();
   for await (const page of client.listComments(issue2)) {
-    const existing = page.find((comment2) => comment2.body.startsWith(marker));
+    const existing = page.find(
+      (comment2) => comment2.author === viewer && comment2.body.split(/\r?\n/, 1)[0] === marker
+    );
     if (existing !== void 0) {
       await client.updateComment(issue2, existing.id, body);
       return { action: "updated", id: existing.id };
@@ -86860,6 +86890,14 @@ function statusOf(error2) {
 }
 function octokitComments(octokit) {
   return {
+    async viewer() {
+      try {
+        return (await octokit.rest.users.getAuthenticated()).data.login;
+      } catch (error2) {
+        if (statusOf(error2) === 403) return ACTIONS_BOT;
+        throw error2;
+      }
+    },
     async *listComments({ owner, repo, number }) {
       const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
         owner,
@@ -86868,7 +86906,11 @@ function octokitComments(octokit) {
         per_page: 100
       });
       for await (const page of pages) {
-        yield page.data.map((comment2) => ({ id: comment2.id, body: comment2.body ?? "" }));
+        yield page.data.map((comment2) => ({
+          id: comment2.id,
+          body: comment2.body ?? "",
+          author: comment2.user?.login ?? null
+        }));
       }
     },
     async createComment({ owner, repo, number }, body) {
@@ -86912,6 +86954,12 @@ function readInputs(core) {
   } catch (error2) {
     throw new UsageError("comment: expected true or false", { cause: error2 });
   }
+  const commentKey = text("comment-key");
+  if (commentKey !== null && !COMMENT_KEY.test(commentKey)) {
+    throw new UsageError(
+      `comment-key: expected 1 to 40 letters, digits, ".", "_" or "-", got ${JSON.stringify(commentKey)}`
+    );
+  }
   return {
     run: {
       targets: parseTargetList(core.getInput("targets")),
@@ -86929,15 +86977,37 @@ function readInputs(core) {
     reportFile: text("report-file"),
     sarifFile: text("sarif-file"),
     comment: comment2,
+    commentKey,
     githubToken: core.getInput("github-token").trim()
+  };
+}
+
+// src/log.ts
+function escapeLogLine(line) {
+  return escapeControlCharacters(line).replace(/^(\s*)::/, "$1\\x3a:").replaceAll("##[", "#\\x23[");
+}
+function escapeLog(text) {
+  return text.split("\n").map(escapeLogLine).join("\n");
+}
+function escapeMessage(message2) {
+  return typeof message2 === "string" ? message2.split(/\r?\n/).map(escapeControlCharacters).join("\n") : message2;
+}
+function safeLogging(core) {
+  return {
+    getInput: (name, options) => core.getInput(name, options),
+    getBooleanInput: (name, options) => core.getBooleanInput(name, options),
+    setOutput: (name, value) => core.setOutput(name, value),
+    setFailed: (message2) => core.setFailed(escapeMessage(message2)),
+    error: (message2, properties) => core.error(escapeMessage(message2), properties),
+    warning: (message2, properties) => core.warning(escapeMessage(message2), properties),
+    notice: (message2, properties) => core.notice(escapeMessage(message2), properties),
+    info: (message2) => core.info(escapeLog(message2)),
+    summary: core.summary
   };
 }
 
 // src/summary.ts
 var MAX_SUMMARY_BYTES = 1024 * 1024;
-function cell2(text) {
-  return text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r?\n/g, " ");
-}
 function formatSummary(evaluations, reports, context3) {
   const [heading = "", ...rest] = formatMarkdown(evaluations, reports, {
     gate: context3.gate
@@ -86954,7 +87024,7 @@ function formatSummary(evaluations, reports, context3) {
     extra.push("**Not scanned:**", "");
     for (const report of unreachable) {
       const reason = report.errors[0]?.message ?? "unreachable";
-      extra.push(`- \`${report.target.input}\`: ${cell2(reason)}`);
+      extra.push(`- ${markdownCode(report.target.input)}: ${markdownText(reason)}`);
     }
     extra.push("");
   }
@@ -88108,9 +88178,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code3, lang) {
+  addCodeBlock(code2, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code3), attrs);
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -88136,11 +88206,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell3) => {
-        if (typeof cell3 === "string") {
-          return this.wrap("td", cell3);
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell3;
+        const { header, data, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -88796,14 +88866,14 @@ var ToolRunner = class extends events.EventEmitter {
           state.processClosed = true;
           state.CheckComplete();
         });
-        cp.on("exit", (code3) => {
-          state.processExitCode = code3;
+        cp.on("exit", (code2) => {
+          state.processExitCode = code2;
           state.processExited = true;
-          this._debug(`Exit code ${code3} received from tool '${this.toolPath}'`);
+          this._debug(`Exit code ${code2} received from tool '${this.toolPath}'`);
           state.CheckComplete();
         });
-        cp.on("close", (code3) => {
-          state.processExitCode = code3;
+        cp.on("close", (code2) => {
+          state.processExitCode = code2;
           state.processExited = true;
           state.processClosed = true;
           this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
@@ -89819,20 +89889,20 @@ CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
 CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code3 = 128; code3 <= 255; code3++) {
-  CHAR_MAP[code3] |= LOWER_CASE;
+for (let code2 = 128; code2 <= 255; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE;
 }
 for (const char of "!#$%&'*+-.^_`|~") {
   CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
 }
-for (let code3 = 48; code3 <= 57; code3++) {
-  CHAR_MAP[code3] |= TOKEN_FLAG;
+for (let code2 = 48; code2 <= 57; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
-for (let code3 = 65; code3 <= 90; code3++) {
-  CHAR_MAP[code3] |= LOWER_CASE | TOKEN_FLAG;
+for (let code2 = 65; code2 <= 90; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
 }
-for (let code3 = 97; code3 <= 122; code3++) {
-  CHAR_MAP[code3] |= TOKEN_FLAG;
+for (let code2 = 97; code2 <= 122; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
   const C = function() {
@@ -89852,8 +89922,8 @@ function parse4(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code3 = header.charCodeAt(index);
-    const flags = CHAR_MAP[code3];
+    const code2 = header.charCodeAt(index);
+    const flags = CHAR_MAP[code2];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
       break;
@@ -89864,7 +89934,7 @@ function parse4(header, options) {
     } else {
       whitespace = -1;
     }
-    typeFlags |= code3 & NON_ASCII | flags;
+    typeFlags |= code2 & NON_ASCII | flags;
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
@@ -89886,14 +89956,14 @@ function parseParameters(header, type, index, len, stopFlags) {
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code3 = header.charCodeAt(index);
-      const flags = CHAR_MAP[code3];
+      const code2 = header.charCodeAt(index);
+      const flags = CHAR_MAP[code2];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
           break parameter;
         continue parameter;
       }
-      if (code3 === EQ) {
+      if (code2 === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
@@ -89905,16 +89975,16 @@ function parseParameters(header, type, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code4 = header.charCodeAt(index);
-            if (code4 === DQUOTE) {
+            const code3 = header.charCodeAt(index);
+            if (code3 === DQUOTE) {
               if (parameters[key] === void 0) {
                 parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code5 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code5];
+                const code4 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code4];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -89925,7 +89995,7 @@ function parseParameters(header, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code4 === BSLASH && index + 1 < len) {
+            if (code3 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -89938,8 +90008,8 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code4 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code4];
+          const code3 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code3];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -89966,7 +90036,7 @@ function parseParameters(header, type, index, len, stopFlags) {
       } else {
         keyWhitespace = -1;
       }
-      keyFlags |= code3 & NON_ASCII | flags;
+      keyFlags |= code2 & NON_ASCII | flags;
       index++;
     }
   }
@@ -93445,7 +93515,8 @@ function workflowFileOf(workflowRef, repository) {
 }
 
 // src/main.ts
-async function run(toolkit = defaultToolkit()) {
+async function run(given = defaultToolkit()) {
+  const toolkit = { ...given, core: safeLogging(given.core) };
   try {
     return await runAction(toolkit);
   } catch (error2) {
@@ -93547,7 +93618,7 @@ async function comment(toolkit, inputs, plan, markdown) {
     core.warning("tlsgate: comment skipped: github-token is empty");
     return;
   }
-  const marker = commentMarker(plan.shard);
+  const marker = commentMarker(plan.shard, inputs.commentKey);
   await publishComment(
     core,
     toolkit.comments(inputs.githubToken),

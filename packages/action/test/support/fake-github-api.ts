@@ -14,6 +14,8 @@ export interface RecordedRequest {
 
 export interface FakeComment {
   id: number;
+  /** The issue or pull request it is on. */
+  issue: number;
   body: string;
   user: { login: string } | null;
 }
@@ -77,9 +79,18 @@ export async function startFakeGithubApi(owner: string, repo: string): Promise<F
         if (api.login === null) send(403, { message: "Resource not accessible by integration" });
         else send(200, { login: api.login, type: "User" });
       } else if (request.method === "GET" && list.test(path)) {
-        send(200, api.comments);
+        const issue = Number(list.exec(path)?.[1]);
+        send(
+          200,
+          api.comments.filter((c) => c.issue === issue),
+        );
       } else if (request.method === "POST" && list.test(path) && typeof text === "string") {
-        const comment = { id: nextId++, body: text, user: { login: api.login ?? BOT } };
+        const comment = {
+          id: nextId++,
+          issue: Number(list.exec(path)?.[1]),
+          body: text,
+          user: { login: api.login ?? BOT },
+        };
         api.comments.push(comment);
         send(201, comment);
       } else if (request.method === "PATCH" && one.test(path) && typeof text === "string") {

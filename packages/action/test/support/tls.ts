@@ -16,11 +16,26 @@ export interface TestCredentials {
   caFile: string;
 }
 
-export function makeCredentials(): TestCredentials {
+export interface LeafOptions {
+  /** Subject attributes, most significant first; default CN=localhost. Values may hold any text. */
+  subject?: readonly (readonly [string, string])[];
+  /** DNS names besides localhost (and the IP 127.0.0.1). */
+  dns?: readonly string[];
+}
+
+/** A value in an openssl config file, which reads `\n` as a line break and `$` as a variable. */
+const configValue = (text: string): string =>
+  text
+    .replace(/[\\$#"]/g, (c) => `\\${c}`)
+    .replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r");
+
+export function makeCredentials(leaf: LeafOptions = {}): TestCredentials {
   const dir = mkdtempSync(join(tmpdir(), "tlsgate-action-pki-"));
   const file = (name: string): string => join(dir, name);
   const openssl = (...args: string[]): void => {
-    execFileSync("openssl", args, { stdio: "ignore" });
+    // stderr kept: a failed command then says why in the test failure.
+    execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
   };
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
   openssl(
@@ -40,19 +55,39 @@ export function makeCredentials(): TestCredentials {
     "-addext",
     "keyUsage=critical,keyCertSign,cRLSign",
   );
+  // A config file rather than -subj, so that names can hold any character (line breaks too).
+  const subject = leaf.subject ?? [["CN", "localhost"]];
+  const dns = ["localhost", ...(leaf.dns ?? [])];
+  writeFileSync(
+    file("leaf.cnf"),
+    [
+      "[req]",
+      "prompt = no",
+      "utf8 = yes",
+      "string_mask = utf8only",
+      "distinguished_name = dn",
+      "[dn]",
+      ...subject.map(([name, value], i) => `${i}.${name} = ${configValue(value)}`),
+      "[ext]",
+      "subjectAltName = @alt",
+      "basicConstraints = critical,CA:FALSE",
+      "extendedKeyUsage = serverAuth",
+      "[alt]",
+      ...dns.map((name, i) => `DNS.${i + 1} = ${configValue(name)}`),
+      "IP.1 = 127.0.0.1",
+      "",
+    ].join("\n"),
+  );
   openssl(
     "req",
+    "-new",
     ...ec,
     "-keyout",
     file("leaf.key"),
     "-out",
     file("leaf.csr"),
-    "-subj",
-    "/CN=localhost",
-  );
-  writeFileSync(
-    file("leaf.ext"),
-    "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    "-config",
+    file("leaf.cnf"),
   );
   openssl(
     "x509",
@@ -70,7 +105,9 @@ export function makeCredentials(): TestCredentials {
     "-out",
     file("leaf.pem"),
     "-extfile",
-    file("leaf.ext"),
+    file("leaf.cnf"),
+    "-extensions",
+    "ext",
   );
   return {
     cert: readFileSync(file("leaf.pem"), "utf8"),
