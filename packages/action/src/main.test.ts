@@ -286,6 +286,14 @@ describe("run", () => {
     const result = await run(kit);
     expect(result?.reports[0]?.reachable).toBe(false);
     expect(core.failed).toBe(`tlsgate: 1 target(s) could not be scanned: ${closed.target}`);
+    // One annotation that says why, not one per rule the scan left unknown.
+    expect(core.annotations).toEqual([
+      {
+        level: "error",
+        message: expect.stringMatching(new RegExp(`^${closed.target}: not scanned: .+`)),
+        properties: { title: "tlsgate: target not scanned" },
+      },
+    ]);
     expect(core.outputs.get("verdict")).toBe("fail");
     expect(core.summary.written[0]).toContain(`**Not scanned:**\n\n- \`${closed.target}\`: `);
   });

@@ -101,7 +101,11 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
     // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
     core.info(`tlsgate: no job summary: ${(error as Error).message}`);
   }
-  annotateFindings(core, evaluations, toolkit.workspace);
+  annotateFindings(core, evaluations, {
+    workspace: toolkit.workspace,
+    reports,
+    inconclusive: plan.gate.inconclusive ?? "fail",
+  });
   if (inputs.comment) await comment(toolkit, inputs, plan, markdown);
 
   core.setOutput("verdict", gate.verdict);
