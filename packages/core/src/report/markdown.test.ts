@@ -133,3 +133,26 @@ describe("formatMarkdown with server-chosen text", () => {
     expect(markdown).not.toMatch(/@octocat|@ours|<img|<b>|(?<!\\)\]\(|http:\/\/|^## heading/m);
   });
 });
+
+describe("formatMarkdown for a target that could not be scanned", () => {
+  it("says why once instead of a row and a remedy per unknown rule", () => {
+    const report = sampleReport("down.example:443");
+    report.reachable = false;
+    report.protocols = { ...report.protocols, "TLSv1.0": null, "TLSv1.1": null };
+    report.certificate = null;
+    report.errors = [{ probe: "connect", code: "refused", message: "connect ECONNREFUSED <x>" }];
+    const evaluation = evaluate(compilePolicy(policy), report);
+    expect(evaluation.counts.inconclusive).toBe(2);
+    const markdown = formatMarkdown([evaluation], [report]);
+    expect(markdown).toContain(
+      [
+        "### `down.example:443` · acme/prod",
+        "",
+        "Not scanned: connect ECONNREFUSED &lt;x&gt;. All 2 rule(s) are ⚠️ inconclusive.",
+        "",
+      ].join("\n"),
+    );
+    expect(markdown).not.toContain("| Rule |");
+    expect(markdown).not.toContain("<details>");
+  });
+});

@@ -97,6 +97,16 @@ export function formatMarkdown(
       `### ${markdownCode(evaluation.target)} · ${markdownText(evaluation.policy.name)}`,
       "",
     );
+    // A target that could not be scanned leaves every rule unknown: say why once, not per rule.
+    const report = reportOf.get(evaluation.target);
+    if (report !== undefined && report.reachable !== true) {
+      const reason = report.errors[0]?.message ?? "unreachable";
+      lines.push(
+        `Not scanned: ${markdownText(reason)}. All ${open.length} rule(s) are ${ICON.inconclusive}.`,
+        "",
+      );
+      continue;
+    }
     lines.push("| Rule | Severity | Status | Findings |", "|---|---|---|---|");
     for (const outcome of open) {
       const rule = evaluation.rules[outcome.ruleId];
