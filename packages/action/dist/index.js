@@ -86449,6 +86449,12 @@ function formatMarkdown(evaluations, reports, options = {}) {
     if (open2.length === 0)
       continue;
     lines.push(`### ${markdownCode(evaluation.target)} · ${markdownText(evaluation.policy.name)}`, "");
+    const report = reportOf.get(evaluation.target);
+    if (report !== void 0 && report.reachable !== true) {
+      const reason = report.errors[0]?.message ?? "unreachable";
+      lines.push(`Not scanned: ${markdownText(reason)}. All ${open2.length} rule(s) are ${ICON.inconclusive}.`, "");
+      continue;
+    }
     lines.push("| Rule | Severity | Status | Findings |", "|---|---|---|---|");
     for (const outcome of open2) {
       const rule = evaluation.rules[outcome.ruleId];
@@ -86755,7 +86761,11 @@ function remediationLines(remediation2, all) {
 
 // src/annotations.ts
 import { isAbsolute as isAbsolute3, relative as relative3, sep } from "node:path";
-var MAX_ANNOTATIONS = 50;
+var ANNOTATION_BUDGET = {
+  error: 9,
+  warning: 10,
+  notice: 9
+};
 var MAX_MESSAGES2 = 5;
 var RANK3 = { error: 0, warning: 1, notice: 2 };
 function repoPath(file, workspace) {
@@ -86768,9 +86778,22 @@ function levelOf(severity, status) {
   if (severity === "info") return "notice";
   return status === "fail" && severity === "error" ? "error" : "warning";
 }
-function findingAnnotations(evaluations, workspace) {
+function findingAnnotations(evaluations, context3) {
+  const { workspace } = context3;
   const annotations = [];
+  const unscanned = new Map(
+    context3.reports.filter((report) => report.reachable !== true).map((report) => [report.target.input, report])
+  );
+  for (const [target, report] of unscanned) {
+    const reason = report.errors[0]?.message ?? "unreachable";
+    annotations.push({
+      level: context3.inconclusive === "fail" ? "error" : "warning",
+      message: `${target}: not scanned: ${reason}`,
+      properties: { title: "tlsgate: target not scanned" }
+    });
+  }
   for (const evaluation of evaluations) {
+    if (unscanned.has(evaluation.target)) continue;
     const byRule = /* @__PURE__ */ new Map();
     for (const finding of evaluation.findings) {
       if (finding.status === "pass") continue;
@@ -86799,14 +86822,22 @@ function findingAnnotations(evaluations, workspace) {
   }
   return annotations.sort((a, b) => RANK3[a.level] - RANK3[b.level]);
 }
-function annotateFindings(core, evaluations, workspace) {
-  const annotations = findingAnnotations(evaluations, workspace);
-  for (const { level, message: message2, properties } of annotations.slice(0, MAX_ANNOTATIONS)) {
+function annotateFindings(core, evaluations, context3) {
+  const used = { error: 0, warning: 0, notice: 0 };
+  let left = 0;
+  for (const { level, message: message2, properties } of findingAnnotations(evaluations, context3)) {
+    if (used[level] >= ANNOTATION_BUDGET[level]) {
+      left += 1;
+      continue;
+    }
+    used[level] += 1;
     core[level](message2, properties);
   }
-  const left = Math.max(0, annotations.length - MAX_ANNOTATIONS);
   if (left > 0) {
-    core.info(`tlsgate: ${left} more rule failure(s) not annotated; see the job summary.`);
+    core.notice(
+      `tlsgate: ${left} more annotation(s) left out (GitHub shows 10 of each level per step); the job summary has every finding.`,
+      { title: "tlsgate: annotations left out" }
+    );
   }
   return left;
 }
@@ -93576,7 +93607,11 @@ async function runAction(toolkit) {
   } catch (error2) {
     core.info(`tlsgate: no job summary: ${error2.message}`);
   }
-  annotateFindings(core, evaluations, toolkit.workspace);
+  annotateFindings(core, evaluations, {
+    workspace: toolkit.workspace,
+    reports,
+    inconclusive: plan.gate.inconclusive ?? "fail"
+  });
   if (inputs.comment) await comment(toolkit, inputs, plan, markdown);
   core.setOutput("verdict", gate.verdict);
   core.setOutput("failures", sum(evaluations, "fail"));
