@@ -21,6 +21,7 @@ describe("readInputs", () => {
       reportFile: null,
       sarifFile: null,
       comment: false,
+      commentKey: null,
       githubToken: "t",
     });
   });
@@ -36,6 +37,7 @@ describe("readInputs", () => {
       "report-file": "tlsgate.json",
       "sarif-file": "tlsgate.sarif",
       comment: "true",
+      "comment-key": "prod.eu_1-a",
       "ca-file": "ca/internal.pem\nca/other.pem",
       timeout: "1.5",
       concurrency: "4",
@@ -59,9 +61,19 @@ describe("readInputs", () => {
       reportFile: "tlsgate.json",
       sarifFile: "tlsgate.sarif",
       comment: true,
+      commentKey: "prod.eu_1-a",
       githubToken: "",
     });
   });
+
+  it.each(["a b", "x-->", "@team", "a".repeat(41), "é"])(
+    "refuses the comment-key %j, which would not stay inside the marker",
+    (key) => {
+      expect(() => readInputs(new FakeCore({ "comment-key": key }))).toThrow(
+        `comment-key: expected 1 to 40 letters, digits, ".", "_" or "-", got ${JSON.stringify(key)}`,
+      );
+    },
+  );
 
   it("refuses a comment input that is not a boolean", () => {
     expect(() => readInputs(new FakeCore({ comment: "yes" }))).toThrow(

@@ -38,7 +38,7 @@ describe("formatSummary", () => {
       "",
       "**Not scanned:**",
       "",
-      "- `b.example`: connection refused &#124; &#60;closed&#62;",
+      "- `b.example`: connection refused \\| &lt;closed&gt;",
       "",
       "Gate: fail-on **error**, inconclusive fails · 0 blocking finding(s)",
       "",

@@ -3,7 +3,14 @@
  * target, a table of failing rules, remediation per rule — plus what only the action knows:
  * the shard, and the targets that could not be scanned.
  */
-import { formatMarkdown, type Evaluation, type GateOptions, type ScanReport } from "@tlsgate/core";
+import {
+  formatMarkdown,
+  markdownCode,
+  markdownText,
+  type Evaluation,
+  type GateOptions,
+  type ScanReport,
+} from "@tlsgate/core";
 import type { Shard } from "@tlsgate/core";
 
 /** GitHub refuses a step summary over 1 MiB. */
@@ -14,10 +21,6 @@ export interface SummaryContext {
   shard: Shard | null;
   /** Distinct targets of all shards. */
   total: number;
-}
-
-function cell(text: string): string {
-  return text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r?\n/g, " ");
 }
 
 export function formatSummary(
@@ -40,7 +43,7 @@ export function formatSummary(
     extra.push("**Not scanned:**", "");
     for (const report of unreachable) {
       const reason = report.errors[0]?.message ?? "unreachable";
-      extra.push(`- \`${report.target.input}\`: ${cell(reason)}`);
+      extra.push(`- ${markdownCode(report.target.input)}: ${markdownText(reason)}`);
     }
     extra.push("");
   }
