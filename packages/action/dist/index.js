@@ -93108,9 +93108,11 @@ function toJsonResult(evaluations, reports, options = {}) {
   const reportOf = reportsByTarget(reports);
   let gate = null;
   if (options.gate !== void 0) {
-    const result = verdictOf(evaluations, options.gate);
+    const result = gateRun(evaluations, reports, options.gate);
     gate = {
       verdict: result.verdict,
+      outcome: result.outcome,
+      reasons: result.reasons,
       failOn: options.gate.failOn ?? "error",
       inconclusive: options.gate.inconclusive ?? "fail",
       blocking: result.blocking.length
@@ -93223,12 +93225,12 @@ function formatMarkdown(evaluations, reports, options = {}) {
   const reportOf = reportsByTarget(reports);
   const maxFindings = options.maxFindings ?? 5;
   const lines = [];
-  const overall = options.gate === void 0 ? void 0 : verdictOf(evaluations, options.gate);
+  const overall = options.gate === void 0 ? void 0 : gateRun(evaluations, reports, options.gate);
   const heading = overall === void 0 ? evaluations.some((e) => e.verdict === "fail") ? ICON.fail : evaluations.some((e) => e.verdict === "inconclusive") ? ICON.inconclusive : ICON.pass : ICON[`gate-${overall.verdict}`];
   lines.push(`## tlsgate: ${heading}`, "");
   if (options.gate !== void 0 && overall !== void 0) {
     const inconclusive2 = (options.gate.inconclusive ?? "fail") === "fail" ? "fails" : "passes";
-    lines.push(`Gate: fail-on **${options.gate.failOn ?? "error"}**, inconclusive ${inconclusive2} · ${overall.blocking.length} blocking finding(s)`, "");
+    lines.push(`Gate: fail-on **${options.gate.failOn ?? "error"}**, inconclusive ${inconclusive2} · ${overall.blocking.length} blocking finding(s)`, "", ...overall.reasons.map((reason) => `- ${markdownText(reason)}`), ...overall.reasons.length > 0 ? [""] : []);
   }
   lines.push("| Target | Policy | Verdict | Failed | Inconclusive | Passed |", "|---|---|---|---:|---:|---:|");
   for (const e of evaluations) {
@@ -93533,11 +93535,13 @@ function formatText(evaluations, reports, options = {}) {
     lines.push("");
   }
   if (options.gate !== void 0) {
-    const gate = verdictOf(evaluations, options.gate);
+    const gate = gateRun(evaluations, reports, options.gate);
     const failOn = options.gate.failOn ?? "error";
     const inconclusive2 = (options.gate.inconclusive ?? "fail") === "fail" ? "fails" : "passes";
     const verdict = paint(gate.verdict === "fail" ? "red" : "green", gate.verdict.toUpperCase());
     lines.push(`${paint("bold", "Gate:")} ${paint("bold", verdict)} (fail-on ${failOn}; inconclusive ${inconclusive2}) · ${gate.blocking.length} blocking finding(s)`);
+    for (const reason of gate.reasons)
+      lines.push(`  ${reason}`);
   }
   return `${lines.join("\n").trimEnd()}
 `;
@@ -93841,15 +93845,6 @@ function formatSummary(evaluations, reports, context3) {
       `Shard ${context3.shard.index}/${context3.shard.count}: ${reports.length} of ${context3.total} target(s).`,
       ""
     );
-  }
-  const unreachable = reports.filter((report) => report.reachable !== true);
-  if (unreachable.length > 0) {
-    extra.push("**Not scanned:**", "");
-    for (const report of unreachable) {
-      const reason = report.errors[0]?.message ?? "unreachable";
-      extra.push(`- ${markdownCode(report.target.input)}: ${markdownText(reason)}`);
-    }
-    extra.push("");
   }
   return fitSummary([heading, "", ...extra, ...rest.slice(rest[0] === "" ? 1 : 0)].join("\n"));
 }

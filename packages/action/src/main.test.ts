@@ -295,7 +295,12 @@ describe("run", () => {
       },
     ]);
     expect(core.outputs.get("verdict")).toBe("fail");
-    expect(core.summary.written[0]).toContain(`**Not scanned:**\n\n- \`${closed.target}\`: `);
+    expect(core.summary.written[0]).toContain(
+      `- 1 target(s) could not be scanned: ${closed.target}\n`,
+    );
+    expect(core.summary.written[0]).toMatch(
+      /\nNot scanned: connect ECONNREFUSED 127\.0\.0\.1:\d+\. All 3 rule\(s\) are /,
+    );
   });
 
   it("scans only its shard", async () => {

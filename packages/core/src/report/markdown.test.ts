@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compilePolicy, evaluate } from "../policy/evaluate.js";
-import { policyOf } from "../policy/test-support/policy.js";
-import { sampleReport } from "../scan-report/test-support/sample-report.js";
+import { policyOf } from "../../test/support/policy.js";
+import { sampleReport } from "../../test/support/sample-report.js";
 import { formatMarkdown } from "./markdown.js";
 import { clientFixture, fixture, policy } from "../../test/support/report-fixture.js";
 
@@ -10,10 +10,13 @@ describe("formatMarkdown", () => {
     const { evaluations, reports } = fixture();
     const markdown = formatMarkdown(evaluations, reports, { gate: { failOn: "error" } });
     const hash = policy.sha256.slice(0, 12);
-    expect(markdown.split("\n").slice(0, 9)).toEqual([
+    expect(markdown.split("\n").slice(0, 12)).toEqual([
       "## tlsgate: ❌ fail",
       "",
       "Gate: fail-on **error**, inconclusive fails · 2 blocking finding(s)",
+      "",
+      "- policy violation: 1 rule failure(s) at or above error (1 finding(s))",
+      "- 1 rule(s) at or above error are inconclusive (the scan could not establish what they check)",
       "",
       "| Target | Policy | Verdict | Failed | Inconclusive | Passed |",
       "|---|---|---|---:|---:|---:|",

@@ -1,4 +1,4 @@
-import { verdictOf } from "../policy/evaluate.js";
+import { gateRun } from "../run/gate.js";
 import type { Evaluation, FindingStatus, RuleInfo } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { clientMatrix, matrixSummary } from "./clients.js";
@@ -63,7 +63,8 @@ export function formatMarkdown(
   const reportOf = reportsByTarget(reports);
   const maxFindings = options.maxFindings ?? 5;
   const lines: string[] = [];
-  const overall = options.gate === undefined ? undefined : verdictOf(evaluations, options.gate);
+  const overall =
+    options.gate === undefined ? undefined : gateRun(evaluations, reports, options.gate);
   const heading =
     overall === undefined
       ? evaluations.some((e) => e.verdict === "fail")
@@ -78,6 +79,8 @@ export function formatMarkdown(
     lines.push(
       `Gate: fail-on **${options.gate.failOn ?? "error"}**, inconclusive ${inconclusive} · ${overall.blocking.length} blocking finding(s)`,
       "",
+      ...overall.reasons.map((reason) => `- ${markdownText(reason)}`),
+      ...(overall.reasons.length > 0 ? [""] : []),
     );
   }
   lines.push(
