@@ -93798,6 +93798,9 @@ function readInputs(core) {
       ca: parseTargetList(core.getInput("ca-file")),
       timeout: text("timeout"),
       concurrency: text("concurrency"),
+      deadline: text("deadline"),
+      runDeadline: text("run-deadline"),
+      allowPolicyPaths: parseTargetList(core.getInput("allow-policy-path")),
       clients: text("clients"),
       shard: text("shard")
     },
