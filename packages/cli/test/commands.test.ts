@@ -92,6 +92,32 @@ describe("tlsgate check", () => {
 });
 
 describe("tlsgate policy", () => {
+  it("refuses an extends file outside the policy's repository unless its folder is allowed", async () => {
+    const root = mkdtempSync(join(tmpdir(), "tlsgate-allow-"));
+    mkdirSync(join(root, "repo"));
+    mkdirSync(join(root, "org"));
+    writeFileSync(join(root, "repo", "package.json"), "{}\n");
+    writeFileSync(
+      join(root, "repo", "p.yaml"),
+      "name: p\nversion: 1.0.0\nextends: [../org/base.json]\n",
+    );
+    writeFileSync(join(root, "org", "base.json"), '{"name":"base","version":"1.0.0"}');
+    const cwd = join(root, "repo");
+    const refused = await runCli(["policy", "validate", "p.yaml"], { cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /^tlsgate: policy error: \S*p\.yaml:3:11 \/extends\/0: extends "\.\.\/org\/base\.json" reads .*, outside the policy's repository \(.*\); allow it with --allow-policy-path\n$/,
+    );
+    const allowed = await runCli(
+      ["policy", "validate", "p.yaml", "--allow-policy-path", "../org"],
+      {
+        cwd,
+      },
+    );
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toMatch(/^p\.yaml: valid — p@1\.0\.0, 0 rules/);
+  });
+
   it("validates a preset and prints its hash", async () => {
     const run = await runCli(["policy", "validate", "intermediate"]);
     expect(run.code).toBe(0);
