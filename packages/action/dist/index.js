@@ -69,9 +69,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code19) {
+      constructor(code18) {
         super();
-        this._items = typeof code19 === "string" ? [code19] : code19;
+        this._items = typeof code18 === "string" ? [code18] : code18;
       }
       toString() {
         return this.str;
@@ -98,13 +98,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code19 = [strs[0]];
+      const code18 = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code19, args[i]);
-        code19.push(strs[++i]);
+        addCodeArg(code18, args[i]);
+        code18.push(strs[++i]);
       }
-      return new _Code(code19);
+      return new _Code(code18);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -120,13 +120,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str;
-    function addCodeArg(code19, arg) {
+    function addCodeArg(code18, arg) {
       if (arg instanceof _Code)
-        code19.push(...arg._items);
+        code18.push(...arg._items);
       else if (arg instanceof Name)
-        code19.push(arg);
+        code18.push(arg);
       else
-        code19.push(interpolate(arg));
+        code18.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -310,7 +310,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code19 = code_1.nil;
+        let code18 = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
@@ -323,16 +323,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code19 = (0, code_1._)`${code19}${def} ${name} = ${c};${this.opts._n}`;
+              code18 = (0, code_1._)`${code18}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code19 = (0, code_1._)`${code19}${c}${this.opts._n}`;
+              code18 = (0, code_1._)`${code18}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code19;
+        return code18;
       }
     };
     exports.ValueScope = ValueScope;
@@ -492,9 +492,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code19) {
+      constructor(code18) {
         super();
-        this.code = code19;
+        this.code = code18;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -516,7 +516,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code19, n) => code19 + n.render(opts), "");
+        return this.nodes.reduce((code18, n) => code18 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -564,10 +564,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code19 = `if(${this.condition})` + super.render(opts);
+        let code18 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code19 += "else " + this.else.render(opts);
-        return code19;
+          code18 += "else " + this.else.render(opts);
+        return code18;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -688,12 +688,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code19 = "try" + super.render(opts);
+        let code18 = "try" + super.render(opts);
         if (this.catch)
-          code19 += this.catch.render(opts);
+          code18 += this.catch.render(opts);
         if (this.finally)
-          code19 += this.finally.render(opts);
-        return code19;
+          code18 += this.finally.render(opts);
+        return code18;
       }
       optimizeNodes() {
         var _a2, _b;
@@ -810,18 +810,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code19 = ["{"];
+        const code18 = ["{"];
         for (const [key, value] of keyValues) {
-          if (code19.length > 1)
-            code19.push(",");
-          code19.push(key);
+          if (code18.length > 1)
+            code18.push(",");
+          code18.push(key);
           if (key !== value || this.opts.es5) {
-            code19.push(":");
-            (0, code_1.addCodeArg)(code19, value);
+            code18.push(":");
+            (0, code_1.addCodeArg)(code18, value);
           }
         }
-        code19.push("}");
-        return new code_1._Code(code19);
+        code18.push("}");
+        return new code_1._Code(code18);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -3140,22 +3140,22 @@ var require_utils = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code19 = 0;
+      let code18 = 0;
       let i = 0;
       for (i = 0; i < input.length; i++) {
-        code19 = input[i].charCodeAt(0);
-        if (code19 === 48) {
+        code18 = input[i].charCodeAt(0);
+        if (code18 === 48) {
           continue;
         }
-        if (!(code19 >= 48 && code19 <= 57 || code19 >= 65 && code19 <= 70 || code19 >= 97 && code19 <= 102)) {
+        if (!(code18 >= 48 && code18 <= 57 || code18 >= 65 && code18 <= 70 || code18 >= 97 && code18 <= 102)) {
           return "";
         }
         acc += input[i];
         break;
       }
       for (i += 1; i < input.length; i++) {
-        code19 = input[i].charCodeAt(0);
-        if (!(code19 >= 48 && code19 <= 57 || code19 >= 65 && code19 <= 70 || code19 >= 97 && code19 <= 102)) {
+        code18 = input[i].charCodeAt(0);
+        if (!(code18 >= 48 && code18 <= 57 || code18 >= 65 && code18 <= 70 || code18 >= 97 && code18 <= 102)) {
           return "";
         }
         acc += input[i];
@@ -3428,15 +3428,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code19 = input.charCodeAt(i);
-          if (code19 < 128) {
-            output += isEscapeSafe(code19) ? ch : BYTE_HEX[code19];
-          } else if (code19 < 55296 || code19 > 57343) {
-            output += percentEncodeNonAscii(code19);
-          } else if (code19 <= 56319 && i + 1 < input.length) {
+          const code18 = input.charCodeAt(i);
+          if (code18 < 128) {
+            output += isEscapeSafe(code18) ? ch : BYTE_HEX[code18];
+          } else if (code18 < 55296 || code18 > 57343) {
+            output += percentEncodeNonAscii(code18);
+          } else if (code18 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code19 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code18 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3467,15 +3467,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code19 = input.charCodeAt(i);
-          if (code19 < 128) {
-            output += BYTE_HEX[code19];
-          } else if (code19 < 55296 || code19 > 57343) {
-            output += percentEncodeNonAscii(code19);
-          } else if (code19 <= 56319 && i + 1 < input.length) {
+          const code18 = input.charCodeAt(i);
+          if (code18 < 128) {
+            output += BYTE_HEX[code18];
+          } else if (code18 < 55296 || code18 > 57343) {
+            output += percentEncodeNonAscii(code18);
+          } else if (code18 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code19 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code18 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3502,15 +3502,15 @@ var require_utils = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code19 = input.charCodeAt(i);
-          if (code19 < 128) {
-            output += BYTE_HEX[code19];
-          } else if (code19 < 55296 || code19 > 57343) {
-            output += percentEncodeNonAscii(code19);
-          } else if (code19 <= 56319 && i + 1 < input.length) {
+          const code18 = input.charCodeAt(i);
+          if (code18 < 128) {
+            output += BYTE_HEX[code18];
+          } else if (code18 < 55296 || code18 > 57343) {
+            output += percentEncodeNonAscii(code18);
+          } else if (code18 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code19 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code18 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3555,15 +3555,15 @@ var require_utils = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code19 = input.charCodeAt(i);
-          if (code19 < 128) {
-            output += isEscapeSafe(code19) ? ch : BYTE_HEX[code19];
-          } else if (code19 < 55296 || code19 > 57343) {
-            output += percentEncodeNonAscii(code19);
-          } else if (code19 <= 56319 && i + 1 < input.length) {
+          const code18 = input.charCodeAt(i);
+          if (code18 < 128) {
+            output += isEscapeSafe(code18) ? ch : BYTE_HEX[code18];
+          } else if (code18 < 55296 || code18 > 57343) {
+            output += percentEncodeNonAscii(code18);
+          } else if (code18 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code19 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code18 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -6840,8 +6840,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code19 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code19 });
+            const code18 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code18 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -9233,8 +9233,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code19 = json.substr(i + 2, 4);
-                switch (code19) {
+                const code18 = json.substr(i + 2, 4);
+                switch (code18) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -9260,8 +9260,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code19.substr(0, 2) === "00")
-                      str += "\\x" + code19.substr(2);
+                    if (code18.substr(0, 2) === "00")
+                      str += "\\x" + code18.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -11760,22 +11760,22 @@ var require_errors2 = __commonJS({
   "../../node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code19, message2) {
+      constructor(name, pos, code18, message2) {
         super();
         this.name = name;
-        this.code = code19;
+        this.code = code18;
         this.message = message2;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code19, message2) {
-        super("YAMLParseError", pos, code19, message2);
+      constructor(pos, code18, message2) {
+        super("YAMLParseError", pos, code18, message2);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code19, message2) {
-        super("YAMLWarning", pos, code19, message2);
+      constructor(pos, code18, message2) {
+        super("YAMLWarning", pos, code18, message2);
       }
     };
     var prettifyError = (src, lc) => (error2) => {
@@ -12684,7 +12684,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code19, msg) => onError(offset + rel, code19, msg);
+      const _onError = (rel, code18, msg) => onError(offset + rel, code18, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -12882,9 +12882,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code19 = ok ? parseInt(cc, 16) : NaN;
+      const code18 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code19);
+        return String.fromCodePoint(code18);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -13206,12 +13206,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code19, message2, warning2) => {
+        this.onError = (source, code18, message2, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code19, message2));
+            this.warnings.push(new errors.YAMLWarning(pos, code18, message2));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code19, message2));
+            this.errors.push(new errors.YAMLParseError(pos, code18, message2));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -13373,12 +13373,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code19, message2) => {
+        const _onError = (pos, code18, message2) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code19, message2);
+            onError(offset, code18, message2);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code19, message2);
+            throw new errors.YAMLParseError([offset, offset + 1], code18, message2);
         };
         switch (token.type) {
           case "scalar":
@@ -15970,10 +15970,10 @@ var require_errors3 = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message2, code19, data) {
+      constructor(message2, code18, data) {
         super(message2);
         this.name = "HTTPParserError";
-        this.code = code19 ? `HPE_${code19}` : void 0;
+        this.code = code18 ? `HPE_${code18}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -15996,12 +15996,12 @@ var require_errors3 = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message2, code19, { headers, data }) {
+      constructor(message2, code18, { headers, data }) {
         super(message2);
         this.name = "RequestRetryError";
         this.message = message2 || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code19;
+        this.statusCode = code18;
         this.data = data;
         this.headers = headers;
       }
@@ -16012,12 +16012,12 @@ var require_errors3 = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message2, code19, { headers, data }) {
+      constructor(message2, code18, { headers, data }) {
         super(message2);
         this.name = "ResponseError";
         this.message = message2 || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code19;
+        this.statusCode = code18;
         this.data = data;
         this.headers = headers;
       }
@@ -16227,8 +16227,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code19 = this.code = key.charCodeAt(index);
-        if (code19 > 127) {
+        const code18 = this.code = key.charCodeAt(index);
+        if (code18 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -16249,11 +16249,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code19 = key.charCodeAt(index);
-          if (code19 > 127) {
+          const code18 = key.charCodeAt(index);
+          if (code18 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code19) {
+          if (node.code === code18) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -16263,7 +16263,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code19) {
+          } else if (node.code < code18) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -16287,19 +16287,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code19 = key[index];
-          if (code19 <= 90 && code19 >= 65) {
-            code19 |= 32;
+          let code18 = key[index];
+          if (code18 <= 90 && code18 >= 65) {
+            code18 |= 32;
           }
           while (node !== null) {
-            if (code19 === node.code) {
+            if (code18 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code19 ? node.left : node.right;
+            node = node.code < code18 ? node.left : node.right;
           }
         }
         return null;
@@ -17006,11 +17006,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code: code19, reason } = evt;
+        const { websocket, code: code18, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code19,
+          code18,
           reason
         );
       });
@@ -19498,9 +19498,9 @@ var require_util3 = __commonJS({
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
-        const code19 = url.charCodeAt(i);
-        if (code19 > 126 || // Non-US-ASCII + DEL
-        code19 < 32) {
+        const code18 = url.charCodeAt(i);
+        if (code18 > 126 || // Non-US-ASCII + DEL
+        code18 < 32) {
           return false;
         }
       }
@@ -20091,8 +20091,8 @@ var require_util3 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code19 = char.charCodeAt(0);
-          return code19 >= 48 && code19 <= 57;
+          const code18 = char.charCodeAt(0);
+          return code18 >= 48 && code18 <= 57;
         },
         data,
         position
@@ -20118,8 +20118,8 @@ var require_util3 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code19 = char.charCodeAt(0);
-          return code19 >= 48 && code19 <= 57;
+          const code18 = char.charCodeAt(0);
+          return code18 >= 48 && code18 <= 57;
         },
         data,
         position
@@ -22410,9 +22410,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code19, id) {
+    function onHttp2FrameError(type, code18, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code19}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code18}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -22422,8 +22422,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code19) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code19}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code18) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code18}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -22628,8 +22628,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code19) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code19}`));
+      stream.once("frameError", (type, code18) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code18}`));
       });
       return true;
       function writeBodyH2() {
@@ -24567,7 +24567,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code: code19, headers } = err;
+        const { statusCode, code: code18, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -24579,7 +24579,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code19 && code19 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code19)) {
+        if (code18 && code18 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code18)) {
           cb(err);
           return;
         }
@@ -27322,8 +27322,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code19) {
-      return code19 === 10 || code19 === 13 || code19 === 9 || code19 === 32;
+    function isHTTPWhiteSpaceCharCode(code18) {
+      return code18 === 10 || code18 === 13 || code18 === 9 || code18 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -31478,8 +31478,8 @@ var require_util7 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code19 = value.charCodeAt(i);
-        if (code19 >= 0 && code19 <= 8 || code19 >= 10 && code19 <= 31 || code19 === 127) {
+        const code18 = value.charCodeAt(i);
+        if (code18 >= 0 && code18 <= 8 || code18 >= 10 && code18 <= 31 || code18 === 127) {
           return true;
         }
       }
@@ -31487,26 +31487,26 @@ var require_util7 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code19 = name.charCodeAt(i);
-        if (code19 < 33 || // exclude CTLs (0-31), SP and HT
-        code19 > 126 || // exclude non-ascii and DEL
-        code19 === 34 || // "
-        code19 === 40 || // (
-        code19 === 41 || // )
-        code19 === 60 || // <
-        code19 === 62 || // >
-        code19 === 64 || // @
-        code19 === 44 || // ,
-        code19 === 59 || // ;
-        code19 === 58 || // :
-        code19 === 92 || // \
-        code19 === 47 || // /
-        code19 === 91 || // [
-        code19 === 93 || // ]
-        code19 === 63 || // ?
-        code19 === 61 || // =
-        code19 === 123 || // {
-        code19 === 125) {
+        const code18 = name.charCodeAt(i);
+        if (code18 < 33 || // exclude CTLs (0-31), SP and HT
+        code18 > 126 || // exclude non-ascii and DEL
+        code18 === 34 || // "
+        code18 === 40 || // (
+        code18 === 41 || // )
+        code18 === 60 || // <
+        code18 === 62 || // >
+        code18 === 64 || // @
+        code18 === 44 || // ,
+        code18 === 59 || // ;
+        code18 === 58 || // :
+        code18 === 92 || // \
+        code18 === 47 || // /
+        code18 === 91 || // [
+        code18 === 93 || // ]
+        code18 === 63 || // ?
+        code18 === 61 || // =
+        code18 === 123 || // {
+        code18 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -31522,31 +31522,31 @@ var require_util7 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code19 = value.charCodeAt(i++);
-        if (code19 < 33 || // exclude CTLs (0-31)
-        code19 > 126 || // non-ascii and DEL (127)
-        code19 === 34 || // "
-        code19 === 44 || // ,
-        code19 === 59 || // ;
-        code19 === 92) {
+        const code18 = value.charCodeAt(i++);
+        if (code18 < 33 || // exclude CTLs (0-31)
+        code18 > 126 || // non-ascii and DEL (127)
+        code18 === 34 || // "
+        code18 === 44 || // ,
+        code18 === 59 || // ;
+        code18 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path6) {
       for (let i = 0; i < path6.length; ++i) {
-        const code19 = path6.charCodeAt(i);
-        if (code19 < 32 || // exclude CTLs (0-31)
-        code19 > 126 || // exclude DEL and non-ascii
-        code19 === 59) {
+        const code18 = path6.charCodeAt(i);
+        if (code18 < 32 || // exclude CTLs (0-31)
+        code18 > 126 || // exclude DEL and non-ascii
+        code18 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code19) {
-      return code19 >= 48 && code19 <= 57 || // 0-9
-      code19 >= 65 && code19 <= 90 || // A-Z
-      code19 >= 97 && code19 <= 122;
+    function isLetterOrDigit(code18) {
+      return code18 >= 48 && code18 <= 57 || // 0-9
+      code18 >= 65 && code18 <= 90 || // A-Z
+      code18 >= 97 && code18 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -31557,8 +31557,8 @@ var require_util7 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code19 = domain.charCodeAt(i);
-        if (code19 === 46) {
+        const code18 = domain.charCodeAt(i);
+        if (code18 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -31568,10 +31568,10 @@ var require_util7 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code19)) {
+        if (labelLength === 0 && !isLetterOrDigit(code18)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code19) && code19 !== 45) {
+        if (!isLetterOrDigit(code18) && code18 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -32345,37 +32345,37 @@ var require_util8 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code19 = protocol.charCodeAt(i);
-        if (code19 < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code19 > 126 || code19 === 34 || // "
-        code19 === 40 || // (
-        code19 === 41 || // )
-        code19 === 44 || // ,
-        code19 === 47 || // /
-        code19 === 58 || // :
-        code19 === 59 || // ;
-        code19 === 60 || // <
-        code19 === 61 || // =
-        code19 === 62 || // >
-        code19 === 63 || // ?
-        code19 === 64 || // @
-        code19 === 91 || // [
-        code19 === 92 || // \
-        code19 === 93 || // ]
-        code19 === 123 || // {
-        code19 === 125) {
+        const code18 = protocol.charCodeAt(i);
+        if (code18 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code18 > 126 || code18 === 34 || // "
+        code18 === 40 || // (
+        code18 === 41 || // )
+        code18 === 44 || // ,
+        code18 === 47 || // /
+        code18 === 58 || // :
+        code18 === 59 || // ;
+        code18 === 60 || // <
+        code18 === 61 || // =
+        code18 === 62 || // >
+        code18 === 63 || // ?
+        code18 === 64 || // @
+        code18 === 91 || // [
+        code18 === 92 || // \
+        code18 === 93 || // ]
+        code18 === 123 || // {
+        code18 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code19) {
-      if (code19 >= 1e3 && code19 < 1015) {
-        return code19 !== 1004 && // reserved
-        code19 !== 1005 && // "MUST NOT be set as a status code"
-        code19 !== 1006;
+    function isValidStatusCode(code18) {
+      if (code18 >= 1e3 && code18 < 1015) {
+        return code18 !== 1004 && // reserved
+        code18 !== 1005 && // "MUST NOT be set as a status code"
+        code18 !== 1006;
       }
-      return code19 >= 3e3 && code19 <= 4999;
+      return code18 >= 3e3 && code18 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -32644,7 +32644,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code19, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code18, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -32652,12 +32652,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code19 !== void 0 && reason === void 0) {
+        if (code18 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code19, 0);
-        } else if (code19 !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code18, 0);
+        } else if (code18 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code19, 0);
+          frame.frameData.writeUInt16BE(code18, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -32682,25 +32682,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code19 = 1005;
+      let code18 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code19 = result.code ?? 1005;
+        code18 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code19 = 1006;
+        code18 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code: code19,
+        code: code18,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code: code19,
+          code: code18,
           reason
         });
       }
@@ -32825,8 +32825,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors3();
-    function failWebsocketConnectionWithCode(ws, code19, reason) {
-      closeWebSocketConnection(ws, code19, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code18, reason) {
+      closeWebSocketConnection(ws, code18, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -33013,8 +33013,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code19 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code19, error2.message);
+                      const code18 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code18, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -33100,11 +33100,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert(data.length !== 1);
-        let code19;
+        let code18;
         if (data.length >= 2) {
-          code19 = data.readUInt16BE(0);
+          code18 = data.readUInt16BE(0);
         }
-        if (code19 !== void 0 && !isValidStatusCode(code19)) {
+        if (code18 !== void 0 && !isValidStatusCode(code18)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -33116,7 +33116,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code: code19, reason, error: false };
+        return { code: code18, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -33131,8 +33131,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code: code19, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code19, reason, reason.length);
+            const { code: code18, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code18, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -33370,17 +33370,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code19 = void 0, reason = void 0) {
+      close(code18 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code19 !== void 0) {
-          code19 = webidl.converters["unsigned short"](code19, prefix, "code", { clamp: true });
+        if (code18 !== void 0) {
+          code18 = webidl.converters["unsigned short"](code18, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code19 !== void 0) {
-          if (code19 !== 1e3 && (code19 < 3e3 || code19 > 4999)) {
+        if (code18 !== void 0) {
+          if (code18 !== 1e3 && (code18 < 3e3 || code18 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -33394,7 +33394,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code19, reason, reasonByteLength);
+        closeWebSocketConnection(this, code18, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -33640,15 +33640,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message2;
-      let code19;
+      let code18;
       if (err instanceof CloseEvent) {
         message2 = err.reason;
-        code19 = err.code;
+        code18 = err.code;
       } else {
         message2 = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message: message2 }));
-      closeWebSocketConnection(this, code19);
+      closeWebSocketConnection(this, code18);
     }
     module.exports = {
       WebSocket
@@ -35310,9 +35310,9 @@ import { resolve as resolve5 } from "node:path";
 var TlsgateError = class extends Error {
   name = "TlsgateError";
   code;
-  constructor(code19, message2, options) {
+  constructor(code18, message2, options) {
     super(message2, options?.cause === void 0 ? void 0 : { cause: options.cause });
-    this.code = code19;
+    this.code = code18;
   }
   /** What a person reads: one line per problem, without the program's name. */
   toLines() {
@@ -35325,8 +35325,8 @@ var InputError = class extends TlsgateError {
   name = "InputError";
   /** The setting, as in action.yml and the long CLI flag without dashes; null for none. */
   field;
-  constructor(code19, field, message2, options) {
-    super(code19, field === null ? message2 : `${field}: ${message2}`, options);
+  constructor(code18, field, message2, options) {
+    super(code18, field === null ? message2 : `${field}: ${message2}`, options);
     this.field = field;
   }
 };
@@ -35341,15 +35341,15 @@ var PolicyError = class _PolicyError extends TlsgateError {
   pointer;
   /** Every problem found, in document order; at least one. */
   issues;
-  constructor(code19, message2, details = {}) {
-    super(code19, message2, details);
+  constructor(code18, message2, details = {}) {
+    super(code18, message2, details);
     this.file = details.file ?? null;
     this.line = details.line ?? null;
     this.column = details.column ?? null;
     this.pointer = details.pointer ?? null;
     this.issues = [
       {
-        code: code19,
+        code: code18,
         message: message2,
         file: this.file,
         line: this.line,
@@ -35698,8 +35698,8 @@ var ConfigError = class extends TlsgateError {
   /** JSON pointer of the first problem, "" for the whole file. */
   pointer;
   issues;
-  constructor(code19, file, issues, options) {
-    super(code19, formatConfigIssue(file, issues[0]), options);
+  constructor(code18, file, issues, options) {
+    super(code18, formatConfigIssue(file, issues[0]), options);
     this.file = file;
     this.pointer = issues[0].pointer;
     this.issues = issues;
@@ -35887,8 +35887,8 @@ function sameBytes(a, b) {
 var TargetError = class extends TlsgateError {
   name = "TargetError";
   input;
-  constructor(code19, input, message2, options) {
-    super(code19, `invalid target ${JSON.stringify(input)}: ${message2}`, options);
+  constructor(code18, input, message2, options) {
+    super(code18, `invalid target ${JSON.stringify(input)}: ${message2}`, options);
     this.input = input;
   }
 };
@@ -49234,8 +49234,8 @@ var ClientProfileError = class extends TlsgateError {
   name = "ClientProfileError";
   /** The names that matched no profile. */
   names;
-  constructor(code19, names, message2, options) {
-    super(code19, message2, options);
+  constructor(code18, names, message2, options) {
+    super(code18, message2, options);
     this.names = names;
   }
 };
@@ -55466,9 +55466,9 @@ var TranslateRegExpString = class TranslateRegExpString2 {
               continue;
             case "c":
               if (i + 2 < size) {
-                let code19 = data[i + 2].charCodeAt(0);
-                if (code19 >= 65 && code19 <= 90 || code19 >= 97 && code19 <= 122) {
-                  let val = code19 % 32;
+                let code18 = data[i + 2].charCodeAt(0);
+                if (code18 >= 65 && code18 <= 90 || code18 >= 97 && code18 <= 122) {
+                  let val = code18 % 32;
                   result += "\\x";
                   result += (val >> 4).toString(16).toUpperCase();
                   result += (val & 15).toString(16).toUpperCase();
@@ -63858,8 +63858,8 @@ var SSLV2_BY_NAME = new Map(SSLV2_CIPHER_SUITES.flatMap((s) => [
   [s.name.toLowerCase(), s],
   [s.openssl.toLowerCase(), s]
 ]));
-function cipherSuiteByCode(code19) {
-  return BY_CODE.get(code19);
+function cipherSuiteByCode(code18) {
+  return BY_CODE.get(code18);
 }
 function cipherSuiteByName(name) {
   const key = name.trim().toLowerCase();
@@ -63871,8 +63871,8 @@ function cipherSuiteByName(name) {
 function cipherSuitesFor(protocol) {
   return BY_PROTOCOL.get(protocol) ?? [];
 }
-function sslv2CipherSuiteByCode(code19) {
-  return SSLV2_BY_CODE.get(code19);
+function sslv2CipherSuiteByCode(code18) {
+  return SSLV2_BY_CODE.get(code18);
 }
 function sslv2CipherSuiteByName(name) {
   return SSLV2_BY_NAME.get(name.trim().toLowerCase());
@@ -64776,8 +64776,8 @@ var BY_NAME3 = (() => {
       add2(alias, g);
   return index;
 })();
-function groupByCode(code19) {
-  return BY_CODE2.get(code19);
+function groupByCode(code18) {
+  return BY_CODE2.get(code18);
 }
 function groupByName(name) {
   return BY_NAME3.get(name.trim().toLowerCase());
@@ -65165,8 +65165,8 @@ var BY_NAME4 = (() => {
       add2(alias, s);
   return index;
 })();
-function signatureSchemeByCode(code19) {
-  return BY_CODE3.get(code19);
+function signatureSchemeByCode(code18) {
+  return BY_CODE3.get(code18);
 }
 
 // ../core/dist/scan-report/schema.js
@@ -65790,8 +65790,8 @@ function registryIssue(value, domain) {
 }
 var Walker = class {
   issues = [];
-  issue(code19, pointer, message2) {
-    this.issues.push({ code: code19, pointer, message: message2 });
+  issue(code18, pointer, message2) {
+    this.issues.push({ code: code18, pointer, message: message2 });
   }
   pattern(source, pointer) {
     if (typeof source !== "string")
@@ -70245,13 +70245,13 @@ function pemToDer(pem, source = "PEM bundle") {
     throw new CertificateError("pem", `${source}: no CERTIFICATE block`);
   return ders;
 }
-function decodeDer(bytes, what, code19 = "der") {
+function decodeDer(bytes, what, code18 = "der") {
   const decoded = fromBER(bytes);
   if (decoded.offset === -1) {
-    throw new CertificateError(code19, `${what}: ${decoded.result.error || "not DER"}`);
+    throw new CertificateError(code18, `${what}: ${decoded.result.error || "not DER"}`);
   }
   if (decoded.offset !== bytes.length) {
-    throw new CertificateError(code19, `${what}: ${bytes.length - decoded.offset} trailing bytes after the DER value`);
+    throw new CertificateError(code18, `${what}: ${bytes.length - decoded.offset} trailing bytes after the DER value`);
   }
   return decoded.result;
 }
@@ -83484,10 +83484,10 @@ var ChainValidationError = class ChainValidationError2 extends Error {
   static {
     this.NAME = "ChainValidationError";
   }
-  constructor(code19, message2) {
+  constructor(code18, message2) {
     super(message2);
     this.name = ChainValidationError2.NAME;
-    this.code = code19;
+    this.code = code18;
     this.message = message2;
   }
 };
@@ -86204,11 +86204,11 @@ var CLEAR_PROPS$3 = [
   SIGNED_DATA_SIGNER_INFOS
 ];
 var SignedDataVerifyError = class extends Error {
-  constructor({ message: message2, code: code19 = 0, date = /* @__PURE__ */ new Date(), signatureVerified = null, signerCertificate = null, signerCertificateVerified = null, timestampSerial = null, certificatePath = [] }) {
+  constructor({ message: message2, code: code18 = 0, date = /* @__PURE__ */ new Date(), signatureVerified = null, signerCertificate = null, signerCertificateVerified = null, timestampSerial = null, certificatePath = [] }) {
     super(message2);
     this.name = "SignedDataVerifyError";
     this.date = date;
-    this.code = code19;
+    this.code = code18;
     this.timestampSerial = timestampSerial;
     this.signatureVerified = signatureVerified;
     this.signerCertificate = signerCertificate;
@@ -87322,6 +87322,12 @@ function decodeSctList(value) {
   return count;
 }
 
+// ../core/dist/control-characters.js
+var CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+function escapeControlCharacters(text) {
+  return text.replace(CONTROL_CHARACTERS, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 // ../core/dist/cert/names.js
 var ATTRIBUTE_NAMES = {
   "2.5.4.3": "CN",
@@ -87346,7 +87352,7 @@ var ATTRIBUTE_NAMES = {
   "1.3.6.1.4.1.311.60.2.1.3": "jurisdictionC"
 };
 function escapeValue(value) {
-  let escaped = value.replace(/[\\"+,;<>]/g, (char) => `\\${char}`).replace(/\0/g, "\\00");
+  let escaped = escapeControlCharacters(value.replace(/[\\"+,;<>]/g, (char) => `\\${char}`));
   if (escaped.startsWith(" ") || escaped.startsWith("#"))
     escaped = `\\${escaped}`;
   if (escaped.endsWith(" ") && escaped.length > 1)
@@ -87395,7 +87401,7 @@ function decodeSubjectAltName(value) {
         fail("expected a primitive value");
       return block.valueHexView ?? new Uint8Array();
     };
-    const ascii2 = () => Buffer.from(raw()).toString("latin1");
+    const ascii2 = () => escapeControlCharacters(Buffer.from(raw()).toString("latin1").replace(/\\/g, "\\x5c"));
     const inner = () => name.valueBlock.value ?? [];
     switch (name.idBlock.tagNumber) {
       case 0: {
@@ -87738,10 +87744,10 @@ function positionOf(locate, pointer) {
   }
   return null;
 }
-function issueAt(loaded, code19, pointer, message2) {
+function issueAt(loaded, code18, pointer, message2) {
   const position = positionOf(loaded.locate, pointer);
   return {
-    code: code19,
+    code: code18,
     message: message2,
     file: loaded.file,
     line: position?.line ?? null,
@@ -87749,8 +87755,8 @@ function issueAt(loaded, code19, pointer, message2) {
     pointer
   };
 }
-function errorAt(loaded, code19, pointer, message2, cause) {
-  return PolicyError.of([issueAt(loaded, code19, pointer, message2)], cause);
+function errorAt(loaded, code18, pointer, message2, cause) {
+  return PolicyError.of([issueAt(loaded, code18, pointer, message2)], cause);
 }
 function byPosition(a, b) {
   return (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? Infinity) - (b.column ?? Infinity);
@@ -88706,8 +88712,8 @@ function decodeOcspResponse(der, leaf) {
       cause: error2
     });
   }
-  const code19 = response.responseStatus.valueBlock.valueDec;
-  const responseStatus = OCSP_RESPONSE_STATUSES[code19] ?? "unknown";
+  const code18 = response.responseStatus.valueBlock.valueDec;
+  const responseStatus = OCSP_RESPONSE_STATUSES[code18] ?? "unknown";
   if (responseStatus !== "successful")
     return none(responseStatus, `OCSP responseStatus ${responseStatus}`);
   if (basic === null)
@@ -88746,38 +88752,145 @@ function decodeOcspResponse(der, leaf) {
 }
 
 // ../core/dist/cert/trust.js
-var MAX_PATH_LENGTH = 8;
-function buildPath(path6, pool, store, state) {
-  const current = path6[path6.length - 1];
-  if (current === void 0)
-    return null;
-  if (path6.length > state.longest.length)
-    state.longest = path6;
-  if (store.isAnchor(current.x509))
-    return [...path6];
-  for (const anchor of store.candidates(current.x509, "anchors")) {
-    if (!current.x509.checkIssued(anchor))
-      continue;
-    if (verifiesWith(current.x509, anchor))
-      return [...path6, store.parsed(anchor)];
-    state.badSignature = true;
+var TRUST_LIMITS = {
+  /** Distinct served certificates the search considers, leaf included; later ones are ignored. */
+  servedCertificates: 16,
+  /** Issuers tried for one certificate (anchors, served and known certificates matching by name). */
+  issuersPerCertificate: 16,
+  /** Known intermediates (`--ca` bundles) one chain may draw from the store. */
+  knownIntermediates: 16,
+  /** Certificates of a path before its anchor. */
+  pathLength: 8
+};
+var LIMIT_NOTES = {
+  servedCertificates: (cap) => `only the first ${cap} distinct served certificates were considered`,
+  issuersPerCertificate: (cap) => `at most ${cap} candidate issuers were tried per certificate`,
+  knownIntermediates: (cap) => `at most ${cap} known intermediates were drawn from the CA bundles`,
+  pathLength: (cap) => `paths longer than ${cap} certificates were not followed`
+};
+function describeTrustLimits(verdict, options = {}) {
+  const limits = { ...TRUST_LIMITS, ...options.limits };
+  return verdict.limitsHit.map((limit) => `path building was cut: ${LIMIT_NOTES[limit](limits[limit])}`);
+}
+var PathSearch = class {
+  limits;
+  store;
+  work = { signatureChecks: 0, extensions: 0 };
+  limitsHit = /* @__PURE__ */ new Set();
+  badSignature = false;
+  #verified = /* @__PURE__ */ new Map();
+  #known = /* @__PURE__ */ new Map();
+  constructor(store, limits) {
+    this.store = store;
+    this.limits = limits;
   }
-  if (path6.length >= MAX_PATH_LENGTH)
-    return null;
-  for (const candidate of pool) {
-    if (path6.some((certificate) => certificate.sha256 === candidate.sha256))
-      continue;
-    if (!current.x509.checkIssued(candidate.x509))
-      continue;
-    if (!verifiesWith(current.x509, candidate.x509)) {
-      state.badSignature = true;
-      continue;
+  /** Whether `issuer`'s key signed `child`; verified once per pair. */
+  verifies(child3, issuer) {
+    let row = this.#verified.get(child3);
+    if (row === void 0) {
+      row = /* @__PURE__ */ new Map();
+      this.#verified.set(child3, row);
     }
-    const found = buildPath([...path6, candidate], pool, store, state);
-    if (found !== null)
-      return found;
+    let result = row.get(issuer);
+    if (result === void 0) {
+      this.work.signatureChecks++;
+      result = verifiesWith(child3, issuer);
+      row.set(issuer, result);
+      if (!result)
+        this.badSignature = true;
+    }
+    return result;
   }
-  return null;
+  /** Known intermediates named as `certificate`'s issuer, up to the cap over the whole chain. */
+  knownIssuers(certificate) {
+    const found = [];
+    for (const candidate of this.store.candidates(certificate, "intermediates")) {
+      let parsed = this.#known.get(candidate.fingerprint256);
+      if (parsed === void 0) {
+        if (this.#known.size >= this.limits.knownIntermediates) {
+          this.limitsHit.add("knownIntermediates");
+          continue;
+        }
+        parsed = this.store.parsed(candidate);
+        this.#known.set(candidate.fingerprint256, parsed);
+      }
+      found.push(parsed);
+    }
+    return found;
+  }
+};
+var pathTo = (node) => {
+  const path6 = [];
+  for (let at = node; at !== null; at = at.parent)
+    path6.unshift(at.certificate);
+  return path6;
+};
+var onPath = (node, sha2562) => {
+  for (let at = node; at !== null; at = at.parent) {
+    if (at.certificate.sha256 === sha2562)
+      return true;
+  }
+  return false;
+};
+function buildPath(leaf, served, search, withKnown) {
+  const { store, limits } = search;
+  const start = { certificate: leaf, parent: null, length: 1 };
+  if (store.isAnchor(leaf.x509))
+    return { path: [leaf], deadEnd: [leaf] };
+  const reached = /* @__PURE__ */ new Set([leaf.sha256]);
+  const queue = [start];
+  let deepest = start;
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head];
+    if (node.parent !== null) {
+      const signed = search.verifies(node.parent.certificate.x509, node.certificate.x509);
+      if (!signed || reached.has(node.certificate.sha256))
+        continue;
+      reached.add(node.certificate.sha256);
+    }
+    if (node.length > deepest.length)
+      deepest = node;
+    search.work.extensions++;
+    const child3 = node.certificate.x509;
+    let tried = 0;
+    const withinCap = () => {
+      if (tried >= limits.issuersPerCertificate) {
+        search.limitsHit.add("issuersPerCertificate");
+        return false;
+      }
+      tried++;
+      return true;
+    };
+    for (const anchor of store.candidates(child3, "anchors")) {
+      if (!child3.checkIssued(anchor))
+        continue;
+      if (!withinCap())
+        break;
+      if (search.verifies(child3, anchor)) {
+        return { path: [...pathTo(node), store.parsed(anchor)], deadEnd: [] };
+      }
+    }
+    const issuers = withKnown ? [...served, ...search.knownIssuers(child3)] : served;
+    for (const candidate of issuers) {
+      if (onPath(node, candidate.sha256) || !child3.checkIssued(candidate.x509))
+        continue;
+      if (node.length >= limits.pathLength) {
+        if (!reached.has(candidate.sha256))
+          search.limitsHit.add("pathLength");
+        continue;
+      }
+      if (!withinCap())
+        break;
+      const next = { certificate: candidate, parent: node, length: node.length + 1 };
+      if (store.isAnchor(candidate.x509)) {
+        if (search.verifies(child3, candidate.x509))
+          return { path: pathTo(next), deadEnd: [] };
+        continue;
+      }
+      queue.push(next);
+    }
+  }
+  return { path: null, deadEnd: pathTo(deepest) };
 }
 function isWeakKey(certificate) {
   const { keyType, keyBits } = certificate.key;
@@ -88816,51 +88929,72 @@ function pathError(path6, now) {
   }
   return null;
 }
-function checkTrust(chain, store, now) {
+function checkTrust(chain, store, now, options = {}) {
+  const search = new PathSearch(store, { ...TRUST_LIMITS, ...options.limits });
+  const verdict = (fields) => ({ ...fields, limitsHit: [...search.limitsHit], work: search.work });
   const leaf = chain[0];
   if (leaf === void 0) {
-    return {
+    return verdict({
       trusted: false,
       trustError: "unknown-issuer",
       chainComplete: false,
       path: [],
       anchored: false
-    };
+    });
   }
-  const state = { badSignature: false, longest: [leaf] };
-  const served = chain.slice(1);
-  const path6 = buildPath([leaf], served, store, state);
-  if (path6 !== null) {
-    const trustError = pathError(path6, now);
-    return { trusted: trustError === null, trustError, chainComplete: true, path: path6, anchored: true };
+  const distinct = /* @__PURE__ */ new Map();
+  for (const certificate of chain) {
+    if (distinct.has(certificate.sha256))
+      continue;
+    if (distinct.size >= search.limits.servedCertificates) {
+      search.limitsHit.add("servedCertificates");
+      break;
+    }
+    distinct.set(certificate.sha256, certificate);
   }
-  const deadEnd = state.longest;
-  const untrusted = (trustError) => ({
+  const served = [...distinct.values()].slice(1);
+  const found = buildPath(leaf, served, search, false);
+  if (found.path !== null) {
+    const trustError = pathError(found.path, now);
+    return verdict({
+      trusted: trustError === null,
+      trustError,
+      chainComplete: true,
+      path: found.path,
+      anchored: true
+    });
+  }
+  const servedCut = search.limitsHit.size > 0;
+  const deadEnd = found.deadEnd;
+  const untrusted = (trustError) => verdict({
     trusted: false,
     trustError,
-    chainComplete: false,
+    chainComplete: servedCut ? null : false,
     path: deadEnd,
     anchored: false
   });
   if (leaf.selfSigned)
     return untrusted("self-signed");
-  if (state.badSignature)
+  if (servedCut)
+    return untrusted("path-limit");
+  if (search.badSignature)
     return untrusted("bad-signature");
   const last = deadEnd[deadEnd.length - 1] ?? leaf;
-  if (!last.selfSigned) {
-    const known = store.intermediates.map((certificate) => store.parsed(certificate));
-    const helperState = { badSignature: false, longest: deadEnd };
-    if (buildPath(deadEnd, [...served, ...known], store, helperState) !== null) {
+  if (!last.selfSigned && store.intermediates.length > 0) {
+    if (buildPath(leaf, served, search, true).path !== null)
       return untrusted("incomplete-chain");
-    }
+    if (search.limitsHit.size > 0)
+      return untrusted("path-limit");
   }
   return untrusted("unknown-issuer");
 }
 
 // ../core/dist/cert/check-chain.js
+var MAX_SERVED_CERTIFICATES = 32;
 var CHAIN_CHECKS = {
   trust: (context3) => {
     const verdict = checkTrust(context3.chain, context3.store, context3.now);
+    context3.notes?.push(...describeTrustLimits(verdict));
     return {
       trusted: verdict.trusted,
       trustError: verdict.trustError,
@@ -88881,7 +89015,16 @@ function checkCertificateChain(chainDer, options) {
     errors.push({ probe, code: "certificate", message: "the server sent no certificate" });
     return { certificate: null, errors };
   }
-  const parsed = chainDer.map((der, index) => {
+  const cut = chainDer.length > MAX_SERVED_CERTIFICATES;
+  if (cut) {
+    errors.push({
+      probe,
+      code: "certificate",
+      message: `the server sent ${chainDer.length} certificates: only the first ${MAX_SERVED_CERTIFICATES} were judged`
+    });
+  }
+  const judged = cut ? chainDer.slice(0, MAX_SERVED_CERTIFICATES) : chainDer;
+  const parsed = judged.map((der, index) => {
     try {
       return parseCertificate(der);
     } catch (error2) {
@@ -88900,17 +89043,23 @@ function checkCertificateChain(chainDer, options) {
     return { certificate: null, errors };
   const rest = others.filter((certificate) => certificate !== null);
   const complete = rest.length === others.length;
+  const notes = [];
   const context3 = {
     chain: [leaf, ...rest],
     host: options.host,
     store: options.store,
-    now: options.now
+    now: options.now,
+    notes
   };
   const verdicts = {
     ...CHAIN_CHECKS.trust(context3),
     ...CHAIN_CHECKS.hostname(context3),
     ...CHAIN_CHECKS["chain-order"](context3)
   };
+  for (const message2 of notes)
+    errors.push({ probe, code: "certificate", message: message2 });
+  if (cut && verdicts.chainOrder === true)
+    verdicts.chainOrder = null;
   if (!complete || options.servedOrder === false) {
     verdicts.chainOrder = null;
     errors.push({
@@ -88965,12 +89114,12 @@ var SOCKET_ERROR_CODES = {
   EAI_AGAIN: "dns"
 };
 function classifyError(error2, serverClosed) {
-  const code19 = error2.code ?? "";
-  if (code19.startsWith("ERR_SSL_") || /SSL routines|alert/i.test(error2.message))
+  const code18 = error2.code ?? "";
+  if (code18.startsWith("ERR_SSL_") || /SSL routines|alert/i.test(error2.message))
     return "tls";
   if (serverClosed)
     return "closed";
-  return SOCKET_ERROR_CODES[code19] ?? "internal";
+  return SOCKET_ERROR_CODES[code18] ?? "internal";
 }
 function nodePeerChain(socket) {
   const chain = [];
@@ -89421,12 +89570,12 @@ function get(target, address, path6, signal) {
 function classify(error2, signal, outer) {
   if (signal.aborted)
     return outer?.aborted === true ? "internal" : "timeout";
-  const code19 = error2.code ?? "";
-  if (code19 === "ECONNREFUSED")
+  const code18 = error2.code ?? "";
+  if (code18 === "ECONNREFUSED")
     return "refused";
-  if (code19 === "ECONNRESET" || code19 === "EPIPE")
+  if (code18 === "ECONNRESET" || code18 === "EPIPE")
     return "reset";
-  if (code19.startsWith("ERR_SSL_"))
+  if (code18.startsWith("ERR_SSL_"))
     return "tls";
   return "http";
 }
@@ -89543,10 +89692,10 @@ async function checkCertificatesAndFeatures(target, options) {
     earlyData: null,
     hsts: null
   };
-  const fromRawChain = (code19, why) => {
+  const fromRawChain = (code18, why) => {
     errors.push({
       probe: "features",
-      code: code19,
+      code: code18,
       message: `OCSP stapling, resumption, ALPN, early data and HSTS unknown: ${why}`
     });
     if (options.rawChain === void 0)
@@ -89647,8 +89796,8 @@ var DecodeError = class extends TlsgateError {
   field;
   /** The message without the field and offset, kept to rebuild the error at another offset. */
   detail;
-  constructor(code19, detail, options) {
-    super(code19, `${options.field}: ${detail} (${code19} at offset ${options.offset})`, options);
+  constructor(code18, detail, options) {
+    super(code18, `${options.field}: ${detail} (${code18} at offset ${options.offset})`, options);
     this.offset = options.offset;
     this.field = options.field;
     this.detail = detail;
@@ -89663,8 +89812,8 @@ function relocateDecodeError(error2, offset) {
 var EncodeError = class extends TlsgateError {
   name = "EncodeError";
   field;
-  constructor(code19, field, detail) {
-    super(code19, `${field}: ${detail}`);
+  constructor(code18, field, detail) {
+    super(code18, `${field}: ${detail}`);
     this.field = field;
   }
 };
@@ -89969,7 +90118,7 @@ var ALERT_DESCRIPTION = {
   no_application_protocol: 120,
   ech_required: 121
 };
-var ALERT_NAMES = new Map(Object.entries(ALERT_DESCRIPTION).map(([name, code19]) => [code19, name]));
+var ALERT_NAMES = new Map(Object.entries(ALERT_DESCRIPTION).map(([name, code18]) => [code18, name]));
 function alertName(description) {
   return ALERT_NAMES.get(description) ?? `unknown(${description})`;
 }
@@ -90029,11 +90178,11 @@ function u16List(field, values) {
 function ascii(field, text) {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
-    const code19 = text.charCodeAt(i);
-    if (code19 > 126 || code19 < 33) {
+    const code18 = text.charCodeAt(i);
+    if (code18 > 126 || code18 < 33) {
       throw new EncodeError("invalid", field, `character ${i} of ${JSON.stringify(text)} is not printable ASCII`);
     }
-    out[i] = code19;
+    out[i] = code18;
   }
   return out;
 }
@@ -90408,8 +90557,8 @@ var RecordDecoder = class {
       throw this.#error;
     }
   }
-  #fail(code19, detail, at, field) {
-    throw new DecodeError(code19, detail, { offset: this.#offset + at, field });
+  #fail(code18, detail, at, field) {
+    throw new DecodeError(code18, detail, { offset: this.#offset + at, field });
   }
   #take(length) {
     const bytes = this.#queue.take(length);
@@ -90966,9 +91115,9 @@ function decodeSslv2Error(body) {
       field: "Sslv2Error.type"
     });
   }
-  const code19 = r.u16("Sslv2Error.code");
+  const code18 = r.u16("Sslv2Error.code");
   r.expectEnd("Sslv2Error");
-  return code19;
+  return code18;
 }
 
 // ../core/dist/wire/server-flight.js
@@ -91391,15 +91540,15 @@ async function probeHello(endpoint2, hello, options) {
       return { kind: "failed", code: scanErrorCode(result.code), message: result.message };
   }
 }
-function scanErrorCode(code19) {
-  switch (code19) {
+function scanErrorCode(code18) {
+  switch (code18) {
     case "aborted":
     case "unreachable":
       return "refused";
     case "too-large":
       return "protocol";
     default:
-      return code19;
+      return code18;
   }
 }
 function isTransientFailure(outcome) {
@@ -91742,8 +91891,8 @@ var ScanContext = class {
     this.#step = name;
     this.#report();
   }
-  error(probe, code19, message2) {
-    this.errors.push({ probe, code: code19, message: message2 });
+  error(probe, code18, message2) {
+    this.errors.push({ probe, code: code18, message: message2 });
   }
   /** Sends one hello under the connection limit, retrying failures with backoff. */
   async probe(hello, options = {}) {
@@ -91823,8 +91972,8 @@ function judge(profile, outcome, server, certificates = new CertificateCache()) 
         reasonCode: "connection-failed"
       };
     case "rejected": {
-      const { code: code19, reason } = diagnose(profile, outcome.alert, server);
-      return { ...base, ...NOTHING, ok: false, reason, reasonCode: code19 };
+      const { code: code18, reason } = diagnose(profile, outcome.alert, server);
+      return { ...base, ...NOTHING, ok: false, reason, reasonCode: code18 };
     }
     case "accepted":
       return { ...base, ...accepted(profile, outcome.flight, server, certificates) };
@@ -92148,14 +92297,14 @@ function schemeFits(scheme, leaf, protocol) {
 function hex3(value, digits) {
   return `0x${value.toString(16).toUpperCase().padStart(digits, "0")}`;
 }
-function suiteName(code19) {
-  return cipherSuiteByCode(code19)?.iana ?? hex3(code19, 4);
+function suiteName(code18) {
+  return cipherSuiteByCode(code18)?.iana ?? hex3(code18, 4);
 }
-function groupLabel(code19) {
-  return groupByCode(code19)?.name ?? hex3(code19, 4);
+function groupLabel(code18) {
+  return groupByCode(code18)?.name ?? hex3(code18, 4);
 }
-function schemeLabel(code19) {
-  return signatureSchemeByCode(code19)?.name ?? hex3(code19, 4);
+function schemeLabel(code18) {
+  return signatureSchemeByCode(code18)?.name ?? hex3(code18, 4);
 }
 function keyLabel(leaf) {
   const type = leaf.keyType === "rsa" ? "RSA" : leaf.keyType === "ecdsa" ? "ECDSA" : leaf.keyType;
@@ -92200,7 +92349,7 @@ var SCAN_REPORT_SCHEMA_VERSION = 1;
 // ../core/dist/scan/eliminate.js
 async function eliminate(candidates, offer, options) {
   const anchor = options.anchor;
-  const pool = anchor === void 0 ? candidates : candidates.filter((code19) => code19 !== anchor);
+  const pool = anchor === void 0 ? candidates : candidates.filter((code18) => code18 !== anchor);
   const parts = splitEvenly(pool, Math.max(1, options.parts));
   if (parts.length === 0 && anchor !== void 0)
     parts.push([]);
@@ -92256,14 +92405,14 @@ function splitEvenly(items, count) {
   items.forEach((item, index) => parts[index % parts.length]?.push(item));
   return parts;
 }
-function hex4(code19) {
-  return code19.toString(16).toUpperCase().padStart(4, "0");
+function hex4(code18) {
+  return code18.toString(16).toUpperCase().padStart(4, "0");
 }
 
 // ../core/dist/scan/preference.js
 async function checkPreferenceOrder(ctx, protocol, order, offer) {
   const probe = `serverPreference/${protocol}`;
-  const names = order.map((code19) => cipherSuiteByCode(code19)?.iana ?? hex5(code19));
+  const names = order.map((code18) => cipherSuiteByCode(code18)?.iana ?? hex5(code18));
   if (order.length < 2) {
     ctx.error(probe, "protocol", "the server accepts only one suite, so its preference cannot be told");
     return { protocol, enforced: null, order: null };
@@ -92279,8 +92428,8 @@ async function checkPreferenceOrder(ctx, protocol, order, offer) {
   ctx.error(probe, check.kind === "failed" ? check.code : "protocol", check.kind === "failed" ? `order unconfirmed: ${check.message}` : `the server enforces its first choice, but chose ${check.kind === "chosen" ? hex5(check.code) : "nothing"} from ${hex5(lower)}, ${hex5(higher)} against its order`);
   return { protocol, enforced: true, order: null };
 }
-function hex5(code19) {
-  return `0x${code19.toString(16).toUpperCase().padStart(4, "0")}`;
+function hex5(code18) {
+  return `0x${code18.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 // ../core/dist/scan/protocols.js
@@ -92358,9 +92507,9 @@ async function enumerateCipherSuites(ctx, protocol, first) {
     return result;
   };
   const unknown = { protocol, enforced: null, order: null };
-  const incomplete = (code19, message2, seen) => {
+  const incomplete = (code18, message2, seen) => {
     const names = seen.map((c) => cipherSuiteByCode(c)?.iana ?? hex6(c)).join(", ");
-    ctx.error(`cipherSuites/${protocol}`, code19, `suite enumeration incomplete (${message2}); seen before the failure: ${names || "none"}`);
+    ctx.error(`cipherSuites/${protocol}`, code18, `suite enumeration incomplete (${message2}); seen before the failure: ${names || "none"}`);
     return { protocol, accepted: null, preference: unknown, flights };
   };
   const forward = first === void 0 ? await offer(all) : choiceOf(protocol, first);
@@ -92376,7 +92525,7 @@ async function enumerateCipherSuites(ctx, protocol, first) {
   const reverse = await offer([...all].reverse());
   const c0 = forward.code;
   if (reverse.kind === "chosen" && reverse.code === c0) {
-    const rest2 = await eliminate(all.filter((code19) => code19 !== c0), offer, { parts: 1 });
+    const rest2 = await eliminate(all.filter((code18) => code18 !== c0), offer, { parts: 1 });
     const order = [c0, ...rest2.accepted];
     if (!rest2.complete)
       return incomplete(rest2.code, rest2.message, order);
@@ -92397,14 +92546,14 @@ async function enumerateCipherSuites(ctx, protocol, first) {
   } else {
     ctx.error(`serverPreference/${protocol}`, reverse.kind === "failed" ? reverse.code : "protocol", reverse.kind === "failed" ? reverse.message : "the server refused the suites it had accepted in another order");
   }
-  const rest = await eliminate(all.filter((code19) => !known.includes(code19)), offer, { parts: PARTS });
+  const rest = await eliminate(all.filter((code18) => !known.includes(code18)), offer, { parts: PARTS });
   const accepted2 = [...known, ...rest.accepted];
   if (!rest.complete)
     return incomplete(rest.code, rest.message, accepted2);
   return { protocol, accepted: accepted2.sort((a, b) => a - b), preference, flights };
 }
-function hex6(code19) {
-  return `0x${code19.toString(16).toUpperCase().padStart(4, "0")}`;
+function hex6(code18) {
+  return `0x${code18.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 // ../core/dist/scan/dh.js
@@ -92418,11 +92567,11 @@ async function probeDh(ctx, enumerated) {
       complete = false;
       continue;
     }
-    for (const code19 of accepted2) {
-      if (cipherSuiteByCode(code19)?.kex !== "DHE")
+    for (const code18 of accepted2) {
+      if (cipherSuiteByCode(code18)?.kex !== "DHE")
         continue;
-      const bits = primeBitsOf(flights.get(code19));
-      pending.push(bits === null ? primeBits(ctx, protocol, code19) : Promise.resolve(bits));
+      const bits = primeBitsOf(flights.get(code18));
+      pending.push(bits === null ? primeBits(ctx, protocol, code18) : Promise.resolve(bits));
     }
   }
   if (pending.length === 0)
@@ -92438,12 +92587,12 @@ function primeBitsOf(flight) {
   const params = flight?.serverKeyExchangeParams;
   return params?.kind === "dhe" ? params.primeBits : null;
 }
-async function primeBits(ctx, protocol, code19) {
-  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: [code19], sni: ctx.sni }));
+async function primeBits(ctx, protocol, code18) {
+  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: [code18], sni: ctx.sni }));
   const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.flight) : null;
   if (bits !== null)
     return bits;
-  ctx.error("dh", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : `${cipherSuiteByCode(code19)?.iana ?? code19}, which the server accepted, gave no DH parameters`);
+  ctx.error("dh", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : `${cipherSuiteByCode(code18)?.iana ?? code18}, which the server accepted, gave no DH parameters`);
   return null;
 }
 
@@ -92537,17 +92686,17 @@ async function enumerateTls13Groups(ctx, tls13Suites) {
     ctx.error("groups/TLSv1.3", result.code, `group enumeration incomplete: ${result.message}`);
     return null;
   }
-  return [...result.accepted].sort((a, b) => a - b).map((code19) => acceptedGroup("TLSv1.3", code19));
+  return [...result.accepted].sort((a, b) => a - b).map((code18) => acceptedGroup("TLSv1.3", code18));
 }
 async function enumerateTls12Groups(ctx, suites) {
   const { protocol, accepted: accepted2, flights } = suites;
-  const ecdhe = accepted2.filter((code19) => cipherSuiteByCode(code19)?.kex === "ECDHE");
+  const ecdhe = accepted2.filter((code18) => cipherSuiteByCode(code18)?.kex === "ECDHE");
   if (ecdhe.length === 0)
     return [];
-  const free = ecdhe.filter((code19) => cipherSuiteByCode(code19)?.auth !== "ECDSA");
+  const free = ecdhe.filter((code18) => cipherSuiteByCode(code18)?.auth !== "ECDSA");
   let anchor;
   if (free.length === 0) {
-    const leaf = ecdhe.map((code19) => flights.get(code19)?.certificates?.[0]).find((der) => der);
+    const leaf = ecdhe.map((code18) => flights.get(code18)?.certificates?.[0]).find((der) => der);
     const curve = leaf === void 0 ? null : certificateCurve(leaf);
     if (curve === null) {
       ctx.error(`groups/${protocol}`, "protocol", "the server has only ECDHE_ECDSA suites and its certificate's curve could not be read");
@@ -92581,7 +92730,7 @@ async function enumerateTls12Groups(ctx, suites) {
     ctx.error(`groups/${protocol}`, result.code, `curve enumeration incomplete: ${result.message}`);
     return null;
   }
-  return [...result.accepted].sort((a, b) => a - b).map((code19) => acceptedGroup(protocol, code19));
+  return [...result.accepted].sort((a, b) => a - b).map((code18) => acceptedGroup(protocol, code18));
 }
 function certificateCurve(der) {
   try {
@@ -92592,12 +92741,12 @@ function certificateCurve(der) {
     return null;
   }
 }
-function acceptedGroup(protocol, code19) {
-  const group2 = groupByCode(code19);
+function acceptedGroup(protocol, code18) {
+  const group2 = groupByCode(code18);
   return {
     protocol,
-    name: group2?.name ?? `unknown(0x${code19.toString(16)})`,
-    code: `0x${code19.toString(16).toUpperCase().padStart(4, "0")}`,
+    name: group2?.name ?? `unknown(0x${code18.toString(16)})`,
+    code: `0x${code18.toString(16).toUpperCase().padStart(4, "0")}`,
     bits: group2?.bits ?? null,
     postQuantum: group2?.postQuantum ?? false
   };
@@ -92691,12 +92840,12 @@ function addChain(chains, chain) {
 function acceptedSuites(supported, sslv2Specs2, enumerated) {
   const suites = [];
   if (supported.SSLv2 === true) {
-    for (const code19 of sslv2Specs2) {
-      const row = sslv2CipherSuiteByCode(code19);
+    for (const code18 of sslv2Specs2) {
+      const row = sslv2CipherSuiteByCode(code18);
       suites.push({
         protocol: "SSLv2",
-        code: `0x${code19.toString(16).toUpperCase().padStart(6, "0")}`,
-        iana: row?.name ?? `unknown(0x${code19.toString(16)})`,
+        code: `0x${code18.toString(16).toUpperCase().padStart(6, "0")}`,
+        iana: row?.name ?? `unknown(0x${code18.toString(16)})`,
         openssl: row?.openssl ?? null,
         // SSLv2 has RSA key transport and MD5 MACs only; the spec name carries the cipher.
         kex: "RSA",
@@ -92717,14 +92866,14 @@ function acceptedSuites(supported, sslv2Specs2, enumerated) {
     const codes = enumerated.find((e) => e.protocol === protocol)?.accepted;
     if (codes == null)
       return null;
-    for (const code19 of codes)
-      suites.push(acceptedSuite(protocol, code19));
+    for (const code18 of codes)
+      suites.push(acceptedSuite(protocol, code18));
   }
   return suites;
 }
-function acceptedSuite(protocol, code19) {
-  const row = cipherSuiteByCode(code19);
-  const hex7 = `0x${code19.toString(16).toUpperCase().padStart(4, "0")}`;
+function acceptedSuite(protocol, code18) {
+  const row = cipherSuiteByCode(code18);
+  const hex7 = `0x${code18.toString(16).toUpperCase().padStart(4, "0")}`;
   return {
     protocol,
     code: hex7,
@@ -92959,9 +93108,11 @@ function toJsonResult(evaluations, reports, options = {}) {
   const reportOf = reportsByTarget(reports);
   let gate = null;
   if (options.gate !== void 0) {
-    const result = verdictOf(evaluations, options.gate);
+    const result = gateRun(evaluations, reports, options.gate);
     gate = {
       verdict: result.verdict,
+      outcome: result.outcome,
+      reasons: result.reasons,
       failOn: options.gate.failOn ?? "error",
       inconclusive: options.gate.inconclusive ?? "fail",
       blocking: result.blocking.length
@@ -93010,6 +93161,28 @@ function matrixSummary(counts) {
   return parts.join(" · ");
 }
 
+// ../core/dist/report/markdown-escape.js
+var ZWSP = "​";
+function defuse(text) {
+  return text.replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZWSP}`).replace(/#(?=\d)/g, `#${ZWSP}`).replace(/\b(GH)-(?=\d)/gi, `$1${ZWSP}-`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\b(www)\./gi, `$1${ZWSP}.`);
+}
+var MARKDOWN_SYNTAX = /[\\`*[\]|~$]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
+function markdownText(text) {
+  return defuse(escapeControlCharacters(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(MARKDOWN_SYNTAX, (char) => `\\${char}`));
+}
+function htmlText(text) {
+  return defuse(escapeControlCharacters(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"));
+}
+function markdownCode(text, context3 = "inline") {
+  let body = escapeControlCharacters(text);
+  if (context3 === "table")
+    body = body.replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = "`".repeat(longest + 1);
+  const pad4 = longest > 0 || /^ .* $/.test(body) ? " " : "";
+  return `${ticks}${pad4}${body}${pad4}${ticks}`;
+}
+
 // ../core/dist/report/markdown.js
 var ICON = {
   pass: "✅ pass",
@@ -93023,13 +93196,6 @@ var CLIENT_ICON = {
   inconclusive: "⚠️",
   ok: "✅"
 };
-function cell(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
-function code18(text) {
-  const ticks = "`".repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
-  return `${ticks}${ticks.length > 1 ? ` ${text} ` : text}${ticks}`;
-}
 function fence(text, language) {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = "`".repeat(longest + 1);
@@ -93059,32 +93225,38 @@ function formatMarkdown(evaluations, reports, options = {}) {
   const reportOf = reportsByTarget(reports);
   const maxFindings = options.maxFindings ?? 5;
   const lines = [];
-  const overall = options.gate === void 0 ? void 0 : verdictOf(evaluations, options.gate);
+  const overall = options.gate === void 0 ? void 0 : gateRun(evaluations, reports, options.gate);
   const heading = overall === void 0 ? evaluations.some((e) => e.verdict === "fail") ? ICON.fail : evaluations.some((e) => e.verdict === "inconclusive") ? ICON.inconclusive : ICON.pass : ICON[`gate-${overall.verdict}`];
   lines.push(`## tlsgate: ${heading}`, "");
   if (options.gate !== void 0 && overall !== void 0) {
     const inconclusive2 = (options.gate.inconclusive ?? "fail") === "fail" ? "fails" : "passes";
-    lines.push(`Gate: fail-on **${options.gate.failOn ?? "error"}**, inconclusive ${inconclusive2} · ${overall.blocking.length} blocking finding(s)`, "");
+    lines.push(`Gate: fail-on **${options.gate.failOn ?? "error"}**, inconclusive ${inconclusive2} · ${overall.blocking.length} blocking finding(s)`, "", ...overall.reasons.map((reason) => `- ${markdownText(reason)}`), ...overall.reasons.length > 0 ? [""] : []);
   }
   lines.push("| Target | Policy | Verdict | Failed | Inconclusive | Passed |", "|---|---|---|---:|---:|---:|");
   for (const e of evaluations) {
     const address = reportOf.get(e.target)?.target.address;
-    lines.push(`| ${code18(e.target)}${address ? ` (${cell(address)})` : ""} | ${cell(e.policy.name)} ${cell(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${ICON[e.verdict]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`);
+    lines.push(`| ${markdownCode(e.target, "table")}${address ? ` (${markdownText(address)})` : ""} | ${markdownText(e.policy.name)} ${markdownText(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${ICON[e.verdict]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`);
   }
   lines.push("");
   for (const evaluation of evaluations) {
     const open2 = outcomes(evaluation).filter((o) => o.status !== "pass");
     if (open2.length === 0)
       continue;
-    lines.push(`### ${code18(evaluation.target)} · ${cell(evaluation.policy.name)}`, "");
+    lines.push(`### ${markdownCode(evaluation.target)} · ${markdownText(evaluation.policy.name)}`, "");
+    const report = reportOf.get(evaluation.target);
+    if (report !== void 0 && report.reachable !== true) {
+      const reason = report.errors[0]?.message ?? "unreachable";
+      lines.push(`Not scanned: ${markdownText(reason)}. All ${open2.length} rule(s) are ${ICON.inconclusive}.`, "");
+      continue;
+    }
     lines.push("| Rule | Severity | Status | Findings |", "|---|---|---|---|");
     for (const outcome of open2) {
       const rule = evaluation.rules[outcome.ruleId];
       const messages = outcome.findings.map((f) => f.message);
-      const shown = messages.slice(0, maxFindings).map(cell);
+      const shown = messages.slice(0, maxFindings).map(markdownText);
       if (messages.length > maxFindings)
         shown.push(`and ${messages.length - maxFindings} more`);
-      lines.push(`| ${code18(outcome.ruleId)} ${cell(rule?.title ?? "")} | ${rule?.severity ?? ""} | ${ICON[outcome.status]} | ${shown.join("<br>")} |`);
+      lines.push(`| ${markdownCode(outcome.ruleId, "table")} ${markdownText(rule?.title ?? "")} | ${rule?.severity ?? ""} | ${ICON[outcome.status]} | ${shown.join("<br>")} |`);
     }
     lines.push("");
     for (const outcome of open2) {
@@ -93094,7 +93266,7 @@ function formatMarkdown(evaluations, reports, options = {}) {
       const body = remediation(rule);
       if (body.length === 0 && rule.description === void 0)
         continue;
-      lines.push("<details>", `<summary>How to fix ${cell(outcome.ruleId)}: ${cell(rule.title)}</summary>`, "");
+      lines.push("<details>", `<summary>How to fix ${htmlText(outcome.ruleId)}: ${htmlText(rule.title)}</summary>`, "");
       if (rule.description !== void 0)
         lines.push(rule.description, "");
       lines.push(...body, "</details>", "");
@@ -93104,15 +93276,15 @@ function formatMarkdown(evaluations, reports, options = {}) {
     const matrix = clientMatrix(reportOf.get(target));
     if (matrix === null)
       continue;
-    lines.push(`### Clients · ${code18(target)}`, "", matrixSummary(matrix.counts), "");
+    lines.push(`### Clients · ${markdownCode(target)}`, "", matrixSummary(matrix.counts), "");
     lines.push("| Client | Result | Protocol | Suite |", "|---|---|---|---|");
     for (const { client, result } of matrix.rows) {
       const outcome = result === "ok" ? "ok" : client.reason ?? result;
-      lines.push(`| ${cell(client.name)} | ${CLIENT_ICON[result]} ${cell(outcome)} | ${client.protocol ?? ""} | ${client.cipher === null ? "" : code18(client.cipher)} |`);
+      lines.push(`| ${markdownText(client.name)} | ${CLIENT_ICON[result]} ${markdownText(outcome)} | ${client.protocol ?? ""} | ${client.cipher === null ? "" : markdownCode(client.cipher, "table")} |`);
     }
     lines.push("");
   }
-  lines.push(`<sub>tlsgate ${cell(toolVersion(reports, options))}</sub>`);
+  lines.push(`<sub>tlsgate ${markdownText(toolVersion(reports, options))}</sub>`);
   return `${lines.join("\n")}
 `;
 }
@@ -93363,11 +93535,13 @@ function formatText(evaluations, reports, options = {}) {
     lines.push("");
   }
   if (options.gate !== void 0) {
-    const gate = verdictOf(evaluations, options.gate);
+    const gate = gateRun(evaluations, reports, options.gate);
     const failOn = options.gate.failOn ?? "error";
     const inconclusive2 = (options.gate.inconclusive ?? "fail") === "fail" ? "fails" : "passes";
     const verdict = paint(gate.verdict === "fail" ? "red" : "green", gate.verdict.toUpperCase());
     lines.push(`${paint("bold", "Gate:")} ${paint("bold", verdict)} (fail-on ${failOn}; inconclusive ${inconclusive2}) · ${gate.blocking.length} blocking finding(s)`);
+    for (const reason of gate.reasons)
+      lines.push(`  ${reason}`);
   }
   return `${lines.join("\n").trimEnd()}
 `;
@@ -93383,7 +93557,11 @@ function remediationLines(remediation2, all) {
 
 // src/annotations.ts
 import { isAbsolute as isAbsolute3, relative as relative3, sep as sep2 } from "node:path";
-var MAX_ANNOTATIONS = 50;
+var ANNOTATION_BUDGET = {
+  error: 9,
+  warning: 10,
+  notice: 9
+};
 var MAX_MESSAGES2 = 5;
 var RANK3 = { error: 0, warning: 1, notice: 2 };
 function repoPath(file, workspace) {
@@ -93396,9 +93574,22 @@ function levelOf(severity, status) {
   if (severity === "info") return "notice";
   return status === "fail" && severity === "error" ? "error" : "warning";
 }
-function findingAnnotations(evaluations, workspace) {
+function findingAnnotations(evaluations, context3) {
+  const { workspace } = context3;
   const annotations = [];
+  const unscanned = new Map(
+    context3.reports.filter((report) => report.reachable !== true).map((report) => [report.target.input, report])
+  );
+  for (const [target, report] of unscanned) {
+    const reason = report.errors[0]?.message ?? "unreachable";
+    annotations.push({
+      level: context3.inconclusive === "fail" ? "error" : "warning",
+      message: `${target}: not scanned: ${reason}`,
+      properties: { title: "tlsgate: target not scanned" }
+    });
+  }
   for (const evaluation of evaluations) {
+    if (unscanned.has(evaluation.target)) continue;
     const byRule = /* @__PURE__ */ new Map();
     for (const finding of evaluation.findings) {
       if (finding.status === "pass") continue;
@@ -93427,14 +93618,22 @@ function findingAnnotations(evaluations, workspace) {
   }
   return annotations.sort((a, b) => RANK3[a.level] - RANK3[b.level]);
 }
-function annotateFindings(core, evaluations, workspace) {
-  const annotations = findingAnnotations(evaluations, workspace);
-  for (const { level, message: message2, properties } of annotations.slice(0, MAX_ANNOTATIONS)) {
+function annotateFindings(core, evaluations, context3) {
+  const used = { error: 0, warning: 0, notice: 0 };
+  let left = 0;
+  for (const { level, message: message2, properties } of findingAnnotations(evaluations, context3)) {
+    if (used[level] >= ANNOTATION_BUDGET[level]) {
+      left += 1;
+      continue;
+    }
+    used[level] += 1;
     core[level](message2, properties);
   }
-  const left = Math.max(0, annotations.length - MAX_ANNOTATIONS);
   if (left > 0) {
-    core.info(`tlsgate: ${left} more rule failure(s) not annotated; see the job summary.`);
+    core.notice(
+      `tlsgate: ${left} more annotation(s) left out (GitHub shows 10 of each level per step); the job summary has every finding.`,
+      { title: "tlsgate: annotations left out" }
+    );
   }
   return left;
 }
@@ -93455,8 +93654,14 @@ function annotatePolicyError(core, error2, workspace) {
 // src/comment.ts
 var COMMENT_MARKER = "<!-- tlsgate -->";
 var MAX_COMMENT_LENGTH = 65536;
-function commentMarker(shard) {
-  return shard === null ? COMMENT_MARKER : `<!-- tlsgate shard ${shard.index}/${shard.count} -->`;
+var ACTIONS_BOT = "github-actions[bot]";
+var COMMENT_KEY = /^[A-Za-z0-9._-]{1,40}$/;
+function commentMarker(shard, key = null) {
+  const parts = [
+    ...key === null ? [] : [`key=${key}`],
+    ...shard === null ? [] : [`shard ${shard.index}/${shard.count}`]
+  ];
+  return parts.length === 0 ? COMMENT_MARKER : `<!-- tlsgate ${parts.join(" ")} -->`;
 }
 function commentBody(markdown, marker, runUrl) {
   const footer = runUrl === null ? "" : `
@@ -93476,8 +93681,11 @@ ${markdown}${footer}`;
 ${lastBreak > 0 ? head.slice(0, lastBreak) : head}${cut}`;
 }
 async function upsertComment(client, issue2, body, marker) {
+  const viewer = await client.viewer();
   for await (const page of client.listComments(issue2)) {
-    const existing = page.find((comment2) => comment2.body.startsWith(marker));
+    const existing = page.find(
+      (comment2) => comment2.author === viewer && comment2.body.split(/\r?\n/, 1)[0] === marker
+    );
     if (existing !== void 0) {
       await client.updateComment(issue2, existing.id, body);
       return { action: "updated", id: existing.id };
@@ -93509,6 +93717,14 @@ function statusOf(error2) {
 }
 function octokitComments(octokit) {
   return {
+    async viewer() {
+      try {
+        return (await octokit.rest.users.getAuthenticated()).data.login;
+      } catch (error2) {
+        if (statusOf(error2) === 403) return ACTIONS_BOT;
+        throw error2;
+      }
+    },
     async *listComments({ owner, repo, number }) {
       const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
         owner,
@@ -93517,7 +93733,11 @@ function octokitComments(octokit) {
         per_page: 100
       });
       for await (const page of pages) {
-        yield page.data.map((comment2) => ({ id: comment2.id, body: comment2.body ?? "" }));
+        yield page.data.map((comment2) => ({
+          id: comment2.id,
+          body: comment2.body ?? "",
+          author: comment2.user?.login ?? null
+        }));
       }
     },
     async createComment({ owner, repo, number }, body) {
@@ -93561,6 +93781,12 @@ function readInputs(core) {
   } catch (error2) {
     throw new UsageError("comment: expected true or false", { cause: error2 });
   }
+  const commentKey = text("comment-key");
+  if (commentKey !== null && !COMMENT_KEY.test(commentKey)) {
+    throw new UsageError(
+      `comment-key: expected 1 to 40 letters, digits, ".", "_" or "-", got ${JSON.stringify(commentKey)}`
+    );
+  }
   return {
     run: {
       targets: parseTargetList(core.getInput("targets")),
@@ -93572,21 +93798,46 @@ function readInputs(core) {
       ca: parseTargetList(core.getInput("ca-file")),
       timeout: text("timeout"),
       concurrency: text("concurrency"),
+      deadline: text("deadline"),
+      runDeadline: text("run-deadline"),
+      allowPolicyPaths: parseTargetList(core.getInput("allow-policy-path")),
       clients: text("clients"),
       shard: text("shard")
     },
     reportFile: text("report-file"),
     sarifFile: text("sarif-file"),
     comment: comment2,
+    commentKey,
     githubToken: core.getInput("github-token").trim()
+  };
+}
+
+// src/log.ts
+function escapeLogLine(line) {
+  return escapeControlCharacters(line).replace(/^(\s*)::/, "$1\\x3a:").replaceAll("##[", "#\\x23[");
+}
+function escapeLog(text) {
+  return text.split("\n").map(escapeLogLine).join("\n");
+}
+function escapeMessage(message2) {
+  return typeof message2 === "string" ? message2.split(/\r?\n/).map(escapeControlCharacters).join("\n") : message2;
+}
+function safeLogging(core) {
+  return {
+    getInput: (name, options) => core.getInput(name, options),
+    getBooleanInput: (name, options) => core.getBooleanInput(name, options),
+    setOutput: (name, value) => core.setOutput(name, value),
+    setFailed: (message2) => core.setFailed(escapeMessage(message2)),
+    error: (message2, properties) => core.error(escapeMessage(message2), properties),
+    warning: (message2, properties) => core.warning(escapeMessage(message2), properties),
+    notice: (message2, properties) => core.notice(escapeMessage(message2), properties),
+    info: (message2) => core.info(escapeLog(message2)),
+    summary: core.summary
   };
 }
 
 // src/summary.ts
 var MAX_SUMMARY_BYTES = 1024 * 1024;
-function cell2(text) {
-  return text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r?\n/g, " ");
-}
 function formatSummary(evaluations, reports, context3) {
   const [heading = "", ...rest] = formatMarkdown(evaluations, reports, {
     gate: context3.gate
@@ -93597,15 +93848,6 @@ function formatSummary(evaluations, reports, context3) {
       `Shard ${context3.shard.index}/${context3.shard.count}: ${reports.length} of ${context3.total} target(s).`,
       ""
     );
-  }
-  const unreachable = reports.filter((report) => report.reachable !== true);
-  if (unreachable.length > 0) {
-    extra.push("**Not scanned:**", "");
-    for (const report of unreachable) {
-      const reason = report.errors[0]?.message ?? "unreachable";
-      extra.push(`- \`${report.target.input}\`: ${cell2(reason)}`);
-    }
-    extra.push("");
   }
   return fitSummary([heading, "", ...extra, ...rest.slice(rest[0] === "" ? 1 : 0)].join("\n"));
 }
@@ -94757,9 +94999,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code19, lang) {
+  addCodeBlock(code18, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code19), attrs);
+    const element = this.wrap("pre", this.wrap("code", code18), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -94785,11 +95027,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell3) => {
-        if (typeof cell3 === "string") {
-          return this.wrap("td", cell3);
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell3;
+        const { header, data, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -95445,14 +95687,14 @@ var ToolRunner = class extends events.EventEmitter {
           state.processClosed = true;
           state.CheckComplete();
         });
-        cp.on("exit", (code19) => {
-          state.processExitCode = code19;
+        cp.on("exit", (code18) => {
+          state.processExitCode = code18;
           state.processExited = true;
-          this._debug(`Exit code ${code19} received from tool '${this.toolPath}'`);
+          this._debug(`Exit code ${code18} received from tool '${this.toolPath}'`);
           state.CheckComplete();
         });
-        cp.on("close", (code19) => {
-          state.processExitCode = code19;
+        cp.on("close", (code18) => {
+          state.processExitCode = code18;
           state.processExited = true;
           state.processClosed = true;
           this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
@@ -96468,20 +96710,20 @@ CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
 CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code19 = 128; code19 <= 255; code19++) {
-  CHAR_MAP[code19] |= LOWER_CASE;
+for (let code18 = 128; code18 <= 255; code18++) {
+  CHAR_MAP[code18] |= LOWER_CASE;
 }
 for (const char of "!#$%&'*+-.^_`|~") {
   CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
 }
-for (let code19 = 48; code19 <= 57; code19++) {
-  CHAR_MAP[code19] |= TOKEN_FLAG;
+for (let code18 = 48; code18 <= 57; code18++) {
+  CHAR_MAP[code18] |= TOKEN_FLAG;
 }
-for (let code19 = 65; code19 <= 90; code19++) {
-  CHAR_MAP[code19] |= LOWER_CASE | TOKEN_FLAG;
+for (let code18 = 65; code18 <= 90; code18++) {
+  CHAR_MAP[code18] |= LOWER_CASE | TOKEN_FLAG;
 }
-for (let code19 = 97; code19 <= 122; code19++) {
-  CHAR_MAP[code19] |= TOKEN_FLAG;
+for (let code18 = 97; code18 <= 122; code18++) {
+  CHAR_MAP[code18] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
   const C = function() {
@@ -96501,8 +96743,8 @@ function parse3(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code19 = header.charCodeAt(index);
-    const flags = CHAR_MAP[code19];
+    const code18 = header.charCodeAt(index);
+    const flags = CHAR_MAP[code18];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
       break;
@@ -96513,7 +96755,7 @@ function parse3(header, options) {
     } else {
       whitespace = -1;
     }
-    typeFlags |= code19 & NON_ASCII | flags;
+    typeFlags |= code18 & NON_ASCII | flags;
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
@@ -96535,14 +96777,14 @@ function parseParameters(header, type, index, len, stopFlags) {
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code19 = header.charCodeAt(index);
-      const flags = CHAR_MAP[code19];
+      const code18 = header.charCodeAt(index);
+      const flags = CHAR_MAP[code18];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
           break parameter;
         continue parameter;
       }
-      if (code19 === EQ) {
+      if (code18 === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
@@ -96554,16 +96796,16 @@ function parseParameters(header, type, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code20 = header.charCodeAt(index);
-            if (code20 === DQUOTE) {
+            const code19 = header.charCodeAt(index);
+            if (code19 === DQUOTE) {
               if (parameters[key] === void 0) {
                 parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code21 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code21];
+                const code20 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code20];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -96574,7 +96816,7 @@ function parseParameters(header, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code20 === BSLASH && index + 1 < len) {
+            if (code19 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -96587,8 +96829,8 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code20 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code20];
+          const code19 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code19];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -96615,7 +96857,7 @@ function parseParameters(header, type, index, len, stopFlags) {
       } else {
         keyWhitespace = -1;
       }
-      keyFlags |= code19 & NON_ASCII | flags;
+      keyFlags |= code18 & NON_ASCII | flags;
       index++;
     }
   }
@@ -100094,7 +100336,8 @@ function workflowFileOf(workflowRef, repository) {
 }
 
 // src/main.ts
-async function run(toolkit = defaultToolkit()) {
+async function run(given = defaultToolkit()) {
+  const toolkit = { ...given, core: safeLogging(given.core) };
   try {
     return await runAction(toolkit);
   } catch (error2) {
@@ -100154,7 +100397,11 @@ async function runAction(toolkit) {
   } catch (error2) {
     core.info(`tlsgate: no job summary: ${error2.message}`);
   }
-  annotateFindings(core, evaluations, toolkit.workspace);
+  annotateFindings(core, evaluations, {
+    workspace: toolkit.workspace,
+    reports,
+    inconclusive: plan.gate.inconclusive ?? "fail"
+  });
   if (inputs.comment) await comment(toolkit, inputs, plan, markdown);
   core.setOutput("verdict", gate.verdict);
   core.setOutput("failures", sum(evaluations, "fail"));
@@ -100196,7 +100443,7 @@ async function comment(toolkit, inputs, plan, markdown) {
     core.warning("tlsgate: comment skipped: github-token is empty");
     return;
   }
-  const marker = commentMarker(plan.shard);
+  const marker = commentMarker(plan.shard, inputs.commentKey);
   await publishComment(
     core,
     toolkit.comments(inputs.githubToken),

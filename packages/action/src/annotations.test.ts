@@ -1,9 +1,9 @@
-import type { Evaluation, Finding, RuleInfo } from "@tlsgate/core";
+import type { Evaluation, Finding, RuleInfo, ScanReport } from "@tlsgate/core";
 import { PolicyError } from "@tlsgate/core";
 import { describe, expect, it } from "vitest";
 import { FakeCore } from "../test/support/fake-core.js";
 import {
-  MAX_ANNOTATIONS,
+  ANNOTATION_BUDGET,
   annotateFindings,
   annotatePolicyError,
   findingAnnotations,
@@ -11,6 +11,16 @@ import {
 } from "./annotations.js";
 
 const WORKSPACE = "/repo";
+const CONTEXT = { workspace: WORKSPACE, reports: [], inconclusive: "fail" } as const;
+
+/** Just what annotations read of a report. */
+function report(input: string, reachable: boolean | null, message?: string): ScanReport {
+  return {
+    target: { input },
+    reachable,
+    errors: message === undefined ? [] : [{ probe: "connect", code: "refused", message }],
+  } as unknown as ScanReport;
+}
 
 function rule(
   id: string,
@@ -59,7 +69,7 @@ describe("findingAnnotations", () => {
       ]),
       evaluation("b.example", rules, [finding("old", "inconclusive", "old unknown")]),
     ];
-    expect(findingAnnotations(evaluations, WORKSPACE)).toEqual([
+    expect(findingAnnotations(evaluations, CONTEXT)).toEqual([
       {
         level: "error",
         message: "a.example: Title of old\n- old 1\n- old 2",
@@ -83,7 +93,7 @@ describe("findingAnnotations", () => {
     const findings = Array.from({ length: 8 }, (_, i) => finding("old", "fail", `m${i}`));
     const [annotation] = findingAnnotations(
       [evaluation("a.example", [rule("old", "error")], findings)],
-      WORKSPACE,
+      CONTEXT,
     );
     expect(annotation?.message).toBe(
       "a.example: Title of old\n- m0\n- m1\n- m2\n- m3\n- m4\n- and 3 more",
@@ -91,17 +101,81 @@ describe("findingAnnotations", () => {
   });
 });
 
-describe("annotateFindings", () => {
-  it(`emits at most ${MAX_ANNOTATIONS} and says how many it left out`, () => {
-    const core = new FakeCore();
-    const evaluations = Array.from({ length: 60 }, (_, i) =>
-      evaluation(`t${i}.example`, [rule("old", "error")], [finding("old", "fail", "old")]),
-    );
-    expect(annotateFindings(core, evaluations, WORKSPACE)).toBe(10);
-    expect(core.annotations).toHaveLength(MAX_ANNOTATIONS);
-    expect(core.logs).toEqual([
-      "tlsgate: 10 more rule failure(s) not annotated; see the job summary.",
+describe("findingAnnotations for a target that could not be scanned", () => {
+  const rules = Array.from({ length: 31 }, (_, i) => rule(`r${i}`, "error"));
+  const unknown = evaluation(
+    "down.example",
+    rules,
+    rules.map((r) => finding(r.id, "inconclusive", `${r.id} is unknown`)),
+  );
+  const up = evaluation("up.example", [rule("old", "error")], [finding("old", "fail", "old 1")]);
+  const reports = [
+    report("down.example", false, "connect ECONNREFUSED 127.0.0.1:1"),
+    report("up.example", true),
+  ];
+
+  it("gives it one annotation that says why, instead of one per unknown rule", () => {
+    expect(findingAnnotations([unknown, up], { ...CONTEXT, reports })).toEqual([
+      {
+        level: "error",
+        message: "down.example: not scanned: connect ECONNREFUSED 127.0.0.1:1",
+        properties: { title: "tlsgate: target not scanned" },
+      },
+      {
+        level: "error",
+        message: "up.example: Title of old\n- old 1",
+        properties: { title: "old", file: "tls/policy.json", startLine: 3, startColumn: 5 },
+      },
     ]);
+  });
+
+  it("makes it a warning when inconclusive passes, and says unreachable without an error", () => {
+    const annotations = findingAnnotations([unknown], {
+      workspace: WORKSPACE,
+      reports: [report("down.example", null)],
+      inconclusive: "pass",
+    });
+    expect(annotations).toEqual([
+      {
+        level: "warning",
+        message: "down.example: not scanned: unreachable",
+        properties: { title: "tlsgate: target not scanned" },
+      },
+    ]);
+  });
+});
+
+describe("annotateFindings", () => {
+  const many = (count: number, severity: RuleInfo["severity"], prefix: string): Evaluation[] =>
+    Array.from({ length: count }, (_, i) =>
+      evaluation(`${prefix}${i}.example`, [rule("r", severity)], [finding("r", "fail", "x")]),
+    );
+
+  it("stays within what GitHub shows per level and step, and says how many it left out", () => {
+    const core = new FakeCore();
+    const evaluations = [
+      ...many(60, "error", "e"),
+      ...many(12, "warning", "w"),
+      ...many(3, "info", "n"),
+    ];
+    expect(annotateFindings(core, evaluations, CONTEXT)).toBe(53);
+    const levels = core.annotations.map((a) => a.level);
+    expect(levels.filter((l) => l === "error")).toHaveLength(ANNOTATION_BUDGET.error);
+    expect(levels.filter((l) => l === "warning")).toHaveLength(ANNOTATION_BUDGET.warning);
+    expect(levels.filter((l) => l === "notice")).toHaveLength(4);
+    expect(core.annotations[0]!.message).toBe("e0.example: Title of r\n- x");
+    expect(core.annotations.at(-1)).toEqual({
+      level: "notice",
+      message:
+        "tlsgate: 53 more annotation(s) left out (GitHub shows 10 of each level per step); the job summary has every finding.",
+      properties: { title: "tlsgate: annotations left out" },
+    });
+  });
+
+  it("emits everything, with no notice, when it fits", () => {
+    const core = new FakeCore();
+    expect(annotateFindings(core, many(9, "error", "e"), CONTEXT)).toBe(0);
+    expect(core.annotations.map((a) => a.level)).toEqual(Array(9).fill("error"));
   });
 });
 

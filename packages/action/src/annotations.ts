@@ -1,14 +1,23 @@
 /**
  * Workflow annotations: one per failing (or inconclusive) rule and target, at the rule's line in
- * the policy file when that file is in the repository; and one for a policy that cannot load.
+ * the policy file when that file is in the repository; one per target that could not be scanned
+ * (not one per rule it left unknown); and one for a policy that cannot load. GitHub drops what is
+ * over its limits silently, so the Action stays under them and says what it left out.
  */
 import { isAbsolute, relative, sep } from "node:path";
-import type { Evaluation, Finding, PolicyError, RuleInfo } from "@tlsgate/core";
+import type { Evaluation, Finding, PolicyError, RuleInfo, ScanReport } from "@tlsgate/core";
 import { formatPolicyIssue } from "@tlsgate/core/policy";
 import type { ActionsCore, AnnotationProperties } from "./toolkit.js";
 
-/** GitHub keeps at most 50 annotations per job (and shows 10 of each level per step). */
-export const MAX_ANNOTATIONS = 50;
+/**
+ * GitHub shows 10 annotations of each level per step (and keeps 50 per job, more than these add
+ * up to). One error is kept for the failed step's message, one notice for the count left out.
+ */
+export const ANNOTATION_BUDGET: Readonly<Record<Level, number>> = {
+  error: 9,
+  warning: 10,
+  notice: 9,
+};
 
 /** Findings listed in one annotation before "and N more". */
 const MAX_MESSAGES = 5;
@@ -36,13 +45,40 @@ function levelOf(severity: RuleInfo["severity"], status: Finding["status"]): Lev
   return status === "fail" && severity === "error" ? "error" : "warning";
 }
 
-/** The annotations of evaluations, errors first, one per rule and target. */
+export interface AnnotationContext {
+  workspace: string;
+  /** The reports evaluated, to tell a target that could not be scanned. */
+  reports: readonly ScanReport[];
+  /** Whether a target that could not be scanned fails the gate (an error) or not (a warning). */
+  inconclusive: "fail" | "pass";
+}
+
+/**
+ * The annotations of evaluations, errors first: one per target that could not be scanned, saying
+ * why; else one per rule and target.
+ */
 export function findingAnnotations(
   evaluations: readonly Evaluation[],
-  workspace: string,
+  context: AnnotationContext,
 ): Annotation[] {
+  const { workspace } = context;
   const annotations: Annotation[] = [];
+  const unscanned = new Map(
+    context.reports
+      .filter((report) => report.reachable !== true)
+      .map((report) => [report.target.input, report]),
+  );
+  for (const [target, report] of unscanned) {
+    const reason = report.errors[0]?.message ?? "unreachable";
+    annotations.push({
+      level: context.inconclusive === "fail" ? "error" : "warning",
+      message: `${target}: not scanned: ${reason}`,
+      properties: { title: "tlsgate: target not scanned" },
+    });
+  }
   for (const evaluation of evaluations) {
+    // Every rule of a target that was not scanned is unknown: its one annotation says why.
+    if (unscanned.has(evaluation.target)) continue;
     const byRule = new Map<string, Finding[]>();
     for (const finding of evaluation.findings) {
       if (finding.status === "pass") continue;
@@ -72,19 +108,30 @@ export function findingAnnotations(
   return annotations.sort((a, b) => RANK[a.level] - RANK[b.level]);
 }
 
-/** Emits the annotations of evaluations (at most MAX_ANNOTATIONS); returns how many it left out. */
+/**
+ * Emits the annotations of evaluations within ANNOTATION_BUDGET, errors first, and a notice of
+ * how many it left out; returns that number.
+ */
 export function annotateFindings(
-  core: Pick<ActionsCore, "error" | "warning" | "notice" | "info">,
+  core: Pick<ActionsCore, "error" | "warning" | "notice">,
   evaluations: readonly Evaluation[],
-  workspace: string,
+  context: AnnotationContext,
 ): number {
-  const annotations = findingAnnotations(evaluations, workspace);
-  for (const { level, message, properties } of annotations.slice(0, MAX_ANNOTATIONS)) {
+  const used: Record<Level, number> = { error: 0, warning: 0, notice: 0 };
+  let left = 0;
+  for (const { level, message, properties } of findingAnnotations(evaluations, context)) {
+    if (used[level] >= ANNOTATION_BUDGET[level]) {
+      left += 1;
+      continue;
+    }
+    used[level] += 1;
     core[level](message, properties);
   }
-  const left = Math.max(0, annotations.length - MAX_ANNOTATIONS);
   if (left > 0) {
-    core.info(`tlsgate: ${left} more rule failure(s) not annotated; see the job summary.`);
+    core.notice(
+      `tlsgate: ${left} more annotation(s) left out (GitHub shows 10 of each level per step); the job summary has every finding.`,
+      { title: "tlsgate: annotations left out" },
+    );
   }
   return left;
 }

@@ -13,7 +13,7 @@ import {
 const ISSUE = { owner: "acme", repo: "web", number: 7 };
 
 describe("upsertComment", () => {
-  it("finds the marked comment on a later page and updates it", async () => {
+  it("finds its own marked comment on a later page and updates it", async () => {
     const client = new FakeComments([
       "first",
       "> quoting <!-- tlsgate -->",
@@ -22,7 +22,7 @@ describe("upsertComment", () => {
     ]);
     const outcome = await upsertComment(client, ISSUE, `${COMMENT_MARKER}\nnew`, COMMENT_MARKER);
     expect(outcome).toEqual({ action: "updated", id: 103 });
-    expect(client.calls).toEqual(["list #7", "update 103"]);
+    expect(client.calls).toEqual(["viewer", "list #7", "update 103"]);
     expect(client.comments.map((c) => c.body)).toEqual([
       "first",
       "> quoting <!-- tlsgate -->",
@@ -35,17 +35,73 @@ describe("upsertComment", () => {
     const client = new FakeComments(["first"]);
     const outcome = await upsertComment(client, ISSUE, `${COMMENT_MARKER}\nnew`, COMMENT_MARKER);
     expect(outcome).toEqual({ action: "created", id: 101 });
-    expect(client.calls).toEqual(["list #7", "create #7"]);
+    expect(client.calls).toEqual(["viewer", "list #7", "create #7"]);
   });
 
-  it("keeps each shard's comment apart", async () => {
-    const marker = commentMarker({ index: 2, count: 3 });
-    expect(marker).toBe("<!-- tlsgate shard 2/3 -->");
-    const client = new FakeComments([`${COMMENT_MARKER}\nall`]);
-    expect(await upsertComment(client, ISSUE, `${marker}\nshard`, marker)).toEqual({
-      action: "created",
+  it("leaves a marked comment by someone else alone and makes its own", async () => {
+    const spoof = `${COMMENT_MARKER}\n## tlsgate: ✅ pass (posted by someone else)`;
+    const client = new FakeComments([
+      { body: spoof, author: "mallory" },
+      { body: spoof, author: null },
+    ]);
+    const outcome = await upsertComment(client, ISSUE, `${COMMENT_MARKER}\nreal`, COMMENT_MARKER);
+    expect(outcome).toEqual({ action: "created", id: 102 });
+    expect(client.comments).toEqual([
+      { id: 100, body: spoof, author: "mallory" },
+      { id: 101, body: spoof, author: null },
+      { id: 102, body: `${COMMENT_MARKER}\nreal`, author: "github-actions[bot]" },
+    ]);
+  });
+
+  it("matches the token's own login, whatever it is", async () => {
+    const client = new FakeComments([
+      { body: `${COMMENT_MARKER}\nbot`, author: "github-actions[bot]" },
+      { body: `${COMMENT_MARKER}\nmine`, author: "release-bot" },
+    ]);
+    client.login = "release-bot";
+    expect(await upsertComment(client, ISSUE, `${COMMENT_MARKER}\nnew`, COMMENT_MARKER)).toEqual({
+      action: "updated",
       id: 101,
     });
+  });
+
+  it("needs the marker as the whole first line", async () => {
+    const client = new FakeComments([
+      `${COMMENT_MARKER} and more\nx`,
+      `<!-- tlsgate key=a -->\nx`,
+      `x\n${COMMENT_MARKER}`,
+    ]);
+    expect(await upsertComment(client, ISSUE, `${COMMENT_MARKER}\nnew`, COMMENT_MARKER)).toEqual({
+      action: "created",
+      id: 103,
+    });
+  });
+
+  it("keeps each shard's and each key's comment apart", async () => {
+    const shard = commentMarker({ index: 2, count: 3 });
+    const keyed = commentMarker(null, "staging");
+    const both = commentMarker({ index: 1, count: 2 }, "prod.eu-1");
+    expect([shard, keyed, both]).toEqual([
+      "<!-- tlsgate shard 2/3 -->",
+      "<!-- tlsgate key=staging -->",
+      "<!-- tlsgate key=prod.eu-1 shard 1/2 -->",
+    ]);
+    const client = new FakeComments([`${COMMENT_MARKER}\nall`]);
+    for (const marker of [shard, keyed, both, keyed]) {
+      await upsertComment(client, ISSUE, `${marker}\nbody`, marker);
+    }
+    expect(client.comments.map((c) => c.body.split("\n")[0])).toEqual([
+      COMMENT_MARKER,
+      shard,
+      keyed,
+      both,
+    ]);
+    expect(client.calls.filter((c) => !c.startsWith("list") && c !== "viewer")).toEqual([
+      "create #7",
+      "create #7",
+      "create #7",
+      "update 102",
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * The pull request comment: one per pull request (per shard), found again by a hidden marker
- * and updated on every run. Knows GitHub's issue-comment API, nothing of TLS.
+ * The pull request comment: one per pull request (per comment-key and shard), found again by a
+ * hidden marker and its author, and updated on every run. Knows GitHub's issue-comment API,
+ * nothing of TLS.
  */
 import type { getOctokit } from "@actions/github";
 
@@ -20,10 +21,20 @@ export interface IssueRef {
 export interface IssueComment {
   id: number;
   body: string;
+  /** The author's login; null for a deleted account. */
+  author: string | null;
 }
 
-/** The three calls the comment needs; `octokitComments` adapts an Octokit to it. */
+/**
+ * Who a GITHUB_TOKEN comments as. An installation token cannot ask `GET /user`, so this is the
+ * login assumed when that call is refused.
+ */
+export const ACTIONS_BOT = "github-actions[bot]";
+
+/** The calls the comment needs; `octokitComments` adapts an Octokit to it. */
 export interface CommentClient {
+  /** The login the token acts as (the author of the comments it writes). */
+  viewer(): Promise<string>;
   /** The issue's comments, oldest first, a page at a time. */
   listComments(issue: IssueRef): AsyncIterable<IssueComment[]>;
   createComment(issue: IssueRef, body: string): Promise<{ id: number }>;
@@ -34,7 +45,6 @@ export type CommentOutcome =
   | { action: "created" | "updated"; id: number }
   | { action: "skipped"; reason: "forbidden" | "failed" };
 
-/** The marker of a shard's comment, so that the shards of a matrix do not overwrite each other. */
 /** Where publishing says what it did (the part of @actions/core it uses). */
 export interface CommentLog {
   info(message: string): void;
@@ -42,8 +52,22 @@ export interface CommentLog {
   warning(message: string): void;
 }
 
-export function commentMarker(shard: { index: number; count: number } | null): string {
-  return shard === null ? COMMENT_MARKER : `<!-- tlsgate shard ${shard.index}/${shard.count} -->`;
+/** What the `comment-key` input may hold: it goes into the marker, an HTML comment. */
+export const COMMENT_KEY = /^[A-Za-z0-9._-]{1,40}$/;
+
+/**
+ * The marker of a step's comment: the comment-key and the shard keep the comments of several
+ * steps, and of the shards of a matrix, from overwriting each other.
+ */
+export function commentMarker(
+  shard: { index: number; count: number } | null,
+  key: string | null = null,
+): string {
+  const parts = [
+    ...(key === null ? [] : [`key=${key}`]),
+    ...(shard === null ? [] : [`shard ${shard.index}/${shard.count}`]),
+  ];
+  return parts.length === 0 ? COMMENT_MARKER : `<!-- tlsgate ${parts.join(" ")} -->`;
 }
 
 /** Marker, results, and a link to the run; cut to GitHub's limit with a pointer to the run. */
@@ -61,15 +85,21 @@ export function commentBody(markdown: string, marker: string, runUrl: string | n
   return `${marker}\n${lastBreak > 0 ? head.slice(0, lastBreak) : head}${cut}`;
 }
 
-/** Updates the comment that starts with `marker`, or creates it. */
+/**
+ * Updates the token's own comment whose first line is `marker`, or creates it. Anyone can post
+ * the marker: a comment by someone else is never edited (nor its text taken over).
+ */
 export async function upsertComment(
   client: CommentClient,
   issue: IssueRef,
   body: string,
   marker: string,
 ): Promise<{ action: "created" | "updated"; id: number }> {
+  const viewer = await client.viewer();
   for await (const page of client.listComments(issue)) {
-    const existing = page.find((comment) => comment.body.startsWith(marker));
+    const existing = page.find(
+      (comment) => comment.author === viewer && comment.body.split(/\r?\n/, 1)[0] === marker,
+    );
     if (existing !== undefined) {
       await client.updateComment(issue, existing.id, body);
       return { action: "updated", id: existing.id };
@@ -118,6 +148,15 @@ type Octokit = ReturnType<typeof getOctokit>;
 
 export function octokitComments(octokit: Octokit): CommentClient {
   return {
+    async viewer() {
+      try {
+        return (await octokit.rest.users.getAuthenticated()).data.login;
+      } catch (error) {
+        // An installation token (GITHUB_TOKEN) may not read /user: it comments as the Actions bot.
+        if (statusOf(error) === 403) return ACTIONS_BOT;
+        throw error;
+      }
+    },
     async *listComments({ owner, repo, number }) {
       const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
         owner,
@@ -126,7 +165,11 @@ export function octokitComments(octokit: Octokit): CommentClient {
         per_page: 100,
       });
       for await (const page of pages) {
-        yield page.data.map((comment) => ({ id: comment.id, body: comment.body ?? "" }));
+        yield page.data.map((comment) => ({
+          id: comment.id,
+          body: comment.body ?? "",
+          author: comment.user?.login ?? null,
+        }));
       }
     },
     async createComment({ owner, repo, number }, body) {

@@ -15,12 +15,16 @@ describe("readInputs", () => {
         ca: [],
         timeout: null,
         concurrency: null,
+        deadline: null,
+        runDeadline: null,
+        allowPolicyPaths: [],
         clients: null,
         shard: null,
       },
       reportFile: null,
       sarifFile: null,
       comment: false,
+      commentKey: null,
       githubToken: "t",
     });
   });
@@ -36,9 +40,13 @@ describe("readInputs", () => {
       "report-file": "tlsgate.json",
       "sarif-file": "tlsgate.sarif",
       comment: "true",
+      "comment-key": "prod.eu_1-a",
       "ca-file": "ca/internal.pem\nca/other.pem",
       timeout: "1.5",
       concurrency: "4",
+      deadline: "60000",
+      "run-deadline": "900000",
+      "allow-policy-path": "../org-policies\n",
       clients: "default,Java 8u31",
       shard: "2/3",
     });
@@ -53,15 +61,28 @@ describe("readInputs", () => {
         ca: ["ca/internal.pem", "ca/other.pem"],
         timeout: "1.5",
         concurrency: "4",
+        deadline: "60000",
+        runDeadline: "900000",
+        allowPolicyPaths: ["../org-policies"],
         clients: "default,Java 8u31",
         shard: "2/3",
       },
       reportFile: "tlsgate.json",
       sarifFile: "tlsgate.sarif",
       comment: true,
+      commentKey: "prod.eu_1-a",
       githubToken: "",
     });
   });
+
+  it.each(["a b", "x-->", "@team", "a".repeat(41), "é"])(
+    "refuses the comment-key %j, which would not stay inside the marker",
+    (key) => {
+      expect(() => readInputs(new FakeCore({ "comment-key": key }))).toThrow(
+        `comment-key: expected 1 to 40 letters, digits, ".", "_" or "-", got ${JSON.stringify(key)}`,
+      );
+    },
+  );
 
   it("refuses a comment input that is not a boolean", () => {
     expect(() => readInputs(new FakeCore({ comment: "yes" }))).toThrow(

@@ -4,6 +4,7 @@
  * planRun as written, so a bad value gets the same message as on the command line.
  */
 import { parseTargetList, type RunInput } from "@tlsgate/core";
+import { COMMENT_KEY } from "./comment.js";
 import { UsageError } from "./usage-error.js";
 
 export interface ActionInputs {
@@ -12,6 +13,8 @@ export interface ActionInputs {
   reportFile: string | null;
   sarifFile: string | null;
   comment: boolean;
+  /** Keeps this step's comment apart from other steps' (it goes into the comment's marker). */
+  commentKey: string | null;
   githubToken: string;
 }
 
@@ -31,6 +34,12 @@ export function readInputs(core: InputReader): ActionInputs {
   } catch (error) {
     throw new UsageError("comment: expected true or false", { cause: error });
   }
+  const commentKey = text("comment-key");
+  if (commentKey !== null && !COMMENT_KEY.test(commentKey)) {
+    throw new UsageError(
+      `comment-key: expected 1 to 40 letters, digits, ".", "_" or "-", got ${JSON.stringify(commentKey)}`,
+    );
+  }
   return {
     run: {
       targets: parseTargetList(core.getInput("targets")),
@@ -42,12 +51,16 @@ export function readInputs(core: InputReader): ActionInputs {
       ca: parseTargetList(core.getInput("ca-file")),
       timeout: text("timeout"),
       concurrency: text("concurrency"),
+      deadline: text("deadline"),
+      runDeadline: text("run-deadline"),
+      allowPolicyPaths: parseTargetList(core.getInput("allow-policy-path")),
       clients: text("clients"),
       shard: text("shard"),
     },
     reportFile: text("report-file"),
     sarifFile: text("sarif-file"),
     comment,
+    commentKey,
     githubToken: core.getInput("github-token").trim(),
   };
 }

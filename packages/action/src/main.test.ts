@@ -225,7 +225,14 @@ describe("run", () => {
     await run(second.toolkit);
 
     expect(first.tokens).toEqual(["ghs_fake"]);
-    expect(comments.calls).toEqual(["list #7", "create #7", "list #7", "update 101"]);
+    expect(comments.calls).toEqual([
+      "viewer",
+      "list #7",
+      "create #7",
+      "viewer",
+      "list #7",
+      "update 101",
+    ]);
     expect(comments.comments.map((c) => c.id)).toEqual([100, 101]);
     const body = comments.comments[1]!.body;
     expect(body.startsWith(`${COMMENT_MARKER}\n## tlsgate: `)).toBe(true);
@@ -279,8 +286,21 @@ describe("run", () => {
     const result = await run(kit);
     expect(result?.reports[0]?.reachable).toBe(false);
     expect(core.failed).toBe(`tlsgate: 1 target(s) could not be scanned: ${closed.target}`);
+    // One annotation that says why, not one per rule the scan left unknown.
+    expect(core.annotations).toEqual([
+      {
+        level: "error",
+        message: expect.stringMatching(new RegExp(`^${closed.target}: not scanned: .+`)),
+        properties: { title: "tlsgate: target not scanned" },
+      },
+    ]);
     expect(core.outputs.get("verdict")).toBe("fail");
-    expect(core.summary.written[0]).toContain(`**Not scanned:**\n\n- \`${closed.target}\`: `);
+    expect(core.summary.written[0]).toContain(
+      `- 1 target(s) could not be scanned: ${closed.target}\n`,
+    );
+    expect(core.summary.written[0]).toMatch(
+      /\nNot scanned: connect ECONNREFUSED 127\.0\.0\.1:\d+\. All 3 rule\(s\) are /,
+    );
   });
 
   it("scans only its shard", async () => {

@@ -21,6 +21,7 @@ import {
 import { annotateFindings, annotatePolicyError, repoPath } from "./annotations.js";
 import { commentBody, commentMarker, publishComment } from "./comment.js";
 import { readInputs, type ActionInputs } from "./inputs.js";
+import { safeLogging } from "./log.js";
 import { formatSummary } from "./summary.js";
 import { defaultToolkit, type Toolkit } from "./toolkit.js";
 
@@ -29,7 +30,9 @@ export interface ActionResult extends RunResult {
 }
 
 /** Runs the action; never throws: bad input and failed gates end in `core.setFailed`. */
-export async function run(toolkit: Toolkit = defaultToolkit()): Promise<ActionResult | null> {
+export async function run(given: Toolkit = defaultToolkit()): Promise<ActionResult | null> {
+  // Every line the Action logs is escaped here, once, whatever part of it writes the line.
+  const toolkit = { ...given, core: safeLogging(given.core) };
   try {
     return await runAction(toolkit);
   } catch (error) {
@@ -98,7 +101,11 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
     // Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it.
     core.info(`tlsgate: no job summary: ${(error as Error).message}`);
   }
-  annotateFindings(core, evaluations, toolkit.workspace);
+  annotateFindings(core, evaluations, {
+    workspace: toolkit.workspace,
+    reports,
+    inconclusive: plan.gate.inconclusive ?? "fail",
+  });
   if (inputs.comment) await comment(toolkit, inputs, plan, markdown);
 
   core.setOutput("verdict", gate.verdict);
@@ -156,7 +163,7 @@ async function comment(
     core.warning("tlsgate: comment skipped: github-token is empty");
     return;
   }
-  const marker = commentMarker(plan.shard);
+  const marker = commentMarker(plan.shard, inputs.commentKey);
   await publishComment(
     core,
     toolkit.comments(inputs.githubToken),

@@ -24,23 +24,21 @@ function evaluation(target: string): Evaluation {
 }
 
 describe("formatSummary", () => {
-  it("adds the shard and the targets that could not be scanned under the verdict", () => {
+  it("adds the shard under the verdict; core's report says which target was not scanned and why", () => {
     const text = formatSummary(
       [evaluation("a.example"), evaluation("b.example")],
       [report("a.example", true), report("b.example", false, "connection refused | <closed>")],
       { gate: { failOn: "error" }, shard: { index: 2, count: 3 }, total: 5 },
     );
     const lines = text.split("\n");
-    expect(lines.slice(0, 10)).toEqual([
-      "## tlsgate: ✅ pass",
+    expect(lines.slice(0, 8)).toEqual([
+      "## tlsgate: ❌ fail",
       "",
       "Shard 2/3: 2 of 5 target(s).",
       "",
-      "**Not scanned:**",
-      "",
-      "- `b.example`: connection refused &#124; &#60;closed&#62;",
-      "",
       "Gate: fail-on **error**, inconclusive fails · 0 blocking finding(s)",
+      "",
+      "- 1 target(s) could not be scanned: b.example",
       "",
     ]);
     expect(text).toContain("| `a.example` | p 1.0.0");

@@ -1,7 +1,7 @@
 /**
  * The job summary (and the body of the PR comment): core's Markdown report — verdict per
- * target, a table of failing rules, remediation per rule — plus what only the action knows:
- * the shard, and the targets that could not be scanned.
+ * target, a table of failing rules, remediation per rule, the gate's reasons — plus what only
+ * the action knows: the shard.
  */
 import { formatMarkdown, type Evaluation, type GateOptions, type ScanReport } from "@tlsgate/core";
 import type { Shard } from "@tlsgate/core";
@@ -14,10 +14,6 @@ export interface SummaryContext {
   shard: Shard | null;
   /** Distinct targets of all shards. */
   total: number;
-}
-
-function cell(text: string): string {
-  return text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r?\n/g, " ");
 }
 
 export function formatSummary(
@@ -35,15 +31,8 @@ export function formatSummary(
       "",
     );
   }
-  const unreachable = reports.filter((report) => report.reachable !== true);
-  if (unreachable.length > 0) {
-    extra.push("**Not scanned:**", "");
-    for (const report of unreachable) {
-      const reason = report.errors[0]?.message ?? "unreachable";
-      extra.push(`- \`${report.target.input}\`: ${cell(reason)}`);
-    }
-    extra.push("");
-  }
+  // Targets that could not be scanned are core's to show: the gate's reasons name them and
+  // each one's section says why.
   return fitSummary([heading, "", ...extra, ...rest.slice(rest[0] === "" ? 1 : 0)].join("\n"));
 }
 

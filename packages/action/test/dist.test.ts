@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { validateScanReport } from "@tlsgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMMENT_MARKER } from "../src/comment.js";
+import { ACTIONS_BOT, COMMENT_MARKER } from "../src/comment.js";
 import { startFakeGithubApi, type FakeGithubApi } from "./support/fake-github-api.js";
 import { DIST, runDist } from "./support/run-dist.js";
 import {
@@ -144,8 +144,10 @@ describe("dist/index.js on a runner", () => {
       }
     }
     expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /user",
       "GET /repos/acme/web/issues/7/comments",
       "POST /repos/acme/web/issues/7/comments",
+      "GET /user",
       "GET /repos/acme/web/issues/7/comments",
       "PATCH /repos/acme/web/issues/comments/1000",
     ]);
@@ -258,5 +260,195 @@ describe("presets in the bundle", () => {
       results: { evaluations: { policy: { name: string } }[] }[];
     };
     expect(result.results[0]!.evaluations[0]!.policy.name).toBe(preset.name);
+  });
+});
+
+/** Lines the runner would read as workflow commands: `::` after leading whitespace, or `##[`. */
+const commandLines = (stdout: string): string[] =>
+  stdout.split(/\r?\n|\r/).filter((line) => /^\s*::/.test(line) || line.includes("##["));
+
+/** What a certificate can carry into the log, the summary and the comment. */
+const INJECTIONS = {
+  command: "\n::error::pwned\n::add-mask::x\n  ::stop-commands::tok\n##[warning]old form",
+  mention: "@octocat",
+  html: "<img src=x>",
+  link: "[link](http://evil)",
+};
+const HOSTILE_TEXT = `${INJECTIONS.mention} ${INJECTIONS.html} ${INJECTIONS.link} | x`;
+
+describe("server-chosen text on a runner", () => {
+  let hostile: TestServer;
+  let hostileCa: string;
+
+  beforeAll(async () => {
+    const credentials = makeCredentials({
+      // Each attribute at most 64 characters (ub-common-name and friends).
+      subject: [
+        ["O", HOSTILE_TEXT],
+        ["OU", "\n  ::stop-commands::tok\n##[warning]old form"],
+        ["CN", "localhost\n::error::pwned\n::add-mask::x"],
+      ],
+      dns: [`evil${INJECTIONS.command}`, HOSTILE_TEXT.replace(/ /g, "")],
+    });
+    hostile = await startServer(credentials, MODERN);
+    hostileCa = join(workspace, ".github/hostile-ca.pem");
+    copyFileSync(credentials.caFile, hostileCa);
+    // Rules that fail on the certificate's names, so the findings quote them.
+    writePolicy(join(workspace, ".github/names-policy.json"), {
+      name: "names",
+      version: "1.0.0",
+      rules: {
+        subject: {
+          severity: "error",
+          title: "The subject is ours",
+          schema: chainItem({ subject: { const: "CN=ours" } }),
+        },
+        san: {
+          severity: "warning",
+          title: "Only our names",
+          schema: chainItem({
+            san: { items: { pattern: "^(DNS:localhost|IP:127\\.0\\.0\\.1)$" } },
+          }),
+        },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await hostile.close();
+  });
+
+  function chainItem(properties: object): object {
+    return { properties: { certificate: { properties: { chain: { items: { properties } } } } } };
+  }
+
+  it("keeps certificate names from starting workflow commands or pinging, linking and tagging", async () => {
+    const run = await runDist({
+      workspace,
+      event: { name: "pull_request", payload: { pull_request: { number: 21 } } },
+      inputs: {
+        targets: hostile.target,
+        policy: ".github/names-policy.json",
+        "ca-file": ".github/hostile-ca.pem",
+        "report-file": "reports/hostile.json",
+        comment: "true",
+        "github-token": TOKEN,
+      },
+      env: { GITHUB_API_URL: api.url },
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(1);
+
+    // The names reached the scan as the server sent them (escaped in the report).
+    const result = JSON.parse(readFileSync(join(workspace, "reports/hostile.json"), "utf8")) as {
+      results: { report: { certificate: { chain: { subject: string; san: string[] }[] } } }[];
+    };
+    const [leaf] = result.results[0]!.report.certificate.chain;
+    expect(leaf!.subject).toContain("localhost\\x0a::error::pwned\\x0a::add-mask::x");
+    expect(leaf!.san[1]).toBe(`DNS:evil${INJECTIONS.command.replace(/\n/g, "\\x0a")}`);
+
+    // Only the Action's own commands: annotations of its findings and the failed step.
+    const commands = commandLines(run.stdout);
+    expect(commands.map((line) => /^::(\w+)/.exec(line)?.[1])).toEqual([
+      "error",
+      "warning",
+      "error",
+    ]);
+    expect(commands[0]).toMatch(/^::error title=subject,file=\.github\/names-policy\.json,/);
+    expect(commands[1]).toMatch(/^::warning title=san,file=\.github\/names-policy\.json,/);
+    expect(commands[2]).toMatch(/^::error::tlsgate: policy violation/);
+    // The text report quoted the names in the log, escaped.
+    expect(run.stdout).toContain("localhost\\x0a::error::pwned");
+
+    const body = api.comments.find((c) => c.body.includes(hostile.target))?.body ?? "";
+    for (const markdown of [run.summary, body]) {
+      expect(markdown).toContain("octocat");
+      expect(markdown).not.toMatch(/@octocat/);
+      expect(markdown).not.toContain("<img");
+      expect(markdown).not.toContain("[link](");
+      expect(markdown).not.toContain("](http://evil");
+      expect(markdown).not.toMatch(/(?<!\\)\[link/);
+      expect(markdown).not.toMatch(/https?:\/\/evil/);
+      expect(markdown).not.toMatch(/^\s*::/m);
+    }
+  });
+
+  it("leaves a spoofed marker comment alone, updates its own, and keeps comment-keys apart", async () => {
+    const spoof = {
+      id: 1,
+      issue: 22,
+      body: `${COMMENT_MARKER}\n## tlsgate: ✅ pass\nmallory posted this`,
+      user: { login: "mallory" },
+    };
+    api.comments.push({ ...spoof, user: { ...spoof.user } });
+    const runOn = (key: string | null) =>
+      runDist({
+        workspace,
+        event: { name: "pull_request", payload: { pull_request: { number: 22 } } },
+        inputs: {
+          targets: modern.target,
+          policy: ".github/tls-policy.json",
+          "ca-file": ".github/ca.pem",
+          comment: "true",
+          "github-token": TOKEN,
+          ...(key === null ? {} : { "comment-key": key }),
+        },
+        env: { GITHUB_API_URL: api.url },
+      });
+    const before = api.requests.length;
+    for (const key of [null, "staging", null, "staging"]) {
+      const run = await runOn(key);
+      expect(run.code).toBe(0);
+    }
+    const writes = api.requests
+      .slice(before)
+      .filter((r) => r.method !== "GET")
+      .map((r) => `${r.method} ${r.path}`);
+    const [own, staging] = api.comments.filter((c) => c.issue === 22 && c.id !== spoof.id);
+    expect(writes).toEqual([
+      "POST /repos/acme/web/issues/22/comments",
+      "POST /repos/acme/web/issues/22/comments",
+      `PATCH /repos/acme/web/issues/comments/${own!.id}`,
+      `PATCH /repos/acme/web/issues/comments/${staging!.id}`,
+    ]);
+    expect(api.comments.find((c) => c.id === 1)).toEqual(spoof);
+    expect(own!.user).toEqual({ login: ACTIONS_BOT });
+    expect(own!.body.startsWith(`${COMMENT_MARKER}\n## tlsgate: ✅ pass\n`)).toBe(true);
+    expect(staging!.body.startsWith("<!-- tlsgate key=staging -->\n## tlsgate: ✅ pass\n")).toBe(
+      true,
+    );
+  });
+
+  it("finds its comment by the login GET /user gives for a personal token", async () => {
+    api.login = "release-bot";
+    try {
+      const options = {
+        workspace,
+        event: { name: "pull_request", payload: { pull_request: { number: 23 } } },
+        inputs: {
+          targets: modern.target,
+          policy: ".github/tls-policy.json",
+          "ca-file": ".github/ca.pem",
+          comment: "true",
+          "github-token": TOKEN,
+        },
+        env: { GITHUB_API_URL: api.url },
+      };
+      // A comment of the Actions bot with the marker is not this token's.
+      api.comments.push({
+        id: 2,
+        issue: 23,
+        body: `${COMMENT_MARKER}\nold`,
+        user: { login: ACTIONS_BOT },
+      });
+      await runDist(options);
+      const second = await runDist(options);
+      const mine = api.comments.filter((c) => c.user?.login === "release-bot");
+      expect(mine).toHaveLength(1);
+      expect(second.stdout).toContain(`tlsgate: updated comment ${mine[0]!.id} on #23`);
+      expect(api.comments.find((c) => c.id === 2)?.body).toBe(`${COMMENT_MARKER}\nold`);
+    } finally {
+      api.login = null;
+    }
   });
 });

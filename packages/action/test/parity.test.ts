@@ -14,6 +14,11 @@ import { runDist } from "./support/run-dist.js";
 const CLI = resolve(import.meta.dirname, "../../cli/bin.js");
 const workspace = mkdtempSync(join(tmpdir(), "tlsgate-parity-"));
 writeFileSync(join(workspace, "not-a-ca.pem"), "no certificate here\n");
+writeFileSync(join(workspace, "package.json"), "{}\n");
+writeFileSync(
+  join(workspace, "escape.yaml"),
+  "name: escape\nversion: 1.0.0\nextends:\n  - /etc/hostname\n",
+);
 writeFileSync(
   join(workspace, "misspelt.yaml"),
   [
@@ -98,6 +103,20 @@ describe.each([
     cli: ["--timeout", "99999999999"],
     action: { timeout: "99999999999" },
     expected: [/^tlsgate: timeout: expected a whole number from 100 to 600000/],
+  },
+  {
+    name: "a deadline out of range",
+    cli: ["--deadline", "5"],
+    action: { deadline: "5" },
+    expected: [/^tlsgate: deadline: expected a whole number from 1000 to 3600000, got "5"$/],
+  },
+  {
+    name: "an extends file outside the repository",
+    cli: ["--policy", "escape.yaml"],
+    action: { policy: "escape.yaml" },
+    expected: [
+      /^tlsgate: policy error: escape\.yaml:4:5 \/extends\/0: extends "\/etc\/hostname" reads \/etc\/hostname, outside the policy's repository/,
+    ],
   },
 ])("$name", ({ target = TARGET, cli, action, expected }) => {
   it("fails the same way in the CLI and in the built Action", async () => {

@@ -57,9 +57,67 @@ describe("tlsgate check", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("is not a ScanReport");
   });
+
+  it.each([
+    [[], "tlsgate: scan: no reports to judge: name a saved report\n"],
+    [["--scan", "empty.json"], "tlsgate: scan: empty.json holds no scan report\n"],
+    [["--scan", "null.json"], /^tlsgate: scan: null\.json: entry 0 is not a ScanReport: \/ /],
+  ])("never passes on nothing to judge: check %j exits 2", async (args, message) => {
+    writeFileSync(join(dir, "empty.json"), JSON.stringify({ results: [] }));
+    writeFileSync(join(dir, "null.json"), "null");
+    const run = await runCli(["check", ...args], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    if (typeof message === "string") expect(run.stderr).toBe(message);
+    else expect(run.stderr).toMatch(message);
+  });
+
+  it("gates an unscanned target even with --fail-on never, unless inconclusive findings pass", async () => {
+    const saved = JSON.parse(
+      readFileSync(new URL("./fixtures/legacy-result.json", import.meta.url), "utf8"),
+    ) as { results: { report: Record<string, unknown> }[] };
+    const report = saved.results[0]!.report;
+    writeFileSync(join(dir, "down.json"), JSON.stringify({ ...report, reachable: false }));
+    const never = await runCli(["check", "--scan", "down.json", "--fail-on", "never"], {
+      cwd: dir,
+    });
+    expect(never.code).toBe(3);
+    expect(never.stdout).toContain("1 target(s) could not be scanned: legacy.example@127.0.0.1");
+    const pass = await runCli(
+      ["check", "--scan", "down.json", "--fail-on", "never", "--inconclusive", "pass"],
+      { cwd: dir },
+    );
+    expect(pass.code).toBe(0);
+  });
 });
 
 describe("tlsgate policy", () => {
+  it("refuses an extends file outside the policy's repository unless its folder is allowed", async () => {
+    const root = mkdtempSync(join(tmpdir(), "tlsgate-allow-"));
+    mkdirSync(join(root, "repo"));
+    mkdirSync(join(root, "org"));
+    writeFileSync(join(root, "repo", "package.json"), "{}\n");
+    writeFileSync(
+      join(root, "repo", "p.yaml"),
+      "name: p\nversion: 1.0.0\nextends: [../org/base.json]\n",
+    );
+    writeFileSync(join(root, "org", "base.json"), '{"name":"base","version":"1.0.0"}');
+    const cwd = join(root, "repo");
+    const refused = await runCli(["policy", "validate", "p.yaml"], { cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /^tlsgate: policy error: \S*p\.yaml:3:11 \/extends\/0: extends "\.\.\/org\/base\.json" reads .*, outside the policy's repository \(.*\); allow it with --allow-policy-path\n$/,
+    );
+    const allowed = await runCli(
+      ["policy", "validate", "p.yaml", "--allow-policy-path", "../org"],
+      {
+        cwd,
+      },
+    );
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toMatch(/^p\.yaml: valid — p@1\.0\.0, 0 rules/);
+  });
+
   it("validates a preset and prints its hash", async () => {
     const run = await runCli(["policy", "validate", "intermediate"]);
     expect(run.code).toBe(0);

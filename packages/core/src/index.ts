@@ -118,6 +118,9 @@ export type {
   Severity,
 } from "./policy/index.js";
 
+// Text a server chose (certificate names, replies), made safe to print: controls as \xNN
+export { escapeControlCharacters } from "./control-characters.js";
+
 // Reporters: pure (evaluations, reports, options) → string
 export {
   REPORT_FORMATS,
@@ -128,7 +131,10 @@ export {
   formatResults,
   formatSarif,
   formatText,
+  htmlText,
   isReportFormat,
+  markdownCode,
+  markdownText,
   resultSchema,
   toJsonResult,
 } from "./report/index.js";

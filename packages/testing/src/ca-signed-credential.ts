@@ -19,13 +19,29 @@ export interface CaSignedCredential {
   readonly caFile: string;
 }
 
+/** The leaf's names; by default CN=localhost and SAN DNS:localhost, IP:127.0.0.1. */
+export interface LeafOptions {
+  /** Subject attributes, most significant first. Values may hold any text (line breaks too). */
+  subject?: readonly (readonly [string, string])[];
+  /** DNS names besides localhost (and the IP 127.0.0.1). */
+  dns?: readonly string[];
+}
+
+/** A value in an openssl config file, which reads `\n` as a line break and `$` as a variable. */
+const configValue = (text: string): string =>
+  text
+    .replace(/[\\$#"]/g, (c) => `\\${c}`)
+    .replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r");
+
 let counter = 0;
 
-export function createCaSignedCredential(): CaSignedCredential {
+export function createCaSignedCredential(leaf: LeafOptions = {}): CaSignedCredential {
   counter += 1;
   const file = (name: string): string => join(harnessTempDir(), `ca-signed-${counter}-${name}`);
   const openssl = (...args: string[]): void => {
-    execFileSync("openssl", args, { stdio: "ignore", env: harnessEnv() });
+    // stderr kept: a failed command then says why in the test failure.
+    execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"], env: harnessEnv() });
   };
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
   openssl(
@@ -45,19 +61,39 @@ export function createCaSignedCredential(): CaSignedCredential {
     "-addext",
     "keyUsage=critical,keyCertSign,cRLSign",
   );
+  // A config file rather than -subj, so that names can hold any character (line breaks too).
+  const subject = leaf.subject ?? [["CN", "localhost"]];
+  const dns = ["localhost", ...(leaf.dns ?? [])];
+  writeFileSync(
+    file("leaf.cnf"),
+    [
+      "[req]",
+      "prompt = no",
+      "utf8 = yes",
+      "string_mask = utf8only",
+      "distinguished_name = dn",
+      "[dn]",
+      ...subject.map(([name, value], i) => `${i}.${name} = ${configValue(value)}`),
+      "[ext]",
+      "subjectAltName = @alt",
+      "basicConstraints = critical,CA:FALSE",
+      "extendedKeyUsage = serverAuth",
+      "[alt]",
+      ...dns.map((name, i) => `DNS.${i + 1} = ${configValue(name)}`),
+      "IP.1 = 127.0.0.1",
+      "",
+    ].join("\n"),
+  );
   openssl(
     "req",
+    "-new",
     ...ec,
     "-keyout",
     file("leaf.key"),
     "-out",
     file("leaf.csr"),
-    "-subj",
-    "/CN=localhost",
-  );
-  writeFileSync(
-    file("leaf.ext"),
-    "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    "-config",
+    file("leaf.cnf"),
   );
   openssl(
     "x509",
@@ -75,7 +111,9 @@ export function createCaSignedCredential(): CaSignedCredential {
     "-out",
     file("leaf.pem"),
     "-extfile",
-    file("leaf.ext"),
+    file("leaf.cnf"),
+    "-extensions",
+    "ext",
   );
   return {
     cert: readFileSync(file("leaf.pem"), "utf8"),

@@ -20,7 +20,7 @@ export type {
   ServerCredential,
 } from "./credentials.js";
 export { createCaSignedCredential } from "./ca-signed-credential.js";
-export type { CaSignedCredential } from "./ca-signed-credential.js";
+export type { CaSignedCredential, LeafOptions } from "./ca-signed-credential.js";
 export { HARNESS_ERROR_CODES, HarnessError } from "./errors.js";
 export type { HarnessErrorCode } from "./errors.js";
 export {

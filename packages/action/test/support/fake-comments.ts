@@ -1,5 +1,10 @@
 /** A typed fake of the issue-comment client: comments in memory, calls recorded. */
-import type { CommentClient, IssueComment, IssueRef } from "../../src/comment.js";
+import {
+  ACTIONS_BOT,
+  type CommentClient,
+  type IssueComment,
+  type IssueRef,
+} from "../../src/comment.js";
 
 export class FakeComments implements CommentClient {
   readonly comments: IssueComment[] = [];
@@ -7,10 +12,22 @@ export class FakeComments implements CommentClient {
   /** Make every write fail with this HTTP status (e.g. 403 for a fork's token). */
   failWith: number | null = null;
   pageSize = 2;
+  /** Who the token comments as. */
+  login = ACTIONS_BOT;
   private nextId = 100;
 
-  constructor(bodies: readonly string[] = []) {
-    for (const body of bodies) this.comments.push({ id: this.nextId++, body });
+  /** Comments already there: a body (by the token's identity), or a body and its author. */
+  constructor(comments: readonly (string | { body: string; author: string | null })[] = []) {
+    for (const comment of comments) {
+      const { body, author } =
+        typeof comment === "string" ? { body: comment, author: this.login } : comment;
+      this.comments.push({ id: this.nextId++, body, author });
+    }
+  }
+
+  async viewer(): Promise<string> {
+    this.calls.push("viewer");
+    return this.login;
   }
 
   async *listComments(issue: IssueRef): AsyncIterable<IssueComment[]> {
@@ -23,7 +40,7 @@ export class FakeComments implements CommentClient {
   async createComment(issue: IssueRef, body: string): Promise<{ id: number }> {
     this.calls.push(`create #${issue.number}`);
     this.refuse();
-    const comment = { id: this.nextId++, body };
+    const comment = { id: this.nextId++, body, author: this.login };
     this.comments.push(comment);
     return { id: comment.id };
   }

@@ -1,6 +1,6 @@
 /**
  * A fake of GitHub's REST API for issue comments on 127.0.0.1, for the built action's
- * comment: list, create and update, with every request recorded.
+ * comment: who the token is, list, create and update, with every request recorded.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,10 +12,23 @@ export interface RecordedRequest {
   body: unknown;
 }
 
+export interface FakeComment {
+  id: number;
+  /** The issue or pull request it is on. */
+  issue: number;
+  body: string;
+  user: { login: string } | null;
+}
+
 export interface FakeGithubApi {
   url: string;
   requests: RecordedRequest[];
-  comments: { id: number; body: string }[];
+  comments: FakeComment[];
+  /**
+   * The token's identity from `GET /user`; null answers 403 as GitHub does for an installation
+   * token (GITHUB_TOKEN), whose comments are then by github-actions[bot].
+   */
+  login: string | null;
   /** Answer every write with this status (e.g. 403 as for a fork's token). */
   refuseWritesWith: number | null;
   close(): Promise<void>;
@@ -28,11 +41,14 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
   return text === "" ? null : (JSON.parse(text) as unknown);
 }
 
+const BOT = "github-actions[bot]";
+
 export async function startFakeGithubApi(owner: string, repo: string): Promise<FakeGithubApi> {
   const api: FakeGithubApi = {
     url: "",
     requests: [],
     comments: [],
+    login: null,
     refuseWritesWith: null,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -59,10 +75,22 @@ export async function startFakeGithubApi(owner: string, repo: string): Promise<F
         return;
       }
       const text = (body as { body?: unknown } | null)?.body;
-      if (request.method === "GET" && list.test(path)) {
-        send(200, api.comments);
+      if (request.method === "GET" && path === "/user") {
+        if (api.login === null) send(403, { message: "Resource not accessible by integration" });
+        else send(200, { login: api.login, type: "User" });
+      } else if (request.method === "GET" && list.test(path)) {
+        const issue = Number(list.exec(path)?.[1]);
+        send(
+          200,
+          api.comments.filter((c) => c.issue === issue),
+        );
       } else if (request.method === "POST" && list.test(path) && typeof text === "string") {
-        const comment = { id: nextId++, body: text };
+        const comment = {
+          id: nextId++,
+          issue: Number(list.exec(path)?.[1]),
+          body: text,
+          user: { login: api.login ?? BOT },
+        };
         api.comments.push(comment);
         send(201, comment);
       } else if (request.method === "PATCH" && one.test(path) && typeof text === "string") {

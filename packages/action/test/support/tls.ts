@@ -5,12 +5,12 @@
 import { writeFileSync } from "node:fs";
 import type { TlsOptions } from "node:tls";
 import { createCaSignedCredential, startNodeTlsServer } from "@tlsgate/testing";
-import type { CaSignedCredential } from "@tlsgate/testing";
+import type { CaSignedCredential, LeafOptions } from "@tlsgate/testing";
 
 export type TestCredentials = CaSignedCredential;
 
-export function makeCredentials(): TestCredentials {
-  return createCaSignedCredential();
+export function makeCredentials(leaf: LeafOptions = {}): TestCredentials {
+  return createCaSignedCredential(leaf);
 }
 
 export interface TestServer {

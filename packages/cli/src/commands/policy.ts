@@ -18,9 +18,10 @@ export function registerPolicyCommand(
       "Load a policy with everything it extends, and lint it against the ScanReport schema.",
     )
     .argument("<policy>", "policy file, preset name or package")
+    .option(...ALLOW_POLICY_PATH)
     .addHelpText("after", "\nExample:\n  $ tlsgate policy validate ./tls-policy.yaml")
-    .action((ref: string) => {
-      const resolved = loadNamedPolicy(ref, io.cwd);
+    .action((ref: string, flags: AllowFlags) => {
+      const resolved = loadNamedPolicy(ref, io.cwd, allowOf(flags, io.cwd));
       const rules = Object.values(resolved.rules).filter((rule) => rule.severity !== "off").length;
       io.stdout(
         `${ref}: valid — ${resolved.name}@${resolved.version}, ${rules} rules, sha256 ${resolved.sha256}\n`,
@@ -31,12 +32,15 @@ export function registerPolicyCommand(
     .command("show")
     .description("Print a policy resolved: every rule after `extends` and overrides, as JSON.")
     .argument("<policy>", "preset name, policy file or package")
+    .option(...ALLOW_POLICY_PATH)
     .addHelpText(
       "after",
       "\nExamples:\n  $ tlsgate policy show intermediate\n  $ tlsgate policy show ./tls-policy.yaml | jq '.rules | keys'",
     )
-    .action((ref: string) => {
-      io.stdout(`${JSON.stringify(loadNamedPolicy(ref, io.cwd), null, 2)}\n`);
+    .action((ref: string, flags: AllowFlags) => {
+      io.stdout(
+        `${JSON.stringify(loadNamedPolicy(ref, io.cwd, allowOf(flags, io.cwd)), null, 2)}\n`,
+      );
     });
 
   policy
@@ -44,14 +48,16 @@ export function registerPolicyCommand(
     .description("Run policy test cases: *.case.json files of {report, expect: {ruleId: status}}.")
     .argument("<dir>", "folder of cases")
     .option("-p, --policy <policy>", "policy for cases that do not name one")
+    .option(...ALLOW_POLICY_PATH)
     .addHelpText(
       "after",
       "\nExample:\n  $ tlsgate policy test policies/cases --policy ./tls-policy.yaml",
     )
-    .action((dir: string, flags: { policy?: string }) => {
+    .action((dir: string, flags: { policy?: string } & AllowFlags) => {
       const run = runPolicyTests(resolve(io.cwd, dir), {
         ...(flags.policy === undefined ? {} : { policy: flags.policy }),
         cwd: io.cwd,
+        ...allowOf(flags, io.cwd),
       });
       for (const result of run.cases) {
         io.stdout(`${result.ok ? "ok  " : "FAIL"}  ${result.name}\n`);
@@ -71,4 +77,19 @@ export function registerPolicyCommand(
       }
       setExitCode(run.failed === 0 ? EXIT.pass : EXIT.policyViolation);
     });
+}
+
+interface AllowFlags {
+  allowPolicyPath: string[];
+}
+
+const ALLOW_POLICY_PATH = [
+  "--allow-policy-path <dir>",
+  "a folder outside the policy's repository that extends may read (repeatable)",
+  (value: string, previous: string[]) => [...previous, value],
+  [] as string[],
+] as const;
+
+function allowOf(flags: AllowFlags, cwd: string): { allowPaths: string[] } {
+  return { allowPaths: flags.allowPolicyPath.map((dir) => resolve(cwd, dir)) };
 }

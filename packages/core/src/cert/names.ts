@@ -1,4 +1,5 @@
 import * as asn1js from "asn1js";
+import { escapeControlCharacters } from "../control-characters.js";
 import { CertificateError } from "./errors.js";
 import { decodeDer, hex, toBytes } from "./der.js";
 
@@ -30,9 +31,13 @@ const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
   "1.3.6.1.4.1.311.60.2.1.3": "jurisdictionC",
 };
 
-/** RFC 4514 section 2.4 escaping of an attribute value. */
+/**
+ * RFC 4514 section 2.4 escaping of an attribute value; controls as `\xNN` rather than the RFC's
+ * `\NN`, the one form tlsgate uses for them, so that a name a server chose cannot break a line
+ * of a log or report (a backslash of the name itself is doubled, so `\xNN` stays unambiguous).
+ */
 function escapeValue(value: string): string {
-  let escaped = value.replace(/[\\"+,;<>]/g, (char) => `\\${char}`).replace(/\0/g, "\\00");
+  let escaped = escapeControlCharacters(value.replace(/[\\"+,;<>]/g, (char) => `\\${char}`));
   if (escaped.startsWith(" ") || escaped.startsWith("#")) escaped = `\\${escaped}`;
   if (escaped.endsWith(" ") && escaped.length > 1) escaped = `${escaped.slice(0, -1)}\\ `;
   return escaped;

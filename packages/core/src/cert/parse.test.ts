@@ -156,6 +156,20 @@ describe("parseCertificate", () => {
     expect(formatName(new Uint8Array([0x30, 0x00]))).toBe("");
   });
 
+  it("escapes controls in names and SANs as \\xNN, so no name breaks a line", async () => {
+    const cert = await createCertificate({
+      subject: [{ O: ["a\u0000b\u007f\u0085"] }, { CN: ["localhost\n::error::pwned\r\u001b[2K"] }],
+      dns: ["evil\n::add-mask::x", "back\\x0aslash"],
+    });
+    const leaf = info(cert);
+    expect(leaf.subject).toBe("CN=localhost\\x0a::error::pwned\\x0d\\x1b[2K,O=a\\x00b\\x7f\\x85");
+    expect(leaf.san).toEqual(["DNS:evil\\x0a::add-mask::x", "DNS:back\\x5cx0aslash"]);
+    // eslint-disable-next-line no-control-regex
+    expect(`${leaf.subject}${leaf.san.join("")}`).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    // Self-signed: the issuer is the same Name, escaped the same way.
+    expect(leaf.issuer).toBe(leaf.subject);
+  });
+
   it("strips only the sign-padding zero of the serial", async () => {
     expect(info(await createCertificate({ subject: "CN=s1", serial: "7f01" })).serial).toBe("7f01");
     expect(info(await createCertificate({ subject: "CN=s2", serial: "0080" })).serial).toBe("80");

@@ -69,6 +69,8 @@ export interface PolicyTestOptions {
   presets?: PresetSource;
   /** Folder a string `policy` is resolved from (default: the working directory). */
   cwd?: string;
+  /** Folders outside a policy's repository that its `extends` may read. */
+  allowPaths?: readonly string[];
 }
 
 const CASE_FILE = /\.case\.(json|ya?ml)$/;
@@ -146,8 +148,11 @@ export function runPolicyTests(
     const key = `${cwd}\u0000${ref}`;
     let compiled = compiledByRef.get(key);
     if (compiled === undefined) {
-      const resolveOptions =
-        options.presets === undefined ? { cwd } : { cwd, presets: options.presets };
+      const resolveOptions = {
+        cwd,
+        ...(options.presets === undefined ? {} : { presets: options.presets }),
+        ...(options.allowPaths === undefined ? {} : { allowPaths: options.allowPaths }),
+      };
       compiled = compilePolicy(resolvePolicyRef(ref, resolveOptions));
       compiledByRef.set(key, compiled);
     }

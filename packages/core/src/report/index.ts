@@ -3,6 +3,7 @@ export { formatJson, toJsonResult } from "./json.js";
 export type { JsonOptions, JsonResult } from "./json.js";
 export { formatJunit } from "./junit.js";
 export { formatMarkdown } from "./markdown.js";
+export { htmlText, markdownCode, markdownText } from "./markdown-escape.js";
 export type { MarkdownOptions } from "./markdown.js";
 export { RESULT_SCHEMA_ID, resultSchema } from "./result-schema.js";
 export { formatSarif } from "./sarif.js";

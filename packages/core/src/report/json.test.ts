@@ -18,6 +18,11 @@ describe("formatJson", () => {
     expect(output.tool).toEqual({ name: "tlsgate", version: "0.0.0" });
     expect(output.gate).toEqual({
       verdict: "fail",
+      outcome: "violation",
+      reasons: [
+        "policy violation: 1 rule failure(s) at or above error (1 finding(s))",
+        "1 rule(s) at or above error are inconclusive (the scan could not establish what they check)",
+      ],
       failOn: "error",
       inconclusive: "fail",
       blocking: 2,

@@ -1,4 +1,4 @@
-import { verdictOf } from "../policy/evaluate.js";
+import { gateRun, type RunOutcome } from "../run/gate.js";
 import type { Evaluation, FailOn } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { RESULT_SCHEMA_ID } from "./result-schema.js";
@@ -12,6 +12,10 @@ export interface JsonResult {
   tool: { name: "tlsgate"; version: string };
   gate: {
     verdict: "pass" | "fail";
+    /** What decided the verdict; the CLI's exit code follows it. */
+    outcome: RunOutcome;
+    /** Why the gate failed, one sentence each. */
+    reasons: string[];
     failOn: FailOn;
     inconclusive: "fail" | "pass";
     blocking: number;
@@ -33,9 +37,12 @@ export function toJsonResult(
   const reportOf = reportsByTarget(reports);
   let gate: JsonResult["gate"] = null;
   if (options.gate !== undefined) {
-    const result = verdictOf(evaluations, options.gate);
+    // The run's own gate, so the JSON says what the exit code says (an unscanned target too).
+    const result = gateRun(evaluations, reports, options.gate);
     gate = {
       verdict: result.verdict,
+      outcome: result.outcome,
+      reasons: result.reasons,
       failOn: options.gate.failOn ?? "error",
       inconclusive: options.gate.inconclusive ?? "fail",
       blocking: result.blocking.length,

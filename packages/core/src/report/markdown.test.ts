@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { compilePolicy, evaluate } from "../policy/evaluate.js";
+import { policyOf } from "../../test/support/policy.js";
+import { sampleReport } from "../../test/support/sample-report.js";
 import { formatMarkdown } from "./markdown.js";
 import { clientFixture, fixture, policy } from "../../test/support/report-fixture.js";
 
@@ -7,10 +10,13 @@ describe("formatMarkdown", () => {
     const { evaluations, reports } = fixture();
     const markdown = formatMarkdown(evaluations, reports, { gate: { failOn: "error" } });
     const hash = policy.sha256.slice(0, 12);
-    expect(markdown.split("\n").slice(0, 9)).toEqual([
+    expect(markdown.split("\n").slice(0, 12)).toEqual([
       "## tlsgate: ❌ fail",
       "",
       "Gate: fail-on **error**, inconclusive fails · 2 blocking finding(s)",
+      "",
+      "- policy violation: 1 rule failure(s) at or above error (1 finding(s))",
+      "- 1 rule(s) at or above error are inconclusive (the scan could not establish what they check)",
       "",
       "| Target | Policy | Verdict | Failed | Inconclusive | Passed |",
       "|---|---|---|---:|---:|---:|",
@@ -87,5 +93,69 @@ describe("formatMarkdown", () => {
       ].join("\n"),
     );
     expect(markdown.match(/### Clients/g)).toHaveLength(1);
+  });
+});
+
+describe("formatMarkdown with server-chosen text", () => {
+  it("makes certificate names, targets and titles inert: no HTML, links, mentions or cells", () => {
+    const hostile = "@octocat <img src=x> [link](http://evil) a|b `tick` #1\n## heading";
+    const report = sampleReport("a`b|c.example:443");
+    report.certificate!.chain[0]!.subject = `CN=${hostile}`;
+    const names = policyOf(
+      {
+        subject: {
+          severity: "error",
+          title: "Subject <b>is</b> @ours",
+          schema: {
+            properties: {
+              certificate: {
+                properties: { chain: { items: { properties: { subject: { const: "CN=ours" } } } } },
+              },
+            },
+          },
+          remediation: { generic: "Get a certificate for CN=ours." },
+        },
+      },
+      "names",
+      "1.0.0",
+    );
+    const markdown = formatMarkdown([evaluate(compilePolicy(names), report)], [report]);
+    const Z = "\u200b";
+    const row = markdown.split("\n").find((line) => line.startsWith("| `subject`"));
+    expect(row).toBe(
+      `| \`subject\` Subject &lt;b&gt;is&lt;/b&gt; @${Z}ours | error | ❌ fail | /certificate/chain/0/subject is CN=@${Z}octocat &lt;img src=x&gt; \\[link\\](http:${Z}//evil) a\\|b \\\`tick\\\` #${Z}1\\\\x0a## heading |`,
+    );
+    // Four cells: no "|" of the server's text split the row.
+    expect(row!.split(/(?<!\\)\|/).length - 2).toBe(4);
+    expect(markdown).toContain("| `` a`b\\|c.example:443 `` (127.0.0.1) |");
+    expect(markdown).toContain("### `` a`b|c.example:443 `` · names");
+    expect(markdown).toContain(
+      `<summary>How to fix subject: Subject &lt;b&gt;is&lt;/b&gt; @${Z}ours</summary>`,
+    );
+    // An escaped "\]" ends no link text.
+    expect(markdown).not.toMatch(/@octocat|@ours|<img|<b>|(?<!\\)\]\(|http:\/\/|^## heading/m);
+  });
+});
+
+describe("formatMarkdown for a target that could not be scanned", () => {
+  it("says why once instead of a row and a remedy per unknown rule", () => {
+    const report = sampleReport("down.example:443");
+    report.reachable = false;
+    report.protocols = { ...report.protocols, "TLSv1.0": null, "TLSv1.1": null };
+    report.certificate = null;
+    report.errors = [{ probe: "connect", code: "refused", message: "connect ECONNREFUSED <x>" }];
+    const evaluation = evaluate(compilePolicy(policy), report);
+    expect(evaluation.counts.inconclusive).toBe(2);
+    const markdown = formatMarkdown([evaluation], [report]);
+    expect(markdown).toContain(
+      [
+        "### `down.example:443` · acme/prod",
+        "",
+        "Not scanned: connect ECONNREFUSED &lt;x&gt;. All 2 rule(s) are ⚠️ inconclusive.",
+        "",
+      ].join("\n"),
+    );
+    expect(markdown).not.toContain("| Rule |");
+    expect(markdown).not.toContain("<details>");
   });
 });

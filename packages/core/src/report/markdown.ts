@@ -1,7 +1,8 @@
-import { verdictOf } from "../policy/evaluate.js";
+import { gateRun } from "../run/gate.js";
 import type { Evaluation, FindingStatus, RuleInfo } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { clientMatrix, matrixSummary } from "./clients.js";
+import { htmlText, markdownCode, markdownText } from "./markdown-escape.js";
 import type { ClientResult } from "./clients.js";
 import { shortHash, toolVersion } from "./format-options.js";
 import { outcomes, reportsByTarget } from "./outcomes.js";
@@ -25,22 +26,6 @@ const CLIENT_ICON: Record<ClientResult, string> = {
   inconclusive: "⚠️",
   ok: "✅",
 };
-
-/** Text safe inside a table cell: no pipes, no HTML, no line breaks. */
-function cell(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/\|/g, "\\|")
-    .replace(/\r?\n/g, "<br>");
-}
-
-/** An inline code span that survives backticks in the text. */
-function code(text: string): string {
-  const ticks = "`".repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
-  return `${ticks}${ticks.length > 1 ? ` ${text} ` : text}${ticks}`;
-}
 
 function fence(text: string, language: string): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
@@ -78,7 +63,8 @@ export function formatMarkdown(
   const reportOf = reportsByTarget(reports);
   const maxFindings = options.maxFindings ?? 5;
   const lines: string[] = [];
-  const overall = options.gate === undefined ? undefined : verdictOf(evaluations, options.gate);
+  const overall =
+    options.gate === undefined ? undefined : gateRun(evaluations, reports, options.gate);
   const heading =
     overall === undefined
       ? evaluations.some((e) => e.verdict === "fail")
@@ -93,6 +79,8 @@ export function formatMarkdown(
     lines.push(
       `Gate: fail-on **${options.gate.failOn ?? "error"}**, inconclusive ${inconclusive} · ${overall.blocking.length} blocking finding(s)`,
       "",
+      ...overall.reasons.map((reason) => `- ${markdownText(reason)}`),
+      ...(overall.reasons.length > 0 ? [""] : []),
     );
   }
   lines.push(
@@ -102,22 +90,35 @@ export function formatMarkdown(
   for (const e of evaluations) {
     const address = reportOf.get(e.target)?.target.address;
     lines.push(
-      `| ${code(e.target)}${address ? ` (${cell(address)})` : ""} | ${cell(e.policy.name)} ${cell(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${ICON[e.verdict]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`,
+      `| ${markdownCode(e.target, "table")}${address ? ` (${markdownText(address)})` : ""} | ${markdownText(e.policy.name)} ${markdownText(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${ICON[e.verdict]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`,
     );
   }
   lines.push("");
   for (const evaluation of evaluations) {
     const open = outcomes(evaluation).filter((o) => o.status !== "pass");
     if (open.length === 0) continue;
-    lines.push(`### ${code(evaluation.target)} · ${cell(evaluation.policy.name)}`, "");
+    lines.push(
+      `### ${markdownCode(evaluation.target)} · ${markdownText(evaluation.policy.name)}`,
+      "",
+    );
+    // A target that could not be scanned leaves every rule unknown: say why once, not per rule.
+    const report = reportOf.get(evaluation.target);
+    if (report !== undefined && report.reachable !== true) {
+      const reason = report.errors[0]?.message ?? "unreachable";
+      lines.push(
+        `Not scanned: ${markdownText(reason)}. All ${open.length} rule(s) are ${ICON.inconclusive}.`,
+        "",
+      );
+      continue;
+    }
     lines.push("| Rule | Severity | Status | Findings |", "|---|---|---|---|");
     for (const outcome of open) {
       const rule = evaluation.rules[outcome.ruleId];
       const messages = outcome.findings.map((f) => f.message);
-      const shown = messages.slice(0, maxFindings).map(cell);
+      const shown = messages.slice(0, maxFindings).map(markdownText);
       if (messages.length > maxFindings) shown.push(`and ${messages.length - maxFindings} more`);
       lines.push(
-        `| ${code(outcome.ruleId)} ${cell(rule?.title ?? "")} | ${rule?.severity ?? ""} | ${ICON[outcome.status]} | ${shown.join("<br>")} |`,
+        `| ${markdownCode(outcome.ruleId, "table")} ${markdownText(rule?.title ?? "")} | ${rule?.severity ?? ""} | ${ICON[outcome.status]} | ${shown.join("<br>")} |`,
       );
     }
     lines.push("");
@@ -128,7 +129,7 @@ export function formatMarkdown(
       if (body.length === 0 && rule.description === undefined) continue;
       lines.push(
         "<details>",
-        `<summary>How to fix ${cell(outcome.ruleId)}: ${cell(rule.title)}</summary>`,
+        `<summary>How to fix ${htmlText(outcome.ruleId)}: ${htmlText(rule.title)}</summary>`,
         "",
       );
       if (rule.description !== undefined) lines.push(rule.description, "");
@@ -139,16 +140,16 @@ export function formatMarkdown(
   for (const target of new Set(evaluations.map((e) => e.target))) {
     const matrix = clientMatrix(reportOf.get(target));
     if (matrix === null) continue;
-    lines.push(`### Clients · ${code(target)}`, "", matrixSummary(matrix.counts), "");
+    lines.push(`### Clients · ${markdownCode(target)}`, "", matrixSummary(matrix.counts), "");
     lines.push("| Client | Result | Protocol | Suite |", "|---|---|---|---|");
     for (const { client, result } of matrix.rows) {
       const outcome = result === "ok" ? "ok" : (client.reason ?? result);
       lines.push(
-        `| ${cell(client.name)} | ${CLIENT_ICON[result]} ${cell(outcome)} | ${client.protocol ?? ""} | ${client.cipher === null ? "" : code(client.cipher)} |`,
+        `| ${markdownText(client.name)} | ${CLIENT_ICON[result]} ${markdownText(outcome)} | ${client.protocol ?? ""} | ${client.cipher === null ? "" : markdownCode(client.cipher, "table")} |`,
       );
     }
     lines.push("");
   }
-  lines.push(`<sub>tlsgate ${cell(toolVersion(reports, options))}</sub>`);
+  lines.push(`<sub>tlsgate ${markdownText(toolVersion(reports, options))}</sub>`);
   return `${lines.join("\n")}\n`;
 }

@@ -33,9 +33,11 @@ export const resultSchema = {
         {
           type: "object",
           additionalProperties: false,
-          required: ["verdict", "failOn", "inconclusive", "blocking"],
+          required: ["verdict", "outcome", "reasons", "failOn", "inconclusive", "blocking"],
           properties: {
             verdict: { enum: ["pass", "fail"] },
+            outcome: { enum: ["pass", "violation", "unscannable", "inconclusive"] },
+            reasons: { type: "array", items: { type: "string" } },
             failOn: { enum: ["error", "warning", "info", "never"] },
             inconclusive: { enum: ["fail", "pass"] },
             blocking: { type: "integer", minimum: 0 },

@@ -34,6 +34,8 @@ describe("formatText", () => {
         "  1 scan error(s): certificate timeout",
         "",
         "Gate: FAIL (fail-on warning; inconclusive fails) · 4 blocking finding(s)",
+        "  policy violation: 2 rule failure(s) at or above warning (3 finding(s))",
+        "  1 rule(s) at or above warning are inconclusive (the scan could not establish what they check)",
         "",
       ].join("\n"),
     );

@@ -1,4 +1,4 @@
-import { verdictOf } from "../policy/evaluate.js";
+import { gateRun } from "../run/gate.js";
 import type { Evaluation, FindingStatus, Remediation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { clientMatrix, matrixSummary } from "./clients.js";
@@ -131,13 +131,14 @@ export function formatText(
     lines.push("");
   }
   if (options.gate !== undefined) {
-    const gate = verdictOf(evaluations, options.gate);
+    const gate = gateRun(evaluations, reports, options.gate);
     const failOn = options.gate.failOn ?? "error";
     const inconclusive = (options.gate.inconclusive ?? "fail") === "fail" ? "fails" : "passes";
     const verdict = paint(gate.verdict === "fail" ? "red" : "green", gate.verdict.toUpperCase());
     lines.push(
       `${paint("bold", "Gate:")} ${paint("bold", verdict)} (fail-on ${failOn}; inconclusive ${inconclusive}) · ${gate.blocking.length} blocking finding(s)`,
     );
+    for (const reason of gate.reasons) lines.push(`  ${reason}`);
   }
   return `${lines.join("\n").trimEnd()}\n`;
 }

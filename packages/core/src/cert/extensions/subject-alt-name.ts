@@ -1,4 +1,5 @@
 import * as asn1js from "asn1js";
+import { escapeControlCharacters } from "../../control-characters.js";
 import { decodeDer, hex, toBytes } from "../der.js";
 import { CertificateError } from "../errors.js";
 import { formatIp } from "../ip.js";
@@ -26,7 +27,10 @@ export function decodeSubjectAltName(value: Uint8Array): string[] {
         fail("expected a primitive value");
       return block.valueHexView ?? new Uint8Array();
     };
-    const ascii = (): string => Buffer.from(raw()).toString("latin1");
+    // IA5String names as a server sent them, but never a line break or terminal escape (controls
+    // as \xNN; a backslash as \x5c, so that the escape stays unambiguous).
+    const ascii = (): string =>
+      escapeControlCharacters(Buffer.from(raw()).toString("latin1").replace(/\\/g, "\\x5c"));
     const inner = (): asn1js.BaseBlock[] =>
       (name.valueBlock as { value?: asn1js.BaseBlock[] }).value ?? [];
     switch (name.idBlock.tagNumber) {
