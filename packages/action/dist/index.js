@@ -27022,7 +27022,7 @@ var require_dns = __commonJS({
   "../../node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP: isIP2 } = __require("node:net");
-    var { lookup: lookup3 } = __require("node:dns");
+    var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors3();
     var maxInt = Math.pow(2, 31) - 1;
@@ -27112,7 +27112,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup3(
+        lookup(
           origin.hostname,
           {
             all: true,
@@ -87293,33 +87293,1771 @@ function decodeBasicConstraints(value) {
   return { ca, pathLength };
 }
 
+// ../core/dist/wire/errors.js
+var DecodeError = class extends TlsgateError {
+  name = "DecodeError";
+  offset;
+  field;
+  /** The message without the field and offset, kept to rebuild the error at another offset. */
+  detail;
+  constructor(code18, detail, options) {
+    super(code18, `${options.field}: ${detail} (${code18} at offset ${options.offset})`, options);
+    this.offset = options.offset;
+    this.field = options.field;
+    this.detail = detail;
+  }
+};
+function relocateDecodeError(error2, offset) {
+  const options = { offset, field: error2.field };
+  if (error2.cause !== void 0)
+    options.cause = error2.cause;
+  return new DecodeError(error2.code, error2.detail, options);
+}
+var EncodeError = class extends TlsgateError {
+  name = "EncodeError";
+  field;
+  constructor(code18, field, detail) {
+    super(code18, `${field}: ${detail}`);
+    this.field = field;
+  }
+};
+
+// ../core/dist/wire/bytes.js
+var _a;
+var ByteReader = class {
+  #data;
+  #end;
+  #base;
+  #pos;
+  /**
+   * @param data the buffer being decoded.
+   * @param base the absolute offset of `data[0]` for error reports (0: offsets into `data`).
+   */
+  constructor(data, base = 0, start = 0, end = data.length) {
+    this.#data = data;
+    this.#base = base;
+    this.#pos = start;
+    this.#end = end;
+  }
+  /** The absolute offset of the next byte to read. */
+  get offset() {
+    return this.#base + this.#pos;
+  }
+  get remaining() {
+    return this.#end - this.#pos;
+  }
+  get atEnd() {
+    return this.#pos >= this.#end;
+  }
+  #need(n, field) {
+    const at = this.#pos;
+    if (n > this.#end - at) {
+      throw new DecodeError("truncated", `needs ${n} bytes, ${this.#end - at} left`, {
+        offset: this.#base + at,
+        field
+      });
+    }
+    this.#pos = at + n;
+    return at;
+  }
+  u8(field) {
+    const at = this.#need(1, field);
+    return this.#data[at] ?? 0;
+  }
+  u16(field) {
+    const at = this.#need(2, field);
+    return (this.#data[at] ?? 0) << 8 | (this.#data[at + 1] ?? 0);
+  }
+  u24(field) {
+    const at = this.#need(3, field);
+    return (this.#data[at] ?? 0) << 16 | (this.#data[at + 1] ?? 0) << 8 | (this.#data[at + 2] ?? 0);
+  }
+  u32(field) {
+    const at = this.#need(4, field);
+    return (this.#data[at] ?? 0) * 16777216 + ((this.#data[at + 1] ?? 0) << 16 | (this.#data[at + 2] ?? 0) << 8 | (this.#data[at + 3] ?? 0));
+  }
+  /** `n` bytes, copied: the result never aliases the buffer being decoded. */
+  bytes(n, field) {
+    const at = this.#need(n, field);
+    return this.#data.slice(at, at + n);
+  }
+  /** Every byte left in this scope, copied. */
+  rest() {
+    const at = this.#pos;
+    this.#pos = this.#end;
+    return this.#data.slice(at, this.#end);
+  }
+  /** Trailing bytes in a scope are an error: a vector is consumed exactly. */
+  expectEnd(field) {
+    if (this.#pos < this.#end) {
+      throw new DecodeError("invalid", `${this.#end - this.#pos} trailing bytes`, {
+        offset: this.#base + this.#pos,
+        field
+      });
+    }
+  }
+  #vector(prefix, field, read) {
+    const lengthField = `${field}.length`;
+    const lengthOffset = this.offset;
+    const length = prefix === 1 ? this.u8(lengthField) : prefix === 2 ? this.u16(lengthField) : this.u24(lengthField);
+    if (length > this.remaining) {
+      throw new DecodeError("overlong", `claims ${length} bytes, ${this.remaining} left`, {
+        offset: lengthOffset,
+        field: lengthField
+      });
+    }
+    const start = this.#pos;
+    const sub = new _a(this.#data, this.#base, start, start + length);
+    const value = read(sub);
+    sub.expectEnd(field);
+    this.#pos = start + length;
+    return value;
+  }
+  /** A vector with a 1-byte length: `read` gets a reader scoped to its content. */
+  readVector8(field, read) {
+    return this.#vector(1, field, read);
+  }
+  readVector16(field, read) {
+    return this.#vector(2, field, read);
+  }
+  readVector24(field, read) {
+    return this.#vector(3, field, read);
+  }
+  /** The content of an opaque vector with a 1-byte length. */
+  vector8(field) {
+    return this.#vector(1, field, (sub) => sub.rest());
+  }
+  vector16(field) {
+    return this.#vector(2, field, (sub) => sub.rest());
+  }
+  vector24(field) {
+    return this.#vector(3, field, (sub) => sub.rest());
+  }
+};
+_a = ByteReader;
+var PREFIX_MAX = { 1: 255, 2: 65535, 3: 16777215 };
+var ByteWriter = class {
+  #buf = new Uint8Array(256);
+  #len = 0;
+  get length() {
+    return this.#len;
+  }
+  #reserve(n) {
+    const at = this.#len;
+    if (at + n > this.#buf.length) {
+      const grown = new Uint8Array(Math.max(this.#buf.length * 2, at + n));
+      grown.set(this.#buf.subarray(0, at));
+      this.#buf = grown;
+    }
+    this.#len = at + n;
+    return at;
+  }
+  #uint(value, size, field) {
+    if (!Number.isInteger(value) || value < 0 || value > PREFIX_MAX[size]) {
+      throw new EncodeError("invalid", field, `${value} is not a ${size * 8}-bit unsigned integer`);
+    }
+    const at = this.#reserve(size);
+    for (let i = 0; i < size; i++) {
+      this.#buf[at + i] = value >>> 8 * (size - 1 - i) & 255;
+    }
+  }
+  u8(value, field = "u8") {
+    this.#uint(value, 1, field);
+    return this;
+  }
+  u16(value, field = "u16") {
+    this.#uint(value, 2, field);
+    return this;
+  }
+  u24(value, field = "u24") {
+    this.#uint(value, 3, field);
+    return this;
+  }
+  u32(value, field = "u32") {
+    if (!Number.isInteger(value) || value < 0 || value > 4294967295) {
+      throw new EncodeError("invalid", field, `${value} is not a 32-bit unsigned integer`);
+    }
+    return this.u16(Math.floor(value / 65536), field).u16(value % 65536, field);
+  }
+  /** Each value as a `size`-byte integer; an invalid one is reported as `field[i]`. */
+  uints(values, size, field) {
+    const max = PREFIX_MAX[size];
+    for (const [i, value] of values.entries()) {
+      if (!Number.isInteger(value) || value < 0 || value > max)
+        this.#uint(value, size, `${field}[${i}]`);
+    }
+    const at = this.#reserve(values.length * size);
+    for (const [i, value] of values.entries()) {
+      for (let b = 0; b < size; b++)
+        this.#buf[at + i * size + b] = value >>> 8 * (size - 1 - b) & 255;
+    }
+    return this;
+  }
+  bytes(data) {
+    const at = this.#reserve(data.length);
+    this.#buf.set(data, at);
+    return this;
+  }
+  /** Writes a `size`-byte length prefix, then whatever `write` writes, and back-patches the length. */
+  lengthPrefixed(size, write, field = "vector") {
+    const at = this.#reserve(size);
+    write(this);
+    const length = this.#len - at - size;
+    if (length > PREFIX_MAX[size]) {
+      throw new EncodeError("too-large", field, `${length} bytes exceed a ${size * 8}-bit length`);
+    }
+    for (let i = 0; i < size; i++) {
+      this.#buf[at + i] = length >>> 8 * (size - 1 - i) & 255;
+    }
+    return this;
+  }
+  /** A copy of the bytes written so far. */
+  finish() {
+    return this.#buf.slice(0, this.#len);
+  }
+};
+function toHex(data) {
+  let out = "";
+  for (const byte of data)
+    out += byte.toString(16).padStart(2, "0");
+  return out;
+}
+function fromHex(text) {
+  const digits = text.replace(/#[^\n]*/g, "").replace(/\s+/g, "");
+  if (digits.length % 2 !== 0 || /[^0-9a-fA-F]/.test(digits)) {
+    throw new DecodeError("invalid", "not an even number of hex digits", {
+      offset: 0,
+      field: "hex"
+    });
+  }
+  const out = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < out.length; i++)
+    out[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+// ../core/dist/wire/constants.js
+var CONTENT_TYPE2 = {
+  change_cipher_spec: 20,
+  alert: 21,
+  handshake: 22,
+  application_data: 23,
+  heartbeat: 24
+};
+var HANDSHAKE_TYPE = {
+  hello_request: 0,
+  client_hello: 1,
+  server_hello: 2,
+  hello_verify_request: 3,
+  new_session_ticket: 4,
+  end_of_early_data: 5,
+  encrypted_extensions: 8,
+  certificate: 11,
+  server_key_exchange: 12,
+  certificate_request: 13,
+  server_hello_done: 14,
+  certificate_verify: 15,
+  client_key_exchange: 16,
+  finished: 20,
+  certificate_url: 21,
+  certificate_status: 22,
+  supplemental_data: 23,
+  key_update: 24,
+  message_hash: 254
+};
+var EXTENSION_TYPE = {
+  server_name: 0,
+  max_fragment_length: 1,
+  status_request: 5,
+  supported_groups: 10,
+  ec_point_formats: 11,
+  signature_algorithms: 13,
+  use_srtp: 14,
+  heartbeat: 15,
+  application_layer_protocol_negotiation: 16,
+  signed_certificate_timestamp: 18,
+  padding: 21,
+  encrypt_then_mac: 22,
+  extended_master_secret: 23,
+  compress_certificate: 27,
+  record_size_limit: 28,
+  session_ticket: 35,
+  pre_shared_key: 41,
+  early_data: 42,
+  supported_versions: 43,
+  cookie: 44,
+  psk_key_exchange_modes: 45,
+  certificate_authorities: 47,
+  post_handshake_auth: 49,
+  signature_algorithms_cert: 50,
+  key_share: 51,
+  encrypted_client_hello: 65037,
+  renegotiation_info: 65281
+};
+var ALERT_LEVEL = { warning: 1, fatal: 2 };
+var ALERT_DESCRIPTION = {
+  close_notify: 0,
+  unexpected_message: 10,
+  bad_record_mac: 20,
+  decryption_failed: 21,
+  record_overflow: 22,
+  decompression_failure: 30,
+  handshake_failure: 40,
+  no_certificate: 41,
+  bad_certificate: 42,
+  unsupported_certificate: 43,
+  certificate_revoked: 44,
+  certificate_expired: 45,
+  certificate_unknown: 46,
+  illegal_parameter: 47,
+  unknown_ca: 48,
+  access_denied: 49,
+  decode_error: 50,
+  decrypt_error: 51,
+  export_restriction: 60,
+  protocol_version: 70,
+  insufficient_security: 71,
+  internal_error: 80,
+  inappropriate_fallback: 86,
+  user_canceled: 90,
+  no_renegotiation: 100,
+  missing_extension: 109,
+  unsupported_extension: 110,
+  certificate_unobtainable: 111,
+  unrecognized_name: 112,
+  bad_certificate_status_response: 113,
+  bad_certificate_hash_value: 114,
+  unknown_psk_identity: 115,
+  certificate_required: 116,
+  no_application_protocol: 120,
+  ech_required: 121
+};
+var ALERT_NAMES = new Map(Object.entries(ALERT_DESCRIPTION).map(([name, code18]) => [code18, name]));
+function alertName(description) {
+  return ALERT_NAMES.get(description) ?? `unknown(${description})`;
+}
+var TLS_VERSION = {
+  SSLv2: 2,
+  SSLv3: 768,
+  "TLSv1.0": 769,
+  "TLSv1.1": 770,
+  "TLSv1.2": 771,
+  "TLSv1.3": 772
+};
+var SCSV = {
+  TLS_EMPTY_RENEGOTIATION_INFO_SCSV: 255,
+  TLS_FALLBACK_SCSV: 22016
+};
+var HELLO_RETRY_REQUEST_RANDOM = Uint8Array.of(207, 33, 173, 116, 229, 154, 97, 17, 190, 29, 140, 2, 30, 101, 184, 145, 194, 162, 17, 22, 122, 187, 140, 94, 7, 158, 9, 226, 200, 168, 51, 156);
+var DOWNGRADE_SENTINEL = {
+  tls12: Uint8Array.of(68, 79, 87, 78, 71, 82, 68, 1),
+  tls11: Uint8Array.of(68, 79, 87, 78, 71, 82, 68, 0)
+};
+var EC_POINT_FORMAT = {
+  uncompressed: 0,
+  ansiX962_compressed_prime: 1,
+  ansiX962_compressed_char2: 2
+};
+var EC_CURVE_TYPE = {
+  explicit_prime: 1,
+  explicit_char2: 2,
+  named_curve: 3
+};
+var HEARTBEAT_MODE = { peer_allowed_to_send: 1, peer_not_allowed_to_send: 2 };
+var PSK_KEY_EXCHANGE_MODE = { psk_ke: 0, psk_dhe_ke: 1 };
+var CERTIFICATE_STATUS_TYPE = { ocsp: 1 };
+var SSLV2_MESSAGE_TYPE = {
+  error: 0,
+  client_hello: 1,
+  client_master_key: 2,
+  client_finished: 3,
+  server_hello: 4,
+  server_verify: 5,
+  server_finished: 6,
+  request_certificate: 7,
+  client_certificate: 8
+};
+var MAX_PLAINTEXT_LENGTH = 1 << 14;
+var MAX_RECORD_LENGTH = (1 << 14) + 2048;
+
+// ../core/dist/wire/extensions.js
+function build(type, write) {
+  const w = new ByteWriter();
+  write(w);
+  return { type, data: w.finish() };
+}
+function u16List(field, values) {
+  return (w) => w.uints(values, 2, field);
+}
+function ascii(field, text) {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code18 = text.charCodeAt(i);
+    if (code18 > 126 || code18 < 33) {
+      throw new EncodeError("invalid", field, `character ${i} of ${JSON.stringify(text)} is not printable ASCII`);
+    }
+    out[i] = code18;
+  }
+  return out;
+}
+function serverName(host) {
+  if (host.length === 0)
+    throw new EncodeError("invalid", "server_name", "empty host name");
+  const name = ascii("server_name", host);
+  return build(EXTENSION_TYPE.server_name, (w) => w.lengthPrefixed(2, (list2) => list2.u8(0).lengthPrefixed(2, (n) => n.bytes(name), "server_name.host_name"), "server_name.server_name_list"));
+}
+function supportedGroups(groups) {
+  return build(EXTENSION_TYPE.supported_groups, (w) => w.lengthPrefixed(2, u16List("supported_groups", groups), "supported_groups"));
+}
+function ecPointFormats(formats2 = [
+  EC_POINT_FORMAT.uncompressed,
+  EC_POINT_FORMAT.ansiX962_compressed_prime,
+  EC_POINT_FORMAT.ansiX962_compressed_char2
+]) {
+  return build(EXTENSION_TYPE.ec_point_formats, (w) => w.lengthPrefixed(1, (list2) => list2.uints(formats2, 1, "ec_point_formats"), "ec_point_formats"));
+}
+function signatureAlgorithms(schemes) {
+  return build(EXTENSION_TYPE.signature_algorithms, (w) => w.lengthPrefixed(2, u16List("signature_algorithms", schemes), "signature_algorithms"));
+}
+function supportedVersions(versions) {
+  return build(EXTENSION_TYPE.supported_versions, (w) => w.lengthPrefixed(1, u16List("supported_versions", versions), "supported_versions"));
+}
+function keyShare(entries) {
+  return build(EXTENSION_TYPE.key_share, (w) => w.lengthPrefixed(2, (list2) => {
+    for (const [i, entry] of entries.entries()) {
+      list2.u16(entry.group, `key_share[${i}].group`).lengthPrefixed(2, (k) => k.bytes(entry.keyExchange), `key_share[${i}].key_exchange`);
+    }
+  }, "key_share.client_shares"));
+}
+function pskKeyExchangeModes(modes = [PSK_KEY_EXCHANGE_MODE.psk_dhe_ke]) {
+  return build(EXTENSION_TYPE.psk_key_exchange_modes, (w) => w.lengthPrefixed(1, (list2) => list2.uints(modes, 1, "psk_key_exchange_modes"), "psk_key_exchange_modes"));
+}
+function alpn(protocols) {
+  const names = protocols.map((name, i) => ascii(`alpn[${i}]`, name));
+  return build(EXTENSION_TYPE.application_layer_protocol_negotiation, (w) => w.lengthPrefixed(2, (list2) => {
+    for (const [i, name] of names.entries()) {
+      if (name.length === 0)
+        throw new EncodeError("invalid", `alpn[${i}]`, "empty protocol name");
+      list2.lengthPrefixed(1, (n) => n.bytes(name), `alpn[${i}]`);
+    }
+  }, "alpn.protocol_name_list"));
+}
+function statusRequest() {
+  return build(EXTENSION_TYPE.status_request, (w) => w.u8(CERTIFICATE_STATUS_TYPE.ocsp).u16(0).u16(0));
+}
+function renegotiationInfo() {
+  return { type: EXTENSION_TYPE.renegotiation_info, data: Uint8Array.of(0) };
+}
+function extendedMasterSecret() {
+  return { type: EXTENSION_TYPE.extended_master_secret, data: new Uint8Array(0) };
+}
+function sessionTicket(ticket = new Uint8Array(0)) {
+  return { type: EXTENSION_TYPE.session_ticket, data: ticket.slice() };
+}
+function heartbeat(mode = HEARTBEAT_MODE.peer_allowed_to_send) {
+  return build(EXTENSION_TYPE.heartbeat, (w) => w.u8(mode, "heartbeat.mode"));
+}
+function readExtensions(r, message2) {
+  return r.readVector16(`${message2}.extensions`, (list2) => {
+    const extensions = [];
+    const seen = /* @__PURE__ */ new Set();
+    while (!list2.atEnd) {
+      const field = `${message2}.extensions[${extensions.length}]`;
+      const typeOffset = list2.offset;
+      const type = list2.u16(`${field}.type`);
+      if (seen.has(type)) {
+        throw new DecodeError("invalid", `duplicate extension ${type}`, {
+          offset: typeOffset,
+          field: `${field}.type`
+        });
+      }
+      seen.add(type);
+      extensions.push({ type, data: list2.vector16(field) });
+    }
+    return extensions;
+  });
+}
+function writeExtensions(w, extensions, message2) {
+  w.lengthPrefixed(2, (v) => {
+    for (const [i, extension] of extensions.entries()) {
+      v.u16(extension.type, `${message2}.extensions[${i}].type`);
+      v.lengthPrefixed(2, (d) => d.bytes(extension.data), `${message2}.extensions[${i}]`);
+    }
+  }, `${message2}.extensions`);
+}
+
+// ../core/dist/wire/client-hello.js
+var PADDING_BUG_MIN = 256 - 4;
+var PADDING_BUG_MAX = 511;
+var PADDING_TARGET = 512;
+function writeBody(spec, extensions) {
+  if (spec.random.length !== 32) {
+    throw new EncodeError("invalid", "ClientHello.random", `needs 32 bytes, got ${spec.random.length}`);
+  }
+  const sessionId = spec.sessionId ?? new Uint8Array(0);
+  if (sessionId.length > 32) {
+    throw new EncodeError("invalid", "ClientHello.sessionId", `at most 32 bytes, got ${sessionId.length}`);
+  }
+  const w = new ByteWriter();
+  w.u16(spec.legacyVersion, "ClientHello.legacyVersion");
+  w.bytes(spec.random);
+  w.lengthPrefixed(1, (v) => v.bytes(sessionId), "ClientHello.sessionId");
+  w.lengthPrefixed(2, (v) => v.uints(spec.cipherSuites, 2, "ClientHello.cipherSuites"), "ClientHello.cipherSuites");
+  w.lengthPrefixed(1, (v) => v.uints(spec.compressionMethods ?? [0], 1, "ClientHello.compressionMethods"), "ClientHello.compressionMethods");
+  if (extensions !== void 0) {
+    writeExtensions(w, extensions, "ClientHello");
+  }
+  return w.finish();
+}
+function encodeClientHelloMessage(spec) {
+  let extensions = spec.extensions;
+  let body = writeBody(spec, extensions);
+  if ((spec.avoidPaddingBug ?? true) && extensions !== void 0 && !extensions.some((extension) => extension.type === EXTENSION_TYPE.padding) && body.length >= PADDING_BUG_MIN && body.length <= PADDING_BUG_MAX) {
+    const length = Math.max(1, PADDING_TARGET - body.length - 4);
+    extensions = [...extensions, { type: EXTENSION_TYPE.padding, data: new Uint8Array(length) }];
+    body = writeBody(spec, extensions);
+  }
+  const w = new ByteWriter();
+  w.u8(HANDSHAKE_TYPE.client_hello);
+  w.lengthPrefixed(3, (v) => v.bytes(body), "ClientHello");
+  return w.finish();
+}
+function encodeHandshakeRecords(message2, recordVersion) {
+  const w = new ByteWriter();
+  let at = 0;
+  do {
+    const fragment = message2.subarray(at, at + MAX_PLAINTEXT_LENGTH);
+    w.u8(CONTENT_TYPE2.handshake).u16(recordVersion, "record.version");
+    w.lengthPrefixed(2, (v) => v.bytes(fragment), "record.fragment");
+    at += MAX_PLAINTEXT_LENGTH;
+  } while (at < message2.length);
+  return w.finish();
+}
+function encodeClientHello(spec) {
+  const recordVersion = spec.recordVersion ?? (spec.legacyVersion === TLS_VERSION.SSLv3 ? TLS_VERSION.SSLv3 : TLS_VERSION["TLSv1.0"]);
+  return encodeHandshakeRecords(encodeClientHelloMessage(spec), recordVersion);
+}
+function decodeClientHello(body) {
+  const r = new ByteReader(body);
+  const legacyVersion = r.u16("ClientHello.legacyVersion");
+  const random = r.bytes(32, "ClientHello.random");
+  const sessionIdOffset = r.offset;
+  const sessionId = r.vector8("ClientHello.sessionId");
+  if (sessionId.length > 32) {
+    throw new DecodeError("invalid", `${sessionId.length} bytes, at most 32`, {
+      offset: sessionIdOffset,
+      field: "ClientHello.sessionId.length"
+    });
+  }
+  const cipherSuites = r.readVector16("ClientHello.cipherSuites", (v) => {
+    const suites = [];
+    while (!v.atEnd)
+      suites.push(v.u16(`ClientHello.cipherSuites[${suites.length}]`));
+    return suites;
+  });
+  const compressionMethods = r.readVector8("ClientHello.compressionMethods", (v) => {
+    const methods = [];
+    while (!v.atEnd)
+      methods.push(v.u8(`ClientHello.compressionMethods[${methods.length}]`));
+    return methods;
+  });
+  const extensions = r.atEnd ? null : readExtensions(r, "ClientHello");
+  r.expectEnd("ClientHello");
+  return { legacyVersion, random, sessionId, cipherSuites, compressionMethods, extensions };
+}
+
+// ../core/dist/wire/sslv2-client-hello.js
+var MAX_SSLV2_RECORD = 32767;
+function encodeSslv2ClientHello(spec) {
+  const sessionId = spec.sessionId ?? new Uint8Array(0);
+  if (spec.challenge.length < 16 || spec.challenge.length > 32) {
+    throw new EncodeError("invalid", "Sslv2ClientHello.challenge", `needs 16–32 bytes, got ${spec.challenge.length}`);
+  }
+  if (sessionId.length !== 0 && sessionId.length !== 16) {
+    throw new EncodeError("invalid", "Sslv2ClientHello.sessionId", `needs 0 or 16 bytes, got ${sessionId.length}`);
+  }
+  const body = new ByteWriter();
+  body.u8(SSLV2_MESSAGE_TYPE.client_hello);
+  body.u16(spec.version, "Sslv2ClientHello.version");
+  body.u16(spec.cipherSpecs.length * 3, "Sslv2ClientHello.cipherSpecs.length");
+  body.u16(sessionId.length).u16(spec.challenge.length);
+  body.uints(spec.cipherSpecs, 3, "Sslv2ClientHello.cipherSpecs");
+  body.bytes(sessionId).bytes(spec.challenge);
+  const content = body.finish();
+  return sslv2Record(content);
+}
+function sslv2Record(content) {
+  if (content.length > MAX_SSLV2_RECORD) {
+    throw new EncodeError("too-large", "sslv2.record", `${content.length} bytes exceed an SSLv2 record`);
+  }
+  return new ByteWriter().u16(32768 | content.length).bytes(content).finish();
+}
+function decodeSslv2ClientHello(body) {
+  const r = new ByteReader(body);
+  const type = r.u8("Sslv2ClientHello.type");
+  if (type !== SSLV2_MESSAGE_TYPE.client_hello) {
+    throw new DecodeError("invalid", `message type ${type}`, {
+      offset: 0,
+      field: "Sslv2ClientHello.type"
+    });
+  }
+  const version = r.u16("Sslv2ClientHello.version");
+  const specsOffset = r.offset;
+  const specsLength = r.u16("Sslv2ClientHello.cipherSpecs.length");
+  const sessionIdOffset = r.offset;
+  const sessionIdLength = r.u16("Sslv2ClientHello.sessionId.length");
+  const challengeOffset = r.offset;
+  const challengeLength = r.u16("Sslv2ClientHello.challenge.length");
+  const lengths = [
+    [specsOffset, specsLength, "Sslv2ClientHello.cipherSpecs"],
+    [sessionIdOffset, sessionIdLength, "Sslv2ClientHello.sessionId"],
+    [challengeOffset, challengeLength, "Sslv2ClientHello.challenge"]
+  ];
+  const [specsBytes, sessionId, challenge] = readSslv2Fields(r, "Sslv2ClientHello", lengths);
+  if (specsLength % 3 !== 0) {
+    throw new DecodeError("invalid", `${specsLength} is not a multiple of 3`, {
+      offset: specsOffset,
+      field: "Sslv2ClientHello.cipherSpecs.length"
+    });
+  }
+  if (challengeLength < 16 || challengeLength > 32) {
+    throw new DecodeError("invalid", `${challengeLength} bytes, not 16–32`, {
+      offset: challengeOffset,
+      field: "Sslv2ClientHello.challenge.length"
+    });
+  }
+  return {
+    version,
+    cipherSpecs: cipherSpecList(specsBytes ?? new Uint8Array(0)),
+    sessionId: sessionId ?? new Uint8Array(0),
+    challenge: challenge ?? new Uint8Array(0)
+  };
+}
+function readSslv2Fields(r, message2, fields) {
+  let total = 0;
+  for (const [offset, length, field] of fields) {
+    total += length;
+    if (total > r.remaining) {
+      throw new DecodeError("overlong", `claims ${length} bytes, ${r.remaining - total + length} left`, {
+        offset,
+        field: `${field}.length`
+      });
+    }
+  }
+  const values = fields.map(([, length, field]) => r.bytes(length, field));
+  r.expectEnd(message2);
+  return values;
+}
+function cipherSpecList(bytes) {
+  const specs = [];
+  for (let i = 0; i + 3 <= bytes.length; i += 3) {
+    specs.push((bytes[i] ?? 0) << 16 | (bytes[i + 1] ?? 0) << 8 | (bytes[i + 2] ?? 0));
+  }
+  return specs;
+}
+
+// ../core/dist/wire/byte-queue.js
+var KEEP = 32 * 1024;
+var EMPTY = new Uint8Array(0);
+var ByteQueue = class {
+  #buf = EMPTY;
+  #start = 0;
+  #end = 0;
+  get length() {
+    return this.#end - this.#start;
+  }
+  /** The byte at `index` from the front; the caller checks `index < length`. */
+  at(index) {
+    return this.#buf[this.#start + index] ?? 0;
+  }
+  append(chunk) {
+    const pending = this.#end - this.#start;
+    if (pending === 0) {
+      this.#start = 0;
+      this.#end = 0;
+      if (this.#buf.length > KEEP)
+        this.#buf = EMPTY;
+    }
+    if (this.#end + chunk.length > this.#buf.length) {
+      if (pending + chunk.length <= this.#buf.length) {
+        this.#buf.copyWithin(0, this.#start, this.#end);
+      } else {
+        const grown = new Uint8Array(Math.max(this.#buf.length * 2, pending + chunk.length));
+        grown.set(this.#buf.subarray(this.#start, this.#end));
+        this.#buf = grown;
+      }
+      this.#start = 0;
+      this.#end = pending;
+    }
+    this.#buf.set(chunk, this.#end);
+    this.#end += chunk.length;
+  }
+  /** A copy of up to `n` bytes from the front, not consumed. */
+  peek(n) {
+    return this.#buf.slice(this.#start, this.#start + Math.min(n, this.length));
+  }
+  /** Removes `n` bytes from the front and returns a copy of them; the caller checks `n <= length`. */
+  take(n) {
+    const out = this.#buf.slice(this.#start, this.#start + n);
+    this.#start += n;
+    return out;
+  }
+  /** Removes `n` bytes from the front. */
+  skip(n) {
+    this.#start += Math.min(n, this.length);
+  }
+};
+
+// ../core/dist/wire/record.js
+var HEADER_LENGTH = 5;
+var SSLV2_HEADER_LENGTH = 2;
+function printable(bytes) {
+  let out = "";
+  for (const byte of bytes)
+    out += byte >= 32 && byte < 127 ? String.fromCharCode(byte) : ".";
+  return out;
+}
+var RecordDecoder = class {
+  #queue = new ByteQueue();
+  #maxRecordLength;
+  /** Stream offset of the queue's first byte. */
+  #offset = 0;
+  #mode = "unknown";
+  #error = null;
+  constructor(options = {}) {
+    this.#maxRecordLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
+  }
+  /** Bytes held that do not yet form a complete record. */
+  get buffered() {
+    return this.#queue.length;
+  }
+  /** Stream offset of the next byte not yet returned in a record. */
+  get offset() {
+    return this.#offset;
+  }
+  push(chunk) {
+    this.write(chunk);
+    const records = [];
+    for (let record = this.read(); record !== null; record = this.read())
+      records.push(record);
+    return records;
+  }
+  write(chunk) {
+    if (this.#error !== null)
+      throw this.#error;
+    this.#queue.append(chunk);
+  }
+  /** The next complete record, or null when more bytes are needed. */
+  read() {
+    if (this.#error !== null)
+      throw this.#error;
+    try {
+      return this.#read();
+    } catch (error2) {
+      if (error2 instanceof DecodeError)
+        this.#error = error2;
+      throw error2;
+    }
+  }
+  /** Throws a "truncated" DecodeError if the stream ended inside a record. */
+  end() {
+    if (this.#error !== null)
+      throw this.#error;
+    if (this.#queue.length > 0) {
+      this.#error = new DecodeError("truncated", `stream ended ${this.#queue.length} bytes into a record`, {
+        offset: this.#offset + this.#queue.length,
+        field: "record"
+      });
+      throw this.#error;
+    }
+  }
+  #fail(code18, detail, at, field) {
+    throw new DecodeError(code18, detail, { offset: this.#offset + at, field });
+  }
+  #take(length) {
+    const bytes = this.#queue.take(length);
+    this.#offset += length;
+    return bytes;
+  }
+  #read() {
+    const q = this.#queue;
+    if (q.length === 0)
+      return null;
+    const first = q.at(0);
+    if (this.#mode === "sslv2" || this.#mode === "unknown" && (first & 128) !== 0) {
+      return this.#readSslv2();
+    }
+    if (first < CONTENT_TYPE2.change_cipher_spec || first > CONTENT_TYPE2.heartbeat) {
+      const head = q.peek(16);
+      this.#fail("invalid", `content type ${first} is not TLS; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
+    }
+    if (q.length >= 2 && q.at(1) !== 3) {
+      this.#fail("invalid", `version major ${q.at(1)} is not 3`, 1, "record.version");
+    }
+    if (q.length < HEADER_LENGTH)
+      return null;
+    const length = q.at(3) << 8 | q.at(4);
+    if (length > this.#maxRecordLength) {
+      this.#fail("too-large", `${length} bytes exceed ${this.#maxRecordLength}`, 3, "record.length");
+    }
+    if (q.length < HEADER_LENGTH + length)
+      return null;
+    this.#mode = "tls";
+    const offset = this.#offset;
+    const version = q.at(1) << 8 | q.at(2);
+    this.#take(HEADER_LENGTH);
+    return { kind: "tls", contentType: first, version, fragment: this.#take(length), offset };
+  }
+  /**
+   * An SSLv2 record with a 2-byte header: the high bit of the first byte set, 15 bits of length.
+   * At the start of the stream only a SERVER-HELLO or a 3-byte ERROR counts as SSLv2.
+   */
+  #readSslv2() {
+    const q = this.#queue;
+    if (this.#mode === "unknown") {
+      if (q.length < 3)
+        return null;
+      const length2 = (q.at(0) & 127) << 8 | q.at(1);
+      const type = q.at(2);
+      const isServerHello = type === SSLV2_MESSAGE_TYPE.server_hello;
+      const isError = type === SSLV2_MESSAGE_TYPE.error && length2 === 3;
+      if (!isServerHello && !isError) {
+        const head = q.peek(16);
+        this.#fail("invalid", `content type ${q.at(0)} is not TLS nor an SSLv2 server message; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
+      }
+    } else if ((q.at(0) & 128) === 0) {
+      this.#fail("unsupported", "SSLv2 record with a 3-byte header", 0, "sslv2.record.length");
+    }
+    if (q.length < SSLV2_HEADER_LENGTH)
+      return null;
+    const length = (q.at(0) & 127) << 8 | q.at(1);
+    if (length === 0)
+      this.#fail("invalid", "empty SSLv2 record", 0, "sslv2.record.length");
+    if (q.length < SSLV2_HEADER_LENGTH + length)
+      return null;
+    this.#mode = "sslv2";
+    const offset = this.#offset;
+    this.#take(SSLV2_HEADER_LENGTH);
+    return { kind: "sslv2", body: this.#take(length), offset };
+  }
+};
+
+// ../core/dist/wire/handshake.js
+var DEFAULT_MAX_HANDSHAKE_LENGTH = 256 * 1024;
+var HEADER_LENGTH2 = 4;
+function handshakeStreamOffset(message2, index) {
+  let piece = { at: 0, offset: message2.offset };
+  for (const candidate of message2.pieces) {
+    if (candidate.at > index)
+      break;
+    piece = candidate;
+  }
+  return piece.offset + (index - piece.at);
+}
+var HandshakeDecoder = class {
+  #queue = new ByteQueue();
+  #maxMessageLength;
+  #segments = [];
+  /** Bytes ever appended, and ever consumed, in the queue. */
+  #appended = 0;
+  #consumed = 0;
+  #error = null;
+  constructor(options = {}) {
+    this.#maxMessageLength = options.maxMessageLength ?? DEFAULT_MAX_HANDSHAKE_LENGTH;
+  }
+  /** Bytes held that do not yet form a complete message. */
+  get buffered() {
+    return this.#queue.length;
+  }
+  push(payload, offset) {
+    this.write(payload, offset);
+    const messages = [];
+    for (let message2 = this.read(); message2 !== null; message2 = this.read())
+      messages.push(message2);
+    return messages;
+  }
+  /**
+   * @param offset stream offset of `payload[0]`; by default payloads are taken as contiguous, so
+   *   offsets count bytes of handshake payload.
+   */
+  write(payload, offset = this.#appended) {
+    if (this.#error !== null)
+      throw this.#error;
+    if (payload.length === 0)
+      return;
+    this.#segments.push({ position: this.#appended, length: payload.length, offset });
+    this.#appended += payload.length;
+    this.#queue.append(payload);
+  }
+  /** The next complete message, or null when more bytes are needed. */
+  read() {
+    if (this.#error !== null)
+      throw this.#error;
+    const q = this.#queue;
+    if (q.length < HEADER_LENGTH2)
+      return null;
+    const length = q.at(1) << 16 | q.at(2) << 8 | q.at(3);
+    if (length > this.#maxMessageLength) {
+      this.#error = new DecodeError("too-large", `${length} bytes exceed ${this.#maxMessageLength}`, {
+        offset: this.#streamOffset(this.#consumed + 1),
+        field: "Handshake.length"
+      });
+      throw this.#error;
+    }
+    if (q.length < HEADER_LENGTH2 + length)
+      return null;
+    const start = this.#consumed;
+    const total = HEADER_LENGTH2 + length;
+    const pieces = [];
+    for (const segment of this.#segments) {
+      const from = Math.max(segment.position, start);
+      if (from < Math.min(segment.position + segment.length, start + total)) {
+        pieces.push({ at: from - start, offset: segment.offset + (from - segment.position) });
+      }
+    }
+    const type = q.at(0);
+    q.skip(HEADER_LENGTH2);
+    const body = q.take(length);
+    this.#consumed += total;
+    this.#segments = this.#segments.filter((s) => s.position + s.length > this.#consumed);
+    return { type, body, offset: pieces[0]?.offset ?? 0, pieces };
+  }
+  /** Throws a "truncated" DecodeError if a message was left incomplete. */
+  end() {
+    if (this.#error !== null)
+      throw this.#error;
+    if (this.#queue.length > 0) {
+      this.#error = new DecodeError("truncated", `handshake ended ${this.#queue.length} bytes into a message`, {
+        offset: this.#streamOffset(this.#appended),
+        field: "Handshake"
+      });
+      throw this.#error;
+    }
+  }
+  #streamOffset(position) {
+    for (const segment of this.#segments) {
+      if (position < segment.position + segment.length)
+        return segment.offset + (position - segment.position);
+    }
+    const last = this.#segments[this.#segments.length - 1];
+    return last === void 0 ? position : last.offset + (position - last.position);
+  }
+};
+
+// ../core/dist/wire/server-hello.js
+function equalBytes(a, b) {
+  if (a.length !== b.length)
+    return false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i] !== b[i])
+      return false;
+  return true;
+}
+function latin1(bytes) {
+  let out = "";
+  for (const byte of bytes)
+    out += String.fromCharCode(byte);
+  return out;
+}
+function decodeServerHello(body) {
+  const r = new ByteReader(body);
+  const legacyVersion = r.u16("ServerHello.legacyVersion");
+  const random = r.bytes(32, "ServerHello.random");
+  const sessionIdOffset = r.offset;
+  const sessionId = r.vector8("ServerHello.sessionId");
+  if (sessionId.length > 32) {
+    throw new DecodeError("invalid", `${sessionId.length} bytes, at most 32`, {
+      offset: sessionIdOffset,
+      field: "ServerHello.sessionId.length"
+    });
+  }
+  const cipherSuite = r.u16("ServerHello.cipherSuite");
+  const compressionMethod = r.u8("ServerHello.compressionMethod");
+  const extensionsOffset = r.offset;
+  const extensions = r.atEnd ? [] : readExtensions(r, "ServerHello");
+  r.expectEnd("ServerHello");
+  const isHelloRetryRequest = equalBytes(random, HELLO_RETRY_REQUEST_RANDOM);
+  const tail2 = random.subarray(24);
+  const downgradeSentinel = equalBytes(tail2, DOWNGRADE_SENTINEL.tls12) ? "tls12" : equalBytes(tail2, DOWNGRADE_SENTINEL.tls11) ? "tls11" : null;
+  let selectedVersion = legacyVersion;
+  let keyShareGroup = null;
+  let alpn2 = null;
+  let heartbeat2 = null;
+  let ecPointFormats2 = null;
+  let secureRenegotiation = false;
+  let extendedMasterSecret2 = false;
+  let encryptThenMac2 = false;
+  let ocspStatusRequest = false;
+  let sessionTicket2 = false;
+  let serverNameAcknowledged = false;
+  let at = extensionsOffset + 2;
+  for (const [i, extension] of extensions.entries()) {
+    const field = `ServerHello.extensions[${i}]`;
+    const dataOffset = at + 4;
+    at = dataOffset + extension.data.length;
+    const x = new ByteReader(extension.data, dataOffset);
+    switch (extension.type) {
+      case EXTENSION_TYPE.supported_versions:
+        selectedVersion = x.u16(`${field}.selectedVersion`);
+        x.expectEnd(field);
+        break;
+      case EXTENSION_TYPE.key_share:
+        keyShareGroup = x.u16(`${field}.group`);
+        if (!isHelloRetryRequest) {
+          const keyOffset = x.offset;
+          const keyExchange = x.vector16(`${field}.keyExchange`);
+          if (keyExchange.length === 0) {
+            throw new DecodeError("invalid", "empty key_exchange", {
+              offset: keyOffset,
+              field: `${field}.keyExchange.length`
+            });
+          }
+        }
+        x.expectEnd(field);
+        break;
+      case EXTENSION_TYPE.application_layer_protocol_negotiation: {
+        const names = x.readVector16(`${field}.protocolNameList`, (list2) => {
+          const found = [];
+          while (!list2.atEnd) {
+            const nameField = `${field}.protocolNameList[${found.length}]`;
+            const nameOffset = list2.offset;
+            const name = list2.vector8(nameField);
+            if (name.length === 0) {
+              throw new DecodeError("invalid", "empty protocol name", {
+                offset: nameOffset,
+                field: `${nameField}.length`
+              });
+            }
+            found.push(latin1(name));
+          }
+          return found;
+        });
+        x.expectEnd(field);
+        if (names.length !== 1 || names[0] === void 0) {
+          throw new DecodeError("invalid", `selects ${names.length} protocols, not one`, {
+            offset: dataOffset,
+            field: `${field}.protocolNameList`
+          });
+        }
+        alpn2 = names[0];
+        break;
+      }
+      case EXTENSION_TYPE.renegotiation_info:
+        x.vector8(`${field}.renegotiatedConnection`);
+        x.expectEnd(field);
+        secureRenegotiation = true;
+        break;
+      case EXTENSION_TYPE.heartbeat: {
+        const modeOffset = x.offset;
+        const mode = x.u8(`${field}.mode`);
+        x.expectEnd(field);
+        if (mode === HEARTBEAT_MODE.peer_allowed_to_send)
+          heartbeat2 = "peer_allowed_to_send";
+        else if (mode === HEARTBEAT_MODE.peer_not_allowed_to_send)
+          heartbeat2 = "peer_not_allowed_to_send";
+        else {
+          throw new DecodeError("invalid", `unknown heartbeat mode ${mode}`, {
+            offset: modeOffset,
+            field: `${field}.mode`
+          });
+        }
+        break;
+      }
+      case EXTENSION_TYPE.ec_point_formats:
+        ecPointFormats2 = x.readVector8(`${field}.formats`, (list2) => {
+          const formats2 = [];
+          while (!list2.atEnd)
+            formats2.push(list2.u8(`${field}.formats[${formats2.length}]`));
+          return formats2;
+        });
+        x.expectEnd(field);
+        break;
+      // Flags: their presence is the fact; their (normally empty) content is not interpreted.
+      case EXTENSION_TYPE.extended_master_secret:
+        extendedMasterSecret2 = true;
+        break;
+      case EXTENSION_TYPE.encrypt_then_mac:
+        encryptThenMac2 = true;
+        break;
+      case EXTENSION_TYPE.status_request:
+        ocspStatusRequest = true;
+        break;
+      case EXTENSION_TYPE.session_ticket:
+        sessionTicket2 = true;
+        break;
+      case EXTENSION_TYPE.server_name:
+        serverNameAcknowledged = true;
+        break;
+      default:
+        break;
+    }
+  }
+  return {
+    legacyVersion,
+    random,
+    sessionId,
+    cipherSuite,
+    compressionMethod,
+    extensions,
+    isHelloRetryRequest,
+    selectedVersion,
+    keyShareGroup,
+    alpn: alpn2,
+    secureRenegotiation,
+    extendedMasterSecret: extendedMasterSecret2,
+    encryptThenMac: encryptThenMac2,
+    heartbeat: heartbeat2,
+    ocspStatusRequest,
+    sessionTicket: sessionTicket2,
+    ecPointFormats: ecPointFormats2,
+    serverNameAcknowledged,
+    downgradeSentinel
+  };
+}
+
+// ../core/dist/wire/alert.js
+function decodeAlert(payload) {
+  const r = new ByteReader(payload);
+  const level = r.u8("Alert.level");
+  const description = r.u8("Alert.description");
+  r.expectEnd("Alert");
+  return { level, description, name: alertName(description) };
+}
+
+// ../core/dist/wire/certificate.js
+function readCertificate(r, field) {
+  const lengthOffset = r.offset;
+  const der = r.vector24(field);
+  if (der.length === 0) {
+    throw new DecodeError("invalid", "empty certificate", {
+      offset: lengthOffset,
+      field: `${field}.length`
+    });
+  }
+  return der;
+}
+function decodeCertificate(body, options = {}) {
+  const r = new ByteReader(body);
+  if (options.tls13 === true) {
+    const certificateRequestContext = r.vector8("Certificate.certificateRequestContext");
+    const entries = r.readVector24("Certificate.certificateList", (list2) => {
+      const found = [];
+      while (!list2.atEnd) {
+        const field = `Certificate.certificateList[${found.length}]`;
+        const certificate = readCertificate(list2, `${field}.certificate`);
+        const extensions = list2.readVector16(`${field}.extensions`, (x) => {
+          const items = [];
+          while (!x.atEnd) {
+            const itemField = `${field}.extensions[${items.length}]`;
+            const type = x.u16(`${itemField}.type`);
+            items.push({ type, data: x.vector16(itemField) });
+          }
+          return items;
+        });
+        found.push({ certificate, extensions });
+      }
+      return found;
+    });
+    r.expectEnd("Certificate");
+    return { certificateRequestContext, entries };
+  }
+  const chain = r.readVector24("Certificate.certificateList", (list2) => {
+    const found = [];
+    while (!list2.atEnd)
+      found.push(readCertificate(list2, `Certificate.certificateList[${found.length}]`));
+    return found;
+  });
+  r.expectEnd("Certificate");
+  return chain;
+}
+
+// ../core/dist/wire/certificate-status.js
+function decodeCertificateStatus(body) {
+  const r = new ByteReader(body);
+  const statusType = r.u8("CertificateStatus.statusType");
+  if (statusType !== CERTIFICATE_STATUS_TYPE.ocsp) {
+    throw new DecodeError("unsupported", `status type ${statusType}`, {
+      offset: 0,
+      field: "CertificateStatus.statusType"
+    });
+  }
+  const lengthOffset = r.offset;
+  const ocspResponse = r.vector24("CertificateStatus.ocspResponse");
+  if (ocspResponse.length === 0) {
+    throw new DecodeError("invalid", "empty OCSP response", {
+      offset: lengthOffset,
+      field: "CertificateStatus.ocspResponse.length"
+    });
+  }
+  r.expectEnd("CertificateStatus");
+  return { statusType, ocspResponse };
+}
+
+// ../core/dist/wire/server-key-exchange.js
+function bitLength2(bytes) {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] ?? 0;
+    if (byte !== 0)
+      return (bytes.length - i - 1) * 8 + (32 - Math.clz32(byte));
+  }
+  return 0;
+}
+function nonEmpty(r, prefix, field) {
+  const lengthOffset = r.offset;
+  const value = prefix === 1 ? r.vector8(field) : r.vector16(field);
+  if (value.length === 0) {
+    throw new DecodeError("invalid", "empty", { offset: lengthOffset, field: `${field}.length` });
+  }
+  return value;
+}
+function readSignature(r, version) {
+  if (r.atEnd)
+    return { signatureAlgorithm: null, signature: null };
+  const at = r.offset;
+  const rest = r.rest();
+  const s = new ByteReader(rest, at);
+  let modern;
+  if (version !== void 0) {
+    modern = version >= TLS_VERSION["TLSv1.2"];
+  } else {
+    const first = rest.length >= 2 ? (rest[0] ?? 0) << 8 | (rest[1] ?? 0) : -1;
+    const second = rest.length >= 4 ? (rest[2] ?? 0) << 8 | (rest[3] ?? 0) : -1;
+    modern = second + 4 === rest.length && first + 2 !== rest.length;
+  }
+  const signatureAlgorithm = modern ? s.u16("ServerKeyExchange.signatureAlgorithm") : null;
+  const signature = s.vector16("ServerKeyExchange.signature");
+  s.expectEnd("ServerKeyExchange");
+  return { signatureAlgorithm, signature };
+}
+function decodeServerKeyExchange(body, kind, options = {}) {
+  const r = new ByteReader(body);
+  if (kind === "ecdhe") {
+    const curveType = r.u8("ServerKeyExchange.curveType");
+    if (curveType === EC_CURVE_TYPE.explicit_prime || curveType === EC_CURVE_TYPE.explicit_char2) {
+      return {
+        kind,
+        curveType,
+        namedCurve: null,
+        publicKey: null,
+        signatureAlgorithm: null,
+        signature: null
+      };
+    }
+    if (curveType !== EC_CURVE_TYPE.named_curve) {
+      throw new DecodeError("invalid", `unknown curve type ${curveType}`, {
+        offset: 0,
+        field: "ServerKeyExchange.curveType"
+      });
+    }
+    const namedCurve = r.u16("ServerKeyExchange.namedCurve");
+    const publicKey2 = nonEmpty(r, 1, "ServerKeyExchange.publicKey");
+    const signature2 = readSignature(r, options.version);
+    r.expectEnd("ServerKeyExchange");
+    return { kind, curveType, namedCurve, publicKey: publicKey2, ...signature2 };
+  }
+  const prime = nonEmpty(r, 2, "ServerKeyExchange.dhP");
+  const primeBits2 = bitLength2(prime);
+  if (primeBits2 === 0) {
+    throw new DecodeError("invalid", "the prime is zero", {
+      offset: 2,
+      field: "ServerKeyExchange.dhP"
+    });
+  }
+  const generator = nonEmpty(r, 2, "ServerKeyExchange.dhG");
+  const publicKey = nonEmpty(r, 2, "ServerKeyExchange.dhYs");
+  const signature = readSignature(r, options.version);
+  r.expectEnd("ServerKeyExchange");
+  return { kind, prime, primeBits: primeBits2, generator, publicKey, ...signature };
+}
+
+// ../core/dist/wire/server-hello-done.js
+function decodeServerHelloDone(body) {
+  new ByteReader(body).expectEnd("ServerHelloDone");
+}
+
+// ../core/dist/wire/sslv2-server-hello.js
+function decodeSslv2ServerHello(body) {
+  const r = new ByteReader(body);
+  const type = r.u8("Sslv2ServerHello.type");
+  if (type !== SSLV2_MESSAGE_TYPE.server_hello) {
+    throw new DecodeError("invalid", `message type ${type}`, {
+      offset: 0,
+      field: "Sslv2ServerHello.type"
+    });
+  }
+  const sessionIdHit = r.u8("Sslv2ServerHello.sessionIdHit") !== 0;
+  const certificateType = r.u8("Sslv2ServerHello.certificateType");
+  const version = r.u16("Sslv2ServerHello.version");
+  const certificateOffset = r.offset;
+  const certificateLength = r.u16("Sslv2ServerHello.certificate.length");
+  const specsOffset = r.offset;
+  const specsLength = r.u16("Sslv2ServerHello.cipherSpecs.length");
+  const connectionIdOffset = r.offset;
+  const connectionIdLength = r.u16("Sslv2ServerHello.connectionId.length");
+  const [certificate, specs, connectionId] = readSslv2Fields(r, "Sslv2ServerHello", [
+    [certificateOffset, certificateLength, "Sslv2ServerHello.certificate"],
+    [specsOffset, specsLength, "Sslv2ServerHello.cipherSpecs"],
+    [connectionIdOffset, connectionIdLength, "Sslv2ServerHello.connectionId"]
+  ]);
+  if (specsLength % 3 !== 0) {
+    throw new DecodeError("invalid", `${specsLength} is not a multiple of 3`, {
+      offset: specsOffset,
+      field: "Sslv2ServerHello.cipherSpecs.length"
+    });
+  }
+  if (connectionIdLength < 16 || connectionIdLength > 32) {
+    throw new DecodeError("invalid", `${connectionIdLength} bytes, not 16–32`, {
+      offset: connectionIdOffset,
+      field: "Sslv2ServerHello.connectionId.length"
+    });
+  }
+  return {
+    sessionIdHit,
+    certificateType,
+    version,
+    certificate: certificate ?? new Uint8Array(0),
+    cipherSpecs: cipherSpecList(specs ?? new Uint8Array(0)),
+    connectionId: connectionId ?? new Uint8Array(0)
+  };
+}
+function decodeSslv2Error(body) {
+  const r = new ByteReader(body);
+  const type = r.u8("Sslv2Error.type");
+  if (type !== SSLV2_MESSAGE_TYPE.error) {
+    throw new DecodeError("invalid", `message type ${type}`, {
+      offset: 0,
+      field: "Sslv2Error.type"
+    });
+  }
+  const code18 = r.u16("Sslv2Error.code");
+  r.expectEnd("Sslv2Error");
+  return code18;
+}
+
+// ../core/dist/wire/server-flight.js
+var STAGE = {
+  [HANDSHAKE_TYPE.server_hello]: 1,
+  [HANDSHAKE_TYPE.certificate]: 2,
+  [HANDSHAKE_TYPE.certificate_status]: 3,
+  [HANDSHAKE_TYPE.server_key_exchange]: 4,
+  [HANDSHAKE_TYPE.certificate_request]: 5,
+  [HANDSHAKE_TYPE.server_hello_done]: 6
+};
+function isTls13(version) {
+  return version === TLS_VERSION["TLSv1.3"] || version >> 8 === 127;
+}
+var ServerFlightDecoder = class {
+  #records;
+  #handshake;
+  #keyExchangeOf;
+  #error = null;
+  #stage = 0;
+  #alertBytes = [];
+  #alertOffset = 0;
+  #done = false;
+  #end = null;
+  #serverHello = null;
+  #helloRetryRequest = null;
+  #certificates = null;
+  #certificateStatus = null;
+  #serverKeyExchange = null;
+  #serverKeyExchangeParams = null;
+  #certificateRequested = false;
+  #serverHelloDone = false;
+  #alert = null;
+  #warnings = [];
+  #sslv2ServerHello = null;
+  #sslv2Error = null;
+  constructor(options = {}) {
+    this.#records = new RecordDecoder(options.maxRecordLength === void 0 ? {} : { maxRecordLength: options.maxRecordLength });
+    this.#handshake = new HandshakeDecoder(options.maxMessageLength === void 0 ? {} : { maxMessageLength: options.maxMessageLength });
+    this.#keyExchangeOf = options.keyExchangeOf;
+  }
+  get done() {
+    return this.#done;
+  }
+  /** Feeds bytes from the server; returns the flight so far. */
+  push(chunk) {
+    if (this.#error !== null)
+      throw this.#error;
+    if (this.#done)
+      return this.state;
+    this.#guard(() => {
+      this.#records.write(chunk);
+      while (!this.#done) {
+        const record = this.#records.read();
+        if (record === null)
+          break;
+        this.#record(record);
+      }
+    });
+    return this.state;
+  }
+  /**
+   * The server closed the connection: returns the flight, or throws a "truncated" DecodeError if
+   * the stream stopped inside a record, a handshake message or an alert.
+   */
+  end() {
+    if (this.#error !== null)
+      throw this.#error;
+    if (this.#done)
+      return this.state;
+    this.#guard(() => {
+      this.#records.end();
+      this.#handshake.end();
+      if (this.#alertBytes.length > 0) {
+        throw new DecodeError("truncated", "stream ended inside an alert", {
+          offset: this.#alertOffset + this.#alertBytes.length,
+          field: "Alert"
+        });
+      }
+    });
+    return this.state;
+  }
+  get state() {
+    return {
+      done: this.#done,
+      end: this.#end,
+      serverHello: this.#serverHello,
+      helloRetryRequest: this.#helloRetryRequest,
+      certificates: this.#certificates,
+      certificateStatus: this.#certificateStatus,
+      serverKeyExchange: this.#serverKeyExchange,
+      serverKeyExchangeParams: this.#serverKeyExchangeParams,
+      certificateRequested: this.#certificateRequested,
+      serverHelloDone: this.#serverHelloDone,
+      alert: this.#alert,
+      warnings: [...this.#warnings],
+      sslv2ServerHello: this.#sslv2ServerHello,
+      sslv2Error: this.#sslv2Error
+    };
+  }
+  #guard(run2) {
+    try {
+      run2();
+    } catch (error2) {
+      if (error2 instanceof DecodeError)
+        this.#error = error2;
+      throw error2;
+    }
+  }
+  #finish(end) {
+    this.#done = true;
+    this.#end = end;
+  }
+  #record(record) {
+    if (record.kind === "sslv2") {
+      this.#sslv2(record);
+      return;
+    }
+    const fail = (detail) => {
+      throw new DecodeError("invalid", detail, {
+        offset: record.offset,
+        field: "record.contentType"
+      });
+    };
+    switch (record.contentType) {
+      case CONTENT_TYPE2.handshake:
+        if (this.#alertBytes.length > 0)
+          fail("handshake record inside an alert");
+        this.#handshake.write(record.fragment, record.offset + 5);
+        while (!this.#done) {
+          const message2 = this.#handshake.read();
+          if (message2 === null)
+            break;
+          this.#message(message2);
+        }
+        return;
+      case CONTENT_TYPE2.alert:
+        this.#alertRecord(record);
+        return;
+      case CONTENT_TYPE2.change_cipher_spec:
+        if (this.#serverHello === null)
+          fail("change_cipher_spec before ServerHello");
+        if (record.fragment.length !== 1 || record.fragment[0] !== 1) {
+          throw new DecodeError("invalid", "change_cipher_spec is not the single byte 1", {
+            offset: record.offset + 5,
+            field: "ChangeCipherSpec"
+          });
+        }
+        this.#finish("change-cipher-spec");
+        return;
+      case CONTENT_TYPE2.application_data:
+        if (this.#serverHello === null)
+          fail("application_data before ServerHello");
+        this.#finish("application-data");
+        return;
+      default:
+        fail(`content type ${record.contentType} during the handshake`);
+    }
+  }
+  #alertRecord(record) {
+    if (record.fragment.length === 0) {
+      throw new DecodeError("invalid", "empty alert record", {
+        offset: record.offset + 3,
+        field: "record.length"
+      });
+    }
+    if (this.#alertBytes.length === 0)
+      this.#alertOffset = record.offset + 5;
+    for (const [i, byte] of record.fragment.entries()) {
+      this.#alertBytes.push(byte);
+      if (this.#alertBytes.length < 2)
+        continue;
+      const alert = decodeAlert(Uint8Array.from(this.#alertBytes));
+      this.#alertBytes = [];
+      this.#alertOffset = record.offset + 5 + i + 1;
+      if (alert.level === ALERT_LEVEL.warning && alert.description === ALERT_DESCRIPTION.unrecognized_name) {
+        this.#warnings.push(alert);
+        continue;
+      }
+      this.#alert = alert;
+      this.#finish("alert");
+      return;
+    }
+  }
+  #sslv2(record) {
+    const decode9 = (run2) => {
+      try {
+        return run2();
+      } catch (error2) {
+        if (error2 instanceof DecodeError)
+          throw relocateDecodeError(error2, record.offset + 2 + error2.offset);
+        throw error2;
+      }
+    };
+    if (record.body[0] === SSLV2_MESSAGE_TYPE.error) {
+      this.#sslv2Error = decode9(() => decodeSslv2Error(record.body));
+      this.#finish("sslv2-error");
+      return;
+    }
+    this.#sslv2ServerHello = decode9(() => decodeSslv2ServerHello(record.body));
+    this.#finish("sslv2-server-hello");
+  }
+  #message(message2) {
+    const decode9 = (run2) => {
+      try {
+        return run2();
+      } catch (error2) {
+        if (error2 instanceof DecodeError) {
+          throw relocateDecodeError(error2, handshakeStreamOffset(message2, 4 + error2.offset));
+        }
+        throw error2;
+      }
+    };
+    const unexpected = (detail) => {
+      throw new DecodeError("invalid", detail, { offset: message2.offset, field: "Handshake.type" });
+    };
+    const type = message2.type;
+    if (type === HANDSHAKE_TYPE.hello_request) {
+      if (message2.body.length !== 0) {
+        throw new DecodeError("invalid", `${message2.body.length} trailing bytes`, {
+          offset: handshakeStreamOffset(message2, 4),
+          field: "HelloRequest"
+        });
+      }
+      return;
+    }
+    const stage = STAGE[type];
+    if (stage === void 0) {
+      if (this.#serverHello !== null && (type === HANDSHAKE_TYPE.new_session_ticket || type === HANDSHAKE_TYPE.supplemental_data)) {
+        return;
+      }
+      unexpected(`unexpected handshake message ${type}`);
+      return;
+    }
+    if (stage <= this.#stage)
+      unexpected(`handshake message ${type} out of order or repeated`);
+    if (stage > 1 && this.#serverHello === null)
+      unexpected(`handshake message ${type} before ServerHello`);
+    this.#stage = stage;
+    const hello = this.#serverHello;
+    switch (type) {
+      case HANDSHAKE_TYPE.server_hello: {
+        const decoded = decode9(() => decodeServerHello(message2.body));
+        if (decoded.isHelloRetryRequest) {
+          this.#helloRetryRequest = decoded;
+          this.#finish("hello-retry-request");
+        } else {
+          this.#serverHello = decoded;
+          if (isTls13(decoded.selectedVersion))
+            this.#finish("tls13-server-hello");
+        }
+        return;
+      }
+      case HANDSHAKE_TYPE.certificate:
+        this.#certificates = decode9(() => decodeCertificate(message2.body));
+        return;
+      case HANDSHAKE_TYPE.certificate_status:
+        this.#certificateStatus = decode9(() => decodeCertificateStatus(message2.body));
+        return;
+      case HANDSHAKE_TYPE.server_key_exchange: {
+        this.#serverKeyExchange = message2.body;
+        const kind = hello === null ? null : this.#keyExchangeOf?.(hello.cipherSuite) ?? null;
+        if (kind !== null && hello !== null) {
+          this.#serverKeyExchangeParams = decode9(() => decodeServerKeyExchange(message2.body, kind, { version: hello.selectedVersion }));
+        }
+        return;
+      }
+      case HANDSHAKE_TYPE.certificate_request:
+        this.#certificateRequested = true;
+        return;
+      case HANDSHAKE_TYPE.server_hello_done:
+        decode9(() => decodeServerHelloDone(message2.body));
+        this.#serverHelloDone = true;
+        this.#finish("server-hello-done");
+        return;
+      default:
+        return;
+    }
+  }
+};
+
+// ../core/dist/wire/tls-ciphertext.js
+function tls13AdditionalData(record) {
+  return new ByteWriter().u8(record.contentType, "record.contentType").u16(record.version, "record.version").u16(record.fragment.length, "record.length").finish();
+}
+function tls13Nonce(iv, sequence) {
+  if (iv.length < 8)
+    throw new EncodeError("invalid", "nonce.iv", `${iv.length} bytes, not >= 8`);
+  if (!Number.isSafeInteger(sequence) || sequence < 0) {
+    throw new EncodeError("invalid", "nonce.sequence", `${sequence} is not a sequence number`);
+  }
+  const nonce = new Uint8Array(iv);
+  for (let i = 0, value = sequence; i < 8 && value > 0; i++, value = Math.floor(value / 256)) {
+    const at = nonce.length - 1 - i;
+    nonce[at] = (nonce[at] ?? 0) ^ value % 256;
+  }
+  return nonce;
+}
+var INNER_TYPES = /* @__PURE__ */ new Set([
+  CONTENT_TYPE2.handshake,
+  CONTENT_TYPE2.alert,
+  CONTENT_TYPE2.application_data
+]);
+function decodeTlsInnerPlaintext(plaintext, base = 0) {
+  let end = plaintext.length - 1;
+  while (end >= 0 && plaintext[end] === 0)
+    end -= 1;
+  if (end < 0) {
+    throw new DecodeError("invalid", "all padding, no content type", {
+      offset: base + plaintext.length,
+      field: "TLSInnerPlaintext.type"
+    });
+  }
+  const contentType = plaintext[end] ?? 0;
+  if (!INNER_TYPES.has(contentType)) {
+    throw new DecodeError("invalid", `content type ${contentType} in a protected record`, {
+      offset: base + end,
+      field: "TLSInnerPlaintext.type"
+    });
+  }
+  if (end > MAX_PLAINTEXT_LENGTH) {
+    throw new DecodeError("too-large", `${end} bytes exceed ${MAX_PLAINTEXT_LENGTH}`, {
+      offset: base + MAX_PLAINTEXT_LENGTH,
+      field: "TLSInnerPlaintext.content"
+    });
+  }
+  return { contentType, content: plaintext.slice(0, end) };
+}
+
+// ../core/dist/wire/hkdf-label.js
+function encodeHkdfLabel(length, label, context3 = new Uint8Array(0)) {
+  const full = `tls13 ${label}`;
+  const bytes = new Uint8Array(full.length);
+  for (let i = 0; i < full.length; i++) {
+    const code18 = full.charCodeAt(i);
+    if (code18 > 126 || code18 < 32) {
+      throw new EncodeError("invalid", "HkdfLabel.label", `character ${code18} is not printable ASCII`);
+    }
+    bytes[i] = code18;
+  }
+  if (bytes.length > 255) {
+    throw new EncodeError("too-large", "HkdfLabel.label", `${bytes.length} bytes exceed 255`);
+  }
+  return new ByteWriter().u16(length, "HkdfLabel.length").lengthPrefixed(1, (w) => w.bytes(bytes), "HkdfLabel.label").lengthPrefixed(1, (w) => w.bytes(context3), "HkdfLabel.context").finish();
+}
+
+// ../core/dist/wire/sct-list.js
+function decodeSctList(bytes) {
+  const r = new ByteReader(bytes);
+  const scts = r.readVector16("SignedCertificateTimestampList.sctList", (list2) => {
+    const found = [];
+    while (!list2.atEnd) {
+      const field = `SignedCertificateTimestampList.sctList[${found.length}]`;
+      const lengthOffset = list2.offset;
+      const sct = list2.vector16(field);
+      if (sct.length === 0) {
+        throw new DecodeError("invalid", "empty SCT", {
+          offset: lengthOffset,
+          field: `${field}.length`
+        });
+      }
+      found.push(sct);
+    }
+    return found;
+  });
+  r.expectEnd("SignedCertificateTimestampList");
+  return scts;
+}
+
+// ../core/dist/wire/new-session-ticket.js
+var FIELD = "NewSessionTicket";
+function decodeNewSessionTicket(body) {
+  const r = new ByteReader(body);
+  const ticketLifetime = r.u32(`${FIELD}.ticketLifetime`);
+  const ticketAgeAdd = r.u32(`${FIELD}.ticketAgeAdd`);
+  const ticketNonce = r.vector8(`${FIELD}.ticketNonce`);
+  const ticketOffset = r.offset;
+  const ticket = r.vector16(`${FIELD}.ticket`);
+  if (ticket.length === 0) {
+    throw new DecodeError("invalid", "empty ticket", {
+      offset: ticketOffset,
+      field: `${FIELD}.ticket.length`
+    });
+  }
+  let maxEarlyDataSize = null;
+  const extensions = r.readVector16(`${FIELD}.extensions`, (list2) => {
+    const found = [];
+    while (!list2.atEnd) {
+      const field = `${FIELD}.extensions[${found.length}]`;
+      const typeOffset = list2.offset;
+      const type = list2.u16(`${field}.type`);
+      if (found.some((extension) => extension.type === type)) {
+        throw new DecodeError("invalid", `duplicate extension ${type}`, {
+          offset: typeOffset,
+          field: `${field}.type`
+        });
+      }
+      const lengthOffset = list2.offset;
+      const data = list2.vector16(field);
+      if (type === EXTENSION_TYPE.early_data) {
+        const d = new ByteReader(data, lengthOffset + 2);
+        maxEarlyDataSize = d.u32(`${field}.maxEarlyDataSize`);
+        d.expectEnd(field);
+      }
+      found.push({ type, data });
+    }
+    return found;
+  });
+  r.expectEnd(FIELD);
+  return { ticketLifetime, ticketAgeAdd, ticketNonce, ticket, extensions, maxEarlyDataSize };
+}
+
 // ../core/dist/cert/extensions/sct-list.js
 var SCT_LIST_OID = "1.3.6.1.4.1.11129.2.4.2";
-function decodeSctList(value) {
-  const fail = (why) => {
-    throw new CertificateError("extension", `SCT list: ${why}`);
-  };
+function decodeSctList2(value) {
   const octets = decodeDer(value, "SCT list", "extension");
-  if (!(octets instanceof OctetString))
-    return fail("not an OCTET STRING");
-  const bytes = octets.valueBlock.valueHexView;
-  const read16 = (offset) => (bytes[offset] ?? 0) << 8 | (bytes[offset + 1] ?? 0);
-  if (bytes.length < 2)
-    return fail("truncated list length");
-  if (read16(0) !== bytes.length - 2)
-    return fail("list length does not match its bytes");
-  let count = 0;
-  for (let offset = 2; offset < bytes.length; count += 1) {
-    if (offset + 2 > bytes.length)
-      return fail("truncated SCT length");
-    const length = read16(offset);
-    if (length === 0)
-      return fail("empty SCT");
-    offset += 2 + length;
-    if (offset > bytes.length)
-      return fail("SCT overruns the list");
+  if (!(octets instanceof OctetString)) {
+    throw new CertificateError("extension", "SCT list: not an OCTET STRING");
   }
-  return count;
+  try {
+    return decodeSctList(octets.valueBlock.valueHexView).length;
+  } catch (error2) {
+    if (!(error2 instanceof DecodeError))
+      throw error2;
+    throw new CertificateError("extension", `SCT list: ${error2.message}`, { cause: error2 });
+  }
 }
 
 // ../core/dist/control-characters.js
@@ -87460,7 +89198,7 @@ var EXTENSIONS2 = {
   basicConstraints: { oid: BASIC_CONSTRAINTS_OID, decode: decodeBasicConstraints },
   subjectAltName: { oid: SUBJECT_ALT_NAME_OID, decode: decodeSubjectAltName },
   tlsFeature: { oid: TLS_FEATURE_OID, decode: decodeTlsFeature },
-  sctList: { oid: SCT_LIST_OID, decode: decodeSctList }
+  sctList: { oid: SCT_LIST_OID, decode: decodeSctList2 }
 };
 var NAME_BY_OID = new Map(Object.keys(EXTENSIONS2).map((name) => [EXTENSIONS2[name].oid, name]));
 function decodeExtensions(extensions) {
@@ -88391,9 +90129,9 @@ function planRun(input) {
   const deadlineMs = integer("deadline", input.deadline, config?.deadline, RUN_DEFAULTS.deadlineMs);
   const runDeadlineMs = integer("run-deadline", input.runDeadline, config?.runDeadline, RUN_DEFAULTS.runDeadlineMs);
   const clients = attempt(() => parseClients(input.clients)) ?? null;
-  const shard = nonEmpty(input.shard) === null ? null : parseShard(input.shard) ?? fail("shard", `expected "i/n" with 1 <= i <= n, got ${JSON.stringify(input.shard)}`) ?? null;
-  const defaultPolicy = nonEmpty(input.policy) ?? config?.policy ?? RUN_DEFAULTS.policy;
-  const defaultDir = nonEmpty(input.policy) === null && loaded !== null ? loaded.dir : cwd;
+  const shard = nonEmpty2(input.shard) === null ? null : parseShard(input.shard) ?? fail("shard", `expected "i/n" with 1 <= i <= n, got ${JSON.stringify(input.shard)}`) ?? null;
+  const defaultPolicy = nonEmpty2(input.policy) ?? config?.policy ?? RUN_DEFAULTS.policy;
+  const defaultDir = nonEmpty2(input.policy) === null && loaded !== null ? loaded.dir : cwd;
   const named = [
     ...(input.targets ?? []).map((target) => target.trim()).filter((target) => target !== ""),
     ...attempt(() => readTargetsFile(input.targetsFile, cwd)) ?? []
@@ -88500,7 +90238,7 @@ function planRun(input) {
     return void 0;
   }
   function pick(field, value, fromConfig, fallback, allowed) {
-    const text = nonEmpty(value);
+    const text = nonEmpty2(value);
     if (text === null)
       return fromConfig ?? fallback;
     if (allowed.includes(text))
@@ -88509,7 +90247,7 @@ function planRun(input) {
   }
   function integer(field, value, fromConfig, fallback) {
     const limits = RUN_LIMITS[LIMIT_OF[field]];
-    const text = typeof value === "number" ? String(value) : nonEmpty(value);
+    const text = typeof value === "number" ? String(value) : nonEmpty2(value);
     if (text === null)
       return fromConfig ?? fallback;
     const n = /^[0-9]{1,9}$/.test(text) ? Number(text) : NaN;
@@ -88525,20 +90263,20 @@ var LIMIT_OF = {
   deadline: "deadlineMs",
   "run-deadline": "runDeadlineMs"
 };
-function nonEmpty(value) {
+function nonEmpty2(value) {
   const text = value?.trim();
   return text === void 0 || text === "" ? null : text;
 }
 function readConfig(input) {
   if (input.config === false)
     return null;
-  const named = nonEmpty(input.config);
+  const named = nonEmpty2(input.config);
   if (named !== null)
     return loadConfig(named, input.cwd);
   return existsSync3(resolve3(input.cwd, CONFIG_FILE)) ? loadConfig(CONFIG_FILE, input.cwd) : null;
 }
 function readTargetsFile(file, cwd) {
-  const named = nonEmpty(file);
+  const named = nonEmpty2(file);
   if (named === null)
     return [];
   return parseTargetList(readText(named, resolve3(cwd, named), "targets-file"));
@@ -88569,7 +90307,7 @@ function readCaBundle(file, path6) {
   return pem;
 }
 function parseClients(value) {
-  const text = nonEmpty(value);
+  const text = nonEmpty2(value);
   if (text === null)
     return null;
   const names = text.split(",").map((name) => name.trim()).filter((name) => name !== "");
@@ -88618,7 +90356,6 @@ function checkWritable(file, cwd) {
 }
 
 // ../core/dist/probe/check-certificates.js
-import { lookup } from "node:dns/promises";
 import { rootCertificates } from "node:tls";
 
 // ../core/dist/cert/chain-order.js
@@ -89096,11 +90833,181 @@ function checkCertificateChain(chainDer, options) {
   };
 }
 
-// ../core/dist/probe/handshake.js
-import { constants as constants2, createDecipheriv, createHmac } from "node:crypto";
+// ../core/dist/probe/full-handshake.js
+import { constants as constants2 } from "node:crypto";
 import { connect as netConnect } from "node:net";
 import { Duplex } from "node:stream";
 import { DEFAULT_CIPHERS, connect as tlsConnect } from "node:tls";
+
+// ../core/dist/probe/tls13-decrypt.js
+import { createDecipheriv, createHmac } from "node:crypto";
+var TLS13_CIPHERS = {
+  TLS_AES_128_GCM_SHA256: {
+    algorithm: "aes-128-gcm",
+    keyLength: 16,
+    hash: "sha256",
+    tagLength: 16
+  },
+  TLS_AES_256_GCM_SHA384: {
+    algorithm: "aes-256-gcm",
+    keyLength: 32,
+    hash: "sha384",
+    tagLength: 16
+  },
+  TLS_CHACHA20_POLY1305_SHA256: {
+    algorithm: "chacha20-poly1305",
+    keyLength: 32,
+    hash: "sha256",
+    tagLength: 16
+  },
+  TLS_AES_128_CCM_SHA256: {
+    algorithm: "aes-128-ccm",
+    keyLength: 16,
+    hash: "sha256",
+    tagLength: 16
+  },
+  TLS_AES_128_CCM_8_SHA256: {
+    algorithm: "aes-128-ccm",
+    keyLength: 16,
+    hash: "sha256",
+    tagLength: 8
+  }
+};
+function expandLabel(secret, label, length, hash) {
+  return createHmac(hash, secret).update(encodeHkdfLabel(length, label)).update(Uint8Array.of(1)).digest().subarray(0, length);
+}
+function keylogSecret(keylog, wanted) {
+  for (const line of keylog) {
+    const [label, , secret] = line.trim().split(" ");
+    if (label === wanted && secret !== void 0 && /^(?:[0-9a-f]{2})+$/i.test(secret)) {
+      return new Uint8Array(Buffer.from(secret, "hex"));
+    }
+  }
+  return null;
+}
+function serverHandshakeSecret(keylog) {
+  return keylogSecret(keylog, "SERVER_HANDSHAKE_TRAFFIC_SECRET");
+}
+function recordKeys(secret, cipher) {
+  return {
+    key: expandLabel(secret, "key", cipher.keyLength, cipher.hash),
+    iv: expandLabel(secret, "iv", 12, cipher.hash)
+  };
+}
+function open(record, key, iv, sequence, cipher) {
+  const fragment = record.fragment;
+  const ciphertextLength = fragment.length - cipher.tagLength;
+  if (ciphertextLength < 1) {
+    throw new Error(`record at offset ${record.offset} is shorter than its tag`);
+  }
+  const decipher = createDecipheriv(cipher.algorithm, key, tls13Nonce(iv, sequence), { authTagLength: cipher.tagLength });
+  decipher.setAAD(tls13AdditionalData(record), { plaintextLength: ciphertextLength });
+  decipher.setAuthTag(fragment.subarray(ciphertextLength));
+  return new Uint8Array(Buffer.concat([decipher.update(fragment.subarray(0, ciphertextLength)), decipher.final()]));
+}
+function decryptServerHandshake(serverBytes, cipherName, keylog) {
+  const cipher = TLS13_CIPHERS[cipherName];
+  if (cipher === void 0)
+    return { ok: false, error: `cannot decrypt ${cipherName} records` };
+  const secret = serverHandshakeSecret(keylog);
+  if (secret === null)
+    return { ok: false, error: "no server handshake secret in the key log" };
+  const applicationSecret = keylogSecret(keylog, "SERVER_TRAFFIC_SECRET_0");
+  let keys = recordKeys(secret, cipher);
+  let handshake = new HandshakeDecoder();
+  let finished = false;
+  const messages = [];
+  const postHandshake = [];
+  let sequence = 0;
+  let records;
+  try {
+    records = new RecordDecoder().push(serverBytes);
+  } catch (error2) {
+    return { ok: false, error: error2.message };
+  }
+  for (const record of records) {
+    if (record.kind !== "tls" || record.contentType !== CONTENT_TYPE2.application_data)
+      continue;
+    try {
+      const inner = decodeTlsInnerPlaintext(open(record, keys.key, keys.iv, sequence, cipher));
+      sequence += 1;
+      if (finished) {
+        if (inner.contentType === CONTENT_TYPE2.handshake) {
+          postHandshake.push(...handshake.push(inner.content));
+        }
+        continue;
+      }
+      if (inner.contentType !== CONTENT_TYPE2.handshake) {
+        return {
+          ok: false,
+          error: `content type ${inner.contentType} before the server's Finished`
+        };
+      }
+      for (const message2 of handshake.push(inner.content)) {
+        messages.push(message2);
+        if (message2.type !== HANDSHAKE_TYPE.finished)
+          continue;
+        if (applicationSecret === null)
+          return { ok: true, messages, postHandshake };
+        finished = true;
+        keys = recordKeys(applicationSecret, cipher);
+        handshake = new HandshakeDecoder();
+        sequence = 0;
+      }
+    } catch (error2) {
+      if (finished)
+        break;
+      return { ok: false, error: error2.message };
+    }
+  }
+  return { ok: true, messages, postHandshake };
+}
+
+// ../core/dist/probe/served-chain.js
+var NO_CERTIFICATE = "no Certificate message in the server's flight";
+function recoverServedChain(serverBytes, protocol, cipherName, keylog) {
+  try {
+    if (protocol !== "TLSv1.3") {
+      const flight = new ServerFlightDecoder().push(serverBytes);
+      return flight.certificates === null ? { chain: null, error: NO_CERTIFICATE } : { chain: flight.certificates, error: null };
+    }
+    const decrypted = decryptServerHandshake(serverBytes, cipherName, keylog);
+    if (!decrypted.ok)
+      return { chain: null, error: `served chain unreadable: ${decrypted.error}` };
+    const message2 = decrypted.messages.find((m) => m.type === HANDSHAKE_TYPE.certificate);
+    if (message2 === void 0)
+      return { chain: null, error: NO_CERTIFICATE };
+    const certificate = decodeCertificate(message2.body, { tls13: true });
+    return { chain: certificate.entries.map((entry) => entry.certificate), error: null };
+  } catch (error2) {
+    if (error2 instanceof DecodeError) {
+      return { chain: null, error: `served chain unreadable: ${error2.message}` };
+    }
+    throw error2;
+  }
+}
+
+// ../core/dist/probe/session-tickets.js
+function ticketMaxEarlyData(serverBytes, cipherName, keylog) {
+  const decrypted = decryptServerHandshake(serverBytes, cipherName, keylog);
+  if (!decrypted.ok)
+    return null;
+  let max = null;
+  for (const message2 of decrypted.postHandshake) {
+    if (message2.type !== HANDSHAKE_TYPE.new_session_ticket)
+      continue;
+    try {
+      const size = decodeNewSessionTicket(message2.body).maxEarlyDataSize ?? 0;
+      max = Math.max(max ?? 0, size);
+    } catch (error2) {
+      if (!(error2 instanceof DecodeError))
+        throw error2;
+    }
+  }
+  return max;
+}
+
+// ../core/dist/probe/full-handshake.js
 var OFFERED_ALPN = ["h2", "http/1.1"];
 var SOCKET_ERROR_CODES = {
   ECONNREFUSED: "refused",
@@ -89133,18 +91040,6 @@ function nodePeerChain(socket) {
   }
   return chain;
 }
-function sessionMaxEarlyData(session) {
-  const decoded = fromBER(session);
-  if (decoded.offset === -1 || !(decoded.result instanceof Sequence))
-    return null;
-  for (const field of decoded.result.valueBlock.value) {
-    if (field.idBlock.tagClass !== 3 || field.idBlock.tagNumber !== 15)
-      continue;
-    const [value] = field.valueBlock.value ?? [];
-    return value instanceof Integer ? value.valueBlock.valueDec : null;
-  }
-  return 0;
-}
 function probeHandshake(endpoint2, options) {
   return new Promise((resolve6) => {
     const received = [];
@@ -89156,7 +91051,10 @@ function probeHandshake(endpoint2, options) {
     let sessionWaiter = null;
     let ticketTimer;
     const started = Date.now();
-    const raw = (options.connect ?? ((address, port) => netConnect({ host: address, port })))(endpoint2.address, endpoint2.port);
+    const raw = (options.connect ?? ((to) => netConnect({ host: to.address, port: to.port })))({
+      address: endpoint2.address,
+      port: endpoint2.port
+    });
     const tap = new Duplex({
       read() {
       },
@@ -89199,38 +91097,36 @@ function probeHandshake(endpoint2, options) {
     if (options.maxVersion !== void 0)
       tlsOptions.maxVersion = options.maxVersion;
     const socket = tlsConnect(tlsOptions);
-    const signals = [
-      AbortSignal.timeout(options.timeoutMs),
-      ...options.signal ? [options.signal] : []
-    ];
-    const signal = AbortSignal.any(signals);
-    const onAbort = () => {
-      const timedOut = options.signal?.aborted !== true;
-      finish2({
-        ok: false,
-        code: timedOut ? "timeout" : "internal",
-        message: timedOut ? `no completed handshake within ${options.timeoutMs} ms` : "scan aborted"
-      });
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    if (signal.aborted)
+    const onAbort = () => finish2({ ok: false, code: "internal", message: "scan aborted" });
+    const deadline = setTimeout(() => finish2({
+      ok: false,
+      code: "timeout",
+      message: `no completed handshake within ${options.timeoutMs} ms`
+    }), options.timeoutMs);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.signal?.aborted === true)
       queueMicrotask(onAbort);
     function finish2(outcome, graceful = false) {
       if (settled)
         return;
       settled = true;
       clearTimeout(ticketTimer);
-      signal.removeEventListener("abort", onAbort);
+      clearTimeout(deadline);
+      options.signal?.removeEventListener("abort", onAbort);
       socket.on("error", () => {
       });
       raw.on("error", () => {
       });
+      if (raw.closed)
+        resolve6(outcome);
+      else
+        raw.once("close", () => resolve6(outcome));
       if (graceful) {
         socket.end();
-        setTimeout(() => socket.destroy(), 1e3).unref();
+        const closeTimer = setTimeout(() => socket.destroy(), 1e3);
+        raw.once("close", () => clearTimeout(closeTimer));
       } else
         socket.destroy();
-      resolve6(outcome);
     }
     socket.on("keylog", (line) => keylog.push(line.toString("latin1").trim()));
     socket.on("OCSPResponse", (response) => {
@@ -89285,7 +91181,7 @@ function probeHandshake(endpoint2, options) {
             session: session ?? socket.getSession() ?? null,
             ticketIssued,
             reused,
-            maxEarlyData: isTls132 && session !== null ? sessionMaxEarlyData(session) : null
+            maxEarlyData: isTls132 && session !== null ? ticketMaxEarlyData(serverBytes, cipherName ?? "", keylog) : null
           }
         }, true);
       };
@@ -89299,200 +91195,6 @@ function probeHandshake(endpoint2, options) {
         complete();
     });
   });
-}
-var CONTENT_CHANGE_CIPHER_SPEC = 20;
-var CONTENT_ALERT = 21;
-var CONTENT_HANDSHAKE = 22;
-var CONTENT_APPLICATION_DATA = 23;
-var HANDSHAKE_CERTIFICATE = 11;
-var HANDSHAKE_FINISHED = 20;
-var MAX_RECORD_LENGTH = 16384 + 2048;
-var ReadError = class extends Error {
-  name = "ReadError";
-};
-function readRecords(bytes) {
-  const records = [];
-  let offset = 0;
-  while (offset + 5 <= bytes.length) {
-    const length = (bytes[offset + 3] ?? 0) << 8 | (bytes[offset + 4] ?? 0);
-    if (length > MAX_RECORD_LENGTH)
-      throw new ReadError(`record of ${length} bytes`);
-    if (offset + 5 + length > bytes.length)
-      break;
-    records.push({
-      type: bytes[offset] ?? 0,
-      header: bytes.subarray(offset, offset + 5),
-      fragment: bytes.subarray(offset + 5, offset + 5 + length)
-    });
-    offset += 5 + length;
-  }
-  return records;
-}
-function readHandshakeMessages(stream) {
-  const messages = [];
-  let offset = 0;
-  while (offset + 4 <= stream.length) {
-    const length = (stream[offset + 1] ?? 0) << 16 | (stream[offset + 2] ?? 0) << 8 | (stream[offset + 3] ?? 0);
-    if (offset + 4 + length > stream.length)
-      break;
-    messages.push({
-      type: stream[offset] ?? 0,
-      body: stream.subarray(offset + 4, offset + 4 + length)
-    });
-    offset += 4 + length;
-  }
-  return messages;
-}
-var BodyReader = class {
-  bytes;
-  #offset = 0;
-  constructor(bytes) {
-    this.bytes = bytes;
-  }
-  get done() {
-    return this.#offset === this.bytes.length;
-  }
-  uint(size) {
-    if (this.#offset + size > this.bytes.length)
-      throw new ReadError("Certificate message truncated");
-    let value = 0;
-    for (let index = 0; index < size; index += 1)
-      value = value * 256 + (this.bytes[this.#offset + index] ?? 0);
-    this.#offset += size;
-    return value;
-  }
-  vector(lengthSize) {
-    const length = this.uint(lengthSize);
-    if (this.#offset + length > this.bytes.length)
-      throw new ReadError("Certificate vector overruns its message");
-    const value = this.bytes.subarray(this.#offset, this.#offset + length);
-    this.#offset += length;
-    return value;
-  }
-};
-function decodeCertificateMessage(body, tls13) {
-  const reader = new BodyReader(body);
-  if (tls13)
-    reader.vector(1);
-  const list2 = new BodyReader(reader.vector(3));
-  if (!reader.done)
-    throw new ReadError("bytes after the certificate list");
-  const chain = [];
-  while (!list2.done) {
-    chain.push(new Uint8Array(list2.vector(3)));
-    if (tls13)
-      list2.vector(2);
-  }
-  return chain;
-}
-var TLS13_CIPHERS = {
-  TLS_AES_128_GCM_SHA256: {
-    algorithm: "aes-128-gcm",
-    keyLength: 16,
-    hash: "sha256",
-    tagLength: 16
-  },
-  TLS_AES_256_GCM_SHA384: {
-    algorithm: "aes-256-gcm",
-    keyLength: 32,
-    hash: "sha384",
-    tagLength: 16
-  },
-  TLS_CHACHA20_POLY1305_SHA256: {
-    algorithm: "chacha20-poly1305",
-    keyLength: 32,
-    hash: "sha256",
-    tagLength: 16
-  },
-  TLS_AES_128_CCM_SHA256: {
-    algorithm: "aes-128-ccm",
-    keyLength: 16,
-    hash: "sha256",
-    tagLength: 16
-  },
-  TLS_AES_128_CCM_8_SHA256: {
-    algorithm: "aes-128-ccm",
-    keyLength: 16,
-    hash: "sha256",
-    tagLength: 8
-  }
-};
-function expandLabel(secret, label, length, hash) {
-  const fullLabel = Buffer.from(`tls13 ${label}`, "latin1");
-  const info2 = Buffer.concat([
-    Buffer.from([length >> 8, length & 255, fullLabel.length]),
-    fullLabel,
-    Buffer.from([0])
-  ]);
-  return createHmac(hash, secret).update(Buffer.concat([info2, Buffer.from([1])])).digest().subarray(0, length);
-}
-function decryptRecord(record, key, iv, sequence, cipher) {
-  const nonce = Buffer.from(iv);
-  for (let index = 0, value = sequence; index < 8; index += 1, value = Math.floor(value / 256)) {
-    nonce[11 - index] = (nonce[11 - index] ?? 0) ^ value & 255;
-  }
-  const ciphertextLength = record.fragment.length - cipher.tagLength;
-  if (ciphertextLength < 1)
-    throw new ReadError("encrypted record too short");
-  const decipher = createDecipheriv(cipher.algorithm, key, nonce, {
-    authTagLength: cipher.tagLength
-  });
-  decipher.setAAD(record.header, { plaintextLength: ciphertextLength });
-  decipher.setAuthTag(record.fragment.subarray(ciphertextLength));
-  const plaintext = Buffer.concat([
-    decipher.update(record.fragment.subarray(0, ciphertextLength)),
-    decipher.final()
-  ]);
-  let end = plaintext.length - 1;
-  while (end >= 0 && plaintext[end] === 0)
-    end -= 1;
-  if (end < 0)
-    throw new ReadError("encrypted record without a content type");
-  if (plaintext[end] !== CONTENT_HANDSHAKE)
-    return new Uint8Array();
-  return plaintext.subarray(0, end);
-}
-function recoverServedChain(serverBytes, protocol, cipherName, keylog) {
-  try {
-    const records = readRecords(serverBytes);
-    const tls13 = protocol === "TLSv1.3";
-    const chunks = [];
-    if (!tls13) {
-      for (const record of records) {
-        if (record.type === CONTENT_CHANGE_CIPHER_SPEC || record.type === CONTENT_ALERT)
-          break;
-        if (record.type === CONTENT_HANDSHAKE)
-          chunks.push(record.fragment);
-      }
-    } else {
-      const cipher = TLS13_CIPHERS[cipherName];
-      if (cipher === void 0)
-        return { chain: null, error: `cannot decrypt ${cipherName} records` };
-      const line = keylog.find((entry) => entry.startsWith("SERVER_HANDSHAKE_TRAFFIC_SECRET "));
-      const secretHex = line?.split(" ")[2];
-      if (secretHex === void 0)
-        return { chain: null, error: "no server handshake secret in the key log" };
-      const secret = Buffer.from(secretHex, "hex");
-      const key = expandLabel(secret, "key", cipher.keyLength, cipher.hash);
-      const iv = expandLabel(secret, "iv", 12, cipher.hash);
-      let sequence = 0;
-      for (const record of records) {
-        if (record.type !== CONTENT_APPLICATION_DATA)
-          continue;
-        chunks.push(decryptRecord(record, key, iv, sequence, cipher));
-        sequence += 1;
-        const messages = readHandshakeMessages(Buffer.concat(chunks));
-        if (messages.some((message2) => message2.type === HANDSHAKE_FINISHED))
-          break;
-      }
-    }
-    const certificate = readHandshakeMessages(Buffer.concat(chunks)).find((message2) => message2.type === HANDSHAKE_CERTIFICATE);
-    if (certificate === void 0)
-      return { chain: null, error: "no Certificate message in the server's flight" };
-    return { chain: decodeCertificateMessage(certificate.body, tls13), error: null };
-  } catch (error2) {
-    return { chain: null, error: `served chain unreadable: ${error2.message}` };
-  }
 }
 
 // ../core/dist/probe/hsts.js
@@ -89630,18 +91332,68 @@ async function probeHsts(target, address, options) {
   return { hsts: { ...NO_HSTS }, errors: [] };
 }
 
+// ../core/dist/probe/resolve-target.js
+import { lookup as dnsLookup } from "node:dns/promises";
+import { isIP } from "node:net";
+function resolveTarget(target, options) {
+  const name = target.connectAddress;
+  if (isIP(name) !== 0)
+    return Promise.resolve({ ok: true, address: name });
+  return new Promise((resolve6) => {
+    let settled = false;
+    const finish2 = (resolution) => {
+      if (settled)
+        return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      resolve6(resolution);
+    };
+    const onAbort = () => finish2({ ok: false, code: "internal", message: "scan aborted" });
+    const timer = setTimeout(() => finish2({
+      ok: false,
+      code: "timeout",
+      message: `${name}: no DNS answer within ${options.timeoutMs} ms`
+    }), options.timeoutMs);
+    if (options.signal?.aborted === true) {
+      onAbort();
+      return;
+    }
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    (options.lookup ?? dnsLookup)(name).then(({ address }) => finish2(isIP(address) === 0 ? {
+      ok: false,
+      code: "dns",
+      message: `${name}: the look-up gave ${JSON.stringify(address)}`
+    } : { ok: true, address }), (error2) => finish2({
+      ok: false,
+      code: "dns",
+      message: `${name}: ${error2 instanceof Error ? error2.message : String(error2)}`
+    }));
+  });
+}
+
 // ../core/dist/probe/check-certificates.js
 var mozillaStore;
-function trustStore(options) {
+function trustStoreFor(options) {
+  if (options.store !== void 0)
+    return options.store;
   const base = options.roots === void 0 ? mozillaStore ??= createTrustStore(rootCertificates) : createTrustStore(options.roots);
   return options.ca === void 0 || options.ca.length === 0 ? base : createTrustStore(options.ca, base);
 }
+function runConnection(options, connection) {
+  return options.runConnection === void 0 ? connection() : options.runConnection(connection);
+}
+function handshakeTo(endpoint2, options, extra = {}) {
+  return runConnection(options, () => probeHandshake(endpoint2, {
+    timeoutMs: options.timeoutMs,
+    ...extra,
+    ...options.signal ? { signal: options.signal } : {},
+    ...options.connect ? { connect: options.connect } : {}
+  }));
+}
 async function probeSessionId(endpoint2, options) {
-  const base = { timeoutMs: options.timeoutMs, noTicket: true, maxVersion: "TLSv1.2" };
-  const first = await probeHandshake(endpoint2, {
-    ...base,
-    ...options.signal ? { signal: options.signal } : {}
-  });
+  const base = { noTicket: true, maxVersion: "TLSv1.2" };
+  const first = await handshakeTo(endpoint2, options, base);
   if (!first.ok) {
     if (first.code === "tls")
       return { value: false, error: null };
@@ -89652,10 +91404,9 @@ async function probeSessionId(endpoint2, options) {
   }
   if (first.handshake.session === null)
     return { value: false, error: null };
-  const second = await probeHandshake(endpoint2, {
+  const second = await handshakeTo(endpoint2, options, {
     ...base,
-    session: first.handshake.session,
-    ...options.signal ? { signal: options.signal } : {}
+    session: first.handshake.session
   });
   if (!second.ok) {
     return {
@@ -89668,11 +91419,7 @@ async function probeSessionId(endpoint2, options) {
 async function probeTicket(endpoint2, first, options) {
   if (!first.ticketIssued || first.session === null)
     return { value: false, error: null };
-  const resumed = await probeHandshake(endpoint2, {
-    timeoutMs: options.timeoutMs,
-    session: first.session,
-    ...options.signal ? { signal: options.signal } : {}
-  });
+  const resumed = await handshakeTo(endpoint2, options, { session: first.session });
   if (!resumed.ok) {
     return {
       value: null,
@@ -89681,9 +91428,17 @@ async function probeTicket(endpoint2, first, options) {
   }
   return { value: resumed.handshake.reused, error: null };
 }
+function checkRawChain(target, chain, options) {
+  const checked = checkCertificateChain(chain, {
+    host: target.host,
+    store: trustStoreFor(options),
+    now: options.now ?? /* @__PURE__ */ new Date()
+  });
+  return { certificate: checked.certificate, errors: checked.errors };
+}
 async function checkCertificatesAndFeatures(target, options) {
   const parsed = typeof target === "string" ? parseTarget(target) : target;
-  const store = trustStore(options);
+  const store = trustStoreFor(options);
   const now = options.now ?? /* @__PURE__ */ new Date();
   const errors = [];
   const features = {
@@ -89700,29 +91455,26 @@ async function checkCertificatesAndFeatures(target, options) {
     });
     if (options.rawChain === void 0)
       return { certificate: null, features, errors, address, negotiated: null };
-    const checked2 = checkCertificateChain(options.rawChain, { host: parsed.host, store, now });
+    const checked2 = checkRawChain(parsed, options.rawChain, options);
     errors.push(...checked2.errors);
     return { certificate: checked2.certificate, features, errors, address, negotiated: null };
   };
-  let address = parsed.connectAddress;
-  if (!isIpLiteral(address)) {
-    try {
-      address = (await lookup(address)).address;
-    } catch (error2) {
-      address = null;
-      errors.push({
-        probe: "handshake",
-        code: "dns",
-        message: `${parsed.connectAddress}: ${error2.message}`
-      });
-      return fromRawChain("dns", "the host name did not resolve");
+  let address = options.address ?? null;
+  if (address === null) {
+    const resolution = await resolveTarget(parsed, {
+      timeoutMs: options.timeoutMs,
+      ...options.signal ? { signal: options.signal } : {},
+      ...options.lookup ? { lookup: options.lookup } : {}
+    });
+    if (!resolution.ok) {
+      errors.push({ probe: "handshake", code: resolution.code, message: resolution.message });
+      return fromRawChain(resolution.code, "the host name did not resolve");
     }
+    address = resolution.address;
   }
   const endpoint2 = { address, port: parsed.port, sni: parsed.sni };
-  const main = await probeHandshake(endpoint2, {
-    timeoutMs: options.timeoutMs,
-    ticketWaitMs: options.ticketWaitMs ?? Math.min(1e3, options.timeoutMs),
-    ...options.signal ? { signal: options.signal } : {}
+  const main = await handshakeTo(endpoint2, options, {
+    ticketWaitMs: options.ticketWaitMs ?? Math.min(1e3, options.timeoutMs)
   });
   if (!main.ok) {
     errors.push({ probe: "handshake", code: main.code, message: main.message });
@@ -89767,10 +91519,10 @@ async function checkCertificatesAndFeatures(target, options) {
   const [ticket, sessionId, hsts] = await Promise.all([
     probeTicket(endpoint2, handshake, options),
     probeSessionId(endpoint2, options),
-    parsed.isWeb ? probeHsts(parsed, address, {
+    parsed.isWeb ? runConnection(options, () => probeHsts(parsed, address, {
       timeoutMs: options.timeoutMs,
       ...options.signal ? { signal: options.signal } : {}
-    }) : null
+    })) : null
   ]);
   features.sessionResumption = { sessionId: sessionId.value, ticket: ticket.value };
   for (const error2 of [ticket.error, sessionId.error])
@@ -89789,1615 +91541,42 @@ async function checkCertificatesAndFeatures(target, options) {
   };
 }
 
-// ../core/dist/wire/errors.js
-var DecodeError = class extends TlsgateError {
-  name = "DecodeError";
-  offset;
-  field;
-  /** The message without the field and offset, kept to rebuild the error at another offset. */
-  detail;
-  constructor(code18, detail, options) {
-    super(code18, `${options.field}: ${detail} (${code18} at offset ${options.offset})`, options);
-    this.offset = options.offset;
-    this.field = options.field;
-    this.detail = detail;
+// ../core/dist/probe/server-choice.js
+function keyExchangeOf(cipherSuite) {
+  switch (cipherSuiteByCode(cipherSuite)?.kex) {
+    case "ECDHE":
+      return "ecdhe";
+    case "DHE":
+      return "dhe";
+    default:
+      return null;
   }
-};
-function relocateDecodeError(error2, offset) {
-  const options = { offset, field: error2.field };
-  if (error2.cause !== void 0)
-    options.cause = error2.cause;
-  return new DecodeError(error2.code, error2.detail, options);
 }
-var EncodeError = class extends TlsgateError {
-  name = "EncodeError";
-  field;
-  constructor(code18, field, detail) {
-    super(code18, `${field}: ${detail}`);
-    this.field = field;
+function serverChoiceOf(flight) {
+  if (flight.sslv2ServerHello !== null) {
+    return { kind: "sslv2", cipherSpecs: [...flight.sslv2ServerHello.cipherSpecs] };
   }
-};
-
-// ../core/dist/wire/bytes.js
-var _a;
-var ByteReader = class {
-  #data;
-  #end;
-  #base;
-  #pos;
-  /**
-   * @param data the buffer being decoded.
-   * @param base the absolute offset of `data[0]` for error reports (0: offsets into `data`).
-   */
-  constructor(data, base = 0, start = 0, end = data.length) {
-    this.#data = data;
-    this.#base = base;
-    this.#pos = start;
-    this.#end = end;
-  }
-  /** The absolute offset of the next byte to read. */
-  get offset() {
-    return this.#base + this.#pos;
-  }
-  get remaining() {
-    return this.#end - this.#pos;
-  }
-  get atEnd() {
-    return this.#pos >= this.#end;
-  }
-  #need(n, field) {
-    const at = this.#pos;
-    if (n > this.#end - at) {
-      throw new DecodeError("truncated", `needs ${n} bytes, ${this.#end - at} left`, {
-        offset: this.#base + at,
-        field
-      });
-    }
-    this.#pos = at + n;
-    return at;
-  }
-  u8(field) {
-    const at = this.#need(1, field);
-    return this.#data[at] ?? 0;
-  }
-  u16(field) {
-    const at = this.#need(2, field);
-    return (this.#data[at] ?? 0) << 8 | (this.#data[at + 1] ?? 0);
-  }
-  u24(field) {
-    const at = this.#need(3, field);
-    return (this.#data[at] ?? 0) << 16 | (this.#data[at + 1] ?? 0) << 8 | (this.#data[at + 2] ?? 0);
-  }
-  /** `n` bytes, copied: the result never aliases the buffer being decoded. */
-  bytes(n, field) {
-    const at = this.#need(n, field);
-    return this.#data.slice(at, at + n);
-  }
-  /** Every byte left in this scope, copied. */
-  rest() {
-    const at = this.#pos;
-    this.#pos = this.#end;
-    return this.#data.slice(at, this.#end);
-  }
-  /** Trailing bytes in a scope are an error: a vector is consumed exactly. */
-  expectEnd(field) {
-    if (this.#pos < this.#end) {
-      throw new DecodeError("invalid", `${this.#end - this.#pos} trailing bytes`, {
-        offset: this.#base + this.#pos,
-        field
-      });
-    }
-  }
-  #vector(prefix, field, read) {
-    const lengthField = `${field}.length`;
-    const lengthOffset = this.offset;
-    const length = prefix === 1 ? this.u8(lengthField) : prefix === 2 ? this.u16(lengthField) : this.u24(lengthField);
-    if (length > this.remaining) {
-      throw new DecodeError("overlong", `claims ${length} bytes, ${this.remaining} left`, {
-        offset: lengthOffset,
-        field: lengthField
-      });
-    }
-    const start = this.#pos;
-    const sub = new _a(this.#data, this.#base, start, start + length);
-    const value = read(sub);
-    sub.expectEnd(field);
-    this.#pos = start + length;
-    return value;
-  }
-  /** A vector with a 1-byte length: `read` gets a reader scoped to its content. */
-  readVector8(field, read) {
-    return this.#vector(1, field, read);
-  }
-  readVector16(field, read) {
-    return this.#vector(2, field, read);
-  }
-  readVector24(field, read) {
-    return this.#vector(3, field, read);
-  }
-  /** The content of an opaque vector with a 1-byte length. */
-  vector8(field) {
-    return this.#vector(1, field, (sub) => sub.rest());
-  }
-  vector16(field) {
-    return this.#vector(2, field, (sub) => sub.rest());
-  }
-  vector24(field) {
-    return this.#vector(3, field, (sub) => sub.rest());
-  }
-};
-_a = ByteReader;
-var PREFIX_MAX = { 1: 255, 2: 65535, 3: 16777215 };
-var ByteWriter = class {
-  #buf = new Uint8Array(256);
-  #len = 0;
-  get length() {
-    return this.#len;
-  }
-  #reserve(n) {
-    const at = this.#len;
-    if (at + n > this.#buf.length) {
-      const grown = new Uint8Array(Math.max(this.#buf.length * 2, at + n));
-      grown.set(this.#buf.subarray(0, at));
-      this.#buf = grown;
-    }
-    this.#len = at + n;
-    return at;
-  }
-  #uint(value, size, field) {
-    if (!Number.isInteger(value) || value < 0 || value > PREFIX_MAX[size]) {
-      throw new EncodeError("invalid", field, `${value} is not a ${size * 8}-bit unsigned integer`);
-    }
-    const at = this.#reserve(size);
-    for (let i = 0; i < size; i++) {
-      this.#buf[at + i] = value >>> 8 * (size - 1 - i) & 255;
-    }
-  }
-  u8(value, field = "u8") {
-    this.#uint(value, 1, field);
-    return this;
-  }
-  u16(value, field = "u16") {
-    this.#uint(value, 2, field);
-    return this;
-  }
-  u24(value, field = "u24") {
-    this.#uint(value, 3, field);
-    return this;
-  }
-  /** Each value as a `size`-byte integer; an invalid one is reported as `field[i]`. */
-  uints(values, size, field) {
-    const max = PREFIX_MAX[size];
-    for (const [i, value] of values.entries()) {
-      if (!Number.isInteger(value) || value < 0 || value > max)
-        this.#uint(value, size, `${field}[${i}]`);
-    }
-    const at = this.#reserve(values.length * size);
-    for (const [i, value] of values.entries()) {
-      for (let b = 0; b < size; b++)
-        this.#buf[at + i * size + b] = value >>> 8 * (size - 1 - b) & 255;
-    }
-    return this;
-  }
-  bytes(data) {
-    const at = this.#reserve(data.length);
-    this.#buf.set(data, at);
-    return this;
-  }
-  /** Writes a `size`-byte length prefix, then whatever `write` writes, and back-patches the length. */
-  lengthPrefixed(size, write, field = "vector") {
-    const at = this.#reserve(size);
-    write(this);
-    const length = this.#len - at - size;
-    if (length > PREFIX_MAX[size]) {
-      throw new EncodeError("too-large", field, `${length} bytes exceed a ${size * 8}-bit length`);
-    }
-    for (let i = 0; i < size; i++) {
-      this.#buf[at + i] = length >>> 8 * (size - 1 - i) & 255;
-    }
-    return this;
-  }
-  /** A copy of the bytes written so far. */
-  finish() {
-    return this.#buf.slice(0, this.#len);
-  }
-};
-function toHex(data) {
-  let out = "";
-  for (const byte of data)
-    out += byte.toString(16).padStart(2, "0");
-  return out;
-}
-function fromHex(text) {
-  const digits = text.replace(/#[^\n]*/g, "").replace(/\s+/g, "");
-  if (digits.length % 2 !== 0 || /[^0-9a-fA-F]/.test(digits)) {
-    throw new DecodeError("invalid", "not an even number of hex digits", {
-      offset: 0,
-      field: "hex"
-    });
-  }
-  const out = new Uint8Array(digits.length / 2);
-  for (let i = 0; i < out.length; i++)
-    out[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-// ../core/dist/wire/constants.js
-var CONTENT_TYPE2 = {
-  change_cipher_spec: 20,
-  alert: 21,
-  handshake: 22,
-  application_data: 23,
-  heartbeat: 24
-};
-var HANDSHAKE_TYPE = {
-  hello_request: 0,
-  client_hello: 1,
-  server_hello: 2,
-  hello_verify_request: 3,
-  new_session_ticket: 4,
-  end_of_early_data: 5,
-  encrypted_extensions: 8,
-  certificate: 11,
-  server_key_exchange: 12,
-  certificate_request: 13,
-  server_hello_done: 14,
-  certificate_verify: 15,
-  client_key_exchange: 16,
-  finished: 20,
-  certificate_url: 21,
-  certificate_status: 22,
-  supplemental_data: 23,
-  key_update: 24,
-  message_hash: 254
-};
-var EXTENSION_TYPE = {
-  server_name: 0,
-  max_fragment_length: 1,
-  status_request: 5,
-  supported_groups: 10,
-  ec_point_formats: 11,
-  signature_algorithms: 13,
-  use_srtp: 14,
-  heartbeat: 15,
-  application_layer_protocol_negotiation: 16,
-  signed_certificate_timestamp: 18,
-  padding: 21,
-  encrypt_then_mac: 22,
-  extended_master_secret: 23,
-  compress_certificate: 27,
-  record_size_limit: 28,
-  session_ticket: 35,
-  pre_shared_key: 41,
-  early_data: 42,
-  supported_versions: 43,
-  cookie: 44,
-  psk_key_exchange_modes: 45,
-  certificate_authorities: 47,
-  post_handshake_auth: 49,
-  signature_algorithms_cert: 50,
-  key_share: 51,
-  encrypted_client_hello: 65037,
-  renegotiation_info: 65281
-};
-var ALERT_LEVEL = { warning: 1, fatal: 2 };
-var ALERT_DESCRIPTION = {
-  close_notify: 0,
-  unexpected_message: 10,
-  bad_record_mac: 20,
-  decryption_failed: 21,
-  record_overflow: 22,
-  decompression_failure: 30,
-  handshake_failure: 40,
-  no_certificate: 41,
-  bad_certificate: 42,
-  unsupported_certificate: 43,
-  certificate_revoked: 44,
-  certificate_expired: 45,
-  certificate_unknown: 46,
-  illegal_parameter: 47,
-  unknown_ca: 48,
-  access_denied: 49,
-  decode_error: 50,
-  decrypt_error: 51,
-  export_restriction: 60,
-  protocol_version: 70,
-  insufficient_security: 71,
-  internal_error: 80,
-  inappropriate_fallback: 86,
-  user_canceled: 90,
-  no_renegotiation: 100,
-  missing_extension: 109,
-  unsupported_extension: 110,
-  certificate_unobtainable: 111,
-  unrecognized_name: 112,
-  bad_certificate_status_response: 113,
-  bad_certificate_hash_value: 114,
-  unknown_psk_identity: 115,
-  certificate_required: 116,
-  no_application_protocol: 120,
-  ech_required: 121
-};
-var ALERT_NAMES = new Map(Object.entries(ALERT_DESCRIPTION).map(([name, code18]) => [code18, name]));
-function alertName(description) {
-  return ALERT_NAMES.get(description) ?? `unknown(${description})`;
-}
-var TLS_VERSION = {
-  SSLv2: 2,
-  SSLv3: 768,
-  "TLSv1.0": 769,
-  "TLSv1.1": 770,
-  "TLSv1.2": 771,
-  "TLSv1.3": 772
-};
-var SCSV = {
-  TLS_EMPTY_RENEGOTIATION_INFO_SCSV: 255,
-  TLS_FALLBACK_SCSV: 22016
-};
-var HELLO_RETRY_REQUEST_RANDOM = Uint8Array.of(207, 33, 173, 116, 229, 154, 97, 17, 190, 29, 140, 2, 30, 101, 184, 145, 194, 162, 17, 22, 122, 187, 140, 94, 7, 158, 9, 226, 200, 168, 51, 156);
-var DOWNGRADE_SENTINEL = {
-  tls12: Uint8Array.of(68, 79, 87, 78, 71, 82, 68, 1),
-  tls11: Uint8Array.of(68, 79, 87, 78, 71, 82, 68, 0)
-};
-var EC_POINT_FORMAT = {
-  uncompressed: 0,
-  ansiX962_compressed_prime: 1,
-  ansiX962_compressed_char2: 2
-};
-var EC_CURVE_TYPE = {
-  explicit_prime: 1,
-  explicit_char2: 2,
-  named_curve: 3
-};
-var HEARTBEAT_MODE = { peer_allowed_to_send: 1, peer_not_allowed_to_send: 2 };
-var PSK_KEY_EXCHANGE_MODE = { psk_ke: 0, psk_dhe_ke: 1 };
-var CERTIFICATE_STATUS_TYPE = { ocsp: 1 };
-var SSLV2_MESSAGE_TYPE = {
-  error: 0,
-  client_hello: 1,
-  client_master_key: 2,
-  client_finished: 3,
-  server_hello: 4,
-  server_verify: 5,
-  server_finished: 6,
-  request_certificate: 7,
-  client_certificate: 8
-};
-var MAX_PLAINTEXT_LENGTH = 1 << 14;
-var MAX_RECORD_LENGTH2 = (1 << 14) + 2048;
-
-// ../core/dist/wire/extensions.js
-function build(type, write) {
-  const w = new ByteWriter();
-  write(w);
-  return { type, data: w.finish() };
-}
-function u16List(field, values) {
-  return (w) => w.uints(values, 2, field);
-}
-function ascii(field, text) {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const code18 = text.charCodeAt(i);
-    if (code18 > 126 || code18 < 33) {
-      throw new EncodeError("invalid", field, `character ${i} of ${JSON.stringify(text)} is not printable ASCII`);
-    }
-    out[i] = code18;
-  }
-  return out;
-}
-function serverName(host) {
-  if (host.length === 0)
-    throw new EncodeError("invalid", "server_name", "empty host name");
-  const name = ascii("server_name", host);
-  return build(EXTENSION_TYPE.server_name, (w) => w.lengthPrefixed(2, (list2) => list2.u8(0).lengthPrefixed(2, (n) => n.bytes(name), "server_name.host_name"), "server_name.server_name_list"));
-}
-function supportedGroups(groups) {
-  return build(EXTENSION_TYPE.supported_groups, (w) => w.lengthPrefixed(2, u16List("supported_groups", groups), "supported_groups"));
-}
-function ecPointFormats(formats2 = [
-  EC_POINT_FORMAT.uncompressed,
-  EC_POINT_FORMAT.ansiX962_compressed_prime,
-  EC_POINT_FORMAT.ansiX962_compressed_char2
-]) {
-  return build(EXTENSION_TYPE.ec_point_formats, (w) => w.lengthPrefixed(1, (list2) => list2.uints(formats2, 1, "ec_point_formats"), "ec_point_formats"));
-}
-function signatureAlgorithms(schemes) {
-  return build(EXTENSION_TYPE.signature_algorithms, (w) => w.lengthPrefixed(2, u16List("signature_algorithms", schemes), "signature_algorithms"));
-}
-function supportedVersions(versions) {
-  return build(EXTENSION_TYPE.supported_versions, (w) => w.lengthPrefixed(1, u16List("supported_versions", versions), "supported_versions"));
-}
-function keyShare(entries) {
-  return build(EXTENSION_TYPE.key_share, (w) => w.lengthPrefixed(2, (list2) => {
-    for (const [i, entry] of entries.entries()) {
-      list2.u16(entry.group, `key_share[${i}].group`).lengthPrefixed(2, (k) => k.bytes(entry.keyExchange), `key_share[${i}].key_exchange`);
-    }
-  }, "key_share.client_shares"));
-}
-function pskKeyExchangeModes(modes = [PSK_KEY_EXCHANGE_MODE.psk_dhe_ke]) {
-  return build(EXTENSION_TYPE.psk_key_exchange_modes, (w) => w.lengthPrefixed(1, (list2) => list2.uints(modes, 1, "psk_key_exchange_modes"), "psk_key_exchange_modes"));
-}
-function alpn(protocols) {
-  const names = protocols.map((name, i) => ascii(`alpn[${i}]`, name));
-  return build(EXTENSION_TYPE.application_layer_protocol_negotiation, (w) => w.lengthPrefixed(2, (list2) => {
-    for (const [i, name] of names.entries()) {
-      if (name.length === 0)
-        throw new EncodeError("invalid", `alpn[${i}]`, "empty protocol name");
-      list2.lengthPrefixed(1, (n) => n.bytes(name), `alpn[${i}]`);
-    }
-  }, "alpn.protocol_name_list"));
-}
-function statusRequest() {
-  return build(EXTENSION_TYPE.status_request, (w) => w.u8(CERTIFICATE_STATUS_TYPE.ocsp).u16(0).u16(0));
-}
-function renegotiationInfo() {
-  return { type: EXTENSION_TYPE.renegotiation_info, data: Uint8Array.of(0) };
-}
-function extendedMasterSecret() {
-  return { type: EXTENSION_TYPE.extended_master_secret, data: new Uint8Array(0) };
-}
-function sessionTicket(ticket = new Uint8Array(0)) {
-  return { type: EXTENSION_TYPE.session_ticket, data: ticket.slice() };
-}
-function heartbeat(mode = HEARTBEAT_MODE.peer_allowed_to_send) {
-  return build(EXTENSION_TYPE.heartbeat, (w) => w.u8(mode, "heartbeat.mode"));
-}
-function readExtensions(r, message2) {
-  return r.readVector16(`${message2}.extensions`, (list2) => {
-    const extensions = [];
-    const seen = /* @__PURE__ */ new Set();
-    while (!list2.atEnd) {
-      const field = `${message2}.extensions[${extensions.length}]`;
-      const typeOffset = list2.offset;
-      const type = list2.u16(`${field}.type`);
-      if (seen.has(type)) {
-        throw new DecodeError("invalid", `duplicate extension ${type}`, {
-          offset: typeOffset,
-          field: `${field}.type`
-        });
-      }
-      seen.add(type);
-      extensions.push({ type, data: list2.vector16(field) });
-    }
-    return extensions;
-  });
-}
-function writeExtensions(w, extensions, message2) {
-  w.lengthPrefixed(2, (v) => {
-    for (const [i, extension] of extensions.entries()) {
-      v.u16(extension.type, `${message2}.extensions[${i}].type`);
-      v.lengthPrefixed(2, (d) => d.bytes(extension.data), `${message2}.extensions[${i}]`);
-    }
-  }, `${message2}.extensions`);
-}
-
-// ../core/dist/wire/client-hello.js
-var PADDING_BUG_MIN = 256 - 4;
-var PADDING_BUG_MAX = 511;
-var PADDING_TARGET = 512;
-function writeBody(spec, extensions) {
-  if (spec.random.length !== 32) {
-    throw new EncodeError("invalid", "ClientHello.random", `needs 32 bytes, got ${spec.random.length}`);
-  }
-  const sessionId = spec.sessionId ?? new Uint8Array(0);
-  if (sessionId.length > 32) {
-    throw new EncodeError("invalid", "ClientHello.sessionId", `at most 32 bytes, got ${sessionId.length}`);
-  }
-  const w = new ByteWriter();
-  w.u16(spec.legacyVersion, "ClientHello.legacyVersion");
-  w.bytes(spec.random);
-  w.lengthPrefixed(1, (v) => v.bytes(sessionId), "ClientHello.sessionId");
-  w.lengthPrefixed(2, (v) => v.uints(spec.cipherSuites, 2, "ClientHello.cipherSuites"), "ClientHello.cipherSuites");
-  w.lengthPrefixed(1, (v) => v.uints(spec.compressionMethods ?? [0], 1, "ClientHello.compressionMethods"), "ClientHello.compressionMethods");
-  if (extensions !== void 0) {
-    writeExtensions(w, extensions, "ClientHello");
-  }
-  return w.finish();
-}
-function encodeClientHelloMessage(spec) {
-  let extensions = spec.extensions;
-  let body = writeBody(spec, extensions);
-  if ((spec.avoidPaddingBug ?? true) && extensions !== void 0 && !extensions.some((extension) => extension.type === EXTENSION_TYPE.padding) && body.length >= PADDING_BUG_MIN && body.length <= PADDING_BUG_MAX) {
-    const length = Math.max(1, PADDING_TARGET - body.length - 4);
-    extensions = [...extensions, { type: EXTENSION_TYPE.padding, data: new Uint8Array(length) }];
-    body = writeBody(spec, extensions);
-  }
-  const w = new ByteWriter();
-  w.u8(HANDSHAKE_TYPE.client_hello);
-  w.lengthPrefixed(3, (v) => v.bytes(body), "ClientHello");
-  return w.finish();
-}
-function encodeHandshakeRecords(message2, recordVersion) {
-  const w = new ByteWriter();
-  let at = 0;
-  do {
-    const fragment = message2.subarray(at, at + MAX_PLAINTEXT_LENGTH);
-    w.u8(CONTENT_TYPE2.handshake).u16(recordVersion, "record.version");
-    w.lengthPrefixed(2, (v) => v.bytes(fragment), "record.fragment");
-    at += MAX_PLAINTEXT_LENGTH;
-  } while (at < message2.length);
-  return w.finish();
-}
-function encodeClientHello(spec) {
-  const recordVersion = spec.recordVersion ?? (spec.legacyVersion === TLS_VERSION.SSLv3 ? TLS_VERSION.SSLv3 : TLS_VERSION["TLSv1.0"]);
-  return encodeHandshakeRecords(encodeClientHelloMessage(spec), recordVersion);
-}
-function decodeClientHello(body) {
-  const r = new ByteReader(body);
-  const legacyVersion = r.u16("ClientHello.legacyVersion");
-  const random = r.bytes(32, "ClientHello.random");
-  const sessionIdOffset = r.offset;
-  const sessionId = r.vector8("ClientHello.sessionId");
-  if (sessionId.length > 32) {
-    throw new DecodeError("invalid", `${sessionId.length} bytes, at most 32`, {
-      offset: sessionIdOffset,
-      field: "ClientHello.sessionId.length"
-    });
-  }
-  const cipherSuites = r.readVector16("ClientHello.cipherSuites", (v) => {
-    const suites = [];
-    while (!v.atEnd)
-      suites.push(v.u16(`ClientHello.cipherSuites[${suites.length}]`));
-    return suites;
-  });
-  const compressionMethods = r.readVector8("ClientHello.compressionMethods", (v) => {
-    const methods = [];
-    while (!v.atEnd)
-      methods.push(v.u8(`ClientHello.compressionMethods[${methods.length}]`));
-    return methods;
-  });
-  const extensions = r.atEnd ? null : readExtensions(r, "ClientHello");
-  r.expectEnd("ClientHello");
-  return { legacyVersion, random, sessionId, cipherSuites, compressionMethods, extensions };
-}
-
-// ../core/dist/wire/sslv2-client-hello.js
-var MAX_SSLV2_RECORD = 32767;
-function encodeSslv2ClientHello(spec) {
-  const sessionId = spec.sessionId ?? new Uint8Array(0);
-  if (spec.challenge.length < 16 || spec.challenge.length > 32) {
-    throw new EncodeError("invalid", "Sslv2ClientHello.challenge", `needs 16–32 bytes, got ${spec.challenge.length}`);
-  }
-  if (sessionId.length !== 0 && sessionId.length !== 16) {
-    throw new EncodeError("invalid", "Sslv2ClientHello.sessionId", `needs 0 or 16 bytes, got ${sessionId.length}`);
-  }
-  const body = new ByteWriter();
-  body.u8(SSLV2_MESSAGE_TYPE.client_hello);
-  body.u16(spec.version, "Sslv2ClientHello.version");
-  body.u16(spec.cipherSpecs.length * 3, "Sslv2ClientHello.cipherSpecs.length");
-  body.u16(sessionId.length).u16(spec.challenge.length);
-  body.uints(spec.cipherSpecs, 3, "Sslv2ClientHello.cipherSpecs");
-  body.bytes(sessionId).bytes(spec.challenge);
-  const content = body.finish();
-  return sslv2Record(content);
-}
-function sslv2Record(content) {
-  if (content.length > MAX_SSLV2_RECORD) {
-    throw new EncodeError("too-large", "sslv2.record", `${content.length} bytes exceed an SSLv2 record`);
-  }
-  return new ByteWriter().u16(32768 | content.length).bytes(content).finish();
-}
-function decodeSslv2ClientHello(body) {
-  const r = new ByteReader(body);
-  const type = r.u8("Sslv2ClientHello.type");
-  if (type !== SSLV2_MESSAGE_TYPE.client_hello) {
-    throw new DecodeError("invalid", `message type ${type}`, {
-      offset: 0,
-      field: "Sslv2ClientHello.type"
-    });
-  }
-  const version = r.u16("Sslv2ClientHello.version");
-  const specsOffset = r.offset;
-  const specsLength = r.u16("Sslv2ClientHello.cipherSpecs.length");
-  const sessionIdOffset = r.offset;
-  const sessionIdLength = r.u16("Sslv2ClientHello.sessionId.length");
-  const challengeOffset = r.offset;
-  const challengeLength = r.u16("Sslv2ClientHello.challenge.length");
-  const lengths = [
-    [specsOffset, specsLength, "Sslv2ClientHello.cipherSpecs"],
-    [sessionIdOffset, sessionIdLength, "Sslv2ClientHello.sessionId"],
-    [challengeOffset, challengeLength, "Sslv2ClientHello.challenge"]
-  ];
-  const [specsBytes, sessionId, challenge] = readSslv2Fields(r, "Sslv2ClientHello", lengths);
-  if (specsLength % 3 !== 0) {
-    throw new DecodeError("invalid", `${specsLength} is not a multiple of 3`, {
-      offset: specsOffset,
-      field: "Sslv2ClientHello.cipherSpecs.length"
-    });
-  }
-  if (challengeLength < 16 || challengeLength > 32) {
-    throw new DecodeError("invalid", `${challengeLength} bytes, not 16–32`, {
-      offset: challengeOffset,
-      field: "Sslv2ClientHello.challenge.length"
-    });
-  }
+  const hello = flight.serverHello ?? flight.helloRetryRequest;
+  if (hello === null)
+    return null;
+  const ske = flight.serverKeyExchangeParams;
   return {
-    version,
-    cipherSpecs: cipherSpecList(specsBytes ?? new Uint8Array(0)),
-    sessionId: sessionId ?? new Uint8Array(0),
-    challenge: challenge ?? new Uint8Array(0)
+    kind: "tls",
+    version: hello.selectedVersion,
+    cipherSuite: hello.cipherSuite,
+    helloRetry: hello.isHelloRetryRequest,
+    keyShareGroup: hello.keyShareGroup,
+    compressionMethod: hello.compressionMethod,
+    heartbeat: hello.heartbeat !== null,
+    secureRenegotiation: hello.secureRenegotiation,
+    extendedMasterSecret: hello.extendedMasterSecret,
+    keyExchange: ske === null ? null : ske.kind === "ecdhe" ? { kind: "ecdhe", namedCurve: ske.namedCurve } : { kind: "dhe", prime: ske.prime, primeBits: ske.primeBits },
+    certificates: flight.certificates
   };
 }
-function readSslv2Fields(r, message2, fields) {
-  let total = 0;
-  for (const [offset, length, field] of fields) {
-    total += length;
-    if (total > r.remaining) {
-      throw new DecodeError("overlong", `claims ${length} bytes, ${r.remaining - total + length} left`, {
-        offset,
-        field: `${field}.length`
-      });
-    }
-  }
-  const values = fields.map(([, length, field]) => r.bytes(length, field));
-  r.expectEnd(message2);
-  return values;
+function serverAlertOf(alert) {
+  return { level: alert.level, description: alert.description, name: alert.name };
 }
-function cipherSpecList(bytes) {
-  const specs = [];
-  for (let i = 0; i + 3 <= bytes.length; i += 3) {
-    specs.push((bytes[i] ?? 0) << 16 | (bytes[i + 1] ?? 0) << 8 | (bytes[i + 2] ?? 0));
-  }
-  return specs;
-}
-
-// ../core/dist/wire/byte-queue.js
-var KEEP = 32 * 1024;
-var EMPTY = new Uint8Array(0);
-var ByteQueue = class {
-  #buf = EMPTY;
-  #start = 0;
-  #end = 0;
-  get length() {
-    return this.#end - this.#start;
-  }
-  /** The byte at `index` from the front; the caller checks `index < length`. */
-  at(index) {
-    return this.#buf[this.#start + index] ?? 0;
-  }
-  append(chunk) {
-    const pending = this.#end - this.#start;
-    if (pending === 0) {
-      this.#start = 0;
-      this.#end = 0;
-      if (this.#buf.length > KEEP)
-        this.#buf = EMPTY;
-    }
-    if (this.#end + chunk.length > this.#buf.length) {
-      if (pending + chunk.length <= this.#buf.length) {
-        this.#buf.copyWithin(0, this.#start, this.#end);
-      } else {
-        const grown = new Uint8Array(Math.max(this.#buf.length * 2, pending + chunk.length));
-        grown.set(this.#buf.subarray(this.#start, this.#end));
-        this.#buf = grown;
-      }
-      this.#start = 0;
-      this.#end = pending;
-    }
-    this.#buf.set(chunk, this.#end);
-    this.#end += chunk.length;
-  }
-  /** A copy of up to `n` bytes from the front, not consumed. */
-  peek(n) {
-    return this.#buf.slice(this.#start, this.#start + Math.min(n, this.length));
-  }
-  /** Removes `n` bytes from the front and returns a copy of them; the caller checks `n <= length`. */
-  take(n) {
-    const out = this.#buf.slice(this.#start, this.#start + n);
-    this.#start += n;
-    return out;
-  }
-  /** Removes `n` bytes from the front. */
-  skip(n) {
-    this.#start += Math.min(n, this.length);
-  }
-};
-
-// ../core/dist/wire/record.js
-var HEADER_LENGTH = 5;
-var SSLV2_HEADER_LENGTH = 2;
-function printable(bytes) {
-  let out = "";
-  for (const byte of bytes)
-    out += byte >= 32 && byte < 127 ? String.fromCharCode(byte) : ".";
-  return out;
-}
-var RecordDecoder = class {
-  #queue = new ByteQueue();
-  #maxRecordLength;
-  /** Stream offset of the queue's first byte. */
-  #offset = 0;
-  #mode = "unknown";
-  #error = null;
-  constructor(options = {}) {
-    this.#maxRecordLength = options.maxRecordLength ?? MAX_RECORD_LENGTH2;
-  }
-  /** Bytes held that do not yet form a complete record. */
-  get buffered() {
-    return this.#queue.length;
-  }
-  /** Stream offset of the next byte not yet returned in a record. */
-  get offset() {
-    return this.#offset;
-  }
-  push(chunk) {
-    this.write(chunk);
-    const records = [];
-    for (let record = this.read(); record !== null; record = this.read())
-      records.push(record);
-    return records;
-  }
-  write(chunk) {
-    if (this.#error !== null)
-      throw this.#error;
-    this.#queue.append(chunk);
-  }
-  /** The next complete record, or null when more bytes are needed. */
-  read() {
-    if (this.#error !== null)
-      throw this.#error;
-    try {
-      return this.#read();
-    } catch (error2) {
-      if (error2 instanceof DecodeError)
-        this.#error = error2;
-      throw error2;
-    }
-  }
-  /** Throws a "truncated" DecodeError if the stream ended inside a record. */
-  end() {
-    if (this.#error !== null)
-      throw this.#error;
-    if (this.#queue.length > 0) {
-      this.#error = new DecodeError("truncated", `stream ended ${this.#queue.length} bytes into a record`, {
-        offset: this.#offset + this.#queue.length,
-        field: "record"
-      });
-      throw this.#error;
-    }
-  }
-  #fail(code18, detail, at, field) {
-    throw new DecodeError(code18, detail, { offset: this.#offset + at, field });
-  }
-  #take(length) {
-    const bytes = this.#queue.take(length);
-    this.#offset += length;
-    return bytes;
-  }
-  #read() {
-    const q = this.#queue;
-    if (q.length === 0)
-      return null;
-    const first = q.at(0);
-    if (this.#mode === "sslv2" || this.#mode === "unknown" && (first & 128) !== 0) {
-      return this.#readSslv2();
-    }
-    if (first < CONTENT_TYPE2.change_cipher_spec || first > CONTENT_TYPE2.heartbeat) {
-      const head = q.peek(16);
-      this.#fail("invalid", `content type ${first} is not TLS; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
-    }
-    if (q.length >= 2 && q.at(1) !== 3) {
-      this.#fail("invalid", `version major ${q.at(1)} is not 3`, 1, "record.version");
-    }
-    if (q.length < HEADER_LENGTH)
-      return null;
-    const length = q.at(3) << 8 | q.at(4);
-    if (length > this.#maxRecordLength) {
-      this.#fail("too-large", `${length} bytes exceed ${this.#maxRecordLength}`, 3, "record.length");
-    }
-    if (q.length < HEADER_LENGTH + length)
-      return null;
-    this.#mode = "tls";
-    const offset = this.#offset;
-    const version = q.at(1) << 8 | q.at(2);
-    this.#take(HEADER_LENGTH);
-    return { kind: "tls", contentType: first, version, fragment: this.#take(length), offset };
-  }
-  /**
-   * An SSLv2 record with a 2-byte header: the high bit of the first byte set, 15 bits of length.
-   * At the start of the stream only a SERVER-HELLO or a 3-byte ERROR counts as SSLv2.
-   */
-  #readSslv2() {
-    const q = this.#queue;
-    if (this.#mode === "unknown") {
-      if (q.length < 3)
-        return null;
-      const length2 = (q.at(0) & 127) << 8 | q.at(1);
-      const type = q.at(2);
-      const isServerHello = type === SSLV2_MESSAGE_TYPE.server_hello;
-      const isError = type === SSLV2_MESSAGE_TYPE.error && length2 === 3;
-      if (!isServerHello && !isError) {
-        const head = q.peek(16);
-        this.#fail("invalid", `content type ${q.at(0)} is not TLS nor an SSLv2 server message; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
-      }
-    } else if ((q.at(0) & 128) === 0) {
-      this.#fail("unsupported", "SSLv2 record with a 3-byte header", 0, "sslv2.record.length");
-    }
-    if (q.length < SSLV2_HEADER_LENGTH)
-      return null;
-    const length = (q.at(0) & 127) << 8 | q.at(1);
-    if (length === 0)
-      this.#fail("invalid", "empty SSLv2 record", 0, "sslv2.record.length");
-    if (q.length < SSLV2_HEADER_LENGTH + length)
-      return null;
-    this.#mode = "sslv2";
-    const offset = this.#offset;
-    this.#take(SSLV2_HEADER_LENGTH);
-    return { kind: "sslv2", body: this.#take(length), offset };
-  }
-};
-
-// ../core/dist/wire/handshake.js
-var DEFAULT_MAX_HANDSHAKE_LENGTH = 256 * 1024;
-var HEADER_LENGTH2 = 4;
-function handshakeStreamOffset(message2, index) {
-  let piece = { at: 0, offset: message2.offset };
-  for (const candidate of message2.pieces) {
-    if (candidate.at > index)
-      break;
-    piece = candidate;
-  }
-  return piece.offset + (index - piece.at);
-}
-var HandshakeDecoder = class {
-  #queue = new ByteQueue();
-  #maxMessageLength;
-  #segments = [];
-  /** Bytes ever appended, and ever consumed, in the queue. */
-  #appended = 0;
-  #consumed = 0;
-  #error = null;
-  constructor(options = {}) {
-    this.#maxMessageLength = options.maxMessageLength ?? DEFAULT_MAX_HANDSHAKE_LENGTH;
-  }
-  /** Bytes held that do not yet form a complete message. */
-  get buffered() {
-    return this.#queue.length;
-  }
-  push(payload, offset) {
-    this.write(payload, offset);
-    const messages = [];
-    for (let message2 = this.read(); message2 !== null; message2 = this.read())
-      messages.push(message2);
-    return messages;
-  }
-  /**
-   * @param offset stream offset of `payload[0]`; by default payloads are taken as contiguous, so
-   *   offsets count bytes of handshake payload.
-   */
-  write(payload, offset = this.#appended) {
-    if (this.#error !== null)
-      throw this.#error;
-    if (payload.length === 0)
-      return;
-    this.#segments.push({ position: this.#appended, length: payload.length, offset });
-    this.#appended += payload.length;
-    this.#queue.append(payload);
-  }
-  /** The next complete message, or null when more bytes are needed. */
-  read() {
-    if (this.#error !== null)
-      throw this.#error;
-    const q = this.#queue;
-    if (q.length < HEADER_LENGTH2)
-      return null;
-    const length = q.at(1) << 16 | q.at(2) << 8 | q.at(3);
-    if (length > this.#maxMessageLength) {
-      this.#error = new DecodeError("too-large", `${length} bytes exceed ${this.#maxMessageLength}`, {
-        offset: this.#streamOffset(this.#consumed + 1),
-        field: "Handshake.length"
-      });
-      throw this.#error;
-    }
-    if (q.length < HEADER_LENGTH2 + length)
-      return null;
-    const start = this.#consumed;
-    const total = HEADER_LENGTH2 + length;
-    const pieces = [];
-    for (const segment of this.#segments) {
-      const from = Math.max(segment.position, start);
-      if (from < Math.min(segment.position + segment.length, start + total)) {
-        pieces.push({ at: from - start, offset: segment.offset + (from - segment.position) });
-      }
-    }
-    const type = q.at(0);
-    q.skip(HEADER_LENGTH2);
-    const body = q.take(length);
-    this.#consumed += total;
-    this.#segments = this.#segments.filter((s) => s.position + s.length > this.#consumed);
-    return { type, body, offset: pieces[0]?.offset ?? 0, pieces };
-  }
-  /** Throws a "truncated" DecodeError if a message was left incomplete. */
-  end() {
-    if (this.#error !== null)
-      throw this.#error;
-    if (this.#queue.length > 0) {
-      this.#error = new DecodeError("truncated", `handshake ended ${this.#queue.length} bytes into a message`, {
-        offset: this.#streamOffset(this.#appended),
-        field: "Handshake"
-      });
-      throw this.#error;
-    }
-  }
-  #streamOffset(position) {
-    for (const segment of this.#segments) {
-      if (position < segment.position + segment.length)
-        return segment.offset + (position - segment.position);
-    }
-    const last = this.#segments[this.#segments.length - 1];
-    return last === void 0 ? position : last.offset + (position - last.position);
-  }
-};
-
-// ../core/dist/wire/server-hello.js
-function equalBytes(a, b) {
-  if (a.length !== b.length)
-    return false;
-  for (let i = 0; i < a.length; i++)
-    if (a[i] !== b[i])
-      return false;
-  return true;
-}
-function latin1(bytes) {
-  let out = "";
-  for (const byte of bytes)
-    out += String.fromCharCode(byte);
-  return out;
-}
-function decodeServerHello(body) {
-  const r = new ByteReader(body);
-  const legacyVersion = r.u16("ServerHello.legacyVersion");
-  const random = r.bytes(32, "ServerHello.random");
-  const sessionIdOffset = r.offset;
-  const sessionId = r.vector8("ServerHello.sessionId");
-  if (sessionId.length > 32) {
-    throw new DecodeError("invalid", `${sessionId.length} bytes, at most 32`, {
-      offset: sessionIdOffset,
-      field: "ServerHello.sessionId.length"
-    });
-  }
-  const cipherSuite = r.u16("ServerHello.cipherSuite");
-  const compressionMethod = r.u8("ServerHello.compressionMethod");
-  const extensionsOffset = r.offset;
-  const extensions = r.atEnd ? [] : readExtensions(r, "ServerHello");
-  r.expectEnd("ServerHello");
-  const isHelloRetryRequest = equalBytes(random, HELLO_RETRY_REQUEST_RANDOM);
-  const tail2 = random.subarray(24);
-  const downgradeSentinel = equalBytes(tail2, DOWNGRADE_SENTINEL.tls12) ? "tls12" : equalBytes(tail2, DOWNGRADE_SENTINEL.tls11) ? "tls11" : null;
-  let selectedVersion = legacyVersion;
-  let keyShareGroup = null;
-  let alpn2 = null;
-  let heartbeat2 = null;
-  let ecPointFormats2 = null;
-  let secureRenegotiation = false;
-  let extendedMasterSecret2 = false;
-  let encryptThenMac2 = false;
-  let ocspStatusRequest = false;
-  let sessionTicket2 = false;
-  let serverNameAcknowledged = false;
-  let at = extensionsOffset + 2;
-  for (const [i, extension] of extensions.entries()) {
-    const field = `ServerHello.extensions[${i}]`;
-    const dataOffset = at + 4;
-    at = dataOffset + extension.data.length;
-    const x = new ByteReader(extension.data, dataOffset);
-    switch (extension.type) {
-      case EXTENSION_TYPE.supported_versions:
-        selectedVersion = x.u16(`${field}.selectedVersion`);
-        x.expectEnd(field);
-        break;
-      case EXTENSION_TYPE.key_share:
-        keyShareGroup = x.u16(`${field}.group`);
-        if (!isHelloRetryRequest) {
-          const keyOffset = x.offset;
-          const keyExchange = x.vector16(`${field}.keyExchange`);
-          if (keyExchange.length === 0) {
-            throw new DecodeError("invalid", "empty key_exchange", {
-              offset: keyOffset,
-              field: `${field}.keyExchange.length`
-            });
-          }
-        }
-        x.expectEnd(field);
-        break;
-      case EXTENSION_TYPE.application_layer_protocol_negotiation: {
-        const names = x.readVector16(`${field}.protocolNameList`, (list2) => {
-          const found = [];
-          while (!list2.atEnd) {
-            const nameField = `${field}.protocolNameList[${found.length}]`;
-            const nameOffset = list2.offset;
-            const name = list2.vector8(nameField);
-            if (name.length === 0) {
-              throw new DecodeError("invalid", "empty protocol name", {
-                offset: nameOffset,
-                field: `${nameField}.length`
-              });
-            }
-            found.push(latin1(name));
-          }
-          return found;
-        });
-        x.expectEnd(field);
-        if (names.length !== 1 || names[0] === void 0) {
-          throw new DecodeError("invalid", `selects ${names.length} protocols, not one`, {
-            offset: dataOffset,
-            field: `${field}.protocolNameList`
-          });
-        }
-        alpn2 = names[0];
-        break;
-      }
-      case EXTENSION_TYPE.renegotiation_info:
-        x.vector8(`${field}.renegotiatedConnection`);
-        x.expectEnd(field);
-        secureRenegotiation = true;
-        break;
-      case EXTENSION_TYPE.heartbeat: {
-        const modeOffset = x.offset;
-        const mode = x.u8(`${field}.mode`);
-        x.expectEnd(field);
-        if (mode === HEARTBEAT_MODE.peer_allowed_to_send)
-          heartbeat2 = "peer_allowed_to_send";
-        else if (mode === HEARTBEAT_MODE.peer_not_allowed_to_send)
-          heartbeat2 = "peer_not_allowed_to_send";
-        else {
-          throw new DecodeError("invalid", `unknown heartbeat mode ${mode}`, {
-            offset: modeOffset,
-            field: `${field}.mode`
-          });
-        }
-        break;
-      }
-      case EXTENSION_TYPE.ec_point_formats:
-        ecPointFormats2 = x.readVector8(`${field}.formats`, (list2) => {
-          const formats2 = [];
-          while (!list2.atEnd)
-            formats2.push(list2.u8(`${field}.formats[${formats2.length}]`));
-          return formats2;
-        });
-        x.expectEnd(field);
-        break;
-      // Flags: their presence is the fact; their (normally empty) content is not interpreted.
-      case EXTENSION_TYPE.extended_master_secret:
-        extendedMasterSecret2 = true;
-        break;
-      case EXTENSION_TYPE.encrypt_then_mac:
-        encryptThenMac2 = true;
-        break;
-      case EXTENSION_TYPE.status_request:
-        ocspStatusRequest = true;
-        break;
-      case EXTENSION_TYPE.session_ticket:
-        sessionTicket2 = true;
-        break;
-      case EXTENSION_TYPE.server_name:
-        serverNameAcknowledged = true;
-        break;
-      default:
-        break;
-    }
-  }
-  return {
-    legacyVersion,
-    random,
-    sessionId,
-    cipherSuite,
-    compressionMethod,
-    extensions,
-    isHelloRetryRequest,
-    selectedVersion,
-    keyShareGroup,
-    alpn: alpn2,
-    secureRenegotiation,
-    extendedMasterSecret: extendedMasterSecret2,
-    encryptThenMac: encryptThenMac2,
-    heartbeat: heartbeat2,
-    ocspStatusRequest,
-    sessionTicket: sessionTicket2,
-    ecPointFormats: ecPointFormats2,
-    serverNameAcknowledged,
-    downgradeSentinel
-  };
-}
-
-// ../core/dist/wire/alert.js
-function decodeAlert(payload) {
-  const r = new ByteReader(payload);
-  const level = r.u8("Alert.level");
-  const description = r.u8("Alert.description");
-  r.expectEnd("Alert");
-  return { level, description, name: alertName(description) };
-}
-
-// ../core/dist/wire/certificate.js
-function readCertificate(r, field) {
-  const lengthOffset = r.offset;
-  const der = r.vector24(field);
-  if (der.length === 0) {
-    throw new DecodeError("invalid", "empty certificate", {
-      offset: lengthOffset,
-      field: `${field}.length`
-    });
-  }
-  return der;
-}
-function decodeCertificate(body, options = {}) {
-  const r = new ByteReader(body);
-  if (options.tls13 === true) {
-    const certificateRequestContext = r.vector8("Certificate.certificateRequestContext");
-    const entries = r.readVector24("Certificate.certificateList", (list2) => {
-      const found = [];
-      while (!list2.atEnd) {
-        const field = `Certificate.certificateList[${found.length}]`;
-        const certificate = readCertificate(list2, `${field}.certificate`);
-        const extensions = list2.readVector16(`${field}.extensions`, (x) => {
-          const items = [];
-          while (!x.atEnd) {
-            const itemField = `${field}.extensions[${items.length}]`;
-            const type = x.u16(`${itemField}.type`);
-            items.push({ type, data: x.vector16(itemField) });
-          }
-          return items;
-        });
-        found.push({ certificate, extensions });
-      }
-      return found;
-    });
-    r.expectEnd("Certificate");
-    return { certificateRequestContext, entries };
-  }
-  const chain = r.readVector24("Certificate.certificateList", (list2) => {
-    const found = [];
-    while (!list2.atEnd)
-      found.push(readCertificate(list2, `Certificate.certificateList[${found.length}]`));
-    return found;
-  });
-  r.expectEnd("Certificate");
-  return chain;
-}
-
-// ../core/dist/wire/certificate-status.js
-function decodeCertificateStatus(body) {
-  const r = new ByteReader(body);
-  const statusType = r.u8("CertificateStatus.statusType");
-  if (statusType !== CERTIFICATE_STATUS_TYPE.ocsp) {
-    throw new DecodeError("unsupported", `status type ${statusType}`, {
-      offset: 0,
-      field: "CertificateStatus.statusType"
-    });
-  }
-  const lengthOffset = r.offset;
-  const ocspResponse = r.vector24("CertificateStatus.ocspResponse");
-  if (ocspResponse.length === 0) {
-    throw new DecodeError("invalid", "empty OCSP response", {
-      offset: lengthOffset,
-      field: "CertificateStatus.ocspResponse.length"
-    });
-  }
-  r.expectEnd("CertificateStatus");
-  return { statusType, ocspResponse };
-}
-
-// ../core/dist/wire/server-key-exchange.js
-function bitLength2(bytes) {
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i] ?? 0;
-    if (byte !== 0)
-      return (bytes.length - i - 1) * 8 + (32 - Math.clz32(byte));
-  }
-  return 0;
-}
-function nonEmpty2(r, prefix, field) {
-  const lengthOffset = r.offset;
-  const value = prefix === 1 ? r.vector8(field) : r.vector16(field);
-  if (value.length === 0) {
-    throw new DecodeError("invalid", "empty", { offset: lengthOffset, field: `${field}.length` });
-  }
-  return value;
-}
-function readSignature(r, version) {
-  if (r.atEnd)
-    return { signatureAlgorithm: null, signature: null };
-  const at = r.offset;
-  const rest = r.rest();
-  const s = new ByteReader(rest, at);
-  let modern;
-  if (version !== void 0) {
-    modern = version >= TLS_VERSION["TLSv1.2"];
-  } else {
-    const first = rest.length >= 2 ? (rest[0] ?? 0) << 8 | (rest[1] ?? 0) : -1;
-    const second = rest.length >= 4 ? (rest[2] ?? 0) << 8 | (rest[3] ?? 0) : -1;
-    modern = second + 4 === rest.length && first + 2 !== rest.length;
-  }
-  const signatureAlgorithm = modern ? s.u16("ServerKeyExchange.signatureAlgorithm") : null;
-  const signature = s.vector16("ServerKeyExchange.signature");
-  s.expectEnd("ServerKeyExchange");
-  return { signatureAlgorithm, signature };
-}
-function decodeServerKeyExchange(body, kind, options = {}) {
-  const r = new ByteReader(body);
-  if (kind === "ecdhe") {
-    const curveType = r.u8("ServerKeyExchange.curveType");
-    if (curveType === EC_CURVE_TYPE.explicit_prime || curveType === EC_CURVE_TYPE.explicit_char2) {
-      return {
-        kind,
-        curveType,
-        namedCurve: null,
-        publicKey: null,
-        signatureAlgorithm: null,
-        signature: null
-      };
-    }
-    if (curveType !== EC_CURVE_TYPE.named_curve) {
-      throw new DecodeError("invalid", `unknown curve type ${curveType}`, {
-        offset: 0,
-        field: "ServerKeyExchange.curveType"
-      });
-    }
-    const namedCurve = r.u16("ServerKeyExchange.namedCurve");
-    const publicKey2 = nonEmpty2(r, 1, "ServerKeyExchange.publicKey");
-    const signature2 = readSignature(r, options.version);
-    r.expectEnd("ServerKeyExchange");
-    return { kind, curveType, namedCurve, publicKey: publicKey2, ...signature2 };
-  }
-  const prime = nonEmpty2(r, 2, "ServerKeyExchange.dhP");
-  const primeBits2 = bitLength2(prime);
-  if (primeBits2 === 0) {
-    throw new DecodeError("invalid", "the prime is zero", {
-      offset: 2,
-      field: "ServerKeyExchange.dhP"
-    });
-  }
-  const generator = nonEmpty2(r, 2, "ServerKeyExchange.dhG");
-  const publicKey = nonEmpty2(r, 2, "ServerKeyExchange.dhYs");
-  const signature = readSignature(r, options.version);
-  r.expectEnd("ServerKeyExchange");
-  return { kind, prime, primeBits: primeBits2, generator, publicKey, ...signature };
-}
-
-// ../core/dist/wire/server-hello-done.js
-function decodeServerHelloDone(body) {
-  new ByteReader(body).expectEnd("ServerHelloDone");
-}
-
-// ../core/dist/wire/sslv2-server-hello.js
-function decodeSslv2ServerHello(body) {
-  const r = new ByteReader(body);
-  const type = r.u8("Sslv2ServerHello.type");
-  if (type !== SSLV2_MESSAGE_TYPE.server_hello) {
-    throw new DecodeError("invalid", `message type ${type}`, {
-      offset: 0,
-      field: "Sslv2ServerHello.type"
-    });
-  }
-  const sessionIdHit = r.u8("Sslv2ServerHello.sessionIdHit") !== 0;
-  const certificateType = r.u8("Sslv2ServerHello.certificateType");
-  const version = r.u16("Sslv2ServerHello.version");
-  const certificateOffset = r.offset;
-  const certificateLength = r.u16("Sslv2ServerHello.certificate.length");
-  const specsOffset = r.offset;
-  const specsLength = r.u16("Sslv2ServerHello.cipherSpecs.length");
-  const connectionIdOffset = r.offset;
-  const connectionIdLength = r.u16("Sslv2ServerHello.connectionId.length");
-  const [certificate, specs, connectionId] = readSslv2Fields(r, "Sslv2ServerHello", [
-    [certificateOffset, certificateLength, "Sslv2ServerHello.certificate"],
-    [specsOffset, specsLength, "Sslv2ServerHello.cipherSpecs"],
-    [connectionIdOffset, connectionIdLength, "Sslv2ServerHello.connectionId"]
-  ]);
-  if (specsLength % 3 !== 0) {
-    throw new DecodeError("invalid", `${specsLength} is not a multiple of 3`, {
-      offset: specsOffset,
-      field: "Sslv2ServerHello.cipherSpecs.length"
-    });
-  }
-  if (connectionIdLength < 16 || connectionIdLength > 32) {
-    throw new DecodeError("invalid", `${connectionIdLength} bytes, not 16–32`, {
-      offset: connectionIdOffset,
-      field: "Sslv2ServerHello.connectionId.length"
-    });
-  }
-  return {
-    sessionIdHit,
-    certificateType,
-    version,
-    certificate: certificate ?? new Uint8Array(0),
-    cipherSpecs: cipherSpecList(specs ?? new Uint8Array(0)),
-    connectionId: connectionId ?? new Uint8Array(0)
-  };
-}
-function decodeSslv2Error(body) {
-  const r = new ByteReader(body);
-  const type = r.u8("Sslv2Error.type");
-  if (type !== SSLV2_MESSAGE_TYPE.error) {
-    throw new DecodeError("invalid", `message type ${type}`, {
-      offset: 0,
-      field: "Sslv2Error.type"
-    });
-  }
-  const code18 = r.u16("Sslv2Error.code");
-  r.expectEnd("Sslv2Error");
-  return code18;
-}
-
-// ../core/dist/wire/server-flight.js
-var STAGE = {
-  [HANDSHAKE_TYPE.server_hello]: 1,
-  [HANDSHAKE_TYPE.certificate]: 2,
-  [HANDSHAKE_TYPE.certificate_status]: 3,
-  [HANDSHAKE_TYPE.server_key_exchange]: 4,
-  [HANDSHAKE_TYPE.certificate_request]: 5,
-  [HANDSHAKE_TYPE.server_hello_done]: 6
-};
-function isTls13(version) {
-  return version === TLS_VERSION["TLSv1.3"] || version >> 8 === 127;
-}
-var ServerFlightDecoder = class {
-  #records;
-  #handshake;
-  #keyExchangeOf;
-  #error = null;
-  #stage = 0;
-  #alertBytes = [];
-  #alertOffset = 0;
-  #done = false;
-  #end = null;
-  #serverHello = null;
-  #helloRetryRequest = null;
-  #certificates = null;
-  #certificateStatus = null;
-  #serverKeyExchange = null;
-  #serverKeyExchangeParams = null;
-  #certificateRequested = false;
-  #serverHelloDone = false;
-  #alert = null;
-  #warnings = [];
-  #sslv2ServerHello = null;
-  #sslv2Error = null;
-  constructor(options = {}) {
-    this.#records = new RecordDecoder(options.maxRecordLength === void 0 ? {} : { maxRecordLength: options.maxRecordLength });
-    this.#handshake = new HandshakeDecoder(options.maxMessageLength === void 0 ? {} : { maxMessageLength: options.maxMessageLength });
-    this.#keyExchangeOf = options.keyExchangeOf;
-  }
-  get done() {
-    return this.#done;
-  }
-  /** Feeds bytes from the server; returns the flight so far. */
-  push(chunk) {
-    if (this.#error !== null)
-      throw this.#error;
-    if (this.#done)
-      return this.state;
-    this.#guard(() => {
-      this.#records.write(chunk);
-      while (!this.#done) {
-        const record = this.#records.read();
-        if (record === null)
-          break;
-        this.#record(record);
-      }
-    });
-    return this.state;
-  }
-  /**
-   * The server closed the connection: returns the flight, or throws a "truncated" DecodeError if
-   * the stream stopped inside a record, a handshake message or an alert.
-   */
-  end() {
-    if (this.#error !== null)
-      throw this.#error;
-    if (this.#done)
-      return this.state;
-    this.#guard(() => {
-      this.#records.end();
-      this.#handshake.end();
-      if (this.#alertBytes.length > 0) {
-        throw new DecodeError("truncated", "stream ended inside an alert", {
-          offset: this.#alertOffset + this.#alertBytes.length,
-          field: "Alert"
-        });
-      }
-    });
-    return this.state;
-  }
-  get state() {
-    return {
-      done: this.#done,
-      end: this.#end,
-      serverHello: this.#serverHello,
-      helloRetryRequest: this.#helloRetryRequest,
-      certificates: this.#certificates,
-      certificateStatus: this.#certificateStatus,
-      serverKeyExchange: this.#serverKeyExchange,
-      serverKeyExchangeParams: this.#serverKeyExchangeParams,
-      certificateRequested: this.#certificateRequested,
-      serverHelloDone: this.#serverHelloDone,
-      alert: this.#alert,
-      warnings: [...this.#warnings],
-      sslv2ServerHello: this.#sslv2ServerHello,
-      sslv2Error: this.#sslv2Error
-    };
-  }
-  #guard(run2) {
-    try {
-      run2();
-    } catch (error2) {
-      if (error2 instanceof DecodeError)
-        this.#error = error2;
-      throw error2;
-    }
-  }
-  #finish(end) {
-    this.#done = true;
-    this.#end = end;
-  }
-  #record(record) {
-    if (record.kind === "sslv2") {
-      this.#sslv2(record);
-      return;
-    }
-    const fail = (detail) => {
-      throw new DecodeError("invalid", detail, {
-        offset: record.offset,
-        field: "record.contentType"
-      });
-    };
-    switch (record.contentType) {
-      case CONTENT_TYPE2.handshake:
-        if (this.#alertBytes.length > 0)
-          fail("handshake record inside an alert");
-        this.#handshake.write(record.fragment, record.offset + 5);
-        while (!this.#done) {
-          const message2 = this.#handshake.read();
-          if (message2 === null)
-            break;
-          this.#message(message2);
-        }
-        return;
-      case CONTENT_TYPE2.alert:
-        this.#alertRecord(record);
-        return;
-      case CONTENT_TYPE2.change_cipher_spec:
-        if (this.#serverHello === null)
-          fail("change_cipher_spec before ServerHello");
-        if (record.fragment.length !== 1 || record.fragment[0] !== 1) {
-          throw new DecodeError("invalid", "change_cipher_spec is not the single byte 1", {
-            offset: record.offset + 5,
-            field: "ChangeCipherSpec"
-          });
-        }
-        this.#finish("change-cipher-spec");
-        return;
-      case CONTENT_TYPE2.application_data:
-        if (this.#serverHello === null)
-          fail("application_data before ServerHello");
-        this.#finish("application-data");
-        return;
-      default:
-        fail(`content type ${record.contentType} during the handshake`);
-    }
-  }
-  #alertRecord(record) {
-    if (record.fragment.length === 0) {
-      throw new DecodeError("invalid", "empty alert record", {
-        offset: record.offset + 3,
-        field: "record.length"
-      });
-    }
-    if (this.#alertBytes.length === 0)
-      this.#alertOffset = record.offset + 5;
-    for (const [i, byte] of record.fragment.entries()) {
-      this.#alertBytes.push(byte);
-      if (this.#alertBytes.length < 2)
-        continue;
-      const alert = decodeAlert(Uint8Array.from(this.#alertBytes));
-      this.#alertBytes = [];
-      this.#alertOffset = record.offset + 5 + i + 1;
-      if (alert.level === ALERT_LEVEL.warning && alert.description === ALERT_DESCRIPTION.unrecognized_name) {
-        this.#warnings.push(alert);
-        continue;
-      }
-      this.#alert = alert;
-      this.#finish("alert");
-      return;
-    }
-  }
-  #sslv2(record) {
-    const decode9 = (run2) => {
-      try {
-        return run2();
-      } catch (error2) {
-        if (error2 instanceof DecodeError)
-          throw relocateDecodeError(error2, record.offset + 2 + error2.offset);
-        throw error2;
-      }
-    };
-    if (record.body[0] === SSLV2_MESSAGE_TYPE.error) {
-      this.#sslv2Error = decode9(() => decodeSslv2Error(record.body));
-      this.#finish("sslv2-error");
-      return;
-    }
-    this.#sslv2ServerHello = decode9(() => decodeSslv2ServerHello(record.body));
-    this.#finish("sslv2-server-hello");
-  }
-  #message(message2) {
-    const decode9 = (run2) => {
-      try {
-        return run2();
-      } catch (error2) {
-        if (error2 instanceof DecodeError) {
-          throw relocateDecodeError(error2, handshakeStreamOffset(message2, 4 + error2.offset));
-        }
-        throw error2;
-      }
-    };
-    const unexpected = (detail) => {
-      throw new DecodeError("invalid", detail, { offset: message2.offset, field: "Handshake.type" });
-    };
-    const type = message2.type;
-    if (type === HANDSHAKE_TYPE.hello_request) {
-      if (message2.body.length !== 0) {
-        throw new DecodeError("invalid", `${message2.body.length} trailing bytes`, {
-          offset: handshakeStreamOffset(message2, 4),
-          field: "HelloRequest"
-        });
-      }
-      return;
-    }
-    const stage = STAGE[type];
-    if (stage === void 0) {
-      if (this.#serverHello !== null && (type === HANDSHAKE_TYPE.new_session_ticket || type === HANDSHAKE_TYPE.supplemental_data)) {
-        return;
-      }
-      unexpected(`unexpected handshake message ${type}`);
-      return;
-    }
-    if (stage <= this.#stage)
-      unexpected(`handshake message ${type} out of order or repeated`);
-    if (stage > 1 && this.#serverHello === null)
-      unexpected(`handshake message ${type} before ServerHello`);
-    this.#stage = stage;
-    const hello = this.#serverHello;
-    switch (type) {
-      case HANDSHAKE_TYPE.server_hello: {
-        const decoded = decode9(() => decodeServerHello(message2.body));
-        if (decoded.isHelloRetryRequest) {
-          this.#helloRetryRequest = decoded;
-          this.#finish("hello-retry-request");
-        } else {
-          this.#serverHello = decoded;
-          if (isTls13(decoded.selectedVersion))
-            this.#finish("tls13-server-hello");
-        }
-        return;
-      }
-      case HANDSHAKE_TYPE.certificate:
-        this.#certificates = decode9(() => decodeCertificate(message2.body));
-        return;
-      case HANDSHAKE_TYPE.certificate_status:
-        this.#certificateStatus = decode9(() => decodeCertificateStatus(message2.body));
-        return;
-      case HANDSHAKE_TYPE.server_key_exchange: {
-        this.#serverKeyExchange = message2.body;
-        const kind = hello === null ? null : this.#keyExchangeOf?.(hello.cipherSuite) ?? null;
-        if (kind !== null && hello !== null) {
-          this.#serverKeyExchangeParams = decode9(() => decodeServerKeyExchange(message2.body, kind, { version: hello.selectedVersion }));
-        }
-        return;
-      }
-      case HANDSHAKE_TYPE.certificate_request:
-        this.#certificateRequested = true;
-        return;
-      case HANDSHAKE_TYPE.server_hello_done:
-        decode9(() => decodeServerHelloDone(message2.body));
-        this.#serverHelloDone = true;
-        this.#finish("server-hello-done");
-        return;
-      default:
-        return;
-    }
-  }
-};
 
 // ../core/dist/probe/exchange.js
 import { connect as netConnect2 } from "node:net";
@@ -91414,16 +91593,16 @@ function exchange(endpoint2, request3, consume, options) {
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      if (socket !== null) {
-        socket.removeAllListeners();
-        socket.on("error", () => {
-        });
-        socket.destroy();
+      const settle = () => outcome instanceof Error ? reject(outcome) : resolve6(outcome);
+      if (socket === null || socket.closed) {
+        settle();
+        return;
       }
-      if (outcome instanceof Error)
-        reject(outcome);
-      else
-        resolve6(outcome);
+      socket.removeAllListeners();
+      socket.on("error", () => {
+      });
+      socket.once("close", settle);
+      socket.destroy();
     };
     const onAbort = () => finish2({ kind: "failed", code: "aborted", message: "scan aborted", received });
     const timer = setTimeout(() => finish2({
@@ -91490,7 +91669,9 @@ function failureCode(error2) {
 // ../core/dist/probe/hello-probe.js
 var MAX_WARNING_ALERTS = 16;
 async function probeHello(endpoint2, hello, options) {
-  const decoder = new ServerFlightDecoder(options.keyExchangeOf === void 0 ? {} : { keyExchangeOf: options.keyExchangeOf });
+  const decoder = new ServerFlightDecoder({
+    keyExchangeOf: options.keyExchangeOf ?? keyExchangeOf
+  });
   let flight = null;
   let flooded = false;
   let result;
@@ -91498,13 +91679,13 @@ async function probeHello(endpoint2, hello, options) {
     result = await exchange(endpoint2, hello, (chunk) => {
       flight = decoder.push(chunk);
       flooded = flight.warnings.length > MAX_WARNING_ALERTS;
-      return flooded || flight.done || options.stopAtServerHello === true && chose(flight);
+      return flooded || flight.done || options.stopAtServerHello === true && serverChoiceOf(flight) !== null;
     }, options);
   } catch (error2) {
     if (error2 instanceof DecodeError) {
-      const partial = decoder.state;
-      if (chose(partial))
-        return { kind: "accepted", flight: partial };
+      const partial = serverChoiceOf(decoder.state);
+      if (partial !== null)
+        return { kind: "accepted", choice: partial };
       return {
         kind: "failed",
         code: "unparseable",
@@ -91514,8 +91695,9 @@ async function probeHello(endpoint2, hello, options) {
     throw error2;
   }
   const state = flight;
-  if (state !== null && chose(state))
-    return { kind: "accepted", flight: state };
+  const choice = state === null ? null : serverChoiceOf(state);
+  if (choice !== null)
+    return { kind: "accepted", choice };
   if (flooded) {
     return {
       kind: "failed",
@@ -91524,7 +91706,7 @@ async function probeHello(endpoint2, hello, options) {
     };
   }
   if (state?.alert != null)
-    return { kind: "rejected", alert: state.alert };
+    return { kind: "rejected", alert: serverAlertOf(state.alert) };
   if (state !== null && state.sslv2Error !== null)
     return { kind: "rejected", alert: null };
   switch (result.kind) {
@@ -91553,9 +91735,6 @@ function scanErrorCode(code18) {
 }
 function isTransientFailure(outcome) {
   return outcome.kind === "failed" && (outcome.code === "timeout" || outcome.code === "refused" || outcome.code === "reset" || outcome.code === "closed");
-}
-function chose(flight) {
-  return flight.serverHello !== null || flight.helloRetryRequest !== null || flight.sslv2ServerHello !== null;
 }
 async function probeWithRetry(attempt, options = {}) {
   const retries = options.retries ?? 2;
@@ -91767,6 +91946,11 @@ function paddingLength(unpadded) {
   const length = 512 - unpadded;
   return length >= 5 ? length - 4 : 1;
 }
+function profileSslv2CipherSpecs(profile) {
+  if (profile.format !== "sslv2")
+    return [];
+  return decodeSslv2ClientHello(fromHex(profile.hello).subarray(2)).cipherSpecs;
+}
 function buildProfileHello(profile, options) {
   if (profile.format === "sslv2") {
     const record = fromHex(profile.hello);
@@ -91864,87 +92048,16 @@ var Limiter = class {
   }
 };
 
-// ../core/dist/scan/context.js
-var ScanContext = class {
-  endpoint;
-  sni;
-  errors = [];
-  #options;
-  #limiter;
-  #probes = 0;
-  #connected = false;
-  #step = "starting";
-  constructor(options) {
-    this.#options = options;
-    this.endpoint = options.endpoint;
-    this.sni = options.sni;
-    this.#limiter = new Limiter(options.concurrency);
-  }
-  get probes() {
-    return this.#probes;
-  }
-  /** Whether any TCP connection to the target was established. */
-  get connected() {
-    return this.#connected;
-  }
-  step(name) {
-    this.#step = name;
-    this.#report();
-  }
-  error(probe, code18, message2) {
-    this.errors.push({ probe, code: code18, message: message2 });
-  }
-  /** Sends one hello under the connection limit, retrying failures with backoff. */
-  async probe(hello, options = {}) {
-    return probeWithRetry(() => this.#limiter.run(async () => {
-      const outcome = await probeHello(this.endpoint, hello(), {
-        timeoutMs: this.#options.timeoutMs,
-        keyExchangeOf,
-        onConnect: () => {
-          this.#connected = true;
-        },
-        ...options.stopAtServerHello === void 0 ? {} : { stopAtServerHello: options.stopAtServerHello },
-        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal },
-        ...this.#options.connect === void 0 ? {} : { connect: this.#options.connect }
-      });
-      this.#probes += 1;
-      this.#report();
-      return outcome;
-    }), {
-      retries: this.#options.retries,
-      ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
-    });
-  }
-  #report() {
-    this.#options.onProgress?.({
-      target: this.#options.targetLabel,
-      step: this.#step,
-      probesDone: this.#probes
-    });
-  }
-};
-function keyExchangeOf(cipherSuite) {
-  switch (cipherSuiteByCode(cipherSuite)?.kex) {
-    case "ECDHE":
-      return "ecdhe";
-    case "DHE":
-      return "dhe";
-    default:
-      return null;
-  }
-}
-
 // ../core/dist/scan/clients.js
 async function simulateClients(endpoint2, options) {
   const selection = options.profiles ?? "default";
   const profiles = typeof selection === "string" || selection.every((p) => typeof p === "string") ? selectClientProfiles(selection) : selection;
-  const limiter = new Limiter(options.concurrency ?? 8);
+  const limiter = options.limiter ?? new Limiter(options.concurrency ?? 8);
   const timeoutMs = options.timeoutMs ?? 5e3;
   const certificates = new CertificateCache();
   return Promise.all(profiles.map(async (profile) => {
     const outcome = await probeWithRetry(() => limiter.run(() => probeHello(endpoint2, buildProfileHello(profile, { sni: options.sni }), {
       timeoutMs,
-      keyExchangeOf,
       ...options.signal === void 0 ? {} : { signal: options.signal },
       ...options.connect === void 0 ? {} : { connect: options.connect }
     })), {
@@ -91976,15 +92089,15 @@ function judge(profile, outcome, server, certificates = new CertificateCache()) 
       return { ...base, ...NOTHING, ok: false, reason, reasonCode: code18 };
     }
     case "accepted":
-      return { ...base, ...accepted(profile, outcome.flight, server, certificates) };
+      return { ...base, ...accepted(profile, outcome.choice, server, certificates) };
   }
 }
 var NOTHING = { protocol: null, cipher: null, group: null, dhBits: null };
-function accepted(profile, flight, server, certificates) {
-  if (flight.sslv2ServerHello !== null) {
-    const offered = new Set(flight.sslv2ServerHello.cipherSpecs);
-    const hello2 = profile.format === "sslv2" ? sslv2Specs(profile) : [];
-    const spec = hello2.find((s) => offered.has(s)) ?? flight.sslv2ServerHello.cipherSpecs[0];
+function accepted(profile, choice, server, certificates) {
+  if (choice.kind === "sslv2") {
+    const offered = new Set(choice.cipherSpecs);
+    const hello2 = profile.format === "sslv2" ? profileSslv2CipherSpecs(profile) : [];
+    const spec = hello2.find((s) => offered.has(s)) ?? choice.cipherSpecs[0];
     return {
       ok: true,
       protocol: "SSLv2",
@@ -91995,10 +92108,8 @@ function accepted(profile, flight, server, certificates) {
       reasonCode: null
     };
   }
-  const hello = flight.serverHello ?? flight.helloRetryRequest;
-  if (hello === null)
-    throw new Error("accepted flight without a ServerHello");
-  const protocol = protocolByVersion(hello.selectedVersion) ?? null;
+  const hello = choice;
+  const protocol = protocolByVersion(hello.version) ?? null;
   const suite = cipherSuiteByCode(hello.cipherSuite);
   const cipher = suite?.iana ?? `unknown(${hex3(hello.cipherSuite, 4)})`;
   let groupCode = null;
@@ -92007,7 +92118,7 @@ function accepted(profile, flight, server, certificates) {
   if (protocol === "TLSv1.3") {
     groupCode = hello.keyShareGroup;
   } else {
-    const ske = flight.serverKeyExchangeParams;
+    const ske = hello.keyExchange;
     if (ske?.kind === "ecdhe")
       groupCode = ske.namedCurve;
     if (ske?.kind === "dhe") {
@@ -92017,19 +92128,16 @@ function accepted(profile, flight, server, certificates) {
   }
   if (groupCode !== null)
     group2 = groupByCode(groupCode)?.name ?? hex3(groupCode, 4);
-  const chose2 = { protocol, cipher, group: group2, dhBits };
-  const refusal = clientRefusal(profile, flight, protocol, groupCode, dhBits, server, certificates);
+  const chose = { protocol, cipher, group: group2, dhBits };
+  const refusal = clientRefusal(profile, hello, protocol, groupCode, dhBits, server, certificates);
   if (refusal !== null) {
-    return { ok: false, ...chose2, reason: refusal, reasonCode: "client-rejects" };
+    return { ok: false, ...chose, reason: refusal, reasonCode: "client-rejects" };
   }
-  return { ok: true, ...chose2, reason: null, reasonCode: null };
+  return { ok: true, ...chose, reason: null, reasonCode: null };
 }
-function clientRefusal(profile, flight, protocol, groupCode, dhBits, server, certificates) {
-  const hello = flight.serverHello ?? flight.helloRetryRequest;
-  if (hello === null)
-    return null;
+function clientRefusal(profile, hello, protocol, groupCode, dhBits, server, certificates) {
   if (protocol === null || !profile.protocols.includes(protocol)) {
-    return `the server chose ${protocol ?? hex3(hello.selectedVersion, 4)}, which the client does not offer (it offers ${range(profile.protocols)})`;
+    return `the server chose ${protocol ?? hex3(hello.version, 4)}, which the client does not offer (it offers ${range(profile.protocols)})`;
   }
   if (!profile.cipherSuites.includes(hello.cipherSuite)) {
     return `the server chose ${suiteName(hello.cipherSuite)}, which the client does not offer`;
@@ -92044,7 +92152,7 @@ function clientRefusal(profile, flight, protocol, groupCode, dhBits, server, cer
   if (dhBits !== null && profile.maxDhBits !== null && dhBits > profile.maxDhBits) {
     return `the client cannot use the server's ${dhBits}-bit DH group: it supports at most ${profile.maxDhBits} bits`;
   }
-  const leaf = flight.certificates?.[0] !== void 0 ? certificates.describe(flight.certificates[0]) : server.certificates?.length === 1 ? server.certificates[0]?.chain[0] ?? null : null;
+  const leaf = hello.certificates?.[0] !== void 0 ? certificates.describe(hello.certificates[0]) : server.certificates?.length === 1 ? server.certificates[0]?.chain[0] ?? null : null;
   if (leaf === null)
     return null;
   if (leaf.keyType === "rsa" && leaf.keyBits !== null) {
@@ -92117,36 +92225,36 @@ function ffdheName(prime, bits) {
   return starts && ends && groupByName(name) !== void 0 ? name : null;
 }
 var SPECIFIC_ALERTS = /* @__PURE__ */ new Set([
-  ALERT_DESCRIPTION.unrecognized_name,
-  ALERT_DESCRIPTION.no_application_protocol,
-  ALERT_DESCRIPTION.decode_error,
-  ALERT_DESCRIPTION.access_denied,
-  ALERT_DESCRIPTION.inappropriate_fallback,
-  ALERT_DESCRIPTION.certificate_required,
-  ALERT_DESCRIPTION.missing_extension,
-  ALERT_DESCRIPTION.unsupported_extension,
-  ALERT_DESCRIPTION.unexpected_message,
-  ALERT_DESCRIPTION.record_overflow
+  "unrecognized_name",
+  "no_application_protocol",
+  "decode_error",
+  "access_denied",
+  "inappropriate_fallback",
+  "certificate_required",
+  "missing_extension",
+  "unsupported_extension",
+  "unexpected_message",
+  "record_overflow"
 ]);
 var HANDSHAKE_FAILURES = /* @__PURE__ */ new Set([
-  ALERT_DESCRIPTION.handshake_failure,
-  ALERT_DESCRIPTION.insufficient_security
+  "handshake_failure",
+  "insufficient_security"
 ]);
 function diagnose(profile, alert, server) {
   const said = alert === null ? "the server closed the connection without an alert" : `the server sent alert ${describeAlert(alert)}`;
   const fallback = alert === null ? { code: "server-closed", reason: said } : { code: "server-alert", reason: said };
-  if (alert !== null && SPECIFIC_ALERTS.has(alert.description))
+  if (alert !== null && SPECIFIC_ALERTS.has(alert.name))
     return fallback;
   const facts = server.protocols;
   const offered = profile.protocols;
   if (facts === void 0 || offered.some((p) => facts[p] === null)) {
-    if (alert?.description === ALERT_DESCRIPTION.protocol_version) {
+    if (alert?.name === "protocol_version") {
       return {
         code: "no-shared-protocol",
         reason: `no shared protocol: the server refused the client's ${range(offered)} (${said})`
       };
     }
-    if (alert !== null && HANDSHAKE_FAILURES.has(alert.description)) {
+    if (alert !== null && HANDSHAKE_FAILURES.has(alert.name)) {
       return {
         code: "server-alert",
         reason: `${said}: no shared cipher suite, group or signature algorithm (a full scan tells which)`
@@ -92163,7 +92271,7 @@ function diagnose(profile, alert, server) {
       reason: `${protocolMismatch(offered, accepts)} (${said})`
     };
   }
-  if (alert?.description === ALERT_DESCRIPTION.protocol_version) {
+  if (alert?.name === "protocol_version") {
     return {
       code: "server-alert",
       reason: `${said} although both speak ${top} (the server does not tolerate this client's hello)`
@@ -92201,7 +92309,7 @@ function diagnose(profile, alert, server) {
       reason: `${said}: ${top}, a cipher suite and a group are shared, so it likely refuses the SSLv2-format ClientHello this client sends`
     };
   }
-  if (alert !== null && (HANDSHAKE_FAILURES.has(alert.description) || alert.description === ALERT_DESCRIPTION.illegal_parameter)) {
+  if (alert !== null && (HANDSHAKE_FAILURES.has(alert.name) || alert.name === "illegal_parameter")) {
     return {
       code: "no-shared-signature",
       reason: `${signatureMismatch(profile, top, server)} (${said})`
@@ -92213,7 +92321,7 @@ function diagnose(profile, alert, server) {
   };
 }
 function withHint(fallback, alert, top) {
-  if (alert === null || !HANDSHAKE_FAILURES.has(alert.description))
+  if (alert === null || !HANDSHAKE_FAILURES.has(alert.name))
     return fallback;
   return {
     ...fallback,
@@ -92312,7 +92420,7 @@ function keyLabel(leaf) {
   return `${type}${size}`;
 }
 function describeAlert(alert) {
-  return `${alertName(alert.description)} (${alert.description})`;
+  return `${alert.name} (${alert.description})`;
 }
 function range(protocols) {
   const first = protocols[0];
@@ -92330,21 +92438,68 @@ function list(items) {
   const shown = items.slice(0, 4).join(", ");
   return items.length > 4 ? `${shown} and ${items.length - 4} more` : shown;
 }
-function sslv2Specs(profile) {
-  const bytes = Buffer.from(profile.hello, "hex");
-  const specsLength = bytes.readUInt16BE(5);
-  const specs = [];
-  for (let at = 11; at < 11 + specsLength; at += 3)
-    specs.push(bytes.readUIntBE(at, 3));
-  return specs;
-}
-
-// ../core/dist/scan/scan.js
-import { lookup as lookup2 } from "node:dns/promises";
-import { isIP } from "node:net";
 
 // ../core/dist/scan-report/types.js
 var SCAN_REPORT_SCHEMA_VERSION = 1;
+
+// ../core/dist/scan/context.js
+var ScanContext = class {
+  endpoint;
+  sni;
+  errors = [];
+  #options;
+  #limiter;
+  #probes = 0;
+  #connected = false;
+  #step = "starting";
+  constructor(options) {
+    this.#options = options;
+    this.endpoint = options.endpoint;
+    this.sni = options.sni;
+    this.#limiter = options.limiter ?? new Limiter(options.concurrency);
+  }
+  get probes() {
+    return this.#probes;
+  }
+  /** Whether any TCP connection to the target was established. */
+  get connected() {
+    return this.#connected;
+  }
+  step(name) {
+    this.#step = name;
+    this.#report();
+  }
+  error(probe, code18, message2) {
+    this.errors.push({ probe, code: code18, message: message2 });
+  }
+  /** Sends one hello under the connection limit, retrying failures with backoff. */
+  async probe(hello, options = {}) {
+    return probeWithRetry(() => this.#limiter.run(async () => {
+      const outcome = await probeHello(this.endpoint, hello(), {
+        timeoutMs: this.#options.timeoutMs,
+        onConnect: () => {
+          this.#connected = true;
+        },
+        ...options.stopAtServerHello === void 0 ? {} : { stopAtServerHello: options.stopAtServerHello },
+        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal },
+        ...this.#options.connect === void 0 ? {} : { connect: this.#options.connect }
+      });
+      this.#probes += 1;
+      this.#report();
+      return outcome;
+    }), {
+      retries: this.#options.retries,
+      ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
+    });
+  }
+  #report() {
+    this.#options.onProgress?.({
+      target: this.#options.targetLabel,
+      step: this.#step,
+      probesDone: this.#probes
+    });
+  }
+};
 
 // ../core/dist/scan/eliminate.js
 async function eliminate(candidates, offer, options) {
@@ -92432,13 +92587,34 @@ function hex5(code18) {
   return `0x${code18.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
+// ../core/dist/scan/suite-offer.js
+async function offerSuites(ctx, protocol, codes) {
+  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: codes, sni: ctx.sni }));
+  if (outcome.kind === "rejected")
+    return { kind: "refused" };
+  if (outcome.kind === "failed") {
+    return { kind: "failed", code: outcome.code, message: outcome.message };
+  }
+  return choiceOf(protocol, outcome.choice);
+}
+function choiceOf(protocol, choice) {
+  if (choice.kind !== "tls" || choice.version !== protocolVersion(protocol)) {
+    return {
+      kind: "failed",
+      code: "protocol",
+      message: `server answered a ${protocol} hello with another version`
+    };
+  }
+  return { kind: "chosen", code: choice.cipherSuite, choice };
+}
+
 // ../core/dist/scan/protocols.js
 function offerableSuites(protocol) {
   return cipherSuitesFor(protocol).filter((suite) => !suite.grease && !suite.scsv).map((suite) => suite.code);
 }
 async function probeProtocols(ctx) {
   const supported = Object.fromEntries(PROTOCOLS.map((p) => [p, null]));
-  const flights = {};
+  const choices = {};
   let sslv2 = null;
   const probeSslv2 = async () => {
     const outcome = await ctx.probe(() => buildSslv2ClientHello(SSLV2_CIPHER_SUITES.map((suite) => suite.code)));
@@ -92446,7 +92622,7 @@ async function probeProtocols(ctx) {
       ctx.error("protocols/SSLv2", outcome.code, outcome.message);
       return;
     }
-    sslv2 = outcome.kind === "accepted" ? outcome.flight.sslv2ServerHello : null;
+    sslv2 = outcome.kind === "accepted" && outcome.choice.kind === "sslv2" ? outcome.choice : null;
     supported.SSLv2 = sslv2 !== null && sslv2.cipherSpecs.length > 0;
   };
   const probeTls = async (protocol) => {
@@ -92459,50 +92635,30 @@ async function probeProtocols(ctx) {
       supported[protocol] = false;
       return;
     }
-    const hello = outcome.flight.serverHello ?? outcome.flight.helloRetryRequest;
-    const accepted2 = hello !== null && hello.selectedVersion === protocolVersion(protocol);
+    const choice = outcome.choice;
+    const accepted2 = choice.kind === "tls" && choice.version === protocolVersion(protocol);
     supported[protocol] = accepted2;
     if (accepted2)
-      flights[protocol] = outcome.flight;
+      choices[protocol] = choice;
   };
   await Promise.all([
     probeSslv2(),
     ...["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"].map(probeTls)
   ]);
-  const legacy = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"].find((p) => flights[p]?.certificates != null);
-  const certificateChain = legacy === void 0 ? null : flights[legacy]?.certificates ?? null;
-  return { supported, flights, sslv2, certificateChain };
+  const legacy = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"].find((p) => choices[p]?.certificates != null);
+  const certificateChain = legacy === void 0 ? null : choices[legacy]?.certificates ?? null;
+  return { supported, choices, sslv2, certificateChain };
 }
 
 // ../core/dist/scan/cipher-suites.js
 var PARTS = 4;
-async function offerSuites(ctx, protocol, codes) {
-  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: codes, sni: ctx.sni }));
-  if (outcome.kind === "rejected")
-    return { kind: "refused" };
-  if (outcome.kind === "failed") {
-    return { kind: "failed", code: outcome.code, message: outcome.message };
-  }
-  return choiceOf(protocol, outcome.flight);
-}
-function choiceOf(protocol, flight) {
-  const hello = flight.serverHello ?? flight.helloRetryRequest;
-  if (hello === null || hello.selectedVersion !== protocolVersion(protocol)) {
-    return {
-      kind: "failed",
-      code: "protocol",
-      message: `server answered a ${protocol} hello with another version`
-    };
-  }
-  return { kind: "chosen", code: hello.cipherSuite, flight };
-}
 async function enumerateCipherSuites(ctx, protocol, first) {
   const all = offerableSuites(protocol);
-  const flights = /* @__PURE__ */ new Map();
+  const choices = /* @__PURE__ */ new Map();
   const offer = async (codes) => {
     const result = await offerSuites(ctx, protocol, codes);
-    if (result.kind === "chosen" && !flights.has(result.code)) {
-      flights.set(result.code, result.flight);
+    if (result.kind === "chosen" && !choices.has(result.code)) {
+      choices.set(result.code, result.choice);
     }
     return result;
   };
@@ -92510,15 +92666,15 @@ async function enumerateCipherSuites(ctx, protocol, first) {
   const incomplete = (code18, message2, seen) => {
     const names = seen.map((c) => cipherSuiteByCode(c)?.iana ?? hex6(c)).join(", ");
     ctx.error(`cipherSuites/${protocol}`, code18, `suite enumeration incomplete (${message2}); seen before the failure: ${names || "none"}`);
-    return { protocol, accepted: null, preference: unknown, flights };
+    return { protocol, accepted: null, preference: unknown, choices };
   };
   const forward = first === void 0 ? await offer(all) : choiceOf(protocol, first);
   if (forward.kind === "chosen")
-    flights.set(forward.code, forward.flight);
+    choices.set(forward.code, forward.choice);
   if (forward.kind === "failed")
     return incomplete(forward.code, forward.message, []);
   if (forward.kind === "refused")
-    return { protocol, accepted: [], preference: unknown, flights };
+    return { protocol, accepted: [], preference: unknown, choices };
   if (!all.includes(forward.code)) {
     return incomplete("protocol", `server chose ${hex6(forward.code)}, which was not offered`, []);
   }
@@ -92531,7 +92687,7 @@ async function enumerateCipherSuites(ctx, protocol, first) {
       return incomplete(rest2.code, rest2.message, order);
     const preference2 = await checkPreferenceOrder(ctx, protocol, order, offer);
     const accepted3 = preference2.order === null ? [...order].sort((a, b) => a - b) : order;
-    return { protocol, accepted: accepted3, preference: preference2, flights };
+    return { protocol, accepted: accepted3, preference: preference2, choices };
   }
   let preference = unknown;
   const known = [c0];
@@ -92550,7 +92706,7 @@ async function enumerateCipherSuites(ctx, protocol, first) {
   const accepted2 = [...known, ...rest.accepted];
   if (!rest.complete)
     return incomplete(rest.code, rest.message, accepted2);
-  return { protocol, accepted: accepted2.sort((a, b) => a - b), preference, flights };
+  return { protocol, accepted: accepted2.sort((a, b) => a - b), preference, choices };
 }
 function hex6(code18) {
   return `0x${code18.toString(16).toUpperCase().padStart(4, "0")}`;
@@ -92560,7 +92716,7 @@ function hex6(code18) {
 async function probeDh(ctx, enumerated) {
   let complete = true;
   const pending = [];
-  for (const { protocol, accepted: accepted2, flights } of enumerated) {
+  for (const { protocol, accepted: accepted2, choices } of enumerated) {
     if (protocol === "TLSv1.3")
       continue;
     if (accepted2 === null) {
@@ -92570,7 +92726,7 @@ async function probeDh(ctx, enumerated) {
     for (const code18 of accepted2) {
       if (cipherSuiteByCode(code18)?.kex !== "DHE")
         continue;
-      const bits = primeBitsOf(flights.get(code18));
+      const bits = primeBitsOf(choices.get(code18));
       pending.push(bits === null ? primeBits(ctx, protocol, code18) : Promise.resolve(bits));
     }
   }
@@ -92583,13 +92739,13 @@ async function probeDh(ctx, enumerated) {
     bits: complete && known.length === sizes.length ? Math.min(...known) : null
   };
 }
-function primeBitsOf(flight) {
-  const params = flight?.serverKeyExchangeParams;
+function primeBitsOf(choice) {
+  const params = choice?.kind === "tls" ? choice.keyExchange : null;
   return params?.kind === "dhe" ? params.primeBits : null;
 }
 async function primeBits(ctx, protocol, code18) {
   const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: [code18], sni: ctx.sni }));
-  const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.flight) : null;
+  const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.choice) : null;
   if (bits !== null)
     return bits;
   ctx.error("dh", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : `${cipherSuiteByCode(code18)?.iana ?? code18}, which the server accepted, gave no DH parameters`);
@@ -92599,9 +92755,9 @@ async function primeBits(ctx, protocol, code18) {
 // ../core/dist/scan/features.js
 var LEGACY_ORDER = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
 var ALL_ORDER = ["TLSv1.3", ...LEGACY_ORDER];
-async function probeWireFeatures(ctx, supported, flights) {
+async function probeWireFeatures(ctx, supported, choices) {
   const legacy = LEGACY_ORDER.find((p) => supported[p] === true) ?? null;
-  const legacyHello = legacy === null ? null : flights[legacy]?.serverHello ?? null;
+  const legacyHello = legacy === null ? null : choices[legacy] ?? null;
   const onlyTls13 = legacy === null && supported["TLSv1.3"] === true;
   const anyUnknown = LEGACY_ORDER.some((p) => supported[p] === null);
   const [compressionAndHeartbeat, fallbackScsv] = await Promise.all([
@@ -92626,12 +92782,12 @@ async function probeCompressionAndHeartbeat(ctx, protocol) {
     // DEFLATE first
     heartbeat: true
   }), { stopAtServerHello: true });
-  const hello = outcome.kind === "accepted" ? outcome.flight.serverHello : null;
+  const hello = outcome.kind === "accepted" && outcome.choice.kind === "tls" && !outcome.choice.helloRetry ? outcome.choice : null;
   if (hello === null) {
     ctx.error("features/compression", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : "the server refused a hello it accepted before");
     return null;
   }
-  return { compression: hello.compressionMethod !== 0, heartbeat: hello.heartbeat !== null };
+  return { compression: hello.compressionMethod !== 0, heartbeat: hello.heartbeat };
 }
 async function probeFallbackScsv(ctx, supported) {
   const highest = ALL_ORDER.find((p) => supported[p] === true);
@@ -92649,7 +92805,7 @@ async function probeFallbackScsv(ctx, supported) {
   if (outcome.kind === "accepted")
     return false;
   if (outcome.kind === "rejected" && outcome.alert !== null) {
-    if (outcome.alert.description === ALERT_DESCRIPTION.inappropriate_fallback)
+    if (outcome.alert.name === "inappropriate_fallback")
       return true;
     ctx.error("features/fallbackScsv", "protocol", `unexpected alert ${outcome.alert.name}`);
     return null;
@@ -92675,7 +92831,7 @@ async function enumerateTls13Groups(ctx, tls13Suites) {
     if (outcome.kind === "failed") {
       return { kind: "failed", code: outcome.code, message: outcome.message };
     }
-    const hello = outcome.flight.helloRetryRequest ?? outcome.flight.serverHello;
+    const hello = outcome.choice.kind === "tls" ? outcome.choice : null;
     if (hello?.keyShareGroup == null) {
       return { kind: "failed", code: "protocol", message: "TLS 1.3 answer without a group" };
     }
@@ -92689,14 +92845,14 @@ async function enumerateTls13Groups(ctx, tls13Suites) {
   return [...result.accepted].sort((a, b) => a - b).map((code18) => acceptedGroup("TLSv1.3", code18));
 }
 async function enumerateTls12Groups(ctx, suites) {
-  const { protocol, accepted: accepted2, flights } = suites;
+  const { protocol, accepted: accepted2, choices } = suites;
   const ecdhe = accepted2.filter((code18) => cipherSuiteByCode(code18)?.kex === "ECDHE");
   if (ecdhe.length === 0)
     return [];
   const free = ecdhe.filter((code18) => cipherSuiteByCode(code18)?.auth !== "ECDSA");
   let anchor;
   if (free.length === 0) {
-    const leaf = ecdhe.map((code18) => flights.get(code18)?.certificates?.[0]).find((der) => der);
+    const leaf = ecdhe.map((code18) => choices.get(code18)?.certificates?.[0]).find((der) => der);
     const curve = leaf === void 0 ? null : certificateCurve(leaf);
     if (curve === null) {
       ctx.error(`groups/${protocol}`, "protocol", "the server has only ECDHE_ECDSA suites and its certificate's curve could not be read");
@@ -92712,7 +92868,7 @@ async function enumerateTls12Groups(ctx, suites) {
     if (outcome.kind === "failed") {
       return { kind: "failed", code: outcome.code, message: outcome.message };
     }
-    const params = outcome.flight.serverKeyExchangeParams;
+    const params = outcome.choice.kind === "tls" ? outcome.choice.keyExchange : null;
     if (params?.kind !== "ecdhe" || params.namedCurve === null) {
       return {
         kind: "failed",
@@ -92761,7 +92917,7 @@ var SCANNER_VERSION = manifest.version;
 // ../core/dist/scan/scan.js
 var LEGACY = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
 var TLS = [...LEGACY, "TLSv1.3"];
-async function scanDetailed(target, options = {}) {
+async function scanDetailed(target, options = {}, shared) {
   const started = Date.now();
   const report = emptyReport(target, new Date(started));
   const chains = [];
@@ -92769,13 +92925,16 @@ async function scanDetailed(target, options = {}) {
     report: { ...report, durationMs: Date.now() - started },
     certificateChains: chains
   });
-  let address;
-  try {
-    address = isIP(target.connectAddress) ? target.connectAddress : (await lookup2(target.connectAddress)).address;
-  } catch (error2) {
-    report.errors.push({ probe: "dns", code: "dns", message: messageOf(error2) });
+  const resolution = shared?.resolution ?? await resolveTarget(target, {
+    timeoutMs: options.timeoutMs ?? 5e3,
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.lookup === void 0 ? {} : { lookup: options.lookup }
+  });
+  if (!resolution.ok) {
+    report.errors.push({ probe: "dns", code: resolution.code, message: resolution.message });
     return finish2();
   }
+  const address = resolution.address;
   report.target.address = address;
   const ctx = new ScanContext({
     endpoint: { address, port: target.port },
@@ -92786,7 +92945,8 @@ async function scanDetailed(target, options = {}) {
     retries: options.retries ?? 2,
     signal: options.signal,
     onProgress: options.onProgress,
-    connect: options.connect
+    connect: options.connect,
+    limiter: shared?.limiter
   });
   try {
     await scanInto(ctx, report, chains);
@@ -92807,11 +92967,11 @@ async function scanInto(ctx, report, chains) {
     return;
   const supportedTls = TLS.filter((p) => protocols.supported[p] === true);
   ctx.step("cipher suites");
-  const enumerated = await Promise.all(supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols.flights[p])));
-  for (const { flights } of enumerated) {
-    for (const flight of flights.values()) {
-      if (flight.certificates !== null)
-        addChain(chains, flight.certificates);
+  const enumerated = await Promise.all(supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols.choices[p])));
+  for (const { choices } of enumerated) {
+    for (const choice of choices.values()) {
+      if (choice.certificates !== null)
+        addChain(chains, choice.certificates);
     }
   }
   const unknownProtocol = PROTOCOLS.some((p) => protocols.supported[p] === null);
@@ -92825,7 +92985,7 @@ async function scanInto(ctx, report, chains) {
     tls13 === void 0 ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null) : tls13.accepted === null ? Promise.resolve(null) : enumerateTls13Groups(ctx, tls13.accepted),
     legacy === void 0 ? Promise.resolve(legacyUnknown ? null : []) : legacy.accepted === null || unknownAboveLegacy ? Promise.resolve(null) : enumerateTls12Groups(ctx, { ...legacy, accepted: legacy.accepted }),
     probeDh(ctx, enumerated),
-    probeWireFeatures(ctx, protocols.supported, protocols.flights)
+    probeWireFeatures(ctx, protocols.supported, protocols.choices)
   ]);
   report.groups = tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
   report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null } : dh;
@@ -92837,10 +92997,10 @@ function addChain(chains, chain) {
   if (chain.length > 0 && !chains.some((known) => same(known, chain)))
     chains.push(chain);
 }
-function acceptedSuites(supported, sslv2Specs2, enumerated) {
+function acceptedSuites(supported, sslv2Specs, enumerated) {
   const suites = [];
   if (supported.SSLv2 === true) {
-    for (const code18 of sslv2Specs2) {
+    for (const code18 of sslv2Specs) {
       const row = sslv2CipherSuiteByCode(code18);
       suites.push({
         protocol: "SSLv2",
@@ -92937,33 +93097,49 @@ async function scanTarget(target, options = {}) {
   const parsed = typeof target === "string" ? parseTarget(target) : target;
   const profiles = options.clients === void 0 ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5e3;
+  const store = trustStoreFor(options.ca === void 0 ? {} : { ca: options.ca });
   const started = Date.now();
+  const resolution = await resolveTarget(parsed, {
+    timeoutMs,
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.lookup === void 0 ? {} : { lookup: options.lookup }
+  });
+  const limiter = new Limiter(options.concurrency ?? 8);
+  if (!resolution.ok) {
+    const { report: report2 } = await scanDetailed(parsed, options, { resolution, limiter });
+    return { ...report2, durationMs: Date.now() - started };
+  }
+  const address = resolution.address;
   const certificateOptions = {
     timeoutMs,
-    ...options.ca === void 0 ? {} : { ca: options.ca },
+    address,
+    store,
+    runConnection: (connection) => limiter.run(connection),
     ...options.now === void 0 ? {} : { now: options.now },
-    ...options.signal === void 0 ? {} : { signal: options.signal }
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.connect === void 0 ? {} : { connect: options.connect }
   };
-  const [{ report, certificateChains }, first] = await Promise.all([
-    scanDetailed(parsed, options),
+  const [{ report, certificateChains }, checked] = await Promise.all([
+    scanDetailed(parsed, options, { resolution, limiter }),
     checkCertificatesAndFeatures(parsed, certificateOptions)
   ]);
   const rawChain = certificateChains[0];
-  const checked = first.certificate === null && rawChain !== void 0 ? await checkCertificatesAndFeatures(parsed, { ...certificateOptions, rawChain }) : first;
+  const fromRaw = checked.certificate === null && rawChain !== void 0 ? checkRawChain(parsed, rawChain, certificateOptions) : null;
+  const certificate = fromRaw?.certificate ?? checked.certificate;
   const merged = {
     ...report,
-    certificate: checked.certificate,
-    certificates: checked.certificate === null ? null : [checked.certificate],
+    certificate,
+    certificates: certificate === null ? null : [certificate],
     features: { ...report.features, ...checked.features },
-    errors: [...report.errors, ...checked.errors]
+    errors: [...report.errors, ...checked.errors, ...fromRaw?.errors ?? []]
   };
-  if (profiles !== null && merged.reachable === true && merged.target.address !== null) {
-    merged.clients = await simulateClients({ address: merged.target.address, port: parsed.port }, {
+  if (profiles !== null && merged.reachable === true) {
+    merged.clients = await simulateClients({ address, port: parsed.port }, {
       sni: parsed.sni,
       profiles,
       server: merged,
       timeoutMs,
-      ...options.concurrency === void 0 ? {} : { concurrency: options.concurrency },
+      limiter,
       ...options.retries === void 0 ? {} : { retries: options.retries },
       ...options.signal === void 0 ? {} : { signal: options.signal },
       ...options.connect === void 0 ? {} : { connect: options.connect }
@@ -93239,18 +93415,18 @@ function formatMarkdown(evaluations, reports, options = {}) {
   }
   lines.push("");
   for (const evaluation of evaluations) {
-    const open2 = outcomes(evaluation).filter((o) => o.status !== "pass");
-    if (open2.length === 0)
+    const open3 = outcomes(evaluation).filter((o) => o.status !== "pass");
+    if (open3.length === 0)
       continue;
     lines.push(`### ${markdownCode(evaluation.target)} · ${markdownText(evaluation.policy.name)}`, "");
     const report = reportOf.get(evaluation.target);
     if (report !== void 0 && report.reachable !== true) {
       const reason = report.errors[0]?.message ?? "unreachable";
-      lines.push(`Not scanned: ${markdownText(reason)}. All ${open2.length} rule(s) are ${ICON.inconclusive}.`, "");
+      lines.push(`Not scanned: ${markdownText(reason)}. All ${open3.length} rule(s) are ${ICON.inconclusive}.`, "");
       continue;
     }
     lines.push("| Rule | Severity | Status | Findings |", "|---|---|---|---|");
-    for (const outcome of open2) {
+    for (const outcome of open3) {
       const rule = evaluation.rules[outcome.ruleId];
       const messages = outcome.findings.map((f) => f.message);
       const shown = messages.slice(0, maxFindings).map(markdownText);
@@ -93259,7 +93435,7 @@ function formatMarkdown(evaluations, reports, options = {}) {
       lines.push(`| ${markdownCode(outcome.ruleId, "table")} ${markdownText(rule?.title ?? "")} | ${rule?.severity ?? ""} | ${ICON[outcome.status]} | ${shown.join("<br>")} |`);
     }
     lines.push("");
-    for (const outcome of open2) {
+    for (const outcome of open3) {
       const rule = evaluation.rules[outcome.ruleId];
       if (rule === void 0)
         continue;
@@ -93381,7 +93557,7 @@ function formatSarif(evaluations, reports, options = {}) {
         continue;
       const findings = outcome.findings;
       const inconclusive2 = outcome.status === "inconclusive";
-      const open2 = inconclusive2 && !inconclusiveFails;
+      const open3 = inconclusive2 && !inconclusiveFails;
       const messages = findings.slice(0, MAX_MESSAGES).map((f) => f.message);
       if (findings.length > MAX_MESSAGES)
         messages.push(`and ${findings.length - MAX_MESSAGES} more`);
@@ -93414,8 +93590,8 @@ function formatSarif(evaluations, reports, options = {}) {
       results.push({
         ruleId: outcome.ruleId,
         ruleIndex: ruleIndex.get(outcome.ruleId),
-        kind: open2 ? "open" : "fail",
-        level: open2 ? "none" : LEVEL[rule.severity],
+        kind: open3 ? "open" : "fail",
+        level: open3 ? "none" : LEVEL[rule.severity],
         message: { text: `${prefix}${rule.title} on ${evaluation.target}: ${messages.join("; ")}` },
         locations,
         partialFingerprints: {
@@ -95196,7 +95372,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
+var { chmod, copyFile, lstat, mkdir, open: open2, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 function exists(fsPath) {
