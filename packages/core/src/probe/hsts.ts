@@ -131,11 +131,28 @@ export async function probeHsts(
   address: string,
   options: HstsOptions,
 ): Promise<HstsResult> {
+  // Our own timer, cleared when the probe ends: an AbortSignal.timeout() can be garbage
+  // collected before it fires on Node 20 (nodejs/node#57736), and the probe would then hang.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const onOuterAbort = (): void => controller.abort();
+  if (options.signal?.aborted === true) controller.abort();
+  else options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  try {
+    return await follow(target, address, options, controller.signal);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onOuterAbort);
+  }
+}
+
+async function follow(
+  target: Target,
+  address: string,
+  options: HstsOptions,
+  signal: AbortSignal,
+): Promise<HstsResult> {
   const maxRedirects = options.maxRedirects ?? 3;
-  const signal = AbortSignal.any([
-    AbortSignal.timeout(options.timeoutMs),
-    ...(options.signal === undefined ? [] : [options.signal]),
-  ]);
   let path = "/";
   for (let redirects = 0; ; redirects += 1) {
     let response: IncomingMessage;
