@@ -172,7 +172,7 @@ describe("dist/index.js on a runner", () => {
         /^::error title=tlsgate policy error \(invalid\),file=\.github\/bad-policy\.json,line=5,col=\d+::\/rules\/x\/severity: /,
       ),
       expect.stringMatching(
-        /^::error::tlsgate: invalid policy: \.github\/bad-policy\.json:5:\d+ \/rules\/x\/severity: /,
+        /^::error::tlsgate: policy error: \.github\/bad-policy\.json:5:\d+ \/rules\/x\/severity: /,
       ),
     ]);
     expect(run.outputs).toEqual({});
