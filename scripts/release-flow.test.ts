@@ -130,6 +130,7 @@ describe("npm run version-packages (the version pull request)", () => {
       expect(entry?.version).toBe(after);
       expect(entry?.dependencies ?? {}).toEqual(manifest(dir).dependencies ?? {});
     }
+    await expect(run("npm", ["run", "check:lock"])).resolves.toBeDefined();
     // npm itself finds nothing to change.
     const locked = readFileSync(join(clone, "package-lock.json"));
     await run("npm", ["install", "--package-lock-only", "--ignore-scripts"]);
