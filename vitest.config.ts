@@ -2,6 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    projects: ["packages/*"],
+    // scripts/: the repository-level tests (the release dry run), run by `npm run test:release`.
+    projects: ["packages/*", "scripts/vitest.config.ts"],
   },
 });

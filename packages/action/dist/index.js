@@ -91282,11 +91282,22 @@ function classify(error2, signal, outer) {
   return "http";
 }
 async function probeHsts(target, address, options) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const onOuterAbort = () => controller.abort();
+  if (options.signal?.aborted === true)
+    controller.abort();
+  else
+    options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  try {
+    return await follow(target, address, options, controller.signal);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onOuterAbort);
+  }
+}
+async function follow(target, address, options, signal) {
   const maxRedirects = options.maxRedirects ?? 3;
-  const signal = AbortSignal.any([
-    AbortSignal.timeout(options.timeoutMs),
-    ...options.signal === void 0 ? [] : [options.signal]
-  ]);
   let path6 = "/";
   for (let redirects = 0; ; redirects += 1) {
     let response;

@@ -1,6 +1,7 @@
 /**
  * The bundle is deterministic: two builds give the same bytes, with no absolute path of the
- * machine that built it, and the presets beside it are the repository's.
+ * machine that built it, and the presets beside it are the repository's. dist/licenses.txt
+ * carries the license of every third-party package in it.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -57,5 +58,27 @@ describe("scripts/bundle.ts", () => {
       stderr:
         "dist/index.js is not what the sources build\npresets/retired.json is not in policies/\nRun: npm run bundle -w @tlsgate/action\n",
     });
+  });
+
+  it("writes the license of every third-party package the bundle includes", async () => {
+    const out = await build();
+    const bundle = readFileSync(join(out, "dist/index.js"), "utf8");
+    const licenses = readFileSync(join(out, "dist/licenses.txt"), "utf8");
+    // esbuild names each module it includes in a path comment ("// ../../node_modules/x/y.js");
+    // the last node_modules/ in it names the package.
+    const included = new Set(
+      [...bundle.matchAll(/^\/\/ \S*node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1]),
+    );
+    const listed = new Set(
+      [...licenses.matchAll(/^-{78}\n((?:@[^/]+\/)?[^@\s]+)@\S+ \((.+)\)\n\n(.+)/gm)].map((m) => {
+        expect(m[2]).toMatch(/^(MIT|ISC|BSD-[23]-Clause|Apache-2\.0)$/);
+        expect(m[3]).toMatch(/\S/); // the license text follows
+        return m[1];
+      }),
+    );
+    expect(included.size).toBeGreaterThan(10);
+    expect([...listed].sort()).toEqual([...included].sort());
+    expect(licenses).toContain("Permission is hereby granted, free of charge"); // MIT's text
+    expect(readFileSync(join(packageDir, "dist/licenses.txt"), "utf8")).toBe(licenses);
   });
 });

@@ -21,7 +21,9 @@ jobs:
   tlsgate:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          persist-credentials: false
       - uses: tlsgate/tlsgate@v1
         with:
           config: ${CONFIG_FILE}
