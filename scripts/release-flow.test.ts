@@ -140,7 +140,7 @@ describe("npm run version-packages (the version pull request)", () => {
   it("rebuilds the Action bundle: check-dist passes, and the bundle names the new version", async () => {
     await expect(run("npm", ["run", "check:dist", "-w", "@tlsgate/action"])).resolves.toBeDefined();
     const bundle = readFileSync(join(clone, "packages/action/dist/index.js"), "utf8");
-    // bundle.mjs inlines core's version where core/dist/scan/version.js reads its package.json.
+    // bundle.ts inlines core's version where core/dist/scan/version.js reads its package.json.
     const versionModule = bundle.indexOf("// ../core/dist/scan/version.js");
     expect(versionModule).toBeGreaterThan(-1);
     expect(bundle.slice(versionModule, versionModule + 400)).toContain(`"version": "${after}"`);

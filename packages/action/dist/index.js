@@ -93948,14 +93948,6 @@ function octokitComments(octokit) {
   };
 }
 
-// src/usage-error.ts
-var UsageError = class extends TlsgateError {
-  name = "UsageError";
-  constructor(message2, options) {
-    super("usage", message2, options);
-  }
-};
-
 // src/inputs.ts
 function readInputs(core) {
   const text = (name) => {
@@ -93966,12 +93958,14 @@ function readInputs(core) {
   try {
     comment2 = text("comment") === null ? false : core.getBooleanInput("comment");
   } catch (error2) {
-    throw new UsageError("comment: expected true or false", { cause: error2 });
+    throw new InputError("invalid-option", "comment", "expected true or false", { cause: error2 });
   }
   const commentKey = text("comment-key");
   if (commentKey !== null && !COMMENT_KEY.test(commentKey)) {
-    throw new UsageError(
-      `comment-key: expected 1 to 40 letters, digits, ".", "_" or "-", got ${JSON.stringify(commentKey)}`
+    throw new InputError(
+      "invalid-option",
+      "comment-key",
+      `expected 1 to 40 letters, digits, ".", "_" or "-", got ${JSON.stringify(commentKey)}`
     );
   }
   return {

@@ -3,9 +3,8 @@
  * to write, the comment) are interpreted here; everything a run needs is passed to core's
  * planRun as written, so a bad value gets the same message as on the command line.
  */
-import { parseTargetList, type RunInput } from "@tlsgate/core";
+import { InputError, parseTargetList, type RunInput } from "@tlsgate/core";
 import { COMMENT_KEY } from "./comment.js";
-import { UsageError } from "./usage-error.js";
 
 export interface ActionInputs {
   /** What core plans the run from (targets, policy, config, gate and scan settings). */
@@ -32,12 +31,14 @@ export function readInputs(core: InputReader): ActionInputs {
   try {
     comment = text("comment") === null ? false : core.getBooleanInput("comment");
   } catch (error) {
-    throw new UsageError("comment: expected true or false", { cause: error });
+    throw new InputError("invalid-option", "comment", "expected true or false", { cause: error });
   }
   const commentKey = text("comment-key");
   if (commentKey !== null && !COMMENT_KEY.test(commentKey)) {
-    throw new UsageError(
-      `comment-key: expected 1 to 40 letters, digits, ".", "_" or "-", got ${JSON.stringify(commentKey)}`,
+    throw new InputError(
+      "invalid-option",
+      "comment-key",
+      `expected 1 to 40 letters, digits, ".", "_" or "-", got ${JSON.stringify(commentKey)}`,
     );
   }
   return {

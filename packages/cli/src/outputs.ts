@@ -2,6 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import {
+  InputError,
   REPORT_FORMATS,
   formatResults,
   isReportFormat,
@@ -10,7 +11,6 @@ import {
   type ReportFormat,
   type ScanReport,
 } from "@tlsgate/core";
-import { UsageError } from "./errors.js";
 import { CLI_VERSION } from "./version.js";
 
 export interface OutputSpec {
@@ -21,14 +21,22 @@ export interface OutputSpec {
 
 export function parseFormat(value: string): ReportFormat {
   if (isReportFormat(value)) return value;
-  throw new UsageError(`unknown format "${value}" (expected ${REPORT_FORMATS.join(", ")})`);
+  throw new InputError(
+    "invalid-option",
+    "format",
+    `unknown format "${value}" (expected ${REPORT_FORMATS.join(", ")})`,
+  );
 }
 
 /** `json=report.json` → {format: "json", path: "report.json"}. */
 export function parseOutput(value: string): OutputSpec {
   const match = /^([a-z]+)=(.+)$/.exec(value);
   if (match === null) {
-    throw new UsageError(`--output wants FORMAT=PATH (e.g. sarif=tlsgate.sarif), got "${value}"`);
+    throw new InputError(
+      "invalid-option",
+      "output",
+      `expected FORMAT=PATH (e.g. sarif=tlsgate.sarif), got "${value}"`,
+    );
   }
   return { format: parseFormat(match[1]!), path: match[2]! };
 }

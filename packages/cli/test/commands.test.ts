@@ -91,6 +91,24 @@ describe("tlsgate check", () => {
   });
 });
 
+describe("output options", () => {
+  it.each([
+    [
+      ["--format", "yaml"],
+      'tlsgate: format: unknown format "yaml" (expected text, json, markdown, sarif, junit)\n',
+    ],
+    [
+      ["--output", "report.json"],
+      'tlsgate: output: expected FORMAT=PATH (e.g. sarif=tlsgate.sarif), got "report.json"\n',
+    ],
+  ])("refuses %j in one line before anything runs", async (args, message) => {
+    const run = await runCli(["scan", "127.0.0.1:9", ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(message);
+    expect(run.stdout).toBe("");
+  });
+});
+
 describe("tlsgate policy", () => {
   it("refuses an extends file outside the policy's repository unless its folder is allowed", async () => {
     const root = mkdtempSync(join(tmpdir(), "tlsgate-allow-"));

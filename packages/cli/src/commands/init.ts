@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
-import { CONFIG_FILE, CONFIG_SCHEMA_ID, type TlsgateConfig } from "@tlsgate/core";
-import { UsageError } from "../errors.js";
+import { CONFIG_FILE, CONFIG_SCHEMA_ID, InputError, type TlsgateConfig } from "@tlsgate/core";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 
@@ -58,7 +57,9 @@ export function registerInitCommand(
       ];
       const existing = files.filter((file) => existsSync(file.path));
       if (existing.length > 0 && flags.force !== true) {
-        throw new UsageError(
+        throw new InputError(
+          "invalid-option",
+          null,
           `${existing.map((f) => f.path).join(", ")} already exist(s); use --force to overwrite`,
         );
       }

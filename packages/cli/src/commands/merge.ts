@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { formatJson, type Evaluation, type ScanReport } from "@tlsgate/core";
-import { UsageError } from "../errors.js";
+import { InputError, formatJson, type Evaluation, type ScanReport } from "@tlsgate/core";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { readSavedResults } from "@tlsgate/core";
@@ -38,8 +37,10 @@ export function registerMergeCommand(
         for (const report of saved.reports) {
           const previous = seen.get(report.target.input);
           if (previous !== undefined) {
-            throw new UsageError(
-              `target ${report.target.input} is in both ${previous} and ${file}`,
+            throw new InputError(
+              "invalid-option",
+              "merge",
+              `target ${report.target.input} is in both ${previous} and ${file}: shards must not overlap`,
             );
           }
           seen.set(report.target.input, file);
