@@ -55964,9 +55964,9 @@ function checkPattern(source) {
   }
 }
 function compilePattern(source) {
-  const compiled2 = RE2JS.compile(source);
+  let compiled2;
   return {
-    test: (text) => compiled2.test(text),
+    test: (text) => (compiled2 ??= RE2JS.compile(source)).test(text),
     // ajv keys its compiled patterns by toString(): it must name the pattern, or every pattern
     // of a policy would share the first one compiled.
     toString: () => `/${source}/re2`

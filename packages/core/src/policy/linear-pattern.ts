@@ -26,9 +26,11 @@ export function compilePattern(source: string): {
   test(text: string): boolean;
   toString(): string;
 } {
-  const compiled = RE2JS.compile(source);
+  // Compiled on first use: the linter has already compiled every pattern once (checkPattern),
+  // and a policy's patterns that a report never reaches need no second compilation at start-up.
+  let compiled: RE2JS | undefined;
   return {
-    test: (text) => compiled.test(text),
+    test: (text) => (compiled ??= RE2JS.compile(source)).test(text),
     // ajv keys its compiled patterns by toString(): it must name the pattern, or every pattern
     // of a policy would share the first one compiled.
     toString: () => `/${source}/re2`,
