@@ -91009,6 +91009,7 @@ function ticketMaxEarlyData(serverBytes, cipherName, keylog) {
 
 // ../core/dist/probe/full-handshake.js
 var OFFERED_ALPN = ["h2", "http/1.1"];
+var MAX_HANDSHAKE_BYTES = 2 * 1024 * 1024;
 var SOCKET_ERROR_CODES = {
   ECONNREFUSED: "refused",
   EHOSTUNREACH: "refused",
@@ -91050,6 +91051,7 @@ function probeHandshake(endpoint2, options) {
     let session = null;
     let sessionWaiter = null;
     let ticketTimer;
+    let afterHandshake = null;
     const started = Date.now();
     const raw = (options.connect ?? ((to) => netConnect({ host: to.address, port: to.port })))({
       address: endpoint2.address,
@@ -91070,7 +91072,23 @@ function probeHandshake(endpoint2, options) {
         callback(error2);
       }
     });
+    const maxBytes = options.maxBytes ?? MAX_HANDSHAKE_BYTES;
+    let receivedBytes = 0;
     raw.on("data", (chunk) => {
+      if (settled)
+        return;
+      receivedBytes += chunk.length;
+      if (receivedBytes > maxBytes) {
+        if (afterHandshake !== null)
+          afterHandshake();
+        else
+          finish2({
+            ok: false,
+            code: "unparseable",
+            message: `the server sent more than ${maxBytes} bytes without completing the handshake`
+          });
+        return;
+      }
       received.push(chunk);
       tap.push(chunk);
     });
@@ -91136,7 +91154,6 @@ function probeHandshake(endpoint2, options) {
       session = value;
       sessionWaiter?.();
     });
-    let afterHandshake = null;
     socket.on("error", (error2) => {
       if (afterHandshake !== null)
         afterHandshake();

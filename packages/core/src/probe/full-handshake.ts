@@ -49,7 +49,16 @@ export interface HandshakeOptions {
   ticketWaitMs?: number;
   /** Test seam: how to open the TCP connection. */
   connect?: (endpoint: Endpoint) => Socket;
+  /** Bytes of the server's that are recorded at most; default MAX_HANDSHAKE_BYTES. */
+  maxBytes?: number;
 }
+
+/**
+ * The most a full handshake records of what the server sends. The largest message the codec
+ * reads is 256 KiB and a real first flight is a few KiB: a server that sends more is cut off,
+ * so that no server can make the scanner buffer without bound.
+ */
+export const MAX_HANDSHAKE_BYTES = 2 * 1024 * 1024;
 
 export interface Handshake {
   /** "TLSv1.3", "TLSv1.2", … */
@@ -129,6 +138,8 @@ export function probeHandshake(
     let session: Buffer | null = null;
     let sessionWaiter: (() => void) | null = null;
     let ticketTimer: ReturnType<typeof setTimeout> | undefined;
+    /** Set once the handshake is complete: judges it (now, or after waiting for a ticket). */
+    let afterHandshake: (() => void) | null = null;
     const started = Date.now();
 
     const raw = (options.connect ?? ((to) => netConnect({ host: to.address, port: to.port })))({
@@ -150,7 +161,23 @@ export function probeHandshake(
         callback(error);
       },
     });
+    const maxBytes = options.maxBytes ?? MAX_HANDSHAKE_BYTES;
+    let receivedBytes = 0;
     raw.on("data", (chunk: Buffer) => {
+      if (settled) return;
+      receivedBytes += chunk.length;
+      if (receivedBytes > maxBytes) {
+        // After the handshake (waiting for a ticket) what was recorded is judged; before it, the
+        // server is sending more than any handshake needs.
+        if (afterHandshake !== null) afterHandshake();
+        else
+          finish({
+            ok: false,
+            code: "unparseable",
+            message: `the server sent more than ${maxBytes} bytes without completing the handshake`,
+          });
+        return;
+      }
       received.push(chunk);
       tap.push(chunk);
     });
@@ -221,7 +248,6 @@ export function probeHandshake(
       sessionWaiter?.();
     });
     // After the handshake, an error or a close while waiting for a ticket ends the wait, not the probe.
-    let afterHandshake: (() => void) | null = null;
     socket.on("error", (error: Error & { code?: string }) => {
       if (afterHandshake !== null) afterHandshake();
       else finish({ ok: false, code: classifyError(error, serverClosed), message: error.message });
