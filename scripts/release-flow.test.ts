@@ -22,6 +22,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { offlineProject, type PackageLock } from "@tlsgate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const exec = promisify(execFile);
@@ -53,17 +54,6 @@ function readJson<T = Record<string, unknown>>(path: string): T {
 interface Manifest {
   version: string;
   dependencies?: Record<string, string>;
-}
-interface LockEntry {
-  version?: string;
-  dev?: boolean;
-  link?: boolean;
-  dependencies?: Record<string, string>;
-  bin?: Record<string, string>;
-  [field: string]: unknown;
-}
-interface Lock {
-  packages: Record<string, LockEntry>;
 }
 
 const manifest = (dir: string) => readJson<Manifest>(join(clone, "packages", dir, "package.json"));
@@ -124,7 +114,7 @@ describe("npm run version-packages (the version pull request)", () => {
   });
 
   it("leaves a lock file in sync with the package.json files", async () => {
-    const lock = readJson<Lock>(join(clone, "package-lock.json"));
+    const lock = readJson<PackageLock>(join(clone, "package-lock.json"));
     for (const dir of Object.values(ALL)) {
       const entry = lock.packages[`packages/${dir}`];
       expect(entry?.version).toBe(after);
@@ -224,49 +214,12 @@ describe("publishing the version pull request's tree", () => {
   });
 });
 
-/**
- * The empty project's package.json and lock: the tarballs, and every production dependency
- * exactly as the clone's lock pins it, so that `npm ci --offline` takes each one from the npm
- * cache by its integrity (packages/cli/test/pack.test.ts does the same for the working tree).
- */
 function installOffline(
   project: string,
   packed: Record<string, { workspace: string; file: string }>,
-) {
-  const lock = readJson<Lock>(join(clone, "package-lock.json"));
-  const dependencies = Object.fromEntries(
-    Object.entries(packed).map(([name, { file }]) => [name, `file:tarballs/${file}`]),
-  );
-  const packages: Record<string, LockEntry> = { "": { name: "dry-run", dependencies } };
-  for (const [name, { workspace, file }] of Object.entries(packed)) {
-    const entry = lock.packages[workspace] ?? {};
-    packages[`node_modules/${name}`] = {
-      version: after,
-      resolved: `file:tarballs/${file}`,
-      ...(entry.dependencies ? { dependencies: entry.dependencies } : {}),
-      ...(entry.bin ? { bin: entry.bin } : {}),
-    };
-    for (const [path, nested] of Object.entries(lock.packages)) {
-      if (path.startsWith(`${workspace}/node_modules/`)) {
-        packages[`node_modules/${name}/${path.slice(workspace.length + 1)}`] = nested;
-      }
-    }
-  }
-  for (const [path, entry] of Object.entries(lock.packages)) {
-    if (path.startsWith("node_modules/") && entry.dev !== true && entry.link !== true) {
-      packages[path] = entry;
-    }
-  }
-  writeFileSync(
-    join(project, "package.json"),
-    JSON.stringify({ name: "dry-run", version: "1.0.0", private: true, dependencies }, null, 2),
-  );
-  writeFileSync(
-    join(project, "package-lock.json"),
-    JSON.stringify(
-      { name: "dry-run", version: "1.0.0", lockfileVersion: 3, requires: true, packages },
-      null,
-      2,
-    ),
-  );
+): void {
+  const lock = readJson<PackageLock>(join(clone, "package-lock.json"));
+  const files = offlineProject(lock, packed, { name: "dry-run", version: after });
+  writeFileSync(join(project, "package.json"), JSON.stringify(files.manifest, null, 2));
+  writeFileSync(join(project, "package-lock.json"), JSON.stringify(files.lock, null, 2));
 }

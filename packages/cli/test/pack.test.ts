@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import { createServer, type Server } from "node:tls";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { offlineProject, type PackageLock } from "@tlsgate/testing";
 import { makeDemoCredentials } from "../src/demo/certificates.js";
 
 const run = promisify(execFile);
@@ -40,57 +41,6 @@ async function tlsgate(args: string[]): Promise<Result> {
   }
 }
 
-interface LockEntry {
-  version?: string;
-  dev?: boolean;
-  link?: boolean;
-  dependencies?: Record<string, string>;
-  bin?: Record<string, string>;
-  [field: string]: unknown;
-}
-
-/**
- * The empty project's package.json and lock: the three tarballs, and every production
- * dependency exactly as the workspace's lock pins it. With a lock, `npm ci --offline` takes each
- * tarball from the npm cache by its integrity, which the workspace's own `npm ci` filled; a
- * range resolution (`npm install`) would need registry metadata, that is, the network.
- */
-function projectFiles(
-  packed: Record<string, { workspace: string; file: string; integrity: string }>,
-) {
-  const lock = JSON.parse(readFileSync(join(repo, "package-lock.json"), "utf8")) as {
-    packages: Record<string, LockEntry>;
-  };
-  const dependencies = Object.fromEntries(
-    Object.entries(packed).map(([name, { file }]) => [name, `file:tarballs/${file}`]),
-  );
-  const packages: Record<string, LockEntry> = { "": { name: "pack-test", dependencies } };
-  for (const [name, { workspace, file, integrity }] of Object.entries(packed)) {
-    const manifest = lock.packages[workspace] ?? {};
-    packages[`node_modules/${name}`] = {
-      ...(manifest.version === undefined ? {} : { version: manifest.version }),
-      resolved: `file:tarballs/${file}`,
-      integrity,
-      ...(manifest.dependencies ? { dependencies: manifest.dependencies } : {}),
-      ...(manifest.bin ? { bin: manifest.bin } : {}),
-    };
-    for (const [path, entry] of Object.entries(lock.packages)) {
-      if (path.startsWith(`${workspace}/node_modules/`)) {
-        packages[`node_modules/${name}/${path.slice(workspace.length + 1)}`] = entry;
-      }
-    }
-  }
-  for (const [path, entry] of Object.entries(lock.packages)) {
-    if (path.startsWith("node_modules/") && entry.dev !== true && entry.link !== true) {
-      packages[path] = entry;
-    }
-  }
-  return {
-    manifest: { name: "pack-test", version: "1.0.0", private: true, dependencies },
-    lock: { name: "pack-test", version: "1.0.0", lockfileVersion: 3, requires: true, packages },
-  };
-}
-
 beforeAll(async () => {
   const packDir = join(project, "tarballs");
   mkdirSync(packDir);
@@ -102,7 +52,10 @@ beforeAll(async () => {
     const [info] = JSON.parse(stdout) as { name: string; filename: string; integrity: string }[];
     packed[info!.name] = { workspace, file: info!.filename, integrity: info!.integrity };
   }
-  const { manifest, lock } = projectFiles(packed);
+  const workspaceLock = JSON.parse(
+    readFileSync(join(repo, "package-lock.json"), "utf8"),
+  ) as PackageLock;
+  const { manifest, lock } = offlineProject(workspaceLock, packed, { name: "pack-test" });
   writeFileSync(join(project, "package.json"), JSON.stringify(manifest, null, 2));
   writeFileSync(join(project, "package-lock.json"), JSON.stringify(lock, null, 2));
   await run("npm", ["ci", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], {

@@ -88,3 +88,5 @@ export {
   parseTlsVersion,
 } from "./tls-versions.js";
 export type { LoopbackHost, TlsVersion } from "./tls-versions.js";
+export { offlineProject } from "./offline-project.js";
+export type { LockEntry, OfflineProject, PackageLock, PackedWorkspace } from "./offline-project.js";
