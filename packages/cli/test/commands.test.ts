@@ -110,6 +110,14 @@ describe("output options", () => {
 });
 
 describe("tlsgate policy", () => {
+  it("says in one line that a folder of cases is not there (exit 2, not an internal error)", async () => {
+    const run = await runCli(["policy", "test", "no-such-cases"], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `tlsgate: cases: no such file or folder: ${join(dir, "no-such-cases")}\n`,
+    );
+  });
+
   it("refuses an extends file outside the policy's repository unless its folder is allowed", async () => {
     const root = mkdtempSync(join(tmpdir(), "tlsgate-allow-"));
     mkdirSync(join(root, "repo"));

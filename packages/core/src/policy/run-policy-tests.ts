@@ -15,7 +15,8 @@
  * Every case yields a result (a broken case is a failed result with `error`), so one bad file
  * does not hide the others. The CLI exposes this as `tlsgate policy test`.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { InputError } from "../run/input-error.js";
 import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { validateScanReport } from "../scan-report/validate.js";
@@ -130,7 +131,14 @@ function caseFiles(paths: readonly string[]): string[] {
       }
     } else files.push(path);
   };
-  for (const path of paths) visit(resolvePath(path));
+  for (const path of paths) {
+    const absolute = resolvePath(path);
+    // A folder or file that is not there is the caller's mistake, said in one line.
+    if (!existsSync(absolute)) {
+      throw new InputError("unreadable", "cases", `no such file or folder: ${path}`);
+    }
+    visit(absolute);
+  }
   return files;
 }
 
