@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,5 +82,10 @@ describe("loadConfig", () => {
     expect(refusal(file).message).toMatch(/^broken\.json:1:3: not JSON: /);
     expect(refusal("missing.json").message).toMatch(/^missing\.json: cannot read: ENOENT/);
     expect(refusal("missing.json").code).toBe("read");
+  });
+
+  it("refuses a FIFO at once, without opening it", () => {
+    execFileSync("mkfifo", [join(dir, "pipe.json")]);
+    expect(refusal("pipe.json").message).toBe("pipe.json: cannot read: not a regular file");
   });
 });

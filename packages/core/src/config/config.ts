@@ -3,7 +3,7 @@
  * and scan defaults. One loader for both shells, the CLI and the Action: it validates against
  * the config schema and reports every problem with its file, line, column and JSON pointer.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { TlsgateError } from "../errors.js";
@@ -168,6 +168,9 @@ export interface LoadedConfig {
   dir: string;
 }
 
+/** A config file is a small document; a larger file is not one. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 let validator: ReturnType<Ajv2020["compile"]> | undefined;
 
 /** Reads and validates `file` (relative to `cwd`); errors name the file as written. */
@@ -175,6 +178,10 @@ export function loadConfig(file: string, cwd: string = process.cwd()): LoadedCon
   const path = resolve(cwd, file);
   let text: string;
   try {
+    // A FIFO or device would hang or flood the load: only a small regular file is read.
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new Error("not a regular file");
+    if (stat.size > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES} bytes`);
     text = readFileSync(path, "utf8");
   } catch (error) {
     const message = `cannot read: ${(error as Error).message}`;
