@@ -35401,7 +35401,7 @@ function displayPath(file) {
 
 // ../core/dist/config/config.js
 var import__ = __toESM(require__(), 1);
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
 // ../core/dist/policy/ajv-errors.js
@@ -35716,11 +35716,17 @@ function formatConfigIssue(file, issue2) {
   const at = issue2.line === null ? "" : `:${issue2.line}${issue2.column === null ? "" : `:${issue2.column}`}`;
   return `${file}${at}${issue2.pointer === "" ? "" : ` ${issue2.pointer}`}: ${issue2.message}`;
 }
+var MAX_CONFIG_BYTES = 1024 * 1024;
 var validator;
 function loadConfig(file, cwd = process.cwd()) {
   const path6 = resolve(cwd, file);
   let text;
   try {
+    const stat2 = statSync(path6);
+    if (!stat2.isFile())
+      throw new Error("not a regular file");
+    if (stat2.size > MAX_CONFIG_BYTES)
+      throw new Error(`larger than ${MAX_CONFIG_BYTES} bytes`);
     text = readFileSync(path6, "utf8");
   } catch (error2) {
     const message2 = `cannot read: ${error2.message}`;
@@ -66353,7 +66359,7 @@ function ruleCount(findings) {
 }
 
 // ../core/dist/run/plan.js
-import { accessSync, constants, existsSync as existsSync3, mkdirSync, readFileSync as readFileSync5, statSync as statSync3 } from "node:fs";
+import { accessSync, constants, existsSync as existsSync3, mkdirSync, readFileSync as readFileSync5, statSync as statSync4 } from "node:fs";
 import { dirname as dirname3, resolve as resolve3 } from "node:path";
 
 // ../core/dist/cert/trust-store.js
@@ -89019,11 +89025,12 @@ function decodeNewSessionTicket(body) {
   let maxEarlyDataSize = null;
   const extensions = r.readVector16(`${FIELD}.extensions`, (list2) => {
     const found = [];
+    const seen = /* @__PURE__ */ new Set();
     while (!list2.atEnd) {
       const field = `${FIELD}.extensions[${found.length}]`;
       const typeOffset = list2.offset;
       const type = list2.u16(`${field}.type`);
-      if (found.some((extension) => extension.type === type)) {
+      if (seen.has(type)) {
         throw new DecodeError("invalid", `duplicate extension ${type}`, {
           offset: typeOffset,
           field: `${field}.type`
@@ -89036,6 +89043,7 @@ function decodeNewSessionTicket(body) {
         maxEarlyDataSize = d.u32(`${field}.maxEarlyDataSize`);
         d.expectEnd(field);
       }
+      seen.add(type);
       found.push({ type, data });
     }
     return found;
@@ -89391,7 +89399,7 @@ function readPreset(name) {
 var import__3 = __toESM(require__(), 1);
 var import_ajv_formats2 = __toESM(require_dist(), 1);
 var import_yaml = __toESM(require_dist2(), 1);
-import { readFileSync as readFileSync3, statSync } from "node:fs";
+import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
 import { extname } from "node:path";
 
 // ../core/dist/policy/policy-schema.js
@@ -89712,7 +89720,7 @@ var MAX_POLICY_BYTES = 1024 * 1024;
 function loadPolicyFile(file) {
   let text;
   try {
-    const stat2 = statSync(file);
+    const stat2 = statSync2(file);
     if (!stat2.isFile())
       throw new Error("not a regular file");
     if (stat2.size > MAX_POLICY_BYTES) {
@@ -89988,7 +89996,7 @@ var PolicyCache = class {
 var FAIL_ON = ["error", "warning", "info", "never"];
 
 // ../core/dist/run/saved-results.js
-import { readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
+import { readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
 
 // ../core/dist/scan-report/validate.js
 var import__4 = __toESM(require__(), 1);
@@ -90041,7 +90049,7 @@ var MAX_SAVED_BYTES = 256 * 1024 * 1024;
 function readSavedResults(path6, file = path6) {
   let value;
   try {
-    const stat2 = statSync2(path6);
+    const stat2 = statSync3(path6);
     if (!stat2.isFile())
       throw new Error("not a regular file");
     if (stat2.size > MAX_SAVED_BYTES)
@@ -90283,7 +90291,7 @@ function readTargetsFile(file, cwd) {
 }
 function readText(file, path6, field) {
   try {
-    const stat2 = statSync3(path6);
+    const stat2 = statSync4(path6);
     if (!stat2.isFile())
       throw new Error("not a regular file");
     if (stat2.size > 16 * 1024 * 1024)
@@ -90344,7 +90352,7 @@ function checkWritable(file, cwd) {
     mkdirSync(dirname3(path6), { recursive: true });
     accessSync(dirname3(path6), constants.W_OK);
     if (existsSync3(path6)) {
-      if (!statSync3(path6).isFile())
+      if (!statSync4(path6).isFile())
         throw new Error("not a regular file");
       accessSync(path6, constants.W_OK);
     }
@@ -90704,7 +90712,8 @@ function checkTrust(chain, store, now, options = {}) {
   const servedCut = search.limitsHit.size > 0;
   const deadEnd = found.deadEnd;
   const untrusted = (trustError) => verdict({
-    trusted: false,
+    // A search cut short proves nothing either way: unknown, never "not trusted".
+    trusted: trustError === "path-limit" ? null : false,
     trustError,
     chainComplete: servedCut ? null : false,
     path: deadEnd,
@@ -91116,11 +91125,16 @@ function probeHandshake(endpoint2, options) {
       tlsOptions.maxVersion = options.maxVersion;
     const socket = tlsConnect(tlsOptions);
     const onAbort = () => finish2({ ok: false, code: "internal", message: "scan aborted" });
-    const deadline = setTimeout(() => finish2({
-      ok: false,
-      code: "timeout",
-      message: `no completed handshake within ${options.timeoutMs} ms`
-    }), options.timeoutMs);
+    const deadline = setTimeout(() => {
+      if (afterHandshake !== null)
+        afterHandshake();
+      else
+        finish2({
+          ok: false,
+          code: "timeout",
+          message: `no completed handshake within ${options.timeoutMs} ms`
+        });
+    }, options.timeoutMs);
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted === true)
       queueMicrotask(onAbort);
@@ -91752,7 +91766,9 @@ async function probeHello(endpoint2, hello, options) {
 }
 function scanErrorCode(code18) {
   switch (code18) {
+    // Within tlsgate a probe is aborted by a deadline: that is not the server refusing.
     case "aborted":
+      return "deadline";
     case "unreachable":
       return "refused";
     case "too-large":
@@ -92981,7 +92997,7 @@ async function scanDetailed(target, options = {}, shared) {
   } catch (error2) {
     ctx.error("scan", "internal", messageOf(error2));
   }
-  report.reachable = ctx.connected;
+  report.reachable = ctx.connected ? true : options.signal?.aborted === true ? null : false;
   report.errors.push(...ctx.errors);
   return finish2();
 }

@@ -48,7 +48,7 @@ describe("checkTrust on a mesh of mutually cross-signed CAs", () => {
     const served = parse([mesh.leaf, ...mesh.crossCertificates]);
     const verdict = checkTrust(served, createTrustStore([]), PKI_NOW);
     expect(verdict).toMatchObject({
-      trusted: false,
+      trusted: null,
       trustError: "path-limit",
       chainComplete: null,
       anchored: false,
@@ -121,7 +121,7 @@ describe("checkTrust's caps", () => {
     // The one issuer the leaf needs comes after the cap: unknown, not "unknown-issuer".
     expect(
       checkTrust(parse([chain.leaf, ...filler, chain.intermediate]), store, PKI_NOW),
-    ).toMatchObject({ trusted: false, trustError: "path-limit", chainComplete: null });
+    ).toMatchObject({ trusted: null, trustError: "path-limit", chainComplete: null });
     // Duplicates are not counted against the cap.
     const repeated = Array.from({ length: 20 }, () => chain.intermediate);
     expect(checkTrust(parse([chain.leaf, ...repeated]), store, PKI_NOW)).toMatchObject({
@@ -148,7 +148,7 @@ describe("checkTrust's caps", () => {
     const served = parse([chain.leaf, chain.intermediate]);
     expect(checkTrust(served, store, PKI_NOW, { limits: { pathLength: 2 } }).trusted).toBe(true);
     expect(checkTrust(served, store, PKI_NOW, { limits: { pathLength: 1 } })).toMatchObject({
-      trusted: false,
+      trusted: null,
       trustError: "path-limit",
       chainComplete: null,
       limitsHit: ["pathLength"],
@@ -172,6 +172,7 @@ describe("checkTrust's caps", () => {
     });
     expect(checkTrust(served, store, PKI_NOW, { limits: { knownIntermediates: 1 } })).toMatchObject(
       {
+        trusted: null,
         trustError: "path-limit",
         chainComplete: false,
         limitsHit: ["knownIntermediates"],

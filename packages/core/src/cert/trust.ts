@@ -84,7 +84,8 @@ export interface TrustWork {
 }
 
 export interface TrustVerdict {
-  trusted: boolean;
+  /** Null when a cap stopped the search first ("path-limit"): whether a path exists is unknown. */
+  trusted: boolean | null;
   trustError: TrustError | null;
   /**
    * The served chain (with no fetching and no known intermediate) reaches a trust anchor; null
@@ -333,7 +334,8 @@ export function checkTrust(
   const deadEnd = found.deadEnd;
   const untrusted = (trustError: TrustError): TrustVerdict =>
     verdict({
-      trusted: false,
+      // A search cut short proves nothing either way: unknown, never "not trusted".
+      trusted: trustError === "path-limit" ? null : false,
       trustError,
       chainComplete: servedCut ? null : false,
       path: deadEnd,

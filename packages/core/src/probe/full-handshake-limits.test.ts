@@ -4,7 +4,7 @@
  * reason; after it completes (waiting for a ticket), what was recorded is judged.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNodeTlsServer } from "@tlsgate/testing";
+import { startNodeTlsServer, startOpenSslServer } from "@tlsgate/testing";
 import { MAX_HANDSHAKE_BYTES, probeHandshake } from "./full-handshake.js";
 
 type Server = Awaited<ReturnType<typeof startNodeTlsServer>>;
@@ -47,5 +47,25 @@ describe("the bytes a full handshake records", () => {
     expect(outcome.handshake.protocol).toBe("TLSv1.3");
     expect(outcome.handshake.servedChain).toHaveLength(1);
     expect(outcome.handshake.servedChainError).toBeNull();
+  });
+});
+
+describe("the ticket wait", () => {
+  it("ends at the probe's deadline with the completed handshake, not a timeout", async () => {
+    // A TLS 1.3 server that issues no ticket: the probe would wait at least 150 ms for one, past
+    // its 140 ms deadline, which then judges the handshake it has.
+    const server = await startOpenSslServer({ extraArgs: ["-num_tickets", "0", "-tls1_3"] });
+    try {
+      const outcome = await probeHandshake(
+        { address: "127.0.0.1", port: server.port, sni: null },
+        { timeoutMs: 140, ticketWaitMs: 5000 },
+      );
+      if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
+      expect(outcome.handshake.protocol).toBe("TLSv1.3");
+      expect(outcome.handshake.ticketIssued).toBe(false);
+      expect(outcome.handshake.servedChain).toHaveLength(1);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -207,15 +207,16 @@ export function probeHandshake(
 
     const onAbort = (): void => finish({ ok: false, code: "internal", message: "scan aborted" });
     // The deadline is this probe's own timer, cleared when the probe ends.
-    const deadline = setTimeout(
-      () =>
+    // A completed handshake still waiting for a ticket is judged, not thrown away.
+    const deadline = setTimeout(() => {
+      if (afterHandshake !== null) afterHandshake();
+      else
         finish({
           ok: false,
           code: "timeout",
           message: `no completed handshake within ${options.timeoutMs} ms`,
-        }),
-      options.timeoutMs,
-    );
+        });
+    }, options.timeoutMs);
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted === true) queueMicrotask(onAbort);
 

@@ -107,7 +107,9 @@ export async function probeHello(
 
 function scanErrorCode(code: SocketFailureCode): ScanErrorCode {
   switch (code) {
+    // Within tlsgate a probe is aborted by a deadline: that is not the server refusing.
     case "aborted":
+      return "deadline";
     case "unreachable":
       return "refused";
     case "too-large":

@@ -33,7 +33,7 @@ console.log(JSON.stringify({
   silent: silent.errors.map((e) => e.probe + " " + e.code),
   hsts: hsts.errors.map((e) => e.probe + " " + e.code),
   dns,
-  cut: cut.errors.filter((e) => e.code === "deadline").map((e) => e.message),
+  cut: cut.errors.filter((e) => e.probe === "deadline").map((e) => e.message),
 }));
 `;
 

@@ -1,3 +1,4 @@
+import { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNodeTlsServer } from "@tlsgate/testing";
 import { scanTargets } from "./scan-targets.js";
@@ -33,4 +34,26 @@ describe("scanTargets", () => {
       [true, true],
     ]);
   });
+});
+
+describe("scanTargets deadlines", () => {
+  it("cut before any connection completes: reachable and every fact unknown, nothing refused", async () => {
+    // A connection that never completes (the test seam stands in for a host that is slow to answer).
+    const [report] = await scanTargets(["127.0.0.1:9"], {
+      connect: () => new Socket(),
+      timeoutMs: 60_000,
+      retries: 0,
+      deadlineMs: 300,
+    });
+    expect(report!.reachable).toBeNull();
+    expect(Object.values(report!.protocols)).toEqual([null, null, null, null, null, null]);
+    expect(report!.cipherSuites).toBeNull();
+    expect(report!.errors.map((e) => e.code)).not.toContain("refused");
+    expect(report!.errors).toContainEqual({
+      probe: "deadline",
+      code: "deadline",
+      message:
+        "the target's deadline of 300 ms was reached: what was not established by then is null",
+    });
+  }, 30_000);
 });

@@ -128,7 +128,8 @@ export async function scanDetailed(
     // A bug, not a server behaviour: keep what was found and say so.
     ctx.error("scan", "internal", messageOf(error));
   }
-  report.reachable = ctx.connected;
+  // Not connected because the scan was cut short (a deadline) says nothing of the server: unknown.
+  report.reachable = ctx.connected ? true : options.signal?.aborted === true ? null : false;
   report.errors.push(...ctx.errors);
   return finish();
 }

@@ -37,11 +37,13 @@ export function decodeNewSessionTicket(body: Uint8Array): NewSessionTicket {
   let maxEarlyDataSize: number | null = null;
   const extensions = r.readVector16(`${FIELD}.extensions`, (list) => {
     const found: Extension[] = [];
+    // A Set, not a scan of `found`: a hostile ticket may carry thousands of extensions.
+    const seen = new Set<number>();
     while (!list.atEnd) {
       const field = `${FIELD}.extensions[${found.length}]`;
       const typeOffset = list.offset;
       const type = list.u16(`${field}.type`);
-      if (found.some((extension) => extension.type === type)) {
+      if (seen.has(type)) {
         throw new DecodeError("invalid", `duplicate extension ${type}`, {
           offset: typeOffset,
           field: `${field}.type`,
@@ -55,6 +57,7 @@ export function decodeNewSessionTicket(body: Uint8Array): NewSessionTicket {
         maxEarlyDataSize = d.u32(`${field}.maxEarlyDataSize`);
         d.expectEnd(field);
       }
+      seen.add(type);
       found.push({ type, data });
     }
     return found;
