@@ -93696,6 +93696,7 @@ var CLIENT_STYLE = {
 var ANSI = /\u001b\[[0-9;]*m/g;
 var visibleLength = (text) => text.replace(ANSI, "").length;
 var pad3 = (text, width) => text + " ".repeat(Math.max(0, width - visibleLength(text)));
+var inert = escapeControlCharacters;
 function formatText(evaluations, reports, options = {}) {
   const paint = (style, text) => options.color === true ? `\x1B[${STYLE[style][0]}m${text}\x1B[${STYLE[style][1]}m` : text;
   const reportOf = reportsByTarget(reports);
@@ -93706,7 +93707,7 @@ function formatText(evaluations, reports, options = {}) {
     const address = report?.target.address;
     const { counts, policy } = evaluation;
     const verdict = paint(STATUS_STYLE[evaluation.verdict], evaluation.verdict.toUpperCase());
-    lines.push(`${paint("bold", evaluation.target)}${address ? ` (${address})` : ""}  ${paint("bold", verdict)}`);
+    lines.push(`${paint("bold", inert(evaluation.target))}${address ? ` (${inert(address)})` : ""}  ${paint("bold", verdict)}`);
     const summary2 = [
       `${counts.fail} failed`,
       `${counts.inconclusive} inconclusive`,
@@ -93722,7 +93723,7 @@ function formatText(evaluations, reports, options = {}) {
     for (const outcome of rows) {
       const rule = evaluation.rules[outcome.ruleId];
       const limit = options.verbose === true ? Infinity : options.maxFindings ?? 8;
-      const all = outcome.status === "pass" ? [rule?.title ?? outcome.ruleId] : outcome.findings.map((f) => f.message);
+      const all = outcome.status === "pass" ? [rule?.title ?? outcome.ruleId] : outcome.findings.map((f) => inert(f.message));
       const messages = all.length > limit ? all.slice(0, limit) : all;
       if (all.length > limit)
         messages.push(paint("dim", `… and ${all.length - limit} more`));
@@ -93745,7 +93746,7 @@ function formatText(evaluations, reports, options = {}) {
       lines.push(`  clients: ${matrixSummary(matrix.counts)}`);
       const nameWidth = Math.max(0, ...matrix.rows.map((row) => row.client.name.length));
       for (const { client, result } of matrix.rows) {
-        const detail = result === "ok" ? `${pad3(client.protocol ?? "", "TLSv1.2".length)}  ${client.cipher ?? ""}` : client.reason ?? "";
+        const detail = result === "ok" ? `${pad3(client.protocol ?? "", "TLSv1.2".length)}  ${client.cipher ?? ""}` : inert(client.reason ?? "");
         lines.push(`    ${pad3(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad3(client.name, nameWidth)}  ${detail}`.trimEnd());
       }
     }
@@ -93761,7 +93762,7 @@ function formatText(evaluations, reports, options = {}) {
     const verdict = paint(gate.verdict === "fail" ? "red" : "green", gate.verdict.toUpperCase());
     lines.push(`${paint("bold", "Gate:")} ${paint("bold", verdict)} (fail-on ${failOn}; inconclusive ${inconclusive2}) · ${gate.blocking.length} blocking finding(s)`);
     for (const reason of gate.reasons)
-      lines.push(`  ${reason}`);
+      lines.push(`  ${inert(reason)}`);
   }
   return `${lines.join("\n").trimEnd()}
 `;
@@ -94009,12 +94010,12 @@ function readInputs(core) {
       policy: text("policy"),
       failOn: text("fail-on"),
       inconclusive: text("inconclusive"),
-      ca: parseTargetList(core.getInput("ca-file")),
+      ca: pathList(core.getInput("ca-file")),
       timeout: text("timeout"),
       concurrency: text("concurrency"),
       deadline: text("deadline"),
       runDeadline: text("run-deadline"),
-      allowPolicyPaths: parseTargetList(core.getInput("allow-policy-path")),
+      allowPolicyPaths: pathList(core.getInput("allow-policy-path")),
       clients: text("clients"),
       shard: text("shard")
     },
@@ -94024,6 +94025,9 @@ function readInputs(core) {
     commentKey,
     githubToken: core.getInput("github-token").trim()
   };
+}
+function pathList(text) {
+  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
 }
 
 // src/log.ts

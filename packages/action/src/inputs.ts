@@ -49,12 +49,12 @@ export function readInputs(core: InputReader): ActionInputs {
       policy: text("policy"),
       failOn: text("fail-on"),
       inconclusive: text("inconclusive"),
-      ca: parseTargetList(core.getInput("ca-file")),
+      ca: pathList(core.getInput("ca-file")),
       timeout: text("timeout"),
       concurrency: text("concurrency"),
       deadline: text("deadline"),
       runDeadline: text("run-deadline"),
-      allowPolicyPaths: parseTargetList(core.getInput("allow-policy-path")),
+      allowPolicyPaths: pathList(core.getInput("allow-policy-path")),
       clients: text("clients"),
       shard: text("shard"),
     },
@@ -64,4 +64,12 @@ export function readInputs(core: InputReader): ActionInputs {
     commentKey,
     githubToken: core.getInput("github-token").trim(),
   };
+}
+
+/** One path per line, trimmed; unlike target lists, a `#` is part of a path, not a comment. */
+function pathList(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { TlsgateError } from "@tlsgate/core";
+import { TlsgateError, escapeControlCharacters } from "@tlsgate/core";
 import { registerCheckCommand } from "./commands/check.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerInitCommand } from "./commands/init.js";
@@ -66,7 +66,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
  */
 function exitCodeOfError(error: unknown, io: Io, debug: boolean): ExitCode {
   if (error instanceof TlsgateError) {
-    for (const line of error.toLines()) io.stderr(`tlsgate: ${line}\n`);
+    for (const line of error.toLines()) io.stderr(`tlsgate: ${escapeControlCharacters(line)}\n`);
     return EXIT.usage;
   }
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -77,5 +77,5 @@ function exitCodeOfError(error: unknown, io: Io, debug: boolean): ExitCode {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").slice(0, 500);
+  return escapeControlCharacters(text.replace(/\s*[\r\n]+\s*/g, " ")).slice(0, 500);
 }

@@ -3,7 +3,14 @@
  * problem of the input before any connection), runPlan, then write the outputs and number the
  * outcome. Nothing here scans, evaluates or gates.
  */
-import { planRun, runPlan, type RunInput, type RunPlan, type RunResult } from "@tlsgate/core";
+import {
+  escapeControlCharacters,
+  planRun,
+  runPlan,
+  type RunInput,
+  type RunPlan,
+  type RunResult,
+} from "@tlsgate/core";
 import { EXIT, exitCodeFor, type ExitCode } from "./exit-codes.js";
 import { writeOutputs, type OutputSpec } from "./outputs.js";
 import { ProgressLine } from "./progress.js";
@@ -57,7 +64,9 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
 /** The plan, or null after printing every problem (one line each) to stderr. */
 export function planOrReport(input: RunInput, io: Io): RunPlan | null {
   const { plan, warnings, errors } = planRun(input);
-  for (const warning of warnings) io.stderr(`tlsgate: warning: ${warning}\n`);
-  for (const error of errors) for (const line of error.toLines()) io.stderr(`tlsgate: ${line}\n`);
+  // Lines can quote what a file or a server said: control characters are escaped for the terminal.
+  const say = (line: string): void => io.stderr(`tlsgate: ${escapeControlCharacters(line)}\n`);
+  for (const warning of warnings) say(`warning: ${warning}`);
+  for (const error of errors) for (const line of error.toLines()) say(line);
   return plan;
 }

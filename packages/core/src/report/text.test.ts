@@ -89,3 +89,18 @@ describe("formatText", () => {
     expect(formatText(evaluations.slice(0, 1), [none])).not.toContain("clients:");
   });
 });
+
+describe("formatText with text from outside", () => {
+  it("escapes control characters and terminal escapes in finding messages, targets and reasons", () => {
+    const { evaluations, reports } = fixture();
+    const hostile = "x\u001b]0;pwned\u0007\u001b[2J\n::error::fake";
+    const finding = evaluations.flatMap((e) => e.findings).find((f) => f.status !== "pass");
+    expect(finding).toBeDefined();
+    finding!.message = hostile;
+    const text = formatText(evaluations, reports, { gate: {}, color: false });
+    expect(text).toContain("x\\x1b]0;pwned\\x07\\x1b[2J\\x0a::error::fake");
+    // eslint-disable-next-line no-control-regex -- the test looks for raw control characters
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(text.split("\n").some((line) => line.startsWith("::"))).toBe(false);
+  });
+});

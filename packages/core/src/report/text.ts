@@ -1,3 +1,4 @@
+import { escapeControlCharacters } from "../control-characters.js";
 import { gateRun } from "../run/gate.js";
 import type { Evaluation, FindingStatus, Remediation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
@@ -43,6 +44,13 @@ const visibleLength = (text: string): number => text.replace(ANSI, "").length;
 const pad = (text: string, width: number): string =>
   text + " ".repeat(Math.max(0, width - visibleLength(text)));
 
+/**
+ * Text that came from outside (a server, a saved report, a target as written) with its control
+ * characters escaped: it goes to a terminal, where an escape sequence could rewrite the screen or
+ * a line break fake a line of tlsgate's own.
+ */
+const inert = escapeControlCharacters;
+
 /** A readable table per target: failing and inconclusive rules with their findings. */
 export function formatText(
   evaluations: readonly Evaluation[],
@@ -60,7 +68,7 @@ export function formatText(
     const { counts, policy } = evaluation;
     const verdict = paint(STATUS_STYLE[evaluation.verdict], evaluation.verdict.toUpperCase());
     lines.push(
-      `${paint("bold", evaluation.target)}${address ? ` (${address})` : ""}  ${paint("bold", verdict)}`,
+      `${paint("bold", inert(evaluation.target))}${address ? ` (${inert(address)})` : ""}  ${paint("bold", verdict)}`,
     );
     const summary = [
       `${counts.fail} failed`,
@@ -86,7 +94,7 @@ export function formatText(
       const all =
         outcome.status === "pass"
           ? [rule?.title ?? outcome.ruleId]
-          : outcome.findings.map((f) => f.message);
+          : outcome.findings.map((f) => inert(f.message));
       const messages = all.length > limit ? all.slice(0, limit) : all;
       if (all.length > limit) messages.push(paint("dim", `… and ${all.length - limit} more`));
       if (outcome.status === "fail") {
@@ -114,7 +122,7 @@ export function formatText(
         const detail =
           result === "ok"
             ? `${pad(client.protocol ?? "", "TLSv1.2".length)}  ${client.cipher ?? ""}`
-            : (client.reason ?? "");
+            : inert(client.reason ?? "");
         lines.push(
           `    ${pad(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad(client.name, nameWidth)}  ${detail}`.trimEnd(),
         );
@@ -138,7 +146,7 @@ export function formatText(
     lines.push(
       `${paint("bold", "Gate:")} ${paint("bold", verdict)} (fail-on ${failOn}; inconclusive ${inconclusive}) · ${gate.blocking.length} blocking finding(s)`,
     );
-    for (const reason of gate.reasons) lines.push(`  ${reason}`);
+    for (const reason of gate.reasons) lines.push(`  ${inert(reason)}`);
   }
   return `${lines.join("\n").trimEnd()}\n`;
 }
