@@ -19,6 +19,7 @@ describe("readInputs", () => {
         runDeadline: null,
         allowPolicyPaths: [],
         clients: null,
+        allAddresses: null,
         shard: null,
       },
       reportFile: null,
@@ -48,6 +49,7 @@ describe("readInputs", () => {
       "run-deadline": "900000",
       "allow-policy-path": "../org-policies\n",
       clients: "default,Java 8u31",
+      "all-addresses": "true",
       shard: "2/3",
     });
     expect(readInputs(core)).toEqual({
@@ -65,6 +67,7 @@ describe("readInputs", () => {
         runDeadline: "900000",
         allowPolicyPaths: ["../org-policies"],
         clients: "default,Java 8u31",
+        allAddresses: "true",
         shard: "2/3",
       },
       reportFile: "tlsgate.json",

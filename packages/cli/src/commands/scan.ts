@@ -20,6 +20,7 @@ interface ScanFlags {
   runDeadline?: string;
   targetsFile?: string;
   clients?: string;
+  allAddresses?: boolean;
   config?: string;
   progress: boolean;
 }
@@ -74,6 +75,10 @@ export function registerScanCommand(
       "--clients <list>",
       'simulate client handshakes: "default" (current clients), "all", or names, comma-separated',
     )
+    .option(
+      "--all-addresses",
+      "scan every address a host name resolves to (A and AAAA), one report each (host@address:port)",
+    )
     .option("-c, --config <file>", `configuration file (default: ./${CONFIG_FILE} if present)`)
     .option("--no-progress", "no progress line on stderr")
     .addHelpText(
@@ -116,6 +121,7 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
       deadline: flags.deadline ?? null,
       runDeadline: flags.runDeadline ?? null,
       clients: flags.clients ?? null,
+      allAddresses: flags.allAddresses === true ? true : null,
     },
     { outputs, color: terminal.color, progress: terminal.progress, io },
   );

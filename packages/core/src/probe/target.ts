@@ -160,3 +160,12 @@ export function parseTarget(input: string): Target {
     isWeb: https || port === DEFAULT_PORT,
   };
 }
+
+/**
+ * The target scanned at one of its addresses, named in the `host@ip:port` form (`--all-addresses`):
+ * SNI and the hostname check keep the name, connections go to the address.
+ */
+export function targetAtAddress(target: Target, address: string): Target {
+  const ip = address.includes(":") ? `[${address}]` : address;
+  return { ...target, input: `${target.host}@${ip}:${target.port}`, connectAddress: address };
+}

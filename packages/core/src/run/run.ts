@@ -5,9 +5,11 @@
 import { evaluate } from "../policy/evaluate.js";
 import type { Evaluation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
+import type { LookupAllFunction } from "../probe/resolve-target.js";
 import type { ProgressEvent } from "../scan/context.js";
 import { DeadlineReached, scanTargets } from "../scan/scan-targets.js";
 import { gateRun, type RunGate } from "./gate.js";
+import { expandAddresses } from "./all-addresses.js";
 import type { RunPlan } from "./plan.js";
 
 export interface RunPlanOptions {
@@ -17,6 +19,8 @@ export interface RunPlanOptions {
   onReport?: (report: ScanReport) => void;
   /** The time certificate validity is judged at; now by default. */
   now?: Date;
+  /** How `allAddresses` looks up every address of a name; node:dns by default. */
+  lookupAll?: LookupAllFunction;
 }
 
 export interface RunResult {
@@ -50,9 +54,14 @@ async function scanEvaluateGate(
   options: RunPlanOptions,
   signal: AbortSignal,
 ): Promise<RunResult> {
-  const toScan = plan.targets.flatMap((planned) =>
-    planned.target === null ? [] : [planned.target],
-  );
+  const targets = plan.allAddresses
+    ? await expandAddresses(plan.targets, {
+        timeoutMs: plan.timeoutMs,
+        signal,
+        ...(options.lookupAll === undefined ? {} : { lookupAll: options.lookupAll }),
+      })
+    : plan.targets;
+  const toScan = targets.flatMap((planned) => (planned.target === null ? [] : [planned.target]));
   const scanned = await scanTargets(toScan, {
     timeoutMs: plan.timeoutMs,
     concurrency: plan.concurrency,
@@ -65,7 +74,7 @@ async function scanEvaluateGate(
     ...(options.onReport === undefined ? {} : { onReport: options.onReport }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
-  const reports = plan.targets.map((planned) => planned.saved ?? scanned.shift()!);
-  const evaluations = reports.map((report, i) => evaluate(plan.targets[i]!.policy, report));
+  const reports = targets.map((planned) => planned.saved ?? scanned.shift()!);
+  const evaluations = reports.map((report, i) => evaluate(targets[i]!.policy, report));
   return { reports, evaluations, gate: gateRun(evaluations, reports, plan.gate) };
 }
