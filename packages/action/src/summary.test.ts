@@ -5,8 +5,9 @@ import { fitSummary, formatSummary } from "./summary.js";
 /** Just what the summary reads of a report. */
 function report(input: string, reachable: boolean | null, error?: string): ScanReport {
   return {
-    target: { input, address: null },
+    target: { input, host: input, port: 443, address: reachable === null ? null : "127.0.0.1" },
     reachable,
+    protocols: { "TLSv1.3": reachable === true ? true : null },
     errors: error === undefined ? [] : [{ probe: "connect", code: "refused", message: error }],
     scanner: { name: "tlsgate", version: "1.2.3" },
   } as unknown as ScanReport;
@@ -41,7 +42,10 @@ describe("formatSummary", () => {
       "- 1 target(s) could not be scanned: b.example",
       "",
     ]);
-    expect(text).toContain("| `a.example` | p 1.0.0");
+    expect(text).toContain("| `a.example` (127.0.0.1) | p 1.0.0");
+    expect(text).toContain(
+      "| `b.example` (127.0.0.1) | p 1.0.0 <sub>aaaaaaaaaaaa</sub> | ❌ fail |",
+    );
     expect(text).toContain("<sub>tlsgate 1.2.3</sub>");
   });
 

@@ -128,6 +128,8 @@ export const scanReportSchema = {
             "certificate",
             "internal",
             "deadline",
+            "plain-http",
+            "ssh-banner",
           ],
         },
         message: { type: "string" },
