@@ -74,7 +74,7 @@ export const policySchema = {
         references: { type: "array", items: { type: "string", format: "uri" } },
         message: {
           description:
-            "Message for each failing value; placeholders {name}, {pointer}, {value}, {value.FIELD}, {title}.",
+            "Message for each failing value; placeholders {name}, {pointer}, {title}, {value}, {value.PATH}, {parent.PATH} (the object holding the value), {report.PATH}, each optionally with |date, |abs, |quote or |list.",
           type: "string",
           minLength: 1,
         },
