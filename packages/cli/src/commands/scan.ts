@@ -1,12 +1,12 @@
 import type { Command } from "commander";
-import { CONFIG_FILE, FAIL_ON, RUN_DEFAULTS, RUN_LIMITS } from "@tlsgate/core";
+import { CONFIG_FILE, FAIL_ON, RUN_DEFAULTS, RUN_LIMITS, type RunInput } from "@tlsgate/core";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { outputSpecs } from "../outputs.js";
 import { runScan } from "../run-scan.js";
 import { detectTerminal } from "../terminal.js";
 
-interface ScanFlags {
+export interface ScanFlags {
   policy?: string;
   format: string;
   output: string[];
@@ -90,7 +90,8 @@ export function registerScanCommand(
         "  $ tlsgate scan example.com:8443 --policy modern --format json | jq .gate",
         "  $ tlsgate scan new.example.com@203.0.113.7 --output sarif=tlsgate.sarif",
         "  $ tlsgate scan --targets-file hosts.txt --policy ./tls-policy.yaml --fail-on warning",
-        '  $ tlsgate scan example.com --clients default,"Android 8.1","Java 11.0.2"',
+        '  $ tlsgate scan example.com --clients default,"Android 8.1","Java 11"',
+        "  $ tlsgate scan example.com --all-addresses",
         "",
         "Exit codes: 0 pass, 1 policy violation, 2 usage, configuration or policy error,",
         "            3 a target could not be scanned (or was inconclusive, when that gates),",
@@ -105,25 +106,32 @@ export function registerScanCommand(
 async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise<ExitCode> {
   const outputs = outputSpecs(flags.format, flags.output, io.cwd);
   const terminal = detectTerminal(io.env, io, { progress: flags.progress });
-  const { exitCode } = await runScan(
-    {
-      cwd: io.cwd,
-      targets,
-      targetsFile: flags.targetsFile ?? null,
-      policy: flags.policy ?? null,
-      config: flags.config ?? null,
-      ca: flags.ca,
-      failOn: flags.failOn ?? null,
-      inconclusive: flags.inconclusive ?? null,
-      allowPolicyPaths: flags.allowPolicyPath,
-      timeout: flags.timeout ?? null,
-      concurrency: flags.concurrency ?? null,
-      deadline: flags.deadline ?? null,
-      runDeadline: flags.runDeadline ?? null,
-      clients: flags.clients ?? null,
-      allAddresses: flags.allAddresses === true ? true : null,
-    },
-    { outputs, color: terminal.color, progress: terminal.progress, io },
-  );
+  const { exitCode } = await runScan(scanRunInput(targets, flags, io.cwd), {
+    outputs,
+    color: terminal.color,
+    progress: terminal.progress,
+    io,
+  });
   return exitCode;
+}
+
+/** What `scan` hands core's planRun: the flags as typed. */
+export function scanRunInput(targets: string[], flags: ScanFlags, cwd: string): RunInput {
+  return {
+    cwd,
+    targets,
+    targetsFile: flags.targetsFile ?? null,
+    policy: flags.policy ?? null,
+    config: flags.config ?? null,
+    ca: flags.ca,
+    failOn: flags.failOn ?? null,
+    inconclusive: flags.inconclusive ?? null,
+    allowPolicyPaths: flags.allowPolicyPath,
+    timeout: flags.timeout ?? null,
+    concurrency: flags.concurrency ?? null,
+    deadline: flags.deadline ?? null,
+    runDeadline: flags.runDeadline ?? null,
+    clients: flags.clients ?? null,
+    allAddresses: flags.allAddresses === true ? true : null,
+  };
 }

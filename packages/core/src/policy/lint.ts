@@ -22,13 +22,14 @@
  */
 import { cipherSuiteByName, groupByName, sslv2CipherSuiteByName } from "../registry/index.js";
 import { CIPHER_SUITES, GROUPS, SSLV2_CIPHER_SUITES } from "../registry/index.js";
-import { CLIENT_PROFILES, clientProfileByName } from "../registry/index.js";
+import { clientProfileByName } from "../registry/index.js";
+import { closestClientProfile } from "../registry/client-profiles.js";
 import { scanReportSchema } from "../scan-report/schema.js";
 import { createRuleAjv } from "./ajv.js";
 import type { PolicyErrorCode } from "./errors.js";
 import { checkPattern, compilePattern } from "./linear-pattern.js";
 import { escapePointerSegment } from "./source-map.js";
-import { didYouMean, editDistance } from "./suggest.js";
+import { didYouMean } from "./suggest.js";
 import type { RuleSchema } from "./types.js";
 
 export interface LintIssue {
@@ -581,22 +582,7 @@ export function lintRuleSchema(schema: unknown, pointer = ""): LintResult {
   return result;
 }
 
-/**
- * Profile names carry a platform suffix ("Android 8.1 (native)"), so a misspelt name is compared
- * with the start of each name as long as itself; whole-name distance favours short names.
- */
 function closestClient(value: string): string {
-  const lower = value.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const { name } of CLIENT_PROFILES) {
-    const distance = editDistance(lower, name.slice(0, value.length).toLowerCase());
-    if (distance < bestDistance) {
-      best = name;
-      bestDistance = distance;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(value.length / 3))
-    ? ` (did you mean ${best}?)`
-    : "";
+  const best = closestClientProfile(value);
+  return best === undefined ? "" : ` (did you mean ${best}?)`;
 }

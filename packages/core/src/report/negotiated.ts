@@ -30,12 +30,14 @@ function suites(report: ScanReport): string {
   const list = report.cipherSuites;
   if (list === null) return "unknown";
   if (list.length === 0) return "none";
-  // The weakest by strength class (insecure first); unclassified suites count as unknown.
+  // The weakest by strength class (insecure first); unclassified suites rank below every class.
   const rank = (strength: string | null): number =>
     strength === null ? -1 : STRENGTH_CLASSES.indexOf(strength as never);
-  const weakest = list.reduce((worst, suite) =>
-    rank(suite.strength) > rank(worst.strength) ? suite : worst,
-  );
+  // Within a class, the fewest key bits is the weakest.
+  const weaker = (a: (typeof list)[number], b: (typeof list)[number]): boolean =>
+    rank(a.strength) > rank(b.strength) ||
+    (rank(a.strength) === rank(b.strength) && a.bits < b.bits);
+  const weakest = list.reduce((worst, suite) => (weaker(suite, worst) ? suite : worst));
   return `${list.length} · weakest ${weakest.iana} (${weakest.protocol}, ${weakest.strength ?? "unclassified"})`;
 }
 
