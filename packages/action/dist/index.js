@@ -88792,6 +88792,7 @@ var ServerFlightDecoder = class {
   #serverHelloDone = false;
   #alert = null;
   #warnings = [];
+  #helloRequests = 0;
   #sslv2ServerHello = null;
   #sslv2Error = null;
   constructor(options = {}) {
@@ -88854,6 +88855,7 @@ var ServerFlightDecoder = class {
       serverHelloDone: this.#serverHelloDone,
       alert: this.#alert,
       warnings: [...this.#warnings],
+      helloRequests: this.#helloRequests,
       sslv2ServerHello: this.#sslv2ServerHello,
       sslv2Error: this.#sslv2Error
     };
@@ -88982,6 +88984,7 @@ var ServerFlightDecoder = class {
           field: "HelloRequest"
         });
       }
+      this.#helloRequests += 1;
       return;
     }
     const stage = STAGE[type];
@@ -91862,12 +91865,22 @@ function failureCode(error2) {
 
 // ../core/dist/probe/hello-probe.js
 var MAX_WARNING_ALERTS = 16;
+var MAX_HELLO_REQUESTS = 16;
+function floodOf(flight) {
+  if (flight.warnings.length > MAX_WARNING_ALERTS) {
+    return `more than ${MAX_WARNING_ALERTS} warning alerts`;
+  }
+  if (flight.helloRequests > MAX_HELLO_REQUESTS) {
+    return `more than ${MAX_HELLO_REQUESTS} HelloRequests`;
+  }
+  return null;
+}
 async function probeHello(endpoint2, hello, options) {
   const decoder = new ServerFlightDecoder({
     keyExchangeOf: options.keyExchangeOf ?? keyExchangeOf
   });
   let flight = null;
-  let flooded = false;
+  let flooded = null;
   let head = new Uint8Array(0);
   let result;
   try {
@@ -91875,8 +91888,8 @@ async function probeHello(endpoint2, hello, options) {
       if (head.length < PEEK_BYTES)
         head = concatHead(head, chunk);
       flight = decoder.push(chunk);
-      flooded = flight.warnings.length > MAX_WARNING_ALERTS;
-      return flooded || flight.done || options.stopAtServerHello === true && serverChoiceOf(flight) !== null;
+      flooded = floodOf(flight);
+      return flooded !== null || flight.done || options.stopAtServerHello === true && serverChoiceOf(flight) !== null;
     }, options);
   } catch (error2) {
     if (error2 instanceof DecodeError) {
@@ -91895,12 +91908,8 @@ async function probeHello(endpoint2, hello, options) {
   const choice = state === null ? null : serverChoiceOf(state);
   if (choice !== null)
     return { kind: "accepted", choice };
-  if (flooded) {
-    return {
-      kind: "failed",
-      code: "protocol",
-      message: `more than ${MAX_WARNING_ALERTS} warning alerts without a ServerHello`
-    };
+  if (flooded !== null) {
+    return { kind: "failed", code: "protocol", message: `${flooded} without a ServerHello` };
   }
   if (state?.alert != null)
     return { kind: "rejected", alert: serverAlertOf(state.alert) };
