@@ -6,9 +6,11 @@
  * configuration, confirmed by openssl (s_client for what the server speaks, x509 for the
  * certificate's dates and names), never from tlsgate's output.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { createServer as createNetServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +33,9 @@ let tls13Port = 0;
 let httpPort = 0;
 let sshPort = 0;
 let closedPort = 0;
+let noHstsPort = 0;
+let weakHstsPort = 0;
+const WEAK_HSTS = 'max-age=300; includeSubDomains; note="short"';
 const rootFile = join(dir, "roots.pem");
 
 const listen = (server: Server | HttpServer): Promise<number> =>
@@ -112,6 +117,21 @@ beforeAll(async () => {
   httpPort = await listen(http);
   sshPort = await listen(ssh);
   servers.push(http as unknown as Server);
+  // HTTPS servers: one without Strict-Transport-Security, one with a short max-age (and quotes,
+  // which the finding must show escaped; node:http refuses control characters in a header).
+  const https = (header: string | null) =>
+    createHttpsServer(
+      { cert: pemBundle(valid.leaf, valid.intermediate), key: valid.leaf.keyPem },
+      (_, response) => {
+        if (header !== null) response.setHeader("Strict-Transport-Security", header);
+        response.end("ok\n");
+      },
+    );
+  const noHsts = https(null);
+  const weakHsts = https(WEAK_HSTS);
+  servers.push(noHsts as unknown as Server, weakHsts as unknown as Server);
+  noHstsPort = await listen(noHsts);
+  weakHstsPort = await listen(weakHsts);
   const probe = createNetServer();
   closedPort = await listen(probe);
   await new Promise((resolve) => probe.close(resolve));
@@ -214,6 +234,61 @@ describe("tlsgate scan: a healthy TLS 1.3-only server", () => {
     );
     expect(folded(strict.stdout)[0]).toBe(`${target} (127.0.0.1)  FAIL`);
     expect(strict.code).toBe(1);
+  }, 120_000);
+});
+
+describe("tlsgate scan: HSTS", () => {
+  /**
+   * The Strict-Transport-Security header as curl receives it (another HTTP client); run
+   * asynchronously, since the server answers from this process's event loop.
+   */
+  const curlHsts = async (port: number): Promise<string | null> => {
+    const { stdout } = await promisify(execFile)(
+      "curl",
+      [
+        "-sk",
+        "--max-time",
+        "30",
+        "-D",
+        "-",
+        "-o",
+        "/dev/null",
+        "--resolve",
+        `leaf.test:${port}:127.0.0.1`,
+        `https://leaf.test:${port}/`,
+      ],
+      { encoding: "utf8" },
+    );
+    const line = stdout.split("\r\n").find((h) => /^strict-transport-security:/i.test(h));
+    return line === undefined ? null : line.slice(line.indexOf(":") + 1).trim();
+  };
+  const hstsLines = async (port: number): Promise<string[]> => {
+    const run = await runCli(
+      [
+        "scan",
+        `https://leaf.test@127.0.0.1:${port}/`,
+        "--ca",
+        rootFile,
+        "--policy",
+        "intermediate",
+      ],
+      { cwd: dir },
+    );
+    return folded(run.stdout).filter((line) => line.includes("  hsts  "));
+  };
+
+  it("says the header is missing", async () => {
+    expect(await curlHsts(noHstsPort)).toBeNull();
+    expect(await hstsLines(noHstsPort)).toEqual([
+      "  fail  warning  hsts  HSTS: /features/hsts/present is false (Strict-Transport-Security: none); max-age of at least 63072000 seconds required",
+    ]);
+  }, 120_000);
+
+  it("says the max-age is too short, showing the header quoted", async () => {
+    expect(await curlHsts(weakHstsPort)).toBe(WEAK_HSTS);
+    expect(await hstsLines(weakHstsPort)).toEqual([
+      '  fail  warning  hsts  HSTS: /features/hsts/maxAge is 300 (Strict-Transport-Security: "max-age=300; includeSubDomains; note=\\"short\\""); max-age of at least 63072000 seconds required',
+    ]);
   }, 120_000);
 });
 
