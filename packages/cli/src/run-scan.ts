@@ -12,7 +12,7 @@ import {
   type RunResult,
 } from "@tlsgate/core";
 import { EXIT, exitCodeFor, type ExitCode } from "./exit-codes.js";
-import { writeOutputs, type OutputSpec } from "./outputs.js";
+import { onlyStreamed, openStreams, writeOutputs, type OutputSpec } from "./outputs.js";
 import { ProgressLine } from "./progress.js";
 import type { Io } from "./io.js";
 
@@ -43,16 +43,20 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
   if (plan === null) return { exitCode: EXIT.usage, result: null };
 
   const progress = presentation.progress ? new ProgressLine(io.stderr) : null;
-  const result = await runPlan(
-    plan,
-    progress === null
+  const streams = openStreams(presentation.outputs, io.stdout);
+  const result = await runPlan(plan, {
+    onResult: streams.onResult,
+    // Only streamed outputs: nothing needs the whole run at the end, so it is not kept.
+    retain: !onlyStreamed(presentation.outputs),
+    ...(progress === null
       ? {}
       : {
           onProgress: (event) => progress.update(event),
           onReport: (report) => progress.done(report.target.input),
-        },
-  );
+        }),
+  });
   progress?.clear();
+  streams.finish(result.gate, plan.gate);
   writeOutputs(presentation.outputs, result.evaluations, result.reports, {
     gate: plan.gate,
     color: presentation.color,

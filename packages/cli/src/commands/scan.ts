@@ -16,6 +16,8 @@ interface ScanFlags {
   ca: string[];
   timeout?: string;
   concurrency?: string;
+  maxConnections?: string;
+  maxPerAddress?: string;
   deadline?: string;
   runDeadline?: string;
   targetsFile?: string;
@@ -39,7 +41,11 @@ export function registerScanCommand(
       "-p, --policy <name|file>",
       `preset name or policy file (default: ${RUN_DEFAULTS.policy})`,
     )
-    .option("-f, --format <format>", "stdout format: text, json, markdown, sarif, junit", "text")
+    .option(
+      "-f, --format <format>",
+      "stdout format: text, json, markdown, sarif, junit, ndjson (a line per target as it finishes)",
+      "text",
+    )
     .option("-o, --output <format=path>", "also write a format to a file (repeatable)", collect, [])
     .option(
       "--fail-on <severity>",
@@ -54,6 +60,14 @@ export function registerScanCommand(
     .option(
       "--concurrency <n>",
       `connections at once per target, ${RUN_LIMITS.concurrency.min}-${RUN_LIMITS.concurrency.max} (default: ${RUN_DEFAULTS.concurrency})`,
+    )
+    .option(
+      "--max-connections <n>",
+      `connections open at once in the whole run, ${RUN_LIMITS.maxConnections.min}-${RUN_LIMITS.maxConnections.max} (default: ${RUN_DEFAULTS.maxConnections})`,
+    )
+    .option(
+      "--max-per-address <n>",
+      `connections open at once to one address, ${RUN_LIMITS.maxPerAddress.min}-${RUN_LIMITS.maxPerAddress.max} (default: ${RUN_DEFAULTS.maxPerAddress})`,
     )
     .option(
       "--allow-policy-path <dir>",
@@ -113,6 +127,8 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
       allowPolicyPaths: flags.allowPolicyPath,
       timeout: flags.timeout ?? null,
       concurrency: flags.concurrency ?? null,
+      maxConnections: flags.maxConnections ?? null,
+      maxPerAddress: flags.maxPerAddress ?? null,
       deadline: flags.deadline ?? null,
       runDeadline: flags.runDeadline ?? null,
       clients: flags.clients ?? null,

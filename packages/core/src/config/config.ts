@@ -39,6 +39,10 @@ export interface TlsgateConfig {
   timeout?: number;
   /** Connections at once per target. */
   concurrency?: number;
+  /** Connections open at once in the whole run. */
+  maxConnections?: number;
+  /** Connections open at once to one address. */
+  maxPerAddress?: number;
   /** Milliseconds a target's scan may take in all. */
   deadline?: number;
   /** Milliseconds the whole run may take. */
@@ -71,6 +75,18 @@ export const configSchema = {
       minimum: RUN_LIMITS.concurrency.min,
       maximum: RUN_LIMITS.concurrency.max,
       description: `Connections at once per target (default ${RUN_DEFAULTS.concurrency}).`,
+    },
+    maxConnections: {
+      type: "integer",
+      minimum: RUN_LIMITS.maxConnections.min,
+      maximum: RUN_LIMITS.maxConnections.max,
+      description: `Connections open at once in the whole run, over every target (default ${RUN_DEFAULTS.maxConnections}).`,
+    },
+    maxPerAddress: {
+      type: "integer",
+      minimum: RUN_LIMITS.maxPerAddress.min,
+      maximum: RUN_LIMITS.maxPerAddress.max,
+      description: `Connections open at once to one address (default ${RUN_DEFAULTS.maxPerAddress}).`,
     },
     deadline: {
       type: "integer",

@@ -15,7 +15,8 @@ import { parseTarget, type Target } from "../probe/target.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { simulateClients } from "./clients.js";
-import { Limiter } from "./limiter.js";
+import type { ConnectionBudget } from "./connection-budget.js";
+import { Limiter, type ConnectionSlots } from "./limiter.js";
 import { scanDetailed, type ScanOptions } from "./scan.js";
 
 export interface ScanTargetOptions extends ScanOptions {
@@ -29,6 +30,11 @@ export interface ScanTargetOptions extends ScanOptions {
    * names throw a ClientProfileError before any connection. Not set: `clients` is null.
    */
   clients?: ClientSelection;
+  /**
+   * The run's connection budget, shared with other targets; `concurrency` is then this target's
+   * share. Without it the target has a limiter of its own.
+   */
+  budget?: ConnectionBudget;
 }
 
 export async function scanTarget(
@@ -48,7 +54,11 @@ export async function scanTarget(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
   });
-  const limiter = new Limiter(options.concurrency ?? 8);
+  const concurrency = options.concurrency ?? 8;
+  const limiter: ConnectionSlots =
+    options.budget === undefined || !resolution.ok
+      ? new Limiter(concurrency)
+      : options.budget.forTarget(resolution.address, { concurrency, signal: options.signal });
   if (!resolution.ok) {
     const { report } = await scanDetailed(parsed, options, { resolution, limiter });
     return { ...report, durationMs: Date.now() - started };

@@ -1,19 +1,32 @@
 /**
- * scanTargets(): many targets, a few at a time (each under its own connection limit), reports
- * in the order of the targets. Each target has a deadline, and the run's signal stops them all:
+ * scanTargets(): many targets, many at a time under one connection budget (the run's, the
+ * address's and each target's own limit), reports in the order of the targets. Each target has a deadline, and the run's signal stops them all:
  * a target cut short keeps what it established, the rest is null, and its errors name the cut.
  */
 import type { Target } from "../probe/target.js";
 import type { ScanReport } from "../scan-report/types.js";
+import { ConnectionBudget } from "./connection-budget.js";
 import { scanTarget, type ScanTargetOptions } from "./scan-target.js";
 
 export interface ScanTargetsOptions extends ScanTargetOptions {
-  /** Targets scanned at once. Default 4. */
+  /**
+   * Targets in flight at once: enough that the budget stays full while some targets wait on
+   * round trips. Default: the run's connections divided by a target's, times two (at least 1).
+   */
   parallelTargets?: number;
+  /** Connections open at once in the run. Default 256; ignored when `budget` is given. */
+  maxConnections?: number;
+  /** Connections open at once to one address. Default 64; ignored when `budget` is given. */
+  maxPerAddress?: number;
   /** Milliseconds a target may take in all (probes, handshakes, clients); none when absent. */
   deadlineMs?: number;
-  /** Called as each target's report is ready, in completion order. */
-  onReport?: (report: ScanReport) => void;
+  /** Called as each target's report is ready, in completion order, with its index. */
+  onReport?: (report: ScanReport, index: number) => void;
+  /**
+   * Keep every report for the result (default). False: reports go only to `onReport` and the
+   * result is empty, so a fleet's memory stays bounded by the targets in flight.
+   */
+  keepReports?: boolean;
 }
 
 /** Why a scan was cut short; the abort reason its signal carries. */
@@ -35,17 +48,30 @@ export async function scanTargets(
   targets: readonly (string | Target)[],
   options: ScanTargetsOptions = {},
 ): Promise<ScanReport[]> {
-  const { parallelTargets = 4, onReport, deadlineMs, signal: runSignal, ...scanOptions } = options;
-  const reports: ScanReport[] = new Array<ScanReport>(targets.length);
+  const {
+    onReport,
+    keepReports = true,
+    deadlineMs,
+    signal: runSignal,
+    parallelTargets,
+    maxConnections = 256,
+    maxPerAddress = 64,
+    ...rest
+  } = options;
+  const budget = rest.budget ?? new ConnectionBudget({ maxConnections, maxPerAddress });
+  const scanOptions: ScanTargetOptions = { ...rest, budget };
+  const inFlight =
+    parallelTargets ?? Math.ceil((2 * budget.maxConnections) / (rest.concurrency ?? 8));
+  const reports: ScanReport[] = keepReports ? new Array<ScanReport>(targets.length) : [];
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let index = next++; index < targets.length; index = next++) {
       const report = await scanWithDeadline(targets[index]!, scanOptions, deadlineMs, runSignal);
-      reports[index] = report;
-      onReport?.(report);
+      if (keepReports) reports[index] = report;
+      onReport?.(report, index);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallelTargets, targets.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(inFlight, targets.length) }, worker));
   return reports;
 }
 
