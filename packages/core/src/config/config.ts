@@ -17,8 +17,9 @@ import {
 import type { FailOn } from "../policy/types.js";
 import { RUN_DEFAULTS, RUN_LIMITS } from "../run/defaults.js";
 
-export const CONFIG_SCHEMA_ID = "https://tlsgate.dev/schemas/config/v1.json";
-export const CONFIG_FILE = "tlsgate.config.json";
+import { CONFIG_SCHEMA_ID } from "./names.js";
+
+export { CONFIG_FILE, CONFIG_SCHEMA_ID } from "./names.js";
 
 export interface ConfigTarget {
   /** host, host:port, https://host/, [v6]:port or host@ip. */
