@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConnectionBudget, Slots } from "./connection-budget.js";
+import { ConnectionBudget, Slots, cutBy } from "./connection-budget.js";
 
 /** A task that counts itself open per address and in all, and ends when `release()` is called. */
 function tracker() {
@@ -62,8 +62,11 @@ describe("Slots", () => {
   it("a signal cuts a wait: rejected with its reason, the queue forgets the waiter", async () => {
     const slots = new Slots(1, "test");
     await slots.acquire();
+    await expect(slots.acquire(cutBy(AbortSignal.abort(new Error("early"))))).rejects.toThrow(
+      "early",
+    );
     const controller = new AbortController();
-    const waiting = slots.acquire(controller.signal);
+    const waiting = slots.acquire(cutBy(controller.signal));
     await settle();
     expect(slots.waiting).toBe(1);
     controller.abort(new Error("deadline"));
@@ -170,6 +173,31 @@ describe("ConnectionBudget", () => {
     expect(budget.active).toBe(1);
     await seen.releaseAll();
     await busy;
+  });
+
+  it("a target's many waits put one listener on its signal", async () => {
+    const budget = new ConnectionBudget({ maxConnections: 1, maxPerAddress: 1 });
+    const controller = new AbortController();
+    let listeners = 0;
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    controller.signal.addEventListener = (...args: Parameters<typeof add>) => {
+      listeners += 1;
+      add(...args);
+    };
+    const target = budget.forTarget("127.0.0.1", { concurrency: 2, signal: controller.signal });
+    const release = budget.forTarget("127.0.0.1", { concurrency: 1 });
+    let open: () => void = () => undefined;
+    const busy = release.run(() => new Promise<void>((resolve) => (open = resolve)));
+    const waits = Array.from({ length: 50 }, () =>
+      target.run(async () => controller.signal.aborted),
+    );
+    await settle();
+    expect(listeners).toBe(1);
+    controller.abort();
+    expect(await Promise.all(waits)).toEqual(Array.from({ length: 50 }, () => true));
+    open();
+    await busy;
+    expect(budget.active).toBe(0);
   });
 
   it("a task that throws gives its slots back", async () => {

@@ -14,7 +14,68 @@ export interface ConnectionBudgetOptions {
   maxPerAddress: number;
 }
 
-/** FIFO counting semaphore whose waits a signal can cut. */
+/**
+ * What ends a wait: an AbortSignal wrapped by `cutBy`, or a target's one fan-out (a signal takes
+ * one listener per target instead of one per waiting connection).
+ */
+export interface WaitCut {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  /** Calls `onCut` once when cut; returns the unsubscribe. */
+  subscribe(onCut: () => void): () => void;
+}
+
+/** A WaitCut over an AbortSignal (one listener per wait). */
+export function cutBy(signal: AbortSignal): WaitCut {
+  return {
+    get aborted() {
+      return signal.aborted;
+    },
+    get reason() {
+      return abortReason(signal);
+    },
+    subscribe(onCut) {
+      signal.addEventListener("abort", onCut, { once: true });
+      return () => signal.removeEventListener("abort", onCut);
+    },
+  };
+}
+
+/** One listener on `signal`, fanned out to every wait subscribed. */
+export class FanOutCut implements WaitCut {
+  readonly #signal: AbortSignal;
+  readonly #waiting = new Set<() => void>();
+  readonly #onAbort = (): void => {
+    const waiting = [...this.#waiting];
+    this.#waiting.clear();
+    for (const onCut of waiting) onCut();
+  };
+
+  constructor(signal: AbortSignal) {
+    this.#signal = signal;
+    signal.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  get aborted(): boolean {
+    return this.#signal.aborted;
+  }
+
+  get reason(): unknown {
+    return abortReason(this.#signal);
+  }
+
+  subscribe(onCut: () => void): () => void {
+    this.#waiting.add(onCut);
+    return () => this.#waiting.delete(onCut);
+  }
+
+  /** Takes the listener off the signal, for a signal that outlives the waits. */
+  close(): void {
+    this.#signal.removeEventListener("abort", this.#onAbort);
+  }
+}
+
+/** FIFO counting semaphore whose waits can be cut. */
 export class Slots {
   readonly #limit: number;
   #active = 0;
@@ -35,26 +96,28 @@ export class Slots {
     return this.#waiting.length;
   }
 
-  /** Resolves holding one slot; rejects with the signal's reason if it aborts first. */
-  acquire(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
+  /** Resolves holding one slot; rejects with the cut's reason if it is cut first. */
+  acquire(cut?: WaitCut): Promise<void> {
+    if (cut?.aborted === true) return Promise.reject(cut.reason);
     if (this.#active < this.#limit && this.#waiting.length === 0) {
       this.#active += 1;
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
+      let unsubscribe = (): void => undefined;
       const waiter = {
         grant: (): void => {
-          signal?.removeEventListener("abort", onAbort);
+          unsubscribe();
           resolve();
         },
       };
-      const onAbort = (): void => {
-        const at = this.#waiting.indexOf(waiter);
-        if (at !== -1) this.#waiting.splice(at, 1);
-        reject(abortReason(signal!));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
+      if (cut !== undefined) {
+        unsubscribe = cut.subscribe(() => {
+          const at = this.#waiting.indexOf(waiter);
+          if (at !== -1) this.#waiting.splice(at, 1);
+          reject(cut.reason);
+        });
+      }
       this.#waiting.push(waiter);
     });
   }
@@ -101,7 +164,7 @@ export class ConnectionBudget {
   }
 
   /** @internal Takes an address slot then a run slot; gives back what it took if cut. */
-  async acquire(address: string, signal: AbortSignal | undefined): Promise<() => void> {
+  async acquire(address: string, cut: WaitCut | undefined): Promise<() => void> {
     let entry = this.#addresses.get(address);
     if (entry === undefined) {
       entry = { slots: new Slots(this.maxPerAddress, "max per address"), users: 0 };
@@ -114,13 +177,13 @@ export class ConnectionBudget {
       if (held.users === 0) this.#addresses.delete(address);
     };
     try {
-      await held.slots.acquire(signal);
+      await held.slots.acquire(cut);
     } catch (error) {
       done();
       throw error;
     }
     try {
-      await this.#run.acquire(signal);
+      await this.#run.acquire(cut);
     } catch (error) {
       held.slots.release();
       done();
@@ -143,7 +206,7 @@ export class TargetConnections implements ConnectionSlots {
   readonly #budget: ConnectionBudget;
   readonly #address: string;
   readonly #own: Slots;
-  readonly #signal: AbortSignal | undefined;
+  readonly #cut: WaitCut | undefined;
 
   constructor(
     budget: ConnectionBudget,
@@ -154,7 +217,7 @@ export class TargetConnections implements ConnectionSlots {
     this.#budget = budget;
     this.#address = address;
     this.#own = new Slots(concurrency, "concurrency");
-    this.#signal = signal;
+    this.#cut = signal === undefined ? undefined : new FanOutCut(signal);
   }
 
   get active(): number {
@@ -178,12 +241,12 @@ export class TargetConnections implements ConnectionSlots {
 
   async #take(): Promise<(() => void) | null> {
     try {
-      await this.#own.acquire(this.#signal);
+      await this.#own.acquire(this.#cut);
     } catch {
       return null;
     }
     try {
-      const releaseShared = await this.#budget.acquire(this.#address, this.#signal);
+      const releaseShared = await this.#budget.acquire(this.#address, this.#cut);
       return () => {
         releaseShared();
         this.#own.release();

@@ -5,7 +5,7 @@
  */
 import type { Target } from "../probe/target.js";
 import type { ScanReport } from "../scan-report/types.js";
-import { ConnectionBudget } from "./connection-budget.js";
+import { ConnectionBudget, FanOutCut, type WaitCut } from "./connection-budget.js";
 import { scanTarget, type ScanTargetOptions } from "./scan-target.js";
 
 export interface ScanTargetsOptions extends ScanTargetOptions {
@@ -62,16 +62,22 @@ export async function scanTargets(
   const scanOptions: ScanTargetOptions = { ...rest, budget };
   const inFlight =
     parallelTargets ?? Math.ceil((2 * budget.maxConnections) / (rest.concurrency ?? 8));
+  // One listener on the run's signal for every target in flight.
+  const runCut = runSignal === undefined ? undefined : new FanOutCut(runSignal);
   const reports: ScanReport[] = keepReports ? new Array<ScanReport>(targets.length) : [];
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let index = next++; index < targets.length; index = next++) {
-      const report = await scanWithDeadline(targets[index]!, scanOptions, deadlineMs, runSignal);
+      const report = await scanWithDeadline(targets[index]!, scanOptions, deadlineMs, runCut);
       if (keepReports) reports[index] = report;
       onReport?.(report, index);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(inFlight, targets.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(inFlight, targets.length) }, worker));
+  } finally {
+    runCut?.close();
+  }
   return reports;
 }
 
@@ -83,15 +89,16 @@ async function scanWithDeadline(
   target: string | Target,
   options: ScanTargetOptions,
   deadlineMs: number | undefined,
-  runSignal: AbortSignal | undefined,
+  runCut: WaitCut | undefined,
 ): Promise<ScanReport> {
   const controller = new AbortController();
   const onRunAbort = (): void => {
-    const reason: unknown = runSignal?.reason;
+    const reason: unknown = runCut?.reason;
     controller.abort(reason instanceof DeadlineReached ? reason : new DeadlineReached("run", null));
   };
-  if (runSignal?.aborted === true) onRunAbort();
-  else runSignal?.addEventListener("abort", onRunAbort, { once: true });
+  let unsubscribe = (): void => undefined;
+  if (runCut?.aborted === true) onRunAbort();
+  else if (runCut !== undefined) unsubscribe = runCut.subscribe(onRunAbort);
   const timer =
     deadlineMs === undefined
       ? undefined
@@ -105,6 +112,6 @@ async function scanWithDeadline(
     return report;
   } finally {
     clearTimeout(timer);
-    runSignal?.removeEventListener("abort", onRunAbort);
+    unsubscribe();
   }
 }
