@@ -115,12 +115,21 @@ async function nmapFleet(setup: string, endpoints: readonly Endpoint[]): Promise
     ports,
     ...hosts,
   ]);
-  const enumerated = (stats.stdout.match(/ssl-enum-ciphers:/g) ?? []).length;
+  // Every host is probed on every port: count only the endpoints asked for.
+  const wanted = new Set(endpoints.map((e) => `${e.host}:${e.port}`));
+  let host = "";
+  let port = "";
+  let enumerated = 0;
+  for (const line of stats.stdout.split("\n")) {
+    host = /^Nmap scan report for (\S+)/.exec(line)?.[1] ?? host;
+    port = /^(\d+)\/tcp\s/.exec(line)?.[1] ?? port;
+    if (line.includes("ssl-enum-ciphers:") && wanted.has(`${host}:${port}`)) enumerated += 1;
+  }
   return {
     setup,
     tool: "nmap --script ssl-enum-ciphers",
     stats,
-    equal: `${enumerated} enumerated`,
+    equal: `${enumerated}/${endpoints.length} enumerated`,
   };
 }
 

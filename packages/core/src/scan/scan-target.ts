@@ -37,6 +37,18 @@ export interface ScanTargetOptions extends ScanOptions {
   budget?: ConnectionBudget;
 }
 
+/** One store per CA list: a fleet's targets share the run's list, and the store built from it. */
+const stores = new WeakMap<readonly string[], ReturnType<typeof trustStoreFor>>();
+function storeFor(ca: readonly string[] | undefined): ReturnType<typeof trustStoreFor> {
+  if (ca === undefined) return trustStoreFor({});
+  let store = stores.get(ca);
+  if (store === undefined) {
+    store = trustStoreFor({ ca });
+    stores.set(ca, store);
+  }
+  return store;
+}
+
 export async function scanTarget(
   target: string | Target,
   options: ScanTargetOptions = {},
@@ -45,7 +57,7 @@ export async function scanTarget(
   const profiles = options.clients === undefined ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5000;
   // A bad CA bundle is bad input: it throws here, before any connection.
-  const store = trustStoreFor(options.ca === undefined ? {} : { ca: options.ca });
+  const store = storeFor(options.ca);
   const started = Date.now();
   // One resolution and one limiter for every connection to the target: the probes, the full
   // handshakes, HSTS and the clients all reach the address the report names, within one limit.
