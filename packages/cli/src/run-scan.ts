@@ -53,6 +53,9 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
         },
   );
   progress?.clear();
+  for (const warning of result.warnings) {
+    io.stderr(`tlsgate: warning: ${escapeControlCharacters(warning)}\n`);
+  }
   writeOutputs(presentation.outputs, result.evaluations, result.reports, {
     gate: plan.gate,
     color: presentation.color,

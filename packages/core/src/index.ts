@@ -97,6 +97,9 @@ export {
   resolvePolicyRef,
   runPolicyTests,
   verdictOf,
+  DEFAULT_MAX_WAIVER_DAYS,
+  WAIVER_EXPIRY_WARNING_DAYS,
+  WaiverSet,
 } from "./policy/index.js";
 export type {
   CompiledPolicy,
@@ -116,6 +119,8 @@ export type {
   ResolvedPolicy,
   RuleInfo,
   Severity,
+  Waiver,
+  FindingWaiver,
 } from "./policy/index.js";
 
 // Text a server chose (certificate names, replies), made safe to print: controls as \xNN

@@ -40,7 +40,9 @@ import type {
   PolicySourceKind,
   ResolvedPolicy,
   ResolvedRule,
+  Waiver,
 } from "./types.js";
+import { parseDay } from "./waivers.js";
 
 /** Where bare preset names come from (by default @tlsgate/policies). */
 export interface PresetSource {
@@ -102,6 +104,8 @@ export function hashRules(rules: Record<string, ResolvedRule>): string {
 class Resolver {
   private readonly cache = new Map<string, Loaded>();
   readonly sources: PolicySource[] = [];
+  /** Waivers by document and index (a document extended twice adds its waivers once). */
+  readonly waivers = new Map<string, Waiver>();
   private readonly root: string;
 
   /** Folders (real paths) file references may resolve into. */
@@ -282,7 +286,34 @@ class Resolver {
         source: { file: doc.file, line: position?.line ?? null, column: position?.column ?? null },
       });
     }
+    this.collectWaivers(doc);
     return merged;
+  }
+
+  private collectWaivers(doc: Loaded): void {
+    (doc.document.waivers ?? []).forEach((entry, index) => {
+      const key = `${doc.key}#${index}`;
+      if (this.waivers.has(key)) return;
+      const pointer = `/waivers/${index}`;
+      if (parseDay(entry.expires) === null) {
+        throw errorAt(
+          doc,
+          "invalid",
+          `${pointer}/expires`,
+          `${JSON.stringify(entry.expires)} is not a date like 2027-03-31`,
+        );
+      }
+      const at = positionOf(doc.locate, pointer);
+      const expiresAt = positionOf(doc.locate, `${pointer}/expires`);
+      this.waivers.set(key, {
+        rule: entry.rule,
+        targets: [...entry.targets],
+        reason: entry.reason,
+        expires: entry.expires,
+        source: { file: doc.file, line: at?.line ?? null, column: at?.column ?? null, pointer },
+        expiresAt: { line: expiresAt?.line ?? null, column: expiresAt?.column ?? null },
+      });
+    });
   }
 }
 
@@ -314,11 +345,21 @@ function packageRootOf(file: string): string {
 
 function finish(resolver: Resolver, root: Loaded): ResolvedPolicy {
   const rules = Object.fromEntries(resolver.merge(root, []));
+  const waivers = [...resolver.waivers.values()];
+  for (const waiver of waivers) {
+    if (rules[waiver.rule] !== undefined) continue;
+    throw new PolicyError(
+      "invalid",
+      `waiver of ${waiver.rule}: no such rule in ${root.document.name}${didYouMean(waiver.rule, Object.keys(rules))}`,
+      { ...waiver.source, pointer: `${waiver.source.pointer}/rule` },
+    );
+  }
   const policy: ResolvedPolicy = {
     name: root.document.name,
     version: root.document.version,
     sources: resolver.sources,
     rules,
+    waivers,
     sha256: hashRules(rules),
   };
   if (root.document.description !== undefined) policy.description = root.document.description;
