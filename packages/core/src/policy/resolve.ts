@@ -55,6 +55,11 @@ export interface PresetSource {
 
 export interface ResolveOptions {
   presets?: PresetSource;
+  /**
+   * Reads a policy file's text by absolute path instead of the disk (a policy at a git
+   * revision reads what it extends at that revision too). Throws PolicyError when it cannot.
+   */
+  readFile?: (file: string) => string;
   /** Folders outside the policy's repository that `extends` may read files from. */
   allowPaths?: readonly string[];
 }
@@ -115,6 +120,7 @@ class Resolver {
     private readonly presets: PresetSource,
     rootDir: string,
     allowPaths: readonly string[] = [],
+    private readonly readFile?: (file: string) => string,
   ) {
     this.root = rootDir;
     this.allowed = [
@@ -159,7 +165,9 @@ class Resolver {
     const key = resolvePath(file);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const doc: Loaded = { ...loadPolicyFile(key), kind, ref, key };
+    const loaded =
+      this.readFile === undefined ? loadPolicyFile(key) : parsePolicy(this.readFile(key), key);
+    const doc: Loaded = { ...loaded, kind, ref, key };
     this.cache.set(key, doc);
     this.record(doc);
     return doc;
@@ -373,6 +381,7 @@ export function resolvePolicy(file: string, options: ResolveOptions = {}): Resol
     options.presets ?? defaultPresets,
     dirname(absolute),
     options.allowPaths,
+    options.readFile,
   );
   return finish(resolver, resolver.loadFile(absolute, file));
 }
