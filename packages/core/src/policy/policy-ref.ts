@@ -12,7 +12,7 @@ import type { ResolvedPolicy } from "./types.js";
 
 const GIT_TIMEOUT_MS = 15_000;
 /** A revision as git spells one; never an option (no leading dash). */
-const REVISION = /^[A-Za-z0-9_.\/~^@{}+][A-Za-z0-9_.\/~^@{}+-]*$/;
+const REVISION = /^[A-Za-z0-9_./~^@{}+][A-Za-z0-9_./~^@{}+-]*$/;
 
 /** `git:REF:path` → {ref, path}, or null when the reference is not a git one. */
 export function parseGitPolicyRef(ref: string): { revision: string; path: string } | null {

@@ -176,12 +176,31 @@ function chains(report: ScanReport): Map<string, CertificateReport> {
   return byKey;
 }
 
-function diffCertificates(a: ScanReport, b: ScanReport, push: Push): void {
+/** Pairs of chains: same leaf key type first, then what is left in order (a re-keyed chain). */
+function chainPairs(
+  a: ScanReport,
+  b: ScanReport,
+): [string, CertificateReport | undefined, CertificateReport | undefined][] {
   const ca = chains(a);
   const cb = chains(b);
-  for (const keyType of new Set([...ca.keys(), ...cb.keys()])) {
-    const x = ca.get(keyType);
-    const y = cb.get(keyType);
+  const pairs: [string, CertificateReport | undefined, CertificateReport | undefined][] = [];
+  for (const [keyType, chain] of ca) {
+    if (cb.has(keyType)) {
+      pairs.push([keyType, chain, cb.get(keyType)]);
+      ca.delete(keyType);
+      cb.delete(keyType);
+    }
+  }
+  const left = [...ca.entries()];
+  const right = [...cb.entries()];
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    pairs.push([left[i]?.[0] ?? right[i]?.[0] ?? "", left[i]?.[1], right[i]?.[1]]);
+  }
+  return pairs;
+}
+
+function diffCertificates(a: ScanReport, b: ScanReport, push: Push): void {
+  for (const [keyType, x, y] of chainPairs(a, b)) {
     const lx = x?.chain[0];
     const ly = y?.chain[0];
     if (lx === undefined || ly === undefined) {
@@ -194,7 +213,7 @@ function diffCertificates(a: ScanReport, b: ScanReport, push: Push): void {
       );
       continue;
     }
-    const label = `${keyType} certificate`;
+    const label = lx.keyType === ly.keyType ? `${keyType} certificate` : "certificate";
     if (lx.sha256 !== ly.sha256) {
       push(
         "certificates",
