@@ -5,6 +5,7 @@
  */
 import {
   escapeControlCharacters,
+  expiringWaiverWarnings,
   planRun,
   runPlan,
   type RunInput,
@@ -53,7 +54,7 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
         },
   );
   progress?.clear();
-  for (const warning of result.warnings) {
+  for (const warning of [...result.warnings, ...expiringWaiverWarnings(result.evaluations)]) {
     io.stderr(`tlsgate: warning: ${escapeControlCharacters(warning)}\n`);
   }
   writeOutputs(presentation.outputs, result.evaluations, result.reports, {

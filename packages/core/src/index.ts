@@ -100,6 +100,7 @@ export {
   DEFAULT_MAX_WAIVER_DAYS,
   WAIVER_EXPIRY_WARNING_DAYS,
   WaiverSet,
+  expiringWaiverWarnings,
   parseDay,
 } from "./policy/index.js";
 export type {

@@ -29,6 +29,7 @@ export {
   DEFAULT_MAX_WAIVER_DAYS,
   WAIVER_EXPIRY_WARNING_DAYS,
   WaiverSet,
+  expiringWaiverWarnings,
   parseDay,
 } from "./waivers.js";
 export type {

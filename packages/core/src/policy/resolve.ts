@@ -367,9 +367,9 @@ function finish(resolver: Resolver, root: Loaded): ResolvedPolicy {
     version: root.document.version,
     sources: resolver.sources,
     rules,
-    waivers,
     sha256: hashRules(rules),
   };
+  if (waivers.length > 0) policy.waivers = waivers;
   if (root.document.description !== undefined) policy.description = root.document.description;
   return policy;
 }

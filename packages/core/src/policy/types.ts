@@ -153,8 +153,11 @@ export interface EvaluationCounts {
   pass: number;
   fail: number;
   inconclusive: number;
-  /** Rules whose every failing or inconclusive finding is waived. */
-  waived: number;
+  /**
+   * Rules whose every failing or inconclusive finding is waived; present when a waiver applies
+   * to the target.
+   */
+  waived?: number;
   /** Rules not evaluated because their severity is off. */
   off: number;
 }

@@ -150,6 +150,15 @@ export class WaiverSet {
   }
 }
 
+/** One sentence per waived rule and target whose waiver ends within the warning window. */
+export function expiringWaiverWarnings(evaluations: readonly Evaluation[]): string[] {
+  const lines = WaiverSet.expiringSoon(evaluations).map(
+    ({ ruleId, target, waiver }) =>
+      `waiver of ${ruleId} on ${target} expires ${waiver!.expires} (${waiver!.daysLeft} day(s) left; ${waiver!.source})`,
+  );
+  return [...new Set(lines)];
+}
+
 /** Counts and verdict from the findings (a rule without findings passed). */
 function recount(evaluation: Evaluation): Evaluation {
   const statuses = new Map<string, FindingStatus>();
@@ -159,7 +168,7 @@ function recount(evaluation: Evaluation): Evaluation {
     if (RANK[status] > RANK[seen]) statuses.set(ruleId, status);
   }
   const counts = { ...evaluation.counts, pass: 0, fail: 0, inconclusive: 0, waived: 0 };
-  for (const status of statuses.values()) counts[status]++;
+  for (const status of statuses.values()) counts[status] += 1;
   const verdict = counts.fail > 0 ? "fail" : counts.inconclusive > 0 ? "inconclusive" : "pass";
   return { ...evaluation, counts, verdict };
 }

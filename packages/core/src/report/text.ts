@@ -77,7 +77,7 @@ export function formatText(
       `${counts.inconclusive} inconclusive`,
       `${counts.pass} passed`,
     ];
-    if (counts.waived > 0) summary.push(`${counts.waived} waived`);
+    if ((counts.waived ?? 0) > 0) summary.push(`${counts.waived} waived`);
     if (counts.off > 0) summary.push(`${counts.off} off`);
     lines.push(
       paint(

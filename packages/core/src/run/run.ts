@@ -25,7 +25,7 @@ export interface RunResult {
   reports: ScanReport[];
   evaluations: Evaluation[];
   gate: RunGate;
-  /** Waivers that waive nothing, and waivers about to expire: one sentence each. */
+  /** Waivers that match no target or waive nothing, one sentence each. */
   warnings: string[];
 }
 
@@ -78,17 +78,10 @@ async function scanEvaluateGate(
     const { policy } = plan.targets[i]!;
     return waivers.apply(evaluate(policy, report), [...policy.waivers, ...plan.waivers]);
   });
-  const warnings = [
-    ...waivers.unused(),
-    ...WaiverSet.expiringSoon(evaluations).map(
-      (finding) =>
-        `waiver of ${finding.ruleId} on ${finding.target} expires ${finding.waiver!.expires} (${finding.waiver!.daysLeft} day(s) left; ${finding.waiver!.source})`,
-    ),
-  ];
   return {
     reports,
     evaluations,
     gate: gateRun(evaluations, reports, plan.gate),
-    warnings: [...new Set(warnings)],
+    warnings: waivers.unused(),
   };
 }
