@@ -97,21 +97,31 @@ export function formatImpacts(impacts: readonly PolicyChangeImpact[]): string {
 
 /** `git show SHA:path` in the workspace; null when the commit has no such file. */
 export function gitReadAtCommit(workspace: string): ImpactContext["readAtCommit"] {
+  const git = (args: string[]): string =>
+    execFileSync("git", args, {
+      cwd: workspace,
+      encoding: "utf8",
+      timeout: 15_000,
+      maxBuffer: 1024 * 1024,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  const firstLine = (error: unknown): string =>
+    String((error as { stderr?: unknown }).stderr ?? "")
+      .trim()
+      .split("\n")[0] || (error as Error).message;
   return (sha, path) => {
     if (!/^[0-9a-f]{7,64}$/i.test(sha)) throw new Error(`not a commit sha: ${sha}`);
     try {
-      return execFileSync("git", ["show", "--end-of-options", `${sha}:${path}`], {
-        cwd: workspace,
-        encoding: "utf8",
-        timeout: 15_000,
-        maxBuffer: 1024 * 1024,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      git(["cat-file", "-e", `${sha}^{commit}`]);
     } catch (error) {
-      const stderr = String((error as { stderr?: unknown }).stderr ?? "");
+      throw new Error(`the commit is not in the checkout (${firstLine(error)})`, { cause: error });
+    }
+    try {
+      return git(["show", "--end-of-options", `${sha}:${path}`]);
+    } catch (error) {
       // The commit is there but the file is not: a policy added by this pull request.
-      if (/does not exist in|exists on disk, but not in/.test(stderr)) return null;
-      throw new Error(stderr.trim().split("\n")[0] || (error as Error).message, { cause: error });
+      if (/does not exist in|exists on disk, but not in/.test(firstLine(error))) return null;
+      throw new Error(firstLine(error), { cause: error });
     }
   };
 }
