@@ -1,4 +1,10 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import { formatJson } from "../report/json.js";
+import { formatSarif } from "../report/sarif.js";
+import { resultSchema } from "../report/result-schema.js";
+import { scanReportSchema } from "../scan-report/schema.js";
 import { compiled, protocols } from "../../test/support/policy.js";
 import { sampleReport } from "../../test/support/sample-report.js";
 import { evaluate } from "./evaluate.js";
@@ -97,6 +103,29 @@ describe("WaiverSet", () => {
     expect(set.unused()).toEqual([
       "/repo/tls.yaml:12:5: waiver of no-tls10 matches no target (other.example:443)",
       "/repo/tls.yaml:12:5: waiver of no-tls10 waives nothing: the rule passes on its targets",
+    ]);
+  });
+
+  it("writes waived findings that the result schema accepts, and SARIF suppressions", () => {
+    const w = waiver(["legacy.example.com:443"]);
+    const evaluation = new WaiverSet([w], new Date("2027-01-01T00:00:00Z")).apply(
+      evaluate(policy, report),
+      [w],
+    );
+    const output = JSON.parse(formatJson([evaluation], [report], { gate: {} }));
+    const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+    addFormatsModule.default(ajv, ["date-time"]);
+    ajv.addSchema(scanReportSchema);
+    const validate = ajv.compile(resultSchema);
+    expect(validate(output), ajv.errorsText(validate.errors)).toBe(true);
+    expect(output.gate).toMatchObject({ verdict: "pass", blocking: 0 });
+    const sarif = JSON.parse(formatSarif([evaluation], [report], { gate: {} }));
+    expect(sarif.runs[0].results[0].suppressions).toEqual([
+      {
+        kind: "external",
+        status: "accepted",
+        justification: "OPS-123 (waived until 2027-03-31, /repo/tls.yaml:12:5)",
+      },
     ]);
   });
 });
