@@ -88962,6 +88962,7 @@ var ServerFlightDecoder = class {
   #serverHelloDone = false;
   #alert = null;
   #warnings = [];
+  #helloRequests = 0;
   #sslv2ServerHello = null;
   #sslv2Error = null;
   constructor(options = {}) {
@@ -89024,6 +89025,7 @@ var ServerFlightDecoder = class {
       serverHelloDone: this.#serverHelloDone,
       alert: this.#alert,
       warnings: [...this.#warnings],
+      helloRequests: this.#helloRequests,
       sslv2ServerHello: this.#sslv2ServerHello,
       sslv2Error: this.#sslv2Error
     };
@@ -89152,6 +89154,7 @@ var ServerFlightDecoder = class {
           field: "HelloRequest"
         });
       }
+      this.#helloRequests += 1;
       return;
     }
     const stage = STAGE[type];
@@ -91999,18 +92002,28 @@ function failureCode(error2) {
 
 // ../core/dist/probe/hello-probe.js
 var MAX_WARNING_ALERTS = 16;
+var MAX_HELLO_REQUESTS = 16;
+function floodOf(flight) {
+  if (flight.warnings.length > MAX_WARNING_ALERTS) {
+    return `more than ${MAX_WARNING_ALERTS} warning alerts`;
+  }
+  if (flight.helloRequests > MAX_HELLO_REQUESTS) {
+    return `more than ${MAX_HELLO_REQUESTS} HelloRequests`;
+  }
+  return null;
+}
 async function probeHello(endpoint2, hello, options) {
   const decoder = new ServerFlightDecoder({
     keyExchangeOf: options.keyExchangeOf ?? keyExchangeOf
   });
   let flight = null;
-  let flooded = false;
+  let flooded = null;
   let result;
   try {
     result = await exchange(endpoint2, hello, (chunk) => {
       flight = decoder.push(chunk);
-      flooded = flight.warnings.length > MAX_WARNING_ALERTS;
-      return flooded || flight.done || options.stopAtServerHello === true && serverChoiceOf(flight) !== null;
+      flooded = floodOf(flight);
+      return flooded !== null || flight.done || options.stopAtServerHello === true && serverChoiceOf(flight) !== null;
     }, options);
   } catch (error2) {
     if (error2 instanceof DecodeError) {
@@ -92029,12 +92042,8 @@ async function probeHello(endpoint2, hello, options) {
   const choice = state === null ? null : serverChoiceOf(state);
   if (choice !== null)
     return { kind: "accepted", choice };
-  if (flooded) {
-    return {
-      kind: "failed",
-      code: "protocol",
-      message: `more than ${MAX_WARNING_ALERTS} warning alerts without a ServerHello`
-    };
+  if (flooded !== null) {
+    return { kind: "failed", code: "protocol", message: `${flooded} without a ServerHello` };
   }
   if (state?.alert != null)
     return { kind: "rejected", alert: serverAlertOf(state.alert) };
