@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeGithubApi } from "./support/fake-github-api.js";
 import { runDist } from "./support/run-dist.js";
 import {
   LEGACY,
@@ -121,23 +122,36 @@ describe("policy impact on a pull request", () => {
     },
   });
 
-  it("puts the impact at the top of the summary", async () => {
-    const result = await runDist({
-      workspace: repo,
-      event: pullRequest(base),
-      inputs: { targets: `${legacy.target}\n${modern.target}`, policy: ".github/tls-policy.json" },
-    });
-    expect(result.stderr).toBe("");
-    expect(result.code).toBe(1);
-    expect(result.summary).toMatch(
-      /^## tlsgate: ❌ fail\n\n### ❌ Policy change: this change would newly fail 1 of 2 endpoint\(s\) \(`\.github\/tls-policy\.json`\)\n\naction-test 1\.0\.0 → action-test 1\.1\.0\n/,
-    );
-    expect(result.summary).toContain(
-      `| \`${legacy.target}\` | pass → fail | newly-failing  no-tls10 (error): TLSv1.0 is enabled |`,
-    );
-    expect(result.stdout).toContain(
-      "tlsgate: .github/tls-policy.json: this change would newly fail 1 of 2 endpoint(s)",
-    );
+  it("puts the impact at the top of the summary and the comment", async () => {
+    const api = await startFakeGithubApi("acme", "web");
+    try {
+      const result = await runDist({
+        workspace: repo,
+        event: pullRequest(base),
+        inputs: {
+          targets: `${legacy.target}\n${modern.target}`,
+          policy: ".github/tls-policy.json",
+          comment: "true",
+          "github-token": "ghs_tlsgateFakeToken0123456789abcdef",
+        },
+        env: { GITHUB_API_URL: api.url },
+      });
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(1);
+      const heading =
+        /^## tlsgate: ❌ fail\n\n### ❌ Policy change: this change would newly fail 1 of 2 endpoint\(s\) \(`\.github\/tls-policy\.json`\)\n\naction-test 1\.0\.0 → action-test 1\.1\.0\n/;
+      expect(result.summary).toMatch(heading);
+      expect(result.summary).toContain(
+        `| \`${legacy.target}\` | pass → fail | newly-failing  no-tls10 (error): TLSv1.0 is enabled |`,
+      );
+      expect(result.stdout).toContain(
+        "tlsgate: .github/tls-policy.json: this change would newly fail 1 of 2 endpoint(s)",
+      );
+      expect(api.comments).toHaveLength(1);
+      expect(api.comments[0]!.body.split("\n").slice(1).join("\n")).toMatch(heading);
+    } finally {
+      await api.close();
+    }
   });
 
   it("says how to fix a checkout without the base commit, and still gates", async () => {
