@@ -107,7 +107,7 @@ function diffReport(a: ScanReport, b: ScanReport): DriftChange[] {
         p.enforced === null
           ? "unknown"
           : p.enforced
-            ? `server order ${(p.order ?? []).join(", ")}`
+            ? `server order${p.order === null ? "" : ` ${p.order.join(", ")}`}`
             : "client order",
       ]),
     );
