@@ -220,6 +220,36 @@ describe("waivers", () => {
     );
   });
 
+  it("takes waivers from an extended policy, at its own file and line", async () => {
+    write(
+      "org.yaml",
+      [
+        "name: acme/org",
+        "version: 1.0.0",
+        "rules:",
+        "  no-tls10:",
+        "    severity: error",
+        "    title: No TLS 1.0",
+        "    schema: {properties: {protocols: {properties: {TLSv1.0: {const: false}}}}}",
+        "waivers:",
+        waiver('"127.0.0.1:*"'),
+        "",
+      ].join("\n"),
+    );
+    write(
+      "team.json",
+      JSON.stringify({ name: "acme/team", version: "1.0.0", extends: ["./org.yaml"] }),
+    );
+    const run = await runCli(
+      ["check", "--scan", "scans.json", "--policy", "./team.json", "--now", "2027-01-01"],
+      { cwd: dir },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      `  ${legacyTarget}  no-tls10  until 2027-03-31 (89 day(s) left): appliance replaced in Q1, OPS-123 [${dir}/org.yaml:9:5]\n`,
+    );
+  });
+
   it("takes waivers from the config file too", async () => {
     const config = (ruleId: string): string =>
       write(
