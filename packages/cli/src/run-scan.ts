@@ -5,6 +5,7 @@
  */
 import {
   escapeControlCharacters,
+  expiringWaiverWarnings,
   planRun,
   runPlan,
   type RunInput,
@@ -44,10 +45,16 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
 
   const progress = presentation.progress ? new ProgressLine(io.stderr) : null;
   const streams = openStreams(presentation.outputs, io.stdout);
+  // Only streamed outputs: nothing needs the whole run at the end, so it is not kept.
+  const retain = !onlyStreamed(presentation.outputs);
+  const expiringStreamed = new Set<string>();
   const result = await runPlan(plan, {
-    onResult: streams.onResult,
-    // Only streamed outputs: nothing needs the whole run at the end, so it is not kept.
-    retain: !onlyStreamed(presentation.outputs),
+    onResult: (judged) => {
+      streams.onResult(judged);
+      if (retain) return;
+      for (const line of expiringWaiverWarnings([judged.evaluation])) expiringStreamed.add(line);
+    },
+    retain,
     ...(progress === null
       ? {}
       : {
@@ -57,6 +64,10 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
   });
   progress?.clear();
   streams.finish(result.gate, plan.gate);
+  const expiring = retain ? expiringWaiverWarnings(result.evaluations) : [...expiringStreamed];
+  for (const warning of [...result.warnings, ...expiring]) {
+    io.stderr(`tlsgate: warning: ${escapeControlCharacters(warning)}\n`);
+  }
   writeOutputs(presentation.outputs, result.evaluations, result.reports, {
     gate: plan.gate,
     color: presentation.color,

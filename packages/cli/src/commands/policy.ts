@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
+import { registerPolicyLifecycleCommands } from "./lifecycle.js";
 
 /** `tlsgate policy validate|show|test`: work on policy files without scanning anything. */
 export function registerPolicyCommand(
@@ -79,6 +80,8 @@ export function registerPolicyCommand(
       }
       setExitCode(run.failed === 0 ? EXIT.pass : EXIT.policyViolation);
     });
+
+  registerPolicyLifecycleCommands(policy, io, setExitCode);
 }
 
 interface AllowFlags {

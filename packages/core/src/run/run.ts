@@ -3,6 +3,7 @@
  * The only scan → evaluate → gate loop of tlsgate; the CLI and the Action format what it returns.
  */
 import { evaluate } from "../policy/evaluate.js";
+import { WaiverSet } from "../policy/waivers.js";
 import type { Evaluation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
 import type { ProgressEvent } from "../scan/context.js";
@@ -44,6 +45,8 @@ export interface RunResult {
   reports: ScanReport[];
   evaluations: Evaluation[];
   gate: RunGate;
+  /** Waivers that match no target or waive nothing, one sentence each. */
+  warnings: string[];
 }
 
 export async function runPlan(plan: RunPlan, options: RunPlanOptions = {}): Promise<RunResult> {
@@ -76,8 +79,17 @@ async function scanEvaluateGate(
   const evaluations = new Array<Evaluation>(count);
   // What the gate reads of a report; all that is kept of it when reports are not retained.
   const gateFacts = new Array<ScanReport>(count);
+  const policies = new Set(plan.targets.map((planned) => planned.policy));
+  const waivers = new WaiverSet(
+    [...[...policies].flatMap((policy) => policy.waivers), ...plan.waivers],
+    plan.now,
+  );
   const judge = (index: number, report: ScanReport): void => {
-    const evaluation = evaluate(plan.targets[index]!.policy, report);
+    const { policy } = plan.targets[index]!;
+    const evaluation = waivers.apply(evaluate(policy, report), [
+      ...policy.waivers,
+      ...plan.waivers,
+    ]);
     evaluations[index] = evaluation;
     if (retain) reports[index] = report;
     gateFacts[index] = retain ? report : gateFactsOf(report);
@@ -113,7 +125,10 @@ async function scanEvaluateGate(
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   const gate = gateRun(evaluations, gateFacts, plan.gate);
-  return retain ? { reports, evaluations, gate } : { reports: [], evaluations: [], gate };
+  const warnings = waivers.unused();
+  return retain
+    ? { reports, evaluations, gate, warnings }
+    : { reports: [], evaluations: [], gate, warnings };
 }
 
 /** The part of a report the gate reads (whether it was reached, and as what). */
