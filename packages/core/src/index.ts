@@ -132,6 +132,8 @@ export {
   formatSarif,
   formatText,
   htmlText,
+  repoPath,
+  repositoryRoot,
   isReportFormat,
   markdownCode,
   markdownText,

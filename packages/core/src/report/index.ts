@@ -7,6 +7,7 @@ export { htmlText, markdownCode, markdownText } from "./markdown-escape.js";
 export type { MarkdownOptions } from "./markdown.js";
 export { RESULT_SCHEMA_ID, resultSchema } from "./result-schema.js";
 export { formatSarif } from "./sarif.js";
+export { repoPath, repositoryRoot } from "./repo-path.js";
 export type { SarifOptions } from "./sarif.js";
 export type { FormatOptions } from "./format-options.js";
 export { formatText } from "./text.js";
