@@ -125,6 +125,8 @@ export { escapeControlCharacters } from "./control-characters.js";
 export {
   REPORT_FORMATS,
   RESULT_SCHEMA_ID,
+  HTML_CSP,
+  formatHtml,
   formatJson,
   formatJunit,
   formatMarkdown,
@@ -143,6 +145,7 @@ export {
 export type {
   AnyFormatOptions,
   FormatOptions,
+  HtmlOptions,
   JsonOptions,
   JsonResult,
   MarkdownOptions,

@@ -1,13 +1,14 @@
 /** Every reporter by name, for shells that let the user pick one (`--format`, `-o FMT=PATH`). */
 import type { Evaluation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
+import { formatHtml } from "./html.js";
 import { formatJson } from "./json.js";
 import { formatJunit } from "./junit.js";
-import { formatMarkdown } from "./markdown.js";
+import { formatMarkdown, type MarkdownOptions } from "./markdown.js";
 import { formatSarif, type SarifOptions } from "./sarif.js";
 import { formatText, type TextOptions } from "./text.js";
 
-export const REPORT_FORMATS = ["text", "json", "markdown", "sarif", "junit"] as const;
+export const REPORT_FORMATS = ["text", "json", "markdown", "sarif", "junit", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export function isReportFormat(value: string): value is ReportFormat {
@@ -15,7 +16,7 @@ export function isReportFormat(value: string): value is ReportFormat {
 }
 
 /** The options every reporter takes, plus those only some read (colour, SARIF location). */
-export type AnyFormatOptions = TextOptions & SarifOptions;
+export type AnyFormatOptions = TextOptions & MarkdownOptions & SarifOptions;
 
 export function formatResults(
   format: ReportFormat,
@@ -34,5 +35,7 @@ export function formatResults(
       return formatSarif(evaluations, reports, options);
     case "junit":
       return formatJunit(evaluations, reports, options);
+    case "html":
+      return formatHtml(evaluations, reports, options);
   }
 }

@@ -1,6 +1,13 @@
 // The public API of the reporters: pure functions (evaluations, reports, options) → string.
 export { formatJson, toJsonResult } from "./json.js";
 export type { JsonOptions, JsonResult } from "./json.js";
+export { formatHtml, HTML_CSP } from "./html.js";
+export type { HtmlOptions } from "./html.js";
+export { escapeHtml } from "./html-escape.js";
+export { fleetOverview } from "./overview.js";
+export type { OverviewRow } from "./overview.js";
+export { clientFamilies } from "./clients.js";
+export type { ClientFamily } from "./clients.js";
 export { formatJunit } from "./junit.js";
 export { formatMarkdown } from "./markdown.js";
 export { htmlText, markdownCode, markdownText } from "./markdown-escape.js";
