@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { FAIL_ON, RUN_DEFAULTS } from "@tlsgate/core";
+import { FAIL_ON, REPORT_FORMATS, RUN_DEFAULTS } from "@tlsgate/core";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { outputSpecs } from "../outputs.js";
@@ -22,7 +22,10 @@ export function registerCheckCommand(
       "-p, --policy <name|file>",
       `preset name or policy file (default: ${RUN_DEFAULTS.policy})`,
     )
-    .option("-f, --format <format>", "stdout format: text, json, markdown, sarif, junit", "text")
+    .option("-f, --format <format>", `stdout format: ${REPORT_FORMATS.join(", ")}`, "text")
+    .option("--details", "per-target details in text and Markdown even for many targets")
+    .option("--no-details", "only the overview in text and Markdown, even for a few targets")
+    .option("--sarif-category <name>", "SARIF run category (automationDetails.id), one per job")
     .option("-o, --output <format=path>", "also write a format to a file (repeatable)", collect, [])
     .option(
       "--fail-on <severity>",
@@ -59,7 +62,14 @@ export function registerCheckCommand(
           inconclusive: flags.inconclusive ?? null,
           allowPolicyPaths: flags.allowPolicyPath,
         },
-        { outputs, color: detectTerminal(io.env, io).color, progress: false, io },
+        {
+          outputs,
+          color: detectTerminal(io.env, io).color,
+          progress: false,
+          io,
+          ...(flags.details === undefined ? {} : { details: flags.details }),
+          ...(flags.sarifCategory === undefined ? {} : { sarifCategory: flags.sarifCategory }),
+        },
       );
       setExitCode(exitCode);
     });
@@ -74,4 +84,6 @@ interface CheckFlags {
   inconclusive?: string;
   allowPolicyPath: string[];
   config?: string;
+  details?: boolean;
+  sarifCategory?: string;
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { CONFIG_FILE, FAIL_ON, RUN_DEFAULTS, RUN_LIMITS } from "@tlsgate/core";
+import { CONFIG_FILE, FAIL_ON, REPORT_FORMATS, RUN_DEFAULTS, RUN_LIMITS } from "@tlsgate/core";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { outputSpecs } from "../outputs.js";
@@ -22,6 +22,8 @@ interface ScanFlags {
   clients?: string;
   config?: string;
   progress: boolean;
+  details?: boolean;
+  sarifCategory?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -39,7 +41,10 @@ export function registerScanCommand(
       "-p, --policy <name|file>",
       `preset name or policy file (default: ${RUN_DEFAULTS.policy})`,
     )
-    .option("-f, --format <format>", "stdout format: text, json, markdown, sarif, junit", "text")
+    .option("-f, --format <format>", `stdout format: ${REPORT_FORMATS.join(", ")}`, "text")
+    .option("--details", "per-target details in text and Markdown even for many targets")
+    .option("--no-details", "only the overview in text and Markdown, even for a few targets")
+    .option("--sarif-category <name>", "SARIF run category (automationDetails.id), one per job")
     .option("-o, --output <format=path>", "also write a format to a file (repeatable)", collect, [])
     .option(
       "--fail-on <severity>",
@@ -117,7 +122,14 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
       runDeadline: flags.runDeadline ?? null,
       clients: flags.clients ?? null,
     },
-    { outputs, color: terminal.color, progress: terminal.progress, io },
+    {
+      outputs,
+      color: terminal.color,
+      progress: terminal.progress,
+      io,
+      ...(flags.details === undefined ? {} : { details: flags.details }),
+      ...(flags.sarifCategory === undefined ? {} : { sarifCategory: flags.sarifCategory }),
+    },
   );
   return exitCode;
 }
