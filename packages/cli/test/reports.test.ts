@@ -271,7 +271,7 @@ describe("policy references", () => {
     });
     expect(file.code).toBe(2);
     expect(file.stderr).toContain(
-      `policy file not found: ${join(repo, "policies", "missing.yaml")}`,
+      `cannot read ./policies/missing.yaml (${join(repo, "policies", "missing.yaml")})`,
     );
   });
 });

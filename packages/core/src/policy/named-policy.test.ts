@@ -28,12 +28,12 @@ describe("named policies", () => {
     expect(loadNamedPolicy("team.json", dir).name).toBe("team");
   });
 
-  it("reads a path in a folder with or without ./, and says which file is missing", () => {
+  it("reads a path in a folder with or without ./, and names a missing file", () => {
     expect(loadNamedPolicy("policy/x.yaml", dir).name).toBe("x");
     expect(loadNamedPolicy("./policy/x.yaml", dir).name).toBe("x");
     expect(loadNamedPolicy(join(dir, "policy", "x.yaml"), "/").name).toBe("x");
     expect(() => loadNamedPolicy("./policy/missing.yaml", dir)).toThrow(
-      `policy file not found: ${join(dir, "policy", "missing.yaml")}`,
+      `cannot read ./policy/missing.yaml (${join(dir, "policy", "missing.yaml")})`,
     );
   });
 

@@ -4,21 +4,15 @@
  * The CLI and the Action both resolve `--policy` / `policy:` this way.
  */
 import { existsSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { resolve } from "node:path";
 import { compilePolicy, type CompiledPolicy } from "./evaluate.js";
 import { resolvePolicy, resolvePolicyRef, type ResolveOptions } from "./resolve.js";
-import { PolicyError } from "./errors.js";
 import type { ResolvedPolicy } from "./types.js";
 
 /** The file a reference names, relative to `dir`, or null for a preset or package. A file wins. */
 export function policyFileOf(ref: string, dir: string): string | null {
   const file = resolve(dir, ref);
   return /\.(json|ya?ml)$/i.test(ref) && existsSync(file) ? file : null;
-}
-
-/** A reference that can only mean a file: "./x", "../x", "/abs/x". */
-function isExplicitPath(ref: string): boolean {
-  return /^\.{1,2}[\\/]/.test(ref) || isAbsolute(ref);
 }
 
 /** Resolves a named policy with everything it extends. */
@@ -28,10 +22,6 @@ export function loadNamedPolicy(
   options: ResolveOptions = {},
 ): ResolvedPolicy {
   const file = policyFileOf(ref, dir);
-  if (file === null && isExplicitPath(ref)) {
-    // Not a preset or a package either: say which file is missing, not which package.
-    throw new PolicyError("extends-not-found", `policy file not found: ${resolve(dir, ref)}`);
-  }
   return file === null
     ? resolvePolicyRef(ref, { ...options, cwd: dir })
     : resolvePolicy(file, options);
