@@ -8,6 +8,7 @@ import { htmlText, markdownCode, markdownText } from "./markdown-escape.js";
 import type { ClientResult } from "./clients.js";
 import { shortHash, toolVersion } from "./format-options.js";
 import { outcomes, reportsByTarget } from "./outcomes.js";
+import { remediationSteps } from "./remediation.js";
 import type { FormatOptions } from "./format-options.js";
 
 export interface MarkdownOptions extends FormatOptions {
@@ -37,17 +38,16 @@ function fence(text: string, language: string): string {
   return `${ticks}${language}\n${text}\n${ticks}`;
 }
 
+const FENCE_LANGUAGE: Record<string, string> = {
+  nginx: "nginx",
+  apache: "apache",
+  haproxy: "haproxy",
+};
+
 function remediation(rule: RuleInfo): string[] {
   const lines: string[] = [];
-  const steps: [keyof NonNullable<RuleInfo["remediation"]>, string, string][] = [
-    ["nginx", "nginx", "nginx"],
-    ["apache", "Apache", "apache"],
-    ["haproxy", "HAProxy", "haproxy"],
-    ["generic", "Any server", ""],
-  ];
-  for (const [key, label, language] of steps) {
-    const text = rule.remediation?.[key];
-    if (text !== undefined) lines.push(`**${label}**`, "", fence(text, language), "");
+  for (const step of remediationSteps(rule.remediation)) {
+    lines.push(`**${step.label}**`, "", fence(step.text, FENCE_LANGUAGE[step.server] ?? ""), "");
   }
   if (rule.references !== undefined && rule.references.length > 0) {
     lines.push(`References: ${rule.references.map((r) => `<${r}>`).join(", ")}`, "");
