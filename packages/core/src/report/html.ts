@@ -30,7 +30,7 @@ code, .mono { font-family: ui-monospace, monospace; font-size: 12px; word-break:
 .fail { color: var(--fail); font-weight: 600; } .inconclusive, .unscanned { color: var(--warn); font-weight: 600; }
 .pass, .ok { color: var(--pass); } .off { color: #999; } .muted { color: var(--muted); }
 .matrix td { text-align: center; } .matrix th.rule { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
-meter { width: 12rem; } pre { background: #f7f7f7; padding: .5rem; overflow-x: auto; white-space: pre-wrap; }
+.scroll { overflow-x: auto; } meter { width: 12rem; } pre { background: #f7f7f7; padding: .5rem; overflow-x: auto; white-space: pre-wrap; }
 .verdict { font-size: 1.1rem; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11px; }
@@ -215,10 +215,10 @@ function matrixSection(
   return [
     `<section id="matrix"><h2>Targets × rules</h2>`,
     `<p class="muted">✓ pass · ✗ fail · ? inconclusive · – not evaluated</p>`,
-    `<table class="matrix"><thead><tr><th>Target</th>${ids
+    `<div class="scroll"><table class="matrix"><thead><tr><th>Target</th>${ids
       .map((id) => `<th class="rule" title="${esc(rules.get(id)!.title)}">${esc(id)}</th>`)
       .join("")}</tr></thead>`,
-    `<tbody>${rows.join("\n")}</tbody></table></section>`,
+    `<tbody>${rows.join("\n")}</tbody></table></div></section>`,
   ].join("\n");
 }
 
