@@ -88672,6 +88672,7 @@ var ServerFlightDecoder = class {
   #serverHelloDone = false;
   #alert = null;
   #warnings = [];
+  #helloRequests = 0;
   #sslv2ServerHello = null;
   #sslv2Error = null;
   constructor(options = {}) {
@@ -88734,6 +88735,7 @@ var ServerFlightDecoder = class {
       serverHelloDone: this.#serverHelloDone,
       alert: this.#alert,
       warnings: [...this.#warnings],
+      helloRequests: this.#helloRequests,
       sslv2ServerHello: this.#sslv2ServerHello,
       sslv2Error: this.#sslv2Error
     };
@@ -88862,6 +88864,7 @@ var ServerFlightDecoder = class {
           field: "HelloRequest"
         });
       }
+      this.#helloRequests += 1;
       return;
     }
     const stage = STAGE[type];
@@ -89374,7 +89377,7 @@ function createTrustStore(pemBundles, base) {
 
 // ../core/dist/policy/named-policy.js
 import { existsSync as existsSync2 } from "node:fs";
-import { isAbsolute as isAbsolute3, resolve as resolve2 } from "node:path";
+import { resolve as resolve2 } from "node:path";
 
 // ../core/dist/policy/resolve.js
 import { createHash as createHash2 } from "node:crypto";
@@ -89977,14 +89980,8 @@ function policyFileOf(ref, dir) {
   const file = resolve2(dir, ref);
   return /\.(json|ya?ml)$/i.test(ref) && existsSync2(file) ? file : null;
 }
-function isExplicitPath(ref) {
-  return /^\.{1,2}[\\/]/.test(ref) || isAbsolute3(ref);
-}
 function loadNamedPolicy(ref, dir, options = {}) {
   const file = policyFileOf(ref, dir);
-  if (file === null && isExplicitPath(ref)) {
-    throw new PolicyError("extends-not-found", `policy file not found: ${resolve2(dir, ref)}`);
-  }
   return file === null ? resolvePolicyRef(ref, { ...options, cwd: dir }) : resolvePolicy(file, options);
 }
 var PolicyCache = class {
@@ -91722,18 +91719,28 @@ function failureCode(error2) {
 
 // ../core/dist/probe/hello-probe.js
 var MAX_WARNING_ALERTS = 16;
+var MAX_HELLO_REQUESTS = 16;
+function floodOf(flight) {
+  if (flight.warnings.length > MAX_WARNING_ALERTS) {
+    return `more than ${MAX_WARNING_ALERTS} warning alerts`;
+  }
+  if (flight.helloRequests > MAX_HELLO_REQUESTS) {
+    return `more than ${MAX_HELLO_REQUESTS} HelloRequests`;
+  }
+  return null;
+}
 async function probeHello(endpoint2, hello, options) {
   const decoder = new ServerFlightDecoder({
     keyExchangeOf: options.keyExchangeOf ?? keyExchangeOf
   });
   let flight = null;
-  let flooded = false;
+  let flooded = null;
   let result;
   try {
     result = await exchange(endpoint2, hello, (chunk) => {
       flight = decoder.push(chunk);
-      flooded = flight.warnings.length > MAX_WARNING_ALERTS;
-      return flooded || flight.done || options.stopAtServerHello === true && serverChoiceOf(flight) !== null;
+      flooded = floodOf(flight);
+      return flooded !== null || flight.done || options.stopAtServerHello === true && serverChoiceOf(flight) !== null;
     }, options);
   } catch (error2) {
     if (error2 instanceof DecodeError) {
@@ -91752,12 +91759,8 @@ async function probeHello(endpoint2, hello, options) {
   const choice = state === null ? null : serverChoiceOf(state);
   if (choice !== null)
     return { kind: "accepted", choice };
-  if (flooded) {
-    return {
-      kind: "failed",
-      code: "protocol",
-      message: `more than ${MAX_WARNING_ALERTS} warning alerts without a ServerHello`
-    };
+  if (flooded !== null) {
+    return { kind: "failed", code: "protocol", message: `${flooded} without a ServerHello` };
   }
   if (state?.alert != null)
     return { kind: "rejected", alert: serverAlertOf(state.alert) };
@@ -93567,7 +93570,7 @@ code, .mono { font-family: ui-monospace, monospace; font-size: 12px; word-break:
 .fail { color: var(--fail); font-weight: 600; } .inconclusive, .unscanned { color: var(--warn); font-weight: 600; }
 .pass, .ok { color: var(--pass); } .off { color: #999; } .muted { color: var(--muted); }
 .matrix td { text-align: center; } .matrix th.rule { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
-meter { width: 12rem; } pre { background: #f7f7f7; padding: .5rem; overflow-x: auto; white-space: pre-wrap; }
+.scroll { overflow-x: auto; } meter { width: 12rem; } pre { background: #f7f7f7; padding: .5rem; overflow-x: auto; white-space: pre-wrap; }
 .verdict { font-size: 1.1rem; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11px; }
@@ -93712,8 +93715,8 @@ function matrixSection(evaluations, anchors) {
   return [
     `<section id="matrix"><h2>Targets × rules</h2>`,
     `<p class="muted">✓ pass · ✗ fail · ? inconclusive · – not evaluated</p>`,
-    `<table class="matrix"><thead><tr><th>Target</th>${ids.map((id) => `<th class="rule" title="${escapeHtml(rules.get(id).title)}">${escapeHtml(id)}</th>`).join("")}</tr></thead>`,
-    `<tbody>${rows.join("\n")}</tbody></table></section>`
+    `<div class="scroll"><table class="matrix"><thead><tr><th>Target</th>${ids.map((id) => `<th class="rule" title="${escapeHtml(rules.get(id).title)}">${escapeHtml(id)}</th>`).join("")}</tr></thead>`,
+    `<tbody>${rows.join("\n")}</tbody></table></div></section>`
   ].join("\n");
 }
 function expirySection(reports) {
@@ -93827,18 +93830,15 @@ function fence(text, language) {
 ${text}
 ${ticks}`;
 }
+var FENCE_LANGUAGE = {
+  nginx: "nginx",
+  apache: "apache",
+  haproxy: "haproxy"
+};
 function remediation(rule) {
   const lines = [];
-  const steps = [
-    ["nginx", "nginx", "nginx"],
-    ["apache", "Apache", "apache"],
-    ["haproxy", "HAProxy", "haproxy"],
-    ["generic", "Any server", ""]
-  ];
-  for (const [key, label, language] of steps) {
-    const text = rule.remediation?.[key];
-    if (text !== void 0)
-      lines.push(`**${label}**`, "", fence(text, language), "");
+  for (const step of remediationSteps(rule.remediation)) {
+    lines.push(`**${step.label}**`, "", fence(step.text, FENCE_LANGUAGE[step.server] ?? ""), "");
   }
   if (rule.references !== void 0 && rule.references.length > 0) {
     lines.push(`References: ${rule.references.map((r) => `<${r}>`).join(", ")}`, "");
@@ -93949,12 +93949,12 @@ function overviewTable(evaluations, reports, options, details) {
 import { createHash as createHash5 } from "node:crypto";
 
 // ../core/dist/report/repo-path.js
-import { dirname as dirname4, isAbsolute as isAbsolute4, join as join2, relative as relative3, sep as sep2 } from "node:path";
+import { dirname as dirname4, isAbsolute as isAbsolute3, join as join2, relative as relative3, sep as sep2 } from "node:path";
 function repoPath(file, root) {
-  if (file === null || !isAbsolute4(file))
+  if (file === null || !isAbsolute3(file))
     return null;
   const rel = relative3(root, file);
-  if (rel === "" || rel.startsWith("..") || isAbsolute4(rel))
+  if (rel === "" || rel.startsWith("..") || isAbsolute3(rel))
     return null;
   return rel.split(sep2).join("/");
 }
