@@ -64,6 +64,20 @@ describe("formatHtml in a browser", () => {
           "section.target:last-of-type table.clients tbody tr td:first-child",
         ),
         fixes: await cells("section.target details summary"),
+        // Printed, each target starts a page.
+        printBreak: await page.emulateMedia({ media: "print" }).then(() =>
+          page
+            .locator("section.target")
+            .first()
+            .evaluate(
+              (node) =>
+                (
+                  globalThis as unknown as {
+                    getComputedStyle: (n: unknown) => { breakBefore: string };
+                  }
+                ).getComputedStyle(node).breakBefore,
+            ),
+        ),
       };
     });
 
@@ -106,6 +120,7 @@ describe("formatHtml in a browser", () => {
       "✓ Firefox",
     ]);
     expect(result.fixes).toContain("How to fix");
+    expect(result.printBreak).toBe("page");
   });
 
   it("blocks what its policy does not allow: a script the report did not write does not run", async () => {
