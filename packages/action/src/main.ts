@@ -12,6 +12,7 @@ import {
   formatHtml,
   formatSarif,
   formatText,
+  impactHeadline,
   planRun,
   runPlan,
   type Evaluation,
@@ -21,6 +22,7 @@ import {
 } from "@tlsgate/core";
 import { annotateFindings, annotatePolicyError, repoPath } from "./annotations.js";
 import { commentBody, commentMarker, publishComment } from "./comment.js";
+import { formatImpacts, gitReadAtCommit, policyChangeImpacts } from "./impact.js";
 import { readInputs, type ActionInputs } from "./inputs.js";
 import { safeLogging } from "./log.js";
 import { formatSummary } from "./summary.js";
@@ -82,6 +84,7 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
     },
   });
   const { evaluations, reports, gate } = result;
+  for (const warning of result.warnings) core.warning(`tlsgate: ${warning}`);
 
   core.info(formatText(evaluations, reports, { gate: plan.gate, color: false }));
 
@@ -101,10 +104,19 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
     formatHtml(evaluations, reports, { gate: plan.gate }),
   );
 
+  const impacts = policyChangeImpacts(core, plan, result, {
+    baseSha: toolkit.event().baseSha ?? null,
+    workspace: toolkit.workspace,
+    readAtCommit: gitReadAtCommit(toolkit.workspace),
+  });
+  for (const { policyFile, impact } of impacts) {
+    core.info(`tlsgate: ${policyFile}: ${impactHeadline(impact)}`);
+  }
   const markdown = formatSummary(evaluations, reports, {
     gate: plan.gate,
     shard: plan.shard,
     total: plan.total,
+    impact: formatImpacts(impacts),
   });
   try {
     await core.summary.addRaw(markdown).write();
@@ -114,6 +126,7 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
   }
   annotateFindings(core, evaluations, {
     workspace: toolkit.workspace,
+    cwd,
     reports,
     inconclusive: plan.gate.inconclusive ?? "fail",
   });

@@ -5,6 +5,7 @@
  */
 import {
   escapeControlCharacters,
+  expiringWaiverWarnings,
   planRun,
   runPlan,
   type RunInput,
@@ -57,6 +58,9 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
         },
   );
   progress?.clear();
+  for (const warning of [...result.warnings, ...expiringWaiverWarnings(result.evaluations)]) {
+    io.stderr(`tlsgate: warning: ${escapeControlCharacters(warning)}\n`);
+  }
   writeOutputs(presentation.outputs, result.evaluations, result.reports, {
     gate: plan.gate,
     color: presentation.color,

@@ -38,7 +38,8 @@ export function registerCheckCommand(
       collect,
       [],
     )
-    .option("-c, --config <file>", "configuration file for policy and gate defaults")
+    .option("-c, --config <file>", "configuration file for policy, gate defaults and waivers")
+    .option("--now <YYYY-MM-DD>", "the date waivers are judged at (default: today, UTC)")
     .addHelpText(
       "after",
       [
@@ -61,6 +62,7 @@ export function registerCheckCommand(
           failOn: flags.failOn ?? null,
           inconclusive: flags.inconclusive ?? null,
           allowPolicyPaths: flags.allowPolicyPath,
+          now: flags.now ?? null,
         },
         {
           outputs,
@@ -86,4 +88,5 @@ interface CheckFlags {
   config?: string;
   details?: boolean;
   sarifCategory?: string;
+  now?: string;
 }

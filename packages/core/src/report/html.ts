@@ -14,6 +14,7 @@ import { outcomes, reportsByTarget } from "./outcomes.js";
 import { fleetOverview, worstLabel } from "./overview.js";
 import type { OverviewRow } from "./overview.js";
 import { remediationSteps } from "./remediation.js";
+import { waivedUntil } from "./waived.js";
 
 export type HtmlOptions = FormatOptions;
 
@@ -28,7 +29,7 @@ th { background: #f5f5f5; } td.num { text-align: right; }
 th button { all: unset; cursor: pointer; font-weight: 600; } th button::after { content: " \\2195"; color: #999; }
 code, .mono { font-family: ui-monospace, monospace; font-size: 12px; word-break: break-all; }
 .fail { color: var(--fail); font-weight: 600; } .inconclusive, .unscanned { color: var(--warn); font-weight: 600; }
-.pass, .ok { color: var(--pass); } .off { color: #999; } .muted { color: var(--muted); }
+.pass, .ok { color: var(--pass); } .off, .waived { color: #999; } .muted { color: var(--muted); }
 .matrix td { text-align: center; } .matrix th.rule { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
 .scroll { overflow-x: auto; } meter { width: 12rem; } pre { background: #f7f7f7; padding: .5rem; overflow-x: auto; white-space: pre-wrap; }
 .verdict { font-size: 1.1rem; }
@@ -84,6 +85,7 @@ const STATUS_MARK: Record<FindingStatus | "off", string> = {
   pass: "✓",
   fail: "✗",
   inconclusive: "?",
+  waived: "⏸",
   off: "–",
 };
 
@@ -214,7 +216,7 @@ function matrixSection(
   });
   return [
     `<section id="matrix"><h2>Targets × rules</h2>`,
-    `<p class="muted">✓ pass · ✗ fail · ? inconclusive · – not evaluated</p>`,
+    `<p class="muted">✓ pass · ✗ fail · ? inconclusive · ⏸ waived · – not evaluated</p>`,
     `<div class="scroll"><table class="matrix"><thead><tr><th>Target</th>${ids
       .map((id) => `<th class="rule" title="${esc(rules.get(id)!.title)}">${esc(id)}</th>`)
       .join("")}</tr></thead>`,
@@ -282,7 +284,10 @@ function targetSection(evaluation: Evaluation, report: ScanReport | undefined, i
               )}${(rule?.references ?? []).map((r) => `<p class="mono">${esc(r)}</p>`).join("")}</details>`;
       out.push(
         `<tr><td><code>${esc(outcome.ruleId)}</code><br>${esc(rule?.title ?? "")}</td><td>${esc(rule?.severity ?? "")}</td><td class="${outcome.status}">${outcome.status}</td><td><ul>${outcome.findings
-          .map((f) => `<li>${esc(f.message)}</li>`)
+          .map(
+            (f) =>
+              `<li>${esc(f.message)}${f.waiver === undefined ? "" : ` <span class="muted">(waived ${esc(waivedUntil(f.waiver))}: ${esc(f.waiver.reason)})</span>`}</li>`,
+          )
           .join("")}</ul>${fix}</td></tr>`,
       );
     }

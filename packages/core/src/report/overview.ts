@@ -53,7 +53,7 @@ function worstFinding(findings: readonly Finding[]): Finding | null {
   const rank = (f: Finding): number =>
     (f.status === "fail" ? 0 : 3) + SEVERITY_RANK[f.severity] * 0.5;
   for (const finding of findings) {
-    if (finding.status === "pass") continue;
+    if (finding.status === "pass" || finding.status === "waived") continue;
     if (worst === null || rank(finding) < rank(worst)) worst = finding;
   }
   return worst;

@@ -168,6 +168,7 @@ export function formatSarif(
       if (rule === undefined) continue;
       for (const finding of outcome.findings) {
         const inconclusive = finding.status === "inconclusive";
+        const waiver = finding.status === "waived" ? finding.waiver : undefined;
         const open = inconclusive && !inconclusiveFails;
         const prefix = inconclusive ? "Inconclusive: " : "";
         results.push({
@@ -192,6 +193,18 @@ export function formatSarif(
           partialFingerprints: {
             "tlsgateFinding/v2": fingerprint(outcome.ruleId, evaluation.target, finding),
           },
+          // A waiver in force shows as a suppression (code scanning lists it as dismissed).
+          ...(waiver === undefined
+            ? {}
+            : {
+                suppressions: [
+                  {
+                    kind: "external",
+                    status: "accepted",
+                    justification: `${waiver.reason} (waived until ${waiver.expires}, ${waiver.source})`,
+                  },
+                ],
+              }),
           properties: {
             target: evaluation.target,
             status: finding.status,

@@ -8,6 +8,7 @@ import { fleetOverview, showDetails, worstLabel } from "./overview.js";
 import type { OverviewRow } from "./overview.js";
 import { shortHash } from "./format-options.js";
 import { outcomes, reportsByTarget } from "./outcomes.js";
+import { waivedRows, waivedUntil } from "./waived.js";
 import type { FormatOptions } from "./format-options.js";
 
 export interface TextOptions extends FormatOptions {
@@ -34,6 +35,7 @@ const STATUS_STYLE: Record<FindingStatus, Style> = {
   fail: "red",
   inconclusive: "yellow",
   pass: "green",
+  waived: "dim",
 };
 
 const CLIENT_STYLE: Record<ClientResult, Style> = {
@@ -80,6 +82,7 @@ export function formatText(
       `${counts.inconclusive} inconclusive`,
       `${counts.pass} passed`,
     ];
+    if ((counts.waived ?? 0) > 0) summary.push(`${counts.waived} waived`);
     if (counts.off > 0) summary.push(`${counts.off} off`);
     lines.push(
       paint(
@@ -88,7 +91,7 @@ export function formatText(
       ),
     );
     const rows = outcomes(evaluation).filter(
-      (o) => options.verbose === true || o.status !== "pass",
+      (o) => o.status !== "waived" && (options.verbose === true || o.status !== "pass"),
     );
     const idWidth = Math.max(0, ...rows.map((o) => o.ruleId.length));
     const statusWidth = "inconclusive".length;
@@ -150,6 +153,16 @@ export function formatText(
           "dim",
           `  ${report.errors.length} scan error(s): ${report.errors.map((e) => `${e.probe} ${e.code}`).join(", ")}`,
         ),
+      );
+    }
+    lines.push("");
+  }
+  const waived = waivedRows(evaluations);
+  if (waived.length > 0) {
+    lines.push(paint("bold", "Waived:"));
+    for (const row of waived) {
+      lines.push(
+        `  ${inert(row.target)}  ${row.ruleId}  ${waivedUntil(row.waiver)}: ${inert(row.waiver.reason)} [${inert(row.waiver.source)}]`,
       );
     }
     lines.push("");
