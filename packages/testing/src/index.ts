@@ -90,3 +90,5 @@ export {
 export type { LoopbackHost, TlsVersion } from "./tls-versions.js";
 export { offlineProject } from "./offline-project.js";
 export type { LockEntry, OfflineProject, PackageLock, PackedWorkspace } from "./offline-project.js";
+export { confirmEarlyDataWithOpenSsl } from "./early-data.js";
+export type { EarlyDataTruth } from "./early-data.js";
