@@ -14,6 +14,7 @@ describe("generated registry tables", () => {
     expect([...files.keys()].sort()).toEqual(
       [
         "cipher-suites.ts",
+        "dh-primes.ts",
         "client-profiles.ts",
         "groups.ts",
         "signature-schemes.ts",
