@@ -14,8 +14,8 @@ describe("generated registry tables", () => {
     expect([...files.keys()].sort()).toEqual(
       [
         "cipher-suites.ts",
-        "dh-primes.ts",
         "client-profiles.ts",
+        "dh-primes.ts",
         "groups.ts",
         "signature-schemes.ts",
         "sslv2-cipher-suites.ts",
