@@ -66,6 +66,7 @@ export type {
   ClientSimulation,
   ConnectionFeatures,
   DhParameters,
+  DhPrime,
   HstsPolicy,
   ScanError,
   ScanErrorCode,

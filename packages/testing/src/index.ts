@@ -92,3 +92,4 @@ export { offlineProject } from "./offline-project.js";
 export type { LockEntry, OfflineProject, PackageLock, PackedWorkspace } from "./offline-project.js";
 export { confirmEarlyDataWithOpenSsl } from "./early-data.js";
 export type { EarlyDataTruth } from "./early-data.js";
+export { dhPrimeOfPem } from "./dh-prime.js";

@@ -2,29 +2,10 @@ import { execFileSync } from "node:child_process";
 import { createHash, getDiffieHellman } from "node:crypto";
 import { devNull } from "node:os";
 import { describe, expect, it } from "vitest";
+import { dhPrimeOfPem } from "@tlsgate/testing";
 import { DH_PRIMES, dhPrimeByName, dhPrimeBySha256 } from "./dh-primes.js";
 
 const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
-
-/** The prime of a PEM "DH PARAMETERS" (DER SEQUENCE { INTEGER p, INTEGER g }), no leading zero. */
-function primeOfDhParameters(pem: string): Uint8Array {
-  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
-  let offset = 0;
-  const readLength = (): number => {
-    const first = der[offset++] ?? 0;
-    if (first < 0x80) return first;
-    let length = 0;
-    for (let i = 0; i < (first & 0x7f); i++) length = length * 256 + (der[offset++] ?? 0);
-    return length;
-  };
-  expect(der[offset++]).toBe(0x30);
-  readLength();
-  expect(der[offset++]).toBe(0x02);
-  const length = readLength();
-  let prime = der.subarray(offset, offset + length);
-  while (prime[0] === 0) prime = prime.subarray(1);
-  return prime;
-}
 
 describe("well-known DH primes", () => {
   it("name RFC 7919's groups as openssl generates them", () => {
@@ -34,7 +15,7 @@ describe("well-known DH primes", () => {
         ["genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", `group:${name}`],
         { env: { ...process.env, OPENSSL_CONF: devNull }, encoding: "utf8" },
       );
-      const prime = primeOfDhParameters(pem);
+      const prime = dhPrimeOfPem(pem);
       expect(dhPrimeBySha256(sha256(prime))).toMatchObject({ name, bits: prime.length * 8 });
     }
   });
