@@ -29,6 +29,7 @@ import type {
 } from "@tlsgate/testing";
 import { scanDetailed } from "./scan.js";
 import {
+  confirmFfdheGroups,
   confirmGroups,
   expectMatchesTruth,
   expectValidReport,
@@ -160,7 +161,8 @@ const CASES: Case[] = [
       dhparam: dhParams(2048).pem,
     },
     {
-      groups: { "TLSv1.3": ["P-384", "X25519"], "TLSv1.2": ["P-384", "X25519"] },
+      // The ffdhe2048 prime: a client offering ffdhe2048 in TLS 1.2 gets it (RFC 7919).
+      groups: { "TLSv1.3": ["P-384", "X25519"], "TLSv1.2": ["P-384", "X25519", "ffdhe2048"] },
       confirmGroups: {},
       dh: { supported: true, bits: 2048 },
       chains: ["rsa"],
@@ -223,7 +225,11 @@ const CASES: Case[] = [
         dhparam: dhParams(2048).path,
       }),
     truth: (server) => opensslServerTruth(configOf(server)),
-    groups: { "TLSv1.3": OPENSSL_DEFAULT_GROUPS, "TLSv1.2": OPENSSL_DEFAULT_CURVES },
+    // -dhparam is the ffdhe2048 prime: a client offering ffdhe2048 in TLS 1.2 gets it.
+    groups: {
+      "TLSv1.3": OPENSSL_DEFAULT_GROUPS,
+      "TLSv1.2": [...OPENSSL_DEFAULT_CURVES, "ffdhe2048"],
+    },
     dh: { supported: true, bits: 2048 },
     chains: ["rsa"],
     confirmDh: { cipher: "ADH-AES128-SHA", protocol: "TLSv1.2" },
@@ -292,7 +298,7 @@ const CASES: Case[] = [
     name: `gnutls-serv ${LEGACY_PRIORITY}`,
     start: () => startGnutlsServer({ priority: LEGACY_PRIORITY }),
     truth: (server) => gnutlsServerTruth(gnutlsConfigOf(server)),
-    groups: { "TLSv1.3": GNUTLS_NORMAL_GROUPS, "TLSv1.2": GNUTLS_NORMAL_CURVES },
+    groups: { "TLSv1.3": GNUTLS_NORMAL_GROUPS, "TLSv1.2": GNUTLS_NORMAL_GROUPS },
     confirmGroups: {},
     // No --dhparams: the RFC 7919 ffdhe2048 prime.
     dh: { supported: true, bits: 2048 },
@@ -307,7 +313,7 @@ const CASES: Case[] = [
         credentials: [await getCredential("rsa2048"), await getCredential("ecdsa-p256")],
       }),
     truth: (server) => gnutlsServerTruth(gnutlsConfigOf(server)),
-    groups: { "TLSv1.3": GNUTLS_NORMAL_GROUPS, "TLSv1.2": GNUTLS_NORMAL_CURVES },
+    groups: { "TLSv1.3": GNUTLS_NORMAL_GROUPS, "TLSv1.2": GNUTLS_NORMAL_GROUPS },
     dh: { supported: true, bits: 2048 },
     chains: ["ecdsa", "rsa"],
   },
@@ -367,7 +373,10 @@ describe.each(CASES)("scan of $name", { timeout: 30_000 }, (testCase) => {
           ? confirmGroups(server, "TLSv1.3", testCase.confirmGroups)
           : Promise.resolve([]),
         truth.protocols["TLSv1.2"]
-          ? confirmGroups(server, "TLSv1.2", testCase.confirmGroups)
+          ? Promise.all([
+              confirmGroups(server, "TLSv1.2", testCase.confirmGroups),
+              confirmFfdheGroups(server),
+            ]).then(([curves, ffdhe]) => [...curves, ...ffdhe].sort())
           : Promise.resolve([]),
       ]);
       expect({ tls13, tls12 }).toEqual({
@@ -400,7 +409,9 @@ describe.each(CASES)("scan of $name", { timeout: 30_000 }, (testCase) => {
   });
 
   it("finds the smallest DH prime", async () => {
-    expect(report.dh).toEqual(testCase.dh);
+    expect({ supported: report.dh.supported, bits: report.dh.bits }).toEqual(testCase.dh);
+    // The smallest prime sets the size; none without DHE.
+    expect(report.dh.primes?.[0]?.bits ?? null).toBe(testCase.dh.bits);
     if (testCase.confirmDh !== undefined) {
       const handshake = await confirmWithOpenSslClient(server, testCase.confirmDh);
       expect(handshake.keyExchange).toBe(`DH, ${testCase.dh.bits} bits`);
