@@ -81,8 +81,7 @@ export const scanReportSchema = {
     dh: {
       type: "object",
       additionalProperties: false,
-      // "primes" becomes required with the schema version that adds it (report/upgrade.ts).
-      required: ["supported", "bits"],
+      required: ["supported", "bits", "primes"],
       properties: {
         supported: nullableBoolean,
         bits: nullableInteger,
