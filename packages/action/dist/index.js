@@ -19116,10 +19116,10 @@ var require_webidl = __commonJS({
     };
     webidl.util.markAsUncloneable = markAsUncloneable || (() => {
     });
-    webidl.util.ConvertToInt = function(V, bitLength3, signedness, opts) {
+    webidl.util.ConvertToInt = function(V, bitLength4, signedness, opts) {
       let upperBound;
       let lowerBound;
-      if (bitLength3 === 64) {
+      if (bitLength4 === 64) {
         upperBound = Math.pow(2, 53) - 1;
         if (signedness === "unsigned") {
           lowerBound = 0;
@@ -19128,10 +19128,10 @@ var require_webidl = __commonJS({
         }
       } else if (signedness === "unsigned") {
         lowerBound = 0;
-        upperBound = Math.pow(2, bitLength3) - 1;
+        upperBound = Math.pow(2, bitLength4) - 1;
       } else {
-        lowerBound = Math.pow(-2, bitLength3) - 1;
-        upperBound = Math.pow(2, bitLength3 - 1) - 1;
+        lowerBound = Math.pow(-2, bitLength4) - 1;
+        upperBound = Math.pow(2, bitLength4 - 1) - 1;
       }
       let x = Number(V);
       if (x === 0) {
@@ -19166,9 +19166,9 @@ var require_webidl = __commonJS({
         return 0;
       }
       x = webidl.util.IntegerPart(x);
-      x = x % Math.pow(2, bitLength3);
-      if (signedness === "signed" && x >= Math.pow(2, bitLength3) - 1) {
-        return x - Math.pow(2, bitLength3);
+      x = x % Math.pow(2, bitLength4);
+      if (signedness === "signed" && x >= Math.pow(2, bitLength4) - 1) {
+        return x - Math.pow(2, bitLength4);
       }
       return x;
     };
@@ -63884,6 +63884,174 @@ function sslv2CipherSuiteByName(name) {
   return SSLV2_BY_NAME.get(name.trim().toLowerCase());
 }
 
+// ../core/dist/registry/generated/dh-primes.js
+var DH_PRIME_ROWS = [
+  {
+    name: "apache-2.0-512",
+    bits: 512,
+    sha256: "3cdb020b9ef298b2f3f6cf5a872af527337bf7b9f654b2e70c49da16a4d24137",
+    reference: "Apache httpd mod_ssl 2.0.x built-in 512-bit group (historical default)"
+  },
+  {
+    name: "apache-2.0-1024",
+    bits: 1024,
+    sha256: "f79d1db3c955a28fdeca462670a0712efee4b588c7858e4943883f903bd1354b",
+    reference: "Apache httpd mod_ssl 2.0.x built-in 1024-bit group (historical default)"
+  },
+  {
+    name: "apache-2.2-512",
+    bits: 512,
+    sha256: "db01e702899166da28c9bc7896af62bcdf0c96d0fb341950ba80e68bd51a57ef",
+    reference: "Apache httpd mod_ssl 2.2.x built-in 512-bit group (historical default)"
+  },
+  {
+    name: "apache-2.2-1024",
+    bits: 1024,
+    sha256: "bf910d9df4e0b2e76cda7443f592aa118e33ba2c224ebc27fb8978d873c8c2e3",
+    reference: "Apache httpd mod_ssl 2.2.x built-in 1024-bit group (historical default)"
+  },
+  {
+    name: "nginx-1024",
+    bits: 1024,
+    sha256: "8ae47dca3d24e9b64640062686da234dcabada26b0da6f090c5449c1338d9a11",
+    reference: "nginx built-in 1024-bit group (historical default)"
+  },
+  {
+    name: "openssl-512",
+    bits: 512,
+    sha256: "f26e2403f3f07946654404909f0ff81d9354de17250411b4c04b89af73178425",
+    reference: "OpenSSL apps/dh512.pem (historical)"
+  },
+  {
+    name: "openssl-1024",
+    bits: 1024,
+    sha256: "66d0bf38b0bdfacf2fdae33f35102ab6079fd5ff0feff8e436a4063745c72739",
+    reference: "OpenSSL apps/dh1024.pem (historical)"
+  },
+  {
+    name: "openssl-2048-a",
+    bits: 2048,
+    sha256: "3166ce19180005327a6059a2e7a4ed22775ad2f0eadaee59a7481ab391fe592f",
+    reference: "OpenSSL 2048-bit group shipped with its apps (historical)"
+  },
+  {
+    name: "openssl-2048-b",
+    bits: 2048,
+    sha256: "9e348a9471b7d123aa97071e38288379fc12a9992e8e75db2113c1ded5463ac3",
+    reference: "OpenSSL 2048-bit group shipped with its apps (historical)"
+  },
+  {
+    name: "openssl-4096",
+    bits: 4096,
+    sha256: "ce7728db3aed1119a82b9f17b17df9f8e370ddd7639946df09a119f924aa42e8",
+    reference: "OpenSSL apps/dh4096.pem (historical)"
+  },
+  {
+    name: "modp768",
+    bits: 768,
+    sha256: "b52ba6a3026520a6c49d37e4587601801bee500123b3259b6bf03e7cecc3e63d",
+    reference: "RFC 2409 Oakley group 1"
+  },
+  {
+    name: "modp1024",
+    bits: 1024,
+    sha256: "3f35a3f5f6c4376a744acad409bb22f8d897f949d2311d885adaa890981b67a0",
+    reference: "RFC 2409 Oakley group 2 (Apache httpd >= 2.4.7 default for 1024-bit keys)"
+  },
+  {
+    name: "modp1536",
+    bits: 1536,
+    sha256: "64fcc83ec403930bf18393dbc883ccaa1fbb08ac876f77f7aa99748ca945019b",
+    reference: "RFC 3526 group 5"
+  },
+  {
+    name: "modp2048",
+    bits: 2048,
+    sha256: "d66436f79bbd6b2e38c0ffbd079be904d2641415e2e67140e09448be9a60890e",
+    reference: "RFC 3526 group 14 (Apache httpd >= 2.4.7 default for 2048-bit keys)"
+  },
+  {
+    name: "modp3072",
+    bits: 3072,
+    sha256: "48cf8b092fbce4359d9871abf74f98e25b6163379eaa15cd9087e800c6d1c55c",
+    reference: "RFC 3526 group 15 (Apache httpd >= 2.4.7 default for 3072-bit keys)"
+  },
+  {
+    name: "modp4096",
+    bits: 4096,
+    sha256: "4ee95187682bcb230ad26a95205f6920e84708f6251b3894329b09ec23919e33",
+    reference: "RFC 3526 group 16"
+  },
+  {
+    name: "modp6144",
+    bits: 6144,
+    sha256: "d1bfe6d0925ce7e4da262b62861514a7755e35831e429f343e7b864848657efd",
+    reference: "RFC 3526 group 17"
+  },
+  {
+    name: "modp8192",
+    bits: 8192,
+    sha256: "39ab4feab950a3128fb71accb9fc3965d857012e081998a85996e3ea8b3c3bcf",
+    reference: "RFC 3526 group 18"
+  },
+  {
+    name: "rfc5114-1024-160",
+    bits: 1024,
+    sha256: "44c55cfee5c075927cf682da5b681bdecbd5c3eb0784c14f5dce7610f0ef133d",
+    reference: "RFC 5114 section 2.1 (1024-bit MODP group with 160-bit prime order subgroup)"
+  },
+  {
+    name: "rfc5114-2048-224",
+    bits: 2048,
+    sha256: "bfe545862ca102ad1eeddb5fbfa5bf855ac4995c56a8b408ce3fe099dce93a9d",
+    reference: "RFC 5114 section 2.2 (2048-bit MODP group with 224-bit prime order subgroup)"
+  },
+  {
+    name: "rfc5114-2048-256",
+    bits: 2048,
+    sha256: "0b7835722cb619827610c2549fdda5587421686c4409a13865e76225522ddcc9",
+    reference: "RFC 5114 section 2.3 (2048-bit MODP group with 256-bit prime order subgroup)"
+  },
+  {
+    name: "ffdhe2048",
+    bits: 2048,
+    sha256: "9cd3b7f336872f46c09428d1bbc19877a4d440512cda8d1c1cf0cd6e33698966",
+    reference: "RFC 7919 (TLS named group ffdhe2048)"
+  },
+  {
+    name: "ffdhe3072",
+    bits: 3072,
+    sha256: "0eaf67db3a839156d5013494a5318a772b5697d270d721f37f092efc69ea5a17",
+    reference: "RFC 7919 (TLS named group ffdhe3072)"
+  },
+  {
+    name: "ffdhe4096",
+    bits: 4096,
+    sha256: "4648414224ac881b3d0dc59b466f96d06a558278776807797ecf1f66ff397b3e",
+    reference: "RFC 7919 (TLS named group ffdhe4096)"
+  },
+  {
+    name: "ffdhe6144",
+    bits: 6144,
+    sha256: "227ac9066b3ddd9e193670cda2388fa884f65ba0cf98b742d1fe77a6687c79c7",
+    reference: "RFC 7919 (TLS named group ffdhe6144)"
+  },
+  {
+    name: "ffdhe8192",
+    bits: 8192,
+    sha256: "770b14efaf6f049929c523113b3fa99a8d11dab1b18af3609590122075d19833",
+    reference: "RFC 7919 (TLS named group ffdhe8192)"
+  }
+];
+
+// ../core/dist/registry/dh-primes.js
+var DH_PRIMES = DH_PRIME_ROWS.map((row) => Object.freeze(row));
+var BY_SHA256 = new Map(DH_PRIMES.map((p) => [p.sha256, p]));
+var BY_NAME3 = new Map(DH_PRIMES.map((p) => [p.name, p]));
+function dhPrimeBySha256(sha2562) {
+  return BY_SHA256.get(sha2562.toLowerCase());
+}
+
 // ../core/dist/registry/generated/groups.js
 var GROUP_ROWS = [
   {
@@ -64767,7 +64935,7 @@ var GROUP_ROWS = [
 // ../core/dist/registry/groups.js
 var GROUPS = GROUP_ROWS.map((row) => Object.freeze(row));
 var BY_CODE2 = new Map(GROUPS.map((g) => [g.code, g]));
-var BY_NAME3 = (() => {
+var BY_NAME4 = (() => {
   const index = /* @__PURE__ */ new Map();
   const add2 = (name, group2) => {
     const key = name.toLowerCase();
@@ -64786,7 +64954,7 @@ function groupByCode(code18) {
   return BY_CODE2.get(code18);
 }
 function groupByName(name) {
-  return BY_NAME3.get(name.trim().toLowerCase());
+  return BY_NAME4.get(name.trim().toLowerCase());
 }
 
 // ../core/dist/registry/protocols.js
@@ -65157,7 +65325,7 @@ var SIGNATURE_SCHEME_ROWS = [
 // ../core/dist/registry/signature-schemes.js
 var SIGNATURE_SCHEMES = SIGNATURE_SCHEME_ROWS.map((row) => Object.freeze(row));
 var BY_CODE3 = new Map(SIGNATURE_SCHEMES.map((s) => [s.code, s]));
-var BY_NAME4 = (() => {
+var BY_NAME5 = (() => {
   const index = /* @__PURE__ */ new Map();
   const add2 = (name, scheme) => {
     const key = name.toLowerCase();
@@ -65248,10 +65416,11 @@ var scanReportSchema = {
     dh: {
       type: "object",
       additionalProperties: false,
-      required: ["supported", "bits"],
+      required: ["supported", "bits", "primes"],
       properties: {
         supported: nullableBoolean,
-        bits: nullableInteger
+        bits: nullableInteger,
+        primes: { type: ["array", "null"], items: { $ref: "#/$defs/dhPrime" } }
       }
     },
     certificate: { anyOf: [{ $ref: "#/$defs/certificateReport" }, { type: "null" }] },
@@ -65342,6 +65511,18 @@ var scanReportSchema = {
         protocol: { $ref: "#/$defs/protocol" },
         enforced: nullableBoolean,
         order: { type: ["array", "null"], items: { type: "string" } }
+      }
+    },
+    dhPrime: {
+      type: "object",
+      additionalProperties: false,
+      required: ["name", "bits", "wellKnown", "short", "reference"],
+      properties: {
+        name: nullableString,
+        bits: { type: "integer", minimum: 1 },
+        wellKnown: { type: "boolean" },
+        short: { type: "boolean" },
+        reference: nullableString
       }
     },
     group: {
@@ -88562,8 +88743,8 @@ function decodeServerKeyExchange(body, kind, options = {}) {
     return { kind, curveType, namedCurve, publicKey: publicKey2, ...signature2 };
   }
   const prime = nonEmpty(r, 2, "ServerKeyExchange.dhP");
-  const primeBits2 = bitLength2(prime);
-  if (primeBits2 === 0) {
+  const primeBits = bitLength2(prime);
+  if (primeBits === 0) {
     throw new DecodeError("invalid", "the prime is zero", {
       offset: 2,
       field: "ServerKeyExchange.dhP"
@@ -88573,7 +88754,7 @@ function decodeServerKeyExchange(body, kind, options = {}) {
   const publicKey = nonEmpty(r, 2, "ServerKeyExchange.dhYs");
   const signature = readSignature(r, options.version);
   r.expectEnd("ServerKeyExchange");
-  return { kind, prime, primeBits: primeBits2, generator, publicKey, ...signature };
+  return { kind, prime, primeBits, generator, publicKey, ...signature };
 }
 
 // ../core/dist/wire/server-hello-done.js
@@ -91515,9 +91696,8 @@ async function checkCertificatesAndFeatures(target, options) {
     address = resolution.address;
   }
   const endpoint2 = { address, port: parsed.port, sni: parsed.sni };
-  const main = await handshakeTo(endpoint2, options, {
-    ticketWaitMs: options.ticketWaitMs ?? Math.min(1e3, options.timeoutMs)
-  });
+  const ticketWaitMs = options.ticketWaitMs ?? Math.min(1e3, options.timeoutMs);
+  const main = await handshakeTo(endpoint2, options, { ticketWaitMs });
   if (!main.ok) {
     errors.push({ probe: "handshake", code: main.code, message: main.message });
     return fromRawChain(main.code, "node:tls could not complete a handshake");
@@ -91548,9 +91728,15 @@ async function checkCertificatesAndFeatures(target, options) {
   });
   errors.push(...checked.errors);
   features.alpn = { offered: [...OFFERED_ALPN], selected: handshake.alpn };
-  if (handshake.protocol !== "TLSv1.3" || !handshake.ticketIssued)
+  if (handshake.protocol !== "TLSv1.3")
     features.earlyData = false;
-  else if (handshake.maxEarlyData === null) {
+  else if (!handshake.ticketIssued) {
+    errors.push({
+      probe: "earlyData",
+      code: "timeout",
+      message: `no TLS 1.3 session ticket arrived after the handshake (waited at most ${ticketWaitMs} ms)`
+    });
+  } else if (handshake.maxEarlyData === null) {
     errors.push({
       probe: "earlyData",
       code: "unparseable",
@@ -92757,6 +92943,7 @@ function hex6(code18) {
 }
 
 // ../core/dist/scan/dh.js
+import { createHash as createHash4 } from "node:crypto";
 async function probeDh(ctx, enumerated) {
   let complete = true;
   const pending = [];
@@ -92770,28 +92957,60 @@ async function probeDh(ctx, enumerated) {
     for (const code18 of accepted2) {
       if (cipherSuiteByCode(code18)?.kex !== "DHE")
         continue;
-      const bits = primeBitsOf(choices.get(code18));
-      pending.push(bits === null ? primeBits(ctx, protocol, code18) : Promise.resolve(bits));
+      const prime = primeOf(choices.get(code18));
+      pending.push(prime === null ? probePrime(ctx, protocol, code18) : Promise.resolve(prime));
     }
   }
-  if (pending.length === 0)
-    return { supported: complete ? false : null, bits: null };
-  const sizes = await Promise.all(pending);
-  const known = sizes.filter((bits) => bits !== null);
+  if (pending.length === 0) {
+    return complete ? { supported: false, bits: null, primes: [] } : { supported: null, bits: null, primes: null };
+  }
+  const seen = await Promise.all(pending);
+  const known = seen.filter((prime) => prime !== null);
+  if (!complete || known.length !== seen.length) {
+    return { supported: true, bits: null, primes: null };
+  }
+  const primes = /* @__PURE__ */ new Map();
+  for (const prime of known) {
+    const sha2562 = createHash4("sha256").update(prime).digest("hex");
+    if (!primes.has(sha2562))
+      primes.set(sha2562, describeDhPrime(prime, sha2562));
+  }
+  const sorted = [...primes.values()].sort((a, b) => a.bits - b.bits || (a.name ?? "").localeCompare(b.name ?? ""));
+  return { supported: true, bits: sorted[0]?.bits ?? null, primes: sorted };
+}
+var SHORT_DH_PRIME_BITS = 2048;
+function describeDhPrime(prime, sha2562) {
+  const trimmed = trimZeros(prime);
+  const digest = sha2562 ?? createHash4("sha256").update(trimmed).digest("hex");
+  const wellKnown = dhPrimeBySha256(digest);
+  const bits = bitLength3(trimmed);
   return {
-    supported: true,
-    bits: complete && known.length === sizes.length ? Math.min(...known) : null
+    name: wellKnown?.name ?? null,
+    bits,
+    wellKnown: wellKnown !== void 0,
+    short: bits < SHORT_DH_PRIME_BITS,
+    reference: wellKnown?.reference ?? null
   };
 }
-function primeBitsOf(choice) {
-  const params = choice?.kind === "tls" ? choice.keyExchange : null;
-  return params?.kind === "dhe" ? params.primeBits : null;
+function bitLength3(bytes) {
+  const first = bytes[0] ?? 0;
+  return first === 0 ? 0 : (bytes.length - 1) * 8 + (32 - Math.clz32(first));
 }
-async function primeBits(ctx, protocol, code18) {
+function primeOf(choice) {
+  const params = choice?.kind === "tls" ? choice.keyExchange : null;
+  return params?.kind === "dhe" ? trimZeros(params.prime) : null;
+}
+function trimZeros(bytes) {
+  let start = 0;
+  while (start < bytes.length && bytes[start] === 0)
+    start += 1;
+  return bytes.subarray(start);
+}
+async function probePrime(ctx, protocol, code18) {
   const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: [code18], sni: ctx.sni }));
-  const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.choice) : null;
-  if (bits !== null)
-    return bits;
+  const prime = outcome.kind === "accepted" ? primeOf(outcome.choice) : null;
+  if (prime !== null)
+    return prime;
   ctx.error("dh", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : `${cipherSuiteByCode(code18)?.iana ?? code18}, which the server accepted, gave no DH parameters`);
   return null;
 }
@@ -92860,6 +93079,7 @@ async function probeFallbackScsv(ctx, supported) {
 
 // ../core/dist/scan/groups.js
 import { X509Certificate as X509Certificate3 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 var TLS13_CANDIDATES = GROUPS.filter((g) => !g.grease && g.kind !== "explicit" && g.kind !== "grease").map((g) => g.code);
 async function enumerateTls13Groups(ctx, tls13Suites) {
   const offer = async (codes) => {
@@ -92889,6 +93109,53 @@ async function enumerateTls13Groups(ctx, tls13Suites) {
   return [...result.accepted].sort((a, b) => a - b).map((code18) => acceptedGroup("TLSv1.3", code18));
 }
 async function enumerateTls12Groups(ctx, suites) {
+  const [curves, ffdhe] = await Promise.all([
+    enumerateTls12Curves(ctx, suites),
+    enumerateTls12Ffdhe(ctx, suites)
+  ]);
+  return curves === null || ffdhe === null ? null : [...curves, ...ffdhe];
+}
+var FFDHE_GROUPS = GROUPS.filter((g) => g.kind === "ffdhe").map((g) => g.code);
+async function enumerateTls12Ffdhe(ctx, suites) {
+  const { protocol, accepted: accepted2 } = suites;
+  const dhe = accepted2.filter((code18) => cipherSuiteByCode(code18)?.kex === "DHE");
+  if (dhe.length === 0)
+    return [];
+  const offer = async (codes) => {
+    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: dhe, sni: ctx.sni, groups: codes }));
+    if (outcome.kind === "rejected")
+      return { kind: "refused" };
+    if (outcome.kind === "failed") {
+      return { kind: "failed", code: outcome.code, message: outcome.message };
+    }
+    const params = outcome.choice.kind === "tls" ? outcome.choice.keyExchange : null;
+    if (params?.kind !== "dhe") {
+      return {
+        kind: "failed",
+        code: "protocol",
+        message: "DHE suite chosen without DH parameters"
+      };
+    }
+    const group2 = ffdheGroupOfPrime(params.prime);
+    return group2 !== null && codes.includes(group2) ? { kind: "chosen", code: group2 } : { kind: "refused" };
+  };
+  const result = await eliminate(FFDHE_GROUPS, offer, { parts: 1 });
+  if (!result.complete) {
+    ctx.error(`groups/${protocol}`, result.code, `FFDHE enumeration incomplete: ${result.message}`);
+    return null;
+  }
+  return [...result.accepted].sort((a, b) => a - b).map((code18) => acceptedGroup(protocol, code18));
+}
+function ffdheGroupOfPrime(prime) {
+  let start = 0;
+  while (start < prime.length && prime[start] === 0)
+    start += 1;
+  const sha2562 = createHash5("sha256").update(prime.subarray(start)).digest("hex");
+  const name = dhPrimeBySha256(sha2562)?.name;
+  const group2 = name === void 0 ? void 0 : groupByName(name);
+  return group2?.kind === "ffdhe" ? group2.code : null;
+}
+async function enumerateTls12Curves(ctx, suites) {
   const { protocol, accepted: accepted2, choices } = suites;
   const ecdhe = accepted2.filter((code18) => cipherSuiteByCode(code18)?.kex === "ECDHE");
   if (ecdhe.length === 0)
@@ -93032,7 +93299,7 @@ async function scanInto(ctx, report, chains) {
     probeWireFeatures(ctx, protocols.supported, protocols.choices)
   ]);
   report.groups = tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
-  report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null } : dh;
+  report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null, primes: null } : dh;
   report.features = { ...report.features, ...features };
   report.cipherSuites = unknownProtocol ? null : acceptedSuites(protocols.supported, protocols.sslv2?.cipherSpecs ?? [], enumerated);
 }
@@ -93115,7 +93382,7 @@ function emptyReport(target, startedAt) {
     cipherSuites: null,
     serverPreference: null,
     groups: null,
-    dh: { supported: null, bits: null },
+    dh: { supported: null, bits: null, primes: null },
     certificate: null,
     certificates: null,
     features: {
@@ -93510,7 +93777,7 @@ function formatMarkdown(evaluations, reports, options = {}) {
 }
 
 // ../core/dist/report/sarif.js
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 var LEVEL = {
   error: "error",
   warning: "warning",
@@ -93552,7 +93819,7 @@ ${fix}
   return { text: text.join("\n\n"), markdown: markdown.join("\n\n") };
 }
 function fingerprint(ruleId, target) {
-  return createHash4("sha256").update(`${ruleId}\0${target}`).digest("hex");
+  return createHash6("sha256").update(`${ruleId}\0${target}`).digest("hex");
 }
 function formatSarif(evaluations, reports, options = {}) {
   const version = toolVersion(reports, options);
