@@ -93,3 +93,9 @@ export type { LockEntry, OfflineProject, PackageLock, PackedWorkspace } from "./
 export { confirmEarlyDataWithOpenSsl } from "./early-data.js";
 export type { EarlyDataTruth } from "./early-data.js";
 export { dhPrimeOfPem } from "./dh-prime.js";
+export {
+  confirmGroupsWithNode24Client,
+  node24Binary,
+  startNode24TlsServer,
+} from "./servers/node24-server.js";
+export type { Node24TlsServer, Node24TlsServerOptions } from "./servers/node24-server.js";
