@@ -523,7 +523,9 @@ describe("checkCertificatesAndFeatures: openssl s_server", () => {
     expect(off.features.sessionResumption).toEqual({ sessionId: false, ticket: false });
     // No ticket: whether one would allow 0-RTT is unknown, with the reason.
     expect(off.features.earlyData).toBeNull();
-    expect(off.errors.map((error) => [error.probe, error.code])).toEqual([["earlyData", "timeout"]]);
+    expect(off.errors.map((error) => [error.probe, error.code])).toEqual([
+      ["earlyData", "timeout"],
+    ]);
 
     const tls12 = await viaOpenSsl(chain.leaf, [chain.intermediate], {}, { protocol: "TLSv1.2" });
     expect(tls12.negotiated?.protocol).toBe("TLSv1.2");
