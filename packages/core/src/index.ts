@@ -67,6 +67,7 @@ export type {
   ClientSimulation,
   ConnectionFeatures,
   DhParameters,
+  DhPrime,
   HstsPolicy,
   ScanError,
   ScanErrorCode,

@@ -184,7 +184,9 @@ async function scanInto(
   report.groups =
     tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
   // An unknown version may hold DHE suites (and smaller primes) that were never seen.
-  report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null } : dh;
+  report.dh = legacyUnknown
+    ? { supported: dh.supported === true ? true : null, bits: null, primes: null }
+    : dh;
   report.features = { ...report.features, ...features };
 
   report.cipherSuites = unknownProtocol
@@ -279,7 +281,7 @@ function emptyReport(target: TargetSpec, startedAt: Date): ScanReport {
     cipherSuites: null,
     serverPreference: null,
     groups: null,
-    dh: { supported: null, bits: null },
+    dh: { supported: null, bits: null, primes: null },
     certificate: null,
     certificates: null,
     features: {
