@@ -58,6 +58,7 @@ export {
   scanReportSchema,
   validateScanReport,
 } from "./scan-report/index.js";
+export { upgradeScanReport } from "./report/upgrade.js";
 export type {
   AcceptedCipherSuite,
   AcceptedGroup,
@@ -67,6 +68,7 @@ export type {
   ConnectionFeatures,
   DhParameters,
   HstsPolicy,
+  OcspReport,
   ScanError,
   ScanErrorCode,
   ScanReport,

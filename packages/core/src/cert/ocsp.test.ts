@@ -23,13 +23,48 @@ describe("decodeOcspResponse", () => {
       issuer: chain.intermediate,
       status,
     });
-    expect(decodeOcspResponse(der, parseCertificate(chain.leaf.der))).toEqual({
+    const read = decodeOcspResponse(der, parseCertificate(chain.leaf.der), {
+      issuer: parseCertificate(chain.intermediate.der),
+      now: PKI_NOW,
+    });
+    expect(read).toEqual({
       responseStatus: "successful",
       certStatus: status,
       reason: null,
+      producedAt: PKI_NOW.toISOString(),
       thisUpdate: PKI_NOW.toISOString(),
       nextUpdate: "2030-01-22T12:00:00.000Z",
       revocationTime: status === "revoked" ? "2030-01-14T12:00:00.000Z" : null,
+      signatureValid: true,
+      expired: false,
+    });
+  });
+
+  it("checks the responder's signature against the issuer, and expiry at `now`", async () => {
+    const der = await createOcspResponse({
+      certificate: chain.leaf,
+      issuer: chain.intermediate,
+      status: "good",
+    });
+    const leaf = parseCertificate(chain.leaf.der);
+    const issuer = parseCertificate(chain.intermediate.der);
+    // Without an issuer nothing can be checked: unknown, never valid.
+    expect(decodeOcspResponse(der, leaf)).toMatchObject({ signatureValid: null });
+    // Signed by the intermediate, not by the root.
+    expect(
+      decodeOcspResponse(der, leaf, { issuer: parseCertificate(chain.root.der) }),
+    ).toMatchObject({ certStatus: "good", signatureValid: false });
+    // The last byte of the DER is the last byte of the signature.
+    const tampered = new Uint8Array(der);
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 0x01;
+    expect(decodeOcspResponse(tampered, leaf, { issuer })).toMatchObject({
+      certStatus: "good",
+      signatureValid: false,
+    });
+    const weekLater = new Date(PKI_NOW.getTime() + 8 * 86_400_000);
+    expect(decodeOcspResponse(der, leaf, { issuer, now: weekLater })).toMatchObject({
+      signatureValid: true,
+      expired: true,
     });
   });
 

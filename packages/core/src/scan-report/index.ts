@@ -9,6 +9,7 @@ export type {
   ConnectionFeatures,
   DhParameters,
   HstsPolicy,
+  OcspReport,
   ScanError,
   ScanErrorCode,
   ScanReport,
