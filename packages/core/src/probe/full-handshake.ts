@@ -42,6 +42,8 @@ export interface HandshakeOptions {
   /** Do not offer session tickets (SSL_OP_NO_TICKET): TLS 1.2 can then only resume by session ID. */
   noTicket?: boolean;
   maxVersion?: SecureVersion;
+  /** Lowest version offered; TLSv1 by default. */
+  minVersion?: SecureVersion;
   /**
    * signature_algorithms offered (OpenSSL's colon-separated list), to get the chain of one key
    * type from a server holding several; Node's default list when absent.
@@ -203,7 +205,7 @@ export function probeHandshake(
       rejectUnauthorized: false,
       requestOCSP: true,
       ALPNProtocols: [...OFFERED_ALPN],
-      minVersion: "TLSv1",
+      minVersion: options.minVersion ?? "TLSv1",
       // Security level 0: see legacy servers' certificates too; nothing here is trusted by Node anyway.
       ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`,
     };

@@ -15,6 +15,7 @@ import { parseTarget, type Target } from "../probe/target.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { simulateClients } from "./clients.js";
+import { judgeServedChains, probeServedChains } from "./served-chains.js";
 import { Limiter } from "./limiter.js";
 import { scanDetailed, type ScanOptions } from "./scan.js";
 
@@ -75,12 +76,30 @@ export async function scanTarget(
       ? checkRawChain(parsed, rawChain, certificateOptions)
       : null;
   const certificate = fromRaw?.certificate ?? checked.certificate;
+  const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
+  // Every chain the server serves, one key type at a time, once the versions are known.
+  const served = await probeServedChains(report.protocols, {
+    endpoint: { address, port: parsed.port },
+    sni: parsed.sni,
+    timeoutMs,
+    runConnection: certificateOptions.runConnection,
+    ...(options.retries === undefined ? {} : { retries: options.retries }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.connect === undefined ? {} : { connect: options.connect }),
+  });
+  const judged = judgeServedChains(
+    certificate === null || defaultChain == null
+      ? null
+      : { chain: defaultChain, report: certificate },
+    served,
+    { host: parsed.host, store, now: options.now ?? new Date() },
+  );
   const merged: ScanReport = {
     ...report,
-    certificate,
-    certificates: certificate === null ? null : [certificate],
+    certificate: judged.certificate,
+    certificates: judged.certificates,
     features: { ...report.features, ...checked.features },
-    errors: [...report.errors, ...checked.errors, ...(fromRaw?.errors ?? [])],
+    errors: [...report.errors, ...checked.errors, ...(fromRaw?.errors ?? []), ...judged.errors],
   };
   // Clients run after the scan, whose findings explain why a client fails; an unreachable
   // target has nothing to simulate against (its errors already say why).
