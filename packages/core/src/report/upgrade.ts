@@ -17,7 +17,7 @@ function certificateV1ToV2(certificate: unknown): unknown {
   const chain = certificate.chain;
   const leaf: unknown = Array.isArray(chain) ? chain[0] : undefined;
   const keyType = isObject(leaf) && typeof leaf.keyType === "string" ? leaf.keyType : null;
-  return { keyType, ...certificate, ocsp: null };
+  return { keyType, ocsp: null, ...certificate };
 }
 
 /**
