@@ -68,6 +68,43 @@ describe("decodeOcspResponse", () => {
     });
   });
 
+  it("accepts a delegated responder the issuer certified for OCSP signing, and no other", async () => {
+    const leaf = parseCertificate(chain.leaf.der);
+    const issuer = parseCertificate(chain.intermediate.der);
+    const signedBy = async (responder: Awaited<ReturnType<typeof createCertificate>>) =>
+      decodeOcspResponse(
+        await createOcspResponse({
+          certificate: chain.leaf,
+          issuer: chain.intermediate,
+          status: "good",
+          responder,
+        }),
+        leaf,
+        { issuer, now: PKI_NOW },
+      ).signatureValid;
+    const delegate = await createCertificate({
+      subject: "CN=ocsp.test",
+      issuer: chain.intermediate,
+      ocspSigning: true,
+      keySlot: "ocsp-delegate",
+    });
+    expect(await signedBy(delegate)).toBe(true);
+    // Certified by the issuer, but for serverAuth: not a responder.
+    const notResponder = await createCertificate({
+      subject: "CN=not-ocsp.test",
+      issuer: chain.intermediate,
+      keySlot: "ocsp-not-delegate",
+    });
+    expect(await signedBy(notResponder)).toBe(false);
+    // For OCSP signing, but certified by nobody the client trusts for this issuer.
+    const selfMade = await createCertificate({
+      subject: "CN=self-ocsp.test",
+      ocspSigning: true,
+      keySlot: "ocsp-self",
+    });
+    expect(await signedBy(selfMade)).toBe(false);
+  });
+
   it("finds no answer about another certificate", async () => {
     const other = await createCertificate({ subject: "CN=other.test", issuer: chain.intermediate });
     const der = await createOcspResponse({
