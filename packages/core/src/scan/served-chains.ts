@@ -153,8 +153,10 @@ async function probeTls13(
     }),
   );
   const probe = `certificates/${keyType}/TLSv1.3`;
-  // The server refusing with an alert holds no certificate for these signature algorithms.
-  if (!outcome.ok) return outcome.code === "tls" ? null : { probe, ...outcome };
+  // Refused (an alert, or closed during the handshake): no certificate for these algorithms.
+  if (!outcome.ok) {
+    return outcome.code === "tls" || outcome.code === "closed" ? null : { probe, ...outcome };
+  }
   const handshake = outcome.handshake;
   if (handshake.servedChain === null) {
     return { probe, code: "unparseable", message: handshake.servedChainError ?? "no chain" };
