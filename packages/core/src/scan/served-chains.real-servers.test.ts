@@ -158,6 +158,39 @@ describe("every served chain: dual RSA and ECDSA certificates", () => {
   );
 });
 
+describe("every served chain: Ed25519 beside RSA", () => {
+  it(
+    "openssl s_server -cert Ed25519 -dcert RSA",
+    async () => {
+      const ed25519 = await createCertificate({
+        subject: "CN=localhost",
+        dns: ["localhost"],
+        key: "ed25519",
+        keySlot: "served-chains-ed25519",
+      });
+      const rsa = await getCredential("rsa2048");
+      const { credential } = writeServerFiles(ed25519);
+      const server = await startOpenSslServer({ credentials: [credential, rsa], www: true });
+      await withServer(server, async () => {
+        const truth = {
+          ed25519: fingerprint(ed25519.pem),
+          rsa: fingerprint(readFileSync(rsa.certPath, "utf8")),
+        };
+        for (const protocol of ["-tls1_2", "-tls1_3"]) {
+          const gotEd = await sClient(server.port, [protocol, "-sigalgs", "ed25519"]);
+          expect(gotEd.fingerprints[0]).toBe(truth.ed25519);
+          const gotRsa = await sClient(server.port, [protocol, "-sigalgs", "RSA-PSS+SHA256"]);
+          expect(gotRsa.fingerprints[0]).toBe(truth.rsa);
+        }
+        const report = await scan(server.port);
+        expect(report.certificates).toHaveLength(2);
+        expect(leavesByKeyType(report)).toEqual(truth);
+      });
+    },
+    TEST_TIMEOUT,
+  );
+});
+
 describe("chain completeness is not trust", () => {
   let chain: TestChain;
   let selfSigned: TestCertificate;
