@@ -1,7 +1,7 @@
 /**
- * scanTarget(): the whole scan of one target — wire-level probes (scan.ts) and the certificate,
- * trust and connection checks of a full handshake (probe/check-certificates.ts) — merged into one
- * ScanReport. The target is resolved once, and every connection goes to that address under one
+ * scanTarget(): the whole scan of one target — wire-level probes (scan.ts), the certificate,
+ * trust and connection checks of a full handshake (probe/check-certificates.ts) and every chain
+ * the server serves, one key type at a time (served-chains.ts) — merged into one ScanReport. The target is resolved once, and every connection goes to that address under one
  * per-target limit. Bad input (an unparseable target, an unreadable CA bundle) throws before any
  * connection; everything the server does is data in the report.
  */
