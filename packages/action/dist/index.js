@@ -19116,10 +19116,10 @@ var require_webidl = __commonJS({
     };
     webidl.util.markAsUncloneable = markAsUncloneable || (() => {
     });
-    webidl.util.ConvertToInt = function(V, bitLength3, signedness, opts) {
+    webidl.util.ConvertToInt = function(V, bitLength4, signedness, opts) {
       let upperBound;
       let lowerBound;
-      if (bitLength3 === 64) {
+      if (bitLength4 === 64) {
         upperBound = Math.pow(2, 53) - 1;
         if (signedness === "unsigned") {
           lowerBound = 0;
@@ -19128,10 +19128,10 @@ var require_webidl = __commonJS({
         }
       } else if (signedness === "unsigned") {
         lowerBound = 0;
-        upperBound = Math.pow(2, bitLength3) - 1;
+        upperBound = Math.pow(2, bitLength4) - 1;
       } else {
-        lowerBound = Math.pow(-2, bitLength3) - 1;
-        upperBound = Math.pow(2, bitLength3 - 1) - 1;
+        lowerBound = Math.pow(-2, bitLength4) - 1;
+        upperBound = Math.pow(2, bitLength4 - 1) - 1;
       }
       let x = Number(V);
       if (x === 0) {
@@ -19166,9 +19166,9 @@ var require_webidl = __commonJS({
         return 0;
       }
       x = webidl.util.IntegerPart(x);
-      x = x % Math.pow(2, bitLength3);
-      if (signedness === "signed" && x >= Math.pow(2, bitLength3) - 1) {
-        return x - Math.pow(2, bitLength3);
+      x = x % Math.pow(2, bitLength4);
+      if (signedness === "signed" && x >= Math.pow(2, bitLength4) - 1) {
+        return x - Math.pow(2, bitLength4);
       }
       return x;
     };
@@ -64176,6 +64176,174 @@ function sslv2CipherSuiteByName(name) {
   return SSLV2_BY_NAME.get(name.trim().toLowerCase());
 }
 
+// ../core/dist/registry/generated/dh-primes.js
+var DH_PRIME_ROWS = [
+  {
+    name: "apache-2.0-512",
+    bits: 512,
+    sha256: "3cdb020b9ef298b2f3f6cf5a872af527337bf7b9f654b2e70c49da16a4d24137",
+    reference: "Apache httpd mod_ssl 2.0.x built-in 512-bit group (historical default)"
+  },
+  {
+    name: "apache-2.0-1024",
+    bits: 1024,
+    sha256: "f79d1db3c955a28fdeca462670a0712efee4b588c7858e4943883f903bd1354b",
+    reference: "Apache httpd mod_ssl 2.0.x built-in 1024-bit group (historical default)"
+  },
+  {
+    name: "apache-2.2-512",
+    bits: 512,
+    sha256: "db01e702899166da28c9bc7896af62bcdf0c96d0fb341950ba80e68bd51a57ef",
+    reference: "Apache httpd mod_ssl 2.2.x built-in 512-bit group (historical default)"
+  },
+  {
+    name: "apache-2.2-1024",
+    bits: 1024,
+    sha256: "bf910d9df4e0b2e76cda7443f592aa118e33ba2c224ebc27fb8978d873c8c2e3",
+    reference: "Apache httpd mod_ssl 2.2.x built-in 1024-bit group (historical default)"
+  },
+  {
+    name: "nginx-1024",
+    bits: 1024,
+    sha256: "8ae47dca3d24e9b64640062686da234dcabada26b0da6f090c5449c1338d9a11",
+    reference: "nginx built-in 1024-bit group (historical default)"
+  },
+  {
+    name: "openssl-512",
+    bits: 512,
+    sha256: "f26e2403f3f07946654404909f0ff81d9354de17250411b4c04b89af73178425",
+    reference: "OpenSSL apps/dh512.pem (historical)"
+  },
+  {
+    name: "openssl-1024",
+    bits: 1024,
+    sha256: "66d0bf38b0bdfacf2fdae33f35102ab6079fd5ff0feff8e436a4063745c72739",
+    reference: "OpenSSL apps/dh1024.pem (historical)"
+  },
+  {
+    name: "openssl-2048-a",
+    bits: 2048,
+    sha256: "3166ce19180005327a6059a2e7a4ed22775ad2f0eadaee59a7481ab391fe592f",
+    reference: "OpenSSL 2048-bit group shipped with its apps (historical)"
+  },
+  {
+    name: "openssl-2048-b",
+    bits: 2048,
+    sha256: "9e348a9471b7d123aa97071e38288379fc12a9992e8e75db2113c1ded5463ac3",
+    reference: "OpenSSL 2048-bit group shipped with its apps (historical)"
+  },
+  {
+    name: "openssl-4096",
+    bits: 4096,
+    sha256: "ce7728db3aed1119a82b9f17b17df9f8e370ddd7639946df09a119f924aa42e8",
+    reference: "OpenSSL apps/dh4096.pem (historical)"
+  },
+  {
+    name: "modp768",
+    bits: 768,
+    sha256: "b52ba6a3026520a6c49d37e4587601801bee500123b3259b6bf03e7cecc3e63d",
+    reference: "RFC 2409 Oakley group 1"
+  },
+  {
+    name: "modp1024",
+    bits: 1024,
+    sha256: "3f35a3f5f6c4376a744acad409bb22f8d897f949d2311d885adaa890981b67a0",
+    reference: "RFC 2409 Oakley group 2 (Apache httpd >= 2.4.7 default for 1024-bit keys)"
+  },
+  {
+    name: "modp1536",
+    bits: 1536,
+    sha256: "64fcc83ec403930bf18393dbc883ccaa1fbb08ac876f77f7aa99748ca945019b",
+    reference: "RFC 3526 group 5"
+  },
+  {
+    name: "modp2048",
+    bits: 2048,
+    sha256: "d66436f79bbd6b2e38c0ffbd079be904d2641415e2e67140e09448be9a60890e",
+    reference: "RFC 3526 group 14 (Apache httpd >= 2.4.7 default for 2048-bit keys)"
+  },
+  {
+    name: "modp3072",
+    bits: 3072,
+    sha256: "48cf8b092fbce4359d9871abf74f98e25b6163379eaa15cd9087e800c6d1c55c",
+    reference: "RFC 3526 group 15 (Apache httpd >= 2.4.7 default for 3072-bit keys)"
+  },
+  {
+    name: "modp4096",
+    bits: 4096,
+    sha256: "4ee95187682bcb230ad26a95205f6920e84708f6251b3894329b09ec23919e33",
+    reference: "RFC 3526 group 16"
+  },
+  {
+    name: "modp6144",
+    bits: 6144,
+    sha256: "d1bfe6d0925ce7e4da262b62861514a7755e35831e429f343e7b864848657efd",
+    reference: "RFC 3526 group 17"
+  },
+  {
+    name: "modp8192",
+    bits: 8192,
+    sha256: "39ab4feab950a3128fb71accb9fc3965d857012e081998a85996e3ea8b3c3bcf",
+    reference: "RFC 3526 group 18"
+  },
+  {
+    name: "rfc5114-1024-160",
+    bits: 1024,
+    sha256: "44c55cfee5c075927cf682da5b681bdecbd5c3eb0784c14f5dce7610f0ef133d",
+    reference: "RFC 5114 section 2.1 (1024-bit MODP group with 160-bit prime order subgroup)"
+  },
+  {
+    name: "rfc5114-2048-224",
+    bits: 2048,
+    sha256: "bfe545862ca102ad1eeddb5fbfa5bf855ac4995c56a8b408ce3fe099dce93a9d",
+    reference: "RFC 5114 section 2.2 (2048-bit MODP group with 224-bit prime order subgroup)"
+  },
+  {
+    name: "rfc5114-2048-256",
+    bits: 2048,
+    sha256: "0b7835722cb619827610c2549fdda5587421686c4409a13865e76225522ddcc9",
+    reference: "RFC 5114 section 2.3 (2048-bit MODP group with 256-bit prime order subgroup)"
+  },
+  {
+    name: "ffdhe2048",
+    bits: 2048,
+    sha256: "9cd3b7f336872f46c09428d1bbc19877a4d440512cda8d1c1cf0cd6e33698966",
+    reference: "RFC 7919 (TLS named group ffdhe2048)"
+  },
+  {
+    name: "ffdhe3072",
+    bits: 3072,
+    sha256: "0eaf67db3a839156d5013494a5318a772b5697d270d721f37f092efc69ea5a17",
+    reference: "RFC 7919 (TLS named group ffdhe3072)"
+  },
+  {
+    name: "ffdhe4096",
+    bits: 4096,
+    sha256: "4648414224ac881b3d0dc59b466f96d06a558278776807797ecf1f66ff397b3e",
+    reference: "RFC 7919 (TLS named group ffdhe4096)"
+  },
+  {
+    name: "ffdhe6144",
+    bits: 6144,
+    sha256: "227ac9066b3ddd9e193670cda2388fa884f65ba0cf98b742d1fe77a6687c79c7",
+    reference: "RFC 7919 (TLS named group ffdhe6144)"
+  },
+  {
+    name: "ffdhe8192",
+    bits: 8192,
+    sha256: "770b14efaf6f049929c523113b3fa99a8d11dab1b18af3609590122075d19833",
+    reference: "RFC 7919 (TLS named group ffdhe8192)"
+  }
+];
+
+// ../core/dist/registry/dh-primes.js
+var DH_PRIMES = DH_PRIME_ROWS.map((row) => Object.freeze(row));
+var BY_SHA256 = new Map(DH_PRIMES.map((p) => [p.sha256, p]));
+var BY_NAME3 = new Map(DH_PRIMES.map((p) => [p.name, p]));
+function dhPrimeBySha256(sha2562) {
+  return BY_SHA256.get(sha2562.toLowerCase());
+}
+
 // ../core/dist/registry/generated/groups.js
 var GROUP_ROWS = [
   {
@@ -65059,7 +65227,7 @@ var GROUP_ROWS = [
 // ../core/dist/registry/groups.js
 var GROUPS = GROUP_ROWS.map((row) => Object.freeze(row));
 var BY_CODE2 = new Map(GROUPS.map((g) => [g.code, g]));
-var BY_NAME3 = (() => {
+var BY_NAME4 = (() => {
   const index = /* @__PURE__ */ new Map();
   const add2 = (name, group2) => {
     const key = name.toLowerCase();
@@ -65078,7 +65246,7 @@ function groupByCode(code18) {
   return BY_CODE2.get(code18);
 }
 function groupByName(name) {
-  return BY_NAME3.get(name.trim().toLowerCase());
+  return BY_NAME4.get(name.trim().toLowerCase());
 }
 
 // ../core/dist/registry/protocols.js
@@ -65449,7 +65617,7 @@ var SIGNATURE_SCHEME_ROWS = [
 // ../core/dist/registry/signature-schemes.js
 var SIGNATURE_SCHEMES = SIGNATURE_SCHEME_ROWS.map((row) => Object.freeze(row));
 var BY_CODE3 = new Map(SIGNATURE_SCHEMES.map((s) => [s.code, s]));
-var BY_NAME4 = (() => {
+var BY_NAME5 = (() => {
   const index = /* @__PURE__ */ new Map();
   const add2 = (name, scheme) => {
     const key = name.toLowerCase();
@@ -65468,7 +65636,7 @@ function signatureSchemeByCode(code18) {
 }
 
 // ../core/dist/scan-report/schema.js
-var SCAN_REPORT_SCHEMA_ID = "https://tlsgate.dev/schemas/scan-report/v1.json";
+var SCAN_REPORT_SCHEMA_ID = "https://tlsgate.dev/schemas/scan-report/v2.json";
 var nullableBoolean = { type: ["boolean", "null"] };
 var nullableString = { type: ["string", "null"] };
 var nullableInteger = { type: ["integer", "null"] };
@@ -65498,7 +65666,7 @@ var scanReportSchema = {
     "clients"
   ],
   properties: {
-    schemaVersion: { const: 1 },
+    schemaVersion: { const: 2 },
     scanner: {
       type: "object",
       additionalProperties: false,
@@ -65540,10 +65708,11 @@ var scanReportSchema = {
     dh: {
       type: "object",
       additionalProperties: false,
-      required: ["supported", "bits"],
+      required: ["supported", "bits", "primes"],
       properties: {
         supported: nullableBoolean,
-        bits: nullableInteger
+        bits: nullableInteger,
+        primes: { type: ["array", "null"], items: { $ref: "#/$defs/dhPrime" } }
       }
     },
     certificate: { anyOf: [{ $ref: "#/$defs/certificateReport" }, { type: "null" }] },
@@ -65636,6 +65805,18 @@ var scanReportSchema = {
         order: { type: ["array", "null"], items: { type: "string" } }
       }
     },
+    dhPrime: {
+      type: "object",
+      additionalProperties: false,
+      required: ["name", "bits", "wellKnown", "short", "reference"],
+      properties: {
+        name: nullableString,
+        bits: { type: "integer", minimum: 1 },
+        wellKnown: { type: "boolean" },
+        short: { type: "boolean" },
+        reference: nullableString
+      }
+    },
     group: {
       type: "object",
       additionalProperties: false,
@@ -65652,6 +65833,7 @@ var scanReportSchema = {
       type: "object",
       additionalProperties: false,
       required: [
+        "keyType",
         "chain",
         "trusted",
         "trustError",
@@ -65659,9 +65841,11 @@ var scanReportSchema = {
         "chainComplete",
         "chainOrder",
         "ocspStapled",
-        "ocspStatus"
+        "ocspStatus",
+        "ocsp"
       ],
       properties: {
+        keyType: { enum: ["rsa", "ecdsa", "ed25519", "ed448", "dsa", "unknown", null] },
         chain: { type: "array", items: { $ref: "#/$defs/certificateInfo" } },
         trusted: nullableBoolean,
         trustError: nullableString,
@@ -65669,7 +65853,32 @@ var scanReportSchema = {
         chainComplete: nullableBoolean,
         chainOrder: nullableBoolean,
         ocspStapled: nullableBoolean,
-        ocspStatus: { enum: ["good", "revoked", "unknown", null] }
+        ocspStatus: { enum: ["good", "revoked", "unknown", null] },
+        ocsp: { anyOf: [{ $ref: "#/$defs/ocsp" }, { type: "null" }] }
+      }
+    },
+    ocsp: {
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "responseStatus",
+        "certStatus",
+        "producedAt",
+        "thisUpdate",
+        "nextUpdate",
+        "revocationTime",
+        "signatureValid",
+        "expired"
+      ],
+      properties: {
+        responseStatus: { type: "string" },
+        certStatus: { enum: ["good", "revoked", "unknown", null] },
+        producedAt: nullableString,
+        thisUpdate: nullableString,
+        nextUpdate: nullableString,
+        revocationTime: nullableString,
+        signatureValid: nullableBoolean,
+        expired: nullableBoolean
       }
     },
     certificateInfo: {
@@ -88870,8 +89079,8 @@ function decodeServerKeyExchange(body, kind, options = {}) {
     return { kind, curveType, namedCurve, publicKey: publicKey2, ...signature2 };
   }
   const prime = nonEmpty(r, 2, "ServerKeyExchange.dhP");
-  const primeBits2 = bitLength2(prime);
-  if (primeBits2 === 0) {
+  const primeBits = bitLength2(prime);
+  if (primeBits === 0) {
     throw new DecodeError("invalid", "the prime is zero", {
       offset: 2,
       field: "ServerKeyExchange.dhP"
@@ -88881,7 +89090,7 @@ function decodeServerKeyExchange(body, kind, options = {}) {
   const publicKey = nonEmpty(r, 2, "ServerKeyExchange.dhYs");
   const signature = readSignature(r, options.version);
   r.expectEnd("ServerKeyExchange");
-  return { kind, prime, primeBits: primeBits2, generator, publicKey, ...signature };
+  return { kind, prime, primeBits, generator, publicKey, ...signature };
 }
 
 // ../core/dist/wire/server-hello-done.js
@@ -90279,6 +90488,44 @@ import { readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
 // ../core/dist/scan-report/validate.js
 var import__4 = __toESM(require__(), 1);
 var import_ajv_formats3 = __toESM(require_dist(), 1);
+
+// ../core/dist/report/upgrade.js
+var isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+function certificateV1ToV2(certificate) {
+  if (!isObject2(certificate))
+    return certificate;
+  const chain = certificate.chain;
+  const leaf = Array.isArray(chain) ? chain[0] : void 0;
+  const keyType = isObject2(leaf) && typeof leaf.keyType === "string" ? leaf.keyType : null;
+  return { keyType, ocsp: null, ...certificate };
+}
+function dhV1ToV2(dh) {
+  return isObject2(dh) ? { primes: dh.supported === false ? [] : null, ...dh } : dh;
+}
+function v1ToV2(report) {
+  return {
+    ...report,
+    schemaVersion: 2,
+    dh: dhV1ToV2(report.dh),
+    certificate: certificateV1ToV2(report.certificate),
+    certificates: Array.isArray(report.certificates) ? report.certificates.map(certificateV1ToV2) : report.certificates
+  };
+}
+var UPGRADES = {
+  1: v1ToV2
+};
+function upgradeScanReport(value) {
+  let report = value;
+  while (isObject2(report) && typeof report.schemaVersion === "number") {
+    const step = UPGRADES[report.schemaVersion];
+    if (step === void 0)
+      break;
+    report = step(report);
+  }
+  return report;
+}
+
+// ../core/dist/scan-report/validate.js
 var addFormats3 = import_ajv_formats3.default.default;
 var compiled;
 function validator2() {
@@ -90305,8 +90552,9 @@ function describe2(error2) {
   }
   return { pointer: error2.instancePath, message: error2.message ?? error2.keyword };
 }
-function validateScanReport(value) {
+function validateScanReport(input) {
   const validate = validator2();
+  const value = upgradeScanReport(input);
   if (validate(value))
     return { valid: true, report: value, issues: [] };
   const seen = /* @__PURE__ */ new Set();
@@ -90342,9 +90590,9 @@ function readSavedResults(path6, file = path6) {
   const evaluations = [];
   if (Array.isArray(value))
     candidates.push(...value);
-  else if (isObject2(value) && Array.isArray(value.results)) {
+  else if (isObject3(value) && Array.isArray(value.results)) {
     for (const [index, result] of value.results.entries()) {
-      if (!isObject2(result) || !("report" in result)) {
+      if (!isObject3(result) || !("report" in result)) {
         throw new InputError("unreadable", "scan", `${file}: /results/${index} has no report`);
       }
       candidates.push(result.report);
@@ -90362,11 +90610,11 @@ function readSavedResults(path6, file = path6) {
       const issue2 = validation.issues[0];
       throw new InputError("unreadable", "scan", `${file}: entry ${index} is not a ScanReport: ${issue2?.pointer || "/"} ${issue2?.message ?? ""}`.trim());
     }
-    return candidate;
+    return validation.report;
   });
   return { reports, evaluations };
 }
-function isObject2(value) {
+function isObject3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -90930,7 +91178,7 @@ function checkHostname(leaf, host) {
 }
 
 // ../core/dist/cert/ocsp.js
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash3, verify } from "node:crypto";
 var OCSP_RESPONSE_STATUSES = {
   0: "successful",
   1: "malformedRequest",
@@ -90947,14 +91195,71 @@ var HASH_BY_OID = {
   "2.16.840.1.101.3.4.2.2": "sha384",
   "2.16.840.1.101.3.4.2.3": "sha512"
 };
-function decodeOcspResponse(der, leaf) {
-  const none = (responseStatus2, reason) => ({
+var SIGNATURE_HASH_BY_OID = {
+  "1.2.840.113549.1.1.5": "sha1",
+  "1.2.840.113549.1.1.14": "sha224",
+  "1.2.840.113549.1.1.11": "sha256",
+  "1.2.840.113549.1.1.12": "sha384",
+  "1.2.840.113549.1.1.13": "sha512",
+  "1.2.840.10045.4.1": "sha1",
+  "1.2.840.10045.4.3.1": "sha224",
+  "1.2.840.10045.4.3.2": "sha256",
+  "1.2.840.10045.4.3.3": "sha384",
+  "1.2.840.10045.4.3.4": "sha512",
+  "1.3.101.112": null,
+  "1.3.101.113": null
+};
+var ID_KP_OCSP_SIGNING2 = "1.3.6.1.5.5.7.3.9";
+var EXTENDED_KEY_USAGE_OID = "2.5.29.37";
+var MAX_RESPONDER_CERTIFICATES = 4;
+function hasOcspSigning(certificate) {
+  const extension = certificate.extensions?.find((e) => e.extnID === EXTENDED_KEY_USAGE_OID);
+  const parsed = extension?.parsedValue;
+  return parsed instanceof ExtKeyUsage && parsed.keyPurposes.includes(ID_KP_OCSP_SIGNING2);
+}
+function responderKeys(basic, issuer) {
+  const keys = [issuer.x509.publicKey];
+  for (const certificate of (basic.certs ?? []).slice(0, MAX_RESPONDER_CERTIFICATES)) {
+    if (!hasOcspSigning(certificate))
+      continue;
+    try {
+      const parsed = parseCertificate(new Uint8Array(certificate.toSchema().toBER(false)));
+      if (isIssuedBy(parsed.x509, issuer.x509))
+        keys.push(parsed.x509.publicKey);
+    } catch (error2) {
+      if (!(error2 instanceof CertificateError))
+        throw error2;
+    }
+  }
+  return keys;
+}
+function checkResponderSignature(basic, issuer) {
+  if (issuer === null || issuer === void 0)
+    return null;
+  const hash = SIGNATURE_HASH_BY_OID[basic.signatureAlgorithm.algorithmId];
+  if (hash === void 0)
+    return null;
+  const tbs = basic.tbsResponseData.tbsView;
+  const signature = basic.signature.valueBlock.valueHexView;
+  return responderKeys(basic, issuer).some((key) => {
+    try {
+      return verify(hash, tbs, key, signature);
+    } catch {
+      return false;
+    }
+  });
+}
+function decodeOcspResponse(der, leaf, options = {}) {
+  const none = (responseStatus2, reason, signatureValid2 = null, producedAt2 = null) => ({
     responseStatus: responseStatus2,
     certStatus: null,
     reason,
+    producedAt: producedAt2,
     thisUpdate: null,
     nextUpdate: null,
-    revocationTime: null
+    revocationTime: null,
+    signatureValid: signatureValid2,
+    expired: null
   });
   let response;
   let basic = null;
@@ -90979,6 +91284,8 @@ function decodeOcspResponse(der, leaf) {
     return none(responseStatus, `OCSP responseStatus ${responseStatus}`);
   if (basic === null)
     return none(responseStatus, "OCSP response without a basic response");
+  const signatureValid = checkResponderSignature(basic, options.issuer);
+  const producedAt = basic.tbsResponseData.producedAt.toISOString();
   const single = basic.tbsResponseData.responses.find((candidate) => {
     const certId = candidate.certID;
     if (serialHex(certId.serialNumber.valueBlock.valueHexView) !== leaf.serial)
@@ -90989,13 +91296,15 @@ function decodeOcspResponse(der, leaf) {
     const expected = createHash3(hash).update(leaf.issuerNameDer).digest("hex");
     return hex2(toBytes(certId.issuerNameHash.valueBlock.valueHexView)) === expected;
   });
-  if (single === void 0)
-    return none(responseStatus, "no SingleResponse for the leaf certificate");
+  if (single === void 0) {
+    return none(responseStatus, "no SingleResponse for the leaf certificate", signatureValid, producedAt);
+  }
   const status = single.certStatus;
   const tag = status instanceof BaseBlock && status.idBlock.tagClass === 3 ? status.idBlock.tagNumber : -1;
   const certStatus = CERT_STATUSES[tag];
-  if (certStatus === void 0)
-    return none(responseStatus, "unrecognised CertStatus");
+  if (certStatus === void 0) {
+    return none(responseStatus, "unrecognised CertStatus", signatureValid, producedAt);
+  }
   let revocationTime = null;
   if (certStatus === "revoked" && status instanceof Constructed) {
     const [time] = status.valueBlock.value;
@@ -91006,9 +91315,12 @@ function decodeOcspResponse(der, leaf) {
     responseStatus,
     certStatus,
     reason: null,
+    producedAt,
     thisUpdate: single.thisUpdate.toISOString(),
     nextUpdate: single.nextUpdate?.toISOString() ?? null,
-    revocationTime
+    revocationTime,
+    signatureValid,
+    expired: single.nextUpdate === void 0 ? null : single.nextUpdate.getTime() < (options.now ?? /* @__PURE__ */ new Date()).getTime()
   };
 }
 
@@ -91227,21 +91539,24 @@ function checkTrust(chain, store, now, options = {}) {
   }
   const servedCut = search.limitsHit.size > 0;
   const deadEnd = found.deadEnd;
+  const last = deadEnd[deadEnd.length - 1] ?? leaf;
+  const endsAtRoot = last.selfSigned;
   const untrusted = (trustError) => verdict({
     // A search cut short proves nothing either way: unknown, never "not trusted".
     trusted: trustError === "path-limit" ? null : false,
     trustError,
-    chainComplete: servedCut ? null : false,
+    chainComplete: endsAtRoot ? true : servedCut ? null : false,
     path: deadEnd,
     anchored: false
   });
   if (leaf.selfSigned)
     return untrusted("self-signed");
+  if (endsAtRoot)
+    return untrusted("untrusted-root");
   if (servedCut)
     return untrusted("path-limit");
   if (search.badSignature)
     return untrusted("bad-signature");
-  const last = deadEnd[deadEnd.length - 1] ?? leaf;
   if (!last.selfSigned && store.intermediates.length > 0) {
     if (buildPath(leaf, served, search, true).path !== null)
       return untrusted("incomplete-chain");
@@ -91331,16 +91646,26 @@ function checkCertificateChain(chainDer, options) {
     });
   }
   let ocspStapled = null;
-  let ocspStatus = null;
+  let ocsp = null;
   if (options.ocspResponse === null)
     ocspStapled = false;
   else if (options.ocspResponse !== void 0) {
     ocspStapled = true;
     try {
-      const status = decodeOcspResponse(options.ocspResponse, leaf);
-      ocspStatus = status.certStatus;
-      if (status.reason !== null)
-        errors.push({ probe: `${probe}/ocsp`, code: "certificate", message: status.reason });
+      const { reason, ...status } = decodeOcspResponse(options.ocspResponse, leaf, {
+        issuer: issuerOf(context3),
+        now: options.now
+      });
+      ocsp = status;
+      if (reason !== null)
+        errors.push({ probe: `${probe}/ocsp`, code: "certificate", message: reason });
+      else if (status.signatureValid === null) {
+        errors.push({
+          probe: `${probe}/ocsp`,
+          code: "certificate",
+          message: "the OCSP responder's signature could not be checked (issuer or algorithm unknown)"
+        });
+      }
     } catch (error2) {
       if (!(error2 instanceof CertificateError))
         throw error2;
@@ -91349,13 +91674,29 @@ function checkCertificateChain(chainDer, options) {
   }
   return {
     certificate: {
+      keyType: leaf.key.keyType,
       chain: context3.chain.map((certificate) => describeCertificate(certificate, options.now)),
       ...verdicts,
       ocspStapled,
-      ocspStatus
+      ocspStatus: ocsp?.certStatus ?? null,
+      ocsp
     },
     errors
   };
+}
+function issuerOf(context3) {
+  const leaf = context3.chain[0];
+  if (leaf.selfSigned)
+    return leaf;
+  const served = context3.chain.slice(1).find((c) => isIssuedBy(leaf.x509, c.x509));
+  if (served !== void 0)
+    return served;
+  for (const kind of ["anchors", "intermediates"]) {
+    const known2 = context3.store.candidates(leaf.x509, kind).find((candidate) => isIssuedBy(leaf.x509, candidate));
+    if (known2 !== void 0)
+      return context3.store.parsed(known2);
+  }
+  return null;
 }
 
 // ../core/dist/probe/full-handshake.js
@@ -91490,24 +91831,34 @@ function decryptServerHandshake(serverBytes, cipherName, keylog) {
 
 // ../core/dist/probe/served-chain.js
 var NO_CERTIFICATE = "no Certificate message in the server's flight";
+var unreadable = (error2) => ({ chain: null, ocspResponse: null, error: error2 });
 function recoverServedChain(serverBytes, protocol, cipherName, keylog) {
   try {
     if (protocol !== "TLSv1.3") {
       const flight = new ServerFlightDecoder().push(serverBytes);
-      return flight.certificates === null ? { chain: null, error: NO_CERTIFICATE } : { chain: flight.certificates, error: null };
+      return flight.certificates === null ? unreadable(NO_CERTIFICATE) : {
+        chain: flight.certificates,
+        ocspResponse: flight.certificateStatus?.ocspResponse ?? null,
+        error: null
+      };
     }
     const decrypted = decryptServerHandshake(serverBytes, cipherName, keylog);
     if (!decrypted.ok)
-      return { chain: null, error: `served chain unreadable: ${decrypted.error}` };
+      return unreadable(`served chain unreadable: ${decrypted.error}`);
     const message2 = decrypted.messages.find((m) => m.type === HANDSHAKE_TYPE.certificate);
     if (message2 === void 0)
-      return { chain: null, error: NO_CERTIFICATE };
+      return unreadable(NO_CERTIFICATE);
     const certificate = decodeCertificate(message2.body, { tls13: true });
-    return { chain: certificate.entries.map((entry) => entry.certificate), error: null };
+    const staple = certificate.entries[0]?.extensions.find((extension) => extension.type === EXTENSION_TYPE.status_request);
+    return {
+      chain: certificate.entries.map((entry) => entry.certificate),
+      // RFC 8446 4.4.2.1: the extension's body is a CertificateStatus.
+      ocspResponse: staple === void 0 ? null : decodeCertificateStatus(staple.data).ocspResponse,
+      error: null
+    };
   } catch (error2) {
-    if (error2 instanceof DecodeError) {
-      return { chain: null, error: `served chain unreadable: ${error2.message}` };
-    }
+    if (error2 instanceof DecodeError)
+      return unreadable(`served chain unreadable: ${error2.message}`);
     throw error2;
   }
 }
@@ -91630,7 +91981,7 @@ function probeHandshake(endpoint2, options) {
       rejectUnauthorized: false,
       requestOCSP: true,
       ALPNProtocols: [...OFFERED_ALPN],
-      minVersion: "TLSv1",
+      minVersion: options.minVersion ?? "TLSv1",
       // Security level 0: see legacy servers' certificates too; nothing here is trusted by Node anyway.
       ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`
     };
@@ -91642,6 +91993,8 @@ function probeHandshake(endpoint2, options) {
       tlsOptions.secureOptions = constants2.SSL_OP_NO_TICKET;
     if (options.maxVersion !== void 0)
       tlsOptions.maxVersion = options.maxVersion;
+    if (options.sigalgs !== void 0)
+      tlsOptions.sigalgs = options.sigalgs;
     const socket = tlsConnect(tlsOptions);
     const onAbort = () => finish2({ ok: false, code: "internal", message: "scan aborted" });
     const deadline = setTimeout(() => {
@@ -91715,7 +92068,11 @@ function probeHandshake(endpoint2, options) {
         if (settled)
           return;
         const serverBytes = Buffer.concat(received);
-        const recovered = reused ? { chain: null, error: "a resumed handshake carries no Certificate message" } : recoverServedChain(serverBytes, protocol ?? "", cipherName ?? "", keylog);
+        const recovered = reused ? {
+          chain: null,
+          ocspResponse: null,
+          error: "a resumed handshake carries no Certificate message"
+        } : recoverServedChain(serverBytes, protocol ?? "", cipherName ?? "", keylog);
         const isTls132 = protocol === "TLSv1.3";
         const ticketIssued = isTls132 ? session !== null : tls12Ticket;
         finish2({
@@ -91727,7 +92084,7 @@ function probeHandshake(endpoint2, options) {
             servedChain: recovered.chain,
             servedChainError: recovered.error,
             nodeChain,
-            ocspResponse,
+            ocspResponse: recovered.chain === null ? ocspResponse : recovered.ocspResponse,
             session: session ?? socket.getSession() ?? null,
             ticketIssued,
             reused,
@@ -92015,10 +92372,17 @@ async function checkCertificatesAndFeatures(target, options) {
       message: `OCSP stapling, resumption, ALPN, early data and HSTS unknown: ${why}`
     });
     if (options.rawChain === void 0)
-      return { certificate: null, features, errors, address, negotiated: null };
+      return { certificate: null, chain: null, features, errors, address, negotiated: null };
     const checked2 = checkRawChain(parsed, options.rawChain, options);
     errors.push(...checked2.errors);
-    return { certificate: checked2.certificate, features, errors, address, negotiated: null };
+    return {
+      certificate: checked2.certificate,
+      chain: checked2.certificate === null ? null : options.rawChain,
+      features,
+      errors,
+      address,
+      negotiated: null
+    };
   };
   let address = options.address ?? null;
   if (address === null) {
@@ -92034,9 +92398,8 @@ async function checkCertificatesAndFeatures(target, options) {
     address = resolution.address;
   }
   const endpoint2 = { address, port: parsed.port, sni: parsed.sni };
-  const main = await handshakeTo(endpoint2, options, {
-    ticketWaitMs: options.ticketWaitMs ?? Math.min(1e3, options.timeoutMs)
-  });
+  const ticketWaitMs = options.ticketWaitMs ?? Math.min(1e3, options.timeoutMs);
+  const main = await handshakeTo(endpoint2, options, { ticketWaitMs });
   if (!main.ok) {
     errors.push({ probe: "handshake", code: main.code, message: main.message });
     return fromRawChain(main.code, "node:tls could not complete a handshake");
@@ -92067,9 +92430,15 @@ async function checkCertificatesAndFeatures(target, options) {
   });
   errors.push(...checked.errors);
   features.alpn = { offered: [...OFFERED_ALPN], selected: handshake.alpn };
-  if (handshake.protocol !== "TLSv1.3" || !handshake.ticketIssued)
+  if (handshake.protocol !== "TLSv1.3")
     features.earlyData = false;
-  else if (handshake.maxEarlyData === null) {
+  else if (!handshake.ticketIssued) {
+    errors.push({
+      probe: "earlyData",
+      code: "timeout",
+      message: `no TLS 1.3 session ticket arrived after the handshake (waited at most ${ticketWaitMs} ms)`
+    });
+  } else if (handshake.maxEarlyData === null) {
     errors.push({
       probe: "earlyData",
       code: "unparseable",
@@ -92095,6 +92464,7 @@ async function checkCertificatesAndFeatures(target, options) {
   }
   return {
     certificate: checked.certificate,
+    chain: checked.certificate === null ? null : chain,
     features,
     errors,
     address,
@@ -92132,7 +92502,8 @@ function serverChoiceOf(flight) {
     secureRenegotiation: hello.secureRenegotiation,
     extendedMasterSecret: hello.extendedMasterSecret,
     keyExchange: ske === null ? null : ske.kind === "ecdhe" ? { kind: "ecdhe", namedCurve: ske.namedCurve } : { kind: "dhe", prime: ske.prime, primeBits: ske.primeBits },
-    certificates: flight.certificates
+    certificates: flight.certificates,
+    ocspResponse: flight.certificateStatus?.ocspResponse ?? null
   };
 }
 function serverAlertOf(alert) {
@@ -93017,8 +93388,167 @@ function list(items) {
   return items.length > 4 ? `${shown} and ${items.length - 4} more` : shown;
 }
 
+// ../core/dist/scan/served-chains.js
+var SERVED_KEY_TYPES = ["ecdsa", "rsa", "eddsa"];
+var OFFERS = {
+  ecdsa: {
+    auth: "ECDSA",
+    schemes: (name) => name.startsWith("ecdsa_"),
+    sigalgs: "ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512",
+    beforeTls12: true
+  },
+  rsa: {
+    auth: "RSA",
+    schemes: (name) => name.startsWith("rsa_"),
+    sigalgs: "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512",
+    beforeTls12: true
+  },
+  // EdDSA certificates sign with ECDSA suites in TLS 1.2 (RFC 8422).
+  eddsa: {
+    auth: "ECDSA",
+    schemes: (name) => name === "ed25519" || name === "ed448",
+    sigalgs: "ed25519:ed448",
+    beforeTls12: false
+  }
+};
+var LEGACY_ORDER = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
+async function probeLegacy(protocol, keyType, options) {
+  const offer = OFFERS[keyType];
+  const suites = cipherSuitesFor(protocol).filter((suite) => suite.auth === offer.auth && !suite.grease && !suite.scsv).map((suite) => suite.code);
+  const outcome = await probeWithRetry(() => options.runConnection(() => probeHello(options.endpoint, buildClientHello({
+    protocol,
+    cipherSuites: suites,
+    sni: options.sni,
+    signatureSchemes: SIGNATURE_SCHEMES.filter((s) => offer.schemes(s.name)).map((s) => s.code),
+    statusRequest: true
+  }), {
+    timeoutMs: options.timeoutMs,
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.connect === void 0 ? {} : { connect: options.connect }
+  })), {
+    ...options.retries === void 0 ? {} : { retries: options.retries },
+    ...options.signal === void 0 ? {} : { signal: options.signal }
+  });
+  const probe = `certificates/${keyType}/${protocol}`;
+  if (outcome.kind === "rejected")
+    return null;
+  if (outcome.kind === "failed")
+    return { probe, code: outcome.code, message: outcome.message };
+  const choice = outcome.choice;
+  if (choice.kind !== "tls" || choice.certificates === null)
+    return null;
+  return {
+    askedFor: keyType,
+    protocol,
+    chain: choice.certificates,
+    // An SSLv3 hello carries no status_request: whether the server would staple is unknown.
+    ocspResponse: protocol === "SSLv3" ? void 0 : choice.ocspResponse
+  };
+}
+async function probeTls13(keyType, options) {
+  const endpoint2 = {
+    address: options.endpoint.address,
+    port: options.endpoint.port,
+    sni: options.sni
+  };
+  const outcome = await options.runConnection(() => probeHandshake(endpoint2, {
+    timeoutMs: options.timeoutMs,
+    minVersion: "TLSv1.3",
+    sigalgs: OFFERS[keyType].sigalgs,
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.connect === void 0 ? {} : { connect: options.connect }
+  }));
+  const probe = `certificates/${keyType}/TLSv1.3`;
+  if (!outcome.ok) {
+    return outcome.code === "tls" || outcome.code === "closed" ? null : { probe, ...outcome };
+  }
+  const handshake = outcome.handshake;
+  if (handshake.servedChain === null) {
+    return { probe, code: "unparseable", message: handshake.servedChainError ?? "no chain" };
+  }
+  return {
+    askedFor: keyType,
+    protocol: "TLSv1.3",
+    chain: handshake.servedChain,
+    ocspResponse: handshake.ocspResponse
+  };
+}
+async function probeServedChains(protocols, options) {
+  const legacy = LEGACY_ORDER.find((protocol) => protocols[protocol] === true) ?? null;
+  const probes = [];
+  if (protocols["TLSv1.3"] === true) {
+    for (const keyType of SERVED_KEY_TYPES)
+      probes.push(probeTls13(keyType, options));
+  }
+  if (legacy !== null) {
+    for (const keyType of SERVED_KEY_TYPES) {
+      if (legacy !== "TLSv1.2" && !OFFERS[keyType].beforeTls12)
+        continue;
+      probes.push(probeLegacy(legacy, keyType, options));
+    }
+  }
+  const sightings = [];
+  const errors = [];
+  for (const result of await Promise.all(probes)) {
+    if (result === null)
+      continue;
+    if ("chain" in result)
+      sightings.push(result);
+    else
+      errors.push(result);
+  }
+  const unknownVersion = ["TLSv1.3", ...LEGACY_ORDER].some((p) => protocols[p] === null);
+  return { sightings, complete: errors.length === 0 && !unknownVersion, errors };
+}
+var sameChain = (a, b) => a.length === b.length && a.every((der, i) => Buffer.compare(der, b[i]) === 0);
+function distinctChains(sightings) {
+  const chains = [];
+  for (const sighting of sightings) {
+    if (sighting.chain.length === 0)
+      continue;
+    const known2 = chains.find((entry) => sameChain(entry.chain, sighting.chain));
+    if (known2 === void 0) {
+      chains.push({ chain: sighting.chain, ocspResponse: sighting.ocspResponse });
+    } else if (!(known2.ocspResponse instanceof Uint8Array) && sighting.ocspResponse !== void 0) {
+      known2.ocspResponse = sighting.ocspResponse;
+    }
+  }
+  return chains;
+}
+function judgeServedChains(defaultChain, served, options) {
+  const errors = [...served.errors];
+  let certificate = defaultChain?.report ?? null;
+  const certificates = [];
+  for (const entry of distinctChains(served.sightings)) {
+    const isDefault = defaultChain !== null && sameChain(entry.chain, defaultChain.chain);
+    if (isDefault && (certificate?.ocspStapled !== null || entry.ocspResponse === void 0)) {
+      continue;
+    }
+    const checked = checkCertificateChain(entry.chain, {
+      ...options,
+      ocspResponse: entry.ocspResponse,
+      probe: isDefault ? "certificate" : `certificates/${certificates.length + (defaultChain === null ? 0 : 1)}`
+    });
+    if (isDefault) {
+      errors.push(...checked.errors.filter((error2) => error2.probe.endsWith("/ocsp")));
+      certificate = checked.certificate;
+    } else {
+      errors.push(...checked.errors);
+      if (checked.certificate !== null)
+        certificates.push(checked.certificate);
+    }
+  }
+  if (certificate !== null)
+    certificates.unshift(certificate);
+  return {
+    certificate,
+    certificates: served.complete && certificates.length > 0 ? certificates : null,
+    errors
+  };
+}
+
 // ../core/dist/scan-report/types.js
-var SCAN_REPORT_SCHEMA_VERSION = 1;
+var SCAN_REPORT_SCHEMA_VERSION = 2;
 
 // ../core/dist/scan/context.js
 var ScanContext = class {
@@ -93291,6 +93821,7 @@ function hex6(code18) {
 }
 
 // ../core/dist/scan/dh.js
+import { createHash as createHash4 } from "node:crypto";
 async function probeDh(ctx, enumerated) {
   let complete = true;
   const pending = [];
@@ -93304,40 +93835,72 @@ async function probeDh(ctx, enumerated) {
     for (const code18 of accepted2) {
       if (cipherSuiteByCode(code18)?.kex !== "DHE")
         continue;
-      const bits = primeBitsOf(choices.get(code18));
-      pending.push(bits === null ? primeBits(ctx, protocol, code18) : Promise.resolve(bits));
+      const prime = primeOf(choices.get(code18));
+      pending.push(prime === null ? probePrime(ctx, protocol, code18) : Promise.resolve(prime));
     }
   }
-  if (pending.length === 0)
-    return { supported: complete ? false : null, bits: null };
-  const sizes = await Promise.all(pending);
-  const known2 = sizes.filter((bits) => bits !== null);
+  if (pending.length === 0) {
+    return complete ? { supported: false, bits: null, primes: [] } : { supported: null, bits: null, primes: null };
+  }
+  const seen = await Promise.all(pending);
+  const known2 = seen.filter((prime) => prime !== null);
+  if (!complete || known2.length !== seen.length) {
+    return { supported: true, bits: null, primes: null };
+  }
+  const primes = /* @__PURE__ */ new Map();
+  for (const prime of known2) {
+    const sha2562 = createHash4("sha256").update(prime).digest("hex");
+    if (!primes.has(sha2562))
+      primes.set(sha2562, describeDhPrime(prime, sha2562));
+  }
+  const sorted = [...primes.values()].sort((a, b) => a.bits - b.bits || (a.name ?? "").localeCompare(b.name ?? ""));
+  return { supported: true, bits: sorted[0]?.bits ?? null, primes: sorted };
+}
+var SHORT_DH_PRIME_BITS = 2048;
+function describeDhPrime(prime, sha2562) {
+  const trimmed = trimZeros(prime);
+  const digest = sha2562 ?? createHash4("sha256").update(trimmed).digest("hex");
+  const wellKnown = dhPrimeBySha256(digest);
+  const bits = bitLength3(trimmed);
   return {
-    supported: true,
-    bits: complete && known2.length === sizes.length ? Math.min(...known2) : null
+    name: wellKnown?.name ?? null,
+    bits,
+    wellKnown: wellKnown !== void 0,
+    short: bits < SHORT_DH_PRIME_BITS,
+    reference: wellKnown?.reference ?? null
   };
 }
-function primeBitsOf(choice) {
-  const params = choice?.kind === "tls" ? choice.keyExchange : null;
-  return params?.kind === "dhe" ? params.primeBits : null;
+function bitLength3(bytes) {
+  const first = bytes[0] ?? 0;
+  return first === 0 ? 0 : (bytes.length - 1) * 8 + (32 - Math.clz32(first));
 }
-async function primeBits(ctx, protocol, code18) {
+function primeOf(choice) {
+  const params = choice?.kind === "tls" ? choice.keyExchange : null;
+  return params?.kind === "dhe" ? trimZeros(params.prime) : null;
+}
+function trimZeros(bytes) {
+  let start = 0;
+  while (start < bytes.length && bytes[start] === 0)
+    start += 1;
+  return bytes.subarray(start);
+}
+async function probePrime(ctx, protocol, code18) {
   const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: [code18], sni: ctx.sni }));
-  const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.choice) : null;
-  if (bits !== null)
-    return bits;
+  const prime = outcome.kind === "accepted" ? primeOf(outcome.choice) : null;
+  if (prime !== null)
+    return prime;
   ctx.error("dh", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : `${cipherSuiteByCode(code18)?.iana ?? code18}, which the server accepted, gave no DH parameters`);
   return null;
 }
 
 // ../core/dist/scan/features.js
-var LEGACY_ORDER = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
-var ALL_ORDER = ["TLSv1.3", ...LEGACY_ORDER];
+var LEGACY_ORDER2 = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
+var ALL_ORDER = ["TLSv1.3", ...LEGACY_ORDER2];
 async function probeWireFeatures(ctx, supported, choices) {
-  const legacy = LEGACY_ORDER.find((p) => supported[p] === true) ?? null;
+  const legacy = LEGACY_ORDER2.find((p) => supported[p] === true) ?? null;
   const legacyHello = legacy === null ? null : choices[legacy] ?? null;
   const onlyTls13 = legacy === null && supported["TLSv1.3"] === true;
-  const anyUnknown = LEGACY_ORDER.some((p) => supported[p] === null);
+  const anyUnknown = LEGACY_ORDER2.some((p) => supported[p] === null);
   const [compressionAndHeartbeat, fallbackScsv] = await Promise.all([
     legacy === null ? Promise.resolve(null) : probeCompressionAndHeartbeat(ctx, legacy),
     probeFallbackScsv(ctx, supported)
@@ -93369,7 +93932,7 @@ async function probeCompressionAndHeartbeat(ctx, protocol) {
 }
 async function probeFallbackScsv(ctx, supported) {
   const highest = ALL_ORDER.find((p) => supported[p] === true);
-  const lower = LEGACY_ORDER.find((p) => supported[p] === true && p !== highest);
+  const lower = LEGACY_ORDER2.find((p) => supported[p] === true && p !== highest);
   if (highest === void 0 || lower === void 0) {
     ctx.error("features/fallbackScsv", "protocol", "needs two protocol versions to test");
     return null;
@@ -93394,6 +93957,7 @@ async function probeFallbackScsv(ctx, supported) {
 
 // ../core/dist/scan/groups.js
 import { X509Certificate as X509Certificate3 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 var TLS13_CANDIDATES = GROUPS.filter((g) => !g.grease && g.kind !== "explicit" && g.kind !== "grease").map((g) => g.code);
 async function enumerateTls13Groups(ctx, tls13Suites) {
   const offer = async (codes) => {
@@ -93423,6 +93987,53 @@ async function enumerateTls13Groups(ctx, tls13Suites) {
   return [...result.accepted].sort((a, b) => a - b).map((code18) => acceptedGroup("TLSv1.3", code18));
 }
 async function enumerateTls12Groups(ctx, suites) {
+  const [curves, ffdhe] = await Promise.all([
+    enumerateTls12Curves(ctx, suites),
+    enumerateTls12Ffdhe(ctx, suites)
+  ]);
+  return curves === null || ffdhe === null ? null : [...curves, ...ffdhe];
+}
+var FFDHE_GROUPS = GROUPS.filter((g) => g.kind === "ffdhe").map((g) => g.code);
+async function enumerateTls12Ffdhe(ctx, suites) {
+  const { protocol, accepted: accepted2 } = suites;
+  const dhe = accepted2.filter((code18) => cipherSuiteByCode(code18)?.kex === "DHE");
+  if (dhe.length === 0)
+    return [];
+  const offer = async (codes) => {
+    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: dhe, sni: ctx.sni, groups: codes }));
+    if (outcome.kind === "rejected")
+      return { kind: "refused" };
+    if (outcome.kind === "failed") {
+      return { kind: "failed", code: outcome.code, message: outcome.message };
+    }
+    const params = outcome.choice.kind === "tls" ? outcome.choice.keyExchange : null;
+    if (params?.kind !== "dhe") {
+      return {
+        kind: "failed",
+        code: "protocol",
+        message: "DHE suite chosen without DH parameters"
+      };
+    }
+    const group2 = ffdheGroupOfPrime(params.prime);
+    return group2 !== null && codes.includes(group2) ? { kind: "chosen", code: group2 } : { kind: "refused" };
+  };
+  const result = await eliminate(FFDHE_GROUPS, offer, { parts: 1 });
+  if (!result.complete) {
+    ctx.error(`groups/${protocol}`, result.code, `FFDHE enumeration incomplete: ${result.message}`);
+    return null;
+  }
+  return [...result.accepted].sort((a, b) => a - b).map((code18) => acceptedGroup(protocol, code18));
+}
+function ffdheGroupOfPrime(prime) {
+  let start = 0;
+  while (start < prime.length && prime[start] === 0)
+    start += 1;
+  const sha2562 = createHash5("sha256").update(prime.subarray(start)).digest("hex");
+  const name = dhPrimeBySha256(sha2562)?.name;
+  const group2 = name === void 0 ? void 0 : groupByName(name);
+  return group2?.kind === "ffdhe" ? group2.code : null;
+}
+async function enumerateTls12Curves(ctx, suites) {
   const { protocol, accepted: accepted2, choices } = suites;
   const ecdhe = accepted2.filter((code18) => cipherSuiteByCode(code18)?.kex === "ECDHE");
   if (ecdhe.length === 0)
@@ -93566,7 +94177,7 @@ async function scanInto(ctx, report, chains) {
     probeWireFeatures(ctx, protocols.supported, protocols.choices)
   ]);
   report.groups = tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
-  report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null } : dh;
+  report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null, primes: null } : dh;
   report.features = { ...report.features, ...features };
   report.cipherSuites = unknownProtocol ? null : acceptedSuites(protocols.supported, protocols.sslv2?.cipherSpecs ?? [], enumerated);
 }
@@ -93649,7 +94260,7 @@ function emptyReport(target, startedAt) {
     cipherSuites: null,
     serverPreference: null,
     groups: null,
-    dh: { supported: null, bits: null },
+    dh: { supported: null, bits: null, primes: null },
     certificate: null,
     certificates: null,
     features: {
@@ -93716,12 +94327,23 @@ async function scanTarget(target, options = {}) {
   const rawChain = certificateChains[0];
   const fromRaw = checked.certificate === null && rawChain !== void 0 ? checkRawChain(parsed, rawChain, certificateOptions) : null;
   const certificate = fromRaw?.certificate ?? checked.certificate;
+  const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
+  const served = await probeServedChains(report.protocols, {
+    endpoint: { address, port: parsed.port },
+    sni: parsed.sni,
+    timeoutMs,
+    runConnection: certificateOptions.runConnection,
+    ...options.retries === void 0 ? {} : { retries: options.retries },
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.connect === void 0 ? {} : { connect: options.connect }
+  });
+  const judged = judgeServedChains(certificate === null || defaultChain == null ? null : { chain: defaultChain, report: certificate }, served, { host: parsed.host, store, now: options.now ?? /* @__PURE__ */ new Date() });
   const merged = {
     ...report,
-    certificate,
-    certificates: certificate === null ? null : [certificate],
+    certificate: judged.certificate,
+    certificates: judged.certificates,
     features: { ...report.features, ...checked.features },
-    errors: [...report.errors, ...checked.errors, ...fromRaw?.errors ?? []]
+    errors: [...report.errors, ...checked.errors, ...fromRaw?.errors ?? [], ...judged.errors]
   };
   if (profiles !== null && merged.reachable === true) {
     merged.clients = await simulateClients({ address, port: parsed.port }, {
@@ -93961,7 +94583,7 @@ function formatJson(evaluations, reports, options = {}) {
 }
 
 // ../core/dist/report/html.js
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 
 // ../core/dist/report/clients.js
 var RANK3 = { fail: 0, inconclusive: 1, ok: 2 };
@@ -94015,6 +94637,38 @@ function clientFamilies(report) {
     };
   });
   return families.sort((a, b) => Number(b.counts.fail > 0) - Number(a.counts.fail > 0) || b.counts.fail - a.counts.fail || a.family.localeCompare(b.family));
+}
+
+// ../core/dist/report/certificates.js
+var KEY_TYPE_NAMES = {
+  rsa: "RSA",
+  ecdsa: "ECDSA",
+  ed25519: "Ed25519",
+  ed448: "Ed448",
+  dsa: "DSA"
+};
+function describeChain(certificate) {
+  const leaf = certificate.chain[0];
+  const keyType = certificate.keyType ?? leaf?.keyType ?? null;
+  const name = keyType === null ? "unknown key" : KEY_TYPE_NAMES[keyType] ?? keyType;
+  const size = leaf?.curve ?? (leaf?.keyBits == null ? null : String(leaf.keyBits));
+  const key = size === null || keyType?.startsWith("ed") === true ? name : `${name} ${size}`;
+  return leaf === void 0 ? key : `${key}, ${leaf.subject}`;
+}
+var CHAIN_POINTER = /^\/certificates\/(\d+)(?:\/|$)/;
+function chainLabel(report, pointer) {
+  const index = CHAIN_POINTER.exec(pointer)?.[1];
+  const certificates = report?.certificates ?? [];
+  if (index === void 0 || certificates.length < 2)
+    return null;
+  const certificate = certificates[Number(index)];
+  if (certificate === void 0)
+    return null;
+  return `chain ${Number(index) + 1} of ${certificates.length}: ${describeChain(certificate)}`;
+}
+function findingMessage(finding, report) {
+  const label = chainLabel(report, finding.pointer);
+  return label === null ? finding.message : `${finding.message} (${label})`;
 }
 
 // ../core/dist/report/html-escape.js
@@ -94213,7 +94867,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   });
 });
 `;
-var cspHash = (text) => `'sha256-${createHash4("sha256").update(text, "utf8").digest("base64")}'`;
+var cspHash = (text) => `'sha256-${createHash6("sha256").update(text, "utf8").digest("base64")}'`;
 var HTML_CSP = [
   "default-src 'none'",
   `style-src ${cspHash(STYLE)}`,
@@ -94362,7 +95016,7 @@ function targetSection(evaluation, report, id) {
       const rule = evaluation.rules[outcome.ruleId];
       const steps = remediationSteps(rule?.remediation);
       const fix = steps.length === 0 && rule?.description === void 0 ? "" : `<details><summary>How to fix</summary>${rule?.description === void 0 ? "" : `<p>${escapeHtml(rule.description)}</p>`}${steps.map((s) => `<p><strong>${escapeHtml(s.label)}</strong></p><pre>${escapeHtml(s.text)}</pre>`).join("")}${(rule?.references ?? []).map((r) => `<p class="mono">${escapeHtml(r)}</p>`).join("")}</details>`;
-      out.push(`<tr><td><code>${escapeHtml(outcome.ruleId)}</code><br>${escapeHtml(rule?.title ?? "")}</td><td>${escapeHtml(rule?.severity ?? "")}</td><td class="${outcome.status}">${outcome.status}</td><td><ul>${outcome.findings.map((f) => `<li>${escapeHtml(f.message)}${f.waiver === void 0 ? "" : ` <span class="muted">(waived ${escapeHtml(waivedUntil(f.waiver))}: ${escapeHtml(f.waiver.reason)})</span>`}</li>`).join("")}</ul>${fix}</td></tr>`);
+      out.push(`<tr><td><code>${escapeHtml(outcome.ruleId)}</code><br>${escapeHtml(rule?.title ?? "")}</td><td>${escapeHtml(rule?.severity ?? "")}</td><td class="${outcome.status}">${outcome.status}</td><td><ul>${outcome.findings.map((f) => `<li>${escapeHtml(findingMessage(f, report))}${f.waiver === void 0 ? "" : ` <span class="muted">(waived ${escapeHtml(waivedUntil(f.waiver))}: ${escapeHtml(f.waiver.reason)})</span>`}</li>`).join("")}</ul>${fix}</td></tr>`);
     }
     out.push(`</tbody></table>`);
   }
@@ -94501,7 +95155,7 @@ function formatMarkdown(evaluations, reports, options = {}) {
     lines.push("| Rule | Severity | Status | Findings |", "|---|---|---|---|");
     for (const outcome of open3) {
       const rule = evaluation.rules[outcome.ruleId];
-      const messages = outcome.findings.map((f) => f.message);
+      const messages = outcome.findings.map((f) => findingMessage(f, report));
       const shown = messages.slice(0, maxFindings).map(markdownText);
       if (messages.length > maxFindings)
         shown.push(`and ${messages.length - maxFindings} more`);
@@ -94565,7 +95219,7 @@ function overviewTable(evaluations, reports, options, details) {
 }
 
 // ../core/dist/report/sarif.js
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 
 // ../core/dist/report/repo-path.js
 import { dirname as dirname4, isAbsolute as isAbsolute3, join as join2, relative as relative3, sep as sep2 } from "node:path";
@@ -94593,7 +95247,7 @@ function pascal(id) {
   return id.split("-").map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join("");
 }
 function fingerprint(ruleId, target, finding) {
-  return createHash5("sha256").update(`${ruleId}\0${target}\0${offendingKey(finding)}`).digest("hex");
+  return createHash7("sha256").update(`${ruleId}\0${target}\0${offendingKey(finding)}`).digest("hex");
 }
 function offendingKey(finding) {
   const path6 = finding.pointer.replace(/\/\d+(?=\/|$)/g, "/-");
@@ -94700,7 +95354,9 @@ function formatSarif(evaluations, reports, options = {}) {
           ruleIndex: ruleIndex.get(outcome.ruleId),
           kind: open3 ? "open" : "fail",
           level: open3 ? "none" : LEVEL[rule.severity],
-          message: { text: `${prefix}${rule.title} on ${evaluation.target}: ${finding.message}` },
+          message: {
+            text: `${prefix}${rule.title} on ${evaluation.target}: ${findingMessage(finding, reportOf.get(evaluation.target))}`
+          },
           locations: [
             {
               physicalLocation: physicalLocation(rule, evaluation.target),
@@ -94814,7 +95470,7 @@ function formatText(evaluations, reports, options = {}) {
     for (const outcome of rows) {
       const rule = evaluation.rules[outcome.ruleId];
       const limit = options.verbose === true ? Infinity : options.maxFindings ?? 8;
-      const all = outcome.status === "pass" ? [rule?.title ?? outcome.ruleId] : outcome.findings.map((f) => inert(f.message));
+      const all = outcome.status === "pass" ? [rule?.title ?? outcome.ruleId] : outcome.findings.map((f) => inert(findingMessage(f, report)));
       const messages = all.length > limit ? all.slice(0, limit) : all;
       if (all.length > limit)
         messages.push(paint("dim", `… and ${all.length - limit} more`));
@@ -98519,8 +99175,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject3 = val !== null && typeof val === "object";
-    const hasToJSON = isObject3 && typeof val.toJSON === "function";
+    const isObject4 = val !== null && typeof val === "object";
+    const hasToJSON = isObject4 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }

@@ -5,8 +5,8 @@
  * complete report typed as `ScanReport` against it, so the two cannot drift apart silently.
  */
 
-/** The stable `$id` of the ScanReport schema, version 1. */
-export const SCAN_REPORT_SCHEMA_ID = "https://tlsgate.dev/schemas/scan-report/v1.json";
+/** The stable `$id` of the ScanReport schema, version 2. */
+export const SCAN_REPORT_SCHEMA_ID = "https://tlsgate.dev/schemas/scan-report/v2.json";
 
 const nullableBoolean = { type: ["boolean", "null"] } as const;
 const nullableString = { type: ["string", "null"] } as const;
@@ -39,7 +39,7 @@ export const scanReportSchema = {
     "clients",
   ],
   properties: {
-    schemaVersion: { const: 1 },
+    schemaVersion: { const: 2 },
     scanner: {
       type: "object",
       additionalProperties: false,
@@ -206,6 +206,7 @@ export const scanReportSchema = {
       type: "object",
       additionalProperties: false,
       required: [
+        "keyType",
         "chain",
         "trusted",
         "trustError",
@@ -214,8 +215,10 @@ export const scanReportSchema = {
         "chainOrder",
         "ocspStapled",
         "ocspStatus",
+        "ocsp",
       ],
       properties: {
+        keyType: { enum: ["rsa", "ecdsa", "ed25519", "ed448", "dsa", "unknown", null] },
         chain: { type: "array", items: { $ref: "#/$defs/certificateInfo" } },
         trusted: nullableBoolean,
         trustError: nullableString,
@@ -224,6 +227,31 @@ export const scanReportSchema = {
         chainOrder: nullableBoolean,
         ocspStapled: nullableBoolean,
         ocspStatus: { enum: ["good", "revoked", "unknown", null] },
+        ocsp: { anyOf: [{ $ref: "#/$defs/ocsp" }, { type: "null" }] },
+      },
+    },
+    ocsp: {
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "responseStatus",
+        "certStatus",
+        "producedAt",
+        "thisUpdate",
+        "nextUpdate",
+        "revocationTime",
+        "signatureValid",
+        "expired",
+      ],
+      properties: {
+        responseStatus: { type: "string" },
+        certStatus: { enum: ["good", "revoked", "unknown", null] },
+        producedAt: nullableString,
+        thisUpdate: nullableString,
+        nextUpdate: nullableString,
+        revocationTime: nullableString,
+        signatureValid: nullableBoolean,
+        expired: nullableBoolean,
       },
     },
     certificateInfo: {
