@@ -226,8 +226,10 @@ function itemPlace(place: Place): Place | undefined {
 function isMap(place: Place): boolean {
   const node = place.nodes[0];
   if (place.nodes.length !== 1 || node === undefined || !isObject(node.properties)) return false;
-  const shapes = new Set(Object.values(node.properties).map((s) => JSON.stringify(s)));
-  return shapes.size === 1;
+  // Descriptions differ between fields of the same shape; they do not make a field different.
+  const shape = (field: unknown): string =>
+    JSON.stringify(field, (key, value: unknown) => (key === "description" ? undefined : value));
+  return new Set(Object.values(node.properties).map(shape)).size === 1;
 }
 
 function describeTypes(place: Place): string {
