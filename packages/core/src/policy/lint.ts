@@ -583,6 +583,134 @@ export function lintRuleSchema(schema: unknown, pointer = ""): LintResult {
   return result;
 }
 
+/** The placeholders a rule's `message` may use; `value.FIELD` and `report.PATH` take a path. */
+export const MESSAGE_PLACEHOLDERS = ["name", "pointer", "value", "title", "report"] as const;
+
+/** `{…}` with no space or brace inside: what a placeholder looks like, spelt right or not. */
+const PLACEHOLDER = /\{([A-Za-z_][^{}\s]*)\}/g;
+
+/** Every field name any object of the report has (what `{value.FIELD}` can name). */
+function allFieldNames(): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (isObject(node)) {
+      if (isObject(node.properties))
+        for (const name of Object.keys(node.properties)) names.add(name);
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(scanReportSchema);
+  return names;
+}
+let fieldNameSet: Set<string> | undefined;
+
+/**
+ * The place a dotted report path leads to ("target.host", "cipherSuites.0.iana",
+ * "protocols.TLSv1.0": a field name may itself hold dots), or the problem with it.
+ */
+function reportPathPlace(path: string): { place: Place } | { problem: string } {
+  const segments = path.split(".");
+  let place = ROOT;
+  let i = 0;
+  while (i < segments.length) {
+    const segment = segments[i] as string;
+    if (/^(0|[1-9][0-9]*)$/.test(segment)) {
+      const items = itemPlace(place);
+      if (items === undefined) return { problem: `${where(place)} is not a list` };
+      place = items;
+      i++;
+      continue;
+    }
+    let next: Place | undefined;
+    let used = 0;
+    for (let j = segments.length; j > i && next === undefined; j--) {
+      next = child(place, segments.slice(i, j).join("."));
+      used = j - i;
+    }
+    if (next === undefined) {
+      return { problem: notAField(segment, place) };
+    }
+    place = next;
+    i += used;
+  }
+  return { place };
+}
+
+/**
+ * Checks the placeholders of a rule's `message`: each must be one of MESSAGE_PLACEHOLDERS, and
+ * a path after `value.` or `report.` must exist in the ScanReport. A misspelt placeholder would
+ * otherwise be printed as is in every finding. `offset` of each issue: where the placeholder
+ * starts in the message.
+ */
+export function lintMessage(
+  message: string,
+  pointer = "",
+): (LintIssue & { offset: number; placeholder: string })[] {
+  const issues: (LintIssue & { offset: number; placeholder: string })[] = [];
+  for (const match of message.matchAll(PLACEHOLDER)) {
+    const placeholder = match[0];
+    const body = match[1] as string;
+    const dot = body.indexOf(".");
+    const head = dot === -1 ? body : body.slice(0, dot);
+    const path = dot === -1 ? null : body.slice(dot + 1);
+    const at = { pointer, offset: match.index, placeholder };
+    const known: readonly string[] = MESSAGE_PLACEHOLDERS;
+    if (!known.includes(head)) {
+      const suggestion = didYouMean(head, known).replace(
+        /\(did you mean (.*)\?\)/,
+        (_, word: string) => `(did you mean {${path === null ? word : `${word}.${path}`}}?)`,
+      );
+      issues.push({
+        ...at,
+        code: "invalid",
+        message: `unknown message placeholder ${placeholder}${suggestion}; placeholders: {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH}`,
+      });
+    } else if (head === "report") {
+      if (path === null || path === "") {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder} needs a path: {report.target.host}`,
+        });
+        continue;
+      }
+      const resolved = reportPathPlace(path);
+      if ("problem" in resolved) {
+        issues.push({
+          ...at,
+          code: "unknown-path",
+          message: `message placeholder ${placeholder}: ${resolved.problem}`,
+        });
+      }
+    } else if (path !== null) {
+      if (head !== "value") {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder}: {${head}} takes no field`,
+        });
+        continue;
+      }
+      fieldNameSet ??= allFieldNames();
+      if (!/^[A-Za-z0-9_]+$/.test(path)) {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder}: {value.FIELD} names one field of the failing value`,
+        });
+      } else if (!fieldNameSet.has(path)) {
+        issues.push({
+          ...at,
+          code: "unknown-path",
+          message: `message placeholder ${placeholder}: ${path} is not a field of any ScanReport value${didYouMean(path, fieldNameSet)}`,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
 /**
  * Profile names carry a platform suffix ("Android 8.1 (native)"), so a misspelt name is compared
  * with the start of each name as long as itself; whole-name distance favours short names.
