@@ -279,8 +279,29 @@ function registryIssue(value: string, domain: Domain): string | null {
   )}`;
 }
 
+/** Keywords that only lead to other places or combine schemas: they constrain nothing alone. */
+const STRUCTURAL_KEYWORDS = new Set([
+  "properties",
+  "items",
+  "prefixItems",
+  "contains",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "not",
+  "if",
+  "then",
+  "else",
+  "required",
+  "title",
+  "description",
+  "$comment",
+]);
+
 class Walker {
   readonly issues: LintIssue[] = [];
+  /** Report places (labels) the rule constrains, when asked for (`ruleFieldUses`). */
+  uses: Set<string> | null = null;
 
   private issue(code: PolicyErrorCode, pointer: string, message: string): void {
     this.issues.push({ code, pointer, message });
@@ -344,6 +365,9 @@ class Walker {
     }
     const out: Record<string, unknown> = {};
     let typeSpecific = false;
+    if (this.uses !== null && Object.keys(node).some((k) => !STRUCTURAL_KEYWORDS.has(k))) {
+      this.uses.add(place.label);
+    }
     for (const [keyword, value] of Object.entries(node)) {
       const at = `${pointer}/${escapePointerSegment(keyword)}`;
       out[keyword] = value;
@@ -414,9 +438,11 @@ class Walker {
       case "required":
         if (Array.isArray(value)) {
           value.forEach((name, i) => {
-            if (typeof name === "string" && child(place, name) === undefined) {
+            if (typeof name !== "string") return;
+            const named = child(place, name);
+            if (named === undefined)
               this.issue("unknown-path", `${at}/${i}`, notAField(name, place));
-            }
+            else this.uses?.add(named.label);
           });
         }
         return value;
@@ -557,6 +583,18 @@ export function prepareRuleSchema(schema: unknown, pointer = ""): LintResult {
   const walker = new Walker();
   const prepared = walker.walk(schema, ROOT, pointer);
   return { issues: walker.issues, prepared: (isObject(prepared) ? prepared : {}) as RuleSchema };
+}
+
+/**
+ * The report fields a rule's schema constrains, as labels ("protocols.TLSv1.0",
+ * "cipherSuites[].iana", "certificates[].chain[]"): places where it applies a keyword that is
+ * more than a step to another place, and fields it requires. For docs/report-fields.md.
+ */
+export function ruleFieldUses(schema: unknown): string[] {
+  const walker = new Walker();
+  walker.uses = new Set();
+  walker.walk(schema, ROOT, "");
+  return [...walker.uses].sort();
 }
 
 let lintAjv: ReturnType<typeof createRuleAjv> | undefined;

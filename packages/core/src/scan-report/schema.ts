@@ -45,6 +45,7 @@ export const scanReportSchema = {
   properties: {
     schemaVersion: { const: 1, description: "Version of the ScanReport format." },
     scanner: {
+      description: "The program that made the report.",
       type: "object",
       additionalProperties: false,
       required: ["name", "version"],
@@ -471,7 +472,16 @@ export const scanReportSchema = {
           type: "object",
           additionalProperties: false,
           required: ["sessionId", "ticket"],
-          properties: { sessionId: nullableBoolean, ticket: nullableBoolean },
+          properties: {
+            sessionId: {
+              ...nullableBoolean,
+              description: "The server resumes a session by its session id.",
+            },
+            ticket: {
+              ...nullableBoolean,
+              description: "The server resumes a session by a session ticket.",
+            },
+          },
         },
         alpn: {
           description:
@@ -482,8 +492,15 @@ export const scanReportSchema = {
               additionalProperties: false,
               required: ["offered", "selected"],
               properties: {
-                offered: { type: "array", items: { type: "string" } },
-                selected: nullableString,
+                offered: {
+                  type: "array",
+                  items: { type: "string" },
+                  description: "Protocols tlsgate offered in the ALPN extension.",
+                },
+                selected: {
+                  ...nullableString,
+                  description: "The protocol the server selected; null when it selected none.",
+                },
               },
             },
             { type: "null" },
