@@ -63,8 +63,9 @@ function extendsEntry(policy: string, cwd: string): string {
 
 function starterPolicy(name: string, base: string, schema: string): string {
   return `# yaml-language-server: $schema=${schema}
-# Your TLS policy. Rules: docs/writing-rules.md; report fields: docs/report-fields.md
-# (https://github.com/tlsgate/tlsgate/tree/main/docs). Check it: npx tlsgate policy lint ${POLICY_FILE}
+# Your TLS policy. Writing rules: https://github.com/tlsgate/tlsgate/blob/main/docs/writing-rules.md
+# Fields a rule can test: https://github.com/tlsgate/tlsgate/blob/main/docs/report-fields.md
+# Check it: npx tlsgate policy lint ${POLICY_FILE}
 $schema: ${schema}
 name: ${name}
 version: 1.0.0

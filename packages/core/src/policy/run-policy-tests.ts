@@ -36,7 +36,7 @@ import { readSampleReport, sampleReportNames } from "./sample-reports.js";
 import { didYouMean } from "./suggest.js";
 import { compilePolicy, evaluate, ruleStatuses } from "./evaluate.js";
 import type { CompiledPolicy } from "./evaluate.js";
-import { resolvePolicyRef } from "./resolve.js";
+import { loadNamedPolicy } from "./named-policy.js";
 import type { PresetSource } from "./resolve.js";
 import type { Evaluation, FindingStatus, PolicyProvenance, ResolvedPolicy } from "./types.js";
 
@@ -203,11 +203,11 @@ export function runPolicyTests(
     let compiled = compiledByRef.get(key);
     if (compiled === undefined) {
       const resolveOptions = {
-        cwd,
         ...(options.presets === undefined ? {} : { presets: options.presets }),
         ...(options.allowPaths === undefined ? {} : { allowPaths: options.allowPaths }),
       };
-      compiled = compilePolicy(resolvePolicyRef(ref, resolveOptions));
+      // As --policy names a policy everywhere else: a file ("tls.yaml") wins over a package.
+      compiled = compilePolicy(loadNamedPolicy(ref, cwd, resolveOptions));
       compiledByRef.set(key, compiled);
     }
     return compiled;
