@@ -4,12 +4,13 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 
-// From src/policy and dist/policy alike, the package root is two folders up.
-const SAMPLES_DIR = new URL("../../samples/", import.meta.url);
+// From src/policy and dist/policy alike, the package root is two folders up. Computed when asked:
+// a bundle that never reads samples (the Action's) need not have them.
+const samplesDir = (): URL => new URL("../../samples/", import.meta.url);
 
 /** Names of the shipped sample reports, sorted ("mozilla-intermediate", …). */
 export function sampleReportNames(): string[] {
-  return readdirSync(SAMPLES_DIR)
+  return readdirSync(samplesDir())
     .filter((file) => file.endsWith(".json"))
     .map((file) => file.slice(0, -".json".length))
     .sort();
@@ -18,5 +19,5 @@ export function sampleReportNames(): string[] {
 /** A shipped sample report (parsed, not validated), or undefined when no sample has that name. */
 export function readSampleReport(name: string): unknown {
   if (!sampleReportNames().includes(name)) return undefined;
-  return JSON.parse(readFileSync(new URL(`${name}.json`, SAMPLES_DIR), "utf8")) as unknown;
+  return JSON.parse(readFileSync(new URL(`${name}.json`, samplesDir()), "utf8")) as unknown;
 }
