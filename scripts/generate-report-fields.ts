@@ -45,10 +45,11 @@ function resolveRef(node: SchemaNode): SchemaNode {
   return target;
 }
 
-/** The alternatives a node stands for, with `$ref` and `anyOf` expanded. */
+/** The alternatives a node stands for, with `$ref`, `anyOf` and `oneOf` expanded. */
 function alternatives(node: SchemaNode): SchemaNode[] {
   const resolved = resolveRef(node);
-  if (Array.isArray(resolved.anyOf)) return (resolved.anyOf as SchemaNode[]).flatMap(alternatives);
+  const choices = resolved.anyOf ?? resolved.oneOf;
+  if (Array.isArray(choices)) return (choices as SchemaNode[]).flatMap(alternatives);
   return [resolved];
 }
 

@@ -54,7 +54,19 @@ export function registerPolicyCommand(
     .option(...ALLOW_POLICY_PATH)
     .addHelpText(
       "after",
-      "\nExample:\n  $ tlsgate policy test policies/cases --policy ./tls-policy.yaml",
+      [
+        "",
+        "A case in a few lines: a sample report shipped with tlsgate (legacy, mozilla-modern,",
+        "mozilla-intermediate, mozilla-old) or a report file as base, and only what differs:",
+        "",
+        "  # cases/tls10.case.yaml",
+        "  base: mozilla-intermediate",
+        "  report: { protocols: { TLSv1.0: true } }",
+        "  expect: { tls-versions: fail }",
+        "",
+        "Example:",
+        "  $ tlsgate policy test policies/cases --policy ./tls-policy.yaml",
+      ].join("\n"),
     )
     .action((dir: string, flags: { policy?: string } & AllowFlags) => {
       const run = runPolicyTests(resolve(io.cwd, dir), {
