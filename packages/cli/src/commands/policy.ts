@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { loadNamedPolicy, runPolicyTests } from "@tlsgate/core";
+import { sampleReportNames } from "@tlsgate/core/policy";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 
@@ -54,19 +55,21 @@ export function registerPolicyCommand(
     .option(...ALLOW_POLICY_PATH)
     .addHelpText(
       "after",
-      [
-        "",
-        "A case in a few lines: a sample report shipped with tlsgate (legacy, mozilla-modern,",
-        "mozilla-intermediate, mozilla-old) or a report file as base, and only what differs:",
-        "",
-        "  # cases/tls10.case.yaml",
-        "  base: mozilla-intermediate",
-        "  report: { protocols: { TLSv1.0: true } }",
-        "  expect: { tls-versions: fail }",
-        "",
-        "Example:",
-        "  $ tlsgate policy test policies/cases --policy ./tls-policy.yaml",
-      ].join("\n"),
+      // A function: the samples are listed when help is asked for, not on every run.
+      () =>
+        [
+          "",
+          "A case in a few lines: a report file or a sample report shipped with tlsgate as base",
+          `(${sampleReportNames().join(", ")}), and only what differs:`,
+          "",
+          "  # cases/tls10.case.yaml",
+          "  base: mozilla-intermediate",
+          "  report: { protocols: { TLSv1.0: true } }",
+          "  expect: { tls-versions: fail }",
+          "",
+          "Example:",
+          "  $ tlsgate policy test policies/cases --policy ./tls-policy.yaml",
+        ].join("\n"),
     )
     .action((dir: string, flags: { policy?: string } & AllowFlags) => {
       const run = runPolicyTests(resolve(io.cwd, dir), {
