@@ -66345,7 +66345,14 @@ function reportPathPlace(path6) {
       used = j - i;
     }
     if (next === void 0) {
-      return { problem: notAField(segment, place) };
+      if (fieldNames(place).length > 0)
+        return { problem: notAField(segment, place) };
+      if (place.types.has("array")) {
+        return {
+          problem: `${where(place)} is a list: name an item by its index (${where(place)}.0)`
+        };
+      }
+      return { problem: `${where(place)} is ${describeTypes(place)}, it has no fields` };
     }
     place = next;
     i += used;
@@ -66360,10 +66367,12 @@ function lintMessage(message2, pointer = "") {
     const dot = body.indexOf(".");
     const head = dot === -1 ? body : body.slice(0, dot);
     const path6 = dot === -1 ? null : body.slice(dot + 1);
-    const at = { pointer, offset: match.index, placeholder };
+    const at = { pointer, placeholder };
     const known = MESSAGE_PLACEHOLDERS;
     if (!known.includes(head)) {
-      const suggestion = didYouMean(head, known).replace(/\(did you mean (.*)\?\)/, (_, word) => `(did you mean {${path6 === null ? word : `${word}.${path6}`}}?)`);
+      const match2 = closest(head, known);
+      const meant = match2 === void 0 || path6 === null ? match2 : `${match2}.${path6}`;
+      const suggestion = meant === void 0 ? "" : ` (did you mean {${meant}}?)`;
       issues.push({
         ...at,
         code: "invalid",

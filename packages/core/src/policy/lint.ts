@@ -28,7 +28,7 @@ import { createRuleAjv } from "./ajv.js";
 import type { PolicyErrorCode } from "./errors.js";
 import { checkPattern, compilePattern } from "./linear-pattern.js";
 import { escapePointerSegment } from "./source-map.js";
-import { didYouMean, editDistance } from "./suggest.js";
+import { closest, didYouMean, editDistance } from "./suggest.js";
 import type { RuleSchema } from "./types.js";
 
 export interface LintIssue {
@@ -667,7 +667,13 @@ function reportPathPlace(path: string): { place: Place } | { problem: string } {
       used = j - i;
     }
     if (next === undefined) {
-      return { problem: notAField(segment, place) };
+      if (fieldNames(place).length > 0) return { problem: notAField(segment, place) };
+      if (place.types.has("array")) {
+        return {
+          problem: `${where(place)} is a list: name an item by its index (${where(place)}.0)`,
+        };
+      }
+      return { problem: `${where(place)} is ${describeTypes(place)}, it has no fields` };
     }
     place = next;
     i += used;
@@ -678,27 +684,25 @@ function reportPathPlace(path: string): { place: Place } | { problem: string } {
 /**
  * Checks the placeholders of a rule's `message`: each must be one of MESSAGE_PLACEHOLDERS, and
  * a path after `value.` or `report.` must exist in the ScanReport. A misspelt placeholder would
- * otherwise be printed as is in every finding. `offset` of each issue: where the placeholder
- * starts in the message.
+ * otherwise be printed as is in every finding. Each issue names the placeholder as written.
  */
 export function lintMessage(
   message: string,
   pointer = "",
-): (LintIssue & { offset: number; placeholder: string })[] {
-  const issues: (LintIssue & { offset: number; placeholder: string })[] = [];
+): (LintIssue & { placeholder: string })[] {
+  const issues: (LintIssue & { placeholder: string })[] = [];
   for (const match of message.matchAll(PLACEHOLDER)) {
     const placeholder = match[0];
     const body = match[1] as string;
     const dot = body.indexOf(".");
     const head = dot === -1 ? body : body.slice(0, dot);
     const path = dot === -1 ? null : body.slice(dot + 1);
-    const at = { pointer, offset: match.index, placeholder };
+    const at = { pointer, placeholder };
     const known: readonly string[] = MESSAGE_PLACEHOLDERS;
     if (!known.includes(head)) {
-      const suggestion = didYouMean(head, known).replace(
-        /\(did you mean (.*)\?\)/,
-        (_, word: string) => `(did you mean {${path === null ? word : `${word}.${path}`}}?)`,
-      );
+      const match = closest(head, known);
+      const meant = match === undefined || path === null ? match : `${match}.${path}`;
+      const suggestion = meant === undefined ? "" : ` (did you mean {${meant}}?)`;
       issues.push({
         ...at,
         code: "invalid",

@@ -491,4 +491,28 @@ describe("message placeholders", () => {
       ],
     ]);
   });
+
+  it("refuses a placeholder with a field it cannot take, and one a list index cannot follow", () => {
+    const error = policyError(() =>
+      parsePolicy(
+        withMessage(
+          "{title.x} {value.a.b} {report} {report.target.host.x} {report.cipherSuites.x}",
+        ),
+        "p.json",
+      ),
+    );
+    expect(error.issues.map((i) => [i.code, i.message])).toEqual([
+      ["invalid", "{title.x}: {title} takes no field"],
+      ["invalid", "{value.a.b}: {value.FIELD} names one field of the failing value"],
+      ["invalid", "{report} needs a path: {report.target.host}"],
+      [
+        "unknown-path",
+        "message placeholder {report.target.host.x}: target.host is string, it has no fields",
+      ],
+      [
+        "unknown-path",
+        "message placeholder {report.cipherSuites.x}: cipherSuites is a list: name an item by its index (cipherSuites.0)",
+      ],
+    ]);
+  });
 });
