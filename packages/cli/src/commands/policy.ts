@@ -4,6 +4,7 @@ import { loadNamedPolicy, runPolicyTests } from "@tlsgate/core";
 import { sampleReportNames } from "@tlsgate/core/policy";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
+import { registerPolicyLifecycleCommands } from "./lifecycle.js";
 
 /** `tlsgate policy validate (lint)|show|test`: work on policy files without scanning anything. */
 export function registerPolicyCommand(
@@ -95,6 +96,8 @@ export function registerPolicyCommand(
       }
       setExitCode(run.failed === 0 ? EXIT.pass : EXIT.policyViolation);
     });
+
+  registerPolicyLifecycleCommands(policy, io, setExitCode);
 }
 
 interface AllowFlags {

@@ -21,6 +21,7 @@ interface ScanFlags {
   targetsFile?: string;
   clients?: string;
   config?: string;
+  now?: string;
   progress: boolean;
 }
 
@@ -75,6 +76,7 @@ export function registerScanCommand(
       'simulate client handshakes: "default" (current clients), "all", or names, comma-separated',
     )
     .option("-c, --config <file>", `configuration file (default: ./${CONFIG_FILE} if present)`)
+    .option("--now <YYYY-MM-DD>", "the date waivers are judged at (default: today, UTC)")
     .option("--no-progress", "no progress line on stderr")
     .addHelpText(
       "after",
@@ -116,6 +118,7 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
       deadline: flags.deadline ?? null,
       runDeadline: flags.runDeadline ?? null,
       clients: flags.clients ?? null,
+      now: flags.now ?? null,
     },
     { outputs, color: terminal.color, progress: terminal.progress, io },
   );
