@@ -7,7 +7,10 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { runCli, type CliRun } from "./run-cli.js";
 
 const GUIDE = fileURLToPath(new URL("../../../docs/writing-rules.md", import.meta.url));
@@ -88,6 +91,13 @@ describe("docs/writing-rules.md", () => {
         expect(run.stderr, where(block)).toBe("");
         expect(run.code, where(block)).toBe(0);
         expect(run.stdout).toContain(`${file}: valid`);
+        // An editor using the shipped schema agrees: no false alarm on a valid policy.
+        const editorSchema = join(CORE_DIR, "schemas", "policy.schema.json");
+        const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+        addFormatsModule.default(ajv, ["uri", "date"]);
+        const validate = ajv.compile(JSON.parse(readFileSync(editorSchema, "utf8")) as object);
+        validate(parseYaml(block.body));
+        expect(validate.errors ?? [], where(block)).toEqual([]);
       }
     },
   );
