@@ -42550,8 +42550,10 @@ var RUN_DEFAULTS = {
   timeoutMs: 5e3,
   /** Connections at once per target. */
   concurrency: 8,
-  /** Targets scanned at once. */
-  parallelTargets: 4,
+  /** Connections open at once in the whole run, over every target. */
+  maxConnections: 256,
+  /** Connections open at once to one address, whichever targets share it. */
+  maxPerAddress: 64,
   /** A target's whole scan; what is not established by then is null. */
   deadlineMs: 12e4,
   /** The whole run; targets not finished by then are cut like a target at its deadline. */
@@ -42560,14 +42562,18 @@ var RUN_DEFAULTS = {
 var RUN_LIMITS = {
   timeoutMs: { min: 100, max: 6e5 },
   concurrency: { min: 1, max: 64 },
-  parallelTargets: { min: 1, max: 256 },
+  maxConnections: { min: 1, max: 4096 },
+  maxPerAddress: { min: 1, max: 1024 },
+  parallelTargets: { min: 1, max: 1024 },
   deadlineMs: { min: 1e3, max: 36e5 },
   runDeadlineMs: { min: 1e3, max: 864e5 }
 };
 
-// ../core/dist/config/config.js
+// ../core/dist/config/names.js
 var CONFIG_SCHEMA_ID = "https://tlsgate.dev/schemas/config/v1.json";
 var CONFIG_FILE = "tlsgate.config.json";
+
+// ../core/dist/config/config.js
 var configSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: CONFIG_SCHEMA_ID,
@@ -42591,6 +42597,18 @@ var configSchema = {
       minimum: RUN_LIMITS.concurrency.min,
       maximum: RUN_LIMITS.concurrency.max,
       description: `Connections at once per target (default ${RUN_DEFAULTS.concurrency}).`
+    },
+    maxConnections: {
+      type: "integer",
+      minimum: RUN_LIMITS.maxConnections.min,
+      maximum: RUN_LIMITS.maxConnections.max,
+      description: `Connections open at once in the whole run, over every target (default ${RUN_DEFAULTS.maxConnections}).`
+    },
+    maxPerAddress: {
+      type: "integer",
+      minimum: RUN_LIMITS.maxPerAddress.min,
+      maximum: RUN_LIMITS.maxPerAddress.max,
+      description: `Connections open at once to one address (default ${RUN_DEFAULTS.maxPerAddress}).`
     },
     deadline: {
       type: "integer",
@@ -90784,7 +90802,9 @@ function planRun(input) {
   ]);
   const timeoutMs = integer("timeout", input.timeout, config?.timeout, RUN_DEFAULTS.timeoutMs);
   const concurrency = integer("concurrency", input.concurrency, config?.concurrency, RUN_DEFAULTS.concurrency);
-  const parallelTargets = integer("parallel-targets", input.parallelTargets, void 0, RUN_DEFAULTS.parallelTargets);
+  const maxConnections = integer("max-connections", input.maxConnections, config?.maxConnections, RUN_DEFAULTS.maxConnections);
+  const maxPerAddress = integer("max-per-address", input.maxPerAddress, config?.maxPerAddress, RUN_DEFAULTS.maxPerAddress);
+  const parallelTargets = integer("parallel-targets", input.parallelTargets, void 0, Math.min(RUN_LIMITS.parallelTargets.max, Math.ceil(2 * (maxConnections ?? RUN_DEFAULTS.maxConnections) / (concurrency ?? RUN_DEFAULTS.concurrency))));
   const deadlineMs = integer("deadline", input.deadline, config?.deadline, RUN_DEFAULTS.deadlineMs);
   const runDeadlineMs = integer("run-deadline", input.runDeadline, config?.runDeadline, RUN_DEFAULTS.runDeadlineMs);
   const clients = attempt(() => parseClients(input.clients)) ?? null;
@@ -90903,6 +90923,8 @@ function planRun(input) {
       gate: { failOn, inconclusive: inconclusive2 },
       timeoutMs,
       concurrency,
+      maxConnections,
+      maxPerAddress,
       parallelTargets,
       deadlineMs,
       runDeadlineMs,
@@ -90941,6 +90963,8 @@ function planRun(input) {
 var LIMIT_OF = {
   timeout: "timeoutMs",
   concurrency: "concurrency",
+  "max-connections": "maxConnections",
+  "max-per-address": "maxPerAddress",
   "parallel-targets": "parallelTargets",
   deadline: "deadlineMs",
   "run-deadline": "runDeadlineMs"
@@ -91050,6 +91074,200 @@ function checkWritable(file, cwd) {
       cause: error2
     });
   }
+}
+
+// ../core/dist/scan/connection-budget.js
+var FanOutCut = class {
+  #signal;
+  #waiting = /* @__PURE__ */ new Set();
+  #onAbort = () => {
+    const waiting = [...this.#waiting];
+    this.#waiting.clear();
+    for (const onCut of waiting)
+      onCut();
+  };
+  constructor(signal) {
+    this.#signal = signal;
+    signal.addEventListener("abort", this.#onAbort, { once: true });
+  }
+  get aborted() {
+    return this.#signal.aborted;
+  }
+  get reason() {
+    return abortReason(this.#signal);
+  }
+  subscribe(onCut) {
+    this.#waiting.add(onCut);
+    return () => this.#waiting.delete(onCut);
+  }
+  /** Takes the listener off the signal, for a signal that outlives the waits. */
+  close() {
+    this.#signal.removeEventListener("abort", this.#onAbort);
+  }
+};
+var Slots = class {
+  #limit;
+  #active = 0;
+  #waiting = [];
+  constructor(limit, what) {
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new RangeError(`${what} must be a positive integer, got ${limit}`);
+    }
+    this.#limit = limit;
+  }
+  get active() {
+    return this.#active;
+  }
+  get waiting() {
+    return this.#waiting.length;
+  }
+  /** Resolves holding one slot; rejects with the cut's reason if it is cut first. */
+  acquire(cut) {
+    if (cut?.aborted === true)
+      return Promise.reject(cut.reason);
+    if (this.#active < this.#limit && this.#waiting.length === 0) {
+      this.#active += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve8, reject) => {
+      let unsubscribe = () => void 0;
+      const waiter = {
+        grant: () => {
+          unsubscribe();
+          resolve8();
+        }
+      };
+      if (cut !== void 0) {
+        unsubscribe = cut.subscribe(() => {
+          const at = this.#waiting.indexOf(waiter);
+          if (at !== -1)
+            this.#waiting.splice(at, 1);
+          reject(cut.reason);
+        });
+      }
+      this.#waiting.push(waiter);
+    });
+  }
+  release() {
+    const next = this.#waiting.shift();
+    if (next === void 0)
+      this.#active -= 1;
+    else
+      next.grant();
+  }
+};
+var ConnectionBudget = class {
+  maxConnections;
+  maxPerAddress;
+  #run;
+  /** Per address; dropped when no connection holds or waits for it. */
+  #addresses = /* @__PURE__ */ new Map();
+  #peak = 0;
+  constructor(options) {
+    this.#run = new Slots(options.maxConnections, "max connections");
+    new Slots(options.maxPerAddress, "max connections per address");
+    this.maxConnections = options.maxConnections;
+    this.maxPerAddress = options.maxPerAddress;
+  }
+  /** Connections open now, and the most open at once so far. */
+  get active() {
+    return this.#run.active;
+  }
+  get peak() {
+    return this.#peak;
+  }
+  /** The slots one target's connections run under; `signal` (the target's) cuts every wait. */
+  forTarget(address, options) {
+    return new TargetConnections(this, address, options.concurrency, options.signal);
+  }
+  /** @internal Takes an address slot then a run slot; gives back what it took if cut. */
+  async acquire(address, cut) {
+    let entry = this.#addresses.get(address);
+    if (entry === void 0) {
+      entry = { slots: new Slots(this.maxPerAddress, "max per address"), users: 0 };
+      this.#addresses.set(address, entry);
+    }
+    const held = entry;
+    held.users += 1;
+    const done = () => {
+      held.users -= 1;
+      if (held.users === 0)
+        this.#addresses.delete(address);
+    };
+    try {
+      await held.slots.acquire(cut);
+    } catch (error2) {
+      done();
+      throw error2;
+    }
+    try {
+      await this.#run.acquire(cut);
+    } catch (error2) {
+      held.slots.release();
+      done();
+      throw error2;
+    }
+    this.#peak = Math.max(this.#peak, this.#run.active);
+    let released = false;
+    return () => {
+      if (released)
+        return;
+      released = true;
+      this.#run.release();
+      held.slots.release();
+      done();
+    };
+  }
+};
+var TargetConnections = class {
+  #budget;
+  #address;
+  #own;
+  #cut;
+  constructor(budget, address, concurrency, signal) {
+    this.#budget = budget;
+    this.#address = address;
+    this.#own = new Slots(concurrency, "concurrency");
+    this.#cut = signal === void 0 ? void 0 : new FanOutCut(signal);
+  }
+  get active() {
+    return this.#own.active;
+  }
+  /**
+   * Runs `task` holding one connection slot. When the target's signal cuts the wait, `task` runs
+   * without a slot: every connection task sees the aborted signal and ends without connecting,
+   * so it reports the cut in its own terms (an unknown, never a refusal).
+   */
+  async run(task) {
+    const release = await this.#take();
+    if (release === null)
+      return task();
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  }
+  async #take() {
+    try {
+      await this.#own.acquire(this.#cut);
+    } catch {
+      return null;
+    }
+    try {
+      const releaseShared = await this.#budget.acquire(this.#address, this.#cut);
+      return () => {
+        releaseShared();
+        this.#own.release();
+      };
+    } catch {
+      this.#own.release();
+      return null;
+    }
+  }
+};
+function abortReason(signal) {
+  return signal.reason ?? new Error("aborted");
 }
 
 // ../core/dist/probe/check-certificates.js
@@ -91740,6 +91958,9 @@ function nodePeerChain(socket) {
   return chain;
 }
 function probeHandshake(endpoint2, options) {
+  if (options.signal?.aborted === true) {
+    return Promise.resolve({ ok: false, code: "internal", message: "scan aborted" });
+  }
   return new Promise((resolve8) => {
     const received = [];
     const keylog = [];
@@ -92002,13 +92223,13 @@ function classify(error2, signal, outer) {
   return "http";
 }
 async function probeHsts(target, address, options) {
+  if (options.signal?.aborted === true) {
+    return { hsts: null, errors: [{ probe: "hsts", code: "internal", message: "scan aborted" }] };
+  }
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   const onOuterAbort = () => controller.abort();
-  if (options.signal?.aborted === true)
-    controller.abort();
-  else
-    options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  options.signal?.addEventListener("abort", onOuterAbort, { once: true });
   try {
     return await follow(target, address, options, controller.signal);
   } finally {
@@ -92582,6 +92803,15 @@ function keyShareFor(group2) {
   const kem = KEM_SHARES.get(group2);
   return { group: group2, keyExchange: kem === void 0 ? ecdh(group2) : kem() };
 }
+var probeShares = /* @__PURE__ */ new Map();
+function probeKeyShare(group2) {
+  let entry = probeShares.get(group2);
+  if (entry === void 0) {
+    entry = keyShareFor(group2);
+    probeShares.set(group2, entry);
+  }
+  return entry;
+}
 function hasKeyShareGenerator(group2) {
   return KEM_SHARES.has(group2) || ECDH_GROUPS.has(group2);
 }
@@ -92613,7 +92843,7 @@ function helloExtensions(options, tls13) {
   if (options.alpn !== void 0)
     extensions.push(alpn(options.alpn));
   if (tls13) {
-    extensions.push(supportedVersions([TLS_VERSION["TLSv1.3"]]), pskKeyExchangeModes(), keyShare((options.keyShareGroups ?? [X25519, SECP256R1]).map(keyShareFor)));
+    extensions.push(supportedVersions([TLS_VERSION["TLSv1.3"]]), pskKeyExchangeModes(), keyShare((options.keyShareGroups ?? [X25519, SECP256R1]).map(probeKeyShare)));
   }
   return extensions;
 }
@@ -93832,18 +94062,30 @@ function messageOf(error2) {
 }
 
 // ../core/dist/scan/scan-target.js
+var stores = /* @__PURE__ */ new WeakMap();
+function storeFor(ca) {
+  if (ca === void 0)
+    return trustStoreFor({});
+  let store = stores.get(ca);
+  if (store === void 0) {
+    store = trustStoreFor({ ca });
+    stores.set(ca, store);
+  }
+  return store;
+}
 async function scanTarget(target, options = {}) {
   const parsed = typeof target === "string" ? parseTarget(target) : target;
   const profiles = options.clients === void 0 ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5e3;
-  const store = trustStoreFor(options.ca === void 0 ? {} : { ca: options.ca });
+  const store = storeFor(options.ca);
   const started = Date.now();
   const resolution = await resolveTarget(parsed, {
     timeoutMs,
     ...options.signal === void 0 ? {} : { signal: options.signal },
     ...options.lookup === void 0 ? {} : { lookup: options.lookup }
   });
-  const limiter = new Limiter(options.concurrency ?? 8);
+  const concurrency = options.concurrency ?? 8;
+  const limiter = options.budget === void 0 || !resolution.ok ? new Limiter(concurrency) : options.budget.forTarget(resolution.address, { concurrency, signal: options.signal });
   if (!resolution.ok) {
     const { report: report2 } = await scanDetailed(parsed, options, { resolution, limiter });
     return { ...report2, durationMs: Date.now() - started };
@@ -93899,29 +94141,39 @@ var DeadlineReached = class extends Error {
   }
 };
 async function scanTargets(targets, options = {}) {
-  const { parallelTargets = 4, onReport, deadlineMs, signal: runSignal, ...scanOptions } = options;
-  const reports = new Array(targets.length);
+  const { onReport, keepReports = true, deadlineMs, signal: runSignal, parallelTargets, maxConnections = 256, maxPerAddress = 64, ...rest } = options;
+  const budget = rest.budget ?? new ConnectionBudget({ maxConnections, maxPerAddress });
+  const scanOptions = { ...rest, budget };
+  const inFlight = parallelTargets ?? Math.ceil(2 * budget.maxConnections / (rest.concurrency ?? 8));
+  const runCut = runSignal === void 0 ? void 0 : new FanOutCut(runSignal);
+  const reports = keepReports ? new Array(targets.length) : [];
   let next = 0;
   const worker = async () => {
     for (let index = next++; index < targets.length; index = next++) {
-      const report = await scanWithDeadline(targets[index], scanOptions, deadlineMs, runSignal);
-      reports[index] = report;
-      onReport?.(report);
+      const report = await scanWithDeadline(targets[index], scanOptions, deadlineMs, runCut);
+      if (keepReports)
+        reports[index] = report;
+      onReport?.(report, index);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallelTargets, targets.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(inFlight, targets.length) }, worker));
+  } finally {
+    runCut?.close();
+  }
   return reports;
 }
-async function scanWithDeadline(target, options, deadlineMs, runSignal) {
+async function scanWithDeadline(target, options, deadlineMs, runCut) {
   const controller = new AbortController();
   const onRunAbort = () => {
-    const reason = runSignal?.reason;
+    const reason = runCut?.reason;
     controller.abort(reason instanceof DeadlineReached ? reason : new DeadlineReached("run", null));
   };
-  if (runSignal?.aborted === true)
+  let unsubscribe = () => void 0;
+  if (runCut?.aborted === true)
     onRunAbort();
-  else
-    runSignal?.addEventListener("abort", onRunAbort, { once: true });
+  else if (runCut !== void 0)
+    unsubscribe = runCut.subscribe(onRunAbort);
   const timer = deadlineMs === void 0 ? void 0 : setTimeout(() => controller.abort(new DeadlineReached("target", deadlineMs)), deadlineMs);
   try {
     const report = await scanTarget(target, { ...options, signal: controller.signal });
@@ -93932,7 +94184,7 @@ async function scanWithDeadline(target, options, deadlineMs, runSignal) {
     return report;
   } finally {
     clearTimeout(timer);
-    runSignal?.removeEventListener("abort", onRunAbort);
+    unsubscribe();
   }
 }
 
@@ -93953,31 +94205,63 @@ async function runPlan(plan, options = {}) {
   }
 }
 async function scanEvaluateGate(plan, options, signal) {
-  const toScan = plan.targets.flatMap((planned) => planned.target === null ? [] : [planned.target]);
-  const scanned = await scanTargets(toScan, {
+  const retain = options.retain ?? true;
+  const count = plan.targets.length;
+  const reports = new Array(retain ? count : 0);
+  const evaluations = new Array(count);
+  const gateFacts = new Array(count);
+  const policies = new Set(plan.targets.map((planned) => planned.policy));
+  const waivers = new WaiverSet([...[...policies].flatMap((policy) => policy.waivers), ...plan.waivers], plan.now);
+  const judge3 = (index, report) => {
+    const { policy } = plan.targets[index];
+    const evaluation = waivers.apply(evaluate(policy, report), [
+      ...policy.waivers,
+      ...plan.waivers
+    ]);
+    evaluations[index] = evaluation;
+    if (retain)
+      reports[index] = report;
+    gateFacts[index] = retain ? report : gateFactsOf(report);
+    options.onResult?.({ index, report, evaluation });
+  };
+  const toScan = [];
+  const planIndex = [];
+  plan.targets.forEach((planned, index) => {
+    if (planned.target === null)
+      return;
+    toScan.push(planned.target);
+    planIndex.push(index);
+  });
+  plan.targets.forEach((planned, index) => {
+    if (planned.saved !== null)
+      judge3(index, planned.saved);
+  });
+  await scanTargets(toScan, {
     timeoutMs: plan.timeoutMs,
     concurrency: plan.concurrency,
+    maxConnections: plan.maxConnections,
+    maxPerAddress: plan.maxPerAddress,
     parallelTargets: plan.parallelTargets,
     ca: plan.ca,
     deadlineMs: plan.deadlineMs,
     signal,
+    keepReports: false,
+    onReport: (report, index) => {
+      options.onReport?.(report);
+      judge3(planIndex[index], report);
+    },
     ...plan.clients === null ? {} : { clients: plan.clients },
     ...options.onProgress === void 0 ? {} : { onProgress: options.onProgress },
-    ...options.onReport === void 0 ? {} : { onReport: options.onReport },
     ...options.now === void 0 ? {} : { now: options.now }
   });
-  const reports = plan.targets.map((planned) => planned.saved ?? scanned.shift());
-  const policies = new Set(plan.targets.map((planned) => planned.policy));
-  const waivers = new WaiverSet([...[...policies].flatMap((policy) => policy.waivers), ...plan.waivers], plan.now);
-  const evaluations = reports.map((report, i) => {
-    const { policy } = plan.targets[i];
-    return waivers.apply(evaluate(policy, report), [...policy.waivers, ...plan.waivers]);
-  });
+  const gate = gateRun(evaluations, gateFacts, plan.gate);
+  const warnings = waivers.unused();
+  return retain ? { reports, evaluations, gate, warnings } : { reports: [], evaluations: [], gate, warnings };
+}
+function gateFactsOf(report) {
   return {
-    reports,
-    evaluations,
-    gate: gateRun(evaluations, reports, plan.gate),
-    warnings: waivers.unused()
+    target: { input: report.target.input },
+    reachable: report.reachable
   };
 }
 
@@ -95027,6 +95311,8 @@ function readInputs(core) {
       ca: pathList(core.getInput("ca-file")),
       timeout: text("timeout"),
       concurrency: text("concurrency"),
+      maxConnections: text("max-connections"),
+      maxPerAddress: text("max-per-address"),
       deadline: text("deadline"),
       runDeadline: text("run-deadline"),
       allowPolicyPaths: pathList(core.getInput("allow-policy-path")),

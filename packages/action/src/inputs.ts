@@ -52,6 +52,8 @@ export function readInputs(core: InputReader): ActionInputs {
       ca: pathList(core.getInput("ca-file")),
       timeout: text("timeout"),
       concurrency: text("concurrency"),
+      maxConnections: text("max-connections"),
+      maxPerAddress: text("max-per-address"),
       deadline: text("deadline"),
       runDeadline: text("run-deadline"),
       allowPolicyPaths: pathList(core.getInput("allow-policy-path")),

@@ -8,6 +8,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { sampleReportNames } from "@tlsgate/core/policy";
 import { CLI_VERSION } from "../src/version.js";
 import { runCli } from "./run-cli.js";
 
@@ -107,6 +108,13 @@ describe("tlsgate policy lint", () => {
 });
 
 describe("tlsgate policy test with a base report", () => {
+  it("names every shipped sample report in its help", async () => {
+    const help = await runCli(["policy", "test", "--help"]);
+    expect(help.code).toBe(0);
+    const listed = /\(([a-z, -]+)\), and only what differs/.exec(help.stdout)?.[1];
+    expect(listed?.split(", ")).toEqual(sampleReportNames());
+  });
+
   it("passes and fails partial-report cases merged over a named sample", async () => {
     const cwd = project();
     const cases = join(cwd, "cases");

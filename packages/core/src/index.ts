@@ -38,6 +38,7 @@ export type {
   RunPlan,
   RunPlanOptions,
   RunResult,
+  TargetResult,
   SavedResults,
   Shard,
 } from "./run/index.js";
@@ -135,6 +136,9 @@ export {
   formatJson,
   formatJunit,
   formatMarkdown,
+  formatNdjson,
+  formatNdjsonGate,
+  formatNdjsonResult,
   formatResults,
   formatSarif,
   formatText,

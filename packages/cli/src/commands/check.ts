@@ -1,9 +1,7 @@
 import type { Command } from "commander";
-import { FAIL_ON, RUN_DEFAULTS } from "@tlsgate/core";
+import { FAIL_ON, RUN_DEFAULTS } from "@tlsgate/core/settings";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
-import { outputSpecs } from "../outputs.js";
-import { runScan } from "../run-scan.js";
 import { detectTerminal } from "../terminal.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -48,6 +46,10 @@ export function registerCheckCommand(
       ].join("\n"),
     )
     .action(async (flags: CheckFlags) => {
+      const [{ outputSpecs }, { runScan }] = await Promise.all([
+        import("../outputs.js"),
+        import("../run-scan.js"),
+      ]);
       const outputs = outputSpecs(flags.format, flags.output, io.cwd);
       const { exitCode } = await runScan(
         {

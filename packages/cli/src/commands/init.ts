@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import type { Command } from "commander";
-import { CONFIG_FILE, InputError, type TlsgateConfig } from "@tlsgate/core";
+import type { TlsgateConfig } from "@tlsgate/core";
+import { CONFIG_FILE, InputError } from "@tlsgate/core/settings";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { CLI_VERSION } from "../version.js";

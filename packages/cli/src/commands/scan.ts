@@ -1,9 +1,7 @@
 import type { Command } from "commander";
-import { CONFIG_FILE, FAIL_ON, RUN_DEFAULTS, RUN_LIMITS } from "@tlsgate/core";
+import { CONFIG_FILE, FAIL_ON, RUN_DEFAULTS, RUN_LIMITS } from "@tlsgate/core/settings";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
-import { outputSpecs } from "../outputs.js";
-import { runScan } from "../run-scan.js";
 import { detectTerminal } from "../terminal.js";
 
 interface ScanFlags {
@@ -16,6 +14,8 @@ interface ScanFlags {
   ca: string[];
   timeout?: string;
   concurrency?: string;
+  maxConnections?: string;
+  maxPerAddress?: string;
   deadline?: string;
   runDeadline?: string;
   targetsFile?: string;
@@ -40,7 +40,11 @@ export function registerScanCommand(
       "-p, --policy <name|file>",
       `preset name or policy file (default: ${RUN_DEFAULTS.policy})`,
     )
-    .option("-f, --format <format>", "stdout format: text, json, markdown, sarif, junit", "text")
+    .option(
+      "-f, --format <format>",
+      "stdout format: text, json, markdown, sarif, junit, ndjson (a line per target as it finishes)",
+      "text",
+    )
     .option("-o, --output <format=path>", "also write a format to a file (repeatable)", collect, [])
     .option(
       "--fail-on <severity>",
@@ -55,6 +59,14 @@ export function registerScanCommand(
     .option(
       "--concurrency <n>",
       `connections at once per target, ${RUN_LIMITS.concurrency.min}-${RUN_LIMITS.concurrency.max} (default: ${RUN_DEFAULTS.concurrency})`,
+    )
+    .option(
+      "--max-connections <n>",
+      `connections open at once in the whole run, ${RUN_LIMITS.maxConnections.min}-${RUN_LIMITS.maxConnections.max} (default: ${RUN_DEFAULTS.maxConnections})`,
+    )
+    .option(
+      "--max-per-address <n>",
+      `connections open at once to one address, ${RUN_LIMITS.maxPerAddress.min}-${RUN_LIMITS.maxPerAddress.max} (default: ${RUN_DEFAULTS.maxPerAddress})`,
     )
     .option(
       "--allow-policy-path <dir>",
@@ -100,6 +112,10 @@ export function registerScanCommand(
 }
 
 async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise<ExitCode> {
+  const [{ outputSpecs }, { runScan }] = await Promise.all([
+    import("../outputs.js"),
+    import("../run-scan.js"),
+  ]);
   const outputs = outputSpecs(flags.format, flags.output, io.cwd);
   const terminal = detectTerminal(io.env, io, { progress: flags.progress });
   const { exitCode } = await runScan(
@@ -115,6 +131,8 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
       allowPolicyPaths: flags.allowPolicyPath,
       timeout: flags.timeout ?? null,
       concurrency: flags.concurrency ?? null,
+      maxConnections: flags.maxConnections ?? null,
+      maxPerAddress: flags.maxPerAddress ?? null,
       deadline: flags.deadline ?? null,
       runDeadline: flags.runDeadline ?? null,
       clients: flags.clients ?? null,

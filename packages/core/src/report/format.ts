@@ -4,10 +4,11 @@ import type { ScanReport } from "../scan-report/types.js";
 import { formatJson } from "./json.js";
 import { formatJunit } from "./junit.js";
 import { formatMarkdown } from "./markdown.js";
+import { formatNdjson } from "./ndjson.js";
 import { formatSarif, type SarifOptions } from "./sarif.js";
 import { formatText, type TextOptions } from "./text.js";
 
-export const REPORT_FORMATS = ["text", "json", "markdown", "sarif", "junit"] as const;
+export const REPORT_FORMATS = ["text", "json", "markdown", "sarif", "junit", "ndjson"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export function isReportFormat(value: string): value is ReportFormat {
@@ -34,5 +35,7 @@ export function formatResults(
       return formatSarif(evaluations, reports, options);
     case "junit":
       return formatJunit(evaluations, reports, options);
+    case "ndjson":
+      return formatNdjson(evaluations, reports, options);
   }
 }

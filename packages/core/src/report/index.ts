@@ -13,3 +13,4 @@ export { formatText } from "./text.js";
 export type { TextOptions } from "./text.js";
 export { REPORT_FORMATS, formatResults, isReportFormat } from "./format.js";
 export type { AnyFormatOptions, ReportFormat } from "./format.js";
+export { formatNdjson, formatNdjsonGate, formatNdjsonResult } from "./ndjson.js";

@@ -19,7 +19,7 @@ import { enumerateCipherSuites, type ProtocolSuites } from "./cipher-suites.js";
 import { probeDh } from "./dh.js";
 import { probeWireFeatures } from "./features.js";
 import { enumerateTls12Groups, enumerateTls13Groups } from "./groups.js";
-import type { Limiter } from "./limiter.js";
+import type { ConnectionSlots } from "./limiter.js";
 import { probeProtocols } from "./protocols.js";
 import { SCANNER_VERSION } from "./version.js";
 
@@ -58,7 +58,7 @@ export interface ScanOptions {
  */
 export interface SharedTarget {
   resolution: Resolution;
-  limiter: Limiter;
+  limiter: ConnectionSlots;
 }
 
 const LEGACY: readonly TlsProtocol[] = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
