@@ -36341,8 +36341,8 @@ var Utils = class Utils2 {
     if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
   }
   static checkFlags(flags) {
-    const known = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
-    if (!Number.isInteger(flags) || (flags & ~known) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
+    const known2 = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
+    if (!Number.isInteger(flags) || (flags & ~known2) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
   }
   static isByteArray(input) {
     return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
@@ -66286,9 +66286,9 @@ function registryIssue(value, domain) {
       return null;
     if (sslv2CipherSuiteByName(value)?.name === value)
       return null;
-    const known2 = cipherSuiteByName(value) ?? void 0;
-    if (known2 !== void 0) {
-      return `${JSON.stringify(value)} is not an IANA cipher suite name: the report names it ${known2.iana}`;
+    const known3 = cipherSuiteByName(value) ?? void 0;
+    if (known3 !== void 0) {
+      return `${JSON.stringify(value)} is not an IANA cipher suite name: the report names it ${known3.iana}`;
     }
     const names = [...CIPHER_SUITES.map((s) => s.iana), ...SSLV2_CIPHER_SUITES.map((s) => s.name)];
     return `${JSON.stringify(value)} is not a cipher suite name${didYouMean(value, names)}`;
@@ -66304,9 +66304,9 @@ function registryIssue(value, domain) {
   }
   if (groupByName(value)?.name === value)
     return null;
-  const known = groupByName(value);
-  if (known !== void 0)
-    return `${JSON.stringify(value)} is not a group name: the report names it ${known.name}`;
+  const known2 = groupByName(value);
+  if (known2 !== void 0)
+    return `${JSON.stringify(value)} is not a group name: the report names it ${known2.name}`;
   return `${JSON.stringify(value)} is not a group name${didYouMean(value, GROUPS.map((g) => g.name))}`;
 }
 var STRUCTURAL_KEYWORDS = /* @__PURE__ */ new Set([
@@ -66660,9 +66660,9 @@ function lintMessage(message2, pointer = "") {
     const head = dot === -1 ? body : body.slice(0, dot);
     const path6 = dot === -1 ? null : body.slice(dot + 1);
     const at = { pointer, placeholder };
-    const known = MESSAGE_PLACEHOLDERS;
-    if (!known.includes(head)) {
-      const match2 = closest(head, known);
+    const known2 = MESSAGE_PLACEHOLDERS;
+    if (!known2.includes(head)) {
+      const match2 = closest(head, known2);
       const meant = match2 === void 0 || path6 === null ? match2 : `${match2}.${path6}`;
       const suggestion = meant === void 0 ? "" : ` (did you mean {${meant}}?)`;
       issues.push({
@@ -90257,15 +90257,21 @@ function explain(error2) {
   const segments = parsePointer(pointer);
   const name = pointer === "" ? "the policy" : segments.length === 2 && segments[0] === "waivers" ? `waiver ${segments[1]}` : segments.at(-1) ?? "";
   switch (error2.keyword) {
-    case "required":
-      return { pointer, message: `${name} is missing ${String(params.missingProperty)}` };
+    case "required": {
+      const missing = String(params.missingProperty);
+      const data = error2.data;
+      const present = data !== null && typeof data === "object" && !Array.isArray(data) ? Object.keys(data) : [];
+      const misspelt = present.find((key) => closest(key, [missing]) !== void 0);
+      const hint = misspelt === void 0 ? "" : ` (${misspelt}: did you mean ${missing}?)`;
+      return { pointer, message: `${name} is missing ${missing}${hint}` };
+    }
     case "additionalProperties": {
       const extra = String(params.additionalProperty);
       const parent = error2.parentSchema;
-      const known = Object.keys(parent?.properties ?? {});
+      const known2 = Object.keys(parent?.properties ?? {});
       return {
         pointer: `${pointer}/${escapePointerSegment(extra)}`,
-        message: `unknown property ${extra}${didYouMean(extra, known)}; allowed: ${known.join(", ")}`
+        message: `unknown property ${extra}${didYouMean(extra, known2)}; allowed: ${known2.join(", ")}`
       };
     }
     case "propertyNames": {
@@ -93659,7 +93665,7 @@ async function enumerateCipherSuites(ctx, protocol, first) {
     return { protocol, accepted: accepted3, preference: preference2, choices };
   }
   let preference = unknown;
-  const known = [c0];
+  const known2 = [c0];
   if (reverse.kind === "chosen") {
     if (!all.includes(reverse.code)) {
       return incomplete("protocol", `server chose ${hex6(reverse.code)}, which was not offered`, [
@@ -93667,12 +93673,12 @@ async function enumerateCipherSuites(ctx, protocol, first) {
       ]);
     }
     preference = { protocol, enforced: false, order: null };
-    known.push(reverse.code);
+    known2.push(reverse.code);
   } else {
     ctx.error(`serverPreference/${protocol}`, reverse.kind === "failed" ? reverse.code : "protocol", reverse.kind === "failed" ? reverse.message : "the server refused the suites it had accepted in another order");
   }
-  const rest = await eliminate(all.filter((code18) => !known.includes(code18)), offer, { parts: PARTS });
-  const accepted2 = [...known, ...rest.accepted];
+  const rest = await eliminate(all.filter((code18) => !known2.includes(code18)), offer, { parts: PARTS });
+  const accepted2 = [...known2, ...rest.accepted];
   if (!rest.complete)
     return incomplete(rest.code, rest.message, accepted2);
   return { protocol, accepted: accepted2.sort((a, b) => a - b), preference, choices };
@@ -93702,10 +93708,10 @@ async function probeDh(ctx, enumerated) {
   if (pending.length === 0)
     return { supported: complete ? false : null, bits: null };
   const sizes = await Promise.all(pending);
-  const known = sizes.filter((bits) => bits !== null);
+  const known2 = sizes.filter((bits) => bits !== null);
   return {
     supported: true,
-    bits: complete && known.length === sizes.length ? Math.min(...known) : null
+    bits: complete && known2.length === sizes.length ? Math.min(...known2) : null
   };
 }
 function primeBitsOf(choice) {
@@ -93963,7 +93969,7 @@ async function scanInto(ctx, report, chains) {
 }
 function addChain(chains, chain) {
   const same = (a, b) => a.length === b.length && a.every((der, i) => Buffer.compare(der, b[i]) === 0);
-  if (chain.length > 0 && !chains.some((known) => same(known, chain)))
+  if (chain.length > 0 && !chains.some((known2) => same(known2, chain)))
     chains.push(chain);
 }
 function acceptedSuites(supported, sslv2Specs, enumerated) {
@@ -94351,6 +94357,9 @@ function formatJson(evaluations, reports, options = {}) {
 `;
 }
 
+// ../core/dist/report/html.js
+import { createHash as createHash4 } from "node:crypto";
+
 // ../core/dist/report/clients.js
 var RANK3 = { fail: 0, inconclusive: 1, ok: 2 };
 function resultOf(client) {
@@ -94372,27 +94381,162 @@ function matrixSummary(counts) {
   parts.push(`${counts.ok} connect`);
   return parts.join(" · ");
 }
+function compareClientVersions(a, b) {
+  const parts = (version) => (version.match(/\d+/g) ?? []).map((part) => Number(part));
+  const left = parts(a.version);
+  const right = parts(b.version);
+  for (let i = 0; i < Math.max(left.length, right.length); i += 1) {
+    const difference = (left[i] ?? -1) - (right[i] ?? -1);
+    if (difference !== 0)
+      return difference;
+  }
+  return (a.year ?? 0) - (b.year ?? 0) || a.name.localeCompare(b.name);
+}
+function clientFamilies(report) {
+  if (report?.clients == null)
+    return null;
+  const groups = /* @__PURE__ */ new Map();
+  for (const client of report.clients) {
+    groups.set(client.family, [...groups.get(client.family) ?? [], client]);
+  }
+  const families = [...groups].map(([family, clients]) => {
+    const sorted = [...clients].sort(compareClientVersions);
+    const counts = { fail: 0, inconclusive: 0, ok: 0 };
+    for (const client of sorted)
+      counts[resultOf(client)] += 1;
+    return {
+      family,
+      counts,
+      oldestWorking: sorted.find((client) => client.ok === true) ?? null,
+      newestFailing: sorted.findLast((client) => client.ok === false) ?? null
+    };
+  });
+  return families.sort((a, b) => Number(b.counts.fail > 0) - Number(a.counts.fail > 0) || b.counts.fail - a.counts.fail || a.family.localeCompare(b.family));
+}
 
-// ../core/dist/report/markdown-escape.js
-var ZWSP = "​";
-function defuse(text) {
-  return text.replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZWSP}`).replace(/#(?=\d)/g, `#${ZWSP}`).replace(/\b(GH)-(?=\d)/gi, `$1${ZWSP}-`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\b(www)\./gi, `$1${ZWSP}.`);
+// ../core/dist/report/html-escape.js
+var ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+function escapeHtml(text) {
+  return escapeControlCharacters(text).replace(/[&<>"']/g, (char) => ENTITIES[char]);
 }
-var MARKDOWN_SYNTAX = /[\\`*[\]|~$]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
-function markdownText(text) {
-  return defuse(escapeControlCharacters(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(MARKDOWN_SYNTAX, (char) => `\\${char}`));
+
+// ../core/dist/report/overview.js
+var DETAILS_TARGET_LIMIT = 5;
+function showDetails(evaluations, details) {
+  return details ?? new Set(evaluations.map((e) => e.target)).size <= DETAILS_TARGET_LIMIT;
 }
-function htmlText(text) {
-  return defuse(escapeControlCharacters(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"));
+var SEVERITY_RANK = { error: 0, warning: 1, info: 2 };
+var VERDICT_RANK = {
+  fail: 0,
+  unscanned: 1,
+  inconclusive: 2,
+  pass: 3
+};
+var STRENGTH_RANK = {
+  insecure: 0,
+  weak: 1,
+  secure: 2,
+  recommended: 3
+};
+function worstFinding(findings) {
+  let worst = null;
+  const rank = (f) => (f.status === "fail" ? 0 : 3) + SEVERITY_RANK[f.severity] * 0.5;
+  for (const finding of findings) {
+    if (finding.status === "pass" || finding.status === "waived")
+      continue;
+    if (worst === null || rank(finding) < rank(worst))
+      worst = finding;
+  }
+  return worst;
 }
-function markdownCode(text, context3 = "inline") {
-  let body = escapeControlCharacters(text);
-  if (context3 === "table")
-    body = body.replace(/\|/g, "\\|");
-  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = "`".repeat(longest + 1);
-  const pad4 = longest > 0 || /^ .* $/.test(body) ? " " : "";
-  return `${ticks}${pad4}${body}${pad4}${ticks}`;
+function leafExpiry(report) {
+  const chains = report?.certificates ?? (report?.certificate ? [report.certificate] : []);
+  let first = null;
+  for (const chain of chains) {
+    const leaf = chain.chain[0];
+    if (leaf !== void 0 && (first === null || leaf.daysRemaining < first.days)) {
+      first = { days: leaf.daysRemaining, notAfter: leaf.notAfter };
+    }
+  }
+  return first;
+}
+function weakest(report) {
+  let found = null;
+  const rank = (suite) => STRENGTH_RANK[suite.strength ?? ""] ?? 4;
+  for (const suite of report?.cipherSuites ?? []) {
+    if (found === null || rank(suite) < rank(found))
+      found = suite;
+  }
+  return found;
+}
+function fleetOverview(evaluations, reports, gate = {}) {
+  const reportOf = reportsByTarget(reports);
+  const rows = evaluations.map((evaluation, index) => {
+    const report = reportOf.get(evaluation.target);
+    const expiry = leafExpiry(report);
+    const protocols = report === void 0 || report.reachable !== true ? null : Object.entries(report.protocols).filter(([, on]) => on === true).map(([protocol]) => protocol);
+    const row = {
+      evaluation,
+      report,
+      target: evaluation.target,
+      verdict: report !== void 0 && report.reachable !== true ? "unscanned" : evaluation.verdict,
+      blocking: verdictOf([evaluation], gate).blocking.length,
+      worst: worstFinding(evaluation.findings),
+      daysToExpiry: expiry?.days ?? null,
+      expires: expiry?.notAfter ?? null,
+      protocols,
+      weakestSuite: weakest(report)
+    };
+    return { row, index };
+  });
+  return rows.sort((a, b) => VERDICT_RANK[a.row.verdict] - VERDICT_RANK[b.row.verdict] || b.row.blocking - a.row.blocking || (a.row.daysToExpiry ?? Infinity) - (b.row.daysToExpiry ?? Infinity) || a.index - b.index).map(({ row }) => row);
+}
+function worstLabel(row) {
+  const { worst } = row;
+  if (worst === null)
+    return "—";
+  const status = worst.status === "inconclusive" ? " (inconclusive)" : "";
+  return `${worst.severity} ${worst.ruleId}${status}: ${worst.message}`;
+}
+
+// ../core/dist/report/remediation.js
+var SERVERS = [
+  ["nginx", "nginx"],
+  ["apache", "Apache"],
+  ["haproxy", "HAProxy"],
+  ["generic", "Any server"]
+];
+function remediationSteps(remediation2) {
+  if (remediation2 === void 0)
+    return [];
+  return SERVERS.flatMap(([server, label]) => {
+    const text = remediation2[server];
+    return text === void 0 ? [] : [{ server, label, text }];
+  });
+}
+function ruleHelp(rule) {
+  const summary2 = rule.description ?? rule.title;
+  const text = [summary2];
+  const markdown = [summary2];
+  for (const step of remediationSteps(rule.remediation)) {
+    text.push(`${step.label}: ${step.text}`);
+    markdown.push(`**${step.label}**
+
+\`\`\`
+${step.text}
+\`\`\``);
+  }
+  for (const reference of rule.references ?? []) {
+    text.push(reference);
+    markdown.push(`<${reference}>`);
+  }
+  return { text: text.join("\n\n"), markdown: markdown.join("\n\n") };
 }
 
 // ../core/dist/report/waived.js
@@ -94418,6 +94562,261 @@ function waivedUntil(waiver) {
   return `until ${waiver.expires} (${left})`;
 }
 
+// ../core/dist/report/html.js
+var STYLE = `
+:root { color-scheme: light; --fail: #b42318; --warn: #b54708; --pass: #067647; --muted: #555; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5rem auto; max-width: 72rem; padding: 0 1rem; color: #111; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+h3 { font-size: 1rem; margin-bottom: .25rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
+th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f5f5f5; } td.num { text-align: right; }
+th button { all: unset; cursor: pointer; font-weight: 600; } th button::after { content: " \\2195"; color: #999; }
+code, .mono { font-family: ui-monospace, monospace; font-size: 12px; word-break: break-all; }
+.fail { color: var(--fail); font-weight: 600; } .inconclusive, .unscanned { color: var(--warn); font-weight: 600; }
+.pass, .ok { color: var(--pass); } .off, .waived { color: #999; } .muted { color: var(--muted); }
+.matrix td { text-align: center; } .matrix th.rule { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
+.scroll { overflow-x: auto; } meter { width: 12rem; } pre { background: #f7f7f7; padding: .5rem; overflow-x: auto; white-space: pre-wrap; }
+.verdict { font-size: 1.1rem; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11px; }
+  th button::after { content: ""; }
+  details > summary { list-style: none; }
+  section.target { break-before: page; }
+  a { color: inherit; text-decoration: none; }
+}
+`;
+var SCRIPT = `
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  table.querySelectorAll("th button").forEach(function (button, column) {
+    button.addEventListener("click", function () {
+      var body = table.tBodies[0];
+      var ascending = button.getAttribute("data-order") !== "asc";
+      table.querySelectorAll("th button").forEach(function (b) { b.removeAttribute("data-order"); });
+      button.setAttribute("data-order", ascending ? "asc" : "desc");
+      var key = function (row) {
+        var cell = row.cells[column];
+        var value = cell.getAttribute("data-sort");
+        return value === null ? cell.textContent.trim() : Number(value);
+      };
+      Array.prototype.slice.call(body.rows)
+        .sort(function (a, b) {
+          var x = key(a), y = key(b);
+          var order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+          return ascending ? order : -order;
+        })
+        .forEach(function (row) { body.appendChild(row); });
+    });
+  });
+});
+`;
+var cspHash = (text) => `'sha256-${createHash4("sha256").update(text, "utf8").digest("base64")}'`;
+var HTML_CSP = [
+  "default-src 'none'",
+  `style-src ${cspHash(STYLE)}`,
+  `script-src ${cspHash(SCRIPT)}`,
+  "img-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'"
+].join("; ");
+var STATUS_MARK = {
+  pass: "✓",
+  fail: "✗",
+  inconclusive: "?",
+  waived: "⏸",
+  off: "–"
+};
+var VERDICT_RANK2 = {
+  fail: 0,
+  unscanned: 1,
+  inconclusive: 2,
+  pass: 3
+};
+var CLIENT_MARK = { fail: "✗", inconclusive: "?", ok: "✓" };
+function formatHtml(evaluations, reports, options = {}) {
+  const reportOf = reportsByTarget(reports);
+  const rows = fleetOverview(evaluations, reports, options.gate);
+  const gate = gateRun(evaluations, reports, options.gate);
+  const anchors = new Map(evaluations.map((e, i) => [e, `target-${i + 1}`]));
+  const policies = [...new Map(evaluations.map((e) => [e.policy.sha256, e.policy])).values()];
+  const scannedAt = reports.map((r) => r.startedAt).sort().at(-1);
+  const body = [];
+  body.push(`<header><h1>tlsgate report</h1>`, `<p class="verdict">Gate: <span class="${gate.verdict}" id="gate-verdict">${gate.verdict.toUpperCase()}</span> · ${evaluations.length} target(s) · ${gate.blocking.length} blocking finding(s)</p>`);
+  if (gate.reasons.length > 0) {
+    body.push(`<ul>${gate.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ul>`);
+  }
+  body.push(`<p class="muted">Policy: ${policies.map((p) => `<span class="policy">${escapeHtml(p.name)} ${escapeHtml(p.version)} <code title="sha256 ${escapeHtml(p.sha256)}">sha256 ${escapeHtml(shortHash(p.sha256))}</code></span>`).join(", ")} · tlsgate ${escapeHtml(toolVersion(reports, options))}${scannedAt === void 0 ? "" : ` · scanned ${escapeHtml(scannedAt)}`}</p></header>`);
+  body.push(overviewSection(rows, anchors));
+  body.push(matrixSection(evaluations, anchors));
+  body.push(expirySection(reports));
+  for (const evaluation of evaluations) {
+    body.push(targetSection(evaluation, reportOf.get(evaluation.target), anchors.get(evaluation)));
+  }
+  return [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${HTML_CSP}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="referrer" content="no-referrer">',
+    `<title>tlsgate: ${gate.verdict.toUpperCase()} · ${evaluations.length} target(s)</title>`,
+    `<style>${STYLE}</style>`,
+    "</head>",
+    "<body>",
+    ...body,
+    `<script>${SCRIPT}</script>`,
+    "</body>",
+    "</html>",
+    ""
+  ].join("\n");
+}
+function overviewSection(rows, anchors) {
+  const header = [
+    "Target",
+    "Verdict",
+    "Blocking",
+    "Protocols",
+    "Weakest suite",
+    "Certificate expiry",
+    "Worst finding"
+  ];
+  const lines = rows.map((row) => {
+    const suite = row.weakestSuite;
+    const expiry = row.daysToExpiry === null ? `<td data-sort="999999">unknown</td>` : `<td data-sort="${row.daysToExpiry}">${row.daysToExpiry} days <span class="muted">(${escapeHtml(row.expires ?? "")})</span></td>`;
+    return [
+      "<tr>",
+      `<td><a href="#${anchors.get(row.evaluation)}">${escapeHtml(row.target)}</a></td>`,
+      `<td data-sort="${VERDICT_RANK2[row.verdict]}" class="${row.verdict}">${row.verdict}</td>`,
+      `<td class="num" data-sort="${row.blocking}">${row.blocking}</td>`,
+      `<td>${row.protocols === null ? "unknown" : escapeHtml(row.protocols.join(", ") || "none")}</td>`,
+      `<td>${suite === null ? "—" : `<code>${escapeHtml(suite.iana)}</code> <span class="muted">${escapeHtml(suite.strength ?? "unknown")}</span>`}</td>`,
+      expiry,
+      `<td>${escapeHtml(worstLabel(row))}</td>`,
+      "</tr>"
+    ].join("");
+  });
+  return [
+    `<section id="overview"><h2>Overview</h2>`,
+    `<p class="muted">Worst first. Click a column to sort.</p>`,
+    `<table class="sortable"><thead><tr>${header.map((h) => `<th><button type="button">${h}</button></th>`).join("")}</tr></thead>`,
+    `<tbody>${lines.join("\n")}</tbody></table></section>`
+  ].join("\n");
+}
+function matrixSection(evaluations, anchors) {
+  const rules = /* @__PURE__ */ new Map();
+  for (const evaluation of evaluations) {
+    for (const [id, rule] of Object.entries(evaluation.rules))
+      if (!rules.has(id))
+        rules.set(id, rule);
+  }
+  const ids = [...rules.keys()];
+  const rows = evaluations.map((evaluation) => {
+    const status = new Map(outcomes(evaluation).map((o) => [o.ruleId, o.status]));
+    const cells = ids.map((id) => {
+      const s = status.get(id) ?? "off";
+      return `<td class="${s}" title="${escapeHtml(id)}: ${s}">${STATUS_MARK[s]}</td>`;
+    });
+    return `<tr><th scope="row"><a href="#${anchors.get(evaluation)}">${escapeHtml(evaluation.target)}</a></th>${cells.join("")}</tr>`;
+  });
+  return [
+    `<section id="matrix"><h2>Targets × rules</h2>`,
+    `<p class="muted">✓ pass · ✗ fail · ? inconclusive · ⏸ waived · – not evaluated</p>`,
+    `<div class="scroll"><table class="matrix"><thead><tr><th>Target</th>${ids.map((id) => `<th class="rule" title="${escapeHtml(rules.get(id).title)}">${escapeHtml(id)}</th>`).join("")}</tr></thead>`,
+    `<tbody>${rows.join("\n")}</tbody></table></div></section>`
+  ].join("\n");
+}
+function expirySection(reports) {
+  const leaves2 = reports.flatMap((report) => chainsOf(report).flatMap((chain) => {
+    const leaf = chain.chain[0];
+    return leaf === void 0 ? [] : [{ target: report.target.input, leaf }];
+  }));
+  leaves2.sort((a, b) => a.leaf.daysRemaining - b.leaf.daysRemaining);
+  const items = leaves2.map(({ target, leaf }) => `<tr><td>${escapeHtml(leaf.notAfter)}</td><td class="num ${leaf.daysRemaining < 0 ? "fail" : leaf.daysRemaining < 30 ? "inconclusive" : ""}">${leaf.daysRemaining}</td><td><meter min="0" max="398" low="30" high="90" optimum="398" value="${Math.max(0, Math.min(398, leaf.daysRemaining))}"></meter></td><td>${escapeHtml(target)}</td><td class="mono">${escapeHtml(leaf.subject)}</td></tr>`);
+  return [
+    `<section id="expiry"><h2>Certificate expiry timeline</h2>`,
+    items.length === 0 ? `<p>No certificate was read.</p>` : `<table><thead><tr><th>Expires</th><th>Days</th><th>Remaining</th><th>Target</th><th>Subject</th></tr></thead><tbody>${items.join("\n")}</tbody></table>`,
+    `</section>`
+  ].join("\n");
+}
+function chainsOf(report) {
+  return report?.certificates ?? (report?.certificate ? [report.certificate] : []);
+}
+var known = (value) => value === null ? "unknown" : value ? "yes" : "no";
+function targetSection(evaluation, report, id) {
+  const out = [];
+  out.push(`<section class="target" id="${id}"><h2>${escapeHtml(evaluation.target)}${report?.target.address ? ` <span class="muted">(${escapeHtml(report.target.address)})</span>` : ""} · <span class="${evaluation.verdict}">${evaluation.verdict}</span></h2>`, `<p class="muted">policy ${escapeHtml(evaluation.policy.name)} ${escapeHtml(evaluation.policy.version)} · ${evaluation.counts.fail} failed · ${evaluation.counts.inconclusive} inconclusive · ${evaluation.counts.pass} passed</p>`);
+  if (report !== void 0 && report.reachable !== true) {
+    out.push(`<p class="inconclusive">Not scanned: ${escapeHtml(report.errors[0]?.message ?? "unreachable")}</p>`);
+  }
+  const open3 = outcomes(evaluation).filter((o) => o.status !== "pass");
+  out.push(`<h3>Findings</h3>`);
+  if (open3.length === 0)
+    out.push(`<p class="pass">Every rule passed.</p>`);
+  else {
+    out.push(`<table class="findings"><thead><tr><th>Rule</th><th>Severity</th><th>Status</th><th>Findings</th></tr></thead><tbody>`);
+    for (const outcome of open3) {
+      const rule = evaluation.rules[outcome.ruleId];
+      const steps = remediationSteps(rule?.remediation);
+      const fix = steps.length === 0 && rule?.description === void 0 ? "" : `<details><summary>How to fix</summary>${rule?.description === void 0 ? "" : `<p>${escapeHtml(rule.description)}</p>`}${steps.map((s) => `<p><strong>${escapeHtml(s.label)}</strong></p><pre>${escapeHtml(s.text)}</pre>`).join("")}${(rule?.references ?? []).map((r) => `<p class="mono">${escapeHtml(r)}</p>`).join("")}</details>`;
+      out.push(`<tr><td><code>${escapeHtml(outcome.ruleId)}</code><br>${escapeHtml(rule?.title ?? "")}</td><td>${escapeHtml(rule?.severity ?? "")}</td><td class="${outcome.status}">${outcome.status}</td><td><ul>${outcome.findings.map((f) => `<li>${escapeHtml(f.message)}${f.waiver === void 0 ? "" : ` <span class="muted">(waived ${escapeHtml(waivedUntil(f.waiver))}: ${escapeHtml(f.waiver.reason)})</span>`}</li>`).join("")}</ul>${fix}</td></tr>`);
+    }
+    out.push(`</tbody></table>`);
+  }
+  if (report !== void 0 && report.reachable === true) {
+    out.push(`<h3>Negotiated</h3><table><tbody>`);
+    out.push(`<tr><th>Protocols</th><td>${Object.entries(report.protocols).map(([p, on]) => `<span class="${on === true ? "ok" : on === null ? "inconclusive" : "off"}">${escapeHtml(p)}: ${known(on)}</span>`).join(" · ")}</td></tr>`, `<tr><th>Groups</th><td>${report.groups === null ? "unknown" : escapeHtml([...new Set(report.groups.map((g) => g.name))].join(", ") || "none")}</td></tr>`, `<tr><th>DH</th><td>${report.dh.bits === null ? known(report.dh.supported) : `${report.dh.bits} bits`}</td></tr>`, `<tr><th>ALPN</th><td>${report.features.alpn === null ? "unknown" : escapeHtml(report.features.alpn.selected ?? "none")}</td></tr>`, `</tbody></table>`);
+    if (report.cipherSuites === null)
+      out.push(`<p>Cipher suites: unknown.</p>`);
+    else {
+      out.push(`<table class="suites"><thead><tr><th>Protocol</th><th>Suite</th><th>Code</th><th>Strength</th></tr></thead><tbody>`, ...report.cipherSuites.map((s) => `<tr><td>${escapeHtml(s.protocol)}</td><td><code>${escapeHtml(s.iana)}</code></td><td class="mono">${escapeHtml(s.code)}</td><td class="${s.strength === "insecure" || s.strength === "weak" ? "fail" : ""}">${escapeHtml(s.strength ?? "unknown")}</td></tr>`), `</tbody></table>`);
+    }
+  }
+  const chains = chainsOf(report);
+  if (chains.length > 0) {
+    out.push(`<h3>Certificate chain${chains.length > 1 ? "s" : ""}</h3>`);
+    for (const chain of chains) {
+      out.push(`<p class="muted">trusted ${known(chain.trusted)}${chain.trustError === null ? "" : ` (${escapeHtml(chain.trustError)})`} · hostname match ${known(chain.hostnameMatch)} · complete ${known(chain.chainComplete)} · OCSP stapled ${known(chain.ocspStapled)}</p>`, `<table class="chain"><thead><tr><th>#</th><th>Subject</th><th>Issuer</th><th>Expires</th><th>Key</th><th>Signature</th></tr></thead><tbody>`, ...chain.chain.map((c, i) => `<tr><td>${i}</td><td class="mono subject">${escapeHtml(c.subject)}</td><td class="mono">${escapeHtml(c.issuer)}</td><td>${escapeHtml(c.notAfter)} (${c.daysRemaining} days)</td><td>${escapeHtml(c.keyType)} ${c.keyBits ?? ""}${c.curve === null ? "" : ` ${escapeHtml(c.curve)}`}</td><td>${escapeHtml(c.signatureAlgorithm)}</td></tr>`), `</tbody></table>`);
+    }
+  }
+  const families = clientFamilies(report);
+  const matrix = clientMatrix(report);
+  if (families !== null && matrix !== null) {
+    out.push(`<h3>Clients</h3><p>${escapeHtml(matrixSummary(matrix.counts))}</p>`, `<table class="clients"><thead><tr><th>Family</th><th>Connect</th><th>Oldest working</th><th>Newest failing</th></tr></thead><tbody>`);
+    for (const family of families) {
+      const result = family.counts.fail > 0 ? "fail" : family.counts.inconclusive > 0 ? "inconclusive" : "ok";
+      const total = family.counts.ok + family.counts.fail + family.counts.inconclusive;
+      const failing = family.newestFailing;
+      out.push(`<tr><td class="${result}">${CLIENT_MARK[result]} ${escapeHtml(family.family)}</td><td class="num">${family.counts.ok}/${total}</td><td>${family.oldestWorking === null ? "—" : escapeHtml(family.oldestWorking.name)}</td><td>${failing === null ? "—" : `${escapeHtml(failing.name)}${failing.reason === null ? "" : `: ${escapeHtml(failing.reason)}`}`}</td></tr>`);
+    }
+    out.push(`</tbody></table>`, `<details><summary>Every client (${matrix.rows.length})</summary><table><tbody>${matrix.rows.map(({ client, result }) => `<tr><td class="${result}">${result}</td><td>${escapeHtml(client.name)}</td><td>${result === "ok" ? `${escapeHtml(client.protocol ?? "")} <code>${escapeHtml(client.cipher ?? "")}</code>` : escapeHtml(client.reason ?? "")}</td></tr>`).join("")}</tbody></table></details>`);
+  }
+  out.push(`</section>`);
+  return out.join("\n");
+}
+
+// ../core/dist/report/markdown-escape.js
+var ZWSP = "​";
+function defuse(text) {
+  return text.replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZWSP}`).replace(/#(?=\d)/g, `#${ZWSP}`).replace(/\b(GH)-(?=\d)/gi, `$1${ZWSP}-`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\b(www)\./gi, `$1${ZWSP}.`);
+}
+var MARKDOWN_SYNTAX = /[\\`*[\]|~$]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
+function markdownText(text) {
+  return defuse(escapeControlCharacters(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(MARKDOWN_SYNTAX, (char) => `\\${char}`));
+}
+function htmlText(text) {
+  return defuse(escapeControlCharacters(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"));
+}
+function markdownCode(text, context3 = "inline") {
+  let body = escapeControlCharacters(text);
+  if (context3 === "table")
+    body = body.replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = "`".repeat(longest + 1);
+  const pad4 = longest > 0 || /^ .* $/.test(body) ? " " : "";
+  return `${ticks}${pad4}${body}${pad4}${ticks}`;
+}
+
 // ../core/dist/report/markdown.js
 var ICON = {
   pass: "✅ pass",
@@ -94439,18 +94838,15 @@ function fence(text, language) {
 ${text}
 ${ticks}`;
 }
+var FENCE_LANGUAGE = {
+  nginx: "nginx",
+  apache: "apache",
+  haproxy: "haproxy"
+};
 function remediation(rule) {
   const lines = [];
-  const steps = [
-    ["nginx", "nginx", "nginx"],
-    ["apache", "Apache", "apache"],
-    ["haproxy", "HAProxy", "haproxy"],
-    ["generic", "Any server", ""]
-  ];
-  for (const [key, label, language] of steps) {
-    const text = rule.remediation?.[key];
-    if (text !== void 0)
-      lines.push(`**${label}**`, "", fence(text, language), "");
+  for (const step of remediationSteps(rule.remediation)) {
+    lines.push(`**${step.label}**`, "", fence(step.text, FENCE_LANGUAGE[step.server] ?? ""), "");
   }
   if (rule.references !== void 0 && rule.references.length > 0) {
     lines.push(`References: ${rule.references.map((r) => `<${r}>`).join(", ")}`, "");
@@ -94468,12 +94864,26 @@ function formatMarkdown(evaluations, reports, options = {}) {
     const inconclusive2 = (options.gate.inconclusive ?? "fail") === "fail" ? "fails" : "passes";
     lines.push(`Gate: fail-on **${options.gate.failOn ?? "error"}**, inconclusive ${inconclusive2} · ${overall.blocking.length} blocking finding(s)`, "", ...overall.reasons.map((reason) => `- ${markdownText(reason)}`), ...overall.reasons.length > 0 ? [""] : []);
   }
+  const details = showDetails(evaluations, options.details);
+  const fleet = new Set(evaluations.map((e) => e.target)).size > 1;
+  if (!details) {
+    lines.push(...overviewTable(evaluations, reports, options, details));
+    const policies = new Map(evaluations.map((e) => [e.policy.sha256, e.policy]));
+    for (const p of policies.values()) {
+      lines.push(`Policy: ${markdownText(p.name)} ${markdownText(p.version)} <sub>${shortHash(p.sha256)}</sub>`, "");
+    }
+    lines.push(`<sub>tlsgate ${markdownText(toolVersion(reports, options))}</sub>`);
+    return `${lines.join("\n")}
+`;
+  }
   lines.push("| Target | Policy | Verdict | Failed | Inconclusive | Passed |", "|---|---|---|---:|---:|---:|");
   for (const e of evaluations) {
     const address = reportOf.get(e.target)?.target.address;
     lines.push(`| ${markdownCode(e.target, "table")}${address ? ` (${markdownText(address)})` : ""} | ${markdownText(e.policy.name)} ${markdownText(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${ICON[e.verdict]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`);
   }
   lines.push("");
+  if (fleet)
+    lines.push(...overviewTable(evaluations, reports, options, details));
   for (const evaluation of evaluations) {
     const open3 = outcomes(evaluation).filter((o) => o.status !== "pass" && o.status !== "waived");
     if (open3.length === 0)
@@ -94517,14 +94927,19 @@ function formatMarkdown(evaluations, reports, options = {}) {
     lines.push("");
   }
   for (const target of new Set(evaluations.map((e) => e.target))) {
-    const matrix = clientMatrix(reportOf.get(target));
-    if (matrix === null)
+    const report = reportOf.get(target);
+    const matrix = clientMatrix(report);
+    const families = clientFamilies(report);
+    if (matrix === null || families === null)
       continue;
     lines.push(`### Clients · ${markdownCode(target)}`, "", matrixSummary(matrix.counts), "");
-    lines.push("| Client | Result | Protocol | Suite |", "|---|---|---|---|");
-    for (const { client, result } of matrix.rows) {
-      const outcome = result === "ok" ? "ok" : client.reason ?? result;
-      lines.push(`| ${markdownText(client.name)} | ${CLIENT_ICON[result]} ${markdownText(outcome)} | ${client.protocol ?? ""} | ${client.cipher === null ? "" : markdownCode(client.cipher, "table")} |`);
+    lines.push("| Family | Result | Connect | Oldest working | Newest failing |", "|---|---|---:|---|---|");
+    for (const family of families) {
+      const result = family.counts.fail > 0 ? "fail" : family.counts.inconclusive > 0 ? "inconclusive" : "ok";
+      const total = family.counts.ok + family.counts.fail + family.counts.inconclusive;
+      const failing = family.newestFailing;
+      const failingCell = failing === null ? "" : `${markdownText(failing.name)}${failing.reason === null ? "" : `: ${markdownText(failing.reason)}`}`;
+      lines.push(`| ${markdownText(family.family)} | ${CLIENT_ICON[result]} | ${family.counts.ok}/${total} | ${family.oldestWorking === null ? "" : markdownText(family.oldestWorking.name)} | ${failingCell} |`);
     }
     lines.push("");
   }
@@ -94532,9 +94947,35 @@ function formatMarkdown(evaluations, reports, options = {}) {
   return `${lines.join("\n")}
 `;
 }
+function overviewTable(evaluations, reports, options, details) {
+  const rows = fleetOverview(evaluations, reports, options.gate);
+  const icon = { ...ICON, unscanned: "⚠️ not scanned" };
+  return [
+    `### Overview: ${rows.length} target(s), worst first`,
+    "",
+    ...details ? [] : ["Per-target details: run with `--details`.", ""],
+    "| Target | Verdict | Blocking | Worst finding | Expires in |",
+    "|---|---|---:|---|---:|",
+    ...rows.map((row) => `| ${markdownCode(row.target, "table")} | ${icon[row.verdict]} | ${row.blocking} | ${markdownText(worstLabel(row))} | ${row.daysToExpiry === null ? "unknown" : `${row.daysToExpiry} days`} |`),
+    ""
+  ];
+}
 
 // ../core/dist/report/sarif.js
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
+
+// ../core/dist/report/repo-path.js
+import { dirname as dirname4, isAbsolute as isAbsolute3, join as join2, relative as relative3, sep as sep2 } from "node:path";
+function repoPath(file, root) {
+  if (file === null || !isAbsolute3(file))
+    return null;
+  const rel = relative3(root, file);
+  if (rel === "" || rel.startsWith("..") || isAbsolute3(rel))
+    return null;
+  return rel.split(sep2).join("/");
+}
+
+// ../core/dist/report/sarif.js
 var LEVEL = {
   error: "error",
   warning: "warning",
@@ -94545,47 +94986,70 @@ var SECURITY_SEVERITY = {
   warning: "5.0",
   info: "2.0"
 };
-var MAX_MESSAGES = 10;
 function pascal(id) {
   return id.split("-").map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join("");
 }
-function helpText(rule) {
-  const text = [rule.description ?? rule.title];
-  const markdown = [rule.description ?? rule.title];
-  const remediation2 = rule.remediation ?? {};
-  for (const [key, label] of [
-    ["nginx", "nginx"],
-    ["apache", "Apache"],
-    ["haproxy", "HAProxy"],
-    ["generic", "Any server"]
-  ]) {
-    const fix = remediation2[key];
-    if (fix === void 0)
-      continue;
-    text.push(`${label}: ${fix}`);
-    markdown.push(`**${label}**
-
-\`\`\`
-${fix}
-\`\`\``);
-  }
-  for (const reference of rule.references ?? []) {
-    text.push(reference);
-    markdown.push(`<${reference}>`);
-  }
-  return { text: text.join("\n\n"), markdown: markdown.join("\n\n") };
+function fingerprint(ruleId, target, finding) {
+  return createHash5("sha256").update(`${ruleId}\0${target}\0${offendingKey(finding)}`).digest("hex");
 }
-function fingerprint(ruleId, target) {
-  return createHash4("sha256").update(`${ruleId}\0${target}`).digest("hex");
+function offendingKey(finding) {
+  const path6 = finding.pointer.replace(/\/\d+(?=\/|$)/g, "/-");
+  const { value } = finding;
+  if (value === null || typeof value !== "object")
+    return `${path6}=${JSON.stringify(value)}`;
+  const record = value;
+  const identity = ["sha256", "iana", "name", "code"].find((key) => typeof record[key] === "string");
+  if (identity === void 0)
+    return `${path6}=${canonicalJson2(value)}`;
+  const protocol = typeof record.protocol === "string" ? ` ${record.protocol}` : "";
+  return `${path6}=${String(record[identity])}${protocol}`;
+}
+function canonicalJson2(value) {
+  if (Array.isArray(value))
+    return `[${value.map(canonicalJson2).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson2(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+function targetUri(target, report) {
+  if (report === void 0)
+    return `tls://${encodeURIComponent(target)}`;
+  const { host, port } = report.target;
+  const name = host.includes(":") ? `[${host}]` : encodeURIComponent(host);
+  return `tls://${name}:${port}`;
 }
 function formatSarif(evaluations, reports, options = {}) {
   const version = toolVersion(reports, options);
   const inconclusiveFails = (options.gate?.inconclusive ?? "fail") === "fail";
+  const reportOf = reportsByTarget(reports);
   const rules = [];
   const ruleIndex = /* @__PURE__ */ new Map();
   const logicalLocations = [];
   const targetIndex = /* @__PURE__ */ new Map();
   const results = [];
+  const physicalLocation = (rule, target) => {
+    const own = options.root === void 0 ? null : repoPath(rule.source.file, options.root);
+    if (own !== null) {
+      return {
+        artifactLocation: { uri: own },
+        region: { startLine: rule.source.line ?? 1 }
+      };
+    }
+    const { artifact } = options;
+    if (artifact !== void 0) {
+      const line = artifact.file !== void 0 && rule.source.file === artifact.file;
+      return {
+        artifactLocation: { uri: artifact.uri },
+        region: { startLine: (line ? rule.source.line : null) ?? 1 }
+      };
+    }
+    return {
+      artifactLocation: { uri: targetUri(target, reportOf.get(target)) },
+      region: { startLine: 1 }
+    };
+  };
   for (const evaluation of evaluations) {
     for (const [id, rule] of Object.entries(evaluation.rules)) {
       if (ruleIndex.has(id))
@@ -94596,7 +95060,7 @@ function formatSarif(evaluations, reports, options = {}) {
         name: pascal(id),
         shortDescription: { text: rule.title },
         fullDescription: { text: rule.description ?? rule.title },
-        help: helpText(rule),
+        help: ruleHelp(rule),
         defaultConfiguration: { level: LEVEL[rule.severity] },
         properties: {
           tags: ["security", "tls"],
@@ -94623,94 +95087,80 @@ function formatSarif(evaluations, reports, options = {}) {
       const rule = evaluation.rules[outcome.ruleId];
       if (rule === void 0)
         continue;
-      const findings = outcome.findings;
-      const inconclusive2 = outcome.status === "inconclusive";
-      const waiver = outcome.status === "waived" ? findings[0]?.waiver : void 0;
-      const open3 = inconclusive2 && !inconclusiveFails;
-      const messages = findings.slice(0, MAX_MESSAGES).map((f) => f.message);
-      if (findings.length > MAX_MESSAGES)
-        messages.push(`and ${findings.length - MAX_MESSAGES} more`);
-      const prefix = inconclusive2 ? "Inconclusive: " : "";
-      let region;
-      if (options.artifact !== void 0) {
-        const line = options.artifact.file !== void 0 && rule.source.file === options.artifact.file ? rule.source.line : null;
-        region = { startLine: line ?? 1 };
-      }
-      const locations = findings.map((finding) => {
-        const location = {
-          logicalLocations: [
+      for (const finding of outcome.findings) {
+        const inconclusive2 = finding.status === "inconclusive";
+        const waiver = finding.status === "waived" ? finding.waiver : void 0;
+        const open3 = inconclusive2 && !inconclusiveFails;
+        const prefix = inconclusive2 ? "Inconclusive: " : "";
+        results.push({
+          ruleId: outcome.ruleId,
+          ruleIndex: ruleIndex.get(outcome.ruleId),
+          kind: open3 ? "open" : "fail",
+          level: open3 ? "none" : LEVEL[rule.severity],
+          message: { text: `${prefix}${rule.title} on ${evaluation.target}: ${finding.message}` },
+          locations: [
             {
-              name: finding.pointer === "" ? "/" : finding.pointer,
-              fullyQualifiedName: `${evaluation.target}${finding.pointer}`,
-              kind: "member",
-              parentIndex
+              physicalLocation: physicalLocation(rule, evaluation.target),
+              logicalLocations: [
+                {
+                  name: finding.pointer === "" ? "/" : finding.pointer,
+                  fullyQualifiedName: `${evaluation.target}${finding.pointer}`,
+                  kind: "member",
+                  parentIndex
+                }
+              ]
             }
           ],
-          message: { text: finding.message }
-        };
-        if (options.artifact !== void 0) {
-          location.physicalLocation = {
-            artifactLocation: { uri: options.artifact.uri },
-            region
-          };
-        }
-        return location;
-      });
-      results.push({
-        ruleId: outcome.ruleId,
-        ruleIndex: ruleIndex.get(outcome.ruleId),
-        kind: open3 ? "open" : "fail",
-        level: open3 ? "none" : LEVEL[rule.severity],
-        message: { text: `${prefix}${rule.title} on ${evaluation.target}: ${messages.join("; ")}` },
-        locations,
-        partialFingerprints: {
-          "tlsgateRuleTarget/v1": fingerprint(outcome.ruleId, evaluation.target)
-        },
-        ...waiver === void 0 ? {} : {
-          suppressions: [
-            {
-              kind: "external",
-              status: "accepted",
-              justification: `${waiver.reason} (waived until ${waiver.expires}, ${waiver.source})`
-            }
-          ]
-        },
-        properties: {
-          target: evaluation.target,
-          status: outcome.status,
-          policy: evaluation.policy,
-          pointers: findings.map((f) => f.pointer)
-        }
-      });
+          partialFingerprints: {
+            "tlsgateFinding/v2": fingerprint(outcome.ruleId, evaluation.target, finding)
+          },
+          // A waiver in force shows as a suppression (code scanning lists it as dismissed).
+          ...waiver === void 0 ? {} : {
+            suppressions: [
+              {
+                kind: "external",
+                status: "accepted",
+                justification: `${waiver.reason} (waived until ${waiver.expires}, ${waiver.source})`
+              }
+            ]
+          },
+          properties: {
+            target: evaluation.target,
+            status: finding.status,
+            policy: evaluation.policy,
+            pointer: finding.pointer
+          }
+        });
+      }
     }
   }
   const policies = [...new Map(evaluations.map((e) => [e.policy.sha256, e.policy])).values()];
+  const run2 = {
+    tool: {
+      driver: {
+        name: "tlsgate",
+        version,
+        semanticVersion: version,
+        informationUri: "https://tlsgate.dev",
+        rules
+      }
+    }
+  };
+  if (options.category !== void 0 && options.category !== "") {
+    run2.automationDetails = { id: `${options.category.replace(/\/+$/, "")}/` };
+  }
+  Object.assign(run2, { logicalLocations, results, properties: { policies } });
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "tlsgate",
-            version,
-            semanticVersion: version,
-            informationUri: "https://tlsgate.dev",
-            rules
-          }
-        },
-        logicalLocations,
-        results,
-        properties: { policies }
-      }
-    ]
+    runs: [run2]
   };
   return `${JSON.stringify(sarif, null, 2)}
 `;
 }
 
 // ../core/dist/report/text.js
-var STYLE = {
+var STYLE2 = {
   red: [31, 39],
   green: [32, 39],
   yellow: [33, 39],
@@ -94733,11 +95183,12 @@ var visibleLength = (text) => text.replace(ANSI, "").length;
 var pad3 = (text, width) => text + " ".repeat(Math.max(0, width - visibleLength(text)));
 var inert = escapeControlCharacters;
 function formatText(evaluations, reports, options = {}) {
-  const paint = (style, text) => options.color === true ? `\x1B[${STYLE[style][0]}m${text}\x1B[${STYLE[style][1]}m` : text;
+  const paint = (style, text) => options.color === true ? `\x1B[${STYLE2[style][0]}m${text}\x1B[${STYLE2[style][1]}m` : text;
   const reportOf = reportsByTarget(reports);
   const lines = [];
   const clientsShown = /* @__PURE__ */ new Set();
-  for (const evaluation of evaluations) {
+  const details = showDetails(evaluations, options.details);
+  for (const evaluation of details ? evaluations : []) {
     const report = reportOf.get(evaluation.target);
     const address = report?.target.address;
     const { counts, policy } = evaluation;
@@ -94777,14 +95228,22 @@ function formatText(evaluations, reports, options = {}) {
         lines.push(`  ${pad3(status, statusWidth)}  ${pad3(severity, severityWidth)}  ${pad3(id, idWidth)}  ${message2}`.trimEnd());
       });
     }
-    const matrix = clientsShown.has(evaluation.target) ? null : clientMatrix(report);
+    const families = clientsShown.has(evaluation.target) ? null : clientFamilies(report);
+    const matrix = families === null ? null : clientMatrix(report);
     clientsShown.add(evaluation.target);
-    if (matrix !== null) {
+    if (families !== null && matrix !== null) {
       lines.push(`  clients: ${matrixSummary(matrix.counts)}`);
-      const nameWidth = Math.max(0, ...matrix.rows.map((row) => row.client.name.length));
-      for (const { client, result } of matrix.rows) {
-        const detail = result === "ok" ? `${pad3(client.protocol ?? "", "TLSv1.2".length)}  ${client.cipher ?? ""}` : inert(client.reason ?? "");
-        lines.push(`    ${pad3(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad3(client.name, nameWidth)}  ${detail}`.trimEnd());
+      const familyWidth = Math.max(0, ...families.map((f) => f.family.length));
+      for (const family of families) {
+        const result = family.counts.fail > 0 ? "fail" : family.counts.inconclusive > 0 ? "inconclusive" : "ok";
+        lines.push(`    ${pad3(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad3(inert(family.family), familyWidth)}  ${familyLine(family)}`.trimEnd());
+      }
+      if (options.verbose === true) {
+        const nameWidth = Math.max(0, ...matrix.rows.map((row) => row.client.name.length));
+        for (const { client, result } of matrix.rows) {
+          const detail = result === "ok" ? `${pad3(client.protocol ?? "", "TLSv1.2".length)}  ${client.cipher ?? ""}` : inert(client.reason ?? "");
+          lines.push(`      ${pad3(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad3(inert(client.name), nameWidth)}  ${detail}`.trimEnd());
+        }
       }
     }
     if (report !== void 0 && report.errors.length > 0) {
@@ -94809,6 +95268,9 @@ function formatText(evaluations, reports, options = {}) {
     for (const reason of gate.reasons)
       lines.push(`  ${inert(reason)}`);
   }
+  if (new Set(evaluations.map((e) => e.target)).size > 1) {
+    lines.push("", ...overviewLines(evaluations, reports, options, paint, details));
+  }
   return `${lines.join("\n").trimEnd()}
 `;
 }
@@ -94820,10 +95282,54 @@ function remediationLines(remediation2, all) {
   const shown = all ? present : present.slice(0, 1);
   return shown.map((server) => server === "generic" ? `fix: ${remediation2[server]}` : `fix (${server}): ${remediation2[server]}`);
 }
+function familyLine(family) {
+  const total = family.counts.ok + family.counts.fail + family.counts.inconclusive;
+  const parts = [`${family.counts.ok}/${total} connect`];
+  if (family.counts.inconclusive > 0)
+    parts.push(`${family.counts.inconclusive} inconclusive`);
+  if (family.oldestWorking !== null)
+    parts.push(`oldest working ${family.oldestWorking.name}`);
+  const failing = family.newestFailing;
+  if (failing !== null) {
+    parts.push(`newest failing ${failing.name}${failing.reason === null ? "" : `: ${failing.reason}`}`);
+  }
+  return inert(parts.join(" · "));
+}
+function overviewLines(evaluations, reports, options, paint, details) {
+  const rows = fleetOverview(evaluations, reports, options.gate);
+  const header = ["target", "verdict", "blocking", "expires in", "worst finding"];
+  const cells = rows.map((row) => [
+    inert(row.target),
+    row.verdict.toUpperCase(),
+    String(row.blocking),
+    row.daysToExpiry === null ? "unknown" : `${row.daysToExpiry} d`,
+    inert(clip(worstLabel(row), 100))
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((c) => c[i].length)));
+  const line = (values, styled = values) => `  ${styled.map((value, i) => i === values.length - 1 ? value : pad3(value, widths[i])).join("  ")}`.trimEnd();
+  const verdictStyle = {
+    fail: "red",
+    unscanned: "yellow",
+    inconclusive: "yellow",
+    pass: "green"
+  };
+  const hint = details ? "" : " (--details for each target)";
+  return [
+    paint("bold", `Overview: ${rows.length} target(s), worst first${hint}`),
+    paint("dim", line(header)),
+    ...rows.map((row, r) => {
+      const values = cells[r];
+      return line(values, values.map((value, i) => i === 1 ? paint(verdictStyle[row.verdict], value) : value));
+    })
+  ];
+}
+function clip(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
 
 // ../core/dist/policy/policy-ref.js
 import { execFileSync } from "node:child_process";
-import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute4, relative as relative4, resolve as resolve4, sep as sep3 } from "node:path";
 var GIT_TIMEOUT_MS = 15e3;
 var REVISION = /^[A-Za-z0-9_./~^@{}+][A-Za-z0-9_./~^@{}+-]*$/;
 function parseGitPolicyRef(ref) {
@@ -94860,14 +95366,14 @@ function loadPolicyRef(ref, cwd, options = {}) {
     });
   }
   const readFile = (file) => {
-    const inRepo = relative3(top, file);
-    if (inRepo.startsWith("..") || isAbsolute3(inRepo)) {
+    const inRepo = relative4(top, file);
+    if (inRepo.startsWith("..") || isAbsolute4(inRepo)) {
       throw new PolicyError("extends-outside", `${file} is outside the git repository ${top}`, {
         file
       });
     }
     try {
-      return git(["show", "--end-of-options", `${gitRef.revision}:${inRepo.split(sep2).join("/")}`], top);
+      return git(["show", "--end-of-options", `${gitRef.revision}:${inRepo.split(sep3).join("/")}`], top);
     } catch (error2) {
       const stderr = String(error2.stderr ?? "").trim().split("\n")[0];
       throw new PolicyError("extends-not-found", `cannot read ${inRepo} at ${gitRef.revision}: ${stderr || error2.message}`, { file: `git:${gitRef.revision}:${inRepo}`, cause: error2 });
@@ -94965,20 +95471,14 @@ function formatImpactMarkdown(impact) {
 }
 
 // src/annotations.ts
-import { isAbsolute as isAbsolute4, relative as relative4, resolve as resolve5, sep as sep3 } from "node:path";
+import { resolve as resolve5 } from "node:path";
 var ANNOTATION_BUDGET = {
   error: 9,
   warning: 10,
   notice: 9
 };
-var MAX_MESSAGES2 = 5;
+var MAX_MESSAGES = 5;
 var RANK4 = { error: 0, warning: 1, notice: 2 };
-function repoPath(file, workspace) {
-  if (file === null || !isAbsolute4(file)) return null;
-  const rel = relative4(workspace, file);
-  if (rel === "" || rel.startsWith("..") || isAbsolute4(rel)) return null;
-  return rel.split(sep3).join("/");
-}
 function levelOf(severity, status) {
   if (severity === "info") return "notice";
   return status === "fail" && severity === "error" ? "error" : "warning";
@@ -95038,9 +95538,9 @@ function findingAnnotations(evaluations, context3) {
       const severity = rule?.severity ?? findings[0].severity;
       const lines = [
         `${evaluation.target}: ${status === "fail" ? "" : "inconclusive: "}${rule?.title ?? ruleId}`,
-        ...shown.slice(0, MAX_MESSAGES2).map((f) => `- ${f.message}`)
+        ...shown.slice(0, MAX_MESSAGES).map((f) => `- ${f.message}`)
       ];
-      if (shown.length > MAX_MESSAGES2) lines.push(`- and ${shown.length - MAX_MESSAGES2} more`);
+      if (shown.length > MAX_MESSAGES) lines.push(`- and ${shown.length - MAX_MESSAGES} more`);
       const properties = { title: ruleId };
       const file = repoPath(rule?.source.file ?? null, workspace);
       if (file !== null) {
@@ -95322,6 +95822,8 @@ function readInputs(core) {
     },
     reportFile: text("report-file"),
     sarifFile: text("sarif-file"),
+    sarifCategory: text("sarif-category"),
+    htmlFile: text("html-file"),
     comment: comment2,
     commentKey,
     githubToken: core.getInput("github-token").trim()
@@ -101880,7 +102382,9 @@ function failOnError(toolkit, errors) {
 async function runAction(toolkit) {
   const { core, cwd } = toolkit;
   const inputs = readInputs(core);
-  const outputFiles = [inputs.reportFile, inputs.sarifFile].filter((f) => f !== null);
+  const outputFiles = [inputs.reportFile, inputs.sarifFile, inputs.htmlFile].filter(
+    (f) => f !== null
+  );
   const { plan, warnings, errors } = planRun({ ...inputs.run, cwd, outputFiles });
   for (const warning2 of warnings) core.warning(`tlsgate: ${warning2}`);
   if (plan === null) {
@@ -101909,7 +102413,17 @@ async function runAction(toolkit) {
   const sarifFile = writeOutputFile(
     cwd,
     inputs.sarifFile,
-    () => formatSarif(evaluations, reports, { gate: plan.gate, ...sarifArtifact(toolkit, plan) })
+    () => formatSarif(evaluations, reports, {
+      gate: plan.gate,
+      root: toolkit.workspace,
+      ...inputs.sarifCategory === null ? {} : { category: inputs.sarifCategory },
+      ...sarifArtifact(toolkit, plan)
+    })
+  );
+  const htmlFile = writeOutputFile(
+    cwd,
+    inputs.htmlFile,
+    () => formatHtml(evaluations, reports, { gate: plan.gate })
   );
   const impacts = policyChangeImpacts(core, plan, result, {
     baseSha: toolkit.event().baseSha ?? null,
@@ -101942,6 +102456,7 @@ async function runAction(toolkit) {
   core.setOutput("inconclusive", sum(evaluations, "inconclusive"));
   core.setOutput("report-file", reportFile ?? "");
   core.setOutput("sarif-file", sarifFile ?? "");
+  core.setOutput("html-file", htmlFile ?? "");
   if (gate.verdict === "fail") core.setFailed(`tlsgate: ${gate.reasons.join("; ")}`);
   return { ...result, verdict: gate.verdict };
 }

@@ -8,6 +8,7 @@ import {
   formatNdjsonResult,
   formatResults,
   isReportFormat,
+  repositoryRoot,
   type Evaluation,
   type GateOptions,
   type ReportFormat,
@@ -96,8 +97,17 @@ export function writeOutputs(
   outputs: readonly OutputSpec[],
   evaluations: readonly Evaluation[],
   reports: readonly ScanReport[],
-  options: { gate: GateOptions; color: boolean; stdout: (text: string) => void },
+  options: {
+    gate: GateOptions;
+    color: boolean;
+    stdout: (text: string) => void;
+    /** Where SARIF locations are relative to: the repository holding the working folder. */
+    cwd: string;
+    details?: boolean;
+    sarifCategory?: string;
+  },
 ): void {
+  const root = repositoryRoot(options.cwd) ?? options.cwd;
   for (const output of outputs) {
     if (output.format === "ndjson") continue;
     const color = output.path === null && options.color;
@@ -105,6 +115,9 @@ export function writeOutputs(
       toolVersion: CLI_VERSION,
       gate: options.gate,
       color,
+      root,
+      ...(options.details === undefined ? {} : { details: options.details }),
+      ...(options.sarifCategory === undefined ? {} : { category: options.sarifCategory }),
     });
     if (output.path === null) options.stdout(text);
     else writeFileSync(output.path, text);

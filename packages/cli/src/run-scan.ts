@@ -22,6 +22,10 @@ export interface Presentation {
   color: boolean;
   progress: boolean;
   io: Io;
+  /** Per-target details in text and Markdown; default: only for a few targets. */
+  details?: boolean;
+  /** SARIF `automationDetails.id` category. */
+  sarifCategory?: string;
 }
 
 export interface ShellResult {
@@ -72,6 +76,11 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
     gate: plan.gate,
     color: presentation.color,
     stdout: io.stdout,
+    cwd: io.cwd,
+    ...(presentation.details === undefined ? {} : { details: presentation.details }),
+    ...(presentation.sarifCategory === undefined
+      ? {}
+      : { sarifCategory: presentation.sarifCategory }),
   });
   return { exitCode: exitCodeFor(result.gate.outcome), result };
 }

@@ -133,6 +133,8 @@ export { escapeControlCharacters } from "./control-characters.js";
 export {
   REPORT_FORMATS,
   RESULT_SCHEMA_ID,
+  HTML_CSP,
+  formatHtml,
   formatJson,
   formatJunit,
   formatMarkdown,
@@ -143,6 +145,8 @@ export {
   formatSarif,
   formatText,
   htmlText,
+  repoPath,
+  repositoryRoot,
   isReportFormat,
   markdownCode,
   markdownText,
@@ -152,6 +156,7 @@ export {
 export type {
   AnyFormatOptions,
   FormatOptions,
+  HtmlOptions,
   JsonOptions,
   JsonResult,
   MarkdownOptions,

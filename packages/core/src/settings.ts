@@ -10,3 +10,5 @@ export { FAIL_ON } from "./policy/types.js";
 export type { FailOn } from "./policy/types.js";
 export { InputError } from "./run/input-error.js";
 export { RUN_DEFAULTS, RUN_LIMITS } from "./run/defaults.js";
+export { REPORT_FORMATS } from "./report/format-names.js";
+export type { ReportFormat } from "./report/format-names.js";

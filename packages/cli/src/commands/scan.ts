@@ -1,5 +1,11 @@
 import type { Command } from "commander";
-import { CONFIG_FILE, FAIL_ON, RUN_DEFAULTS, RUN_LIMITS } from "@tlsgate/core/settings";
+import {
+  CONFIG_FILE,
+  FAIL_ON,
+  REPORT_FORMATS,
+  RUN_DEFAULTS,
+  RUN_LIMITS,
+} from "@tlsgate/core/settings";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { detectTerminal } from "../terminal.js";
@@ -23,6 +29,8 @@ interface ScanFlags {
   config?: string;
   now?: string;
   progress: boolean;
+  details?: boolean;
+  sarifCategory?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -42,9 +50,12 @@ export function registerScanCommand(
     )
     .option(
       "-f, --format <format>",
-      "stdout format: text, json, markdown, sarif, junit, ndjson (a line per target as it finishes)",
+      `stdout format: ${REPORT_FORMATS.join(", ")} (ndjson: a line per target as it finishes)`,
       "text",
     )
+    .option("--details", "per-target details in text and Markdown even for many targets")
+    .option("--no-details", "only the overview in text and Markdown, even for a few targets")
+    .option("--sarif-category <name>", "SARIF run category (automationDetails.id), one per job")
     .option("-o, --output <format=path>", "also write a format to a file (repeatable)", collect, [])
     .option(
       "--fail-on <severity>",
@@ -138,7 +149,14 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
       clients: flags.clients ?? null,
       now: flags.now ?? null,
     },
-    { outputs, color: terminal.color, progress: terminal.progress, io },
+    {
+      outputs,
+      color: terminal.color,
+      progress: terminal.progress,
+      io,
+      ...(flags.details === undefined ? {} : { details: flags.details }),
+      ...(flags.sarifCategory === undefined ? {} : { sarifCategory: flags.sarifCategory }),
+    },
   );
   return exitCode;
 }
