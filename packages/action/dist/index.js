@@ -35695,7 +35695,7 @@ var policySchema = {
         },
         references: { type: "array", items: { type: "string", format: "uri" } },
         message: {
-          description: "Message for each failing value; placeholders {name}, {pointer}, {value}, {value.FIELD}, {title}.",
+          description: "Message for each failing value; placeholders {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH} (a misspelt one is a load error).",
           type: "string",
           minLength: 1
         },
@@ -65640,6 +65640,10 @@ var SCAN_REPORT_SCHEMA_ID = "https://tlsgate.dev/schemas/scan-report/v2.json";
 var nullableBoolean = { type: ["boolean", "null"] };
 var nullableString = { type: ["string", "null"] };
 var nullableInteger = { type: ["integer", "null"] };
+var protocolSupport = {
+  ...nullableBoolean,
+  description: "true: the server accepts this version; false: it refuses it; null: unknown."
+};
 var scanReportSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: SCAN_REPORT_SCHEMA_ID,
@@ -65666,33 +65670,49 @@ var scanReportSchema = {
     "clients"
   ],
   properties: {
-    schemaVersion: { const: 2 },
+    schemaVersion: { const: 2, description: "Version of the ScanReport format." },
     scanner: {
+      description: "The program that made the report.",
       type: "object",
       additionalProperties: false,
       required: ["name", "version"],
       properties: {
-        name: { const: "tlsgate" },
-        version: { type: "string" }
+        name: { const: "tlsgate", description: "The scanner that wrote the report." },
+        version: { type: "string", description: "The scanner's version." }
       }
     },
-    startedAt: { type: "string", format: "date-time" },
-    durationMs: { type: "number", minimum: 0 },
-    target: { $ref: "#/$defs/target" },
-    reachable: nullableBoolean,
-    errors: { type: "array", items: { $ref: "#/$defs/scanError" } },
+    startedAt: {
+      type: "string",
+      format: "date-time",
+      description: "When the scan started (ISO 8601, UTC)."
+    },
+    durationMs: {
+      type: "number",
+      minimum: 0,
+      description: "How long the scan took, in milliseconds."
+    },
+    target: { $ref: "#/$defs/target", description: "What was scanned: as typed, and as resolved." },
+    reachable: {
+      ...nullableBoolean,
+      description: "Whether any TCP connection to the target succeeded; null when none was attempted."
+    },
+    errors: {
+      type: "array",
+      items: { $ref: "#/$defs/scanError" },
+      description: "Why facts are unknown: one entry per probe or step that failed."
+    },
     protocols: {
       description: "Per protocol: true accepted, false refused by the server, null unknown.",
       type: "object",
       additionalProperties: false,
       required: ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
       properties: {
-        SSLv2: nullableBoolean,
-        SSLv3: nullableBoolean,
-        "TLSv1.0": nullableBoolean,
-        "TLSv1.1": nullableBoolean,
-        "TLSv1.2": nullableBoolean,
-        "TLSv1.3": nullableBoolean
+        SSLv2: protocolSupport,
+        SSLv3: protocolSupport,
+        "TLSv1.0": protocolSupport,
+        "TLSv1.1": protocolSupport,
+        "TLSv1.2": protocolSupport,
+        "TLSv1.3": protocolSupport
       }
     },
     cipherSuites: {
@@ -65701,24 +65721,54 @@ var scanReportSchema = {
       items: { $ref: "#/$defs/cipherSuite" }
     },
     serverPreference: {
+      description: "Whether the server imposes its own cipher suite order, per protocol it speaks (SSLv2 excluded: the client chooses there); null when unknown.",
       type: ["array", "null"],
       items: { $ref: "#/$defs/serverPreference" }
     },
-    groups: { type: ["array", "null"], items: { $ref: "#/$defs/group" } },
+    groups: {
+      type: ["array", "null"],
+      items: { $ref: "#/$defs/group" },
+      description: "Key-exchange groups the server accepts, per protocol (TLS 1.3 by HelloRetryRequest, TLS 1.2 by ServerKeyExchange); null when the enumeration did not finish."
+    },
     dh: {
+      description: "Finite-field Diffie-Hellman (DHE suites).",
       type: "object",
       additionalProperties: false,
       required: ["supported", "bits", "primes"],
       properties: {
-        supported: nullableBoolean,
-        bits: nullableInteger,
-        primes: { type: ["array", "null"], items: { $ref: "#/$defs/dhPrime" } }
+        supported: {
+          ...nullableBoolean,
+          description: "Whether the server negotiates any finite-field DHE suite; null when unknown."
+        },
+        bits: {
+          ...nullableInteger,
+          description: "Smallest DH prime size seen, in bits; null when DHE is not supported or the size is unknown."
+        },
+        primes: {
+          type: ["array", "null"],
+          items: { $ref: "#/$defs/dhPrime" },
+          description: "The DH primes the server uses in TLS 1.2 and earlier, named when well known; empty when DHE is not supported, null when unknown."
+        }
       }
     },
-    certificate: { anyOf: [{ $ref: "#/$defs/certificateReport" }, { type: "null" }] },
-    certificates: { type: ["array", "null"], items: { $ref: "#/$defs/certificateReport" } },
-    features: { $ref: "#/$defs/features" },
-    clients: { type: ["array", "null"], items: { $ref: "#/$defs/client" } }
+    certificate: {
+      anyOf: [{ $ref: "#/$defs/certificateReport" }, { type: "null" }],
+      description: "The default certificate chain (the one a client offering every signature algorithm gets); null when none was received."
+    },
+    certificates: {
+      type: ["array", "null"],
+      items: { $ref: "#/$defs/certificateReport" },
+      description: "One entry per distinct chain the server serves (an RSA and an ECDSA chain, for example); null when unknown."
+    },
+    features: {
+      $ref: "#/$defs/features",
+      description: "Protocol features and HTTP security headers."
+    },
+    clients: {
+      type: ["array", "null"],
+      items: { $ref: "#/$defs/client" },
+      description: "Handshake simulations of real client profiles; null when not run."
+    }
   },
   $defs: {
     protocol: { enum: ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"] },
@@ -65727,13 +65777,28 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["input", "host", "port", "sni", "address", "starttls", "web"],
       properties: {
-        input: { type: "string" },
-        host: { type: "string" },
-        port: { type: "integer", minimum: 0, maximum: 65535 },
-        sni: nullableString,
-        address: nullableString,
-        starttls: { type: "null" },
-        web: { type: "boolean" }
+        input: {
+          type: "string",
+          description: 'The target as the user wrote it, e.g. "example.com@192.0.2.1:8443".'
+        },
+        host: { type: "string", description: "Host name or address part of the target." },
+        port: { type: "integer", minimum: 0, maximum: 65535, description: "TCP port scanned." },
+        sni: {
+          ...nullableString,
+          description: "Server name sent in SNI; null when none was sent (IP targets)."
+        },
+        address: {
+          ...nullableString,
+          description: "The address actually connected to; null when it could not be resolved."
+        },
+        starttls: {
+          type: "null",
+          description: "STARTTLS protocol spoken before TLS; null for direct TLS."
+        },
+        web: {
+          type: "boolean",
+          description: "A web endpoint (port 443 or an https:// target): only there is HSTS looked for."
+        }
       }
     },
     scanError: {
@@ -65741,8 +65806,12 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["probe", "code", "message"],
       properties: {
-        probe: { type: "string" },
+        probe: {
+          type: "string",
+          description: 'Which probe or step failed, e.g. "cipherSuites/TLSv1.2", "protocols/SSLv3", "hsts".'
+        },
         code: {
+          description: "The class of failure.",
           enum: [
             "dns",
             "refused",
@@ -65758,7 +65827,7 @@ var scanReportSchema = {
             "deadline"
           ]
         },
-        message: { type: "string" }
+        message: { type: "string", description: "What happened, for a person." }
       }
     },
     cipherSuite: {
@@ -65780,19 +65849,45 @@ var scanReportSchema = {
         "strength"
       ],
       properties: {
-        protocol: { $ref: "#/$defs/protocol" },
-        code: { type: "string", pattern: "^0x[0-9A-F]{4}([0-9A-F]{2})?$" },
-        iana: { type: "string" },
-        openssl: nullableString,
-        kex: { type: "string" },
-        auth: { type: "string" },
-        encryption: { type: "string" },
-        bits: { type: "integer", minimum: 0 },
-        mac: { type: "string" },
-        aead: { type: "boolean" },
-        forwardSecrecy: { type: "boolean" },
-        export: { type: "boolean" },
-        strength: { enum: ["recommended", "secure", "weak", "insecure", null] }
+        protocol: {
+          $ref: "#/$defs/protocol",
+          description: "Protocol version the suite was accepted in."
+        },
+        code: {
+          type: "string",
+          pattern: "^0x[0-9A-F]{4}([0-9A-F]{2})?$",
+          description: 'Suite code: four hex digits ("0xC02F"), six for SSLv2 ("0x0700C0").'
+        },
+        iana: { type: "string", description: "IANA name (SSLv2: the conventional name)." },
+        openssl: { ...nullableString, description: "OpenSSL's name; null when OpenSSL has none." },
+        kex: {
+          type: "string",
+          description: 'Key exchange, e.g. "ECDHE", "RSA", "DHE"; "any" in TLS 1.3.'
+        },
+        auth: {
+          type: "string",
+          description: 'Server authentication, e.g. "RSA", "ECDSA", "NULL" (anonymous); "any" in TLS 1.3.'
+        },
+        encryption: {
+          type: "string",
+          description: 'Bulk cipher and mode, e.g. "AES_128_GCM", "NULL" (no encryption).'
+        },
+        bits: {
+          type: "integer",
+          minimum: 0,
+          description: "Effective key size of the bulk cipher, in bits."
+        },
+        mac: { type: "string", description: 'Message authentication, e.g. "SHA256", or "AEAD".' },
+        aead: { type: "boolean", description: "An AEAD cipher (GCM, CCM, ChaCha20-Poly1305)." },
+        forwardSecrecy: {
+          type: "boolean",
+          description: "The key exchange gives forward secrecy (ephemeral DH or ECDH)."
+        },
+        export: { type: "boolean", description: "An export-grade suite (deliberately weakened)." },
+        strength: {
+          enum: ["recommended", "secure", "weak", "insecure", null],
+          description: "tlsgate's class for the suite; null when the registry has none."
+        }
       }
     },
     serverPreference: {
@@ -65800,9 +65895,16 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["protocol", "enforced", "order"],
       properties: {
-        protocol: { $ref: "#/$defs/protocol" },
-        enforced: nullableBoolean,
-        order: { type: ["array", "null"], items: { type: "string" } }
+        protocol: { $ref: "#/$defs/protocol", description: "Protocol version." },
+        enforced: {
+          ...nullableBoolean,
+          description: "True when the server picks by its own order, false when it follows the client's; null when unknown."
+        },
+        order: {
+          type: ["array", "null"],
+          items: { type: "string" },
+          description: "IANA names in the server's order, when it enforces one and the order could be established."
+        }
       }
     },
     dhPrime: {
@@ -65810,11 +65912,20 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["name", "bits", "wellKnown", "short", "reference"],
       properties: {
-        name: nullableString,
-        bits: { type: "integer", minimum: 1 },
-        wellKnown: { type: "boolean" },
-        short: { type: "boolean" },
-        reference: nullableString
+        name: {
+          ...nullableString,
+          description: "Name of a well-known prime (e.g. ffdhe2048, rfc3526-2048); null for a custom one."
+        },
+        bits: { type: "integer", minimum: 1, description: "Size of the prime in bits." },
+        wellKnown: {
+          type: "boolean",
+          description: "The prime is one of the published well-known primes."
+        },
+        short: { type: "boolean", description: "The prime is shorter than 2048 bits." },
+        reference: {
+          ...nullableString,
+          description: "Where the prime is published (RFC or software); null for a custom prime."
+        }
       }
     },
     group: {
@@ -65822,11 +65933,27 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["protocol", "name", "code", "bits", "postQuantum"],
       properties: {
-        protocol: { $ref: "#/$defs/protocol" },
-        name: { type: "string" },
-        code: { type: "string", pattern: "^0x[0-9A-F]{4}$" },
-        bits: nullableInteger,
-        postQuantum: { type: "boolean" }
+        protocol: {
+          $ref: "#/$defs/protocol",
+          description: "Protocol version the group was accepted in."
+        },
+        name: {
+          type: "string",
+          description: 'Registry name, e.g. "x25519", "secp256r1", "X25519MLKEM768".'
+        },
+        code: {
+          type: "string",
+          pattern: "^0x[0-9A-F]{4}$",
+          description: 'Group code, e.g. "0x001D".'
+        },
+        bits: {
+          ...nullableInteger,
+          description: "Security size in bits where meaningful (curve order size, ffdhe modulus size)."
+        },
+        postQuantum: {
+          type: "boolean",
+          description: "A post-quantum or hybrid post-quantum group."
+        }
       }
     },
     certificateReport: {
@@ -65845,16 +65972,47 @@ var scanReportSchema = {
         "ocsp"
       ],
       properties: {
-        keyType: { enum: ["rsa", "ecdsa", "ed25519", "ed448", "dsa", "unknown", null] },
-        chain: { type: "array", items: { $ref: "#/$defs/certificateInfo" } },
-        trusted: nullableBoolean,
-        trustError: nullableString,
-        hostnameMatch: nullableBoolean,
-        chainComplete: nullableBoolean,
-        chainOrder: nullableBoolean,
-        ocspStapled: nullableBoolean,
-        ocspStatus: { enum: ["good", "revoked", "unknown", null] },
-        ocsp: { anyOf: [{ $ref: "#/$defs/ocsp" }, { type: "null" }] }
+        keyType: {
+          enum: ["rsa", "ecdsa", "ed25519", "ed448", "dsa", "unknown", null],
+          description: "The leaf's key type: what tells one served chain from another."
+        },
+        chain: {
+          type: "array",
+          items: { $ref: "#/$defs/certificateInfo" },
+          description: "The certificates as served, the leaf first."
+        },
+        trusted: {
+          ...nullableBoolean,
+          description: "Complete to an anchor of the trust store, valid now, no weak signature or key; null when unknown."
+        },
+        trustError: {
+          ...nullableString,
+          description: "Why the chain is not trusted; null when it is or when unknown."
+        },
+        hostnameMatch: {
+          ...nullableBoolean,
+          description: "The leaf certificate is valid for the target's host name; null when unknown."
+        },
+        chainComplete: {
+          ...nullableBoolean,
+          description: "The served certificates link up to a self-signed certificate or a trust anchor with no missing issuer."
+        },
+        chainOrder: {
+          ...nullableBoolean,
+          description: "Each served certificate is followed by its issuer."
+        },
+        ocspStapled: {
+          ...nullableBoolean,
+          description: "The server staples an OCSP response (status_request)."
+        },
+        ocspStatus: {
+          enum: ["good", "revoked", "unknown", null],
+          description: "The stapled OCSP response's verdict; null when none was stapled or it could not be read."
+        },
+        ocsp: {
+          anyOf: [{ $ref: "#/$defs/ocsp" }, { type: "null" }],
+          description: "The stapled OCSP response as parsed and checked; null when none was stapled or it could not be read."
+        }
       }
     },
     ocsp: {
@@ -65871,14 +66029,32 @@ var scanReportSchema = {
         "expired"
       ],
       properties: {
-        responseStatus: { type: "string" },
-        certStatus: { enum: ["good", "revoked", "unknown", null] },
-        producedAt: nullableString,
-        thisUpdate: nullableString,
-        nextUpdate: nullableString,
-        revocationTime: nullableString,
-        signatureValid: nullableBoolean,
-        expired: nullableBoolean
+        responseStatus: {
+          type: "string",
+          description: "OCSPResponseStatus (RFC 6960): successful, malformedRequest, tryLater…"
+        },
+        certStatus: {
+          enum: ["good", "revoked", "unknown", null],
+          description: "The responder's verdict on the leaf; null when the response holds none."
+        },
+        producedAt: { ...nullableString, description: "When the responder signed (ISO 8601)." },
+        thisUpdate: { ...nullableString, description: "Start of the response's validity." },
+        nextUpdate: {
+          ...nullableString,
+          description: "End of the response's validity; null when the responder gave none."
+        },
+        revocationTime: {
+          ...nullableString,
+          description: "When the certificate was revoked; null unless revoked."
+        },
+        signatureValid: {
+          ...nullableBoolean,
+          description: "The response is signed by the issuer or by a responder the issuer certified for OCSP signing."
+        },
+        expired: {
+          ...nullableBoolean,
+          description: "nextUpdate is past; null when the response has no nextUpdate."
+        }
       }
     },
     certificateInfo: {
@@ -65904,23 +66080,43 @@ var scanReportSchema = {
         "sctCount"
       ],
       properties: {
-        subject: { type: "string" },
-        issuer: { type: "string" },
-        serial: { type: "string" },
-        notBefore: { type: "string", format: "date-time" },
-        notAfter: { type: "string", format: "date-time" },
-        daysRemaining: { type: "number" },
-        lifespanDays: { type: "number" },
-        keyType: { enum: ["rsa", "ecdsa", "ed25519", "ed448", "dsa", "unknown"] },
-        keyBits: nullableInteger,
-        curve: nullableString,
-        signatureAlgorithm: { type: "string" },
-        sha256: { type: "string" },
-        san: { type: "array", items: { type: "string" } },
-        selfSigned: { type: "boolean" },
-        isCA: { type: "boolean" },
-        mustStaple: { type: "boolean" },
-        sctCount: { type: "integer", minimum: 0 }
+        subject: { type: "string", description: "Subject distinguished name." },
+        issuer: { type: "string", description: "Issuer distinguished name." },
+        serial: { type: "string", description: "Serial number (hex)." },
+        notBefore: { type: "string", format: "date-time", description: "Start of validity." },
+        notAfter: { type: "string", format: "date-time", description: "End of validity." },
+        daysRemaining: {
+          type: "number",
+          description: "Days from the scan until notAfter (negative once expired)."
+        },
+        lifespanDays: { type: "number", description: "Days from notBefore to notAfter." },
+        keyType: {
+          enum: ["rsa", "ecdsa", "ed25519", "ed448", "dsa", "unknown"],
+          description: "Public key algorithm."
+        },
+        keyBits: { ...nullableInteger, description: "Public key size in bits; null when unknown." },
+        curve: { ...nullableString, description: "Named curve of an EC key; null for other keys." },
+        signatureAlgorithm: {
+          type: "string",
+          description: 'Signature algorithm the issuer used, e.g. "sha256WithRSAEncryption".'
+        },
+        sha256: { type: "string", description: "SHA-256 fingerprint of the certificate (hex)." },
+        san: {
+          type: "array",
+          items: { type: "string" },
+          description: "Subject alternative names (DNS names and addresses)."
+        },
+        selfSigned: { type: "boolean", description: "Issued by its own key." },
+        isCA: { type: "boolean", description: "A CA certificate (basicConstraints CA:TRUE)." },
+        mustStaple: {
+          type: "boolean",
+          description: "Carries the OCSP Must-Staple extension (TLS feature status_request)."
+        },
+        sctCount: {
+          type: "integer",
+          minimum: 0,
+          description: "Signed certificate timestamps embedded in the certificate."
+        }
       }
     },
     features: {
@@ -65938,33 +66134,72 @@ var scanReportSchema = {
         "hsts"
       ],
       properties: {
-        secureRenegotiation: nullableBoolean,
-        extendedMasterSecret: nullableBoolean,
-        fallbackScsv: nullableBoolean,
-        compression: nullableBoolean,
-        heartbeat: nullableBoolean,
+        secureRenegotiation: {
+          ...nullableBoolean,
+          description: "The server echoes renegotiation_info (RFC 5746)."
+        },
+        extendedMasterSecret: {
+          ...nullableBoolean,
+          description: "The server negotiates extended_master_secret (RFC 7627)."
+        },
+        fallbackScsv: {
+          ...nullableBoolean,
+          description: "The server answers a downgraded hello carrying TLS_FALLBACK_SCSV with inappropriate_fallback (RFC 7507)."
+        },
+        compression: {
+          ...nullableBoolean,
+          description: "The server accepted a compression method other than null (CRIME)."
+        },
+        heartbeat: {
+          ...nullableBoolean,
+          description: "The server accepts the heartbeat extension."
+        },
         sessionResumption: {
+          description: "Session resumption by session id and by ticket.",
           type: "object",
           additionalProperties: false,
           required: ["sessionId", "ticket"],
-          properties: { sessionId: nullableBoolean, ticket: nullableBoolean }
+          properties: {
+            sessionId: {
+              ...nullableBoolean,
+              description: "The server resumes a session by its session id."
+            },
+            ticket: {
+              ...nullableBoolean,
+              description: "The server resumes a session by a session ticket."
+            }
+          }
         },
         alpn: {
+          description: "Application protocols offered and the one the server selected; null when unknown.",
           anyOf: [
             {
               type: "object",
               additionalProperties: false,
               required: ["offered", "selected"],
               properties: {
-                offered: { type: "array", items: { type: "string" } },
-                selected: nullableString
+                offered: {
+                  type: "array",
+                  items: { type: "string" },
+                  description: "Protocols tlsgate offered in the ALPN extension."
+                },
+                selected: {
+                  ...nullableString,
+                  description: "The protocol the server selected; null when it selected none."
+                }
               }
             },
             { type: "null" }
           ]
         },
-        earlyData: nullableBoolean,
-        hsts: { anyOf: [{ $ref: "#/$defs/hsts" }, { type: "null" }] }
+        earlyData: {
+          ...nullableBoolean,
+          description: "The server accepts TLS 1.3 early data (0-RTT)."
+        },
+        hsts: {
+          anyOf: [{ $ref: "#/$defs/hsts" }, { type: "null" }],
+          description: "The Strict-Transport-Security header of a web target; null when not looked for or unknown."
+        }
       }
     },
     hsts: {
@@ -65972,11 +66207,17 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["present", "maxAge", "includeSubDomains", "preload", "raw"],
       properties: {
-        present: { type: "boolean" },
-        maxAge: nullableInteger,
-        includeSubDomains: { type: "boolean" },
-        preload: { type: "boolean" },
-        raw: nullableString
+        present: { type: "boolean", description: "The header was sent." },
+        maxAge: {
+          ...nullableInteger,
+          description: "max-age in seconds; null when absent or malformed."
+        },
+        includeSubDomains: {
+          type: "boolean",
+          description: "The includeSubDomains directive is present."
+        },
+        preload: { type: "boolean", description: "The preload directive is present." },
+        raw: { ...nullableString, description: "The header as received; null when absent." }
       }
     },
     client: {
@@ -65998,18 +66239,37 @@ var scanReportSchema = {
         "reasonCode"
       ],
       properties: {
-        name: { type: "string" },
-        family: { type: "string" },
-        version: { type: "string" },
-        year: nullableInteger,
-        current: { type: "boolean" },
-        ok: nullableBoolean,
-        protocol: { enum: ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3", null] },
-        cipher: nullableString,
-        group: nullableString,
-        dhBits: nullableInteger,
-        reason: nullableString,
+        name: {
+          type: "string",
+          description: `The profile's name, e.g. "Android 8.1 (native)" (see the client registry).`
+        },
+        family: { type: "string", description: '"Android", "Chrome", "Java", …' },
+        version: { type: "string", description: "Client version." },
+        year: {
+          ...nullableInteger,
+          description: "The year this client version first shipped, where known."
+        },
+        current: { type: "boolean", description: "One of the current clients (the default set)." },
+        ok: {
+          ...nullableBoolean,
+          description: "true: connected; false: could not; null: inconclusive (the connection failed)."
+        },
+        protocol: {
+          enum: ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3", null],
+          description: "Protocol negotiated, when the server chose."
+        },
+        cipher: { ...nullableString, description: "IANA name of the suite negotiated." },
+        group: {
+          ...nullableString,
+          description: "Key-exchange group negotiated (registry name); null for RSA key transport or a custom DH prime."
+        },
+        dhBits: { ...nullableInteger, description: "Size of the DH prime, for finite-field DHE." },
+        reason: {
+          ...nullableString,
+          description: "For a failure, what a person debugging it needs to know; null when ok."
+        },
         reasonCode: {
+          description: "Why the client could not connect, by class; null when ok.",
           enum: [
             "no-shared-protocol",
             "no-shared-cipher",
@@ -66251,8 +66511,8 @@ function isMap(place) {
   const node = place.nodes[0];
   if (place.nodes.length !== 1 || node === void 0 || !isObject(node.properties))
     return false;
-  const shapes = new Set(Object.values(node.properties).map((s) => JSON.stringify(s)));
-  return shapes.size === 1;
+  const shape = (field) => JSON.stringify(field, (key, value) => key === "description" ? void 0 : value);
+  return new Set(Object.values(node.properties).map(shape)).size === 1;
 }
 function describeTypes(place) {
   const types = [...place.types];
@@ -66295,8 +66555,27 @@ function registryIssue(value, domain) {
     return `${JSON.stringify(value)} is not a group name: the report names it ${known2.name}`;
   return `${JSON.stringify(value)} is not a group name${didYouMean(value, GROUPS.map((g) => g.name))}`;
 }
+var STRUCTURAL_KEYWORDS = /* @__PURE__ */ new Set([
+  "properties",
+  "items",
+  "prefixItems",
+  "contains",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "not",
+  "if",
+  "then",
+  "else",
+  "required",
+  "title",
+  "description",
+  "$comment"
+]);
 var Walker = class {
   issues = [];
+  /** Report places (labels) the rule constrains, when asked for (`ruleFieldUses`). */
+  uses = null;
   issue(code18, pointer, message2) {
     this.issues.push({ code: code18, pointer, message: message2 });
   }
@@ -66349,6 +66628,9 @@ var Walker = class {
     }
     const out = {};
     let typeSpecific = false;
+    if (this.uses !== null && Object.keys(node).some((k) => !STRUCTURAL_KEYWORDS.has(k))) {
+      this.uses.add(place.label);
+    }
     for (const [keyword, value] of Object.entries(node)) {
       const at = `${pointer}/${escapePointerSegment(keyword)}`;
       out[keyword] = value;
@@ -66406,9 +66688,13 @@ var Walker = class {
       case "required":
         if (Array.isArray(value)) {
           value.forEach((name, i) => {
-            if (typeof name === "string" && child(place, name) === void 0) {
+            if (typeof name !== "string")
+              return;
+            const named = child(place, name);
+            if (named === void 0)
               this.issue("unknown-path", `${at}/${i}`, notAField(name, place));
-            }
+            else
+              this.uses?.add(named.label);
           });
         }
         return value;
@@ -66557,6 +66843,122 @@ function lintRuleSchema(schema, pointer = "") {
     lintAjv.removeSchema(result.prepared);
   }
   return result;
+}
+var MESSAGE_PLACEHOLDERS = ["name", "pointer", "value", "title", "report"];
+var PLACEHOLDER = /\{([A-Za-z_][^{}\s]*)\}/g;
+function allFieldNames() {
+  const names = /* @__PURE__ */ new Set();
+  const visit = (node) => {
+    if (Array.isArray(node))
+      node.forEach(visit);
+    else if (isObject(node)) {
+      if (isObject(node.properties))
+        for (const name of Object.keys(node.properties))
+          names.add(name);
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(scanReportSchema);
+  return names;
+}
+var fieldNameSet;
+function reportPathPlace(path6) {
+  const segments = path6.split(".");
+  let place = ROOT;
+  let i = 0;
+  while (i < segments.length) {
+    const segment = segments[i];
+    if (/^(0|[1-9][0-9]*)$/.test(segment)) {
+      const items = itemPlace(place);
+      if (items === void 0)
+        return { problem: `${where(place)} is not a list` };
+      place = items;
+      i++;
+      continue;
+    }
+    let next;
+    let used = 0;
+    for (let j = segments.length; j > i && next === void 0; j--) {
+      next = child(place, segments.slice(i, j).join("."));
+      used = j - i;
+    }
+    if (next === void 0) {
+      if (fieldNames(place).length > 0)
+        return { problem: notAField(segment, place) };
+      if (place.types.has("array")) {
+        return {
+          problem: `${where(place)} is a list: name an item by its index (${where(place)}.0)`
+        };
+      }
+      return { problem: `${where(place)} is ${describeTypes(place)}, it has no fields` };
+    }
+    place = next;
+    i += used;
+  }
+  return { place };
+}
+function lintMessage(message2, pointer = "") {
+  const issues = [];
+  for (const match of message2.matchAll(PLACEHOLDER)) {
+    const placeholder = match[0];
+    const body = match[1];
+    const dot = body.indexOf(".");
+    const head = dot === -1 ? body : body.slice(0, dot);
+    const path6 = dot === -1 ? null : body.slice(dot + 1);
+    const at = { pointer, placeholder };
+    const known2 = MESSAGE_PLACEHOLDERS;
+    if (!known2.includes(head)) {
+      const match2 = closest(head, known2);
+      const meant = match2 === void 0 || path6 === null ? match2 : `${match2}.${path6}`;
+      const suggestion = meant === void 0 ? "" : ` (did you mean {${meant}}?)`;
+      issues.push({
+        ...at,
+        code: "invalid",
+        message: `unknown message placeholder ${placeholder}${suggestion}; placeholders: {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH}`
+      });
+    } else if (head === "report") {
+      if (path6 === null || path6 === "") {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder} needs a path: {report.target.host}`
+        });
+        continue;
+      }
+      const resolved = reportPathPlace(path6);
+      if ("problem" in resolved) {
+        issues.push({
+          ...at,
+          code: "unknown-path",
+          message: `message placeholder ${placeholder}: ${resolved.problem}`
+        });
+      }
+    } else if (path6 !== null) {
+      if (head !== "value") {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder}: {${head}} takes no field`
+        });
+        continue;
+      }
+      fieldNameSet ??= allFieldNames();
+      if (!/^[A-Za-z0-9_]+$/.test(path6)) {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder}: {value.FIELD} names one field of the failing value`
+        });
+      } else if (!fieldNameSet.has(path6)) {
+        issues.push({
+          ...at,
+          code: "unknown-path",
+          message: `message placeholder ${placeholder}: ${path6} is not a field of any ScanReport value${didYouMean(path6, fieldNameSet)}`
+        });
+      }
+    }
+  }
+  return issues;
 }
 function closestClient(value) {
   const lower = value.toLowerCase();
@@ -66714,8 +67116,25 @@ function scanReason(report, pointer) {
   const error2 = report.errors?.find((e) => e.probe.split("/")[0] === field);
   return error2 === void 0 ? "" : ` (${error2.probe}: ${error2.code}: ${error2.message})`;
 }
-function template(text, fields, value) {
-  return text.replace(/\{(name|pointer|value|title)(?:\.([A-Za-z0-9_]+))?\}/g, (_, key, field) => {
+function valueAtPath(value, segments) {
+  if (segments.length === 0)
+    return value;
+  if (typeof value !== "object" || value === null)
+    return void 0;
+  const record = value;
+  for (let used = segments.length; used > 0; used--) {
+    const key = segments.slice(0, used).join(".");
+    if (Object.prototype.hasOwnProperty.call(record, key)) {
+      return valueAtPath(record[key], segments.slice(used));
+    }
+  }
+  return void 0;
+}
+function template(text, fields, value, report) {
+  return text.replace(/\{(name|pointer|value|title|report)(?:\.([^{}\s]+))?\}/g, (whole, key, field) => {
+    if (key === "report") {
+      return field === void 0 ? whole : show(valueAtPath(report, field.split(".")));
+    }
     if (key === "value" && field !== void 0) {
       return show(typeof value === "object" && value !== null ? value[field] : void 0);
     }
@@ -66734,7 +67153,7 @@ function message(rule, status, pointer, value, top, report) {
     return `${name} could not be established${scanReason(report, pointer)}`;
   }
   if (rule.message !== void 0) {
-    return template(rule.message, { name, pointer, value, title: rule.info.title }, value);
+    return template(rule.message, { name, pointer, value, title: rule.info.title }, value, report);
   }
   if (ITEM_POINTER.test(pointer))
     return `${name} is not allowed`;
@@ -89946,6 +90365,13 @@ function issueAt(loaded, code18, pointer, message2) {
 function errorAt(loaded, code18, pointer, message2, cause) {
   return PolicyError.of([issueAt(loaded, code18, pointer, message2)], cause);
 }
+function atPlaceholder(issue2, text, placeholder) {
+  if (issue2.line === null || issue2.column === null)
+    return issue2;
+  const line = text.split(/\r?\n/)[issue2.line - 1];
+  const index = line?.indexOf(placeholder, issue2.column - 1) ?? -1;
+  return index === -1 ? issue2 : { ...issue2, column: index + 1 };
+}
 function byPosition(a, b) {
   return (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? Infinity) - (b.column ?? Infinity);
 }
@@ -90156,10 +90582,18 @@ function parsePolicy(text, file, options = {}) {
   const value = parsed.value;
   const rules = typeof value === "object" && value !== null && isPlainObject(value.rules) ? value.rules : {};
   for (const [id, entry] of Object.entries(rules)) {
-    if (!isPlainObject(entry) || !("schema" in entry))
+    if (!isPlainObject(entry))
       continue;
-    const pointer = `/rules/${escapePointerSegment(id)}/schema`;
-    for (const issue2 of lintRuleSchema(entry.schema, pointer).issues) {
+    const rulePointer = `/rules/${escapePointerSegment(id)}`;
+    if (typeof entry.message === "string") {
+      for (const issue2 of lintMessage(entry.message, `${rulePointer}/message`)) {
+        const placed = issueAt(loaded, issue2.code, issue2.pointer, issue2.message);
+        issues.push(atPlaceholder(placed, text, issue2.placeholder));
+      }
+    }
+    if (!("schema" in entry))
+      continue;
+    for (const issue2 of lintRuleSchema(entry.schema, `${rulePointer}/schema`).issues) {
       issues.push(issueAt(loaded, issue2.code, issue2.pointer, issue2.message));
     }
   }
