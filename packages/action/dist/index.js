@@ -1451,15 +1451,15 @@ var require_rules = __commonJS({
     }
     exports.isJSONType = isJSONType;
     function getRules() {
-      const groups2 = {
+      const groups = {
         number: { type: "number", rules: [] },
         string: { type: "string", rules: [] },
         array: { type: "array", rules: [] },
         object: { type: "object", rules: [] }
       };
       return {
-        types: { ...groups2, integer: true, boolean: true, null: true },
-        rules: [{ rules: [] }, groups2.number, groups2.string, groups2.array, groups2.object],
+        types: { ...groups, integer: true, boolean: true, null: true },
+        rules: [{ rules: [] }, groups.number, groups.string, groups.array, groups.object],
         post: { rules: [] },
         all: {},
         keywords: {}
@@ -2991,7 +2991,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve6.call(this, root, ref);
+      let _sch = resolve8.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a2 = root.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -3018,7 +3018,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve6(root, ref) {
+    function resolve8(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -3378,8 +3378,8 @@ var require_utils = __commonJS({
     var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
-    function reescapeHostDelimiters(host, isIP3) {
-      const re = isIP3 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+    function reescapeHostDelimiters(host, isIP2) {
+      const re = isIP2 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
       re.lastIndex = 0;
       return host.replace(re, (ch) => HOST_DELIMS[ch]);
     }
@@ -3882,7 +3882,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve6(baseURI, relativeURI, options) {
+    function resolve8(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -3918,50 +3918,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative5, options, skipNormalization) {
+    function resolveComponent(base, relative6, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse4(serialize(base, options), options);
-        relative5 = parse4(serialize(relative5, options), options);
+        relative6 = parse4(serialize(relative6, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative5.scheme) {
-        target.scheme = relative5.scheme;
-        target.userinfo = relative5.userinfo;
-        target.host = relative5.host;
-        target.port = relative5.port;
-        target.path = removeDotSegments(relative5.path || "");
-        target.query = relative5.query;
+      if (!options.tolerant && relative6.scheme) {
+        target.scheme = relative6.scheme;
+        target.userinfo = relative6.userinfo;
+        target.host = relative6.host;
+        target.port = relative6.port;
+        target.path = removeDotSegments(relative6.path || "");
+        target.query = relative6.query;
       } else {
-        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
-          target.userinfo = relative5.userinfo;
-          target.host = relative5.host;
-          target.port = relative5.port;
-          target.path = removeDotSegments(relative5.path || "");
-          target.query = relative5.query;
+        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
+          target.userinfo = relative6.userinfo;
+          target.host = relative6.host;
+          target.port = relative6.port;
+          target.path = removeDotSegments(relative6.path || "");
+          target.query = relative6.query;
         } else {
-          if (!relative5.path) {
+          if (!relative6.path) {
             target.path = base.path;
-            if (relative5.query !== void 0) {
-              target.query = relative5.query;
+            if (relative6.query !== void 0) {
+              target.query = relative6.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative5.path[0] === "/") {
-              target.path = removeDotSegments(relative5.path);
+            if (relative6.path[0] === "/") {
+              target.path = removeDotSegments(relative6.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative5.path;
+                target.path = "/" + relative6.path;
               } else if (!base.path) {
-                target.path = relative5.path;
+                target.path = relative6.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative5.query;
+            target.query = relative6.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -3969,7 +3969,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative5.fragment;
+      target.fragment = relative6.fragment;
       return target;
     }
     function equal2(uriA, uriB, options) {
@@ -4076,12 +4076,12 @@ var require_fast_uri = __commonJS({
       const host = matches[4];
       return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
     }
-    function canonicalizeHost(parsed, options, schemeHandler, isIP3) {
-      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP3)) {
+    function canonicalizeHost(parsed, options, schemeHandler, isIP2) {
+      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2)) {
         parsed.error = parsed.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP3 === false && nonSimpleDomain(parsed.host)) {
+      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP2 === false && nonSimpleDomain(parsed.host)) {
         let url;
         try {
           url = new URL("http://" + parsed.host);
@@ -4097,9 +4097,9 @@ var require_fast_uri = __commonJS({
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP3) {
+    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2) {
       return Boolean(
-        parsed.host && isIP3 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+        parsed.host && isIP2 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -4122,7 +4122,7 @@ var require_fast_uri = __commonJS({
       let malformedHost = false;
       let malformedIPLiteral = false;
       let malformedScheme = false;
-      let isIP3 = false;
+      let isIP2 = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
           uri = options.scheme + ":" + uri;
@@ -4184,15 +4184,15 @@ var require_fast_uri = __commonJS({
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
             const ipv6result = normalizeIPv6(parsed.host);
-            isIP3 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+            isIP2 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP3 ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed.host = isIP2 ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
               parsed.error = parsed.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
-            isIP3 = true;
+            isIP2 = true;
           }
         }
         if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
@@ -4209,14 +4209,14 @@ var require_fast_uri = __commonJS({
         }
         const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP3);
+          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP2);
         }
         if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP3 ? parsed.host : normalizePercentEncoding(parsed.host, true);
-          if (!isIP3) {
+          let host = isIP2 ? parsed.host : normalizePercentEncoding(parsed.host, true);
+          if (!isIP2) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed.host = isIP3 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP3) : host;
+          parsed.host = isIP2 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP2) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
           if (parsed.path) {
@@ -4273,7 +4273,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve6,
+      resolve: resolve8,
       resolveComponent,
       equal: equal2,
       serialize,
@@ -12049,10 +12049,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -12066,7 +12066,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep6) {
+          if (!keyProps.anchor && !keyProps.tag && !sep7) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -12090,7 +12090,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep7 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -12106,7 +12106,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep7, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -12197,7 +12197,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep6 = "";
+        let sep7 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -12211,13 +12211,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep6 + cb;
-              sep6 = "";
+                comment2 += sep7 + cb;
+              sep7 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep6 += source;
+                sep7 += source;
               hasSpace = true;
               break;
             default:
@@ -12260,18 +12260,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep6 && !value) {
+          if (!props.anchor && !props.tag && !sep7 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -12325,8 +12325,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep6 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
+        if (!isMap3 && !sep7 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep7, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -12338,7 +12338,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep7 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -12349,8 +12349,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep6)
-                for (const st of sep6) {
+              if (sep7)
+                for (const st of sep7) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -12367,7 +12367,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep7, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -12547,7 +12547,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep6 = "";
+      let sep7 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -12564,24 +12564,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep6 === " ")
-            sep6 = "\n";
-          else if (!prevMoreIndented && sep6 === "\n")
-            sep6 = "\n\n";
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          if (sep7 === " ")
+            sep7 = "\n";
+          else if (!prevMoreIndented && sep7 === "\n")
+            sep7 = "\n\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep6 === "\n")
+          if (sep7 === "\n")
             value += "\n";
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          value += sep6 + content;
-          sep6 = " ";
+          value += sep7 + content;
+          sep7 = " ";
           prevMoreIndented = false;
         }
       }
@@ -12764,25 +12764,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep6 = " ";
+      let sep7 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep6 === "\n")
-            res += sep6;
+          if (sep7 === "\n")
+            res += sep7;
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          res += sep6 + lm;
-          sep6 = " ";
+          res += sep7 + lm;
+          sep7 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep6 + (match?.[1] ?? "");
+      return res + sep7 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -13592,14 +13592,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep6, value }) {
+    function stringifyItem({ start, key, sep: sep7, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep6)
-        for (const st of sep6)
+      if (sep7)
+        for (const st of sep7)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -14766,18 +14766,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep6;
+          let sep7;
           if (scalar.end) {
-            sep6 = scalar.end;
-            sep6.push(this.sourceToken);
+            sep7 = scalar.end;
+            sep7.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep6 = [this.sourceToken];
+            sep7 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep6 }]
+            items: [{ start, key: scalar, sep: sep7 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -14930,15 +14930,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep6 = it.sep;
-                  sep6.push(this.sourceToken);
+                  const sep7 = it.sep;
+                  sep7.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep6 }]
+                    items: [{ start: start2, key, sep: sep7 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -15132,13 +15132,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep6 = fc.end.splice(1, fc.end.length);
-            sep6.push(this.sourceToken);
+            const sep7 = fc.end.splice(1, fc.end.length);
+            sep7.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep6 }]
+              items: [{ start, key: fc, sep: sep7 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -17541,9 +17541,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve8, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve6(data);
+              return err ? reject(err) : resolve8(data);
             });
           });
         }
@@ -17581,12 +17581,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve8, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve6(data);
+              ) : resolve8(data);
             });
           });
         }
@@ -19116,10 +19116,10 @@ var require_webidl = __commonJS({
     };
     webidl.util.markAsUncloneable = markAsUncloneable || (() => {
     });
-    webidl.util.ConvertToInt = function(V, bitLength3, signedness, opts) {
+    webidl.util.ConvertToInt = function(V, bitLength4, signedness, opts) {
       let upperBound;
       let lowerBound;
-      if (bitLength3 === 64) {
+      if (bitLength4 === 64) {
         upperBound = Math.pow(2, 53) - 1;
         if (signedness === "unsigned") {
           lowerBound = 0;
@@ -19128,10 +19128,10 @@ var require_webidl = __commonJS({
         }
       } else if (signedness === "unsigned") {
         lowerBound = 0;
-        upperBound = Math.pow(2, bitLength3) - 1;
+        upperBound = Math.pow(2, bitLength4) - 1;
       } else {
-        lowerBound = Math.pow(-2, bitLength3) - 1;
-        upperBound = Math.pow(2, bitLength3 - 1) - 1;
+        lowerBound = Math.pow(-2, bitLength4) - 1;
+        upperBound = Math.pow(2, bitLength4 - 1) - 1;
       }
       let x = Number(V);
       if (x === 0) {
@@ -19166,9 +19166,9 @@ var require_webidl = __commonJS({
         return 0;
       }
       x = webidl.util.IntegerPart(x);
-      x = x % Math.pow(2, bitLength3);
-      if (signedness === "signed" && x >= Math.pow(2, bitLength3) - 1) {
-        return x - Math.pow(2, bitLength3);
+      x = x % Math.pow(2, bitLength4);
+      if (signedness === "signed" && x >= Math.pow(2, bitLength4) - 1) {
+        return x - Math.pow(2, bitLength4);
       }
       return x;
     };
@@ -19853,8 +19853,8 @@ var require_util3 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve6, reject) => {
-        res = resolve6;
+      const promise = new Promise((resolve8, reject) => {
+        res = resolve8;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -22105,12 +22105,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve8;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -22780,12 +22780,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve8;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -23264,16 +23264,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve6) => {
+        return new Promise((resolve8) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve6;
+            this[kClosedResolve] = resolve8;
           } else {
-            resolve6(null);
+            resolve8(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve6) => {
+        return new Promise((resolve8) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request3 = requests[i];
@@ -23284,7 +23284,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve6(null);
+            resolve8(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -23335,7 +23335,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve6, reject) => {
+        const socket = await new Promise((resolve8, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -23347,7 +23347,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve6(socket2);
+              resolve8(socket2);
             }
           });
         });
@@ -23683,8 +23683,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve6) => {
-            this[kClosedResolve] = resolve6;
+          await new Promise((resolve8) => {
+            this[kClosedResolve] = resolve8;
           });
         }
       }
@@ -24953,7 +24953,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve6, reject) => {
+        return await new Promise((resolve8, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -24966,7 +24966,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve6(null);
+              resolve8(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -24985,7 +24985,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -25002,7 +25002,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve6,
+              resolve: resolve8,
               reject,
               length: 0,
               body: []
@@ -25072,18 +25072,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve6, stream, length } = consume2;
+      const { type, body, resolve: resolve8, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve6(chunksDecode(body, length));
+          resolve8(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve6(JSON.parse(chunksDecode(body, length)));
+          resolve8(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve6(chunksConcat(body, length).buffer);
+          resolve8(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve6(new Blob(body, { type: stream[kContentType] }));
+          resolve8(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve6(chunksConcat(body, length));
+          resolve8(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -25340,9 +25340,9 @@ var require_api_request = __commonJS({
     };
     function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -25565,9 +25565,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -25852,9 +25852,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -25946,9 +25946,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -27021,7 +27021,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "../../node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP: isIP3 } = __require("node:net");
+    var { isIP: isIP2 } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors3();
@@ -27276,7 +27276,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler2) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP3(origin.hostname) !== 0) {
+          if (isIP2(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler2);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -29811,7 +29811,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve6, reject) => agent.dispatch(
+        return new Promise((resolve8, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -29887,7 +29887,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve6({
+              resolve8({
                 status,
                 statusText,
                 headersList,
@@ -29930,7 +29930,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve6({
+              resolve8({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -32560,7 +32560,7 @@ var require_connection = __commonJS({
       crypto3 = __require("node:crypto");
     } catch {
     }
-    function establishWebSocketConnection(url, protocols2, client, ws, onEstablish, options) {
+    function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
       const requestURL = url;
       requestURL.protocol = url.protocol === "ws:" ? "http:" : "https:";
       const request3 = makeRequest({
@@ -32580,7 +32580,7 @@ var require_connection = __commonJS({
       const keyValue = crypto3.randomBytes(16).toString("base64");
       request3.headersList.append("sec-websocket-key", keyValue);
       request3.headersList.append("sec-websocket-version", "13");
-      for (const protocol of protocols2) {
+      for (const protocol of protocols) {
         request3.headersList.append("sec-websocket-protocol", protocol);
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
@@ -32594,7 +32594,7 @@ var require_connection = __commonJS({
             failWebsocketConnection(ws, "Received network error or non-101 status code.");
             return;
           }
-          if (protocols2.length !== 0 && !response.headersList.get("Sec-WebSocket-Protocol")) {
+          if (protocols.length !== 0 && !response.headersList.get("Sec-WebSocket-Protocol")) {
             failWebsocketConnection(ws, "Server did not respond with sent protocols.");
             return;
           }
@@ -33313,14 +33313,14 @@ var require_websocket = __commonJS({
        * @param {string} url
        * @param {string|string[]} protocols
        */
-      constructor(url, protocols2 = []) {
+      constructor(url, protocols = []) {
         super();
         webidl.util.markAsUncloneable(this);
         const prefix = "WebSocket constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols2, prefix, "options");
+        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix, "options");
         url = webidl.converters.USVString(url, prefix, "url");
-        protocols2 = options.protocols;
+        protocols = options.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
         let urlRecord;
         try {
@@ -33342,20 +33342,20 @@ var require_websocket = __commonJS({
         if (urlRecord.hash || urlRecord.href.endsWith("#")) {
           throw new DOMException("Got fragment", "SyntaxError");
         }
-        if (typeof protocols2 === "string") {
-          protocols2 = [protocols2];
+        if (typeof protocols === "string") {
+          protocols = [protocols];
         }
-        if (protocols2.length !== new Set(protocols2.map((p) => p.toLowerCase())).size) {
+        if (protocols.length !== new Set(protocols.map((p) => p.toLowerCase())).size) {
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
         }
-        if (protocols2.length > 0 && !protocols2.every((p) => isValidSubprotocol(p))) {
+        if (protocols.length > 0 && !protocols.every((p) => isValidSubprotocol(p))) {
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
         }
         this[kWebSocketURL] = new URL(urlRecord.href);
         const client = environmentSettingsObject.settingsObject;
         this[kController] = establishWebSocketConnection(
           urlRecord,
-          protocols2,
+          protocols,
           client,
           this,
           (response, extensions) => this.#onConnectionEstablished(response, extensions),
@@ -33671,8 +33671,8 @@ var require_util9 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve6) => {
-        setTimeout(resolve6, ms).unref();
+      return new Promise((resolve8) => {
+        setTimeout(resolve8, ms).unref();
       });
     }
     module.exports = {
@@ -34107,7 +34107,7 @@ var require_eventsource = __commonJS({
     var experimentalWarned = false;
     var defaultReconnectionTime = 3e3;
     var CONNECTING = 0;
-    var OPEN = 1;
+    var OPEN2 = 1;
     var CLOSED = 2;
     var ANONYMOUS2 = "anonymous";
     var USE_CREDENTIALS = "use-credentials";
@@ -34239,7 +34239,7 @@ var require_eventsource = __commonJS({
             this.dispatchEvent(new Event("error"));
             return;
           }
-          this.#readyState = OPEN;
+          this.#readyState = OPEN2;
           this.dispatchEvent(new Event("open"));
           this.#state.origin = response.urlList[response.urlList.length - 1].origin;
           const eventSourceStream = new EventSourceStream({
@@ -34346,7 +34346,7 @@ var require_eventsource = __commonJS({
         __proto__: null,
         configurable: false,
         enumerable: true,
-        value: OPEN,
+        value: OPEN2,
         writable: false
       },
       CLOSED: {
@@ -34654,11 +34654,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter12 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve6) {
-          resolve6(value);
+        return value instanceof P ? value : new P(function(resolve8) {
+          resolve8(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve6, reject) {
+      return new (P || (P = Promise))(function(resolve8, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -34674,7 +34674,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -34761,26 +34761,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve6) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve8) => __awaiter12(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve6(output.toString());
+              resolve8(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve6) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve8) => __awaiter12(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve6(Buffer.concat(chunks));
+              resolve8(Buffer.concat(chunks));
             });
           }));
         });
@@ -34988,14 +34988,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve8, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve6(res);
+                resolve8(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -35239,12 +35239,12 @@ var require_lib = __commonJS({
         return __awaiter12(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
           const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
+          return new Promise((resolve8) => setTimeout(() => resolve8(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve6, reject) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve8, reject) => __awaiter12(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -35252,7 +35252,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve6(response);
+              resolve8(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -35291,7 +35291,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve6(response);
+              resolve8(response);
             }
           }));
         });
@@ -35304,7 +35304,7 @@ var require_lib = __commonJS({
 
 // src/main.ts
 import { writeFileSync } from "node:fs";
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 
 // ../core/dist/errors.js
 var TlsgateError = class extends Error {
@@ -35605,6 +35605,6941 @@ function parseJsonWithPositions(text) {
   return { value, locate };
 }
 
+// ../core/dist/policy/policy-schema.js
+var POLICY_SCHEMA_ID = "https://tlsgate.dev/schemas/policy/v1.json";
+var RULE_ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$";
+var waiverSchema = {
+  description: "Lets a rule's findings on some targets pass, with a reason, until a date; after it they block again.",
+  type: "object",
+  additionalProperties: false,
+  required: ["rule", "targets", "reason", "expires"],
+  properties: {
+    rule: { description: "The rule id.", type: "string", pattern: RULE_ID_PATTERN },
+    targets: {
+      description: 'Globs over the target as written ("legacy.example.com:443", "*.vendor.example.com").',
+      type: "array",
+      minItems: 1,
+      items: { type: "string", minLength: 1, maxLength: 256 }
+    },
+    reason: { description: "Why, e.g. a ticket.", type: "string", minLength: 1 },
+    expires: {
+      description: "The last day (UTC) the waiver is in force, YYYY-MM-DD.",
+      type: "string",
+      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+    }
+  }
+};
+var policySchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: POLICY_SCHEMA_ID,
+  title: "tlsgate policy",
+  description: "A TLS policy: rules that are JSON Schemas over the tlsgate ScanReport, with severities and remediation.",
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "version"],
+  properties: {
+    $schema: { type: "string" },
+    name: {
+      description: `The policy's name, e.g. "acme/prod".`,
+      type: "string",
+      minLength: 1,
+      maxLength: 214
+    },
+    version: {
+      description: "The policy's version (semver).",
+      type: "string",
+      pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]+)?$"
+    },
+    description: { type: "string" },
+    extends: {
+      description: 'Policies merged before this one, in order: preset names ("intermediate"), files relative to this one ("./base.json") or installed npm packages ("@acme/tls-policies/prod").',
+      type: "array",
+      items: { type: "string", minLength: 1 }
+    },
+    rules: {
+      description: "Rules by kebab-case id. A full rule defines or replaces a rule; a bare severity changes the severity of a rule an extended policy defines.",
+      type: "object",
+      propertyNames: { pattern: RULE_ID_PATTERN },
+      additionalProperties: {
+        if: { type: "string" },
+        then: { $ref: "#/$defs/severity" },
+        else: { $ref: "#/$defs/rule" }
+      }
+    },
+    waivers: {
+      description: "Waivers of this policy's rules (see waiverSchema).",
+      type: "array",
+      items: { $ref: "#/$defs/waiver" }
+    }
+  },
+  $defs: {
+    waiver: waiverSchema,
+    severity: { enum: ["error", "warning", "info", "off"] },
+    rule: {
+      type: "object",
+      additionalProperties: false,
+      required: ["severity", "title", "schema"],
+      properties: {
+        severity: { $ref: "#/$defs/severity" },
+        title: { type: "string", minLength: 1 },
+        description: { type: "string" },
+        remediation: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            nginx: { type: "string" },
+            apache: { type: "string" },
+            haproxy: { type: "string" },
+            generic: { type: "string" }
+          }
+        },
+        references: { type: "array", items: { type: "string", format: "uri" } },
+        message: {
+          description: "Message for each failing value; placeholders {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH} (a misspelt one is a load error).",
+          type: "string",
+          minLength: 1
+        },
+        schema: {
+          description: "A JSON Schema (2020-12) the ScanReport must satisfy.",
+          type: "object"
+        }
+      }
+    }
+  }
+};
+
+// ../../node_modules/re2js/build/index.js
+var RE2Flags = class RE2Flags2 {
+  static FOLD_CASE = 1;
+  static LITERAL = 2;
+  static CLASS_NL = 4;
+  static DOT_NL = 8;
+  static ONE_LINE = 16;
+  static NON_GREEDY = 32;
+  static PERL_X = 64;
+  static UNICODE_GROUPS = 128;
+  static WAS_DOLLAR = 256;
+  static LOOKBEHIND = 512;
+  static MATCH_NL = RE2Flags2.CLASS_NL | RE2Flags2.DOT_NL;
+  static PERL = RE2Flags2.CLASS_NL | RE2Flags2.ONE_LINE | RE2Flags2.PERL_X | RE2Flags2.UNICODE_GROUPS;
+  static POSIX = 0;
+  static UNANCHORED = 0;
+  static ANCHOR_START = 1;
+  static ANCHOR_BOTH = 2;
+};
+var PublicFlags = {
+  CASE_INSENSITIVE: 1,
+  DOTALL: 2,
+  MULTILINE: 4,
+  DISABLE_UNICODE_GROUPS: 8,
+  LONGEST_MATCH: 16,
+  LOOKBEHINDS: 512
+};
+var ASCII_SIZE = 128;
+var ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
+var ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
+var MAX_BMP = 65535;
+for (let i = 0; i < ASCII_SIZE; i++) {
+  if (i >= 97 && i <= 122) ASCII_TO_UPPER[i] = i - 32;
+  else ASCII_TO_UPPER[i] = i;
+  if (i >= 65 && i <= 90) ASCII_TO_LOWER[i] = i + 32;
+  else ASCII_TO_LOWER[i] = i;
+}
+var Codepoint = class {
+  static CODES = Object.freeze({
+    "\x07": 7,
+    "\b": 8,
+    "	": 9,
+    "\n": 10,
+    "\v": 11,
+    "\f": 12,
+    "\r": 13,
+    " ": 32,
+    '"': 34,
+    $: 36,
+    "&": 38,
+    "'": 39,
+    "(": 40,
+    ")": 41,
+    "*": 42,
+    "+": 43,
+    "-": 45,
+    ".": 46,
+    0: 48,
+    1: 49,
+    2: 50,
+    3: 51,
+    4: 52,
+    5: 53,
+    6: 54,
+    7: 55,
+    8: 56,
+    9: 57,
+    ":": 58,
+    "<": 60,
+    ">": 62,
+    "?": 63,
+    A: 65,
+    B: 66,
+    C: 67,
+    F: 70,
+    P: 80,
+    Q: 81,
+    U: 85,
+    Z: 90,
+    "[": 91,
+    "\\": 92,
+    "]": 93,
+    "^": 94,
+    _: 95,
+    "`": 96,
+    a: 97,
+    b: 98,
+    f: 102,
+    i: 105,
+    m: 109,
+    n: 110,
+    r: 114,
+    s: 115,
+    t: 116,
+    v: 118,
+    x: 120,
+    z: 122,
+    "{": 123,
+    "|": 124,
+    "}": 125
+  });
+  static toUpperCase(codepoint) {
+    if (codepoint < ASCII_SIZE) return ASCII_TO_UPPER[codepoint];
+    const s = String.fromCodePoint(codepoint).toUpperCase();
+    const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (s.length > expectedLen) return codepoint;
+    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toLowerCase();
+    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+    return s.codePointAt(0);
+  }
+  static toLowerCase(codepoint) {
+    if (codepoint < ASCII_SIZE) return ASCII_TO_LOWER[codepoint];
+    const s = String.fromCodePoint(codepoint).toLowerCase();
+    const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (s.length > expectedLen) return codepoint;
+    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toUpperCase();
+    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+    return s.codePointAt(0);
+  }
+};
+var UnicodeRangeTable = class {
+  /**
+  * @param {Uint32Array | number[]} data
+  * @param {boolean} isStride1
+  */
+  constructor(data, isStride1 = false) {
+    this.data = data;
+    this.isStride1 = isStride1;
+    this.SIZE = isStride1 ? 2 : 3;
+  }
+  getLo(index) {
+    return this.data[index * this.SIZE];
+  }
+  getHi(index) {
+    return this.data[index * this.SIZE + 1];
+  }
+  getStride(index) {
+    return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
+  }
+  get length() {
+    return this.data.length / this.SIZE;
+  }
+};
+var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
+for (let i = 0; i < 64; i++) B64_MAP[B64.charCodeAt(i)] = i;
+var decodeVLQ = (str) => {
+  const res = [];
+  let value = 0;
+  let shift = 0;
+  for (let i = 0; i < str.length; i++) {
+    const digit = B64_MAP[str.charCodeAt(i)];
+    value |= (digit & 31) << shift;
+    if ((digit & 32) === 0) {
+      res.push(value);
+      value = 0;
+      shift = 0;
+    } else shift += 5;
+  }
+  return res;
+};
+var decodeRanges = (str, isStride1) => {
+  const res = decodeVLQ(str);
+  const numRanges = isStride1 ? res.length / 2 : res.length / 3;
+  const out = new Uint32Array(numRanges * 3);
+  let current = 0;
+  let resIdx = 0;
+  for (let i = 0; i < numRanges; i++) {
+    current += res[resIdx++];
+    out[i * 3] = current;
+    current += res[resIdx++];
+    out[i * 3 + 1] = current;
+    out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+  }
+  return out;
+};
+var decodeOrbit = (str) => {
+  const res = decodeVLQ(str);
+  const map = /* @__PURE__ */ new Map();
+  let currentKey = 0;
+  for (let i = 0; i < res.length; i += 2) {
+    currentKey += res[i];
+    const zz = res[i + 1];
+    const delta = zz >>> 1 ^ -(zz & 1);
+    map.set(currentKey, currentKey + delta);
+  }
+  return map;
+};
+var LazyMap = class {
+  constructor(initializer) {
+    this.initializer = initializer;
+    this.cache = /* @__PURE__ */ new Map();
+  }
+  has(key) {
+    return Object.hasOwn(this.initializer, key);
+  }
+  get(key) {
+    if (this.cache.has(key)) return this.cache.get(key);
+    const val = this.has(key) ? this.initializer[key]() : null;
+    this.cache.set(key, val);
+    return val;
+  }
+};
+var UnicodeTables = class {
+  static _CASE_ORBIT = null;
+  static get CASE_ORBIT() {
+    if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
+    return this._CASE_ORBIT;
+  }
+  static _Print = null;
+  static get Print() {
+    if (!this._Print) this._Print = new UnicodeRangeTable(decodeRanges("hB9CBjBLBCpWBDFBFGBCCCBSBCsMBClBBDxBBDCBC2BBJaBFFBSVBC-FBCvBBD6BBDkDBP6BBDwBBDOBCbBDCCBJBGfBIqCBCgFBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYBDCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPBLCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGBCCBCHBDBBDVBCGBCBBCEBDIBDBBDCBICBFBBCEBDRBLBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBGMBCCBCWBCPBDIBCCBCDBIBBCCBCBBDDBDJBIVBCCBCWBCJBCEBDIBCCBCDBIBBGCBCDBDJBCCBNMBCCBCyBBCCBCFBFPBDZBCCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBN5BBFcBmBBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDBhBnCBCjBBFmBBCjBBCOBCMBmBlGBCGGD4LBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBH1CBDFBD-TBCbBE4CBIVBKXBKTBNMBCCBCBBN9CBDJBHJBHNBCKBH4CBIqBBGlCBLeBCLBFLBFEEBoBBDEBMrBBFZBHKBE9BBDgCBCcBDKBHJBHNBDtBBDLBVsCBClFBJ7BBEOBE9BBGqBBDKBJqBBG1QBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBSXBJuBBSBBDaBCMBEhBBPgBBQrEBF5UBXKBWz4BBD9LBGsBBCGGD3BBIBBPXBKGBCGBCGBCGBCGBCGBCGBCGBC9DBjBZBC4CBN1GBbPBC+BBC1CBDmDBGqBBC9CBC1CBKvBBCszcBE2BBK7KBV3FBJ8GBV7BBEJBH3BBJlCBJLBHzDBMdBEtCBCKBFgBBC2BBKNBDJBDmDBZbBLFBDFBDFBKGBCGBC7BBF9DBDJBHj9KBNWBFwBBloItLBDpDBnBGBNEBGZBCEBCCCBCCBCCBoUBhBpBBHyBBCSBCDBFEBCmEBF9FBEFBDFBDFBDCBEGBCGBOBBDLBCZBCSBCBBCOBDNBjB6DBGCBFsBBE3CBCMBEwBwBBsBBjEcBEwBBQbBFjBBKdBGqBBGdBCkBBFNBrB9EBDJBHjBBFjBBFnBBJzBBMLBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBCnCBJIBxBSBCBBGgBBEaBGaBnB3BBFTBDxBBCBBGHBCCBCcBDCBFJBIIBI-BBhBmBBFLBK1BBEcBDaBGZBIDBNGBxCoCB4ByBBOyBBItBBJJBHlBBEcBJBBxGeBCpBBCCBDBBRFBJIBiBtBBJpBBXZBnBbBVWBKtCBFjBBK9BBCEBOYBIJBH0BBCRBJmBBK-CBCTBMRBCuBB-BGBCCCBCBCOBCKBH6BBGJBHDBCHBDBBDVBCGBCBBCEBCJBDBBDCBDHHGGBDGBEEBMJBCDDClBBCJBCDDCDBCJBCBBJBBe7CBCEBfnCBJJBnF1BBDlBBjBkCBMJBHMBU5BBHJBHTBdaBDOBFWB6F7BBlDyCBNHBDDDBGBCBBCdBCBBDLBKJBnCHBDtBBDKBcnCBJyCBOoCBIJB3CHB5ChBBPJBHIBCsBBCNBLcBEfBDVBCNBqCGBCBBCrBBECCBCCBHBJJBHFBCBBCkBBCBBCFBIJBHrBBFJB3HYBIQBCoBBEcB2CQQBwBBO6cBnDuDBCEBMjGBtyCiDBOvhBBRVBL68DBGmSB61G5BBn2B4RBIeBCJBFwCBCJBHdBDFBLlCBLJBCGBCUBGSBxN5BBnG6CBGYBDYBtBqCBF4BBIQBhCEBMGBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBDDBh7D8HBEzNBHWBQQBQtBBDWBKzDB9B1HBLmBBDpCBJvDBWlCB7DTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBD9VBQEBCOBxiBeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBENBDJBFBBhKeBS5BBGxOxOBoBB3GqBBFhGhGBdBCVBJBBhHGBCDBCBBCOBCkGBDPBqBrCBFJBFBByYjCBtC8BBjGDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBBvIrBBFjDBNOBDOBCOBCkBBLtFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBmgB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIBnkzVvHB", false));
+    return this._Print;
+  }
+  static CATEGORIES = new LazyMap({
+    C: () => new UnicodeRangeTable(decodeRanges("AfBgDgBBOrWrWBHHBCBICCVuMuMnBBBzBBBE4B4BBGBcDBHQBXhGhGxBBB8BBBmDNB8BBByBBBQddBCCMEBhBGBsCiFiFJBBDBBXIICCBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBPMMBEB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKMMBDBbEByBPBDBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCB-FCBHBBHBBHBBECBIIIBLBDBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIB-BGGBLBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMBxhBPBXJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBF-6DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBrCHBxDUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIlkzVBxHvw-FB", false)),
+    Cc: () => new UnicodeRangeTable(decodeRanges("AfgDgB", true)),
+    Cf: () => new UnicodeRangeTable(decodeRanges("tFzqBzqBBEBXhGhGyBhMhMBxCxCs5D9-B9-BBDBbEByBEBCJBw03B6H6HBBBimEQQj7IPBhjiBDBwmFHBn0rYffB+CB", false)),
+    Cn: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBDBvzIBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-BB---BBB---BBB", false)),
+    Co: () => new UnicodeRangeTable(decodeRanges("gg4B-nGh4hc9--BD9--B", true)),
+    Cs: () => new UnicodeRangeTable(decodeRanges("gg2B--B", true)),
+    L: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICCiEEBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoCaBFDBuBqBBkBBBCiDBCQQBIIBLLBBBDRRCdBe4CBMZZBfBKBBFGGBUBFKKEYYBXBIKBGXBCGBRpBB7B1BBETTIJBQPBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNGB7BBBCCCBDBCXBCCCBIBCBBKDDBDBCWWBCBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNSSBkBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBkBFFkC4CBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBzC+C+CBtBBSHB3BdBOBBLrBBbjBBqBCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBhC1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBF1B1BB8zC8zCBjHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBxC2O2OBrBrBBDBGBBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBReBDlCByBIBDmDBDxCBVQBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBdRRBDBCJBLEBCoBBYCBCHBVWBEEEBwBBCEEBDDBDBDCCZCBDKBICBNFBDFBDFBKGBCGBCqBBCNBHyDBej9KBNWBFwBBloItLBDpDBnBGBNEBGCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBxB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOjBBnBbBKWB7HpBBHBBRFB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB1D-BBgBHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBqBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBGjCjCBLBhCBBCPPBNNB0mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBn7F0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFBmI9BBzEsBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCCBCBBCGBDEBKBBhHGBCDBCBBCOBCkGB8BjCBI1lB1lBBCBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    LC: () => new UnicodeRangeTable(decodeRanges("hCZBHZB7BLLBVBCeBCiGBCDBFvGBDZBhGDBDBBECBCHHCCBCCCBSBCyCBCqEBJlFBClBBKoBB44ClBBCGGDqBBDCBhV1CBDFBjkCKBGqBBDCBhCrBBgCMBChBBmD1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGBmIFFDJBCEEBDBHGCBCBCFBFDDBCBGEBF1B1BB8zC8zCB6DBDmDBHDBEBBNlBBCGGzoetBBTbBnEtCBCWBEDBCsCBZBBE2Z2ZBpBBGIBIvCBh6TGBNEBqgBZBHZBmlBvCBhDjBBFjBB1DKBCOBCGBCBBCKBCOBCGBCBBk2ByBBOyBB+CVBLVB74C-BBhrV-BBhBYBDYBtpZ0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BJBCTBHFB2uCjCB", false)),
+    Ll: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDZBiGCCEEEBBBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBDCB5XFBjkCIBC2D2DBqBBgCMBChBBnD0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBBzIEEBEEcKFDBBJDBF2B2Bs1CvBBCEEBGCFCCBCCBEBGiDCBIICFFNlBBCGG0oesBCUaCoEMCBBBC+BCBGBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCbEE2ZqBBGIBIvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFB4vChBB", false)),
+    Lm: () => new UnicodeRangeTable(decodeRanges("wVRBFLBPEBICCmEGG-OnHnHlFBBuIBBFgBgBKEEhFoFoF1mBgEgE2R72B72BsDkTkTxOFBvF+BBOjBjBBjBByVOORMBg-CBByHgGgG2OsBsBBDBGiDiDB+C+CBBB34bjnBjnBBEBvIzDzDdBB6DIBxCYYpDDBEBB2OXXqEtDtDWBBoDDBKngVngVuBBBh-BFBCpBBCIB0sBhBhB2K04D04DnrTDB9PCBpBBBnRMBhCBBCPPB9-P9-PBCBCGBCBByhM9BBqGGBud0Q0QsSAB", false)),
+    Lo: () => new UnicodeRangeTable(decodeRanges("qFQQhIFFBCBxGBB7ZaBFDBuBfBCJBkBBBCiDBCZZBLLBBBDRRCdBe4CBMZZBfBWVBrBYBIKBGXBCGBRoBB8B1BBETTIJBROBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNFB8BBBCCCBDBCXBCCCBIBCBBKDDBDBYDBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNyDyDBnKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPByDrTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBpBkCkCBhBBC0BBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBxFuBBSHB3BdBOBBLrBBbjBBqBCBLdByDDBCFBCBBE7hB7hBBCB4-C3BBZWBKGBCGBCGBCGBCGBCGBCGBCGBoR2B2BF1CBJCCB4CBFGGBpBBC9CBSfBxBPBhQ-tGBhC0wUBC2jBBkCnBBJrIBFPBLBBjCyByBBkCBqFoDoDEGBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBuBEBDIBLEBCoBBYCBCHBVPBCFBEEEBwBBCEEBDDBDBDCCZBBEKBIPPBEBDFBDFBKGBCGByEiBBej9KBNWBFwBBloItLBDpDBkCCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBqDJBCsBBDeBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBhEtCBjDnBBJzBB9CzBBN2JBKVBLHB5EFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4FjBBnBDBCxJxJBoBBHBBRCBCBB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB0GHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBnBBCBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBB0BUBGSB0NnBB2MqCBGwFwFB0mHBqBfBiDyDBuwIiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBxzI2P2PBrBBiBiKiKBcBTrBBlPaBmHdBDwGwGBdBCCBCBBCGBDEBKiHiHBFBCDBCBBCOBCkGB8pBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Lt: () => new UnicodeRangeTable(decodeRanges("lOGDnB2sH2sHBGBJHBJHBNQQwBAB", false)),
+    Lu: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBG+B+B9zCvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBB", false)),
+    M: () => new UnicodeRangeTable(decodeRanges("gYvDB0IGBoIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCgBB3BCBCRBCGBLBBeCB5BCCBFBDBBDCBKLLBbbDCB5BCCBDBFBBDCBEffBEEMCB5BCCBGBCCBCCBVBBXFBCCB5BCCBFBDBBDCBICBLBBf8B8BBDBECBCDBKpBpBBDB4BCCBFBCCBCDBIBBMBBeCB5BCCBFBCCBCDBIBBMBBQNNBCB4BBBCGBCCBCDBKLLBeeBBBnCFFBEBCCCBGBTBB+BDDBFBNHBjDDDBHBMGBqCBBcECFBByBTBCBBGKBCjBBKlDlDBSBYDBFCBCCBDGBEDBOLBCLLBCBgWCBzdDBdCBeBBfBBhCfBKuBuBBBBC2D2DBjBjB3DLBFLB8GEB6BJBCcBDxBxBBsBBDLBVEBwBQBnBIBNCBfMB5BNBxBTB5ECBCUBFHHDCBnG-BBxWgBB--CCBuEhDhDBeBrRFBqDBB1udDBCJBhBBBxCBBxIEEFYYBDBF0C0CBzBzBBQBbRBOnBnBBGBaMBtBDBwBNBlBkCkCBMBNJJBuBuBBBBzBCCBBBDBBGBBCqBqBBDBGBBtHHBCBBx5TiXiXBOBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB7DCB2BOBqBDDBLLBCBuBKBI+B+BBBBlBNBRBBtBNNBBBxBNBJDBCBB9CLBHDD+ELBWDB4BBBCGBDBBDCBKLLBDDBFBEEBkCIBCDDCDBCEBCPPBzCzCBQBYyCyCBSBsHGBDIBcBBzCQBrDMBmDOBhIOB2HFBCBBDDBCCCBuEuEBFBDGBEddBIBpBGBCDBJKKBJBvBPBnGHBoGHBCHBzCVBCNB7DFBECCBCCBFBCjCjCBDBCBBCEB8KDBKBBCxBxBBFBEEBYmnFmnFHOBpmLRBhuCEB8BGB5gBCCB1BBIDByCMMBslTslTBizEizEBsBBDWB-QEBEFBJHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+    Mc: () => new UnicodeRangeTable(decodeRanges("joC4B4BDCBJDBCBBzBBB7BCBHBBDBBLsBsB7BCBjC7B7BBBBJCCB2B2BB7B7BCHHBDDBLLnDBBCBBECBCCBLqBqBBBB+BDB+BBB7BCCBDBDBBCBBKBBdPPB7B7BBBBGCBCCBLrBrBBsCsCBBBHHBTBBrKBBgCsFsFBFFHDDBaaBLLBBBDGBWBBDFBDLLBBB5zBffiEIIBGBCBB7KDBDCBFBBCFBhHBB7BCCKCCBJJBEByExBxBGCCBDBCBB+BffFBBD9B9BDCBCEEBxBxBBGBJBBsFWW35EBB0-dBBD5C5CBzBzBBOBvEBBwBxBxBBFFBDDBBBvDBBDBBZuBuBCuDuDDBBGuHuHBCCBCCBCC0gZCCgEuBuBBBBFBB0DZZB8B8BxBCBKBBO+C+CBBBEBBCrFrFBBBgBBB7BBBCDBDBBDCBKLLB1C1CBBBIDDCDBCBBCmDmDBBBJBBErDrDBBBHCCBCBDuHuHBBBHDBDyDyDBBBJBBCuDuDCBBHoDoDCBBFmImIBBBK4H4HBEBCBBFDDCvEvEBBBJDBF1C1CeBB-BqGqGECCoGPPrDIID2G2GBDBFBBC-K-KBNNxBBBJBBCpvQpvQBBBlxD2BBpDBB0rYBBHFB", false)),
+    Me: () => new UnicodeRangeTable(decodeRanges("okBBB1xF-wB-wBBCBCCBsshBCB", false)),
+    Mn: () => new UnicodeRangeTable(decodeRanges("gYvDB0IEBqIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCfB4BCCFHBFEEBFBLBBe7B7BFDBJVVBbbDBB6BFFBFFBDDBBBEffBEEMBB6BFFBDBCBBFVVBXXBEBC7B7BDCCBCBJIIBMMBff+BNNzBEE4BCCBBBGCBCDBIBBMBBe7B7BDHHGBBVBBdBB6BBBFDBJVVBeepCIIBBBC7C7CDGBNHBjDDDBHBMGBqCBBcEC4BNBCEBCBBGKBCjBBKnDnDBCBCFBCBBDBBaBBFCBRDBODDBHHQgWgWBBBzdCBeBBfBBfBBhCBBCGBJDDBJBKuBuBBBBC2D2DBjBjB3DCBFBBKHHBBB8GBBD7B7BCGBCCCDHBHJBDxBxBBMBCeBDLBVDBxBCCBDBCGGpBIBNBBhBDBDBBCCB5BCCBEECCB7BHBDBB5ECBCMBCGBFHHEBBnG-BBxWMBFEEBKB--CCBuEhDhDBeBrRDBsDBB1udFFBIBhBBBxCBBxIEEFaaBGG4EBBbRBOnBnBBGBaKBvBCBxBDDBCBDBBoBkCkCBEBDBBDBBNJJwB0B0BCCBDBBGBBCrBrBBJJvHDDFx5Tx5TiXPBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB8D3B3BBNBqBDDBLLBBByBDBDBBI+B+BBBBlBEBCHB-BNNB1B1BBHBLDBDgDgDBBBDCCBHHD+E+EEHBWBB6BBBEmBmBBFBEEBnCFBOECPBB2CHBDCBCYY1CFBCFFBCCBvHvHBCBHBBCBBcBB2CHBDCCBrDrDCDDBEBCmDmDCDDBCBCEBkIIBCBBhIBBCFFxEDBDBBFhBhBBIBpBFBDDBJKKBEBDCBvBMBCBBnGCCBBBCqGqGBFBCFBCzCzCBUBDGBCBBCBB7DFBECCBCCBFBCpCpCBEEC8K8KBMMB1B1BBDBGCCYmnFmnFHOBpmLLBECBhuCEB8BGB5gBgCgCBCByC5lT5lTBizEizEBsBBDWBhRCBSHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+    N: () => new UnicodeRangeTable(decodeRanges("wBJB5DBBGDDBBBitBJBnEJBnGJB9MJB3DJBFFBtDJB3DJB3DJBDFBvDMB0DJBJGBoDJBpDGBISBuDJBhDJB3DJBnCTBtIJBnCJBwWTBybCBwHJBHJBXJBtJJBhEKBmFJBHJB3FJB3CJBnEJBHJB3gBEEBEBHJBnGyBBDEB3W7BBvCVB3TdBqrBqYqYaIBPCB4KDBrEJBfHBCOBhBJBoBOBh7cJB9FJBhKFB7EJBnBJBnGJBXJB3CJB3MJB34UJBuPsBBN4BBSBB2KaBlBDBeJJnEEBrGJBvdHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBxBJBHJB3IeB-EJBrBDBxDGBnEdBhEJB9BJBxEJBITB8HJB3KJB3DJB3LJBnDJBHTBtCLBlNSB+CJB3UJB3CcBkHJBnCJB3BJBnLJBnDUBshBuDBimPJBnpCJB3CJBnEJBCGBvQJBnIWB+KCB6nXJBnuBTBNTBtDYB2iBxBBhqCJBnNJB3PJB4HJBtWIBhEJB4Y6BBCCBCDBtCsBBCOBjeMBk3CJB", false)),
+    Nd: () => new UnicodeRangeTable(decodeRanges("wBJnxBJnEJnGJ9MJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJhDJ3DJnCJ3IJnCJn6BJnBJtJJhEJnFJHJ3FJ3CJnEJHJnuiBJnVJnBJnGJXJ3CJ3MJ34UJnsBJnkCJHJ9YJhEJ9BJxEJ3IJ3KJ3DJ3LJnDJHTtCJnNJnDJ3UJ3CJ3HJnCJ3BJnLJ3uQJnpCJ3CJnEJ3QJ37XJ12CxBhqCJnNJ3PJ4HJ2aJ30EJ", true)),
+    Nl: () => new UnicodeRangeTable(decodeRanges("u3FCBwzCiBBDDB-zDaaBHBPCBs1dJBxyW0BBtOJJnEEBrhIuDBm8SCB", false)),
+    No: () => new UnicodeRangeTable(decodeRanges("yFBBGDDBBB2pCFB5LFB5DCBmEGB6GGBSIByNJB2hBTB0jBJBhP20B20BEFBHJBnGPBqB3W3WB6BBvCVB3TdBqrB1kB1kBBCBrEJBfHBCOBhBJBoBOBxrdFBymWsBBiCDBSBB2KaBlBDB1pBHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBhLeB-EJBrBDBxDGBnETB8LTBmqBBBvNIBobSB0aUBn8SGB-YWBqhZTBNTBtDYBvqFIBid6BBCCBCDBtCsBBCOBjeMB", false)),
+    P: () => new UnicodeRangeTable(decodeRanges("hBCBCFBCDBLBBEBBbCBCccCkBkBGEELBBEEE-VJJzOFBqBBB0BCCDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCmBmBBCBoCrCrCBDBFBBwDFBsFlTlTBHB4EuTuTtBBBvCCBoCBB+ECBCCBmBKB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBM9Z9ZBWBJTBCMBCLBfBBPBB6TDBeBB+hBNBwCBBgBJB0MVBgCDBhBBB8XDBCBBxDwEwEBtBBCfBDLBkNCBFJBDLBRNNjD7C7CjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HzqUzqUBxGxGBIBXiBBCNBCFFCBB2ECBCFBCDBLBBEBBbCBCccCCCBFB7MCB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDByO-J-JjBlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+    Pc: () => new UnicodeRangeTable(decodeRanges("-Cg-Hg-HBUU-u3BBBZCBwHAB", false)),
+    Pd: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEBiwDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+    Pe: () => new UnicodeRangeTable(decodeRanges("pB0B0BgB+1D+1DC-6B-6BqtC4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECtBGCtNICEGCDBB-ozB6G6GeOCESSCCCrF0B0BgBGD", false)),
+    Pf: () => new UnicodeRangeTable(decodeRanges("7F+6H+6HEddpuDCCFDDQEE", false)),
+    Pi: () => new UnicodeRangeTable(decodeRanges("rFt7Ht7HDBBDaapuDCCFDDQEE", false)),
+    Po: () => new UnicodeRangeTable(decodeRanges("hBCBCCBDECBLLBEEBcclCGGPBBI-V-VJzOzOBEBqB3B3BDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCxDxDrCEBFBBwDFBsFlTlTBHBmY9D9DBBBoCBB+ECBCCBmBFBCDB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBMjajaBJJBGBJIBDDBDCBEKBCCCBIB7kDDBCBBxDwEwEBFFBBBDDDBHBCBBCDDBLLBDBCJBDDBCCCBLBDCBtNCB6B+F+FjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HlxUlxUBFBDXXVBBDDBECBCDBICBHCCB2E2EBBBCCBDECBLLBEEBcclBDDB7M7MBBB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDB0ZlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+    Ps: () => new UnicodeRangeTable(decodeRanges("oBzBzBgB-1D-1DC-6B-6B-rCEEnB4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECaTTCECtNICEGCDipzBipzB4GeeCMCESSCCCrFzBzBgBEEDAB", false)),
+    S: () => new UnicodeRangeTable(decodeRanges("kBHHRCBgBCCcCCkBEBCBBDCCBCBDEEfgBgBrODBNNBGGBCCCBPB2DPPBxDxDsErIrIBBB3DCBDDDBvGvGLUUB4H4HIBBpEqLqLBHHB2H2H-DjEjEBGBlEwGwGqBmGmGiGCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WuLuLlL+E+EBgBBiLJBKIBhiBCCBBBMCBOCBOCBOBBmCOOoBCBOCBUhBB-BBBCDBCBBLCCBBBGFBCECFMMBFFBDBGDBC7B7BBFFB2LBFcBD+HBXKByCtCBXnTBtBwBBDeBLyMBX+BBFfBD1LBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBB8CBB0HBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BB6RWBKBBoDBB+EDBLDB+RCBiHPPB+9T+9TpEgBBuLPBhCBB3BHBtBDBjDCCBBBD7E7EHRRBBBgBCCcCCiEGBCGBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSmWmWBiKiKBGBnjC2kC2kCBbBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQQBgDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBrbaagBaagBaagBaagBaa9B-PB4BDBzBHBCNBCBBp2BwNwNttCEE+DiOiOBvIvIBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+    Sc: () => new UnicodeRangeTable(decodeRanges("kB+D+DBCBqnB8D8DzPBBzPBBI2H2HoImSmS8sClmClmCBgBB37hBkuVkuVtD7E7E8GBBEBB3-HDB-4wBxtCxtC", false)),
+    Sk: () => new UnicodeRangeTable(decodeRanges("+CCCoCHHFEEqQDBNNBGGBCCCBPB2DPPBjoBjoB15FCCBBBMCBOCBOCBOBB9kEBBkzdWBKBBoDBBxePPBniUniUBPB8bCCjF4g9B4g9BBDB", false)),
+    Sm: () => new UnicodeRangeTable(decodeRanges("rBRRBBB+BCCuBFFmBgBgB-XwQwQBBB8xGOOoBCBOCBsEoBoBBDBHlClCBDBGBBFGDIgBgBBDDCgBgBBqIBhBBB7CffBXBpBFB2OKK3BHBwDxKxKBDBDeBLPBhIiEBX+BBFfBDhIBxBUBDFB9+zB5Z5ZCCBlFRRBBB+BCCkEHHBCBitDBBhrwBx+Bx+BagBgBagBgBagBgBagBgBat5Ft5FB-uC-uCBHB", false)),
+    So: () => new UnicodeRangeTable(decodeRanges("mFDDFCCyerIrIBgEgEBvGvGLUUB4H4HkQ2L2LjEFBClElEwGqBqBoMCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WzWzW+EhBBiLJBKIBksBBBCDBCBBLCCBHHBEBCECFMMBPPCBBC7B7BBKKBDBDDBCBBCBBCGBCeBDBBCCCBdBtIHBFTBDGBDwCBCdBanBBHnCBXKByCtCBX2FBCIBC1BBJuDBC3HBtBrBBhC-HBhQvBBWBBHmBBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBBxKBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BBibDBLBBC+R+RBBBqqUPBuLPBhCBB3BHBuBCBlPEEFBBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSpgBpgBBGBnjC2kC2kCBGBFQBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQPBhDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBqlB-PB4BDBzBHBCNBCBBp2B96C96CiEyWyWBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E6HBG4WBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBB-B3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+    Z: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBeBBGwBwBh9DAB", false)),
+    Zl: () => new UnicodeRangeTable(decodeRanges("ohIA", true)),
+    Zp: () => new UnicodeRangeTable(decodeRanges("phIA", true)),
+    Zs: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBlBwBwBh9DAB", false)),
+    ASCII_Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbF", true)),
+    Alphabetic: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICC3CeeBQBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoBNBCCCBCCBCCJaBFDBeKBG3BBCGBPlDBCHBFHBFCBLCBDRRBuBBOkDBZgBBKBBFGGBWBDSBUYBIKBGXBCGBIJJBoBBLLBEGBHrCBCPBCCBFOBOSBCHBDBBDVBCGBCEEBCBEHBDBBDBBCJJFBBCEBNBBLFFBBBCFBFBBDVBCGBCBBCBBCBBFEBFBBDBBFIIBCBCSSBEBMCBCIBCCBCVBCGBCBBCEBEIBCCBCBBEQQBCBWDBFCBCHBDBBDVBCGBCBBCEBEHBDBBDBBKBBFBBCEBORRBCCBEBECBCDBEBBCCCBEEBEEBBBELBFEBECBCCBEHHpBMBCCBCWBCPBEHBCCBCCBJBBCCBCBBDDBdDBCHBCCBCWBCJBCEBEHBCCBCCBJBBGCBCDBOCBNMBCCBCoBBDHBCCBCCBCGGBCBIEBXFBCCBCRBEXBCIBCDDBFBJFBCCCBGBTBBO5BBGGBH0B0BBECBDBCXBCCCBRBCCBDEBCHHPDBhBgCgCBGBCjBBFSBFPBCjBBkC2BBCDDBDBR-BBLDBDlBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBEKBITBMUBNTBNMBCCBCBBNzBBDSBPFFkC4CBIqBBGlCBLeBCLBFIBYdBDEBMrBBFZB3BbBF+BBDTBzBYYBMMBBByBzBBCOBCHB0BpBBDDBLrBBCKBP2BBXCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBUhBBM1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBFSSBnBBuZzBB34BkHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBCfBwB2O2OBBBaIBIEBDEBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBGHBEwDBoBIBDmDBDxCBVUBCgBBZzBBNjCBCtBtBBEBECCBBBLgBBGiBBOcBEyBBCLBQRRBOBLEBC2BBKNBTWBEkCBCCCZCBDPBDDBMFBDFBDFBKGBCGBCqBBCNBH6DBWj9KBNWBFwBBloItLBDpDBnBGBNEBGLBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmC0BBsIcBEwBBwBfBOdBGqBBGdBDjBBFHBCEBrB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCDBCBBGHBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOnBBjBbBEGGBVB7HpBBCBBEBBRFBzBCBEcBLJJBUBrBRBvBUBcWBKlCBsBEBL4BBKOOBXBYyBBSDBJiBBEKKB+BBCDBKBBLCCkBRBChBBDHHBCB-BGBCCCBCBCOBCJBI4BBYDBCHBDBBDVBCGBCBBCEBEHBDBBDBBEHHGGBdJBCDDClBBCJBCDDCDBCBBECCtBhCBCCBCDBVCBfhCBDBBC5F5FB0BBDGBaFBjB+BBCEE8B1BBDoCoCBZBDNBWGB6F4BBoD-BBgBHBDDDBGBCBBCdBCBBDBBDDB+CHBDtBBDFBCCCBccBxBBDJBSnCBGTTBnCBoDHB5CgBBgBIBCsBBCGBCyByBBcBDVBCNBqCGBCBBCrBBECCBCCBBBCDDBZZBEBCBBCkBBCBBCDBCYYBqBBlIWBKQBCoBBECBwDwCwCB4cBnDuDBSjGBtyCgDBQvhBBSFBa68DBGmSB61GuBBy2B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBF4BBIQBhCBBCNNBFBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBFi7Fi7FBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCVBJBBhHGBCDBCBBCOBCkGB8BjCBEEE1lBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1TZBHZBHZB3zD-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Dash: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEB+BoBoBQnMnMlgDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+    Emoji: () => new UnicodeRangeTable(decodeRanges("jBHHGJBwDFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDrGrGhFBBNBBPDDBIBsCZBCBBYVVDIBWBBvFhBBDvDBDBBCCBDyCBDCBCmIBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDDBEJBECCBEEDJBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+    Emoji_Component: () => new UnicodeRangeTable(decodeRanges("jBHHGJB0+H2G2Gsp3B3+8B3+8BBYB8PEBxtBDBtzhY-CB", false)),
+    Emoji_Modifier: () => new UnicodeRangeTable(decodeRanges("7-8DE", true)),
+    Emoji_Modifier_Base: () => new UnicodeRangeTable(decodeRanges("9wJ8G8GRDB4jzD9B9BBBBDDDBBB2DBBDKBWSBEFFBBBCCBICCZqGqGBFFWFFBvFvFBBBEEB0CRRBBBKMMgSDDJHBHKKBIBDCB5B+B+BBCCBCCSCBCMBmHCBrBIB", false)),
+    Emoji_Presentation: () => new UnicodeRangeTable(decodeRanges("64IBBuGDBEDDqQBBWBBzBLBsBUUOJJBSSBGGBJJGWWIBBCFFDIIFBBdkBkBCFFBBBC+B+BBBBZPP8aBB0BFFvlxDrGrG-FDDBIBsCZBCZZVDDBDBCCBWBBvFgBBNIBClCBCVBNqBBFEBNQBEEEBlCBCCCB5FBD+BBODBCXBTbbBOO3C0CBxBlCBHEEBBBDDBEDBMBBIIBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("pFFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDoBoBBCBlDLBQBBQPPBmBmBBIBxDBBNBBPDDBIBU3BBcOBLVVDIBCDBKWBH7FBDvDBDBBCCBDyCBDCBCDBG9HBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDQBECCBEBDMB7GlBBNDB5BHBLFBpBHBfBBNDBDNBKmBBNuBBCJBC4FB5CHBPxEBhI9fB", false)),
+    Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbFq1-BJIFbF", true)),
+    Lowercase: () => new UnicodeRangeTable(decodeRanges("hDZBwBLLFlBlBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDiBBIBBfEBhDsBsBCEEDDBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBCDB5XFBjkCIBC2D2DB+FBiC0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBB6DOORMBuDEEBEEcKFDBBJDBFiBiBBOBFsasaBYBn6BvBBCEEBGCFCCBCCBGBEiDCBIICFFNlBBCGG0oesBCUaCBBBmEMCBBBC8BCBIBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCWDBCCCBBB2ZqBBCNBHvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBkODDBBBCpBBCIBmoByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFBmI9BB1lChBB", false)),
+    Math: () => new UnicodeRangeTable(decodeRanges("rBRRBBBgBeeCuBuBFmBmBgB5W5WBBBDbbBDDBBBwQCBuwGccBBBMEEOPPBCBWEBMEBiCMBFEEBFFBDBTFFDJBCDDBEBHEEBDDBCCBBBCFBENBClClCBWBCFBCBBFBBFfBCHHBPPBqIBJDBVBB7CffBZBCZZMGB+NBBNJBFFBFBBDBBEEBPCCDFBMHBGBB6BCCeDBKCBxK-BBhI-PBxBUBDFB9+zB4Z4ZBEBCjFjFRCBeCCeCCkEHHBCBitDBBhrwBwoBwoBBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBBhwFDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB-uCIB", false)),
+    Quotation_Mark: () => new UnicodeRangeTable(decodeRanges("iBFFkEQQ96HHBaBBowDqOqOBCBOCBixzBDB+FFF7CBB", false)),
+    Terminal_Punctuation: () => new UnicodeRangeTable(decodeRanges("hBLLCMMBEE-ZJJiQ6B6BpCPPCCB1FsBsBBJBCsHsHB3B3BBEBCHBgBmImIB1nB1nBBtFtFFFB4JBB2YHBmY9D9DBBBoCBB+ECBEoBoBBCBDBB7JBBjLDBjFBBLBBCCBeCB8FEB-BBBldYYBKKBBBwlDCBzJOOFLLCBBEBBtNBB8ndBBuICBkHEB-LBB3CBBgD4E4EBBB0ECBgERRB6H6HnxUDDB6B6BBBBCDBqFLLCMMBEEiCDD7hBxBxBnkBoGoG3JBB5EFBlCFB6CDB5dEBtBDB+FGBxDDBgECBiEBBHRRB5C5CBDBtDrJrJB2D2DBBBNBBnLDBEOBqDBB6HCBmQCC8HBB4CBBFBB-MCBuBmUmUBrCrCBspBspBBDB6vRBBmEiCiCBBBLqRqRBoJoJBnwTnwTovHDB", false)),
+    Uppercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBGbbBOBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBBvgCZBHZBHZB", false)),
+    White_Space: () => new UnicodeRangeTable(decodeRanges("JEBTlDlDbgvFgvFgsCKBeBBGwBwBh9DAB", false))
+  });
+  static SCRIPTS = new LazyMap({
+    Adlam: () => new UnicodeRangeTable(decodeRanges("go6DrCFJFB", true)),
+    Ahom: () => new UnicodeRangeTable(decodeRanges("g4lCaDOFW", true)),
+    Anatolian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggxCmS", true)),
+    Arabic: () => new UnicodeRangeTable(decodeRanges("gwBEBCFBCNBCCBCfBCJBMZBCrDBChBBxCvBBxHhBBGqCBCcBxy8BtPBDvEBhBPBxDEBCmEBk7DeBkCFBJIBiBFBh43BDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB", false)),
+    Armenian: () => new UnicodeRangeTable(decodeRanges("xpBlBDxBDCks9BE", true)),
+    Avestan: () => new UnicodeRangeTable(decodeRanges("g4iC1BEG", true)),
+    Balinese: () => new UnicodeRangeTable(decodeRanges("g4GsCCxB", true)),
+    Bamum: () => new UnicodeRangeTable(decodeRanges("g1pB3CpowB4R", true)),
+    Bassa_Vah: () => new UnicodeRangeTable(decodeRanges("w26CdDF", true)),
+    Batak: () => new UnicodeRangeTable(decodeRanges("g+GzBJD", true)),
+    Bengali: () => new UnicodeRangeTable(decodeRanges("gsCDBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYB", false)),
+    Beria_Erfe: () => new UnicodeRangeTable(decodeRanges("g17CYDY", true)),
+    Bhaiksuki: () => new UnicodeRangeTable(decodeRanges("ggnCICsBCNLc", true)),
+    Bopomofo: () => new UnicodeRangeTable(decodeRanges("qXB6wLqBxDf", true)),
+    Brahmi: () => new UnicodeRangeTable(decodeRanges("ggkCtCFjBKA", true)),
+    Braille: () => new UnicodeRangeTable(decodeRanges("ggK-H", true)),
+    Buginese: () => new UnicodeRangeTable(decodeRanges("gwGbDB", true)),
+    Buhid: () => new UnicodeRangeTable(decodeRanges("g6FT", true)),
+    Canadian_Aboriginal: () => new UnicodeRangeTable(decodeRanges("ggF-TxRlC7tgCP", true)),
+    Carian: () => new UnicodeRangeTable(decodeRanges("g1gCwB", true)),
+    Caucasian_Albanian: () => new UnicodeRangeTable(decodeRanges("wphCzBMA", true)),
+    Chakma: () => new UnicodeRangeTable(decodeRanges("gokC0BCR", true)),
+    Cham: () => new UnicodeRangeTable(decodeRanges("gwqB2BKNDJDD", true)),
+    Cherokee: () => new UnicodeRangeTable(decodeRanges("g9E1CDFz7lBvC", true)),
+    Chorasmian: () => new UnicodeRangeTable(decodeRanges("w9jCb", true)),
+    Common: () => new UnicodeRangeTable(decodeRanges("AgCBbFBbuBBCOBCEBYgBgBiOmBBGEBDTB1DKKHCC+THHPEEhB9E9ElQiEiEB6mB6mB2MDBjJwvBwvBBBBoCBBsGBBCumBumBOIIBCBCFBCCBDmYmYBKBD2CBCKBEKBCOBShBB-BlBBCCBDFBCaBCQBqBCBF5UBXKBW-cBhIzTBDpEBhQ9CBzMUBCCCBXBQHBFDB8CBBE7C7CB0E0EBOBhBlBBKxBxBB+BBgBwCBwB5C5CBmFBhuG-BBhoWhBBnDCBmFJB1HhFhFsMPPBzuUzuUBxGxGBIBXiBBCSBCDB0ECCBeBbFBbKBLuBuBBhChCBFBCGBLEBjICBFsBBEIBxCMB0BsBBlHaBltuBDB96D8HBEzNBHWBQQBgDzDB9B1HBLmBBD9BBEQBJBBIdBF8BB2GTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBByjFjCBtC8BBjWrBBFjDBNOBDOBCOBCkBBLtFB5BZBCBBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBnghYffB+CB", false)),
+    Coptic: () => new UnicodeRangeTable(decodeRanges("ifNxkKzDGG", true)),
+    Cuneiform: () => new UnicodeRangeTable(decodeRanges("ggoC5cnDuDCEMjG", true)),
+    Cypriot: () => new UnicodeRangeTable(decodeRanges("ggiCFBDCCBqBBCBBEDD", false)),
+    Cypro_Minoan: () => new UnicodeRangeTable(decodeRanges("w8rCiD", true)),
+    Cyrillic: () => new UnicodeRangeTable(decodeRanges("ggBkEBDoFBx6FKBhFtCtCojEfBhie-CBv8VBBhw4B9BBiBAB", false)),
+    Deseret: () => new UnicodeRangeTable(decodeRanges("gghCvC", true)),
+    Devanagari: () => new UnicodeRangeTable(decodeRanges("goCwCFODZh7nBfhwcJ", true)),
+    Dives_Akuru: () => new UnicodeRangeTable(decodeRanges("gomCGBDDDBGBCBBCdBCBBDLBKJB", false)),
+    Dogra: () => new UnicodeRangeTable(decodeRanges("ggmC7B", true)),
+    Duployan: () => new UnicodeRangeTable(decodeRanges("ggvDqDGMEIIJDD", true)),
+    Egyptian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggsC1iBL68D", true)),
+    Elbasan: () => new UnicodeRangeTable(decodeRanges("gohCnB", true)),
+    Elymaic: () => new UnicodeRangeTable(decodeRanges("g-jCW", true)),
+    Ethiopic: () => new UnicodeRangeTable(decodeRanges("gwEoCBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBnvGWBKGBCGBCGBCGBCGBCGBCGBCGBjpfFBDFBDFBKGBCGBylvCGBCDBCBBCOB", false)),
+    Garay: () => new UnicodeRangeTable(decodeRanges("gqjClBEcJB", true)),
+    Georgian: () => new UnicodeRangeTable(decodeRanges("glElBBCGGDqBBCDBx8CqBBDCBhiElBBCGG", false)),
+    Glagolitic: () => new UnicodeRangeTable(decodeRanges("ggL-Ch9sDGCQDGCBCE", true)),
+    Gothic: () => new UnicodeRangeTable(decodeRanges("w5gCa", true)),
+    Grantha: () => new UnicodeRangeTable(decodeRanges("g4kCDBCHBDBBDVBCGBCBBCEBDIBDBBDCBDHHGGBDGBEEB", false)),
+    Greek: () => new UnicodeRangeTable(decodeRanges("wbDBCCBDDBCFFCCCBBBCCCBSBC+BBPPBnpGEBzBEBFEB1ChKhKBUBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBoJ-xiB-xiB7uVuCBSgj0Bgj0BBkCB", false)),
+    Gujarati: () => new UnicodeRangeTable(decodeRanges("h0CCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGB", false)),
+    Gunjala_Gondi: () => new UnicodeRangeTable(decodeRanges("grnCFCBCkBCBCFIJ", true)),
+    Gurmukhi: () => new UnicodeRangeTable(decodeRanges("hwCCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPB", false)),
+    Gurung_Khema: () => new UnicodeRangeTable(decodeRanges("go4C5B", true)),
+    Han: () => new UnicodeRangeTable(decodeRanges("g0LZBC4CBN1GBwBCCaIBPDBle-tGBhC-vUBhoWtLBDpDBpodBBNGBqgkB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Hangul: () => new UnicodeRangeTable(decodeRanges("goE-HvxHBiI9CyDeiCei3dckUj9KNWFwBl9JeEFDFDFDC", true)),
+    Hanifi_Rohingya: () => new UnicodeRangeTable(decodeRanges("gojCnBJJ", true)),
+    Hanunoo: () => new UnicodeRangeTable(decodeRanges("g5FU", true)),
+    Hatran: () => new UnicodeRangeTable(decodeRanges("gniCSCBGE", true)),
+    Hebrew: () => new UnicodeRangeTable(decodeRanges("xsB2BBJaBFFBpp9BZBCEBCCCBCCBCCBIB", false)),
+    Hiragana: () => new UnicodeRangeTable(decodeRanges("hiM1CBHCBi7-C+IBTeeBBBulQAB", false)),
+    Imperial_Aramaic: () => new UnicodeRangeTable(decodeRanges("giiCVCI", true)),
+    Inherited: () => new UnicodeRangeTable(decodeRanges("gYvDB2IBBlOKBbhXhXBCB8qEtBBDLBlPCBCMBCGBFHHEBBnG-BBtQBBjGgBB65DDBsDBBmrzBPBRNBwejHjH7iEl+uBl+uBBsBBDWBhRCBSHBDGBfDBz6rYvHB", false)),
+    Inscriptional_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g7iCSGH", true)),
+    Inscriptional_Parthian: () => new UnicodeRangeTable(decodeRanges("g6iCVDH", true)),
+    Javanese: () => new UnicodeRangeTable(decodeRanges("gsqBtCDJFB", true)),
+    Kaithi: () => new UnicodeRangeTable(decodeRanges("gkkCiCLA", true)),
+    Kannada: () => new UnicodeRangeTable(decodeRanges("gkDMCCCWCJCEDICCCDIBGCCDDJCC", true)),
+    Katakana: () => new UnicodeRangeTable(decodeRanges("hlM5CBDCBxHPBxGuBBC3CBvgzBJBCsBBzisBDBCGBCBBCgJgJBBBzBPPBCB", false)),
+    Kawi: () => new UnicodeRangeTable(decodeRanges("g4nCQCoBEc", true)),
+    Kayah_Li: () => new UnicodeRangeTable(decodeRanges("goqBtBCA", true)),
+    Kharoshthi: () => new UnicodeRangeTable(decodeRanges("gwiCDCBGHCCCcDCFJII", true)),
+    Khitan_Small_Script: () => new UnicodeRangeTable(decodeRanges("k-7C84G84GB0OBqBAB", false)),
+    Khmer: () => new UnicodeRangeTable(decodeRanges("g8F9CDJHJnPf", true)),
+    Khojki: () => new UnicodeRangeTable(decodeRanges("gwkCRCuB", true)),
+    Khudawadi: () => new UnicodeRangeTable(decodeRanges("w1kC6BGJ", true)),
+    Kirat_Rai: () => new UnicodeRangeTable(decodeRanges("gq7C5B", true)),
+    Lao: () => new UnicodeRangeTable(decodeRanges("h0DBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDB", false)),
+    Latin: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBQQGWBCeBCgOBoBEB8wGlBBHwBBGDBGMBClCBiC-HByLOORMBuEBBHccSoBB42CfBj1elDBExCBVOBxZqBBCIBCDB38TGB7gBZBHZBmhCFBCpBBCIBm61BeBHFB", false)),
+    Lepcha: () => new UnicodeRangeTable(decodeRanges("ggH3BEOEC", true)),
+    Limbu: () => new UnicodeRangeTable(decodeRanges("goGeBCLBFLBFEEBKB", false)),
+    Linear_A: () => new UnicodeRangeTable(decodeRanges("gwhC2JKVLH", true)),
+    Linear_B: () => new UnicodeRangeTable(decodeRanges("gggCLCZCSCBCODNjB6D", true)),
+    Lisu: () => new UnicodeRangeTable(decodeRanges("wmpBvBx1eA", true)),
+    Lycian: () => new UnicodeRangeTable(decodeRanges("g0gCc", true)),
+    Lydian: () => new UnicodeRangeTable(decodeRanges("gpiCZGA", true)),
+    Mahajani: () => new UnicodeRangeTable(decodeRanges("wqkCmB", true)),
+    Makasar: () => new UnicodeRangeTable(decodeRanges("g3nCY", true)),
+    Malayalam: () => new UnicodeRangeTable(decodeRanges("goDMCCCyBCCCFFPDZ", true)),
+    Mandaic: () => new UnicodeRangeTable(decodeRanges("giCbDA", true)),
+    Manichaean: () => new UnicodeRangeTable(decodeRanges("g2iCmBFL", true)),
+    Marchen: () => new UnicodeRangeTable(decodeRanges("wjnCfDVCN", true)),
+    Masaram_Gondi: () => new UnicodeRangeTable(decodeRanges("gonCGBCBBCrBBECCBCCBHBJJB", false)),
+    Medefaidrin: () => new UnicodeRangeTable(decodeRanges("gy7C6C", true)),
+    Meetei_Mayek: () => new UnicodeRangeTable(decodeRanges("g3qBWqGtBDJ", true)),
+    Mende_Kikakui: () => new UnicodeRangeTable(decodeRanges("gg6DkGDP", true)),
+    Meroitic_Cursive: () => new UnicodeRangeTable(decodeRanges("gtiCXFTDtB", true)),
+    Meroitic_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("gsiCf", true)),
+    Miao: () => new UnicodeRangeTable(decodeRanges("g47CqCF4BIQ", true)),
+    Modi: () => new UnicodeRangeTable(decodeRanges("gwlCkCMJ", true)),
+    Mongolian: () => new UnicodeRangeTable(decodeRanges("ggGBBDCCBSBH4CBIqBB2t-BMB", false)),
+    Mro: () => new UnicodeRangeTable(decodeRanges("gy6CeCJFB", true)),
+    Multani: () => new UnicodeRangeTable(decodeRanges("g0kCGBCCCBCBCOBCKB", false)),
+    Myanmar: () => new UnicodeRangeTable(decodeRanges("ggE-EhqmBeiDfxibT", true)),
+    Nabataean: () => new UnicodeRangeTable(decodeRanges("gkiCeJI", true)),
+    Nag_Mundari: () => new UnicodeRangeTable(decodeRanges("wm5DpB", true)),
+    Nandinagari: () => new UnicodeRangeTable(decodeRanges("gtmCHDtBDK", true)),
+    New_Tai_Lue: () => new UnicodeRangeTable(decodeRanges("gsGrBFZHKEB", true)),
+    Newa: () => new UnicodeRangeTable(decodeRanges("gglC7CCE", true)),
+    Nko: () => new UnicodeRangeTable(decodeRanges("g+B6BDC", true)),
+    Nushu: () => new UnicodeRangeTable(decodeRanges("h-7CvsQvsQBqMB", false)),
+    Nyiakeng_Puachue_Hmong: () => new UnicodeRangeTable(decodeRanges("go4DsBENDJFB", true)),
+    Ogham: () => new UnicodeRangeTable(decodeRanges("g0Fc", true)),
+    Ol_Chiki: () => new UnicodeRangeTable(decodeRanges("wiHvB", true)),
+    Ol_Onal: () => new UnicodeRangeTable(decodeRanges("wu5DqBFA", true)),
+    Old_Hungarian: () => new UnicodeRangeTable(decodeRanges("gkjCyBOyBIF", true)),
+    Old_Italic: () => new UnicodeRangeTable(decodeRanges("g4gCjBKC", true)),
+    Old_North_Arabian: () => new UnicodeRangeTable(decodeRanges("g0iCf", true)),
+    Old_Permic: () => new UnicodeRangeTable(decodeRanges("w6gCqB", true)),
+    Old_Persian: () => new UnicodeRangeTable(decodeRanges("g9gCjBFN", true)),
+    Old_Sogdian: () => new UnicodeRangeTable(decodeRanges("g4jCnB", true)),
+    Old_South_Arabian: () => new UnicodeRangeTable(decodeRanges("gziCf", true)),
+    Old_Turkic: () => new UnicodeRangeTable(decodeRanges("ggjCoC", true)),
+    Old_Uyghur: () => new UnicodeRangeTable(decodeRanges("w7jCZ", true)),
+    Oriya: () => new UnicodeRangeTable(decodeRanges("h4CCCHDBDVCGCBCEDIDBDCICFBCEDR", true)),
+    Osage: () => new UnicodeRangeTable(decodeRanges("wlhCjBFjB", true)),
+    Osmanya: () => new UnicodeRangeTable(decodeRanges("gkhCdDJ", true)),
+    Pahawh_Hmong: () => new UnicodeRangeTable(decodeRanges("g46ClCLJCGCUGS", true)),
+    Palmyrene: () => new UnicodeRangeTable(decodeRanges("gjiCf", true)),
+    Pau_Cin_Hau: () => new UnicodeRangeTable(decodeRanges("g2mC4B", true)),
+    Phags_Pa: () => new UnicodeRangeTable(decodeRanges("giqB3B", true)),
+    Phoenician: () => new UnicodeRangeTable(decodeRanges("goiCbEA", true)),
+    Psalter_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g8iCRIDNG", true)),
+    Rejang: () => new UnicodeRangeTable(decodeRanges("wpqBjBMA", true)),
+    Runic: () => new UnicodeRangeTable(decodeRanges("g1FqCEK", true)),
+    Samaritan: () => new UnicodeRangeTable(decodeRanges("ggCtBDO", true)),
+    Saurashtra: () => new UnicodeRangeTable(decodeRanges("gkqBlCJL", true)),
+    Sharada: () => new UnicodeRangeTable(decodeRanges("gskC-ChsCH", true)),
+    Shavian: () => new UnicodeRangeTable(decodeRanges("wihCvB", true)),
+    Siddham: () => new UnicodeRangeTable(decodeRanges("gslC1BDlB", true)),
+    Sidetic: () => new UnicodeRangeTable(decodeRanges("gqiCZ", true)),
+    SignWriting: () => new UnicodeRangeTable(decodeRanges("gg2DrUQECO", true)),
+    Sinhala: () => new UnicodeRangeTable(decodeRanges("hsDCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBt-gCTB", false)),
+    Sogdian: () => new UnicodeRangeTable(decodeRanges("w5jCpB", true)),
+    Sora_Sompeng: () => new UnicodeRangeTable(decodeRanges("wmkCYIJ", true)),
+    Soyombo: () => new UnicodeRangeTable(decodeRanges("wymCyC", true)),
+    Sundanese: () => new UnicodeRangeTable(decodeRanges("g8G-BhIH", true)),
+    Sunuwar: () => new UnicodeRangeTable(decodeRanges("g+mChBPJ", true)),
+    Syloti_Nagri: () => new UnicodeRangeTable(decodeRanges("ggqBsB", true)),
+    Syriac: () => new UnicodeRangeTable(decodeRanges("g4BNC7BDCxIK", true)),
+    Tagalog: () => new UnicodeRangeTable(decodeRanges("g4FVKA", true)),
+    Tagbanwa: () => new UnicodeRangeTable(decodeRanges("g7FMCCCB", true)),
+    Tai_Le: () => new UnicodeRangeTable(decodeRanges("wqGdDE", true)),
+    Tai_Tham: () => new UnicodeRangeTable(decodeRanges("gxG+BCcDKHJHN", true)),
+    Tai_Viet: () => new UnicodeRangeTable(decodeRanges("g0qBiCZE", true)),
+    Tai_Yo: () => new UnicodeRangeTable(decodeRanges("g25DeCVJB", true)),
+    Takri: () => new UnicodeRangeTable(decodeRanges("g0lC5BHJ", true)),
+    Tamil: () => new UnicodeRangeTable(decodeRanges("i8CBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBm+kCxBBOAB", false)),
+    Tangsa: () => new UnicodeRangeTable(decodeRanges("wz6CuCCJ", true)),
+    Tangut: () => new UnicodeRangeTable(decodeRanges("g-7CgBgBB+3GBhQeBiDyDB", false)),
+    Telugu: () => new UnicodeRangeTable(decodeRanges("ggDMCCCWCPDICCCDIBCCCBDDDJII", true)),
+    Thaana: () => new UnicodeRangeTable(decodeRanges("g8BxB", true)),
+    Thai: () => new UnicodeRangeTable(decodeRanges("hwD5BGb", true)),
+    Tibetan: () => new UnicodeRangeTable(decodeRanges("g4DnCCjBFmBCjBCOCGFB", true)),
+    Tifinagh: () => new UnicodeRangeTable(decodeRanges("wpL3BIBPA", true)),
+    Tirhuta: () => new UnicodeRangeTable(decodeRanges("gklCnCJJ", true)),
+    Todhri: () => new UnicodeRangeTable(decodeRanges("guhCzB", true)),
+    Tolong_Siki: () => new UnicodeRangeTable(decodeRanges("wtnCrBFJ", true)),
+    Toto: () => new UnicodeRangeTable(decodeRanges("w04De", true)),
+    Tulu_Tigalari: () => new UnicodeRangeTable(decodeRanges("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false)),
+    Ugaritic: () => new UnicodeRangeTable(decodeRanges("g8gCdCA", true)),
+    Unknown: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-FB", false)),
+    Vai: () => new UnicodeRangeTable(decodeRanges("gopBrJ", true)),
+    Vithkuqi: () => new UnicodeRangeTable(decodeRanges("wrhCKCOCGCBCKCOCGCB", true)),
+    Wancho: () => new UnicodeRangeTable(decodeRanges("g24D5BGA", true)),
+    Warang_Citi: () => new UnicodeRangeTable(decodeRanges("glmCyCNA", true)),
+    Yezidi: () => new UnicodeRangeTable(decodeRanges("g0jCpBCCDB", true)),
+    Yi: () => new UnicodeRangeTable(decodeRanges("ggoBskBE2B", true)),
+    Zanabazar_Square: () => new UnicodeRangeTable(decodeRanges("gwmCnC", true))
+  });
+  static FOLD_CATEGORIES = new LazyMap({
+    L: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+    LC: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+    Ll: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGC3HrBrBCEEJHHCCBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHxC9zC9zCBuBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+    Lt: () => new UnicodeRangeTable(decodeRanges("kOCCBCCBCClBCCtsHHBJHBJHBMQQwBAB", false)),
+    Lu: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpL2B2Bs1CvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false)),
+    M: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+    Mn: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+    Emoji: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+    Lowercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHuBPBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+    Math: () => new UnicodeRangeTable(decodeRanges("ycGDCHHFMMDDDCHHFAB", false)),
+    Uppercase: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpLiBiBBOBFsasaBYBn6BvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false))
+  });
+  static FOLD_SCRIPT = new LazyMap({
+    Common: () => new UnicodeRangeTable(decodeRanges("8cgBgB", false)),
+    Greek: () => new UnicodeRangeTable(decodeRanges("1FwUwU", false)),
+    Inherited: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false))
+  });
+};
+var Unicode = class Unicode2 {
+  static MAX_RUNE = 1114111;
+  static RUNE_ERROR = 65533;
+  static isUnsearchable(r) {
+    return r === Unicode2.RUNE_ERROR || r >= Unicode2.MIN_HIGH_SURROGATE && r <= Unicode2.MAX_LOW_SURROGATE;
+  }
+  static MAX_ASCII = 127;
+  static MAX_LATIN1 = 255;
+  static MAX_BMP = 65535;
+  static MIN_FOLD = 65;
+  static MAX_FOLD = 125251;
+  static MIN_HIGH_SURROGATE = 55296;
+  static MAX_HIGH_SURROGATE = 56319;
+  static MIN_LOW_SURROGATE = 56320;
+  static MAX_LOW_SURROGATE = 57343;
+  static MIN_SUPPLEMENTARY_CODE_POINT = 65536;
+  static is32(ranges, r) {
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const m = lo + Math.floor((hi - lo) / 2);
+      const rlo = ranges.getLo(m);
+      const rhi = ranges.getHi(m);
+      if (rlo <= r && r <= rhi) {
+        const stride = ranges.getStride(m);
+        return (r - rlo) % stride === 0;
+      }
+      if (r < rlo) hi = m;
+      else lo = m + 1;
+    }
+    return false;
+  }
+  static is(ranges, r) {
+    if (r <= Unicode2.MAX_LATIN1) {
+      for (let i = 0; i < ranges.length; i++) {
+        if (r > ranges.getHi(i)) continue;
+        const rlo = ranges.getLo(i);
+        if (r < rlo) return false;
+        const stride = ranges.getStride(i);
+        return (r - rlo) % stride === 0;
+      }
+      return false;
+    }
+    return ranges.length > 0 && r >= ranges.getLo(0) && Unicode2.is32(ranges, r);
+  }
+  static isPrint(r) {
+    if (r <= Unicode2.MAX_LATIN1) return r >= 32 && r < Unicode2.MAX_ASCII || r >= 161 && r !== 173;
+    return Unicode2.is(UnicodeTables.Print, r);
+  }
+  static simpleFold(r) {
+    if (UnicodeTables.CASE_ORBIT.has(r)) return UnicodeTables.CASE_ORBIT.get(r);
+    if (r <= Unicode2.MAX_ASCII) {
+      const l = Codepoint.toLowerCase(r);
+      return l !== r ? l : Codepoint.toUpperCase(r);
+    }
+    return r;
+  }
+  static equalsIgnoreCase(r1, r2) {
+    if (r1 === r2) return true;
+    if (r1 < 0 || r2 < 0) return false;
+    if (r1 <= Unicode2.MAX_ASCII && r2 <= Unicode2.MAX_ASCII) {
+      if (65 <= r1 && r1 <= 90) r1 |= 32;
+      if (65 <= r2 && r2 <= 90) r2 |= 32;
+      return r1 === r2;
+    }
+    for (let r = Unicode2.simpleFold(r1); r !== r1; r = Unicode2.simpleFold(r)) if (r === r2) return true;
+    return false;
+  }
+};
+var RE2JSException = class extends Error {
+  /** @param {string} message */
+  constructor(message2) {
+    super(message2);
+    this.name = "RE2JSException";
+  }
+};
+var RE2JSSyntaxException = class extends RE2JSException {
+  /**
+  * @param {string} error
+  * @param {string|null} [input=null]
+  */
+  constructor(error2, input = null) {
+    let message2 = `error parsing regexp: ${error2}`;
+    if (input) message2 += `: \`${input}\``;
+    super(message2);
+    this.name = "RE2JSSyntaxException";
+    this.message = message2;
+    this.error = error2;
+    this.input = input;
+  }
+  /**
+  * Retrieves the description of the error.
+  * @returns {string}
+  */
+  getDescription() {
+    return this.error;
+  }
+  /**
+  * Retrieves the erroneous regular-expression pattern.
+  * @returns {string|null}
+  */
+  getPattern() {
+    return this.input;
+  }
+};
+var RE2JSCompileException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message2) {
+    super(message2);
+    this.name = "RE2JSCompileException";
+  }
+};
+var RE2JSGroupException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message2) {
+    super(message2);
+    this.name = "RE2JSGroupException";
+  }
+};
+var RE2JSFlagsException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message2) {
+    super(message2);
+    this.name = "RE2JSFlagsException";
+  }
+};
+var RE2JSInternalException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message2) {
+    super(message2);
+    this.name = "RE2JSInternalException";
+  }
+};
+var FAST_PATH_TABLE_SIZE = 256;
+var WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
+for (let i = 0; i < FAST_PATH_TABLE_SIZE; i++) WORD_RUNE_TABLE[i] = 97 <= i && i <= 122 || 65 <= i && i <= 90 || 48 <= i && i <= 57 || i === 95 ? 1 : 0;
+var cachedNativeEncoder = null;
+var cachedNativeDecoder = null;
+var Utils = class Utils2 {
+  static METACHARACTERS = "\\.+*?()|[]{}^$";
+  static EMPTY_BEGIN_LINE = 1;
+  static EMPTY_END_LINE = 2;
+  static EMPTY_BEGIN_TEXT = 4;
+  static EMPTY_END_TEXT = 8;
+  static EMPTY_WORD_BOUNDARY = 16;
+  static EMPTY_NO_WORD_BOUNDARY = 32;
+  static EMPTY_ALL = -1;
+  static emptyInts() {
+    return [];
+  }
+  static isString(value) {
+    return typeof value === "string" || Object.prototype.toString.call(value) === "[object String]";
+  }
+  static typeName(value) {
+    if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
+    return Object.prototype.toString.call(value).slice(8, -1);
+  }
+  static checkPattern(pattern) {
+    if (!Utils2.isString(pattern)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern)} (RE2JS.translateRegExp() converts a RegExp)`);
+  }
+  static checkInput(input) {
+    if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
+  }
+  static checkFlags(flags) {
+    const known2 = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
+    if (!Number.isInteger(flags) || (flags & ~known2) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
+  }
+  static isByteArray(input) {
+    return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
+  }
+  static isalnum(c) {
+    return Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"] || Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["z"] || Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["Z"];
+  }
+  static unhex(c) {
+    if (Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"]) return c - Codepoint.CODES["0"];
+    if (Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["f"]) return c - Codepoint.CODES["a"] + 10;
+    if (Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["F"]) return c - Codepoint.CODES["A"] + 10;
+    return -1;
+  }
+  static escapeRune(rune) {
+    let out = "";
+    if (Unicode.isPrint(rune)) {
+      if (Utils2.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out += "\\";
+      out += String.fromCodePoint(rune);
+    } else switch (rune) {
+      case Codepoint.CODES['"']:
+        out += '\\"';
+        break;
+      case Codepoint.CODES["\\"]:
+        out += "\\\\";
+        break;
+      case Codepoint.CODES["	"]:
+        out += "\\t";
+        break;
+      case Codepoint.CODES["\n"]:
+        out += "\\n";
+        break;
+      case Codepoint.CODES["\r"]:
+        out += "\\r";
+        break;
+      case Codepoint.CODES["\b"]:
+        out += "\\b";
+        break;
+      case Codepoint.CODES["\f"]:
+        out += "\\f";
+        break;
+      default: {
+        let s = rune.toString(16);
+        if (rune < 256) {
+          out += "\\x";
+          if (s.length === 1) out += "0";
+          out += s;
+        } else out += `\\x{${s}}`;
+        break;
+      }
+    }
+    return out;
+  }
+  static stringToRunes(str) {
+    const string = String(str);
+    const runes = [];
+    let i = 0;
+    while (i < string.length) {
+      const cp = string.codePointAt(i);
+      runes.push(cp);
+      i += cp > Unicode.MAX_BMP ? 2 : 1;
+    }
+    return new Int32Array(runes);
+  }
+  static runeToString(r) {
+    return String.fromCodePoint(r);
+  }
+  static isWordRune(r) {
+    return r < FAST_PATH_TABLE_SIZE ? WORD_RUNE_TABLE[r] === 1 : false;
+  }
+  static emptyOpContext(r1, r2) {
+    let op = 0;
+    if (r1 < 0) op |= Utils2.EMPTY_BEGIN_TEXT | Utils2.EMPTY_BEGIN_LINE;
+    if (r1 === 10) op |= Utils2.EMPTY_BEGIN_LINE;
+    if (r2 < 0) op |= Utils2.EMPTY_END_TEXT | Utils2.EMPTY_END_LINE;
+    if (r2 === 10) op |= Utils2.EMPTY_END_LINE;
+    if (Utils2.isWordRune(r1) !== Utils2.isWordRune(r2)) op |= Utils2.EMPTY_WORD_BOUNDARY;
+    else op |= Utils2.EMPTY_NO_WORD_BOUNDARY;
+    return op;
+  }
+  /**
+  * Returns a string that quotes all regular expression metacharacters inside the argument text;
+  * the returned string is a regular expression matching the literal text. For example,
+  * {@code quoteMeta("[foo]").equals("\\[foo\\]")}.
+  * @param {string} str
+  * @returns {string}
+  */
+  static quoteMeta(str) {
+    return str.split("").map((s) => {
+      if (Utils2.METACHARACTERS.indexOf(s) >= 0) return `\\${s}`;
+      return s;
+    }).join("");
+  }
+  static charCount(codePoint) {
+    return codePoint > Unicode.MAX_BMP ? 2 : 1;
+  }
+  /**
+  * High-speed conversion from TypedArrays to standard JS Arrays.
+  * Bypasses the expensive Symbol.iterator overhead of Array.from()
+  */
+  static toArray(typedArray) {
+    const len = typedArray.length;
+    const res = new Array(len);
+    for (let i = 0; i < len; i++) res[i] = typedArray[i];
+    return res;
+  }
+  static stringToUtf8ByteArray(str) {
+    if (globalThis.TextEncoder) {
+      if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
+      return cachedNativeEncoder.encode(str);
+    } else {
+      let out = [], p = 0;
+      for (let i = 0; i < str.length; i++) {
+        let c = str.charCodeAt(i);
+        if (c < 128) out[p++] = c;
+        else if (c < 2048) {
+          out[p++] = c >> 6 | 192;
+          out[p++] = c & 63 | 128;
+        } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str.length && (str.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
+          c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str.charCodeAt(++i) & 1023);
+          out[p++] = c >> 18 | 240;
+          out[p++] = c >> 12 & 63 | 128;
+          out[p++] = c >> 6 & 63 | 128;
+          out[p++] = c & 63 | 128;
+        } else {
+          out[p++] = c >> 12 | 224;
+          out[p++] = c >> 6 & 63 | 128;
+          out[p++] = c & 63 | 128;
+        }
+      }
+      return out;
+    }
+  }
+  static utf8ByteArrayToString(bytes) {
+    if (globalThis.TextDecoder) {
+      if (!cachedNativeDecoder) cachedNativeDecoder = new TextDecoder("utf-8");
+      const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      return cachedNativeDecoder.decode(view);
+    } else {
+      let out = [], pos = 0, c = 0;
+      while (pos < bytes.length) {
+        let c1 = bytes[pos++];
+        if (c1 < 128) out[c++] = String.fromCharCode(c1);
+        else if (c1 > 191 && c1 < 224) {
+          let c2 = bytes[pos++];
+          out[c++] = String.fromCharCode((c1 & 31) << 6 | c2 & 63);
+        } else if (c1 > 239 && c1 < 365) {
+          let c2 = bytes[pos++];
+          let c3 = bytes[pos++];
+          let c4 = bytes[pos++];
+          let u = ((c1 & 7) << 18 | (c2 & 63) << 12 | (c3 & 63) << 6 | c4 & 63) - Unicode.MIN_SUPPLEMENTARY_CODE_POINT;
+          out[c++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u >> 10));
+          out[c++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u & 1023));
+        } else {
+          let c2 = bytes[pos++];
+          let c3 = bytes[pos++];
+          out[c++] = String.fromCharCode((c1 & 15) << 12 | (c2 & 63) << 6 | c3 & 63);
+        }
+      }
+      return out.join("");
+    }
+  }
+};
+var createEnum = (values = [], initNum = 0) => {
+  const enumObject = /* @__PURE__ */ Object.create(null);
+  for (let i = 0; i < values.length; i++) {
+    const val = values[i];
+    const keyVal = initNum + i;
+    enumObject[val] = keyVal;
+    enumObject[keyVal] = val;
+  }
+  return Object.freeze(enumObject);
+};
+var MatcherInputBase = class MatcherInputBase2 {
+  static Encoding = createEnum(["UTF_16", "UTF_8"]);
+  getEncoding() {
+    throw Error("not implemented");
+  }
+  /** @returns {string} */
+  asCharSequence() {
+    throw Error("not implemented");
+  }
+  /** @returns {Uint8Array|number[]|null} */
+  asBytes() {
+    throw Error("not implemented");
+  }
+  /** @returns {number} */
+  length() {
+    throw Error("not implemented");
+  }
+  /**
+  *
+  * @returns {boolean}
+  */
+  isUTF8Encoding() {
+    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_8;
+  }
+  /**
+  *
+  * @returns {boolean}
+  */
+  isUTF16Encoding() {
+    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_16;
+  }
+};
+var Utf8MatcherInput = class extends MatcherInputBase {
+  /** @param {Uint8Array|number[]|null} bytes */
+  constructor(bytes = null) {
+    super();
+    this.bytes = bytes;
+  }
+  getEncoding() {
+    return MatcherInputBase.Encoding.UTF_8;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  asCharSequence() {
+    return Utils.utf8ByteArrayToString(this.bytes);
+  }
+  /**
+  *
+  * @returns {Uint8Array|number[]|null}
+  */
+  asBytes() {
+    return this.bytes;
+  }
+  /**
+  *
+  * @returns {number}
+  */
+  length() {
+    return this.bytes.length;
+  }
+};
+var Utf16MatcherInput = class extends MatcherInputBase {
+  /** @param {string|null} charSequence */
+  constructor(charSequence = null) {
+    super();
+    this.charSequence = charSequence;
+  }
+  getEncoding() {
+    return MatcherInputBase.Encoding.UTF_16;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  asCharSequence() {
+    return this.charSequence;
+  }
+  /**
+  *
+  * @returns {number[]}
+  */
+  asBytes() {
+    return Utils.stringToUtf8ByteArray(this.charSequence.toString());
+  }
+  /**
+  *
+  * @returns {number}
+  */
+  length() {
+    return this.charSequence.length;
+  }
+};
+var MatcherInput = class {
+  /**
+  * Return the MatcherInput for UTF_16 encoding.
+  * @returns {Utf16MatcherInput}
+  */
+  static utf16(charSequence) {
+    Utils.checkInput(charSequence);
+    return new Utf16MatcherInput(charSequence);
+  }
+  /**
+  * Return the MatcherInput for UTF_8 encoding.
+  * @returns {Utf8MatcherInput}
+  */
+  static utf8(input) {
+    if (Utils.isByteArray(input)) return new Utf8MatcherInput(input);
+    return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input));
+  }
+};
+var MachineInputBase = class {
+  static EOF() {
+    return -8;
+  }
+  constructor() {
+    this.start = 0;
+    this.end = 0;
+  }
+  canCheckPrefix() {
+    return true;
+  }
+  endPos() {
+    return this.end - this.start;
+  }
+  hasString() {
+    return false;
+  }
+  hasAnyString() {
+    return false;
+  }
+  prefixLength() {
+    return 0;
+  }
+};
+var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
+  static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
+  constructor(bytes, start = 0, end = bytes.length) {
+    super();
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+  }
+  hasString(prefilter, pos) {
+    const target = prefilter.bytes;
+    if (target.length === 0) return true;
+    const idx = this.indexOf(this.bytes, target, this.start + pos);
+    return idx !== -1 && idx <= this.end - target.length;
+  }
+  hasAnyString(prefilter, pos) {
+    return prefilter.automaton8().searchUTF8(this.bytes, this.start + pos, this.end);
+  }
+  step(pos) {
+    pos += this.start;
+    if (pos >= this.end) return MachineInputBase.EOF();
+    const c = this.bytes[pos] & 255;
+    if (c < 128) return c << 3 | 1;
+    let size;
+    let rune;
+    let lo = 128;
+    let hi = 191;
+    if (c >= 194 && c <= 223) {
+      size = 2;
+      rune = c & 31;
+    } else if (c >= 224 && c <= 239) {
+      size = 3;
+      rune = c & 15;
+      if (c === 224) lo = 160;
+      else if (c === 237) hi = 159;
+    } else if (c >= 240 && c <= 244) {
+      size = 4;
+      rune = c & 7;
+      if (c === 240) lo = 144;
+      else if (c === 244) hi = 143;
+    } else return MachineUTF8Input2.RUNE_ERROR_STEP;
+    if (pos + size > this.end) return MachineUTF8Input2.RUNE_ERROR_STEP;
+    const c1 = this.bytes[pos + 1] & 255;
+    if (c1 < lo || c1 > hi) return MachineUTF8Input2.RUNE_ERROR_STEP;
+    rune = rune << 6 | c1 & 63;
+    if (size > 2) {
+      const c2 = this.bytes[pos + 2] & 255;
+      if ((c2 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+      rune = rune << 6 | c2 & 63;
+      if (size > 3) {
+        const c3 = this.bytes[pos + 3] & 255;
+        if ((c3 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+        rune = rune << 6 | c3 & 63;
+      }
+    }
+    return rune << 3 | size;
+  }
+  index(re2, pos) {
+    pos += this.start;
+    const i = this.indexOf(this.bytes, re2.prefixUTF8, pos);
+    return i < 0 ? i : i - pos;
+  }
+  context(pos) {
+    pos += this.start;
+    let r1 = -1;
+    if (pos > this.start && pos <= this.end) {
+      let start = pos - 1;
+      r1 = this.bytes[start--];
+      if (r1 >= 128) {
+        let lim = pos - 4;
+        if (lim < this.start) lim = this.start;
+        while (start >= lim && (this.bytes[start] & 192) === 128) start--;
+        if (start < this.start) start = this.start;
+        const r = this.step(start - this.start);
+        r1 = start + (r & 7) === pos ? r >> 3 : Unicode.RUNE_ERROR;
+      }
+    }
+    const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
+    return Utils.emptyOpContext(r1, r2);
+  }
+  indexOf(source, target, fromIndex = 0) {
+    let targetLength = target.length;
+    if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
+    const firstByte = target[0];
+    let limit = this.end - targetLength;
+    const hasNativeIndexOf = typeof source.indexOf === "function";
+    let i = fromIndex;
+    while (i <= limit) {
+      if (hasNativeIndexOf) {
+        i = source.indexOf(firstByte, i);
+        if (i === -1 || i > limit) return -1;
+      } else {
+        while (i <= limit && source[i] !== firstByte) i++;
+        if (i > limit) return -1;
+      }
+      let match = true;
+      for (let j = 1; j < targetLength; j++) if (source[i + j] !== target[j]) {
+        match = false;
+        break;
+      }
+      if (match) return i;
+      i++;
+    }
+    return -1;
+  }
+  prefixLength(re2) {
+    return re2.prefixUTF8.length;
+  }
+};
+var MachineUTF16Input = class extends MachineInputBase {
+  constructor(charSequence, start = 0, end = charSequence.length) {
+    super();
+    this.charSequence = charSequence;
+    this.start = start;
+    this.end = end;
+  }
+  hasString(prefilter, pos) {
+    const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
+    return idx !== -1 && idx <= this.end - prefilter.str.length;
+  }
+  hasAnyString(prefilter, pos) {
+    return prefilter.automaton16().searchUTF16(this.charSequence, this.start + pos, this.end);
+  }
+  step(pos) {
+    pos += this.start;
+    if (pos >= this.end) return MachineInputBase.EOF();
+    const c1 = this.charSequence.charCodeAt(pos);
+    if (c1 < Unicode.MIN_HIGH_SURROGATE || c1 > Unicode.MAX_HIGH_SURROGATE || pos + 1 >= this.end) return c1 << 3 | 1;
+    const c2 = this.charSequence.charCodeAt(pos + 1);
+    if (c2 >= Unicode.MIN_LOW_SURROGATE && c2 <= Unicode.MAX_LOW_SURROGATE) return (c1 - Unicode.MIN_HIGH_SURROGATE) * 1024 + (c2 - Unicode.MIN_LOW_SURROGATE) + Unicode.MIN_SUPPLEMENTARY_CODE_POINT << 3 | 2;
+    return c1 << 3 | 1;
+  }
+  index(re2, pos) {
+    pos += this.start;
+    const i = this.charSequence.indexOf(re2.prefix, pos);
+    if (i < 0 || i > this.end - re2.prefix.length) return -1;
+    return i - pos;
+  }
+  context(pos) {
+    pos += this.start;
+    const r1 = pos > this.start && pos <= this.end ? this.charSequence.charCodeAt(pos - 1) : -1;
+    const r2 = pos < this.end ? this.charSequence.charCodeAt(pos) : -1;
+    return Utils.emptyOpContext(r1, r2);
+  }
+  prefixLength(re2) {
+    return re2.prefix.length;
+  }
+};
+var MachineInput = class {
+  static fromUTF8(bytes, start = 0, end = bytes.length) {
+    return new MachineUTF8Input(bytes, start, end);
+  }
+  static fromUTF16(charSequence, start = 0, end = void 0) {
+    Utils.checkInput(charSequence);
+    return new MachineUTF16Input(charSequence, start, end ?? charSequence.length);
+  }
+};
+var Matcher = class Matcher2 {
+  /**
+  * V8 and WebKit have historical hard limits on the number of arguments
+  * that can be passed to a function. We cap replacer arguments to prevent
+  * Call Stack Overflow (DoS) vulnerabilities on massive ASTs.
+  */
+  static MAX_REPLACER_ARGS = 65535;
+  /**
+  * Quotes '\' and '$' in {@code s}, so that the returned string could be used in
+  * {@link #appendReplacement} as a literal replacement of {@code s}.
+  *
+  * @param {string} str the string to be quoted
+  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+  * @returns {string} the quoted string
+  */
+  static quoteReplacement(str, javaMode = false) {
+    if (javaMode) {
+      if (str.indexOf("\\") < 0 && str.indexOf("$") < 0) return str;
+      return str.split("").map((s) => {
+        const c = s.codePointAt(0);
+        if (c === Codepoint.CODES["\\"] || c === Codepoint.CODES["$"]) return `\\${s}`;
+        return s;
+      }).join("");
+    }
+    if (str.indexOf("$") < 0) return str;
+    return str.split("").map((s) => {
+      if (s.codePointAt(0) === Codepoint.CODES["$"]) return "$$";
+      return s;
+    }).join("");
+  }
+  /**
+  *
+  * @param {import('./index.js').RE2JS} pattern
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input
+  */
+  constructor(pattern, input) {
+    if (pattern === null) throw new Error("pattern is null");
+    this.patternInput = pattern;
+    const re2 = this.patternInput.re2();
+    this.patternGroupCount = re2.numberOfCapturingGroups();
+    this.groups = [];
+    this.namedGroups = re2.namedGroups;
+    this.hasNamedGroups = Object.keys(this.namedGroups).length > 0;
+    this.numberOfInstructions = re2.numberOfInstructions();
+    this.lookbehindState = null;
+    if (input instanceof MatcherInputBase) this.resetMatcherInput(input);
+    else if (Utils.isByteArray(input)) this.resetMatcherInput(MatcherInput.utf8(input));
+    else this.resetMatcherInput(MatcherInput.utf16(input));
+  }
+  /**
+  * Returns the {@code RE2JS} associated with this {@code Matcher}.
+  * @returns {import('./index.js').RE2JS}
+  */
+  pattern() {
+    return this.patternInput;
+  }
+  /**
+  * Resets the {@code Matcher}, rewinding input and discarding any match information.
+  *
+  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+  */
+  reset() {
+    this.matcherInputLength = this.matcherInput.length();
+    this.appendPos = 0;
+    this.hasMatch = false;
+    this.hasGroups = false;
+    this.anchorFlag = 0;
+    return this;
+  }
+  /**
+  * Resets the {@code Matcher} and changes the input.
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input
+  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+  */
+  resetMatcherInput(input) {
+    if (input === null) throw new Error("input is null");
+    if (!(input instanceof MatcherInputBase)) {
+      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+      else input = MatcherInput.utf16(input);
+    }
+    this.matcherInput = input;
+    if (this.lookbehindState !== null) this.lookbehindState.reset();
+    else this.lookbehindState = this.patternInput.re2().createLookbehindState();
+    this.reset();
+    return this;
+  }
+  /**
+  * Returns the start of the named group of the most recent match, or -1 if the group was not
+  * matched.
+  * @param {string|number} [group=0]
+  * @returns {number}
+  */
+  start(group2 = 0) {
+    if (typeof group2 === "string") {
+      const groupInt = this.namedGroups[group2];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
+      group2 = groupInt;
+    }
+    this.loadGroup(group2);
+    return this.groups[2 * group2];
+  }
+  /**
+  * Returns the end of the named group of the most recent match, or -1 if the group was not
+  * matched.
+  * @param {string|number} [group=0]
+  * @returns {number}
+  */
+  end(group2 = 0) {
+    if (typeof group2 === "string") {
+      const groupInt = this.namedGroups[group2];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
+      group2 = groupInt;
+    }
+    this.loadGroup(group2);
+    return this.groups[2 * group2 + 1];
+  }
+  /**
+  * Returns the program size of this pattern.
+  *
+  * <p>
+  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+  * "cost". Larger numbers are more expensive than smaller numbers.
+  * </p>
+  *
+  * @returns {number} the program size of this pattern
+  */
+  programSize() {
+    return this.numberOfInstructions;
+  }
+  /**
+  * Returns the named group of the most recent match, or {@code null} if the group was not matched.
+  * @param {string|number} [group=0]
+  * @returns {string|null}
+  */
+  group(group2 = 0) {
+    if (typeof group2 === "string") {
+      const groupInt = this.namedGroups[group2];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
+      group2 = groupInt;
+    }
+    const start = this.start(group2);
+    const end = this.end(group2);
+    if (start < 0 && end < 0) return null;
+    return this.substring(start, end);
+  }
+  /**
+  * Returns a dictionary map of all named capturing groups and their matched values.
+  * If a group was not matched, its value will be `null`.
+  * @returns {Record<string, string|null>}
+  */
+  getNamedGroups() {
+    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+    const result = /* @__PURE__ */ Object.create(null);
+    for (const name of Object.keys(this.namedGroups)) result[name] = this.group(name);
+    return result;
+  }
+  /**
+  * Returns the number of subgroups in this pattern.
+  *
+  * @returns {number} the number of subgroups; the overall match (group 0) does not count
+  */
+  groupCount() {
+    return this.patternGroupCount;
+  }
+  /**
+  * Helper: finds subgroup information if needed for group.
+  * @param {number} group
+  * @private
+  */
+  loadGroup(group2) {
+    if (!Number.isInteger(group2) || group2 < 0 || group2 > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group2}`);
+    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+    if (group2 === 0 || this.hasGroups) return;
+    const end = this.matcherInputLength;
+    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, this.groups[0], end, this.anchorFlag, 1 + this.patternGroupCount, this.lookbehindState);
+    if (!res[0]) throw new RE2JSGroupException("inconsistency in matching group data");
+    this.groups = res[1];
+    this.hasGroups = true;
+  }
+  /**
+  * Matches the entire input against the pattern (anchored start and end). If there is a match,
+  * {@code matches} sets the match state to describe it.
+  *
+  * @returns {boolean} true if the entire input matches the pattern
+  */
+  matches() {
+    return this.genMatch(0, RE2Flags.ANCHOR_BOTH);
+  }
+  /**
+  * Matches the beginning of input against the pattern (anchored start). If there is a match,
+  * {@code lookingAt} sets the match state to describe it.
+  *
+  * @returns {boolean} true if the beginning of the input matches the pattern
+  */
+  lookingAt() {
+    return this.genMatch(0, RE2Flags.ANCHOR_START);
+  }
+  /**
+  * Matches the input against the pattern (unanchored), starting at a specified position. If there
+  * is a match, {@code find} sets the match state to describe it.
+  *
+  * @param {number|null} [start=null] the input position where the search begins
+  * @returns {boolean} if it finds a match
+  * @throws IndexOutOfBoundsException if start is not a valid input position
+  */
+  find(start = null) {
+    if (start !== null) {
+      if (!Number.isInteger(start) || start < 0 || start > this.matcherInputLength) throw new RE2JSGroupException(`start index out of bounds: ${start}`);
+      this.reset();
+      return this.genMatch(start, 0);
+    }
+    start = 0;
+    if (this.hasMatch) {
+      start = this.groups[1];
+      if (this.groups[0] === this.groups[1]) {
+        const r = (this.matcherInput.isUTF16Encoding() ? MachineInput.fromUTF16(this.matcherInput.asCharSequence(), 0, this.matcherInputLength) : MachineInput.fromUTF8(this.matcherInput.asBytes(), 0, this.matcherInputLength)).step(start);
+        if (r < 0) start++;
+        else start += r & 7;
+      }
+    }
+    return this.genMatch(start, RE2Flags.UNANCHORED);
+  }
+  /**
+  * Helper: does match starting at start, with RE2 anchor flag.
+  * @param {number} startByte
+  * @param {number} anchor
+  * @returns {boolean}
+  * @private
+  */
+  genMatch(startByte, anchor) {
+    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, startByte, this.matcherInputLength, anchor, 1, this.lookbehindState);
+    if (!res[0]) {
+      this.hasMatch = false;
+      return false;
+    }
+    this.groups = res[1];
+    this.hasMatch = true;
+    this.hasGroups = this.patternGroupCount === 0;
+    this.anchorFlag = anchor;
+    return true;
+  }
+  /**
+  * Helper: return substring for [start, end).
+  * @param {number} start
+  * @param {number} end
+  * @returns {string}
+  */
+  substring(start, end) {
+    if (this.matcherInput.isUTF8Encoding()) return Utils.utf8ByteArrayToString(this.matcherInput.asBytes().slice(start, end));
+    return this.matcherInput.asCharSequence().substring(start, end).toString();
+  }
+  /**
+  * Helper for Pattern: return input length.
+  * @returns {number}
+  */
+  inputLength() {
+    return this.matcherInputLength;
+  }
+  /**
+  * Appends to result two strings: the text from the append position up to the beginning of the
+  * most recent match, and then the replacement with submatch groups substituted for references to
+  * them. It advances the append position to where the most recent match ended.
+  *
+  * By default the replacement is expanded as by String.prototype.replace (see
+  * appendReplacementInternalJs). In Java mode it follows re2j / java.util.regex: $n takes as
+  * many digits as still form a valid group number, ${name} is a named group, and a backslash
+  * escapes the next character (so "\\$" in a JS string literal inserts a literal $).
+  *
+  * @param {string} replacement the replacement string
+  * @param {boolean} [javaMode=false] activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string}
+  * @throws IllegalStateException if there was no most recent match
+  * @throws IndexOutOfBoundsException in Java mode, if replacement refers to an invalid group
+  * @private
+  */
+  appendReplacement(replacement, javaMode = false) {
+    let res = "";
+    const s = this.start();
+    const e = this.end();
+    if (this.appendPos < s) res += this.substring(this.appendPos, s);
+    this.appendPos = e;
+    res += javaMode ? this.appendReplacementInternalJava(replacement) : this.appendReplacementInternalJs(replacement);
+    return res;
+  }
+  /**
+  * @param {string} replacement - the replacement string
+  * @returns {string}
+  * @private
+  */
+  appendReplacementInternalJava(replacement) {
+    let res = "";
+    let last = 0;
+    const m = replacement.length;
+    let i = 0;
+    while (i < m) {
+      const cCode = replacement.codePointAt(i);
+      if (cCode === Codepoint.CODES["\\"]) {
+        if (last < i) res += replacement.substring(last, i);
+        i++;
+        if (i >= m) throw new RE2JSGroupException("character to be escaped is missing");
+        last = i;
+        i++;
+        continue;
+      }
+      if (cCode === Codepoint.CODES["$"]) {
+        if (last < i) res += replacement.substring(last, i);
+        if (i + 1 >= m) throw new RE2JSGroupException("Illegal group reference: group index is missing");
+        const nextCode = replacement.codePointAt(i + 1);
+        if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
+          let n = nextCode - Codepoint.CODES["0"];
+          let j = i + 2;
+          for (; j < m; j++) {
+            const digit = replacement.codePointAt(j);
+            if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
+            n = n * 10 + digit - Codepoint.CODES["0"];
+          }
+          if (n > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n}`);
+          const group2 = this.group(n);
+          if (group2 !== null) res += group2;
+          i = j;
+          last = i;
+        } else if (nextCode === Codepoint.CODES["{"]) {
+          let j = i + 2;
+          while (j < m && replacement.codePointAt(j) !== Codepoint.CODES["}"]) j++;
+          if (j >= m) throw new RE2JSGroupException("named capture group is missing trailing '}'");
+          const groupName = replacement.substring(i + 2, j);
+          const groupVal = this.group(groupName);
+          if (groupVal !== null) res += groupVal;
+          i = j + 1;
+          last = i;
+        } else throw new RE2JSGroupException("Illegal group reference");
+        continue;
+      }
+      i++;
+    }
+    if (last < m) res += replacement.substring(last, m);
+    return res;
+  }
+  /**
+  * Expands |replacement| for the current match by the rules of String.prototype.replace
+  * (ECMAScript GetSubstitution): $$ is "$", $& the match, $` the text before it, $' the text
+  * after it, $n and $nn a group (two digits only when they form a valid group number, so with
+  * one group "$10" is group 1 then "0"; an unmatched group is empty), and $<name> a named group
+  * (empty when no such group), only when the pattern has named groups. Anything else, such as
+  * "$0" or "$<" without a closing ">", is kept as is.
+  * @param {string} replacement - the replacement string
+  * @returns {string}
+  * @private
+  */
+  appendReplacementInternalJs(replacement) {
+    const isDigit = (c) => c >= 48 && c <= 57;
+    const groupCount = this.patternGroupCount;
+    let res = "";
+    let i = 0;
+    while (i < replacement.length) {
+      const dollar = replacement.indexOf("$", i);
+      if (dollar < 0) break;
+      res += replacement.substring(i, dollar);
+      i = dollar;
+      const c = replacement.charCodeAt(i + 1);
+      if (c === Codepoint.CODES["$"]) {
+        res += "$";
+        i += 2;
+      } else if (c === Codepoint.CODES["&"]) {
+        res += this.group(0);
+        i += 2;
+      } else if (c === Codepoint.CODES["`"]) {
+        res += this.substring(0, this.start(0));
+        i += 2;
+      } else if (c === Codepoint.CODES["'"]) {
+        res += this.substring(this.end(0), this.matcherInputLength);
+        i += 2;
+      } else if (isDigit(c)) {
+        let digits = 1;
+        let index = c - 48;
+        const c2 = replacement.charCodeAt(i + 2);
+        if (isDigit(c2) && index * 10 + c2 - 48 <= groupCount) {
+          digits = 2;
+          index = index * 10 + c2 - 48;
+        }
+        if (index >= 1 && index <= groupCount) {
+          const group2 = this.group(index);
+          if (group2 !== null) res += group2;
+        } else res += replacement.substring(i, i + 1 + digits);
+        i += 1 + digits;
+      } else if (c === Codepoint.CODES["<"] && this.hasNamedGroups) {
+        const gt = replacement.indexOf(">", i + 2);
+        if (gt < 0) {
+          res += "$<";
+          i += 2;
+        } else {
+          const name = replacement.substring(i + 2, gt);
+          if (Object.hasOwn(this.namedGroups, name)) {
+            const group2 = this.group(name);
+            if (group2 !== null) res += group2;
+          }
+          i = gt + 1;
+        }
+      } else {
+        res += "$";
+        i += 1;
+      }
+    }
+    return res + replacement.substring(i);
+  }
+  /**
+  * Return the substring of the input from the append position to the end of the
+  * input.
+  * @returns {string}
+  */
+  appendTail() {
+    return this.substring(this.appendPos, this.matcherInputLength);
+  }
+  /**
+  * Returns the input with all matches replaced by {@code replacement}, interpreted as for
+  * {@code appendReplacement}.
+  *
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string} the input string with the matches replaced
+  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+  */
+  replaceAll(replacement, javaMode = false) {
+    return this.replace(replacement, true, javaMode);
+  }
+  /**
+  * Returns the input with the first match replaced by {@code replacement}, interpreted as for
+  * {@code appendReplacement}.
+  *
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string} the input string with the first match replaced
+  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+  */
+  replaceFirst(replacement, javaMode = false) {
+    return this.replace(replacement, false, javaMode);
+  }
+  /**
+  * Helper: replaceAll/replaceFirst hybrid.
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [all=true] - replace all matches
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string}
+  * @private
+  */
+  replace(replacement, all = true, javaMode = false) {
+    let res = "";
+    this.reset();
+    const isFunc = typeof replacement === "function";
+    let originalInput = null;
+    if (isFunc) {
+      if (this.groupCount() >= Matcher2.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
+      originalInput = this.matcherInput.isUTF8Encoding() ? this.matcherInput.asBytes() : this.matcherInput.asCharSequence();
+    }
+    while (this.find()) {
+      res += isFunc ? this.appendReplacementFunc(replacement, originalInput) : this.appendReplacement(replacement, javaMode);
+      if (!all) break;
+    }
+    res += this.appendTail();
+    return res;
+  }
+  /**
+  * Evaluates a replacer function for the current match and appends the result,
+  * along with any un-matched preceding text, advancing the append position.
+  * @param {Function} replacer - the replacer function
+  * @param {string|Uint8Array|number[]} originalInput - the cached original input reference
+  * @returns {string} the evaluated string to append
+  * @private
+  */
+  appendReplacementFunc(replacer, originalInput) {
+    let res = "";
+    const s = this.start();
+    const e = this.end();
+    if (this.appendPos < s) res += this.substring(this.appendPos, s);
+    this.appendPos = e;
+    const args = this.matchArray();
+    args.push(s, originalInput);
+    if (this.hasNamedGroups) args.push(this.namedGroupsObject());
+    res += String(replacer(...args));
+    return res;
+  }
+  /**
+  * The match and its groups, as the elements of a JS RegExpExecArray: undefined for a group that
+  * did not take part in the match. Used by exec(), matchAll() and replacer functions.
+  * @returns {Array<string|undefined>}
+  * @private
+  */
+  matchArray() {
+    const result = [this.group(0)];
+    for (let i = 1; i <= this.patternGroupCount; i++) {
+      const group2 = this.group(i);
+      result.push(group2 === null ? void 0 : group2);
+    }
+    return result;
+  }
+  /**
+  * The named groups, as the groups property of a JS RegExpExecArray: an object without a
+  * prototype mapping each name to its group (undefined when it did not take part in the match),
+  * or undefined when the pattern has no named groups.
+  * @returns {Record<string, string|undefined>|undefined}
+  * @private
+  */
+  namedGroupsObject() {
+    if (!this.hasNamedGroups) return;
+    const result = this.getNamedGroups();
+    for (const name in result) if (result[name] === null) result[name] = void 0;
+    return result;
+  }
+};
+var Inst = class Inst2 {
+  static ALT = 1;
+  static ALT_MATCH = 2;
+  static CAPTURE = 3;
+  static EMPTY_WIDTH = 4;
+  static FAIL = 5;
+  static MATCH = 6;
+  static NOP = 7;
+  static RUNE = 8;
+  static RUNE1 = 9;
+  static RUNE_ANY = 10;
+  static RUNE_ANY_NOT_NL = 11;
+  static LB_WRITE = 12;
+  static LB_CHECK = 13;
+  static isRuneOp(op) {
+    return Inst2.RUNE <= op && op <= Inst2.RUNE_ANY_NOT_NL;
+  }
+  static escapeRunes(runes) {
+    let out = '"';
+    for (let rune of runes) out += Utils.escapeRune(rune);
+    out += '"';
+    return out;
+  }
+  constructor(op) {
+    this.op = op;
+    this.out = 0;
+    this.arg = 0;
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.next = null;
+  }
+  matchRune(r) {
+    if (this.runes.length === 1) {
+      const r0 = this.runes[0];
+      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r);
+      return r === r0;
+    }
+    const len = this.runes.length;
+    if (len === 0) return false;
+    if (len === 2 || len === 4 || len === 6 || len === 8) {
+      for (let j = 0; j < len; j += 2) {
+        if (r < this.runes[j]) return false;
+        if (r <= this.runes[j + 1]) return true;
+      }
+      return false;
+    }
+    let base = 0;
+    let n = len >> 1;
+    while (n > 1) {
+      const half = n >> 1;
+      base += this.runes[base + half << 1] <= r ? half : 0;
+      n -= half;
+    }
+    base += this.runes[base << 1] <= r ? 1 : 0;
+    const m = base - 1;
+    return m >= 0 && r <= this.runes[m << 1 | 1];
+  }
+  matchRunePos(r) {
+    if (this.runes.length === 1) {
+      const r0 = this.runes[0];
+      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r) ? 0 : -1;
+      return r === r0 ? 0 : -1;
+    }
+    const len = this.runes.length;
+    if (len === 0) return -1;
+    if (len === 2 || len === 4 || len === 6 || len === 8) {
+      for (let j = 0; j < len; j += 2) {
+        if (r < this.runes[j]) return -1;
+        if (r <= this.runes[j + 1]) return Math.floor(j / 2);
+      }
+      return -1;
+    }
+    let base = 0;
+    let n = len >> 1;
+    while (n > 1) {
+      const half = n >> 1;
+      base += this.runes[base + half << 1] <= r ? half : 0;
+      n -= half;
+    }
+    base += this.runes[base << 1] <= r ? 1 : 0;
+    const m = base - 1;
+    return m >= 0 && r <= this.runes[m << 1 | 1] ? m : -1;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    switch (this.op) {
+      case Inst2.ALT:
+        return `alt -> ${this.out}, ${this.arg}`;
+      case Inst2.ALT_MATCH:
+        return `altmatch -> ${this.out}, ${this.arg}`;
+      case Inst2.CAPTURE:
+        return `cap ${this.arg} -> ${this.out}`;
+      case Inst2.EMPTY_WIDTH:
+        return `empty ${this.arg} -> ${this.out}`;
+      case Inst2.MATCH:
+        return `match${this.arg !== 0 ? ` ${this.arg}` : ""}`;
+      case Inst2.FAIL:
+        return "fail";
+      case Inst2.NOP:
+        return `nop -> ${this.out}`;
+      case Inst2.LB_WRITE:
+        return `lbwrite ${this.arg} -> ${this.out}`;
+      case Inst2.LB_CHECK:
+        return `lbcheck ${this.arg} -> ${this.out}`;
+      case Inst2.RUNE:
+        if (this.runes === null) return "rune <null>";
+        return [
+          "rune ",
+          Inst2.escapeRunes(this.runes),
+          (this.arg & RE2Flags.FOLD_CASE) !== 0 ? "/i" : "",
+          " -> ",
+          this.out
+        ].join("");
+      case Inst2.RUNE1:
+        return `rune1 ${Inst2.escapeRunes(this.runes)} -> ${this.out}`;
+      case Inst2.RUNE_ANY:
+        return `any -> ${this.out}`;
+      case Inst2.RUNE_ANY_NOT_NL:
+        return `anynotnl -> ${this.out}`;
+      default:
+        throw new Error("unhandled case in Inst.toString");
+    }
+  }
+};
+var Queue = class Queue2 {
+  constructor(numInst) {
+    this.sparse = new Int32Array(numInst);
+    this.densePcs = new Int32Array(numInst);
+    this.denseCaps = null;
+    this.size = 0;
+    this.ncap = 0;
+    this.mainThreads = 0;
+  }
+  static INITIAL_THREADS = 32;
+  init(ncap) {
+    this.ncap = ncap;
+    const needed = Math.min(this.densePcs.length, Queue2.INITIAL_THREADS) * ncap;
+    if (!this.denseCaps || this.denseCaps.length < needed) this.denseCaps = new Int32Array(needed);
+  }
+  growCaps(needed) {
+    const limit = this.densePcs.length * this.ncap;
+    const grown = new Int32Array(Math.min(limit, Math.max(needed, 2 * this.denseCaps.length)));
+    grown.set(this.denseCaps);
+    this.denseCaps = grown;
+  }
+  contains(pc) {
+    const j = this.sparse[pc];
+    return j < this.size && this.densePcs[j] === pc;
+  }
+  isEmpty() {
+    return this.size === 0;
+  }
+  add(pc) {
+    const j = this.size++;
+    this.sparse[pc] = j;
+    this.densePcs[j] = pc;
+    return j;
+  }
+  clear() {
+    this.size = 0;
+    this.mainThreads = 0;
+  }
+  toString() {
+    let out = "{";
+    for (let i = 0; i < this.size; i++) {
+      if (i !== 0) out += ", ";
+      out += this.densePcs[i];
+    }
+    out += "}";
+    return out;
+  }
+};
+var LookbehindState = class {
+  constructor(prog) {
+    this.pos = -1;
+    this.pcs = new Int32Array(prog.numInst());
+    this.size = 0;
+    this.lbTable = new Int32Array(prog.numLb + 1);
+  }
+  reset() {
+    this.pos = -1;
+    this.size = 0;
+  }
+};
+var Machine = class Machine2 {
+  static fromRE2(re2) {
+    const m = new Machine2();
+    m.prog = re2.prog;
+    m.re2 = re2;
+    m.q0 = new Queue(m.prog.numInst());
+    m.q1 = new Queue(m.prog.numInst());
+    m.addStack = new Int32Array(2 * (m.prog.numInst() + 1));
+    m.matched = false;
+    m.matchcap = new Int32Array(m.prog.numCap < 2 ? 2 : m.prog.numCap);
+    m.ncap = 0;
+    return m;
+  }
+  constructor() {
+    this.prog = null;
+    this.re2 = null;
+    this.q0 = null;
+    this.q1 = null;
+    this.addStack = null;
+    this.matched = false;
+    this.matchcap = null;
+    this.ncap = 0;
+    this.lbTable = null;
+  }
+  init(ncap) {
+    this.ncap = ncap;
+    if (ncap > this.matchcap.length) this.matchcap = new Int32Array(ncap).fill(-1);
+    else this.matchcap.fill(-1);
+    this.q0.init(ncap);
+    this.q1.init(ncap);
+    if (this.prog.numLb > 0) {
+      if (!this.lbTable || this.lbTable.length < this.prog.numLb + 1) this.lbTable = new Int32Array(this.prog.numLb + 1);
+      this.lbTable.fill(-1);
+    }
+  }
+  submatches() {
+    if (this.ncap === 0) return Utils.emptyInts();
+    return Utils.toArray(this.matchcap.subarray(0, this.ncap));
+  }
+  match(input, pos, anchor, lbState = null) {
+    const startCond = this.re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return false;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+    this.matched = false;
+    this.matchcap.fill(-1);
+    const hasLookbehinds = this.prog.numLb > 0;
+    const matchStartPos = pos;
+    let currentPos = pos;
+    let resumeLookbehinds = false;
+    if (hasLookbehinds) {
+      if (lbState !== null && lbState.pos >= 0 && lbState.pos <= pos) {
+        currentPos = lbState.pos;
+        resumeLookbehinds = true;
+      } else currentPos = 0;
+    }
+    let saveLookbehinds = hasLookbehinds && lbState !== null;
+    let runq = this.q0;
+    let nextq = this.q1;
+    let r = input.step(currentPos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r = input.step(currentPos + width);
+      rune1 = r >> 3;
+      width1 = r & 7;
+    }
+    let flag;
+    if (currentPos === 0) flag = Utils.emptyOpContext(-1, rune);
+    else flag = input.context(currentPos);
+    if (hasLookbehinds) {
+      if (resumeLookbehinds) this.restoreLookbehinds(lbState, runq, flag);
+      else this.spawnLookbehinds(runq, currentPos, flag);
+    }
+    while (true) {
+      if (runq.mainThreads === 0) {
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+        if (this.matched) break;
+        if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
+          const advance = input.index(this.re2, currentPos);
+          if (advance < 0) break;
+          currentPos += advance;
+          r = input.step(currentPos);
+          rune = r >> 3;
+          width = r & 7;
+          r = input.step(currentPos + width);
+          rune1 = r >> 3;
+          width1 = r & 7;
+          flag = input.context(currentPos);
+        }
+      }
+      if (currentPos >= matchStartPos) {
+        if (saveLookbehinds) {
+          this.saveLookbehinds(lbState, runq, currentPos);
+          saveLookbehinds = false;
+        }
+        if (!this.matched && (currentPos === 0 || anchor === RE2Flags.UNANCHORED)) {
+          if (this.ncap > 0) this.matchcap[0] = currentPos;
+          this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+        }
+      }
+      const nextPos = currentPos + width;
+      flag = input.context(nextPos);
+      this.step(runq, nextq, currentPos, nextPos, rune, flag, anchor, currentPos === input.endPos());
+      if (width === 0) break;
+      if (this.ncap === 0 && this.matched) break;
+      currentPos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r = input.step(currentPos + width);
+        rune1 = r >> 3;
+        width1 = r & 7;
+      }
+      const tmpq = runq;
+      runq = nextq;
+      nextq = tmpq;
+    }
+    runq.clear();
+    nextq.clear();
+    return this.matched;
+  }
+  matchSet(input, pos, anchor) {
+    const startCond = this.re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return [];
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+    let currentPos = this.prog.numLb > 0 ? 0 : pos;
+    let matchStartPos = pos;
+    let runq = this.q0;
+    let nextq = this.q1;
+    let r = input.step(currentPos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r = input.step(currentPos + width);
+      rune1 = r >> 3;
+      width1 = r & 7;
+    }
+    let flag = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(currentPos);
+    const matches = /* @__PURE__ */ new Set();
+    if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag);
+    while (true) {
+      if (runq.mainThreads === 0) {
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+      }
+      if (currentPos === 0 || anchor === RE2Flags.UNANCHORED) {
+        if (currentPos >= matchStartPos) this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+      }
+      const nextPos = currentPos + width;
+      flag = input.context(nextPos);
+      for (let j = 0; j < runq.size; j++) {
+        const pc = runq.densePcs[j];
+        const i = this.prog.inst[pc];
+        const capOffset = j * this.ncap;
+        let add2 = false;
+        switch (i.op) {
+          case Inst.MATCH:
+            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
+            matches.add(i.arg);
+            break;
+          case Inst.RUNE:
+            add2 = i.matchRune(rune);
+            break;
+          case Inst.RUNE1:
+            add2 = rune === i.runes[0];
+            break;
+          case Inst.RUNE_ANY:
+            add2 = true;
+            break;
+          case Inst.RUNE_ANY_NOT_NL:
+            add2 = rune !== 10;
+            break;
+          default:
+            continue;
+        }
+        if (add2) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
+      }
+      runq.clear();
+      if (width === 0) break;
+      currentPos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r = input.step(currentPos + width);
+        rune1 = r >> 3;
+        width1 = r & 7;
+      }
+      const tmpq = runq;
+      runq = nextq;
+      nextq = tmpq;
+    }
+    nextq.clear();
+    return Array.from(matches).sort((a, b) => a - b);
+  }
+  step(runq, nextq, pos, nextPos, c, nextCond, anchor, atEnd) {
+    const longest = this.re2.longest;
+    for (let j = 0; j < runq.size; j++) {
+      const pc = runq.densePcs[j];
+      const capOffset = j * this.ncap;
+      if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
+      const i = this.prog.inst[pc];
+      let add2 = false;
+      switch (i.op) {
+        case Inst.MATCH:
+          if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
+          if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
+            runq.denseCaps[capOffset + 1] = pos;
+            for (let k = 0; k < this.ncap; k++) this.matchcap[k] = runq.denseCaps[capOffset + k];
+          }
+          if (!longest) runq.size = 0;
+          this.matched = true;
+          break;
+        case Inst.RUNE:
+          add2 = i.matchRune(c);
+          break;
+        case Inst.RUNE1:
+          add2 = c === i.runes[0];
+          break;
+        case Inst.RUNE_ANY:
+          add2 = true;
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          add2 = c !== 10;
+          break;
+        default:
+          continue;
+      }
+      if (add2) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
+    }
+    runq.clear();
+  }
+  spawnLookbehinds(q, pos, flag) {
+    for (let i = 0; i < this.prog.lbStarts.length; i++) this.add(q, this.prog.lbStarts[i], pos, this.matchcap, 0, flag);
+  }
+  restoreLookbehinds(lbState, q, flag) {
+    this.lbTable.set(lbState.lbTable);
+    for (let j = 0; j < lbState.size; j++) this.add(q, lbState.pcs[j], lbState.pos, this.matchcap, 0, flag);
+  }
+  saveLookbehinds(lbState, q, pos) {
+    let size = 0;
+    for (let j = 0; j < q.size; j++) {
+      const pc = q.densePcs[j];
+      if (this.prog.lbInst[pc] === 1 && Inst.isRuneOp(this.prog.inst[pc].op)) lbState.pcs[size++] = pc;
+    }
+    lbState.size = size;
+    lbState.pos = pos;
+    lbState.lbTable.set(this.lbTable);
+  }
+  add(q, pc, pos, capArray, capOffset, cond) {
+    const stk = this.addStack;
+    let nstk = 0;
+    for (; ; ) {
+      while (pc !== 0 && !q.contains(pc)) {
+        const d = q.add(pc);
+        const inst = this.prog.inst[pc];
+        switch (inst.op) {
+          case Inst.FAIL:
+            pc = 0;
+            break;
+          case Inst.ALT:
+          case Inst.ALT_MATCH:
+            stk[nstk++] = inst.arg;
+            stk[nstk++] = 0;
+            pc = inst.out;
+            break;
+          case Inst.EMPTY_WIDTH:
+            pc = (inst.arg & ~cond) === 0 ? inst.out : 0;
+            break;
+          case Inst.NOP:
+            pc = inst.out;
+            break;
+          case Inst.CAPTURE:
+            if (inst.arg < this.ncap) {
+              stk[nstk++] = -inst.arg - 1;
+              stk[nstk++] = capArray[capOffset + inst.arg];
+              capArray[capOffset + inst.arg] = pos;
+            }
+            pc = inst.out;
+            break;
+          case Inst.LB_WRITE:
+            this.lbTable[Math.abs(inst.arg)] = pos;
+            pc = inst.out;
+            break;
+          case Inst.LB_CHECK:
+            if (inst.arg > 0) pc = this.lbTable[inst.arg] === pos ? inst.out : 0;
+            else pc = this.lbTable[-inst.arg] !== pos ? inst.out : 0;
+            break;
+          case Inst.MATCH:
+          case Inst.RUNE:
+          case Inst.RUNE1:
+          case Inst.RUNE_ANY:
+          case Inst.RUNE_ANY_NOT_NL:
+            if (this.prog.lbInst[pc] === 0) q.mainThreads++;
+            if (this.ncap > 0) {
+              const destOffset = d * this.ncap;
+              if (destOffset + this.ncap > q.denseCaps.length) q.growCaps(destOffset + this.ncap);
+              for (let c = 0; c < this.ncap; c++) q.denseCaps[destOffset + c] = capArray[capOffset + c];
+            }
+            pc = 0;
+            break;
+          default:
+            throw new RE2JSInternalException("unhandled");
+        }
+      }
+      if (nstk === 0) return;
+      nstk -= 2;
+      const entry = stk[nstk];
+      if (entry < 0) {
+        capArray[capOffset - entry - 1] = stk[nstk + 1];
+        pc = 0;
+      } else pc = entry;
+    }
+  }
+};
+var hashState = (pcs, flag, ids) => {
+  let h = -2128831035;
+  for (let i = 0; i < pcs.length; i++) {
+    h ^= pcs[i];
+    h = Math.imul(h, 16777619);
+  }
+  h ^= flag;
+  h = Math.imul(h, 16777619);
+  for (let i = 0; i < ids.length; i++) {
+    h ^= ids[i];
+    h = Math.imul(h, 16777619);
+  }
+  return h;
+};
+var arraysEqual = (a, b) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+var isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
+var NO_IDS = [];
+var END_TEXT = -1;
+var DFAState = class {
+  constructor(nfaStates, flag, matchIDs) {
+    this.nfaStates = nfaStates;
+    this.flag = flag;
+    this.isMatch = (flag & DFA.FLAG_MATCH) !== 0;
+    this.matchIDs = matchIDs;
+    this.next = null;
+    this.nextAnchored = null;
+  }
+};
+var DFA = class DFA2 {
+  static FLAG_EMPTY_MASK = 255;
+  static FLAG_MATCH = 256;
+  static FLAG_LAST_WORD = 512;
+  static FLAG_NEED_SHIFT = 16;
+  static STATE_OVERHEAD = 150;
+  static ARRAY_OVERHEAD = 40;
+  static ELEMENT_SIZE = 8;
+  static TABLE_OVERHEAD = 48;
+  static PROGRESS_PER_STATE = 10;
+  constructor(prog, maxMem = 8388608) {
+    this.prog = prog;
+    this.maxMem = maxMem;
+    this.stateCache = /* @__PURE__ */ new Map();
+    this.stateCount = 0;
+    this.startStates = /* @__PURE__ */ new Map();
+    this.failed = false;
+    for (let pc = 0; pc < prog.numInst(); pc++) {
+      const op = prog.getInst(pc).op;
+      if (op === Inst.LB_WRITE || op === Inst.LB_CHECK) {
+        this.failed = true;
+        break;
+      }
+    }
+    this.computeRuneClasses();
+    this.stateBudget = maxMem;
+    this.memBudget = maxMem;
+  }
+  computeRuneClasses() {
+    const bounds = /* @__PURE__ */ new Set();
+    const addRange = (lo, hi) => {
+      bounds.add(lo);
+      bounds.add(hi + 1);
+    };
+    for (let pc = 0; pc < this.prog.numInst(); pc++) {
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst.RUNE:
+        case Inst.RUNE1:
+          if (inst.runes.length === 1) {
+            addRange(inst.runes[0], inst.runes[0]);
+            if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) for (let f = Unicode.simpleFold(inst.runes[0]); f !== inst.runes[0]; f = Unicode.simpleFold(f)) addRange(f, f);
+          } else for (let j = 0; j < inst.runes.length; j += 2) addRange(inst.runes[j], inst.runes[j + 1]);
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          addRange(10, 10);
+          break;
+        case Inst.EMPTY_WIDTH:
+          if ((inst.arg & (Utils.EMPTY_BEGIN_LINE | Utils.EMPTY_END_LINE)) !== 0) addRange(10, 10);
+          if ((inst.arg & (Utils.EMPTY_WORD_BOUNDARY | Utils.EMPTY_NO_WORD_BOUNDARY)) !== 0) {
+            addRange(48, 57);
+            addRange(65, 90);
+            addRange(95, 95);
+            addRange(97, 122);
+          }
+      }
+    }
+    bounds.delete(0);
+    this.classBounds = Int32Array.from(bounds).sort();
+    this.numClasses = this.classBounds.length + 1;
+    const latin1Class = new Int32Array(Unicode.MAX_LATIN1 + 1);
+    for (let r = 0; r <= Unicode.MAX_LATIN1; r++) latin1Class[r] = this.searchClass(r);
+    this.latin1Class = latin1Class;
+  }
+  runeClass(r) {
+    if (r <= Unicode.MAX_LATIN1) return this.latin1Class[r];
+    return this.searchClass(r);
+  }
+  searchClass(r) {
+    const bounds = this.classBounds;
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (bounds[mid] <= r) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  closure(pcs, flag) {
+    const closure = /* @__PURE__ */ new Set();
+    const stack = Array.from(pcs);
+    let needflags = 0;
+    while (stack.length > 0) {
+      const pc = stack.pop();
+      if (pc === 0 || closure.has(pc)) continue;
+      closure.add(pc);
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          stack.push(inst.out);
+          stack.push(inst.arg);
+          break;
+        case Inst.NOP:
+        case Inst.CAPTURE:
+          stack.push(inst.out);
+          break;
+        case Inst.EMPTY_WIDTH:
+          needflags |= inst.arg;
+          if ((inst.arg & ~flag) === 0) stack.push(inst.out);
+      }
+    }
+    return {
+      pcs: Array.from(closure).sort((a, b) => a - b),
+      needflags
+    };
+  }
+  getState(pcs, flag, ids) {
+    const hash = hashState(pcs, flag, ids);
+    const cached = this.stateCache.get(hash);
+    if (cached instanceof DFAState) {
+      if (isState(cached, pcs, flag, ids)) return cached;
+    } else if (cached !== void 0) {
+      for (let i = 0; i < cached.length; i++) if (isState(cached[i], pcs, flag, ids)) return cached[i];
+    }
+    const cost = DFA2.stateCost(pcs, ids);
+    if (this.memBudget < cost) return null;
+    this.memBudget -= cost;
+    const state = new DFAState(pcs, flag, ids);
+    if (cached === void 0) this.stateCache.set(hash, state);
+    else if (cached instanceof DFAState) this.stateCache.set(hash, [cached, state]);
+    else cached.push(state);
+    this.stateCount++;
+    return state;
+  }
+  static stateCost(pcs, ids) {
+    const idsCost = ids.length === 0 ? 0 : DFA2.ARRAY_OVERHEAD + DFA2.ELEMENT_SIZE * ids.length;
+    return DFA2.STATE_OVERHEAD + DFA2.ELEMENT_SIZE * pcs.length + idsCost;
+  }
+  *cachedStates() {
+    for (const cached of this.stateCache.values()) if (cached instanceof DFAState) yield cached;
+    else yield* cached;
+  }
+  makeState(pcs, flag, ids) {
+    const closure = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
+    let stateFlag = flag;
+    if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
+    stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
+    return this.getState(closure.pcs, stateFlag, ids);
+  }
+  allocTable(state, anchor) {
+    const size = this.numClasses + 1;
+    const cost = DFA2.TABLE_OVERHEAD + DFA2.ELEMENT_SIZE * size;
+    if (this.memBudget < cost) return null;
+    this.memBudget -= cost;
+    const table = new Array(size).fill(null);
+    if (anchor === RE2Flags.UNANCHORED) state.next = table;
+    else state.nextAnchored = table;
+    return table;
+  }
+  clearCache() {
+    this.stateCache.clear();
+    this.stateCount = 0;
+    this.startStates.clear();
+    this.memBudget = this.stateBudget;
+  }
+  resetCache(current) {
+    this.clearCache();
+    return this.getState(current.nfaStates, current.flag, current.matchIDs);
+  }
+  step(state, cls, rune, anchor) {
+    let table = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
+    if (table !== null) {
+      const cached = table[cls];
+      if (cached !== null) return cached;
+    } else {
+      table = this.allocTable(state, anchor);
+      if (table === null) return null;
+    }
+    const needflag = state.flag >>> DFA2.FLAG_NEED_SHIFT;
+    const oldbeforeflag = state.flag & DFA2.FLAG_EMPTY_MASK;
+    let beforeflag = oldbeforeflag;
+    let afterflag = 0;
+    if (rune === 10) {
+      beforeflag |= Utils.EMPTY_END_LINE;
+      afterflag |= Utils.EMPTY_BEGIN_LINE;
+    }
+    if (rune === END_TEXT) beforeflag |= Utils.EMPTY_END_LINE | Utils.EMPTY_END_TEXT;
+    const islastword = (state.flag & DFA2.FLAG_LAST_WORD) !== 0;
+    const isword = rune !== END_TEXT && Utils.isWordRune(rune);
+    beforeflag |= isword === islastword ? Utils.EMPTY_NO_WORD_BOUNDARY : Utils.EMPTY_WORD_BOUNDARY;
+    let pcs = state.nfaStates;
+    if ((beforeflag & ~oldbeforeflag & needflag) !== 0) pcs = this.closure(pcs, beforeflag).pcs;
+    const nextPCs = [];
+    let ismatch = false;
+    let ids = NO_IDS;
+    for (let i = 0; i < pcs.length; i++) {
+      const inst = this.prog.getInst(pcs[i]);
+      if (inst.op === Inst.MATCH) {
+        if (!ismatch) {
+          ismatch = true;
+          ids = [];
+        }
+        ids.push(inst.arg);
+      } else if (rune !== END_TEXT && Inst.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
+    }
+    if (ids.length > 1) ids.sort((a, b) => a - b);
+    if (anchor === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
+    let flag = afterflag;
+    if (ismatch) flag |= DFA2.FLAG_MATCH;
+    if (isword) flag |= DFA2.FLAG_LAST_WORD;
+    const nextState = this.makeState(nextPCs, flag, ids);
+    if (nextState === null) return null;
+    table[cls] = nextState;
+    return nextState;
+  }
+  start(input, pos) {
+    const context3 = input.context(pos);
+    let flags;
+    if ((context3 & Utils.EMPTY_BEGIN_TEXT) !== 0) flags = Utils.EMPTY_BEGIN_TEXT | Utils.EMPTY_BEGIN_LINE;
+    else if ((context3 & Utils.EMPTY_BEGIN_LINE) !== 0) flags = Utils.EMPTY_BEGIN_LINE;
+    else {
+      const r = input.step(pos);
+      const nextIsWord = r >= 0 && Utils.isWordRune(r >> 3);
+      flags = (context3 & Utils.EMPTY_WORD_BOUNDARY) !== 0 !== nextIsWord ? DFA2.FLAG_LAST_WORD : 0;
+    }
+    let state = this.startStates.get(flags);
+    if (state === void 0) {
+      state = this.makeState([this.prog.start], flags, NO_IDS);
+      if (state === null) {
+        this.clearCache();
+        state = this.makeState([this.prog.start], flags, NO_IDS);
+        if (state === null) return null;
+      }
+      this.startStates.set(flags, state);
+    }
+    return state;
+  }
+  stepOrReset(state, cls, rune, anchor, pos, search) {
+    let next = this.step(state, cls, rune, anchor);
+    if (next !== null) return next;
+    if (search.resetPos >= 0 && pos - search.resetPos < DFA2.PROGRESS_PER_STATE * this.stateCount) return null;
+    search.resetPos = pos;
+    const restored = this.resetCache(state);
+    if (restored === null) return null;
+    next = this.step(restored, cls, rune, anchor);
+    return next;
+  }
+  run(input, pos, anchor, state, onMatch) {
+    const endPos = input.endPos();
+    const latin1Class = this.latin1Class;
+    const unanchored = anchor === RE2Flags.UNANCHORED;
+    const search = { resetPos: -1 };
+    let i = pos;
+    while (i < endPos) {
+      const r = input.step(i);
+      const rune = r >> 3;
+      const width = r & 7;
+      if (width === 0) break;
+      const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
+      let next = unanchored && state.next !== null ? state.next[cls] : null;
+      if (next === null) {
+        next = this.stepOrReset(state, cls, rune, anchor, i, search);
+        if (next === null) return null;
+      }
+      state = next;
+      if (state.isMatch && onMatch(state, false)) return true;
+      if (!unanchored && state.nfaStates.length === 0) return false;
+      i += width;
+    }
+    state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i, search);
+    if (state === null) return null;
+    return state.isMatch && onMatch(state, true);
+  }
+  match(input, pos, anchor) {
+    if (this.failed) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+    const startState = this.start(input, pos);
+    if (startState === null) return null;
+    return this.run(input, pos, anchor, startState, (state, atEnd) => anchor !== RE2Flags.ANCHOR_BOTH || atEnd);
+  }
+  matchSet(input, pos, anchor) {
+    if (this.failed) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+    const startState = this.start(input, pos);
+    if (startState === null) return null;
+    const matches = /* @__PURE__ */ new Set();
+    const collect = (state, atEnd) => {
+      if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches.add(state.matchIDs[k]);
+      return false;
+    };
+    if (this.run(input, pos, anchor, startState, collect) === null) return null;
+    return Array.from(matches).sort((a, b) => a - b);
+  }
+};
+var VISITED_BITS = 32;
+var MAX_BACKTRACK_PROG = 500;
+var INITIAL_JOB_CAPACITY = 256;
+var MAX_BACKTRACK_VECTOR = 262144;
+var BitState = class {
+  constructor() {
+    this.end = 0;
+    this.cap = /* @__PURE__ */ new Int32Array(0);
+    this.matchcap = /* @__PURE__ */ new Int32Array(0);
+    this.ncap = 0;
+    this.jobPc = new Int32Array(INITIAL_JOB_CAPACITY);
+    this.jobArg = new Uint8Array(INITIAL_JOB_CAPACITY);
+    this.jobPos = new Int32Array(INITIAL_JOB_CAPACITY);
+    this.jobLen = 0;
+    this.visited = /* @__PURE__ */ new Uint32Array(0);
+  }
+  reset(prog, end, ncap) {
+    this.end = end;
+    this.jobLen = 0;
+    this.ncap = ncap;
+    const visitedSize = prog.numInst() * (end + 1) + VISITED_BITS - 1 >>> 5;
+    if (this.visited.length < visitedSize) this.visited = new Uint32Array(visitedSize);
+    else this.visited.fill(0, 0, visitedSize);
+    if (this.cap.length < ncap) this.cap = new Int32Array(ncap).fill(-1);
+    else this.cap.fill(-1, 0, ncap);
+    if (this.matchcap.length < ncap) this.matchcap = new Int32Array(ncap).fill(-1);
+    else this.matchcap.fill(-1, 0, ncap);
+  }
+  shouldVisit(pc, pos) {
+    const n = pc * (this.end + 1) + pos;
+    const idx = n >>> 5;
+    const mask = 1 << (n & 31);
+    if ((this.visited[idx] & mask) !== 0) return false;
+    this.visited[idx] |= mask;
+    return true;
+  }
+  push(re2, pc, pos, arg) {
+    if (re2.prog.getInst(pc).op !== Inst.FAIL && (arg || this.shouldVisit(pc, pos))) {
+      if (this.jobLen >= this.jobPc.length) {
+        const newSize = this.jobPc.length * 2;
+        const newPc = new Int32Array(newSize);
+        newPc.set(this.jobPc);
+        this.jobPc = newPc;
+        const newArg = new Uint8Array(newSize);
+        newArg.set(this.jobArg);
+        this.jobArg = newArg;
+        const newPos = new Int32Array(newSize);
+        newPos.set(this.jobPos);
+        this.jobPos = newPos;
+      }
+      this.jobPc[this.jobLen] = pc;
+      this.jobArg[this.jobLen] = arg ? 1 : 0;
+      this.jobPos[this.jobLen] = pos;
+      this.jobLen++;
+    }
+  }
+  tryBacktrack(re2, input, pc, pos, anchor) {
+    const longest = re2.longest;
+    this.push(re2, pc, pos, false);
+    while (this.jobLen > 0) {
+      this.jobLen--;
+      let currentPc = this.jobPc[this.jobLen];
+      let arg = this.jobArg[this.jobLen] === 1;
+      let currentPos = this.jobPos[this.jobLen];
+      let skipShouldVisit = true;
+      while (true) {
+        if (!skipShouldVisit) {
+          if (!this.shouldVisit(currentPc, currentPos)) break;
+        }
+        skipShouldVisit = false;
+        const inst = re2.prog.getInst(currentPc);
+        switch (inst.op) {
+          case Inst.FAIL:
+            break;
+          case Inst.ALT:
+            if (arg) {
+              arg = false;
+              currentPc = inst.arg;
+              continue;
+            } else {
+              this.push(re2, currentPc, currentPos, true);
+              currentPc = inst.out;
+              continue;
+            }
+          case Inst.ALT_MATCH: {
+            const outInst = re2.prog.getInst(inst.out);
+            if (Inst.isRuneOp(outInst.op)) {
+              this.push(re2, inst.arg, currentPos, false);
+              currentPc = inst.arg;
+              currentPos = this.end;
+              continue;
+            }
+            this.push(re2, inst.out, this.end, false);
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (!inst.matchRune(r >> 3)) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE1: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (r >> 3 !== inst.runes[0]) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE_ANY_NOT_NL: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (r >> 3 === 10) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE_ANY: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.CAPTURE:
+            if (arg) {
+              this.cap[inst.arg] = currentPos;
+              break;
+            } else {
+              if (inst.arg < this.ncap) {
+                this.push(re2, currentPc, this.cap[inst.arg], true);
+                this.cap[inst.arg] = currentPos;
+              }
+              currentPc = inst.out;
+              continue;
+            }
+          case Inst.EMPTY_WIDTH: {
+            const flag = input.context(currentPos);
+            if ((inst.arg & ~flag) !== 0) break;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.NOP:
+            currentPc = inst.out;
+            continue;
+          case Inst.MATCH: {
+            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== this.end) break;
+            if (this.ncap === 0) return true;
+            if (this.ncap > 1) this.cap[1] = currentPos;
+            const old = this.matchcap[1];
+            if (old === -1 || longest && currentPos > 0 && currentPos > old) this.matchcap.set(this.cap);
+            if (!longest) return true;
+            if (currentPos === this.end) return true;
+            break;
+          }
+          case Inst.LB_WRITE:
+          case Inst.LB_CHECK:
+            throw new RE2JSInternalException("Backtracker cannot evaluate Lookbehind instructions");
+          default:
+            throw new RE2JSInternalException("bad inst");
+        }
+        break;
+      }
+    }
+    return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
+  }
+};
+var bitStatePool = [];
+var Backtracker = class Backtracker2 {
+  static shouldBacktrack(prog) {
+    return prog.numInst() <= MAX_BACKTRACK_PROG;
+  }
+  static maxBitStateLen(prog) {
+    if (!Backtracker2.shouldBacktrack(prog)) return 0;
+    return Math.floor(MAX_BACKTRACK_VECTOR / prog.numInst());
+  }
+  static execute(re2, input, pos, anchor, ncap) {
+    const startCond = re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && pos !== 0) return null;
+    const b = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
+    const end = input.endPos();
+    b.reset(re2.prog, end, ncap);
+    let matched = false;
+    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 || anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) {
+      if (b.ncap > 0) b.cap[0] = pos;
+      if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) matched = true;
+    } else {
+      let width = -1;
+      for (; pos <= end && width !== 0; pos += width) {
+        if (re2.prefix.length > 0) {
+          const advance = input.index(re2, pos);
+          if (advance < 0) break;
+          pos += advance;
+        }
+        if (b.ncap > 0) b.cap[0] = pos;
+        if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
+          matched = true;
+          break;
+        }
+        const r = input.step(pos);
+        width = r === MachineInputBase.EOF() ? 0 : r & 7;
+      }
+    }
+    if (!matched) {
+      bitStatePool.push(b);
+      return null;
+    }
+    const result = ncap === 0 ? [] : Utils.toArray(b.matchcap.subarray(0, ncap));
+    bitStatePool.push(b);
+    return result;
+  }
+};
+var QueueOnePass = class {
+  constructor(size) {
+    this.sparse = new Uint32Array(size);
+    this.dense = new Uint32Array(size);
+    this.size = 0;
+    this.nextIndex = 0;
+  }
+  empty() {
+    return this.nextIndex >= this.size;
+  }
+  next() {
+    return this.dense[this.nextIndex++];
+  }
+  clear() {
+    this.size = 0;
+    this.nextIndex = 0;
+  }
+  contains(u) {
+    return u < this.sparse.length && this.sparse[u] < this.size && this.dense[this.sparse[u]] === u;
+  }
+  insert(u) {
+    if (!this.contains(u)) this.insertNew(u);
+  }
+  insertNew(u) {
+    if (u >= this.sparse.length) return;
+    this.sparse[u] = this.size;
+    this.dense[this.size] = u;
+    this.size++;
+  }
+};
+var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
+  const leftLen = leftRunes.length;
+  const rightLen = rightRunes.length;
+  let lx = 0, rx = 0;
+  const merged = [];
+  const next = [];
+  let ok = true;
+  let ix = -1;
+  const extend = (isLeft) => {
+    const newArray = isLeft ? leftRunes : rightRunes;
+    const low = isLeft ? lx : rx;
+    const pc = isLeft ? leftPC : rightPC;
+    if (ix > 0 && newArray[low] <= merged[ix]) return false;
+    merged.push(newArray[low], newArray[low + 1]);
+    if (isLeft) lx += 2;
+    else rx += 2;
+    ix += 2;
+    next.push(pc);
+    return true;
+  };
+  while (lx < leftLen || rx < rightLen) {
+    if (rx >= rightLen) ok = extend(true);
+    else if (lx >= leftLen) ok = extend(false);
+    else if (rightRunes[rx] < leftRunes[lx]) ok = extend(false);
+    else ok = extend(true);
+    if (!ok) return null;
+  }
+  return {
+    merged,
+    next
+  };
+};
+var OnePassProg = class {
+  constructor(prog) {
+    this.start = prog.start;
+    this.numCap = prog.numCap;
+    this.inst = new Array(prog.inst.length);
+    for (let i = 0; i < prog.inst.length; i++) {
+      const orig = prog.inst[i];
+      const inst = new Inst(orig.op);
+      inst.out = orig.out;
+      inst.arg = orig.arg;
+      inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
+      inst.next = null;
+      this.inst[i] = inst;
+    }
+  }
+};
+var onePassCopy = (prog) => {
+  const p = new OnePassProg(prog);
+  for (let pc = 0; pc < p.inst.length; pc++) {
+    const inst = p.inst[pc];
+    if (inst.op !== Inst.ALT && inst.op !== Inst.ALT_MATCH) continue;
+    let pAOther = "out";
+    let pAAlt = "arg";
+    let instAlt = p.inst[inst[pAAlt]];
+    if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) {
+      pAOther = "arg";
+      pAAlt = "out";
+      instAlt = p.inst[inst[pAAlt]];
+      if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) continue;
+    }
+    const instOther = p.inst[inst[pAOther]];
+    if (instOther.op === Inst.ALT || instOther.op === Inst.ALT_MATCH) continue;
+    let pBAlt = "out";
+    let pBOther = "arg";
+    let patch = false;
+    if (instAlt.out === pc) patch = true;
+    else if (instAlt.arg === pc) {
+      patch = true;
+      pBAlt = "arg";
+      pBOther = "out";
+    }
+    if (patch) instAlt[pBAlt] = inst[pAOther];
+    if (inst[pAOther] === instAlt[pBAlt]) inst[pAAlt] = instAlt[pBOther];
+  }
+  return p;
+};
+var makeOnePass = (p) => {
+  if (p.inst.length >= 1e3) return null;
+  const instQueue = new QueueOnePass(p.inst.length);
+  const visitQueue = new QueueOnePass(p.inst.length);
+  const onePassRunes = new Array(p.inst.length);
+  const m = new Array(p.inst.length).fill(false);
+  const check = (pc) => {
+    let ok = true;
+    const inst = p.inst[pc];
+    if (visitQueue.contains(pc)) return true;
+    visitQueue.insert(pc);
+    switch (inst.op) {
+      case Inst.ALT:
+      case Inst.ALT_MATCH: {
+        ok = check(inst.out) && check(inst.arg);
+        let matchOut = m[inst.out];
+        let matchArg = m[inst.arg];
+        if (matchOut && matchArg) return false;
+        if (matchArg) {
+          const tempOut = inst.out;
+          inst.out = inst.arg;
+          inst.arg = tempOut;
+          const tempMatch = matchOut;
+          matchOut = matchArg;
+          matchArg = tempMatch;
+        }
+        if (matchOut) {
+          m[pc] = true;
+          inst.op = Inst.ALT_MATCH;
+        }
+        const leftRunes = onePassRunes[inst.out] || [];
+        const rightRunes = onePassRunes[inst.arg] || [];
+        const mergeRes = mergeRuneSets(leftRunes, rightRunes, inst.out, inst.arg);
+        if (!mergeRes) return false;
+        onePassRunes[pc] = new Int32Array(mergeRes.merged);
+        inst.next = new Uint32Array(mergeRes.next);
+        break;
+      }
+      case Inst.CAPTURE:
+      case Inst.EMPTY_WIDTH:
+      case Inst.NOP:
+        ok = check(inst.out);
+        m[pc] = m[inst.out];
+        onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
+        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+        break;
+      case Inst.MATCH:
+      case Inst.FAIL:
+        m[pc] = inst.op === Inst.MATCH;
+        break;
+      case Inst.RUNE: {
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        if (!inst.runes || inst.runes.length === 0) {
+          onePassRunes[pc] = /* @__PURE__ */ new Int32Array(0);
+          inst.next = new Uint32Array([inst.out]);
+          break;
+        }
+        let runes = [];
+        if (inst.runes.length === 1 && (inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+          const r0 = inst.runes[0];
+          runes.push(r0, r0);
+          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+          runes.sort((a, b) => a - b);
+        } else for (let j = 0; j < inst.runes.length; j++) runes.push(inst.runes[j]);
+        onePassRunes[pc] = new Int32Array(runes);
+        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+        inst.op = Inst.RUNE;
+        break;
+      }
+      case Inst.RUNE1: {
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        let runes = [];
+        if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+          const r0 = inst.runes[0];
+          runes.push(r0, r0);
+          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+          runes.sort((a, b) => a - b);
+        } else runes.push(inst.runes[0], inst.runes[0]);
+        onePassRunes[pc] = new Int32Array(runes);
+        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+        inst.op = Inst.RUNE;
+        break;
+      }
+      case Inst.RUNE_ANY:
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        onePassRunes[pc] = new Int32Array([0, Unicode.MAX_RUNE]);
+        inst.next = new Uint32Array([inst.out]);
+        break;
+      case Inst.RUNE_ANY_NOT_NL:
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        onePassRunes[pc] = new Int32Array([
+          0,
+          9,
+          11,
+          Unicode.MAX_RUNE
+        ]);
+        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+    }
+    return ok;
+  };
+  instQueue.clear();
+  instQueue.insert(p.start);
+  while (!instQueue.empty()) {
+    visitQueue.clear();
+    if (!check(instQueue.next())) return null;
+  }
+  for (let i = 0; i < p.inst.length; i++) if (onePassRunes[i]) p.inst[i].runes = onePassRunes[i];
+  return p;
+};
+var cleanupOnePass = (p, original) => {
+  for (let ix = 0; ix < original.inst.length; ix++) {
+    const instOriginal = original.inst[ix];
+    switch (instOriginal.op) {
+      case Inst.ALT:
+      case Inst.ALT_MATCH:
+      case Inst.RUNE:
+        break;
+      case Inst.CAPTURE:
+      case Inst.EMPTY_WIDTH:
+      case Inst.NOP:
+      case Inst.MATCH:
+      case Inst.FAIL:
+        p.inst[ix].next = null;
+        break;
+      case Inst.RUNE1:
+      case Inst.RUNE_ANY:
+      case Inst.RUNE_ANY_NOT_NL:
+        p.inst[ix].next = null;
+        p.inst[ix].op = instOriginal.op;
+        p.inst[ix].runes = instOriginal.runes ? new Int32Array(instOriginal.runes) : /* @__PURE__ */ new Int32Array(0);
+    }
+  }
+};
+var OnePass = class OnePass2 {
+  static compile(prog) {
+    if (prog.start === 0) return null;
+    if (prog.numLb > 0) return null;
+    const startInst = prog.inst[prog.start];
+    if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
+    let hasAlt = false;
+    for (let i = 0; i < prog.inst.length; i++) if (prog.inst[i].op === Inst.ALT || prog.inst[i].op === Inst.ALT_MATCH) {
+      hasAlt = true;
+      break;
+    }
+    for (let i = 0; i < prog.inst.length; i++) {
+      const inst = prog.inst[i];
+      const opOut = prog.inst[inst.out].op;
+      switch (inst.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          if (opOut === Inst.MATCH || prog.inst[inst.arg].op === Inst.MATCH) return null;
+          break;
+        case Inst.EMPTY_WIDTH:
+          if (opOut === Inst.MATCH) {
+            if ((inst.arg & Utils.EMPTY_END_TEXT) === Utils.EMPTY_END_TEXT) continue;
+            return null;
+          }
+          break;
+        default:
+          if (opOut === Inst.MATCH && hasAlt) return null;
+      }
+    }
+    let p = onePassCopy(prog);
+    p = makeOnePass(p);
+    if (p !== null) cleanupOnePass(p, prog);
+    return p;
+  }
+  static next(inst, r) {
+    const nextIdx = inst.matchRunePos(r);
+    if (nextIdx >= 0) return inst.next[nextIdx];
+    if (inst.op === Inst.ALT_MATCH) return inst.out;
+    return 0;
+  }
+  static execute(re2, input, pos, anchor, ncap) {
+    const onepass = re2.onepass;
+    if (!onepass) return null;
+    const matchcap = new Int32Array(ncap).fill(-1);
+    let matched = false;
+    let r = input.step(pos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let r1 = MachineInputBase.EOF();
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r1 = input.step(pos + width);
+      if (r1 !== MachineInputBase.EOF()) {
+        rune1 = r1 >> 3;
+        width1 = r1 & 7;
+      }
+    }
+    let flag = pos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(pos);
+    let pc = onepass.start;
+    let inst;
+    while (true) {
+      inst = onepass.inst[pc];
+      pc = inst.out;
+      switch (inst.op) {
+        case Inst.MATCH:
+          if (anchor === RE2Flags.ANCHOR_BOTH && pos !== input.endPos()) return null;
+          matched = true;
+          if (matchcap.length > 0) {
+            matchcap[0] = 0;
+            matchcap[1] = pos;
+          }
+          return ncap === 0 ? [] : Utils.toArray(matchcap);
+        case Inst.RUNE:
+          if (!inst.matchRune(rune)) return null;
+          break;
+        case Inst.RUNE1:
+          if (rune !== inst.runes[0]) return null;
+          break;
+        case Inst.RUNE_ANY:
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          if (rune === 10) return null;
+          break;
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          pc = OnePass2.next(inst, rune);
+          continue;
+        case Inst.FAIL:
+          return null;
+        case Inst.NOP:
+          continue;
+        case Inst.EMPTY_WIDTH:
+          if ((inst.arg & ~flag) !== 0) return null;
+          continue;
+        case Inst.CAPTURE:
+          if (inst.arg < matchcap.length) matchcap[inst.arg] = pos;
+          continue;
+        default:
+          throw new RE2JSInternalException("bad inst");
+      }
+      if (width === 0) break;
+      flag = Utils.emptyOpContext(rune, rune1);
+      pos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r1 = input.step(pos + width);
+        if (r1 !== MachineInputBase.EOF()) {
+          rune1 = r1 >> 3;
+          width1 = r1 & 7;
+        } else {
+          rune1 = -1;
+          width1 = 0;
+        }
+      }
+    }
+    if (!matched) return null;
+    return ncap === 0 ? [] : Utils.toArray(matchcap);
+  }
+};
+var Regexp = class Regexp2 {
+  static Op = createEnum([
+    "NO_MATCH",
+    "EMPTY_MATCH",
+    "LITERAL",
+    "CHAR_CLASS",
+    "ANY_CHAR_NOT_NL",
+    "ANY_CHAR",
+    "BEGIN_LINE",
+    "END_LINE",
+    "BEGIN_TEXT",
+    "END_TEXT",
+    "WORD_BOUNDARY",
+    "NO_WORD_BOUNDARY",
+    "CAPTURE",
+    "STAR",
+    "PLUS",
+    "QUEST",
+    "REPEAT",
+    "CONCAT",
+    "ALTERNATE",
+    "PLB",
+    "NLB",
+    "LEFT_PAREN",
+    "VERTICAL_BAR"
+  ]);
+  static isPseudoOp(op) {
+    return op >= Regexp2.Op.LEFT_PAREN;
+  }
+  static emptySubs() {
+    return [];
+  }
+  static quoteIfHyphen(rune) {
+    if (rune === Codepoint.CODES["-"]) return "\\";
+    return "";
+  }
+  static fromRegexp(re) {
+    const regex = new Regexp2(re.op);
+    regex.flags = re.flags;
+    regex.subs = re.subs;
+    regex.runes = re.runes;
+    regex.cap = re.cap;
+    regex.min = re.min;
+    regex.max = re.max;
+    regex.name = re.name;
+    regex.namedGroups = re.namedGroups;
+    regex.lb = re.lb;
+    return regex;
+  }
+  constructor(op) {
+    this.op = op;
+    this.flags = 0;
+    this.subs = Regexp2.emptySubs();
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.min = 0;
+    this.max = 0;
+    this.cap = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.lb = 0;
+  }
+  reinit() {
+    this.flags = 0;
+    this.subs = Regexp2.emptySubs();
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.cap = 0;
+    this.min = 0;
+    this.max = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.lb = 0;
+  }
+  toString() {
+    return this.appendTo();
+  }
+  appendTo() {
+    let out = "";
+    switch (this.op) {
+      case Regexp2.Op.NO_MATCH:
+        out += "[^\\x00-\\x{10FFFF}]";
+        break;
+      case Regexp2.Op.EMPTY_MATCH:
+        out += "(?:)";
+        break;
+      case Regexp2.Op.STAR:
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+      case Regexp2.Op.REPEAT: {
+        const sub = this.subs[0];
+        if (sub.op > Regexp2.Op.CAPTURE || sub.op === Regexp2.Op.LITERAL && sub.runes.length > 1) out += `(?:${sub.appendTo()})`;
+        else out += sub.appendTo();
+        switch (this.op) {
+          case Regexp2.Op.STAR:
+            out += "*";
+            break;
+          case Regexp2.Op.PLUS:
+            out += "+";
+            break;
+          case Regexp2.Op.QUEST:
+            out += "?";
+            break;
+          case Regexp2.Op.REPEAT:
+            out += `{${this.min}`;
+            if (this.min !== this.max) {
+              out += ",";
+              if (this.max >= 0) out += this.max;
+            }
+            out += "}";
+        }
+        if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out += "?";
+        break;
+      }
+      case Regexp2.Op.CONCAT:
+        for (let sub of this.subs) if (sub.op === Regexp2.Op.ALTERNATE) out += `(?:${sub.appendTo()})`;
+        else out += sub.appendTo();
+        break;
+      case Regexp2.Op.ALTERNATE: {
+        let sep7 = "";
+        for (let sub of this.subs) {
+          out += sep7;
+          sep7 = "|";
+          out += sub.appendTo();
+        }
+        break;
+      }
+      case Regexp2.Op.LITERAL:
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += "(?i:";
+        for (let rune of this.runes) out += Utils.escapeRune(rune);
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += ")";
+        break;
+      case Regexp2.Op.ANY_CHAR_NOT_NL:
+        out += "(?-s:.)";
+        break;
+      case Regexp2.Op.ANY_CHAR:
+        out += "(?s:.)";
+        break;
+      case Regexp2.Op.PLB:
+        out += `(?<=${this.subs[0].appendTo()})`;
+        break;
+      case Regexp2.Op.NLB:
+        out += `(?<!${this.subs[0].appendTo()})`;
+        break;
+      case Regexp2.Op.CAPTURE:
+        if (this.name === null || this.name.length === 0) out += "(";
+        else out += `(?P<${this.name}>`;
+        if (this.subs[0].op !== Regexp2.Op.EMPTY_MATCH) out += this.subs[0].appendTo();
+        out += ")";
+        break;
+      case Regexp2.Op.BEGIN_TEXT:
+        out += "\\A";
+        break;
+      case Regexp2.Op.END_TEXT:
+        if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out += "(?-m:$)";
+        else out += "\\z";
+        break;
+      case Regexp2.Op.BEGIN_LINE:
+        out += "^";
+        break;
+      case Regexp2.Op.END_LINE:
+        out += "$";
+        break;
+      case Regexp2.Op.WORD_BOUNDARY:
+        out += "\\b";
+        break;
+      case Regexp2.Op.NO_WORD_BOUNDARY:
+        out += "\\B";
+        break;
+      case Regexp2.Op.CHAR_CLASS:
+        if (this.runes.length % 2 !== 0) {
+          out += "[invalid char class]";
+          break;
+        }
+        out += "[";
+        if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
+        else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
+          out += "^";
+          for (let i = 1; i < this.runes.length - 1; i += 2) {
+            const lo = this.runes[i] + 1;
+            const hi = this.runes[i + 1] - 1;
+            out += Regexp2.quoteIfHyphen(lo);
+            out += Utils.escapeRune(lo);
+            if (lo !== hi) {
+              out += "-";
+              out += Regexp2.quoteIfHyphen(hi);
+              out += Utils.escapeRune(hi);
+            }
+          }
+        } else for (let i = 0; i < this.runes.length; i += 2) {
+          const lo = this.runes[i];
+          const hi = this.runes[i + 1];
+          out += Regexp2.quoteIfHyphen(lo);
+          out += Utils.escapeRune(lo);
+          if (lo !== hi) {
+            out += "-";
+            out += Regexp2.quoteIfHyphen(hi);
+            out += Utils.escapeRune(hi);
+          }
+        }
+        out += "]";
+        break;
+      default:
+        out += this.op;
+    }
+    return out;
+  }
+  maxCap() {
+    let m = 0;
+    if (this.op === Regexp2.Op.CAPTURE) m = this.cap;
+    if (this.subs !== null) for (let sub of this.subs) {
+      const n = sub.maxCap();
+      if (m < n) m = n;
+    }
+    return m;
+  }
+  equals(that) {
+    if (!(that !== null && that instanceof Regexp2)) return false;
+    if (this.op !== that.op) return false;
+    switch (this.op) {
+      case Regexp2.Op.END_TEXT:
+        if ((this.flags & RE2Flags.WAS_DOLLAR) !== (that.flags & RE2Flags.WAS_DOLLAR)) return false;
+        break;
+      case Regexp2.Op.LITERAL:
+      case Regexp2.Op.CHAR_CLASS:
+        if ((this.flags & RE2Flags.FOLD_CASE) !== (that.flags & RE2Flags.FOLD_CASE)) return false;
+        if (this.runes === null && that.runes === null) break;
+        if (this.runes === null || that.runes === null) return false;
+        if (this.runes.length !== that.runes.length) return false;
+        for (let i = 0; i < this.runes.length; i++) if (this.runes[i] !== that.runes[i]) return false;
+        break;
+      case Regexp2.Op.ALTERNATE:
+      case Regexp2.Op.CONCAT:
+        if (this.subs.length !== that.subs.length) return false;
+        for (let i = 0; i < this.subs.length; ++i) if (!this.subs[i].equals(that.subs[i])) return false;
+        break;
+      case Regexp2.Op.STAR:
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.REPEAT:
+        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || this.min !== that.min || this.max !== that.max || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.CAPTURE:
+        if (this.cap !== that.cap || (this.name === null ? that.name !== null : this.name !== that.name) || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.PLB:
+      case Regexp2.Op.NLB:
+        if (this.lb !== that.lb || !this.subs[0].equals(that.subs[0])) return false;
+    }
+    return true;
+  }
+};
+var RegexpWalker = class {
+  static walk(root, handler2) {
+    const stack = [];
+    let re = root;
+    let result;
+    for (; ; ) {
+      if (re.subs.length === 0) result = handler2.leaf(re);
+      else {
+        const state = handler2.enter(re);
+        if (state.result === void 0) {
+          stack.push({
+            re,
+            state,
+            i: 0
+          });
+          re = re.subs[0];
+          continue;
+        }
+        result = state.result;
+      }
+      for (; ; ) {
+        if (stack.length === 0) return result;
+        const frame = stack[stack.length - 1];
+        handler2.child(frame.re, frame.state, result, frame.i);
+        frame.i++;
+        if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
+          re = frame.re.subs[frame.i];
+          break;
+        }
+        stack.pop();
+        result = frame.state.result !== void 0 ? frame.state.result : handler2.leave(frame.re, frame.state);
+      }
+    }
+  }
+};
+var AhoCorasick = class {
+  constructor(words, alphabetSize) {
+    const edges = /* @__PURE__ */ new Map();
+    const parent = [0];
+    const unit = [0];
+    const depth = [0];
+    const terminal = [0];
+    for (const word of words) {
+      let node = 0;
+      for (let i = 0; i < word.length; i++) {
+        const key = node * alphabetSize + word[i];
+        let child3 = edges.get(key);
+        if (child3 === void 0) {
+          child3 = parent.length;
+          edges.set(key, child3);
+          parent.push(node);
+          unit.push(word[i]);
+          depth.push(depth[node] + 1);
+          terminal.push(0);
+        }
+        node = child3;
+      }
+      terminal[node] = 1;
+    }
+    const numNodes = parent.length;
+    const children = new Int32Array(numNodes - 1);
+    for (let c = 1; c < numNodes; c++) children[c - 1] = c;
+    children.sort((a, b) => parent[a] - parent[b] || unit[a] - unit[b]);
+    const childStart = new Int32Array(numNodes + 1);
+    for (let c = 1; c < numNodes; c++) childStart[parent[c] + 1]++;
+    for (let n = 0; n < numNodes; n++) childStart[n + 1] += childStart[n];
+    const childUnit = new Int32Array(numNodes - 1);
+    for (let k = 0; k < children.length; k++) childUnit[k] = unit[children[k]];
+    this.childStart = childStart;
+    this.childUnit = childUnit;
+    this.childNode = children;
+    const byDepth = new Int32Array(numNodes);
+    for (let n = 0; n < numNodes; n++) byDepth[n] = n;
+    byDepth.sort((a, b) => depth[a] - depth[b]);
+    const fail = new Int32Array(numNodes);
+    const match = Uint8Array.from(terminal);
+    for (let k = 1; k < numNodes; k++) {
+      const c = byDepth[k];
+      const p = parent[c];
+      if (p !== 0) {
+        let f = fail[p];
+        let next = this.next(f, unit[c]);
+        while (next < 0 && f !== 0) {
+          f = fail[f];
+          next = this.next(f, unit[c]);
+        }
+        fail[c] = next >= 0 ? next : 0;
+      }
+      match[c] |= match[fail[c]];
+    }
+    this.fail = fail;
+    this.match = match;
+  }
+  next(node, u) {
+    let lo = this.childStart[node];
+    let hi = this.childStart[node + 1];
+    const units = this.childUnit;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      const m = units[mid];
+      if (m === u) return this.childNode[mid];
+      if (m < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+  advance(node, u) {
+    for (; ; ) {
+      const next = this.next(node, u);
+      if (next >= 0) return next;
+      if (node === 0) return 0;
+      node = this.fail[node];
+    }
+  }
+  searchUTF16(charSeq, start, end) {
+    let node = 0;
+    for (let i = start; i < end; i++) {
+      node = this.advance(node, charSeq.charCodeAt(i));
+      if (this.match[node] === 1) return true;
+    }
+    return false;
+  }
+  searchUTF8(bytes, start, end) {
+    let node = 0;
+    for (let i = start; i < end; i++) {
+      node = this.advance(node, bytes[i]);
+      if (this.match[node] === 1) return true;
+    }
+    return false;
+  }
+};
+var Prefilter = class Prefilter2 {
+  static Type = {
+    NONE: 0,
+    EXACT: 1,
+    AND: 2,
+    OR: 3
+  };
+  static MAX_SCANS = 32;
+  static MAX_AC_UNITS = 1 << 18;
+  constructor(type) {
+    this.type = type;
+    this.subs = [];
+    this.str = "";
+    this.bytes = null;
+    this.cost = type === Prefilter2.Type.EXACT ? 1 : 0;
+    this.allExact = false;
+    this.ac16 = null;
+    this.ac8 = null;
+  }
+  automaton16() {
+    if (this.ac16 === null) {
+      const words = this.subs.map((s) => {
+        const arr = new Array(s.str.length);
+        for (let i = 0; i < s.str.length; i++) arr[i] = s.str.charCodeAt(i);
+        return arr;
+      });
+      this.ac16 = new AhoCorasick(words, 65536);
+    }
+    return this.ac16;
+  }
+  automaton8() {
+    if (this.ac8 === null) this.ac8 = new AhoCorasick(this.subs.map((s) => s.bytes), 256);
+    return this.ac8;
+  }
+  eval(input, pos) {
+    switch (this.type) {
+      case Prefilter2.Type.NONE:
+        return true;
+      case Prefilter2.Type.EXACT:
+        return input.hasString(this, pos);
+      case Prefilter2.Type.AND:
+        for (let i = 0; i < this.subs.length; i++) if (!this.subs[i].eval(input, pos)) return false;
+        return true;
+      case Prefilter2.Type.OR:
+        if (this.allExact) return input.hasAnyString(this, pos);
+        for (let i = 0; i < this.subs.length; i++) if (this.subs[i].eval(input, pos)) return true;
+        return false;
+      default:
+        return true;
+    }
+  }
+};
+var PrefilterTree = class PrefilterTree2 {
+  static build(re) {
+    if (!re) return new Prefilter(Prefilter.Type.NONE);
+    return RegexpWalker.walk(re, PrefilterTree2.WALKER);
+  }
+  static WALKER = {
+    leaf: (re) => PrefilterTree2.leaf(re),
+    enter: (re) => PrefilterTree2.enter(re),
+    child: (re, state, result) => PrefilterTree2.child(re, state, result),
+    leave: (re, state) => PrefilterTree2.leave(re, state)
+  };
+  static leaf(re) {
+    if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
+    if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
+    let str = "";
+    for (let i = 0; i < re.runes.length; i++) {
+      if (Unicode.isUnsearchable(re.runes[i])) return new Prefilter(Prefilter.Type.NONE);
+      str += String.fromCodePoint(re.runes[i]);
+    }
+    const pf = new Prefilter(Prefilter.Type.EXACT);
+    pf.str = str;
+    pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
+    return pf;
+  }
+  static enter(re) {
+    switch (re.op) {
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.PLUS:
+        return { sub: null };
+      case Regexp.Op.REPEAT:
+        if (re.min >= 1) return { sub: null };
+        return { result: new Prefilter(Prefilter.Type.NONE) };
+      case Regexp.Op.CONCAT:
+        return {
+          pf: new Prefilter(Prefilter.Type.AND),
+          subs: []
+        };
+      case Regexp.Op.ALTERNATE:
+        return {
+          pf: new Prefilter(Prefilter.Type.OR),
+          subs: []
+        };
+      default:
+        return { result: new Prefilter(Prefilter.Type.NONE) };
+    }
+  }
+  static child(re, state, s) {
+    if (state.subs === void 0) {
+      state.sub = s;
+      return;
+    }
+    if (state.pf.type === Prefilter.Type.AND) {
+      if (s.type === Prefilter.Type.NONE) return;
+      if (s.type === Prefilter.Type.AND) {
+        for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+        return;
+      }
+      state.subs.push(s);
+      return;
+    }
+    if (s.type === Prefilter.Type.NONE) {
+      state.result = new Prefilter(Prefilter.Type.NONE);
+      return;
+    }
+    if (s.type === Prefilter.Type.OR) {
+      for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+      return;
+    }
+    state.subs.push(s);
+  }
+  static leave(re, state) {
+    if (state.subs === void 0) return state.sub;
+    const pf = state.pf;
+    const seen = /* @__PURE__ */ new Set();
+    const subs = [];
+    for (const sub of state.subs) {
+      if (sub.type === Prefilter.Type.EXACT) {
+        if (seen.has(sub.str)) continue;
+        seen.add(sub.str);
+      }
+      subs.push(sub);
+    }
+    if (pf.type === Prefilter.Type.AND) {
+      const kept = [];
+      let cost2 = 0;
+      for (const sub of subs) {
+        if (cost2 + sub.cost > Prefilter.MAX_SCANS) continue;
+        kept.push(sub);
+        cost2 += sub.cost;
+      }
+      if (kept.length === 0) return new Prefilter(Prefilter.Type.NONE);
+      if (kept.length === 1) return kept[0];
+      pf.subs = kept;
+      pf.cost = cost2;
+      return pf;
+    }
+    if (subs.length === 0) return new Prefilter(Prefilter.Type.NONE);
+    if (subs.length === 1) return subs[0];
+    pf.subs = subs;
+    let allExact = true;
+    let cost = 0;
+    let units = 0;
+    for (const sub of subs) {
+      if (sub.type !== Prefilter.Type.EXACT) allExact = false;
+      else units += sub.bytes.length;
+      cost += sub.cost;
+    }
+    if (allExact) {
+      if (units > Prefilter.MAX_AC_UNITS) return new Prefilter(Prefilter.Type.NONE);
+      pf.allExact = true;
+      pf.cost = 1;
+      return pf;
+    }
+    if (cost > Prefilter.MAX_SCANS) return new Prefilter(Prefilter.Type.NONE);
+    pf.cost = cost;
+    return pf;
+  }
+};
+var PatchList = class {
+  /**
+  * @param {number} head - Encoded pointer to the start of the patch list.
+  * @param {number} tail - Encoded pointer to the end of the patch list.
+  */
+  constructor(head = 0, tail2 = 0) {
+    this.head = head;
+    this.tail = tail2;
+  }
+};
+var Prog = class {
+  constructor() {
+    this.inst = [];
+    this.start = 0;
+    this.numCap = 2;
+    this.lbStarts = [];
+    this.numLb = 0;
+    this.lbInst = null;
+  }
+  getInst(pc) {
+    return this.inst[pc];
+  }
+  numInst() {
+    return this.inst.length;
+  }
+  addInst(op) {
+    this.inst.push(new Inst(op));
+  }
+  markLookbehindInsts() {
+    const lbInst = new Uint8Array(this.inst.length);
+    const pending = this.lbStarts.slice();
+    while (pending.length > 0) {
+      const pc = pending.pop();
+      if (pc === 0 || lbInst[pc] === 1) continue;
+      lbInst[pc] = 1;
+      const i = this.inst[pc];
+      switch (i.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          pending.push(i.out, i.arg);
+          break;
+        case Inst.MATCH:
+        case Inst.FAIL:
+          break;
+        default:
+          pending.push(i.out);
+      }
+    }
+    this.lbInst = lbInst;
+  }
+  skipNop(pc) {
+    let i = this.inst[pc];
+    while (i.op === Inst.NOP || i.op === Inst.CAPTURE) {
+      i = this.inst[pc];
+      pc = i.out;
+    }
+    return i;
+  }
+  /** @returns {[boolean, string]} */
+  prefix() {
+    let prefix = "";
+    let i = this.skipNop(this.start);
+    if (!Inst.isRuneOp(i.op) || i.runes.length !== 1) return [i.op === Inst.MATCH, prefix];
+    while (Inst.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i.runes[0])) {
+      prefix += String.fromCodePoint(i.runes[0]);
+      i = this.skipNop(i.out);
+    }
+    return [i.op === Inst.MATCH, prefix];
+  }
+  startCond() {
+    let flag = 0;
+    let pc = this.start;
+    loop: for (; ; ) {
+      const i = this.inst[pc];
+      switch (i.op) {
+        case Inst.EMPTY_WIDTH:
+          flag |= i.arg;
+          break;
+        case Inst.FAIL:
+          return -1;
+        case Inst.CAPTURE:
+        case Inst.NOP:
+          break;
+        default:
+          break loop;
+      }
+      pc = i.out;
+    }
+    return flag;
+  }
+  patch(l, val) {
+    let head = l.head;
+    while (head !== 0) {
+      const i = this.inst[head >> 1];
+      if ((head & 1) === 0) {
+        head = i.out;
+        i.out = val;
+      } else {
+        head = i.arg;
+        i.arg = val;
+      }
+    }
+  }
+  append(l1, l2) {
+    if (l1.head === 0) return l2;
+    if (l2.head === 0) return l1;
+    const i = this.inst[l1.tail >> 1];
+    if ((l1.tail & 1) === 0) i.out = l2.head;
+    else i.arg = l2.head;
+    return new PatchList(l1.head, l2.tail);
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    let out = "";
+    for (let pc = 0; pc < this.inst.length; pc++) {
+      const len = out.length;
+      out += pc;
+      if (pc === this.start) out += "*";
+      out += "        ".substring(out.length - len);
+      out += this.inst[pc];
+      out += "\n";
+    }
+    return out;
+  }
+};
+var ANY_RUNE_NOT_NL = new Int32Array([
+  0,
+  Codepoint.CODES["\n"] - 1,
+  Codepoint.CODES["\n"] + 1,
+  Unicode.MAX_RUNE
+]);
+var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
+var Frag = class {
+  constructor(i = 0, out = new PatchList(), nullable = false) {
+    this.i = i;
+    this.out = out;
+    this.nullable = nullable;
+  }
+};
+var Compiler = class Compiler2 {
+  static compileRegexp(re) {
+    const c = new Compiler2();
+    const f = c.compile(re);
+    c.prog.patch(f.out, c.newInst(Inst.MATCH).i);
+    c.prog.start = f.i;
+    c.prog.markLookbehindInsts();
+    return c.prog;
+  }
+  static compileSet(regexps) {
+    const c = new Compiler2();
+    if (regexps.length === 0) {
+      c.prog.start = c.newInst(Inst.FAIL).i;
+      c.prog.markLookbehindInsts();
+      return c.prog;
+    }
+    let starts = [];
+    for (let i = 0; i < regexps.length; i++) {
+      c.lbOffset = c.prog.numLb;
+      const f = c.compile(regexps[i]);
+      const m = c.newInst(Inst.MATCH);
+      c.prog.getInst(m.i).arg = i;
+      c.prog.patch(f.out, m.i);
+      starts.push(f.i);
+    }
+    let start = starts[0];
+    for (let i = 1; i < starts.length; i++) {
+      const f = c.newInst(Inst.ALT);
+      const inst = c.prog.getInst(f.i);
+      inst.out = start;
+      inst.arg = starts[i];
+      start = f.i;
+    }
+    c.prog.start = start;
+    c.prog.markLookbehindInsts();
+    return c.prog;
+  }
+  constructor() {
+    this.prog = new Prog();
+    this.newInst(Inst.FAIL);
+    this.lbOffset = 0;
+    this.runeCache = /* @__PURE__ */ new Map();
+    this.walker = {
+      leaf: (re) => this.leaf(re),
+      enter: (re) => this.enter(re),
+      child: (re, state, result) => this.child(re, state, result),
+      leave: (re, state) => this.leave(re, state)
+    };
+  }
+  newInst(op) {
+    this.prog.addInst(op);
+    return new Frag(this.prog.numInst() - 1, new PatchList(), true);
+  }
+  nop() {
+    const f = this.newInst(Inst.NOP);
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    return f;
+  }
+  fail() {
+    return new Frag();
+  }
+  cap(arg) {
+    const f = this.newInst(Inst.CAPTURE);
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    this.prog.getInst(f.i).arg = arg;
+    if (this.prog.numCap < arg + 1) this.prog.numCap = arg + 1;
+    return f;
+  }
+  cat(f1, f2) {
+    if (f1.i === 0 || f2.i === 0) {
+      this.prog.patch(f1.out, 0);
+      this.prog.patch(f2.out, 0);
+      return this.fail();
+    }
+    this.prog.patch(f1.out, f2.i);
+    return new Frag(f1.i, f2.out, f1.nullable && f2.nullable);
+  }
+  alt(f1, f2) {
+    if (f1.i === 0) return f2;
+    if (f2.i === 0) return f1;
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    i.out = f1.i;
+    i.arg = f2.i;
+    f.out = this.prog.append(f1.out, f2.out);
+    f.nullable = f1.nullable || f2.nullable;
+    return f;
+  }
+  loop(f1, nongreedy) {
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    if (nongreedy) {
+      i.arg = f1.i;
+      f.out = new PatchList(f.i << 1, f.i << 1);
+    } else {
+      i.out = f1.i;
+      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+    }
+    this.prog.patch(f1.out, f.i);
+    return f;
+  }
+  quest(f1, nongreedy) {
+    if (f1.i === 0) return this.nop();
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    if (nongreedy) {
+      i.arg = f1.i;
+      f.out = new PatchList(f.i << 1, f.i << 1);
+    } else {
+      i.out = f1.i;
+      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+    }
+    f.out = this.prog.append(f.out, f1.out);
+    return f;
+  }
+  star(f1, nongreedy) {
+    if (f1.i === 0) return this.nop();
+    if (f1.nullable) return this.quest(this.plus(f1, nongreedy), nongreedy);
+    return this.loop(f1, nongreedy);
+  }
+  plus(f1, nongreedy) {
+    if (f1.i === 0) return this.fail();
+    return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
+  }
+  empty(op) {
+    const f = this.newInst(Inst.EMPTY_WIDTH);
+    this.prog.getInst(f.i).arg = op;
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    return f;
+  }
+  rune(runes, flags) {
+    const f = this.newInst(Inst.RUNE);
+    f.nullable = false;
+    const i = this.prog.getInst(f.i);
+    i.runes = runes;
+    flags &= RE2Flags.FOLD_CASE;
+    if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
+    i.arg = flags;
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i.op = Inst.RUNE1;
+    else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY;
+    else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY_NOT_NL;
+    return f;
+  }
+  lookBehind(a, parsedLb) {
+    const lb = Math.sign(parsedLb) * (Math.abs(parsedLb) + this.lbOffset);
+    const id = this.newInst(Inst.LB_WRITE);
+    this.prog.getInst(id.i).arg = lb;
+    const any = this.rune(ANY_RUNE, 0);
+    const dotStar = this.star(any, true);
+    const lbAutomaton = this.cat(dotStar, a);
+    this.prog.patch(lbAutomaton.out, id.i);
+    const checkId = this.newInst(Inst.LB_CHECK);
+    this.prog.getInst(checkId.i).arg = lb;
+    this.prog.lbStarts.push(lbAutomaton.i);
+    if (Math.abs(lb) > this.prog.numLb) this.prog.numLb = Math.abs(lb);
+    checkId.out = new PatchList(checkId.i << 1, checkId.i << 1);
+    return checkId;
+  }
+  compile(re) {
+    return RegexpWalker.walk(re, this.walker);
+  }
+  leaf(re) {
+    switch (re.op) {
+      case Regexp.Op.NO_MATCH:
+        return this.fail();
+      case Regexp.Op.EMPTY_MATCH:
+        return this.nop();
+      case Regexp.Op.LITERAL: {
+        if (re.runes.length === 0) return this.nop();
+        let f = null;
+        for (let r of re.runes) {
+          let singleRune = this.runeCache.get(r);
+          if (singleRune === void 0) {
+            singleRune = new Int32Array([r]);
+            this.runeCache.set(r, singleRune);
+          }
+          const f1 = this.rune(singleRune, re.flags);
+          f = f === null ? f1 : this.cat(f, f1);
+        }
+        return f;
+      }
+      case Regexp.Op.CHAR_CLASS:
+        return this.rune(re.runes, re.flags);
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        return this.rune(ANY_RUNE_NOT_NL, 0);
+      case Regexp.Op.ANY_CHAR:
+        return this.rune(ANY_RUNE, 0);
+      case Regexp.Op.BEGIN_LINE:
+        return this.empty(Utils.EMPTY_BEGIN_LINE);
+      case Regexp.Op.END_LINE:
+        return this.empty(Utils.EMPTY_END_LINE);
+      case Regexp.Op.BEGIN_TEXT:
+        return this.empty(Utils.EMPTY_BEGIN_TEXT);
+      case Regexp.Op.END_TEXT:
+        return this.empty(Utils.EMPTY_END_TEXT);
+      case Regexp.Op.WORD_BOUNDARY:
+        return this.empty(Utils.EMPTY_WORD_BOUNDARY);
+      case Regexp.Op.NO_WORD_BOUNDARY:
+        return this.empty(Utils.EMPTY_NO_WORD_BOUNDARY);
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return this.nop();
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+  enter(re) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return { sub: null };
+      case Regexp.Op.CAPTURE:
+        return {
+          bra: this.cap(re.cap << 1),
+          sub: null
+        };
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return { f: null };
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+  child(re, state, f1) {
+    if (re.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
+    else if (re.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
+    else state.sub = f1;
+  }
+  leave(re, state) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+        return this.lookBehind(state.sub, re.lb);
+      case Regexp.Op.CAPTURE: {
+        const ket = this.cap(re.cap << 1 | 1);
+        return this.cat(this.cat(state.bra, state.sub), ket);
+      }
+      case Regexp.Op.STAR:
+        return this.star(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.PLUS:
+        return this.plus(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.QUEST:
+        return this.quest(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return state.f;
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+};
+var Simplify = class Simplify2 {
+  static simplify(re) {
+    if (re === null) return null;
+    return RegexpWalker.walk(re, Simplify2.WALKER);
+  }
+  static WALKER = {
+    leaf: (re) => Simplify2.leaf(re),
+    enter: (re) => Simplify2.enter(re),
+    child: (re, state, result, i) => Simplify2.child(re, state, result, i),
+    leave: (re, state) => Simplify2.leave(re, state)
+  };
+  static leaf(re) {
+    if (re.op === Regexp.Op.CHAR_CLASS) {
+      if (re.runes === null) return re;
+      if (re.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
+      if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
+    }
+    return re;
+  }
+  static enter(re) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return { sub: null };
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return {
+          subs: [],
+          changed: false
+        };
+      case Regexp.Op.REPEAT:
+        if (re.min === 0 && re.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
+        return { sub: null };
+      default:
+        return { result: re };
+    }
+  }
+  static child(re, state, nsub, i) {
+    if (state.subs === void 0) {
+      state.sub = nsub;
+      return;
+    }
+    if (nsub !== re.subs[i]) state.changed = true;
+    if (re.op === Regexp.Op.CONCAT) {
+      if (nsub.op === Regexp.Op.NO_MATCH) {
+        state.result = new Regexp(Regexp.Op.NO_MATCH);
+        return;
+      }
+      if (nsub.op === Regexp.Op.EMPTY_MATCH) {
+        state.changed = true;
+        return;
+      }
+      if (nsub.op === Regexp.Op.CONCAT) {
+        state.changed = true;
+        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+        return;
+      }
+    } else {
+      if (nsub.op === Regexp.Op.NO_MATCH) {
+        state.changed = true;
+        return;
+      }
+      if (nsub.op === Regexp.Op.ALTERNATE) {
+        state.changed = true;
+        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+        return;
+      }
+    }
+    state.subs.push(nsub);
+  }
+  static leave(re, state) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE: {
+        const sub = state.sub;
+        if (sub !== re.subs[0]) {
+          const nre = Regexp.fromRegexp(re);
+          nre.runes = /* @__PURE__ */ new Int32Array(0);
+          nre.subs = [sub];
+          return nre;
+        }
+        return re;
+      }
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        if (state.changed) {
+          const newSubs = state.subs;
+          if (newSubs.length === 0) return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
+          if (newSubs.length === 1) return newSubs[0];
+          const nre = Regexp.fromRegexp(re);
+          nre.runes = /* @__PURE__ */ new Int32Array(0);
+          nre.subs = newSubs;
+          return nre;
+        }
+        return re;
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return Simplify2.simplify1(re.op, re.flags, state.sub, re);
+      case Regexp.Op.REPEAT:
+        return Simplify2.simplifyRepeat(re, state.sub);
+      default:
+        return re;
+    }
+  }
+  static simplifyRepeat(re, sub) {
+    if (re.max === -1) {
+      if (re.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re.flags, sub, null);
+      if (re.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
+      const subs = [];
+      for (let i = 0; i < re.min - 1; i++) subs.push(sub);
+      subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
+      return Simplify2.concat(subs);
+    }
+    if (re.min === 1 && re.max === 1) return sub;
+    let prefixSubs = null;
+    if (re.min > 0) {
+      prefixSubs = [];
+      for (let i = 0; i < re.min; i++) prefixSubs.push(sub);
+    }
+    if (re.max > re.min) {
+      let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
+      for (let i = re.min + 1; i < re.max; i++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
+      if (prefixSubs === null) return suffix;
+      prefixSubs.push(suffix);
+    }
+    if (prefixSubs !== null) return Simplify2.concat(prefixSubs);
+    return new Regexp(Regexp.Op.NO_MATCH);
+  }
+  static concat(subs) {
+    const newSubs = [];
+    for (let i = 0; i < subs.length; i++) {
+      const sub = subs[i];
+      if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
+      if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
+      if (sub.op === Regexp.Op.CONCAT) {
+        for (let j = 0; j < sub.subs.length; j++) newSubs.push(sub.subs[j]);
+        continue;
+      }
+      newSubs.push(sub);
+    }
+    if (newSubs.length === 0) return new Regexp(Regexp.Op.EMPTY_MATCH);
+    if (newSubs.length === 1) return newSubs[0];
+    const nre = new Regexp(Regexp.Op.CONCAT);
+    nre.subs = newSubs;
+    return nre;
+  }
+  static simplify1(op, flags, sub, re) {
+    if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
+    if (sub.op === Regexp.Op.NO_MATCH) {
+      if (op === Regexp.Op.PLUS) return sub;
+      return new Regexp(Regexp.Op.EMPTY_MATCH);
+    }
+    if (op === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
+    if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
+    const nre = new Regexp(op);
+    nre.flags = flags;
+    nre.subs = [sub];
+    return nre;
+  }
+};
+var CharGroup = class {
+  constructor(sign, cls) {
+    this.sign = sign;
+    this.cls = cls;
+  }
+};
+var code1 = [48, 57];
+var code2 = [
+  9,
+  10,
+  12,
+  13,
+  32,
+  32
+];
+var code3 = [
+  48,
+  57,
+  65,
+  90,
+  95,
+  95,
+  97,
+  122
+];
+var PERL_GROUPS = /* @__PURE__ */ new Map([
+  ["\\d", new CharGroup(1, code1)],
+  ["\\D", new CharGroup(-1, code1)],
+  ["\\s", new CharGroup(1, code2)],
+  ["\\S", new CharGroup(-1, code2)],
+  ["\\w", new CharGroup(1, code3)],
+  ["\\W", new CharGroup(-1, code3)]
+]);
+var code4 = [
+  48,
+  57,
+  65,
+  90,
+  97,
+  122
+];
+var code5 = [
+  65,
+  90,
+  97,
+  122
+];
+var code6 = [0, 127];
+var code7 = [
+  9,
+  9,
+  32,
+  32
+];
+var code8 = [
+  0,
+  31,
+  127,
+  127
+];
+var code9 = [48, 57];
+var code10 = [33, 126];
+var code11 = [97, 122];
+var code12 = [32, 126];
+var code13 = [
+  33,
+  47,
+  58,
+  64,
+  91,
+  96,
+  123,
+  126
+];
+var code14 = [
+  9,
+  13,
+  32,
+  32
+];
+var code15 = [65, 90];
+var code16 = [
+  48,
+  57,
+  65,
+  90,
+  95,
+  95,
+  97,
+  122
+];
+var code17 = [
+  48,
+  57,
+  65,
+  70,
+  97,
+  102
+];
+var POSIX_GROUPS = /* @__PURE__ */ new Map([
+  ["[:alnum:]", new CharGroup(1, code4)],
+  ["[:^alnum:]", new CharGroup(-1, code4)],
+  ["[:alpha:]", new CharGroup(1, code5)],
+  ["[:^alpha:]", new CharGroup(-1, code5)],
+  ["[:ascii:]", new CharGroup(1, code6)],
+  ["[:^ascii:]", new CharGroup(-1, code6)],
+  ["[:blank:]", new CharGroup(1, code7)],
+  ["[:^blank:]", new CharGroup(-1, code7)],
+  ["[:cntrl:]", new CharGroup(1, code8)],
+  ["[:^cntrl:]", new CharGroup(-1, code8)],
+  ["[:digit:]", new CharGroup(1, code9)],
+  ["[:^digit:]", new CharGroup(-1, code9)],
+  ["[:graph:]", new CharGroup(1, code10)],
+  ["[:^graph:]", new CharGroup(-1, code10)],
+  ["[:lower:]", new CharGroup(1, code11)],
+  ["[:^lower:]", new CharGroup(-1, code11)],
+  ["[:print:]", new CharGroup(1, code12)],
+  ["[:^print:]", new CharGroup(-1, code12)],
+  ["[:punct:]", new CharGroup(1, code13)],
+  ["[:^punct:]", new CharGroup(-1, code13)],
+  ["[:space:]", new CharGroup(1, code14)],
+  ["[:^space:]", new CharGroup(-1, code14)],
+  ["[:upper:]", new CharGroup(1, code15)],
+  ["[:^upper:]", new CharGroup(-1, code15)],
+  ["[:word:]", new CharGroup(1, code16)],
+  ["[:^word:]", new CharGroup(-1, code16)],
+  ["[:xdigit:]", new CharGroup(1, code17)],
+  ["[:^xdigit:]", new CharGroup(-1, code17)]
+]);
+var CharClass = class CharClass2 {
+  static charClassToString(r, len) {
+    let result = "[";
+    for (let i = 0; i < len; i += 2) {
+      if (i > 0) result += " ";
+      const lo = r[i];
+      const hi = r[i + 1];
+      if (lo === hi) result += `0x${lo.toString(16)}`;
+      else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
+    }
+    result += "]";
+    return result;
+  }
+  static sortRanges(array, len) {
+    const n = len >> 1;
+    const order = new Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => array[2 * a] - array[2 * b] || array[2 * b + 1] - array[2 * a + 1]);
+    const sorted = array.slice(0, len);
+    for (let i = 0; i < n; i++) {
+      array[2 * i] = sorted[2 * order[i]];
+      array[2 * i + 1] = sorted[2 * order[i] + 1];
+    }
+  }
+  /**
+  * @param {number[]|Int32Array} [r]
+  */
+  constructor(r = Utils.emptyInts()) {
+    this.r = r;
+    this.len = r.length;
+  }
+  toArray() {
+    if (this.r instanceof Int32Array) return this.len === this.r.length ? this.r : this.r.subarray(0, this.len);
+    return new Int32Array(this.len === this.r.length ? this.r : this.r.slice(0, this.len));
+  }
+  toGrowableArray() {
+    if (Array.isArray(this.r)) {
+      this.r.length = this.len;
+      return this.r;
+    }
+    return Array.from(this.r.subarray(0, this.len));
+  }
+  cleanClass() {
+    if (this.len < 4) return this;
+    CharClass2.sortRanges(this.r, this.len);
+    let w = 2;
+    for (let i = 2; i < this.len; i += 2) {
+      const lo = this.r[i];
+      const hi = this.r[i + 1];
+      if (lo <= this.r[w - 1] + 1) {
+        if (hi > this.r[w - 1]) this.r[w - 1] = hi;
+        continue;
+      }
+      this.r[w] = lo;
+      this.r[w + 1] = hi;
+      w += 2;
+    }
+    this.len = w;
+    return this;
+  }
+  appendLiteral(x, flags) {
+    return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x, x) : this.appendRange(x, x);
+  }
+  appendRange(lo, hi) {
+    if (this.len > 0) {
+      for (let i = 2; i <= 4; i += 2) if (this.len >= i) {
+        const rlo = this.r[this.len - i];
+        const rhi = this.r[this.len - i + 1];
+        if (lo <= rhi + 1 && rlo <= hi + 1) {
+          if (lo < rlo) this.r[this.len - i] = lo;
+          if (hi > rhi) this.r[this.len - i + 1] = hi;
+          return this;
+        }
+      }
+    }
+    this.r[this.len++] = lo;
+    this.r[this.len++] = hi;
+    return this;
+  }
+  appendFoldedRange(lo, hi) {
+    if (lo <= Unicode.MIN_FOLD && hi >= Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+    if (hi < Unicode.MIN_FOLD || lo > Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+    if (lo < Unicode.MIN_FOLD) {
+      this.appendRange(lo, Unicode.MIN_FOLD - 1);
+      lo = Unicode.MIN_FOLD;
+    }
+    if (hi > Unicode.MAX_FOLD) {
+      this.appendRange(Unicode.MAX_FOLD + 1, hi);
+      hi = Unicode.MAX_FOLD;
+    }
+    for (let c = lo; c <= hi; c++) {
+      this.appendRange(c, c);
+      for (let f = Unicode.simpleFold(c); f !== c; f = Unicode.simpleFold(f)) this.appendRange(f, f);
+    }
+    return this;
+  }
+  appendClass(x) {
+    for (let i = 0; i < x.length; i += 2) this.appendRange(x[i], x[i + 1]);
+    return this;
+  }
+  appendFoldedClass(x) {
+    for (let i = 0; i < x.length; i += 2) this.appendFoldedRange(x[i], x[i + 1]);
+    return this;
+  }
+  appendNegatedClass(x) {
+    let nextLo = 0;
+    for (let i = 0; i < x.length; i += 2) {
+      const lo = x[i];
+      const hi = x[i + 1];
+      if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+      nextLo = hi + 1;
+    }
+    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+    return this;
+  }
+  appendTable(table) {
+    for (let i = 0; i < table.length; ++i) {
+      const lo = table.getLo(i);
+      const hi = table.getHi(i);
+      const stride = table.getStride(i);
+      if (stride === 1) {
+        this.appendRange(lo, hi);
+        continue;
+      }
+      for (let c = lo; c <= hi; c += stride) this.appendRange(c, c);
+    }
+    return this;
+  }
+  appendNegatedTable(table) {
+    let nextLo = 0;
+    for (let i = 0; i < table.length; ++i) {
+      const lo = table.getLo(i);
+      const hi = table.getHi(i);
+      const stride = table.getStride(i);
+      if (stride === 1) {
+        if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+        nextLo = hi + 1;
+        continue;
+      }
+      for (let c = lo; c <= hi; c += stride) {
+        if (nextLo <= c - 1) this.appendRange(nextLo, c - 1);
+        nextLo = c + 1;
+      }
+    }
+    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+    return this;
+  }
+  appendTableWithSign(table, sign) {
+    return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+  }
+  negateClass() {
+    let nextLo = 0;
+    let w = 0;
+    for (let i = 0; i < this.len; i += 2) {
+      const lo = this.r[i];
+      const hi = this.r[i + 1];
+      if (nextLo <= lo - 1) {
+        this.r[w] = nextLo;
+        this.r[w + 1] = lo - 1;
+        w += 2;
+      }
+      nextLo = hi + 1;
+    }
+    this.len = w;
+    if (nextLo <= Unicode.MAX_RUNE) {
+      this.r[this.len++] = nextLo;
+      this.r[this.len++] = Unicode.MAX_RUNE;
+    }
+    return this;
+  }
+  appendClassWithSign(x, sign) {
+    return sign < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+  }
+  appendGroup(g, foldCase) {
+    let cls = g.cls;
+    if (foldCase) cls = new CharClass2().appendFoldedClass(cls).cleanClass().toArray();
+    return this.appendClassWithSign(cls, g.sign);
+  }
+  toString() {
+    return CharClass2.charClassToString(this.r, this.len);
+  }
+};
+var StringIterator = class {
+  constructor(str) {
+    this.str = str;
+    this.position = 0;
+  }
+  pos() {
+    return this.position;
+  }
+  rewindTo(pos) {
+    this.position = pos;
+  }
+  more() {
+    return this.position < this.str.length;
+  }
+  peek() {
+    return this.str.codePointAt(this.position);
+  }
+  skip(n) {
+    this.position += n;
+  }
+  skipString(s) {
+    this.position += s.length;
+  }
+  pop() {
+    const r = this.str.codePointAt(this.position);
+    this.position += Utils.charCount(r);
+    return r;
+  }
+  lookingAt(s) {
+    return this.str.startsWith(s, this.position);
+  }
+  rest() {
+    return this.str.substring(this.position);
+  }
+  from(beforePos) {
+    return this.str.substring(beforePos, this.position);
+  }
+  toString() {
+    return this.rest();
+  }
+};
+var Parser = class Parser2 {
+  static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
+  static ERR_INVALID_CHAR_RANGE = "invalid character class range";
+  static ERR_INVALID_ESCAPE = "invalid escape sequence";
+  static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
+  static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
+  static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
+  static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
+  static ERR_MISSING_BRACKET = "missing closing ]";
+  static ERR_MISSING_PAREN = "missing closing )";
+  static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
+  static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
+  static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
+  static ERR_UNEXPECTED_PAREN = "unexpected )";
+  static ERR_NESTING_DEPTH = "expression nests too deeply";
+  static ERR_LARGE = "expression too large";
+  static ERR_INVALID_CAPTURE_IN_LOOKBEHIND = "invalid capture in lookbehind";
+  static MAX_HEIGHT = 1e3;
+  static MAX_SIZE = 1398101;
+  static MAX_RUNES = 33554432;
+  static ANY_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    Unicode.MAX_RUNE,
+    1
+  ]));
+  static ASCII_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    127,
+    1
+  ]));
+  static ASCII_FOLD_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    127,
+    1,
+    383,
+    383,
+    1,
+    8490,
+    8490,
+    1
+  ]));
+  static unicodeTable(name) {
+    if (name === "Any") return {
+      tab: Parser2.ANY_TABLE,
+      fold: Parser2.ANY_TABLE,
+      sign: 1
+    };
+    if (name === "Ascii") return {
+      tab: Parser2.ASCII_TABLE,
+      fold: Parser2.ASCII_FOLD_TABLE,
+      sign: 1
+    };
+    if (name === "Assigned") return {
+      tab: UnicodeTables.CATEGORIES.get("Cn"),
+      fold: UnicodeTables.CATEGORIES.get("Cn"),
+      sign: -1
+    };
+    if (name === "Lc") return {
+      tab: UnicodeTables.CATEGORIES.get("LC"),
+      fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
+      sign: 1
+    };
+    if (UnicodeTables.CATEGORIES.has(name)) return {
+      tab: UnicodeTables.CATEGORIES.get(name),
+      fold: UnicodeTables.FOLD_CATEGORIES.get(name),
+      sign: 1
+    };
+    if (UnicodeTables.SCRIPTS.has(name)) return {
+      tab: UnicodeTables.SCRIPTS.get(name),
+      fold: UnicodeTables.FOLD_SCRIPT.get(name),
+      sign: 1
+    };
+    return null;
+  }
+  static minFoldRune(r) {
+    if (r < Unicode.MIN_FOLD || r > Unicode.MAX_FOLD) return r;
+    let min = r;
+    const r0 = r;
+    for (r = Unicode.simpleFold(r); r !== r0; r = Unicode.simpleFold(r)) if (min > r) min = r;
+    return min;
+  }
+  static leadingRegexp(re) {
+    if (re.op === Regexp.Op.EMPTY_MATCH) return null;
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      const sub = re.subs[0];
+      if (sub.op === Regexp.Op.EMPTY_MATCH) return null;
+      return sub;
+    }
+    return re;
+  }
+  static literalRegexp(s, flags) {
+    const re = new Regexp(Regexp.Op.LITERAL);
+    re.flags = flags;
+    re.runes = Utils.stringToRunes(s);
+    return re;
+  }
+  /**
+  * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
+  * @param {string} pattern
+  * @param {number} flags
+  */
+  static parse(pattern, flags) {
+    return new Parser2(pattern, flags).parseInternal();
+  }
+  static parseRepeat(t) {
+    const start = t.pos();
+    if (!t.more() || !t.lookingAt("{")) return -1;
+    t.skip(1);
+    const min = Parser2.parseInt(t);
+    if (min === -1) return -1;
+    if (!t.more()) return -1;
+    let max;
+    if (!t.lookingAt(",")) max = min;
+    else {
+      t.skip(1);
+      if (!t.more()) return -1;
+      if (t.lookingAt("}")) max = -1;
+      else if ((max = Parser2.parseInt(t)) === -1) return -1;
+    }
+    if (!t.more() || !t.lookingAt("}")) return -1;
+    t.skip(1);
+    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(start));
+    return min << 16 | max & Unicode.MAX_BMP;
+  }
+  static isValidCaptureName(name) {
+    if (name.length === 0) return false;
+    for (let i = 0; i < name.length; i++) {
+      const c = name.codePointAt(i);
+      if (c !== Codepoint.CODES["_"] && !Utils.isalnum(c)) return false;
+    }
+    return true;
+  }
+  static parseInt(t) {
+    const start = t.pos();
+    while (t.more() && t.peek() >= Codepoint.CODES["0"] && t.peek() <= Codepoint.CODES["9"]) t.skip(1);
+    const n = t.from(start);
+    if (n.length === 0 || n.length > 1 && n.codePointAt(0) === Codepoint.CODES["0"]) return -1;
+    if (n.length > 8) return -2;
+    return parseInt(n, 10);
+  }
+  static isCharClass(re) {
+    return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
+  }
+  static matchRune(re, r) {
+    switch (re.op) {
+      case Regexp.Op.LITERAL:
+        return re.runes.length === 1 && re.runes[0] === r;
+      case Regexp.Op.CHAR_CLASS:
+        for (let i = 0; i < re.runes.length; i += 2) if (re.runes[i] <= r && r <= re.runes[i + 1]) return true;
+        return false;
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        return r !== Codepoint.CODES["\n"];
+      case Regexp.Op.ANY_CHAR:
+        return true;
+    }
+    return false;
+  }
+  static mergeCharClass(dst, src) {
+    switch (dst.op) {
+      case Regexp.Op.ANY_CHAR:
+        break;
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        if (Parser2.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
+        break;
+      case Regexp.Op.CHAR_CLASS: {
+        const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
+        if (src.op === Regexp.Op.LITERAL) cc.appendLiteral(src.runes[0], src.flags);
+        else cc.appendClass(src.runes);
+        dst.runes = cc.toGrowableArray();
+        break;
+      }
+      case Regexp.Op.LITERAL:
+        if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) break;
+        dst.op = Regexp.Op.CHAR_CLASS;
+        dst.runes = new CharClass().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toGrowableArray();
+    }
+  }
+  static parseEscape(t) {
+    const startPos = t.pos();
+    t.skip(1);
+    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_TRAILING_BACKSLASH);
+    let c = t.pop();
+    bigswitch: switch (c) {
+      case Codepoint.CODES["1"]:
+      case Codepoint.CODES["2"]:
+      case Codepoint.CODES["3"]:
+      case Codepoint.CODES["4"]:
+      case Codepoint.CODES["5"]:
+      case Codepoint.CODES["6"]:
+      case Codepoint.CODES["7"]:
+        if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+      case Codepoint.CODES["0"]: {
+        let r = c - Codepoint.CODES["0"];
+        for (let i = 1; i < 3; i++) {
+          if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+          r = r * 8 + t.peek() - Codepoint.CODES["0"];
+          t.skip(1);
+        }
+        return r;
+      }
+      case Codepoint.CODES["x"]: {
+        if (!t.more()) break;
+        c = t.pop();
+        if (c === Codepoint.CODES["{"]) {
+          let nhex = 0;
+          let r = 0;
+          while (true) {
+            if (!t.more()) break bigswitch;
+            c = t.pop();
+            if (c === Codepoint.CODES["}"]) break;
+            const v = Utils.unhex(c);
+            if (v < 0) break bigswitch;
+            r = r * 16 + v;
+            if (r > Unicode.MAX_RUNE) break bigswitch;
+            nhex++;
+          }
+          if (nhex === 0) break bigswitch;
+          return r;
+        }
+        const x = Utils.unhex(c);
+        if (!t.more()) break;
+        c = t.pop();
+        const y = Utils.unhex(c);
+        if (x < 0 || y < 0) break;
+        return x * 16 + y;
+      }
+      case Codepoint.CODES["a"]:
+        return Codepoint.CODES["\x07"];
+      case Codepoint.CODES["f"]:
+        return Codepoint.CODES["\f"];
+      case Codepoint.CODES["n"]:
+        return Codepoint.CODES["\n"];
+      case Codepoint.CODES["r"]:
+        return Codepoint.CODES["\r"];
+      case Codepoint.CODES["t"]:
+        return Codepoint.CODES["	"];
+      case Codepoint.CODES["v"]:
+        return Codepoint.CODES["\v"];
+      default:
+        if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
+    }
+    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, t.from(startPos));
+  }
+  static parseClassChar(t, wholeClassPos) {
+    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+    if (t.lookingAt("\\")) return Parser2.parseEscape(t);
+    return t.pop();
+  }
+  static hasCapture(re) {
+    if (re === null) return false;
+    if (re.op === Regexp.Op.CAPTURE) return true;
+    if (re.subs) {
+      for (let sub of re.subs) if (Parser2.hasCapture(sub)) return true;
+    }
+    return false;
+  }
+  constructor(wholeRegexp, flags = 0) {
+    this.wholeRegexp = wholeRegexp;
+    this.flags = flags;
+    this.numCap = 0;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.stack = [];
+    this.free = null;
+    this.numRegexp = 0;
+    this.numRunes = 0;
+    this.repeats = 0;
+    this.height = null;
+    this.size = null;
+    this.nlb = 0;
+  }
+  newRegexp(op) {
+    let re = this.free;
+    if (re !== null && re.subs !== null && re.subs.length > 0) {
+      this.free = re.subs[0];
+      re.reinit();
+      re.op = op;
+    } else {
+      re = new Regexp(op);
+      this.numRegexp += 1;
+    }
+    return re;
+  }
+  reuse(re) {
+    if (this.height !== null && this.height.has(re)) this.height.delete(re);
+    if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
+    this.free = re;
+  }
+  checkLimits(re) {
+    if (this.numRunes > Parser2.MAX_RUNES) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+    this.checkSize(re);
+    this.checkHeight(re);
+  }
+  checkSize(re) {
+    if (this.size === null) {
+      if (this.repeats === 0) this.repeats = 1;
+      if (re.op === Regexp.Op.REPEAT) {
+        let n = re.max;
+        if (n === -1) n = re.min;
+        if (n <= 0) n = 1;
+        if (n > Math.floor(Parser2.MAX_SIZE / this.repeats)) this.repeats = Parser2.MAX_SIZE;
+        else this.repeats *= n;
+      }
+      if (this.numRegexp < Math.floor(Parser2.MAX_SIZE / this.repeats)) return;
+      this.size = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) this.checkSize(reEx);
+    }
+    if (this.calcSize(re, true) > Parser2.MAX_SIZE) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+  }
+  calcSize(re, force = false) {
+    if (!force && this.size !== null) {
+      if (this.size.has(re)) return this.size.get(re);
+    }
+    let size = 0;
+    switch (re.op) {
+      case Regexp.Op.LITERAL:
+        size = re.runes.length;
+        break;
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.STAR:
+        size = 2 + this.calcSize(re.subs[0]);
+        break;
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        size = 1 + this.calcSize(re.subs[0]);
+        break;
+      case Regexp.Op.CONCAT:
+        for (let sub of re.subs) size = size + this.calcSize(sub);
+        break;
+      case Regexp.Op.ALTERNATE:
+        for (let sub of re.subs) size = size + this.calcSize(sub);
+        if (re.subs.length > 1) size = size + re.subs.length - 1;
+        break;
+      case Regexp.Op.REPEAT: {
+        let sub = this.calcSize(re.subs[0]);
+        if (re.max === -1) {
+          if (re.min === 0) size = 2 + sub;
+          else size = 1 + re.min * sub;
+          break;
+        }
+        size = re.max * sub + (re.max - re.min);
+        break;
+      }
+    }
+    size = Math.max(1, size);
+    if (this.size === null) this.size = /* @__PURE__ */ new Map();
+    this.size.set(re, size);
+    return size;
+  }
+  checkHeight(re) {
+    if (this.numRegexp < Parser2.MAX_HEIGHT) return;
+    if (this.height === null) {
+      this.height = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) this.checkHeight(reEx);
+    }
+    if (this.calcHeight(re, true) > Parser2.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser2.ERR_NESTING_DEPTH);
+  }
+  calcHeight(re, force = false) {
+    if (!force && this.height !== null) {
+      if (this.height.has(re)) return this.height.get(re);
+    }
+    let h = 1;
+    for (let sub of re.subs) {
+      const hsub = this.calcHeight(sub);
+      if (h < 1 + hsub) h = 1 + hsub;
+    }
+    if (this.height === null) this.height = /* @__PURE__ */ new Map();
+    this.height.set(re, h);
+    return h;
+  }
+  pop() {
+    return this.stack.pop();
+  }
+  popToPseudo() {
+    const n = this.stack.length;
+    let i = n;
+    while (i > 0 && !Regexp.isPseudoOp(this.stack[i - 1].op)) i--;
+    return this.stack.splice(i, n - i);
+  }
+  push(re) {
+    this.numRunes += re.runes.length;
+    if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
+      if (this.maybeConcat(re.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
+      re.op = Regexp.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags & ~RE2Flags.FOLD_CASE;
+    } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
+      if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
+      re.op = Regexp.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags | RE2Flags.FOLD_CASE;
+    } else this.maybeConcat(-1, 0);
+    this.stack.push(re);
+    this.checkLimits(re);
+    return re;
+  }
+  maybeConcat(r, flags) {
+    const n = this.stack.length;
+    if (n < 2) return false;
+    const re1 = this.stack[n - 1];
+    const re2 = this.stack[n - 2];
+    if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re2.flags & RE2Flags.FOLD_CASE)) return false;
+    if (!Array.isArray(re2.runes)) re2.runes = Array.from(re2.runes);
+    for (let i = 0; i < re1.runes.length; i++) re2.runes.push(re1.runes[i]);
+    if (r >= 0) {
+      re1.runes = [r];
+      re1.flags = flags;
+      return true;
+    }
+    this.pop();
+    this.reuse(re1);
+    return false;
+  }
+  newLiteral(r, flags) {
+    const re = this.newRegexp(Regexp.Op.LITERAL);
+    re.flags = flags;
+    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser2.minFoldRune(r);
+    re.runes = [r];
+    return re;
+  }
+  literal(r) {
+    this.push(this.newLiteral(r, this.flags));
+  }
+  op(op) {
+    const re = this.newRegexp(op);
+    re.flags = this.flags;
+    return this.push(re);
+  }
+  repeat(op, min, max, beforePos, t, lastRepeatPos) {
+    let flags = this.flags;
+    if ((flags & RE2Flags.PERL_X) !== 0) {
+      if (t.more() && t.lookingAt("?")) {
+        t.skip(1);
+        flags ^= RE2Flags.NON_GREEDY;
+      }
+      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+    }
+    const n = this.stack.length;
+    if (n === 0) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    const sub = this.stack[n - 1];
+    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    const re = this.newRegexp(op);
+    re.min = min;
+    re.max = max;
+    re.flags = flags;
+    re.subs = [sub];
+    this.stack[n - 1] = re;
+    this.checkLimits(re);
+    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+  }
+  repeatIsValid(re, n) {
+    if (re.op === Regexp.Op.REPEAT) {
+      let m = re.max;
+      if (m === 0) return true;
+      if (m < 0) m = re.min;
+      if (m > n) return false;
+      if (m > 0) n = Math.trunc(n / m);
+    }
+    for (let sub of re.subs) if (!this.repeatIsValid(sub, n)) return false;
+    return true;
+  }
+  concat() {
+    this.maybeConcat(-1, 0);
+    const subs = this.popToPseudo();
+    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.EMPTY_MATCH));
+    return this.push(this.collapse(subs, Regexp.Op.CONCAT));
+  }
+  alternate() {
+    const subs = this.popToPseudo();
+    if (subs.length > 0) this.cleanAlt(subs[subs.length - 1]);
+    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
+    return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
+  }
+  cleanAlt(re) {
+    if (re.op === Regexp.Op.CHAR_CLASS) {
+      re.runes = new CharClass(Array.from(re.runes)).cleanClass().toArray();
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
+        re.runes = /* @__PURE__ */ new Int32Array(0);
+        re.op = Regexp.Op.ANY_CHAR;
+      } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
+        re.runes = /* @__PURE__ */ new Int32Array(0);
+        re.op = Regexp.Op.ANY_CHAR_NOT_NL;
+      }
+    }
+  }
+  collapse(subs, op) {
+    if (subs.length === 1) return subs[0];
+    let len = 0;
+    for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
+    let newsubs = new Array(len).fill(null);
+    let i = 0;
+    for (let sub of subs) if (sub.op === op) {
+      for (let j = 0; j < sub.subs.length; j++) newsubs[i++] = sub.subs[j];
+      this.reuse(sub);
+    } else newsubs[i++] = sub;
+    let re = this.newRegexp(op);
+    re.subs = newsubs;
+    if (op === Regexp.Op.ALTERNATE) {
+      re.subs = this.factor(re.subs);
+      if (re.subs.length === 1) {
+        const old = re;
+        re = re.subs[0];
+        this.reuse(old);
+      }
+    }
+    return re;
+  }
+  factor(array) {
+    if (array.length < 2) return array;
+    let s = 0;
+    let lensub = array.length;
+    let lenout = 0;
+    let str = null;
+    let strlen = 0;
+    let strflags = 0;
+    let start = 0;
+    for (let i = 0; i <= lensub; i++) {
+      let istr = null;
+      let istrlen = 0;
+      let iflags = 0;
+      if (i < lensub) {
+        let re = array[s + i];
+        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
+        if (re.op === Regexp.Op.LITERAL) {
+          istr = re.runes;
+          istrlen = re.runes.length;
+          iflags = re.flags & RE2Flags.FOLD_CASE;
+        }
+        if (iflags === strflags) {
+          let same = 0;
+          while (same < strlen && same < istrlen && str[same] === istr[same]) same++;
+          if (same > 0) {
+            strlen = same;
+            continue;
+          }
+        }
+      }
+      if (i === start) {
+      } else if (i === start + 1) array[lenout++] = array[s + start];
+      else {
+        const prefix = this.newRegexp(Regexp.Op.LITERAL);
+        prefix.flags = strflags;
+        prefix.runes = str.slice(0, strlen);
+        for (let j = start; j < i; j++) {
+          array[s + j] = this.removeLeadingString(array[s + j], strlen);
+          this.checkLimits(array[s + j]);
+        }
+        const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
+        const re = this.newRegexp(Regexp.Op.CONCAT);
+        re.subs = [prefix, suffix];
+        array[lenout++] = re;
+      }
+      start = i;
+      str = istr;
+      strlen = istrlen;
+      strflags = iflags;
+    }
+    lensub = lenout;
+    s = 0;
+    start = 0;
+    lenout = 0;
+    let first = null;
+    for (let i = 0; i <= lensub; i++) {
+      let ifirst = null;
+      if (i < lensub) {
+        ifirst = Parser2.leadingRegexp(array[s + i]);
+        if (first !== null && first.equals(ifirst) && (Parser2.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser2.isCharClass(first.subs[0]))) continue;
+      }
+      if (i === start) {
+      } else if (i === start + 1) array[lenout++] = array[s + start];
+      else {
+        const prefix = first;
+        for (let j = start; j < i; j++) {
+          const reuse = j !== start;
+          array[s + j] = this.removeLeadingRegexp(array[s + j], reuse);
+          this.checkLimits(array[s + j]);
+        }
+        const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
+        const re = this.newRegexp(Regexp.Op.CONCAT);
+        re.subs = [prefix, suffix];
+        array[lenout++] = re;
+      }
+      start = i;
+      first = ifirst;
+    }
+    lensub = lenout;
+    s = 0;
+    start = 0;
+    lenout = 0;
+    for (let i = 0; i <= lensub; i++) {
+      if (i < lensub && Parser2.isCharClass(array[s + i])) continue;
+      if (i === start) {
+      } else if (i === start + 1) array[lenout++] = array[s + start];
+      else {
+        let max = start;
+        for (let j = start + 1; j < i; j++) {
+          const subMax = array[s + max];
+          const subJ = array[s + j];
+          if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max = j;
+        }
+        const tmp = array[s + start];
+        array[s + start] = array[s + max];
+        array[s + max] = tmp;
+        for (let j = start + 1; j < i; j++) {
+          Parser2.mergeCharClass(array[s + start], array[s + j]);
+          this.reuse(array[s + j]);
+        }
+        this.cleanAlt(array[s + start]);
+        array[lenout++] = array[s + start];
+      }
+      if (i < lensub) array[lenout++] = array[s + i];
+      start = i + 1;
+    }
+    lensub = lenout;
+    s = 0;
+    start = 0;
+    lenout = 0;
+    for (let i = 0; i < lensub; ++i) {
+      if (i + 1 < lensub && array[s + i].op === Regexp.Op.EMPTY_MATCH && array[s + i + 1].op === Regexp.Op.EMPTY_MATCH) continue;
+      array[lenout++] = array[s + i];
+    }
+    lensub = lenout;
+    s = 0;
+    return array.slice(s, lensub);
+  }
+  removeLeadingString(re, n) {
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      const sub = this.removeLeadingString(re.subs[0], n);
+      re.subs[0] = sub;
+      if (sub.op === Regexp.Op.EMPTY_MATCH) {
+        this.reuse(sub);
+        switch (re.subs.length) {
+          case 0:
+          case 1:
+            re.op = Regexp.Op.EMPTY_MATCH;
+            re.subs = Regexp.emptySubs();
+            break;
+          case 2: {
+            const old = re;
+            re = re.subs[1];
+            this.reuse(old);
+            break;
+          }
+          default:
+            re.subs = re.subs.slice(1, re.subs.length);
+        }
+      }
+      return re;
+    }
+    if (re.op === Regexp.Op.LITERAL) {
+      re.runes = re.runes.slice(n, re.runes.length);
+      if (re.runes.length === 0) re.op = Regexp.Op.EMPTY_MATCH;
+    }
+    return re;
+  }
+  removeLeadingRegexp(re, reuse) {
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      if (reuse) this.reuse(re.subs[0]);
+      re.subs = re.subs.slice(1, re.subs.length);
+      switch (re.subs.length) {
+        case 0:
+          re.op = Regexp.Op.EMPTY_MATCH;
+          re.subs = Regexp.emptySubs();
+          break;
+        case 1: {
+          const old = re;
+          re = re.subs[0];
+          this.reuse(old);
+          break;
+        }
+      }
+      return re;
+    }
+    if (reuse) this.reuse(re);
+    return this.newRegexp(Regexp.Op.EMPTY_MATCH);
+  }
+  parseInternal() {
+    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser2.literalRegexp(this.wholeRegexp, this.flags);
+    let lastRepeatPos = -1;
+    let min = -1;
+    let max = -1;
+    const t = new StringIterator(this.wholeRegexp);
+    while (t.more()) {
+      let repeatPos = -1;
+      bigswitch: switch (t.peek()) {
+        case Codepoint.CODES["("]:
+          if ((this.flags & RE2Flags.LOOKBEHIND) !== 0) {
+            if (t.lookingAt("(?<=")) {
+              this.parsePosLookBehind();
+              t.skip(4);
+              break;
+            }
+            if (t.lookingAt("(?<!")) {
+              this.parseNegLookBehind();
+              t.skip(4);
+              break;
+            }
+          }
+          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.lookingAt("(?")) {
+            this.parsePerlFlags(t);
+            break;
+          }
+          this.op(Regexp.Op.LEFT_PAREN).cap = ++this.numCap;
+          t.skip(1);
+          break;
+        case Codepoint.CODES["|"]:
+          this.parseVerticalBar();
+          t.skip(1);
+          break;
+        case Codepoint.CODES[")"]:
+          this.parseRightParen();
+          t.skip(1);
+          break;
+        case Codepoint.CODES["^"]:
+          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.BEGIN_TEXT);
+          else this.op(Regexp.Op.BEGIN_LINE);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["$"]:
+          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.END_TEXT).flags |= RE2Flags.WAS_DOLLAR;
+          else this.op(Regexp.Op.END_LINE);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["."]:
+          if ((this.flags & RE2Flags.DOT_NL) !== 0) this.op(Regexp.Op.ANY_CHAR);
+          else this.op(Regexp.Op.ANY_CHAR_NOT_NL);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["["]:
+          this.parseClass(t);
+          break;
+        case Codepoint.CODES["*"]:
+        case Codepoint.CODES["+"]:
+        case Codepoint.CODES["?"]: {
+          repeatPos = t.pos();
+          let op = null;
+          switch (t.pop()) {
+            case Codepoint.CODES["*"]:
+              op = Regexp.Op.STAR;
+              break;
+            case Codepoint.CODES["+"]:
+              op = Regexp.Op.PLUS;
+              break;
+            case Codepoint.CODES["?"]:
+              op = Regexp.Op.QUEST;
+          }
+          this.repeat(op, min, max, repeatPos, t, lastRepeatPos);
+          break;
+        }
+        case Codepoint.CODES["{"]: {
+          const before = t.pos();
+          const minMax = Parser2.parseRepeat(t);
+          if (minMax < 0) {
+            t.rewindTo(before);
+            this.literal(t.pop());
+            break;
+          }
+          repeatPos = before;
+          min = minMax >> 16;
+          max = (minMax & Unicode.MAX_BMP) << 16 >> 16;
+          this.repeat(Regexp.Op.REPEAT, min, max, repeatPos, t, lastRepeatPos);
+          break;
+        }
+        case Codepoint.CODES["\\"]: {
+          const savedPos = t.pos();
+          t.skip(1);
+          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.more()) switch (t.pop()) {
+            case Codepoint.CODES["A"]:
+              this.op(Regexp.Op.BEGIN_TEXT);
+              break bigswitch;
+            case Codepoint.CODES["b"]:
+              this.op(Regexp.Op.WORD_BOUNDARY);
+              break bigswitch;
+            case Codepoint.CODES["B"]:
+              this.op(Regexp.Op.NO_WORD_BOUNDARY);
+              break bigswitch;
+            case Codepoint.CODES["C"]:
+              throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, "\\C");
+            case Codepoint.CODES["Q"]: {
+              let lit = t.rest();
+              const i = lit.indexOf("\\E");
+              if (i >= 0) {
+                lit = lit.substring(0, i);
+                t.skipString(lit);
+                t.skipString("\\E");
+              } else t.skipString(lit);
+              let j = 0;
+              while (j < lit.length) {
+                const codepoint = lit.codePointAt(j);
+                this.literal(codepoint);
+                j += Utils.charCount(codepoint);
+              }
+              break bigswitch;
+            }
+            case Codepoint.CODES["z"]:
+              this.op(Regexp.Op.END_TEXT);
+              break bigswitch;
+            default:
+              t.rewindTo(savedPos);
+          }
+          else t.rewindTo(savedPos);
+          const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+          re.flags = this.flags;
+          if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
+            const cc2 = new CharClass();
+            if (this.parseUnicodeClass(t, cc2)) {
+              re.runes = cc2.toArray();
+              this.push(re);
+              break bigswitch;
+            }
+          }
+          const cc = new CharClass();
+          if (this.parsePerlClassEscape(t, cc)) {
+            re.runes = cc.toArray();
+            this.push(re);
+            break bigswitch;
+          }
+          t.rewindTo(savedPos);
+          this.reuse(re);
+          this.literal(Parser2.parseEscape(t));
+          break;
+        }
+        default:
+          this.literal(t.pop());
+      }
+      lastRepeatPos = repeatPos;
+    }
+    this.concat();
+    if (this.swapVerticalBar()) this.pop();
+    this.alternate();
+    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_PAREN, this.wholeRegexp);
+    this.stack[0].namedGroups = this.namedGroups;
+    return this.stack[0];
+  }
+  parsePerlFlags(t) {
+    const startPos = t.pos();
+    const s = t.rest();
+    if (s.startsWith("(?P<") || s.startsWith("(?<")) {
+      const begin = s.charAt(2) === "P" ? 4 : 3;
+      const end = s.indexOf(">");
+      if (end < 0) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s);
+      const name = s.substring(begin, end);
+      t.skipString(name);
+      t.skip(begin + 1);
+      if (!Parser2.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
+      const re = this.op(Regexp.Op.LEFT_PAREN);
+      re.cap = ++this.numCap;
+      if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser2.ERR_DUPLICATE_NAMED_CAPTURE, name);
+      this.namedGroups[name] = this.numCap;
+      re.name = name;
+      return;
+    }
+    t.skip(2);
+    let flags = this.flags;
+    let sign = 1;
+    let sawFlag = false;
+    loop: while (t.more()) {
+      const c = t.pop();
+      switch (c) {
+        case Codepoint.CODES["i"]:
+          flags |= RE2Flags.FOLD_CASE;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["m"]:
+          flags &= ~RE2Flags.ONE_LINE;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["s"]:
+          flags |= RE2Flags.DOT_NL;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["U"]:
+          flags |= RE2Flags.NON_GREEDY;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["-"]:
+          if (sign < 0) break loop;
+          sign = -1;
+          flags = ~flags;
+          sawFlag = false;
+          break;
+        case Codepoint.CODES[":"]:
+        case Codepoint.CODES[")"]:
+          if (sign < 0) {
+            if (!sawFlag) break loop;
+            flags = ~flags;
+          }
+          if (c === Codepoint.CODES[":"]) this.op(Regexp.Op.LEFT_PAREN);
+          this.flags = flags;
+          return;
+        default:
+          break loop;
+      }
+    }
+    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_PERL_OP, t.from(startPos));
+  }
+  parsePosLookBehind() {
+    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+    re.flags = this.flags;
+    re.lb = ++this.nlb;
+    return this.push(re);
+  }
+  parseNegLookBehind() {
+    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+    re.flags = this.flags;
+    re.lb = -++this.nlb;
+    return this.push(re);
+  }
+  parseVerticalBar() {
+    this.concat();
+    if (!this.swapVerticalBar()) this.op(Regexp.Op.VERTICAL_BAR);
+  }
+  swapVerticalBar() {
+    const n = this.stack.length;
+    if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && Parser2.isCharClass(this.stack[n - 1]) && Parser2.isCharClass(this.stack[n - 3])) {
+      let re1 = this.stack[n - 1];
+      let re3 = this.stack[n - 3];
+      if (re1.op > re3.op) {
+        const tmp = re3;
+        re3 = re1;
+        re1 = tmp;
+        this.stack[n - 3] = re3;
+      }
+      Parser2.mergeCharClass(re3, re1);
+      this.reuse(re1);
+      this.pop();
+      return true;
+    }
+    if (n >= 2) {
+      const re1 = this.stack[n - 1];
+      const re2 = this.stack[n - 2];
+      if (re2.op === Regexp.Op.VERTICAL_BAR) {
+        if (n >= 3) this.cleanAlt(this.stack[n - 3]);
+        this.stack[n - 2] = re1;
+        this.stack[n - 1] = re2;
+        return true;
+      }
+    }
+    return false;
+  }
+  parseRightParen() {
+    this.concat();
+    if (this.swapVerticalBar()) this.pop();
+    this.alternate();
+    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    const re1 = this.pop();
+    const re2 = this.pop();
+    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    this.flags = re2.flags;
+    if (re2.lb !== 0) {
+      if (Parser2.hasCapture(re1)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+      if (re2.lb > 0) re2.op = Regexp.Op.PLB;
+      else re2.op = Regexp.Op.NLB;
+      re2.subs = [re1];
+      this.push(re2);
+      return;
+    }
+    if (re2.cap === 0) this.push(re1);
+    else {
+      re2.op = Regexp.Op.CAPTURE;
+      re2.subs = [re1];
+      this.push(re2);
+    }
+  }
+  parsePerlClassEscape(t, cc) {
+    const beforePos = t.pos();
+    if ((this.flags & RE2Flags.PERL_X) === 0 || !t.more() || t.pop() !== Codepoint.CODES["\\"] || !t.more()) return false;
+    t.pop();
+    const p = t.from(beforePos);
+    const g = PERL_GROUPS.has(p) ? PERL_GROUPS.get(p) : null;
+    if (g === null) return false;
+    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+    return true;
+  }
+  parseNamedClass(t, cc) {
+    const cls = t.rest();
+    const i = cls.indexOf(":]");
+    if (i < 0) return false;
+    const name = cls.substring(0, i + 2);
+    t.skipString(name);
+    const g = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
+    if (g === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, name);
+    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+    return true;
+  }
+  parseUnicodeClass(t, cc) {
+    const startPos = t.pos();
+    if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
+    t.skip(1);
+    let sign = 1;
+    let c = t.pop();
+    if (c === Codepoint.CODES["P"]) sign = -1;
+    if (!t.more()) {
+      t.rewindTo(startPos);
+      throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+    }
+    c = t.pop();
+    let name;
+    if (c !== Codepoint.CODES["{"]) name = Utils.runeToString(c);
+    else {
+      const rest = t.rest();
+      const end = rest.indexOf("}");
+      if (end < 0) {
+        t.rewindTo(startPos);
+        throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+      }
+      name = rest.substring(0, end);
+      t.skipString(name);
+      t.skip(1);
+    }
+    if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
+      sign = 0 - sign;
+      name = name.substring(1);
+    }
+    const pair = Parser2.unicodeTable(name);
+    if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+    if (pair.sign < 0) sign = 0 - sign;
+    const tab = pair.tab;
+    const fold = pair.fold;
+    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign);
+    else {
+      const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
+      cc.appendClassWithSign(Array.from(tmp), sign);
+    }
+    return true;
+  }
+  parseClass(t) {
+    const startPos = t.pos();
+    t.skip(1);
+    const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+    re.flags = this.flags;
+    const cc = new CharClass();
+    let sign = 1;
+    if (t.more() && t.lookingAt("^")) {
+      sign = -1;
+      t.skip(1);
+      if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
+    }
+    let first = true;
+    while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first) {
+      if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first) {
+        const s = t.rest();
+        if (s === "-" || !s.startsWith("-]")) {
+          t.rewindTo(startPos);
+          throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+        }
+      }
+      first = false;
+      const beforePos = t.pos();
+      if (t.lookingAt("[:")) {
+        if (this.parseNamedClass(t, cc)) continue;
+        t.rewindTo(beforePos);
+      }
+      if (this.parseUnicodeClass(t, cc)) continue;
+      if (this.parsePerlClassEscape(t, cc)) continue;
+      t.rewindTo(beforePos);
+      const lo = Parser2.parseClassChar(t, startPos);
+      let hi = lo;
+      if (t.more() && t.lookingAt("-")) {
+        t.skip(1);
+        if (t.more() && t.lookingAt("]")) t.skip(-1);
+        else {
+          hi = Parser2.parseClassChar(t, startPos);
+          if (hi < lo) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+        }
+      }
+      if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
+      else cc.appendFoldedRange(lo, hi);
+    }
+    t.skip(1);
+    cc.cleanClass();
+    if (sign < 0) cc.negateClass();
+    re.runes = cc.toArray();
+    this.push(re);
+  }
+};
+var RE2 = class RE22 {
+  static initTest(expr) {
+    const re2 = RE22.compile(expr);
+    const res = new RE22(re2.expr, re2.prog, re2.numSubexp, re2.longest);
+    res.cond = re2.cond;
+    res.prefix = re2.prefix;
+    res.prefixUTF8 = re2.prefixUTF8;
+    res.prefixComplete = re2.prefixComplete;
+    res.prefixRune = re2.prefixRune;
+    res.prefilter = re2.prefilter;
+    res.namedGroups = re2.namedGroups;
+    return res;
+  }
+  /**
+  * Parses a regular expression and returns, if successful, an {@code RE2} instance that can be
+  * used to match against text.
+  *
+  * When matching against text, the regexp returns a match that begins as early as possible in the
+  * input (leftmost), and among those it chooses the one that a backtracking search would have
+  * found first. This so-called leftmost-first matching is the same semantics that Perl, Python,
+  * and other implementations use, although this package implements it without the expense of
+  * backtracking. For POSIX leftmost-longest matching, see {@link #compilePOSIX}.
+  */
+  static compile(expr) {
+    return RE22.compileImpl(expr, RE2Flags.PERL, false);
+  }
+  /**
+  * {@code compilePOSIX} is like {@link #compile} but restricts the regular expression to POSIX ERE
+  * (egrep) syntax and changes the match semantics to leftmost-longest.
+  *
+  * That is, when matching against text, the regexp returns a match that begins as early as
+  * possible in the input (leftmost), and among those it chooses a match that is as long as
+  * possible. This so-called leftmost-longest matching is the same semantics that early regular
+  * expression implementations used and that POSIX specifies.
+  *
+  * However, there can be multiple leftmost-longest matches, with different submatch choices, and
+  * here this package diverges from POSIX. Among the possible leftmost-longest matches, this
+  * package chooses the one that a backtracking search would have found first, while POSIX
+  * specifies that the match be chosen to maximize the length of the first subexpression, then the
+  * second, and so on from left to right. The POSIX rule is computationally prohibitive and not
+  * even well-defined. See http://swtch.com/~rsc/regexp/regexp2.html#posix
+  */
+  static compilePOSIX(expr) {
+    return RE22.compileImpl(expr, RE2Flags.POSIX, true);
+  }
+  static compileImpl(expr, mode, longest) {
+    let re = Parser.parse(expr, mode);
+    const maxCap = re.maxCap();
+    const namedGroups = re.namedGroups;
+    re = Simplify.simplify(re);
+    const prefilter = PrefilterTree.build(re);
+    const prog = Compiler.compileRegexp(re);
+    const re2 = new RE22(expr, prog, maxCap, longest);
+    re2.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
+    const [prefixCompl, prefixStr] = prog.prefix();
+    re2.prefixComplete = prefixCompl;
+    re2.prefix = prefixStr;
+    re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
+    if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
+    re2.namedGroups = namedGroups;
+    return re2;
+  }
+  /**
+  * Returns true iff textual regular expression {@code pattern} matches string {@code s}.
+  *
+  * More complicated queries need to use {@link #compile} and the full {@code RE2} interface.
+  */
+  static match(pattern, s) {
+    return RE22.compile(pattern).match(s);
+  }
+  constructor(expr, prog, numSubexp = 0, longest = 0) {
+    this.expr = expr;
+    this.prog = prog;
+    this.numSubexp = numSubexp;
+    this.longest = longest;
+    this.cond = prog.startCond();
+    this.prefix = null;
+    this.prefixUTF8 = null;
+    this.prefixComplete = false;
+    this.prefixRune = 0;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.machinePool = [];
+    this.lazyDFA = null;
+    this.onepass = OnePass.compile(this.prog);
+    this.prefilter = null;
+  }
+  get dfa() {
+    if (this.lazyDFA === null) this.lazyDFA = new DFA(this.prog);
+    return this.lazyDFA;
+  }
+  matchPrefixComplete(input, pos, anchor, ncap) {
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+    let matchStart = -1;
+    let matchEnd = -1;
+    const pLen = input.prefixLength(this);
+    if (anchor === RE2Flags.UNANCHORED) {
+      const idx = input.index(this, pos);
+      if (idx < 0) return null;
+      matchStart = pos + idx;
+      matchEnd = matchStart + pLen;
+    } else if (anchor === RE2Flags.ANCHOR_BOTH) {
+      if (input.endPos() !== pLen) return null;
+      if (input.index(this, 0) !== 0) return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    } else if (anchor === RE2Flags.ANCHOR_START) {
+      if (input.index(this, 0) !== 0) return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    }
+    if (matchStart < 0) return null;
+    if (ncap > 0) {
+      const matchcap = new Int32Array(ncap).fill(-1);
+      matchcap[0] = matchStart;
+      matchcap[1] = matchEnd;
+      return Array.from(matchcap);
+    }
+    return [];
+  }
+  createLookbehindState() {
+    return this.prog.numLb > 0 ? new LookbehindState(this.prog) : null;
+  }
+  executeEngine(input, pos, anchor, ncap, lbState = null) {
+    if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) return this.matchPrefixComplete(input, pos, anchor, ncap);
+    if (this.prefilter !== null && anchor === RE2Flags.UNANCHORED) {
+      if (!this.prefilter.eval(input, pos)) return null;
+    }
+    if (this.onepass !== null) return OnePass.execute(this, input, pos, anchor, ncap);
+    if (ncap > 0) {
+      if (this.prog.numLb === 0 && input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+      return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+    }
+    if (this.prog.numLb === 0) {
+      const dfaResult = this.dfa.match(input, pos, anchor);
+      if (dfaResult !== null) return dfaResult ? [] : null;
+      if (input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+    }
+    return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+  }
+  /**
+  * Returns the number of parenthesized subexpressions in this regular expression.
+  */
+  numberOfCapturingGroups() {
+    return this.numSubexp;
+  }
+  /**
+  * Returns the number of instructions in this compiled regular expression program.
+  */
+  numberOfInstructions() {
+    return this.prog.numInst();
+  }
+  get() {
+    return this.machinePool.length > 0 ? this.machinePool.pop() : null;
+  }
+  reset() {
+    this.machinePool.length = 0;
+  }
+  put(m) {
+    this.machinePool.push(m);
+  }
+  toString() {
+    return this.expr;
+  }
+  doExecuteNFA(input, pos, anchor, ncap, lbState = null) {
+    let m = this.get();
+    if (!m) m = Machine.fromRE2(this);
+    m.init(ncap);
+    const cap = m.match(input, pos, anchor, lbState) ? m.submatches() : null;
+    this.put(m);
+    return cap;
+  }
+  match(s) {
+    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 0) !== null;
+  }
+  /**
+  * Matches the regular expression against input starting at position start and ending at position
+  * end, with the given anchoring. Records the submatch boundaries in group, which is [start, end)
+  * pairs of byte offsets. The number of boundaries needed is inferred from the size of the group
+  * array. It is most efficient not to ask for submatch boundaries.
+  *
+  * @param input the input byte array
+  * @param start the beginning position in the input
+  * @param end the end position in the input
+  * @param anchor the anchoring flag (UNANCHORED, ANCHOR_START, ANCHOR_BOTH)
+  * @param group the array to fill with submatch positions
+  * @param ngroup the number of array pairs to fill in
+  * @param lbState optional state carried between successive matches over the same input (see
+  *   createLookbehindState); omit it to evaluate lookbehinds from the beginning of the input
+  * @returns true if a match was found
+  */
+  matchWithGroup(input, start, end, anchor, ngroup, lbState = null) {
+    if (!(input instanceof MatcherInputBase)) {
+      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+      else input = MatcherInput.utf16(input);
+    }
+    return this.matchMachineInput(input, start, end, anchor, ngroup, lbState);
+  }
+  matchMachineInput(input, start, end, anchor, ngroup, lbState = null) {
+    if (start > end) return [false, null];
+    const machineInput = input.isUTF16Encoding() ? MachineInput.fromUTF16(input.asCharSequence(), 0, end) : MachineInput.fromUTF8(input.asBytes(), 0, end);
+    const groupMatch = this.executeEngine(machineInput, start, anchor, 2 * ngroup, lbState);
+    if (groupMatch === null) return [false, null];
+    return [true, groupMatch];
+  }
+  /**
+  * Returns true iff this regexp matches the UTF-8 byte array {@code b}.
+  */
+  matchUTF8(b) {
+    return this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 0) !== null;
+  }
+  /**
+  * Returns a copy of {@code src} in which all matches for this regexp have been replaced by
+  * {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceAll(src, repl) {
+    return this.replaceAllFunc(src, () => repl, 2 * src.length + 1);
+  }
+  /**
+  * Returns a copy of {@code src} in which only the first match for this regexp has been replaced
+  * by {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceFirst(src, repl) {
+    return this.replaceAllFunc(src, () => repl, 1);
+  }
+  /**
+  * Returns a copy of {@code src} in which at most {@code maxReplaces} matches for this regexp have
+  * been replaced by the return value of of function {@code repl} (whose first argument is the
+  * matched string). No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceAllFunc(src, replFunc, maxReplaces) {
+    let lastMatchEnd = 0;
+    let searchPos = 0;
+    let out = "";
+    const input = MachineInput.fromUTF16(src);
+    const lbState = this.createLookbehindState();
+    let numReplaces = 0;
+    while (searchPos <= src.length) {
+      const a = this.executeEngine(input, searchPos, RE2Flags.UNANCHORED, 2, lbState);
+      if (a === null || a.length === 0) break;
+      out += src.substring(lastMatchEnd, a[0]);
+      if (a[1] > lastMatchEnd || a[0] === 0) {
+        out += replFunc(src.substring(a[0], a[1]));
+        numReplaces++;
+      }
+      lastMatchEnd = a[1];
+      const width = input.step(searchPos) & 7;
+      if (searchPos + width > a[1]) searchPos += width;
+      else if (searchPos + 1 > a[1]) searchPos++;
+      else searchPos = a[1];
+      if (numReplaces >= maxReplaces) break;
+    }
+    out += src.substring(lastMatchEnd);
+    return out;
+  }
+  pad(a) {
+    if (a === null) return null;
+    let n = (1 + this.numSubexp) * 2;
+    if (a.length < n) {
+      let a2 = new Array(n).fill(-1);
+      for (let i = 0; i < a.length; i++) a2[i] = a[i];
+      a = a2;
+    }
+    return a;
+  }
+  allMatches(input, n, deliverFun = (v) => v) {
+    let result = [];
+    const end = input.endPos();
+    if (n < 0) n = end + 1;
+    let pos = 0;
+    let i = 0;
+    let prevMatchEnd = -1;
+    const lbState = this.createLookbehindState();
+    while (i < n && pos <= end) {
+      const matches = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
+      if (matches === null || matches.length === 0) break;
+      let accept = true;
+      if (matches[1] === pos) {
+        if (matches[0] === prevMatchEnd) accept = false;
+        const r = input.step(pos);
+        if (r < 0) pos = end + 1;
+        else pos += r & 7;
+      } else pos = matches[1];
+      prevMatchEnd = matches[1];
+      if (accept) {
+        result.push(deliverFun(this.pad(matches)));
+        i++;
+      }
+    }
+    return result;
+  }
+  /**
+  * Returns an array holding the text of the leftmost match in {@code b} of this regular
+  * expression.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8(b) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return null;
+    return b.slice(a[0], a[1]);
+  }
+  /**
+  * Returns a two-element array of integers defining the location of the leftmost match in
+  * {@code b} of this regular expression. The match itself is at {@code b[loc[0]...loc[1]]}.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8Index(b) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return null;
+    return a.slice(0, 2);
+  }
+  /**
+  * Returns a string holding the text of the leftmost match in {@code s} of this regular
+  * expression.
+  *
+  * If there is no match, the return value is an empty string, but it will also be empty if the
+  * regular expression successfully matches an empty string. Use {@link #findIndex} or
+  * {@link #findSubmatch} if it is necessary to distinguish these cases.
+  */
+  find(s) {
+    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return "";
+    return s.substring(a[0], a[1]);
+  }
+  /**
+  * Returns a two-element array of integers defining the location of the leftmost match in
+  * {@code s} of this regular expression. The match itself is at
+  * {@code s.substring(loc[0], loc[1])}.
+  *
+  * A return value of null indicates no match.
+  */
+  findIndex(s) {
+    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+  }
+  /**
+  * Returns an array of arrays the text of the leftmost match of the regular expression in
+  * {@code b} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8Submatch(b) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+    if (a === null) return null;
+    const ret = new Array(1 + this.numSubexp).fill(null);
+    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = b.slice(a[2 * i], a[2 * i + 1]);
+    return ret;
+  }
+  /**
+  * Returns an array holding the index pairs identifying the leftmost match of this regular
+  * expression in {@code b} and the matches, if any, of its subexpressions, as defined by the the
+  * <a href='#submatch'>Submatch</a> and <a href='#index'>Index</a> descriptions above.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8SubmatchIndex(b) {
+    return this.pad(this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+  }
+  /**
+  * Returns an array of strings holding the text of the leftmost match of the regular expression in
+  * {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findSubmatch(s) {
+    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+    if (a === null) return null;
+    const ret = new Array(1 + this.numSubexp).fill(null);
+    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = s.substring(a[2 * i], a[2 * i + 1]);
+    return ret;
+  }
+  /**
+  * Returns an array holding the index pairs identifying the leftmost match of this regular
+  * expression in {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findSubmatchIndex(s) {
+    return this.pad(this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+  }
+  /**
+  * {@code findAllUTF8()} is the <a href='#all'>All</a> version of {@link #findUTF8}; it returns a
+  * list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  *
+  * TODO(adonovan): think about defining a byte slice view class, like a read-only Go slice backed
+  * by |b|.
+  */
+  findAllUTF8(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => b.slice(match[0], match[1]));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8Index} is the <a href='#all'>All</a> version of {@link #findUTF8Index}; it
+  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8Index(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => match.slice(0, 2));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAll} is the <a href='#all'>All</a> version of {@link #find}; it returns a list of up
+  * to {@code n} successive matches of the expression, as defined by the <a href='#all'>All</a>
+  * description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAll(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => s.substring(match[0], match[1]));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllIndex} is the <a href='#all'>All</a> version of {@link #findIndex}; it returns a
+  * list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllIndex(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => match.slice(0, 2));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8Submatch} is the <a href='#all'>All</a> version of {@link #findUTF8Submatch};
+  * it returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8Submatch(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => {
+      let slice2 = new Array(match.length / 2 | 0).fill(null);
+      for (let j = 0; j < slice2.length; j++) if (match[2 * j] >= 0) slice2[j] = b.slice(match[2 * j], match[2 * j + 1]);
+      return slice2;
+    });
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8SubmatchIndex} is the <a href='#all'>All</a> version of
+  * {@link #findUTF8SubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+  * expression, as defined by the <a href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8SubmatchIndex(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n);
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllSubmatch} is the <a href='#all'>All</a> version of {@link #findSubmatch}; it
+  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllSubmatch(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => {
+      let slice2 = new Array(match.length / 2 | 0).fill(null);
+      for (let j = 0; j < slice2.length; j++) if (match[2 * j] >= 0) slice2[j] = s.substring(match[2 * j], match[2 * j + 1]);
+      return slice2;
+    });
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllSubmatchIndex} is the <a href='#all'>All</a> version of
+  * {@link #findSubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+  * expression, as defined by the <a href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllSubmatchIndex(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n);
+    if (result.length === 0) return null;
+    return result;
+  }
+};
+var RE2Set = class RE2Set2 {
+  /** @type {number} */
+  static UNANCHORED = RE2Flags.UNANCHORED;
+  /** @type {number} */
+  static ANCHOR_START = RE2Flags.ANCHOR_START;
+  /** @type {number} */
+  static ANCHOR_BOTH = RE2Flags.ANCHOR_BOTH;
+  /**
+  * Constructs a new RE2Set with the specified anchor mode and flags.
+  * @param {number} [anchor=RE2Set.UNANCHORED] - The anchoring mode (e.g., RE2Set.UNANCHORED).
+  * @param {number} [flags=0] - The public flags to apply to all patterns in the set.
+  * @param {number} [maxMem=8388608] - The maximum memory in bytes to use for the DFA (default 8MB).
+  */
+  constructor(anchor = RE2Set2.UNANCHORED, flags = 0, maxMem = 8388608) {
+    if (![
+      RE2Set2.UNANCHORED,
+      RE2Set2.ANCHOR_START,
+      RE2Set2.ANCHOR_BOTH
+    ].includes(anchor)) throw new RE2JSFlagsException("The anchor should be RE2Set.UNANCHORED, RE2Set.ANCHOR_START or RE2Set.ANCHOR_BOTH");
+    Utils.checkFlags(flags);
+    this.anchor = anchor;
+    this.jsFlags = flags;
+    this.maxMem = maxMem;
+    let re2Flags = RE2Flags.PERL;
+    if ((flags & PublicFlags.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+    if ((flags & PublicFlags.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+    this.re2Flags = re2Flags;
+    this.regexps = [];
+    this.prog = null;
+    this.dfa = null;
+    this.dummyRe2 = null;
+  }
+  /**
+  * Adds a new regular expression pattern to the set.
+  * Patterns cannot be added after the set has been compiled.
+  * @param {string} pattern - The regular expression pattern to add.
+  * @returns {number} The integer index assigned to the added pattern.
+  * @throws {RE2JSCompileException} If patterns are added after compilation.
+  */
+  add(pattern) {
+    if (this.prog) throw new RE2JSCompileException("Cannot add patterns after compile");
+    Utils.checkPattern(pattern);
+    let fregex = pattern;
+    if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+    if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+    if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+    const re = Parser.parse(fregex, this.re2Flags);
+    this.regexps.push(Simplify.simplify(re));
+    return this.regexps.length - 1;
+  }
+  /**
+  * Compiles the added patterns into a single state machine.
+  * This is automatically called on the first match if not called explicitly.
+  * @returns {void}
+  */
+  compile() {
+    if (this.prog) return;
+    const prog = Compiler.compileSet(this.regexps);
+    if (prog.numInst() > Parser.MAX_SIZE) throw new RE2JSCompileException(`${Parser.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser.MAX_SIZE}`);
+    this.prog = prog;
+    this.dfa = new DFA(this.prog, this.maxMem);
+    this.dummyRe2 = {
+      prog: this.prog,
+      cond: this.prog.startCond(),
+      prefix: "",
+      prefixRune: 0,
+      longest: false
+    };
+  }
+  /**
+  * Matches the input against the compiled set of regular expressions.
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to match against.
+  * @returns {number[]} An array of indices representing the patterns that successfully matched the input.
+  */
+  match(input) {
+    if (!this.prog) this.compile();
+    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+    let internalAnchor = RE2Flags.UNANCHORED;
+    if (this.anchor === RE2Set2.ANCHOR_START) internalAnchor = RE2Flags.ANCHOR_START;
+    else if (this.anchor === RE2Set2.ANCHOR_BOTH) internalAnchor = RE2Flags.ANCHOR_BOTH;
+    const dfaResult = this.dfa.matchSet(machineInput, 0, internalAnchor);
+    if (dfaResult !== null) return dfaResult;
+    const machine = Machine.fromRE2(this.dummyRe2);
+    machine.init(0);
+    return machine.matchSet(machineInput, 0, internalAnchor);
+  }
+};
+var TranslateRegExpString = class TranslateRegExpString2 {
+  static isHexadecimal(ch) {
+    return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
+  }
+  static translate(data) {
+    let prefixFlags = "";
+    if (Object.prototype.toString.call(data) === "[object RegExp]") {
+      if (data.ignoreCase) prefixFlags += "i";
+      if (data.multiline) prefixFlags += "m";
+      if (data.dotAll) prefixFlags += "s";
+      data = data.source;
+    }
+    if (typeof data !== "string") return data;
+    let result = "";
+    let changed = false;
+    let size = data.length;
+    if (size === 0) {
+      result = "(?:)";
+      changed = true;
+    }
+    let inCharClass = false;
+    let i = 0;
+    while (i < size) {
+      let ch = data[i];
+      if (ch === "\\") {
+        if (i + 1 < size) {
+          ch = data[i + 1];
+          switch (ch) {
+            case "\\":
+              result += "\\\\";
+              i += 2;
+              continue;
+            case "c":
+              if (i + 2 < size) {
+                let code18 = data[i + 2].charCodeAt(0);
+                if (code18 >= 65 && code18 <= 90 || code18 >= 97 && code18 <= 122) {
+                  let val = code18 % 32;
+                  result += "\\x";
+                  result += (val >> 4).toString(16).toUpperCase();
+                  result += (val & 15).toString(16).toUpperCase();
+                  i += 3;
+                  changed = true;
+                  continue;
+                }
+              }
+              result += "c";
+              i += 2;
+              changed = true;
+              continue;
+            case "u":
+              if (i + 2 < size) {
+                if (data[i + 2] === "{") {
+                  let j = i + 3;
+                  let hasHex = false;
+                  let closed = false;
+                  while (j < size) {
+                    const hexChar = data[j];
+                    if (hexChar === "}") {
+                      closed = true;
+                      break;
+                    }
+                    if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                    hasHex = true;
+                    j++;
+                  }
+                  if (closed && hasHex) {
+                    result += "\\x";
+                    i += 2;
+                    changed = true;
+                    continue;
+                  }
+                } else if (i + 5 < size) {
+                  let isHex4 = true;
+                  for (let j = 0; j < 4; j++) if (!TranslateRegExpString2.isHexadecimal(data[i + 2 + j])) {
+                    isHex4 = false;
+                    break;
+                  }
+                  if (isHex4) {
+                    result += "\\x{" + data.substring(i + 2, i + 6) + "}";
+                    i += 6;
+                    changed = true;
+                    continue;
+                  }
+                }
+              }
+              result += "u";
+              i += 2;
+              changed = true;
+              continue;
+            case "x": {
+              let isValidHex = false;
+              if (i + 2 < size && data[i + 2] === "{") {
+                let j = i + 3;
+                let hasHex = false;
+                let closed = false;
+                while (j < size) {
+                  const hexChar = data[j];
+                  if (hexChar === "}") {
+                    closed = true;
+                    break;
+                  }
+                  if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                  hasHex = true;
+                  j++;
+                }
+                if (closed && hasHex) isValidHex = true;
+              } else if (i + 3 < size && TranslateRegExpString2.isHexadecimal(data[i + 2]) && TranslateRegExpString2.isHexadecimal(data[i + 3])) isValidHex = true;
+              if (isValidHex) {
+                result += "\\x";
+                i += 2;
+              } else {
+                result += "x";
+                i += 2;
+                changed = true;
+              }
+              continue;
+            }
+            case "n":
+            case "r":
+            case "t":
+            case "a":
+            case "f":
+            case "v":
+            case "d":
+            case "D":
+            case "s":
+            case "S":
+            case "w":
+            case "W":
+            case "b":
+            case "B":
+            case "p":
+            case "P":
+            case "A":
+            case "z":
+            case "Q":
+            case "E":
+            case "0":
+            case "1":
+            case "2":
+            case "3":
+            case "4":
+            case "5":
+            case "6":
+            case "7":
+              result += "\\" + ch;
+              i += 2;
+              continue;
+            default: {
+              let cp2 = data.codePointAt(i + 1);
+              if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
+                let symSize2 = Utils.charCount(cp2);
+                result += data.substring(i + 1, i + 1 + symSize2);
+                i += symSize2 + 1;
+                changed = true;
+              } else {
+                result += "\\";
+                let symSize2 = Utils.charCount(cp2);
+                result += data.substring(i + 1, i + 1 + symSize2);
+                i += symSize2 + 1;
+              }
+              continue;
+            }
+          }
+        }
+      } else if (ch === "/") {
+        result += "\\/";
+        i += 1;
+        changed = true;
+        continue;
+      } else if (ch === "[") {
+        if (!inCharClass && data[i + 1] === "]") {
+          result += "[^\\x00-\\x{10FFFF}]";
+          i += 2;
+          changed = true;
+          continue;
+        }
+        if (!inCharClass && data[i + 1] === "^" && data[i + 2] === "]") {
+          result += "[\\x00-\\x{10FFFF}]";
+          i += 3;
+          changed = true;
+          continue;
+        }
+        inCharClass = true;
+      } else if (ch === "]") inCharClass = false;
+      else if (!inCharClass && ch === "(" && i + 2 < size && data[i + 1] === "?" && data[i + 2] === "<") {
+        if (i + 3 < size && !"=!>)".includes(data[i + 3])) {
+          result += "(?P<";
+          i += 3;
+          changed = true;
+          continue;
+        }
+      }
+      let cp = data.codePointAt(i);
+      let symSize = Utils.charCount(cp);
+      result += data.substring(i, i + symSize);
+      i += symSize;
+    }
+    const finalResult = changed ? result : data;
+    if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
+    return finalResult;
+  }
+};
+var execResult = (m, input) => {
+  const result = m.matchArray();
+  result.index = m.start(0);
+  result.input = input;
+  result.groups = m.namedGroupsObject();
+  return result;
+};
+var RE2JS = class RE2JS2 {
+  /**
+  * Flag: case insensitive matching.
+  */
+  static CASE_INSENSITIVE = PublicFlags.CASE_INSENSITIVE;
+  /**
+  * Flag: dot ({@code .}) matches all characters, including newline.
+  */
+  static DOTALL = PublicFlags.DOTALL;
+  /**
+  * Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
+  * beginning and end of input.
+  */
+  static MULTILINE = PublicFlags.MULTILINE;
+  /**
+  * Flag: Unicode groups (e.g. {@code \p\ Greek\} ) will be syntax errors.
+  */
+  static DISABLE_UNICODE_GROUPS = PublicFlags.DISABLE_UNICODE_GROUPS;
+  /**
+  * Flag: matches longest possible string.
+  */
+  static LONGEST_MATCH = PublicFlags.LONGEST_MATCH;
+  /**
+  * Flag: enable linear-time captureless lookbehinds.
+  */
+  static LOOKBEHINDS = PublicFlags.LOOKBEHINDS;
+  /**
+  * Returns a literal pattern string for the specified string.
+  *
+  * This method produces a string that can be used to create a <code>RE2JS</code> that would
+  * match the string <code>s</code> as if it were a literal pattern.
+  *
+  * Metacharacters or escape sequences in the input sequence will be given no special meaning.
+  *
+  * @param {string} str The string to be literalized
+  * @returns {string} A literal string replacement
+  */
+  static quote(str) {
+    return Utils.quoteMeta(str);
+  }
+  /**
+  * Quotes '\' and '$' in {@code str}, so that the returned string could be used in
+  * replacement methods as a literal replacement of {@code str}.
+  *
+  * This is a convenience delegation to {@link Matcher.quoteReplacement}.
+  *
+  * @param {string} str the string to be quoted
+  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+  * @returns {string} the quoted string
+  */
+  static quoteReplacement(str, javaMode = false) {
+    return Matcher.quoteReplacement(str, javaMode);
+  }
+  /**
+  * Translates a given regular expression string to ensure compatibility with RE2JS.
+  *
+  * This function preprocesses the input regex string by applying necessary transformations,
+  * such as escaping special characters (e.g., `/`), converting named capture groups to
+  * RE2JS-compatible syntax, and handling Unicode sequences properly. It ensures that the
+  * resulting regex is safe and properly formatted before compilation.
+  *
+  * @param {string|RegExp} expr - The regular expression string to be translated.
+  * @returns {string} - The transformed regular expression string, ready for compilation.
+  */
+  static translateRegExp(expr) {
+    return TranslateRegExpString.translate(expr);
+  }
+  /**
+  * Helper: create new RE2JS with given regex and flags. Flregex is the regex with flags applied.
+  * @param {string} regex
+  * @param {number} [flags=0]
+  * @returns {RE2JS}
+  */
+  static compile(regex, flags = 0) {
+    Utils.checkPattern(regex);
+    Utils.checkFlags(flags);
+    let fregex = regex;
+    if ((flags & RE2JS2.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+    if ((flags & RE2JS2.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+    if ((flags & RE2JS2.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+    let re2Flags = RE2Flags.PERL;
+    if ((flags & RE2JS2.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+    if ((flags & RE2JS2.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+    const p = new RE2JS2(regex, flags);
+    p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags & RE2JS2.LONGEST_MATCH) !== 0);
+    return p;
+  }
+  /**
+  * Matches a string against a regular expression.
+  *
+  * @param {string} regex the regular expression
+  * @param {string|number[]|Uint8Array} input the input
+  * @returns {boolean} true if the regular expression matches the entire input
+  * @throws RE2JSSyntaxException if the regular expression is malformed
+  */
+  static matches(regex, input) {
+    return RE2JS2.compile(regex).testExact(input);
+  }
+  /**
+  * This is visible for testing.
+  * @private
+  */
+  static initTest(pattern, flags, re2) {
+    if (pattern == null) throw new Error("pattern is null");
+    if (re2 == null) throw new Error("re2 is null");
+    const p = new RE2JS2(pattern, flags);
+    p.re2Input = re2;
+    return p;
+  }
+  /**
+  *
+  * @param {string} pattern
+  * @param {number} flags
+  */
+  constructor(pattern, flags) {
+    this.patternInput = pattern;
+    this.flagsInput = flags;
+    this.re2Input = null;
+  }
+  /**
+  * Releases memory used by internal caches associated with this pattern. Does not change the
+  * observable behaviour. Useful for tests that detect memory leaks via allocation tracking.
+  */
+  reset() {
+    this.re2Input.reset();
+  }
+  /**
+  * Returns the flags used in the constructor.
+  * @returns {number}
+  */
+  flags() {
+    return this.flagsInput;
+  }
+  /**
+  * Returns the pattern used in the constructor.
+  * @returns {string}
+  */
+  pattern() {
+    return this.patternInput;
+  }
+  re2() {
+    return this.re2Input;
+  }
+  /**
+  * Matches a string against a regular expression.
+  *
+  * @param {string|number[]|Uint8Array} input the input
+  * @returns {boolean} true if the regular expression matches the entire input
+  */
+  matches(input) {
+    return this.testExact(input);
+  }
+  /**
+  * Creates a new {@code Matcher} matching the pattern against the input.
+  *
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input the input string
+  * @returns {Matcher}
+  */
+  matcher(input) {
+    if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+    return new Matcher(this, input);
+  }
+  /**
+  * Tests whether the regular expression matches any part of the input string.
+  * Performance Note: This method is highly optimized. Because it only returns
+  * a boolean and does not extract capture groups, it bypasses the `Matcher` overhead
+  * and guarantees execution on the high-speed DFA engine whenever possible.
+  *
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+  * @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
+  */
+  test(input) {
+    if (Utils.isByteArray(input)) return this.re2Input.matchUTF8(input);
+    return this.re2Input.match(input);
+  }
+  /**
+  * Tests whether the regular expression matches the ENTIRE input string.
+  * * **Performance Note:** This operates identically to `.matches()`, but is significantly
+  * faster because it does not request capture group data. By requesting 0 capture groups,
+  * it securely routes execution through the DFA fast-path.
+  *
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+  * @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
+  */
+  testExact(input) {
+    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+    return this.re2Input.executeEngine(machineInput, 0, RE2Flags.ANCHOR_BOTH, 0) !== null;
+  }
+  /**
+  * Executes a search for a match in a specified string.
+  * Returns a result array, or null if no match is found.
+  * The returned array perfectly mirrors standard JavaScript `RegExpExecArray`,
+  * including `.index`, `.input`, and `.groups` properties.
+  *
+  * @param {string|number[]|Uint8Array} input the input string or byte array
+  * @returns {Array|null} the match array with index, input, and groups properties, or null
+  */
+  exec(input) {
+    const m = this.matcher(input);
+    return m.find() ? execResult(m, input) : null;
+  }
+  /**
+  * Splits input around instances of the regular expression. It returns an array giving the strings
+  * that occur before, between, and after instances of the regular expression.
+  *
+  * If {@code limit <= 0}, there is no limit on the size of the returned array. If
+  * {@code limit == 0}, empty strings that would occur at the end of the array are omitted. If
+  * {@code limit > 0}, at most limit strings are returned. The final string contains the remainder
+  * of the input, possibly including additional matches of the pattern.
+  *
+  * @param {string} input the input string to be split
+  * @param {number} [limit=0] the limit
+  * @returns {string[]} the split strings
+  */
+  split(input, limit = 0) {
+    const m = this.matcher(input);
+    const result = [];
+    let emptiesSkipped = 0;
+    let last = 0;
+    while (m.find()) {
+      if (last === 0 && m.end() === 0) {
+        last = m.end();
+        continue;
+      }
+      if (limit > 0 && result.length === limit - 1) break;
+      if (last === m.start()) {
+        if (limit === 0) {
+          emptiesSkipped += 1;
+          last = m.end();
+          continue;
+        }
+      } else while (emptiesSkipped > 0) {
+        result.push("");
+        emptiesSkipped -= 1;
+      }
+      result.push(m.substring(last, m.start()));
+      last = m.end();
+    }
+    if (limit === 0 && last !== m.inputLength()) {
+      while (emptiesSkipped > 0) {
+        result.push("");
+        emptiesSkipped -= 1;
+      }
+      result.push(m.substring(last, m.inputLength()));
+    }
+    if (limit !== 0 || result.length === 0 && !(last === m.inputLength() && last > 0)) result.push(m.substring(last, m.inputLength()));
+    return result;
+  }
+  /**
+  * Returns an iterator of all results matching a string against the regular expression,
+  * including capturing groups.
+  *
+  * @param {string|number[]|Uint8Array} input the input string or byte array
+  * @returns {IterableIterator<RegExpMatchArray>}
+  */
+  *matchAll(input) {
+    const m = this.matcher(input);
+    while (m.find()) yield execResult(m, input);
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    return this.patternInput;
+  }
+  /**
+  * Returns the program size of this pattern.
+  *
+  * <p>
+  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+  * "cost". Larger numbers are more expensive than smaller numbers.
+  * </p>
+  *
+  * @returns {number} the program size of this pattern
+  */
+  programSize() {
+    return this.re2Input.numberOfInstructions();
+  }
+  /**
+  * Returns the number of capturing groups in this matcher's pattern. Group zero denotes the entire
+  * pattern and is excluded from this count.
+  *
+  * @returns {number} the number of capturing groups in this pattern
+  */
+  groupCount() {
+    return this.re2Input.numberOfCapturingGroups();
+  }
+  /**
+  * Return a map of the capturing groups in this matcher's pattern, where key is the name and value
+  * is the index of the group in the pattern.
+  * @returns {Record<string, number>}
+  */
+  namedGroups() {
+    return this.re2Input.namedGroups;
+  }
+  /**
+  *
+  * @param {*} other
+  * @returns {boolean}
+  */
+  equals(other) {
+    if (this === other) return true;
+    if (other === null || this.constructor !== other.constructor) return false;
+    return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
+  }
+};
+
+// ../core/dist/policy/linear-pattern.js
+var MAX_PATTERN_LENGTH = 1024;
+function checkPattern(source) {
+  if (source.length > MAX_PATTERN_LENGTH) {
+    return `pattern is ${source.length} characters long (at most ${MAX_PATTERN_LENGTH})`;
+  }
+  try {
+    RE2JS.compile(source);
+    return null;
+  } catch (error2) {
+    return `not a pattern the linear-time engine (RE2) accepts: ${error2.message}`;
+  }
+}
+function compilePattern(source) {
+  let compiled2;
+  return {
+    test: (text) => (compiled2 ??= RE2JS.compile(source)).test(text),
+    // ajv keys its compiled patterns by toString(): it must name the pattern, or every pattern
+    // of a policy would share the first one compiled.
+    toString: () => `/${source}/re2`
+  };
+}
+var linearRegExp = Object.assign((source, _flags) => compilePattern(source), { code: 'require("re2js").RE2JS.compile' });
+
+// ../core/dist/policy/glob.js
+var SPECIAL = /[\\^$.|+()[\]{}]/g;
+function compileGlob(glob) {
+  const body = glob.replace(SPECIAL, (c) => `\\${c}`).replace(/\*/g, ".*").replace(/\?/g, ".");
+  const pattern = compilePattern(`^(?s:${body})$`);
+  return { source: glob, test: (text) => pattern.test(text) };
+}
+
+// ../core/dist/policy/waivers.js
+var DEFAULT_MAX_WAIVER_DAYS = 180;
+var WAIVER_EXPIRY_WARNING_DAYS = 14;
+var DAY_MS = 24 * 60 * 60 * 1e3;
+function parseDay(text) {
+  const match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text);
+  if (match === null)
+    return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const time = Date.UTC(year, month - 1, day);
+  const date = new Date(time);
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1)
+    return null;
+  if (date.getUTCDate() !== day)
+    return null;
+  return time / DAY_MS;
+}
+function dayOf(now) {
+  return Math.floor(now.getTime() / DAY_MS);
+}
+function waiverLocation(waiver) {
+  const { file, line, column } = waiver.source;
+  return `${displayPath(file)}${line === null ? "" : `:${line}${column === null ? "" : `:${column}`}`}`;
+}
+function checkWaiverDate(waiver, now, maxDays) {
+  const expires = parseDay(waiver.expires);
+  if (expires === null)
+    return `${JSON.stringify(waiver.expires)} is not a date like 2027-03-31`;
+  const ahead = expires - dayOf(now);
+  if (ahead > maxDays) {
+    return `waiver of ${waiver.rule} expires ${waiver.expires}, ${ahead} days ahead: at most ${maxDays} days (maxWaiverDays) are allowed`;
+  }
+  return null;
+}
+function waiverDateError(waiver, message2) {
+  return new PolicyError("invalid", message2, {
+    file: waiver.source.file,
+    line: waiver.expiresAt.line,
+    column: waiver.expiresAt.column,
+    pointer: `${waiver.source.pointer}/expires`
+  });
+}
+var WaiverSet = class {
+  #waivers;
+  #today;
+  #matchedTarget = /* @__PURE__ */ new Set();
+  #matchedFinding = /* @__PURE__ */ new Set();
+  /** `waivers` must have valid dates (see checkWaiverDate). */
+  constructor(waivers, now) {
+    this.#today = dayOf(now);
+    this.#waivers = waivers.map((waiver) => ({
+      waiver,
+      globs: waiver.targets.map(compileGlob),
+      expires: parseDay(waiver.expires) ?? -Infinity
+    }));
+  }
+  /**
+   * The evaluation with the waivers of `applicable` applied (the first matching waiver of a
+   * rule wins), and its counts and verdict recomputed.
+   */
+  apply(evaluation, applicable) {
+    const allowed = new Set(applicable);
+    const byRule = /* @__PURE__ */ new Map();
+    for (const entry of this.#waivers) {
+      if (!allowed.has(entry.waiver) || byRule.has(entry.waiver.rule))
+        continue;
+      if (!entry.globs.some((glob) => glob.test(evaluation.target)))
+        continue;
+      this.#matchedTarget.add(entry.waiver);
+      byRule.set(entry.waiver.rule, entry);
+    }
+    if (byRule.size === 0)
+      return evaluation;
+    const findings = evaluation.findings.map((finding) => {
+      const entry = byRule.get(finding.ruleId);
+      if (entry === void 0 || finding.status === "pass")
+        return finding;
+      this.#matchedFinding.add(entry.waiver);
+      const daysLeft = entry.expires - this.#today;
+      const waiver = {
+        reason: entry.waiver.reason,
+        expires: entry.waiver.expires,
+        daysLeft,
+        expired: daysLeft < 0,
+        source: waiverLocation(entry.waiver)
+      };
+      if (waiver.expired) {
+        return {
+          ...finding,
+          message: `${finding.message} (waiver expired on ${waiver.expires})`,
+          waiver
+        };
+      }
+      return { ...finding, status: "waived", waiver };
+    });
+    return recount({ ...evaluation, findings });
+  }
+  /** One warning per waiver that matched no target, or waived no finding on its targets. */
+  unused() {
+    const warnings = [];
+    for (const { waiver } of this.#waivers) {
+      const where2 = waiverLocation(waiver);
+      if (!this.#matchedTarget.has(waiver)) {
+        warnings.push(`${where2}: waiver of ${waiver.rule} matches no target (${waiver.targets.join(", ")})`);
+      } else if (!this.#matchedFinding.has(waiver)) {
+        warnings.push(`${where2}: waiver of ${waiver.rule} waives nothing: the rule passes on its targets`);
+      }
+    }
+    return warnings;
+  }
+  /** Waived findings whose waiver ends within WAIVER_EXPIRY_WARNING_DAYS days. */
+  static expiringSoon(evaluations) {
+    return evaluations.flatMap((evaluation) => evaluation.findings.filter((finding) => finding.status === "waived" && finding.waiver !== void 0 && finding.waiver.daysLeft <= WAIVER_EXPIRY_WARNING_DAYS));
+  }
+};
+function recount(evaluation) {
+  const statuses = /* @__PURE__ */ new Map();
+  for (const id of Object.keys(evaluation.rules))
+    statuses.set(id, "pass");
+  for (const { ruleId, status } of evaluation.findings) {
+    const seen = statuses.get(ruleId) ?? "pass";
+    if (RANK[status] > RANK[seen])
+      statuses.set(ruleId, status);
+  }
+  const counts = { ...evaluation.counts, pass: 0, fail: 0, inconclusive: 0, waived: 0 };
+  for (const status of statuses.values())
+    counts[status] += 1;
+  const verdict = counts.fail > 0 ? "fail" : counts.inconclusive > 0 ? "inconclusive" : "pass";
+  return { ...evaluation, counts, verdict };
+}
+var RANK = {
+  pass: 0,
+  waived: 1,
+  inconclusive: 2,
+  fail: 3
+};
+
 // ../core/dist/run/defaults.js
 var RUN_DEFAULTS = {
   /** Preset used when neither the command line, the Action nor the config names a policy. */
@@ -35615,8 +42550,10 @@ var RUN_DEFAULTS = {
   timeoutMs: 5e3,
   /** Connections at once per target. */
   concurrency: 8,
-  /** Targets scanned at once. */
-  parallelTargets: 4,
+  /** Connections open at once in the whole run, over every target. */
+  maxConnections: 256,
+  /** Connections open at once to one address, whichever targets share it. */
+  maxPerAddress: 64,
   /** A target's whole scan; what is not established by then is null. */
   deadlineMs: 12e4,
   /** The whole run; targets not finished by then are cut like a target at its deadline. */
@@ -35625,14 +42562,18 @@ var RUN_DEFAULTS = {
 var RUN_LIMITS = {
   timeoutMs: { min: 100, max: 6e5 },
   concurrency: { min: 1, max: 64 },
-  parallelTargets: { min: 1, max: 256 },
+  maxConnections: { min: 1, max: 4096 },
+  maxPerAddress: { min: 1, max: 1024 },
+  parallelTargets: { min: 1, max: 1024 },
   deadlineMs: { min: 1e3, max: 36e5 },
   runDeadlineMs: { min: 1e3, max: 864e5 }
 };
 
-// ../core/dist/config/config.js
+// ../core/dist/config/names.js
 var CONFIG_SCHEMA_ID = "https://tlsgate.dev/schemas/config/v1.json";
 var CONFIG_FILE = "tlsgate.config.json";
+
+// ../core/dist/config/config.js
 var configSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: CONFIG_SCHEMA_ID,
@@ -35657,6 +42598,18 @@ var configSchema = {
       maximum: RUN_LIMITS.concurrency.max,
       description: `Connections at once per target (default ${RUN_DEFAULTS.concurrency}).`
     },
+    maxConnections: {
+      type: "integer",
+      minimum: RUN_LIMITS.maxConnections.min,
+      maximum: RUN_LIMITS.maxConnections.max,
+      description: `Connections open at once in the whole run, over every target (default ${RUN_DEFAULTS.maxConnections}).`
+    },
+    maxPerAddress: {
+      type: "integer",
+      minimum: RUN_LIMITS.maxPerAddress.min,
+      maximum: RUN_LIMITS.maxPerAddress.max,
+      description: `Connections open at once to one address (default ${RUN_DEFAULTS.maxPerAddress}).`
+    },
     deadline: {
       type: "integer",
       minimum: RUN_LIMITS.deadlineMs.min,
@@ -35670,9 +42623,12 @@ var configSchema = {
       description: `Milliseconds the whole run may take (default ${RUN_DEFAULTS.runDeadlineMs}).`
     },
     ca: { type: "array", items: { type: "string", minLength: 1 } },
-    allAddresses: {
-      type: "boolean",
-      description: "Scan every address a host name resolves to (A and AAAA), one report per address (default false)."
+    waivers: { type: "array", items: waiverSchema },
+    maxWaiverDays: {
+      type: "integer",
+      minimum: 0,
+      maximum: 3650,
+      description: `How far ahead a waiver (policy or config) may expire, in days (default ${DEFAULT_MAX_WAIVER_DAYS}).`
     },
     targets: {
       type: "array",
@@ -35759,7 +42715,28 @@ function loadConfig(file, cwd = process.cwd()) {
     const [first, ...rest] = issues;
     throw new ConfigError("invalid", file, first === void 0 ? [{ pointer: "", message: "invalid", line: null, column: null }] : [first, ...rest]);
   }
-  return { config: parsed.value, file: path6, dir: dirname(path6) };
+  const config = parsed.value;
+  const waivers = (config.waivers ?? []).map((entry, index) => {
+    const pointer = `/waivers/${index}`;
+    const at = parsed.locate(pointer);
+    const expiresAt = parsed.locate(`${pointer}/expires`);
+    if (parseDay(entry.expires) === null) {
+      throw new ConfigError("invalid", file, [
+        {
+          pointer: `${pointer}/expires`,
+          message: `${JSON.stringify(entry.expires)} is not a date like 2027-03-31`,
+          line: expiresAt?.line ?? null,
+          column: expiresAt?.column ?? null
+        }
+      ]);
+    }
+    return {
+      ...entry,
+      source: { file: path6, line: at?.line ?? null, column: at?.column ?? null, pointer },
+      expiresAt: { line: expiresAt?.line ?? null, column: expiresAt?.column ?? null }
+    };
+  });
+  return { config, file: path6, dir: dirname(path6), waivers };
 }
 function describe(errors) {
   const paths = new Set(errors.map((e) => e.instancePath));
@@ -35821,7 +42798,7 @@ function parseIpv6(text) {
   const groupsOf = (part) => {
     if (part === "")
       return [];
-    const groups3 = [];
+    const groups2 = [];
     const pieces = part.split(":");
     for (const [index, piece] of pieces.entries()) {
       if (piece.includes(".")) {
@@ -35830,14 +42807,14 @@ function parseIpv6(text) {
         const v4 = parseIpv4(piece);
         if (v4 === null)
           return null;
-        groups3.push((v4[0] ?? 0) << 8 | (v4[1] ?? 0), (v4[2] ?? 0) << 8 | (v4[3] ?? 0));
+        groups2.push((v4[0] ?? 0) << 8 | (v4[1] ?? 0), (v4[2] ?? 0) << 8 | (v4[3] ?? 0));
       } else {
         if (!/^[0-9a-fA-F]{1,4}$/.test(piece))
           return null;
-        groups3.push(parseInt(piece, 16));
+        groups2.push(parseInt(piece, 16));
       }
     }
-    return groups3;
+    return groups2;
   };
   const head = groupsOf(halves[0] ?? "");
   const tail2 = halves.length === 2 ? groupsOf(halves[1] ?? "") : [];
@@ -35848,9 +42825,9 @@ function parseIpv6(text) {
   const missing = 8 - head.length - tail2.length;
   if (halves.length === 1 ? missing !== 0 : missing < 1)
     return null;
-  const groups2 = [...head, ...new Array(missing).fill(0), ...tail2];
+  const groups = [...head, ...new Array(missing).fill(0), ...tail2];
   const bytes = new Uint8Array(16);
-  groups2.forEach((group2, index) => {
+  groups.forEach((group2, index) => {
     bytes[index * 2] = group2 >> 8;
     bytes[index * 2 + 1] = group2 & 255;
   });
@@ -35867,16 +42844,16 @@ function formatIp(bytes) {
     return Array.from(bytes).join(".");
   if (bytes.length !== 16)
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  const groups2 = Array.from({ length: 8 }, (_, i) => (bytes[i * 2] ?? 0) << 8 | (bytes[i * 2 + 1] ?? 0));
+  const groups = Array.from({ length: 8 }, (_, i) => (bytes[i * 2] ?? 0) << 8 | (bytes[i * 2 + 1] ?? 0));
   let bestStart = -1;
   let bestLength = 1;
   for (let start = 0; start < 8; ) {
-    if (groups2[start] !== 0) {
+    if (groups[start] !== 0) {
       start += 1;
       continue;
     }
     let end = start;
-    while (end < 8 && groups2[end] === 0)
+    while (end < 8 && groups[end] === 0)
       end += 1;
     if (end - start > bestLength) {
       bestStart = start;
@@ -35884,7 +42861,7 @@ function formatIp(bytes) {
     }
     start = end;
   }
-  const hex7 = groups2.map((group2) => group2.toString(16));
+  const hex7 = groups.map((group2) => group2.toString(16));
   if (bestStart < 0)
     return hex7.join(":");
   return `${hex7.slice(0, bestStart).join(":")}::${hex7.slice(bestStart + bestLength).join(":")}`;
@@ -35920,14 +42897,6 @@ function parseHostName(text, input) {
     throw new TargetError("host", input, `bad host name ${JSON.stringify(text)}`);
   return host;
 }
-function unbracketedPort(text) {
-  const colon = text.lastIndexOf(":");
-  const address = text.slice(0, colon);
-  const port = text.slice(colon + 1);
-  if (!/^[0-9]{1,5}$/.test(port) || parseIpv6(address) === null)
-    return null;
-  return { address: address.toLowerCase(), port };
-}
 function splitHostPort(text, input) {
   if (text.startsWith("[")) {
     const close = text.indexOf("]");
@@ -35941,10 +42910,6 @@ function splitHostPort(text, input) {
     return { host: inner.toLowerCase(), port: rest === "" ? null : rest.slice(1), ip: true };
   }
   if ((text.match(/:/g) ?? []).length > 1) {
-    const withPort = unbracketedPort(text);
-    if (withPort !== null) {
-      throw new TargetError("address", input, `an IPv6 address with a port needs brackets: write [${withPort.address}]:${withPort.port} (or [${text}] for the address ${text} on port ${DEFAULT_PORT})`);
-    }
     if (parseIpv6(text) === null)
       throw new TargetError("address", input, `bad IPv6 literal ${JSON.stringify(text)}`);
     return { host: text.toLowerCase(), port: null, ip: true };
@@ -36000,74 +42965,11 @@ function parseTarget(input) {
     isWeb: https2 || port === DEFAULT_PORT
   };
 }
-function targetAtAddress(target, address) {
-  const ip = address.includes(":") ? `[${address}]` : address;
-  return { ...target, input: `${target.host}@${ip}:${target.port}`, connectAddress: address };
-}
 
 // ../core/dist/cert/errors.js
 var CertificateError = class extends TlsgateError {
   name = "CertificateError";
 };
-
-// ../core/dist/policy/suggest.js
-function editDistance(a, b) {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d = new Array(rows * cols).fill(0);
-  const at = (i, j) => d[i * cols + j] ?? 0;
-  for (let i = 0; i < rows; i++)
-    d[i * cols] = i;
-  for (let j = 0; j < cols; j++)
-    d[j] = j;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      }
-      d[i * cols + j] = best;
-    }
-  }
-  return at(a.length, b.length);
-}
-function closest(word, candidates) {
-  const lower = word.toLowerCase();
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    if (candidate.toLowerCase() === lower)
-      return candidate;
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  const limit = Math.max(2, Math.floor(word.length / 3));
-  if (bestDistance <= limit)
-    return best;
-  let bestShared = 3;
-  best = void 0;
-  for (const candidate of candidates) {
-    const other = candidate.toLowerCase();
-    let shared = 0;
-    while (shared < lower.length && lower[shared] === other[shared])
-      shared++;
-    if (other.length >= 4 && lower.includes(other))
-      shared = Math.max(shared, other.length);
-    if (shared > bestShared) {
-      best = candidate;
-      bestShared = shared;
-    }
-  }
-  return best;
-}
-function didYouMean(word, candidates) {
-  const match = closest(word, candidates);
-  return match === void 0 ? "" : ` (did you mean ${match}?)`;
-}
 
 // ../core/dist/registry/generated/client-profiles.js
 var CLIENT_PROFILE_ROWS = [
@@ -49293,9 +56195,6 @@ var CLIENT_PROFILE_ROWS = [
   }
 ];
 
-// ../core/dist/registry/types.js
-var STRENGTH_CLASSES = ["recommended", "secure", "weak", "insecure"];
-
 // ../core/dist/registry/client-profiles.js
 var CLIENT_PROFILES = CLIENT_PROFILE_ROWS.map((row) => Object.freeze(row));
 var CURRENT_CLIENT_PROFILES = CLIENT_PROFILES.filter((p) => p.current);
@@ -49346,6745 +56245,34 @@ function selectClientProfiles(selection) {
       for (const p of CURRENT_CLIENT_PROFILES)
         chosen.add(p);
     } else {
-      const matches = profilesMatching(name);
-      if (matches.length === 1)
-        chosen.add(matches[0]);
-      else
+      const profile = clientProfileByName(name);
+      if (profile === void 0)
         unknown.push(name);
+      else
+        chosen.add(profile);
     }
   }
   if (unknown.length > 0) {
     const hints = unknown.map((name) => {
-      const matches = profilesMatching(name);
-      if (matches.length > 1) {
-        const shown = matches.slice(0, 4).map((p) => JSON.stringify(p.name));
-        const more = matches.length > 4 ? `, and ${matches.length - 4} more` : "";
-        return `${JSON.stringify(name)} (matches ${shown.join(", ")}${more}: name one)`;
-      }
-      const close = closestClientProfile(name);
-      return close === void 0 ? JSON.stringify(name) : `${JSON.stringify(name)} (did you mean ${JSON.stringify(close)}?)`;
+      const close = closeNames(name);
+      return close.length === 0 ? JSON.stringify(name) : `${JSON.stringify(name)} (did you mean ${close.map((c) => JSON.stringify(c)).join(" or ")}?)`;
     });
     throw new ClientProfileError("unknown-client", unknown, `unknown client profile${unknown.length > 1 ? "s" : ""}: ${hints.join(", ")}`);
   }
   return CLIENT_PROFILES.filter((p) => chosen.has(p));
 }
-var aliasOf = (name) => name.replace(/\s*\([^)]*\)\s*$/, "").trim().toLowerCase();
-function profilesMatching(typed) {
-  const exact = clientProfileByName(typed);
-  if (exact !== void 0)
-    return [exact];
-  const key = typed.trim().toLowerCase();
-  const byAlias = CLIENT_PROFILES.filter((p) => aliasOf(p.name) === key);
-  if (byAlias.length > 0)
-    return byAlias;
-  return key.length < 3 ? [] : CLIENT_PROFILES.filter((p) => p.name.toLowerCase().startsWith(key));
-}
-function closestClientProfile(typed) {
-  const lower = typed.toLowerCase();
-  let best;
-  let bestDistance = Infinity;
-  for (const { name } of CLIENT_PROFILES) {
-    const distance = editDistance(lower, name.slice(0, typed.length).toLowerCase());
-    if (distance < bestDistance) {
-      best = name;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(typed.length / 3)) ? best : void 0;
+function closeNames(typed) {
+  const needle = typed.trim().toLowerCase();
+  if (needle.length < 2)
+    return [];
+  const starts = CLIENT_PROFILES.filter((p) => p.name.toLowerCase().startsWith(needle));
+  const contains = CLIENT_PROFILES.filter((p) => p.name.toLowerCase().includes(needle));
+  return [...new Set([...starts, ...contains].map((p) => p.name))].slice(0, 3);
 }
 
 // ../core/dist/policy/ajv.js
 var import__2 = __toESM(require__(), 1);
 var import_ajv_formats = __toESM(require_dist(), 1);
-
-// ../../node_modules/re2js/build/index.js
-var RE2Flags = class RE2Flags2 {
-  static FOLD_CASE = 1;
-  static LITERAL = 2;
-  static CLASS_NL = 4;
-  static DOT_NL = 8;
-  static ONE_LINE = 16;
-  static NON_GREEDY = 32;
-  static PERL_X = 64;
-  static UNICODE_GROUPS = 128;
-  static WAS_DOLLAR = 256;
-  static LOOKBEHIND = 512;
-  static MATCH_NL = RE2Flags2.CLASS_NL | RE2Flags2.DOT_NL;
-  static PERL = RE2Flags2.CLASS_NL | RE2Flags2.ONE_LINE | RE2Flags2.PERL_X | RE2Flags2.UNICODE_GROUPS;
-  static POSIX = 0;
-  static UNANCHORED = 0;
-  static ANCHOR_START = 1;
-  static ANCHOR_BOTH = 2;
-};
-var PublicFlags = {
-  CASE_INSENSITIVE: 1,
-  DOTALL: 2,
-  MULTILINE: 4,
-  DISABLE_UNICODE_GROUPS: 8,
-  LONGEST_MATCH: 16,
-  LOOKBEHINDS: 512
-};
-var ASCII_SIZE = 128;
-var ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
-var ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
-var MAX_BMP = 65535;
-for (let i = 0; i < ASCII_SIZE; i++) {
-  if (i >= 97 && i <= 122) ASCII_TO_UPPER[i] = i - 32;
-  else ASCII_TO_UPPER[i] = i;
-  if (i >= 65 && i <= 90) ASCII_TO_LOWER[i] = i + 32;
-  else ASCII_TO_LOWER[i] = i;
-}
-var Codepoint = class {
-  static CODES = Object.freeze({
-    "\x07": 7,
-    "\b": 8,
-    "	": 9,
-    "\n": 10,
-    "\v": 11,
-    "\f": 12,
-    "\r": 13,
-    " ": 32,
-    '"': 34,
-    $: 36,
-    "&": 38,
-    "'": 39,
-    "(": 40,
-    ")": 41,
-    "*": 42,
-    "+": 43,
-    "-": 45,
-    ".": 46,
-    0: 48,
-    1: 49,
-    2: 50,
-    3: 51,
-    4: 52,
-    5: 53,
-    6: 54,
-    7: 55,
-    8: 56,
-    9: 57,
-    ":": 58,
-    "<": 60,
-    ">": 62,
-    "?": 63,
-    A: 65,
-    B: 66,
-    C: 67,
-    F: 70,
-    P: 80,
-    Q: 81,
-    U: 85,
-    Z: 90,
-    "[": 91,
-    "\\": 92,
-    "]": 93,
-    "^": 94,
-    _: 95,
-    "`": 96,
-    a: 97,
-    b: 98,
-    f: 102,
-    i: 105,
-    m: 109,
-    n: 110,
-    r: 114,
-    s: 115,
-    t: 116,
-    v: 118,
-    x: 120,
-    z: 122,
-    "{": 123,
-    "|": 124,
-    "}": 125
-  });
-  static toUpperCase(codepoint) {
-    if (codepoint < ASCII_SIZE) return ASCII_TO_UPPER[codepoint];
-    const s = String.fromCodePoint(codepoint).toUpperCase();
-    const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
-    if (s.length > expectedLen) return codepoint;
-    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toLowerCase();
-    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
-    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
-    return s.codePointAt(0);
-  }
-  static toLowerCase(codepoint) {
-    if (codepoint < ASCII_SIZE) return ASCII_TO_LOWER[codepoint];
-    const s = String.fromCodePoint(codepoint).toLowerCase();
-    const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
-    if (s.length > expectedLen) return codepoint;
-    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toUpperCase();
-    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
-    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
-    return s.codePointAt(0);
-  }
-};
-var UnicodeRangeTable = class {
-  /**
-  * @param {Uint32Array | number[]} data
-  * @param {boolean} isStride1
-  */
-  constructor(data, isStride1 = false) {
-    this.data = data;
-    this.isStride1 = isStride1;
-    this.SIZE = isStride1 ? 2 : 3;
-  }
-  getLo(index) {
-    return this.data[index * this.SIZE];
-  }
-  getHi(index) {
-    return this.data[index * this.SIZE + 1];
-  }
-  getStride(index) {
-    return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
-  }
-  get length() {
-    return this.data.length / this.SIZE;
-  }
-};
-var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
-var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
-for (let i = 0; i < 64; i++) B64_MAP[B64.charCodeAt(i)] = i;
-var decodeVLQ = (str) => {
-  const res = [];
-  let value = 0;
-  let shift = 0;
-  for (let i = 0; i < str.length; i++) {
-    const digit = B64_MAP[str.charCodeAt(i)];
-    value |= (digit & 31) << shift;
-    if ((digit & 32) === 0) {
-      res.push(value);
-      value = 0;
-      shift = 0;
-    } else shift += 5;
-  }
-  return res;
-};
-var decodeRanges = (str, isStride1) => {
-  const res = decodeVLQ(str);
-  const numRanges = isStride1 ? res.length / 2 : res.length / 3;
-  const out = new Uint32Array(numRanges * 3);
-  let current = 0;
-  let resIdx = 0;
-  for (let i = 0; i < numRanges; i++) {
-    current += res[resIdx++];
-    out[i * 3] = current;
-    current += res[resIdx++];
-    out[i * 3 + 1] = current;
-    out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
-  }
-  return out;
-};
-var decodeOrbit = (str) => {
-  const res = decodeVLQ(str);
-  const map = /* @__PURE__ */ new Map();
-  let currentKey = 0;
-  for (let i = 0; i < res.length; i += 2) {
-    currentKey += res[i];
-    const zz = res[i + 1];
-    const delta = zz >>> 1 ^ -(zz & 1);
-    map.set(currentKey, currentKey + delta);
-  }
-  return map;
-};
-var LazyMap = class {
-  constructor(initializer) {
-    this.initializer = initializer;
-    this.cache = /* @__PURE__ */ new Map();
-  }
-  has(key) {
-    return Object.hasOwn(this.initializer, key);
-  }
-  get(key) {
-    if (this.cache.has(key)) return this.cache.get(key);
-    const val = this.has(key) ? this.initializer[key]() : null;
-    this.cache.set(key, val);
-    return val;
-  }
-};
-var UnicodeTables = class {
-  static _CASE_ORBIT = null;
-  static get CASE_ORBIT() {
-    if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
-    return this._CASE_ORBIT;
-  }
-  static _Print = null;
-  static get Print() {
-    if (!this._Print) this._Print = new UnicodeRangeTable(decodeRanges("hB9CBjBLBCpWBDFBFGBCCCBSBCsMBClBBDxBBDCBC2BBJaBFFBSVBC-FBCvBBD6BBDkDBP6BBDwBBDOBCbBDCCBJBGfBIqCBCgFBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYBDCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPBLCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGBCCBCHBDBBDVBCGBCBBCEBDIBDBBDCBICBFBBCEBDRBLBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBGMBCCBCWBCPBDIBCCBCDBIBBCCBCBBDDBDJBIVBCCBCWBCJBCEBDIBCCBCDBIBBGCBCDBDJBCCBNMBCCBCyBBCCBCFBFPBDZBCCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBN5BBFcBmBBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDBhBnCBCjBBFmBBCjBBCOBCMBmBlGBCGGD4LBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBH1CBDFBD-TBCbBE4CBIVBKXBKTBNMBCCBCBBN9CBDJBHJBHNBCKBH4CBIqBBGlCBLeBCLBFLBFEEBoBBDEBMrBBFZBHKBE9BBDgCBCcBDKBHJBHNBDtBBDLBVsCBClFBJ7BBEOBE9BBGqBBDKBJqBBG1QBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBSXBJuBBSBBDaBCMBEhBBPgBBQrEBF5UBXKBWz4BBD9LBGsBBCGGD3BBIBBPXBKGBCGBCGBCGBCGBCGBCGBCGBC9DBjBZBC4CBN1GBbPBC+BBC1CBDmDBGqBBC9CBC1CBKvBBCszcBE2BBK7KBV3FBJ8GBV7BBEJBH3BBJlCBJLBHzDBMdBEtCBCKBFgBBC2BBKNBDJBDmDBZbBLFBDFBDFBKGBCGBC7BBF9DBDJBHj9KBNWBFwBBloItLBDpDBnBGBNEBGZBCEBCCCBCCBCCBoUBhBpBBHyBBCSBCDBFEBCmEBF9FBEFBDFBDFBDCBEGBCGBOBBDLBCZBCSBCBBCOBDNBjB6DBGCBFsBBE3CBCMBEwBwBBsBBjEcBEwBBQbBFjBBKdBGqBBGdBCkBBFNBrB9EBDJBHjBBFjBBFnBBJzBBMLBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBCnCBJIBxBSBCBBGgBBEaBGaBnB3BBFTBDxBBCBBGHBCCBCcBDCBFJBIIBI-BBhBmBBFLBK1BBEcBDaBGZBIDBNGBxCoCB4ByBBOyBBItBBJJBHlBBEcBJBBxGeBCpBBCCBDBBRFBJIBiBtBBJpBBXZBnBbBVWBKtCBFjBBK9BBCEBOYBIJBH0BBCRBJmBBK-CBCTBMRBCuBB-BGBCCCBCBCOBCKBH6BBGJBHDBCHBDBBDVBCGBCBBCEBCJBDBBDCBDHHGGBDGBEEBMJBCDDClBBCJBCDDCDBCJBCBBJBBe7CBCEBfnCBJJBnF1BBDlBBjBkCBMJBHMBU5BBHJBHTBdaBDOBFWB6F7BBlDyCBNHBDDDBGBCBBCdBCBBDLBKJBnCHBDtBBDKBcnCBJyCBOoCBIJB3CHB5ChBBPJBHIBCsBBCNBLcBEfBDVBCNBqCGBCBBCrBBECCBCCBHBJJBHFBCBBCkBBCBBCFBIJBHrBBFJB3HYBIQBCoBBEcB2CQQBwBBO6cBnDuDBCEBMjGBtyCiDBOvhBBRVBL68DBGmSB61G5BBn2B4RBIeBCJBFwCBCJBHdBDFBLlCBLJBCGBCUBGSBxN5BBnG6CBGYBDYBtBqCBF4BBIQBhCEBMGBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBDDBh7D8HBEzNBHWBQQBQtBBDWBKzDB9B1HBLmBBDpCBJvDBWlCB7DTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBD9VBQEBCOBxiBeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBENBDJBFBBhKeBS5BBGxOxOBoBB3GqBBFhGhGBdBCVBJBBhHGBCDBCBBCOBCkGBDPBqBrCBFJBFBByYjCBtC8BBjGDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBBvIrBBFjDBNOBDOBCOBCkBBLtFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBmgB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIBnkzVvHB", false));
-    return this._Print;
-  }
-  static CATEGORIES = new LazyMap({
-    C: () => new UnicodeRangeTable(decodeRanges("AfBgDgBBOrWrWBHHBCBICCVuMuMnBBBzBBBE4B4BBGBcDBHQBXhGhGxBBB8BBBmDNB8BBByBBBQddBCCMEBhBGBsCiFiFJBBDBBXIICCBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBPMMBEB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKMMBDBbEByBPBDBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCB-FCBHBBHBBHBBECBIIIBLBDBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIB-BGGBLBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMBxhBPBXJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBF-6DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBrCHBxDUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIlkzVBxHvw-FB", false)),
-    Cc: () => new UnicodeRangeTable(decodeRanges("AfgDgB", true)),
-    Cf: () => new UnicodeRangeTable(decodeRanges("tFzqBzqBBEBXhGhGyBhMhMBxCxCs5D9-B9-BBDBbEByBEBCJBw03B6H6HBBBimEQQj7IPBhjiBDBwmFHBn0rYffB+CB", false)),
-    Cn: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBDBvzIBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-BB---BBB---BBB", false)),
-    Co: () => new UnicodeRangeTable(decodeRanges("gg4B-nGh4hc9--BD9--B", true)),
-    Cs: () => new UnicodeRangeTable(decodeRanges("gg2B--B", true)),
-    L: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICCiEEBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoCaBFDBuBqBBkBBBCiDBCQQBIIBLLBBBDRRCdBe4CBMZZBfBKBBFGGBUBFKKEYYBXBIKBGXBCGBRpBB7B1BBETTIJBQPBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNGB7BBBCCCBDBCXBCCCBIBCBBKDDBDBCWWBCBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNSSBkBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBkBFFkC4CBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBzC+C+CBtBBSHB3BdBOBBLrBBbjBBqBCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBhC1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBF1B1BB8zC8zCBjHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBxC2O2OBrBrBBDBGBBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBReBDlCByBIBDmDBDxCBVQBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBdRRBDBCJBLEBCoBBYCBCHBVWBEEEBwBBCEEBDDBDBDCCZCBDKBICBNFBDFBDFBKGBCGBCqBBCNBHyDBej9KBNWBFwBBloItLBDpDBnBGBNEBGCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBxB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOjBBnBbBKWB7HpBBHBBRFB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB1D-BBgBHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBqBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBGjCjCBLBhCBBCPPBNNB0mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBn7F0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFBmI9BBzEsBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCCBCBBCGBDEBKBBhHGBCDBCBBCOBCkGB8BjCBI1lB1lBBCBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
-    LC: () => new UnicodeRangeTable(decodeRanges("hCZBHZB7BLLBVBCeBCiGBCDBFvGBDZBhGDBDBBECBCHHCCBCCCBSBCyCBCqEBJlFBClBBKoBB44ClBBCGGDqBBDCBhV1CBDFBjkCKBGqBBDCBhCrBBgCMBChBBmD1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGBmIFFDJBCEEBDBHGCBCBCFBFDDBCBGEBF1B1BB8zC8zCB6DBDmDBHDBEBBNlBBCGGzoetBBTbBnEtCBCWBEDBCsCBZBBE2Z2ZBpBBGIBIvCBh6TGBNEBqgBZBHZBmlBvCBhDjBBFjBB1DKBCOBCGBCBBCKBCOBCGBCBBk2ByBBOyBB+CVBLVB74C-BBhrV-BBhBYBDYBtpZ0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BJBCTBHFB2uCjCB", false)),
-    Ll: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDZBiGCCEEEBBBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBDCB5XFBjkCIBC2D2DBqBBgCMBChBBnD0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBBzIEEBEEcKFDBBJDBF2B2Bs1CvBBCEEBGCFCCBCCBEBGiDCBIICFFNlBBCGG0oesBCUaCoEMCBBBC+BCBGBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCbEE2ZqBBGIBIvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFB4vChBB", false)),
-    Lm: () => new UnicodeRangeTable(decodeRanges("wVRBFLBPEBICCmEGG-OnHnHlFBBuIBBFgBgBKEEhFoFoF1mBgEgE2R72B72BsDkTkTxOFBvF+BBOjBjBBjBByVOORMBg-CBByHgGgG2OsBsBBDBGiDiDB+C+CBBB34bjnBjnBBEBvIzDzDdBB6DIBxCYYpDDBEBB2OXXqEtDtDWBBoDDBKngVngVuBBBh-BFBCpBBCIB0sBhBhB2K04D04DnrTDB9PCBpBBBnRMBhCBBCPPB9-P9-PBCBCGBCBByhM9BBqGGBud0Q0QsSAB", false)),
-    Lo: () => new UnicodeRangeTable(decodeRanges("qFQQhIFFBCBxGBB7ZaBFDBuBfBCJBkBBBCiDBCZZBLLBBBDRRCdBe4CBMZZBfBWVBrBYBIKBGXBCGBRoBB8B1BBETTIJBROBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNFB8BBBCCCBDBCXBCCCBIBCBBKDDBDBYDBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNyDyDBnKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPByDrTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBpBkCkCBhBBC0BBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBxFuBBSHB3BdBOBBLrBBbjBBqBCBLdByDDBCFBCBBE7hB7hBBCB4-C3BBZWBKGBCGBCGBCGBCGBCGBCGBCGBoR2B2BF1CBJCCB4CBFGGBpBBC9CBSfBxBPBhQ-tGBhC0wUBC2jBBkCnBBJrIBFPBLBBjCyByBBkCBqFoDoDEGBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBuBEBDIBLEBCoBBYCBCHBVPBCFBEEEBwBBCEEBDDBDBDCCZBBEKBIPPBEBDFBDFBKGBCGByEiBBej9KBNWBFwBBloItLBDpDBkCCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBqDJBCsBBDeBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBhEtCBjDnBBJzBB9CzBBN2JBKVBLHB5EFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4FjBBnBDBCxJxJBoBBHBBRCBCBB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB0GHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBnBBCBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBB0BUBGSB0NnBB2MqCBGwFwFB0mHBqBfBiDyDBuwIiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBxzI2P2PBrBBiBiKiKBcBTrBBlPaBmHdBDwGwGBdBCCBCBBCGBDEBKiHiHBFBCDBCBBCOBCkGB8pBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
-    Lt: () => new UnicodeRangeTable(decodeRanges("lOGDnB2sH2sHBGBJHBJHBNQQwBAB", false)),
-    Lu: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBG+B+B9zCvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBB", false)),
-    M: () => new UnicodeRangeTable(decodeRanges("gYvDB0IGBoIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCgBB3BCBCRBCGBLBBeCB5BCCBFBDBBDCBKLLBbbDCB5BCCBDBFBBDCBEffBEEMCB5BCCBGBCCBCCBVBBXFBCCB5BCCBFBDBBDCBICBLBBf8B8BBDBECBCDBKpBpBBDB4BCCBFBCCBCDBIBBMBBeCB5BCCBFBCCBCDBIBBMBBQNNBCB4BBBCGBCCBCDBKLLBeeBBBnCFFBEBCCCBGBTBB+BDDBFBNHBjDDDBHBMGBqCBBcECFBByBTBCBBGKBCjBBKlDlDBSBYDBFCBCCBDGBEDBOLBCLLBCBgWCBzdDBdCBeBBfBBhCfBKuBuBBBBC2D2DBjBjB3DLBFLB8GEB6BJBCcBDxBxBBsBBDLBVEBwBQBnBIBNCBfMB5BNBxBTB5ECBCUBFHHDCBnG-BBxWgBB--CCBuEhDhDBeBrRFBqDBB1udDBCJBhBBBxCBBxIEEFYYBDBF0C0CBzBzBBQBbRBOnBnBBGBaMBtBDBwBNBlBkCkCBMBNJJBuBuBBBBzBCCBBBDBBGBBCqBqBBDBGBBtHHBCBBx5TiXiXBOBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB7DCB2BOBqBDDBLLBCBuBKBI+B+BBBBlBNBRBBtBNNBBBxBNBJDBCBB9CLBHDD+ELBWDB4BBBCGBDBBDCBKLLBDDBFBEEBkCIBCDDCDBCEBCPPBzCzCBQBYyCyCBSBsHGBDIBcBBzCQBrDMBmDOBhIOB2HFBCBBDDBCCCBuEuEBFBDGBEddBIBpBGBCDBJKKBJBvBPBnGHBoGHBCHBzCVBCNB7DFBECCBCCBFBCjCjCBDBCBBCEB8KDBKBBCxBxBBFBEEBYmnFmnFHOBpmLRBhuCEB8BGB5gBCCB1BBIDByCMMBslTslTBizEizEBsBBDWB-QEBEFBJHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
-    Mc: () => new UnicodeRangeTable(decodeRanges("joC4B4BDCBJDBCBBzBBB7BCBHBBDBBLsBsB7BCBjC7B7BBBBJCCB2B2BB7B7BCHHBDDBLLnDBBCBBECBCCBLqBqBBBB+BDB+BBB7BCCBDBDBBCBBKBBdPPB7B7BBBBGCBCCBLrBrBBsCsCBBBHHBTBBrKBBgCsFsFBFFHDDBaaBLLBBBDGBWBBDFBDLLBBB5zBffiEIIBGBCBB7KDBDCBFBBCFBhHBB7BCCKCCBJJBEByExBxBGCCBDBCBB+BffFBBD9B9BDCBCEEBxBxBBGBJBBsFWW35EBB0-dBBD5C5CBzBzBBOBvEBBwBxBxBBFFBDDBBBvDBBDBBZuBuBCuDuDDBBGuHuHBCCBCCBCC0gZCCgEuBuBBBBFBB0DZZB8B8BxBCBKBBO+C+CBBBEBBCrFrFBBBgBBB7BBBCDBDBBDCBKLLB1C1CBBBIDDCDBCBBCmDmDBBBJBBErDrDBBBHCCBCBDuHuHBBBHDBDyDyDBBBJBBCuDuDCBBHoDoDCBBFmImIBBBK4H4HBEBCBBFDDCvEvEBBBJDBF1C1CeBB-BqGqGECCoGPPrDIID2G2GBDBFBBC-K-KBNNxBBBJBBCpvQpvQBBBlxD2BBpDBB0rYBBHFB", false)),
-    Me: () => new UnicodeRangeTable(decodeRanges("okBBB1xF-wB-wBBCBCCBsshBCB", false)),
-    Mn: () => new UnicodeRangeTable(decodeRanges("gYvDB0IEBqIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCfB4BCCFHBFEEBFBLBBe7B7BFDBJVVBbbDBB6BFFBFFBDDBBBEffBEEMBB6BFFBDBCBBFVVBXXBEBC7B7BDCCBCBJIIBMMBff+BNNzBEE4BCCBBBGCBCDBIBBMBBe7B7BDHHGBBVBBdBB6BBBFDBJVVBeepCIIBBBC7C7CDGBNHBjDDDBHBMGBqCBBcEC4BNBCEBCBBGKBCjBBKnDnDBCBCFBCBBDBBaBBFCBRDBODDBHHQgWgWBBBzdCBeBBfBBfBBhCBBCGBJDDBJBKuBuBBBBC2D2DBjBjB3DCBFBBKHHBBB8GBBD7B7BCGBCCCDHBHJBDxBxBBMBCeBDLBVDBxBCCBDBCGGpBIBNBBhBDBDBBCCB5BCCBEECCB7BHBDBB5ECBCMBCGBFHHEBBnG-BBxWMBFEEBKB--CCBuEhDhDBeBrRDBsDBB1udFFBIBhBBBxCBBxIEEFaaBGG4EBBbRBOnBnBBGBaKBvBCBxBDDBCBDBBoBkCkCBEBDBBDBBNJJwB0B0BCCBDBBGBBCrBrBBJJvHDDFx5Tx5TiXPBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB8D3B3BBNBqBDDBLLBBByBDBDBBI+B+BBBBlBEBCHB-BNNB1B1BBHBLDBDgDgDBBBDCCBHHD+E+EEHBWBB6BBBEmBmBBFBEEBnCFBOECPBB2CHBDCBCYY1CFBCFFBCCBvHvHBCBHBBCBBcBB2CHBDCCBrDrDCDDBEBCmDmDCDDBCBCEBkIIBCBBhIBBCFFxEDBDBBFhBhBBIBpBFBDDBJKKBEBDCBvBMBCBBnGCCBBBCqGqGBFBCFBCzCzCBUBDGBCBBCBB7DFBECCBCCBFBCpCpCBEEC8K8KBMMB1B1BBDBGCCYmnFmnFHOBpmLLBECBhuCEB8BGB5gBgCgCBCByC5lT5lTBizEizEBsBBDWBhRCBSHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
-    N: () => new UnicodeRangeTable(decodeRanges("wBJB5DBBGDDBBBitBJBnEJBnGJB9MJB3DJBFFBtDJB3DJB3DJBDFBvDMB0DJBJGBoDJBpDGBISBuDJBhDJB3DJBnCTBtIJBnCJBwWTBybCBwHJBHJBXJBtJJBhEKBmFJBHJB3FJB3CJBnEJBHJB3gBEEBEBHJBnGyBBDEB3W7BBvCVB3TdBqrBqYqYaIBPCB4KDBrEJBfHBCOBhBJBoBOBh7cJB9FJBhKFB7EJBnBJBnGJBXJB3CJB3MJB34UJBuPsBBN4BBSBB2KaBlBDBeJJnEEBrGJBvdHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBxBJBHJB3IeB-EJBrBDBxDGBnEdBhEJB9BJBxEJBITB8HJB3KJB3DJB3LJBnDJBHTBtCLBlNSB+CJB3UJB3CcBkHJBnCJB3BJBnLJBnDUBshBuDBimPJBnpCJB3CJBnEJBCGBvQJBnIWB+KCB6nXJBnuBTBNTBtDYB2iBxBBhqCJBnNJB3PJB4HJBtWIBhEJB4Y6BBCCBCDBtCsBBCOBjeMBk3CJB", false)),
-    Nd: () => new UnicodeRangeTable(decodeRanges("wBJnxBJnEJnGJ9MJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJhDJ3DJnCJ3IJnCJn6BJnBJtJJhEJnFJHJ3FJ3CJnEJHJnuiBJnVJnBJnGJXJ3CJ3MJ34UJnsBJnkCJHJ9YJhEJ9BJxEJ3IJ3KJ3DJ3LJnDJHTtCJnNJnDJ3UJ3CJ3HJnCJ3BJnLJ3uQJnpCJ3CJnEJ3QJ37XJ12CxBhqCJnNJ3PJ4HJ2aJ30EJ", true)),
-    Nl: () => new UnicodeRangeTable(decodeRanges("u3FCBwzCiBBDDB-zDaaBHBPCBs1dJBxyW0BBtOJJnEEBrhIuDBm8SCB", false)),
-    No: () => new UnicodeRangeTable(decodeRanges("yFBBGDDBBB2pCFB5LFB5DCBmEGB6GGBSIByNJB2hBTB0jBJBhP20B20BEFBHJBnGPBqB3W3WB6BBvCVB3TdBqrB1kB1kBBCBrEJBfHBCOBhBJBoBOBxrdFBymWsBBiCDBSBB2KaBlBDB1pBHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBhLeB-EJBrBDBxDGBnETB8LTBmqBBBvNIBobSB0aUBn8SGB-YWBqhZTBNTBtDYBvqFIBid6BBCCBCDBtCsBBCOBjeMB", false)),
-    P: () => new UnicodeRangeTable(decodeRanges("hBCBCFBCDBLBBEBBbCBCccCkBkBGEELBBEEE-VJJzOFBqBBB0BCCDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCmBmBBCBoCrCrCBDBFBBwDFBsFlTlTBHB4EuTuTtBBBvCCBoCBB+ECBCCBmBKB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBM9Z9ZBWBJTBCMBCLBfBBPBB6TDBeBB+hBNBwCBBgBJB0MVBgCDBhBBB8XDBCBBxDwEwEBtBBCfBDLBkNCBFJBDLBRNNjD7C7CjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HzqUzqUBxGxGBIBXiBBCNBCFFCBB2ECBCFBCDBLBBEBBbCBCccCCCBFB7MCB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDByO-J-JjBlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
-    Pc: () => new UnicodeRangeTable(decodeRanges("-Cg-Hg-HBUU-u3BBBZCBwHAB", false)),
-    Pd: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEBiwDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
-    Pe: () => new UnicodeRangeTable(decodeRanges("pB0B0BgB+1D+1DC-6B-6BqtC4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECtBGCtNICEGCDBB-ozB6G6GeOCESSCCCrF0B0BgBGD", false)),
-    Pf: () => new UnicodeRangeTable(decodeRanges("7F+6H+6HEddpuDCCFDDQEE", false)),
-    Pi: () => new UnicodeRangeTable(decodeRanges("rFt7Ht7HDBBDaapuDCCFDDQEE", false)),
-    Po: () => new UnicodeRangeTable(decodeRanges("hBCBCCBDECBLLBEEBcclCGGPBBI-V-VJzOzOBEBqB3B3BDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCxDxDrCEBFBBwDFBsFlTlTBHBmY9D9DBBBoCBB+ECBCCBmBFBCDB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBMjajaBJJBGBJIBDDBDCBEKBCCCBIB7kDDBCBBxDwEwEBFFBBBDDDBHBCBBCDDBLLBDBCJBDDBCCCBLBDCBtNCB6B+F+FjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HlxUlxUBFBDXXVBBDDBECBCDBICBHCCB2E2EBBBCCBDECBLLBEEBcclBDDB7M7MBBB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDB0ZlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
-    Ps: () => new UnicodeRangeTable(decodeRanges("oBzBzBgB-1D-1DC-6B-6B-rCEEnB4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECaTTCECtNICEGCDipzBipzB4GeeCMCESSCCCrFzBzBgBEEDAB", false)),
-    S: () => new UnicodeRangeTable(decodeRanges("kBHHRCBgBCCcCCkBEBCBBDCCBCBDEEfgBgBrODBNNBGGBCCCBPB2DPPBxDxDsErIrIBBB3DCBDDDBvGvGLUUB4H4HIBBpEqLqLBHHB2H2H-DjEjEBGBlEwGwGqBmGmGiGCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WuLuLlL+E+EBgBBiLJBKIBhiBCCBBBMCBOCBOCBOBBmCOOoBCBOCBUhBB-BBBCDBCBBLCCBBBGFBCECFMMBFFBDBGDBC7B7BBFFB2LBFcBD+HBXKByCtCBXnTBtBwBBDeBLyMBX+BBFfBD1LBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBB8CBB0HBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BB6RWBKBBoDBB+EDBLDB+RCBiHPPB+9T+9TpEgBBuLPBhCBB3BHBtBDBjDCCBBBD7E7EHRRBBBgBCCcCCiEGBCGBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSmWmWBiKiKBGBnjC2kC2kCBbBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQQBgDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBrbaagBaagBaagBaagBaa9B-PB4BDBzBHBCNBCBBp2BwNwNttCEE+DiOiOBvIvIBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
-    Sc: () => new UnicodeRangeTable(decodeRanges("kB+D+DBCBqnB8D8DzPBBzPBBI2H2HoImSmS8sClmClmCBgBB37hBkuVkuVtD7E7E8GBBEBB3-HDB-4wBxtCxtC", false)),
-    Sk: () => new UnicodeRangeTable(decodeRanges("+CCCoCHHFEEqQDBNNBGGBCCCBPB2DPPBjoBjoB15FCCBBBMCBOCBOCBOBB9kEBBkzdWBKBBoDBBxePPBniUniUBPB8bCCjF4g9B4g9BBDB", false)),
-    Sm: () => new UnicodeRangeTable(decodeRanges("rBRRBBB+BCCuBFFmBgBgB-XwQwQBBB8xGOOoBCBOCBsEoBoBBDBHlClCBDBGBBFGDIgBgBBDDCgBgBBqIBhBBB7CffBXBpBFB2OKK3BHBwDxKxKBDBDeBLPBhIiEBX+BBFfBDhIBxBUBDFB9+zB5Z5ZCCBlFRRBBB+BCCkEHHBCBitDBBhrwBx+Bx+BagBgBagBgBagBgBagBgBat5Ft5FB-uC-uCBHB", false)),
-    So: () => new UnicodeRangeTable(decodeRanges("mFDDFCCyerIrIBgEgEBvGvGLUUB4H4HkQ2L2LjEFBClElEwGqBqBoMCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WzWzW+EhBBiLJBKIBksBBBCDBCBBLCCBHHBEBCECFMMBPPCBBC7B7BBKKBDBDDBCBBCBBCGBCeBDBBCCCBdBtIHBFTBDGBDwCBCdBanBBHnCBXKByCtCBX2FBCIBC1BBJuDBC3HBtBrBBhC-HBhQvBBWBBHmBBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBBxKBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BBibDBLBBC+R+RBBBqqUPBuLPBhCBB3BHBuBCBlPEEFBBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSpgBpgBBGBnjC2kC2kCBGBFQBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQPBhDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBqlB-PB4BDBzBHBCNBCBBp2B96C96CiEyWyWBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E6HBG4WBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBB-B3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
-    Z: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBeBBGwBwBh9DAB", false)),
-    Zl: () => new UnicodeRangeTable(decodeRanges("ohIA", true)),
-    Zp: () => new UnicodeRangeTable(decodeRanges("phIA", true)),
-    Zs: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBlBwBwBh9DAB", false)),
-    ASCII_Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbF", true)),
-    Alphabetic: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICC3CeeBQBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoBNBCCCBCCBCCJaBFDBeKBG3BBCGBPlDBCHBFHBFCBLCBDRRBuBBOkDBZgBBKBBFGGBWBDSBUYBIKBGXBCGBIJJBoBBLLBEGBHrCBCPBCCBFOBOSBCHBDBBDVBCGBCEEBCBEHBDBBDBBCJJFBBCEBNBBLFFBBBCFBFBBDVBCGBCBBCBBCBBFEBFBBDBBFIIBCBCSSBEBMCBCIBCCBCVBCGBCBBCEBEIBCCBCBBEQQBCBWDBFCBCHBDBBDVBCGBCBBCEBEHBDBBDBBKBBFBBCEBORRBCCBEBECBCDBEBBCCCBEEBEEBBBELBFEBECBCCBEHHpBMBCCBCWBCPBEHBCCBCCBJBBCCBCBBDDBdDBCHBCCBCWBCJBCEBEHBCCBCCBJBBGCBCDBOCBNMBCCBCoBBDHBCCBCCBCGGBCBIEBXFBCCBCRBEXBCIBCDDBFBJFBCCCBGBTBBO5BBGGBH0B0BBECBDBCXBCCCBRBCCBDEBCHHPDBhBgCgCBGBCjBBFSBFPBCjBBkC2BBCDDBDBR-BBLDBDlBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBEKBITBMUBNTBNMBCCBCBBNzBBDSBPFFkC4CBIqBBGlCBLeBCLBFIBYdBDEBMrBBFZB3BbBF+BBDTBzBYYBMMBBByBzBBCOBCHB0BpBBDDBLrBBCKBP2BBXCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBUhBBM1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBFSSBnBBuZzBB34BkHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBCfBwB2O2OBBBaIBIEBDEBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBGHBEwDBoBIBDmDBDxCBVUBCgBBZzBBNjCBCtBtBBEBECCBBBLgBBGiBBOcBEyBBCLBQRRBOBLEBC2BBKNBTWBEkCBCCCZCBDPBDDBMFBDFBDFBKGBCGBCqBBCNBH6DBWj9KBNWBFwBBloItLBDpDBnBGBNEBGLBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmC0BBsIcBEwBBwBfBOdBGqBBGdBDjBBFHBCEBrB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCDBCBBGHBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOnBBjBbBEGGBVB7HpBBCBBEBBRFBzBCBEcBLJJBUBrBRBvBUBcWBKlCBsBEBL4BBKOOBXBYyBBSDBJiBBEKKB+BBCDBKBBLCCkBRBChBBDHHBCB-BGBCCCBCBCOBCJBI4BBYDBCHBDBBDVBCGBCBBCEBEHBDBBDBBEHHGGBdJBCDDClBBCJBCDDCDBCBBECCtBhCBCCBCDBVCBfhCBDBBC5F5FB0BBDGBaFBjB+BBCEE8B1BBDoCoCBZBDNBWGB6F4BBoD-BBgBHBDDDBGBCBBCdBCBBDBBDDB+CHBDtBBDFBCCCBccBxBBDJBSnCBGTTBnCBoDHB5CgBBgBIBCsBBCGBCyByBBcBDVBCNBqCGBCBBCrBBECCBCCBBBCDDBZZBEBCBBCkBBCBBCDBCYYBqBBlIWBKQBCoBBECBwDwCwCB4cBnDuDBSjGBtyCgDBQvhBBSFBa68DBGmSB61GuBBy2B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBF4BBIQBhCBBCNNBFBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBFi7Fi7FBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCVBJBBhHGBCDBCBBCOBCkGB8BjCBEEE1lBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1TZBHZBHZB3zD-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
-    Dash: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEB+BoBoBQnMnMlgDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
-    Emoji: () => new UnicodeRangeTable(decodeRanges("jBHHGJBwDFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDrGrGhFBBNBBPDDBIBsCZBCBBYVVDIBWBBvFhBBDvDBDBBCCBDyCBDCBCmIBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDDBEJBECCBEEDJBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
-    Emoji_Component: () => new UnicodeRangeTable(decodeRanges("jBHHGJB0+H2G2Gsp3B3+8B3+8BBYB8PEBxtBDBtzhY-CB", false)),
-    Emoji_Modifier: () => new UnicodeRangeTable(decodeRanges("7-8DE", true)),
-    Emoji_Modifier_Base: () => new UnicodeRangeTable(decodeRanges("9wJ8G8GRDB4jzD9B9BBBBDDDBBB2DBBDKBWSBEFFBBBCCBICCZqGqGBFFWFFBvFvFBBBEEB0CRRBBBKMMgSDDJHBHKKBIBDCB5B+B+BBCCBCCSCBCMBmHCBrBIB", false)),
-    Emoji_Presentation: () => new UnicodeRangeTable(decodeRanges("64IBBuGDBEDDqQBBWBBzBLBsBUUOJJBSSBGGBJJGWWIBBCFFDIIFBBdkBkBCFFBBBC+B+BBBBZPP8aBB0BFFvlxDrGrG-FDDBIBsCZBCZZVDDBDBCCBWBBvFgBBNIBClCBCVBNqBBFEBNQBEEEBlCBCCCB5FBD+BBODBCXBTbbBOO3C0CBxBlCBHEEBBBDDBEDBMBBIIBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
-    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("pFFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDoBoBBCBlDLBQBBQPPBmBmBBIBxDBBNBBPDDBIBU3BBcOBLVVDIBCDBKWBH7FBDvDBDBBCCBDyCBDCBCDBG9HBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDQBECCBEBDMB7GlBBNDB5BHBLFBpBHBfBBNDBDNBKmBBNuBBCJBC4FB5CHBPxEBhI9fB", false)),
-    Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbFq1-BJIFbF", true)),
-    Lowercase: () => new UnicodeRangeTable(decodeRanges("hDZBwBLLFlBlBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDiBBIBBfEBhDsBsBCEEDDBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBCDB5XFBjkCIBC2D2DB+FBiC0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBB6DOORMBuDEEBEEcKFDBBJDBFiBiBBOBFsasaBYBn6BvBBCEEBGCFCCBCCBGBEiDCBIICFFNlBBCGG0oesBCUaCBBBmEMCBBBC8BCBIBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCWDBCCCBBB2ZqBBCNBHvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBkODDBBBCpBBCIBmoByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFBmI9BB1lChBB", false)),
-    Math: () => new UnicodeRangeTable(decodeRanges("rBRRBBBgBeeCuBuBFmBmBgB5W5WBBBDbbBDDBBBwQCBuwGccBBBMEEOPPBCBWEBMEBiCMBFEEBFFBDBTFFDJBCDDBEBHEEBDDBCCBBBCFBENBClClCBWBCFBCBBFBBFfBCHHBPPBqIBJDBVBB7CffBZBCZZMGB+NBBNJBFFBFBBDBBEEBPCCDFBMHBGBB6BCCeDBKCBxK-BBhI-PBxBUBDFB9+zB4Z4ZBEBCjFjFRCBeCCeCCkEHHBCBitDBBhrwBwoBwoBBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBBhwFDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB-uCIB", false)),
-    Quotation_Mark: () => new UnicodeRangeTable(decodeRanges("iBFFkEQQ96HHBaBBowDqOqOBCBOCBixzBDB+FFF7CBB", false)),
-    Terminal_Punctuation: () => new UnicodeRangeTable(decodeRanges("hBLLCMMBEE-ZJJiQ6B6BpCPPCCB1FsBsBBJBCsHsHB3B3BBEBCHBgBmImIB1nB1nBBtFtFFFB4JBB2YHBmY9D9DBBBoCBB+ECBEoBoBBCBDBB7JBBjLDBjFBBLBBCCBeCB8FEB-BBBldYYBKKBBBwlDCBzJOOFLLCBBEBBtNBB8ndBBuICBkHEB-LBB3CBBgD4E4EBBB0ECBgERRB6H6HnxUDDB6B6BBBBCDBqFLLCMMBEEiCDD7hBxBxBnkBoGoG3JBB5EFBlCFB6CDB5dEBtBDB+FGBxDDBgECBiEBBHRRB5C5CBDBtDrJrJB2D2DBBBNBBnLDBEOBqDBB6HCBmQCC8HBB4CBBFBB-MCBuBmUmUBrCrCBspBspBBDB6vRBBmEiCiCBBBLqRqRBoJoJBnwTnwTovHDB", false)),
-    Uppercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBGbbBOBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBBvgCZBHZBHZB", false)),
-    White_Space: () => new UnicodeRangeTable(decodeRanges("JEBTlDlDbgvFgvFgsCKBeBBGwBwBh9DAB", false))
-  });
-  static SCRIPTS = new LazyMap({
-    Adlam: () => new UnicodeRangeTable(decodeRanges("go6DrCFJFB", true)),
-    Ahom: () => new UnicodeRangeTable(decodeRanges("g4lCaDOFW", true)),
-    Anatolian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggxCmS", true)),
-    Arabic: () => new UnicodeRangeTable(decodeRanges("gwBEBCFBCNBCCBCfBCJBMZBCrDBChBBxCvBBxHhBBGqCBCcBxy8BtPBDvEBhBPBxDEBCmEBk7DeBkCFBJIBiBFBh43BDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB", false)),
-    Armenian: () => new UnicodeRangeTable(decodeRanges("xpBlBDxBDCks9BE", true)),
-    Avestan: () => new UnicodeRangeTable(decodeRanges("g4iC1BEG", true)),
-    Balinese: () => new UnicodeRangeTable(decodeRanges("g4GsCCxB", true)),
-    Bamum: () => new UnicodeRangeTable(decodeRanges("g1pB3CpowB4R", true)),
-    Bassa_Vah: () => new UnicodeRangeTable(decodeRanges("w26CdDF", true)),
-    Batak: () => new UnicodeRangeTable(decodeRanges("g+GzBJD", true)),
-    Bengali: () => new UnicodeRangeTable(decodeRanges("gsCDBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYB", false)),
-    Beria_Erfe: () => new UnicodeRangeTable(decodeRanges("g17CYDY", true)),
-    Bhaiksuki: () => new UnicodeRangeTable(decodeRanges("ggnCICsBCNLc", true)),
-    Bopomofo: () => new UnicodeRangeTable(decodeRanges("qXB6wLqBxDf", true)),
-    Brahmi: () => new UnicodeRangeTable(decodeRanges("ggkCtCFjBKA", true)),
-    Braille: () => new UnicodeRangeTable(decodeRanges("ggK-H", true)),
-    Buginese: () => new UnicodeRangeTable(decodeRanges("gwGbDB", true)),
-    Buhid: () => new UnicodeRangeTable(decodeRanges("g6FT", true)),
-    Canadian_Aboriginal: () => new UnicodeRangeTable(decodeRanges("ggF-TxRlC7tgCP", true)),
-    Carian: () => new UnicodeRangeTable(decodeRanges("g1gCwB", true)),
-    Caucasian_Albanian: () => new UnicodeRangeTable(decodeRanges("wphCzBMA", true)),
-    Chakma: () => new UnicodeRangeTable(decodeRanges("gokC0BCR", true)),
-    Cham: () => new UnicodeRangeTable(decodeRanges("gwqB2BKNDJDD", true)),
-    Cherokee: () => new UnicodeRangeTable(decodeRanges("g9E1CDFz7lBvC", true)),
-    Chorasmian: () => new UnicodeRangeTable(decodeRanges("w9jCb", true)),
-    Common: () => new UnicodeRangeTable(decodeRanges("AgCBbFBbuBBCOBCEBYgBgBiOmBBGEBDTB1DKKHCC+THHPEEhB9E9ElQiEiEB6mB6mB2MDBjJwvBwvBBBBoCBBsGBBCumBumBOIIBCBCFBCCBDmYmYBKBD2CBCKBEKBCOBShBB-BlBBCCBDFBCaBCQBqBCBF5UBXKBW-cBhIzTBDpEBhQ9CBzMUBCCCBXBQHBFDB8CBBE7C7CB0E0EBOBhBlBBKxBxBB+BBgBwCBwB5C5CBmFBhuG-BBhoWhBBnDCBmFJB1HhFhFsMPPBzuUzuUBxGxGBIBXiBBCSBCDB0ECCBeBbFBbKBLuBuBBhChCBFBCGBLEBjICBFsBBEIBxCMB0BsBBlHaBltuBDB96D8HBEzNBHWBQQBgDzDB9B1HBLmBBD9BBEQBJBBIdBF8BB2GTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBByjFjCBtC8BBjWrBBFjDBNOBDOBCOBCkBBLtFB5BZBCBBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBnghYffB+CB", false)),
-    Coptic: () => new UnicodeRangeTable(decodeRanges("ifNxkKzDGG", true)),
-    Cuneiform: () => new UnicodeRangeTable(decodeRanges("ggoC5cnDuDCEMjG", true)),
-    Cypriot: () => new UnicodeRangeTable(decodeRanges("ggiCFBDCCBqBBCBBEDD", false)),
-    Cypro_Minoan: () => new UnicodeRangeTable(decodeRanges("w8rCiD", true)),
-    Cyrillic: () => new UnicodeRangeTable(decodeRanges("ggBkEBDoFBx6FKBhFtCtCojEfBhie-CBv8VBBhw4B9BBiBAB", false)),
-    Deseret: () => new UnicodeRangeTable(decodeRanges("gghCvC", true)),
-    Devanagari: () => new UnicodeRangeTable(decodeRanges("goCwCFODZh7nBfhwcJ", true)),
-    Dives_Akuru: () => new UnicodeRangeTable(decodeRanges("gomCGBDDDBGBCBBCdBCBBDLBKJB", false)),
-    Dogra: () => new UnicodeRangeTable(decodeRanges("ggmC7B", true)),
-    Duployan: () => new UnicodeRangeTable(decodeRanges("ggvDqDGMEIIJDD", true)),
-    Egyptian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggsC1iBL68D", true)),
-    Elbasan: () => new UnicodeRangeTable(decodeRanges("gohCnB", true)),
-    Elymaic: () => new UnicodeRangeTable(decodeRanges("g-jCW", true)),
-    Ethiopic: () => new UnicodeRangeTable(decodeRanges("gwEoCBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBnvGWBKGBCGBCGBCGBCGBCGBCGBCGBjpfFBDFBDFBKGBCGBylvCGBCDBCBBCOB", false)),
-    Garay: () => new UnicodeRangeTable(decodeRanges("gqjClBEcJB", true)),
-    Georgian: () => new UnicodeRangeTable(decodeRanges("glElBBCGGDqBBCDBx8CqBBDCBhiElBBCGG", false)),
-    Glagolitic: () => new UnicodeRangeTable(decodeRanges("ggL-Ch9sDGCQDGCBCE", true)),
-    Gothic: () => new UnicodeRangeTable(decodeRanges("w5gCa", true)),
-    Grantha: () => new UnicodeRangeTable(decodeRanges("g4kCDBCHBDBBDVBCGBCBBCEBDIBDBBDCBDHHGGBDGBEEB", false)),
-    Greek: () => new UnicodeRangeTable(decodeRanges("wbDBCCBDDBCFFCCCBBBCCCBSBC+BBPPBnpGEBzBEBFEB1ChKhKBUBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBoJ-xiB-xiB7uVuCBSgj0Bgj0BBkCB", false)),
-    Gujarati: () => new UnicodeRangeTable(decodeRanges("h0CCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGB", false)),
-    Gunjala_Gondi: () => new UnicodeRangeTable(decodeRanges("grnCFCBCkBCBCFIJ", true)),
-    Gurmukhi: () => new UnicodeRangeTable(decodeRanges("hwCCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPB", false)),
-    Gurung_Khema: () => new UnicodeRangeTable(decodeRanges("go4C5B", true)),
-    Han: () => new UnicodeRangeTable(decodeRanges("g0LZBC4CBN1GBwBCCaIBPDBle-tGBhC-vUBhoWtLBDpDBpodBBNGBqgkB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
-    Hangul: () => new UnicodeRangeTable(decodeRanges("goE-HvxHBiI9CyDeiCei3dckUj9KNWFwBl9JeEFDFDFDC", true)),
-    Hanifi_Rohingya: () => new UnicodeRangeTable(decodeRanges("gojCnBJJ", true)),
-    Hanunoo: () => new UnicodeRangeTable(decodeRanges("g5FU", true)),
-    Hatran: () => new UnicodeRangeTable(decodeRanges("gniCSCBGE", true)),
-    Hebrew: () => new UnicodeRangeTable(decodeRanges("xsB2BBJaBFFBpp9BZBCEBCCCBCCBCCBIB", false)),
-    Hiragana: () => new UnicodeRangeTable(decodeRanges("hiM1CBHCBi7-C+IBTeeBBBulQAB", false)),
-    Imperial_Aramaic: () => new UnicodeRangeTable(decodeRanges("giiCVCI", true)),
-    Inherited: () => new UnicodeRangeTable(decodeRanges("gYvDB2IBBlOKBbhXhXBCB8qEtBBDLBlPCBCMBCGBFHHEBBnG-BBtQBBjGgBB65DDBsDBBmrzBPBRNBwejHjH7iEl+uBl+uBBsBBDWBhRCBSHBDGBfDBz6rYvHB", false)),
-    Inscriptional_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g7iCSGH", true)),
-    Inscriptional_Parthian: () => new UnicodeRangeTable(decodeRanges("g6iCVDH", true)),
-    Javanese: () => new UnicodeRangeTable(decodeRanges("gsqBtCDJFB", true)),
-    Kaithi: () => new UnicodeRangeTable(decodeRanges("gkkCiCLA", true)),
-    Kannada: () => new UnicodeRangeTable(decodeRanges("gkDMCCCWCJCEDICCCDIBGCCDDJCC", true)),
-    Katakana: () => new UnicodeRangeTable(decodeRanges("hlM5CBDCBxHPBxGuBBC3CBvgzBJBCsBBzisBDBCGBCBBCgJgJBBBzBPPBCB", false)),
-    Kawi: () => new UnicodeRangeTable(decodeRanges("g4nCQCoBEc", true)),
-    Kayah_Li: () => new UnicodeRangeTable(decodeRanges("goqBtBCA", true)),
-    Kharoshthi: () => new UnicodeRangeTable(decodeRanges("gwiCDCBGHCCCcDCFJII", true)),
-    Khitan_Small_Script: () => new UnicodeRangeTable(decodeRanges("k-7C84G84GB0OBqBAB", false)),
-    Khmer: () => new UnicodeRangeTable(decodeRanges("g8F9CDJHJnPf", true)),
-    Khojki: () => new UnicodeRangeTable(decodeRanges("gwkCRCuB", true)),
-    Khudawadi: () => new UnicodeRangeTable(decodeRanges("w1kC6BGJ", true)),
-    Kirat_Rai: () => new UnicodeRangeTable(decodeRanges("gq7C5B", true)),
-    Lao: () => new UnicodeRangeTable(decodeRanges("h0DBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDB", false)),
-    Latin: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBQQGWBCeBCgOBoBEB8wGlBBHwBBGDBGMBClCBiC-HByLOORMBuEBBHccSoBB42CfBj1elDBExCBVOBxZqBBCIBCDB38TGB7gBZBHZBmhCFBCpBBCIBm61BeBHFB", false)),
-    Lepcha: () => new UnicodeRangeTable(decodeRanges("ggH3BEOEC", true)),
-    Limbu: () => new UnicodeRangeTable(decodeRanges("goGeBCLBFLBFEEBKB", false)),
-    Linear_A: () => new UnicodeRangeTable(decodeRanges("gwhC2JKVLH", true)),
-    Linear_B: () => new UnicodeRangeTable(decodeRanges("gggCLCZCSCBCODNjB6D", true)),
-    Lisu: () => new UnicodeRangeTable(decodeRanges("wmpBvBx1eA", true)),
-    Lycian: () => new UnicodeRangeTable(decodeRanges("g0gCc", true)),
-    Lydian: () => new UnicodeRangeTable(decodeRanges("gpiCZGA", true)),
-    Mahajani: () => new UnicodeRangeTable(decodeRanges("wqkCmB", true)),
-    Makasar: () => new UnicodeRangeTable(decodeRanges("g3nCY", true)),
-    Malayalam: () => new UnicodeRangeTable(decodeRanges("goDMCCCyBCCCFFPDZ", true)),
-    Mandaic: () => new UnicodeRangeTable(decodeRanges("giCbDA", true)),
-    Manichaean: () => new UnicodeRangeTable(decodeRanges("g2iCmBFL", true)),
-    Marchen: () => new UnicodeRangeTable(decodeRanges("wjnCfDVCN", true)),
-    Masaram_Gondi: () => new UnicodeRangeTable(decodeRanges("gonCGBCBBCrBBECCBCCBHBJJB", false)),
-    Medefaidrin: () => new UnicodeRangeTable(decodeRanges("gy7C6C", true)),
-    Meetei_Mayek: () => new UnicodeRangeTable(decodeRanges("g3qBWqGtBDJ", true)),
-    Mende_Kikakui: () => new UnicodeRangeTable(decodeRanges("gg6DkGDP", true)),
-    Meroitic_Cursive: () => new UnicodeRangeTable(decodeRanges("gtiCXFTDtB", true)),
-    Meroitic_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("gsiCf", true)),
-    Miao: () => new UnicodeRangeTable(decodeRanges("g47CqCF4BIQ", true)),
-    Modi: () => new UnicodeRangeTable(decodeRanges("gwlCkCMJ", true)),
-    Mongolian: () => new UnicodeRangeTable(decodeRanges("ggGBBDCCBSBH4CBIqBB2t-BMB", false)),
-    Mro: () => new UnicodeRangeTable(decodeRanges("gy6CeCJFB", true)),
-    Multani: () => new UnicodeRangeTable(decodeRanges("g0kCGBCCCBCBCOBCKB", false)),
-    Myanmar: () => new UnicodeRangeTable(decodeRanges("ggE-EhqmBeiDfxibT", true)),
-    Nabataean: () => new UnicodeRangeTable(decodeRanges("gkiCeJI", true)),
-    Nag_Mundari: () => new UnicodeRangeTable(decodeRanges("wm5DpB", true)),
-    Nandinagari: () => new UnicodeRangeTable(decodeRanges("gtmCHDtBDK", true)),
-    New_Tai_Lue: () => new UnicodeRangeTable(decodeRanges("gsGrBFZHKEB", true)),
-    Newa: () => new UnicodeRangeTable(decodeRanges("gglC7CCE", true)),
-    Nko: () => new UnicodeRangeTable(decodeRanges("g+B6BDC", true)),
-    Nushu: () => new UnicodeRangeTable(decodeRanges("h-7CvsQvsQBqMB", false)),
-    Nyiakeng_Puachue_Hmong: () => new UnicodeRangeTable(decodeRanges("go4DsBENDJFB", true)),
-    Ogham: () => new UnicodeRangeTable(decodeRanges("g0Fc", true)),
-    Ol_Chiki: () => new UnicodeRangeTable(decodeRanges("wiHvB", true)),
-    Ol_Onal: () => new UnicodeRangeTable(decodeRanges("wu5DqBFA", true)),
-    Old_Hungarian: () => new UnicodeRangeTable(decodeRanges("gkjCyBOyBIF", true)),
-    Old_Italic: () => new UnicodeRangeTable(decodeRanges("g4gCjBKC", true)),
-    Old_North_Arabian: () => new UnicodeRangeTable(decodeRanges("g0iCf", true)),
-    Old_Permic: () => new UnicodeRangeTable(decodeRanges("w6gCqB", true)),
-    Old_Persian: () => new UnicodeRangeTable(decodeRanges("g9gCjBFN", true)),
-    Old_Sogdian: () => new UnicodeRangeTable(decodeRanges("g4jCnB", true)),
-    Old_South_Arabian: () => new UnicodeRangeTable(decodeRanges("gziCf", true)),
-    Old_Turkic: () => new UnicodeRangeTable(decodeRanges("ggjCoC", true)),
-    Old_Uyghur: () => new UnicodeRangeTable(decodeRanges("w7jCZ", true)),
-    Oriya: () => new UnicodeRangeTable(decodeRanges("h4CCCHDBDVCGCBCEDIDBDCICFBCEDR", true)),
-    Osage: () => new UnicodeRangeTable(decodeRanges("wlhCjBFjB", true)),
-    Osmanya: () => new UnicodeRangeTable(decodeRanges("gkhCdDJ", true)),
-    Pahawh_Hmong: () => new UnicodeRangeTable(decodeRanges("g46ClCLJCGCUGS", true)),
-    Palmyrene: () => new UnicodeRangeTable(decodeRanges("gjiCf", true)),
-    Pau_Cin_Hau: () => new UnicodeRangeTable(decodeRanges("g2mC4B", true)),
-    Phags_Pa: () => new UnicodeRangeTable(decodeRanges("giqB3B", true)),
-    Phoenician: () => new UnicodeRangeTable(decodeRanges("goiCbEA", true)),
-    Psalter_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g8iCRIDNG", true)),
-    Rejang: () => new UnicodeRangeTable(decodeRanges("wpqBjBMA", true)),
-    Runic: () => new UnicodeRangeTable(decodeRanges("g1FqCEK", true)),
-    Samaritan: () => new UnicodeRangeTable(decodeRanges("ggCtBDO", true)),
-    Saurashtra: () => new UnicodeRangeTable(decodeRanges("gkqBlCJL", true)),
-    Sharada: () => new UnicodeRangeTable(decodeRanges("gskC-ChsCH", true)),
-    Shavian: () => new UnicodeRangeTable(decodeRanges("wihCvB", true)),
-    Siddham: () => new UnicodeRangeTable(decodeRanges("gslC1BDlB", true)),
-    Sidetic: () => new UnicodeRangeTable(decodeRanges("gqiCZ", true)),
-    SignWriting: () => new UnicodeRangeTable(decodeRanges("gg2DrUQECO", true)),
-    Sinhala: () => new UnicodeRangeTable(decodeRanges("hsDCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBt-gCTB", false)),
-    Sogdian: () => new UnicodeRangeTable(decodeRanges("w5jCpB", true)),
-    Sora_Sompeng: () => new UnicodeRangeTable(decodeRanges("wmkCYIJ", true)),
-    Soyombo: () => new UnicodeRangeTable(decodeRanges("wymCyC", true)),
-    Sundanese: () => new UnicodeRangeTable(decodeRanges("g8G-BhIH", true)),
-    Sunuwar: () => new UnicodeRangeTable(decodeRanges("g+mChBPJ", true)),
-    Syloti_Nagri: () => new UnicodeRangeTable(decodeRanges("ggqBsB", true)),
-    Syriac: () => new UnicodeRangeTable(decodeRanges("g4BNC7BDCxIK", true)),
-    Tagalog: () => new UnicodeRangeTable(decodeRanges("g4FVKA", true)),
-    Tagbanwa: () => new UnicodeRangeTable(decodeRanges("g7FMCCCB", true)),
-    Tai_Le: () => new UnicodeRangeTable(decodeRanges("wqGdDE", true)),
-    Tai_Tham: () => new UnicodeRangeTable(decodeRanges("gxG+BCcDKHJHN", true)),
-    Tai_Viet: () => new UnicodeRangeTable(decodeRanges("g0qBiCZE", true)),
-    Tai_Yo: () => new UnicodeRangeTable(decodeRanges("g25DeCVJB", true)),
-    Takri: () => new UnicodeRangeTable(decodeRanges("g0lC5BHJ", true)),
-    Tamil: () => new UnicodeRangeTable(decodeRanges("i8CBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBm+kCxBBOAB", false)),
-    Tangsa: () => new UnicodeRangeTable(decodeRanges("wz6CuCCJ", true)),
-    Tangut: () => new UnicodeRangeTable(decodeRanges("g-7CgBgBB+3GBhQeBiDyDB", false)),
-    Telugu: () => new UnicodeRangeTable(decodeRanges("ggDMCCCWCPDICCCDIBCCCBDDDJII", true)),
-    Thaana: () => new UnicodeRangeTable(decodeRanges("g8BxB", true)),
-    Thai: () => new UnicodeRangeTable(decodeRanges("hwD5BGb", true)),
-    Tibetan: () => new UnicodeRangeTable(decodeRanges("g4DnCCjBFmBCjBCOCGFB", true)),
-    Tifinagh: () => new UnicodeRangeTable(decodeRanges("wpL3BIBPA", true)),
-    Tirhuta: () => new UnicodeRangeTable(decodeRanges("gklCnCJJ", true)),
-    Todhri: () => new UnicodeRangeTable(decodeRanges("guhCzB", true)),
-    Tolong_Siki: () => new UnicodeRangeTable(decodeRanges("wtnCrBFJ", true)),
-    Toto: () => new UnicodeRangeTable(decodeRanges("w04De", true)),
-    Tulu_Tigalari: () => new UnicodeRangeTable(decodeRanges("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false)),
-    Ugaritic: () => new UnicodeRangeTable(decodeRanges("g8gCdCA", true)),
-    Unknown: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-FB", false)),
-    Vai: () => new UnicodeRangeTable(decodeRanges("gopBrJ", true)),
-    Vithkuqi: () => new UnicodeRangeTable(decodeRanges("wrhCKCOCGCBCKCOCGCB", true)),
-    Wancho: () => new UnicodeRangeTable(decodeRanges("g24D5BGA", true)),
-    Warang_Citi: () => new UnicodeRangeTable(decodeRanges("glmCyCNA", true)),
-    Yezidi: () => new UnicodeRangeTable(decodeRanges("g0jCpBCCDB", true)),
-    Yi: () => new UnicodeRangeTable(decodeRanges("ggoBskBE2B", true)),
-    Zanabazar_Square: () => new UnicodeRangeTable(decodeRanges("gwmCnC", true))
-  });
-  static FOLD_CATEGORIES = new LazyMap({
-    L: () => new UnicodeRangeTable(decodeRanges("laA", true)),
-    LC: () => new UnicodeRangeTable(decodeRanges("laA", true)),
-    Ll: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGC3HrBrBCEEJHHCCBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHxC9zC9zCBuBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
-    Lt: () => new UnicodeRangeTable(decodeRanges("kOCCBCCBCClBCCtsHHBJHBJHBMQQwBAB", false)),
-    Lu: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpL2B2Bs1CvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false)),
-    M: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
-    Mn: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
-    Emoji: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
-    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
-    Lowercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHuBPBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
-    Math: () => new UnicodeRangeTable(decodeRanges("ycGDCHHFMMDDDCHHFAB", false)),
-    Uppercase: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpLiBiBBOBFsasaBYBn6BvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false))
-  });
-  static FOLD_SCRIPT = new LazyMap({
-    Common: () => new UnicodeRangeTable(decodeRanges("8cgBgB", false)),
-    Greek: () => new UnicodeRangeTable(decodeRanges("1FwUwU", false)),
-    Inherited: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false))
-  });
-};
-var Unicode = class Unicode2 {
-  static MAX_RUNE = 1114111;
-  static RUNE_ERROR = 65533;
-  static isUnsearchable(r) {
-    return r === Unicode2.RUNE_ERROR || r >= Unicode2.MIN_HIGH_SURROGATE && r <= Unicode2.MAX_LOW_SURROGATE;
-  }
-  static MAX_ASCII = 127;
-  static MAX_LATIN1 = 255;
-  static MAX_BMP = 65535;
-  static MIN_FOLD = 65;
-  static MAX_FOLD = 125251;
-  static MIN_HIGH_SURROGATE = 55296;
-  static MAX_HIGH_SURROGATE = 56319;
-  static MIN_LOW_SURROGATE = 56320;
-  static MAX_LOW_SURROGATE = 57343;
-  static MIN_SUPPLEMENTARY_CODE_POINT = 65536;
-  static is32(ranges, r) {
-    let lo = 0;
-    let hi = ranges.length;
-    while (lo < hi) {
-      const m = lo + Math.floor((hi - lo) / 2);
-      const rlo = ranges.getLo(m);
-      const rhi = ranges.getHi(m);
-      if (rlo <= r && r <= rhi) {
-        const stride = ranges.getStride(m);
-        return (r - rlo) % stride === 0;
-      }
-      if (r < rlo) hi = m;
-      else lo = m + 1;
-    }
-    return false;
-  }
-  static is(ranges, r) {
-    if (r <= Unicode2.MAX_LATIN1) {
-      for (let i = 0; i < ranges.length; i++) {
-        if (r > ranges.getHi(i)) continue;
-        const rlo = ranges.getLo(i);
-        if (r < rlo) return false;
-        const stride = ranges.getStride(i);
-        return (r - rlo) % stride === 0;
-      }
-      return false;
-    }
-    return ranges.length > 0 && r >= ranges.getLo(0) && Unicode2.is32(ranges, r);
-  }
-  static isPrint(r) {
-    if (r <= Unicode2.MAX_LATIN1) return r >= 32 && r < Unicode2.MAX_ASCII || r >= 161 && r !== 173;
-    return Unicode2.is(UnicodeTables.Print, r);
-  }
-  static simpleFold(r) {
-    if (UnicodeTables.CASE_ORBIT.has(r)) return UnicodeTables.CASE_ORBIT.get(r);
-    if (r <= Unicode2.MAX_ASCII) {
-      const l = Codepoint.toLowerCase(r);
-      return l !== r ? l : Codepoint.toUpperCase(r);
-    }
-    return r;
-  }
-  static equalsIgnoreCase(r1, r2) {
-    if (r1 === r2) return true;
-    if (r1 < 0 || r2 < 0) return false;
-    if (r1 <= Unicode2.MAX_ASCII && r2 <= Unicode2.MAX_ASCII) {
-      if (65 <= r1 && r1 <= 90) r1 |= 32;
-      if (65 <= r2 && r2 <= 90) r2 |= 32;
-      return r1 === r2;
-    }
-    for (let r = Unicode2.simpleFold(r1); r !== r1; r = Unicode2.simpleFold(r)) if (r === r2) return true;
-    return false;
-  }
-};
-var RE2JSException = class extends Error {
-  /** @param {string} message */
-  constructor(message2) {
-    super(message2);
-    this.name = "RE2JSException";
-  }
-};
-var RE2JSSyntaxException = class extends RE2JSException {
-  /**
-  * @param {string} error
-  * @param {string|null} [input=null]
-  */
-  constructor(error2, input = null) {
-    let message2 = `error parsing regexp: ${error2}`;
-    if (input) message2 += `: \`${input}\``;
-    super(message2);
-    this.name = "RE2JSSyntaxException";
-    this.message = message2;
-    this.error = error2;
-    this.input = input;
-  }
-  /**
-  * Retrieves the description of the error.
-  * @returns {string}
-  */
-  getDescription() {
-    return this.error;
-  }
-  /**
-  * Retrieves the erroneous regular-expression pattern.
-  * @returns {string|null}
-  */
-  getPattern() {
-    return this.input;
-  }
-};
-var RE2JSCompileException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message2) {
-    super(message2);
-    this.name = "RE2JSCompileException";
-  }
-};
-var RE2JSGroupException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message2) {
-    super(message2);
-    this.name = "RE2JSGroupException";
-  }
-};
-var RE2JSFlagsException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message2) {
-    super(message2);
-    this.name = "RE2JSFlagsException";
-  }
-};
-var RE2JSInternalException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message2) {
-    super(message2);
-    this.name = "RE2JSInternalException";
-  }
-};
-var FAST_PATH_TABLE_SIZE = 256;
-var WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
-for (let i = 0; i < FAST_PATH_TABLE_SIZE; i++) WORD_RUNE_TABLE[i] = 97 <= i && i <= 122 || 65 <= i && i <= 90 || 48 <= i && i <= 57 || i === 95 ? 1 : 0;
-var cachedNativeEncoder = null;
-var cachedNativeDecoder = null;
-var Utils = class Utils2 {
-  static METACHARACTERS = "\\.+*?()|[]{}^$";
-  static EMPTY_BEGIN_LINE = 1;
-  static EMPTY_END_LINE = 2;
-  static EMPTY_BEGIN_TEXT = 4;
-  static EMPTY_END_TEXT = 8;
-  static EMPTY_WORD_BOUNDARY = 16;
-  static EMPTY_NO_WORD_BOUNDARY = 32;
-  static EMPTY_ALL = -1;
-  static emptyInts() {
-    return [];
-  }
-  static isString(value) {
-    return typeof value === "string" || Object.prototype.toString.call(value) === "[object String]";
-  }
-  static typeName(value) {
-    if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
-    return Object.prototype.toString.call(value).slice(8, -1);
-  }
-  static checkPattern(pattern) {
-    if (!Utils2.isString(pattern)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern)} (RE2JS.translateRegExp() converts a RegExp)`);
-  }
-  static checkInput(input) {
-    if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
-  }
-  static checkFlags(flags) {
-    const known = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
-    if (!Number.isInteger(flags) || (flags & ~known) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
-  }
-  static isByteArray(input) {
-    return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
-  }
-  static isalnum(c) {
-    return Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"] || Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["z"] || Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["Z"];
-  }
-  static unhex(c) {
-    if (Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"]) return c - Codepoint.CODES["0"];
-    if (Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["f"]) return c - Codepoint.CODES["a"] + 10;
-    if (Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["F"]) return c - Codepoint.CODES["A"] + 10;
-    return -1;
-  }
-  static escapeRune(rune) {
-    let out = "";
-    if (Unicode.isPrint(rune)) {
-      if (Utils2.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out += "\\";
-      out += String.fromCodePoint(rune);
-    } else switch (rune) {
-      case Codepoint.CODES['"']:
-        out += '\\"';
-        break;
-      case Codepoint.CODES["\\"]:
-        out += "\\\\";
-        break;
-      case Codepoint.CODES["	"]:
-        out += "\\t";
-        break;
-      case Codepoint.CODES["\n"]:
-        out += "\\n";
-        break;
-      case Codepoint.CODES["\r"]:
-        out += "\\r";
-        break;
-      case Codepoint.CODES["\b"]:
-        out += "\\b";
-        break;
-      case Codepoint.CODES["\f"]:
-        out += "\\f";
-        break;
-      default: {
-        let s = rune.toString(16);
-        if (rune < 256) {
-          out += "\\x";
-          if (s.length === 1) out += "0";
-          out += s;
-        } else out += `\\x{${s}}`;
-        break;
-      }
-    }
-    return out;
-  }
-  static stringToRunes(str) {
-    const string = String(str);
-    const runes = [];
-    let i = 0;
-    while (i < string.length) {
-      const cp = string.codePointAt(i);
-      runes.push(cp);
-      i += cp > Unicode.MAX_BMP ? 2 : 1;
-    }
-    return new Int32Array(runes);
-  }
-  static runeToString(r) {
-    return String.fromCodePoint(r);
-  }
-  static isWordRune(r) {
-    return r < FAST_PATH_TABLE_SIZE ? WORD_RUNE_TABLE[r] === 1 : false;
-  }
-  static emptyOpContext(r1, r2) {
-    let op = 0;
-    if (r1 < 0) op |= Utils2.EMPTY_BEGIN_TEXT | Utils2.EMPTY_BEGIN_LINE;
-    if (r1 === 10) op |= Utils2.EMPTY_BEGIN_LINE;
-    if (r2 < 0) op |= Utils2.EMPTY_END_TEXT | Utils2.EMPTY_END_LINE;
-    if (r2 === 10) op |= Utils2.EMPTY_END_LINE;
-    if (Utils2.isWordRune(r1) !== Utils2.isWordRune(r2)) op |= Utils2.EMPTY_WORD_BOUNDARY;
-    else op |= Utils2.EMPTY_NO_WORD_BOUNDARY;
-    return op;
-  }
-  /**
-  * Returns a string that quotes all regular expression metacharacters inside the argument text;
-  * the returned string is a regular expression matching the literal text. For example,
-  * {@code quoteMeta("[foo]").equals("\\[foo\\]")}.
-  * @param {string} str
-  * @returns {string}
-  */
-  static quoteMeta(str) {
-    return str.split("").map((s) => {
-      if (Utils2.METACHARACTERS.indexOf(s) >= 0) return `\\${s}`;
-      return s;
-    }).join("");
-  }
-  static charCount(codePoint) {
-    return codePoint > Unicode.MAX_BMP ? 2 : 1;
-  }
-  /**
-  * High-speed conversion from TypedArrays to standard JS Arrays.
-  * Bypasses the expensive Symbol.iterator overhead of Array.from()
-  */
-  static toArray(typedArray) {
-    const len = typedArray.length;
-    const res = new Array(len);
-    for (let i = 0; i < len; i++) res[i] = typedArray[i];
-    return res;
-  }
-  static stringToUtf8ByteArray(str) {
-    if (globalThis.TextEncoder) {
-      if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
-      return cachedNativeEncoder.encode(str);
-    } else {
-      let out = [], p = 0;
-      for (let i = 0; i < str.length; i++) {
-        let c = str.charCodeAt(i);
-        if (c < 128) out[p++] = c;
-        else if (c < 2048) {
-          out[p++] = c >> 6 | 192;
-          out[p++] = c & 63 | 128;
-        } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str.length && (str.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
-          c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str.charCodeAt(++i) & 1023);
-          out[p++] = c >> 18 | 240;
-          out[p++] = c >> 12 & 63 | 128;
-          out[p++] = c >> 6 & 63 | 128;
-          out[p++] = c & 63 | 128;
-        } else {
-          out[p++] = c >> 12 | 224;
-          out[p++] = c >> 6 & 63 | 128;
-          out[p++] = c & 63 | 128;
-        }
-      }
-      return out;
-    }
-  }
-  static utf8ByteArrayToString(bytes) {
-    if (globalThis.TextDecoder) {
-      if (!cachedNativeDecoder) cachedNativeDecoder = new TextDecoder("utf-8");
-      const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-      return cachedNativeDecoder.decode(view);
-    } else {
-      let out = [], pos = 0, c = 0;
-      while (pos < bytes.length) {
-        let c1 = bytes[pos++];
-        if (c1 < 128) out[c++] = String.fromCharCode(c1);
-        else if (c1 > 191 && c1 < 224) {
-          let c2 = bytes[pos++];
-          out[c++] = String.fromCharCode((c1 & 31) << 6 | c2 & 63);
-        } else if (c1 > 239 && c1 < 365) {
-          let c2 = bytes[pos++];
-          let c3 = bytes[pos++];
-          let c4 = bytes[pos++];
-          let u = ((c1 & 7) << 18 | (c2 & 63) << 12 | (c3 & 63) << 6 | c4 & 63) - Unicode.MIN_SUPPLEMENTARY_CODE_POINT;
-          out[c++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u >> 10));
-          out[c++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u & 1023));
-        } else {
-          let c2 = bytes[pos++];
-          let c3 = bytes[pos++];
-          out[c++] = String.fromCharCode((c1 & 15) << 12 | (c2 & 63) << 6 | c3 & 63);
-        }
-      }
-      return out.join("");
-    }
-  }
-};
-var createEnum = (values = [], initNum = 0) => {
-  const enumObject = /* @__PURE__ */ Object.create(null);
-  for (let i = 0; i < values.length; i++) {
-    const val = values[i];
-    const keyVal = initNum + i;
-    enumObject[val] = keyVal;
-    enumObject[keyVal] = val;
-  }
-  return Object.freeze(enumObject);
-};
-var MatcherInputBase = class MatcherInputBase2 {
-  static Encoding = createEnum(["UTF_16", "UTF_8"]);
-  getEncoding() {
-    throw Error("not implemented");
-  }
-  /** @returns {string} */
-  asCharSequence() {
-    throw Error("not implemented");
-  }
-  /** @returns {Uint8Array|number[]|null} */
-  asBytes() {
-    throw Error("not implemented");
-  }
-  /** @returns {number} */
-  length() {
-    throw Error("not implemented");
-  }
-  /**
-  *
-  * @returns {boolean}
-  */
-  isUTF8Encoding() {
-    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_8;
-  }
-  /**
-  *
-  * @returns {boolean}
-  */
-  isUTF16Encoding() {
-    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_16;
-  }
-};
-var Utf8MatcherInput = class extends MatcherInputBase {
-  /** @param {Uint8Array|number[]|null} bytes */
-  constructor(bytes = null) {
-    super();
-    this.bytes = bytes;
-  }
-  getEncoding() {
-    return MatcherInputBase.Encoding.UTF_8;
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  asCharSequence() {
-    return Utils.utf8ByteArrayToString(this.bytes);
-  }
-  /**
-  *
-  * @returns {Uint8Array|number[]|null}
-  */
-  asBytes() {
-    return this.bytes;
-  }
-  /**
-  *
-  * @returns {number}
-  */
-  length() {
-    return this.bytes.length;
-  }
-};
-var Utf16MatcherInput = class extends MatcherInputBase {
-  /** @param {string|null} charSequence */
-  constructor(charSequence = null) {
-    super();
-    this.charSequence = charSequence;
-  }
-  getEncoding() {
-    return MatcherInputBase.Encoding.UTF_16;
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  asCharSequence() {
-    return this.charSequence;
-  }
-  /**
-  *
-  * @returns {number[]}
-  */
-  asBytes() {
-    return Utils.stringToUtf8ByteArray(this.charSequence.toString());
-  }
-  /**
-  *
-  * @returns {number}
-  */
-  length() {
-    return this.charSequence.length;
-  }
-};
-var MatcherInput = class {
-  /**
-  * Return the MatcherInput for UTF_16 encoding.
-  * @returns {Utf16MatcherInput}
-  */
-  static utf16(charSequence) {
-    Utils.checkInput(charSequence);
-    return new Utf16MatcherInput(charSequence);
-  }
-  /**
-  * Return the MatcherInput for UTF_8 encoding.
-  * @returns {Utf8MatcherInput}
-  */
-  static utf8(input) {
-    if (Utils.isByteArray(input)) return new Utf8MatcherInput(input);
-    return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input));
-  }
-};
-var MachineInputBase = class {
-  static EOF() {
-    return -8;
-  }
-  constructor() {
-    this.start = 0;
-    this.end = 0;
-  }
-  canCheckPrefix() {
-    return true;
-  }
-  endPos() {
-    return this.end - this.start;
-  }
-  hasString() {
-    return false;
-  }
-  hasAnyString() {
-    return false;
-  }
-  prefixLength() {
-    return 0;
-  }
-};
-var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
-  static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
-  constructor(bytes, start = 0, end = bytes.length) {
-    super();
-    this.bytes = bytes;
-    this.start = start;
-    this.end = end;
-  }
-  hasString(prefilter, pos) {
-    const target = prefilter.bytes;
-    if (target.length === 0) return true;
-    const idx = this.indexOf(this.bytes, target, this.start + pos);
-    return idx !== -1 && idx <= this.end - target.length;
-  }
-  hasAnyString(prefilter, pos) {
-    return prefilter.automaton8().searchUTF8(this.bytes, this.start + pos, this.end);
-  }
-  step(pos) {
-    pos += this.start;
-    if (pos >= this.end) return MachineInputBase.EOF();
-    const c = this.bytes[pos] & 255;
-    if (c < 128) return c << 3 | 1;
-    let size;
-    let rune;
-    let lo = 128;
-    let hi = 191;
-    if (c >= 194 && c <= 223) {
-      size = 2;
-      rune = c & 31;
-    } else if (c >= 224 && c <= 239) {
-      size = 3;
-      rune = c & 15;
-      if (c === 224) lo = 160;
-      else if (c === 237) hi = 159;
-    } else if (c >= 240 && c <= 244) {
-      size = 4;
-      rune = c & 7;
-      if (c === 240) lo = 144;
-      else if (c === 244) hi = 143;
-    } else return MachineUTF8Input2.RUNE_ERROR_STEP;
-    if (pos + size > this.end) return MachineUTF8Input2.RUNE_ERROR_STEP;
-    const c1 = this.bytes[pos + 1] & 255;
-    if (c1 < lo || c1 > hi) return MachineUTF8Input2.RUNE_ERROR_STEP;
-    rune = rune << 6 | c1 & 63;
-    if (size > 2) {
-      const c2 = this.bytes[pos + 2] & 255;
-      if ((c2 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
-      rune = rune << 6 | c2 & 63;
-      if (size > 3) {
-        const c3 = this.bytes[pos + 3] & 255;
-        if ((c3 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
-        rune = rune << 6 | c3 & 63;
-      }
-    }
-    return rune << 3 | size;
-  }
-  index(re2, pos) {
-    pos += this.start;
-    const i = this.indexOf(this.bytes, re2.prefixUTF8, pos);
-    return i < 0 ? i : i - pos;
-  }
-  context(pos) {
-    pos += this.start;
-    let r1 = -1;
-    if (pos > this.start && pos <= this.end) {
-      let start = pos - 1;
-      r1 = this.bytes[start--];
-      if (r1 >= 128) {
-        let lim = pos - 4;
-        if (lim < this.start) lim = this.start;
-        while (start >= lim && (this.bytes[start] & 192) === 128) start--;
-        if (start < this.start) start = this.start;
-        const r = this.step(start - this.start);
-        r1 = start + (r & 7) === pos ? r >> 3 : Unicode.RUNE_ERROR;
-      }
-    }
-    const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
-    return Utils.emptyOpContext(r1, r2);
-  }
-  indexOf(source, target, fromIndex = 0) {
-    let targetLength = target.length;
-    if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
-    const firstByte = target[0];
-    let limit = this.end - targetLength;
-    const hasNativeIndexOf = typeof source.indexOf === "function";
-    let i = fromIndex;
-    while (i <= limit) {
-      if (hasNativeIndexOf) {
-        i = source.indexOf(firstByte, i);
-        if (i === -1 || i > limit) return -1;
-      } else {
-        while (i <= limit && source[i] !== firstByte) i++;
-        if (i > limit) return -1;
-      }
-      let match = true;
-      for (let j = 1; j < targetLength; j++) if (source[i + j] !== target[j]) {
-        match = false;
-        break;
-      }
-      if (match) return i;
-      i++;
-    }
-    return -1;
-  }
-  prefixLength(re2) {
-    return re2.prefixUTF8.length;
-  }
-};
-var MachineUTF16Input = class extends MachineInputBase {
-  constructor(charSequence, start = 0, end = charSequence.length) {
-    super();
-    this.charSequence = charSequence;
-    this.start = start;
-    this.end = end;
-  }
-  hasString(prefilter, pos) {
-    const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
-    return idx !== -1 && idx <= this.end - prefilter.str.length;
-  }
-  hasAnyString(prefilter, pos) {
-    return prefilter.automaton16().searchUTF16(this.charSequence, this.start + pos, this.end);
-  }
-  step(pos) {
-    pos += this.start;
-    if (pos >= this.end) return MachineInputBase.EOF();
-    const c1 = this.charSequence.charCodeAt(pos);
-    if (c1 < Unicode.MIN_HIGH_SURROGATE || c1 > Unicode.MAX_HIGH_SURROGATE || pos + 1 >= this.end) return c1 << 3 | 1;
-    const c2 = this.charSequence.charCodeAt(pos + 1);
-    if (c2 >= Unicode.MIN_LOW_SURROGATE && c2 <= Unicode.MAX_LOW_SURROGATE) return (c1 - Unicode.MIN_HIGH_SURROGATE) * 1024 + (c2 - Unicode.MIN_LOW_SURROGATE) + Unicode.MIN_SUPPLEMENTARY_CODE_POINT << 3 | 2;
-    return c1 << 3 | 1;
-  }
-  index(re2, pos) {
-    pos += this.start;
-    const i = this.charSequence.indexOf(re2.prefix, pos);
-    if (i < 0 || i > this.end - re2.prefix.length) return -1;
-    return i - pos;
-  }
-  context(pos) {
-    pos += this.start;
-    const r1 = pos > this.start && pos <= this.end ? this.charSequence.charCodeAt(pos - 1) : -1;
-    const r2 = pos < this.end ? this.charSequence.charCodeAt(pos) : -1;
-    return Utils.emptyOpContext(r1, r2);
-  }
-  prefixLength(re2) {
-    return re2.prefix.length;
-  }
-};
-var MachineInput = class {
-  static fromUTF8(bytes, start = 0, end = bytes.length) {
-    return new MachineUTF8Input(bytes, start, end);
-  }
-  static fromUTF16(charSequence, start = 0, end = void 0) {
-    Utils.checkInput(charSequence);
-    return new MachineUTF16Input(charSequence, start, end ?? charSequence.length);
-  }
-};
-var Matcher = class Matcher2 {
-  /**
-  * V8 and WebKit have historical hard limits on the number of arguments
-  * that can be passed to a function. We cap replacer arguments to prevent
-  * Call Stack Overflow (DoS) vulnerabilities on massive ASTs.
-  */
-  static MAX_REPLACER_ARGS = 65535;
-  /**
-  * Quotes '\' and '$' in {@code s}, so that the returned string could be used in
-  * {@link #appendReplacement} as a literal replacement of {@code s}.
-  *
-  * @param {string} str the string to be quoted
-  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
-  * @returns {string} the quoted string
-  */
-  static quoteReplacement(str, javaMode = false) {
-    if (javaMode) {
-      if (str.indexOf("\\") < 0 && str.indexOf("$") < 0) return str;
-      return str.split("").map((s) => {
-        const c = s.codePointAt(0);
-        if (c === Codepoint.CODES["\\"] || c === Codepoint.CODES["$"]) return `\\${s}`;
-        return s;
-      }).join("");
-    }
-    if (str.indexOf("$") < 0) return str;
-    return str.split("").map((s) => {
-      if (s.codePointAt(0) === Codepoint.CODES["$"]) return "$$";
-      return s;
-    }).join("");
-  }
-  /**
-  *
-  * @param {import('./index.js').RE2JS} pattern
-  * @param {string|number[]|Uint8Array|MatcherInputBase} input
-  */
-  constructor(pattern, input) {
-    if (pattern === null) throw new Error("pattern is null");
-    this.patternInput = pattern;
-    const re2 = this.patternInput.re2();
-    this.patternGroupCount = re2.numberOfCapturingGroups();
-    this.groups = [];
-    this.namedGroups = re2.namedGroups;
-    this.hasNamedGroups = Object.keys(this.namedGroups).length > 0;
-    this.numberOfInstructions = re2.numberOfInstructions();
-    this.lookbehindState = null;
-    if (input instanceof MatcherInputBase) this.resetMatcherInput(input);
-    else if (Utils.isByteArray(input)) this.resetMatcherInput(MatcherInput.utf8(input));
-    else this.resetMatcherInput(MatcherInput.utf16(input));
-  }
-  /**
-  * Returns the {@code RE2JS} associated with this {@code Matcher}.
-  * @returns {import('./index.js').RE2JS}
-  */
-  pattern() {
-    return this.patternInput;
-  }
-  /**
-  * Resets the {@code Matcher}, rewinding input and discarding any match information.
-  *
-  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
-  */
-  reset() {
-    this.matcherInputLength = this.matcherInput.length();
-    this.appendPos = 0;
-    this.hasMatch = false;
-    this.hasGroups = false;
-    this.anchorFlag = 0;
-    return this;
-  }
-  /**
-  * Resets the {@code Matcher} and changes the input.
-  * @param {string|number[]|Uint8Array|MatcherInputBase} input
-  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
-  */
-  resetMatcherInput(input) {
-    if (input === null) throw new Error("input is null");
-    if (!(input instanceof MatcherInputBase)) {
-      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
-      else input = MatcherInput.utf16(input);
-    }
-    this.matcherInput = input;
-    if (this.lookbehindState !== null) this.lookbehindState.reset();
-    else this.lookbehindState = this.patternInput.re2().createLookbehindState();
-    this.reset();
-    return this;
-  }
-  /**
-  * Returns the start of the named group of the most recent match, or -1 if the group was not
-  * matched.
-  * @param {string|number} [group=0]
-  * @returns {number}
-  */
-  start(group2 = 0) {
-    if (typeof group2 === "string") {
-      const groupInt = this.namedGroups[group2];
-      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
-      group2 = groupInt;
-    }
-    this.loadGroup(group2);
-    return this.groups[2 * group2];
-  }
-  /**
-  * Returns the end of the named group of the most recent match, or -1 if the group was not
-  * matched.
-  * @param {string|number} [group=0]
-  * @returns {number}
-  */
-  end(group2 = 0) {
-    if (typeof group2 === "string") {
-      const groupInt = this.namedGroups[group2];
-      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
-      group2 = groupInt;
-    }
-    this.loadGroup(group2);
-    return this.groups[2 * group2 + 1];
-  }
-  /**
-  * Returns the program size of this pattern.
-  *
-  * <p>
-  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
-  * "cost". Larger numbers are more expensive than smaller numbers.
-  * </p>
-  *
-  * @returns {number} the program size of this pattern
-  */
-  programSize() {
-    return this.numberOfInstructions;
-  }
-  /**
-  * Returns the named group of the most recent match, or {@code null} if the group was not matched.
-  * @param {string|number} [group=0]
-  * @returns {string|null}
-  */
-  group(group2 = 0) {
-    if (typeof group2 === "string") {
-      const groupInt = this.namedGroups[group2];
-      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
-      group2 = groupInt;
-    }
-    const start = this.start(group2);
-    const end = this.end(group2);
-    if (start < 0 && end < 0) return null;
-    return this.substring(start, end);
-  }
-  /**
-  * Returns a dictionary map of all named capturing groups and their matched values.
-  * If a group was not matched, its value will be `null`.
-  * @returns {Record<string, string|null>}
-  */
-  getNamedGroups() {
-    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
-    const result = /* @__PURE__ */ Object.create(null);
-    for (const name of Object.keys(this.namedGroups)) result[name] = this.group(name);
-    return result;
-  }
-  /**
-  * Returns the number of subgroups in this pattern.
-  *
-  * @returns {number} the number of subgroups; the overall match (group 0) does not count
-  */
-  groupCount() {
-    return this.patternGroupCount;
-  }
-  /**
-  * Helper: finds subgroup information if needed for group.
-  * @param {number} group
-  * @private
-  */
-  loadGroup(group2) {
-    if (!Number.isInteger(group2) || group2 < 0 || group2 > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group2}`);
-    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
-    if (group2 === 0 || this.hasGroups) return;
-    const end = this.matcherInputLength;
-    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, this.groups[0], end, this.anchorFlag, 1 + this.patternGroupCount, this.lookbehindState);
-    if (!res[0]) throw new RE2JSGroupException("inconsistency in matching group data");
-    this.groups = res[1];
-    this.hasGroups = true;
-  }
-  /**
-  * Matches the entire input against the pattern (anchored start and end). If there is a match,
-  * {@code matches} sets the match state to describe it.
-  *
-  * @returns {boolean} true if the entire input matches the pattern
-  */
-  matches() {
-    return this.genMatch(0, RE2Flags.ANCHOR_BOTH);
-  }
-  /**
-  * Matches the beginning of input against the pattern (anchored start). If there is a match,
-  * {@code lookingAt} sets the match state to describe it.
-  *
-  * @returns {boolean} true if the beginning of the input matches the pattern
-  */
-  lookingAt() {
-    return this.genMatch(0, RE2Flags.ANCHOR_START);
-  }
-  /**
-  * Matches the input against the pattern (unanchored), starting at a specified position. If there
-  * is a match, {@code find} sets the match state to describe it.
-  *
-  * @param {number|null} [start=null] the input position where the search begins
-  * @returns {boolean} if it finds a match
-  * @throws IndexOutOfBoundsException if start is not a valid input position
-  */
-  find(start = null) {
-    if (start !== null) {
-      if (!Number.isInteger(start) || start < 0 || start > this.matcherInputLength) throw new RE2JSGroupException(`start index out of bounds: ${start}`);
-      this.reset();
-      return this.genMatch(start, 0);
-    }
-    start = 0;
-    if (this.hasMatch) {
-      start = this.groups[1];
-      if (this.groups[0] === this.groups[1]) {
-        const r = (this.matcherInput.isUTF16Encoding() ? MachineInput.fromUTF16(this.matcherInput.asCharSequence(), 0, this.matcherInputLength) : MachineInput.fromUTF8(this.matcherInput.asBytes(), 0, this.matcherInputLength)).step(start);
-        if (r < 0) start++;
-        else start += r & 7;
-      }
-    }
-    return this.genMatch(start, RE2Flags.UNANCHORED);
-  }
-  /**
-  * Helper: does match starting at start, with RE2 anchor flag.
-  * @param {number} startByte
-  * @param {number} anchor
-  * @returns {boolean}
-  * @private
-  */
-  genMatch(startByte, anchor) {
-    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, startByte, this.matcherInputLength, anchor, 1, this.lookbehindState);
-    if (!res[0]) {
-      this.hasMatch = false;
-      return false;
-    }
-    this.groups = res[1];
-    this.hasMatch = true;
-    this.hasGroups = this.patternGroupCount === 0;
-    this.anchorFlag = anchor;
-    return true;
-  }
-  /**
-  * Helper: return substring for [start, end).
-  * @param {number} start
-  * @param {number} end
-  * @returns {string}
-  */
-  substring(start, end) {
-    if (this.matcherInput.isUTF8Encoding()) return Utils.utf8ByteArrayToString(this.matcherInput.asBytes().slice(start, end));
-    return this.matcherInput.asCharSequence().substring(start, end).toString();
-  }
-  /**
-  * Helper for Pattern: return input length.
-  * @returns {number}
-  */
-  inputLength() {
-    return this.matcherInputLength;
-  }
-  /**
-  * Appends to result two strings: the text from the append position up to the beginning of the
-  * most recent match, and then the replacement with submatch groups substituted for references to
-  * them. It advances the append position to where the most recent match ended.
-  *
-  * By default the replacement is expanded as by String.prototype.replace (see
-  * appendReplacementInternalJs). In Java mode it follows re2j / java.util.regex: $n takes as
-  * many digits as still form a valid group number, ${name} is a named group, and a backslash
-  * escapes the next character (so "\\$" in a JS string literal inserts a literal $).
-  *
-  * @param {string} replacement the replacement string
-  * @param {boolean} [javaMode=false] activate java mode (different behaviour for capture groups and special characters)
-  * @returns {string}
-  * @throws IllegalStateException if there was no most recent match
-  * @throws IndexOutOfBoundsException in Java mode, if replacement refers to an invalid group
-  * @private
-  */
-  appendReplacement(replacement, javaMode = false) {
-    let res = "";
-    const s = this.start();
-    const e = this.end();
-    if (this.appendPos < s) res += this.substring(this.appendPos, s);
-    this.appendPos = e;
-    res += javaMode ? this.appendReplacementInternalJava(replacement) : this.appendReplacementInternalJs(replacement);
-    return res;
-  }
-  /**
-  * @param {string} replacement - the replacement string
-  * @returns {string}
-  * @private
-  */
-  appendReplacementInternalJava(replacement) {
-    let res = "";
-    let last = 0;
-    const m = replacement.length;
-    let i = 0;
-    while (i < m) {
-      const cCode = replacement.codePointAt(i);
-      if (cCode === Codepoint.CODES["\\"]) {
-        if (last < i) res += replacement.substring(last, i);
-        i++;
-        if (i >= m) throw new RE2JSGroupException("character to be escaped is missing");
-        last = i;
-        i++;
-        continue;
-      }
-      if (cCode === Codepoint.CODES["$"]) {
-        if (last < i) res += replacement.substring(last, i);
-        if (i + 1 >= m) throw new RE2JSGroupException("Illegal group reference: group index is missing");
-        const nextCode = replacement.codePointAt(i + 1);
-        if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
-          let n = nextCode - Codepoint.CODES["0"];
-          let j = i + 2;
-          for (; j < m; j++) {
-            const digit = replacement.codePointAt(j);
-            if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
-            n = n * 10 + digit - Codepoint.CODES["0"];
-          }
-          if (n > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n}`);
-          const group2 = this.group(n);
-          if (group2 !== null) res += group2;
-          i = j;
-          last = i;
-        } else if (nextCode === Codepoint.CODES["{"]) {
-          let j = i + 2;
-          while (j < m && replacement.codePointAt(j) !== Codepoint.CODES["}"]) j++;
-          if (j >= m) throw new RE2JSGroupException("named capture group is missing trailing '}'");
-          const groupName = replacement.substring(i + 2, j);
-          const groupVal = this.group(groupName);
-          if (groupVal !== null) res += groupVal;
-          i = j + 1;
-          last = i;
-        } else throw new RE2JSGroupException("Illegal group reference");
-        continue;
-      }
-      i++;
-    }
-    if (last < m) res += replacement.substring(last, m);
-    return res;
-  }
-  /**
-  * Expands |replacement| for the current match by the rules of String.prototype.replace
-  * (ECMAScript GetSubstitution): $$ is "$", $& the match, $` the text before it, $' the text
-  * after it, $n and $nn a group (two digits only when they form a valid group number, so with
-  * one group "$10" is group 1 then "0"; an unmatched group is empty), and $<name> a named group
-  * (empty when no such group), only when the pattern has named groups. Anything else, such as
-  * "$0" or "$<" without a closing ">", is kept as is.
-  * @param {string} replacement - the replacement string
-  * @returns {string}
-  * @private
-  */
-  appendReplacementInternalJs(replacement) {
-    const isDigit = (c) => c >= 48 && c <= 57;
-    const groupCount = this.patternGroupCount;
-    let res = "";
-    let i = 0;
-    while (i < replacement.length) {
-      const dollar = replacement.indexOf("$", i);
-      if (dollar < 0) break;
-      res += replacement.substring(i, dollar);
-      i = dollar;
-      const c = replacement.charCodeAt(i + 1);
-      if (c === Codepoint.CODES["$"]) {
-        res += "$";
-        i += 2;
-      } else if (c === Codepoint.CODES["&"]) {
-        res += this.group(0);
-        i += 2;
-      } else if (c === Codepoint.CODES["`"]) {
-        res += this.substring(0, this.start(0));
-        i += 2;
-      } else if (c === Codepoint.CODES["'"]) {
-        res += this.substring(this.end(0), this.matcherInputLength);
-        i += 2;
-      } else if (isDigit(c)) {
-        let digits = 1;
-        let index = c - 48;
-        const c2 = replacement.charCodeAt(i + 2);
-        if (isDigit(c2) && index * 10 + c2 - 48 <= groupCount) {
-          digits = 2;
-          index = index * 10 + c2 - 48;
-        }
-        if (index >= 1 && index <= groupCount) {
-          const group2 = this.group(index);
-          if (group2 !== null) res += group2;
-        } else res += replacement.substring(i, i + 1 + digits);
-        i += 1 + digits;
-      } else if (c === Codepoint.CODES["<"] && this.hasNamedGroups) {
-        const gt = replacement.indexOf(">", i + 2);
-        if (gt < 0) {
-          res += "$<";
-          i += 2;
-        } else {
-          const name = replacement.substring(i + 2, gt);
-          if (Object.hasOwn(this.namedGroups, name)) {
-            const group2 = this.group(name);
-            if (group2 !== null) res += group2;
-          }
-          i = gt + 1;
-        }
-      } else {
-        res += "$";
-        i += 1;
-      }
-    }
-    return res + replacement.substring(i);
-  }
-  /**
-  * Return the substring of the input from the append position to the end of the
-  * input.
-  * @returns {string}
-  */
-  appendTail() {
-    return this.substring(this.appendPos, this.matcherInputLength);
-  }
-  /**
-  * Returns the input with all matches replaced by {@code replacement}, interpreted as for
-  * {@code appendReplacement}.
-  *
-  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
-  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
-  * @returns {string} the input string with the matches replaced
-  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
-  */
-  replaceAll(replacement, javaMode = false) {
-    return this.replace(replacement, true, javaMode);
-  }
-  /**
-  * Returns the input with the first match replaced by {@code replacement}, interpreted as for
-  * {@code appendReplacement}.
-  *
-  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
-  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
-  * @returns {string} the input string with the first match replaced
-  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
-  */
-  replaceFirst(replacement, javaMode = false) {
-    return this.replace(replacement, false, javaMode);
-  }
-  /**
-  * Helper: replaceAll/replaceFirst hybrid.
-  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
-  * @param {boolean} [all=true] - replace all matches
-  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
-  * @returns {string}
-  * @private
-  */
-  replace(replacement, all = true, javaMode = false) {
-    let res = "";
-    this.reset();
-    const isFunc = typeof replacement === "function";
-    let originalInput = null;
-    if (isFunc) {
-      if (this.groupCount() >= Matcher2.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
-      originalInput = this.matcherInput.isUTF8Encoding() ? this.matcherInput.asBytes() : this.matcherInput.asCharSequence();
-    }
-    while (this.find()) {
-      res += isFunc ? this.appendReplacementFunc(replacement, originalInput) : this.appendReplacement(replacement, javaMode);
-      if (!all) break;
-    }
-    res += this.appendTail();
-    return res;
-  }
-  /**
-  * Evaluates a replacer function for the current match and appends the result,
-  * along with any un-matched preceding text, advancing the append position.
-  * @param {Function} replacer - the replacer function
-  * @param {string|Uint8Array|number[]} originalInput - the cached original input reference
-  * @returns {string} the evaluated string to append
-  * @private
-  */
-  appendReplacementFunc(replacer, originalInput) {
-    let res = "";
-    const s = this.start();
-    const e = this.end();
-    if (this.appendPos < s) res += this.substring(this.appendPos, s);
-    this.appendPos = e;
-    const args = this.matchArray();
-    args.push(s, originalInput);
-    if (this.hasNamedGroups) args.push(this.namedGroupsObject());
-    res += String(replacer(...args));
-    return res;
-  }
-  /**
-  * The match and its groups, as the elements of a JS RegExpExecArray: undefined for a group that
-  * did not take part in the match. Used by exec(), matchAll() and replacer functions.
-  * @returns {Array<string|undefined>}
-  * @private
-  */
-  matchArray() {
-    const result = [this.group(0)];
-    for (let i = 1; i <= this.patternGroupCount; i++) {
-      const group2 = this.group(i);
-      result.push(group2 === null ? void 0 : group2);
-    }
-    return result;
-  }
-  /**
-  * The named groups, as the groups property of a JS RegExpExecArray: an object without a
-  * prototype mapping each name to its group (undefined when it did not take part in the match),
-  * or undefined when the pattern has no named groups.
-  * @returns {Record<string, string|undefined>|undefined}
-  * @private
-  */
-  namedGroupsObject() {
-    if (!this.hasNamedGroups) return;
-    const result = this.getNamedGroups();
-    for (const name in result) if (result[name] === null) result[name] = void 0;
-    return result;
-  }
-};
-var Inst = class Inst2 {
-  static ALT = 1;
-  static ALT_MATCH = 2;
-  static CAPTURE = 3;
-  static EMPTY_WIDTH = 4;
-  static FAIL = 5;
-  static MATCH = 6;
-  static NOP = 7;
-  static RUNE = 8;
-  static RUNE1 = 9;
-  static RUNE_ANY = 10;
-  static RUNE_ANY_NOT_NL = 11;
-  static LB_WRITE = 12;
-  static LB_CHECK = 13;
-  static isRuneOp(op) {
-    return Inst2.RUNE <= op && op <= Inst2.RUNE_ANY_NOT_NL;
-  }
-  static escapeRunes(runes) {
-    let out = '"';
-    for (let rune of runes) out += Utils.escapeRune(rune);
-    out += '"';
-    return out;
-  }
-  constructor(op) {
-    this.op = op;
-    this.out = 0;
-    this.arg = 0;
-    this.runes = /* @__PURE__ */ new Int32Array(0);
-    this.next = null;
-  }
-  matchRune(r) {
-    if (this.runes.length === 1) {
-      const r0 = this.runes[0];
-      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r);
-      return r === r0;
-    }
-    const len = this.runes.length;
-    if (len === 0) return false;
-    if (len === 2 || len === 4 || len === 6 || len === 8) {
-      for (let j = 0; j < len; j += 2) {
-        if (r < this.runes[j]) return false;
-        if (r <= this.runes[j + 1]) return true;
-      }
-      return false;
-    }
-    let base = 0;
-    let n = len >> 1;
-    while (n > 1) {
-      const half = n >> 1;
-      base += this.runes[base + half << 1] <= r ? half : 0;
-      n -= half;
-    }
-    base += this.runes[base << 1] <= r ? 1 : 0;
-    const m = base - 1;
-    return m >= 0 && r <= this.runes[m << 1 | 1];
-  }
-  matchRunePos(r) {
-    if (this.runes.length === 1) {
-      const r0 = this.runes[0];
-      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r) ? 0 : -1;
-      return r === r0 ? 0 : -1;
-    }
-    const len = this.runes.length;
-    if (len === 0) return -1;
-    if (len === 2 || len === 4 || len === 6 || len === 8) {
-      for (let j = 0; j < len; j += 2) {
-        if (r < this.runes[j]) return -1;
-        if (r <= this.runes[j + 1]) return Math.floor(j / 2);
-      }
-      return -1;
-    }
-    let base = 0;
-    let n = len >> 1;
-    while (n > 1) {
-      const half = n >> 1;
-      base += this.runes[base + half << 1] <= r ? half : 0;
-      n -= half;
-    }
-    base += this.runes[base << 1] <= r ? 1 : 0;
-    const m = base - 1;
-    return m >= 0 && r <= this.runes[m << 1 | 1] ? m : -1;
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  toString() {
-    switch (this.op) {
-      case Inst2.ALT:
-        return `alt -> ${this.out}, ${this.arg}`;
-      case Inst2.ALT_MATCH:
-        return `altmatch -> ${this.out}, ${this.arg}`;
-      case Inst2.CAPTURE:
-        return `cap ${this.arg} -> ${this.out}`;
-      case Inst2.EMPTY_WIDTH:
-        return `empty ${this.arg} -> ${this.out}`;
-      case Inst2.MATCH:
-        return `match${this.arg !== 0 ? ` ${this.arg}` : ""}`;
-      case Inst2.FAIL:
-        return "fail";
-      case Inst2.NOP:
-        return `nop -> ${this.out}`;
-      case Inst2.LB_WRITE:
-        return `lbwrite ${this.arg} -> ${this.out}`;
-      case Inst2.LB_CHECK:
-        return `lbcheck ${this.arg} -> ${this.out}`;
-      case Inst2.RUNE:
-        if (this.runes === null) return "rune <null>";
-        return [
-          "rune ",
-          Inst2.escapeRunes(this.runes),
-          (this.arg & RE2Flags.FOLD_CASE) !== 0 ? "/i" : "",
-          " -> ",
-          this.out
-        ].join("");
-      case Inst2.RUNE1:
-        return `rune1 ${Inst2.escapeRunes(this.runes)} -> ${this.out}`;
-      case Inst2.RUNE_ANY:
-        return `any -> ${this.out}`;
-      case Inst2.RUNE_ANY_NOT_NL:
-        return `anynotnl -> ${this.out}`;
-      default:
-        throw new Error("unhandled case in Inst.toString");
-    }
-  }
-};
-var Queue = class Queue2 {
-  constructor(numInst) {
-    this.sparse = new Int32Array(numInst);
-    this.densePcs = new Int32Array(numInst);
-    this.denseCaps = null;
-    this.size = 0;
-    this.ncap = 0;
-    this.mainThreads = 0;
-  }
-  static INITIAL_THREADS = 32;
-  init(ncap) {
-    this.ncap = ncap;
-    const needed = Math.min(this.densePcs.length, Queue2.INITIAL_THREADS) * ncap;
-    if (!this.denseCaps || this.denseCaps.length < needed) this.denseCaps = new Int32Array(needed);
-  }
-  growCaps(needed) {
-    const limit = this.densePcs.length * this.ncap;
-    const grown = new Int32Array(Math.min(limit, Math.max(needed, 2 * this.denseCaps.length)));
-    grown.set(this.denseCaps);
-    this.denseCaps = grown;
-  }
-  contains(pc) {
-    const j = this.sparse[pc];
-    return j < this.size && this.densePcs[j] === pc;
-  }
-  isEmpty() {
-    return this.size === 0;
-  }
-  add(pc) {
-    const j = this.size++;
-    this.sparse[pc] = j;
-    this.densePcs[j] = pc;
-    return j;
-  }
-  clear() {
-    this.size = 0;
-    this.mainThreads = 0;
-  }
-  toString() {
-    let out = "{";
-    for (let i = 0; i < this.size; i++) {
-      if (i !== 0) out += ", ";
-      out += this.densePcs[i];
-    }
-    out += "}";
-    return out;
-  }
-};
-var LookbehindState = class {
-  constructor(prog) {
-    this.pos = -1;
-    this.pcs = new Int32Array(prog.numInst());
-    this.size = 0;
-    this.lbTable = new Int32Array(prog.numLb + 1);
-  }
-  reset() {
-    this.pos = -1;
-    this.size = 0;
-  }
-};
-var Machine = class Machine2 {
-  static fromRE2(re2) {
-    const m = new Machine2();
-    m.prog = re2.prog;
-    m.re2 = re2;
-    m.q0 = new Queue(m.prog.numInst());
-    m.q1 = new Queue(m.prog.numInst());
-    m.addStack = new Int32Array(2 * (m.prog.numInst() + 1));
-    m.matched = false;
-    m.matchcap = new Int32Array(m.prog.numCap < 2 ? 2 : m.prog.numCap);
-    m.ncap = 0;
-    return m;
-  }
-  constructor() {
-    this.prog = null;
-    this.re2 = null;
-    this.q0 = null;
-    this.q1 = null;
-    this.addStack = null;
-    this.matched = false;
-    this.matchcap = null;
-    this.ncap = 0;
-    this.lbTable = null;
-  }
-  init(ncap) {
-    this.ncap = ncap;
-    if (ncap > this.matchcap.length) this.matchcap = new Int32Array(ncap).fill(-1);
-    else this.matchcap.fill(-1);
-    this.q0.init(ncap);
-    this.q1.init(ncap);
-    if (this.prog.numLb > 0) {
-      if (!this.lbTable || this.lbTable.length < this.prog.numLb + 1) this.lbTable = new Int32Array(this.prog.numLb + 1);
-      this.lbTable.fill(-1);
-    }
-  }
-  submatches() {
-    if (this.ncap === 0) return Utils.emptyInts();
-    return Utils.toArray(this.matchcap.subarray(0, this.ncap));
-  }
-  match(input, pos, anchor, lbState = null) {
-    const startCond = this.re2.cond;
-    if (startCond === Utils.EMPTY_ALL) return false;
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
-    this.matched = false;
-    this.matchcap.fill(-1);
-    const hasLookbehinds = this.prog.numLb > 0;
-    const matchStartPos = pos;
-    let currentPos = pos;
-    let resumeLookbehinds = false;
-    if (hasLookbehinds) {
-      if (lbState !== null && lbState.pos >= 0 && lbState.pos <= pos) {
-        currentPos = lbState.pos;
-        resumeLookbehinds = true;
-      } else currentPos = 0;
-    }
-    let saveLookbehinds = hasLookbehinds && lbState !== null;
-    let runq = this.q0;
-    let nextq = this.q1;
-    let r = input.step(currentPos);
-    let rune = r >> 3;
-    let width = r & 7;
-    let rune1 = -1;
-    let width1 = 0;
-    if (r !== MachineInputBase.EOF()) {
-      r = input.step(currentPos + width);
-      rune1 = r >> 3;
-      width1 = r & 7;
-    }
-    let flag;
-    if (currentPos === 0) flag = Utils.emptyOpContext(-1, rune);
-    else flag = input.context(currentPos);
-    if (hasLookbehinds) {
-      if (resumeLookbehinds) this.restoreLookbehinds(lbState, runq, flag);
-      else this.spawnLookbehinds(runq, currentPos, flag);
-    }
-    while (true) {
-      if (runq.mainThreads === 0) {
-        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
-        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
-        if (this.matched) break;
-        if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
-          const advance = input.index(this.re2, currentPos);
-          if (advance < 0) break;
-          currentPos += advance;
-          r = input.step(currentPos);
-          rune = r >> 3;
-          width = r & 7;
-          r = input.step(currentPos + width);
-          rune1 = r >> 3;
-          width1 = r & 7;
-          flag = input.context(currentPos);
-        }
-      }
-      if (currentPos >= matchStartPos) {
-        if (saveLookbehinds) {
-          this.saveLookbehinds(lbState, runq, currentPos);
-          saveLookbehinds = false;
-        }
-        if (!this.matched && (currentPos === 0 || anchor === RE2Flags.UNANCHORED)) {
-          if (this.ncap > 0) this.matchcap[0] = currentPos;
-          this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
-        }
-      }
-      const nextPos = currentPos + width;
-      flag = input.context(nextPos);
-      this.step(runq, nextq, currentPos, nextPos, rune, flag, anchor, currentPos === input.endPos());
-      if (width === 0) break;
-      if (this.ncap === 0 && this.matched) break;
-      currentPos += width;
-      rune = rune1;
-      width = width1;
-      if (rune !== -1) {
-        r = input.step(currentPos + width);
-        rune1 = r >> 3;
-        width1 = r & 7;
-      }
-      const tmpq = runq;
-      runq = nextq;
-      nextq = tmpq;
-    }
-    runq.clear();
-    nextq.clear();
-    return this.matched;
-  }
-  matchSet(input, pos, anchor) {
-    const startCond = this.re2.cond;
-    if (startCond === Utils.EMPTY_ALL) return [];
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
-    let currentPos = this.prog.numLb > 0 ? 0 : pos;
-    let matchStartPos = pos;
-    let runq = this.q0;
-    let nextq = this.q1;
-    let r = input.step(currentPos);
-    let rune = r >> 3;
-    let width = r & 7;
-    let rune1 = -1;
-    let width1 = 0;
-    if (r !== MachineInputBase.EOF()) {
-      r = input.step(currentPos + width);
-      rune1 = r >> 3;
-      width1 = r & 7;
-    }
-    let flag = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(currentPos);
-    const matches = /* @__PURE__ */ new Set();
-    if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag);
-    while (true) {
-      if (runq.mainThreads === 0) {
-        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
-        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
-      }
-      if (currentPos === 0 || anchor === RE2Flags.UNANCHORED) {
-        if (currentPos >= matchStartPos) this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
-      }
-      const nextPos = currentPos + width;
-      flag = input.context(nextPos);
-      for (let j = 0; j < runq.size; j++) {
-        const pc = runq.densePcs[j];
-        const i = this.prog.inst[pc];
-        const capOffset = j * this.ncap;
-        let add2 = false;
-        switch (i.op) {
-          case Inst.MATCH:
-            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
-            matches.add(i.arg);
-            break;
-          case Inst.RUNE:
-            add2 = i.matchRune(rune);
-            break;
-          case Inst.RUNE1:
-            add2 = rune === i.runes[0];
-            break;
-          case Inst.RUNE_ANY:
-            add2 = true;
-            break;
-          case Inst.RUNE_ANY_NOT_NL:
-            add2 = rune !== 10;
-            break;
-          default:
-            continue;
-        }
-        if (add2) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
-      }
-      runq.clear();
-      if (width === 0) break;
-      currentPos += width;
-      rune = rune1;
-      width = width1;
-      if (rune !== -1) {
-        r = input.step(currentPos + width);
-        rune1 = r >> 3;
-        width1 = r & 7;
-      }
-      const tmpq = runq;
-      runq = nextq;
-      nextq = tmpq;
-    }
-    nextq.clear();
-    return Array.from(matches).sort((a, b) => a - b);
-  }
-  step(runq, nextq, pos, nextPos, c, nextCond, anchor, atEnd) {
-    const longest = this.re2.longest;
-    for (let j = 0; j < runq.size; j++) {
-      const pc = runq.densePcs[j];
-      const capOffset = j * this.ncap;
-      if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
-      const i = this.prog.inst[pc];
-      let add2 = false;
-      switch (i.op) {
-        case Inst.MATCH:
-          if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
-          if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
-            runq.denseCaps[capOffset + 1] = pos;
-            for (let k = 0; k < this.ncap; k++) this.matchcap[k] = runq.denseCaps[capOffset + k];
-          }
-          if (!longest) runq.size = 0;
-          this.matched = true;
-          break;
-        case Inst.RUNE:
-          add2 = i.matchRune(c);
-          break;
-        case Inst.RUNE1:
-          add2 = c === i.runes[0];
-          break;
-        case Inst.RUNE_ANY:
-          add2 = true;
-          break;
-        case Inst.RUNE_ANY_NOT_NL:
-          add2 = c !== 10;
-          break;
-        default:
-          continue;
-      }
-      if (add2) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
-    }
-    runq.clear();
-  }
-  spawnLookbehinds(q, pos, flag) {
-    for (let i = 0; i < this.prog.lbStarts.length; i++) this.add(q, this.prog.lbStarts[i], pos, this.matchcap, 0, flag);
-  }
-  restoreLookbehinds(lbState, q, flag) {
-    this.lbTable.set(lbState.lbTable);
-    for (let j = 0; j < lbState.size; j++) this.add(q, lbState.pcs[j], lbState.pos, this.matchcap, 0, flag);
-  }
-  saveLookbehinds(lbState, q, pos) {
-    let size = 0;
-    for (let j = 0; j < q.size; j++) {
-      const pc = q.densePcs[j];
-      if (this.prog.lbInst[pc] === 1 && Inst.isRuneOp(this.prog.inst[pc].op)) lbState.pcs[size++] = pc;
-    }
-    lbState.size = size;
-    lbState.pos = pos;
-    lbState.lbTable.set(this.lbTable);
-  }
-  add(q, pc, pos, capArray, capOffset, cond) {
-    const stk = this.addStack;
-    let nstk = 0;
-    for (; ; ) {
-      while (pc !== 0 && !q.contains(pc)) {
-        const d = q.add(pc);
-        const inst = this.prog.inst[pc];
-        switch (inst.op) {
-          case Inst.FAIL:
-            pc = 0;
-            break;
-          case Inst.ALT:
-          case Inst.ALT_MATCH:
-            stk[nstk++] = inst.arg;
-            stk[nstk++] = 0;
-            pc = inst.out;
-            break;
-          case Inst.EMPTY_WIDTH:
-            pc = (inst.arg & ~cond) === 0 ? inst.out : 0;
-            break;
-          case Inst.NOP:
-            pc = inst.out;
-            break;
-          case Inst.CAPTURE:
-            if (inst.arg < this.ncap) {
-              stk[nstk++] = -inst.arg - 1;
-              stk[nstk++] = capArray[capOffset + inst.arg];
-              capArray[capOffset + inst.arg] = pos;
-            }
-            pc = inst.out;
-            break;
-          case Inst.LB_WRITE:
-            this.lbTable[Math.abs(inst.arg)] = pos;
-            pc = inst.out;
-            break;
-          case Inst.LB_CHECK:
-            if (inst.arg > 0) pc = this.lbTable[inst.arg] === pos ? inst.out : 0;
-            else pc = this.lbTable[-inst.arg] !== pos ? inst.out : 0;
-            break;
-          case Inst.MATCH:
-          case Inst.RUNE:
-          case Inst.RUNE1:
-          case Inst.RUNE_ANY:
-          case Inst.RUNE_ANY_NOT_NL:
-            if (this.prog.lbInst[pc] === 0) q.mainThreads++;
-            if (this.ncap > 0) {
-              const destOffset = d * this.ncap;
-              if (destOffset + this.ncap > q.denseCaps.length) q.growCaps(destOffset + this.ncap);
-              for (let c = 0; c < this.ncap; c++) q.denseCaps[destOffset + c] = capArray[capOffset + c];
-            }
-            pc = 0;
-            break;
-          default:
-            throw new RE2JSInternalException("unhandled");
-        }
-      }
-      if (nstk === 0) return;
-      nstk -= 2;
-      const entry = stk[nstk];
-      if (entry < 0) {
-        capArray[capOffset - entry - 1] = stk[nstk + 1];
-        pc = 0;
-      } else pc = entry;
-    }
-  }
-};
-var hashState = (pcs, flag, ids) => {
-  let h = -2128831035;
-  for (let i = 0; i < pcs.length; i++) {
-    h ^= pcs[i];
-    h = Math.imul(h, 16777619);
-  }
-  h ^= flag;
-  h = Math.imul(h, 16777619);
-  for (let i = 0; i < ids.length; i++) {
-    h ^= ids[i];
-    h = Math.imul(h, 16777619);
-  }
-  return h;
-};
-var arraysEqual = (a, b) => {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-};
-var isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
-var NO_IDS = [];
-var END_TEXT = -1;
-var DFAState = class {
-  constructor(nfaStates, flag, matchIDs) {
-    this.nfaStates = nfaStates;
-    this.flag = flag;
-    this.isMatch = (flag & DFA.FLAG_MATCH) !== 0;
-    this.matchIDs = matchIDs;
-    this.next = null;
-    this.nextAnchored = null;
-  }
-};
-var DFA = class DFA2 {
-  static FLAG_EMPTY_MASK = 255;
-  static FLAG_MATCH = 256;
-  static FLAG_LAST_WORD = 512;
-  static FLAG_NEED_SHIFT = 16;
-  static STATE_OVERHEAD = 150;
-  static ARRAY_OVERHEAD = 40;
-  static ELEMENT_SIZE = 8;
-  static TABLE_OVERHEAD = 48;
-  static PROGRESS_PER_STATE = 10;
-  constructor(prog, maxMem = 8388608) {
-    this.prog = prog;
-    this.maxMem = maxMem;
-    this.stateCache = /* @__PURE__ */ new Map();
-    this.stateCount = 0;
-    this.startStates = /* @__PURE__ */ new Map();
-    this.failed = false;
-    for (let pc = 0; pc < prog.numInst(); pc++) {
-      const op = prog.getInst(pc).op;
-      if (op === Inst.LB_WRITE || op === Inst.LB_CHECK) {
-        this.failed = true;
-        break;
-      }
-    }
-    this.computeRuneClasses();
-    this.stateBudget = maxMem;
-    this.memBudget = maxMem;
-  }
-  computeRuneClasses() {
-    const bounds = /* @__PURE__ */ new Set();
-    const addRange = (lo, hi) => {
-      bounds.add(lo);
-      bounds.add(hi + 1);
-    };
-    for (let pc = 0; pc < this.prog.numInst(); pc++) {
-      const inst = this.prog.getInst(pc);
-      switch (inst.op) {
-        case Inst.RUNE:
-        case Inst.RUNE1:
-          if (inst.runes.length === 1) {
-            addRange(inst.runes[0], inst.runes[0]);
-            if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) for (let f = Unicode.simpleFold(inst.runes[0]); f !== inst.runes[0]; f = Unicode.simpleFold(f)) addRange(f, f);
-          } else for (let j = 0; j < inst.runes.length; j += 2) addRange(inst.runes[j], inst.runes[j + 1]);
-          break;
-        case Inst.RUNE_ANY_NOT_NL:
-          addRange(10, 10);
-          break;
-        case Inst.EMPTY_WIDTH:
-          if ((inst.arg & (Utils.EMPTY_BEGIN_LINE | Utils.EMPTY_END_LINE)) !== 0) addRange(10, 10);
-          if ((inst.arg & (Utils.EMPTY_WORD_BOUNDARY | Utils.EMPTY_NO_WORD_BOUNDARY)) !== 0) {
-            addRange(48, 57);
-            addRange(65, 90);
-            addRange(95, 95);
-            addRange(97, 122);
-          }
-      }
-    }
-    bounds.delete(0);
-    this.classBounds = Int32Array.from(bounds).sort();
-    this.numClasses = this.classBounds.length + 1;
-    const latin1Class = new Int32Array(Unicode.MAX_LATIN1 + 1);
-    for (let r = 0; r <= Unicode.MAX_LATIN1; r++) latin1Class[r] = this.searchClass(r);
-    this.latin1Class = latin1Class;
-  }
-  runeClass(r) {
-    if (r <= Unicode.MAX_LATIN1) return this.latin1Class[r];
-    return this.searchClass(r);
-  }
-  searchClass(r) {
-    const bounds = this.classBounds;
-    let lo = 0;
-    let hi = bounds.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (bounds[mid] <= r) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-  closure(pcs, flag) {
-    const closure = /* @__PURE__ */ new Set();
-    const stack = Array.from(pcs);
-    let needflags = 0;
-    while (stack.length > 0) {
-      const pc = stack.pop();
-      if (pc === 0 || closure.has(pc)) continue;
-      closure.add(pc);
-      const inst = this.prog.getInst(pc);
-      switch (inst.op) {
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          stack.push(inst.out);
-          stack.push(inst.arg);
-          break;
-        case Inst.NOP:
-        case Inst.CAPTURE:
-          stack.push(inst.out);
-          break;
-        case Inst.EMPTY_WIDTH:
-          needflags |= inst.arg;
-          if ((inst.arg & ~flag) === 0) stack.push(inst.out);
-      }
-    }
-    return {
-      pcs: Array.from(closure).sort((a, b) => a - b),
-      needflags
-    };
-  }
-  getState(pcs, flag, ids) {
-    const hash = hashState(pcs, flag, ids);
-    const cached = this.stateCache.get(hash);
-    if (cached instanceof DFAState) {
-      if (isState(cached, pcs, flag, ids)) return cached;
-    } else if (cached !== void 0) {
-      for (let i = 0; i < cached.length; i++) if (isState(cached[i], pcs, flag, ids)) return cached[i];
-    }
-    const cost = DFA2.stateCost(pcs, ids);
-    if (this.memBudget < cost) return null;
-    this.memBudget -= cost;
-    const state = new DFAState(pcs, flag, ids);
-    if (cached === void 0) this.stateCache.set(hash, state);
-    else if (cached instanceof DFAState) this.stateCache.set(hash, [cached, state]);
-    else cached.push(state);
-    this.stateCount++;
-    return state;
-  }
-  static stateCost(pcs, ids) {
-    const idsCost = ids.length === 0 ? 0 : DFA2.ARRAY_OVERHEAD + DFA2.ELEMENT_SIZE * ids.length;
-    return DFA2.STATE_OVERHEAD + DFA2.ELEMENT_SIZE * pcs.length + idsCost;
-  }
-  *cachedStates() {
-    for (const cached of this.stateCache.values()) if (cached instanceof DFAState) yield cached;
-    else yield* cached;
-  }
-  makeState(pcs, flag, ids) {
-    const closure = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
-    let stateFlag = flag;
-    if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
-    stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
-    return this.getState(closure.pcs, stateFlag, ids);
-  }
-  allocTable(state, anchor) {
-    const size = this.numClasses + 1;
-    const cost = DFA2.TABLE_OVERHEAD + DFA2.ELEMENT_SIZE * size;
-    if (this.memBudget < cost) return null;
-    this.memBudget -= cost;
-    const table = new Array(size).fill(null);
-    if (anchor === RE2Flags.UNANCHORED) state.next = table;
-    else state.nextAnchored = table;
-    return table;
-  }
-  clearCache() {
-    this.stateCache.clear();
-    this.stateCount = 0;
-    this.startStates.clear();
-    this.memBudget = this.stateBudget;
-  }
-  resetCache(current) {
-    this.clearCache();
-    return this.getState(current.nfaStates, current.flag, current.matchIDs);
-  }
-  step(state, cls, rune, anchor) {
-    let table = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
-    if (table !== null) {
-      const cached = table[cls];
-      if (cached !== null) return cached;
-    } else {
-      table = this.allocTable(state, anchor);
-      if (table === null) return null;
-    }
-    const needflag = state.flag >>> DFA2.FLAG_NEED_SHIFT;
-    const oldbeforeflag = state.flag & DFA2.FLAG_EMPTY_MASK;
-    let beforeflag = oldbeforeflag;
-    let afterflag = 0;
-    if (rune === 10) {
-      beforeflag |= Utils.EMPTY_END_LINE;
-      afterflag |= Utils.EMPTY_BEGIN_LINE;
-    }
-    if (rune === END_TEXT) beforeflag |= Utils.EMPTY_END_LINE | Utils.EMPTY_END_TEXT;
-    const islastword = (state.flag & DFA2.FLAG_LAST_WORD) !== 0;
-    const isword = rune !== END_TEXT && Utils.isWordRune(rune);
-    beforeflag |= isword === islastword ? Utils.EMPTY_NO_WORD_BOUNDARY : Utils.EMPTY_WORD_BOUNDARY;
-    let pcs = state.nfaStates;
-    if ((beforeflag & ~oldbeforeflag & needflag) !== 0) pcs = this.closure(pcs, beforeflag).pcs;
-    const nextPCs = [];
-    let ismatch = false;
-    let ids = NO_IDS;
-    for (let i = 0; i < pcs.length; i++) {
-      const inst = this.prog.getInst(pcs[i]);
-      if (inst.op === Inst.MATCH) {
-        if (!ismatch) {
-          ismatch = true;
-          ids = [];
-        }
-        ids.push(inst.arg);
-      } else if (rune !== END_TEXT && Inst.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
-    }
-    if (ids.length > 1) ids.sort((a, b) => a - b);
-    if (anchor === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
-    let flag = afterflag;
-    if (ismatch) flag |= DFA2.FLAG_MATCH;
-    if (isword) flag |= DFA2.FLAG_LAST_WORD;
-    const nextState = this.makeState(nextPCs, flag, ids);
-    if (nextState === null) return null;
-    table[cls] = nextState;
-    return nextState;
-  }
-  start(input, pos) {
-    const context3 = input.context(pos);
-    let flags;
-    if ((context3 & Utils.EMPTY_BEGIN_TEXT) !== 0) flags = Utils.EMPTY_BEGIN_TEXT | Utils.EMPTY_BEGIN_LINE;
-    else if ((context3 & Utils.EMPTY_BEGIN_LINE) !== 0) flags = Utils.EMPTY_BEGIN_LINE;
-    else {
-      const r = input.step(pos);
-      const nextIsWord = r >= 0 && Utils.isWordRune(r >> 3);
-      flags = (context3 & Utils.EMPTY_WORD_BOUNDARY) !== 0 !== nextIsWord ? DFA2.FLAG_LAST_WORD : 0;
-    }
-    let state = this.startStates.get(flags);
-    if (state === void 0) {
-      state = this.makeState([this.prog.start], flags, NO_IDS);
-      if (state === null) {
-        this.clearCache();
-        state = this.makeState([this.prog.start], flags, NO_IDS);
-        if (state === null) return null;
-      }
-      this.startStates.set(flags, state);
-    }
-    return state;
-  }
-  stepOrReset(state, cls, rune, anchor, pos, search) {
-    let next = this.step(state, cls, rune, anchor);
-    if (next !== null) return next;
-    if (search.resetPos >= 0 && pos - search.resetPos < DFA2.PROGRESS_PER_STATE * this.stateCount) return null;
-    search.resetPos = pos;
-    const restored = this.resetCache(state);
-    if (restored === null) return null;
-    next = this.step(restored, cls, rune, anchor);
-    return next;
-  }
-  run(input, pos, anchor, state, onMatch) {
-    const endPos = input.endPos();
-    const latin1Class = this.latin1Class;
-    const unanchored = anchor === RE2Flags.UNANCHORED;
-    const search = { resetPos: -1 };
-    let i = pos;
-    while (i < endPos) {
-      const r = input.step(i);
-      const rune = r >> 3;
-      const width = r & 7;
-      if (width === 0) break;
-      const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
-      let next = unanchored && state.next !== null ? state.next[cls] : null;
-      if (next === null) {
-        next = this.stepOrReset(state, cls, rune, anchor, i, search);
-        if (next === null) return null;
-      }
-      state = next;
-      if (state.isMatch && onMatch(state, false)) return true;
-      if (!unanchored && state.nfaStates.length === 0) return false;
-      i += width;
-    }
-    state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i, search);
-    if (state === null) return null;
-    return state.isMatch && onMatch(state, true);
-  }
-  match(input, pos, anchor) {
-    if (this.failed) return null;
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
-    const startState = this.start(input, pos);
-    if (startState === null) return null;
-    return this.run(input, pos, anchor, startState, (state, atEnd) => anchor !== RE2Flags.ANCHOR_BOTH || atEnd);
-  }
-  matchSet(input, pos, anchor) {
-    if (this.failed) return null;
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
-    const startState = this.start(input, pos);
-    if (startState === null) return null;
-    const matches = /* @__PURE__ */ new Set();
-    const collect = (state, atEnd) => {
-      if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches.add(state.matchIDs[k]);
-      return false;
-    };
-    if (this.run(input, pos, anchor, startState, collect) === null) return null;
-    return Array.from(matches).sort((a, b) => a - b);
-  }
-};
-var VISITED_BITS = 32;
-var MAX_BACKTRACK_PROG = 500;
-var INITIAL_JOB_CAPACITY = 256;
-var MAX_BACKTRACK_VECTOR = 262144;
-var BitState = class {
-  constructor() {
-    this.end = 0;
-    this.cap = /* @__PURE__ */ new Int32Array(0);
-    this.matchcap = /* @__PURE__ */ new Int32Array(0);
-    this.ncap = 0;
-    this.jobPc = new Int32Array(INITIAL_JOB_CAPACITY);
-    this.jobArg = new Uint8Array(INITIAL_JOB_CAPACITY);
-    this.jobPos = new Int32Array(INITIAL_JOB_CAPACITY);
-    this.jobLen = 0;
-    this.visited = /* @__PURE__ */ new Uint32Array(0);
-  }
-  reset(prog, end, ncap) {
-    this.end = end;
-    this.jobLen = 0;
-    this.ncap = ncap;
-    const visitedSize = prog.numInst() * (end + 1) + VISITED_BITS - 1 >>> 5;
-    if (this.visited.length < visitedSize) this.visited = new Uint32Array(visitedSize);
-    else this.visited.fill(0, 0, visitedSize);
-    if (this.cap.length < ncap) this.cap = new Int32Array(ncap).fill(-1);
-    else this.cap.fill(-1, 0, ncap);
-    if (this.matchcap.length < ncap) this.matchcap = new Int32Array(ncap).fill(-1);
-    else this.matchcap.fill(-1, 0, ncap);
-  }
-  shouldVisit(pc, pos) {
-    const n = pc * (this.end + 1) + pos;
-    const idx = n >>> 5;
-    const mask = 1 << (n & 31);
-    if ((this.visited[idx] & mask) !== 0) return false;
-    this.visited[idx] |= mask;
-    return true;
-  }
-  push(re2, pc, pos, arg) {
-    if (re2.prog.getInst(pc).op !== Inst.FAIL && (arg || this.shouldVisit(pc, pos))) {
-      if (this.jobLen >= this.jobPc.length) {
-        const newSize = this.jobPc.length * 2;
-        const newPc = new Int32Array(newSize);
-        newPc.set(this.jobPc);
-        this.jobPc = newPc;
-        const newArg = new Uint8Array(newSize);
-        newArg.set(this.jobArg);
-        this.jobArg = newArg;
-        const newPos = new Int32Array(newSize);
-        newPos.set(this.jobPos);
-        this.jobPos = newPos;
-      }
-      this.jobPc[this.jobLen] = pc;
-      this.jobArg[this.jobLen] = arg ? 1 : 0;
-      this.jobPos[this.jobLen] = pos;
-      this.jobLen++;
-    }
-  }
-  tryBacktrack(re2, input, pc, pos, anchor) {
-    const longest = re2.longest;
-    this.push(re2, pc, pos, false);
-    while (this.jobLen > 0) {
-      this.jobLen--;
-      let currentPc = this.jobPc[this.jobLen];
-      let arg = this.jobArg[this.jobLen] === 1;
-      let currentPos = this.jobPos[this.jobLen];
-      let skipShouldVisit = true;
-      while (true) {
-        if (!skipShouldVisit) {
-          if (!this.shouldVisit(currentPc, currentPos)) break;
-        }
-        skipShouldVisit = false;
-        const inst = re2.prog.getInst(currentPc);
-        switch (inst.op) {
-          case Inst.FAIL:
-            break;
-          case Inst.ALT:
-            if (arg) {
-              arg = false;
-              currentPc = inst.arg;
-              continue;
-            } else {
-              this.push(re2, currentPc, currentPos, true);
-              currentPc = inst.out;
-              continue;
-            }
-          case Inst.ALT_MATCH: {
-            const outInst = re2.prog.getInst(inst.out);
-            if (Inst.isRuneOp(outInst.op)) {
-              this.push(re2, inst.arg, currentPos, false);
-              currentPc = inst.arg;
-              currentPos = this.end;
-              continue;
-            }
-            this.push(re2, inst.out, this.end, false);
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.RUNE: {
-            const r = input.step(currentPos);
-            if (r === MachineInputBase.EOF()) break;
-            if (!inst.matchRune(r >> 3)) break;
-            currentPos += r & 7;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.RUNE1: {
-            const r = input.step(currentPos);
-            if (r === MachineInputBase.EOF()) break;
-            if (r >> 3 !== inst.runes[0]) break;
-            currentPos += r & 7;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.RUNE_ANY_NOT_NL: {
-            const r = input.step(currentPos);
-            if (r === MachineInputBase.EOF()) break;
-            if (r >> 3 === 10) break;
-            currentPos += r & 7;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.RUNE_ANY: {
-            const r = input.step(currentPos);
-            if (r === MachineInputBase.EOF()) break;
-            currentPos += r & 7;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.CAPTURE:
-            if (arg) {
-              this.cap[inst.arg] = currentPos;
-              break;
-            } else {
-              if (inst.arg < this.ncap) {
-                this.push(re2, currentPc, this.cap[inst.arg], true);
-                this.cap[inst.arg] = currentPos;
-              }
-              currentPc = inst.out;
-              continue;
-            }
-          case Inst.EMPTY_WIDTH: {
-            const flag = input.context(currentPos);
-            if ((inst.arg & ~flag) !== 0) break;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.NOP:
-            currentPc = inst.out;
-            continue;
-          case Inst.MATCH: {
-            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== this.end) break;
-            if (this.ncap === 0) return true;
-            if (this.ncap > 1) this.cap[1] = currentPos;
-            const old = this.matchcap[1];
-            if (old === -1 || longest && currentPos > 0 && currentPos > old) this.matchcap.set(this.cap);
-            if (!longest) return true;
-            if (currentPos === this.end) return true;
-            break;
-          }
-          case Inst.LB_WRITE:
-          case Inst.LB_CHECK:
-            throw new RE2JSInternalException("Backtracker cannot evaluate Lookbehind instructions");
-          default:
-            throw new RE2JSInternalException("bad inst");
-        }
-        break;
-      }
-    }
-    return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
-  }
-};
-var bitStatePool = [];
-var Backtracker = class Backtracker2 {
-  static shouldBacktrack(prog) {
-    return prog.numInst() <= MAX_BACKTRACK_PROG;
-  }
-  static maxBitStateLen(prog) {
-    if (!Backtracker2.shouldBacktrack(prog)) return 0;
-    return Math.floor(MAX_BACKTRACK_VECTOR / prog.numInst());
-  }
-  static execute(re2, input, pos, anchor, ncap) {
-    const startCond = re2.cond;
-    if (startCond === Utils.EMPTY_ALL) return null;
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
-    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && pos !== 0) return null;
-    const b = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
-    const end = input.endPos();
-    b.reset(re2.prog, end, ncap);
-    let matched = false;
-    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 || anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) {
-      if (b.ncap > 0) b.cap[0] = pos;
-      if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) matched = true;
-    } else {
-      let width = -1;
-      for (; pos <= end && width !== 0; pos += width) {
-        if (re2.prefix.length > 0) {
-          const advance = input.index(re2, pos);
-          if (advance < 0) break;
-          pos += advance;
-        }
-        if (b.ncap > 0) b.cap[0] = pos;
-        if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
-          matched = true;
-          break;
-        }
-        const r = input.step(pos);
-        width = r === MachineInputBase.EOF() ? 0 : r & 7;
-      }
-    }
-    if (!matched) {
-      bitStatePool.push(b);
-      return null;
-    }
-    const result = ncap === 0 ? [] : Utils.toArray(b.matchcap.subarray(0, ncap));
-    bitStatePool.push(b);
-    return result;
-  }
-};
-var QueueOnePass = class {
-  constructor(size) {
-    this.sparse = new Uint32Array(size);
-    this.dense = new Uint32Array(size);
-    this.size = 0;
-    this.nextIndex = 0;
-  }
-  empty() {
-    return this.nextIndex >= this.size;
-  }
-  next() {
-    return this.dense[this.nextIndex++];
-  }
-  clear() {
-    this.size = 0;
-    this.nextIndex = 0;
-  }
-  contains(u) {
-    return u < this.sparse.length && this.sparse[u] < this.size && this.dense[this.sparse[u]] === u;
-  }
-  insert(u) {
-    if (!this.contains(u)) this.insertNew(u);
-  }
-  insertNew(u) {
-    if (u >= this.sparse.length) return;
-    this.sparse[u] = this.size;
-    this.dense[this.size] = u;
-    this.size++;
-  }
-};
-var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
-  const leftLen = leftRunes.length;
-  const rightLen = rightRunes.length;
-  let lx = 0, rx = 0;
-  const merged = [];
-  const next = [];
-  let ok = true;
-  let ix = -1;
-  const extend = (isLeft) => {
-    const newArray = isLeft ? leftRunes : rightRunes;
-    const low = isLeft ? lx : rx;
-    const pc = isLeft ? leftPC : rightPC;
-    if (ix > 0 && newArray[low] <= merged[ix]) return false;
-    merged.push(newArray[low], newArray[low + 1]);
-    if (isLeft) lx += 2;
-    else rx += 2;
-    ix += 2;
-    next.push(pc);
-    return true;
-  };
-  while (lx < leftLen || rx < rightLen) {
-    if (rx >= rightLen) ok = extend(true);
-    else if (lx >= leftLen) ok = extend(false);
-    else if (rightRunes[rx] < leftRunes[lx]) ok = extend(false);
-    else ok = extend(true);
-    if (!ok) return null;
-  }
-  return {
-    merged,
-    next
-  };
-};
-var OnePassProg = class {
-  constructor(prog) {
-    this.start = prog.start;
-    this.numCap = prog.numCap;
-    this.inst = new Array(prog.inst.length);
-    for (let i = 0; i < prog.inst.length; i++) {
-      const orig = prog.inst[i];
-      const inst = new Inst(orig.op);
-      inst.out = orig.out;
-      inst.arg = orig.arg;
-      inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
-      inst.next = null;
-      this.inst[i] = inst;
-    }
-  }
-};
-var onePassCopy = (prog) => {
-  const p = new OnePassProg(prog);
-  for (let pc = 0; pc < p.inst.length; pc++) {
-    const inst = p.inst[pc];
-    if (inst.op !== Inst.ALT && inst.op !== Inst.ALT_MATCH) continue;
-    let pAOther = "out";
-    let pAAlt = "arg";
-    let instAlt = p.inst[inst[pAAlt]];
-    if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) {
-      pAOther = "arg";
-      pAAlt = "out";
-      instAlt = p.inst[inst[pAAlt]];
-      if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) continue;
-    }
-    const instOther = p.inst[inst[pAOther]];
-    if (instOther.op === Inst.ALT || instOther.op === Inst.ALT_MATCH) continue;
-    let pBAlt = "out";
-    let pBOther = "arg";
-    let patch = false;
-    if (instAlt.out === pc) patch = true;
-    else if (instAlt.arg === pc) {
-      patch = true;
-      pBAlt = "arg";
-      pBOther = "out";
-    }
-    if (patch) instAlt[pBAlt] = inst[pAOther];
-    if (inst[pAOther] === instAlt[pBAlt]) inst[pAAlt] = instAlt[pBOther];
-  }
-  return p;
-};
-var makeOnePass = (p) => {
-  if (p.inst.length >= 1e3) return null;
-  const instQueue = new QueueOnePass(p.inst.length);
-  const visitQueue = new QueueOnePass(p.inst.length);
-  const onePassRunes = new Array(p.inst.length);
-  const m = new Array(p.inst.length).fill(false);
-  const check = (pc) => {
-    let ok = true;
-    const inst = p.inst[pc];
-    if (visitQueue.contains(pc)) return true;
-    visitQueue.insert(pc);
-    switch (inst.op) {
-      case Inst.ALT:
-      case Inst.ALT_MATCH: {
-        ok = check(inst.out) && check(inst.arg);
-        let matchOut = m[inst.out];
-        let matchArg = m[inst.arg];
-        if (matchOut && matchArg) return false;
-        if (matchArg) {
-          const tempOut = inst.out;
-          inst.out = inst.arg;
-          inst.arg = tempOut;
-          const tempMatch = matchOut;
-          matchOut = matchArg;
-          matchArg = tempMatch;
-        }
-        if (matchOut) {
-          m[pc] = true;
-          inst.op = Inst.ALT_MATCH;
-        }
-        const leftRunes = onePassRunes[inst.out] || [];
-        const rightRunes = onePassRunes[inst.arg] || [];
-        const mergeRes = mergeRuneSets(leftRunes, rightRunes, inst.out, inst.arg);
-        if (!mergeRes) return false;
-        onePassRunes[pc] = new Int32Array(mergeRes.merged);
-        inst.next = new Uint32Array(mergeRes.next);
-        break;
-      }
-      case Inst.CAPTURE:
-      case Inst.EMPTY_WIDTH:
-      case Inst.NOP:
-        ok = check(inst.out);
-        m[pc] = m[inst.out];
-        onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
-        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
-        break;
-      case Inst.MATCH:
-      case Inst.FAIL:
-        m[pc] = inst.op === Inst.MATCH;
-        break;
-      case Inst.RUNE: {
-        m[pc] = false;
-        if (inst.next && inst.next.length > 0) break;
-        instQueue.insert(inst.out);
-        if (!inst.runes || inst.runes.length === 0) {
-          onePassRunes[pc] = /* @__PURE__ */ new Int32Array(0);
-          inst.next = new Uint32Array([inst.out]);
-          break;
-        }
-        let runes = [];
-        if (inst.runes.length === 1 && (inst.arg & RE2Flags.FOLD_CASE) !== 0) {
-          const r0 = inst.runes[0];
-          runes.push(r0, r0);
-          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
-          runes.sort((a, b) => a - b);
-        } else for (let j = 0; j < inst.runes.length; j++) runes.push(inst.runes[j]);
-        onePassRunes[pc] = new Int32Array(runes);
-        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
-        inst.op = Inst.RUNE;
-        break;
-      }
-      case Inst.RUNE1: {
-        m[pc] = false;
-        if (inst.next && inst.next.length > 0) break;
-        instQueue.insert(inst.out);
-        let runes = [];
-        if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) {
-          const r0 = inst.runes[0];
-          runes.push(r0, r0);
-          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
-          runes.sort((a, b) => a - b);
-        } else runes.push(inst.runes[0], inst.runes[0]);
-        onePassRunes[pc] = new Int32Array(runes);
-        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
-        inst.op = Inst.RUNE;
-        break;
-      }
-      case Inst.RUNE_ANY:
-        m[pc] = false;
-        if (inst.next && inst.next.length > 0) break;
-        instQueue.insert(inst.out);
-        onePassRunes[pc] = new Int32Array([0, Unicode.MAX_RUNE]);
-        inst.next = new Uint32Array([inst.out]);
-        break;
-      case Inst.RUNE_ANY_NOT_NL:
-        m[pc] = false;
-        if (inst.next && inst.next.length > 0) break;
-        instQueue.insert(inst.out);
-        onePassRunes[pc] = new Int32Array([
-          0,
-          9,
-          11,
-          Unicode.MAX_RUNE
-        ]);
-        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
-    }
-    return ok;
-  };
-  instQueue.clear();
-  instQueue.insert(p.start);
-  while (!instQueue.empty()) {
-    visitQueue.clear();
-    if (!check(instQueue.next())) return null;
-  }
-  for (let i = 0; i < p.inst.length; i++) if (onePassRunes[i]) p.inst[i].runes = onePassRunes[i];
-  return p;
-};
-var cleanupOnePass = (p, original) => {
-  for (let ix = 0; ix < original.inst.length; ix++) {
-    const instOriginal = original.inst[ix];
-    switch (instOriginal.op) {
-      case Inst.ALT:
-      case Inst.ALT_MATCH:
-      case Inst.RUNE:
-        break;
-      case Inst.CAPTURE:
-      case Inst.EMPTY_WIDTH:
-      case Inst.NOP:
-      case Inst.MATCH:
-      case Inst.FAIL:
-        p.inst[ix].next = null;
-        break;
-      case Inst.RUNE1:
-      case Inst.RUNE_ANY:
-      case Inst.RUNE_ANY_NOT_NL:
-        p.inst[ix].next = null;
-        p.inst[ix].op = instOriginal.op;
-        p.inst[ix].runes = instOriginal.runes ? new Int32Array(instOriginal.runes) : /* @__PURE__ */ new Int32Array(0);
-    }
-  }
-};
-var OnePass = class OnePass2 {
-  static compile(prog) {
-    if (prog.start === 0) return null;
-    if (prog.numLb > 0) return null;
-    const startInst = prog.inst[prog.start];
-    if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
-    let hasAlt = false;
-    for (let i = 0; i < prog.inst.length; i++) if (prog.inst[i].op === Inst.ALT || prog.inst[i].op === Inst.ALT_MATCH) {
-      hasAlt = true;
-      break;
-    }
-    for (let i = 0; i < prog.inst.length; i++) {
-      const inst = prog.inst[i];
-      const opOut = prog.inst[inst.out].op;
-      switch (inst.op) {
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          if (opOut === Inst.MATCH || prog.inst[inst.arg].op === Inst.MATCH) return null;
-          break;
-        case Inst.EMPTY_WIDTH:
-          if (opOut === Inst.MATCH) {
-            if ((inst.arg & Utils.EMPTY_END_TEXT) === Utils.EMPTY_END_TEXT) continue;
-            return null;
-          }
-          break;
-        default:
-          if (opOut === Inst.MATCH && hasAlt) return null;
-      }
-    }
-    let p = onePassCopy(prog);
-    p = makeOnePass(p);
-    if (p !== null) cleanupOnePass(p, prog);
-    return p;
-  }
-  static next(inst, r) {
-    const nextIdx = inst.matchRunePos(r);
-    if (nextIdx >= 0) return inst.next[nextIdx];
-    if (inst.op === Inst.ALT_MATCH) return inst.out;
-    return 0;
-  }
-  static execute(re2, input, pos, anchor, ncap) {
-    const onepass = re2.onepass;
-    if (!onepass) return null;
-    const matchcap = new Int32Array(ncap).fill(-1);
-    let matched = false;
-    let r = input.step(pos);
-    let rune = r >> 3;
-    let width = r & 7;
-    let r1 = MachineInputBase.EOF();
-    let rune1 = -1;
-    let width1 = 0;
-    if (r !== MachineInputBase.EOF()) {
-      r1 = input.step(pos + width);
-      if (r1 !== MachineInputBase.EOF()) {
-        rune1 = r1 >> 3;
-        width1 = r1 & 7;
-      }
-    }
-    let flag = pos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(pos);
-    let pc = onepass.start;
-    let inst;
-    while (true) {
-      inst = onepass.inst[pc];
-      pc = inst.out;
-      switch (inst.op) {
-        case Inst.MATCH:
-          if (anchor === RE2Flags.ANCHOR_BOTH && pos !== input.endPos()) return null;
-          matched = true;
-          if (matchcap.length > 0) {
-            matchcap[0] = 0;
-            matchcap[1] = pos;
-          }
-          return ncap === 0 ? [] : Utils.toArray(matchcap);
-        case Inst.RUNE:
-          if (!inst.matchRune(rune)) return null;
-          break;
-        case Inst.RUNE1:
-          if (rune !== inst.runes[0]) return null;
-          break;
-        case Inst.RUNE_ANY:
-          break;
-        case Inst.RUNE_ANY_NOT_NL:
-          if (rune === 10) return null;
-          break;
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          pc = OnePass2.next(inst, rune);
-          continue;
-        case Inst.FAIL:
-          return null;
-        case Inst.NOP:
-          continue;
-        case Inst.EMPTY_WIDTH:
-          if ((inst.arg & ~flag) !== 0) return null;
-          continue;
-        case Inst.CAPTURE:
-          if (inst.arg < matchcap.length) matchcap[inst.arg] = pos;
-          continue;
-        default:
-          throw new RE2JSInternalException("bad inst");
-      }
-      if (width === 0) break;
-      flag = Utils.emptyOpContext(rune, rune1);
-      pos += width;
-      rune = rune1;
-      width = width1;
-      if (rune !== -1) {
-        r1 = input.step(pos + width);
-        if (r1 !== MachineInputBase.EOF()) {
-          rune1 = r1 >> 3;
-          width1 = r1 & 7;
-        } else {
-          rune1 = -1;
-          width1 = 0;
-        }
-      }
-    }
-    if (!matched) return null;
-    return ncap === 0 ? [] : Utils.toArray(matchcap);
-  }
-};
-var Regexp = class Regexp2 {
-  static Op = createEnum([
-    "NO_MATCH",
-    "EMPTY_MATCH",
-    "LITERAL",
-    "CHAR_CLASS",
-    "ANY_CHAR_NOT_NL",
-    "ANY_CHAR",
-    "BEGIN_LINE",
-    "END_LINE",
-    "BEGIN_TEXT",
-    "END_TEXT",
-    "WORD_BOUNDARY",
-    "NO_WORD_BOUNDARY",
-    "CAPTURE",
-    "STAR",
-    "PLUS",
-    "QUEST",
-    "REPEAT",
-    "CONCAT",
-    "ALTERNATE",
-    "PLB",
-    "NLB",
-    "LEFT_PAREN",
-    "VERTICAL_BAR"
-  ]);
-  static isPseudoOp(op) {
-    return op >= Regexp2.Op.LEFT_PAREN;
-  }
-  static emptySubs() {
-    return [];
-  }
-  static quoteIfHyphen(rune) {
-    if (rune === Codepoint.CODES["-"]) return "\\";
-    return "";
-  }
-  static fromRegexp(re) {
-    const regex = new Regexp2(re.op);
-    regex.flags = re.flags;
-    regex.subs = re.subs;
-    regex.runes = re.runes;
-    regex.cap = re.cap;
-    regex.min = re.min;
-    regex.max = re.max;
-    regex.name = re.name;
-    regex.namedGroups = re.namedGroups;
-    regex.lb = re.lb;
-    return regex;
-  }
-  constructor(op) {
-    this.op = op;
-    this.flags = 0;
-    this.subs = Regexp2.emptySubs();
-    this.runes = /* @__PURE__ */ new Int32Array(0);
-    this.min = 0;
-    this.max = 0;
-    this.cap = 0;
-    this.name = null;
-    this.namedGroups = /* @__PURE__ */ Object.create(null);
-    this.lb = 0;
-  }
-  reinit() {
-    this.flags = 0;
-    this.subs = Regexp2.emptySubs();
-    this.runes = /* @__PURE__ */ new Int32Array(0);
-    this.cap = 0;
-    this.min = 0;
-    this.max = 0;
-    this.name = null;
-    this.namedGroups = /* @__PURE__ */ Object.create(null);
-    this.lb = 0;
-  }
-  toString() {
-    return this.appendTo();
-  }
-  appendTo() {
-    let out = "";
-    switch (this.op) {
-      case Regexp2.Op.NO_MATCH:
-        out += "[^\\x00-\\x{10FFFF}]";
-        break;
-      case Regexp2.Op.EMPTY_MATCH:
-        out += "(?:)";
-        break;
-      case Regexp2.Op.STAR:
-      case Regexp2.Op.PLUS:
-      case Regexp2.Op.QUEST:
-      case Regexp2.Op.REPEAT: {
-        const sub = this.subs[0];
-        if (sub.op > Regexp2.Op.CAPTURE || sub.op === Regexp2.Op.LITERAL && sub.runes.length > 1) out += `(?:${sub.appendTo()})`;
-        else out += sub.appendTo();
-        switch (this.op) {
-          case Regexp2.Op.STAR:
-            out += "*";
-            break;
-          case Regexp2.Op.PLUS:
-            out += "+";
-            break;
-          case Regexp2.Op.QUEST:
-            out += "?";
-            break;
-          case Regexp2.Op.REPEAT:
-            out += `{${this.min}`;
-            if (this.min !== this.max) {
-              out += ",";
-              if (this.max >= 0) out += this.max;
-            }
-            out += "}";
-        }
-        if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out += "?";
-        break;
-      }
-      case Regexp2.Op.CONCAT:
-        for (let sub of this.subs) if (sub.op === Regexp2.Op.ALTERNATE) out += `(?:${sub.appendTo()})`;
-        else out += sub.appendTo();
-        break;
-      case Regexp2.Op.ALTERNATE: {
-        let sep6 = "";
-        for (let sub of this.subs) {
-          out += sep6;
-          sep6 = "|";
-          out += sub.appendTo();
-        }
-        break;
-      }
-      case Regexp2.Op.LITERAL:
-        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += "(?i:";
-        for (let rune of this.runes) out += Utils.escapeRune(rune);
-        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += ")";
-        break;
-      case Regexp2.Op.ANY_CHAR_NOT_NL:
-        out += "(?-s:.)";
-        break;
-      case Regexp2.Op.ANY_CHAR:
-        out += "(?s:.)";
-        break;
-      case Regexp2.Op.PLB:
-        out += `(?<=${this.subs[0].appendTo()})`;
-        break;
-      case Regexp2.Op.NLB:
-        out += `(?<!${this.subs[0].appendTo()})`;
-        break;
-      case Regexp2.Op.CAPTURE:
-        if (this.name === null || this.name.length === 0) out += "(";
-        else out += `(?P<${this.name}>`;
-        if (this.subs[0].op !== Regexp2.Op.EMPTY_MATCH) out += this.subs[0].appendTo();
-        out += ")";
-        break;
-      case Regexp2.Op.BEGIN_TEXT:
-        out += "\\A";
-        break;
-      case Regexp2.Op.END_TEXT:
-        if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out += "(?-m:$)";
-        else out += "\\z";
-        break;
-      case Regexp2.Op.BEGIN_LINE:
-        out += "^";
-        break;
-      case Regexp2.Op.END_LINE:
-        out += "$";
-        break;
-      case Regexp2.Op.WORD_BOUNDARY:
-        out += "\\b";
-        break;
-      case Regexp2.Op.NO_WORD_BOUNDARY:
-        out += "\\B";
-        break;
-      case Regexp2.Op.CHAR_CLASS:
-        if (this.runes.length % 2 !== 0) {
-          out += "[invalid char class]";
-          break;
-        }
-        out += "[";
-        if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
-        else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
-          out += "^";
-          for (let i = 1; i < this.runes.length - 1; i += 2) {
-            const lo = this.runes[i] + 1;
-            const hi = this.runes[i + 1] - 1;
-            out += Regexp2.quoteIfHyphen(lo);
-            out += Utils.escapeRune(lo);
-            if (lo !== hi) {
-              out += "-";
-              out += Regexp2.quoteIfHyphen(hi);
-              out += Utils.escapeRune(hi);
-            }
-          }
-        } else for (let i = 0; i < this.runes.length; i += 2) {
-          const lo = this.runes[i];
-          const hi = this.runes[i + 1];
-          out += Regexp2.quoteIfHyphen(lo);
-          out += Utils.escapeRune(lo);
-          if (lo !== hi) {
-            out += "-";
-            out += Regexp2.quoteIfHyphen(hi);
-            out += Utils.escapeRune(hi);
-          }
-        }
-        out += "]";
-        break;
-      default:
-        out += this.op;
-    }
-    return out;
-  }
-  maxCap() {
-    let m = 0;
-    if (this.op === Regexp2.Op.CAPTURE) m = this.cap;
-    if (this.subs !== null) for (let sub of this.subs) {
-      const n = sub.maxCap();
-      if (m < n) m = n;
-    }
-    return m;
-  }
-  equals(that) {
-    if (!(that !== null && that instanceof Regexp2)) return false;
-    if (this.op !== that.op) return false;
-    switch (this.op) {
-      case Regexp2.Op.END_TEXT:
-        if ((this.flags & RE2Flags.WAS_DOLLAR) !== (that.flags & RE2Flags.WAS_DOLLAR)) return false;
-        break;
-      case Regexp2.Op.LITERAL:
-      case Regexp2.Op.CHAR_CLASS:
-        if ((this.flags & RE2Flags.FOLD_CASE) !== (that.flags & RE2Flags.FOLD_CASE)) return false;
-        if (this.runes === null && that.runes === null) break;
-        if (this.runes === null || that.runes === null) return false;
-        if (this.runes.length !== that.runes.length) return false;
-        for (let i = 0; i < this.runes.length; i++) if (this.runes[i] !== that.runes[i]) return false;
-        break;
-      case Regexp2.Op.ALTERNATE:
-      case Regexp2.Op.CONCAT:
-        if (this.subs.length !== that.subs.length) return false;
-        for (let i = 0; i < this.subs.length; ++i) if (!this.subs[i].equals(that.subs[i])) return false;
-        break;
-      case Regexp2.Op.STAR:
-      case Regexp2.Op.PLUS:
-      case Regexp2.Op.QUEST:
-        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || !this.subs[0].equals(that.subs[0])) return false;
-        break;
-      case Regexp2.Op.REPEAT:
-        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || this.min !== that.min || this.max !== that.max || !this.subs[0].equals(that.subs[0])) return false;
-        break;
-      case Regexp2.Op.CAPTURE:
-        if (this.cap !== that.cap || (this.name === null ? that.name !== null : this.name !== that.name) || !this.subs[0].equals(that.subs[0])) return false;
-        break;
-      case Regexp2.Op.PLB:
-      case Regexp2.Op.NLB:
-        if (this.lb !== that.lb || !this.subs[0].equals(that.subs[0])) return false;
-    }
-    return true;
-  }
-};
-var RegexpWalker = class {
-  static walk(root, handler2) {
-    const stack = [];
-    let re = root;
-    let result;
-    for (; ; ) {
-      if (re.subs.length === 0) result = handler2.leaf(re);
-      else {
-        const state = handler2.enter(re);
-        if (state.result === void 0) {
-          stack.push({
-            re,
-            state,
-            i: 0
-          });
-          re = re.subs[0];
-          continue;
-        }
-        result = state.result;
-      }
-      for (; ; ) {
-        if (stack.length === 0) return result;
-        const frame = stack[stack.length - 1];
-        handler2.child(frame.re, frame.state, result, frame.i);
-        frame.i++;
-        if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
-          re = frame.re.subs[frame.i];
-          break;
-        }
-        stack.pop();
-        result = frame.state.result !== void 0 ? frame.state.result : handler2.leave(frame.re, frame.state);
-      }
-    }
-  }
-};
-var AhoCorasick = class {
-  constructor(words, alphabetSize) {
-    const edges = /* @__PURE__ */ new Map();
-    const parent = [0];
-    const unit = [0];
-    const depth = [0];
-    const terminal = [0];
-    for (const word of words) {
-      let node = 0;
-      for (let i = 0; i < word.length; i++) {
-        const key = node * alphabetSize + word[i];
-        let child3 = edges.get(key);
-        if (child3 === void 0) {
-          child3 = parent.length;
-          edges.set(key, child3);
-          parent.push(node);
-          unit.push(word[i]);
-          depth.push(depth[node] + 1);
-          terminal.push(0);
-        }
-        node = child3;
-      }
-      terminal[node] = 1;
-    }
-    const numNodes = parent.length;
-    const children = new Int32Array(numNodes - 1);
-    for (let c = 1; c < numNodes; c++) children[c - 1] = c;
-    children.sort((a, b) => parent[a] - parent[b] || unit[a] - unit[b]);
-    const childStart = new Int32Array(numNodes + 1);
-    for (let c = 1; c < numNodes; c++) childStart[parent[c] + 1]++;
-    for (let n = 0; n < numNodes; n++) childStart[n + 1] += childStart[n];
-    const childUnit = new Int32Array(numNodes - 1);
-    for (let k = 0; k < children.length; k++) childUnit[k] = unit[children[k]];
-    this.childStart = childStart;
-    this.childUnit = childUnit;
-    this.childNode = children;
-    const byDepth = new Int32Array(numNodes);
-    for (let n = 0; n < numNodes; n++) byDepth[n] = n;
-    byDepth.sort((a, b) => depth[a] - depth[b]);
-    const fail = new Int32Array(numNodes);
-    const match = Uint8Array.from(terminal);
-    for (let k = 1; k < numNodes; k++) {
-      const c = byDepth[k];
-      const p = parent[c];
-      if (p !== 0) {
-        let f = fail[p];
-        let next = this.next(f, unit[c]);
-        while (next < 0 && f !== 0) {
-          f = fail[f];
-          next = this.next(f, unit[c]);
-        }
-        fail[c] = next >= 0 ? next : 0;
-      }
-      match[c] |= match[fail[c]];
-    }
-    this.fail = fail;
-    this.match = match;
-  }
-  next(node, u) {
-    let lo = this.childStart[node];
-    let hi = this.childStart[node + 1];
-    const units = this.childUnit;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      const m = units[mid];
-      if (m === u) return this.childNode[mid];
-      if (m < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return -1;
-  }
-  advance(node, u) {
-    for (; ; ) {
-      const next = this.next(node, u);
-      if (next >= 0) return next;
-      if (node === 0) return 0;
-      node = this.fail[node];
-    }
-  }
-  searchUTF16(charSeq, start, end) {
-    let node = 0;
-    for (let i = start; i < end; i++) {
-      node = this.advance(node, charSeq.charCodeAt(i));
-      if (this.match[node] === 1) return true;
-    }
-    return false;
-  }
-  searchUTF8(bytes, start, end) {
-    let node = 0;
-    for (let i = start; i < end; i++) {
-      node = this.advance(node, bytes[i]);
-      if (this.match[node] === 1) return true;
-    }
-    return false;
-  }
-};
-var Prefilter = class Prefilter2 {
-  static Type = {
-    NONE: 0,
-    EXACT: 1,
-    AND: 2,
-    OR: 3
-  };
-  static MAX_SCANS = 32;
-  static MAX_AC_UNITS = 1 << 18;
-  constructor(type) {
-    this.type = type;
-    this.subs = [];
-    this.str = "";
-    this.bytes = null;
-    this.cost = type === Prefilter2.Type.EXACT ? 1 : 0;
-    this.allExact = false;
-    this.ac16 = null;
-    this.ac8 = null;
-  }
-  automaton16() {
-    if (this.ac16 === null) {
-      const words = this.subs.map((s) => {
-        const arr = new Array(s.str.length);
-        for (let i = 0; i < s.str.length; i++) arr[i] = s.str.charCodeAt(i);
-        return arr;
-      });
-      this.ac16 = new AhoCorasick(words, 65536);
-    }
-    return this.ac16;
-  }
-  automaton8() {
-    if (this.ac8 === null) this.ac8 = new AhoCorasick(this.subs.map((s) => s.bytes), 256);
-    return this.ac8;
-  }
-  eval(input, pos) {
-    switch (this.type) {
-      case Prefilter2.Type.NONE:
-        return true;
-      case Prefilter2.Type.EXACT:
-        return input.hasString(this, pos);
-      case Prefilter2.Type.AND:
-        for (let i = 0; i < this.subs.length; i++) if (!this.subs[i].eval(input, pos)) return false;
-        return true;
-      case Prefilter2.Type.OR:
-        if (this.allExact) return input.hasAnyString(this, pos);
-        for (let i = 0; i < this.subs.length; i++) if (this.subs[i].eval(input, pos)) return true;
-        return false;
-      default:
-        return true;
-    }
-  }
-};
-var PrefilterTree = class PrefilterTree2 {
-  static build(re) {
-    if (!re) return new Prefilter(Prefilter.Type.NONE);
-    return RegexpWalker.walk(re, PrefilterTree2.WALKER);
-  }
-  static WALKER = {
-    leaf: (re) => PrefilterTree2.leaf(re),
-    enter: (re) => PrefilterTree2.enter(re),
-    child: (re, state, result) => PrefilterTree2.child(re, state, result),
-    leave: (re, state) => PrefilterTree2.leave(re, state)
-  };
-  static leaf(re) {
-    if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
-    if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
-    let str = "";
-    for (let i = 0; i < re.runes.length; i++) {
-      if (Unicode.isUnsearchable(re.runes[i])) return new Prefilter(Prefilter.Type.NONE);
-      str += String.fromCodePoint(re.runes[i]);
-    }
-    const pf = new Prefilter(Prefilter.Type.EXACT);
-    pf.str = str;
-    pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
-    return pf;
-  }
-  static enter(re) {
-    switch (re.op) {
-      case Regexp.Op.CAPTURE:
-      case Regexp.Op.PLUS:
-        return { sub: null };
-      case Regexp.Op.REPEAT:
-        if (re.min >= 1) return { sub: null };
-        return { result: new Prefilter(Prefilter.Type.NONE) };
-      case Regexp.Op.CONCAT:
-        return {
-          pf: new Prefilter(Prefilter.Type.AND),
-          subs: []
-        };
-      case Regexp.Op.ALTERNATE:
-        return {
-          pf: new Prefilter(Prefilter.Type.OR),
-          subs: []
-        };
-      default:
-        return { result: new Prefilter(Prefilter.Type.NONE) };
-    }
-  }
-  static child(re, state, s) {
-    if (state.subs === void 0) {
-      state.sub = s;
-      return;
-    }
-    if (state.pf.type === Prefilter.Type.AND) {
-      if (s.type === Prefilter.Type.NONE) return;
-      if (s.type === Prefilter.Type.AND) {
-        for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
-        return;
-      }
-      state.subs.push(s);
-      return;
-    }
-    if (s.type === Prefilter.Type.NONE) {
-      state.result = new Prefilter(Prefilter.Type.NONE);
-      return;
-    }
-    if (s.type === Prefilter.Type.OR) {
-      for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
-      return;
-    }
-    state.subs.push(s);
-  }
-  static leave(re, state) {
-    if (state.subs === void 0) return state.sub;
-    const pf = state.pf;
-    const seen = /* @__PURE__ */ new Set();
-    const subs = [];
-    for (const sub of state.subs) {
-      if (sub.type === Prefilter.Type.EXACT) {
-        if (seen.has(sub.str)) continue;
-        seen.add(sub.str);
-      }
-      subs.push(sub);
-    }
-    if (pf.type === Prefilter.Type.AND) {
-      const kept = [];
-      let cost2 = 0;
-      for (const sub of subs) {
-        if (cost2 + sub.cost > Prefilter.MAX_SCANS) continue;
-        kept.push(sub);
-        cost2 += sub.cost;
-      }
-      if (kept.length === 0) return new Prefilter(Prefilter.Type.NONE);
-      if (kept.length === 1) return kept[0];
-      pf.subs = kept;
-      pf.cost = cost2;
-      return pf;
-    }
-    if (subs.length === 0) return new Prefilter(Prefilter.Type.NONE);
-    if (subs.length === 1) return subs[0];
-    pf.subs = subs;
-    let allExact = true;
-    let cost = 0;
-    let units = 0;
-    for (const sub of subs) {
-      if (sub.type !== Prefilter.Type.EXACT) allExact = false;
-      else units += sub.bytes.length;
-      cost += sub.cost;
-    }
-    if (allExact) {
-      if (units > Prefilter.MAX_AC_UNITS) return new Prefilter(Prefilter.Type.NONE);
-      pf.allExact = true;
-      pf.cost = 1;
-      return pf;
-    }
-    if (cost > Prefilter.MAX_SCANS) return new Prefilter(Prefilter.Type.NONE);
-    pf.cost = cost;
-    return pf;
-  }
-};
-var PatchList = class {
-  /**
-  * @param {number} head - Encoded pointer to the start of the patch list.
-  * @param {number} tail - Encoded pointer to the end of the patch list.
-  */
-  constructor(head = 0, tail2 = 0) {
-    this.head = head;
-    this.tail = tail2;
-  }
-};
-var Prog = class {
-  constructor() {
-    this.inst = [];
-    this.start = 0;
-    this.numCap = 2;
-    this.lbStarts = [];
-    this.numLb = 0;
-    this.lbInst = null;
-  }
-  getInst(pc) {
-    return this.inst[pc];
-  }
-  numInst() {
-    return this.inst.length;
-  }
-  addInst(op) {
-    this.inst.push(new Inst(op));
-  }
-  markLookbehindInsts() {
-    const lbInst = new Uint8Array(this.inst.length);
-    const pending = this.lbStarts.slice();
-    while (pending.length > 0) {
-      const pc = pending.pop();
-      if (pc === 0 || lbInst[pc] === 1) continue;
-      lbInst[pc] = 1;
-      const i = this.inst[pc];
-      switch (i.op) {
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          pending.push(i.out, i.arg);
-          break;
-        case Inst.MATCH:
-        case Inst.FAIL:
-          break;
-        default:
-          pending.push(i.out);
-      }
-    }
-    this.lbInst = lbInst;
-  }
-  skipNop(pc) {
-    let i = this.inst[pc];
-    while (i.op === Inst.NOP || i.op === Inst.CAPTURE) {
-      i = this.inst[pc];
-      pc = i.out;
-    }
-    return i;
-  }
-  /** @returns {[boolean, string]} */
-  prefix() {
-    let prefix = "";
-    let i = this.skipNop(this.start);
-    if (!Inst.isRuneOp(i.op) || i.runes.length !== 1) return [i.op === Inst.MATCH, prefix];
-    while (Inst.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i.runes[0])) {
-      prefix += String.fromCodePoint(i.runes[0]);
-      i = this.skipNop(i.out);
-    }
-    return [i.op === Inst.MATCH, prefix];
-  }
-  startCond() {
-    let flag = 0;
-    let pc = this.start;
-    loop: for (; ; ) {
-      const i = this.inst[pc];
-      switch (i.op) {
-        case Inst.EMPTY_WIDTH:
-          flag |= i.arg;
-          break;
-        case Inst.FAIL:
-          return -1;
-        case Inst.CAPTURE:
-        case Inst.NOP:
-          break;
-        default:
-          break loop;
-      }
-      pc = i.out;
-    }
-    return flag;
-  }
-  patch(l, val) {
-    let head = l.head;
-    while (head !== 0) {
-      const i = this.inst[head >> 1];
-      if ((head & 1) === 0) {
-        head = i.out;
-        i.out = val;
-      } else {
-        head = i.arg;
-        i.arg = val;
-      }
-    }
-  }
-  append(l1, l2) {
-    if (l1.head === 0) return l2;
-    if (l2.head === 0) return l1;
-    const i = this.inst[l1.tail >> 1];
-    if ((l1.tail & 1) === 0) i.out = l2.head;
-    else i.arg = l2.head;
-    return new PatchList(l1.head, l2.tail);
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  toString() {
-    let out = "";
-    for (let pc = 0; pc < this.inst.length; pc++) {
-      const len = out.length;
-      out += pc;
-      if (pc === this.start) out += "*";
-      out += "        ".substring(out.length - len);
-      out += this.inst[pc];
-      out += "\n";
-    }
-    return out;
-  }
-};
-var ANY_RUNE_NOT_NL = new Int32Array([
-  0,
-  Codepoint.CODES["\n"] - 1,
-  Codepoint.CODES["\n"] + 1,
-  Unicode.MAX_RUNE
-]);
-var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
-var Frag = class {
-  constructor(i = 0, out = new PatchList(), nullable = false) {
-    this.i = i;
-    this.out = out;
-    this.nullable = nullable;
-  }
-};
-var Compiler = class Compiler2 {
-  static compileRegexp(re) {
-    const c = new Compiler2();
-    const f = c.compile(re);
-    c.prog.patch(f.out, c.newInst(Inst.MATCH).i);
-    c.prog.start = f.i;
-    c.prog.markLookbehindInsts();
-    return c.prog;
-  }
-  static compileSet(regexps) {
-    const c = new Compiler2();
-    if (regexps.length === 0) {
-      c.prog.start = c.newInst(Inst.FAIL).i;
-      c.prog.markLookbehindInsts();
-      return c.prog;
-    }
-    let starts = [];
-    for (let i = 0; i < regexps.length; i++) {
-      c.lbOffset = c.prog.numLb;
-      const f = c.compile(regexps[i]);
-      const m = c.newInst(Inst.MATCH);
-      c.prog.getInst(m.i).arg = i;
-      c.prog.patch(f.out, m.i);
-      starts.push(f.i);
-    }
-    let start = starts[0];
-    for (let i = 1; i < starts.length; i++) {
-      const f = c.newInst(Inst.ALT);
-      const inst = c.prog.getInst(f.i);
-      inst.out = start;
-      inst.arg = starts[i];
-      start = f.i;
-    }
-    c.prog.start = start;
-    c.prog.markLookbehindInsts();
-    return c.prog;
-  }
-  constructor() {
-    this.prog = new Prog();
-    this.newInst(Inst.FAIL);
-    this.lbOffset = 0;
-    this.runeCache = /* @__PURE__ */ new Map();
-    this.walker = {
-      leaf: (re) => this.leaf(re),
-      enter: (re) => this.enter(re),
-      child: (re, state, result) => this.child(re, state, result),
-      leave: (re, state) => this.leave(re, state)
-    };
-  }
-  newInst(op) {
-    this.prog.addInst(op);
-    return new Frag(this.prog.numInst() - 1, new PatchList(), true);
-  }
-  nop() {
-    const f = this.newInst(Inst.NOP);
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    return f;
-  }
-  fail() {
-    return new Frag();
-  }
-  cap(arg) {
-    const f = this.newInst(Inst.CAPTURE);
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    this.prog.getInst(f.i).arg = arg;
-    if (this.prog.numCap < arg + 1) this.prog.numCap = arg + 1;
-    return f;
-  }
-  cat(f1, f2) {
-    if (f1.i === 0 || f2.i === 0) {
-      this.prog.patch(f1.out, 0);
-      this.prog.patch(f2.out, 0);
-      return this.fail();
-    }
-    this.prog.patch(f1.out, f2.i);
-    return new Frag(f1.i, f2.out, f1.nullable && f2.nullable);
-  }
-  alt(f1, f2) {
-    if (f1.i === 0) return f2;
-    if (f2.i === 0) return f1;
-    const f = this.newInst(Inst.ALT);
-    const i = this.prog.getInst(f.i);
-    i.out = f1.i;
-    i.arg = f2.i;
-    f.out = this.prog.append(f1.out, f2.out);
-    f.nullable = f1.nullable || f2.nullable;
-    return f;
-  }
-  loop(f1, nongreedy) {
-    const f = this.newInst(Inst.ALT);
-    const i = this.prog.getInst(f.i);
-    if (nongreedy) {
-      i.arg = f1.i;
-      f.out = new PatchList(f.i << 1, f.i << 1);
-    } else {
-      i.out = f1.i;
-      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
-    }
-    this.prog.patch(f1.out, f.i);
-    return f;
-  }
-  quest(f1, nongreedy) {
-    if (f1.i === 0) return this.nop();
-    const f = this.newInst(Inst.ALT);
-    const i = this.prog.getInst(f.i);
-    if (nongreedy) {
-      i.arg = f1.i;
-      f.out = new PatchList(f.i << 1, f.i << 1);
-    } else {
-      i.out = f1.i;
-      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
-    }
-    f.out = this.prog.append(f.out, f1.out);
-    return f;
-  }
-  star(f1, nongreedy) {
-    if (f1.i === 0) return this.nop();
-    if (f1.nullable) return this.quest(this.plus(f1, nongreedy), nongreedy);
-    return this.loop(f1, nongreedy);
-  }
-  plus(f1, nongreedy) {
-    if (f1.i === 0) return this.fail();
-    return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
-  }
-  empty(op) {
-    const f = this.newInst(Inst.EMPTY_WIDTH);
-    this.prog.getInst(f.i).arg = op;
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    return f;
-  }
-  rune(runes, flags) {
-    const f = this.newInst(Inst.RUNE);
-    f.nullable = false;
-    const i = this.prog.getInst(f.i);
-    i.runes = runes;
-    flags &= RE2Flags.FOLD_CASE;
-    if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
-    i.arg = flags;
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i.op = Inst.RUNE1;
-    else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY;
-    else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY_NOT_NL;
-    return f;
-  }
-  lookBehind(a, parsedLb) {
-    const lb = Math.sign(parsedLb) * (Math.abs(parsedLb) + this.lbOffset);
-    const id = this.newInst(Inst.LB_WRITE);
-    this.prog.getInst(id.i).arg = lb;
-    const any = this.rune(ANY_RUNE, 0);
-    const dotStar = this.star(any, true);
-    const lbAutomaton = this.cat(dotStar, a);
-    this.prog.patch(lbAutomaton.out, id.i);
-    const checkId = this.newInst(Inst.LB_CHECK);
-    this.prog.getInst(checkId.i).arg = lb;
-    this.prog.lbStarts.push(lbAutomaton.i);
-    if (Math.abs(lb) > this.prog.numLb) this.prog.numLb = Math.abs(lb);
-    checkId.out = new PatchList(checkId.i << 1, checkId.i << 1);
-    return checkId;
-  }
-  compile(re) {
-    return RegexpWalker.walk(re, this.walker);
-  }
-  leaf(re) {
-    switch (re.op) {
-      case Regexp.Op.NO_MATCH:
-        return this.fail();
-      case Regexp.Op.EMPTY_MATCH:
-        return this.nop();
-      case Regexp.Op.LITERAL: {
-        if (re.runes.length === 0) return this.nop();
-        let f = null;
-        for (let r of re.runes) {
-          let singleRune = this.runeCache.get(r);
-          if (singleRune === void 0) {
-            singleRune = new Int32Array([r]);
-            this.runeCache.set(r, singleRune);
-          }
-          const f1 = this.rune(singleRune, re.flags);
-          f = f === null ? f1 : this.cat(f, f1);
-        }
-        return f;
-      }
-      case Regexp.Op.CHAR_CLASS:
-        return this.rune(re.runes, re.flags);
-      case Regexp.Op.ANY_CHAR_NOT_NL:
-        return this.rune(ANY_RUNE_NOT_NL, 0);
-      case Regexp.Op.ANY_CHAR:
-        return this.rune(ANY_RUNE, 0);
-      case Regexp.Op.BEGIN_LINE:
-        return this.empty(Utils.EMPTY_BEGIN_LINE);
-      case Regexp.Op.END_LINE:
-        return this.empty(Utils.EMPTY_END_LINE);
-      case Regexp.Op.BEGIN_TEXT:
-        return this.empty(Utils.EMPTY_BEGIN_TEXT);
-      case Regexp.Op.END_TEXT:
-        return this.empty(Utils.EMPTY_END_TEXT);
-      case Regexp.Op.WORD_BOUNDARY:
-        return this.empty(Utils.EMPTY_WORD_BOUNDARY);
-      case Regexp.Op.NO_WORD_BOUNDARY:
-        return this.empty(Utils.EMPTY_NO_WORD_BOUNDARY);
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        return this.nop();
-      default:
-        throw new RE2JSCompileException("regexp: unhandled case in compile");
-    }
-  }
-  enter(re) {
-    switch (re.op) {
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-      case Regexp.Op.STAR:
-      case Regexp.Op.PLUS:
-      case Regexp.Op.QUEST:
-        return { sub: null };
-      case Regexp.Op.CAPTURE:
-        return {
-          bra: this.cap(re.cap << 1),
-          sub: null
-        };
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        return { f: null };
-      default:
-        throw new RE2JSCompileException("regexp: unhandled case in compile");
-    }
-  }
-  child(re, state, f1) {
-    if (re.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
-    else if (re.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
-    else state.sub = f1;
-  }
-  leave(re, state) {
-    switch (re.op) {
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-        return this.lookBehind(state.sub, re.lb);
-      case Regexp.Op.CAPTURE: {
-        const ket = this.cap(re.cap << 1 | 1);
-        return this.cat(this.cat(state.bra, state.sub), ket);
-      }
-      case Regexp.Op.STAR:
-        return this.star(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
-      case Regexp.Op.PLUS:
-        return this.plus(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
-      case Regexp.Op.QUEST:
-        return this.quest(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        return state.f;
-      default:
-        throw new RE2JSCompileException("regexp: unhandled case in compile");
-    }
-  }
-};
-var Simplify = class Simplify2 {
-  static simplify(re) {
-    if (re === null) return null;
-    return RegexpWalker.walk(re, Simplify2.WALKER);
-  }
-  static WALKER = {
-    leaf: (re) => Simplify2.leaf(re),
-    enter: (re) => Simplify2.enter(re),
-    child: (re, state, result, i) => Simplify2.child(re, state, result, i),
-    leave: (re, state) => Simplify2.leave(re, state)
-  };
-  static leaf(re) {
-    if (re.op === Regexp.Op.CHAR_CLASS) {
-      if (re.runes === null) return re;
-      if (re.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
-      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
-      if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
-    }
-    return re;
-  }
-  static enter(re) {
-    switch (re.op) {
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-      case Regexp.Op.CAPTURE:
-      case Regexp.Op.STAR:
-      case Regexp.Op.PLUS:
-      case Regexp.Op.QUEST:
-        return { sub: null };
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        return {
-          subs: [],
-          changed: false
-        };
-      case Regexp.Op.REPEAT:
-        if (re.min === 0 && re.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
-        return { sub: null };
-      default:
-        return { result: re };
-    }
-  }
-  static child(re, state, nsub, i) {
-    if (state.subs === void 0) {
-      state.sub = nsub;
-      return;
-    }
-    if (nsub !== re.subs[i]) state.changed = true;
-    if (re.op === Regexp.Op.CONCAT) {
-      if (nsub.op === Regexp.Op.NO_MATCH) {
-        state.result = new Regexp(Regexp.Op.NO_MATCH);
-        return;
-      }
-      if (nsub.op === Regexp.Op.EMPTY_MATCH) {
-        state.changed = true;
-        return;
-      }
-      if (nsub.op === Regexp.Op.CONCAT) {
-        state.changed = true;
-        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
-        return;
-      }
-    } else {
-      if (nsub.op === Regexp.Op.NO_MATCH) {
-        state.changed = true;
-        return;
-      }
-      if (nsub.op === Regexp.Op.ALTERNATE) {
-        state.changed = true;
-        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
-        return;
-      }
-    }
-    state.subs.push(nsub);
-  }
-  static leave(re, state) {
-    switch (re.op) {
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-      case Regexp.Op.CAPTURE: {
-        const sub = state.sub;
-        if (sub !== re.subs[0]) {
-          const nre = Regexp.fromRegexp(re);
-          nre.runes = /* @__PURE__ */ new Int32Array(0);
-          nre.subs = [sub];
-          return nre;
-        }
-        return re;
-      }
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        if (state.changed) {
-          const newSubs = state.subs;
-          if (newSubs.length === 0) return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
-          if (newSubs.length === 1) return newSubs[0];
-          const nre = Regexp.fromRegexp(re);
-          nre.runes = /* @__PURE__ */ new Int32Array(0);
-          nre.subs = newSubs;
-          return nre;
-        }
-        return re;
-      case Regexp.Op.STAR:
-      case Regexp.Op.PLUS:
-      case Regexp.Op.QUEST:
-        return Simplify2.simplify1(re.op, re.flags, state.sub, re);
-      case Regexp.Op.REPEAT:
-        return Simplify2.simplifyRepeat(re, state.sub);
-      default:
-        return re;
-    }
-  }
-  static simplifyRepeat(re, sub) {
-    if (re.max === -1) {
-      if (re.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re.flags, sub, null);
-      if (re.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
-      const subs = [];
-      for (let i = 0; i < re.min - 1; i++) subs.push(sub);
-      subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
-      return Simplify2.concat(subs);
-    }
-    if (re.min === 1 && re.max === 1) return sub;
-    let prefixSubs = null;
-    if (re.min > 0) {
-      prefixSubs = [];
-      for (let i = 0; i < re.min; i++) prefixSubs.push(sub);
-    }
-    if (re.max > re.min) {
-      let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
-      for (let i = re.min + 1; i < re.max; i++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
-      if (prefixSubs === null) return suffix;
-      prefixSubs.push(suffix);
-    }
-    if (prefixSubs !== null) return Simplify2.concat(prefixSubs);
-    return new Regexp(Regexp.Op.NO_MATCH);
-  }
-  static concat(subs) {
-    const newSubs = [];
-    for (let i = 0; i < subs.length; i++) {
-      const sub = subs[i];
-      if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
-      if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
-      if (sub.op === Regexp.Op.CONCAT) {
-        for (let j = 0; j < sub.subs.length; j++) newSubs.push(sub.subs[j]);
-        continue;
-      }
-      newSubs.push(sub);
-    }
-    if (newSubs.length === 0) return new Regexp(Regexp.Op.EMPTY_MATCH);
-    if (newSubs.length === 1) return newSubs[0];
-    const nre = new Regexp(Regexp.Op.CONCAT);
-    nre.subs = newSubs;
-    return nre;
-  }
-  static simplify1(op, flags, sub, re) {
-    if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
-    if (sub.op === Regexp.Op.NO_MATCH) {
-      if (op === Regexp.Op.PLUS) return sub;
-      return new Regexp(Regexp.Op.EMPTY_MATCH);
-    }
-    if (op === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
-    if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
-    const nre = new Regexp(op);
-    nre.flags = flags;
-    nre.subs = [sub];
-    return nre;
-  }
-};
-var CharGroup = class {
-  constructor(sign, cls) {
-    this.sign = sign;
-    this.cls = cls;
-  }
-};
-var code1 = [48, 57];
-var code2 = [
-  9,
-  10,
-  12,
-  13,
-  32,
-  32
-];
-var code3 = [
-  48,
-  57,
-  65,
-  90,
-  95,
-  95,
-  97,
-  122
-];
-var PERL_GROUPS = /* @__PURE__ */ new Map([
-  ["\\d", new CharGroup(1, code1)],
-  ["\\D", new CharGroup(-1, code1)],
-  ["\\s", new CharGroup(1, code2)],
-  ["\\S", new CharGroup(-1, code2)],
-  ["\\w", new CharGroup(1, code3)],
-  ["\\W", new CharGroup(-1, code3)]
-]);
-var code4 = [
-  48,
-  57,
-  65,
-  90,
-  97,
-  122
-];
-var code5 = [
-  65,
-  90,
-  97,
-  122
-];
-var code6 = [0, 127];
-var code7 = [
-  9,
-  9,
-  32,
-  32
-];
-var code8 = [
-  0,
-  31,
-  127,
-  127
-];
-var code9 = [48, 57];
-var code10 = [33, 126];
-var code11 = [97, 122];
-var code12 = [32, 126];
-var code13 = [
-  33,
-  47,
-  58,
-  64,
-  91,
-  96,
-  123,
-  126
-];
-var code14 = [
-  9,
-  13,
-  32,
-  32
-];
-var code15 = [65, 90];
-var code16 = [
-  48,
-  57,
-  65,
-  90,
-  95,
-  95,
-  97,
-  122
-];
-var code17 = [
-  48,
-  57,
-  65,
-  70,
-  97,
-  102
-];
-var POSIX_GROUPS = /* @__PURE__ */ new Map([
-  ["[:alnum:]", new CharGroup(1, code4)],
-  ["[:^alnum:]", new CharGroup(-1, code4)],
-  ["[:alpha:]", new CharGroup(1, code5)],
-  ["[:^alpha:]", new CharGroup(-1, code5)],
-  ["[:ascii:]", new CharGroup(1, code6)],
-  ["[:^ascii:]", new CharGroup(-1, code6)],
-  ["[:blank:]", new CharGroup(1, code7)],
-  ["[:^blank:]", new CharGroup(-1, code7)],
-  ["[:cntrl:]", new CharGroup(1, code8)],
-  ["[:^cntrl:]", new CharGroup(-1, code8)],
-  ["[:digit:]", new CharGroup(1, code9)],
-  ["[:^digit:]", new CharGroup(-1, code9)],
-  ["[:graph:]", new CharGroup(1, code10)],
-  ["[:^graph:]", new CharGroup(-1, code10)],
-  ["[:lower:]", new CharGroup(1, code11)],
-  ["[:^lower:]", new CharGroup(-1, code11)],
-  ["[:print:]", new CharGroup(1, code12)],
-  ["[:^print:]", new CharGroup(-1, code12)],
-  ["[:punct:]", new CharGroup(1, code13)],
-  ["[:^punct:]", new CharGroup(-1, code13)],
-  ["[:space:]", new CharGroup(1, code14)],
-  ["[:^space:]", new CharGroup(-1, code14)],
-  ["[:upper:]", new CharGroup(1, code15)],
-  ["[:^upper:]", new CharGroup(-1, code15)],
-  ["[:word:]", new CharGroup(1, code16)],
-  ["[:^word:]", new CharGroup(-1, code16)],
-  ["[:xdigit:]", new CharGroup(1, code17)],
-  ["[:^xdigit:]", new CharGroup(-1, code17)]
-]);
-var CharClass = class CharClass2 {
-  static charClassToString(r, len) {
-    let result = "[";
-    for (let i = 0; i < len; i += 2) {
-      if (i > 0) result += " ";
-      const lo = r[i];
-      const hi = r[i + 1];
-      if (lo === hi) result += `0x${lo.toString(16)}`;
-      else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
-    }
-    result += "]";
-    return result;
-  }
-  static sortRanges(array, len) {
-    const n = len >> 1;
-    const order = new Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => array[2 * a] - array[2 * b] || array[2 * b + 1] - array[2 * a + 1]);
-    const sorted = array.slice(0, len);
-    for (let i = 0; i < n; i++) {
-      array[2 * i] = sorted[2 * order[i]];
-      array[2 * i + 1] = sorted[2 * order[i] + 1];
-    }
-  }
-  /**
-  * @param {number[]|Int32Array} [r]
-  */
-  constructor(r = Utils.emptyInts()) {
-    this.r = r;
-    this.len = r.length;
-  }
-  toArray() {
-    if (this.r instanceof Int32Array) return this.len === this.r.length ? this.r : this.r.subarray(0, this.len);
-    return new Int32Array(this.len === this.r.length ? this.r : this.r.slice(0, this.len));
-  }
-  toGrowableArray() {
-    if (Array.isArray(this.r)) {
-      this.r.length = this.len;
-      return this.r;
-    }
-    return Array.from(this.r.subarray(0, this.len));
-  }
-  cleanClass() {
-    if (this.len < 4) return this;
-    CharClass2.sortRanges(this.r, this.len);
-    let w = 2;
-    for (let i = 2; i < this.len; i += 2) {
-      const lo = this.r[i];
-      const hi = this.r[i + 1];
-      if (lo <= this.r[w - 1] + 1) {
-        if (hi > this.r[w - 1]) this.r[w - 1] = hi;
-        continue;
-      }
-      this.r[w] = lo;
-      this.r[w + 1] = hi;
-      w += 2;
-    }
-    this.len = w;
-    return this;
-  }
-  appendLiteral(x, flags) {
-    return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x, x) : this.appendRange(x, x);
-  }
-  appendRange(lo, hi) {
-    if (this.len > 0) {
-      for (let i = 2; i <= 4; i += 2) if (this.len >= i) {
-        const rlo = this.r[this.len - i];
-        const rhi = this.r[this.len - i + 1];
-        if (lo <= rhi + 1 && rlo <= hi + 1) {
-          if (lo < rlo) this.r[this.len - i] = lo;
-          if (hi > rhi) this.r[this.len - i + 1] = hi;
-          return this;
-        }
-      }
-    }
-    this.r[this.len++] = lo;
-    this.r[this.len++] = hi;
-    return this;
-  }
-  appendFoldedRange(lo, hi) {
-    if (lo <= Unicode.MIN_FOLD && hi >= Unicode.MAX_FOLD) return this.appendRange(lo, hi);
-    if (hi < Unicode.MIN_FOLD || lo > Unicode.MAX_FOLD) return this.appendRange(lo, hi);
-    if (lo < Unicode.MIN_FOLD) {
-      this.appendRange(lo, Unicode.MIN_FOLD - 1);
-      lo = Unicode.MIN_FOLD;
-    }
-    if (hi > Unicode.MAX_FOLD) {
-      this.appendRange(Unicode.MAX_FOLD + 1, hi);
-      hi = Unicode.MAX_FOLD;
-    }
-    for (let c = lo; c <= hi; c++) {
-      this.appendRange(c, c);
-      for (let f = Unicode.simpleFold(c); f !== c; f = Unicode.simpleFold(f)) this.appendRange(f, f);
-    }
-    return this;
-  }
-  appendClass(x) {
-    for (let i = 0; i < x.length; i += 2) this.appendRange(x[i], x[i + 1]);
-    return this;
-  }
-  appendFoldedClass(x) {
-    for (let i = 0; i < x.length; i += 2) this.appendFoldedRange(x[i], x[i + 1]);
-    return this;
-  }
-  appendNegatedClass(x) {
-    let nextLo = 0;
-    for (let i = 0; i < x.length; i += 2) {
-      const lo = x[i];
-      const hi = x[i + 1];
-      if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
-      nextLo = hi + 1;
-    }
-    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
-    return this;
-  }
-  appendTable(table) {
-    for (let i = 0; i < table.length; ++i) {
-      const lo = table.getLo(i);
-      const hi = table.getHi(i);
-      const stride = table.getStride(i);
-      if (stride === 1) {
-        this.appendRange(lo, hi);
-        continue;
-      }
-      for (let c = lo; c <= hi; c += stride) this.appendRange(c, c);
-    }
-    return this;
-  }
-  appendNegatedTable(table) {
-    let nextLo = 0;
-    for (let i = 0; i < table.length; ++i) {
-      const lo = table.getLo(i);
-      const hi = table.getHi(i);
-      const stride = table.getStride(i);
-      if (stride === 1) {
-        if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
-        nextLo = hi + 1;
-        continue;
-      }
-      for (let c = lo; c <= hi; c += stride) {
-        if (nextLo <= c - 1) this.appendRange(nextLo, c - 1);
-        nextLo = c + 1;
-      }
-    }
-    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
-    return this;
-  }
-  appendTableWithSign(table, sign) {
-    return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
-  }
-  negateClass() {
-    let nextLo = 0;
-    let w = 0;
-    for (let i = 0; i < this.len; i += 2) {
-      const lo = this.r[i];
-      const hi = this.r[i + 1];
-      if (nextLo <= lo - 1) {
-        this.r[w] = nextLo;
-        this.r[w + 1] = lo - 1;
-        w += 2;
-      }
-      nextLo = hi + 1;
-    }
-    this.len = w;
-    if (nextLo <= Unicode.MAX_RUNE) {
-      this.r[this.len++] = nextLo;
-      this.r[this.len++] = Unicode.MAX_RUNE;
-    }
-    return this;
-  }
-  appendClassWithSign(x, sign) {
-    return sign < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
-  }
-  appendGroup(g, foldCase) {
-    let cls = g.cls;
-    if (foldCase) cls = new CharClass2().appendFoldedClass(cls).cleanClass().toArray();
-    return this.appendClassWithSign(cls, g.sign);
-  }
-  toString() {
-    return CharClass2.charClassToString(this.r, this.len);
-  }
-};
-var StringIterator = class {
-  constructor(str) {
-    this.str = str;
-    this.position = 0;
-  }
-  pos() {
-    return this.position;
-  }
-  rewindTo(pos) {
-    this.position = pos;
-  }
-  more() {
-    return this.position < this.str.length;
-  }
-  peek() {
-    return this.str.codePointAt(this.position);
-  }
-  skip(n) {
-    this.position += n;
-  }
-  skipString(s) {
-    this.position += s.length;
-  }
-  pop() {
-    const r = this.str.codePointAt(this.position);
-    this.position += Utils.charCount(r);
-    return r;
-  }
-  lookingAt(s) {
-    return this.str.startsWith(s, this.position);
-  }
-  rest() {
-    return this.str.substring(this.position);
-  }
-  from(beforePos) {
-    return this.str.substring(beforePos, this.position);
-  }
-  toString() {
-    return this.rest();
-  }
-};
-var Parser = class Parser2 {
-  static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
-  static ERR_INVALID_CHAR_RANGE = "invalid character class range";
-  static ERR_INVALID_ESCAPE = "invalid escape sequence";
-  static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
-  static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
-  static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
-  static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
-  static ERR_MISSING_BRACKET = "missing closing ]";
-  static ERR_MISSING_PAREN = "missing closing )";
-  static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
-  static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
-  static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
-  static ERR_UNEXPECTED_PAREN = "unexpected )";
-  static ERR_NESTING_DEPTH = "expression nests too deeply";
-  static ERR_LARGE = "expression too large";
-  static ERR_INVALID_CAPTURE_IN_LOOKBEHIND = "invalid capture in lookbehind";
-  static MAX_HEIGHT = 1e3;
-  static MAX_SIZE = 1398101;
-  static MAX_RUNES = 33554432;
-  static ANY_TABLE = new UnicodeRangeTable(new Uint32Array([
-    0,
-    Unicode.MAX_RUNE,
-    1
-  ]));
-  static ASCII_TABLE = new UnicodeRangeTable(new Uint32Array([
-    0,
-    127,
-    1
-  ]));
-  static ASCII_FOLD_TABLE = new UnicodeRangeTable(new Uint32Array([
-    0,
-    127,
-    1,
-    383,
-    383,
-    1,
-    8490,
-    8490,
-    1
-  ]));
-  static unicodeTable(name) {
-    if (name === "Any") return {
-      tab: Parser2.ANY_TABLE,
-      fold: Parser2.ANY_TABLE,
-      sign: 1
-    };
-    if (name === "Ascii") return {
-      tab: Parser2.ASCII_TABLE,
-      fold: Parser2.ASCII_FOLD_TABLE,
-      sign: 1
-    };
-    if (name === "Assigned") return {
-      tab: UnicodeTables.CATEGORIES.get("Cn"),
-      fold: UnicodeTables.CATEGORIES.get("Cn"),
-      sign: -1
-    };
-    if (name === "Lc") return {
-      tab: UnicodeTables.CATEGORIES.get("LC"),
-      fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
-      sign: 1
-    };
-    if (UnicodeTables.CATEGORIES.has(name)) return {
-      tab: UnicodeTables.CATEGORIES.get(name),
-      fold: UnicodeTables.FOLD_CATEGORIES.get(name),
-      sign: 1
-    };
-    if (UnicodeTables.SCRIPTS.has(name)) return {
-      tab: UnicodeTables.SCRIPTS.get(name),
-      fold: UnicodeTables.FOLD_SCRIPT.get(name),
-      sign: 1
-    };
-    return null;
-  }
-  static minFoldRune(r) {
-    if (r < Unicode.MIN_FOLD || r > Unicode.MAX_FOLD) return r;
-    let min = r;
-    const r0 = r;
-    for (r = Unicode.simpleFold(r); r !== r0; r = Unicode.simpleFold(r)) if (min > r) min = r;
-    return min;
-  }
-  static leadingRegexp(re) {
-    if (re.op === Regexp.Op.EMPTY_MATCH) return null;
-    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-      const sub = re.subs[0];
-      if (sub.op === Regexp.Op.EMPTY_MATCH) return null;
-      return sub;
-    }
-    return re;
-  }
-  static literalRegexp(s, flags) {
-    const re = new Regexp(Regexp.Op.LITERAL);
-    re.flags = flags;
-    re.runes = Utils.stringToRunes(s);
-    return re;
-  }
-  /**
-  * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
-  * @param {string} pattern
-  * @param {number} flags
-  */
-  static parse(pattern, flags) {
-    return new Parser2(pattern, flags).parseInternal();
-  }
-  static parseRepeat(t) {
-    const start = t.pos();
-    if (!t.more() || !t.lookingAt("{")) return -1;
-    t.skip(1);
-    const min = Parser2.parseInt(t);
-    if (min === -1) return -1;
-    if (!t.more()) return -1;
-    let max;
-    if (!t.lookingAt(",")) max = min;
-    else {
-      t.skip(1);
-      if (!t.more()) return -1;
-      if (t.lookingAt("}")) max = -1;
-      else if ((max = Parser2.parseInt(t)) === -1) return -1;
-    }
-    if (!t.more() || !t.lookingAt("}")) return -1;
-    t.skip(1);
-    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(start));
-    return min << 16 | max & Unicode.MAX_BMP;
-  }
-  static isValidCaptureName(name) {
-    if (name.length === 0) return false;
-    for (let i = 0; i < name.length; i++) {
-      const c = name.codePointAt(i);
-      if (c !== Codepoint.CODES["_"] && !Utils.isalnum(c)) return false;
-    }
-    return true;
-  }
-  static parseInt(t) {
-    const start = t.pos();
-    while (t.more() && t.peek() >= Codepoint.CODES["0"] && t.peek() <= Codepoint.CODES["9"]) t.skip(1);
-    const n = t.from(start);
-    if (n.length === 0 || n.length > 1 && n.codePointAt(0) === Codepoint.CODES["0"]) return -1;
-    if (n.length > 8) return -2;
-    return parseInt(n, 10);
-  }
-  static isCharClass(re) {
-    return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
-  }
-  static matchRune(re, r) {
-    switch (re.op) {
-      case Regexp.Op.LITERAL:
-        return re.runes.length === 1 && re.runes[0] === r;
-      case Regexp.Op.CHAR_CLASS:
-        for (let i = 0; i < re.runes.length; i += 2) if (re.runes[i] <= r && r <= re.runes[i + 1]) return true;
-        return false;
-      case Regexp.Op.ANY_CHAR_NOT_NL:
-        return r !== Codepoint.CODES["\n"];
-      case Regexp.Op.ANY_CHAR:
-        return true;
-    }
-    return false;
-  }
-  static mergeCharClass(dst, src) {
-    switch (dst.op) {
-      case Regexp.Op.ANY_CHAR:
-        break;
-      case Regexp.Op.ANY_CHAR_NOT_NL:
-        if (Parser2.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
-        break;
-      case Regexp.Op.CHAR_CLASS: {
-        const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
-        if (src.op === Regexp.Op.LITERAL) cc.appendLiteral(src.runes[0], src.flags);
-        else cc.appendClass(src.runes);
-        dst.runes = cc.toGrowableArray();
-        break;
-      }
-      case Regexp.Op.LITERAL:
-        if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) break;
-        dst.op = Regexp.Op.CHAR_CLASS;
-        dst.runes = new CharClass().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toGrowableArray();
-    }
-  }
-  static parseEscape(t) {
-    const startPos = t.pos();
-    t.skip(1);
-    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_TRAILING_BACKSLASH);
-    let c = t.pop();
-    bigswitch: switch (c) {
-      case Codepoint.CODES["1"]:
-      case Codepoint.CODES["2"]:
-      case Codepoint.CODES["3"]:
-      case Codepoint.CODES["4"]:
-      case Codepoint.CODES["5"]:
-      case Codepoint.CODES["6"]:
-      case Codepoint.CODES["7"]:
-        if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
-      case Codepoint.CODES["0"]: {
-        let r = c - Codepoint.CODES["0"];
-        for (let i = 1; i < 3; i++) {
-          if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
-          r = r * 8 + t.peek() - Codepoint.CODES["0"];
-          t.skip(1);
-        }
-        return r;
-      }
-      case Codepoint.CODES["x"]: {
-        if (!t.more()) break;
-        c = t.pop();
-        if (c === Codepoint.CODES["{"]) {
-          let nhex = 0;
-          let r = 0;
-          while (true) {
-            if (!t.more()) break bigswitch;
-            c = t.pop();
-            if (c === Codepoint.CODES["}"]) break;
-            const v = Utils.unhex(c);
-            if (v < 0) break bigswitch;
-            r = r * 16 + v;
-            if (r > Unicode.MAX_RUNE) break bigswitch;
-            nhex++;
-          }
-          if (nhex === 0) break bigswitch;
-          return r;
-        }
-        const x = Utils.unhex(c);
-        if (!t.more()) break;
-        c = t.pop();
-        const y = Utils.unhex(c);
-        if (x < 0 || y < 0) break;
-        return x * 16 + y;
-      }
-      case Codepoint.CODES["a"]:
-        return Codepoint.CODES["\x07"];
-      case Codepoint.CODES["f"]:
-        return Codepoint.CODES["\f"];
-      case Codepoint.CODES["n"]:
-        return Codepoint.CODES["\n"];
-      case Codepoint.CODES["r"]:
-        return Codepoint.CODES["\r"];
-      case Codepoint.CODES["t"]:
-        return Codepoint.CODES["	"];
-      case Codepoint.CODES["v"]:
-        return Codepoint.CODES["\v"];
-      default:
-        if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
-    }
-    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, t.from(startPos));
-  }
-  static parseClassChar(t, wholeClassPos) {
-    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_BRACKET, t.from(wholeClassPos));
-    if (t.lookingAt("\\")) return Parser2.parseEscape(t);
-    return t.pop();
-  }
-  static hasCapture(re) {
-    if (re === null) return false;
-    if (re.op === Regexp.Op.CAPTURE) return true;
-    if (re.subs) {
-      for (let sub of re.subs) if (Parser2.hasCapture(sub)) return true;
-    }
-    return false;
-  }
-  constructor(wholeRegexp, flags = 0) {
-    this.wholeRegexp = wholeRegexp;
-    this.flags = flags;
-    this.numCap = 0;
-    this.namedGroups = /* @__PURE__ */ Object.create(null);
-    this.stack = [];
-    this.free = null;
-    this.numRegexp = 0;
-    this.numRunes = 0;
-    this.repeats = 0;
-    this.height = null;
-    this.size = null;
-    this.nlb = 0;
-  }
-  newRegexp(op) {
-    let re = this.free;
-    if (re !== null && re.subs !== null && re.subs.length > 0) {
-      this.free = re.subs[0];
-      re.reinit();
-      re.op = op;
-    } else {
-      re = new Regexp(op);
-      this.numRegexp += 1;
-    }
-    return re;
-  }
-  reuse(re) {
-    if (this.height !== null && this.height.has(re)) this.height.delete(re);
-    if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
-    this.free = re;
-  }
-  checkLimits(re) {
-    if (this.numRunes > Parser2.MAX_RUNES) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
-    this.checkSize(re);
-    this.checkHeight(re);
-  }
-  checkSize(re) {
-    if (this.size === null) {
-      if (this.repeats === 0) this.repeats = 1;
-      if (re.op === Regexp.Op.REPEAT) {
-        let n = re.max;
-        if (n === -1) n = re.min;
-        if (n <= 0) n = 1;
-        if (n > Math.floor(Parser2.MAX_SIZE / this.repeats)) this.repeats = Parser2.MAX_SIZE;
-        else this.repeats *= n;
-      }
-      if (this.numRegexp < Math.floor(Parser2.MAX_SIZE / this.repeats)) return;
-      this.size = /* @__PURE__ */ new Map();
-      for (let reEx of this.stack) this.checkSize(reEx);
-    }
-    if (this.calcSize(re, true) > Parser2.MAX_SIZE) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
-  }
-  calcSize(re, force = false) {
-    if (!force && this.size !== null) {
-      if (this.size.has(re)) return this.size.get(re);
-    }
-    let size = 0;
-    switch (re.op) {
-      case Regexp.Op.LITERAL:
-        size = re.runes.length;
-        break;
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-      case Regexp.Op.CAPTURE:
-      case Regexp.Op.STAR:
-        size = 2 + this.calcSize(re.subs[0]);
-        break;
-      case Regexp.Op.PLUS:
-      case Regexp.Op.QUEST:
-        size = 1 + this.calcSize(re.subs[0]);
-        break;
-      case Regexp.Op.CONCAT:
-        for (let sub of re.subs) size = size + this.calcSize(sub);
-        break;
-      case Regexp.Op.ALTERNATE:
-        for (let sub of re.subs) size = size + this.calcSize(sub);
-        if (re.subs.length > 1) size = size + re.subs.length - 1;
-        break;
-      case Regexp.Op.REPEAT: {
-        let sub = this.calcSize(re.subs[0]);
-        if (re.max === -1) {
-          if (re.min === 0) size = 2 + sub;
-          else size = 1 + re.min * sub;
-          break;
-        }
-        size = re.max * sub + (re.max - re.min);
-        break;
-      }
-    }
-    size = Math.max(1, size);
-    if (this.size === null) this.size = /* @__PURE__ */ new Map();
-    this.size.set(re, size);
-    return size;
-  }
-  checkHeight(re) {
-    if (this.numRegexp < Parser2.MAX_HEIGHT) return;
-    if (this.height === null) {
-      this.height = /* @__PURE__ */ new Map();
-      for (let reEx of this.stack) this.checkHeight(reEx);
-    }
-    if (this.calcHeight(re, true) > Parser2.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser2.ERR_NESTING_DEPTH);
-  }
-  calcHeight(re, force = false) {
-    if (!force && this.height !== null) {
-      if (this.height.has(re)) return this.height.get(re);
-    }
-    let h = 1;
-    for (let sub of re.subs) {
-      const hsub = this.calcHeight(sub);
-      if (h < 1 + hsub) h = 1 + hsub;
-    }
-    if (this.height === null) this.height = /* @__PURE__ */ new Map();
-    this.height.set(re, h);
-    return h;
-  }
-  pop() {
-    return this.stack.pop();
-  }
-  popToPseudo() {
-    const n = this.stack.length;
-    let i = n;
-    while (i > 0 && !Regexp.isPseudoOp(this.stack[i - 1].op)) i--;
-    return this.stack.splice(i, n - i);
-  }
-  push(re) {
-    this.numRunes += re.runes.length;
-    if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
-      if (this.maybeConcat(re.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
-      re.op = Regexp.Op.LITERAL;
-      re.runes = [re.runes[0]];
-      re.flags = this.flags & ~RE2Flags.FOLD_CASE;
-    } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
-      if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
-      re.op = Regexp.Op.LITERAL;
-      re.runes = [re.runes[0]];
-      re.flags = this.flags | RE2Flags.FOLD_CASE;
-    } else this.maybeConcat(-1, 0);
-    this.stack.push(re);
-    this.checkLimits(re);
-    return re;
-  }
-  maybeConcat(r, flags) {
-    const n = this.stack.length;
-    if (n < 2) return false;
-    const re1 = this.stack[n - 1];
-    const re2 = this.stack[n - 2];
-    if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re2.flags & RE2Flags.FOLD_CASE)) return false;
-    if (!Array.isArray(re2.runes)) re2.runes = Array.from(re2.runes);
-    for (let i = 0; i < re1.runes.length; i++) re2.runes.push(re1.runes[i]);
-    if (r >= 0) {
-      re1.runes = [r];
-      re1.flags = flags;
-      return true;
-    }
-    this.pop();
-    this.reuse(re1);
-    return false;
-  }
-  newLiteral(r, flags) {
-    const re = this.newRegexp(Regexp.Op.LITERAL);
-    re.flags = flags;
-    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser2.minFoldRune(r);
-    re.runes = [r];
-    return re;
-  }
-  literal(r) {
-    this.push(this.newLiteral(r, this.flags));
-  }
-  op(op) {
-    const re = this.newRegexp(op);
-    re.flags = this.flags;
-    return this.push(re);
-  }
-  repeat(op, min, max, beforePos, t, lastRepeatPos) {
-    let flags = this.flags;
-    if ((flags & RE2Flags.PERL_X) !== 0) {
-      if (t.more() && t.lookingAt("?")) {
-        t.skip(1);
-        flags ^= RE2Flags.NON_GREEDY;
-      }
-      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
-    }
-    const n = this.stack.length;
-    if (n === 0) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
-    const sub = this.stack[n - 1];
-    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
-    const re = this.newRegexp(op);
-    re.min = min;
-    re.max = max;
-    re.flags = flags;
-    re.subs = [sub];
-    this.stack[n - 1] = re;
-    this.checkLimits(re);
-    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
-  }
-  repeatIsValid(re, n) {
-    if (re.op === Regexp.Op.REPEAT) {
-      let m = re.max;
-      if (m === 0) return true;
-      if (m < 0) m = re.min;
-      if (m > n) return false;
-      if (m > 0) n = Math.trunc(n / m);
-    }
-    for (let sub of re.subs) if (!this.repeatIsValid(sub, n)) return false;
-    return true;
-  }
-  concat() {
-    this.maybeConcat(-1, 0);
-    const subs = this.popToPseudo();
-    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.EMPTY_MATCH));
-    return this.push(this.collapse(subs, Regexp.Op.CONCAT));
-  }
-  alternate() {
-    const subs = this.popToPseudo();
-    if (subs.length > 0) this.cleanAlt(subs[subs.length - 1]);
-    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
-    return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
-  }
-  cleanAlt(re) {
-    if (re.op === Regexp.Op.CHAR_CLASS) {
-      re.runes = new CharClass(Array.from(re.runes)).cleanClass().toArray();
-      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
-        re.runes = /* @__PURE__ */ new Int32Array(0);
-        re.op = Regexp.Op.ANY_CHAR;
-      } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
-        re.runes = /* @__PURE__ */ new Int32Array(0);
-        re.op = Regexp.Op.ANY_CHAR_NOT_NL;
-      }
-    }
-  }
-  collapse(subs, op) {
-    if (subs.length === 1) return subs[0];
-    let len = 0;
-    for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
-    let newsubs = new Array(len).fill(null);
-    let i = 0;
-    for (let sub of subs) if (sub.op === op) {
-      for (let j = 0; j < sub.subs.length; j++) newsubs[i++] = sub.subs[j];
-      this.reuse(sub);
-    } else newsubs[i++] = sub;
-    let re = this.newRegexp(op);
-    re.subs = newsubs;
-    if (op === Regexp.Op.ALTERNATE) {
-      re.subs = this.factor(re.subs);
-      if (re.subs.length === 1) {
-        const old = re;
-        re = re.subs[0];
-        this.reuse(old);
-      }
-    }
-    return re;
-  }
-  factor(array) {
-    if (array.length < 2) return array;
-    let s = 0;
-    let lensub = array.length;
-    let lenout = 0;
-    let str = null;
-    let strlen = 0;
-    let strflags = 0;
-    let start = 0;
-    for (let i = 0; i <= lensub; i++) {
-      let istr = null;
-      let istrlen = 0;
-      let iflags = 0;
-      if (i < lensub) {
-        let re = array[s + i];
-        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
-        if (re.op === Regexp.Op.LITERAL) {
-          istr = re.runes;
-          istrlen = re.runes.length;
-          iflags = re.flags & RE2Flags.FOLD_CASE;
-        }
-        if (iflags === strflags) {
-          let same = 0;
-          while (same < strlen && same < istrlen && str[same] === istr[same]) same++;
-          if (same > 0) {
-            strlen = same;
-            continue;
-          }
-        }
-      }
-      if (i === start) {
-      } else if (i === start + 1) array[lenout++] = array[s + start];
-      else {
-        const prefix = this.newRegexp(Regexp.Op.LITERAL);
-        prefix.flags = strflags;
-        prefix.runes = str.slice(0, strlen);
-        for (let j = start; j < i; j++) {
-          array[s + j] = this.removeLeadingString(array[s + j], strlen);
-          this.checkLimits(array[s + j]);
-        }
-        const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
-        const re = this.newRegexp(Regexp.Op.CONCAT);
-        re.subs = [prefix, suffix];
-        array[lenout++] = re;
-      }
-      start = i;
-      str = istr;
-      strlen = istrlen;
-      strflags = iflags;
-    }
-    lensub = lenout;
-    s = 0;
-    start = 0;
-    lenout = 0;
-    let first = null;
-    for (let i = 0; i <= lensub; i++) {
-      let ifirst = null;
-      if (i < lensub) {
-        ifirst = Parser2.leadingRegexp(array[s + i]);
-        if (first !== null && first.equals(ifirst) && (Parser2.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser2.isCharClass(first.subs[0]))) continue;
-      }
-      if (i === start) {
-      } else if (i === start + 1) array[lenout++] = array[s + start];
-      else {
-        const prefix = first;
-        for (let j = start; j < i; j++) {
-          const reuse = j !== start;
-          array[s + j] = this.removeLeadingRegexp(array[s + j], reuse);
-          this.checkLimits(array[s + j]);
-        }
-        const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
-        const re = this.newRegexp(Regexp.Op.CONCAT);
-        re.subs = [prefix, suffix];
-        array[lenout++] = re;
-      }
-      start = i;
-      first = ifirst;
-    }
-    lensub = lenout;
-    s = 0;
-    start = 0;
-    lenout = 0;
-    for (let i = 0; i <= lensub; i++) {
-      if (i < lensub && Parser2.isCharClass(array[s + i])) continue;
-      if (i === start) {
-      } else if (i === start + 1) array[lenout++] = array[s + start];
-      else {
-        let max = start;
-        for (let j = start + 1; j < i; j++) {
-          const subMax = array[s + max];
-          const subJ = array[s + j];
-          if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max = j;
-        }
-        const tmp = array[s + start];
-        array[s + start] = array[s + max];
-        array[s + max] = tmp;
-        for (let j = start + 1; j < i; j++) {
-          Parser2.mergeCharClass(array[s + start], array[s + j]);
-          this.reuse(array[s + j]);
-        }
-        this.cleanAlt(array[s + start]);
-        array[lenout++] = array[s + start];
-      }
-      if (i < lensub) array[lenout++] = array[s + i];
-      start = i + 1;
-    }
-    lensub = lenout;
-    s = 0;
-    start = 0;
-    lenout = 0;
-    for (let i = 0; i < lensub; ++i) {
-      if (i + 1 < lensub && array[s + i].op === Regexp.Op.EMPTY_MATCH && array[s + i + 1].op === Regexp.Op.EMPTY_MATCH) continue;
-      array[lenout++] = array[s + i];
-    }
-    lensub = lenout;
-    s = 0;
-    return array.slice(s, lensub);
-  }
-  removeLeadingString(re, n) {
-    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-      const sub = this.removeLeadingString(re.subs[0], n);
-      re.subs[0] = sub;
-      if (sub.op === Regexp.Op.EMPTY_MATCH) {
-        this.reuse(sub);
-        switch (re.subs.length) {
-          case 0:
-          case 1:
-            re.op = Regexp.Op.EMPTY_MATCH;
-            re.subs = Regexp.emptySubs();
-            break;
-          case 2: {
-            const old = re;
-            re = re.subs[1];
-            this.reuse(old);
-            break;
-          }
-          default:
-            re.subs = re.subs.slice(1, re.subs.length);
-        }
-      }
-      return re;
-    }
-    if (re.op === Regexp.Op.LITERAL) {
-      re.runes = re.runes.slice(n, re.runes.length);
-      if (re.runes.length === 0) re.op = Regexp.Op.EMPTY_MATCH;
-    }
-    return re;
-  }
-  removeLeadingRegexp(re, reuse) {
-    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-      if (reuse) this.reuse(re.subs[0]);
-      re.subs = re.subs.slice(1, re.subs.length);
-      switch (re.subs.length) {
-        case 0:
-          re.op = Regexp.Op.EMPTY_MATCH;
-          re.subs = Regexp.emptySubs();
-          break;
-        case 1: {
-          const old = re;
-          re = re.subs[0];
-          this.reuse(old);
-          break;
-        }
-      }
-      return re;
-    }
-    if (reuse) this.reuse(re);
-    return this.newRegexp(Regexp.Op.EMPTY_MATCH);
-  }
-  parseInternal() {
-    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser2.literalRegexp(this.wholeRegexp, this.flags);
-    let lastRepeatPos = -1;
-    let min = -1;
-    let max = -1;
-    const t = new StringIterator(this.wholeRegexp);
-    while (t.more()) {
-      let repeatPos = -1;
-      bigswitch: switch (t.peek()) {
-        case Codepoint.CODES["("]:
-          if ((this.flags & RE2Flags.LOOKBEHIND) !== 0) {
-            if (t.lookingAt("(?<=")) {
-              this.parsePosLookBehind();
-              t.skip(4);
-              break;
-            }
-            if (t.lookingAt("(?<!")) {
-              this.parseNegLookBehind();
-              t.skip(4);
-              break;
-            }
-          }
-          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.lookingAt("(?")) {
-            this.parsePerlFlags(t);
-            break;
-          }
-          this.op(Regexp.Op.LEFT_PAREN).cap = ++this.numCap;
-          t.skip(1);
-          break;
-        case Codepoint.CODES["|"]:
-          this.parseVerticalBar();
-          t.skip(1);
-          break;
-        case Codepoint.CODES[")"]:
-          this.parseRightParen();
-          t.skip(1);
-          break;
-        case Codepoint.CODES["^"]:
-          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.BEGIN_TEXT);
-          else this.op(Regexp.Op.BEGIN_LINE);
-          t.skip(1);
-          break;
-        case Codepoint.CODES["$"]:
-          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.END_TEXT).flags |= RE2Flags.WAS_DOLLAR;
-          else this.op(Regexp.Op.END_LINE);
-          t.skip(1);
-          break;
-        case Codepoint.CODES["."]:
-          if ((this.flags & RE2Flags.DOT_NL) !== 0) this.op(Regexp.Op.ANY_CHAR);
-          else this.op(Regexp.Op.ANY_CHAR_NOT_NL);
-          t.skip(1);
-          break;
-        case Codepoint.CODES["["]:
-          this.parseClass(t);
-          break;
-        case Codepoint.CODES["*"]:
-        case Codepoint.CODES["+"]:
-        case Codepoint.CODES["?"]: {
-          repeatPos = t.pos();
-          let op = null;
-          switch (t.pop()) {
-            case Codepoint.CODES["*"]:
-              op = Regexp.Op.STAR;
-              break;
-            case Codepoint.CODES["+"]:
-              op = Regexp.Op.PLUS;
-              break;
-            case Codepoint.CODES["?"]:
-              op = Regexp.Op.QUEST;
-          }
-          this.repeat(op, min, max, repeatPos, t, lastRepeatPos);
-          break;
-        }
-        case Codepoint.CODES["{"]: {
-          const before = t.pos();
-          const minMax = Parser2.parseRepeat(t);
-          if (minMax < 0) {
-            t.rewindTo(before);
-            this.literal(t.pop());
-            break;
-          }
-          repeatPos = before;
-          min = minMax >> 16;
-          max = (minMax & Unicode.MAX_BMP) << 16 >> 16;
-          this.repeat(Regexp.Op.REPEAT, min, max, repeatPos, t, lastRepeatPos);
-          break;
-        }
-        case Codepoint.CODES["\\"]: {
-          const savedPos = t.pos();
-          t.skip(1);
-          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.more()) switch (t.pop()) {
-            case Codepoint.CODES["A"]:
-              this.op(Regexp.Op.BEGIN_TEXT);
-              break bigswitch;
-            case Codepoint.CODES["b"]:
-              this.op(Regexp.Op.WORD_BOUNDARY);
-              break bigswitch;
-            case Codepoint.CODES["B"]:
-              this.op(Regexp.Op.NO_WORD_BOUNDARY);
-              break bigswitch;
-            case Codepoint.CODES["C"]:
-              throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, "\\C");
-            case Codepoint.CODES["Q"]: {
-              let lit = t.rest();
-              const i = lit.indexOf("\\E");
-              if (i >= 0) {
-                lit = lit.substring(0, i);
-                t.skipString(lit);
-                t.skipString("\\E");
-              } else t.skipString(lit);
-              let j = 0;
-              while (j < lit.length) {
-                const codepoint = lit.codePointAt(j);
-                this.literal(codepoint);
-                j += Utils.charCount(codepoint);
-              }
-              break bigswitch;
-            }
-            case Codepoint.CODES["z"]:
-              this.op(Regexp.Op.END_TEXT);
-              break bigswitch;
-            default:
-              t.rewindTo(savedPos);
-          }
-          else t.rewindTo(savedPos);
-          const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
-          re.flags = this.flags;
-          if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
-            const cc2 = new CharClass();
-            if (this.parseUnicodeClass(t, cc2)) {
-              re.runes = cc2.toArray();
-              this.push(re);
-              break bigswitch;
-            }
-          }
-          const cc = new CharClass();
-          if (this.parsePerlClassEscape(t, cc)) {
-            re.runes = cc.toArray();
-            this.push(re);
-            break bigswitch;
-          }
-          t.rewindTo(savedPos);
-          this.reuse(re);
-          this.literal(Parser2.parseEscape(t));
-          break;
-        }
-        default:
-          this.literal(t.pop());
-      }
-      lastRepeatPos = repeatPos;
-    }
-    this.concat();
-    if (this.swapVerticalBar()) this.pop();
-    this.alternate();
-    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_PAREN, this.wholeRegexp);
-    this.stack[0].namedGroups = this.namedGroups;
-    return this.stack[0];
-  }
-  parsePerlFlags(t) {
-    const startPos = t.pos();
-    const s = t.rest();
-    if (s.startsWith("(?P<") || s.startsWith("(?<")) {
-      const begin = s.charAt(2) === "P" ? 4 : 3;
-      const end = s.indexOf(">");
-      if (end < 0) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s);
-      const name = s.substring(begin, end);
-      t.skipString(name);
-      t.skip(begin + 1);
-      if (!Parser2.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
-      const re = this.op(Regexp.Op.LEFT_PAREN);
-      re.cap = ++this.numCap;
-      if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser2.ERR_DUPLICATE_NAMED_CAPTURE, name);
-      this.namedGroups[name] = this.numCap;
-      re.name = name;
-      return;
-    }
-    t.skip(2);
-    let flags = this.flags;
-    let sign = 1;
-    let sawFlag = false;
-    loop: while (t.more()) {
-      const c = t.pop();
-      switch (c) {
-        case Codepoint.CODES["i"]:
-          flags |= RE2Flags.FOLD_CASE;
-          sawFlag = true;
-          break;
-        case Codepoint.CODES["m"]:
-          flags &= ~RE2Flags.ONE_LINE;
-          sawFlag = true;
-          break;
-        case Codepoint.CODES["s"]:
-          flags |= RE2Flags.DOT_NL;
-          sawFlag = true;
-          break;
-        case Codepoint.CODES["U"]:
-          flags |= RE2Flags.NON_GREEDY;
-          sawFlag = true;
-          break;
-        case Codepoint.CODES["-"]:
-          if (sign < 0) break loop;
-          sign = -1;
-          flags = ~flags;
-          sawFlag = false;
-          break;
-        case Codepoint.CODES[":"]:
-        case Codepoint.CODES[")"]:
-          if (sign < 0) {
-            if (!sawFlag) break loop;
-            flags = ~flags;
-          }
-          if (c === Codepoint.CODES[":"]) this.op(Regexp.Op.LEFT_PAREN);
-          this.flags = flags;
-          return;
-        default:
-          break loop;
-      }
-    }
-    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_PERL_OP, t.from(startPos));
-  }
-  parsePosLookBehind() {
-    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
-    re.flags = this.flags;
-    re.lb = ++this.nlb;
-    return this.push(re);
-  }
-  parseNegLookBehind() {
-    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
-    re.flags = this.flags;
-    re.lb = -++this.nlb;
-    return this.push(re);
-  }
-  parseVerticalBar() {
-    this.concat();
-    if (!this.swapVerticalBar()) this.op(Regexp.Op.VERTICAL_BAR);
-  }
-  swapVerticalBar() {
-    const n = this.stack.length;
-    if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && Parser2.isCharClass(this.stack[n - 1]) && Parser2.isCharClass(this.stack[n - 3])) {
-      let re1 = this.stack[n - 1];
-      let re3 = this.stack[n - 3];
-      if (re1.op > re3.op) {
-        const tmp = re3;
-        re3 = re1;
-        re1 = tmp;
-        this.stack[n - 3] = re3;
-      }
-      Parser2.mergeCharClass(re3, re1);
-      this.reuse(re1);
-      this.pop();
-      return true;
-    }
-    if (n >= 2) {
-      const re1 = this.stack[n - 1];
-      const re2 = this.stack[n - 2];
-      if (re2.op === Regexp.Op.VERTICAL_BAR) {
-        if (n >= 3) this.cleanAlt(this.stack[n - 3]);
-        this.stack[n - 2] = re1;
-        this.stack[n - 1] = re2;
-        return true;
-      }
-    }
-    return false;
-  }
-  parseRightParen() {
-    this.concat();
-    if (this.swapVerticalBar()) this.pop();
-    this.alternate();
-    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
-    const re1 = this.pop();
-    const re2 = this.pop();
-    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
-    this.flags = re2.flags;
-    if (re2.lb !== 0) {
-      if (Parser2.hasCapture(re1)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
-      if (re2.lb > 0) re2.op = Regexp.Op.PLB;
-      else re2.op = Regexp.Op.NLB;
-      re2.subs = [re1];
-      this.push(re2);
-      return;
-    }
-    if (re2.cap === 0) this.push(re1);
-    else {
-      re2.op = Regexp.Op.CAPTURE;
-      re2.subs = [re1];
-      this.push(re2);
-    }
-  }
-  parsePerlClassEscape(t, cc) {
-    const beforePos = t.pos();
-    if ((this.flags & RE2Flags.PERL_X) === 0 || !t.more() || t.pop() !== Codepoint.CODES["\\"] || !t.more()) return false;
-    t.pop();
-    const p = t.from(beforePos);
-    const g = PERL_GROUPS.has(p) ? PERL_GROUPS.get(p) : null;
-    if (g === null) return false;
-    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
-    return true;
-  }
-  parseNamedClass(t, cc) {
-    const cls = t.rest();
-    const i = cls.indexOf(":]");
-    if (i < 0) return false;
-    const name = cls.substring(0, i + 2);
-    t.skipString(name);
-    const g = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
-    if (g === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, name);
-    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
-    return true;
-  }
-  parseUnicodeClass(t, cc) {
-    const startPos = t.pos();
-    if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
-    t.skip(1);
-    let sign = 1;
-    let c = t.pop();
-    if (c === Codepoint.CODES["P"]) sign = -1;
-    if (!t.more()) {
-      t.rewindTo(startPos);
-      throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
-    }
-    c = t.pop();
-    let name;
-    if (c !== Codepoint.CODES["{"]) name = Utils.runeToString(c);
-    else {
-      const rest = t.rest();
-      const end = rest.indexOf("}");
-      if (end < 0) {
-        t.rewindTo(startPos);
-        throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
-      }
-      name = rest.substring(0, end);
-      t.skipString(name);
-      t.skip(1);
-    }
-    if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
-      sign = 0 - sign;
-      name = name.substring(1);
-    }
-    const pair = Parser2.unicodeTable(name);
-    if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
-    if (pair.sign < 0) sign = 0 - sign;
-    const tab = pair.tab;
-    const fold = pair.fold;
-    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign);
-    else {
-      const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
-      cc.appendClassWithSign(Array.from(tmp), sign);
-    }
-    return true;
-  }
-  parseClass(t) {
-    const startPos = t.pos();
-    t.skip(1);
-    const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
-    re.flags = this.flags;
-    const cc = new CharClass();
-    let sign = 1;
-    if (t.more() && t.lookingAt("^")) {
-      sign = -1;
-      t.skip(1);
-      if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
-    }
-    let first = true;
-    while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first) {
-      if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first) {
-        const s = t.rest();
-        if (s === "-" || !s.startsWith("-]")) {
-          t.rewindTo(startPos);
-          throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
-        }
-      }
-      first = false;
-      const beforePos = t.pos();
-      if (t.lookingAt("[:")) {
-        if (this.parseNamedClass(t, cc)) continue;
-        t.rewindTo(beforePos);
-      }
-      if (this.parseUnicodeClass(t, cc)) continue;
-      if (this.parsePerlClassEscape(t, cc)) continue;
-      t.rewindTo(beforePos);
-      const lo = Parser2.parseClassChar(t, startPos);
-      let hi = lo;
-      if (t.more() && t.lookingAt("-")) {
-        t.skip(1);
-        if (t.more() && t.lookingAt("]")) t.skip(-1);
-        else {
-          hi = Parser2.parseClassChar(t, startPos);
-          if (hi < lo) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
-        }
-      }
-      if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
-      else cc.appendFoldedRange(lo, hi);
-    }
-    t.skip(1);
-    cc.cleanClass();
-    if (sign < 0) cc.negateClass();
-    re.runes = cc.toArray();
-    this.push(re);
-  }
-};
-var RE2 = class RE22 {
-  static initTest(expr) {
-    const re2 = RE22.compile(expr);
-    const res = new RE22(re2.expr, re2.prog, re2.numSubexp, re2.longest);
-    res.cond = re2.cond;
-    res.prefix = re2.prefix;
-    res.prefixUTF8 = re2.prefixUTF8;
-    res.prefixComplete = re2.prefixComplete;
-    res.prefixRune = re2.prefixRune;
-    res.prefilter = re2.prefilter;
-    res.namedGroups = re2.namedGroups;
-    return res;
-  }
-  /**
-  * Parses a regular expression and returns, if successful, an {@code RE2} instance that can be
-  * used to match against text.
-  *
-  * When matching against text, the regexp returns a match that begins as early as possible in the
-  * input (leftmost), and among those it chooses the one that a backtracking search would have
-  * found first. This so-called leftmost-first matching is the same semantics that Perl, Python,
-  * and other implementations use, although this package implements it without the expense of
-  * backtracking. For POSIX leftmost-longest matching, see {@link #compilePOSIX}.
-  */
-  static compile(expr) {
-    return RE22.compileImpl(expr, RE2Flags.PERL, false);
-  }
-  /**
-  * {@code compilePOSIX} is like {@link #compile} but restricts the regular expression to POSIX ERE
-  * (egrep) syntax and changes the match semantics to leftmost-longest.
-  *
-  * That is, when matching against text, the regexp returns a match that begins as early as
-  * possible in the input (leftmost), and among those it chooses a match that is as long as
-  * possible. This so-called leftmost-longest matching is the same semantics that early regular
-  * expression implementations used and that POSIX specifies.
-  *
-  * However, there can be multiple leftmost-longest matches, with different submatch choices, and
-  * here this package diverges from POSIX. Among the possible leftmost-longest matches, this
-  * package chooses the one that a backtracking search would have found first, while POSIX
-  * specifies that the match be chosen to maximize the length of the first subexpression, then the
-  * second, and so on from left to right. The POSIX rule is computationally prohibitive and not
-  * even well-defined. See http://swtch.com/~rsc/regexp/regexp2.html#posix
-  */
-  static compilePOSIX(expr) {
-    return RE22.compileImpl(expr, RE2Flags.POSIX, true);
-  }
-  static compileImpl(expr, mode, longest) {
-    let re = Parser.parse(expr, mode);
-    const maxCap = re.maxCap();
-    const namedGroups = re.namedGroups;
-    re = Simplify.simplify(re);
-    const prefilter = PrefilterTree.build(re);
-    const prog = Compiler.compileRegexp(re);
-    const re2 = new RE22(expr, prog, maxCap, longest);
-    re2.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
-    const [prefixCompl, prefixStr] = prog.prefix();
-    re2.prefixComplete = prefixCompl;
-    re2.prefix = prefixStr;
-    re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
-    if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
-    re2.namedGroups = namedGroups;
-    return re2;
-  }
-  /**
-  * Returns true iff textual regular expression {@code pattern} matches string {@code s}.
-  *
-  * More complicated queries need to use {@link #compile} and the full {@code RE2} interface.
-  */
-  static match(pattern, s) {
-    return RE22.compile(pattern).match(s);
-  }
-  constructor(expr, prog, numSubexp = 0, longest = 0) {
-    this.expr = expr;
-    this.prog = prog;
-    this.numSubexp = numSubexp;
-    this.longest = longest;
-    this.cond = prog.startCond();
-    this.prefix = null;
-    this.prefixUTF8 = null;
-    this.prefixComplete = false;
-    this.prefixRune = 0;
-    this.namedGroups = /* @__PURE__ */ Object.create(null);
-    this.machinePool = [];
-    this.lazyDFA = null;
-    this.onepass = OnePass.compile(this.prog);
-    this.prefilter = null;
-  }
-  get dfa() {
-    if (this.lazyDFA === null) this.lazyDFA = new DFA(this.prog);
-    return this.lazyDFA;
-  }
-  matchPrefixComplete(input, pos, anchor, ncap) {
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
-    let matchStart = -1;
-    let matchEnd = -1;
-    const pLen = input.prefixLength(this);
-    if (anchor === RE2Flags.UNANCHORED) {
-      const idx = input.index(this, pos);
-      if (idx < 0) return null;
-      matchStart = pos + idx;
-      matchEnd = matchStart + pLen;
-    } else if (anchor === RE2Flags.ANCHOR_BOTH) {
-      if (input.endPos() !== pLen) return null;
-      if (input.index(this, 0) !== 0) return null;
-      matchStart = 0;
-      matchEnd = pLen;
-    } else if (anchor === RE2Flags.ANCHOR_START) {
-      if (input.index(this, 0) !== 0) return null;
-      matchStart = 0;
-      matchEnd = pLen;
-    }
-    if (matchStart < 0) return null;
-    if (ncap > 0) {
-      const matchcap = new Int32Array(ncap).fill(-1);
-      matchcap[0] = matchStart;
-      matchcap[1] = matchEnd;
-      return Array.from(matchcap);
-    }
-    return [];
-  }
-  createLookbehindState() {
-    return this.prog.numLb > 0 ? new LookbehindState(this.prog) : null;
-  }
-  executeEngine(input, pos, anchor, ncap, lbState = null) {
-    if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) return this.matchPrefixComplete(input, pos, anchor, ncap);
-    if (this.prefilter !== null && anchor === RE2Flags.UNANCHORED) {
-      if (!this.prefilter.eval(input, pos)) return null;
-    }
-    if (this.onepass !== null) return OnePass.execute(this, input, pos, anchor, ncap);
-    if (ncap > 0) {
-      if (this.prog.numLb === 0 && input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
-      return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
-    }
-    if (this.prog.numLb === 0) {
-      const dfaResult = this.dfa.match(input, pos, anchor);
-      if (dfaResult !== null) return dfaResult ? [] : null;
-      if (input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
-    }
-    return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
-  }
-  /**
-  * Returns the number of parenthesized subexpressions in this regular expression.
-  */
-  numberOfCapturingGroups() {
-    return this.numSubexp;
-  }
-  /**
-  * Returns the number of instructions in this compiled regular expression program.
-  */
-  numberOfInstructions() {
-    return this.prog.numInst();
-  }
-  get() {
-    return this.machinePool.length > 0 ? this.machinePool.pop() : null;
-  }
-  reset() {
-    this.machinePool.length = 0;
-  }
-  put(m) {
-    this.machinePool.push(m);
-  }
-  toString() {
-    return this.expr;
-  }
-  doExecuteNFA(input, pos, anchor, ncap, lbState = null) {
-    let m = this.get();
-    if (!m) m = Machine.fromRE2(this);
-    m.init(ncap);
-    const cap = m.match(input, pos, anchor, lbState) ? m.submatches() : null;
-    this.put(m);
-    return cap;
-  }
-  match(s) {
-    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 0) !== null;
-  }
-  /**
-  * Matches the regular expression against input starting at position start and ending at position
-  * end, with the given anchoring. Records the submatch boundaries in group, which is [start, end)
-  * pairs of byte offsets. The number of boundaries needed is inferred from the size of the group
-  * array. It is most efficient not to ask for submatch boundaries.
-  *
-  * @param input the input byte array
-  * @param start the beginning position in the input
-  * @param end the end position in the input
-  * @param anchor the anchoring flag (UNANCHORED, ANCHOR_START, ANCHOR_BOTH)
-  * @param group the array to fill with submatch positions
-  * @param ngroup the number of array pairs to fill in
-  * @param lbState optional state carried between successive matches over the same input (see
-  *   createLookbehindState); omit it to evaluate lookbehinds from the beginning of the input
-  * @returns true if a match was found
-  */
-  matchWithGroup(input, start, end, anchor, ngroup, lbState = null) {
-    if (!(input instanceof MatcherInputBase)) {
-      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
-      else input = MatcherInput.utf16(input);
-    }
-    return this.matchMachineInput(input, start, end, anchor, ngroup, lbState);
-  }
-  matchMachineInput(input, start, end, anchor, ngroup, lbState = null) {
-    if (start > end) return [false, null];
-    const machineInput = input.isUTF16Encoding() ? MachineInput.fromUTF16(input.asCharSequence(), 0, end) : MachineInput.fromUTF8(input.asBytes(), 0, end);
-    const groupMatch = this.executeEngine(machineInput, start, anchor, 2 * ngroup, lbState);
-    if (groupMatch === null) return [false, null];
-    return [true, groupMatch];
-  }
-  /**
-  * Returns true iff this regexp matches the UTF-8 byte array {@code b}.
-  */
-  matchUTF8(b) {
-    return this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 0) !== null;
-  }
-  /**
-  * Returns a copy of {@code src} in which all matches for this regexp have been replaced by
-  * {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
-  * replacement string.
-  */
-  replaceAll(src, repl) {
-    return this.replaceAllFunc(src, () => repl, 2 * src.length + 1);
-  }
-  /**
-  * Returns a copy of {@code src} in which only the first match for this regexp has been replaced
-  * by {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
-  * replacement string.
-  */
-  replaceFirst(src, repl) {
-    return this.replaceAllFunc(src, () => repl, 1);
-  }
-  /**
-  * Returns a copy of {@code src} in which at most {@code maxReplaces} matches for this regexp have
-  * been replaced by the return value of of function {@code repl} (whose first argument is the
-  * matched string). No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
-  * replacement string.
-  */
-  replaceAllFunc(src, replFunc, maxReplaces) {
-    let lastMatchEnd = 0;
-    let searchPos = 0;
-    let out = "";
-    const input = MachineInput.fromUTF16(src);
-    const lbState = this.createLookbehindState();
-    let numReplaces = 0;
-    while (searchPos <= src.length) {
-      const a = this.executeEngine(input, searchPos, RE2Flags.UNANCHORED, 2, lbState);
-      if (a === null || a.length === 0) break;
-      out += src.substring(lastMatchEnd, a[0]);
-      if (a[1] > lastMatchEnd || a[0] === 0) {
-        out += replFunc(src.substring(a[0], a[1]));
-        numReplaces++;
-      }
-      lastMatchEnd = a[1];
-      const width = input.step(searchPos) & 7;
-      if (searchPos + width > a[1]) searchPos += width;
-      else if (searchPos + 1 > a[1]) searchPos++;
-      else searchPos = a[1];
-      if (numReplaces >= maxReplaces) break;
-    }
-    out += src.substring(lastMatchEnd);
-    return out;
-  }
-  pad(a) {
-    if (a === null) return null;
-    let n = (1 + this.numSubexp) * 2;
-    if (a.length < n) {
-      let a2 = new Array(n).fill(-1);
-      for (let i = 0; i < a.length; i++) a2[i] = a[i];
-      a = a2;
-    }
-    return a;
-  }
-  allMatches(input, n, deliverFun = (v) => v) {
-    let result = [];
-    const end = input.endPos();
-    if (n < 0) n = end + 1;
-    let pos = 0;
-    let i = 0;
-    let prevMatchEnd = -1;
-    const lbState = this.createLookbehindState();
-    while (i < n && pos <= end) {
-      const matches = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
-      if (matches === null || matches.length === 0) break;
-      let accept = true;
-      if (matches[1] === pos) {
-        if (matches[0] === prevMatchEnd) accept = false;
-        const r = input.step(pos);
-        if (r < 0) pos = end + 1;
-        else pos += r & 7;
-      } else pos = matches[1];
-      prevMatchEnd = matches[1];
-      if (accept) {
-        result.push(deliverFun(this.pad(matches)));
-        i++;
-      }
-    }
-    return result;
-  }
-  /**
-  * Returns an array holding the text of the leftmost match in {@code b} of this regular
-  * expression.
-  *
-  * A return value of null indicates no match.
-  */
-  findUTF8(b) {
-    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
-    if (a === null) return null;
-    return b.slice(a[0], a[1]);
-  }
-  /**
-  * Returns a two-element array of integers defining the location of the leftmost match in
-  * {@code b} of this regular expression. The match itself is at {@code b[loc[0]...loc[1]]}.
-  *
-  * A return value of null indicates no match.
-  */
-  findUTF8Index(b) {
-    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
-    if (a === null) return null;
-    return a.slice(0, 2);
-  }
-  /**
-  * Returns a string holding the text of the leftmost match in {@code s} of this regular
-  * expression.
-  *
-  * If there is no match, the return value is an empty string, but it will also be empty if the
-  * regular expression successfully matches an empty string. Use {@link #findIndex} or
-  * {@link #findSubmatch} if it is necessary to distinguish these cases.
-  */
-  find(s) {
-    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
-    if (a === null) return "";
-    return s.substring(a[0], a[1]);
-  }
-  /**
-  * Returns a two-element array of integers defining the location of the leftmost match in
-  * {@code s} of this regular expression. The match itself is at
-  * {@code s.substring(loc[0], loc[1])}.
-  *
-  * A return value of null indicates no match.
-  */
-  findIndex(s) {
-    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
-  }
-  /**
-  * Returns an array of arrays the text of the leftmost match of the regular expression in
-  * {@code b} and the matches, if any, of its subexpressions, as defined by the <a
-  * href='#submatch'>Submatch</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findUTF8Submatch(b) {
-    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap);
-    if (a === null) return null;
-    const ret = new Array(1 + this.numSubexp).fill(null);
-    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = b.slice(a[2 * i], a[2 * i + 1]);
-    return ret;
-  }
-  /**
-  * Returns an array holding the index pairs identifying the leftmost match of this regular
-  * expression in {@code b} and the matches, if any, of its subexpressions, as defined by the the
-  * <a href='#submatch'>Submatch</a> and <a href='#index'>Index</a> descriptions above.
-  *
-  * A return value of null indicates no match.
-  */
-  findUTF8SubmatchIndex(b) {
-    return this.pad(this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap));
-  }
-  /**
-  * Returns an array of strings holding the text of the leftmost match of the regular expression in
-  * {@code s} and the matches, if any, of its subexpressions, as defined by the <a
-  * href='#submatch'>Submatch</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findSubmatch(s) {
-    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap);
-    if (a === null) return null;
-    const ret = new Array(1 + this.numSubexp).fill(null);
-    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = s.substring(a[2 * i], a[2 * i + 1]);
-    return ret;
-  }
-  /**
-  * Returns an array holding the index pairs identifying the leftmost match of this regular
-  * expression in {@code s} and the matches, if any, of its subexpressions, as defined by the <a
-  * href='#submatch'>Submatch</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findSubmatchIndex(s) {
-    return this.pad(this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap));
-  }
-  /**
-  * {@code findAllUTF8()} is the <a href='#all'>All</a> version of {@link #findUTF8}; it returns a
-  * list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  *
-  * TODO(adonovan): think about defining a byte slice view class, like a read-only Go slice backed
-  * by |b|.
-  */
-  findAllUTF8(b, n) {
-    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => b.slice(match[0], match[1]));
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllUTF8Index} is the <a href='#all'>All</a> version of {@link #findUTF8Index}; it
-  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllUTF8Index(b, n) {
-    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => match.slice(0, 2));
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAll} is the <a href='#all'>All</a> version of {@link #find}; it returns a list of up
-  * to {@code n} successive matches of the expression, as defined by the <a href='#all'>All</a>
-  * description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAll(s, n) {
-    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => s.substring(match[0], match[1]));
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllIndex} is the <a href='#all'>All</a> version of {@link #findIndex}; it returns a
-  * list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllIndex(s, n) {
-    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => match.slice(0, 2));
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllUTF8Submatch} is the <a href='#all'>All</a> version of {@link #findUTF8Submatch};
-  * it returns a list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllUTF8Submatch(b, n) {
-    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => {
-      let slice2 = new Array(match.length / 2 | 0).fill(null);
-      for (let j = 0; j < slice2.length; j++) if (match[2 * j] >= 0) slice2[j] = b.slice(match[2 * j], match[2 * j + 1]);
-      return slice2;
-    });
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllUTF8SubmatchIndex} is the <a href='#all'>All</a> version of
-  * {@link #findUTF8SubmatchIndex}; it returns a list of up to {@code n} successive matches of the
-  * expression, as defined by the <a href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllUTF8SubmatchIndex(b, n) {
-    const result = this.allMatches(MachineInput.fromUTF8(b), n);
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllSubmatch} is the <a href='#all'>All</a> version of {@link #findSubmatch}; it
-  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllSubmatch(s, n) {
-    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => {
-      let slice2 = new Array(match.length / 2 | 0).fill(null);
-      for (let j = 0; j < slice2.length; j++) if (match[2 * j] >= 0) slice2[j] = s.substring(match[2 * j], match[2 * j + 1]);
-      return slice2;
-    });
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllSubmatchIndex} is the <a href='#all'>All</a> version of
-  * {@link #findSubmatchIndex}; it returns a list of up to {@code n} successive matches of the
-  * expression, as defined by the <a href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllSubmatchIndex(s, n) {
-    const result = this.allMatches(MachineInput.fromUTF16(s), n);
-    if (result.length === 0) return null;
-    return result;
-  }
-};
-var RE2Set = class RE2Set2 {
-  /** @type {number} */
-  static UNANCHORED = RE2Flags.UNANCHORED;
-  /** @type {number} */
-  static ANCHOR_START = RE2Flags.ANCHOR_START;
-  /** @type {number} */
-  static ANCHOR_BOTH = RE2Flags.ANCHOR_BOTH;
-  /**
-  * Constructs a new RE2Set with the specified anchor mode and flags.
-  * @param {number} [anchor=RE2Set.UNANCHORED] - The anchoring mode (e.g., RE2Set.UNANCHORED).
-  * @param {number} [flags=0] - The public flags to apply to all patterns in the set.
-  * @param {number} [maxMem=8388608] - The maximum memory in bytes to use for the DFA (default 8MB).
-  */
-  constructor(anchor = RE2Set2.UNANCHORED, flags = 0, maxMem = 8388608) {
-    if (![
-      RE2Set2.UNANCHORED,
-      RE2Set2.ANCHOR_START,
-      RE2Set2.ANCHOR_BOTH
-    ].includes(anchor)) throw new RE2JSFlagsException("The anchor should be RE2Set.UNANCHORED, RE2Set.ANCHOR_START or RE2Set.ANCHOR_BOTH");
-    Utils.checkFlags(flags);
-    this.anchor = anchor;
-    this.jsFlags = flags;
-    this.maxMem = maxMem;
-    let re2Flags = RE2Flags.PERL;
-    if ((flags & PublicFlags.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
-    if ((flags & PublicFlags.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
-    this.re2Flags = re2Flags;
-    this.regexps = [];
-    this.prog = null;
-    this.dfa = null;
-    this.dummyRe2 = null;
-  }
-  /**
-  * Adds a new regular expression pattern to the set.
-  * Patterns cannot be added after the set has been compiled.
-  * @param {string} pattern - The regular expression pattern to add.
-  * @returns {number} The integer index assigned to the added pattern.
-  * @throws {RE2JSCompileException} If patterns are added after compilation.
-  */
-  add(pattern) {
-    if (this.prog) throw new RE2JSCompileException("Cannot add patterns after compile");
-    Utils.checkPattern(pattern);
-    let fregex = pattern;
-    if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
-    if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
-    if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
-    const re = Parser.parse(fregex, this.re2Flags);
-    this.regexps.push(Simplify.simplify(re));
-    return this.regexps.length - 1;
-  }
-  /**
-  * Compiles the added patterns into a single state machine.
-  * This is automatically called on the first match if not called explicitly.
-  * @returns {void}
-  */
-  compile() {
-    if (this.prog) return;
-    const prog = Compiler.compileSet(this.regexps);
-    if (prog.numInst() > Parser.MAX_SIZE) throw new RE2JSCompileException(`${Parser.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser.MAX_SIZE}`);
-    this.prog = prog;
-    this.dfa = new DFA(this.prog, this.maxMem);
-    this.dummyRe2 = {
-      prog: this.prog,
-      cond: this.prog.startCond(),
-      prefix: "",
-      prefixRune: 0,
-      longest: false
-    };
-  }
-  /**
-  * Matches the input against the compiled set of regular expressions.
-  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to match against.
-  * @returns {number[]} An array of indices representing the patterns that successfully matched the input.
-  */
-  match(input) {
-    if (!this.prog) this.compile();
-    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
-    let internalAnchor = RE2Flags.UNANCHORED;
-    if (this.anchor === RE2Set2.ANCHOR_START) internalAnchor = RE2Flags.ANCHOR_START;
-    else if (this.anchor === RE2Set2.ANCHOR_BOTH) internalAnchor = RE2Flags.ANCHOR_BOTH;
-    const dfaResult = this.dfa.matchSet(machineInput, 0, internalAnchor);
-    if (dfaResult !== null) return dfaResult;
-    const machine = Machine.fromRE2(this.dummyRe2);
-    machine.init(0);
-    return machine.matchSet(machineInput, 0, internalAnchor);
-  }
-};
-var TranslateRegExpString = class TranslateRegExpString2 {
-  static isHexadecimal(ch) {
-    return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
-  }
-  static translate(data) {
-    let prefixFlags = "";
-    if (Object.prototype.toString.call(data) === "[object RegExp]") {
-      if (data.ignoreCase) prefixFlags += "i";
-      if (data.multiline) prefixFlags += "m";
-      if (data.dotAll) prefixFlags += "s";
-      data = data.source;
-    }
-    if (typeof data !== "string") return data;
-    let result = "";
-    let changed = false;
-    let size = data.length;
-    if (size === 0) {
-      result = "(?:)";
-      changed = true;
-    }
-    let inCharClass = false;
-    let i = 0;
-    while (i < size) {
-      let ch = data[i];
-      if (ch === "\\") {
-        if (i + 1 < size) {
-          ch = data[i + 1];
-          switch (ch) {
-            case "\\":
-              result += "\\\\";
-              i += 2;
-              continue;
-            case "c":
-              if (i + 2 < size) {
-                let code18 = data[i + 2].charCodeAt(0);
-                if (code18 >= 65 && code18 <= 90 || code18 >= 97 && code18 <= 122) {
-                  let val = code18 % 32;
-                  result += "\\x";
-                  result += (val >> 4).toString(16).toUpperCase();
-                  result += (val & 15).toString(16).toUpperCase();
-                  i += 3;
-                  changed = true;
-                  continue;
-                }
-              }
-              result += "c";
-              i += 2;
-              changed = true;
-              continue;
-            case "u":
-              if (i + 2 < size) {
-                if (data[i + 2] === "{") {
-                  let j = i + 3;
-                  let hasHex = false;
-                  let closed = false;
-                  while (j < size) {
-                    const hexChar = data[j];
-                    if (hexChar === "}") {
-                      closed = true;
-                      break;
-                    }
-                    if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
-                    hasHex = true;
-                    j++;
-                  }
-                  if (closed && hasHex) {
-                    result += "\\x";
-                    i += 2;
-                    changed = true;
-                    continue;
-                  }
-                } else if (i + 5 < size) {
-                  let isHex4 = true;
-                  for (let j = 0; j < 4; j++) if (!TranslateRegExpString2.isHexadecimal(data[i + 2 + j])) {
-                    isHex4 = false;
-                    break;
-                  }
-                  if (isHex4) {
-                    result += "\\x{" + data.substring(i + 2, i + 6) + "}";
-                    i += 6;
-                    changed = true;
-                    continue;
-                  }
-                }
-              }
-              result += "u";
-              i += 2;
-              changed = true;
-              continue;
-            case "x": {
-              let isValidHex = false;
-              if (i + 2 < size && data[i + 2] === "{") {
-                let j = i + 3;
-                let hasHex = false;
-                let closed = false;
-                while (j < size) {
-                  const hexChar = data[j];
-                  if (hexChar === "}") {
-                    closed = true;
-                    break;
-                  }
-                  if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
-                  hasHex = true;
-                  j++;
-                }
-                if (closed && hasHex) isValidHex = true;
-              } else if (i + 3 < size && TranslateRegExpString2.isHexadecimal(data[i + 2]) && TranslateRegExpString2.isHexadecimal(data[i + 3])) isValidHex = true;
-              if (isValidHex) {
-                result += "\\x";
-                i += 2;
-              } else {
-                result += "x";
-                i += 2;
-                changed = true;
-              }
-              continue;
-            }
-            case "n":
-            case "r":
-            case "t":
-            case "a":
-            case "f":
-            case "v":
-            case "d":
-            case "D":
-            case "s":
-            case "S":
-            case "w":
-            case "W":
-            case "b":
-            case "B":
-            case "p":
-            case "P":
-            case "A":
-            case "z":
-            case "Q":
-            case "E":
-            case "0":
-            case "1":
-            case "2":
-            case "3":
-            case "4":
-            case "5":
-            case "6":
-            case "7":
-              result += "\\" + ch;
-              i += 2;
-              continue;
-            default: {
-              let cp2 = data.codePointAt(i + 1);
-              if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
-                let symSize2 = Utils.charCount(cp2);
-                result += data.substring(i + 1, i + 1 + symSize2);
-                i += symSize2 + 1;
-                changed = true;
-              } else {
-                result += "\\";
-                let symSize2 = Utils.charCount(cp2);
-                result += data.substring(i + 1, i + 1 + symSize2);
-                i += symSize2 + 1;
-              }
-              continue;
-            }
-          }
-        }
-      } else if (ch === "/") {
-        result += "\\/";
-        i += 1;
-        changed = true;
-        continue;
-      } else if (ch === "[") {
-        if (!inCharClass && data[i + 1] === "]") {
-          result += "[^\\x00-\\x{10FFFF}]";
-          i += 2;
-          changed = true;
-          continue;
-        }
-        if (!inCharClass && data[i + 1] === "^" && data[i + 2] === "]") {
-          result += "[\\x00-\\x{10FFFF}]";
-          i += 3;
-          changed = true;
-          continue;
-        }
-        inCharClass = true;
-      } else if (ch === "]") inCharClass = false;
-      else if (!inCharClass && ch === "(" && i + 2 < size && data[i + 1] === "?" && data[i + 2] === "<") {
-        if (i + 3 < size && !"=!>)".includes(data[i + 3])) {
-          result += "(?P<";
-          i += 3;
-          changed = true;
-          continue;
-        }
-      }
-      let cp = data.codePointAt(i);
-      let symSize = Utils.charCount(cp);
-      result += data.substring(i, i + symSize);
-      i += symSize;
-    }
-    const finalResult = changed ? result : data;
-    if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
-    return finalResult;
-  }
-};
-var execResult = (m, input) => {
-  const result = m.matchArray();
-  result.index = m.start(0);
-  result.input = input;
-  result.groups = m.namedGroupsObject();
-  return result;
-};
-var RE2JS = class RE2JS2 {
-  /**
-  * Flag: case insensitive matching.
-  */
-  static CASE_INSENSITIVE = PublicFlags.CASE_INSENSITIVE;
-  /**
-  * Flag: dot ({@code .}) matches all characters, including newline.
-  */
-  static DOTALL = PublicFlags.DOTALL;
-  /**
-  * Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
-  * beginning and end of input.
-  */
-  static MULTILINE = PublicFlags.MULTILINE;
-  /**
-  * Flag: Unicode groups (e.g. {@code \p\ Greek\} ) will be syntax errors.
-  */
-  static DISABLE_UNICODE_GROUPS = PublicFlags.DISABLE_UNICODE_GROUPS;
-  /**
-  * Flag: matches longest possible string.
-  */
-  static LONGEST_MATCH = PublicFlags.LONGEST_MATCH;
-  /**
-  * Flag: enable linear-time captureless lookbehinds.
-  */
-  static LOOKBEHINDS = PublicFlags.LOOKBEHINDS;
-  /**
-  * Returns a literal pattern string for the specified string.
-  *
-  * This method produces a string that can be used to create a <code>RE2JS</code> that would
-  * match the string <code>s</code> as if it were a literal pattern.
-  *
-  * Metacharacters or escape sequences in the input sequence will be given no special meaning.
-  *
-  * @param {string} str The string to be literalized
-  * @returns {string} A literal string replacement
-  */
-  static quote(str) {
-    return Utils.quoteMeta(str);
-  }
-  /**
-  * Quotes '\' and '$' in {@code str}, so that the returned string could be used in
-  * replacement methods as a literal replacement of {@code str}.
-  *
-  * This is a convenience delegation to {@link Matcher.quoteReplacement}.
-  *
-  * @param {string} str the string to be quoted
-  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
-  * @returns {string} the quoted string
-  */
-  static quoteReplacement(str, javaMode = false) {
-    return Matcher.quoteReplacement(str, javaMode);
-  }
-  /**
-  * Translates a given regular expression string to ensure compatibility with RE2JS.
-  *
-  * This function preprocesses the input regex string by applying necessary transformations,
-  * such as escaping special characters (e.g., `/`), converting named capture groups to
-  * RE2JS-compatible syntax, and handling Unicode sequences properly. It ensures that the
-  * resulting regex is safe and properly formatted before compilation.
-  *
-  * @param {string|RegExp} expr - The regular expression string to be translated.
-  * @returns {string} - The transformed regular expression string, ready for compilation.
-  */
-  static translateRegExp(expr) {
-    return TranslateRegExpString.translate(expr);
-  }
-  /**
-  * Helper: create new RE2JS with given regex and flags. Flregex is the regex with flags applied.
-  * @param {string} regex
-  * @param {number} [flags=0]
-  * @returns {RE2JS}
-  */
-  static compile(regex, flags = 0) {
-    Utils.checkPattern(regex);
-    Utils.checkFlags(flags);
-    let fregex = regex;
-    if ((flags & RE2JS2.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
-    if ((flags & RE2JS2.DOTALL) !== 0) fregex = `(?s)${fregex}`;
-    if ((flags & RE2JS2.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
-    let re2Flags = RE2Flags.PERL;
-    if ((flags & RE2JS2.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
-    if ((flags & RE2JS2.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
-    const p = new RE2JS2(regex, flags);
-    p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags & RE2JS2.LONGEST_MATCH) !== 0);
-    return p;
-  }
-  /**
-  * Matches a string against a regular expression.
-  *
-  * @param {string} regex the regular expression
-  * @param {string|number[]|Uint8Array} input the input
-  * @returns {boolean} true if the regular expression matches the entire input
-  * @throws RE2JSSyntaxException if the regular expression is malformed
-  */
-  static matches(regex, input) {
-    return RE2JS2.compile(regex).testExact(input);
-  }
-  /**
-  * This is visible for testing.
-  * @private
-  */
-  static initTest(pattern, flags, re2) {
-    if (pattern == null) throw new Error("pattern is null");
-    if (re2 == null) throw new Error("re2 is null");
-    const p = new RE2JS2(pattern, flags);
-    p.re2Input = re2;
-    return p;
-  }
-  /**
-  *
-  * @param {string} pattern
-  * @param {number} flags
-  */
-  constructor(pattern, flags) {
-    this.patternInput = pattern;
-    this.flagsInput = flags;
-    this.re2Input = null;
-  }
-  /**
-  * Releases memory used by internal caches associated with this pattern. Does not change the
-  * observable behaviour. Useful for tests that detect memory leaks via allocation tracking.
-  */
-  reset() {
-    this.re2Input.reset();
-  }
-  /**
-  * Returns the flags used in the constructor.
-  * @returns {number}
-  */
-  flags() {
-    return this.flagsInput;
-  }
-  /**
-  * Returns the pattern used in the constructor.
-  * @returns {string}
-  */
-  pattern() {
-    return this.patternInput;
-  }
-  re2() {
-    return this.re2Input;
-  }
-  /**
-  * Matches a string against a regular expression.
-  *
-  * @param {string|number[]|Uint8Array} input the input
-  * @returns {boolean} true if the regular expression matches the entire input
-  */
-  matches(input) {
-    return this.testExact(input);
-  }
-  /**
-  * Creates a new {@code Matcher} matching the pattern against the input.
-  *
-  * @param {string|number[]|Uint8Array|MatcherInputBase} input the input string
-  * @returns {Matcher}
-  */
-  matcher(input) {
-    if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
-    return new Matcher(this, input);
-  }
-  /**
-  * Tests whether the regular expression matches any part of the input string.
-  * Performance Note: This method is highly optimized. Because it only returns
-  * a boolean and does not extract capture groups, it bypasses the `Matcher` overhead
-  * and guarantees execution on the high-speed DFA engine whenever possible.
-  *
-  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
-  * @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
-  */
-  test(input) {
-    if (Utils.isByteArray(input)) return this.re2Input.matchUTF8(input);
-    return this.re2Input.match(input);
-  }
-  /**
-  * Tests whether the regular expression matches the ENTIRE input string.
-  * * **Performance Note:** This operates identically to `.matches()`, but is significantly
-  * faster because it does not request capture group data. By requesting 0 capture groups,
-  * it securely routes execution through the DFA fast-path.
-  *
-  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
-  * @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
-  */
-  testExact(input) {
-    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
-    return this.re2Input.executeEngine(machineInput, 0, RE2Flags.ANCHOR_BOTH, 0) !== null;
-  }
-  /**
-  * Executes a search for a match in a specified string.
-  * Returns a result array, or null if no match is found.
-  * The returned array perfectly mirrors standard JavaScript `RegExpExecArray`,
-  * including `.index`, `.input`, and `.groups` properties.
-  *
-  * @param {string|number[]|Uint8Array} input the input string or byte array
-  * @returns {Array|null} the match array with index, input, and groups properties, or null
-  */
-  exec(input) {
-    const m = this.matcher(input);
-    return m.find() ? execResult(m, input) : null;
-  }
-  /**
-  * Splits input around instances of the regular expression. It returns an array giving the strings
-  * that occur before, between, and after instances of the regular expression.
-  *
-  * If {@code limit <= 0}, there is no limit on the size of the returned array. If
-  * {@code limit == 0}, empty strings that would occur at the end of the array are omitted. If
-  * {@code limit > 0}, at most limit strings are returned. The final string contains the remainder
-  * of the input, possibly including additional matches of the pattern.
-  *
-  * @param {string} input the input string to be split
-  * @param {number} [limit=0] the limit
-  * @returns {string[]} the split strings
-  */
-  split(input, limit = 0) {
-    const m = this.matcher(input);
-    const result = [];
-    let emptiesSkipped = 0;
-    let last = 0;
-    while (m.find()) {
-      if (last === 0 && m.end() === 0) {
-        last = m.end();
-        continue;
-      }
-      if (limit > 0 && result.length === limit - 1) break;
-      if (last === m.start()) {
-        if (limit === 0) {
-          emptiesSkipped += 1;
-          last = m.end();
-          continue;
-        }
-      } else while (emptiesSkipped > 0) {
-        result.push("");
-        emptiesSkipped -= 1;
-      }
-      result.push(m.substring(last, m.start()));
-      last = m.end();
-    }
-    if (limit === 0 && last !== m.inputLength()) {
-      while (emptiesSkipped > 0) {
-        result.push("");
-        emptiesSkipped -= 1;
-      }
-      result.push(m.substring(last, m.inputLength()));
-    }
-    if (limit !== 0 || result.length === 0 && !(last === m.inputLength() && last > 0)) result.push(m.substring(last, m.inputLength()));
-    return result;
-  }
-  /**
-  * Returns an iterator of all results matching a string against the regular expression,
-  * including capturing groups.
-  *
-  * @param {string|number[]|Uint8Array} input the input string or byte array
-  * @returns {IterableIterator<RegExpMatchArray>}
-  */
-  *matchAll(input) {
-    const m = this.matcher(input);
-    while (m.find()) yield execResult(m, input);
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  toString() {
-    return this.patternInput;
-  }
-  /**
-  * Returns the program size of this pattern.
-  *
-  * <p>
-  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
-  * "cost". Larger numbers are more expensive than smaller numbers.
-  * </p>
-  *
-  * @returns {number} the program size of this pattern
-  */
-  programSize() {
-    return this.re2Input.numberOfInstructions();
-  }
-  /**
-  * Returns the number of capturing groups in this matcher's pattern. Group zero denotes the entire
-  * pattern and is excluded from this count.
-  *
-  * @returns {number} the number of capturing groups in this pattern
-  */
-  groupCount() {
-    return this.re2Input.numberOfCapturingGroups();
-  }
-  /**
-  * Return a map of the capturing groups in this matcher's pattern, where key is the name and value
-  * is the index of the group in the pattern.
-  * @returns {Record<string, number>}
-  */
-  namedGroups() {
-    return this.re2Input.namedGroups;
-  }
-  /**
-  *
-  * @param {*} other
-  * @returns {boolean}
-  */
-  equals(other) {
-    if (this === other) return true;
-    if (other === null || this.constructor !== other.constructor) return false;
-    return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
-  }
-};
-
-// ../core/dist/policy/linear-pattern.js
-var MAX_PATTERN_LENGTH = 1024;
-function checkPattern(source) {
-  if (source.length > MAX_PATTERN_LENGTH) {
-    return `pattern is ${source.length} characters long (at most ${MAX_PATTERN_LENGTH})`;
-  }
-  try {
-    RE2JS.compile(source);
-    return null;
-  } catch (error2) {
-    return `not a pattern the linear-time engine (RE2) accepts: ${error2.message}`;
-  }
-}
-function compilePattern(source) {
-  let compiled2;
-  return {
-    test: (text) => (compiled2 ??= RE2JS.compile(source)).test(text),
-    // ajv keys its compiled patterns by toString(): it must name the pattern, or every pattern
-    // of a policy would share the first one compiled.
-    toString: () => `/${source}/re2`
-  };
-}
-var linearRegExp = Object.assign((source, _flags) => compilePattern(source), { code: 'require("re2js").RE2JS.compile' });
-
-// ../core/dist/policy/ajv.js
 var addFormats = import_ajv_formats.default.default;
 function createRuleAjv() {
   const ajv = new import__2.Ajv2020({
@@ -63988,6 +64176,174 @@ function sslv2CipherSuiteByName(name) {
   return SSLV2_BY_NAME.get(name.trim().toLowerCase());
 }
 
+// ../core/dist/registry/generated/dh-primes.js
+var DH_PRIME_ROWS = [
+  {
+    name: "apache-2.0-512",
+    bits: 512,
+    sha256: "3cdb020b9ef298b2f3f6cf5a872af527337bf7b9f654b2e70c49da16a4d24137",
+    reference: "Apache httpd mod_ssl 2.0.x built-in 512-bit group (historical default)"
+  },
+  {
+    name: "apache-2.0-1024",
+    bits: 1024,
+    sha256: "f79d1db3c955a28fdeca462670a0712efee4b588c7858e4943883f903bd1354b",
+    reference: "Apache httpd mod_ssl 2.0.x built-in 1024-bit group (historical default)"
+  },
+  {
+    name: "apache-2.2-512",
+    bits: 512,
+    sha256: "db01e702899166da28c9bc7896af62bcdf0c96d0fb341950ba80e68bd51a57ef",
+    reference: "Apache httpd mod_ssl 2.2.x built-in 512-bit group (historical default)"
+  },
+  {
+    name: "apache-2.2-1024",
+    bits: 1024,
+    sha256: "bf910d9df4e0b2e76cda7443f592aa118e33ba2c224ebc27fb8978d873c8c2e3",
+    reference: "Apache httpd mod_ssl 2.2.x built-in 1024-bit group (historical default)"
+  },
+  {
+    name: "nginx-1024",
+    bits: 1024,
+    sha256: "8ae47dca3d24e9b64640062686da234dcabada26b0da6f090c5449c1338d9a11",
+    reference: "nginx built-in 1024-bit group (historical default)"
+  },
+  {
+    name: "openssl-512",
+    bits: 512,
+    sha256: "f26e2403f3f07946654404909f0ff81d9354de17250411b4c04b89af73178425",
+    reference: "OpenSSL apps/dh512.pem (historical)"
+  },
+  {
+    name: "openssl-1024",
+    bits: 1024,
+    sha256: "66d0bf38b0bdfacf2fdae33f35102ab6079fd5ff0feff8e436a4063745c72739",
+    reference: "OpenSSL apps/dh1024.pem (historical)"
+  },
+  {
+    name: "openssl-2048-a",
+    bits: 2048,
+    sha256: "3166ce19180005327a6059a2e7a4ed22775ad2f0eadaee59a7481ab391fe592f",
+    reference: "OpenSSL 2048-bit group shipped with its apps (historical)"
+  },
+  {
+    name: "openssl-2048-b",
+    bits: 2048,
+    sha256: "9e348a9471b7d123aa97071e38288379fc12a9992e8e75db2113c1ded5463ac3",
+    reference: "OpenSSL 2048-bit group shipped with its apps (historical)"
+  },
+  {
+    name: "openssl-4096",
+    bits: 4096,
+    sha256: "ce7728db3aed1119a82b9f17b17df9f8e370ddd7639946df09a119f924aa42e8",
+    reference: "OpenSSL apps/dh4096.pem (historical)"
+  },
+  {
+    name: "modp768",
+    bits: 768,
+    sha256: "b52ba6a3026520a6c49d37e4587601801bee500123b3259b6bf03e7cecc3e63d",
+    reference: "RFC 2409 Oakley group 1"
+  },
+  {
+    name: "modp1024",
+    bits: 1024,
+    sha256: "3f35a3f5f6c4376a744acad409bb22f8d897f949d2311d885adaa890981b67a0",
+    reference: "RFC 2409 Oakley group 2 (Apache httpd >= 2.4.7 default for 1024-bit keys)"
+  },
+  {
+    name: "modp1536",
+    bits: 1536,
+    sha256: "64fcc83ec403930bf18393dbc883ccaa1fbb08ac876f77f7aa99748ca945019b",
+    reference: "RFC 3526 group 5"
+  },
+  {
+    name: "modp2048",
+    bits: 2048,
+    sha256: "d66436f79bbd6b2e38c0ffbd079be904d2641415e2e67140e09448be9a60890e",
+    reference: "RFC 3526 group 14 (Apache httpd >= 2.4.7 default for 2048-bit keys)"
+  },
+  {
+    name: "modp3072",
+    bits: 3072,
+    sha256: "48cf8b092fbce4359d9871abf74f98e25b6163379eaa15cd9087e800c6d1c55c",
+    reference: "RFC 3526 group 15 (Apache httpd >= 2.4.7 default for 3072-bit keys)"
+  },
+  {
+    name: "modp4096",
+    bits: 4096,
+    sha256: "4ee95187682bcb230ad26a95205f6920e84708f6251b3894329b09ec23919e33",
+    reference: "RFC 3526 group 16"
+  },
+  {
+    name: "modp6144",
+    bits: 6144,
+    sha256: "d1bfe6d0925ce7e4da262b62861514a7755e35831e429f343e7b864848657efd",
+    reference: "RFC 3526 group 17"
+  },
+  {
+    name: "modp8192",
+    bits: 8192,
+    sha256: "39ab4feab950a3128fb71accb9fc3965d857012e081998a85996e3ea8b3c3bcf",
+    reference: "RFC 3526 group 18"
+  },
+  {
+    name: "rfc5114-1024-160",
+    bits: 1024,
+    sha256: "44c55cfee5c075927cf682da5b681bdecbd5c3eb0784c14f5dce7610f0ef133d",
+    reference: "RFC 5114 section 2.1 (1024-bit MODP group with 160-bit prime order subgroup)"
+  },
+  {
+    name: "rfc5114-2048-224",
+    bits: 2048,
+    sha256: "bfe545862ca102ad1eeddb5fbfa5bf855ac4995c56a8b408ce3fe099dce93a9d",
+    reference: "RFC 5114 section 2.2 (2048-bit MODP group with 224-bit prime order subgroup)"
+  },
+  {
+    name: "rfc5114-2048-256",
+    bits: 2048,
+    sha256: "0b7835722cb619827610c2549fdda5587421686c4409a13865e76225522ddcc9",
+    reference: "RFC 5114 section 2.3 (2048-bit MODP group with 256-bit prime order subgroup)"
+  },
+  {
+    name: "ffdhe2048",
+    bits: 2048,
+    sha256: "9cd3b7f336872f46c09428d1bbc19877a4d440512cda8d1c1cf0cd6e33698966",
+    reference: "RFC 7919 (TLS named group ffdhe2048)"
+  },
+  {
+    name: "ffdhe3072",
+    bits: 3072,
+    sha256: "0eaf67db3a839156d5013494a5318a772b5697d270d721f37f092efc69ea5a17",
+    reference: "RFC 7919 (TLS named group ffdhe3072)"
+  },
+  {
+    name: "ffdhe4096",
+    bits: 4096,
+    sha256: "4648414224ac881b3d0dc59b466f96d06a558278776807797ecf1f66ff397b3e",
+    reference: "RFC 7919 (TLS named group ffdhe4096)"
+  },
+  {
+    name: "ffdhe6144",
+    bits: 6144,
+    sha256: "227ac9066b3ddd9e193670cda2388fa884f65ba0cf98b742d1fe77a6687c79c7",
+    reference: "RFC 7919 (TLS named group ffdhe6144)"
+  },
+  {
+    name: "ffdhe8192",
+    bits: 8192,
+    sha256: "770b14efaf6f049929c523113b3fa99a8d11dab1b18af3609590122075d19833",
+    reference: "RFC 7919 (TLS named group ffdhe8192)"
+  }
+];
+
+// ../core/dist/registry/dh-primes.js
+var DH_PRIMES = DH_PRIME_ROWS.map((row) => Object.freeze(row));
+var BY_SHA256 = new Map(DH_PRIMES.map((p) => [p.sha256, p]));
+var BY_NAME3 = new Map(DH_PRIMES.map((p) => [p.name, p]));
+function dhPrimeBySha256(sha2562) {
+  return BY_SHA256.get(sha2562.toLowerCase());
+}
+
 // ../core/dist/registry/generated/groups.js
 var GROUP_ROWS = [
   {
@@ -64871,7 +65227,7 @@ var GROUP_ROWS = [
 // ../core/dist/registry/groups.js
 var GROUPS = GROUP_ROWS.map((row) => Object.freeze(row));
 var BY_CODE2 = new Map(GROUPS.map((g) => [g.code, g]));
-var BY_NAME3 = (() => {
+var BY_NAME4 = (() => {
   const index = /* @__PURE__ */ new Map();
   const add2 = (name, group2) => {
     const key = name.toLowerCase();
@@ -64890,7 +65246,7 @@ function groupByCode(code18) {
   return BY_CODE2.get(code18);
 }
 function groupByName(name) {
-  return BY_NAME3.get(name.trim().toLowerCase());
+  return BY_NAME4.get(name.trim().toLowerCase());
 }
 
 // ../core/dist/registry/protocols.js
@@ -65261,7 +65617,7 @@ var SIGNATURE_SCHEME_ROWS = [
 // ../core/dist/registry/signature-schemes.js
 var SIGNATURE_SCHEMES = SIGNATURE_SCHEME_ROWS.map((row) => Object.freeze(row));
 var BY_CODE3 = new Map(SIGNATURE_SCHEMES.map((s) => [s.code, s]));
-var BY_NAME4 = (() => {
+var BY_NAME5 = (() => {
   const index = /* @__PURE__ */ new Map();
   const add2 = (name, scheme) => {
     const key = name.toLowerCase();
@@ -65280,10 +65636,14 @@ function signatureSchemeByCode(code18) {
 }
 
 // ../core/dist/scan-report/schema.js
-var SCAN_REPORT_SCHEMA_ID = "https://tlsgate.dev/schemas/scan-report/v1.json";
+var SCAN_REPORT_SCHEMA_ID = "https://tlsgate.dev/schemas/scan-report/v2.json";
 var nullableBoolean = { type: ["boolean", "null"] };
 var nullableString = { type: ["string", "null"] };
 var nullableInteger = { type: ["integer", "null"] };
+var protocolSupport = {
+  ...nullableBoolean,
+  description: "true: the server accepts this version; false: it refuses it; null: unknown."
+};
 var scanReportSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: SCAN_REPORT_SCHEMA_ID,
@@ -65310,33 +65670,49 @@ var scanReportSchema = {
     "clients"
   ],
   properties: {
-    schemaVersion: { const: 1 },
+    schemaVersion: { const: 2, description: "Version of the ScanReport format." },
     scanner: {
+      description: "The program that made the report.",
       type: "object",
       additionalProperties: false,
       required: ["name", "version"],
       properties: {
-        name: { const: "tlsgate" },
-        version: { type: "string" }
+        name: { const: "tlsgate", description: "The scanner that wrote the report." },
+        version: { type: "string", description: "The scanner's version." }
       }
     },
-    startedAt: { type: "string", format: "date-time" },
-    durationMs: { type: "number", minimum: 0 },
-    target: { $ref: "#/$defs/target" },
-    reachable: nullableBoolean,
-    errors: { type: "array", items: { $ref: "#/$defs/scanError" } },
+    startedAt: {
+      type: "string",
+      format: "date-time",
+      description: "When the scan started (ISO 8601, UTC)."
+    },
+    durationMs: {
+      type: "number",
+      minimum: 0,
+      description: "How long the scan took, in milliseconds."
+    },
+    target: { $ref: "#/$defs/target", description: "What was scanned: as typed, and as resolved." },
+    reachable: {
+      ...nullableBoolean,
+      description: "Whether any TCP connection to the target succeeded; null when none was attempted."
+    },
+    errors: {
+      type: "array",
+      items: { $ref: "#/$defs/scanError" },
+      description: "Why facts are unknown: one entry per probe or step that failed."
+    },
     protocols: {
       description: "Per protocol: true accepted, false refused by the server, null unknown.",
       type: "object",
       additionalProperties: false,
       required: ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
       properties: {
-        SSLv2: nullableBoolean,
-        SSLv3: nullableBoolean,
-        "TLSv1.0": nullableBoolean,
-        "TLSv1.1": nullableBoolean,
-        "TLSv1.2": nullableBoolean,
-        "TLSv1.3": nullableBoolean
+        SSLv2: protocolSupport,
+        SSLv3: protocolSupport,
+        "TLSv1.0": protocolSupport,
+        "TLSv1.1": protocolSupport,
+        "TLSv1.2": protocolSupport,
+        "TLSv1.3": protocolSupport
       }
     },
     cipherSuites: {
@@ -65345,23 +65721,54 @@ var scanReportSchema = {
       items: { $ref: "#/$defs/cipherSuite" }
     },
     serverPreference: {
+      description: "Whether the server imposes its own cipher suite order, per protocol it speaks (SSLv2 excluded: the client chooses there); null when unknown.",
       type: ["array", "null"],
       items: { $ref: "#/$defs/serverPreference" }
     },
-    groups: { type: ["array", "null"], items: { $ref: "#/$defs/group" } },
+    groups: {
+      type: ["array", "null"],
+      items: { $ref: "#/$defs/group" },
+      description: "Key-exchange groups the server accepts, per protocol (TLS 1.3 by HelloRetryRequest, TLS 1.2 by ServerKeyExchange); null when the enumeration did not finish."
+    },
     dh: {
+      description: "Finite-field Diffie-Hellman (DHE suites).",
       type: "object",
       additionalProperties: false,
-      required: ["supported", "bits"],
+      required: ["supported", "bits", "primes"],
       properties: {
-        supported: nullableBoolean,
-        bits: nullableInteger
+        supported: {
+          ...nullableBoolean,
+          description: "Whether the server negotiates any finite-field DHE suite; null when unknown."
+        },
+        bits: {
+          ...nullableInteger,
+          description: "Smallest DH prime size seen, in bits; null when DHE is not supported or the size is unknown."
+        },
+        primes: {
+          type: ["array", "null"],
+          items: { $ref: "#/$defs/dhPrime" },
+          description: "The DH primes the server uses in TLS 1.2 and earlier, named when well known; empty when DHE is not supported, null when unknown."
+        }
       }
     },
-    certificate: { anyOf: [{ $ref: "#/$defs/certificateReport" }, { type: "null" }] },
-    certificates: { type: ["array", "null"], items: { $ref: "#/$defs/certificateReport" } },
-    features: { $ref: "#/$defs/features" },
-    clients: { type: ["array", "null"], items: { $ref: "#/$defs/client" } }
+    certificate: {
+      anyOf: [{ $ref: "#/$defs/certificateReport" }, { type: "null" }],
+      description: "The default certificate chain (the one a client offering every signature algorithm gets); null when none was received."
+    },
+    certificates: {
+      type: ["array", "null"],
+      items: { $ref: "#/$defs/certificateReport" },
+      description: "One entry per distinct chain the server serves (an RSA and an ECDSA chain, for example); null when unknown."
+    },
+    features: {
+      $ref: "#/$defs/features",
+      description: "Protocol features and HTTP security headers."
+    },
+    clients: {
+      type: ["array", "null"],
+      items: { $ref: "#/$defs/client" },
+      description: "Handshake simulations of real client profiles; null when not run."
+    }
   },
   $defs: {
     protocol: { enum: ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"] },
@@ -65370,13 +65777,28 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["input", "host", "port", "sni", "address", "starttls", "web"],
       properties: {
-        input: { type: "string" },
-        host: { type: "string" },
-        port: { type: "integer", minimum: 0, maximum: 65535 },
-        sni: nullableString,
-        address: nullableString,
-        starttls: { type: "null" },
-        web: { type: "boolean" }
+        input: {
+          type: "string",
+          description: 'The target as the user wrote it, e.g. "example.com@192.0.2.1:8443".'
+        },
+        host: { type: "string", description: "Host name or address part of the target." },
+        port: { type: "integer", minimum: 0, maximum: 65535, description: "TCP port scanned." },
+        sni: {
+          ...nullableString,
+          description: "Server name sent in SNI; null when none was sent (IP targets)."
+        },
+        address: {
+          ...nullableString,
+          description: "The address actually connected to; null when it could not be resolved."
+        },
+        starttls: {
+          type: "null",
+          description: "STARTTLS protocol spoken before TLS; null for direct TLS."
+        },
+        web: {
+          type: "boolean",
+          description: "A web endpoint (port 443 or an https:// target): only there is HSTS looked for."
+        }
       }
     },
     scanError: {
@@ -65384,8 +65806,12 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["probe", "code", "message"],
       properties: {
-        probe: { type: "string" },
+        probe: {
+          type: "string",
+          description: 'Which probe or step failed, e.g. "cipherSuites/TLSv1.2", "protocols/SSLv3", "hsts".'
+        },
         code: {
+          description: "The class of failure.",
           enum: [
             "dns",
             "refused",
@@ -65398,12 +65824,10 @@ var scanReportSchema = {
             "http",
             "certificate",
             "internal",
-            "deadline",
-            "plain-http",
-            "ssh-banner"
+            "deadline"
           ]
         },
-        message: { type: "string" }
+        message: { type: "string", description: "What happened, for a person." }
       }
     },
     cipherSuite: {
@@ -65425,19 +65849,45 @@ var scanReportSchema = {
         "strength"
       ],
       properties: {
-        protocol: { $ref: "#/$defs/protocol" },
-        code: { type: "string", pattern: "^0x[0-9A-F]{4}([0-9A-F]{2})?$" },
-        iana: { type: "string" },
-        openssl: nullableString,
-        kex: { type: "string" },
-        auth: { type: "string" },
-        encryption: { type: "string" },
-        bits: { type: "integer", minimum: 0 },
-        mac: { type: "string" },
-        aead: { type: "boolean" },
-        forwardSecrecy: { type: "boolean" },
-        export: { type: "boolean" },
-        strength: { enum: ["recommended", "secure", "weak", "insecure", null] }
+        protocol: {
+          $ref: "#/$defs/protocol",
+          description: "Protocol version the suite was accepted in."
+        },
+        code: {
+          type: "string",
+          pattern: "^0x[0-9A-F]{4}([0-9A-F]{2})?$",
+          description: 'Suite code: four hex digits ("0xC02F"), six for SSLv2 ("0x0700C0").'
+        },
+        iana: { type: "string", description: "IANA name (SSLv2: the conventional name)." },
+        openssl: { ...nullableString, description: "OpenSSL's name; null when OpenSSL has none." },
+        kex: {
+          type: "string",
+          description: 'Key exchange, e.g. "ECDHE", "RSA", "DHE"; "any" in TLS 1.3.'
+        },
+        auth: {
+          type: "string",
+          description: 'Server authentication, e.g. "RSA", "ECDSA", "NULL" (anonymous); "any" in TLS 1.3.'
+        },
+        encryption: {
+          type: "string",
+          description: 'Bulk cipher and mode, e.g. "AES_128_GCM", "NULL" (no encryption).'
+        },
+        bits: {
+          type: "integer",
+          minimum: 0,
+          description: "Effective key size of the bulk cipher, in bits."
+        },
+        mac: { type: "string", description: 'Message authentication, e.g. "SHA256", or "AEAD".' },
+        aead: { type: "boolean", description: "An AEAD cipher (GCM, CCM, ChaCha20-Poly1305)." },
+        forwardSecrecy: {
+          type: "boolean",
+          description: "The key exchange gives forward secrecy (ephemeral DH or ECDH)."
+        },
+        export: { type: "boolean", description: "An export-grade suite (deliberately weakened)." },
+        strength: {
+          enum: ["recommended", "secure", "weak", "insecure", null],
+          description: "tlsgate's class for the suite; null when the registry has none."
+        }
       }
     },
     serverPreference: {
@@ -65445,9 +65895,37 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["protocol", "enforced", "order"],
       properties: {
-        protocol: { $ref: "#/$defs/protocol" },
-        enforced: nullableBoolean,
-        order: { type: ["array", "null"], items: { type: "string" } }
+        protocol: { $ref: "#/$defs/protocol", description: "Protocol version." },
+        enforced: {
+          ...nullableBoolean,
+          description: "True when the server picks by its own order, false when it follows the client's; null when unknown."
+        },
+        order: {
+          type: ["array", "null"],
+          items: { type: "string" },
+          description: "IANA names in the server's order, when it enforces one and the order could be established."
+        }
+      }
+    },
+    dhPrime: {
+      type: "object",
+      additionalProperties: false,
+      required: ["name", "bits", "wellKnown", "short", "reference"],
+      properties: {
+        name: {
+          ...nullableString,
+          description: "Name of a well-known prime (e.g. ffdhe2048, rfc3526-2048); null for a custom one."
+        },
+        bits: { type: "integer", minimum: 1, description: "Size of the prime in bits." },
+        wellKnown: {
+          type: "boolean",
+          description: "The prime is one of the published well-known primes."
+        },
+        short: { type: "boolean", description: "The prime is shorter than 2048 bits." },
+        reference: {
+          ...nullableString,
+          description: "Where the prime is published (RFC or software); null for a custom prime."
+        }
       }
     },
     group: {
@@ -65455,17 +65933,34 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["protocol", "name", "code", "bits", "postQuantum"],
       properties: {
-        protocol: { $ref: "#/$defs/protocol" },
-        name: { type: "string" },
-        code: { type: "string", pattern: "^0x[0-9A-F]{4}$" },
-        bits: nullableInteger,
-        postQuantum: { type: "boolean" }
+        protocol: {
+          $ref: "#/$defs/protocol",
+          description: "Protocol version the group was accepted in."
+        },
+        name: {
+          type: "string",
+          description: 'Registry name, e.g. "x25519", "secp256r1", "X25519MLKEM768".'
+        },
+        code: {
+          type: "string",
+          pattern: "^0x[0-9A-F]{4}$",
+          description: 'Group code, e.g. "0x001D".'
+        },
+        bits: {
+          ...nullableInteger,
+          description: "Security size in bits where meaningful (curve order size, ffdhe modulus size)."
+        },
+        postQuantum: {
+          type: "boolean",
+          description: "A post-quantum or hybrid post-quantum group."
+        }
       }
     },
     certificateReport: {
       type: "object",
       additionalProperties: false,
       required: [
+        "keyType",
         "chain",
         "trusted",
         "trustError",
@@ -65473,17 +65968,93 @@ var scanReportSchema = {
         "chainComplete",
         "chainOrder",
         "ocspStapled",
-        "ocspStatus"
+        "ocspStatus",
+        "ocsp"
       ],
       properties: {
-        chain: { type: "array", items: { $ref: "#/$defs/certificateInfo" } },
-        trusted: nullableBoolean,
-        trustError: nullableString,
-        hostnameMatch: nullableBoolean,
-        chainComplete: nullableBoolean,
-        chainOrder: nullableBoolean,
-        ocspStapled: nullableBoolean,
-        ocspStatus: { enum: ["good", "revoked", "unknown", null] }
+        keyType: {
+          enum: ["rsa", "ecdsa", "ed25519", "ed448", "dsa", "unknown", null],
+          description: "The leaf's key type: what tells one served chain from another."
+        },
+        chain: {
+          type: "array",
+          items: { $ref: "#/$defs/certificateInfo" },
+          description: "The certificates as served, the leaf first."
+        },
+        trusted: {
+          ...nullableBoolean,
+          description: "Complete to an anchor of the trust store, valid now, no weak signature or key; null when unknown."
+        },
+        trustError: {
+          ...nullableString,
+          description: "Why the chain is not trusted; null when it is or when unknown."
+        },
+        hostnameMatch: {
+          ...nullableBoolean,
+          description: "The leaf certificate is valid for the target's host name; null when unknown."
+        },
+        chainComplete: {
+          ...nullableBoolean,
+          description: "The served certificates link up to a self-signed certificate or a trust anchor with no missing issuer."
+        },
+        chainOrder: {
+          ...nullableBoolean,
+          description: "Each served certificate is followed by its issuer."
+        },
+        ocspStapled: {
+          ...nullableBoolean,
+          description: "The server staples an OCSP response (status_request)."
+        },
+        ocspStatus: {
+          enum: ["good", "revoked", "unknown", null],
+          description: "The stapled OCSP response's verdict; null when none was stapled or it could not be read."
+        },
+        ocsp: {
+          anyOf: [{ $ref: "#/$defs/ocsp" }, { type: "null" }],
+          description: "The stapled OCSP response as parsed and checked; null when none was stapled or it could not be read."
+        }
+      }
+    },
+    ocsp: {
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "responseStatus",
+        "certStatus",
+        "producedAt",
+        "thisUpdate",
+        "nextUpdate",
+        "revocationTime",
+        "signatureValid",
+        "expired"
+      ],
+      properties: {
+        responseStatus: {
+          type: "string",
+          description: "OCSPResponseStatus (RFC 6960): successful, malformedRequest, tryLater…"
+        },
+        certStatus: {
+          enum: ["good", "revoked", "unknown", null],
+          description: "The responder's verdict on the leaf; null when the response holds none."
+        },
+        producedAt: { ...nullableString, description: "When the responder signed (ISO 8601)." },
+        thisUpdate: { ...nullableString, description: "Start of the response's validity." },
+        nextUpdate: {
+          ...nullableString,
+          description: "End of the response's validity; null when the responder gave none."
+        },
+        revocationTime: {
+          ...nullableString,
+          description: "When the certificate was revoked; null unless revoked."
+        },
+        signatureValid: {
+          ...nullableBoolean,
+          description: "The response is signed by the issuer or by a responder the issuer certified for OCSP signing."
+        },
+        expired: {
+          ...nullableBoolean,
+          description: "nextUpdate is past; null when the response has no nextUpdate."
+        }
       }
     },
     certificateInfo: {
@@ -65509,23 +66080,43 @@ var scanReportSchema = {
         "sctCount"
       ],
       properties: {
-        subject: { type: "string" },
-        issuer: { type: "string" },
-        serial: { type: "string" },
-        notBefore: { type: "string", format: "date-time" },
-        notAfter: { type: "string", format: "date-time" },
-        daysRemaining: { type: "number" },
-        lifespanDays: { type: "number" },
-        keyType: { enum: ["rsa", "ecdsa", "ed25519", "ed448", "dsa", "unknown"] },
-        keyBits: nullableInteger,
-        curve: nullableString,
-        signatureAlgorithm: { type: "string" },
-        sha256: { type: "string" },
-        san: { type: "array", items: { type: "string" } },
-        selfSigned: { type: "boolean" },
-        isCA: { type: "boolean" },
-        mustStaple: { type: "boolean" },
-        sctCount: { type: "integer", minimum: 0 }
+        subject: { type: "string", description: "Subject distinguished name." },
+        issuer: { type: "string", description: "Issuer distinguished name." },
+        serial: { type: "string", description: "Serial number (hex)." },
+        notBefore: { type: "string", format: "date-time", description: "Start of validity." },
+        notAfter: { type: "string", format: "date-time", description: "End of validity." },
+        daysRemaining: {
+          type: "number",
+          description: "Days from the scan until notAfter (negative once expired)."
+        },
+        lifespanDays: { type: "number", description: "Days from notBefore to notAfter." },
+        keyType: {
+          enum: ["rsa", "ecdsa", "ed25519", "ed448", "dsa", "unknown"],
+          description: "Public key algorithm."
+        },
+        keyBits: { ...nullableInteger, description: "Public key size in bits; null when unknown." },
+        curve: { ...nullableString, description: "Named curve of an EC key; null for other keys." },
+        signatureAlgorithm: {
+          type: "string",
+          description: 'Signature algorithm the issuer used, e.g. "sha256WithRSAEncryption".'
+        },
+        sha256: { type: "string", description: "SHA-256 fingerprint of the certificate (hex)." },
+        san: {
+          type: "array",
+          items: { type: "string" },
+          description: "Subject alternative names (DNS names and addresses)."
+        },
+        selfSigned: { type: "boolean", description: "Issued by its own key." },
+        isCA: { type: "boolean", description: "A CA certificate (basicConstraints CA:TRUE)." },
+        mustStaple: {
+          type: "boolean",
+          description: "Carries the OCSP Must-Staple extension (TLS feature status_request)."
+        },
+        sctCount: {
+          type: "integer",
+          minimum: 0,
+          description: "Signed certificate timestamps embedded in the certificate."
+        }
       }
     },
     features: {
@@ -65543,33 +66134,72 @@ var scanReportSchema = {
         "hsts"
       ],
       properties: {
-        secureRenegotiation: nullableBoolean,
-        extendedMasterSecret: nullableBoolean,
-        fallbackScsv: nullableBoolean,
-        compression: nullableBoolean,
-        heartbeat: nullableBoolean,
+        secureRenegotiation: {
+          ...nullableBoolean,
+          description: "The server echoes renegotiation_info (RFC 5746)."
+        },
+        extendedMasterSecret: {
+          ...nullableBoolean,
+          description: "The server negotiates extended_master_secret (RFC 7627)."
+        },
+        fallbackScsv: {
+          ...nullableBoolean,
+          description: "The server answers a downgraded hello carrying TLS_FALLBACK_SCSV with inappropriate_fallback (RFC 7507)."
+        },
+        compression: {
+          ...nullableBoolean,
+          description: "The server accepted a compression method other than null (CRIME)."
+        },
+        heartbeat: {
+          ...nullableBoolean,
+          description: "The server accepts the heartbeat extension."
+        },
         sessionResumption: {
+          description: "Session resumption by session id and by ticket.",
           type: "object",
           additionalProperties: false,
           required: ["sessionId", "ticket"],
-          properties: { sessionId: nullableBoolean, ticket: nullableBoolean }
+          properties: {
+            sessionId: {
+              ...nullableBoolean,
+              description: "The server resumes a session by its session id."
+            },
+            ticket: {
+              ...nullableBoolean,
+              description: "The server resumes a session by a session ticket."
+            }
+          }
         },
         alpn: {
+          description: "Application protocols offered and the one the server selected; null when unknown.",
           anyOf: [
             {
               type: "object",
               additionalProperties: false,
               required: ["offered", "selected"],
               properties: {
-                offered: { type: "array", items: { type: "string" } },
-                selected: nullableString
+                offered: {
+                  type: "array",
+                  items: { type: "string" },
+                  description: "Protocols tlsgate offered in the ALPN extension."
+                },
+                selected: {
+                  ...nullableString,
+                  description: "The protocol the server selected; null when it selected none."
+                }
               }
             },
             { type: "null" }
           ]
         },
-        earlyData: nullableBoolean,
-        hsts: { anyOf: [{ $ref: "#/$defs/hsts" }, { type: "null" }] }
+        earlyData: {
+          ...nullableBoolean,
+          description: "The server accepts TLS 1.3 early data (0-RTT)."
+        },
+        hsts: {
+          anyOf: [{ $ref: "#/$defs/hsts" }, { type: "null" }],
+          description: "The Strict-Transport-Security header of a web target; null when not looked for or unknown."
+        }
       }
     },
     hsts: {
@@ -65577,11 +66207,17 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["present", "maxAge", "includeSubDomains", "preload", "raw"],
       properties: {
-        present: { type: "boolean" },
-        maxAge: nullableInteger,
-        includeSubDomains: { type: "boolean" },
-        preload: { type: "boolean" },
-        raw: nullableString
+        present: { type: "boolean", description: "The header was sent." },
+        maxAge: {
+          ...nullableInteger,
+          description: "max-age in seconds; null when absent or malformed."
+        },
+        includeSubDomains: {
+          type: "boolean",
+          description: "The includeSubDomains directive is present."
+        },
+        preload: { type: "boolean", description: "The preload directive is present." },
+        raw: { ...nullableString, description: "The header as received; null when absent." }
       }
     },
     client: {
@@ -65603,18 +66239,37 @@ var scanReportSchema = {
         "reasonCode"
       ],
       properties: {
-        name: { type: "string" },
-        family: { type: "string" },
-        version: { type: "string" },
-        year: nullableInteger,
-        current: { type: "boolean" },
-        ok: nullableBoolean,
-        protocol: { enum: ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3", null] },
-        cipher: nullableString,
-        group: nullableString,
-        dhBits: nullableInteger,
-        reason: nullableString,
+        name: {
+          type: "string",
+          description: `The profile's name, e.g. "Android 8.1 (native)" (see the client registry).`
+        },
+        family: { type: "string", description: '"Android", "Chrome", "Java", …' },
+        version: { type: "string", description: "Client version." },
+        year: {
+          ...nullableInteger,
+          description: "The year this client version first shipped, where known."
+        },
+        current: { type: "boolean", description: "One of the current clients (the default set)." },
+        ok: {
+          ...nullableBoolean,
+          description: "true: connected; false: could not; null: inconclusive (the connection failed)."
+        },
+        protocol: {
+          enum: ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3", null],
+          description: "Protocol negotiated, when the server chose."
+        },
+        cipher: { ...nullableString, description: "IANA name of the suite negotiated." },
+        group: {
+          ...nullableString,
+          description: "Key-exchange group negotiated (registry name); null for RSA key transport or a custom DH prime."
+        },
+        dhBits: { ...nullableInteger, description: "Size of the DH prime, for finite-field DHE." },
+        reason: {
+          ...nullableString,
+          description: "For a failure, what a person debugging it needs to know; null when ok."
+        },
         reasonCode: {
+          description: "Why the client could not connect, by class; null when ok.",
           enum: [
             "no-shared-protocol",
             "no-shared-cipher",
@@ -65631,6 +66286,65 @@ var scanReportSchema = {
     }
   }
 };
+
+// ../core/dist/policy/suggest.js
+function editDistance(a, b) {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d = new Array(rows * cols).fill(0);
+  const at = (i, j) => d[i * cols + j] ?? 0;
+  for (let i = 0; i < rows; i++)
+    d[i * cols] = i;
+  for (let j = 0; j < cols; j++)
+    d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      }
+      d[i * cols + j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+function closest(word, candidates) {
+  const lower = word.toLowerCase();
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    if (candidate.toLowerCase() === lower)
+      return candidate;
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  if (bestDistance <= limit)
+    return best;
+  let bestShared = 3;
+  best = void 0;
+  for (const candidate of candidates) {
+    const other = candidate.toLowerCase();
+    let shared = 0;
+    while (shared < lower.length && lower[shared] === other[shared])
+      shared++;
+    if (other.length >= 4 && lower.includes(other))
+      shared = Math.max(shared, other.length);
+    if (shared > bestShared) {
+      best = candidate;
+      bestShared = shared;
+    }
+  }
+  return best;
+}
+function didYouMean(word, candidates) {
+  const match = closest(word, candidates);
+  return match === void 0 ? "" : ` (did you mean ${match}?)`;
+}
 
 // ../core/dist/policy/lint.js
 var OBJECT_KEYWORDS = /* @__PURE__ */ new Set([
@@ -65797,8 +66511,8 @@ function isMap(place) {
   const node = place.nodes[0];
   if (place.nodes.length !== 1 || node === void 0 || !isObject(node.properties))
     return false;
-  const shapes = new Set(Object.values(node.properties).map((s) => JSON.stringify(s)));
-  return shapes.size === 1;
+  const shape = (field) => JSON.stringify(field, (key, value) => key === "description" ? void 0 : value);
+  return new Set(Object.values(node.properties).map(shape)).size === 1;
 }
 function describeTypes(place) {
   const types = [...place.types];
@@ -65818,9 +66532,9 @@ function registryIssue(value, domain) {
       return null;
     if (sslv2CipherSuiteByName(value)?.name === value)
       return null;
-    const known2 = cipherSuiteByName(value) ?? void 0;
-    if (known2 !== void 0) {
-      return `${JSON.stringify(value)} is not an IANA cipher suite name: the report names it ${known2.iana}`;
+    const known3 = cipherSuiteByName(value) ?? void 0;
+    if (known3 !== void 0) {
+      return `${JSON.stringify(value)} is not an IANA cipher suite name: the report names it ${known3.iana}`;
     }
     const names = [...CIPHER_SUITES.map((s) => s.iana), ...SSLV2_CIPHER_SUITES.map((s) => s.name)];
     return `${JSON.stringify(value)} is not a cipher suite name${didYouMean(value, names)}`;
@@ -65836,13 +66550,32 @@ function registryIssue(value, domain) {
   }
   if (groupByName(value)?.name === value)
     return null;
-  const known = groupByName(value);
-  if (known !== void 0)
-    return `${JSON.stringify(value)} is not a group name: the report names it ${known.name}`;
+  const known2 = groupByName(value);
+  if (known2 !== void 0)
+    return `${JSON.stringify(value)} is not a group name: the report names it ${known2.name}`;
   return `${JSON.stringify(value)} is not a group name${didYouMean(value, GROUPS.map((g) => g.name))}`;
 }
+var STRUCTURAL_KEYWORDS = /* @__PURE__ */ new Set([
+  "properties",
+  "items",
+  "prefixItems",
+  "contains",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "not",
+  "if",
+  "then",
+  "else",
+  "required",
+  "title",
+  "description",
+  "$comment"
+]);
 var Walker = class {
   issues = [];
+  /** Report places (labels) the rule constrains, when asked for (`ruleFieldUses`). */
+  uses = null;
   issue(code18, pointer, message2) {
     this.issues.push({ code: code18, pointer, message: message2 });
   }
@@ -65895,6 +66628,9 @@ var Walker = class {
     }
     const out = {};
     let typeSpecific = false;
+    if (this.uses !== null && Object.keys(node).some((k) => !STRUCTURAL_KEYWORDS.has(k))) {
+      this.uses.add(place.label);
+    }
     for (const [keyword, value] of Object.entries(node)) {
       const at = `${pointer}/${escapePointerSegment(keyword)}`;
       out[keyword] = value;
@@ -65952,9 +66688,13 @@ var Walker = class {
       case "required":
         if (Array.isArray(value)) {
           value.forEach((name, i) => {
-            if (typeof name === "string" && child(place, name) === void 0) {
+            if (typeof name !== "string")
+              return;
+            const named = child(place, name);
+            if (named === void 0)
               this.issue("unknown-path", `${at}/${i}`, notAField(name, place));
-            }
+            else
+              this.uses?.add(named.label);
           });
         }
         return value;
@@ -66104,9 +66844,134 @@ function lintRuleSchema(schema, pointer = "") {
   }
   return result;
 }
+var MESSAGE_PLACEHOLDERS = ["name", "pointer", "value", "title", "report"];
+var PLACEHOLDER = /\{([A-Za-z_][^{}\s]*)\}/g;
+function allFieldNames() {
+  const names = /* @__PURE__ */ new Set();
+  const visit = (node) => {
+    if (Array.isArray(node))
+      node.forEach(visit);
+    else if (isObject(node)) {
+      if (isObject(node.properties))
+        for (const name of Object.keys(node.properties))
+          names.add(name);
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(scanReportSchema);
+  return names;
+}
+var fieldNameSet;
+function reportPathPlace(path6) {
+  const segments = path6.split(".");
+  let place = ROOT;
+  let i = 0;
+  while (i < segments.length) {
+    const segment = segments[i];
+    if (/^(0|[1-9][0-9]*)$/.test(segment)) {
+      const items = itemPlace(place);
+      if (items === void 0)
+        return { problem: `${where(place)} is not a list` };
+      place = items;
+      i++;
+      continue;
+    }
+    let next;
+    let used = 0;
+    for (let j = segments.length; j > i && next === void 0; j--) {
+      next = child(place, segments.slice(i, j).join("."));
+      used = j - i;
+    }
+    if (next === void 0) {
+      if (fieldNames(place).length > 0)
+        return { problem: notAField(segment, place) };
+      if (place.types.has("array")) {
+        return {
+          problem: `${where(place)} is a list: name an item by its index (${where(place)}.0)`
+        };
+      }
+      return { problem: `${where(place)} is ${describeTypes(place)}, it has no fields` };
+    }
+    place = next;
+    i += used;
+  }
+  return { place };
+}
+function lintMessage(message2, pointer = "") {
+  const issues = [];
+  for (const match of message2.matchAll(PLACEHOLDER)) {
+    const placeholder = match[0];
+    const body = match[1];
+    const dot = body.indexOf(".");
+    const head = dot === -1 ? body : body.slice(0, dot);
+    const path6 = dot === -1 ? null : body.slice(dot + 1);
+    const at = { pointer, placeholder };
+    const known2 = MESSAGE_PLACEHOLDERS;
+    if (!known2.includes(head)) {
+      const match2 = closest(head, known2);
+      const meant = match2 === void 0 || path6 === null ? match2 : `${match2}.${path6}`;
+      const suggestion = meant === void 0 ? "" : ` (did you mean {${meant}}?)`;
+      issues.push({
+        ...at,
+        code: "invalid",
+        message: `unknown message placeholder ${placeholder}${suggestion}; placeholders: {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH}`
+      });
+    } else if (head === "report") {
+      if (path6 === null || path6 === "") {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder} needs a path: {report.target.host}`
+        });
+        continue;
+      }
+      const resolved = reportPathPlace(path6);
+      if ("problem" in resolved) {
+        issues.push({
+          ...at,
+          code: "unknown-path",
+          message: `message placeholder ${placeholder}: ${resolved.problem}`
+        });
+      }
+    } else if (path6 !== null) {
+      if (head !== "value") {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder}: {${head}} takes no field`
+        });
+        continue;
+      }
+      fieldNameSet ??= allFieldNames();
+      if (!/^[A-Za-z0-9_]+$/.test(path6)) {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder}: {value.FIELD} names one field of the failing value`
+        });
+      } else if (!fieldNameSet.has(path6)) {
+        issues.push({
+          ...at,
+          code: "unknown-path",
+          message: `message placeholder ${placeholder}: ${path6} is not a field of any ScanReport value${didYouMean(path6, fieldNameSet)}`
+        });
+      }
+    }
+  }
+  return issues;
+}
 function closestClient(value) {
-  const best = closestClientProfile(value);
-  return best === void 0 ? "" : ` (did you mean ${best}?)`;
+  const lower = value.toLowerCase();
+  let best;
+  let bestDistance = Infinity;
+  for (const { name } of CLIENT_PROFILES) {
+    const distance = editDistance(lower, name.slice(0, value.length).toLowerCase());
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best !== void 0 && bestDistance <= Math.max(2, Math.floor(value.length / 3)) ? ` (did you mean ${best}?)` : "";
 }
 
 // ../core/dist/policy/evaluate.js
@@ -66156,7 +67021,8 @@ function compilePolicy(resolved) {
     policy: { name: resolved.name, version: resolved.version, sha256: resolved.sha256 },
     rules,
     off,
-    info: Object.freeze(info2)
+    info: Object.freeze(info2),
+    waivers: resolved.waivers ?? []
   };
 }
 function valueAt(report, pointer) {
@@ -66186,22 +67052,22 @@ function branchPrefix(error2) {
   return `${error2.schemaPath}/`;
 }
 function groupErrors(errors) {
-  const groups2 = [];
+  const groups = [];
   for (const error2 of errors) {
     const group2 = { top: error2, subs: [] };
     if (COMBINATORS.has(error2.keyword)) {
       const prefix = branchPrefix(error2);
-      while (groups2.length > 0) {
-        const last = groups2[groups2.length - 1];
+      while (groups.length > 0) {
+        const last = groups[groups.length - 1];
         if (!last.top.schemaPath.startsWith(prefix))
           break;
-        groups2.pop();
+        groups.pop();
         group2.subs.unshift(last.top, ...last.subs);
       }
     }
-    groups2.push(group2);
+    groups.push(group2);
   }
-  return groups2;
+  return groups;
 }
 function nullCaused(error2) {
   return error2.data === null;
@@ -66230,10 +67096,6 @@ function inconclusive(group2) {
   const all = leaves(subs);
   return all.length > 0 ? all.every((e) => nullCaused(e)) : nullCaused(top);
 }
-function commonLeafPath(group2) {
-  const paths = new Set(leaves(group2.subs).map((error2) => error2.instancePath));
-  return paths.size === 1 ? [...paths][0] : "";
-}
 function show(value) {
   if (typeof value === "string")
     return value;
@@ -66254,36 +67116,29 @@ function scanReason(report, pointer) {
   const error2 = report.errors?.find((e) => e.probe.split("/")[0] === field);
   return error2 === void 0 ? "" : ` (${error2.probe}: ${error2.code}: ${error2.message})`;
 }
-var PLACEHOLDER = /\{(name|pointer|value|title|parent|report)((?:\.[A-Za-z0-9_-]+)*)(?:\|(date|abs|quote|list))?\}/g;
-function pathIn(root, path6) {
-  let value = root;
-  for (const segment of path6.split(".").slice(1)) {
-    if (typeof value !== "object" || value === null)
-      return void 0;
-    value = value[segment];
+function valueAtPath(value, segments) {
+  if (segments.length === 0)
+    return value;
+  if (typeof value !== "object" || value === null)
+    return void 0;
+  const record = value;
+  for (let used = segments.length; used > 0; used--) {
+    const key = segments.slice(0, used).join(".");
+    if (Object.prototype.hasOwnProperty.call(record, key)) {
+      return valueAtPath(record[key], segments.slice(used));
+    }
   }
-  return value;
-}
-function filtered(value, filter) {
-  if (filter === "date" && typeof value === "string")
-    return value.slice(0, 10);
-  if (filter === "abs" && typeof value === "number")
-    return String(Math.abs(value));
-  if (filter === "quote") {
-    return value === null || value === void 0 ? "none" : JSON.stringify(value) ?? "none";
-  }
-  if (filter === "list" && Array.isArray(value)) {
-    return value.length === 0 ? "none" : value.map((item) => show(item)).join(", ");
-  }
-  return show(value);
+  return void 0;
 }
 function template(text, fields, value, report) {
-  return text.replace(PLACEHOLDER, (_, key, path6, filter) => {
-    if (key === "value" || key === "parent" || key === "report") {
-      const root = key === "value" ? value : key === "report" ? report : valueAt(report, fields.pointer.slice(0, fields.pointer.lastIndexOf("/")));
-      return filtered(pathIn(root, path6), filter);
+  return text.replace(/\{(name|pointer|value|title|report)(?:\.([^{}\s]+))?\}/g, (whole, key, field) => {
+    if (key === "report") {
+      return field === void 0 ? whole : show(valueAtPath(report, field.split(".")));
     }
-    return filtered(fields[key], filter);
+    if (key === "value" && field !== void 0) {
+      return show(typeof value === "object" && value !== null ? value[field] : void 0);
+    }
+    return show(fields[key]);
   });
 }
 function message(rule, status, pointer, value, top, report) {
@@ -66298,7 +67153,7 @@ function message(rule, status, pointer, value, top, report) {
     return `${name} could not be established${scanReason(report, pointer)}`;
   }
   if (rule.message !== void 0) {
-    return template(rule.message, { name, pointer, title: rule.info.title }, value, report);
+    return template(rule.message, { name, pointer, value, title: rule.info.title }, value, report);
   }
   if (ITEM_POINTER.test(pointer))
     return `${name} is not allowed`;
@@ -66330,7 +67185,7 @@ function evaluateRule(rule, report, target, out, passes) {
   const byPointer = /* @__PURE__ */ new Map();
   for (const group2 of groupErrors(rule.validate.errors ?? [])) {
     const status = inconclusive(group2) ? "inconclusive" : "fail";
-    const path6 = group2.top.instancePath === "" ? commonLeafPath(group2) : group2.top.instancePath;
+    const path6 = group2.top.instancePath;
     const pointer = ITEM_POINTER.exec(path6)?.[0] ?? path6;
     const seen = byPointer.get(pointer);
     if (seen === void 0)
@@ -66367,90 +67222,51 @@ function evaluate(compiled2, report, options = {}) {
     off: compiled2.off.length
   };
   for (const rule of compiled2.rules) {
-    counts[evaluateRule(rule, report, target, findings, passes)]++;
+    const status = evaluateRule(rule, report, target, findings, passes);
+    if (status !== "waived")
+      counts[status]++;
   }
   const verdict = counts.fail > 0 ? "fail" : counts.inconclusive > 0 ? "inconclusive" : "pass";
   return { policy: compiled2.policy, target, verdict, findings, counts, rules: compiled2.info };
 }
-var RANK = {
+function ruleStatuses(evaluation) {
+  const statuses = {};
+  for (const id of Object.keys(evaluation.rules))
+    statuses[id] = "pass";
+  for (const finding of evaluation.findings) {
+    if (finding.status === "fail")
+      statuses[finding.ruleId] = "fail";
+    else if (finding.status === "inconclusive" && statuses[finding.ruleId] !== "fail") {
+      statuses[finding.ruleId] = "inconclusive";
+    }
+  }
+  return statuses;
+}
+var RANK2 = {
   error: 3,
   warning: 2,
   info: 1,
   never: Infinity
 };
 function verdictOf(evaluations, options = {}) {
-  const threshold = RANK[options.failOn ?? "error"];
+  const threshold = RANK2[options.failOn ?? "error"];
   const inconclusiveFails = (options.inconclusive ?? "fail") === "fail";
   const blocking = [];
   for (const evaluation of evaluations) {
     for (const finding of evaluation.findings) {
       const counts = finding.status === "fail" || finding.status === "inconclusive" && inconclusiveFails;
-      if (counts && RANK[finding.severity] >= threshold)
+      if (counts && RANK2[finding.severity] >= threshold)
         blocking.push(finding);
     }
   }
   return { verdict: blocking.length > 0 ? "fail" : "pass", blocking };
 }
 
-// ../core/dist/scan-report/not-scanned.js
-function notScannedReason(report) {
-  const established = Object.values(report.protocols).some((supported) => supported !== null);
-  if (report.reachable === true && established)
-    return null;
-  const { host, address, port } = report.target;
-  const first = report.errors[0];
-  if (address === null) {
-    if (first?.code === "timeout")
-      return `no DNS answer for ${host} in time`;
-    if (first?.code === "deadline")
-      return "the deadline was reached before the name was resolved";
-    return first === void 0 ? `${host} was not resolved` : `DNS look-up failed: ${first.message}`;
-  }
-  if (report.reachable === null && first === void 0)
-    return "no connection was attempted";
-  const where2 = `${address.includes(":") ? `[${address}]` : address}:${port}`;
-  const code18 = commonProtocolCode(report) ?? first?.code ?? null;
-  return code18 === null ? `nothing could be established at ${where2}` : phrase(code18, where2);
-}
-function commonProtocolCode(report) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const error2 of report.errors) {
-    if (error2.probe.startsWith("protocols/")) {
-      counts.set(error2.code, (counts.get(error2.code) ?? 0) + 1);
-    }
-  }
-  let best = null;
-  for (const [code18, count] of counts)
-    if (best === null || count > counts.get(best))
-      best = code18;
-  return best;
-}
-function phrase(code18, where2) {
-  switch (code18) {
-    case "refused":
-      return `connection refused by ${where2}`;
-    case "timeout":
-      return `no answer from ${where2} in time`;
-    case "reset":
-      return `connection reset by ${where2}`;
-    case "closed":
-      return `${where2} closed every connection in the middle of a reply`;
-    case "plain-http":
-      return `${where2} speaks plain HTTP, not TLS`;
-    case "ssh-banner":
-      return `${where2} speaks SSH (it sent an SSH banner), not TLS`;
-    case "deadline":
-      return `the deadline was reached before any protocol was established at ${where2}`;
-    default:
-      return `no TLS version could be established at ${where2} (${code18})`;
-  }
-}
-
 // ../core/dist/run/gate.js
 function gateRun(evaluations, reports, gate = {}) {
   const failOn = gate.failOn ?? "error";
   const { blocking } = verdictOf(evaluations, gate);
-  const unscanned = reports.filter((report) => notScannedReason(report) !== null).map((report) => report.target.input);
+  const unscanned = reports.filter((report) => report.reachable !== true).map((report) => report.target.input);
   const unscannedBlocks = unscanned.length > 0 && (gate.inconclusive ?? "fail") === "fail";
   const failing = blocking.filter((finding) => finding.status === "fail");
   const down = new Set(unscanned);
@@ -79773,10 +80589,10 @@ var CertificateRevocationList = class CertificateRevocationList2 extends PkiObje
     if (this.crlExtensions) res.crlExtensions = this.crlExtensions.toJSON();
     return res;
   }
-  isCertificateRevoked(certificate2) {
-    if (!this.issuer.isEqual(certificate2.issuer)) return false;
+  isCertificateRevoked(certificate) {
+    if (!this.issuer.isEqual(certificate.issuer)) return false;
     if (!this.revokedCertificates) return false;
-    for (const revokedCertificate of this.revokedCertificates) if (revokedCertificate.userCertificate.isEqual(certificate2.serialNumber)) return true;
+    for (const revokedCertificate of this.revokedCertificates) if (revokedCertificate.userCertificate.isEqual(certificate.serialNumber)) return true;
     return false;
   }
   async sign(privateKey, hashAlgorithm = "SHA-1", crypto3 = getCrypto(true)) {
@@ -82449,14 +83265,14 @@ var EnvelopedData = class EnvelopedData2 extends PkiObject {
     if (this.unprotectedAttrs) res.unprotectedAttrs = Array.from(this.unprotectedAttrs, (o) => o.toJSON());
     return res;
   }
-  addRecipientByCertificate(certificate2, parameters, variant, crypto3 = getCrypto(true)) {
+  addRecipientByCertificate(certificate, parameters, variant, crypto3 = getCrypto(true)) {
     const encryptionParameters = Object.assign({
       useOAEP: true,
       oaepHashAlgorithm: "SHA-512"
     }, defaultEncryptionParams, parameters || {});
-    if (certificate2.subjectPublicKeyInfo.algorithm.algorithmId.indexOf("1.2.840.113549") !== -1) variant = 1;
-    else if (certificate2.subjectPublicKeyInfo.algorithm.algorithmId.indexOf("1.2.840.10045") !== -1) variant = 2;
-    else throw new Error(`Unknown type of certificate's public key: ${certificate2.subjectPublicKeyInfo.algorithm.algorithmId}`);
+    if (certificate.subjectPublicKeyInfo.algorithm.algorithmId.indexOf("1.2.840.113549") !== -1) variant = 1;
+    else if (certificate.subjectPublicKeyInfo.algorithm.algorithmId.indexOf("1.2.840.10045") !== -1) variant = 2;
+    else throw new Error(`Unknown type of certificate's public key: ${certificate.subjectPublicKeyInfo.algorithm.algorithmId}`);
     switch (variant) {
       case 1:
         {
@@ -82483,14 +83299,14 @@ var EnvelopedData = class EnvelopedData2 extends PkiObject {
           const keyInfo = new KeyTransRecipientInfo({
             version: 0,
             rid: new IssuerAndSerialNumber({
-              issuer: certificate2.issuer,
-              serialNumber: certificate2.serialNumber
+              issuer: certificate.issuer,
+              serialNumber: certificate.serialNumber
             }),
             keyEncryptionAlgorithm: new AlgorithmIdentifier({
               algorithmId,
               algorithmParams
             }),
-            recipientCertificate: certificate2
+            recipientCertificate: certificate
           });
           this.recipientInfos.push(new RecipientInfo({
             variant: 1,
@@ -82503,11 +83319,11 @@ var EnvelopedData = class EnvelopedData2 extends PkiObject {
           const recipientIdentifier = new KeyAgreeRecipientIdentifier({
             variant: 1,
             value: new IssuerAndSerialNumber({
-              issuer: certificate2.issuer,
-              serialNumber: certificate2.serialNumber
+              issuer: certificate.issuer,
+              serialNumber: certificate.serialNumber
             })
           });
-          this._addKeyAgreeRecipientInfo(recipientIdentifier, encryptionParameters, { recipientCertificate: certificate2 }, crypto3);
+          this._addKeyAgreeRecipientInfo(recipientIdentifier, encryptionParameters, { recipientCertificate: certificate }, crypto3);
         }
         break;
       default:
@@ -83156,9 +83972,9 @@ var CertID = class CertID2 extends PkiObject {
   static {
     this.CLASS_NAME = "CertID";
   }
-  static async create(certificate2, parameters, crypto3 = getCrypto(true)) {
+  static async create(certificate, parameters, crypto3 = getCrypto(true)) {
     const certID = new CertID2();
-    await certID.createForCertificate(certificate2, parameters, crypto3);
+    await certID.createForCertificate(certificate, parameters, crypto3);
     return certID;
   }
   constructor(parameters = {}) {
@@ -83243,7 +84059,7 @@ var CertID = class CertID2 extends PkiObject {
     if (!this.serialNumber.isEqual(certificateID.serialNumber)) return false;
     return true;
   }
-  async createForCertificate(certificate2, parameters, crypto3 = getCrypto(true)) {
+  async createForCertificate(certificate, parameters, crypto3 = getCrypto(true)) {
     ParameterError.assert(parameters, HASH_ALGORITHM$1, "issuerCertificate");
     const hashOID = crypto3.getOIDByAlgorithm({ name: parameters.hashAlgorithm }, true, "hashAlgorithm");
     this.hashAlgorithm = new AlgorithmIdentifier({
@@ -83251,7 +84067,7 @@ var CertID = class CertID2 extends PkiObject {
       algorithmParams: new Null()
     });
     const issuerCertificate = parameters.issuerCertificate;
-    this.serialNumber = certificate2.serialNumber;
+    this.serialNumber = certificate.serialNumber;
     const hashIssuerName = await crypto3.digest({ name: parameters.hashAlgorithm }, issuerCertificate.subject.toSchema().toBER(false));
     this.issuerNameHash = new OctetString({ valueHex: hashIssuerName });
     const issuerKeyBuffer = issuerCertificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
@@ -83631,29 +84447,29 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
     this.findOrigin = parameters[FIND_ORIGIN] ?? this.defaultValues(FIND_ORIGIN);
     this.findIssuer = parameters[FIND_ISSUER] ?? this.defaultValues(FIND_ISSUER);
   }
-  static defaultFindOrigin(certificate2, validationEngine) {
-    if (certificate2.tbsView.byteLength === 0) certificate2.tbsView = new Uint8Array(certificate2.encodeTBS().toBER());
+  static defaultFindOrigin(certificate, validationEngine) {
+    if (certificate.tbsView.byteLength === 0) certificate.tbsView = new Uint8Array(certificate.encodeTBS().toBER());
     for (const localCert of validationEngine.certs) {
       if (localCert.tbsView.byteLength === 0) localCert.tbsView = new Uint8Array(localCert.encodeTBS().toBER());
-      if (bytes_exports.equal(certificate2.tbsView, localCert.tbsView)) return "Intermediate Certificates";
+      if (bytes_exports.equal(certificate.tbsView, localCert.tbsView)) return "Intermediate Certificates";
     }
     for (const trustedCert of validationEngine.trustedCerts) {
       if (trustedCert.tbsView.byteLength === 0) trustedCert.tbsView = new Uint8Array(trustedCert.encodeTBS().toBER());
-      if (bytes_exports.equal(certificate2.tbsView, trustedCert.tbsView)) return "Trusted Certificates";
+      if (bytes_exports.equal(certificate.tbsView, trustedCert.tbsView)) return "Trusted Certificates";
     }
     return "Unknown";
   }
-  async defaultFindIssuer(certificate2, validationEngine, crypto3 = getCrypto(true)) {
+  async defaultFindIssuer(certificate, validationEngine, crypto3 = getCrypto(true)) {
     const result = [];
     let keyIdentifier = null;
     let authorityCertIssuer = null;
     let authorityCertSerialNumber = null;
-    if (certificate2.subject.isEqual(certificate2.issuer)) try {
-      if (await certificate2.verify(void 0, crypto3)) return [certificate2];
+    if (certificate.subject.isEqual(certificate.issuer)) try {
+      if (await certificate.verify(void 0, crypto3)) return [certificate];
     } catch {
     }
-    if (certificate2.extensions) {
-      for (const extension of certificate2.extensions) if (extension.extnID === "2.5.29.35" && extension.parsedValue instanceof AuthorityKeyIdentifier) {
+    if (certificate.extensions) {
+      for (const extension of certificate.extensions) if (extension.extnID === "2.5.29.35" && extension.parsedValue instanceof AuthorityKeyIdentifier) {
         if (extension.parsedValue.keyIdentifier) keyIdentifier = extension.parsedValue.keyIdentifier;
         else {
           if (extension.parsedValue.authorityCertIssuer) authorityCertIssuer = extension.parsedValue.authorityCertIssuer;
@@ -83680,12 +84496,12 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
         if (possibleIssuer.subject.isEqual(authorityCertIssuer)) {
           if (authorityCertSerialNumberEqual) result.push(possibleIssuer);
         }
-      } else if (certificate2.issuer.isEqual(possibleIssuer.subject)) result.push(possibleIssuer);
+      } else if (certificate.issuer.isEqual(possibleIssuer.subject)) result.push(possibleIssuer);
     }
     for (const trustedCert of validationEngine.trustedCerts) checkCertificate(trustedCert);
     for (const intermediateCert of validationEngine.certs) checkCertificate(intermediateCert);
     for (let i = result.length - 1; i >= 0; i--) try {
-      if (await certificate2.verify(result[i], crypto3) === false) result.splice(i, 1);
+      if (await certificate.verify(result[i], crypto3) === false) result.splice(i, 1);
     } catch {
       result.splice(i, 1);
     }
@@ -83713,7 +84529,7 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
   }
   async sort(passedWhenNotRevValues = false, crypto3 = getCrypto(true)) {
     const localCerts = [];
-    const buildPath2 = async (certificate2, crypto4) => {
+    const buildPath2 = async (certificate, crypto4) => {
       const result2 = [];
       function checkUnique(array) {
         let unique = true;
@@ -83729,11 +84545,11 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
         }
         return unique;
       }
-      if (isTrusted(certificate2, this.trustedCerts)) return [[certificate2]];
-      const findIssuerResult = await this.findIssuer(certificate2, this, crypto4);
+      if (isTrusted(certificate, this.trustedCerts)) return [[certificate]];
+      const findIssuerResult = await this.findIssuer(certificate, this, crypto4);
       if (findIssuerResult.length === 0) throw new Error("No valid certificate paths found");
       for (let i = 0; i < findIssuerResult.length; i++) {
-        if (bytes_exports.equal(findIssuerResult[i].tbsView, certificate2.tbsView)) {
+        if (bytes_exports.equal(findIssuerResult[i].tbsView, certificate.tbsView)) {
           result2.push([findIssuerResult[i]]);
           continue;
         }
@@ -83747,16 +84563,16 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
       }
       return result2;
     };
-    const findCRL = async (certificate2) => {
+    const findCRL = async (certificate) => {
       const issuerCertificates = [];
       const crls = [];
       const crlsAndCertificates = [];
-      issuerCertificates.push(...localCerts.filter((element) => certificate2.issuer.isEqual(element.subject)));
+      issuerCertificates.push(...localCerts.filter((element) => certificate.issuer.isEqual(element.subject)));
       if (issuerCertificates.length === 0) return {
         status: 1,
         statusMessage: "No certificate's issuers"
       };
-      crls.push(...this.crls.filter((o) => o.issuer.isEqual(certificate2.issuer)));
+      crls.push(...this.crls.filter((o) => o.issuer.isEqual(certificate.issuer)));
       if (crls.length === 0) return {
         status: 2,
         statusMessage: "No CRLs for specific certificate issuer"
@@ -83785,12 +84601,12 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
         statusMessage: "No valid CRLs found"
       };
     };
-    const findOCSP = async (certificate2, issuerCertificate) => {
-      const hashAlgorithm = crypto3.getAlgorithmByOID(certificate2.signatureAlgorithm.algorithmId);
+    const findOCSP = async (certificate, issuerCertificate) => {
+      const hashAlgorithm = crypto3.getAlgorithmByOID(certificate.signatureAlgorithm.algorithmId);
       if (!hashAlgorithm.name) return 1;
       if (!hashAlgorithm.hash) return 1;
       for (let i = 0; i < this.ocsps.length; i++) {
-        const result2 = await this.ocsps[i].getCertificateStatus(certificate2, issuerCertificate, crypto3);
+        const result2 = await this.ocsps[i].getCertificateStatus(certificate, issuerCertificate, crypto3);
         if (result2.isForCertificate) {
           if (result2.status === 0) return 0;
           return 1;
@@ -83798,14 +84614,14 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
       }
       return 2;
     };
-    async function checkForCA(certificate2, needToCheckCRL = false) {
+    async function checkForCA(certificate, needToCheckCRL = false) {
       let isCA = false;
       let mustBeCA = false;
       let keyUsagePresent = false;
       let cRLSign = false;
-      if (certificate2.extensions) {
-        for (let j = 0; j < certificate2.extensions.length; j++) {
-          const extension = certificate2.extensions[j];
+      if (certificate.extensions) {
+        for (let j = 0; j < certificate.extensions.length; j++) {
+          const extension = certificate.extensions[j];
           if (extension.critical && !extension.parsedValue) return {
             result: false,
             resultCode: 6,
@@ -83947,8 +84763,8 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
     for (let i = result.length - 1; i >= 0; i--) {
       let found = false;
       for (let j = 0; j < result[i].length; j++) {
-        const certificate2 = result[i][j];
-        for (let k = 0; k < this.trustedCerts.length; k++) if (bytes_exports.equal(certificate2.tbsView, this.trustedCerts[k].tbsView)) {
+        const certificate = result[i][j];
+        for (let k = 0; k < this.trustedCerts.length; k++) if (bytes_exports.equal(certificate.tbsView, this.trustedCerts[k].tbsView)) {
           found = true;
           break;
         }
@@ -84545,7 +85361,7 @@ var BasicOCSPResponse = class BasicOCSPResponse2 extends PkiObject {
     if (this.certs) res.certs = Array.from(this.certs, (o) => o.toJSON());
     return res;
   }
-  async getCertificateStatus(certificate2, issuerCertificate, crypto3 = getCrypto(true)) {
+  async getCertificateStatus(certificate, issuerCertificate, crypto3 = getCrypto(true)) {
     const result = {
       isForCertificate: false,
       status: 2
@@ -84558,7 +85374,7 @@ var BasicOCSPResponse = class BasicOCSPResponse2 extends PkiObject {
         hashesObject[hashAlgorithm.name] = 1;
         const certID = new CertID();
         certIDs.push(certID);
-        await certID.createForCertificate(certificate2, {
+        await certID.createForCertificate(certificate, {
           hashAlgorithm: hashAlgorithm.name,
           issuerCertificate
         }, crypto3);
@@ -84657,9 +85473,9 @@ var BasicOCSPResponse = class BasicOCSPResponse2 extends PkiObject {
   static async collectResponderCandidates(certs, responderID, crypto3 = getCrypto(true)) {
     const indices = [];
     if (responderID instanceof RelativeDistinguishedNames) {
-      for (const [index, certificate2] of certs.entries()) if (certificate2.subject.isEqual(responderID)) indices.push(index);
-    } else if (responderID instanceof OctetString) for (const [index, certificate2] of certs.entries()) {
-      const spk = certificate2.subjectPublicKeyInfo.subjectPublicKey;
+      for (const [index, certificate] of certs.entries()) if (certificate.subject.isEqual(responderID)) indices.push(index);
+    } else if (responderID instanceof OctetString) for (const [index, certificate] of certs.entries()) {
+      const spk = certificate.subjectPublicKeyInfo.subjectPublicKey;
       if (!spk.valueBlock?.valueHexView) continue;
       const hash = await crypto3.digest({ name: "sha-1" }, spk.valueBlock.valueHexView);
       if (bytes_exports.equal(hash, responderID.valueBlock.valueHex)) indices.push(index);
@@ -84710,14 +85526,14 @@ var BasicOCSPResponse = class BasicOCSPResponse2 extends PkiObject {
     }
     return matched;
   }
-  static async certificateMatchesIssuerID(certificate2, certID, crypto3 = getCrypto(true)) {
+  static async certificateMatchesIssuerID(certificate, certID, crypto3 = getCrypto(true)) {
     const responseHashAlg = crypto3.getAlgorithmByOID(certID.hashAlgorithm.algorithmId, false);
     if (!responseHashAlg || !("name" in responseHashAlg)) return false;
     const hashAlgName = responseHashAlg.name;
     try {
-      const nameHash = await crypto3.digest({ name: hashAlgName }, certificate2.subject.toSchema().toBER(false));
+      const nameHash = await crypto3.digest({ name: hashAlgName }, certificate.subject.toSchema().toBER(false));
       if (!bytes_exports.equal(new Uint8Array(nameHash), certID.issuerNameHash.valueBlock.valueHexView)) return false;
-      const keyBytes = certificate2.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
+      const keyBytes = certificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
       const keyHash = await crypto3.digest({ name: hashAlgName }, keyBytes);
       return bytes_exports.equal(new Uint8Array(keyHash), certID.issuerKeyHash.valueBlock.valueHexView);
     } catch {
@@ -85656,9 +86472,9 @@ var OCSPRequest = class OCSPRequest2 extends PkiObject {
     if (this.optionalSignature) res.optionalSignature = this.optionalSignature.toJSON();
     return res;
   }
-  async createForCertificate(certificate2, parameters, crypto3 = getCrypto(true)) {
+  async createForCertificate(certificate, parameters, crypto3 = getCrypto(true)) {
     const certID = new CertID();
-    await certID.createForCertificate(certificate2, parameters, crypto3);
+    await certID.createForCertificate(certificate, parameters, crypto3);
     this.tbsRequest.requestList.push(new Request({ reqCert: certID }));
   }
   async sign(privateKey, hashAlgorithm = "SHA-1", crypto3 = getCrypto(true)) {
@@ -85804,7 +86620,7 @@ var OCSPResponse = class OCSPResponse2 extends PkiObject {
     if (this.responseBytes) res.responseBytes = this.responseBytes.toJSON();
     return res;
   }
-  async getCertificateStatus(certificate2, issuerCertificate, crypto3 = getCrypto(true)) {
+  async getCertificateStatus(certificate, issuerCertificate, crypto3 = getCrypto(true)) {
     let basicResponse;
     const result = {
       isForCertificate: false,
@@ -85819,7 +86635,7 @@ var OCSPResponse = class OCSPResponse2 extends PkiObject {
     } catch {
       return result;
     }
-    return basicResponse.getCertificateStatus(certificate2, issuerCertificate, crypto3);
+    return basicResponse.getCertificateStatus(certificate, issuerCertificate, crypto3);
   }
   async sign(privateKey, hashAlgorithm, crypto3 = getCrypto(true)) {
     if (this.responseBytes && this.responseBytes.responseType === "1.3.6.1.5.5.7.48.1.1") return BasicOCSPResponse.fromBER(this.responseBytes.response.valueBlock.valueHexView).sign(privateKey, hashAlgorithm, crypto3);
@@ -86496,7 +87312,7 @@ var SignedData = class SignedData2 extends PkiObject {
       encapContentInfo: this.encapContentInfo.toJSON(),
       signerInfos: Array.from(this.signerInfos, (signerInfo) => signerInfo.toJSON())
     };
-    if (this.certificates) res.certificates = Array.from(this.certificates, (certificate2) => certificate2.toJSON());
+    if (this.certificates) res.certificates = Array.from(this.certificates, (certificate) => certificate.toJSON());
     if (this.crls) res.crls = Array.from(this.crls, (crl) => crl.toJSON());
     return res;
   }
@@ -86518,21 +87334,21 @@ var SignedData = class SignedData2 extends PkiObject {
         code: 2,
         message: "No certificates attached to this signed data"
       });
-      if (signerInfo.sid instanceof IssuerAndSerialNumber) for (const certificate2 of this.certificates) {
-        if (!(certificate2 instanceof Certificate)) continue;
-        if (certificate2.issuer.isEqual(signerInfo.sid.issuer) && certificate2.serialNumber.isEqual(signerInfo.sid.serialNumber)) {
-          signerCert = certificate2;
+      if (signerInfo.sid instanceof IssuerAndSerialNumber) for (const certificate of this.certificates) {
+        if (!(certificate instanceof Certificate)) continue;
+        if (certificate.issuer.isEqual(signerInfo.sid.issuer) && certificate.serialNumber.isEqual(signerInfo.sid.serialNumber)) {
+          signerCert = certificate;
           break;
         }
       }
       else {
         const sid = signerInfo.sid;
         const keyId = sid.idBlock.isConstructed ? sid.valueBlock.value[0].valueBlock.valueHex : sid.valueBlock.valueHex;
-        for (const certificate2 of this.certificates) {
-          if (!(certificate2 instanceof Certificate)) continue;
-          const digest = await crypto3.digest({ name: "sha-1" }, certificate2.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView);
+        for (const certificate of this.certificates) {
+          if (!(certificate instanceof Certificate)) continue;
+          const digest = await crypto3.digest({ name: "sha-1" }, certificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView);
           if (bytes_exports.equal(digest, keyId)) {
-            signerCert = certificate2;
+            signerCert = certificate;
             break;
           }
         }
@@ -86584,7 +87400,7 @@ var SignedData = class SignedData2 extends PkiObject {
         });
       }
       if (checkChain) {
-        const certs = this.certificates.filter((certificate2) => certificate2 instanceof Certificate && !!checkCA(certificate2, signerCert));
+        const certs = this.certificates.filter((certificate) => certificate instanceof Certificate && !!checkCA(certificate, signerCert));
         const chainParams = {
           checkDate,
           certs,
@@ -87832,8 +88648,8 @@ function serverName(host) {
   const name = ascii("server_name", host);
   return build(EXTENSION_TYPE.server_name, (w) => w.lengthPrefixed(2, (list2) => list2.u8(0).lengthPrefixed(2, (n) => n.bytes(name), "server_name.host_name"), "server_name.server_name_list"));
 }
-function supportedGroups(groups2) {
-  return build(EXTENSION_TYPE.supported_groups, (w) => w.lengthPrefixed(2, u16List("supported_groups", groups2), "supported_groups"));
+function supportedGroups(groups) {
+  return build(EXTENSION_TYPE.supported_groups, (w) => w.lengthPrefixed(2, u16List("supported_groups", groups), "supported_groups"));
 }
 function ecPointFormats(formats2 = [
   EC_POINT_FORMAT.uncompressed,
@@ -87845,8 +88661,8 @@ function ecPointFormats(formats2 = [
 function signatureAlgorithms(schemes) {
   return build(EXTENSION_TYPE.signature_algorithms, (w) => w.lengthPrefixed(2, u16List("signature_algorithms", schemes), "signature_algorithms"));
 }
-function supportedVersions(versions) {
-  return build(EXTENSION_TYPE.supported_versions, (w) => w.lengthPrefixed(1, u16List("supported_versions", versions), "supported_versions"));
+function supportedVersions(versions2) {
+  return build(EXTENSION_TYPE.supported_versions, (w) => w.lengthPrefixed(1, u16List("supported_versions", versions2), "supported_versions"));
 }
 function keyShare(entries) {
   return build(EXTENSION_TYPE.key_share, (w) => w.lengthPrefixed(2, (list2) => {
@@ -87858,8 +88674,8 @@ function keyShare(entries) {
 function pskKeyExchangeModes(modes = [PSK_KEY_EXCHANGE_MODE.psk_dhe_ke]) {
   return build(EXTENSION_TYPE.psk_key_exchange_modes, (w) => w.lengthPrefixed(1, (list2) => list2.uints(modes, 1, "psk_key_exchange_modes"), "psk_key_exchange_modes"));
 }
-function alpn(protocols2) {
-  const names = protocols2.map((name, i) => ascii(`alpn[${i}]`, name));
+function alpn(protocols) {
+  const names = protocols.map((name, i) => ascii(`alpn[${i}]`, name));
   return build(EXTENSION_TYPE.application_layer_protocol_negotiation, (w) => w.lengthPrefixed(2, (list2) => {
     for (const [i, name] of names.entries()) {
       if (name.length === 0)
@@ -87976,10 +88792,10 @@ function decodeClientHello(body) {
     });
   }
   const cipherSuites = r.readVector16("ClientHello.cipherSuites", (v) => {
-    const suites2 = [];
+    const suites = [];
     while (!v.atEnd)
-      suites2.push(v.u16(`ClientHello.cipherSuites[${suites2.length}]`));
-    return suites2;
+      suites.push(v.u16(`ClientHello.cipherSuites[${suites.length}]`));
+    return suites;
   });
   const compressionMethods = r.readVector8("ClientHello.compressionMethods", (v) => {
     const methods = [];
@@ -88570,7 +89386,7 @@ function decodeCertificate(body, options = {}) {
       const found = [];
       while (!list2.atEnd) {
         const field = `Certificate.certificateList[${found.length}]`;
-        const certificate2 = readCertificate(list2, `${field}.certificate`);
+        const certificate = readCertificate(list2, `${field}.certificate`);
         const extensions = list2.readVector16(`${field}.extensions`, (x) => {
           const items = [];
           while (!x.atEnd) {
@@ -88580,7 +89396,7 @@ function decodeCertificate(body, options = {}) {
           }
           return items;
         });
-        found.push({ certificate: certificate2, extensions });
+        found.push({ certificate, extensions });
       }
       return found;
     });
@@ -88682,8 +89498,8 @@ function decodeServerKeyExchange(body, kind, options = {}) {
     return { kind, curveType, namedCurve, publicKey: publicKey2, ...signature2 };
   }
   const prime = nonEmpty(r, 2, "ServerKeyExchange.dhP");
-  const primeBits2 = bitLength2(prime);
-  if (primeBits2 === 0) {
+  const primeBits = bitLength2(prime);
+  if (primeBits === 0) {
     throw new DecodeError("invalid", "the prime is zero", {
       offset: 2,
       field: "ServerKeyExchange.dhP"
@@ -88693,7 +89509,7 @@ function decodeServerKeyExchange(body, kind, options = {}) {
   const publicKey = nonEmpty(r, 2, "ServerKeyExchange.dhYs");
   const signature = readSignature(r, options.version);
   r.expectEnd("ServerKeyExchange");
-  return { kind, prime, primeBits: primeBits2, generator, publicKey, ...signature };
+  return { kind, prime, primeBits, generator, publicKey, ...signature };
 }
 
 // ../core/dist/wire/server-hello-done.js
@@ -88720,7 +89536,7 @@ function decodeSslv2ServerHello(body) {
   const specsLength = r.u16("Sslv2ServerHello.cipherSpecs.length");
   const connectionIdOffset = r.offset;
   const connectionIdLength = r.u16("Sslv2ServerHello.connectionId.length");
-  const [certificate2, specs, connectionId] = readSslv2Fields(r, "Sslv2ServerHello", [
+  const [certificate, specs, connectionId] = readSslv2Fields(r, "Sslv2ServerHello", [
     [certificateOffset, certificateLength, "Sslv2ServerHello.certificate"],
     [specsOffset, specsLength, "Sslv2ServerHello.cipherSpecs"],
     [connectionIdOffset, connectionIdLength, "Sslv2ServerHello.connectionId"]
@@ -88741,7 +89557,7 @@ function decodeSslv2ServerHello(body) {
     sessionIdHit,
     certificateType,
     version,
-    certificate: certificate2 ?? new Uint8Array(0),
+    certificate: certificate ?? new Uint8Array(0),
     cipherSpecs: cipherSpecList(specs ?? new Uint8Array(0)),
     connectionId: connectionId ?? new Uint8Array(0)
   };
@@ -89270,7 +90086,7 @@ function decodeSubjectAltName(value) {
         fail("expected a primitive value");
       return block.valueHexView ?? new Uint8Array();
     };
-    const ascii3 = () => escapeControlCharacters(Buffer.from(raw()).toString("latin1").replace(/\\/g, "\\x5c"));
+    const ascii2 = () => escapeControlCharacters(Buffer.from(raw()).toString("latin1").replace(/\\/g, "\\x5c"));
     const inner = () => name.valueBlock.value ?? [];
     switch (name.idBlock.tagNumber) {
       case 0: {
@@ -89278,9 +90094,9 @@ function decodeSubjectAltName(value) {
         return `othername:${typeId instanceof ObjectIdentifier ? typeId.getValue() : "?"}`;
       }
       case 1:
-        return `email:${ascii3()}`;
+        return `email:${ascii2()}`;
       case 2:
-        return `DNS:${ascii3()}`;
+        return `DNS:${ascii2()}`;
       case 3:
         return "x400Address";
       case 4: {
@@ -89292,7 +90108,7 @@ function decodeSubjectAltName(value) {
       case 5:
         return "ediPartyName";
       case 6:
-        return `URI:${ascii3()}`;
+        return `URI:${ascii2()}`;
       case 7: {
         const bytes = raw();
         return bytes.length === 4 || bytes.length === 16 ? `IP:${formatIp(bytes)}` : `IP:#${hex2(bytes)}`;
@@ -89349,12 +90165,12 @@ function decodeExtensions(extensions) {
 }
 
 // ../core/dist/cert/parse.js
-var DAY_MS = 864e5;
+var DAY_MS2 = 864e5;
 function isIssuedBy(child3, parent) {
   return child3.checkIssued(parent) && verifiesWith(child3, parent);
 }
-function isSelfSigned(certificate2) {
-  return certificate2.subject === certificate2.issuer && verifiesWith(certificate2, certificate2);
+function isSelfSigned(certificate) {
+  return certificate.subject === certificate.issuer && verifiesWith(certificate, certificate);
 }
 function verifiesWith(child3, parent) {
   try {
@@ -89369,10 +90185,10 @@ function serialHex(bytes) {
 }
 function parseCertificate(der) {
   const bytes = toBytes(der);
-  let certificate2;
+  let certificate;
   let x509;
   try {
-    certificate2 = new Certificate({ schema: decodeDer(bytes, "certificate") });
+    certificate = new Certificate({ schema: decodeDer(bytes, "certificate") });
     x509 = new X509Certificate(bytes);
   } catch (error2) {
     if (error2 instanceof CertificateError)
@@ -89381,20 +90197,20 @@ function parseCertificate(der) {
       cause: error2
     });
   }
-  const extensions = decodeExtensions(certificate2.extensions ?? []);
+  const extensions = decodeExtensions(certificate.extensions ?? []);
   const selfSigned = isSelfSigned(x509);
-  const issuerNameDer = toBytes(certificate2.issuer.valueBeforeDecode);
+  const issuerNameDer = toBytes(certificate.issuer.valueBeforeDecode);
   return {
     der: bytes,
     x509,
-    subject: formatName(toBytes(certificate2.subject.valueBeforeDecode), "subject"),
+    subject: formatName(toBytes(certificate.subject.valueBeforeDecode), "subject"),
     issuer: formatName(issuerNameDer, "issuer"),
     issuerNameDer,
-    serial: serialHex(certificate2.serialNumber.valueBlock.valueHexView),
-    notBefore: certificate2.notBefore.value,
-    notAfter: certificate2.notAfter.value,
-    key: describePublicKey(certificate2.subjectPublicKeyInfo),
-    signatureAlgorithm: signatureAlgorithmName(certificate2.signatureAlgorithm.algorithmId),
+    serial: serialHex(certificate.serialNumber.valueBlock.valueHexView),
+    notBefore: certificate.notBefore.value,
+    notAfter: certificate.notAfter.value,
+    key: describePublicKey(certificate.subjectPublicKeyInfo),
+    signatureAlgorithm: signatureAlgorithmName(certificate.signatureAlgorithm.algorithmId),
     san: extensions.subjectAltName ?? [],
     basicConstraints: extensions.basicConstraints ?? null,
     mustStaple: extensions.tlsFeature?.includes(STATUS_REQUEST) ?? false,
@@ -89403,27 +90219,27 @@ function parseCertificate(der) {
     selfSigned
   };
 }
-function describeCertificate(certificate2, now) {
-  const notBefore = certificate2.notBefore.getTime();
-  const notAfter = certificate2.notAfter.getTime();
+function describeCertificate(certificate, now) {
+  const notBefore = certificate.notBefore.getTime();
+  const notAfter = certificate.notAfter.getTime();
   return {
-    subject: certificate2.subject,
-    issuer: certificate2.issuer,
-    serial: certificate2.serial,
-    notBefore: certificate2.notBefore.toISOString(),
-    notAfter: certificate2.notAfter.toISOString(),
-    daysRemaining: Math.floor((notAfter - now.getTime()) / DAY_MS),
-    lifespanDays: Math.floor((notAfter - notBefore + 1e3) / DAY_MS),
-    keyType: certificate2.key.keyType,
-    keyBits: certificate2.key.keyBits,
-    curve: certificate2.key.curve,
-    signatureAlgorithm: certificate2.signatureAlgorithm,
-    sha256: certificate2.sha256,
-    san: [...certificate2.san],
-    selfSigned: certificate2.selfSigned,
-    isCA: certificate2.basicConstraints?.ca ?? false,
-    mustStaple: certificate2.mustStaple,
-    sctCount: certificate2.sctCount
+    subject: certificate.subject,
+    issuer: certificate.issuer,
+    serial: certificate.serial,
+    notBefore: certificate.notBefore.toISOString(),
+    notAfter: certificate.notAfter.toISOString(),
+    daysRemaining: Math.floor((notAfter - now.getTime()) / DAY_MS2),
+    lifespanDays: Math.floor((notAfter - notBefore + 1e3) / DAY_MS2),
+    keyType: certificate.key.keyType,
+    keyBits: certificate.key.keyBits,
+    curve: certificate.key.curve,
+    signatureAlgorithm: certificate.signatureAlgorithm,
+    sha256: certificate.sha256,
+    san: [...certificate.san],
+    selfSigned: certificate.selfSigned,
+    isCA: certificate.basicConstraints?.ca ?? false,
+    mustStaple: certificate.mustStaple,
+    sctCount: certificate.sctCount
   };
 }
 
@@ -89445,29 +90261,29 @@ var IndexedTrustStore = class {
       ["anchors", anchors],
       ["intermediates", intermediates]
     ]) {
-      for (const certificate2 of list2) {
-        const key = nameKey(certificate2.subject);
+      for (const certificate of list2) {
+        const key = nameKey(certificate.subject);
         const bucket = this.#bySubject[pool].get(key) ?? [];
-        bucket.push(certificate2);
+        bucket.push(certificate);
         this.#bySubject[pool].set(key, bucket);
       }
     }
     for (const anchor of anchors)
       this.#fingerprints.add(anchor.fingerprint256);
   }
-  candidates(certificate2, pool) {
-    return this.#bySubject[pool].get(nameKey(certificate2.issuer)) ?? [];
+  candidates(certificate, pool) {
+    return this.#bySubject[pool].get(nameKey(certificate.issuer)) ?? [];
   }
-  isAnchor(certificate2) {
-    if (this.#fingerprints.has(certificate2.fingerprint256))
+  isAnchor(certificate) {
+    if (this.#fingerprints.has(certificate.fingerprint256))
       return true;
-    return (this.#bySubject.anchors.get(nameKey(certificate2.subject)) ?? []).some((anchor) => anchor.publicKey.equals(certificate2.publicKey));
+    return (this.#bySubject.anchors.get(nameKey(certificate.subject)) ?? []).some((anchor) => anchor.publicKey.equals(certificate.publicKey));
   }
-  parsed(certificate2) {
-    let parsed = this.#parsed.get(certificate2);
+  parsed(certificate) {
+    let parsed = this.#parsed.get(certificate);
     if (parsed === void 0) {
-      parsed = parseCertificate(new Uint8Array(certificate2.raw));
-      this.#parsed.set(certificate2, parsed);
+      parsed = parseCertificate(new Uint8Array(certificate.raw));
+      this.#parsed.set(certificate, parsed);
     }
     return parsed;
   }
@@ -89475,21 +90291,21 @@ var IndexedTrustStore = class {
 function createTrustStore(pemBundles, base) {
   const anchors = [...base?.anchors ?? []];
   const intermediates = [...base?.intermediates ?? []];
-  const seen = new Set([...anchors, ...intermediates].map((certificate2) => certificate2.fingerprint256));
+  const seen = new Set([...anchors, ...intermediates].map((certificate) => certificate.fingerprint256));
   pemBundles.forEach((pem, index) => {
     for (const der of pemToDer(pem, `CA bundle ${index + 1}`)) {
-      let certificate2;
+      let certificate;
       try {
-        certificate2 = new X509Certificate2(der);
+        certificate = new X509Certificate2(der);
       } catch (error2) {
         throw new CertificateError("der", `CA bundle ${index + 1}: ${error2.message}`, {
           cause: error2
         });
       }
-      if (seen.has(certificate2.fingerprint256))
+      if (seen.has(certificate.fingerprint256))
         continue;
-      seen.add(certificate2.fingerprint256);
-      (isSelfSigned(certificate2) ? anchors : intermediates).push(certificate2);
+      seen.add(certificate.fingerprint256);
+      (isSelfSigned(certificate) ? anchors : intermediates).push(certificate);
     }
   });
   return new IndexedTrustStore(anchors, intermediates);
@@ -89524,84 +90340,6 @@ var import_ajv_formats2 = __toESM(require_dist(), 1);
 var import_yaml = __toESM(require_dist2(), 1);
 import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
 import { extname } from "node:path";
-
-// ../core/dist/policy/policy-schema.js
-var POLICY_SCHEMA_ID = "https://tlsgate.dev/schemas/policy/v1.json";
-var RULE_ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$";
-var policySchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: POLICY_SCHEMA_ID,
-  title: "tlsgate policy",
-  description: "A TLS policy: rules that are JSON Schemas over the tlsgate ScanReport, with severities and remediation.",
-  type: "object",
-  additionalProperties: false,
-  required: ["name", "version"],
-  properties: {
-    $schema: { type: "string" },
-    name: {
-      description: `The policy's name, e.g. "acme/prod".`,
-      type: "string",
-      minLength: 1,
-      maxLength: 214
-    },
-    version: {
-      description: "The policy's version (semver).",
-      type: "string",
-      pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]+)?$"
-    },
-    description: { type: "string" },
-    extends: {
-      description: 'Policies merged before this one, in order: preset names ("intermediate"), files relative to this one ("./base.json") or installed npm packages ("@acme/tls-policies/prod").',
-      type: "array",
-      items: { type: "string", minLength: 1 }
-    },
-    rules: {
-      description: "Rules by kebab-case id. A full rule defines or replaces a rule; a bare severity changes the severity of a rule an extended policy defines.",
-      type: "object",
-      propertyNames: { pattern: RULE_ID_PATTERN },
-      additionalProperties: {
-        if: { type: "string" },
-        then: { $ref: "#/$defs/severity" },
-        else: { $ref: "#/$defs/rule" }
-      }
-    }
-  },
-  $defs: {
-    severity: { enum: ["error", "warning", "info", "off"] },
-    rule: {
-      type: "object",
-      additionalProperties: false,
-      required: ["severity", "title", "schema"],
-      properties: {
-        severity: { $ref: "#/$defs/severity" },
-        title: { type: "string", minLength: 1 },
-        description: { type: "string" },
-        remediation: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            nginx: { type: "string" },
-            apache: { type: "string" },
-            haproxy: { type: "string" },
-            generic: { type: "string" }
-          }
-        },
-        references: { type: "array", items: { type: "string", format: "uri" } },
-        message: {
-          description: "Message for each failing value; placeholders {name}, {pointer}, {title}, {value}, {value.PATH}, {parent.PATH} (the object holding the value), {report.PATH}, each optionally with |date, |abs, |quote or |list.",
-          type: "string",
-          minLength: 1
-        },
-        schema: {
-          description: "A JSON Schema (2020-12) the ScanReport must satisfy.",
-          type: "object"
-        }
-      }
-    }
-  }
-};
-
-// ../core/dist/policy/load.js
 var addFormats2 = import_ajv_formats2.default.default;
 function positionOf(locate, pointer) {
   let at = pointer;
@@ -89626,6 +90364,13 @@ function issueAt(loaded, code18, pointer, message2) {
 }
 function errorAt(loaded, code18, pointer, message2, cause) {
   return PolicyError.of([issueAt(loaded, code18, pointer, message2)], cause);
+}
+function atPlaceholder(issue2, text, placeholder) {
+  if (issue2.line === null || issue2.column === null)
+    return issue2;
+  const line = text.split(/\r?\n/)[issue2.line - 1];
+  const index = line?.indexOf(placeholder, issue2.column - 1) ?? -1;
+  return index === -1 ? issue2 : { ...issue2, column: index + 1 };
 }
 function byPosition(a, b) {
   return (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? Infinity) - (b.column ?? Infinity);
@@ -89755,17 +90500,24 @@ function mostTelling(errors) {
 function explain(error2) {
   const params = error2.params;
   const pointer = error2.instancePath;
-  const name = pointer === "" ? "the policy" : parsePointer(pointer).at(-1) ?? "";
+  const segments = parsePointer(pointer);
+  const name = pointer === "" ? "the policy" : segments.length === 2 && segments[0] === "waivers" ? `waiver ${segments[1]}` : segments.at(-1) ?? "";
   switch (error2.keyword) {
-    case "required":
-      return { pointer, message: `${name} is missing ${String(params.missingProperty)}` };
+    case "required": {
+      const missing = String(params.missingProperty);
+      const data = error2.data;
+      const present = data !== null && typeof data === "object" && !Array.isArray(data) ? Object.keys(data) : [];
+      const misspelt = present.find((key) => closest(key, [missing]) !== void 0);
+      const hint = misspelt === void 0 ? "" : ` (${misspelt}: did you mean ${missing}?)`;
+      return { pointer, message: `${name} is missing ${missing}${hint}` };
+    }
     case "additionalProperties": {
       const extra = String(params.additionalProperty);
       const parent = error2.parentSchema;
-      const known = Object.keys(parent?.properties ?? {});
+      const known2 = Object.keys(parent?.properties ?? {});
       return {
         pointer: `${pointer}/${escapePointerSegment(extra)}`,
-        message: `unknown property ${extra}${didYouMean(extra, known)}; allowed: ${known.join(", ")}`
+        message: `unknown property ${extra}${didYouMean(extra, known2)}; allowed: ${known2.join(", ")}`
       };
     }
     case "propertyNames": {
@@ -89778,6 +90530,9 @@ function explain(error2) {
     case "pattern":
       if (pointer === "/version") {
         return { pointer, message: `${JSON.stringify(error2.data)} is not a version like 1.2.3` };
+      }
+      if (/\/waivers\/[0-9]+\/expires$/.test(pointer)) {
+        return { pointer, message: `${JSON.stringify(error2.data)} is not a date like 2027-03-31` };
       }
       return { pointer, message: `must match ${String(params.pattern)}` };
     case "enum": {
@@ -89827,10 +90582,18 @@ function parsePolicy(text, file, options = {}) {
   const value = parsed.value;
   const rules = typeof value === "object" && value !== null && isPlainObject(value.rules) ? value.rules : {};
   for (const [id, entry] of Object.entries(rules)) {
-    if (!isPlainObject(entry) || !("schema" in entry))
+    if (!isPlainObject(entry))
       continue;
-    const pointer = `/rules/${escapePointerSegment(id)}/schema`;
-    for (const issue2 of lintRuleSchema(entry.schema, pointer).issues) {
+    const rulePointer = `/rules/${escapePointerSegment(id)}`;
+    if (typeof entry.message === "string") {
+      for (const issue2 of lintMessage(entry.message, `${rulePointer}/message`)) {
+        const placed = issueAt(loaded, issue2.code, issue2.pointer, issue2.message);
+        issues.push(atPlaceholder(placed, text, issue2.placeholder));
+      }
+    }
+    if (!("schema" in entry))
+      continue;
+    for (const issue2 of lintRuleSchema(entry.schema, `${rulePointer}/schema`).issues) {
       issues.push(issueAt(loaded, issue2.code, issue2.pointer, issue2.message));
     }
   }
@@ -89887,13 +90650,17 @@ function hashRules(rules) {
 }
 var Resolver = class {
   presets;
+  readFile;
   cache = /* @__PURE__ */ new Map();
   sources = [];
+  /** Waivers by document and index (a document extended twice adds its waivers once). */
+  waivers = /* @__PURE__ */ new Map();
   root;
   /** Folders (real paths) file references may resolve into. */
   allowed;
-  constructor(presets, rootDir, allowPaths = []) {
+  constructor(presets, rootDir, allowPaths = [], readFile) {
     this.presets = presets;
+    this.readFile = readFile;
     this.root = rootDir;
     this.allowed = [
       repositoryOf(rootDir),
@@ -89929,7 +90696,8 @@ var Resolver = class {
     const cached = this.cache.get(key);
     if (cached !== void 0)
       return cached;
-    const doc = { ...loadPolicyFile(key), kind, ref, key };
+    const loaded = this.readFile === void 0 ? loadPolicyFile(key) : parsePolicy(this.readFile(key), key);
+    const doc = { ...loaded, kind, ref, key };
     this.cache.set(key, doc);
     this.record(doc);
     return doc;
@@ -90032,7 +90800,29 @@ var Resolver = class {
         source: { file: doc.file, line: position?.line ?? null, column: position?.column ?? null }
       });
     }
+    this.collectWaivers(doc);
     return merged;
+  }
+  collectWaivers(doc) {
+    (doc.document.waivers ?? []).forEach((entry, index) => {
+      const key = `${doc.key}#${index}`;
+      if (this.waivers.has(key))
+        return;
+      const pointer = `/waivers/${index}`;
+      if (parseDay(entry.expires) === null) {
+        throw errorAt(doc, "invalid", `${pointer}/expires`, `${JSON.stringify(entry.expires)} is not a date like 2027-03-31`);
+      }
+      const at = positionOf(doc.locate, pointer);
+      const expiresAt = positionOf(doc.locate, `${pointer}/expires`);
+      this.waivers.set(key, {
+        rule: entry.rule,
+        targets: [...entry.targets],
+        reason: entry.reason,
+        expires: entry.expires,
+        source: { file: doc.file, line: at?.line ?? null, column: at?.column ?? null, pointer },
+        expiresAt: { line: expiresAt?.line ?? null, column: expiresAt?.column ?? null }
+      });
+    });
   }
 };
 function realOrSelf(path6) {
@@ -90058,6 +90848,12 @@ function packageRootOf(file) {
 }
 function finish(resolver, root) {
   const rules = Object.fromEntries(resolver.merge(root, []));
+  const waivers = [...resolver.waivers.values()];
+  for (const waiver of waivers) {
+    if (rules[waiver.rule] !== void 0)
+      continue;
+    throw new PolicyError("invalid", `waiver of ${waiver.rule}: no such rule in ${root.document.name}${didYouMean(waiver.rule, Object.keys(rules))}`, { ...waiver.source, pointer: `${waiver.source.pointer}/rule` });
+  }
   const policy = {
     name: root.document.name,
     version: root.document.version,
@@ -90065,13 +90861,15 @@ function finish(resolver, root) {
     rules,
     sha256: hashRules(rules)
   };
+  if (waivers.length > 0)
+    policy.waivers = waivers;
   if (root.document.description !== void 0)
     policy.description = root.document.description;
   return policy;
 }
 function resolvePolicy(file, options = {}) {
   const absolute = resolvePath(file);
-  const resolver = new Resolver(options.presets ?? defaultPresets, dirname2(absolute), options.allowPaths);
+  const resolver = new Resolver(options.presets ?? defaultPresets, dirname2(absolute), options.allowPaths, options.readFile);
   return finish(resolver, resolver.loadFile(absolute, file));
 }
 function resolvePolicyRef(ref, options = {}) {
@@ -90124,6 +90922,44 @@ import { readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
 // ../core/dist/scan-report/validate.js
 var import__4 = __toESM(require__(), 1);
 var import_ajv_formats3 = __toESM(require_dist(), 1);
+
+// ../core/dist/report/upgrade.js
+var isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+function certificateV1ToV2(certificate) {
+  if (!isObject2(certificate))
+    return certificate;
+  const chain = certificate.chain;
+  const leaf = Array.isArray(chain) ? chain[0] : void 0;
+  const keyType = isObject2(leaf) && typeof leaf.keyType === "string" ? leaf.keyType : null;
+  return { keyType, ocsp: null, ...certificate };
+}
+function dhV1ToV2(dh) {
+  return isObject2(dh) ? { primes: dh.supported === false ? [] : null, ...dh } : dh;
+}
+function v1ToV2(report) {
+  return {
+    ...report,
+    schemaVersion: 2,
+    dh: dhV1ToV2(report.dh),
+    certificate: certificateV1ToV2(report.certificate),
+    certificates: Array.isArray(report.certificates) ? report.certificates.map(certificateV1ToV2) : report.certificates
+  };
+}
+var UPGRADES = {
+  1: v1ToV2
+};
+function upgradeScanReport(value) {
+  let report = value;
+  while (isObject2(report) && typeof report.schemaVersion === "number") {
+    const step = UPGRADES[report.schemaVersion];
+    if (step === void 0)
+      break;
+    report = step(report);
+  }
+  return report;
+}
+
+// ../core/dist/scan-report/validate.js
 var addFormats3 = import_ajv_formats3.default.default;
 var compiled;
 function validator2() {
@@ -90150,8 +90986,9 @@ function describe2(error2) {
   }
   return { pointer: error2.instancePath, message: error2.message ?? error2.keyword };
 }
-function validateScanReport(value) {
+function validateScanReport(input) {
   const validate = validator2();
+  const value = upgradeScanReport(input);
   if (validate(value))
     return { valid: true, report: value, issues: [] };
   const seen = /* @__PURE__ */ new Set();
@@ -90187,9 +91024,9 @@ function readSavedResults(path6, file = path6) {
   const evaluations = [];
   if (Array.isArray(value))
     candidates.push(...value);
-  else if (isObject2(value) && Array.isArray(value.results)) {
+  else if (isObject3(value) && Array.isArray(value.results)) {
     for (const [index, result] of value.results.entries()) {
-      if (!isObject2(result) || !("report" in result)) {
+      if (!isObject3(result) || !("report" in result)) {
         throw new InputError("unreadable", "scan", `${file}: /results/${index} has no report`);
       }
       candidates.push(result.report);
@@ -90207,11 +91044,11 @@ function readSavedResults(path6, file = path6) {
       const issue2 = validation.issues[0];
       throw new InputError("unreadable", "scan", `${file}: entry ${index} is not a ScanReport: ${issue2?.pointer || "/"} ${issue2?.message ?? ""}`.trim());
     }
-    return candidate;
+    return validation.report;
   });
   return { reports, evaluations };
 }
-function isObject2(value) {
+function isObject3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -90256,11 +91093,12 @@ function planRun(input) {
   ]);
   const timeoutMs = integer("timeout", input.timeout, config?.timeout, RUN_DEFAULTS.timeoutMs);
   const concurrency = integer("concurrency", input.concurrency, config?.concurrency, RUN_DEFAULTS.concurrency);
-  const parallelTargets = integer("parallel-targets", input.parallelTargets, void 0, RUN_DEFAULTS.parallelTargets);
+  const maxConnections = integer("max-connections", input.maxConnections, config?.maxConnections, RUN_DEFAULTS.maxConnections);
+  const maxPerAddress = integer("max-per-address", input.maxPerAddress, config?.maxPerAddress, RUN_DEFAULTS.maxPerAddress);
+  const parallelTargets = integer("parallel-targets", input.parallelTargets, void 0, Math.min(RUN_LIMITS.parallelTargets.max, Math.ceil(2 * (maxConnections ?? RUN_DEFAULTS.maxConnections) / (concurrency ?? RUN_DEFAULTS.concurrency))));
   const deadlineMs = integer("deadline", input.deadline, config?.deadline, RUN_DEFAULTS.deadlineMs);
   const runDeadlineMs = integer("run-deadline", input.runDeadline, config?.runDeadline, RUN_DEFAULTS.runDeadlineMs);
   const clients = attempt(() => parseClients(input.clients)) ?? null;
-  const allAddresses = flag("all-addresses", input.allAddresses, config?.allAddresses);
   const shard = nonEmpty2(input.shard) === null ? null : parseShard(input.shard) ?? fail("shard", `expected "i/n" with 1 <= i <= n, got ${JSON.stringify(input.shard)}`) ?? null;
   const defaultPolicy = nonEmpty2(input.policy) ?? config?.policy ?? RUN_DEFAULTS.policy;
   const defaultDir = nonEmpty2(input.policy) === null && loaded !== null ? loaded.dir : cwd;
@@ -90345,6 +91183,27 @@ function planRun(input) {
   const ca = caFiles.flatMap(({ file, path: path6 }) => attempt(() => readCaBundle(file, path6)) ?? []);
   for (const file of input.outputFiles ?? [])
     attempt(() => checkWritable(file, cwd));
+  const now = attempt(() => parseNow(input.now)) ?? /* @__PURE__ */ new Date();
+  const maxWaiverDays = config?.maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
+  for (const policy of new Set(planned.map((p) => p.policy))) {
+    for (const waiver of policy.waivers) {
+      const problem = checkWaiverDate(waiver, now, maxWaiverDays);
+      if (problem !== null)
+        errors.push(waiverDateError(waiver, problem));
+    }
+  }
+  const configWaivers = loaded?.waivers ?? [];
+  const knownRules = new Set(planned.flatMap((p) => [...Object.keys(p.policy.info), ...p.policy.off]));
+  for (const waiver of configWaivers) {
+    const problem = checkWaiverDate(waiver, now, maxWaiverDays);
+    if (problem !== null) {
+      errors.push(configWaiverError(loaded.file, waiver, "/expires", waiver.expiresAt, problem));
+    }
+    if (planned.length > 0 && !knownRules.has(waiver.rule)) {
+      const message2 = `waiver of ${waiver.rule}: no policy of this run has that rule${didYouMean(waiver.rule, knownRules)}`;
+      errors.push(configWaiverError(loaded.file, waiver, "/rule", waiver.source, message2));
+    }
+  }
   if (errors.length > 0)
     return { plan: null, warnings, errors };
   return {
@@ -90355,13 +91214,16 @@ function planRun(input) {
       gate: { failOn, inconclusive: inconclusive2 },
       timeoutMs,
       concurrency,
+      maxConnections,
+      maxPerAddress,
       parallelTargets,
       deadlineMs,
       runDeadlineMs,
       ca,
       clients,
-      allAddresses,
-      configFile: loaded?.file ?? null
+      configFile: loaded?.file ?? null,
+      now,
+      waivers: configWaivers
     },
     warnings,
     errors
@@ -90378,16 +91240,6 @@ function planRun(input) {
       return text;
     return fail(field, `expected one of ${allowed.join(", ")}, got ${JSON.stringify(text)}`);
   }
-  function flag(field, value, fromConfig) {
-    if (typeof value === "boolean")
-      return value;
-    const text = nonEmpty2(value);
-    if (text === null)
-      return fromConfig ?? false;
-    if (text === "true" || text === "false")
-      return text === "true";
-    return fail(field, `expected true or false, got ${JSON.stringify(text)}`);
-  }
   function integer(field, value, fromConfig, fallback) {
     const limits = RUN_LIMITS[LIMIT_OF[field]];
     const text = typeof value === "number" ? String(value) : nonEmpty2(value);
@@ -90402,10 +91254,27 @@ function planRun(input) {
 var LIMIT_OF = {
   timeout: "timeoutMs",
   concurrency: "concurrency",
+  "max-connections": "maxConnections",
+  "max-per-address": "maxPerAddress",
   "parallel-targets": "parallelTargets",
   deadline: "deadlineMs",
   "run-deadline": "runDeadlineMs"
 };
+function parseNow(value) {
+  const text = nonEmpty2(value);
+  if (text === null)
+    return null;
+  const day = parseDay(text);
+  if (day === null) {
+    throw new InputError("invalid-option", "now", `expected a date like 2027-03-31, got ${JSON.stringify(text)}`);
+  }
+  return new Date(day * 24 * 60 * 60 * 1e3);
+}
+function configWaiverError(file, waiver, field, at, message2) {
+  return new ConfigError("invalid", displayPath(file), [
+    { pointer: `${waiver.source.pointer}${field}`, message: message2, line: at.line, column: at.column }
+  ]);
+}
 function nonEmpty2(value) {
   const text = value?.trim();
   return text === void 0 || text === "" ? null : text;
@@ -90498,14 +91367,208 @@ function checkWritable(file, cwd) {
   }
 }
 
+// ../core/dist/scan/connection-budget.js
+var FanOutCut = class {
+  #signal;
+  #waiting = /* @__PURE__ */ new Set();
+  #onAbort = () => {
+    const waiting = [...this.#waiting];
+    this.#waiting.clear();
+    for (const onCut of waiting)
+      onCut();
+  };
+  constructor(signal) {
+    this.#signal = signal;
+    signal.addEventListener("abort", this.#onAbort, { once: true });
+  }
+  get aborted() {
+    return this.#signal.aborted;
+  }
+  get reason() {
+    return abortReason(this.#signal);
+  }
+  subscribe(onCut) {
+    this.#waiting.add(onCut);
+    return () => this.#waiting.delete(onCut);
+  }
+  /** Takes the listener off the signal, for a signal that outlives the waits. */
+  close() {
+    this.#signal.removeEventListener("abort", this.#onAbort);
+  }
+};
+var Slots = class {
+  #limit;
+  #active = 0;
+  #waiting = [];
+  constructor(limit, what) {
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new RangeError(`${what} must be a positive integer, got ${limit}`);
+    }
+    this.#limit = limit;
+  }
+  get active() {
+    return this.#active;
+  }
+  get waiting() {
+    return this.#waiting.length;
+  }
+  /** Resolves holding one slot; rejects with the cut's reason if it is cut first. */
+  acquire(cut) {
+    if (cut?.aborted === true)
+      return Promise.reject(cut.reason);
+    if (this.#active < this.#limit && this.#waiting.length === 0) {
+      this.#active += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve8, reject) => {
+      let unsubscribe = () => void 0;
+      const waiter = {
+        grant: () => {
+          unsubscribe();
+          resolve8();
+        }
+      };
+      if (cut !== void 0) {
+        unsubscribe = cut.subscribe(() => {
+          const at = this.#waiting.indexOf(waiter);
+          if (at !== -1)
+            this.#waiting.splice(at, 1);
+          reject(cut.reason);
+        });
+      }
+      this.#waiting.push(waiter);
+    });
+  }
+  release() {
+    const next = this.#waiting.shift();
+    if (next === void 0)
+      this.#active -= 1;
+    else
+      next.grant();
+  }
+};
+var ConnectionBudget = class {
+  maxConnections;
+  maxPerAddress;
+  #run;
+  /** Per address; dropped when no connection holds or waits for it. */
+  #addresses = /* @__PURE__ */ new Map();
+  #peak = 0;
+  constructor(options) {
+    this.#run = new Slots(options.maxConnections, "max connections");
+    new Slots(options.maxPerAddress, "max connections per address");
+    this.maxConnections = options.maxConnections;
+    this.maxPerAddress = options.maxPerAddress;
+  }
+  /** Connections open now, and the most open at once so far. */
+  get active() {
+    return this.#run.active;
+  }
+  get peak() {
+    return this.#peak;
+  }
+  /** The slots one target's connections run under; `signal` (the target's) cuts every wait. */
+  forTarget(address, options) {
+    return new TargetConnections(this, address, options.concurrency, options.signal);
+  }
+  /** @internal Takes an address slot then a run slot; gives back what it took if cut. */
+  async acquire(address, cut) {
+    let entry = this.#addresses.get(address);
+    if (entry === void 0) {
+      entry = { slots: new Slots(this.maxPerAddress, "max per address"), users: 0 };
+      this.#addresses.set(address, entry);
+    }
+    const held = entry;
+    held.users += 1;
+    const done = () => {
+      held.users -= 1;
+      if (held.users === 0)
+        this.#addresses.delete(address);
+    };
+    try {
+      await held.slots.acquire(cut);
+    } catch (error2) {
+      done();
+      throw error2;
+    }
+    try {
+      await this.#run.acquire(cut);
+    } catch (error2) {
+      held.slots.release();
+      done();
+      throw error2;
+    }
+    this.#peak = Math.max(this.#peak, this.#run.active);
+    let released = false;
+    return () => {
+      if (released)
+        return;
+      released = true;
+      this.#run.release();
+      held.slots.release();
+      done();
+    };
+  }
+};
+var TargetConnections = class {
+  #budget;
+  #address;
+  #own;
+  #cut;
+  constructor(budget, address, concurrency, signal) {
+    this.#budget = budget;
+    this.#address = address;
+    this.#own = new Slots(concurrency, "concurrency");
+    this.#cut = signal === void 0 ? void 0 : new FanOutCut(signal);
+  }
+  get active() {
+    return this.#own.active;
+  }
+  /**
+   * Runs `task` holding one connection slot. When the target's signal cuts the wait, `task` runs
+   * without a slot: every connection task sees the aborted signal and ends without connecting,
+   * so it reports the cut in its own terms (an unknown, never a refusal).
+   */
+  async run(task) {
+    const release = await this.#take();
+    if (release === null)
+      return task();
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  }
+  async #take() {
+    try {
+      await this.#own.acquire(this.#cut);
+    } catch {
+      return null;
+    }
+    try {
+      const releaseShared = await this.#budget.acquire(this.#address, this.#cut);
+      return () => {
+        releaseShared();
+        this.#own.release();
+      };
+    } catch {
+      this.#own.release();
+      return null;
+    }
+  }
+};
+function abortReason(signal) {
+  return signal.reason ?? new Error("aborted");
+}
+
 // ../core/dist/probe/check-certificates.js
 import { rootCertificates } from "node:tls";
 
 // ../core/dist/cert/chain-order.js
 function checkChainOrder(chain) {
-  return chain.every((certificate2, index) => {
+  return chain.every((certificate, index) => {
     const next = chain[index + 1];
-    return next === void 0 || isIssuedBy(certificate2.x509, next.x509);
+    return next === void 0 || isIssuedBy(certificate.x509, next.x509);
   });
 }
 
@@ -90549,7 +91612,7 @@ function checkHostname(leaf, host) {
 }
 
 // ../core/dist/cert/ocsp.js
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash3, verify } from "node:crypto";
 var OCSP_RESPONSE_STATUSES = {
   0: "successful",
   1: "malformedRequest",
@@ -90566,14 +91629,71 @@ var HASH_BY_OID = {
   "2.16.840.1.101.3.4.2.2": "sha384",
   "2.16.840.1.101.3.4.2.3": "sha512"
 };
-function decodeOcspResponse(der, leaf) {
-  const none = (responseStatus2, reason) => ({
+var SIGNATURE_HASH_BY_OID = {
+  "1.2.840.113549.1.1.5": "sha1",
+  "1.2.840.113549.1.1.14": "sha224",
+  "1.2.840.113549.1.1.11": "sha256",
+  "1.2.840.113549.1.1.12": "sha384",
+  "1.2.840.113549.1.1.13": "sha512",
+  "1.2.840.10045.4.1": "sha1",
+  "1.2.840.10045.4.3.1": "sha224",
+  "1.2.840.10045.4.3.2": "sha256",
+  "1.2.840.10045.4.3.3": "sha384",
+  "1.2.840.10045.4.3.4": "sha512",
+  "1.3.101.112": null,
+  "1.3.101.113": null
+};
+var ID_KP_OCSP_SIGNING2 = "1.3.6.1.5.5.7.3.9";
+var EXTENDED_KEY_USAGE_OID = "2.5.29.37";
+var MAX_RESPONDER_CERTIFICATES = 4;
+function hasOcspSigning(certificate) {
+  const extension = certificate.extensions?.find((e) => e.extnID === EXTENDED_KEY_USAGE_OID);
+  const parsed = extension?.parsedValue;
+  return parsed instanceof ExtKeyUsage && parsed.keyPurposes.includes(ID_KP_OCSP_SIGNING2);
+}
+function responderKeys(basic, issuer) {
+  const keys = [issuer.x509.publicKey];
+  for (const certificate of (basic.certs ?? []).slice(0, MAX_RESPONDER_CERTIFICATES)) {
+    if (!hasOcspSigning(certificate))
+      continue;
+    try {
+      const parsed = parseCertificate(new Uint8Array(certificate.toSchema().toBER(false)));
+      if (isIssuedBy(parsed.x509, issuer.x509))
+        keys.push(parsed.x509.publicKey);
+    } catch (error2) {
+      if (!(error2 instanceof CertificateError))
+        throw error2;
+    }
+  }
+  return keys;
+}
+function checkResponderSignature(basic, issuer) {
+  if (issuer === null || issuer === void 0)
+    return null;
+  const hash = SIGNATURE_HASH_BY_OID[basic.signatureAlgorithm.algorithmId];
+  if (hash === void 0)
+    return null;
+  const tbs = basic.tbsResponseData.tbsView;
+  const signature = basic.signature.valueBlock.valueHexView;
+  return responderKeys(basic, issuer).some((key) => {
+    try {
+      return verify(hash, tbs, key, signature);
+    } catch {
+      return false;
+    }
+  });
+}
+function decodeOcspResponse(der, leaf, options = {}) {
+  const none = (responseStatus2, reason, signatureValid2 = null, producedAt2 = null) => ({
     responseStatus: responseStatus2,
     certStatus: null,
     reason,
+    producedAt: producedAt2,
     thisUpdate: null,
     nextUpdate: null,
-    revocationTime: null
+    revocationTime: null,
+    signatureValid: signatureValid2,
+    expired: null
   });
   let response;
   let basic = null;
@@ -90598,6 +91718,8 @@ function decodeOcspResponse(der, leaf) {
     return none(responseStatus, `OCSP responseStatus ${responseStatus}`);
   if (basic === null)
     return none(responseStatus, "OCSP response without a basic response");
+  const signatureValid = checkResponderSignature(basic, options.issuer);
+  const producedAt = basic.tbsResponseData.producedAt.toISOString();
   const single = basic.tbsResponseData.responses.find((candidate) => {
     const certId = candidate.certID;
     if (serialHex(certId.serialNumber.valueBlock.valueHexView) !== leaf.serial)
@@ -90608,13 +91730,15 @@ function decodeOcspResponse(der, leaf) {
     const expected = createHash3(hash).update(leaf.issuerNameDer).digest("hex");
     return hex2(toBytes(certId.issuerNameHash.valueBlock.valueHexView)) === expected;
   });
-  if (single === void 0)
-    return none(responseStatus, "no SingleResponse for the leaf certificate");
+  if (single === void 0) {
+    return none(responseStatus, "no SingleResponse for the leaf certificate", signatureValid, producedAt);
+  }
   const status = single.certStatus;
   const tag = status instanceof BaseBlock && status.idBlock.tagClass === 3 ? status.idBlock.tagNumber : -1;
   const certStatus = CERT_STATUSES[tag];
-  if (certStatus === void 0)
-    return none(responseStatus, "unrecognised CertStatus");
+  if (certStatus === void 0) {
+    return none(responseStatus, "unrecognised CertStatus", signatureValid, producedAt);
+  }
   let revocationTime = null;
   if (certStatus === "revoked" && status instanceof Constructed) {
     const [time] = status.valueBlock.value;
@@ -90625,9 +91749,12 @@ function decodeOcspResponse(der, leaf) {
     responseStatus,
     certStatus,
     reason: null,
+    producedAt,
     thisUpdate: single.thisUpdate.toISOString(),
     nextUpdate: single.nextUpdate?.toISOString() ?? null,
-    revocationTime
+    revocationTime,
+    signatureValid,
+    expired: single.nextUpdate === void 0 ? null : single.nextUpdate.getTime() < (options.now ?? /* @__PURE__ */ new Date()).getTime()
   };
 }
 
@@ -90682,9 +91809,9 @@ var PathSearch = class {
     return result;
   }
   /** Known intermediates named as `certificate`'s issuer, up to the cap over the whole chain. */
-  knownIssuers(certificate2) {
+  knownIssuers(certificate) {
     const found = [];
-    for (const candidate of this.store.candidates(certificate2, "intermediates")) {
+    for (const candidate of this.store.candidates(certificate, "intermediates")) {
       let parsed = this.#known.get(candidate.fingerprint256);
       if (parsed === void 0) {
         if (this.#known.size >= this.limits.knownIntermediates) {
@@ -90772,8 +91899,8 @@ function buildPath(leaf, served, search, withKnown) {
   }
   return { path: null, deadEnd: pathTo(deepest) };
 }
-function isWeakKey(certificate2) {
-  const { keyType, keyBits } = certificate2.key;
+function isWeakKey(certificate) {
+  const { keyType, keyBits } = certificate.key;
   if (keyBits === null)
     return false;
   if (keyType === "rsa" || keyType === "dsa")
@@ -90784,10 +91911,10 @@ function isWeakKey(certificate2) {
 }
 function pathError(path6, now) {
   const time = now.getTime();
-  for (const certificate2 of path6) {
-    if (certificate2.notBefore.getTime() > time)
+  for (const certificate of path6) {
+    if (certificate.notBefore.getTime() > time)
       return "not-yet-valid";
-    if (certificate2.notAfter.getTime() < time)
+    if (certificate.notAfter.getTime() < time)
       return "expired";
   }
   const anchorIndex = path6.length - 1;
@@ -90804,7 +91931,7 @@ function pathError(path6, now) {
   const unanchored = path6.slice(0, anchorIndex);
   if (unanchored.some(isWeakKey))
     return "weak-key";
-  if (unanchored.some((certificate2) => WEAK_SIGNATURE_ALGORITHMS.has(certificate2.signatureAlgorithm))) {
+  if (unanchored.some((certificate) => WEAK_SIGNATURE_ALGORITHMS.has(certificate.signatureAlgorithm))) {
     return "weak-signature";
   }
   return null;
@@ -90823,14 +91950,14 @@ function checkTrust(chain, store, now, options = {}) {
     });
   }
   const distinct = /* @__PURE__ */ new Map();
-  for (const certificate2 of chain) {
-    if (distinct.has(certificate2.sha256))
+  for (const certificate of chain) {
+    if (distinct.has(certificate.sha256))
       continue;
     if (distinct.size >= search.limits.servedCertificates) {
       search.limitsHit.add("servedCertificates");
       break;
     }
-    distinct.set(certificate2.sha256, certificate2);
+    distinct.set(certificate.sha256, certificate);
   }
   const served = [...distinct.values()].slice(1);
   const found = buildPath(leaf, served, search, false);
@@ -90846,21 +91973,24 @@ function checkTrust(chain, store, now, options = {}) {
   }
   const servedCut = search.limitsHit.size > 0;
   const deadEnd = found.deadEnd;
+  const last = deadEnd[deadEnd.length - 1] ?? leaf;
+  const endsAtRoot = last.selfSigned;
   const untrusted = (trustError) => verdict({
     // A search cut short proves nothing either way: unknown, never "not trusted".
     trusted: trustError === "path-limit" ? null : false,
     trustError,
-    chainComplete: servedCut ? null : false,
+    chainComplete: endsAtRoot ? true : servedCut ? null : false,
     path: deadEnd,
     anchored: false
   });
   if (leaf.selfSigned)
     return untrusted("self-signed");
+  if (endsAtRoot)
+    return untrusted("untrusted-root");
   if (servedCut)
     return untrusted("path-limit");
   if (search.badSignature)
     return untrusted("bad-signature");
-  const last = deadEnd[deadEnd.length - 1] ?? leaf;
   if (!last.selfSigned && store.intermediates.length > 0) {
     if (buildPath(leaf, served, search, true).path !== null)
       return untrusted("incomplete-chain");
@@ -90922,7 +92052,7 @@ function checkCertificateChain(chainDer, options) {
   const [leaf, ...others] = parsed;
   if (leaf === void 0 || leaf === null)
     return { certificate: null, errors };
-  const rest = others.filter((certificate2) => certificate2 !== null);
+  const rest = others.filter((certificate) => certificate !== null);
   const complete = rest.length === others.length;
   const notes = [];
   const context3 = {
@@ -90950,16 +92080,26 @@ function checkCertificateChain(chainDer, options) {
     });
   }
   let ocspStapled = null;
-  let ocspStatus = null;
+  let ocsp = null;
   if (options.ocspResponse === null)
     ocspStapled = false;
   else if (options.ocspResponse !== void 0) {
     ocspStapled = true;
     try {
-      const status = decodeOcspResponse(options.ocspResponse, leaf);
-      ocspStatus = status.certStatus;
-      if (status.reason !== null)
-        errors.push({ probe: `${probe}/ocsp`, code: "certificate", message: status.reason });
+      const { reason, ...status } = decodeOcspResponse(options.ocspResponse, leaf, {
+        issuer: issuerOf(context3),
+        now: options.now
+      });
+      ocsp = status;
+      if (reason !== null)
+        errors.push({ probe: `${probe}/ocsp`, code: "certificate", message: reason });
+      else if (status.signatureValid === null) {
+        errors.push({
+          probe: `${probe}/ocsp`,
+          code: "certificate",
+          message: "the OCSP responder's signature could not be checked (issuer or algorithm unknown)"
+        });
+      }
     } catch (error2) {
       if (!(error2 instanceof CertificateError))
         throw error2;
@@ -90968,13 +92108,29 @@ function checkCertificateChain(chainDer, options) {
   }
   return {
     certificate: {
-      chain: context3.chain.map((certificate2) => describeCertificate(certificate2, options.now)),
+      keyType: leaf.key.keyType,
+      chain: context3.chain.map((certificate) => describeCertificate(certificate, options.now)),
       ...verdicts,
       ocspStapled,
-      ocspStatus
+      ocspStatus: ocsp?.certStatus ?? null,
+      ocsp
     },
     errors
   };
+}
+function issuerOf(context3) {
+  const leaf = context3.chain[0];
+  if (leaf.selfSigned)
+    return leaf;
+  const served = context3.chain.slice(1).find((c) => isIssuedBy(leaf.x509, c.x509));
+  if (served !== void 0)
+    return served;
+  for (const kind of ["anchors", "intermediates"]) {
+    const known2 = context3.store.candidates(leaf.x509, kind).find((candidate) => isIssuedBy(leaf.x509, candidate));
+    if (known2 !== void 0)
+      return context3.store.parsed(known2);
+  }
+  return null;
 }
 
 // ../core/dist/probe/full-handshake.js
@@ -91109,24 +92265,34 @@ function decryptServerHandshake(serverBytes, cipherName, keylog) {
 
 // ../core/dist/probe/served-chain.js
 var NO_CERTIFICATE = "no Certificate message in the server's flight";
+var unreadable = (error2) => ({ chain: null, ocspResponse: null, error: error2 });
 function recoverServedChain(serverBytes, protocol, cipherName, keylog) {
   try {
     if (protocol !== "TLSv1.3") {
       const flight = new ServerFlightDecoder().push(serverBytes);
-      return flight.certificates === null ? { chain: null, error: NO_CERTIFICATE } : { chain: flight.certificates, error: null };
+      return flight.certificates === null ? unreadable(NO_CERTIFICATE) : {
+        chain: flight.certificates,
+        ocspResponse: flight.certificateStatus?.ocspResponse ?? null,
+        error: null
+      };
     }
     const decrypted = decryptServerHandshake(serverBytes, cipherName, keylog);
     if (!decrypted.ok)
-      return { chain: null, error: `served chain unreadable: ${decrypted.error}` };
+      return unreadable(`served chain unreadable: ${decrypted.error}`);
     const message2 = decrypted.messages.find((m) => m.type === HANDSHAKE_TYPE.certificate);
     if (message2 === void 0)
-      return { chain: null, error: NO_CERTIFICATE };
-    const certificate2 = decodeCertificate(message2.body, { tls13: true });
-    return { chain: certificate2.entries.map((entry) => entry.certificate), error: null };
+      return unreadable(NO_CERTIFICATE);
+    const certificate = decodeCertificate(message2.body, { tls13: true });
+    const staple = certificate.entries[0]?.extensions.find((extension) => extension.type === EXTENSION_TYPE.status_request);
+    return {
+      chain: certificate.entries.map((entry) => entry.certificate),
+      // RFC 8446 4.4.2.1: the extension's body is a CertificateStatus.
+      ocspResponse: staple === void 0 ? null : decodeCertificateStatus(staple.data).ocspResponse,
+      error: null
+    };
   } catch (error2) {
-    if (error2 instanceof DecodeError) {
-      return { chain: null, error: `served chain unreadable: ${error2.message}` };
-    }
+    if (error2 instanceof DecodeError)
+      return unreadable(`served chain unreadable: ${error2.message}`);
     throw error2;
   }
 }
@@ -91186,7 +92352,10 @@ function nodePeerChain(socket) {
   return chain;
 }
 function probeHandshake(endpoint2, options) {
-  return new Promise((resolve6) => {
+  if (options.signal?.aborted === true) {
+    return Promise.resolve({ ok: false, code: "internal", message: "scan aborted" });
+  }
+  return new Promise((resolve8) => {
     const received = [];
     const keylog = [];
     let serverClosed = false;
@@ -91246,7 +92415,7 @@ function probeHandshake(endpoint2, options) {
       rejectUnauthorized: false,
       requestOCSP: true,
       ALPNProtocols: [...OFFERED_ALPN],
-      minVersion: "TLSv1",
+      minVersion: options.minVersion ?? "TLSv1",
       // Security level 0: see legacy servers' certificates too; nothing here is trusted by Node anyway.
       ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`
     };
@@ -91258,6 +92427,8 @@ function probeHandshake(endpoint2, options) {
       tlsOptions.secureOptions = constants2.SSL_OP_NO_TICKET;
     if (options.maxVersion !== void 0)
       tlsOptions.maxVersion = options.maxVersion;
+    if (options.sigalgs !== void 0)
+      tlsOptions.sigalgs = options.sigalgs;
     const socket = tlsConnect(tlsOptions);
     const onAbort = () => finish2({ ok: false, code: "internal", message: "scan aborted" });
     const deadline = setTimeout(() => {
@@ -91285,9 +92456,9 @@ function probeHandshake(endpoint2, options) {
       raw.on("error", () => {
       });
       if (raw.closed)
-        resolve6(outcome);
+        resolve8(outcome);
       else
-        raw.once("close", () => resolve6(outcome));
+        raw.once("close", () => resolve8(outcome));
       if (graceful) {
         socket.end();
         const closeTimer = setTimeout(() => socket.destroy(), 1e3);
@@ -91331,7 +92502,11 @@ function probeHandshake(endpoint2, options) {
         if (settled)
           return;
         const serverBytes = Buffer.concat(received);
-        const recovered = reused ? { chain: null, error: "a resumed handshake carries no Certificate message" } : recoverServedChain(serverBytes, protocol ?? "", cipherName ?? "", keylog);
+        const recovered = reused ? {
+          chain: null,
+          ocspResponse: null,
+          error: "a resumed handshake carries no Certificate message"
+        } : recoverServedChain(serverBytes, protocol ?? "", cipherName ?? "", keylog);
         const isTls132 = protocol === "TLSv1.3";
         const ticketIssued = isTls132 ? session !== null : tls12Ticket;
         finish2({
@@ -91343,7 +92518,7 @@ function probeHandshake(endpoint2, options) {
             servedChain: recovered.chain,
             servedChainError: recovered.error,
             nodeChain,
-            ocspResponse,
+            ocspResponse: recovered.chain === null ? ocspResponse : recovered.ocspResponse,
             session: session ?? socket.getSession() ?? null,
             ticketIssued,
             reused,
@@ -91417,7 +92592,7 @@ function sameHost(a, b) {
   return unbracket(a).replace(/\.$/, "") === unbracket(b).replace(/\.$/, "");
 }
 function get(target, address, path6, signal) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve8, reject) => {
     const hostHeader = target.port === 443 ? hostForUrl(target.host) : `${hostForUrl(target.host)}:${target.port}`;
     const req = request({
       host: address,
@@ -91430,7 +92605,7 @@ function get(target, address, path6, signal) {
       signal,
       ...target.sni === null ? {} : { servername: target.sni }
     });
-    req.on("response", resolve6);
+    req.on("response", resolve8);
     req.on("error", reject);
     req.end();
   });
@@ -91448,13 +92623,13 @@ function classify(error2, signal, outer) {
   return "http";
 }
 async function probeHsts(target, address, options) {
+  if (options.signal?.aborted === true) {
+    return { hsts: null, errors: [{ probe: "hsts", code: "internal", message: "scan aborted" }] };
+  }
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   const onOuterAbort = () => controller.abort();
-  if (options.signal?.aborted === true)
-    controller.abort();
-  else
-    options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  options.signal?.addEventListener("abort", onOuterAbort, { once: true });
   try {
     return await follow(target, address, options, controller.signal);
   } finally {
@@ -91512,28 +92687,11 @@ async function follow(target, address, options, signal) {
 // ../core/dist/probe/resolve-target.js
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
-async function resolveTarget(target, options) {
+function resolveTarget(target, options) {
   const name = target.connectAddress;
   if (isIP(name) !== 0)
-    return { ok: true, address: name };
-  const lookup = options.lookup ?? dnsLookup;
-  const resolution = await lookUpWithin(name, options, async (host) => [
-    (await lookup(host)).address
-  ]);
-  return resolution.ok ? { ok: true, address: resolution.addresses[0] } : resolution;
-}
-var lookupAllByDefault = (hostname) => dnsLookup(hostname, { all: true });
-function resolveAllAddresses(target, options) {
-  const name = target.connectAddress;
-  if (isIP(name) !== 0)
-    return Promise.resolve({ ok: true, addresses: [name] });
-  const lookupAll = options.lookupAll ?? lookupAllByDefault;
-  return lookUpWithin(name, options, async (host) => [
-    ...new Set((await lookupAll(host)).map((entry) => entry.address))
-  ]);
-}
-function lookUpWithin(name, options, lookup) {
-  return new Promise((resolve6) => {
+    return Promise.resolve({ ok: true, address: name });
+  return new Promise((resolve8) => {
     let settled = false;
     const finish2 = (resolution) => {
       if (settled)
@@ -91541,7 +92699,7 @@ function lookUpWithin(name, options, lookup) {
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      resolve6(resolution);
+      resolve8(resolution);
     };
     const onAbort = () => finish2({ ok: false, code: "internal", message: "scan aborted" });
     const timer = setTimeout(() => finish2({
@@ -91554,14 +92712,11 @@ function lookUpWithin(name, options, lookup) {
       return;
     }
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    lookup(name).then((addresses) => {
-      const bad = addresses.find((address) => isIP(address) === 0);
-      finish2(bad !== void 0 || addresses.length === 0 ? {
-        ok: false,
-        code: "dns",
-        message: `${name}: the look-up gave ${JSON.stringify(bad ?? "no address")}`
-      } : { ok: true, addresses });
-    }, (error2) => finish2({
+    (options.lookup ?? dnsLookup)(name).then(({ address }) => finish2(isIP(address) === 0 ? {
+      ok: false,
+      code: "dns",
+      message: `${name}: the look-up gave ${JSON.stringify(address)}`
+    } : { ok: true, address }), (error2) => finish2({
       ok: false,
       code: "dns",
       message: `${name}: ${error2 instanceof Error ? error2.message : String(error2)}`
@@ -91651,10 +92806,17 @@ async function checkCertificatesAndFeatures(target, options) {
       message: `OCSP stapling, resumption, ALPN, early data and HSTS unknown: ${why}`
     });
     if (options.rawChain === void 0)
-      return { certificate: null, features, errors, address, negotiated: null };
+      return { certificate: null, chain: null, features, errors, address, negotiated: null };
     const checked2 = checkRawChain(parsed, options.rawChain, options);
     errors.push(...checked2.errors);
-    return { certificate: checked2.certificate, features, errors, address, negotiated: null };
+    return {
+      certificate: checked2.certificate,
+      chain: checked2.certificate === null ? null : options.rawChain,
+      features,
+      errors,
+      address,
+      negotiated: null
+    };
   };
   let address = options.address ?? null;
   if (address === null) {
@@ -91670,9 +92832,8 @@ async function checkCertificatesAndFeatures(target, options) {
     address = resolution.address;
   }
   const endpoint2 = { address, port: parsed.port, sni: parsed.sni };
-  const main = await handshakeTo(endpoint2, options, {
-    ticketWaitMs: options.ticketWaitMs ?? Math.min(1e3, options.timeoutMs)
-  });
+  const ticketWaitMs = options.ticketWaitMs ?? Math.min(1e3, options.timeoutMs);
+  const main = await handshakeTo(endpoint2, options, { ticketWaitMs });
   if (!main.ok) {
     errors.push({ probe: "handshake", code: main.code, message: main.message });
     return fromRawChain(main.code, "node:tls could not complete a handshake");
@@ -91703,9 +92864,15 @@ async function checkCertificatesAndFeatures(target, options) {
   });
   errors.push(...checked.errors);
   features.alpn = { offered: [...OFFERED_ALPN], selected: handshake.alpn };
-  if (handshake.protocol !== "TLSv1.3" || !handshake.ticketIssued)
+  if (handshake.protocol !== "TLSv1.3")
     features.earlyData = false;
-  else if (handshake.maxEarlyData === null) {
+  else if (!handshake.ticketIssued) {
+    errors.push({
+      probe: "earlyData",
+      code: "timeout",
+      message: `no TLS 1.3 session ticket arrived after the handshake (waited at most ${ticketWaitMs} ms)`
+    });
+  } else if (handshake.maxEarlyData === null) {
     errors.push({
       probe: "earlyData",
       code: "unparseable",
@@ -91731,6 +92898,7 @@ async function checkCertificatesAndFeatures(target, options) {
   }
   return {
     certificate: checked.certificate,
+    chain: checked.certificate === null ? null : chain,
     features,
     errors,
     address,
@@ -91768,7 +92936,8 @@ function serverChoiceOf(flight) {
     secureRenegotiation: hello.secureRenegotiation,
     extendedMasterSecret: hello.extendedMasterSecret,
     keyExchange: ske === null ? null : ske.kind === "ecdhe" ? { kind: "ecdhe", namedCurve: ske.namedCurve } : { kind: "dhe", prime: ske.prime, primeBits: ske.primeBits },
-    certificates: flight.certificates
+    certificates: flight.certificates,
+    ocspResponse: flight.certificateStatus?.ocspResponse ?? null
   };
 }
 function serverAlertOf(alert) {
@@ -91779,7 +92948,7 @@ function serverAlertOf(alert) {
 import { connect as netConnect2 } from "node:net";
 var DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
 function exchange(endpoint2, request3, consume, options) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve8, reject) => {
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_REPLY_BYTES;
     let received = 0;
     let settled = false;
@@ -91790,7 +92959,7 @@ function exchange(endpoint2, request3, consume, options) {
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      const settle = () => outcome instanceof Error ? reject(outcome) : resolve6(outcome);
+      const settle = () => outcome instanceof Error ? reject(outcome) : resolve8(outcome);
       if (socket === null || socket.closed) {
         settle();
         return;
@@ -91881,12 +93050,9 @@ async function probeHello(endpoint2, hello, options) {
   });
   let flight = null;
   let flooded = null;
-  let head = new Uint8Array(0);
   let result;
   try {
     result = await exchange(endpoint2, hello, (chunk) => {
-      if (head.length < PEEK_BYTES)
-        head = concatHead(head, chunk);
       flight = decoder.push(chunk);
       flooded = floodOf(flight);
       return flooded !== null || flight.done || options.stopAtServerHello === true && serverChoiceOf(flight) !== null;
@@ -91898,7 +93064,7 @@ async function probeHello(endpoint2, hello, options) {
         return { kind: "accepted", choice: partial };
       return {
         kind: "failed",
-        code: error2.offset === 0 ? otherProtocolOf(head) ?? "unparseable" : "unparseable",
+        code: "unparseable",
         message: `unparseable reply: ${error2.message}`
       };
     }
@@ -91928,22 +93094,6 @@ async function probeHello(endpoint2, hello, options) {
       return { kind: "failed", code: scanErrorCode(result.code), message: result.message };
   }
 }
-var PEEK_BYTES = 8;
-var ascii2 = (bytes) => String.fromCharCode(...bytes);
-function concatHead(head, chunk) {
-  const next = new Uint8Array(Math.min(PEEK_BYTES, head.length + chunk.length));
-  next.set(head);
-  next.set(chunk.subarray(0, next.length - head.length), head.length);
-  return next;
-}
-function otherProtocolOf(head) {
-  const start = ascii2(head);
-  if (start.startsWith("HTTP/"))
-    return "plain-http";
-  if (start.startsWith("SSH-"))
-    return "ssh-banner";
-  return null;
-}
 function scanErrorCode(code18) {
   switch (code18) {
     // Within tlsgate a probe is aborted by a deadline: that is not the server refusing.
@@ -91967,7 +93117,7 @@ async function probeWithRetry(attempt, options = {}) {
   for (let i = 0; i < retries && isTransientFailure(outcome); i += 1) {
     if (options.signal?.aborted === true)
       break;
-    await new Promise((resolve6) => setTimeout(resolve6, delay));
+    await new Promise((resolve8) => setTimeout(resolve8, delay));
     delay *= 2;
     outcome = await attempt();
   }
@@ -92067,6 +93217,15 @@ function keyShareFor(group2) {
   const kem = KEM_SHARES.get(group2);
   return { group: group2, keyExchange: kem === void 0 ? ecdh(group2) : kem() };
 }
+var probeShares = /* @__PURE__ */ new Map();
+function probeKeyShare(group2) {
+  let entry = probeShares.get(group2);
+  if (entry === void 0) {
+    entry = keyShareFor(group2);
+    probeShares.set(group2, entry);
+  }
+  return entry;
+}
 function hasKeyShareGenerator(group2) {
   return KEM_SHARES.has(group2) || ECDH_GROUPS.has(group2);
 }
@@ -92098,7 +93257,7 @@ function helloExtensions(options, tls13) {
   if (options.alpn !== void 0)
     extensions.push(alpn(options.alpn));
   if (tls13) {
-    extensions.push(supportedVersions([TLS_VERSION["TLSv1.3"]]), pskKeyExchangeModes(), keyShare((options.keyShareGroups ?? [X25519, SECP256R1]).map(keyShareFor)));
+    extensions.push(supportedVersions([TLS_VERSION["TLSv1.3"]]), pskKeyExchangeModes(), keyShare((options.keyShareGroups ?? [X25519, SECP256R1]).map(probeKeyShare)));
   }
   return extensions;
 }
@@ -92256,7 +93415,7 @@ var Limiter = class {
   }
   async run(task) {
     if (this.#active >= this.#limit) {
-      await new Promise((resolve6) => this.#waiting.push(resolve6));
+      await new Promise((resolve8) => this.#waiting.push(resolve8));
     } else {
       this.#active += 1;
     }
@@ -92366,8 +93525,8 @@ function clientRefusal(profile, hello, protocol, groupCode, dhBits, server, cert
   if (!profile.cipherSuites.includes(hello.cipherSuite)) {
     return `the server chose ${suiteName(hello.cipherSuite)}, which the client does not offer`;
   }
-  const groups2 = profile.groups;
-  if (groupCode !== null && groups2 !== null && !groups2.includes(groupCode)) {
+  const groups = profile.groups;
+  if (groupCode !== null && groups !== null && !groups.includes(groupCode)) {
     return `the server chose the group ${groupLabel(groupCode)}, which the client does not offer`;
   }
   if (dhBits !== null && profile.minDhBits !== null && dhBits < profile.minDhBits) {
@@ -92646,15 +93805,15 @@ function keyLabel(leaf) {
 function describeAlert(alert) {
   return `${alert.name} (${alert.description})`;
 }
-function range(protocols2) {
-  const first = protocols2[0];
-  const last = protocols2[protocols2.length - 1];
+function range(protocols) {
+  const first = protocols[0];
+  const last = protocols[protocols.length - 1];
   if (first === void 0 || last === void 0)
     return "no version";
   if (first === last)
     return first;
-  const consecutive = PROTOCOLS.indexOf(last) - PROTOCOLS.indexOf(first) === protocols2.length - 1;
-  return consecutive ? `${first}–${last}` : protocols2.join(", ");
+  const consecutive = PROTOCOLS.indexOf(last) - PROTOCOLS.indexOf(first) === protocols.length - 1;
+  return consecutive ? `${first}–${last}` : protocols.join(", ");
 }
 function list(items) {
   if (items.length === 0)
@@ -92663,8 +93822,167 @@ function list(items) {
   return items.length > 4 ? `${shown} and ${items.length - 4} more` : shown;
 }
 
+// ../core/dist/scan/served-chains.js
+var SERVED_KEY_TYPES = ["ecdsa", "rsa", "eddsa"];
+var OFFERS = {
+  ecdsa: {
+    auth: "ECDSA",
+    schemes: (name) => name.startsWith("ecdsa_"),
+    sigalgs: "ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512",
+    beforeTls12: true
+  },
+  rsa: {
+    auth: "RSA",
+    schemes: (name) => name.startsWith("rsa_"),
+    sigalgs: "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512",
+    beforeTls12: true
+  },
+  // EdDSA certificates sign with ECDSA suites in TLS 1.2 (RFC 8422).
+  eddsa: {
+    auth: "ECDSA",
+    schemes: (name) => name === "ed25519" || name === "ed448",
+    sigalgs: "ed25519:ed448",
+    beforeTls12: false
+  }
+};
+var LEGACY_ORDER = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
+async function probeLegacy(protocol, keyType, options) {
+  const offer = OFFERS[keyType];
+  const suites = cipherSuitesFor(protocol).filter((suite) => suite.auth === offer.auth && !suite.grease && !suite.scsv).map((suite) => suite.code);
+  const outcome = await probeWithRetry(() => options.runConnection(() => probeHello(options.endpoint, buildClientHello({
+    protocol,
+    cipherSuites: suites,
+    sni: options.sni,
+    signatureSchemes: SIGNATURE_SCHEMES.filter((s) => offer.schemes(s.name)).map((s) => s.code),
+    statusRequest: true
+  }), {
+    timeoutMs: options.timeoutMs,
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.connect === void 0 ? {} : { connect: options.connect }
+  })), {
+    ...options.retries === void 0 ? {} : { retries: options.retries },
+    ...options.signal === void 0 ? {} : { signal: options.signal }
+  });
+  const probe = `certificates/${keyType}/${protocol}`;
+  if (outcome.kind === "rejected")
+    return null;
+  if (outcome.kind === "failed")
+    return { probe, code: outcome.code, message: outcome.message };
+  const choice = outcome.choice;
+  if (choice.kind !== "tls" || choice.certificates === null)
+    return null;
+  return {
+    askedFor: keyType,
+    protocol,
+    chain: choice.certificates,
+    // An SSLv3 hello carries no status_request: whether the server would staple is unknown.
+    ocspResponse: protocol === "SSLv3" ? void 0 : choice.ocspResponse
+  };
+}
+async function probeTls13(keyType, options) {
+  const endpoint2 = {
+    address: options.endpoint.address,
+    port: options.endpoint.port,
+    sni: options.sni
+  };
+  const outcome = await options.runConnection(() => probeHandshake(endpoint2, {
+    timeoutMs: options.timeoutMs,
+    minVersion: "TLSv1.3",
+    sigalgs: OFFERS[keyType].sigalgs,
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.connect === void 0 ? {} : { connect: options.connect }
+  }));
+  const probe = `certificates/${keyType}/TLSv1.3`;
+  if (!outcome.ok) {
+    return outcome.code === "tls" || outcome.code === "closed" ? null : { probe, ...outcome };
+  }
+  const handshake = outcome.handshake;
+  if (handshake.servedChain === null) {
+    return { probe, code: "unparseable", message: handshake.servedChainError ?? "no chain" };
+  }
+  return {
+    askedFor: keyType,
+    protocol: "TLSv1.3",
+    chain: handshake.servedChain,
+    ocspResponse: handshake.ocspResponse
+  };
+}
+async function probeServedChains(protocols, options) {
+  const legacy = LEGACY_ORDER.find((protocol) => protocols[protocol] === true) ?? null;
+  const probes = [];
+  if (protocols["TLSv1.3"] === true) {
+    for (const keyType of SERVED_KEY_TYPES)
+      probes.push(probeTls13(keyType, options));
+  }
+  if (legacy !== null) {
+    for (const keyType of SERVED_KEY_TYPES) {
+      if (legacy !== "TLSv1.2" && !OFFERS[keyType].beforeTls12)
+        continue;
+      probes.push(probeLegacy(legacy, keyType, options));
+    }
+  }
+  const sightings = [];
+  const errors = [];
+  for (const result of await Promise.all(probes)) {
+    if (result === null)
+      continue;
+    if ("chain" in result)
+      sightings.push(result);
+    else
+      errors.push(result);
+  }
+  const unknownVersion = ["TLSv1.3", ...LEGACY_ORDER].some((p) => protocols[p] === null);
+  return { sightings, complete: errors.length === 0 && !unknownVersion, errors };
+}
+var sameChain = (a, b) => a.length === b.length && a.every((der, i) => Buffer.compare(der, b[i]) === 0);
+function distinctChains(sightings) {
+  const chains = [];
+  for (const sighting of sightings) {
+    if (sighting.chain.length === 0)
+      continue;
+    const known2 = chains.find((entry) => sameChain(entry.chain, sighting.chain));
+    if (known2 === void 0) {
+      chains.push({ chain: sighting.chain, ocspResponse: sighting.ocspResponse });
+    } else if (!(known2.ocspResponse instanceof Uint8Array) && sighting.ocspResponse !== void 0) {
+      known2.ocspResponse = sighting.ocspResponse;
+    }
+  }
+  return chains;
+}
+function judgeServedChains(defaultChain, served, options) {
+  const errors = [...served.errors];
+  let certificate = defaultChain?.report ?? null;
+  const certificates = [];
+  for (const entry of distinctChains(served.sightings)) {
+    const isDefault = defaultChain !== null && sameChain(entry.chain, defaultChain.chain);
+    if (isDefault && (certificate?.ocspStapled !== null || entry.ocspResponse === void 0)) {
+      continue;
+    }
+    const checked = checkCertificateChain(entry.chain, {
+      ...options,
+      ocspResponse: entry.ocspResponse,
+      probe: isDefault ? "certificate" : `certificates/${certificates.length + (defaultChain === null ? 0 : 1)}`
+    });
+    if (isDefault) {
+      errors.push(...checked.errors.filter((error2) => error2.probe.endsWith("/ocsp")));
+      certificate = checked.certificate;
+    } else {
+      errors.push(...checked.errors);
+      if (checked.certificate !== null)
+        certificates.push(checked.certificate);
+    }
+  }
+  if (certificate !== null)
+    certificates.unshift(certificate);
+  return {
+    certificate,
+    certificates: served.complete && certificates.length > 0 ? certificates : null,
+    errors
+  };
+}
+
 // ../core/dist/scan-report/types.js
-var SCAN_REPORT_SCHEMA_VERSION = 1;
+var SCAN_REPORT_SCHEMA_VERSION = 2;
 
 // ../core/dist/scan/context.js
 var ScanContext = class {
@@ -92914,7 +94232,7 @@ async function enumerateCipherSuites(ctx, protocol, first) {
     return { protocol, accepted: accepted3, preference: preference2, choices };
   }
   let preference = unknown;
-  const known = [c0];
+  const known2 = [c0];
   if (reverse.kind === "chosen") {
     if (!all.includes(reverse.code)) {
       return incomplete("protocol", `server chose ${hex6(reverse.code)}, which was not offered`, [
@@ -92922,12 +94240,12 @@ async function enumerateCipherSuites(ctx, protocol, first) {
       ]);
     }
     preference = { protocol, enforced: false, order: null };
-    known.push(reverse.code);
+    known2.push(reverse.code);
   } else {
     ctx.error(`serverPreference/${protocol}`, reverse.kind === "failed" ? reverse.code : "protocol", reverse.kind === "failed" ? reverse.message : "the server refused the suites it had accepted in another order");
   }
-  const rest = await eliminate(all.filter((code18) => !known.includes(code18)), offer, { parts: PARTS });
-  const accepted2 = [...known, ...rest.accepted];
+  const rest = await eliminate(all.filter((code18) => !known2.includes(code18)), offer, { parts: PARTS });
+  const accepted2 = [...known2, ...rest.accepted];
   if (!rest.complete)
     return incomplete(rest.code, rest.message, accepted2);
   return { protocol, accepted: accepted2.sort((a, b) => a - b), preference, choices };
@@ -92937,6 +94255,7 @@ function hex6(code18) {
 }
 
 // ../core/dist/scan/dh.js
+import { createHash as createHash4 } from "node:crypto";
 async function probeDh(ctx, enumerated) {
   let complete = true;
   const pending = [];
@@ -92950,40 +94269,72 @@ async function probeDh(ctx, enumerated) {
     for (const code18 of accepted2) {
       if (cipherSuiteByCode(code18)?.kex !== "DHE")
         continue;
-      const bits = primeBitsOf(choices.get(code18));
-      pending.push(bits === null ? primeBits(ctx, protocol, code18) : Promise.resolve(bits));
+      const prime = primeOf(choices.get(code18));
+      pending.push(prime === null ? probePrime(ctx, protocol, code18) : Promise.resolve(prime));
     }
   }
-  if (pending.length === 0)
-    return { supported: complete ? false : null, bits: null };
-  const sizes = await Promise.all(pending);
-  const known = sizes.filter((bits) => bits !== null);
+  if (pending.length === 0) {
+    return complete ? { supported: false, bits: null, primes: [] } : { supported: null, bits: null, primes: null };
+  }
+  const seen = await Promise.all(pending);
+  const known2 = seen.filter((prime) => prime !== null);
+  if (!complete || known2.length !== seen.length) {
+    return { supported: true, bits: null, primes: null };
+  }
+  const primes = /* @__PURE__ */ new Map();
+  for (const prime of known2) {
+    const sha2562 = createHash4("sha256").update(prime).digest("hex");
+    if (!primes.has(sha2562))
+      primes.set(sha2562, describeDhPrime(prime, sha2562));
+  }
+  const sorted = [...primes.values()].sort((a, b) => a.bits - b.bits || (a.name ?? "").localeCompare(b.name ?? ""));
+  return { supported: true, bits: sorted[0]?.bits ?? null, primes: sorted };
+}
+var SHORT_DH_PRIME_BITS = 2048;
+function describeDhPrime(prime, sha2562) {
+  const trimmed = trimZeros(prime);
+  const digest = sha2562 ?? createHash4("sha256").update(trimmed).digest("hex");
+  const wellKnown = dhPrimeBySha256(digest);
+  const bits = bitLength3(trimmed);
   return {
-    supported: true,
-    bits: complete && known.length === sizes.length ? Math.min(...known) : null
+    name: wellKnown?.name ?? null,
+    bits,
+    wellKnown: wellKnown !== void 0,
+    short: bits < SHORT_DH_PRIME_BITS,
+    reference: wellKnown?.reference ?? null
   };
 }
-function primeBitsOf(choice) {
-  const params = choice?.kind === "tls" ? choice.keyExchange : null;
-  return params?.kind === "dhe" ? params.primeBits : null;
+function bitLength3(bytes) {
+  const first = bytes[0] ?? 0;
+  return first === 0 ? 0 : (bytes.length - 1) * 8 + (32 - Math.clz32(first));
 }
-async function primeBits(ctx, protocol, code18) {
+function primeOf(choice) {
+  const params = choice?.kind === "tls" ? choice.keyExchange : null;
+  return params?.kind === "dhe" ? trimZeros(params.prime) : null;
+}
+function trimZeros(bytes) {
+  let start = 0;
+  while (start < bytes.length && bytes[start] === 0)
+    start += 1;
+  return bytes.subarray(start);
+}
+async function probePrime(ctx, protocol, code18) {
   const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: [code18], sni: ctx.sni }));
-  const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.choice) : null;
-  if (bits !== null)
-    return bits;
+  const prime = outcome.kind === "accepted" ? primeOf(outcome.choice) : null;
+  if (prime !== null)
+    return prime;
   ctx.error("dh", outcome.kind === "failed" ? outcome.code : "protocol", outcome.kind === "failed" ? outcome.message : `${cipherSuiteByCode(code18)?.iana ?? code18}, which the server accepted, gave no DH parameters`);
   return null;
 }
 
 // ../core/dist/scan/features.js
-var LEGACY_ORDER = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
-var ALL_ORDER = ["TLSv1.3", ...LEGACY_ORDER];
+var LEGACY_ORDER2 = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
+var ALL_ORDER = ["TLSv1.3", ...LEGACY_ORDER2];
 async function probeWireFeatures(ctx, supported, choices) {
-  const legacy = LEGACY_ORDER.find((p) => supported[p] === true) ?? null;
+  const legacy = LEGACY_ORDER2.find((p) => supported[p] === true) ?? null;
   const legacyHello = legacy === null ? null : choices[legacy] ?? null;
   const onlyTls13 = legacy === null && supported["TLSv1.3"] === true;
-  const anyUnknown = LEGACY_ORDER.some((p) => supported[p] === null);
+  const anyUnknown = LEGACY_ORDER2.some((p) => supported[p] === null);
   const [compressionAndHeartbeat, fallbackScsv] = await Promise.all([
     legacy === null ? Promise.resolve(null) : probeCompressionAndHeartbeat(ctx, legacy),
     probeFallbackScsv(ctx, supported)
@@ -93015,12 +94366,9 @@ async function probeCompressionAndHeartbeat(ctx, protocol) {
 }
 async function probeFallbackScsv(ctx, supported) {
   const highest = ALL_ORDER.find((p) => supported[p] === true);
-  const lower = LEGACY_ORDER.find((p) => supported[p] === true && p !== highest);
+  const lower = LEGACY_ORDER2.find((p) => supported[p] === true && p !== highest);
   if (highest === void 0 || lower === void 0) {
-    const oneVersion = highest !== void 0 && ALL_ORDER.every((p) => p === highest || supported[p] === false);
-    if (!oneVersion) {
-      ctx.error("features/fallbackScsv", "protocol", "needs two protocol versions to test");
-    }
+    ctx.error("features/fallbackScsv", "protocol", "needs two protocol versions to test");
     return null;
   }
   const outcome = await ctx.probe(() => buildClientHello({
@@ -93043,6 +94391,7 @@ async function probeFallbackScsv(ctx, supported) {
 
 // ../core/dist/scan/groups.js
 import { X509Certificate as X509Certificate3 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 var TLS13_CANDIDATES = GROUPS.filter((g) => !g.grease && g.kind !== "explicit" && g.kind !== "grease").map((g) => g.code);
 async function enumerateTls13Groups(ctx, tls13Suites) {
   const offer = async (codes) => {
@@ -93071,8 +94420,55 @@ async function enumerateTls13Groups(ctx, tls13Suites) {
   }
   return [...result.accepted].sort((a, b) => a - b).map((code18) => acceptedGroup("TLSv1.3", code18));
 }
-async function enumerateTls12Groups(ctx, suites2) {
-  const { protocol, accepted: accepted2, choices } = suites2;
+async function enumerateTls12Groups(ctx, suites) {
+  const [curves, ffdhe] = await Promise.all([
+    enumerateTls12Curves(ctx, suites),
+    enumerateTls12Ffdhe(ctx, suites)
+  ]);
+  return curves === null || ffdhe === null ? null : [...curves, ...ffdhe];
+}
+var FFDHE_GROUPS = GROUPS.filter((g) => g.kind === "ffdhe").map((g) => g.code);
+async function enumerateTls12Ffdhe(ctx, suites) {
+  const { protocol, accepted: accepted2 } = suites;
+  const dhe = accepted2.filter((code18) => cipherSuiteByCode(code18)?.kex === "DHE");
+  if (dhe.length === 0)
+    return [];
+  const offer = async (codes) => {
+    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: dhe, sni: ctx.sni, groups: codes }));
+    if (outcome.kind === "rejected")
+      return { kind: "refused" };
+    if (outcome.kind === "failed") {
+      return { kind: "failed", code: outcome.code, message: outcome.message };
+    }
+    const params = outcome.choice.kind === "tls" ? outcome.choice.keyExchange : null;
+    if (params?.kind !== "dhe") {
+      return {
+        kind: "failed",
+        code: "protocol",
+        message: "DHE suite chosen without DH parameters"
+      };
+    }
+    const group2 = ffdheGroupOfPrime(params.prime);
+    return group2 !== null && codes.includes(group2) ? { kind: "chosen", code: group2 } : { kind: "refused" };
+  };
+  const result = await eliminate(FFDHE_GROUPS, offer, { parts: 1 });
+  if (!result.complete) {
+    ctx.error(`groups/${protocol}`, result.code, `FFDHE enumeration incomplete: ${result.message}`);
+    return null;
+  }
+  return [...result.accepted].sort((a, b) => a - b).map((code18) => acceptedGroup(protocol, code18));
+}
+function ffdheGroupOfPrime(prime) {
+  let start = 0;
+  while (start < prime.length && prime[start] === 0)
+    start += 1;
+  const sha2562 = createHash5("sha256").update(prime.subarray(start)).digest("hex");
+  const name = dhPrimeBySha256(sha2562)?.name;
+  const group2 = name === void 0 ? void 0 : groupByName(name);
+  return group2?.kind === "ffdhe" ? group2.code : null;
+}
+async function enumerateTls12Curves(ctx, suites) {
+  const { protocol, accepted: accepted2, choices } = suites;
   const ecdhe = accepted2.filter((code18) => cipherSuiteByCode(code18)?.kex === "ECDHE");
   if (ecdhe.length === 0)
     return [];
@@ -93186,50 +94582,50 @@ async function scanDetailed(target, options = {}, shared) {
 }
 async function scanInto(ctx, report, chains) {
   ctx.step("protocols");
-  const protocols2 = await probeProtocols(ctx);
-  report.protocols = protocols2.supported;
-  if (protocols2.certificateChain !== null)
-    addChain(chains, protocols2.certificateChain);
-  if (!PROTOCOLS.some((p) => protocols2.supported[p] !== null))
+  const protocols = await probeProtocols(ctx);
+  report.protocols = protocols.supported;
+  if (protocols.certificateChain !== null)
+    addChain(chains, protocols.certificateChain);
+  if (!PROTOCOLS.some((p) => protocols.supported[p] !== null))
     return;
-  const supportedTls = TLS.filter((p) => protocols2.supported[p] === true);
+  const supportedTls = TLS.filter((p) => protocols.supported[p] === true);
   ctx.step("cipher suites");
-  const enumerated = await Promise.all(supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols2.choices[p])));
+  const enumerated = await Promise.all(supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols.choices[p])));
   for (const { choices } of enumerated) {
     for (const choice of choices.values()) {
       if (choice.certificates !== null)
         addChain(chains, choice.certificates);
     }
   }
-  const unknownProtocol = PROTOCOLS.some((p) => protocols2.supported[p] === null);
+  const unknownProtocol = PROTOCOLS.some((p) => protocols.supported[p] === null);
   report.serverPreference = unknownProtocol ? null : enumerated.map((e) => e.preference);
   ctx.step("groups and key exchange");
   const tls13 = enumerated.find((e) => e.protocol === "TLSv1.3");
   const legacy = [...enumerated].reverse().find((e) => e.protocol !== "TLSv1.3");
-  const legacyUnknown = LEGACY.some((p) => protocols2.supported[p] === null);
-  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacy?.protocol ?? "SSLv3")).some((p) => protocols2.supported[p] === null);
+  const legacyUnknown = LEGACY.some((p) => protocols.supported[p] === null);
+  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacy?.protocol ?? "SSLv3")).some((p) => protocols.supported[p] === null);
   const [tls13Groups, tls12Groups, dh, features] = await Promise.all([
-    tls13 === void 0 ? Promise.resolve(protocols2.supported["TLSv1.3"] === false ? [] : null) : tls13.accepted === null ? Promise.resolve(null) : enumerateTls13Groups(ctx, tls13.accepted),
+    tls13 === void 0 ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null) : tls13.accepted === null ? Promise.resolve(null) : enumerateTls13Groups(ctx, tls13.accepted),
     legacy === void 0 ? Promise.resolve(legacyUnknown ? null : []) : legacy.accepted === null || unknownAboveLegacy ? Promise.resolve(null) : enumerateTls12Groups(ctx, { ...legacy, accepted: legacy.accepted }),
     probeDh(ctx, enumerated),
-    probeWireFeatures(ctx, protocols2.supported, protocols2.choices)
+    probeWireFeatures(ctx, protocols.supported, protocols.choices)
   ]);
   report.groups = tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
-  report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null } : dh;
+  report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null, primes: null } : dh;
   report.features = { ...report.features, ...features };
-  report.cipherSuites = unknownProtocol ? null : acceptedSuites(protocols2.supported, protocols2.sslv2?.cipherSpecs ?? [], enumerated);
+  report.cipherSuites = unknownProtocol ? null : acceptedSuites(protocols.supported, protocols.sslv2?.cipherSpecs ?? [], enumerated);
 }
 function addChain(chains, chain) {
   const same = (a, b) => a.length === b.length && a.every((der, i) => Buffer.compare(der, b[i]) === 0);
-  if (chain.length > 0 && !chains.some((known) => same(known, chain)))
+  if (chain.length > 0 && !chains.some((known2) => same(known2, chain)))
     chains.push(chain);
 }
 function acceptedSuites(supported, sslv2Specs, enumerated) {
-  const suites2 = [];
+  const suites = [];
   if (supported.SSLv2 === true) {
     for (const code18 of sslv2Specs) {
       const row = sslv2CipherSuiteByCode(code18);
-      suites2.push({
+      suites.push({
         protocol: "SSLv2",
         code: `0x${code18.toString(16).toUpperCase().padStart(6, "0")}`,
         iana: row?.name ?? `unknown(0x${code18.toString(16)})`,
@@ -93254,9 +94650,9 @@ function acceptedSuites(supported, sslv2Specs, enumerated) {
     if (codes == null)
       return null;
     for (const code18 of codes)
-      suites2.push(acceptedSuite(protocol, code18));
+      suites.push(acceptedSuite(protocol, code18));
   }
-  return suites2;
+  return suites;
 }
 function acceptedSuite(protocol, code18) {
   const row = cipherSuiteByCode(code18);
@@ -93298,7 +94694,7 @@ function emptyReport(target, startedAt) {
     cipherSuites: null,
     serverPreference: null,
     groups: null,
-    dh: { supported: null, bits: null },
+    dh: { supported: null, bits: null, primes: null },
     certificate: null,
     certificates: null,
     features: {
@@ -93320,18 +94716,30 @@ function messageOf(error2) {
 }
 
 // ../core/dist/scan/scan-target.js
+var stores = /* @__PURE__ */ new WeakMap();
+function storeFor(ca) {
+  if (ca === void 0)
+    return trustStoreFor({});
+  let store = stores.get(ca);
+  if (store === void 0) {
+    store = trustStoreFor({ ca });
+    stores.set(ca, store);
+  }
+  return store;
+}
 async function scanTarget(target, options = {}) {
   const parsed = typeof target === "string" ? parseTarget(target) : target;
   const profiles = options.clients === void 0 ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5e3;
-  const store = trustStoreFor(options.ca === void 0 ? {} : { ca: options.ca });
+  const store = storeFor(options.ca);
   const started = Date.now();
   const resolution = await resolveTarget(parsed, {
     timeoutMs,
     ...options.signal === void 0 ? {} : { signal: options.signal },
     ...options.lookup === void 0 ? {} : { lookup: options.lookup }
   });
-  const limiter = new Limiter(options.concurrency ?? 8);
+  const concurrency = options.concurrency ?? 8;
+  const limiter = options.budget === void 0 || !resolution.ok ? new Limiter(concurrency) : options.budget.forTarget(resolution.address, { concurrency, signal: options.signal });
   if (!resolution.ok) {
     const { report: report2 } = await scanDetailed(parsed, options, { resolution, limiter });
     return { ...report2, durationMs: Date.now() - started };
@@ -93352,13 +94760,24 @@ async function scanTarget(target, options = {}) {
   ]);
   const rawChain = certificateChains[0];
   const fromRaw = checked.certificate === null && rawChain !== void 0 ? checkRawChain(parsed, rawChain, certificateOptions) : null;
-  const certificate2 = fromRaw?.certificate ?? checked.certificate;
+  const certificate = fromRaw?.certificate ?? checked.certificate;
+  const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
+  const served = await probeServedChains(report.protocols, {
+    endpoint: { address, port: parsed.port },
+    sni: parsed.sni,
+    timeoutMs,
+    runConnection: certificateOptions.runConnection,
+    ...options.retries === void 0 ? {} : { retries: options.retries },
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.connect === void 0 ? {} : { connect: options.connect }
+  });
+  const judged = judgeServedChains(certificate === null || defaultChain == null ? null : { chain: defaultChain, report: certificate }, served, { host: parsed.host, store, now: options.now ?? /* @__PURE__ */ new Date() });
   const merged = {
     ...report,
-    certificate: certificate2,
-    certificates: certificate2 === null ? null : [certificate2],
+    certificate: judged.certificate,
+    certificates: judged.certificates,
     features: { ...report.features, ...checked.features },
-    errors: [...report.errors, ...checked.errors, ...fromRaw?.errors ?? []]
+    errors: [...report.errors, ...checked.errors, ...fromRaw?.errors ?? [], ...judged.errors]
   };
   if (profiles !== null && merged.reachable === true) {
     merged.clients = await simulateClients({ address, port: parsed.port }, {
@@ -93387,29 +94806,39 @@ var DeadlineReached = class extends Error {
   }
 };
 async function scanTargets(targets, options = {}) {
-  const { parallelTargets = 4, onReport, deadlineMs, signal: runSignal, ...scanOptions } = options;
-  const reports = new Array(targets.length);
+  const { onReport, keepReports = true, deadlineMs, signal: runSignal, parallelTargets, maxConnections = 256, maxPerAddress = 64, ...rest } = options;
+  const budget = rest.budget ?? new ConnectionBudget({ maxConnections, maxPerAddress });
+  const scanOptions = { ...rest, budget };
+  const inFlight = parallelTargets ?? Math.ceil(2 * budget.maxConnections / (rest.concurrency ?? 8));
+  const runCut = runSignal === void 0 ? void 0 : new FanOutCut(runSignal);
+  const reports = keepReports ? new Array(targets.length) : [];
   let next = 0;
   const worker = async () => {
     for (let index = next++; index < targets.length; index = next++) {
-      const report = await scanWithDeadline(targets[index], scanOptions, deadlineMs, runSignal);
-      reports[index] = report;
-      onReport?.(report);
+      const report = await scanWithDeadline(targets[index], scanOptions, deadlineMs, runCut);
+      if (keepReports)
+        reports[index] = report;
+      onReport?.(report, index);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallelTargets, targets.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(inFlight, targets.length) }, worker));
+  } finally {
+    runCut?.close();
+  }
   return reports;
 }
-async function scanWithDeadline(target, options, deadlineMs, runSignal) {
+async function scanWithDeadline(target, options, deadlineMs, runCut) {
   const controller = new AbortController();
   const onRunAbort = () => {
-    const reason = runSignal?.reason;
+    const reason = runCut?.reason;
     controller.abort(reason instanceof DeadlineReached ? reason : new DeadlineReached("run", null));
   };
-  if (runSignal?.aborted === true)
+  let unsubscribe = () => void 0;
+  if (runCut?.aborted === true)
     onRunAbort();
-  else
-    runSignal?.addEventListener("abort", onRunAbort, { once: true });
+  else if (runCut !== void 0)
+    unsubscribe = runCut.subscribe(onRunAbort);
   const timer = deadlineMs === void 0 ? void 0 : setTimeout(() => controller.abort(new DeadlineReached("target", deadlineMs)), deadlineMs);
   try {
     const report = await scanTarget(target, { ...options, signal: controller.signal });
@@ -93420,30 +94849,8 @@ async function scanWithDeadline(target, options, deadlineMs, runSignal) {
     return report;
   } finally {
     clearTimeout(timer);
-    runSignal?.removeEventListener("abort", onRunAbort);
+    unsubscribe();
   }
-}
-
-// ../core/dist/run/all-addresses.js
-import { isIP as isIP2 } from "node:net";
-async function expandAddresses(targets, options) {
-  const expanded = await Promise.all(targets.map(async (planned) => {
-    const { target } = planned;
-    if (target === null || isIP2(target.connectAddress) !== 0)
-      return [planned];
-    const resolution = await resolveAllAddresses(target, {
-      timeoutMs: options.timeoutMs,
-      ...options.signal === void 0 ? {} : { signal: options.signal },
-      ...options.lookupAll === void 0 ? {} : { lookupAll: options.lookupAll }
-    });
-    if (!resolution.ok)
-      return [planned];
-    return resolution.addresses.map((address) => {
-      const at = targetAtAddress(target, address);
-      return { ...planned, input: at.input, target: at };
-    });
-  }));
-  return expanded.flat();
 }
 
 // ../core/dist/run/run.js
@@ -93463,27 +94870,64 @@ async function runPlan(plan, options = {}) {
   }
 }
 async function scanEvaluateGate(plan, options, signal) {
-  const targets = plan.allAddresses ? await expandAddresses(plan.targets, {
-    timeoutMs: plan.timeoutMs,
-    signal,
-    ...options.lookupAll === void 0 ? {} : { lookupAll: options.lookupAll }
-  }) : plan.targets;
-  const toScan = targets.flatMap((planned) => planned.target === null ? [] : [planned.target]);
-  const scanned = await scanTargets(toScan, {
+  const retain = options.retain ?? true;
+  const count = plan.targets.length;
+  const reports = new Array(retain ? count : 0);
+  const evaluations = new Array(count);
+  const gateFacts = new Array(count);
+  const policies = new Set(plan.targets.map((planned) => planned.policy));
+  const waivers = new WaiverSet([...[...policies].flatMap((policy) => policy.waivers), ...plan.waivers], plan.now);
+  const judge3 = (index, report) => {
+    const { policy } = plan.targets[index];
+    const evaluation = waivers.apply(evaluate(policy, report), [
+      ...policy.waivers,
+      ...plan.waivers
+    ]);
+    evaluations[index] = evaluation;
+    if (retain)
+      reports[index] = report;
+    gateFacts[index] = retain ? report : gateFactsOf(report);
+    options.onResult?.({ index, report, evaluation });
+  };
+  const toScan = [];
+  const planIndex = [];
+  plan.targets.forEach((planned, index) => {
+    if (planned.target === null)
+      return;
+    toScan.push(planned.target);
+    planIndex.push(index);
+  });
+  plan.targets.forEach((planned, index) => {
+    if (planned.saved !== null)
+      judge3(index, planned.saved);
+  });
+  await scanTargets(toScan, {
     timeoutMs: plan.timeoutMs,
     concurrency: plan.concurrency,
+    maxConnections: plan.maxConnections,
+    maxPerAddress: plan.maxPerAddress,
     parallelTargets: plan.parallelTargets,
     ca: plan.ca,
     deadlineMs: plan.deadlineMs,
     signal,
+    keepReports: false,
+    onReport: (report, index) => {
+      options.onReport?.(report);
+      judge3(planIndex[index], report);
+    },
     ...plan.clients === null ? {} : { clients: plan.clients },
     ...options.onProgress === void 0 ? {} : { onProgress: options.onProgress },
-    ...options.onReport === void 0 ? {} : { onReport: options.onReport },
     ...options.now === void 0 ? {} : { now: options.now }
   });
-  const reports = targets.map((planned) => planned.saved ?? scanned.shift());
-  const evaluations = reports.map((report, i) => evaluate(targets[i].policy, report));
-  return { reports, evaluations, gate: gateRun(evaluations, reports, plan.gate) };
+  const gate = gateRun(evaluations, gateFacts, plan.gate);
+  const warnings = waivers.unused();
+  return retain ? { reports, evaluations, gate, warnings } : { reports: [], evaluations: [], gate, warnings };
+}
+function gateFactsOf(report) {
+  return {
+    target: { input: report.target.input },
+    reachable: report.reachable
+  };
 }
 
 // ../core/dist/policy/run-policy-tests.js
@@ -93520,23 +94964,20 @@ function outcomes(evaluation) {
     outcome.findings.push(finding);
     if (finding.status === "fail")
       outcome.status = "fail";
-    else if (outcome.status === "pass")
-      outcome.status = "inconclusive";
+    else if (finding.status === "inconclusive") {
+      if (outcome.status !== "fail")
+        outcome.status = "inconclusive";
+    } else if (outcome.status === "pass")
+      outcome.status = "waived";
   }
   return [...byRule.values()];
 }
 function byTarget(evaluations) {
-  const groups2 = /* @__PURE__ */ new Map();
+  const groups = /* @__PURE__ */ new Map();
   for (const evaluation of evaluations) {
-    groups2.set(evaluation.target, [...groups2.get(evaluation.target) ?? [], evaluation]);
+    groups.set(evaluation.target, [...groups.get(evaluation.target) ?? [], evaluation]);
   }
-  return groups2;
-}
-function targetVerdict(evaluation, report, gate = {}) {
-  const unscannedBlocks = report !== void 0 && notScannedReason(report) !== null && (gate.inconclusive ?? "fail") === "fail";
-  if (unscannedBlocks || verdictOf([evaluation], gate).blocking.length > 0)
-    return "fail";
-  return evaluation.findings.some((finding) => finding.status !== "pass") ? "warn" : "pass";
+  return groups;
 }
 
 // ../core/dist/report/json.js
@@ -93575,15 +95016,18 @@ function formatJson(evaluations, reports, options = {}) {
 `;
 }
 
+// ../core/dist/report/html.js
+import { createHash as createHash6 } from "node:crypto";
+
 // ../core/dist/report/clients.js
-var RANK2 = { fail: 0, inconclusive: 1, ok: 2 };
+var RANK3 = { fail: 0, inconclusive: 1, ok: 2 };
 function resultOf(client) {
   return client.ok === true ? "ok" : client.ok === false ? "fail" : "inconclusive";
 }
 function clientMatrix(report) {
   if (report?.clients == null)
     return null;
-  const rows = report.clients.map((client, index) => ({ client, result: resultOf(client), index })).sort((a, b) => RANK2[a.result] - RANK2[b.result] || a.index - b.index).map(({ client, result }) => ({ client, result }));
+  const rows = report.clients.map((client, index) => ({ client, result: resultOf(client), index })).sort((a, b) => RANK3[a.result] - RANK3[b.result] || a.index - b.index).map(({ client, result }) => ({ client, result }));
   const counts = { fail: 0, inconclusive: 0, ok: 0 };
   for (const row of rows)
     counts[row.result] += 1;
@@ -93595,6 +95039,451 @@ function matrixSummary(counts) {
     parts.push(`${counts.inconclusive} inconclusive`);
   parts.push(`${counts.ok} connect`);
   return parts.join(" · ");
+}
+function compareClientVersions(a, b) {
+  const parts = (version) => (version.match(/\d+/g) ?? []).map((part) => Number(part));
+  const left = parts(a.version);
+  const right = parts(b.version);
+  for (let i = 0; i < Math.max(left.length, right.length); i += 1) {
+    const difference = (left[i] ?? -1) - (right[i] ?? -1);
+    if (difference !== 0)
+      return difference;
+  }
+  return (a.year ?? 0) - (b.year ?? 0) || a.name.localeCompare(b.name);
+}
+function clientFamilies(report) {
+  if (report?.clients == null)
+    return null;
+  const groups = /* @__PURE__ */ new Map();
+  for (const client of report.clients) {
+    groups.set(client.family, [...groups.get(client.family) ?? [], client]);
+  }
+  const families = [...groups].map(([family, clients]) => {
+    const sorted = [...clients].sort(compareClientVersions);
+    const counts = { fail: 0, inconclusive: 0, ok: 0 };
+    for (const client of sorted)
+      counts[resultOf(client)] += 1;
+    return {
+      family,
+      counts,
+      oldestWorking: sorted.find((client) => client.ok === true) ?? null,
+      newestFailing: sorted.findLast((client) => client.ok === false) ?? null
+    };
+  });
+  return families.sort((a, b) => Number(b.counts.fail > 0) - Number(a.counts.fail > 0) || b.counts.fail - a.counts.fail || a.family.localeCompare(b.family));
+}
+
+// ../core/dist/report/certificates.js
+var KEY_TYPE_NAMES = {
+  rsa: "RSA",
+  ecdsa: "ECDSA",
+  ed25519: "Ed25519",
+  ed448: "Ed448",
+  dsa: "DSA"
+};
+function describeChain(certificate) {
+  const leaf = certificate.chain[0];
+  const keyType = certificate.keyType ?? leaf?.keyType ?? null;
+  const name = keyType === null ? "unknown key" : KEY_TYPE_NAMES[keyType] ?? keyType;
+  const size = leaf?.curve ?? (leaf?.keyBits == null ? null : String(leaf.keyBits));
+  const key = size === null || keyType?.startsWith("ed") === true ? name : `${name} ${size}`;
+  return leaf === void 0 ? key : `${key}, ${leaf.subject}`;
+}
+var CHAIN_POINTER = /^\/certificates\/(\d+)(?:\/|$)/;
+function chainLabel(report, pointer) {
+  const index = CHAIN_POINTER.exec(pointer)?.[1];
+  const certificates = report?.certificates ?? [];
+  if (index === void 0 || certificates.length < 2)
+    return null;
+  const certificate = certificates[Number(index)];
+  if (certificate === void 0)
+    return null;
+  return `chain ${Number(index) + 1} of ${certificates.length}: ${describeChain(certificate)}`;
+}
+function findingMessage(finding, report) {
+  const label = chainLabel(report, finding.pointer);
+  return label === null ? finding.message : `${finding.message} (${label})`;
+}
+
+// ../core/dist/report/html-escape.js
+var ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+function escapeHtml(text) {
+  return escapeControlCharacters(text).replace(/[&<>"']/g, (char) => ENTITIES[char]);
+}
+
+// ../core/dist/report/overview.js
+var DETAILS_TARGET_LIMIT = 5;
+function showDetails(evaluations, details) {
+  return details ?? new Set(evaluations.map((e) => e.target)).size <= DETAILS_TARGET_LIMIT;
+}
+var SEVERITY_RANK = { error: 0, warning: 1, info: 2 };
+var VERDICT_RANK = {
+  fail: 0,
+  unscanned: 1,
+  inconclusive: 2,
+  pass: 3
+};
+var STRENGTH_RANK = {
+  insecure: 0,
+  weak: 1,
+  secure: 2,
+  recommended: 3
+};
+function worstFinding(findings) {
+  let worst = null;
+  const rank = (f) => (f.status === "fail" ? 0 : 3) + SEVERITY_RANK[f.severity] * 0.5;
+  for (const finding of findings) {
+    if (finding.status === "pass" || finding.status === "waived")
+      continue;
+    if (worst === null || rank(finding) < rank(worst))
+      worst = finding;
+  }
+  return worst;
+}
+function leafExpiry(report) {
+  const chains = report?.certificates ?? (report?.certificate ? [report.certificate] : []);
+  let first = null;
+  for (const chain of chains) {
+    const leaf = chain.chain[0];
+    if (leaf !== void 0 && (first === null || leaf.daysRemaining < first.days)) {
+      first = { days: leaf.daysRemaining, notAfter: leaf.notAfter };
+    }
+  }
+  return first;
+}
+function weakest(report) {
+  let found = null;
+  const rank = (suite) => STRENGTH_RANK[suite.strength ?? ""] ?? 4;
+  for (const suite of report?.cipherSuites ?? []) {
+    if (found === null || rank(suite) < rank(found))
+      found = suite;
+  }
+  return found;
+}
+function fleetOverview(evaluations, reports, gate = {}) {
+  const reportOf = reportsByTarget(reports);
+  const rows = evaluations.map((evaluation, index) => {
+    const report = reportOf.get(evaluation.target);
+    const expiry = leafExpiry(report);
+    const protocols = report === void 0 || report.reachable !== true ? null : Object.entries(report.protocols).filter(([, on]) => on === true).map(([protocol]) => protocol);
+    const row = {
+      evaluation,
+      report,
+      target: evaluation.target,
+      verdict: report !== void 0 && report.reachable !== true ? "unscanned" : evaluation.verdict,
+      blocking: verdictOf([evaluation], gate).blocking.length,
+      worst: worstFinding(evaluation.findings),
+      daysToExpiry: expiry?.days ?? null,
+      expires: expiry?.notAfter ?? null,
+      protocols,
+      weakestSuite: weakest(report)
+    };
+    return { row, index };
+  });
+  return rows.sort((a, b) => VERDICT_RANK[a.row.verdict] - VERDICT_RANK[b.row.verdict] || b.row.blocking - a.row.blocking || (a.row.daysToExpiry ?? Infinity) - (b.row.daysToExpiry ?? Infinity) || a.index - b.index).map(({ row }) => row);
+}
+function worstLabel(row) {
+  const { worst } = row;
+  if (worst === null)
+    return "—";
+  const status = worst.status === "inconclusive" ? " (inconclusive)" : "";
+  return `${worst.severity} ${worst.ruleId}${status}: ${worst.message}`;
+}
+
+// ../core/dist/report/remediation.js
+var SERVERS = [
+  ["nginx", "nginx"],
+  ["apache", "Apache"],
+  ["haproxy", "HAProxy"],
+  ["generic", "Any server"]
+];
+function remediationSteps(remediation2) {
+  if (remediation2 === void 0)
+    return [];
+  return SERVERS.flatMap(([server, label]) => {
+    const text = remediation2[server];
+    return text === void 0 ? [] : [{ server, label, text }];
+  });
+}
+function ruleHelp(rule) {
+  const summary2 = rule.description ?? rule.title;
+  const text = [summary2];
+  const markdown = [summary2];
+  for (const step of remediationSteps(rule.remediation)) {
+    text.push(`${step.label}: ${step.text}`);
+    markdown.push(`**${step.label}**
+
+\`\`\`
+${step.text}
+\`\`\``);
+  }
+  for (const reference of rule.references ?? []) {
+    text.push(reference);
+    markdown.push(`<${reference}>`);
+  }
+  return { text: text.join("\n\n"), markdown: markdown.join("\n\n") };
+}
+
+// ../core/dist/report/waived.js
+function waivedRows(evaluations) {
+  const rows = [];
+  for (const evaluation of evaluations) {
+    for (const outcome of outcomes(evaluation)) {
+      const waiver = outcome.findings[0]?.waiver;
+      if (outcome.status !== "waived" || waiver === void 0)
+        continue;
+      rows.push({
+        target: evaluation.target,
+        ruleId: outcome.ruleId,
+        findings: outcome.findings.length,
+        waiver
+      });
+    }
+  }
+  return rows;
+}
+function waivedUntil(waiver) {
+  const left = waiver.daysLeft === 0 ? "last day" : `${waiver.daysLeft} day(s) left`;
+  return `until ${waiver.expires} (${left})`;
+}
+
+// ../core/dist/report/html.js
+var STYLE = `
+:root { color-scheme: light; --fail: #b42318; --warn: #b54708; --pass: #067647; --muted: #555; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5rem auto; max-width: 72rem; padding: 0 1rem; color: #111; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+h3 { font-size: 1rem; margin-bottom: .25rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
+th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f5f5f5; } td.num { text-align: right; }
+th button { all: unset; cursor: pointer; font-weight: 600; } th button::after { content: " \\2195"; color: #999; }
+code, .mono { font-family: ui-monospace, monospace; font-size: 12px; word-break: break-all; }
+.fail { color: var(--fail); font-weight: 600; } .inconclusive, .unscanned { color: var(--warn); font-weight: 600; }
+.pass, .ok { color: var(--pass); } .off, .waived { color: #999; } .muted { color: var(--muted); }
+.matrix td { text-align: center; } .matrix th.rule { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
+.scroll { overflow-x: auto; } meter { width: 12rem; } pre { background: #f7f7f7; padding: .5rem; overflow-x: auto; white-space: pre-wrap; }
+.verdict { font-size: 1.1rem; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11px; }
+  th button::after { content: ""; }
+  details > summary { list-style: none; }
+  section.target { break-before: page; }
+  a { color: inherit; text-decoration: none; }
+}
+`;
+var SCRIPT = `
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  table.querySelectorAll("th button").forEach(function (button, column) {
+    button.addEventListener("click", function () {
+      var body = table.tBodies[0];
+      var ascending = button.getAttribute("data-order") !== "asc";
+      table.querySelectorAll("th button").forEach(function (b) { b.removeAttribute("data-order"); });
+      button.setAttribute("data-order", ascending ? "asc" : "desc");
+      var key = function (row) {
+        var cell = row.cells[column];
+        var value = cell.getAttribute("data-sort");
+        return value === null ? cell.textContent.trim() : Number(value);
+      };
+      Array.prototype.slice.call(body.rows)
+        .sort(function (a, b) {
+          var x = key(a), y = key(b);
+          var order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+          return ascending ? order : -order;
+        })
+        .forEach(function (row) { body.appendChild(row); });
+    });
+  });
+});
+`;
+var cspHash = (text) => `'sha256-${createHash6("sha256").update(text, "utf8").digest("base64")}'`;
+var HTML_CSP = [
+  "default-src 'none'",
+  `style-src ${cspHash(STYLE)}`,
+  `script-src ${cspHash(SCRIPT)}`,
+  "img-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'"
+].join("; ");
+var STATUS_MARK = {
+  pass: "✓",
+  fail: "✗",
+  inconclusive: "?",
+  waived: "⏸",
+  off: "–"
+};
+var VERDICT_RANK2 = {
+  fail: 0,
+  unscanned: 1,
+  inconclusive: 2,
+  pass: 3
+};
+var CLIENT_MARK = { fail: "✗", inconclusive: "?", ok: "✓" };
+function formatHtml(evaluations, reports, options = {}) {
+  const reportOf = reportsByTarget(reports);
+  const rows = fleetOverview(evaluations, reports, options.gate);
+  const gate = gateRun(evaluations, reports, options.gate);
+  const anchors = new Map(evaluations.map((e, i) => [e, `target-${i + 1}`]));
+  const policies = [...new Map(evaluations.map((e) => [e.policy.sha256, e.policy])).values()];
+  const scannedAt = reports.map((r) => r.startedAt).sort().at(-1);
+  const body = [];
+  body.push(`<header><h1>tlsgate report</h1>`, `<p class="verdict">Gate: <span class="${gate.verdict}" id="gate-verdict">${gate.verdict.toUpperCase()}</span> · ${evaluations.length} target(s) · ${gate.blocking.length} blocking finding(s)</p>`);
+  if (gate.reasons.length > 0) {
+    body.push(`<ul>${gate.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ul>`);
+  }
+  body.push(`<p class="muted">Policy: ${policies.map((p) => `<span class="policy">${escapeHtml(p.name)} ${escapeHtml(p.version)} <code title="sha256 ${escapeHtml(p.sha256)}">sha256 ${escapeHtml(shortHash(p.sha256))}</code></span>`).join(", ")} · tlsgate ${escapeHtml(toolVersion(reports, options))}${scannedAt === void 0 ? "" : ` · scanned ${escapeHtml(scannedAt)}`}</p></header>`);
+  body.push(overviewSection(rows, anchors));
+  body.push(matrixSection(evaluations, anchors));
+  body.push(expirySection(reports));
+  for (const evaluation of evaluations) {
+    body.push(targetSection(evaluation, reportOf.get(evaluation.target), anchors.get(evaluation)));
+  }
+  return [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${HTML_CSP}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="referrer" content="no-referrer">',
+    `<title>tlsgate: ${gate.verdict.toUpperCase()} · ${evaluations.length} target(s)</title>`,
+    `<style>${STYLE}</style>`,
+    "</head>",
+    "<body>",
+    ...body,
+    `<script>${SCRIPT}</script>`,
+    "</body>",
+    "</html>",
+    ""
+  ].join("\n");
+}
+function overviewSection(rows, anchors) {
+  const header = [
+    "Target",
+    "Verdict",
+    "Blocking",
+    "Protocols",
+    "Weakest suite",
+    "Certificate expiry",
+    "Worst finding"
+  ];
+  const lines = rows.map((row) => {
+    const suite = row.weakestSuite;
+    const expiry = row.daysToExpiry === null ? `<td data-sort="999999">unknown</td>` : `<td data-sort="${row.daysToExpiry}">${row.daysToExpiry} days <span class="muted">(${escapeHtml(row.expires ?? "")})</span></td>`;
+    return [
+      "<tr>",
+      `<td><a href="#${anchors.get(row.evaluation)}">${escapeHtml(row.target)}</a></td>`,
+      `<td data-sort="${VERDICT_RANK2[row.verdict]}" class="${row.verdict}">${row.verdict}</td>`,
+      `<td class="num" data-sort="${row.blocking}">${row.blocking}</td>`,
+      `<td>${row.protocols === null ? "unknown" : escapeHtml(row.protocols.join(", ") || "none")}</td>`,
+      `<td>${suite === null ? "—" : `<code>${escapeHtml(suite.iana)}</code> <span class="muted">${escapeHtml(suite.strength ?? "unknown")}</span>`}</td>`,
+      expiry,
+      `<td>${escapeHtml(worstLabel(row))}</td>`,
+      "</tr>"
+    ].join("");
+  });
+  return [
+    `<section id="overview"><h2>Overview</h2>`,
+    `<p class="muted">Worst first. Click a column to sort.</p>`,
+    `<table class="sortable"><thead><tr>${header.map((h) => `<th><button type="button">${h}</button></th>`).join("")}</tr></thead>`,
+    `<tbody>${lines.join("\n")}</tbody></table></section>`
+  ].join("\n");
+}
+function matrixSection(evaluations, anchors) {
+  const rules = /* @__PURE__ */ new Map();
+  for (const evaluation of evaluations) {
+    for (const [id, rule] of Object.entries(evaluation.rules))
+      if (!rules.has(id))
+        rules.set(id, rule);
+  }
+  const ids = [...rules.keys()];
+  const rows = evaluations.map((evaluation) => {
+    const status = new Map(outcomes(evaluation).map((o) => [o.ruleId, o.status]));
+    const cells = ids.map((id) => {
+      const s = status.get(id) ?? "off";
+      return `<td class="${s}" title="${escapeHtml(id)}: ${s}">${STATUS_MARK[s]}</td>`;
+    });
+    return `<tr><th scope="row"><a href="#${anchors.get(evaluation)}">${escapeHtml(evaluation.target)}</a></th>${cells.join("")}</tr>`;
+  });
+  return [
+    `<section id="matrix"><h2>Targets × rules</h2>`,
+    `<p class="muted">✓ pass · ✗ fail · ? inconclusive · ⏸ waived · – not evaluated</p>`,
+    `<div class="scroll"><table class="matrix"><thead><tr><th>Target</th>${ids.map((id) => `<th class="rule" title="${escapeHtml(rules.get(id).title)}">${escapeHtml(id)}</th>`).join("")}</tr></thead>`,
+    `<tbody>${rows.join("\n")}</tbody></table></div></section>`
+  ].join("\n");
+}
+function expirySection(reports) {
+  const leaves2 = reports.flatMap((report) => chainsOf(report).flatMap((chain) => {
+    const leaf = chain.chain[0];
+    return leaf === void 0 ? [] : [{ target: report.target.input, leaf }];
+  }));
+  leaves2.sort((a, b) => a.leaf.daysRemaining - b.leaf.daysRemaining);
+  const items = leaves2.map(({ target, leaf }) => `<tr><td>${escapeHtml(leaf.notAfter)}</td><td class="num ${leaf.daysRemaining < 0 ? "fail" : leaf.daysRemaining < 30 ? "inconclusive" : ""}">${leaf.daysRemaining}</td><td><meter min="0" max="398" low="30" high="90" optimum="398" value="${Math.max(0, Math.min(398, leaf.daysRemaining))}"></meter></td><td>${escapeHtml(target)}</td><td class="mono">${escapeHtml(leaf.subject)}</td></tr>`);
+  return [
+    `<section id="expiry"><h2>Certificate expiry timeline</h2>`,
+    items.length === 0 ? `<p>No certificate was read.</p>` : `<table><thead><tr><th>Expires</th><th>Days</th><th>Remaining</th><th>Target</th><th>Subject</th></tr></thead><tbody>${items.join("\n")}</tbody></table>`,
+    `</section>`
+  ].join("\n");
+}
+function chainsOf(report) {
+  return report?.certificates ?? (report?.certificate ? [report.certificate] : []);
+}
+var known = (value) => value === null ? "unknown" : value ? "yes" : "no";
+function targetSection(evaluation, report, id) {
+  const out = [];
+  out.push(`<section class="target" id="${id}"><h2>${escapeHtml(evaluation.target)}${report?.target.address ? ` <span class="muted">(${escapeHtml(report.target.address)})</span>` : ""} · <span class="${evaluation.verdict}">${evaluation.verdict}</span></h2>`, `<p class="muted">policy ${escapeHtml(evaluation.policy.name)} ${escapeHtml(evaluation.policy.version)} · ${evaluation.counts.fail} failed · ${evaluation.counts.inconclusive} inconclusive · ${evaluation.counts.pass} passed</p>`);
+  if (report !== void 0 && report.reachable !== true) {
+    out.push(`<p class="inconclusive">Not scanned: ${escapeHtml(report.errors[0]?.message ?? "unreachable")}</p>`);
+  }
+  const open3 = outcomes(evaluation).filter((o) => o.status !== "pass");
+  out.push(`<h3>Findings</h3>`);
+  if (open3.length === 0)
+    out.push(`<p class="pass">Every rule passed.</p>`);
+  else {
+    out.push(`<table class="findings"><thead><tr><th>Rule</th><th>Severity</th><th>Status</th><th>Findings</th></tr></thead><tbody>`);
+    for (const outcome of open3) {
+      const rule = evaluation.rules[outcome.ruleId];
+      const steps = remediationSteps(rule?.remediation);
+      const fix = steps.length === 0 && rule?.description === void 0 ? "" : `<details><summary>How to fix</summary>${rule?.description === void 0 ? "" : `<p>${escapeHtml(rule.description)}</p>`}${steps.map((s) => `<p><strong>${escapeHtml(s.label)}</strong></p><pre>${escapeHtml(s.text)}</pre>`).join("")}${(rule?.references ?? []).map((r) => `<p class="mono">${escapeHtml(r)}</p>`).join("")}</details>`;
+      out.push(`<tr><td><code>${escapeHtml(outcome.ruleId)}</code><br>${escapeHtml(rule?.title ?? "")}</td><td>${escapeHtml(rule?.severity ?? "")}</td><td class="${outcome.status}">${outcome.status}</td><td><ul>${outcome.findings.map((f) => `<li>${escapeHtml(findingMessage(f, report))}${f.waiver === void 0 ? "" : ` <span class="muted">(waived ${escapeHtml(waivedUntil(f.waiver))}: ${escapeHtml(f.waiver.reason)})</span>`}</li>`).join("")}</ul>${fix}</td></tr>`);
+    }
+    out.push(`</tbody></table>`);
+  }
+  if (report !== void 0 && report.reachable === true) {
+    out.push(`<h3>Negotiated</h3><table><tbody>`);
+    out.push(`<tr><th>Protocols</th><td>${Object.entries(report.protocols).map(([p, on]) => `<span class="${on === true ? "ok" : on === null ? "inconclusive" : "off"}">${escapeHtml(p)}: ${known(on)}</span>`).join(" · ")}</td></tr>`, `<tr><th>Groups</th><td>${report.groups === null ? "unknown" : escapeHtml([...new Set(report.groups.map((g) => g.name))].join(", ") || "none")}</td></tr>`, `<tr><th>DH</th><td>${report.dh.bits === null ? known(report.dh.supported) : `${report.dh.bits} bits`}</td></tr>`, `<tr><th>ALPN</th><td>${report.features.alpn === null ? "unknown" : escapeHtml(report.features.alpn.selected ?? "none")}</td></tr>`, `</tbody></table>`);
+    if (report.cipherSuites === null)
+      out.push(`<p>Cipher suites: unknown.</p>`);
+    else {
+      out.push(`<table class="suites"><thead><tr><th>Protocol</th><th>Suite</th><th>Code</th><th>Strength</th></tr></thead><tbody>`, ...report.cipherSuites.map((s) => `<tr><td>${escapeHtml(s.protocol)}</td><td><code>${escapeHtml(s.iana)}</code></td><td class="mono">${escapeHtml(s.code)}</td><td class="${s.strength === "insecure" || s.strength === "weak" ? "fail" : ""}">${escapeHtml(s.strength ?? "unknown")}</td></tr>`), `</tbody></table>`);
+    }
+  }
+  const chains = chainsOf(report);
+  if (chains.length > 0) {
+    out.push(`<h3>Certificate chain${chains.length > 1 ? "s" : ""}</h3>`);
+    for (const chain of chains) {
+      out.push(`<p class="muted">trusted ${known(chain.trusted)}${chain.trustError === null ? "" : ` (${escapeHtml(chain.trustError)})`} · hostname match ${known(chain.hostnameMatch)} · complete ${known(chain.chainComplete)} · OCSP stapled ${known(chain.ocspStapled)}</p>`, `<table class="chain"><thead><tr><th>#</th><th>Subject</th><th>Issuer</th><th>Expires</th><th>Key</th><th>Signature</th></tr></thead><tbody>`, ...chain.chain.map((c, i) => `<tr><td>${i}</td><td class="mono subject">${escapeHtml(c.subject)}</td><td class="mono">${escapeHtml(c.issuer)}</td><td>${escapeHtml(c.notAfter)} (${c.daysRemaining} days)</td><td>${escapeHtml(c.keyType)} ${c.keyBits ?? ""}${c.curve === null ? "" : ` ${escapeHtml(c.curve)}`}</td><td>${escapeHtml(c.signatureAlgorithm)}</td></tr>`), `</tbody></table>`);
+    }
+  }
+  const families = clientFamilies(report);
+  const matrix = clientMatrix(report);
+  if (families !== null && matrix !== null) {
+    out.push(`<h3>Clients</h3><p>${escapeHtml(matrixSummary(matrix.counts))}</p>`, `<table class="clients"><thead><tr><th>Family</th><th>Connect</th><th>Oldest working</th><th>Newest failing</th></tr></thead><tbody>`);
+    for (const family of families) {
+      const result = family.counts.fail > 0 ? "fail" : family.counts.inconclusive > 0 ? "inconclusive" : "ok";
+      const total = family.counts.ok + family.counts.fail + family.counts.inconclusive;
+      const failing = family.newestFailing;
+      out.push(`<tr><td class="${result}">${CLIENT_MARK[result]} ${escapeHtml(family.family)}</td><td class="num">${family.counts.ok}/${total}</td><td>${family.oldestWorking === null ? "—" : escapeHtml(family.oldestWorking.name)}</td><td>${failing === null ? "—" : `${escapeHtml(failing.name)}${failing.reason === null ? "" : `: ${escapeHtml(failing.reason)}`}`}</td></tr>`);
+    }
+    out.push(`</tbody></table>`, `<details><summary>Every client (${matrix.rows.length})</summary><table><tbody>${matrix.rows.map(({ client, result }) => `<tr><td class="${result}">${result}</td><td>${escapeHtml(client.name)}</td><td>${result === "ok" ? `${escapeHtml(client.protocol ?? "")} <code>${escapeHtml(client.cipher ?? "")}</code>` : escapeHtml(client.reason ?? "")}</td></tr>`).join("")}</tbody></table></details>`);
+  }
+  out.push(`</section>`);
+  return out.join("\n");
 }
 
 // ../core/dist/report/markdown-escape.js
@@ -93624,13 +95513,9 @@ var ICON = {
   pass: "✅ pass",
   fail: "❌ fail",
   inconclusive: "⚠️ inconclusive",
+  waived: "⏸️ waived",
   "gate-pass": "✅ pass",
   "gate-fail": "❌ fail"
-};
-var VERDICT_ICON = {
-  pass: "✅ pass",
-  warn: "⚠️ warn",
-  fail: "❌ fail"
 };
 var CLIENT_ICON = {
   fail: "❌",
@@ -93644,18 +95529,15 @@ function fence(text, language) {
 ${text}
 ${ticks}`;
 }
+var FENCE_LANGUAGE = {
+  nginx: "nginx",
+  apache: "apache",
+  haproxy: "haproxy"
+};
 function remediation(rule) {
   const lines = [];
-  const steps = [
-    ["nginx", "nginx", "nginx"],
-    ["apache", "Apache", "apache"],
-    ["haproxy", "HAProxy", "haproxy"],
-    ["generic", "Any server", ""]
-  ];
-  for (const [key, label, language] of steps) {
-    const text = rule.remediation?.[key];
-    if (text !== void 0)
-      lines.push(`**${label}**`, "", fence(text, language), "");
+  for (const step of remediationSteps(rule.remediation)) {
+    lines.push(`**${step.label}**`, "", fence(step.text, FENCE_LANGUAGE[step.server] ?? ""), "");
   }
   if (rule.references !== void 0 && rule.references.length > 0) {
     lines.push(`References: ${rule.references.map((r) => `<${r}>`).join(", ")}`, "");
@@ -93666,35 +95548,48 @@ function formatMarkdown(evaluations, reports, options = {}) {
   const reportOf = reportsByTarget(reports);
   const maxFindings = options.maxFindings ?? 5;
   const lines = [];
-  const overall = gateRun(evaluations, reports, options.gate ?? {});
-  const heading = ICON[`gate-${overall.verdict}`];
+  const overall = options.gate === void 0 ? void 0 : gateRun(evaluations, reports, options.gate);
+  const heading = overall === void 0 ? evaluations.some((e) => e.verdict === "fail") ? ICON.fail : evaluations.some((e) => e.verdict === "inconclusive") ? ICON.inconclusive : ICON.pass : ICON[`gate-${overall.verdict}`];
   lines.push(`## tlsgate: ${heading}`, "");
-  if (options.gate !== void 0) {
+  if (options.gate !== void 0 && overall !== void 0) {
     const inconclusive2 = (options.gate.inconclusive ?? "fail") === "fail" ? "fails" : "passes";
     lines.push(`Gate: fail-on **${options.gate.failOn ?? "error"}**, inconclusive ${inconclusive2} · ${overall.blocking.length} blocking finding(s)`, "", ...overall.reasons.map((reason) => `- ${markdownText(reason)}`), ...overall.reasons.length > 0 ? [""] : []);
   }
+  const details = showDetails(evaluations, options.details);
+  const fleet = new Set(evaluations.map((e) => e.target)).size > 1;
+  if (!details) {
+    lines.push(...overviewTable(evaluations, reports, options, details));
+    const policies = new Map(evaluations.map((e) => [e.policy.sha256, e.policy]));
+    for (const p of policies.values()) {
+      lines.push(`Policy: ${markdownText(p.name)} ${markdownText(p.version)} <sub>${shortHash(p.sha256)}</sub>`, "");
+    }
+    lines.push(`<sub>tlsgate ${markdownText(toolVersion(reports, options))}</sub>`);
+    return `${lines.join("\n")}
+`;
+  }
   lines.push("| Target | Policy | Verdict | Failed | Inconclusive | Passed |", "|---|---|---|---:|---:|---:|");
   for (const e of evaluations) {
-    const report = reportOf.get(e.target);
-    const address = report?.target.address;
-    lines.push(`| ${markdownCode(e.target, "table")}${address ? ` (${markdownText(address)})` : ""} | ${markdownText(e.policy.name)} ${markdownText(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${VERDICT_ICON[targetVerdict(e, report, options.gate)]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`);
+    const address = reportOf.get(e.target)?.target.address;
+    lines.push(`| ${markdownCode(e.target, "table")}${address ? ` (${markdownText(address)})` : ""} | ${markdownText(e.policy.name)} ${markdownText(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${ICON[e.verdict]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`);
   }
   lines.push("");
+  if (fleet)
+    lines.push(...overviewTable(evaluations, reports, options, details));
   for (const evaluation of evaluations) {
-    const open3 = outcomes(evaluation).filter((o) => o.status !== "pass");
+    const open3 = outcomes(evaluation).filter((o) => o.status !== "pass" && o.status !== "waived");
     if (open3.length === 0)
       continue;
     lines.push(`### ${markdownCode(evaluation.target)} · ${markdownText(evaluation.policy.name)}`, "");
     const report = reportOf.get(evaluation.target);
-    const reason = report === void 0 ? null : notScannedReason(report);
-    if (reason !== null) {
+    if (report !== void 0 && report.reachable !== true) {
+      const reason = report.errors[0]?.message ?? "unreachable";
       lines.push(`Not scanned: ${markdownText(reason)}. All ${open3.length} rule(s) are ${ICON.inconclusive}.`, "");
       continue;
     }
     lines.push("| Rule | Severity | Status | Findings |", "|---|---|---|---|");
     for (const outcome of open3) {
       const rule = evaluation.rules[outcome.ruleId];
-      const messages = outcome.findings.map((f) => f.message);
+      const messages = outcome.findings.map((f) => findingMessage(f, report));
       const shown = messages.slice(0, maxFindings).map(markdownText);
       if (messages.length > maxFindings)
         shown.push(`and ${messages.length - maxFindings} more`);
@@ -93714,15 +95609,28 @@ function formatMarkdown(evaluations, reports, options = {}) {
       lines.push(...body, "</details>", "");
     }
   }
+  const waived = waivedRows(evaluations);
+  if (waived.length > 0) {
+    lines.push("### ⏸️ Waived", "", "| Target | Rule | Findings | Waived | Reason |", "|---|---|---:|---|---|");
+    for (const row of waived) {
+      lines.push(`| ${markdownCode(row.target, "table")} | ${markdownCode(row.ruleId, "table")} | ${row.findings} | ${waivedUntil(row.waiver)} | ${markdownText(row.waiver.reason)} |`);
+    }
+    lines.push("");
+  }
   for (const target of new Set(evaluations.map((e) => e.target))) {
-    const matrix = clientMatrix(reportOf.get(target));
-    if (matrix === null)
+    const report = reportOf.get(target);
+    const matrix = clientMatrix(report);
+    const families = clientFamilies(report);
+    if (matrix === null || families === null)
       continue;
     lines.push(`### Clients · ${markdownCode(target)}`, "", matrixSummary(matrix.counts), "");
-    lines.push("| Client | Result | Protocol | Suite |", "|---|---|---|---|");
-    for (const { client, result } of matrix.rows) {
-      const outcome = result === "ok" ? "ok" : client.reason ?? result;
-      lines.push(`| ${markdownText(client.name)} | ${CLIENT_ICON[result]} ${markdownText(outcome)} | ${client.protocol ?? ""} | ${client.cipher === null ? "" : markdownCode(client.cipher, "table")} |`);
+    lines.push("| Family | Result | Connect | Oldest working | Newest failing |", "|---|---|---:|---|---|");
+    for (const family of families) {
+      const result = family.counts.fail > 0 ? "fail" : family.counts.inconclusive > 0 ? "inconclusive" : "ok";
+      const total = family.counts.ok + family.counts.fail + family.counts.inconclusive;
+      const failing = family.newestFailing;
+      const failingCell = failing === null ? "" : `${markdownText(failing.name)}${failing.reason === null ? "" : `: ${markdownText(failing.reason)}`}`;
+      lines.push(`| ${markdownText(family.family)} | ${CLIENT_ICON[result]} | ${family.counts.ok}/${total} | ${family.oldestWorking === null ? "" : markdownText(family.oldestWorking.name)} | ${failingCell} |`);
     }
     lines.push("");
   }
@@ -93730,9 +95638,35 @@ function formatMarkdown(evaluations, reports, options = {}) {
   return `${lines.join("\n")}
 `;
 }
+function overviewTable(evaluations, reports, options, details) {
+  const rows = fleetOverview(evaluations, reports, options.gate);
+  const icon = { ...ICON, unscanned: "⚠️ not scanned" };
+  return [
+    `### Overview: ${rows.length} target(s), worst first`,
+    "",
+    ...details ? [] : ["Per-target details: run with `--details`.", ""],
+    "| Target | Verdict | Blocking | Worst finding | Expires in |",
+    "|---|---|---:|---|---:|",
+    ...rows.map((row) => `| ${markdownCode(row.target, "table")} | ${icon[row.verdict]} | ${row.blocking} | ${markdownText(worstLabel(row))} | ${row.daysToExpiry === null ? "unknown" : `${row.daysToExpiry} days`} |`),
+    ""
+  ];
+}
 
 // ../core/dist/report/sarif.js
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
+
+// ../core/dist/report/repo-path.js
+import { dirname as dirname4, isAbsolute as isAbsolute3, join as join2, relative as relative3, sep as sep2 } from "node:path";
+function repoPath(file, root) {
+  if (file === null || !isAbsolute3(file))
+    return null;
+  const rel = relative3(root, file);
+  if (rel === "" || rel.startsWith("..") || isAbsolute3(rel))
+    return null;
+  return rel.split(sep2).join("/");
+}
+
+// ../core/dist/report/sarif.js
 var LEVEL = {
   error: "error",
   warning: "warning",
@@ -93743,47 +95677,70 @@ var SECURITY_SEVERITY = {
   warning: "5.0",
   info: "2.0"
 };
-var MAX_MESSAGES = 10;
 function pascal(id) {
   return id.split("-").map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join("");
 }
-function helpText(rule) {
-  const text = [rule.description ?? rule.title];
-  const markdown = [rule.description ?? rule.title];
-  const remediation2 = rule.remediation ?? {};
-  for (const [key, label] of [
-    ["nginx", "nginx"],
-    ["apache", "Apache"],
-    ["haproxy", "HAProxy"],
-    ["generic", "Any server"]
-  ]) {
-    const fix = remediation2[key];
-    if (fix === void 0)
-      continue;
-    text.push(`${label}: ${fix}`);
-    markdown.push(`**${label}**
-
-\`\`\`
-${fix}
-\`\`\``);
-  }
-  for (const reference of rule.references ?? []) {
-    text.push(reference);
-    markdown.push(`<${reference}>`);
-  }
-  return { text: text.join("\n\n"), markdown: markdown.join("\n\n") };
+function fingerprint(ruleId, target, finding) {
+  return createHash7("sha256").update(`${ruleId}\0${target}\0${offendingKey(finding)}`).digest("hex");
 }
-function fingerprint(ruleId, target) {
-  return createHash4("sha256").update(`${ruleId}\0${target}`).digest("hex");
+function offendingKey(finding) {
+  const path6 = finding.pointer.replace(/\/\d+(?=\/|$)/g, "/-");
+  const { value } = finding;
+  if (value === null || typeof value !== "object")
+    return `${path6}=${JSON.stringify(value)}`;
+  const record = value;
+  const identity = ["sha256", "iana", "name", "code"].find((key) => typeof record[key] === "string");
+  if (identity === void 0)
+    return `${path6}=${canonicalJson2(value)}`;
+  const protocol = typeof record.protocol === "string" ? ` ${record.protocol}` : "";
+  return `${path6}=${String(record[identity])}${protocol}`;
+}
+function canonicalJson2(value) {
+  if (Array.isArray(value))
+    return `[${value.map(canonicalJson2).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson2(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+function targetUri(target, report) {
+  if (report === void 0)
+    return `tls://${encodeURIComponent(target)}`;
+  const { host, port } = report.target;
+  const name = host.includes(":") ? `[${host}]` : encodeURIComponent(host);
+  return `tls://${name}:${port}`;
 }
 function formatSarif(evaluations, reports, options = {}) {
   const version = toolVersion(reports, options);
   const inconclusiveFails = (options.gate?.inconclusive ?? "fail") === "fail";
+  const reportOf = reportsByTarget(reports);
   const rules = [];
   const ruleIndex = /* @__PURE__ */ new Map();
   const logicalLocations = [];
   const targetIndex = /* @__PURE__ */ new Map();
   const results = [];
+  const physicalLocation = (rule, target) => {
+    const own = options.root === void 0 ? null : repoPath(rule.source.file, options.root);
+    if (own !== null) {
+      return {
+        artifactLocation: { uri: own },
+        region: { startLine: rule.source.line ?? 1 }
+      };
+    }
+    const { artifact } = options;
+    if (artifact !== void 0) {
+      const line = artifact.file !== void 0 && rule.source.file === artifact.file;
+      return {
+        artifactLocation: { uri: artifact.uri },
+        region: { startLine: (line ? rule.source.line : null) ?? 1 }
+      };
+    }
+    return {
+      artifactLocation: { uri: targetUri(target, reportOf.get(target)) },
+      region: { startLine: 1 }
+    };
+  };
   for (const evaluation of evaluations) {
     for (const [id, rule] of Object.entries(evaluation.rules)) {
       if (ruleIndex.has(id))
@@ -93794,7 +95751,7 @@ function formatSarif(evaluations, reports, options = {}) {
         name: pascal(id),
         shortDescription: { text: rule.title },
         fullDescription: { text: rule.description ?? rule.title },
-        help: helpText(rule),
+        help: ruleHelp(rule),
         defaultConfiguration: { level: LEVEL[rule.severity] },
         properties: {
           tags: ["security", "tls"],
@@ -93821,134 +95778,82 @@ function formatSarif(evaluations, reports, options = {}) {
       const rule = evaluation.rules[outcome.ruleId];
       if (rule === void 0)
         continue;
-      const findings = outcome.findings;
-      const inconclusive2 = outcome.status === "inconclusive";
-      const open3 = inconclusive2 && !inconclusiveFails;
-      const messages = findings.slice(0, MAX_MESSAGES).map((f) => f.message);
-      if (findings.length > MAX_MESSAGES)
-        messages.push(`and ${findings.length - MAX_MESSAGES} more`);
-      const prefix = inconclusive2 ? "Inconclusive: " : "";
-      let region;
-      if (options.artifact !== void 0) {
-        const line = options.artifact.file !== void 0 && rule.source.file === options.artifact.file ? rule.source.line : null;
-        region = { startLine: line ?? 1 };
-      }
-      const locations = findings.map((finding) => {
-        const location = {
-          logicalLocations: [
+      for (const finding of outcome.findings) {
+        const inconclusive2 = finding.status === "inconclusive";
+        const waiver = finding.status === "waived" ? finding.waiver : void 0;
+        const open3 = inconclusive2 && !inconclusiveFails;
+        const prefix = inconclusive2 ? "Inconclusive: " : "";
+        results.push({
+          ruleId: outcome.ruleId,
+          ruleIndex: ruleIndex.get(outcome.ruleId),
+          kind: open3 ? "open" : "fail",
+          level: open3 ? "none" : LEVEL[rule.severity],
+          message: {
+            text: `${prefix}${rule.title} on ${evaluation.target}: ${findingMessage(finding, reportOf.get(evaluation.target))}`
+          },
+          locations: [
             {
-              name: finding.pointer === "" ? "/" : finding.pointer,
-              fullyQualifiedName: `${evaluation.target}${finding.pointer}`,
-              kind: "member",
-              parentIndex
+              physicalLocation: physicalLocation(rule, evaluation.target),
+              logicalLocations: [
+                {
+                  name: finding.pointer === "" ? "/" : finding.pointer,
+                  fullyQualifiedName: `${evaluation.target}${finding.pointer}`,
+                  kind: "member",
+                  parentIndex
+                }
+              ]
             }
           ],
-          message: { text: finding.message }
-        };
-        if (options.artifact !== void 0) {
-          location.physicalLocation = {
-            artifactLocation: { uri: options.artifact.uri },
-            region
-          };
-        }
-        return location;
-      });
-      results.push({
-        ruleId: outcome.ruleId,
-        ruleIndex: ruleIndex.get(outcome.ruleId),
-        kind: open3 ? "open" : "fail",
-        level: open3 ? "none" : LEVEL[rule.severity],
-        message: { text: `${prefix}${rule.title} on ${evaluation.target}: ${messages.join("; ")}` },
-        locations,
-        partialFingerprints: {
-          "tlsgateRuleTarget/v1": fingerprint(outcome.ruleId, evaluation.target)
-        },
-        properties: {
-          target: evaluation.target,
-          status: outcome.status,
-          policy: evaluation.policy,
-          pointers: findings.map((f) => f.pointer)
-        }
-      });
+          partialFingerprints: {
+            "tlsgateFinding/v2": fingerprint(outcome.ruleId, evaluation.target, finding)
+          },
+          // A waiver in force shows as a suppression (code scanning lists it as dismissed).
+          ...waiver === void 0 ? {} : {
+            suppressions: [
+              {
+                kind: "external",
+                status: "accepted",
+                justification: `${waiver.reason} (waived until ${waiver.expires}, ${waiver.source})`
+              }
+            ]
+          },
+          properties: {
+            target: evaluation.target,
+            status: finding.status,
+            policy: evaluation.policy,
+            pointer: finding.pointer
+          }
+        });
+      }
     }
   }
   const policies = [...new Map(evaluations.map((e) => [e.policy.sha256, e.policy])).values()];
+  const run2 = {
+    tool: {
+      driver: {
+        name: "tlsgate",
+        version,
+        semanticVersion: version,
+        informationUri: "https://tlsgate.dev",
+        rules
+      }
+    }
+  };
+  if (options.category !== void 0 && options.category !== "") {
+    run2.automationDetails = { id: `${options.category.replace(/\/+$/, "")}/` };
+  }
+  Object.assign(run2, { logicalLocations, results, properties: { policies } });
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "tlsgate",
-            version,
-            semanticVersion: version,
-            informationUri: "https://tlsgate.dev",
-            rules
-          }
-        },
-        logicalLocations,
-        results,
-        properties: { policies }
-      }
-    ]
+    runs: [run2]
   };
   return `${JSON.stringify(sarif, null, 2)}
 `;
 }
 
-// ../core/dist/report/negotiated.js
-var PROTOCOL_ORDER = ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
-function negotiatedSummary(report) {
-  return [
-    ["protocols", protocols(report)],
-    ["suites", suites(report)],
-    ["groups", groups(report)],
-    ["certificate", certificate(report)]
-  ];
-}
-function protocols(report) {
-  const on = PROTOCOL_ORDER.filter((p) => report.protocols[p] === true);
-  const unknown = PROTOCOL_ORDER.filter((p) => report.protocols[p] === null);
-  const parts = [on.length > 0 ? on.join(", ") : "none"];
-  if (unknown.length > 0)
-    parts.push(`unknown: ${unknown.join(", ")}`);
-  return parts.join("; ");
-}
-function suites(report) {
-  const list2 = report.cipherSuites;
-  if (list2 === null)
-    return "unknown";
-  if (list2.length === 0)
-    return "none";
-  const rank = (strength) => strength === null ? -1 : STRENGTH_CLASSES.indexOf(strength);
-  const weaker = (a, b) => rank(a.strength) > rank(b.strength) || rank(a.strength) === rank(b.strength) && a.bits < b.bits;
-  const weakest = list2.reduce((worst, suite) => weaker(suite, worst) ? suite : worst);
-  return `${list2.length} · weakest ${weakest.iana} (${weakest.protocol}, ${weakest.strength ?? "unclassified"})`;
-}
-function groups(report) {
-  if (report.groups === null)
-    return "unknown";
-  const names = [...new Set(report.groups.map((group2) => group2.name))];
-  return names.length > 0 ? names.join(", ") : "none";
-}
-function certificate(report) {
-  const leaf = report.certificate?.chain[0];
-  if (leaf === void 0)
-    return "unknown";
-  const key = leaf.keyType === "ecdsa" && leaf.curve !== null ? `ecdsa ${leaf.curve}` : `${leaf.keyType}${leaf.keyBits === null ? "" : ` ${leaf.keyBits}`}`;
-  return `${leaf.subject} · issuer ${leaf.issuer} · ${validity(leaf.notAfter, leaf.daysRemaining)} · ${key}`;
-}
-function validity(notAfter, daysRemaining) {
-  const date = notAfter.slice(0, 10);
-  const days = (n) => `${n} day${n === 1 ? "" : "s"}`;
-  if (daysRemaining < 0)
-    return `expired ${date} (${days(-daysRemaining)} ago)`;
-  return `expires ${date} (${daysRemaining === 0 ? "today" : `in ${days(daysRemaining)}`})`;
-}
-
 // ../core/dist/report/text.js
-var STYLE = {
+var STYLE2 = {
   red: [31, 39],
   green: [32, 39],
   yellow: [33, 39],
@@ -93958,12 +95863,8 @@ var STYLE = {
 var STATUS_STYLE = {
   fail: "red",
   inconclusive: "yellow",
-  pass: "green"
-};
-var VERDICT_STYLE = {
-  fail: "red",
-  warn: "yellow",
-  pass: "green"
+  pass: "green",
+  waived: "dim"
 };
 var CLIENT_STYLE = {
   fail: "red",
@@ -93975,43 +95876,35 @@ var visibleLength = (text) => text.replace(ANSI, "").length;
 var pad3 = (text, width) => text + " ".repeat(Math.max(0, width - visibleLength(text)));
 var inert = escapeControlCharacters;
 function formatText(evaluations, reports, options = {}) {
-  const paint = (style, text) => options.color === true ? `\x1B[${STYLE[style][0]}m${text}\x1B[${STYLE[style][1]}m` : text;
+  const paint = (style, text) => options.color === true ? `\x1B[${STYLE2[style][0]}m${text}\x1B[${STYLE2[style][1]}m` : text;
   const reportOf = reportsByTarget(reports);
   const lines = [];
   const clientsShown = /* @__PURE__ */ new Set();
-  for (const evaluation of evaluations) {
+  const details = showDetails(evaluations, options.details);
+  for (const evaluation of details ? evaluations : []) {
     const report = reportOf.get(evaluation.target);
     const address = report?.target.address;
     const { counts, policy } = evaluation;
-    const word = targetVerdict(evaluation, report, options.gate);
-    const verdict = paint(VERDICT_STYLE[word], word.toUpperCase());
+    const verdict = paint(STATUS_STYLE[evaluation.verdict], evaluation.verdict.toUpperCase());
     lines.push(`${paint("bold", inert(evaluation.target))}${address ? ` (${inert(address)})` : ""}  ${paint("bold", verdict)}`);
     const summary2 = [
       `${counts.fail} failed`,
       `${counts.inconclusive} inconclusive`,
       `${counts.pass} passed`
     ];
+    if ((counts.waived ?? 0) > 0)
+      summary2.push(`${counts.waived} waived`);
     if (counts.off > 0)
       summary2.push(`${counts.off} off`);
     lines.push(paint("dim", `  policy ${policy.name} ${policy.version} (sha256 ${shortHash(policy.sha256)}) · ${summary2.join(" · ")}`));
-    const notScanned = report === void 0 ? null : notScannedReason(report);
-    if (notScanned !== null) {
-      lines.push(`  ${paint("yellow", "not scanned:")} ${inert(notScanned)}`, "");
-      continue;
-    }
-    if (report !== void 0) {
-      for (const [label, value] of negotiatedSummary(report)) {
-        lines.push(`  ${pad3(label, "certificate".length)}  ${inert(value)}`);
-      }
-    }
-    const rows = outcomes(evaluation).filter((o) => options.verbose === true || o.status !== "pass");
+    const rows = outcomes(evaluation).filter((o) => o.status !== "waived" && (options.verbose === true || o.status !== "pass"));
     const idWidth = Math.max(0, ...rows.map((o) => o.ruleId.length));
     const statusWidth = "inconclusive".length;
     const severityWidth = "warning".length;
     for (const outcome of rows) {
       const rule = evaluation.rules[outcome.ruleId];
       const limit = options.verbose === true ? Infinity : options.maxFindings ?? 8;
-      const all = outcome.status === "pass" ? [rule?.title ?? outcome.ruleId] : outcome.findings.map((f) => inert(f.message));
+      const all = outcome.status === "pass" ? [rule?.title ?? outcome.ruleId] : outcome.findings.map((f) => inert(findingMessage(f, report)));
       const messages = all.length > limit ? all.slice(0, limit) : all;
       if (all.length > limit)
         messages.push(paint("dim", `… and ${all.length - limit} more`));
@@ -94028,18 +95921,34 @@ function formatText(evaluations, reports, options = {}) {
         lines.push(`  ${pad3(status, statusWidth)}  ${pad3(severity, severityWidth)}  ${pad3(id, idWidth)}  ${message2}`.trimEnd());
       });
     }
-    const matrix = clientsShown.has(evaluation.target) ? null : clientMatrix(report);
+    const families = clientsShown.has(evaluation.target) ? null : clientFamilies(report);
+    const matrix = families === null ? null : clientMatrix(report);
     clientsShown.add(evaluation.target);
-    if (matrix !== null) {
+    if (families !== null && matrix !== null) {
       lines.push(`  clients: ${matrixSummary(matrix.counts)}`);
-      const nameWidth = Math.max(0, ...matrix.rows.map((row) => row.client.name.length));
-      for (const { client, result } of matrix.rows) {
-        const detail = result === "ok" ? `${pad3(client.protocol ?? "", "TLSv1.2".length)}  ${client.cipher ?? ""}` : inert(client.reason ?? "");
-        lines.push(`    ${pad3(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad3(client.name, nameWidth)}  ${detail}`.trimEnd());
+      const familyWidth = Math.max(0, ...families.map((f) => f.family.length));
+      for (const family of families) {
+        const result = family.counts.fail > 0 ? "fail" : family.counts.inconclusive > 0 ? "inconclusive" : "ok";
+        lines.push(`    ${pad3(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad3(inert(family.family), familyWidth)}  ${familyLine(family)}`.trimEnd());
+      }
+      if (options.verbose === true) {
+        const nameWidth = Math.max(0, ...matrix.rows.map((row) => row.client.name.length));
+        for (const { client, result } of matrix.rows) {
+          const detail = result === "ok" ? `${pad3(client.protocol ?? "", "TLSv1.2".length)}  ${client.cipher ?? ""}` : inert(client.reason ?? "");
+          lines.push(`      ${pad3(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad3(inert(client.name), nameWidth)}  ${detail}`.trimEnd());
+        }
       }
     }
     if (report !== void 0 && report.errors.length > 0) {
       lines.push(paint("dim", `  ${report.errors.length} scan error(s): ${report.errors.map((e) => `${e.probe} ${e.code}`).join(", ")}`));
+    }
+    lines.push("");
+  }
+  const waived = waivedRows(evaluations);
+  if (waived.length > 0) {
+    lines.push(paint("bold", "Waived:"));
+    for (const row of waived) {
+      lines.push(`  ${inert(row.target)}  ${row.ruleId}  ${waivedUntil(row.waiver)}: ${inert(row.waiver.reason)} [${inert(row.waiver.source)}]`);
     }
     lines.push("");
   }
@@ -94052,6 +95961,9 @@ function formatText(evaluations, reports, options = {}) {
     for (const reason of gate.reasons)
       lines.push(`  ${inert(reason)}`);
   }
+  if (new Set(evaluations.map((e) => e.target)).size > 1) {
+    lines.push("", ...overviewLines(evaluations, reports, options, paint, details));
+  }
   return `${lines.join("\n").trimEnd()}
 `;
 }
@@ -94063,25 +95975,232 @@ function remediationLines(remediation2, all) {
   const shown = all ? present : present.slice(0, 1);
   return shown.map((server) => server === "generic" ? `fix: ${remediation2[server]}` : `fix (${server}): ${remediation2[server]}`);
 }
+function familyLine(family) {
+  const total = family.counts.ok + family.counts.fail + family.counts.inconclusive;
+  const parts = [`${family.counts.ok}/${total} connect`];
+  if (family.counts.inconclusive > 0)
+    parts.push(`${family.counts.inconclusive} inconclusive`);
+  if (family.oldestWorking !== null)
+    parts.push(`oldest working ${family.oldestWorking.name}`);
+  const failing = family.newestFailing;
+  if (failing !== null) {
+    parts.push(`newest failing ${failing.name}${failing.reason === null ? "" : `: ${failing.reason}`}`);
+  }
+  return inert(parts.join(" · "));
+}
+function overviewLines(evaluations, reports, options, paint, details) {
+  const rows = fleetOverview(evaluations, reports, options.gate);
+  const header = ["target", "verdict", "blocking", "expires in", "worst finding"];
+  const cells = rows.map((row) => [
+    inert(row.target),
+    row.verdict.toUpperCase(),
+    String(row.blocking),
+    row.daysToExpiry === null ? "unknown" : `${row.daysToExpiry} d`,
+    inert(clip(worstLabel(row), 100))
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((c) => c[i].length)));
+  const line = (values, styled = values) => `  ${styled.map((value, i) => i === values.length - 1 ? value : pad3(value, widths[i])).join("  ")}`.trimEnd();
+  const verdictStyle = {
+    fail: "red",
+    unscanned: "yellow",
+    inconclusive: "yellow",
+    pass: "green"
+  };
+  const hint = details ? "" : " (--details for each target)";
+  return [
+    paint("bold", `Overview: ${rows.length} target(s), worst first${hint}`),
+    paint("dim", line(header)),
+    ...rows.map((row, r) => {
+      const values = cells[r];
+      return line(values, values.map((value, i) => i === 1 ? paint(verdictStyle[row.verdict], value) : value));
+    })
+  ];
+}
+function clip(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+// ../core/dist/policy/policy-ref.js
+import { execFileSync } from "node:child_process";
+import { isAbsolute as isAbsolute4, relative as relative4, resolve as resolve4, sep as sep3 } from "node:path";
+var GIT_TIMEOUT_MS = 15e3;
+var REVISION = /^[A-Za-z0-9_./~^@{}+][A-Za-z0-9_./~^@{}+-]*$/;
+function parseGitPolicyRef(ref) {
+  if (!ref.startsWith("git:"))
+    return null;
+  const rest = ref.slice(4);
+  const colon = rest.indexOf(":");
+  const revision = colon === -1 ? "" : rest.slice(0, colon);
+  const path6 = colon === -1 ? "" : rest.slice(colon + 1);
+  if (!REVISION.test(revision) || path6 === "") {
+    throw new PolicyError("extends-not-found", `${JSON.stringify(ref)} is not git:REVISION:path (e.g. git:origin/main:tls-policy.yaml)`);
+  }
+  return { revision, path: path6 };
+}
+function git(args, cwd) {
+  return execFileSync("git", [...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: GIT_TIMEOUT_MS,
+    maxBuffer: MAX_POLICY_BYTES,
+    stdio: ["ignore", "pipe", "pipe"]
+  });
+}
+function loadPolicyRef(ref, cwd, options = {}) {
+  const gitRef = parseGitPolicyRef(ref);
+  if (gitRef === null)
+    return loadNamedPolicy(ref, cwd, options);
+  let top;
+  try {
+    top = git(["rev-parse", "--show-toplevel"], cwd).trim();
+  } catch (error2) {
+    throw new PolicyError("extends-not-found", `cannot read ${ref}: ${cwd} is not in a git repository`, {
+      cause: error2
+    });
+  }
+  const readFile = (file) => {
+    const inRepo = relative4(top, file);
+    if (inRepo.startsWith("..") || isAbsolute4(inRepo)) {
+      throw new PolicyError("extends-outside", `${file} is outside the git repository ${top}`, {
+        file
+      });
+    }
+    try {
+      return git(["show", "--end-of-options", `${gitRef.revision}:${inRepo.split(sep3).join("/")}`], top);
+    } catch (error2) {
+      const stderr = String(error2.stderr ?? "").trim().split("\n")[0];
+      throw new PolicyError("extends-not-found", `cannot read ${inRepo} at ${gitRef.revision}: ${stderr || error2.message}`, { file: `git:${gitRef.revision}:${inRepo}`, cause: error2 });
+    }
+  };
+  return resolvePolicy(resolve4(cwd, gitRef.path), { ...options, readFile });
+}
+
+// ../core/dist/run/impact.js
+var OPEN = /* @__PURE__ */ new Set(["fail", "inconclusive"]);
+function judge2(policy, report, now) {
+  return new WaiverSet(policy.waivers, now).apply(evaluate(policy, report), policy.waivers);
+}
+function policyImpact(before, after, reports, options = {}) {
+  const now = options.now ?? /* @__PURE__ */ new Date();
+  const targets = reports.map((report) => {
+    const old = judge2(before, report, now);
+    const next = judge2(after, report, now);
+    const gateBefore = gateRun([old], [report], options.gate).verdict;
+    const gateAfter = gateRun([next], [report], options.gate).verdict;
+    const statusOld = ruleStatuses(old);
+    const statusNew = ruleStatuses(next);
+    const rules = [];
+    for (const ruleId of /* @__PURE__ */ new Set([...Object.keys(statusOld), ...Object.keys(statusNew)])) {
+      const statusBefore = statusOld[ruleId] ?? null;
+      const statusAfter = statusNew[ruleId] ?? null;
+      const severityBefore = old.rules[ruleId]?.severity ?? null;
+      const severityAfter = next.rules[ruleId]?.severity ?? null;
+      const wasOpen = statusBefore !== null && OPEN.has(statusBefore);
+      const isOpen = statusAfter !== null && OPEN.has(statusAfter);
+      const kind = isOpen && !wasOpen ? "newly-failing" : wasOpen && !isOpen ? "newly-passing" : isOpen && severityBefore !== severityAfter ? "severity-changed" : null;
+      if (kind === null)
+        continue;
+      const source = kind === "newly-passing" ? old : next;
+      rules.push({
+        ruleId,
+        kind,
+        statusBefore,
+        statusAfter,
+        severityBefore,
+        severityAfter,
+        messages: source.findings.filter((f) => f.ruleId === ruleId).map((f) => f.message)
+      });
+    }
+    return {
+      target: report.target.input,
+      gateBefore,
+      gateAfter,
+      newlyFailsGate: gateBefore === "pass" && gateAfter === "fail",
+      rules
+    };
+  });
+  return {
+    before: before.policy,
+    after: after.policy,
+    newlyFailing: targets.filter((t) => t.newlyFailsGate).length,
+    newlyPassing: targets.filter((t) => t.gateBefore === "fail" && t.gateAfter === "pass").length,
+    targets
+  };
+}
+
+// ../core/dist/report/impact.js
+function impactHeadline(impact) {
+  const total = impact.targets.length;
+  const parts = [`this change would newly fail ${impact.newlyFailing} of ${total} endpoint(s)`];
+  if (impact.newlyPassing > 0)
+    parts.push(`and newly pass ${impact.newlyPassing}`);
+  return parts.join(" ");
+}
+function describe3(rule) {
+  const severity = rule.kind === "severity-changed" ? `${rule.severityBefore ?? "absent"} → ${rule.severityAfter ?? "absent"}` : (rule.kind === "newly-passing" ? rule.severityBefore : rule.severityAfter) ?? "";
+  const first = rule.messages[0];
+  const more = rule.messages.length > 1 ? ` (+${rule.messages.length - 1} more)` : "";
+  return `${rule.kind}  ${rule.ruleId} (${severity})${first === void 0 ? "" : `: ${first}${more}`}`;
+}
+var versions = (impact) => `${impact.before.name} ${impact.before.version} → ${impact.after.name} ${impact.after.version}`;
+function formatImpactMarkdown(impact) {
+  const icon = impact.newlyFailing > 0 ? "❌" : "✅";
+  const lines = [
+    `### ${icon} Policy change: ${markdownText(impactHeadline(impact))}`,
+    "",
+    `${markdownText(versions(impact))}`,
+    ""
+  ];
+  const changed = impact.targets.filter((t) => t.rules.length > 0 || t.newlyFailsGate);
+  if (changed.length > 0) {
+    lines.push("| Target | Gate | Rules |", "|---|---|---|");
+    for (const target of changed) {
+      const rules = target.rules.map((rule) => markdownText(describe3(rule))).join("<br>");
+      lines.push(`| ${markdownCode(target.target, "table")} | ${target.gateBefore} → ${target.gateAfter} | ${rules} |`);
+    }
+  }
+  return `${lines.join("\n").trimEnd()}
+`;
+}
 
 // src/annotations.ts
-import { isAbsolute as isAbsolute3, relative as relative3, sep as sep2 } from "node:path";
+import { resolve as resolve5 } from "node:path";
 var ANNOTATION_BUDGET = {
   error: 9,
   warning: 10,
   notice: 9
 };
-var MAX_MESSAGES2 = 5;
-var RANK3 = { error: 0, warning: 1, notice: 2 };
-function repoPath(file, workspace) {
-  if (file === null || !isAbsolute3(file)) return null;
-  const rel = relative3(workspace, file);
-  if (rel === "" || rel.startsWith("..") || isAbsolute3(rel)) return null;
-  return rel.split(sep2).join("/");
-}
+var MAX_MESSAGES = 5;
+var RANK4 = { error: 0, warning: 1, notice: 2 };
 function levelOf(severity, status) {
   if (severity === "info") return "notice";
   return status === "fail" && severity === "error" ? "error" : "warning";
+}
+function waiverAnnotations(evaluations, context3) {
+  const seen = /* @__PURE__ */ new Set();
+  const annotations = [];
+  for (const finding of WaiverSet.expiringSoon(evaluations)) {
+    const waiver = finding.waiver;
+    const key = `${finding.target}\0${finding.ruleId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const properties = {
+      title: `tlsgate: waiver of ${finding.ruleId} expires soon`
+    };
+    const where2 = /^(.*):([0-9]+):([0-9]+)$/.exec(waiver.source);
+    const file = where2 === null ? null : repoPath(resolve5(context3.cwd, where2[1]), context3.workspace);
+    if (where2 !== null && file !== null) {
+      properties.file = file;
+      properties.startLine = Number(where2[2]);
+      properties.startColumn = Number(where2[3]);
+    }
+    annotations.push({
+      level: "warning",
+      message: `${finding.target}: the waiver of ${finding.ruleId} expires on ${waiver.expires} (${waiver.daysLeft} day(s) left): ${waiver.reason}`,
+      properties
+    });
+  }
+  return annotations;
 }
 function findingAnnotations(evaluations, context3) {
   const { workspace } = context3;
@@ -94101,7 +96220,7 @@ function findingAnnotations(evaluations, context3) {
     if (unscanned.has(evaluation.target)) continue;
     const byRule = /* @__PURE__ */ new Map();
     for (const finding of evaluation.findings) {
-      if (finding.status === "pass") continue;
+      if (finding.status === "pass" || finding.status === "waived") continue;
       byRule.set(finding.ruleId, [...byRule.get(finding.ruleId) ?? [], finding]);
     }
     for (const [ruleId, findings] of byRule) {
@@ -94112,9 +96231,9 @@ function findingAnnotations(evaluations, context3) {
       const severity = rule?.severity ?? findings[0].severity;
       const lines = [
         `${evaluation.target}: ${status === "fail" ? "" : "inconclusive: "}${rule?.title ?? ruleId}`,
-        ...shown.slice(0, MAX_MESSAGES2).map((f) => `- ${f.message}`)
+        ...shown.slice(0, MAX_MESSAGES).map((f) => `- ${f.message}`)
       ];
-      if (shown.length > MAX_MESSAGES2) lines.push(`- and ${shown.length - MAX_MESSAGES2} more`);
+      if (shown.length > MAX_MESSAGES) lines.push(`- and ${shown.length - MAX_MESSAGES} more`);
       const properties = { title: ruleId };
       const file = repoPath(rule?.source.file ?? null, workspace);
       if (file !== null) {
@@ -94125,12 +96244,19 @@ function findingAnnotations(evaluations, context3) {
       annotations.push({ level: levelOf(severity, status), message: lines.join("\n"), properties });
     }
   }
-  return annotations.sort((a, b) => RANK3[a.level] - RANK3[b.level]);
+  return annotations.sort((a, b) => RANK4[a.level] - RANK4[b.level]);
 }
 function annotateFindings(core, evaluations, context3) {
   const used = { error: 0, warning: 0, notice: 0 };
   let left = 0;
-  for (const { level, message: message2, properties } of findingAnnotations(evaluations, context3)) {
+  const all = [
+    ...findingAnnotations(evaluations, context3),
+    ...waiverAnnotations(evaluations, {
+      workspace: context3.workspace,
+      cwd: context3.cwd ?? context3.workspace
+    })
+  ];
+  for (const { level, message: message2, properties } of all) {
     if (used[level] >= ANNOTATION_BUDGET[level]) {
       left += 1;
       continue;
@@ -94270,6 +96396,83 @@ function octokitComments(octokit) {
   };
 }
 
+// src/impact.ts
+import { execFileSync as execFileSync2 } from "node:child_process";
+import { readFileSync as readFileSync6 } from "node:fs";
+function policyChangeImpacts(core, plan, result, context3) {
+  if (context3.baseSha === null) return [];
+  const impacts = [];
+  const files = new Set(plan.targets.flatMap((planned) => planned.policyFile ?? []));
+  for (const file of files) {
+    const path6 = repoPath(file, context3.workspace);
+    if (path6 === null) continue;
+    let base;
+    try {
+      base = context3.readAtCommit(context3.baseSha, path6);
+    } catch (error2) {
+      core.warning(
+        `tlsgate: policy impact skipped: cannot read ${path6} at the base commit ${context3.baseSha} (check out with fetch-depth: 0): ${error2.message}`
+      );
+      continue;
+    }
+    if (base === null) {
+      core.info(`tlsgate: ${path6} is new in this pull request: no base version to compare`);
+      continue;
+    }
+    if (base === readFileSync6(file, "utf8")) continue;
+    const indices = plan.targets.flatMap((planned, i) => planned.policyFile === file ? [i] : []);
+    try {
+      const before = compilePolicy(
+        loadPolicyRef(`git:${context3.baseSha}:${path6}`, context3.workspace)
+      );
+      const after = plan.targets[indices[0]].policy;
+      const reports = indices.map((i) => result.reports[i]);
+      impacts.push({
+        policyFile: path6,
+        impact: policyImpact(before, after, reports, { gate: plan.gate, now: plan.now })
+      });
+    } catch (error2) {
+      if (!(error2 instanceof TlsgateError)) throw error2;
+      core.warning(
+        `tlsgate: policy impact skipped: the base version of ${path6} does not load: ${error2.message}`
+      );
+    }
+  }
+  return impacts;
+}
+function formatImpacts(impacts) {
+  return impacts.map(
+    ({ policyFile, impact }) => formatImpactMarkdown(impact).replace(
+      /^(### .*)$/m,
+      (heading) => `${heading} (${markdownCode(policyFile)})`
+    )
+  ).join("\n");
+}
+function gitReadAtCommit(workspace) {
+  const git2 = (args) => execFileSync2("git", args, {
+    cwd: workspace,
+    encoding: "utf8",
+    timeout: 15e3,
+    maxBuffer: 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"]
+  });
+  const firstLine = (error2) => String(error2.stderr ?? "").trim().split("\n")[0] || error2.message;
+  return (sha, path6) => {
+    if (!/^[0-9a-f]{7,64}$/i.test(sha)) throw new Error(`not a commit sha: ${sha}`);
+    try {
+      git2(["cat-file", "-e", `${sha}^{commit}`]);
+    } catch (error2) {
+      throw new Error(`the commit is not in the checkout (${firstLine(error2)})`, { cause: error2 });
+    }
+    try {
+      return git2(["show", "--end-of-options", `${sha}:${path6}`]);
+    } catch (error2) {
+      if (/does not exist in|exists on disk, but not in/.test(firstLine(error2))) return null;
+      throw new Error(firstLine(error2), { cause: error2 });
+    }
+  };
+}
+
 // src/inputs.ts
 function readInputs(core) {
   const text = (name) => {
@@ -94301,15 +96504,19 @@ function readInputs(core) {
       ca: pathList(core.getInput("ca-file")),
       timeout: text("timeout"),
       concurrency: text("concurrency"),
+      maxConnections: text("max-connections"),
+      maxPerAddress: text("max-per-address"),
       deadline: text("deadline"),
       runDeadline: text("run-deadline"),
       allowPolicyPaths: pathList(core.getInput("allow-policy-path")),
       clients: text("clients"),
-      allAddresses: text("all-addresses"),
-      shard: text("shard")
+      shard: text("shard"),
+      now: text("now")
     },
     reportFile: text("report-file"),
     sarifFile: text("sarif-file"),
+    sarifCategory: text("sarif-category"),
+    htmlFile: text("html-file"),
     comment: comment2,
     commentKey,
     githubToken: core.getInput("github-token").trim()
@@ -94350,6 +96557,7 @@ function formatSummary(evaluations, reports, context3) {
     gate: context3.gate
   }).split("\n");
   const extra = [];
+  if (context3.impact !== void 0 && context3.impact !== "") extra.push(context3.impact, "");
   if (context3.shard !== null) {
     extra.push(
       `Shard ${context3.shard.index}/${context3.shard.count}: ${reports.length} of ${context3.total} target(s).`,
@@ -94587,11 +96795,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -94607,7 +96815,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -94680,26 +96888,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve6(output.toString());
+          resolve8(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve6(Buffer.concat(chunks));
+          resolve8(Buffer.concat(chunks));
         });
       }));
     });
@@ -94902,14 +97110,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve6(res);
+            resolve8(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -95153,12 +97361,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
+      return new Promise((resolve8) => setTimeout(() => resolve8(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve8, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -95166,7 +97374,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve6(response);
+          resolve8(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -95205,7 +97413,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve6(response);
+          resolve8(response);
         }
       }));
     });
@@ -95216,11 +97424,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // ../../node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -95236,7 +97444,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -95267,11 +97475,11 @@ var BearerCredentialHandler = class {
 // ../../node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -95287,7 +97495,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -95356,11 +97564,11 @@ import { EOL as EOL3 } from "os";
 import { constants as constants3, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -95376,7 +97584,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -95678,11 +97886,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -95698,7 +97906,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -95802,11 +98010,11 @@ function isUnixExecutable(stats) {
 // ../../node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -95822,7 +98030,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -95896,11 +98104,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -95916,7 +98124,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -96135,7 +98343,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve6, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve8, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -96218,7 +98426,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve6(exitCode);
+            resolve8(exitCode);
           }
         });
         if (this.options.input) {
@@ -96341,11 +98549,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // ../../node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -96361,7 +98569,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -96414,11 +98622,11 @@ function getExecOutput(commandLine, args, options) {
 // ../../node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -96434,7 +98642,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -96493,11 +98701,11 @@ function getDetails() {
 // ../../node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -96513,7 +98721,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -96647,7 +98855,7 @@ __export(github_exports, {
 });
 
 // ../../node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync6, existsSync as existsSync5 } from "fs";
+import { readFileSync as readFileSync7, existsSync as existsSync5 } from "fs";
 import { EOL as EOL6 } from "os";
 var Context = class {
   /**
@@ -96658,7 +98866,7 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync5(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync6(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync7(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path6 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path6} does not exist${EOL6}`);
@@ -96702,11 +98910,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -96722,7 +98930,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -97401,8 +99609,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject3 = val !== null && typeof val === "object";
-    const hasToJSON = isObject3 && typeof val.toJSON === "function";
+    const isObject4 = val !== null && typeof val === "object";
+    const hasToJSON = isObject4 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -98049,8 +100257,8 @@ function withCustomRequest(customRequest) {
 
 // ../../node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep5 = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep5}${b64url}${sep5}${b64url}$`);
+var sep6 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep6}${b64url}${sep6}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -100820,14 +103028,17 @@ function defaultToolkit(env = process.env) {
     event() {
       const { context: context3 } = github_exports;
       const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
-      const number = context3.payload.pull_request?.number;
+      const pullRequest = context3.payload.pull_request;
+      const number = pullRequest?.number;
+      const baseSha = pullRequest?.base?.sha;
       const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null;
       return {
         name: context3.eventName ?? "",
         owner,
         repo,
         pullRequest: PULL_REQUEST_EVENTS.has(context3.eventName) && typeof number === "number" ? number : null,
-        runUrl
+        runUrl,
+        baseSha: typeof baseSha === "string" ? baseSha : null
       };
     },
     comments: (token) => octokitComments(getOctokit(token)),
@@ -100864,7 +103075,9 @@ function failOnError(toolkit, errors) {
 async function runAction(toolkit) {
   const { core, cwd } = toolkit;
   const inputs = readInputs(core);
-  const outputFiles = [inputs.reportFile, inputs.sarifFile].filter((f) => f !== null);
+  const outputFiles = [inputs.reportFile, inputs.sarifFile, inputs.htmlFile].filter(
+    (f) => f !== null
+  );
   const { plan, warnings, errors } = planRun({ ...inputs.run, cwd, outputFiles });
   for (const warning2 of warnings) core.warning(`tlsgate: ${warning2}`);
   if (plan === null) {
@@ -100883,6 +103096,7 @@ async function runAction(toolkit) {
     }
   });
   const { evaluations, reports, gate } = result;
+  for (const warning2 of result.warnings) core.warning(`tlsgate: ${warning2}`);
   core.info(formatText(evaluations, reports, { gate: plan.gate, color: false }));
   const reportFile = writeOutputFile(
     cwd,
@@ -100892,12 +103106,31 @@ async function runAction(toolkit) {
   const sarifFile = writeOutputFile(
     cwd,
     inputs.sarifFile,
-    () => formatSarif(evaluations, reports, { gate: plan.gate, ...sarifArtifact(toolkit, plan) })
+    () => formatSarif(evaluations, reports, {
+      gate: plan.gate,
+      root: toolkit.workspace,
+      ...inputs.sarifCategory === null ? {} : { category: inputs.sarifCategory },
+      ...sarifArtifact(toolkit, plan)
+    })
   );
+  const htmlFile = writeOutputFile(
+    cwd,
+    inputs.htmlFile,
+    () => formatHtml(evaluations, reports, { gate: plan.gate })
+  );
+  const impacts = policyChangeImpacts(core, plan, result, {
+    baseSha: toolkit.event().baseSha ?? null,
+    workspace: toolkit.workspace,
+    readAtCommit: gitReadAtCommit(toolkit.workspace)
+  });
+  for (const { policyFile, impact } of impacts) {
+    core.info(`tlsgate: ${policyFile}: ${impactHeadline(impact)}`);
+  }
   const markdown = formatSummary(evaluations, reports, {
     gate: plan.gate,
     shard: plan.shard,
-    total: plan.total
+    total: plan.total,
+    impact: formatImpacts(impacts)
   });
   try {
     await core.summary.addRaw(markdown).write();
@@ -100906,6 +103139,7 @@ async function runAction(toolkit) {
   }
   annotateFindings(core, evaluations, {
     workspace: toolkit.workspace,
+    cwd,
     reports,
     inconclusive: plan.gate.inconclusive ?? "fail"
   });
@@ -100915,6 +103149,7 @@ async function runAction(toolkit) {
   core.setOutput("inconclusive", sum(evaluations, "inconclusive"));
   core.setOutput("report-file", reportFile ?? "");
   core.setOutput("sarif-file", sarifFile ?? "");
+  core.setOutput("html-file", htmlFile ?? "");
   if (gate.verdict === "fail") core.setFailed(`tlsgate: ${gate.reasons.join("; ")}`);
   return { ...result, verdict: gate.verdict };
 }
@@ -100923,7 +103158,7 @@ function sum(evaluations, status) {
 }
 function writeOutputFile(cwd, file, render) {
   if (file === null) return null;
-  const path6 = resolve5(cwd, file);
+  const path6 = resolve7(cwd, file);
   writeFileSync(path6, render());
   return path6;
 }

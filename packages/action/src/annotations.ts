@@ -4,10 +4,20 @@
  * (not one per rule it left unknown); and one for a policy that cannot load. GitHub drops what is
  * over its limits silently, so the Action stays under them and says what it left out.
  */
-import { isAbsolute, relative, sep } from "node:path";
-import type { Evaluation, Finding, PolicyError, RuleInfo, ScanReport } from "@tlsgate/core";
+import { resolve } from "node:path";
+import {
+  WaiverSet,
+  repoPath,
+  type Evaluation,
+  type Finding,
+  type PolicyError,
+  type RuleInfo,
+  type ScanReport,
+} from "@tlsgate/core";
 import { formatPolicyIssue } from "@tlsgate/core/policy";
 import type { ActionsCore, AnnotationProperties } from "./toolkit.js";
+
+export { repoPath };
 
 /**
  * GitHub shows 10 annotations of each level per step (and keeps 50 per job, more than these add
@@ -32,14 +42,6 @@ export interface Annotation {
   properties: AnnotationProperties;
 }
 
-/** A path relative to the repository root (with forward slashes), or null when outside it. */
-export function repoPath(file: string | null, workspace: string): string | null {
-  if (file === null || !isAbsolute(file)) return null;
-  const rel = relative(workspace, file);
-  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return null;
-  return rel.split(sep).join("/");
-}
-
 function levelOf(severity: RuleInfo["severity"], status: Finding["status"]): Level {
   if (severity === "info") return "notice";
   return status === "fail" && severity === "error" ? "error" : "warning";
@@ -51,12 +53,49 @@ export interface AnnotationContext {
   reports: readonly ScanReport[];
   /** Whether a target that could not be scanned fails the gate (an error) or not (a warning). */
   inconclusive: "fail" | "pass";
+  /** Where waiver files named relative to the working directory are (default: workspace). */
+  cwd?: string;
 }
 
 /**
  * The annotations of evaluations, errors first: one per target that could not be scanned, saying
  * why; else one per rule and target.
  */
+/**
+ * A warning per waived rule and target whose waiver ends within WAIVER_EXPIRY_WARNING_DAYS days,
+ * at the waiver's line when its file is in the repository.
+ */
+export function waiverAnnotations(
+  evaluations: readonly Evaluation[],
+  context: { workspace: string; cwd: string },
+): Annotation[] {
+  const seen = new Set<string>();
+  const annotations: Annotation[] = [];
+  for (const finding of WaiverSet.expiringSoon(evaluations)) {
+    const waiver = finding.waiver!;
+    const key = `${finding.target}\0${finding.ruleId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const properties: AnnotationProperties = {
+      title: `tlsgate: waiver of ${finding.ruleId} expires soon`,
+    };
+    const where = /^(.*):([0-9]+):([0-9]+)$/.exec(waiver.source);
+    const file =
+      where === null ? null : repoPath(resolve(context.cwd, where[1]!), context.workspace);
+    if (where !== null && file !== null) {
+      properties.file = file;
+      properties.startLine = Number(where[2]);
+      properties.startColumn = Number(where[3]);
+    }
+    annotations.push({
+      level: "warning",
+      message: `${finding.target}: the waiver of ${finding.ruleId} expires on ${waiver.expires} (${waiver.daysLeft} day(s) left): ${waiver.reason}`,
+      properties,
+    });
+  }
+  return annotations;
+}
+
 export function findingAnnotations(
   evaluations: readonly Evaluation[],
   context: AnnotationContext,
@@ -81,7 +120,7 @@ export function findingAnnotations(
     if (unscanned.has(evaluation.target)) continue;
     const byRule = new Map<string, Finding[]>();
     for (const finding of evaluation.findings) {
-      if (finding.status === "pass") continue;
+      if (finding.status === "pass" || finding.status === "waived") continue;
       byRule.set(finding.ruleId, [...(byRule.get(finding.ruleId) ?? []), finding]);
     }
     for (const [ruleId, findings] of byRule) {
@@ -119,7 +158,14 @@ export function annotateFindings(
 ): number {
   const used: Record<Level, number> = { error: 0, warning: 0, notice: 0 };
   let left = 0;
-  for (const { level, message, properties } of findingAnnotations(evaluations, context)) {
+  const all = [
+    ...findingAnnotations(evaluations, context),
+    ...waiverAnnotations(evaluations, {
+      workspace: context.workspace,
+      cwd: context.cwd ?? context.workspace,
+    }),
+  ];
+  for (const { level, message, properties } of all) {
     if (used[level] >= ANNOTATION_BUDGET[level]) {
       left += 1;
       continue;

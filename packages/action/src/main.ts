@@ -9,8 +9,10 @@ import {
   PolicyError,
   TlsgateError,
   formatJson,
+  formatHtml,
   formatSarif,
   formatText,
+  impactHeadline,
   planRun,
   runPlan,
   type Evaluation,
@@ -20,6 +22,7 @@ import {
 } from "@tlsgate/core";
 import { annotateFindings, annotatePolicyError, repoPath } from "./annotations.js";
 import { commentBody, commentMarker, publishComment } from "./comment.js";
+import { formatImpacts, gitReadAtCommit, policyChangeImpacts } from "./impact.js";
 import { readInputs, type ActionInputs } from "./inputs.js";
 import { safeLogging } from "./log.js";
 import { formatSummary } from "./summary.js";
@@ -59,7 +62,9 @@ function failOnError(toolkit: Toolkit, errors: readonly unknown[]): void {
 async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
   const { core, cwd } = toolkit;
   const inputs = readInputs(core);
-  const outputFiles = [inputs.reportFile, inputs.sarifFile].filter((f): f is string => f !== null);
+  const outputFiles = [inputs.reportFile, inputs.sarifFile, inputs.htmlFile].filter(
+    (f): f is string => f !== null,
+  );
   const { plan, warnings, errors } = planRun({ ...inputs.run, cwd, outputFiles });
   for (const warning of warnings) core.warning(`tlsgate: ${warning}`);
   if (plan === null) {
@@ -79,6 +84,7 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
     },
   });
   const { evaluations, reports, gate } = result;
+  for (const warning of result.warnings) core.warning(`tlsgate: ${warning}`);
 
   core.info(formatText(evaluations, reports, { gate: plan.gate, color: false }));
 
@@ -87,13 +93,30 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
     formatJson(evaluations, reports, { gate: plan.gate }),
   );
   const sarifFile = writeOutputFile(cwd, inputs.sarifFile, () =>
-    formatSarif(evaluations, reports, { gate: plan.gate, ...sarifArtifact(toolkit, plan) }),
+    formatSarif(evaluations, reports, {
+      gate: plan.gate,
+      root: toolkit.workspace,
+      ...(inputs.sarifCategory === null ? {} : { category: inputs.sarifCategory }),
+      ...sarifArtifact(toolkit, plan),
+    }),
+  );
+  const htmlFile = writeOutputFile(cwd, inputs.htmlFile, () =>
+    formatHtml(evaluations, reports, { gate: plan.gate }),
   );
 
+  const impacts = policyChangeImpacts(core, plan, result, {
+    baseSha: toolkit.event().baseSha ?? null,
+    workspace: toolkit.workspace,
+    readAtCommit: gitReadAtCommit(toolkit.workspace),
+  });
+  for (const { policyFile, impact } of impacts) {
+    core.info(`tlsgate: ${policyFile}: ${impactHeadline(impact)}`);
+  }
   const markdown = formatSummary(evaluations, reports, {
     gate: plan.gate,
     shard: plan.shard,
     total: plan.total,
+    impact: formatImpacts(impacts),
   });
   try {
     await core.summary.addRaw(markdown).write();
@@ -103,6 +126,7 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
   }
   annotateFindings(core, evaluations, {
     workspace: toolkit.workspace,
+    cwd,
     reports,
     inconclusive: plan.gate.inconclusive ?? "fail",
   });
@@ -113,6 +137,7 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
   core.setOutput("inconclusive", sum(evaluations, "inconclusive"));
   core.setOutput("report-file", reportFile ?? "");
   core.setOutput("sarif-file", sarifFile ?? "");
+  core.setOutput("html-file", htmlFile ?? "");
 
   if (gate.verdict === "fail") core.setFailed(`tlsgate: ${gate.reasons.join("; ")}`);
   return { ...result, verdict: gate.verdict };

@@ -10,6 +10,10 @@ function report(input: string, reachable: boolean | null, error?: string): ScanR
     protocols: { "TLSv1.3": reachable === true ? true : null },
     errors: error === undefined ? [] : [{ probe: "connect", code: "refused", message: error }],
     scanner: { name: "tlsgate", version: "1.2.3" },
+    cipherSuites: null,
+    certificate: null,
+    certificates: null,
+    clients: null,
   } as unknown as ScanReport;
 }
 

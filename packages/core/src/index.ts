@@ -39,6 +39,7 @@ export type {
   RunPlan,
   RunPlanOptions,
   RunResult,
+  TargetResult,
   SavedResults,
   Shard,
 } from "./run/index.js";
@@ -59,6 +60,7 @@ export {
   scanReportSchema,
   validateScanReport,
 } from "./scan-report/index.js";
+export { upgradeScanReport } from "./report/upgrade.js";
 export type {
   AcceptedCipherSuite,
   AcceptedGroup,
@@ -67,7 +69,9 @@ export type {
   ClientSimulation,
   ConnectionFeatures,
   DhParameters,
+  DhPrime,
   HstsPolicy,
+  OcspReport,
   ScanError,
   ScanErrorCode,
   ScanReport,
@@ -98,6 +102,11 @@ export {
   resolvePolicyRef,
   runPolicyTests,
   verdictOf,
+  DEFAULT_MAX_WAIVER_DAYS,
+  WAIVER_EXPIRY_WARNING_DAYS,
+  WaiverSet,
+  expiringWaiverWarnings,
+  parseDay,
 } from "./policy/index.js";
 export type {
   CompiledPolicy,
@@ -117,6 +126,8 @@ export type {
   ResolvedPolicy,
   RuleInfo,
   Severity,
+  Waiver,
+  FindingWaiver,
 } from "./policy/index.js";
 
 // Text a server chose (certificate names, replies), made safe to print: controls as \xNN
@@ -126,13 +137,20 @@ export { escapeControlCharacters } from "./control-characters.js";
 export {
   REPORT_FORMATS,
   RESULT_SCHEMA_ID,
+  HTML_CSP,
+  formatHtml,
   formatJson,
   formatJunit,
   formatMarkdown,
+  formatNdjson,
+  formatNdjsonGate,
+  formatNdjsonResult,
   formatResults,
   formatSarif,
   formatText,
   htmlText,
+  repoPath,
+  repositoryRoot,
   isReportFormat,
   markdownCode,
   markdownText,
@@ -142,6 +160,7 @@ export {
 export type {
   AnyFormatOptions,
   FormatOptions,
+  HtmlOptions,
   JsonOptions,
   JsonResult,
   MarkdownOptions,
@@ -149,3 +168,29 @@ export type {
   SarifOptions,
   TextOptions,
 } from "./report/index.js";
+
+// Policy lifecycle: policy diff and impact, scan drift
+export { diffPolicies, RULE_FIELDS } from "./policy/diff.js";
+export type { PolicyDiff, RuleChange, RuleField, WaiverChange } from "./policy/diff.js";
+export { loadPolicyRef, parseGitPolicyRef } from "./policy/policy-ref.js";
+export { policyImpact } from "./run/impact.js";
+export type { PolicyImpact, RuleImpact, TargetImpact } from "./run/impact.js";
+export {
+  formatPolicyDiffJson,
+  formatPolicyDiffMarkdown,
+  formatPolicyDiffText,
+} from "./report/policy-diff.js";
+export {
+  formatImpactJson,
+  formatImpactMarkdown,
+  formatImpactText,
+  impactHeadline,
+} from "./report/impact.js";
+export {
+  DRIFT_AREAS,
+  diffScans,
+  formatDriftJson,
+  formatDriftMarkdown,
+  formatDriftText,
+} from "./report/drift.js";
+export type { DriftArea, DriftChange, Drift, TargetDrift } from "./report/drift.js";

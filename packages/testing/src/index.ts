@@ -75,6 +75,8 @@ export type {
   OpenSslServerConfig,
   OpenSslServerOptions,
 } from "./servers/openssl-server.js";
+export { nginxReadiness, startNginxServer } from "./servers/nginx-server.js";
+export type { NginxServer, NginxServerOptions } from "./servers/nginx-server.js";
 export { startRawServer } from "./servers/raw-server.js";
 export type { RawHandler, RawServer, RawServerOptions } from "./servers/raw-server.js";
 export { pickFreePort } from "./servers/test-server.js";
@@ -90,3 +92,13 @@ export {
 export type { LoopbackHost, TlsVersion } from "./tls-versions.js";
 export { offlineProject } from "./offline-project.js";
 export type { LockEntry, OfflineProject, PackageLock, PackedWorkspace } from "./offline-project.js";
+export { githubSarifProblems, sarifSchemaProblems } from "./sarif.js";
+export { confirmEarlyDataWithOpenSsl } from "./early-data.js";
+export type { EarlyDataTruth } from "./early-data.js";
+export { dhPrimeOfPem } from "./dh-prime.js";
+export {
+  confirmGroupsWithNode24Client,
+  node24Binary,
+  startNode24TlsServer,
+} from "./servers/node24-server.js";
+export type { Node24TlsServer, Node24TlsServerOptions } from "./servers/node24-server.js";

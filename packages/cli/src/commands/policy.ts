@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { loadNamedPolicy, runPolicyTests } from "@tlsgate/core";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
+import { registerPolicyLifecycleCommands } from "./lifecycle.js";
 
-/** `tlsgate policy validate|show|test`: work on policy files without scanning anything. */
+/** `tlsgate policy validate (lint)|show|test`: work on policy files without scanning anything. */
 export function registerPolicyCommand(
   program: Command,
   io: Io,
@@ -14,13 +14,15 @@ export function registerPolicyCommand(
 
   policy
     .command("validate")
+    .alias("lint")
     .description(
-      "Load a policy with everything it extends, and lint it against the ScanReport schema.",
+      "Load a policy with everything it extends, and lint it against the ScanReport schema (rule paths, values, patterns, message placeholders).",
     )
     .argument("<policy>", "policy file, preset name or package")
     .option(...ALLOW_POLICY_PATH)
     .addHelpText("after", "\nExample:\n  $ tlsgate policy validate ./tls-policy.yaml")
-    .action((ref: string, flags: AllowFlags) => {
+    .action(async (ref: string, flags: AllowFlags) => {
+      const { loadNamedPolicy } = await import("@tlsgate/core");
       const resolved = loadNamedPolicy(ref, io.cwd, allowOf(flags, io.cwd));
       const rules = Object.values(resolved.rules).filter((rule) => rule.severity !== "off").length;
       io.stdout(
@@ -37,7 +39,8 @@ export function registerPolicyCommand(
       "after",
       "\nExamples:\n  $ tlsgate policy show intermediate\n  $ tlsgate policy show ./tls-policy.yaml | jq '.rules | keys'",
     )
-    .action((ref: string, flags: AllowFlags) => {
+    .action(async (ref: string, flags: AllowFlags) => {
+      const { loadNamedPolicy } = await import("@tlsgate/core");
       io.stdout(
         `${JSON.stringify(loadNamedPolicy(ref, io.cwd, allowOf(flags, io.cwd)), null, 2)}\n`,
       );
@@ -45,15 +48,31 @@ export function registerPolicyCommand(
 
   policy
     .command("test")
-    .description("Run policy test cases: *.case.json files of {report, expect: {ruleId: status}}.")
+    .description(
+      "Run policy test cases: *.case.json/yaml files of {report or base + report, expect: {ruleId: status}}.",
+    )
     .argument("<dir>", "folder of cases")
     .option("-p, --policy <policy>", "policy for cases that do not name one")
     .option(...ALLOW_POLICY_PATH)
     .addHelpText(
       "after",
-      "\nExample:\n  $ tlsgate policy test policies/cases --policy ./tls-policy.yaml",
+      [
+        "",
+        "A case in a few lines: a report file or a sample report shipped with tlsgate as base",
+        // The samples in @tlsgate/core/samples (authoring.test.ts holds this list to them).
+        "(legacy, mozilla-intermediate, mozilla-modern, mozilla-old), and only what differs:",
+        "",
+        "  # cases/tls10.case.yaml",
+        "  base: mozilla-intermediate",
+        "  report: { protocols: { TLSv1.0: true } }",
+        "  expect: { tls-versions: fail }",
+        "",
+        "Example:",
+        "  $ tlsgate policy test policies/cases --policy ./tls-policy.yaml",
+      ].join("\n"),
     )
-    .action((dir: string, flags: { policy?: string } & AllowFlags) => {
+    .action(async (dir: string, flags: { policy?: string } & AllowFlags) => {
+      const { runPolicyTests } = await import("@tlsgate/core");
       const run = runPolicyTests(resolve(io.cwd, dir), {
         ...(flags.policy === undefined ? {} : { policy: flags.policy }),
         cwd: io.cwd,
@@ -77,6 +96,8 @@ export function registerPolicyCommand(
       }
       setExitCode(run.failed === 0 ? EXIT.pass : EXIT.policyViolation);
     });
+
+  registerPolicyLifecycleCommands(policy, io, setExitCode);
 }
 
 interface AllowFlags {

@@ -1,9 +1,14 @@
 import type { Command } from "commander";
-import { CONFIG_FILE, FAIL_ON, RUN_DEFAULTS, RUN_LIMITS, type RunInput } from "@tlsgate/core";
+import {
+  CONFIG_FILE,
+  FAIL_ON,
+  REPORT_FORMATS,
+  RUN_DEFAULTS,
+  RUN_LIMITS,
+} from "@tlsgate/core/settings";
+import type { RunInput } from "@tlsgate/core";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
-import { outputSpecs } from "../outputs.js";
-import { runScan } from "../run-scan.js";
 import { detectTerminal } from "../terminal.js";
 
 export interface ScanFlags {
@@ -16,13 +21,18 @@ export interface ScanFlags {
   ca: string[];
   timeout?: string;
   concurrency?: string;
+  maxConnections?: string;
+  maxPerAddress?: string;
   deadline?: string;
   runDeadline?: string;
   targetsFile?: string;
   clients?: string;
   allAddresses?: boolean;
   config?: string;
+  now?: string;
   progress: boolean;
+  details?: boolean;
+  sarifCategory?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -40,7 +50,14 @@ export function registerScanCommand(
       "-p, --policy <name|file>",
       `preset name or policy file (default: ${RUN_DEFAULTS.policy})`,
     )
-    .option("-f, --format <format>", "stdout format: text, json, markdown, sarif, junit", "text")
+    .option(
+      "-f, --format <format>",
+      `stdout format: ${REPORT_FORMATS.join(", ")} (ndjson: a line per target as it finishes)`,
+      "text",
+    )
+    .option("--details", "per-target details in text and Markdown even for many targets")
+    .option("--no-details", "only the overview in text and Markdown, even for a few targets")
+    .option("--sarif-category <name>", "SARIF run category (automationDetails.id), one per job")
     .option("-o, --output <format=path>", "also write a format to a file (repeatable)", collect, [])
     .option(
       "--fail-on <severity>",
@@ -55,6 +72,14 @@ export function registerScanCommand(
     .option(
       "--concurrency <n>",
       `connections at once per target, ${RUN_LIMITS.concurrency.min}-${RUN_LIMITS.concurrency.max} (default: ${RUN_DEFAULTS.concurrency})`,
+    )
+    .option(
+      "--max-connections <n>",
+      `connections open at once in the whole run, ${RUN_LIMITS.maxConnections.min}-${RUN_LIMITS.maxConnections.max} (default: ${RUN_DEFAULTS.maxConnections})`,
+    )
+    .option(
+      "--max-per-address <n>",
+      `connections open at once to one address, ${RUN_LIMITS.maxPerAddress.min}-${RUN_LIMITS.maxPerAddress.max} (default: ${RUN_DEFAULTS.maxPerAddress})`,
     )
     .option(
       "--allow-policy-path <dir>",
@@ -80,6 +105,7 @@ export function registerScanCommand(
       "scan every address a host name resolves to (A and AAAA), one report each (host@address:port)",
     )
     .option("-c, --config <file>", `configuration file (default: ./${CONFIG_FILE} if present)`)
+    .option("--now <YYYY-MM-DD>", "the date waivers are judged at (default: today, UTC)")
     .option("--no-progress", "no progress line on stderr")
     .addHelpText(
       "after",
@@ -104,6 +130,10 @@ export function registerScanCommand(
 }
 
 async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise<ExitCode> {
+  const [{ outputSpecs }, { runScan }] = await Promise.all([
+    import("../outputs.js"),
+    import("../run-scan.js"),
+  ]);
   const outputs = outputSpecs(flags.format, flags.output, io.cwd);
   const terminal = detectTerminal(io.env, io, { progress: flags.progress });
   const { exitCode } = await runScan(scanRunInput(targets, flags, io.cwd), {
@@ -111,6 +141,8 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
     color: terminal.color,
     progress: terminal.progress,
     io,
+    ...(flags.details === undefined ? {} : { details: flags.details }),
+    ...(flags.sarifCategory === undefined ? {} : { sarifCategory: flags.sarifCategory }),
   });
   return exitCode;
 }
@@ -129,9 +161,12 @@ export function scanRunInput(targets: string[], flags: ScanFlags, cwd: string): 
     allowPolicyPaths: flags.allowPolicyPath,
     timeout: flags.timeout ?? null,
     concurrency: flags.concurrency ?? null,
+    maxConnections: flags.maxConnections ?? null,
+    maxPerAddress: flags.maxPerAddress ?? null,
     deadline: flags.deadline ?? null,
     runDeadline: flags.runDeadline ?? null,
     clients: flags.clients ?? null,
+    now: flags.now ?? null,
     allAddresses: flags.allAddresses === true ? true : null,
   };
 }

@@ -14,11 +14,14 @@ import {
   SourceSyntaxError,
   type Locate,
 } from "../policy/source-map.js";
-import type { FailOn } from "../policy/types.js";
+import { waiverSchema } from "../policy/policy-schema.js";
+import type { FailOn, Waiver, WaiverEntry } from "../policy/types.js";
+import { DEFAULT_MAX_WAIVER_DAYS, parseDay } from "../policy/waivers.js";
 import { RUN_DEFAULTS, RUN_LIMITS } from "../run/defaults.js";
 
-export const CONFIG_SCHEMA_ID = "https://tlsgate.dev/schemas/config/v1.json";
-export const CONFIG_FILE = "tlsgate.config.json";
+import { CONFIG_SCHEMA_ID } from "./names.js";
+
+export { CONFIG_FILE, CONFIG_SCHEMA_ID } from "./names.js";
 
 export interface ConfigTarget {
   /** host, host:port, https://host/, [v6]:port or host@ip. */
@@ -39,6 +42,10 @@ export interface TlsgateConfig {
   timeout?: number;
   /** Connections at once per target. */
   concurrency?: number;
+  /** Connections open at once in the whole run. */
+  maxConnections?: number;
+  /** Connections open at once to one address. */
+  maxPerAddress?: number;
   /** Milliseconds a target's scan may take in all. */
   deadline?: number;
   /** Milliseconds the whole run may take. */
@@ -48,6 +55,10 @@ export interface TlsgateConfig {
   /** Scan every address a host name resolves to, one report each. */
   allAddresses?: boolean;
   targets: (string | ConfigTarget)[];
+  /** Waivers for the targets of this repository (any policy's rules). */
+  waivers?: WaiverEntry[];
+  /** How far ahead a waiver may expire, in days (default 180). */
+  maxWaiverDays?: number;
 }
 
 export const configSchema = {
@@ -74,6 +85,18 @@ export const configSchema = {
       maximum: RUN_LIMITS.concurrency.max,
       description: `Connections at once per target (default ${RUN_DEFAULTS.concurrency}).`,
     },
+    maxConnections: {
+      type: "integer",
+      minimum: RUN_LIMITS.maxConnections.min,
+      maximum: RUN_LIMITS.maxConnections.max,
+      description: `Connections open at once in the whole run, over every target (default ${RUN_DEFAULTS.maxConnections}).`,
+    },
+    maxPerAddress: {
+      type: "integer",
+      minimum: RUN_LIMITS.maxPerAddress.min,
+      maximum: RUN_LIMITS.maxPerAddress.max,
+      description: `Connections open at once to one address (default ${RUN_DEFAULTS.maxPerAddress}).`,
+    },
     deadline: {
       type: "integer",
       minimum: RUN_LIMITS.deadlineMs.min,
@@ -91,6 +114,13 @@ export const configSchema = {
       type: "boolean",
       description:
         "Scan every address a host name resolves to (A and AAAA), one report per address (default false).",
+    },
+    waivers: { type: "array", items: waiverSchema },
+    maxWaiverDays: {
+      type: "integer",
+      minimum: 0,
+      maximum: 3650,
+      description: `How far ahead a waiver (policy or config) may expire, in days (default ${DEFAULT_MAX_WAIVER_DAYS}).`,
     },
     targets: {
       type: "array",
@@ -173,6 +203,8 @@ export interface LoadedConfig {
   file: string;
   /** Relative policies and CA files in the config resolve from here. */
   dir: string;
+  /** The config's waivers, with their positions. */
+  waivers: Waiver[];
 }
 
 /** A config file is a small document; a larger file is not one. */
@@ -226,7 +258,28 @@ export function loadConfig(file: string, cwd: string = process.cwd()): LoadedCon
         : [first, ...rest],
     );
   }
-  return { config: parsed.value as TlsgateConfig, file: path, dir: dirname(path) };
+  const config = parsed.value as TlsgateConfig;
+  const waivers = (config.waivers ?? []).map((entry, index): Waiver => {
+    const pointer = `/waivers/${index}`;
+    const at = parsed.locate(pointer);
+    const expiresAt = parsed.locate(`${pointer}/expires`);
+    if (parseDay(entry.expires) === null) {
+      throw new ConfigError("invalid", file, [
+        {
+          pointer: `${pointer}/expires`,
+          message: `${JSON.stringify(entry.expires)} is not a date like 2027-03-31`,
+          line: expiresAt?.line ?? null,
+          column: expiresAt?.column ?? null,
+        },
+      ]);
+    }
+    return {
+      ...entry,
+      source: { file: path, line: at?.line ?? null, column: at?.column ?? null, pointer },
+      expiresAt: { line: expiresAt?.line ?? null, column: expiresAt?.column ?? null },
+    };
+  });
+  return { config, file: path, dir: dirname(path), waivers };
 }
 
 /** Every problem, each once, in words a person editing the file understands. */

@@ -20,6 +20,7 @@ import type {
   ResolvedPolicy,
   RuleInfo,
   Severity,
+  Waiver,
 } from "./types.js";
 
 export interface CompiledRule {
@@ -38,6 +39,8 @@ export interface CompiledPolicy {
   off: string[];
   /** Metadata of the evaluated rules, by id (shared by every Evaluation). */
   info: Readonly<Record<string, RuleInfo>>;
+  /** The policy's waivers (applied by the run, which knows the date). */
+  waivers: readonly Waiver[];
 }
 
 /** Compiles every rule of a resolved policy (one ajv instance). Throws PolicyError. */
@@ -85,6 +88,7 @@ export function compilePolicy(resolved: ResolvedPolicy): CompiledPolicy {
     rules,
     off,
     info: Object.freeze(info),
+    waivers: resolved.waivers ?? [],
   };
 }
 
@@ -209,17 +213,18 @@ function scanReason(report: ScanReport, pointer: string): string {
   return error === undefined ? "" : ` (${error.probe}: ${error.code}: ${error.message})`;
 }
 
-const PLACEHOLDER =
-  /\{(name|pointer|value|title|parent|report)((?:\.[A-Za-z0-9_-]+)*)(?:\|(date|abs|quote|list))?\}/g;
-
-/** The value at a dotted path ("chain.0.san") below `root`; undefined when there is none. */
-function pathIn(root: unknown, path: string): unknown {
-  let value = root;
-  for (const segment of path.split(".").slice(1)) {
-    if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Record<string, unknown>)[segment];
+/** The report's value at a dotted path; a field name may hold dots ("protocols.TLSv1.0"). */
+function valueAtPath(value: unknown, segments: readonly string[]): unknown {
+  if (segments.length === 0) return value;
+  if (typeof value !== "object" || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  for (let used = segments.length; used > 0; used--) {
+    const key = segments.slice(0, used).join(".");
+    if (Object.prototype.hasOwnProperty.call(record, key)) {
+      return valueAtPath(record[key], segments.slice(used));
+    }
   }
-  return value;
+  return undefined;
 }
 
 /**
@@ -239,7 +244,7 @@ function filtered(value: unknown, filter: string | undefined): string {
 }
 
 /**
- * Fills a rule's message: `{name}`, `{pointer}`, `{title}`, `{value}` and `{value.PATH}` (the
+ * Fills a rule's message: `{name}`, `{pointer}`, `{title}`, `{value}` and `{value.FIELD}` (the
  * failing value), `{parent.PATH}` (the object holding it), `{report.PATH}` (the whole report),
  * each optionally `|date`, `|abs`, `|quote` or `|list`.
  */
@@ -249,18 +254,23 @@ function template(
   value: unknown,
   report: ScanReport,
 ): string {
-  return text.replace(PLACEHOLDER, (_, key: string, path: string, filter?: string) => {
-    if (key === "value" || key === "parent" || key === "report") {
-      const root =
-        key === "value"
-          ? value
-          : key === "report"
+  return text.replace(
+    /\{(name|pointer|value|title|report|parent)(?:\.([^{}\s|]+))?(?:\|(date|abs|quote|list))?\}/g,
+    (whole, key: string, field: string | undefined, filter: string | undefined) => {
+      if (key === "report" || key === "parent") {
+        if (field === undefined) return whole;
+        const root =
+          key === "report"
             ? report
             : valueAt(report, fields.pointer.slice(0, fields.pointer.lastIndexOf("/")));
-      return filtered(pathIn(root, path), filter);
-    }
-    return filtered(fields[key as keyof typeof fields], filter);
-  });
+        return filtered(valueAtPath(root, field.split(".")), filter);
+      }
+      if (key === "value") {
+        return filtered(field === undefined ? value : valueAtPath(value, field.split(".")), filter);
+      }
+      return filtered(fields[key as keyof typeof fields], filter);
+    },
+  );
 }
 
 function message(
@@ -370,9 +380,10 @@ export function evaluate(
     off: compiled.off.length,
   };
   for (const rule of compiled.rules) {
-    counts[evaluateRule(rule, report, target, findings, passes)]++;
+    const status = evaluateRule(rule, report, target, findings, passes);
+    if (status !== "waived") counts[status]++;
   }
-  const verdict: FindingStatus =
+  const verdict: Evaluation["verdict"] =
     counts.fail > 0 ? "fail" : counts.inconclusive > 0 ? "inconclusive" : "pass";
   return { policy: compiled.policy, target, verdict, findings, counts, rules: compiled.info };
 }

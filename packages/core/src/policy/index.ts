@@ -10,6 +10,7 @@ export { PolicyCache, loadNamedPolicy, policyFileOf } from "./named-policy.js";
 export type { LoadedPolicy, ParsePolicyOptions, PolicyFormat } from "./load.js";
 export { POLICY_SCHEMA_ID, RULE_ID_PATTERN, policySchema } from "./policy-schema.js";
 export { checkExpectations, runPolicyCase, runPolicyTests } from "./run-policy-tests.js";
+export { readSampleReport, sampleReportNames } from "./sample-reports.js";
 export type {
   ExpectedStatus,
   PolicyCaseMismatch,
@@ -23,6 +24,15 @@ export type { PresetSource, ResolveOptions } from "./resolve.js";
 export { MAX_PATTERN_LENGTH, checkPattern } from "./linear-pattern.js";
 export type { Locate, Position } from "./source-map.js";
 export { FAIL_ON, FINDING_STATUSES, SEVERITIES } from "./types.js";
+export { compileGlob } from "./glob.js";
+export type { Glob } from "./glob.js";
+export {
+  DEFAULT_MAX_WAIVER_DAYS,
+  WAIVER_EXPIRY_WARNING_DAYS,
+  WaiverSet,
+  expiringWaiverWarnings,
+  parseDay,
+} from "./waivers.js";
 export type {
   Evaluation,
   EvaluationCounts,
@@ -43,4 +53,7 @@ export type {
   RuleInfo,
   RuleSchema,
   Severity,
+  Waiver,
+  WaiverEntry,
+  FindingWaiver,
 } from "./types.js";

@@ -13,7 +13,7 @@ import type { Document, Node as YamlNode } from "yaml";
 import { PolicyError } from "./errors.js";
 import type { PolicyErrorCode, PolicyIssue } from "./errors.js";
 import { isSummaryOfDeeper } from "./ajv-errors.js";
-import { lintRuleSchema } from "./lint.js";
+import { lintMessage, lintRuleSchema } from "./lint.js";
 import { policySchema, RULE_ID_PATTERN } from "./policy-schema.js";
 import {
   escapePointerSegment,
@@ -23,7 +23,7 @@ import {
   SourceSyntaxError,
 } from "./source-map.js";
 import type { Locate, Position } from "./source-map.js";
-import { didYouMean } from "./suggest.js";
+import { closest, didYouMean } from "./suggest.js";
 import type { PolicyDocument } from "./types.js";
 
 const addFormats = addFormatsModule.default;
@@ -82,6 +82,17 @@ export function errorAt(
   cause?: unknown,
 ): PolicyError {
   return PolicyError.of([issueAt(loaded, code, pointer, message)], cause);
+}
+
+/**
+ * An issue about a placeholder in a message moved from the `message` key to the placeholder
+ * itself, when it stands on the key's line (a one-line message, as messages are).
+ */
+function atPlaceholder(issue: PolicyIssue, text: string, placeholder: string): PolicyIssue {
+  if (issue.line === null || issue.column === null) return issue;
+  const line = text.split(/\r?\n/)[issue.line - 1];
+  const index = line?.indexOf(placeholder, issue.column - 1) ?? -1;
+  return index === -1 ? issue : { ...issue, column: index + 1 };
 }
 
 /** Document order; unplaced issues last. */
@@ -230,10 +241,24 @@ function mostTelling(errors: readonly ErrorObject[]): ErrorObject {
 function explain(error: ErrorObject): { pointer: string; message: string } {
   const params = error.params as Record<string, unknown>;
   const pointer = error.instancePath;
-  const name = pointer === "" ? "the policy" : (parsePointer(pointer).at(-1) ?? "");
+  const segments = parsePointer(pointer);
+  const name =
+    pointer === ""
+      ? "the policy"
+      : segments.length === 2 && segments[0] === "waivers"
+        ? `waiver ${segments[1]}`
+        : (segments.at(-1) ?? "");
   switch (error.keyword) {
-    case "required":
-      return { pointer, message: `${name} is missing ${String(params.missingProperty)}` };
+    case "required": {
+      // A misspelt key ("severty") is what most often leaves a required one missing.
+      const missing = String(params.missingProperty);
+      const data = error.data;
+      const present =
+        data !== null && typeof data === "object" && !Array.isArray(data) ? Object.keys(data) : [];
+      const misspelt = present.find((key) => closest(key, [missing]) !== undefined);
+      const hint = misspelt === undefined ? "" : ` (${misspelt}: did you mean ${missing}?)`;
+      return { pointer, message: `${name} is missing ${missing}${hint}` };
+    }
     case "additionalProperties": {
       const extra = String(params.additionalProperty);
       const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
@@ -253,6 +278,9 @@ function explain(error: ErrorObject): { pointer: string; message: string } {
     case "pattern":
       if (pointer === "/version") {
         return { pointer, message: `${JSON.stringify(error.data)} is not a version like 1.2.3` };
+      }
+      if (/\/waivers\/[0-9]+\/expires$/.test(pointer)) {
+        return { pointer, message: `${JSON.stringify(error.data)} is not a date like 2027-03-31` };
       }
       return { pointer, message: `must match ${String(params.pattern)}` };
     case "enum": {
@@ -315,9 +343,16 @@ export function parsePolicy(
   const rules =
     typeof value === "object" && value !== null && isPlainObject(value.rules) ? value.rules : {};
   for (const [id, entry] of Object.entries(rules)) {
-    if (!isPlainObject(entry) || !("schema" in entry)) continue;
-    const pointer = `/rules/${escapePointerSegment(id)}/schema`;
-    for (const issue of lintRuleSchema(entry.schema, pointer).issues) {
+    if (!isPlainObject(entry)) continue;
+    const rulePointer = `/rules/${escapePointerSegment(id)}`;
+    if (typeof entry.message === "string") {
+      for (const issue of lintMessage(entry.message, `${rulePointer}/message`)) {
+        const placed = issueAt(loaded, issue.code, issue.pointer, issue.message);
+        issues.push(atPlaceholder(placed, text, issue.placeholder));
+      }
+    }
+    if (!("schema" in entry)) continue;
+    for (const issue of lintRuleSchema(entry.schema, `${rulePointer}/schema`).issues) {
       issues.push(issueAt(loaded, issue.code, issue.pointer, issue.message));
     }
   }

@@ -67,6 +67,8 @@ export type CertificateFeatures = Pick<
 
 export interface CertificatesAndFeatures {
   certificate: CertificateReport | null;
+  /** The DER chain `certificate` judged, leaf first; null without one. */
+  chain: readonly Uint8Array[] | null;
   features: CertificateFeatures;
   errors: ScanError[];
   /** The address connected to; null when the host name did not resolve. */
@@ -191,7 +193,8 @@ export function checkRawChain(
  *   (SSL_OP_NO_TICKET): the second resumed by session ID. False when the server refuses TLS 1.2
  *   with an alert (TLS 1.3 resumes by ticket only).
  * - `earlyData`: the TLS 1.3 ticket allows 0-RTT (max_early_data > 0 in its early_data
- *   extension). node:tls cannot send early data, so whether the server then accepts it is not tried.
+ *   extension, read from the server's decrypted bytes); null when no ticket arrived in time.
+ *   node:tls cannot send early data, so whether the server then accepts it is not tried.
  * - `hsts`: null without an error entry when the target is not a web endpoint (not applicable).
  *
  * Connections: at most 3 at a time (each under `runConnection`), all to the one address:
@@ -218,10 +221,17 @@ export async function checkCertificatesAndFeatures(
       message: `OCSP stapling, resumption, ALPN, early data and HSTS unknown: ${why}`,
     });
     if (options.rawChain === undefined)
-      return { certificate: null, features, errors, address, negotiated: null };
+      return { certificate: null, chain: null, features, errors, address, negotiated: null };
     const checked = checkRawChain(parsed, options.rawChain, options);
     errors.push(...checked.errors);
-    return { certificate: checked.certificate, features, errors, address, negotiated: null };
+    return {
+      certificate: checked.certificate,
+      chain: checked.certificate === null ? null : options.rawChain,
+      features,
+      errors,
+      address,
+      negotiated: null,
+    };
   };
 
   let address: string | null = options.address ?? null;
@@ -238,9 +248,8 @@ export async function checkCertificatesAndFeatures(
     address = resolution.address;
   }
   const endpoint: HandshakeEndpoint = { address, port: parsed.port, sni: parsed.sni };
-  const main = await handshakeTo(endpoint, options, {
-    ticketWaitMs: options.ticketWaitMs ?? Math.min(1000, options.timeoutMs),
-  });
+  const ticketWaitMs = options.ticketWaitMs ?? Math.min(1000, options.timeoutMs);
+  const main = await handshakeTo(endpoint, options, { ticketWaitMs });
   if (!main.ok) {
     errors.push({ probe: "handshake", code: main.code, message: main.message });
     return fromRawChain(main.code, "node:tls could not complete a handshake");
@@ -274,8 +283,15 @@ export async function checkCertificatesAndFeatures(
 
   features.alpn = { offered: [...OFFERED_ALPN], selected: handshake.alpn };
   // 0-RTT needs TLS 1.3 and a ticket whose early_data extension allows it (max_early_data > 0).
-  if (handshake.protocol !== "TLSv1.3" || !handshake.ticketIssued) features.earlyData = false;
-  else if (handshake.maxEarlyData === null) {
+  // A TLS 1.3 server may send its tickets late or on a later connection: no ticket is unknown.
+  if (handshake.protocol !== "TLSv1.3") features.earlyData = false;
+  else if (!handshake.ticketIssued) {
+    errors.push({
+      probe: "earlyData",
+      code: "timeout",
+      message: `no TLS 1.3 session ticket arrived after the handshake (waited at most ${ticketWaitMs} ms)`,
+    });
+  } else if (handshake.maxEarlyData === null) {
     errors.push({
       probe: "earlyData",
       code: "unparseable",
@@ -303,6 +319,7 @@ export async function checkCertificatesAndFeatures(
   }
   return {
     certificate: checked.certificate,
+    chain: checked.certificate === null ? null : chain,
     features,
     errors,
     address,

@@ -3,6 +3,7 @@
  * The only scan → evaluate → gate loop of tlsgate; the CLI and the Action format what it returns.
  */
 import { evaluate } from "../policy/evaluate.js";
+import { WaiverSet } from "../policy/waivers.js";
 import type { Evaluation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
 import type { LookupAllFunction } from "../probe/resolve-target.js";
@@ -10,6 +11,7 @@ import type { ProgressEvent } from "../scan/context.js";
 import { DeadlineReached, scanTargets } from "../scan/scan-targets.js";
 import { gateRun, type RunGate } from "./gate.js";
 import { expandAddresses } from "./all-addresses.js";
+import type { Target } from "../probe/target.js";
 import type { RunPlan } from "./plan.js";
 
 export interface RunPlanOptions {
@@ -17,17 +19,38 @@ export interface RunPlanOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Called as each target's report is ready, in completion order. */
   onReport?: (report: ScanReport) => void;
+  /**
+   * Called as each target is judged, in completion order (saved reports first): a shell can
+   * stream results (`--format ndjson`) instead of waiting for the whole run.
+   */
+  onResult?: (result: TargetResult) => void;
+  /**
+   * Keep every report and evaluation in the result (default). False: they go only to
+   * `onResult`, the result's lists are empty and the gate is decided from what each target left
+   * behind, so a fleet's memory is bounded by the targets in flight.
+   */
+  retain?: boolean;
   /** The time certificate validity is judged at; now by default. */
   now?: Date;
   /** How `allAddresses` looks up every address of a name; node:dns by default. */
   lookupAll?: LookupAllFunction;
 }
 
+/** One target of the plan, judged. */
+export interface TargetResult {
+  /** Its index in the plan's targets. */
+  index: number;
+  report: ScanReport;
+  evaluation: Evaluation;
+}
+
 export interface RunResult {
-  /** In the order of the plan's targets. */
+  /** In the order of the plan's targets; empty when not retained. */
   reports: ScanReport[];
   evaluations: Evaluation[];
   gate: RunGate;
+  /** Waivers that match no target or waive nothing, one sentence each. */
+  warnings: string[];
 }
 
 export async function runPlan(plan: RunPlan, options: RunPlanOptions = {}): Promise<RunResult> {
@@ -61,20 +84,71 @@ async function scanEvaluateGate(
         ...(options.lookupAll === undefined ? {} : { lookupAll: options.lookupAll }),
       })
     : plan.targets;
-  const toScan = targets.flatMap((planned) => (planned.target === null ? [] : [planned.target]));
-  const scanned = await scanTargets(toScan, {
+  const retain = options.retain ?? true;
+  const count = targets.length;
+  const reports = new Array<ScanReport>(retain ? count : 0);
+  const evaluations = new Array<Evaluation>(count);
+  // What the gate reads of a report; all that is kept of it when reports are not retained.
+  const gateFacts = new Array<ScanReport>(count);
+  const policies = new Set(targets.map((planned) => planned.policy));
+  const waivers = new WaiverSet(
+    [...[...policies].flatMap((policy) => policy.waivers), ...plan.waivers],
+    plan.now,
+  );
+  const judge = (index: number, report: ScanReport): void => {
+    const { policy } = targets[index]!;
+    const evaluation = waivers.apply(evaluate(policy, report), [
+      ...policy.waivers,
+      ...plan.waivers,
+    ]);
+    evaluations[index] = evaluation;
+    if (retain) reports[index] = report;
+    gateFacts[index] = retain ? report : gateFactsOf(report);
+    options.onResult?.({ index, report, evaluation });
+  };
+
+  const toScan: Target[] = [];
+  const planIndex: number[] = [];
+  targets.forEach((planned, index) => {
+    if (planned.target === null) return;
+    toScan.push(planned.target);
+    planIndex.push(index);
+  });
+  targets.forEach((planned, index) => {
+    if (planned.saved !== null) judge(index, planned.saved);
+  });
+  await scanTargets(toScan, {
     timeoutMs: plan.timeoutMs,
     concurrency: plan.concurrency,
+    maxConnections: plan.maxConnections,
+    maxPerAddress: plan.maxPerAddress,
     parallelTargets: plan.parallelTargets,
     ca: plan.ca,
     deadlineMs: plan.deadlineMs,
     signal,
+    keepReports: false,
+    onReport: (report, index) => {
+      options.onReport?.(report);
+      judge(planIndex[index]!, report);
+    },
     ...(plan.clients === null ? {} : { clients: plan.clients }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    ...(options.onReport === undefined ? {} : { onReport: options.onReport }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
-  const reports = targets.map((planned) => planned.saved ?? scanned.shift()!);
-  const evaluations = reports.map((report, i) => evaluate(targets[i]!.policy, report));
-  return { reports, evaluations, gate: gateRun(evaluations, reports, plan.gate) };
+  const gate = gateRun(evaluations, gateFacts, plan.gate);
+  const warnings = waivers.unused();
+  return retain
+    ? { reports, evaluations, gate, warnings }
+    : { reports: [], evaluations: [], gate, warnings };
+}
+
+/** The part of a report the gate reads (whether it was reached, and as what). */
+function gateFactsOf(report: ScanReport): ScanReport {
+  return {
+    // notScannedReason's facts: whether and how far the target was reached.
+    target: report.target,
+    reachable: report.reachable,
+    protocols: report.protocols,
+    errors: report.errors,
+  } as ScanReport;
 }

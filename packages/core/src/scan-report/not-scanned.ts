@@ -10,6 +10,8 @@ import type { ScanErrorCode, ScanReport } from "./types.js";
 export function notScannedReason(report: ScanReport): string | null {
   const established = Object.values(report.protocols).some((supported) => supported !== null);
   if (report.reachable === true && established) return null;
+  // A deadline cut leaves facts unknown, not the target unscannable: inconclusive, as the gate says.
+  if (report.reachable !== false && report.errors.some((e) => e.code === "deadline")) return null;
   const { host, address, port } = report.target;
   const first = report.errors[0];
   if (address === null) {

@@ -54,7 +54,7 @@ describe("scanReportSchema", () => {
     expectTypeOf<ClientSimulation["protocol"]>().toEqualTypeOf<
       Defs["client"]["properties"]["protocol"]["enum"][number]
     >();
-    expect(scanReportSchema.$id).toBe("https://tlsgate.dev/schemas/scan-report/v1.json");
+    expect(scanReportSchema.$id).toBe("https://tlsgate.dev/schemas/scan-report/v2.json");
   });
 
   it("requires every property and allows no other, in every object", () => {
@@ -95,7 +95,7 @@ describe("scanReportSchema", () => {
     report.cipherSuites = null;
     report.serverPreference = null;
     report.groups = null;
-    report.dh = { supported: null, bits: null };
+    report.dh = { supported: null, bits: null, primes: null };
     report.certificate = null;
     report.certificates = null;
     report.features.alpn = null;

@@ -8,7 +8,7 @@
 import type { Protocol } from "../registry/protocols.js";
 import type { StrengthClass } from "../registry/strength.js";
 
-export const SCAN_REPORT_SCHEMA_VERSION = 1 as const;
+export const SCAN_REPORT_SCHEMA_VERSION = 2 as const;
 
 export interface ScanReport {
   schemaVersion: typeof SCAN_REPORT_SCHEMA_VERSION;
@@ -31,7 +31,10 @@ export interface ScanReport {
   dh: DhParameters;
   /** The default chain (the one a client offering every signature algorithm gets). */
   certificate: CertificateReport | null;
-  /** One entry per distinct chain served (RSA and ECDSA chains on the same server, for example). */
+  /**
+   * One entry per distinct chain served (RSA and ECDSA chains on the same server, for example),
+   * each judged on its own; the default chain first.
+   */
   certificates: CertificateReport[] | null;
   features: ConnectionFeatures;
   /** Handshake simulations of real client profiles; null when not run. */
@@ -123,17 +126,56 @@ export interface DhParameters {
   supported: boolean | null;
   /** Smallest DH prime size seen, in bits; null when not supported or unknown. */
   bits: number | null;
+  /** Every distinct prime the server's DHE suites use, smallest first; null when unknown. */
+  primes: DhPrime[] | null;
+}
+
+/** A finite-field DH prime from ServerKeyExchange, named when it is a well-known one. */
+export interface DhPrime {
+  /** "ffdhe2048", "modp2048" (RFC 3526 group 14), "nginx-1024", …; null for a custom prime. */
+  name: string | null;
+  bits: number;
+  /** One of the published primes (RFC 7919, RFC 2409/3526, RFC 5114, server defaults). */
+  wellKnown: boolean;
+  /** Shorter than 2048 bits. */
+  short: boolean;
+  /** Where a well-known prime is defined or which software used it; null for a custom prime. */
+  reference: string | null;
 }
 
 export interface CertificateReport {
+  /** The leaf's key type: the chain a client gets for the signature algorithms of this type. */
+  keyType: CertificateInfo["keyType"] | null;
   chain: CertificateInfo[];
   trusted: boolean | null;
   trustError: string | null;
   hostnameMatch: boolean | null;
+  /**
+   * No missing link: the served certificates reach a trust anchor or a self-signed certificate
+   * (a self-signed leaf, a root sent along), trusted or not. Trust is `trusted`.
+   */
   chainComplete: boolean | null;
   chainOrder: boolean | null;
   ocspStapled: boolean | null;
   ocspStatus: "good" | "revoked" | "unknown" | null;
+  /** The stapled OCSP response read; null when none was stapled, it is unknown or unreadable. */
+  ocsp: OcspReport | null;
+}
+
+/** A stapled OCSP response (RFC 6960) as read, about the chain's leaf. */
+export interface OcspReport {
+  /** OCSPResponseStatus: "successful", "tryLater", …, "unknown" for an unassigned code. */
+  responseStatus: string;
+  /** CertStatus of the SingleResponse about the leaf; null when the response has none. */
+  certStatus: "good" | "revoked" | "unknown" | null;
+  producedAt: string | null;
+  thisUpdate: string | null;
+  nextUpdate: string | null;
+  revocationTime: string | null;
+  /** The responder's signature verifies with the issuer (or its delegated responder); null unchecked. */
+  signatureValid: boolean | null;
+  /** nextUpdate has passed at scan time; null without a nextUpdate. */
+  expired: boolean | null;
 }
 
 export interface CertificateInfo {

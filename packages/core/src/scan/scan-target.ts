@@ -1,7 +1,7 @@
 /**
- * scanTarget(): the whole scan of one target — wire-level probes (scan.ts) and the certificate,
- * trust and connection checks of a full handshake (probe/check-certificates.ts) — merged into one
- * ScanReport. The target is resolved once, and every connection goes to that address under one
+ * scanTarget(): the whole scan of one target — wire-level probes (scan.ts), the certificate,
+ * trust and connection checks of a full handshake (probe/check-certificates.ts) and every chain
+ * the server serves, one key type at a time (served-chains.ts) — merged into one ScanReport. The target is resolved once, and every connection goes to that address under one
  * per-target limit. Bad input (an unparseable target, an unreadable CA bundle) throws before any
  * connection; everything the server does is data in the report.
  */
@@ -15,7 +15,9 @@ import { parseTarget, type Target } from "../probe/target.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { simulateClients } from "./clients.js";
-import { Limiter } from "./limiter.js";
+import type { ConnectionBudget } from "./connection-budget.js";
+import { Limiter, type ConnectionSlots } from "./limiter.js";
+import { judgeServedChains, probeServedChains } from "./served-chains.js";
 import { scanDetailed, type ScanOptions } from "./scan.js";
 
 export interface ScanTargetOptions extends ScanOptions {
@@ -29,6 +31,23 @@ export interface ScanTargetOptions extends ScanOptions {
    * names throw a ClientProfileError before any connection. Not set: `clients` is null.
    */
   clients?: ClientSelection;
+  /**
+   * The run's connection budget, shared with other targets; `concurrency` is then this target's
+   * share. Without it the target has a limiter of its own.
+   */
+  budget?: ConnectionBudget;
+}
+
+/** One store per CA list: a fleet's targets share the run's list, and the store built from it. */
+const stores = new WeakMap<readonly string[], ReturnType<typeof trustStoreFor>>();
+function storeFor(ca: readonly string[] | undefined): ReturnType<typeof trustStoreFor> {
+  if (ca === undefined) return trustStoreFor({});
+  let store = stores.get(ca);
+  if (store === undefined) {
+    store = trustStoreFor({ ca });
+    stores.set(ca, store);
+  }
+  return store;
 }
 
 export async function scanTarget(
@@ -39,7 +58,7 @@ export async function scanTarget(
   const profiles = options.clients === undefined ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5000;
   // A bad CA bundle is bad input: it throws here, before any connection.
-  const store = trustStoreFor(options.ca === undefined ? {} : { ca: options.ca });
+  const store = storeFor(options.ca);
   const started = Date.now();
   // One resolution and one limiter for every connection to the target: the probes, the full
   // handshakes, HSTS and the clients all reach the address the report names, within one limit.
@@ -48,7 +67,11 @@ export async function scanTarget(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
   });
-  const limiter = new Limiter(options.concurrency ?? 8);
+  const concurrency = options.concurrency ?? 8;
+  const limiter: ConnectionSlots =
+    options.budget === undefined || !resolution.ok
+      ? new Limiter(concurrency)
+      : options.budget.forTarget(resolution.address, { concurrency, signal: options.signal });
   if (!resolution.ok) {
     const { report } = await scanDetailed(parsed, options, { resolution, limiter });
     return { ...report, durationMs: Date.now() - started };
@@ -75,12 +98,30 @@ export async function scanTarget(
       ? checkRawChain(parsed, rawChain, certificateOptions)
       : null;
   const certificate = fromRaw?.certificate ?? checked.certificate;
+  const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
+  // Every chain the server serves, one key type at a time, once the versions are known.
+  const served = await probeServedChains(report.protocols, {
+    endpoint: { address, port: parsed.port },
+    sni: parsed.sni,
+    timeoutMs,
+    runConnection: certificateOptions.runConnection,
+    ...(options.retries === undefined ? {} : { retries: options.retries }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.connect === undefined ? {} : { connect: options.connect }),
+  });
+  const judged = judgeServedChains(
+    certificate === null || defaultChain == null
+      ? null
+      : { chain: defaultChain, report: certificate },
+    served,
+    { host: parsed.host, store, now: options.now ?? new Date() },
+  );
   const merged: ScanReport = {
     ...report,
-    certificate,
-    certificates: certificate === null ? null : [certificate],
+    certificate: judged.certificate,
+    certificates: judged.certificates,
     features: { ...report.features, ...checked.features },
-    errors: [...report.errors, ...checked.errors, ...(fromRaw?.errors ?? [])],
+    errors: [...report.errors, ...checked.errors, ...(fromRaw?.errors ?? []), ...judged.errors],
   };
   // Clients run after the scan, whose findings explain why a client fails; an unreachable
   // target has nothing to simulate against (its errors already say why).

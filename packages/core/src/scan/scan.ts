@@ -19,7 +19,7 @@ import { enumerateCipherSuites, type ProtocolSuites } from "./cipher-suites.js";
 import { probeDh } from "./dh.js";
 import { probeWireFeatures } from "./features.js";
 import { enumerateTls12Groups, enumerateTls13Groups } from "./groups.js";
-import type { Limiter } from "./limiter.js";
+import type { ConnectionSlots } from "./limiter.js";
 import { probeProtocols } from "./protocols.js";
 import { SCANNER_VERSION } from "./version.js";
 
@@ -58,7 +58,7 @@ export interface ScanOptions {
  */
 export interface SharedTarget {
   resolution: Resolution;
-  limiter: Limiter;
+  limiter: ConnectionSlots;
 }
 
 const LEGACY: readonly TlsProtocol[] = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
@@ -184,7 +184,9 @@ async function scanInto(
   report.groups =
     tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
   // An unknown version may hold DHE suites (and smaller primes) that were never seen.
-  report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null } : dh;
+  report.dh = legacyUnknown
+    ? { supported: dh.supported === true ? true : null, bits: null, primes: null }
+    : dh;
   report.features = { ...report.features, ...features };
 
   report.cipherSuites = unknownProtocol
@@ -279,7 +281,7 @@ function emptyReport(target: TargetSpec, startedAt: Date): ScanReport {
     cipherSuites: null,
     serverPreference: null,
     groups: null,
-    dh: { supported: null, bits: null },
+    dh: { supported: null, bits: null, primes: null },
     certificate: null,
     certificates: null,
     features: {
