@@ -96,6 +96,8 @@ const SOCKET_ERROR_CODES: Readonly<Record<string, ScanErrorCode>> = {
   ETIMEDOUT: "timeout",
   ENOTFOUND: "dns",
   EAI_AGAIN: "dns",
+  // A STARTTLS preamble that failed on this connection (probe/starttls/runner.ts).
+  ESTARTTLS: "protocol",
 };
 
 function classifyError(error: Error & { code?: string }, serverClosed: boolean): ScanErrorCode {

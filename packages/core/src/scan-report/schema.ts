@@ -104,7 +104,17 @@ export const scanReportSchema = {
         port: { type: "integer", minimum: 0, maximum: 65535 },
         sni: nullableString,
         address: nullableString,
-        starttls: { type: "null" },
+        starttls: {
+          oneOf: [
+            { type: "null" },
+            {
+              type: "object",
+              additionalProperties: false,
+              required: ["protocol", "banner"],
+              properties: { protocol: { type: "string" }, banner: nullableString },
+            },
+          ],
+        },
         web: { type: "boolean" },
       },
     },

@@ -11,12 +11,14 @@ import {
   trustStoreFor,
 } from "../probe/check-certificates.js";
 import { resolveTarget } from "../probe/resolve-target.js";
+import { checkStarttls } from "../probe/starttls-check.js";
+import { starttlsConnector } from "../probe/starttls/runner.js";
 import { parseTarget, type Target } from "../probe/target.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { simulateClients } from "./clients.js";
 import { Limiter } from "./limiter.js";
-import { scanDetailed, type ScanOptions } from "./scan.js";
+import { scanDetailed, type ScanOptions, type SharedTarget } from "./scan.js";
 
 export interface ScanTargetOptions extends ScanOptions {
   /** PEM bundles of extra trust anchors, for internal PKI (`--ca FILE`). */
@@ -29,6 +31,10 @@ export interface ScanTargetOptions extends ScanOptions {
    * names throw a ClientProfileError before any connection. Not set: `clients` is null.
    */
   clients?: ClientSelection;
+  /** SMTP/LMTP: the EHLO/LHLO name (`--ehlo`). */
+  ehloName?: string;
+  /** XMPP: the stream's `to` domain (`--xmpp-domain`); default the target's host. */
+  xmppDomain?: string;
 }
 
 export async function scanTarget(
@@ -49,11 +55,47 @@ export async function scanTarget(
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
   });
   const limiter = new Limiter(options.concurrency ?? 8);
+  let starttls: SharedTarget["starttls"];
   if (!resolution.ok) {
     const { report } = await scanDetailed(parsed, options, { resolution, limiter });
     return { ...report, durationMs: Date.now() - started };
   }
   const address = resolution.address;
+  // A STARTTLS service: every connection below (probes, full handshakes, clients) runs the
+  // preamble first, through the connect seam. One check first gives the banner, or the refusal.
+  if (parsed.starttls !== null) {
+    const connect = starttlsConnector(
+      {
+        protocol: parsed.starttls,
+        host: parsed.host,
+        stepTimeoutMs: timeoutMs,
+        ...(options.ehloName === undefined ? {} : { ehloName: options.ehloName }),
+        ...(options.xmppDomain === undefined ? {} : { xmppDomain: options.xmppDomain }),
+      },
+      options.connect,
+    );
+    const check = await limiter.run(() =>
+      checkStarttls({ address, port: parsed.port }, connect, {
+        timeoutMs,
+        signal: options.signal,
+      }),
+    );
+    const info = { protocol: parsed.starttls, banner: check.ok ? check.banner : null };
+    if (!check.ok) {
+      const failure = {
+        error: { probe: `starttls/${parsed.starttls}`, code: check.code, message: check.message },
+        connected: check.connected,
+      };
+      const { report } = await scanDetailed(parsed, options, {
+        resolution,
+        limiter,
+        starttls: { info, failure },
+      });
+      return { ...report, durationMs: Date.now() - started };
+    }
+    options = { ...options, connect };
+    starttls = { info, failure: null };
+  }
   const certificateOptions = {
     timeoutMs,
     address,
@@ -66,7 +108,11 @@ export async function scanTarget(
   // The full handshake runs beside the probes; only when node:tls cannot complete one (a server
   // that speaks only what OpenSSL 3 refuses) is the prober's raw chain judged instead.
   const [{ report, certificateChains }, checked] = await Promise.all([
-    scanDetailed(parsed, options, { resolution, limiter }),
+    scanDetailed(parsed, options, {
+      resolution,
+      limiter,
+      ...(starttls === undefined ? {} : { starttls }),
+    }),
     checkCertificatesAndFeatures(parsed, certificateOptions),
   ]);
   const rawChain = certificateChains[0];

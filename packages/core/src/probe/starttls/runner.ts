@@ -1,0 +1,165 @@
+/**
+ * Runs a STARTTLS preamble on every connection of a scan: `starttlsConnector` wraps the scan's
+ * TCP connect seam, so probes (exchange.ts), full handshakes and client simulations all get a
+ * socket that emits "connect" only after the server's go-ahead, under the same connection limit.
+ * Writes made before it (node:tls writes its ClientHello at once) wait for the go-ahead.
+ */
+import { connect as netConnect, type Socket } from "node:net";
+import { Duplex } from "node:stream";
+import type { Endpoint } from "../exchange.js";
+import { createPreamble } from "./index.js";
+import type { Preamble, PreambleSettings, StarttlsProtocol } from "./preamble.js";
+
+export interface StarttlsOptions extends PreambleSettings {
+  protocol: StarttlsProtocol;
+  /** The target's host name (XMPP's default `to` domain). */
+  host: string;
+  /** Deadline for each server reply of the preamble, ms. */
+  stepTimeoutMs: number;
+}
+
+/** The error a failed preamble emits: `code` "ESTARTTLS", the message names protocol and step. */
+export class StarttlsFailure extends Error {
+  override readonly name = "StarttlsFailure" as const;
+  readonly code = "ESTARTTLS" as const;
+  readonly kind: "refused" | "protocol" | "timeout" | "closed";
+
+  constructor(kind: StarttlsFailure["kind"], message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+/**
+ * A socket that runs `preamble` over `inner` first. It stands in for a net.Socket for the
+ * callers in probe/: they use connect/data/end/close/error, write, end, destroy, setNoDelay.
+ */
+export class StarttlsSocket extends Duplex {
+  readonly preamble: Preamble;
+  #inner: Socket;
+  #ready = false;
+  #queued: { chunk: Buffer; callback: (error?: Error | null) => void }[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stepTimeoutMs: number;
+
+  constructor(inner: Socket, preamble: Preamble, stepTimeoutMs: number) {
+    super({ allowHalfOpen: false });
+    this.#inner = inner;
+    this.preamble = preamble;
+    this.#stepTimeoutMs = stepTimeoutMs;
+    inner.once("connect", () => {
+      const first = preamble.start();
+      if (first !== null) inner.write(first);
+      this.#arm();
+    });
+    inner.on("data", (chunk: Buffer) => this.#onData(chunk));
+    inner.once("end", () => {
+      if (this.#ready) this.push(null);
+      else
+        this.#fail(
+          new StarttlsFailure("closed", this.#message("the server closed the connection")),
+        );
+    });
+    inner.once("error", (error: Error) => this.destroy(error));
+    inner.once("close", () => {
+      if (!this.#ready) {
+        this.#fail(new StarttlsFailure("closed", this.#message("the connection closed")));
+      } else this.destroy();
+    });
+  }
+
+  setNoDelay(noDelay?: boolean): this {
+    this.#inner.setNoDelay(noDelay);
+    return this;
+  }
+
+  #message(reason: string): string {
+    return `starttls/${this.preamble.protocol}: ${reason} (at ${this.preamble.step})`;
+  }
+
+  #arm(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(
+      () =>
+        this.#fail(
+          new StarttlsFailure(
+            "timeout",
+            this.#message(`no reply within ${this.#stepTimeoutMs} ms`),
+          ),
+        ),
+      this.#stepTimeoutMs,
+    );
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.destroyed) return;
+    if (this.#ready) {
+      this.push(chunk);
+      return;
+    }
+    const step = this.preamble.push(chunk);
+    if (step.kind === "failed") {
+      this.#fail(new StarttlsFailure(step.code, step.message));
+      return;
+    }
+    if (step.send !== null) this.#inner.write(step.send);
+    if (step.kind === "continue") {
+      this.#arm();
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#ready = true;
+    for (const { chunk: queued, callback } of this.#queued.splice(0)) {
+      this.#inner.write(queued, callback);
+    }
+    this.emit("connect");
+  }
+
+  #fail(error: StarttlsFailure): void {
+    clearTimeout(this.#timer);
+    if (!this.destroyed) this.destroy(error);
+  }
+
+  override _read(): void {}
+
+  override _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: (error?: Error | null) => void,
+  ): void {
+    if (this.#ready) this.#inner.write(chunk, callback);
+    else this.#queued.push({ chunk, callback });
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#inner.end();
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    clearTimeout(this.#timer);
+    for (const { callback: queued } of this.#queued.splice(0)) queued(error ?? new Error("closed"));
+    this.#inner.destroy();
+    callback(error);
+  }
+}
+
+/** The scan's connect seam with the preamble run on every connection. */
+export function starttlsConnector(
+  options: StarttlsOptions,
+  inner: (endpoint: Endpoint) => Socket = (to) => netConnect({ host: to.address, port: to.port }),
+): (endpoint: Endpoint) => Socket {
+  const settings: PreambleSettings = {
+    ...(options.ehloName === undefined ? {} : { ehloName: options.ehloName }),
+    ...(options.xmppDomain === undefined ? {} : { xmppDomain: options.xmppDomain }),
+  };
+  return (endpoint) => {
+    const preamble = createPreamble(options.protocol, options.host, settings);
+    // Stands in for a net.Socket: the probes use only the part of its interface it implements.
+    return new StarttlsSocket(
+      inner(endpoint),
+      preamble,
+      options.stepTimeoutMs,
+    ) as unknown as Socket;
+  };
+}
