@@ -90,3 +90,4 @@ export {
 export type { LoopbackHost, TlsVersion } from "./tls-versions.js";
 export { offlineProject } from "./offline-project.js";
 export type { LockEntry, OfflineProject, PackageLock, PackedWorkspace } from "./offline-project.js";
+export * from "./servers/daemons/index.js";

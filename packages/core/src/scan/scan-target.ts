@@ -13,6 +13,7 @@ import {
 import { resolveTarget } from "../probe/resolve-target.js";
 import { checkStarttls } from "../probe/starttls-check.js";
 import { starttlsConnector } from "../probe/starttls/runner.js";
+import type { StarttlsProtocol } from "../probe/starttls/preamble.js";
 import { parseTarget, type Target } from "../probe/target.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
@@ -31,6 +32,8 @@ export interface ScanTargetOptions extends ScanOptions {
    * names throw a ClientProfileError before any connection. Not set: `clients` is null.
    */
   clients?: ClientSelection;
+  /** `--starttls PROTOCOL`: the preamble for a bare host[:port] target given as a string. */
+  starttls?: StarttlsProtocol;
   /** SMTP/LMTP: the EHLO/LHLO name (`--ehlo`). */
   ehloName?: string;
   /** XMPP: the stream's `to` domain (`--xmpp-domain`); default the target's host. */
@@ -41,7 +44,10 @@ export async function scanTarget(
   target: string | Target,
   options: ScanTargetOptions = {},
 ): Promise<ScanReport> {
-  const parsed = typeof target === "string" ? parseTarget(target) : target;
+  const parsed =
+    typeof target === "string"
+      ? parseTarget(target, options.starttls === undefined ? {} : { starttls: options.starttls })
+      : target;
   const profiles = options.clients === undefined ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5000;
   // A bad CA bundle is bad input: it throws here, before any connection.

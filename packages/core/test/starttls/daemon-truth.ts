@@ -1,0 +1,84 @@
+/**
+ * Ground truth for a daemon's TLS service behind its STARTTLS preamble: the suites its configured
+ * cipher string allows (openssl ciphers, RSA certificate), each confirmed by an `openssl s_client
+ * -starttls` handshake, and the versions confirmed the same way.
+ */
+import { expect } from "vitest";
+import {
+  confirmWithOpenSslClient,
+  opensslCipherCodes,
+  type ServerTruth,
+  type TlsVersion,
+} from "@tlsgate/testing";
+import type { ScanReport } from "../../src/scan-report/types.js";
+import { expectMatchesTruth, expectValidReport } from "../support/scan-truth.js";
+
+/** OpenSSL's default TLS 1.3 suites, in its order (the daemons leave them as they are). */
+export const DEFAULT_TLS13 = ["0x1302", "0x1303", "0x1301"];
+
+export interface DaemonTlsConfig {
+  readonly port: number;
+  /** The s_client -starttls name ("smtp", "postgres", …); null for implicit TLS. */
+  readonly starttls: string | null;
+  readonly cipherString: string;
+  readonly minProtocol: "TLSv1.2" | "TLSv1.3";
+  readonly serverPreference: boolean;
+  /** s_client's -name (XMPP's to domain, the EHLO name). */
+  readonly name?: string;
+}
+
+const VERSIONS: readonly TlsVersion[] = ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
+
+export async function daemonTruth(config: DaemonTlsConfig): Promise<ServerTruth> {
+  const minIndex = VERSIONS.indexOf(config.minProtocol);
+  const protocols = Object.fromEntries(VERSIONS.map((v, i) => [v, i >= minIndex])) as Record<
+    TlsVersion,
+    boolean
+  >;
+  const tls12 =
+    protocols["TLSv1.2"] === true
+      ? await opensslCipherCodes(config.cipherString, "TLSv1.2", { keyTypes: ["rsa"] })
+      : [];
+  const cipherSuites = { "TLSv1.0": [], "TLSv1.1": [], "TLSv1.2": tls12, "TLSv1.3": DEFAULT_TLS13 };
+  const extraArgs = [
+    ...(config.starttls === null ? [] : ["-starttls", config.starttls]),
+    ...(config.name === undefined ? [] : ["-name", config.name]),
+  ];
+  const endpoint = { host: "127.0.0.1", port: config.port };
+  // Every version and every suite the configuration allows, confirmed by s_client (a few at a
+  // time: each handshake is one connection through the preamble).
+  const checks: (() => Promise<void>)[] = [
+    ...VERSIONS.map((protocol) => async () => {
+      const handshake = await confirmWithOpenSslClient(endpoint, {
+        protocol,
+        extraArgs,
+        timeoutMs: 30_000,
+      });
+      expect({ protocol, ok: handshake.ok }).toEqual({ protocol, ok: protocols[protocol] });
+    }),
+    ...(["TLSv1.2", "TLSv1.3"] as const).flatMap((protocol) =>
+      cipherSuites[protocol].map((code) => async () => {
+        const handshake = await confirmWithOpenSslClient(endpoint, {
+          protocol,
+          suites: [code],
+          extraArgs,
+          timeoutMs: 30_000,
+        });
+        expect({ protocol, code, ok: handshake.ok }).toEqual({ protocol, code, ok: true });
+      }),
+    ),
+  ];
+  const queue = [...checks];
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let check = queue.shift(); check !== undefined; check = queue.shift()) await check();
+    }),
+  );
+  return { protocols, cipherSuites, serverPreference: config.serverPreference };
+}
+
+export function expectScanEqualsTruth(report: ScanReport, truth: ServerTruth): void {
+  expect(report.errors).toEqual([]);
+  expectValidReport(report);
+  expectMatchesTruth(report, truth);
+}
