@@ -27,7 +27,7 @@ export function checkStarttls(
   options: { timeoutMs: number; signal?: AbortSignal | undefined },
 ): Promise<StarttlsCheck> {
   return new Promise((resolve) => {
-    let connected = false;
+    const connected = false;
     let settled = false;
     const socket = connect(endpoint);
     const preamble: Preamble | null = socket instanceof StarttlsSocket ? socket.preamble : null;

@@ -25,6 +25,11 @@ export interface DaemonTlsConfig {
   readonly serverPreference: boolean;
   /** s_client's -name (XMPP's to domain, the EHLO name). */
   readonly name?: string;
+  /**
+   * false: confirm the versions only (another service of the same daemon and TLS configuration
+   * had every suite confirmed). Default true.
+   */
+  readonly confirmSuites?: boolean;
 }
 
 const VERSIONS: readonly TlsVersion[] = ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
@@ -56,16 +61,17 @@ export async function daemonTruth(config: DaemonTlsConfig): Promise<ServerTruth>
       });
       expect({ protocol, ok: handshake.ok }).toEqual({ protocol, ok: protocols[protocol] });
     }),
-    ...(["TLSv1.2", "TLSv1.3"] as const).flatMap((protocol) =>
-      cipherSuites[protocol].map((code) => async () => {
-        const handshake = await confirmWithOpenSslClient(endpoint, {
-          protocol,
-          suites: [code],
-          extraArgs,
-          timeoutMs: 30_000,
-        });
-        expect({ protocol, code, ok: handshake.ok }).toEqual({ protocol, code, ok: true });
-      }),
+    ...(config.confirmSuites === false ? [] : (["TLSv1.2", "TLSv1.3"] as const)).flatMap(
+      (protocol) =>
+        cipherSuites[protocol].map((code) => async () => {
+          const handshake = await confirmWithOpenSslClient(endpoint, {
+            protocol,
+            suites: [code],
+            extraArgs,
+            timeoutMs: 30_000,
+          });
+          expect({ protocol, code, ok: handshake.ok }).toEqual({ protocol, code, ok: true });
+        }),
     ),
   ];
   const queue = [...checks];
@@ -77,8 +83,13 @@ export async function daemonTruth(config: DaemonTlsConfig): Promise<ServerTruth>
   return { protocols, cipherSuites, serverPreference: config.serverPreference };
 }
 
-export function expectScanEqualsTruth(report: ScanReport, truth: ServerTruth): void {
-  expect(report.errors).toEqual([]);
+/** `allowedErrors`: probes a daemon is known to leave unknown (with the reason in the test). */
+export function expectScanEqualsTruth(
+  report: ScanReport,
+  truth: ServerTruth,
+  allowedErrors: readonly string[] = [],
+): void {
+  expect(report.errors.filter((error) => !allowedErrors.includes(error.probe))).toEqual([]);
   expectValidReport(report);
   expectMatchesTruth(report, truth);
 }

@@ -69,7 +69,6 @@ export const encodeAscii = (text: string): Uint8Array => new TextEncoder().encod
 
 /** Server text made safe for a message: printable ASCII only, bounded. */
 export function printable(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[^\x20-\x7e]/g, "?");
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
