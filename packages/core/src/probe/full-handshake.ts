@@ -28,6 +28,8 @@ export interface HandshakeEndpoint {
   port: number;
   /** SNI; null sends none (IP targets). */
   sni: string | null;
+  /** ALPN protocols to offer; default OFFERED_ALPN; empty offers none. */
+  alpn?: readonly string[];
 }
 
 /** ALPN protocols offered by every handshake. */
@@ -196,7 +198,9 @@ export function probeHandshake(
       socket: tap,
       rejectUnauthorized: false,
       requestOCSP: true,
-      ALPNProtocols: [...OFFERED_ALPN],
+      ...(endpoint.alpn?.length === 0
+        ? {}
+        : { ALPNProtocols: [...(endpoint.alpn ?? OFFERED_ALPN)] }),
       minVersion: "TLSv1",
       // Security level 0: see legacy servers' certificates too; nothing here is trusted by Node anyway.
       ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`,

@@ -15,6 +15,7 @@ export type StarttlsCheck =
 
 const FAILURE_CODES: Readonly<Record<StarttlsFailure["kind"], ScanErrorCode>> = {
   refused: "protocol",
+  busy: "refused",
   protocol: "protocol",
   timeout: "timeout",
   closed: "closed",
@@ -30,7 +31,8 @@ export function checkStarttls(
     const connected = false;
     let settled = false;
     const socket = connect(endpoint);
-    const preamble: Preamble | null = socket instanceof StarttlsSocket ? socket.preamble : null;
+    const preambleOf = (): Preamble | null =>
+      socket instanceof StarttlsSocket ? socket.preamble : null;
     const finish = (check: StarttlsCheck): void => {
       if (settled) return;
       settled = true;
@@ -61,7 +63,7 @@ export function checkStarttls(
     }
     options.signal?.addEventListener("abort", onAbort, { once: true });
     // The TCP connection is up once the server's first bytes or our first write went through.
-    socket.once("connect", () => finish({ ok: true, banner: preamble?.banner ?? null }));
+    socket.once("connect", () => finish({ ok: true, banner: preambleOf()?.banner ?? null }));
     socket.once("error", (error: Error & { code?: string }) => {
       if (error instanceof StarttlsFailure) {
         finish({

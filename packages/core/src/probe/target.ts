@@ -17,6 +17,11 @@ export interface Target {
   isWeb: boolean;
   /** The STARTTLS preamble run before TLS (`smtp://`, `--starttls smtp`); null for direct TLS. */
   starttls: StarttlsProtocol | null;
+  /**
+   * ALPN protocols the full handshake offers; absent: h2 and http/1.1. A service (mail, directory,
+   * database) offers none: Exim and others refuse an ALPN that is not theirs (alert 120).
+   */
+  alpn?: readonly string[];
 }
 
 /** URL schemes of TLS services: the default port, and the STARTTLS protocol (null: implicit TLS). */
@@ -201,5 +206,6 @@ export function parseTarget(input: string, options: ParseTargetOptions = {}): Ta
     connectAddress,
     isWeb: https || (service === null && starttls === null && port === DEFAULT_PORT),
     starttls,
+    ...(service !== null || starttls !== null ? { alpn: [] } : {}),
   };
 }

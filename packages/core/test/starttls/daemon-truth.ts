@@ -30,6 +30,11 @@ export interface DaemonTlsConfig {
    * had every suite confirmed). Default true.
    */
   readonly confirmSuites?: boolean;
+  /** The suites per version when not openssl's reading of `cipherString` (a GnuTLS daemon). */
+  readonly suites?: {
+    readonly "TLSv1.2": readonly string[];
+    readonly "TLSv1.3": readonly string[];
+  };
 }
 
 const VERSIONS: readonly TlsVersion[] = ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
@@ -41,10 +46,17 @@ export async function daemonTruth(config: DaemonTlsConfig): Promise<ServerTruth>
     boolean
   >;
   const tls12 =
-    protocols["TLSv1.2"] === true
-      ? await opensslCipherCodes(config.cipherString, "TLSv1.2", { keyTypes: ["rsa"] })
-      : [];
-  const cipherSuites = { "TLSv1.0": [], "TLSv1.1": [], "TLSv1.2": tls12, "TLSv1.3": DEFAULT_TLS13 };
+    config.suites !== undefined
+      ? config.suites["TLSv1.2"]
+      : protocols["TLSv1.2"] === true
+        ? await opensslCipherCodes(config.cipherString, "TLSv1.2", { keyTypes: ["rsa"] })
+        : [];
+  const cipherSuites = {
+    "TLSv1.0": [],
+    "TLSv1.1": [],
+    "TLSv1.2": tls12,
+    "TLSv1.3": config.suites?.["TLSv1.3"] ?? DEFAULT_TLS13,
+  };
   const extraArgs = [
     ...(config.starttls === null ? [] : ["-starttls", config.starttls]),
     ...(config.name === undefined ? [] : ["-name", config.name]),

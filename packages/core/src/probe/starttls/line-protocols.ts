@@ -30,6 +30,16 @@ function smtpReply(ok: (code: number) => boolean, refusedCodes: (code: number) =
   };
 }
 const anyError = (code: number): boolean => code >= 400 && code < 600;
+/** A greeting that says "not now": SMTP/LMTP/FTP 421, NNTP 400. */
+function greeting(ok: (code: number) => boolean, busyCode: number) {
+  const judge = smtpReply(ok, anyError);
+  return (line: string): LineVerdict => {
+    if (line.startsWith(`${busyCode} `)) {
+      return { kind: "failed", code: "busy", reason: quoted(line) };
+    }
+    return judge(line);
+  };
+}
 
 export const DEFAULT_EHLO_NAME = "tlsgate.invalid";
 
@@ -38,7 +48,7 @@ function smtpSteps(hello: "EHLO" | "LHLO", settings: PreambleSettings): LineStep
   const name = settings.ehloName ?? DEFAULT_EHLO_NAME;
   const ehloReply = smtpReply((c) => c === 250, anyError);
   return [
-    { name: "greeting", command: null, judge: smtpReply((c) => c === 220, anyError) },
+    { name: "greeting", command: null, judge: greeting((c) => c === 220, 421) },
     {
       name: hello,
       command: `${hello} ${name}`,
@@ -73,7 +83,7 @@ export function ftpPreamble(): LinePreamble {
     {
       name: "greeting",
       command: null,
-      judge: (line) => (/^120[ -]/.test(line) ? more : smtpReply((c) => c === 220, anyError)(line)),
+      judge: (line) => (/^120[ -]/.test(line) ? more : greeting((c) => c === 220, 421)(line)),
     },
     { name: "AUTH TLS", command: "AUTH TLS", judge: smtpReply((c) => c === 234, anyError) },
   ]);
@@ -143,7 +153,7 @@ export function nntpPreamble(): LinePreamble {
     {
       name: "greeting",
       command: null,
-      judge: smtpReply((c) => c === 200 || c === 201, anyError),
+      judge: greeting((c) => c === 200 || c === 201, 400),
     },
     { name: "STARTTLS", command: "STARTTLS", judge: smtpReply((c) => c === 382, anyError) },
   ]);

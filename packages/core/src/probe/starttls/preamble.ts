@@ -50,6 +50,11 @@ export type PreambleStep =
 export type PreambleFailureCode =
   /** The server answered within the protocol but would not start TLS. */
   | "refused"
+  /**
+   * The server is busy for now (SMTP "421 Too many concurrent SMTP connections" at the greeting):
+   * the runner waits and connects again, a few times.
+   */
+  | "busy"
   /** The server answered outside the protocol, or too much. */
   | "protocol";
 

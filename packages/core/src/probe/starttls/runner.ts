@@ -18,11 +18,14 @@ export interface StarttlsOptions extends PreambleSettings {
   stepTimeoutMs: number;
 }
 
+/** How often a busy server is tried again (after 250 ms, doubling; the probe deadline bounds it). */
+const BUSY_RETRIES = 6;
+
 /** The error a failed preamble emits: `code` "ESTARTTLS", the message names protocol and step. */
 export class StarttlsFailure extends Error {
   override readonly name = "StarttlsFailure" as const;
   readonly code = "ESTARTTLS" as const;
-  readonly kind: "refused" | "protocol" | "timeout" | "closed";
+  readonly kind: "refused" | "busy" | "protocol" | "timeout" | "closed";
 
   constructor(kind: StarttlsFailure["kind"], message: string) {
     super(message);
@@ -35,33 +38,62 @@ export class StarttlsFailure extends Error {
  * callers in probe/: they use connect/data/end/close/error, write, end, destroy, setNoDelay.
  */
 export class StarttlsSocket extends Duplex {
-  readonly preamble: Preamble;
+  /** The preamble of the current connection (a busy server gets a new one). */
+  preamble: Preamble;
   #inner: Socket;
   #ready = false;
   #queued: { chunk: Buffer; callback: (error?: Error | null) => void }[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stepTimeoutMs: number;
+  #reconnect: (() => { inner: Socket; preamble: Preamble }) | null;
+  #busyRetries = 0;
+  #retryPending = false;
+  /** The current connection has received bytes from the server. */
+  #heard = false;
 
-  constructor(inner: Socket, preamble: Preamble, stepTimeoutMs: number) {
+  constructor(
+    inner: Socket,
+    preamble: Preamble,
+    stepTimeoutMs: number,
+    reconnect: (() => { inner: Socket; preamble: Preamble }) | null = null,
+  ) {
     super({ allowHalfOpen: false });
     this.#inner = inner;
     this.preamble = preamble;
     this.#stepTimeoutMs = stepTimeoutMs;
+    this.#reconnect = reconnect;
+    this.#attach(inner);
+  }
+
+  #attach(inner: Socket): void {
+    const preamble = this.preamble;
+    let connected = false;
+    this.#heard = false;
     inner.once("connect", () => {
+      connected = true;
       const first = preamble.start();
       if (first !== null) inner.write(first);
       this.#arm();
     });
-    inner.on("data", (chunk: Buffer) => this.#onData(chunk));
+    inner.on("data", (chunk: Buffer) => {
+      if (inner === this.#inner && !this.#retryPending) this.#onData(chunk);
+    });
     inner.once("end", () => {
+      if (inner !== this.#inner || this.#retryPending) return;
+      if (!this.#ready && !this.#heard && connected && this.#retryBusy()) return;
       if (this.#ready) this.push(null);
       else
         this.#fail(
           new StarttlsFailure("closed", this.#message("the server closed the connection")),
         );
     });
-    inner.once("error", (error: Error) => this.destroy(error));
+    inner.once("error", (error: Error) => {
+      if (inner === this.#inner && !this.#retryPending) this.destroy(error);
+    });
     inner.once("close", () => {
+      if (inner !== this.#inner || this.#retryPending) return;
+      // Closed before a byte of greeting: a daemon over its connection limit does that too.
+      if (!this.#ready && !this.#heard && connected && this.#retryBusy()) return;
       if (!this.#ready) {
         this.#fail(new StarttlsFailure("closed", this.#message("the connection closed")));
       } else this.destroy();
@@ -97,7 +129,9 @@ export class StarttlsSocket extends Duplex {
       this.push(chunk);
       return;
     }
+    this.#heard = true;
     const step = this.preamble.push(chunk);
+    if (step.kind === "failed" && step.code === "busy" && this.#retryBusy()) return;
     if (step.kind === "failed") {
       this.#fail(new StarttlsFailure(step.code, step.message));
       return;
@@ -113,6 +147,32 @@ export class StarttlsSocket extends Duplex {
       this.#inner.write(queued, callback);
     }
     this.emit("connect");
+  }
+
+  /**
+   * A busy server (too many connections for now) gets a new connection after a pause, a few
+   * times, within the probe's own deadline: a burst of probes outruns a daemon's child count.
+   */
+  #retryBusy(): boolean {
+    if (this.#retryPending) return true;
+    if (this.#reconnect === null || this.#busyRetries >= BUSY_RETRIES) return false;
+    this.#retryPending = true;
+    const delay = 250 * 2 ** this.#busyRetries;
+    this.#busyRetries += 1;
+    clearTimeout(this.#timer);
+    const reconnect = this.#reconnect;
+    const old = this.#inner;
+    old.on("error", () => {});
+    old.destroy();
+    this.#timer = setTimeout(() => {
+      this.#retryPending = false;
+      if (this.destroyed) return;
+      const next = reconnect();
+      this.#inner = next.inner;
+      this.preamble = next.preamble;
+      this.#attach(next.inner);
+    }, delay);
+    return true;
   }
 
   #fail(error: StarttlsFailure): void {
@@ -156,10 +216,15 @@ export function starttlsConnector(
   return (endpoint) => {
     const preamble = createPreamble(options.protocol, options.host, settings);
     // Stands in for a net.Socket: the probes use only the part of its interface it implements.
+    const reconnect = (): { inner: Socket; preamble: Preamble } => ({
+      inner: inner(endpoint),
+      preamble: createPreamble(options.protocol, options.host, settings),
+    });
     return new StarttlsSocket(
       inner(endpoint),
       preamble,
       options.stepTimeoutMs,
+      reconnect,
     ) as unknown as Socket;
   };
 }

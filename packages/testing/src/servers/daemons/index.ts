@@ -4,3 +4,5 @@ export { postgresInstalled, startPostgres } from "./postgres.js";
 export type { PostgresOptions } from "./postgres.js";
 export { DOVECOT_SERVICES, dovecotInstalled, startDovecot } from "./dovecot.js";
 export type { DovecotOptions } from "./dovecot.js";
+export { eximInstalled, startExim } from "./exim.js";
+export type { EximOptions } from "./exim.js";
