@@ -28,11 +28,11 @@ export function checkStarttls(
   options: { timeoutMs: number; signal?: AbortSignal | undefined },
 ): Promise<StarttlsCheck> {
   return new Promise((resolve) => {
-    const connected = false;
     let settled = false;
     const socket = connect(endpoint);
-    const preambleOf = (): Preamble | null =>
-      socket instanceof StarttlsSocket ? socket.preamble : null;
+    const starttls = socket instanceof StarttlsSocket ? socket : null;
+    const preambleOf = (): Preamble | null => starttls?.preamble ?? null;
+    const connected = (): boolean => starttls?.tcpConnected ?? false;
     const finish = (check: StarttlsCheck): void => {
       if (settled) return;
       settled = true;
@@ -46,14 +46,14 @@ export function checkStarttls(
       }
     };
     const onAbort = (): void =>
-      finish({ ok: false, connected, code: "internal", message: "scan aborted" });
+      finish({ ok: false, connected: connected(), code: "internal", message: "scan aborted" });
     const timer = setTimeout(
       () =>
         finish({
           ok: false,
-          connected,
+          connected: connected(),
           code: "timeout",
-          message: `starttls: no go-ahead within ${options.timeoutMs} ms`,
+          message: `starttls/${preambleOf()?.protocol ?? "?"}: no go-ahead within ${options.timeoutMs} ms (at ${preambleOf()?.step ?? "connect"})`,
         }),
       options.timeoutMs,
     );
@@ -80,7 +80,7 @@ export function checkStarttls(
           : error.code === "ETIMEDOUT"
             ? "timeout"
             : "reset";
-      finish({ ok: false, connected, code, message: error.message });
+      finish({ ok: false, connected: connected(), code, message: error.message });
     });
   });
 }

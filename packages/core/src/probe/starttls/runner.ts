@@ -38,6 +38,8 @@ export class StarttlsFailure extends Error {
  * callers in probe/: they use connect/data/end/close/error, write, end, destroy, setNoDelay.
  */
 export class StarttlsSocket extends Duplex {
+  /** Whether a TCP connection to the server was established (on any attempt). */
+  tcpConnected = false;
   /** The preamble of the current connection (a busy server gets a new one). */
   preamble: Preamble;
   #inner: Socket;
@@ -71,6 +73,7 @@ export class StarttlsSocket extends Duplex {
     this.#heard = false;
     inner.once("connect", () => {
       connected = true;
+      this.tcpConnected = true;
       const first = preamble.start();
       if (first !== null) inner.write(first);
       this.#arm();
