@@ -11,7 +11,14 @@ import { StarttlsSocket, StarttlsFailure } from "./starttls/runner.js";
 
 export type StarttlsCheck =
   | { ok: true; banner: string | null }
-  | { ok: false; connected: boolean; code: ScanErrorCode; message: string };
+  | {
+      ok: false;
+      connected: boolean;
+      /** The greeting, when the server sent one before the failure. */
+      banner: string | null;
+      code: ScanErrorCode;
+      message: string;
+    };
 
 const FAILURE_CODES: Readonly<Record<StarttlsFailure["kind"], ScanErrorCode>> = {
   refused: "protocol",
@@ -46,11 +53,18 @@ export function checkStarttls(
       }
     };
     const onAbort = (): void =>
-      finish({ ok: false, connected: connected(), code: "internal", message: "scan aborted" });
+      finish({
+        ok: false,
+        banner: preambleOf()?.banner ?? null,
+        connected: connected(),
+        code: "internal",
+        message: "scan aborted",
+      });
     const timer = setTimeout(
       () =>
         finish({
           ok: false,
+          banner: preambleOf()?.banner ?? null,
           connected: connected(),
           code: "timeout",
           message: `starttls/${preambleOf()?.protocol ?? "?"}: no go-ahead within ${options.timeoutMs} ms (at ${preambleOf()?.step ?? "connect"})`,
@@ -68,6 +82,7 @@ export function checkStarttls(
       if (error instanceof StarttlsFailure) {
         finish({
           ok: false,
+          banner: preambleOf()?.banner ?? null,
           connected: true,
           code: FAILURE_CODES[error.kind],
           message: error.message,
@@ -80,7 +95,13 @@ export function checkStarttls(
           : error.code === "ETIMEDOUT"
             ? "timeout"
             : "reset";
-      finish({ ok: false, connected: connected(), code, message: error.message });
+      finish({
+        ok: false,
+        banner: preambleOf()?.banner ?? null,
+        connected: connected(),
+        code,
+        message: error.message,
+      });
     });
   });
 }

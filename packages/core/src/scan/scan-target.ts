@@ -86,7 +86,7 @@ export async function scanTarget(
         signal: options.signal,
       }),
     );
-    const info = { protocol: parsed.starttls, banner: check.ok ? check.banner : null };
+    const info = { protocol: parsed.starttls, banner: check.banner };
     if (!check.ok) {
       const failure = {
         error: { probe: `starttls/${parsed.starttls}`, code: check.code, message: check.message },

@@ -68,7 +68,7 @@ export function startPreambleProxy(
         });
         return;
       }
-      socket.write(":irc.test NOTICE * :*** Looking up your hostname...\r\n");
+      // No NOTICE before the reply: s_client -starttls irc reads only numerics.
       lines(socket, (line) => {
         if (/^STARTTLS\b/i.test(line)) {
           socket.write(":irc.test 670 * :STARTTLS successful, proceed with TLS handshake\r\n");
