@@ -12,6 +12,11 @@ import { PolicyCache, policyFileOf } from "../policy/named-policy.js";
 import type { CompiledPolicy } from "../policy/evaluate.js";
 import { FAIL_ON, type GateOptions } from "../policy/types.js";
 import { parseTarget, type Target } from "../probe/target.js";
+import {
+  STARTTLS_PROTOCOLS,
+  isStarttlsProtocol,
+  type StarttlsProtocol,
+} from "../probe/starttls/preamble.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { RUN_DEFAULTS, RUN_LIMITS } from "./defaults.js";
@@ -46,6 +51,12 @@ export interface RunInput {
   runDeadline?: string | number | null;
   /** "default", "all", or client names, comma-separated. */
   clients?: string | null;
+  /** `--starttls PROTOCOL`: the preamble for targets written without a service scheme. */
+  starttls?: string | null;
+  /** `--ehlo NAME`: the SMTP/LMTP EHLO name. */
+  ehlo?: string | null;
+  /** `--xmpp-domain NAME`: the XMPP stream's `to` domain. */
+  xmppDomain?: string | null;
   /** `i/n`: this job's slice of the targets. */
   shard?: string | null;
   /**
@@ -88,6 +99,8 @@ export interface RunPlan {
   /** PEM text of the extra trust anchors. */
   ca: string[];
   clients: ClientSelection | null;
+  /** STARTTLS settings (`--ehlo`, `--xmpp-domain`); empty when not given. */
+  starttls: { ehloName?: string; xmppDomain?: string };
   /** The config file used (absolute), or null. */
   configFile: string | null;
 }
@@ -155,6 +168,18 @@ export function planRun(input: RunInput): PlanResult {
     RUN_DEFAULTS.runDeadlineMs,
   );
   const clients = attempt(() => parseClients(input.clients)) ?? null;
+  const starttlsName = nonEmpty(input.starttls);
+  const starttls =
+    starttlsName === null
+      ? undefined
+      : isStarttlsProtocol(starttlsName)
+        ? starttlsName
+        : fail(
+            "starttls",
+            `expected one of ${STARTTLS_PROTOCOLS.join(", ")}, got ${JSON.stringify(starttlsName)}`,
+          );
+  const ehloName = nonEmpty(input.ehlo);
+  const xmppDomain = nonEmpty(input.xmppDomain);
   const shard: Shard | null =
     nonEmpty(input.shard) === null
       ? null
@@ -244,7 +269,7 @@ export function planRun(input: RunInput): PlanResult {
   const failedPolicies = new Set<string>();
   const planned: PlannedTarget[] = [];
   for (const job of mine) {
-    const target = job.saved === undefined ? attempt(() => targetOf(job)) : null;
+    const target = job.saved === undefined ? attempt(() => targetOf(job, starttls)) : null;
     const key = `${resolve(job.policyDir)}\0${job.policy}`;
     // A broken policy shared by many targets is one problem, not one per target.
     const policy = failedPolicies.has(key)
@@ -283,6 +308,10 @@ export function planRun(input: RunInput): PlanResult {
       runDeadlineMs: runDeadlineMs!,
       ca,
       clients,
+      starttls: {
+        ...(ehloName === null ? {} : { ehloName }),
+        ...(xmppDomain === null ? {} : { xmppDomain }),
+      },
       configFile: loaded?.file ?? null,
     },
     warnings,
@@ -392,8 +421,8 @@ function parseClients(value: string | null | undefined): ClientSelection | null 
   return selection;
 }
 
-function targetOf(job: Job): Target {
-  const parsed = parseTarget(job.input);
+function targetOf(job: Job, starttls: StarttlsProtocol | undefined): Target {
+  const parsed = parseTarget(job.input, starttls === undefined ? {} : { starttls });
   return {
     ...parsed,
     ...(job.port === undefined ? {} : { port: job.port }),

@@ -61,6 +61,7 @@ async function scanEvaluateGate(
     deadlineMs: plan.deadlineMs,
     signal,
     ...(plan.clients === null ? {} : { clients: plan.clients }),
+    ...plan.starttls,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.onReport === undefined ? {} : { onReport: options.onReport }),
     ...(options.now === undefined ? {} : { now: options.now }),
