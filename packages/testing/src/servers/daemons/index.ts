@@ -6,3 +6,5 @@ export { DOVECOT_SERVICES, dovecotInstalled, startDovecot } from "./dovecot.js";
 export type { DovecotOptions } from "./dovecot.js";
 export { eximInstalled, startExim } from "./exim.js";
 export type { EximOptions } from "./exim.js";
+export { mariadbInstalled, startMariaDb } from "./mariadb.js";
+export type { MariaDbOptions } from "./mariadb.js";
