@@ -8,3 +8,5 @@ export { eximInstalled, startExim } from "./exim.js";
 export type { EximOptions } from "./exim.js";
 export { mariadbInstalled, startMariaDb } from "./mariadb.js";
 export type { MariaDbOptions } from "./mariadb.js";
+export { slapdInstalled, startSlapd } from "./slapd.js";
+export type { SlapdOptions } from "./slapd.js";
