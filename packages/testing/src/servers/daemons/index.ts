@@ -10,3 +10,5 @@ export { mariadbInstalled, startMariaDb } from "./mariadb.js";
 export type { MariaDbOptions } from "./mariadb.js";
 export { slapdInstalled, startSlapd } from "./slapd.js";
 export type { SlapdOptions } from "./slapd.js";
+export { startVsftpd, vsftpdInstalled } from "./vsftpd.js";
+export type { VsftpdOptions } from "./vsftpd.js";
