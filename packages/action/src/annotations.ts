@@ -4,8 +4,15 @@
  * (not one per rule it left unknown); and one for a policy that cannot load. GitHub drops what is
  * over its limits silently, so the Action stays under them and says what it left out.
  */
-import { isAbsolute, relative, sep } from "node:path";
-import type { Evaluation, Finding, PolicyError, RuleInfo, ScanReport } from "@tlsgate/core";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import {
+  WaiverSet,
+  type Evaluation,
+  type Finding,
+  type PolicyError,
+  type RuleInfo,
+  type ScanReport,
+} from "@tlsgate/core";
 import { formatPolicyIssue } from "@tlsgate/core/policy";
 import type { ActionsCore, AnnotationProperties } from "./toolkit.js";
 
@@ -51,12 +58,49 @@ export interface AnnotationContext {
   reports: readonly ScanReport[];
   /** Whether a target that could not be scanned fails the gate (an error) or not (a warning). */
   inconclusive: "fail" | "pass";
+  /** Where waiver files named relative to the working directory are (default: workspace). */
+  cwd?: string;
 }
 
 /**
  * The annotations of evaluations, errors first: one per target that could not be scanned, saying
  * why; else one per rule and target.
  */
+/**
+ * A warning per waived rule and target whose waiver ends within WAIVER_EXPIRY_WARNING_DAYS days,
+ * at the waiver's line when its file is in the repository.
+ */
+export function waiverAnnotations(
+  evaluations: readonly Evaluation[],
+  context: { workspace: string; cwd: string },
+): Annotation[] {
+  const seen = new Set<string>();
+  const annotations: Annotation[] = [];
+  for (const finding of WaiverSet.expiringSoon(evaluations)) {
+    const waiver = finding.waiver!;
+    const key = `${finding.target}\0${finding.ruleId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const properties: AnnotationProperties = {
+      title: `tlsgate: waiver of ${finding.ruleId} expires soon`,
+    };
+    const where = /^(.*):([0-9]+):([0-9]+)$/.exec(waiver.source);
+    const file =
+      where === null ? null : repoPath(resolve(context.cwd, where[1]!), context.workspace);
+    if (where !== null && file !== null) {
+      properties.file = file;
+      properties.startLine = Number(where[2]);
+      properties.startColumn = Number(where[3]);
+    }
+    annotations.push({
+      level: "warning",
+      message: `${finding.target}: the waiver of ${finding.ruleId} expires on ${waiver.expires} (${waiver.daysLeft} day(s) left): ${waiver.reason}`,
+      properties,
+    });
+  }
+  return annotations;
+}
+
 export function findingAnnotations(
   evaluations: readonly Evaluation[],
   context: AnnotationContext,
@@ -81,7 +125,7 @@ export function findingAnnotations(
     if (unscanned.has(evaluation.target)) continue;
     const byRule = new Map<string, Finding[]>();
     for (const finding of evaluation.findings) {
-      if (finding.status === "pass") continue;
+      if (finding.status === "pass" || finding.status === "waived") continue;
       byRule.set(finding.ruleId, [...(byRule.get(finding.ruleId) ?? []), finding]);
     }
     for (const [ruleId, findings] of byRule) {
@@ -119,7 +163,14 @@ export function annotateFindings(
 ): number {
   const used: Record<Level, number> = { error: 0, warning: 0, notice: 0 };
   let left = 0;
-  for (const { level, message, properties } of findingAnnotations(evaluations, context)) {
+  const all = [
+    ...findingAnnotations(evaluations, context),
+    ...waiverAnnotations(evaluations, {
+      workspace: context.workspace,
+      cwd: context.cwd ?? context.workspace,
+    }),
+  ];
+  for (const { level, message, properties } of all) {
     if (used[level] >= ANNOTATION_BUDGET[level]) {
       left += 1;
       continue;

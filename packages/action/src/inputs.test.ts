@@ -20,6 +20,7 @@ describe("readInputs", () => {
         allowPolicyPaths: [],
         clients: null,
         shard: null,
+        now: null,
       },
       reportFile: null,
       sarifFile: null,
@@ -49,6 +50,7 @@ describe("readInputs", () => {
       "allow-policy-path": "../org-policies\n",
       clients: "default,Java 8u31",
       shard: "2/3",
+      now: "2027-03-31",
     });
     expect(readInputs(core)).toEqual({
       run: {
@@ -66,6 +68,7 @@ describe("readInputs", () => {
         allowPolicyPaths: ["../org-policies"],
         clients: "default,Java 8u31",
         shard: "2/3",
+        now: "2027-03-31",
       },
       reportFile: "tlsgate.json",
       sarifFile: "tlsgate.sarif",

@@ -57,6 +57,7 @@ export function readInputs(core: InputReader): ActionInputs {
       allowPolicyPaths: pathList(core.getInput("allow-policy-path")),
       clients: text("clients"),
       shard: text("shard"),
+      now: text("now"),
     },
     reportFile: text("report-file"),
     sarifFile: text("sarif-file"),

@@ -11,6 +11,7 @@ import {
   formatJson,
   formatSarif,
   formatText,
+  impactHeadline,
   planRun,
   runPlan,
   type Evaluation,
@@ -20,6 +21,7 @@ import {
 } from "@tlsgate/core";
 import { annotateFindings, annotatePolicyError, repoPath } from "./annotations.js";
 import { commentBody, commentMarker, publishComment } from "./comment.js";
+import { formatImpacts, gitReadAtCommit, policyChangeImpacts } from "./impact.js";
 import { readInputs, type ActionInputs } from "./inputs.js";
 import { safeLogging } from "./log.js";
 import { formatSummary } from "./summary.js";
@@ -79,6 +81,7 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
     },
   });
   const { evaluations, reports, gate } = result;
+  for (const warning of result.warnings) core.warning(`tlsgate: ${warning}`);
 
   core.info(formatText(evaluations, reports, { gate: plan.gate, color: false }));
 
@@ -90,10 +93,19 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
     formatSarif(evaluations, reports, { gate: plan.gate, ...sarifArtifact(toolkit, plan) }),
   );
 
+  const impacts = policyChangeImpacts(core, plan, result, {
+    baseSha: toolkit.event().baseSha ?? null,
+    workspace: toolkit.workspace,
+    readAtCommit: gitReadAtCommit(toolkit.workspace),
+  });
+  for (const { policyFile, impact } of impacts) {
+    core.info(`tlsgate: ${policyFile}: ${impactHeadline(impact)}`);
+  }
   const markdown = formatSummary(evaluations, reports, {
     gate: plan.gate,
     shard: plan.shard,
     total: plan.total,
+    impact: formatImpacts(impacts),
   });
   try {
     await core.summary.addRaw(markdown).write();
@@ -103,6 +115,7 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
   }
   annotateFindings(core, evaluations, {
     workspace: toolkit.workspace,
+    cwd,
     reports,
     inconclusive: plan.gate.inconclusive ?? "fail",
   });

@@ -14,6 +14,8 @@ export interface SummaryContext {
   shard: Shard | null;
   /** Distinct targets of all shards. */
   total: number;
+  /** Markdown put first: the impact of the pull request's policy change. */
+  impact?: string;
 }
 
 export function formatSummary(
@@ -25,6 +27,7 @@ export function formatSummary(
     gate: context.gate,
   }).split("\n");
   const extra: string[] = [];
+  if (context.impact !== undefined && context.impact !== "") extra.push(context.impact, "");
   if (context.shard !== null) {
     extra.push(
       `Shard ${context.shard.index}/${context.shard.count}: ${reports.length} of ${context.total} target(s).`,

@@ -37,6 +37,8 @@ export interface EventInfo {
   pullRequest: number | null;
   /** Link to this run, for the comment; null when the runner does not say. */
   runUrl: string | null;
+  /** The pull request's base commit (for the policy impact), or null. */
+  baseSha?: string | null;
 }
 
 export interface Toolkit {
@@ -61,7 +63,10 @@ export function defaultToolkit(env: NodeJS.ProcessEnv = process.env): Toolkit {
     event() {
       const { context } = actionsGithub;
       const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
-      const number = (context.payload.pull_request as { number?: unknown } | undefined)?.number;
+      const pullRequest = context.payload.pull_request as
+        { number?: unknown; base?: { sha?: unknown } } | undefined;
+      const number = pullRequest?.number;
+      const baseSha = pullRequest?.base?.sha;
       const runUrl =
         env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
           ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
@@ -73,6 +78,7 @@ export function defaultToolkit(env: NodeJS.ProcessEnv = process.env): Toolkit {
         pullRequest:
           PULL_REQUEST_EVENTS.has(context.eventName) && typeof number === "number" ? number : null,
         runUrl,
+        baseSha: typeof baseSha === "string" ? baseSha : null,
       };
     },
     comments: (token) => octokitComments(actionsGithub.getOctokit(token)),

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { TlsgateError, escapeControlCharacters } from "@tlsgate/core";
 import { registerCheckCommand } from "./commands/check.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerDiffCommand } from "./commands/lifecycle.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerMergeCommand } from "./commands/merge.js";
 import { registerPolicyCommand } from "./commands/policy.js";
@@ -39,6 +40,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     registerCheckCommand,
     registerPolicyCommand,
     registerMergeCommand,
+    registerDiffCommand,
     registerInitCommand,
     registerDemoCommand,
     registerRegistryCommand,

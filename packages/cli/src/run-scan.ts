@@ -5,6 +5,7 @@
  */
 import {
   escapeControlCharacters,
+  expiringWaiverWarnings,
   planRun,
   runPlan,
   type RunInput,
@@ -53,6 +54,9 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
         },
   );
   progress?.clear();
+  for (const warning of [...result.warnings, ...expiringWaiverWarnings(result.evaluations)]) {
+    io.stderr(`tlsgate: warning: ${escapeControlCharacters(warning)}\n`);
+  }
   writeOutputs(presentation.outputs, result.evaluations, result.reports, {
     gate: plan.gate,
     color: presentation.color,

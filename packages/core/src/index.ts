@@ -97,6 +97,11 @@ export {
   resolvePolicyRef,
   runPolicyTests,
   verdictOf,
+  DEFAULT_MAX_WAIVER_DAYS,
+  WAIVER_EXPIRY_WARNING_DAYS,
+  WaiverSet,
+  expiringWaiverWarnings,
+  parseDay,
 } from "./policy/index.js";
 export type {
   CompiledPolicy,
@@ -116,6 +121,8 @@ export type {
   ResolvedPolicy,
   RuleInfo,
   Severity,
+  Waiver,
+  FindingWaiver,
 } from "./policy/index.js";
 
 // Text a server chose (certificate names, replies), made safe to print: controls as \xNN
@@ -148,3 +155,29 @@ export type {
   SarifOptions,
   TextOptions,
 } from "./report/index.js";
+
+// Policy lifecycle: policy diff and impact, scan drift
+export { diffPolicies, RULE_FIELDS } from "./policy/diff.js";
+export type { PolicyDiff, RuleChange, RuleField, WaiverChange } from "./policy/diff.js";
+export { loadPolicyRef, parseGitPolicyRef } from "./policy/policy-ref.js";
+export { policyImpact } from "./run/impact.js";
+export type { PolicyImpact, RuleImpact, TargetImpact } from "./run/impact.js";
+export {
+  formatPolicyDiffJson,
+  formatPolicyDiffMarkdown,
+  formatPolicyDiffText,
+} from "./report/policy-diff.js";
+export {
+  formatImpactJson,
+  formatImpactMarkdown,
+  formatImpactText,
+  impactHeadline,
+} from "./report/impact.js";
+export {
+  DRIFT_AREAS,
+  diffScans,
+  formatDriftJson,
+  formatDriftMarkdown,
+  formatDriftText,
+} from "./report/drift.js";
+export type { DriftArea, DriftChange, Drift, TargetDrift } from "./report/drift.js";

@@ -35,7 +35,8 @@ export function registerCheckCommand(
       collect,
       [],
     )
-    .option("-c, --config <file>", "configuration file for policy and gate defaults")
+    .option("-c, --config <file>", "configuration file for policy, gate defaults and waivers")
+    .option("--now <YYYY-MM-DD>", "the date waivers are judged at (default: today, UTC)")
     .addHelpText(
       "after",
       [
@@ -58,6 +59,7 @@ export function registerCheckCommand(
           failOn: flags.failOn ?? null,
           inconclusive: flags.inconclusive ?? null,
           allowPolicyPaths: flags.allowPolicyPath,
+          now: flags.now ?? null,
         },
         { outputs, color: detectTerminal(io.env, io).color, progress: false, io },
       );
@@ -74,4 +76,5 @@ interface CheckFlags {
   inconclusive?: string;
   allowPolicyPath: string[];
   config?: string;
+  now?: string;
 }

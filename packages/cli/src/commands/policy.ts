@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { loadNamedPolicy, runPolicyTests } from "@tlsgate/core";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
+import { registerPolicyLifecycleCommands } from "./lifecycle.js";
 
 /** `tlsgate policy validate|show|test`: work on policy files without scanning anything. */
 export function registerPolicyCommand(
@@ -77,6 +78,8 @@ export function registerPolicyCommand(
       }
       setExitCode(run.failed === 0 ? EXIT.pass : EXIT.policyViolation);
     });
+
+  registerPolicyLifecycleCommands(policy, io, setExitCode);
 }
 
 interface AllowFlags {

@@ -24,6 +24,7 @@ interface ScanFlags {
   ehlo?: string;
   xmppDomain?: string;
   config?: string;
+  now?: string;
   progress: boolean;
 }
 
@@ -87,6 +88,7 @@ export function registerScanCommand(
     .option("--ehlo <name>", "the EHLO/LHLO name for SMTP and LMTP (default: tlsgate.invalid)")
     .option("--xmpp-domain <name>", "the XMPP stream's to domain (default: the target's host)")
     .option("-c, --config <file>", `configuration file (default: ./${CONFIG_FILE} if present)`)
+    .option("--now <YYYY-MM-DD>", "the date waivers are judged at (default: today, UTC)")
     .option("--no-progress", "no progress line on stderr")
     .addHelpText(
       "after",
@@ -133,6 +135,7 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
       starttls: flags.starttls ?? null,
       ehlo: flags.ehlo ?? null,
       xmppDomain: flags.xmppDomain ?? null,
+      now: flags.now ?? null,
     },
     { outputs, color: terminal.color, progress: terminal.progress, io },
   );

@@ -14,7 +14,9 @@ import {
   SourceSyntaxError,
   type Locate,
 } from "../policy/source-map.js";
-import type { FailOn } from "../policy/types.js";
+import { waiverSchema } from "../policy/policy-schema.js";
+import type { FailOn, Waiver, WaiverEntry } from "../policy/types.js";
+import { DEFAULT_MAX_WAIVER_DAYS, parseDay } from "../policy/waivers.js";
 import { RUN_DEFAULTS, RUN_LIMITS } from "../run/defaults.js";
 
 export const CONFIG_SCHEMA_ID = "https://tlsgate.dev/schemas/config/v1.json";
@@ -46,6 +48,10 @@ export interface TlsgateConfig {
   /** CA bundles (PEM), relative to the config file. */
   ca?: string[];
   targets: (string | ConfigTarget)[];
+  /** Waivers for the targets of this repository (any policy's rules). */
+  waivers?: WaiverEntry[];
+  /** How far ahead a waiver may expire, in days (default 180). */
+  maxWaiverDays?: number;
 }
 
 export const configSchema = {
@@ -85,6 +91,13 @@ export const configSchema = {
       description: `Milliseconds the whole run may take (default ${RUN_DEFAULTS.runDeadlineMs}).`,
     },
     ca: { type: "array", items: { type: "string", minLength: 1 } },
+    waivers: { type: "array", items: waiverSchema },
+    maxWaiverDays: {
+      type: "integer",
+      minimum: 0,
+      maximum: 3650,
+      description: `How far ahead a waiver (policy or config) may expire, in days (default ${DEFAULT_MAX_WAIVER_DAYS}).`,
+    },
     targets: {
       type: "array",
       items: {
@@ -166,6 +179,8 @@ export interface LoadedConfig {
   file: string;
   /** Relative policies and CA files in the config resolve from here. */
   dir: string;
+  /** The config's waivers, with their positions. */
+  waivers: Waiver[];
 }
 
 /** A config file is a small document; a larger file is not one. */
@@ -219,7 +234,28 @@ export function loadConfig(file: string, cwd: string = process.cwd()): LoadedCon
         : [first, ...rest],
     );
   }
-  return { config: parsed.value as TlsgateConfig, file: path, dir: dirname(path) };
+  const config = parsed.value as TlsgateConfig;
+  const waivers = (config.waivers ?? []).map((entry, index): Waiver => {
+    const pointer = `/waivers/${index}`;
+    const at = parsed.locate(pointer);
+    const expiresAt = parsed.locate(`${pointer}/expires`);
+    if (parseDay(entry.expires) === null) {
+      throw new ConfigError("invalid", file, [
+        {
+          pointer: `${pointer}/expires`,
+          message: `${JSON.stringify(entry.expires)} is not a date like 2027-03-31`,
+          line: expiresAt?.line ?? null,
+          column: expiresAt?.column ?? null,
+        },
+      ]);
+    }
+    return {
+      ...entry,
+      source: { file: path, line: at?.line ?? null, column: at?.column ?? null, pointer },
+      expiresAt: { line: expiresAt?.line ?? null, column: expiresAt?.column ?? null },
+    };
+  });
+  return { config, file: path, dir: dirname(path), waivers };
 }
 
 /** Every problem, each once, in words a person editing the file understands. */

@@ -20,6 +20,7 @@ import type {
   ResolvedPolicy,
   RuleInfo,
   Severity,
+  Waiver,
 } from "./types.js";
 
 export interface CompiledRule {
@@ -38,6 +39,8 @@ export interface CompiledPolicy {
   off: string[];
   /** Metadata of the evaluated rules, by id (shared by every Evaluation). */
   info: Readonly<Record<string, RuleInfo>>;
+  /** The policy's waivers (applied by the run, which knows the date). */
+  waivers: readonly Waiver[];
 }
 
 /** Compiles every rule of a resolved policy (one ajv instance). Throws PolicyError. */
@@ -85,6 +88,7 @@ export function compilePolicy(resolved: ResolvedPolicy): CompiledPolicy {
     rules,
     off,
     info: Object.freeze(info),
+    waivers: resolved.waivers ?? [],
   };
 }
 
@@ -320,9 +324,10 @@ export function evaluate(
     off: compiled.off.length,
   };
   for (const rule of compiled.rules) {
-    counts[evaluateRule(rule, report, target, findings, passes)]++;
+    const status = evaluateRule(rule, report, target, findings, passes);
+    if (status !== "waived") counts[status]++;
   }
-  const verdict: FindingStatus =
+  const verdict: Evaluation["verdict"] =
     counts.fail > 0 ? "fail" : counts.inconclusive > 0 ? "inconclusive" : "pass";
   return { policy: compiled.policy, target, verdict, findings, counts, rules: compiled.info };
 }

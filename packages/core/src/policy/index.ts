@@ -23,6 +23,15 @@ export type { PresetSource, ResolveOptions } from "./resolve.js";
 export { MAX_PATTERN_LENGTH, checkPattern } from "./linear-pattern.js";
 export type { Locate, Position } from "./source-map.js";
 export { FAIL_ON, FINDING_STATUSES, SEVERITIES } from "./types.js";
+export { compileGlob } from "./glob.js";
+export type { Glob } from "./glob.js";
+export {
+  DEFAULT_MAX_WAIVER_DAYS,
+  WAIVER_EXPIRY_WARNING_DAYS,
+  WaiverSet,
+  expiringWaiverWarnings,
+  parseDay,
+} from "./waivers.js";
 export type {
   Evaluation,
   EvaluationCounts,
@@ -43,4 +52,7 @@ export type {
   RuleInfo,
   RuleSchema,
   Severity,
+  Waiver,
+  WaiverEntry,
+  FindingWaiver,
 } from "./types.js";

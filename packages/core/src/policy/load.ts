@@ -230,7 +230,13 @@ function mostTelling(errors: readonly ErrorObject[]): ErrorObject {
 function explain(error: ErrorObject): { pointer: string; message: string } {
   const params = error.params as Record<string, unknown>;
   const pointer = error.instancePath;
-  const name = pointer === "" ? "the policy" : (parsePointer(pointer).at(-1) ?? "");
+  const segments = parsePointer(pointer);
+  const name =
+    pointer === ""
+      ? "the policy"
+      : segments.length === 2 && segments[0] === "waivers"
+        ? `waiver ${segments[1]}`
+        : (segments.at(-1) ?? "");
   switch (error.keyword) {
     case "required":
       return { pointer, message: `${name} is missing ${String(params.missingProperty)}` };
@@ -253,6 +259,9 @@ function explain(error: ErrorObject): { pointer: string; message: string } {
     case "pattern":
       if (pointer === "/version") {
         return { pointer, message: `${JSON.stringify(error.data)} is not a version like 1.2.3` };
+      }
+      if (/\/waivers\/[0-9]+\/expires$/.test(pointer)) {
+        return { pointer, message: `${JSON.stringify(error.data)} is not a date like 2027-03-31` };
       }
       return { pointer, message: `must match ${String(params.pattern)}` };
     case "enum": {

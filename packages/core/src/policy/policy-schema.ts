@@ -10,6 +10,31 @@ export const POLICY_SCHEMA_ID = "https://tlsgate.dev/schemas/policy/v1.json";
 /** Rule ids are kebab-case: lower-case letters and digits in dash-separated words. */
 export const RULE_ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$";
 
+/** A waiver entry (in a policy's `waivers` and in the config file's). */
+export const waiverSchema = {
+  description:
+    "Lets a rule's findings on some targets pass, with a reason, until a date; after it they block again.",
+  type: "object",
+  additionalProperties: false,
+  required: ["rule", "targets", "reason", "expires"],
+  properties: {
+    rule: { description: "The rule id.", type: "string", pattern: RULE_ID_PATTERN },
+    targets: {
+      description:
+        'Globs over the target as written ("legacy.example.com:443", "*.vendor.example.com").',
+      type: "array",
+      minItems: 1,
+      items: { type: "string", minLength: 1, maxLength: 256 },
+    },
+    reason: { description: "Why, e.g. a ticket.", type: "string", minLength: 1 },
+    expires: {
+      description: "The last day (UTC) the waiver is in force, YYYY-MM-DD.",
+      type: "string",
+      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    },
+  },
+} as const;
+
 export const policySchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: POLICY_SCHEMA_ID,
@@ -50,8 +75,14 @@ export const policySchema = {
         else: { $ref: "#/$defs/rule" },
       },
     },
+    waivers: {
+      description: "Waivers of this policy's rules (see waiverSchema).",
+      type: "array",
+      items: { $ref: "#/$defs/waiver" },
+    },
   },
   $defs: {
+    waiver: waiverSchema,
     severity: { enum: ["error", "warning", "info", "off"] },
     rule: {
       type: "object",

@@ -40,7 +40,9 @@ import type {
   PolicySourceKind,
   ResolvedPolicy,
   ResolvedRule,
+  Waiver,
 } from "./types.js";
+import { parseDay } from "./waivers.js";
 
 /** Where bare preset names come from (by default @tlsgate/policies). */
 export interface PresetSource {
@@ -53,6 +55,11 @@ export interface PresetSource {
 
 export interface ResolveOptions {
   presets?: PresetSource;
+  /**
+   * Reads a policy file's text by absolute path instead of the disk (a policy at a git
+   * revision reads what it extends at that revision too). Throws PolicyError when it cannot.
+   */
+  readFile?: (file: string) => string;
   /** Folders outside the policy's repository that `extends` may read files from. */
   allowPaths?: readonly string[];
 }
@@ -102,6 +109,8 @@ export function hashRules(rules: Record<string, ResolvedRule>): string {
 class Resolver {
   private readonly cache = new Map<string, Loaded>();
   readonly sources: PolicySource[] = [];
+  /** Waivers by document and index (a document extended twice adds its waivers once). */
+  readonly waivers = new Map<string, Waiver>();
   private readonly root: string;
 
   /** Folders (real paths) file references may resolve into. */
@@ -111,6 +120,7 @@ class Resolver {
     private readonly presets: PresetSource,
     rootDir: string,
     allowPaths: readonly string[] = [],
+    private readonly readFile?: (file: string) => string,
   ) {
     this.root = rootDir;
     this.allowed = [
@@ -155,7 +165,9 @@ class Resolver {
     const key = resolvePath(file);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const doc: Loaded = { ...loadPolicyFile(key), kind, ref, key };
+    const loaded =
+      this.readFile === undefined ? loadPolicyFile(key) : parsePolicy(this.readFile(key), key);
+    const doc: Loaded = { ...loaded, kind, ref, key };
     this.cache.set(key, doc);
     this.record(doc);
     return doc;
@@ -282,7 +294,34 @@ class Resolver {
         source: { file: doc.file, line: position?.line ?? null, column: position?.column ?? null },
       });
     }
+    this.collectWaivers(doc);
     return merged;
+  }
+
+  private collectWaivers(doc: Loaded): void {
+    (doc.document.waivers ?? []).forEach((entry, index) => {
+      const key = `${doc.key}#${index}`;
+      if (this.waivers.has(key)) return;
+      const pointer = `/waivers/${index}`;
+      if (parseDay(entry.expires) === null) {
+        throw errorAt(
+          doc,
+          "invalid",
+          `${pointer}/expires`,
+          `${JSON.stringify(entry.expires)} is not a date like 2027-03-31`,
+        );
+      }
+      const at = positionOf(doc.locate, pointer);
+      const expiresAt = positionOf(doc.locate, `${pointer}/expires`);
+      this.waivers.set(key, {
+        rule: entry.rule,
+        targets: [...entry.targets],
+        reason: entry.reason,
+        expires: entry.expires,
+        source: { file: doc.file, line: at?.line ?? null, column: at?.column ?? null, pointer },
+        expiresAt: { line: expiresAt?.line ?? null, column: expiresAt?.column ?? null },
+      });
+    });
   }
 }
 
@@ -314,6 +353,15 @@ function packageRootOf(file: string): string {
 
 function finish(resolver: Resolver, root: Loaded): ResolvedPolicy {
   const rules = Object.fromEntries(resolver.merge(root, []));
+  const waivers = [...resolver.waivers.values()];
+  for (const waiver of waivers) {
+    if (rules[waiver.rule] !== undefined) continue;
+    throw new PolicyError(
+      "invalid",
+      `waiver of ${waiver.rule}: no such rule in ${root.document.name}${didYouMean(waiver.rule, Object.keys(rules))}`,
+      { ...waiver.source, pointer: `${waiver.source.pointer}/rule` },
+    );
+  }
   const policy: ResolvedPolicy = {
     name: root.document.name,
     version: root.document.version,
@@ -321,6 +369,7 @@ function finish(resolver: Resolver, root: Loaded): ResolvedPolicy {
     rules,
     sha256: hashRules(rules),
   };
+  if (waivers.length > 0) policy.waivers = waivers;
   if (root.document.description !== undefined) policy.description = root.document.description;
   return policy;
 }
@@ -332,6 +381,7 @@ export function resolvePolicy(file: string, options: ResolveOptions = {}): Resol
     options.presets ?? defaultPresets,
     dirname(absolute),
     options.allowPaths,
+    options.readFile,
   );
   return finish(resolver, resolver.loadFile(absolute, file));
 }

@@ -3,7 +3,8 @@
 export const SEVERITIES = ["error", "warning", "info", "off"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const FINDING_STATUSES = ["pass", "fail", "inconclusive"] as const;
+/** `waived`: a failing or inconclusive finding that a waiver in force lets pass until it expires. */
+export const FINDING_STATUSES = ["pass", "fail", "inconclusive", "waived"] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
 /** A JSON Schema (2020-12) object that the ScanReport must satisfy. */
@@ -42,6 +43,35 @@ export interface PolicyDocument {
   description?: string;
   extends?: string[];
   rules?: Record<string, PolicyRuleEntry>;
+  waivers?: WaiverEntry[];
+}
+
+/** A waiver as written in a policy or the config file. */
+export interface WaiverEntry {
+  rule: string;
+  /** Globs over the target as written (`*` any text, `?` one character). */
+  targets: string[];
+  reason: string;
+  /** The last day (UTC) the waiver is in force, YYYY-MM-DD. */
+  expires: string;
+}
+
+/** A waiver with where it is written. */
+export interface Waiver extends WaiverEntry {
+  /** The waiver entry's position, and that of its `expires` value (for errors about the date). */
+  source: { file: string; line: number | null; column: number | null; pointer: string };
+  expiresAt: { line: number | null; column: number | null };
+}
+
+/** What a waived finding (or one whose waiver expired) says about its waiver. */
+export interface FindingWaiver {
+  reason: string;
+  expires: string;
+  /** Whole days from the run's date to the expiry date: 0 on the last day, negative once expired. */
+  daysLeft: number;
+  expired: boolean;
+  /** `file:line:column` of the waiver. */
+  source: string;
 }
 
 export type PolicySourceKind = "file" | "preset" | "package";
@@ -73,6 +103,8 @@ export interface ResolvedPolicy {
   sources: PolicySource[];
   /** Rules by id, in the order they were first defined. */
   rules: Record<string, ResolvedRule>;
+  /** Waivers of every document read, extended documents first (none when absent). */
+  waivers?: Waiver[];
   /** SHA-256 (hex) of the canonical JSON of the resolved rules (sources excluded). */
   sha256: string;
 }
@@ -111,6 +143,8 @@ export interface Finding {
   /** The report's value at `pointer` (null for a pass finding). */
   value: unknown;
   message: string;
+  /** The waiver that matched (status `waived`, or `fail`/`inconclusive` once it expired). */
+  waiver?: FindingWaiver;
 }
 
 export interface EvaluationCounts {
@@ -119,6 +153,11 @@ export interface EvaluationCounts {
   pass: number;
   fail: number;
   inconclusive: number;
+  /**
+   * Rules whose every failing or inconclusive finding is waived; present when a waiver applies
+   * to the target.
+   */
+  waived?: number;
   /** Rules not evaluated because their severity is off. */
   off: number;
 }
@@ -126,8 +165,11 @@ export interface EvaluationCounts {
 export interface Evaluation {
   policy: PolicyProvenance;
   target: string;
-  /** fail when any rule fails, else inconclusive when any rule is, else pass (any severity). */
-  verdict: FindingStatus;
+  /**
+   * fail when any rule fails, else inconclusive when any rule is, else pass (any severity; a
+   * rule whose findings are all waived passes).
+   */
+  verdict: Exclude<FindingStatus, "waived">;
   findings: Finding[];
   /** Counts of rules by status. */
   counts: EvaluationCounts;

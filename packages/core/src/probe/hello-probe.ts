@@ -27,13 +27,26 @@ export type ProbeOutcome =
   | { kind: "failed"; code: ScanErrorCode; message: string };
 
 /** Warning alerts tolerated in one flight (a real server sends at most one unrecognized_name). */
+// Both are legal one at a time and carry nothing; a stream of them is a flood, cut early so the
+// work per probe does not grow with the reply cap.
 const MAX_WARNING_ALERTS = 16;
+const MAX_HELLO_REQUESTS = 16;
 
 export interface ProbeOptions extends ExchangeOptions {
   /** Stop at the ServerHello (enough to know the version and suite); default: the whole flight. */
   stopAtServerHello?: boolean;
   /** Which ServerKeyExchange to decode for a suite; by default the registry's key exchange. */
   keyExchangeOf?: (cipherSuite: number) => KeyExchangeKind | null;
+}
+
+function floodOf(flight: FlightState): string | null {
+  if (flight.warnings.length > MAX_WARNING_ALERTS) {
+    return `more than ${MAX_WARNING_ALERTS} warning alerts`;
+  }
+  if (flight.helloRequests > MAX_HELLO_REQUESTS) {
+    return `more than ${MAX_HELLO_REQUESTS} HelloRequests`;
+  }
+  return null;
 }
 
 export async function probeHello(
@@ -45,7 +58,7 @@ export async function probeHello(
     keyExchangeOf: options.keyExchangeOf ?? registryKeyExchangeOf,
   });
   let flight: FlightState | null = null;
-  let flooded = false;
+  let flooded: string | null = null;
   let result;
   try {
     result = await exchange(
@@ -53,10 +66,9 @@ export async function probeHello(
       hello,
       (chunk) => {
         flight = decoder.push(chunk);
-        // Warning alerts do not end a flight; a stream of them is a flood, not a handshake.
-        flooded = flight.warnings.length > MAX_WARNING_ALERTS;
+        flooded = floodOf(flight);
         return (
-          flooded ||
+          flooded !== null ||
           flight.done ||
           (options.stopAtServerHello === true && serverChoiceOf(flight) !== null)
         );
@@ -80,12 +92,8 @@ export async function probeHello(
   const state = flight as FlightState | null;
   const choice = state === null ? null : serverChoiceOf(state);
   if (choice !== null) return { kind: "accepted", choice };
-  if (flooded) {
-    return {
-      kind: "failed",
-      code: "protocol",
-      message: `more than ${MAX_WARNING_ALERTS} warning alerts without a ServerHello`,
-    };
+  if (flooded !== null) {
+    return { kind: "failed", code: "protocol", message: `${flooded} without a ServerHello` };
   }
   if (state?.alert != null) return { kind: "rejected", alert: serverAlertOf(state.alert) };
   if (state !== null && state.sslv2Error !== null) return { kind: "rejected", alert: null };

@@ -62,8 +62,16 @@ export function formatJunit(
       const findings = outcome.findings;
       const lines = findings.map((f) => `${f.pointer || "/"}: ${f.message}`);
       const message = `${rule?.title ?? outcome.ruleId}: ${findings.map((f) => f.message).join("; ")}`;
+      const waiver = findings[0]?.waiver;
       if (outcome.status === "pass") {
         cases.push(`${open}/>`);
+      } else if (outcome.status === "waived" && waiver !== undefined) {
+        counts.skipped++;
+        cases.push(
+          `${open}>`,
+          `      <skipped${attrs({ message: `waived until ${waiver.expires}: ${waiver.reason}` })}/>`,
+          "    </testcase>",
+        );
       } else if (outcome.status === "fail") {
         counts.failures++;
         cases.push(

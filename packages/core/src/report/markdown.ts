@@ -6,6 +6,7 @@ import { htmlText, markdownCode, markdownText } from "./markdown-escape.js";
 import type { ClientResult } from "./clients.js";
 import { shortHash, toolVersion } from "./format-options.js";
 import { outcomes, reportsByTarget } from "./outcomes.js";
+import { waivedRows, waivedUntil } from "./waived.js";
 import type { FormatOptions } from "./format-options.js";
 
 export interface MarkdownOptions extends FormatOptions {
@@ -17,6 +18,7 @@ const ICON: Record<FindingStatus | "gate-pass" | "gate-fail", string> = {
   pass: "✅ pass",
   fail: "❌ fail",
   inconclusive: "⚠️ inconclusive",
+  waived: "⏸️ waived",
   "gate-pass": "✅ pass",
   "gate-fail": "❌ fail",
 };
@@ -95,7 +97,7 @@ export function formatMarkdown(
   }
   lines.push("");
   for (const evaluation of evaluations) {
-    const open = outcomes(evaluation).filter((o) => o.status !== "pass");
+    const open = outcomes(evaluation).filter((o) => o.status !== "pass" && o.status !== "waived");
     if (open.length === 0) continue;
     lines.push(
       `### ${markdownCode(evaluation.target)} · ${markdownText(evaluation.policy.name)}`,
@@ -135,6 +137,21 @@ export function formatMarkdown(
       if (rule.description !== undefined) lines.push(rule.description, "");
       lines.push(...body, "</details>", "");
     }
+  }
+  const waived = waivedRows(evaluations);
+  if (waived.length > 0) {
+    lines.push(
+      "### ⏸️ Waived",
+      "",
+      "| Target | Rule | Findings | Waived | Reason |",
+      "|---|---|---:|---|---|",
+    );
+    for (const row of waived) {
+      lines.push(
+        `| ${markdownCode(row.target, "table")} | ${markdownCode(row.ruleId, "table")} | ${row.findings} | ${waivedUntil(row.waiver)} | ${markdownText(row.waiver.reason)} |`,
+      );
+    }
+    lines.push("");
   }
   // The client matrix per target: failing clients first, with why.
   for (const target of new Set(evaluations.map((e) => e.target))) {

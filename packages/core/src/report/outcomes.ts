@@ -30,7 +30,9 @@ export function outcomes(evaluation: Evaluation): RuleOutcome[] {
     if (finding.status === "pass") continue;
     outcome.findings.push(finding);
     if (finding.status === "fail") outcome.status = "fail";
-    else if (outcome.status === "pass") outcome.status = "inconclusive";
+    else if (finding.status === "inconclusive") {
+      if (outcome.status !== "fail") outcome.status = "inconclusive";
+    } else if (outcome.status === "pass") outcome.status = "waived";
   }
   return [...byRule.values()];
 }

@@ -9,7 +9,7 @@ import { SCAN_REPORT_SCHEMA_ID } from "../scan-report/schema.js";
 export const RESULT_SCHEMA_ID = "https://tlsgate.dev/schemas/result/v1.json";
 
 const severity = { enum: ["error", "warning", "info"] } as const;
-const status = { enum: ["pass", "fail", "inconclusive"] } as const;
+const status = { enum: ["pass", "fail", "inconclusive", "waived"] } as const;
 const text = { type: "string" } as const;
 
 export const resultSchema = {
@@ -87,6 +87,7 @@ export const resultSchema = {
             pass: { type: "integer", minimum: 0 },
             fail: { type: "integer", minimum: 0 },
             inconclusive: { type: "integer", minimum: 0 },
+            waived: { type: "integer", minimum: 0 },
             off: { type: "integer", minimum: 0 },
           },
         },
@@ -105,6 +106,18 @@ export const resultSchema = {
         pointer: text,
         value: true,
         message: text,
+        waiver: {
+          type: "object",
+          additionalProperties: false,
+          required: ["reason", "expires", "daysLeft", "expired", "source"],
+          properties: {
+            reason: text,
+            expires: text,
+            daysLeft: { type: "integer" },
+            expired: { type: "boolean" },
+            source: text,
+          },
+        },
       },
     },
     rule: {

@@ -122,6 +122,7 @@ export function formatSarif(
       if (rule === undefined) continue;
       const findings = outcome.findings;
       const inconclusive = outcome.status === "inconclusive";
+      const waiver = outcome.status === "waived" ? findings[0]?.waiver : undefined;
       const open = inconclusive && !inconclusiveFails;
       const messages = findings.slice(0, MAX_MESSAGES).map((f) => f.message);
       if (findings.length > MAX_MESSAGES)
@@ -165,6 +166,17 @@ export function formatSarif(
         partialFingerprints: {
           "tlsgateRuleTarget/v1": fingerprint(outcome.ruleId, evaluation.target),
         },
+        ...(waiver === undefined
+          ? {}
+          : {
+              suppressions: [
+                {
+                  kind: "external",
+                  status: "accepted",
+                  justification: `${waiver.reason} (waived until ${waiver.expires}, ${waiver.source})`,
+                },
+              ],
+            }),
         properties: {
           target: evaluation.target,
           status: outcome.status,

@@ -6,6 +6,7 @@ import { clientMatrix, matrixSummary } from "./clients.js";
 import type { ClientResult } from "./clients.js";
 import { shortHash } from "./format-options.js";
 import { outcomes, reportsByTarget } from "./outcomes.js";
+import { waivedRows, waivedUntil } from "./waived.js";
 import type { FormatOptions } from "./format-options.js";
 
 export interface TextOptions extends FormatOptions {
@@ -30,6 +31,7 @@ const STATUS_STYLE: Record<FindingStatus, Style> = {
   fail: "red",
   inconclusive: "yellow",
   pass: "green",
+  waived: "dim",
 };
 
 const CLIENT_STYLE: Record<ClientResult, Style> = {
@@ -75,6 +77,7 @@ export function formatText(
       `${counts.inconclusive} inconclusive`,
       `${counts.pass} passed`,
     ];
+    if ((counts.waived ?? 0) > 0) summary.push(`${counts.waived} waived`);
     if (counts.off > 0) summary.push(`${counts.off} off`);
     lines.push(
       paint(
@@ -83,7 +86,7 @@ export function formatText(
       ),
     );
     const rows = outcomes(evaluation).filter(
-      (o) => options.verbose === true || o.status !== "pass",
+      (o) => o.status !== "waived" && (options.verbose === true || o.status !== "pass"),
     );
     const idWidth = Math.max(0, ...rows.map((o) => o.ruleId.length));
     const statusWidth = "inconclusive".length;
@@ -134,6 +137,16 @@ export function formatText(
           "dim",
           `  ${report.errors.length} scan error(s): ${report.errors.map((e) => `${e.probe} ${e.code}`).join(", ")}`,
         ),
+      );
+    }
+    lines.push("");
+  }
+  const waived = waivedRows(evaluations);
+  if (waived.length > 0) {
+    lines.push(paint("bold", "Waived:"));
+    for (const row of waived) {
+      lines.push(
+        `  ${inert(row.target)}  ${row.ruleId}  ${waivedUntil(row.waiver)}: ${inert(row.waiver.reason)} [${inert(row.waiver.source)}]`,
       );
     }
     lines.push("");

@@ -8,9 +8,17 @@ import { dirname, resolve } from "node:path";
 import { createTrustStore } from "../cert/trust-store.js";
 import { CONFIG_FILE, ConfigError, loadConfig, type LoadedConfig } from "../config/config.js";
 import { TlsgateError } from "../errors.js";
+import { displayPath } from "../policy/errors.js";
 import { PolicyCache, policyFileOf } from "../policy/named-policy.js";
 import type { CompiledPolicy } from "../policy/evaluate.js";
-import { FAIL_ON, type GateOptions } from "../policy/types.js";
+import { FAIL_ON, type GateOptions, type Waiver } from "../policy/types.js";
+import {
+  checkWaiverDate,
+  DEFAULT_MAX_WAIVER_DAYS,
+  parseDay,
+  waiverDateError,
+} from "../policy/waivers.js";
+import { didYouMean } from "../policy/suggest.js";
 import { parseTarget, type Target } from "../probe/target.js";
 import {
   STARTTLS_PROTOCOLS,
@@ -68,6 +76,8 @@ export interface RunInput {
   allowPolicyPaths?: readonly string[];
   /** Files the run will write: checked writable before any connection. */
   outputFiles?: readonly string[];
+  /** The date waivers are judged at, YYYY-MM-DD (default: today, UTC). */
+  now?: string | null;
 }
 
 /** One target of the plan, with the policy it is judged by. */
@@ -103,6 +113,10 @@ export interface RunPlan {
   starttls: { ehloName?: string; xmppDomain?: string };
   /** The config file used (absolute), or null. */
   configFile: string | null;
+  /** The date waivers are judged at. */
+  now: Date;
+  /** The config file's waivers (each policy's own are in its CompiledPolicy). */
+  waivers: Waiver[];
 }
 
 export interface PlanResult {
@@ -294,6 +308,29 @@ export function planRun(input: RunInput): PlanResult {
   const ca = caFiles.flatMap(({ file, path }) => attempt(() => readCaBundle(file, path)) ?? []);
   for (const file of input.outputFiles ?? []) attempt(() => checkWritable(file, cwd));
 
+  const now = attempt(() => parseNow(input.now)) ?? new Date();
+  const maxWaiverDays = config?.maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
+  for (const policy of new Set(planned.map((p) => p.policy))) {
+    for (const waiver of policy.waivers) {
+      const problem = checkWaiverDate(waiver, now, maxWaiverDays);
+      if (problem !== null) errors.push(waiverDateError(waiver, problem));
+    }
+  }
+  const configWaivers = loaded?.waivers ?? [];
+  const knownRules = new Set(
+    planned.flatMap((p) => [...Object.keys(p.policy.info), ...p.policy.off]),
+  );
+  for (const waiver of configWaivers) {
+    const problem = checkWaiverDate(waiver, now, maxWaiverDays);
+    if (problem !== null) {
+      errors.push(configWaiverError(loaded!.file, waiver, "/expires", waiver.expiresAt, problem));
+    }
+    if (planned.length > 0 && !knownRules.has(waiver.rule)) {
+      const message = `waiver of ${waiver.rule}: no policy of this run has that rule${didYouMean(waiver.rule, knownRules)}`;
+      errors.push(configWaiverError(loaded!.file, waiver, "/rule", waiver.source, message));
+    }
+  }
+
   if (errors.length > 0) return { plan: null, warnings, errors };
   return {
     plan: {
@@ -313,6 +350,8 @@ export function planRun(input: RunInput): PlanResult {
         ...(xmppDomain === null ? {} : { xmppDomain }),
       },
       configFile: loaded?.file ?? null,
+      now,
+      waivers: configWaivers,
     },
     warnings,
     errors,
@@ -362,6 +401,33 @@ const LIMIT_OF = {
   deadline: "deadlineMs",
   "run-deadline": "runDeadlineMs",
 } as const;
+
+/** `--now YYYY-MM-DD`: midnight UTC of that day; unset: null (the caller uses the clock). */
+function parseNow(value: string | null | undefined): Date | null {
+  const text = nonEmpty(value);
+  if (text === null) return null;
+  const day = parseDay(text);
+  if (day === null) {
+    throw new InputError(
+      "invalid-option",
+      "now",
+      `expected a date like 2027-03-31, got ${JSON.stringify(text)}`,
+    );
+  }
+  return new Date(day * 24 * 60 * 60 * 1000);
+}
+
+function configWaiverError(
+  file: string,
+  waiver: Waiver,
+  field: string,
+  at: { line: number | null; column: number | null },
+  message: string,
+): ConfigError {
+  return new ConfigError("invalid", displayPath(file), [
+    { pointer: `${waiver.source.pointer}${field}`, message, line: at.line, column: at.column },
+  ]);
+}
 
 function nonEmpty(value: string | null | undefined): string | null {
   const text = value?.trim();

@@ -3,6 +3,7 @@
  * The only scan → evaluate → gate loop of tlsgate; the CLI and the Action format what it returns.
  */
 import { evaluate } from "../policy/evaluate.js";
+import { WaiverSet } from "../policy/waivers.js";
 import type { Evaluation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
 import type { ProgressEvent } from "../scan/context.js";
@@ -24,6 +25,8 @@ export interface RunResult {
   reports: ScanReport[];
   evaluations: Evaluation[];
   gate: RunGate;
+  /** Waivers that match no target or waive nothing, one sentence each. */
+  warnings: string[];
 }
 
 export async function runPlan(plan: RunPlan, options: RunPlanOptions = {}): Promise<RunResult> {
@@ -67,6 +70,19 @@ async function scanEvaluateGate(
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   const reports = plan.targets.map((planned) => planned.saved ?? scanned.shift()!);
-  const evaluations = reports.map((report, i) => evaluate(plan.targets[i]!.policy, report));
-  return { reports, evaluations, gate: gateRun(evaluations, reports, plan.gate) };
+  const policies = new Set(plan.targets.map((planned) => planned.policy));
+  const waivers = new WaiverSet(
+    [...[...policies].flatMap((policy) => policy.waivers), ...plan.waivers],
+    plan.now,
+  );
+  const evaluations = reports.map((report, i) => {
+    const { policy } = plan.targets[i]!;
+    return waivers.apply(evaluate(policy, report), [...policy.waivers, ...plan.waivers]);
+  });
+  return {
+    reports,
+    evaluations,
+    gate: gateRun(evaluations, reports, plan.gate),
+    warnings: waivers.unused(),
+  };
 }

@@ -211,6 +211,7 @@ const HOSTILE: readonly {
   waitForData?: boolean;
   protocols: typeof NONE | typeof UNKNOWN;
   codes: readonly string[];
+  message?: RegExp;
 }[] = [
   {
     name: "a handshake message claiming 2^24 - 1 bytes",
@@ -254,6 +255,7 @@ const HOSTILE: readonly {
     },
     protocols: UNKNOWN,
     codes: ["protocol"],
+    message: /more than 16 warning alerts without a ServerHello/,
   },
   {
     name: "endless HelloRequest records",
@@ -268,6 +270,7 @@ const HOSTILE: readonly {
     },
     protocols: UNKNOWN,
     codes: ["protocol"],
+    message: /more than 16 HelloRequests without a ServerHello/,
   },
   {
     name: "plain HTTP",
@@ -322,6 +325,10 @@ describe("hostile and broken servers", { timeout: 20_000 }, () => {
     expect(report.protocols).toEqual(hostile.protocols);
     const protocolErrors = report.errors.filter((e) => e.probe.startsWith("protocols/"));
     expect(sorted([...new Set(protocolErrors.map((e) => e.code))])).toEqual(hostile.codes);
+    const message = hostile.message;
+    if (message !== undefined) {
+      for (const error of protocolErrors) expect(error.message).toMatch(message);
+    }
     if (hostile.protocols === UNKNOWN) {
       expect(protocolErrors).toHaveLength(6);
       expect(report.cipherSuites).toBeNull();

@@ -82,6 +82,7 @@ describe("ServerFlightDecoder on captured flights", () => {
       serverHelloDone: true,
       alert: null,
       warnings: [],
+      helloRequests: 0,
       sslv2ServerHello: null,
       sslv2Error: null,
     });
@@ -270,7 +271,7 @@ describe("ServerFlightDecoder order and content", () => {
 
   it("ignores HelloRequest, and NewSessionTicket after the ServerHello", () => {
     const state = flight([concatBytes([hs(0, new Uint8Array(0)), SH, CERT, SHD])]);
-    expect(state).toMatchObject({ done: true, end: "server-hello-done" });
+    expect(state).toMatchObject({ done: true, end: "server-hello-done", helloRequests: 1 });
     const resumed = flight([
       concatBytes([SH, hs(4, fromHex("00000000 0000")), encodeRecord(20, 0x0303, fromHex("01"))]),
     ]);

@@ -65,6 +65,8 @@ export interface FlightState {
   readonly alert: Alert | null;
   /** Warning alerts that did not end it (unrecognized_name). */
   readonly warnings: Alert[];
+  /** HelloRequests received so far: legal and empty, so only their count can tell a flood. */
+  readonly helloRequests: number;
   readonly sslv2ServerHello: Sslv2ServerHello | null;
   /** The SSLv2 ERROR code (1 NO-CIPHER-ERROR…) that ended the flight. */
   readonly sslv2Error: number | null;
@@ -115,6 +117,7 @@ export class ServerFlightDecoder {
   #serverHelloDone = false;
   #alert: Alert | null = null;
   #warnings: Alert[] = [];
+  #helloRequests = 0;
   #sslv2ServerHello: Sslv2ServerHello | null = null;
   #sslv2Error: number | null = null;
 
@@ -181,6 +184,7 @@ export class ServerFlightDecoder {
       serverHelloDone: this.#serverHelloDone,
       alert: this.#alert,
       warnings: [...this.#warnings],
+      helloRequests: this.#helloRequests,
       sslv2ServerHello: this.#sslv2ServerHello,
       sslv2Error: this.#sslv2Error,
     };
@@ -312,6 +316,7 @@ export class ServerFlightDecoder {
           field: "HelloRequest",
         });
       }
+      this.#helloRequests += 1;
       return;
     }
     const stage = STAGE[type];

@@ -1,0 +1,236 @@
+/**
+ * The policy lifecycle commands: `policy diff` and `policy impact` (under `tlsgate policy`) and
+ * `tlsgate diff` (drift between two saved scans). Thin: core compares, this reads and prints.
+ */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import {
+  FAIL_ON,
+  InputError,
+  compilePolicy,
+  diffPolicies,
+  diffScans,
+  formatDriftJson,
+  formatDriftMarkdown,
+  formatDriftText,
+  formatImpactJson,
+  formatImpactMarkdown,
+  formatImpactText,
+  formatPolicyDiffJson,
+  formatPolicyDiffMarkdown,
+  formatPolicyDiffText,
+  loadPolicyRef,
+  parseDay,
+  policyImpact,
+  readSavedResults,
+  runPlan,
+  type FailOn,
+  type ScanReport,
+} from "@tlsgate/core";
+import { EXIT, type ExitCode } from "../exit-codes.js";
+import type { Io } from "../io.js";
+import { planOrReport } from "../run-scan.js";
+
+const FORMATS = ["text", "markdown", "json"] as const;
+type Format = (typeof FORMATS)[number];
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function formatOf(value: string): Format {
+  if ((FORMATS as readonly string[]).includes(value)) return value as Format;
+  throw new InputError(
+    "invalid-option",
+    "format",
+    `expected one of ${FORMATS.join(", ")}, got ${JSON.stringify(value)}`,
+  );
+}
+
+function allowOf(dirs: readonly string[], cwd: string): { allowPaths: string[] } {
+  return { allowPaths: dirs.map((dir) => resolve(cwd, dir)) };
+}
+
+/** Reports of saved scans, through the one loader of saved results. */
+function readReports(files: readonly string[], cwd: string): ScanReport[] {
+  return files.flatMap((file) => readSavedResults(resolve(cwd, file), file).reports);
+}
+
+interface DiffFlags {
+  format: string;
+  allowPolicyPath: string[];
+}
+
+interface ImpactFlags extends DiffFlags {
+  scan: string[];
+  failOn?: string;
+  inconclusive?: string;
+  now?: string;
+  ca: string[];
+}
+
+/** `tlsgate policy diff` and `tlsgate policy impact`. */
+export function registerPolicyLifecycleCommands(
+  policy: Command,
+  io: Io,
+  setExitCode: (code: ExitCode) => void,
+): void {
+  policy
+    .command("diff")
+    .description(
+      "Compare two versions of a policy after resolving extends: rules added, removed and changed, waivers.",
+    )
+    .argument("<old>", "policy file, preset, package or git:REF:path")
+    .argument("<new>", "policy file, preset, package or git:REF:path")
+    .option("-f, --format <format>", "text, markdown or json", "text")
+    .option(
+      "--allow-policy-path <dir>",
+      "a folder outside the policy's repository that extends may read (repeatable)",
+      collect,
+      [],
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ tlsgate policy diff git:origin/main:tls-policy.yaml tls-policy.yaml\n  $ tlsgate policy diff intermediate modern --format markdown",
+    )
+    .action((oldRef: string, newRef: string, flags: DiffFlags) => {
+      const format = formatOf(flags.format);
+      const options = allowOf(flags.allowPolicyPath, io.cwd);
+      const diff = diffPolicies(
+        loadPolicyRef(oldRef, io.cwd, options),
+        loadPolicyRef(newRef, io.cwd, options),
+      );
+      const write = {
+        text: formatPolicyDiffText,
+        markdown: formatPolicyDiffMarkdown,
+        json: formatPolicyDiffJson,
+      };
+      io.stdout(write[format](diff));
+      setExitCode(EXIT.pass);
+    });
+
+  policy
+    .command("impact")
+    .description(
+      "Evaluate two versions of a policy over the same scans: per target, rules that newly fail, newly pass or change severity. Exit 1 when a target newly fails the gate.",
+    )
+    .argument("<old>", "policy file, preset, package or git:REF:path")
+    .argument("<new>", "policy file, preset, package or git:REF:path")
+    .argument("[targets...]", "targets to scan once (instead of --scan)")
+    .option("-s, --scan <file>", "a saved report or tlsgate JSON output (repeatable)", collect, [])
+    .option("-f, --format <format>", "text, markdown or json", "text")
+    .option(
+      "--fail-on <severity>",
+      `lowest severity that fails: ${FAIL_ON.join(", ")} (default: error)`,
+    )
+    .option("--inconclusive <how>", "how inconclusive findings gate: fail or pass (default: fail)")
+    .option("--now <YYYY-MM-DD>", "the date waivers are judged at (default: today, UTC)")
+    .option("--ca <file>", "extra trust anchors, PEM, when scanning (repeatable)", collect, [])
+    .option(
+      "--allow-policy-path <dir>",
+      "a folder outside the policy's repository that extends may read (repeatable)",
+      collect,
+      [],
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ tlsgate policy impact git:origin/main:tls-policy.yaml tls-policy.yaml --scan scans.json\n  $ tlsgate policy impact intermediate modern example.com:443",
+    )
+    .action(async (oldRef: string, newRef: string, targets: string[], flags: ImpactFlags) => {
+      setExitCode(await impactCommand(oldRef, newRef, targets, flags, io));
+    });
+}
+
+async function impactCommand(
+  oldRef: string,
+  newRef: string,
+  targets: string[],
+  flags: ImpactFlags,
+  io: Io,
+): Promise<ExitCode> {
+  const format = formatOf(flags.format);
+  const failOn = flags.failOn ?? "error";
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) {
+    throw new InputError(
+      "invalid-option",
+      "fail-on",
+      `expected one of ${FAIL_ON.join(", ")}, got ${JSON.stringify(failOn)}`,
+    );
+  }
+  const inconclusive = flags.inconclusive ?? "fail";
+  if (inconclusive !== "fail" && inconclusive !== "pass") {
+    throw new InputError(
+      "invalid-option",
+      "inconclusive",
+      `expected fail or pass, got ${JSON.stringify(inconclusive)}`,
+    );
+  }
+  let now = new Date();
+  if (flags.now !== undefined) {
+    const day = parseDay(flags.now);
+    if (day === null) {
+      throw new InputError(
+        "invalid-option",
+        "now",
+        `expected a date like 2027-03-31, got ${JSON.stringify(flags.now)}`,
+      );
+    }
+    now = new Date(day * 86_400_000);
+  }
+  if (targets.length > 0 && flags.scan.length > 0) {
+    throw new InputError(
+      "invalid-option",
+      "scan",
+      "saved reports and targets do not go together: judge one or scan the other",
+    );
+  }
+  const options = allowOf(flags.allowPolicyPath, io.cwd);
+  const before = compilePolicy(loadPolicyRef(oldRef, io.cwd, options));
+  const after = compilePolicy(loadPolicyRef(newRef, io.cwd, options));
+  let reports: ScanReport[];
+  if (flags.scan.length > 0) reports = readReports(flags.scan, io.cwd);
+  else if (targets.length > 0) {
+    // Scanned once through the one pipeline; its own evaluation (default policy) is not used.
+    const plan = planOrReport({ cwd: io.cwd, targets, config: false, ca: flags.ca }, io);
+    if (plan === null) return EXIT.usage;
+    reports = (await runPlan(plan)).reports;
+  } else {
+    throw new InputError(
+      "nothing-to-do",
+      "scan",
+      "no reports to judge: name saved reports with --scan, or targets to scan",
+    );
+  }
+  const impact = policyImpact(before, after, reports, {
+    gate: { failOn: failOn as FailOn, inconclusive },
+    now,
+  });
+  const write = { text: formatImpactText, markdown: formatImpactMarkdown, json: formatImpactJson };
+  io.stdout(write[format](impact));
+  return impact.newlyFailing > 0 ? EXIT.policyViolation : EXIT.pass;
+}
+
+/** `tlsgate diff OLD.json NEW.json`: what changed on each endpoint between two saved scans. */
+export function registerDiffCommand(
+  program: Command,
+  io: Io,
+  setExitCode: (code: ExitCode) => void,
+): void {
+  program
+    .command("diff")
+    .description(
+      "Compare two saved scans of the same targets: protocols, suites, groups, preference, certificates, features. Exit 0 same, 1 changed, 2 error.",
+    )
+    .argument("<old>", "a saved report or tlsgate JSON output")
+    .argument("<new>", "a saved report or tlsgate JSON output")
+    .option("-f, --format <format>", "text, markdown or json", "text")
+    .addHelpText(
+      "after",
+      "\nExample:\n  $ tlsgate scan --config tlsgate.config.json --format json > today.json\n  $ tlsgate diff yesterday.json today.json --format markdown",
+    )
+    .action((oldFile: string, newFile: string, flags: { format: string }) => {
+      const format = formatOf(flags.format);
+      const drift = diffScans(readReports([oldFile], io.cwd), readReports([newFile], io.cwd));
+      const write = { text: formatDriftText, markdown: formatDriftMarkdown, json: formatDriftJson };
+      io.stdout(write[format](drift));
+      setExitCode(drift.changed ? EXIT.policyViolation : EXIT.pass);
+    });
+}
