@@ -81,10 +81,12 @@ export class LinePreamble implements Preamble {
       this.#pending = [];
       const current = this.#steps[this.#index];
       if (current === undefined) return this.#fail("protocol", "unexpected line");
-      if (current.name === this.#bannerStep && this.#banner === null) {
+      const verdict = current.judge(line, this.#lines);
+      // A greeting of the protocol's (even one that refuses) is the banner; garbage is not.
+      const ofProtocol = verdict.kind !== "failed" || verdict.code !== "protocol";
+      if (current.name === this.#bannerStep && this.#banner === null && ofProtocol) {
         this.#banner = printable(line, 300);
       }
-      const verdict = current.judge(line, this.#lines);
       if (verdict.kind === "failed") return this.#fail(verdict.code, verdict.reason);
       if (verdict.kind === "more") {
         this.#lines.push(line);
