@@ -12,3 +12,5 @@ export { slapdInstalled, startSlapd } from "./slapd.js";
 export type { SlapdOptions } from "./slapd.js";
 export { startVsftpd, vsftpdInstalled } from "./vsftpd.js";
 export type { VsftpdOptions } from "./vsftpd.js";
+export { prosodyInstalled, startProsody } from "./prosody.js";
+export type { ProsodyOptions } from "./prosody.js";
