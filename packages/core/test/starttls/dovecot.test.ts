@@ -28,7 +28,7 @@ describe("Dovecot", () => {
       startDovecot({ ciphers: CIPHERS, minProtocol: "TLSv1.2", ssl: false }),
       startDovecot({ ciphers: CIPHERS, minProtocol: "TLSv1.2", dhParams: false }),
     ]);
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await Promise.all([tls?.stop(), plain?.stop(), noDh?.stop()]);
   });

@@ -18,7 +18,7 @@ describe("Exim", () => {
       startExim({ priority: PRIORITY }),
       startExim({ priority: PRIORITY, tls: false }),
     ]);
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await Promise.all([tls?.stop(), plain?.stop()]);
   });

@@ -18,7 +18,7 @@ describe("MariaDB", () => {
       startMariaDb({ ciphers: CIPHERS, tlsVersions: "TLSv1.2,TLSv1.3" }),
       startMariaDb({ ciphers: CIPHERS, tlsVersions: "TLSv1.2,TLSv1.3", ssl: false }),
     ]);
-  }, 180_000);
+  }, 240_000);
   afterAll(async () => {
     await Promise.all([tls?.stop(), plain?.stop()]);
   });

@@ -18,7 +18,7 @@ describe("PostgreSQL", () => {
       startPostgres({ ciphers: CIPHERS, minProtocol: "TLSv1.2" }),
       startPostgres({ ciphers: CIPHERS, minProtocol: "TLSv1.2", ssl: false }),
     ]);
-  }, 180_000);
+  }, 240_000);
   afterAll(async () => {
     await Promise.all([tls?.stop(), plain?.stop()]);
   });

@@ -24,7 +24,7 @@ describe("Prosody", () => {
   let server: Daemon;
   beforeAll(async () => {
     server = await startProsody({ ciphers: CIPHERS, domain: DOMAIN });
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await server?.stop();
   });

@@ -26,7 +26,7 @@ describe("slapd", () => {
       startSlapd({ priority: PRIORITY }),
       startSlapd({ priority: PRIORITY, tls: false }),
     ]);
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await Promise.all([tls?.stop(), plain?.stop()]);
   });

@@ -25,7 +25,7 @@ describe("vsftpd", () => {
       startVsftpd({ ciphers: CIPHERS }),
       startVsftpd({ ciphers: CIPHERS, tls: false }),
     ]);
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await Promise.all([tls?.stop(), plain?.stop()]);
   });

@@ -103,7 +103,7 @@ export interface DaemonSpec {
   args: readonly string[];
   asNobody?: boolean;
   ports: Readonly<Record<string, number>>;
-  /** Default 60 s: a loaded machine starts a database slowly. */
+  /** Default 100 s: a loaded machine starts a database (or Lua) slowly. */
   startTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
 }
@@ -147,7 +147,7 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
     await exit;
     clearTimeout(timer);
   };
-  const deadline = Date.now() + (spec.startTimeoutMs ?? 60_000);
+  const deadline = Date.now() + (spec.startTimeoutMs ?? 100_000);
   for (const port of Object.values(spec.ports)) {
     while (!(await portOpen(port))) {
       if (exited || Date.now() > deadline) {
