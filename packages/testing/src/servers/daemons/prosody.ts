@@ -17,8 +17,8 @@ function prosodyUser(): { uid: number; gid: number } {
 }
 
 /**
- * Prosody in the foreground (`-F`, a configuration of its own; it drops root for the prosody
- * user), XMPP client and server ports with STARTTLS and the RSA certificate.
+ * Prosody in the foreground (`-F`, a configuration of its own, mod_posix off: it refuses root
+ * at random otherwise), XMPP client and server ports with STARTTLS and the RSA certificate.
  */
 export async function startProsody(options: ProsodyOptions): Promise<Daemon> {
   const { dir, certPath, keyPath } = await daemonDir("prosody");
@@ -42,6 +42,7 @@ http_ports = {}
 https_ports = {}
 log = { { levels = { min = "error" }, to = "console" } }
 modules_enabled = { "tls", "saslauth", "disco", "ping", "dialback" }
+modules_disabled = { "posix" }
 ssl = { certificate = "${certPath}", key = "${keyPath}", ciphers = "${options.ciphers}", protocol = "tlsv1_2+" }
 VirtualHost "${options.domain}"
 `,
