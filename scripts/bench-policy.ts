@@ -334,7 +334,7 @@ function syntheticReport(index: number): ScanReport {
           ]
         : []),
     ],
-    dh: { supported: true, bits: random() < 0.03 ? 1024 : pick([2048, 3072, 4096]) },
+    dh: { supported: true, bits: random() < 0.03 ? 1024 : pick([2048, 3072, 4096]), primes: null },
     certificate,
     certificates: [certificate],
     features: {

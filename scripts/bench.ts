@@ -7,10 +7,18 @@
 //   - `sslscan --no-colour` (median of --tool-runs) and `testssl.sh -p -E` (one run: it takes
 //     minutes on a legacy server), each skipped with a note when not installed;
 //   - the ratios, and whether each tool lists the same suites per protocol as tlsgate.
-// Runs from the TypeScript sources (`npm run bench`), so nothing needs building first.
+// Each server is measured again behind a proxy that holds every chunk --delay-ms each way (50 ms
+// of round trip by default; testssl.sh is not run there), with tlsgate also timed whole-process
+// (`tlsgate scan`, the built CLI), since that is what a user waits for. Last, cold start: median
+// whole-process time of `tlsgate --version` next to `node -e 0`.
+// The scans run from the TypeScript sources; the whole-process rows need the CLI built (`npm run
+// bench` builds it).
 //
-// Usage: npx tsx scripts/bench.ts [--runs 5] [--tool-runs 3] [--no-testssl] [--no-sslscan]
+// Usage: npx tsx scripts/bench.ts [--runs 5] [--tool-runs 3] [--delay-ms 25] [--no-testssl]
+//        [--no-sslscan] [--no-delay]
 import { spawn, spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { cipherSuiteByName, sslv2CipherSuiteByName } from "../packages/core/src/registry/index.js";
 import type { Protocol } from "../packages/core/src/registry/index.js";
@@ -24,6 +32,8 @@ import {
   startOpenSslServer,
 } from "@tlsgate/testing";
 import type { TestServer } from "@tlsgate/testing";
+import { startDelayProxy } from "./bench/delay-proxy.js";
+import { runMeasured } from "./bench/process-stats.js";
 
 const argument = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);
@@ -32,6 +42,8 @@ const argument = (name: string, fallback: number): number => {
 const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 const RUNS = argument("runs", 5);
 const TOOL_RUNS = argument("tool-runs", 3);
+const DELAY_MS = argument("delay-ms", 25);
+const CLI = resolve(fileURLToPath(import.meta.url), "../../packages/cli/bin.js");
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -150,16 +162,18 @@ interface Row {
   server: string;
   suites: number;
   tlsgateMs: number;
+  /** `tlsgate scan` whole-process, median of TOOL_RUNS. */
+  processMs: number;
   probes: number;
   sslscan: { ms: number; agree: string } | string;
   testssl: { ms: number; agree: string } | string;
 }
 
-async function measure(name: string, server: TestServer): Promise<Row> {
+async function measure(name: string, port: number, withTestssl = true): Promise<Row> {
   const target = {
-    input: `127.0.0.1:${server.port}`,
+    input: `127.0.0.1:${port}`,
     host: "127.0.0.1",
-    port: server.port,
+    port,
     sni: null,
     connectAddress: "127.0.0.1",
   };
@@ -184,16 +198,29 @@ async function measure(name: string, server: TestServer): Promise<Row> {
     const runs: number[] = [];
     let output = "";
     for (let i = 0; i < TOOL_RUNS; i++) {
-      const result = await run(sslscanPath, ["--no-colour", `127.0.0.1:${server.port}`]);
+      const result = await run(sslscanPath, ["--no-colour", `127.0.0.1:${port}`]);
       runs.push(result.ms);
       output = result.output;
     }
     sslscan = { ms: median(runs), agree: compare(ours, sslscanSuites(output)) };
   }
 
+  const processRuns: number[] = [];
+  for (let i = 0; i < TOOL_RUNS; i++) {
+    const result = await runMeasured(process.execPath, [
+      CLI,
+      "scan",
+      `127.0.0.1:${port}`,
+      "--format",
+      "json",
+      "--no-progress",
+    ]);
+    processRuns.push(result.wallMs);
+  }
+
   const testsslPath = flag("no-testssl") ? null : which("testssl.sh", "testssl");
   let testssl: Row["testssl"] = "not installed";
-  if (flag("no-testssl")) testssl = "skipped";
+  if (flag("no-testssl") || !withTestssl) testssl = "skipped";
   else if (testsslPath !== null) {
     const result = await run(testsslPath, [
       "-p",
@@ -204,11 +231,19 @@ async function measure(name: string, server: TestServer): Promise<Row> {
       "off",
       "--color",
       "0",
-      `127.0.0.1:${server.port}`,
+      `127.0.0.1:${port}`,
     ]);
     testssl = { ms: result.ms, agree: compare(ours, testsslSuites(result.output)) };
   }
-  return { server: name, suites: count(ours), tlsgateMs: median(times), probes, sslscan, testssl };
+  return {
+    server: name,
+    suites: count(ours),
+    tlsgateMs: median(times),
+    processMs: median(processRuns),
+    probes,
+    sslscan,
+    testssl,
+  };
 }
 
 /** Mozilla's intermediate configuration (guidelines 5.8) as node:tls options. */
@@ -261,7 +296,19 @@ for (const [name, start] of SERVERS) {
   const server = await start();
   try {
     console.error(`measuring ${name} …`);
-    rows.push(await measure(name, server));
+    rows.push(await measure(name, server.port));
+    if (!flag("no-delay")) {
+      const proxy = await startDelayProxy(
+        { host: "127.0.0.1", port: server.port },
+        { host: "127.0.0.1", delayMs: DELAY_MS },
+      );
+      try {
+        console.error(`measuring ${name} behind ${2 * DELAY_MS} ms of round trip …`);
+        rows.push(await measure(`${name}, ${2 * DELAY_MS} ms RTT`, proxy.port, false));
+      } finally {
+        await proxy.stop();
+      }
+    }
   } finally {
     await server.stop();
   }
@@ -271,12 +318,30 @@ console.log(
   `tlsgate scan benchmark: median of ${RUNS} scans after a warm-up; sslscan median of ${TOOL_RUNS}; testssl.sh -p -E once`,
 );
 console.log(
-  "| server | suites | tlsgate | probes | probes/s | sslscan | tlsgate faster | suites vs sslscan | testssl.sh -p -E | tlsgate faster | suites vs testssl.sh |",
+  "| server | suites | tlsgate | probes | probes/s | tlsgate whole-process | sslscan | tlsgate faster | whole-process faster | suites vs sslscan | testssl.sh -p -E | tlsgate faster | suites vs testssl.sh |",
 );
-console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const row of rows) {
   console.log(
-    `| ${row.server} | ${row.suites} | ${ms(row.tlsgateMs)} | ${row.probes} | ${Math.round((row.probes / row.tlsgateMs) * 1000)} | ${cell(row.sslscan)} | ${ratio(row.sslscan, row.tlsgateMs)} | ${agree(row.sslscan)} | ${cell(row.testssl)} | ${ratio(row.testssl, row.tlsgateMs)} | ${agree(row.testssl)} |`,
+    `| ${row.server} | ${row.suites} | ${ms(row.tlsgateMs)} | ${row.probes} | ${Math.round((row.probes / row.tlsgateMs) * 1000)} | ${ms(row.processMs)} | ${cell(row.sslscan)} | ${ratio(row.sslscan, row.tlsgateMs)} | ${ratio(row.sslscan, row.processMs)} | ${agree(row.sslscan)} | ${cell(row.testssl)} | ${ratio(row.testssl, row.tlsgateMs)} | ${agree(row.testssl)} |`,
   );
 }
+
+// Cold start, whole-process: what every invocation pays before it does anything.
+const COLD_RUNS = 10;
+const coldStart = async (args: readonly string[]): Promise<number> => {
+  const times: number[] = [];
+  for (let i = 0; i <= COLD_RUNS; i++) {
+    const result = await runMeasured(process.execPath, args);
+    if (i > 0) times.push(result.wallMs);
+  }
+  return median(times);
+};
+console.log("");
+console.log(`cold start: median of ${COLD_RUNS} spawns after one warm-up`);
+console.log("| command | wall |");
+console.log("|---|---|");
+console.log(`| node -e 0 | ${ms(await coldStart(["-e", "0"]))} |`);
+console.log(`| tlsgate --version | ${ms(await coldStart([CLI, "--version"]))} |`);
+console.log(`| tlsgate --help | ${ms(await coldStart([CLI, "--help"]))} |`);
 process.exit(0);

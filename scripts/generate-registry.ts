@@ -11,6 +11,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cipherSuiteFiles } from "./registry/cipher-suites.js";
 import { clientProfileFiles } from "./registry/client-profiles.js";
+import { dhPrimeFiles } from "./registry/dh-primes.js";
 import { groupFiles } from "./registry/groups.js";
 import { DEFAULT_DATA_DIR, REPO_ROOT } from "./registry/read-data.js";
 import { signatureSchemeFiles } from "./registry/signature-schemes.js";
@@ -26,14 +27,15 @@ export async function generate(dataDir: string = DEFAULT_DATA_DIR): Promise<Map<
         "The repository vendors it in data/; pass --data DIR for another copy.",
     );
   }
-  const [suites, groups, schemes, profiles] = await Promise.all([
+  const [suites, groups, schemes, profiles, dhPrimes] = await Promise.all([
     cipherSuiteFiles(dataDir),
     groupFiles(dataDir),
     signatureSchemeFiles(dataDir),
     clientProfileFiles(dataDir),
+    dhPrimeFiles(dataDir),
   ]);
   const [cipherSuites, sslv2] = suites;
-  const files = [cipherSuites, ...groups, ...schemes, ...profiles, sslv2].filter(
+  const files = [cipherSuites, ...groups, ...schemes, ...profiles, sslv2, ...dhPrimes].filter(
     (file): file is [string, string] => file !== undefined,
   );
   return new Map(files.map(([file, contents]) => [`${OUTPUT_DIR}/${file}`, contents]));

@@ -6645,8 +6645,8 @@ var require_next = __commonJS({
     var dependentRequired_1 = require_dependentRequired();
     var dependentSchemas_1 = require_dependentSchemas();
     var limitContains_1 = require_limitContains();
-    var next2 = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
-    exports.default = next2;
+    var next = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
+    exports.default = next;
   }
 });
 
@@ -9106,8 +9106,8 @@ var require_foldFlowLines = __commonJS({
           split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next2 = text[i + 1];
-            if (next2 && next2 !== " " && next2 !== "\n" && next2 !== "	")
+            const next = text[i + 1];
+            if (next && next !== " " && next !== "\n" && next !== "	")
               split2 = i;
           }
           if (i >= end) {
@@ -11824,7 +11824,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "../../node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next: next2, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -11853,7 +11853,7 @@ var require_resolve_props = __commonJS({
         }
         switch (token.type) {
           case "space":
-            if (!flow && (indicator !== "doc-start" || next2?.type !== "flow-collection") && token.source.includes("	")) {
+            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
               tab = token;
             }
             hasSpace = true;
@@ -11932,10 +11932,10 @@ var require_resolve_props = __commonJS({
       }
       const last = tokens[tokens.length - 1];
       const end = last ? last.offset + last.source.length : offset;
-      if (reqSpace && next2 && next2.type !== "space" && next2.type !== "newline" && next2.type !== "comma" && (next2.type !== "scalar" || next2.source !== "")) {
-        onError(next2.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+      if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
+        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
-      if (tab && (atNewline && tab.indent <= parentIndent || next2?.type === "block-map" || next2?.type === "block-seq"))
+      if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
         onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
       return {
         comma,
@@ -12795,20 +12795,20 @@ var require_resolve_flow_scalar = __commonJS({
           res += fold;
           i = offset;
         } else if (ch === "\\") {
-          let next2 = source[++i];
-          const cc = escapeCodes[next2];
+          let next = source[++i];
+          const cc = escapeCodes[next];
           if (cc)
             res += cc;
-          else if (next2 === "\n") {
-            next2 = source[i + 1];
-            while (next2 === " " || next2 === "	")
-              next2 = source[++i + 1];
-          } else if (next2 === "\r" && source[i + 1] === "\n") {
-            next2 = source[++i + 1];
-            while (next2 === " " || next2 === "	")
-              next2 = source[++i + 1];
-          } else if (next2 === "x" || next2 === "u" || next2 === "U") {
-            const length = next2 === "x" ? 2 : next2 === "u" ? 4 : 8;
+          else if (next === "\n") {
+            next = source[i + 1];
+            while (next === " " || next === "	")
+              next = source[++i + 1];
+          } else if (next === "\r" && source[i + 1] === "\n") {
+            next = source[++i + 1];
+            while (next === " " || next === "	")
+              next = source[++i + 1];
+          } else if (next === "x" || next === "u" || next === "U") {
+            const length = next === "x" ? 2 : next === "u" ? 4 : 8;
             res += parseCharCode(source, i + 1, length, onError);
             i += length;
           } else {
@@ -12818,10 +12818,10 @@ var require_resolve_flow_scalar = __commonJS({
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i;
-          let next2 = source[i + 1];
-          while (next2 === " " || next2 === "	")
-            next2 = source[++i + 1];
-          if (next2 !== "\n" && !(next2 === "\r" && source[i + 2] === "\n"))
+          let next = source[i + 1];
+          while (next === " " || next === "	")
+            next = source[++i + 1];
+          if (next !== "\n" && !(next === "\r" && source[i + 2] === "\n"))
             res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
         } else {
           res += ch;
@@ -13823,9 +13823,9 @@ var require_lexer = __commonJS({
           this.lineEndPos = null;
         }
         this.atEnd = !incomplete;
-        let next2 = this.next ?? "stream";
-        while (next2 && (incomplete || this.hasChars(1)))
-          next2 = yield* this.parseNext(next2);
+        let next = this.next ?? "stream";
+        while (next && (incomplete || this.hasChars(1)))
+          next = yield* this.parseNext(next);
       }
       atLineEnd() {
         let i = this.pos;
@@ -13848,8 +13848,8 @@ var require_lexer = __commonJS({
           while (ch === " ")
             ch = this.buffer[++indent + offset];
           if (ch === "\r") {
-            const next2 = this.buffer[indent + offset + 1];
-            if (next2 === "\n" || !next2 && !this.atEnd)
+            const next = this.buffer[indent + offset + 1];
+            if (next === "\n" || !next && !this.atEnd)
               return offset + indent + 1;
           }
           return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
@@ -13886,8 +13886,8 @@ var require_lexer = __commonJS({
       peek(n) {
         return this.buffer.substr(this.pos, n);
       }
-      *parseNext(next2) {
-        switch (next2) {
+      *parseNext(next) {
+        switch (next) {
           case "stream":
             return yield* this.parseStream();
           case "line-start":
@@ -14076,8 +14076,8 @@ var require_lexer = __commonJS({
             this.flowKey = true;
             return yield* this.parseQuotedScalar();
           case ":": {
-            const next2 = this.charAt(1);
-            if (this.flowKey || isEmpty(next2) || next2 === ",") {
+            const next = this.charAt(1);
+            if (this.flowKey || isEmpty(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -14156,10 +14156,10 @@ var require_lexer = __commonJS({
               indent = 0;
               break;
             case "\r": {
-              const next2 = this.buffer[i2 + 1];
-              if (!next2 && !this.atEnd)
+              const next = this.buffer[i2 + 1];
+              if (!next && !this.atEnd)
                 return this.setNext("block-scalar");
-              if (next2 === "\n")
+              if (next === "\n")
                 break;
             }
             // fallthrough
@@ -14221,21 +14221,21 @@ var require_lexer = __commonJS({
         let ch;
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
-            const next2 = this.buffer[i + 1];
-            if (isEmpty(next2) || inFlow && flowIndicatorChars.has(next2))
+            const next = this.buffer[i + 1];
+            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
           } else if (isEmpty(ch)) {
-            let next2 = this.buffer[i + 1];
+            let next = this.buffer[i + 1];
             if (ch === "\r") {
-              if (next2 === "\n") {
+              if (next === "\n") {
                 i += 1;
                 ch = "\n";
-                next2 = this.buffer[i + 1];
+                next = this.buffer[i + 1];
               } else
                 end = i;
             }
-            if (next2 === "#" || inFlow && flowIndicatorChars.has(next2))
+            if (next === "#" || inFlow && flowIndicatorChars.has(next))
               break;
             if (ch === "\n") {
               const cs = this.continueScalar(i + 1);
@@ -23546,11 +23546,11 @@ var require_fixed_queue = __commonJS({
       }
       shift() {
         const tail2 = this.tail;
-        const next2 = tail2.shift();
+        const next = tail2.shift();
         if (tail2.isEmpty() && tail2.next !== null) {
           this.tail = tail2.next;
         }
-        return next2;
+        return next;
       }
     };
   }
@@ -25591,7 +25591,7 @@ var require_api_pipeline = __commonJS({
     "use strict";
     var {
       Readable,
-      Duplex: Duplex3,
+      Duplex: Duplex2,
       PassThrough
     } = __require("node:stream");
     var {
@@ -25662,7 +25662,7 @@ var require_api_pipeline = __commonJS({
         this.context = null;
         this.onInfo = onInfo || null;
         this.req = new PipelineRequest().on("error", util.nop);
-        this.ret = new Duplex3({
+        this.ret = new Duplex2({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
           read: () => {
@@ -26275,11 +26275,11 @@ var require_mock_utils = __commonJS({
             mockDispatch.call(this, opts, handler2);
           } catch (error2) {
             if (error2 instanceof MockNotMatchedError) {
-              const netConnect4 = agent[kGetNetConnect]();
-              if (netConnect4 === false) {
+              const netConnect3 = agent[kGetNetConnect]();
+              if (netConnect3 === false) {
                 throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
               }
-              if (checkNetConnect(netConnect4, origin)) {
+              if (checkNetConnect(netConnect3, origin)) {
                 originalDispatch.call(this, opts, handler2);
               } else {
                 throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
@@ -26293,11 +26293,11 @@ var require_mock_utils = __commonJS({
         }
       };
     }
-    function checkNetConnect(netConnect4, origin) {
+    function checkNetConnect(netConnect3, origin) {
       const url = new URL(origin);
-      if (netConnect4 === true) {
+      if (netConnect3 === true) {
         return true;
-      } else if (Array.isArray(netConnect4) && netConnect4.some((matcher) => matchValue(matcher, url.host))) {
+      } else if (Array.isArray(netConnect3) && netConnect3.some((matcher) => matchValue(matcher, url.host))) {
         return true;
       }
       return false;
@@ -33061,18 +33061,18 @@ var require_receiver = __commonJS({
         const buffer = Buffer.allocUnsafe(n);
         let offset = 0;
         while (offset !== n) {
-          const next2 = this.#buffers[0];
-          const { length } = next2;
+          const next = this.#buffers[0];
+          const { length } = next;
           if (length + offset === n) {
             buffer.set(this.#buffers.shift(), offset);
             break;
           } else if (length + offset > n) {
-            buffer.set(next2.subarray(0, n - offset), offset);
-            this.#buffers[0] = next2.subarray(n - offset);
+            buffer.set(next.subarray(0, n - offset), offset);
+            this.#buffers[0] = next.subarray(n - offset);
             break;
           } else {
             buffer.set(this.#buffers.shift(), offset);
-            offset += next2.length;
+            offset += next.length;
           }
         }
         this.#byteOffset -= n;
@@ -33691,8 +33691,8 @@ var require_eventsource_stream = __commonJS({
     var { Transform } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util9();
     var BOM = [239, 187, 191];
-    var LF2 = 10;
-    var CR2 = 13;
+    var LF = 10;
+    var CR = 13;
     var COLON = 58;
     var SPACE = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
@@ -33806,7 +33806,7 @@ var require_eventsource_stream = __commonJS({
           callback();
           return;
         }
-        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk[0] !== LF2 && chunk[0] !== CR2) {
+        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk[0] !== LF && chunk[0] !== CR) {
           callback(createMaxEventSizeExceededError());
           return;
         }
@@ -33821,15 +33821,15 @@ var require_eventsource_stream = __commonJS({
           const byte = this.currentByte();
           if (this.eventEndCheck) {
             if (this.crlfCheck) {
-              if (byte === LF2) {
+              if (byte === LF) {
                 this.crlfCheck = false;
                 this.consumeCurrentByte();
                 continue;
               }
               this.crlfCheck = false;
             }
-            if (byte === LF2 || byte === CR2) {
-              if (byte === CR2) {
+            if (byte === LF || byte === CR) {
+              if (byte === CR) {
                 this.crlfCheck = true;
               }
               this.consumeCurrentByte();
@@ -33842,8 +33842,8 @@ var require_eventsource_stream = __commonJS({
             this.eventEndCheck = false;
             continue;
           }
-          if (byte === LF2 || byte === CR2) {
-            if (byte === CR2) {
+          if (byte === LF || byte === CR) {
+            if (byte === CR) {
               this.crlfCheck = true;
             }
             try {
@@ -36341,8 +36341,8 @@ var Utils = class Utils2 {
     if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
   }
   static checkFlags(flags) {
-    const known = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
-    if (!Number.isInteger(flags) || (flags & ~known) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
+    const known2 = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
+    if (!Number.isInteger(flags) || (flags & ~known2) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
   }
   static isByteArray(input) {
     return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
@@ -38083,14 +38083,14 @@ var DFA = class DFA2 {
     return state;
   }
   stepOrReset(state, cls, rune, anchor, pos, search) {
-    let next2 = this.step(state, cls, rune, anchor);
-    if (next2 !== null) return next2;
+    let next = this.step(state, cls, rune, anchor);
+    if (next !== null) return next;
     if (search.resetPos >= 0 && pos - search.resetPos < DFA2.PROGRESS_PER_STATE * this.stateCount) return null;
     search.resetPos = pos;
     const restored = this.resetCache(state);
     if (restored === null) return null;
-    next2 = this.step(restored, cls, rune, anchor);
-    return next2;
+    next = this.step(restored, cls, rune, anchor);
+    return next;
   }
   run(input, pos, anchor, state, onMatch) {
     const endPos = input.endPos();
@@ -38104,12 +38104,12 @@ var DFA = class DFA2 {
       const width = r & 7;
       if (width === 0) break;
       const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
-      let next2 = unanchored && state.next !== null ? state.next[cls] : null;
-      if (next2 === null) {
-        next2 = this.stepOrReset(state, cls, rune, anchor, i, search);
-        if (next2 === null) return null;
+      let next = unanchored && state.next !== null ? state.next[cls] : null;
+      if (next === null) {
+        next = this.stepOrReset(state, cls, rune, anchor, i, search);
+        if (next === null) return null;
       }
-      state = next2;
+      state = next;
       if (state.isMatch && onMatch(state, false)) return true;
       if (!unanchored && state.nfaStates.length === 0) return false;
       i += width;
@@ -38391,7 +38391,7 @@ var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
   const rightLen = rightRunes.length;
   let lx = 0, rx = 0;
   const merged = [];
-  const next2 = [];
+  const next = [];
   let ok = true;
   let ix = -1;
   const extend = (isLeft) => {
@@ -38403,7 +38403,7 @@ var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
     if (isLeft) lx += 2;
     else rx += 2;
     ix += 2;
-    next2.push(pc);
+    next.push(pc);
     return true;
   };
   while (lx < leftLen || rx < rightLen) {
@@ -38415,7 +38415,7 @@ var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
   }
   return {
     merged,
-    next: next2
+    next
   };
 };
 var OnePassProg = class {
@@ -39059,12 +39059,12 @@ var AhoCorasick = class {
       const p = parent[c];
       if (p !== 0) {
         let f = fail[p];
-        let next2 = this.next(f, unit[c]);
-        while (next2 < 0 && f !== 0) {
+        let next = this.next(f, unit[c]);
+        while (next < 0 && f !== 0) {
           f = fail[f];
-          next2 = this.next(f, unit[c]);
+          next = this.next(f, unit[c]);
         }
-        fail[c] = next2 >= 0 ? next2 : 0;
+        fail[c] = next >= 0 ? next : 0;
       }
       match[c] |= match[fail[c]];
     }
@@ -39086,8 +39086,8 @@ var AhoCorasick = class {
   }
   advance(node, u) {
     for (; ; ) {
-      const next2 = this.next(node, u);
-      if (next2 >= 0) return next2;
+      const next = this.next(node, u);
+      if (next >= 0) return next;
       if (node === 0) return 0;
       node = this.fail[node];
     }
@@ -42550,8 +42550,10 @@ var RUN_DEFAULTS = {
   timeoutMs: 5e3,
   /** Connections at once per target. */
   concurrency: 8,
-  /** Targets scanned at once. */
-  parallelTargets: 4,
+  /** Connections open at once in the whole run, over every target. */
+  maxConnections: 256,
+  /** Connections open at once to one address, whichever targets share it. */
+  maxPerAddress: 64,
   /** A target's whole scan; what is not established by then is null. */
   deadlineMs: 12e4,
   /** The whole run; targets not finished by then are cut like a target at its deadline. */
@@ -42560,14 +42562,18 @@ var RUN_DEFAULTS = {
 var RUN_LIMITS = {
   timeoutMs: { min: 100, max: 6e5 },
   concurrency: { min: 1, max: 64 },
-  parallelTargets: { min: 1, max: 256 },
+  maxConnections: { min: 1, max: 4096 },
+  maxPerAddress: { min: 1, max: 1024 },
+  parallelTargets: { min: 1, max: 1024 },
   deadlineMs: { min: 1e3, max: 36e5 },
   runDeadlineMs: { min: 1e3, max: 864e5 }
 };
 
-// ../core/dist/config/config.js
+// ../core/dist/config/names.js
 var CONFIG_SCHEMA_ID = "https://tlsgate.dev/schemas/config/v1.json";
 var CONFIG_FILE = "tlsgate.config.json";
+
+// ../core/dist/config/config.js
 var configSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: CONFIG_SCHEMA_ID,
@@ -42591,6 +42597,18 @@ var configSchema = {
       minimum: RUN_LIMITS.concurrency.min,
       maximum: RUN_LIMITS.concurrency.max,
       description: `Connections at once per target (default ${RUN_DEFAULTS.concurrency}).`
+    },
+    maxConnections: {
+      type: "integer",
+      minimum: RUN_LIMITS.maxConnections.min,
+      maximum: RUN_LIMITS.maxConnections.max,
+      description: `Connections open at once in the whole run, over every target (default ${RUN_DEFAULTS.maxConnections}).`
+    },
+    maxPerAddress: {
+      type: "integer",
+      minimum: RUN_LIMITS.maxPerAddress.min,
+      maximum: RUN_LIMITS.maxPerAddress.max,
+      description: `Connections open at once to one address (default ${RUN_DEFAULTS.maxPerAddress}).`
     },
     deadline: {
       type: "integer",
@@ -42852,56 +42870,7 @@ function sameBytes(a, b) {
   return a.length === b.length && a.every((byte, index) => byte === b[index]);
 }
 
-// ../core/dist/probe/starttls/preamble.js
-var STARTTLS_PROTOCOLS = [
-  "smtp",
-  "lmtp",
-  "imap",
-  "pop3",
-  "ftp",
-  "sieve",
-  "nntp",
-  "irc",
-  "xmpp",
-  "xmpp-server",
-  "ldap",
-  "postgres",
-  "mysql"
-];
-function isStarttlsProtocol(text) {
-  return STARTTLS_PROTOCOLS.includes(text);
-}
-var MAX_LINE_BYTES = 4 * 1024;
-var MAX_PREAMBLE_BYTES = 64 * 1024;
-var encodeAscii = (text) => new TextEncoder().encode(text);
-function printable(text, max = 200) {
-  const clean2 = text.replace(/[^\x20-\x7e]/g, "?");
-  return clean2.length > max ? `${clean2.slice(0, max)}…` : clean2;
-}
-
 // ../core/dist/probe/target.js
-var SERVICE_SCHEMES = {
-  smtp: { port: 25, starttls: "smtp" },
-  smtps: { port: 465, starttls: null },
-  submission: { port: 587, starttls: "smtp" },
-  imap: { port: 143, starttls: "imap" },
-  imaps: { port: 993, starttls: null },
-  pop3: { port: 110, starttls: "pop3" },
-  pop3s: { port: 995, starttls: null },
-  ftp: { port: 21, starttls: "ftp" },
-  ftps: { port: 990, starttls: null },
-  ldap: { port: 389, starttls: "ldap" },
-  ldaps: { port: 636, starttls: null },
-  xmpp: { port: 5222, starttls: "xmpp" },
-  "xmpp-server": { port: 5269, starttls: "xmpp-server" },
-  postgres: { port: 5432, starttls: "postgres" },
-  postgresql: { port: 5432, starttls: "postgres" },
-  mysql: { port: 3306, starttls: "mysql" },
-  lmtp: { port: 24, starttls: "lmtp" },
-  sieve: { port: 4190, starttls: "sieve" },
-  nntp: { port: 119, starttls: "nntp" },
-  irc: { port: 6667, starttls: "irc" }
-};
 var TargetError = class extends TlsgateError {
   name = "TargetError";
   input;
@@ -42950,34 +42919,21 @@ function splitHostPort(text, input) {
   const port = colon < 0 ? null : text.slice(colon + 1);
   return { host, port, ip: parseIpv4(host) !== null };
 }
-function parseTarget(input, options = {}) {
+function parseTarget(input) {
   let rest = input.trim();
   if (rest === "")
     throw new TargetError("empty", input, "empty target");
   let https2 = false;
-  let service = null;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
   if (scheme !== null) {
-    const name = scheme[1]?.toLowerCase() ?? "";
-    service = Object.hasOwn(SERVICE_SCHEMES, name) ? SERVICE_SCHEMES[name] ?? null : null;
-    if (name !== "https" && service === null) {
-      throw new TargetError("scheme", input, `${scheme[1]}:// is not a target scheme (https, ${Object.keys(SERVICE_SCHEMES).join(", ")})`);
+    if (scheme[1]?.toLowerCase() !== "https") {
+      throw new TargetError("scheme", input, `only https:// URLs are targets, not ${scheme[1]}://`);
     }
-    https2 = name === "https";
+    https2 = true;
     rest = rest.slice(scheme[0].length).replace(/[/?#].*$/s, "");
   } else if (/[/?#\s]/.test(rest)) {
-    throw new TargetError("host", input, "a path needs a URL");
+    throw new TargetError("host", input, "a path needs an https:// URL");
   }
-  if (options.starttls !== void 0) {
-    if (!isStarttlsProtocol(options.starttls)) {
-      throw new TargetError("starttls", input, `unknown STARTTLS protocol ${JSON.stringify(options.starttls)}`);
-    }
-    if (scheme !== null) {
-      throw new TargetError("starttls", input, "--starttls is for a bare host[:port], not a URL");
-    }
-  }
-  const starttls = service?.starttls ?? options.starttls ?? null;
-  const defaultPort = service?.port ?? DEFAULT_PORT;
   if (rest === "")
     throw new TargetError("host", input, "no host");
   const at = rest.lastIndexOf("@");
@@ -42999,16 +42955,14 @@ function parseTarget(input, options = {}) {
     connectAddress = host;
     portText = split2.port;
   }
-  const port = portText === null ? defaultPort : parsePort(portText, input);
+  const port = portText === null ? DEFAULT_PORT : parsePort(portText, input);
   return {
     input,
     host,
     port,
     sni: isIpLiteral(host) ? null : host,
     connectAddress,
-    isWeb: https2 || service === null && starttls === null && port === DEFAULT_PORT,
-    starttls,
-    ...service !== null || starttls !== null ? { alpn: [] } : {}
+    isWeb: https2 || port === DEFAULT_PORT
   };
 }
 
@@ -65609,17 +65563,7 @@ var scanReportSchema = {
         port: { type: "integer", minimum: 0, maximum: 65535 },
         sni: nullableString,
         address: nullableString,
-        starttls: {
-          oneOf: [
-            { type: "null" },
-            {
-              type: "object",
-              additionalProperties: false,
-              required: ["protocol", "banner"],
-              properties: { protocol: { type: "string" }, banner: nullableString }
-            }
-          ]
-        },
+        starttls: { type: "null" },
         web: { type: "boolean" }
       }
     },
@@ -66119,9 +66063,9 @@ function registryIssue(value, domain) {
       return null;
     if (sslv2CipherSuiteByName(value)?.name === value)
       return null;
-    const known2 = cipherSuiteByName(value) ?? void 0;
-    if (known2 !== void 0) {
-      return `${JSON.stringify(value)} is not an IANA cipher suite name: the report names it ${known2.iana}`;
+    const known3 = cipherSuiteByName(value) ?? void 0;
+    if (known3 !== void 0) {
+      return `${JSON.stringify(value)} is not an IANA cipher suite name: the report names it ${known3.iana}`;
     }
     const names = [...CIPHER_SUITES.map((s) => s.iana), ...SSLV2_CIPHER_SUITES.map((s) => s.name)];
     return `${JSON.stringify(value)} is not a cipher suite name${didYouMean(value, names)}`;
@@ -66137,9 +66081,9 @@ function registryIssue(value, domain) {
   }
   if (groupByName(value)?.name === value)
     return null;
-  const known = groupByName(value);
-  if (known !== void 0)
-    return `${JSON.stringify(value)} is not a group name: the report names it ${known.name}`;
+  const known2 = groupByName(value);
+  if (known2 !== void 0)
+    return `${JSON.stringify(value)} is not a group name: the report names it ${known2.name}`;
   return `${JSON.stringify(value)} is not a group name${didYouMean(value, GROUPS.map((g) => g.name))}`;
 }
 var Walker = class {
@@ -66240,12 +66184,12 @@ var Walker = class {
         const out = {};
         for (const [name, sub] of Object.entries(value)) {
           const subAt = `${at}/${escapePointerSegment(name)}`;
-          const next2 = child(place, name);
-          if (next2 === void 0) {
+          const next = child(place, name);
+          if (next === void 0) {
             this.issue("unknown-path", subAt, notAField(name, place));
             out[name] = sub;
           } else {
-            out[name] = this.walk(sub, next2, subAt);
+            out[name] = this.walk(sub, next, subAt);
           }
         }
         return out;
@@ -66877,7 +66821,7 @@ function normalizeSliceIndex(value, fallback, length) {
   if (normalized > length) return length;
   return normalized;
 }
-function encodeAscii2(text) {
+function encodeAscii(text) {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 255;
   return bytes;
@@ -66886,7 +66830,7 @@ function encodeUtf8(text) {
   return new TextEncoder().encode(text);
 }
 function toPatternBytes(pattern, options) {
-  if (typeof pattern === "string") return options?.encoding === "utf8" ? encodeUtf8(pattern) : encodeAscii2(pattern);
+  if (typeof pattern === "string") return options?.encoding === "utf8" ? encodeUtf8(pattern) : encodeAscii(pattern);
   return toUint8Array(pattern);
 }
 function bytesEqualAt(data, pattern, offset) {
@@ -69820,9 +69764,9 @@ var LocalUniversalStringValueBlock = class extends LocalSimpleStringBlock {
         this.warnings.push(`Code point 0x${codePoint.toString(16)} is outside the Unicode range, using U+FFFD`);
         codePoints.push(REPLACEMENT_CODE_POINT);
       } else if (codePoint >= 55296 && codePoint <= 57343) {
-        const next2 = i + 1 < count ? data.getUint32((i + 1) * 4) : 0;
-        if (codePoint <= 56319 && next2 >= 56320 && next2 <= 57343) {
-          codePoints.push(65536 + (codePoint - 55296 << 10) + (next2 - 56320));
+        const next = i + 1 < count ? data.getUint32((i + 1) * 4) : 0;
+        if (codePoint <= 56319 && next >= 56320 && next <= 57343) {
+          codePoints.push(65536 + (codePoint - 55296 << 10) + (next - 56320));
           i++;
         } else {
           this.warnings.push(`Code point 0x${codePoint.toString(16)} is a lone surrogate, using U+FFFD`);
@@ -88381,7 +88325,7 @@ var ByteQueue = class {
 // ../core/dist/wire/record.js
 var HEADER_LENGTH = 5;
 var SSLV2_HEADER_LENGTH = 2;
-function printable2(bytes) {
+function printable(bytes) {
   let out = "";
   for (const byte of bytes)
     out += byte >= 32 && byte < 127 ? String.fromCharCode(byte) : ".";
@@ -88459,7 +88403,7 @@ var RecordDecoder = class {
     }
     if (first < CONTENT_TYPE2.change_cipher_spec || first > CONTENT_TYPE2.heartbeat) {
       const head = q.peek(16);
-      this.#fail("invalid", `content type ${first} is not TLS; stream starts ${toHex(head)} "${printable2(head)}"`, 0, "record.contentType");
+      this.#fail("invalid", `content type ${first} is not TLS; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
     }
     if (q.length >= 2 && q.at(1) !== 3) {
       this.#fail("invalid", `version major ${q.at(1)} is not 3`, 1, "record.version");
@@ -88493,7 +88437,7 @@ var RecordDecoder = class {
       const isError = type === SSLV2_MESSAGE_TYPE.error && length2 === 3;
       if (!isServerHello && !isError) {
         const head = q.peek(16);
-        this.#fail("invalid", `content type ${q.at(0)} is not TLS nor an SSLv2 server message; stream starts ${toHex(head)} "${printable2(head)}"`, 0, "record.contentType");
+        this.#fail("invalid", `content type ${q.at(0)} is not TLS nor an SSLv2 server message; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
       }
     } else if ((q.at(0) & 128) === 0) {
       this.#fail("unsupported", "SSLv2 record with a 3-byte header", 0, "sslv2.record.length");
@@ -89924,15 +89868,21 @@ function explain(error2) {
   const segments = parsePointer(pointer);
   const name = pointer === "" ? "the policy" : segments.length === 2 && segments[0] === "waivers" ? `waiver ${segments[1]}` : segments.at(-1) ?? "";
   switch (error2.keyword) {
-    case "required":
-      return { pointer, message: `${name} is missing ${String(params.missingProperty)}` };
+    case "required": {
+      const missing = String(params.missingProperty);
+      const data = error2.data;
+      const present = data !== null && typeof data === "object" && !Array.isArray(data) ? Object.keys(data) : [];
+      const misspelt = present.find((key) => closest(key, [missing]) !== void 0);
+      const hint = misspelt === void 0 ? "" : ` (${misspelt}: did you mean ${missing}?)`;
+      return { pointer, message: `${name} is missing ${missing}${hint}` };
+    }
     case "additionalProperties": {
       const extra = String(params.additionalProperty);
       const parent = error2.parentSchema;
-      const known = Object.keys(parent?.properties ?? {});
+      const known2 = Object.keys(parent?.properties ?? {});
       return {
         pointer: `${pointer}/${escapePointerSegment(extra)}`,
-        message: `unknown property ${extra}${didYouMean(extra, known)}; allowed: ${known.join(", ")}`
+        message: `unknown property ${extra}${didYouMean(extra, known2)}; allowed: ${known2.join(", ")}`
       };
     }
     case "propertyNames": {
@@ -90461,14 +90411,12 @@ function planRun(input) {
   ]);
   const timeoutMs = integer("timeout", input.timeout, config?.timeout, RUN_DEFAULTS.timeoutMs);
   const concurrency = integer("concurrency", input.concurrency, config?.concurrency, RUN_DEFAULTS.concurrency);
-  const parallelTargets = integer("parallel-targets", input.parallelTargets, void 0, RUN_DEFAULTS.parallelTargets);
+  const maxConnections = integer("max-connections", input.maxConnections, config?.maxConnections, RUN_DEFAULTS.maxConnections);
+  const maxPerAddress = integer("max-per-address", input.maxPerAddress, config?.maxPerAddress, RUN_DEFAULTS.maxPerAddress);
+  const parallelTargets = integer("parallel-targets", input.parallelTargets, void 0, Math.min(RUN_LIMITS.parallelTargets.max, Math.ceil(2 * (maxConnections ?? RUN_DEFAULTS.maxConnections) / (concurrency ?? RUN_DEFAULTS.concurrency))));
   const deadlineMs = integer("deadline", input.deadline, config?.deadline, RUN_DEFAULTS.deadlineMs);
   const runDeadlineMs = integer("run-deadline", input.runDeadline, config?.runDeadline, RUN_DEFAULTS.runDeadlineMs);
   const clients = attempt(() => parseClients(input.clients)) ?? null;
-  const starttlsName = nonEmpty2(input.starttls);
-  const starttls = starttlsName === null ? void 0 : isStarttlsProtocol(starttlsName) ? starttlsName : fail("starttls", `expected one of ${STARTTLS_PROTOCOLS.join(", ")}, got ${JSON.stringify(starttlsName)}`);
-  const ehloName = nonEmpty2(input.ehlo);
-  const xmppDomain = nonEmpty2(input.xmppDomain);
   const shard = nonEmpty2(input.shard) === null ? null : parseShard(input.shard) ?? fail("shard", `expected "i/n" with 1 <= i <= n, got ${JSON.stringify(input.shard)}`) ?? null;
   const defaultPolicy = nonEmpty2(input.policy) ?? config?.policy ?? RUN_DEFAULTS.policy;
   const defaultDir = nonEmpty2(input.policy) === null && loaded !== null ? loaded.dir : cwd;
@@ -90530,7 +90478,7 @@ function planRun(input) {
   const failedPolicies = /* @__PURE__ */ new Set();
   const planned = [];
   for (const job of mine) {
-    const target = job.saved === void 0 ? attempt(() => targetOf(job, starttls)) : null;
+    const target = job.saved === void 0 ? attempt(() => targetOf(job)) : null;
     const key = `${resolve3(job.policyDir)}\0${job.policy}`;
     const policy = failedPolicies.has(key) ? void 0 : attempt(() => policies.get(job.policy, job.policyDir));
     if (policy === void 0)
@@ -90584,15 +90532,13 @@ function planRun(input) {
       gate: { failOn, inconclusive: inconclusive2 },
       timeoutMs,
       concurrency,
+      maxConnections,
+      maxPerAddress,
       parallelTargets,
       deadlineMs,
       runDeadlineMs,
       ca,
       clients,
-      starttls: {
-        ...ehloName === null ? {} : { ehloName },
-        ...xmppDomain === null ? {} : { xmppDomain }
-      },
       configFile: loaded?.file ?? null,
       now,
       waivers: configWaivers
@@ -90626,6 +90572,8 @@ function planRun(input) {
 var LIMIT_OF = {
   timeout: "timeoutMs",
   concurrency: "concurrency",
+  "max-connections": "maxConnections",
+  "max-per-address": "maxPerAddress",
   "parallel-targets": "parallelTargets",
   deadline: "deadlineMs",
   "run-deadline": "runDeadlineMs"
@@ -90697,8 +90645,8 @@ function parseClients(value) {
   selectClientProfiles(selection);
   return selection;
 }
-function targetOf(job, starttls) {
-  const parsed = parseTarget(job.input, starttls === void 0 ? {} : { starttls });
+function targetOf(job) {
+  const parsed = parseTarget(job.input);
   return {
     ...parsed,
     ...job.port === void 0 ? {} : { port: job.port },
@@ -90737,14 +90685,208 @@ function checkWritable(file, cwd) {
   }
 }
 
+// ../core/dist/scan/connection-budget.js
+var FanOutCut = class {
+  #signal;
+  #waiting = /* @__PURE__ */ new Set();
+  #onAbort = () => {
+    const waiting = [...this.#waiting];
+    this.#waiting.clear();
+    for (const onCut of waiting)
+      onCut();
+  };
+  constructor(signal) {
+    this.#signal = signal;
+    signal.addEventListener("abort", this.#onAbort, { once: true });
+  }
+  get aborted() {
+    return this.#signal.aborted;
+  }
+  get reason() {
+    return abortReason(this.#signal);
+  }
+  subscribe(onCut) {
+    this.#waiting.add(onCut);
+    return () => this.#waiting.delete(onCut);
+  }
+  /** Takes the listener off the signal, for a signal that outlives the waits. */
+  close() {
+    this.#signal.removeEventListener("abort", this.#onAbort);
+  }
+};
+var Slots = class {
+  #limit;
+  #active = 0;
+  #waiting = [];
+  constructor(limit, what) {
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new RangeError(`${what} must be a positive integer, got ${limit}`);
+    }
+    this.#limit = limit;
+  }
+  get active() {
+    return this.#active;
+  }
+  get waiting() {
+    return this.#waiting.length;
+  }
+  /** Resolves holding one slot; rejects with the cut's reason if it is cut first. */
+  acquire(cut) {
+    if (cut?.aborted === true)
+      return Promise.reject(cut.reason);
+    if (this.#active < this.#limit && this.#waiting.length === 0) {
+      this.#active += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve8, reject) => {
+      let unsubscribe = () => void 0;
+      const waiter = {
+        grant: () => {
+          unsubscribe();
+          resolve8();
+        }
+      };
+      if (cut !== void 0) {
+        unsubscribe = cut.subscribe(() => {
+          const at = this.#waiting.indexOf(waiter);
+          if (at !== -1)
+            this.#waiting.splice(at, 1);
+          reject(cut.reason);
+        });
+      }
+      this.#waiting.push(waiter);
+    });
+  }
+  release() {
+    const next = this.#waiting.shift();
+    if (next === void 0)
+      this.#active -= 1;
+    else
+      next.grant();
+  }
+};
+var ConnectionBudget = class {
+  maxConnections;
+  maxPerAddress;
+  #run;
+  /** Per address; dropped when no connection holds or waits for it. */
+  #addresses = /* @__PURE__ */ new Map();
+  #peak = 0;
+  constructor(options) {
+    this.#run = new Slots(options.maxConnections, "max connections");
+    new Slots(options.maxPerAddress, "max connections per address");
+    this.maxConnections = options.maxConnections;
+    this.maxPerAddress = options.maxPerAddress;
+  }
+  /** Connections open now, and the most open at once so far. */
+  get active() {
+    return this.#run.active;
+  }
+  get peak() {
+    return this.#peak;
+  }
+  /** The slots one target's connections run under; `signal` (the target's) cuts every wait. */
+  forTarget(address, options) {
+    return new TargetConnections(this, address, options.concurrency, options.signal);
+  }
+  /** @internal Takes an address slot then a run slot; gives back what it took if cut. */
+  async acquire(address, cut) {
+    let entry = this.#addresses.get(address);
+    if (entry === void 0) {
+      entry = { slots: new Slots(this.maxPerAddress, "max per address"), users: 0 };
+      this.#addresses.set(address, entry);
+    }
+    const held = entry;
+    held.users += 1;
+    const done = () => {
+      held.users -= 1;
+      if (held.users === 0)
+        this.#addresses.delete(address);
+    };
+    try {
+      await held.slots.acquire(cut);
+    } catch (error2) {
+      done();
+      throw error2;
+    }
+    try {
+      await this.#run.acquire(cut);
+    } catch (error2) {
+      held.slots.release();
+      done();
+      throw error2;
+    }
+    this.#peak = Math.max(this.#peak, this.#run.active);
+    let released = false;
+    return () => {
+      if (released)
+        return;
+      released = true;
+      this.#run.release();
+      held.slots.release();
+      done();
+    };
+  }
+};
+var TargetConnections = class {
+  #budget;
+  #address;
+  #own;
+  #cut;
+  constructor(budget, address, concurrency, signal) {
+    this.#budget = budget;
+    this.#address = address;
+    this.#own = new Slots(concurrency, "concurrency");
+    this.#cut = signal === void 0 ? void 0 : new FanOutCut(signal);
+  }
+  get active() {
+    return this.#own.active;
+  }
+  /**
+   * Runs `task` holding one connection slot. When the target's signal cuts the wait, `task` runs
+   * without a slot: every connection task sees the aborted signal and ends without connecting,
+   * so it reports the cut in its own terms (an unknown, never a refusal).
+   */
+  async run(task) {
+    const release = await this.#take();
+    if (release === null)
+      return task();
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  }
+  async #take() {
+    try {
+      await this.#own.acquire(this.#cut);
+    } catch {
+      return null;
+    }
+    try {
+      const releaseShared = await this.#budget.acquire(this.#address, this.#cut);
+      return () => {
+        releaseShared();
+        this.#own.release();
+      };
+    } catch {
+      this.#own.release();
+      return null;
+    }
+  }
+};
+function abortReason(signal) {
+  return signal.reason ?? new Error("aborted");
+}
+
 // ../core/dist/probe/check-certificates.js
 import { rootCertificates } from "node:tls";
 
 // ../core/dist/cert/chain-order.js
 function checkChainOrder(chain) {
   return chain.every((certificate, index) => {
-    const next2 = chain[index + 1];
-    return next2 === void 0 || isIssuedBy(certificate.x509, next2.x509);
+    const next = chain[index + 1];
+    return next === void 0 || isIssuedBy(certificate.x509, next.x509);
   });
 }
 
@@ -91000,13 +91142,13 @@ function buildPath(leaf, served, search, withKnown) {
       }
       if (!withinCap())
         break;
-      const next2 = { certificate: candidate, parent: node, length: node.length + 1 };
+      const next = { certificate: candidate, parent: node, length: node.length + 1 };
       if (store.isAnchor(candidate.x509)) {
         if (search.verifies(child3, candidate.x509))
-          return { path: pathTo(next2), deadEnd: [] };
+          return { path: pathTo(next), deadEnd: [] };
         continue;
       }
-      queue.push(next2);
+      queue.push(next);
     }
   }
   return { path: null, deadEnd: pathTo(deepest) };
@@ -91402,9 +91544,7 @@ var SOCKET_ERROR_CODES = {
   EPIPE: "reset",
   ETIMEDOUT: "timeout",
   ENOTFOUND: "dns",
-  EAI_AGAIN: "dns",
-  // A STARTTLS preamble that failed on this connection (probe/starttls/runner.ts).
-  ESTARTTLS: "protocol"
+  EAI_AGAIN: "dns"
 };
 function classifyError(error2, serverClosed) {
   const code18 = error2.code ?? "";
@@ -91421,12 +91561,15 @@ function nodePeerChain(socket) {
   while (current?.raw !== void 0 && !seen.has(current.fingerprint256)) {
     seen.add(current.fingerprint256);
     chain.push(new Uint8Array(current.raw));
-    const next2 = current.issuerCertificate;
-    current = next2 === current ? void 0 : next2;
+    const next = current.issuerCertificate;
+    current = next === current ? void 0 : next;
   }
   return chain;
 }
 function probeHandshake(endpoint2, options) {
+  if (options.signal?.aborted === true) {
+    return Promise.resolve({ ok: false, code: "internal", message: "scan aborted" });
+  }
   return new Promise((resolve8) => {
     const received = [];
     const keylog = [];
@@ -91486,7 +91629,7 @@ function probeHandshake(endpoint2, options) {
       socket: tap,
       rejectUnauthorized: false,
       requestOCSP: true,
-      ...endpoint2.alpn?.length === 0 ? {} : { ALPNProtocols: [...endpoint2.alpn ?? OFFERED_ALPN] },
+      ALPNProtocols: [...OFFERED_ALPN],
       minVersion: "TLSv1",
       // Security level 0: see legacy servers' certificates too; nothing here is trusted by Node anyway.
       ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`
@@ -91689,13 +91832,13 @@ function classify(error2, signal, outer) {
   return "http";
 }
 async function probeHsts(target, address, options) {
+  if (options.signal?.aborted === true) {
+    return { hsts: null, errors: [{ probe: "hsts", code: "internal", message: "scan aborted" }] };
+  }
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   const onOuterAbort = () => controller.abort();
-  if (options.signal?.aborted === true)
-    controller.abort();
-  else
-    options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  options.signal?.addEventListener("abort", onOuterAbort, { once: true });
   try {
     return await follow(target, address, options, controller.signal);
   } finally {
@@ -91736,16 +91879,16 @@ async function follow(target, address, options, signal) {
     const location = response.headers.location;
     if (status < 300 || status > 399 || location === void 0 || redirects >= maxRedirects)
       break;
-    let next2;
+    let next;
     try {
-      next2 = new URL(location, `https://${hostForUrl(target.host)}:${target.port}${path6}`);
+      next = new URL(location, `https://${hostForUrl(target.host)}:${target.port}${path6}`);
     } catch {
       break;
     }
-    const nextPort = next2.port === "" ? 443 : Number(next2.port);
-    if (next2.protocol !== "https:" || !sameHost(next2.hostname, target.host) || nextPort !== target.port)
+    const nextPort = next.port === "" ? 443 : Number(next.port);
+    if (next.protocol !== "https:" || !sameHost(next.hostname, target.host) || nextPort !== target.port)
       break;
-    path6 = `${next2.pathname}${next2.search}`;
+    path6 = `${next.pathname}${next.search}`;
   }
   return { hsts: { ...NO_HSTS }, errors: [] };
 }
@@ -91890,12 +92033,7 @@ async function checkCertificatesAndFeatures(target, options) {
     }
     address = resolution.address;
   }
-  const endpoint2 = {
-    address,
-    port: parsed.port,
-    sni: parsed.sni,
-    ...parsed.alpn === void 0 ? {} : { alpn: parsed.alpn }
-  };
+  const endpoint2 = { address, port: parsed.port, sni: parsed.sni };
   const main = await handshakeTo(endpoint2, options, {
     ticketWaitMs: options.ticketWaitMs ?? Math.min(1e3, options.timeoutMs)
   });
@@ -91928,7 +92066,7 @@ async function checkCertificatesAndFeatures(target, options) {
     servedOrder
   });
   errors.push(...checked.errors);
-  features.alpn = { offered: [...parsed.alpn ?? OFFERED_ALPN], selected: handshake.alpn };
+  features.alpn = { offered: [...OFFERED_ALPN], selected: handshake.alpn };
   if (handshake.protocol !== "TLSv1.3" || !handshake.ticketIssued)
     features.earlyData = false;
   else if (handshake.maxEarlyData === null) {
@@ -91962,824 +92100,6 @@ async function checkCertificatesAndFeatures(target, options) {
     address,
     negotiated: { protocol: handshake.protocol, cipher: handshake.cipher }
   };
-}
-
-// ../core/dist/probe/starttls/runner.js
-import { connect as netConnect2 } from "node:net";
-import { Duplex as Duplex2 } from "node:stream";
-
-// ../core/dist/probe/starttls/ldap.js
-var START_TLS_OID = "1.3.6.1.4.1.1466.20037";
-var MESSAGE_ID = 1;
-function encodeStartTlsRequest() {
-  const oid = encodeAscii(START_TLS_OID);
-  const name = [128, oid.length, ...oid];
-  const request3 = [119, name.length, ...name];
-  const body = [2, 1, MESSAGE_ID, ...request3];
-  return Uint8Array.from([48, body.length, ...body]);
-}
-var RESULT_NAMES = {
-  1: "operationsError",
-  2: "protocolError",
-  52: "unavailable",
-  53: "unwillingToPerform"
-};
-function readTlv(bytes, offset, end) {
-  if (offset + 2 > end)
-    return null;
-  const tag = bytes[offset];
-  let length = bytes[offset + 1];
-  let start = offset + 2;
-  if (length & 128) {
-    const count = length & 127;
-    if (count === 0 || count > 4)
-      return `unsupported BER length form 0x${length.toString(16)}`;
-    if (start + count > end)
-      return null;
-    length = 0;
-    for (let i = 0; i < count; i++)
-      length = length * 256 + bytes[start + i];
-    start += count;
-  }
-  if (length > MAX_PREAMBLE_BYTES)
-    return `a BER element of ${length} bytes`;
-  if (start + length > end)
-    return null;
-  return { tag, start, end: start + length };
-}
-function ldapPreamble() {
-  let buffer = new Uint8Array(0);
-  const fail = (code18, reason) => ({
-    kind: "failed",
-    code: code18,
-    message: `starttls/ldap: ${reason} (at StartTLS)`
-  });
-  return {
-    protocol: "ldap",
-    step: "StartTLS",
-    banner: null,
-    start: encodeStartTlsRequest,
-    push(chunk) {
-      const joined = new Uint8Array(buffer.length + chunk.length);
-      joined.set(buffer);
-      joined.set(chunk, buffer.length);
-      buffer = joined;
-      if (buffer.length > MAX_PREAMBLE_BYTES)
-        return fail("protocol", "an overlong reply");
-      if (buffer[0] !== 48)
-        return fail("protocol", `not an LDAP message (0x${(buffer[0] ?? 0).toString(16)})`);
-      const message2 = readTlv(buffer, 0, buffer.length);
-      if (message2 === null)
-        return { kind: "continue", send: null };
-      if (typeof message2 === "string")
-        return fail("protocol", message2);
-      const id = readTlv(buffer, message2.start, message2.end);
-      if (typeof id === "string" || id === null || id.tag !== 2)
-        return fail("protocol", "no messageID");
-      const op = readTlv(buffer, id.end, message2.end);
-      if (typeof op === "string" || op === null || op.tag !== 120) {
-        return fail("protocol", "no ExtendedResponse");
-      }
-      const result = readTlv(buffer, op.start, op.end);
-      if (typeof result === "string" || result === null || result.tag !== 10 || result.end - result.start !== 1) {
-        return fail("protocol", "no resultCode");
-      }
-      const code18 = buffer[result.start];
-      if (code18 !== 0) {
-        const matched = readTlv(buffer, result.end, op.end);
-        const diagnostic = matched !== null && typeof matched !== "string" ? readTlv(buffer, matched.end, op.end) : null;
-        const text = diagnostic !== null && typeof diagnostic !== "string" ? printable(new TextDecoder().decode(buffer.subarray(diagnostic.start, diagnostic.end))) : "";
-        const name = RESULT_NAMES[code18] ?? "error";
-        return fail("refused", `resultCode ${code18} (${name})${text === "" ? "" : `: ${text}`}`);
-      }
-      if (message2.end < buffer.length) {
-        return fail("protocol", "bytes after the STARTTLS go-ahead (injection guard)");
-      }
-      return { kind: "ready", send: null };
-    }
-  };
-}
-
-// ../core/dist/probe/starttls/line-preamble.js
-var CR = 13;
-var LF = 10;
-var LinePreamble = class {
-  protocol;
-  #steps;
-  #index = 0;
-  #pending = [];
-  #lines = [];
-  #received = 0;
-  #banner = null;
-  #bannerStep;
-  constructor(protocol, steps, bannerStep = "greeting") {
-    this.protocol = protocol;
-    this.#steps = steps;
-    this.#bannerStep = bannerStep;
-  }
-  get step() {
-    return this.#steps[this.#index]?.name ?? "done";
-  }
-  get banner() {
-    return this.#banner;
-  }
-  start() {
-    return this.#commandOf(0);
-  }
-  push(chunk) {
-    this.#received += chunk.length;
-    if (this.#received > MAX_PREAMBLE_BYTES) {
-      return this.#fail("protocol", `more than ${MAX_PREAMBLE_BYTES} bytes without a go-ahead`);
-    }
-    let send = null;
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i];
-      if (byte !== LF) {
-        if (this.#pending.length >= MAX_LINE_BYTES) {
-          return this.#fail("protocol", `a line longer than ${MAX_LINE_BYTES} bytes`);
-        }
-        this.#pending.push(byte);
-        continue;
-      }
-      if (this.#pending[this.#pending.length - 1] === CR)
-        this.#pending.pop();
-      const line = String.fromCharCode(...this.#pending);
-      this.#pending = [];
-      const current = this.#steps[this.#index];
-      if (current === void 0)
-        return this.#fail("protocol", "unexpected line");
-      if (current.name === this.#bannerStep && this.#banner === null) {
-        this.#banner = printable(line, 300);
-      }
-      const verdict = current.judge(line, this.#lines);
-      if (verdict.kind === "failed")
-        return this.#fail(verdict.code, verdict.reason);
-      if (verdict.kind === "more") {
-        this.#lines.push(line);
-        if (this.#lines.length > 1e3)
-          return this.#fail("protocol", "a reply of over 1000 lines");
-        continue;
-      }
-      this.#lines = [];
-      this.#index += 1;
-      if (this.#index >= this.#steps.length) {
-        if (i + 1 < chunk.length || this.#pending.length > 0) {
-          return this.#fail("protocol", "bytes after the STARTTLS go-ahead (injection guard)");
-        }
-        return { kind: "ready", send };
-      }
-      const command = this.#commandOf(this.#index);
-      if (command !== null) {
-        if (i + 1 < chunk.length) {
-          return this.#fail("protocol", `bytes before our ${this.step} command`);
-        }
-        send = send === null ? command : concat3(send, command);
-      }
-    }
-    return { kind: "continue", send };
-  }
-  #commandOf(index) {
-    const command = this.#steps[index]?.command ?? null;
-    return command === null ? null : encodeAscii(`${command}\r
-`);
-  }
-  #fail(code18, reason) {
-    return {
-      kind: "failed",
-      code: code18,
-      message: `starttls/${this.protocol}: ${reason} (at ${this.step})`
-    };
-  }
-};
-function concat3(a, b) {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-var quoted = (line) => printable(line);
-
-// ../core/dist/probe/starttls/line-protocols.js
-var next = { kind: "next" };
-var more = { kind: "more" };
-var refused = (line) => ({
-  kind: "failed",
-  code: "refused",
-  reason: quoted(line)
-});
-var outside = (line) => ({
-  kind: "failed",
-  code: "protocol",
-  reason: `not a reply of the protocol: ${JSON.stringify(quoted(line))}`
-});
-function smtpReply(ok, refusedCodes) {
-  return (line) => {
-    const match = /^([0-9]{3})([ -]|$)/.exec(line);
-    if (match === null)
-      return outside(line);
-    const code18 = Number(match[1]);
-    if (match[2] === "-")
-      return ok(code18) || refusedCodes(code18) ? more : outside(line);
-    if (ok(code18))
-      return next;
-    return refusedCodes(code18) ? refused(line) : outside(line);
-  };
-}
-var anyError = (code18) => code18 >= 400 && code18 < 600;
-function greeting(ok, busyCode) {
-  const judge3 = smtpReply(ok, anyError);
-  return (line) => {
-    if (line.startsWith(`${busyCode} `)) {
-      return { kind: "failed", code: "busy", reason: quoted(line) };
-    }
-    return judge3(line);
-  };
-}
-var DEFAULT_EHLO_NAME = "tlsgate.invalid";
-function smtpSteps(hello, settings) {
-  const name = settings.ehloName ?? DEFAULT_EHLO_NAME;
-  const ehloReply = smtpReply((c) => c === 250, anyError);
-  return [
-    { name: "greeting", command: null, judge: greeting((c) => c === 220, 421) },
-    {
-      name: hello,
-      command: `${hello} ${name}`,
-      judge(line, lines) {
-        const verdict = ehloReply(line);
-        if (verdict.kind !== "next")
-          return verdict;
-        const offered = [...lines, line].some((l) => /^250[ -]STARTTLS\s*$/i.test(l));
-        return offered ? next : {
-          kind: "failed",
-          code: "refused",
-          reason: `STARTTLS not offered in the ${hello} reply`
-        };
-      }
-    },
-    { name: "STARTTLS", command: "STARTTLS", judge: smtpReply((c) => c === 220, anyError) }
-  ];
-}
-function smtpPreamble(settings = {}) {
-  return new LinePreamble("smtp", smtpSteps("EHLO", settings));
-}
-function lmtpPreamble(settings = {}) {
-  return new LinePreamble("lmtp", smtpSteps("LHLO", settings));
-}
-function ftpPreamble() {
-  return new LinePreamble("ftp", [
-    {
-      name: "greeting",
-      command: null,
-      judge: (line) => /^120[ -]/.test(line) ? more : greeting((c) => c === 220, 421)(line)
-    },
-    { name: "AUTH TLS", command: "AUTH TLS", judge: smtpReply((c) => c === 234, anyError) }
-  ]);
-}
-function imapPreamble() {
-  return new LinePreamble("imap", [
-    {
-      name: "greeting",
-      command: null,
-      judge: (line) => /^\* OK\b/i.test(line) ? next : /^\* (BYE|PREAUTH)\b/i.test(line) ? refused(line) : outside(line)
-    },
-    {
-      name: "STARTTLS",
-      command: "T1 STARTTLS",
-      judge: (line) => {
-        if (line.startsWith("* "))
-          return more;
-        if (/^T1 OK\b/i.test(line))
-          return next;
-        return /^T1 (NO|BAD)\b/i.test(line) ? refused(line) : outside(line);
-      }
-    }
-  ]);
-}
-function pop3Preamble() {
-  const status = (line) => /^\+OK\b/.test(line) ? next : /^-ERR\b/.test(line) ? refused(line) : outside(line);
-  return new LinePreamble("pop3", [
-    { name: "greeting", command: null, judge: status },
-    { name: "STLS", command: "STLS", judge: status }
-  ]);
-}
-function sievePreamble() {
-  const response = (offeredCheck) => (line, lines) => {
-    if (/^OK\b/i.test(line)) {
-      if (offeredCheck && !lines.some((l) => /^"STARTTLS"/i.test(l))) {
-        return { kind: "failed", code: "refused", reason: "STARTTLS not among the capabilities" };
-      }
-      return next;
-    }
-    if (/^(NO|BYE)\b/i.test(line))
-      return refused(line);
-    return line.startsWith('"') ? more : outside(line);
-  };
-  return new LinePreamble("sieve", [
-    { name: "greeting", command: null, judge: response(true) },
-    { name: "STARTTLS", command: "STARTTLS", judge: response(false) }
-  ]);
-}
-function nntpPreamble() {
-  return new LinePreamble("nntp", [
-    {
-      name: "greeting",
-      command: null,
-      judge: greeting((c) => c === 200 || c === 201, 400)
-    },
-    { name: "STARTTLS", command: "STARTTLS", judge: smtpReply((c) => c === 382, anyError) }
-  ]);
-}
-function ircPreamble() {
-  return new LinePreamble("irc", [
-    {
-      name: "STARTTLS",
-      command: "STARTTLS",
-      judge: (line) => {
-        const numeric = /^(?::\S+ )?([0-9]{3}|[A-Za-z]+)\b/.exec(line)?.[1];
-        if (numeric === void 0)
-          return outside(line);
-        if (numeric === "670")
-          return next;
-        if (numeric === "691" || numeric === "421" || /^ERROR$/i.test(numeric))
-          return refused(line);
-        return more;
-      }
-    }
-  ]);
-}
-
-// ../core/dist/probe/starttls/mysql.js
-var CLIENT_LONG_PASSWORD = 1;
-var CLIENT_PROTOCOL_41 = 512;
-var CLIENT_SSL = 2048;
-var CLIENT_SECURE_CONNECTION = 32768;
-var UTF8MB4 = 45;
-function encodeSslRequest(sequence) {
-  const packet = new Uint8Array(4 + 32);
-  const view = new DataView(packet.buffer);
-  packet[0] = 32;
-  packet[3] = sequence;
-  view.setUint32(4, CLIENT_LONG_PASSWORD | CLIENT_PROTOCOL_41 | CLIENT_SSL | CLIENT_SECURE_CONNECTION, true);
-  view.setUint32(8, 16 * 1024 * 1024, true);
-  packet[12] = UTF8MB4;
-  return packet;
-}
-function mysqlPreamble() {
-  let buffer = new Uint8Array(0);
-  let banner = null;
-  const fail = (code18, reason) => ({
-    kind: "failed",
-    code: code18,
-    message: `starttls/mysql: ${reason} (at handshake)`
-  });
-  return {
-    protocol: "mysql",
-    step: "handshake",
-    get banner() {
-      return banner;
-    },
-    start: () => null,
-    push(chunk) {
-      const joined = new Uint8Array(buffer.length + chunk.length);
-      joined.set(buffer);
-      joined.set(chunk, buffer.length);
-      buffer = joined;
-      if (buffer.length < 4)
-        return { kind: "continue", send: null };
-      const length = buffer[0] | buffer[1] << 8 | buffer[2] << 16;
-      if (length > MAX_PREAMBLE_BYTES)
-        return fail("protocol", `a greeting of ${length} bytes`);
-      if (buffer.length < 4 + length)
-        return { kind: "continue", send: null };
-      if (buffer.length > 4 + length)
-        return fail("protocol", "bytes after the greeting");
-      const payload = buffer.subarray(4, 4 + length);
-      const sequence = buffer[3];
-      if (payload[0] === 255) {
-        const text = new TextDecoder().decode(payload.subarray(3, 300));
-        return fail("refused", `error packet ${printable(text)}`);
-      }
-      if (payload[0] !== 10)
-        return fail("protocol", `protocol version ${payload[0] ?? "none"}, not 10`);
-      const nul = payload.indexOf(0, 1);
-      if (nul < 0 || nul > 256)
-        return fail("protocol", "no server version");
-      banner = printable(new TextDecoder().decode(payload.subarray(1, nul)));
-      const flagsAt = nul + 1 + 4 + 8 + 1;
-      if (flagsAt + 2 > payload.length)
-        return fail("protocol", "a truncated greeting");
-      const flags = payload[flagsAt] | payload[flagsAt + 1] << 8;
-      if ((flags & CLIENT_SSL) === 0)
-        return fail("refused", "the server does not offer TLS (no CLIENT_SSL)");
-      return { kind: "ready", send: encodeSslRequest(sequence + 1 & 255) };
-    }
-  };
-}
-
-// ../core/dist/probe/starttls/postgres.js
-var SSL_REQUEST = Uint8Array.from([0, 0, 0, 8, 4, 210, 22, 47]);
-function postgresPreamble() {
-  const fail = (code18, reason) => ({ kind: "failed", code: code18, message: `starttls/postgres: ${reason} (at SSLRequest)` });
-  return {
-    protocol: "postgres",
-    step: "SSLRequest",
-    banner: null,
-    start: () => SSL_REQUEST,
-    push(chunk) {
-      const answer = chunk[0];
-      if (answer === 83) {
-        if (chunk.length > 1)
-          return fail("protocol", "bytes after the STARTTLS go-ahead (injection guard)");
-        return { kind: "ready", send: null };
-      }
-      if (answer === 78)
-        return fail("refused", "N (the server does not accept TLS)");
-      if (answer === 69) {
-        const text = new TextDecoder().decode(chunk.subarray(5, 300)).replace(/\0/g, " ");
-        return fail("refused", `ErrorResponse ${printable(text)}`);
-      }
-      return fail("protocol", `unexpected byte 0x${(answer ?? 0).toString(16)}`);
-    }
-  };
-}
-
-// ../core/dist/probe/starttls/xmpp.js
-var TLS_NS = "urn:ietf:params:xml:ns:xmpp-tls";
-function xmppPreamble(kind, domain) {
-  return new XmppPreamble(kind, domain);
-}
-function xmlAttribute(text) {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-var XmppPreamble = class {
-  protocol;
-  #kind;
-  #domain;
-  #text = "";
-  #received = 0;
-  #step = "stream features";
-  #banner = null;
-  constructor(kind, domain) {
-    this.protocol = kind === "client" ? "xmpp" : "xmpp-server";
-    this.#kind = kind;
-    this.#domain = domain;
-  }
-  get step() {
-    return this.#step;
-  }
-  get banner() {
-    return this.#banner;
-  }
-  start() {
-    const ns = this.#kind === "client" ? "jabber:client" : "jabber:server";
-    return encodeAscii(`<?xml version='1.0'?><stream:stream xmlns='${ns}' xmlns:stream='http://etherx.jabber.org/streams' to='${xmlAttribute(this.#domain)}' version='1.0'>`);
-  }
-  push(chunk) {
-    this.#received += chunk.length;
-    if (this.#received > MAX_PREAMBLE_BYTES) {
-      return this.#fail("protocol", `more than ${MAX_PREAMBLE_BYTES} bytes without a go-ahead`);
-    }
-    this.#text += new TextDecoder("utf-8", { fatal: false }).decode(chunk);
-    if (/<stream:error\b/.test(this.#text)) {
-      const condition = /<stream:error>\s*<([a-z-]+)/.exec(this.#text)?.[1] ?? "unknown";
-      return this.#fail("refused", `stream error ${condition}`);
-    }
-    if (this.#step === "stream features") {
-      if (this.#banner === null) {
-        const from = /<stream:stream\b[^>]*?\bfrom=['"]([^'"]{1,255})['"]/.exec(this.#text)?.[1];
-        if (from !== void 0)
-          this.#banner = printable(from);
-      }
-      const end = /<\/stream:features>|<stream:features\s*\/>/.exec(this.#text);
-      if (end === null) {
-        if (this.#text.length > 0 && !this.#text.trimStart().startsWith("<")) {
-          return this.#fail("protocol", `not XML: ${JSON.stringify(printable(this.#text, 60))}`);
-        }
-        return { kind: "continue", send: null };
-      }
-      const features = this.#text.slice(0, end.index + end[0].length);
-      if (!new RegExp(`<starttls\\b[^>]*${TLS_NS}`).test(features)) {
-        return this.#fail("refused", "<starttls/> not among the stream features");
-      }
-      if (this.#text.length > features.length && this.#text.slice(features.length).trim() !== "") {
-        return this.#fail("protocol", "bytes after the stream features");
-      }
-      this.#text = "";
-      this.#step = "starttls";
-      return { kind: "continue", send: encodeAscii(`<starttls xmlns='${TLS_NS}'/>`) };
-    }
-    const text = this.#text.trimStart();
-    const proceed = new RegExp(`^<proceed\\s+xmlns=['"]${TLS_NS}['"]\\s*(/>|>\\s*</proceed>)`).exec(text);
-    if (proceed !== null) {
-      if (text.length > proceed[0].length) {
-        return this.#fail("protocol", "bytes after the STARTTLS go-ahead (injection guard)");
-      }
-      return { kind: "ready", send: null };
-    }
-    if (/^<failure\b/.test(text))
-      return this.#fail("refused", "<failure/> to <starttls/>");
-    if (text.length > 0 && !"<proceed".startsWith(text.slice(0, 8)) && !text.startsWith("<proceed")) {
-      return this.#fail("protocol", `unexpected ${JSON.stringify(printable(text, 60))}`);
-    }
-    if (text.length > 512)
-      return this.#fail("protocol", "an overlong reply to <starttls/>");
-    return { kind: "continue", send: null };
-  }
-  #fail(code18, reason) {
-    return {
-      kind: "failed",
-      code: code18,
-      message: `starttls/${this.protocol}: ${reason} (at ${this.#step})`
-    };
-  }
-};
-
-// ../core/dist/probe/starttls/index.js
-function createPreamble(protocol, host, settings = {}) {
-  switch (protocol) {
-    case "smtp":
-      return smtpPreamble(settings);
-    case "lmtp":
-      return lmtpPreamble(settings);
-    case "imap":
-      return imapPreamble();
-    case "pop3":
-      return pop3Preamble();
-    case "ftp":
-      return ftpPreamble();
-    case "sieve":
-      return sievePreamble();
-    case "nntp":
-      return nntpPreamble();
-    case "irc":
-      return ircPreamble();
-    case "xmpp":
-      return xmppPreamble("client", settings.xmppDomain ?? host);
-    case "xmpp-server":
-      return xmppPreamble("server", settings.xmppDomain ?? host);
-    case "ldap":
-      return ldapPreamble();
-    case "postgres":
-      return postgresPreamble();
-    case "mysql":
-      return mysqlPreamble();
-  }
-}
-
-// ../core/dist/probe/starttls/runner.js
-var BUSY_RETRIES = 6;
-var StarttlsFailure = class extends Error {
-  name = "StarttlsFailure";
-  code = "ESTARTTLS";
-  kind;
-  constructor(kind, message2) {
-    super(message2);
-    this.kind = kind;
-  }
-};
-var StarttlsSocket = class extends Duplex2 {
-  /** Whether a TCP connection to the server was established (on any attempt). */
-  tcpConnected = false;
-  /** The preamble of the current connection (a busy server gets a new one). */
-  preamble;
-  #inner;
-  #ready = false;
-  #queued = [];
-  #timer;
-  #stepTimeoutMs;
-  #reconnect;
-  #busyRetries = 0;
-  #retryPending = false;
-  /** The current connection has received bytes from the server. */
-  #heard = false;
-  constructor(inner, preamble, stepTimeoutMs, reconnect = null) {
-    super({ allowHalfOpen: false });
-    this.#inner = inner;
-    this.preamble = preamble;
-    this.#stepTimeoutMs = stepTimeoutMs;
-    this.#reconnect = reconnect;
-    this.#attach(inner);
-  }
-  #attach(inner) {
-    const preamble = this.preamble;
-    let connected = false;
-    this.#heard = false;
-    inner.once("connect", () => {
-      connected = true;
-      this.tcpConnected = true;
-      const first = preamble.start();
-      if (first !== null)
-        inner.write(first);
-      this.#arm();
-    });
-    inner.on("data", (chunk) => {
-      if (inner === this.#inner && !this.#retryPending)
-        this.#onData(chunk);
-    });
-    inner.once("end", () => {
-      if (inner !== this.#inner || this.#retryPending)
-        return;
-      if (!this.#ready && !this.#heard && connected && this.#retryBusy())
-        return;
-      if (this.#ready)
-        this.push(null);
-      else
-        this.#fail(new StarttlsFailure("closed", this.#message("the server closed the connection")));
-    });
-    inner.once("error", (error2) => {
-      if (inner === this.#inner && !this.#retryPending)
-        this.destroy(error2);
-    });
-    inner.once("close", () => {
-      if (inner !== this.#inner || this.#retryPending)
-        return;
-      if (!this.#ready && !this.#heard && connected && this.#retryBusy())
-        return;
-      if (!this.#ready) {
-        this.#fail(new StarttlsFailure("closed", this.#message("the connection closed")));
-      } else
-        this.destroy();
-    });
-  }
-  setNoDelay(noDelay) {
-    this.#inner.setNoDelay(noDelay);
-    return this;
-  }
-  #message(reason) {
-    return `starttls/${this.preamble.protocol}: ${reason} (at ${this.preamble.step})`;
-  }
-  #arm() {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#fail(new StarttlsFailure("timeout", this.#message(`no reply within ${this.#stepTimeoutMs} ms`))), this.#stepTimeoutMs);
-  }
-  #onData(chunk) {
-    if (this.destroyed)
-      return;
-    if (this.#ready) {
-      this.push(chunk);
-      return;
-    }
-    this.#heard = true;
-    const step = this.preamble.push(chunk);
-    if (step.kind === "failed" && step.code === "busy" && this.#retryBusy())
-      return;
-    if (step.kind === "failed") {
-      this.#fail(new StarttlsFailure(step.code, step.message));
-      return;
-    }
-    if (step.send !== null)
-      this.#inner.write(step.send);
-    if (step.kind === "continue") {
-      this.#arm();
-      return;
-    }
-    clearTimeout(this.#timer);
-    this.#ready = true;
-    for (const { chunk: queued, callback } of this.#queued.splice(0)) {
-      this.#inner.write(queued, callback);
-    }
-    this.emit("connect");
-  }
-  /**
-   * A busy server (too many connections for now) gets a new connection after a pause, a few
-   * times, within the probe's own deadline: a burst of probes outruns a daemon's child count.
-   */
-  #retryBusy() {
-    if (this.#retryPending)
-      return true;
-    if (this.#reconnect === null || this.#busyRetries >= BUSY_RETRIES)
-      return false;
-    this.#retryPending = true;
-    const delay = 250 * 2 ** this.#busyRetries;
-    this.#busyRetries += 1;
-    clearTimeout(this.#timer);
-    const reconnect = this.#reconnect;
-    const old = this.#inner;
-    old.on("error", () => {
-    });
-    old.destroy();
-    this.#timer = setTimeout(() => {
-      this.#retryPending = false;
-      if (this.destroyed)
-        return;
-      const next2 = reconnect();
-      this.#inner = next2.inner;
-      this.preamble = next2.preamble;
-      this.#attach(next2.inner);
-    }, delay);
-    return true;
-  }
-  #fail(error2) {
-    clearTimeout(this.#timer);
-    if (!this.destroyed)
-      this.destroy(error2);
-  }
-  _read() {
-  }
-  _write(chunk, _encoding, callback) {
-    if (this.#ready)
-      this.#inner.write(chunk, callback);
-    else
-      this.#queued.push({ chunk, callback });
-  }
-  _final(callback) {
-    this.#inner.end();
-    callback();
-  }
-  _destroy(error2, callback) {
-    clearTimeout(this.#timer);
-    for (const { callback: queued } of this.#queued.splice(0))
-      queued(error2 ?? new Error("closed"));
-    this.#inner.destroy();
-    callback(error2);
-  }
-};
-function starttlsConnector(options, inner = (to) => netConnect2({ host: to.address, port: to.port })) {
-  const settings = {
-    ...options.ehloName === void 0 ? {} : { ehloName: options.ehloName },
-    ...options.xmppDomain === void 0 ? {} : { xmppDomain: options.xmppDomain }
-  };
-  return (endpoint2) => {
-    const preamble = createPreamble(options.protocol, options.host, settings);
-    const reconnect = () => ({
-      inner: inner(endpoint2),
-      preamble: createPreamble(options.protocol, options.host, settings)
-    });
-    return new StarttlsSocket(inner(endpoint2), preamble, options.stepTimeoutMs, reconnect);
-  };
-}
-
-// ../core/dist/probe/starttls-check.js
-var FAILURE_CODES = {
-  refused: "protocol",
-  busy: "refused",
-  protocol: "protocol",
-  timeout: "timeout",
-  closed: "closed"
-};
-function checkStarttls(endpoint2, connect, options) {
-  return new Promise((resolve8) => {
-    let settled = false;
-    const socket = connect(endpoint2);
-    const starttls = socket instanceof StarttlsSocket ? socket : null;
-    const preambleOf = () => starttls?.preamble ?? null;
-    const connected = () => starttls?.tcpConnected ?? false;
-    const finish2 = (check) => {
-      if (settled)
-        return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-      socket.on("error", () => {
-      });
-      if (socket.closed)
-        resolve8(check);
-      else {
-        socket.once("close", () => resolve8(check));
-        socket.destroy();
-      }
-    };
-    const onAbort = () => finish2({
-      ok: false,
-      banner: preambleOf()?.banner ?? null,
-      connected: connected(),
-      code: "internal",
-      message: "scan aborted"
-    });
-    const timer = setTimeout(() => finish2({
-      ok: false,
-      banner: preambleOf()?.banner ?? null,
-      connected: connected(),
-      code: "timeout",
-      message: `starttls/${preambleOf()?.protocol ?? "?"}: no go-ahead within ${options.timeoutMs} ms (at ${preambleOf()?.step ?? "connect"})`
-    }), options.timeoutMs);
-    if (options.signal?.aborted === true) {
-      onAbort();
-      return;
-    }
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    socket.once("connect", () => finish2({ ok: true, banner: preambleOf()?.banner ?? null }));
-    socket.once("error", (error2) => {
-      if (error2 instanceof StarttlsFailure) {
-        finish2({
-          ok: false,
-          banner: preambleOf()?.banner ?? null,
-          connected: true,
-          code: FAILURE_CODES[error2.kind],
-          message: error2.message
-        });
-        return;
-      }
-      const code18 = error2.code === "ECONNREFUSED" ? "refused" : error2.code === "ETIMEDOUT" ? "timeout" : "reset";
-      finish2({
-        ok: false,
-        banner: preambleOf()?.banner ?? null,
-        connected: connected(),
-        code: code18,
-        message: error2.message
-      });
-    });
-  });
 }
 
 // ../core/dist/probe/server-choice.js
@@ -92820,7 +92140,7 @@ function serverAlertOf(alert) {
 }
 
 // ../core/dist/probe/exchange.js
-import { connect as netConnect3 } from "node:net";
+import { connect as netConnect2 } from "node:net";
 var DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
 function exchange(endpoint2, request3, consume, options) {
   return new Promise((resolve8, reject) => {
@@ -92890,7 +92210,7 @@ function exchange(endpoint2, request3, consume, options) {
   });
 }
 function defaultConnect(endpoint2) {
-  return netConnect3({ host: endpoint2.address, port: endpoint2.port });
+  return netConnect2({ host: endpoint2.address, port: endpoint2.port });
 }
 function failureCode(error2) {
   switch (error2.code) {
@@ -93065,7 +92385,7 @@ function mlkemEncapsulationKey(k) {
   out.set(randomBytes(32), n / 2 * 3);
   return out;
 }
-var concat4 = (a, b) => {
+var concat3 = (a, b) => {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
@@ -93073,11 +92393,11 @@ var concat4 = (a, b) => {
 };
 var KEM_SHARES = /* @__PURE__ */ new Map([
   // draft-ietf-tls-ecdhe-mlkem: X25519MLKEM768 puts ML-KEM first, the NIST-curve hybrids last.
-  [code("X25519MLKEM768"), () => concat4(mlkemEncapsulationKey(3), ecdh(X25519))],
-  [code("SecP256r1MLKEM768"), () => concat4(ecdh(SECP256R1), mlkemEncapsulationKey(3))],
-  [code("SecP384r1MLKEM1024"), () => concat4(ecdh(code("secp384r1")), mlkemEncapsulationKey(4))],
+  [code("X25519MLKEM768"), () => concat3(mlkemEncapsulationKey(3), ecdh(X25519))],
+  [code("SecP256r1MLKEM768"), () => concat3(ecdh(SECP256R1), mlkemEncapsulationKey(3))],
+  [code("SecP384r1MLKEM1024"), () => concat3(ecdh(code("secp384r1")), mlkemEncapsulationKey(4))],
   // draft-tls-westerbaan-xyber768d00: X25519 first.
-  [code("X25519Kyber768Draft00"), () => concat4(ecdh(X25519), mlkemEncapsulationKey(3))],
+  [code("X25519Kyber768Draft00"), () => concat3(ecdh(X25519), mlkemEncapsulationKey(3))],
   [code("MLKEM512"), () => mlkemEncapsulationKey(2)],
   [code("MLKEM768"), () => mlkemEncapsulationKey(3)],
   [code("MLKEM1024"), () => mlkemEncapsulationKey(4)]
@@ -93091,6 +92411,15 @@ function ecdh(group2) {
 function keyShareFor(group2) {
   const kem = KEM_SHARES.get(group2);
   return { group: group2, keyExchange: kem === void 0 ? ecdh(group2) : kem() };
+}
+var probeShares = /* @__PURE__ */ new Map();
+function probeKeyShare(group2) {
+  let entry = probeShares.get(group2);
+  if (entry === void 0) {
+    entry = keyShareFor(group2);
+    probeShares.set(group2, entry);
+  }
+  return entry;
 }
 function hasKeyShareGenerator(group2) {
   return KEM_SHARES.has(group2) || ECDH_GROUPS.has(group2);
@@ -93123,7 +92452,7 @@ function helloExtensions(options, tls13) {
   if (options.alpn !== void 0)
     extensions.push(alpn(options.alpn));
   if (tls13) {
-    extensions.push(supportedVersions([TLS_VERSION["TLSv1.3"]]), pskKeyExchangeModes(), keyShare((options.keyShareGroups ?? [X25519, SECP256R1]).map(keyShareFor)));
+    extensions.push(supportedVersions([TLS_VERSION["TLSv1.3"]]), pskKeyExchangeModes(), keyShare((options.keyShareGroups ?? [X25519, SECP256R1]).map(probeKeyShare)));
   }
   return extensions;
 }
@@ -93288,11 +92617,11 @@ var Limiter = class {
     try {
       return await task();
     } finally {
-      const next2 = this.#waiting.shift();
-      if (next2 === void 0)
+      const next = this.#waiting.shift();
+      if (next === void 0)
         this.#active -= 1;
       else
-        next2();
+        next();
     }
   }
 };
@@ -93939,7 +93268,7 @@ async function enumerateCipherSuites(ctx, protocol, first) {
     return { protocol, accepted: accepted3, preference: preference2, choices };
   }
   let preference = unknown;
-  const known = [c0];
+  const known2 = [c0];
   if (reverse.kind === "chosen") {
     if (!all.includes(reverse.code)) {
       return incomplete("protocol", `server chose ${hex6(reverse.code)}, which was not offered`, [
@@ -93947,15 +93276,12 @@ async function enumerateCipherSuites(ctx, protocol, first) {
       ]);
     }
     preference = { protocol, enforced: false, order: null };
-    known.push(reverse.code);
+    known2.push(reverse.code);
   } else {
     ctx.error(`serverPreference/${protocol}`, reverse.kind === "failed" ? reverse.code : "protocol", reverse.kind === "failed" ? reverse.message : "the server refused the suites it had accepted in another order");
-    if (reverse.kind === "refused") {
-      return incomplete("protocol", "the server refused in reverse order the suites it accepted in forward order: it fails the handshake on some suite it lists", known);
-    }
   }
-  const rest = await eliminate(all.filter((code18) => !known.includes(code18)), offer, { parts: PARTS });
-  const accepted2 = [...known, ...rest.accepted];
+  const rest = await eliminate(all.filter((code18) => !known2.includes(code18)), offer, { parts: PARTS });
+  const accepted2 = [...known2, ...rest.accepted];
   if (!rest.complete)
     return incomplete(rest.code, rest.message, accepted2);
   return { protocol, accepted: accepted2.sort((a, b) => a - b), preference, choices };
@@ -93985,10 +93311,10 @@ async function probeDh(ctx, enumerated) {
   if (pending.length === 0)
     return { supported: complete ? false : null, bits: null };
   const sizes = await Promise.all(pending);
-  const known = sizes.filter((bits) => bits !== null);
+  const known2 = sizes.filter((bits) => bits !== null);
   return {
     supported: true,
-    bits: complete && known.length === sizes.length ? Math.min(...known) : null
+    bits: complete && known2.length === sizes.length ? Math.min(...known2) : null
   };
 }
 function primeBitsOf(choice) {
@@ -94188,15 +93514,6 @@ async function scanDetailed(target, options = {}, shared) {
   }
   const address = resolution.address;
   report.target.address = address;
-  if (shared?.starttls !== void 0) {
-    report.target.starttls = shared.starttls.info;
-    const failure = shared.starttls.failure;
-    if (failure !== null) {
-      report.errors.push(failure.error);
-      report.reachable = failure.connected ? true : options.signal?.aborted === true ? null : false;
-      return finish2();
-    }
-  }
   const ctx = new ScanContext({
     endpoint: { address, port: target.port },
     sni: target.sni,
@@ -94255,7 +93572,7 @@ async function scanInto(ctx, report, chains) {
 }
 function addChain(chains, chain) {
   const same = (a, b) => a.length === b.length && a.every((der, i) => Buffer.compare(der, b[i]) === 0);
-  if (chain.length > 0 && !chains.some((known) => same(known, chain)))
+  if (chain.length > 0 && !chains.some((known2) => same(known2, chain)))
     chains.push(chain);
 }
 function acceptedSuites(supported, sslv2Specs, enumerated) {
@@ -94354,52 +93671,35 @@ function messageOf(error2) {
 }
 
 // ../core/dist/scan/scan-target.js
+var stores = /* @__PURE__ */ new WeakMap();
+function storeFor(ca) {
+  if (ca === void 0)
+    return trustStoreFor({});
+  let store = stores.get(ca);
+  if (store === void 0) {
+    store = trustStoreFor({ ca });
+    stores.set(ca, store);
+  }
+  return store;
+}
 async function scanTarget(target, options = {}) {
-  const parsed = typeof target === "string" ? parseTarget(target, options.starttls === void 0 ? {} : { starttls: options.starttls }) : target;
+  const parsed = typeof target === "string" ? parseTarget(target) : target;
   const profiles = options.clients === void 0 ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5e3;
-  const store = trustStoreFor(options.ca === void 0 ? {} : { ca: options.ca });
+  const store = storeFor(options.ca);
   const started = Date.now();
   const resolution = await resolveTarget(parsed, {
     timeoutMs,
     ...options.signal === void 0 ? {} : { signal: options.signal },
     ...options.lookup === void 0 ? {} : { lookup: options.lookup }
   });
-  const limiter = new Limiter(options.concurrency ?? 8);
-  let starttls;
+  const concurrency = options.concurrency ?? 8;
+  const limiter = options.budget === void 0 || !resolution.ok ? new Limiter(concurrency) : options.budget.forTarget(resolution.address, { concurrency, signal: options.signal });
   if (!resolution.ok) {
     const { report: report2 } = await scanDetailed(parsed, options, { resolution, limiter });
     return { ...report2, durationMs: Date.now() - started };
   }
   const address = resolution.address;
-  if (parsed.starttls !== null) {
-    const connect = starttlsConnector({
-      protocol: parsed.starttls,
-      host: parsed.host,
-      stepTimeoutMs: timeoutMs,
-      ...options.ehloName === void 0 ? {} : { ehloName: options.ehloName },
-      ...options.xmppDomain === void 0 ? {} : { xmppDomain: options.xmppDomain }
-    }, options.connect);
-    const check = await limiter.run(() => checkStarttls({ address, port: parsed.port }, connect, {
-      timeoutMs,
-      signal: options.signal
-    }));
-    const info2 = { protocol: parsed.starttls, banner: check.banner };
-    if (!check.ok) {
-      const failure = {
-        error: { probe: `starttls/${parsed.starttls}`, code: check.code, message: check.message },
-        connected: check.connected
-      };
-      const { report: report2 } = await scanDetailed(parsed, options, {
-        resolution,
-        limiter,
-        starttls: { info: info2, failure }
-      });
-      return { ...report2, durationMs: Date.now() - started };
-    }
-    options = { ...options, connect };
-    starttls = { info: info2, failure: null };
-  }
   const certificateOptions = {
     timeoutMs,
     address,
@@ -94410,11 +93710,7 @@ async function scanTarget(target, options = {}) {
     ...options.connect === void 0 ? {} : { connect: options.connect }
   };
   const [{ report, certificateChains }, checked] = await Promise.all([
-    scanDetailed(parsed, options, {
-      resolution,
-      limiter,
-      ...starttls === void 0 ? {} : { starttls }
-    }),
+    scanDetailed(parsed, options, { resolution, limiter }),
     checkCertificatesAndFeatures(parsed, certificateOptions)
   ]);
   const rawChain = certificateChains[0];
@@ -94454,29 +93750,39 @@ var DeadlineReached = class extends Error {
   }
 };
 async function scanTargets(targets, options = {}) {
-  const { parallelTargets = 4, onReport, deadlineMs, signal: runSignal, ...scanOptions } = options;
-  const reports = new Array(targets.length);
-  let next2 = 0;
+  const { onReport, keepReports = true, deadlineMs, signal: runSignal, parallelTargets, maxConnections = 256, maxPerAddress = 64, ...rest } = options;
+  const budget = rest.budget ?? new ConnectionBudget({ maxConnections, maxPerAddress });
+  const scanOptions = { ...rest, budget };
+  const inFlight = parallelTargets ?? Math.ceil(2 * budget.maxConnections / (rest.concurrency ?? 8));
+  const runCut = runSignal === void 0 ? void 0 : new FanOutCut(runSignal);
+  const reports = keepReports ? new Array(targets.length) : [];
+  let next = 0;
   const worker = async () => {
-    for (let index = next2++; index < targets.length; index = next2++) {
-      const report = await scanWithDeadline(targets[index], scanOptions, deadlineMs, runSignal);
-      reports[index] = report;
-      onReport?.(report);
+    for (let index = next++; index < targets.length; index = next++) {
+      const report = await scanWithDeadline(targets[index], scanOptions, deadlineMs, runCut);
+      if (keepReports)
+        reports[index] = report;
+      onReport?.(report, index);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallelTargets, targets.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(inFlight, targets.length) }, worker));
+  } finally {
+    runCut?.close();
+  }
   return reports;
 }
-async function scanWithDeadline(target, options, deadlineMs, runSignal) {
+async function scanWithDeadline(target, options, deadlineMs, runCut) {
   const controller = new AbortController();
   const onRunAbort = () => {
-    const reason = runSignal?.reason;
+    const reason = runCut?.reason;
     controller.abort(reason instanceof DeadlineReached ? reason : new DeadlineReached("run", null));
   };
-  if (runSignal?.aborted === true)
+  let unsubscribe = () => void 0;
+  if (runCut?.aborted === true)
     onRunAbort();
-  else
-    runSignal?.addEventListener("abort", onRunAbort, { once: true });
+  else if (runCut !== void 0)
+    unsubscribe = runCut.subscribe(onRunAbort);
   const timer = deadlineMs === void 0 ? void 0 : setTimeout(() => controller.abort(new DeadlineReached("target", deadlineMs)), deadlineMs);
   try {
     const report = await scanTarget(target, { ...options, signal: controller.signal });
@@ -94487,7 +93793,7 @@ async function scanWithDeadline(target, options, deadlineMs, runSignal) {
     return report;
   } finally {
     clearTimeout(timer);
-    runSignal?.removeEventListener("abort", onRunAbort);
+    unsubscribe();
   }
 }
 
@@ -94508,32 +93814,63 @@ async function runPlan(plan, options = {}) {
   }
 }
 async function scanEvaluateGate(plan, options, signal) {
-  const toScan = plan.targets.flatMap((planned) => planned.target === null ? [] : [planned.target]);
-  const scanned = await scanTargets(toScan, {
+  const retain = options.retain ?? true;
+  const count = plan.targets.length;
+  const reports = new Array(retain ? count : 0);
+  const evaluations = new Array(count);
+  const gateFacts = new Array(count);
+  const policies = new Set(plan.targets.map((planned) => planned.policy));
+  const waivers = new WaiverSet([...[...policies].flatMap((policy) => policy.waivers), ...plan.waivers], plan.now);
+  const judge3 = (index, report) => {
+    const { policy } = plan.targets[index];
+    const evaluation = waivers.apply(evaluate(policy, report), [
+      ...policy.waivers,
+      ...plan.waivers
+    ]);
+    evaluations[index] = evaluation;
+    if (retain)
+      reports[index] = report;
+    gateFacts[index] = retain ? report : gateFactsOf(report);
+    options.onResult?.({ index, report, evaluation });
+  };
+  const toScan = [];
+  const planIndex = [];
+  plan.targets.forEach((planned, index) => {
+    if (planned.target === null)
+      return;
+    toScan.push(planned.target);
+    planIndex.push(index);
+  });
+  plan.targets.forEach((planned, index) => {
+    if (planned.saved !== null)
+      judge3(index, planned.saved);
+  });
+  await scanTargets(toScan, {
     timeoutMs: plan.timeoutMs,
     concurrency: plan.concurrency,
+    maxConnections: plan.maxConnections,
+    maxPerAddress: plan.maxPerAddress,
     parallelTargets: plan.parallelTargets,
     ca: plan.ca,
     deadlineMs: plan.deadlineMs,
     signal,
+    keepReports: false,
+    onReport: (report, index) => {
+      options.onReport?.(report);
+      judge3(planIndex[index], report);
+    },
     ...plan.clients === null ? {} : { clients: plan.clients },
-    ...plan.starttls,
     ...options.onProgress === void 0 ? {} : { onProgress: options.onProgress },
-    ...options.onReport === void 0 ? {} : { onReport: options.onReport },
     ...options.now === void 0 ? {} : { now: options.now }
   });
-  const reports = plan.targets.map((planned) => planned.saved ?? scanned.shift());
-  const policies = new Set(plan.targets.map((planned) => planned.policy));
-  const waivers = new WaiverSet([...[...policies].flatMap((policy) => policy.waivers), ...plan.waivers], plan.now);
-  const evaluations = reports.map((report, i) => {
-    const { policy } = plan.targets[i];
-    return waivers.apply(evaluate(policy, report), [...policy.waivers, ...plan.waivers]);
-  });
+  const gate = gateRun(evaluations, gateFacts, plan.gate);
+  const warnings = waivers.unused();
+  return retain ? { reports, evaluations, gate, warnings } : { reports: [], evaluations: [], gate, warnings };
+}
+function gateFactsOf(report) {
   return {
-    reports,
-    evaluations,
-    gate: gateRun(evaluations, reports, plan.gate),
-    warnings: waivers.unused()
+    target: { input: report.target.input },
+    reachable: report.reachable
   };
 }
 
@@ -94623,6 +93960,9 @@ function formatJson(evaluations, reports, options = {}) {
 `;
 }
 
+// ../core/dist/report/html.js
+import { createHash as createHash4 } from "node:crypto";
+
 // ../core/dist/report/clients.js
 var RANK3 = { fail: 0, inconclusive: 1, ok: 2 };
 function resultOf(client) {
@@ -94644,27 +93984,162 @@ function matrixSummary(counts) {
   parts.push(`${counts.ok} connect`);
   return parts.join(" · ");
 }
+function compareClientVersions(a, b) {
+  const parts = (version) => (version.match(/\d+/g) ?? []).map((part) => Number(part));
+  const left = parts(a.version);
+  const right = parts(b.version);
+  for (let i = 0; i < Math.max(left.length, right.length); i += 1) {
+    const difference = (left[i] ?? -1) - (right[i] ?? -1);
+    if (difference !== 0)
+      return difference;
+  }
+  return (a.year ?? 0) - (b.year ?? 0) || a.name.localeCompare(b.name);
+}
+function clientFamilies(report) {
+  if (report?.clients == null)
+    return null;
+  const groups = /* @__PURE__ */ new Map();
+  for (const client of report.clients) {
+    groups.set(client.family, [...groups.get(client.family) ?? [], client]);
+  }
+  const families = [...groups].map(([family, clients]) => {
+    const sorted = [...clients].sort(compareClientVersions);
+    const counts = { fail: 0, inconclusive: 0, ok: 0 };
+    for (const client of sorted)
+      counts[resultOf(client)] += 1;
+    return {
+      family,
+      counts,
+      oldestWorking: sorted.find((client) => client.ok === true) ?? null,
+      newestFailing: sorted.findLast((client) => client.ok === false) ?? null
+    };
+  });
+  return families.sort((a, b) => Number(b.counts.fail > 0) - Number(a.counts.fail > 0) || b.counts.fail - a.counts.fail || a.family.localeCompare(b.family));
+}
 
-// ../core/dist/report/markdown-escape.js
-var ZWSP = "​";
-function defuse(text) {
-  return text.replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZWSP}`).replace(/#(?=\d)/g, `#${ZWSP}`).replace(/\b(GH)-(?=\d)/gi, `$1${ZWSP}-`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\b(www)\./gi, `$1${ZWSP}.`);
+// ../core/dist/report/html-escape.js
+var ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+function escapeHtml(text) {
+  return escapeControlCharacters(text).replace(/[&<>"']/g, (char) => ENTITIES[char]);
 }
-var MARKDOWN_SYNTAX = /[\\`*[\]|~$]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
-function markdownText(text) {
-  return defuse(escapeControlCharacters(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(MARKDOWN_SYNTAX, (char) => `\\${char}`));
+
+// ../core/dist/report/overview.js
+var DETAILS_TARGET_LIMIT = 5;
+function showDetails(evaluations, details) {
+  return details ?? new Set(evaluations.map((e) => e.target)).size <= DETAILS_TARGET_LIMIT;
 }
-function htmlText(text) {
-  return defuse(escapeControlCharacters(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"));
+var SEVERITY_RANK = { error: 0, warning: 1, info: 2 };
+var VERDICT_RANK = {
+  fail: 0,
+  unscanned: 1,
+  inconclusive: 2,
+  pass: 3
+};
+var STRENGTH_RANK = {
+  insecure: 0,
+  weak: 1,
+  secure: 2,
+  recommended: 3
+};
+function worstFinding(findings) {
+  let worst = null;
+  const rank = (f) => (f.status === "fail" ? 0 : 3) + SEVERITY_RANK[f.severity] * 0.5;
+  for (const finding of findings) {
+    if (finding.status === "pass" || finding.status === "waived")
+      continue;
+    if (worst === null || rank(finding) < rank(worst))
+      worst = finding;
+  }
+  return worst;
 }
-function markdownCode(text, context3 = "inline") {
-  let body = escapeControlCharacters(text);
-  if (context3 === "table")
-    body = body.replace(/\|/g, "\\|");
-  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = "`".repeat(longest + 1);
-  const pad4 = longest > 0 || /^ .* $/.test(body) ? " " : "";
-  return `${ticks}${pad4}${body}${pad4}${ticks}`;
+function leafExpiry(report) {
+  const chains = report?.certificates ?? (report?.certificate ? [report.certificate] : []);
+  let first = null;
+  for (const chain of chains) {
+    const leaf = chain.chain[0];
+    if (leaf !== void 0 && (first === null || leaf.daysRemaining < first.days)) {
+      first = { days: leaf.daysRemaining, notAfter: leaf.notAfter };
+    }
+  }
+  return first;
+}
+function weakest(report) {
+  let found = null;
+  const rank = (suite) => STRENGTH_RANK[suite.strength ?? ""] ?? 4;
+  for (const suite of report?.cipherSuites ?? []) {
+    if (found === null || rank(suite) < rank(found))
+      found = suite;
+  }
+  return found;
+}
+function fleetOverview(evaluations, reports, gate = {}) {
+  const reportOf = reportsByTarget(reports);
+  const rows = evaluations.map((evaluation, index) => {
+    const report = reportOf.get(evaluation.target);
+    const expiry = leafExpiry(report);
+    const protocols = report === void 0 || report.reachable !== true ? null : Object.entries(report.protocols).filter(([, on]) => on === true).map(([protocol]) => protocol);
+    const row = {
+      evaluation,
+      report,
+      target: evaluation.target,
+      verdict: report !== void 0 && report.reachable !== true ? "unscanned" : evaluation.verdict,
+      blocking: verdictOf([evaluation], gate).blocking.length,
+      worst: worstFinding(evaluation.findings),
+      daysToExpiry: expiry?.days ?? null,
+      expires: expiry?.notAfter ?? null,
+      protocols,
+      weakestSuite: weakest(report)
+    };
+    return { row, index };
+  });
+  return rows.sort((a, b) => VERDICT_RANK[a.row.verdict] - VERDICT_RANK[b.row.verdict] || b.row.blocking - a.row.blocking || (a.row.daysToExpiry ?? Infinity) - (b.row.daysToExpiry ?? Infinity) || a.index - b.index).map(({ row }) => row);
+}
+function worstLabel(row) {
+  const { worst } = row;
+  if (worst === null)
+    return "—";
+  const status = worst.status === "inconclusive" ? " (inconclusive)" : "";
+  return `${worst.severity} ${worst.ruleId}${status}: ${worst.message}`;
+}
+
+// ../core/dist/report/remediation.js
+var SERVERS = [
+  ["nginx", "nginx"],
+  ["apache", "Apache"],
+  ["haproxy", "HAProxy"],
+  ["generic", "Any server"]
+];
+function remediationSteps(remediation2) {
+  if (remediation2 === void 0)
+    return [];
+  return SERVERS.flatMap(([server, label]) => {
+    const text = remediation2[server];
+    return text === void 0 ? [] : [{ server, label, text }];
+  });
+}
+function ruleHelp(rule) {
+  const summary2 = rule.description ?? rule.title;
+  const text = [summary2];
+  const markdown = [summary2];
+  for (const step of remediationSteps(rule.remediation)) {
+    text.push(`${step.label}: ${step.text}`);
+    markdown.push(`**${step.label}**
+
+\`\`\`
+${step.text}
+\`\`\``);
+  }
+  for (const reference of rule.references ?? []) {
+    text.push(reference);
+    markdown.push(`<${reference}>`);
+  }
+  return { text: text.join("\n\n"), markdown: markdown.join("\n\n") };
 }
 
 // ../core/dist/report/waived.js
@@ -94690,6 +94165,261 @@ function waivedUntil(waiver) {
   return `until ${waiver.expires} (${left})`;
 }
 
+// ../core/dist/report/html.js
+var STYLE = `
+:root { color-scheme: light; --fail: #b42318; --warn: #b54708; --pass: #067647; --muted: #555; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5rem auto; max-width: 72rem; padding: 0 1rem; color: #111; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+h3 { font-size: 1rem; margin-bottom: .25rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
+th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f5f5f5; } td.num { text-align: right; }
+th button { all: unset; cursor: pointer; font-weight: 600; } th button::after { content: " \\2195"; color: #999; }
+code, .mono { font-family: ui-monospace, monospace; font-size: 12px; word-break: break-all; }
+.fail { color: var(--fail); font-weight: 600; } .inconclusive, .unscanned { color: var(--warn); font-weight: 600; }
+.pass, .ok { color: var(--pass); } .off, .waived { color: #999; } .muted { color: var(--muted); }
+.matrix td { text-align: center; } .matrix th.rule { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
+.scroll { overflow-x: auto; } meter { width: 12rem; } pre { background: #f7f7f7; padding: .5rem; overflow-x: auto; white-space: pre-wrap; }
+.verdict { font-size: 1.1rem; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11px; }
+  th button::after { content: ""; }
+  details > summary { list-style: none; }
+  section.target { break-before: page; }
+  a { color: inherit; text-decoration: none; }
+}
+`;
+var SCRIPT = `
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  table.querySelectorAll("th button").forEach(function (button, column) {
+    button.addEventListener("click", function () {
+      var body = table.tBodies[0];
+      var ascending = button.getAttribute("data-order") !== "asc";
+      table.querySelectorAll("th button").forEach(function (b) { b.removeAttribute("data-order"); });
+      button.setAttribute("data-order", ascending ? "asc" : "desc");
+      var key = function (row) {
+        var cell = row.cells[column];
+        var value = cell.getAttribute("data-sort");
+        return value === null ? cell.textContent.trim() : Number(value);
+      };
+      Array.prototype.slice.call(body.rows)
+        .sort(function (a, b) {
+          var x = key(a), y = key(b);
+          var order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+          return ascending ? order : -order;
+        })
+        .forEach(function (row) { body.appendChild(row); });
+    });
+  });
+});
+`;
+var cspHash = (text) => `'sha256-${createHash4("sha256").update(text, "utf8").digest("base64")}'`;
+var HTML_CSP = [
+  "default-src 'none'",
+  `style-src ${cspHash(STYLE)}`,
+  `script-src ${cspHash(SCRIPT)}`,
+  "img-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'"
+].join("; ");
+var STATUS_MARK = {
+  pass: "✓",
+  fail: "✗",
+  inconclusive: "?",
+  waived: "⏸",
+  off: "–"
+};
+var VERDICT_RANK2 = {
+  fail: 0,
+  unscanned: 1,
+  inconclusive: 2,
+  pass: 3
+};
+var CLIENT_MARK = { fail: "✗", inconclusive: "?", ok: "✓" };
+function formatHtml(evaluations, reports, options = {}) {
+  const reportOf = reportsByTarget(reports);
+  const rows = fleetOverview(evaluations, reports, options.gate);
+  const gate = gateRun(evaluations, reports, options.gate);
+  const anchors = new Map(evaluations.map((e, i) => [e, `target-${i + 1}`]));
+  const policies = [...new Map(evaluations.map((e) => [e.policy.sha256, e.policy])).values()];
+  const scannedAt = reports.map((r) => r.startedAt).sort().at(-1);
+  const body = [];
+  body.push(`<header><h1>tlsgate report</h1>`, `<p class="verdict">Gate: <span class="${gate.verdict}" id="gate-verdict">${gate.verdict.toUpperCase()}</span> · ${evaluations.length} target(s) · ${gate.blocking.length} blocking finding(s)</p>`);
+  if (gate.reasons.length > 0) {
+    body.push(`<ul>${gate.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ul>`);
+  }
+  body.push(`<p class="muted">Policy: ${policies.map((p) => `<span class="policy">${escapeHtml(p.name)} ${escapeHtml(p.version)} <code title="sha256 ${escapeHtml(p.sha256)}">sha256 ${escapeHtml(shortHash(p.sha256))}</code></span>`).join(", ")} · tlsgate ${escapeHtml(toolVersion(reports, options))}${scannedAt === void 0 ? "" : ` · scanned ${escapeHtml(scannedAt)}`}</p></header>`);
+  body.push(overviewSection(rows, anchors));
+  body.push(matrixSection(evaluations, anchors));
+  body.push(expirySection(reports));
+  for (const evaluation of evaluations) {
+    body.push(targetSection(evaluation, reportOf.get(evaluation.target), anchors.get(evaluation)));
+  }
+  return [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${HTML_CSP}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="referrer" content="no-referrer">',
+    `<title>tlsgate: ${gate.verdict.toUpperCase()} · ${evaluations.length} target(s)</title>`,
+    `<style>${STYLE}</style>`,
+    "</head>",
+    "<body>",
+    ...body,
+    `<script>${SCRIPT}</script>`,
+    "</body>",
+    "</html>",
+    ""
+  ].join("\n");
+}
+function overviewSection(rows, anchors) {
+  const header = [
+    "Target",
+    "Verdict",
+    "Blocking",
+    "Protocols",
+    "Weakest suite",
+    "Certificate expiry",
+    "Worst finding"
+  ];
+  const lines = rows.map((row) => {
+    const suite = row.weakestSuite;
+    const expiry = row.daysToExpiry === null ? `<td data-sort="999999">unknown</td>` : `<td data-sort="${row.daysToExpiry}">${row.daysToExpiry} days <span class="muted">(${escapeHtml(row.expires ?? "")})</span></td>`;
+    return [
+      "<tr>",
+      `<td><a href="#${anchors.get(row.evaluation)}">${escapeHtml(row.target)}</a></td>`,
+      `<td data-sort="${VERDICT_RANK2[row.verdict]}" class="${row.verdict}">${row.verdict}</td>`,
+      `<td class="num" data-sort="${row.blocking}">${row.blocking}</td>`,
+      `<td>${row.protocols === null ? "unknown" : escapeHtml(row.protocols.join(", ") || "none")}</td>`,
+      `<td>${suite === null ? "—" : `<code>${escapeHtml(suite.iana)}</code> <span class="muted">${escapeHtml(suite.strength ?? "unknown")}</span>`}</td>`,
+      expiry,
+      `<td>${escapeHtml(worstLabel(row))}</td>`,
+      "</tr>"
+    ].join("");
+  });
+  return [
+    `<section id="overview"><h2>Overview</h2>`,
+    `<p class="muted">Worst first. Click a column to sort.</p>`,
+    `<table class="sortable"><thead><tr>${header.map((h) => `<th><button type="button">${h}</button></th>`).join("")}</tr></thead>`,
+    `<tbody>${lines.join("\n")}</tbody></table></section>`
+  ].join("\n");
+}
+function matrixSection(evaluations, anchors) {
+  const rules = /* @__PURE__ */ new Map();
+  for (const evaluation of evaluations) {
+    for (const [id, rule] of Object.entries(evaluation.rules))
+      if (!rules.has(id))
+        rules.set(id, rule);
+  }
+  const ids = [...rules.keys()];
+  const rows = evaluations.map((evaluation) => {
+    const status = new Map(outcomes(evaluation).map((o) => [o.ruleId, o.status]));
+    const cells = ids.map((id) => {
+      const s = status.get(id) ?? "off";
+      return `<td class="${s}" title="${escapeHtml(id)}: ${s}">${STATUS_MARK[s]}</td>`;
+    });
+    return `<tr><th scope="row"><a href="#${anchors.get(evaluation)}">${escapeHtml(evaluation.target)}</a></th>${cells.join("")}</tr>`;
+  });
+  return [
+    `<section id="matrix"><h2>Targets × rules</h2>`,
+    `<p class="muted">✓ pass · ✗ fail · ? inconclusive · ⏸ waived · – not evaluated</p>`,
+    `<div class="scroll"><table class="matrix"><thead><tr><th>Target</th>${ids.map((id) => `<th class="rule" title="${escapeHtml(rules.get(id).title)}">${escapeHtml(id)}</th>`).join("")}</tr></thead>`,
+    `<tbody>${rows.join("\n")}</tbody></table></div></section>`
+  ].join("\n");
+}
+function expirySection(reports) {
+  const leaves2 = reports.flatMap((report) => chainsOf(report).flatMap((chain) => {
+    const leaf = chain.chain[0];
+    return leaf === void 0 ? [] : [{ target: report.target.input, leaf }];
+  }));
+  leaves2.sort((a, b) => a.leaf.daysRemaining - b.leaf.daysRemaining);
+  const items = leaves2.map(({ target, leaf }) => `<tr><td>${escapeHtml(leaf.notAfter)}</td><td class="num ${leaf.daysRemaining < 0 ? "fail" : leaf.daysRemaining < 30 ? "inconclusive" : ""}">${leaf.daysRemaining}</td><td><meter min="0" max="398" low="30" high="90" optimum="398" value="${Math.max(0, Math.min(398, leaf.daysRemaining))}"></meter></td><td>${escapeHtml(target)}</td><td class="mono">${escapeHtml(leaf.subject)}</td></tr>`);
+  return [
+    `<section id="expiry"><h2>Certificate expiry timeline</h2>`,
+    items.length === 0 ? `<p>No certificate was read.</p>` : `<table><thead><tr><th>Expires</th><th>Days</th><th>Remaining</th><th>Target</th><th>Subject</th></tr></thead><tbody>${items.join("\n")}</tbody></table>`,
+    `</section>`
+  ].join("\n");
+}
+function chainsOf(report) {
+  return report?.certificates ?? (report?.certificate ? [report.certificate] : []);
+}
+var known = (value) => value === null ? "unknown" : value ? "yes" : "no";
+function targetSection(evaluation, report, id) {
+  const out = [];
+  out.push(`<section class="target" id="${id}"><h2>${escapeHtml(evaluation.target)}${report?.target.address ? ` <span class="muted">(${escapeHtml(report.target.address)})</span>` : ""} · <span class="${evaluation.verdict}">${evaluation.verdict}</span></h2>`, `<p class="muted">policy ${escapeHtml(evaluation.policy.name)} ${escapeHtml(evaluation.policy.version)} · ${evaluation.counts.fail} failed · ${evaluation.counts.inconclusive} inconclusive · ${evaluation.counts.pass} passed</p>`);
+  if (report !== void 0 && report.reachable !== true) {
+    out.push(`<p class="inconclusive">Not scanned: ${escapeHtml(report.errors[0]?.message ?? "unreachable")}</p>`);
+  }
+  const open3 = outcomes(evaluation).filter((o) => o.status !== "pass");
+  out.push(`<h3>Findings</h3>`);
+  if (open3.length === 0)
+    out.push(`<p class="pass">Every rule passed.</p>`);
+  else {
+    out.push(`<table class="findings"><thead><tr><th>Rule</th><th>Severity</th><th>Status</th><th>Findings</th></tr></thead><tbody>`);
+    for (const outcome of open3) {
+      const rule = evaluation.rules[outcome.ruleId];
+      const steps = remediationSteps(rule?.remediation);
+      const fix = steps.length === 0 && rule?.description === void 0 ? "" : `<details><summary>How to fix</summary>${rule?.description === void 0 ? "" : `<p>${escapeHtml(rule.description)}</p>`}${steps.map((s) => `<p><strong>${escapeHtml(s.label)}</strong></p><pre>${escapeHtml(s.text)}</pre>`).join("")}${(rule?.references ?? []).map((r) => `<p class="mono">${escapeHtml(r)}</p>`).join("")}</details>`;
+      out.push(`<tr><td><code>${escapeHtml(outcome.ruleId)}</code><br>${escapeHtml(rule?.title ?? "")}</td><td>${escapeHtml(rule?.severity ?? "")}</td><td class="${outcome.status}">${outcome.status}</td><td><ul>${outcome.findings.map((f) => `<li>${escapeHtml(f.message)}${f.waiver === void 0 ? "" : ` <span class="muted">(waived ${escapeHtml(waivedUntil(f.waiver))}: ${escapeHtml(f.waiver.reason)})</span>`}</li>`).join("")}</ul>${fix}</td></tr>`);
+    }
+    out.push(`</tbody></table>`);
+  }
+  if (report !== void 0 && report.reachable === true) {
+    out.push(`<h3>Negotiated</h3><table><tbody>`);
+    out.push(`<tr><th>Protocols</th><td>${Object.entries(report.protocols).map(([p, on]) => `<span class="${on === true ? "ok" : on === null ? "inconclusive" : "off"}">${escapeHtml(p)}: ${known(on)}</span>`).join(" · ")}</td></tr>`, `<tr><th>Groups</th><td>${report.groups === null ? "unknown" : escapeHtml([...new Set(report.groups.map((g) => g.name))].join(", ") || "none")}</td></tr>`, `<tr><th>DH</th><td>${report.dh.bits === null ? known(report.dh.supported) : `${report.dh.bits} bits`}</td></tr>`, `<tr><th>ALPN</th><td>${report.features.alpn === null ? "unknown" : escapeHtml(report.features.alpn.selected ?? "none")}</td></tr>`, `</tbody></table>`);
+    if (report.cipherSuites === null)
+      out.push(`<p>Cipher suites: unknown.</p>`);
+    else {
+      out.push(`<table class="suites"><thead><tr><th>Protocol</th><th>Suite</th><th>Code</th><th>Strength</th></tr></thead><tbody>`, ...report.cipherSuites.map((s) => `<tr><td>${escapeHtml(s.protocol)}</td><td><code>${escapeHtml(s.iana)}</code></td><td class="mono">${escapeHtml(s.code)}</td><td class="${s.strength === "insecure" || s.strength === "weak" ? "fail" : ""}">${escapeHtml(s.strength ?? "unknown")}</td></tr>`), `</tbody></table>`);
+    }
+  }
+  const chains = chainsOf(report);
+  if (chains.length > 0) {
+    out.push(`<h3>Certificate chain${chains.length > 1 ? "s" : ""}</h3>`);
+    for (const chain of chains) {
+      out.push(`<p class="muted">trusted ${known(chain.trusted)}${chain.trustError === null ? "" : ` (${escapeHtml(chain.trustError)})`} · hostname match ${known(chain.hostnameMatch)} · complete ${known(chain.chainComplete)} · OCSP stapled ${known(chain.ocspStapled)}</p>`, `<table class="chain"><thead><tr><th>#</th><th>Subject</th><th>Issuer</th><th>Expires</th><th>Key</th><th>Signature</th></tr></thead><tbody>`, ...chain.chain.map((c, i) => `<tr><td>${i}</td><td class="mono subject">${escapeHtml(c.subject)}</td><td class="mono">${escapeHtml(c.issuer)}</td><td>${escapeHtml(c.notAfter)} (${c.daysRemaining} days)</td><td>${escapeHtml(c.keyType)} ${c.keyBits ?? ""}${c.curve === null ? "" : ` ${escapeHtml(c.curve)}`}</td><td>${escapeHtml(c.signatureAlgorithm)}</td></tr>`), `</tbody></table>`);
+    }
+  }
+  const families = clientFamilies(report);
+  const matrix = clientMatrix(report);
+  if (families !== null && matrix !== null) {
+    out.push(`<h3>Clients</h3><p>${escapeHtml(matrixSummary(matrix.counts))}</p>`, `<table class="clients"><thead><tr><th>Family</th><th>Connect</th><th>Oldest working</th><th>Newest failing</th></tr></thead><tbody>`);
+    for (const family of families) {
+      const result = family.counts.fail > 0 ? "fail" : family.counts.inconclusive > 0 ? "inconclusive" : "ok";
+      const total = family.counts.ok + family.counts.fail + family.counts.inconclusive;
+      const failing = family.newestFailing;
+      out.push(`<tr><td class="${result}">${CLIENT_MARK[result]} ${escapeHtml(family.family)}</td><td class="num">${family.counts.ok}/${total}</td><td>${family.oldestWorking === null ? "—" : escapeHtml(family.oldestWorking.name)}</td><td>${failing === null ? "—" : `${escapeHtml(failing.name)}${failing.reason === null ? "" : `: ${escapeHtml(failing.reason)}`}`}</td></tr>`);
+    }
+    out.push(`</tbody></table>`, `<details><summary>Every client (${matrix.rows.length})</summary><table><tbody>${matrix.rows.map(({ client, result }) => `<tr><td class="${result}">${result}</td><td>${escapeHtml(client.name)}</td><td>${result === "ok" ? `${escapeHtml(client.protocol ?? "")} <code>${escapeHtml(client.cipher ?? "")}</code>` : escapeHtml(client.reason ?? "")}</td></tr>`).join("")}</tbody></table></details>`);
+  }
+  out.push(`</section>`);
+  return out.join("\n");
+}
+
+// ../core/dist/report/markdown-escape.js
+var ZWSP = "​";
+function defuse(text) {
+  return text.replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZWSP}`).replace(/#(?=\d)/g, `#${ZWSP}`).replace(/\b(GH)-(?=\d)/gi, `$1${ZWSP}-`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\b(www)\./gi, `$1${ZWSP}.`);
+}
+var MARKDOWN_SYNTAX = /[\\`*[\]|~$]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
+function markdownText(text) {
+  return defuse(escapeControlCharacters(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(MARKDOWN_SYNTAX, (char) => `\\${char}`));
+}
+function htmlText(text) {
+  return defuse(escapeControlCharacters(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"));
+}
+function markdownCode(text, context3 = "inline") {
+  let body = escapeControlCharacters(text);
+  if (context3 === "table")
+    body = body.replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = "`".repeat(longest + 1);
+  const pad4 = longest > 0 || /^ .* $/.test(body) ? " " : "";
+  return `${ticks}${pad4}${body}${pad4}${ticks}`;
+}
+
 // ../core/dist/report/markdown.js
 var ICON = {
   pass: "✅ pass",
@@ -94711,18 +94441,15 @@ function fence(text, language) {
 ${text}
 ${ticks}`;
 }
+var FENCE_LANGUAGE = {
+  nginx: "nginx",
+  apache: "apache",
+  haproxy: "haproxy"
+};
 function remediation(rule) {
   const lines = [];
-  const steps = [
-    ["nginx", "nginx", "nginx"],
-    ["apache", "Apache", "apache"],
-    ["haproxy", "HAProxy", "haproxy"],
-    ["generic", "Any server", ""]
-  ];
-  for (const [key, label, language] of steps) {
-    const text = rule.remediation?.[key];
-    if (text !== void 0)
-      lines.push(`**${label}**`, "", fence(text, language), "");
+  for (const step of remediationSteps(rule.remediation)) {
+    lines.push(`**${step.label}**`, "", fence(step.text, FENCE_LANGUAGE[step.server] ?? ""), "");
   }
   if (rule.references !== void 0 && rule.references.length > 0) {
     lines.push(`References: ${rule.references.map((r) => `<${r}>`).join(", ")}`, "");
@@ -94740,12 +94467,26 @@ function formatMarkdown(evaluations, reports, options = {}) {
     const inconclusive2 = (options.gate.inconclusive ?? "fail") === "fail" ? "fails" : "passes";
     lines.push(`Gate: fail-on **${options.gate.failOn ?? "error"}**, inconclusive ${inconclusive2} · ${overall.blocking.length} blocking finding(s)`, "", ...overall.reasons.map((reason) => `- ${markdownText(reason)}`), ...overall.reasons.length > 0 ? [""] : []);
   }
+  const details = showDetails(evaluations, options.details);
+  const fleet = new Set(evaluations.map((e) => e.target)).size > 1;
+  if (!details) {
+    lines.push(...overviewTable(evaluations, reports, options, details));
+    const policies = new Map(evaluations.map((e) => [e.policy.sha256, e.policy]));
+    for (const p of policies.values()) {
+      lines.push(`Policy: ${markdownText(p.name)} ${markdownText(p.version)} <sub>${shortHash(p.sha256)}</sub>`, "");
+    }
+    lines.push(`<sub>tlsgate ${markdownText(toolVersion(reports, options))}</sub>`);
+    return `${lines.join("\n")}
+`;
+  }
   lines.push("| Target | Policy | Verdict | Failed | Inconclusive | Passed |", "|---|---|---|---:|---:|---:|");
   for (const e of evaluations) {
     const address = reportOf.get(e.target)?.target.address;
     lines.push(`| ${markdownCode(e.target, "table")}${address ? ` (${markdownText(address)})` : ""} | ${markdownText(e.policy.name)} ${markdownText(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${ICON[e.verdict]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`);
   }
   lines.push("");
+  if (fleet)
+    lines.push(...overviewTable(evaluations, reports, options, details));
   for (const evaluation of evaluations) {
     const open3 = outcomes(evaluation).filter((o) => o.status !== "pass" && o.status !== "waived");
     if (open3.length === 0)
@@ -94789,14 +94530,19 @@ function formatMarkdown(evaluations, reports, options = {}) {
     lines.push("");
   }
   for (const target of new Set(evaluations.map((e) => e.target))) {
-    const matrix = clientMatrix(reportOf.get(target));
-    if (matrix === null)
+    const report = reportOf.get(target);
+    const matrix = clientMatrix(report);
+    const families = clientFamilies(report);
+    if (matrix === null || families === null)
       continue;
     lines.push(`### Clients · ${markdownCode(target)}`, "", matrixSummary(matrix.counts), "");
-    lines.push("| Client | Result | Protocol | Suite |", "|---|---|---|---|");
-    for (const { client, result } of matrix.rows) {
-      const outcome = result === "ok" ? "ok" : client.reason ?? result;
-      lines.push(`| ${markdownText(client.name)} | ${CLIENT_ICON[result]} ${markdownText(outcome)} | ${client.protocol ?? ""} | ${client.cipher === null ? "" : markdownCode(client.cipher, "table")} |`);
+    lines.push("| Family | Result | Connect | Oldest working | Newest failing |", "|---|---|---:|---|---|");
+    for (const family of families) {
+      const result = family.counts.fail > 0 ? "fail" : family.counts.inconclusive > 0 ? "inconclusive" : "ok";
+      const total = family.counts.ok + family.counts.fail + family.counts.inconclusive;
+      const failing = family.newestFailing;
+      const failingCell = failing === null ? "" : `${markdownText(failing.name)}${failing.reason === null ? "" : `: ${markdownText(failing.reason)}`}`;
+      lines.push(`| ${markdownText(family.family)} | ${CLIENT_ICON[result]} | ${family.counts.ok}/${total} | ${family.oldestWorking === null ? "" : markdownText(family.oldestWorking.name)} | ${failingCell} |`);
     }
     lines.push("");
   }
@@ -94804,9 +94550,35 @@ function formatMarkdown(evaluations, reports, options = {}) {
   return `${lines.join("\n")}
 `;
 }
+function overviewTable(evaluations, reports, options, details) {
+  const rows = fleetOverview(evaluations, reports, options.gate);
+  const icon = { ...ICON, unscanned: "⚠️ not scanned" };
+  return [
+    `### Overview: ${rows.length} target(s), worst first`,
+    "",
+    ...details ? [] : ["Per-target details: run with `--details`.", ""],
+    "| Target | Verdict | Blocking | Worst finding | Expires in |",
+    "|---|---|---:|---|---:|",
+    ...rows.map((row) => `| ${markdownCode(row.target, "table")} | ${icon[row.verdict]} | ${row.blocking} | ${markdownText(worstLabel(row))} | ${row.daysToExpiry === null ? "unknown" : `${row.daysToExpiry} days`} |`),
+    ""
+  ];
+}
 
 // ../core/dist/report/sarif.js
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
+
+// ../core/dist/report/repo-path.js
+import { dirname as dirname4, isAbsolute as isAbsolute3, join as join2, relative as relative3, sep as sep2 } from "node:path";
+function repoPath(file, root) {
+  if (file === null || !isAbsolute3(file))
+    return null;
+  const rel = relative3(root, file);
+  if (rel === "" || rel.startsWith("..") || isAbsolute3(rel))
+    return null;
+  return rel.split(sep2).join("/");
+}
+
+// ../core/dist/report/sarif.js
 var LEVEL = {
   error: "error",
   warning: "warning",
@@ -94817,47 +94589,70 @@ var SECURITY_SEVERITY = {
   warning: "5.0",
   info: "2.0"
 };
-var MAX_MESSAGES = 10;
 function pascal(id) {
   return id.split("-").map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join("");
 }
-function helpText(rule) {
-  const text = [rule.description ?? rule.title];
-  const markdown = [rule.description ?? rule.title];
-  const remediation2 = rule.remediation ?? {};
-  for (const [key, label] of [
-    ["nginx", "nginx"],
-    ["apache", "Apache"],
-    ["haproxy", "HAProxy"],
-    ["generic", "Any server"]
-  ]) {
-    const fix = remediation2[key];
-    if (fix === void 0)
-      continue;
-    text.push(`${label}: ${fix}`);
-    markdown.push(`**${label}**
-
-\`\`\`
-${fix}
-\`\`\``);
-  }
-  for (const reference of rule.references ?? []) {
-    text.push(reference);
-    markdown.push(`<${reference}>`);
-  }
-  return { text: text.join("\n\n"), markdown: markdown.join("\n\n") };
+function fingerprint(ruleId, target, finding) {
+  return createHash5("sha256").update(`${ruleId}\0${target}\0${offendingKey(finding)}`).digest("hex");
 }
-function fingerprint(ruleId, target) {
-  return createHash4("sha256").update(`${ruleId}\0${target}`).digest("hex");
+function offendingKey(finding) {
+  const path6 = finding.pointer.replace(/\/\d+(?=\/|$)/g, "/-");
+  const { value } = finding;
+  if (value === null || typeof value !== "object")
+    return `${path6}=${JSON.stringify(value)}`;
+  const record = value;
+  const identity = ["sha256", "iana", "name", "code"].find((key) => typeof record[key] === "string");
+  if (identity === void 0)
+    return `${path6}=${canonicalJson2(value)}`;
+  const protocol = typeof record.protocol === "string" ? ` ${record.protocol}` : "";
+  return `${path6}=${String(record[identity])}${protocol}`;
+}
+function canonicalJson2(value) {
+  if (Array.isArray(value))
+    return `[${value.map(canonicalJson2).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson2(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+function targetUri(target, report) {
+  if (report === void 0)
+    return `tls://${encodeURIComponent(target)}`;
+  const { host, port } = report.target;
+  const name = host.includes(":") ? `[${host}]` : encodeURIComponent(host);
+  return `tls://${name}:${port}`;
 }
 function formatSarif(evaluations, reports, options = {}) {
   const version = toolVersion(reports, options);
   const inconclusiveFails = (options.gate?.inconclusive ?? "fail") === "fail";
+  const reportOf = reportsByTarget(reports);
   const rules = [];
   const ruleIndex = /* @__PURE__ */ new Map();
   const logicalLocations = [];
   const targetIndex = /* @__PURE__ */ new Map();
   const results = [];
+  const physicalLocation = (rule, target) => {
+    const own = options.root === void 0 ? null : repoPath(rule.source.file, options.root);
+    if (own !== null) {
+      return {
+        artifactLocation: { uri: own },
+        region: { startLine: rule.source.line ?? 1 }
+      };
+    }
+    const { artifact } = options;
+    if (artifact !== void 0) {
+      const line = artifact.file !== void 0 && rule.source.file === artifact.file;
+      return {
+        artifactLocation: { uri: artifact.uri },
+        region: { startLine: (line ? rule.source.line : null) ?? 1 }
+      };
+    }
+    return {
+      artifactLocation: { uri: targetUri(target, reportOf.get(target)) },
+      region: { startLine: 1 }
+    };
+  };
   for (const evaluation of evaluations) {
     for (const [id, rule] of Object.entries(evaluation.rules)) {
       if (ruleIndex.has(id))
@@ -94868,7 +94663,7 @@ function formatSarif(evaluations, reports, options = {}) {
         name: pascal(id),
         shortDescription: { text: rule.title },
         fullDescription: { text: rule.description ?? rule.title },
-        help: helpText(rule),
+        help: ruleHelp(rule),
         defaultConfiguration: { level: LEVEL[rule.severity] },
         properties: {
           tags: ["security", "tls"],
@@ -94895,94 +94690,80 @@ function formatSarif(evaluations, reports, options = {}) {
       const rule = evaluation.rules[outcome.ruleId];
       if (rule === void 0)
         continue;
-      const findings = outcome.findings;
-      const inconclusive2 = outcome.status === "inconclusive";
-      const waiver = outcome.status === "waived" ? findings[0]?.waiver : void 0;
-      const open3 = inconclusive2 && !inconclusiveFails;
-      const messages = findings.slice(0, MAX_MESSAGES).map((f) => f.message);
-      if (findings.length > MAX_MESSAGES)
-        messages.push(`and ${findings.length - MAX_MESSAGES} more`);
-      const prefix = inconclusive2 ? "Inconclusive: " : "";
-      let region;
-      if (options.artifact !== void 0) {
-        const line = options.artifact.file !== void 0 && rule.source.file === options.artifact.file ? rule.source.line : null;
-        region = { startLine: line ?? 1 };
-      }
-      const locations = findings.map((finding) => {
-        const location = {
-          logicalLocations: [
+      for (const finding of outcome.findings) {
+        const inconclusive2 = finding.status === "inconclusive";
+        const waiver = finding.status === "waived" ? finding.waiver : void 0;
+        const open3 = inconclusive2 && !inconclusiveFails;
+        const prefix = inconclusive2 ? "Inconclusive: " : "";
+        results.push({
+          ruleId: outcome.ruleId,
+          ruleIndex: ruleIndex.get(outcome.ruleId),
+          kind: open3 ? "open" : "fail",
+          level: open3 ? "none" : LEVEL[rule.severity],
+          message: { text: `${prefix}${rule.title} on ${evaluation.target}: ${finding.message}` },
+          locations: [
             {
-              name: finding.pointer === "" ? "/" : finding.pointer,
-              fullyQualifiedName: `${evaluation.target}${finding.pointer}`,
-              kind: "member",
-              parentIndex
+              physicalLocation: physicalLocation(rule, evaluation.target),
+              logicalLocations: [
+                {
+                  name: finding.pointer === "" ? "/" : finding.pointer,
+                  fullyQualifiedName: `${evaluation.target}${finding.pointer}`,
+                  kind: "member",
+                  parentIndex
+                }
+              ]
             }
           ],
-          message: { text: finding.message }
-        };
-        if (options.artifact !== void 0) {
-          location.physicalLocation = {
-            artifactLocation: { uri: options.artifact.uri },
-            region
-          };
-        }
-        return location;
-      });
-      results.push({
-        ruleId: outcome.ruleId,
-        ruleIndex: ruleIndex.get(outcome.ruleId),
-        kind: open3 ? "open" : "fail",
-        level: open3 ? "none" : LEVEL[rule.severity],
-        message: { text: `${prefix}${rule.title} on ${evaluation.target}: ${messages.join("; ")}` },
-        locations,
-        partialFingerprints: {
-          "tlsgateRuleTarget/v1": fingerprint(outcome.ruleId, evaluation.target)
-        },
-        ...waiver === void 0 ? {} : {
-          suppressions: [
-            {
-              kind: "external",
-              status: "accepted",
-              justification: `${waiver.reason} (waived until ${waiver.expires}, ${waiver.source})`
-            }
-          ]
-        },
-        properties: {
-          target: evaluation.target,
-          status: outcome.status,
-          policy: evaluation.policy,
-          pointers: findings.map((f) => f.pointer)
-        }
-      });
+          partialFingerprints: {
+            "tlsgateFinding/v2": fingerprint(outcome.ruleId, evaluation.target, finding)
+          },
+          // A waiver in force shows as a suppression (code scanning lists it as dismissed).
+          ...waiver === void 0 ? {} : {
+            suppressions: [
+              {
+                kind: "external",
+                status: "accepted",
+                justification: `${waiver.reason} (waived until ${waiver.expires}, ${waiver.source})`
+              }
+            ]
+          },
+          properties: {
+            target: evaluation.target,
+            status: finding.status,
+            policy: evaluation.policy,
+            pointer: finding.pointer
+          }
+        });
+      }
     }
   }
   const policies = [...new Map(evaluations.map((e) => [e.policy.sha256, e.policy])).values()];
+  const run2 = {
+    tool: {
+      driver: {
+        name: "tlsgate",
+        version,
+        semanticVersion: version,
+        informationUri: "https://tlsgate.dev",
+        rules
+      }
+    }
+  };
+  if (options.category !== void 0 && options.category !== "") {
+    run2.automationDetails = { id: `${options.category.replace(/\/+$/, "")}/` };
+  }
+  Object.assign(run2, { logicalLocations, results, properties: { policies } });
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "tlsgate",
-            version,
-            semanticVersion: version,
-            informationUri: "https://tlsgate.dev",
-            rules
-          }
-        },
-        logicalLocations,
-        results,
-        properties: { policies }
-      }
-    ]
+    runs: [run2]
   };
   return `${JSON.stringify(sarif, null, 2)}
 `;
 }
 
 // ../core/dist/report/text.js
-var STYLE = {
+var STYLE2 = {
   red: [31, 39],
   green: [32, 39],
   yellow: [33, 39],
@@ -95005,11 +94786,12 @@ var visibleLength = (text) => text.replace(ANSI, "").length;
 var pad3 = (text, width) => text + " ".repeat(Math.max(0, width - visibleLength(text)));
 var inert = escapeControlCharacters;
 function formatText(evaluations, reports, options = {}) {
-  const paint = (style, text) => options.color === true ? `\x1B[${STYLE[style][0]}m${text}\x1B[${STYLE[style][1]}m` : text;
+  const paint = (style, text) => options.color === true ? `\x1B[${STYLE2[style][0]}m${text}\x1B[${STYLE2[style][1]}m` : text;
   const reportOf = reportsByTarget(reports);
   const lines = [];
   const clientsShown = /* @__PURE__ */ new Set();
-  for (const evaluation of evaluations) {
+  const details = showDetails(evaluations, options.details);
+  for (const evaluation of details ? evaluations : []) {
     const report = reportOf.get(evaluation.target);
     const address = report?.target.address;
     const { counts, policy } = evaluation;
@@ -95049,14 +94831,22 @@ function formatText(evaluations, reports, options = {}) {
         lines.push(`  ${pad3(status, statusWidth)}  ${pad3(severity, severityWidth)}  ${pad3(id, idWidth)}  ${message2}`.trimEnd());
       });
     }
-    const matrix = clientsShown.has(evaluation.target) ? null : clientMatrix(report);
+    const families = clientsShown.has(evaluation.target) ? null : clientFamilies(report);
+    const matrix = families === null ? null : clientMatrix(report);
     clientsShown.add(evaluation.target);
-    if (matrix !== null) {
+    if (families !== null && matrix !== null) {
       lines.push(`  clients: ${matrixSummary(matrix.counts)}`);
-      const nameWidth = Math.max(0, ...matrix.rows.map((row) => row.client.name.length));
-      for (const { client, result } of matrix.rows) {
-        const detail = result === "ok" ? `${pad3(client.protocol ?? "", "TLSv1.2".length)}  ${client.cipher ?? ""}` : inert(client.reason ?? "");
-        lines.push(`    ${pad3(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad3(client.name, nameWidth)}  ${detail}`.trimEnd());
+      const familyWidth = Math.max(0, ...families.map((f) => f.family.length));
+      for (const family of families) {
+        const result = family.counts.fail > 0 ? "fail" : family.counts.inconclusive > 0 ? "inconclusive" : "ok";
+        lines.push(`    ${pad3(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad3(inert(family.family), familyWidth)}  ${familyLine(family)}`.trimEnd());
+      }
+      if (options.verbose === true) {
+        const nameWidth = Math.max(0, ...matrix.rows.map((row) => row.client.name.length));
+        for (const { client, result } of matrix.rows) {
+          const detail = result === "ok" ? `${pad3(client.protocol ?? "", "TLSv1.2".length)}  ${client.cipher ?? ""}` : inert(client.reason ?? "");
+          lines.push(`      ${pad3(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad3(inert(client.name), nameWidth)}  ${detail}`.trimEnd());
+        }
       }
     }
     if (report !== void 0 && report.errors.length > 0) {
@@ -95081,6 +94871,9 @@ function formatText(evaluations, reports, options = {}) {
     for (const reason of gate.reasons)
       lines.push(`  ${inert(reason)}`);
   }
+  if (new Set(evaluations.map((e) => e.target)).size > 1) {
+    lines.push("", ...overviewLines(evaluations, reports, options, paint, details));
+  }
   return `${lines.join("\n").trimEnd()}
 `;
 }
@@ -95092,10 +94885,54 @@ function remediationLines(remediation2, all) {
   const shown = all ? present : present.slice(0, 1);
   return shown.map((server) => server === "generic" ? `fix: ${remediation2[server]}` : `fix (${server}): ${remediation2[server]}`);
 }
+function familyLine(family) {
+  const total = family.counts.ok + family.counts.fail + family.counts.inconclusive;
+  const parts = [`${family.counts.ok}/${total} connect`];
+  if (family.counts.inconclusive > 0)
+    parts.push(`${family.counts.inconclusive} inconclusive`);
+  if (family.oldestWorking !== null)
+    parts.push(`oldest working ${family.oldestWorking.name}`);
+  const failing = family.newestFailing;
+  if (failing !== null) {
+    parts.push(`newest failing ${failing.name}${failing.reason === null ? "" : `: ${failing.reason}`}`);
+  }
+  return inert(parts.join(" · "));
+}
+function overviewLines(evaluations, reports, options, paint, details) {
+  const rows = fleetOverview(evaluations, reports, options.gate);
+  const header = ["target", "verdict", "blocking", "expires in", "worst finding"];
+  const cells = rows.map((row) => [
+    inert(row.target),
+    row.verdict.toUpperCase(),
+    String(row.blocking),
+    row.daysToExpiry === null ? "unknown" : `${row.daysToExpiry} d`,
+    inert(clip(worstLabel(row), 100))
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((c) => c[i].length)));
+  const line = (values, styled = values) => `  ${styled.map((value, i) => i === values.length - 1 ? value : pad3(value, widths[i])).join("  ")}`.trimEnd();
+  const verdictStyle = {
+    fail: "red",
+    unscanned: "yellow",
+    inconclusive: "yellow",
+    pass: "green"
+  };
+  const hint = details ? "" : " (--details for each target)";
+  return [
+    paint("bold", `Overview: ${rows.length} target(s), worst first${hint}`),
+    paint("dim", line(header)),
+    ...rows.map((row, r) => {
+      const values = cells[r];
+      return line(values, values.map((value, i) => i === 1 ? paint(verdictStyle[row.verdict], value) : value));
+    })
+  ];
+}
+function clip(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
 
 // ../core/dist/policy/policy-ref.js
 import { execFileSync } from "node:child_process";
-import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute4, relative as relative4, resolve as resolve4, sep as sep3 } from "node:path";
 var GIT_TIMEOUT_MS = 15e3;
 var REVISION = /^[A-Za-z0-9_./~^@{}+][A-Za-z0-9_./~^@{}+-]*$/;
 function parseGitPolicyRef(ref) {
@@ -95132,14 +94969,14 @@ function loadPolicyRef(ref, cwd, options = {}) {
     });
   }
   const readFile = (file) => {
-    const inRepo = relative3(top, file);
-    if (inRepo.startsWith("..") || isAbsolute3(inRepo)) {
+    const inRepo = relative4(top, file);
+    if (inRepo.startsWith("..") || isAbsolute4(inRepo)) {
       throw new PolicyError("extends-outside", `${file} is outside the git repository ${top}`, {
         file
       });
     }
     try {
-      return git(["show", "--end-of-options", `${gitRef.revision}:${inRepo.split(sep2).join("/")}`], top);
+      return git(["show", "--end-of-options", `${gitRef.revision}:${inRepo.split(sep3).join("/")}`], top);
     } catch (error2) {
       const stderr = String(error2.stderr ?? "").trim().split("\n")[0];
       throw new PolicyError("extends-not-found", `cannot read ${inRepo} at ${gitRef.revision}: ${stderr || error2.message}`, { file: `git:${gitRef.revision}:${inRepo}`, cause: error2 });
@@ -95157,23 +94994,23 @@ function policyImpact(before, after, reports, options = {}) {
   const now = options.now ?? /* @__PURE__ */ new Date();
   const targets = reports.map((report) => {
     const old = judge2(before, report, now);
-    const next2 = judge2(after, report, now);
+    const next = judge2(after, report, now);
     const gateBefore = gateRun([old], [report], options.gate).verdict;
-    const gateAfter = gateRun([next2], [report], options.gate).verdict;
+    const gateAfter = gateRun([next], [report], options.gate).verdict;
     const statusOld = ruleStatuses(old);
-    const statusNew = ruleStatuses(next2);
+    const statusNew = ruleStatuses(next);
     const rules = [];
     for (const ruleId of /* @__PURE__ */ new Set([...Object.keys(statusOld), ...Object.keys(statusNew)])) {
       const statusBefore = statusOld[ruleId] ?? null;
       const statusAfter = statusNew[ruleId] ?? null;
       const severityBefore = old.rules[ruleId]?.severity ?? null;
-      const severityAfter = next2.rules[ruleId]?.severity ?? null;
+      const severityAfter = next.rules[ruleId]?.severity ?? null;
       const wasOpen = statusBefore !== null && OPEN.has(statusBefore);
       const isOpen = statusAfter !== null && OPEN.has(statusAfter);
       const kind = isOpen && !wasOpen ? "newly-failing" : wasOpen && !isOpen ? "newly-passing" : isOpen && severityBefore !== severityAfter ? "severity-changed" : null;
       if (kind === null)
         continue;
-      const source = kind === "newly-passing" ? old : next2;
+      const source = kind === "newly-passing" ? old : next;
       rules.push({
         ruleId,
         kind,
@@ -95212,8 +95049,8 @@ function impactHeadline(impact) {
 function describe3(rule) {
   const severity = rule.kind === "severity-changed" ? `${rule.severityBefore ?? "absent"} → ${rule.severityAfter ?? "absent"}` : (rule.kind === "newly-passing" ? rule.severityBefore : rule.severityAfter) ?? "";
   const first = rule.messages[0];
-  const more2 = rule.messages.length > 1 ? ` (+${rule.messages.length - 1} more)` : "";
-  return `${rule.kind}  ${rule.ruleId} (${severity})${first === void 0 ? "" : `: ${first}${more2}`}`;
+  const more = rule.messages.length > 1 ? ` (+${rule.messages.length - 1} more)` : "";
+  return `${rule.kind}  ${rule.ruleId} (${severity})${first === void 0 ? "" : `: ${first}${more}`}`;
 }
 var versions = (impact) => `${impact.before.name} ${impact.before.version} → ${impact.after.name} ${impact.after.version}`;
 function formatImpactMarkdown(impact) {
@@ -95237,20 +95074,14 @@ function formatImpactMarkdown(impact) {
 }
 
 // src/annotations.ts
-import { isAbsolute as isAbsolute4, relative as relative4, resolve as resolve5, sep as sep3 } from "node:path";
+import { resolve as resolve5 } from "node:path";
 var ANNOTATION_BUDGET = {
   error: 9,
   warning: 10,
   notice: 9
 };
-var MAX_MESSAGES2 = 5;
+var MAX_MESSAGES = 5;
 var RANK4 = { error: 0, warning: 1, notice: 2 };
-function repoPath(file, workspace) {
-  if (file === null || !isAbsolute4(file)) return null;
-  const rel = relative4(workspace, file);
-  if (rel === "" || rel.startsWith("..") || isAbsolute4(rel)) return null;
-  return rel.split(sep3).join("/");
-}
 function levelOf(severity, status) {
   if (severity === "info") return "notice";
   return status === "fail" && severity === "error" ? "error" : "warning";
@@ -95310,9 +95141,9 @@ function findingAnnotations(evaluations, context3) {
       const severity = rule?.severity ?? findings[0].severity;
       const lines = [
         `${evaluation.target}: ${status === "fail" ? "" : "inconclusive: "}${rule?.title ?? ruleId}`,
-        ...shown.slice(0, MAX_MESSAGES2).map((f) => `- ${f.message}`)
+        ...shown.slice(0, MAX_MESSAGES).map((f) => `- ${f.message}`)
       ];
-      if (shown.length > MAX_MESSAGES2) lines.push(`- and ${shown.length - MAX_MESSAGES2} more`);
+      if (shown.length > MAX_MESSAGES) lines.push(`- and ${shown.length - MAX_MESSAGES} more`);
       const properties = { title: ruleId };
       const file = repoPath(rule?.source.file ?? null, workspace);
       if (file !== null) {
@@ -95583,6 +95414,8 @@ function readInputs(core) {
       ca: pathList(core.getInput("ca-file")),
       timeout: text("timeout"),
       concurrency: text("concurrency"),
+      maxConnections: text("max-connections"),
+      maxPerAddress: text("max-per-address"),
       deadline: text("deadline"),
       runDeadline: text("run-deadline"),
       allowPolicyPaths: pathList(core.getInput("allow-policy-path")),
@@ -95592,6 +95425,8 @@ function readInputs(core) {
     },
     reportFile: text("report-file"),
     sarifFile: text("sarif-file"),
+    sarifCategory: text("sarif-category"),
+    htmlFile: text("html-file"),
     comment: comment2,
     commentKey,
     githubToken: core.getInput("github-token").trim()
@@ -102150,7 +101985,9 @@ function failOnError(toolkit, errors) {
 async function runAction(toolkit) {
   const { core, cwd } = toolkit;
   const inputs = readInputs(core);
-  const outputFiles = [inputs.reportFile, inputs.sarifFile].filter((f) => f !== null);
+  const outputFiles = [inputs.reportFile, inputs.sarifFile, inputs.htmlFile].filter(
+    (f) => f !== null
+  );
   const { plan, warnings, errors } = planRun({ ...inputs.run, cwd, outputFiles });
   for (const warning2 of warnings) core.warning(`tlsgate: ${warning2}`);
   if (plan === null) {
@@ -102179,7 +102016,17 @@ async function runAction(toolkit) {
   const sarifFile = writeOutputFile(
     cwd,
     inputs.sarifFile,
-    () => formatSarif(evaluations, reports, { gate: plan.gate, ...sarifArtifact(toolkit, plan) })
+    () => formatSarif(evaluations, reports, {
+      gate: plan.gate,
+      root: toolkit.workspace,
+      ...inputs.sarifCategory === null ? {} : { category: inputs.sarifCategory },
+      ...sarifArtifact(toolkit, plan)
+    })
+  );
+  const htmlFile = writeOutputFile(
+    cwd,
+    inputs.htmlFile,
+    () => formatHtml(evaluations, reports, { gate: plan.gate })
   );
   const impacts = policyChangeImpacts(core, plan, result, {
     baseSha: toolkit.event().baseSha ?? null,
@@ -102212,6 +102059,7 @@ async function runAction(toolkit) {
   core.setOutput("inconclusive", sum(evaluations, "inconclusive"));
   core.setOutput("report-file", reportFile ?? "");
   core.setOutput("sarif-file", sarifFile ?? "");
+  core.setOutput("html-file", htmlFile ?? "");
   if (gate.verdict === "fail") core.setFailed(`tlsgate: ${gate.reasons.join("; ")}`);
   return { ...result, verdict: gate.verdict };
 }

@@ -4,9 +4,10 @@
  * (not one per rule it left unknown); and one for a policy that cannot load. GitHub drops what is
  * over its limits silently, so the Action stays under them and says what it left out.
  */
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import {
   WaiverSet,
+  repoPath,
   type Evaluation,
   type Finding,
   type PolicyError,
@@ -15,6 +16,8 @@ import {
 } from "@tlsgate/core";
 import { formatPolicyIssue } from "@tlsgate/core/policy";
 import type { ActionsCore, AnnotationProperties } from "./toolkit.js";
+
+export { repoPath };
 
 /**
  * GitHub shows 10 annotations of each level per step (and keeps 50 per job, more than these add
@@ -37,14 +40,6 @@ export interface Annotation {
   level: Level;
   message: string;
   properties: AnnotationProperties;
-}
-
-/** A path relative to the repository root (with forward slashes), or null when outside it. */
-export function repoPath(file: string | null, workspace: string): string | null {
-  if (file === null || !isAbsolute(file)) return null;
-  const rel = relative(workspace, file);
-  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return null;
-  return rel.split(sep).join("/");
 }
 
 function levelOf(severity: RuleInfo["severity"], status: Finding["status"]): Level {

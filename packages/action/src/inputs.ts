@@ -11,6 +11,10 @@ export interface ActionInputs {
   run: Omit<RunInput, "cwd">;
   reportFile: string | null;
   sarifFile: string | null;
+  /** SARIF `automationDetails.id` category: keeps two jobs' uploads apart. */
+  sarifCategory: string | null;
+  /** Where to write the self-contained HTML report. */
+  htmlFile: string | null;
   comment: boolean;
   /** Keeps this step's comment apart from other steps' (it goes into the comment's marker). */
   commentKey: string | null;
@@ -52,6 +56,8 @@ export function readInputs(core: InputReader): ActionInputs {
       ca: pathList(core.getInput("ca-file")),
       timeout: text("timeout"),
       concurrency: text("concurrency"),
+      maxConnections: text("max-connections"),
+      maxPerAddress: text("max-per-address"),
       deadline: text("deadline"),
       runDeadline: text("run-deadline"),
       allowPolicyPaths: pathList(core.getInput("allow-policy-path")),
@@ -61,6 +67,8 @@ export function readInputs(core: InputReader): ActionInputs {
     },
     reportFile: text("report-file"),
     sarifFile: text("sarif-file"),
+    sarifCategory: text("sarif-category"),
+    htmlFile: text("html-file"),
     comment,
     commentKey,
     githubToken: core.getInput("github-token").trim(),

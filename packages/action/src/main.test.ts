@@ -83,6 +83,8 @@ describe("run", () => {
       "ca-file": credentials.caFile,
       "report-file": "out/report.json",
       "sarif-file": "out/tlsgate.sarif",
+      "sarif-category": "tls-prod",
+      "html-file": "out/tlsgate.html",
     });
     const result = await run(kit);
 
@@ -93,6 +95,7 @@ describe("run", () => {
       inconclusive: "0",
       "report-file": join(workspace, "out/report.json"),
       "sarif-file": join(workspace, "out/tlsgate.sarif"),
+      "html-file": join(workspace, "out/tlsgate.html"),
     });
     expect(core.failed).toBe(
       "tlsgate: policy violation: 1 rule failure(s) at or above error (1 finding(s))",
@@ -136,8 +139,12 @@ describe("run", () => {
     };
     expect(report.gate.verdict).toBe("fail");
     expect(report.results.map((r) => r.target)).toEqual([legacy.target]);
+    const html = readFileSync(join(workspace, "out/tlsgate.html"), "utf8");
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain(`<a href="#target-1">${legacy.target}</a>`);
     const sarif = JSON.parse(readFileSync(join(workspace, "out/tlsgate.sarif"), "utf8")) as {
       runs: {
+        automationDetails: { id: string };
         results: {
           ruleId: string;
           locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
@@ -147,6 +154,7 @@ describe("run", () => {
     const results = sarif.runs[0]!.results;
     expect(results.map((r) => r.ruleId).sort()).toEqual(["no-tls10", "tls13"]);
     expect(results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe("policy.json");
+    expect(sarif.runs[0]!.automationDetails).toEqual({ id: "tls-prod/" });
   });
 
   it("passes a passing target and leaves the step green", async () => {
@@ -165,6 +173,7 @@ describe("run", () => {
       inconclusive: "0",
       "report-file": "",
       "sarif-file": "",
+      "html-file": "",
     });
     expect(core.summary.written[0]).toMatch(/^## tlsgate: ✅ pass\n/);
   });

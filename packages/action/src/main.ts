@@ -9,6 +9,7 @@ import {
   PolicyError,
   TlsgateError,
   formatJson,
+  formatHtml,
   formatSarif,
   formatText,
   impactHeadline,
@@ -61,7 +62,9 @@ function failOnError(toolkit: Toolkit, errors: readonly unknown[]): void {
 async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
   const { core, cwd } = toolkit;
   const inputs = readInputs(core);
-  const outputFiles = [inputs.reportFile, inputs.sarifFile].filter((f): f is string => f !== null);
+  const outputFiles = [inputs.reportFile, inputs.sarifFile, inputs.htmlFile].filter(
+    (f): f is string => f !== null,
+  );
   const { plan, warnings, errors } = planRun({ ...inputs.run, cwd, outputFiles });
   for (const warning of warnings) core.warning(`tlsgate: ${warning}`);
   if (plan === null) {
@@ -90,7 +93,15 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
     formatJson(evaluations, reports, { gate: plan.gate }),
   );
   const sarifFile = writeOutputFile(cwd, inputs.sarifFile, () =>
-    formatSarif(evaluations, reports, { gate: plan.gate, ...sarifArtifact(toolkit, plan) }),
+    formatSarif(evaluations, reports, {
+      gate: plan.gate,
+      root: toolkit.workspace,
+      ...(inputs.sarifCategory === null ? {} : { category: inputs.sarifCategory }),
+      ...sarifArtifact(toolkit, plan),
+    }),
+  );
+  const htmlFile = writeOutputFile(cwd, inputs.htmlFile, () =>
+    formatHtml(evaluations, reports, { gate: plan.gate }),
   );
 
   const impacts = policyChangeImpacts(core, plan, result, {
@@ -126,6 +137,7 @@ async function runAction(toolkit: Toolkit): Promise<ActionResult | null> {
   core.setOutput("inconclusive", sum(evaluations, "inconclusive"));
   core.setOutput("report-file", reportFile ?? "");
   core.setOutput("sarif-file", sarifFile ?? "");
+  core.setOutput("html-file", htmlFile ?? "");
 
   if (gate.verdict === "fail") core.setFailed(`tlsgate: ${gate.reasons.join("; ")}`);
   return { ...result, verdict: gate.verdict };

@@ -9,6 +9,11 @@ function report(input: string, reachable: boolean | null, error?: string): ScanR
     reachable,
     errors: error === undefined ? [] : [{ probe: "connect", code: "refused", message: error }],
     scanner: { name: "tlsgate", version: "1.2.3" },
+    protocols: {},
+    cipherSuites: null,
+    certificate: null,
+    certificates: null,
+    clients: null,
   } as unknown as ScanReport;
 }
 

@@ -71,6 +71,7 @@ describe("dist/index.js on a runner", () => {
       inconclusive: "0",
       "report-file": join(workspace, "reports/tlsgate.json"),
       "sarif-file": join(workspace, "reports/tlsgate.sarif"),
+      "html-file": "",
     });
 
     expect(run.summary).toMatch(/^## tlsgate: ❌ fail\n/);

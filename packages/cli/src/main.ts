@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { TlsgateError, escapeControlCharacters } from "@tlsgate/core";
+// Only the light settings here: each command loads what it runs when it runs (fast --version).
+import { TlsgateError, escapeControlCharacters } from "@tlsgate/core/settings";
 import { registerCheckCommand } from "./commands/check.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerDiffCommand } from "./commands/lifecycle.js";

@@ -1,15 +1,20 @@
 /** The output formats and where each goes: stdout for `--format`, files for `--output FMT=PATH`. */
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   InputError,
   REPORT_FORMATS,
+  formatNdjsonGate,
+  formatNdjsonResult,
   formatResults,
   isReportFormat,
+  repositoryRoot,
   type Evaluation,
   type GateOptions,
   type ReportFormat,
+  type RunGate,
   type ScanReport,
+  type TargetResult,
 } from "@tlsgate/core";
 import { CLI_VERSION } from "./version.js";
 
@@ -49,19 +54,70 @@ export function outputSpecs(format: string, outputs: readonly string[], cwd: str
   ];
 }
 
-/** `--format` on stdout and each `--output` to its file (checked writable by planRun). */
+/** Whether every output streams, so that the run need not keep its reports. */
+export function onlyStreamed(outputs: readonly OutputSpec[]): boolean {
+  return outputs.every((output) => output.format === "ndjson");
+}
+
+/** The ndjson outputs, written a line at a time as targets are judged, then the gate line. */
+export function openStreams(
+  outputs: readonly OutputSpec[],
+  stdout: (text: string) => void,
+): {
+  onResult: (result: TargetResult) => void;
+  finish: (gate: RunGate, options: GateOptions) => void;
+} {
+  const writers = outputs
+    .filter((output) => output.format === "ndjson")
+    .map((output) => {
+      if (output.path === null) return { write: stdout, close: () => {} };
+      const fd = openSync(output.path, "w");
+      return { write: (text: string) => void writeSync(fd, text), close: () => closeSync(fd) };
+    });
+  return {
+    onResult: ({ report, evaluation }) => {
+      const line = formatNdjsonResult(report, [evaluation]);
+      for (const writer of writers) writer.write(line);
+    },
+    finish: (gate, options) => {
+      const line = formatNdjsonGate(gate, { gate: options, toolVersion: CLI_VERSION });
+      for (const writer of writers) {
+        writer.write(line);
+        writer.close();
+      }
+    },
+  };
+}
+
+/**
+ * `--format` on stdout and each `--output` to its file (checked writable by planRun); ndjson
+ * outputs were streamed already.
+ */
 export function writeOutputs(
   outputs: readonly OutputSpec[],
   evaluations: readonly Evaluation[],
   reports: readonly ScanReport[],
-  options: { gate: GateOptions; color: boolean; stdout: (text: string) => void },
+  options: {
+    gate: GateOptions;
+    color: boolean;
+    stdout: (text: string) => void;
+    /** Where SARIF locations are relative to: the repository holding the working folder. */
+    cwd: string;
+    details?: boolean;
+    sarifCategory?: string;
+  },
 ): void {
+  const root = repositoryRoot(options.cwd) ?? options.cwd;
   for (const output of outputs) {
+    if (output.format === "ndjson") continue;
     const color = output.path === null && options.color;
     const text = formatResults(output.format, evaluations, reports, {
       toolVersion: CLI_VERSION,
       gate: options.gate,
       color,
+      root,
+      ...(options.details === undefined ? {} : { details: options.details }),
+      ...(options.sarifCategory === undefined ? {} : { category: options.sarifCategory }),
     });
     if (output.path === null) options.stdout(text);
     else writeFileSync(output.path, text);

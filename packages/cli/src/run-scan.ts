@@ -13,7 +13,7 @@ import {
   type RunResult,
 } from "@tlsgate/core";
 import { EXIT, exitCodeFor, type ExitCode } from "./exit-codes.js";
-import { writeOutputs, type OutputSpec } from "./outputs.js";
+import { onlyStreamed, openStreams, writeOutputs, type OutputSpec } from "./outputs.js";
 import { ProgressLine } from "./progress.js";
 import type { Io } from "./io.js";
 
@@ -22,6 +22,10 @@ export interface Presentation {
   color: boolean;
   progress: boolean;
   io: Io;
+  /** Per-target details in text and Markdown; default: only for a few targets. */
+  details?: boolean;
+  /** SARIF `automationDetails.id` category. */
+  sarifCategory?: string;
 }
 
 export interface ShellResult {
@@ -44,23 +48,39 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
   if (plan === null) return { exitCode: EXIT.usage, result: null };
 
   const progress = presentation.progress ? new ProgressLine(io.stderr) : null;
-  const result = await runPlan(
-    plan,
-    progress === null
+  const streams = openStreams(presentation.outputs, io.stdout);
+  // Only streamed outputs: nothing needs the whole run at the end, so it is not kept.
+  const retain = !onlyStreamed(presentation.outputs);
+  const expiringStreamed = new Set<string>();
+  const result = await runPlan(plan, {
+    onResult: (judged) => {
+      streams.onResult(judged);
+      if (retain) return;
+      for (const line of expiringWaiverWarnings([judged.evaluation])) expiringStreamed.add(line);
+    },
+    retain,
+    ...(progress === null
       ? {}
       : {
           onProgress: (event) => progress.update(event),
           onReport: (report) => progress.done(report.target.input),
-        },
-  );
+        }),
+  });
   progress?.clear();
-  for (const warning of [...result.warnings, ...expiringWaiverWarnings(result.evaluations)]) {
+  streams.finish(result.gate, plan.gate);
+  const expiring = retain ? expiringWaiverWarnings(result.evaluations) : [...expiringStreamed];
+  for (const warning of [...result.warnings, ...expiring]) {
     io.stderr(`tlsgate: warning: ${escapeControlCharacters(warning)}\n`);
   }
   writeOutputs(presentation.outputs, result.evaluations, result.reports, {
     gate: plan.gate,
     color: presentation.color,
     stdout: io.stdout,
+    cwd: io.cwd,
+    ...(presentation.details === undefined ? {} : { details: presentation.details }),
+    ...(presentation.sarifCategory === undefined
+      ? {}
+      : { sarifCategory: presentation.sarifCategory }),
   });
   return { exitCode: exitCodeFor(result.gate.outcome), result };
 }

@@ -95,7 +95,7 @@ describe("output options", () => {
   it.each([
     [
       ["--format", "yaml"],
-      'tlsgate: format: unknown format "yaml" (expected text, json, markdown, sarif, junit)\n',
+      'tlsgate: format: unknown format "yaml" (expected text, json, markdown, sarif, junit, ndjson, html)\n',
     ],
     [
       ["--output", "report.json"],

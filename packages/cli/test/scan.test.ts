@@ -4,12 +4,13 @@
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { createServer as createNetServer } from "node:net";
+import { createServer as createNetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer, type Server } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeDemoCredentials } from "../src/demo/certificates.js";
+import { main } from "../src/main.js";
 import { runCli } from "./run-cli.js";
 
 let modern: Server;
@@ -206,4 +207,83 @@ describe("tlsgate scan", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("Netscape 4");
   });
+});
+
+describe("tlsgate scan --format ndjson", () => {
+  it("writes each target's line when it is judged, before a slower target ends, then the gate", async () => {
+    // A server that accepts and never answers, until the first line is out: the second target
+    // cannot finish before the first line is written unless lines wait for the whole run.
+    const held = new Set<Socket>();
+    const silent = createNetServer((socket) => {
+      held.add(socket);
+      socket.on("error", () => undefined);
+    });
+    const silentPort = await new Promise<number>((resolve) =>
+      silent.listen(0, "127.0.0.1", () => resolve((silent.address() as AddressInfo).port)),
+    );
+    const file = join(dir, "out", "fleet.ndjson");
+    const writes: string[] = [];
+    let heldWhenFirstWritten: number | null = null;
+    const code = await main(
+      [
+        "scan",
+        `127.0.0.1:${modernPort}`,
+        `127.0.0.1:${silentPort}`,
+        "--policy",
+        policyFile,
+        "--timeout",
+        "120000",
+        "--format",
+        "ndjson",
+        "--output",
+        `ndjson=${file}`,
+      ],
+      {
+        stdout: (text) => {
+          writes.push(text);
+          if (writes.length === 1) {
+            heldWhenFirstWritten = held.size;
+            for (const socket of held) socket.destroy();
+            silent.close();
+          }
+        },
+        stderr: () => undefined,
+        stdoutIsTty: false,
+        stderrIsTty: false,
+        env: {},
+        cwd: process.cwd(),
+      },
+    );
+    silent.close();
+    // The silent target was still being scanned when the first line went out.
+    expect(heldWhenFirstWritten).toBeGreaterThan(0);
+    const lines = writes.join("").trimEnd().split("\n");
+    const parsed = lines.map(
+      (line) =>
+        JSON.parse(line) as {
+          type: string;
+          target?: string;
+          report?: { reachable: boolean | null; protocols: Record<string, boolean | null> };
+          evaluations?: { verdict: string }[];
+          outcome?: string;
+        },
+    );
+    expect(parsed.map((line) => [line.type, line.target ?? null])).toEqual([
+      ["result", `127.0.0.1:${modernPort}`],
+      ["result", `127.0.0.1:${silentPort}`],
+      ["gate", null],
+    ]);
+    expect(writes).toHaveLength(3);
+    expect(parsed[0]!.report!.protocols).toMatchObject({ "TLSv1.0": false, "TLSv1.2": true });
+    expect(parsed[0]!.evaluations!.map((e) => e.verdict)).toEqual(["pass"]);
+    // The gate line is the run's gate: the exit code follows it.
+    const codeOf: Record<string, number> = {
+      pass: 0,
+      violation: 1,
+      unscannable: 3,
+      inconclusive: 3,
+    };
+    expect(codeOf[parsed[2]!.outcome!]).toBe(code);
+    expect(readFileSync(file, "utf8")).toBe(writes.join(""));
+  }, 180_000);
 });

@@ -90,4 +90,14 @@ export {
 export type { LoopbackHost, TlsVersion } from "./tls-versions.js";
 export { offlineProject } from "./offline-project.js";
 export type { LockEntry, OfflineProject, PackageLock, PackedWorkspace } from "./offline-project.js";
+export { githubSarifProblems, sarifSchemaProblems } from "./sarif.js";
+export { confirmEarlyDataWithOpenSsl } from "./early-data.js";
+export type { EarlyDataTruth } from "./early-data.js";
+export { dhPrimeOfPem } from "./dh-prime.js";
+export {
+  confirmGroupsWithNode24Client,
+  node24Binary,
+  startNode24TlsServer,
+} from "./servers/node24-server.js";
+export type { Node24TlsServer, Node24TlsServerOptions } from "./servers/node24-server.js";
 export * from "./servers/daemons/index.js";

@@ -1,9 +1,7 @@
 import type { Command } from "commander";
-import { FAIL_ON, RUN_DEFAULTS } from "@tlsgate/core";
+import { FAIL_ON, REPORT_FORMATS, RUN_DEFAULTS } from "@tlsgate/core/settings";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
-import { outputSpecs } from "../outputs.js";
-import { runScan } from "../run-scan.js";
 import { detectTerminal } from "../terminal.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -22,7 +20,10 @@ export function registerCheckCommand(
       "-p, --policy <name|file>",
       `preset name or policy file (default: ${RUN_DEFAULTS.policy})`,
     )
-    .option("-f, --format <format>", "stdout format: text, json, markdown, sarif, junit", "text")
+    .option("-f, --format <format>", `stdout format: ${REPORT_FORMATS.join(", ")}`, "text")
+    .option("--details", "per-target details in text and Markdown even for many targets")
+    .option("--no-details", "only the overview in text and Markdown, even for a few targets")
+    .option("--sarif-category <name>", "SARIF run category (automationDetails.id), one per job")
     .option("-o, --output <format=path>", "also write a format to a file (repeatable)", collect, [])
     .option(
       "--fail-on <severity>",
@@ -48,6 +49,10 @@ export function registerCheckCommand(
       ].join("\n"),
     )
     .action(async (flags: CheckFlags) => {
+      const [{ outputSpecs }, { runScan }] = await Promise.all([
+        import("../outputs.js"),
+        import("../run-scan.js"),
+      ]);
       const outputs = outputSpecs(flags.format, flags.output, io.cwd);
       const { exitCode } = await runScan(
         {
@@ -61,7 +66,14 @@ export function registerCheckCommand(
           allowPolicyPaths: flags.allowPolicyPath,
           now: flags.now ?? null,
         },
-        { outputs, color: detectTerminal(io.env, io).color, progress: false, io },
+        {
+          outputs,
+          color: detectTerminal(io.env, io).color,
+          progress: false,
+          io,
+          ...(flags.details === undefined ? {} : { details: flags.details }),
+          ...(flags.sarifCategory === undefined ? {} : { sarifCategory: flags.sarifCategory }),
+        },
       );
       setExitCode(exitCode);
     });
@@ -76,5 +88,7 @@ interface CheckFlags {
   inconclusive?: string;
   allowPolicyPath: string[];
   config?: string;
+  details?: boolean;
+  sarifCategory?: string;
   now?: string;
 }

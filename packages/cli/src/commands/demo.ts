@@ -4,9 +4,6 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
-import { makeDemoCredentials } from "../demo/certificates.js";
-import { startDemoServers } from "../demo/servers.js";
-import { runScan } from "../run-scan.js";
 import { detectTerminal } from "../terminal.js";
 
 /**
@@ -30,6 +27,11 @@ export function registerDemoCommand(
 }
 
 async function demo(flags: { policy: string; progress: boolean }, io: Io): Promise<ExitCode> {
+  const [{ makeDemoCredentials }, { startDemoServers }, { runScan }] = await Promise.all([
+    import("../demo/certificates.js"),
+    import("../demo/servers.js"),
+    import("../run-scan.js"),
+  ]);
   const terminal = detectTerminal(io.env, io, { progress: flags.progress });
   const credentials = await makeDemoCredentials();
   const servers = await startDemoServers(credentials);

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
-import { CONFIG_FILE, CONFIG_SCHEMA_ID, InputError, type TlsgateConfig } from "@tlsgate/core";
+import type { TlsgateConfig } from "@tlsgate/core";
+import { CONFIG_FILE, CONFIG_SCHEMA_ID, InputError } from "@tlsgate/core/settings";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 

@@ -4,32 +4,13 @@
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import {
-  FAIL_ON,
-  InputError,
-  compilePolicy,
-  diffPolicies,
-  diffScans,
-  formatDriftJson,
-  formatDriftMarkdown,
-  formatDriftText,
-  formatImpactJson,
-  formatImpactMarkdown,
-  formatImpactText,
-  formatPolicyDiffJson,
-  formatPolicyDiffMarkdown,
-  formatPolicyDiffText,
-  loadPolicyRef,
-  parseDay,
-  policyImpact,
-  readSavedResults,
-  runPlan,
-  type FailOn,
-  type ScanReport,
-} from "@tlsgate/core";
+import type { FailOn, ScanReport } from "@tlsgate/core";
+import { FAIL_ON, InputError } from "@tlsgate/core/settings";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
-import { planOrReport } from "../run-scan.js";
+
+/** Core itself loads when a command runs, not for `--help` or `--version`. */
+const loadCore = () => import("@tlsgate/core");
 
 const FORMATS = ["text", "markdown", "json"] as const;
 type Format = (typeof FORMATS)[number];
@@ -50,7 +31,8 @@ function allowOf(dirs: readonly string[], cwd: string): { allowPaths: string[] }
 }
 
 /** Reports of saved scans, through the one loader of saved results. */
-function readReports(files: readonly string[], cwd: string): ScanReport[] {
+async function readReports(files: readonly string[], cwd: string): Promise<ScanReport[]> {
+  const { readSavedResults } = await loadCore();
   return files.flatMap((file) => readSavedResults(resolve(cwd, file), file).reports);
 }
 
@@ -91,8 +73,15 @@ export function registerPolicyLifecycleCommands(
       "after",
       "\nExamples:\n  $ tlsgate policy diff git:origin/main:tls-policy.yaml tls-policy.yaml\n  $ tlsgate policy diff intermediate modern --format markdown",
     )
-    .action((oldRef: string, newRef: string, flags: DiffFlags) => {
+    .action(async (oldRef: string, newRef: string, flags: DiffFlags) => {
       const format = formatOf(flags.format);
+      const {
+        diffPolicies,
+        formatPolicyDiffJson,
+        formatPolicyDiffMarkdown,
+        formatPolicyDiffText,
+        loadPolicyRef,
+      } = await loadCore();
       const options = allowOf(flags.allowPolicyPath, io.cwd);
       const diff = diffPolicies(
         loadPolicyRef(oldRef, io.cwd, options),
@@ -147,6 +136,16 @@ async function impactCommand(
   io: Io,
 ): Promise<ExitCode> {
   const format = formatOf(flags.format);
+  const {
+    compilePolicy,
+    formatImpactJson,
+    formatImpactMarkdown,
+    formatImpactText,
+    loadPolicyRef,
+    parseDay,
+    policyImpact,
+    runPlan,
+  } = await loadCore();
   const failOn = flags.failOn ?? "error";
   if (!(FAIL_ON as readonly string[]).includes(failOn)) {
     throw new InputError(
@@ -186,8 +185,9 @@ async function impactCommand(
   const before = compilePolicy(loadPolicyRef(oldRef, io.cwd, options));
   const after = compilePolicy(loadPolicyRef(newRef, io.cwd, options));
   let reports: ScanReport[];
-  if (flags.scan.length > 0) reports = readReports(flags.scan, io.cwd);
+  if (flags.scan.length > 0) reports = await readReports(flags.scan, io.cwd);
   else if (targets.length > 0) {
+    const { planOrReport } = await import("../run-scan.js");
     // Scanned once through the one pipeline; its own evaluation (default policy) is not used.
     const plan = planOrReport({ cwd: io.cwd, targets, config: false, ca: flags.ca }, io);
     if (plan === null) return EXIT.usage;
@@ -226,9 +226,13 @@ export function registerDiffCommand(
       "after",
       "\nExample:\n  $ tlsgate scan --config tlsgate.config.json --format json > today.json\n  $ tlsgate diff yesterday.json today.json --format markdown",
     )
-    .action((oldFile: string, newFile: string, flags: { format: string }) => {
+    .action(async (oldFile: string, newFile: string, flags: { format: string }) => {
       const format = formatOf(flags.format);
-      const drift = diffScans(readReports([oldFile], io.cwd), readReports([newFile], io.cwd));
+      const { diffScans, formatDriftJson, formatDriftMarkdown, formatDriftText } = await loadCore();
+      const drift = diffScans(
+        await readReports([oldFile], io.cwd),
+        await readReports([newFile], io.cwd),
+      );
       const write = { text: formatDriftText, markdown: formatDriftMarkdown, json: formatDriftJson };
       io.stdout(write[format](drift));
       setExitCode(drift.changed ? EXIT.policyViolation : EXIT.pass);

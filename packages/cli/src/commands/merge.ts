@@ -1,9 +1,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { InputError, formatJson, type Evaluation, type ScanReport } from "@tlsgate/core";
+import type { Evaluation, ScanReport } from "@tlsgate/core";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
-import { readSavedResults } from "@tlsgate/core";
 import { CLI_VERSION } from "../version.js";
 
 /**
@@ -28,7 +27,8 @@ export function registerMergeCommand(
         "  $ tlsgate check --scan tlsgate.json --format markdown",
       ].join("\n"),
     )
-    .action((files: string[]) => {
+    .action(async (files: string[]) => {
+      const { InputError, formatJson, readSavedResults } = await import("@tlsgate/core");
       const reports: ScanReport[] = [];
       const evaluations: Evaluation[] = [];
       const seen = new Map<string, string>();

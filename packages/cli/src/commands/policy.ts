@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { loadNamedPolicy, runPolicyTests } from "@tlsgate/core";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { registerPolicyLifecycleCommands } from "./lifecycle.js";
@@ -21,7 +20,8 @@ export function registerPolicyCommand(
     .argument("<policy>", "policy file, preset name or package")
     .option(...ALLOW_POLICY_PATH)
     .addHelpText("after", "\nExample:\n  $ tlsgate policy validate ./tls-policy.yaml")
-    .action((ref: string, flags: AllowFlags) => {
+    .action(async (ref: string, flags: AllowFlags) => {
+      const { loadNamedPolicy } = await import("@tlsgate/core");
       const resolved = loadNamedPolicy(ref, io.cwd, allowOf(flags, io.cwd));
       const rules = Object.values(resolved.rules).filter((rule) => rule.severity !== "off").length;
       io.stdout(
@@ -38,7 +38,8 @@ export function registerPolicyCommand(
       "after",
       "\nExamples:\n  $ tlsgate policy show intermediate\n  $ tlsgate policy show ./tls-policy.yaml | jq '.rules | keys'",
     )
-    .action((ref: string, flags: AllowFlags) => {
+    .action(async (ref: string, flags: AllowFlags) => {
+      const { loadNamedPolicy } = await import("@tlsgate/core");
       io.stdout(
         `${JSON.stringify(loadNamedPolicy(ref, io.cwd, allowOf(flags, io.cwd)), null, 2)}\n`,
       );
@@ -54,7 +55,8 @@ export function registerPolicyCommand(
       "after",
       "\nExample:\n  $ tlsgate policy test policies/cases --policy ./tls-policy.yaml",
     )
-    .action((dir: string, flags: { policy?: string } & AllowFlags) => {
+    .action(async (dir: string, flags: { policy?: string } & AllowFlags) => {
+      const { runPolicyTests } = await import("@tlsgate/core");
       const run = runPolicyTests(resolve(io.cwd, dir), {
         ...(flags.policy === undefined ? {} : { policy: flags.policy }),
         cwd: io.cwd,

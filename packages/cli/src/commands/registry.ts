@@ -1,12 +1,5 @@
 import type { Command } from "commander";
-import {
-  CIPHER_SUITES,
-  GROUPS,
-  SIGNATURE_SCHEMES,
-  cipherSuiteByCode,
-  cipherSuiteByName,
-  type CipherSuite,
-} from "@tlsgate/core/registry";
+import type { CipherSuite } from "@tlsgate/core/registry";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 
@@ -40,10 +33,12 @@ export function registerRegistryCommand(
       ].join("\n"),
     )
     .action(
-      (
+      async (
         query: string | undefined,
         options: { strength?: string; protocol?: string; json?: boolean },
       ) => {
+        const { CIPHER_SUITES, cipherSuiteByCode, cipherSuiteByName } =
+          await import("@tlsgate/core/registry");
         if (
           options.strength !== undefined &&
           !(STRENGTHS as readonly string[]).includes(options.strength)
@@ -88,7 +83,8 @@ export function registerRegistryCommand(
     .command("groups")
     .description("List key-exchange groups (post-quantum hybrids included).")
     .option("--json", "print JSON")
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
+      const { GROUPS } = await import("@tlsgate/core/registry");
       const groups = GROUPS.filter((group) => !group.grease);
       if (options.json === true) {
         io.stdout(`${JSON.stringify(groups, null, 2)}\n`);
@@ -106,7 +102,8 @@ export function registerRegistryCommand(
     .command("sigalgs")
     .description("List TLS signature schemes.")
     .option("--json", "print JSON")
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
+      const { SIGNATURE_SCHEMES } = await import("@tlsgate/core/registry");
       if (options.json === true) {
         io.stdout(`${JSON.stringify(SIGNATURE_SCHEMES, null, 2)}\n`);
         return;

@@ -1,9 +1,13 @@
 import type { Command } from "commander";
-import { CONFIG_FILE, FAIL_ON, RUN_DEFAULTS, RUN_LIMITS } from "@tlsgate/core";
+import {
+  CONFIG_FILE,
+  FAIL_ON,
+  REPORT_FORMATS,
+  RUN_DEFAULTS,
+  RUN_LIMITS,
+} from "@tlsgate/core/settings";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
-import { outputSpecs } from "../outputs.js";
-import { runScan } from "../run-scan.js";
 import { detectTerminal } from "../terminal.js";
 
 interface ScanFlags {
@@ -16,6 +20,8 @@ interface ScanFlags {
   ca: string[];
   timeout?: string;
   concurrency?: string;
+  maxConnections?: string;
+  maxPerAddress?: string;
   deadline?: string;
   runDeadline?: string;
   targetsFile?: string;
@@ -26,6 +32,8 @@ interface ScanFlags {
   config?: string;
   now?: string;
   progress: boolean;
+  details?: boolean;
+  sarifCategory?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -46,7 +54,14 @@ export function registerScanCommand(
       "-p, --policy <name|file>",
       `preset name or policy file (default: ${RUN_DEFAULTS.policy})`,
     )
-    .option("-f, --format <format>", "stdout format: text, json, markdown, sarif, junit", "text")
+    .option(
+      "-f, --format <format>",
+      `stdout format: ${REPORT_FORMATS.join(", ")} (ndjson: a line per target as it finishes)`,
+      "text",
+    )
+    .option("--details", "per-target details in text and Markdown even for many targets")
+    .option("--no-details", "only the overview in text and Markdown, even for a few targets")
+    .option("--sarif-category <name>", "SARIF run category (automationDetails.id), one per job")
     .option("-o, --output <format=path>", "also write a format to a file (repeatable)", collect, [])
     .option(
       "--fail-on <severity>",
@@ -61,6 +76,14 @@ export function registerScanCommand(
     .option(
       "--concurrency <n>",
       `connections at once per target, ${RUN_LIMITS.concurrency.min}-${RUN_LIMITS.concurrency.max} (default: ${RUN_DEFAULTS.concurrency})`,
+    )
+    .option(
+      "--max-connections <n>",
+      `connections open at once in the whole run, ${RUN_LIMITS.maxConnections.min}-${RUN_LIMITS.maxConnections.max} (default: ${RUN_DEFAULTS.maxConnections})`,
+    )
+    .option(
+      "--max-per-address <n>",
+      `connections open at once to one address, ${RUN_LIMITS.maxPerAddress.min}-${RUN_LIMITS.maxPerAddress.max} (default: ${RUN_DEFAULTS.maxPerAddress})`,
     )
     .option(
       "--allow-policy-path <dir>",
@@ -114,6 +137,10 @@ export function registerScanCommand(
 }
 
 async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise<ExitCode> {
+  const [{ outputSpecs }, { runScan }] = await Promise.all([
+    import("../outputs.js"),
+    import("../run-scan.js"),
+  ]);
   const outputs = outputSpecs(flags.format, flags.output, io.cwd);
   const terminal = detectTerminal(io.env, io, { progress: flags.progress });
   const { exitCode } = await runScan(
@@ -129,6 +156,8 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
       allowPolicyPaths: flags.allowPolicyPath,
       timeout: flags.timeout ?? null,
       concurrency: flags.concurrency ?? null,
+      maxConnections: flags.maxConnections ?? null,
+      maxPerAddress: flags.maxPerAddress ?? null,
       deadline: flags.deadline ?? null,
       runDeadline: flags.runDeadline ?? null,
       clients: flags.clients ?? null,
@@ -137,7 +166,14 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
       xmppDomain: flags.xmppDomain ?? null,
       now: flags.now ?? null,
     },
-    { outputs, color: terminal.color, progress: terminal.progress, io },
+    {
+      outputs,
+      color: terminal.color,
+      progress: terminal.progress,
+      io,
+      ...(flags.details === undefined ? {} : { details: flags.details }),
+      ...(flags.sarifCategory === undefined ? {} : { sarifCategory: flags.sarifCategory }),
+    },
   );
   return exitCode;
 }

@@ -19,8 +19,9 @@ import type { FailOn, Waiver, WaiverEntry } from "../policy/types.js";
 import { DEFAULT_MAX_WAIVER_DAYS, parseDay } from "../policy/waivers.js";
 import { RUN_DEFAULTS, RUN_LIMITS } from "../run/defaults.js";
 
-export const CONFIG_SCHEMA_ID = "https://tlsgate.dev/schemas/config/v1.json";
-export const CONFIG_FILE = "tlsgate.config.json";
+import { CONFIG_SCHEMA_ID } from "./names.js";
+
+export { CONFIG_FILE, CONFIG_SCHEMA_ID } from "./names.js";
 
 export interface ConfigTarget {
   /** host, host:port, https://host/, [v6]:port or host@ip. */
@@ -41,6 +42,10 @@ export interface TlsgateConfig {
   timeout?: number;
   /** Connections at once per target. */
   concurrency?: number;
+  /** Connections open at once in the whole run. */
+  maxConnections?: number;
+  /** Connections open at once to one address. */
+  maxPerAddress?: number;
   /** Milliseconds a target's scan may take in all. */
   deadline?: number;
   /** Milliseconds the whole run may take. */
@@ -77,6 +82,18 @@ export const configSchema = {
       minimum: RUN_LIMITS.concurrency.min,
       maximum: RUN_LIMITS.concurrency.max,
       description: `Connections at once per target (default ${RUN_DEFAULTS.concurrency}).`,
+    },
+    maxConnections: {
+      type: "integer",
+      minimum: RUN_LIMITS.maxConnections.min,
+      maximum: RUN_LIMITS.maxConnections.max,
+      description: `Connections open at once in the whole run, over every target (default ${RUN_DEFAULTS.maxConnections}).`,
+    },
+    maxPerAddress: {
+      type: "integer",
+      minimum: RUN_LIMITS.maxPerAddress.min,
+      maximum: RUN_LIMITS.maxPerAddress.max,
+      description: `Connections open at once to one address (default ${RUN_DEFAULTS.maxPerAddress}).`,
     },
     deadline: {
       type: "integer",

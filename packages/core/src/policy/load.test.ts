@@ -322,6 +322,13 @@ describe("parsePolicy", () => {
       "unknown property remedy (did you mean remediation?); allowed: severity, title, description, remediation, references, message, schema",
     ],
     [
+      "a misspelt severity key",
+      "rules:\n  r:\n    severty: error\n    title: R\n    schema: {}\n",
+      [5, 5],
+      "/rules/r/severty",
+      "unknown property severty (did you mean severity?); allowed: severity, title, description, remediation, references, message, schema",
+    ],
+    [
       "a missing title",
       "rules:\n  r:\n    severity: error\n    schema: {}\n",
       [4, 3],

@@ -23,7 +23,7 @@ import {
   SourceSyntaxError,
 } from "./source-map.js";
 import type { Locate, Position } from "./source-map.js";
-import { didYouMean } from "./suggest.js";
+import { closest, didYouMean } from "./suggest.js";
 import type { PolicyDocument } from "./types.js";
 
 const addFormats = addFormatsModule.default;
@@ -238,8 +238,16 @@ function explain(error: ErrorObject): { pointer: string; message: string } {
         ? `waiver ${segments[1]}`
         : (segments.at(-1) ?? "");
   switch (error.keyword) {
-    case "required":
-      return { pointer, message: `${name} is missing ${String(params.missingProperty)}` };
+    case "required": {
+      // A misspelt key ("severty") is what most often leaves a required one missing.
+      const missing = String(params.missingProperty);
+      const data = error.data;
+      const present =
+        data !== null && typeof data === "object" && !Array.isArray(data) ? Object.keys(data) : [];
+      const misspelt = present.find((key) => closest(key, [missing]) !== undefined);
+      const hint = misspelt === undefined ? "" : ` (${misspelt}: did you mean ${missing}?)`;
+      return { pointer, message: `${name} is missing ${missing}${hint}` };
+    }
     case "additionalProperties": {
       const extra = String(params.additionalProperty);
       const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined;

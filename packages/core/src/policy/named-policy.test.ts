@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -17,6 +17,8 @@ const policy = (name: string) => ({
   },
 });
 writeFileSync(join(dir, "team.json"), JSON.stringify(policy("team")));
+mkdirSync(join(dir, "policy"));
+writeFileSync(join(dir, "policy", "x.yaml"), `name: x\nversion: 1.0.0\nextends: [baseline]\n`);
 
 describe("named policies", () => {
   it("takes an existing file for a bare file name, relative to the folder", () => {
@@ -24,6 +26,15 @@ describe("named policies", () => {
     expect(policyFileOf("missing.json", dir)).toBeNull();
     expect(policyFileOf("intermediate", dir)).toBeNull();
     expect(loadNamedPolicy("team.json", dir).name).toBe("team");
+  });
+
+  it("reads a path in a folder with or without ./, and names a missing file", () => {
+    expect(loadNamedPolicy("policy/x.yaml", dir).name).toBe("x");
+    expect(loadNamedPolicy("./policy/x.yaml", dir).name).toBe("x");
+    expect(loadNamedPolicy(join(dir, "policy", "x.yaml"), "/").name).toBe("x");
+    expect(() => loadNamedPolicy("./policy/missing.yaml", dir)).toThrow(
+      `cannot read ./policy/missing.yaml (${join(dir, "policy", "missing.yaml")})`,
+    );
   });
 
   it("resolves a preset name", () => {

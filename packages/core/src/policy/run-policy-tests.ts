@@ -24,7 +24,7 @@ import type { ScanReport } from "../scan-report/types.js";
 import { PolicyError } from "./errors.js";
 import { compilePolicy, evaluate, ruleStatuses } from "./evaluate.js";
 import type { CompiledPolicy } from "./evaluate.js";
-import { resolvePolicyRef } from "./resolve.js";
+import { loadNamedPolicy } from "./named-policy.js";
 import type { PresetSource } from "./resolve.js";
 import type { Evaluation, FindingStatus, PolicyProvenance, ResolvedPolicy } from "./types.js";
 
@@ -157,11 +157,10 @@ export function runPolicyTests(
     let compiled = compiledByRef.get(key);
     if (compiled === undefined) {
       const resolveOptions = {
-        cwd,
         ...(options.presets === undefined ? {} : { presets: options.presets }),
         ...(options.allowPaths === undefined ? {} : { allowPaths: options.allowPaths }),
       };
-      compiled = compilePolicy(resolvePolicyRef(ref, resolveOptions));
+      compiled = compilePolicy(loadNamedPolicy(ref, cwd, resolveOptions));
       compiledByRef.set(key, compiled);
     }
     return compiled;

@@ -191,7 +191,8 @@ export function checkRawChain(
  *   (SSL_OP_NO_TICKET): the second resumed by session ID. False when the server refuses TLS 1.2
  *   with an alert (TLS 1.3 resumes by ticket only).
  * - `earlyData`: the TLS 1.3 ticket allows 0-RTT (max_early_data > 0 in its early_data
- *   extension). node:tls cannot send early data, so whether the server then accepts it is not tried.
+ *   extension, read from the server's decrypted bytes); null when no ticket arrived in time.
+ *   node:tls cannot send early data, so whether the server then accepts it is not tried.
  * - `hsts`: null without an error entry when the target is not a web endpoint (not applicable).
  *
  * Connections: at most 3 at a time (each under `runConnection`), all to the one address:
@@ -243,9 +244,8 @@ export async function checkCertificatesAndFeatures(
     sni: parsed.sni,
     ...(parsed.alpn === undefined ? {} : { alpn: parsed.alpn }),
   };
-  const main = await handshakeTo(endpoint, options, {
-    ticketWaitMs: options.ticketWaitMs ?? Math.min(1000, options.timeoutMs),
-  });
+  const ticketWaitMs = options.ticketWaitMs ?? Math.min(1000, options.timeoutMs);
+  const main = await handshakeTo(endpoint, options, { ticketWaitMs });
   if (!main.ok) {
     errors.push({ probe: "handshake", code: main.code, message: main.message });
     return fromRawChain(main.code, "node:tls could not complete a handshake");
@@ -279,8 +279,15 @@ export async function checkCertificatesAndFeatures(
 
   features.alpn = { offered: [...(parsed.alpn ?? OFFERED_ALPN)], selected: handshake.alpn };
   // 0-RTT needs TLS 1.3 and a ticket whose early_data extension allows it (max_early_data > 0).
-  if (handshake.protocol !== "TLSv1.3" || !handshake.ticketIssued) features.earlyData = false;
-  else if (handshake.maxEarlyData === null) {
+  // A TLS 1.3 server may send its tickets late or on a later connection: no ticket is unknown.
+  if (handshake.protocol !== "TLSv1.3") features.earlyData = false;
+  else if (!handshake.ticketIssued) {
+    errors.push({
+      probe: "earlyData",
+      code: "timeout",
+      message: `no TLS 1.3 session ticket arrived after the handshake (waited at most ${ticketWaitMs} ms)`,
+    });
+  } else if (handshake.maxEarlyData === null) {
     errors.push({
       probe: "earlyData",
       code: "unparseable",

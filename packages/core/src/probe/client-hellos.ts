@@ -159,6 +159,22 @@ export function keyShareFor(group: number): KeyShareEntry {
   return { group, keyExchange: kem === undefined ? ecdh(group) : kem() };
 }
 
+/**
+ * The scanner's share for a group: made once per process and reused by every probe. A probe reads
+ * only the server's first flight and never completes the key exchange, so nothing depends on the
+ * share being fresh, and making one (an ML-KEM key above all) was a large part of a probe's CPU.
+ * Client simulations still send fresh shares (`keyShareFor`), as real clients do.
+ */
+const probeShares = new Map<number, KeyShareEntry>();
+function probeKeyShare(group: number): KeyShareEntry {
+  let entry = probeShares.get(group);
+  if (entry === undefined) {
+    entry = keyShareFor(group);
+    probeShares.set(group, entry);
+  }
+  return entry;
+}
+
 /** Whether `keyShareFor` can make a share for this group. */
 export function hasKeyShareGenerator(group: number): boolean {
   return KEM_SHARES.has(group) || ECDH_GROUPS.has(group);
@@ -202,7 +218,7 @@ function helloExtensions(options: HelloOptions, tls13: boolean): Extension[] {
     extensions.push(
       supportedVersions([TLS_VERSION["TLSv1.3"]]),
       pskKeyExchangeModes(),
-      keyShare((options.keyShareGroups ?? [X25519, SECP256R1]).map(keyShareFor)),
+      keyShare((options.keyShareGroups ?? [X25519, SECP256R1]).map(probeKeyShare)),
     );
   }
   return extensions;

@@ -133,6 +133,10 @@ export function probeHandshake(
   endpoint: HandshakeEndpoint,
   options: HandshakeOptions,
 ): Promise<HandshakeOutcome> {
+  // Cut before it started (a deadline while waiting for a connection slot): no connection.
+  if (options.signal?.aborted === true) {
+    return Promise.resolve({ ok: false, code: "internal", message: "scan aborted" });
+  }
   return new Promise((resolve) => {
     const received: Buffer[] = [];
     const keylog: string[] = [];

@@ -131,13 +131,16 @@ export async function probeHsts(
   address: string,
   options: HstsOptions,
 ): Promise<HstsResult> {
+  // Cut before it started (a deadline while waiting for a connection slot): no connection.
+  if (options.signal?.aborted === true) {
+    return { hsts: null, errors: [{ probe: "hsts", code: "internal", message: "scan aborted" }] };
+  }
   // Our own timer, cleared when the probe ends: an AbortSignal.timeout() can be garbage
   // collected before it fires on Node 20 (nodejs/node#57736), and the probe would then hang.
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   const onOuterAbort = (): void => controller.abort();
-  if (options.signal?.aborted === true) controller.abort();
-  else options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  options.signal?.addEventListener("abort", onOuterAbort, { once: true });
   try {
     return await follow(target, address, options, controller.signal);
   } finally {

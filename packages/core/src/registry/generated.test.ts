@@ -15,6 +15,7 @@ describe("generated registry tables", () => {
       [
         "cipher-suites.ts",
         "client-profiles.ts",
+        "dh-primes.ts",
         "groups.ts",
         "signature-schemes.ts",
         "sslv2-cipher-suites.ts",

@@ -24,6 +24,7 @@ export type {
   ClientProfileSource,
   ClientSelection,
 } from "./client-profiles.js";
+export { DH_PRIMES, dhPrimeByName, dhPrimeBySha256 } from "./dh-primes.js";
 export { GROUPS, groupByCode, groupByName } from "./groups.js";
 export {
   PROTOCOLS,
@@ -50,6 +51,7 @@ export type {
   Authentication,
   CipherSuite,
   CipherSuiteRow,
+  DhPrimeRow,
   Group,
   GroupKind,
   GroupRow,

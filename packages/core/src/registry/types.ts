@@ -119,6 +119,17 @@ export interface GroupRow {
 }
 export type Group = GroupRow;
 
+/** A well-known finite-field DH prime (data/dh/well-known-primes.json). */
+export interface DhPrimeRow {
+  /** "ffdhe2048", "modp2048" (RFC 3526 group 14), "nginx-1024", … */
+  readonly name: string;
+  readonly bits: number;
+  /** SHA-256 (lower-case hex) of the prime as big-endian bytes without leading zeros. */
+  readonly sha256: string;
+  /** Where the prime is defined or which software used it by default. */
+  readonly reference: string;
+}
+
 export interface SignatureSchemeRow {
   readonly code: number;
   readonly hex: string;

@@ -1,21 +1,20 @@
 /** Every reporter by name, for shells that let the user pick one (`--format`, `-o FMT=PATH`). */
 import type { Evaluation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
+import { formatHtml } from "./html.js";
 import { formatJson } from "./json.js";
 import { formatJunit } from "./junit.js";
-import { formatMarkdown } from "./markdown.js";
+import { formatMarkdown, type MarkdownOptions } from "./markdown.js";
+import { formatNdjson } from "./ndjson.js";
 import { formatSarif, type SarifOptions } from "./sarif.js";
 import { formatText, type TextOptions } from "./text.js";
 
-export const REPORT_FORMATS = ["text", "json", "markdown", "sarif", "junit"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import type { ReportFormat } from "./format-names.js";
 
-export function isReportFormat(value: string): value is ReportFormat {
-  return (REPORT_FORMATS as readonly string[]).includes(value);
-}
+export { isReportFormat, REPORT_FORMATS, type ReportFormat } from "./format-names.js";
 
 /** The options every reporter takes, plus those only some read (colour, SARIF location). */
-export type AnyFormatOptions = TextOptions & SarifOptions;
+export type AnyFormatOptions = TextOptions & MarkdownOptions & SarifOptions;
 
 export function formatResults(
   format: ReportFormat,
@@ -34,5 +33,9 @@ export function formatResults(
       return formatSarif(evaluations, reports, options);
     case "junit":
       return formatJunit(evaluations, reports, options);
+    case "ndjson":
+      return formatNdjson(evaluations, reports, options);
+    case "html":
+      return formatHtml(evaluations, reports, options);
   }
 }

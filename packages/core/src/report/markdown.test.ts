@@ -57,12 +57,44 @@ describe("formatMarkdown", () => {
         "",
         "0 fail · 1 connect",
         "",
-        "| Client | Result | Protocol | Suite |",
-        "|---|---|---|---|",
-        "| Firefox 137 (Win 11) | ✅ ok | TLSv1.3 | `TLS_AES_128_GCM_SHA256` |",
+        "| Family | Result | Connect | Oldest working | Newest failing |",
+        "|---|---|---:|---|---|",
+        "| Firefox | ✅ | 1/1 | Firefox 137 (Win 11) |  |",
       ].join("\n"),
     );
     expect(markdown.trimEnd().endsWith("<sub>tlsgate 0.0.0</sub>")).toBe(true);
+    expect(markdown).toContain(
+      [
+        "### Overview: 3 target(s), worst first",
+        "",
+        "| Target | Verdict | Blocking | Worst finding | Expires in |",
+        "|---|---|---:|---|---:|",
+        "| `bad.example:8443` | ❌ fail | 1 | error no-legacy-protocols: TLSv1.0 is enabled | 89 days |",
+        "| `unknown.example:443` | ⚠️ inconclusive | 1 | error no-legacy-protocols (inconclusive): TLSv1.1 support is unknown | 89 days |",
+        "| `good.example:443` | ✅ pass | 0 | — | 89 days |",
+      ].join("\n"),
+    );
+  });
+
+  it("shows only the overview for many targets unless asked for details", () => {
+    const { evaluations, reports } = fixture();
+    const many = Array.from({ length: 8 }, (_, i) => ({
+      ...evaluations[i % 3]!,
+      target: `${evaluations[i % 3]!.target}#${i}`,
+    }));
+    const manyReports = many.map((e, i) => {
+      const report = structuredClone(reports[i % 3]!);
+      report.target.input = e.target;
+      return report;
+    });
+    const short = formatMarkdown(many, manyReports);
+    expect(short).toContain("### Overview: 8 target(s), worst first\n\nPer-target details");
+    expect(short).not.toContain("| Target | Policy |");
+    expect(short).not.toContain("### Clients");
+    expect(short).toContain(`Policy: acme/prod 3.1.0 <sub>${policy.sha256.slice(0, 12)}</sub>`);
+    const full = formatMarkdown(many, manyReports, { details: true });
+    expect(full).toContain("| Target | Policy |");
+    expect(full.match(/### Clients/g)).toHaveLength(8);
   });
 
   it("escapes table cells and truncates long finding lists", () => {
@@ -83,12 +115,12 @@ describe("formatMarkdown", () => {
         "",
         "2 fail · 1 inconclusive · 1 connect",
         "",
-        "| Client | Result | Protocol | Suite |",
-        "|---|---|---|---|",
-        "| IE 8 Win 7 | ❌ no shared protocol: the client (SSLv3–TLSv1.0) is older than the server (TLSv1.2) |  |  |",
-        "| Java 7u25 | ❌ the client cannot use the server's 2048-bit DH group: it supports at most 1024 bits | TLSv1.0 | `TLS_DHE_RSA_WITH_AES_128_CBC_SHA` |",
-        "| Android 8.1 (native) | ⚠️ connection failure (inconclusive): timeout: no reply |  |  |",
-        "| Firefox 137 (Win 11) | ✅ ok | TLSv1.3 | `TLS_AES_128_GCM_SHA256` |",
+        "| Family | Result | Connect | Oldest working | Newest failing |",
+        "|---|---|---:|---|---|",
+        "| IE | ❌ | 0/1 |  | IE 8 Win 7: no shared protocol: the client (SSLv3–TLSv1.0) is older than the server (TLSv1.2) |",
+        "| Java | ❌ | 0/1 |  | Java 7u25: the client cannot use the server's 2048-bit DH group: it supports at most 1024 bits |",
+        "| Android | ⚠️ | 0/1 |  |  |",
+        "| Firefox | ✅ | 1/1 | Firefox 137 (Win 11) |  |",
         "",
       ].join("\n"),
     );

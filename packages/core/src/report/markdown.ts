@@ -1,17 +1,22 @@
 import { gateRun } from "../run/gate.js";
 import type { Evaluation, FindingStatus, RuleInfo } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
-import { clientMatrix, matrixSummary } from "./clients.js";
+import { clientFamilies, clientMatrix, matrixSummary } from "./clients.js";
+import { fleetOverview, showDetails, worstLabel } from "./overview.js";
+import type { OverviewRow } from "./overview.js";
 import { htmlText, markdownCode, markdownText } from "./markdown-escape.js";
 import type { ClientResult } from "./clients.js";
 import { shortHash, toolVersion } from "./format-options.js";
 import { outcomes, reportsByTarget } from "./outcomes.js";
+import { remediationSteps } from "./remediation.js";
 import { waivedRows, waivedUntil } from "./waived.js";
 import type { FormatOptions } from "./format-options.js";
 
 export interface MarkdownOptions extends FormatOptions {
   /** Findings listed per rule before "and N more"; default 5. */
   maxFindings?: number;
+  /** Per-target details; default: only for a few targets (the overview says the rest). */
+  details?: boolean;
 }
 
 const ICON: Record<FindingStatus | "gate-pass" | "gate-fail", string> = {
@@ -35,17 +40,16 @@ function fence(text: string, language: string): string {
   return `${ticks}${language}\n${text}\n${ticks}`;
 }
 
+const FENCE_LANGUAGE: Record<string, string> = {
+  nginx: "nginx",
+  apache: "apache",
+  haproxy: "haproxy",
+};
+
 function remediation(rule: RuleInfo): string[] {
   const lines: string[] = [];
-  const steps: [keyof NonNullable<RuleInfo["remediation"]>, string, string][] = [
-    ["nginx", "nginx", "nginx"],
-    ["apache", "Apache", "apache"],
-    ["haproxy", "HAProxy", "haproxy"],
-    ["generic", "Any server", ""],
-  ];
-  for (const [key, label, language] of steps) {
-    const text = rule.remediation?.[key];
-    if (text !== undefined) lines.push(`**${label}**`, "", fence(text, language), "");
+  for (const step of remediationSteps(rule.remediation)) {
+    lines.push(`**${step.label}**`, "", fence(step.text, FENCE_LANGUAGE[step.server] ?? ""), "");
   }
   if (rule.references !== undefined && rule.references.length > 0) {
     lines.push(`References: ${rule.references.map((r) => `<${r}>`).join(", ")}`, "");
@@ -85,6 +89,20 @@ export function formatMarkdown(
       ...(overall.reasons.length > 0 ? [""] : []),
     );
   }
+  const details = showDetails(evaluations, options.details);
+  const fleet = new Set(evaluations.map((e) => e.target)).size > 1;
+  if (!details) {
+    lines.push(...overviewTable(evaluations, reports, options, details));
+    const policies = new Map(evaluations.map((e) => [e.policy.sha256, e.policy]));
+    for (const p of policies.values()) {
+      lines.push(
+        `Policy: ${markdownText(p.name)} ${markdownText(p.version)} <sub>${shortHash(p.sha256)}</sub>`,
+        "",
+      );
+    }
+    lines.push(`<sub>tlsgate ${markdownText(toolVersion(reports, options))}</sub>`);
+    return `${lines.join("\n")}\n`;
+  }
   lines.push(
     "| Target | Policy | Verdict | Failed | Inconclusive | Passed |",
     "|---|---|---|---:|---:|---:|",
@@ -96,6 +114,7 @@ export function formatMarkdown(
     );
   }
   lines.push("");
+  if (fleet) lines.push(...overviewTable(evaluations, reports, options, details));
   for (const evaluation of evaluations) {
     const open = outcomes(evaluation).filter((o) => o.status !== "pass" && o.status !== "waived");
     if (open.length === 0) continue;
@@ -153,20 +172,54 @@ export function formatMarkdown(
     }
     lines.push("");
   }
-  // The client matrix per target: failing clients first, with why.
+  // The client matrix per target, by family: how far back each family still connects.
   for (const target of new Set(evaluations.map((e) => e.target))) {
-    const matrix = clientMatrix(reportOf.get(target));
-    if (matrix === null) continue;
+    const report = reportOf.get(target);
+    const matrix = clientMatrix(report);
+    const families = clientFamilies(report);
+    if (matrix === null || families === null) continue;
     lines.push(`### Clients · ${markdownCode(target)}`, "", matrixSummary(matrix.counts), "");
-    lines.push("| Client | Result | Protocol | Suite |", "|---|---|---|---|");
-    for (const { client, result } of matrix.rows) {
-      const outcome = result === "ok" ? "ok" : (client.reason ?? result);
+    lines.push(
+      "| Family | Result | Connect | Oldest working | Newest failing |",
+      "|---|---|---:|---|---|",
+    );
+    for (const family of families) {
+      const result: ClientResult =
+        family.counts.fail > 0 ? "fail" : family.counts.inconclusive > 0 ? "inconclusive" : "ok";
+      const total = family.counts.ok + family.counts.fail + family.counts.inconclusive;
+      const failing = family.newestFailing;
+      const failingCell =
+        failing === null
+          ? ""
+          : `${markdownText(failing.name)}${failing.reason === null ? "" : `: ${markdownText(failing.reason)}`}`;
       lines.push(
-        `| ${markdownText(client.name)} | ${CLIENT_ICON[result]} ${markdownText(outcome)} | ${client.protocol ?? ""} | ${client.cipher === null ? "" : markdownCode(client.cipher, "table")} |`,
+        `| ${markdownText(family.family)} | ${CLIENT_ICON[result]} | ${family.counts.ok}/${total} | ${family.oldestWorking === null ? "" : markdownText(family.oldestWorking.name)} | ${failingCell} |`,
       );
     }
     lines.push("");
   }
   lines.push(`<sub>tlsgate ${markdownText(toolVersion(reports, options))}</sub>`);
   return `${lines.join("\n")}\n`;
+}
+
+function overviewTable(
+  evaluations: readonly Evaluation[],
+  reports: readonly ScanReport[],
+  options: MarkdownOptions,
+  details: boolean,
+): string[] {
+  const rows = fleetOverview(evaluations, reports, options.gate);
+  const icon: Record<OverviewRow["verdict"], string> = { ...ICON, unscanned: "⚠️ not scanned" };
+  return [
+    `### Overview: ${rows.length} target(s), worst first`,
+    "",
+    ...(details ? [] : ["Per-target details: run with `--details`.", ""]),
+    "| Target | Verdict | Blocking | Worst finding | Expires in |",
+    "|---|---|---:|---|---:|",
+    ...rows.map(
+      (row) =>
+        `| ${markdownCode(row.target, "table")} | ${icon[row.verdict]} | ${row.blocking} | ${markdownText(worstLabel(row))} | ${row.daysToExpiry === null ? "unknown" : `${row.daysToExpiry} days`} |`,
+    ),
+    "",
+  ];
 }

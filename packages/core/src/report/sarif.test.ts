@@ -1,32 +1,15 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import Ajv04Module from "ajv-draft-04";
-import addFormatsModule from "ajv-formats";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { githubSarifProblems, sarifSchemaProblems } from "@tlsgate/testing";
 import { describe, expect, it } from "vitest";
-import { formatSarif } from "./sarif.js";
+import { formatSarif, offendingKey } from "./sarif.js";
 import { fixture } from "../../test/support/report-fixture.js";
-
-// The official SARIF 2.1.0 schema (the OASIS release's rtm.5 JSON schema, draft-04), as shipped
-// by Microsoft's sarif-js-sdk in @microsoft/jest-sarif.
-const require = createRequire(import.meta.url);
-const sarifSchema = JSON.parse(
-  readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"),
-) as object;
-
-function validator(): (value: unknown) => string[] {
-  // unicodeRegExp off: the schema's `language` pattern has a stray "]" that only the legacy
-  // (non-unicode) RegExp syntax accepts.
-  const ajv = new Ajv04Module.default({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormatsModule.default(ajv);
-  const validate = ajv.compile(sarifSchema);
-  return (value) =>
-    validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-}
 
 describe("formatSarif", () => {
   it("is valid against the official SARIF 2.1.0 schema", () => {
     const { evaluations, reports } = fixture();
-    const validate = validator();
+    const validate = sarifSchemaProblems;
     expect(validate(JSON.parse(formatSarif(evaluations, reports)))).toEqual([]);
     const withArtifact = formatSarif(evaluations, reports, {
       artifact: { uri: "policies/acme.json", file: "test.json" },
@@ -37,7 +20,7 @@ describe("formatSarif", () => {
     expect(validate({ version: "2.1.0", runs: [{ tool: {} }] })).not.toEqual([]);
   });
 
-  it("describes rules and yields one result per failing rule and target", () => {
+  it("describes rules and yields one result per failing finding", () => {
     const { evaluations, reports } = fixture();
     const sarif = JSON.parse(formatSarif(evaluations, reports));
     const run = sarif.runs[0];
@@ -53,7 +36,13 @@ describe("formatSarif", () => {
       helpUri: "https://www.rfc-editor.org/rfc/rfc8996",
       defaultConfiguration: { level: "error" },
       help: { text: expect.stringContaining("nginx: ssl_protocols TLSv1.2 TLSv1.3;") },
+      properties: { "security-severity": "7.5" },
     });
+    expect(
+      run.tool.driver.rules.map(
+        (r: { properties: Record<string, string> }) => r.properties["security-severity"],
+      ),
+    ).toEqual(["7.5", "5.0", "2.0"]);
     expect(run.logicalLocations).toEqual([
       { name: "good.example:443", fullyQualifiedName: "good.example:443", kind: "resource" },
       { name: "bad.example:8443", fullyQualifiedName: "bad.example:8443", kind: "resource" },
@@ -61,53 +50,139 @@ describe("formatSarif", () => {
     ]);
     expect(
       run.results.map(
-        (r: { ruleId: string; level: string; kind: string; properties: { target: string } }) => [
-          r.ruleId,
-          r.properties.target,
-          r.kind,
-          r.level,
-        ],
+        (r: {
+          ruleId: string;
+          level: string;
+          kind: string;
+          properties: Record<string, string>;
+        }) => [r.ruleId, r.properties.target, r.properties.pointer, r.kind, r.level],
       ),
     ).toEqual([
-      ["no-legacy-protocols", "bad.example:8443", "fail", "error"],
-      ["no-weak-suites", "bad.example:8443", "fail", "warning"],
-      ["ocsp-stapling", "bad.example:8443", "fail", "note"],
-      ["no-legacy-protocols", "unknown.example:443", "fail", "error"],
-      ["ocsp-stapling", "unknown.example:443", "fail", "note"],
+      ["no-legacy-protocols", "bad.example:8443", "/protocols/TLSv1.0", "fail", "error"],
+      ["no-weak-suites", "bad.example:8443", "/cipherSuites/4", "fail", "warning"],
+      ["no-weak-suites", "bad.example:8443", "/cipherSuites/5", "fail", "warning"],
+      ["ocsp-stapling", "bad.example:8443", "/certificate/ocspStapled", "fail", "note"],
+      ["no-legacy-protocols", "unknown.example:443", "/protocols/TLSv1.1", "fail", "error"],
+      ["ocsp-stapling", "unknown.example:443", "/certificate", "fail", "note"],
     ]);
-    const suites = run.results[1];
-    expect(suites.message.text).toBe(
-      "No weak or insecure cipher suites on bad.example:8443: TLS_RSA_WITH_3DES_EDE_CBC_SHA (TLSv1.2) is not allowed; TLS_RSA_WITH_RC4_128_SHA (TLSv1.0) is not allowed",
+    const rc4 = run.results[2];
+    expect(rc4.message.text).toBe(
+      "No weak or insecure cipher suites on bad.example:8443: TLS_RSA_WITH_RC4_128_SHA (TLSv1.0) is not allowed",
     );
-    expect(suites.locations[1]).toEqual({
-      logicalLocations: [
-        {
-          name: "/cipherSuites/5",
-          fullyQualifiedName: "bad.example:8443/cipherSuites/5",
-          kind: "member",
-          parentIndex: 1,
+    // No policy file in a repository: the endpoint itself is the artifact.
+    expect(rc4.locations).toEqual([
+      {
+        physicalLocation: {
+          artifactLocation: { uri: "tls://bad.example:443" },
+          region: { startLine: 1 },
         },
-      ],
-      message: { text: "TLS_RSA_WITH_RC4_128_SHA (TLSv1.0) is not allowed" },
-    });
-    expect(run.results[3].message.text).toMatch(/^Inconclusive: Only TLS 1.2 and newer on unknown/);
+        logicalLocations: [
+          {
+            name: "/cipherSuites/5",
+            fullyQualifiedName: "bad.example:8443/cipherSuites/5",
+            kind: "member",
+            parentIndex: 1,
+          },
+        ],
+      },
+    ]);
+    expect(run.results[4].message.text).toMatch(/^Inconclusive: Only TLS 1.2 and newer on unknown/);
+    expect(run.automationDetails).toBeUndefined();
   });
 
-  it("keeps partial fingerprints stable across runs and distinct per rule and target", () => {
+  it("meets GitHub code scanning's upload requirements, with a category when given", () => {
+    const { evaluations, reports } = fixture();
+    const sarif = JSON.parse(formatSarif(evaluations, reports, { category: "tls/prod" }));
+    expect(githubSarifProblems(sarif)).toEqual([]);
+    expect(sarifSchemaProblems(sarif)).toEqual([]);
+    expect(sarif.runs[0].automationDetails).toEqual({ id: "tls/prod/" });
+    // The checker does catch a result code scanning would drop.
+    delete sarif.runs[0].results[0].locations;
+    delete sarif.runs[0].tool.driver.rules[0].properties["security-severity"];
+    expect(githubSarifProblems(sarif)).toEqual([
+      "runs/0/tool/driver/rules/0: security-severity undefined is not a 0.0–10.0 string",
+      "runs/0/results/0: no location",
+    ]);
+  });
+
+  it("keeps partial fingerprints stable across runs and distinct per offending value", () => {
     const first = JSON.parse(formatSarif(fixture().evaluations, fixture().reports));
     const { evaluations, reports } = fixture();
-    reports[1]?.cipherSuites?.pop(); // a different run: one bad suite fewer
+    // A different run: the weak suites listed in another order, one good suite fewer.
+    const suites = reports[1]!.cipherSuites!;
+    reports[1]!.cipherSuites = [suites[5]!, ...suites.slice(1, 5).reverse()];
     const second = JSON.parse(formatSarif(evaluations, reports));
-    const prints = (log: typeof first): string[] =>
-      log.runs[0].results.map(
-        (r: { partialFingerprints: Record<string, string> }) =>
-          r.partialFingerprints["tlsgateRuleTarget/v1"],
+    type Result = {
+      ruleId: string;
+      message: { text: string };
+      partialFingerprints: Record<string, string>;
+    };
+    const prints = (log: typeof first): Map<string, string> =>
+      new Map(
+        log.runs[0].results.map((r: Result) => [
+          r.message.text,
+          r.partialFingerprints["tlsgateFinding/v2"],
+        ]),
       );
-    expect(prints(second)).toEqual(prints(first));
-    expect(new Set(prints(first)).size).toBe(5);
+    const before = prints(first);
+    const after = prints(second);
+    expect(before.size).toBe(6);
+    expect(new Set(before.values()).size).toBe(6);
+    for (const [message, print] of after) expect(before.get(message)).toBe(print);
+    expect(after.size).toBeGreaterThanOrEqual(3);
   });
 
-  it("attaches a physical location at the rule's line when the artifact defines it", () => {
+  it("keys a finding by what offends, not by its place in a list or by what changes daily", () => {
+    const finding = {
+      ruleId: "r",
+      severity: "error" as const,
+      status: "fail" as const,
+      target: "t",
+      message: "m",
+    };
+    expect(
+      offendingKey({
+        ...finding,
+        pointer: "/certificate/chain/0",
+        value: { sha256: "ab", daysRemaining: 3 },
+      }),
+    ).toBe("/certificate/chain/-=ab");
+    expect(
+      offendingKey({
+        ...finding,
+        pointer: "/cipherSuites/12",
+        value: { iana: "TLS_RSA_WITH_RC4_128_SHA", protocol: "TLSv1.0" },
+      }),
+    ).toBe("/cipherSuites/-=TLS_RSA_WITH_RC4_128_SHA TLSv1.0");
+    expect(offendingKey({ ...finding, pointer: "/protocols/TLSv1.0", value: true })).toBe(
+      "/protocols/TLSv1.0=true",
+    );
+  });
+
+  it("locates a result at its rule's line when the policy file is in the repository", () => {
+    const { evaluations, reports } = fixture();
+    const root = mkdtempSync(join(tmpdir(), "tlsgate-sarif-"));
+    const file = join(root, "policies", "acme.json");
+    const moved = evaluations.map((evaluation) => ({
+      ...evaluation,
+      rules: Object.fromEntries(
+        Object.entries(evaluation.rules).map(([id, rule]) => [
+          id,
+          { ...rule, source: { file, line: 7, column: 5 } },
+        ]),
+      ),
+    }));
+    const sarif = JSON.parse(formatSarif(moved, reports, { root }));
+    for (const result of sarif.runs[0].results) {
+      expect(result.locations[0].physicalLocation).toEqual({
+        artifactLocation: { uri: "policies/acme.json" },
+        region: { startLine: 7 },
+      });
+    }
+    expect(githubSarifProblems(sarif)).toEqual([]);
+  });
+
+  it("attaches a physical location at line 1 of the artifact when it does not define the rule", () => {
     const { evaluations, reports } = fixture();
     const sarif = JSON.parse(
       formatSarif(evaluations, reports, {

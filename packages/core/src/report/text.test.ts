@@ -12,7 +12,7 @@ describe("formatText", () => {
         "good.example:443 (127.0.0.1)  PASS",
         `  policy acme/prod 3.1.0 (sha256 ${hash}) · 0 failed · 0 inconclusive · 3 passed · 1 off`,
         "  clients: 0 fail · 1 connect",
-        "    ok            Firefox 137 (Win 11)  TLSv1.3  TLS_AES_128_GCM_SHA256",
+        "    ok            Firefox  1/1 connect · oldest working Firefox 137 (Win 11)",
         "",
         "bad.example:8443 (127.0.0.1)  FAIL",
         `  policy acme/prod 3.1.0 (sha256 ${hash}) · 3 failed · 0 inconclusive · 0 passed · 1 off`,
@@ -23,19 +23,25 @@ describe("formatText", () => {
         "                                              fix: Remove RC4, 3DES and CBC-SHA suites | keep AEAD <only>.",
         "  fail          info     ocsp-stapling        /certificate/ocspStapled is false",
         "  clients: 0 fail · 1 connect",
-        "    ok            Firefox 137 (Win 11)  TLSv1.3  TLS_AES_128_GCM_SHA256",
+        "    ok            Firefox  1/1 connect · oldest working Firefox 137 (Win 11)",
         "",
         "unknown.example:443 (127.0.0.1)  INCONCLUSIVE",
         `  policy acme/prod 3.1.0 (sha256 ${hash}) · 0 failed · 2 inconclusive · 1 passed · 1 off`,
         "  inconclusive  error    no-legacy-protocols  TLSv1.1 support is unknown",
         "  inconclusive  info     ocsp-stapling        /certificate is unknown (certificate: timeout: no handshake in 10 s)",
         "  clients: 0 fail · 1 connect",
-        "    ok            Firefox 137 (Win 11)  TLSv1.3  TLS_AES_128_GCM_SHA256",
+        "    ok            Firefox  1/1 connect · oldest working Firefox 137 (Win 11)",
         "  1 scan error(s): certificate timeout",
         "",
         "Gate: FAIL (fail-on warning; inconclusive fails) · 4 blocking finding(s)",
         "  policy violation: 2 rule failure(s) at or above warning (3 finding(s))",
         "  1 rule(s) at or above warning are inconclusive (the scan could not establish what they check)",
+        "",
+        "Overview: 3 target(s), worst first",
+        "  target               verdict       blocking  expires in  worst finding",
+        "  bad.example:8443     FAIL          3         89 d        error no-legacy-protocols: TLSv1.0 is enabled",
+        "  unknown.example:443  INCONCLUSIVE  1         89 d        error no-legacy-protocols (inconclusive): TLSv1.1 support is unknown",
+        "  good.example:443     PASS          0         89 d        —",
         "",
       ].join("\n"),
     );
@@ -69,24 +75,73 @@ describe("formatText", () => {
     expect(verbose).not.toContain("… and");
   });
 
-  it("shows the client matrix once per target, failing clients first, and none when not run", () => {
+  it("shows the client matrix once per target by family, failing families first", () => {
     const { evaluations, reports } = clientFixture();
     const text = formatText(evaluations, reports);
     expect(text).toContain(
       [
         "  clients: 2 fail · 1 inconclusive · 1 connect",
-        "    fail          IE 8 Win 7            no shared protocol: the client (SSLv3–TLSv1.0) is older than the server (TLSv1.2)",
-        "    fail          Java 7u25             the client cannot use the server's 2048-bit DH group: it supports at most 1024 bits",
-        "    inconclusive  Android 8.1 (native)  connection failure (inconclusive): timeout: no reply",
-        "    ok            Firefox 137 (Win 11)  TLSv1.3  TLS_AES_128_GCM_SHA256",
+        "    fail          IE       0/1 connect · newest failing IE 8 Win 7: no shared protocol: the client (SSLv3–TLSv1.0) is older than the server (TLSv1.2)",
+        "    fail          Java     0/1 connect · newest failing Java 7u25: the client cannot use the server's 2048-bit DH group: it supports at most 1024 bits",
+        "    inconclusive  Android  0/1 connect · 1 inconclusive",
+        "    ok            Firefox  1/1 connect · oldest working Firefox 137 (Win 11)",
       ].join("\n"),
     );
     expect(text.match(/clients:/g)).toHaveLength(1);
+    // Verbose lists every client under the families.
+    const verbose = formatText(evaluations.slice(0, 1), reports, { verbose: true });
+    expect(verbose).toContain(
+      "      fail          IE 8 Win 7            no shared protocol: the client (SSLv3–TLSv1.0) is older than the server (TLSv1.2)",
+    );
     const coloured = formatText(evaluations.slice(0, 1), reports, { color: true });
-    expect(coloured).toContain("    \u001b[31mfail\u001b[39m          IE 8 Win 7");
+    expect(coloured).toContain("    \u001b[31mfail\u001b[39m          IE  ");
     const none = structuredClone(reports[0]!);
     none.clients = null;
     expect(formatText(evaluations.slice(0, 1), [none])).not.toContain("clients:");
+  });
+
+  it("names each family's oldest working and newest failing version by version number", () => {
+    const { evaluations, reports } = clientFixture();
+    const report = structuredClone(reports[0]!);
+    const firefox = report.clients!.find((c) => c.family === "Firefox")!;
+    report.clients = [
+      {
+        ...firefox,
+        name: "Firefox 9",
+        version: "9",
+        year: 2011,
+        ok: false,
+        reason: "no shared cipher",
+      },
+      { ...firefox, name: "Firefox 100", version: "100", year: 2022 },
+      { ...firefox, name: "Firefox 27", version: "27", year: 2014 },
+      { ...firefox, name: "Firefox 10", version: "10", year: 2012, ok: false, reason: "too old" },
+    ];
+    expect(formatText(evaluations.slice(0, 1), [report])).toContain(
+      "    fail          Firefox  2/4 connect · oldest working Firefox 27 · newest failing Firefox 10: too old",
+    );
+  });
+
+  it("shows only the overview for many targets unless asked for details", () => {
+    const { evaluations, reports } = fixture();
+    const many = Array.from({ length: 20 }, (_, i) => ({
+      ...evaluations[i % 3]!,
+      target: `${evaluations[i % 3]!.target}#${i}`,
+    }));
+    const manyReports = many.map((e, i) => {
+      const report = structuredClone(reports[i % 3]!);
+      report.target.input = e.target;
+      return report;
+    });
+    const text = formatText(many, manyReports, { gate: {} });
+    expect(text).not.toContain("  policy acme/prod");
+    const lines = text.trimEnd().split("\n");
+    expect(lines.at(-22)).toBe("Overview: 20 target(s), worst first (--details for each target)");
+    expect(lines.at(-20)).toMatch(/^ {2}bad\.example:8443#1 +FAIL +1 +89 d +error no-legacy/);
+    expect(lines.at(-1)).toMatch(/^ {2}good\.example:443#18 +PASS +0 +89 d +—$/);
+    const detailed = formatText(many, manyReports, { gate: {}, details: true });
+    expect(detailed.match(/ {2}policy acme\/prod/g)).toHaveLength(20);
+    expect(detailed).toContain("Overview: 20 target(s), worst first\n");
   });
 });
 

@@ -2,8 +2,10 @@ import { escapeControlCharacters } from "../control-characters.js";
 import { gateRun } from "../run/gate.js";
 import type { Evaluation, FindingStatus, Remediation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
-import { clientMatrix, matrixSummary } from "./clients.js";
-import type { ClientResult } from "./clients.js";
+import { clientFamilies, clientMatrix, matrixSummary } from "./clients.js";
+import type { ClientFamily, ClientResult } from "./clients.js";
+import { fleetOverview, showDetails, worstLabel } from "./overview.js";
+import type { OverviewRow } from "./overview.js";
 import { shortHash } from "./format-options.js";
 import { outcomes, reportsByTarget } from "./outcomes.js";
 import { waivedRows, waivedUntil } from "./waived.js";
@@ -16,6 +18,8 @@ export interface TextOptions extends FormatOptions {
   verbose?: boolean;
   /** Findings shown per rule before "… and N more"; default 8 (all when verbose). */
   maxFindings?: number;
+  /** Per-target details; default: only for a few targets (the overview says the rest). */
+  details?: boolean;
 }
 
 const STYLE = {
@@ -64,7 +68,8 @@ export function formatText(
   const reportOf = reportsByTarget(reports);
   const lines: string[] = [];
   const clientsShown = new Set<string>();
-  for (const evaluation of evaluations) {
+  const details = showDetails(evaluations, options.details);
+  for (const evaluation of details ? evaluations : []) {
     const report = reportOf.get(evaluation.target);
     const address = report?.target.address;
     const { counts, policy } = evaluation;
@@ -115,20 +120,31 @@ export function formatText(
         );
       });
     }
-    // The client matrix, once per target: failing clients first, with why.
-    const matrix = clientsShown.has(evaluation.target) ? null : clientMatrix(report);
+    // The client matrix, once per target, by family: how far back each still connects.
+    const families = clientsShown.has(evaluation.target) ? null : clientFamilies(report);
+    const matrix = families === null ? null : clientMatrix(report);
     clientsShown.add(evaluation.target);
-    if (matrix !== null) {
+    if (families !== null && matrix !== null) {
       lines.push(`  clients: ${matrixSummary(matrix.counts)}`);
-      const nameWidth = Math.max(0, ...matrix.rows.map((row) => row.client.name.length));
-      for (const { client, result } of matrix.rows) {
-        const detail =
-          result === "ok"
-            ? `${pad(client.protocol ?? "", "TLSv1.2".length)}  ${client.cipher ?? ""}`
-            : inert(client.reason ?? "");
+      const familyWidth = Math.max(0, ...families.map((f) => f.family.length));
+      for (const family of families) {
+        const result: ClientResult =
+          family.counts.fail > 0 ? "fail" : family.counts.inconclusive > 0 ? "inconclusive" : "ok";
         lines.push(
-          `    ${pad(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad(client.name, nameWidth)}  ${detail}`.trimEnd(),
+          `    ${pad(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad(inert(family.family), familyWidth)}  ${familyLine(family)}`.trimEnd(),
         );
+      }
+      if (options.verbose === true) {
+        const nameWidth = Math.max(0, ...matrix.rows.map((row) => row.client.name.length));
+        for (const { client, result } of matrix.rows) {
+          const detail =
+            result === "ok"
+              ? `${pad(client.protocol ?? "", "TLSv1.2".length)}  ${client.cipher ?? ""}`
+              : inert(client.reason ?? "");
+          lines.push(
+            `      ${pad(paint(CLIENT_STYLE[result], result), "inconclusive".length)}  ${pad(inert(client.name), nameWidth)}  ${detail}`.trimEnd(),
+          );
+        }
       }
     }
     if (report !== undefined && report.errors.length > 0) {
@@ -161,6 +177,10 @@ export function formatText(
     );
     for (const reason of gate.reasons) lines.push(`  ${inert(reason)}`);
   }
+  // Many targets end with the overview, worst first: what fails, on what, what expires first.
+  if (new Set(evaluations.map((e) => e.target)).size > 1) {
+    lines.push("", ...overviewLines(evaluations, reports, options, paint, details));
+  }
   return `${lines.join("\n").trimEnd()}\n`;
 }
 
@@ -175,4 +195,64 @@ function remediationLines(remediation: Remediation | undefined, all: boolean): s
       ? `fix: ${remediation[server]}`
       : `fix (${server}): ${remediation[server]}`,
   );
+}
+
+/** "12/14 connect · oldest working Chrome 49 · newest failing Chrome 30: no shared cipher". */
+export function familyLine(family: ClientFamily): string {
+  const total = family.counts.ok + family.counts.fail + family.counts.inconclusive;
+  const parts = [`${family.counts.ok}/${total} connect`];
+  if (family.counts.inconclusive > 0) parts.push(`${family.counts.inconclusive} inconclusive`);
+  if (family.oldestWorking !== null) parts.push(`oldest working ${family.oldestWorking.name}`);
+  const failing = family.newestFailing;
+  if (failing !== null) {
+    parts.push(
+      `newest failing ${failing.name}${failing.reason === null ? "" : `: ${failing.reason}`}`,
+    );
+  }
+  return inert(parts.join(" · "));
+}
+
+function overviewLines(
+  evaluations: readonly Evaluation[],
+  reports: readonly ScanReport[],
+  options: TextOptions,
+  paint: (style: Style, text: string) => string,
+  details: boolean,
+): string[] {
+  const rows = fleetOverview(evaluations, reports, options.gate);
+  const header = ["target", "verdict", "blocking", "expires in", "worst finding"];
+  const cells = rows.map((row) => [
+    inert(row.target),
+    row.verdict.toUpperCase(),
+    String(row.blocking),
+    row.daysToExpiry === null ? "unknown" : `${row.daysToExpiry} d`,
+    inert(clip(worstLabel(row), 100)),
+  ]);
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...cells.map((c) => c[i]!.length)),
+  );
+  const line = (values: string[], styled: string[] = values): string =>
+    `  ${styled.map((value, i) => (i === values.length - 1 ? value : pad(value, widths[i]!))).join("  ")}`.trimEnd();
+  const verdictStyle: Record<OverviewRow["verdict"], Style> = {
+    fail: "red",
+    unscanned: "yellow",
+    inconclusive: "yellow",
+    pass: "green",
+  };
+  const hint = details ? "" : " (--details for each target)";
+  return [
+    paint("bold", `Overview: ${rows.length} target(s), worst first${hint}`),
+    paint("dim", line(header)),
+    ...rows.map((row, r) => {
+      const values = cells[r]!;
+      return line(
+        values,
+        values.map((value, i) => (i === 1 ? paint(verdictStyle[row.verdict], value) : value)),
+      );
+    }),
+  ];
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -8,8 +8,10 @@ export const RUN_DEFAULTS = {
   timeoutMs: 5000,
   /** Connections at once per target. */
   concurrency: 8,
-  /** Targets scanned at once. */
-  parallelTargets: 4,
+  /** Connections open at once in the whole run, over every target. */
+  maxConnections: 256,
+  /** Connections open at once to one address, whichever targets share it. */
+  maxPerAddress: 64,
   /** A target's whole scan; what is not established by then is null. */
   deadlineMs: 120_000,
   /** The whole run; targets not finished by then are cut like a target at its deadline. */
@@ -20,7 +22,9 @@ export const RUN_DEFAULTS = {
 export const RUN_LIMITS = {
   timeoutMs: { min: 100, max: 600_000 },
   concurrency: { min: 1, max: 64 },
-  parallelTargets: { min: 1, max: 256 },
+  maxConnections: { min: 1, max: 4096 },
+  maxPerAddress: { min: 1, max: 1024 },
+  parallelTargets: { min: 1, max: 1024 },
   deadlineMs: { min: 1_000, max: 3_600_000 },
   runDeadlineMs: { min: 1_000, max: 86_400_000 },
 } as const;

@@ -6,7 +6,7 @@ export type { InputErrorCode } from "./input-error.js";
 export { planRun } from "./plan.js";
 export type { PlanResult, PlannedTarget, RunInput, RunPlan } from "./plan.js";
 export { runPlan } from "./run.js";
-export type { RunPlanOptions, RunResult } from "./run.js";
+export type { RunPlanOptions, RunResult, TargetResult } from "./run.js";
 export { parseShard, parseTargetList, selectShard } from "./target-list.js";
 export type { Shard } from "./target-list.js";
 export { readSavedResults } from "./saved-results.js";

@@ -92,7 +92,9 @@ describe("planRun", () => {
       gate: { failOn: "error", inconclusive: "fail" },
       timeoutMs: 5000,
       concurrency: 8,
-      parallelTargets: 4,
+      maxConnections: 256,
+      maxPerAddress: 64,
+      parallelTargets: 64,
       ca: [],
       clients: null,
       configFile: null,
@@ -108,6 +110,8 @@ describe("planRun", () => {
         inconclusive: "pass",
         timeout: 2000,
         concurrency: 2,
+        maxConnections: 40,
+        maxPerAddress: 10,
         targets: [
           "a.example",
           { target: "b.example@127.0.0.2", policy: "modern", port: 8443, sni: "c.example" },
@@ -139,6 +143,10 @@ describe("planRun", () => {
       gate: { failOn: "warning", inconclusive: "pass" },
       timeoutMs: 1000,
       concurrency: 2,
+      maxConnections: 40,
+      maxPerAddress: 10,
+      // Twice what the budget serves at once: 2 × 40 / 2.
+      parallelTargets: 40,
       configFile: join(cwd, "tls", "tlsgate.config.json"),
     });
   });
@@ -193,6 +201,8 @@ describe("planRun", () => {
       inconclusive: "maybe",
       timeout: "1e9",
       concurrency: "0",
+      maxConnections: "0",
+      maxPerAddress: "lots",
       clients: "Firefox 999",
       shard: "3/2",
     });
@@ -201,6 +211,8 @@ describe("planRun", () => {
       'InputError: inconclusive: expected one of fail, pass, got "maybe"',
       'InputError: timeout: expected a whole number from 100 to 600000, got "1e9"',
       'InputError: concurrency: expected a whole number from 1 to 64, got "0"',
+      'InputError: max-connections: expected a whole number from 1 to 4096, got "0"',
+      'InputError: max-per-address: expected a whole number from 1 to 1024, got "lots"',
       'ClientProfileError: unknown client profile: "Firefox 999"',
       'InputError: shard: expected "i/n" with 1 <= i <= n, got "3/2"',
       'TargetError: invalid target "a.example:99999": port 99999 is out of range',

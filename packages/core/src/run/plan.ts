@@ -51,7 +51,11 @@ export interface RunInput {
   timeout?: string | number | null;
   /** Connections at once per target. */
   concurrency?: string | number | null;
-  /** Targets at once. */
+  /** Connections open at once in the whole run. */
+  maxConnections?: string | number | null;
+  /** Connections open at once to one address. */
+  maxPerAddress?: string | number | null;
+  /** Targets in flight at once; by default enough to keep the connection budget full. */
   parallelTargets?: string | number | null;
   /** Milliseconds a target's scan may take in all. */
   deadline?: string | number | null;
@@ -103,6 +107,8 @@ export interface RunPlan {
   gate: Required<GateOptions>;
   timeoutMs: number;
   concurrency: number;
+  maxConnections: number;
+  maxPerAddress: number;
   parallelTargets: number;
   deadlineMs: number;
   runDeadlineMs: number;
@@ -168,11 +174,30 @@ export function planRun(input: RunInput): PlanResult {
     config?.concurrency,
     RUN_DEFAULTS.concurrency,
   );
+  const maxConnections = integer(
+    "max-connections",
+    input.maxConnections,
+    config?.maxConnections,
+    RUN_DEFAULTS.maxConnections,
+  );
+  const maxPerAddress = integer(
+    "max-per-address",
+    input.maxPerAddress,
+    config?.maxPerAddress,
+    RUN_DEFAULTS.maxPerAddress,
+  );
+  // Twice the targets the budget could serve at once, so it stays full while some wait.
   const parallelTargets = integer(
     "parallel-targets",
     input.parallelTargets,
     undefined,
-    RUN_DEFAULTS.parallelTargets,
+    Math.min(
+      RUN_LIMITS.parallelTargets.max,
+      Math.ceil(
+        (2 * (maxConnections ?? RUN_DEFAULTS.maxConnections)) /
+          (concurrency ?? RUN_DEFAULTS.concurrency),
+      ),
+    ),
   );
   const deadlineMs = integer("deadline", input.deadline, config?.deadline, RUN_DEFAULTS.deadlineMs);
   const runDeadlineMs = integer(
@@ -340,6 +365,8 @@ export function planRun(input: RunInput): PlanResult {
       gate: { failOn: failOn!, inconclusive: inconclusive! },
       timeoutMs: timeoutMs!,
       concurrency: concurrency!,
+      maxConnections: maxConnections!,
+      maxPerAddress: maxPerAddress!,
       parallelTargets: parallelTargets!,
       deadlineMs: deadlineMs!,
       runDeadlineMs: runDeadlineMs!,
@@ -397,6 +424,8 @@ export function planRun(input: RunInput): PlanResult {
 const LIMIT_OF = {
   timeout: "timeoutMs",
   concurrency: "concurrency",
+  "max-connections": "maxConnections",
+  "max-per-address": "maxPerAddress",
   "parallel-targets": "parallelTargets",
   deadline: "deadlineMs",
   "run-deadline": "runDeadlineMs",

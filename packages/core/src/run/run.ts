@@ -9,6 +9,7 @@ import type { ScanReport } from "../scan-report/types.js";
 import type { ProgressEvent } from "../scan/context.js";
 import { DeadlineReached, scanTargets } from "../scan/scan-targets.js";
 import { gateRun, type RunGate } from "./gate.js";
+import type { Target } from "../probe/target.js";
 import type { RunPlan } from "./plan.js";
 
 export interface RunPlanOptions {
@@ -16,12 +17,31 @@ export interface RunPlanOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Called as each target's report is ready, in completion order. */
   onReport?: (report: ScanReport) => void;
+  /**
+   * Called as each target is judged, in completion order (saved reports first): a shell can
+   * stream results (`--format ndjson`) instead of waiting for the whole run.
+   */
+  onResult?: (result: TargetResult) => void;
+  /**
+   * Keep every report and evaluation in the result (default). False: they go only to
+   * `onResult`, the result's lists are empty and the gate is decided from what each target left
+   * behind, so a fleet's memory is bounded by the targets in flight.
+   */
+  retain?: boolean;
   /** The time certificate validity is judged at; now by default. */
   now?: Date;
 }
 
+/** One target of the plan, judged. */
+export interface TargetResult {
+  /** Its index in the plan's targets. */
+  index: number;
+  report: ScanReport;
+  evaluation: Evaluation;
+}
+
 export interface RunResult {
-  /** In the order of the plan's targets. */
+  /** In the order of the plan's targets; empty when not retained. */
   reports: ScanReport[];
   evaluations: Evaluation[];
   gate: RunGate;
@@ -53,36 +73,69 @@ async function scanEvaluateGate(
   options: RunPlanOptions,
   signal: AbortSignal,
 ): Promise<RunResult> {
-  const toScan = plan.targets.flatMap((planned) =>
-    planned.target === null ? [] : [planned.target],
-  );
-  const scanned = await scanTargets(toScan, {
-    timeoutMs: plan.timeoutMs,
-    concurrency: plan.concurrency,
-    parallelTargets: plan.parallelTargets,
-    ca: plan.ca,
-    deadlineMs: plan.deadlineMs,
-    signal,
-    ...(plan.clients === null ? {} : { clients: plan.clients }),
-    ...plan.starttls,
-    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    ...(options.onReport === undefined ? {} : { onReport: options.onReport }),
-    ...(options.now === undefined ? {} : { now: options.now }),
-  });
-  const reports = plan.targets.map((planned) => planned.saved ?? scanned.shift()!);
+  const retain = options.retain ?? true;
+  const count = plan.targets.length;
+  const reports = new Array<ScanReport>(retain ? count : 0);
+  const evaluations = new Array<Evaluation>(count);
+  // What the gate reads of a report; all that is kept of it when reports are not retained.
+  const gateFacts = new Array<ScanReport>(count);
   const policies = new Set(plan.targets.map((planned) => planned.policy));
   const waivers = new WaiverSet(
     [...[...policies].flatMap((policy) => policy.waivers), ...plan.waivers],
     plan.now,
   );
-  const evaluations = reports.map((report, i) => {
-    const { policy } = plan.targets[i]!;
-    return waivers.apply(evaluate(policy, report), [...policy.waivers, ...plan.waivers]);
-  });
-  return {
-    reports,
-    evaluations,
-    gate: gateRun(evaluations, reports, plan.gate),
-    warnings: waivers.unused(),
+  const judge = (index: number, report: ScanReport): void => {
+    const { policy } = plan.targets[index]!;
+    const evaluation = waivers.apply(evaluate(policy, report), [
+      ...policy.waivers,
+      ...plan.waivers,
+    ]);
+    evaluations[index] = evaluation;
+    if (retain) reports[index] = report;
+    gateFacts[index] = retain ? report : gateFactsOf(report);
+    options.onResult?.({ index, report, evaluation });
   };
+
+  const toScan: Target[] = [];
+  const planIndex: number[] = [];
+  plan.targets.forEach((planned, index) => {
+    if (planned.target === null) return;
+    toScan.push(planned.target);
+    planIndex.push(index);
+  });
+  plan.targets.forEach((planned, index) => {
+    if (planned.saved !== null) judge(index, planned.saved);
+  });
+  await scanTargets(toScan, {
+    timeoutMs: plan.timeoutMs,
+    concurrency: plan.concurrency,
+    maxConnections: plan.maxConnections,
+    maxPerAddress: plan.maxPerAddress,
+    parallelTargets: plan.parallelTargets,
+    ca: plan.ca,
+    deadlineMs: plan.deadlineMs,
+    signal,
+    keepReports: false,
+    onReport: (report, index) => {
+      options.onReport?.(report);
+      judge(planIndex[index]!, report);
+    },
+    ...(plan.clients === null ? {} : { clients: plan.clients }),
+    ...plan.starttls,
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  const gate = gateRun(evaluations, gateFacts, plan.gate);
+  const warnings = waivers.unused();
+  return retain
+    ? { reports, evaluations, gate, warnings }
+    : { reports: [], evaluations: [], gate, warnings };
+}
+
+/** The part of a report the gate reads (whether it was reached, and as what). */
+function gateFactsOf(report: ScanReport): ScanReport {
+  return {
+    target: { input: report.target.input },
+    reachable: report.reachable,
+  } as ScanReport;
 }

@@ -8,6 +8,7 @@ export type {
   ClientSimulation,
   ConnectionFeatures,
   DhParameters,
+  DhPrime,
   HstsPolicy,
   ScanError,
   ScanErrorCode,

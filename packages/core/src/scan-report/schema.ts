@@ -81,10 +81,11 @@ export const scanReportSchema = {
     dh: {
       type: "object",
       additionalProperties: false,
-      required: ["supported", "bits"],
+      required: ["supported", "bits", "primes"],
       properties: {
         supported: nullableBoolean,
         bits: nullableInteger,
+        primes: { type: ["array", "null"], items: { $ref: "#/$defs/dhPrime" } },
       },
     },
     certificate: { anyOf: [{ $ref: "#/$defs/certificateReport" }, { type: "null" }] },
@@ -185,6 +186,18 @@ export const scanReportSchema = {
         protocol: { $ref: "#/$defs/protocol" },
         enforced: nullableBoolean,
         order: { type: ["array", "null"], items: { type: "string" } },
+      },
+    },
+    dhPrime: {
+      type: "object",
+      additionalProperties: false,
+      required: ["name", "bits", "wellKnown", "short", "reference"],
+      properties: {
+        name: nullableString,
+        bits: { type: "integer", minimum: 1 },
+        wellKnown: { type: "boolean" },
+        short: { type: "boolean" },
+        reference: nullableString,
       },
     },
     group: {

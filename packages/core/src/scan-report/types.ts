@@ -127,6 +127,21 @@ export interface DhParameters {
   supported: boolean | null;
   /** Smallest DH prime size seen, in bits; null when not supported or unknown. */
   bits: number | null;
+  /** Every distinct prime the server's DHE suites use, smallest first; null when unknown. */
+  primes: DhPrime[] | null;
+}
+
+/** A finite-field DH prime from ServerKeyExchange, named when it is a well-known one. */
+export interface DhPrime {
+  /** "ffdhe2048", "modp2048" (RFC 3526 group 14), "nginx-1024", …; null for a custom prime. */
+  name: string | null;
+  bits: number;
+  /** One of the published primes (RFC 7919, RFC 2409/3526, RFC 5114, server defaults). */
+  wellKnown: boolean;
+  /** Shorter than 2048 bits. */
+  short: boolean;
+  /** Where a well-known prime is defined or which software used it; null for a custom prime. */
+  reference: string | null;
 }
 
 export interface CertificateReport {

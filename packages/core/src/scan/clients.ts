@@ -31,7 +31,7 @@ import type {
   ClientSimulation,
   ScanReport,
 } from "../scan-report/types.js";
-import { Limiter } from "./limiter.js";
+import { Limiter, type ConnectionSlots } from "./limiter.js";
 
 /** What a scan established about the server: the parts of a ScanReport the diagnosis reads. */
 export type ServerFacts = Partial<
@@ -55,7 +55,7 @@ export interface SimulateClientsOptions {
   /** Test seam for the TCP connection. */
   connect?: Parameters<typeof probeHello>[2]["connect"];
   /** The target's connection limiter, when the scan shares it (then `concurrency` is its limit). */
-  limiter?: Limiter;
+  limiter?: ConnectionSlots;
 }
 
 /** One result per profile, in registry order. Never throws for anything the server does. */

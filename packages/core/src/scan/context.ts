@@ -6,7 +6,7 @@ import type { Socket } from "node:net";
 import type { ScanError, ScanErrorCode } from "../scan-report/types.js";
 import type { Endpoint } from "../probe/exchange.js";
 import { probeHello, probeWithRetry, type ProbeOutcome } from "../probe/hello-probe.js";
-import { Limiter } from "./limiter.js";
+import { Limiter, type ConnectionSlots } from "./limiter.js";
 
 export interface ProgressEvent {
   target: string;
@@ -25,7 +25,7 @@ export interface ScanContextOptions {
   onProgress?: ((event: ProgressEvent) => void) | undefined;
   connect?: ((endpoint: Endpoint) => Socket) | undefined;
   /** The target's connection limiter, when the scan shares it; else one of `concurrency`. */
-  limiter?: Limiter | undefined;
+  limiter?: ConnectionSlots | undefined;
 }
 
 export class ScanContext {
@@ -33,7 +33,7 @@ export class ScanContext {
   readonly sni: string | null;
   readonly errors: ScanError[] = [];
   readonly #options: ScanContextOptions;
-  readonly #limiter: Limiter;
+  readonly #limiter: ConnectionSlots;
   #probes = 0;
   #connected = false;
   #step = "starting";

@@ -5,11 +5,15 @@
  * keep their own small prime, so every accepted DHE suite counts. Their flights were read during
  * the enumeration (offered without RFC 7919 groups, so the server uses its own parameters); a
  * suite whose flight lacked the parameters is offered once more on its own.
+ *
+ * Each distinct prime is named when it is a well-known one (registry/dh-primes.ts): a short
+ * well-known prime is the one precomputation attacks target (Logjam); a custom one is not named.
  */
-import { cipherSuiteByCode } from "../registry/index.js";
+import { createHash } from "node:crypto";
+import { cipherSuiteByCode, dhPrimeBySha256 } from "../registry/index.js";
 import { buildClientHello, type TlsProtocol } from "../probe/client-hellos.js";
 import type { ServerChoice } from "../probe/server-choice.js";
-import type { DhParameters } from "../scan-report/types.js";
+import type { DhParameters, DhPrime } from "../scan-report/types.js";
 import type { ProtocolSuites } from "./cipher-suites.js";
 import type { ScanContext } from "./context.js";
 
@@ -19,7 +23,7 @@ export async function probeDh(
   enumerated: readonly ProtocolSuites[],
 ): Promise<DhParameters> {
   let complete = true;
-  const pending: Promise<number | null>[] = [];
+  const pending: Promise<Uint8Array | null>[] = [];
   for (const { protocol, accepted, choices } of enumerated) {
     if (protocol === "TLSv1.3") continue;
     if (accepted === null) {
@@ -28,34 +32,75 @@ export async function probeDh(
     }
     for (const code of accepted) {
       if (cipherSuiteByCode(code)?.kex !== "DHE") continue;
-      const bits = primeBitsOf(choices.get(code));
-      pending.push(bits === null ? primeBits(ctx, protocol, code) : Promise.resolve(bits));
+      const prime = primeOf(choices.get(code));
+      pending.push(prime === null ? probePrime(ctx, protocol, code) : Promise.resolve(prime));
     }
   }
-  if (pending.length === 0) return { supported: complete ? false : null, bits: null };
-  const sizes = await Promise.all(pending);
-  const known = sizes.filter((bits): bits is number => bits !== null);
+  if (pending.length === 0) {
+    return complete
+      ? { supported: false, bits: null, primes: [] }
+      : { supported: null, bits: null, primes: null };
+  }
+  const seen = await Promise.all(pending);
+  const known = seen.filter((prime): prime is Uint8Array => prime !== null);
+  if (!complete || known.length !== seen.length) {
+    return { supported: true, bits: null, primes: null };
+  }
+  const primes = new Map<string, DhPrime>();
+  for (const prime of known) {
+    const sha256 = createHash("sha256").update(prime).digest("hex");
+    if (!primes.has(sha256)) primes.set(sha256, describeDhPrime(prime, sha256));
+  }
+  const sorted = [...primes.values()].sort(
+    (a, b) => a.bits - b.bits || (a.name ?? "").localeCompare(b.name ?? ""),
+  );
+  return { supported: true, bits: sorted[0]?.bits ?? null, primes: sorted };
+}
+
+/** Primes below this size are short (NIST SP 800-57, Mozilla intermediate: 2048 bits). */
+export const SHORT_DH_PRIME_BITS = 2048;
+
+/** The report entry for a prime (big-endian, leading zeros allowed). */
+export function describeDhPrime(prime: Uint8Array, sha256?: string): DhPrime {
+  const trimmed = trimZeros(prime);
+  const digest = sha256 ?? createHash("sha256").update(trimmed).digest("hex");
+  const wellKnown = dhPrimeBySha256(digest);
+  const bits = bitLength(trimmed);
   return {
-    supported: true,
-    bits: complete && known.length === sizes.length ? Math.min(...known) : null,
+    name: wellKnown?.name ?? null,
+    bits,
+    wellKnown: wellKnown !== undefined,
+    short: bits < SHORT_DH_PRIME_BITS,
+    reference: wellKnown?.reference ?? null,
   };
 }
 
-function primeBitsOf(choice: ServerChoice | undefined): number | null {
-  const params = choice?.kind === "tls" ? choice.keyExchange : null;
-  return params?.kind === "dhe" ? params.primeBits : null;
+function bitLength(bytes: Uint8Array): number {
+  const first = bytes[0] ?? 0;
+  return first === 0 ? 0 : (bytes.length - 1) * 8 + (32 - Math.clz32(first));
 }
 
-async function primeBits(
+function primeOf(choice: ServerChoice | undefined): Uint8Array | null {
+  const params = choice?.kind === "tls" ? choice.keyExchange : null;
+  return params?.kind === "dhe" ? trimZeros(params.prime) : null;
+}
+
+function trimZeros(bytes: Uint8Array): Uint8Array {
+  let start = 0;
+  while (start < bytes.length && bytes[start] === 0) start += 1;
+  return bytes.subarray(start);
+}
+
+async function probePrime(
   ctx: ScanContext,
   protocol: TlsProtocol,
   code: number,
-): Promise<number | null> {
+): Promise<Uint8Array | null> {
   const outcome = await ctx.probe(() =>
     buildClientHello({ protocol, cipherSuites: [code], sni: ctx.sni }),
   );
-  const bits = outcome.kind === "accepted" ? primeBitsOf(outcome.choice) : null;
-  if (bits !== null) return bits;
+  const prime = outcome.kind === "accepted" ? primeOf(outcome.choice) : null;
+  if (prime !== null) return prime;
   ctx.error(
     "dh",
     outcome.kind === "failed" ? outcome.code : "protocol",

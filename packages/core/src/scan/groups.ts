@@ -8,9 +8,22 @@
  * RSA (or no) authentication are used when the server has any; otherwise the certificate's curve
  * stays in every offer, last, and the enumeration stops once the server picks it: a curve it
  * ranks below its certificate's is one no client can negotiate with it.
+ *
+ * TLS ≤ 1.2 FFDHE (RFC 7919): offer the accepted DHE suites with ffdhe groups in supported_groups
+ * and name the group from the ServerKeyExchange prime. A server that ignores the offer answers
+ * with its own prime (not one of the offered groups): that ends the enumeration, since no client
+ * can negotiate a group with it. When that own prime is an ffdhe one that was offered, it counts:
+ * a client offering that group gets it.
  */
 import { X509Certificate } from "node:crypto";
-import { GROUPS, cipherSuiteByCode, groupByCode, groupByName } from "../registry/index.js";
+import { createHash } from "node:crypto";
+import {
+  GROUPS,
+  cipherSuiteByCode,
+  dhPrimeBySha256,
+  groupByCode,
+  groupByName,
+} from "../registry/index.js";
 import { buildClientHello, ALL_CURVES, type TlsProtocol } from "../probe/client-hellos.js";
 import type { AcceptedGroup } from "../scan-report/types.js";
 import { eliminate, type OfferResult } from "./eliminate.js";
@@ -55,8 +68,69 @@ export async function enumerateTls13Groups(
   return [...result.accepted].sort((a, b) => a - b).map((code) => acceptedGroup("TLSv1.3", code));
 }
 
-/** The curves of ECDHE at one TLS ≤ 1.2 version, from its enumerated suites. */
+/** The curves of ECDHE and the FFDHE groups of DHE at one TLS ≤ 1.2 version, from its enumerated suites. */
 export async function enumerateTls12Groups(
+  ctx: ScanContext,
+  suites: ProtocolSuites & { accepted: number[] },
+): Promise<AcceptedGroup[] | null> {
+  const [curves, ffdhe] = await Promise.all([
+    enumerateTls12Curves(ctx, suites),
+    enumerateTls12Ffdhe(ctx, suites),
+  ]);
+  return curves === null || ffdhe === null ? null : [...curves, ...ffdhe];
+}
+
+const FFDHE_GROUPS = GROUPS.filter((g) => g.kind === "ffdhe").map((g) => g.code);
+
+/** The RFC 7919 groups DHE suites negotiate at one TLS ≤ 1.2 version. */
+async function enumerateTls12Ffdhe(
+  ctx: ScanContext,
+  suites: ProtocolSuites & { accepted: number[] },
+): Promise<AcceptedGroup[] | null> {
+  const { protocol, accepted } = suites;
+  const dhe = accepted.filter((code) => cipherSuiteByCode(code)?.kex === "DHE");
+  if (dhe.length === 0) return [];
+  const offer = async (codes: readonly number[]): Promise<OfferResult> => {
+    const outcome = await ctx.probe(() =>
+      buildClientHello({ protocol, cipherSuites: dhe, sni: ctx.sni, groups: codes }),
+    );
+    if (outcome.kind === "rejected") return { kind: "refused" };
+    if (outcome.kind === "failed") {
+      return { kind: "failed", code: outcome.code, message: outcome.message };
+    }
+    const params = outcome.choice.kind === "tls" ? outcome.choice.keyExchange : null;
+    if (params?.kind !== "dhe") {
+      return {
+        kind: "failed",
+        code: "protocol",
+        message: "DHE suite chosen without DH parameters",
+      };
+    }
+    const group = ffdheGroupOfPrime(params.prime);
+    return group !== null && codes.includes(group)
+      ? { kind: "chosen", code: group }
+      : { kind: "refused" };
+  };
+  const result = await eliminate(FFDHE_GROUPS, offer, { parts: 1 });
+  if (!result.complete) {
+    ctx.error(`groups/${protocol}`, result.code, `FFDHE enumeration incomplete: ${result.message}`);
+    return null;
+  }
+  return [...result.accepted].sort((a, b) => a - b).map((code) => acceptedGroup(protocol, code));
+}
+
+/** The RFC 7919 group whose prime this is (ServerKeyExchange dh_p), or null. */
+export function ffdheGroupOfPrime(prime: Uint8Array): number | null {
+  let start = 0;
+  while (start < prime.length && prime[start] === 0) start += 1;
+  const sha256 = createHash("sha256").update(prime.subarray(start)).digest("hex");
+  const name = dhPrimeBySha256(sha256)?.name;
+  const group = name === undefined ? undefined : groupByName(name);
+  return group?.kind === "ffdhe" ? group.code : null;
+}
+
+/** The curves of ECDHE at one TLS ≤ 1.2 version. */
+async function enumerateTls12Curves(
   ctx: ScanContext,
   suites: ProtocolSuites & { accepted: number[] },
 ): Promise<AcceptedGroup[] | null> {

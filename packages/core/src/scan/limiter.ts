@@ -2,7 +2,12 @@
  * A counting semaphore: at most `limit` tasks run at once, the rest wait in FIFO order. The
  * scanner holds one per target (politeness: a server sees at most `limit` connections from us).
  */
-export class Limiter {
+/** Whatever runs a target's connections one slot each: a Limiter, or a share of the run's budget. */
+export interface ConnectionSlots {
+  run<T>(task: () => Promise<T>): Promise<T>;
+}
+
+export class Limiter implements ConnectionSlots {
   readonly #limit: number;
   #active = 0;
   readonly #waiting: (() => void)[] = [];

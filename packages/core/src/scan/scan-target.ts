@@ -18,7 +18,8 @@ import { parseTarget, type Target } from "../probe/target.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { simulateClients } from "./clients.js";
-import { Limiter } from "./limiter.js";
+import type { ConnectionBudget } from "./connection-budget.js";
+import { Limiter, type ConnectionSlots } from "./limiter.js";
 import { scanDetailed, type ScanOptions, type SharedTarget } from "./scan.js";
 
 export interface ScanTargetOptions extends ScanOptions {
@@ -38,6 +39,23 @@ export interface ScanTargetOptions extends ScanOptions {
   ehloName?: string;
   /** XMPP: the stream's `to` domain (`--xmpp-domain`); default the target's host. */
   xmppDomain?: string;
+  /**
+   * The run's connection budget, shared with other targets; `concurrency` is then this target's
+   * share. Without it the target has a limiter of its own.
+   */
+  budget?: ConnectionBudget;
+}
+
+/** One store per CA list: a fleet's targets share the run's list, and the store built from it. */
+const stores = new WeakMap<readonly string[], ReturnType<typeof trustStoreFor>>();
+function storeFor(ca: readonly string[] | undefined): ReturnType<typeof trustStoreFor> {
+  if (ca === undefined) return trustStoreFor({});
+  let store = stores.get(ca);
+  if (store === undefined) {
+    store = trustStoreFor({ ca });
+    stores.set(ca, store);
+  }
+  return store;
 }
 
 export async function scanTarget(
@@ -51,7 +69,7 @@ export async function scanTarget(
   const profiles = options.clients === undefined ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5000;
   // A bad CA bundle is bad input: it throws here, before any connection.
-  const store = trustStoreFor(options.ca === undefined ? {} : { ca: options.ca });
+  const store = storeFor(options.ca);
   const started = Date.now();
   // One resolution and one limiter for every connection to the target: the probes, the full
   // handshakes, HSTS and the clients all reach the address the report names, within one limit.
@@ -60,7 +78,11 @@ export async function scanTarget(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
   });
-  const limiter = new Limiter(options.concurrency ?? 8);
+  const concurrency = options.concurrency ?? 8;
+  const limiter: ConnectionSlots =
+    options.budget === undefined || !resolution.ok
+      ? new Limiter(concurrency)
+      : options.budget.forTarget(resolution.address, { concurrency, signal: options.signal });
   let starttls: SharedTarget["starttls"];
   if (!resolution.ok) {
     const { report } = await scanDetailed(parsed, options, { resolution, limiter });

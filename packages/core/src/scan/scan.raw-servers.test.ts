@@ -83,7 +83,7 @@ describe("scripted servers only the wire can be", { timeout: 20_000 }, () => {
     ]);
     expect(report.serverPreference).toEqual([]);
     expect(report.groups).toEqual([]);
-    expect(report.dh).toEqual({ supported: false, bits: null });
+    expect(report.dh).toEqual({ supported: false, bits: null, primes: [] });
   });
 
   it("an SSLv3-only server: SSLv3 and its suites, protocol_version for every TLS hello", async () => {
@@ -92,7 +92,7 @@ describe("scripted servers only the wire can be", { timeout: 20_000 }, () => {
     expect(suitesOf(report, "SSLv3")).toEqual(["0x0004", "0x0005", "0x000A"]);
     expect(report.serverPreference).toEqual([{ protocol: "SSLv3", enforced: false, order: null }]);
     expect(report.groups).toEqual([]);
-    expect(report.dh).toEqual({ supported: false, bits: null });
+    expect(report.dh).toEqual({ supported: false, bits: null, primes: [] });
     expect(report.features).toMatchObject({
       secureRenegotiation: false,
       extendedMasterSecret: false,

@@ -21,7 +21,7 @@ import { enumerateCipherSuites, type ProtocolSuites } from "./cipher-suites.js";
 import { probeDh } from "./dh.js";
 import { probeWireFeatures } from "./features.js";
 import { enumerateTls12Groups, enumerateTls13Groups } from "./groups.js";
-import type { Limiter } from "./limiter.js";
+import type { ConnectionSlots } from "./limiter.js";
 import { probeProtocols } from "./protocols.js";
 import { SCANNER_VERSION } from "./version.js";
 
@@ -60,7 +60,7 @@ export interface ScanOptions {
  */
 export interface SharedTarget {
   resolution: Resolution;
-  limiter: Limiter;
+  limiter: ConnectionSlots;
   /** What the STARTTLS check found (scanTarget runs it first); absent for direct TLS. */
   starttls?: {
     info: StarttlsInfo;
@@ -202,7 +202,9 @@ async function scanInto(
   report.groups =
     tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
   // An unknown version may hold DHE suites (and smaller primes) that were never seen.
-  report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null } : dh;
+  report.dh = legacyUnknown
+    ? { supported: dh.supported === true ? true : null, bits: null, primes: null }
+    : dh;
   report.features = { ...report.features, ...features };
 
   report.cipherSuites = unknownProtocol
@@ -297,7 +299,7 @@ function emptyReport(target: TargetSpec, startedAt: Date): ScanReport {
     cipherSuites: null,
     serverPreference: null,
     groups: null,
-    dh: { supported: null, bits: null },
+    dh: { supported: null, bits: null, primes: null },
     certificate: null,
     certificates: null,
     features: {

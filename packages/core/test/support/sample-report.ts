@@ -121,7 +121,7 @@ export function sampleReport(input = "example.com:443"): ScanReport {
       },
       { protocol: "TLSv1.2", name: "secp256r1", code: "0x0017", bits: 128, postQuantum: false },
     ],
-    dh: { supported: false, bits: null },
+    dh: { supported: false, bits: null, primes: [] },
     certificate,
     certificates: [structuredClone(certificate)],
     features: {

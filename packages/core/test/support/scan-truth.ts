@@ -8,7 +8,7 @@ import { cipherSuiteByCode, groupByCode, groupByName } from "../../src/registry/
 import type { Protocol } from "../../src/registry/index.js";
 import type { ScanReport } from "../../src/scan-report/types.js";
 import { validateScanReport } from "../../src/scan-report/validate.js";
-import { confirmWithOpenSslClient } from "@tlsgate/testing";
+import { confirmWithGnutlsClient, confirmWithOpenSslClient } from "@tlsgate/testing";
 import type { ServerTruth, TestServer, TlsVersion } from "@tlsgate/testing";
 import type { TargetSpec } from "../../src/scan/scan.js";
 
@@ -138,6 +138,27 @@ export async function confirmGroups(
       });
       const chosen = handshake.ok ? tempKeyGroup(handshake.keyExchange) : null;
       return chosen === groupByName(group)?.hex ? chosen : null;
+    }),
+  );
+  return sorted(results.filter((code): code is string => code !== null));
+}
+
+/**
+ * The RFC 7919 groups a TLS 1.2 client negotiates with DHE suites, one `gnutls-cli` handshake per
+ * group offered alone: GnuTLS names the group ("DHE-FFDHE3072") only when the server's prime is
+ * the offered one, and reports "DHE-CUSTOMnnnn" for any other prime.
+ */
+export async function confirmFfdheGroups(
+  server: Pick<TestServer, "host" | "port">,
+): Promise<string[]> {
+  const groups = ["FFDHE2048", "FFDHE3072", "FFDHE4096", "FFDHE6144", "FFDHE8192"];
+  const results = await Promise.all(
+    groups.map(async (group) => {
+      const handshake = await confirmWithGnutlsClient(server, {
+        protocol: "TLSv1.2",
+        priority: `NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+DHE-RSA:+DHE-DSS:-GROUP-ALL:+GROUP-${group}`,
+      });
+      return handshake.keyExchange === `DHE-${group}` ? (groupByName(group)?.hex ?? null) : null;
     }),
   );
   return sorted(results.filter((code): code is string => code !== null));
