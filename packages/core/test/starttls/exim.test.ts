@@ -50,7 +50,8 @@ describe("Exim", () => {
       });
       expect(report.target.starttls?.banner).toMatch(/^220 localhost ESMTP Exim/);
       expect(report.features.alpn).toEqual({ offered: [], selected: null });
-      expectScanEqualsTruth(report, truth);
+      // Exim (GnuTLS) sends no TLS 1.3 ticket within the wait: early data stays unknown.
+      expectScanEqualsTruth(report, truth, ["earlyData"]);
     },
     300_000,
   );
