@@ -96077,14 +96077,16 @@ function loadPolicyRef(ref, cwd, options = {}) {
 
 // ../core/dist/run/impact.js
 var OPEN = /* @__PURE__ */ new Set(["fail", "inconclusive"]);
-function judge2(policy, report, now) {
-  return new WaiverSet(policy.waivers, now).apply(evaluate(policy, report), policy.waivers);
+function judge2(policy, report, now, extra) {
+  const waivers = [...policy.waivers, ...extra];
+  return new WaiverSet(waivers, now).apply(evaluate(policy, report), waivers);
 }
 function policyImpact(before, after, reports, options = {}) {
   const now = options.now ?? /* @__PURE__ */ new Date();
+  const extra = options.waivers ?? [];
   const targets = reports.map((report) => {
-    const old = judge2(before, report, now);
-    const next = judge2(after, report, now);
+    const old = judge2(before, report, now, extra);
+    const next = judge2(after, report, now, extra);
     const gateBefore = gateRun([old], [report], options.gate).verdict;
     const gateAfter = gateRun([next], [report], options.gate).verdict;
     const statusOld = ruleStatuses(old);
@@ -96429,7 +96431,11 @@ function policyChangeImpacts(core, plan, result, context3) {
       const reports = indices.map((i) => result.reports[i]);
       impacts.push({
         policyFile: path6,
-        impact: policyImpact(before, after, reports, { gate: plan.gate, now: plan.now })
+        impact: policyImpact(before, after, reports, {
+          gate: plan.gate,
+          now: plan.now,
+          waivers: plan.waivers
+        })
       });
     } catch (error2) {
       if (!(error2 instanceof TlsgateError)) throw error2;
