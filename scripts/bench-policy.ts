@@ -252,6 +252,7 @@ const BAD_SUITES = [
 
 function certificateReport(rsa: boolean): CertificateReport {
   return {
+    keyType: rsa ? "rsa" : "ecdsa",
     chain: [
       {
         subject: "CN=bench.example",
@@ -280,6 +281,7 @@ function certificateReport(rsa: boolean): CertificateReport {
     chainOrder: true,
     ocspStapled: random() < 0.8,
     ocspStatus: null,
+    ocsp: null,
   };
 }
 
@@ -291,7 +293,7 @@ function syntheticReport(index: number): ScanReport {
   }
   const certificate = certificateReport(random() < 0.6);
   const report: ScanReport = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     scanner: { name: "tlsgate", version: "0.0.0" },
     startedAt: "2025-01-02T03:04:05.678Z",
     durationMs: 1500,

@@ -6645,8 +6645,8 @@ var require_next = __commonJS({
     var dependentRequired_1 = require_dependentRequired();
     var dependentSchemas_1 = require_dependentSchemas();
     var limitContains_1 = require_limitContains();
-    var next2 = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
-    exports.default = next2;
+    var next = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
+    exports.default = next;
   }
 });
 
@@ -9106,8 +9106,8 @@ var require_foldFlowLines = __commonJS({
           split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next2 = text[i + 1];
-            if (next2 && next2 !== " " && next2 !== "\n" && next2 !== "	")
+            const next = text[i + 1];
+            if (next && next !== " " && next !== "\n" && next !== "	")
               split2 = i;
           }
           if (i >= end) {
@@ -11824,7 +11824,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "../../node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next: next2, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -11853,7 +11853,7 @@ var require_resolve_props = __commonJS({
         }
         switch (token.type) {
           case "space":
-            if (!flow && (indicator !== "doc-start" || next2?.type !== "flow-collection") && token.source.includes("	")) {
+            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
               tab = token;
             }
             hasSpace = true;
@@ -11932,10 +11932,10 @@ var require_resolve_props = __commonJS({
       }
       const last = tokens[tokens.length - 1];
       const end = last ? last.offset + last.source.length : offset;
-      if (reqSpace && next2 && next2.type !== "space" && next2.type !== "newline" && next2.type !== "comma" && (next2.type !== "scalar" || next2.source !== "")) {
-        onError(next2.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+      if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
+        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
-      if (tab && (atNewline && tab.indent <= parentIndent || next2?.type === "block-map" || next2?.type === "block-seq"))
+      if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
         onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
       return {
         comma,
@@ -12795,20 +12795,20 @@ var require_resolve_flow_scalar = __commonJS({
           res += fold;
           i = offset;
         } else if (ch === "\\") {
-          let next2 = source[++i];
-          const cc = escapeCodes[next2];
+          let next = source[++i];
+          const cc = escapeCodes[next];
           if (cc)
             res += cc;
-          else if (next2 === "\n") {
-            next2 = source[i + 1];
-            while (next2 === " " || next2 === "	")
-              next2 = source[++i + 1];
-          } else if (next2 === "\r" && source[i + 1] === "\n") {
-            next2 = source[++i + 1];
-            while (next2 === " " || next2 === "	")
-              next2 = source[++i + 1];
-          } else if (next2 === "x" || next2 === "u" || next2 === "U") {
-            const length = next2 === "x" ? 2 : next2 === "u" ? 4 : 8;
+          else if (next === "\n") {
+            next = source[i + 1];
+            while (next === " " || next === "	")
+              next = source[++i + 1];
+          } else if (next === "\r" && source[i + 1] === "\n") {
+            next = source[++i + 1];
+            while (next === " " || next === "	")
+              next = source[++i + 1];
+          } else if (next === "x" || next === "u" || next === "U") {
+            const length = next === "x" ? 2 : next === "u" ? 4 : 8;
             res += parseCharCode(source, i + 1, length, onError);
             i += length;
           } else {
@@ -12818,10 +12818,10 @@ var require_resolve_flow_scalar = __commonJS({
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i;
-          let next2 = source[i + 1];
-          while (next2 === " " || next2 === "	")
-            next2 = source[++i + 1];
-          if (next2 !== "\n" && !(next2 === "\r" && source[i + 2] === "\n"))
+          let next = source[i + 1];
+          while (next === " " || next === "	")
+            next = source[++i + 1];
+          if (next !== "\n" && !(next === "\r" && source[i + 2] === "\n"))
             res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
         } else {
           res += ch;
@@ -13823,9 +13823,9 @@ var require_lexer = __commonJS({
           this.lineEndPos = null;
         }
         this.atEnd = !incomplete;
-        let next2 = this.next ?? "stream";
-        while (next2 && (incomplete || this.hasChars(1)))
-          next2 = yield* this.parseNext(next2);
+        let next = this.next ?? "stream";
+        while (next && (incomplete || this.hasChars(1)))
+          next = yield* this.parseNext(next);
       }
       atLineEnd() {
         let i = this.pos;
@@ -13848,8 +13848,8 @@ var require_lexer = __commonJS({
           while (ch === " ")
             ch = this.buffer[++indent + offset];
           if (ch === "\r") {
-            const next2 = this.buffer[indent + offset + 1];
-            if (next2 === "\n" || !next2 && !this.atEnd)
+            const next = this.buffer[indent + offset + 1];
+            if (next === "\n" || !next && !this.atEnd)
               return offset + indent + 1;
           }
           return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
@@ -13886,8 +13886,8 @@ var require_lexer = __commonJS({
       peek(n) {
         return this.buffer.substr(this.pos, n);
       }
-      *parseNext(next2) {
-        switch (next2) {
+      *parseNext(next) {
+        switch (next) {
           case "stream":
             return yield* this.parseStream();
           case "line-start":
@@ -14076,8 +14076,8 @@ var require_lexer = __commonJS({
             this.flowKey = true;
             return yield* this.parseQuotedScalar();
           case ":": {
-            const next2 = this.charAt(1);
-            if (this.flowKey || isEmpty(next2) || next2 === ",") {
+            const next = this.charAt(1);
+            if (this.flowKey || isEmpty(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -14156,10 +14156,10 @@ var require_lexer = __commonJS({
               indent = 0;
               break;
             case "\r": {
-              const next2 = this.buffer[i2 + 1];
-              if (!next2 && !this.atEnd)
+              const next = this.buffer[i2 + 1];
+              if (!next && !this.atEnd)
                 return this.setNext("block-scalar");
-              if (next2 === "\n")
+              if (next === "\n")
                 break;
             }
             // fallthrough
@@ -14221,21 +14221,21 @@ var require_lexer = __commonJS({
         let ch;
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
-            const next2 = this.buffer[i + 1];
-            if (isEmpty(next2) || inFlow && flowIndicatorChars.has(next2))
+            const next = this.buffer[i + 1];
+            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
           } else if (isEmpty(ch)) {
-            let next2 = this.buffer[i + 1];
+            let next = this.buffer[i + 1];
             if (ch === "\r") {
-              if (next2 === "\n") {
+              if (next === "\n") {
                 i += 1;
                 ch = "\n";
-                next2 = this.buffer[i + 1];
+                next = this.buffer[i + 1];
               } else
                 end = i;
             }
-            if (next2 === "#" || inFlow && flowIndicatorChars.has(next2))
+            if (next === "#" || inFlow && flowIndicatorChars.has(next))
               break;
             if (ch === "\n") {
               const cs = this.continueScalar(i + 1);
@@ -23546,11 +23546,11 @@ var require_fixed_queue = __commonJS({
       }
       shift() {
         const tail2 = this.tail;
-        const next2 = tail2.shift();
+        const next = tail2.shift();
         if (tail2.isEmpty() && tail2.next !== null) {
           this.tail = tail2.next;
         }
-        return next2;
+        return next;
       }
     };
   }
@@ -25591,7 +25591,7 @@ var require_api_pipeline = __commonJS({
     "use strict";
     var {
       Readable,
-      Duplex: Duplex3,
+      Duplex: Duplex2,
       PassThrough
     } = __require("node:stream");
     var {
@@ -25662,7 +25662,7 @@ var require_api_pipeline = __commonJS({
         this.context = null;
         this.onInfo = onInfo || null;
         this.req = new PipelineRequest().on("error", util.nop);
-        this.ret = new Duplex3({
+        this.ret = new Duplex2({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
           read: () => {
@@ -26275,11 +26275,11 @@ var require_mock_utils = __commonJS({
             mockDispatch.call(this, opts, handler2);
           } catch (error2) {
             if (error2 instanceof MockNotMatchedError) {
-              const netConnect4 = agent[kGetNetConnect]();
-              if (netConnect4 === false) {
+              const netConnect3 = agent[kGetNetConnect]();
+              if (netConnect3 === false) {
                 throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
               }
-              if (checkNetConnect(netConnect4, origin)) {
+              if (checkNetConnect(netConnect3, origin)) {
                 originalDispatch.call(this, opts, handler2);
               } else {
                 throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
@@ -26293,11 +26293,11 @@ var require_mock_utils = __commonJS({
         }
       };
     }
-    function checkNetConnect(netConnect4, origin) {
+    function checkNetConnect(netConnect3, origin) {
       const url = new URL(origin);
-      if (netConnect4 === true) {
+      if (netConnect3 === true) {
         return true;
-      } else if (Array.isArray(netConnect4) && netConnect4.some((matcher) => matchValue(matcher, url.host))) {
+      } else if (Array.isArray(netConnect3) && netConnect3.some((matcher) => matchValue(matcher, url.host))) {
         return true;
       }
       return false;
@@ -33061,18 +33061,18 @@ var require_receiver = __commonJS({
         const buffer = Buffer.allocUnsafe(n);
         let offset = 0;
         while (offset !== n) {
-          const next2 = this.#buffers[0];
-          const { length } = next2;
+          const next = this.#buffers[0];
+          const { length } = next;
           if (length + offset === n) {
             buffer.set(this.#buffers.shift(), offset);
             break;
           } else if (length + offset > n) {
-            buffer.set(next2.subarray(0, n - offset), offset);
-            this.#buffers[0] = next2.subarray(n - offset);
+            buffer.set(next.subarray(0, n - offset), offset);
+            this.#buffers[0] = next.subarray(n - offset);
             break;
           } else {
             buffer.set(this.#buffers.shift(), offset);
-            offset += next2.length;
+            offset += next.length;
           }
         }
         this.#byteOffset -= n;
@@ -33691,8 +33691,8 @@ var require_eventsource_stream = __commonJS({
     var { Transform } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util9();
     var BOM = [239, 187, 191];
-    var LF2 = 10;
-    var CR2 = 13;
+    var LF = 10;
+    var CR = 13;
     var COLON = 58;
     var SPACE = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
@@ -33806,7 +33806,7 @@ var require_eventsource_stream = __commonJS({
           callback();
           return;
         }
-        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk[0] !== LF2 && chunk[0] !== CR2) {
+        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk[0] !== LF && chunk[0] !== CR) {
           callback(createMaxEventSizeExceededError());
           return;
         }
@@ -33821,15 +33821,15 @@ var require_eventsource_stream = __commonJS({
           const byte = this.currentByte();
           if (this.eventEndCheck) {
             if (this.crlfCheck) {
-              if (byte === LF2) {
+              if (byte === LF) {
                 this.crlfCheck = false;
                 this.consumeCurrentByte();
                 continue;
               }
               this.crlfCheck = false;
             }
-            if (byte === LF2 || byte === CR2) {
-              if (byte === CR2) {
+            if (byte === LF || byte === CR) {
+              if (byte === CR) {
                 this.crlfCheck = true;
               }
               this.consumeCurrentByte();
@@ -33842,8 +33842,8 @@ var require_eventsource_stream = __commonJS({
             this.eventEndCheck = false;
             continue;
           }
-          if (byte === LF2 || byte === CR2) {
-            if (byte === CR2) {
+          if (byte === LF || byte === CR) {
+            if (byte === CR) {
               this.crlfCheck = true;
             }
             try {
@@ -35695,7 +35695,7 @@ var policySchema = {
         },
         references: { type: "array", items: { type: "string", format: "uri" } },
         message: {
-          description: "Message for each failing value; placeholders {name}, {pointer}, {value}, {value.FIELD}, {title}.",
+          description: "Message for each failing value; placeholders {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH} (a misspelt one is a load error).",
           type: "string",
           minLength: 1
         },
@@ -38083,14 +38083,14 @@ var DFA = class DFA2 {
     return state;
   }
   stepOrReset(state, cls, rune, anchor, pos, search) {
-    let next2 = this.step(state, cls, rune, anchor);
-    if (next2 !== null) return next2;
+    let next = this.step(state, cls, rune, anchor);
+    if (next !== null) return next;
     if (search.resetPos >= 0 && pos - search.resetPos < DFA2.PROGRESS_PER_STATE * this.stateCount) return null;
     search.resetPos = pos;
     const restored = this.resetCache(state);
     if (restored === null) return null;
-    next2 = this.step(restored, cls, rune, anchor);
-    return next2;
+    next = this.step(restored, cls, rune, anchor);
+    return next;
   }
   run(input, pos, anchor, state, onMatch) {
     const endPos = input.endPos();
@@ -38104,12 +38104,12 @@ var DFA = class DFA2 {
       const width = r & 7;
       if (width === 0) break;
       const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
-      let next2 = unanchored && state.next !== null ? state.next[cls] : null;
-      if (next2 === null) {
-        next2 = this.stepOrReset(state, cls, rune, anchor, i, search);
-        if (next2 === null) return null;
+      let next = unanchored && state.next !== null ? state.next[cls] : null;
+      if (next === null) {
+        next = this.stepOrReset(state, cls, rune, anchor, i, search);
+        if (next === null) return null;
       }
-      state = next2;
+      state = next;
       if (state.isMatch && onMatch(state, false)) return true;
       if (!unanchored && state.nfaStates.length === 0) return false;
       i += width;
@@ -38391,7 +38391,7 @@ var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
   const rightLen = rightRunes.length;
   let lx = 0, rx = 0;
   const merged = [];
-  const next2 = [];
+  const next = [];
   let ok = true;
   let ix = -1;
   const extend = (isLeft) => {
@@ -38403,7 +38403,7 @@ var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
     if (isLeft) lx += 2;
     else rx += 2;
     ix += 2;
-    next2.push(pc);
+    next.push(pc);
     return true;
   };
   while (lx < leftLen || rx < rightLen) {
@@ -38415,7 +38415,7 @@ var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
   }
   return {
     merged,
-    next: next2
+    next
   };
 };
 var OnePassProg = class {
@@ -39059,12 +39059,12 @@ var AhoCorasick = class {
       const p = parent[c];
       if (p !== 0) {
         let f = fail[p];
-        let next2 = this.next(f, unit[c]);
-        while (next2 < 0 && f !== 0) {
+        let next = this.next(f, unit[c]);
+        while (next < 0 && f !== 0) {
           f = fail[f];
-          next2 = this.next(f, unit[c]);
+          next = this.next(f, unit[c]);
         }
-        fail[c] = next2 >= 0 ? next2 : 0;
+        fail[c] = next >= 0 ? next : 0;
       }
       match[c] |= match[fail[c]];
     }
@@ -39086,8 +39086,8 @@ var AhoCorasick = class {
   }
   advance(node, u) {
     for (; ; ) {
-      const next2 = this.next(node, u);
-      if (next2 >= 0) return next2;
+      const next = this.next(node, u);
+      if (next >= 0) return next;
       if (node === 0) return 0;
       node = this.fail[node];
     }
@@ -42870,56 +42870,7 @@ function sameBytes(a, b) {
   return a.length === b.length && a.every((byte, index) => byte === b[index]);
 }
 
-// ../core/dist/probe/starttls/preamble.js
-var STARTTLS_PROTOCOLS = [
-  "smtp",
-  "lmtp",
-  "imap",
-  "pop3",
-  "ftp",
-  "sieve",
-  "nntp",
-  "irc",
-  "xmpp",
-  "xmpp-server",
-  "ldap",
-  "postgres",
-  "mysql"
-];
-function isStarttlsProtocol(text) {
-  return STARTTLS_PROTOCOLS.includes(text);
-}
-var MAX_LINE_BYTES = 4 * 1024;
-var MAX_PREAMBLE_BYTES = 64 * 1024;
-var encodeAscii = (text) => new TextEncoder().encode(text);
-function printable(text, max = 200) {
-  const clean2 = text.replace(/[^\x20-\x7e]/g, "?");
-  return clean2.length > max ? `${clean2.slice(0, max)}…` : clean2;
-}
-
 // ../core/dist/probe/target.js
-var SERVICE_SCHEMES = {
-  smtp: { port: 25, starttls: "smtp" },
-  smtps: { port: 465, starttls: null },
-  submission: { port: 587, starttls: "smtp" },
-  imap: { port: 143, starttls: "imap" },
-  imaps: { port: 993, starttls: null },
-  pop3: { port: 110, starttls: "pop3" },
-  pop3s: { port: 995, starttls: null },
-  ftp: { port: 21, starttls: "ftp" },
-  ftps: { port: 990, starttls: null },
-  ldap: { port: 389, starttls: "ldap" },
-  ldaps: { port: 636, starttls: null },
-  xmpp: { port: 5222, starttls: "xmpp" },
-  "xmpp-server": { port: 5269, starttls: "xmpp-server" },
-  postgres: { port: 5432, starttls: "postgres" },
-  postgresql: { port: 5432, starttls: "postgres" },
-  mysql: { port: 3306, starttls: "mysql" },
-  lmtp: { port: 24, starttls: "lmtp" },
-  sieve: { port: 4190, starttls: "sieve" },
-  nntp: { port: 119, starttls: "nntp" },
-  irc: { port: 6667, starttls: "irc" }
-};
 var TargetError = class extends TlsgateError {
   name = "TargetError";
   input;
@@ -42968,34 +42919,21 @@ function splitHostPort(text, input) {
   const port = colon < 0 ? null : text.slice(colon + 1);
   return { host, port, ip: parseIpv4(host) !== null };
 }
-function parseTarget(input, options = {}) {
+function parseTarget(input) {
   let rest = input.trim();
   if (rest === "")
     throw new TargetError("empty", input, "empty target");
   let https2 = false;
-  let service = null;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
   if (scheme !== null) {
-    const name = scheme[1]?.toLowerCase() ?? "";
-    service = Object.hasOwn(SERVICE_SCHEMES, name) ? SERVICE_SCHEMES[name] ?? null : null;
-    if (name !== "https" && service === null) {
-      throw new TargetError("scheme", input, `${scheme[1]}:// is not a target scheme (https, ${Object.keys(SERVICE_SCHEMES).join(", ")})`);
+    if (scheme[1]?.toLowerCase() !== "https") {
+      throw new TargetError("scheme", input, `only https:// URLs are targets, not ${scheme[1]}://`);
     }
-    https2 = name === "https";
+    https2 = true;
     rest = rest.slice(scheme[0].length).replace(/[/?#].*$/s, "");
   } else if (/[/?#\s]/.test(rest)) {
-    throw new TargetError("host", input, "a path needs a URL");
+    throw new TargetError("host", input, "a path needs an https:// URL");
   }
-  if (options.starttls !== void 0) {
-    if (!isStarttlsProtocol(options.starttls)) {
-      throw new TargetError("starttls", input, `unknown STARTTLS protocol ${JSON.stringify(options.starttls)}`);
-    }
-    if (scheme !== null) {
-      throw new TargetError("starttls", input, "--starttls is for a bare host[:port], not a URL");
-    }
-  }
-  const starttls = service?.starttls ?? options.starttls ?? null;
-  const defaultPort = service?.port ?? DEFAULT_PORT;
   if (rest === "")
     throw new TargetError("host", input, "no host");
   const at = rest.lastIndexOf("@");
@@ -43017,16 +42955,14 @@ function parseTarget(input, options = {}) {
     connectAddress = host;
     portText = split2.port;
   }
-  const port = portText === null ? defaultPort : parsePort(portText, input);
+  const port = portText === null ? DEFAULT_PORT : parsePort(portText, input);
   return {
     input,
     host,
     port,
     sni: isIpLiteral(host) ? null : host,
     connectAddress,
-    isWeb: https2 || service === null && starttls === null && port === DEFAULT_PORT,
-    starttls,
-    ...service !== null || starttls !== null ? { alpn: [] } : {}
+    isWeb: https2 || port === DEFAULT_PORT
   };
 }
 
@@ -65700,10 +65636,14 @@ function signatureSchemeByCode(code18) {
 }
 
 // ../core/dist/scan-report/schema.js
-var SCAN_REPORT_SCHEMA_ID = "https://tlsgate.dev/schemas/scan-report/v1.json";
+var SCAN_REPORT_SCHEMA_ID = "https://tlsgate.dev/schemas/scan-report/v2.json";
 var nullableBoolean = { type: ["boolean", "null"] };
 var nullableString = { type: ["string", "null"] };
 var nullableInteger = { type: ["integer", "null"] };
+var protocolSupport = {
+  ...nullableBoolean,
+  description: "true: the server accepts this version; false: it refuses it; null: unknown."
+};
 var scanReportSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: SCAN_REPORT_SCHEMA_ID,
@@ -65730,33 +65670,49 @@ var scanReportSchema = {
     "clients"
   ],
   properties: {
-    schemaVersion: { const: 1 },
+    schemaVersion: { const: 2, description: "Version of the ScanReport format." },
     scanner: {
+      description: "The program that made the report.",
       type: "object",
       additionalProperties: false,
       required: ["name", "version"],
       properties: {
-        name: { const: "tlsgate" },
-        version: { type: "string" }
+        name: { const: "tlsgate", description: "The scanner that wrote the report." },
+        version: { type: "string", description: "The scanner's version." }
       }
     },
-    startedAt: { type: "string", format: "date-time" },
-    durationMs: { type: "number", minimum: 0 },
-    target: { $ref: "#/$defs/target" },
-    reachable: nullableBoolean,
-    errors: { type: "array", items: { $ref: "#/$defs/scanError" } },
+    startedAt: {
+      type: "string",
+      format: "date-time",
+      description: "When the scan started (ISO 8601, UTC)."
+    },
+    durationMs: {
+      type: "number",
+      minimum: 0,
+      description: "How long the scan took, in milliseconds."
+    },
+    target: { $ref: "#/$defs/target", description: "What was scanned: as typed, and as resolved." },
+    reachable: {
+      ...nullableBoolean,
+      description: "Whether any TCP connection to the target succeeded; null when none was attempted."
+    },
+    errors: {
+      type: "array",
+      items: { $ref: "#/$defs/scanError" },
+      description: "Why facts are unknown: one entry per probe or step that failed."
+    },
     protocols: {
       description: "Per protocol: true accepted, false refused by the server, null unknown.",
       type: "object",
       additionalProperties: false,
       required: ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
       properties: {
-        SSLv2: nullableBoolean,
-        SSLv3: nullableBoolean,
-        "TLSv1.0": nullableBoolean,
-        "TLSv1.1": nullableBoolean,
-        "TLSv1.2": nullableBoolean,
-        "TLSv1.3": nullableBoolean
+        SSLv2: protocolSupport,
+        SSLv3: protocolSupport,
+        "TLSv1.0": protocolSupport,
+        "TLSv1.1": protocolSupport,
+        "TLSv1.2": protocolSupport,
+        "TLSv1.3": protocolSupport
       }
     },
     cipherSuites: {
@@ -65765,24 +65721,54 @@ var scanReportSchema = {
       items: { $ref: "#/$defs/cipherSuite" }
     },
     serverPreference: {
+      description: "Whether the server imposes its own cipher suite order, per protocol it speaks (SSLv2 excluded: the client chooses there); null when unknown.",
       type: ["array", "null"],
       items: { $ref: "#/$defs/serverPreference" }
     },
-    groups: { type: ["array", "null"], items: { $ref: "#/$defs/group" } },
+    groups: {
+      type: ["array", "null"],
+      items: { $ref: "#/$defs/group" },
+      description: "Key-exchange groups the server accepts, per protocol (TLS 1.3 by HelloRetryRequest, TLS 1.2 by ServerKeyExchange); null when the enumeration did not finish."
+    },
     dh: {
+      description: "Finite-field Diffie-Hellman (DHE suites).",
       type: "object",
       additionalProperties: false,
       required: ["supported", "bits", "primes"],
       properties: {
-        supported: nullableBoolean,
-        bits: nullableInteger,
-        primes: { type: ["array", "null"], items: { $ref: "#/$defs/dhPrime" } }
+        supported: {
+          ...nullableBoolean,
+          description: "Whether the server negotiates any finite-field DHE suite; null when unknown."
+        },
+        bits: {
+          ...nullableInteger,
+          description: "Smallest DH prime size seen, in bits; null when DHE is not supported or the size is unknown."
+        },
+        primes: {
+          type: ["array", "null"],
+          items: { $ref: "#/$defs/dhPrime" },
+          description: "The DH primes the server uses in TLS 1.2 and earlier, named when well known; empty when DHE is not supported, null when unknown."
+        }
       }
     },
-    certificate: { anyOf: [{ $ref: "#/$defs/certificateReport" }, { type: "null" }] },
-    certificates: { type: ["array", "null"], items: { $ref: "#/$defs/certificateReport" } },
-    features: { $ref: "#/$defs/features" },
-    clients: { type: ["array", "null"], items: { $ref: "#/$defs/client" } }
+    certificate: {
+      anyOf: [{ $ref: "#/$defs/certificateReport" }, { type: "null" }],
+      description: "The default certificate chain (the one a client offering every signature algorithm gets); null when none was received."
+    },
+    certificates: {
+      type: ["array", "null"],
+      items: { $ref: "#/$defs/certificateReport" },
+      description: "One entry per distinct chain the server serves (an RSA and an ECDSA chain, for example); null when unknown."
+    },
+    features: {
+      $ref: "#/$defs/features",
+      description: "Protocol features and HTTP security headers."
+    },
+    clients: {
+      type: ["array", "null"],
+      items: { $ref: "#/$defs/client" },
+      description: "Handshake simulations of real client profiles; null when not run."
+    }
   },
   $defs: {
     protocol: { enum: ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"] },
@@ -65791,23 +65777,28 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["input", "host", "port", "sni", "address", "starttls", "web"],
       properties: {
-        input: { type: "string" },
-        host: { type: "string" },
-        port: { type: "integer", minimum: 0, maximum: 65535 },
-        sni: nullableString,
-        address: nullableString,
-        starttls: {
-          oneOf: [
-            { type: "null" },
-            {
-              type: "object",
-              additionalProperties: false,
-              required: ["protocol", "banner"],
-              properties: { protocol: { type: "string" }, banner: nullableString }
-            }
-          ]
+        input: {
+          type: "string",
+          description: 'The target as the user wrote it, e.g. "example.com@192.0.2.1:8443".'
         },
-        web: { type: "boolean" }
+        host: { type: "string", description: "Host name or address part of the target." },
+        port: { type: "integer", minimum: 0, maximum: 65535, description: "TCP port scanned." },
+        sni: {
+          ...nullableString,
+          description: "Server name sent in SNI; null when none was sent (IP targets)."
+        },
+        address: {
+          ...nullableString,
+          description: "The address actually connected to; null when it could not be resolved."
+        },
+        starttls: {
+          type: "null",
+          description: "STARTTLS protocol spoken before TLS; null for direct TLS."
+        },
+        web: {
+          type: "boolean",
+          description: "A web endpoint (port 443 or an https:// target): only there is HSTS looked for."
+        }
       }
     },
     scanError: {
@@ -65815,8 +65806,12 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["probe", "code", "message"],
       properties: {
-        probe: { type: "string" },
+        probe: {
+          type: "string",
+          description: 'Which probe or step failed, e.g. "cipherSuites/TLSv1.2", "protocols/SSLv3", "hsts".'
+        },
         code: {
+          description: "The class of failure.",
           enum: [
             "dns",
             "refused",
@@ -65832,7 +65827,7 @@ var scanReportSchema = {
             "deadline"
           ]
         },
-        message: { type: "string" }
+        message: { type: "string", description: "What happened, for a person." }
       }
     },
     cipherSuite: {
@@ -65854,19 +65849,45 @@ var scanReportSchema = {
         "strength"
       ],
       properties: {
-        protocol: { $ref: "#/$defs/protocol" },
-        code: { type: "string", pattern: "^0x[0-9A-F]{4}([0-9A-F]{2})?$" },
-        iana: { type: "string" },
-        openssl: nullableString,
-        kex: { type: "string" },
-        auth: { type: "string" },
-        encryption: { type: "string" },
-        bits: { type: "integer", minimum: 0 },
-        mac: { type: "string" },
-        aead: { type: "boolean" },
-        forwardSecrecy: { type: "boolean" },
-        export: { type: "boolean" },
-        strength: { enum: ["recommended", "secure", "weak", "insecure", null] }
+        protocol: {
+          $ref: "#/$defs/protocol",
+          description: "Protocol version the suite was accepted in."
+        },
+        code: {
+          type: "string",
+          pattern: "^0x[0-9A-F]{4}([0-9A-F]{2})?$",
+          description: 'Suite code: four hex digits ("0xC02F"), six for SSLv2 ("0x0700C0").'
+        },
+        iana: { type: "string", description: "IANA name (SSLv2: the conventional name)." },
+        openssl: { ...nullableString, description: "OpenSSL's name; null when OpenSSL has none." },
+        kex: {
+          type: "string",
+          description: 'Key exchange, e.g. "ECDHE", "RSA", "DHE"; "any" in TLS 1.3.'
+        },
+        auth: {
+          type: "string",
+          description: 'Server authentication, e.g. "RSA", "ECDSA", "NULL" (anonymous); "any" in TLS 1.3.'
+        },
+        encryption: {
+          type: "string",
+          description: 'Bulk cipher and mode, e.g. "AES_128_GCM", "NULL" (no encryption).'
+        },
+        bits: {
+          type: "integer",
+          minimum: 0,
+          description: "Effective key size of the bulk cipher, in bits."
+        },
+        mac: { type: "string", description: 'Message authentication, e.g. "SHA256", or "AEAD".' },
+        aead: { type: "boolean", description: "An AEAD cipher (GCM, CCM, ChaCha20-Poly1305)." },
+        forwardSecrecy: {
+          type: "boolean",
+          description: "The key exchange gives forward secrecy (ephemeral DH or ECDH)."
+        },
+        export: { type: "boolean", description: "An export-grade suite (deliberately weakened)." },
+        strength: {
+          enum: ["recommended", "secure", "weak", "insecure", null],
+          description: "tlsgate's class for the suite; null when the registry has none."
+        }
       }
     },
     serverPreference: {
@@ -65874,9 +65895,16 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["protocol", "enforced", "order"],
       properties: {
-        protocol: { $ref: "#/$defs/protocol" },
-        enforced: nullableBoolean,
-        order: { type: ["array", "null"], items: { type: "string" } }
+        protocol: { $ref: "#/$defs/protocol", description: "Protocol version." },
+        enforced: {
+          ...nullableBoolean,
+          description: "True when the server picks by its own order, false when it follows the client's; null when unknown."
+        },
+        order: {
+          type: ["array", "null"],
+          items: { type: "string" },
+          description: "IANA names in the server's order, when it enforces one and the order could be established."
+        }
       }
     },
     dhPrime: {
@@ -65884,11 +65912,20 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["name", "bits", "wellKnown", "short", "reference"],
       properties: {
-        name: nullableString,
-        bits: { type: "integer", minimum: 1 },
-        wellKnown: { type: "boolean" },
-        short: { type: "boolean" },
-        reference: nullableString
+        name: {
+          ...nullableString,
+          description: "Name of a well-known prime (e.g. ffdhe2048, rfc3526-2048); null for a custom one."
+        },
+        bits: { type: "integer", minimum: 1, description: "Size of the prime in bits." },
+        wellKnown: {
+          type: "boolean",
+          description: "The prime is one of the published well-known primes."
+        },
+        short: { type: "boolean", description: "The prime is shorter than 2048 bits." },
+        reference: {
+          ...nullableString,
+          description: "Where the prime is published (RFC or software); null for a custom prime."
+        }
       }
     },
     group: {
@@ -65896,17 +65933,34 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["protocol", "name", "code", "bits", "postQuantum"],
       properties: {
-        protocol: { $ref: "#/$defs/protocol" },
-        name: { type: "string" },
-        code: { type: "string", pattern: "^0x[0-9A-F]{4}$" },
-        bits: nullableInteger,
-        postQuantum: { type: "boolean" }
+        protocol: {
+          $ref: "#/$defs/protocol",
+          description: "Protocol version the group was accepted in."
+        },
+        name: {
+          type: "string",
+          description: 'Registry name, e.g. "x25519", "secp256r1", "X25519MLKEM768".'
+        },
+        code: {
+          type: "string",
+          pattern: "^0x[0-9A-F]{4}$",
+          description: 'Group code, e.g. "0x001D".'
+        },
+        bits: {
+          ...nullableInteger,
+          description: "Security size in bits where meaningful (curve order size, ffdhe modulus size)."
+        },
+        postQuantum: {
+          type: "boolean",
+          description: "A post-quantum or hybrid post-quantum group."
+        }
       }
     },
     certificateReport: {
       type: "object",
       additionalProperties: false,
       required: [
+        "keyType",
         "chain",
         "trusted",
         "trustError",
@@ -65914,17 +65968,93 @@ var scanReportSchema = {
         "chainComplete",
         "chainOrder",
         "ocspStapled",
-        "ocspStatus"
+        "ocspStatus",
+        "ocsp"
       ],
       properties: {
-        chain: { type: "array", items: { $ref: "#/$defs/certificateInfo" } },
-        trusted: nullableBoolean,
-        trustError: nullableString,
-        hostnameMatch: nullableBoolean,
-        chainComplete: nullableBoolean,
-        chainOrder: nullableBoolean,
-        ocspStapled: nullableBoolean,
-        ocspStatus: { enum: ["good", "revoked", "unknown", null] }
+        keyType: {
+          enum: ["rsa", "ecdsa", "ed25519", "ed448", "dsa", "unknown", null],
+          description: "The leaf's key type: what tells one served chain from another."
+        },
+        chain: {
+          type: "array",
+          items: { $ref: "#/$defs/certificateInfo" },
+          description: "The certificates as served, the leaf first."
+        },
+        trusted: {
+          ...nullableBoolean,
+          description: "Complete to an anchor of the trust store, valid now, no weak signature or key; null when unknown."
+        },
+        trustError: {
+          ...nullableString,
+          description: "Why the chain is not trusted; null when it is or when unknown."
+        },
+        hostnameMatch: {
+          ...nullableBoolean,
+          description: "The leaf certificate is valid for the target's host name; null when unknown."
+        },
+        chainComplete: {
+          ...nullableBoolean,
+          description: "The served certificates link up to a self-signed certificate or a trust anchor with no missing issuer."
+        },
+        chainOrder: {
+          ...nullableBoolean,
+          description: "Each served certificate is followed by its issuer."
+        },
+        ocspStapled: {
+          ...nullableBoolean,
+          description: "The server staples an OCSP response (status_request)."
+        },
+        ocspStatus: {
+          enum: ["good", "revoked", "unknown", null],
+          description: "The stapled OCSP response's verdict; null when none was stapled or it could not be read."
+        },
+        ocsp: {
+          anyOf: [{ $ref: "#/$defs/ocsp" }, { type: "null" }],
+          description: "The stapled OCSP response as parsed and checked; null when none was stapled or it could not be read."
+        }
+      }
+    },
+    ocsp: {
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "responseStatus",
+        "certStatus",
+        "producedAt",
+        "thisUpdate",
+        "nextUpdate",
+        "revocationTime",
+        "signatureValid",
+        "expired"
+      ],
+      properties: {
+        responseStatus: {
+          type: "string",
+          description: "OCSPResponseStatus (RFC 6960): successful, malformedRequest, tryLater…"
+        },
+        certStatus: {
+          enum: ["good", "revoked", "unknown", null],
+          description: "The responder's verdict on the leaf; null when the response holds none."
+        },
+        producedAt: { ...nullableString, description: "When the responder signed (ISO 8601)." },
+        thisUpdate: { ...nullableString, description: "Start of the response's validity." },
+        nextUpdate: {
+          ...nullableString,
+          description: "End of the response's validity; null when the responder gave none."
+        },
+        revocationTime: {
+          ...nullableString,
+          description: "When the certificate was revoked; null unless revoked."
+        },
+        signatureValid: {
+          ...nullableBoolean,
+          description: "The response is signed by the issuer or by a responder the issuer certified for OCSP signing."
+        },
+        expired: {
+          ...nullableBoolean,
+          description: "nextUpdate is past; null when the response has no nextUpdate."
+        }
       }
     },
     certificateInfo: {
@@ -65950,23 +66080,43 @@ var scanReportSchema = {
         "sctCount"
       ],
       properties: {
-        subject: { type: "string" },
-        issuer: { type: "string" },
-        serial: { type: "string" },
-        notBefore: { type: "string", format: "date-time" },
-        notAfter: { type: "string", format: "date-time" },
-        daysRemaining: { type: "number" },
-        lifespanDays: { type: "number" },
-        keyType: { enum: ["rsa", "ecdsa", "ed25519", "ed448", "dsa", "unknown"] },
-        keyBits: nullableInteger,
-        curve: nullableString,
-        signatureAlgorithm: { type: "string" },
-        sha256: { type: "string" },
-        san: { type: "array", items: { type: "string" } },
-        selfSigned: { type: "boolean" },
-        isCA: { type: "boolean" },
-        mustStaple: { type: "boolean" },
-        sctCount: { type: "integer", minimum: 0 }
+        subject: { type: "string", description: "Subject distinguished name." },
+        issuer: { type: "string", description: "Issuer distinguished name." },
+        serial: { type: "string", description: "Serial number (hex)." },
+        notBefore: { type: "string", format: "date-time", description: "Start of validity." },
+        notAfter: { type: "string", format: "date-time", description: "End of validity." },
+        daysRemaining: {
+          type: "number",
+          description: "Days from the scan until notAfter (negative once expired)."
+        },
+        lifespanDays: { type: "number", description: "Days from notBefore to notAfter." },
+        keyType: {
+          enum: ["rsa", "ecdsa", "ed25519", "ed448", "dsa", "unknown"],
+          description: "Public key algorithm."
+        },
+        keyBits: { ...nullableInteger, description: "Public key size in bits; null when unknown." },
+        curve: { ...nullableString, description: "Named curve of an EC key; null for other keys." },
+        signatureAlgorithm: {
+          type: "string",
+          description: 'Signature algorithm the issuer used, e.g. "sha256WithRSAEncryption".'
+        },
+        sha256: { type: "string", description: "SHA-256 fingerprint of the certificate (hex)." },
+        san: {
+          type: "array",
+          items: { type: "string" },
+          description: "Subject alternative names (DNS names and addresses)."
+        },
+        selfSigned: { type: "boolean", description: "Issued by its own key." },
+        isCA: { type: "boolean", description: "A CA certificate (basicConstraints CA:TRUE)." },
+        mustStaple: {
+          type: "boolean",
+          description: "Carries the OCSP Must-Staple extension (TLS feature status_request)."
+        },
+        sctCount: {
+          type: "integer",
+          minimum: 0,
+          description: "Signed certificate timestamps embedded in the certificate."
+        }
       }
     },
     features: {
@@ -65984,33 +66134,72 @@ var scanReportSchema = {
         "hsts"
       ],
       properties: {
-        secureRenegotiation: nullableBoolean,
-        extendedMasterSecret: nullableBoolean,
-        fallbackScsv: nullableBoolean,
-        compression: nullableBoolean,
-        heartbeat: nullableBoolean,
+        secureRenegotiation: {
+          ...nullableBoolean,
+          description: "The server echoes renegotiation_info (RFC 5746)."
+        },
+        extendedMasterSecret: {
+          ...nullableBoolean,
+          description: "The server negotiates extended_master_secret (RFC 7627)."
+        },
+        fallbackScsv: {
+          ...nullableBoolean,
+          description: "The server answers a downgraded hello carrying TLS_FALLBACK_SCSV with inappropriate_fallback (RFC 7507)."
+        },
+        compression: {
+          ...nullableBoolean,
+          description: "The server accepted a compression method other than null (CRIME)."
+        },
+        heartbeat: {
+          ...nullableBoolean,
+          description: "The server accepts the heartbeat extension."
+        },
         sessionResumption: {
+          description: "Session resumption by session id and by ticket.",
           type: "object",
           additionalProperties: false,
           required: ["sessionId", "ticket"],
-          properties: { sessionId: nullableBoolean, ticket: nullableBoolean }
+          properties: {
+            sessionId: {
+              ...nullableBoolean,
+              description: "The server resumes a session by its session id."
+            },
+            ticket: {
+              ...nullableBoolean,
+              description: "The server resumes a session by a session ticket."
+            }
+          }
         },
         alpn: {
+          description: "Application protocols offered and the one the server selected; null when unknown.",
           anyOf: [
             {
               type: "object",
               additionalProperties: false,
               required: ["offered", "selected"],
               properties: {
-                offered: { type: "array", items: { type: "string" } },
-                selected: nullableString
+                offered: {
+                  type: "array",
+                  items: { type: "string" },
+                  description: "Protocols tlsgate offered in the ALPN extension."
+                },
+                selected: {
+                  ...nullableString,
+                  description: "The protocol the server selected; null when it selected none."
+                }
               }
             },
             { type: "null" }
           ]
         },
-        earlyData: nullableBoolean,
-        hsts: { anyOf: [{ $ref: "#/$defs/hsts" }, { type: "null" }] }
+        earlyData: {
+          ...nullableBoolean,
+          description: "The server accepts TLS 1.3 early data (0-RTT)."
+        },
+        hsts: {
+          anyOf: [{ $ref: "#/$defs/hsts" }, { type: "null" }],
+          description: "The Strict-Transport-Security header of a web target; null when not looked for or unknown."
+        }
       }
     },
     hsts: {
@@ -66018,11 +66207,17 @@ var scanReportSchema = {
       additionalProperties: false,
       required: ["present", "maxAge", "includeSubDomains", "preload", "raw"],
       properties: {
-        present: { type: "boolean" },
-        maxAge: nullableInteger,
-        includeSubDomains: { type: "boolean" },
-        preload: { type: "boolean" },
-        raw: nullableString
+        present: { type: "boolean", description: "The header was sent." },
+        maxAge: {
+          ...nullableInteger,
+          description: "max-age in seconds; null when absent or malformed."
+        },
+        includeSubDomains: {
+          type: "boolean",
+          description: "The includeSubDomains directive is present."
+        },
+        preload: { type: "boolean", description: "The preload directive is present." },
+        raw: { ...nullableString, description: "The header as received; null when absent." }
       }
     },
     client: {
@@ -66044,18 +66239,37 @@ var scanReportSchema = {
         "reasonCode"
       ],
       properties: {
-        name: { type: "string" },
-        family: { type: "string" },
-        version: { type: "string" },
-        year: nullableInteger,
-        current: { type: "boolean" },
-        ok: nullableBoolean,
-        protocol: { enum: ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3", null] },
-        cipher: nullableString,
-        group: nullableString,
-        dhBits: nullableInteger,
-        reason: nullableString,
+        name: {
+          type: "string",
+          description: `The profile's name, e.g. "Android 8.1 (native)" (see the client registry).`
+        },
+        family: { type: "string", description: '"Android", "Chrome", "Java", …' },
+        version: { type: "string", description: "Client version." },
+        year: {
+          ...nullableInteger,
+          description: "The year this client version first shipped, where known."
+        },
+        current: { type: "boolean", description: "One of the current clients (the default set)." },
+        ok: {
+          ...nullableBoolean,
+          description: "true: connected; false: could not; null: inconclusive (the connection failed)."
+        },
+        protocol: {
+          enum: ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3", null],
+          description: "Protocol negotiated, when the server chose."
+        },
+        cipher: { ...nullableString, description: "IANA name of the suite negotiated." },
+        group: {
+          ...nullableString,
+          description: "Key-exchange group negotiated (registry name); null for RSA key transport or a custom DH prime."
+        },
+        dhBits: { ...nullableInteger, description: "Size of the DH prime, for finite-field DHE." },
+        reason: {
+          ...nullableString,
+          description: "For a failure, what a person debugging it needs to know; null when ok."
+        },
         reasonCode: {
+          description: "Why the client could not connect, by class; null when ok.",
           enum: [
             "no-shared-protocol",
             "no-shared-cipher",
@@ -66297,8 +66511,8 @@ function isMap(place) {
   const node = place.nodes[0];
   if (place.nodes.length !== 1 || node === void 0 || !isObject(node.properties))
     return false;
-  const shapes = new Set(Object.values(node.properties).map((s) => JSON.stringify(s)));
-  return shapes.size === 1;
+  const shape = (field) => JSON.stringify(field, (key, value) => key === "description" ? void 0 : value);
+  return new Set(Object.values(node.properties).map(shape)).size === 1;
 }
 function describeTypes(place) {
   const types = [...place.types];
@@ -66341,8 +66555,27 @@ function registryIssue(value, domain) {
     return `${JSON.stringify(value)} is not a group name: the report names it ${known2.name}`;
   return `${JSON.stringify(value)} is not a group name${didYouMean(value, GROUPS.map((g) => g.name))}`;
 }
+var STRUCTURAL_KEYWORDS = /* @__PURE__ */ new Set([
+  "properties",
+  "items",
+  "prefixItems",
+  "contains",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "not",
+  "if",
+  "then",
+  "else",
+  "required",
+  "title",
+  "description",
+  "$comment"
+]);
 var Walker = class {
   issues = [];
+  /** Report places (labels) the rule constrains, when asked for (`ruleFieldUses`). */
+  uses = null;
   issue(code18, pointer, message2) {
     this.issues.push({ code: code18, pointer, message: message2 });
   }
@@ -66395,6 +66628,9 @@ var Walker = class {
     }
     const out = {};
     let typeSpecific = false;
+    if (this.uses !== null && Object.keys(node).some((k) => !STRUCTURAL_KEYWORDS.has(k))) {
+      this.uses.add(place.label);
+    }
     for (const [keyword, value] of Object.entries(node)) {
       const at = `${pointer}/${escapePointerSegment(keyword)}`;
       out[keyword] = value;
@@ -66439,12 +66675,12 @@ var Walker = class {
         const out = {};
         for (const [name, sub] of Object.entries(value)) {
           const subAt = `${at}/${escapePointerSegment(name)}`;
-          const next2 = child(place, name);
-          if (next2 === void 0) {
+          const next = child(place, name);
+          if (next === void 0) {
             this.issue("unknown-path", subAt, notAField(name, place));
             out[name] = sub;
           } else {
-            out[name] = this.walk(sub, next2, subAt);
+            out[name] = this.walk(sub, next, subAt);
           }
         }
         return out;
@@ -66452,9 +66688,13 @@ var Walker = class {
       case "required":
         if (Array.isArray(value)) {
           value.forEach((name, i) => {
-            if (typeof name === "string" && child(place, name) === void 0) {
+            if (typeof name !== "string")
+              return;
+            const named = child(place, name);
+            if (named === void 0)
               this.issue("unknown-path", `${at}/${i}`, notAField(name, place));
-            }
+            else
+              this.uses?.add(named.label);
           });
         }
         return value;
@@ -66603,6 +66843,122 @@ function lintRuleSchema(schema, pointer = "") {
     lintAjv.removeSchema(result.prepared);
   }
   return result;
+}
+var MESSAGE_PLACEHOLDERS = ["name", "pointer", "value", "title", "report"];
+var PLACEHOLDER = /\{([A-Za-z_][^{}\s]*)\}/g;
+function allFieldNames() {
+  const names = /* @__PURE__ */ new Set();
+  const visit = (node) => {
+    if (Array.isArray(node))
+      node.forEach(visit);
+    else if (isObject(node)) {
+      if (isObject(node.properties))
+        for (const name of Object.keys(node.properties))
+          names.add(name);
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(scanReportSchema);
+  return names;
+}
+var fieldNameSet;
+function reportPathPlace(path6) {
+  const segments = path6.split(".");
+  let place = ROOT;
+  let i = 0;
+  while (i < segments.length) {
+    const segment = segments[i];
+    if (/^(0|[1-9][0-9]*)$/.test(segment)) {
+      const items = itemPlace(place);
+      if (items === void 0)
+        return { problem: `${where(place)} is not a list` };
+      place = items;
+      i++;
+      continue;
+    }
+    let next;
+    let used = 0;
+    for (let j = segments.length; j > i && next === void 0; j--) {
+      next = child(place, segments.slice(i, j).join("."));
+      used = j - i;
+    }
+    if (next === void 0) {
+      if (fieldNames(place).length > 0)
+        return { problem: notAField(segment, place) };
+      if (place.types.has("array")) {
+        return {
+          problem: `${where(place)} is a list: name an item by its index (${where(place)}.0)`
+        };
+      }
+      return { problem: `${where(place)} is ${describeTypes(place)}, it has no fields` };
+    }
+    place = next;
+    i += used;
+  }
+  return { place };
+}
+function lintMessage(message2, pointer = "") {
+  const issues = [];
+  for (const match of message2.matchAll(PLACEHOLDER)) {
+    const placeholder = match[0];
+    const body = match[1];
+    const dot = body.indexOf(".");
+    const head = dot === -1 ? body : body.slice(0, dot);
+    const path6 = dot === -1 ? null : body.slice(dot + 1);
+    const at = { pointer, placeholder };
+    const known2 = MESSAGE_PLACEHOLDERS;
+    if (!known2.includes(head)) {
+      const match2 = closest(head, known2);
+      const meant = match2 === void 0 || path6 === null ? match2 : `${match2}.${path6}`;
+      const suggestion = meant === void 0 ? "" : ` (did you mean {${meant}}?)`;
+      issues.push({
+        ...at,
+        code: "invalid",
+        message: `unknown message placeholder ${placeholder}${suggestion}; placeholders: {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH}`
+      });
+    } else if (head === "report") {
+      if (path6 === null || path6 === "") {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder} needs a path: {report.target.host}`
+        });
+        continue;
+      }
+      const resolved = reportPathPlace(path6);
+      if ("problem" in resolved) {
+        issues.push({
+          ...at,
+          code: "unknown-path",
+          message: `message placeholder ${placeholder}: ${resolved.problem}`
+        });
+      }
+    } else if (path6 !== null) {
+      if (head !== "value") {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder}: {${head}} takes no field`
+        });
+        continue;
+      }
+      fieldNameSet ??= allFieldNames();
+      if (!/^[A-Za-z0-9_]+$/.test(path6)) {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder}: {value.FIELD} names one field of the failing value`
+        });
+      } else if (!fieldNameSet.has(path6)) {
+        issues.push({
+          ...at,
+          code: "unknown-path",
+          message: `message placeholder ${placeholder}: ${path6} is not a field of any ScanReport value${didYouMean(path6, fieldNameSet)}`
+        });
+      }
+    }
+  }
+  return issues;
 }
 function closestClient(value) {
   const lower = value.toLowerCase();
@@ -66760,8 +67116,25 @@ function scanReason(report, pointer) {
   const error2 = report.errors?.find((e) => e.probe.split("/")[0] === field);
   return error2 === void 0 ? "" : ` (${error2.probe}: ${error2.code}: ${error2.message})`;
 }
-function template(text, fields, value) {
-  return text.replace(/\{(name|pointer|value|title)(?:\.([A-Za-z0-9_]+))?\}/g, (_, key, field) => {
+function valueAtPath(value, segments) {
+  if (segments.length === 0)
+    return value;
+  if (typeof value !== "object" || value === null)
+    return void 0;
+  const record = value;
+  for (let used = segments.length; used > 0; used--) {
+    const key = segments.slice(0, used).join(".");
+    if (Object.prototype.hasOwnProperty.call(record, key)) {
+      return valueAtPath(record[key], segments.slice(used));
+    }
+  }
+  return void 0;
+}
+function template(text, fields, value, report) {
+  return text.replace(/\{(name|pointer|value|title|report)(?:\.([^{}\s]+))?\}/g, (whole, key, field) => {
+    if (key === "report") {
+      return field === void 0 ? whole : show(valueAtPath(report, field.split(".")));
+    }
     if (key === "value" && field !== void 0) {
       return show(typeof value === "object" && value !== null ? value[field] : void 0);
     }
@@ -66780,7 +67153,7 @@ function message(rule, status, pointer, value, top, report) {
     return `${name} could not be established${scanReason(report, pointer)}`;
   }
   if (rule.message !== void 0) {
-    return template(rule.message, { name, pointer, value, title: rule.info.title }, value);
+    return template(rule.message, { name, pointer, value, title: rule.info.title }, value, report);
   }
   if (ITEM_POINTER.test(pointer))
     return `${name} is not allowed`;
@@ -67076,7 +67449,7 @@ function normalizeSliceIndex(value, fallback, length) {
   if (normalized > length) return length;
   return normalized;
 }
-function encodeAscii2(text) {
+function encodeAscii(text) {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 255;
   return bytes;
@@ -67085,7 +67458,7 @@ function encodeUtf8(text) {
   return new TextEncoder().encode(text);
 }
 function toPatternBytes(pattern, options) {
-  if (typeof pattern === "string") return options?.encoding === "utf8" ? encodeUtf8(pattern) : encodeAscii2(pattern);
+  if (typeof pattern === "string") return options?.encoding === "utf8" ? encodeUtf8(pattern) : encodeAscii(pattern);
   return toUint8Array(pattern);
 }
 function bytesEqualAt(data, pattern, offset) {
@@ -70019,9 +70392,9 @@ var LocalUniversalStringValueBlock = class extends LocalSimpleStringBlock {
         this.warnings.push(`Code point 0x${codePoint.toString(16)} is outside the Unicode range, using U+FFFD`);
         codePoints.push(REPLACEMENT_CODE_POINT);
       } else if (codePoint >= 55296 && codePoint <= 57343) {
-        const next2 = i + 1 < count ? data.getUint32((i + 1) * 4) : 0;
-        if (codePoint <= 56319 && next2 >= 56320 && next2 <= 57343) {
-          codePoints.push(65536 + (codePoint - 55296 << 10) + (next2 - 56320));
+        const next = i + 1 < count ? data.getUint32((i + 1) * 4) : 0;
+        if (codePoint <= 56319 && next >= 56320 && next <= 57343) {
+          codePoints.push(65536 + (codePoint - 55296 << 10) + (next - 56320));
           i++;
         } else {
           this.warnings.push(`Code point 0x${codePoint.toString(16)} is a lone surrogate, using U+FFFD`);
@@ -88580,7 +88953,7 @@ var ByteQueue = class {
 // ../core/dist/wire/record.js
 var HEADER_LENGTH = 5;
 var SSLV2_HEADER_LENGTH = 2;
-function printable2(bytes) {
+function printable(bytes) {
   let out = "";
   for (const byte of bytes)
     out += byte >= 32 && byte < 127 ? String.fromCharCode(byte) : ".";
@@ -88658,7 +89031,7 @@ var RecordDecoder = class {
     }
     if (first < CONTENT_TYPE2.change_cipher_spec || first > CONTENT_TYPE2.heartbeat) {
       const head = q.peek(16);
-      this.#fail("invalid", `content type ${first} is not TLS; stream starts ${toHex(head)} "${printable2(head)}"`, 0, "record.contentType");
+      this.#fail("invalid", `content type ${first} is not TLS; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
     }
     if (q.length >= 2 && q.at(1) !== 3) {
       this.#fail("invalid", `version major ${q.at(1)} is not 3`, 1, "record.version");
@@ -88692,7 +89065,7 @@ var RecordDecoder = class {
       const isError = type === SSLV2_MESSAGE_TYPE.error && length2 === 3;
       if (!isServerHello && !isError) {
         const head = q.peek(16);
-        this.#fail("invalid", `content type ${q.at(0)} is not TLS nor an SSLv2 server message; stream starts ${toHex(head)} "${printable2(head)}"`, 0, "record.contentType");
+        this.#fail("invalid", `content type ${q.at(0)} is not TLS nor an SSLv2 server message; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
       }
     } else if ((q.at(0) & 128) === 0) {
       this.#fail("unsupported", "SSLv2 record with a 3-byte header", 0, "sslv2.record.length");
@@ -89992,6 +90365,13 @@ function issueAt(loaded, code18, pointer, message2) {
 function errorAt(loaded, code18, pointer, message2, cause) {
   return PolicyError.of([issueAt(loaded, code18, pointer, message2)], cause);
 }
+function atPlaceholder(issue2, text, placeholder) {
+  if (issue2.line === null || issue2.column === null)
+    return issue2;
+  const line = text.split(/\r?\n/)[issue2.line - 1];
+  const index = line?.indexOf(placeholder, issue2.column - 1) ?? -1;
+  return index === -1 ? issue2 : { ...issue2, column: index + 1 };
+}
 function byPosition(a, b) {
   return (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? Infinity) - (b.column ?? Infinity);
 }
@@ -90202,10 +90582,18 @@ function parsePolicy(text, file, options = {}) {
   const value = parsed.value;
   const rules = typeof value === "object" && value !== null && isPlainObject(value.rules) ? value.rules : {};
   for (const [id, entry] of Object.entries(rules)) {
-    if (!isPlainObject(entry) || !("schema" in entry))
+    if (!isPlainObject(entry))
       continue;
-    const pointer = `/rules/${escapePointerSegment(id)}/schema`;
-    for (const issue2 of lintRuleSchema(entry.schema, pointer).issues) {
+    const rulePointer = `/rules/${escapePointerSegment(id)}`;
+    if (typeof entry.message === "string") {
+      for (const issue2 of lintMessage(entry.message, `${rulePointer}/message`)) {
+        const placed = issueAt(loaded, issue2.code, issue2.pointer, issue2.message);
+        issues.push(atPlaceholder(placed, text, issue2.placeholder));
+      }
+    }
+    if (!("schema" in entry))
+      continue;
+    for (const issue2 of lintRuleSchema(entry.schema, `${rulePointer}/schema`).issues) {
       issues.push(issueAt(loaded, issue2.code, issue2.pointer, issue2.message));
     }
   }
@@ -90534,6 +90922,44 @@ import { readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
 // ../core/dist/scan-report/validate.js
 var import__4 = __toESM(require__(), 1);
 var import_ajv_formats3 = __toESM(require_dist(), 1);
+
+// ../core/dist/report/upgrade.js
+var isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+function certificateV1ToV2(certificate) {
+  if (!isObject2(certificate))
+    return certificate;
+  const chain = certificate.chain;
+  const leaf = Array.isArray(chain) ? chain[0] : void 0;
+  const keyType = isObject2(leaf) && typeof leaf.keyType === "string" ? leaf.keyType : null;
+  return { keyType, ocsp: null, ...certificate };
+}
+function dhV1ToV2(dh) {
+  return isObject2(dh) ? { primes: dh.supported === false ? [] : null, ...dh } : dh;
+}
+function v1ToV2(report) {
+  return {
+    ...report,
+    schemaVersion: 2,
+    dh: dhV1ToV2(report.dh),
+    certificate: certificateV1ToV2(report.certificate),
+    certificates: Array.isArray(report.certificates) ? report.certificates.map(certificateV1ToV2) : report.certificates
+  };
+}
+var UPGRADES = {
+  1: v1ToV2
+};
+function upgradeScanReport(value) {
+  let report = value;
+  while (isObject2(report) && typeof report.schemaVersion === "number") {
+    const step = UPGRADES[report.schemaVersion];
+    if (step === void 0)
+      break;
+    report = step(report);
+  }
+  return report;
+}
+
+// ../core/dist/scan-report/validate.js
 var addFormats3 = import_ajv_formats3.default.default;
 var compiled;
 function validator2() {
@@ -90560,8 +90986,9 @@ function describe2(error2) {
   }
   return { pointer: error2.instancePath, message: error2.message ?? error2.keyword };
 }
-function validateScanReport(value) {
+function validateScanReport(input) {
   const validate = validator2();
+  const value = upgradeScanReport(input);
   if (validate(value))
     return { valid: true, report: value, issues: [] };
   const seen = /* @__PURE__ */ new Set();
@@ -90597,9 +91024,9 @@ function readSavedResults(path6, file = path6) {
   const evaluations = [];
   if (Array.isArray(value))
     candidates.push(...value);
-  else if (isObject2(value) && Array.isArray(value.results)) {
+  else if (isObject3(value) && Array.isArray(value.results)) {
     for (const [index, result] of value.results.entries()) {
-      if (!isObject2(result) || !("report" in result)) {
+      if (!isObject3(result) || !("report" in result)) {
         throw new InputError("unreadable", "scan", `${file}: /results/${index} has no report`);
       }
       candidates.push(result.report);
@@ -90617,11 +91044,11 @@ function readSavedResults(path6, file = path6) {
       const issue2 = validation.issues[0];
       throw new InputError("unreadable", "scan", `${file}: entry ${index} is not a ScanReport: ${issue2?.pointer || "/"} ${issue2?.message ?? ""}`.trim());
     }
-    return candidate;
+    return validation.report;
   });
   return { reports, evaluations };
 }
-function isObject2(value) {
+function isObject3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -90672,10 +91099,6 @@ function planRun(input) {
   const deadlineMs = integer("deadline", input.deadline, config?.deadline, RUN_DEFAULTS.deadlineMs);
   const runDeadlineMs = integer("run-deadline", input.runDeadline, config?.runDeadline, RUN_DEFAULTS.runDeadlineMs);
   const clients = attempt(() => parseClients(input.clients)) ?? null;
-  const starttlsName = nonEmpty2(input.starttls);
-  const starttls = starttlsName === null ? void 0 : isStarttlsProtocol(starttlsName) ? starttlsName : fail("starttls", `expected one of ${STARTTLS_PROTOCOLS.join(", ")}, got ${JSON.stringify(starttlsName)}`);
-  const ehloName = nonEmpty2(input.ehlo);
-  const xmppDomain = nonEmpty2(input.xmppDomain);
   const shard = nonEmpty2(input.shard) === null ? null : parseShard(input.shard) ?? fail("shard", `expected "i/n" with 1 <= i <= n, got ${JSON.stringify(input.shard)}`) ?? null;
   const defaultPolicy = nonEmpty2(input.policy) ?? config?.policy ?? RUN_DEFAULTS.policy;
   const defaultDir = nonEmpty2(input.policy) === null && loaded !== null ? loaded.dir : cwd;
@@ -90737,7 +91160,7 @@ function planRun(input) {
   const failedPolicies = /* @__PURE__ */ new Set();
   const planned = [];
   for (const job of mine) {
-    const target = job.saved === void 0 ? attempt(() => targetOf(job, starttls)) : null;
+    const target = job.saved === void 0 ? attempt(() => targetOf(job)) : null;
     const key = `${resolve3(job.policyDir)}\0${job.policy}`;
     const policy = failedPolicies.has(key) ? void 0 : attempt(() => policies.get(job.policy, job.policyDir));
     if (policy === void 0)
@@ -90798,10 +91221,6 @@ function planRun(input) {
       runDeadlineMs,
       ca,
       clients,
-      starttls: {
-        ...ehloName === null ? {} : { ehloName },
-        ...xmppDomain === null ? {} : { xmppDomain }
-      },
       configFile: loaded?.file ?? null,
       now,
       waivers: configWaivers
@@ -90908,8 +91327,8 @@ function parseClients(value) {
   selectClientProfiles(selection);
   return selection;
 }
-function targetOf(job, starttls) {
-  const parsed = parseTarget(job.input, starttls === void 0 ? {} : { starttls });
+function targetOf(job) {
+  const parsed = parseTarget(job.input);
   return {
     ...parsed,
     ...job.port === void 0 ? {} : { port: job.port },
@@ -91021,11 +91440,11 @@ var Slots = class {
     });
   }
   release() {
-    const next2 = this.#waiting.shift();
-    if (next2 === void 0)
+    const next = this.#waiting.shift();
+    if (next === void 0)
       this.#active -= 1;
     else
-      next2.grant();
+      next.grant();
   }
 };
 var ConnectionBudget = class {
@@ -91148,8 +91567,8 @@ import { rootCertificates } from "node:tls";
 // ../core/dist/cert/chain-order.js
 function checkChainOrder(chain) {
   return chain.every((certificate, index) => {
-    const next2 = chain[index + 1];
-    return next2 === void 0 || isIssuedBy(certificate.x509, next2.x509);
+    const next = chain[index + 1];
+    return next === void 0 || isIssuedBy(certificate.x509, next.x509);
   });
 }
 
@@ -91193,7 +91612,7 @@ function checkHostname(leaf, host) {
 }
 
 // ../core/dist/cert/ocsp.js
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash3, verify } from "node:crypto";
 var OCSP_RESPONSE_STATUSES = {
   0: "successful",
   1: "malformedRequest",
@@ -91210,14 +91629,71 @@ var HASH_BY_OID = {
   "2.16.840.1.101.3.4.2.2": "sha384",
   "2.16.840.1.101.3.4.2.3": "sha512"
 };
-function decodeOcspResponse(der, leaf) {
-  const none = (responseStatus2, reason) => ({
+var SIGNATURE_HASH_BY_OID = {
+  "1.2.840.113549.1.1.5": "sha1",
+  "1.2.840.113549.1.1.14": "sha224",
+  "1.2.840.113549.1.1.11": "sha256",
+  "1.2.840.113549.1.1.12": "sha384",
+  "1.2.840.113549.1.1.13": "sha512",
+  "1.2.840.10045.4.1": "sha1",
+  "1.2.840.10045.4.3.1": "sha224",
+  "1.2.840.10045.4.3.2": "sha256",
+  "1.2.840.10045.4.3.3": "sha384",
+  "1.2.840.10045.4.3.4": "sha512",
+  "1.3.101.112": null,
+  "1.3.101.113": null
+};
+var ID_KP_OCSP_SIGNING2 = "1.3.6.1.5.5.7.3.9";
+var EXTENDED_KEY_USAGE_OID = "2.5.29.37";
+var MAX_RESPONDER_CERTIFICATES = 4;
+function hasOcspSigning(certificate) {
+  const extension = certificate.extensions?.find((e) => e.extnID === EXTENDED_KEY_USAGE_OID);
+  const parsed = extension?.parsedValue;
+  return parsed instanceof ExtKeyUsage && parsed.keyPurposes.includes(ID_KP_OCSP_SIGNING2);
+}
+function responderKeys(basic, issuer) {
+  const keys = [issuer.x509.publicKey];
+  for (const certificate of (basic.certs ?? []).slice(0, MAX_RESPONDER_CERTIFICATES)) {
+    if (!hasOcspSigning(certificate))
+      continue;
+    try {
+      const parsed = parseCertificate(new Uint8Array(certificate.toSchema().toBER(false)));
+      if (isIssuedBy(parsed.x509, issuer.x509))
+        keys.push(parsed.x509.publicKey);
+    } catch (error2) {
+      if (!(error2 instanceof CertificateError))
+        throw error2;
+    }
+  }
+  return keys;
+}
+function checkResponderSignature(basic, issuer) {
+  if (issuer === null || issuer === void 0)
+    return null;
+  const hash = SIGNATURE_HASH_BY_OID[basic.signatureAlgorithm.algorithmId];
+  if (hash === void 0)
+    return null;
+  const tbs = basic.tbsResponseData.tbsView;
+  const signature = basic.signature.valueBlock.valueHexView;
+  return responderKeys(basic, issuer).some((key) => {
+    try {
+      return verify(hash, tbs, key, signature);
+    } catch {
+      return false;
+    }
+  });
+}
+function decodeOcspResponse(der, leaf, options = {}) {
+  const none = (responseStatus2, reason, signatureValid2 = null, producedAt2 = null) => ({
     responseStatus: responseStatus2,
     certStatus: null,
     reason,
+    producedAt: producedAt2,
     thisUpdate: null,
     nextUpdate: null,
-    revocationTime: null
+    revocationTime: null,
+    signatureValid: signatureValid2,
+    expired: null
   });
   let response;
   let basic = null;
@@ -91242,6 +91718,8 @@ function decodeOcspResponse(der, leaf) {
     return none(responseStatus, `OCSP responseStatus ${responseStatus}`);
   if (basic === null)
     return none(responseStatus, "OCSP response without a basic response");
+  const signatureValid = checkResponderSignature(basic, options.issuer);
+  const producedAt = basic.tbsResponseData.producedAt.toISOString();
   const single = basic.tbsResponseData.responses.find((candidate) => {
     const certId = candidate.certID;
     if (serialHex(certId.serialNumber.valueBlock.valueHexView) !== leaf.serial)
@@ -91252,13 +91730,15 @@ function decodeOcspResponse(der, leaf) {
     const expected = createHash3(hash).update(leaf.issuerNameDer).digest("hex");
     return hex2(toBytes(certId.issuerNameHash.valueBlock.valueHexView)) === expected;
   });
-  if (single === void 0)
-    return none(responseStatus, "no SingleResponse for the leaf certificate");
+  if (single === void 0) {
+    return none(responseStatus, "no SingleResponse for the leaf certificate", signatureValid, producedAt);
+  }
   const status = single.certStatus;
   const tag = status instanceof BaseBlock && status.idBlock.tagClass === 3 ? status.idBlock.tagNumber : -1;
   const certStatus = CERT_STATUSES[tag];
-  if (certStatus === void 0)
-    return none(responseStatus, "unrecognised CertStatus");
+  if (certStatus === void 0) {
+    return none(responseStatus, "unrecognised CertStatus", signatureValid, producedAt);
+  }
   let revocationTime = null;
   if (certStatus === "revoked" && status instanceof Constructed) {
     const [time] = status.valueBlock.value;
@@ -91269,9 +91749,12 @@ function decodeOcspResponse(der, leaf) {
     responseStatus,
     certStatus,
     reason: null,
+    producedAt,
     thisUpdate: single.thisUpdate.toISOString(),
     nextUpdate: single.nextUpdate?.toISOString() ?? null,
-    revocationTime
+    revocationTime,
+    signatureValid,
+    expired: single.nextUpdate === void 0 ? null : single.nextUpdate.getTime() < (options.now ?? /* @__PURE__ */ new Date()).getTime()
   };
 }
 
@@ -91405,13 +91888,13 @@ function buildPath(leaf, served, search, withKnown) {
       }
       if (!withinCap())
         break;
-      const next2 = { certificate: candidate, parent: node, length: node.length + 1 };
+      const next = { certificate: candidate, parent: node, length: node.length + 1 };
       if (store.isAnchor(candidate.x509)) {
         if (search.verifies(child3, candidate.x509))
-          return { path: pathTo(next2), deadEnd: [] };
+          return { path: pathTo(next), deadEnd: [] };
         continue;
       }
-      queue.push(next2);
+      queue.push(next);
     }
   }
   return { path: null, deadEnd: pathTo(deepest) };
@@ -91490,21 +91973,24 @@ function checkTrust(chain, store, now, options = {}) {
   }
   const servedCut = search.limitsHit.size > 0;
   const deadEnd = found.deadEnd;
+  const last = deadEnd[deadEnd.length - 1] ?? leaf;
+  const endsAtRoot = last.selfSigned;
   const untrusted = (trustError) => verdict({
     // A search cut short proves nothing either way: unknown, never "not trusted".
     trusted: trustError === "path-limit" ? null : false,
     trustError,
-    chainComplete: servedCut ? null : false,
+    chainComplete: endsAtRoot ? true : servedCut ? null : false,
     path: deadEnd,
     anchored: false
   });
   if (leaf.selfSigned)
     return untrusted("self-signed");
+  if (endsAtRoot)
+    return untrusted("untrusted-root");
   if (servedCut)
     return untrusted("path-limit");
   if (search.badSignature)
     return untrusted("bad-signature");
-  const last = deadEnd[deadEnd.length - 1] ?? leaf;
   if (!last.selfSigned && store.intermediates.length > 0) {
     if (buildPath(leaf, served, search, true).path !== null)
       return untrusted("incomplete-chain");
@@ -91594,16 +92080,26 @@ function checkCertificateChain(chainDer, options) {
     });
   }
   let ocspStapled = null;
-  let ocspStatus = null;
+  let ocsp = null;
   if (options.ocspResponse === null)
     ocspStapled = false;
   else if (options.ocspResponse !== void 0) {
     ocspStapled = true;
     try {
-      const status = decodeOcspResponse(options.ocspResponse, leaf);
-      ocspStatus = status.certStatus;
-      if (status.reason !== null)
-        errors.push({ probe: `${probe}/ocsp`, code: "certificate", message: status.reason });
+      const { reason, ...status } = decodeOcspResponse(options.ocspResponse, leaf, {
+        issuer: issuerOf(context3),
+        now: options.now
+      });
+      ocsp = status;
+      if (reason !== null)
+        errors.push({ probe: `${probe}/ocsp`, code: "certificate", message: reason });
+      else if (status.signatureValid === null) {
+        errors.push({
+          probe: `${probe}/ocsp`,
+          code: "certificate",
+          message: "the OCSP responder's signature could not be checked (issuer or algorithm unknown)"
+        });
+      }
     } catch (error2) {
       if (!(error2 instanceof CertificateError))
         throw error2;
@@ -91612,13 +92108,29 @@ function checkCertificateChain(chainDer, options) {
   }
   return {
     certificate: {
+      keyType: leaf.key.keyType,
       chain: context3.chain.map((certificate) => describeCertificate(certificate, options.now)),
       ...verdicts,
       ocspStapled,
-      ocspStatus
+      ocspStatus: ocsp?.certStatus ?? null,
+      ocsp
     },
     errors
   };
+}
+function issuerOf(context3) {
+  const leaf = context3.chain[0];
+  if (leaf.selfSigned)
+    return leaf;
+  const served = context3.chain.slice(1).find((c) => isIssuedBy(leaf.x509, c.x509));
+  if (served !== void 0)
+    return served;
+  for (const kind of ["anchors", "intermediates"]) {
+    const known2 = context3.store.candidates(leaf.x509, kind).find((candidate) => isIssuedBy(leaf.x509, candidate));
+    if (known2 !== void 0)
+      return context3.store.parsed(known2);
+  }
+  return null;
 }
 
 // ../core/dist/probe/full-handshake.js
@@ -91753,24 +92265,34 @@ function decryptServerHandshake(serverBytes, cipherName, keylog) {
 
 // ../core/dist/probe/served-chain.js
 var NO_CERTIFICATE = "no Certificate message in the server's flight";
+var unreadable = (error2) => ({ chain: null, ocspResponse: null, error: error2 });
 function recoverServedChain(serverBytes, protocol, cipherName, keylog) {
   try {
     if (protocol !== "TLSv1.3") {
       const flight = new ServerFlightDecoder().push(serverBytes);
-      return flight.certificates === null ? { chain: null, error: NO_CERTIFICATE } : { chain: flight.certificates, error: null };
+      return flight.certificates === null ? unreadable(NO_CERTIFICATE) : {
+        chain: flight.certificates,
+        ocspResponse: flight.certificateStatus?.ocspResponse ?? null,
+        error: null
+      };
     }
     const decrypted = decryptServerHandshake(serverBytes, cipherName, keylog);
     if (!decrypted.ok)
-      return { chain: null, error: `served chain unreadable: ${decrypted.error}` };
+      return unreadable(`served chain unreadable: ${decrypted.error}`);
     const message2 = decrypted.messages.find((m) => m.type === HANDSHAKE_TYPE.certificate);
     if (message2 === void 0)
-      return { chain: null, error: NO_CERTIFICATE };
+      return unreadable(NO_CERTIFICATE);
     const certificate = decodeCertificate(message2.body, { tls13: true });
-    return { chain: certificate.entries.map((entry) => entry.certificate), error: null };
+    const staple = certificate.entries[0]?.extensions.find((extension) => extension.type === EXTENSION_TYPE.status_request);
+    return {
+      chain: certificate.entries.map((entry) => entry.certificate),
+      // RFC 8446 4.4.2.1: the extension's body is a CertificateStatus.
+      ocspResponse: staple === void 0 ? null : decodeCertificateStatus(staple.data).ocspResponse,
+      error: null
+    };
   } catch (error2) {
-    if (error2 instanceof DecodeError) {
-      return { chain: null, error: `served chain unreadable: ${error2.message}` };
-    }
+    if (error2 instanceof DecodeError)
+      return unreadable(`served chain unreadable: ${error2.message}`);
     throw error2;
   }
 }
@@ -91807,9 +92329,7 @@ var SOCKET_ERROR_CODES = {
   EPIPE: "reset",
   ETIMEDOUT: "timeout",
   ENOTFOUND: "dns",
-  EAI_AGAIN: "dns",
-  // A STARTTLS preamble that failed on this connection (probe/starttls/runner.ts).
-  ESTARTTLS: "protocol"
+  EAI_AGAIN: "dns"
 };
 function classifyError(error2, serverClosed) {
   const code18 = error2.code ?? "";
@@ -91826,8 +92346,8 @@ function nodePeerChain(socket) {
   while (current?.raw !== void 0 && !seen.has(current.fingerprint256)) {
     seen.add(current.fingerprint256);
     chain.push(new Uint8Array(current.raw));
-    const next2 = current.issuerCertificate;
-    current = next2 === current ? void 0 : next2;
+    const next = current.issuerCertificate;
+    current = next === current ? void 0 : next;
   }
   return chain;
 }
@@ -91894,8 +92414,8 @@ function probeHandshake(endpoint2, options) {
       socket: tap,
       rejectUnauthorized: false,
       requestOCSP: true,
-      ...endpoint2.alpn?.length === 0 ? {} : { ALPNProtocols: [...endpoint2.alpn ?? OFFERED_ALPN] },
-      minVersion: "TLSv1",
+      ALPNProtocols: [...OFFERED_ALPN],
+      minVersion: options.minVersion ?? "TLSv1",
       // Security level 0: see legacy servers' certificates too; nothing here is trusted by Node anyway.
       ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`
     };
@@ -91907,6 +92427,8 @@ function probeHandshake(endpoint2, options) {
       tlsOptions.secureOptions = constants2.SSL_OP_NO_TICKET;
     if (options.maxVersion !== void 0)
       tlsOptions.maxVersion = options.maxVersion;
+    if (options.sigalgs !== void 0)
+      tlsOptions.sigalgs = options.sigalgs;
     const socket = tlsConnect(tlsOptions);
     const onAbort = () => finish2({ ok: false, code: "internal", message: "scan aborted" });
     const deadline = setTimeout(() => {
@@ -91980,7 +92502,11 @@ function probeHandshake(endpoint2, options) {
         if (settled)
           return;
         const serverBytes = Buffer.concat(received);
-        const recovered = reused ? { chain: null, error: "a resumed handshake carries no Certificate message" } : recoverServedChain(serverBytes, protocol ?? "", cipherName ?? "", keylog);
+        const recovered = reused ? {
+          chain: null,
+          ocspResponse: null,
+          error: "a resumed handshake carries no Certificate message"
+        } : recoverServedChain(serverBytes, protocol ?? "", cipherName ?? "", keylog);
         const isTls132 = protocol === "TLSv1.3";
         const ticketIssued = isTls132 ? session !== null : tls12Ticket;
         finish2({
@@ -91992,7 +92518,7 @@ function probeHandshake(endpoint2, options) {
             servedChain: recovered.chain,
             servedChainError: recovered.error,
             nodeChain,
-            ocspResponse,
+            ocspResponse: recovered.chain === null ? ocspResponse : recovered.ocspResponse,
             session: session ?? socket.getSession() ?? null,
             ticketIssued,
             reused,
@@ -92144,16 +92670,16 @@ async function follow(target, address, options, signal) {
     const location = response.headers.location;
     if (status < 300 || status > 399 || location === void 0 || redirects >= maxRedirects)
       break;
-    let next2;
+    let next;
     try {
-      next2 = new URL(location, `https://${hostForUrl(target.host)}:${target.port}${path6}`);
+      next = new URL(location, `https://${hostForUrl(target.host)}:${target.port}${path6}`);
     } catch {
       break;
     }
-    const nextPort = next2.port === "" ? 443 : Number(next2.port);
-    if (next2.protocol !== "https:" || !sameHost(next2.hostname, target.host) || nextPort !== target.port)
+    const nextPort = next.port === "" ? 443 : Number(next.port);
+    if (next.protocol !== "https:" || !sameHost(next.hostname, target.host) || nextPort !== target.port)
       break;
-    path6 = `${next2.pathname}${next2.search}`;
+    path6 = `${next.pathname}${next.search}`;
   }
   return { hsts: { ...NO_HSTS }, errors: [] };
 }
@@ -92280,10 +92806,17 @@ async function checkCertificatesAndFeatures(target, options) {
       message: `OCSP stapling, resumption, ALPN, early data and HSTS unknown: ${why}`
     });
     if (options.rawChain === void 0)
-      return { certificate: null, features, errors, address, negotiated: null };
+      return { certificate: null, chain: null, features, errors, address, negotiated: null };
     const checked2 = checkRawChain(parsed, options.rawChain, options);
     errors.push(...checked2.errors);
-    return { certificate: checked2.certificate, features, errors, address, negotiated: null };
+    return {
+      certificate: checked2.certificate,
+      chain: checked2.certificate === null ? null : options.rawChain,
+      features,
+      errors,
+      address,
+      negotiated: null
+    };
   };
   let address = options.address ?? null;
   if (address === null) {
@@ -92298,12 +92831,7 @@ async function checkCertificatesAndFeatures(target, options) {
     }
     address = resolution.address;
   }
-  const endpoint2 = {
-    address,
-    port: parsed.port,
-    sni: parsed.sni,
-    ...parsed.alpn === void 0 ? {} : { alpn: parsed.alpn }
-  };
+  const endpoint2 = { address, port: parsed.port, sni: parsed.sni };
   const ticketWaitMs = options.ticketWaitMs ?? Math.min(1e3, options.timeoutMs);
   const main = await handshakeTo(endpoint2, options, { ticketWaitMs });
   if (!main.ok) {
@@ -92335,7 +92863,7 @@ async function checkCertificatesAndFeatures(target, options) {
     servedOrder
   });
   errors.push(...checked.errors);
-  features.alpn = { offered: [...parsed.alpn ?? OFFERED_ALPN], selected: handshake.alpn };
+  features.alpn = { offered: [...OFFERED_ALPN], selected: handshake.alpn };
   if (handshake.protocol !== "TLSv1.3")
     features.earlyData = false;
   else if (!handshake.ticketIssued) {
@@ -92370,830 +92898,12 @@ async function checkCertificatesAndFeatures(target, options) {
   }
   return {
     certificate: checked.certificate,
+    chain: checked.certificate === null ? null : chain,
     features,
     errors,
     address,
     negotiated: { protocol: handshake.protocol, cipher: handshake.cipher }
   };
-}
-
-// ../core/dist/probe/starttls/runner.js
-import { connect as netConnect2 } from "node:net";
-import { Duplex as Duplex2 } from "node:stream";
-
-// ../core/dist/probe/starttls/ldap.js
-var START_TLS_OID = "1.3.6.1.4.1.1466.20037";
-var MESSAGE_ID = 1;
-function encodeStartTlsRequest() {
-  const oid = encodeAscii(START_TLS_OID);
-  const name = [128, oid.length, ...oid];
-  const request3 = [119, name.length, ...name];
-  const body = [2, 1, MESSAGE_ID, ...request3];
-  return Uint8Array.from([48, body.length, ...body]);
-}
-var RESULT_NAMES = {
-  1: "operationsError",
-  2: "protocolError",
-  52: "unavailable",
-  53: "unwillingToPerform"
-};
-function readTlv(bytes, offset, end) {
-  if (offset + 2 > end)
-    return null;
-  const tag = bytes[offset];
-  let length = bytes[offset + 1];
-  let start = offset + 2;
-  if (length & 128) {
-    const count = length & 127;
-    if (count === 0 || count > 4)
-      return `unsupported BER length form 0x${length.toString(16)}`;
-    if (start + count > end)
-      return null;
-    length = 0;
-    for (let i = 0; i < count; i++)
-      length = length * 256 + bytes[start + i];
-    start += count;
-  }
-  if (length > MAX_PREAMBLE_BYTES)
-    return `a BER element of ${length} bytes`;
-  if (start + length > end)
-    return null;
-  return { tag, start, end: start + length };
-}
-function ldapPreamble() {
-  let buffer = new Uint8Array(0);
-  const fail = (code18, reason) => ({
-    kind: "failed",
-    code: code18,
-    message: `starttls/ldap: ${reason} (at StartTLS)`
-  });
-  return {
-    protocol: "ldap",
-    step: "StartTLS",
-    banner: null,
-    start: encodeStartTlsRequest,
-    push(chunk) {
-      const joined = new Uint8Array(buffer.length + chunk.length);
-      joined.set(buffer);
-      joined.set(chunk, buffer.length);
-      buffer = joined;
-      if (buffer.length > MAX_PREAMBLE_BYTES)
-        return fail("protocol", "an overlong reply");
-      if (buffer[0] !== 48)
-        return fail("protocol", `not an LDAP message (0x${(buffer[0] ?? 0).toString(16)})`);
-      const message2 = readTlv(buffer, 0, buffer.length);
-      if (message2 === null)
-        return { kind: "continue", send: null };
-      if (typeof message2 === "string")
-        return fail("protocol", message2);
-      const id = readTlv(buffer, message2.start, message2.end);
-      if (typeof id === "string" || id === null || id.tag !== 2)
-        return fail("protocol", "no messageID");
-      const op = readTlv(buffer, id.end, message2.end);
-      if (typeof op === "string" || op === null || op.tag !== 120) {
-        return fail("protocol", "no ExtendedResponse");
-      }
-      const result = readTlv(buffer, op.start, op.end);
-      if (typeof result === "string" || result === null || result.tag !== 10 || result.end - result.start !== 1) {
-        return fail("protocol", "no resultCode");
-      }
-      const code18 = buffer[result.start];
-      if (code18 !== 0) {
-        const matched = readTlv(buffer, result.end, op.end);
-        const diagnostic = matched !== null && typeof matched !== "string" ? readTlv(buffer, matched.end, op.end) : null;
-        const text = diagnostic !== null && typeof diagnostic !== "string" ? printable(new TextDecoder().decode(buffer.subarray(diagnostic.start, diagnostic.end))) : "";
-        const name = RESULT_NAMES[code18] ?? "error";
-        return fail("refused", `resultCode ${code18} (${name})${text === "" ? "" : `: ${text}`}`);
-      }
-      if (message2.end < buffer.length) {
-        return fail("protocol", "bytes after the STARTTLS go-ahead (injection guard)");
-      }
-      return { kind: "ready", send: null };
-    }
-  };
-}
-
-// ../core/dist/probe/starttls/line-preamble.js
-var CR = 13;
-var LF = 10;
-var LinePreamble = class {
-  protocol;
-  #steps;
-  #index = 0;
-  #pending = [];
-  #lines = [];
-  #received = 0;
-  #banner = null;
-  #bannerStep;
-  constructor(protocol, steps, bannerStep = "greeting") {
-    this.protocol = protocol;
-    this.#steps = steps;
-    this.#bannerStep = bannerStep;
-  }
-  get step() {
-    return this.#steps[this.#index]?.name ?? "done";
-  }
-  get banner() {
-    return this.#banner;
-  }
-  start() {
-    return this.#commandOf(0);
-  }
-  push(chunk) {
-    this.#received += chunk.length;
-    if (this.#received > MAX_PREAMBLE_BYTES) {
-      return this.#fail("protocol", `more than ${MAX_PREAMBLE_BYTES} bytes without a go-ahead`);
-    }
-    let send = null;
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i];
-      if (byte !== LF) {
-        if (this.#pending.length >= MAX_LINE_BYTES) {
-          return this.#fail("protocol", `a line longer than ${MAX_LINE_BYTES} bytes`);
-        }
-        this.#pending.push(byte);
-        continue;
-      }
-      if (this.#pending[this.#pending.length - 1] === CR)
-        this.#pending.pop();
-      const line = String.fromCharCode(...this.#pending);
-      this.#pending = [];
-      const current = this.#steps[this.#index];
-      if (current === void 0)
-        return this.#fail("protocol", "unexpected line");
-      const verdict = current.judge(line, this.#lines);
-      const ofProtocol = verdict.kind !== "failed" || verdict.code !== "protocol";
-      if (current.name === this.#bannerStep && this.#banner === null && ofProtocol) {
-        this.#banner = printable(line, 300);
-      }
-      if (verdict.kind === "failed")
-        return this.#fail(verdict.code, verdict.reason);
-      if (verdict.kind === "more") {
-        this.#lines.push(line);
-        if (this.#lines.length > 1e3)
-          return this.#fail("protocol", "a reply of over 1000 lines");
-        continue;
-      }
-      this.#lines = [];
-      this.#index += 1;
-      if (this.#index >= this.#steps.length) {
-        if (i + 1 < chunk.length || this.#pending.length > 0) {
-          return this.#fail("protocol", "bytes after the STARTTLS go-ahead (injection guard)");
-        }
-        return { kind: "ready", send };
-      }
-      const command = this.#commandOf(this.#index);
-      if (command !== null) {
-        if (i + 1 < chunk.length) {
-          return this.#fail("protocol", `bytes before our ${this.step} command`);
-        }
-        send = send === null ? command : concat3(send, command);
-      }
-    }
-    return { kind: "continue", send };
-  }
-  #commandOf(index) {
-    const command = this.#steps[index]?.command ?? null;
-    return command === null ? null : encodeAscii(`${command}\r
-`);
-  }
-  #fail(code18, reason) {
-    return {
-      kind: "failed",
-      code: code18,
-      message: `starttls/${this.protocol}: ${reason} (at ${this.step})`
-    };
-  }
-};
-function concat3(a, b) {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-var quoted = (line) => printable(line);
-
-// ../core/dist/probe/starttls/line-protocols.js
-var next = { kind: "next" };
-var more = { kind: "more" };
-var refused = (line) => ({
-  kind: "failed",
-  code: "refused",
-  reason: quoted(line)
-});
-var outside = (line) => ({
-  kind: "failed",
-  code: "protocol",
-  reason: `not a reply of the protocol: ${JSON.stringify(quoted(line))}`
-});
-function smtpReply(ok, refusedCodes) {
-  return (line) => {
-    const match = /^([0-9]{3})([ -]|$)/.exec(line);
-    if (match === null)
-      return outside(line);
-    const code18 = Number(match[1]);
-    if (match[2] === "-")
-      return ok(code18) || refusedCodes(code18) ? more : outside(line);
-    if (ok(code18))
-      return next;
-    return refusedCodes(code18) ? refused(line) : outside(line);
-  };
-}
-var anyError = (code18) => code18 >= 400 && code18 < 600;
-function greeting(ok, busyCode) {
-  const judge3 = smtpReply(ok, anyError);
-  return (line) => {
-    if (line.startsWith(`${busyCode} `)) {
-      return { kind: "failed", code: "busy", reason: quoted(line) };
-    }
-    return judge3(line);
-  };
-}
-var DEFAULT_EHLO_NAME = "tlsgate.invalid";
-function smtpSteps(hello, settings) {
-  const name = settings.ehloName ?? DEFAULT_EHLO_NAME;
-  const ehloReply = smtpReply((c) => c === 250, anyError);
-  return [
-    { name: "greeting", command: null, judge: greeting((c) => c === 220, 421) },
-    {
-      name: hello,
-      command: `${hello} ${name}`,
-      judge(line, lines) {
-        const verdict = ehloReply(line);
-        if (verdict.kind !== "next")
-          return verdict;
-        const offered = [...lines, line].some((l) => /^250[ -]STARTTLS\s*$/i.test(l));
-        return offered ? next : {
-          kind: "failed",
-          code: "refused",
-          reason: `STARTTLS not offered in the ${hello} reply`
-        };
-      }
-    },
-    { name: "STARTTLS", command: "STARTTLS", judge: smtpReply((c) => c === 220, anyError) }
-  ];
-}
-function smtpPreamble(settings = {}) {
-  return new LinePreamble("smtp", smtpSteps("EHLO", settings));
-}
-function lmtpPreamble(settings = {}) {
-  return new LinePreamble("lmtp", smtpSteps("LHLO", settings));
-}
-function ftpPreamble() {
-  return new LinePreamble("ftp", [
-    {
-      name: "greeting",
-      command: null,
-      judge: (line) => /^120[ -]/.test(line) ? more : greeting((c) => c === 220, 421)(line)
-    },
-    { name: "AUTH TLS", command: "AUTH TLS", judge: smtpReply((c) => c === 234, anyError) }
-  ]);
-}
-function imapPreamble() {
-  return new LinePreamble("imap", [
-    {
-      name: "greeting",
-      command: null,
-      judge: (line) => /^\* OK\b/i.test(line) ? next : /^\* (BYE|PREAUTH)\b/i.test(line) ? refused(line) : outside(line)
-    },
-    {
-      name: "STARTTLS",
-      command: "T1 STARTTLS",
-      judge: (line) => {
-        if (line.startsWith("* "))
-          return more;
-        if (/^T1 OK\b/i.test(line))
-          return next;
-        return /^T1 (NO|BAD)\b/i.test(line) ? refused(line) : outside(line);
-      }
-    }
-  ]);
-}
-function pop3Preamble() {
-  const status = (line) => /^\+OK\b/.test(line) ? next : /^-ERR\b/.test(line) ? refused(line) : outside(line);
-  return new LinePreamble("pop3", [
-    { name: "greeting", command: null, judge: status },
-    { name: "STLS", command: "STLS", judge: status }
-  ]);
-}
-function sievePreamble() {
-  const response = (offeredCheck) => (line, lines) => {
-    if (/^OK\b/i.test(line)) {
-      if (offeredCheck && !lines.some((l) => /^"STARTTLS"/i.test(l))) {
-        return { kind: "failed", code: "refused", reason: "STARTTLS not among the capabilities" };
-      }
-      return next;
-    }
-    if (/^(NO|BYE)\b/i.test(line))
-      return refused(line);
-    return line.startsWith('"') ? more : outside(line);
-  };
-  return new LinePreamble("sieve", [
-    { name: "greeting", command: null, judge: response(true) },
-    { name: "STARTTLS", command: "STARTTLS", judge: response(false) }
-  ]);
-}
-function nntpPreamble() {
-  return new LinePreamble("nntp", [
-    {
-      name: "greeting",
-      command: null,
-      judge: greeting((c) => c === 200 || c === 201, 400)
-    },
-    { name: "STARTTLS", command: "STARTTLS", judge: smtpReply((c) => c === 382, anyError) }
-  ]);
-}
-function ircPreamble() {
-  return new LinePreamble("irc", [
-    {
-      name: "STARTTLS",
-      command: "STARTTLS",
-      judge: (line) => {
-        const numeric = /^(?::\S+ )?([0-9]{3}|[A-Za-z]+)\b/.exec(line)?.[1];
-        if (numeric === void 0)
-          return outside(line);
-        if (numeric === "670")
-          return next;
-        if (numeric === "691" || numeric === "421" || /^ERROR$/i.test(numeric))
-          return refused(line);
-        return more;
-      }
-    }
-  ]);
-}
-
-// ../core/dist/probe/starttls/mysql.js
-var CLIENT_LONG_PASSWORD = 1;
-var CLIENT_PROTOCOL_41 = 512;
-var CLIENT_SSL = 2048;
-var CLIENT_SECURE_CONNECTION = 32768;
-var UTF8MB4 = 45;
-function encodeSslRequest(sequence) {
-  const packet = new Uint8Array(4 + 32);
-  const view = new DataView(packet.buffer);
-  packet[0] = 32;
-  packet[3] = sequence;
-  view.setUint32(4, CLIENT_LONG_PASSWORD | CLIENT_PROTOCOL_41 | CLIENT_SSL | CLIENT_SECURE_CONNECTION, true);
-  view.setUint32(8, 16 * 1024 * 1024, true);
-  packet[12] = UTF8MB4;
-  return packet;
-}
-function mysqlPreamble() {
-  let buffer = new Uint8Array(0);
-  let banner = null;
-  const fail = (code18, reason) => ({
-    kind: "failed",
-    code: code18,
-    message: `starttls/mysql: ${reason} (at handshake)`
-  });
-  return {
-    protocol: "mysql",
-    step: "handshake",
-    get banner() {
-      return banner;
-    },
-    start: () => null,
-    push(chunk) {
-      const joined = new Uint8Array(buffer.length + chunk.length);
-      joined.set(buffer);
-      joined.set(chunk, buffer.length);
-      buffer = joined;
-      if (buffer.length < 4)
-        return { kind: "continue", send: null };
-      const length = buffer[0] | buffer[1] << 8 | buffer[2] << 16;
-      if (length > MAX_PREAMBLE_BYTES)
-        return fail("protocol", `a greeting of ${length} bytes`);
-      if (buffer.length < 4 + length)
-        return { kind: "continue", send: null };
-      if (buffer.length > 4 + length)
-        return fail("protocol", "bytes after the greeting");
-      const payload = buffer.subarray(4, 4 + length);
-      const sequence = buffer[3];
-      if (payload[0] === 255) {
-        const text = new TextDecoder().decode(payload.subarray(3, 300));
-        return fail("refused", `error packet ${printable(text)}`);
-      }
-      if (payload[0] !== 10)
-        return fail("protocol", `protocol version ${payload[0] ?? "none"}, not 10`);
-      const nul = payload.indexOf(0, 1);
-      if (nul < 0 || nul > 256)
-        return fail("protocol", "no server version");
-      banner = printable(new TextDecoder().decode(payload.subarray(1, nul)));
-      const flagsAt = nul + 1 + 4 + 8 + 1;
-      if (flagsAt + 2 > payload.length)
-        return fail("protocol", "a truncated greeting");
-      const flags = payload[flagsAt] | payload[flagsAt + 1] << 8;
-      if ((flags & CLIENT_SSL) === 0)
-        return fail("refused", "the server does not offer TLS (no CLIENT_SSL)");
-      return { kind: "ready", send: encodeSslRequest(sequence + 1 & 255) };
-    }
-  };
-}
-
-// ../core/dist/probe/starttls/postgres.js
-var SSL_REQUEST = Uint8Array.from([0, 0, 0, 8, 4, 210, 22, 47]);
-function postgresPreamble() {
-  const fail = (code18, reason) => ({ kind: "failed", code: code18, message: `starttls/postgres: ${reason} (at SSLRequest)` });
-  return {
-    protocol: "postgres",
-    step: "SSLRequest",
-    banner: null,
-    start: () => SSL_REQUEST,
-    push(chunk) {
-      const answer = chunk[0];
-      if (answer === 83) {
-        if (chunk.length > 1)
-          return fail("protocol", "bytes after the STARTTLS go-ahead (injection guard)");
-        return { kind: "ready", send: null };
-      }
-      if (answer === 78)
-        return fail("refused", "N (the server does not accept TLS)");
-      if (answer === 69) {
-        const text = new TextDecoder().decode(chunk.subarray(5, 300)).replace(/\0/g, " ");
-        return fail("refused", `ErrorResponse ${printable(text)}`);
-      }
-      return fail("protocol", `unexpected byte 0x${(answer ?? 0).toString(16)}`);
-    }
-  };
-}
-
-// ../core/dist/probe/starttls/xmpp.js
-var TLS_NS = "urn:ietf:params:xml:ns:xmpp-tls";
-function xmppPreamble(kind, domain) {
-  return new XmppPreamble(kind, domain);
-}
-function xmlAttribute(text) {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-var XmppPreamble = class {
-  protocol;
-  #kind;
-  #domain;
-  #text = "";
-  #received = 0;
-  #step = "stream features";
-  #banner = null;
-  constructor(kind, domain) {
-    this.protocol = kind === "client" ? "xmpp" : "xmpp-server";
-    this.#kind = kind;
-    this.#domain = domain;
-  }
-  get step() {
-    return this.#step;
-  }
-  get banner() {
-    return this.#banner;
-  }
-  start() {
-    const ns = this.#kind === "client" ? "jabber:client" : "jabber:server";
-    return encodeAscii(`<?xml version='1.0'?><stream:stream xmlns='${ns}' xmlns:stream='http://etherx.jabber.org/streams' to='${xmlAttribute(this.#domain)}' version='1.0'>`);
-  }
-  push(chunk) {
-    this.#received += chunk.length;
-    if (this.#received > MAX_PREAMBLE_BYTES) {
-      return this.#fail("protocol", `more than ${MAX_PREAMBLE_BYTES} bytes without a go-ahead`);
-    }
-    this.#text += new TextDecoder("utf-8", { fatal: false }).decode(chunk);
-    if (/<stream:error\b/.test(this.#text)) {
-      const condition = /<stream:error>\s*<([a-z-]+)/.exec(this.#text)?.[1] ?? "unknown";
-      return this.#fail("refused", `stream error ${condition}`);
-    }
-    if (this.#step === "stream features") {
-      if (this.#banner === null) {
-        const from = /<stream:stream\b[^>]*?\bfrom=['"]([^'"]{1,255})['"]/.exec(this.#text)?.[1];
-        if (from !== void 0)
-          this.#banner = printable(from);
-      }
-      const end = /<\/stream:features>|<stream:features\s*\/>/.exec(this.#text);
-      if (end === null) {
-        if (this.#text.length > 0 && !this.#text.trimStart().startsWith("<")) {
-          return this.#fail("protocol", `not XML: ${JSON.stringify(printable(this.#text, 60))}`);
-        }
-        return { kind: "continue", send: null };
-      }
-      const features = this.#text.slice(0, end.index + end[0].length);
-      if (!new RegExp(`<starttls\\b[^>]*${TLS_NS}`).test(features)) {
-        return this.#fail("refused", "<starttls/> not among the stream features");
-      }
-      if (this.#text.length > features.length && this.#text.slice(features.length).trim() !== "") {
-        return this.#fail("protocol", "bytes after the stream features");
-      }
-      this.#text = "";
-      this.#step = "starttls";
-      return { kind: "continue", send: encodeAscii(`<starttls xmlns='${TLS_NS}'/>`) };
-    }
-    const text = this.#text.trimStart();
-    const proceed = new RegExp(`^<proceed\\s+xmlns=['"]${TLS_NS}['"]\\s*(/>|>\\s*</proceed>)`).exec(text);
-    if (proceed !== null) {
-      if (text.length > proceed[0].length) {
-        return this.#fail("protocol", "bytes after the STARTTLS go-ahead (injection guard)");
-      }
-      return { kind: "ready", send: null };
-    }
-    if (/^<failure\b/.test(text))
-      return this.#fail("refused", "<failure/> to <starttls/>");
-    if (text.length > 0 && !"<proceed".startsWith(text.slice(0, 8)) && !text.startsWith("<proceed")) {
-      return this.#fail("protocol", `unexpected ${JSON.stringify(printable(text, 60))}`);
-    }
-    if (text.length > 512)
-      return this.#fail("protocol", "an overlong reply to <starttls/>");
-    return { kind: "continue", send: null };
-  }
-  #fail(code18, reason) {
-    return {
-      kind: "failed",
-      code: code18,
-      message: `starttls/${this.protocol}: ${reason} (at ${this.#step})`
-    };
-  }
-};
-
-// ../core/dist/probe/starttls/index.js
-function createPreamble(protocol, host, settings = {}) {
-  switch (protocol) {
-    case "smtp":
-      return smtpPreamble(settings);
-    case "lmtp":
-      return lmtpPreamble(settings);
-    case "imap":
-      return imapPreamble();
-    case "pop3":
-      return pop3Preamble();
-    case "ftp":
-      return ftpPreamble();
-    case "sieve":
-      return sievePreamble();
-    case "nntp":
-      return nntpPreamble();
-    case "irc":
-      return ircPreamble();
-    case "xmpp":
-      return xmppPreamble("client", settings.xmppDomain ?? host);
-    case "xmpp-server":
-      return xmppPreamble("server", settings.xmppDomain ?? host);
-    case "ldap":
-      return ldapPreamble();
-    case "postgres":
-      return postgresPreamble();
-    case "mysql":
-      return mysqlPreamble();
-  }
-}
-
-// ../core/dist/probe/starttls/runner.js
-var BUSY_RETRIES = 6;
-var StarttlsFailure = class extends Error {
-  name = "StarttlsFailure";
-  code = "ESTARTTLS";
-  kind;
-  constructor(kind, message2) {
-    super(message2);
-    this.kind = kind;
-  }
-};
-var StarttlsSocket = class extends Duplex2 {
-  /** Whether a TCP connection to the server was established (on any attempt). */
-  tcpConnected = false;
-  /** The preamble of the current connection (a busy server gets a new one). */
-  preamble;
-  #inner;
-  #ready = false;
-  #queued = [];
-  #timer;
-  #stepTimeoutMs;
-  #reconnect;
-  #busyRetries = 0;
-  #retryPending = false;
-  /** The current connection has received bytes from the server. */
-  #heard = false;
-  constructor(inner, preamble, stepTimeoutMs, reconnect = null) {
-    super({ allowHalfOpen: false });
-    this.#inner = inner;
-    this.preamble = preamble;
-    this.#stepTimeoutMs = stepTimeoutMs;
-    this.#reconnect = reconnect;
-    this.#attach(inner);
-  }
-  #attach(inner) {
-    const preamble = this.preamble;
-    let connected = false;
-    this.#heard = false;
-    inner.once("connect", () => {
-      connected = true;
-      this.tcpConnected = true;
-      const first = preamble.start();
-      if (first !== null)
-        inner.write(first);
-      this.#arm();
-    });
-    inner.on("data", (chunk) => {
-      if (inner === this.#inner && !this.#retryPending)
-        this.#onData(chunk);
-    });
-    inner.once("end", () => {
-      if (inner !== this.#inner || this.#retryPending)
-        return;
-      if (!this.#ready && !this.#heard && connected && this.#retryBusy())
-        return;
-      if (this.#ready)
-        this.push(null);
-      else
-        this.#fail(new StarttlsFailure("closed", this.#message("the server closed the connection")));
-    });
-    inner.once("error", (error2) => {
-      if (inner === this.#inner && !this.#retryPending)
-        this.destroy(error2);
-    });
-    inner.once("close", () => {
-      if (inner !== this.#inner || this.#retryPending)
-        return;
-      if (!this.#ready && !this.#heard && connected && this.#retryBusy())
-        return;
-      if (!this.#ready) {
-        this.#fail(new StarttlsFailure("closed", this.#message("the connection closed")));
-      } else
-        this.destroy();
-    });
-  }
-  setNoDelay(noDelay) {
-    this.#inner.setNoDelay(noDelay);
-    return this;
-  }
-  #message(reason) {
-    return `starttls/${this.preamble.protocol}: ${reason} (at ${this.preamble.step})`;
-  }
-  #arm() {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#fail(new StarttlsFailure("timeout", this.#message(`no reply within ${this.#stepTimeoutMs} ms`))), this.#stepTimeoutMs);
-  }
-  #onData(chunk) {
-    if (this.destroyed)
-      return;
-    if (this.#ready) {
-      this.push(chunk);
-      return;
-    }
-    this.#heard = true;
-    const step = this.preamble.push(chunk);
-    if (step.kind === "failed" && step.code === "busy" && this.#retryBusy())
-      return;
-    if (step.kind === "failed") {
-      this.#fail(new StarttlsFailure(step.code, step.message));
-      return;
-    }
-    if (step.send !== null)
-      this.#inner.write(step.send);
-    if (step.kind === "continue") {
-      this.#arm();
-      return;
-    }
-    clearTimeout(this.#timer);
-    this.#ready = true;
-    for (const { chunk: queued, callback } of this.#queued.splice(0)) {
-      this.#inner.write(queued, callback);
-    }
-    this.emit("connect");
-  }
-  /**
-   * A busy server (too many connections for now) gets a new connection after a pause, a few
-   * times, within the probe's own deadline: a burst of probes outruns a daemon's child count.
-   */
-  #retryBusy() {
-    if (this.#retryPending)
-      return true;
-    if (this.#reconnect === null || this.#busyRetries >= BUSY_RETRIES)
-      return false;
-    this.#retryPending = true;
-    const delay = 250 * 2 ** this.#busyRetries;
-    this.#busyRetries += 1;
-    clearTimeout(this.#timer);
-    const reconnect = this.#reconnect;
-    const old = this.#inner;
-    old.on("error", () => {
-    });
-    old.destroy();
-    this.#timer = setTimeout(() => {
-      this.#retryPending = false;
-      if (this.destroyed)
-        return;
-      const next2 = reconnect();
-      this.#inner = next2.inner;
-      this.preamble = next2.preamble;
-      this.#attach(next2.inner);
-    }, delay);
-    return true;
-  }
-  #fail(error2) {
-    clearTimeout(this.#timer);
-    if (!this.destroyed)
-      this.destroy(error2);
-  }
-  _read() {
-  }
-  _write(chunk, _encoding, callback) {
-    if (this.#ready)
-      this.#inner.write(chunk, callback);
-    else
-      this.#queued.push({ chunk, callback });
-  }
-  _final(callback) {
-    this.#inner.end();
-    callback();
-  }
-  _destroy(error2, callback) {
-    clearTimeout(this.#timer);
-    for (const { callback: queued } of this.#queued.splice(0))
-      queued(error2 ?? new Error("closed"));
-    this.#inner.destroy();
-    callback(error2);
-  }
-};
-function starttlsConnector(options, inner = (to) => netConnect2({ host: to.address, port: to.port })) {
-  const settings = {
-    ...options.ehloName === void 0 ? {} : { ehloName: options.ehloName },
-    ...options.xmppDomain === void 0 ? {} : { xmppDomain: options.xmppDomain }
-  };
-  return (endpoint2) => {
-    const preamble = createPreamble(options.protocol, options.host, settings);
-    const reconnect = () => ({
-      inner: inner(endpoint2),
-      preamble: createPreamble(options.protocol, options.host, settings)
-    });
-    return new StarttlsSocket(inner(endpoint2), preamble, options.stepTimeoutMs, reconnect);
-  };
-}
-
-// ../core/dist/probe/starttls-check.js
-var FAILURE_CODES = {
-  refused: "protocol",
-  busy: "refused",
-  protocol: "protocol",
-  timeout: "timeout",
-  closed: "closed"
-};
-function checkStarttls(endpoint2, connect, options) {
-  return new Promise((resolve8) => {
-    let settled = false;
-    const socket = connect(endpoint2);
-    const starttls = socket instanceof StarttlsSocket ? socket : null;
-    const preambleOf = () => starttls?.preamble ?? null;
-    const connected = () => starttls?.tcpConnected ?? false;
-    const finish2 = (check) => {
-      if (settled)
-        return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-      socket.on("error", () => {
-      });
-      if (socket.closed)
-        resolve8(check);
-      else {
-        socket.once("close", () => resolve8(check));
-        socket.destroy();
-      }
-    };
-    const onAbort = () => finish2({
-      ok: false,
-      banner: preambleOf()?.banner ?? null,
-      connected: connected(),
-      code: "internal",
-      message: "scan aborted"
-    });
-    const timer = setTimeout(() => finish2({
-      ok: false,
-      banner: preambleOf()?.banner ?? null,
-      connected: connected(),
-      code: "timeout",
-      message: `starttls/${preambleOf()?.protocol ?? "?"}: no go-ahead within ${options.timeoutMs} ms (at ${preambleOf()?.step ?? "connect"})`
-    }), options.timeoutMs);
-    if (options.signal?.aborted === true) {
-      onAbort();
-      return;
-    }
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    socket.once("connect", () => finish2({ ok: true, banner: preambleOf()?.banner ?? null }));
-    socket.once("error", (error2) => {
-      if (error2 instanceof StarttlsFailure) {
-        finish2({
-          ok: false,
-          banner: preambleOf()?.banner ?? null,
-          connected: true,
-          code: FAILURE_CODES[error2.kind],
-          message: error2.message
-        });
-        return;
-      }
-      const code18 = error2.code === "ECONNREFUSED" ? "refused" : error2.code === "ETIMEDOUT" ? "timeout" : "reset";
-      finish2({
-        ok: false,
-        banner: preambleOf()?.banner ?? null,
-        connected: connected(),
-        code: code18,
-        message: error2.message
-      });
-    });
-  });
 }
 
 // ../core/dist/probe/server-choice.js
@@ -93226,7 +92936,8 @@ function serverChoiceOf(flight) {
     secureRenegotiation: hello.secureRenegotiation,
     extendedMasterSecret: hello.extendedMasterSecret,
     keyExchange: ske === null ? null : ske.kind === "ecdhe" ? { kind: "ecdhe", namedCurve: ske.namedCurve } : { kind: "dhe", prime: ske.prime, primeBits: ske.primeBits },
-    certificates: flight.certificates
+    certificates: flight.certificates,
+    ocspResponse: flight.certificateStatus?.ocspResponse ?? null
   };
 }
 function serverAlertOf(alert) {
@@ -93234,7 +92945,7 @@ function serverAlertOf(alert) {
 }
 
 // ../core/dist/probe/exchange.js
-import { connect as netConnect3 } from "node:net";
+import { connect as netConnect2 } from "node:net";
 var DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
 function exchange(endpoint2, request3, consume, options) {
   return new Promise((resolve8, reject) => {
@@ -93304,7 +93015,7 @@ function exchange(endpoint2, request3, consume, options) {
   });
 }
 function defaultConnect(endpoint2) {
-  return netConnect3({ host: endpoint2.address, port: endpoint2.port });
+  return netConnect2({ host: endpoint2.address, port: endpoint2.port });
 }
 function failureCode(error2) {
   switch (error2.code) {
@@ -93479,7 +93190,7 @@ function mlkemEncapsulationKey(k) {
   out.set(randomBytes(32), n / 2 * 3);
   return out;
 }
-var concat4 = (a, b) => {
+var concat3 = (a, b) => {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
@@ -93487,11 +93198,11 @@ var concat4 = (a, b) => {
 };
 var KEM_SHARES = /* @__PURE__ */ new Map([
   // draft-ietf-tls-ecdhe-mlkem: X25519MLKEM768 puts ML-KEM first, the NIST-curve hybrids last.
-  [code("X25519MLKEM768"), () => concat4(mlkemEncapsulationKey(3), ecdh(X25519))],
-  [code("SecP256r1MLKEM768"), () => concat4(ecdh(SECP256R1), mlkemEncapsulationKey(3))],
-  [code("SecP384r1MLKEM1024"), () => concat4(ecdh(code("secp384r1")), mlkemEncapsulationKey(4))],
+  [code("X25519MLKEM768"), () => concat3(mlkemEncapsulationKey(3), ecdh(X25519))],
+  [code("SecP256r1MLKEM768"), () => concat3(ecdh(SECP256R1), mlkemEncapsulationKey(3))],
+  [code("SecP384r1MLKEM1024"), () => concat3(ecdh(code("secp384r1")), mlkemEncapsulationKey(4))],
   // draft-tls-westerbaan-xyber768d00: X25519 first.
-  [code("X25519Kyber768Draft00"), () => concat4(ecdh(X25519), mlkemEncapsulationKey(3))],
+  [code("X25519Kyber768Draft00"), () => concat3(ecdh(X25519), mlkemEncapsulationKey(3))],
   [code("MLKEM512"), () => mlkemEncapsulationKey(2)],
   [code("MLKEM768"), () => mlkemEncapsulationKey(3)],
   [code("MLKEM1024"), () => mlkemEncapsulationKey(4)]
@@ -93711,11 +93422,11 @@ var Limiter = class {
     try {
       return await task();
     } finally {
-      const next2 = this.#waiting.shift();
-      if (next2 === void 0)
+      const next = this.#waiting.shift();
+      if (next === void 0)
         this.#active -= 1;
       else
-        next2();
+        next();
     }
   }
 };
@@ -94111,8 +93822,167 @@ function list(items) {
   return items.length > 4 ? `${shown} and ${items.length - 4} more` : shown;
 }
 
+// ../core/dist/scan/served-chains.js
+var SERVED_KEY_TYPES = ["ecdsa", "rsa", "eddsa"];
+var OFFERS = {
+  ecdsa: {
+    auth: "ECDSA",
+    schemes: (name) => name.startsWith("ecdsa_"),
+    sigalgs: "ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512",
+    beforeTls12: true
+  },
+  rsa: {
+    auth: "RSA",
+    schemes: (name) => name.startsWith("rsa_"),
+    sigalgs: "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512",
+    beforeTls12: true
+  },
+  // EdDSA certificates sign with ECDSA suites in TLS 1.2 (RFC 8422).
+  eddsa: {
+    auth: "ECDSA",
+    schemes: (name) => name === "ed25519" || name === "ed448",
+    sigalgs: "ed25519:ed448",
+    beforeTls12: false
+  }
+};
+var LEGACY_ORDER = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
+async function probeLegacy(protocol, keyType, options) {
+  const offer = OFFERS[keyType];
+  const suites = cipherSuitesFor(protocol).filter((suite) => suite.auth === offer.auth && !suite.grease && !suite.scsv).map((suite) => suite.code);
+  const outcome = await probeWithRetry(() => options.runConnection(() => probeHello(options.endpoint, buildClientHello({
+    protocol,
+    cipherSuites: suites,
+    sni: options.sni,
+    signatureSchemes: SIGNATURE_SCHEMES.filter((s) => offer.schemes(s.name)).map((s) => s.code),
+    statusRequest: true
+  }), {
+    timeoutMs: options.timeoutMs,
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.connect === void 0 ? {} : { connect: options.connect }
+  })), {
+    ...options.retries === void 0 ? {} : { retries: options.retries },
+    ...options.signal === void 0 ? {} : { signal: options.signal }
+  });
+  const probe = `certificates/${keyType}/${protocol}`;
+  if (outcome.kind === "rejected")
+    return null;
+  if (outcome.kind === "failed")
+    return { probe, code: outcome.code, message: outcome.message };
+  const choice = outcome.choice;
+  if (choice.kind !== "tls" || choice.certificates === null)
+    return null;
+  return {
+    askedFor: keyType,
+    protocol,
+    chain: choice.certificates,
+    // An SSLv3 hello carries no status_request: whether the server would staple is unknown.
+    ocspResponse: protocol === "SSLv3" ? void 0 : choice.ocspResponse
+  };
+}
+async function probeTls13(keyType, options) {
+  const endpoint2 = {
+    address: options.endpoint.address,
+    port: options.endpoint.port,
+    sni: options.sni
+  };
+  const outcome = await options.runConnection(() => probeHandshake(endpoint2, {
+    timeoutMs: options.timeoutMs,
+    minVersion: "TLSv1.3",
+    sigalgs: OFFERS[keyType].sigalgs,
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.connect === void 0 ? {} : { connect: options.connect }
+  }));
+  const probe = `certificates/${keyType}/TLSv1.3`;
+  if (!outcome.ok) {
+    return outcome.code === "tls" || outcome.code === "closed" ? null : { probe, ...outcome };
+  }
+  const handshake = outcome.handshake;
+  if (handshake.servedChain === null) {
+    return { probe, code: "unparseable", message: handshake.servedChainError ?? "no chain" };
+  }
+  return {
+    askedFor: keyType,
+    protocol: "TLSv1.3",
+    chain: handshake.servedChain,
+    ocspResponse: handshake.ocspResponse
+  };
+}
+async function probeServedChains(protocols, options) {
+  const legacy = LEGACY_ORDER.find((protocol) => protocols[protocol] === true) ?? null;
+  const probes = [];
+  if (protocols["TLSv1.3"] === true) {
+    for (const keyType of SERVED_KEY_TYPES)
+      probes.push(probeTls13(keyType, options));
+  }
+  if (legacy !== null) {
+    for (const keyType of SERVED_KEY_TYPES) {
+      if (legacy !== "TLSv1.2" && !OFFERS[keyType].beforeTls12)
+        continue;
+      probes.push(probeLegacy(legacy, keyType, options));
+    }
+  }
+  const sightings = [];
+  const errors = [];
+  for (const result of await Promise.all(probes)) {
+    if (result === null)
+      continue;
+    if ("chain" in result)
+      sightings.push(result);
+    else
+      errors.push(result);
+  }
+  const unknownVersion = ["TLSv1.3", ...LEGACY_ORDER].some((p) => protocols[p] === null);
+  return { sightings, complete: errors.length === 0 && !unknownVersion, errors };
+}
+var sameChain = (a, b) => a.length === b.length && a.every((der, i) => Buffer.compare(der, b[i]) === 0);
+function distinctChains(sightings) {
+  const chains = [];
+  for (const sighting of sightings) {
+    if (sighting.chain.length === 0)
+      continue;
+    const known2 = chains.find((entry) => sameChain(entry.chain, sighting.chain));
+    if (known2 === void 0) {
+      chains.push({ chain: sighting.chain, ocspResponse: sighting.ocspResponse });
+    } else if (!(known2.ocspResponse instanceof Uint8Array) && sighting.ocspResponse !== void 0) {
+      known2.ocspResponse = sighting.ocspResponse;
+    }
+  }
+  return chains;
+}
+function judgeServedChains(defaultChain, served, options) {
+  const errors = [...served.errors];
+  let certificate = defaultChain?.report ?? null;
+  const certificates = [];
+  for (const entry of distinctChains(served.sightings)) {
+    const isDefault = defaultChain !== null && sameChain(entry.chain, defaultChain.chain);
+    if (isDefault && (certificate?.ocspStapled !== null || entry.ocspResponse === void 0)) {
+      continue;
+    }
+    const checked = checkCertificateChain(entry.chain, {
+      ...options,
+      ocspResponse: entry.ocspResponse,
+      probe: isDefault ? "certificate" : `certificates/${certificates.length + (defaultChain === null ? 0 : 1)}`
+    });
+    if (isDefault) {
+      errors.push(...checked.errors.filter((error2) => error2.probe.endsWith("/ocsp")));
+      certificate = checked.certificate;
+    } else {
+      errors.push(...checked.errors);
+      if (checked.certificate !== null)
+        certificates.push(checked.certificate);
+    }
+  }
+  if (certificate !== null)
+    certificates.unshift(certificate);
+  return {
+    certificate,
+    certificates: served.complete && certificates.length > 0 ? certificates : null,
+    errors
+  };
+}
+
 // ../core/dist/scan-report/types.js
-var SCAN_REPORT_SCHEMA_VERSION = 1;
+var SCAN_REPORT_SCHEMA_VERSION = 2;
 
 // ../core/dist/scan/context.js
 var ScanContext = class {
@@ -94373,9 +94243,6 @@ async function enumerateCipherSuites(ctx, protocol, first) {
     known2.push(reverse.code);
   } else {
     ctx.error(`serverPreference/${protocol}`, reverse.kind === "failed" ? reverse.code : "protocol", reverse.kind === "failed" ? reverse.message : "the server refused the suites it had accepted in another order");
-    if (reverse.kind === "refused") {
-      return incomplete("protocol", "the server refused in reverse order the suites it accepted in forward order: it fails the handshake on some suite it lists", known2);
-    }
   }
   const rest = await eliminate(all.filter((code18) => !known2.includes(code18)), offer, { parts: PARTS });
   const accepted2 = [...known2, ...rest.accepted];
@@ -94461,13 +94328,13 @@ async function probePrime(ctx, protocol, code18) {
 }
 
 // ../core/dist/scan/features.js
-var LEGACY_ORDER = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
-var ALL_ORDER = ["TLSv1.3", ...LEGACY_ORDER];
+var LEGACY_ORDER2 = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
+var ALL_ORDER = ["TLSv1.3", ...LEGACY_ORDER2];
 async function probeWireFeatures(ctx, supported, choices) {
-  const legacy = LEGACY_ORDER.find((p) => supported[p] === true) ?? null;
+  const legacy = LEGACY_ORDER2.find((p) => supported[p] === true) ?? null;
   const legacyHello = legacy === null ? null : choices[legacy] ?? null;
   const onlyTls13 = legacy === null && supported["TLSv1.3"] === true;
-  const anyUnknown = LEGACY_ORDER.some((p) => supported[p] === null);
+  const anyUnknown = LEGACY_ORDER2.some((p) => supported[p] === null);
   const [compressionAndHeartbeat, fallbackScsv] = await Promise.all([
     legacy === null ? Promise.resolve(null) : probeCompressionAndHeartbeat(ctx, legacy),
     probeFallbackScsv(ctx, supported)
@@ -94499,7 +94366,7 @@ async function probeCompressionAndHeartbeat(ctx, protocol) {
 }
 async function probeFallbackScsv(ctx, supported) {
   const highest = ALL_ORDER.find((p) => supported[p] === true);
-  const lower = LEGACY_ORDER.find((p) => supported[p] === true && p !== highest);
+  const lower = LEGACY_ORDER2.find((p) => supported[p] === true && p !== highest);
   if (highest === void 0 || lower === void 0) {
     ctx.error("features/fallbackScsv", "protocol", "needs two protocol versions to test");
     return null;
@@ -94692,15 +94559,6 @@ async function scanDetailed(target, options = {}, shared) {
   }
   const address = resolution.address;
   report.target.address = address;
-  if (shared?.starttls !== void 0) {
-    report.target.starttls = shared.starttls.info;
-    const failure = shared.starttls.failure;
-    if (failure !== null) {
-      report.errors.push(failure.error);
-      report.reachable = failure.connected ? true : options.signal?.aborted === true ? null : false;
-      return finish2();
-    }
-  }
   const ctx = new ScanContext({
     endpoint: { address, port: target.port },
     sni: target.sni,
@@ -94870,7 +94728,7 @@ function storeFor(ca) {
   return store;
 }
 async function scanTarget(target, options = {}) {
-  const parsed = typeof target === "string" ? parseTarget(target, options.starttls === void 0 ? {} : { starttls: options.starttls }) : target;
+  const parsed = typeof target === "string" ? parseTarget(target) : target;
   const profiles = options.clients === void 0 ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5e3;
   const store = storeFor(options.ca);
@@ -94882,40 +94740,11 @@ async function scanTarget(target, options = {}) {
   });
   const concurrency = options.concurrency ?? 8;
   const limiter = options.budget === void 0 || !resolution.ok ? new Limiter(concurrency) : options.budget.forTarget(resolution.address, { concurrency, signal: options.signal });
-  let starttls;
   if (!resolution.ok) {
     const { report: report2 } = await scanDetailed(parsed, options, { resolution, limiter });
     return { ...report2, durationMs: Date.now() - started };
   }
   const address = resolution.address;
-  if (parsed.starttls !== null) {
-    const connect = starttlsConnector({
-      protocol: parsed.starttls,
-      host: parsed.host,
-      stepTimeoutMs: timeoutMs,
-      ...options.ehloName === void 0 ? {} : { ehloName: options.ehloName },
-      ...options.xmppDomain === void 0 ? {} : { xmppDomain: options.xmppDomain }
-    }, options.connect);
-    const check = await limiter.run(() => checkStarttls({ address, port: parsed.port }, connect, {
-      timeoutMs,
-      signal: options.signal
-    }));
-    const info2 = { protocol: parsed.starttls, banner: check.banner };
-    if (!check.ok) {
-      const failure = {
-        error: { probe: `starttls/${parsed.starttls}`, code: check.code, message: check.message },
-        connected: check.connected
-      };
-      const { report: report2 } = await scanDetailed(parsed, options, {
-        resolution,
-        limiter,
-        starttls: { info: info2, failure }
-      });
-      return { ...report2, durationMs: Date.now() - started };
-    }
-    options = { ...options, connect };
-    starttls = { info: info2, failure: null };
-  }
   const certificateOptions = {
     timeoutMs,
     address,
@@ -94926,22 +94755,29 @@ async function scanTarget(target, options = {}) {
     ...options.connect === void 0 ? {} : { connect: options.connect }
   };
   const [{ report, certificateChains }, checked] = await Promise.all([
-    scanDetailed(parsed, options, {
-      resolution,
-      limiter,
-      ...starttls === void 0 ? {} : { starttls }
-    }),
+    scanDetailed(parsed, options, { resolution, limiter }),
     checkCertificatesAndFeatures(parsed, certificateOptions)
   ]);
   const rawChain = certificateChains[0];
   const fromRaw = checked.certificate === null && rawChain !== void 0 ? checkRawChain(parsed, rawChain, certificateOptions) : null;
   const certificate = fromRaw?.certificate ?? checked.certificate;
+  const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
+  const served = await probeServedChains(report.protocols, {
+    endpoint: { address, port: parsed.port },
+    sni: parsed.sni,
+    timeoutMs,
+    runConnection: certificateOptions.runConnection,
+    ...options.retries === void 0 ? {} : { retries: options.retries },
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.connect === void 0 ? {} : { connect: options.connect }
+  });
+  const judged = judgeServedChains(certificate === null || defaultChain == null ? null : { chain: defaultChain, report: certificate }, served, { host: parsed.host, store, now: options.now ?? /* @__PURE__ */ new Date() });
   const merged = {
     ...report,
-    certificate,
-    certificates: certificate === null ? null : [certificate],
+    certificate: judged.certificate,
+    certificates: judged.certificates,
     features: { ...report.features, ...checked.features },
-    errors: [...report.errors, ...checked.errors, ...fromRaw?.errors ?? []]
+    errors: [...report.errors, ...checked.errors, ...fromRaw?.errors ?? [], ...judged.errors]
   };
   if (profiles !== null && merged.reachable === true) {
     merged.clients = await simulateClients({ address, port: parsed.port }, {
@@ -94976,9 +94812,9 @@ async function scanTargets(targets, options = {}) {
   const inFlight = parallelTargets ?? Math.ceil(2 * budget.maxConnections / (rest.concurrency ?? 8));
   const runCut = runSignal === void 0 ? void 0 : new FanOutCut(runSignal);
   const reports = keepReports ? new Array(targets.length) : [];
-  let next2 = 0;
+  let next = 0;
   const worker = async () => {
-    for (let index = next2++; index < targets.length; index = next2++) {
+    for (let index = next++; index < targets.length; index = next++) {
       const report = await scanWithDeadline(targets[index], scanOptions, deadlineMs, runCut);
       if (keepReports)
         reports[index] = report;
@@ -95080,7 +94916,6 @@ async function scanEvaluateGate(plan, options, signal) {
       judge3(planIndex[index], report);
     },
     ...plan.clients === null ? {} : { clients: plan.clients },
-    ...plan.starttls,
     ...options.onProgress === void 0 ? {} : { onProgress: options.onProgress },
     ...options.now === void 0 ? {} : { now: options.now }
   });
@@ -95236,6 +95071,38 @@ function clientFamilies(report) {
     };
   });
   return families.sort((a, b) => Number(b.counts.fail > 0) - Number(a.counts.fail > 0) || b.counts.fail - a.counts.fail || a.family.localeCompare(b.family));
+}
+
+// ../core/dist/report/certificates.js
+var KEY_TYPE_NAMES = {
+  rsa: "RSA",
+  ecdsa: "ECDSA",
+  ed25519: "Ed25519",
+  ed448: "Ed448",
+  dsa: "DSA"
+};
+function describeChain(certificate) {
+  const leaf = certificate.chain[0];
+  const keyType = certificate.keyType ?? leaf?.keyType ?? null;
+  const name = keyType === null ? "unknown key" : KEY_TYPE_NAMES[keyType] ?? keyType;
+  const size = leaf?.curve ?? (leaf?.keyBits == null ? null : String(leaf.keyBits));
+  const key = size === null || keyType?.startsWith("ed") === true ? name : `${name} ${size}`;
+  return leaf === void 0 ? key : `${key}, ${leaf.subject}`;
+}
+var CHAIN_POINTER = /^\/certificates\/(\d+)(?:\/|$)/;
+function chainLabel(report, pointer) {
+  const index = CHAIN_POINTER.exec(pointer)?.[1];
+  const certificates = report?.certificates ?? [];
+  if (index === void 0 || certificates.length < 2)
+    return null;
+  const certificate = certificates[Number(index)];
+  if (certificate === void 0)
+    return null;
+  return `chain ${Number(index) + 1} of ${certificates.length}: ${describeChain(certificate)}`;
+}
+function findingMessage(finding, report) {
+  const label = chainLabel(report, finding.pointer);
+  return label === null ? finding.message : `${finding.message} (${label})`;
 }
 
 // ../core/dist/report/html-escape.js
@@ -95583,7 +95450,7 @@ function targetSection(evaluation, report, id) {
       const rule = evaluation.rules[outcome.ruleId];
       const steps = remediationSteps(rule?.remediation);
       const fix = steps.length === 0 && rule?.description === void 0 ? "" : `<details><summary>How to fix</summary>${rule?.description === void 0 ? "" : `<p>${escapeHtml(rule.description)}</p>`}${steps.map((s) => `<p><strong>${escapeHtml(s.label)}</strong></p><pre>${escapeHtml(s.text)}</pre>`).join("")}${(rule?.references ?? []).map((r) => `<p class="mono">${escapeHtml(r)}</p>`).join("")}</details>`;
-      out.push(`<tr><td><code>${escapeHtml(outcome.ruleId)}</code><br>${escapeHtml(rule?.title ?? "")}</td><td>${escapeHtml(rule?.severity ?? "")}</td><td class="${outcome.status}">${outcome.status}</td><td><ul>${outcome.findings.map((f) => `<li>${escapeHtml(f.message)}${f.waiver === void 0 ? "" : ` <span class="muted">(waived ${escapeHtml(waivedUntil(f.waiver))}: ${escapeHtml(f.waiver.reason)})</span>`}</li>`).join("")}</ul>${fix}</td></tr>`);
+      out.push(`<tr><td><code>${escapeHtml(outcome.ruleId)}</code><br>${escapeHtml(rule?.title ?? "")}</td><td>${escapeHtml(rule?.severity ?? "")}</td><td class="${outcome.status}">${outcome.status}</td><td><ul>${outcome.findings.map((f) => `<li>${escapeHtml(findingMessage(f, report))}${f.waiver === void 0 ? "" : ` <span class="muted">(waived ${escapeHtml(waivedUntil(f.waiver))}: ${escapeHtml(f.waiver.reason)})</span>`}</li>`).join("")}</ul>${fix}</td></tr>`);
     }
     out.push(`</tbody></table>`);
   }
@@ -95722,7 +95589,7 @@ function formatMarkdown(evaluations, reports, options = {}) {
     lines.push("| Rule | Severity | Status | Findings |", "|---|---|---|---|");
     for (const outcome of open3) {
       const rule = evaluation.rules[outcome.ruleId];
-      const messages = outcome.findings.map((f) => f.message);
+      const messages = outcome.findings.map((f) => findingMessage(f, report));
       const shown = messages.slice(0, maxFindings).map(markdownText);
       if (messages.length > maxFindings)
         shown.push(`and ${messages.length - maxFindings} more`);
@@ -95921,7 +95788,9 @@ function formatSarif(evaluations, reports, options = {}) {
           ruleIndex: ruleIndex.get(outcome.ruleId),
           kind: open3 ? "open" : "fail",
           level: open3 ? "none" : LEVEL[rule.severity],
-          message: { text: `${prefix}${rule.title} on ${evaluation.target}: ${finding.message}` },
+          message: {
+            text: `${prefix}${rule.title} on ${evaluation.target}: ${findingMessage(finding, reportOf.get(evaluation.target))}`
+          },
           locations: [
             {
               physicalLocation: physicalLocation(rule, evaluation.target),
@@ -96035,7 +95904,7 @@ function formatText(evaluations, reports, options = {}) {
     for (const outcome of rows) {
       const rule = evaluation.rules[outcome.ruleId];
       const limit = options.verbose === true ? Infinity : options.maxFindings ?? 8;
-      const all = outcome.status === "pass" ? [rule?.title ?? outcome.ruleId] : outcome.findings.map((f) => inert(f.message));
+      const all = outcome.status === "pass" ? [rule?.title ?? outcome.ruleId] : outcome.findings.map((f) => inert(findingMessage(f, report)));
       const messages = all.length > limit ? all.slice(0, limit) : all;
       if (all.length > limit)
         messages.push(paint("dim", `… and ${all.length - limit} more`));
@@ -96208,30 +96077,32 @@ function loadPolicyRef(ref, cwd, options = {}) {
 
 // ../core/dist/run/impact.js
 var OPEN = /* @__PURE__ */ new Set(["fail", "inconclusive"]);
-function judge2(policy, report, now) {
-  return new WaiverSet(policy.waivers, now).apply(evaluate(policy, report), policy.waivers);
+function judge2(policy, report, now, extra) {
+  const waivers = [...policy.waivers, ...extra];
+  return new WaiverSet(waivers, now).apply(evaluate(policy, report), waivers);
 }
 function policyImpact(before, after, reports, options = {}) {
   const now = options.now ?? /* @__PURE__ */ new Date();
+  const extra = options.waivers ?? [];
   const targets = reports.map((report) => {
-    const old = judge2(before, report, now);
-    const next2 = judge2(after, report, now);
+    const old = judge2(before, report, now, extra);
+    const next = judge2(after, report, now, extra);
     const gateBefore = gateRun([old], [report], options.gate).verdict;
-    const gateAfter = gateRun([next2], [report], options.gate).verdict;
+    const gateAfter = gateRun([next], [report], options.gate).verdict;
     const statusOld = ruleStatuses(old);
-    const statusNew = ruleStatuses(next2);
+    const statusNew = ruleStatuses(next);
     const rules = [];
     for (const ruleId of /* @__PURE__ */ new Set([...Object.keys(statusOld), ...Object.keys(statusNew)])) {
       const statusBefore = statusOld[ruleId] ?? null;
       const statusAfter = statusNew[ruleId] ?? null;
       const severityBefore = old.rules[ruleId]?.severity ?? null;
-      const severityAfter = next2.rules[ruleId]?.severity ?? null;
+      const severityAfter = next.rules[ruleId]?.severity ?? null;
       const wasOpen = statusBefore !== null && OPEN.has(statusBefore);
       const isOpen = statusAfter !== null && OPEN.has(statusAfter);
       const kind = isOpen && !wasOpen ? "newly-failing" : wasOpen && !isOpen ? "newly-passing" : isOpen && severityBefore !== severityAfter ? "severity-changed" : null;
       if (kind === null)
         continue;
-      const source = kind === "newly-passing" ? old : next2;
+      const source = kind === "newly-passing" ? old : next;
       rules.push({
         ruleId,
         kind,
@@ -96270,8 +96141,8 @@ function impactHeadline(impact) {
 function describe3(rule) {
   const severity = rule.kind === "severity-changed" ? `${rule.severityBefore ?? "absent"} → ${rule.severityAfter ?? "absent"}` : (rule.kind === "newly-passing" ? rule.severityBefore : rule.severityAfter) ?? "";
   const first = rule.messages[0];
-  const more2 = rule.messages.length > 1 ? ` (+${rule.messages.length - 1} more)` : "";
-  return `${rule.kind}  ${rule.ruleId} (${severity})${first === void 0 ? "" : `: ${first}${more2}`}`;
+  const more = rule.messages.length > 1 ? ` (+${rule.messages.length - 1} more)` : "";
+  return `${rule.kind}  ${rule.ruleId} (${severity})${first === void 0 ? "" : `: ${first}${more}`}`;
 }
 var versions = (impact) => `${impact.before.name} ${impact.before.version} → ${impact.after.name} ${impact.after.version}`;
 function formatImpactMarkdown(impact) {
@@ -96560,7 +96431,11 @@ function policyChangeImpacts(core, plan, result, context3) {
       const reports = indices.map((i) => result.reports[i]);
       impacts.push({
         policyFile: path6,
-        impact: policyImpact(before, after, reports, { gate: plan.gate, now: plan.now })
+        impact: policyImpact(before, after, reports, {
+          gate: plan.gate,
+          now: plan.now,
+          waivers: plan.waivers
+        })
       });
     } catch (error2) {
       if (!(error2 instanceof TlsgateError)) throw error2;
@@ -99740,8 +99615,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject3 = val !== null && typeof val === "object";
-    const hasToJSON = isObject3 && typeof val.toJSON === "function";
+    const isObject4 = val !== null && typeof val === "object";
+    const hasToJSON = isObject4 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }

@@ -264,7 +264,7 @@ describe("tlsgate merge", () => {
 });
 
 describe("tlsgate init", () => {
-  it("writes a config and a workflow, and will not overwrite them", async () => {
+  it("writes a starter policy, a config and a workflow, and will not overwrite them", async () => {
     const project = mkdtempSync(join(tmpdir(), "tlsgate-init-"));
     const first = await runCli(["init", "example.com", "--policy", "modern"], { cwd: project });
     expect(first.code).toBe(0);
@@ -272,7 +272,10 @@ describe("tlsgate init", () => {
       policy: string;
       targets: string[];
     };
-    expect(config).toMatchObject({ policy: "modern", targets: ["example.com"] });
+    expect(config).toMatchObject({ policy: "./tls-policy.yaml", targets: ["example.com"] });
+    expect(readFileSync(join(project, "tls-policy.yaml"), "utf8")).toContain(
+      'extends:\n  - "modern"',
+    );
     expect(existsSync(join(project, ".github/workflows/tlsgate.yml"))).toBe(true);
     const second = await runCli(["init"], { cwd: project });
     expect(second.code).toBe(2);

@@ -109,6 +109,26 @@ describe("the packed tlsgate", () => {
     });
   });
 
+  it("writes a starter policy whose $schema is the installed schema, and tests a case on a shipped sample", async () => {
+    const init = await tlsgate(["init", "example.com"]);
+    expect(init.stderr).toBe("");
+    expect(init.code).toBe(0);
+    const ref = "./node_modules/@tlsgate/core/schemas/policy.schema.json";
+    const policy = readFileSync(join(project, "tls-policy.yaml"), "utf8");
+    expect(policy.split("\n")[0]).toBe(`# yaml-language-server: $schema=${ref}`);
+    expect(policy).toContain(`\n$schema: ${ref}\n`);
+    const schema = JSON.parse(readFileSync(join(project, ref), "utf8")) as { $id: string };
+    expect(schema.$id).toBe("https://tlsgate.dev/schemas/policy/v1.json");
+    mkdirSync(join(project, "cases"));
+    writeFileSync(
+      join(project, "cases", "tls10.case.yaml"),
+      "base: mozilla-intermediate\nreport: { protocols: { TLSv1.0: true } }\nexpect: { tls-versions: fail }\n",
+    );
+    const cases = await tlsgate(["policy", "test", "cases", "--policy", "tls-policy.yaml"]);
+    expect(cases.stdout).toContain("1 passed, 0 failed");
+    expect(cases.code).toBe(0);
+  });
+
   it("runs the demo: the good server passes, the legacy one fails, exit 0", async () => {
     const { code, stdout } = await tlsgate(["demo", "--no-progress"]);
     expect(code).toBe(0);

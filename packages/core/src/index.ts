@@ -59,6 +59,7 @@ export {
   scanReportSchema,
   validateScanReport,
 } from "./scan-report/index.js";
+export { upgradeScanReport } from "./report/upgrade.js";
 export type {
   AcceptedCipherSuite,
   AcceptedGroup,
@@ -69,6 +70,7 @@ export type {
   DhParameters,
   DhPrime,
   HstsPolicy,
+  OcspReport,
   ScanError,
   ScanErrorCode,
   ScanReport,

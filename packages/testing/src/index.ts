@@ -75,6 +75,8 @@ export type {
   OpenSslServerConfig,
   OpenSslServerOptions,
 } from "./servers/openssl-server.js";
+export { nginxReadiness, startNginxServer } from "./servers/nginx-server.js";
+export type { NginxServer, NginxServerOptions } from "./servers/nginx-server.js";
 export { startRawServer } from "./servers/raw-server.js";
 export type { RawHandler, RawServer, RawServerOptions } from "./servers/raw-server.js";
 export { pickFreePort } from "./servers/test-server.js";

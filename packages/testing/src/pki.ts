@@ -55,6 +55,8 @@ export interface CertificateSpec {
   keyCertSign?: boolean;
   /** TLS feature extension with status_request (OCSP must-staple). */
   mustStaple?: boolean;
+  /** extendedKeyUsage id-kp-OCSPSigning instead of serverAuth: a delegated OCSP responder. */
+  ocspSigning?: boolean;
   /** An embedded SCT list extension with this many (fake, well-formed) SCTs. */
   sctCount?: number;
   /** Hex serial; random by default. */
@@ -185,8 +187,15 @@ export async function createCertificate(spec: CertificateSpec): Promise<TestCert
           true,
         ),
   );
-  if (spec.ca !== true)
-    extensions.push(new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]));
+  if (spec.ca !== true) {
+    extensions.push(
+      new x509.ExtendedKeyUsageExtension([
+        spec.ocspSigning === true
+          ? x509.ExtendedKeyUsage.ocspSigning
+          : x509.ExtendedKeyUsage.serverAuth,
+      ]),
+    );
+  }
   extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
   extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey));
   const names = [
@@ -290,6 +299,8 @@ export interface OcspResponseSpec {
   /** thisUpdate and producedAt; PKI_NOW by default. nextUpdate is a week later. */
   now?: Date;
   revokedAt?: Date;
+  /** A delegated responder (issued by `issuer`) that signs and is carried in `certs`. */
+  responder?: TestCertificate;
 }
 
 /** A successful OCSP response (DER) about `certificate`, signed by its issuer (pkijs). */
@@ -315,9 +326,11 @@ export async function createOcspResponse(spec: OcspResponseSpec): Promise<Uint8A
       : new asn1js.Primitive({
           idBlock: { tagClass: 3, tagNumber: spec.status === "good" ? 0 : 2 },
         });
+  const responder = spec.responder === undefined ? null : parse(spec.responder.der);
   const basic = new pkijs.BasicOCSPResponse({
+    ...(responder === null ? {} : { certs: [responder] }),
     tbsResponseData: new pkijs.ResponseData({
-      responderID: issuer.subject,
+      responderID: (responder ?? issuer).subject,
       producedAt: now,
       responses: [
         new pkijs.SingleResponse({
@@ -329,7 +342,7 @@ export async function createOcspResponse(spec: OcspResponseSpec): Promise<Uint8A
       ],
     }),
   });
-  const { signingKey } = await signer(spec.issuer, "SHA-256", false);
+  const { signingKey } = await signer(spec.responder ?? spec.issuer, "SHA-256", false);
   await basic.sign(signingKey, "SHA-256");
   const response = new pkijs.OCSPResponse({
     responseStatus: new asn1js.Enumerated({ value: 0 }),

@@ -4,7 +4,7 @@ import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { registerPolicyLifecycleCommands } from "./lifecycle.js";
 
-/** `tlsgate policy validate|show|test`: work on policy files without scanning anything. */
+/** `tlsgate policy validate (lint)|show|test`: work on policy files without scanning anything. */
 export function registerPolicyCommand(
   program: Command,
   io: Io,
@@ -14,8 +14,9 @@ export function registerPolicyCommand(
 
   policy
     .command("validate")
+    .alias("lint")
     .description(
-      "Load a policy with everything it extends, and lint it against the ScanReport schema.",
+      "Load a policy with everything it extends, and lint it against the ScanReport schema (rule paths, values, patterns, message placeholders).",
     )
     .argument("<policy>", "policy file, preset name or package")
     .option(...ALLOW_POLICY_PATH)
@@ -47,13 +48,28 @@ export function registerPolicyCommand(
 
   policy
     .command("test")
-    .description("Run policy test cases: *.case.json files of {report, expect: {ruleId: status}}.")
+    .description(
+      "Run policy test cases: *.case.json/yaml files of {report or base + report, expect: {ruleId: status}}.",
+    )
     .argument("<dir>", "folder of cases")
     .option("-p, --policy <policy>", "policy for cases that do not name one")
     .option(...ALLOW_POLICY_PATH)
     .addHelpText(
       "after",
-      "\nExample:\n  $ tlsgate policy test policies/cases --policy ./tls-policy.yaml",
+      [
+        "",
+        "A case in a few lines: a report file or a sample report shipped with tlsgate as base",
+        // The samples in @tlsgate/core/samples (authoring.test.ts holds this list to them).
+        "(legacy, mozilla-intermediate, mozilla-modern, mozilla-old), and only what differs:",
+        "",
+        "  # cases/tls10.case.yaml",
+        "  base: mozilla-intermediate",
+        "  report: { protocols: { TLSv1.0: true } }",
+        "  expect: { tls-versions: fail }",
+        "",
+        "Example:",
+        "  $ tlsgate policy test policies/cases --policy ./tls-policy.yaml",
+      ].join("\n"),
     )
     .action(async (dir: string, flags: { policy?: string } & AllowFlags) => {
       const { runPolicyTests } = await import("@tlsgate/core");

@@ -1,9 +1,14 @@
-import type { CertificateReport, ScanError } from "../scan-report/types.js";
+import type { CertificateReport, OcspReport, ScanError } from "../scan-report/types.js";
 import { checkChainOrder } from "./chain-order.js";
 import { CertificateError } from "./errors.js";
 import { checkHostname } from "./hostname.js";
 import { decodeOcspResponse } from "./ocsp.js";
-import { describeCertificate, parseCertificate, type ParsedCertificate } from "./parse.js";
+import {
+  describeCertificate,
+  isIssuedBy,
+  parseCertificate,
+  type ParsedCertificate,
+} from "./parse.js";
 import { checkTrust, describeTrustLimits } from "./trust.js";
 import type { TrustStore } from "./trust-store.js";
 
@@ -146,15 +151,26 @@ export function checkCertificateChain(
   }
 
   let ocspStapled: boolean | null = null;
-  let ocspStatus: CertificateReport["ocspStatus"] = null;
+  let ocsp: OcspReport | null = null;
   if (options.ocspResponse === null) ocspStapled = false;
   else if (options.ocspResponse !== undefined) {
     ocspStapled = true;
     try {
-      const status = decodeOcspResponse(options.ocspResponse, leaf);
-      ocspStatus = status.certStatus;
-      if (status.reason !== null)
-        errors.push({ probe: `${probe}/ocsp`, code: "certificate", message: status.reason });
+      const { reason, ...status } = decodeOcspResponse(options.ocspResponse, leaf, {
+        issuer: issuerOf(context),
+        now: options.now,
+      });
+      ocsp = status;
+      if (reason !== null)
+        errors.push({ probe: `${probe}/ocsp`, code: "certificate", message: reason });
+      else if (status.signatureValid === null) {
+        errors.push({
+          probe: `${probe}/ocsp`,
+          code: "certificate",
+          message:
+            "the OCSP responder's signature could not be checked (issuer or algorithm unknown)",
+        });
+      }
     } catch (error) {
       if (!(error instanceof CertificateError)) throw error;
       errors.push({ probe: `${probe}/ocsp`, code: "certificate", message: error.message });
@@ -163,11 +179,28 @@ export function checkCertificateChain(
 
   return {
     certificate: {
+      keyType: leaf.key.keyType,
       chain: context.chain.map((certificate) => describeCertificate(certificate, options.now)),
       ...verdicts,
       ocspStapled,
-      ocspStatus,
+      ocspStatus: ocsp?.certStatus ?? null,
+      ocsp,
     },
     errors,
   };
+}
+
+/** The leaf's issuer, for the OCSP responder check: served, then the store's; null unknown. */
+function issuerOf(context: ChainCheckContext): ParsedCertificate | null {
+  const leaf = context.chain[0];
+  if (leaf.selfSigned) return leaf;
+  const served = context.chain.slice(1).find((c) => isIssuedBy(leaf.x509, c.x509));
+  if (served !== undefined) return served;
+  for (const kind of ["anchors", "intermediates"] as const) {
+    const known = context.store
+      .candidates(leaf.x509, kind)
+      .find((candidate) => isIssuedBy(leaf.x509, candidate));
+    if (known !== undefined) return context.store.parsed(known);
+  }
+  return null;
 }

@@ -46,9 +46,11 @@ describe("checkTrust", () => {
       trustError: "unknown-issuer",
       chainComplete: false,
     });
-    // A served root that nobody trusts is still an unknown issuer.
-    expect(verdict(empty, chain.leaf, chain.intermediate, chain.root)).toMatchObject({
-      trustError: "unknown-issuer",
+    // A served root that nobody trusts: no missing link (complete), but not trusted.
+    expect(verdict(empty, chain.leaf, chain.intermediate, chain.root)).toEqual({
+      trusted: false,
+      trustError: "untrusted-root",
+      chainComplete: true,
     });
     const path = checkTrust(parse(chain.leaf, chain.intermediate), withRoot, PKI_NOW).path;
     expect(path.map((certificate) => certificate.subject)).toEqual([
@@ -140,10 +142,11 @@ describe("checkTrust", () => {
 
   it("calls a lone self-signed leaf self-signed, and trusts it once it is an anchor", async () => {
     const own = await createCertificate({ subject: "CN=self.test", dns: ["self.test"] });
+    // Nothing is missing from a self-signed leaf: complete, and not trusted.
     expect(verdict(empty, own)).toEqual({
       trusted: false,
       trustError: "self-signed",
-      chainComplete: false,
+      chainComplete: true,
     });
     expect(verdict(withRoot, own)).toMatchObject({ trustError: "self-signed" });
     expect(verdict(createTrustStore([own.pem]), own)).toEqual({

@@ -10,6 +10,8 @@ import type { TrustStore } from "./trust-store.js";
  * weak-signature).
  *
  * - `self-signed`: the leaf signs itself and is not an anchor.
+ * - `untrusted-root`: the served chain links up to a self-signed CA certificate the server sent
+ *   along (its own root) that is not an anchor: complete, but not trusted.
  * - `path-limit`: a cap of TRUST_LIMITS stopped the search before it found a path to an anchor
  *   (a hostile or absurd chain); whether one exists is not known, so chainComplete is null.
  * - `bad-signature`: a served or known issuer matches by name but its key does not verify.
@@ -26,6 +28,7 @@ import type { TrustStore } from "./trust-store.js";
  */
 export const TRUST_ERRORS = [
   "self-signed",
+  "untrusted-root",
   "path-limit",
   "bad-signature",
   "incomplete-chain",
@@ -88,8 +91,9 @@ export interface TrustVerdict {
   trusted: boolean | null;
   trustError: TrustError | null;
   /**
-   * The served chain (with no fetching and no known intermediate) reaches a trust anchor; null
-   * when a cap stopped the search before it found such a path (trustError is then "path-limit").
+   * The served chain (with no fetching and no known intermediate) has no missing link: it reaches
+   * a trust anchor or a self-signed certificate (a self-signed leaf, or a root sent along), trusted
+   * or not. Null when a cap stopped the search before it found such a path ("path-limit").
    */
   chainComplete: boolean | null;
   /** The path checked, leaf first, ending at the anchor when one was reached. */
@@ -332,19 +336,22 @@ export function checkTrust(
   // Only the served search decides completeness; a cap there leaves it unknown.
   const servedCut = search.limitsHit.size > 0;
   const deadEnd = found.deadEnd;
+  const last = deadEnd[deadEnd.length - 1] ?? leaf;
+  // Ending at a self-signed certificate is no missing link: completeness is not trust.
+  const endsAtRoot = last.selfSigned;
   const untrusted = (trustError: TrustError): TrustVerdict =>
     verdict({
       // A search cut short proves nothing either way: unknown, never "not trusted".
       trusted: trustError === "path-limit" ? null : false,
       trustError,
-      chainComplete: servedCut ? null : false,
+      chainComplete: endsAtRoot ? true : servedCut ? null : false,
       path: deadEnd,
       anchored: false,
     });
   if (leaf.selfSigned) return untrusted("self-signed");
+  if (endsAtRoot) return untrusted("untrusted-root");
   if (servedCut) return untrusted("path-limit");
   if (search.badSignature) return untrusted("bad-signature");
-  const last = deadEnd[deadEnd.length - 1] ?? leaf;
   if (!last.selfSigned && store.intermediates.length > 0) {
     if (buildPath(leaf, served, search, true).path !== null) return untrusted("incomplete-chain");
     if (search.limitsHit.size > 0) return untrusted("path-limit");

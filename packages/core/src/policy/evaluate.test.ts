@@ -135,6 +135,29 @@ describe("evaluate", () => {
     ]);
   });
 
+  it("fills {report.PATH} from the report, dotted field names included", () => {
+    const report = weakReport();
+    const evaluation = evaluate(
+      compiled({
+        "no-tls10": {
+          ...noLegacy,
+          message:
+            "{report.target.host} port {report.target.port}: {name} ({report.protocols.TLSv1.0}, first suite {report.cipherSuites.0.iana})",
+          schema: protocols({ "TLSv1.0": { const: false } }),
+        },
+      }),
+      report,
+    );
+    expect(brief(evaluation)).toEqual([
+      [
+        "no-tls10",
+        "fail",
+        "/protocols/TLSv1.0",
+        `weak.example port 443: TLSv1.0 (true, first suite ${report.cipherSuites?.[0]?.iana})`,
+      ],
+    ]);
+  });
+
   it("words a generic value as '<pointer> is <value>', and applies a message template", () => {
     const report = sampleReport();
     (report.features.hsts as { maxAge: number | null }).maxAge = 300;

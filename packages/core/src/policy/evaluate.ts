@@ -204,17 +204,42 @@ function scanReason(report: ScanReport, pointer: string): string {
   return error === undefined ? "" : ` (${error.probe}: ${error.code}: ${error.message})`;
 }
 
-function template(text: string, fields: Record<string, unknown>, value: unknown): string {
-  return text.replace(/\{(name|pointer|value|title)(?:\.([A-Za-z0-9_]+))?\}/g, (_, key, field) => {
-    if (key === "value" && field !== undefined) {
-      return show(
-        typeof value === "object" && value !== null
-          ? (value as Record<string, unknown>)[field as string]
-          : undefined,
-      );
+/** The report's value at a dotted path; a field name may hold dots ("protocols.TLSv1.0"). */
+function valueAtPath(value: unknown, segments: readonly string[]): unknown {
+  if (segments.length === 0) return value;
+  if (typeof value !== "object" || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  for (let used = segments.length; used > 0; used--) {
+    const key = segments.slice(0, used).join(".");
+    if (Object.prototype.hasOwnProperty.call(record, key)) {
+      return valueAtPath(record[key], segments.slice(used));
     }
-    return show(fields[key as string]);
-  });
+  }
+  return undefined;
+}
+
+function template(
+  text: string,
+  fields: Record<string, unknown>,
+  value: unknown,
+  report: ScanReport,
+): string {
+  return text.replace(
+    /\{(name|pointer|value|title|report)(?:\.([^{}\s]+))?\}/g,
+    (whole, key: string, field: string | undefined) => {
+      if (key === "report") {
+        return field === undefined ? whole : show(valueAtPath(report, field.split(".")));
+      }
+      if (key === "value" && field !== undefined) {
+        return show(
+          typeof value === "object" && value !== null
+            ? (value as Record<string, unknown>)[field]
+            : undefined,
+        );
+      }
+      return show(fields[key]);
+    },
+  );
 }
 
 function message(
@@ -235,7 +260,7 @@ function message(
     return `${name} could not be established${scanReason(report, pointer)}`;
   }
   if (rule.message !== undefined) {
-    return template(rule.message, { name, pointer, value, title: rule.info.title }, value);
+    return template(rule.message, { name, pointer, value, title: rule.info.title }, value, report);
   }
   if (ITEM_POINTER.test(pointer)) return `${name} is not allowed`;
   if (pointer.startsWith("/protocols/") && typeof value === "boolean") {

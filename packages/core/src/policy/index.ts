@@ -10,6 +10,7 @@ export { PolicyCache, loadNamedPolicy, policyFileOf } from "./named-policy.js";
 export type { LoadedPolicy, ParsePolicyOptions, PolicyFormat } from "./load.js";
 export { POLICY_SCHEMA_ID, RULE_ID_PATTERN, policySchema } from "./policy-schema.js";
 export { checkExpectations, runPolicyCase, runPolicyTests } from "./run-policy-tests.js";
+export { readSampleReport, sampleReportNames } from "./sample-reports.js";
 export type {
   ExpectedStatus,
   PolicyCaseMismatch,

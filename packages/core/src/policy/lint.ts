@@ -28,7 +28,7 @@ import { createRuleAjv } from "./ajv.js";
 import type { PolicyErrorCode } from "./errors.js";
 import { checkPattern, compilePattern } from "./linear-pattern.js";
 import { escapePointerSegment } from "./source-map.js";
-import { didYouMean, editDistance } from "./suggest.js";
+import { closest, didYouMean, editDistance } from "./suggest.js";
 import type { RuleSchema } from "./types.js";
 
 export interface LintIssue {
@@ -226,8 +226,10 @@ function itemPlace(place: Place): Place | undefined {
 function isMap(place: Place): boolean {
   const node = place.nodes[0];
   if (place.nodes.length !== 1 || node === undefined || !isObject(node.properties)) return false;
-  const shapes = new Set(Object.values(node.properties).map((s) => JSON.stringify(s)));
-  return shapes.size === 1;
+  // Descriptions differ between fields of the same shape; they do not make a field different.
+  const shape = (field: unknown): string =>
+    JSON.stringify(field, (key, value: unknown) => (key === "description" ? undefined : value));
+  return new Set(Object.values(node.properties).map(shape)).size === 1;
 }
 
 function describeTypes(place: Place): string {
@@ -277,8 +279,29 @@ function registryIssue(value: string, domain: Domain): string | null {
   )}`;
 }
 
+/** Keywords that only lead to other places or combine schemas: they constrain nothing alone. */
+const STRUCTURAL_KEYWORDS = new Set([
+  "properties",
+  "items",
+  "prefixItems",
+  "contains",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "not",
+  "if",
+  "then",
+  "else",
+  "required",
+  "title",
+  "description",
+  "$comment",
+]);
+
 class Walker {
   readonly issues: LintIssue[] = [];
+  /** Report places (labels) the rule constrains, when asked for (`ruleFieldUses`). */
+  uses: Set<string> | null = null;
 
   private issue(code: PolicyErrorCode, pointer: string, message: string): void {
     this.issues.push({ code, pointer, message });
@@ -342,6 +365,9 @@ class Walker {
     }
     const out: Record<string, unknown> = {};
     let typeSpecific = false;
+    if (this.uses !== null && Object.keys(node).some((k) => !STRUCTURAL_KEYWORDS.has(k))) {
+      this.uses.add(place.label);
+    }
     for (const [keyword, value] of Object.entries(node)) {
       const at = `${pointer}/${escapePointerSegment(keyword)}`;
       out[keyword] = value;
@@ -412,9 +438,11 @@ class Walker {
       case "required":
         if (Array.isArray(value)) {
           value.forEach((name, i) => {
-            if (typeof name === "string" && child(place, name) === undefined) {
+            if (typeof name !== "string") return;
+            const named = child(place, name);
+            if (named === undefined)
               this.issue("unknown-path", `${at}/${i}`, notAField(name, place));
-            }
+            else this.uses?.add(named.label);
           });
         }
         return value;
@@ -557,6 +585,18 @@ export function prepareRuleSchema(schema: unknown, pointer = ""): LintResult {
   return { issues: walker.issues, prepared: (isObject(prepared) ? prepared : {}) as RuleSchema };
 }
 
+/**
+ * The report fields a rule's schema constrains, as labels ("protocols.TLSv1.0",
+ * "cipherSuites[].iana", "certificates[].chain[]"): places where it applies a keyword that is
+ * more than a step to another place, and fields it requires. For docs/report-fields.md.
+ */
+export function ruleFieldUses(schema: unknown): string[] {
+  const walker = new Walker();
+  walker.uses = new Set();
+  walker.walk(schema, ROOT, "");
+  return [...walker.uses].sort();
+}
+
 let lintAjv: ReturnType<typeof createRuleAjv> | undefined;
 
 /**
@@ -579,6 +619,138 @@ export function lintRuleSchema(schema: unknown, pointer = ""): LintResult {
     lintAjv.removeSchema(result.prepared);
   }
   return result;
+}
+
+/** The placeholders a rule's `message` may use; `value.FIELD` and `report.PATH` take a path. */
+export const MESSAGE_PLACEHOLDERS = ["name", "pointer", "value", "title", "report"] as const;
+
+/** `{…}` with no space or brace inside: what a placeholder looks like, spelt right or not. */
+const PLACEHOLDER = /\{([A-Za-z_][^{}\s]*)\}/g;
+
+/** Every field name any object of the report has (what `{value.FIELD}` can name). */
+function allFieldNames(): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (isObject(node)) {
+      if (isObject(node.properties))
+        for (const name of Object.keys(node.properties)) names.add(name);
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(scanReportSchema);
+  return names;
+}
+let fieldNameSet: Set<string> | undefined;
+
+/**
+ * The place a dotted report path leads to ("target.host", "cipherSuites.0.iana",
+ * "protocols.TLSv1.0": a field name may itself hold dots), or the problem with it.
+ */
+function reportPathPlace(path: string): { place: Place } | { problem: string } {
+  const segments = path.split(".");
+  let place = ROOT;
+  let i = 0;
+  while (i < segments.length) {
+    const segment = segments[i] as string;
+    if (/^(0|[1-9][0-9]*)$/.test(segment)) {
+      const items = itemPlace(place);
+      if (items === undefined) return { problem: `${where(place)} is not a list` };
+      place = items;
+      i++;
+      continue;
+    }
+    let next: Place | undefined;
+    let used = 0;
+    for (let j = segments.length; j > i && next === undefined; j--) {
+      next = child(place, segments.slice(i, j).join("."));
+      used = j - i;
+    }
+    if (next === undefined) {
+      if (fieldNames(place).length > 0) return { problem: notAField(segment, place) };
+      if (place.types.has("array")) {
+        return {
+          problem: `${where(place)} is a list: name an item by its index (${where(place)}.0)`,
+        };
+      }
+      return { problem: `${where(place)} is ${describeTypes(place)}, it has no fields` };
+    }
+    place = next;
+    i += used;
+  }
+  return { place };
+}
+
+/**
+ * Checks the placeholders of a rule's `message`: each must be one of MESSAGE_PLACEHOLDERS, and
+ * a path after `value.` or `report.` must exist in the ScanReport. A misspelt placeholder would
+ * otherwise be printed as is in every finding. Each issue names the placeholder as written.
+ */
+export function lintMessage(
+  message: string,
+  pointer = "",
+): (LintIssue & { placeholder: string })[] {
+  const issues: (LintIssue & { placeholder: string })[] = [];
+  for (const match of message.matchAll(PLACEHOLDER)) {
+    const placeholder = match[0];
+    const body = match[1] as string;
+    const dot = body.indexOf(".");
+    const head = dot === -1 ? body : body.slice(0, dot);
+    const path = dot === -1 ? null : body.slice(dot + 1);
+    const at = { pointer, placeholder };
+    const known: readonly string[] = MESSAGE_PLACEHOLDERS;
+    if (!known.includes(head)) {
+      const match = closest(head, known);
+      const meant = match === undefined || path === null ? match : `${match}.${path}`;
+      const suggestion = meant === undefined ? "" : ` (did you mean {${meant}}?)`;
+      issues.push({
+        ...at,
+        code: "invalid",
+        message: `unknown message placeholder ${placeholder}${suggestion}; placeholders: {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH}`,
+      });
+    } else if (head === "report") {
+      if (path === null || path === "") {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder} needs a path: {report.target.host}`,
+        });
+        continue;
+      }
+      const resolved = reportPathPlace(path);
+      if ("problem" in resolved) {
+        issues.push({
+          ...at,
+          code: "unknown-path",
+          message: `message placeholder ${placeholder}: ${resolved.problem}`,
+        });
+      }
+    } else if (path !== null) {
+      if (head !== "value") {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder}: {${head}} takes no field`,
+        });
+        continue;
+      }
+      fieldNameSet ??= allFieldNames();
+      if (!/^[A-Za-z0-9_]+$/.test(path)) {
+        issues.push({
+          ...at,
+          code: "invalid",
+          message: `${placeholder}: {value.FIELD} names one field of the failing value`,
+        });
+      } else if (!fieldNameSet.has(path)) {
+        issues.push({
+          ...at,
+          code: "unknown-path",
+          message: `message placeholder ${placeholder}: ${path} is not a field of any ScanReport value${didYouMean(path, fieldNameSet)}`,
+        });
+      }
+    }
+  }
+  return issues;
 }
 
 /**

@@ -426,3 +426,100 @@ describe("loadPolicyFile", () => {
     expect(error.code).toBe("unknown-path");
   });
 });
+
+describe("message placeholders", () => {
+  const withMessage = (message: string): string =>
+    JSON.stringify(
+      {
+        name: "acme/prod",
+        version: "1.0.0",
+        rules: {
+          "no-tls10": {
+            severity: "error",
+            title: "No TLS 1.0",
+            message,
+            schema: { properties: { protocols: { properties: { "TLSv1.0": { const: false } } } } },
+          },
+        },
+      },
+      null,
+      2,
+    );
+
+  it("accepts every placeholder with a path that exists", () => {
+    const message =
+      "{name} {pointer} {value} {value.iana} {title} {report.target.host} {report.protocols.TLSv1.0} {report.cipherSuites.0.iana} {not a placeholder}";
+    expect(parsePolicy(withMessage(message), "p.json").document.rules?.["no-tls10"]).toMatchObject({
+      message,
+    });
+  });
+
+  it("refuses a misspelt placeholder where it stands, suggesting the right one", () => {
+    const text = withMessage("{name} on {reprot.target.host}");
+    const error = policyError(() => parsePolicy(text, "p.json"));
+    const line = text.split("\n").findIndex((l) => l.includes("reprot")) + 1;
+    const column = (text.split("\n")[line - 1] ?? "").indexOf("{reprot") + 1;
+    expect(fields(error)).toEqual({
+      code: "invalid",
+      line,
+      column,
+      pointer: "/rules/no-tls10/message",
+      message:
+        "unknown message placeholder {reprot.target.host} (did you mean {report.target.host}?); placeholders: {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH}",
+    });
+    expect([line, column]).toEqual([8, 29]);
+  });
+
+  it("refuses a path the report does not have, in YAML too", () => {
+    const yaml = [
+      "name: acme/prod",
+      "version: 1.0.0",
+      "rules:",
+      "  no-tls10:",
+      "    severity: error",
+      "    title: No TLS 1.0",
+      "    message: '{report.target.hots} has {value.subjcet}'",
+      "    schema: { properties: { protocols: { properties: { TLSv1.0: { const: false } } } } }",
+      "",
+    ].join("\n");
+    const error = policyError(() => parsePolicy(yaml, "p.yaml"));
+    expect(error.issues.map((i) => [i.code, i.line, i.column, i.message])).toEqual([
+      [
+        "unknown-path",
+        7,
+        15,
+        "message placeholder {report.target.hots}: hots is not a field of target (did you mean host?)",
+      ],
+      [
+        "unknown-path",
+        7,
+        40,
+        "message placeholder {value.subjcet}: subjcet is not a field of any ScanReport value (did you mean subject?)",
+      ],
+    ]);
+  });
+
+  it("refuses a placeholder with a field it cannot take, and one a list index cannot follow", () => {
+    const error = policyError(() =>
+      parsePolicy(
+        withMessage(
+          "{title.x} {value.a.b} {report} {report.target.host.x} {report.cipherSuites.x}",
+        ),
+        "p.json",
+      ),
+    );
+    expect(error.issues.map((i) => [i.code, i.message])).toEqual([
+      ["invalid", "{title.x}: {title} takes no field"],
+      ["invalid", "{value.a.b}: {value.FIELD} names one field of the failing value"],
+      ["invalid", "{report} needs a path: {report.target.host}"],
+      [
+        "unknown-path",
+        "message placeholder {report.target.host.x}: target.host is string, it has no fields",
+      ],
+      [
+        "unknown-path",
+        "message placeholder {report.cipherSuites.x}: cipherSuites is a list: name an item by its index (cipherSuites.0)",
+      ],
+    ]);
+  });
+});

@@ -13,7 +13,7 @@ import type { Document, Node as YamlNode } from "yaml";
 import { PolicyError } from "./errors.js";
 import type { PolicyErrorCode, PolicyIssue } from "./errors.js";
 import { isSummaryOfDeeper } from "./ajv-errors.js";
-import { lintRuleSchema } from "./lint.js";
+import { lintMessage, lintRuleSchema } from "./lint.js";
 import { policySchema, RULE_ID_PATTERN } from "./policy-schema.js";
 import {
   escapePointerSegment,
@@ -82,6 +82,17 @@ export function errorAt(
   cause?: unknown,
 ): PolicyError {
   return PolicyError.of([issueAt(loaded, code, pointer, message)], cause);
+}
+
+/**
+ * An issue about a placeholder in a message moved from the `message` key to the placeholder
+ * itself, when it stands on the key's line (a one-line message, as messages are).
+ */
+function atPlaceholder(issue: PolicyIssue, text: string, placeholder: string): PolicyIssue {
+  if (issue.line === null || issue.column === null) return issue;
+  const line = text.split(/\r?\n/)[issue.line - 1];
+  const index = line?.indexOf(placeholder, issue.column - 1) ?? -1;
+  return index === -1 ? issue : { ...issue, column: index + 1 };
 }
 
 /** Document order; unplaced issues last. */
@@ -332,9 +343,16 @@ export function parsePolicy(
   const rules =
     typeof value === "object" && value !== null && isPlainObject(value.rules) ? value.rules : {};
   for (const [id, entry] of Object.entries(rules)) {
-    if (!isPlainObject(entry) || !("schema" in entry)) continue;
-    const pointer = `/rules/${escapePointerSegment(id)}/schema`;
-    for (const issue of lintRuleSchema(entry.schema, pointer).issues) {
+    if (!isPlainObject(entry)) continue;
+    const rulePointer = `/rules/${escapePointerSegment(id)}`;
+    if (typeof entry.message === "string") {
+      for (const issue of lintMessage(entry.message, `${rulePointer}/message`)) {
+        const placed = issueAt(loaded, issue.code, issue.pointer, issue.message);
+        issues.push(atPlaceholder(placed, text, issue.placeholder));
+      }
+    }
+    if (!("schema" in entry)) continue;
+    for (const issue of lintRuleSchema(entry.schema, `${rulePointer}/schema`).issues) {
       issues.push(issueAt(loaded, issue.code, issue.pointer, issue.message));
     }
   }

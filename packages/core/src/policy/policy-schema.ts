@@ -105,7 +105,7 @@ export const policySchema = {
         references: { type: "array", items: { type: "string", format: "uri" } },
         message: {
           description:
-            "Message for each failing value; placeholders {name}, {pointer}, {value}, {value.FIELD}, {title}.",
+            "Message for each failing value; placeholders {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH} (a misspelt one is a load error).",
           type: "string",
           minLength: 1,
         },

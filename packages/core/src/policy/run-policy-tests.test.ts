@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { sampleReport } from "../../test/support/sample-report.js";
 import { runPolicyTests } from "./run-policy-tests.js";
+import { readSampleReport, sampleReportNames } from "./sample-reports.js";
+import { validateScanReport } from "../scan-report/validate.js";
 import { policyOf } from "../../test/support/policy.js";
 import { tempDir } from "../../test/support/temp-dir.js";
 
@@ -109,5 +111,88 @@ describe("runPolicyTests", () => {
     expect(runPolicyTests(dir.path("a.case.json")).cases[0]?.error).toBe(
       "the case names no policy and none was given",
     );
+  });
+
+  it("merges a partial report over a named sample report, lists replaced", () => {
+    const rc4 = {
+      protocol: "TLSv1.2",
+      code: "0x0005",
+      iana: "TLS_RSA_WITH_RC4_128_SHA",
+      openssl: "RC4-SHA",
+      kex: "RSA",
+      auth: "RSA",
+      encryption: "RC4_128",
+      bits: 128,
+      mac: "SHA",
+      aead: false,
+      forwardSecrecy: false,
+      export: false,
+      strength: "insecure",
+    };
+    const withRc4 = {
+      ...policy,
+      rules: {
+        ...policy.rules,
+        "no-rc4": {
+          severity: "error",
+          title: "No RC4",
+          schema: {
+            properties: {
+              cipherSuites: {
+                items: { properties: { encryption: { not: { const: "RC4_128" } } } },
+              },
+            },
+          },
+        },
+      },
+    };
+    const dir = tempDir({
+      "policy.json": withRc4,
+      "base-only.case.yaml":
+        "base: mozilla-intermediate\nexpect: { no-tls10: pass, no-rc4: pass }\n",
+      "tls10.case.yaml": [
+        "base: mozilla-intermediate",
+        "report: { protocols: { TLSv1.0: true } }",
+        "expect: { no-tls10: fail, no-rc4: pass }",
+        "",
+      ].join("\n"),
+      "rc4.case.json": {
+        base: "mozilla-intermediate",
+        report: { cipherSuites: [rc4] },
+        expect: { "no-tls10": "pass", "no-rc4": "fail" },
+      },
+      "wrong.case.yaml":
+        "base: mozilla-intermediate\nreport: { protocols: { TLSv1.0: true } }\nexpect: { no-tls10: pass }\n",
+      "misspelt.case.yaml": "base: mozila-intermediate\nexpect: { no-tls10: pass }\n",
+      "file-report.case.yaml": "base: legacy\nreport: ./r.json\nexpect: { no-tls10: fail }\n",
+    });
+    dirs.push(dir);
+    const run = runPolicyTests(dir.path(""), { policy: dir.path("policy.json") });
+    const byName = new Map(run.cases.map((c) => [c.name, c]));
+    expect(byName.get("base-only")?.ok).toBe(true);
+    expect(byName.get("tls10")?.ok).toBe(true);
+    const rc4Case = byName.get("rc4");
+    expect(rc4Case?.ok).toBe(true);
+    // The list replaced the sample's: one suite, not the sample's with the first one changed.
+    expect(rc4Case?.evaluation?.findings.map((f) => [f.ruleId, f.pointer, f.message])).toEqual([
+      ["no-rc4", "/cipherSuites/0", "TLS_RSA_WITH_RC4_128_SHA (TLSv1.2) is not allowed"],
+    ]);
+    expect(byName.get("wrong")?.mismatches).toEqual([
+      { ruleId: "no-tls10", expected: "pass", actual: "fail", messages: ["TLSv1.0 is enabled"] },
+    ]);
+    expect(byName.get("misspelt")?.error).toBe(
+      'base: no sample report "mozila-intermediate" (did you mean mozilla-intermediate?); samples: legacy, mozilla-intermediate, mozilla-modern, mozilla-old (or a report file such as ./reports/x.json)',
+    );
+    expect(byName.get("file-report")?.error).toBe(
+      "with base, report is the part that differs: an object, not a file",
+    );
+    expect([run.passed, run.failed]).toEqual([3, 3]);
+  });
+
+  it("ships sample reports that are valid ScanReports", () => {
+    const names = sampleReportNames();
+    expect(names).toEqual(["legacy", "mozilla-intermediate", "mozilla-modern", "mozilla-old"]);
+    for (const name of names) expect(validateScanReport(readSampleReport(name)).issues).toEqual([]);
+    expect(readSampleReport("nope")).toBeUndefined();
   });
 });

@@ -12,6 +12,16 @@
  *   no-legacy-protocols: fail    # pass | fail | inconclusive | off
  * ```
  *
+ * or, a few lines: a shipped sample report (`sampleReportNames()`) or a report file as `base`,
+ * and `report` as only what differs, merged over it the same way:
+ *
+ * ```yaml
+ * base: mozilla-intermediate
+ * report: { protocols: { TLSv1.0: true } }
+ * expect:
+ *   no-legacy-protocols: fail    # pass | fail | inconclusive | off
+ * ```
+ *
  * Every case yields a result (a broken case is a failed result with `error`), so one bad file
  * does not hide the others. The CLI exposes this as `tlsgate policy test`.
  */
@@ -22,6 +32,8 @@ import { parse as parseYaml } from "yaml";
 import { validateScanReport } from "../scan-report/validate.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { PolicyError } from "./errors.js";
+import { readSampleReport, sampleReportNames } from "./sample-reports.js";
+import { didYouMean } from "./suggest.js";
 import { compilePolicy, evaluate, ruleStatuses } from "./evaluate.js";
 import type { CompiledPolicy } from "./evaluate.js";
 import { loadNamedPolicy } from "./named-policy.js";
@@ -33,7 +45,10 @@ export type ExpectedStatus = FindingStatus | "off";
 export interface PolicyTestCase {
   name?: string;
   policy?: string;
-  report: ScanReport | string;
+  /** A sample report name or a report file (relative to the case) that `report` is merged over. */
+  base?: string;
+  /** A ScanReport (inline or a file); with `base`, only the fields that differ from it. */
+  report?: ScanReport | Record<string, unknown> | string;
   overrides?: Record<string, unknown>;
   expect: Record<string, ExpectedStatus>;
 }
@@ -121,6 +136,37 @@ function merge(base: unknown, overrides: unknown): unknown {
   return out;
 }
 
+/** A base report: a shipped sample by name, else a file relative to the case. */
+function readBase(base: string, caseFile: string): unknown {
+  const sample = readSampleReport(base);
+  if (sample !== undefined) return sample;
+  if (!/[/\\]|\.(json|ya?ml)$/i.test(base)) {
+    const names = sampleReportNames();
+    throw new Error(
+      `base: no sample report ${JSON.stringify(base)}${didYouMean(base, names)}; samples: ${names.join(", ")} (or a report file such as ./reports/x.json)`,
+    );
+  }
+  return readData(resolvePath(dirname(caseFile), base));
+}
+
+/** The case's report: its base with `report` and `overrides` merged over it. */
+function caseReport(testCase: PolicyTestCase, file: string): unknown {
+  const { base, report } = testCase;
+  let merged: unknown;
+  if (base !== undefined) {
+    if (typeof base !== "string") throw new Error("base must be a sample report name or a file");
+    if (report !== undefined && !isObject(report)) {
+      throw new Error("with base, report is the part that differs: an object, not a file");
+    }
+    merged = merge(readBase(base, file), report ?? {});
+  } else if (typeof report === "string") {
+    merged = readData(resolvePath(dirname(file), report));
+  } else {
+    merged = report;
+  }
+  return testCase.overrides === undefined ? merged : merge(merged, testCase.overrides);
+}
+
 function caseFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
   const visit = (path: string): void => {
@@ -160,6 +206,7 @@ export function runPolicyTests(
         ...(options.presets === undefined ? {} : { presets: options.presets }),
         ...(options.allowPaths === undefined ? {} : { allowPaths: options.allowPaths }),
       };
+      // As --policy names a policy everywhere else: a file ("tls.yaml") wins over a package.
       compiled = compilePolicy(loadNamedPolicy(ref, cwd, resolveOptions));
       compiledByRef.set(key, compiled);
     }
@@ -188,8 +235,11 @@ export function runPolicyTests(
       };
       try {
         const data = readData(file);
-        if (!isObject(data) || !isObject(data.expect) || data.report === undefined) {
-          throw new Error("a case needs `report` and `expect` (an object of rule id → status)");
+        if (!isObject(data) || !isObject(data.expect)) {
+          throw new Error("a case needs `expect` (an object of rule id → status)");
+        }
+        if (data.report === undefined && data.base === undefined) {
+          throw new Error("a case needs `report` (a ScanReport) or `base` (a sample report name)");
         }
         const testCase = data as unknown as PolicyTestCase;
         if (typeof testCase.name === "string") result.name = testCase.name;
@@ -206,12 +256,7 @@ export function runPolicyTests(
             : defaultPolicy();
         if (compiled === undefined) throw new Error("the case names no policy and none was given");
         result.policy = compiled.policy;
-        let report: unknown =
-          typeof testCase.report === "string"
-            ? readData(resolvePath(dirname(file), testCase.report))
-            : testCase.report;
-        if (testCase.overrides !== undefined) report = merge(report, testCase.overrides);
-        const validation = validateScanReport(report);
+        const validation = validateScanReport(caseReport(testCase, file));
         if (!validation.valid) {
           const issues = validation.issues.slice(0, 3).map((i) => `${i.pointer} ${i.message}`);
           throw new Error(`the report is not a valid ScanReport: ${issues.join("; ")}`);

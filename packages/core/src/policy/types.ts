@@ -26,7 +26,8 @@ export interface PolicyRule {
   references?: string[];
   /**
    * Message template for a failing value. Placeholders: `{name}` (what failed, e.g.
-   * "TLS_RSA_WITH_RC4_128_SHA (TLSv1.2)"), `{pointer}`, `{value}`, `{value.FIELD}`, `{title}`.
+   * "TLS_RSA_WITH_RC4_128_SHA (TLSv1.2)"), `{pointer}`, `{value}`, `{value.FIELD}`, `{title}`,
+   * `{report.PATH}` (e.g. `{report.target.host}`).
    */
   message?: string;
   schema: RuleSchema;

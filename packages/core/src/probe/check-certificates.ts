@@ -67,6 +67,8 @@ export type CertificateFeatures = Pick<
 
 export interface CertificatesAndFeatures {
   certificate: CertificateReport | null;
+  /** The DER chain `certificate` judged, leaf first; null without one. */
+  chain: readonly Uint8Array[] | null;
   features: CertificateFeatures;
   errors: ScanError[];
   /** The address connected to; null when the host name did not resolve. */
@@ -219,10 +221,17 @@ export async function checkCertificatesAndFeatures(
       message: `OCSP stapling, resumption, ALPN, early data and HSTS unknown: ${why}`,
     });
     if (options.rawChain === undefined)
-      return { certificate: null, features, errors, address, negotiated: null };
+      return { certificate: null, chain: null, features, errors, address, negotiated: null };
     const checked = checkRawChain(parsed, options.rawChain, options);
     errors.push(...checked.errors);
-    return { certificate: checked.certificate, features, errors, address, negotiated: null };
+    return {
+      certificate: checked.certificate,
+      chain: checked.certificate === null ? null : options.rawChain,
+      features,
+      errors,
+      address,
+      negotiated: null,
+    };
   };
 
   let address: string | null = options.address ?? null;
@@ -315,6 +324,7 @@ export async function checkCertificatesAndFeatures(
   }
   return {
     certificate: checked.certificate,
+    chain: checked.certificate === null ? null : chain,
     features,
     errors,
     address,

@@ -44,6 +44,13 @@ export interface HandshakeOptions {
   /** Do not offer session tickets (SSL_OP_NO_TICKET): TLS 1.2 can then only resume by session ID. */
   noTicket?: boolean;
   maxVersion?: SecureVersion;
+  /** Lowest version offered; TLSv1 by default. */
+  minVersion?: SecureVersion;
+  /**
+   * signature_algorithms offered (OpenSSL's colon-separated list), to get the chain of one key
+   * type from a server holding several; Node's default list when absent.
+   */
+  sigalgs?: string;
   /**
    * How long to wait after a TLS 1.3 handshake for a NewSessionTicket (it comes after the
    * handshake). 0 does not wait. Bounded by the deadline.
@@ -73,7 +80,10 @@ export interface Handshake {
   servedChainError: string | null;
   /** Node's rebuilt chain (leaf first, possibly reordered and completed from Node's store). */
   nodeChain: Uint8Array[];
-  /** The stapled OCSP response; null when the server stapled none. */
+  /**
+   * The stapled OCSP response, read from the server's flight (Node's copy when the flight could
+   * not be read); null when the server stapled none.
+   */
   ocspResponse: Uint8Array | null;
   /** The last session Node received (a TLS 1.2 session or a TLS 1.3 ticket), for resumption. */
   session: Buffer | null;
@@ -205,7 +215,7 @@ export function probeHandshake(
       ...(endpoint.alpn?.length === 0
         ? {}
         : { ALPNProtocols: [...(endpoint.alpn ?? OFFERED_ALPN)] }),
-      minVersion: "TLSv1",
+      minVersion: options.minVersion ?? "TLSv1",
       // Security level 0: see legacy servers' certificates too; nothing here is trusted by Node anyway.
       ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`,
     };
@@ -213,6 +223,7 @@ export function probeHandshake(
     if (options.session !== undefined) tlsOptions.session = options.session;
     if (options.noTicket === true) tlsOptions.secureOptions = constants.SSL_OP_NO_TICKET;
     if (options.maxVersion !== undefined) tlsOptions.maxVersion = options.maxVersion;
+    if (options.sigalgs !== undefined) tlsOptions.sigalgs = options.sigalgs;
     const socket = tlsConnect(tlsOptions);
 
     const onAbort = (): void => finish({ ok: false, code: "internal", message: "scan aborted" });
@@ -284,7 +295,11 @@ export function probeHandshake(
         if (settled) return;
         const serverBytes = Buffer.concat(received);
         const recovered = reused
-          ? { chain: null, error: "a resumed handshake carries no Certificate message" }
+          ? {
+              chain: null,
+              ocspResponse: null,
+              error: "a resumed handshake carries no Certificate message",
+            }
           : recoverServedChain(serverBytes, protocol ?? "", cipherName ?? "", keylog);
         const isTls13 = protocol === "TLSv1.3";
         const ticketIssued = isTls13 ? session !== null : tls12Ticket;
@@ -298,7 +313,7 @@ export function probeHandshake(
               servedChain: recovered.chain,
               servedChainError: recovered.error,
               nodeChain,
-              ocspResponse,
+              ocspResponse: recovered.chain === null ? ocspResponse : recovered.ocspResponse,
               session: session ?? socket.getSession() ?? null,
               ticketIssued,
               reused,

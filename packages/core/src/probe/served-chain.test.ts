@@ -54,7 +54,11 @@ describe("recoverServedChain, TLS ≤ 1.2", () => {
       encodeRecord(CONTENT_TYPE.change_cipher_spec, 0x0303, Uint8Array.of(1)),
       Uint8Array.of(22, 3, 3, 0, 40, 1, 2), // cut off: it arrived after the handshake
     ]);
-    expect(recoverServedChain(bytes, "TLSv1.2", SUITE, [])).toEqual({ chain: certs, error: null });
+    expect(recoverServedChain(bytes, "TLSv1.2", SUITE, [])).toEqual({
+      chain: certs,
+      ocspResponse: null,
+      error: null,
+    });
   });
 
   it.each([
@@ -142,7 +146,7 @@ describe("recoverServedChain, TLS 1.3", () => {
 
   it("decrypts the server's handshake records with the key log and reads its Certificate", () => {
     const result = recoverServedChain(bytes, "TLSv1.3", "TLS_AES_128_GCM_SHA256", keylog);
-    expect(result).toEqual({ chain: certs, error: null });
+    expect(result).toEqual({ chain: certs, ocspResponse: null, error: null });
     expect(result.chain?.map(hex)).toEqual(["30010203", "300405"]);
   });
 

@@ -24,6 +24,8 @@ export interface TlsChoice {
   readonly keyExchange: KeyExchangeChoice | null;
   /** TLS ≤ 1.2: the DER chain of the Certificate message, leaf first; null without one. */
   readonly certificates: Uint8Array[] | null;
+  /** TLS ≤ 1.2: the OCSP response of a CertificateStatus message; null without one. */
+  readonly ocspResponse: Uint8Array | null;
 }
 
 export type KeyExchangeChoice =
@@ -80,6 +82,7 @@ export function serverChoiceOf(flight: FlightState): ServerChoice | null {
           ? { kind: "ecdhe", namedCurve: ske.namedCurve }
           : { kind: "dhe", prime: ske.prime, primeBits: ske.primeBits },
     certificates: flight.certificates,
+    ocspResponse: flight.certificateStatus?.ocspResponse ?? null,
   };
 }
 

@@ -9,6 +9,7 @@ import { clientFamilies, clientMatrix, matrixSummary } from "./clients.js";
 import type { ClientResult } from "./clients.js";
 import { shortHash, toolVersion } from "./format-options.js";
 import type { FormatOptions } from "./format-options.js";
+import { findingMessage } from "./certificates.js";
 import { escapeHtml as esc } from "./html-escape.js";
 import { outcomes, reportsByTarget } from "./outcomes.js";
 import { fleetOverview, worstLabel } from "./overview.js";
@@ -286,7 +287,7 @@ function targetSection(evaluation: Evaluation, report: ScanReport | undefined, i
         `<tr><td><code>${esc(outcome.ruleId)}</code><br>${esc(rule?.title ?? "")}</td><td>${esc(rule?.severity ?? "")}</td><td class="${outcome.status}">${outcome.status}</td><td><ul>${outcome.findings
           .map(
             (f) =>
-              `<li>${esc(f.message)}${f.waiver === undefined ? "" : ` <span class="muted">(waived ${esc(waivedUntil(f.waiver))}: ${esc(f.waiver.reason)})</span>`}</li>`,
+              `<li>${esc(findingMessage(f, report))}${f.waiver === undefined ? "" : ` <span class="muted">(waived ${esc(waivedUntil(f.waiver))}: ${esc(f.waiver.reason)})</span>`}</li>`,
           )
           .join("")}</ul>${fix}</td></tr>`,
       );

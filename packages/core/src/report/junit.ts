@@ -1,3 +1,4 @@
+import { findingMessage } from "./certificates.js";
 import type { Evaluation, RuleInfo } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { outcomes, reportsByTarget } from "./outcomes.js";
@@ -60,8 +61,8 @@ export function formatJunit(
       counts.tests++;
       const open = `    <testcase${attrs({ classname: evaluation.policy.name, name: outcome.ruleId, time: 0 })}`;
       const findings = outcome.findings;
-      const lines = findings.map((f) => `${f.pointer || "/"}: ${f.message}`);
-      const message = `${rule?.title ?? outcome.ruleId}: ${findings.map((f) => f.message).join("; ")}`;
+      const lines = findings.map((f) => `${f.pointer || "/"}: ${findingMessage(f, report)}`);
+      const message = `${rule?.title ?? outcome.ruleId}: ${findings.map((f) => findingMessage(f, report)).join("; ")}`;
       const waiver = findings[0]?.waiver;
       if (outcome.status === "pass") {
         cases.push(`${open}/>`);

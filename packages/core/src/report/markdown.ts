@@ -1,3 +1,4 @@
+import { findingMessage } from "./certificates.js";
 import { gateRun } from "../run/gate.js";
 import type { Evaluation, FindingStatus, RuleInfo } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
@@ -135,7 +136,7 @@ export function formatMarkdown(
     lines.push("| Rule | Severity | Status | Findings |", "|---|---|---|---|");
     for (const outcome of open) {
       const rule = evaluation.rules[outcome.ruleId];
-      const messages = outcome.findings.map((f) => f.message);
+      const messages = outcome.findings.map((f) => findingMessage(f, report));
       const shown = messages.slice(0, maxFindings).map(markdownText);
       if (messages.length > maxFindings) shown.push(`and ${messages.length - maxFindings} more`);
       lines.push(

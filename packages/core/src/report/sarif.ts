@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Evaluation, Finding, RuleInfo, Severity } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { toolVersion } from "./format-options.js";
+import { findingMessage } from "./certificates.js";
 import { outcomes, reportsByTarget } from "./outcomes.js";
 import { ruleHelp } from "./remediation.js";
 import { repoPath } from "./repo-path.js";
@@ -176,7 +177,9 @@ export function formatSarif(
           ruleIndex: ruleIndex.get(outcome.ruleId),
           kind: open ? "open" : "fail",
           level: open ? "none" : LEVEL[rule.severity],
-          message: { text: `${prefix}${rule.title} on ${evaluation.target}: ${finding.message}` },
+          message: {
+            text: `${prefix}${rule.title} on ${evaluation.target}: ${findingMessage(finding, reportOf.get(evaluation.target))}`,
+          },
           locations: [
             {
               physicalLocation: physicalLocation(rule, evaluation.target),

@@ -2,6 +2,7 @@ import { escapeControlCharacters } from "../control-characters.js";
 import { gateRun } from "../run/gate.js";
 import type { Evaluation, FindingStatus, Remediation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
+import { findingMessage } from "./certificates.js";
 import { clientFamilies, clientMatrix, matrixSummary } from "./clients.js";
 import type { ClientFamily, ClientResult } from "./clients.js";
 import { fleetOverview, showDetails, worstLabel } from "./overview.js";
@@ -102,7 +103,7 @@ export function formatText(
       const all =
         outcome.status === "pass"
           ? [rule?.title ?? outcome.ruleId]
-          : outcome.findings.map((f) => inert(f.message));
+          : outcome.findings.map((f) => inert(findingMessage(f, report)));
       const messages = all.length > limit ? all.slice(0, limit) : all;
       if (all.length > limit) messages.push(paint("dim", `… and ${all.length - limit} more`));
       if (outcome.status === "fail") {

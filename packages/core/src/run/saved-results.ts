@@ -57,7 +57,7 @@ export function readSavedResults(path: string, file: string = path): SavedResult
         `${file}: entry ${index} is not a ScanReport: ${issue?.pointer || "/"} ${issue?.message ?? ""}`.trim(),
       );
     }
-    return candidate as ScanReport;
+    return validation.report;
   });
   return { reports, evaluations };
 }

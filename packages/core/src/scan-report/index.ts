@@ -10,6 +10,7 @@ export type {
   DhParameters,
   DhPrime,
   HstsPolicy,
+  OcspReport,
   ScanError,
   ScanErrorCode,
   ScanReport,

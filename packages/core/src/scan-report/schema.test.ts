@@ -54,7 +54,7 @@ describe("scanReportSchema", () => {
     expectTypeOf<ClientSimulation["protocol"]>().toEqualTypeOf<
       Defs["client"]["properties"]["protocol"]["enum"][number]
     >();
-    expect(scanReportSchema.$id).toBe("https://tlsgate.dev/schemas/scan-report/v1.json");
+    expect(scanReportSchema.$id).toBe("https://tlsgate.dev/schemas/scan-report/v2.json");
   });
 
   it("requires every property and allows no other, in every object", () => {

@@ -8,7 +8,7 @@
 import type { Protocol } from "../registry/protocols.js";
 import type { StrengthClass } from "../registry/strength.js";
 
-export const SCAN_REPORT_SCHEMA_VERSION = 1 as const;
+export const SCAN_REPORT_SCHEMA_VERSION = 2 as const;
 
 export interface ScanReport {
   schemaVersion: typeof SCAN_REPORT_SCHEMA_VERSION;
@@ -31,7 +31,10 @@ export interface ScanReport {
   dh: DhParameters;
   /** The default chain (the one a client offering every signature algorithm gets). */
   certificate: CertificateReport | null;
-  /** One entry per distinct chain served (RSA and ECDSA chains on the same server, for example). */
+  /**
+   * One entry per distinct chain served (RSA and ECDSA chains on the same server, for example),
+   * each judged on its own; the default chain first.
+   */
   certificates: CertificateReport[] | null;
   features: ConnectionFeatures;
   /** Handshake simulations of real client profiles; null when not run. */
@@ -145,14 +148,38 @@ export interface DhPrime {
 }
 
 export interface CertificateReport {
+  /** The leaf's key type: the chain a client gets for the signature algorithms of this type. */
+  keyType: CertificateInfo["keyType"] | null;
   chain: CertificateInfo[];
   trusted: boolean | null;
   trustError: string | null;
   hostnameMatch: boolean | null;
+  /**
+   * No missing link: the served certificates reach a trust anchor or a self-signed certificate
+   * (a self-signed leaf, a root sent along), trusted or not. Trust is `trusted`.
+   */
   chainComplete: boolean | null;
   chainOrder: boolean | null;
   ocspStapled: boolean | null;
   ocspStatus: "good" | "revoked" | "unknown" | null;
+  /** The stapled OCSP response read; null when none was stapled, it is unknown or unreadable. */
+  ocsp: OcspReport | null;
+}
+
+/** A stapled OCSP response (RFC 6960) as read, about the chain's leaf. */
+export interface OcspReport {
+  /** OCSPResponseStatus: "successful", "tryLater", …, "unknown" for an unassigned code. */
+  responseStatus: string;
+  /** CertStatus of the SingleResponse about the leaf; null when the response has none. */
+  certStatus: "good" | "revoked" | "unknown" | null;
+  producedAt: string | null;
+  thisUpdate: string | null;
+  nextUpdate: string | null;
+  revocationTime: string | null;
+  /** The responder's signature verifies with the issuer (or its delegated responder); null unchecked. */
+  signatureValid: boolean | null;
+  /** nextUpdate has passed at scan time; null without a nextUpdate. */
+  expired: boolean | null;
 }
 
 export interface CertificateInfo {

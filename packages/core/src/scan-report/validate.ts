@@ -1,6 +1,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import { upgradeScanReport } from "../report/upgrade.js";
 import { scanReportSchema } from "./schema.js";
 import type { ScanReport } from "./types.js";
 
@@ -46,11 +47,14 @@ function describe(error: ErrorObject): ScanReportIssue {
 }
 
 /**
- * Checks that a value is a ScanReport (schema version 1). Invalid input is data, not an
- * exception: the result lists every issue with its JSON pointer.
+ * Checks that a value is a ScanReport of the current schema version, after bringing a saved
+ * report of an older version up to it (report/upgrade.ts): `report` is the upgraded copy, so
+ * callers use it, not their input. Invalid input is data, not an exception: the result lists
+ * every issue with its JSON pointer.
  */
-export function validateScanReport(value: unknown): ScanReportValidation {
+export function validateScanReport(input: unknown): ScanReportValidation {
   const validate = validator();
+  const value = upgradeScanReport(input);
   if (validate(value)) return { valid: true, report: value as ScanReport, issues: [] };
   const seen = new Set<string>();
   const issues: ScanReportIssue[] = [];

@@ -1,7 +1,7 @@
 /**
- * scanTarget(): the whole scan of one target — wire-level probes (scan.ts) and the certificate,
- * trust and connection checks of a full handshake (probe/check-certificates.ts) — merged into one
- * ScanReport. The target is resolved once, and every connection goes to that address under one
+ * scanTarget(): the whole scan of one target — wire-level probes (scan.ts), the certificate,
+ * trust and connection checks of a full handshake (probe/check-certificates.ts) and every chain
+ * the server serves, one key type at a time (served-chains.ts) — merged into one ScanReport. The target is resolved once, and every connection goes to that address under one
  * per-target limit. Bad input (an unparseable target, an unreadable CA bundle) throws before any
  * connection; everything the server does is data in the report.
  */
@@ -20,6 +20,7 @@ import type { ScanReport } from "../scan-report/types.js";
 import { simulateClients } from "./clients.js";
 import type { ConnectionBudget } from "./connection-budget.js";
 import { Limiter, type ConnectionSlots } from "./limiter.js";
+import { judgeServedChains, probeServedChains } from "./served-chains.js";
 import { scanDetailed, type ScanOptions, type SharedTarget } from "./scan.js";
 
 export interface ScanTargetOptions extends ScanOptions {
@@ -149,12 +150,30 @@ export async function scanTarget(
       ? checkRawChain(parsed, rawChain, certificateOptions)
       : null;
   const certificate = fromRaw?.certificate ?? checked.certificate;
+  const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
+  // Every chain the server serves, one key type at a time, once the versions are known.
+  const served = await probeServedChains(report.protocols, {
+    endpoint: { address, port: parsed.port },
+    sni: parsed.sni,
+    timeoutMs,
+    runConnection: certificateOptions.runConnection,
+    ...(options.retries === undefined ? {} : { retries: options.retries }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.connect === undefined ? {} : { connect: options.connect }),
+  });
+  const judged = judgeServedChains(
+    certificate === null || defaultChain == null
+      ? null
+      : { chain: defaultChain, report: certificate },
+    served,
+    { host: parsed.host, store, now: options.now ?? new Date() },
+  );
   const merged: ScanReport = {
     ...report,
-    certificate,
-    certificates: certificate === null ? null : [certificate],
+    certificate: judged.certificate,
+    certificates: judged.certificates,
     features: { ...report.features, ...checked.features },
-    errors: [...report.errors, ...checked.errors, ...(fromRaw?.errors ?? [])],
+    errors: [...report.errors, ...checked.errors, ...(fromRaw?.errors ?? []), ...judged.errors],
   };
   // Clients run after the scan, whose findings explain why a client fails; an unreachable
   // target has nothing to simulate against (its errors already say why).

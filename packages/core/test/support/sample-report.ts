@@ -35,6 +35,7 @@ export function suite(
  */
 export function sampleReport(input = "example.com:443"): ScanReport {
   const certificate: CertificateReport = {
+    keyType: "ecdsa",
     chain: [
       {
         subject: "CN=example.com",
@@ -63,9 +64,10 @@ export function sampleReport(input = "example.com:443"): ScanReport {
     chainOrder: true,
     ocspStapled: false,
     ocspStatus: null,
+    ocsp: null,
   };
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     scanner: { name: "tlsgate", version: "0.0.0" },
     startedAt: "2025-01-02T03:04:05.678Z",
     durationMs: 1234.5,

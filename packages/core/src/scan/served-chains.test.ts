@@ -1,0 +1,106 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { PKI_NOW, createChain, createOcspResponse, type TestChain } from "@tlsgate/testing/pki";
+import { checkCertificateChain } from "../cert/check-chain.js";
+import { createTrustStore } from "../cert/trust-store.js";
+import { distinctChains, judgeServedChains, type ServedChainSighting } from "./served-chains.js";
+
+let ecdsa: TestChain;
+let rsa: TestChain;
+beforeAll(async () => {
+  ecdsa = await createChain({ name: "judge ecdsa" });
+  rsa = await createChain({ name: "judge rsa", leaf: { key: "rsa-2048" } });
+});
+
+const sighting = (
+  chain: TestChain,
+  ocspResponse: Uint8Array | null | undefined,
+  protocol: ServedChainSighting["protocol"] = "TLSv1.2",
+): ServedChainSighting => ({
+  askedFor: "ecdsa",
+  protocol,
+  chain: [chain.leaf.der, chain.intermediate.der],
+  ocspResponse,
+});
+
+describe("distinctChains", () => {
+  it("lists each chain once, with the staple any sighting could tell", async () => {
+    const staple = await createOcspResponse({
+      certificate: ecdsa.leaf,
+      issuer: ecdsa.intermediate,
+      status: "good",
+    });
+    const chains = distinctChains([
+      sighting(ecdsa, undefined, "SSLv3"),
+      sighting(rsa, null),
+      sighting(ecdsa, staple),
+      sighting(ecdsa, null),
+    ]);
+    expect(chains.map((c) => c.chain[0])).toEqual([ecdsa.leaf.der, rsa.leaf.der]);
+    expect(chains.map((c) => c.ocspResponse)).toEqual([staple, null]);
+  });
+});
+
+describe("judgeServedChains", () => {
+  const options = () => ({
+    host: "leaf.test",
+    store: createTrustStore([ecdsa.root.pem, rsa.root.pem]),
+    now: PKI_NOW,
+  });
+  const judgedDefault = (chain: TestChain, ocspResponse?: Uint8Array | null) => {
+    const der = [chain.leaf.der, chain.intermediate.der];
+    const report = checkCertificateChain(der, { ...options(), ocspResponse }).certificate;
+    if (report === null) throw new Error("the chain is readable");
+    return { chain: der, report };
+  };
+
+  it("lists the default chain first, then every other chain judged on its own", () => {
+    const judged = judgeServedChains(
+      judgedDefault(ecdsa, null),
+      { sightings: [sighting(ecdsa, null), sighting(rsa, null)], complete: true, errors: [] },
+      options(),
+    );
+    expect(judged.certificates?.map((c) => c.keyType)).toEqual(["ecdsa", "rsa"]);
+    expect(judged.certificates?.[0]).toBe(judged.certificate);
+    expect(judged.certificates?.[1]).toMatchObject({ trusted: true, ocspStapled: false });
+  });
+
+  it("reads the default chain's staple from the probes when node:tls could not tell it", async () => {
+    const staple = await createOcspResponse({
+      certificate: ecdsa.leaf,
+      issuer: ecdsa.intermediate,
+      status: "revoked",
+    });
+    const judged = judgeServedChains(
+      judgedDefault(ecdsa),
+      { sightings: [sighting(ecdsa, staple)], complete: true, errors: [] },
+      options(),
+    );
+    expect(judged.certificates).toHaveLength(1);
+    expect(judged.certificate).toMatchObject({
+      ocspStapled: true,
+      ocspStatus: "revoked",
+      ocsp: { signatureValid: true, expired: false },
+    });
+  });
+
+  it("is null, never a shorter list, when a probe failed", () => {
+    const failure = {
+      probe: "certificates/rsa/TLSv1.2",
+      code: "timeout" as const,
+      message: "no reply",
+    };
+    const judged = judgeServedChains(
+      judgedDefault(ecdsa, null),
+      { sightings: [sighting(ecdsa, null)], complete: false, errors: [failure] },
+      options(),
+    );
+    expect(judged.certificates).toBeNull();
+    expect(judged.certificate).not.toBeNull();
+    expect(judged.errors).toEqual([failure]);
+    // Nothing served and nothing known: no list either.
+    expect(
+      judgeServedChains(null, { sightings: [], complete: true, errors: [] }, options())
+        .certificates,
+    ).toBeNull();
+  });
+});
