@@ -26,6 +26,9 @@ interface ScanFlags {
   runDeadline?: string;
   targetsFile?: string;
   clients?: string;
+  starttls?: string;
+  ehlo?: string;
+  xmppDomain?: string;
   config?: string;
   now?: string;
   progress: boolean;
@@ -43,7 +46,10 @@ export function registerScanCommand(
   program
     .command("scan")
     .description("Scan TLS endpoints at the wire level and check them against a policy.")
-    .argument("[targets...]", "host, host:port, https://host[:port]/, IPv4, [v6]:port, host@ip")
+    .argument(
+      "[targets...]",
+      "host, host:port, https://host[:port]/, IPv4, [v6]:port, host@ip, or a service URL: smtp://host, imap://, postgres://, … (see README)",
+    )
     .option(
       "-p, --policy <name|file>",
       `preset name or policy file (default: ${RUN_DEFAULTS.policy})`,
@@ -98,6 +104,12 @@ export function registerScanCommand(
       "--clients <list>",
       'simulate client handshakes: "default" (current clients), "all", or names, comma-separated',
     )
+    .option(
+      "--starttls <protocol>",
+      "STARTTLS before TLS for host[:port] targets: smtp, lmtp, imap, pop3, ftp, sieve, nntp, irc, xmpp, xmpp-server, ldap, postgres, mysql",
+    )
+    .option("--ehlo <name>", "the EHLO/LHLO name for SMTP and LMTP (default: tlsgate.invalid)")
+    .option("--xmpp-domain <name>", "the XMPP stream's to domain (default: the target's host)")
     .option("-c, --config <file>", `configuration file (default: ./${CONFIG_FILE} if present)`)
     .option("--now <YYYY-MM-DD>", "the date waivers are judged at (default: today, UTC)")
     .option("--no-progress", "no progress line on stderr")
@@ -111,6 +123,8 @@ export function registerScanCommand(
         "  $ tlsgate scan new.example.com@203.0.113.7 --output sarif=tlsgate.sarif",
         "  $ tlsgate scan --targets-file hosts.txt --policy ./tls-policy.yaml --fail-on warning",
         '  $ tlsgate scan example.com --clients default,"Android 8.1","Java 11.0.2"',
+        "  $ tlsgate scan smtp://mail.example.com submission://mail.example.com imaps://mail.example.com",
+        "  $ tlsgate scan db.internal:5433 --starttls postgres",
         "",
         "Exit codes: 0 pass, 1 policy violation, 2 usage, configuration or policy error,",
         "            3 a target could not be scanned (or was inconclusive, when that gates),",
@@ -147,6 +161,9 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
       deadline: flags.deadline ?? null,
       runDeadline: flags.runDeadline ?? null,
       clients: flags.clients ?? null,
+      starttls: flags.starttls ?? null,
+      ehlo: flags.ehlo ?? null,
+      xmppDomain: flags.xmppDomain ?? null,
       now: flags.now ?? null,
     },
     {

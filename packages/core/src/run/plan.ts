@@ -20,6 +20,11 @@ import {
 } from "../policy/waivers.js";
 import { didYouMean } from "../policy/suggest.js";
 import { parseTarget, type Target } from "../probe/target.js";
+import {
+  STARTTLS_PROTOCOLS,
+  isStarttlsProtocol,
+  type StarttlsProtocol,
+} from "../probe/starttls/preamble.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { RUN_DEFAULTS, RUN_LIMITS } from "./defaults.js";
@@ -58,6 +63,12 @@ export interface RunInput {
   runDeadline?: string | number | null;
   /** "default", "all", or client names, comma-separated. */
   clients?: string | null;
+  /** `--starttls PROTOCOL`: the preamble for targets written without a service scheme. */
+  starttls?: string | null;
+  /** `--ehlo NAME`: the SMTP/LMTP EHLO name. */
+  ehlo?: string | null;
+  /** `--xmpp-domain NAME`: the XMPP stream's `to` domain. */
+  xmppDomain?: string | null;
   /** `i/n`: this job's slice of the targets. */
   shard?: string | null;
   /**
@@ -104,6 +115,8 @@ export interface RunPlan {
   /** PEM text of the extra trust anchors. */
   ca: string[];
   clients: ClientSelection | null;
+  /** STARTTLS settings (`--ehlo`, `--xmpp-domain`); empty when not given. */
+  starttls: { ehloName?: string; xmppDomain?: string };
   /** The config file used (absolute), or null. */
   configFile: string | null;
   /** The date waivers are judged at. */
@@ -194,6 +207,18 @@ export function planRun(input: RunInput): PlanResult {
     RUN_DEFAULTS.runDeadlineMs,
   );
   const clients = attempt(() => parseClients(input.clients)) ?? null;
+  const starttlsName = nonEmpty(input.starttls);
+  const starttls =
+    starttlsName === null
+      ? undefined
+      : isStarttlsProtocol(starttlsName)
+        ? starttlsName
+        : fail(
+            "starttls",
+            `expected one of ${STARTTLS_PROTOCOLS.join(", ")}, got ${JSON.stringify(starttlsName)}`,
+          );
+  const ehloName = nonEmpty(input.ehlo);
+  const xmppDomain = nonEmpty(input.xmppDomain);
   const shard: Shard | null =
     nonEmpty(input.shard) === null
       ? null
@@ -283,7 +308,7 @@ export function planRun(input: RunInput): PlanResult {
   const failedPolicies = new Set<string>();
   const planned: PlannedTarget[] = [];
   for (const job of mine) {
-    const target = job.saved === undefined ? attempt(() => targetOf(job)) : null;
+    const target = job.saved === undefined ? attempt(() => targetOf(job, starttls)) : null;
     const key = `${resolve(job.policyDir)}\0${job.policy}`;
     // A broken policy shared by many targets is one problem, not one per target.
     const policy = failedPolicies.has(key)
@@ -347,6 +372,10 @@ export function planRun(input: RunInput): PlanResult {
       runDeadlineMs: runDeadlineMs!,
       ca,
       clients,
+      starttls: {
+        ...(ehloName === null ? {} : { ehloName }),
+        ...(xmppDomain === null ? {} : { xmppDomain }),
+      },
       configFile: loaded?.file ?? null,
       now,
       waivers: configWaivers,
@@ -487,8 +516,8 @@ function parseClients(value: string | null | undefined): ClientSelection | null 
   return selection;
 }
 
-function targetOf(job: Job): Target {
-  const parsed = parseTarget(job.input);
+function targetOf(job: Job, starttls: StarttlsProtocol | undefined): Target {
+  const parsed = parseTarget(job.input, starttls === undefined ? {} : { starttls });
   return {
     ...parsed,
     ...(job.port === undefined ? {} : { port: job.port }),

@@ -121,6 +121,7 @@ async function scanEvaluateGate(
       judge(planIndex[index]!, report);
     },
     ...(plan.clients === null ? {} : { clients: plan.clients }),
+    ...plan.starttls,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
