@@ -6645,8 +6645,8 @@ var require_next = __commonJS({
     var dependentRequired_1 = require_dependentRequired();
     var dependentSchemas_1 = require_dependentSchemas();
     var limitContains_1 = require_limitContains();
-    var next = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
-    exports.default = next;
+    var next2 = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
+    exports.default = next2;
   }
 });
 
@@ -9106,8 +9106,8 @@ var require_foldFlowLines = __commonJS({
           split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
-            if (next && next !== " " && next !== "\n" && next !== "	")
+            const next2 = text[i + 1];
+            if (next2 && next2 !== " " && next2 !== "\n" && next2 !== "	")
               split2 = i;
           }
           if (i >= end) {
@@ -11824,7 +11824,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "../../node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next: next2, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -11853,7 +11853,7 @@ var require_resolve_props = __commonJS({
         }
         switch (token.type) {
           case "space":
-            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
+            if (!flow && (indicator !== "doc-start" || next2?.type !== "flow-collection") && token.source.includes("	")) {
               tab = token;
             }
             hasSpace = true;
@@ -11932,10 +11932,10 @@ var require_resolve_props = __commonJS({
       }
       const last = tokens[tokens.length - 1];
       const end = last ? last.offset + last.source.length : offset;
-      if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
-        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+      if (reqSpace && next2 && next2.type !== "space" && next2.type !== "newline" && next2.type !== "comma" && (next2.type !== "scalar" || next2.source !== "")) {
+        onError(next2.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
-      if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
+      if (tab && (atNewline && tab.indent <= parentIndent || next2?.type === "block-map" || next2?.type === "block-seq"))
         onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
       return {
         comma,
@@ -12795,20 +12795,20 @@ var require_resolve_flow_scalar = __commonJS({
           res += fold;
           i = offset;
         } else if (ch === "\\") {
-          let next = source[++i];
-          const cc = escapeCodes[next];
+          let next2 = source[++i];
+          const cc = escapeCodes[next2];
           if (cc)
             res += cc;
-          else if (next === "\n") {
-            next = source[i + 1];
-            while (next === " " || next === "	")
-              next = source[++i + 1];
-          } else if (next === "\r" && source[i + 1] === "\n") {
-            next = source[++i + 1];
-            while (next === " " || next === "	")
-              next = source[++i + 1];
-          } else if (next === "x" || next === "u" || next === "U") {
-            const length = next === "x" ? 2 : next === "u" ? 4 : 8;
+          else if (next2 === "\n") {
+            next2 = source[i + 1];
+            while (next2 === " " || next2 === "	")
+              next2 = source[++i + 1];
+          } else if (next2 === "\r" && source[i + 1] === "\n") {
+            next2 = source[++i + 1];
+            while (next2 === " " || next2 === "	")
+              next2 = source[++i + 1];
+          } else if (next2 === "x" || next2 === "u" || next2 === "U") {
+            const length = next2 === "x" ? 2 : next2 === "u" ? 4 : 8;
             res += parseCharCode(source, i + 1, length, onError);
             i += length;
           } else {
@@ -12818,10 +12818,10 @@ var require_resolve_flow_scalar = __commonJS({
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i;
-          let next = source[i + 1];
-          while (next === " " || next === "	")
-            next = source[++i + 1];
-          if (next !== "\n" && !(next === "\r" && source[i + 2] === "\n"))
+          let next2 = source[i + 1];
+          while (next2 === " " || next2 === "	")
+            next2 = source[++i + 1];
+          if (next2 !== "\n" && !(next2 === "\r" && source[i + 2] === "\n"))
             res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
         } else {
           res += ch;
@@ -13823,9 +13823,9 @@ var require_lexer = __commonJS({
           this.lineEndPos = null;
         }
         this.atEnd = !incomplete;
-        let next = this.next ?? "stream";
-        while (next && (incomplete || this.hasChars(1)))
-          next = yield* this.parseNext(next);
+        let next2 = this.next ?? "stream";
+        while (next2 && (incomplete || this.hasChars(1)))
+          next2 = yield* this.parseNext(next2);
       }
       atLineEnd() {
         let i = this.pos;
@@ -13848,8 +13848,8 @@ var require_lexer = __commonJS({
           while (ch === " ")
             ch = this.buffer[++indent + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
-            if (next === "\n" || !next && !this.atEnd)
+            const next2 = this.buffer[indent + offset + 1];
+            if (next2 === "\n" || !next2 && !this.atEnd)
               return offset + indent + 1;
           }
           return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
@@ -13886,8 +13886,8 @@ var require_lexer = __commonJS({
       peek(n) {
         return this.buffer.substr(this.pos, n);
       }
-      *parseNext(next) {
-        switch (next) {
+      *parseNext(next2) {
+        switch (next2) {
           case "stream":
             return yield* this.parseStream();
           case "line-start":
@@ -14076,8 +14076,8 @@ var require_lexer = __commonJS({
             this.flowKey = true;
             return yield* this.parseQuotedScalar();
           case ":": {
-            const next = this.charAt(1);
-            if (this.flowKey || isEmpty(next) || next === ",") {
+            const next2 = this.charAt(1);
+            if (this.flowKey || isEmpty(next2) || next2 === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -14156,10 +14156,10 @@ var require_lexer = __commonJS({
               indent = 0;
               break;
             case "\r": {
-              const next = this.buffer[i2 + 1];
-              if (!next && !this.atEnd)
+              const next2 = this.buffer[i2 + 1];
+              if (!next2 && !this.atEnd)
                 return this.setNext("block-scalar");
-              if (next === "\n")
+              if (next2 === "\n")
                 break;
             }
             // fallthrough
@@ -14221,21 +14221,21 @@ var require_lexer = __commonJS({
         let ch;
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
-            const next = this.buffer[i + 1];
-            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+            const next2 = this.buffer[i + 1];
+            if (isEmpty(next2) || inFlow && flowIndicatorChars.has(next2))
               break;
             end = i;
           } else if (isEmpty(ch)) {
-            let next = this.buffer[i + 1];
+            let next2 = this.buffer[i + 1];
             if (ch === "\r") {
-              if (next === "\n") {
+              if (next2 === "\n") {
                 i += 1;
                 ch = "\n";
-                next = this.buffer[i + 1];
+                next2 = this.buffer[i + 1];
               } else
                 end = i;
             }
-            if (next === "#" || inFlow && flowIndicatorChars.has(next))
+            if (next2 === "#" || inFlow && flowIndicatorChars.has(next2))
               break;
             if (ch === "\n") {
               const cs = this.continueScalar(i + 1);
@@ -23546,11 +23546,11 @@ var require_fixed_queue = __commonJS({
       }
       shift() {
         const tail2 = this.tail;
-        const next = tail2.shift();
+        const next2 = tail2.shift();
         if (tail2.isEmpty() && tail2.next !== null) {
           this.tail = tail2.next;
         }
-        return next;
+        return next2;
       }
     };
   }
@@ -25591,7 +25591,7 @@ var require_api_pipeline = __commonJS({
     "use strict";
     var {
       Readable,
-      Duplex: Duplex2,
+      Duplex: Duplex3,
       PassThrough
     } = __require("node:stream");
     var {
@@ -25662,7 +25662,7 @@ var require_api_pipeline = __commonJS({
         this.context = null;
         this.onInfo = onInfo || null;
         this.req = new PipelineRequest().on("error", util.nop);
-        this.ret = new Duplex2({
+        this.ret = new Duplex3({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
           read: () => {
@@ -26275,11 +26275,11 @@ var require_mock_utils = __commonJS({
             mockDispatch.call(this, opts, handler2);
           } catch (error2) {
             if (error2 instanceof MockNotMatchedError) {
-              const netConnect3 = agent[kGetNetConnect]();
-              if (netConnect3 === false) {
+              const netConnect4 = agent[kGetNetConnect]();
+              if (netConnect4 === false) {
                 throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
               }
-              if (checkNetConnect(netConnect3, origin)) {
+              if (checkNetConnect(netConnect4, origin)) {
                 originalDispatch.call(this, opts, handler2);
               } else {
                 throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
@@ -26293,11 +26293,11 @@ var require_mock_utils = __commonJS({
         }
       };
     }
-    function checkNetConnect(netConnect3, origin) {
+    function checkNetConnect(netConnect4, origin) {
       const url = new URL(origin);
-      if (netConnect3 === true) {
+      if (netConnect4 === true) {
         return true;
-      } else if (Array.isArray(netConnect3) && netConnect3.some((matcher) => matchValue(matcher, url.host))) {
+      } else if (Array.isArray(netConnect4) && netConnect4.some((matcher) => matchValue(matcher, url.host))) {
         return true;
       }
       return false;
@@ -33061,18 +33061,18 @@ var require_receiver = __commonJS({
         const buffer = Buffer.allocUnsafe(n);
         let offset = 0;
         while (offset !== n) {
-          const next = this.#buffers[0];
-          const { length } = next;
+          const next2 = this.#buffers[0];
+          const { length } = next2;
           if (length + offset === n) {
             buffer.set(this.#buffers.shift(), offset);
             break;
           } else if (length + offset > n) {
-            buffer.set(next.subarray(0, n - offset), offset);
-            this.#buffers[0] = next.subarray(n - offset);
+            buffer.set(next2.subarray(0, n - offset), offset);
+            this.#buffers[0] = next2.subarray(n - offset);
             break;
           } else {
             buffer.set(this.#buffers.shift(), offset);
-            offset += next.length;
+            offset += next2.length;
           }
         }
         this.#byteOffset -= n;
@@ -33691,8 +33691,8 @@ var require_eventsource_stream = __commonJS({
     var { Transform } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util9();
     var BOM = [239, 187, 191];
-    var LF = 10;
-    var CR = 13;
+    var LF2 = 10;
+    var CR2 = 13;
     var COLON = 58;
     var SPACE = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
@@ -33806,7 +33806,7 @@ var require_eventsource_stream = __commonJS({
           callback();
           return;
         }
-        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk[0] !== LF && chunk[0] !== CR) {
+        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk[0] !== LF2 && chunk[0] !== CR2) {
           callback(createMaxEventSizeExceededError());
           return;
         }
@@ -33821,15 +33821,15 @@ var require_eventsource_stream = __commonJS({
           const byte = this.currentByte();
           if (this.eventEndCheck) {
             if (this.crlfCheck) {
-              if (byte === LF) {
+              if (byte === LF2) {
                 this.crlfCheck = false;
                 this.consumeCurrentByte();
                 continue;
               }
               this.crlfCheck = false;
             }
-            if (byte === LF || byte === CR) {
-              if (byte === CR) {
+            if (byte === LF2 || byte === CR2) {
+              if (byte === CR2) {
                 this.crlfCheck = true;
               }
               this.consumeCurrentByte();
@@ -33842,8 +33842,8 @@ var require_eventsource_stream = __commonJS({
             this.eventEndCheck = false;
             continue;
           }
-          if (byte === LF || byte === CR) {
-            if (byte === CR) {
+          if (byte === LF2 || byte === CR2) {
+            if (byte === CR2) {
               this.crlfCheck = true;
             }
             try {
@@ -38083,14 +38083,14 @@ var DFA = class DFA2 {
     return state;
   }
   stepOrReset(state, cls, rune, anchor, pos, search) {
-    let next = this.step(state, cls, rune, anchor);
-    if (next !== null) return next;
+    let next2 = this.step(state, cls, rune, anchor);
+    if (next2 !== null) return next2;
     if (search.resetPos >= 0 && pos - search.resetPos < DFA2.PROGRESS_PER_STATE * this.stateCount) return null;
     search.resetPos = pos;
     const restored = this.resetCache(state);
     if (restored === null) return null;
-    next = this.step(restored, cls, rune, anchor);
-    return next;
+    next2 = this.step(restored, cls, rune, anchor);
+    return next2;
   }
   run(input, pos, anchor, state, onMatch) {
     const endPos = input.endPos();
@@ -38104,12 +38104,12 @@ var DFA = class DFA2 {
       const width = r & 7;
       if (width === 0) break;
       const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
-      let next = unanchored && state.next !== null ? state.next[cls] : null;
-      if (next === null) {
-        next = this.stepOrReset(state, cls, rune, anchor, i, search);
-        if (next === null) return null;
+      let next2 = unanchored && state.next !== null ? state.next[cls] : null;
+      if (next2 === null) {
+        next2 = this.stepOrReset(state, cls, rune, anchor, i, search);
+        if (next2 === null) return null;
       }
-      state = next;
+      state = next2;
       if (state.isMatch && onMatch(state, false)) return true;
       if (!unanchored && state.nfaStates.length === 0) return false;
       i += width;
@@ -38391,7 +38391,7 @@ var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
   const rightLen = rightRunes.length;
   let lx = 0, rx = 0;
   const merged = [];
-  const next = [];
+  const next2 = [];
   let ok = true;
   let ix = -1;
   const extend = (isLeft) => {
@@ -38403,7 +38403,7 @@ var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
     if (isLeft) lx += 2;
     else rx += 2;
     ix += 2;
-    next.push(pc);
+    next2.push(pc);
     return true;
   };
   while (lx < leftLen || rx < rightLen) {
@@ -38415,7 +38415,7 @@ var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
   }
   return {
     merged,
-    next
+    next: next2
   };
 };
 var OnePassProg = class {
@@ -39059,12 +39059,12 @@ var AhoCorasick = class {
       const p = parent[c];
       if (p !== 0) {
         let f = fail[p];
-        let next = this.next(f, unit[c]);
-        while (next < 0 && f !== 0) {
+        let next2 = this.next(f, unit[c]);
+        while (next2 < 0 && f !== 0) {
           f = fail[f];
-          next = this.next(f, unit[c]);
+          next2 = this.next(f, unit[c]);
         }
-        fail[c] = next >= 0 ? next : 0;
+        fail[c] = next2 >= 0 ? next2 : 0;
       }
       match[c] |= match[fail[c]];
     }
@@ -39086,8 +39086,8 @@ var AhoCorasick = class {
   }
   advance(node, u) {
     for (; ; ) {
-      const next = this.next(node, u);
-      if (next >= 0) return next;
+      const next2 = this.next(node, u);
+      if (next2 >= 0) return next2;
       if (node === 0) return 0;
       node = this.fail[node];
     }
@@ -42874,7 +42874,56 @@ function sameBytes(a, b) {
   return a.length === b.length && a.every((byte, index) => byte === b[index]);
 }
 
+// ../core/dist/probe/starttls/preamble.js
+var STARTTLS_PROTOCOLS = [
+  "smtp",
+  "lmtp",
+  "imap",
+  "pop3",
+  "ftp",
+  "sieve",
+  "nntp",
+  "irc",
+  "xmpp",
+  "xmpp-server",
+  "ldap",
+  "postgres",
+  "mysql"
+];
+function isStarttlsProtocol(text) {
+  return STARTTLS_PROTOCOLS.includes(text);
+}
+var MAX_LINE_BYTES = 4 * 1024;
+var MAX_PREAMBLE_BYTES = 64 * 1024;
+var encodeAscii = (text) => new TextEncoder().encode(text);
+function printable(text, max = 200) {
+  const clean2 = text.replace(/[^\x20-\x7e]/g, "?");
+  return clean2.length > max ? `${clean2.slice(0, max)}…` : clean2;
+}
+
 // ../core/dist/probe/target.js
+var SERVICE_SCHEMES = {
+  smtp: { port: 25, starttls: "smtp" },
+  smtps: { port: 465, starttls: null },
+  submission: { port: 587, starttls: "smtp" },
+  imap: { port: 143, starttls: "imap" },
+  imaps: { port: 993, starttls: null },
+  pop3: { port: 110, starttls: "pop3" },
+  pop3s: { port: 995, starttls: null },
+  ftp: { port: 21, starttls: "ftp" },
+  ftps: { port: 990, starttls: null },
+  ldap: { port: 389, starttls: "ldap" },
+  ldaps: { port: 636, starttls: null },
+  xmpp: { port: 5222, starttls: "xmpp" },
+  "xmpp-server": { port: 5269, starttls: "xmpp-server" },
+  postgres: { port: 5432, starttls: "postgres" },
+  postgresql: { port: 5432, starttls: "postgres" },
+  mysql: { port: 3306, starttls: "mysql" },
+  lmtp: { port: 24, starttls: "lmtp" },
+  sieve: { port: 4190, starttls: "sieve" },
+  nntp: { port: 119, starttls: "nntp" },
+  irc: { port: 6667, starttls: "irc" }
+};
 var TargetError = class extends TlsgateError {
   name = "TargetError";
   input;
@@ -42935,21 +42984,34 @@ function splitHostPort(text, input) {
   const port = colon < 0 ? null : text.slice(colon + 1);
   return { host, port, ip: parseIpv4(host) !== null };
 }
-function parseTarget(input) {
+function parseTarget(input, options = {}) {
   let rest = input.trim();
   if (rest === "")
     throw new TargetError("empty", input, "empty target");
   let https2 = false;
+  let service = null;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
   if (scheme !== null) {
-    if (scheme[1]?.toLowerCase() !== "https") {
-      throw new TargetError("scheme", input, `only https:// URLs are targets, not ${scheme[1]}://`);
+    const name = scheme[1]?.toLowerCase() ?? "";
+    service = Object.hasOwn(SERVICE_SCHEMES, name) ? SERVICE_SCHEMES[name] ?? null : null;
+    if (name !== "https" && service === null) {
+      throw new TargetError("scheme", input, `${scheme[1]}:// is not a target scheme (https, ${Object.keys(SERVICE_SCHEMES).join(", ")})`);
     }
-    https2 = true;
+    https2 = name === "https";
     rest = rest.slice(scheme[0].length).replace(/[/?#].*$/s, "");
   } else if (/[/?#\s]/.test(rest)) {
-    throw new TargetError("host", input, "a path needs an https:// URL");
+    throw new TargetError("host", input, "a path needs a URL");
   }
+  if (options.starttls !== void 0) {
+    if (!isStarttlsProtocol(options.starttls)) {
+      throw new TargetError("starttls", input, `unknown STARTTLS protocol ${JSON.stringify(options.starttls)}`);
+    }
+    if (scheme !== null) {
+      throw new TargetError("starttls", input, "--starttls is for a bare host[:port], not a URL");
+    }
+  }
+  const starttls = service?.starttls ?? options.starttls ?? null;
+  const defaultPort = service?.port ?? DEFAULT_PORT;
   if (rest === "")
     throw new TargetError("host", input, "no host");
   const at = rest.lastIndexOf("@");
@@ -42971,14 +43033,16 @@ function parseTarget(input) {
     connectAddress = host;
     portText = split2.port;
   }
-  const port = portText === null ? DEFAULT_PORT : parsePort(portText, input);
+  const port = portText === null ? defaultPort : parsePort(portText, input);
   return {
     input,
     host,
     port,
     sni: isIpLiteral(host) ? null : host,
     connectAddress,
-    isWeb: https2 || port === DEFAULT_PORT
+    isWeb: https2 || service === null && starttls === null && port === DEFAULT_PORT,
+    starttls,
+    ...service !== null || starttls !== null ? { alpn: [] } : {}
   };
 }
 function targetAtAddress(target, address) {
@@ -56339,8 +56403,8 @@ function selectClientProfiles(selection) {
       const matches = profilesMatching(name);
       if (matches.length > 1) {
         const shown = matches.slice(0, 4).map((p) => JSON.stringify(p.name));
-        const more = matches.length > 4 ? `, and ${matches.length - 4} more` : "";
-        return `${JSON.stringify(name)} (matches ${shown.join(", ")}${more}: name one)`;
+        const more2 = matches.length > 4 ? `, and ${matches.length - 4} more` : "";
+        return `${JSON.stringify(name)} (matches ${shown.join(", ")}${more2}: name one)`;
       }
       const close = closestClientProfile(name);
       return close === void 0 ? JSON.stringify(name) : `${JSON.stringify(name)} (did you mean ${JSON.stringify(close)}?)`;
@@ -65896,8 +65960,25 @@ var scanReportSchema = {
           description: "The address actually connected to; null when it could not be resolved."
         },
         starttls: {
-          type: "null",
-          description: "STARTTLS protocol spoken before TLS; null for direct TLS."
+          description: "The STARTTLS protocol spoken before TLS and the service's banner; null for direct TLS.",
+          oneOf: [
+            { type: "null" },
+            {
+              type: "object",
+              additionalProperties: false,
+              required: ["protocol", "banner"],
+              properties: {
+                protocol: {
+                  type: "string",
+                  description: 'The STARTTLS protocol: "smtp", "imap", "postgres", …'
+                },
+                banner: {
+                  ...nullableString,
+                  description: "The service's greeting or version, printable ASCII; null when it has none."
+                }
+              }
+            }
+          ]
         },
         web: {
           type: "boolean",
@@ -66722,12 +66803,12 @@ var Walker = class {
         const out = {};
         for (const [name, sub] of Object.entries(value)) {
           const subAt = `${at}/${escapePointerSegment(name)}`;
-          const next = child(place, name);
-          if (next === void 0) {
+          const next2 = child(place, name);
+          if (next2 === void 0) {
             this.issue("unknown-path", subAt, notAField(name, place));
             out[name] = sub;
           } else {
-            out[name] = this.walk(sub, next, subAt);
+            out[name] = this.walk(sub, next2, subAt);
           }
         }
         return out;
@@ -66931,13 +67012,13 @@ function reportPathPlace(path6) {
       i++;
       continue;
     }
-    let next;
+    let next2;
     let used = 0;
-    for (let j = segments.length; j > i && next === void 0; j--) {
-      next = child(place, segments.slice(i, j).join("."));
+    for (let j = segments.length; j > i && next2 === void 0; j--) {
+      next2 = child(place, segments.slice(i, j).join("."));
       used = j - i;
     }
-    if (next === void 0) {
+    if (next2 === void 0) {
       if (fieldNames(place).length > 0)
         return { problem: notAField(segment, place) };
       if (place.types.has("array")) {
@@ -66947,7 +67028,7 @@ function reportPathPlace(path6) {
       }
       return { problem: `${where(place)} is ${describeTypes(place)}, it has no fields` };
     }
-    place = next;
+    place = next2;
     i += used;
   }
   return { place };
@@ -67590,7 +67671,7 @@ function normalizeSliceIndex(value, fallback, length) {
   if (normalized > length) return length;
   return normalized;
 }
-function encodeAscii(text) {
+function encodeAscii2(text) {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 255;
   return bytes;
@@ -67599,7 +67680,7 @@ function encodeUtf8(text) {
   return new TextEncoder().encode(text);
 }
 function toPatternBytes(pattern, options) {
-  if (typeof pattern === "string") return options?.encoding === "utf8" ? encodeUtf8(pattern) : encodeAscii(pattern);
+  if (typeof pattern === "string") return options?.encoding === "utf8" ? encodeUtf8(pattern) : encodeAscii2(pattern);
   return toUint8Array(pattern);
 }
 function bytesEqualAt(data, pattern, offset) {
@@ -70533,9 +70614,9 @@ var LocalUniversalStringValueBlock = class extends LocalSimpleStringBlock {
         this.warnings.push(`Code point 0x${codePoint.toString(16)} is outside the Unicode range, using U+FFFD`);
         codePoints.push(REPLACEMENT_CODE_POINT);
       } else if (codePoint >= 55296 && codePoint <= 57343) {
-        const next = i + 1 < count ? data.getUint32((i + 1) * 4) : 0;
-        if (codePoint <= 56319 && next >= 56320 && next <= 57343) {
-          codePoints.push(65536 + (codePoint - 55296 << 10) + (next - 56320));
+        const next2 = i + 1 < count ? data.getUint32((i + 1) * 4) : 0;
+        if (codePoint <= 56319 && next2 >= 56320 && next2 <= 57343) {
+          codePoints.push(65536 + (codePoint - 55296 << 10) + (next2 - 56320));
           i++;
         } else {
           this.warnings.push(`Code point 0x${codePoint.toString(16)} is a lone surrogate, using U+FFFD`);
@@ -89094,7 +89175,7 @@ var ByteQueue = class {
 // ../core/dist/wire/record.js
 var HEADER_LENGTH = 5;
 var SSLV2_HEADER_LENGTH = 2;
-function printable(bytes) {
+function printable2(bytes) {
   let out = "";
   for (const byte of bytes)
     out += byte >= 32 && byte < 127 ? String.fromCharCode(byte) : ".";
@@ -89172,7 +89253,7 @@ var RecordDecoder = class {
     }
     if (first < CONTENT_TYPE2.change_cipher_spec || first > CONTENT_TYPE2.heartbeat) {
       const head = q.peek(16);
-      this.#fail("invalid", `content type ${first} is not TLS; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
+      this.#fail("invalid", `content type ${first} is not TLS; stream starts ${toHex(head)} "${printable2(head)}"`, 0, "record.contentType");
     }
     if (q.length >= 2 && q.at(1) !== 3) {
       this.#fail("invalid", `version major ${q.at(1)} is not 3`, 1, "record.version");
@@ -89206,7 +89287,7 @@ var RecordDecoder = class {
       const isError = type === SSLV2_MESSAGE_TYPE.error && length2 === 3;
       if (!isServerHello && !isError) {
         const head = q.peek(16);
-        this.#fail("invalid", `content type ${q.at(0)} is not TLS nor an SSLv2 server message; stream starts ${toHex(head)} "${printable(head)}"`, 0, "record.contentType");
+        this.#fail("invalid", `content type ${q.at(0)} is not TLS nor an SSLv2 server message; stream starts ${toHex(head)} "${printable2(head)}"`, 0, "record.contentType");
       }
     } else if ((q.at(0) & 128) === 0) {
       this.#fail("unsupported", "SSLv2 record with a 3-byte header", 0, "sslv2.record.length");
@@ -91241,6 +91322,10 @@ function planRun(input) {
   const runDeadlineMs = integer("run-deadline", input.runDeadline, config?.runDeadline, RUN_DEFAULTS.runDeadlineMs);
   const clients = attempt(() => parseClients(input.clients)) ?? null;
   const allAddresses = flag("all-addresses", input.allAddresses, config?.allAddresses);
+  const starttlsName = nonEmpty2(input.starttls);
+  const starttls = starttlsName === null ? void 0 : isStarttlsProtocol(starttlsName) ? starttlsName : fail("starttls", `expected one of ${STARTTLS_PROTOCOLS.join(", ")}, got ${JSON.stringify(starttlsName)}`);
+  const ehloName = nonEmpty2(input.ehlo);
+  const xmppDomain = nonEmpty2(input.xmppDomain);
   const shard = nonEmpty2(input.shard) === null ? null : parseShard(input.shard) ?? fail("shard", `expected "i/n" with 1 <= i <= n, got ${JSON.stringify(input.shard)}`) ?? null;
   const defaultPolicy = nonEmpty2(input.policy) ?? config?.policy ?? RUN_DEFAULTS.policy;
   const defaultDir = nonEmpty2(input.policy) === null && loaded !== null ? loaded.dir : cwd;
@@ -91302,7 +91387,7 @@ function planRun(input) {
   const failedPolicies = /* @__PURE__ */ new Set();
   const planned = [];
   for (const job of mine) {
-    const target = job.saved === void 0 ? attempt(() => targetOf(job)) : null;
+    const target = job.saved === void 0 ? attempt(() => targetOf(job, starttls)) : null;
     const key = `${resolve3(job.policyDir)}\0${job.policy}`;
     const policy = failedPolicies.has(key) ? void 0 : attempt(() => policies.get(job.policy, job.policyDir));
     if (policy === void 0)
@@ -91364,6 +91449,10 @@ function planRun(input) {
       ca,
       clients,
       allAddresses,
+      starttls: {
+        ...ehloName === null ? {} : { ehloName },
+        ...xmppDomain === null ? {} : { xmppDomain }
+      },
       configFile: loaded?.file ?? null,
       now,
       waivers: configWaivers
@@ -91480,8 +91569,8 @@ function parseClients(value) {
   selectClientProfiles(selection);
   return selection;
 }
-function targetOf(job) {
-  const parsed = parseTarget(job.input);
+function targetOf(job, starttls) {
+  const parsed = parseTarget(job.input, starttls === void 0 ? {} : { starttls });
   return {
     ...parsed,
     ...job.port === void 0 ? {} : { port: job.port },
@@ -91593,11 +91682,11 @@ var Slots = class {
     });
   }
   release() {
-    const next = this.#waiting.shift();
-    if (next === void 0)
+    const next2 = this.#waiting.shift();
+    if (next2 === void 0)
       this.#active -= 1;
     else
-      next.grant();
+      next2.grant();
   }
 };
 var ConnectionBudget = class {
@@ -91720,8 +91809,8 @@ import { rootCertificates } from "node:tls";
 // ../core/dist/cert/chain-order.js
 function checkChainOrder(chain) {
   return chain.every((certificate2, index) => {
-    const next = chain[index + 1];
-    return next === void 0 || isIssuedBy(certificate2.x509, next.x509);
+    const next2 = chain[index + 1];
+    return next2 === void 0 || isIssuedBy(certificate2.x509, next2.x509);
   });
 }
 
@@ -92041,13 +92130,13 @@ function buildPath(leaf, served, search, withKnown) {
       }
       if (!withinCap())
         break;
-      const next = { certificate: candidate, parent: node, length: node.length + 1 };
+      const next2 = { certificate: candidate, parent: node, length: node.length + 1 };
       if (store.isAnchor(candidate.x509)) {
         if (search.verifies(child3, candidate.x509))
-          return { path: pathTo(next), deadEnd: [] };
+          return { path: pathTo(next2), deadEnd: [] };
         continue;
       }
-      queue.push(next);
+      queue.push(next2);
     }
   }
   return { path: null, deadEnd: pathTo(deepest) };
@@ -92482,7 +92571,9 @@ var SOCKET_ERROR_CODES = {
   EPIPE: "reset",
   ETIMEDOUT: "timeout",
   ENOTFOUND: "dns",
-  EAI_AGAIN: "dns"
+  EAI_AGAIN: "dns",
+  // A STARTTLS preamble that failed on this connection (probe/starttls/runner.ts).
+  ESTARTTLS: "protocol"
 };
 function classifyError(error2, serverClosed) {
   const code18 = error2.code ?? "";
@@ -92499,8 +92590,8 @@ function nodePeerChain(socket) {
   while (current?.raw !== void 0 && !seen.has(current.fingerprint256)) {
     seen.add(current.fingerprint256);
     chain.push(new Uint8Array(current.raw));
-    const next = current.issuerCertificate;
-    current = next === current ? void 0 : next;
+    const next2 = current.issuerCertificate;
+    current = next2 === current ? void 0 : next2;
   }
   return chain;
 }
@@ -92567,7 +92658,7 @@ function probeHandshake(endpoint2, options) {
       socket: tap,
       rejectUnauthorized: false,
       requestOCSP: true,
-      ALPNProtocols: [...OFFERED_ALPN],
+      ...endpoint2.alpn?.length === 0 ? {} : { ALPNProtocols: [...endpoint2.alpn ?? OFFERED_ALPN] },
       minVersion: options.minVersion ?? "TLSv1",
       // Security level 0: see legacy servers' certificates too; nothing here is trusted by Node anyway.
       ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`
@@ -92823,16 +92914,16 @@ async function follow(target, address, options, signal) {
     const location = response.headers.location;
     if (status < 300 || status > 399 || location === void 0 || redirects >= maxRedirects)
       break;
-    let next;
+    let next2;
     try {
-      next = new URL(location, `https://${hostForUrl(target.host)}:${target.port}${path6}`);
+      next2 = new URL(location, `https://${hostForUrl(target.host)}:${target.port}${path6}`);
     } catch {
       break;
     }
-    const nextPort = next.port === "" ? 443 : Number(next.port);
-    if (next.protocol !== "https:" || !sameHost(next.hostname, target.host) || nextPort !== target.port)
+    const nextPort = next2.port === "" ? 443 : Number(next2.port);
+    if (next2.protocol !== "https:" || !sameHost(next2.hostname, target.host) || nextPort !== target.port)
       break;
-    path6 = `${next.pathname}${next.search}`;
+    path6 = `${next2.pathname}${next2.search}`;
   }
   return { hsts: { ...NO_HSTS }, errors: [] };
 }
@@ -93004,7 +93095,12 @@ async function checkCertificatesAndFeatures(target, options) {
     }
     address = resolution.address;
   }
-  const endpoint2 = { address, port: parsed.port, sni: parsed.sni };
+  const endpoint2 = {
+    address,
+    port: parsed.port,
+    sni: parsed.sni,
+    ...parsed.alpn === void 0 ? {} : { alpn: parsed.alpn }
+  };
   const ticketWaitMs = options.ticketWaitMs ?? Math.min(1e3, options.timeoutMs);
   const main = await handshakeTo(endpoint2, options, { ticketWaitMs });
   if (!main.ok) {
@@ -93036,7 +93132,7 @@ async function checkCertificatesAndFeatures(target, options) {
     servedOrder
   });
   errors.push(...checked.errors);
-  features.alpn = { offered: [...OFFERED_ALPN], selected: handshake.alpn };
+  features.alpn = { offered: [...parsed.alpn ?? OFFERED_ALPN], selected: handshake.alpn };
   if (handshake.protocol !== "TLSv1.3")
     features.earlyData = false;
   else if (!handshake.ticketIssued) {
@@ -93079,6 +93175,825 @@ async function checkCertificatesAndFeatures(target, options) {
   };
 }
 
+// ../core/dist/probe/starttls/runner.js
+import { connect as netConnect2 } from "node:net";
+import { Duplex as Duplex2 } from "node:stream";
+
+// ../core/dist/probe/starttls/ldap.js
+var START_TLS_OID = "1.3.6.1.4.1.1466.20037";
+var MESSAGE_ID = 1;
+function encodeStartTlsRequest() {
+  const oid = encodeAscii(START_TLS_OID);
+  const name = [128, oid.length, ...oid];
+  const request3 = [119, name.length, ...name];
+  const body = [2, 1, MESSAGE_ID, ...request3];
+  return Uint8Array.from([48, body.length, ...body]);
+}
+var RESULT_NAMES = {
+  1: "operationsError",
+  2: "protocolError",
+  52: "unavailable",
+  53: "unwillingToPerform"
+};
+function readTlv(bytes, offset, end) {
+  if (offset + 2 > end)
+    return null;
+  const tag = bytes[offset];
+  let length = bytes[offset + 1];
+  let start = offset + 2;
+  if (length & 128) {
+    const count = length & 127;
+    if (count === 0 || count > 4)
+      return `unsupported BER length form 0x${length.toString(16)}`;
+    if (start + count > end)
+      return null;
+    length = 0;
+    for (let i = 0; i < count; i++)
+      length = length * 256 + bytes[start + i];
+    start += count;
+  }
+  if (length > MAX_PREAMBLE_BYTES)
+    return `a BER element of ${length} bytes`;
+  if (start + length > end)
+    return null;
+  return { tag, start, end: start + length };
+}
+function ldapPreamble() {
+  let buffer = new Uint8Array(0);
+  const fail = (code18, reason) => ({
+    kind: "failed",
+    code: code18,
+    message: `starttls/ldap: ${reason} (at StartTLS)`
+  });
+  return {
+    protocol: "ldap",
+    step: "StartTLS",
+    banner: null,
+    start: encodeStartTlsRequest,
+    push(chunk) {
+      const joined = new Uint8Array(buffer.length + chunk.length);
+      joined.set(buffer);
+      joined.set(chunk, buffer.length);
+      buffer = joined;
+      if (buffer.length > MAX_PREAMBLE_BYTES)
+        return fail("protocol", "an overlong reply");
+      if (buffer[0] !== 48)
+        return fail("protocol", `not an LDAP message (0x${(buffer[0] ?? 0).toString(16)})`);
+      const message2 = readTlv(buffer, 0, buffer.length);
+      if (message2 === null)
+        return { kind: "continue", send: null };
+      if (typeof message2 === "string")
+        return fail("protocol", message2);
+      const id = readTlv(buffer, message2.start, message2.end);
+      if (typeof id === "string" || id === null || id.tag !== 2)
+        return fail("protocol", "no messageID");
+      const op = readTlv(buffer, id.end, message2.end);
+      if (typeof op === "string" || op === null || op.tag !== 120) {
+        return fail("protocol", "no ExtendedResponse");
+      }
+      const result = readTlv(buffer, op.start, op.end);
+      if (typeof result === "string" || result === null || result.tag !== 10 || result.end - result.start !== 1) {
+        return fail("protocol", "no resultCode");
+      }
+      const code18 = buffer[result.start];
+      if (code18 !== 0) {
+        const matched = readTlv(buffer, result.end, op.end);
+        const diagnostic = matched !== null && typeof matched !== "string" ? readTlv(buffer, matched.end, op.end) : null;
+        const text = diagnostic !== null && typeof diagnostic !== "string" ? printable(new TextDecoder().decode(buffer.subarray(diagnostic.start, diagnostic.end))) : "";
+        const name = RESULT_NAMES[code18] ?? "error";
+        return fail("refused", `resultCode ${code18} (${name})${text === "" ? "" : `: ${text}`}`);
+      }
+      if (message2.end < buffer.length) {
+        return fail("protocol", "bytes after the STARTTLS go-ahead (injection guard)");
+      }
+      return { kind: "ready", send: null };
+    }
+  };
+}
+
+// ../core/dist/probe/starttls/line-preamble.js
+var CR = 13;
+var LF = 10;
+var LinePreamble = class {
+  protocol;
+  #steps;
+  #index = 0;
+  #pending = [];
+  #lines = [];
+  #received = 0;
+  #banner = null;
+  #bannerStep;
+  constructor(protocol, steps, bannerStep = "greeting") {
+    this.protocol = protocol;
+    this.#steps = steps;
+    this.#bannerStep = bannerStep;
+  }
+  get step() {
+    return this.#steps[this.#index]?.name ?? "done";
+  }
+  get banner() {
+    return this.#banner;
+  }
+  start() {
+    return this.#commandOf(0);
+  }
+  push(chunk) {
+    this.#received += chunk.length;
+    if (this.#received > MAX_PREAMBLE_BYTES) {
+      return this.#fail("protocol", `more than ${MAX_PREAMBLE_BYTES} bytes without a go-ahead`);
+    }
+    let send = null;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (byte !== LF) {
+        if (this.#pending.length >= MAX_LINE_BYTES) {
+          return this.#fail("protocol", `a line longer than ${MAX_LINE_BYTES} bytes`);
+        }
+        this.#pending.push(byte);
+        continue;
+      }
+      if (this.#pending[this.#pending.length - 1] === CR)
+        this.#pending.pop();
+      const line = String.fromCharCode(...this.#pending);
+      this.#pending = [];
+      const current = this.#steps[this.#index];
+      if (current === void 0)
+        return this.#fail("protocol", "unexpected line");
+      const verdict = current.judge(line, this.#lines);
+      const ofProtocol = verdict.kind !== "failed" || verdict.code !== "protocol";
+      if (current.name === this.#bannerStep && this.#banner === null && ofProtocol) {
+        this.#banner = printable(line, 300);
+      }
+      if (verdict.kind === "failed")
+        return this.#fail(verdict.code, verdict.reason);
+      if (verdict.kind === "more") {
+        this.#lines.push(line);
+        if (this.#lines.length > 1e3)
+          return this.#fail("protocol", "a reply of over 1000 lines");
+        continue;
+      }
+      this.#lines = [];
+      this.#index += 1;
+      if (this.#index >= this.#steps.length) {
+        if (i + 1 < chunk.length || this.#pending.length > 0) {
+          return this.#fail("protocol", "bytes after the STARTTLS go-ahead (injection guard)");
+        }
+        return { kind: "ready", send };
+      }
+      const command = this.#commandOf(this.#index);
+      if (command !== null) {
+        if (i + 1 < chunk.length) {
+          return this.#fail("protocol", `bytes before our ${this.step} command`);
+        }
+        send = send === null ? command : concat3(send, command);
+      }
+    }
+    return { kind: "continue", send };
+  }
+  #commandOf(index) {
+    const command = this.#steps[index]?.command ?? null;
+    return command === null ? null : encodeAscii(`${command}\r
+`);
+  }
+  #fail(code18, reason) {
+    return {
+      kind: "failed",
+      code: code18,
+      message: `starttls/${this.protocol}: ${reason} (at ${this.step})`
+    };
+  }
+};
+function concat3(a, b) {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+var quoted = (line) => printable(line);
+
+// ../core/dist/probe/starttls/line-protocols.js
+var next = { kind: "next" };
+var more = { kind: "more" };
+var refused = (line) => ({
+  kind: "failed",
+  code: "refused",
+  reason: quoted(line)
+});
+var outside = (line) => ({
+  kind: "failed",
+  code: "protocol",
+  reason: `not a reply of the protocol: ${JSON.stringify(quoted(line))}`
+});
+function smtpReply(ok, refusedCodes) {
+  return (line) => {
+    const match = /^([0-9]{3})([ -]|$)/.exec(line);
+    if (match === null)
+      return outside(line);
+    const code18 = Number(match[1]);
+    if (match[2] === "-")
+      return ok(code18) || refusedCodes(code18) ? more : outside(line);
+    if (ok(code18))
+      return next;
+    return refusedCodes(code18) ? refused(line) : outside(line);
+  };
+}
+var anyError = (code18) => code18 >= 400 && code18 < 600;
+function greeting(ok, busyCode) {
+  const judge3 = smtpReply(ok, anyError);
+  return (line) => {
+    if (line.startsWith(`${busyCode} `)) {
+      return { kind: "failed", code: "busy", reason: quoted(line) };
+    }
+    return judge3(line);
+  };
+}
+var DEFAULT_EHLO_NAME = "tlsgate.invalid";
+function smtpSteps(hello, settings) {
+  const name = settings.ehloName ?? DEFAULT_EHLO_NAME;
+  const ehloReply = smtpReply((c) => c === 250, anyError);
+  return [
+    { name: "greeting", command: null, judge: greeting((c) => c === 220, 421) },
+    {
+      name: hello,
+      command: `${hello} ${name}`,
+      judge(line, lines) {
+        const verdict = ehloReply(line);
+        if (verdict.kind !== "next")
+          return verdict;
+        const offered = [...lines, line].some((l) => /^250[ -]STARTTLS\s*$/i.test(l));
+        return offered ? next : {
+          kind: "failed",
+          code: "refused",
+          reason: `STARTTLS not offered in the ${hello} reply`
+        };
+      }
+    },
+    { name: "STARTTLS", command: "STARTTLS", judge: smtpReply((c) => c === 220, anyError) }
+  ];
+}
+function smtpPreamble(settings = {}) {
+  return new LinePreamble("smtp", smtpSteps("EHLO", settings));
+}
+function lmtpPreamble(settings = {}) {
+  return new LinePreamble("lmtp", smtpSteps("LHLO", settings));
+}
+function ftpPreamble() {
+  return new LinePreamble("ftp", [
+    {
+      name: "greeting",
+      command: null,
+      judge: (line) => /^120[ -]/.test(line) ? more : greeting((c) => c === 220, 421)(line)
+    },
+    { name: "AUTH TLS", command: "AUTH TLS", judge: smtpReply((c) => c === 234, anyError) }
+  ]);
+}
+function imapPreamble() {
+  return new LinePreamble("imap", [
+    {
+      name: "greeting",
+      command: null,
+      judge: (line) => /^\* OK\b/i.test(line) ? next : /^\* (BYE|PREAUTH)\b/i.test(line) ? refused(line) : outside(line)
+    },
+    {
+      name: "STARTTLS",
+      command: "T1 STARTTLS",
+      judge: (line) => {
+        if (line.startsWith("* "))
+          return more;
+        if (/^T1 OK\b/i.test(line))
+          return next;
+        return /^T1 (NO|BAD)\b/i.test(line) ? refused(line) : outside(line);
+      }
+    }
+  ]);
+}
+function pop3Preamble() {
+  const status = (line) => /^\+OK\b/.test(line) ? next : /^-ERR\b/.test(line) ? refused(line) : outside(line);
+  return new LinePreamble("pop3", [
+    { name: "greeting", command: null, judge: status },
+    { name: "STLS", command: "STLS", judge: status }
+  ]);
+}
+function sievePreamble() {
+  const response = (offeredCheck) => (line, lines) => {
+    if (/^OK\b/i.test(line)) {
+      if (offeredCheck && !lines.some((l) => /^"STARTTLS"/i.test(l))) {
+        return { kind: "failed", code: "refused", reason: "STARTTLS not among the capabilities" };
+      }
+      return next;
+    }
+    if (/^(NO|BYE)\b/i.test(line))
+      return refused(line);
+    return line.startsWith('"') ? more : outside(line);
+  };
+  return new LinePreamble("sieve", [
+    { name: "greeting", command: null, judge: response(true) },
+    { name: "STARTTLS", command: "STARTTLS", judge: response(false) }
+  ]);
+}
+function nntpPreamble() {
+  return new LinePreamble("nntp", [
+    {
+      name: "greeting",
+      command: null,
+      judge: greeting((c) => c === 200 || c === 201, 400)
+    },
+    { name: "STARTTLS", command: "STARTTLS", judge: smtpReply((c) => c === 382, anyError) }
+  ]);
+}
+function ircPreamble() {
+  return new LinePreamble("irc", [
+    {
+      name: "STARTTLS",
+      command: "STARTTLS",
+      judge: (line) => {
+        const numeric = /^(?::\S+ )?([0-9]{3}|[A-Za-z]+)\b/.exec(line)?.[1];
+        if (numeric === void 0)
+          return outside(line);
+        if (numeric === "670")
+          return next;
+        if (numeric === "691" || numeric === "421" || /^ERROR$/i.test(numeric))
+          return refused(line);
+        return more;
+      }
+    }
+  ]);
+}
+
+// ../core/dist/probe/starttls/mysql.js
+var CLIENT_LONG_PASSWORD = 1;
+var CLIENT_PROTOCOL_41 = 512;
+var CLIENT_SSL = 2048;
+var CLIENT_SECURE_CONNECTION = 32768;
+var UTF8MB4 = 45;
+function encodeSslRequest(sequence) {
+  const packet = new Uint8Array(4 + 32);
+  const view = new DataView(packet.buffer);
+  packet[0] = 32;
+  packet[3] = sequence;
+  view.setUint32(4, CLIENT_LONG_PASSWORD | CLIENT_PROTOCOL_41 | CLIENT_SSL | CLIENT_SECURE_CONNECTION, true);
+  view.setUint32(8, 16 * 1024 * 1024, true);
+  packet[12] = UTF8MB4;
+  return packet;
+}
+function mysqlPreamble() {
+  let buffer = new Uint8Array(0);
+  let banner = null;
+  const fail = (code18, reason) => ({
+    kind: "failed",
+    code: code18,
+    message: `starttls/mysql: ${reason} (at handshake)`
+  });
+  return {
+    protocol: "mysql",
+    step: "handshake",
+    get banner() {
+      return banner;
+    },
+    start: () => null,
+    push(chunk) {
+      const joined = new Uint8Array(buffer.length + chunk.length);
+      joined.set(buffer);
+      joined.set(chunk, buffer.length);
+      buffer = joined;
+      if (buffer.length < 4)
+        return { kind: "continue", send: null };
+      const length = buffer[0] | buffer[1] << 8 | buffer[2] << 16;
+      if (length > MAX_PREAMBLE_BYTES)
+        return fail("protocol", `a greeting of ${length} bytes`);
+      if (buffer.length < 4 + length)
+        return { kind: "continue", send: null };
+      if (buffer.length > 4 + length)
+        return fail("protocol", "bytes after the greeting");
+      const payload = buffer.subarray(4, 4 + length);
+      const sequence = buffer[3];
+      if (payload[0] === 255) {
+        const text = new TextDecoder().decode(payload.subarray(3, 300));
+        return fail("refused", `error packet ${printable(text)}`);
+      }
+      if (payload[0] !== 10)
+        return fail("protocol", `protocol version ${payload[0] ?? "none"}, not 10`);
+      const nul = payload.indexOf(0, 1);
+      if (nul < 0 || nul > 256)
+        return fail("protocol", "no server version");
+      banner = printable(new TextDecoder().decode(payload.subarray(1, nul)));
+      const flagsAt = nul + 1 + 4 + 8 + 1;
+      if (flagsAt + 2 > payload.length)
+        return fail("protocol", "a truncated greeting");
+      const flags = payload[flagsAt] | payload[flagsAt + 1] << 8;
+      if ((flags & CLIENT_SSL) === 0)
+        return fail("refused", "the server does not offer TLS (no CLIENT_SSL)");
+      return { kind: "ready", send: encodeSslRequest(sequence + 1 & 255) };
+    }
+  };
+}
+
+// ../core/dist/probe/starttls/postgres.js
+var SSL_REQUEST = Uint8Array.from([0, 0, 0, 8, 4, 210, 22, 47]);
+function postgresPreamble() {
+  const fail = (code18, reason) => ({ kind: "failed", code: code18, message: `starttls/postgres: ${reason} (at SSLRequest)` });
+  return {
+    protocol: "postgres",
+    step: "SSLRequest",
+    banner: null,
+    start: () => SSL_REQUEST,
+    push(chunk) {
+      const answer = chunk[0];
+      if (answer === 83) {
+        if (chunk.length > 1)
+          return fail("protocol", "bytes after the STARTTLS go-ahead (injection guard)");
+        return { kind: "ready", send: null };
+      }
+      if (answer === 78)
+        return fail("refused", "N (the server does not accept TLS)");
+      if (answer === 69) {
+        const text = new TextDecoder().decode(chunk.subarray(5, 300)).replace(/\0/g, " ");
+        return fail("refused", `ErrorResponse ${printable(text)}`);
+      }
+      return fail("protocol", `unexpected byte 0x${(answer ?? 0).toString(16)}`);
+    }
+  };
+}
+
+// ../core/dist/probe/starttls/xmpp.js
+var TLS_NS = "urn:ietf:params:xml:ns:xmpp-tls";
+function xmppPreamble(kind, domain) {
+  return new XmppPreamble(kind, domain);
+}
+function xmlAttribute(text) {
+  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+var XmppPreamble = class {
+  protocol;
+  #kind;
+  #domain;
+  #text = "";
+  #received = 0;
+  #step = "stream features";
+  #banner = null;
+  constructor(kind, domain) {
+    this.protocol = kind === "client" ? "xmpp" : "xmpp-server";
+    this.#kind = kind;
+    this.#domain = domain;
+  }
+  get step() {
+    return this.#step;
+  }
+  get banner() {
+    return this.#banner;
+  }
+  start() {
+    const ns = this.#kind === "client" ? "jabber:client" : "jabber:server";
+    return encodeAscii(`<?xml version='1.0'?><stream:stream xmlns='${ns}' xmlns:stream='http://etherx.jabber.org/streams' to='${xmlAttribute(this.#domain)}' version='1.0'>`);
+  }
+  push(chunk) {
+    this.#received += chunk.length;
+    if (this.#received > MAX_PREAMBLE_BYTES) {
+      return this.#fail("protocol", `more than ${MAX_PREAMBLE_BYTES} bytes without a go-ahead`);
+    }
+    this.#text += new TextDecoder("utf-8", { fatal: false }).decode(chunk);
+    if (/<stream:error\b/.test(this.#text)) {
+      const condition = /<stream:error>\s*<([a-z-]+)/.exec(this.#text)?.[1] ?? "unknown";
+      return this.#fail("refused", `stream error ${condition}`);
+    }
+    if (this.#step === "stream features") {
+      if (this.#banner === null) {
+        const from = /<stream:stream\b[^>]*?\bfrom=['"]([^'"]{1,255})['"]/.exec(this.#text)?.[1];
+        if (from !== void 0)
+          this.#banner = printable(from);
+      }
+      const end = /<\/stream:features>|<stream:features\s*\/>/.exec(this.#text);
+      if (end === null) {
+        if (this.#text.length > 0 && !this.#text.trimStart().startsWith("<")) {
+          return this.#fail("protocol", `not XML: ${JSON.stringify(printable(this.#text, 60))}`);
+        }
+        return { kind: "continue", send: null };
+      }
+      const features = this.#text.slice(0, end.index + end[0].length);
+      if (!new RegExp(`<starttls\\b[^>]*${TLS_NS}`).test(features)) {
+        return this.#fail("refused", "<starttls/> not among the stream features");
+      }
+      if (this.#text.length > features.length && this.#text.slice(features.length).trim() !== "") {
+        return this.#fail("protocol", "bytes after the stream features");
+      }
+      this.#text = "";
+      this.#step = "starttls";
+      return { kind: "continue", send: encodeAscii(`<starttls xmlns='${TLS_NS}'/>`) };
+    }
+    const text = this.#text.trimStart();
+    const proceed = new RegExp(`^<proceed\\s+xmlns=['"]${TLS_NS}['"]\\s*(/>|>\\s*</proceed>)`).exec(text);
+    if (proceed !== null) {
+      if (text.length > proceed[0].length) {
+        return this.#fail("protocol", "bytes after the STARTTLS go-ahead (injection guard)");
+      }
+      return { kind: "ready", send: null };
+    }
+    if (/^<failure\b/.test(text))
+      return this.#fail("refused", "<failure/> to <starttls/>");
+    if (text.length > 0 && !"<proceed".startsWith(text.slice(0, 8)) && !text.startsWith("<proceed")) {
+      return this.#fail("protocol", `unexpected ${JSON.stringify(printable(text, 60))}`);
+    }
+    if (text.length > 512)
+      return this.#fail("protocol", "an overlong reply to <starttls/>");
+    return { kind: "continue", send: null };
+  }
+  #fail(code18, reason) {
+    return {
+      kind: "failed",
+      code: code18,
+      message: `starttls/${this.protocol}: ${reason} (at ${this.#step})`
+    };
+  }
+};
+
+// ../core/dist/probe/starttls/index.js
+function createPreamble(protocol, host, settings = {}) {
+  switch (protocol) {
+    case "smtp":
+      return smtpPreamble(settings);
+    case "lmtp":
+      return lmtpPreamble(settings);
+    case "imap":
+      return imapPreamble();
+    case "pop3":
+      return pop3Preamble();
+    case "ftp":
+      return ftpPreamble();
+    case "sieve":
+      return sievePreamble();
+    case "nntp":
+      return nntpPreamble();
+    case "irc":
+      return ircPreamble();
+    case "xmpp":
+      return xmppPreamble("client", settings.xmppDomain ?? host);
+    case "xmpp-server":
+      return xmppPreamble("server", settings.xmppDomain ?? host);
+    case "ldap":
+      return ldapPreamble();
+    case "postgres":
+      return postgresPreamble();
+    case "mysql":
+      return mysqlPreamble();
+  }
+}
+
+// ../core/dist/probe/starttls/runner.js
+var BUSY_RETRIES = 6;
+var StarttlsFailure = class extends Error {
+  name = "StarttlsFailure";
+  code = "ESTARTTLS";
+  kind;
+  constructor(kind, message2) {
+    super(message2);
+    this.kind = kind;
+  }
+};
+var StarttlsSocket = class extends Duplex2 {
+  /** Whether a TCP connection to the server was established (on any attempt). */
+  tcpConnected = false;
+  /** The preamble of the current connection (a busy server gets a new one). */
+  preamble;
+  #inner;
+  #ready = false;
+  #queued = [];
+  #timer;
+  #stepTimeoutMs;
+  #reconnect;
+  #busyRetries = 0;
+  #retryPending = false;
+  /** The current connection has received bytes from the server. */
+  #heard = false;
+  constructor(inner, preamble, stepTimeoutMs, reconnect = null) {
+    super({ allowHalfOpen: false });
+    this.#inner = inner;
+    this.preamble = preamble;
+    this.#stepTimeoutMs = stepTimeoutMs;
+    this.#reconnect = reconnect;
+    this.#attach(inner);
+  }
+  #attach(inner) {
+    const preamble = this.preamble;
+    let connected = false;
+    this.#heard = false;
+    inner.once("connect", () => {
+      connected = true;
+      this.tcpConnected = true;
+      const first = preamble.start();
+      if (first !== null)
+        inner.write(first);
+      this.#arm();
+    });
+    inner.on("data", (chunk) => {
+      if (inner === this.#inner && !this.#retryPending)
+        this.#onData(chunk);
+    });
+    inner.once("end", () => {
+      if (inner !== this.#inner || this.#retryPending)
+        return;
+      if (!this.#ready && !this.#heard && connected && this.#retryBusy())
+        return;
+      if (this.#ready)
+        this.push(null);
+      else
+        this.#fail(new StarttlsFailure("closed", this.#message("the server closed the connection")));
+    });
+    inner.once("error", (error2) => {
+      if (inner === this.#inner && !this.#retryPending)
+        this.destroy(error2);
+    });
+    inner.once("close", () => {
+      if (inner !== this.#inner || this.#retryPending)
+        return;
+      if (!this.#ready && !this.#heard && connected && this.#retryBusy())
+        return;
+      if (!this.#ready) {
+        this.#fail(new StarttlsFailure("closed", this.#message("the connection closed")));
+      } else
+        this.destroy();
+    });
+  }
+  setNoDelay(noDelay) {
+    this.#inner.setNoDelay(noDelay);
+    return this;
+  }
+  #message(reason) {
+    return `starttls/${this.preamble.protocol}: ${reason} (at ${this.preamble.step})`;
+  }
+  #arm() {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#fail(new StarttlsFailure("timeout", this.#message(`no reply within ${this.#stepTimeoutMs} ms`))), this.#stepTimeoutMs);
+  }
+  #onData(chunk) {
+    if (this.destroyed)
+      return;
+    if (this.#ready) {
+      this.push(chunk);
+      return;
+    }
+    this.#heard = true;
+    const step = this.preamble.push(chunk);
+    if (step.kind === "failed" && step.code === "busy" && this.#retryBusy())
+      return;
+    if (step.kind === "failed") {
+      this.#fail(new StarttlsFailure(step.code, step.message));
+      return;
+    }
+    if (step.send !== null)
+      this.#inner.write(step.send);
+    if (step.kind === "continue") {
+      this.#arm();
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#ready = true;
+    for (const { chunk: queued, callback } of this.#queued.splice(0)) {
+      this.#inner.write(queued, callback);
+    }
+    this.emit("connect");
+  }
+  /**
+   * A busy server (too many connections for now) gets a new connection after a pause, a few
+   * times, within the probe's own deadline: a burst of probes outruns a daemon's child count.
+   */
+  #retryBusy() {
+    if (this.#retryPending)
+      return true;
+    if (this.#reconnect === null || this.#busyRetries >= BUSY_RETRIES)
+      return false;
+    this.#retryPending = true;
+    const delay = 250 * 2 ** this.#busyRetries;
+    this.#busyRetries += 1;
+    clearTimeout(this.#timer);
+    const reconnect = this.#reconnect;
+    const old = this.#inner;
+    old.on("error", () => {
+    });
+    old.destroy();
+    this.#timer = setTimeout(() => {
+      this.#retryPending = false;
+      if (this.destroyed)
+        return;
+      const next2 = reconnect();
+      this.#inner = next2.inner;
+      this.preamble = next2.preamble;
+      this.#attach(next2.inner);
+    }, delay);
+    return true;
+  }
+  #fail(error2) {
+    clearTimeout(this.#timer);
+    if (!this.destroyed)
+      this.destroy(error2);
+  }
+  _read() {
+  }
+  _write(chunk, _encoding, callback) {
+    if (this.#ready)
+      this.#inner.write(chunk, callback);
+    else
+      this.#queued.push({ chunk, callback });
+  }
+  _final(callback) {
+    this.#inner.end();
+    callback();
+  }
+  _destroy(error2, callback) {
+    clearTimeout(this.#timer);
+    for (const { callback: queued } of this.#queued.splice(0))
+      queued(error2 ?? new Error("closed"));
+    this.#inner.destroy();
+    callback(error2);
+  }
+};
+function starttlsConnector(options, inner = (to) => netConnect2({ host: to.address, port: to.port })) {
+  const settings = {
+    ...options.ehloName === void 0 ? {} : { ehloName: options.ehloName },
+    ...options.xmppDomain === void 0 ? {} : { xmppDomain: options.xmppDomain }
+  };
+  return (endpoint2) => {
+    const preamble = createPreamble(options.protocol, options.host, settings);
+    const reconnect = () => ({
+      inner: inner(endpoint2),
+      preamble: createPreamble(options.protocol, options.host, settings)
+    });
+    return new StarttlsSocket(inner(endpoint2), preamble, options.stepTimeoutMs, reconnect);
+  };
+}
+
+// ../core/dist/probe/starttls-check.js
+var FAILURE_CODES = {
+  refused: "protocol",
+  busy: "refused",
+  protocol: "protocol",
+  timeout: "timeout",
+  closed: "closed"
+};
+function checkStarttls(endpoint2, connect, options) {
+  return new Promise((resolve8) => {
+    let settled = false;
+    const socket = connect(endpoint2);
+    const starttls = socket instanceof StarttlsSocket ? socket : null;
+    const preambleOf = () => starttls?.preamble ?? null;
+    const connected = () => starttls?.tcpConnected ?? false;
+    const finish2 = (check) => {
+      if (settled)
+        return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      socket.on("error", () => {
+      });
+      if (socket.closed)
+        resolve8(check);
+      else {
+        socket.once("close", () => resolve8(check));
+        socket.destroy();
+      }
+    };
+    const onAbort = () => finish2({
+      ok: false,
+      banner: preambleOf()?.banner ?? null,
+      connected: connected(),
+      code: "internal",
+      message: "scan aborted"
+    });
+    const timer = setTimeout(() => finish2({
+      ok: false,
+      banner: preambleOf()?.banner ?? null,
+      connected: connected(),
+      code: "timeout",
+      message: `starttls/${preambleOf()?.protocol ?? "?"}: no go-ahead within ${options.timeoutMs} ms (at ${preambleOf()?.step ?? "connect"})`
+    }), options.timeoutMs);
+    if (options.signal?.aborted === true) {
+      onAbort();
+      return;
+    }
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    socket.once("connect", () => finish2({ ok: true, banner: preambleOf()?.banner ?? null }));
+    socket.once("error", (error2) => {
+      if (error2 instanceof StarttlsFailure) {
+        finish2({
+          ok: false,
+          banner: preambleOf()?.banner ?? null,
+          connected: true,
+          code: FAILURE_CODES[error2.kind],
+          message: error2.message
+        });
+        return;
+      }
+      const code18 = error2.code === "ECONNREFUSED" ? "refused" : error2.code === "ETIMEDOUT" ? "timeout" : "reset";
+      finish2({
+        ok: false,
+        banner: preambleOf()?.banner ?? null,
+        connected: connected(),
+        code: code18,
+        message: error2.message
+      });
+    });
+  });
+}
+
 // ../core/dist/probe/server-choice.js
 function keyExchangeOf(cipherSuite) {
   switch (cipherSuiteByCode(cipherSuite)?.kex) {
@@ -93118,7 +94033,7 @@ function serverAlertOf(alert) {
 }
 
 // ../core/dist/probe/exchange.js
-import { connect as netConnect2 } from "node:net";
+import { connect as netConnect3 } from "node:net";
 var DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
 function exchange(endpoint2, request3, consume, options) {
   return new Promise((resolve8, reject) => {
@@ -93188,7 +94103,7 @@ function exchange(endpoint2, request3, consume, options) {
   });
 }
 function defaultConnect(endpoint2) {
-  return netConnect2({ host: endpoint2.address, port: endpoint2.port });
+  return netConnect3({ host: endpoint2.address, port: endpoint2.port });
 }
 function failureCode(error2) {
   switch (error2.code) {
@@ -93273,10 +94188,10 @@ async function probeHello(endpoint2, hello, options) {
 var PEEK_BYTES = 8;
 var ascii2 = (bytes) => String.fromCharCode(...bytes);
 function concatHead(head, chunk) {
-  const next = new Uint8Array(Math.min(PEEK_BYTES, head.length + chunk.length));
-  next.set(head);
-  next.set(chunk.subarray(0, next.length - head.length), head.length);
-  return next;
+  const next2 = new Uint8Array(Math.min(PEEK_BYTES, head.length + chunk.length));
+  next2.set(head);
+  next2.set(chunk.subarray(0, next2.length - head.length), head.length);
+  return next2;
 }
 function otherProtocolOf(head) {
   const start = ascii2(head);
@@ -93382,7 +94297,7 @@ function mlkemEncapsulationKey(k) {
   out.set(randomBytes(32), n / 2 * 3);
   return out;
 }
-var concat3 = (a, b) => {
+var concat4 = (a, b) => {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
@@ -93390,11 +94305,11 @@ var concat3 = (a, b) => {
 };
 var KEM_SHARES = /* @__PURE__ */ new Map([
   // draft-ietf-tls-ecdhe-mlkem: X25519MLKEM768 puts ML-KEM first, the NIST-curve hybrids last.
-  [code("X25519MLKEM768"), () => concat3(mlkemEncapsulationKey(3), ecdh(X25519))],
-  [code("SecP256r1MLKEM768"), () => concat3(ecdh(SECP256R1), mlkemEncapsulationKey(3))],
-  [code("SecP384r1MLKEM1024"), () => concat3(ecdh(code("secp384r1")), mlkemEncapsulationKey(4))],
+  [code("X25519MLKEM768"), () => concat4(mlkemEncapsulationKey(3), ecdh(X25519))],
+  [code("SecP256r1MLKEM768"), () => concat4(ecdh(SECP256R1), mlkemEncapsulationKey(3))],
+  [code("SecP384r1MLKEM1024"), () => concat4(ecdh(code("secp384r1")), mlkemEncapsulationKey(4))],
   // draft-tls-westerbaan-xyber768d00: X25519 first.
-  [code("X25519Kyber768Draft00"), () => concat3(ecdh(X25519), mlkemEncapsulationKey(3))],
+  [code("X25519Kyber768Draft00"), () => concat4(ecdh(X25519), mlkemEncapsulationKey(3))],
   [code("MLKEM512"), () => mlkemEncapsulationKey(2)],
   [code("MLKEM768"), () => mlkemEncapsulationKey(3)],
   [code("MLKEM1024"), () => mlkemEncapsulationKey(4)]
@@ -93614,11 +94529,11 @@ var Limiter = class {
     try {
       return await task();
     } finally {
-      const next = this.#waiting.shift();
-      if (next === void 0)
+      const next2 = this.#waiting.shift();
+      if (next2 === void 0)
         this.#active -= 1;
       else
-        next();
+        next2();
     }
   }
 };
@@ -94435,6 +95350,9 @@ async function enumerateCipherSuites(ctx, protocol, first) {
     known2.push(reverse.code);
   } else {
     ctx.error(`serverPreference/${protocol}`, reverse.kind === "failed" ? reverse.code : "protocol", reverse.kind === "failed" ? reverse.message : "the server refused the suites it had accepted in another order");
+    if (reverse.kind === "refused") {
+      return incomplete("protocol", "the server refused in reverse order the suites it accepted in forward order: it fails the handshake on some suite it lists", known2);
+    }
   }
   const rest = await eliminate(all.filter((code18) => !known2.includes(code18)), offer, { parts: PARTS });
   const accepted2 = [...known2, ...rest.accepted];
@@ -94754,6 +95672,15 @@ async function scanDetailed(target, options = {}, shared) {
   }
   const address = resolution.address;
   report.target.address = address;
+  if (shared?.starttls !== void 0) {
+    report.target.starttls = shared.starttls.info;
+    const failure = shared.starttls.failure;
+    if (failure !== null) {
+      report.errors.push(failure.error);
+      report.reachable = failure.connected ? true : options.signal?.aborted === true ? null : false;
+      return finish2();
+    }
+  }
   const ctx = new ScanContext({
     endpoint: { address, port: target.port },
     sni: target.sni,
@@ -94923,7 +95850,7 @@ function storeFor(ca) {
   return store;
 }
 async function scanTarget(target, options = {}) {
-  const parsed = typeof target === "string" ? parseTarget(target) : target;
+  const parsed = typeof target === "string" ? parseTarget(target, options.starttls === void 0 ? {} : { starttls: options.starttls }) : target;
   const profiles = options.clients === void 0 ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5e3;
   const store = storeFor(options.ca);
@@ -94935,11 +95862,40 @@ async function scanTarget(target, options = {}) {
   });
   const concurrency = options.concurrency ?? 8;
   const limiter = options.budget === void 0 || !resolution.ok ? new Limiter(concurrency) : options.budget.forTarget(resolution.address, { concurrency, signal: options.signal });
+  let starttls;
   if (!resolution.ok) {
     const { report: report2 } = await scanDetailed(parsed, options, { resolution, limiter });
     return { ...report2, durationMs: Date.now() - started };
   }
   const address = resolution.address;
+  if (parsed.starttls !== null) {
+    const connect = starttlsConnector({
+      protocol: parsed.starttls,
+      host: parsed.host,
+      stepTimeoutMs: timeoutMs,
+      ...options.ehloName === void 0 ? {} : { ehloName: options.ehloName },
+      ...options.xmppDomain === void 0 ? {} : { xmppDomain: options.xmppDomain }
+    }, options.connect);
+    const check = await limiter.run(() => checkStarttls({ address, port: parsed.port }, connect, {
+      timeoutMs,
+      signal: options.signal
+    }));
+    const info2 = { protocol: parsed.starttls, banner: check.banner };
+    if (!check.ok) {
+      const failure = {
+        error: { probe: `starttls/${parsed.starttls}`, code: check.code, message: check.message },
+        connected: check.connected
+      };
+      const { report: report2 } = await scanDetailed(parsed, options, {
+        resolution,
+        limiter,
+        starttls: { info: info2, failure }
+      });
+      return { ...report2, durationMs: Date.now() - started };
+    }
+    options = { ...options, connect };
+    starttls = { info: info2, failure: null };
+  }
   const certificateOptions = {
     timeoutMs,
     address,
@@ -94950,7 +95906,11 @@ async function scanTarget(target, options = {}) {
     ...options.connect === void 0 ? {} : { connect: options.connect }
   };
   const [{ report, certificateChains }, checked] = await Promise.all([
-    scanDetailed(parsed, options, { resolution, limiter }),
+    scanDetailed(parsed, options, {
+      resolution,
+      limiter,
+      ...starttls === void 0 ? {} : { starttls }
+    }),
     checkCertificatesAndFeatures(parsed, certificateOptions)
   ]);
   const rawChain = certificateChains[0];
@@ -95007,9 +95967,9 @@ async function scanTargets(targets, options = {}) {
   const inFlight = parallelTargets ?? Math.ceil(2 * budget.maxConnections / (rest.concurrency ?? 8));
   const runCut = runSignal === void 0 ? void 0 : new FanOutCut(runSignal);
   const reports = keepReports ? new Array(targets.length) : [];
-  let next = 0;
+  let next2 = 0;
   const worker = async () => {
-    for (let index = next++; index < targets.length; index = next++) {
+    for (let index = next2++; index < targets.length; index = next2++) {
       const report = await scanWithDeadline(targets[index], scanOptions, deadlineMs, runCut);
       if (keepReports)
         reports[index] = report;
@@ -95138,6 +96098,7 @@ async function scanEvaluateGate(plan, options, signal) {
       judge3(planIndex[index], report);
     },
     ...plan.clients === null ? {} : { clients: plan.clients },
+    ...plan.starttls,
     ...options.onProgress === void 0 ? {} : { onProgress: options.onProgress },
     ...options.now === void 0 ? {} : { now: options.now }
   });
@@ -96380,30 +97341,32 @@ function loadPolicyRef(ref, cwd, options = {}) {
 
 // ../core/dist/run/impact.js
 var OPEN = /* @__PURE__ */ new Set(["fail", "inconclusive"]);
-function judge2(policy, report, now) {
-  return new WaiverSet(policy.waivers, now).apply(evaluate(policy, report), policy.waivers);
+function judge2(policy, report, now, extra) {
+  const waivers = [...policy.waivers, ...extra];
+  return new WaiverSet(waivers, now).apply(evaluate(policy, report), waivers);
 }
 function policyImpact(before, after, reports, options = {}) {
   const now = options.now ?? /* @__PURE__ */ new Date();
+  const extra = options.waivers ?? [];
   const targets = reports.map((report) => {
-    const old = judge2(before, report, now);
-    const next = judge2(after, report, now);
+    const old = judge2(before, report, now, extra);
+    const next2 = judge2(after, report, now, extra);
     const gateBefore = gateRun([old], [report], options.gate).verdict;
-    const gateAfter = gateRun([next], [report], options.gate).verdict;
+    const gateAfter = gateRun([next2], [report], options.gate).verdict;
     const statusOld = ruleStatuses(old);
-    const statusNew = ruleStatuses(next);
+    const statusNew = ruleStatuses(next2);
     const rules = [];
     for (const ruleId of /* @__PURE__ */ new Set([...Object.keys(statusOld), ...Object.keys(statusNew)])) {
       const statusBefore = statusOld[ruleId] ?? null;
       const statusAfter = statusNew[ruleId] ?? null;
       const severityBefore = old.rules[ruleId]?.severity ?? null;
-      const severityAfter = next.rules[ruleId]?.severity ?? null;
+      const severityAfter = next2.rules[ruleId]?.severity ?? null;
       const wasOpen = statusBefore !== null && OPEN.has(statusBefore);
       const isOpen = statusAfter !== null && OPEN.has(statusAfter);
       const kind = isOpen && !wasOpen ? "newly-failing" : wasOpen && !isOpen ? "newly-passing" : isOpen && severityBefore !== severityAfter ? "severity-changed" : null;
       if (kind === null)
         continue;
-      const source = kind === "newly-passing" ? old : next;
+      const source = kind === "newly-passing" ? old : next2;
       rules.push({
         ruleId,
         kind,
@@ -96442,8 +97405,8 @@ function impactHeadline(impact) {
 function describe3(rule) {
   const severity = rule.kind === "severity-changed" ? `${rule.severityBefore ?? "absent"} → ${rule.severityAfter ?? "absent"}` : (rule.kind === "newly-passing" ? rule.severityBefore : rule.severityAfter) ?? "";
   const first = rule.messages[0];
-  const more = rule.messages.length > 1 ? ` (+${rule.messages.length - 1} more)` : "";
-  return `${rule.kind}  ${rule.ruleId} (${severity})${first === void 0 ? "" : `: ${first}${more}`}`;
+  const more2 = rule.messages.length > 1 ? ` (+${rule.messages.length - 1} more)` : "";
+  return `${rule.kind}  ${rule.ruleId} (${severity})${first === void 0 ? "" : `: ${first}${more2}`}`;
 }
 var versions = (impact) => `${impact.before.name} ${impact.before.version} → ${impact.after.name} ${impact.after.version}`;
 function formatImpactMarkdown(impact) {
@@ -96732,7 +97695,11 @@ function policyChangeImpacts(core, plan, result, context3) {
       const reports = indices.map((i) => result.reports[i]);
       impacts.push({
         policyFile: path6,
-        impact: policyImpact(before, after, reports, { gate: plan.gate, now: plan.now })
+        impact: policyImpact(before, after, reports, {
+          gate: plan.gate,
+          now: plan.now,
+          waivers: plan.waivers
+        })
       });
     } catch (error2) {
       if (!(error2 instanceof TlsgateError)) throw error2;

@@ -71,7 +71,11 @@ export function policyChangeImpacts(
       const reports = indices.map((i) => result.reports[i]!);
       impacts.push({
         policyFile: path,
-        impact: policyImpact(before, after, reports, { gate: plan.gate, now: plan.now }),
+        impact: policyImpact(before, after, reports, {
+          gate: plan.gate,
+          now: plan.now,
+          waivers: plan.waivers,
+        }),
       });
     } catch (error) {
       if (!(error instanceof TlsgateError)) throw error;

@@ -415,6 +415,60 @@ describe("policy diff and policy impact", () => {
     ]);
   });
 
+  it("applies the config file's waivers under both versions (--config)", async () => {
+    write(
+      "waiving.config.json",
+      JSON.stringify({
+        targets: [legacyTarget, modernTarget],
+        waivers: [
+          {
+            rule: "no-tls10",
+            targets: [legacyTarget],
+            reason: "appliance replaced in Q1",
+            expires: "2027-03-31",
+          },
+        ],
+      }),
+    );
+    const run = await runCli(
+      [
+        "policy",
+        "impact",
+        "./base.json",
+        "./next.json",
+        "--scan",
+        "scans.json",
+        "--config",
+        "waiving.config.json",
+        "--now",
+        "2027-01-15",
+        "--format",
+        "json",
+      ],
+      { cwd: dir },
+    );
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ newlyFailing: 0, newlyPassing: 0 });
+    const expired = await runCli(
+      [
+        "policy",
+        "impact",
+        "./base.json",
+        "./next.json",
+        "--scan",
+        "scans.json",
+        "--config",
+        "waiving.config.json",
+        "--now",
+        "2027-04-01",
+      ],
+      { cwd: dir },
+    );
+    expect(expired.code).toBe(1);
+    expect(expired.stdout).toContain("this change would newly fail 1 of 2 endpoint(s)");
+  });
+
   it("scans targets once when no saved scan is named", async () => {
     const run = await runCli(
       ["policy", "impact", "./base.json", "./next.json", legacyTarget, "--format", "markdown"],

@@ -102,3 +102,4 @@ export {
   startNode24TlsServer,
 } from "./servers/node24-server.js";
 export type { Node24TlsServer, Node24TlsServerOptions } from "./servers/node24-server.js";
+export * from "./servers/daemons/index.js";

@@ -47,6 +47,7 @@ interface ImpactFlags extends DiffFlags {
   inconclusive?: string;
   now?: string;
   ca: string[];
+  config?: string;
 }
 
 /** `tlsgate policy diff` and `tlsgate policy impact`. */
@@ -113,6 +114,7 @@ export function registerPolicyLifecycleCommands(
     .option("--inconclusive <how>", "how inconclusive findings gate: fail or pass (default: fail)")
     .option("--now <YYYY-MM-DD>", "the date waivers are judged at (default: today, UTC)")
     .option("--ca <file>", "extra trust anchors, PEM, when scanning (repeatable)", collect, [])
+    .option("--config <file>", "a tlsgate.config.json whose waivers apply under both versions")
     .option(
       "--allow-policy-path <dir>",
       "a folder outside the policy's repository that extends may read (repeatable)",
@@ -141,6 +143,7 @@ async function impactCommand(
     formatImpactJson,
     formatImpactMarkdown,
     formatImpactText,
+    loadConfig,
     loadPolicyRef,
     parseDay,
     policyImpact,
@@ -199,9 +202,11 @@ async function impactCommand(
       "no reports to judge: name saved reports with --scan, or targets to scan",
     );
   }
+  const waivers = flags.config === undefined ? [] : loadConfig(flags.config, io.cwd).waivers;
   const impact = policyImpact(before, after, reports, {
     gate: { failOn: failOn as FailOn, inconclusive },
     now,
+    waivers,
   });
   const write = { text: formatImpactText, markdown: formatImpactMarkdown, json: formatImpactJson };
   io.stdout(write[format](impact));

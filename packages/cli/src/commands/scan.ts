@@ -28,6 +28,9 @@ export interface ScanFlags {
   targetsFile?: string;
   clients?: string;
   allAddresses?: boolean;
+  starttls?: string;
+  ehlo?: string;
+  xmppDomain?: string;
   config?: string;
   now?: string;
   progress: boolean;
@@ -45,7 +48,10 @@ export function registerScanCommand(
   program
     .command("scan")
     .description("Scan TLS endpoints at the wire level and check them against a policy.")
-    .argument("[targets...]", "host, host:port, https://host[:port]/, IPv4, [v6]:port, host@ip")
+    .argument(
+      "[targets...]",
+      "host, host:port, https://host[:port]/, IPv4, [v6]:port, host@ip, or a service URL: smtp://host, imap://, postgres://, … (see README)",
+    )
     .option(
       "-p, --policy <name|file>",
       `preset name or policy file (default: ${RUN_DEFAULTS.policy})`,
@@ -104,6 +110,12 @@ export function registerScanCommand(
       "--all-addresses",
       "scan every address a host name resolves to (A and AAAA), one report each (host@address:port)",
     )
+    .option(
+      "--starttls <protocol>",
+      "STARTTLS before TLS for host[:port] targets: smtp, lmtp, imap, pop3, ftp, sieve, nntp, irc, xmpp, xmpp-server, ldap, postgres, mysql",
+    )
+    .option("--ehlo <name>", "the EHLO/LHLO name for SMTP and LMTP (default: tlsgate.invalid)")
+    .option("--xmpp-domain <name>", "the XMPP stream's to domain (default: the target's host)")
     .option("-c, --config <file>", `configuration file (default: ./${CONFIG_FILE} if present)`)
     .option("--now <YYYY-MM-DD>", "the date waivers are judged at (default: today, UTC)")
     .option("--no-progress", "no progress line on stderr")
@@ -118,6 +130,8 @@ export function registerScanCommand(
         "  $ tlsgate scan --targets-file hosts.txt --policy ./tls-policy.yaml --fail-on warning",
         '  $ tlsgate scan example.com --clients default,"Android 8.1","Java 11"',
         "  $ tlsgate scan example.com --all-addresses",
+        "  $ tlsgate scan smtp://mail.example.com submission://mail.example.com imaps://mail.example.com",
+        "  $ tlsgate scan db.internal:5433 --starttls postgres",
         "",
         "Exit codes: 0 pass, 1 policy violation, 2 usage, configuration or policy error,",
         "            3 a target could not be scanned (or was inconclusive, when that gates),",
@@ -166,6 +180,9 @@ export function scanRunInput(targets: string[], flags: ScanFlags, cwd: string): 
     deadline: flags.deadline ?? null,
     runDeadline: flags.runDeadline ?? null,
     clients: flags.clients ?? null,
+    starttls: flags.starttls ?? null,
+    ehlo: flags.ehlo ?? null,
+    xmppDomain: flags.xmppDomain ?? null,
     now: flags.now ?? null,
     allAddresses: flags.allAddresses === true ? true : null,
   };

@@ -247,7 +247,12 @@ export async function checkCertificatesAndFeatures(
     }
     address = resolution.address;
   }
-  const endpoint: HandshakeEndpoint = { address, port: parsed.port, sni: parsed.sni };
+  const endpoint: HandshakeEndpoint = {
+    address,
+    port: parsed.port,
+    sni: parsed.sni,
+    ...(parsed.alpn === undefined ? {} : { alpn: parsed.alpn }),
+  };
   const ticketWaitMs = options.ticketWaitMs ?? Math.min(1000, options.timeoutMs);
   const main = await handshakeTo(endpoint, options, { ticketWaitMs });
   if (!main.ok) {
@@ -281,7 +286,7 @@ export async function checkCertificatesAndFeatures(
   });
   errors.push(...checked.errors);
 
-  features.alpn = { offered: [...OFFERED_ALPN], selected: handshake.alpn };
+  features.alpn = { offered: [...(parsed.alpn ?? OFFERED_ALPN)], selected: handshake.alpn };
   // 0-RTT needs TLS 1.3 and a ticket whose early_data extension allows it (max_early_data > 0).
   // A TLS 1.3 server may send its tickets late or on a later connection: no ticket is unknown.
   if (handshake.protocol !== "TLSv1.3") features.earlyData = false;

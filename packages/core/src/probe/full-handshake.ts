@@ -28,6 +28,8 @@ export interface HandshakeEndpoint {
   port: number;
   /** SNI; null sends none (IP targets). */
   sni: string | null;
+  /** ALPN protocols to offer; default OFFERED_ALPN; empty offers none. */
+  alpn?: readonly string[];
 }
 
 /** ALPN protocols offered by every handshake. */
@@ -106,6 +108,8 @@ const SOCKET_ERROR_CODES: Readonly<Record<string, ScanErrorCode>> = {
   ETIMEDOUT: "timeout",
   ENOTFOUND: "dns",
   EAI_AGAIN: "dns",
+  // A STARTTLS preamble that failed on this connection (probe/starttls/runner.ts).
+  ESTARTTLS: "protocol",
 };
 
 function classifyError(error: Error & { code?: string }, serverClosed: boolean): ScanErrorCode {
@@ -208,7 +212,9 @@ export function probeHandshake(
       socket: tap,
       rejectUnauthorized: false,
       requestOCSP: true,
-      ALPNProtocols: [...OFFERED_ALPN],
+      ...(endpoint.alpn?.length === 0
+        ? {}
+        : { ALPNProtocols: [...(endpoint.alpn ?? OFFERED_ALPN)] }),
       minVersion: options.minVersion ?? "TLSv1",
       // Security level 0: see legacy servers' certificates too; nothing here is trusted by Node anyway.
       ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`,

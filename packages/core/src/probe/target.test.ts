@@ -29,14 +29,22 @@ describe("parseTarget", () => {
       true,
     ],
   ])("%s", (input, host, port, sni, connectAddress, isWeb) => {
-    expect(parseTarget(input)).toEqual({ input, host, port, sni, connectAddress, isWeb });
+    expect(parseTarget(input)).toEqual({
+      input,
+      host,
+      port,
+      sni,
+      connectAddress,
+      isWeb,
+      starttls: null,
+    });
   });
 
   it.each([
     ["", "empty"],
     ["   ", "empty"],
     ["http://example.com", "scheme"],
-    ["ftp://example.com", "scheme"],
+    ["gopher://example.com", "scheme"],
     ["https://", "host"],
     ["example.com/path", "host"],
     ["exa mple.com", "host"],
@@ -87,4 +95,57 @@ describe("parseTarget: an IPv6 address with a port but no brackets", () => {
       expect(parseTarget(input)).toMatchObject({ host: input, port: 443 });
     },
   );
+});
+
+describe("service schemes and --starttls", () => {
+  it.each([
+    ["smtp://mail.example.com", 25, "smtp"],
+    ["submission://mail.example.com", 587, "smtp"],
+    ["smtps://mail.example.com", 465, null],
+    ["imap://mail.example.com", 143, "imap"],
+    ["imaps://mail.example.com", 993, null],
+    ["pop3://mail.example.com", 110, "pop3"],
+    ["ftp://ftp.example.com", 21, "ftp"],
+    ["ldap://dir.example.com", 389, "ldap"],
+    ["ldaps://dir.example.com", 636, null],
+    ["xmpp://chat.example.com", 5222, "xmpp"],
+    ["xmpp-server://chat.example.com", 5269, "xmpp-server"],
+    ["postgres://db.example.com", 5432, "postgres"],
+    ["mysql://db.example.com", 3306, "mysql"],
+    ["lmtp://mail.example.com", 24, "lmtp"],
+    ["sieve://mail.example.com", 4190, "sieve"],
+    ["nntp://news.example.com", 119, "nntp"],
+    ["irc://irc.example.com", 6667, "irc"],
+  ])("%s: port %d, preamble %s, not a web target, no ALPN", (input, port, starttls) => {
+    const target = parseTarget(input);
+    expect({ port: target.port, starttls: target.starttls, isWeb: target.isWeb }).toEqual({
+      port,
+      starttls,
+      isWeb: false,
+    });
+    expect(target.alpn).toEqual([]);
+  });
+
+  it("host@ip and an explicit port work with every scheme", () => {
+    expect(parseTarget("smtp://mail.example.com@192.0.2.1:2525")).toMatchObject({
+      host: "mail.example.com",
+      connectAddress: "192.0.2.1",
+      port: 2525,
+      sni: "mail.example.com",
+      starttls: "smtp",
+    });
+  });
+
+  it("--starttls applies to a bare host:port, not to a URL, and only names a protocol", () => {
+    expect(parseTarget("db.example.com:5433", { starttls: "postgres" })).toMatchObject({
+      port: 5433,
+      starttls: "postgres",
+      isWeb: false,
+    });
+    expect(() => parseTarget("https://example.com", { starttls: "smtp" })).toThrow(/bare host/);
+    expect(() => parseTarget("example.com", { starttls: "gopher" as never })).toThrow(
+      /unknown STARTTLS protocol/,
+    );
+    expect(parseTarget("example.com").starttls).toBeNull();
+  });
 });

@@ -1,5 +1,6 @@
 import { TlsgateError } from "../errors.js";
 import { isIpLiteral, parseIpv4, parseIpv6 } from "../cert/ip.js";
+import { isStarttlsProtocol, type StarttlsProtocol } from "./starttls/preamble.js";
 
 /** Where a scan connects and what it checks the certificate against. */
 export interface Target {
@@ -12,11 +13,56 @@ export interface Target {
   sni: string | null;
   /** The address to connect to: the IP of `host@ip`, else `host` itself. */
   connectAddress: string;
-  /** Port 443 or an `https://` target: HSTS is looked for. */
+  /** Port 443 or an `https://` target: HSTS is looked for. A service scheme is never web. */
   isWeb: boolean;
+  /** The STARTTLS preamble run before TLS (`smtp://`, `--starttls smtp`); null for direct TLS. */
+  starttls: StarttlsProtocol | null;
+  /**
+   * ALPN protocols the full handshake offers; absent: h2 and http/1.1. A service (mail, directory,
+   * database) offers none: Exim and others refuse an ALPN that is not theirs (alert 120).
+   */
+  alpn?: readonly string[];
 }
 
-export const TARGET_ERROR_CODES = ["empty", "scheme", "host", "address", "port"] as const;
+/** URL schemes of TLS services: the default port, and the STARTTLS protocol (null: implicit TLS). */
+export const SERVICE_SCHEMES: Readonly<
+  Record<string, { port: number; starttls: StarttlsProtocol | null }>
+> = {
+  smtp: { port: 25, starttls: "smtp" },
+  smtps: { port: 465, starttls: null },
+  submission: { port: 587, starttls: "smtp" },
+  imap: { port: 143, starttls: "imap" },
+  imaps: { port: 993, starttls: null },
+  pop3: { port: 110, starttls: "pop3" },
+  pop3s: { port: 995, starttls: null },
+  ftp: { port: 21, starttls: "ftp" },
+  ftps: { port: 990, starttls: null },
+  ldap: { port: 389, starttls: "ldap" },
+  ldaps: { port: 636, starttls: null },
+  xmpp: { port: 5222, starttls: "xmpp" },
+  "xmpp-server": { port: 5269, starttls: "xmpp-server" },
+  postgres: { port: 5432, starttls: "postgres" },
+  postgresql: { port: 5432, starttls: "postgres" },
+  mysql: { port: 3306, starttls: "mysql" },
+  lmtp: { port: 24, starttls: "lmtp" },
+  sieve: { port: 4190, starttls: "sieve" },
+  nntp: { port: 119, starttls: "nntp" },
+  irc: { port: 6667, starttls: "irc" },
+};
+
+export interface ParseTargetOptions {
+  /** `--starttls PROTOCOL`: the preamble for a target without a service scheme. */
+  starttls?: StarttlsProtocol;
+}
+
+export const TARGET_ERROR_CODES = [
+  "empty",
+  "scheme",
+  "host",
+  "address",
+  "port",
+  "starttls",
+] as const;
 export type TargetErrorCode = (typeof TARGET_ERROR_CODES)[number];
 
 /** A target that cannot be parsed. `input` is what the user typed. */
@@ -111,20 +157,41 @@ function splitHostPort(
  * a bare IPv6 literal, and `host@ip[:port]` (connect to ip; SNI and hostname checks use host).
  * The port defaults to 443. Throws TargetError naming the input.
  */
-export function parseTarget(input: string): Target {
+export function parseTarget(input: string, options: ParseTargetOptions = {}): Target {
   let rest = input.trim();
   if (rest === "") throw new TargetError("empty", input, "empty target");
   let https = false;
+  let service: { port: number; starttls: StarttlsProtocol | null } | null = null;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
   if (scheme !== null) {
-    if (scheme[1]?.toLowerCase() !== "https") {
-      throw new TargetError("scheme", input, `only https:// URLs are targets, not ${scheme[1]}://`);
+    const name = scheme[1]?.toLowerCase() ?? "";
+    service = Object.hasOwn(SERVICE_SCHEMES, name) ? (SERVICE_SCHEMES[name] ?? null) : null;
+    if (name !== "https" && service === null) {
+      throw new TargetError(
+        "scheme",
+        input,
+        `${scheme[1]}:// is not a target scheme (https, ${Object.keys(SERVICE_SCHEMES).join(", ")})`,
+      );
     }
-    https = true;
+    https = name === "https";
     rest = rest.slice(scheme[0].length).replace(/[/?#].*$/s, "");
   } else if (/[/?#\s]/.test(rest)) {
-    throw new TargetError("host", input, "a path needs an https:// URL");
+    throw new TargetError("host", input, "a path needs a URL");
   }
+  if (options.starttls !== undefined) {
+    if (!isStarttlsProtocol(options.starttls)) {
+      throw new TargetError(
+        "starttls",
+        input,
+        `unknown STARTTLS protocol ${JSON.stringify(options.starttls)}`,
+      );
+    }
+    if (scheme !== null) {
+      throw new TargetError("starttls", input, "--starttls is for a bare host[:port], not a URL");
+    }
+  }
+  const starttls = service?.starttls ?? options.starttls ?? null;
+  const defaultPort = service?.port ?? DEFAULT_PORT;
   if (rest === "") throw new TargetError("host", input, "no host");
 
   const at = rest.lastIndexOf("@");
@@ -150,14 +217,16 @@ export function parseTarget(input: string): Target {
     connectAddress = host;
     portText = split.port;
   }
-  const port = portText === null ? DEFAULT_PORT : parsePort(portText, input);
+  const port = portText === null ? defaultPort : parsePort(portText, input);
   return {
     input,
     host,
     port,
     sni: isIpLiteral(host) ? null : host,
     connectAddress,
-    isWeb: https || port === DEFAULT_PORT,
+    isWeb: https || (service === null && starttls === null && port === DEFAULT_PORT),
+    starttls,
+    ...(service !== null || starttls !== null ? { alpn: [] } : {}),
   };
 }
 

@@ -73,7 +73,7 @@ describe("expandAddresses", () => {
       lookupAll,
     });
     expect(expanded.map((p) => p.input)).toEqual([`${NAME}@127.0.0.1:8443`, `${NAME}@[::1]:8443`]);
-    expect(expanded.map((p) => p.target)).toEqual([
+    expect(expanded.map((p) => p.target)).toMatchObject([
       {
         input: `${NAME}@127.0.0.1:8443`,
         host: NAME,

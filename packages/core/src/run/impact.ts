@@ -1,7 +1,8 @@
 /**
  * The impact of a policy change: both versions evaluated over the same reports, per target the
  * rules that newly fail, newly pass or change severity, and whether the target newly fails the
- * gate. Each version's own waivers apply, at `now`.
+ * gate. Each version's own waivers apply, at `now`, and the config file's (`waivers`) under both,
+ * so a target the config waives is not reported as newly failing.
  */
 import { evaluate, ruleStatuses, type CompiledPolicy } from "../policy/evaluate.js";
 import type {
@@ -11,6 +12,7 @@ import type {
   PolicyProvenance,
   Severity,
 } from "../policy/types.js";
+import type { Waiver } from "../policy/types.js";
 import { WaiverSet } from "../policy/waivers.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { gateRun } from "./gate.js";
@@ -46,20 +48,27 @@ export interface PolicyImpact {
 
 const OPEN = new Set<FindingStatus>(["fail", "inconclusive"]);
 
-function judge(policy: CompiledPolicy, report: ScanReport, now: Date): Evaluation {
-  return new WaiverSet(policy.waivers, now).apply(evaluate(policy, report), policy.waivers);
+function judge(
+  policy: CompiledPolicy,
+  report: ScanReport,
+  now: Date,
+  extra: readonly Waiver[],
+): Evaluation {
+  const waivers = [...policy.waivers, ...extra];
+  return new WaiverSet(waivers, now).apply(evaluate(policy, report), waivers);
 }
 
 export function policyImpact(
   before: CompiledPolicy,
   after: CompiledPolicy,
   reports: readonly ScanReport[],
-  options: { gate?: GateOptions; now?: Date } = {},
+  options: { gate?: GateOptions; now?: Date; waivers?: readonly Waiver[] } = {},
 ): PolicyImpact {
   const now = options.now ?? new Date();
+  const extra = options.waivers ?? [];
   const targets = reports.map((report): TargetImpact => {
-    const old = judge(before, report, now);
-    const next = judge(after, report, now);
+    const old = judge(before, report, now, extra);
+    const next = judge(after, report, now, extra);
     const gateBefore = gateRun([old], [report], options.gate).verdict;
     const gateAfter = gateRun([next], [report], options.gate).verdict;
     const statusOld = ruleStatuses(old);

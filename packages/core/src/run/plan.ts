@@ -20,6 +20,11 @@ import {
 } from "../policy/waivers.js";
 import { didYouMean } from "../policy/suggest.js";
 import { parseTarget, type Target } from "../probe/target.js";
+import {
+  STARTTLS_PROTOCOLS,
+  isStarttlsProtocol,
+  type StarttlsProtocol,
+} from "../probe/starttls/preamble.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { RUN_DEFAULTS, RUN_LIMITS } from "./defaults.js";
@@ -60,6 +65,12 @@ export interface RunInput {
   clients?: string | null;
   /** Scan every address a host name resolves to (A and AAAA), one report each. */
   allAddresses?: boolean | string | null;
+  /** `--starttls PROTOCOL`: the preamble for targets written without a service scheme. */
+  starttls?: string | null;
+  /** `--ehlo NAME`: the SMTP/LMTP EHLO name. */
+  ehlo?: string | null;
+  /** `--xmpp-domain NAME`: the XMPP stream's `to` domain. */
+  xmppDomain?: string | null;
   /** `i/n`: this job's slice of the targets. */
   shard?: string | null;
   /**
@@ -108,6 +119,8 @@ export interface RunPlan {
   clients: ClientSelection | null;
   /** Every address of a host name is scanned, one report each (`host@address:port`). */
   allAddresses: boolean;
+  /** STARTTLS settings (`--ehlo`, `--xmpp-domain`); empty when not given. */
+  starttls: { ehloName?: string; xmppDomain?: string };
   /** The config file used (absolute), or null. */
   configFile: string | null;
   /** The date waivers are judged at. */
@@ -199,6 +212,18 @@ export function planRun(input: RunInput): PlanResult {
   );
   const clients = attempt(() => parseClients(input.clients)) ?? null;
   const allAddresses = flag("all-addresses", input.allAddresses, config?.allAddresses);
+  const starttlsName = nonEmpty(input.starttls);
+  const starttls =
+    starttlsName === null
+      ? undefined
+      : isStarttlsProtocol(starttlsName)
+        ? starttlsName
+        : fail(
+            "starttls",
+            `expected one of ${STARTTLS_PROTOCOLS.join(", ")}, got ${JSON.stringify(starttlsName)}`,
+          );
+  const ehloName = nonEmpty(input.ehlo);
+  const xmppDomain = nonEmpty(input.xmppDomain);
   const shard: Shard | null =
     nonEmpty(input.shard) === null
       ? null
@@ -288,7 +313,7 @@ export function planRun(input: RunInput): PlanResult {
   const failedPolicies = new Set<string>();
   const planned: PlannedTarget[] = [];
   for (const job of mine) {
-    const target = job.saved === undefined ? attempt(() => targetOf(job)) : null;
+    const target = job.saved === undefined ? attempt(() => targetOf(job, starttls)) : null;
     const key = `${resolve(job.policyDir)}\0${job.policy}`;
     // A broken policy shared by many targets is one problem, not one per target.
     const policy = failedPolicies.has(key)
@@ -353,6 +378,10 @@ export function planRun(input: RunInput): PlanResult {
       ca,
       clients,
       allAddresses: allAddresses!,
+      starttls: {
+        ...(ehloName === null ? {} : { ehloName }),
+        ...(xmppDomain === null ? {} : { xmppDomain }),
+      },
       configFile: loaded?.file ?? null,
       now,
       waivers: configWaivers,
@@ -505,8 +534,8 @@ function parseClients(value: string | null | undefined): ClientSelection | null 
   return selection;
 }
 
-function targetOf(job: Job): Target {
-  const parsed = parseTarget(job.input);
+function targetOf(job: Job, starttls: StarttlsProtocol | undefined): Target {
+  const parsed = parseTarget(job.input, starttls === undefined ? {} : { starttls });
   return {
     ...parsed,
     ...(job.port === undefined ? {} : { port: job.port }),

@@ -132,6 +132,7 @@ async function scanEvaluateGate(
       judge(planIndex[index]!, report);
     },
     ...(plan.clients === null ? {} : { clients: plan.clients }),
+    ...plan.starttls,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });

@@ -173,8 +173,27 @@ export const scanReportSchema = {
           description: "The address actually connected to; null when it could not be resolved.",
         },
         starttls: {
-          type: "null",
-          description: "STARTTLS protocol spoken before TLS; null for direct TLS.",
+          description:
+            "The STARTTLS protocol spoken before TLS and the service's banner; null for direct TLS.",
+          oneOf: [
+            { type: "null" },
+            {
+              type: "object",
+              additionalProperties: false,
+              required: ["protocol", "banner"],
+              properties: {
+                protocol: {
+                  type: "string",
+                  description: 'The STARTTLS protocol: "smtp", "imap", "postgres", …',
+                },
+                banner: {
+                  ...nullableString,
+                  description:
+                    "The service's greeting or version, printable ASCII; null when it has none.",
+                },
+              },
+            },
+          ],
         },
         web: {
           type: "boolean",

@@ -50,12 +50,20 @@ export interface ScanTarget {
   sni: string | null;
   /** The address actually connected to, null when it could not be resolved. */
   address: string | null;
-  starttls: null;
+  /** The STARTTLS preamble the scan ran (`smtp://`, `--starttls`); null for direct TLS. */
+  starttls: StarttlsInfo | null;
   /**
    * A web endpoint (port 443 or an https:// target): only there is HSTS looked for, so a policy
    * can require HSTS of web targets without failing a mail or database port.
    */
   web: boolean;
+}
+
+export interface StarttlsInfo {
+  /** "smtp", "imap", "postgres", … */
+  protocol: string;
+  /** The service's greeting or version (escaped to printable ASCII); null when it has none. */
+  banner: string | null;
 }
 
 export const SCAN_ERROR_CODES = [

@@ -109,6 +109,16 @@ export async function enumerateCipherSuites(
         ? reverse.message
         : "the server refused the suites it had accepted in another order",
     );
+    // A server that fails the handshake on some suites it lists (Dovecot without ssl_dh fails
+    // every DHE pick) refuses whole parts that hold suites it accepts: elimination would give a
+    // list that is too short, so the list is unknown.
+    if (reverse.kind === "refused") {
+      return incomplete(
+        "protocol",
+        "the server refused in reverse order the suites it accepted in forward order: it fails the handshake on some suite it lists",
+        known,
+      );
+    }
   }
   const rest = await eliminate(
     all.filter((code) => !known.includes(code)),

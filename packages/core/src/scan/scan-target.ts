@@ -11,6 +11,9 @@ import {
   trustStoreFor,
 } from "../probe/check-certificates.js";
 import { resolveTarget } from "../probe/resolve-target.js";
+import { checkStarttls } from "../probe/starttls-check.js";
+import { starttlsConnector } from "../probe/starttls/runner.js";
+import type { StarttlsProtocol } from "../probe/starttls/preamble.js";
 import { parseTarget, type Target } from "../probe/target.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
@@ -18,7 +21,7 @@ import { simulateClients } from "./clients.js";
 import type { ConnectionBudget } from "./connection-budget.js";
 import { Limiter, type ConnectionSlots } from "./limiter.js";
 import { judgeServedChains, probeServedChains } from "./served-chains.js";
-import { scanDetailed, type ScanOptions } from "./scan.js";
+import { scanDetailed, type ScanOptions, type SharedTarget } from "./scan.js";
 
 export interface ScanTargetOptions extends ScanOptions {
   /** PEM bundles of extra trust anchors, for internal PKI (`--ca FILE`). */
@@ -31,6 +34,12 @@ export interface ScanTargetOptions extends ScanOptions {
    * names throw a ClientProfileError before any connection. Not set: `clients` is null.
    */
   clients?: ClientSelection;
+  /** `--starttls PROTOCOL`: the preamble for a bare host[:port] target given as a string. */
+  starttls?: StarttlsProtocol;
+  /** SMTP/LMTP: the EHLO/LHLO name (`--ehlo`). */
+  ehloName?: string;
+  /** XMPP: the stream's `to` domain (`--xmpp-domain`); default the target's host. */
+  xmppDomain?: string;
   /**
    * The run's connection budget, shared with other targets; `concurrency` is then this target's
    * share. Without it the target has a limiter of its own.
@@ -54,7 +63,10 @@ export async function scanTarget(
   target: string | Target,
   options: ScanTargetOptions = {},
 ): Promise<ScanReport> {
-  const parsed = typeof target === "string" ? parseTarget(target) : target;
+  const parsed =
+    typeof target === "string"
+      ? parseTarget(target, options.starttls === undefined ? {} : { starttls: options.starttls })
+      : target;
   const profiles = options.clients === undefined ? null : selectClientProfiles(options.clients);
   const timeoutMs = options.timeoutMs ?? 5000;
   // A bad CA bundle is bad input: it throws here, before any connection.
@@ -72,11 +84,47 @@ export async function scanTarget(
     options.budget === undefined || !resolution.ok
       ? new Limiter(concurrency)
       : options.budget.forTarget(resolution.address, { concurrency, signal: options.signal });
+  let starttls: SharedTarget["starttls"];
   if (!resolution.ok) {
     const { report } = await scanDetailed(parsed, options, { resolution, limiter });
     return { ...report, durationMs: Date.now() - started };
   }
   const address = resolution.address;
+  // A STARTTLS service: every connection below (probes, full handshakes, clients) runs the
+  // preamble first, through the connect seam. One check first gives the banner, or the refusal.
+  if (parsed.starttls !== null) {
+    const connect = starttlsConnector(
+      {
+        protocol: parsed.starttls,
+        host: parsed.host,
+        stepTimeoutMs: timeoutMs,
+        ...(options.ehloName === undefined ? {} : { ehloName: options.ehloName }),
+        ...(options.xmppDomain === undefined ? {} : { xmppDomain: options.xmppDomain }),
+      },
+      options.connect,
+    );
+    const check = await limiter.run(() =>
+      checkStarttls({ address, port: parsed.port }, connect, {
+        timeoutMs,
+        signal: options.signal,
+      }),
+    );
+    const info = { protocol: parsed.starttls, banner: check.banner };
+    if (!check.ok) {
+      const failure = {
+        error: { probe: `starttls/${parsed.starttls}`, code: check.code, message: check.message },
+        connected: check.connected,
+      };
+      const { report } = await scanDetailed(parsed, options, {
+        resolution,
+        limiter,
+        starttls: { info, failure },
+      });
+      return { ...report, durationMs: Date.now() - started };
+    }
+    options = { ...options, connect };
+    starttls = { info, failure: null };
+  }
   const certificateOptions = {
     timeoutMs,
     address,
@@ -89,7 +137,11 @@ export async function scanTarget(
   // The full handshake runs beside the probes; only when node:tls cannot complete one (a server
   // that speaks only what OpenSSL 3 refuses) is the prober's raw chain judged instead.
   const [{ report, certificateChains }, checked] = await Promise.all([
-    scanDetailed(parsed, options, { resolution, limiter }),
+    scanDetailed(parsed, options, {
+      resolution,
+      limiter,
+      ...(starttls === undefined ? {} : { starttls }),
+    }),
     checkCertificatesAndFeatures(parsed, certificateOptions),
   ]);
   const rawChain = certificateChains[0];

@@ -12,7 +12,9 @@ import type { TlsProtocol } from "../probe/client-hellos.js";
 import {
   SCAN_REPORT_SCHEMA_VERSION,
   type AcceptedCipherSuite,
+  type ScanError,
   type ScanReport,
+  type StarttlsInfo,
 } from "../scan-report/types.js";
 import { ScanContext, type ProgressEvent } from "./context.js";
 import { enumerateCipherSuites, type ProtocolSuites } from "./cipher-suites.js";
@@ -59,6 +61,12 @@ export interface ScanOptions {
 export interface SharedTarget {
   resolution: Resolution;
   limiter: ConnectionSlots;
+  /** What the STARTTLS check found (scanTarget runs it first); absent for direct TLS. */
+  starttls?: {
+    info: StarttlsInfo;
+    /** The preamble failed: the error naming the step, and whether TCP connected. */
+    failure: { error: ScanError; connected: boolean } | null;
+  };
 }
 
 const LEGACY: readonly TlsProtocol[] = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
@@ -109,6 +117,16 @@ export async function scanDetailed(
   }
   const address = resolution.address;
   report.target.address = address;
+  if (shared?.starttls !== undefined) {
+    report.target.starttls = shared.starttls.info;
+    const failure = shared.starttls.failure;
+    if (failure !== null) {
+      // Nothing is known of the TLS service behind a preamble that failed: every fact stays null.
+      report.errors.push(failure.error);
+      report.reachable = failure.connected ? true : options.signal?.aborted === true ? null : false;
+      return finish();
+    }
+  }
 
   const ctx = new ScanContext({
     endpoint: { address, port: target.port },

@@ -1,0 +1,16 @@
+export { daemonDir, freePort, installed, startDaemon } from "./daemon.js";
+export type { Daemon, DaemonSpec } from "./daemon.js";
+export { postgresInstalled, startPostgres } from "./postgres.js";
+export type { PostgresOptions } from "./postgres.js";
+export { DOVECOT_SERVICES, dovecotInstalled, startDovecot } from "./dovecot.js";
+export type { DovecotOptions } from "./dovecot.js";
+export { eximInstalled, startExim } from "./exim.js";
+export type { EximOptions } from "./exim.js";
+export { mariadbInstalled, startMariaDb } from "./mariadb.js";
+export type { MariaDbOptions } from "./mariadb.js";
+export { slapdInstalled, startSlapd } from "./slapd.js";
+export type { SlapdOptions } from "./slapd.js";
+export { startVsftpd, vsftpdInstalled } from "./vsftpd.js";
+export type { VsftpdOptions } from "./vsftpd.js";
+export { prosodyInstalled, startProsody } from "./prosody.js";
+export type { ProsodyOptions } from "./prosody.js";
