@@ -91158,10 +91158,14 @@ function certificateV1ToV2(certificate2) {
 function dhV1ToV2(dh) {
   return isObject2(dh) ? { primes: dh.supported === false ? [] : null, ...dh } : dh;
 }
+function targetV1ToV2(target) {
+  return isObject2(target) ? { starttls: null, ...target } : target;
+}
 function v1ToV2(report) {
   return {
     ...report,
     schemaVersion: 2,
+    target: targetV1ToV2(report.target),
     dh: dhV1ToV2(report.dh),
     certificate: certificateV1ToV2(report.certificate),
     certificates: Array.isArray(report.certificates) ? report.certificates.map(certificateV1ToV2) : report.certificates

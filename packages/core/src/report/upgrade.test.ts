@@ -12,9 +12,11 @@ function savedV1(): Record<string, unknown> {
   };
   const certificate = report.certificate as Record<string, unknown>;
   const { primes: _primes, ...dh } = report.dh as Record<string, unknown>;
+  const { starttls: _starttls, ...target } = report.target as Record<string, unknown>;
   return {
     ...report,
     schemaVersion: 1,
+    target,
     dh,
     certificate: strip(certificate),
     certificates: [strip(certificate)],

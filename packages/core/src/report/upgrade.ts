@@ -28,14 +28,20 @@ function dhV1ToV2(dh: unknown): unknown {
   return isObject(dh) ? { primes: dh.supported === false ? [] : null, ...dh } : dh;
 }
 
+/** v1 `target` as v2: v1 scanned TLS from the first byte only, never through STARTTLS. */
+function targetV1ToV2(target: unknown): unknown {
+  return isObject(target) ? { starttls: null, ...target } : target;
+}
+
 /**
  * v1 → v2: `certificates[]` holds every served chain, each with `keyType` and `ocsp` details;
- * `dh.primes` names the primes served.
+ * `dh.primes` names the primes served; `target.starttls` the service preamble.
  */
 function v1ToV2(report: JsonObject): JsonObject {
   return {
     ...report,
     schemaVersion: 2,
+    target: targetV1ToV2(report.target),
     dh: dhV1ToV2(report.dh),
     certificate: certificateV1ToV2(report.certificate),
     certificates: Array.isArray(report.certificates)
