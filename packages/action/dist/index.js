@@ -1451,15 +1451,15 @@ var require_rules = __commonJS({
     }
     exports.isJSONType = isJSONType;
     function getRules() {
-      const groups = {
+      const groups2 = {
         number: { type: "number", rules: [] },
         string: { type: "string", rules: [] },
         array: { type: "array", rules: [] },
         object: { type: "object", rules: [] }
       };
       return {
-        types: { ...groups, integer: true, boolean: true, null: true },
-        rules: [{ rules: [] }, groups.number, groups.string, groups.array, groups.object],
+        types: { ...groups2, integer: true, boolean: true, null: true },
+        rules: [{ rules: [] }, groups2.number, groups2.string, groups2.array, groups2.object],
         post: { rules: [] },
         all: {},
         keywords: {}
@@ -3378,8 +3378,8 @@ var require_utils = __commonJS({
     var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
-    function reescapeHostDelimiters(host, isIP2) {
-      const re = isIP2 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+    function reescapeHostDelimiters(host, isIP3) {
+      const re = isIP3 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
       re.lastIndex = 0;
       return host.replace(re, (ch) => HOST_DELIMS[ch]);
     }
@@ -4076,12 +4076,12 @@ var require_fast_uri = __commonJS({
       const host = matches[4];
       return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
     }
-    function canonicalizeHost(parsed, options, schemeHandler, isIP2) {
-      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2)) {
+    function canonicalizeHost(parsed, options, schemeHandler, isIP3) {
+      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP3)) {
         parsed.error = parsed.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP2 === false && nonSimpleDomain(parsed.host)) {
+      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP3 === false && nonSimpleDomain(parsed.host)) {
         let url;
         try {
           url = new URL("http://" + parsed.host);
@@ -4097,9 +4097,9 @@ var require_fast_uri = __commonJS({
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2) {
+    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP3) {
       return Boolean(
-        parsed.host && isIP2 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+        parsed.host && isIP3 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -4122,7 +4122,7 @@ var require_fast_uri = __commonJS({
       let malformedHost = false;
       let malformedIPLiteral = false;
       let malformedScheme = false;
-      let isIP2 = false;
+      let isIP3 = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
           uri = options.scheme + ":" + uri;
@@ -4184,15 +4184,15 @@ var require_fast_uri = __commonJS({
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
             const ipv6result = normalizeIPv6(parsed.host);
-            isIP2 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+            isIP3 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP2 ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed.host = isIP3 ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
               parsed.error = parsed.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
-            isIP2 = true;
+            isIP3 = true;
           }
         }
         if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
@@ -4209,14 +4209,14 @@ var require_fast_uri = __commonJS({
         }
         const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP2);
+          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP3);
         }
         if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP2 ? parsed.host : normalizePercentEncoding(parsed.host, true);
-          if (!isIP2) {
+          let host = isIP3 ? parsed.host : normalizePercentEncoding(parsed.host, true);
+          if (!isIP3) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed.host = isIP2 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP2) : host;
+          parsed.host = isIP3 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP3) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
           if (parsed.path) {
@@ -27021,7 +27021,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "../../node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP: isIP2 } = __require("node:net");
+    var { isIP: isIP3 } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors3();
@@ -27276,7 +27276,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler2) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP2(origin.hostname) !== 0) {
+          if (isIP3(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler2);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -32560,7 +32560,7 @@ var require_connection = __commonJS({
       crypto3 = __require("node:crypto");
     } catch {
     }
-    function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
+    function establishWebSocketConnection(url, protocols2, client, ws, onEstablish, options) {
       const requestURL = url;
       requestURL.protocol = url.protocol === "ws:" ? "http:" : "https:";
       const request3 = makeRequest({
@@ -32580,7 +32580,7 @@ var require_connection = __commonJS({
       const keyValue = crypto3.randomBytes(16).toString("base64");
       request3.headersList.append("sec-websocket-key", keyValue);
       request3.headersList.append("sec-websocket-version", "13");
-      for (const protocol of protocols) {
+      for (const protocol of protocols2) {
         request3.headersList.append("sec-websocket-protocol", protocol);
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
@@ -32594,7 +32594,7 @@ var require_connection = __commonJS({
             failWebsocketConnection(ws, "Received network error or non-101 status code.");
             return;
           }
-          if (protocols.length !== 0 && !response.headersList.get("Sec-WebSocket-Protocol")) {
+          if (protocols2.length !== 0 && !response.headersList.get("Sec-WebSocket-Protocol")) {
             failWebsocketConnection(ws, "Server did not respond with sent protocols.");
             return;
           }
@@ -33313,14 +33313,14 @@ var require_websocket = __commonJS({
        * @param {string} url
        * @param {string|string[]} protocols
        */
-      constructor(url, protocols = []) {
+      constructor(url, protocols2 = []) {
         super();
         webidl.util.markAsUncloneable(this);
         const prefix = "WebSocket constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix, "options");
+        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols2, prefix, "options");
         url = webidl.converters.USVString(url, prefix, "url");
-        protocols = options.protocols;
+        protocols2 = options.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
         let urlRecord;
         try {
@@ -33342,20 +33342,20 @@ var require_websocket = __commonJS({
         if (urlRecord.hash || urlRecord.href.endsWith("#")) {
           throw new DOMException("Got fragment", "SyntaxError");
         }
-        if (typeof protocols === "string") {
-          protocols = [protocols];
+        if (typeof protocols2 === "string") {
+          protocols2 = [protocols2];
         }
-        if (protocols.length !== new Set(protocols.map((p) => p.toLowerCase())).size) {
+        if (protocols2.length !== new Set(protocols2.map((p) => p.toLowerCase())).size) {
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
         }
-        if (protocols.length > 0 && !protocols.every((p) => isValidSubprotocol(p))) {
+        if (protocols2.length > 0 && !protocols2.every((p) => isValidSubprotocol(p))) {
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
         }
         this[kWebSocketURL] = new URL(urlRecord.href);
         const client = environmentSettingsObject.settingsObject;
         this[kController] = establishWebSocketConnection(
           urlRecord,
-          protocols,
+          protocols2,
           client,
           this,
           (response, extensions) => this.#onConnectionEstablished(response, extensions),
@@ -35695,7 +35695,7 @@ var policySchema = {
         },
         references: { type: "array", items: { type: "string", format: "uri" } },
         message: {
-          description: "Message for each failing value; placeholders {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH} (a misspelt one is a load error).",
+          description: "Message for each failing value; placeholders {name}, {pointer}, {title}, {value}, {value.PATH}, {parent.PATH} (the object holding the value), {report.PATH}, each optionally with |date, |abs, |quote or |list (a misspelt one is a load error).",
           type: "string",
           minLength: 1
         },
@@ -42623,6 +42623,10 @@ var configSchema = {
       description: `Milliseconds the whole run may take (default ${RUN_DEFAULTS.runDeadlineMs}).`
     },
     ca: { type: "array", items: { type: "string", minLength: 1 } },
+    allAddresses: {
+      type: "boolean",
+      description: "Scan every address a host name resolves to (A and AAAA), one report per address (default false)."
+    },
     waivers: { type: "array", items: waiverSchema },
     maxWaiverDays: {
       type: "integer",
@@ -42798,7 +42802,7 @@ function parseIpv6(text) {
   const groupsOf = (part) => {
     if (part === "")
       return [];
-    const groups2 = [];
+    const groups3 = [];
     const pieces = part.split(":");
     for (const [index, piece] of pieces.entries()) {
       if (piece.includes(".")) {
@@ -42807,14 +42811,14 @@ function parseIpv6(text) {
         const v4 = parseIpv4(piece);
         if (v4 === null)
           return null;
-        groups2.push((v4[0] ?? 0) << 8 | (v4[1] ?? 0), (v4[2] ?? 0) << 8 | (v4[3] ?? 0));
+        groups3.push((v4[0] ?? 0) << 8 | (v4[1] ?? 0), (v4[2] ?? 0) << 8 | (v4[3] ?? 0));
       } else {
         if (!/^[0-9a-fA-F]{1,4}$/.test(piece))
           return null;
-        groups2.push(parseInt(piece, 16));
+        groups3.push(parseInt(piece, 16));
       }
     }
-    return groups2;
+    return groups3;
   };
   const head = groupsOf(halves[0] ?? "");
   const tail2 = halves.length === 2 ? groupsOf(halves[1] ?? "") : [];
@@ -42825,9 +42829,9 @@ function parseIpv6(text) {
   const missing = 8 - head.length - tail2.length;
   if (halves.length === 1 ? missing !== 0 : missing < 1)
     return null;
-  const groups = [...head, ...new Array(missing).fill(0), ...tail2];
+  const groups2 = [...head, ...new Array(missing).fill(0), ...tail2];
   const bytes = new Uint8Array(16);
-  groups.forEach((group2, index) => {
+  groups2.forEach((group2, index) => {
     bytes[index * 2] = group2 >> 8;
     bytes[index * 2 + 1] = group2 & 255;
   });
@@ -42844,16 +42848,16 @@ function formatIp(bytes) {
     return Array.from(bytes).join(".");
   if (bytes.length !== 16)
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  const groups = Array.from({ length: 8 }, (_, i) => (bytes[i * 2] ?? 0) << 8 | (bytes[i * 2 + 1] ?? 0));
+  const groups2 = Array.from({ length: 8 }, (_, i) => (bytes[i * 2] ?? 0) << 8 | (bytes[i * 2 + 1] ?? 0));
   let bestStart = -1;
   let bestLength = 1;
   for (let start = 0; start < 8; ) {
-    if (groups[start] !== 0) {
+    if (groups2[start] !== 0) {
       start += 1;
       continue;
     }
     let end = start;
-    while (end < 8 && groups[end] === 0)
+    while (end < 8 && groups2[end] === 0)
       end += 1;
     if (end - start > bestLength) {
       bestStart = start;
@@ -42861,7 +42865,7 @@ function formatIp(bytes) {
     }
     start = end;
   }
-  const hex7 = groups.map((group2) => group2.toString(16));
+  const hex7 = groups2.map((group2) => group2.toString(16));
   if (bestStart < 0)
     return hex7.join(":");
   return `${hex7.slice(0, bestStart).join(":")}::${hex7.slice(bestStart + bestLength).join(":")}`;
@@ -42946,6 +42950,14 @@ function parseHostName(text, input) {
     throw new TargetError("host", input, `bad host name ${JSON.stringify(text)}`);
   return host;
 }
+function unbracketedPort(text) {
+  const colon = text.lastIndexOf(":");
+  const address = text.slice(0, colon);
+  const port = text.slice(colon + 1);
+  if (!/^[0-9]{1,5}$/.test(port) || parseIpv6(address) === null)
+    return null;
+  return { address: address.toLowerCase(), port };
+}
 function splitHostPort(text, input) {
   if (text.startsWith("[")) {
     const close = text.indexOf("]");
@@ -42959,6 +42971,10 @@ function splitHostPort(text, input) {
     return { host: inner.toLowerCase(), port: rest === "" ? null : rest.slice(1), ip: true };
   }
   if ((text.match(/:/g) ?? []).length > 1) {
+    const withPort = unbracketedPort(text);
+    if (withPort !== null) {
+      throw new TargetError("address", input, `an IPv6 address with a port needs brackets: write [${withPort.address}]:${withPort.port} (or [${text}] for the address ${text} on port ${DEFAULT_PORT})`);
+    }
     if (parseIpv6(text) === null)
       throw new TargetError("address", input, `bad IPv6 literal ${JSON.stringify(text)}`);
     return { host: text.toLowerCase(), port: null, ip: true };
@@ -43029,11 +43045,74 @@ function parseTarget(input, options = {}) {
     ...service !== null || starttls !== null ? { alpn: [] } : {}
   };
 }
+function targetAtAddress(target, address) {
+  const ip = address.includes(":") ? `[${address}]` : address;
+  return { ...target, input: `${target.host}@${ip}:${target.port}`, connectAddress: address };
+}
 
 // ../core/dist/cert/errors.js
 var CertificateError = class extends TlsgateError {
   name = "CertificateError";
 };
+
+// ../core/dist/policy/suggest.js
+function editDistance(a, b) {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d = new Array(rows * cols).fill(0);
+  const at = (i, j) => d[i * cols + j] ?? 0;
+  for (let i = 0; i < rows; i++)
+    d[i * cols] = i;
+  for (let j = 0; j < cols; j++)
+    d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      }
+      d[i * cols + j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+function closest(word, candidates) {
+  const lower = word.toLowerCase();
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    if (candidate.toLowerCase() === lower)
+      return candidate;
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  if (bestDistance <= limit)
+    return best;
+  let bestShared = 3;
+  best = void 0;
+  for (const candidate of candidates) {
+    const other = candidate.toLowerCase();
+    let shared = 0;
+    while (shared < lower.length && lower[shared] === other[shared])
+      shared++;
+    if (other.length >= 4 && lower.includes(other))
+      shared = Math.max(shared, other.length);
+    if (shared > bestShared) {
+      best = candidate;
+      bestShared = shared;
+    }
+  }
+  return best;
+}
+function didYouMean(word, candidates) {
+  const match = closest(word, candidates);
+  return match === void 0 ? "" : ` (did you mean ${match}?)`;
+}
 
 // ../core/dist/registry/generated/client-profiles.js
 var CLIENT_PROFILE_ROWS = [
@@ -56259,6 +56338,9 @@ var CLIENT_PROFILE_ROWS = [
   }
 ];
 
+// ../core/dist/registry/types.js
+var STRENGTH_CLASSES = ["recommended", "secure", "weak", "insecure"];
+
 // ../core/dist/registry/client-profiles.js
 var CLIENT_PROFILES = CLIENT_PROFILE_ROWS.map((row) => Object.freeze(row));
 var CURRENT_CLIENT_PROFILES = CLIENT_PROFILES.filter((p) => p.current);
@@ -56309,29 +56391,51 @@ function selectClientProfiles(selection) {
       for (const p of CURRENT_CLIENT_PROFILES)
         chosen.add(p);
     } else {
-      const profile = clientProfileByName(name);
-      if (profile === void 0)
-        unknown.push(name);
+      const matches = profilesMatching(name);
+      if (matches.length === 1)
+        chosen.add(matches[0]);
       else
-        chosen.add(profile);
+        unknown.push(name);
     }
   }
   if (unknown.length > 0) {
     const hints = unknown.map((name) => {
-      const close = closeNames(name);
-      return close.length === 0 ? JSON.stringify(name) : `${JSON.stringify(name)} (did you mean ${close.map((c) => JSON.stringify(c)).join(" or ")}?)`;
+      const matches = profilesMatching(name);
+      if (matches.length > 1) {
+        const shown = matches.slice(0, 4).map((p) => JSON.stringify(p.name));
+        const more2 = matches.length > 4 ? `, and ${matches.length - 4} more` : "";
+        return `${JSON.stringify(name)} (matches ${shown.join(", ")}${more2}: name one)`;
+      }
+      const close = closestClientProfile(name);
+      return close === void 0 ? JSON.stringify(name) : `${JSON.stringify(name)} (did you mean ${JSON.stringify(close)}?)`;
     });
     throw new ClientProfileError("unknown-client", unknown, `unknown client profile${unknown.length > 1 ? "s" : ""}: ${hints.join(", ")}`);
   }
   return CLIENT_PROFILES.filter((p) => chosen.has(p));
 }
-function closeNames(typed) {
-  const needle = typed.trim().toLowerCase();
-  if (needle.length < 2)
-    return [];
-  const starts = CLIENT_PROFILES.filter((p) => p.name.toLowerCase().startsWith(needle));
-  const contains = CLIENT_PROFILES.filter((p) => p.name.toLowerCase().includes(needle));
-  return [...new Set([...starts, ...contains].map((p) => p.name))].slice(0, 3);
+var aliasOf = (name) => name.replace(/\s*\([^)]*\)\s*$/, "").trim().toLowerCase();
+function profilesMatching(typed) {
+  const exact = clientProfileByName(typed);
+  if (exact !== void 0)
+    return [exact];
+  const key = typed.trim().toLowerCase();
+  const byAlias = CLIENT_PROFILES.filter((p) => aliasOf(p.name) === key);
+  if (byAlias.length > 0)
+    return byAlias;
+  return key.length < 3 ? [] : CLIENT_PROFILES.filter((p) => p.name.toLowerCase().startsWith(key));
+}
+function closestClientProfile(typed) {
+  const lower = typed.toLowerCase();
+  let best;
+  let bestDistance = Infinity;
+  for (const { name } of CLIENT_PROFILES) {
+    const distance = editDistance(lower, name.slice(0, typed.length).toLowerCase());
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(typed.length / 3)) ? best : void 0;
 }
 
 // ../core/dist/policy/ajv.js
@@ -65905,7 +66009,9 @@ var scanReportSchema = {
             "http",
             "certificate",
             "internal",
-            "deadline"
+            "deadline",
+            "plain-http",
+            "ssh-banner"
           ]
         },
         message: { type: "string", description: "What happened, for a person." }
@@ -66367,65 +66473,6 @@ var scanReportSchema = {
     }
   }
 };
-
-// ../core/dist/policy/suggest.js
-function editDistance(a, b) {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d = new Array(rows * cols).fill(0);
-  const at = (i, j) => d[i * cols + j] ?? 0;
-  for (let i = 0; i < rows; i++)
-    d[i * cols] = i;
-  for (let j = 0; j < cols; j++)
-    d[j] = j;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      }
-      d[i * cols + j] = best;
-    }
-  }
-  return at(a.length, b.length);
-}
-function closest(word, candidates) {
-  const lower = word.toLowerCase();
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    if (candidate.toLowerCase() === lower)
-      return candidate;
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  const limit = Math.max(2, Math.floor(word.length / 3));
-  if (bestDistance <= limit)
-    return best;
-  let bestShared = 3;
-  best = void 0;
-  for (const candidate of candidates) {
-    const other = candidate.toLowerCase();
-    let shared = 0;
-    while (shared < lower.length && lower[shared] === other[shared])
-      shared++;
-    if (other.length >= 4 && lower.includes(other))
-      shared = Math.max(shared, other.length);
-    if (shared > bestShared) {
-      best = candidate;
-      bestShared = shared;
-    }
-  }
-  return best;
-}
-function didYouMean(word, candidates) {
-  const match = closest(word, candidates);
-  return match === void 0 ? "" : ` (did you mean ${match}?)`;
-}
 
 // ../core/dist/policy/lint.js
 var OBJECT_KEYWORDS = /* @__PURE__ */ new Set([
@@ -66925,7 +66972,15 @@ function lintRuleSchema(schema, pointer = "") {
   }
   return result;
 }
-var MESSAGE_PLACEHOLDERS = ["name", "pointer", "value", "title", "report"];
+var MESSAGE_PLACEHOLDERS = [
+  "name",
+  "pointer",
+  "value",
+  "title",
+  "report",
+  "parent"
+];
+var MESSAGE_FILTERS = ["date", "abs", "quote", "list"];
 var PLACEHOLDER = /\{([A-Za-z_][^{}\s]*)\}/g;
 function allFieldNames() {
   const names = /* @__PURE__ */ new Set();
@@ -66982,7 +67037,16 @@ function lintMessage(message2, pointer = "") {
   const issues = [];
   for (const match of message2.matchAll(PLACEHOLDER)) {
     const placeholder = match[0];
-    const body = match[1];
+    const [body = "", filter] = match[1].split("|", 2);
+    if (filter !== void 0 && !MESSAGE_FILTERS.includes(filter)) {
+      issues.push({
+        pointer,
+        placeholder,
+        code: "invalid",
+        message: `unknown filter |${filter} in ${placeholder}; filters: ${MESSAGE_FILTERS.map((f) => `|${f}`).join(", ")}`
+      });
+      continue;
+    }
     const dot = body.indexOf(".");
     const head = dot === -1 ? body : body.slice(0, dot);
     const path6 = dot === -1 ? null : body.slice(dot + 1);
@@ -66995,8 +67059,18 @@ function lintMessage(message2, pointer = "") {
       issues.push({
         ...at,
         code: "invalid",
-        message: `unknown message placeholder ${placeholder}${suggestion}; placeholders: {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH}`
+        message: `unknown message placeholder ${placeholder}${suggestion}; placeholders: {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH}, {parent.PATH}`
       });
+    } else if (head === "parent") {
+      fieldNameSet ??= allFieldNames();
+      const unknown = (path6 ?? "").split(".").find((segment) => !/^(0|[1-9][0-9]*)$/.test(segment) && !fieldNameSet.has(segment));
+      if (path6 === null || path6 === "" || unknown !== void 0) {
+        issues.push({
+          ...at,
+          code: path6 === null || path6 === "" ? "invalid" : "unknown-path",
+          message: path6 === null || path6 === "" ? `${placeholder} needs a path: {parent.raw}` : `message placeholder ${placeholder}: ${unknown} is not a field of any ScanReport value`
+        });
+      }
     } else if (head === "report") {
       if (path6 === null || path6 === "") {
         issues.push({
@@ -67042,17 +67116,8 @@ function lintMessage(message2, pointer = "") {
   return issues;
 }
 function closestClient(value) {
-  const lower = value.toLowerCase();
-  let best;
-  let bestDistance = Infinity;
-  for (const { name } of CLIENT_PROFILES) {
-    const distance = editDistance(lower, name.slice(0, value.length).toLowerCase());
-    if (distance < bestDistance) {
-      best = name;
-      bestDistance = distance;
-    }
-  }
-  return best !== void 0 && bestDistance <= Math.max(2, Math.floor(value.length / 3)) ? ` (did you mean ${best}?)` : "";
+  const best = closestClientProfile(value);
+  return best === void 0 ? "" : ` (did you mean ${best}?)`;
 }
 
 // ../core/dist/policy/evaluate.js
@@ -67133,22 +67198,22 @@ function branchPrefix(error2) {
   return `${error2.schemaPath}/`;
 }
 function groupErrors(errors) {
-  const groups = [];
+  const groups2 = [];
   for (const error2 of errors) {
     const group2 = { top: error2, subs: [] };
     if (COMBINATORS.has(error2.keyword)) {
       const prefix = branchPrefix(error2);
-      while (groups.length > 0) {
-        const last = groups[groups.length - 1];
+      while (groups2.length > 0) {
+        const last = groups2[groups2.length - 1];
         if (!last.top.schemaPath.startsWith(prefix))
           break;
-        groups.pop();
+        groups2.pop();
         group2.subs.unshift(last.top, ...last.subs);
       }
     }
-    groups.push(group2);
+    groups2.push(group2);
   }
-  return groups;
+  return groups2;
 }
 function nullCaused(error2) {
   return error2.data === null;
@@ -67176,6 +67241,10 @@ function inconclusive(group2) {
   }
   const all = leaves(subs);
   return all.length > 0 ? all.every((e) => nullCaused(e)) : nullCaused(top);
+}
+function commonLeafPath(group2) {
+  const paths = new Set(leaves(group2.subs).map((error2) => error2.instancePath));
+  return paths.size === 1 ? [...paths][0] : "";
 }
 function show(value) {
   if (typeof value === "string")
@@ -67211,15 +67280,31 @@ function valueAtPath(value, segments) {
   }
   return void 0;
 }
+function filtered(value, filter) {
+  if (filter === "date" && typeof value === "string")
+    return value.slice(0, 10);
+  if (filter === "abs" && typeof value === "number")
+    return String(Math.abs(value));
+  if (filter === "quote") {
+    return value === null || value === void 0 ? "none" : JSON.stringify(value) ?? "none";
+  }
+  if (filter === "list" && Array.isArray(value)) {
+    return value.length === 0 ? "none" : value.map((item) => show(item)).join(", ");
+  }
+  return show(value);
+}
 function template(text, fields, value, report) {
-  return text.replace(/\{(name|pointer|value|title|report)(?:\.([^{}\s]+))?\}/g, (whole, key, field) => {
-    if (key === "report") {
-      return field === void 0 ? whole : show(valueAtPath(report, field.split(".")));
+  return text.replace(/\{(name|pointer|value|title|report|parent)(?:\.([^{}\s|]+))?(?:\|(date|abs|quote|list))?\}/g, (whole, key, field, filter) => {
+    if (key === "report" || key === "parent") {
+      if (field === void 0)
+        return whole;
+      const root = key === "report" ? report : valueAt(report, fields.pointer.slice(0, fields.pointer.lastIndexOf("/")));
+      return filtered(valueAtPath(root, field.split(".")), filter);
     }
-    if (key === "value" && field !== void 0) {
-      return show(typeof value === "object" && value !== null ? value[field] : void 0);
+    if (key === "value") {
+      return filtered(field === void 0 ? value : valueAtPath(value, field.split(".")), filter);
     }
-    return show(fields[key]);
+    return filtered(fields[key], filter);
   });
 }
 function message(rule, status, pointer, value, top, report) {
@@ -67234,7 +67319,7 @@ function message(rule, status, pointer, value, top, report) {
     return `${name} could not be established${scanReason(report, pointer)}`;
   }
   if (rule.message !== void 0) {
-    return template(rule.message, { name, pointer, value, title: rule.info.title }, value, report);
+    return template(rule.message, { name, pointer, title: rule.info.title }, value, report);
   }
   if (ITEM_POINTER.test(pointer))
     return `${name} is not allowed`;
@@ -67266,7 +67351,7 @@ function evaluateRule(rule, report, target, out, passes) {
   const byPointer = /* @__PURE__ */ new Map();
   for (const group2 of groupErrors(rule.validate.errors ?? [])) {
     const status = inconclusive(group2) ? "inconclusive" : "fail";
-    const path6 = group2.top.instancePath;
+    const path6 = group2.top.instancePath === "" ? commonLeafPath(group2) : group2.top.instancePath;
     const pointer = ITEM_POINTER.exec(path6)?.[0] ?? path6;
     const seen = byPointer.get(pointer);
     if (seen === void 0)
@@ -67343,11 +67428,67 @@ function verdictOf(evaluations, options = {}) {
   return { verdict: blocking.length > 0 ? "fail" : "pass", blocking };
 }
 
+// ../core/dist/scan-report/not-scanned.js
+function notScannedReason(report) {
+  const established = Object.values(report.protocols).some((supported) => supported !== null);
+  if (report.reachable === true && established)
+    return null;
+  if (report.reachable !== false && report.errors.some((e) => e.code === "deadline"))
+    return null;
+  const { host, address, port } = report.target;
+  const first = report.errors[0];
+  if (address === null) {
+    if (first?.code === "timeout")
+      return `no DNS answer for ${host} in time`;
+    if (first?.code === "deadline")
+      return "the deadline was reached before the name was resolved";
+    return first === void 0 ? `${host} was not resolved` : `DNS look-up failed: ${first.message}`;
+  }
+  if (report.reachable === null && first === void 0)
+    return "no connection was attempted";
+  const where2 = `${address.includes(":") ? `[${address}]` : address}:${port}`;
+  const code18 = commonProtocolCode(report) ?? first?.code ?? null;
+  return code18 === null ? `nothing could be established at ${where2}` : phrase(code18, where2);
+}
+function commonProtocolCode(report) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const error2 of report.errors) {
+    if (error2.probe.startsWith("protocols/")) {
+      counts.set(error2.code, (counts.get(error2.code) ?? 0) + 1);
+    }
+  }
+  let best = null;
+  for (const [code18, count] of counts)
+    if (best === null || count > counts.get(best))
+      best = code18;
+  return best;
+}
+function phrase(code18, where2) {
+  switch (code18) {
+    case "refused":
+      return `connection refused by ${where2}`;
+    case "timeout":
+      return `no answer from ${where2} in time`;
+    case "reset":
+      return `connection reset by ${where2}`;
+    case "closed":
+      return `${where2} closed every connection in the middle of a reply`;
+    case "plain-http":
+      return `${where2} speaks plain HTTP, not TLS`;
+    case "ssh-banner":
+      return `${where2} speaks SSH (it sent an SSH banner), not TLS`;
+    case "deadline":
+      return `the deadline was reached before any protocol was established at ${where2}`;
+    default:
+      return `no TLS version could be established at ${where2} (${code18})`;
+  }
+}
+
 // ../core/dist/run/gate.js
 function gateRun(evaluations, reports, gate = {}) {
   const failOn = gate.failOn ?? "error";
   const { blocking } = verdictOf(evaluations, gate);
-  const unscanned = reports.filter((report) => report.reachable !== true).map((report) => report.target.input);
+  const unscanned = reports.filter((report) => notScannedReason(report) !== null).map((report) => report.target.input);
   const unscannedBlocks = unscanned.length > 0 && (gate.inconclusive ?? "fail") === "fail";
   const failing = blocking.filter((finding) => finding.status === "fail");
   const down = new Set(unscanned);
@@ -80670,10 +80811,10 @@ var CertificateRevocationList = class CertificateRevocationList2 extends PkiObje
     if (this.crlExtensions) res.crlExtensions = this.crlExtensions.toJSON();
     return res;
   }
-  isCertificateRevoked(certificate) {
-    if (!this.issuer.isEqual(certificate.issuer)) return false;
+  isCertificateRevoked(certificate2) {
+    if (!this.issuer.isEqual(certificate2.issuer)) return false;
     if (!this.revokedCertificates) return false;
-    for (const revokedCertificate of this.revokedCertificates) if (revokedCertificate.userCertificate.isEqual(certificate.serialNumber)) return true;
+    for (const revokedCertificate of this.revokedCertificates) if (revokedCertificate.userCertificate.isEqual(certificate2.serialNumber)) return true;
     return false;
   }
   async sign(privateKey, hashAlgorithm = "SHA-1", crypto3 = getCrypto(true)) {
@@ -83346,14 +83487,14 @@ var EnvelopedData = class EnvelopedData2 extends PkiObject {
     if (this.unprotectedAttrs) res.unprotectedAttrs = Array.from(this.unprotectedAttrs, (o) => o.toJSON());
     return res;
   }
-  addRecipientByCertificate(certificate, parameters, variant, crypto3 = getCrypto(true)) {
+  addRecipientByCertificate(certificate2, parameters, variant, crypto3 = getCrypto(true)) {
     const encryptionParameters = Object.assign({
       useOAEP: true,
       oaepHashAlgorithm: "SHA-512"
     }, defaultEncryptionParams, parameters || {});
-    if (certificate.subjectPublicKeyInfo.algorithm.algorithmId.indexOf("1.2.840.113549") !== -1) variant = 1;
-    else if (certificate.subjectPublicKeyInfo.algorithm.algorithmId.indexOf("1.2.840.10045") !== -1) variant = 2;
-    else throw new Error(`Unknown type of certificate's public key: ${certificate.subjectPublicKeyInfo.algorithm.algorithmId}`);
+    if (certificate2.subjectPublicKeyInfo.algorithm.algorithmId.indexOf("1.2.840.113549") !== -1) variant = 1;
+    else if (certificate2.subjectPublicKeyInfo.algorithm.algorithmId.indexOf("1.2.840.10045") !== -1) variant = 2;
+    else throw new Error(`Unknown type of certificate's public key: ${certificate2.subjectPublicKeyInfo.algorithm.algorithmId}`);
     switch (variant) {
       case 1:
         {
@@ -83380,14 +83521,14 @@ var EnvelopedData = class EnvelopedData2 extends PkiObject {
           const keyInfo = new KeyTransRecipientInfo({
             version: 0,
             rid: new IssuerAndSerialNumber({
-              issuer: certificate.issuer,
-              serialNumber: certificate.serialNumber
+              issuer: certificate2.issuer,
+              serialNumber: certificate2.serialNumber
             }),
             keyEncryptionAlgorithm: new AlgorithmIdentifier({
               algorithmId,
               algorithmParams
             }),
-            recipientCertificate: certificate
+            recipientCertificate: certificate2
           });
           this.recipientInfos.push(new RecipientInfo({
             variant: 1,
@@ -83400,11 +83541,11 @@ var EnvelopedData = class EnvelopedData2 extends PkiObject {
           const recipientIdentifier = new KeyAgreeRecipientIdentifier({
             variant: 1,
             value: new IssuerAndSerialNumber({
-              issuer: certificate.issuer,
-              serialNumber: certificate.serialNumber
+              issuer: certificate2.issuer,
+              serialNumber: certificate2.serialNumber
             })
           });
-          this._addKeyAgreeRecipientInfo(recipientIdentifier, encryptionParameters, { recipientCertificate: certificate }, crypto3);
+          this._addKeyAgreeRecipientInfo(recipientIdentifier, encryptionParameters, { recipientCertificate: certificate2 }, crypto3);
         }
         break;
       default:
@@ -84053,9 +84194,9 @@ var CertID = class CertID2 extends PkiObject {
   static {
     this.CLASS_NAME = "CertID";
   }
-  static async create(certificate, parameters, crypto3 = getCrypto(true)) {
+  static async create(certificate2, parameters, crypto3 = getCrypto(true)) {
     const certID = new CertID2();
-    await certID.createForCertificate(certificate, parameters, crypto3);
+    await certID.createForCertificate(certificate2, parameters, crypto3);
     return certID;
   }
   constructor(parameters = {}) {
@@ -84140,7 +84281,7 @@ var CertID = class CertID2 extends PkiObject {
     if (!this.serialNumber.isEqual(certificateID.serialNumber)) return false;
     return true;
   }
-  async createForCertificate(certificate, parameters, crypto3 = getCrypto(true)) {
+  async createForCertificate(certificate2, parameters, crypto3 = getCrypto(true)) {
     ParameterError.assert(parameters, HASH_ALGORITHM$1, "issuerCertificate");
     const hashOID = crypto3.getOIDByAlgorithm({ name: parameters.hashAlgorithm }, true, "hashAlgorithm");
     this.hashAlgorithm = new AlgorithmIdentifier({
@@ -84148,7 +84289,7 @@ var CertID = class CertID2 extends PkiObject {
       algorithmParams: new Null()
     });
     const issuerCertificate = parameters.issuerCertificate;
-    this.serialNumber = certificate.serialNumber;
+    this.serialNumber = certificate2.serialNumber;
     const hashIssuerName = await crypto3.digest({ name: parameters.hashAlgorithm }, issuerCertificate.subject.toSchema().toBER(false));
     this.issuerNameHash = new OctetString({ valueHex: hashIssuerName });
     const issuerKeyBuffer = issuerCertificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
@@ -84528,29 +84669,29 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
     this.findOrigin = parameters[FIND_ORIGIN] ?? this.defaultValues(FIND_ORIGIN);
     this.findIssuer = parameters[FIND_ISSUER] ?? this.defaultValues(FIND_ISSUER);
   }
-  static defaultFindOrigin(certificate, validationEngine) {
-    if (certificate.tbsView.byteLength === 0) certificate.tbsView = new Uint8Array(certificate.encodeTBS().toBER());
+  static defaultFindOrigin(certificate2, validationEngine) {
+    if (certificate2.tbsView.byteLength === 0) certificate2.tbsView = new Uint8Array(certificate2.encodeTBS().toBER());
     for (const localCert of validationEngine.certs) {
       if (localCert.tbsView.byteLength === 0) localCert.tbsView = new Uint8Array(localCert.encodeTBS().toBER());
-      if (bytes_exports.equal(certificate.tbsView, localCert.tbsView)) return "Intermediate Certificates";
+      if (bytes_exports.equal(certificate2.tbsView, localCert.tbsView)) return "Intermediate Certificates";
     }
     for (const trustedCert of validationEngine.trustedCerts) {
       if (trustedCert.tbsView.byteLength === 0) trustedCert.tbsView = new Uint8Array(trustedCert.encodeTBS().toBER());
-      if (bytes_exports.equal(certificate.tbsView, trustedCert.tbsView)) return "Trusted Certificates";
+      if (bytes_exports.equal(certificate2.tbsView, trustedCert.tbsView)) return "Trusted Certificates";
     }
     return "Unknown";
   }
-  async defaultFindIssuer(certificate, validationEngine, crypto3 = getCrypto(true)) {
+  async defaultFindIssuer(certificate2, validationEngine, crypto3 = getCrypto(true)) {
     const result = [];
     let keyIdentifier = null;
     let authorityCertIssuer = null;
     let authorityCertSerialNumber = null;
-    if (certificate.subject.isEqual(certificate.issuer)) try {
-      if (await certificate.verify(void 0, crypto3)) return [certificate];
+    if (certificate2.subject.isEqual(certificate2.issuer)) try {
+      if (await certificate2.verify(void 0, crypto3)) return [certificate2];
     } catch {
     }
-    if (certificate.extensions) {
-      for (const extension of certificate.extensions) if (extension.extnID === "2.5.29.35" && extension.parsedValue instanceof AuthorityKeyIdentifier) {
+    if (certificate2.extensions) {
+      for (const extension of certificate2.extensions) if (extension.extnID === "2.5.29.35" && extension.parsedValue instanceof AuthorityKeyIdentifier) {
         if (extension.parsedValue.keyIdentifier) keyIdentifier = extension.parsedValue.keyIdentifier;
         else {
           if (extension.parsedValue.authorityCertIssuer) authorityCertIssuer = extension.parsedValue.authorityCertIssuer;
@@ -84577,12 +84718,12 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
         if (possibleIssuer.subject.isEqual(authorityCertIssuer)) {
           if (authorityCertSerialNumberEqual) result.push(possibleIssuer);
         }
-      } else if (certificate.issuer.isEqual(possibleIssuer.subject)) result.push(possibleIssuer);
+      } else if (certificate2.issuer.isEqual(possibleIssuer.subject)) result.push(possibleIssuer);
     }
     for (const trustedCert of validationEngine.trustedCerts) checkCertificate(trustedCert);
     for (const intermediateCert of validationEngine.certs) checkCertificate(intermediateCert);
     for (let i = result.length - 1; i >= 0; i--) try {
-      if (await certificate.verify(result[i], crypto3) === false) result.splice(i, 1);
+      if (await certificate2.verify(result[i], crypto3) === false) result.splice(i, 1);
     } catch {
       result.splice(i, 1);
     }
@@ -84610,7 +84751,7 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
   }
   async sort(passedWhenNotRevValues = false, crypto3 = getCrypto(true)) {
     const localCerts = [];
-    const buildPath2 = async (certificate, crypto4) => {
+    const buildPath2 = async (certificate2, crypto4) => {
       const result2 = [];
       function checkUnique(array) {
         let unique = true;
@@ -84626,11 +84767,11 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
         }
         return unique;
       }
-      if (isTrusted(certificate, this.trustedCerts)) return [[certificate]];
-      const findIssuerResult = await this.findIssuer(certificate, this, crypto4);
+      if (isTrusted(certificate2, this.trustedCerts)) return [[certificate2]];
+      const findIssuerResult = await this.findIssuer(certificate2, this, crypto4);
       if (findIssuerResult.length === 0) throw new Error("No valid certificate paths found");
       for (let i = 0; i < findIssuerResult.length; i++) {
-        if (bytes_exports.equal(findIssuerResult[i].tbsView, certificate.tbsView)) {
+        if (bytes_exports.equal(findIssuerResult[i].tbsView, certificate2.tbsView)) {
           result2.push([findIssuerResult[i]]);
           continue;
         }
@@ -84644,16 +84785,16 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
       }
       return result2;
     };
-    const findCRL = async (certificate) => {
+    const findCRL = async (certificate2) => {
       const issuerCertificates = [];
       const crls = [];
       const crlsAndCertificates = [];
-      issuerCertificates.push(...localCerts.filter((element) => certificate.issuer.isEqual(element.subject)));
+      issuerCertificates.push(...localCerts.filter((element) => certificate2.issuer.isEqual(element.subject)));
       if (issuerCertificates.length === 0) return {
         status: 1,
         statusMessage: "No certificate's issuers"
       };
-      crls.push(...this.crls.filter((o) => o.issuer.isEqual(certificate.issuer)));
+      crls.push(...this.crls.filter((o) => o.issuer.isEqual(certificate2.issuer)));
       if (crls.length === 0) return {
         status: 2,
         statusMessage: "No CRLs for specific certificate issuer"
@@ -84682,12 +84823,12 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
         statusMessage: "No valid CRLs found"
       };
     };
-    const findOCSP = async (certificate, issuerCertificate) => {
-      const hashAlgorithm = crypto3.getAlgorithmByOID(certificate.signatureAlgorithm.algorithmId);
+    const findOCSP = async (certificate2, issuerCertificate) => {
+      const hashAlgorithm = crypto3.getAlgorithmByOID(certificate2.signatureAlgorithm.algorithmId);
       if (!hashAlgorithm.name) return 1;
       if (!hashAlgorithm.hash) return 1;
       for (let i = 0; i < this.ocsps.length; i++) {
-        const result2 = await this.ocsps[i].getCertificateStatus(certificate, issuerCertificate, crypto3);
+        const result2 = await this.ocsps[i].getCertificateStatus(certificate2, issuerCertificate, crypto3);
         if (result2.isForCertificate) {
           if (result2.status === 0) return 0;
           return 1;
@@ -84695,14 +84836,14 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
       }
       return 2;
     };
-    async function checkForCA(certificate, needToCheckCRL = false) {
+    async function checkForCA(certificate2, needToCheckCRL = false) {
       let isCA = false;
       let mustBeCA = false;
       let keyUsagePresent = false;
       let cRLSign = false;
-      if (certificate.extensions) {
-        for (let j = 0; j < certificate.extensions.length; j++) {
-          const extension = certificate.extensions[j];
+      if (certificate2.extensions) {
+        for (let j = 0; j < certificate2.extensions.length; j++) {
+          const extension = certificate2.extensions[j];
           if (extension.critical && !extension.parsedValue) return {
             result: false,
             resultCode: 6,
@@ -84844,8 +84985,8 @@ var CertificateChainValidationEngine = class CertificateChainValidationEngine2 {
     for (let i = result.length - 1; i >= 0; i--) {
       let found = false;
       for (let j = 0; j < result[i].length; j++) {
-        const certificate = result[i][j];
-        for (let k = 0; k < this.trustedCerts.length; k++) if (bytes_exports.equal(certificate.tbsView, this.trustedCerts[k].tbsView)) {
+        const certificate2 = result[i][j];
+        for (let k = 0; k < this.trustedCerts.length; k++) if (bytes_exports.equal(certificate2.tbsView, this.trustedCerts[k].tbsView)) {
           found = true;
           break;
         }
@@ -85442,7 +85583,7 @@ var BasicOCSPResponse = class BasicOCSPResponse2 extends PkiObject {
     if (this.certs) res.certs = Array.from(this.certs, (o) => o.toJSON());
     return res;
   }
-  async getCertificateStatus(certificate, issuerCertificate, crypto3 = getCrypto(true)) {
+  async getCertificateStatus(certificate2, issuerCertificate, crypto3 = getCrypto(true)) {
     const result = {
       isForCertificate: false,
       status: 2
@@ -85455,7 +85596,7 @@ var BasicOCSPResponse = class BasicOCSPResponse2 extends PkiObject {
         hashesObject[hashAlgorithm.name] = 1;
         const certID = new CertID();
         certIDs.push(certID);
-        await certID.createForCertificate(certificate, {
+        await certID.createForCertificate(certificate2, {
           hashAlgorithm: hashAlgorithm.name,
           issuerCertificate
         }, crypto3);
@@ -85554,9 +85695,9 @@ var BasicOCSPResponse = class BasicOCSPResponse2 extends PkiObject {
   static async collectResponderCandidates(certs, responderID, crypto3 = getCrypto(true)) {
     const indices = [];
     if (responderID instanceof RelativeDistinguishedNames) {
-      for (const [index, certificate] of certs.entries()) if (certificate.subject.isEqual(responderID)) indices.push(index);
-    } else if (responderID instanceof OctetString) for (const [index, certificate] of certs.entries()) {
-      const spk = certificate.subjectPublicKeyInfo.subjectPublicKey;
+      for (const [index, certificate2] of certs.entries()) if (certificate2.subject.isEqual(responderID)) indices.push(index);
+    } else if (responderID instanceof OctetString) for (const [index, certificate2] of certs.entries()) {
+      const spk = certificate2.subjectPublicKeyInfo.subjectPublicKey;
       if (!spk.valueBlock?.valueHexView) continue;
       const hash = await crypto3.digest({ name: "sha-1" }, spk.valueBlock.valueHexView);
       if (bytes_exports.equal(hash, responderID.valueBlock.valueHex)) indices.push(index);
@@ -85607,14 +85748,14 @@ var BasicOCSPResponse = class BasicOCSPResponse2 extends PkiObject {
     }
     return matched;
   }
-  static async certificateMatchesIssuerID(certificate, certID, crypto3 = getCrypto(true)) {
+  static async certificateMatchesIssuerID(certificate2, certID, crypto3 = getCrypto(true)) {
     const responseHashAlg = crypto3.getAlgorithmByOID(certID.hashAlgorithm.algorithmId, false);
     if (!responseHashAlg || !("name" in responseHashAlg)) return false;
     const hashAlgName = responseHashAlg.name;
     try {
-      const nameHash = await crypto3.digest({ name: hashAlgName }, certificate.subject.toSchema().toBER(false));
+      const nameHash = await crypto3.digest({ name: hashAlgName }, certificate2.subject.toSchema().toBER(false));
       if (!bytes_exports.equal(new Uint8Array(nameHash), certID.issuerNameHash.valueBlock.valueHexView)) return false;
-      const keyBytes = certificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
+      const keyBytes = certificate2.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
       const keyHash = await crypto3.digest({ name: hashAlgName }, keyBytes);
       return bytes_exports.equal(new Uint8Array(keyHash), certID.issuerKeyHash.valueBlock.valueHexView);
     } catch {
@@ -86553,9 +86694,9 @@ var OCSPRequest = class OCSPRequest2 extends PkiObject {
     if (this.optionalSignature) res.optionalSignature = this.optionalSignature.toJSON();
     return res;
   }
-  async createForCertificate(certificate, parameters, crypto3 = getCrypto(true)) {
+  async createForCertificate(certificate2, parameters, crypto3 = getCrypto(true)) {
     const certID = new CertID();
-    await certID.createForCertificate(certificate, parameters, crypto3);
+    await certID.createForCertificate(certificate2, parameters, crypto3);
     this.tbsRequest.requestList.push(new Request({ reqCert: certID }));
   }
   async sign(privateKey, hashAlgorithm = "SHA-1", crypto3 = getCrypto(true)) {
@@ -86701,7 +86842,7 @@ var OCSPResponse = class OCSPResponse2 extends PkiObject {
     if (this.responseBytes) res.responseBytes = this.responseBytes.toJSON();
     return res;
   }
-  async getCertificateStatus(certificate, issuerCertificate, crypto3 = getCrypto(true)) {
+  async getCertificateStatus(certificate2, issuerCertificate, crypto3 = getCrypto(true)) {
     let basicResponse;
     const result = {
       isForCertificate: false,
@@ -86716,7 +86857,7 @@ var OCSPResponse = class OCSPResponse2 extends PkiObject {
     } catch {
       return result;
     }
-    return basicResponse.getCertificateStatus(certificate, issuerCertificate, crypto3);
+    return basicResponse.getCertificateStatus(certificate2, issuerCertificate, crypto3);
   }
   async sign(privateKey, hashAlgorithm, crypto3 = getCrypto(true)) {
     if (this.responseBytes && this.responseBytes.responseType === "1.3.6.1.5.5.7.48.1.1") return BasicOCSPResponse.fromBER(this.responseBytes.response.valueBlock.valueHexView).sign(privateKey, hashAlgorithm, crypto3);
@@ -87393,7 +87534,7 @@ var SignedData = class SignedData2 extends PkiObject {
       encapContentInfo: this.encapContentInfo.toJSON(),
       signerInfos: Array.from(this.signerInfos, (signerInfo) => signerInfo.toJSON())
     };
-    if (this.certificates) res.certificates = Array.from(this.certificates, (certificate) => certificate.toJSON());
+    if (this.certificates) res.certificates = Array.from(this.certificates, (certificate2) => certificate2.toJSON());
     if (this.crls) res.crls = Array.from(this.crls, (crl) => crl.toJSON());
     return res;
   }
@@ -87415,21 +87556,21 @@ var SignedData = class SignedData2 extends PkiObject {
         code: 2,
         message: "No certificates attached to this signed data"
       });
-      if (signerInfo.sid instanceof IssuerAndSerialNumber) for (const certificate of this.certificates) {
-        if (!(certificate instanceof Certificate)) continue;
-        if (certificate.issuer.isEqual(signerInfo.sid.issuer) && certificate.serialNumber.isEqual(signerInfo.sid.serialNumber)) {
-          signerCert = certificate;
+      if (signerInfo.sid instanceof IssuerAndSerialNumber) for (const certificate2 of this.certificates) {
+        if (!(certificate2 instanceof Certificate)) continue;
+        if (certificate2.issuer.isEqual(signerInfo.sid.issuer) && certificate2.serialNumber.isEqual(signerInfo.sid.serialNumber)) {
+          signerCert = certificate2;
           break;
         }
       }
       else {
         const sid = signerInfo.sid;
         const keyId = sid.idBlock.isConstructed ? sid.valueBlock.value[0].valueBlock.valueHex : sid.valueBlock.valueHex;
-        for (const certificate of this.certificates) {
-          if (!(certificate instanceof Certificate)) continue;
-          const digest = await crypto3.digest({ name: "sha-1" }, certificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView);
+        for (const certificate2 of this.certificates) {
+          if (!(certificate2 instanceof Certificate)) continue;
+          const digest = await crypto3.digest({ name: "sha-1" }, certificate2.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView);
           if (bytes_exports.equal(digest, keyId)) {
-            signerCert = certificate;
+            signerCert = certificate2;
             break;
           }
         }
@@ -87481,7 +87622,7 @@ var SignedData = class SignedData2 extends PkiObject {
         });
       }
       if (checkChain) {
-        const certs = this.certificates.filter((certificate) => certificate instanceof Certificate && !!checkCA(certificate, signerCert));
+        const certs = this.certificates.filter((certificate2) => certificate2 instanceof Certificate && !!checkCA(certificate2, signerCert));
         const chainParams = {
           checkDate,
           certs,
@@ -88729,8 +88870,8 @@ function serverName(host) {
   const name = ascii("server_name", host);
   return build(EXTENSION_TYPE.server_name, (w) => w.lengthPrefixed(2, (list2) => list2.u8(0).lengthPrefixed(2, (n) => n.bytes(name), "server_name.host_name"), "server_name.server_name_list"));
 }
-function supportedGroups(groups) {
-  return build(EXTENSION_TYPE.supported_groups, (w) => w.lengthPrefixed(2, u16List("supported_groups", groups), "supported_groups"));
+function supportedGroups(groups2) {
+  return build(EXTENSION_TYPE.supported_groups, (w) => w.lengthPrefixed(2, u16List("supported_groups", groups2), "supported_groups"));
 }
 function ecPointFormats(formats2 = [
   EC_POINT_FORMAT.uncompressed,
@@ -88755,8 +88896,8 @@ function keyShare(entries) {
 function pskKeyExchangeModes(modes = [PSK_KEY_EXCHANGE_MODE.psk_dhe_ke]) {
   return build(EXTENSION_TYPE.psk_key_exchange_modes, (w) => w.lengthPrefixed(1, (list2) => list2.uints(modes, 1, "psk_key_exchange_modes"), "psk_key_exchange_modes"));
 }
-function alpn(protocols) {
-  const names = protocols.map((name, i) => ascii(`alpn[${i}]`, name));
+function alpn(protocols2) {
+  const names = protocols2.map((name, i) => ascii(`alpn[${i}]`, name));
   return build(EXTENSION_TYPE.application_layer_protocol_negotiation, (w) => w.lengthPrefixed(2, (list2) => {
     for (const [i, name] of names.entries()) {
       if (name.length === 0)
@@ -88873,10 +89014,10 @@ function decodeClientHello(body) {
     });
   }
   const cipherSuites = r.readVector16("ClientHello.cipherSuites", (v) => {
-    const suites = [];
+    const suites2 = [];
     while (!v.atEnd)
-      suites.push(v.u16(`ClientHello.cipherSuites[${suites.length}]`));
-    return suites;
+      suites2.push(v.u16(`ClientHello.cipherSuites[${suites2.length}]`));
+    return suites2;
   });
   const compressionMethods = r.readVector8("ClientHello.compressionMethods", (v) => {
     const methods = [];
@@ -89467,7 +89608,7 @@ function decodeCertificate(body, options = {}) {
       const found = [];
       while (!list2.atEnd) {
         const field = `Certificate.certificateList[${found.length}]`;
-        const certificate = readCertificate(list2, `${field}.certificate`);
+        const certificate2 = readCertificate(list2, `${field}.certificate`);
         const extensions = list2.readVector16(`${field}.extensions`, (x) => {
           const items = [];
           while (!x.atEnd) {
@@ -89477,7 +89618,7 @@ function decodeCertificate(body, options = {}) {
           }
           return items;
         });
-        found.push({ certificate, extensions });
+        found.push({ certificate: certificate2, extensions });
       }
       return found;
     });
@@ -89617,7 +89758,7 @@ function decodeSslv2ServerHello(body) {
   const specsLength = r.u16("Sslv2ServerHello.cipherSpecs.length");
   const connectionIdOffset = r.offset;
   const connectionIdLength = r.u16("Sslv2ServerHello.connectionId.length");
-  const [certificate, specs, connectionId] = readSslv2Fields(r, "Sslv2ServerHello", [
+  const [certificate2, specs, connectionId] = readSslv2Fields(r, "Sslv2ServerHello", [
     [certificateOffset, certificateLength, "Sslv2ServerHello.certificate"],
     [specsOffset, specsLength, "Sslv2ServerHello.cipherSpecs"],
     [connectionIdOffset, connectionIdLength, "Sslv2ServerHello.connectionId"]
@@ -89638,7 +89779,7 @@ function decodeSslv2ServerHello(body) {
     sessionIdHit,
     certificateType,
     version,
-    certificate: certificate ?? new Uint8Array(0),
+    certificate: certificate2 ?? new Uint8Array(0),
     cipherSpecs: cipherSpecList(specs ?? new Uint8Array(0)),
     connectionId: connectionId ?? new Uint8Array(0)
   };
@@ -90167,7 +90308,7 @@ function decodeSubjectAltName(value) {
         fail("expected a primitive value");
       return block.valueHexView ?? new Uint8Array();
     };
-    const ascii2 = () => escapeControlCharacters(Buffer.from(raw()).toString("latin1").replace(/\\/g, "\\x5c"));
+    const ascii3 = () => escapeControlCharacters(Buffer.from(raw()).toString("latin1").replace(/\\/g, "\\x5c"));
     const inner = () => name.valueBlock.value ?? [];
     switch (name.idBlock.tagNumber) {
       case 0: {
@@ -90175,9 +90316,9 @@ function decodeSubjectAltName(value) {
         return `othername:${typeId instanceof ObjectIdentifier ? typeId.getValue() : "?"}`;
       }
       case 1:
-        return `email:${ascii2()}`;
+        return `email:${ascii3()}`;
       case 2:
-        return `DNS:${ascii2()}`;
+        return `DNS:${ascii3()}`;
       case 3:
         return "x400Address";
       case 4: {
@@ -90189,7 +90330,7 @@ function decodeSubjectAltName(value) {
       case 5:
         return "ediPartyName";
       case 6:
-        return `URI:${ascii2()}`;
+        return `URI:${ascii3()}`;
       case 7: {
         const bytes = raw();
         return bytes.length === 4 || bytes.length === 16 ? `IP:${formatIp(bytes)}` : `IP:#${hex2(bytes)}`;
@@ -90250,8 +90391,8 @@ var DAY_MS2 = 864e5;
 function isIssuedBy(child3, parent) {
   return child3.checkIssued(parent) && verifiesWith(child3, parent);
 }
-function isSelfSigned(certificate) {
-  return certificate.subject === certificate.issuer && verifiesWith(certificate, certificate);
+function isSelfSigned(certificate2) {
+  return certificate2.subject === certificate2.issuer && verifiesWith(certificate2, certificate2);
 }
 function verifiesWith(child3, parent) {
   try {
@@ -90266,10 +90407,10 @@ function serialHex(bytes) {
 }
 function parseCertificate(der) {
   const bytes = toBytes(der);
-  let certificate;
+  let certificate2;
   let x509;
   try {
-    certificate = new Certificate({ schema: decodeDer(bytes, "certificate") });
+    certificate2 = new Certificate({ schema: decodeDer(bytes, "certificate") });
     x509 = new X509Certificate(bytes);
   } catch (error2) {
     if (error2 instanceof CertificateError)
@@ -90278,20 +90419,20 @@ function parseCertificate(der) {
       cause: error2
     });
   }
-  const extensions = decodeExtensions(certificate.extensions ?? []);
+  const extensions = decodeExtensions(certificate2.extensions ?? []);
   const selfSigned = isSelfSigned(x509);
-  const issuerNameDer = toBytes(certificate.issuer.valueBeforeDecode);
+  const issuerNameDer = toBytes(certificate2.issuer.valueBeforeDecode);
   return {
     der: bytes,
     x509,
-    subject: formatName(toBytes(certificate.subject.valueBeforeDecode), "subject"),
+    subject: formatName(toBytes(certificate2.subject.valueBeforeDecode), "subject"),
     issuer: formatName(issuerNameDer, "issuer"),
     issuerNameDer,
-    serial: serialHex(certificate.serialNumber.valueBlock.valueHexView),
-    notBefore: certificate.notBefore.value,
-    notAfter: certificate.notAfter.value,
-    key: describePublicKey(certificate.subjectPublicKeyInfo),
-    signatureAlgorithm: signatureAlgorithmName(certificate.signatureAlgorithm.algorithmId),
+    serial: serialHex(certificate2.serialNumber.valueBlock.valueHexView),
+    notBefore: certificate2.notBefore.value,
+    notAfter: certificate2.notAfter.value,
+    key: describePublicKey(certificate2.subjectPublicKeyInfo),
+    signatureAlgorithm: signatureAlgorithmName(certificate2.signatureAlgorithm.algorithmId),
     san: extensions.subjectAltName ?? [],
     basicConstraints: extensions.basicConstraints ?? null,
     mustStaple: extensions.tlsFeature?.includes(STATUS_REQUEST) ?? false,
@@ -90300,27 +90441,27 @@ function parseCertificate(der) {
     selfSigned
   };
 }
-function describeCertificate(certificate, now) {
-  const notBefore = certificate.notBefore.getTime();
-  const notAfter = certificate.notAfter.getTime();
+function describeCertificate(certificate2, now) {
+  const notBefore = certificate2.notBefore.getTime();
+  const notAfter = certificate2.notAfter.getTime();
   return {
-    subject: certificate.subject,
-    issuer: certificate.issuer,
-    serial: certificate.serial,
-    notBefore: certificate.notBefore.toISOString(),
-    notAfter: certificate.notAfter.toISOString(),
+    subject: certificate2.subject,
+    issuer: certificate2.issuer,
+    serial: certificate2.serial,
+    notBefore: certificate2.notBefore.toISOString(),
+    notAfter: certificate2.notAfter.toISOString(),
     daysRemaining: Math.floor((notAfter - now.getTime()) / DAY_MS2),
     lifespanDays: Math.floor((notAfter - notBefore + 1e3) / DAY_MS2),
-    keyType: certificate.key.keyType,
-    keyBits: certificate.key.keyBits,
-    curve: certificate.key.curve,
-    signatureAlgorithm: certificate.signatureAlgorithm,
-    sha256: certificate.sha256,
-    san: [...certificate.san],
-    selfSigned: certificate.selfSigned,
-    isCA: certificate.basicConstraints?.ca ?? false,
-    mustStaple: certificate.mustStaple,
-    sctCount: certificate.sctCount
+    keyType: certificate2.key.keyType,
+    keyBits: certificate2.key.keyBits,
+    curve: certificate2.key.curve,
+    signatureAlgorithm: certificate2.signatureAlgorithm,
+    sha256: certificate2.sha256,
+    san: [...certificate2.san],
+    selfSigned: certificate2.selfSigned,
+    isCA: certificate2.basicConstraints?.ca ?? false,
+    mustStaple: certificate2.mustStaple,
+    sctCount: certificate2.sctCount
   };
 }
 
@@ -90342,29 +90483,29 @@ var IndexedTrustStore = class {
       ["anchors", anchors],
       ["intermediates", intermediates]
     ]) {
-      for (const certificate of list2) {
-        const key = nameKey(certificate.subject);
+      for (const certificate2 of list2) {
+        const key = nameKey(certificate2.subject);
         const bucket = this.#bySubject[pool].get(key) ?? [];
-        bucket.push(certificate);
+        bucket.push(certificate2);
         this.#bySubject[pool].set(key, bucket);
       }
     }
     for (const anchor of anchors)
       this.#fingerprints.add(anchor.fingerprint256);
   }
-  candidates(certificate, pool) {
-    return this.#bySubject[pool].get(nameKey(certificate.issuer)) ?? [];
+  candidates(certificate2, pool) {
+    return this.#bySubject[pool].get(nameKey(certificate2.issuer)) ?? [];
   }
-  isAnchor(certificate) {
-    if (this.#fingerprints.has(certificate.fingerprint256))
+  isAnchor(certificate2) {
+    if (this.#fingerprints.has(certificate2.fingerprint256))
       return true;
-    return (this.#bySubject.anchors.get(nameKey(certificate.subject)) ?? []).some((anchor) => anchor.publicKey.equals(certificate.publicKey));
+    return (this.#bySubject.anchors.get(nameKey(certificate2.subject)) ?? []).some((anchor) => anchor.publicKey.equals(certificate2.publicKey));
   }
-  parsed(certificate) {
-    let parsed = this.#parsed.get(certificate);
+  parsed(certificate2) {
+    let parsed = this.#parsed.get(certificate2);
     if (parsed === void 0) {
-      parsed = parseCertificate(new Uint8Array(certificate.raw));
-      this.#parsed.set(certificate, parsed);
+      parsed = parseCertificate(new Uint8Array(certificate2.raw));
+      this.#parsed.set(certificate2, parsed);
     }
     return parsed;
   }
@@ -90372,21 +90513,21 @@ var IndexedTrustStore = class {
 function createTrustStore(pemBundles, base) {
   const anchors = [...base?.anchors ?? []];
   const intermediates = [...base?.intermediates ?? []];
-  const seen = new Set([...anchors, ...intermediates].map((certificate) => certificate.fingerprint256));
+  const seen = new Set([...anchors, ...intermediates].map((certificate2) => certificate2.fingerprint256));
   pemBundles.forEach((pem, index) => {
     for (const der of pemToDer(pem, `CA bundle ${index + 1}`)) {
-      let certificate;
+      let certificate2;
       try {
-        certificate = new X509Certificate2(der);
+        certificate2 = new X509Certificate2(der);
       } catch (error2) {
         throw new CertificateError("der", `CA bundle ${index + 1}: ${error2.message}`, {
           cause: error2
         });
       }
-      if (seen.has(certificate.fingerprint256))
+      if (seen.has(certificate2.fingerprint256))
         continue;
-      seen.add(certificate.fingerprint256);
-      (isSelfSigned(certificate) ? anchors : intermediates).push(certificate);
+      seen.add(certificate2.fingerprint256);
+      (isSelfSigned(certificate2) ? anchors : intermediates).push(certificate2);
     }
   });
   return new IndexedTrustStore(anchors, intermediates);
@@ -91006,13 +91147,13 @@ var import_ajv_formats3 = __toESM(require_dist(), 1);
 
 // ../core/dist/report/upgrade.js
 var isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-function certificateV1ToV2(certificate) {
-  if (!isObject2(certificate))
-    return certificate;
-  const chain = certificate.chain;
+function certificateV1ToV2(certificate2) {
+  if (!isObject2(certificate2))
+    return certificate2;
+  const chain = certificate2.chain;
   const leaf = Array.isArray(chain) ? chain[0] : void 0;
   const keyType = isObject2(leaf) && typeof leaf.keyType === "string" ? leaf.keyType : null;
-  return { keyType, ocsp: null, ...certificate };
+  return { keyType, ocsp: null, ...certificate2 };
 }
 function dhV1ToV2(dh) {
   return isObject2(dh) ? { primes: dh.supported === false ? [] : null, ...dh } : dh;
@@ -91184,6 +91325,7 @@ function planRun(input) {
   const deadlineMs = integer("deadline", input.deadline, config?.deadline, RUN_DEFAULTS.deadlineMs);
   const runDeadlineMs = integer("run-deadline", input.runDeadline, config?.runDeadline, RUN_DEFAULTS.runDeadlineMs);
   const clients = attempt(() => parseClients(input.clients)) ?? null;
+  const allAddresses = flag("all-addresses", input.allAddresses, config?.allAddresses);
   const starttlsName = nonEmpty2(input.starttls);
   const starttls = starttlsName === null ? void 0 : isStarttlsProtocol(starttlsName) ? starttlsName : fail("starttls", `expected one of ${STARTTLS_PROTOCOLS.join(", ")}, got ${JSON.stringify(starttlsName)}`);
   const ehloName = nonEmpty2(input.ehlo);
@@ -91310,6 +91452,7 @@ function planRun(input) {
       runDeadlineMs,
       ca,
       clients,
+      allAddresses,
       starttls: {
         ...ehloName === null ? {} : { ehloName },
         ...xmppDomain === null ? {} : { xmppDomain }
@@ -91332,6 +91475,16 @@ function planRun(input) {
     if (allowed.includes(text))
       return text;
     return fail(field, `expected one of ${allowed.join(", ")}, got ${JSON.stringify(text)}`);
+  }
+  function flag(field, value, fromConfig) {
+    if (typeof value === "boolean")
+      return value;
+    const text = nonEmpty2(value);
+    if (text === null)
+      return fromConfig ?? false;
+    if (text === "true" || text === "false")
+      return text === "true";
+    return fail(field, `expected true or false, got ${JSON.stringify(text)}`);
   }
   function integer(field, value, fromConfig, fallback) {
     const limits = RUN_LIMITS[LIMIT_OF[field]];
@@ -91659,9 +91812,9 @@ import { rootCertificates } from "node:tls";
 
 // ../core/dist/cert/chain-order.js
 function checkChainOrder(chain) {
-  return chain.every((certificate, index) => {
+  return chain.every((certificate2, index) => {
     const next2 = chain[index + 1];
-    return next2 === void 0 || isIssuedBy(certificate.x509, next2.x509);
+    return next2 === void 0 || isIssuedBy(certificate2.x509, next2.x509);
   });
 }
 
@@ -91739,18 +91892,18 @@ var SIGNATURE_HASH_BY_OID = {
 var ID_KP_OCSP_SIGNING2 = "1.3.6.1.5.5.7.3.9";
 var EXTENDED_KEY_USAGE_OID = "2.5.29.37";
 var MAX_RESPONDER_CERTIFICATES = 4;
-function hasOcspSigning(certificate) {
-  const extension = certificate.extensions?.find((e) => e.extnID === EXTENDED_KEY_USAGE_OID);
+function hasOcspSigning(certificate2) {
+  const extension = certificate2.extensions?.find((e) => e.extnID === EXTENDED_KEY_USAGE_OID);
   const parsed = extension?.parsedValue;
   return parsed instanceof ExtKeyUsage && parsed.keyPurposes.includes(ID_KP_OCSP_SIGNING2);
 }
 function responderKeys(basic, issuer) {
   const keys = [issuer.x509.publicKey];
-  for (const certificate of (basic.certs ?? []).slice(0, MAX_RESPONDER_CERTIFICATES)) {
-    if (!hasOcspSigning(certificate))
+  for (const certificate2 of (basic.certs ?? []).slice(0, MAX_RESPONDER_CERTIFICATES)) {
+    if (!hasOcspSigning(certificate2))
       continue;
     try {
-      const parsed = parseCertificate(new Uint8Array(certificate.toSchema().toBER(false)));
+      const parsed = parseCertificate(new Uint8Array(certificate2.toSchema().toBER(false)));
       if (isIssuedBy(parsed.x509, issuer.x509))
         keys.push(parsed.x509.publicKey);
     } catch (error2) {
@@ -91902,9 +92055,9 @@ var PathSearch = class {
     return result;
   }
   /** Known intermediates named as `certificate`'s issuer, up to the cap over the whole chain. */
-  knownIssuers(certificate) {
+  knownIssuers(certificate2) {
     const found = [];
-    for (const candidate of this.store.candidates(certificate, "intermediates")) {
+    for (const candidate of this.store.candidates(certificate2, "intermediates")) {
       let parsed = this.#known.get(candidate.fingerprint256);
       if (parsed === void 0) {
         if (this.#known.size >= this.limits.knownIntermediates) {
@@ -91992,8 +92145,8 @@ function buildPath(leaf, served, search, withKnown) {
   }
   return { path: null, deadEnd: pathTo(deepest) };
 }
-function isWeakKey(certificate) {
-  const { keyType, keyBits } = certificate.key;
+function isWeakKey(certificate2) {
+  const { keyType, keyBits } = certificate2.key;
   if (keyBits === null)
     return false;
   if (keyType === "rsa" || keyType === "dsa")
@@ -92004,10 +92157,10 @@ function isWeakKey(certificate) {
 }
 function pathError(path6, now) {
   const time = now.getTime();
-  for (const certificate of path6) {
-    if (certificate.notBefore.getTime() > time)
+  for (const certificate2 of path6) {
+    if (certificate2.notBefore.getTime() > time)
       return "not-yet-valid";
-    if (certificate.notAfter.getTime() < time)
+    if (certificate2.notAfter.getTime() < time)
       return "expired";
   }
   const anchorIndex = path6.length - 1;
@@ -92024,7 +92177,7 @@ function pathError(path6, now) {
   const unanchored = path6.slice(0, anchorIndex);
   if (unanchored.some(isWeakKey))
     return "weak-key";
-  if (unanchored.some((certificate) => WEAK_SIGNATURE_ALGORITHMS.has(certificate.signatureAlgorithm))) {
+  if (unanchored.some((certificate2) => WEAK_SIGNATURE_ALGORITHMS.has(certificate2.signatureAlgorithm))) {
     return "weak-signature";
   }
   return null;
@@ -92043,14 +92196,14 @@ function checkTrust(chain, store, now, options = {}) {
     });
   }
   const distinct = /* @__PURE__ */ new Map();
-  for (const certificate of chain) {
-    if (distinct.has(certificate.sha256))
+  for (const certificate2 of chain) {
+    if (distinct.has(certificate2.sha256))
       continue;
     if (distinct.size >= search.limits.servedCertificates) {
       search.limitsHit.add("servedCertificates");
       break;
     }
-    distinct.set(certificate.sha256, certificate);
+    distinct.set(certificate2.sha256, certificate2);
   }
   const served = [...distinct.values()].slice(1);
   const found = buildPath(leaf, served, search, false);
@@ -92145,7 +92298,7 @@ function checkCertificateChain(chainDer, options) {
   const [leaf, ...others] = parsed;
   if (leaf === void 0 || leaf === null)
     return { certificate: null, errors };
-  const rest = others.filter((certificate) => certificate !== null);
+  const rest = others.filter((certificate2) => certificate2 !== null);
   const complete = rest.length === others.length;
   const notes = [];
   const context3 = {
@@ -92202,7 +92355,7 @@ function checkCertificateChain(chainDer, options) {
   return {
     certificate: {
       keyType: leaf.key.keyType,
-      chain: context3.chain.map((certificate) => describeCertificate(certificate, options.now)),
+      chain: context3.chain.map((certificate2) => describeCertificate(certificate2, options.now)),
       ...verdicts,
       ocspStapled,
       ocspStatus: ocsp?.certStatus ?? null,
@@ -92375,10 +92528,10 @@ function recoverServedChain(serverBytes, protocol, cipherName, keylog) {
     const message2 = decrypted.messages.find((m) => m.type === HANDSHAKE_TYPE.certificate);
     if (message2 === void 0)
       return unreadable(NO_CERTIFICATE);
-    const certificate = decodeCertificate(message2.body, { tls13: true });
-    const staple = certificate.entries[0]?.extensions.find((extension) => extension.type === EXTENSION_TYPE.status_request);
+    const certificate2 = decodeCertificate(message2.body, { tls13: true });
+    const staple = certificate2.entries[0]?.extensions.find((extension) => extension.type === EXTENSION_TYPE.status_request);
     return {
-      chain: certificate.entries.map((entry) => entry.certificate),
+      chain: certificate2.entries.map((entry) => entry.certificate),
       // RFC 8446 4.4.2.1: the extension's body is a CertificateStatus.
       ocspResponse: staple === void 0 ? null : decodeCertificateStatus(staple.data).ocspResponse,
       error: null
@@ -92782,10 +92935,27 @@ async function follow(target, address, options, signal) {
 // ../core/dist/probe/resolve-target.js
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
-function resolveTarget(target, options) {
+async function resolveTarget(target, options) {
   const name = target.connectAddress;
   if (isIP(name) !== 0)
-    return Promise.resolve({ ok: true, address: name });
+    return { ok: true, address: name };
+  const lookup = options.lookup ?? dnsLookup;
+  const resolution = await lookUpWithin(name, options, async (host) => [
+    (await lookup(host)).address
+  ]);
+  return resolution.ok ? { ok: true, address: resolution.addresses[0] } : resolution;
+}
+var lookupAllByDefault = (hostname) => dnsLookup(hostname, { all: true });
+function resolveAllAddresses(target, options) {
+  const name = target.connectAddress;
+  if (isIP(name) !== 0)
+    return Promise.resolve({ ok: true, addresses: [name] });
+  const lookupAll = options.lookupAll ?? lookupAllByDefault;
+  return lookUpWithin(name, options, async (host) => [
+    ...new Set((await lookupAll(host)).map((entry) => entry.address))
+  ]);
+}
+function lookUpWithin(name, options, lookup) {
   return new Promise((resolve8) => {
     let settled = false;
     const finish2 = (resolution) => {
@@ -92807,11 +92977,14 @@ function resolveTarget(target, options) {
       return;
     }
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    (options.lookup ?? dnsLookup)(name).then(({ address }) => finish2(isIP(address) === 0 ? {
-      ok: false,
-      code: "dns",
-      message: `${name}: the look-up gave ${JSON.stringify(address)}`
-    } : { ok: true, address }), (error2) => finish2({
+    lookup(name).then((addresses) => {
+      const bad = addresses.find((address) => isIP(address) === 0);
+      finish2(bad !== void 0 || addresses.length === 0 ? {
+        ok: false,
+        code: "dns",
+        message: `${name}: the look-up gave ${JSON.stringify(bad ?? "no address")}`
+      } : { ok: true, addresses });
+    }, (error2) => finish2({
       ok: false,
       code: "dns",
       message: `${name}: ${error2 instanceof Error ? error2.message : String(error2)}`
@@ -93969,9 +94142,12 @@ async function probeHello(endpoint2, hello, options) {
   });
   let flight = null;
   let flooded = null;
+  let head = new Uint8Array(0);
   let result;
   try {
     result = await exchange(endpoint2, hello, (chunk) => {
+      if (head.length < PEEK_BYTES)
+        head = concatHead(head, chunk);
       flight = decoder.push(chunk);
       flooded = floodOf(flight);
       return flooded !== null || flight.done || options.stopAtServerHello === true && serverChoiceOf(flight) !== null;
@@ -93983,7 +94159,7 @@ async function probeHello(endpoint2, hello, options) {
         return { kind: "accepted", choice: partial };
       return {
         kind: "failed",
-        code: "unparseable",
+        code: error2.offset === 0 ? otherProtocolOf(head) ?? "unparseable" : "unparseable",
         message: `unparseable reply: ${error2.message}`
       };
     }
@@ -94012,6 +94188,22 @@ async function probeHello(endpoint2, hello, options) {
     case "failed":
       return { kind: "failed", code: scanErrorCode(result.code), message: result.message };
   }
+}
+var PEEK_BYTES = 8;
+var ascii2 = (bytes) => String.fromCharCode(...bytes);
+function concatHead(head, chunk) {
+  const next2 = new Uint8Array(Math.min(PEEK_BYTES, head.length + chunk.length));
+  next2.set(head);
+  next2.set(chunk.subarray(0, next2.length - head.length), head.length);
+  return next2;
+}
+function otherProtocolOf(head) {
+  const start = ascii2(head);
+  if (start.startsWith("HTTP/"))
+    return "plain-http";
+  if (start.startsWith("SSH-"))
+    return "ssh-banner";
+  return null;
 }
 function scanErrorCode(code18) {
   switch (code18) {
@@ -94444,8 +94636,8 @@ function clientRefusal(profile, hello, protocol, groupCode, dhBits, server, cert
   if (!profile.cipherSuites.includes(hello.cipherSuite)) {
     return `the server chose ${suiteName(hello.cipherSuite)}, which the client does not offer`;
   }
-  const groups = profile.groups;
-  if (groupCode !== null && groups !== null && !groups.includes(groupCode)) {
+  const groups2 = profile.groups;
+  if (groupCode !== null && groups2 !== null && !groups2.includes(groupCode)) {
     return `the server chose the group ${groupLabel(groupCode)}, which the client does not offer`;
   }
   if (dhBits !== null && profile.minDhBits !== null && dhBits < profile.minDhBits) {
@@ -94724,15 +94916,15 @@ function keyLabel(leaf) {
 function describeAlert(alert) {
   return `${alert.name} (${alert.description})`;
 }
-function range(protocols) {
-  const first = protocols[0];
-  const last = protocols[protocols.length - 1];
+function range(protocols2) {
+  const first = protocols2[0];
+  const last = protocols2[protocols2.length - 1];
   if (first === void 0 || last === void 0)
     return "no version";
   if (first === last)
     return first;
-  const consecutive = PROTOCOLS.indexOf(last) - PROTOCOLS.indexOf(first) === protocols.length - 1;
-  return consecutive ? `${first}–${last}` : protocols.join(", ");
+  const consecutive = PROTOCOLS.indexOf(last) - PROTOCOLS.indexOf(first) === protocols2.length - 1;
+  return consecutive ? `${first}–${last}` : protocols2.join(", ");
 }
 function list(items) {
   if (items.length === 0)
@@ -94767,10 +94959,10 @@ var OFFERS = {
 var LEGACY_ORDER = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
 async function probeLegacy(protocol, keyType, options) {
   const offer = OFFERS[keyType];
-  const suites = cipherSuitesFor(protocol).filter((suite) => suite.auth === offer.auth && !suite.grease && !suite.scsv).map((suite) => suite.code);
+  const suites2 = cipherSuitesFor(protocol).filter((suite) => suite.auth === offer.auth && !suite.grease && !suite.scsv).map((suite) => suite.code);
   const outcome = await probeWithRetry(() => options.runConnection(() => probeHello(options.endpoint, buildClientHello({
     protocol,
-    cipherSuites: suites,
+    cipherSuites: suites2,
     sni: options.sni,
     signatureSchemes: SIGNATURE_SCHEMES.filter((s) => offer.schemes(s.name)).map((s) => s.code),
     statusRequest: true
@@ -94826,10 +95018,10 @@ async function probeTls13(keyType, options) {
     ocspResponse: handshake.ocspResponse
   };
 }
-async function probeServedChains(protocols, options) {
-  const legacy = LEGACY_ORDER.find((protocol) => protocols[protocol] === true) ?? null;
+async function probeServedChains(protocols2, options) {
+  const legacy = LEGACY_ORDER.find((protocol) => protocols2[protocol] === true) ?? null;
   const probes = [];
-  if (protocols["TLSv1.3"] === true) {
+  if (protocols2["TLSv1.3"] === true) {
     for (const keyType of SERVED_KEY_TYPES)
       probes.push(probeTls13(keyType, options));
   }
@@ -94850,7 +95042,7 @@ async function probeServedChains(protocols, options) {
     else
       errors.push(result);
   }
-  const unknownVersion = ["TLSv1.3", ...LEGACY_ORDER].some((p) => protocols[p] === null);
+  const unknownVersion = ["TLSv1.3", ...LEGACY_ORDER].some((p) => protocols2[p] === null);
   return { sightings, complete: errors.length === 0 && !unknownVersion, errors };
 }
 var sameChain = (a, b) => a.length === b.length && a.every((der, i) => Buffer.compare(der, b[i]) === 0);
@@ -94870,11 +95062,11 @@ function distinctChains(sightings) {
 }
 function judgeServedChains(defaultChain, served, options) {
   const errors = [...served.errors];
-  let certificate = defaultChain?.report ?? null;
+  let certificate2 = defaultChain?.report ?? null;
   const certificates = [];
   for (const entry of distinctChains(served.sightings)) {
     const isDefault = defaultChain !== null && sameChain(entry.chain, defaultChain.chain);
-    if (isDefault && (certificate?.ocspStapled !== null || entry.ocspResponse === void 0)) {
+    if (isDefault && (certificate2?.ocspStapled !== null || entry.ocspResponse === void 0)) {
       continue;
     }
     const checked = checkCertificateChain(entry.chain, {
@@ -94884,17 +95076,17 @@ function judgeServedChains(defaultChain, served, options) {
     });
     if (isDefault) {
       errors.push(...checked.errors.filter((error2) => error2.probe.endsWith("/ocsp")));
-      certificate = checked.certificate;
+      certificate2 = checked.certificate;
     } else {
       errors.push(...checked.errors);
       if (checked.certificate !== null)
         certificates.push(checked.certificate);
     }
   }
-  if (certificate !== null)
-    certificates.unshift(certificate);
+  if (certificate2 !== null)
+    certificates.unshift(certificate2);
   return {
-    certificate,
+    certificate: certificate2,
     certificates: served.complete && certificates.length > 0 ? certificates : null,
     errors
   };
@@ -95290,7 +95482,10 @@ async function probeFallbackScsv(ctx, supported) {
   const highest = ALL_ORDER.find((p) => supported[p] === true);
   const lower = LEGACY_ORDER2.find((p) => supported[p] === true && p !== highest);
   if (highest === void 0 || lower === void 0) {
-    ctx.error("features/fallbackScsv", "protocol", "needs two protocol versions to test");
+    const oneVersion = highest !== void 0 && ALL_ORDER.every((p) => p === highest || supported[p] === false);
+    if (!oneVersion) {
+      ctx.error("features/fallbackScsv", "protocol", "needs two protocol versions to test");
+    }
     return null;
   }
   const outcome = await ctx.probe(() => buildClientHello({
@@ -95342,16 +95537,16 @@ async function enumerateTls13Groups(ctx, tls13Suites) {
   }
   return [...result.accepted].sort((a, b) => a - b).map((code18) => acceptedGroup("TLSv1.3", code18));
 }
-async function enumerateTls12Groups(ctx, suites) {
+async function enumerateTls12Groups(ctx, suites2) {
   const [curves, ffdhe] = await Promise.all([
-    enumerateTls12Curves(ctx, suites),
-    enumerateTls12Ffdhe(ctx, suites)
+    enumerateTls12Curves(ctx, suites2),
+    enumerateTls12Ffdhe(ctx, suites2)
   ]);
   return curves === null || ffdhe === null ? null : [...curves, ...ffdhe];
 }
 var FFDHE_GROUPS = GROUPS.filter((g) => g.kind === "ffdhe").map((g) => g.code);
-async function enumerateTls12Ffdhe(ctx, suites) {
-  const { protocol, accepted: accepted2 } = suites;
+async function enumerateTls12Ffdhe(ctx, suites2) {
+  const { protocol, accepted: accepted2 } = suites2;
   const dhe = accepted2.filter((code18) => cipherSuiteByCode(code18)?.kex === "DHE");
   if (dhe.length === 0)
     return [];
@@ -95389,8 +95584,8 @@ function ffdheGroupOfPrime(prime) {
   const group2 = name === void 0 ? void 0 : groupByName(name);
   return group2?.kind === "ffdhe" ? group2.code : null;
 }
-async function enumerateTls12Curves(ctx, suites) {
-  const { protocol, accepted: accepted2, choices } = suites;
+async function enumerateTls12Curves(ctx, suites2) {
+  const { protocol, accepted: accepted2, choices } = suites2;
   const ecdhe = accepted2.filter((code18) => cipherSuiteByCode(code18)?.kex === "ECDHE");
   if (ecdhe.length === 0)
     return [];
@@ -95513,38 +95708,38 @@ async function scanDetailed(target, options = {}, shared) {
 }
 async function scanInto(ctx, report, chains) {
   ctx.step("protocols");
-  const protocols = await probeProtocols(ctx);
-  report.protocols = protocols.supported;
-  if (protocols.certificateChain !== null)
-    addChain(chains, protocols.certificateChain);
-  if (!PROTOCOLS.some((p) => protocols.supported[p] !== null))
+  const protocols2 = await probeProtocols(ctx);
+  report.protocols = protocols2.supported;
+  if (protocols2.certificateChain !== null)
+    addChain(chains, protocols2.certificateChain);
+  if (!PROTOCOLS.some((p) => protocols2.supported[p] !== null))
     return;
-  const supportedTls = TLS.filter((p) => protocols.supported[p] === true);
+  const supportedTls = TLS.filter((p) => protocols2.supported[p] === true);
   ctx.step("cipher suites");
-  const enumerated = await Promise.all(supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols.choices[p])));
+  const enumerated = await Promise.all(supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols2.choices[p])));
   for (const { choices } of enumerated) {
     for (const choice of choices.values()) {
       if (choice.certificates !== null)
         addChain(chains, choice.certificates);
     }
   }
-  const unknownProtocol = PROTOCOLS.some((p) => protocols.supported[p] === null);
+  const unknownProtocol = PROTOCOLS.some((p) => protocols2.supported[p] === null);
   report.serverPreference = unknownProtocol ? null : enumerated.map((e) => e.preference);
   ctx.step("groups and key exchange");
   const tls13 = enumerated.find((e) => e.protocol === "TLSv1.3");
   const legacy = [...enumerated].reverse().find((e) => e.protocol !== "TLSv1.3");
-  const legacyUnknown = LEGACY.some((p) => protocols.supported[p] === null);
-  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacy?.protocol ?? "SSLv3")).some((p) => protocols.supported[p] === null);
+  const legacyUnknown = LEGACY.some((p) => protocols2.supported[p] === null);
+  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacy?.protocol ?? "SSLv3")).some((p) => protocols2.supported[p] === null);
   const [tls13Groups, tls12Groups, dh, features] = await Promise.all([
-    tls13 === void 0 ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null) : tls13.accepted === null ? Promise.resolve(null) : enumerateTls13Groups(ctx, tls13.accepted),
+    tls13 === void 0 ? Promise.resolve(protocols2.supported["TLSv1.3"] === false ? [] : null) : tls13.accepted === null ? Promise.resolve(null) : enumerateTls13Groups(ctx, tls13.accepted),
     legacy === void 0 ? Promise.resolve(legacyUnknown ? null : []) : legacy.accepted === null || unknownAboveLegacy ? Promise.resolve(null) : enumerateTls12Groups(ctx, { ...legacy, accepted: legacy.accepted }),
     probeDh(ctx, enumerated),
-    probeWireFeatures(ctx, protocols.supported, protocols.choices)
+    probeWireFeatures(ctx, protocols2.supported, protocols2.choices)
   ]);
   report.groups = tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
   report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null, primes: null } : dh;
   report.features = { ...report.features, ...features };
-  report.cipherSuites = unknownProtocol ? null : acceptedSuites(protocols.supported, protocols.sslv2?.cipherSpecs ?? [], enumerated);
+  report.cipherSuites = unknownProtocol ? null : acceptedSuites(protocols2.supported, protocols2.sslv2?.cipherSpecs ?? [], enumerated);
 }
 function addChain(chains, chain) {
   const same = (a, b) => a.length === b.length && a.every((der, i) => Buffer.compare(der, b[i]) === 0);
@@ -95552,11 +95747,11 @@ function addChain(chains, chain) {
     chains.push(chain);
 }
 function acceptedSuites(supported, sslv2Specs, enumerated) {
-  const suites = [];
+  const suites2 = [];
   if (supported.SSLv2 === true) {
     for (const code18 of sslv2Specs) {
       const row = sslv2CipherSuiteByCode(code18);
-      suites.push({
+      suites2.push({
         protocol: "SSLv2",
         code: `0x${code18.toString(16).toUpperCase().padStart(6, "0")}`,
         iana: row?.name ?? `unknown(0x${code18.toString(16)})`,
@@ -95581,9 +95776,9 @@ function acceptedSuites(supported, sslv2Specs, enumerated) {
     if (codes == null)
       return null;
     for (const code18 of codes)
-      suites.push(acceptedSuite(protocol, code18));
+      suites2.push(acceptedSuite(protocol, code18));
   }
-  return suites;
+  return suites2;
 }
 function acceptedSuite(protocol, code18) {
   const row = cipherSuiteByCode(code18);
@@ -95724,7 +95919,7 @@ async function scanTarget(target, options = {}) {
   ]);
   const rawChain = certificateChains[0];
   const fromRaw = checked.certificate === null && rawChain !== void 0 ? checkRawChain(parsed, rawChain, certificateOptions) : null;
-  const certificate = fromRaw?.certificate ?? checked.certificate;
+  const certificate2 = fromRaw?.certificate ?? checked.certificate;
   const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
   const served = await probeServedChains(report.protocols, {
     endpoint: { address, port: parsed.port },
@@ -95735,7 +95930,7 @@ async function scanTarget(target, options = {}) {
     ...options.signal === void 0 ? {} : { signal: options.signal },
     ...options.connect === void 0 ? {} : { connect: options.connect }
   });
-  const judged = judgeServedChains(certificate === null || defaultChain == null ? null : { chain: defaultChain, report: certificate }, served, { host: parsed.host, store, now: options.now ?? /* @__PURE__ */ new Date() });
+  const judged = judgeServedChains(certificate2 === null || defaultChain == null ? null : { chain: defaultChain, report: certificate2 }, served, { host: parsed.host, store, now: options.now ?? /* @__PURE__ */ new Date() });
   const merged = {
     ...report,
     certificate: judged.certificate,
@@ -95817,6 +96012,28 @@ async function scanWithDeadline(target, options, deadlineMs, runCut) {
   }
 }
 
+// ../core/dist/run/all-addresses.js
+import { isIP as isIP2 } from "node:net";
+async function expandAddresses(targets, options) {
+  const expanded = await Promise.all(targets.map(async (planned) => {
+    const { target } = planned;
+    if (target === null || isIP2(target.connectAddress) !== 0)
+      return [planned];
+    const resolution = await resolveAllAddresses(target, {
+      timeoutMs: options.timeoutMs,
+      ...options.signal === void 0 ? {} : { signal: options.signal },
+      ...options.lookupAll === void 0 ? {} : { lookupAll: options.lookupAll }
+    });
+    if (!resolution.ok)
+      return [planned];
+    return resolution.addresses.map((address) => {
+      const at = targetAtAddress(target, address);
+      return { ...planned, input: at.input, target: at };
+    });
+  }));
+  return expanded.flat();
+}
+
 // ../core/dist/run/run.js
 async function runPlan(plan, options = {}) {
   const run2 = new AbortController();
@@ -95834,15 +96051,20 @@ async function runPlan(plan, options = {}) {
   }
 }
 async function scanEvaluateGate(plan, options, signal) {
+  const targets = plan.allAddresses ? await expandAddresses(plan.targets, {
+    timeoutMs: plan.timeoutMs,
+    signal,
+    ...options.lookupAll === void 0 ? {} : { lookupAll: options.lookupAll }
+  }) : plan.targets;
   const retain = options.retain ?? true;
-  const count = plan.targets.length;
+  const count = targets.length;
   const reports = new Array(retain ? count : 0);
   const evaluations = new Array(count);
   const gateFacts = new Array(count);
-  const policies = new Set(plan.targets.map((planned) => planned.policy));
+  const policies = new Set(targets.map((planned) => planned.policy));
   const waivers = new WaiverSet([...[...policies].flatMap((policy) => policy.waivers), ...plan.waivers], plan.now);
   const judge3 = (index, report) => {
-    const { policy } = plan.targets[index];
+    const { policy } = targets[index];
     const evaluation = waivers.apply(evaluate(policy, report), [
       ...policy.waivers,
       ...plan.waivers
@@ -95855,13 +96077,13 @@ async function scanEvaluateGate(plan, options, signal) {
   };
   const toScan = [];
   const planIndex = [];
-  plan.targets.forEach((planned, index) => {
+  targets.forEach((planned, index) => {
     if (planned.target === null)
       return;
     toScan.push(planned.target);
     planIndex.push(index);
   });
-  plan.targets.forEach((planned, index) => {
+  targets.forEach((planned, index) => {
     if (planned.saved !== null)
       judge3(index, planned.saved);
   });
@@ -95890,8 +96112,11 @@ async function scanEvaluateGate(plan, options, signal) {
 }
 function gateFactsOf(report) {
   return {
-    target: { input: report.target.input },
-    reachable: report.reachable
+    // notScannedReason's facts: whether and how far the target was reached.
+    target: report.target,
+    reachable: report.reachable,
+    protocols: report.protocols,
+    errors: report.errors
   };
 }
 
@@ -95938,11 +96163,17 @@ function outcomes(evaluation) {
   return [...byRule.values()];
 }
 function byTarget(evaluations) {
-  const groups = /* @__PURE__ */ new Map();
+  const groups2 = /* @__PURE__ */ new Map();
   for (const evaluation of evaluations) {
-    groups.set(evaluation.target, [...groups.get(evaluation.target) ?? [], evaluation]);
+    groups2.set(evaluation.target, [...groups2.get(evaluation.target) ?? [], evaluation]);
   }
-  return groups;
+  return groups2;
+}
+function targetVerdict(evaluation, report, gate = {}) {
+  const unscannedBlocks = report !== void 0 && notScannedReason(report) !== null && (gate.inconclusive ?? "fail") === "fail";
+  if (unscannedBlocks || verdictOf([evaluation], gate).blocking.length > 0)
+    return "fail";
+  return evaluation.findings.some((finding) => finding.status !== "pass") ? "warn" : "pass";
 }
 
 // ../core/dist/report/json.js
@@ -96019,11 +96250,11 @@ function compareClientVersions(a, b) {
 function clientFamilies(report) {
   if (report?.clients == null)
     return null;
-  const groups = /* @__PURE__ */ new Map();
+  const groups2 = /* @__PURE__ */ new Map();
   for (const client of report.clients) {
-    groups.set(client.family, [...groups.get(client.family) ?? [], client]);
+    groups2.set(client.family, [...groups2.get(client.family) ?? [], client]);
   }
-  const families = [...groups].map(([family, clients]) => {
+  const families = [...groups2].map(([family, clients]) => {
     const sorted = [...clients].sort(compareClientVersions);
     const counts = { fail: 0, inconclusive: 0, ok: 0 };
     for (const client of sorted)
@@ -96046,9 +96277,9 @@ var KEY_TYPE_NAMES = {
   ed448: "Ed448",
   dsa: "DSA"
 };
-function describeChain(certificate) {
-  const leaf = certificate.chain[0];
-  const keyType = certificate.keyType ?? leaf?.keyType ?? null;
+function describeChain(certificate2) {
+  const leaf = certificate2.chain[0];
+  const keyType = certificate2.keyType ?? leaf?.keyType ?? null;
   const name = keyType === null ? "unknown key" : KEY_TYPE_NAMES[keyType] ?? keyType;
   const size = leaf?.curve ?? (leaf?.keyBits == null ? null : String(leaf.keyBits));
   const key = size === null || keyType?.startsWith("ed") === true ? name : `${name} ${size}`;
@@ -96060,10 +96291,10 @@ function chainLabel(report, pointer) {
   const certificates = report?.certificates ?? [];
   if (index === void 0 || certificates.length < 2)
     return null;
-  const certificate = certificates[Number(index)];
-  if (certificate === void 0)
+  const certificate2 = certificates[Number(index)];
+  if (certificate2 === void 0)
     return null;
-  return `chain ${Number(index) + 1} of ${certificates.length}: ${describeChain(certificate)}`;
+  return `chain ${Number(index) + 1} of ${certificates.length}: ${describeChain(certificate2)}`;
 }
 function findingMessage(finding, report) {
   const label = chainLabel(report, finding.pointer);
@@ -96136,7 +96367,7 @@ function fleetOverview(evaluations, reports, gate = {}) {
   const rows = evaluations.map((evaluation, index) => {
     const report = reportOf.get(evaluation.target);
     const expiry = leafExpiry(report);
-    const protocols = report === void 0 || report.reachable !== true ? null : Object.entries(report.protocols).filter(([, on]) => on === true).map(([protocol]) => protocol);
+    const protocols2 = report === void 0 || report.reachable !== true ? null : Object.entries(report.protocols).filter(([, on]) => on === true).map(([protocol]) => protocol);
     const row = {
       evaluation,
       report,
@@ -96146,7 +96377,7 @@ function fleetOverview(evaluations, reports, gate = {}) {
       worst: worstFinding(evaluation.findings),
       daysToExpiry: expiry?.days ?? null,
       expires: expiry?.notAfter ?? null,
-      protocols,
+      protocols: protocols2,
       weakestSuite: weakest(report)
     };
     return { row, index };
@@ -96482,6 +96713,11 @@ var ICON = {
   "gate-pass": "✅ pass",
   "gate-fail": "❌ fail"
 };
+var VERDICT_ICON = {
+  pass: "✅ pass",
+  warn: "⚠️ warn",
+  fail: "❌ fail"
+};
 var CLIENT_ICON = {
   fail: "❌",
   inconclusive: "⚠️",
@@ -96513,10 +96749,10 @@ function formatMarkdown(evaluations, reports, options = {}) {
   const reportOf = reportsByTarget(reports);
   const maxFindings = options.maxFindings ?? 5;
   const lines = [];
-  const overall = options.gate === void 0 ? void 0 : gateRun(evaluations, reports, options.gate);
-  const heading = overall === void 0 ? evaluations.some((e) => e.verdict === "fail") ? ICON.fail : evaluations.some((e) => e.verdict === "inconclusive") ? ICON.inconclusive : ICON.pass : ICON[`gate-${overall.verdict}`];
+  const overall = gateRun(evaluations, reports, options.gate ?? {});
+  const heading = ICON[`gate-${overall.verdict}`];
   lines.push(`## tlsgate: ${heading}`, "");
-  if (options.gate !== void 0 && overall !== void 0) {
+  if (options.gate !== void 0) {
     const inconclusive2 = (options.gate.inconclusive ?? "fail") === "fail" ? "fails" : "passes";
     lines.push(`Gate: fail-on **${options.gate.failOn ?? "error"}**, inconclusive ${inconclusive2} · ${overall.blocking.length} blocking finding(s)`, "", ...overall.reasons.map((reason) => `- ${markdownText(reason)}`), ...overall.reasons.length > 0 ? [""] : []);
   }
@@ -96534,8 +96770,9 @@ function formatMarkdown(evaluations, reports, options = {}) {
   }
   lines.push("| Target | Policy | Verdict | Failed | Inconclusive | Passed |", "|---|---|---|---:|---:|---:|");
   for (const e of evaluations) {
-    const address = reportOf.get(e.target)?.target.address;
-    lines.push(`| ${markdownCode(e.target, "table")}${address ? ` (${markdownText(address)})` : ""} | ${markdownText(e.policy.name)} ${markdownText(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${ICON[e.verdict]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`);
+    const report = reportOf.get(e.target);
+    const address = report?.target.address;
+    lines.push(`| ${markdownCode(e.target, "table")}${address ? ` (${markdownText(address)})` : ""} | ${markdownText(e.policy.name)} ${markdownText(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${VERDICT_ICON[targetVerdict(e, report, options.gate)]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`);
   }
   lines.push("");
   if (fleet)
@@ -96546,8 +96783,8 @@ function formatMarkdown(evaluations, reports, options = {}) {
       continue;
     lines.push(`### ${markdownCode(evaluation.target)} · ${markdownText(evaluation.policy.name)}`, "");
     const report = reportOf.get(evaluation.target);
-    if (report !== void 0 && report.reachable !== true) {
-      const reason = report.errors[0]?.message ?? "unreachable";
+    const reason = report === void 0 ? null : notScannedReason(report);
+    if (reason !== null) {
       lines.push(`Not scanned: ${markdownText(reason)}. All ${open3.length} rule(s) are ${ICON.inconclusive}.`, "");
       continue;
     }
@@ -96817,6 +97054,56 @@ function formatSarif(evaluations, reports, options = {}) {
 `;
 }
 
+// ../core/dist/report/negotiated.js
+var PROTOCOL_ORDER = ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
+function negotiatedSummary(report) {
+  return [
+    ["protocols", protocols(report)],
+    ["suites", suites(report)],
+    ["groups", groups(report)],
+    ["certificate", certificate(report)]
+  ];
+}
+function protocols(report) {
+  const on = PROTOCOL_ORDER.filter((p) => report.protocols[p] === true);
+  const unknown = PROTOCOL_ORDER.filter((p) => report.protocols[p] === null);
+  const parts = [on.length > 0 ? on.join(", ") : "none"];
+  if (unknown.length > 0)
+    parts.push(`unknown: ${unknown.join(", ")}`);
+  return parts.join("; ");
+}
+function suites(report) {
+  const list2 = report.cipherSuites;
+  if (list2 === null)
+    return "unknown";
+  if (list2.length === 0)
+    return "none";
+  const rank = (strength) => strength === null ? -1 : STRENGTH_CLASSES.indexOf(strength);
+  const weaker = (a, b) => rank(a.strength) > rank(b.strength) || rank(a.strength) === rank(b.strength) && a.bits < b.bits;
+  const weakest2 = list2.reduce((worst, suite) => weaker(suite, worst) ? suite : worst);
+  return `${list2.length} · weakest ${weakest2.iana} (${weakest2.protocol}, ${weakest2.strength ?? "unclassified"})`;
+}
+function groups(report) {
+  if (report.groups === null)
+    return "unknown";
+  const names = [...new Set(report.groups.map((group2) => group2.name))];
+  return names.length > 0 ? names.join(", ") : "none";
+}
+function certificate(report) {
+  const leaf = report.certificate?.chain[0];
+  if (leaf === void 0)
+    return "unknown";
+  const key = leaf.keyType === "ecdsa" && leaf.curve !== null ? `ecdsa ${leaf.curve}` : `${leaf.keyType}${leaf.keyBits === null ? "" : ` ${leaf.keyBits}`}`;
+  return `${leaf.subject} · issuer ${leaf.issuer} · ${validity(leaf.notAfter, leaf.daysRemaining)} · ${key}`;
+}
+function validity(notAfter, daysRemaining) {
+  const date = notAfter.slice(0, 10);
+  const days = (n) => `${n} day${n === 1 ? "" : "s"}`;
+  if (daysRemaining < 0)
+    return `expired ${date} (${days(-daysRemaining)} ago)`;
+  return `expires ${date} (${daysRemaining === 0 ? "today" : `in ${days(daysRemaining)}`})`;
+}
+
 // ../core/dist/report/text.js
 var STYLE2 = {
   red: [31, 39],
@@ -96830,6 +97117,11 @@ var STATUS_STYLE = {
   inconclusive: "yellow",
   pass: "green",
   waived: "dim"
+};
+var VERDICT_STYLE = {
+  fail: "red",
+  warn: "yellow",
+  pass: "green"
 };
 var CLIENT_STYLE = {
   fail: "red",
@@ -96850,7 +97142,8 @@ function formatText(evaluations, reports, options = {}) {
     const report = reportOf.get(evaluation.target);
     const address = report?.target.address;
     const { counts, policy } = evaluation;
-    const verdict = paint(STATUS_STYLE[evaluation.verdict], evaluation.verdict.toUpperCase());
+    const word = targetVerdict(evaluation, report, options.gate);
+    const verdict = paint(VERDICT_STYLE[word], word.toUpperCase());
     lines.push(`${paint("bold", inert(evaluation.target))}${address ? ` (${inert(address)})` : ""}  ${paint("bold", verdict)}`);
     const summary2 = [
       `${counts.fail} failed`,
@@ -96862,6 +97155,16 @@ function formatText(evaluations, reports, options = {}) {
     if (counts.off > 0)
       summary2.push(`${counts.off} off`);
     lines.push(paint("dim", `  policy ${policy.name} ${policy.version} (sha256 ${shortHash(policy.sha256)}) · ${summary2.join(" · ")}`));
+    const notScanned = report === void 0 ? null : notScannedReason(report);
+    if (notScanned !== null) {
+      lines.push(`  ${paint("yellow", "not scanned:")} ${inert(notScanned)}`, "");
+      continue;
+    }
+    if (report !== void 0) {
+      for (const [label, value] of negotiatedSummary(report)) {
+        lines.push(`  ${pad3(label, "certificate".length)}  ${inert(value)}`);
+      }
+    }
     const rows = outcomes(evaluation).filter((o) => o.status !== "waived" && (options.verbose === true || o.status !== "pass"));
     const idWidth = Math.max(0, ...rows.map((o) => o.ruleId.length));
     const statusWidth = "inconclusive".length;
@@ -97481,6 +97784,7 @@ function readInputs(core) {
       runDeadline: text("run-deadline"),
       allowPolicyPaths: pathList(core.getInput("allow-policy-path")),
       clients: text("clients"),
+      allAddresses: text("all-addresses"),
       shard: text("shard"),
       now: text("now")
     },

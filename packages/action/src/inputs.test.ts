@@ -21,6 +21,7 @@ describe("readInputs", () => {
         runDeadline: null,
         allowPolicyPaths: [],
         clients: null,
+        allAddresses: null,
         shard: null,
         now: null,
       },
@@ -57,6 +58,7 @@ describe("readInputs", () => {
       "run-deadline": "900000",
       "allow-policy-path": "../org-policies\n",
       clients: "default,Java 8u31",
+      "all-addresses": "true",
       shard: "2/3",
       now: "2027-03-31",
     });
@@ -77,6 +79,7 @@ describe("readInputs", () => {
         runDeadline: "900000",
         allowPolicyPaths: ["../org-policies"],
         clients: "default,Java 8u31",
+        allAddresses: "true",
         shard: "2/3",
         now: "2027-03-31",
       },

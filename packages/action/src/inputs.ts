@@ -62,6 +62,7 @@ export function readInputs(core: InputReader): ActionInputs {
       runDeadline: text("run-deadline"),
       allowPolicyPaths: pathList(core.getInput("allow-policy-path")),
       clients: text("clients"),
+      allAddresses: text("all-addresses"),
       shard: text("shard"),
       now: text("now"),
     },

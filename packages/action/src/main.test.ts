@@ -308,7 +308,7 @@ describe("run", () => {
       `- 1 target(s) could not be scanned: ${closed.target}\n`,
     );
     expect(core.summary.written[0]).toMatch(
-      /\nNot scanned: connect ECONNREFUSED 127\.0\.0\.1:\d+\. All 3 rule\(s\) are /,
+      /\nNot scanned: connection refused by 127\.0\.0\.1:\d+\. All 3 rule\(s\) are /,
     );
   });
 

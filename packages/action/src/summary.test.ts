@@ -5,11 +5,11 @@ import { fitSummary, formatSummary } from "./summary.js";
 /** Just what the summary reads of a report. */
 function report(input: string, reachable: boolean | null, error?: string): ScanReport {
   return {
-    target: { input, address: null },
+    target: { input, host: input, port: 443, address: reachable === null ? null : "127.0.0.1" },
     reachable,
+    protocols: { "TLSv1.3": reachable === true ? true : null },
     errors: error === undefined ? [] : [{ probe: "connect", code: "refused", message: error }],
     scanner: { name: "tlsgate", version: "1.2.3" },
-    protocols: {},
     cipherSuites: null,
     certificate: null,
     certificates: null,
@@ -46,7 +46,10 @@ describe("formatSummary", () => {
       "- 1 target(s) could not be scanned: b.example",
       "",
     ]);
-    expect(text).toContain("| `a.example` | p 1.0.0");
+    expect(text).toContain("| `a.example` (127.0.0.1) | p 1.0.0");
+    expect(text).toContain(
+      "| `b.example` (127.0.0.1) | p 1.0.0 <sub>aaaaaaaaaaaa</sub> | ❌ fail |",
+    );
     expect(text).toContain("<sub>tlsgate 1.2.3</sub>");
   });
 

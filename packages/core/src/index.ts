@@ -30,6 +30,7 @@ export {
   runPlan,
 } from "./run/index.js";
 export type {
+  LookupAllFunction,
   PlanResult,
   PlannedTarget,
   RunGate,

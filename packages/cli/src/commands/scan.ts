@@ -6,11 +6,12 @@ import {
   RUN_DEFAULTS,
   RUN_LIMITS,
 } from "@tlsgate/core/settings";
+import type { RunInput } from "@tlsgate/core";
 import type { ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { detectTerminal } from "../terminal.js";
 
-interface ScanFlags {
+export interface ScanFlags {
   policy?: string;
   format: string;
   output: string[];
@@ -26,6 +27,7 @@ interface ScanFlags {
   runDeadline?: string;
   targetsFile?: string;
   clients?: string;
+  allAddresses?: boolean;
   starttls?: string;
   ehlo?: string;
   xmppDomain?: string;
@@ -105,6 +107,10 @@ export function registerScanCommand(
       'simulate client handshakes: "default" (current clients), "all", or names, comma-separated',
     )
     .option(
+      "--all-addresses",
+      "scan every address a host name resolves to (A and AAAA), one report each (host@address:port)",
+    )
+    .option(
       "--starttls <protocol>",
       "STARTTLS before TLS for host[:port] targets: smtp, lmtp, imap, pop3, ftp, sieve, nntp, irc, xmpp, xmpp-server, ldap, postgres, mysql",
     )
@@ -122,7 +128,8 @@ export function registerScanCommand(
         "  $ tlsgate scan example.com:8443 --policy modern --format json | jq .gate",
         "  $ tlsgate scan new.example.com@203.0.113.7 --output sarif=tlsgate.sarif",
         "  $ tlsgate scan --targets-file hosts.txt --policy ./tls-policy.yaml --fail-on warning",
-        '  $ tlsgate scan example.com --clients default,"Android 8.1","Java 11.0.2"',
+        '  $ tlsgate scan example.com --clients default,"Android 8.1","Java 11"',
+        "  $ tlsgate scan example.com --all-addresses",
         "  $ tlsgate scan smtp://mail.example.com submission://mail.example.com imaps://mail.example.com",
         "  $ tlsgate scan db.internal:5433 --starttls postgres",
         "",
@@ -143,37 +150,40 @@ async function scanCommand(targets: string[], flags: ScanFlags, io: Io): Promise
   ]);
   const outputs = outputSpecs(flags.format, flags.output, io.cwd);
   const terminal = detectTerminal(io.env, io, { progress: flags.progress });
-  const { exitCode } = await runScan(
-    {
-      cwd: io.cwd,
-      targets,
-      targetsFile: flags.targetsFile ?? null,
-      policy: flags.policy ?? null,
-      config: flags.config ?? null,
-      ca: flags.ca,
-      failOn: flags.failOn ?? null,
-      inconclusive: flags.inconclusive ?? null,
-      allowPolicyPaths: flags.allowPolicyPath,
-      timeout: flags.timeout ?? null,
-      concurrency: flags.concurrency ?? null,
-      maxConnections: flags.maxConnections ?? null,
-      maxPerAddress: flags.maxPerAddress ?? null,
-      deadline: flags.deadline ?? null,
-      runDeadline: flags.runDeadline ?? null,
-      clients: flags.clients ?? null,
-      starttls: flags.starttls ?? null,
-      ehlo: flags.ehlo ?? null,
-      xmppDomain: flags.xmppDomain ?? null,
-      now: flags.now ?? null,
-    },
-    {
-      outputs,
-      color: terminal.color,
-      progress: terminal.progress,
-      io,
-      ...(flags.details === undefined ? {} : { details: flags.details }),
-      ...(flags.sarifCategory === undefined ? {} : { sarifCategory: flags.sarifCategory }),
-    },
-  );
+  const { exitCode } = await runScan(scanRunInput(targets, flags, io.cwd), {
+    outputs,
+    color: terminal.color,
+    progress: terminal.progress,
+    io,
+    ...(flags.details === undefined ? {} : { details: flags.details }),
+    ...(flags.sarifCategory === undefined ? {} : { sarifCategory: flags.sarifCategory }),
+  });
   return exitCode;
+}
+
+/** What `scan` hands core's planRun: the flags as typed. */
+export function scanRunInput(targets: string[], flags: ScanFlags, cwd: string): RunInput {
+  return {
+    cwd,
+    targets,
+    targetsFile: flags.targetsFile ?? null,
+    policy: flags.policy ?? null,
+    config: flags.config ?? null,
+    ca: flags.ca,
+    failOn: flags.failOn ?? null,
+    inconclusive: flags.inconclusive ?? null,
+    allowPolicyPaths: flags.allowPolicyPath,
+    timeout: flags.timeout ?? null,
+    concurrency: flags.concurrency ?? null,
+    maxConnections: flags.maxConnections ?? null,
+    maxPerAddress: flags.maxPerAddress ?? null,
+    deadline: flags.deadline ?? null,
+    runDeadline: flags.runDeadline ?? null,
+    clients: flags.clients ?? null,
+    starttls: flags.starttls ?? null,
+    ehlo: flags.ehlo ?? null,
+    xmppDomain: flags.xmppDomain ?? null,
+    now: flags.now ?? null,
+    allAddresses: flags.allAddresses === true ? true : null,
+  };
 }

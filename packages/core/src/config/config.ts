@@ -52,6 +52,8 @@ export interface TlsgateConfig {
   runDeadline?: number;
   /** CA bundles (PEM), relative to the config file. */
   ca?: string[];
+  /** Scan every address a host name resolves to, one report each. */
+  allAddresses?: boolean;
   targets: (string | ConfigTarget)[];
   /** Waivers for the targets of this repository (any policy's rules). */
   waivers?: WaiverEntry[];
@@ -108,6 +110,11 @@ export const configSchema = {
       description: `Milliseconds the whole run may take (default ${RUN_DEFAULTS.runDeadlineMs}).`,
     },
     ca: { type: "array", items: { type: "string", minLength: 1 } },
+    allAddresses: {
+      type: "boolean",
+      description:
+        "Scan every address a host name resolves to (A and AAAA), one report per address (default false).",
+    },
     waivers: { type: "array", items: waiverSchema },
     maxWaiverDays: {
       type: "integer",

@@ -432,3 +432,109 @@ describe("verdictOf", () => {
     expect(verdictOf([]).verdict).toBe("pass");
   });
 });
+
+describe("evaluate: messages a person can act on", () => {
+  const webOnly = (then: Record<string, unknown>) => ({
+    if: { properties: { target: { properties: { web: { const: true } } } } },
+    then,
+  });
+  const hsts: PolicyRule = {
+    severity: "warning",
+    title: "HSTS",
+    message:
+      "HSTS: {pointer} is {value|quote} (header: {parent.raw|quote}); {report.target.host} needs max-age >= 100",
+    schema: webOnly({
+      properties: {
+        features: {
+          properties: {
+            hsts: {
+              properties: { present: { const: true } },
+              if: { properties: { present: { const: true } } },
+              then: { properties: { maxAge: { minimum: 100 } } },
+            },
+          },
+        },
+      },
+    }),
+  };
+
+  it("points a rule-level if at the field that failed, and fills parent and report placeholders", () => {
+    const report = sampleReport("x.example:443");
+    report.target.web = true;
+    const messages = (value: ScanReport["features"]["hsts"]) => {
+      report.features.hsts = value;
+      return evaluate(compiled({ hsts }), report).findings.map((f) => [f.pointer, f.message]);
+    };
+    expect(
+      messages({
+        present: false,
+        maxAge: null,
+        includeSubDomains: false,
+        preload: false,
+        raw: null,
+      }),
+    ).toEqual([
+      [
+        "/features/hsts/present",
+        "HSTS: /features/hsts/present is false (header: none); x.example needs max-age >= 100",
+      ],
+    ]);
+    expect(
+      messages({
+        present: true,
+        maxAge: 5,
+        includeSubDomains: false,
+        preload: false,
+        raw: 'max-age=5; "x"\u001b[2J',
+      }),
+    ).toEqual([
+      [
+        "/features/hsts/maxAge",
+        'HSTS: /features/hsts/maxAge is 5 (header: "max-age=5; \\"x\\"\\u001b[2J"); x.example needs max-age >= 100',
+      ],
+    ]);
+  });
+
+  it("formats dates, magnitudes and lists", () => {
+    const report = sampleReport();
+    const leaf = report.certificates![0]!.chain[0]!;
+    leaf.daysRemaining = -552;
+    leaf.notAfter = "2024-06-01T12:00:00.000Z";
+    report.certificates![0]!.hostnameMatch = false;
+    const evaluation = evaluate(
+      compiled({
+        expired: {
+          severity: "error",
+          title: "Not expired",
+          message: "{parent.subject} expired {value|abs} days ago, on {parent.notAfter|date}",
+          schema: {
+            properties: {
+              certificates: {
+                items: {
+                  properties: {
+                    chain: { items: { properties: { daysRemaining: { minimum: 0 } } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+        hostname: {
+          severity: "error",
+          title: "Hostname",
+          message: "names: {parent.chain.0.san|list}",
+          schema: {
+            properties: {
+              certificates: { items: { properties: { hostnameMatch: { const: true } } } },
+            },
+          },
+        },
+      }),
+      report,
+    );
+    expect(evaluation.findings.map((f) => f.message)).toEqual([
+      `${leaf.subject} expired 552 days ago, on 2024-06-01`,
+      `names: ${leaf.san.join(", ")}`,
+    ]);
+  });
+});

@@ -182,6 +182,15 @@ function inconclusive(group: ErrorGroup): boolean {
   return all.length > 0 ? all.every((e) => nullCaused(e)) : nullCaused(top);
 }
 
+/**
+ * Where a failure at the report's root (a rule-level `if`, `anyOf`…) really is: the one place all
+ * its leaf errors point at ("/features/hsts/present" or "/features/hsts/maxAge"), else the root.
+ */
+function commonLeafPath(group: ErrorGroup): string {
+  const paths = new Set(leaves(group.subs).map((error) => error.instancePath));
+  return paths.size === 1 ? [...paths][0]! : "";
+}
+
 function show(value: unknown): string {
   if (typeof value === "string") return value;
   const text = JSON.stringify(value) ?? String(value);
@@ -218,26 +227,48 @@ function valueAtPath(value: unknown, segments: readonly string[]): unknown {
   return undefined;
 }
 
+/**
+ * `|date`: the day of an ISO time; `|abs`: a number's size; `|quote`: JSON (so a server's text
+ * shows quoted, control characters escaped), or "none" when absent; `|list`: items joined.
+ */
+function filtered(value: unknown, filter: string | undefined): string {
+  if (filter === "date" && typeof value === "string") return value.slice(0, 10);
+  if (filter === "abs" && typeof value === "number") return String(Math.abs(value));
+  if (filter === "quote") {
+    return value === null || value === undefined ? "none" : (JSON.stringify(value) ?? "none");
+  }
+  if (filter === "list" && Array.isArray(value)) {
+    return value.length === 0 ? "none" : value.map((item) => show(item)).join(", ");
+  }
+  return show(value);
+}
+
+/**
+ * Fills a rule's message: `{name}`, `{pointer}`, `{title}`, `{value}` and `{value.FIELD}` (the
+ * failing value), `{parent.PATH}` (the object holding it), `{report.PATH}` (the whole report),
+ * each optionally `|date`, `|abs`, `|quote` or `|list`.
+ */
 function template(
   text: string,
-  fields: Record<string, unknown>,
+  fields: { name: string; pointer: string; title: string },
   value: unknown,
   report: ScanReport,
 ): string {
   return text.replace(
-    /\{(name|pointer|value|title|report)(?:\.([^{}\s]+))?\}/g,
-    (whole, key: string, field: string | undefined) => {
-      if (key === "report") {
-        return field === undefined ? whole : show(valueAtPath(report, field.split(".")));
+    /\{(name|pointer|value|title|report|parent)(?:\.([^{}\s|]+))?(?:\|(date|abs|quote|list))?\}/g,
+    (whole, key: string, field: string | undefined, filter: string | undefined) => {
+      if (key === "report" || key === "parent") {
+        if (field === undefined) return whole;
+        const root =
+          key === "report"
+            ? report
+            : valueAt(report, fields.pointer.slice(0, fields.pointer.lastIndexOf("/")));
+        return filtered(valueAtPath(root, field.split(".")), filter);
       }
-      if (key === "value" && field !== undefined) {
-        return show(
-          typeof value === "object" && value !== null
-            ? (value as Record<string, unknown>)[field]
-            : undefined,
-        );
+      if (key === "value") {
+        return filtered(field === undefined ? value : valueAtPath(value, field.split(".")), filter);
       }
-      return show(fields[key]);
+      return filtered(fields[key as keyof typeof fields], filter);
     },
   );
 }
@@ -260,7 +291,7 @@ function message(
     return `${name} could not be established${scanReason(report, pointer)}`;
   }
   if (rule.message !== undefined) {
-    return template(rule.message, { name, pointer, value, title: rule.info.title }, value, report);
+    return template(rule.message, { name, pointer, title: rule.info.title }, value, report);
   }
   if (ITEM_POINTER.test(pointer)) return `${name} is not allowed`;
   if (pointer.startsWith("/protocols/") && typeof value === "boolean") {
@@ -296,7 +327,7 @@ function evaluateRule(
   const byPointer = new Map<string, { status: FindingStatus; top: ErrorObject }>();
   for (const group of groupErrors(rule.validate.errors ?? [])) {
     const status: FindingStatus = inconclusive(group) ? "inconclusive" : "fail";
-    const path = group.top.instancePath;
+    const path = group.top.instancePath === "" ? commonLeafPath(group) : group.top.instancePath;
     const pointer = ITEM_POINTER.exec(path)?.[0] ?? path;
     const seen = byPointer.get(pointer);
     if (seen === undefined) byPointer.set(pointer, { status, top: group.top });

@@ -22,13 +22,14 @@
  */
 import { cipherSuiteByName, groupByName, sslv2CipherSuiteByName } from "../registry/index.js";
 import { CIPHER_SUITES, GROUPS, SSLV2_CIPHER_SUITES } from "../registry/index.js";
-import { CLIENT_PROFILES, clientProfileByName } from "../registry/index.js";
+import { clientProfileByName } from "../registry/index.js";
+import { closestClientProfile } from "../registry/client-profiles.js";
 import { scanReportSchema } from "../scan-report/schema.js";
 import { createRuleAjv } from "./ajv.js";
 import type { PolicyErrorCode } from "./errors.js";
 import { checkPattern, compilePattern } from "./linear-pattern.js";
 import { escapePointerSegment } from "./source-map.js";
-import { closest, didYouMean, editDistance } from "./suggest.js";
+import { closest, didYouMean } from "./suggest.js";
 import type { RuleSchema } from "./types.js";
 
 export interface LintIssue {
@@ -622,7 +623,17 @@ export function lintRuleSchema(schema: unknown, pointer = ""): LintResult {
 }
 
 /** The placeholders a rule's `message` may use; `value.FIELD` and `report.PATH` take a path. */
-export const MESSAGE_PLACEHOLDERS = ["name", "pointer", "value", "title", "report"] as const;
+export const MESSAGE_PLACEHOLDERS = [
+  "name",
+  "pointer",
+  "value",
+  "title",
+  "report",
+  "parent",
+] as const;
+
+/** What may follow a placeholder after "|". */
+export const MESSAGE_FILTERS = ["date", "abs", "quote", "list"] as const;
 
 /** `{…}` with no space or brace inside: what a placeholder looks like, spelt right or not. */
 const PLACEHOLDER = /\{([A-Za-z_][^{}\s]*)\}/g;
@@ -693,7 +704,16 @@ export function lintMessage(
   const issues: (LintIssue & { placeholder: string })[] = [];
   for (const match of message.matchAll(PLACEHOLDER)) {
     const placeholder = match[0];
-    const body = match[1] as string;
+    const [body = "", filter] = (match[1] as string).split("|", 2);
+    if (filter !== undefined && !(MESSAGE_FILTERS as readonly string[]).includes(filter)) {
+      issues.push({
+        pointer,
+        placeholder,
+        code: "invalid",
+        message: `unknown filter |${filter} in ${placeholder}; filters: ${MESSAGE_FILTERS.map((f) => `|${f}`).join(", ")}`,
+      });
+      continue;
+    }
     const dot = body.indexOf(".");
     const head = dot === -1 ? body : body.slice(0, dot);
     const path = dot === -1 ? null : body.slice(dot + 1);
@@ -706,8 +726,23 @@ export function lintMessage(
       issues.push({
         ...at,
         code: "invalid",
-        message: `unknown message placeholder ${placeholder}${suggestion}; placeholders: {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH}`,
+        message: `unknown message placeholder ${placeholder}${suggestion}; placeholders: {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH}, {parent.PATH}`,
       });
+    } else if (head === "parent") {
+      fieldNameSet ??= allFieldNames();
+      const unknown = (path ?? "")
+        .split(".")
+        .find((segment) => !/^(0|[1-9][0-9]*)$/.test(segment) && !fieldNameSet!.has(segment));
+      if (path === null || path === "" || unknown !== undefined) {
+        issues.push({
+          ...at,
+          code: path === null || path === "" ? "invalid" : "unknown-path",
+          message:
+            path === null || path === ""
+              ? `${placeholder} needs a path: {parent.raw}`
+              : `message placeholder ${placeholder}: ${unknown} is not a field of any ScanReport value`,
+        });
+      }
     } else if (head === "report") {
       if (path === null || path === "") {
         issues.push({
@@ -758,17 +793,6 @@ export function lintMessage(
  * with the start of each name as long as itself; whole-name distance favours short names.
  */
 function closestClient(value: string): string {
-  const lower = value.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const { name } of CLIENT_PROFILES) {
-    const distance = editDistance(lower, name.slice(0, value.length).toLowerCase());
-    if (distance < bestDistance) {
-      best = name;
-      bestDistance = distance;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(value.length / 3))
-    ? ` (did you mean ${best}?)`
-    : "";
+  const best = closestClientProfile(value);
+  return best === undefined ? "" : ` (did you mean ${best}?)`;
 }

@@ -465,7 +465,7 @@ describe("message placeholders", () => {
       column,
       pointer: "/rules/no-tls10/message",
       message:
-        "unknown message placeholder {reprot.target.host} (did you mean {report.target.host}?); placeholders: {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH}",
+        "unknown message placeholder {reprot.target.host} (did you mean {report.target.host}?); placeholders: {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH}, {parent.PATH}",
     });
     expect([line, column]).toEqual([8, 29]);
   });

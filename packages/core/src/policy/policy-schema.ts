@@ -105,7 +105,7 @@ export const policySchema = {
         references: { type: "array", items: { type: "string", format: "uri" } },
         message: {
           description:
-            "Message for each failing value; placeholders {name}, {pointer}, {value}, {value.FIELD}, {title}, {report.PATH} (a misspelt one is a load error).",
+            "Message for each failing value; placeholders {name}, {pointer}, {title}, {value}, {value.PATH}, {parent.PATH} (the object holding the value), {report.PATH}, each optionally with |date, |abs, |quote or |list (a misspelt one is a load error).",
           type: "string",
           minLength: 1,
         },

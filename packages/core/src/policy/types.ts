@@ -26,8 +26,10 @@ export interface PolicyRule {
   references?: string[];
   /**
    * Message template for a failing value. Placeholders: `{name}` (what failed, e.g.
-   * "TLS_RSA_WITH_RC4_128_SHA (TLSv1.2)"), `{pointer}`, `{value}`, `{value.FIELD}`, `{title}`,
-   * `{report.PATH}` (e.g. `{report.target.host}`).
+   * "TLS_RSA_WITH_RC4_128_SHA (TLSv1.2)"), `{pointer}`, `{title}`, `{value}`, `{value.PATH}`,
+   * `{parent.PATH}` (the object holding the value), `{report.PATH}` (dotted paths, "chain.0.san"),
+   * each optionally filtered: `|date` (YYYY-MM-DD), `|abs`, `|quote` (JSON, "none" when absent),
+   * `|list` (items joined by ", ").
    */
   message?: string;
   schema: RuleSchema;

@@ -117,7 +117,7 @@ describe("probeHello", { timeout: 10_000 }, () => {
     expect(await probe(close)).toEqual({ kind: "rejected", alert: null });
   });
 
-  it("fails on a close in the middle of a reply, on garbage and on a flood of warnings", async () => {
+  it("fails on a close in the middle of a reply, on plain HTTP, SSH or other garbage, and on a flood of warnings", async () => {
     const partial = await serve((socket) => {
       socket.end(legacyFlight(TLS12, 0x002f).subarray(0, 20));
     });
@@ -125,7 +125,15 @@ describe("probeHello", { timeout: 10_000 }, () => {
     const garbage = await serve((socket) => {
       socket.end("HTTP/1.1 400 Bad Request\r\n\r\n");
     });
-    expect(await probe(garbage)).toMatchObject({ kind: "failed", code: "unparseable" });
+    expect(await probe(garbage)).toMatchObject({ kind: "failed", code: "plain-http" });
+    const ssh = await serve((socket) => {
+      socket.end("SSH-2.0-OpenSSH_9.6\r\n");
+    });
+    expect(await probe(ssh)).toMatchObject({ kind: "failed", code: "ssh-banner" });
+    const other = await serve((socket) => {
+      socket.end("220 mail.example ESMTP\r\n");
+    });
+    expect(await probe(other)).toMatchObject({ kind: "failed", code: "unparseable" });
     const warnings = await serve((socket) => {
       const warning = encodeAlert(ALERT_LEVEL.warning, ALERT_DESCRIPTION.unrecognized_name);
       socket.write(

@@ -59,12 +59,14 @@ export async function probeHello(
   });
   let flight: FlightState | null = null;
   let flooded: string | null = null;
+  let head: Uint8Array = new Uint8Array(0);
   let result;
   try {
     result = await exchange(
       endpoint,
       hello,
       (chunk) => {
+        if (head.length < PEEK_BYTES) head = concatHead(head, chunk);
         flight = decoder.push(chunk);
         flooded = floodOf(flight);
         return (
@@ -83,7 +85,7 @@ export async function probeHello(
       if (partial !== null) return { kind: "accepted", choice: partial };
       return {
         kind: "failed",
-        code: "unparseable",
+        code: error.offset === 0 ? (otherProtocolOf(head) ?? "unparseable") : "unparseable",
         message: `unparseable reply: ${error.message}`,
       };
     }
@@ -111,6 +113,26 @@ export async function probeHello(
     case "failed":
       return { kind: "failed", code: scanErrorCode(result.code), message: result.message };
   }
+}
+
+const PEEK_BYTES = 8;
+const ascii = (bytes: Uint8Array): string => String.fromCharCode(...bytes);
+
+function concatHead(head: Uint8Array, chunk: Uint8Array): Uint8Array {
+  const next = new Uint8Array(Math.min(PEEK_BYTES, head.length + chunk.length));
+  next.set(head);
+  next.set(chunk.subarray(0, next.length - head.length), head.length);
+  return next;
+}
+
+/** A reply that is not TLS but another protocol's well-known opening: HTTP's status line, SSH's banner. */
+function otherProtocolOf(
+  head: Uint8Array,
+): Extract<ScanErrorCode, "plain-http" | "ssh-banner"> | null {
+  const start = ascii(head);
+  if (start.startsWith("HTTP/")) return "plain-http";
+  if (start.startsWith("SSH-")) return "ssh-banner";
+  return null;
 }
 
 function scanErrorCode(code: SocketFailureCode): ScanErrorCode {

@@ -24,12 +24,51 @@ export type Resolution =
   | { ok: false; code: Extract<ScanErrorCode, "dns" | "timeout" | "internal">; message: string };
 
 /** The address to connect to: an IP literal as it is, a host name looked up once. Never rejects. */
-export function resolveTarget(
+export async function resolveTarget(
   target: Pick<Target, "connectAddress">,
   options: ResolveOptions,
 ): Promise<Resolution> {
   const name = target.connectAddress;
-  if (isIP(name) !== 0) return Promise.resolve({ ok: true, address: name });
+  if (isIP(name) !== 0) return { ok: true, address: name };
+  const lookup = options.lookup ?? dnsLookup;
+  const resolution = await lookUpWithin(name, options, async (host) => [
+    (await lookup(host)).address,
+  ]);
+  return resolution.ok ? { ok: true, address: resolution.addresses[0]! } : resolution;
+}
+
+/** Every address of a host name (A and AAAA): node:dns/promises `lookup` with `all`; a test seam. */
+export type LookupAllFunction = (hostname: string) => Promise<readonly { address: string }[]>;
+
+export type AllAddresses =
+  | { ok: true; addresses: string[] }
+  | { ok: false; code: Extract<ScanErrorCode, "dns" | "timeout" | "internal">; message: string };
+
+const lookupAllByDefault: LookupAllFunction = (hostname) => dnsLookup(hostname, { all: true });
+
+/**
+ * Every address a target's name resolves to, IPv4 and IPv6, in the resolver's order without
+ * repeats (`--all-addresses`); an IP literal is its only address. Never rejects.
+ */
+export function resolveAllAddresses(
+  target: Pick<Target, "connectAddress">,
+  options: Omit<ResolveOptions, "lookup"> & { lookupAll?: LookupAllFunction },
+): Promise<AllAddresses> {
+  const name = target.connectAddress;
+  if (isIP(name) !== 0) return Promise.resolve({ ok: true, addresses: [name] });
+  const lookupAll = options.lookupAll ?? lookupAllByDefault;
+  return lookUpWithin(name, options, async (host) => [
+    ...new Set((await lookupAll(host)).map((entry) => entry.address)),
+  ]);
+}
+
+/** A look-up under a deadline this module owns; every answer must be an IP address. */
+function lookUpWithin(
+  name: string,
+  options: Omit<ResolveOptions, "lookup">,
+  lookup: (hostname: string) => Promise<string[]>,
+): Promise<AllAddresses> {
+  type Resolution = AllAddresses;
   return new Promise((resolve) => {
     let settled = false;
     const finish = (resolution: Resolution): void => {
@@ -54,17 +93,19 @@ export function resolveTarget(
       return;
     }
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    (options.lookup ?? dnsLookup)(name).then(
-      ({ address }) =>
+    lookup(name).then(
+      (addresses) => {
+        const bad = addresses.find((address) => isIP(address) === 0);
         finish(
-          isIP(address) === 0
+          bad !== undefined || addresses.length === 0
             ? {
                 ok: false,
                 code: "dns",
-                message: `${name}: the look-up gave ${JSON.stringify(address)}`,
+                message: `${name}: the look-up gave ${JSON.stringify(bad ?? "no address")}`,
               }
-            : { ok: true, address },
-        ),
+            : { ok: true, addresses },
+        );
+      },
       (error: unknown) =>
         finish({
           ok: false,

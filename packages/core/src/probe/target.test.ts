@@ -77,6 +77,26 @@ describe("parseTarget", () => {
   });
 });
 
+describe("parseTarget: an IPv6 address with a port but no brackets", () => {
+  it.each([
+    ["::1:9450", "[::1]:9450", "[::1:9450]"],
+    ["2001:db8::8:800", "[2001:db8::8]:800", "[2001:db8::8:800]"],
+    ["example.com@fe80::1:8443", "[fe80::1]:8443", "[fe80::1:8443]"],
+  ])("refuses %j and shows %s", (input, bracketed, asAddress) => {
+    expect(() => parseTarget(input)).toThrow(
+      `invalid target ${JSON.stringify(input)}: an IPv6 address with a port needs brackets: write ${bracketed}`,
+    );
+    expect(() => parseTarget(input)).toThrow(`(or ${asAddress} for the address`);
+  });
+
+  it.each(["::1", "2001:db8::1", "2001:db8::8:800:200c:417a", "fe80::abcd"])(
+    "still reads the unambiguous %j as an address on port 443",
+    (input) => {
+      expect(parseTarget(input)).toMatchObject({ host: input, port: 443 });
+    },
+  );
+});
+
 describe("service schemes and --starttls", () => {
   it.each([
     ["smtp://mail.example.com", 25, "smtp"],

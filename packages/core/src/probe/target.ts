@@ -105,6 +105,18 @@ function parseHostName(text: string, input: string): string {
   return host;
 }
 
+/**
+ * "::1:9450" reads as the address ::1:9450 and as ::1 port 9450: a bare IPv6 literal whose last
+ * group is a decimal number after a complete address is ambiguous, so it is refused.
+ */
+function unbracketedPort(text: string): { address: string; port: string } | null {
+  const colon = text.lastIndexOf(":");
+  const address = text.slice(0, colon);
+  const port = text.slice(colon + 1);
+  if (!/^[0-9]{1,5}$/.test(port) || parseIpv6(address) === null) return null;
+  return { address: address.toLowerCase(), port };
+}
+
 /** "host", "host:port", "v4", "v4:port", "[v6]", "[v6]:port", bare "v6". */
 function splitHostPort(
   text: string,
@@ -122,6 +134,14 @@ function splitHostPort(
     return { host: inner.toLowerCase(), port: rest === "" ? null : rest.slice(1), ip: true };
   }
   if ((text.match(/:/g) ?? []).length > 1) {
+    const withPort = unbracketedPort(text);
+    if (withPort !== null) {
+      throw new TargetError(
+        "address",
+        input,
+        `an IPv6 address with a port needs brackets: write [${withPort.address}]:${withPort.port} (or [${text}] for the address ${text} on port ${DEFAULT_PORT})`,
+      );
+    }
     if (parseIpv6(text) === null)
       throw new TargetError("address", input, `bad IPv6 literal ${JSON.stringify(text)}`);
     return { host: text.toLowerCase(), port: null, ip: true };
@@ -208,4 +228,13 @@ export function parseTarget(input: string, options: ParseTargetOptions = {}): Ta
     starttls,
     ...(service !== null || starttls !== null ? { alpn: [] } : {}),
   };
+}
+
+/**
+ * The target scanned at one of its addresses, named in the `host@ip:port` form (`--all-addresses`):
+ * SNI and the hostname check keep the name, connections go to the address.
+ */
+export function targetAtAddress(target: Target, address: string): Target {
+  const ip = address.includes(":") ? `[${address}]` : address;
+  return { ...target, input: `${target.host}@${ip}:${target.port}`, connectAddress: address };
 }

@@ -294,7 +294,7 @@ describe("client profiles", () => {
     ]);
     let error: unknown;
     try {
-      selectClientProfiles(["Android 8.1", "Netscape 4"]);
+      selectClientProfiles(["Andriod 8.1", "Netscape 4", "Java 8"]);
     } catch (caught) {
       error = caught;
     }
@@ -302,12 +302,24 @@ describe("client profiles", () => {
     expect(error).toMatchObject({
       name: "ClientProfileError",
       code: "unknown-client",
-      names: ["Android 8.1", "Netscape 4"],
+      names: ["Andriod 8.1", "Netscape 4", "Java 8"],
     });
     expect((error as Error).message).toBe(
-      'unknown client profiles: "Android 8.1" (did you mean "Android 8.1 (native)"?), "Netscape 4"',
+      'unknown client profiles: "Andriod 8.1" (did you mean "Android 8.1 (native)"?), "Netscape 4", "Java 8" (matches "Java 8u31", "Java 8u111", "Java 8b132", "Java 8u442 (OpenJDK)", and 1 more: name one)',
     );
     expect(() => selectClientProfiles([])).toThrow(/no clients selected/);
+  });
+
+  it("match a name without its platform detail, or the start of one name", () => {
+    const names = (selection: string[]) => selectClientProfiles(selection).map((p) => p.name);
+    expect(names(["Android 8.1"])).toEqual(["Android 8.1 (native)"]);
+    expect(names(["java 11"])).toEqual(["Java 11.0.2 (OpenJDK)"]);
+    expect(names(["Firefox 137"])).toEqual(["Firefox 137 (Win 11)"]);
+    // Two letters are no prefix, and several matches are no choice.
+    expect(() => names(["Ja"])).toThrow('unknown client profile: "Ja"');
+    expect(() => names(["Safari 18.4"])).toThrow(
+      'unknown client profile: "Safari 18.4" (matches "Safari 18.4 (iOS 18.4)", "Safari 18.4 (macOS 15.4/iOS 18.4)", "Safari 18.4 (iOS)", "Safari 18.4 (macOS)": name one)',
+    );
   });
 
   it("stay a reasonable size", () => {

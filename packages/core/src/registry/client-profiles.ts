@@ -4,6 +4,7 @@
  * scripts/generate-registry.ts; every listed field was read from the client's own hello bytes.
  */
 import { TlsgateError } from "../errors.js";
+import { editDistance } from "../policy/suggest.js";
 import { CLIENT_PROFILE_ROWS } from "./generated/client-profiles.js";
 import type { ClientProfileRow } from "./types.js";
 
@@ -80,17 +81,23 @@ export function selectClientProfiles(selection: ClientSelection): ClientProfile[
     else if (key === "default" || key === "current") {
       for (const p of CURRENT_CLIENT_PROFILES) chosen.add(p);
     } else {
-      const profile = clientProfileByName(name);
-      if (profile === undefined) unknown.push(name);
-      else chosen.add(profile);
+      const matches = profilesMatching(name);
+      if (matches.length === 1) chosen.add(matches[0]!);
+      else unknown.push(name);
     }
   }
   if (unknown.length > 0) {
     const hints = unknown.map((name) => {
-      const close = closeNames(name);
-      return close.length === 0
+      const matches = profilesMatching(name);
+      if (matches.length > 1) {
+        const shown = matches.slice(0, 4).map((p) => JSON.stringify(p.name));
+        const more = matches.length > 4 ? `, and ${matches.length - 4} more` : "";
+        return `${JSON.stringify(name)} (matches ${shown.join(", ")}${more}: name one)`;
+      }
+      const close = closestClientProfile(name);
+      return close === undefined
         ? JSON.stringify(name)
-        : `${JSON.stringify(name)} (did you mean ${close.map((c) => JSON.stringify(c)).join(" or ")}?)`;
+        : `${JSON.stringify(name)} (did you mean ${JSON.stringify(close)}?)`;
     });
     throw new ClientProfileError(
       "unknown-client",
@@ -101,11 +108,42 @@ export function selectClientProfiles(selection: ClientSelection): ClientProfile[
   return CLIENT_PROFILES.filter((p) => chosen.has(p));
 }
 
-/** Up to three profile names that start with, or contain, what was typed. */
-function closeNames(typed: string): string[] {
-  const needle = typed.trim().toLowerCase();
-  if (needle.length < 2) return [];
-  const starts = CLIENT_PROFILES.filter((p) => p.name.toLowerCase().startsWith(needle));
-  const contains = CLIENT_PROFILES.filter((p) => p.name.toLowerCase().includes(needle));
-  return [...new Set([...starts, ...contains].map((p) => p.name))].slice(0, 3);
+/** A name without its parenthesised detail: "Android 8.1 (native)" → "android 8.1". */
+const aliasOf = (name: string): string =>
+  name
+    .replace(/\s*\([^)]*\)\s*$/, "")
+    .trim()
+    .toLowerCase();
+
+/**
+ * The profiles a typed name stands for: the one it names (or aliases, or short id), else those
+ * whose name without the parenthesised detail it is ("Android 8.1"), else those whose name it
+ * begins ("Java 11" → "Java 11.0.2 (OpenJDK)"). More than one is ambiguous, none unknown.
+ */
+function profilesMatching(typed: string): ClientProfile[] {
+  const exact = clientProfileByName(typed);
+  if (exact !== undefined) return [exact];
+  const key = typed.trim().toLowerCase();
+  const byAlias = CLIENT_PROFILES.filter((p) => aliasOf(p.name) === key);
+  if (byAlias.length > 0) return byAlias;
+  return key.length < 3 ? [] : CLIENT_PROFILES.filter((p) => p.name.toLowerCase().startsWith(key));
+}
+
+/**
+ * The profile name a misspelt one most likely means. Names carry a platform suffix ("Android 8.1
+ * (native)"), so the typed name is compared with the start of each name as long as itself;
+ * whole-name distance would favour short names. The policy linter suggests with it too.
+ */
+export function closestClientProfile(typed: string): string | undefined {
+  const lower = typed.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const { name } of CLIENT_PROFILES) {
+    const distance = editDistance(lower, name.slice(0, typed.length).toLowerCase());
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(typed.length / 3)) ? best : undefined;
 }

@@ -41,6 +41,7 @@ describe("formatJunit", () => {
       { name: "policy", value: "acme/prod" },
       { name: "policy.version", value: "3.1.0" },
       { name: "policy.sha256", value: policy.sha256 },
+      { name: "verdict", value: "FAIL" },
     ]);
     expect(
       bad.testcase.map((c: { name: string; classname: string }) => [c.classname, c.name]),

@@ -1,7 +1,8 @@
 import { findingMessage } from "./certificates.js";
 import type { Evaluation, RuleInfo } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
-import { outcomes, reportsByTarget } from "./outcomes.js";
+import { notScannedReason } from "../scan-report/not-scanned.js";
+import { outcomes, reportsByTarget, targetVerdict } from "./outcomes.js";
 import type { FormatOptions } from "./format-options.js";
 
 // eslint-disable-next-line no-control-regex
@@ -54,6 +55,7 @@ export function formatJunit(
   const suites: string[] = [];
   for (const evaluation of evaluations) {
     const report = reportOf.get(evaluation.target);
+    const notScanned = report === undefined ? null : notScannedReason(report);
     const counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
     const cases: string[] = [];
     for (const outcome of outcomes(evaluation)) {
@@ -112,6 +114,10 @@ export function formatJunit(
       `      <property${attrs({ name: "policy", value: evaluation.policy.name })}/>`,
       `      <property${attrs({ name: "policy.version", value: evaluation.policy.version })}/>`,
       `      <property${attrs({ name: "policy.sha256", value: evaluation.policy.sha256 })}/>`,
+      `      <property${attrs({ name: "verdict", value: targetVerdict(evaluation, report, options.gate).toUpperCase() })}/>`,
+      ...(notScanned === null
+        ? []
+        : [`      <property${attrs({ name: "not-scanned", value: notScanned })}/>`]),
       "    </properties>",
       ...cases,
       "  </testsuite>",

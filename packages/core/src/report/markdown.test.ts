@@ -1,3 +1,4 @@
+import type { ScanReport } from "../scan-report/types.js";
 import { describe, expect, it } from "vitest";
 import { compilePolicy, evaluate } from "../policy/evaluate.js";
 import { policyOf } from "../../test/support/policy.js";
@@ -22,7 +23,7 @@ describe("formatMarkdown", () => {
       "|---|---|---|---:|---:|---:|",
       `| \`good.example:443\` (127.0.0.1) | acme/prod 3.1.0 <sub>${hash}</sub> | ✅ pass | 0 | 0 | 3 |`,
       `| \`bad.example:8443\` (127.0.0.1) | acme/prod 3.1.0 <sub>${hash}</sub> | ❌ fail | 3 | 0 | 0 |`,
-      `| \`unknown.example:443\` (127.0.0.1) | acme/prod 3.1.0 <sub>${hash}</sub> | ⚠️ inconclusive | 0 | 2 | 1 |`,
+      `| \`unknown.example:443\` (127.0.0.1) | acme/prod 3.1.0 <sub>${hash}</sub> | ❌ fail | 0 | 2 | 1 |`,
     ]);
     expect(markdown).toContain(
       [
@@ -170,24 +171,44 @@ describe("formatMarkdown with server-chosen text", () => {
 });
 
 describe("formatMarkdown for a target that could not be scanned", () => {
-  it("says why once instead of a row and a remedy per unknown rule", () => {
+  const down = (errors: ScanReport["errors"], address: string | null) => {
     const report = sampleReport("down.example:443");
-    report.reachable = false;
-    report.protocols = { ...report.protocols, "TLSv1.0": null, "TLSv1.1": null };
+    report.reachable = address === null ? null : false;
+    report.target.address = address;
+    report.protocols = Object.fromEntries(
+      Object.keys(report.protocols).map((p) => [p, null]),
+    ) as ScanReport["protocols"];
     report.certificate = null;
-    report.errors = [{ probe: "connect", code: "refused", message: "connect ECONNREFUSED <x>" }];
-    const evaluation = evaluate(compilePolicy(policy), report);
-    expect(evaluation.counts.inconclusive).toBe(2);
+    report.errors = errors;
+    return { report, evaluation: evaluate(compilePolicy(policy), report) };
+  };
+
+  it("says why once, from the error's code, instead of a row and a remedy per unknown rule", () => {
+    const { report, evaluation } = down(
+      [{ probe: "protocols/TLSv1.3", code: "refused", message: "connect ECONNREFUSED <x>" }],
+      "127.0.0.1",
+    );
     const markdown = formatMarkdown([evaluation], [report]);
     expect(markdown).toContain(
       [
         "### `down.example:443` · acme/prod",
         "",
-        "Not scanned: connect ECONNREFUSED &lt;x&gt;. All 2 rule(s) are ⚠️ inconclusive.",
+        `Not scanned: connection refused by 127.0.0.1:443. All ${evaluation.counts.inconclusive} rule(s) are ⚠️ inconclusive.`,
         "",
       ].join("\n"),
     );
+    expect(markdown).toContain("| ❌ fail |");
     expect(markdown).not.toContain("| Rule |");
     expect(markdown).not.toContain("<details>");
+  });
+
+  it("escapes the resolver's words in a DNS failure", () => {
+    const { report, evaluation } = down(
+      [{ probe: "resolve", code: "dns", message: "down.example: getaddrinfo ENOTFOUND <x>" }],
+      null,
+    );
+    expect(formatMarkdown([evaluation], [report])).toContain(
+      "Not scanned: DNS look-up failed: down.example: getaddrinfo ENOTFOUND &lt;x&gt;.",
+    );
   });
 });

@@ -8,7 +8,8 @@ import type { OverviewRow } from "./overview.js";
 import { htmlText, markdownCode, markdownText } from "./markdown-escape.js";
 import type { ClientResult } from "./clients.js";
 import { shortHash, toolVersion } from "./format-options.js";
-import { outcomes, reportsByTarget } from "./outcomes.js";
+import { notScannedReason } from "../scan-report/not-scanned.js";
+import { outcomes, reportsByTarget, targetVerdict, type TargetVerdict } from "./outcomes.js";
 import { remediationSteps } from "./remediation.js";
 import { waivedRows, waivedUntil } from "./waived.js";
 import type { FormatOptions } from "./format-options.js";
@@ -27,6 +28,12 @@ const ICON: Record<FindingStatus | "gate-pass" | "gate-fail", string> = {
   waived: "⏸️ waived",
   "gate-pass": "✅ pass",
   "gate-fail": "❌ fail",
+};
+
+const VERDICT_ICON: Record<TargetVerdict, string> = {
+  pass: "✅ pass",
+  warn: "⚠️ warn",
+  fail: "❌ fail",
 };
 
 const CLIENT_ICON: Record<ClientResult, string> = {
@@ -70,18 +77,11 @@ export function formatMarkdown(
   const reportOf = reportsByTarget(reports);
   const maxFindings = options.maxFindings ?? 5;
   const lines: string[] = [];
-  const overall =
-    options.gate === undefined ? undefined : gateRun(evaluations, reports, options.gate);
-  const heading =
-    overall === undefined
-      ? evaluations.some((e) => e.verdict === "fail")
-        ? ICON.fail
-        : evaluations.some((e) => e.verdict === "inconclusive")
-          ? ICON.inconclusive
-          : ICON.pass
-      : ICON[`gate-${overall.verdict}`];
+  // Without a gate option the default gate decides, as it does for the exit code.
+  const overall = gateRun(evaluations, reports, options.gate ?? {});
+  const heading = ICON[`gate-${overall.verdict}`];
   lines.push(`## tlsgate: ${heading}`, "");
-  if (options.gate !== undefined && overall !== undefined) {
+  if (options.gate !== undefined) {
     const inconclusive = (options.gate.inconclusive ?? "fail") === "fail" ? "fails" : "passes";
     lines.push(
       `Gate: fail-on **${options.gate.failOn ?? "error"}**, inconclusive ${inconclusive} · ${overall.blocking.length} blocking finding(s)`,
@@ -109,9 +109,10 @@ export function formatMarkdown(
     "|---|---|---|---:|---:|---:|",
   );
   for (const e of evaluations) {
-    const address = reportOf.get(e.target)?.target.address;
+    const report = reportOf.get(e.target);
+    const address = report?.target.address;
     lines.push(
-      `| ${markdownCode(e.target, "table")}${address ? ` (${markdownText(address)})` : ""} | ${markdownText(e.policy.name)} ${markdownText(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${ICON[e.verdict]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`,
+      `| ${markdownCode(e.target, "table")}${address ? ` (${markdownText(address)})` : ""} | ${markdownText(e.policy.name)} ${markdownText(e.policy.version)} <sub>${shortHash(e.policy.sha256)}</sub> | ${VERDICT_ICON[targetVerdict(e, report, options.gate)]} | ${e.counts.fail} | ${e.counts.inconclusive} | ${e.counts.pass} |`,
     );
   }
   lines.push("");
@@ -125,8 +126,8 @@ export function formatMarkdown(
     );
     // A target that could not be scanned leaves every rule unknown: say why once, not per rule.
     const report = reportOf.get(evaluation.target);
-    if (report !== undefined && report.reachable !== true) {
-      const reason = report.errors[0]?.message ?? "unreachable";
+    const reason = report === undefined ? null : notScannedReason(report);
+    if (reason !== null) {
       lines.push(
         `Not scanned: ${markdownText(reason)}. All ${open.length} rule(s) are ${ICON.inconclusive}.`,
         "",

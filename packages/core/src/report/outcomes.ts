@@ -1,6 +1,8 @@
 // What the formatters read out of evaluations: each rule's outcome, and evaluations and reports
 // grouped by target.
-import type { Evaluation, Finding, FindingStatus } from "../policy/types.js";
+import { verdictOf } from "../policy/evaluate.js";
+import type { Evaluation, Finding, FindingStatus, GateOptions } from "../policy/types.js";
+import { notScannedReason } from "../scan-report/not-scanned.js";
 import type { ScanReport } from "../scan-report/types.js";
 
 /** One rule's outcome for one target: its findings folded into one status. */
@@ -44,4 +46,25 @@ export function byTarget(evaluations: readonly Evaluation[]): Map<string, Evalua
     groups.set(evaluation.target, [...(groups.get(evaluation.target) ?? []), evaluation]);
   }
   return groups;
+}
+
+/** A target's verdict in every output: the gate's view of that one target. */
+export type TargetVerdict = "pass" | "warn" | "fail";
+
+/**
+ * fail: the target blocks the gate (a finding at or above fail-on, an inconclusive one when
+ * inconclusive gates, or the target could not be scanned); warn: it has failing or inconclusive
+ * findings that do not block; pass: none.
+ */
+export function targetVerdict(
+  evaluation: Evaluation,
+  report: ScanReport | undefined,
+  gate: GateOptions = {},
+): TargetVerdict {
+  const unscannedBlocks =
+    report !== undefined &&
+    notScannedReason(report) !== null &&
+    (gate.inconclusive ?? "fail") === "fail";
+  if (unscannedBlocks || verdictOf([evaluation], gate).blocking.length > 0) return "fail";
+  return evaluation.findings.some((finding) => finding.status !== "pass") ? "warn" : "pass";
 }

@@ -11,11 +11,19 @@ describe("formatText", () => {
       [
         "good.example:443 (127.0.0.1)  PASS",
         `  policy acme/prod 3.1.0 (sha256 ${hash}) · 0 failed · 0 inconclusive · 3 passed · 1 off`,
+        "  protocols    TLSv1.2, TLSv1.3",
+        "  suites       4 · weakest TLS_AES_128_GCM_SHA256 (TLSv1.3, recommended)",
+        "  groups       x25519, X25519MLKEM768, secp256r1",
+        "  certificate  CN=example.com · issuer CN=Example CA · expires 2025-04-01 (in 89 days) · ecdsa P-256",
         "  clients: 0 fail · 1 connect",
         "    ok            Firefox  1/1 connect · oldest working Firefox 137 (Win 11)",
         "",
         "bad.example:8443 (127.0.0.1)  FAIL",
         `  policy acme/prod 3.1.0 (sha256 ${hash}) · 3 failed · 0 inconclusive · 0 passed · 1 off`,
+        "  protocols    TLSv1.0, TLSv1.2, TLSv1.3",
+        "  suites       6 · weakest TLS_RSA_WITH_3DES_EDE_CBC_SHA (TLSv1.2, insecure)",
+        "  groups       x25519, X25519MLKEM768, secp256r1",
+        "  certificate  CN=example.com · issuer CN=Example CA · expires 2025-04-01 (in 89 days) · ecdsa P-256",
         "  fail          error    no-legacy-protocols  TLSv1.0 is enabled",
         "                                              fix (nginx): ssl_protocols TLSv1.2 TLSv1.3;",
         "  fail          warning  no-weak-suites       TLS_RSA_WITH_3DES_EDE_CBC_SHA (TLSv1.2) is not allowed",
@@ -25,8 +33,12 @@ describe("formatText", () => {
         "  clients: 0 fail · 1 connect",
         "    ok            Firefox  1/1 connect · oldest working Firefox 137 (Win 11)",
         "",
-        "unknown.example:443 (127.0.0.1)  INCONCLUSIVE",
+        "unknown.example:443 (127.0.0.1)  FAIL",
         `  policy acme/prod 3.1.0 (sha256 ${hash}) · 0 failed · 2 inconclusive · 1 passed · 1 off`,
+        "  protocols    TLSv1.2, TLSv1.3; unknown: TLSv1.1",
+        "  suites       4 · weakest TLS_AES_128_GCM_SHA256 (TLSv1.3, recommended)",
+        "  groups       x25519, X25519MLKEM768, secp256r1",
+        "  certificate  unknown",
         "  inconclusive  error    no-legacy-protocols  TLSv1.1 support is unknown",
         "  inconclusive  info     ocsp-stapling        /certificate is unknown (certificate: timeout: no handshake in 10 s)",
         "  clients: 0 fail · 1 connect",
@@ -45,6 +57,30 @@ describe("formatText", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("says PASS, WARN or FAIL per target as the gate sees that target", () => {
+    const { evaluations, reports } = fixture();
+    const verdicts = (gate: { failOn?: "error" | "never"; inconclusive?: "pass" }) =>
+      formatText(evaluations, reports, { gate })
+        .split("\n")
+        .filter((line) => /^\S+\.example:\d+ \(/.test(line));
+    // bad.example fails an error rule; unknown.example has an inconclusive error rule.
+    expect(verdicts({ failOn: "error" })).toEqual([
+      "good.example:443 (127.0.0.1)  PASS",
+      "bad.example:8443 (127.0.0.1)  FAIL",
+      "unknown.example:443 (127.0.0.1)  FAIL",
+    ]);
+    expect(verdicts({ failOn: "error", inconclusive: "pass" })).toEqual([
+      "good.example:443 (127.0.0.1)  PASS",
+      "bad.example:8443 (127.0.0.1)  FAIL",
+      "unknown.example:443 (127.0.0.1)  WARN",
+    ]);
+    expect(verdicts({ failOn: "never" })).toEqual([
+      "good.example:443 (127.0.0.1)  PASS",
+      "bad.example:8443 (127.0.0.1)  WARN",
+      "unknown.example:443 (127.0.0.1)  WARN",
+    ]);
   });
 
   it("colours only when asked, and lists passing rules when verbose", () => {

@@ -8,7 +8,9 @@ import type { ClientFamily, ClientResult } from "./clients.js";
 import { fleetOverview, showDetails, worstLabel } from "./overview.js";
 import type { OverviewRow } from "./overview.js";
 import { shortHash } from "./format-options.js";
-import { outcomes, reportsByTarget } from "./outcomes.js";
+import { negotiatedSummary } from "./negotiated.js";
+import { notScannedReason } from "../scan-report/not-scanned.js";
+import { outcomes, reportsByTarget, targetVerdict, type TargetVerdict } from "./outcomes.js";
 import { waivedRows, waivedUntil } from "./waived.js";
 import type { FormatOptions } from "./format-options.js";
 
@@ -37,6 +39,12 @@ const STATUS_STYLE: Record<FindingStatus, Style> = {
   inconclusive: "yellow",
   pass: "green",
   waived: "dim",
+};
+
+const VERDICT_STYLE: Record<TargetVerdict, Style> = {
+  fail: "red",
+  warn: "yellow",
+  pass: "green",
 };
 
 const CLIENT_STYLE: Record<ClientResult, Style> = {
@@ -74,7 +82,8 @@ export function formatText(
     const report = reportOf.get(evaluation.target);
     const address = report?.target.address;
     const { counts, policy } = evaluation;
-    const verdict = paint(STATUS_STYLE[evaluation.verdict], evaluation.verdict.toUpperCase());
+    const word = targetVerdict(evaluation, report, options.gate);
+    const verdict = paint(VERDICT_STYLE[word], word.toUpperCase());
     lines.push(
       `${paint("bold", inert(evaluation.target))}${address ? ` (${inert(address)})` : ""}  ${paint("bold", verdict)}`,
     );
@@ -91,6 +100,17 @@ export function formatText(
         `  policy ${policy.name} ${policy.version} (sha256 ${shortHash(policy.sha256)}) · ${summary.join(" · ")}`,
       ),
     );
+    // A target that could not be scanned leaves every rule unknown: say why once.
+    const notScanned = report === undefined ? null : notScannedReason(report);
+    if (notScanned !== null) {
+      lines.push(`  ${paint("yellow", "not scanned:")} ${inert(notScanned)}`, "");
+      continue;
+    }
+    if (report !== undefined) {
+      for (const [label, value] of negotiatedSummary(report)) {
+        lines.push(`  ${pad(label, "certificate".length)}  ${inert(value)}`);
+      }
+    }
     const rows = outcomes(evaluation).filter(
       (o) => o.status !== "waived" && (options.verbose === true || o.status !== "pass"),
     );

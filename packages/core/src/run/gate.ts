@@ -4,6 +4,7 @@
  */
 import { verdictOf } from "../policy/evaluate.js";
 import type { Evaluation, Finding, GateOptions } from "../policy/types.js";
+import { notScannedReason } from "../scan-report/not-scanned.js";
 import type { ScanReport } from "../scan-report/types.js";
 
 export const RUN_OUTCOMES = [
@@ -25,7 +26,7 @@ export interface RunGate {
   reasons: string[];
   /** The findings that block. */
   blocking: Finding[];
-  /** Targets (as written) that could not be scanned. */
+  /** Targets (as written) that could not be scanned (see `notScannedReason`). */
   unscanned: string[];
 }
 
@@ -42,7 +43,7 @@ export function gateRun(
   const failOn = gate.failOn ?? "error";
   const { blocking } = verdictOf(evaluations, gate);
   const unscanned = reports
-    .filter((report) => report.reachable !== true)
+    .filter((report) => notScannedReason(report) !== null)
     .map((report) => report.target.input);
   const unscannedBlocks = unscanned.length > 0 && (gate.inconclusive ?? "fail") === "fail";
   const failing = blocking.filter((finding) => finding.status === "fail");

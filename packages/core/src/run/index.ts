@@ -7,6 +7,7 @@ export { planRun } from "./plan.js";
 export type { PlanResult, PlannedTarget, RunInput, RunPlan } from "./plan.js";
 export { runPlan } from "./run.js";
 export type { RunPlanOptions, RunResult, TargetResult } from "./run.js";
+export type { LookupAllFunction } from "../probe/resolve-target.js";
 export { parseShard, parseTargetList, selectShard } from "./target-list.js";
 export type { Shard } from "./target-list.js";
 export { readSavedResults } from "./saved-results.js";

@@ -213,7 +213,7 @@ describe("planRun", () => {
       'InputError: concurrency: expected a whole number from 1 to 64, got "0"',
       'InputError: max-connections: expected a whole number from 1 to 4096, got "0"',
       'InputError: max-per-address: expected a whole number from 1 to 1024, got "lots"',
-      'ClientProfileError: unknown client profile: "Firefox 999"',
+      'ClientProfileError: unknown client profile: "Firefox 999" (did you mean "Firefox 29 OS X"?)',
       'InputError: shard: expected "i/n" with 1 <= i <= n, got "3/2"',
       'TargetError: invalid target "a.example:99999": port 99999 is out of range',
       `PolicyError: policy error: cannot read ./missing-policy.yaml (${join(cwd, "missing-policy.yaml")})`,

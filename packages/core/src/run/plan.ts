@@ -63,6 +63,8 @@ export interface RunInput {
   runDeadline?: string | number | null;
   /** "default", "all", or client names, comma-separated. */
   clients?: string | null;
+  /** Scan every address a host name resolves to (A and AAAA), one report each. */
+  allAddresses?: boolean | string | null;
   /** `--starttls PROTOCOL`: the preamble for targets written without a service scheme. */
   starttls?: string | null;
   /** `--ehlo NAME`: the SMTP/LMTP EHLO name. */
@@ -115,6 +117,8 @@ export interface RunPlan {
   /** PEM text of the extra trust anchors. */
   ca: string[];
   clients: ClientSelection | null;
+  /** Every address of a host name is scanned, one report each (`host@address:port`). */
+  allAddresses: boolean;
   /** STARTTLS settings (`--ehlo`, `--xmpp-domain`); empty when not given. */
   starttls: { ehloName?: string; xmppDomain?: string };
   /** The config file used (absolute), or null. */
@@ -207,6 +211,7 @@ export function planRun(input: RunInput): PlanResult {
     RUN_DEFAULTS.runDeadlineMs,
   );
   const clients = attempt(() => parseClients(input.clients)) ?? null;
+  const allAddresses = flag("all-addresses", input.allAddresses, config?.allAddresses);
   const starttlsName = nonEmpty(input.starttls);
   const starttls =
     starttlsName === null
@@ -372,6 +377,7 @@ export function planRun(input: RunInput): PlanResult {
       runDeadlineMs: runDeadlineMs!,
       ca,
       clients,
+      allAddresses: allAddresses!,
       starttls: {
         ...(ehloName === null ? {} : { ehloName }),
         ...(xmppDomain === null ? {} : { xmppDomain }),
@@ -400,6 +406,18 @@ export function planRun(input: RunInput): PlanResult {
     if (text === null) return fromConfig ?? fallback;
     if ((allowed as readonly string[]).includes(text)) return text as T;
     return fail(field, `expected one of ${allowed.join(", ")}, got ${JSON.stringify(text)}`);
+  }
+
+  function flag(
+    field: string,
+    value: boolean | string | null | undefined,
+    fromConfig: boolean | undefined,
+  ): boolean | undefined {
+    if (typeof value === "boolean") return value;
+    const text = nonEmpty(value);
+    if (text === null) return fromConfig ?? false;
+    if (text === "true" || text === "false") return text === "true";
+    return fail(field, `expected true or false, got ${JSON.stringify(text)}`);
   }
 
   function integer(

@@ -6,9 +6,11 @@ import { evaluate } from "../policy/evaluate.js";
 import { WaiverSet } from "../policy/waivers.js";
 import type { Evaluation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
+import type { LookupAllFunction } from "../probe/resolve-target.js";
 import type { ProgressEvent } from "../scan/context.js";
 import { DeadlineReached, scanTargets } from "../scan/scan-targets.js";
 import { gateRun, type RunGate } from "./gate.js";
+import { expandAddresses } from "./all-addresses.js";
 import type { Target } from "../probe/target.js";
 import type { RunPlan } from "./plan.js";
 
@@ -30,6 +32,8 @@ export interface RunPlanOptions {
   retain?: boolean;
   /** The time certificate validity is judged at; now by default. */
   now?: Date;
+  /** How `allAddresses` looks up every address of a name; node:dns by default. */
+  lookupAll?: LookupAllFunction;
 }
 
 /** One target of the plan, judged. */
@@ -73,19 +77,26 @@ async function scanEvaluateGate(
   options: RunPlanOptions,
   signal: AbortSignal,
 ): Promise<RunResult> {
+  const targets = plan.allAddresses
+    ? await expandAddresses(plan.targets, {
+        timeoutMs: plan.timeoutMs,
+        signal,
+        ...(options.lookupAll === undefined ? {} : { lookupAll: options.lookupAll }),
+      })
+    : plan.targets;
   const retain = options.retain ?? true;
-  const count = plan.targets.length;
+  const count = targets.length;
   const reports = new Array<ScanReport>(retain ? count : 0);
   const evaluations = new Array<Evaluation>(count);
   // What the gate reads of a report; all that is kept of it when reports are not retained.
   const gateFacts = new Array<ScanReport>(count);
-  const policies = new Set(plan.targets.map((planned) => planned.policy));
+  const policies = new Set(targets.map((planned) => planned.policy));
   const waivers = new WaiverSet(
     [...[...policies].flatMap((policy) => policy.waivers), ...plan.waivers],
     plan.now,
   );
   const judge = (index: number, report: ScanReport): void => {
-    const { policy } = plan.targets[index]!;
+    const { policy } = targets[index]!;
     const evaluation = waivers.apply(evaluate(policy, report), [
       ...policy.waivers,
       ...plan.waivers,
@@ -98,12 +109,12 @@ async function scanEvaluateGate(
 
   const toScan: Target[] = [];
   const planIndex: number[] = [];
-  plan.targets.forEach((planned, index) => {
+  targets.forEach((planned, index) => {
     if (planned.target === null) return;
     toScan.push(planned.target);
     planIndex.push(index);
   });
-  plan.targets.forEach((planned, index) => {
+  targets.forEach((planned, index) => {
     if (planned.saved !== null) judge(index, planned.saved);
   });
   await scanTargets(toScan, {
@@ -135,7 +146,10 @@ async function scanEvaluateGate(
 /** The part of a report the gate reads (whether it was reached, and as what). */
 function gateFactsOf(report: ScanReport): ScanReport {
   return {
-    target: { input: report.target.input },
+    // notScannedReason's facts: whether and how far the target was reached.
+    target: report.target,
     reachable: report.reachable,
+    protocols: report.protocols,
+    errors: report.errors,
   } as ScanReport;
 }

@@ -227,6 +227,8 @@ export const scanReportSchema = {
             "certificate",
             "internal",
             "deadline",
+            "plain-http",
+            "ssh-banner",
           ],
         },
         message: { type: "string", description: "What happened, for a person." },

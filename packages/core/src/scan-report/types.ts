@@ -80,6 +80,10 @@ export const SCAN_ERROR_CODES = [
   "internal",
   /** The target's or the run's deadline cut the scan short (`--deadline`, `--run-deadline`). */
   "deadline",
+  /** The server answered a ClientHello in plain HTTP: the port speaks HTTP, not TLS. */
+  "plain-http",
+  /** The server greeted with an SSH banner: the port speaks SSH, not TLS. */
+  "ssh-banner",
 ] as const;
 export type ScanErrorCode = (typeof SCAN_ERROR_CODES)[number];
 

@@ -84,7 +84,13 @@ async function probeFallbackScsv(
   const highest = ALL_ORDER.find((p) => supported[p] === true);
   const lower = LEGACY_ORDER.find((p) => supported[p] === true && p !== highest);
   if (highest === undefined || lower === undefined) {
-    ctx.error("features/fallbackScsv", "protocol", "needs two protocol versions to test");
+    // One version and none unknown: there is nothing to fall back to, so nothing to test (the
+    // policies pass a single-version server); only unknown versions leave it undecided.
+    const oneVersion =
+      highest !== undefined && ALL_ORDER.every((p) => p === highest || supported[p] === false);
+    if (!oneVersion) {
+      ctx.error("features/fallbackScsv", "protocol", "needs two protocol versions to test");
+    }
     return null;
   }
   const outcome = await ctx.probe(
