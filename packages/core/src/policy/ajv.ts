@@ -1,4 +1,4 @@
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { linearRegExp } from "./linear-pattern.js";
 
@@ -24,4 +24,29 @@ export function createRuleAjv(): Ajv2020 {
   });
   addFormats(ajv);
   return ajv;
+}
+
+let ruleAjv: Ajv2020 | undefined;
+const compiledRules = new Map<string, ValidateFunction>();
+
+/**
+ * Compiles a prepared rule schema (see `prepareRuleSchema`) under `createRuleAjv`'s options,
+ * once per distinct schema: loading a policy lints each rule by compiling it, and compiling the
+ * policy, another policy or another target reuses that validator. Rule schemas have no `$id` or
+ * `$ref`, so a schema's JSON text identifies its validator. Throws what ajv throws.
+ */
+export function compileRuleSchema(prepared: object): ValidateFunction {
+  const key = JSON.stringify(prepared);
+  let validate = compiledRules.get(key);
+  if (validate === undefined) {
+    ruleAjv ??= createRuleAjv();
+    try {
+      validate = ruleAjv.compile(prepared);
+    } finally {
+      // The validator keeps working; ajv's own cache, keyed by object, would only grow.
+      ruleAjv.removeSchema(prepared);
+    }
+    compiledRules.set(key, validate);
+  }
+  return validate;
 }

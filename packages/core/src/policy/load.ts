@@ -174,7 +174,14 @@ let policyValidator: ValidateFunction | undefined;
 
 function validatePolicyDocument(value: unknown): ErrorObject[] {
   if (policyValidator === undefined) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
+    // Our own schema, checked against the meta-schema by a test: validating it here would
+    // compile the 2020-12 meta-schema on every start.
+    const ajv = new Ajv2020({
+      allErrors: true,
+      strict: true,
+      verbose: true,
+      validateSchema: false,
+    });
     addFormats(ajv, ["uri"]);
     policyValidator = ajv.compile(policySchema);
   }
