@@ -78,14 +78,18 @@ export async function simulateClients(
       const outcome = await probeWithRetry(
         () =>
           limiter.run(() =>
-            probeHello(endpoint, buildProfileHello(profile, {
+            probeHello(
+              endpoint,
+              buildProfileHello(profile, {
                 sni: options.sni,
                 ...(options.alpn === undefined ? {} : { alpn: options.alpn }),
-              }), {
-              timeoutMs,
-              ...(options.signal === undefined ? {} : { signal: options.signal }),
-              ...(options.connect === undefined ? {} : { connect: options.connect }),
-            }),
+              }),
+              {
+                timeoutMs,
+                ...(options.signal === undefined ? {} : { signal: options.signal }),
+                ...(options.connect === undefined ? {} : { connect: options.connect }),
+              },
+            ),
           ),
         {
           retries: options.retries ?? 2,

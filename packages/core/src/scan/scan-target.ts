@@ -128,10 +128,9 @@ export async function scanTarget(
     }
     if (check.warning !== null) directWarning = { probe: `starttls/${protocol}`, ...check.warning };
     starttls = { info, failure: null };
-  }
-  // A STARTTLS service: every connection below (probes, full handshakes, clients) runs the
-  // preamble first, through the connect seam. One check first gives the banner, or the refusal.
-  else if (parsed.starttls !== null) {
+  } else if (parsed.starttls !== null) {
+    // A STARTTLS service: every connection below (probes, full handshakes, clients) runs the
+    // preamble first, through the connect seam. One check first gives the banner, or the refusal.
     const connect = starttlsConnector(
       {
         protocol: parsed.starttls,
