@@ -10,6 +10,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   confirmWithOpenSslClient,
+  runCommand,
   startNodeTlsServer,
   startPostgres,
   type Daemon,
@@ -72,15 +73,26 @@ async function startAlpnGate(upstreamPort: number): Promise<{
   return gate;
 }
 
+/** The ALPN line of a full (not -brief) `openssl s_client -alpn postgresql` handshake. */
+async function opensslAlpnLine(port: number): Promise<string | undefined> {
+  const result = await runCommand(
+    "openssl",
+    ["s_client", "-connect", `127.0.0.1:${port}`, "-alpn", "postgresql"],
+    { timeoutMs: 30_000 },
+  );
+  return /^(No ALPN negotiated|ALPN protocol: .*)$/m.exec(result.stdout)?.[1];
+}
+
 describe("PostgreSQL direct TLS", () => {
   let direct: NodeTlsServer;
   let h2Only: NodeTlsServer;
+  let noAlpn: NodeTlsServer;
   let pg15: Daemon;
   let gate: Awaited<ReturnType<typeof startAlpnGate>>;
   /** Every ALPN list a ClientHello offered the direct server. */
   const offered: string[][] = [];
   beforeAll(async () => {
-    [direct, h2Only, pg15] = await Promise.all([
+    [direct, h2Only, noAlpn, pg15] = await Promise.all([
       startNodeTlsServer({
         minVersion: "TLSv1.2",
         ciphers: `${TLS13_SUITES}:${TLS12_CIPHERS}`,
@@ -99,13 +111,15 @@ describe("PostgreSQL direct TLS", () => {
         minVersion: "TLSv1.2",
         ALPNCallback: ({ protocols }) => (protocols.includes("h2") ? "h2" : undefined),
       }),
+      // A plain TLS server that ignores ALPN: not a PostgreSQL 17 direct endpoint.
+      startNodeTlsServer({ minVersion: "TLSv1.2" }),
       startPostgres({ ciphers: "HIGH:!aNULL", minProtocol: "TLSv1.2" }),
     ]);
     gate = await startAlpnGate(direct.port);
   }, 240_000);
   afterAll(async () => {
     gate?.server.close();
-    await Promise.all([direct?.stop(), h2Only?.stop(), pg15?.stop()]);
+    await Promise.all([direct?.stop(), h2Only?.stop(), noAlpn?.stop(), pg15?.stop()]);
   });
 
   it("a full scan with ALPN postgresql equals the configured truth (s_client -alpn postgresql)", async () => {
@@ -123,6 +137,7 @@ describe("PostgreSQL direct TLS", () => {
         serverPreference: true,
       }),
     ]);
+    expect(await opensslAlpnLine(gate.port)).toBe("ALPN protocol: postgresql");
     expect(report.target.starttls).toEqual({ protocol: "postgres-direct", banner: null });
     expect(report.target.web).toBe(false);
     expectScanEqualsTruth(report, truth, ["earlyData"]);
@@ -162,6 +177,22 @@ describe("PostgreSQL direct TLS", () => {
     ]);
     expect(report.protocols["TLSv1.3"]).toBeNull();
     expect(report.cipherSuites).toBeNull();
+  }, 120_000);
+
+  it("a TLS server that selects no ALPN is scanned, with an error saying libpq would refuse it", async () => {
+    expect(await opensslAlpnLine(noAlpn.port)).toBe("No ALPN negotiated");
+    const report = await scanTarget(`127.0.0.1:${noAlpn.port}`, {
+      timeoutMs: 20_000,
+      starttls: "postgres-direct",
+    });
+    expect(report.errors[0]).toEqual({
+      probe: "starttls/postgres-direct",
+      code: "protocol",
+      message:
+        'starttls/postgres-direct: the server completed TLS but selected ALPN none, not "postgresql": a client using direct negotiation refuses it (at ALPN)',
+    });
+    expect(report.protocols["TLSv1.3"]).toBe(true);
+    expect(report.features.alpn).toEqual({ offered: ["postgresql"], selected: null });
   }, 120_000);
 
   it("PostgreSQL 15 closes on a direct ClientHello: named, not read as no TLS", async () => {
