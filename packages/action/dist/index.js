@@ -42890,15 +42890,66 @@ var STARTTLS_PROTOCOLS = [
   "postgres",
   "mysql"
 ];
-function isStarttlsProtocol(text) {
-  return STARTTLS_PROTOCOLS.includes(text);
-}
 var MAX_LINE_BYTES = 4 * 1024;
 var MAX_PREAMBLE_BYTES = 64 * 1024;
 var encodeAscii = (text) => new TextEncoder().encode(text);
 function printable(text, max = 200) {
   const clean2 = text.replace(/[^\x20-\x7e]/g, "?");
   return clean2.length > max ? `${clean2.slice(0, max)}…` : clean2;
+}
+
+// ../core/dist/probe/starttls/postgres-direct.js
+var DIRECT_TLS_ALPN = { "postgres-direct": ["postgresql"] };
+var SERVICE_PROTOCOLS = [
+  ...STARTTLS_PROTOCOLS,
+  ...Object.keys(DIRECT_TLS_ALPN)
+];
+function isServiceProtocol(text) {
+  return SERVICE_PROTOCOLS.includes(text);
+}
+function isDirectTlsProtocol(protocol) {
+  return Object.hasOwn(DIRECT_TLS_ALPN, protocol);
+}
+function judgeDirectTls(protocol, outcome) {
+  const alpn2 = DIRECT_TLS_ALPN[protocol][0];
+  const at = (reason, step) => `starttls/${protocol}: ${reason} (at ${step})`;
+  if (outcome.ok) {
+    const selected = outcome.handshake.alpn;
+    if (selected === alpn2)
+      return { ok: true, warning: null };
+    return {
+      ok: true,
+      warning: {
+        code: "protocol",
+        message: at(`the server completed TLS but selected ALPN ${selected === null ? "none" : JSON.stringify(printable(selected))}, not "${alpn2}": a client using direct negotiation refuses it`, "ALPN")
+      }
+    };
+  }
+  if (/no.application.protocol/i.test(outcome.message)) {
+    return {
+      ok: false,
+      connected: true,
+      code: "protocol",
+      message: at(`the server refused ALPN "${alpn2}" (alert no_application_protocol)`, "ALPN")
+    };
+  }
+  if (outcome.code === "closed" || outcome.code === "reset") {
+    return {
+      ok: false,
+      connected: true,
+      code: outcome.code,
+      message: at(`the server closed the connection without a TLS reply: it does not speak direct TLS (PostgreSQL before 17 reads the ClientHello as a startup packet); scan postgres:// to negotiate with SSLRequest`, "ClientHello")
+    };
+  }
+  if (outcome.code === "refused" || outcome.code === "dns") {
+    return {
+      ok: false,
+      connected: false,
+      code: outcome.code,
+      message: at(printable(outcome.message), "connect")
+    };
+  }
+  return { ok: true, warning: null };
 }
 
 // ../core/dist/probe/target.js
@@ -42916,6 +42967,7 @@ var SERVICE_SCHEMES = {
   ldaps: { port: 636, starttls: null },
   xmpp: { port: 5222, starttls: "xmpp" },
   "xmpp-server": { port: 5269, starttls: "xmpp-server" },
+  // `?sslnegotiation=direct` (libpq's URI parameter) selects "postgres-direct".
   postgres: { port: 5432, starttls: "postgres" },
   postgresql: { port: 5432, starttls: "postgres" },
   mysql: { port: 3306, starttls: "mysql" },
@@ -42998,12 +43050,15 @@ function parseTarget(input, options = {}) {
       throw new TargetError("scheme", input, `${scheme[1]}:// is not a target scheme (https, ${Object.keys(SERVICE_SCHEMES).join(", ")})`);
     }
     https2 = name === "https";
-    rest = rest.slice(scheme[0].length).replace(/[/?#].*$/s, "");
+    rest = rest.slice(scheme[0].length);
+    if (service?.starttls === "postgres")
+      service = postgresNegotiation(rest, service, input);
+    rest = rest.replace(/[/?#].*$/s, "");
   } else if (/[/?#\s]/.test(rest)) {
     throw new TargetError("host", input, "a path needs a URL");
   }
   if (options.starttls !== void 0) {
-    if (!isStarttlsProtocol(options.starttls)) {
+    if (!isServiceProtocol(options.starttls)) {
       throw new TargetError("starttls", input, `unknown STARTTLS protocol ${JSON.stringify(options.starttls)}`);
     }
     if (scheme !== null) {
@@ -43042,8 +43097,22 @@ function parseTarget(input, options = {}) {
     connectAddress,
     isWeb: https2 || service === null && starttls === null && port === DEFAULT_PORT,
     starttls,
-    ...service !== null || starttls !== null ? { alpn: [] } : {}
+    ...starttls !== null && isDirectTlsProtocol(starttls) ? { alpn: DIRECT_TLS_ALPN[starttls] } : service !== null || starttls !== null ? { alpn: [] } : {}
   };
+}
+function postgresNegotiation(rest, service, input) {
+  const query = /\?([^#]*)/.exec(rest)?.[1];
+  if (query === void 0)
+    return service;
+  const values = new URLSearchParams(query).getAll("sslnegotiation");
+  if (values.length === 0)
+    return service;
+  const value = values[values.length - 1];
+  if (value === "direct")
+    return { ...service, starttls: "postgres-direct" };
+  if (value === "postgres")
+    return service;
+  throw new TargetError("scheme", input, `sslnegotiation must be "postgres" or "direct", not ${JSON.stringify(value)}`);
 }
 function targetAtAddress(target, address) {
   const ip = address.includes(":") ? `[${address}]` : address;
@@ -91327,7 +91396,7 @@ function planRun(input) {
   const clients = attempt(() => parseClients(input.clients)) ?? null;
   const allAddresses = flag("all-addresses", input.allAddresses, config?.allAddresses);
   const starttlsName = nonEmpty2(input.starttls);
-  const starttls = starttlsName === null ? void 0 : isStarttlsProtocol(starttlsName) ? starttlsName : fail("starttls", `expected one of ${STARTTLS_PROTOCOLS.join(", ")}, got ${JSON.stringify(starttlsName)}`);
+  const starttls = starttlsName === null ? void 0 : isServiceProtocol(starttlsName) ? starttlsName : fail("starttls", `expected one of ${SERVICE_PROTOCOLS.join(", ")}, got ${JSON.stringify(starttlsName)}`);
   const ehloName = nonEmpty2(input.ehlo);
   const xmppDomain = nonEmpty2(input.xmppDomain);
   const shard = nonEmpty2(input.shard) === null ? null : parseShard(input.shard) ?? fail("shard", `expected "i/n" with 1 <= i <= n, got ${JSON.stringify(input.shard)}`) ?? null;
@@ -94340,6 +94409,9 @@ function probeKeyShare(group2) {
 function hasKeyShareGenerator(group2) {
   return KEM_SHARES.has(group2) || ECDH_GROUPS.has(group2);
 }
+function helloTarget(target) {
+  return target.alpn === void 0 || target.alpn.length === 0 ? { sni: target.sni } : { sni: target.sni, alpn: target.alpn };
+}
 function buildClientHello(options) {
   const tls13 = options.protocol === "TLSv1.3";
   const version = protocolVersion(options.protocol);
@@ -94470,6 +94542,16 @@ function buildProfileHello(profile, options) {
   if (template2.extensions === null)
     return encodeClientHello(spec);
   const extensions = freshExtensions(profile, template2, grease, options.sni);
+  if (options.alpn !== void 0 && options.alpn.length > 0) {
+    const offered = alpn(options.alpn);
+    const at = extensions.findIndex((e) => e.type === offered.type);
+    if (at !== -1)
+      extensions[at] = offered;
+    else {
+      const padding2 = extensions.findIndex((e) => e.type === EXTENSION_TYPE.padding);
+      extensions.splice(padding2 === -1 ? extensions.length : padding2, 0, offered);
+    }
+  }
   const padAt = extensions.findIndex((e) => e.type === EXTENSION_TYPE.padding);
   if (padAt !== -1) {
     const unpadded = encodeClientHelloMessage({ ...spec, extensions }).length - 4;
@@ -94550,7 +94632,10 @@ async function simulateClients(endpoint2, options) {
   const timeoutMs = options.timeoutMs ?? 5e3;
   const certificates = new CertificateCache();
   return Promise.all(profiles.map(async (profile) => {
-    const outcome = await probeWithRetry(() => limiter.run(() => probeHello(endpoint2, buildProfileHello(profile, { sni: options.sni }), {
+    const outcome = await probeWithRetry(() => limiter.run(() => probeHello(endpoint2, buildProfileHello(profile, {
+      sni: options.sni,
+      ...options.alpn === void 0 ? {} : { alpn: options.alpn }
+    }), {
       timeoutMs,
       ...options.signal === void 0 ? {} : { signal: options.signal },
       ...options.connect === void 0 ? {} : { connect: options.connect }
@@ -94963,7 +95048,7 @@ async function probeLegacy(protocol, keyType, options) {
   const outcome = await probeWithRetry(() => options.runConnection(() => probeHello(options.endpoint, buildClientHello({
     protocol,
     cipherSuites: suites2,
-    sni: options.sni,
+    ...helloTarget(options),
     signatureSchemes: SIGNATURE_SCHEMES.filter((s) => offer.schemes(s.name)).map((s) => s.code),
     statusRequest: true
   }), {
@@ -94994,7 +95079,8 @@ async function probeTls13(keyType, options) {
   const endpoint2 = {
     address: options.endpoint.address,
     port: options.endpoint.port,
-    sni: options.sni
+    sni: options.sni,
+    ...options.alpn === void 0 ? {} : { alpn: options.alpn }
   };
   const outcome = await options.runConnection(() => probeHandshake(endpoint2, {
     timeoutMs: options.timeoutMs,
@@ -95099,6 +95185,8 @@ var SCAN_REPORT_SCHEMA_VERSION = 2;
 var ScanContext = class {
   endpoint;
   sni;
+  /** Spread into every buildClientHello: the SNI and the target's ALPN. */
+  hello;
   errors = [];
   #options;
   #limiter;
@@ -95109,6 +95197,7 @@ var ScanContext = class {
     this.#options = options;
     this.endpoint = options.endpoint;
     this.sni = options.sni;
+    this.hello = helloTarget(options);
     this.#limiter = options.limiter ?? new Limiter(options.concurrency);
   }
   get probes() {
@@ -95242,7 +95331,7 @@ function hex5(code18) {
 
 // ../core/dist/scan/suite-offer.js
 async function offerSuites(ctx, protocol, codes) {
-  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: codes, sni: ctx.sni }));
+  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: codes, ...ctx.hello }));
   if (outcome.kind === "rejected")
     return { kind: "refused" };
   if (outcome.kind === "failed") {
@@ -95279,7 +95368,7 @@ async function probeProtocols(ctx) {
     supported.SSLv2 = sslv2 !== null && sslv2.cipherSpecs.length > 0;
   };
   const probeTls = async (protocol) => {
-    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: offerableSuites(protocol), sni: ctx.sni }));
+    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: offerableSuites(protocol), ...ctx.hello }));
     if (outcome.kind === "failed") {
       ctx.error(`protocols/${protocol}`, outcome.code, outcome.message);
       return;
@@ -95433,7 +95522,7 @@ function trimZeros(bytes) {
   return bytes.subarray(start);
 }
 async function probePrime(ctx, protocol, code18) {
-  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: [code18], sni: ctx.sni }));
+  const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: [code18], ...ctx.hello }));
   const prime = outcome.kind === "accepted" ? primeOf(outcome.choice) : null;
   if (prime !== null)
     return prime;
@@ -95466,7 +95555,7 @@ async function probeCompressionAndHeartbeat(ctx, protocol) {
   const outcome = await ctx.probe(() => buildClientHello({
     protocol,
     cipherSuites: offerableSuites(protocol),
-    sni: ctx.sni,
+    ...ctx.hello,
     compressionMethods: [1, 0],
     // DEFLATE first
     heartbeat: true
@@ -95491,7 +95580,7 @@ async function probeFallbackScsv(ctx, supported) {
   const outcome = await ctx.probe(() => buildClientHello({
     protocol: lower,
     cipherSuites: offerableSuites(lower),
-    sni: ctx.sni,
+    ...ctx.hello,
     fallbackScsv: true
   }), { stopAtServerHello: true });
   if (outcome.kind === "accepted")
@@ -95515,7 +95604,7 @@ async function enumerateTls13Groups(ctx, tls13Suites) {
     const outcome = await ctx.probe(() => buildClientHello({
       protocol: "TLSv1.3",
       cipherSuites: tls13Suites,
-      sni: ctx.sni,
+      ...ctx.hello,
       groups: codes,
       keyShareGroups: []
     }), { stopAtServerHello: true });
@@ -95551,7 +95640,7 @@ async function enumerateTls12Ffdhe(ctx, suites2) {
   if (dhe.length === 0)
     return [];
   const offer = async (codes) => {
-    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: dhe, sni: ctx.sni, groups: codes }));
+    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: dhe, ...ctx.hello, groups: codes }));
     if (outcome.kind === "rejected")
       return { kind: "refused" };
     if (outcome.kind === "failed") {
@@ -95602,7 +95691,7 @@ async function enumerateTls12Curves(ctx, suites2) {
   }
   const offered = free.length > 0 ? free : ecdhe;
   const offer = async (codes) => {
-    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: offered, sni: ctx.sni, groups: codes }));
+    const outcome = await ctx.probe(() => buildClientHello({ protocol, cipherSuites: offered, ...ctx.hello, groups: codes }));
     if (outcome.kind === "rejected")
       return { kind: "refused" };
     if (outcome.kind === "failed") {
@@ -95688,6 +95777,7 @@ async function scanDetailed(target, options = {}, shared) {
   const ctx = new ScanContext({
     endpoint: { address, port: target.port },
     sni: target.sni,
+    alpn: target.alpn,
     targetLabel: target.input,
     timeoutMs: options.timeoutMs ?? 5e3,
     concurrency: options.concurrency ?? 8,
@@ -95872,7 +95962,32 @@ async function scanTarget(target, options = {}) {
     return { ...report2, durationMs: Date.now() - started };
   }
   const address = resolution.address;
-  if (parsed.starttls !== null) {
+  let directWarning = null;
+  if (parsed.starttls !== null && isDirectTlsProtocol(parsed.starttls)) {
+    const protocol = parsed.starttls;
+    const outcome = await limiter.run(() => probeHandshake({ address, port: parsed.port, sni: parsed.sni, ...alpnOf(parsed) }, {
+      timeoutMs,
+      ...options.signal === void 0 ? {} : { signal: options.signal },
+      ...options.connect === void 0 ? {} : { connect: options.connect }
+    }));
+    const check = judgeDirectTls(protocol, outcome);
+    const info2 = { protocol, banner: null };
+    if (!check.ok) {
+      const failure = {
+        error: { probe: `starttls/${protocol}`, code: check.code, message: check.message },
+        connected: check.connected
+      };
+      const { report: report2 } = await scanDetailed(parsed, options, {
+        resolution,
+        limiter,
+        starttls: { info: info2, failure }
+      });
+      return { ...report2, durationMs: Date.now() - started };
+    }
+    if (check.warning !== null)
+      directWarning = { probe: `starttls/${protocol}`, ...check.warning };
+    starttls = { info: info2, failure: null };
+  } else if (parsed.starttls !== null) {
     const connect = starttlsConnector({
       protocol: parsed.starttls,
       host: parsed.host,
@@ -95924,6 +96039,7 @@ async function scanTarget(target, options = {}) {
   const served = await probeServedChains(report.protocols, {
     endpoint: { address, port: parsed.port },
     sni: parsed.sni,
+    ...alpnOf(parsed),
     timeoutMs,
     runConnection: certificateOptions.runConnection,
     ...options.retries === void 0 ? {} : { retries: options.retries },
@@ -95936,11 +96052,18 @@ async function scanTarget(target, options = {}) {
     certificate: judged.certificate,
     certificates: judged.certificates,
     features: { ...report.features, ...checked.features },
-    errors: [...report.errors, ...checked.errors, ...fromRaw?.errors ?? [], ...judged.errors]
+    errors: [
+      ...directWarning === null ? [] : [directWarning],
+      ...report.errors,
+      ...checked.errors,
+      ...fromRaw?.errors ?? [],
+      ...judged.errors
+    ]
   };
   if (profiles !== null && merged.reachable === true) {
     merged.clients = await simulateClients({ address, port: parsed.port }, {
       sni: parsed.sni,
+      ...alpnOf(parsed),
       profiles,
       server: merged,
       timeoutMs,
@@ -95952,6 +96075,7 @@ async function scanTarget(target, options = {}) {
   }
   return { ...merged, durationMs: Date.now() - started };
 }
+var alpnOf = (target) => target.alpn === void 0 ? {} : { alpn: target.alpn };
 
 // ../core/dist/scan/scan-targets.js
 var DeadlineReached = class extends Error {

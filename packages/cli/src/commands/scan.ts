@@ -112,7 +112,7 @@ export function registerScanCommand(
     )
     .option(
       "--starttls <protocol>",
-      "STARTTLS before TLS for host[:port] targets: smtp, lmtp, imap, pop3, ftp, sieve, nntp, irc, xmpp, xmpp-server, ldap, postgres, mysql",
+      "STARTTLS before TLS for host[:port] targets: smtp, lmtp, imap, pop3, ftp, sieve, nntp, irc, xmpp, xmpp-server, ldap, postgres, mysql; postgres-direct: PostgreSQL 17 direct TLS (no preamble, ALPN postgresql)",
     )
     .option("--ehlo <name>", "the EHLO/LHLO name for SMTP and LMTP (default: tlsgate.invalid)")
     .option("--xmpp-domain <name>", "the XMPP stream's to domain (default: the target's host)")
@@ -132,6 +132,7 @@ export function registerScanCommand(
         "  $ tlsgate scan example.com --all-addresses",
         "  $ tlsgate scan smtp://mail.example.com submission://mail.example.com imaps://mail.example.com",
         "  $ tlsgate scan db.internal:5433 --starttls postgres",
+        '  $ tlsgate scan "postgres://db.internal?sslnegotiation=direct"',
         "",
         "Exit codes: 0 pass, 1 policy violation, 2 usage, configuration or policy error,",
         "            3 a target could not be scanned (or was inconclusive, when that gates),",

@@ -41,6 +41,7 @@ export interface HelloOptions {
   signatureSchemes?: readonly number[];
   compressionMethods?: readonly number[];
   heartbeat?: boolean;
+  /** ALPN protocols offered (a service such as PostgreSQL direct TLS requires its own). */
   alpn?: readonly string[];
   statusRequest?: boolean;
   /** Append TLS_FALLBACK_SCSV (RFC 7507). */
@@ -178,6 +179,19 @@ function probeKeyShare(group: number): KeyShareEntry {
 /** Whether `keyShareFor` can make a share for this group. */
 export function hasKeyShareGenerator(group: number): boolean {
   return KEM_SHARES.has(group) || ECDH_GROUPS.has(group);
+}
+
+/** What every hello to one target carries: its server name and, for some services, ALPN. */
+export type HelloTarget = Pick<HelloOptions, "sni" | "alpn">;
+
+/** The hello fields of a target: ALPN only when the target names protocols to offer. */
+export function helloTarget(target: {
+  sni: string | null;
+  alpn?: readonly string[] | undefined;
+}): HelloTarget {
+  return target.alpn === undefined || target.alpn.length === 0
+    ? { sni: target.sni }
+    : { sni: target.sni, alpn: target.alpn };
 }
 
 export function buildClientHello(options: HelloOptions): Uint8Array {

@@ -16,6 +16,7 @@ import {
   encodeClientHelloMessage,
   encodeSslv2ClientHello,
   fromHex,
+  alpn,
   keyShare,
   serverName,
 } from "../wire/index.js";
@@ -103,6 +104,11 @@ function paddingLength(unpadded: number): number | null {
 export interface ProfileHelloOptions {
   /** The target's server name; null sends none (IP targets), as a real client would. */
   sni: string | null;
+  /**
+   * The service's ALPN (PostgreSQL direct TLS): it replaces the profile's ALPN, or is added before
+   * padding, since such a client must offer it. Absent or empty: the profile's own.
+   */
+  alpn?: readonly string[];
 }
 
 /** The cipher specs of a profile whose ClientHello is in SSLv2 format, in its order. */
@@ -140,6 +146,15 @@ export function buildProfileHello(
   };
   if (template.extensions === null) return encodeClientHello(spec);
   const extensions = freshExtensions(profile, template, grease, options.sni);
+  if (options.alpn !== undefined && options.alpn.length > 0) {
+    const offered = alpn(options.alpn);
+    const at = extensions.findIndex((e) => e.type === offered.type);
+    if (at !== -1) extensions[at] = offered;
+    else {
+      const padding = extensions.findIndex((e) => e.type === EXTENSION_TYPE.padding);
+      extensions.splice(padding === -1 ? extensions.length : padding, 0, offered);
+    }
+  }
   const padAt = extensions.findIndex((e) => e.type === EXTENSION_TYPE.padding);
   if (padAt !== -1) {
     const unpadded = encodeClientHelloMessage({ ...spec, extensions }).length - 4;

@@ -149,3 +149,44 @@ describe("service schemes and --starttls", () => {
     expect(parseTarget("example.com").starttls).toBeNull();
   });
 });
+
+describe("PostgreSQL direct TLS (postgres-direct)", () => {
+  it.each([
+    ["postgres://db.example.com?sslnegotiation=direct", 5432],
+    ["postgresql://db.example.com:6432/app?sslmode=require&sslnegotiation=direct", 6432],
+    ["postgres://db.example.com@192.0.2.7/app?sslnegotiation=direct#x", 5432],
+  ])("%s: no preamble, ALPN postgresql, port %d", (input, port) => {
+    expect(parseTarget(input)).toMatchObject({
+      port,
+      starttls: "postgres-direct",
+      isWeb: false,
+      alpn: ["postgresql"],
+    });
+  });
+
+  it("sslnegotiation=postgres (libpq's default) or none keeps the SSLRequest", () => {
+    for (const input of [
+      "postgres://db.example.com?sslnegotiation=postgres",
+      "postgres://db.example.com/app?sslmode=require",
+    ]) {
+      expect(parseTarget(input)).toMatchObject({ starttls: "postgres", alpn: [] });
+    }
+  });
+
+  it("--starttls postgres-direct on a bare host:port", () => {
+    expect(parseTarget("db.example.com:5433", { starttls: "postgres-direct" })).toMatchObject({
+      port: 5433,
+      starttls: "postgres-direct",
+      alpn: ["postgresql"],
+      sni: "db.example.com",
+    });
+    expect(parseTarget("db.example.com", { starttls: "postgres-direct" }).port).toBe(443);
+  });
+
+  it("another sslnegotiation value is an error; other schemes ignore the parameter", () => {
+    expect(() => parseTarget("postgres://db.example.com?sslnegotiation=requiredirect")).toThrow(
+      /sslnegotiation must be "postgres" or "direct", not "requiredirect"/,
+    );
+    expect(parseTarget("mysql://db.example.com?sslnegotiation=direct").starttls).toBe("mysql");
+  });
+});

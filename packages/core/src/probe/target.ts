@@ -1,6 +1,11 @@
 import { TlsgateError } from "../errors.js";
 import { isIpLiteral, parseIpv4, parseIpv6 } from "../cert/ip.js";
-import { isStarttlsProtocol, type StarttlsProtocol } from "./starttls/preamble.js";
+import {
+  DIRECT_TLS_ALPN,
+  isDirectTlsProtocol,
+  isServiceProtocol,
+  type ServiceProtocol,
+} from "./starttls/postgres-direct.js";
 
 /** Where a scan connects and what it checks the certificate against. */
 export interface Target {
@@ -15,18 +20,22 @@ export interface Target {
   connectAddress: string;
   /** Port 443 or an `https://` target: HSTS is looked for. A service scheme is never web. */
   isWeb: boolean;
-  /** The STARTTLS preamble run before TLS (`smtp://`, `--starttls smtp`); null for direct TLS. */
-  starttls: StarttlsProtocol | null;
   /**
-   * ALPN protocols the full handshake offers; absent: h2 and http/1.1. A service (mail, directory,
-   * database) offers none: Exim and others refuse an ALPN that is not theirs (alert 120).
+   * The STARTTLS preamble run before TLS (`smtp://`, `--starttls smtp`), or a service that starts
+   * TLS at once but names itself by ALPN (`postgres-direct`); null for plain direct TLS.
+   */
+  starttls: ServiceProtocol | null;
+  /**
+   * ALPN protocols every hello offers (raw probes only when not empty); absent: the full handshake
+   * offers h2 and http/1.1. A STARTTLS service offers none: Exim and others refuse an ALPN that is
+   * not theirs (alert 120). PostgreSQL direct TLS offers "postgresql".
    */
   alpn?: readonly string[];
 }
 
 /** URL schemes of TLS services: the default port, and the STARTTLS protocol (null: implicit TLS). */
 export const SERVICE_SCHEMES: Readonly<
-  Record<string, { port: number; starttls: StarttlsProtocol | null }>
+  Record<string, { port: number; starttls: ServiceProtocol | null }>
 > = {
   smtp: { port: 25, starttls: "smtp" },
   smtps: { port: 465, starttls: null },
@@ -41,6 +50,7 @@ export const SERVICE_SCHEMES: Readonly<
   ldaps: { port: 636, starttls: null },
   xmpp: { port: 5222, starttls: "xmpp" },
   "xmpp-server": { port: 5269, starttls: "xmpp-server" },
+  // `?sslnegotiation=direct` (libpq's URI parameter) selects "postgres-direct".
   postgres: { port: 5432, starttls: "postgres" },
   postgresql: { port: 5432, starttls: "postgres" },
   mysql: { port: 3306, starttls: "mysql" },
@@ -51,8 +61,8 @@ export const SERVICE_SCHEMES: Readonly<
 };
 
 export interface ParseTargetOptions {
-  /** `--starttls PROTOCOL`: the preamble for a target without a service scheme. */
-  starttls?: StarttlsProtocol;
+  /** `--starttls PROTOCOL`: the preamble (or postgres-direct) for a target without a scheme. */
+  starttls?: ServiceProtocol;
 }
 
 export const TARGET_ERROR_CODES = [
@@ -161,7 +171,7 @@ export function parseTarget(input: string, options: ParseTargetOptions = {}): Ta
   let rest = input.trim();
   if (rest === "") throw new TargetError("empty", input, "empty target");
   let https = false;
-  let service: { port: number; starttls: StarttlsProtocol | null } | null = null;
+  let service: { port: number; starttls: ServiceProtocol | null } | null = null;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
   if (scheme !== null) {
     const name = scheme[1]?.toLowerCase() ?? "";
@@ -174,12 +184,14 @@ export function parseTarget(input: string, options: ParseTargetOptions = {}): Ta
       );
     }
     https = name === "https";
-    rest = rest.slice(scheme[0].length).replace(/[/?#].*$/s, "");
+    rest = rest.slice(scheme[0].length);
+    if (service?.starttls === "postgres") service = postgresNegotiation(rest, service, input);
+    rest = rest.replace(/[/?#].*$/s, "");
   } else if (/[/?#\s]/.test(rest)) {
     throw new TargetError("host", input, "a path needs a URL");
   }
   if (options.starttls !== undefined) {
-    if (!isStarttlsProtocol(options.starttls)) {
+    if (!isServiceProtocol(options.starttls)) {
       throw new TargetError(
         "starttls",
         input,
@@ -226,8 +238,35 @@ export function parseTarget(input: string, options: ParseTargetOptions = {}): Ta
     connectAddress,
     isWeb: https || (service === null && starttls === null && port === DEFAULT_PORT),
     starttls,
-    ...(service !== null || starttls !== null ? { alpn: [] } : {}),
+    ...(starttls !== null && isDirectTlsProtocol(starttls)
+      ? { alpn: DIRECT_TLS_ALPN[starttls] }
+      : service !== null || starttls !== null
+        ? { alpn: [] }
+        : {}),
   };
+}
+
+/**
+ * libpq's `sslnegotiation` URI parameter: "direct" is PostgreSQL 17 direct TLS, "postgres" (the
+ * default) the SSLRequest. Other parameters are not the scanner's business and are ignored.
+ */
+function postgresNegotiation(
+  rest: string,
+  service: { port: number; starttls: ServiceProtocol | null },
+  input: string,
+): { port: number; starttls: ServiceProtocol | null } {
+  const query = /\?([^#]*)/.exec(rest)?.[1];
+  if (query === undefined) return service;
+  const values = new URLSearchParams(query).getAll("sslnegotiation");
+  if (values.length === 0) return service;
+  const value = values[values.length - 1];
+  if (value === "direct") return { ...service, starttls: "postgres-direct" };
+  if (value === "postgres") return service;
+  throw new TargetError(
+    "scheme",
+    input,
+    `sslnegotiation must be "postgres" or "direct", not ${JSON.stringify(value)}`,
+  );
 }
 
 /**

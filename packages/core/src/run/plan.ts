@@ -21,10 +21,10 @@ import {
 import { didYouMean } from "../policy/suggest.js";
 import { parseTarget, type Target } from "../probe/target.js";
 import {
-  STARTTLS_PROTOCOLS,
-  isStarttlsProtocol,
-  type StarttlsProtocol,
-} from "../probe/starttls/preamble.js";
+  SERVICE_PROTOCOLS,
+  isServiceProtocol,
+  type ServiceProtocol,
+} from "../probe/starttls/postgres-direct.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { RUN_DEFAULTS, RUN_LIMITS } from "./defaults.js";
@@ -216,11 +216,11 @@ export function planRun(input: RunInput): PlanResult {
   const starttls =
     starttlsName === null
       ? undefined
-      : isStarttlsProtocol(starttlsName)
+      : isServiceProtocol(starttlsName)
         ? starttlsName
         : fail(
             "starttls",
-            `expected one of ${STARTTLS_PROTOCOLS.join(", ")}, got ${JSON.stringify(starttlsName)}`,
+            `expected one of ${SERVICE_PROTOCOLS.join(", ")}, got ${JSON.stringify(starttlsName)}`,
           );
   const ehloName = nonEmpty(input.ehlo);
   const xmppDomain = nonEmpty(input.xmppDomain);
@@ -534,7 +534,7 @@ function parseClients(value: string | null | undefined): ClientSelection | null 
   return selection;
 }
 
-function targetOf(job: Job, starttls: StarttlsProtocol | undefined): Target {
+function targetOf(job: Job, starttls: ServiceProtocol | undefined): Target {
   const parsed = parseTarget(job.input, starttls === undefined ? {} : { starttls });
   return {
     ...parsed,

@@ -41,6 +41,8 @@ export type ServerFacts = Partial<
 export interface SimulateClientsOptions {
   /** The server name to send (each client that sends SNI sends this); null for IP targets. */
   sni: string | null;
+  /** The target's ALPN (PostgreSQL direct TLS), offered by every client instead of its own. */
+  alpn?: readonly string[];
   /** Which clients: "default" (the current ones, the default), "all", or names; or profiles. */
   profiles?: ClientSelection | readonly ClientProfile[];
   /** What the scan found, to tell why a client fails; without it, reasons rest on the alert. */
@@ -76,11 +78,18 @@ export async function simulateClients(
       const outcome = await probeWithRetry(
         () =>
           limiter.run(() =>
-            probeHello(endpoint, buildProfileHello(profile, { sni: options.sni }), {
-              timeoutMs,
-              ...(options.signal === undefined ? {} : { signal: options.signal }),
-              ...(options.connect === undefined ? {} : { connect: options.connect }),
-            }),
+            probeHello(
+              endpoint,
+              buildProfileHello(profile, {
+                sni: options.sni,
+                ...(options.alpn === undefined ? {} : { alpn: options.alpn }),
+              }),
+              {
+                timeoutMs,
+                ...(options.signal === undefined ? {} : { signal: options.signal }),
+                ...(options.connect === undefined ? {} : { connect: options.connect }),
+              },
+            ),
           ),
         {
           retries: options.retries ?? 2,

@@ -6,6 +6,7 @@ import type { Socket } from "node:net";
 import type { ScanError, ScanErrorCode } from "../scan-report/types.js";
 import type { Endpoint } from "../probe/exchange.js";
 import { probeHello, probeWithRetry, type ProbeOutcome } from "../probe/hello-probe.js";
+import { helloTarget, type HelloTarget } from "../probe/client-hellos.js";
 import { Limiter, type ConnectionSlots } from "./limiter.js";
 
 export interface ProgressEvent {
@@ -17,6 +18,8 @@ export interface ProgressEvent {
 export interface ScanContextOptions {
   endpoint: Endpoint;
   sni: string | null;
+  /** ALPN every hello offers (PostgreSQL direct TLS); none when absent or empty. */
+  alpn?: readonly string[] | undefined;
   targetLabel: string;
   timeoutMs: number;
   concurrency: number;
@@ -31,6 +34,8 @@ export interface ScanContextOptions {
 export class ScanContext {
   readonly endpoint: Endpoint;
   readonly sni: string | null;
+  /** Spread into every buildClientHello: the SNI and the target's ALPN. */
+  readonly hello: HelloTarget;
   readonly errors: ScanError[] = [];
   readonly #options: ScanContextOptions;
   readonly #limiter: ConnectionSlots;
@@ -42,6 +47,7 @@ export class ScanContext {
     this.#options = options;
     this.endpoint = options.endpoint;
     this.sni = options.sni;
+    this.hello = helloTarget(options);
     this.#limiter = options.limiter ?? new Limiter(options.concurrency);
   }
 

@@ -97,7 +97,7 @@ async function probePrime(
   code: number,
 ): Promise<Uint8Array | null> {
   const outcome = await ctx.probe(() =>
-    buildClientHello({ protocol, cipherSuites: [code], sni: ctx.sni }),
+    buildClientHello({ protocol, cipherSuites: [code], ...ctx.hello }),
   );
   const prime = outcome.kind === "accepted" ? primeOf(outcome.choice) : null;
   if (prime !== null) return prime;

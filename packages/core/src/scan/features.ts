@@ -52,7 +52,7 @@ async function probeCompressionAndHeartbeat(
       buildClientHello({
         protocol,
         cipherSuites: offerableSuites(protocol),
-        sni: ctx.sni,
+        ...ctx.hello,
         compressionMethods: [1, 0], // DEFLATE first
         heartbeat: true,
       }),
@@ -98,7 +98,7 @@ async function probeFallbackScsv(
       buildClientHello({
         protocol: lower,
         cipherSuites: offerableSuites(lower),
-        sni: ctx.sni,
+        ...ctx.hello,
         fallbackScsv: true,
       }),
     { stopAtServerHello: true },

@@ -44,7 +44,7 @@ export async function enumerateTls13Groups(
         buildClientHello({
           protocol: "TLSv1.3",
           cipherSuites: tls13Suites,
-          sni: ctx.sni,
+          ...ctx.hello,
           groups: codes,
           keyShareGroups: [],
         }),
@@ -92,7 +92,7 @@ async function enumerateTls12Ffdhe(
   if (dhe.length === 0) return [];
   const offer = async (codes: readonly number[]): Promise<OfferResult> => {
     const outcome = await ctx.probe(() =>
-      buildClientHello({ protocol, cipherSuites: dhe, sni: ctx.sni, groups: codes }),
+      buildClientHello({ protocol, cipherSuites: dhe, ...ctx.hello, groups: codes }),
     );
     if (outcome.kind === "rejected") return { kind: "refused" };
     if (outcome.kind === "failed") {
@@ -155,7 +155,7 @@ async function enumerateTls12Curves(
   const offered = free.length > 0 ? free : ecdhe;
   const offer = async (codes: readonly number[]): Promise<OfferResult> => {
     const outcome = await ctx.probe(() =>
-      buildClientHello({ protocol, cipherSuites: offered, sni: ctx.sni, groups: codes }),
+      buildClientHello({ protocol, cipherSuites: offered, ...ctx.hello, groups: codes }),
     );
     if (outcome.kind === "rejected") return { kind: "refused" };
     if (outcome.kind === "failed") {

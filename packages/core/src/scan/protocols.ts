@@ -54,7 +54,7 @@ export async function probeProtocols(ctx: ScanContext): Promise<ProtocolResults>
 
   const probeTls = async (protocol: TlsProtocol): Promise<void> => {
     const outcome = await ctx.probe(() =>
-      buildClientHello({ protocol, cipherSuites: offerableSuites(protocol), sni: ctx.sni }),
+      buildClientHello({ protocol, cipherSuites: offerableSuites(protocol), ...ctx.hello }),
     );
     if (outcome.kind === "failed") {
       ctx.error(`protocols/${protocol}`, outcome.code, outcome.message);

@@ -13,7 +13,13 @@ import {
 import { resolveTarget } from "../probe/resolve-target.js";
 import { checkStarttls } from "../probe/starttls-check.js";
 import { starttlsConnector } from "../probe/starttls/runner.js";
-import type { StarttlsProtocol } from "../probe/starttls/preamble.js";
+import {
+  isDirectTlsProtocol,
+  judgeDirectTls,
+  type ServiceProtocol,
+} from "../probe/starttls/postgres-direct.js";
+import { probeHandshake } from "../probe/full-handshake.js";
+import type { ScanError } from "../scan-report/types.js";
 import { parseTarget, type Target } from "../probe/target.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
@@ -35,7 +41,7 @@ export interface ScanTargetOptions extends ScanOptions {
    */
   clients?: ClientSelection;
   /** `--starttls PROTOCOL`: the preamble for a bare host[:port] target given as a string. */
-  starttls?: StarttlsProtocol;
+  starttls?: ServiceProtocol;
   /** SMTP/LMTP: the EHLO/LHLO name (`--ehlo`). */
   ehloName?: string;
   /** XMPP: the stream's `to` domain (`--xmpp-domain`); default the target's host. */
@@ -90,9 +96,41 @@ export async function scanTarget(
     return { ...report, durationMs: Date.now() - started };
   }
   const address = resolution.address;
-  // A STARTTLS service: every connection below (probes, full handshakes, clients) runs the
-  // preamble first, through the connect seam. One check first gives the banner, or the refusal.
-  if (parsed.starttls !== null) {
+  /** The direct-TLS check's remark (the server chose no ALPN), kept in the report's errors. */
+  let directWarning: ScanError | null = null;
+  // A direct-TLS service (PostgreSQL 17): no preamble, but one handshake offering only its ALPN
+  // first, so that a refused ALPN or a pre-17 server is named, never read as "no TLS".
+  if (parsed.starttls !== null && isDirectTlsProtocol(parsed.starttls)) {
+    const protocol = parsed.starttls;
+    const outcome = await limiter.run(() =>
+      probeHandshake(
+        { address, port: parsed.port, sni: parsed.sni, ...alpnOf(parsed) },
+        {
+          timeoutMs,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+          ...(options.connect === undefined ? {} : { connect: options.connect }),
+        },
+      ),
+    );
+    const check = judgeDirectTls(protocol, outcome);
+    const info = { protocol, banner: null };
+    if (!check.ok) {
+      const failure = {
+        error: { probe: `starttls/${protocol}`, code: check.code, message: check.message },
+        connected: check.connected,
+      };
+      const { report } = await scanDetailed(parsed, options, {
+        resolution,
+        limiter,
+        starttls: { info, failure },
+      });
+      return { ...report, durationMs: Date.now() - started };
+    }
+    if (check.warning !== null) directWarning = { probe: `starttls/${protocol}`, ...check.warning };
+    starttls = { info, failure: null };
+  } else if (parsed.starttls !== null) {
+    // A STARTTLS service: every connection below (probes, full handshakes, clients) runs the
+    // preamble first, through the connect seam. One check first gives the banner, or the refusal.
     const connect = starttlsConnector(
       {
         protocol: parsed.starttls,
@@ -155,6 +193,7 @@ export async function scanTarget(
   const served = await probeServedChains(report.protocols, {
     endpoint: { address, port: parsed.port },
     sni: parsed.sni,
+    ...alpnOf(parsed),
     timeoutMs,
     runConnection: certificateOptions.runConnection,
     ...(options.retries === undefined ? {} : { retries: options.retries }),
@@ -173,7 +212,13 @@ export async function scanTarget(
     certificate: judged.certificate,
     certificates: judged.certificates,
     features: { ...report.features, ...checked.features },
-    errors: [...report.errors, ...checked.errors, ...(fromRaw?.errors ?? []), ...judged.errors],
+    errors: [
+      ...(directWarning === null ? [] : [directWarning]),
+      ...report.errors,
+      ...checked.errors,
+      ...(fromRaw?.errors ?? []),
+      ...judged.errors,
+    ],
   };
   // Clients run after the scan, whose findings explain why a client fails; an unreachable
   // target has nothing to simulate against (its errors already say why).
@@ -182,6 +227,7 @@ export async function scanTarget(
       { address, port: parsed.port },
       {
         sni: parsed.sni,
+        ...alpnOf(parsed),
         profiles,
         server: merged,
         timeoutMs,
@@ -194,3 +240,6 @@ export async function scanTarget(
   }
   return { ...merged, durationMs: Date.now() - started };
 }
+
+const alpnOf = (target: Target): { alpn?: readonly string[] } =>
+  target.alpn === undefined ? {} : { alpn: target.alpn };

@@ -37,6 +37,8 @@ export interface TargetSpec {
   connectAddress: string;
   /** A web endpoint (`https://` or port 443, see parseTarget); default: port 443. */
   isWeb?: boolean;
+  /** ALPN every raw hello offers (PostgreSQL direct TLS); none when absent or empty. */
+  alpn?: readonly string[];
 }
 
 export interface ScanOptions {
@@ -131,6 +133,7 @@ export async function scanDetailed(
   const ctx = new ScanContext({
     endpoint: { address, port: target.port },
     sni: target.sni,
+    alpn: target.alpn,
     targetLabel: target.input,
     timeoutMs: options.timeoutMs ?? 5000,
     concurrency: options.concurrency ?? 8,

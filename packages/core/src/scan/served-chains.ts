@@ -10,7 +10,7 @@ import type { Socket } from "node:net";
 import { checkCertificateChain } from "../cert/check-chain.js";
 import type { TrustStore } from "../cert/trust-store.js";
 import type { Endpoint } from "../probe/exchange.js";
-import { buildClientHello, type TlsProtocol } from "../probe/client-hellos.js";
+import { buildClientHello, helloTarget, type TlsProtocol } from "../probe/client-hellos.js";
 import { probeHandshake, type HandshakeEndpoint } from "../probe/full-handshake.js";
 import { probeHello, probeWithRetry } from "../probe/hello-probe.js";
 import { SIGNATURE_SCHEMES, cipherSuitesFor, type Protocol } from "../registry/index.js";
@@ -67,6 +67,8 @@ export interface ServedChainSighting {
 export interface ServedChainsOptions {
   endpoint: Endpoint;
   sni: string | null;
+  /** The target's ALPN (Target.alpn): absent offers the full handshake's default. */
+  alpn?: readonly string[];
   timeoutMs: number;
   retries?: number;
   signal?: AbortSignal;
@@ -102,7 +104,7 @@ async function probeLegacy(
           buildClientHello({
             protocol,
             cipherSuites: suites,
-            sni: options.sni,
+            ...helloTarget(options),
             signatureSchemes: SIGNATURE_SCHEMES.filter((s) => offer.schemes(s.name)).map(
               (s) => s.code,
             ),
@@ -142,6 +144,7 @@ async function probeTls13(
     address: options.endpoint.address,
     port: options.endpoint.port,
     sni: options.sni,
+    ...(options.alpn === undefined ? {} : { alpn: options.alpn }),
   };
   const outcome = await options.runConnection(() =>
     probeHandshake(endpoint, {

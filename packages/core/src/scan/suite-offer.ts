@@ -22,7 +22,7 @@ export async function offerSuites(
   codes: readonly number[],
 ): Promise<SuiteOffer> {
   const outcome = await ctx.probe(() =>
-    buildClientHello({ protocol, cipherSuites: codes, sni: ctx.sni }),
+    buildClientHello({ protocol, cipherSuites: codes, ...ctx.hello }),
   );
   if (outcome.kind === "rejected") return { kind: "refused" };
   if (outcome.kind === "failed") {

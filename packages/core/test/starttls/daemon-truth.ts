@@ -26,6 +26,8 @@ export interface DaemonTlsConfig {
   readonly serverPreference: boolean;
   /** s_client's -name (XMPP's to domain, the EHLO name). */
   readonly name?: string;
+  /** s_client's -alpn (PostgreSQL direct TLS requires "postgresql"). */
+  readonly alpn?: string;
   /**
    * false: confirm the versions only (another service of the same daemon and TLS configuration
    * had every suite confirmed). Default true.
@@ -61,6 +63,7 @@ export async function daemonTruth(config: DaemonTlsConfig): Promise<ServerTruth>
   const extraArgs = [
     ...(config.starttls === null ? [] : ["-starttls", config.starttls]),
     ...(config.name === undefined ? [] : ["-name", config.name]),
+    ...(config.alpn === undefined ? [] : ["-alpn", config.alpn]),
   ];
   const endpoint = { host: "127.0.0.1", port: config.port };
   // A daemon at its connection limit (Exim's "421 Too many concurrent SMTP connections" while the
