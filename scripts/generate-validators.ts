@@ -15,6 +15,7 @@ import * as prettier from "prettier";
 import { PRESET_NAMES } from "../packages/policies/src/index.js";
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import { createRuleAjv } from "../packages/core/src/policy/ajv.js";
+import { compilePattern } from "../packages/core/src/policy/linear-pattern.js";
 import { prepareRuleSchema } from "../packages/core/src/policy/lint.js";
 import { createPolicyAjv } from "../packages/core/src/policy/load.js";
 import { policySchema } from "../packages/core/src/policy/policy-schema.js";
@@ -85,6 +86,10 @@ const HEADER = [
 
 async function generateRules(): Promise<string> {
   const ajv = createRuleAjv({ source: true });
+  // The same linear-time patterns, called from the generated module beside linear-pattern.ts.
+  ajv.opts.code.regExp = Object.assign((source: string) => compilePattern(source), {
+    code: 'require("./linear-pattern.js").compilePattern',
+  });
   const exports: Record<string, string> = {};
   const keys: string[] = [];
   for (const [key, schema] of presetRuleSchemas()) {

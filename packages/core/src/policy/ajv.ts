@@ -21,7 +21,7 @@ export function createRuleAjv(options: { source?: boolean } = {}): Ajv2020 {
     strictTuples: false,
     allowUnionTypes: true,
     // Patterns come from policies: a linear-time engine, so none can stall an evaluation.
-    // `source` keeps each validator's code, for the precompiled presets' generator.
+    // `source` keeps each validator's code, for scripts/generate-validators.ts.
     code: { regExp: linearRegExp, source: options.source ?? false },
   });
   addFormats(ajv);

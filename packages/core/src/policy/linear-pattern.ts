@@ -43,6 +43,5 @@ export function compilePattern(source: string): {
  */
 export const linearRegExp = Object.assign(
   (source: string, _flags: string) => compilePattern(source),
-  // How ajv's standalone code (precompiled-rules.ts, beside this file) calls it.
-  { code: 'require("./linear-pattern.js").compilePattern' },
+  { code: 'require("re2js").RE2JS.compile' },
 );
