@@ -25,44 +25,62 @@ export interface TrustStore {
 
 const nameKey = (name: string): string => name.toLowerCase();
 
-class IndexedTrustStore implements TrustStore {
-  readonly anchors: readonly X509Certificate[];
-  readonly intermediates: readonly X509Certificate[];
-  readonly #bySubject = {
-    anchors: new Map<string, X509Certificate[]>(),
-    intermediates: new Map<string, X509Certificate[]>(),
-  };
-  readonly #fingerprints = new Set<string>();
-  readonly #parsed = new WeakMap<X509Certificate, ParsedCertificate>();
+// Whether a certificate is self-signed costs a signature check: made once, on first need, since
+// a scan looks at a handful of the bundle's ~150 roots.
+const selfSigned = new WeakMap<X509Certificate, boolean>();
+const isAnchorCertificate = (certificate: X509Certificate): boolean => {
+  let anchor = selfSigned.get(certificate);
+  if (anchor === undefined) {
+    anchor = isSelfSigned(certificate);
+    selfSigned.set(certificate, anchor);
+  }
+  return anchor;
+};
 
-  constructor(anchors: readonly X509Certificate[], intermediates: readonly X509Certificate[]) {
-    this.anchors = anchors;
-    this.intermediates = intermediates;
-    for (const [pool, list] of [
-      ["anchors", anchors],
-      ["intermediates", intermediates],
-    ] as const) {
-      for (const certificate of list) {
-        const key = nameKey(certificate.subject);
-        const bucket = this.#bySubject[pool].get(key) ?? [];
-        bucket.push(certificate);
-        this.#bySubject[pool].set(key, bucket);
-      }
+class IndexedTrustStore implements TrustStore {
+  /** Every certificate of the store, in bundle order, anchors and intermediates alike. */
+  readonly all: readonly X509Certificate[];
+  readonly #bySubject = new Map<string, X509Certificate[]>();
+  readonly #byFingerprint: ReadonlyMap<string, X509Certificate>;
+  readonly #parsed = new WeakMap<X509Certificate, ParsedCertificate>();
+  #anchors: readonly X509Certificate[] | undefined;
+  #intermediates: readonly X509Certificate[] | undefined;
+
+  constructor(
+    all: readonly X509Certificate[],
+    byFingerprint: ReadonlyMap<string, X509Certificate>,
+  ) {
+    this.all = all;
+    this.#byFingerprint = byFingerprint;
+    for (const certificate of all) {
+      const key = nameKey(certificate.subject);
+      const bucket = this.#bySubject.get(key) ?? [];
+      bucket.push(certificate);
+      this.#bySubject.set(key, bucket);
     }
-    for (const anchor of anchors) this.#fingerprints.add(anchor.fingerprint256);
+  }
+
+  get anchors(): readonly X509Certificate[] {
+    return (this.#anchors ??= this.all.filter(isAnchorCertificate));
+  }
+
+  get intermediates(): readonly X509Certificate[] {
+    return (this.#intermediates ??= this.all.filter((c) => !isAnchorCertificate(c)));
   }
 
   candidates(
     certificate: X509Certificate,
     pool: "anchors" | "intermediates",
   ): readonly X509Certificate[] {
-    return this.#bySubject[pool].get(nameKey(certificate.issuer)) ?? [];
+    const bucket = this.#bySubject.get(nameKey(certificate.issuer)) ?? [];
+    return bucket.filter((c) => isAnchorCertificate(c) === (pool === "anchors"));
   }
 
   isAnchor(certificate: X509Certificate): boolean {
-    if (this.#fingerprints.has(certificate.fingerprint256)) return true;
-    return (this.#bySubject.anchors.get(nameKey(certificate.subject)) ?? []).some((anchor) =>
-      anchor.publicKey.equals(certificate.publicKey),
+    const same = this.#byFingerprint.get(certificate.fingerprint256);
+    if (same !== undefined && isAnchorCertificate(same)) return true;
+    return (this.#bySubject.get(nameKey(certificate.subject)) ?? []).some(
+      (anchor) => isAnchorCertificate(anchor) && anchor.publicKey.equals(certificate.publicKey),
     );
   }
 
@@ -82,10 +100,14 @@ class IndexedTrustStore implements TrustStore {
  * certificate, or with one that does not decode, is a CertificateError.
  */
 export function createTrustStore(pemBundles: readonly string[], base?: TrustStore): TrustStore {
-  const anchors = [...(base?.anchors ?? [])];
-  const intermediates = [...(base?.intermediates ?? [])];
-  const seen = new Set(
-    [...anchors, ...intermediates].map((certificate) => certificate.fingerprint256),
+  const all =
+    base === undefined
+      ? []
+      : base instanceof IndexedTrustStore
+        ? [...base.all]
+        : [...base.anchors, ...base.intermediates];
+  const byFingerprint = new Map(
+    all.map((certificate) => [certificate.fingerprint256, certificate]),
   );
   pemBundles.forEach((pem, index) => {
     for (const der of pemToDer(pem, `CA bundle ${index + 1}`)) {
@@ -97,10 +119,10 @@ export function createTrustStore(pemBundles: readonly string[], base?: TrustStor
           cause: error,
         });
       }
-      if (seen.has(certificate.fingerprint256)) continue;
-      seen.add(certificate.fingerprint256);
-      (isSelfSigned(certificate) ? anchors : intermediates).push(certificate);
+      if (byFingerprint.has(certificate.fingerprint256)) continue;
+      byFingerprint.set(certificate.fingerprint256, certificate);
+      all.push(certificate);
     }
   });
-  return new IndexedTrustStore(anchors, intermediates);
+  return new IndexedTrustStore(all, byFingerprint);
 }

@@ -4,7 +4,7 @@
  */
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { ScanReport } from "../scan-report/types.js";
-import { createRuleAjv } from "./ajv.js";
+import { compileRuleSchema } from "./ajv.js";
 import { PolicyError } from "./errors.js";
 import { prepareRuleSchema } from "./lint.js";
 import { escapePointerSegment, parsePointer } from "./source-map.js";
@@ -43,9 +43,8 @@ export interface CompiledPolicy {
   waivers: readonly Waiver[];
 }
 
-/** Compiles every rule of a resolved policy (one ajv instance). Throws PolicyError. */
+/** Compiles every rule of a resolved policy (validators shared per schema). Throws PolicyError. */
 export function compilePolicy(resolved: ResolvedPolicy): CompiledPolicy {
-  const ajv = createRuleAjv();
   const rules: CompiledRule[] = [];
   const off: string[] = [];
   const info: Record<string, RuleInfo> = {};
@@ -63,7 +62,7 @@ export function compilePolicy(resolved: ResolvedPolicy): CompiledPolicy {
     }
     let validate: ValidateFunction;
     try {
-      validate = ajv.compile(prepared);
+      validate = compileRuleSchema(prepared);
     } catch (error) {
       throw new PolicyError("schema", `not a valid rule schema: ${(error as Error).message}`, {
         ...where,

@@ -25,7 +25,7 @@ import { CIPHER_SUITES, GROUPS, SSLV2_CIPHER_SUITES } from "../registry/index.js
 import { clientProfileByName } from "../registry/index.js";
 import { closestClientProfile } from "../registry/client-profiles.js";
 import { scanReportSchema } from "../scan-report/schema.js";
-import { createRuleAjv } from "./ajv.js";
+import { compileRuleSchema } from "./ajv.js";
 import type { PolicyErrorCode } from "./errors.js";
 import { checkPattern, compilePattern } from "./linear-pattern.js";
 import { escapePointerSegment } from "./source-map.js";
@@ -598,8 +598,6 @@ export function ruleFieldUses(schema: unknown): string[] {
   return [...walker.uses].sort();
 }
 
-let lintAjv: ReturnType<typeof createRuleAjv> | undefined;
-
 /**
  * Everything `prepareRuleSchema` checks, plus compiling the prepared schema under ajv's strict
  * mode (an issue with code "schema" at the rule schema's pointer when it does not compile).
@@ -607,17 +605,14 @@ let lintAjv: ReturnType<typeof createRuleAjv> | undefined;
 export function lintRuleSchema(schema: unknown, pointer = ""): LintResult {
   const result = prepareRuleSchema(schema, pointer);
   if (result.issues.length > 0) return result;
-  lintAjv ??= createRuleAjv();
   try {
-    lintAjv.compile(result.prepared);
+    compileRuleSchema(result.prepared);
   } catch (error) {
     result.issues.push({
       code: "schema",
       pointer,
       message: `not a valid rule schema: ${(error as Error).message}`,
     });
-  } finally {
-    lintAjv.removeSchema(result.prepared);
   }
   return result;
 }

@@ -1,6 +1,8 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { PolicyError } from "./errors.js";
 import { loadPolicyFile, parsePolicy } from "./load.js";
+import { policySchema } from "./policy-schema.js";
 import { tempDir } from "../../test/support/temp-dir.js";
 
 /** The PolicyError a function throws. */
@@ -521,5 +523,14 @@ describe("message placeholders", () => {
         "message placeholder {report.cipherSuites.x}: cipherSuites is a list: name an item by its index (cipherSuites.0)",
       ],
     ]);
+  });
+});
+
+describe("the policy schema", () => {
+  // parsePolicy compiles it without checking it against the meta-schema, to start faster.
+  it("is a valid JSON Schema 2020-12 document", () => {
+    const ajv = new Ajv2020({ strict: false });
+    expect(ajv.validateSchema(policySchema)).toBe(true);
+    expect(ajv.errors).toBeNull();
   });
 });

@@ -15,6 +15,7 @@ import type { PolicyErrorCode, PolicyIssue } from "./errors.js";
 import { isSummaryOfDeeper } from "./ajv-errors.js";
 import { lintMessage, lintRuleSchema } from "./lint.js";
 import { policySchema, RULE_ID_PATTERN } from "./policy-schema.js";
+import { PRECOMPILED_POLICY_SCHEMA } from "./precompiled-policy-schema.js";
 import {
   escapePointerSegment,
   parseJsonWithPositions,
@@ -172,11 +173,28 @@ function yamlLocator(doc: Document, lineCounter: LineCounter): Locate {
 
 let policyValidator: ValidateFunction | undefined;
 
+/** The ajv instance the policy schema compiles under (also for scripts/generate-validators.ts). */
+export function createPolicyAjv(options: { source?: boolean } = {}): Ajv2020 {
+  // Our own schema, checked against the meta-schema by a test: validating it here would
+  // compile the 2020-12 meta-schema on every start.
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    verbose: true,
+    validateSchema: false,
+    code: { source: options.source ?? false },
+  });
+  addFormats(ajv, ["uri"]);
+  return ajv;
+}
+
 function validatePolicyDocument(value: unknown): ErrorObject[] {
   if (policyValidator === undefined) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
-    addFormats(ajv, ["uri"]);
-    policyValidator = ajv.compile(policySchema);
+    // Precompiled unless policy-schema.ts changed since `npm run generate:validators`.
+    policyValidator =
+      JSON.stringify(policySchema) === PRECOMPILED_POLICY_SCHEMA.key
+        ? (PRECOMPILED_POLICY_SCHEMA.validate as ValidateFunction)
+        : createPolicyAjv().compile(policySchema);
   }
   return policyValidator(value) ? [] : [...(policyValidator.errors ?? [])];
 }

@@ -107,4 +107,41 @@ describe("probeHandshake", () => {
       ),
     ).toMatchObject({ ok: false, code: "internal", message: "scan aborted" });
   });
+
+  it("leaves no timer behind when the server closes first", async () => {
+    // The server ends each connection as soon as the handshake is done, so the socket is
+    // closed by the time the probe finishes: a close timer set then would never be cleared.
+    const server = await startNodeTlsServer({
+      key: chain.leaf.keyPem,
+      cert: pemBundle(chain.leaf, chain.intermediate),
+      onSecureConnection: (socket) => socket.end(),
+    });
+    // Every timer the probe sets must have fired or been cleared when it resolves.
+    const pending = new Set<unknown>();
+    const { setTimeout: realSet, clearTimeout: realClear } = globalThis;
+    vi.spyOn(globalThis, "setTimeout").mockImplementation(((callback: () => void, ms?: number) => {
+      const handle = realSet(() => {
+        pending.delete(handle);
+        callback();
+      }, ms);
+      pending.add(handle);
+      return handle;
+    }) as typeof setTimeout);
+    vi.spyOn(globalThis, "clearTimeout").mockImplementation((handle) => {
+      pending.delete(handle);
+      realClear(handle);
+    });
+    try {
+      const outcome = await probeHandshake(
+        { address: "127.0.0.1", port: server.port, sni: null },
+        { timeoutMs: 3000, ticketWaitMs: 2000 },
+      );
+      if (!outcome.ok) throw new Error(outcome.message);
+      expect(outcome.handshake.protocol).toBe("TLSv1.3");
+      expect(pending.size).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+      await server.stop();
+    }
+  });
 });

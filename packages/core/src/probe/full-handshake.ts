@@ -251,8 +251,13 @@ export function probeHandshake(
       socket.on("error", () => {});
       raw.on("error", () => {});
       // The connection counts against the target's limit until it is closed: resolve on close.
-      if (raw.closed) resolve(outcome);
-      else raw.once("close", () => resolve(outcome));
+      if (raw.closed) {
+        // Already closed: no close event will come to clear a close timer.
+        socket.destroy();
+        resolve(outcome);
+        return;
+      }
+      raw.once("close", () => resolve(outcome));
       if (graceful) {
         socket.end();
         // A server that never closes its side is cut off after a second.
