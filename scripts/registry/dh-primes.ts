@@ -1,6 +1,6 @@
 // The table of well-known finite-field DH primes: RFC 7919's named groups, the RFC 2409/3526 MODP
 // groups, RFC 5114's groups and the built-in defaults of Apache httpd, nginx and OpenSSL, so a
-// ServerKeyExchange prime can be named. The primes are public numbers; data/dh/SOURCES.md says
+// ServerKeyExchange prime can be named. The primes are public numbers; data/SOURCES.md (§6) says
 // where each was read. The table keeps the SHA-256 of each prime (big-endian bytes, no leading
 // zero), not the prime.
 import { createHash } from "node:crypto";
