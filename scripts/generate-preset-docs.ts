@@ -5,7 +5,7 @@
 //   tsx scripts/generate-preset-docs.ts [--check]     (npm run generate:preset-docs)
 //
 // --check writes nothing and exits 1 listing the pages that are stale or stray (0 when all match).
-import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { readFile, readdir, rm } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as prettier from "prettier";
@@ -15,6 +15,7 @@ import type {
   Remediation,
   Severity,
 } from "../packages/core/src/policy/types.js";
+import { syncGeneratedFiles } from "./generated-files.js";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const POLICIES_DIR = "policies";
@@ -172,14 +173,6 @@ export async function generate(root: string = REPO_ROOT): Promise<Map<string, st
   return pages;
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
 async function main(argv: readonly string[]): Promise<number> {
   let check = false;
   for (const arg of argv) {
@@ -190,16 +183,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
   const pages = await generate();
-  const changed: string[] = [];
-  for (const [file, contents] of pages) {
-    const path = join(REPO_ROOT, file);
-    if ((await readIfExists(path)) === contents) continue;
-    changed.push(file);
-    if (!check) {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, contents);
-    }
-  }
+  const files = new Map([...pages].map(([file, contents]) => [join(REPO_ROOT, file), contents]));
+  const changed = (await syncGeneratedFiles(files, check)).map((path) => relative(REPO_ROOT, path));
   const existing = await readdir(join(REPO_ROOT, OUTPUT_DIR)).catch((): string[] => []);
   const stray = existing.map((f) => `${OUTPUT_DIR}/${f}`).filter((f) => !pages.has(f));
   if (!check) for (const file of stray) await rm(join(REPO_ROOT, file));

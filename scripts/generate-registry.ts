@@ -6,8 +6,7 @@
 // --check writes nothing and exits 1 listing the files that would change (0 when all match).
 // The data folder is --data, else <repo root>/data.
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cipherSuiteFiles } from "./registry/cipher-suites.js";
 import { clientProfileFiles } from "./registry/client-profiles.js";
@@ -15,6 +14,7 @@ import { dhPrimeFiles } from "./registry/dh-primes.js";
 import { groupFiles } from "./registry/groups.js";
 import { DEFAULT_DATA_DIR, REPO_ROOT } from "./registry/read-data.js";
 import { signatureSchemeFiles } from "./registry/signature-schemes.js";
+import { syncGeneratedFiles } from "./generated-files.js";
 
 /** Where the generated files go, relative to the repository root. */
 export const OUTPUT_DIR = "packages/core/src/registry/generated";
@@ -41,14 +41,6 @@ export async function generate(dataDir: string = DEFAULT_DATA_DIR): Promise<Map<
   return new Map(files.map(([file, contents]) => [`${OUTPUT_DIR}/${file}`, contents]));
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
 async function main(argv: readonly string[]): Promise<number> {
   let check = false;
   let dataDir = DEFAULT_DATA_DIR;
@@ -66,16 +58,10 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
   const files = await generate(dataDir);
-  const changed: string[] = [];
-  for (const [file, contents] of files) {
-    const path = join(REPO_ROOT, file);
-    if ((await readIfExists(path)) === contents) continue;
-    changed.push(file);
-    if (!check) {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, contents);
-    }
-  }
+  const absolute = new Map([...files].map(([file, contents]) => [join(REPO_ROOT, file), contents]));
+  const changed = (await syncGeneratedFiles(absolute, check)).map((path) =>
+    relative(REPO_ROOT, path),
+  );
   const from = relative(process.cwd(), dataDir) || ".";
   if (check) {
     if (changed.length === 0) return 0;

@@ -8,7 +8,6 @@
 //
 // --check writes nothing and exits 1 when the page (default docs/report-fields.md) is stale, 0
 // when it matches.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as prettier from "prettier";
@@ -16,6 +15,7 @@ import { ruleFieldUses } from "../packages/core/src/policy/lint.js";
 import { readSampleReport, sampleReportNames } from "../packages/core/src/policy/sample-reports.js";
 import { scanReportSchema } from "../packages/core/src/scan-report/schema.js";
 import { readPresets } from "./generate-preset-docs.js";
+import { syncGeneratedFiles } from "./generated-files.js";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const OUTPUT = "docs/report-fields.md";
@@ -256,13 +256,8 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   }
   const shown = relative(process.cwd(), path) || path;
-  let current: string | undefined;
-  try {
-    current = await readFile(path, "utf8");
-  } catch {
-    current = undefined;
-  }
-  if (current === text) {
+  const stale = await syncGeneratedFiles(new Map([[path, text]]), check);
+  if (stale.length === 0) {
     if (!check) console.log(`${shown} up to date.`);
     return 0;
   }
@@ -270,8 +265,6 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`${shown} is out of date; run \`npm run generate:report-fields\` and commit it.`);
     return 1;
   }
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text);
   console.log(`Wrote ${shown}.`);
   return 0;
 }

@@ -8,13 +8,13 @@
 //   tsx scripts/generate-schemas.ts [--check]     (npm run generate:schemas)
 //
 // --check writes nothing and exits 1 listing the files that are stale (0 when all match).
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as prettier from "prettier";
 import { configSchema } from "../packages/core/src/config/config.js";
 import { policySchema } from "../packages/core/src/policy/policy-schema.js";
 import { scanReportSchema } from "../packages/core/src/scan-report/schema.js";
+import { syncGeneratedFiles } from "./generated-files.js";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const OUTPUT_DIR = "packages/core/schemas";
@@ -131,30 +131,16 @@ export async function generate(root: string = REPO_ROOT): Promise<Map<string, st
   return files;
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
 async function main(argv: readonly string[]): Promise<number> {
   const check = argv.includes("--check");
   if (argv.some((arg) => arg !== "--check")) {
     console.error("usage: tsx scripts/generate-schemas.ts [--check]");
     return 2;
   }
-  const stale: string[] = [];
-  for (const [file, contents] of await generate()) {
-    const path = join(REPO_ROOT, file);
-    if ((await readIfExists(path)) === contents) continue;
-    stale.push(file);
-    if (!check) {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, contents);
-    }
-  }
+  const files = new Map(
+    [...(await generate())].map(([file, contents]) => [join(REPO_ROOT, file), contents]),
+  );
+  const stale = (await syncGeneratedFiles(files, check)).map((path) => relative(REPO_ROOT, path));
   if (check) {
     if (stale.length === 0) return 0;
     console.error("Shipped schemas out of date; run `npm run generate:schemas` and commit them:");
