@@ -22,7 +22,9 @@ import {
 } from "./exchange.js";
 
 export type ProbeOutcome =
-  | { kind: "accepted"; choice: ServerChoice }
+  /** `flightComplete`: the server's whole first flight arrived (e.g. up to ServerHelloDone);
+   * false when it was cut after the ServerHello, so later messages are unknown, not absent. */
+  | { kind: "accepted"; choice: ServerChoice; flightComplete: boolean }
   | { kind: "rejected"; alert: ServerAlert | null }
   | { kind: "failed"; code: ScanErrorCode; message: string };
 
@@ -82,7 +84,7 @@ export async function probeHello(
       // What the server chose stands even if a later message of its flight is malformed: the
       // flight is returned as far as it was decoded.
       const partial = serverChoiceOf(decoder.state);
-      if (partial !== null) return { kind: "accepted", choice: partial };
+      if (partial !== null) return { kind: "accepted", choice: partial, flightComplete: false };
       return {
         kind: "failed",
         code: error.offset === 0 ? (otherProtocolOf(head) ?? "unparseable") : "unparseable",
@@ -93,7 +95,7 @@ export async function probeHello(
   }
   const state = flight as FlightState | null;
   const choice = state === null ? null : serverChoiceOf(state);
-  if (choice !== null) return { kind: "accepted", choice };
+  if (choice !== null) return { kind: "accepted", choice, flightComplete: state?.done === true };
   if (flooded !== null) {
     return { kind: "failed", code: "protocol", message: `${flooded} without a ServerHello` };
   }

@@ -126,7 +126,12 @@ async function probeLegacy(
   if (outcome.kind === "rejected") return null;
   if (outcome.kind === "failed") return { probe, code: outcome.code, message: outcome.message };
   const choice = outcome.choice;
-  if (choice.kind !== "tls" || choice.certificates === null) return null;
+  if (choice.kind !== "tls") return null;
+  // A flight cut after the ServerHello says nothing of the chain or the staple that would follow.
+  if (!outcome.flightComplete) {
+    return { probe, code: "protocol", message: "the flight ended before ServerHelloDone" };
+  }
+  if (choice.certificates === null) return null;
   return {
     askedFor: keyType,
     protocol,
@@ -251,6 +256,7 @@ export function judgeServedChains(
   const errors: ScanError[] = [...served.errors];
   let certificate = defaultChain?.report ?? null;
   const certificates: CertificateReport[] = [];
+  let everyChainJudged = true;
   for (const entry of distinctChains(served.sightings)) {
     const isDefault = defaultChain !== null && sameChain(entry.chain, defaultChain.chain);
     if (isDefault && (certificate?.ocspStapled !== null || entry.ocspResponse === undefined)) {
@@ -269,14 +275,16 @@ export function judgeServedChains(
       certificate = checked.certificate;
     } else {
       errors.push(...checked.errors);
-      if (checked.certificate !== null) certificates.push(checked.certificate);
+      if (checked.certificate === null) everyChainJudged = false;
+      else certificates.push(checked.certificate);
     }
   }
   if (certificate !== null) certificates.unshift(certificate);
   // A list the scan could not complete is null, never a shorter list that passes a rule.
   return {
     certificate,
-    certificates: served.complete && certificates.length > 0 ? certificates : null,
+    certificates:
+      served.complete && everyChainJudged && certificates.length > 0 ? certificates : null,
     errors,
   };
 }
