@@ -14,10 +14,15 @@ const WORKSPACE = "/repo";
 const CONTEXT = { workspace: WORKSPACE, reports: [], inconclusive: "fail" } as const;
 
 /** Just what annotations read of a report. */
+/** A report as far as the annotations read it: scanned (TLS 1.2 established) or not. */
 function report(input: string, reachable: boolean | null, message?: string): ScanReport {
+  const versions = ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
   return {
-    target: { input },
+    target: { input, host: input, address: "127.0.0.1", port: 1 },
     reachable,
+    protocols: Object.fromEntries(
+      versions.map((v) => [v, reachable === true ? v === "TLSv1.2" : null]),
+    ),
     errors: message === undefined ? [] : [{ probe: "connect", code: "refused", message }],
   } as unknown as ScanReport;
 }
@@ -118,7 +123,7 @@ describe("findingAnnotations for a target that could not be scanned", () => {
     expect(findingAnnotations([unknown, up], { ...CONTEXT, reports })).toEqual([
       {
         level: "error",
-        message: "down.example: not scanned: connect ECONNREFUSED 127.0.0.1:1",
+        message: "down.example: not scanned: connection refused by 127.0.0.1:1",
         properties: { title: "tlsgate: target not scanned" },
       },
       {
@@ -129,7 +134,7 @@ describe("findingAnnotations for a target that could not be scanned", () => {
     ]);
   });
 
-  it("makes it a warning when inconclusive passes, and says unreachable without an error", () => {
+  it("makes it a warning when inconclusive passes, and says no connection was tried without an error", () => {
     const annotations = findingAnnotations([unknown], {
       workspace: WORKSPACE,
       reports: [report("down.example", null)],
@@ -138,7 +143,7 @@ describe("findingAnnotations for a target that could not be scanned", () => {
     expect(annotations).toEqual([
       {
         level: "warning",
-        message: "down.example: not scanned: unreachable",
+        message: "down.example: not scanned: no connection was attempted",
         properties: { title: "tlsgate: target not scanned" },
       },
     ]);

@@ -7,6 +7,8 @@
 import { resolve } from "node:path";
 import {
   WaiverSet,
+  findingMessage,
+  notScannedReason,
   repoPath,
   type Evaluation,
   type Finding,
@@ -102,13 +104,14 @@ export function findingAnnotations(
 ): Annotation[] {
   const { workspace } = context;
   const annotations: Annotation[] = [];
+  const reportOf = new Map(context.reports.map((report) => [report.target.input, report]));
   const unscanned = new Map(
-    context.reports
-      .filter((report) => report.reachable !== true)
-      .map((report) => [report.target.input, report]),
+    context.reports.flatMap((report) => {
+      const reason = notScannedReason(report);
+      return reason === null ? [] : [[report.target.input, reason] as const];
+    }),
   );
-  for (const [target, report] of unscanned) {
-    const reason = report.errors[0]?.message ?? "unreachable";
+  for (const [target, reason] of unscanned) {
     annotations.push({
       level: context.inconclusive === "fail" ? "error" : "warning",
       message: `${target}: not scanned: ${reason}`,
@@ -131,7 +134,9 @@ export function findingAnnotations(
       const severity = rule?.severity ?? findings[0]!.severity;
       const lines = [
         `${evaluation.target}: ${status === "fail" ? "" : "inconclusive: "}${rule?.title ?? ruleId}`,
-        ...shown.slice(0, MAX_MESSAGES).map((f) => `- ${f.message}`),
+        ...shown
+          .slice(0, MAX_MESSAGES)
+          .map((f) => `- ${findingMessage(f, reportOf.get(evaluation.target))}`),
       ];
       if (shown.length > MAX_MESSAGES) lines.push(`- and ${shown.length - MAX_MESSAGES} more`);
       const properties: AnnotationProperties = { title: ruleId };

@@ -148,6 +148,7 @@ export {
   formatResults,
   formatSarif,
   formatText,
+  findingMessage,
   htmlText,
   repoPath,
   repositoryRoot,
@@ -157,6 +158,7 @@ export {
   resultSchema,
   toJsonResult,
 } from "./report/index.js";
+export { notScannedReason } from "./scan-report/not-scanned.js";
 export type {
   AnyFormatOptions,
   FormatOptions,

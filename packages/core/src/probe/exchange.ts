@@ -12,6 +12,8 @@ export type SocketFailureCode =
   | "reset"
   | "unreachable"
   | "aborted"
+  /** The server refused or broke the STARTTLS preamble on this connection. */
+  | "preamble"
   /** The server sent more than `maxBytes` without completing its reply. */
   | "too-large";
 
@@ -135,6 +137,10 @@ function failureCode(error: NodeJS.ErrnoException): SocketFailureCode {
     case "ENETUNREACH":
     case "EADDRNOTAVAIL":
       return "unreachable";
+    // A STARTTLS preamble that failed on this connection (probe/starttls/runner.ts): the server
+    // answered, so it is not a network reset to retry.
+    case "ESTARTTLS":
+      return "preamble";
     default:
       return "reset";
   }

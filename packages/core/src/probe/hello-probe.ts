@@ -145,6 +145,7 @@ function scanErrorCode(code: SocketFailureCode): ScanErrorCode {
     case "unreachable":
       return "refused";
     case "too-large":
+    case "preamble":
       return "protocol";
     default:
       return code;

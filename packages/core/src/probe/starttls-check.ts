@@ -22,7 +22,8 @@ export type StarttlsCheck =
 
 const FAILURE_CODES: Readonly<Record<StarttlsFailure["kind"], ScanErrorCode>> = {
   refused: "protocol",
-  busy: "refused",
+  // The server answered (421 and the like): not a refused connection.
+  busy: "protocol",
   protocol: "protocol",
   timeout: "timeout",
   closed: "closed",

@@ -9,6 +9,7 @@ import { clientFamilies, clientMatrix, matrixSummary } from "./clients.js";
 import type { ClientResult } from "./clients.js";
 import { shortHash, toolVersion } from "./format-options.js";
 import type { FormatOptions } from "./format-options.js";
+import { notScannedReason } from "../scan-report/not-scanned.js";
 import { findingMessage } from "./certificates.js";
 import { escapeHtml as esc } from "./html-escape.js";
 import { outcomes, reportsByTarget } from "./outcomes.js";
@@ -259,11 +260,8 @@ function targetSection(evaluation: Evaluation, report: ScanReport | undefined, i
     `<section class="target" id="${id}"><h2>${esc(evaluation.target)}${report?.target.address ? ` <span class="muted">(${esc(report.target.address)})</span>` : ""} · <span class="${evaluation.verdict}">${evaluation.verdict}</span></h2>`,
     `<p class="muted">policy ${esc(evaluation.policy.name)} ${esc(evaluation.policy.version)} · ${evaluation.counts.fail} failed · ${evaluation.counts.inconclusive} inconclusive · ${evaluation.counts.pass} passed</p>`,
   );
-  if (report !== undefined && report.reachable !== true) {
-    out.push(
-      `<p class="inconclusive">Not scanned: ${esc(report.errors[0]?.message ?? "unreachable")}</p>`,
-    );
-  }
+  const reason = report === undefined ? null : notScannedReason(report);
+  if (reason !== null) out.push(`<p class="inconclusive">Not scanned: ${esc(reason)}</p>`);
 
   const open = outcomes(evaluation).filter((o) => o.status !== "pass");
   out.push(`<h3>Findings</h3>`);

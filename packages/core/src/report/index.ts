@@ -22,3 +22,4 @@ export type { TextOptions } from "./text.js";
 export { REPORT_FORMATS, formatResults, isReportFormat } from "./format.js";
 export type { AnyFormatOptions, ReportFormat } from "./format.js";
 export { formatNdjson, formatNdjsonGate, formatNdjsonResult } from "./ndjson.js";
+export { findingMessage } from "./certificates.js";

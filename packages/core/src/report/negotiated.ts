@@ -4,7 +4,7 @@
  * Unknown facts read "unknown", never "none".
  */
 import { STRENGTH_CLASSES } from "../registry/index.js";
-import type { ScanReport } from "../scan-report/types.js";
+import type { AcceptedCipherSuite, ScanReport } from "../scan-report/types.js";
 
 const PROTOCOL_ORDER = ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"] as const;
 
@@ -21,23 +21,30 @@ export function negotiatedSummary(report: ScanReport): [string, string][] {
 function protocols(report: ScanReport): string {
   const on = PROTOCOL_ORDER.filter((p) => report.protocols[p] === true);
   const unknown = PROTOCOL_ORDER.filter((p) => report.protocols[p] === null);
-  const parts = [on.length > 0 ? on.join(", ") : "none"];
+  // "none" only when every version is known to be off; otherwise nothing was confirmed.
+  const parts = [on.length > 0 ? on.join(", ") : unknown.length > 0 ? "none confirmed" : "none"];
   if (unknown.length > 0) parts.push(`unknown: ${unknown.join(", ")}`);
   return parts.join("; ");
+}
+
+/** The weakest accepted suite: by strength class (insecure first; unclassified below every
+ * class), then the fewest key bits. Null for an empty list. */
+export function weakestSuite(list: readonly AcceptedCipherSuite[]): AcceptedCipherSuite | null {
+  const rank = (strength: string | null): number =>
+    strength === null ? -1 : STRENGTH_CLASSES.indexOf(strength as never);
+  const weaker = (a: AcceptedCipherSuite, b: AcceptedCipherSuite): boolean =>
+    rank(a.strength) > rank(b.strength) ||
+    (rank(a.strength) === rank(b.strength) && a.bits < b.bits);
+  let weakest: AcceptedCipherSuite | null = null;
+  for (const suite of list) if (weakest === null || weaker(suite, weakest)) weakest = suite;
+  return weakest;
 }
 
 function suites(report: ScanReport): string {
   const list = report.cipherSuites;
   if (list === null) return "unknown";
-  if (list.length === 0) return "none";
-  // The weakest by strength class (insecure first); unclassified suites rank below every class.
-  const rank = (strength: string | null): number =>
-    strength === null ? -1 : STRENGTH_CLASSES.indexOf(strength as never);
-  // Within a class, the fewest key bits is the weakest.
-  const weaker = (a: (typeof list)[number], b: (typeof list)[number]): boolean =>
-    rank(a.strength) > rank(b.strength) ||
-    (rank(a.strength) === rank(b.strength) && a.bits < b.bits);
-  const weakest = list.reduce((worst, suite) => (weaker(suite, worst) ? suite : worst));
+  const weakest = weakestSuite(list);
+  if (weakest === null) return "none";
   return `${list.length} · weakest ${weakest.iana} (${weakest.protocol}, ${weakest.strength ?? "unclassified"})`;
 }
 

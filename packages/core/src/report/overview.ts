@@ -4,6 +4,9 @@ import { verdictOf } from "../policy/evaluate.js";
 import type { Evaluation, Finding, GateOptions, Severity } from "../policy/types.js";
 import type { Protocol } from "../registry/protocols.js";
 import type { AcceptedCipherSuite, ScanReport } from "../scan-report/types.js";
+import { notScannedReason } from "../scan-report/not-scanned.js";
+import { findingMessage } from "./certificates.js";
+import { weakestSuite } from "./negotiated.js";
 import { reportsByTarget } from "./outcomes.js";
 
 export interface OverviewRow {
@@ -41,12 +44,6 @@ const VERDICT_RANK: Record<OverviewRow["verdict"], number> = {
   inconclusive: 2,
   pass: 3,
 };
-const STRENGTH_RANK: Record<string, number> = {
-  insecure: 0,
-  weak: 1,
-  secure: 2,
-  recommended: 3,
-};
 
 function worstFinding(findings: readonly Finding[]): Finding | null {
   let worst: Finding | null = null;
@@ -71,15 +68,6 @@ function leafExpiry(report: ScanReport | undefined): { days: number; notAfter: s
   return first;
 }
 
-function weakest(report: ScanReport | undefined): AcceptedCipherSuite | null {
-  let found: AcceptedCipherSuite | null = null;
-  const rank = (suite: AcceptedCipherSuite): number => STRENGTH_RANK[suite.strength ?? ""] ?? 4;
-  for (const suite of report?.cipherSuites ?? []) {
-    if (found === null || rank(suite) < rank(found)) found = suite;
-  }
-  return found;
-}
-
 /** One row per evaluation, worst first: verdict, blocking findings, worst finding, expiry. */
 export function fleetOverview(
   evaluations: readonly Evaluation[],
@@ -90,23 +78,24 @@ export function fleetOverview(
   const rows = evaluations.map((evaluation, index) => {
     const report = reportOf.get(evaluation.target);
     const expiry = leafExpiry(report);
+    const unscanned = report !== undefined && notScannedReason(report) !== null;
+    const versions = Object.entries(report?.protocols ?? {}) as [Protocol, boolean | null][];
+    // A partly known list is not what the target accepts: unknown, like an unscanned one.
     const protocols =
-      report === undefined || report.reachable !== true
+      report === undefined || unscanned || versions.some(([, on]) => on === null)
         ? null
-        : (Object.entries(report.protocols) as [Protocol, boolean | null][])
-            .filter(([, on]) => on === true)
-            .map(([protocol]) => protocol);
+        : versions.filter(([, on]) => on === true).map(([protocol]) => protocol);
     const row: OverviewRow = {
       evaluation,
       report,
       target: evaluation.target,
-      verdict: report !== undefined && report.reachable !== true ? "unscanned" : evaluation.verdict,
+      verdict: unscanned ? "unscanned" : evaluation.verdict,
       blocking: verdictOf([evaluation], gate).blocking.length,
       worst: worstFinding(evaluation.findings),
       daysToExpiry: expiry?.days ?? null,
       expires: expiry?.notAfter ?? null,
       protocols,
-      weakestSuite: weakest(report),
+      weakestSuite: weakestSuite(report?.cipherSuites ?? []),
     };
     return { row, index };
   });
@@ -126,5 +115,5 @@ export function worstLabel(row: OverviewRow): string {
   const { worst } = row;
   if (worst === null) return "—";
   const status = worst.status === "inconclusive" ? " (inconclusive)" : "";
-  return `${worst.severity} ${worst.ruleId}${status}: ${worst.message}`;
+  return `${worst.severity} ${worst.ruleId}${status}: ${findingMessage(worst, row.report)}`;
 }

@@ -195,3 +195,23 @@ describe("formatText with text from outside", () => {
     expect(text.split("\n").some((line) => line.startsWith("::"))).toBe(false);
   });
 });
+
+describe("formatText without details", () => {
+  it("still names a single target: the overview stands in for the details", () => {
+    const { evaluations, reports } = fixture();
+    const text = formatText(evaluations.slice(0, 1), reports.slice(0, 1), { details: false });
+    expect(text).toContain("good.example:443");
+    expect(text).not.toContain("  protocols    ");
+  });
+
+  it("says 'none confirmed', not 'none', when no version is known on and some are unknown", () => {
+    const { evaluations, reports } = fixture();
+    const report = reports[0]!;
+    const unknown = {
+      ...report,
+      protocols: { ...report.protocols, "TLSv1.2": null, "TLSv1.3": null },
+    };
+    const text = formatText(evaluations.slice(0, 1), [unknown], { details: true });
+    expect(text).toContain("  protocols    none confirmed; unknown: TLSv1.2, TLSv1.3");
+  });
+});

@@ -198,8 +198,9 @@ export function formatText(
     );
     for (const reason of gate.reasons) lines.push(`  ${inert(reason)}`);
   }
-  // Many targets end with the overview, worst first: what fails, on what, what expires first.
-  if (new Set(evaluations.map((e) => e.target)).size > 1) {
+  // Many targets end with the overview, worst first: what fails, on what, what expires first;
+  // so does any run whose details are left out, or it would say nothing of its targets.
+  if (!details || new Set(evaluations.map((e) => e.target)).size > 1) {
     lines.push("", ...overviewLines(evaluations, reports, options, paint, details));
   }
   return `${lines.join("\n").trimEnd()}\n`;

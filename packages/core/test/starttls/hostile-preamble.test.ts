@@ -9,6 +9,12 @@ import { scanTarget } from "../../src/scan/scan-target.js";
 import { expectValidReport } from "../support/scan-truth.js";
 import { HOSTILE_BEHAVIOURS, startHostileServer } from "./scripted-preamble.js";
 
+const EXPECTED_CODE = {
+  "endless line": "protocol",
+  garbage: "protocol",
+  "close mid-exchange": "closed",
+} as const;
+
 describe("hostile preambles", () => {
   for (const protocol of STARTTLS_PROTOCOLS) {
     it.each(HOSTILE_BEHAVIOURS)(
@@ -25,6 +31,8 @@ describe("hostile preambles", () => {
           expect(report.reachable).toBe(true);
           expect(report.errors).toHaveLength(1);
           expect(report.errors[0]?.probe).toBe(`starttls/${protocol}`);
+          // What the server did, not the check's own timer running out first.
+          expect(report.errors[0]?.code).toBe(EXPECTED_CODE[behaviour]);
           expect(report.errors[0]?.message).toMatch(
             new RegExp(`^starttls/${protocol}: .+ \\(at .+\\)$`),
           );

@@ -52,6 +52,11 @@ export class StarttlsSocket extends Duplex {
   #retryPending = false;
   /** The current connection has received bytes from the server. */
   #heard = false;
+  /** Retries stop where the next pause would outlast one step's time: the caller's own timer
+   * would fire first and report a timeout in place of what the server said. */
+  readonly #retryUntil: number;
+  /** The server speaks first (a greeting): only then is a silent close a busy server. */
+  #serverFirst = false;
 
   constructor(
     inner: Socket,
@@ -64,6 +69,7 @@ export class StarttlsSocket extends Duplex {
     this.preamble = preamble;
     this.#stepTimeoutMs = stepTimeoutMs;
     this.#reconnect = reconnect;
+    this.#retryUntil = Date.now() + stepTimeoutMs;
     this.#attach(inner);
   }
 
@@ -75,6 +81,7 @@ export class StarttlsSocket extends Duplex {
       connected = true;
       this.tcpConnected = true;
       const first = preamble.start();
+      this.#serverFirst = first === null;
       if (first !== null) inner.write(first);
       this.#arm();
     });
@@ -83,7 +90,9 @@ export class StarttlsSocket extends Duplex {
     });
     inner.once("end", () => {
       if (inner !== this.#inner || this.#retryPending) return;
-      if (!this.#ready && !this.#heard && connected && this.#retryBusy()) return;
+      if (!this.#ready && !this.#heard && connected && this.#serverFirst && this.#retryBusy()) {
+        return;
+      }
       if (this.#ready) this.push(null);
       else
         this.#fail(
@@ -96,7 +105,9 @@ export class StarttlsSocket extends Duplex {
     inner.once("close", () => {
       if (inner !== this.#inner || this.#retryPending) return;
       // Closed before a byte of greeting: a daemon over its connection limit does that too.
-      if (!this.#ready && !this.#heard && connected && this.#retryBusy()) return;
+      if (!this.#ready && !this.#heard && connected && this.#serverFirst && this.#retryBusy()) {
+        return;
+      }
       if (!this.#ready) {
         this.#fail(new StarttlsFailure("closed", this.#message("the connection closed")));
       } else this.destroy();
@@ -159,8 +170,9 @@ export class StarttlsSocket extends Duplex {
   #retryBusy(): boolean {
     if (this.#retryPending) return true;
     if (this.#reconnect === null || this.#busyRetries >= BUSY_RETRIES) return false;
-    this.#retryPending = true;
     const delay = 250 * 2 ** this.#busyRetries;
+    if (Date.now() + delay >= this.#retryUntil) return false;
+    this.#retryPending = true;
     this.#busyRetries += 1;
     clearTimeout(this.#timer);
     const reconnect = this.#reconnect;
