@@ -387,15 +387,22 @@ export function evaluate(
   return { policy: compiled.policy, target, verdict, findings, counts, rules: compiled.info };
 }
 
-/** The status of every evaluated rule, by id, in evaluation order (no finding: pass). */
+const STATUS_RANK: Readonly<Record<FindingStatus, number>> = {
+  pass: 0,
+  waived: 1,
+  inconclusive: 2,
+  fail: 3,
+};
+
+/**
+ * The status of every evaluated rule, by id, in evaluation order: its worst finding's (fail, then
+ * inconclusive, then waived); a rule without findings passed.
+ */
 export function ruleStatuses(evaluation: Evaluation): Record<string, FindingStatus> {
   const statuses: Record<string, FindingStatus> = {};
   for (const id of Object.keys(evaluation.rules)) statuses[id] = "pass";
-  for (const finding of evaluation.findings) {
-    if (finding.status === "fail") statuses[finding.ruleId] = "fail";
-    else if (finding.status === "inconclusive" && statuses[finding.ruleId] !== "fail") {
-      statuses[finding.ruleId] = "inconclusive";
-    }
+  for (const { ruleId, status } of evaluation.findings) {
+    if (STATUS_RANK[status] > STATUS_RANK[statuses[ruleId] ?? "pass"]) statuses[ruleId] = status;
   }
   return statuses;
 }

@@ -699,7 +699,17 @@ export function lintMessage(
   const issues: (LintIssue & { placeholder: string })[] = [];
   for (const match of message.matchAll(PLACEHOLDER)) {
     const placeholder = match[0];
-    const [body = "", filter] = (match[1] as string).split("|", 2);
+    const [body = "", filter, ...more] = (match[1] as string).split("|");
+    if (more.length > 0) {
+      // The message template applies one filter: a second one would leave it printed as is.
+      issues.push({
+        pointer,
+        placeholder,
+        code: "invalid",
+        message: `one filter per placeholder: ${placeholder} has ${more.length + 1}`,
+      });
+      continue;
+    }
     if (filter !== undefined && !(MESSAGE_FILTERS as readonly string[]).includes(filter)) {
       issues.push({
         pointer,

@@ -456,6 +456,16 @@ describe("message placeholders", () => {
     });
   });
 
+  it("refuses a placeholder with two filters, which the template would print as is", () => {
+    const text = withMessage("expires {value|quote|date}");
+    const error = policyError(() => parsePolicy(text, "p.json"));
+    expect(fields(error)).toMatchObject({
+      code: "invalid",
+      pointer: "/rules/no-tls10/message",
+      message: "one filter per placeholder: {value|quote|date} has 2",
+    });
+  });
+
   it("refuses a misspelt placeholder where it stands, suggesting the right one", () => {
     const text = withMessage("{name} on {reprot.target.host}");
     const error = policyError(() => parsePolicy(text, "p.json"));

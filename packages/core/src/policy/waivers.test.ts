@@ -7,7 +7,7 @@ import { resultSchema } from "../report/result-schema.js";
 import { scanReportSchema } from "../scan-report/schema.js";
 import { compiled, protocols } from "../../test/support/policy.js";
 import { sampleReport } from "../../test/support/sample-report.js";
-import { evaluate } from "./evaluate.js";
+import { evaluate, ruleStatuses } from "./evaluate.js";
 import { compileGlob } from "./glob.js";
 import type { Waiver } from "./types.js";
 import { checkWaiverDate, parseDay, WaiverSet } from "./waivers.js";
@@ -78,6 +78,8 @@ describe("WaiverSet", () => {
     );
     expect(onLastDay.verdict).toBe("pass");
     expect(onLastDay.counts).toMatchObject({ fail: 0, waived: 1 });
+    // One answer to "what status has this rule" for counts, impact and policy tests alike.
+    expect(ruleStatuses(onLastDay)).toEqual({ "no-tls10": "waived" });
     expect(onLastDay.findings[0]).toMatchObject({
       status: "waived",
       waiver: { daysLeft: 0, expired: false, expires: "2027-03-31", reason: "OPS-123" },

@@ -5,7 +5,8 @@
  */
 import { displayPath, PolicyError } from "./errors.js";
 import { compileGlob, type Glob } from "./glob.js";
-import type { Evaluation, Finding, FindingStatus, FindingWaiver, Waiver } from "./types.js";
+import { ruleStatuses } from "./evaluate.js";
+import type { Evaluation, Finding, FindingWaiver, Waiver } from "./types.js";
 
 /** How far ahead a waiver may expire unless the config says otherwise. */
 export const DEFAULT_MAX_WAIVER_DAYS = 180;
@@ -161,21 +162,8 @@ export function expiringWaiverWarnings(evaluations: readonly Evaluation[]): stri
 
 /** Counts and verdict from the findings (a rule without findings passed). */
 function recount(evaluation: Evaluation): Evaluation {
-  const statuses = new Map<string, FindingStatus>();
-  for (const id of Object.keys(evaluation.rules)) statuses.set(id, "pass");
-  for (const { ruleId, status } of evaluation.findings) {
-    const seen = statuses.get(ruleId) ?? "pass";
-    if (RANK[status] > RANK[seen]) statuses.set(ruleId, status);
-  }
   const counts = { ...evaluation.counts, pass: 0, fail: 0, inconclusive: 0, waived: 0 };
-  for (const status of statuses.values()) counts[status] += 1;
+  for (const status of Object.values(ruleStatuses(evaluation))) counts[status] += 1;
   const verdict = counts.fail > 0 ? "fail" : counts.inconclusive > 0 ? "inconclusive" : "pass";
   return { ...evaluation, counts, verdict };
 }
-
-const RANK: Readonly<Record<FindingStatus, number>> = {
-  pass: 0,
-  waived: 1,
-  inconclusive: 2,
-  fail: 3,
-};
