@@ -97,6 +97,10 @@ export function ldapPreamble(): Preamble {
         return fail("protocol", "no resultCode");
       }
       const code = buffer[result.start] as number;
+      // The go-ahead answers our request; a Notice of Disconnection (messageID 0) or another
+      // message's response does not, whatever its resultCode.
+      const ours = id.end - id.start === 1 && buffer[id.start] === MESSAGE_ID;
+      if (code === 0 && !ours) return fail("protocol", "an ExtendedResponse to another message");
       if (code !== 0) {
         const matched = readTlv(buffer, result.end, op.end);
         const diagnostic =

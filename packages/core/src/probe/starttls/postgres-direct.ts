@@ -65,7 +65,8 @@ export function judgeDirectTls(
       message: at(`the server refused ALPN "${alpn}" (alert no_application_protocol)`, "ALPN"),
     };
   }
-  if (outcome.code === "closed" || outcome.code === "reset") {
+  // A close is PostgreSQL before 17 answering; a reset may be the network, so it gets no diagnosis.
+  if (outcome.code === "closed") {
     return {
       ok: false,
       connected: true,

@@ -205,6 +205,12 @@ describe("binary and XML preambles", () => {
       kind: "failed",
       code: "refused",
       message: "starttls/ldap: resultCode 2 (protocolError): no! (at StartTLS)",
+    }); // A success for another message (here a Notice of Disconnection, messageID 0) is no go-ahead.
+    const notOurs = Uint8Array.from(ok);
+    notOurs[4] = 0x00;
+    expect(createPreamble("ldap", "x").push(notOurs)).toMatchObject({
+      kind: "failed",
+      code: "protocol",
     });
   });
 
