@@ -353,6 +353,17 @@ function packageRootOf(file: string): string {
 
 function finish(resolver: Resolver, root: Loaded): ResolvedPolicy {
   const rules = Object.fromEntries(resolver.merge(root, []));
+  // A policy without a rule in force passes every target: nothing was judged, so it is refused.
+  const ids = Object.keys(rules);
+  if (ids.every((id) => rules[id]!.severity === "off")) {
+    const why = ids.length === 0 ? "it defines and extends none" : `all ${ids.length} are off`;
+    throw errorAt(
+      root,
+      "invalid",
+      root.document.rules === undefined ? "" : "/rules",
+      `policy ${root.document.name} has no rules in force (${why}): nothing to judge`,
+    );
+  }
   const waivers = [...resolver.waivers.values()];
   for (const waiver of waivers) {
     if (rules[waiver.rule] !== undefined) continue;
