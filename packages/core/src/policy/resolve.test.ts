@@ -165,7 +165,8 @@ describe("resolvePolicy", () => {
         version: "1.0.0",
         rules: { "no-tls10": protocolRule("x", "TLSv1.0") },
       },
-      "all-off.yaml": "name: acme/off\nversion: 1.0.0\nextends: [./base.json]\nrules:\n  no-tls10: off\n",
+      "all-off.yaml":
+        "name: acme/off\nversion: 1.0.0\nextends: [./base.json]\nrules:\n  no-tls10: off\n",
       "empty.json": '{\n  "name": "acme/empty",\n  "version": "1.0.0",\n  "rules": {}\n}\n',
       "bare.json": { name: "acme/bare", version: "1.0.0" },
     });
