@@ -16,7 +16,7 @@ import {
 } from "../policy/source-map.js";
 import { waiverSchema } from "../policy/policy-schema.js";
 import type { FailOn, Waiver, WaiverEntry } from "../policy/types.js";
-import { DEFAULT_MAX_WAIVER_DAYS, parseDay } from "../policy/waivers.js";
+import { DEFAULT_MAX_WAIVER_DAYS, readWaivers } from "../policy/waivers.js";
 import { RUN_DEFAULTS, RUN_LIMITS } from "../run/defaults.js";
 
 import { CONFIG_SCHEMA_ID } from "./names.js";
@@ -259,26 +259,9 @@ export function loadConfig(file: string, cwd: string = process.cwd()): LoadedCon
     );
   }
   const config = parsed.value as TlsgateConfig;
-  const waivers = (config.waivers ?? []).map((entry, index): Waiver => {
-    const pointer = `/waivers/${index}`;
-    const at = parsed.locate(pointer);
-    const expiresAt = parsed.locate(`${pointer}/expires`);
-    if (parseDay(entry.expires) === null) {
-      throw new ConfigError("invalid", file, [
-        {
-          pointer: `${pointer}/expires`,
-          message: `${JSON.stringify(entry.expires)} is not a date like 2027-03-31`,
-          line: expiresAt?.line ?? null,
-          column: expiresAt?.column ?? null,
-        },
-      ]);
-    }
-    return {
-      ...entry,
-      source: { file: path, line: at?.line ?? null, column: at?.column ?? null, pointer },
-      expiresAt: { line: expiresAt?.line ?? null, column: expiresAt?.column ?? null },
-    };
-  });
+  const { waivers, issues } = readWaivers(config.waivers ?? [], path, parsed.locate);
+  const [first, ...rest] = issues;
+  if (first !== undefined) throw new ConfigError("invalid", file, [first, ...rest]);
   return { config, file: path, dir: dirname(path), waivers };
 }
 

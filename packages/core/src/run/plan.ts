@@ -339,27 +339,8 @@ export function planRun(input: RunInput): PlanResult {
   for (const file of input.outputFiles ?? []) attempt(() => checkWritable(file, cwd));
 
   const now = attempt(() => parseNow(input.now)) ?? new Date();
-  const maxWaiverDays = config?.maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
-  for (const policy of new Set(planned.map((p) => p.policy))) {
-    for (const waiver of policy.waivers) {
-      const problem = checkWaiverDate(waiver, now, maxWaiverDays);
-      if (problem !== null) errors.push(waiverDateError(waiver, problem));
-    }
-  }
+  errors.push(...checkRunWaivers([...new Set(planned.map((p) => p.policy))], loaded, now));
   const configWaivers = loaded?.waivers ?? [];
-  const knownRules = new Set(
-    planned.flatMap((p) => [...Object.keys(p.policy.info), ...p.policy.off]),
-  );
-  for (const waiver of configWaivers) {
-    const problem = checkWaiverDate(waiver, now, maxWaiverDays);
-    if (problem !== null) {
-      errors.push(configWaiverError(loaded!.file, waiver, "/expires", waiver.expiresAt, problem));
-    }
-    if (planned.length > 0 && !knownRules.has(waiver.rule)) {
-      const message = `waiver of ${waiver.rule}: no policy of this run has that rule${didYouMean(waiver.rule, knownRules)}`;
-      errors.push(configWaiverError(loaded!.file, waiver, "/rule", waiver.source, message));
-    }
-  }
 
   if (errors.length > 0) return { plan: null, warnings, errors };
   return {
@@ -449,8 +430,42 @@ const LIMIT_OF = {
   "run-deadline": "runDeadlineMs",
 } as const;
 
+/**
+ * Every problem with the waivers a run applies, as planRun refuses them: a waiver (in a policy
+ * or the config file) that expires further ahead than `maxWaiverDays` allows, and a config
+ * waiver of a rule that none of `policies` has. With no policies (they failed to load) rule
+ * names are not judged.
+ */
+export function checkRunWaivers(
+  policies: readonly CompiledPolicy[],
+  config: LoadedConfig | null,
+  now: Date,
+): TlsgateError[] {
+  const errors: TlsgateError[] = [];
+  const maxWaiverDays = config?.config.maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
+  for (const policy of new Set(policies)) {
+    for (const waiver of policy.waivers) {
+      const problem = checkWaiverDate(waiver, now, maxWaiverDays);
+      if (problem !== null) errors.push(waiverDateError(waiver, problem));
+    }
+  }
+  if (config === null) return errors;
+  const knownRules = new Set(policies.flatMap((p) => [...Object.keys(p.info), ...p.off]));
+  for (const waiver of config.waivers) {
+    const problem = checkWaiverDate(waiver, now, maxWaiverDays);
+    if (problem !== null) {
+      errors.push(configWaiverError(config.file, waiver, "/expires", waiver.expiresAt, problem));
+    }
+    if (policies.length > 0 && !knownRules.has(waiver.rule)) {
+      const message = `waiver of ${waiver.rule}: no policy of this run has that rule${didYouMean(waiver.rule, knownRules)}`;
+      errors.push(configWaiverError(config.file, waiver, "/rule", waiver.source, message));
+    }
+  }
+  return errors;
+}
+
 /** `--now YYYY-MM-DD`: midnight UTC of that day; unset: null (the caller uses the clock). */
-function parseNow(value: string | null | undefined): Date | null {
+export function parseNow(value: string | null | undefined): Date | null {
   const text = nonEmpty(value);
   if (text === null) return null;
   const day = parseDay(text);
