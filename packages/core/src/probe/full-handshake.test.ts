@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createChain, pemBundle, type TestChain } from "@tlsgate/testing/pki";
-import { pickFreePort, startNodeTlsServer } from "@tlsgate/testing";
+import {
+  pickFreePort,
+  startFirstRecordRelay,
+  startNodeTlsServer,
+  startRawServer,
+} from "@tlsgate/testing";
 import { probeHandshake } from "./full-handshake.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -94,6 +99,43 @@ describe("probeHandshake", () => {
       ok: false,
       code: "refused",
     });
+  });
+
+  it("tells a close before any reply from a close in the middle of the server's flight", async () => {
+    const server = await startNodeTlsServer({
+      key: chain.leaf.keyPem,
+      cert: pemBundle(chain.leaf, chain.intermediate),
+    });
+    const relay = await startFirstRecordRelay(server.port);
+    // A listener that closes every connection without a byte: the refusal.
+    const closer = await startRawServer((socket) => socket.end());
+    try {
+      const cut = await probeHandshake(
+        { address: "127.0.0.1", port: relay.port, sni: "leaf.test" },
+        { timeoutMs: 5000 },
+      );
+      // The relay passed on exactly one record (the ServerHello) before closing.
+      expect(relay.forwarded).toHaveLength(1);
+      expect(cut).toEqual({
+        ok: false,
+        code: "closed",
+        received: relay.forwarded[0],
+        message: `the server closed the connection during the handshake, after sending ${relay.forwarded[0]} bytes`,
+      });
+      const refused = await probeHandshake(
+        { address: "127.0.0.1", port: closer.port, sni: "leaf.test" },
+        { timeoutMs: 5000 },
+      );
+      expect(closer.connections).toBe(1);
+      expect(refused).toEqual({
+        ok: false,
+        code: "closed",
+        received: 0,
+        message: "the server closed the connection before replying",
+      });
+    } finally {
+      await Promise.all([relay.stop(), closer.stop(), server.stop()]);
+    }
   });
 
   it("stops at once when the scan is aborted", async () => {

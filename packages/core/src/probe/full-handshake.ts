@@ -96,7 +96,18 @@ export interface Handshake {
 }
 
 export type HandshakeOutcome =
-  { ok: true; handshake: Handshake } | { ok: false; code: ScanErrorCode; message: string };
+  | { ok: true; handshake: Handshake }
+  | {
+      ok: false;
+      code: ScanErrorCode;
+      message: string;
+      /**
+       * Bytes the server had sent when the handshake failed. A close with 0 is a refusal; a close
+       * after the server began its flight is a broken handshake, which says nothing of what the
+       * server would have served.
+       */
+      received: number;
+    };
 
 const SOCKET_ERROR_CODES: Readonly<Record<string, ScanErrorCode>> = {
   ECONNREFUSED: "refused",
@@ -145,7 +156,7 @@ export function probeHandshake(
 ): Promise<HandshakeOutcome> {
   // Cut before it started (a deadline while waiting for a connection slot): no connection.
   if (options.signal?.aborted === true) {
-    return Promise.resolve({ ok: false, code: "internal", message: "scan aborted" });
+    return Promise.resolve({ ok: false, code: "internal", message: "scan aborted", received: 0 });
   }
   return new Promise((resolve) => {
     const received: Buffer[] = [];
@@ -189,11 +200,10 @@ export function probeHandshake(
         // server is sending more than any handshake needs.
         if (afterHandshake !== null) afterHandshake();
         else
-          finish({
-            ok: false,
-            code: "unparseable",
-            message: `the server sent more than ${maxBytes} bytes without completing the handshake`,
-          });
+          fail(
+            "unparseable",
+            `the server sent more than ${maxBytes} bytes without completing the handshake`,
+          );
         return;
       }
       received.push(chunk);
@@ -203,9 +213,7 @@ export function probeHandshake(
       serverClosed = true;
       tap.push(null);
     });
-    raw.on("error", (error) =>
-      finish({ ok: false, code: classifyError(error, serverClosed), message: error.message }),
-    );
+    raw.on("error", (error) => failWith(error));
 
     // requestOCSP is a TLSSocket option that tls.connect passes on (missing from ConnectionOptions).
     const tlsOptions: ConnectionOptions & { requestOCSP: boolean } = {
@@ -226,20 +234,35 @@ export function probeHandshake(
     if (options.sigalgs !== undefined) tlsOptions.sigalgs = options.sigalgs;
     const socket = tlsConnect(tlsOptions);
 
-    const onAbort = (): void => finish({ ok: false, code: "internal", message: "scan aborted" });
+    const onAbort = (): void => fail("internal", "scan aborted");
     // The deadline is this probe's own timer, cleared when the probe ends.
     // A completed handshake still waiting for a ticket is judged, not thrown away.
     const deadline = setTimeout(() => {
       if (afterHandshake !== null) afterHandshake();
-      else
-        finish({
-          ok: false,
-          code: "timeout",
-          message: `no completed handshake within ${options.timeoutMs} ms`,
-        });
+      else fail("timeout", `no completed handshake within ${options.timeoutMs} ms`);
     }, options.timeoutMs);
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted === true) queueMicrotask(onAbort);
+
+    function fail(code: ScanErrorCode, message: string): void {
+      finish({ ok: false, code, message, received: receivedBytes });
+    }
+
+    /** A socket error before the handshake completed; a close names how far the server got. */
+    function failWith(error: Error & { code?: string }): void {
+      const code = classifyError(error, serverClosed);
+      if (code === "closed") closedDuringHandshake();
+      else fail(code, error.message);
+    }
+
+    function closedDuringHandshake(): void {
+      fail(
+        "closed",
+        receivedBytes === 0
+          ? "the server closed the connection before replying"
+          : `the server closed the connection during the handshake, after sending ${receivedBytes} bytes`,
+      );
+    }
 
     function finish(outcome: HandshakeOutcome, graceful = false): void {
       if (settled) return;
@@ -277,16 +300,11 @@ export function probeHandshake(
     // After the handshake, an error or a close while waiting for a ticket ends the wait, not the probe.
     socket.on("error", (error: Error & { code?: string }) => {
       if (afterHandshake !== null) afterHandshake();
-      else finish({ ok: false, code: classifyError(error, serverClosed), message: error.message });
+      else failWith(error);
     });
     socket.on("close", () => {
       if (afterHandshake !== null) afterHandshake();
-      else
-        finish({
-          ok: false,
-          code: "closed",
-          message: "the server closed the connection during the handshake",
-        });
+      else closedDuringHandshake();
     });
     socket.once("secureConnect", () => {
       const protocol = socket.getProtocol();

@@ -47,6 +47,7 @@ describe("judgeDirectTls", () => {
     ok: false,
     code,
     message,
+    received: 0,
   });
 
   it("names the ALPN refusal and a close without TLS; lets other TLS failures scan on", () => {
