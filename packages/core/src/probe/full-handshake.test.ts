@@ -108,7 +108,9 @@ describe("probeHandshake", () => {
     });
     const relay = await startFirstRecordRelay(server.port);
     // A listener that closes every connection without a byte: the refusal.
-    const closer = await startRawServer((socket) => socket.end());
+    const closer = await startRawServer((socket) => {
+      socket.end();
+    });
     try {
       const cut = await probeHandshake(
         { address: "127.0.0.1", port: relay.port, sni: "leaf.test" },
