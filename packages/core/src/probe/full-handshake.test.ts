@@ -1,9 +1,12 @@
+import { connect as netConnect } from "node:net";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createChain, pemBundle, type TestChain } from "@tlsgate/testing/pki";
 import {
+  confirmEarlyDataWithOpenSsl,
   pickFreePort,
   startFirstRecordRelay,
   startNodeTlsServer,
+  startOpenSslServer,
   startRawServer,
 } from "@tlsgate/testing";
 import { probeHandshake } from "./full-handshake.js";
@@ -137,6 +140,50 @@ describe("probeHandshake", () => {
       });
     } finally {
       await Promise.all([relay.stop(), closer.stop(), server.stop()]);
+    }
+  });
+
+  it("sees the ticket that arrived while its event loop was busy past the ticket wait", async () => {
+    // openssl s_server (its own process) sends its tickets right after our Finished; a second
+    // client confirms that it does, and what they allow.
+    const server = await startOpenSslServer({ protocol: "TLSv1.3" });
+    try {
+      const truth = await confirmEarlyDataWithOpenSsl({ host: "127.0.0.1", port: server.port });
+      let writes = 0;
+      const outcome = await probeHandshake(
+        { address: "127.0.0.1", port: server.port, sni: null },
+        {
+          timeoutMs: 10_000,
+          ticketWaitMs: 5000,
+          connect: (to) => {
+            const socket = netConnect({ host: to.address, port: to.port });
+            const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+            // A loaded process: once the client has sent its Finished (its second write), the
+            // event loop is held longer than the ticket wait, so the wait's timer falls due
+            // while the ticket already sits in the socket's buffer.
+            socket.write = ((...args: unknown[]) => {
+              writes += 1;
+              if (writes === 2) {
+                setImmediate(() => {
+                  const until = Date.now() + 600;
+                  while (Date.now() < until);
+                });
+              }
+              return write(...args);
+            }) as typeof socket.write;
+            return socket;
+          },
+        },
+      );
+      if (!outcome.ok) throw new Error(outcome.message);
+      expect(writes).toBeGreaterThanOrEqual(2);
+      expect(outcome.handshake).toMatchObject({
+        protocol: "TLSv1.3",
+        ticketIssued: true,
+        maxEarlyData: truth.maxEarlyData,
+      });
+    } finally {
+      await server.stop();
     }
   });
 
