@@ -108,7 +108,7 @@ export function registerScanCommand(
     )
     .option(
       "--all-addresses",
-      "scan every address a host name resolves to (A and AAAA), one report each (host@address:port)",
+      "scan every address a host name resolves to (A and AAAA), one report each (host@address:port); at most 16 per name, the rest reported as not scanned",
     )
     .option(
       "--starttls <protocol>",

@@ -1,6 +1,14 @@
+import { connect as netConnect } from "node:net";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createChain, pemBundle, type TestChain } from "@tlsgate/testing/pki";
-import { pickFreePort, startNodeTlsServer } from "@tlsgate/testing";
+import {
+  confirmEarlyDataWithOpenSsl,
+  pickFreePort,
+  startFirstRecordRelay,
+  startNodeTlsServer,
+  startOpenSslServer,
+  startRawServer,
+} from "@tlsgate/testing";
 import { probeHandshake } from "./full-handshake.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -94,6 +102,89 @@ describe("probeHandshake", () => {
       ok: false,
       code: "refused",
     });
+  });
+
+  it("tells a close before any reply from a close in the middle of the server's flight", async () => {
+    const server = await startNodeTlsServer({
+      key: chain.leaf.keyPem,
+      cert: pemBundle(chain.leaf, chain.intermediate),
+    });
+    const relay = await startFirstRecordRelay(server.port);
+    // A listener that closes every connection without a byte: the refusal.
+    const closer = await startRawServer((socket) => {
+      socket.end();
+    });
+    try {
+      const cut = await probeHandshake(
+        { address: "127.0.0.1", port: relay.port, sni: "leaf.test" },
+        { timeoutMs: 5000 },
+      );
+      // The relay passed on exactly one record (the ServerHello) before closing.
+      expect(relay.forwarded).toHaveLength(1);
+      expect(cut).toEqual({
+        ok: false,
+        code: "closed",
+        received: relay.forwarded[0],
+        message: `the server closed the connection during the handshake, after sending ${relay.forwarded[0]} bytes`,
+      });
+      const refused = await probeHandshake(
+        { address: "127.0.0.1", port: closer.port, sni: "leaf.test" },
+        { timeoutMs: 5000 },
+      );
+      expect(closer.connections).toBe(1);
+      expect(refused).toEqual({
+        ok: false,
+        code: "closed",
+        received: 0,
+        message: "the server closed the connection before replying",
+      });
+    } finally {
+      await Promise.all([relay.stop(), closer.stop(), server.stop()]);
+    }
+  });
+
+  it("sees the ticket that arrived while its event loop was busy past the ticket wait", async () => {
+    // openssl s_server (its own process) sends its tickets right after our Finished; a second
+    // client confirms that it does, and what they allow.
+    const server = await startOpenSslServer({ protocol: "TLSv1.3" });
+    try {
+      const truth = await confirmEarlyDataWithOpenSsl({ host: "127.0.0.1", port: server.port });
+      let writes = 0;
+      const outcome = await probeHandshake(
+        { address: "127.0.0.1", port: server.port, sni: null },
+        {
+          timeoutMs: 10_000,
+          ticketWaitMs: 5000,
+          connect: (to) => {
+            const socket = netConnect({ host: to.address, port: to.port });
+            const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+            // A loaded process: once the client has sent its Finished (its second write), the
+            // event loop is held longer than the ticket wait, so the wait's timer falls due
+            // while the ticket already sits in the socket's buffer.
+            socket.write = ((...args: unknown[]) => {
+              writes += 1;
+              if (writes === 2) {
+                setImmediate(() => {
+                  const until = Date.now() + 600;
+                  while (Date.now() < until);
+                });
+              }
+              return write(...args);
+            }) as typeof socket.write;
+            return socket;
+          },
+        },
+      );
+      if (!outcome.ok) throw new Error(outcome.message);
+      expect(writes).toBeGreaterThanOrEqual(2);
+      expect(outcome.handshake).toMatchObject({
+        protocol: "TLSv1.3",
+        ticketIssued: true,
+        maxEarlyData: truth.maxEarlyData,
+      });
+    } finally {
+      await server.stop();
+    }
   });
 
   it("stops at once when the scan is aborted", async () => {

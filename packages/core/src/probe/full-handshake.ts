@@ -96,7 +96,18 @@ export interface Handshake {
 }
 
 export type HandshakeOutcome =
-  { ok: true; handshake: Handshake } | { ok: false; code: ScanErrorCode; message: string };
+  | { ok: true; handshake: Handshake }
+  | {
+      ok: false;
+      code: ScanErrorCode;
+      message: string;
+      /**
+       * Bytes the server had sent when the handshake failed. A close with 0 is a refusal; a close
+       * after the server began its flight is a broken handshake, which says nothing of what the
+       * server would have served.
+       */
+      received: number;
+    };
 
 const SOCKET_ERROR_CODES: Readonly<Record<string, ScanErrorCode>> = {
   ECONNREFUSED: "refused",
@@ -117,6 +128,27 @@ function classifyError(error: Error & { code?: string }, serverClosed: boolean):
   if (code.startsWith("ERR_SSL_") || /SSL routines|alert/i.test(error.message)) return "tls";
   if (serverClosed) return "closed";
   return SOCKET_ERROR_CODES[code] ?? "internal";
+}
+
+/**
+ * The least a TLS 1.3 handshake waits for a session ticket; the wait is three handshake times
+ * when that is longer (a far server), never more than `ticketWaitMs`. Measured by
+ * `npm run bench:tickets` (openssl s_server and gnutls-serv on loopback): the ticket follows
+ * node:tls's secureConnect by under 30 ms with 32 handshakes in flight on a busy machine (p50
+ * under 1 ms). A timer that falls due late because the process was busy no longer loses a
+ * ticket already received (afterPendingReads), so the floor only covers a slow server: five
+ * times the worst seen. It is all a server without tickets costs: about 150 ms, once per
+ * target, beside the probes.
+ */
+export const TICKET_WAIT_FLOOR_MS = 150;
+
+/**
+ * Runs `then` once the reads already due are handled. A timer that fell due while the event loop
+ * was busy runs before the I/O that arrived meanwhile (timers come before the poll phase); a
+ * ticket that is already here must not be judged missing. An immediate runs after the poll phase.
+ */
+function afterPendingReads(then: () => void): void {
+  setImmediate(then);
 }
 
 /** Node's rebuilt peer chain as DER, leaf first. */
@@ -145,7 +177,7 @@ export function probeHandshake(
 ): Promise<HandshakeOutcome> {
   // Cut before it started (a deadline while waiting for a connection slot): no connection.
   if (options.signal?.aborted === true) {
-    return Promise.resolve({ ok: false, code: "internal", message: "scan aborted" });
+    return Promise.resolve({ ok: false, code: "internal", message: "scan aborted", received: 0 });
   }
   return new Promise((resolve) => {
     const received: Buffer[] = [];
@@ -189,11 +221,10 @@ export function probeHandshake(
         // server is sending more than any handshake needs.
         if (afterHandshake !== null) afterHandshake();
         else
-          finish({
-            ok: false,
-            code: "unparseable",
-            message: `the server sent more than ${maxBytes} bytes without completing the handshake`,
-          });
+          fail(
+            "unparseable",
+            `the server sent more than ${maxBytes} bytes without completing the handshake`,
+          );
         return;
       }
       received.push(chunk);
@@ -203,9 +234,7 @@ export function probeHandshake(
       serverClosed = true;
       tap.push(null);
     });
-    raw.on("error", (error) =>
-      finish({ ok: false, code: classifyError(error, serverClosed), message: error.message }),
-    );
+    raw.on("error", (error) => failWith(error));
 
     // requestOCSP is a TLSSocket option that tls.connect passes on (missing from ConnectionOptions).
     const tlsOptions: ConnectionOptions & { requestOCSP: boolean } = {
@@ -226,20 +255,35 @@ export function probeHandshake(
     if (options.sigalgs !== undefined) tlsOptions.sigalgs = options.sigalgs;
     const socket = tlsConnect(tlsOptions);
 
-    const onAbort = (): void => finish({ ok: false, code: "internal", message: "scan aborted" });
+    const onAbort = (): void => fail("internal", "scan aborted");
     // The deadline is this probe's own timer, cleared when the probe ends.
     // A completed handshake still waiting for a ticket is judged, not thrown away.
     const deadline = setTimeout(() => {
       if (afterHandshake !== null) afterHandshake();
-      else
-        finish({
-          ok: false,
-          code: "timeout",
-          message: `no completed handshake within ${options.timeoutMs} ms`,
-        });
+      else fail("timeout", `no completed handshake within ${options.timeoutMs} ms`);
     }, options.timeoutMs);
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted === true) queueMicrotask(onAbort);
+
+    function fail(code: ScanErrorCode, message: string): void {
+      finish({ ok: false, code, message, received: receivedBytes });
+    }
+
+    /** A socket error before the handshake completed; a close names how far the server got. */
+    function failWith(error: Error & { code?: string }): void {
+      const code = classifyError(error, serverClosed);
+      if (code === "closed") closedDuringHandshake();
+      else fail(code, error.message);
+    }
+
+    function closedDuringHandshake(): void {
+      fail(
+        "closed",
+        receivedBytes === 0
+          ? "the server closed the connection before replying"
+          : `the server closed the connection during the handshake, after sending ${receivedBytes} bytes`,
+      );
+    }
 
     function finish(outcome: HandshakeOutcome, graceful = false): void {
       if (settled) return;
@@ -277,16 +321,11 @@ export function probeHandshake(
     // After the handshake, an error or a close while waiting for a ticket ends the wait, not the probe.
     socket.on("error", (error: Error & { code?: string }) => {
       if (afterHandshake !== null) afterHandshake();
-      else finish({ ok: false, code: classifyError(error, serverClosed), message: error.message });
+      else failWith(error);
     });
     socket.on("close", () => {
       if (afterHandshake !== null) afterHandshake();
-      else
-        finish({
-          ok: false,
-          code: "closed",
-          message: "the server closed the connection during the handshake",
-        });
+      else closedDuringHandshake();
     });
     socket.once("secureConnect", () => {
       const protocol = socket.getProtocol();
@@ -332,14 +371,19 @@ export function probeHandshake(
         );
       };
       afterHandshake = complete;
+      const ticketWaitMs = options.ticketWaitMs ?? 0;
+      if (protocol !== "TLSv1.3" || session !== null || ticketWaitMs <= 0) {
+        complete();
+        return;
+      }
       // A server that issues tickets sends them about one round trip after our Finished: wait
-      // a few handshake times for one (at least 100 ms), never more than ticketWaitMs.
-      const handshakeMs = Date.now() - started;
-      const wait = Math.min(options.ticketWaitMs ?? 0, Math.max(150, 3 * handshakeMs));
-      if (protocol === "TLSv1.3" && session === null && wait > 0) {
-        sessionWaiter = complete;
-        ticketTimer = setTimeout(complete, wait);
-      } else complete();
+      // a few handshake times for one, at least TICKET_WAIT_FLOOR_MS, never more than ticketWaitMs.
+      sessionWaiter = complete;
+      const wait = Math.min(
+        ticketWaitMs,
+        Math.max(TICKET_WAIT_FLOOR_MS, 3 * (Date.now() - started)),
+      );
+      ticketTimer = setTimeout(() => afterPendingReads(complete), wait);
     });
   });
 }

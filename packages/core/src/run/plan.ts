@@ -92,7 +92,10 @@ export interface PlannedTarget {
   input: string;
   /** Where to scan; null for a saved report. */
   target: Target | null;
-  /** A saved report judged as it is, without scanning; null when scanning. */
+  /**
+   * A report judged as it is, without scanning: a saved report, or a name `--all-addresses` could
+   * not scan (failed look-up, addresses over the cap); null when scanning.
+   */
   saved: ScanReport | null;
   policy: CompiledPolicy;
   /** The policy as referenced, and the file it names (absolute), or null for a preset/package. */
