@@ -153,8 +153,17 @@ const PREFIX_MAX = { 1: 0xff, 2: 0xffff, 3: 0xffffff } as const;
 
 /** A growable big-endian writer. Values out of range are an `EncodeError`, never a wrap-around. */
 export class ByteWriter {
-  #buf = new Uint8Array(256);
+  #buf: Uint8Array;
   #len = 0;
+
+  /**
+   * `capacity`: the bytes expected, when the caller knows. The default is small because most
+   * writers (an extension, a record header) write a few bytes, and V8 keeps typed arrays of up to
+   * 64 bytes on its heap, while a larger one costs an external allocation and GC work.
+   */
+  constructor(capacity = 64) {
+    this.#buf = new Uint8Array(capacity);
+  }
 
   get length(): number {
     return this.#len;
@@ -206,14 +215,17 @@ export class ByteWriter {
   /** Each value as a `size`-byte integer; an invalid one is reported as `field[i]`. */
   uints(values: readonly number[], size: 1 | 2 | 3, field: string): this {
     const max = PREFIX_MAX[size];
-    for (const [i, value] of values.entries()) {
+    // Index loops: a cipher list is hundreds of values and this runs for every hello.
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i] as number;
       if (!Number.isInteger(value) || value < 0 || value > max)
         this.#uint(value, size, `${field}[${i}]`);
     }
     const at = this.#reserve(values.length * size);
-    for (const [i, value] of values.entries()) {
-      for (let b = 0; b < size; b++)
-        this.#buf[at + i * size + b] = (value >>> (8 * (size - 1 - b))) & 0xff;
+    const buf = this.#buf;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i] as number;
+      for (let b = 0; b < size; b++) buf[at + i * size + b] = (value >>> (8 * (size - 1 - b))) & 0xff;
     }
     return this;
   }

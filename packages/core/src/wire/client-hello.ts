@@ -73,7 +73,8 @@ function writeBody(
       `at most 32 bytes, got ${sessionId.length}`,
     );
   }
-  const w = new ByteWriter();
+  // Room for the fixed fields and the cipher list; the extensions grow it once at most.
+  const w = new ByteWriter(512 + 2 * spec.cipherSuites.length);
   w.u16(spec.legacyVersion, "ClientHello.legacyVersion");
   w.bytes(spec.random);
   w.lengthPrefixed(1, (v) => v.bytes(sessionId), "ClientHello.sessionId");
@@ -110,7 +111,7 @@ export function encodeClientHelloMessage(spec: ClientHelloSpec): Uint8Array {
     extensions = [...extensions, { type: EXTENSION_TYPE.padding, data: new Uint8Array(length) }];
     body = writeBody(spec, extensions);
   }
-  const w = new ByteWriter();
+  const w = new ByteWriter(body.length + 4);
   w.u8(HANDSHAKE_TYPE.client_hello);
   w.lengthPrefixed(3, (v) => v.bytes(body), "ClientHello");
   return w.finish();
@@ -123,7 +124,7 @@ export function encodeClientHelloMessage(spec: ClientHelloSpec): Uint8Array {
  * all 356 IANA suites take 712 bytes.
  */
 export function encodeHandshakeRecords(message: Uint8Array, recordVersion: number): Uint8Array {
-  const w = new ByteWriter();
+  const w = new ByteWriter(message.length + 5 * Math.ceil(message.length / MAX_PLAINTEXT_LENGTH));
   let at = 0;
   do {
     const fragment = message.subarray(at, at + MAX_PLAINTEXT_LENGTH);
