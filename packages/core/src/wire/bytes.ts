@@ -250,6 +250,28 @@ export class ByteWriter {
     return this;
   }
 
+  /** Drops what was written after the first `length` bytes (to write it again differently). */
+  truncate(length: number): this {
+    if (!Number.isInteger(length) || length < 0 || length > this.#len) {
+      throw new EncodeError("invalid", "truncate", `${length} is not within 0..${this.#len}`);
+    }
+    this.#len = length;
+    return this;
+  }
+
+  /** Overwrites the 16-bit value at `at` (a length written before its content was known). */
+  setU16(at: number, value: number, field = "u16"): this {
+    if (!Number.isInteger(at) || at < 0 || at + 2 > this.#len) {
+      throw new EncodeError("invalid", field, `offset ${at} is not within the bytes written`);
+    }
+    if (!Number.isInteger(value) || value < 0 || value > 0xffff) {
+      throw new EncodeError("invalid", field, `${value} is not a 16-bit unsigned integer`);
+    }
+    this.#buf[at] = value >>> 8;
+    this.#buf[at + 1] = value & 0xff;
+    return this;
+  }
+
   /** A copy of the bytes written so far. */
   finish(): Uint8Array {
     return this.#buf.slice(0, this.#len);
