@@ -60,7 +60,10 @@ export interface HandshakeOptions {
   ticketWaitMs?: number;
   /** Test seam: how to open the TCP connection. */
   connect?: (endpoint: Endpoint) => Socket;
-  /** Bytes of the server's that are recorded at most; default MAX_HANDSHAKE_BYTES. */
+  /**
+   * Bytes of the server's that are recorded at most; default MAX_HANDSHAKE_BYTES. A handshake
+   * that `reads` only its session records nothing.
+   */
   maxBytes?: number;
   /**
    * What the caller will read, so that no CPU goes to the rest: "everything" (default); "served-chain"
@@ -164,6 +167,24 @@ function secureContextFor(options: HandshakeOptions): SecureContext {
   return context;
 }
 
+/** A stream between TLS and `raw`: the caller pushes what it reads of `raw` into it. */
+function tapOf(raw: Socket): Duplex {
+  return new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, callback) {
+      raw.write(chunk, callback);
+    },
+    final(callback) {
+      raw.end();
+      callback();
+    },
+    destroy(error, callback) {
+      raw.destroy();
+      callback(error);
+    },
+  });
+}
+
 /** Node's rebuilt peer chain as DER, leaf first. */
 function nodePeerChain(socket: TLSSocket): Uint8Array[] {
   const chain: Uint8Array[] = [];
@@ -213,51 +234,43 @@ export function probeHandshake(
       port: endpoint.port,
     });
     // The tap: TLS reads and writes through it, and every byte from the server is recorded.
-    const tap = new Duplex({
-      read() {},
-      write(chunk: Buffer, _encoding, callback) {
-        raw.write(chunk, callback);
-      },
-      final(callback) {
-        raw.end();
-        callback();
-      },
-      destroy(error, callback) {
-        raw.destroy();
-        callback(error);
-      },
-    });
+    // A handshake that records nothing needs none: TLS then runs on the socket itself (in C++
+    // for a TCP socket), which saves a JS stream round trip per chunk. OpenSSL's own limits and
+    // the deadline bound what such a server can send.
+    const tap = recording ? tapOf(raw) : null;
     const maxBytes = options.maxBytes ?? MAX_HANDSHAKE_BYTES;
     let receivedBytes = 0;
-    raw.on("data", (chunk: Buffer) => {
-      if (settled) return;
-      receivedBytes += chunk.length;
-      if (receivedBytes > maxBytes) {
-        // After the handshake (waiting for a ticket) what was recorded is judged; before it, the
-        // server is sending more than any handshake needs.
-        if (afterHandshake !== null) afterHandshake();
-        else
-          finish({
-            ok: false,
-            code: "unparseable",
-            message: `the server sent more than ${maxBytes} bytes without completing the handshake`,
-          });
-        return;
-      }
-      if (recording) received.push(chunk);
-      tap.push(chunk);
-    });
-    raw.on("end", () => {
-      serverClosed = true;
-      tap.push(null);
-    });
+    if (tap !== null) {
+      raw.on("data", (chunk: Buffer) => {
+        if (settled) return;
+        receivedBytes += chunk.length;
+        if (receivedBytes > maxBytes) {
+          // After the handshake (waiting for a ticket) what was recorded is judged; before it, the
+          // server is sending more than any handshake needs.
+          if (afterHandshake !== null) afterHandshake();
+          else
+            finish({
+              ok: false,
+              code: "unparseable",
+              message: `the server sent more than ${maxBytes} bytes without completing the handshake`,
+            });
+          return;
+        }
+        received.push(chunk);
+        tap.push(chunk);
+      });
+      raw.on("end", () => {
+        serverClosed = true;
+        tap.push(null);
+      });
+    }
     raw.on("error", (error) =>
       finish({ ok: false, code: classifyError(error, serverClosed), message: error.message }),
     );
 
     // requestOCSP is a TLSSocket option that tls.connect passes on (missing from ConnectionOptions).
     const tlsOptions: ConnectionOptions & { requestOCSP: boolean } = {
-      socket: tap,
+      socket: tap ?? raw,
       rejectUnauthorized: false,
       requestOCSP: true,
       ...(endpoint.alpn?.length === 0
@@ -268,6 +281,8 @@ export function probeHandshake(
     if (endpoint.sni !== null) tlsOptions.servername = endpoint.sni;
     if (options.session !== undefined) tlsOptions.session = options.session;
     const socket = tlsConnect(tlsOptions);
+    // Without the tap the server's close is seen here.
+    if (tap === null) socket.on("end", () => (serverClosed = true));
 
     const onAbort = (): void => finish({ ok: false, code: "internal", message: "scan aborted" });
     // The deadline is this probe's own timer, cleared when the probe ends.
