@@ -8,7 +8,12 @@ import {
   supportedGroups,
   type ClientHello,
 } from "../wire/index.js";
-import { ALL_CURVES, TLS13_GROUPS, buildClientHello, buildSslv2ClientHello } from "./client-hellos.js";
+import {
+  ALL_CURVES,
+  TLS13_GROUPS,
+  buildClientHello,
+  buildSslv2ClientHello,
+} from "./client-hellos.js";
 
 /** The ClientHello of one record: after the 5-byte record and 4-byte handshake headers. */
 const decode = (record: Uint8Array): ClientHello => decodeClientHello(record.subarray(9));
@@ -20,7 +25,9 @@ const hex = (bytes: Uint8Array | undefined): string => Buffer.from(bytes ?? []).
 // argument and that each hello still gets its own randomness.
 describe("buildClientHello with cached extensions", () => {
   it("sends each target's own SNI and ALPN, and the groups and schemes asked for", () => {
-    const a = decode(buildClientHello({ protocol: "TLSv1.2", cipherSuites: [0xc02f], sni: "a.test" }));
+    const a = decode(
+      buildClientHello({ protocol: "TLSv1.2", cipherSuites: [0xc02f], sni: "a.test" }),
+    );
     const b = decode(
       buildClientHello({
         protocol: "TLSv1.2",
@@ -32,7 +39,12 @@ describe("buildClientHello with cached extensions", () => {
       }),
     );
     const c = decode(
-      buildClientHello({ protocol: "TLSv1.2", cipherSuites: [0xc02f], sni: "b.test", alpn: ["x", "y"] }),
+      buildClientHello({
+        protocol: "TLSv1.2",
+        cipherSuites: [0xc02f],
+        sni: "b.test",
+        alpn: ["x", "y"],
+      }),
     );
     expect(hex(extension(a, EXTENSION_TYPE.server_name))).toBe(hex(serverName("a.test").data));
     expect(hex(extension(b, EXTENSION_TYPE.server_name))).toBe(hex(serverName("b.test").data));
@@ -46,11 +58,15 @@ describe("buildClientHello with cached extensions", () => {
     expect(hex(extension(a, EXTENSION_TYPE.supported_groups))).toBe(
       hex(supportedGroups(ALL_CURVES).data),
     );
-    expect(hex(extension(b, EXTENSION_TYPE.supported_groups))).toBe(hex(supportedGroups([23]).data));
+    expect(hex(extension(b, EXTENSION_TYPE.supported_groups))).toBe(
+      hex(supportedGroups([23]).data),
+    );
     expect(hex(extension(b, EXTENSION_TYPE.signature_algorithms))).toBe(
       hex(signatureAlgorithms([0x0804]).data),
     );
-    const tls13 = decode(buildClientHello({ protocol: "TLSv1.3", cipherSuites: [0x1301], sni: null }));
+    const tls13 = decode(
+      buildClientHello({ protocol: "TLSv1.3", cipherSuites: [0x1301], sni: null }),
+    );
     expect(extension(tls13, EXTENSION_TYPE.server_name)).toBeUndefined();
     expect(hex(extension(tls13, EXTENSION_TYPE.supported_groups))).toBe(
       hex(supportedGroups(TLS13_GROUPS).data),

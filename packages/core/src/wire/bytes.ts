@@ -225,7 +225,8 @@ export class ByteWriter {
     const buf = this.#buf;
     for (let i = 0; i < values.length; i++) {
       const value = values[i] as number;
-      for (let b = 0; b < size; b++) buf[at + i * size + b] = (value >>> (8 * (size - 1 - b))) & 0xff;
+      for (let b = 0; b < size; b++)
+        buf[at + i * size + b] = (value >>> (8 * (size - 1 - b))) & 0xff;
     }
     return this;
   }
