@@ -250,8 +250,11 @@ export function buildClientHello(options: HelloOptions): Uint8Array {
   });
 }
 
-/** The extensions without arguments, as every probe sends them. */
+/** The extensions without arguments, and those of the default lists, as every probe sends them. */
 const FIXED_EXTENSIONS = {
+  allCurves: supportedGroups(ALL_CURVES),
+  tls13Groups: supportedGroups(TLS13_GROUPS),
+  allSignatureSchemes: signatureAlgorithms(ALL_SIGNATURE_SCHEMES),
   ecPointFormats: ecPointFormats(),
   renegotiationInfo: renegotiationInfo(),
   extendedMasterSecret: extendedMasterSecret(),
@@ -269,9 +272,15 @@ function helloExtensions(options: HelloOptions, tls13: boolean): Extension[] {
   const groups = options.groups ?? (tls13 ? TLS13_GROUPS : ALL_CURVES);
   const schemes = options.signatureSchemes ?? ALL_SIGNATURE_SCHEMES;
   extensions.push(
-    cachedExtension(`groups ${groups.join()}`, () => supportedGroups(groups)),
+    groups === ALL_CURVES
+      ? FIXED_EXTENSIONS.allCurves
+      : groups === TLS13_GROUPS
+        ? FIXED_EXTENSIONS.tls13Groups
+        : cachedExtension(`groups ${groups.join()}`, () => supportedGroups(groups)),
     FIXED_EXTENSIONS.ecPointFormats,
-    cachedExtension(`schemes ${schemes.join()}`, () => signatureAlgorithms(schemes)),
+    schemes === ALL_SIGNATURE_SCHEMES
+      ? FIXED_EXTENSIONS.allSignatureSchemes
+      : cachedExtension(`schemes ${schemes.join()}`, () => signatureAlgorithms(schemes)),
     FIXED_EXTENSIONS.renegotiationInfo,
     FIXED_EXTENSIONS.extendedMasterSecret,
     FIXED_EXTENSIONS.sessionTicket,
