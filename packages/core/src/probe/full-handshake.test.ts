@@ -42,7 +42,7 @@ describe("probeHandshake", () => {
         });
         expect(outcome.handshake.servedChain?.map(hex)).toEqual(served());
         // Node's own chain is the same here (in order, nothing missing).
-        expect(outcome.handshake.nodeChain.map(hex)).toEqual(served());
+        expect(outcome.handshake.nodeChain?.map(hex)).toEqual(served());
         // The in-process server records the handshake once it has read the client's Finished.
         await vi.waitFor(() => expect(server.handshakes[0]?.servername).toBe("leaf.test"));
       } finally {
@@ -75,6 +75,54 @@ describe("probeHandshake", () => {
       if (!second.ok) throw new Error(second.message);
       expect(second.handshake).toMatchObject({ reused: true, servedChain: null });
       expect(second.handshake.servedChainError).toMatch(/resumed/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("reads only what the caller asks for, and resumes only the session passed", async () => {
+    const server = await startNodeTlsServer({
+      key: chain.leaf.keyPem,
+      cert: pemBundle(chain.leaf, chain.intermediate),
+    });
+    try {
+      const endpoint = { address: "127.0.0.1", port: server.port, sni: "leaf.test" };
+      const servedOnly = await probeHandshake(endpoint, { timeoutMs: 3000, reads: "served-chain" });
+      if (!servedOnly.ok) throw new Error(servedOnly.message);
+      expect(servedOnly.handshake.servedChain?.map(hex)).toEqual(served());
+      expect(servedOnly.handshake).toMatchObject({ nodeChain: null, maxEarlyData: null });
+
+      const session = await probeHandshake(endpoint, {
+        timeoutMs: 3000,
+        ticketWaitMs: 2000,
+        reads: "session",
+      });
+      if (!session.ok) throw new Error(session.message);
+      expect(session.handshake).toMatchObject({
+        protocol: "TLSv1.3",
+        ticketIssued: true,
+        reused: false,
+        servedChain: null,
+        nodeChain: null,
+        maxEarlyData: null,
+      });
+      expect(session.handshake.servedChainError).toMatch(/not read/);
+      // The context is shared between handshakes, but a handshake resumes only what it is given.
+      const fresh = await probeHandshake(endpoint, { timeoutMs: 3000, reads: "session" });
+      if (!fresh.ok) throw new Error(fresh.message);
+      expect(fresh.handshake.reused).toBe(false);
+      const resumed = await probeHandshake(endpoint, {
+        timeoutMs: 3000,
+        reads: "session",
+        session: session.handshake.session ?? Buffer.alloc(0),
+      });
+      if (!resumed.ok) throw new Error(resumed.message);
+      expect(resumed.handshake.reused).toBe(true);
+      // Contexts are kept apart by their options: a TLS 1.2 cap, then none again.
+      const capped = await probeHandshake(endpoint, { timeoutMs: 3000, maxVersion: "TLSv1.2" });
+      const uncapped = await probeHandshake(endpoint, { timeoutMs: 3000 });
+      expect(capped.ok && capped.handshake.protocol).toBe("TLSv1.2");
+      expect(uncapped.ok && uncapped.handshake.protocol).toBe("TLSv1.3");
     } finally {
       await server.stop();
     }

@@ -156,6 +156,7 @@ async function probeTls13(
       timeoutMs: options.timeoutMs,
       minVersion: "TLSv1.3",
       sigalgs: OFFERS[keyType].sigalgs,
+      reads: "served-chain",
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.connect === undefined ? {} : { connect: options.connect }),
     }),
