@@ -278,7 +278,8 @@ function acceptedSuite(protocol: TlsProtocol, code: number): AcceptedCipherSuite
   };
 }
 
-function emptyReport(target: TargetSpec, startedAt: Date): ScanReport {
+/** A report with every fact unknown (null), before any probe: what a scan fills in. */
+export function emptyReport(target: TargetSpec, startedAt: Date): ScanReport {
   return {
     schemaVersion: SCAN_REPORT_SCHEMA_VERSION,
     scanner: { name: "tlsgate", version: SCANNER_VERSION },
