@@ -168,17 +168,18 @@ export function scanInWorkers(
     };
 
     const dispatch = (): void => {
-      for (const entry of pool) {
-        while (
-          entry.failure === null &&
-          entry.inFlight.size < entry.capacity &&
-          next < targets.length
-        ) {
-          const index = next++;
-          const target = targets[index]!;
-          entry.inFlight.set(index, { target, since: Date.now() });
-          entry.worker.postMessage({ type: "scan", index, target } satisfies ToWorker);
+      // One at a time to the least loaded worker, so that a small fleet is spread too.
+      while (next < targets.length) {
+        let least: PoolWorker | undefined;
+        for (const entry of pool) {
+          if (entry.failure !== null || entry.inFlight.size >= entry.capacity) continue;
+          if (least === undefined || entry.inFlight.size < least.inFlight.size) least = entry;
         }
+        if (least === undefined) break;
+        const index = next++;
+        const target = targets[index]!;
+        least.inFlight.set(index, { target, since: Date.now() });
+        least.worker.postMessage({ type: "scan", index, target } satisfies ToWorker);
       }
       // No worker left to take the rest: each is an error, never silently dropped.
       if (pool.every((entry) => entry.failure !== null)) {
