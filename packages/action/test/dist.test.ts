@@ -220,10 +220,10 @@ describe("dist/index.js on a runner", () => {
 });
 
 describe("dist/worker.js: a fleet over worker threads", () => {
-  it("judges 16 targets over two bundled workers as over one thread", async () => {
-    // Each server under eight names (host@ip), alternating, so a report at the wrong index shows.
+  it("judges 64 targets over two bundled workers as over one thread", async () => {
+    // Each server under 32 names (host@ip), alternating, so a report at the wrong index shows.
     const targets = Array.from(
-      { length: 16 },
+      { length: 64 },
       (_, i) => `w${i}.test@${(i % 2 === 0 ? legacy : modern).target}`,
     );
     const runs = await Promise.all(

@@ -155,7 +155,7 @@ describe("scanTargets over worker threads", () => {
 
   it("two workers give the reports one thread gives, in the order of the targets", async () => {
     const targets = endpoints.map((e) => `${e.address}:${e.port}`);
-    const limits = { maxConnections: 16, maxPerAddress: 8, concurrency: 4, timeoutMs: 20_000 };
+    const limits = { maxConnections: 64, maxPerAddress: 32, concurrency: 4, timeoutMs: 20_000 };
     const progressed = new Set<string>();
     const inOrder: number[] = [];
     const threaded = await scanTargets(targets, {

@@ -15,10 +15,20 @@ import { emptyReport } from "./scan.js";
 import type { ScanTargetOptions } from "./scan-target.js";
 import { DeadlineReached } from "./deadline.js";
 
+/**
+ * Each worker gets at least this many targets, so that its start-up pays for itself: a worker
+ * takes about 180 ms of CPU to start (loading the scanner and registry), a loopback target
+ * 20-30 ms, and on a shared two-core machine 16 and 32 targets were slower over two workers than
+ * in one thread, 64 and more faster (`npm run bench:fleet -- --n N --workers 1|2`).
+ */
+export const MIN_TARGETS_PER_WORKER = 32;
 /** Fewer targets than this are scanned in this thread: starting workers would cost more. */
-export const MIN_TARGETS_FOR_WORKERS = 16;
-/** Each worker gets at least this many targets, so that its start-up pays for itself. */
-export const MIN_TARGETS_PER_WORKER = 8;
+export const MIN_TARGETS_FOR_WORKERS = 2 * MIN_TARGETS_PER_WORKER;
+/**
+ * Each worker's young generation, MiB: V8's default lets every thread's nursery grow to tens of
+ * MiB, and with two workers a 1000-target fleet peaked at 283-327 MB RSS; at 16 MiB, 276-299 MB.
+ */
+const YOUNG_GENERATION_MB = 16;
 /**
  * How long past a target's deadline (or the run's) a worker may take to hand back what it holds
  * before it is taken for stuck and stopped: cut probes end at once, so this is only for a worker
@@ -252,7 +262,10 @@ export function scanInWorkers(
             ? Math.ceil((2 * maxConnections) / options.concurrency)
             : Math.max(1, shareOf(options.parallelTargets, count, i));
         const entry: PoolWorker = {
-          worker: new Worker(url, { workerData: setup }),
+          worker: new Worker(url, {
+            workerData: setup,
+            resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+          }),
           capacity,
           inFlight: new Map(),
           failure: null,
