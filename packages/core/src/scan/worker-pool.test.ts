@@ -8,13 +8,18 @@
  */
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
-import { createServer, type Server } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { confirmWithOpenSslClient, getCredential } from "@tlsgate/testing";
+import {
+  closeTlsFleet,
+  expectConfiguredVersions,
+  reportFacts,
+  startTlsFleet,
+  type FleetEndpoint,
+} from "../../test/support/tls-fleet.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { DeadlineReached, scanTargets } from "./scan-targets.js";
 import { MIN_TARGETS_FOR_WORKERS, shareOf, workerCountFor } from "./worker-pool.js";
@@ -23,14 +28,7 @@ const BUILT_WORKER = new URL("../../dist/scan/worker.js", import.meta.url);
 const ADDRESSES = ["127.0.0.1", "127.0.0.2"] as const;
 const COUNT = MIN_TARGETS_FOR_WORKERS;
 
-interface Endpoint {
-  server: Server;
-  address: string;
-  port: number;
-  tls13: boolean;
-}
-
-const endpoints: Endpoint[] = [];
+let endpoints: FleetEndpoint[] = [];
 let silent: TcpServer;
 let silentPort = 0;
 const held = new Set<Socket>();
@@ -57,24 +55,8 @@ function startedThreads(name: string): number {
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), "tlsgate-workers-"));
-  const credential = await getCredential("rsa2048");
-  for (let i = 0; i < COUNT; i += 1) {
-    const address = ADDRESSES[i % ADDRESSES.length]!;
-    // Every other endpoint stops at TLS 1.2, so that a report given to the wrong index shows.
-    const tls13 = i % 4 < 2;
-    const server = createServer(
-      {
-        key: credential.keyPem,
-        cert: credential.certPem,
-        minVersion: "TLSv1.2",
-        maxVersion: tls13 ? "TLSv1.3" : "TLSv1.2",
-      },
-      (socket) => socket.end(),
-    );
-    server.on("tlsClientError", () => undefined);
-    await new Promise<void>((resolve) => server.listen(0, address, resolve));
-    endpoints.push({ server, address, port: (server.address() as AddressInfo).port, tls13 });
-  }
+  // Two on, two off TLS 1.3, so that over two addresses a report at the wrong index shows.
+  endpoints = await startTlsFleet(COUNT, ADDRESSES, (i) => i % 4 < 2);
   // Accepts and never answers: a real TCP listener standing in for a server that hangs, which
   // no TLS stack offers on purpose.
   silent = createTcpServer((socket) => {
@@ -89,29 +71,32 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const socket of held) socket.destroy();
   await new Promise<void>((resolve) => silent.close(() => resolve()));
-  await Promise.all(
-    endpoints.map(
-      (endpoint) => new Promise<void>((resolve) => endpoint.server.close(() => resolve())),
-    ),
-  );
+  await closeTlsFleet(endpoints);
   rmSync(folder, { recursive: true, force: true });
 });
 
-/** What a report establishes about the server, without timings. */
+/** What a report establishes, without timings: the fleet's facts and a few more. */
 function facts(report: ScanReport): unknown {
   return {
+    ...reportFacts(report),
     input: report.target.input,
-    reachable: report.reachable,
-    address: report.target.address,
-    protocols: report.protocols,
-    cipherSuites: report.cipherSuites?.map((suite) => `${suite.protocol} ${suite.code}`) ?? null,
-    serverPreference: report.serverPreference,
-    groups: report.groups?.map((group) => group.code) ?? null,
-    chain: report.certificate?.chain.map((certificate) => certificate.sha256) ?? null,
     trusted: report.certificate?.trusted ?? null,
     features: report.features,
-    errors: report.errors.map((error) => `${error.probe} ${error.code}`),
   };
+}
+
+/** Every report was cut by `cut`, and what it did not establish is unknown. */
+function expectCut(reports: readonly ScanReport[], cut: DeadlineReached): void {
+  expect(reports).toHaveLength(COUNT);
+  for (const report of reports) {
+    expect(report.errors).toContainEqual({
+      probe: "deadline",
+      code: "deadline",
+      message: cut.message,
+    });
+    expect(report.protocols["TLSv1.3"]).toBeNull();
+    expect(report.cipherSuites).toBeNull();
+  }
 }
 
 describe("how many workers, and their shares of the budget", () => {
@@ -144,13 +129,7 @@ describe("how many workers, and their shares of the budget", () => {
 
 describe("scanTargets over worker threads", () => {
   it("the configured versions are what a second client sees", async () => {
-    const [withTls13, without] = [endpoints[0]!, endpoints[2]!];
-    const host = (e: Endpoint) => ({ host: e.address, port: e.port });
-    expect((await confirmWithOpenSslClient(host(withTls13), { protocol: "TLSv1.3" })).ok).toBe(
-      true,
-    );
-    expect((await confirmWithOpenSslClient(host(without), { protocol: "TLSv1.3" })).ok).toBe(false);
-    expect((await confirmWithOpenSslClient(host(without), { protocol: "TLSv1.2" })).ok).toBe(true);
+    await expectConfiguredVersions(endpoints[0]!, endpoints[2]!);
   }, 60_000);
 
   it("two workers give the reports one thread gives, in the order of the targets", async () => {
@@ -211,7 +190,7 @@ describe("scanTargets over worker threads", () => {
     expect(reports.some((report) => report.errors[0]!.message.includes("scanner bug"))).toBe(true);
   }, 120_000);
 
-  it("a target's deadline cuts a scan in a worker as in this thread", async () => {
+  it("a target's deadline cuts each scan in a worker, and its report names the cut", async () => {
     const targets = Array.from({ length: COUNT }, () => `127.0.0.1:${silentPort}`);
     const threaded = await scanTargets(targets, {
       timeoutMs: 60_000,
@@ -220,15 +199,7 @@ describe("scanTargets over worker threads", () => {
       workerUrl: workerModule("deadline", `import ${JSON.stringify(BUILT_WORKER.href)};`),
     });
     expect(startedThreads("deadline")).toBe(2);
-    for (const report of threaded) {
-      expect(report.errors).toContainEqual({
-        probe: "deadline",
-        code: "deadline",
-        message: new DeadlineReached("target", 1_500).message,
-      });
-      expect(report.protocols["TLSv1.2"]).toBeNull();
-      expect(report.cipherSuites).toBeNull();
-    }
+    expectCut(threaded, new DeadlineReached("target", 1_500));
   }, 120_000);
 
   it("the run's cut reaches every worker: each target still scanning is cut and named so", async () => {
@@ -245,13 +216,6 @@ describe("scanTargets over worker threads", () => {
     });
     silent.off("connection", onConnection);
     expect(startedThreads("cut")).toBe(2);
-    for (const report of reports) {
-      expect(report.errors).toContainEqual({
-        probe: "deadline",
-        code: "deadline",
-        message: new DeadlineReached("run", 4_321).message,
-      });
-      expect(report.protocols["TLSv1.3"]).toBeNull();
-    }
+    expectCut(reports, new DeadlineReached("run", 4_321));
   }, 120_000);
 });
