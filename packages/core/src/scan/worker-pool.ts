@@ -25,10 +25,11 @@ export const MIN_TARGETS_PER_WORKER = 32;
 /** Fewer targets than this are scanned in this thread: starting workers would cost more. */
 export const MIN_TARGETS_FOR_WORKERS = 2 * MIN_TARGETS_PER_WORKER;
 /**
- * Each worker's young generation, MiB: V8's default lets every thread's nursery grow to tens of
- * MiB, and with two workers a 1000-target fleet peaked at 283-327 MB RSS; at 16 MiB, 276-299 MB.
+ * Each worker's young generation, MiB: with V8's default nursery, two workers took a 1000-target
+ * loopback fleet to 283-327 MB peak RSS, at 16 MiB to 276-311 MB, at 8 MiB to 288-294 MB with no
+ * CPU cost that stood out of the noise (23.5-24.2 s against 22.9-24.4 s).
  */
-const YOUNG_GENERATION_MB = 16;
+const YOUNG_GENERATION_MB = 8;
 /**
  * How long past a target's deadline (or the run's) a worker may take to hand back what it holds
  * before it is taken for stuck and stopped: cut probes end at once, so this is only for a worker
