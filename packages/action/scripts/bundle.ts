@@ -1,4 +1,6 @@
-// Bundles the action into one deterministic ESM file, dist/index.js, and copies the preset
+// Bundles the action into one deterministic ESM file, dist/index.js, with the scan worker thread's
+// entry beside it as dist/worker.js (core starts it as `new URL("./worker.js", import.meta.url)`,
+// which in the bundle is dist/), and copies the preset
 // policies (the repository's policies/*.json) to presets/, beside dist/: the bundled
 // @tlsgate/policies reads them from "../presets/" relative to its module, which is now the bundle.
 // dist/licenses.txt carries the license of every third-party package the bundle includes (their
@@ -11,7 +13,7 @@
 // Deterministic: pinned esbuild, no timestamps, no absolute paths (esbuild's path comments are
 // relative to this package), the same bytes wherever the repository is checked out.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import type { Plugin } from "esbuild";
@@ -19,6 +21,7 @@ import type { Plugin } from "esbuild";
 const packageDir = fileURLToPath(new URL("../", import.meta.url));
 const policiesDir = fileURLToPath(new URL("../../../policies/", import.meta.url));
 const OUTFILE = "dist/index.js";
+const WORKER_OUTFILE = "dist/worker.js";
 const LICENSES = "dist/licenses.txt";
 
 // ESM output with CommonJS dependencies (ajv, undici, …) that call require() for Node built-ins.
@@ -53,6 +56,8 @@ const inlineCoreVersion: Plugin = {
 
 export interface BuiltBundle {
   bundle: Uint8Array;
+  /** The scan worker thread's entry, dist/worker.js. */
+  worker: Uint8Array;
   licenses: Uint8Array;
 }
 
@@ -60,8 +65,12 @@ export interface BuiltBundle {
 export async function buildBundle(): Promise<BuiltBundle> {
   const result = await esbuild.build({
     absWorkingDir: packageDir,
-    entryPoints: ["src/index.ts"],
-    outfile: OUTFILE,
+    entryPoints: [
+      { in: "src/index.ts", out: "index" },
+      // Core's built worker entry, found like the rest of core (a workspace link to its dist/).
+      { in: "../core/dist/scan/worker.js", out: "worker" },
+    ],
+    outdir: "dist",
     bundle: true,
     platform: "node",
     target: "node24",
@@ -76,13 +85,26 @@ export async function buildBundle(): Promise<BuiltBundle> {
     metafile: true,
     plugins: [inlineCoreVersion],
   });
-  const [output, ...rest] = result.outputFiles;
-  if (output === undefined || rest.length > 0) throw new Error("expected exactly one output file");
-  const text = output.text;
-  // A relative require() left in the bundle would look for a file beside dist/ at run time.
-  const relative = /\brequire\d*\(\s*["']\.\.?\//.exec(text);
-  if (relative !== null) throw new Error(`the bundle requires a relative path: ${relative[0]}`);
-  return { bundle: output.contents, licenses: licensesText(result.metafile) };
+  const byName = new Map(
+    result.outputFiles.map((file) => [relativeOutput(file.path), file] as const),
+  );
+  const output = byName.get(OUTFILE);
+  const worker = byName.get(WORKER_OUTFILE);
+  if (output === undefined || worker === undefined || byName.size !== 2) {
+    throw new Error(
+      `expected ${OUTFILE} and ${WORKER_OUTFILE}, got ${[...byName.keys()].join(", ")}`,
+    );
+  }
+  for (const file of [output, worker]) {
+    // A relative require() left in the bundle would look for a file beside dist/ at run time.
+    const required = /\brequire\d*\(\s*["']\.\.?\//.exec(file.text);
+    if (required !== null) throw new Error(`the bundle requires a relative path: ${required[0]}`);
+  }
+  return {
+    bundle: output.contents,
+    worker: worker.contents,
+    licenses: licensesText(result.metafile),
+  };
 }
 
 const LICENSE_FILE = /^(licen[cs]e|copying)(\.(md|txt|markdown))?$/i;
@@ -94,8 +116,10 @@ const LICENSE_FILE = /^(licen[cs]e|copying)(\.(md|txt|markdown))?$/i;
  */
 export function licensesText(metafile: esbuild.Metafile): Uint8Array {
   const roots = new Set<string>();
-  const inputs = metafile.outputs[OUTFILE]?.inputs ?? {};
-  for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
+  const inputs = [OUTFILE, WORKER_OUTFILE].flatMap((file) =>
+    Object.entries(metafile.outputs[file]?.inputs ?? {}),
+  );
+  for (const [input, { bytesInOutput }] of inputs) {
     if (bytesInOutput === 0) continue;
     const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (match?.[1] !== undefined) roots.add(match[1]);
@@ -121,12 +145,17 @@ export function licensesText(metafile: esbuild.Metafile): Uint8Array {
   const sorted = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const rule = "-".repeat(78);
   const header = [
-    "Third-party software bundled into dist/index.js, the tlsgate GitHub Action.",
+    "Third-party software bundled into dist/index.js and dist/worker.js, the tlsgate GitHub Action.",
     "tlsgate itself is licensed under the Apache License 2.0 (LICENSE at the repository's root).",
     "Generated by packages/action/scripts/bundle.ts: do not edit.",
   ].join("\n");
   const body = sorted.map(({ id, license, text }) => `${rule}\n${id} (${license})\n\n${text}\n`);
   return Buffer.from(`${header}\n\n${body.join("\n")}`, "utf8");
+}
+
+/** An output file's path as "dist/…", relative to this package (esbuild gives absolute paths). */
+function relativeOutput(path: string): string {
+  return relative(packageDir, path).split(sep).join("/");
 }
 
 /** The presets to ship: file name → bytes. */
@@ -141,11 +170,12 @@ export function presetFiles(): Map<string, Buffer> {
 
 function write(
   outDir: string,
-  { bundle, licenses }: BuiltBundle,
+  { bundle, worker, licenses }: BuiltBundle,
   presets: ReadonlyMap<string, Buffer>,
 ): void {
   mkdirSync(join(outDir, "dist"), { recursive: true });
   writeFileSync(join(outDir, OUTFILE), bundle);
+  writeFileSync(join(outDir, WORKER_OUTFILE), worker);
   writeFileSync(join(outDir, LICENSES), licenses);
   const presetsDir = join(outDir, "presets");
   rmSync(presetsDir, { recursive: true, force: true });
@@ -156,12 +186,13 @@ function write(
 /** What differs between a fresh build and the files in outDir. */
 function differences(
   outDir: string,
-  { bundle, licenses }: BuiltBundle,
+  { bundle, worker, licenses }: BuiltBundle,
   presets: ReadonlyMap<string, Buffer>,
 ): string[] {
   const problems: string[] = [];
   for (const [file, bytes] of [
     [OUTFILE, bundle],
+    [WORKER_OUTFILE, worker],
     [LICENSES, licenses],
   ] as const) {
     const path = join(outDir, file);

@@ -48,6 +48,8 @@ export interface TlsgateConfig {
   maxPerAddress?: number;
   /** Milliseconds a target's scan may take in all. */
   deadline?: number;
+  /** Worker threads a large fleet is spread over (default: one per core). */
+  workers?: number;
   /** Milliseconds the whole run may take. */
   runDeadline?: number;
   /** CA bundles (PEM), relative to the config file. */
@@ -96,6 +98,13 @@ export const configSchema = {
       minimum: RUN_LIMITS.maxPerAddress.min,
       maximum: RUN_LIMITS.maxPerAddress.max,
       description: `Connections open at once to one address (default ${RUN_DEFAULTS.maxPerAddress}).`,
+    },
+    workers: {
+      type: "integer",
+      minimum: RUN_LIMITS.workers.min,
+      maximum: RUN_LIMITS.workers.max,
+      description:
+        "Worker threads a fleet of many targets is spread over, each under its share of the connection budget; 1 scans in one thread (default: one per core).",
     },
     deadline: {
       type: "integer",

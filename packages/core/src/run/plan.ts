@@ -27,7 +27,7 @@ import {
 } from "../probe/starttls/postgres-direct.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
-import { RUN_DEFAULTS, RUN_LIMITS } from "./defaults.js";
+import { defaultWorkers, RUN_DEFAULTS, RUN_LIMITS } from "./defaults.js";
 import { readSavedResults } from "./saved-results.js";
 import { InputError } from "./input-error.js";
 import { parseShard, parseTargetList, selectShard, type Shard } from "./target-list.js";
@@ -59,6 +59,8 @@ export interface RunInput {
   parallelTargets?: string | number | null;
   /** Milliseconds a target's scan may take in all. */
   deadline?: string | number | null;
+  /** Worker threads a large fleet is spread over; by default one per core, 1: this thread. */
+  workers?: string | number | null;
   /** Milliseconds the whole run may take. */
   runDeadline?: string | number | null;
   /** "default", "all", or client names, comma-separated. */
@@ -115,6 +117,8 @@ export interface RunPlan {
   maxConnections: number;
   maxPerAddress: number;
   parallelTargets: number;
+  /** Worker threads for a fleet (used only when it has enough targets to pay for them). */
+  workers: number;
   deadlineMs: number;
   runDeadlineMs: number;
   /** PEM text of the extra trust anchors. */
@@ -206,6 +210,7 @@ export function planRun(input: RunInput): PlanResult {
       ),
     ),
   );
+  const workers = integer("workers", input.workers, config?.workers, defaultWorkers());
   const deadlineMs = integer("deadline", input.deadline, config?.deadline, RUN_DEFAULTS.deadlineMs);
   const runDeadlineMs = integer(
     "run-deadline",
@@ -357,6 +362,7 @@ export function planRun(input: RunInput): PlanResult {
       maxConnections: maxConnections!,
       maxPerAddress: maxPerAddress!,
       parallelTargets: parallelTargets!,
+      workers: workers!,
       deadlineMs: deadlineMs!,
       runDeadlineMs: runDeadlineMs!,
       ca,
@@ -429,6 +435,7 @@ const LIMIT_OF = {
   "max-connections": "maxConnections",
   "max-per-address": "maxPerAddress",
   "parallel-targets": "parallelTargets",
+  workers: "workers",
   deadline: "deadlineMs",
   "run-deadline": "runDeadlineMs",
 } as const;

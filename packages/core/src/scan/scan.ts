@@ -278,7 +278,8 @@ function acceptedSuite(protocol: TlsProtocol, code: number): AcceptedCipherSuite
   };
 }
 
-/** A report with every fact unknown (null), as a scan starts; also a name `--all-addresses` could not scan. */
+/** A report with every fact unknown (null), before any probe: what a scan fills in, and what a
+ * target that could not be scanned (a worker lost, a name --all-addresses could not resolve) keeps. */
 export function emptyReport(target: TargetSpec, startedAt: Date): ScanReport {
   return {
     schemaVersion: SCAN_REPORT_SCHEMA_VERSION,
