@@ -16,7 +16,7 @@
 // bench` builds it).
 //
 // Usage: npx tsx scripts/bench.ts [--runs 5] [--tool-runs 3] [--delay-ms 25] [--no-testssl]
-//        [--no-sslscan] [--no-delay] [--cold-runs 10] [--cold-only] [--help]
+//        [--no-sslscan] [--no-delay] [--cold-runs 10] [--cold-only] [--baseline-cli FILE] [--help]
 import { spawn, spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,14 +43,15 @@ const argument = (name: string, fallback: number): number => {
 const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 if (flag("help")) {
   console.log(`Usage: npx tsx scripts/bench.ts [options]   (npm run bench builds the CLI first)
-  --runs N         tlsgate scans per server, median after a warm-up (default 5)
-  --tool-runs N    sslscan and whole-process tlsgate runs per server (default 3)
-  --delay-ms N     one-way delay of the proxied rows (default 25: 50 ms of round trip)
-  --no-testssl     skip testssl.sh
-  --no-sslscan     skip sslscan
-  --no-delay       skip the rows behind the delay proxy
-  --cold-runs N    rounds of the cold-start table, median after a warm-up (default 10)
-  --cold-only      only the cold-start table (whole-process --version, --help, loopback scan)`);
+  --runs N             tlsgate scans per server, median after a warm-up (default 5)
+  --tool-runs N        sslscan and whole-process tlsgate runs per server (default 3)
+  --delay-ms N         one-way delay of the proxied rows (default 25: 50 ms of round trip)
+  --no-testssl         skip testssl.sh
+  --no-sslscan         skip sslscan
+  --no-delay           skip the rows behind the delay proxy
+  --cold-runs N        rounds of the cold-start table, median after a warm-up (default 10)
+  --cold-only          only the cold-start table (whole-process --version, --help, loopback scan)
+  --baseline-cli FILE  also time another build's bin.js in the same cold-start rounds`);
   process.exit(0);
 }
 const RUNS = argument("runs", 5);
@@ -347,36 +348,59 @@ if (!flag("cold-only")) {
 // `node -e 0` of the same rounds is the floor. The loopback `tlsgate scan` (default policy) is split
 // by the report's durationMs into the scan itself and the rest (module loading, policy load and
 // compile, trust store, formatting, exit). CPU is user + system (GNU time, 10 ms resolution).
+// --baseline-cli FILE adds the same commands of another build's bin.js (say main's) to each round.
 const COLD_RUNS = argument("cold-runs", 10);
+const baselineIndex = process.argv.indexOf("--baseline-cli");
+const BASELINE_CLI = baselineIndex === -1 ? undefined : process.argv[baselineIndex + 1];
 const coldServer = await startNodeTlsServer();
 try {
-  const commands: readonly (readonly [string, readonly string[]])[] = [
-    ["node -e 0", ["-e", "0"]],
-    ["tlsgate --version", [CLI, "--version"]],
-    ["tlsgate --help", [CLI, "--help"]],
-    [
-      "tlsgate scan (loopback node:tls)",
-      [CLI, "scan", `127.0.0.1:${coldServer.port}`, "--format", "json", "--no-progress"],
-    ],
+  interface ColdCommand {
+    name: string;
+    args: readonly string[];
+    scan: boolean;
+    walls: number[];
+    cpus: number[];
+    inScan: number[];
+    outside: number[];
+  }
+  const command = (name: string, args: readonly string[], scan = false): ColdCommand => ({
+    name,
+    args,
+    scan,
+    walls: [],
+    cpus: [],
+    inScan: [],
+    outside: [],
+  });
+  const tlsgate = (cli: string, label: string): ColdCommand[] => [
+    command(`tlsgate --version${label}`, [cli, "--version"]),
+    command(`tlsgate --help${label}`, [cli, "--help"]),
+    command(
+      `tlsgate scan (loopback node:tls)${label}`,
+      [cli, "scan", `127.0.0.1:${coldServer.port}`, "--format", "json", "--no-progress"],
+      true,
+    ),
   ];
-  const walls = commands.map((): number[] => []);
-  const cpus = commands.map((): number[] => []);
-  const inScan: number[] = [];
-  const outside: number[] = [];
+  const commands = [
+    command("node -e 0", ["-e", "0"]),
+    ...tlsgate(CLI, ""),
+    ...(BASELINE_CLI === undefined ? [] : tlsgate(resolve(BASELINE_CLI), " (baseline)")),
+  ];
   for (let round = 0; round <= COLD_RUNS; round++) {
-    for (const [index, [name, args]] of commands.entries()) {
-      const result = await runMeasured(process.execPath, args);
-      if (result.exitCode !== 0 && !name.startsWith("tlsgate scan")) {
-        throw new Error(`${name}: exit ${result.exitCode}: ${result.stderr}`);
+    for (const cold of commands) {
+      const result = await runMeasured(process.execPath, cold.args);
+      // A scan exits with its verdict (the default policy fails the test server); others with 0.
+      if (result.exitCode !== 0 && !cold.scan) {
+        throw new Error(`${cold.name}: exit ${result.exitCode}: ${result.stderr}`);
       }
       if (round === 0) continue; // warm-up (and the compile cache)
-      walls[index]?.push(result.wallMs);
-      if (result.cpuMs !== null) cpus[index]?.push(result.cpuMs);
-      if (name.startsWith("tlsgate scan")) {
+      cold.walls.push(result.wallMs);
+      if (result.cpuMs !== null) cold.cpus.push(result.cpuMs);
+      if (cold.scan) {
         const durationMs = Number(/"durationMs":\s*(\d+)/.exec(result.stdout)?.[1]);
-        if (!Number.isFinite(durationMs)) throw new Error(`tlsgate scan: ${result.stderr}`);
-        inScan.push(durationMs);
-        outside.push(result.wallMs - durationMs);
+        if (!Number.isFinite(durationMs)) throw new Error(`${cold.name}: ${result.stderr}`);
+        cold.inScan.push(durationMs);
+        cold.outside.push(result.wallMs - durationMs);
       }
     }
   }
@@ -384,14 +408,14 @@ try {
   console.log(`cold start: median of ${COLD_RUNS} rounds after one warm-up round`);
   console.log("| command | wall | CPU |");
   console.log("|---|---|---|");
-  for (const [index, [name]] of commands.entries()) {
-    const cpu = cpus[index] ?? [];
-    console.log(
-      `| ${name} | ${ms(median(walls[index] ?? []))} | ${cpu.length > 0 ? ms(median(cpu)) : "-"} |`,
-    );
+  for (const cold of commands) {
+    const cpu = cold.cpus.length > 0 ? ms(median(cold.cpus)) : "-";
+    console.log(`| ${cold.name} | ${ms(median(cold.walls))} | ${cpu} |`);
+    if (cold.scan) {
+      console.log(`| … of which the scan itself (durationMs) | ${ms(median(cold.inScan))} | - |`);
+      console.log(`| … of which outside the scan | ${ms(median(cold.outside))} | - |`);
+    }
   }
-  console.log(`| … of which the scan itself (durationMs) | ${ms(median(inScan))} | - |`);
-  console.log(`| … of which outside the scan | ${ms(median(outside))} | - |`);
 } finally {
   await coldServer.stop();
 }
