@@ -13,46 +13,30 @@
 // Deterministic: pinned esbuild, no timestamps, no absolute paths (esbuild's path comments are
 // relative to this package), the same bytes wherever the repository is checked out.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import type { Plugin } from "esbuild";
+import {
+  CORE_VERSION_READ,
+  NODE_BUNDLE_OPTIONS,
+  assertNoRelativeRequire,
+  inlinePackageVersions,
+  licensesHeader,
+  licensesText,
+} from "../../../scripts/bundle/node-bundle.js";
 
 const packageDir = fileURLToPath(new URL("../", import.meta.url));
 const policiesDir = fileURLToPath(new URL("../../../policies/", import.meta.url));
 const OUTFILE = "dist/index.js";
 const WORKER_OUTFILE = "dist/worker.js";
 const LICENSES = "dist/licenses.txt";
+const LICENSES_HEADER = licensesHeader(
+  "dist/index.js and dist/worker.js, the tlsgate GitHub Action",
+  "packages/action/scripts/bundle.ts",
+);
 
-// ESM output with CommonJS dependencies (ajv, undici, …) that call require() for Node built-ins.
-const BANNER = [
-  'import { createRequire as __tlsgateCreateRequire } from "node:module";',
-  "const require = __tlsgateCreateRequire(import.meta.url);",
-].join("\n");
-
-/**
- * @tlsgate/core reads its version from "../../package.json" at run time, a path that does not
- * exist beside the bundle: inline the version instead.
- */
-const inlineCoreVersion: Plugin = {
-  name: "inline-core-version",
-  setup(build) {
-    build.onLoad({ filter: /[\\/]core[\\/]dist[\\/]scan[\\/]version\.js$/ }, (args) => {
-      const source = readFileSync(args.path, "utf8");
-      const call = 'require("../../package.json")';
-      if (!source.includes(call)) {
-        throw new Error(`${args.path} no longer reads ${call}: update scripts/bundle.ts`);
-      }
-      const manifest = JSON.parse(
-        readFileSync(join(dirname(args.path), call.slice(9, -2)), "utf8"),
-      ) as { version: string };
-      return {
-        contents: source.replace(call, JSON.stringify({ version: manifest.version })),
-        loader: "js",
-      };
-    });
-  },
-};
+/** Core's version, inlined: see CORE_VERSION_READ. */
+const inlineCoreVersion = inlinePackageVersions([CORE_VERSION_READ]);
 
 export interface BuiltBundle {
   bundle: Uint8Array;
@@ -64,6 +48,7 @@ export interface BuiltBundle {
 /** The bundle's bytes and its licenses file; the same inputs always give the same bytes. */
 export async function buildBundle(): Promise<BuiltBundle> {
   const result = await esbuild.build({
+    ...NODE_BUNDLE_OPTIONS,
     absWorkingDir: packageDir,
     entryPoints: [
       { in: "src/index.ts", out: "index" },
@@ -71,18 +56,7 @@ export async function buildBundle(): Promise<BuiltBundle> {
       { in: "../core/dist/scan/worker.js", out: "worker" },
     ],
     outdir: "dist",
-    bundle: true,
-    platform: "node",
     target: "node24",
-    format: "esm",
-    banner: { js: BANNER },
-    charset: "utf8",
-    legalComments: "eof",
-    sourcemap: false,
-    minify: false,
-    write: false,
-    logLevel: "warning",
-    metafile: true,
     plugins: [inlineCoreVersion],
   });
   const byName = new Map(
@@ -95,62 +69,14 @@ export async function buildBundle(): Promise<BuiltBundle> {
       `expected ${OUTFILE} and ${WORKER_OUTFILE}, got ${[...byName.keys()].join(", ")}`,
     );
   }
-  for (const file of [output, worker]) {
-    // A relative require() left in the bundle would look for a file beside dist/ at run time.
-    const required = /\brequire\d*\(\s*["']\.\.?\//.exec(file.text);
-    if (required !== null) throw new Error(`the bundle requires a relative path: ${required[0]}`);
-  }
+  // A relative require() left in the bundle would look for a file beside dist/ at run time.
+  assertNoRelativeRequire(OUTFILE, output.text);
+  assertNoRelativeRequire(WORKER_OUTFILE, worker.text);
   return {
     bundle: output.contents,
     worker: worker.contents,
-    licenses: licensesText(result.metafile),
+    licenses: licensesText(result.metafile, packageDir, [OUTFILE, WORKER_OUTFILE], LICENSES_HEADER),
   };
-}
-
-const LICENSE_FILE = /^(licen[cs]e|copying)(\.(md|txt|markdown))?$/i;
-
-/**
- * dist/licenses.txt: for each package under node_modules that contributed code to the bundle
- * (esbuild's metafile, so tree-shaken packages are left out), its name, version, license and
- * license file, sorted by name. The workspace's own packages are under the repository's LICENSE.
- */
-export function licensesText(metafile: esbuild.Metafile): Uint8Array {
-  const roots = new Set<string>();
-  const inputs = [OUTFILE, WORKER_OUTFILE].flatMap((file) =>
-    Object.entries(metafile.outputs[file]?.inputs ?? {}),
-  );
-  for (const [input, { bytesInOutput }] of inputs) {
-    if (bytesInOutput === 0) continue;
-    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
-    if (match?.[1] !== undefined) roots.add(match[1]);
-  }
-  const entries = [...roots].map((root) => {
-    const dir = join(packageDir, root);
-    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
-      name: string;
-      version: string;
-      license?: string;
-    };
-    const file = readdirSync(dir)
-      .filter((name) => LICENSE_FILE.test(name))
-      .sort()[0];
-    if (file === undefined) {
-      throw new Error(`${manifest.name} has no license file: add its notice to scripts/bundle.ts`);
-    }
-    const text = readFileSync(join(dir, file), "utf8").replace(/\r\n?/g, "\n").trim();
-    const id = `${manifest.name}@${manifest.version}`;
-    return { id, license: manifest.license ?? "see the text below", text };
-  });
-  const unique = new Map(entries.map((entry) => [entry.id, entry]));
-  const sorted = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const rule = "-".repeat(78);
-  const header = [
-    "Third-party software bundled into dist/index.js and dist/worker.js, the tlsgate GitHub Action.",
-    "tlsgate itself is licensed under the Apache License 2.0 (LICENSE at the repository's root).",
-    "Generated by packages/action/scripts/bundle.ts: do not edit.",
-  ].join("\n");
-  const body = sorted.map(({ id, license, text }) => `${rule}\n${id} (${license})\n\n${text}\n`);
-  return Buffer.from(`${header}\n\n${body.join("\n")}`, "utf8");
 }
 
 /** An output file's path as "dist/…", relative to this package (esbuild gives absolute paths). */
