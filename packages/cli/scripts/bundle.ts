@@ -73,7 +73,12 @@ async function buildBundle(): Promise<{
   const result = await esbuild.build({
     ...NODE_BUNDLE_OPTIONS,
     absWorkingDir: packageDir,
-    entryPoints: { index: "src/index.ts" },
+    entryPoints: {
+      index: "src/index.ts",
+      // Core's scan worker thread, which core starts as `new URL("./worker.js", import.meta.url)`:
+      // from a chunk of dist/bundle/, that is dist/bundle/worker.js.
+      worker: "../core/dist/scan/worker.js",
+    },
     outdir: OUTDIR,
     splitting: true,
     chunkNames: "[name]-[hash]",

@@ -6,10 +6,14 @@
  * Read from esbuild's path comments (`// ../core/dist/scan/scan.js`) in the built files.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createServer } from "node:tls";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { makeDemoCredentials } from "../src/demo/certificates.js";
 
 const run = promisify(execFile);
 const packageDir = resolve(import.meta.dirname, "..");
@@ -63,4 +67,74 @@ describe("dist/bundle", () => {
     const { stdout } = await run(process.execPath, [join(packageDir, "bin.js"), "--version"]);
     expect(stdout.trim()).toBe(manifest.version);
   });
+
+  it("starts core's scan worker threads from the bundle (dist/bundle/worker.js)", async () => {
+    // A fleet large enough for two workers: were worker.js not beside the chunk that starts it,
+    // every target would come back as a worker error, not as a scanned server.
+    const credentials = await makeDemoCredentials();
+    const server = createServer({ ...credentials.good, minVersion: "TLSv1.2" }, (s) => s.end());
+    const port = await new Promise<number>((done) =>
+      server.listen(0, "127.0.0.1", () => done((server.address() as AddressInfo).port)),
+    );
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "tlsgate-bundle-"));
+      const targets = Array.from({ length: 64 }, (_, i) => `b${i}.test@127.0.0.1:${port}`);
+      writeFileSync(join(dir, "targets.txt"), `${targets.join("\n")}\n`);
+      const policy = join(dir, "policy.json");
+      writeFileSync(
+        policy,
+        JSON.stringify({
+          name: "bundle-test",
+          version: "1.0.0",
+          rules: {
+            "no-tls11": {
+              severity: "error",
+              title: "No TLS 1.1",
+              schema: {
+                properties: { protocols: { properties: { "TLSv1.1": { const: false } } } },
+              },
+            },
+          },
+        }),
+      );
+      const { stdout } = await run(
+        process.execPath,
+        [
+          join(packageDir, "bin.js"),
+          "scan",
+          "--targets-file",
+          join(dir, "targets.txt"),
+          "--workers",
+          "2",
+          "--policy",
+          policy,
+          "--format",
+          "ndjson",
+        ],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
+      const lines = stdout
+        .trimEnd()
+        .split("\n")
+        .map(
+          (line) =>
+            JSON.parse(line) as {
+              type: string;
+              target?: string;
+              report?: { reachable: boolean | null; protocols: Record<string, boolean | null> };
+            },
+        );
+      const results = lines.filter((line) => line.type === "result");
+      expect(results.map((line) => line.target).sort()).toEqual([...targets].sort());
+      // The server's configuration: TLS 1.2 and 1.3, nothing older.
+      for (const line of results) {
+        expect(line.report?.reachable).toBe(true);
+        expect(line.report?.protocols["TLSv1.1"]).toBe(false);
+        expect(line.report?.protocols["TLSv1.2"]).toBe(true);
+      }
+      expect(lines.at(-1)).toMatchObject({ type: "gate", outcome: "pass" });
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
+  }, 300_000);
 });
