@@ -142,6 +142,8 @@ export async function scanDetailed(
     onProgress: options.onProgress,
     connect: options.connect,
     limiter: shared?.limiter,
+    // A STARTTLS preamble (or a direct-TLS service check) runs on the connection first.
+    halfClose: shared?.starttls === undefined,
   });
   try {
     await scanInto(ctx, report, chains);
