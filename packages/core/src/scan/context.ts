@@ -147,4 +147,3 @@ function cutShort(outcome: ProbeOutcome, stopAtServerHello: boolean): boolean {
   if (outcome.kind === "rejected") return outcome.alert === null;
   return !stopAtServerHello && !outcome.flightComplete;
 }
-
