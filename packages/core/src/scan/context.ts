@@ -5,7 +5,12 @@
 import type { Socket } from "node:net";
 import type { ScanError, ScanErrorCode } from "../scan-report/types.js";
 import type { Endpoint } from "../probe/exchange.js";
-import { probeHello, probeWithRetry, type ProbeOutcome } from "../probe/hello-probe.js";
+import {
+  mayBeCutByHalfClose,
+  probeHello,
+  probeWithRetry,
+  type ProbeOutcome,
+} from "../probe/hello-probe.js";
 import { helloTarget, type HelloTarget } from "../probe/client-hellos.js";
 import { Limiter, type ConnectionSlots } from "./limiter.js";
 
@@ -96,9 +101,10 @@ export class ScanContext {
           if (!this.#halfClose) return this.#probeOnce(hello(), options, false);
           const bytes = hello();
           const first = await this.#probeOnce(bytes, options, true);
-          if (!cutShort(first, options.stopAtServerHello === true)) return first;
+          if (!mayBeCutByHalfClose(first, options.stopAtServerHello === true)) return first;
           const plain = await this.#probeOnce(bytes, options, false);
-          if (!cutShort(plain, options.stopAtServerHello === true)) this.#halfClose = false;
+          if (!mayBeCutByHalfClose(plain, options.stopAtServerHello === true))
+            this.#halfClose = false;
           return plain;
         }),
       {
@@ -137,13 +143,4 @@ export class ScanContext {
       probesDone: this.#probes,
     });
   }
-}
-
-/** An outcome a half-close may have caused: asked again without one. */
-function cutShort(outcome: ProbeOutcome, stopAtServerHello: boolean): boolean {
-  // A reset or a close in the middle of the reply may be the server's answer to the end; a
-  // timeout or a refused connection is not, and asking again would only double the wait.
-  if (outcome.kind === "failed") return outcome.code === "reset" || outcome.code === "closed";
-  if (outcome.kind === "rejected") return outcome.alert === null;
-  return !stopAtServerHello && !outcome.flightComplete;
 }

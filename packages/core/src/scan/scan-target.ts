@@ -183,6 +183,8 @@ export async function scanTarget(
       ...alpnOf(parsed),
       timeoutMs,
       runConnection: certificateOptions.runConnection,
+      // A STARTTLS preamble (or a direct-TLS service) runs on the connection before the hello.
+      halfClose: starttls === undefined,
       ...(options.retries === undefined ? {} : { retries: options.retries }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.connect === undefined ? {} : { connect: options.connect }),
