@@ -11,14 +11,11 @@ import { connect as netConnect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { ScanReport } from "../packages/core/src/scan-report/types.js";
 import { scanTarget } from "../packages/core/src/scan/scan-target.js";
-import {
-  getCredential,
-  startGnutlsServer,
-  startNginxServer,
-  startOpenSslServer,
-  type TestServer,
-} from "@tlsgate/testing";
+import { getCredential, startNginxServer, type TestServer } from "@tlsgate/testing";
 import { startDelayProxy } from "./bench/delay-proxy.js";
+import { CIPHERS, CURVES } from "./bench/fleet-servers.js";
+import { LEGACY_SERVERS } from "./bench/legacy-servers.js";
+import { median } from "./bench/process-stats.js";
 
 const argument = (name: string, fallback: string): string => {
   const index = process.argv.indexOf(`--${name}`);
@@ -28,28 +25,7 @@ const RUNS = Number(argument("runs", "3"));
 const DELAY_MS = Number(argument("delay-ms", "25"));
 const ONLY = argument("only", "");
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? 0)
-    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
-
-/** Mozilla intermediate (guidelines 5.8) without the ML-KEM group this OpenSSL may lack. */
-const INTERMEDIATE_CIPHERS = [
-  "ECDHE-ECDSA-AES128-GCM-SHA256",
-  "ECDHE-RSA-AES128-GCM-SHA256",
-  "ECDHE-ECDSA-AES256-GCM-SHA384",
-  "ECDHE-RSA-AES256-GCM-SHA384",
-  "ECDHE-ECDSA-CHACHA20-POLY1305",
-  "ECDHE-RSA-CHACHA20-POLY1305",
-  "DHE-RSA-AES128-GCM-SHA256",
-  "DHE-RSA-AES256-GCM-SHA384",
-  "DHE-RSA-CHACHA20-POLY1305",
-].join(":");
-
-const SERVERS: readonly [string, string, () => Promise<TestServer>][] = [
+const SERVERS: readonly (readonly [string, string, () => Promise<TestServer>])[] = [
   [
     "nginx",
     "nginx Mozilla intermediate",
@@ -57,29 +33,16 @@ const SERVERS: readonly [string, string, () => Promise<TestServer>][] = [
       startNginxServer({
         credentials: [await getCredential("rsa2048")],
         directives: [
-          `ssl_ciphers ${INTERMEDIATE_CIPHERS};`,
-          "ssl_ecdh_curve X25519:prime256v1:secp384r1;",
+          `ssl_ciphers ${CIPHERS};`,
+          `ssl_ecdh_curve ${CURVES};`,
           "ssl_prefer_server_ciphers off;",
           "ssl_session_cache shared:bench:10m;",
         ],
       }),
   ],
-  [
-    "openssl",
-    "openssl s_server legacy (TLS 1.0-1.2, ALL:@SECLEVEL=0)",
-    () =>
-      startOpenSslServer({
-        cipher: "ALL:@SECLEVEL=0",
-        minProtocol: "TLSv1.0",
-        maxProtocol: "TLSv1.2",
-      }),
-  ],
-  [
-    "gnutls",
-    "gnutls-serv legacy (NORMAL:+3DES-CBC:+ARCFOUR-128:+VERS-TLS1.0:+VERS-TLS1.1)",
-    () =>
-      startGnutlsServer({ priority: "NORMAL:+3DES-CBC:+ARCFOUR-128:+VERS-TLS1.0:+VERS-TLS1.1" }),
-  ],
+  ...LEGACY_SERVERS.map(
+    ([name, start], i) => [i === 0 ? "openssl" : "gnutls", name, start] as const,
+  ),
 ];
 
 /** What a scan establishes, to check that every run (and every version of the code) agrees. */
@@ -100,7 +63,9 @@ function facts(report: ScanReport): string {
 console.log(
   `critical path: scanTarget behind ${2 * DELAY_MS} ms of round trip, median of ${RUNS} after a warm-up`,
 );
-console.log("| server | wall | round trips | connections | most open at once | same facts every run |");
+console.log(
+  "| server | wall | round trips | connections | most open at once | same facts every run |",
+);
 console.log("|---|---|---|---|---|---|");
 for (const [key, name, start] of SERVERS) {
   if (ONLY !== "" && ONLY !== key) continue;
