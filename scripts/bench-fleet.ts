@@ -6,7 +6,8 @@
 // `nmap --script ssl-enum-ciphers` on the same ports in the same run (when installed).
 // The machine's load changes every figure: print `uptime` next to them.
 //
-// Usage: npm run bench:fleet -- [--n 1000] [--delay-ms 25] [--no-nmap] [--no-delay] [--node]
+// Usage: npm run bench:fleet -- [--n 1000] [--delay-ms 25] [--workers N] [--no-nmap] [--no-delay] [--node]
+// (--workers is passed to the fleet scans; without it tlsgate's default applies, one per core).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -22,6 +23,9 @@ const argument = (name: string, fallback: number): number => {
 const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 const N = argument("n", 1000);
 const DELAY_MS = argument("delay-ms", 25);
+const WORKERS = process.argv.includes("--workers")
+  ? ["--workers", String(argument("workers", 1))]
+  : [];
 const CLI = resolve(fileURLToPath(import.meta.url), "../../packages/cli/bin.js");
 const work = mkdtempSync(join(tmpdir(), "tlsgate-bench-fleet-"));
 
@@ -89,7 +93,7 @@ async function scanFleet(
   writeFileSync(file, `${endpoints.map((e) => `${e.host}:${e.port}`).join("\n")}\n`);
   const stats = await runMeasured(
     process.execPath,
-    [CLI, "scan", "--targets-file", file, "--format", "ndjson", "--no-progress"],
+    [CLI, "scan", "--targets-file", file, "--format", "ndjson", "--no-progress", ...WORKERS],
     { cwd: work },
   );
   const results = stats.stdout
@@ -165,7 +169,7 @@ try {
 }
 
 console.log(
-  `fleet benchmark: ${N} endpoints (${fleet.kind}, Mozilla intermediate) over ${Math.min(N, 16)} loopback addresses; whole-process figures; load average now ${loadavg()
+  `fleet benchmark: ${N} endpoints (${fleet.kind}, Mozilla intermediate) over ${Math.min(N, 16)} loopback addresses; ${WORKERS.length === 0 ? "default workers" : WORKERS.join(" ")}; whole-process figures; load average now ${loadavg()
     .map((l) => l.toFixed(1))
     .join(" ")}`,
 );

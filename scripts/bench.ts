@@ -16,7 +16,7 @@
 // bench` builds it).
 //
 // Usage: npx tsx scripts/bench.ts [--runs 5] [--tool-runs 3] [--delay-ms 25] [--no-testssl]
-//        [--no-sslscan] [--no-delay]
+//        [--no-sslscan] [--no-delay] [--cold-runs 10] [--cold-only] [--baseline-cli FILE] [--help]
 import { spawn, spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,6 +36,19 @@ const argument = (name: string, fallback: number): number => {
   return index === -1 ? fallback : Number(process.argv[index + 1]);
 };
 const flag = (name: string): boolean => process.argv.includes(`--${name}`);
+if (flag("help")) {
+  console.log(`Usage: npx tsx scripts/bench.ts [options]   (npm run bench builds the CLI first)
+  --runs N             tlsgate scans per server, median after a warm-up (default 5)
+  --tool-runs N        sslscan and whole-process tlsgate runs per server (default 3)
+  --delay-ms N         one-way delay of the proxied rows (default 25: 50 ms of round trip)
+  --no-testssl         skip testssl.sh
+  --no-sslscan         skip sslscan
+  --no-delay           skip the rows behind the delay proxy
+  --cold-runs N        rounds of the cold-start table, median after a warm-up (default 10)
+  --cold-only          only the cold-start table (whole-process --version, --help, loopback scan)
+  --baseline-cli FILE  also time another build's bin.js in the same cold-start rounds`);
+  process.exit(0);
+}
 const RUNS = argument("runs", 5);
 const TOOL_RUNS = argument("tool-runs", 3);
 const DELAY_MS = argument("delay-ms", 25);
@@ -266,84 +279,117 @@ const ratio = (tool: Row["sslscan"], ours: number): string =>
 const cell = (tool: Row["sslscan"]): string => (typeof tool === "string" ? tool : ms(tool.ms));
 const agree = (tool: Row["sslscan"]): string => (typeof tool === "string" ? "-" : tool.agree);
 
-const rows: Row[] = [];
-for (const [name, start] of SERVERS) {
-  const server = await start();
-  try {
-    console.error(`measuring ${name} …`);
-    rows.push(await measure(name, server.port));
-    if (!flag("no-delay")) {
-      const proxy = await startDelayProxy(
-        { host: "127.0.0.1", port: server.port },
-        { host: "127.0.0.1", delayMs: DELAY_MS },
-      );
-      try {
-        console.error(`measuring ${name} behind ${2 * DELAY_MS} ms of round trip …`);
-        rows.push(await measure(`${name}, ${2 * DELAY_MS} ms RTT`, proxy.port, false));
-      } finally {
-        await proxy.stop();
+if (!flag("cold-only")) {
+  const rows: Row[] = [];
+  for (const [name, start] of SERVERS) {
+    const server = await start();
+    try {
+      console.error(`measuring ${name} …`);
+      rows.push(await measure(name, server.port));
+      if (!flag("no-delay")) {
+        const proxy = await startDelayProxy(
+          { host: "127.0.0.1", port: server.port },
+          { host: "127.0.0.1", delayMs: DELAY_MS },
+        );
+        try {
+          console.error(`measuring ${name} behind ${2 * DELAY_MS} ms of round trip …`);
+          rows.push(await measure(`${name}, ${2 * DELAY_MS} ms RTT`, proxy.port, false));
+        } finally {
+          await proxy.stop();
+        }
       }
+    } finally {
+      await server.stop();
     }
-  } finally {
-    await server.stop();
   }
-}
 
-console.log(
-  `tlsgate scan benchmark: median of ${RUNS} scans after a warm-up; sslscan median of ${TOOL_RUNS}; testssl.sh -p -E once`,
-);
-console.log(
-  "| server | suites | tlsgate | probes | probes/s | tlsgate whole-process | sslscan | tlsgate faster | whole-process faster | suites vs sslscan | testssl.sh -p -E | tlsgate faster | suites vs testssl.sh |",
-);
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-for (const row of rows) {
   console.log(
-    `| ${row.server} | ${row.suites} | ${ms(row.tlsgateMs)} | ${row.probes} | ${Math.round((row.probes / row.tlsgateMs) * 1000)} | ${ms(row.processMs)} | ${cell(row.sslscan)} | ${ratio(row.sslscan, row.tlsgateMs)} | ${ratio(row.sslscan, row.processMs)} | ${agree(row.sslscan)} | ${cell(row.testssl)} | ${ratio(row.testssl, row.tlsgateMs)} | ${agree(row.testssl)} |`,
+    `tlsgate scan benchmark: median of ${RUNS} scans after a warm-up; sslscan median of ${TOOL_RUNS}; testssl.sh -p -E once`,
   );
+  console.log(
+    "| server | suites | tlsgate | probes | probes/s | tlsgate whole-process | sslscan | tlsgate faster | whole-process faster | suites vs sslscan | testssl.sh -p -E | tlsgate faster | suites vs testssl.sh |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const row of rows) {
+    console.log(
+      `| ${row.server} | ${row.suites} | ${ms(row.tlsgateMs)} | ${row.probes} | ${Math.round((row.probes / row.tlsgateMs) * 1000)} | ${ms(row.processMs)} | ${cell(row.sslscan)} | ${ratio(row.sslscan, row.tlsgateMs)} | ${ratio(row.sslscan, row.processMs)} | ${agree(row.sslscan)} | ${cell(row.testssl)} | ${ratio(row.testssl, row.tlsgateMs)} | ${agree(row.testssl)} |`,
+    );
+  }
 }
 
-// Cold start, whole-process: what every invocation pays before it does anything.
-const COLD_RUNS = 10;
-const coldStart = async (args: readonly string[]): Promise<number> => {
-  const times: number[] = [];
-  for (let i = 0; i <= COLD_RUNS; i++) {
-    const result = await runMeasured(process.execPath, args);
-    if (i > 0) times.push(result.wallMs);
-  }
-  return median(times);
-};
-console.log("");
-console.log(`cold start: median of ${COLD_RUNS} spawns after one warm-up`);
-console.log("| command | wall |");
-console.log("|---|---|");
-console.log(`| node -e 0 | ${ms(await coldStart(["-e", "0"]))} |`);
-console.log(`| tlsgate --version | ${ms(await coldStart([CLI, "--version"]))} |`);
-console.log(`| tlsgate --help | ${ms(await coldStart([CLI, "--help"]))} |`);
-
-// The part of a loopback `tlsgate scan` (default policy) outside the scan itself: whole-process
-// wall time minus the report's durationMs (module loading, policy load and compile, trust store,
-// formatting, exit).
+// Cold start, whole-process: what every invocation pays before it does anything. One round spawns
+// each command once, in turn, so that the load of a shared machine falls on all of them alike;
+// `node -e 0` of the same rounds is the floor. The loopback `tlsgate scan` (default policy) is split
+// by the report's durationMs into the scan itself and the rest (module loading, policy load and
+// compile, trust store, formatting, exit). CPU is user + system (GNU time, 10 ms resolution).
+// --baseline-cli FILE adds the same commands of another build's bin.js (say main's) to each round.
+const COLD_RUNS = argument("cold-runs", 10);
+const baselineIndex = process.argv.indexOf("--baseline-cli");
+const BASELINE_CLI = baselineIndex === -1 ? undefined : process.argv[baselineIndex + 1];
 const coldServer = await startNodeTlsServer();
 try {
-  const walls: number[] = [];
-  const outside: number[] = [];
-  for (let i = 0; i <= COLD_RUNS; i++) {
-    const result = await runMeasured(process.execPath, [
-      CLI,
-      "scan",
-      `127.0.0.1:${coldServer.port}`,
-      "--format",
-      "json",
-      "--no-progress",
-    ]);
-    const durationMs = Number(/"durationMs":\s*(\d+)/.exec(result.stdout)?.[1]);
-    if (!Number.isFinite(durationMs)) throw new Error(`tlsgate scan: ${result.stderr}`);
-    if (i === 0) continue;
-    walls.push(result.wallMs);
-    outside.push(result.wallMs - durationMs);
+  interface ColdCommand {
+    name: string;
+    args: readonly string[];
+    scan: boolean;
+    walls: number[];
+    cpus: number[];
+    inScan: number[];
+    outside: number[];
   }
-  console.log(`| tlsgate scan (loopback node:tls) | ${ms(median(walls))} |`);
-  console.log(`| … of which outside the scan | ${ms(median(outside))} |`);
+  const command = (name: string, args: readonly string[], scan = false): ColdCommand => ({
+    name,
+    args,
+    scan,
+    walls: [],
+    cpus: [],
+    inScan: [],
+    outside: [],
+  });
+  const tlsgate = (cli: string, label: string): ColdCommand[] => [
+    command(`tlsgate --version${label}`, [cli, "--version"]),
+    command(`tlsgate --help${label}`, [cli, "--help"]),
+    command(
+      `tlsgate scan (loopback node:tls)${label}`,
+      [cli, "scan", `127.0.0.1:${coldServer.port}`, "--format", "json", "--no-progress"],
+      true,
+    ),
+  ];
+  const commands = [
+    command("node -e 0", ["-e", "0"]),
+    ...tlsgate(CLI, ""),
+    ...(BASELINE_CLI === undefined ? [] : tlsgate(resolve(BASELINE_CLI), " (baseline)")),
+  ];
+  for (let round = 0; round <= COLD_RUNS; round++) {
+    for (const cold of commands) {
+      const result = await runMeasured(process.execPath, cold.args);
+      // A scan exits with its verdict (the default policy fails the test server); others with 0.
+      if (result.exitCode !== 0 && !cold.scan) {
+        throw new Error(`${cold.name}: exit ${result.exitCode}: ${result.stderr}`);
+      }
+      if (round === 0) continue; // warm-up (and the compile cache)
+      cold.walls.push(result.wallMs);
+      if (result.cpuMs !== null) cold.cpus.push(result.cpuMs);
+      if (cold.scan) {
+        const durationMs = Number(/"durationMs":\s*(\d+)/.exec(result.stdout)?.[1]);
+        if (!Number.isFinite(durationMs)) throw new Error(`${cold.name}: ${result.stderr}`);
+        cold.inScan.push(durationMs);
+        cold.outside.push(result.wallMs - durationMs);
+      }
+    }
+  }
+  console.log("");
+  console.log(`cold start: median of ${COLD_RUNS} rounds after one warm-up round`);
+  console.log("| command | wall | CPU |");
+  console.log("|---|---|---|");
+  for (const cold of commands) {
+    const cpu = cold.cpus.length > 0 ? ms(median(cold.cpus)) : "-";
+    console.log(`| ${cold.name} | ${ms(median(cold.walls))} | ${cpu} |`);
+    if (cold.scan) {
+      console.log(`| … of which the scan itself (durationMs) | ${ms(median(cold.inScan))} | - |`);
+      console.log(`| … of which outside the scan | ${ms(median(cold.outside))} | - |`);
+    }
+  }
 } finally {
   await coldServer.stop();
 }

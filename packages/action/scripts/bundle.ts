@@ -1,4 +1,6 @@
-// Bundles the action into one deterministic ESM file, dist/index.js, and copies the preset
+// Bundles the action into one deterministic ESM file, dist/index.js, with the scan worker thread's
+// entry beside it as dist/worker.js (core starts it as `new URL("./worker.js", import.meta.url)`,
+// which in the bundle is dist/), and copies the preset
 // policies (the repository's policies/*.json) to presets/, beside dist/: the bundled
 // @tlsgate/policies reads them from "../presets/" relative to its module, which is now the bundle.
 // dist/licenses.txt carries the license of every third-party package the bundle includes (their
@@ -11,122 +13,75 @@
 // Deterministic: pinned esbuild, no timestamps, no absolute paths (esbuild's path comments are
 // relative to this package), the same bytes wherever the repository is checked out.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import type { Plugin } from "esbuild";
+import {
+  CORE_VERSION_READ,
+  NODE_BUNDLE_OPTIONS,
+  assertNoRelativeRequire,
+  inlinePackageVersions,
+  licensesHeader,
+  licensesText,
+} from "../../../scripts/bundle/node-bundle.js";
 
 const packageDir = fileURLToPath(new URL("../", import.meta.url));
 const policiesDir = fileURLToPath(new URL("../../../policies/", import.meta.url));
 const OUTFILE = "dist/index.js";
+const WORKER_OUTFILE = "dist/worker.js";
 const LICENSES = "dist/licenses.txt";
+const LICENSES_HEADER = licensesHeader(
+  "dist/index.js and dist/worker.js, the tlsgate GitHub Action",
+  "packages/action/scripts/bundle.ts",
+);
 
-// ESM output with CommonJS dependencies (ajv, undici, …) that call require() for Node built-ins.
-const BANNER = [
-  'import { createRequire as __tlsgateCreateRequire } from "node:module";',
-  "const require = __tlsgateCreateRequire(import.meta.url);",
-].join("\n");
-
-/**
- * @tlsgate/core reads its version from "../../package.json" at run time, a path that does not
- * exist beside the bundle: inline the version instead.
- */
-const inlineCoreVersion: Plugin = {
-  name: "inline-core-version",
-  setup(build) {
-    build.onLoad({ filter: /[\\/]core[\\/]dist[\\/]scan[\\/]version\.js$/ }, (args) => {
-      const source = readFileSync(args.path, "utf8");
-      const call = 'require("../../package.json")';
-      if (!source.includes(call)) {
-        throw new Error(`${args.path} no longer reads ${call}: update scripts/bundle.ts`);
-      }
-      const manifest = JSON.parse(
-        readFileSync(join(dirname(args.path), call.slice(9, -2)), "utf8"),
-      ) as { version: string };
-      return {
-        contents: source.replace(call, JSON.stringify({ version: manifest.version })),
-        loader: "js",
-      };
-    });
-  },
-};
+/** Core's version, inlined: see CORE_VERSION_READ. */
+const inlineCoreVersion = inlinePackageVersions([CORE_VERSION_READ]);
 
 export interface BuiltBundle {
   bundle: Uint8Array;
+  /** The scan worker thread's entry, dist/worker.js. */
+  worker: Uint8Array;
   licenses: Uint8Array;
 }
 
 /** The bundle's bytes and its licenses file; the same inputs always give the same bytes. */
 export async function buildBundle(): Promise<BuiltBundle> {
   const result = await esbuild.build({
+    ...NODE_BUNDLE_OPTIONS,
     absWorkingDir: packageDir,
-    entryPoints: ["src/index.ts"],
-    outfile: OUTFILE,
-    bundle: true,
-    platform: "node",
+    entryPoints: [
+      { in: "src/index.ts", out: "index" },
+      // Core's built worker entry, found like the rest of core (a workspace link to its dist/).
+      { in: "../core/dist/scan/worker.js", out: "worker" },
+    ],
+    outdir: "dist",
     target: "node24",
-    format: "esm",
-    banner: { js: BANNER },
-    charset: "utf8",
-    legalComments: "eof",
-    sourcemap: false,
-    minify: false,
-    write: false,
-    logLevel: "warning",
-    metafile: true,
     plugins: [inlineCoreVersion],
   });
-  const [output, ...rest] = result.outputFiles;
-  if (output === undefined || rest.length > 0) throw new Error("expected exactly one output file");
-  const text = output.text;
+  const byName = new Map(
+    result.outputFiles.map((file) => [relativeOutput(file.path), file] as const),
+  );
+  const output = byName.get(OUTFILE);
+  const worker = byName.get(WORKER_OUTFILE);
+  if (output === undefined || worker === undefined || byName.size !== 2) {
+    throw new Error(
+      `expected ${OUTFILE} and ${WORKER_OUTFILE}, got ${[...byName.keys()].join(", ")}`,
+    );
+  }
   // A relative require() left in the bundle would look for a file beside dist/ at run time.
-  const relative = /\brequire\d*\(\s*["']\.\.?\//.exec(text);
-  if (relative !== null) throw new Error(`the bundle requires a relative path: ${relative[0]}`);
-  return { bundle: output.contents, licenses: licensesText(result.metafile) };
+  assertNoRelativeRequire(OUTFILE, output.text);
+  assertNoRelativeRequire(WORKER_OUTFILE, worker.text);
+  return {
+    bundle: output.contents,
+    worker: worker.contents,
+    licenses: licensesText(result.metafile, packageDir, [OUTFILE, WORKER_OUTFILE], LICENSES_HEADER),
+  };
 }
 
-const LICENSE_FILE = /^(licen[cs]e|copying)(\.(md|txt|markdown))?$/i;
-
-/**
- * dist/licenses.txt: for each package under node_modules that contributed code to the bundle
- * (esbuild's metafile, so tree-shaken packages are left out), its name, version, license and
- * license file, sorted by name. The workspace's own packages are under the repository's LICENSE.
- */
-export function licensesText(metafile: esbuild.Metafile): Uint8Array {
-  const roots = new Set<string>();
-  const inputs = metafile.outputs[OUTFILE]?.inputs ?? {};
-  for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
-    if (bytesInOutput === 0) continue;
-    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
-    if (match?.[1] !== undefined) roots.add(match[1]);
-  }
-  const entries = [...roots].map((root) => {
-    const dir = join(packageDir, root);
-    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
-      name: string;
-      version: string;
-      license?: string;
-    };
-    const file = readdirSync(dir)
-      .filter((name) => LICENSE_FILE.test(name))
-      .sort()[0];
-    if (file === undefined) {
-      throw new Error(`${manifest.name} has no license file: add its notice to scripts/bundle.ts`);
-    }
-    const text = readFileSync(join(dir, file), "utf8").replace(/\r\n?/g, "\n").trim();
-    const id = `${manifest.name}@${manifest.version}`;
-    return { id, license: manifest.license ?? "see the text below", text };
-  });
-  const unique = new Map(entries.map((entry) => [entry.id, entry]));
-  const sorted = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const rule = "-".repeat(78);
-  const header = [
-    "Third-party software bundled into dist/index.js, the tlsgate GitHub Action.",
-    "tlsgate itself is licensed under the Apache License 2.0 (LICENSE at the repository's root).",
-    "Generated by packages/action/scripts/bundle.ts: do not edit.",
-  ].join("\n");
-  const body = sorted.map(({ id, license, text }) => `${rule}\n${id} (${license})\n\n${text}\n`);
-  return Buffer.from(`${header}\n\n${body.join("\n")}`, "utf8");
+/** An output file's path as "dist/…", relative to this package (esbuild gives absolute paths). */
+function relativeOutput(path: string): string {
+  return relative(packageDir, path).split(sep).join("/");
 }
 
 /** The presets to ship: file name → bytes. */
@@ -141,11 +96,12 @@ export function presetFiles(): Map<string, Buffer> {
 
 function write(
   outDir: string,
-  { bundle, licenses }: BuiltBundle,
+  { bundle, worker, licenses }: BuiltBundle,
   presets: ReadonlyMap<string, Buffer>,
 ): void {
   mkdirSync(join(outDir, "dist"), { recursive: true });
   writeFileSync(join(outDir, OUTFILE), bundle);
+  writeFileSync(join(outDir, WORKER_OUTFILE), worker);
   writeFileSync(join(outDir, LICENSES), licenses);
   const presetsDir = join(outDir, "presets");
   rmSync(presetsDir, { recursive: true, force: true });
@@ -156,12 +112,13 @@ function write(
 /** What differs between a fresh build and the files in outDir. */
 function differences(
   outDir: string,
-  { bundle, licenses }: BuiltBundle,
+  { bundle, worker, licenses }: BuiltBundle,
   presets: ReadonlyMap<string, Buffer>,
 ): string[] {
   const problems: string[] = [];
   for (const [file, bytes] of [
     [OUTFILE, bundle],
+    [WORKER_OUTFILE, worker],
     [LICENSES, licenses],
   ] as const) {
     const path = join(outDir, file);

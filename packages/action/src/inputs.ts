@@ -58,6 +58,7 @@ export function readInputs(core: InputReader): ActionInputs {
       concurrency: text("concurrency"),
       maxConnections: text("max-connections"),
       maxPerAddress: text("max-per-address"),
+      workers: text("workers"),
       deadline: text("deadline"),
       runDeadline: text("run-deadline"),
       allowPolicyPaths: pathList(core.getInput("allow-policy-path")),

@@ -34,6 +34,12 @@ describe("scripts/bundle.ts", () => {
     expect(
       text.startsWith('import { createRequire as __tlsgateCreateRequire } from "node:module";\n'),
     ).toBe(true);
+    // The scan worker thread's entry, which core starts from beside the bundle.
+    expect(text).toContain('new URL("./worker.js", import.meta.url)');
+    const worker = readFileSync(join(first, "dist/worker.js"));
+    expect(worker.equals(readFileSync(join(second, "dist/worker.js")))).toBe(true);
+    expect(worker.toString("utf8")).not.toContain(repoDir);
+    expect(worker.toString("utf8")).toContain("parentPort");
 
     const presets = readdirSync(join(first, "presets")).sort();
     expect(presets).toEqual(

@@ -219,6 +219,59 @@ describe("dist/index.js on a runner", () => {
   });
 });
 
+describe("dist/worker.js: a fleet over worker threads", () => {
+  it("judges 64 targets over two bundled workers as over one thread", async () => {
+    // Each server under 32 names (host@ip), alternating, so a report at the wrong index shows.
+    const targets = Array.from(
+      { length: 64 },
+      (_, i) => `w${i}.test@${(i % 2 === 0 ? legacy : modern).target}`,
+    );
+    const runs = await Promise.all(
+      ["2", "1"].map((workers) =>
+        runDist({
+          workspace,
+          inputs: {
+            targets: targets.join("\n"),
+            workers,
+            policy: ".github/tls-policy.json",
+            "ca-file": ".github/ca.pem",
+            "fail-on": "never",
+            "report-file": `workers-${workers}.json`,
+          },
+        }),
+      ),
+    );
+    const judged = runs.map((run) => {
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const result = JSON.parse(readFileSync(run.outputs["report-file"]!, "utf8")) as {
+        results: {
+          target: string;
+          report: { reachable: boolean | null; errors: unknown[]; protocols: object };
+          evaluations: { findings: { ruleId: string; status: string }[] }[];
+        }[];
+      };
+      return result.results.map((r) => ({
+        target: r.target,
+        reachable: r.report.reachable,
+        errors: r.report.errors,
+        protocols: r.report.protocols,
+        findings: r.evaluations.flatMap((e) => e.findings.map((f) => `${f.ruleId} ${f.status}`)),
+      }));
+    });
+    expect(judged[0]!.map((r) => r.target)).toEqual(targets);
+    expect(judged[0]).toEqual(judged[1]);
+    judged[0]!.forEach((result, i) => {
+      expect(result.reachable).toBe(true);
+      expect(result.protocols).toMatchObject({ "TLSv1.0": i % 2 === 0 });
+    });
+    expect(runs[0]!.outputs).toEqual({
+      ...runs[1]!.outputs,
+      "report-file": runs[0]!.outputs["report-file"],
+    });
+  }, 300_000);
+});
+
 describe("presets in the bundle", () => {
   it("resolves a bare preset name from presets/ beside dist/", async () => {
     // A copy of the bundle with a temporary preset of its own, so the test does not depend on

@@ -11,6 +11,7 @@ import {
   type RunInput,
   type RunPlan,
   type RunResult,
+  type TlsgateError,
 } from "@tlsgate/core";
 import { EXIT, exitCodeFor, type ExitCode } from "./exit-codes.js";
 import { onlyStreamed, openStreams, writeOutputs, type OutputSpec } from "./outputs.js";
@@ -88,9 +89,18 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
 /** The plan, or null after printing every problem (one line each) to stderr. */
 export function planOrReport(input: RunInput, io: Io): RunPlan | null {
   const { plan, warnings, errors } = planRun(input);
+  reportProblems(warnings, errors, io);
+  return plan;
+}
+
+/** Warnings and errors on stderr, one line each. */
+export function reportProblems(
+  warnings: readonly string[],
+  errors: readonly TlsgateError[],
+  io: Io,
+): void {
   // Lines can quote what a file or a server said: control characters are escaped for the terminal.
   const say = (line: string): void => io.stderr(`tlsgate: ${escapeControlCharacters(line)}\n`);
   for (const warning of warnings) say(`warning: ${warning}`);
   for (const error of errors) for (const line of error.toLines()) say(line);
-  return plan;
 }

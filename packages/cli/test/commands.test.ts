@@ -127,7 +127,20 @@ describe("tlsgate policy", () => {
       join(root, "repo", "p.yaml"),
       "name: p\nversion: 1.0.0\nextends: [../org/base.json]\n",
     );
-    writeFileSync(join(root, "org", "base.json"), '{"name":"base","version":"1.0.0"}');
+    writeFileSync(
+      join(root, "org", "base.json"),
+      JSON.stringify({
+        name: "base",
+        version: "1.0.0",
+        rules: {
+          "no-tls10": {
+            severity: "error",
+            title: "No TLS 1.0",
+            schema: { properties: { protocols: { properties: { "TLSv1.0": { const: false } } } } },
+          },
+        },
+      }),
+    );
     const cwd = join(root, "repo");
     const refused = await runCli(["policy", "validate", "p.yaml"], { cwd });
     expect(refused.code).toBe(2);
@@ -141,7 +154,7 @@ describe("tlsgate policy", () => {
       },
     );
     expect(allowed.code).toBe(0);
-    expect(allowed.stdout).toMatch(/^p\.yaml: valid — p@1\.0\.0, 0 rules/);
+    expect(allowed.stdout).toMatch(/^p\.yaml: valid — p@1\.0\.0, 1 rules/);
   });
 
   it("validates a preset and prints its hash", async () => {

@@ -147,6 +147,26 @@ describe("tlsgate scan: certificate findings", () => {
     const enddate = x509Field(expired.leaf.pem, "-enddate");
     const notAfter = new Date(enddate.replace(/^notAfter=/, ""));
     expect(notAfter.getTime()).toBe(expired.leaf.spec.notAfter!.getTime());
+    // Truth: openssl verify refuses the chain for its date alone, and accepts it without the
+    // time check, so the expiry is its only trust problem.
+    const files = ["leaf", "intermediate"].map((name) => join(dir, `expired-${name}.pem`));
+    writeFileSync(files[0]!, expired.leaf.pem);
+    writeFileSync(files[1]!, expired.intermediate.pem);
+    const verify = (...flags: string[]) =>
+      promisify(execFile)("openssl", [
+        "verify",
+        ...flags,
+        "-CAfile",
+        rootFile,
+        "-untrusted",
+        files[1]!,
+        files[0]!,
+      ]).then(
+        ({ stdout }) => stdout.trim(),
+        (error: { stdout: string; stderr: string }) => `${error.stdout}${error.stderr}`.trim(),
+      );
+    expect(await verify()).toMatch(/error 10 at 0 depth lookup: certificate has expired/);
+    expect(await verify("-no_check_time")).toBe(`${files[0]}: OK`);
     const run = await runCli(
       ["scan", `leaf.test@127.0.0.1:${expiredPort}`, "--ca", rootFile, "--policy", "baseline"],
       { cwd: dir },
@@ -156,11 +176,12 @@ describe("tlsgate scan: certificate findings", () => {
     const expiry = lines.filter(
       (line) => /expire|days left/.test(line) && !/^ {2}certificate /.test(line),
     );
-    // The expiry rules say it once; the trust rule gives its own verdict in its own words.
+    // The expiry rule says it once: a chain whose only trust problem is its date is not said
+    // again by the trust rule, which passes (it still fails on any other problem).
     expect(expiry).toEqual([
       `  fail  error  certificate-not-expired  /certificates/0/chain/0 (CN=leaf.test,O=tlsgate) expired 552 days ago, on ${day}`,
-      "  fail  error  certificate-trusted  certificate chain /certificates/0 is not trusted: expired",
     ]);
+    expect(lines.filter((line) => line.includes("certificate-trusted"))).toEqual([]);
     expect(lines).toContain(
       `  certificate  CN=leaf.test,O=tlsgate · issuer CN=findings expired intermediate,O=tlsgate · expired ${day} (552 days ago) · ecdsa prime256v1`,
     );

@@ -469,6 +469,51 @@ describe("policy diff and policy impact", () => {
     expect(expired.stdout).toContain("this change would newly fail 1 of 2 endpoint(s)");
   });
 
+  it("refuses the config's waivers as a run does: too far ahead, a rule neither version has", async () => {
+    write(
+      "bad-waivers.config.json",
+      JSON.stringify(
+        {
+          targets: [],
+          waivers: [
+            { rule: "no-tls10", targets: ["*"], reason: "OPS-1", expires: "2027-03-31" },
+            { rule: "no-tls01", targets: ["*"], reason: "OPS-2", expires: "2026-09-10" },
+          ],
+        },
+        null,
+        2,
+      ),
+    );
+    const flags = ["--scan", "scans.json", "--config", "bad-waivers.config.json"];
+    const impact = await runCli(
+      ["policy", "impact", "./base.json", "./next.json", ...flags, "--now", "2026-09-01"],
+      { cwd: dir },
+    );
+    expect(impact.stdout).toBe("");
+    expect(impact.stderr).toBe(
+      [
+        `tlsgate: config error: ${dir}/bad-waivers.config.json:10:7 /waivers/0/expires: waiver of no-tls10 expires 2027-03-31, 211 days ahead: at most 180 days (maxWaiverDays) are allowed`,
+        `tlsgate: config error: ${dir}/bad-waivers.config.json:12:5 /waivers/1/rule: waiver of no-tls01: no policy of this run has that rule (did you mean no-tls10?)`,
+        "",
+      ].join("\n"),
+    );
+    expect(impact.code).toBe(2);
+    // The same config refused by a run, in the same words.
+    const run = await runCli(
+      ["check", "--policy", "./next.json", ...flags, "--now", "2026-09-01"],
+      { cwd: dir },
+    );
+    expect([run.code, run.stderr]).toEqual([2, impact.stderr]);
+    const badNow = await runCli(
+      ["policy", "impact", "./base.json", "./next.json", "--scan", "scans.json", "--now", "soon"],
+      { cwd: dir },
+    );
+    expect([badNow.code, badNow.stderr]).toEqual([
+      2,
+      'tlsgate: now: expected a date like 2027-03-31, got "soon"\n',
+    ]);
+  });
+
   it("scans targets once when no saved scan is named", async () => {
     const run = await runCli(
       ["policy", "impact", "./base.json", "./next.json", legacyTarget, "--format", "markdown"],

@@ -129,9 +129,11 @@ describe("the packed tlsgate", () => {
     expect(cases.code).toBe(0);
   });
 
-  it("runs the demo: the good server passes, the legacy one fails, exit 0", async () => {
+  it("runs the demo: the good and the mail server pass, the legacy one fails, exit 0", async () => {
     const { code, stdout } = await tlsgate(["demo", "--no-progress"]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/well-configured server[\s\S]*PASS[\s\S]*legacy server[\s\S]*FAIL/);
+    expect(stdout).toMatch(
+      /well-configured server[\s\S]*PASS[\s\S]*legacy server[\s\S]*FAIL[\s\S]*mail \(SMTP STARTTLS\) server: tlsgate scan smtp:\/\/[\s\S]*PASS/,
+    );
   });
 });

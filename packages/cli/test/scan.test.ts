@@ -287,3 +287,57 @@ describe("tlsgate scan --format ndjson", () => {
     expect(readFileSync(file, "utf8")).toBe(writes.join(""));
   }, 180_000);
 });
+
+describe("tlsgate scan --workers", () => {
+  it("exits 2 for a worker count out of range, before connecting anywhere", async () => {
+    const run = await runCli(["scan", `127.0.0.1:${modernPort}`, "--workers", "0"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('tlsgate: workers: expected a whole number from 1 to 256, got "0"\n');
+    expect(run.stdout).toBe("");
+  });
+
+  it("streams a 64-target fleet scanned over two worker threads, one line per target", async () => {
+    // Each server under 32 names (host@ip), alternating, so a line for the wrong target shows.
+    const targets = Array.from(
+      { length: 64 },
+      (_, i) => `w${i}.test@127.0.0.1:${i % 2 === 0 ? legacyPort : modernPort}`,
+    );
+    const file = join(dir, "fleet-targets.txt");
+    writeFileSync(file, `${targets.join("\n")}\n`);
+    const run = await runCli([
+      "scan",
+      "--targets-file",
+      file,
+      "--workers",
+      "2",
+      "--policy",
+      policyFile,
+      "--format",
+      "ndjson",
+    ]);
+    const lines = run.stdout
+      .trimEnd()
+      .split("\n")
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            type: string;
+            index?: number;
+            target?: string;
+            report?: { reachable: boolean | null; protocols: Record<string, boolean | null> };
+            outcome?: string;
+          },
+      );
+    expect(run.stderr).toBe("");
+    expect(lines.at(-1)).toMatchObject({ type: "gate", outcome: "violation" });
+    const results = lines.filter((line) => line.type === "result");
+    expect(results.map((line) => line.target).sort()).toEqual([...targets].sort());
+    for (const line of results) {
+      const i = targets.indexOf(line.target!);
+      expect(line.report!.reachable).toBe(true);
+      // The legacy server speaks TLS 1.0, the modern one does not: its configuration says so.
+      expect(line.report!.protocols["TLSv1.0"]).toBe(i % 2 === 0);
+    }
+    expect(run.code).toBe(1);
+  }, 300_000);
+});

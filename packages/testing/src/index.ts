@@ -78,6 +78,8 @@ export type {
 export { nginxReadiness, startNginxServer } from "./servers/nginx-server.js";
 export type { NginxServer, NginxServerOptions } from "./servers/nginx-server.js";
 export { startRawServer } from "./servers/raw-server.js";
+export { startFirstRecordRelay } from "./servers/first-record-relay.js";
+export type { FirstRecordRelay } from "./servers/first-record-relay.js";
 export type { RawHandler, RawServer, RawServerOptions } from "./servers/raw-server.js";
 export { pickFreePort } from "./servers/test-server.js";
 export type { TestServer } from "./servers/test-server.js";

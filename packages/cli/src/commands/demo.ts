@@ -7,8 +7,9 @@ import type { Io } from "../io.js";
 import { detectTerminal } from "../terminal.js";
 
 /**
- * `tlsgate demo`: start a well-configured and a legacy server on 127.0.0.1, scan both against
- * the intermediate preset, and show a passing and a failing gate. No outside network.
+ * `tlsgate demo`: start a well-configured, a legacy and a mail (SMTP STARTTLS) server on
+ * 127.0.0.1, scan each against the intermediate preset, and show passing and failing gates. No
+ * outside network.
  */
 export function registerDemoCommand(
   program: Command,
@@ -17,7 +18,9 @@ export function registerDemoCommand(
 ): void {
   program
     .command("demo")
-    .description("Scan two local demo servers (good and legacy) and show the gate. No network.")
+    .description(
+      "Scan three local demo servers (good, legacy, SMTP STARTTLS) and show the gate. No network.",
+    )
     .option("-p, --policy <name>", "preset to check the demo servers against", "intermediate")
     .option("--no-progress", "no progress line on stderr")
     .addHelpText("after", "\nExample:\n  $ npx tlsgate demo")
@@ -64,11 +67,11 @@ async function demo(flags: { policy: string; progress: boolean }, io: Io): Promi
       io.stdout(`→ exit code ${exitCode}\n`);
       results.push(exitCode);
     }
-    const [good, legacy] = results;
-    const asExpected = good === EXIT.pass && legacy === EXIT.policyViolation;
+    const [good, legacy, mail] = results;
+    const asExpected = good === EXIT.pass && legacy === EXIT.policyViolation && mail === EXIT.pass;
     io.stdout(
       asExpected
-        ? "\nThe well-configured server passes and the legacy one fails the gate, as it should.\n"
+        ? "\nThe well-configured and the mail server pass and the legacy one fails the gate, as it should.\n"
         : "\nThe demo did not come out as expected: see the findings above.\n",
     );
     return asExpected ? EXIT.pass : EXIT.policyViolation;

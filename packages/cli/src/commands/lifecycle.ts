@@ -139,13 +139,14 @@ async function impactCommand(
 ): Promise<ExitCode> {
   const format = formatOf(flags.format);
   const {
+    checkRunWaivers,
     compilePolicy,
     formatImpactJson,
     formatImpactMarkdown,
     formatImpactText,
     loadConfig,
     loadPolicyRef,
-    parseDay,
+    parseNow,
     policyImpact,
     runPlan,
   } = await loadCore();
@@ -165,18 +166,7 @@ async function impactCommand(
       `expected fail or pass, got ${JSON.stringify(inconclusive)}`,
     );
   }
-  let now = new Date();
-  if (flags.now !== undefined) {
-    const day = parseDay(flags.now);
-    if (day === null) {
-      throw new InputError(
-        "invalid-option",
-        "now",
-        `expected a date like 2027-03-31, got ${JSON.stringify(flags.now)}`,
-      );
-    }
-    now = new Date(day * 86_400_000);
-  }
+  const now = parseNow(flags.now) ?? new Date();
   if (targets.length > 0 && flags.scan.length > 0) {
     throw new InputError(
       "invalid-option",
@@ -187,6 +177,14 @@ async function impactCommand(
   const options = allowOf(flags.allowPolicyPath, io.cwd);
   const before = compilePolicy(loadPolicyRef(oldRef, io.cwd, options));
   const after = compilePolicy(loadPolicyRef(newRef, io.cwd, options));
+  const config = flags.config === undefined ? null : loadConfig(flags.config, io.cwd);
+  // The waivers are judged as a run judges them, under either version, before any scan.
+  const problems = checkRunWaivers([before, after], config, now);
+  if (problems.length > 0) {
+    const { reportProblems } = await import("../run-scan.js");
+    reportProblems([], problems, io);
+    return EXIT.usage;
+  }
   let reports: ScanReport[];
   if (flags.scan.length > 0) reports = await readReports(flags.scan, io.cwd);
   else if (targets.length > 0) {
@@ -202,11 +200,10 @@ async function impactCommand(
       "no reports to judge: name saved reports with --scan, or targets to scan",
     );
   }
-  const waivers = flags.config === undefined ? [] : loadConfig(flags.config, io.cwd).waivers;
   const impact = policyImpact(before, after, reports, {
     gate: { failOn: failOn as FailOn, inconclusive },
     now,
-    waivers,
+    waivers: config?.waivers ?? [],
   });
   const write = { text: formatImpactText, markdown: formatImpactMarkdown, json: formatImpactJson };
   io.stdout(write[format](impact));

@@ -23,6 +23,7 @@ export interface ScanFlags {
   concurrency?: string;
   maxConnections?: string;
   maxPerAddress?: string;
+  workers?: string;
   deadline?: string;
   runDeadline?: string;
   targetsFile?: string;
@@ -88,6 +89,10 @@ export function registerScanCommand(
       `connections open at once to one address, ${RUN_LIMITS.maxPerAddress.min}-${RUN_LIMITS.maxPerAddress.max} (default: ${RUN_DEFAULTS.maxPerAddress})`,
     )
     .option(
+      "--workers <n>",
+      `worker threads a fleet is spread over, ${RUN_LIMITS.workers.min}-${RUN_LIMITS.workers.max}; 1: one thread (default: one per core; fewer than 64 targets: one thread, and at least 32 per worker)`,
+    )
+    .option(
       "--allow-policy-path <dir>",
       "a folder outside the policy's repository that extends may read (repeatable)",
       collect,
@@ -108,7 +113,7 @@ export function registerScanCommand(
     )
     .option(
       "--all-addresses",
-      "scan every address a host name resolves to (A and AAAA), one report each (host@address:port)",
+      "scan every address a host name resolves to (A and AAAA), one report each (host@address:port); at most 16 per name, the rest reported as not scanned",
     )
     .option(
       "--starttls <protocol>",
@@ -178,6 +183,7 @@ export function scanRunInput(targets: string[], flags: ScanFlags, cwd: string): 
     concurrency: flags.concurrency ?? null,
     maxConnections: flags.maxConnections ?? null,
     maxPerAddress: flags.maxPerAddress ?? null,
+    workers: flags.workers ?? null,
     deadline: flags.deadline ?? null,
     runDeadline: flags.runDeadline ?? null,
     clients: flags.clients ?? null,

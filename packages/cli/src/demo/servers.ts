@@ -1,11 +1,13 @@
 /**
- * Two servers on 127.0.0.1 for `tlsgate demo`: one configured the way Mozilla's intermediate
- * guideline asks (HTTPS with HSTS), and one legacy server of the kind a gate exists to stop.
+ * Three servers on 127.0.0.1 for `tlsgate demo`: one configured the way Mozilla's intermediate
+ * guideline asks (HTTPS with HSTS), one legacy server of the kind a gate exists to stop, and a
+ * mail server with the good one's TLS behind SMTP STARTTLS.
  */
 import { createServer as createHttpsServer } from "node:https";
 import { createServer as createTlsServer, type Server } from "node:tls";
 import type { AddressInfo } from "node:net";
 import type { DemoCredentials } from "./certificates.js";
+import { startSmtpStarttlsServer } from "./smtp-server.js";
 
 export interface DemoServer {
   name: string;
@@ -26,24 +28,22 @@ const closer = (server: Server) => (): Promise<void> =>
   });
 
 export async function startDemoServers(credentials: DemoCredentials): Promise<DemoServer[]> {
-  const good = createHttpsServer(
-    {
-      key: credentials.good.key,
-      cert: credentials.good.cert,
-      minVersion: "TLSv1.2",
-      ciphers: [
-        "ECDHE-ECDSA-AES128-GCM-SHA256",
-        "ECDHE-ECDSA-AES256-GCM-SHA384",
-        "ECDHE-ECDSA-CHACHA20-POLY1305",
-      ].join(":"),
-      ecdhCurve: "X25519:P-256:P-384",
-      honorCipherOrder: false,
-    },
-    (_request, response) => {
-      response.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
-      response.end("tlsgate demo: the well-configured server\n");
-    },
-  );
+  const goodTls = {
+    key: credentials.good.key,
+    cert: credentials.good.cert,
+    minVersion: "TLSv1.2",
+    ciphers: [
+      "ECDHE-ECDSA-AES128-GCM-SHA256",
+      "ECDHE-ECDSA-AES256-GCM-SHA384",
+      "ECDHE-ECDSA-CHACHA20-POLY1305",
+    ].join(":"),
+    ecdhCurve: "X25519:P-256:P-384",
+    honorCipherOrder: false,
+  } as const;
+  const good = createHttpsServer(goodTls, (_request, response) => {
+    response.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+    response.end("tlsgate demo: the well-configured server\n");
+  });
   const legacy = createTlsServer(
     {
       key: credentials.legacy.key,
@@ -58,8 +58,10 @@ export async function startDemoServers(credentials: DemoCredentials): Promise<De
   );
   const goodPort = await listen(good);
   const legacyPort = await listen(legacy);
+  const mail = await startSmtpStarttlsServer(goodTls);
   return [
     { name: "well-configured", target: `https://localhost:${goodPort}/`, close: closer(good) },
     { name: "legacy", target: `localhost:${legacyPort}`, close: closer(legacy) },
+    { name: "mail (SMTP STARTTLS)", target: `smtp://localhost:${mail.port}`, close: mail.close },
   ];
 }

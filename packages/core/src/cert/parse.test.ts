@@ -24,6 +24,20 @@ beforeAll(async () => {
 });
 
 describe("parseCertificate", () => {
+  it("decodes a DER once: the same bytes give the same frozen result, other bytes their own", () => {
+    const copy = new Uint8Array(chain.leaf.der);
+    const first = parseCertificate(chain.leaf.der);
+    expect(parseCertificate(copy)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    // The cached bytes are a copy: the caller's buffer may be reused.
+    copy.fill(0);
+    expect(parseCertificate(chain.leaf.der).der).toEqual(new Uint8Array(chain.leaf.der));
+    expect(parseCertificate(chain.intermediate.der)).not.toBe(first);
+    expect(parseCertificate(chain.intermediate.der).subject).toBe(
+      "CN=tlsgate test intermediate,O=tlsgate",
+    );
+  });
+
   it("describes a CA → intermediate → leaf chain", () => {
     const leaf = info(chain.leaf);
     expect(leaf).toEqual({

@@ -72,10 +72,37 @@ export function serialHex(bytes: Uint8Array): string {
 }
 
 /**
+ * Certificates decoded lately, by SHA-256 of their DER: a fleet of endpoints serves the same
+ * chain again and again, and decoding one (pkijs, X509Certificate, the self-signature check) is
+ * a large part of a scan's CPU. A ParsedCertificate is immutable, so one may serve every caller.
+ * Bounded, least recently used first out, so that a run over many distinct certificates holds
+ * no more than this many.
+ */
+const PARSED_CACHE_SIZE = 512;
+const parsedCache = new Map<string, ParsedCertificate>();
+
+/**
  * Decodes one DER certificate. Throws CertificateError when the bytes are not a certificate (or
  * one of the extensions it reads is malformed); verdicts about a readable certificate are data.
  */
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
+  const sha256 = createHash("sha256").update(der).digest("hex");
+  const cached = parsedCache.get(sha256);
+  if (cached !== undefined) {
+    parsedCache.delete(sha256);
+    parsedCache.set(sha256, cached);
+    return cached;
+  }
+  const parsed = decodeCertificate(der, sha256);
+  if (parsedCache.size >= PARSED_CACHE_SIZE) {
+    const oldest = parsedCache.keys().next();
+    if (oldest.done !== true) parsedCache.delete(oldest.value);
+  }
+  parsedCache.set(sha256, parsed);
+  return parsed;
+}
+
+function decodeCertificate(der: Uint8Array, sha256: string): ParsedCertificate {
   const bytes = toBytes(der);
   let certificate: pkijs.Certificate;
   let x509: X509Certificate;
@@ -91,7 +118,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   const extensions = decodeExtensions(certificate.extensions ?? []);
   const selfSigned = isSelfSigned(x509);
   const issuerNameDer = toBytes(certificate.issuer.valueBeforeDecode);
-  return {
+  return Object.freeze({
     der: bytes,
     x509,
     subject: formatName(toBytes(certificate.subject.valueBeforeDecode), "subject"),
@@ -106,9 +133,9 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     basicConstraints: extensions.basicConstraints ?? null,
     mustStaple: extensions.tlsFeature?.includes(STATUS_REQUEST) ?? false,
     sctCount: extensions.sctList ?? 0,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
+    sha256,
     selfSigned,
-  };
+  });
 }
 
 /**

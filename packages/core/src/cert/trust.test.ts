@@ -140,6 +140,34 @@ describe("checkTrust", () => {
     });
   });
 
+  it("ranks validity last: an expired chain with another flaw is named for that flaw", async () => {
+    const lapsed = { notAfter: new Date(PKI_NOW.getTime() - DAY) };
+    const sha1 = await createCertificate({
+      subject: "CN=sha1-expired.test",
+      issuer: chain.intermediate,
+      hash: "SHA-1",
+      notBefore: new Date(PKI_NOW.getTime() - 100 * DAY),
+      ...lapsed,
+    });
+    expect(verdict(withRoot, sha1, chain.intermediate)).toMatchObject({
+      trusted: false,
+      trustError: "weak-signature",
+    });
+    const notCa = await createCertificate({
+      subject: "O=tlsgate, CN=not a ca, expired",
+      issuer: chain.root,
+      ca: false,
+      keyCertSign: true,
+      notBefore: new Date(PKI_NOW.getTime() - 100 * DAY),
+      ...lapsed,
+    });
+    const under = await createCertificate({ subject: "CN=under-expired.test", issuer: notCa });
+    expect(verdict(withRoot, under, notCa)).toMatchObject({
+      trusted: false,
+      trustError: "invalid-ca",
+    });
+  });
+
   it("calls a lone self-signed leaf self-signed, and trusts it once it is an anchor", async () => {
     const own = await createCertificate({ subject: "CN=self.test", dns: ["self.test"] });
     // Nothing is missing from a self-signed leaf: complete, and not trusted.

@@ -5,9 +5,10 @@ import type { TrustStore } from "./trust-store.js";
 
 /**
  * Why a chain is not trusted, most fundamental first. One code per chain: path problems
- * (self-signed, path-limit, bad-signature, incomplete-chain, unknown-issuer) before validity (expired,
- * not-yet-valid) before issuer constraints (invalid-ca) before algorithm strength (weak-key,
- * weak-signature).
+ * (self-signed, path-limit, bad-signature, incomplete-chain, unknown-issuer) before issuer
+ * constraints (invalid-ca) before algorithm strength (weak-key, weak-signature) before validity
+ * (expired, not-yet-valid). Validity comes last so that `expired` says the chain is trusted but
+ * for its dates: renewing fixes it, and a policy can leave it to its expiry rule alone.
  *
  * - `self-signed`: the leaf signs itself and is not an anchor.
  * - `untrusted-root`: the served chain links up to a self-signed CA certificate the server sent
@@ -20,11 +21,11 @@ import type { TrustStore } from "./trust-store.js";
  *   Without fetching, a missing intermediate that nobody gave us cannot be told from an unknown
  *   CA: that case is `unknown-issuer`.
  * - `unknown-issuer`: no path to an anchor (including a chain ending at an untrusted root).
- * - `expired` / `not-yet-valid`: a certificate of the path (anchor included) outside its validity.
  * - `invalid-ca`: an issuer in the path lacks basicConstraints cA, or its pathLenConstraint is
  *   exceeded (anchors are trusted as CAs by configuration; their pathLenConstraint still holds).
  * - `weak-key`: RSA or DSA below 2048 bits, or an EC key below 256 bits, outside the anchor.
  * - `weak-signature`: an MD2, MD5 or SHA-1 signature on a certificate outside the anchor.
+ * - `expired` / `not-yet-valid`: a certificate of the path (anchor included) outside its validity.
  */
 export const TRUST_ERRORS = [
   "self-signed",
@@ -33,11 +34,11 @@ export const TRUST_ERRORS = [
   "bad-signature",
   "incomplete-chain",
   "unknown-issuer",
-  "expired",
-  "not-yet-valid",
   "invalid-ca",
   "weak-key",
   "weak-signature",
+  "expired",
+  "not-yet-valid",
 ] as const;
 export type TrustError = (typeof TRUST_ERRORS)[number];
 
@@ -261,11 +262,6 @@ function isWeakKey(certificate: ParsedCertificate): boolean {
 }
 
 function pathError(path: readonly ParsedCertificate[], now: Date): TrustError | null {
-  const time = now.getTime();
-  for (const certificate of path) {
-    if (certificate.notBefore.getTime() > time) return "not-yet-valid";
-    if (certificate.notAfter.getTime() < time) return "expired";
-  }
   const anchorIndex = path.length - 1;
   for (const [index, issuer] of path.entries()) {
     if (index === 0) continue;
@@ -280,6 +276,11 @@ function pathError(path: readonly ParsedCertificate[], now: Date): TrustError | 
     unanchored.some((certificate) => WEAK_SIGNATURE_ALGORITHMS.has(certificate.signatureAlgorithm))
   ) {
     return "weak-signature";
+  }
+  const time = now.getTime();
+  for (const certificate of path) {
+    if (certificate.notBefore.getTime() > time) return "not-yet-valid";
+    if (certificate.notAfter.getTime() < time) return "expired";
   }
   return null;
 }

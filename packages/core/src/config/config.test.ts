@@ -77,6 +77,42 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("reads waivers as policies do: every bad date at once, each at its expires", () => {
+    const waiver = (rule: string, expires: string): string =>
+      `    { "rule": "${rule}", "targets": ["*"], "reason": "OPS-1", "expires": "${expires}" }`;
+    const file = write(
+      "waivers.json",
+      [
+        "{",
+        '  "targets": [],',
+        '  "waivers": [',
+        `${waiver("no-tls10", "2027-02-30")},`,
+        `${waiver("no-tls11", "2027-03-31")},`,
+        waiver("no-rc4", "2027-13-01"),
+        "  ]",
+        "}",
+      ].join("\n"),
+    );
+    expect(refusal(file).toString().split("\n")).toEqual([
+      'waivers.json:4:64 /waivers/0/expires: "2027-02-30" is not a date like 2027-03-31',
+      'waivers.json:6:62 /waivers/2/expires: "2027-13-01" is not a date like 2027-03-31',
+    ]);
+    write("waivers.json", {
+      targets: [],
+      waivers: [{ rule: "r", targets: ["*"], reason: "x", expires: "2027-03-31" }],
+    });
+    expect(loadConfig("waivers.json", dir).waivers).toEqual([
+      {
+        rule: "r",
+        targets: ["*"],
+        reason: "x",
+        expires: "2027-03-31",
+        source: { file: join(dir, "waivers.json"), line: 1, column: 26, pointer: "/waivers/0" },
+        expiresAt: { line: 1, column: 67 },
+      },
+    ]);
+  });
+
   it("names the file and position of a syntax error, and a file it cannot read", () => {
     const file = write("broken.json", "{ targets: ");
     expect(refusal(file).message).toMatch(/^broken\.json:1:3: not JSON: /);

@@ -16,7 +16,7 @@ import {
 } from "../policy/source-map.js";
 import { waiverSchema } from "../policy/policy-schema.js";
 import type { FailOn, Waiver, WaiverEntry } from "../policy/types.js";
-import { DEFAULT_MAX_WAIVER_DAYS, parseDay } from "../policy/waivers.js";
+import { DEFAULT_MAX_WAIVER_DAYS, readWaivers } from "../policy/waivers.js";
 import { RUN_DEFAULTS, RUN_LIMITS } from "../run/defaults.js";
 
 import { CONFIG_SCHEMA_ID } from "./names.js";
@@ -48,6 +48,8 @@ export interface TlsgateConfig {
   maxPerAddress?: number;
   /** Milliseconds a target's scan may take in all. */
   deadline?: number;
+  /** Worker threads a large fleet is spread over (default: one per core). */
+  workers?: number;
   /** Milliseconds the whole run may take. */
   runDeadline?: number;
   /** CA bundles (PEM), relative to the config file. */
@@ -96,6 +98,13 @@ export const configSchema = {
       minimum: RUN_LIMITS.maxPerAddress.min,
       maximum: RUN_LIMITS.maxPerAddress.max,
       description: `Connections open at once to one address (default ${RUN_DEFAULTS.maxPerAddress}).`,
+    },
+    workers: {
+      type: "integer",
+      minimum: RUN_LIMITS.workers.min,
+      maximum: RUN_LIMITS.workers.max,
+      description:
+        "Worker threads a fleet of many targets is spread over, each under its share of the connection budget; 1 scans in one thread (default: one per core).",
     },
     deadline: {
       type: "integer",
@@ -259,26 +268,9 @@ export function loadConfig(file: string, cwd: string = process.cwd()): LoadedCon
     );
   }
   const config = parsed.value as TlsgateConfig;
-  const waivers = (config.waivers ?? []).map((entry, index): Waiver => {
-    const pointer = `/waivers/${index}`;
-    const at = parsed.locate(pointer);
-    const expiresAt = parsed.locate(`${pointer}/expires`);
-    if (parseDay(entry.expires) === null) {
-      throw new ConfigError("invalid", file, [
-        {
-          pointer: `${pointer}/expires`,
-          message: `${JSON.stringify(entry.expires)} is not a date like 2027-03-31`,
-          line: expiresAt?.line ?? null,
-          column: expiresAt?.column ?? null,
-        },
-      ]);
-    }
-    return {
-      ...entry,
-      source: { file: path, line: at?.line ?? null, column: at?.column ?? null, pointer },
-      expiresAt: { line: expiresAt?.line ?? null, column: expiresAt?.column ?? null },
-    };
-  });
+  const { waivers, issues } = readWaivers(config.waivers ?? [], path, parsed.locate);
+  const [first, ...rest] = issues;
+  if (first !== undefined) throw new ConfigError("invalid", file, [first, ...rest]);
   return { config, file: path, dir: dirname(path), waivers };
 }
 

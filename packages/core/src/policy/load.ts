@@ -19,11 +19,11 @@ import { PRECOMPILED_POLICY_SCHEMA } from "./precompiled-policy-schema.js";
 import {
   escapePointerSegment,
   parseJsonWithPositions,
-  parentPointer,
   parsePointer,
+  positionOf,
   SourceSyntaxError,
 } from "./source-map.js";
-import type { Locate, Position } from "./source-map.js";
+import type { Locate } from "./source-map.js";
 import { closest, didYouMean } from "./suggest.js";
 import type { PolicyDocument } from "./types.js";
 
@@ -43,17 +43,6 @@ export interface LoadedPolicy {
 export interface ParsePolicyOptions {
   /** Default: from the file extension (.json, .yaml, .yml), else JSON when the text starts with "{". */
   format?: PolicyFormat;
-}
-
-/** Position of a pointer, or of its nearest ancestor that exists in the source. */
-export function positionOf(locate: Locate, pointer: string): Position | null {
-  let at: string | undefined = pointer;
-  while (at !== undefined) {
-    const position = locate(at);
-    if (position !== null) return position;
-    at = parentPointer(at);
-  }
-  return null;
 }
 
 /** A problem located in a loaded document. */

@@ -6752,7 +6752,24 @@ const schema55 = {
     certificates: {
       items: {
         properties: { trusted: { type: "boolean" } },
-        not: { properties: { trusted: { const: false } }, type: "object" },
+        if: {
+          properties: {
+            trustError: { const: "expired" },
+            chain: {
+              contains: {
+                properties: { daysRemaining: { type: "number", exclusiveMaximum: 0 } },
+                not: {
+                  properties: { selfSigned: { const: true }, isCA: { const: true } },
+                  type: "object",
+                },
+                type: "object",
+              },
+              type: "array",
+            },
+          },
+          type: "object",
+        },
+        else: { not: { properties: { trusted: { const: false } }, type: "object" } },
         type: "object",
       },
       type: "array",
@@ -6781,11 +6798,13 @@ function validate44(
         for (let i0 = 0; i0 < len0; i0++) {
           let data1 = data0[i0];
           const _errs5 = errors;
+          let valid3 = true;
           const _errs6 = errors;
           if (errors === _errs6) {
             if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-              if (data1.trusted !== undefined) {
-                if (false !== data1.trusted) {
+              if (data1.trustError !== undefined) {
+                const _errs8 = errors;
+                if ("expired" !== data1.trustError) {
                   const err0 = {};
                   if (vErrors === null) {
                     vErrors = [err0];
@@ -6794,50 +6813,261 @@ function validate44(
                   }
                   errors++;
                 }
+                var valid4 = _errs8 === errors;
+              } else {
+                var valid4 = true;
+              }
+              if (valid4) {
+                if (data1.chain !== undefined) {
+                  let data3 = data1.chain;
+                  const _errs9 = errors;
+                  if (errors === _errs9) {
+                    if (Array.isArray(data3)) {
+                      const _errs11 = errors;
+                      const len1 = data3.length;
+                      for (let i1 = 0; i1 < len1; i1++) {
+                        let data4 = data3[i1];
+                        const _errs12 = errors;
+                        const _errs14 = errors;
+                        const _errs15 = errors;
+                        if (errors === _errs15) {
+                          if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                            if (data4.selfSigned !== undefined) {
+                              const _errs17 = errors;
+                              if (true !== data4.selfSigned) {
+                                const err1 = {};
+                                if (vErrors === null) {
+                                  vErrors = [err1];
+                                } else {
+                                  vErrors.push(err1);
+                                }
+                                errors++;
+                              }
+                              var valid7 = _errs17 === errors;
+                            } else {
+                              var valid7 = true;
+                            }
+                            if (valid7) {
+                              if (data4.isCA !== undefined) {
+                                const _errs18 = errors;
+                                if (true !== data4.isCA) {
+                                  const err2 = {};
+                                  if (vErrors === null) {
+                                    vErrors = [err2];
+                                  } else {
+                                    vErrors.push(err2);
+                                  }
+                                  errors++;
+                                }
+                                var valid7 = _errs18 === errors;
+                              } else {
+                                var valid7 = true;
+                              }
+                            }
+                          } else {
+                            const err3 = {};
+                            if (vErrors === null) {
+                              vErrors = [err3];
+                            } else {
+                              vErrors.push(err3);
+                            }
+                            errors++;
+                          }
+                        }
+                        var valid6 = _errs15 === errors;
+                        if (valid6) {
+                          const err4 = {};
+                          if (vErrors === null) {
+                            vErrors = [err4];
+                          } else {
+                            vErrors.push(err4);
+                          }
+                          errors++;
+                        } else {
+                          errors = _errs14;
+                          if (vErrors !== null) {
+                            if (_errs14) {
+                              vErrors.length = _errs14;
+                            } else {
+                              vErrors = null;
+                            }
+                          }
+                        }
+                        if (errors === _errs12) {
+                          if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                            if (data4.daysRemaining !== undefined) {
+                              let data7 = data4.daysRemaining;
+                              const _errs19 = errors;
+                              if (errors === _errs19) {
+                                if (typeof data7 == "number" && isFinite(data7)) {
+                                  if (data7 >= 0 || isNaN(data7)) {
+                                    const err5 = {};
+                                    if (vErrors === null) {
+                                      vErrors = [err5];
+                                    } else {
+                                      vErrors.push(err5);
+                                    }
+                                    errors++;
+                                  }
+                                } else {
+                                  const err6 = {};
+                                  if (vErrors === null) {
+                                    vErrors = [err6];
+                                  } else {
+                                    vErrors.push(err6);
+                                  }
+                                  errors++;
+                                }
+                              }
+                            }
+                          } else {
+                            const err7 = {};
+                            if (vErrors === null) {
+                              vErrors = [err7];
+                            } else {
+                              vErrors.push(err7);
+                            }
+                            errors++;
+                          }
+                        }
+                        var valid5 = _errs12 === errors;
+                        if (valid5) {
+                          break;
+                        }
+                      }
+                      if (!valid5) {
+                        const err8 = {};
+                        if (vErrors === null) {
+                          vErrors = [err8];
+                        } else {
+                          vErrors.push(err8);
+                        }
+                        errors++;
+                      } else {
+                        errors = _errs11;
+                        if (vErrors !== null) {
+                          if (_errs11) {
+                            vErrors.length = _errs11;
+                          } else {
+                            vErrors = null;
+                          }
+                        }
+                      }
+                    } else {
+                      const err9 = {};
+                      if (vErrors === null) {
+                        vErrors = [err9];
+                      } else {
+                        vErrors.push(err9);
+                      }
+                      errors++;
+                    }
+                  }
+                  var valid4 = _errs9 === errors;
+                } else {
+                  var valid4 = true;
+                }
               }
             } else {
-              const err1 = {};
+              const err10 = {};
               if (vErrors === null) {
-                vErrors = [err1];
+                vErrors = [err10];
               } else {
-                vErrors.push(err1);
+                vErrors.push(err10);
               }
               errors++;
             }
           }
-          var valid3 = _errs6 === errors;
-          if (valid3) {
-            const err2 = {
+          var _valid0 = _errs6 === errors;
+          errors = _errs5;
+          if (vErrors !== null) {
+            if (_errs5) {
+              vErrors.length = _errs5;
+            } else {
+              vErrors = null;
+            }
+          }
+          if (!_valid0) {
+            const _errs21 = errors;
+            const _errs22 = errors;
+            const _errs23 = errors;
+            if (errors === _errs23) {
+              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                if (data1.trusted !== undefined) {
+                  if (false !== data1.trusted) {
+                    const err11 = {};
+                    if (vErrors === null) {
+                      vErrors = [err11];
+                    } else {
+                      vErrors.push(err11);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err12 = {};
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+            }
+            var valid9 = _errs23 === errors;
+            if (valid9) {
+              const err13 = {
+                instancePath: instancePath + "/certificates/" + i0,
+                schemaPath: "#/properties/certificates/items/else/not",
+                keyword: "not",
+                params: {},
+                message: "must NOT be valid",
+                schema: schema55.properties.certificates.items.else.not,
+                parentSchema: schema55.properties.certificates.items.else,
+                data: data1,
+              };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            } else {
+              errors = _errs22;
+              if (vErrors !== null) {
+                if (_errs22) {
+                  vErrors.length = _errs22;
+                } else {
+                  vErrors = null;
+                }
+              }
+            }
+            var _valid0 = _errs21 === errors;
+            valid3 = _valid0;
+          }
+          if (!valid3) {
+            const err14 = {
               instancePath: instancePath + "/certificates/" + i0,
-              schemaPath: "#/properties/certificates/items/not",
-              keyword: "not",
-              params: {},
-              message: "must NOT be valid",
-              schema: schema55.properties.certificates.items.not,
+              schemaPath: "#/properties/certificates/items/if",
+              keyword: "if",
+              params: { failingKeyword: "else" },
+              message: 'must match "else" schema',
+              schema: schema55.properties.certificates.items.if,
               parentSchema: schema55.properties.certificates.items,
               data: data1,
             };
             if (vErrors === null) {
-              vErrors = [err2];
+              vErrors = [err14];
             } else {
-              vErrors.push(err2);
+              vErrors.push(err14);
             }
             errors++;
-          } else {
-            errors = _errs5;
-            if (vErrors !== null) {
-              if (_errs5) {
-                vErrors.length = _errs5;
-              } else {
-                vErrors = null;
-              }
-            }
           }
           if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
             if (data1.trusted !== undefined) {
-              let data3 = data1.trusted;
-              if (typeof data3 !== "boolean") {
-                const err3 = {
+              let data9 = data1.trusted;
+              if (typeof data9 !== "boolean") {
+                const err15 = {
                   instancePath: instancePath + "/certificates/" + i0 + "/trusted",
                   schemaPath: "#/properties/certificates/items/properties/trusted/type",
                   keyword: "type",
@@ -6845,18 +7075,18 @@ function validate44(
                   message: "must be boolean",
                   schema: schema55.properties.certificates.items.properties.trusted.type,
                   parentSchema: schema55.properties.certificates.items.properties.trusted,
-                  data: data3,
+                  data: data9,
                 };
                 if (vErrors === null) {
-                  vErrors = [err3];
+                  vErrors = [err15];
                 } else {
-                  vErrors.push(err3);
+                  vErrors.push(err15);
                 }
                 errors++;
               }
             }
           } else {
-            const err4 = {
+            const err16 = {
               instancePath: instancePath + "/certificates/" + i0,
               schemaPath: "#/properties/certificates/items/type",
               keyword: "type",
@@ -6867,15 +7097,15 @@ function validate44(
               data: data1,
             };
             if (vErrors === null) {
-              vErrors = [err4];
+              vErrors = [err16];
             } else {
-              vErrors.push(err4);
+              vErrors.push(err16);
             }
             errors++;
           }
         }
       } else {
-        const err5 = {
+        const err17 = {
           instancePath: instancePath + "/certificates",
           schemaPath: "#/properties/certificates/type",
           keyword: "type",
@@ -6886,15 +7116,15 @@ function validate44(
           data: data0,
         };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err17];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err17);
         }
         errors++;
       }
     }
   } else {
-    const err6 = {
+    const err18 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -6905,9 +7135,9 @@ function validate44(
       data,
     };
     if (vErrors === null) {
-      vErrors = [err6];
+      vErrors = [err18];
     } else {
-      vErrors.push(err6);
+      vErrors.push(err18);
     }
     errors++;
   }
@@ -10555,7 +10785,7 @@ export const PRECOMPILED_RULES = new Map([
     rule23,
   ],
   [
-    '{"properties":{"certificates":{"items":{"properties":{"trusted":{"type":"boolean"}},"not":{"properties":{"trusted":{"const":false}},"type":"object"},"type":"object"},"type":"array"}},"type":"object"}',
+    '{"properties":{"certificates":{"items":{"properties":{"trusted":{"type":"boolean"}},"if":{"properties":{"trustError":{"const":"expired"},"chain":{"contains":{"properties":{"daysRemaining":{"type":"number","exclusiveMaximum":0}},"not":{"properties":{"selfSigned":{"const":true},"isCA":{"const":true}},"type":"object"},"type":"object"},"type":"array"}},"type":"object"},"else":{"not":{"properties":{"trusted":{"const":false}},"type":"object"}},"type":"object"},"type":"array"}},"type":"object"}',
     rule24,
   ],
   [

@@ -158,6 +158,47 @@ describe("resolvePolicy", () => {
     ]);
   });
 
+  it("refuses a policy with no rule in force: it would pass every target", () => {
+    const dir = files({
+      "base.json": {
+        name: "base",
+        version: "1.0.0",
+        rules: { "no-tls10": protocolRule("x", "TLSv1.0") },
+      },
+      "all-off.yaml":
+        "name: acme/off\nversion: 1.0.0\nextends: [./base.json]\nrules:\n  no-tls10: off\n",
+      "empty.json": '{\n  "name": "acme/empty",\n  "version": "1.0.0",\n  "rules": {}\n}\n',
+      "bare.json": { name: "acme/bare", version: "1.0.0" },
+    });
+    const where = (file: string): unknown[] => {
+      const error = policyError(() => resolvePolicy(dir.path(file)));
+      return [error.code, error.file, error.line, error.pointer, error.message];
+    };
+    expect(where("all-off.yaml")).toEqual([
+      "invalid",
+      dir.path("all-off.yaml"),
+      4,
+      "/rules",
+      "policy acme/off has no rules in force (all 1 are off): nothing to judge",
+    ]);
+    expect(where("empty.json")).toEqual([
+      "invalid",
+      dir.path("empty.json"),
+      4,
+      "/rules",
+      "policy acme/empty has no rules in force (it defines and extends none): nothing to judge",
+    ]);
+    expect(where("bare.json")).toEqual([
+      "invalid",
+      dir.path("bare.json"),
+      1,
+      "",
+      "policy acme/bare has no rules in force (it defines and extends none): nothing to judge",
+    ]);
+    // One rule in force is something to judge.
+    expect(Object.keys(resolvePolicy(dir.path("base.json")).rules)).toEqual(["no-tls10"]);
+  });
+
   it("refuses an extends cycle, naming the chain", () => {
     const dir = files({
       "a.json": { name: "a", version: "1.0.0", extends: ["./b.json"] },

@@ -29,10 +29,10 @@ import {
   sep,
 } from "node:path";
 import { listPresets, presetsDir, readPreset } from "@tlsgate/policies";
-import { PolicyError } from "./errors.js";
-import { errorAt, loadPolicyFile, parsePolicy, positionOf } from "./load.js";
+import { PolicyError, type PolicyIssue } from "./errors.js";
+import { errorAt, loadPolicyFile, parsePolicy } from "./load.js";
 import type { LoadedPolicy } from "./load.js";
-import { escapePointerSegment } from "./source-map.js";
+import { escapePointerSegment, positionOf } from "./source-map.js";
 import { didYouMean } from "./suggest.js";
 import type {
   PolicyRule,
@@ -42,7 +42,7 @@ import type {
   ResolvedRule,
   Waiver,
 } from "./types.js";
-import { parseDay } from "./waivers.js";
+import { readWaivers } from "./waivers.js";
 
 /** Where bare preset names come from (by default @tlsgate/policies). */
 export interface PresetSource {
@@ -299,28 +299,17 @@ class Resolver {
   }
 
   private collectWaivers(doc: Loaded): void {
-    (doc.document.waivers ?? []).forEach((entry, index) => {
+    const { waivers, issues } = readWaivers(doc.document.waivers ?? [], doc.file, doc.locate);
+    const [first, ...rest] = issues.map((issue): PolicyIssue => ({
+      code: "invalid",
+      file: doc.file,
+      ...issue,
+    }));
+    if (first !== undefined) throw PolicyError.of([first, ...rest]);
+    waivers.forEach((waiver, index) => {
+      // A document extended twice adds its waivers once.
       const key = `${doc.key}#${index}`;
-      if (this.waivers.has(key)) return;
-      const pointer = `/waivers/${index}`;
-      if (parseDay(entry.expires) === null) {
-        throw errorAt(
-          doc,
-          "invalid",
-          `${pointer}/expires`,
-          `${JSON.stringify(entry.expires)} is not a date like 2027-03-31`,
-        );
-      }
-      const at = positionOf(doc.locate, pointer);
-      const expiresAt = positionOf(doc.locate, `${pointer}/expires`);
-      this.waivers.set(key, {
-        rule: entry.rule,
-        targets: [...entry.targets],
-        reason: entry.reason,
-        expires: entry.expires,
-        source: { file: doc.file, line: at?.line ?? null, column: at?.column ?? null, pointer },
-        expiresAt: { line: expiresAt?.line ?? null, column: expiresAt?.column ?? null },
-      });
+      if (!this.waivers.has(key)) this.waivers.set(key, waiver);
     });
   }
 }
@@ -353,6 +342,17 @@ function packageRootOf(file: string): string {
 
 function finish(resolver: Resolver, root: Loaded): ResolvedPolicy {
   const rules = Object.fromEntries(resolver.merge(root, []));
+  // A policy without a rule in force passes every target: nothing was judged, so it is refused.
+  const ids = Object.keys(rules);
+  if (ids.every((id) => rules[id]!.severity === "off")) {
+    const why = ids.length === 0 ? "it defines and extends none" : `all ${ids.length} are off`;
+    throw errorAt(
+      root,
+      "invalid",
+      root.document.rules === undefined ? "" : "/rules",
+      `policy ${root.document.name} has no rules in force (${why}): nothing to judge`,
+    );
+  }
   const waivers = [...resolver.waivers.values()];
   for (const waiver of waivers) {
     if (rules[waiver.rule] !== undefined) continue;

@@ -92,6 +92,7 @@ describe("runPolicyTests", () => {
     const dir = tempDir({
       "a.case.json": { report: sampleReport(), expect: { "no-tls10": "pass" } },
       "b.case.json": { report: sampleReport(), expect: { "no-tls10": "maybe" } },
+      "c.case.json": { report: sampleReport(), expect: {} },
     });
     dirs.push(dir);
     const given = policyOf({
@@ -101,12 +102,14 @@ describe("runPolicyTests", () => {
         schema: { properties: { protocols: { properties: { "TLSv1.0": { const: false } } } } },
       },
     });
-    const run = runPolicyTests([dir.path("a.case.json"), dir.path("b.case.json")], {
-      policy: given,
-    });
+    const run = runPolicyTests(
+      [dir.path("a.case.json"), dir.path("b.case.json"), dir.path("c.case.json")],
+      { policy: given },
+    );
     expect(run.cases.map((c) => [c.ok, c.error])).toEqual([
       [true, null],
       [false, 'expect.no-tls10: "maybe" is not one of pass, fail, inconclusive, off'],
+      [false, "/expect is empty: the case asserts nothing; name a rule and its status"],
     ]);
     expect(runPolicyTests(dir.path("a.case.json")).cases[0]?.error).toBe(
       "the case names no policy and none was given",

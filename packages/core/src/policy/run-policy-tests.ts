@@ -241,6 +241,10 @@ export function runPolicyTests(
         if (data.report === undefined && data.base === undefined) {
           throw new Error("a case needs `report` (a ScanReport) or `base` (a sample report name)");
         }
+        if (Object.keys(data.expect).length === 0) {
+          // A case that names no rule passes whatever the policy does.
+          throw new Error("/expect is empty: the case asserts nothing; name a rule and its status");
+        }
         const testCase = data as unknown as PolicyTestCase;
         if (typeof testCase.name === "string") result.name = testCase.name;
         for (const [ruleId, status] of Object.entries(testCase.expect)) {

@@ -68,6 +68,17 @@ export function parentPointer(pointer: string): string | undefined {
   return pointer.slice(0, pointer.lastIndexOf("/"));
 }
 
+/** Position of a pointer, or of its nearest ancestor that exists in the source. */
+export function positionOf(locate: Locate, pointer: string): Position | null {
+  let at: string | undefined = pointer;
+  while (at !== undefined) {
+    const position = locate(at);
+    if (position !== null) return position;
+    at = parentPointer(at);
+  }
+  return null;
+}
+
 interface Entry {
   key?: number;
   value: number;

@@ -6,7 +6,8 @@
 import { displayPath, PolicyError } from "./errors.js";
 import { compileGlob, type Glob } from "./glob.js";
 import { ruleStatuses } from "./evaluate.js";
-import type { Evaluation, Finding, FindingWaiver, Waiver } from "./types.js";
+import { positionOf, type Locate } from "./source-map.js";
+import type { Evaluation, Finding, FindingWaiver, Waiver, WaiverEntry } from "./types.js";
 
 /** How far ahead a waiver may expire unless the config says otherwise. */
 export const DEFAULT_MAX_WAIVER_DAYS = 180;
@@ -32,6 +33,53 @@ export function dayOf(now: Date): number {
   return Math.floor(now.getTime() / DAY_MS);
 }
 
+const notADate = (text: string): string => `${JSON.stringify(text)} is not a date like 2027-03-31`;
+
+/** A waiver entry that cannot be read, at its place in the document. */
+export interface WaiverIssue {
+  pointer: string;
+  message: string;
+  line: number | null;
+  column: number | null;
+}
+
+/**
+ * The waivers of one document (a policy's or the config file's `waivers`, already valid against
+ * `waiverSchema`) with where each is written, and every entry whose `expires` is not a real date.
+ * The one reader of waiver entries: each loader wraps the issues in its own error.
+ */
+export function readWaivers(
+  entries: readonly WaiverEntry[],
+  file: string,
+  locate: Locate,
+): { waivers: Waiver[]; issues: WaiverIssue[] } {
+  const waivers: Waiver[] = [];
+  const issues: WaiverIssue[] = [];
+  entries.forEach((entry, index) => {
+    const pointer = `/waivers/${index}`;
+    const at = positionOf(locate, pointer);
+    const expiresAt = positionOf(locate, `${pointer}/expires`);
+    if (parseDay(entry.expires) === null) {
+      issues.push({
+        pointer: `${pointer}/expires`,
+        message: notADate(entry.expires),
+        line: expiresAt?.line ?? null,
+        column: expiresAt?.column ?? null,
+      });
+      return;
+    }
+    waivers.push({
+      rule: entry.rule,
+      targets: [...entry.targets],
+      reason: entry.reason,
+      expires: entry.expires,
+      source: { file, line: at?.line ?? null, column: at?.column ?? null, pointer },
+      expiresAt: { line: expiresAt?.line ?? null, column: expiresAt?.column ?? null },
+    });
+  });
+  return { waivers, issues };
+}
+
 /** `file:line:column` of a waiver. */
 export function waiverLocation(waiver: Waiver): string {
   const { file, line, column } = waiver.source;
@@ -41,7 +89,7 @@ export function waiverLocation(waiver: Waiver): string {
 /** Why a waiver's date is refused (not a date; further ahead than allowed), or null. */
 export function checkWaiverDate(waiver: Waiver, now: Date, maxDays: number): string | null {
   const expires = parseDay(waiver.expires);
-  if (expires === null) return `${JSON.stringify(waiver.expires)} is not a date like 2027-03-31`;
+  if (expires === null) return notADate(waiver.expires);
   const ahead = expires - dayOf(now);
   if (ahead > maxDays) {
     return `waiver of ${waiver.rule} expires ${waiver.expires}, ${ahead} days ahead: at most ${maxDays} days (maxWaiverDays) are allowed`;

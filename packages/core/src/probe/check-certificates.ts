@@ -123,7 +123,7 @@ async function probeSessionId(
   endpoint: HandshakeEndpoint,
   options: CheckCertificatesOptions,
 ): Promise<{ value: boolean | null; error: ScanError | null }> {
-  const base = { noTicket: true, maxVersion: "TLSv1.2" as const };
+  const base = { noTicket: true, maxVersion: "TLSv1.2" as const, reads: "session" as const };
   const first = await handshakeTo(endpoint, options, base);
   if (!first.ok) {
     // A server that refuses TLS 1.2 outright has no session IDs (TLS 1.3 resumes by ticket only).
@@ -153,7 +153,10 @@ async function probeTicket(
   options: CheckCertificatesOptions,
 ): Promise<{ value: boolean | null; error: ScanError | null }> {
   if (!first.ticketIssued || first.session === null) return { value: false, error: null };
-  const resumed = await handshakeTo(endpoint, options, { session: first.session });
+  const resumed = await handshakeTo(endpoint, options, {
+    session: first.session,
+    reads: "session",
+  });
   if (!resumed.ok) {
     return {
       value: null,
@@ -265,7 +268,8 @@ export async function checkCertificatesAndFeatures(
   }
   const handshake = main.handshake;
 
-  let chain: readonly Uint8Array[] = handshake.nodeChain;
+  // Read by a handshake of the default `reads`: never null here.
+  let chain: readonly Uint8Array[] = handshake.nodeChain ?? [];
   let servedOrder = false;
   if (handshake.servedChain !== null) {
     chain = handshake.servedChain;

@@ -2,7 +2,7 @@
  * The ClientHellos the scanner sends, built from the registry with the wire codec. Randomness
  * and key shares come from node:crypto here, so that the codec stays pure.
  */
-import { createECDH, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createECDH, generateKeyPairSync, randomBytes, randomFillSync } from "node:crypto";
 import { GROUPS, SIGNATURE_SCHEMES, groupByName } from "../registry/index.js";
 import type { Protocol } from "../registry/index.js";
 import { protocolVersion } from "../registry/protocols.js";
@@ -176,6 +176,42 @@ function probeKeyShare(group: number): KeyShareEntry {
   return entry;
 }
 
+/**
+ * Fresh random bytes for hellos (random, session id, SSLv2 challenge), cut from a block that is
+ * refilled from the CSPRNG when used up: one call into OpenSSL per 128 hellos instead of two per
+ * hello. Every hello still gets bytes no other hello got.
+ */
+const RANDOM_BLOCK = 4096;
+let randomPool = new Uint8Array(0);
+let randomAt = 0;
+function freshRandom(length: number): Uint8Array {
+  if (randomAt + length > randomPool.length) {
+    randomPool = randomFillSync(new Uint8Array(Math.max(RANDOM_BLOCK, length)));
+    randomAt = 0;
+  }
+  const out = randomPool.slice(randomAt, randomAt + length);
+  randomAt += length;
+  return out;
+}
+
+/**
+ * Extensions whose bytes depend only on their arguments, built once per distinct argument: every
+ * probe of a scan repeats the same few (the target's SNI, the default group and scheme lists),
+ * and building them was a visible part of a probe's CPU. Lists are keyed by their values; the
+ * cache is small and bounded (a scan uses a few dozen distinct extensions).
+ */
+const EXTENSION_CACHE_SIZE = 256;
+const extensionCache = new Map<string, Extension>();
+function cachedExtension(key: string, build: () => Extension): Extension {
+  let extension = extensionCache.get(key);
+  if (extension === undefined) {
+    extension = build();
+    if (extensionCache.size >= EXTENSION_CACHE_SIZE) extensionCache.clear();
+    extensionCache.set(key, extension);
+  }
+  return extension;
+}
+
 /** Whether `keyShareFor` can make a share for this group. */
 export function hasKeyShareGenerator(group: number): boolean {
   return KEM_SHARES.has(group) || ECDH_GROUPS.has(group);
@@ -205,34 +241,66 @@ export function buildClientHello(options: HelloOptions): Uint8Array {
   return encodeClientHello({
     recordVersion: options.protocol === "SSLv3" ? TLS_VERSION.SSLv3 : TLS_VERSION["TLSv1.0"],
     legacyVersion: tls13 ? TLS_VERSION["TLSv1.2"] : version,
-    random: new Uint8Array(randomBytes(32)),
+    random: freshRandom(32),
     // A TLS 1.3 middlebox-compatible client sends a 32-byte legacy session id.
-    sessionId: tls13 ? new Uint8Array(randomBytes(32)) : new Uint8Array(0),
+    sessionId: tls13 ? freshRandom(32) : new Uint8Array(0),
     cipherSuites,
     compressionMethods: options.compressionMethods ?? [0],
     ...(extensions === undefined ? {} : { extensions }),
   });
 }
 
+/** The extensions without arguments, and those of the default lists, as every probe sends them. */
+const FIXED_EXTENSIONS = {
+  allCurves: supportedGroups(ALL_CURVES),
+  tls13Groups: supportedGroups(TLS13_GROUPS),
+  allSignatureSchemes: signatureAlgorithms(ALL_SIGNATURE_SCHEMES),
+  ecPointFormats: ecPointFormats(),
+  renegotiationInfo: renegotiationInfo(),
+  extendedMasterSecret: extendedMasterSecret(),
+  sessionTicket: sessionTicket(),
+  statusRequest: statusRequest(),
+  heartbeat: heartbeat(),
+  supportedVersions: supportedVersions([TLS_VERSION["TLSv1.3"]]),
+  pskKeyExchangeModes: pskKeyExchangeModes(),
+} as const;
+
 function helloExtensions(options: HelloOptions, tls13: boolean): Extension[] {
   const extensions: Extension[] = [];
-  if (options.sni !== null) extensions.push(serverName(options.sni));
+  const sni = options.sni;
+  if (sni !== null) extensions.push(cachedExtension(`sni ${sni}`, () => serverName(sni)));
+  const groups = options.groups ?? (tls13 ? TLS13_GROUPS : ALL_CURVES);
+  const schemes = options.signatureSchemes ?? ALL_SIGNATURE_SCHEMES;
   extensions.push(
-    supportedGroups(options.groups ?? (tls13 ? TLS13_GROUPS : ALL_CURVES)),
-    ecPointFormats(),
-    signatureAlgorithms(options.signatureSchemes ?? ALL_SIGNATURE_SCHEMES),
-    renegotiationInfo(),
-    extendedMasterSecret(),
-    sessionTicket(),
+    groups === ALL_CURVES
+      ? FIXED_EXTENSIONS.allCurves
+      : groups === TLS13_GROUPS
+        ? FIXED_EXTENSIONS.tls13Groups
+        : cachedExtension(`groups ${groups.join()}`, () => supportedGroups(groups)),
+    FIXED_EXTENSIONS.ecPointFormats,
+    schemes === ALL_SIGNATURE_SCHEMES
+      ? FIXED_EXTENSIONS.allSignatureSchemes
+      : cachedExtension(`schemes ${schemes.join()}`, () => signatureAlgorithms(schemes)),
+    FIXED_EXTENSIONS.renegotiationInfo,
+    FIXED_EXTENSIONS.extendedMasterSecret,
+    FIXED_EXTENSIONS.sessionTicket,
   );
-  if (options.statusRequest === true) extensions.push(statusRequest());
-  if (options.heartbeat === true) extensions.push(heartbeat());
-  if (options.alpn !== undefined) extensions.push(alpn(options.alpn));
+  if (options.statusRequest === true) extensions.push(FIXED_EXTENSIONS.statusRequest);
+  if (options.heartbeat === true) extensions.push(FIXED_EXTENSIONS.heartbeat);
+  const protocols = options.alpn;
+  if (protocols !== undefined) {
+    // JSON keeps protocol names containing commas apart.
+    extensions.push(cachedExtension(`alpn ${JSON.stringify(protocols)}`, () => alpn(protocols)));
+  }
   if (tls13) {
+    const shareGroups = options.keyShareGroups ?? [X25519, SECP256R1];
     extensions.push(
-      supportedVersions([TLS_VERSION["TLSv1.3"]]),
-      pskKeyExchangeModes(),
-      keyShare((options.keyShareGroups ?? [X25519, SECP256R1]).map(probeKeyShare)),
+      FIXED_EXTENSIONS.supportedVersions,
+      FIXED_EXTENSIONS.pskKeyExchangeModes,
+      // The shares are the process's own (probeKeyShare), so the groups name the bytes.
+      cachedExtension(`key_share ${shareGroups.join()}`, () =>
+        keyShare(shareGroups.map(probeKeyShare)),
+      ),
     );
   }
   return extensions;
@@ -242,6 +310,6 @@ export function buildSslv2ClientHello(cipherSpecs: readonly number[]): Uint8Arra
   return encodeSslv2ClientHello({
     version: 0x0002,
     cipherSpecs,
-    challenge: new Uint8Array(randomBytes(16)),
+    challenge: freshRandom(16),
   });
 }

@@ -12,8 +12,10 @@ import { Duplex } from "node:stream";
 import {
   DEFAULT_CIPHERS,
   connect as tlsConnect,
+  createSecureContext,
   type ConnectionOptions,
   type PeerCertificate,
+  type SecureContext,
   type SecureVersion,
   type TLSSocket,
 } from "node:tls";
@@ -58,9 +60,21 @@ export interface HandshakeOptions {
   ticketWaitMs?: number;
   /** Test seam: how to open the TCP connection. */
   connect?: (endpoint: Endpoint) => Socket;
-  /** Bytes of the server's that are recorded at most; default MAX_HANDSHAKE_BYTES. */
+  /**
+   * Bytes of the server's that are recorded at most; default MAX_HANDSHAKE_BYTES. A handshake
+   * that `reads` only its session records nothing.
+   */
   maxBytes?: number;
+  /**
+   * What the caller will read, so that no CPU goes to the rest: "everything" (default); "served-chain"
+   * (the served chain and staple: `nodeChain` and `maxEarlyData` stay null); "session" (whether the
+   * handshake resumed and its session: no chain is read, `servedChain`, `nodeChain` and
+   * `maxEarlyData` stay null, `ocspResponse` is Node's copy).
+   */
+  reads?: HandshakeReads;
 }
+
+export type HandshakeReads = "everything" | "served-chain" | "session";
 
 /**
  * The most a full handshake records of what the server sends. The largest message the codec
@@ -78,8 +92,11 @@ export interface Handshake {
   /** The Certificate message as served, leaf first; null when it could not be read (see servedChainError). */
   servedChain: Uint8Array[] | null;
   servedChainError: string | null;
-  /** Node's rebuilt chain (leaf first, possibly reordered and completed from Node's store). */
-  nodeChain: Uint8Array[];
+  /**
+   * Node's rebuilt chain (leaf first, possibly reordered and completed from Node's store); null
+   * when the options' `reads` left it out.
+   */
+  nodeChain: Uint8Array[] | null;
   /**
    * The stapled OCSP response, read from the server's flight (Node's copy when the flight could
    * not be read); null when the server stapled none.
@@ -96,7 +113,18 @@ export interface Handshake {
 }
 
 export type HandshakeOutcome =
-  { ok: true; handshake: Handshake } | { ok: false; code: ScanErrorCode; message: string };
+  | { ok: true; handshake: Handshake }
+  | {
+      ok: false;
+      code: ScanErrorCode;
+      message: string;
+      /**
+       * Bytes the server had sent when the handshake failed. A close with 0 is a refusal; a close
+       * after the server began its flight is a broken handshake, which says nothing of what the
+       * server would have served.
+       */
+      received: number;
+    };
 
 const SOCKET_ERROR_CODES: Readonly<Record<string, ScanErrorCode>> = {
   ECONNREFUSED: "refused",
@@ -117,6 +145,76 @@ function classifyError(error: Error & { code?: string }, serverClosed: boolean):
   if (code.startsWith("ERR_SSL_") || /SSL routines|alert/i.test(error.message)) return "tls";
   if (serverClosed) return "closed";
   return SOCKET_ERROR_CODES[code] ?? "internal";
+}
+
+/**
+ * The least a TLS 1.3 handshake waits for a session ticket; the wait is three handshake times
+ * when that is longer (a far server), never more than `ticketWaitMs`. Measured by
+ * `npm run bench:tickets` (openssl s_server and gnutls-serv on loopback): the ticket follows
+ * node:tls's secureConnect by under 30 ms with 32 handshakes in flight on a busy machine (p50
+ * under 1 ms). A timer that falls due late because the process was busy no longer loses a
+ * ticket already received (afterPendingReads), so the floor only covers a slow server: five
+ * times the worst seen. It is all a server without tickets costs: about 150 ms, once per
+ * target, beside the probes.
+ */
+export const TICKET_WAIT_FLOOR_MS = 150;
+
+/**
+ * Runs `then` once the reads already due are handled. A timer that fell due while the event loop
+ * was busy runs before the I/O that arrived meanwhile (timers come before the poll phase); a
+ * ticket that is already here must not be judged missing. An immediate runs after the poll phase.
+ */
+function afterPendingReads(then: () => void): void {
+  setImmediate(then);
+}
+
+// Security level 0: see legacy servers' certificates too; nothing here is trusted by Node anyway.
+const HANDSHAKE_CIPHERS = `${DEFAULT_CIPHERS}:@SECLEVEL=0`;
+
+/**
+ * One OpenSSL context per combination of the options that live in it (versions, signature
+ * algorithms, SSL_OP_NO_TICKET), shared by every handshake of the process: making one loads the
+ * default CA store and the cipher tables, which cost more CPU than the handshake itself. Sharing
+ * changes nothing a server sees: Node's contexts keep no internal session cache
+ * (SSL_SESS_CACHE_NO_INTERNAL), so a handshake resumes only the session passed to it, and SNI,
+ * ALPN, OCSP and the session are set on each connection.
+ */
+const secureContexts = new Map<string, SecureContext>();
+function secureContextFor(options: HandshakeOptions): SecureContext {
+  const minVersion = options.minVersion ?? "TLSv1";
+  const key = [minVersion, options.maxVersion, options.sigalgs, options.noTicket === true].join(
+    "|",
+  );
+  let context = secureContexts.get(key);
+  if (context === undefined) {
+    context = createSecureContext({
+      minVersion,
+      ciphers: HANDSHAKE_CIPHERS,
+      ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
+      ...(options.sigalgs === undefined ? {} : { sigalgs: options.sigalgs }),
+      ...(options.noTicket === true ? { secureOptions: constants.SSL_OP_NO_TICKET } : {}),
+    });
+    secureContexts.set(key, context);
+  }
+  return context;
+}
+
+/** A stream between TLS and `raw`: the caller pushes what it reads of `raw` into it. */
+function tapOf(raw: Socket): Duplex {
+  return new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, callback) {
+      raw.write(chunk, callback);
+    },
+    final(callback) {
+      raw.end();
+      callback();
+    },
+    destroy(error, callback) {
+      raw.destroy();
+      callback(error);
+    },
+  });
 }
 
 /** Node's rebuilt peer chain as DER, leaf first. */
@@ -145,9 +243,12 @@ export function probeHandshake(
 ): Promise<HandshakeOutcome> {
   // Cut before it started (a deadline while waiting for a connection slot): no connection.
   if (options.signal?.aborted === true) {
-    return Promise.resolve({ ok: false, code: "internal", message: "scan aborted" });
+    return Promise.resolve({ ok: false, code: "internal", message: "scan aborted", received: 0 });
   }
   return new Promise((resolve) => {
+    const reads = options.reads ?? "everything";
+    // A handshake read only for its session records none of the server's bytes.
+    const recording = reads !== "session";
     const received: Buffer[] = [];
     const keylog: string[] = [];
     let serverClosed = false;
@@ -165,81 +266,88 @@ export function probeHandshake(
       port: endpoint.port,
     });
     // The tap: TLS reads and writes through it, and every byte from the server is recorded.
-    const tap = new Duplex({
-      read() {},
-      write(chunk: Buffer, _encoding, callback) {
-        raw.write(chunk, callback);
-      },
-      final(callback) {
-        raw.end();
-        callback();
-      },
-      destroy(error, callback) {
-        raw.destroy();
-        callback(error);
-      },
-    });
+    // A handshake that records nothing needs none: TLS then runs on the socket itself (in C++
+    // for a TCP socket), which saves a JS stream round trip per chunk. OpenSSL's own limits and
+    // the deadline bound what such a server can send.
+    const tap = recording ? tapOf(raw) : null;
     const maxBytes = options.maxBytes ?? MAX_HANDSHAKE_BYTES;
     let receivedBytes = 0;
-    raw.on("data", (chunk: Buffer) => {
-      if (settled) return;
-      receivedBytes += chunk.length;
-      if (receivedBytes > maxBytes) {
-        // After the handshake (waiting for a ticket) what was recorded is judged; before it, the
-        // server is sending more than any handshake needs.
-        if (afterHandshake !== null) afterHandshake();
-        else
-          finish({
-            ok: false,
-            code: "unparseable",
-            message: `the server sent more than ${maxBytes} bytes without completing the handshake`,
-          });
-        return;
-      }
-      received.push(chunk);
-      tap.push(chunk);
-    });
-    raw.on("end", () => {
-      serverClosed = true;
-      tap.push(null);
-    });
-    raw.on("error", (error) =>
-      finish({ ok: false, code: classifyError(error, serverClosed), message: error.message }),
-    );
+    if (tap !== null) {
+      raw.on("data", (chunk: Buffer) => {
+        if (settled) return;
+        receivedBytes += chunk.length;
+        if (receivedBytes > maxBytes) {
+          // After the handshake (waiting for a ticket) what was recorded is judged; before it, the
+          // server is sending more than any handshake needs.
+          if (afterHandshake !== null) afterHandshake();
+          else
+            fail(
+              "unparseable",
+              `the server sent more than ${maxBytes} bytes without completing the handshake`,
+            );
+          return;
+        }
+        received.push(chunk);
+        tap.push(chunk);
+      });
+      raw.on("end", () => {
+        serverClosed = true;
+        tap.push(null);
+      });
+    }
+    raw.on("error", (error) => failWith(error));
 
     // requestOCSP is a TLSSocket option that tls.connect passes on (missing from ConnectionOptions).
     const tlsOptions: ConnectionOptions & { requestOCSP: boolean } = {
-      socket: tap,
+      socket: tap ?? raw,
       rejectUnauthorized: false,
       requestOCSP: true,
       ...(endpoint.alpn?.length === 0
         ? {}
         : { ALPNProtocols: [...(endpoint.alpn ?? OFFERED_ALPN)] }),
-      minVersion: options.minVersion ?? "TLSv1",
-      // Security level 0: see legacy servers' certificates too; nothing here is trusted by Node anyway.
-      ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`,
+      secureContext: secureContextFor(options),
     };
     if (endpoint.sni !== null) tlsOptions.servername = endpoint.sni;
     if (options.session !== undefined) tlsOptions.session = options.session;
-    if (options.noTicket === true) tlsOptions.secureOptions = constants.SSL_OP_NO_TICKET;
-    if (options.maxVersion !== undefined) tlsOptions.maxVersion = options.maxVersion;
-    if (options.sigalgs !== undefined) tlsOptions.sigalgs = options.sigalgs;
     const socket = tlsConnect(tlsOptions);
+    // Without the tap the server's close is seen here.
+    if (tap === null) socket.on("end", () => (serverClosed = true));
 
-    const onAbort = (): void => finish({ ok: false, code: "internal", message: "scan aborted" });
+    const onAbort = (): void => fail("internal", "scan aborted");
     // The deadline is this probe's own timer, cleared when the probe ends.
     // A completed handshake still waiting for a ticket is judged, not thrown away.
     const deadline = setTimeout(() => {
       if (afterHandshake !== null) afterHandshake();
-      else
-        finish({
-          ok: false,
-          code: "timeout",
-          message: `no completed handshake within ${options.timeoutMs} ms`,
-        });
+      else fail("timeout", `no completed handshake within ${options.timeoutMs} ms`);
     }, options.timeoutMs);
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted === true) queueMicrotask(onAbort);
+
+    /** Bytes the server sent: counted by the tap, or by the socket when TLS runs on it directly. */
+    function bytesFromServer(): number {
+      return tap === null ? raw.bytesRead : receivedBytes;
+    }
+
+    function fail(code: ScanErrorCode, message: string): void {
+      finish({ ok: false, code, message, received: bytesFromServer() });
+    }
+
+    /** A socket error before the handshake completed; a close names how far the server got. */
+    function failWith(error: Error & { code?: string }): void {
+      const code = classifyError(error, serverClosed);
+      if (code === "closed") closedDuringHandshake();
+      else fail(code, error.message);
+    }
+
+    function closedDuringHandshake(): void {
+      const sent = bytesFromServer();
+      fail(
+        "closed",
+        sent === 0
+          ? "the server closed the connection before replying"
+          : `the server closed the connection during the handshake, after sending ${sent} bytes`,
+      );
+    }
 
     function finish(outcome: HandshakeOutcome, graceful = false): void {
       if (settled) return;
@@ -266,7 +374,9 @@ export function probeHandshake(
       } else socket.destroy();
     }
 
-    socket.on("keylog", (line: Buffer) => keylog.push(line.toString("latin1").trim()));
+    if (recording) {
+      socket.on("keylog", (line: Buffer) => keylog.push(line.toString("latin1").trim()));
+    }
     socket.on("OCSPResponse", (response: Buffer | null) => {
       ocspResponse = response === null || response.length === 0 ? null : new Uint8Array(response);
     });
@@ -277,16 +387,11 @@ export function probeHandshake(
     // After the handshake, an error or a close while waiting for a ticket ends the wait, not the probe.
     socket.on("error", (error: Error & { code?: string }) => {
       if (afterHandshake !== null) afterHandshake();
-      else finish({ ok: false, code: classifyError(error, serverClosed), message: error.message });
+      else failWith(error);
     });
     socket.on("close", () => {
       if (afterHandshake !== null) afterHandshake();
-      else
-        finish({
-          ok: false,
-          code: "closed",
-          message: "the server closed the connection during the handshake",
-        });
+      else closedDuringHandshake();
     });
     socket.once("secureConnect", () => {
       const protocol = socket.getProtocol();
@@ -295,17 +400,20 @@ export function probeHandshake(
       const alpn = typeof socket.alpnProtocol === "string" ? socket.alpnProtocol : null;
       const reused = socket.isSessionReused();
       const tls12Ticket = socket.getTLSTicket() !== undefined;
-      const nodeChain = nodePeerChain(socket);
+      // Node's chain is gone once the socket closes (perhaps before `complete`): read it now.
+      const nodeChain = reads === "everything" ? nodePeerChain(socket) : null;
       const complete = (): void => {
         if (settled) return;
-        const serverBytes = Buffer.concat(received);
+        const serverBytes = recording ? Buffer.concat(received) : Buffer.alloc(0);
         const recovered = reused
           ? {
               chain: null,
               ocspResponse: null,
               error: "a resumed handshake carries no Certificate message",
             }
-          : recoverServedChain(serverBytes, protocol ?? "", cipherName ?? "", keylog);
+          : !recording
+            ? { chain: null, ocspResponse: null, error: "the chain was not read" }
+            : recoverServedChain(serverBytes, protocol ?? "", cipherName ?? "", keylog);
         const isTls13 = protocol === "TLSv1.3";
         const ticketIssued = isTls13 ? session !== null : tls12Ticket;
         finish(
@@ -323,7 +431,7 @@ export function probeHandshake(
               ticketIssued,
               reused,
               maxEarlyData:
-                isTls13 && session !== null
+                reads === "everything" && isTls13 && session !== null
                   ? ticketMaxEarlyData(serverBytes, cipherName ?? "", keylog)
                   : null,
             },
@@ -332,14 +440,19 @@ export function probeHandshake(
         );
       };
       afterHandshake = complete;
+      const ticketWaitMs = options.ticketWaitMs ?? 0;
+      if (protocol !== "TLSv1.3" || session !== null || ticketWaitMs <= 0) {
+        complete();
+        return;
+      }
       // A server that issues tickets sends them about one round trip after our Finished: wait
-      // a few handshake times for one (at least 100 ms), never more than ticketWaitMs.
-      const handshakeMs = Date.now() - started;
-      const wait = Math.min(options.ticketWaitMs ?? 0, Math.max(150, 3 * handshakeMs));
-      if (protocol === "TLSv1.3" && session === null && wait > 0) {
-        sessionWaiter = complete;
-        ticketTimer = setTimeout(complete, wait);
-      } else complete();
+      // a few handshake times for one, at least TICKET_WAIT_FLOOR_MS, never more than ticketWaitMs.
+      sessionWaiter = complete;
+      const wait = Math.min(
+        ticketWaitMs,
+        Math.max(TICKET_WAIT_FLOOR_MS, 3 * (Date.now() - started)),
+      );
+      ticketTimer = setTimeout(() => afterPendingReads(complete), wait);
     });
   });
 }

@@ -72,3 +72,13 @@ export function markdownCode(text: string, context: "inline" | "table" = "inline
   const pad = longest > 0 || /^ .* $/.test(body) ? " " : "";
   return `${ticks}${pad}${body}${pad}${ticks}`;
 }
+
+/**
+ * A fenced code block: the fence is longer than any run of backticks in the text (at least
+ * three), so no line inside can close it and what follows stays outside.
+ */
+export function markdownFence(text: string, language = ""): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = "`".repeat(longest + 1);
+  return `${ticks}${language}\n${text}\n${ticks}`;
+}

@@ -5,7 +5,7 @@ import type { ScanReport } from "../scan-report/types.js";
 import { clientFamilies, clientMatrix, matrixSummary } from "./clients.js";
 import { fleetOverview, showDetails, worstLabel } from "./overview.js";
 import type { OverviewRow } from "./overview.js";
-import { htmlText, markdownCode, markdownText } from "./markdown-escape.js";
+import { htmlText, markdownCode, markdownFence, markdownText } from "./markdown-escape.js";
 import type { ClientResult } from "./clients.js";
 import { shortHash, toolVersion } from "./format-options.js";
 import { notScannedReason } from "../scan-report/not-scanned.js";
@@ -42,22 +42,10 @@ const CLIENT_ICON: Record<ClientResult, string> = {
   ok: "✅",
 };
 
-function fence(text: string, language: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = "`".repeat(longest + 1);
-  return `${ticks}${language}\n${text}\n${ticks}`;
-}
-
-const FENCE_LANGUAGE: Record<string, string> = {
-  nginx: "nginx",
-  apache: "apache",
-  haproxy: "haproxy",
-};
-
 function remediation(rule: RuleInfo): string[] {
   const lines: string[] = [];
   for (const step of remediationSteps(rule.remediation)) {
-    lines.push(`**${step.label}**`, "", fence(step.text, FENCE_LANGUAGE[step.server] ?? ""), "");
+    lines.push(`**${step.label}**`, "", markdownFence(step.text, step.language), "");
   }
   if (rule.references !== undefined && rule.references.length > 0) {
     lines.push(`References: ${rule.references.map((r) => `<${r}>`).join(", ")}`, "");

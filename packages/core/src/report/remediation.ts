@@ -1,25 +1,28 @@
 // A rule's remediation as every reporter lists it: one step per server, in one order.
 import type { Remediation, RuleInfo } from "../policy/types.js";
+import { markdownFence } from "./markdown-escape.js";
 
 export interface RemediationStep {
   server: keyof Remediation;
   /** "nginx", "Apache", "HAProxy", "Any server". */
   label: string;
+  /** The info string of its Markdown code block ("" for none). */
+  language: string;
   text: string;
 }
 
-const SERVERS: readonly (readonly [keyof Remediation, string])[] = [
-  ["nginx", "nginx"],
-  ["apache", "Apache"],
-  ["haproxy", "HAProxy"],
-  ["generic", "Any server"],
+const SERVERS: readonly (readonly [keyof Remediation, string, string])[] = [
+  ["nginx", "nginx", "nginx"],
+  ["apache", "Apache", "apache"],
+  ["haproxy", "HAProxy", "haproxy"],
+  ["generic", "Any server", ""],
 ];
 
 export function remediationSteps(remediation: Remediation | undefined): RemediationStep[] {
   if (remediation === undefined) return [];
-  return SERVERS.flatMap(([server, label]) => {
+  return SERVERS.flatMap(([server, label, language]) => {
     const text = remediation[server];
-    return text === undefined ? [] : [{ server, label, text }];
+    return text === undefined ? [] : [{ server, label, language, text }];
   });
 }
 
@@ -30,7 +33,7 @@ export function ruleHelp(rule: RuleInfo): { text: string; markdown: string } {
   const markdown: string[] = [summary];
   for (const step of remediationSteps(rule.remediation)) {
     text.push(`${step.label}: ${step.text}`);
-    markdown.push(`**${step.label}**\n\n\`\`\`\n${step.text}\n\`\`\``);
+    markdown.push(`**${step.label}**\n\n${markdownFence(step.text, step.language)}`);
   }
   for (const reference of rule.references ?? []) {
     text.push(reference);

@@ -1,7 +1,16 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { sampleReport } from "../../test/support/sample-report.js";
+import { compilePolicy, evaluate, ruleStatuses } from "../policy/evaluate.js";
+import { resolvePolicyRef } from "../policy/resolve.js";
 import { validateScanReport } from "../scan-report/validate.js";
 import { upgradeScanReport } from "./upgrade.js";
+
+/** A report saved by tlsgate at schemaVersion 1 (samples/mozilla-intermediate.json before v2). */
+const savedV1File = (): Record<string, unknown> =>
+  JSON.parse(
+    readFileSync(new URL("../../test/fixtures/v1-report.json", import.meta.url), "utf8"),
+  ) as Record<string, unknown>;
 
 /** The sample report as a version 1 report was saved: no keyType, no ocsp details. */
 function savedV1(): Record<string, unknown> {
@@ -30,10 +39,29 @@ describe("upgradeScanReport", () => {
     const upgraded = upgradeScanReport(v1) as Record<string, unknown>;
     expect(JSON.stringify(v1)).toBe(before); // the input is left alone
     expect(upgraded.schemaVersion).toBe(2);
-    expect(upgraded.certificates).toEqual([
+    expect(upgraded.certificate).toEqual(
       expect.objectContaining({ keyType: "ecdsa", ocsp: null, ocspStapled: false }),
-    ]);
-    expect(upgraded).toEqual(JSON.parse(JSON.stringify(sampleReport())));
+    );
+    expect(upgraded).toEqual({ ...sampleReport(), certificates: null });
+  });
+
+  it("knows no served chain but the default one: certificates[] is unknown, not that one", () => {
+    const v1 = savedV1File();
+    expect(v1.schemaVersion).toBe(1);
+    expect(v1.certificates).toHaveLength(1); // v1 listed the default chain only
+    const validation = validateScanReport(v1);
+    expect(validation.issues).toEqual([]);
+    if (!validation.valid) throw new Error("the v1 fixture does not validate");
+    expect(validation.report.certificates).toBeNull();
+    expect(validation.report.certificate?.keyType).toBe("ecdsa");
+    // Every baseline rule over the served chains is inconclusive on it, none passes.
+    const policy = resolvePolicyRef("baseline");
+    const statuses = ruleStatuses(evaluate(compilePolicy(policy), validation.report));
+    const servedChainRules = Object.values(policy.rules)
+      .filter((rule) => JSON.stringify(rule.schema).includes('"certificates"'))
+      .map((rule) => rule.id);
+    expect(servedChainRules.length).toBeGreaterThan(3);
+    for (const id of servedChainRules) expect([id, statuses[id]]).toEqual([id, "inconclusive"]);
   });
 
   it("is what validation reads: a v1 report validates as v2, a v2 one unchanged", () => {

@@ -35,7 +35,9 @@ function targetV1ToV2(target: unknown): unknown {
 
 /**
  * v1 → v2: `certificates[]` holds every served chain, each with `keyType` and `ocsp` details;
- * `dh.primes` names the primes served; `target.starttls` the service preamble.
+ * `dh.primes` names the primes served; `target.starttls` the service preamble. A v1 scan never
+ * probed for the other chains (its `certificates` held the default one only), so the served
+ * chains are unknown: a rule about every served chain is inconclusive, never passed on one.
  */
 function v1ToV2(report: JsonObject): JsonObject {
   return {
@@ -44,9 +46,7 @@ function v1ToV2(report: JsonObject): JsonObject {
     target: targetV1ToV2(report.target),
     dh: dhV1ToV2(report.dh),
     certificate: certificateV1ToV2(report.certificate),
-    certificates: Array.isArray(report.certificates)
-      ? report.certificates.map(certificateV1ToV2)
-      : report.certificates,
+    certificates: null,
   };
 }
 

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { confirmWithOpenSslClient, getCredential } from "@tlsgate/testing";
 import { resolveAllAddresses, type LookupAllFunction } from "../probe/resolve-target.js";
 import { parseTarget } from "../probe/target.js";
-import { expandAddresses } from "./all-addresses.js";
+import { notScannedReason } from "../scan-report/not-scanned.js";
+import { MAX_ADDRESSES_PER_NAME, expandAddresses } from "./all-addresses.js";
 import { planRun } from "./plan.js";
 import { runPlan } from "./run.js";
 
@@ -101,12 +102,57 @@ describe("expandAddresses", () => {
     expect(lookups).toEqual([]);
   });
 
-  it("keeps a name that does not resolve as it is, for its scan to report the DNS failure", async () => {
+  it("reports a name that does not resolve as not scanned, with the look-up's error", async () => {
     const expanded = await expandAddresses([planned("nowhere.test")], {
       timeoutMs: 5000,
       lookupAll,
     });
-    expect(expanded.map((p) => p.input)).toEqual(["nowhere.test"]);
+    expect(expanded).toHaveLength(1);
+    const [only] = expanded;
+    // Judged as it is: scanning the name would resolve it again, to one address at most.
+    expect(only?.target).toBeNull();
+    expect(only?.saved?.target).toMatchObject({ input: "nowhere.test", address: null });
+    expect(only?.saved?.errors).toEqual([
+      { probe: "dns", code: "dns", message: "nowhere.test: queryA ENOTFOUND nowhere.test" },
+    ]);
+    expect(notScannedReason(only!.saved!)).toBe(
+      "DNS look-up failed: nowhere.test: queryA ENOTFOUND nowhere.test",
+    );
+  });
+
+  it("scans at most 16 addresses of a name and reports the rest as not scanned", async () => {
+    const addresses = Array.from({ length: 20 }, (_, i) => `127.0.1.${i + 1}`);
+    const many: LookupAllFunction = () =>
+      Promise.resolve(addresses.map((address) => ({ address })));
+    const expanded = await expandAddresses([planned("many.test:8443")], {
+      timeoutMs: 5000,
+      lookupAll: many,
+    });
+    expect(MAX_ADDRESSES_PER_NAME).toBe(16);
+    expect(expanded.map((p) => p.target?.connectAddress ?? null)).toEqual([
+      ...addresses.slice(0, 16),
+      null,
+    ]);
+    const capped = expanded[16]!.saved!;
+    expect(capped.target).toMatchObject({
+      input: "many.test:8443",
+      host: "many.test",
+      address: null,
+    });
+    const reason =
+      "many.test resolves to 20 addresses and at most 16 are scanned per name: 4 not scanned (127.0.1.17, 127.0.1.18, 127.0.1.19, 127.0.1.20)";
+    expect(capped.errors).toEqual([{ probe: "all-addresses", code: "dns", message: reason }]);
+    expect(notScannedReason(capped)).toBe(reason);
+    // A smaller cap names the first few left out and counts the rest.
+    const small = await expandAddresses([planned("many.test:8443")], {
+      timeoutMs: 5000,
+      lookupAll: many,
+      maxAddresses: 2,
+    });
+    expect(small).toHaveLength(3);
+    expect(small[2]!.saved!.errors[0]!.message).toBe(
+      "many.test resolves to 20 addresses and at most 2 are scanned per name: 18 not scanned (127.0.1.3, 127.0.1.4, 127.0.1.5, 127.0.1.6, 127.0.1.7, 127.0.1.8, 127.0.1.9, 127.0.1.10, and 10 more)",
+    );
   });
 });
 
@@ -176,6 +222,27 @@ describe("runPlan with allAddresses", () => {
       [v6Tls12.ok, v6Tls13.ok],
     ]);
   }, 120_000);
+
+  it("never falls back to scanning one address when the look-up of every address fails", async () => {
+    // localhost resolves through the system (hosts file, no network) to a real server, but the
+    // look-up of all its addresses fails: the name is not scanned, and the gate says so.
+    const { plan } = planRun({
+      cwd: process.cwd(),
+      config: false,
+      targets: [`localhost:${port}`],
+      allAddresses: true,
+      timeout: "10000",
+    });
+    const { reports, gate } = await runPlan(plan!, { lookupAll });
+    expect(reports.map((r) => [r.target.input, r.target.address, r.reachable])).toEqual([
+      [`localhost:${port}`, null, null],
+    ]);
+    expect(reports[0]!.errors).toEqual([
+      { probe: "dns", code: "dns", message: "localhost: queryA ENOTFOUND localhost" },
+    ]);
+    expect(gate.unscanned).toEqual([`localhost:${port}`]);
+    expect(gate.verdict).toBe("fail");
+  }, 60_000);
 
   it("is off unless asked for, and a bad value is an input error", () => {
     const off = planRun({ cwd: process.cwd(), config: false, targets: ["a.test"] });

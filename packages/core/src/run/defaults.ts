@@ -1,4 +1,6 @@
 /** The defaults of a run, in one place for the CLI, the Action and the config file. */
+import { availableParallelism } from "node:os";
+
 export const RUN_DEFAULTS = {
   /** Preset used when neither the command line, the Action nor the config names a policy. */
   policy: "intermediate",
@@ -27,4 +29,13 @@ export const RUN_LIMITS = {
   parallelTargets: { min: 1, max: 1024 },
   deadlineMs: { min: 1_000, max: 3_600_000 },
   runDeadlineMs: { min: 1_000, max: 86_400_000 },
+  workers: { min: 1, max: 256 },
 } as const;
+
+/**
+ * Worker threads a fleet is spread over when none is asked for: one per core this process may
+ * use (a fleet below a few dozen targets stays in one thread whatever this says).
+ */
+export function defaultWorkers(): number {
+  return Math.min(RUN_LIMITS.workers.max, Math.max(1, availableParallelism()));
+}

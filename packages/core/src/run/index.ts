@@ -3,7 +3,7 @@ export { RUN_OUTCOMES, gateRun } from "./gate.js";
 export type { RunGate, RunOutcome } from "./gate.js";
 export { INPUT_ERROR_CODES, InputError } from "./input-error.js";
 export type { InputErrorCode } from "./input-error.js";
-export { planRun } from "./plan.js";
+export { checkRunWaivers, parseNow, planRun } from "./plan.js";
 export type { PlanResult, PlannedTarget, RunInput, RunPlan } from "./plan.js";
 export { runPlan } from "./run.js";
 export type { RunPlanOptions, RunResult, TargetResult } from "./run.js";

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../config/config.js";
@@ -95,6 +96,7 @@ describe("planRun", () => {
       maxConnections: 256,
       maxPerAddress: 64,
       parallelTargets: 64,
+      workers: availableParallelism(),
       ca: [],
       clients: null,
       configFile: null,
@@ -112,6 +114,7 @@ describe("planRun", () => {
         concurrency: 2,
         maxConnections: 40,
         maxPerAddress: 10,
+        workers: 3,
         targets: [
           "a.example",
           { target: "b.example@127.0.0.2", policy: "modern", port: 8443, sni: "c.example" },
@@ -145,6 +148,7 @@ describe("planRun", () => {
       concurrency: 2,
       maxConnections: 40,
       maxPerAddress: 10,
+      workers: 3,
       // Twice what the budget serves at once: 2 × 40 / 2.
       parallelTargets: 40,
       configFile: join(cwd, "tls", "tlsgate.config.json"),
@@ -203,6 +207,7 @@ describe("planRun", () => {
       concurrency: "0",
       maxConnections: "0",
       maxPerAddress: "lots",
+      workers: "0",
       clients: "Firefox 999",
       shard: "3/2",
     });
@@ -213,6 +218,7 @@ describe("planRun", () => {
       'InputError: concurrency: expected a whole number from 1 to 64, got "0"',
       'InputError: max-connections: expected a whole number from 1 to 4096, got "0"',
       'InputError: max-per-address: expected a whole number from 1 to 1024, got "lots"',
+      'InputError: workers: expected a whole number from 1 to 256, got "0"',
       'ClientProfileError: unknown client profile: "Firefox 999" (did you mean "Firefox 29 OS X"?)',
       'InputError: shard: expected "i/n" with 1 <= i <= n, got "3/2"',
       'TargetError: invalid target "a.example:99999": port 99999 is out of range',

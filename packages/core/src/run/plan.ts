@@ -27,7 +27,7 @@ import {
 } from "../probe/starttls/postgres-direct.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
 import type { ScanReport } from "../scan-report/types.js";
-import { RUN_DEFAULTS, RUN_LIMITS } from "./defaults.js";
+import { defaultWorkers, RUN_DEFAULTS, RUN_LIMITS } from "./defaults.js";
 import { readSavedResults } from "./saved-results.js";
 import { InputError } from "./input-error.js";
 import { parseShard, parseTargetList, selectShard, type Shard } from "./target-list.js";
@@ -59,6 +59,8 @@ export interface RunInput {
   parallelTargets?: string | number | null;
   /** Milliseconds a target's scan may take in all. */
   deadline?: string | number | null;
+  /** Worker threads a large fleet is spread over; by default one per core, 1: this thread. */
+  workers?: string | number | null;
   /** Milliseconds the whole run may take. */
   runDeadline?: string | number | null;
   /** "default", "all", or client names, comma-separated. */
@@ -92,7 +94,10 @@ export interface PlannedTarget {
   input: string;
   /** Where to scan; null for a saved report. */
   target: Target | null;
-  /** A saved report judged as it is, without scanning; null when scanning. */
+  /**
+   * A report judged as it is, without scanning: a saved report, or a name `--all-addresses` could
+   * not scan (failed look-up, addresses over the cap); null when scanning.
+   */
   saved: ScanReport | null;
   policy: CompiledPolicy;
   /** The policy as referenced, and the file it names (absolute), or null for a preset/package. */
@@ -112,6 +117,8 @@ export interface RunPlan {
   maxConnections: number;
   maxPerAddress: number;
   parallelTargets: number;
+  /** Worker threads for a fleet (used only when it has enough targets to pay for them). */
+  workers: number;
   deadlineMs: number;
   runDeadlineMs: number;
   /** PEM text of the extra trust anchors. */
@@ -203,6 +210,7 @@ export function planRun(input: RunInput): PlanResult {
       ),
     ),
   );
+  const workers = integer("workers", input.workers, config?.workers, defaultWorkers());
   const deadlineMs = integer("deadline", input.deadline, config?.deadline, RUN_DEFAULTS.deadlineMs);
   const runDeadlineMs = integer(
     "run-deadline",
@@ -339,27 +347,8 @@ export function planRun(input: RunInput): PlanResult {
   for (const file of input.outputFiles ?? []) attempt(() => checkWritable(file, cwd));
 
   const now = attempt(() => parseNow(input.now)) ?? new Date();
-  const maxWaiverDays = config?.maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
-  for (const policy of new Set(planned.map((p) => p.policy))) {
-    for (const waiver of policy.waivers) {
-      const problem = checkWaiverDate(waiver, now, maxWaiverDays);
-      if (problem !== null) errors.push(waiverDateError(waiver, problem));
-    }
-  }
+  errors.push(...checkRunWaivers([...new Set(planned.map((p) => p.policy))], loaded, now));
   const configWaivers = loaded?.waivers ?? [];
-  const knownRules = new Set(
-    planned.flatMap((p) => [...Object.keys(p.policy.info), ...p.policy.off]),
-  );
-  for (const waiver of configWaivers) {
-    const problem = checkWaiverDate(waiver, now, maxWaiverDays);
-    if (problem !== null) {
-      errors.push(configWaiverError(loaded!.file, waiver, "/expires", waiver.expiresAt, problem));
-    }
-    if (planned.length > 0 && !knownRules.has(waiver.rule)) {
-      const message = `waiver of ${waiver.rule}: no policy of this run has that rule${didYouMean(waiver.rule, knownRules)}`;
-      errors.push(configWaiverError(loaded!.file, waiver, "/rule", waiver.source, message));
-    }
-  }
 
   if (errors.length > 0) return { plan: null, warnings, errors };
   return {
@@ -373,6 +362,7 @@ export function planRun(input: RunInput): PlanResult {
       maxConnections: maxConnections!,
       maxPerAddress: maxPerAddress!,
       parallelTargets: parallelTargets!,
+      workers: workers!,
       deadlineMs: deadlineMs!,
       runDeadlineMs: runDeadlineMs!,
       ca,
@@ -445,12 +435,47 @@ const LIMIT_OF = {
   "max-connections": "maxConnections",
   "max-per-address": "maxPerAddress",
   "parallel-targets": "parallelTargets",
+  workers: "workers",
   deadline: "deadlineMs",
   "run-deadline": "runDeadlineMs",
 } as const;
 
+/**
+ * Every problem with the waivers a run applies, as planRun refuses them: a waiver (in a policy
+ * or the config file) that expires further ahead than `maxWaiverDays` allows, and a config
+ * waiver of a rule that none of `policies` has. With no policies (they failed to load) rule
+ * names are not judged.
+ */
+export function checkRunWaivers(
+  policies: readonly CompiledPolicy[],
+  config: LoadedConfig | null,
+  now: Date,
+): TlsgateError[] {
+  const errors: TlsgateError[] = [];
+  const maxWaiverDays = config?.config.maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
+  for (const policy of new Set(policies)) {
+    for (const waiver of policy.waivers) {
+      const problem = checkWaiverDate(waiver, now, maxWaiverDays);
+      if (problem !== null) errors.push(waiverDateError(waiver, problem));
+    }
+  }
+  if (config === null) return errors;
+  const knownRules = new Set(policies.flatMap((p) => [...Object.keys(p.info), ...p.off]));
+  for (const waiver of config.waivers) {
+    const problem = checkWaiverDate(waiver, now, maxWaiverDays);
+    if (problem !== null) {
+      errors.push(configWaiverError(config.file, waiver, "/expires", waiver.expiresAt, problem));
+    }
+    if (policies.length > 0 && !knownRules.has(waiver.rule)) {
+      const message = `waiver of ${waiver.rule}: no policy of this run has that rule${didYouMean(waiver.rule, knownRules)}`;
+      errors.push(configWaiverError(config.file, waiver, "/rule", waiver.source, message));
+    }
+  }
+  return errors;
+}
+
 /** `--now YYYY-MM-DD`: midnight UTC of that day; unset: null (the caller uses the clock). */
-function parseNow(value: string | null | undefined): Date | null {
+export function parseNow(value: string | null | undefined): Date | null {
   const text = nonEmpty(value);
   if (text === null) return null;
   const day = parseDay(text);

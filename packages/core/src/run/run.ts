@@ -123,6 +123,7 @@ async function scanEvaluateGate(
     maxConnections: plan.maxConnections,
     maxPerAddress: plan.maxPerAddress,
     parallelTargets: plan.parallelTargets,
+    workers: plan.workers,
     ca: plan.ca,
     deadlineMs: plan.deadlineMs,
     signal,

@@ -6,6 +6,9 @@
  */
 import type { ScanErrorCode, ScanReport } from "./types.js";
 
+/** The probe of the error naming the addresses `--all-addresses` left out by its cap. */
+export const ADDRESS_CAP_PROBE = "all-addresses";
+
 /** Why the target could not be scanned, or null when at least one protocol was established. */
 export function notScannedReason(report: ScanReport): string | null {
   const established = Object.values(report.protocols).some((supported) => supported !== null);
@@ -15,6 +18,7 @@ export function notScannedReason(report: ScanReport): string | null {
   const { host, address, port } = report.target;
   const first = report.errors[0];
   if (address === null) {
+    if (first?.probe === ADDRESS_CAP_PROBE) return first.message;
     if (first?.code === "timeout") return `no DNS answer for ${host} in time`;
     if (first?.code === "deadline") return "the deadline was reached before the name was resolved";
     return first === undefined

@@ -7,11 +7,14 @@
  * from their configuration, confirmed by `openssl s_client`.
  */
 import { connect, type Socket } from "node:net";
-import { createServer, type Server } from "node:tls";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { confirmWithOpenSslClient, getCredential } from "@tlsgate/testing";
-import type { ScanReport } from "../scan-report/types.js";
+import {
+  closeTlsFleet,
+  expectConfiguredVersions,
+  reportFacts as facts,
+  startTlsFleet,
+  type FleetEndpoint,
+} from "../../test/support/tls-fleet.js";
 import { scanTarget } from "./scan-target.js";
 import { scanTargets } from "./scan-targets.js";
 
@@ -19,11 +22,7 @@ const ADDRESSES = ["127.0.0.1", "127.0.0.2", "127.0.0.3"] as const;
 const ENDPOINTS = 30;
 const LIMITS = { maxConnections: 12, maxPerAddress: 5, concurrency: 3 } as const;
 
-interface Endpoint {
-  server: Server;
-  address: string;
-  port: number;
-  tls13: boolean;
+interface Endpoint extends FleetEndpoint {
   open: number;
   peak: number;
 }
@@ -60,41 +59,14 @@ function count(endpoint: Endpoint, socket: Socket): void {
 }
 
 beforeAll(async () => {
-  const credential = await getCredential("rsa2048");
-  for (let i = 0; i < ENDPOINTS; i += 1) {
-    const address = ADDRESSES[i % ADDRESSES.length]!;
-    // Every other endpoint stops at TLS 1.2, so that a mixed-up report would show.
-    const tls13 = i % 2 === 0;
-    const server = createServer(
-      {
-        key: credential.keyPem,
-        cert: credential.certPem,
-        minVersion: "TLSv1.2",
-        maxVersion: tls13 ? "TLSv1.3" : "TLSv1.2",
-      },
-      (socket) => socket.end(),
-    );
-    server.on("tlsClientError", () => undefined);
-    await new Promise<void>((resolve) => server.listen(0, address, resolve));
-    const endpoint: Endpoint = {
-      server,
-      address,
-      port: (server.address() as AddressInfo).port,
-      tls13,
-      open: 0,
-      peak: 0,
-    };
-    endpoints.push(endpoint);
-  }
+  // Every other endpoint stops at TLS 1.2, so that a mixed-up report would show.
+  const fleet = await startTlsFleet(ENDPOINTS, ADDRESSES, (i) => i % 2 === 0);
+  endpoints.push(...fleet.map((endpoint) => ({ ...endpoint, open: 0, peak: 0 })));
 }, 60_000);
 
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
-  await Promise.all(
-    endpoints.map(
-      (endpoint) => new Promise<void>((resolve) => endpoint.server.close(() => resolve())),
-    ),
-  );
+  await closeTlsFleet(endpoints);
 });
 
 /** The scanner's TCP connections, counted per endpoint, per address and in all. */
@@ -105,29 +77,9 @@ function countingConnect(to: { address: string; port: number }): Socket {
   return socket;
 }
 
-/** What a report establishes about the server, without timings. */
-function facts(report: ScanReport): unknown {
-  return {
-    reachable: report.reachable,
-    address: report.target.address,
-    protocols: report.protocols,
-    cipherSuites: report.cipherSuites?.map((suite) => `${suite.protocol} ${suite.code}`) ?? null,
-    serverPreference: report.serverPreference,
-    groups: report.groups?.map((group) => group.code) ?? null,
-    chain: report.certificate?.chain.map((certificate) => certificate.sha256) ?? null,
-    errors: report.errors.map((error) => `${error.probe} ${error.code}`),
-  };
-}
-
 describe("scanTargets: a fleet under one connection budget", () => {
   it("the configured versions are what a second client sees", async () => {
-    const [withTls13, without] = [endpoints[0]!, endpoints[1]!];
-    const host = (e: Endpoint) => ({ host: e.address, port: e.port });
-    expect((await confirmWithOpenSslClient(host(withTls13), { protocol: "TLSv1.3" })).ok).toBe(
-      true,
-    );
-    expect((await confirmWithOpenSslClient(host(without), { protocol: "TLSv1.3" })).ok).toBe(false);
-    expect((await confirmWithOpenSslClient(host(without), { protocol: "TLSv1.2" })).ok).toBe(true);
+    await expectConfiguredVersions(endpoints[0]!, endpoints[1]!);
   }, 60_000);
 
   it("never has more connections open than the caps, and every report equals a scan on its own", async () => {

@@ -2,11 +2,17 @@
  * scanTargets(): many targets, many at a time under one connection budget (the run's, the
  * address's and each target's own limit), reports in the order of the targets. Each target has a deadline, and the run's signal stops them all:
  * a target cut short keeps what it established, the rest is null, and its errors name the cut.
+ * With `workers`, a large fleet is spread over worker threads (worker-pool.ts) under a split of
+ * the same budget.
  */
-import type { Target } from "../probe/target.js";
+import { parseTarget, type Target } from "../probe/target.js";
 import type { ScanReport } from "../scan-report/types.js";
-import { ConnectionBudget, FanOutCut, type WaitCut } from "./connection-budget.js";
-import { scanTarget, type ScanTargetOptions } from "./scan-target.js";
+import { ConnectionBudget, FanOutCut } from "./connection-budget.js";
+import { scanWithDeadline } from "./deadline.js";
+import type { ScanTargetOptions } from "./scan-target.js";
+import { scanInWorkers, workerCountFor } from "./worker-pool.js";
+
+export { DeadlineReached } from "./deadline.js";
 
 export interface ScanTargetsOptions extends ScanTargetOptions {
   /**
@@ -27,21 +33,14 @@ export interface ScanTargetsOptions extends ScanTargetOptions {
    * result is empty, so a fleet's memory stays bounded by the targets in flight.
    */
   keepReports?: boolean;
-}
-
-/** Why a scan was cut short; the abort reason its signal carries. */
-export class DeadlineReached extends Error {
-  override readonly name = "DeadlineReached" as const;
-  constructor(
-    readonly scope: "target" | "run",
-    readonly ms: number | null,
-  ) {
-    super(
-      scope === "target"
-        ? `the target's deadline of ${ms} ms was reached: what was not established by then is null`
-        : `the run's deadline${ms === null ? "" : ` of ${ms} ms`} was reached: what was not established by then is null`,
-    );
-  }
+  /**
+   * Worker threads to spread the targets over (default 1: this thread). Used only for a fleet
+   * large enough to pay for starting them (MIN_TARGETS_FOR_WORKERS), and only when every option
+   * can cross to a thread: a `budget`, `connect` or `lookup` of the caller keeps the scan here.
+   */
+  workers?: number;
+  /** @internal The worker entry module (tests); the built `worker.js` by default. */
+  workerUrl?: URL;
 }
 
 export async function scanTargets(
@@ -56,21 +55,55 @@ export async function scanTargets(
     parallelTargets,
     maxConnections = 256,
     maxPerAddress = 64,
+    workers = 1,
+    workerUrl,
     ...rest
   } = options;
+  const reports: ScanReport[] = keepReports ? new Array<ScanReport>(targets.length) : [];
+  const deliver = (report: ScanReport, index: number): void => {
+    if (keepReports) reports[index] = report;
+    onReport?.(report, index);
+  };
+  const threads =
+    rest.budget === undefined && rest.connect === undefined && rest.lookup === undefined
+      ? workerCountFor(targets.length, workers, { maxConnections, maxPerAddress, parallelTargets })
+      : 1;
+  if (threads > 1) {
+    const { onProgress, ...scanOptions } = rest;
+    // Parsed here, so that bad input throws before any thread starts, as it would in this one.
+    const parsed = targets.map((target) =>
+      typeof target === "string"
+        ? parseTarget(target, rest.starttls === undefined ? {} : { starttls: rest.starttls })
+        : target,
+    );
+    await scanInWorkers(
+      parsed,
+      {
+        workers: threads,
+        maxConnections,
+        maxPerAddress,
+        parallelTargets,
+        deadlineMs,
+        concurrency: rest.concurrency ?? 8,
+        scanOptions,
+        signal: runSignal,
+        onProgress,
+        workerUrl,
+      },
+      deliver,
+    );
+    return reports;
+  }
   const budget = rest.budget ?? new ConnectionBudget({ maxConnections, maxPerAddress });
   const scanOptions: ScanTargetOptions = { ...rest, budget };
   const inFlight =
     parallelTargets ?? Math.ceil((2 * budget.maxConnections) / (rest.concurrency ?? 8));
   // One listener on the run's signal for every target in flight.
   const runCut = runSignal === undefined ? undefined : new FanOutCut(runSignal);
-  const reports: ScanReport[] = keepReports ? new Array<ScanReport>(targets.length) : [];
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let index = next++; index < targets.length; index = next++) {
-      const report = await scanWithDeadline(targets[index]!, scanOptions, deadlineMs, runCut);
-      if (keepReports) reports[index] = report;
-      onReport?.(report, index);
+      deliver(await scanWithDeadline(targets[index]!, scanOptions, deadlineMs, runCut), index);
     }
   };
   try {
@@ -79,39 +112,4 @@ export async function scanTargets(
     runCut?.close();
   }
   return reports;
-}
-
-/**
- * One target under its deadline and the run's signal. The timer is ours and cleared when the
- * scan ends (an AbortSignal.timeout can be collected before it fires on Node 20).
- */
-async function scanWithDeadline(
-  target: string | Target,
-  options: ScanTargetOptions,
-  deadlineMs: number | undefined,
-  runCut: WaitCut | undefined,
-): Promise<ScanReport> {
-  const controller = new AbortController();
-  const onRunAbort = (): void => {
-    const reason: unknown = runCut?.reason;
-    controller.abort(reason instanceof DeadlineReached ? reason : new DeadlineReached("run", null));
-  };
-  let unsubscribe = (): void => undefined;
-  if (runCut?.aborted === true) onRunAbort();
-  else if (runCut !== undefined) unsubscribe = runCut.subscribe(onRunAbort);
-  const timer =
-    deadlineMs === undefined
-      ? undefined
-      : setTimeout(() => controller.abort(new DeadlineReached("target", deadlineMs)), deadlineMs);
-  try {
-    const report = await scanTarget(target, { ...options, signal: controller.signal });
-    const reason: unknown = controller.signal.reason;
-    if (controller.signal.aborted && reason instanceof DeadlineReached) {
-      report.errors.push({ probe: "deadline", code: "deadline", message: reason.message });
-    }
-    return report;
-  } finally {
-    clearTimeout(timer);
-    unsubscribe();
-  }
 }

@@ -340,7 +340,9 @@ function acceptedSuite(protocol: TlsProtocol, code: number): AcceptedCipherSuite
   };
 }
 
-function emptyReport(target: TargetSpec, startedAt: Date): ScanReport {
+/** A report with every fact unknown (null), before any probe: what a scan fills in, and what a
+ * target that could not be scanned (a worker lost, a name --all-addresses could not resolve) keeps. */
+export function emptyReport(target: TargetSpec, startedAt: Date): ScanReport {
   return {
     schemaVersion: SCAN_REPORT_SCHEMA_VERSION,
     scanner: { name: "tlsgate", version: SCANNER_VERSION },

@@ -1,8 +1,20 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { PKI_NOW, createChain, createOcspResponse, type TestChain } from "@tlsgate/testing/pki";
+import { startFirstRecordRelay, startNodeTlsServer } from "@tlsgate/testing";
+import {
+  PKI_NOW,
+  createChain,
+  createOcspResponse,
+  pemBundle,
+  type TestChain,
+} from "@tlsgate/testing/pki";
 import { checkCertificateChain } from "../cert/check-chain.js";
 import { createTrustStore } from "../cert/trust-store.js";
-import { distinctChains, judgeServedChains, type ServedChainSighting } from "./served-chains.js";
+import {
+  distinctChains,
+  judgeServedChains,
+  probeServedChains,
+  type ServedChainSighting,
+} from "./served-chains.js";
 
 let ecdsa: TestChain;
 let rsa: TestChain;
@@ -102,5 +114,60 @@ describe("judgeServedChains", () => {
       judgeServedChains(null, { sightings: [], complete: true, errors: [] }, options())
         .certificates,
     ).toBeNull();
+  });
+});
+
+describe("probeServedChains at TLS 1.3", () => {
+  const noLegacy = {
+    SSLv2: false,
+    SSLv3: false,
+    "TLSv1.0": false,
+    "TLSv1.1": false,
+    "TLSv1.2": false,
+    "TLSv1.3": true,
+  } as const;
+
+  it("reads a close in the middle of the server's flight as unknown, not as no chain", async () => {
+    // A real node:tls server holding one ECDSA chain, behind a relay that passes back only its
+    // first record: the refusals of RSA and EdDSA are alerts (one record, passed whole); the
+    // ECDSA handshake is cut after its ServerHello.
+    const server = await startNodeTlsServer({
+      key: ecdsa.leaf.keyPem,
+      cert: pemBundle(ecdsa.leaf, ecdsa.intermediate),
+      minVersion: "TLSv1.3",
+    });
+    const relay = await startFirstRecordRelay(server.port);
+    try {
+      const served = await probeServedChains(noLegacy, {
+        endpoint: { address: "127.0.0.1", port: relay.port },
+        sni: "leaf.test",
+        timeoutMs: 5000,
+        runConnection: (connection) => connection(),
+      });
+      expect(relay.connections).toBe(3);
+      expect(served.sightings).toEqual([]);
+      expect(served.complete).toBe(false);
+      expect(served.errors).toEqual([
+        {
+          probe: "certificates/ecdsa/TLSv1.3",
+          code: "closed",
+          message: expect.stringMatching(/during the handshake, after sending \d+ bytes$/),
+        },
+      ]);
+      // Without the relay the same server serves its chain to the ECDSA probe only.
+      const direct = await probeServedChains(noLegacy, {
+        endpoint: { address: "127.0.0.1", port: server.port },
+        sni: "leaf.test",
+        timeoutMs: 5000,
+        runConnection: (connection) => connection(),
+      });
+      expect(direct.errors).toEqual([]);
+      expect(direct.complete).toBe(true);
+      expect(direct.sightings.map((s) => [s.askedFor, s.chain[0]])).toEqual([
+        ["ecdsa", ecdsa.leaf.der],
+      ]);
+    } finally {
+      await Promise.all([relay.stop(), server.stop()]);
+    }
   });
 });

@@ -158,14 +158,17 @@ async function probeTls13(
       timeoutMs: options.timeoutMs,
       minVersion: "TLSv1.3",
       sigalgs: OFFERS[keyType].sigalgs,
+      reads: "served-chain",
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.connect === undefined ? {} : { connect: options.connect }),
     }),
   );
   const probe = `certificates/${keyType}/TLSv1.3`;
-  // Refused (an alert, or closed during the handshake): no certificate for these algorithms.
   if (!outcome.ok) {
-    return outcome.code === "tls" || outcome.code === "closed" ? null : { probe, ...outcome };
+    // Refused (an alert, or closed before any reply): no certificate for these algorithms. A
+    // close after the server began its flight is a broken handshake: the chain is unknown.
+    const refused = outcome.code === "tls" || (outcome.code === "closed" && outcome.received === 0);
+    return refused ? null : { probe, code: outcome.code, message: outcome.message };
   }
   const handshake = outcome.handshake;
   if (handshake.servedChain === null) {

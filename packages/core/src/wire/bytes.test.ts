@@ -105,6 +105,24 @@ describe("ByteWriter", () => {
       new ByteWriter().lengthPrefixed(1, (v) => v.bytes(new Uint8Array(256)), "v"),
     ).toThrow(expect.objectContaining({ name: "EncodeError", code: "too-large", field: "v" }));
   });
+
+  it("grows from a zero capacity and keeps what was written", () => {
+    const w = new ByteWriter(0);
+    w.u8(1).uints([0x0203, 0x0405], 2, "list").u24(0x060708);
+    expect(toHex(w.finish())).toBe("0102030405060708");
+  });
+
+  it("truncates and rewrites, and patches a 16-bit value in place", () => {
+    const w = new ByteWriter(4);
+    w.u16(0).u8(9).u8(9);
+    w.truncate(2).u8(0xaa).setU16(0, 0x1234, "len");
+    expect(toHex(w.finish())).toBe("1234aa");
+    expect(() => w.truncate(4)).toThrow(EncodeError);
+    expect(() => w.setU16(2, 1, "len")).toThrow(
+      expect.objectContaining({ name: "EncodeError", field: "len" }),
+    );
+    expect(() => w.setU16(0, 0x10000, "len")).toThrow(EncodeError);
+  });
 });
 
 describe("hex helpers", () => {

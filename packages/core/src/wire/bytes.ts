@@ -153,8 +153,17 @@ const PREFIX_MAX = { 1: 0xff, 2: 0xffff, 3: 0xffffff } as const;
 
 /** A growable big-endian writer. Values out of range are an `EncodeError`, never a wrap-around. */
 export class ByteWriter {
-  #buf = new Uint8Array(256);
+  #buf: Uint8Array;
   #len = 0;
+
+  /**
+   * `capacity`: the bytes expected, when the caller knows. The default is small because most
+   * writers (an extension, a record header) write a few bytes, and V8 keeps typed arrays of up to
+   * 64 bytes on its heap, while a larger one costs an external allocation and GC work.
+   */
+  constructor(capacity = 64) {
+    this.#buf = new Uint8Array(capacity);
+  }
 
   get length(): number {
     return this.#len;
@@ -206,14 +215,18 @@ export class ByteWriter {
   /** Each value as a `size`-byte integer; an invalid one is reported as `field[i]`. */
   uints(values: readonly number[], size: 1 | 2 | 3, field: string): this {
     const max = PREFIX_MAX[size];
-    for (const [i, value] of values.entries()) {
+    // Index loops: a cipher list is hundreds of values and this runs for every hello.
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i] as number;
       if (!Number.isInteger(value) || value < 0 || value > max)
         this.#uint(value, size, `${field}[${i}]`);
     }
     const at = this.#reserve(values.length * size);
-    for (const [i, value] of values.entries()) {
+    const buf = this.#buf;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i] as number;
       for (let b = 0; b < size; b++)
-        this.#buf[at + i * size + b] = (value >>> (8 * (size - 1 - b))) & 0xff;
+        buf[at + i * size + b] = (value >>> (8 * (size - 1 - b))) & 0xff;
     }
     return this;
   }
@@ -235,6 +248,28 @@ export class ByteWriter {
     for (let i = 0; i < size; i++) {
       this.#buf[at + i] = (length >>> (8 * (size - 1 - i))) & 0xff;
     }
+    return this;
+  }
+
+  /** Drops what was written after the first `length` bytes (to write it again differently). */
+  truncate(length: number): this {
+    if (!Number.isInteger(length) || length < 0 || length > this.#len) {
+      throw new EncodeError("invalid", "truncate", `${length} is not within 0..${this.#len}`);
+    }
+    this.#len = length;
+    return this;
+  }
+
+  /** Overwrites the 16-bit value at `at` (a length written before its content was known). */
+  setU16(at: number, value: number, field = "u16"): this {
+    if (!Number.isInteger(at) || at < 0 || at + 2 > this.#len) {
+      throw new EncodeError("invalid", field, `offset ${at} is not within the bytes written`);
+    }
+    if (!Number.isInteger(value) || value < 0 || value > 0xffff) {
+      throw new EncodeError("invalid", field, `${value} is not a 16-bit unsigned integer`);
+    }
+    this.#buf[at] = value >>> 8;
+    this.#buf[at + 1] = value & 0xff;
     return this;
   }
 

@@ -57,7 +57,8 @@ const PADDING_TARGET = 512;
 function writeBody(
   spec: ClientHelloSpec,
   extensions: readonly Extension[] | undefined,
-): Uint8Array {
+  w: ByteWriter,
+): void {
   if (spec.random.length !== 32) {
     throw new EncodeError(
       "invalid",
@@ -73,7 +74,6 @@ function writeBody(
       `at most 32 bytes, got ${sessionId.length}`,
     );
   }
-  const w = new ByteWriter();
   w.u16(spec.legacyVersion, "ClientHello.legacyVersion");
   w.bytes(spec.random);
   w.lengthPrefixed(1, (v) => v.bytes(sessionId), "ClientHello.sessionId");
@@ -90,29 +90,40 @@ function writeBody(
   if (extensions !== undefined) {
     writeExtensions(w, extensions, "ClientHello");
   }
-  return w.finish();
 }
 
-/** The ClientHello handshake message (4-byte header and body), without record framing. */
-export function encodeClientHelloMessage(spec: ClientHelloSpec): Uint8Array {
-  let extensions = spec.extensions;
-  let body = writeBody(spec, extensions);
+/** Room for the fixed fields and the cipher list; the extensions grow it once at most. */
+const capacityFor = (spec: ClientHelloSpec): number => 512 + 2 * spec.cipherSuites.length;
+
+/** Writes the ClientHello handshake message (4-byte header and body) at the end of `w`. */
+function writeMessage(spec: ClientHelloSpec, w: ByteWriter): void {
+  const start = w.length;
+  const write = (extensions: readonly Extension[] | undefined): number => {
+    w.u8(HANDSHAKE_TYPE.client_hello);
+    w.lengthPrefixed(3, (v) => writeBody(spec, extensions, v), "ClientHello");
+    return w.length - start - 4;
+  };
+  const extensions = spec.extensions;
+  const bodyLength = write(extensions);
   if (
     (spec.avoidPaddingBug ?? true) &&
     extensions !== undefined &&
     !extensions.some((extension) => extension.type === EXTENSION_TYPE.padding) &&
-    body.length >= PADDING_BUG_MIN &&
-    body.length <= PADDING_BUG_MAX
+    bodyLength >= PADDING_BUG_MIN &&
+    bodyLength <= PADDING_BUG_MAX
   ) {
     // The padding extension adds 4 header bytes; an empty last extension trips other servers
     // (BoringSSL pads at least one byte), so the body ends at 512–516 bytes.
-    const length = Math.max(1, PADDING_TARGET - body.length - 4);
-    extensions = [...extensions, { type: EXTENSION_TYPE.padding, data: new Uint8Array(length) }];
-    body = writeBody(spec, extensions);
+    const length = Math.max(1, PADDING_TARGET - bodyLength - 4);
+    w.truncate(start);
+    write([...extensions, { type: EXTENSION_TYPE.padding, data: new Uint8Array(length) }]);
   }
-  const w = new ByteWriter();
-  w.u8(HANDSHAKE_TYPE.client_hello);
-  w.lengthPrefixed(3, (v) => v.bytes(body), "ClientHello");
+}
+
+/** The ClientHello handshake message (4-byte header and body), without record framing. */
+export function encodeClientHelloMessage(spec: ClientHelloSpec): Uint8Array {
+  const w = new ByteWriter(capacityFor(spec));
+  writeMessage(spec, w);
   return w.finish();
 }
 
@@ -123,7 +134,7 @@ export function encodeClientHelloMessage(spec: ClientHelloSpec): Uint8Array {
  * all 356 IANA suites take 712 bytes.
  */
 export function encodeHandshakeRecords(message: Uint8Array, recordVersion: number): Uint8Array {
-  const w = new ByteWriter();
+  const w = new ByteWriter(message.length + 5 * Math.ceil(message.length / MAX_PLAINTEXT_LENGTH));
   let at = 0;
   do {
     const fragment = message.subarray(at, at + MAX_PLAINTEXT_LENGTH);
@@ -139,7 +150,16 @@ export function encodeClientHello(spec: ClientHelloSpec): Uint8Array {
   const recordVersion =
     spec.recordVersion ??
     (spec.legacyVersion === TLS_VERSION.SSLv3 ? TLS_VERSION.SSLv3 : TLS_VERSION["TLSv1.0"]);
-  return encodeHandshakeRecords(encodeClientHelloMessage(spec), recordVersion);
+  // Every probe sends one, so the usual case (one record) is written in place: one buffer, the
+  // record length patched in, instead of a copy per layer.
+  const w = new ByteWriter(5 + capacityFor(spec));
+  w.u8(CONTENT_TYPE.handshake).u16(recordVersion, "record.version").u16(0, "record.length");
+  writeMessage(spec, w);
+  const length = w.length - 5;
+  if (length > MAX_PLAINTEXT_LENGTH) {
+    return encodeHandshakeRecords(w.finish().subarray(5), recordVersion);
+  }
+  return w.setU16(3, length, "record.length").finish();
 }
 
 /** Decodes a ClientHello handshake body (after the 4-byte handshake header). */

@@ -43,11 +43,11 @@ describe("ALPN in the hellos of a postgres-direct target", () => {
 });
 
 describe("judgeDirectTls", () => {
-  const failed = (code: "tls" | "closed" | "refused", message: string): HandshakeOutcome => ({
-    ok: false,
-    code,
-    message,
-  });
+  const failed = (
+    code: "tls" | "closed" | "refused",
+    message: string,
+    received = 0,
+  ): HandshakeOutcome => ({ ok: false, code, message, received });
 
   it("names the ALPN refusal and a close without TLS; lets other TLS failures scan on", () => {
     expect(
@@ -65,6 +65,11 @@ describe("judgeDirectTls", () => {
     expect(
       judgeDirectTls("postgres-direct", failed("closed", "socket disconnected")),
     ).toMatchObject({ ok: false, connected: true, code: "closed" });
+    // A close after the server began a TLS reply is no pre-17 server: the raw probes decide.
+    expect(judgeDirectTls("postgres-direct", failed("closed", "cut off", 90))).toEqual({
+      ok: true,
+      warning: null,
+    });
     expect(
       judgeDirectTls("postgres-direct", failed("refused", "connect ECONNREFUSED")),
     ).toMatchObject({ ok: false, connected: false, code: "refused" });

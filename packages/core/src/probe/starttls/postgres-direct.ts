@@ -65,8 +65,9 @@ export function judgeDirectTls(
       message: at(`the server refused ALPN "${alpn}" (alert no_application_protocol)`, "ALPN"),
     };
   }
-  // A close is PostgreSQL before 17 answering; a reset may be the network, so it gets no diagnosis.
-  if (outcome.code === "closed") {
+  // A close before any reply is PostgreSQL before 17 answering; a reset may be the network, and a
+  // close after a TLS reply began is a broken handshake, so neither gets this diagnosis.
+  if (outcome.code === "closed" && outcome.received === 0) {
     return {
       ok: false,
       connected: true,

@@ -7,6 +7,11 @@ export interface EximOptions {
   readonly priority: string;
   /** false: no STARTTLS advertised (`tls_advertise_hosts =`). */
   readonly tls?: boolean;
+  /**
+   * `smtp_accept_max`: connections served at once (Exim's default 20); one more is answered
+   * "421 Too many concurrent SMTP connections; please try again later." and closed.
+   */
+  readonly acceptMax?: number;
 }
 
 export const eximInstalled = (): boolean => installed("exim4");
@@ -35,6 +40,7 @@ spool_directory = ${spool}
 log_file_path = ${spool}/%slog
 pid_file_path = ${spool}/exim.pid
 tls_advertise_hosts = ${options.tls === false ? "" : "*"}
+smtp_accept_max = ${options.acceptMax ?? 20}
 tls_certificate = ${certPath}
 tls_privatekey = ${keyPath}
 tls_require_ciphers = ${options.priority}

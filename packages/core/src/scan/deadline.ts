@@ -1,0 +1,58 @@
+/**
+ * A target's scan under its own deadline and the run's cut: what both the in-thread fleet loop
+ * and a worker thread run for each target, so a cut reads the same wherever the scan ran.
+ */
+import type { ScanReport } from "../scan-report/types.js";
+import type { Target } from "../probe/target.js";
+import type { WaitCut } from "./connection-budget.js";
+import { scanTarget, type ScanTargetOptions } from "./scan-target.js";
+
+/** Why a scan was cut short; the abort reason its signal carries. */
+export class DeadlineReached extends Error {
+  override readonly name = "DeadlineReached" as const;
+  constructor(
+    readonly scope: "target" | "run",
+    readonly ms: number | null,
+  ) {
+    super(
+      scope === "target"
+        ? `the target's deadline of ${ms} ms was reached: what was not established by then is null`
+        : `the run's deadline${ms === null ? "" : ` of ${ms} ms`} was reached: what was not established by then is null`,
+    );
+  }
+}
+
+/**
+ * One target under its deadline and the run's signal. The timer is ours and cleared when the
+ * scan ends (an AbortSignal.timeout can be collected before it fires on Node 20).
+ */
+export async function scanWithDeadline(
+  target: string | Target,
+  options: ScanTargetOptions,
+  deadlineMs: number | undefined,
+  runCut: WaitCut | undefined,
+): Promise<ScanReport> {
+  const controller = new AbortController();
+  const onRunAbort = (): void => {
+    const reason: unknown = runCut?.reason;
+    controller.abort(reason instanceof DeadlineReached ? reason : new DeadlineReached("run", null));
+  };
+  let unsubscribe = (): void => undefined;
+  if (runCut?.aborted === true) onRunAbort();
+  else if (runCut !== undefined) unsubscribe = runCut.subscribe(onRunAbort);
+  const timer =
+    deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new DeadlineReached("target", deadlineMs)), deadlineMs);
+  try {
+    const report = await scanTarget(target, { ...options, signal: controller.signal });
+    const reason: unknown = controller.signal.reason;
+    if (controller.signal.aborted && reason instanceof DeadlineReached) {
+      report.errors.push({ probe: "deadline", code: "deadline", message: reason.message });
+    }
+    return report;
+  } finally {
+    clearTimeout(timer);
+    unsubscribe();
+  }
+}

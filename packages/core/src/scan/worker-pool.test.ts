@@ -1,0 +1,221 @@
+/**
+ * A fleet over worker threads: the reports equal those of the same fleet scanned in one thread,
+ * in the order of the targets; a worker that crashes leaves an error report for each target it
+ * held (never a pass, never a hang); the target's and the run's deadlines cut scans in workers
+ * as they do in one thread. The workers run the built entry (dist/scan/worker.js: `test` builds
+ * first), loaded through a small module in a temporary folder that also records each thread's
+ * start, so the test knows the scans really ran in workers.
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  closeTlsFleet,
+  expectConfiguredVersions,
+  reportFacts,
+  startTlsFleet,
+  type FleetEndpoint,
+} from "../../test/support/tls-fleet.js";
+import type { ScanReport } from "../scan-report/types.js";
+import { DeadlineReached, scanTargets } from "./scan-targets.js";
+import { MIN_TARGETS_FOR_WORKERS, shareOf, workerCountFor } from "./worker-pool.js";
+
+const BUILT_WORKER = new URL("../../dist/scan/worker.js", import.meta.url);
+const ADDRESSES = ["127.0.0.1", "127.0.0.2"] as const;
+const COUNT = MIN_TARGETS_FOR_WORKERS;
+
+let endpoints: FleetEndpoint[] = [];
+let silent: TcpServer;
+let silentPort = 0;
+const held = new Set<Socket>();
+let folder = "";
+
+/** A worker entry that records its start in `folder`, then runs `body` (the real worker by default). */
+function workerModule(name: string, body: string): URL {
+  const file = join(folder, `${name}.mjs`);
+  writeFileSync(
+    file,
+    [
+      'import { writeFileSync } from "node:fs";',
+      'import { threadId } from "node:worker_threads";',
+      `writeFileSync(${JSON.stringify(join(folder, `${name}-started-`))} + threadId, "");`,
+      body,
+    ].join("\n"),
+  );
+  return pathToFileURL(file);
+}
+
+function startedThreads(name: string): number {
+  return readdirSync(folder).filter((file) => file.startsWith(`${name}-started-`)).length;
+}
+
+beforeAll(async () => {
+  folder = mkdtempSync(join(tmpdir(), "tlsgate-workers-"));
+  // Two on, two off TLS 1.3, so that over two addresses a report at the wrong index shows.
+  endpoints = await startTlsFleet(COUNT, ADDRESSES, (i) => i % 4 < 2);
+  // Accepts and never answers: a real TCP listener standing in for a server that hangs, which
+  // no TLS stack offers on purpose.
+  silent = createTcpServer((socket) => {
+    held.add(socket);
+    socket.on("error", () => undefined);
+    socket.on("close", () => held.delete(socket));
+  });
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  silentPort = (silent.address() as AddressInfo).port;
+}, 60_000);
+
+afterAll(async () => {
+  for (const socket of held) socket.destroy();
+  await new Promise<void>((resolve) => silent.close(() => resolve()));
+  await closeTlsFleet(endpoints);
+  rmSync(folder, { recursive: true, force: true });
+});
+
+/** What a report establishes, without timings: the fleet's facts and a few more. */
+function facts(report: ScanReport): unknown {
+  return {
+    ...reportFacts(report),
+    input: report.target.input,
+    trusted: report.certificate?.trusted ?? null,
+    features: report.features,
+  };
+}
+
+/** Every report was cut by `cut`, and what it did not establish is unknown. */
+function expectCut(reports: readonly ScanReport[], cut: DeadlineReached): void {
+  expect(reports).toHaveLength(COUNT);
+  for (const report of reports) {
+    expect(report.errors).toContainEqual({
+      probe: "deadline",
+      code: "deadline",
+      message: cut.message,
+    });
+    expect(report.protocols["TLSv1.3"]).toBeNull();
+    expect(report.cipherSuites).toBeNull();
+  }
+}
+
+describe("how many workers, and their shares of the budget", () => {
+  it("a small fleet, or one worker asked for, stays in this thread", () => {
+    const caps = { maxConnections: 256, maxPerAddress: 64 };
+    expect(workerCountFor(MIN_TARGETS_FOR_WORKERS - 1, 8, caps)).toBe(1);
+    expect(workerCountFor(1000, 1, caps)).toBe(1);
+    expect(workerCountFor(1000, 4, caps)).toBe(4);
+    // Every worker needs at least one connection of each cap.
+    expect(workerCountFor(1000, 8, { maxConnections: 256, maxPerAddress: 3 })).toBe(3);
+    expect(workerCountFor(1000, 8, { ...caps, parallelTargets: 2 })).toBe(2);
+    // Enough targets apiece to pay for a thread's start.
+    expect(workerCountFor(MIN_TARGETS_FOR_WORKERS, 64, caps)).toBe(2);
+  });
+
+  it("the shares add up to the caps, so the caps hold over all the workers", () => {
+    for (const [total, parts] of [
+      [256, 2],
+      [64, 3],
+      [5, 4],
+      [7, 7],
+    ] as const) {
+      const shares = Array.from({ length: parts }, (_, i) => shareOf(total, parts, i));
+      expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
+      expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
+      expect(Math.min(...shares)).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
+
+describe("scanTargets over worker threads", () => {
+  it("the configured versions are what a second client sees", async () => {
+    await expectConfiguredVersions(endpoints[0]!, endpoints[2]!);
+  }, 60_000);
+
+  it("two workers give the reports one thread gives, in the order of the targets", async () => {
+    const targets = endpoints.map((e) => `${e.address}:${e.port}`);
+    const limits = { maxConnections: 64, maxPerAddress: 32, concurrency: 4, timeoutMs: 20_000 };
+    const progressed = new Set<string>();
+    const inOrder: number[] = [];
+    const threaded = await scanTargets(targets, {
+      ...limits,
+      workers: 2,
+      workerUrl: workerModule("real", `import ${JSON.stringify(BUILT_WORKER.href)};`),
+      onProgress: (event) => progressed.add(event.target),
+      onReport: (_report, index) => inOrder.push(index),
+    });
+    expect(startedThreads("real")).toBe(2);
+    const alone = await scanTargets(targets, { ...limits, workers: 1 });
+
+    expect(threaded.map((report) => report.target.input)).toEqual(targets);
+    expect(threaded.map(facts)).toEqual(alone.map(facts));
+    expect([...inOrder].sort((a, b) => a - b)).toEqual(targets.map((_, i) => i));
+    expect(progressed).toEqual(new Set(targets));
+    threaded.forEach((report, i) => {
+      expect(report.reachable).toBe(true);
+      expect(report.protocols).toMatchObject({
+        "TLSv1.1": false,
+        "TLSv1.2": true,
+        "TLSv1.3": endpoints[i]!.tls13,
+      });
+    });
+  }, 300_000);
+
+  it("a worker that crashes leaves an error report for each target it held, and the run ends", async () => {
+    const targets = endpoints.map((e) => `${e.address}:${e.port}`);
+    const reports = await scanTargets(targets, {
+      timeoutMs: 20_000,
+      workers: 2,
+      workerUrl: workerModule(
+        "crash",
+        [
+          'import { parentPort } from "node:worker_threads";',
+          'parentPort.on("message", () => { throw new Error("scanner bug"); });',
+        ].join("\n"),
+      ),
+    });
+    expect(startedThreads("crash")).toBe(2);
+    expect(reports.map((report) => report.target.input)).toEqual(targets);
+    for (const report of reports) {
+      expect(report.reachable).toBeNull();
+      expect(report.protocols["TLSv1.2"]).toBeNull();
+      expect(report.cipherSuites).toBeNull();
+      expect(report.errors).toHaveLength(1);
+      expect(report.errors[0]).toMatchObject({ probe: "worker", code: "internal" });
+      // The targets it held name the crash; those left when no worker was, say so.
+      expect(report.errors[0]!.message).toMatch(
+        /crashed \(scanner bug\)|no worker thread was left/,
+      );
+    }
+    expect(reports.some((report) => report.errors[0]!.message.includes("scanner bug"))).toBe(true);
+  }, 120_000);
+
+  it("a target's deadline cuts each scan in a worker, and its report names the cut", async () => {
+    const targets = Array.from({ length: COUNT }, () => `127.0.0.1:${silentPort}`);
+    const threaded = await scanTargets(targets, {
+      timeoutMs: 60_000,
+      deadlineMs: 1_500,
+      workers: 2,
+      workerUrl: workerModule("deadline", `import ${JSON.stringify(BUILT_WORKER.href)};`),
+    });
+    expect(startedThreads("deadline")).toBe(2);
+    expectCut(threaded, new DeadlineReached("target", 1_500));
+  }, 120_000);
+
+  it("the run's cut reaches every worker: each target still scanning is cut and named so", async () => {
+    const targets = Array.from({ length: COUNT }, () => `127.0.0.1:${silentPort}`);
+    const run = new AbortController();
+    // Cut once the first hello has reached the silent server: the scans are under way.
+    const onConnection = (): void => run.abort(new DeadlineReached("run", 4_321));
+    silent.once("connection", onConnection);
+    const reports = await scanTargets(targets, {
+      timeoutMs: 60_000,
+      workers: 2,
+      signal: run.signal,
+      workerUrl: workerModule("cut", `import ${JSON.stringify(BUILT_WORKER.href)};`),
+    });
+    silent.off("connection", onConnection);
+    expect(startedThreads("cut")).toBe(2);
+    expectCut(reports, new DeadlineReached("run", 4_321));
+  }, 120_000);
+});
