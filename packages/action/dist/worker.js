@@ -21298,8 +21298,16 @@ var ByteReader = class {
 _a = ByteReader;
 var PREFIX_MAX = { 1: 255, 2: 65535, 3: 16777215 };
 var ByteWriter = class {
-  #buf = new Uint8Array(256);
+  #buf;
   #len = 0;
+  /**
+   * `capacity`: the bytes expected, when the caller knows. The default is small because most
+   * writers (an extension, a record header) write a few bytes, and V8 keeps typed arrays of up to
+   * 64 bytes on its heap, while a larger one costs an external allocation and GC work.
+   */
+  constructor(capacity = 64) {
+    this.#buf = new Uint8Array(capacity);
+  }
   get length() {
     return this.#len;
   }
@@ -21343,14 +21351,17 @@ var ByteWriter = class {
   /** Each value as a `size`-byte integer; an invalid one is reported as `field[i]`. */
   uints(values, size, field) {
     const max = PREFIX_MAX[size];
-    for (const [i, value] of values.entries()) {
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
       if (!Number.isInteger(value) || value < 0 || value > max)
         this.#uint(value, size, `${field}[${i}]`);
     }
     const at = this.#reserve(values.length * size);
-    for (const [i, value] of values.entries()) {
+    const buf = this.#buf;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
       for (let b = 0; b < size; b++)
-        this.#buf[at + i * size + b] = value >>> 8 * (size - 1 - b) & 255;
+        buf[at + i * size + b] = value >>> 8 * (size - 1 - b) & 255;
     }
     return this;
   }
@@ -21370,6 +21381,26 @@ var ByteWriter = class {
     for (let i = 0; i < size; i++) {
       this.#buf[at + i] = length >>> 8 * (size - 1 - i) & 255;
     }
+    return this;
+  }
+  /** Drops what was written after the first `length` bytes (to write it again differently). */
+  truncate(length) {
+    if (!Number.isInteger(length) || length < 0 || length > this.#len) {
+      throw new EncodeError("invalid", "truncate", `${length} is not within 0..${this.#len}`);
+    }
+    this.#len = length;
+    return this;
+  }
+  /** Overwrites the 16-bit value at `at` (a length written before its content was known). */
+  setU16(at, value, field = "u16") {
+    if (!Number.isInteger(at) || at < 0 || at + 2 > this.#len) {
+      throw new EncodeError("invalid", field, `offset ${at} is not within the bytes written`);
+    }
+    if (!Number.isInteger(value) || value < 0 || value > 65535) {
+      throw new EncodeError("invalid", field, `${value} is not a 16-bit unsigned integer`);
+    }
+    this.#buf[at] = value >>> 8;
+    this.#buf[at + 1] = value & 255;
     return this;
   }
   /** A copy of the bytes written so far. */
@@ -21651,7 +21682,7 @@ function writeExtensions(w, extensions, message) {
 var PADDING_BUG_MIN = 256 - 4;
 var PADDING_BUG_MAX = 511;
 var PADDING_TARGET = 512;
-function writeBody(spec, extensions) {
+function writeBody(spec, extensions, w) {
   if (spec.random.length !== 32) {
     throw new EncodeError("invalid", "ClientHello.random", `needs 32 bytes, got ${spec.random.length}`);
   }
@@ -21659,7 +21690,6 @@ function writeBody(spec, extensions) {
   if (sessionId.length > 32) {
     throw new EncodeError("invalid", "ClientHello.sessionId", `at most 32 bytes, got ${sessionId.length}`);
   }
-  const w = new ByteWriter();
   w.u16(spec.legacyVersion, "ClientHello.legacyVersion");
   w.bytes(spec.random);
   w.lengthPrefixed(1, (v) => v.bytes(sessionId), "ClientHello.sessionId");
@@ -21668,23 +21698,30 @@ function writeBody(spec, extensions) {
   if (extensions !== void 0) {
     writeExtensions(w, extensions, "ClientHello");
   }
-  return w.finish();
+}
+var capacityFor = (spec) => 512 + 2 * spec.cipherSuites.length;
+function writeMessage(spec, w) {
+  const start = w.length;
+  const write = (extensions2) => {
+    w.u8(HANDSHAKE_TYPE.client_hello);
+    w.lengthPrefixed(3, (v) => writeBody(spec, extensions2, v), "ClientHello");
+    return w.length - start - 4;
+  };
+  const extensions = spec.extensions;
+  const bodyLength = write(extensions);
+  if ((spec.avoidPaddingBug ?? true) && extensions !== void 0 && !extensions.some((extension) => extension.type === EXTENSION_TYPE.padding) && bodyLength >= PADDING_BUG_MIN && bodyLength <= PADDING_BUG_MAX) {
+    const length = Math.max(1, PADDING_TARGET - bodyLength - 4);
+    w.truncate(start);
+    write([...extensions, { type: EXTENSION_TYPE.padding, data: new Uint8Array(length) }]);
+  }
 }
 function encodeClientHelloMessage(spec) {
-  let extensions = spec.extensions;
-  let body = writeBody(spec, extensions);
-  if ((spec.avoidPaddingBug ?? true) && extensions !== void 0 && !extensions.some((extension) => extension.type === EXTENSION_TYPE.padding) && body.length >= PADDING_BUG_MIN && body.length <= PADDING_BUG_MAX) {
-    const length = Math.max(1, PADDING_TARGET - body.length - 4);
-    extensions = [...extensions, { type: EXTENSION_TYPE.padding, data: new Uint8Array(length) }];
-    body = writeBody(spec, extensions);
-  }
-  const w = new ByteWriter();
-  w.u8(HANDSHAKE_TYPE.client_hello);
-  w.lengthPrefixed(3, (v) => v.bytes(body), "ClientHello");
+  const w = new ByteWriter(capacityFor(spec));
+  writeMessage(spec, w);
   return w.finish();
 }
 function encodeHandshakeRecords(message, recordVersion) {
-  const w = new ByteWriter();
+  const w = new ByteWriter(message.length + 5 * Math.ceil(message.length / MAX_PLAINTEXT_LENGTH));
   let at = 0;
   do {
     const fragment = message.subarray(at, at + MAX_PLAINTEXT_LENGTH);
@@ -21696,7 +21733,14 @@ function encodeHandshakeRecords(message, recordVersion) {
 }
 function encodeClientHello(spec) {
   const recordVersion = spec.recordVersion ?? (spec.legacyVersion === TLS_VERSION.SSLv3 ? TLS_VERSION.SSLv3 : TLS_VERSION["TLSv1.0"]);
-  return encodeHandshakeRecords(encodeClientHelloMessage(spec), recordVersion);
+  const w = new ByteWriter(5 + capacityFor(spec));
+  w.u8(CONTENT_TYPE2.handshake).u16(recordVersion, "record.version").u16(0, "record.length");
+  writeMessage(spec, w);
+  const length = w.length - 5;
+  if (length > MAX_PLAINTEXT_LENGTH) {
+    return encodeHandshakeRecords(w.finish().subarray(5), recordVersion);
+  }
+  return w.setU16(3, length, "record.length").finish();
 }
 function decodeClientHello(body) {
   const r = new ByteReader(body);
@@ -23199,7 +23243,26 @@ function serialHex(bytes) {
   const unpadded = bytes.length > 1 && bytes[0] === 0 && (bytes[1] ?? 0) >= 128 ? bytes.subarray(1) : bytes;
   return hex2(unpadded);
 }
+var PARSED_CACHE_SIZE = 512;
+var parsedCache = /* @__PURE__ */ new Map();
 function parseCertificate(der) {
+  const sha2562 = createHash("sha256").update(der).digest("hex");
+  const cached = parsedCache.get(sha2562);
+  if (cached !== void 0) {
+    parsedCache.delete(sha2562);
+    parsedCache.set(sha2562, cached);
+    return cached;
+  }
+  const parsed = decodeCertificate2(der, sha2562);
+  if (parsedCache.size >= PARSED_CACHE_SIZE) {
+    const oldest = parsedCache.keys().next();
+    if (oldest.done !== true)
+      parsedCache.delete(oldest.value);
+  }
+  parsedCache.set(sha2562, parsed);
+  return parsed;
+}
+function decodeCertificate2(der, sha2562) {
   const bytes = toBytes(der);
   let certificate;
   let x509;
@@ -23216,7 +23279,7 @@ function parseCertificate(der) {
   const extensions = decodeExtensions(certificate.extensions ?? []);
   const selfSigned2 = isSelfSigned(x509);
   const issuerNameDer = toBytes(certificate.issuer.valueBeforeDecode);
-  return {
+  return Object.freeze({
     der: bytes,
     x509,
     subject: formatName(toBytes(certificate.subject.valueBeforeDecode), "subject"),
@@ -23231,9 +23294,9 @@ function parseCertificate(der) {
     basicConstraints: extensions.basicConstraints ?? null,
     mustStaple: extensions.tlsFeature?.includes(STATUS_REQUEST) ?? false,
     sctCount: extensions.sctList ?? 0,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
+    sha256: sha2562,
     selfSigned: selfSigned2
-  };
+  });
 }
 function describeCertificate(certificate, now) {
   const notBefore = certificate.notBefore.getTime();
@@ -23605,13 +23668,6 @@ function isWeakKey(certificate) {
   return false;
 }
 function pathError(path, now) {
-  const time = now.getTime();
-  for (const certificate of path) {
-    if (certificate.notBefore.getTime() > time)
-      return "not-yet-valid";
-    if (certificate.notAfter.getTime() < time)
-      return "expired";
-  }
   const anchorIndex = path.length - 1;
   for (const [index, issuer] of path.entries()) {
     if (index === 0)
@@ -23628,6 +23684,13 @@ function pathError(path, now) {
     return "weak-key";
   if (unanchored.some((certificate) => WEAK_SIGNATURE_ALGORITHMS.has(certificate.signatureAlgorithm))) {
     return "weak-signature";
+  }
+  const time = now.getTime();
+  for (const certificate of path) {
+    if (certificate.notBefore.getTime() > time)
+      return "not-yet-valid";
+    if (certificate.notAfter.getTime() < time)
+      return "expired";
   }
   return null;
 }
@@ -23909,7 +23972,7 @@ function createTrustStore(pemBundles, base) {
 import { constants } from "node:crypto";
 import { connect as netConnect } from "node:net";
 import { Duplex } from "node:stream";
-import { DEFAULT_CIPHERS, connect as tlsConnect } from "node:tls";
+import { DEFAULT_CIPHERS, connect as tlsConnect, createSecureContext } from "node:tls";
 
 // ../core/dist/probe/tls13-decrypt.js
 import { createDecipheriv, createHmac } from "node:crypto";
@@ -24113,6 +24176,45 @@ function classifyError(error, serverClosed) {
     return "closed";
   return SOCKET_ERROR_CODES[code2] ?? "internal";
 }
+var TICKET_WAIT_FLOOR_MS = 150;
+function afterPendingReads(then) {
+  setImmediate(then);
+}
+var HANDSHAKE_CIPHERS = `${DEFAULT_CIPHERS}:@SECLEVEL=0`;
+var secureContexts = /* @__PURE__ */ new Map();
+function secureContextFor(options2) {
+  const minVersion = options2.minVersion ?? "TLSv1";
+  const key = [minVersion, options2.maxVersion, options2.sigalgs, options2.noTicket === true].join("|");
+  let context = secureContexts.get(key);
+  if (context === void 0) {
+    context = createSecureContext({
+      minVersion,
+      ciphers: HANDSHAKE_CIPHERS,
+      ...options2.maxVersion === void 0 ? {} : { maxVersion: options2.maxVersion },
+      ...options2.sigalgs === void 0 ? {} : { sigalgs: options2.sigalgs },
+      ...options2.noTicket === true ? { secureOptions: constants.SSL_OP_NO_TICKET } : {}
+    });
+    secureContexts.set(key, context);
+  }
+  return context;
+}
+function tapOf(raw) {
+  return new Duplex({
+    read() {
+    },
+    write(chunk, _encoding, callback) {
+      raw.write(chunk, callback);
+    },
+    final(callback) {
+      raw.end();
+      callback();
+    },
+    destroy(error, callback) {
+      raw.destroy();
+      callback(error);
+    }
+  });
+}
 function nodePeerChain(socket) {
   const chain = [];
   const seen = /* @__PURE__ */ new Set();
@@ -24127,9 +24229,11 @@ function nodePeerChain(socket) {
 }
 function probeHandshake(endpoint, options2) {
   if (options2.signal?.aborted === true) {
-    return Promise.resolve({ ok: false, code: "internal", message: "scan aborted" });
+    return Promise.resolve({ ok: false, code: "internal", message: "scan aborted", received: 0 });
   }
   return new Promise((resolve) => {
+    const reads = options2.reads ?? "everything";
+    const recording = reads !== "session";
     const received = [];
     const keylog = [];
     let serverClosed = false;
@@ -24144,80 +24248,71 @@ function probeHandshake(endpoint, options2) {
       address: endpoint.address,
       port: endpoint.port
     });
-    const tap = new Duplex({
-      read() {
-      },
-      write(chunk, _encoding, callback) {
-        raw.write(chunk, callback);
-      },
-      final(callback) {
-        raw.end();
-        callback();
-      },
-      destroy(error, callback) {
-        raw.destroy();
-        callback(error);
-      }
-    });
+    const tap = recording ? tapOf(raw) : null;
     const maxBytes = options2.maxBytes ?? MAX_HANDSHAKE_BYTES;
     let receivedBytes = 0;
-    raw.on("data", (chunk) => {
-      if (settled)
-        return;
-      receivedBytes += chunk.length;
-      if (receivedBytes > maxBytes) {
-        if (afterHandshake !== null)
-          afterHandshake();
-        else
-          finish({
-            ok: false,
-            code: "unparseable",
-            message: `the server sent more than ${maxBytes} bytes without completing the handshake`
-          });
-        return;
-      }
-      received.push(chunk);
-      tap.push(chunk);
-    });
-    raw.on("end", () => {
-      serverClosed = true;
-      tap.push(null);
-    });
-    raw.on("error", (error) => finish({ ok: false, code: classifyError(error, serverClosed), message: error.message }));
+    if (tap !== null) {
+      raw.on("data", (chunk) => {
+        if (settled)
+          return;
+        receivedBytes += chunk.length;
+        if (receivedBytes > maxBytes) {
+          if (afterHandshake !== null)
+            afterHandshake();
+          else
+            fail("unparseable", `the server sent more than ${maxBytes} bytes without completing the handshake`);
+          return;
+        }
+        received.push(chunk);
+        tap.push(chunk);
+      });
+      raw.on("end", () => {
+        serverClosed = true;
+        tap.push(null);
+      });
+    }
+    raw.on("error", (error) => failWith(error));
     const tlsOptions = {
-      socket: tap,
+      socket: tap ?? raw,
       rejectUnauthorized: false,
       requestOCSP: true,
       ...endpoint.alpn?.length === 0 ? {} : { ALPNProtocols: [...endpoint.alpn ?? OFFERED_ALPN] },
-      minVersion: options2.minVersion ?? "TLSv1",
-      // Security level 0: see legacy servers' certificates too; nothing here is trusted by Node anyway.
-      ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`
+      secureContext: secureContextFor(options2)
     };
     if (endpoint.sni !== null)
       tlsOptions.servername = endpoint.sni;
     if (options2.session !== void 0)
       tlsOptions.session = options2.session;
-    if (options2.noTicket === true)
-      tlsOptions.secureOptions = constants.SSL_OP_NO_TICKET;
-    if (options2.maxVersion !== void 0)
-      tlsOptions.maxVersion = options2.maxVersion;
-    if (options2.sigalgs !== void 0)
-      tlsOptions.sigalgs = options2.sigalgs;
     const socket = tlsConnect(tlsOptions);
-    const onAbort = () => finish({ ok: false, code: "internal", message: "scan aborted" });
+    if (tap === null)
+      socket.on("end", () => serverClosed = true);
+    const onAbort = () => fail("internal", "scan aborted");
     const deadline = setTimeout(() => {
       if (afterHandshake !== null)
         afterHandshake();
       else
-        finish({
-          ok: false,
-          code: "timeout",
-          message: `no completed handshake within ${options2.timeoutMs} ms`
-        });
+        fail("timeout", `no completed handshake within ${options2.timeoutMs} ms`);
     }, options2.timeoutMs);
     options2.signal?.addEventListener("abort", onAbort, { once: true });
     if (options2.signal?.aborted === true)
       queueMicrotask(onAbort);
+    function bytesFromServer() {
+      return tap === null ? raw.bytesRead : receivedBytes;
+    }
+    function fail(code2, message) {
+      finish({ ok: false, code: code2, message, received: bytesFromServer() });
+    }
+    function failWith(error) {
+      const code2 = classifyError(error, serverClosed);
+      if (code2 === "closed")
+        closedDuringHandshake();
+      else
+        fail(code2, error.message);
+    }
+    function closedDuringHandshake() {
+      const sent = bytesFromServer();
+      fail("closed", sent === 0 ? "the server closed the connection before replying" : `the server closed the connection during the handshake, after sending ${sent} bytes`);
+    }
     function finish(outcome, graceful = false) {
       if (settled)
         return;
@@ -24242,7 +24337,9 @@ function probeHandshake(endpoint, options2) {
       } else
         socket.destroy();
     }
-    socket.on("keylog", (line) => keylog.push(line.toString("latin1").trim()));
+    if (recording) {
+      socket.on("keylog", (line) => keylog.push(line.toString("latin1").trim()));
+    }
     socket.on("OCSPResponse", (response) => {
       ocspResponse = response === null || response.length === 0 ? null : new Uint8Array(response);
     });
@@ -24254,17 +24351,13 @@ function probeHandshake(endpoint, options2) {
       if (afterHandshake !== null)
         afterHandshake();
       else
-        finish({ ok: false, code: classifyError(error, serverClosed), message: error.message });
+        failWith(error);
     });
     socket.on("close", () => {
       if (afterHandshake !== null)
         afterHandshake();
       else
-        finish({
-          ok: false,
-          code: "closed",
-          message: "the server closed the connection during the handshake"
-        });
+        closedDuringHandshake();
     });
     socket.once("secureConnect", () => {
       const protocol = socket.getProtocol();
@@ -24273,16 +24366,16 @@ function probeHandshake(endpoint, options2) {
       const alpn2 = typeof socket.alpnProtocol === "string" ? socket.alpnProtocol : null;
       const reused = socket.isSessionReused();
       const tls12Ticket = socket.getTLSTicket() !== void 0;
-      const nodeChain = nodePeerChain(socket);
+      const nodeChain = reads === "everything" ? nodePeerChain(socket) : null;
       const complete = () => {
         if (settled)
           return;
-        const serverBytes = Buffer.concat(received);
+        const serverBytes = recording ? Buffer.concat(received) : Buffer.alloc(0);
         const recovered = reused ? {
           chain: null,
           ocspResponse: null,
           error: "a resumed handshake carries no Certificate message"
-        } : recoverServedChain(serverBytes, protocol ?? "", cipherName ?? "", keylog);
+        } : !recording ? { chain: null, ocspResponse: null, error: "the chain was not read" } : recoverServedChain(serverBytes, protocol ?? "", cipherName ?? "", keylog);
         const isTls132 = protocol === "TLSv1.3";
         const ticketIssued = isTls132 ? session !== null : tls12Ticket;
         finish({
@@ -24298,18 +24391,19 @@ function probeHandshake(endpoint, options2) {
             session: session ?? socket.getSession() ?? null,
             ticketIssued,
             reused,
-            maxEarlyData: isTls132 && session !== null ? ticketMaxEarlyData(serverBytes, cipherName ?? "", keylog) : null
+            maxEarlyData: reads === "everything" && isTls132 && session !== null ? ticketMaxEarlyData(serverBytes, cipherName ?? "", keylog) : null
           }
         }, true);
       };
       afterHandshake = complete;
-      const handshakeMs = Date.now() - started;
-      const wait = Math.min(options2.ticketWaitMs ?? 0, Math.max(150, 3 * handshakeMs));
-      if (protocol === "TLSv1.3" && session === null && wait > 0) {
-        sessionWaiter = complete;
-        ticketTimer = setTimeout(complete, wait);
-      } else
+      const ticketWaitMs = options2.ticketWaitMs ?? 0;
+      if (protocol !== "TLSv1.3" || session !== null || ticketWaitMs <= 0) {
         complete();
+        return;
+      }
+      sessionWaiter = complete;
+      const wait = Math.min(ticketWaitMs, Math.max(TICKET_WAIT_FLOOR_MS, 3 * (Date.now() - started)));
+      ticketTimer = setTimeout(() => afterPendingReads(complete), wait);
     });
   });
 }
@@ -24569,7 +24663,7 @@ function judgeDirectTls(protocol, outcome) {
       message: at(`the server refused ALPN "${alpn2}" (alert no_application_protocol)`, "ALPN")
     };
   }
-  if (outcome.code === "closed") {
+  if (outcome.code === "closed" && outcome.received === 0) {
     return {
       ok: false,
       connected: true,
@@ -24771,7 +24865,7 @@ function handshakeTo(endpoint, options2, extra = {}) {
   }));
 }
 async function probeSessionId(endpoint, options2) {
-  const base = { noTicket: true, maxVersion: "TLSv1.2" };
+  const base = { noTicket: true, maxVersion: "TLSv1.2", reads: "session" };
   const first = await handshakeTo(endpoint, options2, base);
   if (!first.ok) {
     if (first.code === "tls")
@@ -24798,7 +24892,10 @@ async function probeSessionId(endpoint, options2) {
 async function probeTicket(endpoint, first, options2) {
   if (!first.ticketIssued || first.session === null)
     return { value: false, error: null };
-  const resumed = await handshakeTo(endpoint, options2, { session: first.session });
+  const resumed = await handshakeTo(endpoint, options2, {
+    session: first.session,
+    reads: "session"
+  });
   if (!resumed.ok) {
     return {
       value: null,
@@ -24865,13 +24962,15 @@ async function checkCertificatesAndFeatures(target, options2) {
     ...parsed.alpn === void 0 ? {} : { alpn: parsed.alpn }
   };
   const ticketWaitMs = options2.ticketWaitMs ?? Math.min(1e3, options2.timeoutMs);
+  const sessionIdCheck = probeSessionId(endpoint, options2);
   const main = await handshakeTo(endpoint, options2, { ticketWaitMs });
   if (!main.ok) {
+    await sessionIdCheck;
     errors.push({ probe: "handshake", code: main.code, message: main.message });
     return fromRawChain(main.code, "node:tls could not complete a handshake");
   }
   const handshake = main.handshake;
-  let chain = handshake.nodeChain;
+  let chain = handshake.nodeChain ?? [];
   let servedOrder = false;
   if (handshake.servedChain !== null) {
     chain = handshake.servedChain;
@@ -24914,7 +25013,7 @@ async function checkCertificatesAndFeatures(target, options2) {
     features.earlyData = handshake.maxEarlyData > 0;
   const [ticket, sessionId, hsts] = await Promise.all([
     probeTicket(endpoint, handshake, options2),
-    probeSessionId(endpoint, options2),
+    sessionIdCheck,
     parsed.isWeb ? runConnection(options2, () => probeHsts(parsed, address, {
       timeoutMs: options2.timeoutMs,
       ...options2.signal ? { signal: options2.signal } : {}
@@ -48532,7 +48631,10 @@ function exchange(endpoint, request2, consume, options2) {
     opened.setNoDelay(true);
     opened.once("connect", () => {
       options2.onConnect?.();
-      opened.write(request2);
+      if (options2.halfClose === true)
+        opened.end(request2);
+      else
+        opened.write(request2);
     });
     opened.on("data", (chunk) => {
       received += chunk.length;
@@ -48676,6 +48778,13 @@ function scanErrorCode(code2) {
       return code2;
   }
 }
+function mayBeCutByHalfClose(outcome, stopAtServerHello) {
+  if (outcome.kind === "failed")
+    return outcome.code === "reset" || outcome.code === "closed";
+  if (outcome.kind === "rejected")
+    return outcome.alert === null;
+  return !stopAtServerHello && !outcome.flightComplete;
+}
 function isTransientFailure(outcome) {
   return outcome.kind === "failed" && (outcome.code === "timeout" || outcome.code === "refused" || outcome.code === "reset" || outcome.code === "closed");
 }
@@ -48697,7 +48806,7 @@ async function probeWithRetry(attempt, options2 = {}) {
 import { randomBytes as randomBytes2, randomInt } from "node:crypto";
 
 // ../core/dist/probe/client-hellos.js
-import { createECDH, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createECDH, generateKeyPairSync, randomBytes, randomFillSync } from "node:crypto";
 var code = (name) => {
   const group = groupByName(name);
   if (group === void 0)
@@ -48795,6 +48904,30 @@ function probeKeyShare(group) {
   }
   return entry;
 }
+var RANDOM_BLOCK = 4096;
+var randomPool = new Uint8Array(0);
+var randomAt = 0;
+function freshRandom(length) {
+  if (randomAt + length > randomPool.length) {
+    randomPool = randomFillSync(new Uint8Array(Math.max(RANDOM_BLOCK, length)));
+    randomAt = 0;
+  }
+  const out = randomPool.slice(randomAt, randomAt + length);
+  randomAt += length;
+  return out;
+}
+var EXTENSION_CACHE_SIZE = 256;
+var extensionCache = /* @__PURE__ */ new Map();
+function cachedExtension(key, build2) {
+  let extension = extensionCache.get(key);
+  if (extension === void 0) {
+    extension = build2();
+    if (extensionCache.size >= EXTENSION_CACHE_SIZE)
+      extensionCache.clear();
+    extensionCache.set(key, extension);
+  }
+  return extension;
+}
 function hasKeyShareGenerator(group) {
   return KEM_SHARES.has(group) || ECDH_GROUPS.has(group);
 }
@@ -48809,27 +48942,51 @@ function buildClientHello(options2) {
   return encodeClientHello({
     recordVersion: options2.protocol === "SSLv3" ? TLS_VERSION.SSLv3 : TLS_VERSION["TLSv1.0"],
     legacyVersion: tls13 ? TLS_VERSION["TLSv1.2"] : version,
-    random: new Uint8Array(randomBytes(32)),
+    random: freshRandom(32),
     // A TLS 1.3 middlebox-compatible client sends a 32-byte legacy session id.
-    sessionId: tls13 ? new Uint8Array(randomBytes(32)) : new Uint8Array(0),
+    sessionId: tls13 ? freshRandom(32) : new Uint8Array(0),
     cipherSuites,
     compressionMethods: options2.compressionMethods ?? [0],
     ...extensions === void 0 ? {} : { extensions }
   });
 }
+var FIXED_EXTENSIONS = {
+  allCurves: supportedGroups(ALL_CURVES),
+  tls13Groups: supportedGroups(TLS13_GROUPS),
+  allSignatureSchemes: signatureAlgorithms(ALL_SIGNATURE_SCHEMES),
+  ecPointFormats: ecPointFormats(),
+  renegotiationInfo: renegotiationInfo(),
+  extendedMasterSecret: extendedMasterSecret(),
+  sessionTicket: sessionTicket(),
+  statusRequest: statusRequest(),
+  heartbeat: heartbeat(),
+  supportedVersions: supportedVersions([TLS_VERSION["TLSv1.3"]]),
+  pskKeyExchangeModes: pskKeyExchangeModes()
+};
 function helloExtensions(options2, tls13) {
   const extensions = [];
-  if (options2.sni !== null)
-    extensions.push(serverName(options2.sni));
-  extensions.push(supportedGroups(options2.groups ?? (tls13 ? TLS13_GROUPS : ALL_CURVES)), ecPointFormats(), signatureAlgorithms(options2.signatureSchemes ?? ALL_SIGNATURE_SCHEMES), renegotiationInfo(), extendedMasterSecret(), sessionTicket());
+  const sni = options2.sni;
+  if (sni !== null)
+    extensions.push(cachedExtension(`sni ${sni}`, () => serverName(sni)));
+  const groups = options2.groups ?? (tls13 ? TLS13_GROUPS : ALL_CURVES);
+  const schemes = options2.signatureSchemes ?? ALL_SIGNATURE_SCHEMES;
+  extensions.push(groups === ALL_CURVES ? FIXED_EXTENSIONS.allCurves : groups === TLS13_GROUPS ? FIXED_EXTENSIONS.tls13Groups : cachedExtension(`groups ${groups.join()}`, () => supportedGroups(groups)), FIXED_EXTENSIONS.ecPointFormats, schemes === ALL_SIGNATURE_SCHEMES ? FIXED_EXTENSIONS.allSignatureSchemes : cachedExtension(`schemes ${schemes.join()}`, () => signatureAlgorithms(schemes)), FIXED_EXTENSIONS.renegotiationInfo, FIXED_EXTENSIONS.extendedMasterSecret, FIXED_EXTENSIONS.sessionTicket);
   if (options2.statusRequest === true)
-    extensions.push(statusRequest());
+    extensions.push(FIXED_EXTENSIONS.statusRequest);
   if (options2.heartbeat === true)
-    extensions.push(heartbeat());
-  if (options2.alpn !== void 0)
-    extensions.push(alpn(options2.alpn));
+    extensions.push(FIXED_EXTENSIONS.heartbeat);
+  const protocols = options2.alpn;
+  if (protocols !== void 0) {
+    extensions.push(cachedExtension(`alpn ${JSON.stringify(protocols)}`, () => alpn(protocols)));
+  }
   if (tls13) {
-    extensions.push(supportedVersions([TLS_VERSION["TLSv1.3"]]), pskKeyExchangeModes(), keyShare((options2.keyShareGroups ?? [X25519, SECP256R1]).map(probeKeyShare)));
+    const shareGroups = options2.keyShareGroups ?? [X25519, SECP256R1];
+    extensions.push(
+      FIXED_EXTENSIONS.supportedVersions,
+      FIXED_EXTENSIONS.pskKeyExchangeModes,
+      // The shares are the process's own (probeKeyShare), so the groups name the bytes.
+      cachedExtension(`key_share ${shareGroups.join()}`, () => keyShare(shareGroups.map(probeKeyShare)))
+    );
   }
   return extensions;
 }
@@ -48837,7 +48994,7 @@ function buildSslv2ClientHello(cipherSpecs) {
   return encodeSslv2ClientHello({
     version: 2,
     cipherSpecs,
-    challenge: new Uint8Array(randomBytes(16))
+    challenge: freshRandom(16)
   });
 }
 
@@ -49434,17 +49591,25 @@ var LEGACY_ORDER = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
 async function probeLegacy(protocol, keyType, options2) {
   const offer = OFFERS[keyType];
   const suites = cipherSuitesFor(protocol).filter((suite) => suite.auth === offer.auth && !suite.grease && !suite.scsv).map((suite) => suite.code);
-  const outcome = await probeWithRetry(() => options2.runConnection(() => probeHello(options2.endpoint, buildClientHello({
+  const hello = buildClientHello({
     protocol,
     cipherSuites: suites,
     ...helloTarget(options2),
     signatureSchemes: SIGNATURE_SCHEMES.filter((s) => offer.schemes(s.name)).map((s) => s.code),
     statusRequest: true
-  }), {
+  });
+  const send2 = (halfClose) => probeHello(options2.endpoint, hello, {
     timeoutMs: options2.timeoutMs,
+    halfClose,
     ...options2.signal === void 0 ? {} : { signal: options2.signal },
     ...options2.connect === void 0 ? {} : { connect: options2.connect }
-  })), {
+  });
+  const outcome = await probeWithRetry(() => options2.runConnection(async () => {
+    if (options2.halfClose !== true)
+      return send2(false);
+    const first = await send2(true);
+    return mayBeCutByHalfClose(first, false) ? send2(false) : first;
+  }), {
     ...options2.retries === void 0 ? {} : { retries: options2.retries },
     ...options2.signal === void 0 ? {} : { signal: options2.signal }
   });
@@ -49480,12 +49645,14 @@ async function probeTls13(keyType, options2) {
     timeoutMs: options2.timeoutMs,
     minVersion: "TLSv1.3",
     sigalgs: OFFERS[keyType].sigalgs,
+    reads: "served-chain",
     ...options2.signal === void 0 ? {} : { signal: options2.signal },
     ...options2.connect === void 0 ? {} : { connect: options2.connect }
   }));
   const probe = `certificates/${keyType}/TLSv1.3`;
   if (!outcome.ok) {
-    return outcome.code === "tls" || outcome.code === "closed" ? null : { probe, ...outcome };
+    const refused2 = outcome.code === "tls" || outcome.code === "closed" && outcome.received === 0;
+    return refused2 ? null : { probe, code: outcome.code, message: outcome.message };
   }
   const handshake = outcome.handshake;
   if (handshake.servedChain === null) {
@@ -49589,6 +49756,7 @@ var ScanContext = class {
   #limiter;
   #probes = 0;
   #connected = false;
+  #halfClose;
   #step = "starting";
   constructor(options2) {
     this.#options = options2;
@@ -49596,6 +49764,7 @@ var ScanContext = class {
     this.sni = options2.sni;
     this.hello = helloTarget(options2);
     this.#limiter = options2.limiter ?? new Limiter(options2.concurrency);
+    this.#halfClose = options2.halfClose === true;
   }
   get probes() {
     return this.#probes;
@@ -49611,25 +49780,47 @@ var ScanContext = class {
   error(probe, code2, message) {
     this.errors.push({ probe, code: code2, message });
   }
-  /** Sends one hello under the connection limit, retrying failures with backoff. */
+  /**
+   * Sends one hello under the connection limit, retrying failures with backoff.
+   *
+   * The hello goes out with a half-close: a server that serves one connection at a time
+   * (`openssl s_server`, `gnutls-serv`, small embedded stacks) then answers the connections
+   * waiting behind it back to back, instead of one round trip each while it waits for the
+   * client's close. Whatever a half-close may have cut short — a close without an alert, a
+   * failure, a flight that stopped early — is asked again the usual way, so that the answer is
+   * the one a plain hello gets; once a half-close changed an answer, it is off for the scan.
+   */
   async probe(hello, options2 = {}) {
     return probeWithRetry(() => this.#limiter.run(async () => {
-      const outcome = await probeHello(this.endpoint, hello(), {
-        timeoutMs: this.#options.timeoutMs,
-        onConnect: () => {
-          this.#connected = true;
-        },
-        ...options2.stopAtServerHello === void 0 ? {} : { stopAtServerHello: options2.stopAtServerHello },
-        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal },
-        ...this.#options.connect === void 0 ? {} : { connect: this.#options.connect }
-      });
-      this.#probes += 1;
-      this.#report();
-      return outcome;
+      if (!this.#halfClose)
+        return this.#probeOnce(hello(), options2, false);
+      const bytes = hello();
+      const first = await this.#probeOnce(bytes, options2, true);
+      if (!mayBeCutByHalfClose(first, options2.stopAtServerHello === true))
+        return first;
+      const plain = await this.#probeOnce(bytes, options2, false);
+      if (!mayBeCutByHalfClose(plain, options2.stopAtServerHello === true))
+        this.#halfClose = false;
+      return plain;
     }), {
       retries: this.#options.retries,
       ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
     });
+  }
+  async #probeOnce(hello, options2, halfClose) {
+    const outcome = await probeHello(this.endpoint, hello, {
+      timeoutMs: this.#options.timeoutMs,
+      halfClose,
+      onConnect: () => {
+        this.#connected = true;
+      },
+      ...options2.stopAtServerHello === void 0 ? {} : { stopAtServerHello: options2.stopAtServerHello },
+      ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal },
+      ...this.#options.connect === void 0 ? {} : { connect: this.#options.connect }
+    });
+    this.#probes += 1;
+    this.#report();
+    return outcome;
   }
   #report() {
     this.#options.onProgress?.({
@@ -49791,14 +49982,20 @@ async function probeProtocols(ctx) {
 
 // ../core/dist/scan/cipher-suites.js
 var PARTS = 4;
-async function enumerateCipherSuites(ctx, protocol, first) {
+async function enumerateCipherSuites(ctx, protocol, first, onAccepted) {
   const all = offerableSuites(protocol);
   const choices = /* @__PURE__ */ new Map();
+  const record = (code2, choice) => {
+    if (choices.has(code2))
+      return;
+    choices.set(code2, choice);
+    if (all.includes(code2))
+      onAccepted?.(code2);
+  };
   const offer = async (codes) => {
     const result = await offerSuites(ctx, protocol, codes);
-    if (result.kind === "chosen" && !choices.has(result.code)) {
-      choices.set(result.code, result.choice);
-    }
+    if (result.kind === "chosen")
+      record(result.code, result.choice);
     return result;
   };
   const unknown = { protocol, enforced: null, order: null };
@@ -49809,7 +50006,7 @@ async function enumerateCipherSuites(ctx, protocol, first) {
   };
   const forward = first === void 0 ? await offer(all) : choiceOf(protocol, first);
   if (forward.kind === "chosen")
-    choices.set(forward.code, forward.choice);
+    record(forward.code, forward.choice);
   if (forward.kind === "failed")
     return incomplete(forward.code, forward.message, []);
   if (forward.kind === "refused")
@@ -50023,13 +50220,6 @@ async function enumerateTls13Groups(ctx, tls13Suites) {
   }
   return [...result.accepted].sort((a, b) => a - b).map((code2) => acceptedGroup("TLSv1.3", code2));
 }
-async function enumerateTls12Groups(ctx, suites) {
-  const [curves, ffdhe] = await Promise.all([
-    enumerateTls12Curves(ctx, suites),
-    enumerateTls12Ffdhe(ctx, suites)
-  ]);
-  return curves === null || ffdhe === null ? null : [...curves, ...ffdhe];
-}
 var FFDHE_GROUPS = GROUPS.filter((g) => g.kind === "ffdhe").map((g) => g.code);
 async function enumerateTls12Ffdhe(ctx, suites) {
   const { protocol, accepted: accepted2 } = suites;
@@ -50182,10 +50372,12 @@ async function scanDetailed(target, options2 = {}, shared) {
     signal: options2.signal,
     onProgress: options2.onProgress,
     connect: options2.connect,
-    limiter: shared?.limiter
+    limiter: shared?.limiter,
+    // A STARTTLS preamble (or a direct-TLS service check) runs on the connection first.
+    halfClose: shared?.starttls === void 0
   });
   try {
-    await scanInto(ctx, report, chains);
+    await scanInto(ctx, report, chains, shared?.onProtocols);
   } catch (error) {
     ctx.error("scan", "internal", messageOf(error));
   }
@@ -50193,17 +50385,65 @@ async function scanDetailed(target, options2 = {}, shared) {
   report.errors.push(...ctx.errors);
   return finish();
 }
-async function scanInto(ctx, report, chains) {
+async function scanInto(ctx, report, chains, onProtocols) {
   ctx.step("protocols");
   const protocols = await probeProtocols(ctx);
   report.protocols = protocols.supported;
+  onProtocols?.(protocols.supported);
   if (protocols.certificateChain !== null)
     addChain(chains, protocols.certificateChain);
   if (!PROTOCOLS.some((p) => protocols.supported[p] !== null))
     return;
+  const features = probeWireFeatures(ctx, protocols.supported, protocols.choices);
   const supportedTls = TLS.filter((p) => protocols.supported[p] === true);
+  const legacyUnknown = LEGACY.some((p) => protocols.supported[p] === null);
+  const legacyProtocol = [...supportedTls].reverse().find((p) => p !== "TLSv1.3");
+  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacyProtocol ?? "SSLv3")).some((p) => protocols.supported[p] === null);
+  const early = /* @__PURE__ */ new Map();
+  const startOnce = (key, start) => {
+    if (!early.has(key))
+      early.set(key, start());
+  };
+  const onAccepted = (protocol) => (code2) => {
+    const preference = { protocol, enforced: null, order: null };
+    const one = { protocol, accepted: [code2], preference, choices: /* @__PURE__ */ new Map() };
+    if (protocol === "TLSv1.3") {
+      startOnce("TLSv1.3", () => enumerateTls13Groups(ctx, [code2]));
+      return;
+    }
+    if (protocol !== legacyProtocol || unknownAboveLegacy)
+      return;
+    const row = cipherSuiteByCode(code2);
+    if (row?.kex === "ECDHE" && row.auth !== "ECDSA") {
+      startOnce("curves", () => enumerateTls12Curves(ctx, one));
+    } else if (row?.kex === "DHE") {
+      startOnce("ffdhe", () => enumerateTls12Ffdhe(ctx, one));
+    }
+  };
   ctx.step("cipher suites");
-  const enumerated = await Promise.all(supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols.choices[p])));
+  const enumerating = new Map(supportedTls.map((p) => [p, enumerateCipherSuites(ctx, p, protocols.choices[p], onAccepted(p))]));
+  const finish = async (key, full) => await early.get(key) ?? (early.has(key) ? null : full());
+  const tls13 = enumerating.get("TLSv1.3");
+  const legacy = legacyProtocol === void 0 ? void 0 : enumerating.get(legacyProtocol);
+  const tls13Groups = tls13 === void 0 ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null) : tls13.then(async (e) => {
+    const groups = await finish("TLSv1.3", () => e.accepted === null ? Promise.resolve(null) : enumerateTls13Groups(ctx, e.accepted));
+    return e.accepted === null ? null : groups;
+  });
+  const tls12Groups = legacy === void 0 ? Promise.resolve(legacyUnknown ? null : []) : legacy.then(async (e) => {
+    if (e.accepted === null || unknownAboveLegacy) {
+      await Promise.all(early.values());
+      return null;
+    }
+    const suites = { ...e, accepted: e.accepted };
+    const [curves, ffdhe] = await Promise.all([
+      finish("curves", () => enumerateTls12Curves(ctx, suites)),
+      finish("ffdhe", () => enumerateTls12Ffdhe(ctx, suites))
+    ]);
+    return curves === null || ffdhe === null ? null : [...curves, ...ffdhe];
+  });
+  for (const started of [features, tls13Groups, tls12Groups])
+    started.catch(() => void 0);
+  const enumerated = await Promise.all(enumerating.values());
   for (const { choices } of enumerated) {
     for (const choice of choices.values()) {
       if (choice.certificates !== null)
@@ -50213,19 +50453,15 @@ async function scanInto(ctx, report, chains) {
   const unknownProtocol = PROTOCOLS.some((p) => protocols.supported[p] === null);
   report.serverPreference = unknownProtocol ? null : enumerated.map((e) => e.preference);
   ctx.step("groups and key exchange");
-  const tls13 = enumerated.find((e) => e.protocol === "TLSv1.3");
-  const legacy = [...enumerated].reverse().find((e) => e.protocol !== "TLSv1.3");
-  const legacyUnknown = LEGACY.some((p) => protocols.supported[p] === null);
-  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacy?.protocol ?? "SSLv3")).some((p) => protocols.supported[p] === null);
-  const [tls13Groups, tls12Groups, dh, features] = await Promise.all([
-    tls13 === void 0 ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null) : tls13.accepted === null ? Promise.resolve(null) : enumerateTls13Groups(ctx, tls13.accepted),
-    legacy === void 0 ? Promise.resolve(legacyUnknown ? null : []) : legacy.accepted === null || unknownAboveLegacy ? Promise.resolve(null) : enumerateTls12Groups(ctx, { ...legacy, accepted: legacy.accepted }),
+  const [groups13, groups12, dh, wireFeatures] = await Promise.all([
+    tls13Groups,
+    tls12Groups,
     probeDh(ctx, enumerated),
-    probeWireFeatures(ctx, protocols.supported, protocols.choices)
+    features
   ]);
-  report.groups = tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
+  report.groups = groups13 === null || groups12 === null ? null : [...groups13, ...groups12];
   report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null, primes: null } : dh;
-  report.features = { ...report.features, ...features };
+  report.features = { ...report.features, ...wireFeatures };
   report.cipherSuites = unknownProtocol ? null : acceptedSuites(protocols.supported, protocols.sslv2?.cipherSpecs ?? [], enumerated);
 }
 function addChain(chains, chain) {
@@ -50421,28 +50657,36 @@ async function scanTarget(target, options2 = {}) {
     ...options2.signal === void 0 ? {} : { signal: options2.signal },
     ...options2.connect === void 0 ? {} : { connect: options2.connect }
   };
-  const [{ report, certificateChains }, checked] = await Promise.all([
-    scanDetailed(parsed, options2, {
-      resolution,
-      limiter,
-      ...starttls === void 0 ? {} : { starttls }
-    }),
-    checkCertificatesAndFeatures(parsed, certificateOptions)
-  ]);
-  const rawChain = certificateChains[0];
-  const fromRaw = checked.certificate === null && rawChain !== void 0 ? checkRawChain(parsed, rawChain, certificateOptions) : null;
-  const certificate = fromRaw?.certificate ?? checked.certificate;
-  const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
-  const served = await probeServedChains(report.protocols, {
+  let versionsKnown = () => void 0;
+  const versions = new Promise((resolve) => versionsKnown = resolve);
+  const servedChains = versions.then((protocols) => probeServedChains(protocols, {
     endpoint: { address, port: parsed.port },
     sni: parsed.sni,
     ...alpnOf(parsed),
     timeoutMs,
     runConnection: certificateOptions.runConnection,
+    // A STARTTLS preamble (or a direct-TLS service) runs on the connection before the hello.
+    halfClose: starttls === void 0,
     ...options2.retries === void 0 ? {} : { retries: options2.retries },
     ...options2.signal === void 0 ? {} : { signal: options2.signal },
     ...options2.connect === void 0 ? {} : { connect: options2.connect }
-  });
+  }));
+  servedChains.catch(() => void 0);
+  const [{ report, certificateChains }, checked] = await Promise.all([
+    scanDetailed(parsed, options2, {
+      resolution,
+      limiter,
+      ...starttls === void 0 ? {} : { starttls },
+      onProtocols: versionsKnown
+    }),
+    checkCertificatesAndFeatures(parsed, certificateOptions)
+  ]);
+  versionsKnown(report.protocols);
+  const rawChain = certificateChains[0];
+  const fromRaw = checked.certificate === null && rawChain !== void 0 ? checkRawChain(parsed, rawChain, certificateOptions) : null;
+  const certificate = fromRaw?.certificate ?? checked.certificate;
+  const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
+  const served = await servedChains;
   const judged = judgeServedChains(certificate === null || defaultChain == null ? null : { chain: defaultChain, report: certificate }, served, { host: parsed.host, store, now: options2.now ?? /* @__PURE__ */ new Date() });
   const merged = {
     ...report,
