@@ -25,16 +25,11 @@ import { cipherSuiteByName, sslv2CipherSuiteByName } from "../packages/core/src/
 import type { Protocol } from "../packages/core/src/registry/index.js";
 import type { ScanReport } from "../packages/core/src/scan-report/types.js";
 import { scan } from "../packages/core/src/scan/scan.js";
-import {
-  dhParams,
-  harnessEnv,
-  startGnutlsServer,
-  startNodeTlsServer,
-  startOpenSslServer,
-} from "@tlsgate/testing";
+import { dhParams, harnessEnv, startNodeTlsServer } from "@tlsgate/testing";
 import type { TestServer } from "@tlsgate/testing";
 import { startDelayProxy } from "./bench/delay-proxy.js";
-import { runMeasured } from "./bench/process-stats.js";
+import { LEGACY_SERVERS } from "./bench/legacy-servers.js";
+import { median, runMeasured } from "./bench/process-stats.js";
 
 const argument = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);
@@ -58,14 +53,6 @@ const RUNS = argument("runs", 5);
 const TOOL_RUNS = argument("tool-runs", 3);
 const DELAY_MS = argument("delay-ms", 25);
 const CLI = resolve(fileURLToPath(import.meta.url), "../../packages/cli/bin.js");
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? 0)
-    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 /** The first of these commands on PATH, or null. */
 function which(...names: string[]): string | null {
@@ -281,20 +268,7 @@ const INTERMEDIATE = {
 };
 
 const SERVERS: readonly [string, () => Promise<TestServer>][] = [
-  [
-    "openssl s_server legacy (TLS 1.0-1.2, ALL:@SECLEVEL=0)",
-    () =>
-      startOpenSslServer({
-        cipher: "ALL:@SECLEVEL=0",
-        minProtocol: "TLSv1.0",
-        maxProtocol: "TLSv1.2",
-      }),
-  ],
-  [
-    "gnutls-serv legacy (NORMAL:+3DES-CBC:+ARCFOUR-128:+VERS-TLS1.0:+VERS-TLS1.1)",
-    () =>
-      startGnutlsServer({ priority: "NORMAL:+3DES-CBC:+ARCFOUR-128:+VERS-TLS1.0:+VERS-TLS1.1" }),
-  ],
+  ...LEGACY_SERVERS,
   ["node:tls Mozilla intermediate (5.8)", () => startNodeTlsServer(INTERMEDIATE)],
 ];
 

@@ -1,6 +1,7 @@
 // A TCP proxy that holds every chunk `delayMs` in each direction, so a loopback server looks like
 // one `2 × delayMs` of round trip away. Order is kept (each chunk leaves `delayMs` after it came),
-// and an end or a reset follows the data before it.
+// and an end or a reset follows the data before it. A half-close is passed on as one, as TCP
+// would: each side's end reaches the other, which may still answer.
 import { connect, createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 
@@ -31,8 +32,8 @@ export async function startDelayProxy(
 ): Promise<DelayProxy> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  const server: Server = createServer((client) => {
-    const server = connect(upstream.port, upstream.host);
+  const server: Server = createServer({ allowHalfOpen: true }, (client) => {
+    const server = connect({ port: upstream.port, host: upstream.host, allowHalfOpen: true });
     for (const socket of [client, server]) {
       sockets.add(socket);
       socket.on("close", () => sockets.delete(socket));

@@ -18,7 +18,7 @@ export interface Fleet {
 }
 
 /** Mozilla intermediate (guidelines 5.8) without the ML-KEM group this OpenSSL may lack. */
-const CIPHERS = [
+export const CIPHERS = [
   "ECDHE-ECDSA-AES128-GCM-SHA256",
   "ECDHE-RSA-AES128-GCM-SHA256",
   "ECDHE-ECDSA-AES256-GCM-SHA384",
@@ -26,7 +26,7 @@ const CIPHERS = [
   "ECDHE-ECDSA-CHACHA20-POLY1305",
   "ECDHE-RSA-CHACHA20-POLY1305",
 ].join(":");
-const CURVES = "X25519:prime256v1:secp384r1";
+export const CURVES = "X25519:prime256v1:secp384r1";
 
 export const FLEET_HOSTS = Array.from({ length: 16 }, (_, i) => `127.0.0.${i + 1}`);
 

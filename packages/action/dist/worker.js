@@ -24962,8 +24962,10 @@ async function checkCertificatesAndFeatures(target, options2) {
     ...parsed.alpn === void 0 ? {} : { alpn: parsed.alpn }
   };
   const ticketWaitMs = options2.ticketWaitMs ?? Math.min(1e3, options2.timeoutMs);
+  const sessionIdCheck = probeSessionId(endpoint, options2);
   const main = await handshakeTo(endpoint, options2, { ticketWaitMs });
   if (!main.ok) {
+    await sessionIdCheck;
     errors.push({ probe: "handshake", code: main.code, message: main.message });
     return fromRawChain(main.code, "node:tls could not complete a handshake");
   }
@@ -25011,7 +25013,7 @@ async function checkCertificatesAndFeatures(target, options2) {
     features.earlyData = handshake.maxEarlyData > 0;
   const [ticket, sessionId, hsts] = await Promise.all([
     probeTicket(endpoint, handshake, options2),
-    probeSessionId(endpoint, options2),
+    sessionIdCheck,
     parsed.isWeb ? runConnection(options2, () => probeHsts(parsed, address, {
       timeoutMs: options2.timeoutMs,
       ...options2.signal ? { signal: options2.signal } : {}
@@ -48629,7 +48631,10 @@ function exchange(endpoint, request2, consume, options2) {
     opened.setNoDelay(true);
     opened.once("connect", () => {
       options2.onConnect?.();
-      opened.write(request2);
+      if (options2.halfClose === true)
+        opened.end(request2);
+      else
+        opened.write(request2);
     });
     opened.on("data", (chunk) => {
       received += chunk.length;
@@ -48772,6 +48777,13 @@ function scanErrorCode(code2) {
     default:
       return code2;
   }
+}
+function mayBeCutByHalfClose(outcome, stopAtServerHello) {
+  if (outcome.kind === "failed")
+    return outcome.code === "reset" || outcome.code === "closed";
+  if (outcome.kind === "rejected")
+    return outcome.alert === null;
+  return !stopAtServerHello && !outcome.flightComplete;
 }
 function isTransientFailure(outcome) {
   return outcome.kind === "failed" && (outcome.code === "timeout" || outcome.code === "refused" || outcome.code === "reset" || outcome.code === "closed");
@@ -49579,17 +49591,25 @@ var LEGACY_ORDER = ["TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"];
 async function probeLegacy(protocol, keyType, options2) {
   const offer = OFFERS[keyType];
   const suites = cipherSuitesFor(protocol).filter((suite) => suite.auth === offer.auth && !suite.grease && !suite.scsv).map((suite) => suite.code);
-  const outcome = await probeWithRetry(() => options2.runConnection(() => probeHello(options2.endpoint, buildClientHello({
+  const hello = buildClientHello({
     protocol,
     cipherSuites: suites,
     ...helloTarget(options2),
     signatureSchemes: SIGNATURE_SCHEMES.filter((s) => offer.schemes(s.name)).map((s) => s.code),
     statusRequest: true
-  }), {
+  });
+  const send2 = (halfClose) => probeHello(options2.endpoint, hello, {
     timeoutMs: options2.timeoutMs,
+    halfClose,
     ...options2.signal === void 0 ? {} : { signal: options2.signal },
     ...options2.connect === void 0 ? {} : { connect: options2.connect }
-  })), {
+  });
+  const outcome = await probeWithRetry(() => options2.runConnection(async () => {
+    if (options2.halfClose !== true)
+      return send2(false);
+    const first = await send2(true);
+    return mayBeCutByHalfClose(first, false) ? send2(false) : first;
+  }), {
     ...options2.retries === void 0 ? {} : { retries: options2.retries },
     ...options2.signal === void 0 ? {} : { signal: options2.signal }
   });
@@ -49736,6 +49756,7 @@ var ScanContext = class {
   #limiter;
   #probes = 0;
   #connected = false;
+  #halfClose;
   #step = "starting";
   constructor(options2) {
     this.#options = options2;
@@ -49743,6 +49764,7 @@ var ScanContext = class {
     this.sni = options2.sni;
     this.hello = helloTarget(options2);
     this.#limiter = options2.limiter ?? new Limiter(options2.concurrency);
+    this.#halfClose = options2.halfClose === true;
   }
   get probes() {
     return this.#probes;
@@ -49758,25 +49780,47 @@ var ScanContext = class {
   error(probe, code2, message) {
     this.errors.push({ probe, code: code2, message });
   }
-  /** Sends one hello under the connection limit, retrying failures with backoff. */
+  /**
+   * Sends one hello under the connection limit, retrying failures with backoff.
+   *
+   * The hello goes out with a half-close: a server that serves one connection at a time
+   * (`openssl s_server`, `gnutls-serv`, small embedded stacks) then answers the connections
+   * waiting behind it back to back, instead of one round trip each while it waits for the
+   * client's close. Whatever a half-close may have cut short — a close without an alert, a
+   * failure, a flight that stopped early — is asked again the usual way, so that the answer is
+   * the one a plain hello gets; once a half-close changed an answer, it is off for the scan.
+   */
   async probe(hello, options2 = {}) {
     return probeWithRetry(() => this.#limiter.run(async () => {
-      const outcome = await probeHello(this.endpoint, hello(), {
-        timeoutMs: this.#options.timeoutMs,
-        onConnect: () => {
-          this.#connected = true;
-        },
-        ...options2.stopAtServerHello === void 0 ? {} : { stopAtServerHello: options2.stopAtServerHello },
-        ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal },
-        ...this.#options.connect === void 0 ? {} : { connect: this.#options.connect }
-      });
-      this.#probes += 1;
-      this.#report();
-      return outcome;
+      if (!this.#halfClose)
+        return this.#probeOnce(hello(), options2, false);
+      const bytes = hello();
+      const first = await this.#probeOnce(bytes, options2, true);
+      if (!mayBeCutByHalfClose(first, options2.stopAtServerHello === true))
+        return first;
+      const plain = await this.#probeOnce(bytes, options2, false);
+      if (!mayBeCutByHalfClose(plain, options2.stopAtServerHello === true))
+        this.#halfClose = false;
+      return plain;
     }), {
       retries: this.#options.retries,
       ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal }
     });
+  }
+  async #probeOnce(hello, options2, halfClose) {
+    const outcome = await probeHello(this.endpoint, hello, {
+      timeoutMs: this.#options.timeoutMs,
+      halfClose,
+      onConnect: () => {
+        this.#connected = true;
+      },
+      ...options2.stopAtServerHello === void 0 ? {} : { stopAtServerHello: options2.stopAtServerHello },
+      ...this.#options.signal === void 0 ? {} : { signal: this.#options.signal },
+      ...this.#options.connect === void 0 ? {} : { connect: this.#options.connect }
+    });
+    this.#probes += 1;
+    this.#report();
+    return outcome;
   }
   #report() {
     this.#options.onProgress?.({
@@ -49938,14 +49982,20 @@ async function probeProtocols(ctx) {
 
 // ../core/dist/scan/cipher-suites.js
 var PARTS = 4;
-async function enumerateCipherSuites(ctx, protocol, first) {
+async function enumerateCipherSuites(ctx, protocol, first, onAccepted) {
   const all = offerableSuites(protocol);
   const choices = /* @__PURE__ */ new Map();
+  const record = (code2, choice) => {
+    if (choices.has(code2))
+      return;
+    choices.set(code2, choice);
+    if (all.includes(code2))
+      onAccepted?.(code2);
+  };
   const offer = async (codes) => {
     const result = await offerSuites(ctx, protocol, codes);
-    if (result.kind === "chosen" && !choices.has(result.code)) {
-      choices.set(result.code, result.choice);
-    }
+    if (result.kind === "chosen")
+      record(result.code, result.choice);
     return result;
   };
   const unknown = { protocol, enforced: null, order: null };
@@ -49956,7 +50006,7 @@ async function enumerateCipherSuites(ctx, protocol, first) {
   };
   const forward = first === void 0 ? await offer(all) : choiceOf(protocol, first);
   if (forward.kind === "chosen")
-    choices.set(forward.code, forward.choice);
+    record(forward.code, forward.choice);
   if (forward.kind === "failed")
     return incomplete(forward.code, forward.message, []);
   if (forward.kind === "refused")
@@ -50170,13 +50220,6 @@ async function enumerateTls13Groups(ctx, tls13Suites) {
   }
   return [...result.accepted].sort((a, b) => a - b).map((code2) => acceptedGroup("TLSv1.3", code2));
 }
-async function enumerateTls12Groups(ctx, suites) {
-  const [curves, ffdhe] = await Promise.all([
-    enumerateTls12Curves(ctx, suites),
-    enumerateTls12Ffdhe(ctx, suites)
-  ]);
-  return curves === null || ffdhe === null ? null : [...curves, ...ffdhe];
-}
 var FFDHE_GROUPS = GROUPS.filter((g) => g.kind === "ffdhe").map((g) => g.code);
 async function enumerateTls12Ffdhe(ctx, suites) {
   const { protocol, accepted: accepted2 } = suites;
@@ -50329,10 +50372,12 @@ async function scanDetailed(target, options2 = {}, shared) {
     signal: options2.signal,
     onProgress: options2.onProgress,
     connect: options2.connect,
-    limiter: shared?.limiter
+    limiter: shared?.limiter,
+    // A STARTTLS preamble (or a direct-TLS service check) runs on the connection first.
+    halfClose: shared?.starttls === void 0
   });
   try {
-    await scanInto(ctx, report, chains);
+    await scanInto(ctx, report, chains, shared?.onProtocols);
   } catch (error) {
     ctx.error("scan", "internal", messageOf(error));
   }
@@ -50340,17 +50385,65 @@ async function scanDetailed(target, options2 = {}, shared) {
   report.errors.push(...ctx.errors);
   return finish();
 }
-async function scanInto(ctx, report, chains) {
+async function scanInto(ctx, report, chains, onProtocols) {
   ctx.step("protocols");
   const protocols = await probeProtocols(ctx);
   report.protocols = protocols.supported;
+  onProtocols?.(protocols.supported);
   if (protocols.certificateChain !== null)
     addChain(chains, protocols.certificateChain);
   if (!PROTOCOLS.some((p) => protocols.supported[p] !== null))
     return;
+  const features = probeWireFeatures(ctx, protocols.supported, protocols.choices);
   const supportedTls = TLS.filter((p) => protocols.supported[p] === true);
+  const legacyUnknown = LEGACY.some((p) => protocols.supported[p] === null);
+  const legacyProtocol = [...supportedTls].reverse().find((p) => p !== "TLSv1.3");
+  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacyProtocol ?? "SSLv3")).some((p) => protocols.supported[p] === null);
+  const early = /* @__PURE__ */ new Map();
+  const startOnce = (key, start) => {
+    if (!early.has(key))
+      early.set(key, start());
+  };
+  const onAccepted = (protocol) => (code2) => {
+    const preference = { protocol, enforced: null, order: null };
+    const one = { protocol, accepted: [code2], preference, choices: /* @__PURE__ */ new Map() };
+    if (protocol === "TLSv1.3") {
+      startOnce("TLSv1.3", () => enumerateTls13Groups(ctx, [code2]));
+      return;
+    }
+    if (protocol !== legacyProtocol || unknownAboveLegacy)
+      return;
+    const row = cipherSuiteByCode(code2);
+    if (row?.kex === "ECDHE" && row.auth !== "ECDSA") {
+      startOnce("curves", () => enumerateTls12Curves(ctx, one));
+    } else if (row?.kex === "DHE") {
+      startOnce("ffdhe", () => enumerateTls12Ffdhe(ctx, one));
+    }
+  };
   ctx.step("cipher suites");
-  const enumerated = await Promise.all(supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols.choices[p])));
+  const enumerating = new Map(supportedTls.map((p) => [p, enumerateCipherSuites(ctx, p, protocols.choices[p], onAccepted(p))]));
+  const finish = async (key, full) => await early.get(key) ?? (early.has(key) ? null : full());
+  const tls13 = enumerating.get("TLSv1.3");
+  const legacy = legacyProtocol === void 0 ? void 0 : enumerating.get(legacyProtocol);
+  const tls13Groups = tls13 === void 0 ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null) : tls13.then(async (e) => {
+    const groups = await finish("TLSv1.3", () => e.accepted === null ? Promise.resolve(null) : enumerateTls13Groups(ctx, e.accepted));
+    return e.accepted === null ? null : groups;
+  });
+  const tls12Groups = legacy === void 0 ? Promise.resolve(legacyUnknown ? null : []) : legacy.then(async (e) => {
+    if (e.accepted === null || unknownAboveLegacy) {
+      await Promise.all(early.values());
+      return null;
+    }
+    const suites = { ...e, accepted: e.accepted };
+    const [curves, ffdhe] = await Promise.all([
+      finish("curves", () => enumerateTls12Curves(ctx, suites)),
+      finish("ffdhe", () => enumerateTls12Ffdhe(ctx, suites))
+    ]);
+    return curves === null || ffdhe === null ? null : [...curves, ...ffdhe];
+  });
+  for (const started of [features, tls13Groups, tls12Groups])
+    started.catch(() => void 0);
+  const enumerated = await Promise.all(enumerating.values());
   for (const { choices } of enumerated) {
     for (const choice of choices.values()) {
       if (choice.certificates !== null)
@@ -50360,19 +50453,15 @@ async function scanInto(ctx, report, chains) {
   const unknownProtocol = PROTOCOLS.some((p) => protocols.supported[p] === null);
   report.serverPreference = unknownProtocol ? null : enumerated.map((e) => e.preference);
   ctx.step("groups and key exchange");
-  const tls13 = enumerated.find((e) => e.protocol === "TLSv1.3");
-  const legacy = [...enumerated].reverse().find((e) => e.protocol !== "TLSv1.3");
-  const legacyUnknown = LEGACY.some((p) => protocols.supported[p] === null);
-  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacy?.protocol ?? "SSLv3")).some((p) => protocols.supported[p] === null);
-  const [tls13Groups, tls12Groups, dh, features] = await Promise.all([
-    tls13 === void 0 ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null) : tls13.accepted === null ? Promise.resolve(null) : enumerateTls13Groups(ctx, tls13.accepted),
-    legacy === void 0 ? Promise.resolve(legacyUnknown ? null : []) : legacy.accepted === null || unknownAboveLegacy ? Promise.resolve(null) : enumerateTls12Groups(ctx, { ...legacy, accepted: legacy.accepted }),
+  const [groups13, groups12, dh, wireFeatures] = await Promise.all([
+    tls13Groups,
+    tls12Groups,
     probeDh(ctx, enumerated),
-    probeWireFeatures(ctx, protocols.supported, protocols.choices)
+    features
   ]);
-  report.groups = tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
+  report.groups = groups13 === null || groups12 === null ? null : [...groups13, ...groups12];
   report.dh = legacyUnknown ? { supported: dh.supported === true ? true : null, bits: null, primes: null } : dh;
-  report.features = { ...report.features, ...features };
+  report.features = { ...report.features, ...wireFeatures };
   report.cipherSuites = unknownProtocol ? null : acceptedSuites(protocols.supported, protocols.sslv2?.cipherSpecs ?? [], enumerated);
 }
 function addChain(chains, chain) {
@@ -50568,28 +50657,36 @@ async function scanTarget(target, options2 = {}) {
     ...options2.signal === void 0 ? {} : { signal: options2.signal },
     ...options2.connect === void 0 ? {} : { connect: options2.connect }
   };
-  const [{ report, certificateChains }, checked] = await Promise.all([
-    scanDetailed(parsed, options2, {
-      resolution,
-      limiter,
-      ...starttls === void 0 ? {} : { starttls }
-    }),
-    checkCertificatesAndFeatures(parsed, certificateOptions)
-  ]);
-  const rawChain = certificateChains[0];
-  const fromRaw = checked.certificate === null && rawChain !== void 0 ? checkRawChain(parsed, rawChain, certificateOptions) : null;
-  const certificate = fromRaw?.certificate ?? checked.certificate;
-  const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
-  const served = await probeServedChains(report.protocols, {
+  let versionsKnown = () => void 0;
+  const versions = new Promise((resolve) => versionsKnown = resolve);
+  const servedChains = versions.then((protocols) => probeServedChains(protocols, {
     endpoint: { address, port: parsed.port },
     sni: parsed.sni,
     ...alpnOf(parsed),
     timeoutMs,
     runConnection: certificateOptions.runConnection,
+    // A STARTTLS preamble (or a direct-TLS service) runs on the connection before the hello.
+    halfClose: starttls === void 0,
     ...options2.retries === void 0 ? {} : { retries: options2.retries },
     ...options2.signal === void 0 ? {} : { signal: options2.signal },
     ...options2.connect === void 0 ? {} : { connect: options2.connect }
-  });
+  }));
+  servedChains.catch(() => void 0);
+  const [{ report, certificateChains }, checked] = await Promise.all([
+    scanDetailed(parsed, options2, {
+      resolution,
+      limiter,
+      ...starttls === void 0 ? {} : { starttls },
+      onProtocols: versionsKnown
+    }),
+    checkCertificatesAndFeatures(parsed, certificateOptions)
+  ]);
+  versionsKnown(report.protocols);
+  const rawChain = certificateChains[0];
+  const fromRaw = checked.certificate === null && rawChain !== void 0 ? checkRawChain(parsed, rawChain, certificateOptions) : null;
+  const certificate = fromRaw?.certificate ?? checked.certificate;
+  const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
+  const served = await servedChains;
   const judged = judgeServedChains(certificate === null || defaultChain == null ? null : { chain: defaultChain, report: certificate }, served, { host: parsed.host, store, now: options2.now ?? /* @__PURE__ */ new Date() });
   const merged = {
     ...report,

@@ -200,7 +200,7 @@ export function checkRawChain(
  *   node:tls cannot send early data, so whether the server then accepts it is not tried.
  * - `hsts`: null without an error entry when the target is not a web endpoint (not applicable).
  *
- * Connections: at most 3 at a time (each under `runConnection`), all to the one address:
+ * Connections: at most 4 at a time (each under `runConnection`), all to the one address:
  * `options.address`, or the target resolved once here.
  */
 export async function checkCertificatesAndFeatures(
@@ -257,8 +257,12 @@ export async function checkCertificatesAndFeatures(
     ...(parsed.alpn === undefined ? {} : { alpn: parsed.alpn }),
   };
   const ticketWaitMs = options.ticketWaitMs ?? Math.min(1000, options.timeoutMs);
+  // The session-ID check needs nothing of the main handshake: its two handshakes run beside it,
+  // not after it (they are the longest chain of dependent connections of a scan).
+  const sessionIdCheck = probeSessionId(endpoint, options);
   const main = await handshakeTo(endpoint, options, { ticketWaitMs });
   if (!main.ok) {
+    await sessionIdCheck; // its connections end before the check does; it tells nothing now
     errors.push({ probe: "handshake", code: main.code, message: main.message });
     return fromRawChain(main.code, "node:tls could not complete a handshake");
   }
@@ -310,7 +314,7 @@ export async function checkCertificatesAndFeatures(
 
   const [ticket, sessionId, hsts] = await Promise.all([
     probeTicket(endpoint, handshake, options),
-    probeSessionId(endpoint, options),
+    sessionIdCheck,
     parsed.isWeb
       ? runConnection(options, () =>
           probeHsts(parsed, address, {

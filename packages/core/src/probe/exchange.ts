@@ -36,6 +36,12 @@ export interface ExchangeOptions {
   maxBytes?: number;
   /** Called once the TCP connection is established. */
   onConnect?: () => void;
+  /**
+   * End the sending side with the request (TCP half-close). A server that serves one connection
+   * at a time then sees the end with the hello and moves on to the next connection as soon as it
+   * has answered, instead of a round trip later when the client closes.
+   */
+  halfClose?: boolean;
 }
 
 /**
@@ -96,7 +102,8 @@ export function exchange(
     opened.setNoDelay(true);
     opened.once("connect", () => {
       options.onConnect?.();
-      opened.write(request);
+      if (options.halfClose === true) opened.end(request);
+      else opened.write(request);
     });
     opened.on("data", (chunk: Uint8Array) => {
       received += chunk.length;

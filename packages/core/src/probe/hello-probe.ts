@@ -153,6 +153,19 @@ function scanErrorCode(code: SocketFailureCode): ScanErrorCode {
 }
 
 /**
+ * An outcome a half-closed hello (ExchangeOptions.halfClose) may owe to the half-close: a close
+ * without an alert, a reset or a close in the middle of the reply, a flight that stopped early.
+ * Such a hello is asked again without the half-close, so the answer is the one a plain hello
+ * gets. A timeout or a refused connection is not the half-close's doing, and asking again would
+ * only double the wait.
+ */
+export function mayBeCutByHalfClose(outcome: ProbeOutcome, stopAtServerHello: boolean): boolean {
+  if (outcome.kind === "failed") return outcome.code === "reset" || outcome.code === "closed";
+  if (outcome.kind === "rejected") return outcome.alert === null;
+  return !stopAtServerHello && !outcome.flightComplete;
+}
+
+/**
  * Failures worth another attempt: the connection's (timeout, refused, reset, closed in the middle
  * of a reply). An unparseable or oversized reply is the server's answer and comes again.
  */

@@ -45,14 +45,19 @@ export async function enumerateCipherSuites(
   ctx: ScanContext,
   protocol: TlsProtocol,
   first?: TlsChoice,
+  /** Called once for each suite the server is seen to accept, as soon as it is seen. */
+  onAccepted?: (code: number) => void,
 ): Promise<ProtocolSuites> {
   const all = offerableSuites(protocol);
   const choices = new Map<number, TlsChoice>();
+  const record = (code: number, choice: TlsChoice): void => {
+    if (choices.has(code)) return;
+    choices.set(code, choice);
+    if (all.includes(code)) onAccepted?.(code);
+  };
   const offer = async (codes: readonly number[]): Promise<SuiteOffer> => {
     const result = await offerSuites(ctx, protocol, codes);
-    if (result.kind === "chosen" && !choices.has(result.code)) {
-      choices.set(result.code, result.choice);
-    }
+    if (result.kind === "chosen") record(result.code, result.choice);
     return result;
   };
   const unknown: ServerPreference = { protocol, enforced: null, order: null };
@@ -67,7 +72,7 @@ export async function enumerateCipherSuites(
   };
 
   const forward = first === undefined ? await offer(all) : choiceOf(protocol, first);
-  if (forward.kind === "chosen") choices.set(forward.code, forward.choice);
+  if (forward.kind === "chosen") record(forward.code, forward.choice);
   if (forward.kind === "failed") return incomplete(forward.code, forward.message, []);
   if (forward.kind === "refused") return { protocol, accepted: [], preference: unknown, choices };
   if (!all.includes(forward.code)) {

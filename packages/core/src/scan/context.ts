@@ -5,7 +5,12 @@
 import type { Socket } from "node:net";
 import type { ScanError, ScanErrorCode } from "../scan-report/types.js";
 import type { Endpoint } from "../probe/exchange.js";
-import { probeHello, probeWithRetry, type ProbeOutcome } from "../probe/hello-probe.js";
+import {
+  mayBeCutByHalfClose,
+  probeHello,
+  probeWithRetry,
+  type ProbeOutcome,
+} from "../probe/hello-probe.js";
 import { helloTarget, type HelloTarget } from "../probe/client-hellos.js";
 import { Limiter, type ConnectionSlots } from "./limiter.js";
 
@@ -29,6 +34,11 @@ export interface ScanContextOptions {
   connect?: ((endpoint: Endpoint) => Socket) | undefined;
   /** The target's connection limiter, when the scan shares it; else one of `concurrency`. */
   limiter?: ConnectionSlots | undefined;
+  /**
+   * Half-close every hello probe (see `probe`); off for STARTTLS, whose preamble runs on the
+   * connection before the hello.
+   */
+  halfClose?: boolean | undefined;
 }
 
 export class ScanContext {
@@ -41,6 +51,7 @@ export class ScanContext {
   readonly #limiter: ConnectionSlots;
   #probes = 0;
   #connected = false;
+  #halfClose: boolean;
   #step = "starting";
 
   constructor(options: ScanContextOptions) {
@@ -49,6 +60,7 @@ export class ScanContext {
     this.sni = options.sni;
     this.hello = helloTarget(options);
     this.#limiter = options.limiter ?? new Limiter(options.concurrency);
+    this.#halfClose = options.halfClose === true;
   }
 
   get probes(): number {
@@ -69,7 +81,16 @@ export class ScanContext {
     this.errors.push({ probe, code, message });
   }
 
-  /** Sends one hello under the connection limit, retrying failures with backoff. */
+  /**
+   * Sends one hello under the connection limit, retrying failures with backoff.
+   *
+   * The hello goes out with a half-close: a server that serves one connection at a time
+   * (`openssl s_server`, `gnutls-serv`, small embedded stacks) then answers the connections
+   * waiting behind it back to back, instead of one round trip each while it waits for the
+   * client's close. Whatever a half-close may have cut short — a close without an alert, a
+   * failure, a flight that stopped early — is asked again the usual way, so that the answer is
+   * the one a plain hello gets; once a half-close changed an answer, it is off for the scan.
+   */
   async probe(
     hello: () => Uint8Array,
     options: { stopAtServerHello?: boolean } = {},
@@ -77,26 +98,42 @@ export class ScanContext {
     return probeWithRetry(
       () =>
         this.#limiter.run(async () => {
-          const outcome = await probeHello(this.endpoint, hello(), {
-            timeoutMs: this.#options.timeoutMs,
-            onConnect: () => {
-              this.#connected = true;
-            },
-            ...(options.stopAtServerHello === undefined
-              ? {}
-              : { stopAtServerHello: options.stopAtServerHello }),
-            ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
-            ...(this.#options.connect === undefined ? {} : { connect: this.#options.connect }),
-          });
-          this.#probes += 1;
-          this.#report();
-          return outcome;
+          if (!this.#halfClose) return this.#probeOnce(hello(), options, false);
+          const bytes = hello();
+          const first = await this.#probeOnce(bytes, options, true);
+          if (!mayBeCutByHalfClose(first, options.stopAtServerHello === true)) return first;
+          const plain = await this.#probeOnce(bytes, options, false);
+          if (!mayBeCutByHalfClose(plain, options.stopAtServerHello === true))
+            this.#halfClose = false;
+          return plain;
         }),
       {
         retries: this.#options.retries,
         ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
       },
     );
+  }
+
+  async #probeOnce(
+    hello: Uint8Array,
+    options: { stopAtServerHello?: boolean },
+    halfClose: boolean,
+  ): Promise<ProbeOutcome> {
+    const outcome = await probeHello(this.endpoint, hello, {
+      timeoutMs: this.#options.timeoutMs,
+      halfClose,
+      onConnect: () => {
+        this.#connected = true;
+      },
+      ...(options.stopAtServerHello === undefined
+        ? {}
+        : { stopAtServerHello: options.stopAtServerHello }),
+      ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
+      ...(this.#options.connect === undefined ? {} : { connect: this.#options.connect }),
+    });
+    this.#probes += 1;
+    this.#report();
+    return outcome;
   }
 
   #report(): void {

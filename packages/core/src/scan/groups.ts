@@ -83,7 +83,7 @@ export async function enumerateTls12Groups(
 const FFDHE_GROUPS = GROUPS.filter((g) => g.kind === "ffdhe").map((g) => g.code);
 
 /** The RFC 7919 groups DHE suites negotiate at one TLS ≤ 1.2 version. */
-async function enumerateTls12Ffdhe(
+export async function enumerateTls12Ffdhe(
   ctx: ScanContext,
   suites: ProtocolSuites & { accepted: number[] },
 ): Promise<AcceptedGroup[] | null> {
@@ -130,7 +130,7 @@ export function ffdheGroupOfPrime(prime: Uint8Array): number | null {
 }
 
 /** The curves of ECDHE at one TLS ≤ 1.2 version. */
-async function enumerateTls12Curves(
+export async function enumerateTls12Curves(
   ctx: ScanContext,
   suites: ProtocolSuites & { accepted: number[] },
 ): Promise<AcceptedGroup[] | null> {

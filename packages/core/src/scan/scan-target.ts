@@ -172,6 +172,25 @@ export async function scanTarget(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.connect === undefined ? {} : { connect: options.connect }),
   };
+  // Every chain the server serves, one key type at a time: it needs only the versions, so it
+  // starts once the scan knows them and runs beside the rest of the scan.
+  let versionsKnown: (protocols: ScanReport["protocols"]) => void = () => undefined;
+  const versions = new Promise<ScanReport["protocols"]>((resolve) => (versionsKnown = resolve));
+  const servedChains = versions.then((protocols) =>
+    probeServedChains(protocols, {
+      endpoint: { address, port: parsed.port },
+      sni: parsed.sni,
+      ...alpnOf(parsed),
+      timeoutMs,
+      runConnection: certificateOptions.runConnection,
+      // A STARTTLS preamble (or a direct-TLS service) runs on the connection before the hello.
+      halfClose: starttls === undefined,
+      ...(options.retries === undefined ? {} : { retries: options.retries }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.connect === undefined ? {} : { connect: options.connect }),
+    }),
+  );
+  servedChains.catch(() => undefined); // awaited below, unless the scan throws first
   // The full handshake runs beside the probes; only when node:tls cannot complete one (a server
   // that speaks only what OpenSSL 3 refuses) is the prober's raw chain judged instead.
   const [{ report, certificateChains }, checked] = await Promise.all([
@@ -179,9 +198,12 @@ export async function scanTarget(
       resolution,
       limiter,
       ...(starttls === undefined ? {} : { starttls }),
+      onProtocols: versionsKnown,
     }),
     checkCertificatesAndFeatures(parsed, certificateOptions),
   ]);
+  // A scan that ended before telling the versions (a bug it caught) leaves them as reported.
+  versionsKnown(report.protocols);
   const rawChain = certificateChains[0];
   const fromRaw =
     checked.certificate === null && rawChain !== undefined
@@ -189,17 +211,7 @@ export async function scanTarget(
       : null;
   const certificate = fromRaw?.certificate ?? checked.certificate;
   const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
-  // Every chain the server serves, one key type at a time, once the versions are known.
-  const served = await probeServedChains(report.protocols, {
-    endpoint: { address, port: parsed.port },
-    sni: parsed.sni,
-    ...alpnOf(parsed),
-    timeoutMs,
-    runConnection: certificateOptions.runConnection,
-    ...(options.retries === undefined ? {} : { retries: options.retries }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.connect === undefined ? {} : { connect: options.connect }),
-  });
+  const served = await servedChains;
   const judged = judgeServedChains(
     certificate === null || defaultChain == null
       ? null

@@ -12,6 +12,7 @@ import type { TlsProtocol } from "../probe/client-hellos.js";
 import {
   SCAN_REPORT_SCHEMA_VERSION,
   type AcceptedCipherSuite,
+  type AcceptedGroup,
   type ScanError,
   type ScanReport,
   type StarttlsInfo,
@@ -20,7 +21,7 @@ import { ScanContext, type ProgressEvent } from "./context.js";
 import { enumerateCipherSuites, type ProtocolSuites } from "./cipher-suites.js";
 import { probeDh } from "./dh.js";
 import { probeWireFeatures } from "./features.js";
-import { enumerateTls12Groups, enumerateTls13Groups } from "./groups.js";
+import { enumerateTls12Curves, enumerateTls12Ffdhe, enumerateTls13Groups } from "./groups.js";
 import type { ConnectionSlots } from "./limiter.js";
 import { probeProtocols } from "./protocols.js";
 import { SCANNER_VERSION } from "./version.js";
@@ -69,6 +70,11 @@ export interface SharedTarget {
     /** The preamble failed: the error naming the step, and whether TCP connected. */
     failure: { error: ScanError; connected: boolean } | null;
   };
+  /**
+   * Called once the versions are known (before the suites), so that what needs only them (the
+   * served chains) can start beside the rest of the scan.
+   */
+  onProtocols?: (supported: Record<Protocol, boolean | null>) => void;
 }
 
 const LEGACY: readonly TlsProtocol[] = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
@@ -142,9 +148,11 @@ export async function scanDetailed(
     onProgress: options.onProgress,
     connect: options.connect,
     limiter: shared?.limiter,
+    // A STARTTLS preamble (or a direct-TLS service check) runs on the connection first.
+    halfClose: shared?.starttls === undefined,
   });
   try {
-    await scanInto(ctx, report, chains);
+    await scanInto(ctx, report, chains, shared?.onProtocols);
   } catch (error) {
     // A bug, not a server behaviour: keep what was found and say so.
     ctx.error("scan", "internal", messageOf(error));
@@ -159,18 +167,89 @@ async function scanInto(
   ctx: ScanContext,
   report: ScanReport,
   chains: Uint8Array[][],
+  onProtocols?: (supported: Record<Protocol, boolean | null>) => void,
 ): Promise<void> {
   ctx.step("protocols");
   const protocols = await probeProtocols(ctx);
   report.protocols = protocols.supported;
+  onProtocols?.(protocols.supported);
   if (protocols.certificateChain !== null) addChain(chains, protocols.certificateChain);
   if (!PROTOCOLS.some((p) => protocols.supported[p] !== null)) return;
 
+  // Each step starts as soon as what it needs is known, not when the slowest step before it ends:
+  // the features need only the versions, the groups of a version only that version's suites.
+  const features = probeWireFeatures(ctx, protocols.supported, protocols.choices);
   const supportedTls = TLS.filter((p) => protocols.supported[p] === true);
-  ctx.step("cipher suites");
-  const enumerated = await Promise.all(
-    supportedTls.map((p) => enumerateCipherSuites(ctx, p, protocols.choices[p])),
+  const legacyUnknown = LEGACY.some((p) => protocols.supported[p] === null);
+  // Curves at the highest TLS ≤ 1.2 version (ECDHE_ECDSA needs a certificate curve check there).
+  const legacyProtocol = [...supportedTls].reverse().find((p) => p !== "TLSv1.3");
+  // A higher version that stayed unknown may rank curves differently: no list then.
+  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacyProtocol ?? "SSLv3")).some(
+    (p) => protocols.supported[p] === null,
   );
+  // The groups need one suite of the kind that negotiates them, not the whole list: each starts
+  // with the first such suite the enumeration sees (the server picks the group, not the suite,
+  // from what is offered) and runs beside the rest of the enumeration. Its result counts only
+  // if that enumeration completes.
+  const early = new Map<string, Promise<AcceptedGroup[] | null>>();
+  const startOnce = (key: string, start: () => Promise<AcceptedGroup[] | null>): void => {
+    if (!early.has(key)) early.set(key, start());
+  };
+  const onAccepted = (protocol: TlsProtocol) => (code: number) => {
+    const preference = { protocol, enforced: null, order: null };
+    const one = { protocol, accepted: [code], preference, choices: new Map() };
+    if (protocol === "TLSv1.3") {
+      startOnce("TLSv1.3", () => enumerateTls13Groups(ctx, [code]));
+      return;
+    }
+    if (protocol !== legacyProtocol || unknownAboveLegacy) return;
+    const row = cipherSuiteByCode(code);
+    if (row?.kex === "ECDHE" && row.auth !== "ECDSA") {
+      startOnce("curves", () => enumerateTls12Curves(ctx, one));
+    } else if (row?.kex === "DHE") {
+      startOnce("ffdhe", () => enumerateTls12Ffdhe(ctx, one));
+    }
+  };
+  ctx.step("cipher suites");
+  const enumerating = new Map(
+    supportedTls.map(
+      (p) => [p, enumerateCipherSuites(ctx, p, protocols.choices[p], onAccepted(p))] as const,
+    ),
+  );
+  /** What was started early, once it ended (its connections are closed), or the full run. */
+  const finish = async (
+    key: string,
+    full: () => Promise<AcceptedGroup[] | null>,
+  ): Promise<AcceptedGroup[] | null> => (await early.get(key)) ?? (early.has(key) ? null : full());
+  const tls13 = enumerating.get("TLSv1.3");
+  const legacy = legacyProtocol === undefined ? undefined : enumerating.get(legacyProtocol);
+  const tls13Groups =
+    tls13 === undefined
+      ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null)
+      : tls13.then(async (e) => {
+          const groups = await finish("TLSv1.3", () =>
+            e.accepted === null ? Promise.resolve(null) : enumerateTls13Groups(ctx, e.accepted),
+          );
+          return e.accepted === null ? null : groups;
+        });
+  const tls12Groups =
+    legacy === undefined
+      ? Promise.resolve(legacyUnknown ? null : [])
+      : legacy.then(async (e) => {
+          if (e.accepted === null || unknownAboveLegacy) {
+            await Promise.all(early.values()); // started, so ended before the scan returns
+            return null;
+          }
+          const suites = { ...e, accepted: e.accepted };
+          const [curves, ffdhe] = await Promise.all([
+            finish("curves", () => enumerateTls12Curves(ctx, suites)),
+            finish("ffdhe", () => enumerateTls12Ffdhe(ctx, suites)),
+          ]);
+          return curves === null || ffdhe === null ? null : [...curves, ...ffdhe];
+        });
+  // Awaited below; a bug that throws in the suites step must not leave these rejections unheard.
+  for (const started of [features, tls13Groups, tls12Groups]) started.catch(() => undefined);
+  const enumerated = await Promise.all(enumerating.values());
   for (const { choices } of enumerated) {
     for (const choice of choices.values()) {
       if (choice.certificates !== null) addChain(chains, choice.certificates);
@@ -180,35 +259,18 @@ async function scanInto(
   report.serverPreference = unknownProtocol ? null : enumerated.map((e) => e.preference);
 
   ctx.step("groups and key exchange");
-  const tls13 = enumerated.find((e) => e.protocol === "TLSv1.3");
-  // Curves at the highest TLS ≤ 1.2 version (ECDHE_ECDSA needs a certificate curve check there).
-  const legacy = [...enumerated].reverse().find((e) => e.protocol !== "TLSv1.3");
-  const legacyUnknown = LEGACY.some((p) => protocols.supported[p] === null);
-  // A higher version that stayed unknown may rank curves differently: no list then.
-  const unknownAboveLegacy = LEGACY.slice(LEGACY.indexOf(legacy?.protocol ?? "SSLv3")).some(
-    (p) => protocols.supported[p] === null,
-  );
-  const [tls13Groups, tls12Groups, dh, features] = await Promise.all([
-    tls13 === undefined
-      ? Promise.resolve(protocols.supported["TLSv1.3"] === false ? [] : null)
-      : tls13.accepted === null
-        ? Promise.resolve(null)
-        : enumerateTls13Groups(ctx, tls13.accepted),
-    legacy === undefined
-      ? Promise.resolve(legacyUnknown ? null : [])
-      : legacy.accepted === null || unknownAboveLegacy
-        ? Promise.resolve(null)
-        : enumerateTls12Groups(ctx, { ...legacy, accepted: legacy.accepted }),
+  const [groups13, groups12, dh, wireFeatures] = await Promise.all([
+    tls13Groups,
+    tls12Groups,
     probeDh(ctx, enumerated),
-    probeWireFeatures(ctx, protocols.supported, protocols.choices),
+    features,
   ]);
-  report.groups =
-    tls13Groups === null || tls12Groups === null ? null : [...tls13Groups, ...tls12Groups];
+  report.groups = groups13 === null || groups12 === null ? null : [...groups13, ...groups12];
   // An unknown version may hold DHE suites (and smaller primes) that were never seen.
   report.dh = legacyUnknown
     ? { supported: dh.supported === true ? true : null, bits: null, primes: null }
     : dh;
-  report.features = { ...report.features, ...features };
+  report.features = { ...report.features, ...wireFeatures };
 
   report.cipherSuites = unknownProtocol
     ? null

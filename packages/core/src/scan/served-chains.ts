@@ -12,7 +12,7 @@ import type { TrustStore } from "../cert/trust-store.js";
 import type { Endpoint } from "../probe/exchange.js";
 import { buildClientHello, helloTarget, type TlsProtocol } from "../probe/client-hellos.js";
 import { probeHandshake, type HandshakeEndpoint } from "../probe/full-handshake.js";
-import { probeHello, probeWithRetry } from "../probe/hello-probe.js";
+import { mayBeCutByHalfClose, probeHello, probeWithRetry } from "../probe/hello-probe.js";
 import { SIGNATURE_SCHEMES, cipherSuitesFor, type Protocol } from "../registry/index.js";
 import type { CertificateReport, ScanError } from "../scan-report/types.js";
 
@@ -75,6 +75,8 @@ export interface ServedChainsOptions {
   /** Runs each connection under the target's limit. */
   runConnection: <T>(connection: () => Promise<T>) => Promise<T>;
   connect?: (endpoint: Endpoint) => Socket;
+  /** Half-close the raw hellos, as ScanContext.probe does; not with a STARTTLS preamble. */
+  halfClose?: boolean;
 }
 
 export interface ServedChains {
@@ -96,27 +98,27 @@ async function probeLegacy(
   const suites = cipherSuitesFor(protocol)
     .filter((suite) => suite.auth === offer.auth && !suite.grease && !suite.scsv)
     .map((suite) => suite.code);
+  const hello = buildClientHello({
+    protocol,
+    cipherSuites: suites,
+    ...helloTarget(options),
+    signatureSchemes: SIGNATURE_SCHEMES.filter((s) => offer.schemes(s.name)).map((s) => s.code),
+    statusRequest: true,
+  });
+  const send = (halfClose: boolean) =>
+    probeHello(options.endpoint, hello, {
+      timeoutMs: options.timeoutMs,
+      halfClose,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.connect === undefined ? {} : { connect: options.connect }),
+    });
   const outcome = await probeWithRetry(
     () =>
-      options.runConnection(() =>
-        probeHello(
-          options.endpoint,
-          buildClientHello({
-            protocol,
-            cipherSuites: suites,
-            ...helloTarget(options),
-            signatureSchemes: SIGNATURE_SCHEMES.filter((s) => offer.schemes(s.name)).map(
-              (s) => s.code,
-            ),
-            statusRequest: true,
-          }),
-          {
-            timeoutMs: options.timeoutMs,
-            ...(options.signal === undefined ? {} : { signal: options.signal }),
-            ...(options.connect === undefined ? {} : { connect: options.connect }),
-          },
-        ),
-      ),
+      options.runConnection(async () => {
+        if (options.halfClose !== true) return send(false);
+        const first = await send(true);
+        return mayBeCutByHalfClose(first, false) ? send(false) : first;
+      }),
     {
       ...(options.retries === undefined ? {} : { retries: options.retries }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
