@@ -2,7 +2,9 @@
 // compiled ahead of time to ajv standalone code, so that a scan with a preset compiles no rule
 // schema at start-up; and precompiled-policy-schema.ts, the policy document's validator. Each validator is keyed by its prepared schema's JSON text, the key
 // compileRuleSchema looks up: a rule whose schema differs (a custom policy, a changed preset)
-// is compiled at run time as before, so a stale file costs time, never correctness.
+// is compiled at run time as before, so a stale file costs time, never correctness. The same
+// validators are also keyed by each rule schema as written, and each preset's SHA-256 is recorded:
+// a preset whose text still has that hash is not linted again at load (it was linted here).
 //
 //   tsx scripts/generate-validators.ts [--check]     (npm run generate:validators)
 //
@@ -12,12 +14,13 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import * as prettier from "prettier";
-import { PRESET_NAMES } from "../packages/policies/src/index.js";
+import { PRESET_NAMES, readPreset } from "../packages/policies/src/index.js";
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import { createRuleAjv } from "../packages/core/src/policy/ajv.js";
 import { compilePattern } from "../packages/core/src/policy/linear-pattern.js";
 import { prepareRuleSchema } from "../packages/core/src/policy/lint.js";
-import { createPolicyAjv } from "../packages/core/src/policy/load.js";
+import { createPolicyAjv, parsePolicy } from "../packages/core/src/policy/load.js";
+import { presetSha256 } from "../packages/core/src/policy/precompiled.js";
 import { policySchema } from "../packages/core/src/policy/policy-schema.js";
 import { resolvePolicyRef } from "../packages/core/src/policy/resolve.js";
 
@@ -26,19 +29,42 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const RULES = "packages/core/src/policy/precompiled-rules.ts";
 const POLICY_SCHEMA = "packages/core/src/policy/precompiled-policy-schema.ts";
 
-/** The prepared schema of every rule of every preset, once each, by JSON text. */
-function presetRuleSchemas(): Map<string, object> {
+const byText = ([a]: [string, unknown], [b]: [string, unknown]): number =>
+  a < b ? -1 : a > b ? 1 : 0;
+
+/**
+ * The prepared schema of every rule of every preset, once each, by JSON text; each rule schema
+ * as the presets write it, by JSON text, with the JSON text of its prepared schema; the SHA-256
+ * of each preset's text. Every preset is linted first (parsePolicy, never its shortcut for
+ * presets already linted): a preset with a problem stops the generation.
+ */
+function presetRules(): {
+  schemas: Map<string, object>;
+  written: Map<string, string>;
+  presets: Map<string, string>;
+} {
   const schemas = new Map<string, object>();
+  const written = new Map<string, string>();
+  const presets = new Map<string, string>();
   for (const name of PRESET_NAMES) {
+    const text = readPreset(name);
+    if (text === undefined) throw new Error(`preset ${name} cannot be read`);
+    parsePolicy(text, `${name}.json`, { format: "json" });
+    presets.set(name, presetSha256(text));
     const resolved = resolvePolicyRef(name, { cwd: REPO_ROOT });
     for (const rule of Object.values(resolved.rules)) {
       if (rule.severity === "off") continue;
       const { issues, prepared } = prepareRuleSchema(rule.schema);
       if (issues.length > 0) throw new Error(`preset ${name}: ${issues[0]?.message}`);
       schemas.set(JSON.stringify(prepared), prepared);
+      written.set(JSON.stringify(rule.schema), JSON.stringify(prepared));
     }
   }
-  return new Map([...schemas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return {
+    schemas: new Map([...schemas].sort(byText)),
+    written: new Map([...written].sort(byText)),
+    presets,
+  };
 }
 
 /** ajv's standalone code says `require("m")`; an ES module imports `m` once instead. */
@@ -92,18 +118,29 @@ async function generateRules(): Promise<string> {
   });
   const exports: Record<string, string> = {};
   const keys: string[] = [];
-  for (const [key, schema] of presetRuleSchemas()) {
+  const { schemas, written, presets } = presetRules();
+  for (const [key, schema] of schemas) {
     const id = `rule${keys.length}`;
     ajv.addSchema(schema, id);
     exports[id] = id;
     keys.push(key);
   }
   const table = keys.map((key, index) => `  [${JSON.stringify(key)}, rule${index}],`).join("\n");
+  const writtenTable = [...written]
+    .map(([schema, prepared]) => `  [${JSON.stringify(schema)}, rule${keys.indexOf(prepared)}],`)
+    .join("\n");
+  const presetTable = [...presets]
+    .map(([name, sha256]) => `  [${JSON.stringify(name)}, ${JSON.stringify(sha256)}],`)
+    .join("\n");
   const text = [
     ...HEADER,
     moduleCode(ajv, exports),
     "/** The presets' rule validators by the JSON text of the prepared schema they check. */",
     `export const PRECOMPILED_RULES = new Map([\n${table}\n]);`,
+    "/** The same validators by the JSON text of the rule schema as the presets write it. */",
+    `export const PRECOMPILED_RULES_AS_WRITTEN = new Map([\n${writtenTable}\n]);`,
+    "/** SHA-256 of each preset's text as linted when this file was generated. */",
+    `export const LINTED_PRESETS = new Map([\n${presetTable}\n]);`,
     "",
   ].join("\n");
   return format(text, RULES);

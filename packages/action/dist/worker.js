@@ -199,7 +199,7 @@ function abortReason(signal) {
 }
 
 // ../core/dist/probe/check-certificates.js
-import { rootCertificates } from "node:tls";
+import { rootCertificates as rootCertificates2 } from "node:tls";
 
 // ../core/dist/cert/parse.js
 import { X509Certificate, createHash } from "node:crypto";
@@ -21128,6 +21128,99 @@ function toBytes(data) {
     return new Uint8Array(data.slice(0));
   return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
 }
+function readTlv(bytes, offset, end, what) {
+  const fail = (reason) => {
+    throw new CertificateError("der", `${what}: ${reason} at byte ${offset}`);
+  };
+  if (offset + 2 > end)
+    fail("truncated value");
+  const tag = bytes[offset];
+  if ((tag & 31) === 31)
+    fail("high tag number");
+  let length = bytes[offset + 1];
+  let contentStart = offset + 2;
+  if (length & 128) {
+    const count = length & 127;
+    if (count === 0 || count > 4)
+      fail("unsupported length");
+    if (contentStart + count > end)
+      fail("truncated length");
+    length = 0;
+    for (let i = 0; i < count; i++)
+      length = length * 256 + bytes[contentStart + i];
+    contentStart += count;
+  }
+  if (contentStart + length > end)
+    fail("value longer than its container");
+  return { tag, start: offset, contentStart, end: contentStart + length };
+}
+function children(bytes, parent, what) {
+  const found = [];
+  for (let at = parent.contentStart; at < parent.end; ) {
+    const child = readTlv(bytes, at, parent.end, what);
+    found.push(child);
+    at = child.end;
+  }
+  return found;
+}
+function certificateNames(der) {
+  const what = "certificate";
+  const certificate = readTlv(der, 0, der.length, what);
+  const tbs = readTlv(der, certificate.contentStart, certificate.end, what);
+  if (certificate.tag !== 48 || tbs.tag !== 48) {
+    throw new CertificateError("der", `${what}: not a certificate SEQUENCE`);
+  }
+  const fields = children(der, tbs, what);
+  const first = fields[0]?.tag === 160 ? 1 : 0;
+  const issuer = fields[first + 2];
+  const subject = fields[first + 4];
+  if (issuer?.tag !== 48 || subject?.tag !== 48) {
+    throw new CertificateError("der", `${what}: no issuer and subject Name`);
+  }
+  return {
+    issuer: der.subarray(issuer.start, issuer.end),
+    subject: der.subarray(subject.start, subject.end)
+  };
+}
+var STRING_TYPES = {
+  12: (content) => Buffer.from(content).toString("utf8"),
+  // UTF8String
+  19: (content) => Buffer.from(content).toString("latin1"),
+  // PrintableString
+  20: (content) => Buffer.from(content).toString("latin1"),
+  // T61String, read as Latin-1 as OpenSSL does
+  22: (content) => Buffer.from(content).toString("latin1"),
+  // IA5String
+  26: (content) => Buffer.from(content).toString("latin1"),
+  // VisibleString
+  30: (content) => Buffer.from(content).swap16().toString("utf16le"),
+  // BMPString
+  28: (content) => {
+    let text = "";
+    for (let i = 0; i + 3 < content.length; i += 4) {
+      const point = content[i] * 16777216 + (content[i + 1] << 16 | content[i + 2] << 8 | content[i + 3]);
+      text += String.fromCodePoint(Math.min(point, 1114111));
+    }
+    return text;
+  }
+};
+function nameKey(name) {
+  const what = "certificate name";
+  const top = readTlv(name, 0, name.length, what);
+  const rdns = children(name, top, what).map((rdn) => children(name, rdn, what).map((ava) => {
+    const [type, value] = children(name, ava, what);
+    if (type === void 0 || value === void 0) {
+      throw new CertificateError("der", `${what}: attribute without type or value`);
+    }
+    const oid = hex2(name.subarray(type.start, type.end));
+    const decode9 = STRING_TYPES[value.tag];
+    if (decode9 === void 0)
+      return `${oid}=#${hex2(name.subarray(value.start, value.end))}`;
+    const text = decode9(name.subarray(value.contentStart, value.end)).replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, "").replace(/[ \t\n\v\f\r]+/g, " ").replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
+    return `${oid}=${JSON.stringify(text)}`;
+  }).sort().join("+"));
+  return rdns.join(",");
+}
 
 // ../core/dist/cert/extensions/basic-constraints.js
 var BASIC_CONSTRAINTS_OID = "2.5.29.19";
@@ -23893,7 +23986,7 @@ function issuerOf(context) {
 
 // ../core/dist/cert/trust-store.js
 import { X509Certificate as X509Certificate2 } from "node:crypto";
-var nameKey = (name) => name.toLowerCase();
+import { rootCertificates } from "node:tls";
 var selfSigned = /* @__PURE__ */ new WeakMap();
 var isAnchorCertificate = (certificate) => {
   let anchor = selfSigned.get(certificate);
@@ -23903,39 +23996,66 @@ var isAnchorCertificate = (certificate) => {
   }
   return anchor;
 };
+var derKey = (der) => Buffer.from(der.buffer, der.byteOffset, der.length).toString("latin1");
+var issuerKeys = /* @__PURE__ */ new WeakMap();
+var subjectKeys = /* @__PURE__ */ new WeakMap();
+function namesOf(certificate) {
+  let issuer = issuerKeys.get(certificate);
+  let subject = subjectKeys.get(certificate);
+  if (issuer === void 0 || subject === void 0) {
+    const names = certificateNames(new Uint8Array(certificate.raw));
+    issuer = nameKey(names.issuer);
+    subject = nameKey(names.subject);
+    issuerKeys.set(certificate, issuer);
+    subjectKeys.set(certificate, subject);
+  }
+  return { issuer, subject };
+}
+var StoreEntry = class {
+  der;
+  subjectKey;
+  #x509;
+  constructor(der, subjectKey, x509) {
+    this.der = der;
+    this.subjectKey = subjectKey;
+    this.#x509 = x509;
+  }
+  get x509() {
+    return this.#x509 ??= new X509Certificate2(this.der);
+  }
+};
 var IndexedTrustStore = class {
   /** Every certificate of the store, in bundle order, anchors and intermediates alike. */
-  all;
+  entries;
   #bySubject = /* @__PURE__ */ new Map();
-  #byFingerprint;
+  #byDer;
   #parsed = /* @__PURE__ */ new WeakMap();
   #anchors;
   #intermediates;
-  constructor(all, byFingerprint) {
-    this.all = all;
-    this.#byFingerprint = byFingerprint;
-    for (const certificate of all) {
-      const key = nameKey(certificate.subject);
-      const bucket = this.#bySubject.get(key) ?? [];
-      bucket.push(certificate);
-      this.#bySubject.set(key, bucket);
+  constructor(entries, byDer) {
+    this.entries = entries;
+    this.#byDer = byDer;
+    for (const entry of entries) {
+      const bucket = this.#bySubject.get(entry.subjectKey) ?? [];
+      bucket.push(entry);
+      this.#bySubject.set(entry.subjectKey, bucket);
     }
   }
   get anchors() {
-    return this.#anchors ??= this.all.filter(isAnchorCertificate);
+    return this.#anchors ??= this.entries.map((e) => e.x509).filter(isAnchorCertificate);
   }
   get intermediates() {
-    return this.#intermediates ??= this.all.filter((c) => !isAnchorCertificate(c));
+    return this.#intermediates ??= this.entries.map((e) => e.x509).filter((c) => !isAnchorCertificate(c));
   }
   candidates(certificate, pool) {
-    const bucket = this.#bySubject.get(nameKey(certificate.issuer)) ?? [];
-    return bucket.filter((c) => isAnchorCertificate(c) === (pool === "anchors"));
+    const bucket = this.#bySubject.get(namesOf(certificate).issuer) ?? [];
+    return bucket.map((entry) => entry.x509).filter((c) => isAnchorCertificate(c) === (pool === "anchors"));
   }
   isAnchor(certificate) {
-    const same = this.#byFingerprint.get(certificate.fingerprint256);
-    if (same !== void 0 && isAnchorCertificate(same))
+    const same = this.#byDer.get(derKey(certificate.raw));
+    if (same !== void 0 && isAnchorCertificate(same.x509))
       return true;
-    return (this.#bySubject.get(nameKey(certificate.subject)) ?? []).some((anchor) => isAnchorCertificate(anchor) && anchor.publicKey.equals(certificate.publicKey));
+    return (this.#bySubject.get(namesOf(certificate).subject) ?? []).some((entry) => isAnchorCertificate(entry.x509) && entry.x509.publicKey.equals(certificate.publicKey));
   }
   parsed(certificate) {
     let parsed = this.#parsed.get(certificate);
@@ -23947,25 +24067,38 @@ var IndexedTrustStore = class {
   }
 };
 function createTrustStore(pemBundles, base) {
-  const all = base === void 0 ? [] : base instanceof IndexedTrustStore ? [...base.all] : [...base.anchors, ...base.intermediates];
-  const byFingerprint = new Map(all.map((certificate) => [certificate.fingerprint256, certificate]));
+  const entries = [];
+  const byDer = /* @__PURE__ */ new Map();
+  const add2 = (entry) => {
+    const key = derKey(entry.der);
+    if (byDer.has(key))
+      return;
+    byDer.set(key, entry);
+    entries.push(entry);
+  };
+  if (base instanceof IndexedTrustStore)
+    base.entries.forEach(add2);
+  else if (base !== void 0) {
+    for (const certificate of [...base.anchors, ...base.intermediates]) {
+      add2(new StoreEntry(new Uint8Array(certificate.raw), namesOf(certificate).subject, certificate));
+    }
+  }
+  const nodeRoots = pemBundles === rootCertificates;
   pemBundles.forEach((pem, index) => {
     for (const der of pemToDer(pem, `CA bundle ${index + 1}`)) {
-      let certificate;
+      let entry;
       try {
-        certificate = new X509Certificate2(der);
+        const x509 = nodeRoots ? void 0 : new X509Certificate2(der);
+        entry = new StoreEntry(der, nameKey(certificateNames(der).subject), x509);
       } catch (error) {
         throw new CertificateError("der", `CA bundle ${index + 1}: ${error.message}`, {
           cause: error
         });
       }
-      if (byFingerprint.has(certificate.fingerprint256))
-        continue;
-      byFingerprint.set(certificate.fingerprint256, certificate);
-      all.push(certificate);
+      add2(entry);
     }
   });
-  return new IndexedTrustStore(all, byFingerprint);
+  return new IndexedTrustStore(entries, byDer);
 }
 
 // ../core/dist/probe/full-handshake.js
@@ -24850,7 +24983,7 @@ var mozillaStore;
 function trustStoreFor(options2) {
   if (options2.store !== void 0)
     return options2.store;
-  const base = options2.roots === void 0 ? mozillaStore ??= createTrustStore(rootCertificates) : createTrustStore(options2.roots);
+  const base = options2.roots === void 0 ? mozillaStore ??= createTrustStore(rootCertificates2) : createTrustStore(options2.roots);
   return options2.ca === void 0 || options2.ca.length === 0 ? base : createTrustStore(options2.ca, base);
 }
 function runConnection(options2, connection) {
@@ -25057,7 +25190,7 @@ var RESULT_NAMES = {
   52: "unavailable",
   53: "unwillingToPerform"
 };
-function readTlv(bytes, offset, end) {
+function readTlv2(bytes, offset, end) {
   if (offset + 2 > end)
     return null;
   const tag = bytes[offset];
@@ -25101,19 +25234,19 @@ function ldapPreamble() {
         return fail("protocol", "an overlong reply");
       if (buffer[0] !== 48)
         return fail("protocol", `not an LDAP message (0x${(buffer[0] ?? 0).toString(16)})`);
-      const message = readTlv(buffer, 0, buffer.length);
+      const message = readTlv2(buffer, 0, buffer.length);
       if (message === null)
         return { kind: "continue", send: null };
       if (typeof message === "string")
         return fail("protocol", message);
-      const id = readTlv(buffer, message.start, message.end);
+      const id = readTlv2(buffer, message.start, message.end);
       if (typeof id === "string" || id === null || id.tag !== 2)
         return fail("protocol", "no messageID");
-      const op = readTlv(buffer, id.end, message.end);
+      const op = readTlv2(buffer, id.end, message.end);
       if (typeof op === "string" || op === null || op.tag !== 120) {
         return fail("protocol", "no ExtendedResponse");
       }
-      const result = readTlv(buffer, op.start, op.end);
+      const result = readTlv2(buffer, op.start, op.end);
       if (typeof result === "string" || result === null || result.tag !== 10 || result.end - result.start !== 1) {
         return fail("protocol", "no resultCode");
       }
@@ -25122,8 +25255,8 @@ function ldapPreamble() {
       if (code2 === 0 && !ours)
         return fail("protocol", "an ExtendedResponse to another message");
       if (code2 !== 0) {
-        const matched = readTlv(buffer, result.end, op.end);
-        const diagnostic = matched !== null && typeof matched !== "string" ? readTlv(buffer, matched.end, op.end) : null;
+        const matched = readTlv2(buffer, result.end, op.end);
+        const diagnostic = matched !== null && typeof matched !== "string" ? readTlv2(buffer, matched.end, op.end) : null;
         const text = diagnostic !== null && typeof diagnostic !== "string" ? printable2(new TextDecoder().decode(buffer.subarray(diagnostic.start, diagnostic.end))) : "";
         const name = RESULT_NAMES[code2] ?? "error";
         return fail("refused", `resultCode ${code2} (${name})${text === "" ? "" : `: ${text}`}`);

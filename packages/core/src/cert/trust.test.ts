@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -9,6 +10,7 @@ import {
   type TestChain,
 } from "@tlsgate/testing/pki";
 import { checkChainOrder } from "./chain-order.js";
+import { certificateNames, derToPem, nameKey, pemToDer } from "./der.js";
 import { CertificateError } from "./errors.js";
 import { parseCertificate } from "./parse.js";
 import { checkTrust } from "./trust.js";
@@ -293,5 +295,79 @@ describe("checkTrust", () => {
 
   it("refuses a CA bundle without certificates", () => {
     expect(() => createTrustStore(["not a pem"])).toThrow(CertificateError);
+  });
+});
+
+// Node's roots are decoded only when a chain names one: the store looks issuers up by a key of
+// the DER Name (der.ts nameKey). OpenSSL's X509_check_issued, which still decides every link,
+// is the ground truth the key must agree with.
+describe("the trust store's name index", () => {
+  const names = (pem: string) => {
+    const der = pemToDer(pem)[0]!;
+    const { issuer, subject } = certificateNames(der);
+    return { x509: new X509Certificate(der), issuer: nameKey(issuer), subject: nameKey(subject) };
+  };
+
+  it("matches names exactly when OpenSSL's issuer check does, over Node's roots", () => {
+    const roots = rootCertificates.map(names);
+    let issued = 0;
+    for (const child of roots) {
+      for (const parent of roots) {
+        const openssl = child.x509.checkIssued(parent.x509);
+        if (openssl) issued++;
+        // checkIssued also compares key identifiers: a name match is necessary, not sufficient.
+        if (openssl) expect(child.issuer).toBe(parent.subject);
+        if (child.issuer !== parent.subject) expect(openssl).toBe(false);
+      }
+    }
+    // Every root issues itself at least.
+    expect(issued).toBeGreaterThanOrEqual(roots.length);
+    const distinct = new Set(roots.map((root) => root.subject));
+    expect(distinct.size).toBeGreaterThan(100);
+  });
+
+  it("finds a root whose name differs from the issuer's only in case and spacing", async () => {
+    const spelled = await createCertificate({
+      subject: "O=tlsgate, CN=Spelled Root",
+      keySlot: "spelled-root",
+      ca: true,
+    });
+    const leaf = await createCertificate({ subject: "CN=spelled.test", issuer: spelled });
+    const respelled = await createCertificate({
+      subject: "O=TLSGATE, CN=  spelled   ROOT ",
+      keySlot: "spelled-root",
+      ca: true,
+    });
+    const other = await createCertificate({
+      subject: "O=tlsgate, CN=Spelled Root 2",
+      keySlot: "spelled-root",
+      ca: true,
+    });
+    // Ground truth: OpenSSL's canonical name comparison.
+    const x509 = (c: TestCertificate) => new X509Certificate(c.der);
+    expect(x509(leaf).checkIssued(x509(respelled))).toBe(true);
+    expect(x509(leaf).checkIssued(x509(other))).toBe(false);
+    expect(verdict(createTrustStore([respelled.pem]), leaf)).toMatchObject({ trusted: true });
+    expect(verdict(createTrustStore([other.pem]), leaf)).toMatchObject({
+      trustError: "unknown-issuer",
+    });
+  });
+
+  it("takes a served root of Node's store as an anchor, and adds bundles to Node's store", () => {
+    const mozilla = createTrustStore(rootCertificates);
+    const root = parseCertificate(pemToDer(rootCertificates[0]!)[0]!);
+    expect(checkTrust([root], mozilla, new Date(root.notBefore.getTime() + DAY))).toMatchObject({
+      trusted: true,
+      anchored: true,
+    });
+    const both = createTrustStore([chain.root.pem], mozilla);
+    expect(verdict(both, chain.leaf, chain.intermediate)).toMatchObject({ trusted: true });
+  });
+
+  it("refuses a CA bundle whose certificate does not decode", () => {
+    const der = pemToDer(chain.root.pem)[0]!;
+    const broken = derToPem(der.subarray(0, der.length - 10));
+    expect(() => createTrustStore([broken])).toThrow(/^CA bundle 1: /);
+    expect(() => nameKey(new Uint8Array([0x30, 0x05, 0x31, 0x03]))).toThrow(CertificateError);
   });
 });

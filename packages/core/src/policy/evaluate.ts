@@ -7,6 +7,7 @@ import type { ScanReport } from "../scan-report/types.js";
 import { compileRuleSchema } from "./ajv.js";
 import { PolicyError } from "./errors.js";
 import { prepareRuleSchema } from "./lint.js";
+import { precompiledRuleAsWritten } from "./precompiled.js";
 import { escapePointerSegment, parsePointer } from "./source-map.js";
 import type {
   Evaluation,
@@ -18,6 +19,7 @@ import type {
   GateResult,
   PolicyProvenance,
   ResolvedPolicy,
+  ResolvedRule,
   RuleInfo,
   Severity,
   Waiver,
@@ -43,7 +45,30 @@ export interface CompiledPolicy {
   waivers: readonly Waiver[];
 }
 
-/** Compiles every rule of a resolved policy (validators shared per schema). Throws PolicyError. */
+/** Prepares and compiles one rule's schema (a validator shared per schema). Throws PolicyError. */
+function compileRule(rule: ResolvedRule, id: string): ValidateFunction {
+  const pointer = `/rules/${escapePointerSegment(id)}/schema`;
+  const where = { file: rule.source.file, line: rule.source.line, column: rule.source.column };
+  const { issues, prepared } = prepareRuleSchema(rule.schema, pointer);
+  const issue = issues[0];
+  if (issue !== undefined) {
+    throw new PolicyError(issue.code, issue.message, { ...where, pointer: issue.pointer });
+  }
+  try {
+    return compileRuleSchema(prepared);
+  } catch (error) {
+    throw new PolicyError("schema", `not a valid rule schema: ${(error as Error).message}`, {
+      ...where,
+      pointer,
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Compiles every rule of a resolved policy (validators shared per schema; a rule schema a preset
+ * writes takes its precompiled validator, without preparing it again). Throws PolicyError.
+ */
 export function compilePolicy(resolved: ResolvedPolicy): CompiledPolicy {
   const rules: CompiledRule[] = [];
   const off: string[] = [];
@@ -53,23 +78,7 @@ export function compilePolicy(resolved: ResolvedPolicy): CompiledPolicy {
       off.push(id);
       continue;
     }
-    const pointer = `/rules/${escapePointerSegment(id)}/schema`;
-    const where = { file: rule.source.file, line: rule.source.line, column: rule.source.column };
-    const { issues, prepared } = prepareRuleSchema(rule.schema, pointer);
-    const issue = issues[0];
-    if (issue !== undefined) {
-      throw new PolicyError(issue.code, issue.message, { ...where, pointer: issue.pointer });
-    }
-    let validate: ValidateFunction;
-    try {
-      validate = compileRuleSchema(prepared);
-    } catch (error) {
-      throw new PolicyError("schema", `not a valid rule schema: ${(error as Error).message}`, {
-        ...where,
-        pointer,
-        cause: error,
-      });
-    }
+    const validate = precompiledRuleAsWritten(rule.schema) ?? compileRule(rule, id);
     const ruleInfo: RuleInfo = {
       id,
       severity: rule.severity,

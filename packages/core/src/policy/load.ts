@@ -43,6 +43,12 @@ export interface LoadedPolicy {
 export interface ParsePolicyOptions {
   /** Default: from the file extension (.json, .yaml, .yml), else JSON when the text starts with "{". */
   format?: PolicyFormat;
+  /**
+   * The text is a preset exactly as `npm run generate:validators` linted it (see
+   * isLintedPreset): its rules' messages and schemas are not linted again. The document is still
+   * checked against the policy schema.
+   */
+  linted?: boolean;
 }
 
 /** A problem located in a loaded document. */
@@ -349,7 +355,7 @@ export function parsePolicy(
   const value = parsed.value as { rules?: unknown } | null;
   const rules =
     typeof value === "object" && value !== null && isPlainObject(value.rules) ? value.rules : {};
-  for (const [id, entry] of Object.entries(rules)) {
+  for (const [id, entry] of Object.entries(options.linted === true ? {} : rules)) {
     if (!isPlainObject(entry)) continue;
     const rulePointer = `/rules/${escapePointerSegment(id)}`;
     if (typeof entry.message === "string") {

@@ -31,6 +31,7 @@ import {
 import { listPresets, presetsDir, readPreset } from "@tlsgate/policies";
 import { PolicyError, type PolicyIssue } from "./errors.js";
 import { errorAt, loadPolicyFile, parsePolicy } from "./load.js";
+import { isLintedPreset } from "./precompiled.js";
 import type { LoadedPolicy } from "./load.js";
 import { escapePointerSegment, positionOf } from "./source-map.js";
 import { didYouMean } from "./suggest.js";
@@ -217,7 +218,8 @@ class Resolver {
       if (text === undefined) throw notFound(`preset ${ref} cannot be read`);
       const file = this.presets.file(ref);
       const doc: Loaded = {
-        ...parsePolicy(text, file, { format: "json" }),
+        // Linted when validators were generated, unless its text has changed since.
+        ...parsePolicy(text, file, { format: "json", linted: isLintedPreset(ref, text) }),
         kind: "preset",
         ref,
         key,

@@ -47,6 +47,7 @@ export function positionAt(starts: readonly number[], offset: number): Position 
 }
 
 export function escapePointerSegment(segment: string): string {
+  if (!segment.includes("~") && !segment.includes("/")) return segment;
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
@@ -107,6 +108,7 @@ export function parseJsonWithPositions(text: string): { value: unknown; locate: 
   };
   const readString = (): string => {
     const start = i;
+    let escaped = false;
     i++; // opening quote
     for (;;) {
       if (i >= text.length) fail("unterminated string", start);
@@ -114,6 +116,7 @@ export function parseJsonWithPositions(text: string): { value: unknown; locate: 
       if (c === 34) break;
       if (c < 0x20) fail("control character in string (escape it)");
       if (c === 92) {
+        escaped = true;
         const e = text[i + 1];
         if (e === "u") {
           if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail("invalid \\u escape");
@@ -123,7 +126,8 @@ export function parseJsonWithPositions(text: string): { value: unknown; locate: 
       } else i++;
     }
     i++; // closing quote
-    return JSON.parse(text.slice(start, i)) as string;
+    // Most strings have no escape: their text is the string (JSON.parse per string is slow).
+    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
   };
   const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
   const readValue = (pointer: string, key?: number): unknown => {
@@ -151,12 +155,16 @@ export function parseJsonWithPositions(text: string): { value: unknown; locate: 
         skip();
         if (text[i] !== ":") fail(`expected ':' after a property name, found ${describeChar(i)}`);
         i++;
-        Object.defineProperty(object, name, {
-          value: readValue(`${pointer}/${escapePointerSegment(name)}`, keyAt),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+        const member = readValue(`${pointer}/${escapePointerSegment(name)}`, keyAt);
+        // "__proto__" as an own property, as JSON.parse makes it (assigning it sets the prototype).
+        if (name === "__proto__") {
+          Object.defineProperty(object, name, {
+            value: member,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else object[name] = member;
         skip();
         if (text[i] === ",") {
           i++;
