@@ -21,7 +21,12 @@ import { ScanContext, type ProgressEvent } from "./context.js";
 import { enumerateCipherSuites, type ProtocolSuites } from "./cipher-suites.js";
 import { probeDh } from "./dh.js";
 import { probeWireFeatures } from "./features.js";
-import { enumerateTls12Curves, enumerateTls12Ffdhe, enumerateTls13Groups } from "./groups.js";
+import {
+  enumerateTls12Curves,
+  enumerateTls12Ffdhe,
+  enumerateTls13Groups,
+  startsTls13GroupsEarly,
+} from "./groups.js";
 import type { ConnectionSlots } from "./limiter.js";
 import { probeProtocols } from "./protocols.js";
 import { SCANNER_VERSION } from "./version.js";
@@ -199,7 +204,9 @@ async function scanInto(
     const preference = { protocol, enforced: null, order: null };
     const one = { protocol, accepted: [code], preference, choices: new Map() };
     if (protocol === "TLSv1.3") {
-      startOnce("TLSv1.3", () => enumerateTls13Groups(ctx, [code]));
+      if (startsTls13GroupsEarly(code)) {
+        startOnce("TLSv1.3", () => enumerateTls13Groups(ctx, [code]));
+      }
       return;
     }
     if (protocol !== legacyProtocol || unknownAboveLegacy) return;
