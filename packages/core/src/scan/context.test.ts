@@ -3,7 +3,6 @@
  * drops a hello because the client ended its side, but a middlebox or a proxy that does not keep
  * half-open connections does, and the answer must then be the one a plain hello gets.
  */
-import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import { startNodeTlsServer, startRawServer, type RawServer } from "@tlsgate/testing";
@@ -18,58 +17,19 @@ import {
 } from "../wire/index.js";
 import { HalfCloseState } from "../probe/hello-probe.js";
 import { ScanContext } from "./context.js";
+import { startRelayStoppingOnFin, type FinRelay } from "../../test/support/fin-relay.js";
 
 const servers: RawServer[] = [];
 const cleanups: (() => Promise<void>)[] = [];
+const relayStoppingOnFin = async (upstreamPort: number): Promise<FinRelay> => {
+  const relay = await startRelayStoppingOnFin(upstreamPort);
+  cleanups.push(() => relay.stop());
+  return relay;
+};
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.stop()));
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
-
-/**
- * A scripted relay (no real TLS stack does this, but a proxy may): it forwards both ways until
- * the client ends its side, then forwards nothing more and keeps the connection open, so a
- * half-closed hello never gets its answer. `halfClosed` records, per connection, whether the
- * client ended its side before any answer came.
- */
-async function relayStoppingOnFin(
-  upstreamPort: number,
-): Promise<{ port: number; halfClosed: boolean[] }> {
-  const halfClosed: boolean[] = [];
-  const sockets: Socket[] = [];
-  const relay: Server = createServer({ allowHalfOpen: true }, (client) => {
-    const index = halfClosed.push(false) - 1;
-    const upstream = netConnect({ port: upstreamPort, host: "127.0.0.1", allowHalfOpen: true });
-    sockets.push(client, upstream);
-    let stopped = false;
-    client.on("data", (chunk: Buffer) => {
-      if (!stopped) upstream.write(chunk);
-    });
-    upstream.on("data", (chunk: Buffer) => {
-      if (!stopped) client.write(chunk);
-    });
-    let answered = false;
-    upstream.once("data", () => (answered = true));
-    client.on("end", () => {
-      stopped = true;
-      if (!answered) halfClosed[index] = true;
-    });
-    upstream.on("end", () => {
-      if (!stopped) client.end();
-    });
-    client.on("error", () => upstream.destroy());
-    upstream.on("error", () => client.destroy());
-    client.on("close", () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
-  cleanups.push(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => relay.close(() => resolve()));
-  });
-  const address = relay.address();
-  if (address === null || typeof address === "string") throw new Error("relay has no port");
-  return { port: address.port, halfClosed };
-}
 
 /**
  * Refuses every hello with handshake_failure, but closes without a word on a connection whose

@@ -19,6 +19,7 @@ import {
   type ServiceProtocol,
 } from "../probe/starttls/postgres-direct.js";
 import { probeHandshake } from "../probe/full-handshake.js";
+import { HalfCloseState } from "../probe/hello-probe.js";
 import type { ScanError } from "../scan-report/types.js";
 import { parseTarget, type Target } from "../probe/target.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
@@ -176,6 +177,9 @@ export async function scanTarget(
   // starts once the scan knows them and runs beside the rest of the scan.
   let versionsKnown: (protocols: ScanReport["protocols"]) => void = () => undefined;
   const versions = new Promise<ScanReport["protocols"]>((resolve) => (versionsKnown = resolve));
+  // A STARTTLS preamble (or a direct-TLS service) runs on the connection before the hello; the
+  // scan and the served chains share what they learn of half-closed hellos on the target.
+  const halfClose = new HalfCloseState(starttls === undefined);
   // Set when this scan throws: served chains not yet started never start.
   let abandoned = false;
   let chainsStarted = false;
@@ -188,8 +192,7 @@ export async function scanTarget(
       ...alpnOf(parsed),
       timeoutMs,
       runConnection: certificateOptions.runConnection,
-      // A STARTTLS preamble (or a direct-TLS service) runs on the connection before the hello.
-      halfClose: starttls === undefined,
+      halfClose,
       ...(options.retries === undefined ? {} : { retries: options.retries }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.connect === undefined ? {} : { connect: options.connect }),
@@ -203,6 +206,7 @@ export async function scanTarget(
     limiter,
     ...(starttls === undefined ? {} : { starttls }),
     onProtocols: versionsKnown,
+    halfClose,
   });
   const checking = checkCertificatesAndFeatures(parsed, certificateOptions);
   try {

@@ -7,6 +7,7 @@ import type { Socket } from "node:net";
 import { PROTOCOLS, cipherSuiteByCode, sslv2CipherSuiteByCode } from "../registry/index.js";
 import type { Protocol } from "../registry/index.js";
 import type { Endpoint } from "../probe/exchange.js";
+import type { HalfCloseState } from "../probe/hello-probe.js";
 import { resolveTarget, type LookupFunction, type Resolution } from "../probe/resolve-target.js";
 import type { TlsProtocol } from "../probe/client-hellos.js";
 import {
@@ -80,6 +81,8 @@ export interface SharedTarget {
    * served chains) can start beside the rest of the scan.
    */
   onProtocols?: (supported: Record<Protocol, boolean | null>) => void;
+  /** Whether half-closed hellos work on the target, shared with its served-chain probes. */
+  halfClose?: HalfCloseState;
 }
 
 const LEGACY: readonly TlsProtocol[] = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
@@ -154,7 +157,7 @@ export async function scanDetailed(
     connect: options.connect,
     limiter: shared?.limiter,
     // A STARTTLS preamble (or a direct-TLS service check) runs on the connection first.
-    halfClose: shared?.starttls === undefined,
+    halfClose: shared?.halfClose ?? shared?.starttls === undefined,
   });
   try {
     await scanInto(ctx, report, chains, shared?.onProtocols);
