@@ -20,6 +20,8 @@ import {
   startTlsFleet,
   type FleetEndpoint,
 } from "../../test/support/tls-fleet.js";
+import { gateRun } from "../run/gate.js";
+import { notScannedReason } from "../scan-report/not-scanned.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { DeadlineReached, scanTargets } from "./scan-targets.js";
 import { MIN_TARGETS_FOR_WORKERS, shareOf, workerCountFor } from "./worker-pool.js";
@@ -188,6 +190,33 @@ describe("scanTargets over worker threads", () => {
       );
     }
     expect(reports.some((report) => report.errors[0]!.message.includes("scanner bug"))).toBe(true);
+    // A lost thread is the run's fault: it blocks even when inconclusive targets may pass, and
+    // the reason names the thread, not DNS (these targets are IP literals: the address is known).
+    const gate = gateRun([], reports, { inconclusive: "pass" });
+    expect(gate.verdict).toBe("fail");
+    expect(gate.outcome).toBe("unscannable");
+    expect(reports[0]!.target.address).toBe(endpoints[0]!.address);
+    expect(notScannedReason(reports[0]!)).toMatch(/^(the worker thread|no worker thread)/);
+  }, 120_000);
+
+  it("a scan that throws in a worker rejects the run, as it does in one thread", async () => {
+    const targets = endpoints.map((e) => `${e.address}:${e.port}`);
+    const options = { timeoutMs: 20_000, ca: ["not a PEM certificate"] };
+    const alone = await scanTargets(targets, { ...options, workers: 1 }).then(
+      () => "resolved",
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    expect(alone).not.toBe("resolved");
+    const threaded = await scanTargets(targets, {
+      ...options,
+      workers: 2,
+      workerUrl: workerModule("bad-ca", `import ${JSON.stringify(BUILT_WORKER.href)};`),
+    }).then(
+      () => "resolved",
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    expect(startedThreads("bad-ca")).toBe(2);
+    expect(threaded).toBe(alone);
   }, 120_000);
 
   it("a target's deadline cuts each scan in a worker, and its report names the cut", async () => {

@@ -11,7 +11,9 @@ import { Worker } from "node:worker_threads";
 import type { Target } from "../probe/target.js";
 import type { ScanReport } from "../scan-report/types.js";
 import type { ProgressEvent } from "./context.js";
+import { isIP } from "node:net";
 import { emptyReport } from "./scan.js";
+import { WORKER_PROBE } from "../scan-report/not-scanned.js";
 import type { ScanTargetOptions } from "./scan-target.js";
 import { DeadlineReached } from "./deadline.js";
 
@@ -171,10 +173,16 @@ export function scanInWorkers(
       if (remaining === 0) finish();
     };
 
-    /** A report for a target its worker never finished: unknown everywhere, and why. */
+    /**
+     * A report for a target its worker never finished: unknown everywhere, and why. Its
+     * `worker` error blocks the gate whatever `inconclusive` says (see gateRun): a lost thread
+     * is a fault of the run, not of the server.
+     */
     const failedReport = (target: Target, message: string): ScanReport => {
       const report = emptyReport(target, new Date());
-      report.errors.push({ probe: "worker", code: "internal", message });
+      // A pinned `host@ip` (or an IP literal) is known without a look-up: say where it was.
+      if (isIP(target.connectAddress) !== 0) report.target.address = target.connectAddress;
+      report.errors.push({ probe: WORKER_PROBE, code: "internal", message });
       return report;
     };
 
@@ -284,15 +292,12 @@ export function scanInWorkers(
             const held = entry.inFlight.get(item.index);
             if (held === undefined) continue;
             entry.inFlight.delete(item.index);
-            settleOne(
-              item.index,
-              item.kind === "report"
-                ? item.report
-                : failedReport(
-                    held.target,
-                    `the scan failed in its worker thread: ${item.message}`,
-                  ),
-            );
+            if (item.kind === "failed") {
+              // The scanner threw: the run fails as it does when the same scan throws in this thread.
+              finish(new Error(item.message));
+              return;
+            }
+            settleOne(item.index, item.report);
           }
           if (!settled) dispatch();
         });
