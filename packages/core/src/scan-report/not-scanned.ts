@@ -25,8 +25,6 @@ export function lostWithWorker(report: ScanReport): boolean {
 export function notScannedReason(report: ScanReport): string | null {
   const established = Object.values(report.protocols).some((supported) => supported !== null);
   if (report.reachable === true && established) return null;
-  // A deadline cut leaves facts unknown, not the target unscannable: inconclusive, as the gate says.
-  if (report.reachable !== false && report.errors.some((e) => e.code === "deadline")) return null;
   const { host, address, port } = report.target;
   const first = report.errors[0];
   const lost = report.errors.find((error) => error.probe === WORKER_PROBE);
@@ -39,6 +37,9 @@ export function notScannedReason(report: ScanReport): string | null {
       ? `${host} was not resolved`
       : `DNS look-up failed: ${first.message}`;
   }
+  // A deadline cut after the name was resolved leaves facts unknown, not the target
+  // unscannable: inconclusive, as the gate says. Before it was resolved, nothing was scanned.
+  if (report.reachable !== false && report.errors.some((e) => e.code === "deadline")) return null;
   if (report.reachable === null && first === undefined) return "no connection was attempted";
   const where = `${address.includes(":") ? `[${address}]` : address}:${port}`;
   const code = commonProtocolCode(report) ?? first?.code ?? null;
