@@ -103,12 +103,18 @@ function expectCut(reports: readonly ScanReport[], cut: DeadlineReached): void {
 
 describe("how many workers, and their shares of the budget", () => {
   it("a small fleet, or one worker asked for, stays in this thread", () => {
-    const caps = { maxConnections: 256, maxPerAddress: 64 };
+    const caps = { maxConnections: 256, maxPerAddress: 64, concurrency: 8 };
     expect(workerCountFor(MIN_TARGETS_FOR_WORKERS - 1, 8, caps)).toBe(1);
     expect(workerCountFor(1000, 1, caps)).toBe(1);
     expect(workerCountFor(1000, 4, caps)).toBe(4);
-    // Every worker needs at least one connection of each cap.
-    expect(workerCountFor(1000, 8, { maxConnections: 256, maxPerAddress: 3 })).toBe(3);
+    // Each worker's per-address share keeps a target's own concurrency: 64 / 8 = 8 workers.
+    expect(workerCountFor(2048, 64, caps)).toBe(8);
+    expect(shareOf(64, 8, 7)).toBeGreaterThanOrEqual(caps.concurrency);
+    // ...and its total share too: 20 connections hold two targets' 8 at once.
+    expect(workerCountFor(2048, 64, { ...caps, maxConnections: 20 })).toBe(2);
+    // A per-address cap below the concurrency is one worker's whole share: no split.
+    expect(workerCountFor(1000, 8, { ...caps, maxPerAddress: 3 })).toBe(1);
+    expect(workerCountFor(1000, 8, { ...caps, concurrency: 1, maxPerAddress: 3 })).toBe(3);
     expect(workerCountFor(1000, 8, { ...caps, parallelTargets: 2 })).toBe(2);
     // Enough targets apiece to pay for a thread's start.
     expect(workerCountFor(MIN_TARGETS_FOR_WORKERS, 64, caps)).toBe(2);

@@ -87,22 +87,30 @@ export interface PoolOptions {
 
 /**
  * How many workers a run gets: 1 (this thread) below MIN_TARGETS_FOR_WORKERS targets, else as
- * many as asked, with at least MIN_TARGETS_PER_WORKER targets and one connection of each cap
- * apiece (the caps are split, and a share of nothing would stall).
+ * many as asked, with at least MIN_TARGETS_PER_WORKER targets apiece, and few enough that each
+ * worker's share of the caps still lets one target open its `concurrency` connections: a
+ * per-address share of at least min(concurrency, maxPerAddress) and a total share of at least
+ * `concurrency` (splitting the caps thinner would cut every target's own concurrency).
  */
 export function workerCountFor(
   targets: number,
   requested: number,
-  limits: { maxConnections: number; maxPerAddress: number; parallelTargets?: number | undefined },
+  limits: {
+    maxConnections: number;
+    maxPerAddress: number;
+    concurrency: number;
+    parallelTargets?: number | undefined;
+  },
 ): number {
   if (requested <= 1 || targets < MIN_TARGETS_FOR_WORKERS) return 1;
+  const perTarget = Math.max(1, limits.concurrency);
   return Math.max(
     1,
     Math.min(
       requested,
       Math.floor(targets / MIN_TARGETS_PER_WORKER),
-      limits.maxConnections,
-      limits.maxPerAddress,
+      Math.floor(limits.maxConnections / Math.min(perTarget, limits.maxConnections)),
+      Math.floor(limits.maxPerAddress / Math.min(perTarget, limits.maxPerAddress)),
       limits.parallelTargets ?? Number.MAX_SAFE_INTEGER,
     ),
   );
