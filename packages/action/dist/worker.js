@@ -24711,7 +24711,10 @@ function lookUpWithin(name, options2, lookup) {
       options2.signal?.removeEventListener("abort", onAbort);
       resolve(resolution);
     };
-    const onAbort = () => finish({ ok: false, code: "internal", message: "scan aborted" });
+    const onAbort = () => {
+      const reason = options2.signal?.reason;
+      finish(reason instanceof Error && reason.name === "DeadlineReached" ? { ok: false, code: "deadline", message: reason.message } : { ok: false, code: "internal", message: "scan aborted" });
+    };
     const timer = setTimeout(() => finish({
       ok: false,
       code: "timeout",
