@@ -24103,7 +24103,7 @@ function createTrustStore(pemBundles, base) {
 
 // ../core/dist/probe/full-handshake.js
 import { constants } from "node:crypto";
-import { connect as netConnect } from "node:net";
+import { connect as netConnect, Socket } from "node:net";
 import { Duplex } from "node:stream";
 import { DEFAULT_CIPHERS, connect as tlsConnect, createSecureContext } from "node:tls";
 
@@ -24381,7 +24381,7 @@ function probeHandshake(endpoint, options2) {
       address: endpoint.address,
       port: endpoint.port
     });
-    const tap = recording ? tapOf(raw) : null;
+    const tap = recording || !(raw instanceof Socket) ? tapOf(raw) : null;
     const maxBytes = options2.maxBytes ?? MAX_HANDSHAKE_BYTES;
     let receivedBytes = 0;
     if (tap !== null) {
@@ -24711,7 +24711,10 @@ function lookUpWithin(name, options2, lookup) {
       options2.signal?.removeEventListener("abort", onAbort);
       resolve(resolution);
     };
-    const onAbort = () => finish({ ok: false, code: "internal", message: "scan aborted" });
+    const onAbort = () => {
+      const reason = options2.signal?.reason;
+      finish(reason instanceof Error && reason.name === "DeadlineReached" ? { ok: false, code: "deadline", message: reason.message } : { ok: false, code: "internal", message: "scan aborted" });
+    };
     const timer = setTimeout(() => finish({
       ok: false,
       code: "timeout",
