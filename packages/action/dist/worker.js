@@ -23760,7 +23760,7 @@ function isWeakKey(certificate) {
     return keyBits < 256;
   return false;
 }
-function pathError(path, now) {
+function pathError(path, served, now) {
   const anchorIndex = path.length - 1;
   for (const [index, issuer] of path.entries()) {
     if (index === 0)
@@ -23779,6 +23779,10 @@ function pathError(path, now) {
     return "weak-signature";
   }
   const time = now.getTime();
+  const anchor = path[anchorIndex];
+  if (anchor !== void 0 && !served.has(anchor.sha256) && anchor.notAfter.getTime() < time) {
+    return "expired-anchor";
+  }
   for (const certificate of path) {
     if (certificate.notBefore.getTime() > time)
       return "not-yet-valid";
@@ -23813,7 +23817,7 @@ function checkTrust(chain, store, now, options2 = {}) {
   const served = [...distinct.values()].slice(1);
   const found = buildPath(leaf, served, search, false);
   if (found.path !== null) {
-    const trustError = pathError(found.path, now);
+    const trustError = pathError(found.path, new Set(distinct.keys()), now);
     return verdict({
       trusted: trustError === null,
       trustError,
