@@ -23760,7 +23760,7 @@ function isWeakKey(certificate) {
     return keyBits < 256;
   return false;
 }
-function pathError(path, now) {
+function pathError(path, served, now) {
   const anchorIndex = path.length - 1;
   for (const [index, issuer] of path.entries()) {
     if (index === 0)
@@ -23779,6 +23779,10 @@ function pathError(path, now) {
     return "weak-signature";
   }
   const time = now.getTime();
+  const anchor = path[anchorIndex];
+  if (anchor !== void 0 && !served.has(anchor.sha256) && anchor.notAfter.getTime() < time) {
+    return "expired-anchor";
+  }
   for (const certificate of path) {
     if (certificate.notBefore.getTime() > time)
       return "not-yet-valid";
@@ -23813,7 +23817,7 @@ function checkTrust(chain, store, now, options2 = {}) {
   const served = [...distinct.values()].slice(1);
   const found = buildPath(leaf, served, search, false);
   if (found.path !== null) {
-    const trustError = pathError(found.path, now);
+    const trustError = pathError(found.path, new Set(distinct.keys()), now);
     return verdict({
       trusted: trustError === null,
       trustError,
@@ -24103,7 +24107,7 @@ function createTrustStore(pemBundles, base) {
 
 // ../core/dist/probe/full-handshake.js
 import { constants } from "node:crypto";
-import { connect as netConnect } from "node:net";
+import { connect as netConnect, Socket } from "node:net";
 import { Duplex } from "node:stream";
 import { DEFAULT_CIPHERS, connect as tlsConnect, createSecureContext } from "node:tls";
 
@@ -24381,7 +24385,7 @@ function probeHandshake(endpoint, options2) {
       address: endpoint.address,
       port: endpoint.port
     });
-    const tap = recording ? tapOf(raw) : null;
+    const tap = recording || !(raw instanceof Socket) ? tapOf(raw) : null;
     const maxBytes = options2.maxBytes ?? MAX_HANDSHAKE_BYTES;
     let receivedBytes = 0;
     if (tap !== null) {
@@ -24711,7 +24715,10 @@ function lookUpWithin(name, options2, lookup) {
       options2.signal?.removeEventListener("abort", onAbort);
       resolve(resolution);
     };
-    const onAbort = () => finish({ ok: false, code: "internal", message: "scan aborted" });
+    const onAbort = () => {
+      const reason = options2.signal?.reason;
+      finish(reason instanceof Error && reason.name === "DeadlineReached" ? { ok: false, code: "deadline", message: reason.message } : { ok: false, code: "internal", message: "scan aborted" });
+    };
     const timer = setTimeout(() => finish({
       ok: false,
       code: "timeout",

@@ -90,7 +90,7 @@ export function registerScanCommand(
     )
     .option(
       "--workers <n>",
-      `worker threads a fleet is spread over, ${RUN_LIMITS.workers.min}-${RUN_LIMITS.workers.max}; 1: one thread (default: one per core; fewer than 64 targets: one thread, and at least 32 per worker)`,
+      `worker threads a fleet is spread over, ${RUN_LIMITS.workers.min}-${RUN_LIMITS.workers.max}; 1: one thread (default: one per core, at most 4; fewer than 64 targets: one thread, and at least 32 per worker)`,
     )
     .option(
       "--allow-policy-path <dir>",

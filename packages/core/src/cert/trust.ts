@@ -25,7 +25,11 @@ import type { TrustStore } from "./trust-store.js";
  *   exceeded (anchors are trusted as CAs by configuration; their pathLenConstraint still holds).
  * - `weak-key`: RSA or DSA below 2048 bits, or an EC key below 256 bits, outside the anchor.
  * - `weak-signature`: an MD2, MD5 or SHA-1 signature on a certificate outside the anchor.
- * - `expired` / `not-yet-valid`: a certificate of the path (anchor included) outside its validity.
+ * - `expired-anchor`: the anchor (trust store or `--ca` root), which the server did not serve, has
+ *   expired. Checked before `expired` so that an expired served certificate on the same path
+ *   cannot hide it: only the store's owner can fix it, and no served-certificate rule sees it.
+ * - `expired` / `not-yet-valid`: a certificate of the path outside its validity (the anchor
+ *   included when the server served it).
  */
 export const TRUST_ERRORS = [
   "self-signed",
@@ -37,6 +41,7 @@ export const TRUST_ERRORS = [
   "invalid-ca",
   "weak-key",
   "weak-signature",
+  "expired-anchor",
   "expired",
   "not-yet-valid",
 ] as const;
@@ -261,7 +266,11 @@ function isWeakKey(certificate: ParsedCertificate): boolean {
   return false;
 }
 
-function pathError(path: readonly ParsedCertificate[], now: Date): TrustError | null {
+function pathError(
+  path: readonly ParsedCertificate[],
+  served: ReadonlySet<string>,
+  now: Date,
+): TrustError | null {
   const anchorIndex = path.length - 1;
   for (const [index, issuer] of path.entries()) {
     if (index === 0) continue;
@@ -278,6 +287,10 @@ function pathError(path: readonly ParsedCertificate[], now: Date): TrustError | 
     return "weak-signature";
   }
   const time = now.getTime();
+  const anchor = path[anchorIndex];
+  if (anchor !== undefined && !served.has(anchor.sha256) && anchor.notAfter.getTime() < time) {
+    return "expired-anchor";
+  }
   for (const certificate of path) {
     if (certificate.notBefore.getTime() > time) return "not-yet-valid";
     if (certificate.notAfter.getTime() < time) return "expired";
@@ -325,7 +338,7 @@ export function checkTrust(
   const served = [...distinct.values()].slice(1);
   const found = buildPath(leaf, served, search, false);
   if (found.path !== null) {
-    const trustError = pathError(found.path, now);
+    const trustError = pathError(found.path, new Set(distinct.keys()), now);
     return verdict({
       trusted: trustError === null,
       trustError,

@@ -48,7 +48,7 @@ export interface TlsgateConfig {
   maxPerAddress?: number;
   /** Milliseconds a target's scan may take in all. */
   deadline?: number;
-  /** Worker threads a large fleet is spread over (default: one per core). */
+  /** Worker threads a large fleet is spread over (default: one per core, at most 4). */
   workers?: number;
   /** Milliseconds the whole run may take. */
   runDeadline?: number;
@@ -104,7 +104,7 @@ export const configSchema = {
       minimum: RUN_LIMITS.workers.min,
       maximum: RUN_LIMITS.workers.max,
       description:
-        "Worker threads a fleet of many targets is spread over, each under its share of the connection budget; 1 scans in one thread (default: one per core).",
+        "Worker threads a fleet of many targets is spread over, each under its share of the connection budget; 1 scans in one thread (default: one per core, at most 4).",
     },
     deadline: {
       type: "integer",

@@ -1,4 +1,5 @@
 import { connect as netConnect } from "node:net";
+import { Duplex } from "node:stream";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createChain, pemBundle, type TestChain } from "@tlsgate/testing/pki";
 import {
@@ -188,6 +189,60 @@ describe("probeHandshake", () => {
       });
     } finally {
       await Promise.all([relay.stop(), closer.stop(), server.stop()]);
+    }
+  });
+
+  it("counts the bytes of a cut flight when read only for its session, over a socket or a stream", async () => {
+    // A session-only handshake runs TLS on a TCP socket directly (no tap), but a STARTTLS
+    // connection is a stream of its own: both must say how far the server got.
+    const server = await startNodeTlsServer({
+      key: chain.leaf.keyPem,
+      cert: pemBundle(chain.leaf, chain.intermediate),
+    });
+    const relay = await startFirstRecordRelay(server.port);
+    /** A plain stream over a TCP socket, as the STARTTLS runner hands one over after its exchange. */
+    const overStream = (to: { address: string; port: number }): Duplex => {
+      const socket = netConnect({ host: to.address, port: to.port });
+      const stream: Duplex = new Duplex({
+        read() {},
+        write(chunk: Buffer, _encoding, callback) {
+          socket.write(chunk, callback);
+        },
+        final(callback) {
+          socket.end();
+          callback();
+        },
+        destroy(error, callback) {
+          socket.destroy();
+          callback(error);
+        },
+      });
+      socket.on("data", (chunk: Buffer) => stream.push(chunk));
+      socket.on("end", () => stream.push(null));
+      socket.on("error", (error) => stream.destroy(error));
+      return stream;
+    };
+    try {
+      for (const connect of [undefined, overStream]) {
+        const cut = await probeHandshake(
+          { address: "127.0.0.1", port: relay.port, sni: "leaf.test" },
+          {
+            timeoutMs: 5000,
+            reads: "session",
+            ...(connect === undefined ? {} : { connect: connect as never }),
+          },
+        );
+        const sent = relay.forwarded.at(-1);
+        expect(sent).toBeGreaterThan(0);
+        expect(cut).toEqual({
+          ok: false,
+          code: "closed",
+          received: sent,
+          message: `the server closed the connection during the handshake, after sending ${sent} bytes`,
+        });
+      }
+    } finally {
+      await Promise.all([relay.stop(), server.stop()]);
     }
   });
 

@@ -7,7 +7,7 @@
  * Every outcome is data: a failed handshake is `{ ok: false, code, message }`, never an exception.
  */
 import { constants } from "node:crypto";
-import { connect as netConnect, type Socket } from "node:net";
+import { connect as netConnect, Socket } from "node:net";
 import { Duplex } from "node:stream";
 import {
   DEFAULT_CIPHERS,
@@ -266,10 +266,11 @@ export function probeHandshake(
       port: endpoint.port,
     });
     // The tap: TLS reads and writes through it, and every byte from the server is recorded.
-    // A handshake that records nothing needs none: TLS then runs on the socket itself (in C++
-    // for a TCP socket), which saves a JS stream round trip per chunk. OpenSSL's own limits and
-    // the deadline bound what such a server can send.
-    const tap = recording ? tapOf(raw) : null;
+    // A handshake that records nothing over a TCP socket needs none: TLS then runs on the socket
+    // itself (in C++), which saves a JS stream round trip per chunk, and the socket counts what it
+    // read. Any other stream (a STARTTLS connection) keeps the tap: it counts the bytes. OpenSSL's
+    // own limits and the deadline bound what such a server can send.
+    const tap = recording || !(raw instanceof Socket) ? tapOf(raw) : null;
     const maxBytes = options.maxBytes ?? MAX_HANDSHAKE_BYTES;
     let receivedBytes = 0;
     if (tap !== null) {

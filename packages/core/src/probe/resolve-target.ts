@@ -21,7 +21,11 @@ export interface ResolveOptions {
 
 export type Resolution =
   | { ok: true; address: string }
-  | { ok: false; code: Extract<ScanErrorCode, "dns" | "timeout" | "internal">; message: string };
+  | {
+      ok: false;
+      code: Extract<ScanErrorCode, "dns" | "timeout" | "deadline" | "internal">;
+      message: string;
+    };
 
 /** The address to connect to: an IP literal as it is, a host name looked up once. Never rejects. */
 export async function resolveTarget(
@@ -42,7 +46,11 @@ export type LookupAllFunction = (hostname: string) => Promise<readonly { address
 
 export type AllAddresses =
   | { ok: true; addresses: string[] }
-  | { ok: false; code: Extract<ScanErrorCode, "dns" | "timeout" | "internal">; message: string };
+  | {
+      ok: false;
+      code: Extract<ScanErrorCode, "dns" | "timeout" | "deadline" | "internal">;
+      message: string;
+    };
 
 const lookupAllByDefault: LookupAllFunction = (hostname) => dnsLookup(hostname, { all: true });
 
@@ -78,7 +86,16 @@ function lookUpWithin(
       options.signal?.removeEventListener("abort", onAbort);
       resolve(resolution);
     };
-    const onAbort = (): void => finish({ ok: false, code: "internal", message: "scan aborted" });
+    const onAbort = (): void => {
+      // The run's deadline is a cut, not a fault: it keeps its code and message. Told by name,
+      // since importing scan/deadline.ts here would close an import cycle through scan-target.
+      const reason: unknown = options.signal?.reason;
+      finish(
+        reason instanceof Error && reason.name === "DeadlineReached"
+          ? { ok: false, code: "deadline", message: reason.message }
+          : { ok: false, code: "internal", message: "scan aborted" },
+      );
+    };
     const timer = setTimeout(
       () =>
         finish({

@@ -13,6 +13,7 @@ import { parseTarget } from "../probe/target.js";
 import { notScannedReason } from "../scan-report/not-scanned.js";
 import { MAX_ADDRESSES_PER_NAME, expandAddresses } from "./all-addresses.js";
 import { planRun } from "./plan.js";
+import { DeadlineReached } from "../scan/deadline.js";
 import { runPlan } from "./run.js";
 
 const NAME = "round-robin.test";
@@ -117,6 +118,48 @@ describe("expandAddresses", () => {
     ]);
     expect(notScannedReason(only!.saved!)).toBe(
       "DNS look-up failed: nowhere.test: queryA ENOTFOUND nowhere.test",
+    );
+  });
+
+  it("looks names up a few at a time, each timed from its start, so queued names never time out", async () => {
+    // A resolver with 4 threads, as libuv's pool: a look-up waits for a free thread, then
+    // answers after 50 ms. 64 names at once would queue up to 16 rounds (800 ms) past the
+    // 200 ms deadline; a few at a time, each timed from its start, all answer.
+    const THREADS = 4;
+    let busy = 0;
+    let peak = 0;
+    const queue: (() => void)[] = [];
+    const pooled: LookupAllFunction = async () => {
+      if (busy >= THREADS) await new Promise<void>((resolve) => queue.push(resolve));
+      busy += 1;
+      peak = Math.max(peak, busy);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      busy -= 1;
+      queue.shift()?.();
+      return [{ address: "127.0.0.1" }];
+    };
+    const names = Array.from({ length: 64 }, (_, i) => planned(`name-${i}.test:443`));
+    const expanded = await expandAddresses(names, { timeoutMs: 200, lookupAll: pooled });
+    expect(expanded.map((one) => one.saved?.errors ?? [])).toEqual(names.map(() => []));
+    expect(expanded.map((one) => one.input)).toEqual(
+      names.map((_, i) => `name-${i}.test@127.0.0.1:443`),
+    );
+    expect(peak).toBe(THREADS);
+  });
+
+  it("a look-up cut by the run's deadline is reported as the deadline, not a DNS failure", async () => {
+    const run = new AbortController();
+    run.abort(new DeadlineReached("run", 1000));
+    const expanded = await expandAddresses([planned("late.test")], {
+      timeoutMs: 5000,
+      signal: run.signal,
+      lookupAll: () => new Promise(() => {}),
+    });
+    expect(expanded[0]?.saved?.errors).toEqual([
+      { probe: "dns", code: "deadline", message: new DeadlineReached("run", 1000).message },
+    ]);
+    expect(notScannedReason(expanded[0]!.saved!)).toBe(
+      "the deadline was reached before the name was resolved",
     );
   });
 

@@ -4,7 +4,7 @@
  */
 import { verdictOf } from "../policy/evaluate.js";
 import type { Evaluation, Finding, GateOptions } from "../policy/types.js";
-import { notScannedReason } from "../scan-report/not-scanned.js";
+import { lostWithWorker, notScannedReason } from "../scan-report/not-scanned.js";
 import type { ScanReport } from "../scan-report/types.js";
 
 export const RUN_OUTCOMES = [
@@ -45,7 +45,11 @@ export function gateRun(
   const unscanned = reports
     .filter((report) => notScannedReason(report) !== null)
     .map((report) => report.target.input);
-  const unscannedBlocks = unscanned.length > 0 && (gate.inconclusive ?? "fail") === "fail";
+  // A target lost with its worker thread is a failure of the run: it blocks whatever
+  // `inconclusive` says, as the same fault in one thread rejects the run.
+  const unscannedBlocks =
+    unscanned.length > 0 &&
+    ((gate.inconclusive ?? "fail") === "fail" || reports.some(lostWithWorker));
   const failing = blocking.filter((finding) => finding.status === "fail");
   const down = new Set(unscanned);
   const inconclusive = blocking.filter(

@@ -96,7 +96,7 @@ describe("planRun", () => {
       maxConnections: 256,
       maxPerAddress: 64,
       parallelTargets: 64,
-      workers: availableParallelism(),
+      workers: Math.min(4, availableParallelism()),
       ca: [],
       clients: null,
       configFile: null,

@@ -59,7 +59,7 @@ export interface RunInput {
   parallelTargets?: string | number | null;
   /** Milliseconds a target's scan may take in all. */
   deadline?: string | number | null;
-  /** Worker threads a large fleet is spread over; by default one per core, 1: this thread. */
+  /** Worker threads a large fleet is spread over; by default one per core, at most 4, 1: this thread. */
   workers?: string | number | null;
   /** Milliseconds the whole run may take. */
   runDeadline?: string | number | null;

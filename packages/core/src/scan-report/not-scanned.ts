@@ -9,14 +9,26 @@ import type { ScanErrorCode, ScanReport } from "./types.js";
 /** The probe of the error naming the addresses `--all-addresses` left out by its cap. */
 export const ADDRESS_CAP_PROBE = "all-addresses";
 
+/**
+ * The probe of the error a target gets when the worker thread scanning it crashed or was
+ * stopped: the run, not the server, failed, so the gate blocks on it even with
+ * `inconclusive: "pass"`.
+ */
+export const WORKER_PROBE = "worker";
+
+/** Whether the run lost this target's scan with its worker thread. */
+export function lostWithWorker(report: ScanReport): boolean {
+  return report.errors.some((error) => error.probe === WORKER_PROBE);
+}
+
 /** Why the target could not be scanned, or null when at least one protocol was established. */
 export function notScannedReason(report: ScanReport): string | null {
   const established = Object.values(report.protocols).some((supported) => supported !== null);
   if (report.reachable === true && established) return null;
-  // A deadline cut leaves facts unknown, not the target unscannable: inconclusive, as the gate says.
-  if (report.reachable !== false && report.errors.some((e) => e.code === "deadline")) return null;
   const { host, address, port } = report.target;
   const first = report.errors[0];
+  const lost = report.errors.find((error) => error.probe === WORKER_PROBE);
+  if (lost !== undefined) return lost.message;
   if (address === null) {
     if (first?.probe === ADDRESS_CAP_PROBE) return first.message;
     if (first?.code === "timeout") return `no DNS answer for ${host} in time`;
@@ -25,6 +37,9 @@ export function notScannedReason(report: ScanReport): string | null {
       ? `${host} was not resolved`
       : `DNS look-up failed: ${first.message}`;
   }
+  // A deadline cut after the name was resolved leaves facts unknown, not the target
+  // unscannable: inconclusive, as the gate says. Before it was resolved, nothing was scanned.
+  if (report.reachable !== false && report.errors.some((e) => e.code === "deadline")) return null;
   if (report.reachable === null && first === undefined) return "no connection was attempted";
   const where = `${address.includes(":") ? `[${address}]` : address}:${port}`;
   const code = commonProtocolCode(report) ?? first?.code ?? null;

@@ -397,7 +397,8 @@ export const scanReportSchema = {
         },
         trustError: {
           ...nullableString,
-          description: "Why the chain is not trusted; null when it is or when unknown.",
+          description:
+            'Why the chain is not trusted, e.g. "unknown-issuer"; "expired-anchor" when the trust-store or --ca root, which the server did not send, has expired, "expired" when another certificate of the path has. Null when trusted or unknown.',
         },
         hostnameMatch: {
           ...nullableBoolean,

@@ -156,6 +156,7 @@ export interface CertificateReport {
   keyType: CertificateInfo["keyType"] | null;
   chain: CertificateInfo[];
   trusted: boolean | null;
+  /** A TRUST_ERRORS code; "expired-anchor" when the anchor, not served, has expired. */
   trustError: string | null;
   hostnameMatch: boolean | null;
   /**

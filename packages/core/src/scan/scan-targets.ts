@@ -66,7 +66,12 @@ export async function scanTargets(
   };
   const threads =
     rest.budget === undefined && rest.connect === undefined && rest.lookup === undefined
-      ? workerCountFor(targets.length, workers, { maxConnections, maxPerAddress, parallelTargets })
+      ? workerCountFor(targets.length, workers, {
+          maxConnections,
+          maxPerAddress,
+          concurrency: rest.concurrency ?? 8,
+          parallelTargets,
+        })
       : 1;
   if (threads > 1) {
     const { onProgress, ...scanOptions } = rest;

@@ -20,6 +20,8 @@ import {
   startTlsFleet,
   type FleetEndpoint,
 } from "../../test/support/tls-fleet.js";
+import { gateRun } from "../run/gate.js";
+import { notScannedReason } from "../scan-report/not-scanned.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { DeadlineReached, scanTargets } from "./scan-targets.js";
 import { MIN_TARGETS_FOR_WORKERS, shareOf, workerCountFor } from "./worker-pool.js";
@@ -101,12 +103,18 @@ function expectCut(reports: readonly ScanReport[], cut: DeadlineReached): void {
 
 describe("how many workers, and their shares of the budget", () => {
   it("a small fleet, or one worker asked for, stays in this thread", () => {
-    const caps = { maxConnections: 256, maxPerAddress: 64 };
+    const caps = { maxConnections: 256, maxPerAddress: 64, concurrency: 8 };
     expect(workerCountFor(MIN_TARGETS_FOR_WORKERS - 1, 8, caps)).toBe(1);
     expect(workerCountFor(1000, 1, caps)).toBe(1);
     expect(workerCountFor(1000, 4, caps)).toBe(4);
-    // Every worker needs at least one connection of each cap.
-    expect(workerCountFor(1000, 8, { maxConnections: 256, maxPerAddress: 3 })).toBe(3);
+    // Each worker's per-address share keeps a target's own concurrency: 64 / 8 = 8 workers.
+    expect(workerCountFor(2048, 64, caps)).toBe(8);
+    expect(shareOf(64, 8, 7)).toBeGreaterThanOrEqual(caps.concurrency);
+    // ...and its total share too: 20 connections hold two targets' 8 at once.
+    expect(workerCountFor(2048, 64, { ...caps, maxConnections: 20 })).toBe(2);
+    // A per-address cap below the concurrency is one worker's whole share: no split.
+    expect(workerCountFor(1000, 8, { ...caps, maxPerAddress: 3 })).toBe(1);
+    expect(workerCountFor(1000, 8, { ...caps, concurrency: 1, maxPerAddress: 3 })).toBe(3);
     expect(workerCountFor(1000, 8, { ...caps, parallelTargets: 2 })).toBe(2);
     // Enough targets apiece to pay for a thread's start.
     expect(workerCountFor(MIN_TARGETS_FOR_WORKERS, 64, caps)).toBe(2);
@@ -188,6 +196,33 @@ describe("scanTargets over worker threads", () => {
       );
     }
     expect(reports.some((report) => report.errors[0]!.message.includes("scanner bug"))).toBe(true);
+    // A lost thread is the run's fault: it blocks even when inconclusive targets may pass, and
+    // the reason names the thread, not DNS (these targets are IP literals: the address is known).
+    const gate = gateRun([], reports, { inconclusive: "pass" });
+    expect(gate.verdict).toBe("fail");
+    expect(gate.outcome).toBe("unscannable");
+    expect(reports[0]!.target.address).toBe(endpoints[0]!.address);
+    expect(notScannedReason(reports[0]!)).toMatch(/^(the worker thread|no worker thread)/);
+  }, 120_000);
+
+  it("a scan that throws in a worker rejects the run, as it does in one thread", async () => {
+    const targets = endpoints.map((e) => `${e.address}:${e.port}`);
+    const options = { timeoutMs: 20_000, ca: ["not a PEM certificate"] };
+    const alone = await scanTargets(targets, { ...options, workers: 1 }).then(
+      () => "resolved",
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    expect(alone).not.toBe("resolved");
+    const threaded = await scanTargets(targets, {
+      ...options,
+      workers: 2,
+      workerUrl: workerModule("bad-ca", `import ${JSON.stringify(BUILT_WORKER.href)};`),
+    }).then(
+      () => "resolved",
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    expect(startedThreads("bad-ca")).toBe(2);
+    expect(threaded).toBe(alone);
   }, 120_000);
 
   it("a target's deadline cuts each scan in a worker, and its report names the cut", async () => {

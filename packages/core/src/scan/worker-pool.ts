@@ -11,7 +11,9 @@ import { Worker } from "node:worker_threads";
 import type { Target } from "../probe/target.js";
 import type { ScanReport } from "../scan-report/types.js";
 import type { ProgressEvent } from "./context.js";
+import { isIP } from "node:net";
 import { emptyReport } from "./scan.js";
+import { WORKER_PROBE } from "../scan-report/not-scanned.js";
 import type { ScanTargetOptions } from "./scan-target.js";
 import { DeadlineReached } from "./deadline.js";
 
@@ -85,22 +87,30 @@ export interface PoolOptions {
 
 /**
  * How many workers a run gets: 1 (this thread) below MIN_TARGETS_FOR_WORKERS targets, else as
- * many as asked, with at least MIN_TARGETS_PER_WORKER targets and one connection of each cap
- * apiece (the caps are split, and a share of nothing would stall).
+ * many as asked, with at least MIN_TARGETS_PER_WORKER targets apiece, and few enough that each
+ * worker's share of the caps still lets one target open its `concurrency` connections: a
+ * per-address share of at least min(concurrency, maxPerAddress) and a total share of at least
+ * `concurrency` (splitting the caps thinner would cut every target's own concurrency).
  */
 export function workerCountFor(
   targets: number,
   requested: number,
-  limits: { maxConnections: number; maxPerAddress: number; parallelTargets?: number | undefined },
+  limits: {
+    maxConnections: number;
+    maxPerAddress: number;
+    concurrency: number;
+    parallelTargets?: number | undefined;
+  },
 ): number {
   if (requested <= 1 || targets < MIN_TARGETS_FOR_WORKERS) return 1;
+  const perTarget = Math.max(1, limits.concurrency);
   return Math.max(
     1,
     Math.min(
       requested,
       Math.floor(targets / MIN_TARGETS_PER_WORKER),
-      limits.maxConnections,
-      limits.maxPerAddress,
+      Math.floor(limits.maxConnections / Math.min(perTarget, limits.maxConnections)),
+      Math.floor(limits.maxPerAddress / Math.min(perTarget, limits.maxPerAddress)),
       limits.parallelTargets ?? Number.MAX_SAFE_INTEGER,
     ),
   );
@@ -171,10 +181,16 @@ export function scanInWorkers(
       if (remaining === 0) finish();
     };
 
-    /** A report for a target its worker never finished: unknown everywhere, and why. */
+    /**
+     * A report for a target its worker never finished: unknown everywhere, and why. Its
+     * `worker` error blocks the gate whatever `inconclusive` says (see gateRun): a lost thread
+     * is a fault of the run, not of the server.
+     */
     const failedReport = (target: Target, message: string): ScanReport => {
       const report = emptyReport(target, new Date());
-      report.errors.push({ probe: "worker", code: "internal", message });
+      // A pinned `host@ip` (or an IP literal) is known without a look-up: say where it was.
+      if (isIP(target.connectAddress) !== 0) report.target.address = target.connectAddress;
+      report.errors.push({ probe: WORKER_PROBE, code: "internal", message });
       return report;
     };
 
@@ -284,15 +300,12 @@ export function scanInWorkers(
             const held = entry.inFlight.get(item.index);
             if (held === undefined) continue;
             entry.inFlight.delete(item.index);
-            settleOne(
-              item.index,
-              item.kind === "report"
-                ? item.report
-                : failedReport(
-                    held.target,
-                    `the scan failed in its worker thread: ${item.message}`,
-                  ),
-            );
+            if (item.kind === "failed") {
+              // The scanner threw: the run fails as it does when the same scan throws in this thread.
+              finish(new Error(item.message));
+              return;
+            }
+            settleOne(item.index, item.report);
           }
           if (!settled) dispatch();
         });
