@@ -11,7 +11,13 @@ import {
   encodeServerHello,
 } from "../wire/index.js";
 import { legacyFlight } from "../../test/support/scripted-servers.js";
-import { probeHello, probeWithRetry, type ProbeOutcome } from "./hello-probe.js";
+import {
+  HalfCloseState,
+  probeHello,
+  probeMaybeHalfClosed,
+  probeWithRetry,
+  type ProbeOutcome,
+} from "./hello-probe.js";
 
 const servers: RawServer[] = [];
 async function serve(handler: RawHandler, waitForData = true): Promise<RawServer> {
@@ -185,5 +191,42 @@ describe("probeWithRetry", () => {
     );
     expect(outcome).toMatchObject({ kind: "failed", code: "unparseable" });
     expect(calls).toBe(1);
+  });
+});
+
+describe("probeMaybeHalfClosed", () => {
+  const timeout: ProbeOutcome = { kind: "failed", code: "timeout", message: "timed out" };
+  const refusal: ProbeOutcome = { kind: "rejected", alert: null };
+  /** Answers from a script, one per send, and records which sends were half-closed. */
+  const scripted = (answers: Record<"half" | "plain", ProbeOutcome>) => {
+    const sent: boolean[] = [];
+    const send = (halfClose: boolean): Promise<ProbeOutcome> => {
+      sent.push(halfClose);
+      return Promise.resolve(halfClose ? answers.half : answers.plain);
+    };
+    return { send, sent };
+  };
+  const alert: ProbeOutcome = {
+    kind: "rejected",
+    alert: { level: 2, description: 40, name: "handshake_failure" },
+  };
+
+  it("does not ask a timeout again once a half-closed hello was answered on the target", async () => {
+    const state = new HalfCloseState(true);
+    const answered = scripted({ half: alert, plain: alert });
+    expect(await probeMaybeHalfClosed(answered.send, state, true)).toBe(alert);
+    expect(state.answered).toBe(true);
+    const late = scripted({ half: timeout, plain: refusal });
+    expect(await probeMaybeHalfClosed(late.send, state, true)).toBe(timeout);
+    expect(late.sent).toEqual([true]);
+    expect(state.on).toBe(true);
+  });
+
+  it("keeps half-closing when the plain repeat of a timeout times out too", async () => {
+    const state = new HalfCloseState(true);
+    const silent = scripted({ half: timeout, plain: timeout });
+    expect(await probeMaybeHalfClosed(silent.send, state, true)).toBe(timeout);
+    expect(silent.sent).toEqual([true, false]);
+    expect(state.on).toBe(true);
   });
 });

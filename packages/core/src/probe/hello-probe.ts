@@ -156,13 +156,56 @@ function scanErrorCode(code: SocketFailureCode): ScanErrorCode {
  * An outcome a half-closed hello (ExchangeOptions.halfClose) may owe to the half-close: a close
  * without an alert, a reset or a close in the middle of the reply, a flight that stopped early.
  * Such a hello is asked again without the half-close, so the answer is the one a plain hello
- * gets. A timeout or a refused connection is not the half-close's doing, and asking again would
- * only double the wait.
+ * gets. A refused connection is not the half-close's doing, nor a timeout once half-closed
+ * hellos were answered on the target (probeMaybeHalfClosed re-asks it until then): asking again
+ * would only double the wait.
  */
 export function mayBeCutByHalfClose(outcome: ProbeOutcome, stopAtServerHello: boolean): boolean {
   if (outcome.kind === "failed") return outcome.code === "reset" || outcome.code === "closed";
   if (outcome.kind === "rejected") return outcome.alert === null;
   return !stopAtServerHello && !outcome.flightComplete;
+}
+
+/**
+ * Whether half-closed hellos still work on one target, shared by every probe of it (the scan's
+ * ScanContext and the served chains), so that what one learns the others use.
+ */
+export class HalfCloseState {
+  /** Half-close the hellos; turned off once a plain hello got an answer a half-closed one did not. */
+  on: boolean;
+  /** Whether a half-closed hello was ever answered in full on this target. */
+  answered = false;
+
+  constructor(on: boolean) {
+    this.on = on;
+  }
+}
+
+/**
+ * Sends one hello, half-closed while `state` says it works (see ScanContext.probe). An outcome a
+ * half-close may have caused is asked again plainly, and so is a timeout while no half-closed
+ * hello was ever answered in full: a relay that stops forwarding on the client's FIN makes every
+ * half-closed hello time out. Once the plain hello gets an answer the half-closed one did not,
+ * the half-close is off for the target.
+ */
+export async function probeMaybeHalfClosed(
+  send: (halfClose: boolean) => Promise<ProbeOutcome>,
+  state: HalfCloseState | null,
+  stopAtServerHello: boolean,
+): Promise<ProbeOutcome> {
+  if (state === null || !state.on) return send(false);
+  const first = await send(true);
+  const cut = mayBeCutByHalfClose(first, stopAtServerHello);
+  const timedOut = first.kind === "failed" && first.code === "timeout";
+  if (!cut && !(timedOut && !state.answered)) {
+    if (first.kind !== "failed") state.answered = true;
+    return first;
+  }
+  const plain = await send(false);
+  if (cut ? !mayBeCutByHalfClose(plain, stopAtServerHello) : plain.kind !== "failed") {
+    state.on = false;
+  }
+  return plain;
 }
 
 /**

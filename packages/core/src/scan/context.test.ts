@@ -3,8 +3,10 @@
  * drops a hello because the client ended its side, but a middlebox or a proxy that does not keep
  * half-open connections does, and the answer must then be the one a plain hello gets.
  */
+import { connect as tlsConnect } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
-import { startRawServer, type RawServer } from "@tlsgate/testing";
+import { startNodeTlsServer, startRawServer, type RawServer } from "@tlsgate/testing";
+import { cipherSuiteByName } from "../registry/index.js";
 import { buildClientHello } from "../probe/client-hellos.js";
 import {
   ALERT_DESCRIPTION,
@@ -13,11 +15,20 @@ import {
   encodeAlert,
   encodeRecord,
 } from "../wire/index.js";
+import { HalfCloseState } from "../probe/hello-probe.js";
 import { ScanContext } from "./context.js";
+import { startRelayStoppingOnFin, type FinRelay } from "../../test/support/fin-relay.js";
 
 const servers: RawServer[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+const relayStoppingOnFin = async (upstreamPort: number): Promise<FinRelay> => {
+  const relay = await startRelayStoppingOnFin(upstreamPort);
+  cleanups.push(() => relay.stop());
+  return relay;
+};
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.stop()));
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
 /**
@@ -95,5 +106,49 @@ describe("ScanContext.probe half-close", { timeout: 20_000 }, () => {
       "handshake_failure",
     );
     expect(scripted.halfClosed).toEqual([false]);
+  });
+
+  it("asks a timed-out half-closed hello again plainly behind a relay that stops on the FIN", async () => {
+    const suite = "ECDHE-RSA-AES128-GCM-SHA256";
+    const server = await startNodeTlsServer({ maxVersion: "TLSv1.2", ciphers: suite });
+    cleanups.push(() => server.stop());
+    const relay = await relayStoppingOnFin(server.port);
+    // Ground truth from a second client: node:tls through the relay gets the configured suite.
+    const truth = await new Promise<string>((resolve, reject) => {
+      const socket = tlsConnect({ port: relay.port, host: "127.0.0.1", rejectUnauthorized: false });
+      socket.once("secureConnect", () => {
+        resolve(socket.getCipher().standardName);
+        socket.destroy();
+      });
+      socket.once("error", reject);
+    });
+    expect(truth).toBe("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+    const state = new HalfCloseState(true);
+    const ctx = new ScanContext({
+      endpoint: { address: "127.0.0.1", port: relay.port },
+      sni: null,
+      targetLabel: "relay",
+      timeoutMs: 1000,
+      concurrency: 1,
+      retries: 0,
+      halfClose: state,
+    });
+    const code = cipherSuiteByName(truth)?.code;
+    const ask = (): Uint8Array =>
+      buildClientHello({ protocol: "TLSv1.2", cipherSuites: [0xc02f, 0xc030], sni: null });
+    const first = await ctx.probe(ask);
+    expect(
+      first.kind === "accepted" && first.choice.kind === "tls"
+        ? first.choice.cipherSuite
+        : first.kind,
+    ).toBe(code);
+    // The half-closed hello timed out, its plain repeat was answered: half-close is off.
+    expect(state.on).toBe(false);
+    const second = await ctx.probe(ask);
+    expect(second.kind).toBe("accepted");
+    // The second client's connection, then one half-closed attempt, its plain repeat, and the
+    // next probe plain from the start.
+    expect(relay.halfClosed).toEqual([false, true, false, false]);
+    expect(ctx.probes).toBe(3);
   });
 });

@@ -6,8 +6,9 @@ import type { Socket } from "node:net";
 import type { ScanError, ScanErrorCode } from "../scan-report/types.js";
 import type { Endpoint } from "../probe/exchange.js";
 import {
-  mayBeCutByHalfClose,
+  HalfCloseState,
   probeHello,
+  probeMaybeHalfClosed,
   probeWithRetry,
   type ProbeOutcome,
 } from "../probe/hello-probe.js";
@@ -36,9 +37,10 @@ export interface ScanContextOptions {
   limiter?: ConnectionSlots | undefined;
   /**
    * Half-close every hello probe (see `probe`); off for STARTTLS, whose preamble runs on the
-   * connection before the hello.
+   * connection before the hello. A HalfCloseState shares what the scan learns of it with the
+   * target's other probes.
    */
-  halfClose?: boolean | undefined;
+  halfClose?: boolean | HalfCloseState | undefined;
 }
 
 export class ScanContext {
@@ -51,7 +53,7 @@ export class ScanContext {
   readonly #limiter: ConnectionSlots;
   #probes = 0;
   #connected = false;
-  #halfClose: boolean;
+  readonly #halfClose: HalfCloseState;
   #step = "starting";
 
   constructor(options: ScanContextOptions) {
@@ -60,7 +62,10 @@ export class ScanContext {
     this.sni = options.sni;
     this.hello = helloTarget(options);
     this.#limiter = options.limiter ?? new Limiter(options.concurrency);
-    this.#halfClose = options.halfClose === true;
+    this.#halfClose =
+      options.halfClose instanceof HalfCloseState
+        ? options.halfClose
+        : new HalfCloseState(options.halfClose === true);
   }
 
   get probes(): number {
@@ -89,7 +94,9 @@ export class ScanContext {
    * waiting behind it back to back, instead of one round trip each while it waits for the
    * client's close. Whatever a half-close may have cut short — a close without an alert, a
    * failure, a flight that stopped early — is asked again the usual way, so that the answer is
-   * the one a plain hello gets; once a half-close changed an answer, it is off for the scan.
+   * the one a plain hello gets, and so is a timeout until a half-closed hello was answered in
+   * full (a relay may stop forwarding on the client's FIN); once a half-close changed an answer,
+   * it is off for the target.
    */
   async probe(
     hello: () => Uint8Array,
@@ -97,15 +104,13 @@ export class ScanContext {
   ): Promise<ProbeOutcome> {
     return probeWithRetry(
       () =>
-        this.#limiter.run(async () => {
-          if (!this.#halfClose) return this.#probeOnce(hello(), options, false);
+        this.#limiter.run(() => {
           const bytes = hello();
-          const first = await this.#probeOnce(bytes, options, true);
-          if (!mayBeCutByHalfClose(first, options.stopAtServerHello === true)) return first;
-          const plain = await this.#probeOnce(bytes, options, false);
-          if (!mayBeCutByHalfClose(plain, options.stopAtServerHello === true))
-            this.#halfClose = false;
-          return plain;
+          return probeMaybeHalfClosed(
+            (halfClose) => this.#probeOnce(bytes, options, halfClose),
+            this.#halfClose,
+            options.stopAtServerHello === true,
+          );
         }),
       {
         retries: this.#options.retries,

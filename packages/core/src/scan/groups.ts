@@ -34,6 +34,18 @@ const TLS13_CANDIDATES = GROUPS.filter(
   (g) => !g.grease && g.kind !== "explicit" && g.kind !== "grease",
 ).map((g) => g.code);
 
+/**
+ * Whether an accepted TLS 1.3 suite may start the group enumeration on its own, before the rest
+ * of the suites are known. Not a suite its RFC ties to groups of its own — the SM suites to
+ * curveSM2 (RFC 8998), the GOST ones to the GOST curves (RFC 9367) — since offered alone it
+ * could see a group list that is complete yet wrong; nor a suite the registry does not know.
+ */
+export function startsTls13GroupsEarly(code: number): boolean {
+  const row = cipherSuiteByCode(code);
+  if (row === undefined || !row.protocols.includes("TLSv1.3")) return false;
+  return !/^TLS_(SM4_|GOSTR)/.test(row.iana);
+}
+
 export async function enumerateTls13Groups(
   ctx: ScanContext,
   tls13Suites: readonly number[],

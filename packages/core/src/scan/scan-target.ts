@@ -19,6 +19,7 @@ import {
   type ServiceProtocol,
 } from "../probe/starttls/postgres-direct.js";
 import { probeHandshake } from "../probe/full-handshake.js";
+import { HalfCloseState } from "../probe/hello-probe.js";
 import type { ScanError } from "../scan-report/types.js";
 import { parseTarget, type Target } from "../probe/target.js";
 import { selectClientProfiles, type ClientSelection } from "../registry/client-profiles.js";
@@ -176,81 +177,98 @@ export async function scanTarget(
   // starts once the scan knows them and runs beside the rest of the scan.
   let versionsKnown: (protocols: ScanReport["protocols"]) => void = () => undefined;
   const versions = new Promise<ScanReport["protocols"]>((resolve) => (versionsKnown = resolve));
-  const servedChains = versions.then((protocols) =>
-    probeServedChains(protocols, {
+  // A STARTTLS preamble (or a direct-TLS service) runs on the connection before the hello; the
+  // scan and the served chains share what they learn of half-closed hellos on the target.
+  const halfClose = new HalfCloseState(starttls === undefined);
+  // Set when this scan throws: served chains not yet started never start.
+  let abandoned = false;
+  let chainsStarted = false;
+  const servedChains = versions.then((protocols) => {
+    if (abandoned) return null;
+    chainsStarted = true;
+    return probeServedChains(protocols, {
       endpoint: { address, port: parsed.port },
       sni: parsed.sni,
       ...alpnOf(parsed),
       timeoutMs,
       runConnection: certificateOptions.runConnection,
-      // A STARTTLS preamble (or a direct-TLS service) runs on the connection before the hello.
-      halfClose: starttls === undefined,
+      halfClose,
       ...(options.retries === undefined ? {} : { retries: options.retries }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.connect === undefined ? {} : { connect: options.connect }),
-    }),
-  );
+    });
+  });
   servedChains.catch(() => undefined); // awaited below, unless the scan throws first
   // The full handshake runs beside the probes; only when node:tls cannot complete one (a server
   // that speaks only what OpenSSL 3 refuses) is the prober's raw chain judged instead.
-  const [{ report, certificateChains }, checked] = await Promise.all([
-    scanDetailed(parsed, options, {
-      resolution,
-      limiter,
-      ...(starttls === undefined ? {} : { starttls }),
-      onProtocols: versionsKnown,
-    }),
-    checkCertificatesAndFeatures(parsed, certificateOptions),
-  ]);
-  // A scan that ended before telling the versions (a bug it caught) leaves them as reported.
-  versionsKnown(report.protocols);
-  const rawChain = certificateChains[0];
-  const fromRaw =
-    checked.certificate === null && rawChain !== undefined
-      ? checkRawChain(parsed, rawChain, certificateOptions)
-      : null;
-  const certificate = fromRaw?.certificate ?? checked.certificate;
-  const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
-  const served = await servedChains;
-  const judged = judgeServedChains(
-    certificate === null || defaultChain == null
-      ? null
-      : { chain: defaultChain, report: certificate },
-    served,
-    { host: parsed.host, store, now: options.now ?? new Date() },
-  );
-  const merged: ScanReport = {
-    ...report,
-    certificate: judged.certificate,
-    certificates: judged.certificates,
-    features: { ...report.features, ...checked.features },
-    errors: [
-      ...(directWarning === null ? [] : [directWarning]),
-      ...report.errors,
-      ...checked.errors,
-      ...(fromRaw?.errors ?? []),
-      ...judged.errors,
-    ],
-  };
-  // Clients run after the scan, whose findings explain why a client fails; an unreachable
-  // target has nothing to simulate against (its errors already say why).
-  if (profiles !== null && merged.reachable === true) {
-    merged.clients = await simulateClients(
-      { address, port: parsed.port },
-      {
-        sni: parsed.sni,
-        ...alpnOf(parsed),
-        profiles,
-        server: merged,
-        timeoutMs,
-        limiter,
-        ...(options.retries === undefined ? {} : { retries: options.retries }),
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-        ...(options.connect === undefined ? {} : { connect: options.connect }),
-      },
+  const scanning = scanDetailed(parsed, options, {
+    resolution,
+    limiter,
+    ...(starttls === undefined ? {} : { starttls }),
+    onProtocols: versionsKnown,
+    halfClose,
+  });
+  const checking = checkCertificatesAndFeatures(parsed, certificateOptions);
+  try {
+    const [{ report, certificateChains }, checked] = await Promise.all([scanning, checking]);
+    // A scan that ended before telling the versions (a bug it caught) leaves them as reported.
+    versionsKnown(report.protocols);
+    const rawChain = certificateChains[0];
+    const fromRaw =
+      checked.certificate === null && rawChain !== undefined
+        ? checkRawChain(parsed, rawChain, certificateOptions)
+        : null;
+    const certificate = fromRaw?.certificate ?? checked.certificate;
+    const defaultChain = fromRaw?.certificate != null ? rawChain : checked.chain;
+    const served = await servedChains;
+    if (served === null) throw new Error("served chains abandoned before the scan ended");
+    const judged = judgeServedChains(
+      certificate === null || defaultChain == null
+        ? null
+        : { chain: defaultChain, report: certificate },
+      served,
+      { host: parsed.host, store, now: options.now ?? new Date() },
     );
+    const merged: ScanReport = {
+      ...report,
+      certificate: judged.certificate,
+      certificates: judged.certificates,
+      features: { ...report.features, ...checked.features },
+      errors: [
+        ...(directWarning === null ? [] : [directWarning]),
+        ...report.errors,
+        ...checked.errors,
+        ...(fromRaw?.errors ?? []),
+        ...judged.errors,
+      ],
+    };
+    // Clients run after the scan, whose findings explain why a client fails; an unreachable
+    // target has nothing to simulate against (its errors already say why).
+    if (profiles !== null && merged.reachable === true) {
+      merged.clients = await simulateClients(
+        { address, port: parsed.port },
+        {
+          sni: parsed.sni,
+          ...alpnOf(parsed),
+          profiles,
+          server: merged,
+          timeoutMs,
+          limiter,
+          ...(options.retries === undefined ? {} : { retries: options.retries }),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+          ...(options.connect === undefined ? {} : { connect: options.connect }),
+        },
+      );
+    }
+    return { ...merged, durationMs: Date.now() - started };
+  } catch (error) {
+    // A bug threw: what runs beside it ends before this returns, so that none of it connects
+    // or reports once the scan is over.
+    abandoned = true;
+    await Promise.allSettled([scanning, checking]);
+    if (chainsStarted) await Promise.allSettled([servedChains]);
+    throw error;
   }
-  return { ...merged, durationMs: Date.now() - started };
 }
 
 const alpnOf = (target: Target): { alpn?: readonly string[] } =>

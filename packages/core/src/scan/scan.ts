@@ -7,6 +7,7 @@ import type { Socket } from "node:net";
 import { PROTOCOLS, cipherSuiteByCode, sslv2CipherSuiteByCode } from "../registry/index.js";
 import type { Protocol } from "../registry/index.js";
 import type { Endpoint } from "../probe/exchange.js";
+import type { HalfCloseState } from "../probe/hello-probe.js";
 import { resolveTarget, type LookupFunction, type Resolution } from "../probe/resolve-target.js";
 import type { TlsProtocol } from "../probe/client-hellos.js";
 import {
@@ -21,7 +22,12 @@ import { ScanContext, type ProgressEvent } from "./context.js";
 import { enumerateCipherSuites, type ProtocolSuites } from "./cipher-suites.js";
 import { probeDh } from "./dh.js";
 import { probeWireFeatures } from "./features.js";
-import { enumerateTls12Curves, enumerateTls12Ffdhe, enumerateTls13Groups } from "./groups.js";
+import {
+  enumerateTls12Curves,
+  enumerateTls12Ffdhe,
+  enumerateTls13Groups,
+  startsTls13GroupsEarly,
+} from "./groups.js";
 import type { ConnectionSlots } from "./limiter.js";
 import { probeProtocols } from "./protocols.js";
 import { SCANNER_VERSION } from "./version.js";
@@ -75,6 +81,8 @@ export interface SharedTarget {
    * served chains) can start beside the rest of the scan.
    */
   onProtocols?: (supported: Record<Protocol, boolean | null>) => void;
+  /** Whether half-closed hellos work on the target, shared with its served-chain probes. */
+  halfClose?: HalfCloseState;
 }
 
 const LEGACY: readonly TlsProtocol[] = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"];
@@ -149,7 +157,7 @@ export async function scanDetailed(
     connect: options.connect,
     limiter: shared?.limiter,
     // A STARTTLS preamble (or a direct-TLS service check) runs on the connection first.
-    halfClose: shared?.starttls === undefined,
+    halfClose: shared?.halfClose ?? shared?.starttls === undefined,
   });
   try {
     await scanInto(ctx, report, chains, shared?.onProtocols);
@@ -178,6 +186,7 @@ async function scanInto(
 
   // Each step starts as soon as what it needs is known, not when the slowest step before it ends:
   // the features need only the versions, the groups of a version only that version's suites.
+  ctx.step("cipher suites");
   const features = probeWireFeatures(ctx, protocols.supported, protocols.choices);
   const supportedTls = TLS.filter((p) => protocols.supported[p] === true);
   const legacyUnknown = LEGACY.some((p) => protocols.supported[p] === null);
@@ -193,13 +202,18 @@ async function scanInto(
   // if that enumeration completes.
   const early = new Map<string, Promise<AcceptedGroup[] | null>>();
   const startOnce = (key: string, start: () => Promise<AcceptedGroup[] | null>): void => {
-    if (!early.has(key)) early.set(key, start());
+    if (early.has(key)) return;
+    const run = start();
+    run.catch(() => undefined); // awaited later, or settled when the scan throws
+    early.set(key, run);
   };
   const onAccepted = (protocol: TlsProtocol) => (code: number) => {
     const preference = { protocol, enforced: null, order: null };
     const one = { protocol, accepted: [code], preference, choices: new Map() };
     if (protocol === "TLSv1.3") {
-      startOnce("TLSv1.3", () => enumerateTls13Groups(ctx, [code]));
+      if (startsTls13GroupsEarly(code)) {
+        startOnce("TLSv1.3", () => enumerateTls13Groups(ctx, [code]));
+      }
       return;
     }
     if (protocol !== legacyProtocol || unknownAboveLegacy) return;
@@ -210,7 +224,6 @@ async function scanInto(
       startOnce("ffdhe", () => enumerateTls12Ffdhe(ctx, one));
     }
   };
-  ctx.step("cipher suites");
   const enumerating = new Map(
     supportedTls.map(
       (p) => [p, enumerateCipherSuites(ctx, p, protocols.choices[p], onAccepted(p))] as const,
@@ -249,32 +262,42 @@ async function scanInto(
         });
   // Awaited below; a bug that throws in the suites step must not leave these rejections unheard.
   for (const started of [features, tls13Groups, tls12Groups]) started.catch(() => undefined);
-  const enumerated = await Promise.all(enumerating.values());
-  for (const { choices } of enumerated) {
-    for (const choice of choices.values()) {
-      if (choice.certificates !== null) addChain(chains, choice.certificates);
+  const running: Promise<unknown>[] = [...enumerating.values(), features, tls13Groups, tls12Groups];
+  try {
+    const enumerated = await Promise.all(enumerating.values());
+    for (const { choices } of enumerated) {
+      for (const choice of choices.values()) {
+        if (choice.certificates !== null) addChain(chains, choice.certificates);
+      }
     }
+    const unknownProtocol = PROTOCOLS.some((p) => protocols.supported[p] === null);
+    report.serverPreference = unknownProtocol ? null : enumerated.map((e) => e.preference);
+
+    ctx.step("groups and key exchange");
+    const dhProbe = probeDh(ctx, enumerated);
+    running.push(dhProbe);
+    const [groups13, groups12, dh, wireFeatures] = await Promise.all([
+      tls13Groups,
+      tls12Groups,
+      dhProbe,
+      features,
+    ]);
+    report.groups = groups13 === null || groups12 === null ? null : [...groups13, ...groups12];
+    // An unknown version may hold DHE suites (and smaller primes) that were never seen.
+    report.dh = legacyUnknown
+      ? { supported: dh.supported === true ? true : null, bits: null, primes: null }
+      : dh;
+    report.features = { ...report.features, ...wireFeatures };
+
+    report.cipherSuites = unknownProtocol
+      ? null
+      : acceptedSuites(protocols.supported, protocols.sslv2?.cipherSpecs ?? [], enumerated);
+  } catch (error) {
+    // A bug threw: what runs beside it (the early groups too) ends before the report is built,
+    // so that none of it connects or adds errors once the scan has returned.
+    await Promise.allSettled([...running, ...early.values()]);
+    throw error;
   }
-  const unknownProtocol = PROTOCOLS.some((p) => protocols.supported[p] === null);
-  report.serverPreference = unknownProtocol ? null : enumerated.map((e) => e.preference);
-
-  ctx.step("groups and key exchange");
-  const [groups13, groups12, dh, wireFeatures] = await Promise.all([
-    tls13Groups,
-    tls12Groups,
-    probeDh(ctx, enumerated),
-    features,
-  ]);
-  report.groups = groups13 === null || groups12 === null ? null : [...groups13, ...groups12];
-  // An unknown version may hold DHE suites (and smaller primes) that were never seen.
-  report.dh = legacyUnknown
-    ? { supported: dh.supported === true ? true : null, bits: null, primes: null }
-    : dh;
-  report.features = { ...report.features, ...wireFeatures };
-
-  report.cipherSuites = unknownProtocol
-    ? null
-    : acceptedSuites(protocols.supported, protocols.sslv2?.cipherSpecs ?? [], enumerated);
 }
 
 function addChain(chains: Uint8Array[][], chain: Uint8Array[]): void {

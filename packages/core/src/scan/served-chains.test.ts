@@ -8,6 +8,8 @@ import {
   type TestChain,
 } from "@tlsgate/testing/pki";
 import { checkCertificateChain } from "../cert/check-chain.js";
+import { HalfCloseState } from "../probe/hello-probe.js";
+import { startRelayStoppingOnFin } from "../../test/support/fin-relay.js";
 import { createTrustStore } from "../cert/trust-store.js";
 import {
   distinctChains,
@@ -166,6 +168,64 @@ describe("probeServedChains at TLS 1.3", () => {
       expect(direct.sightings.map((s) => [s.askedFor, s.chain[0]])).toEqual([
         ["ecdsa", ecdsa.leaf.der],
       ]);
+    } finally {
+      await Promise.all([relay.stop(), server.stop()]);
+    }
+  });
+});
+
+describe("probeServedChains half-close", () => {
+  const tls12Only = {
+    SSLv2: false,
+    SSLv3: false,
+    "TLSv1.0": false,
+    "TLSv1.1": false,
+    "TLSv1.2": true,
+    "TLSv1.3": false,
+  } as const;
+  /** One connection at a time, in the order asked: what one probe learns, the next uses. */
+  const oneAtATime = (): (<T>(connection: () => Promise<T>) => Promise<T>) => {
+    let tail: Promise<unknown> = Promise.resolve();
+    return <T>(connection: () => Promise<T>): Promise<T> => {
+      const run = tail.then(connection);
+      tail = run.catch(() => undefined);
+      return run;
+    };
+  };
+
+  it("shares the scan's half-close state behind a relay that stops on the client's FIN", async () => {
+    // A real node:tls server with one RSA chain, behind a scripted relay (see fin-relay.ts).
+    const server = await startNodeTlsServer({
+      key: rsa.leaf.keyPem,
+      cert: pemBundle(rsa.leaf, rsa.intermediate),
+      maxVersion: "TLSv1.2",
+    });
+    const relay = await startRelayStoppingOnFin(server.port);
+    try {
+      const options = {
+        endpoint: { address: "127.0.0.1", port: relay.port },
+        sni: "leaf.test",
+        timeoutMs: 1000,
+        retries: 0,
+        runConnection: oneAtATime(),
+      };
+      // On its own, the first half-closed hello times out, is asked again plainly, and the
+      // rest go plain.
+      const state = new HalfCloseState(true);
+      const alone = await probeServedChains(tls12Only, { ...options, halfClose: state });
+      expect(alone.errors).toEqual([]);
+      expect(alone.sightings.map((s) => [s.askedFor, s.chain[0]])).toEqual([["rsa", rsa.leaf.der]]);
+      expect(state.on).toBe(false);
+      expect(relay.halfClosed[0]).toBe(true);
+      expect(relay.halfClosed.slice(1)).toEqual(relay.halfClosed.slice(1).map(() => false));
+      // With the scan's state (turned off by its own probes), none is half-closed at all.
+      const before = relay.halfClosed.length;
+      const shared = await probeServedChains(tls12Only, { ...options, halfClose: state });
+      expect(shared.sightings.map((s) => [s.askedFor, s.chain[0]])).toEqual([
+        ["rsa", rsa.leaf.der],
+      ]);
+      expect(relay.halfClosed.length).toBeGreaterThan(before);
+      expect(relay.halfClosed.slice(before).includes(true)).toBe(false);
     } finally {
       await Promise.all([relay.stop(), server.stop()]);
     }

@@ -12,7 +12,12 @@ import type { TrustStore } from "../cert/trust-store.js";
 import type { Endpoint } from "../probe/exchange.js";
 import { buildClientHello, helloTarget, type TlsProtocol } from "../probe/client-hellos.js";
 import { probeHandshake, type HandshakeEndpoint } from "../probe/full-handshake.js";
-import { mayBeCutByHalfClose, probeHello, probeWithRetry } from "../probe/hello-probe.js";
+import {
+  HalfCloseState,
+  probeHello,
+  probeMaybeHalfClosed,
+  probeWithRetry,
+} from "../probe/hello-probe.js";
 import { SIGNATURE_SCHEMES, cipherSuitesFor, type Protocol } from "../registry/index.js";
 import type { CertificateReport, ScanError } from "../scan-report/types.js";
 
@@ -75,8 +80,11 @@ export interface ServedChainsOptions {
   /** Runs each connection under the target's limit. */
   runConnection: <T>(connection: () => Promise<T>) => Promise<T>;
   connect?: (endpoint: Endpoint) => Socket;
-  /** Half-close the raw hellos, as ScanContext.probe does; not with a STARTTLS preamble. */
-  halfClose?: boolean;
+  /**
+   * Half-close the raw hellos, as ScanContext.probe does; not with a STARTTLS preamble. Pass the
+   * scan's HalfCloseState to share what either learns of the target.
+   */
+  halfClose?: boolean | HalfCloseState;
 }
 
 export interface ServedChains {
@@ -93,6 +101,7 @@ async function probeLegacy(
   protocol: TlsProtocol,
   keyType: ServedKeyType,
   options: ServedChainsOptions,
+  halfClose: HalfCloseState | null,
 ): Promise<ServedChainSighting | ScanError | null> {
   const offer = OFFERS[keyType];
   const suites = cipherSuitesFor(protocol)
@@ -113,12 +122,7 @@ async function probeLegacy(
       ...(options.connect === undefined ? {} : { connect: options.connect }),
     });
   const outcome = await probeWithRetry(
-    () =>
-      options.runConnection(async () => {
-        if (options.halfClose !== true) return send(false);
-        const first = await send(true);
-        return mayBeCutByHalfClose(first, false) ? send(false) : first;
-      }),
+    () => options.runConnection(() => probeMaybeHalfClosed(send, halfClose, false)),
     {
       ...(options.retries === undefined ? {} : { retries: options.retries }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -192,13 +196,18 @@ export async function probeServedChains(
 ): Promise<ServedChains> {
   const legacy = LEGACY_ORDER.find((protocol) => protocols[protocol] === true) ?? null;
   const probes: Promise<ServedChainSighting | ScanError | null>[] = [];
+  // One state for the target's raw hellos: the scan's when it shares it.
+  const halfClose =
+    options.halfClose instanceof HalfCloseState
+      ? options.halfClose
+      : new HalfCloseState(options.halfClose === true);
   if (protocols["TLSv1.3"] === true) {
     for (const keyType of SERVED_KEY_TYPES) probes.push(probeTls13(keyType, options));
   }
   if (legacy !== null) {
     for (const keyType of SERVED_KEY_TYPES) {
       if (legacy !== "TLSv1.2" && !OFFERS[keyType].beforeTls12) continue;
-      probes.push(probeLegacy(legacy, keyType, options));
+      probes.push(probeLegacy(legacy, keyType, options, halfClose));
     }
   }
   const sightings: ServedChainSighting[] = [];
