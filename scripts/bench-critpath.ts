@@ -11,9 +11,9 @@ import { connect as netConnect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { ScanReport } from "../packages/core/src/scan-report/types.js";
 import { scanTarget } from "../packages/core/src/scan/scan-target.js";
-import { getCredential, startNginxServer, type TestServer } from "@tlsgate/testing";
+import type { TestServer } from "@tlsgate/testing";
 import { startDelayProxy } from "./bench/delay-proxy.js";
-import { CIPHERS, CURVES } from "./bench/fleet-servers.js";
+import { startIntermediateNginx } from "./bench/fleet-servers.js";
 import { LEGACY_SERVERS } from "./bench/legacy-servers.js";
 import { median } from "./bench/process-stats.js";
 
@@ -26,20 +26,7 @@ const DELAY_MS = Number(argument("delay-ms", "25"));
 const ONLY = argument("only", "");
 
 const SERVERS: readonly (readonly [string, string, () => Promise<TestServer>])[] = [
-  [
-    "nginx",
-    "nginx Mozilla intermediate",
-    async () =>
-      startNginxServer({
-        credentials: [await getCredential("rsa2048")],
-        directives: [
-          `ssl_ciphers ${CIPHERS};`,
-          `ssl_ecdh_curve ${CURVES};`,
-          "ssl_prefer_server_ciphers off;",
-          "ssl_session_cache shared:bench:10m;",
-        ],
-      }),
-  ],
+  ["nginx", "nginx Mozilla intermediate", startIntermediateNginx],
   ...LEGACY_SERVERS.map(
     ([name, start], i) => [i === 0 ? "openssl" : "gnutls", name, start] as const,
   ),

@@ -1,7 +1,8 @@
 // Benchmark of the wire-level scanner against local servers, next to the tools people compare it
-// with. Starts three servers on 127.0.0.1 — a legacy `openssl s_server` (TLS 1.0–1.2,
-// ALL:@SECLEVEL=0), a `gnutls-serv` with legacy suites (3DES, ARCFOUR) and a node:tls server with
-// Mozilla's intermediate configuration (guidelines 5.8) — and for each, in one run:
+// with. Starts servers on 127.0.0.1 — a legacy `openssl s_server` (TLS 1.0–1.2,
+// ALL:@SECLEVEL=0), a `gnutls-serv` with legacy suites (3DES, ARCFOUR), a node:tls server with
+// Mozilla's intermediate configuration (guidelines 5.8) and, when installed, an nginx with the
+// same configuration — and for each, in one run:
 //   - tlsgate's full scan (protocols, suites, preference, groups, DH, features): median wall time
 //     of --runs scans after one warm-up, probes (connections) and probes per second;
 //   - `sslscan --no-colour` (median of --tool-runs) and `testssl.sh -p -E` (one run: it takes
@@ -17,7 +18,7 @@
 //
 // Usage: npx tsx scripts/bench.ts [--runs 5] [--tool-runs 3] [--delay-ms 25] [--no-testssl]
 //        [--no-sslscan] [--no-delay] [--cold-runs 10] [--cold-only] [--baseline-cli FILE] [--help]
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
@@ -29,7 +30,8 @@ import { dhParams, harnessEnv, startNodeTlsServer } from "@tlsgate/testing";
 import type { TestServer } from "@tlsgate/testing";
 import { startDelayProxy } from "./bench/delay-proxy.js";
 import { LEGACY_SERVERS } from "./bench/legacy-servers.js";
-import { median, runMeasured } from "./bench/process-stats.js";
+import { startIntermediateNginx } from "./bench/fleet-servers.js";
+import { median, runMeasured, which } from "./bench/process-stats.js";
 
 const argument = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);
@@ -53,15 +55,6 @@ const RUNS = argument("runs", 5);
 const TOOL_RUNS = argument("tool-runs", 3);
 const DELAY_MS = argument("delay-ms", 25);
 const CLI = resolve(fileURLToPath(import.meta.url), "../../packages/cli/bin.js");
-
-/** The first of these commands on PATH, or null. */
-function which(...names: string[]): string | null {
-  for (const name of names) {
-    const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
-    if (found.status === 0 && found.stdout.trim() !== "") return found.stdout.trim();
-  }
-  return null;
-}
 
 function run(command: string, args: readonly string[]): Promise<{ ms: number; output: string }> {
   return new Promise((resolve, reject) => {
@@ -270,6 +263,15 @@ const INTERMEDIATE = {
 const SERVERS: readonly [string, () => Promise<TestServer>][] = [
   ...LEGACY_SERVERS,
   ["node:tls Mozilla intermediate (5.8)", () => startNodeTlsServer(INTERMEDIATE)],
+  // The issue's reference server for the intermediate ratio, when nginx is installed.
+  ...(which("nginx") === null
+    ? []
+    : [
+        ["nginx Mozilla intermediate", startIntermediateNginx] as [
+          string,
+          () => Promise<TestServer>,
+        ],
+      ]),
 ];
 
 const ms = (value: number): string =>

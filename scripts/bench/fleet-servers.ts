@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer, type Server } from "node:tls";
-import { getCredential } from "@tlsgate/testing";
+import { getCredential, startNginxServer, type TestServer } from "@tlsgate/testing";
 import { which } from "./process-stats.js";
 
 export interface Fleet {
@@ -27,6 +27,19 @@ export const CIPHERS = [
   "ECDHE-RSA-CHACHA20-POLY1305",
 ].join(":");
 export const CURVES = "X25519:prime256v1:secp384r1";
+
+/** One nginx with Mozilla's intermediate configuration (the benchmarks' "intermediate nginx"). */
+export async function startIntermediateNginx(): Promise<TestServer> {
+  return startNginxServer({
+    credentials: [await getCredential("rsa2048")],
+    directives: [
+      `ssl_ciphers ${CIPHERS};`,
+      `ssl_ecdh_curve ${CURVES};`,
+      "ssl_prefer_server_ciphers off;",
+      "ssl_session_cache shared:bench:10m;",
+    ],
+  });
+}
 
 export const FLEET_HOSTS = Array.from({ length: 16 }, (_, i) => `127.0.0.${i + 1}`);
 
