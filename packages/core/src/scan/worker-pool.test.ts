@@ -221,7 +221,9 @@ describe("scanTargets over worker threads", () => {
       () => "resolved",
       (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
-    expect(startedThreads("bad-ca")).toBe(2);
+    // The first throw ends the run and terminates the other thread, which under load may not have
+    // started yet: at least one thread ran the scan that threw.
+    expect(startedThreads("bad-ca")).toBeGreaterThanOrEqual(1);
     expect(threaded).toBe(alone);
   }, 120_000);
 

