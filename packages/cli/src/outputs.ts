@@ -59,13 +59,18 @@ export function onlyStreamed(outputs: readonly OutputSpec[]): boolean {
   return outputs.every((output) => output.format === "ndjson");
 }
 
-/** The ndjson outputs, written a line at a time as targets are judged, then the gate line. */
+/**
+ * The ndjson outputs, written a line at a time as targets are judged, then the gate line. `close`
+ * without `finish` (a run that failed) leaves the streams without a gate line: a reader must
+ * treat a stream without one as incomplete.
+ */
 export function openStreams(
   outputs: readonly OutputSpec[],
   stdout: (text: string) => void,
 ): {
   onResult: (result: TargetResult) => void;
   finish: (gate: RunGate, options: GateOptions) => void;
+  close: () => void;
 } {
   const writers = outputs
     .filter((output) => output.format === "ndjson")
@@ -74,6 +79,12 @@ export function openStreams(
       const fd = openSync(output.path, "w");
       return { write: (text: string) => void writeSync(fd, text), close: () => closeSync(fd) };
     });
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    for (const writer of writers) writer.close();
+  };
   return {
     onResult: ({ report, evaluation }) => {
       const line = formatNdjsonResult(report, [evaluation]);
@@ -81,11 +92,10 @@ export function openStreams(
     },
     finish: (gate, options) => {
       const line = formatNdjsonGate(gate, { gate: options, toolVersion: CLI_VERSION });
-      for (const writer of writers) {
-        writer.write(line);
-        writer.close();
-      }
+      for (const writer of writers) writer.write(line);
+      close();
     },
+    close,
   };
 }
 

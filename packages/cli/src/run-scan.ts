@@ -53,20 +53,28 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
   // Only streamed outputs: nothing needs the whole run at the end, so it is not kept.
   const retain = !onlyStreamed(presentation.outputs);
   const expiringStreamed = new Set<string>();
-  const result = await runPlan(plan, {
-    onResult: (judged) => {
-      streams.onResult(judged);
-      if (retain) return;
-      for (const line of expiringWaiverWarnings([judged.evaluation])) expiringStreamed.add(line);
-    },
-    retain,
-    ...(progress === null
-      ? {}
-      : {
-          onProgress: (event) => progress.update(event),
-          onReport: (report) => progress.done(report.target.input),
-        }),
-  });
+  let result: RunResult;
+  try {
+    result = await runPlan(plan, {
+      onResult: (judged) => {
+        streams.onResult(judged);
+        if (retain) return;
+        for (const line of expiringWaiverWarnings([judged.evaluation])) expiringStreamed.add(line);
+      },
+      retain,
+      ...(progress === null
+        ? {}
+        : {
+            onProgress: (event) => progress.update(event),
+            onReport: (report) => progress.done(report.target.input),
+          }),
+    });
+  } catch (error) {
+    // A failed run: its ndjson files are closed without a gate line (incomplete, never a pass).
+    progress?.clear();
+    streams.close();
+    throw error;
+  }
   progress?.clear();
   streams.finish(result.gate, plan.gate);
   const expiring = retain ? expiringWaiverWarnings(result.evaluations) : [...expiringStreamed];

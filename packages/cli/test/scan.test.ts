@@ -2,7 +2,7 @@
  * `tlsgate scan` end to end against real node:tls servers on 127.0.0.1: exit codes, stdout
  * carrying only the chosen format, files written by --output, and usage errors.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer as createNetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -286,6 +286,50 @@ describe("tlsgate scan --format ndjson", () => {
     expect(codeOf[parsed[2]!.outcome!]).toBe(code);
     expect(readFileSync(file, "utf8")).toBe(writes.join(""));
   }, 180_000);
+});
+
+describe("tlsgate scan --format ndjson, a run that fails", () => {
+  /** The descriptors of this process open on `path` (Linux: /proc/self/fd). */
+  const openOn = (path: string): number =>
+    readdirSync("/proc/self/fd").filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === path;
+      } catch {
+        return false; // closed between the listing and the look
+      }
+    }).length;
+
+  it("closes its ndjson files without a gate line and exits 4", async () => {
+    const file = join(dir, "out", "failed-run.ndjson");
+    let stderr = "";
+    const code = await main(
+      [
+        "scan",
+        `127.0.0.1:${modernPort}`,
+        "--policy",
+        policyFile,
+        "--format",
+        "ndjson",
+        "--output",
+        `ndjson=${file}`,
+      ],
+      {
+        // A consumer that fails (not a closed pipe, which is not an error): the run cannot finish.
+        stdout: () => {
+          throw new Error("stdout is broken");
+        },
+        stderr: (text) => (stderr += text),
+        stdoutIsTty: false,
+        stderrIsTty: false,
+        env: {},
+        cwd: process.cwd(),
+      },
+    );
+    expect(code).toBe(4);
+    expect(stderr).toContain("stdout is broken");
+    expect(openOn(file)).toBe(0);
+    expect(readFileSync(file, "utf8")).not.toContain('"type":"gate"');
+  }, 60_000);
 });
 
 describe("tlsgate scan --workers", () => {
