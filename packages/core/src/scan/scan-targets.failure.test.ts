@@ -4,7 +4,7 @@
  * run reject with the first error. A scan in flight is held on a real TCP listener that accepts
  * and never answers (no TLS stack hangs on purpose), so that it would outlive a run that did not
  * cut it; the scanner's sockets are watched through the connect seam, which opens real
- * connections.
+ * connections. Also: the library's numeric options are checked before anything starts.
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,5 +77,52 @@ describe("scanTargets in one thread, when the run fails", () => {
     expect(new Set(opened.map(({ port }) => port))).toEqual(new Set([first.port, silentPort]));
     // The report of the cut scan was never delivered.
     expect(delivered).toEqual([0]);
+  }, 60_000);
+});
+
+describe("scanTargets' numeric options", () => {
+  const names = [
+    "workers",
+    "parallelTargets",
+    "concurrency",
+    "maxConnections",
+    "maxPerAddress",
+  ] as const;
+
+  for (const name of names) {
+    for (const value of [0, -1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+      it(`${name}: ${value} is a RangeError naming the option, before any scan`, async () => {
+        const connects: unknown[] = [];
+        const outcome = await scanTargets([`127.0.0.1:${silentPort}`], {
+          [name]: value,
+          timeoutMs: 1_000,
+          connect: (to) => {
+            connects.push(to);
+            return connect({ host: to.address, port: to.port });
+          },
+        }).then(
+          () => null,
+          (error: unknown) => error,
+        );
+        expect(outcome).toBeInstanceOf(RangeError);
+        expect((outcome as RangeError).message).toBe(
+          `scanTargets: ${name} must be a positive safe integer, got ${value}`,
+        );
+        expect(connects).toEqual([]);
+      });
+    }
+  }
+
+  it("the same values, when whole and positive, are taken", async () => {
+    const first = endpoints[0]!;
+    const [report] = await scanTargets([`${first.address}:${first.port}`], {
+      workers: 3,
+      parallelTargets: 1,
+      concurrency: 2,
+      maxConnections: 4,
+      maxPerAddress: 2,
+      timeoutMs: 20_000,
+    });
+    expect(report!.protocols["TLSv1.3"]).toBe(true);
   }, 60_000);
 });

@@ -47,6 +47,7 @@ export async function scanTargets(
   targets: readonly (string | Target)[],
   options: ScanTargetsOptions = {},
 ): Promise<ScanReport[]> {
+  checkCounts(options);
   const {
     onReport,
     keepReports = true,
@@ -137,4 +138,24 @@ export async function scanTargets(
   }
   if (failure !== undefined) throw failure.error;
   return reports;
+}
+
+/** The counts of a run, each a positive safe integer when given: a RangeError names the first that is not. */
+const COUNTS = [
+  "workers",
+  "parallelTargets",
+  "concurrency",
+  "maxConnections",
+  "maxPerAddress",
+] as const satisfies readonly (keyof ScanTargetsOptions)[];
+
+function checkCounts(options: ScanTargetsOptions): void {
+  for (const name of COUNTS) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1)) {
+      throw new RangeError(
+        `scanTargets: ${name} must be a positive safe integer, got ${String(value)}`,
+      );
+    }
+  }
 }
