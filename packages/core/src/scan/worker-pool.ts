@@ -294,7 +294,13 @@ export function scanInWorkers(
           for (const item of message.items) {
             if (settled) return;
             if (item.kind === "progress") {
-              options.onProgress?.(item.event);
+              try {
+                options.onProgress?.(item.event);
+              } catch (error) {
+                // The caller's callback threw: the run fails as it would in this thread.
+                finish(error);
+                return;
+              }
               continue;
             }
             const held = entry.inFlight.get(item.index);
