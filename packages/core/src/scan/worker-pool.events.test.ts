@@ -1,13 +1,18 @@
 /**
- * What the pool does with a progress callback of the caller's that throws: the run rejects with
- * it, as in one thread, and the workers are stopped. The Worker class is the real one, extended
- * only to record each instance and the targets handed to it; the workers run the real built
- * entry and scan real servers on loopback.
+ * What the pool does with two events of its worker threads that the other pool tests cannot
+ * provoke: a progress callback of the caller's that throws (the run rejects with it, as in one
+ * thread, and the workers are stopped), and a message this thread could not deserialize. Node
+ * emits 'messageerror' only when a received value cannot be instantiated here (Node's own objects
+ * in a vm context, or an allocation that fails): nothing a worker entry can send to a normal main
+ * thread on purpose. So that one test emits the event on the real Worker object, while the worker
+ * runs the real built entry and scans real servers on loopback. The Worker class is the real one,
+ * extended only to record each instance and the targets handed to it.
  */
 import type * as WorkerThreads from "node:worker_threads";
 import type { Worker as NodeWorker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeTlsFleet, startTlsFleet, type FleetEndpoint } from "../../test/support/tls-fleet.js";
+import { gateRun } from "../run/gate.js";
 import { scanTargets } from "./scan-targets.js";
 import { MIN_TARGETS_FOR_WORKERS, type ToWorker } from "./worker-pool.js";
 
@@ -99,6 +104,53 @@ describe("the worker pool's events", () => {
     // The run stopped both threads: each exits.
     expect(await within(Promise.all(created.map(exited)), 30_000, "the workers' exit")).toEqual(
       created.map(() => expect.any(Number)),
+    );
+  }, 120_000);
+
+  it("a message that could not be read ends its worker: each target it held is a worker error", async () => {
+    created.length = 0;
+    const run = scanTargets(targets, {
+      workers: 2,
+      timeoutMs: 20_000,
+      workerUrl: BUILT_WORKER,
+    });
+    // The pool starts its workers and hands out the targets before scanTargets returns.
+    expect(created).toHaveLength(2);
+    const [lost, kept] = created as [NodeWorker, NodeWorker];
+    const held = handed.get(lost)!;
+    expect(held.length).toBeGreaterThan(0);
+    lost.emit("messageerror", new Error("Unable to deserialize cloned data."));
+    const reports = await within(run, 60_000, "the run");
+
+    expect(reports.map((report) => report.target.input)).toEqual(targets);
+    const failed = reports.flatMap((report, index) =>
+      report.errors.some((error) => error.probe === "worker") ? [index] : [],
+    );
+    // Exactly what the lost worker held when its message was lost; nothing it found was kept.
+    expect(failed).toEqual([...held].sort((a, b) => a - b));
+    for (const index of failed) {
+      expect(reports[index]!.reachable).toBeNull();
+      expect(reports[index]!.errors).toEqual([
+        {
+          probe: "worker",
+          code: "internal",
+          message:
+            "the worker thread scanning it sent a message this thread could not read " +
+            "(Unable to deserialize cloned data.) and was stopped; nothing it found was kept",
+        },
+      ]);
+    }
+    // The rest were scanned by the other worker, for real.
+    expect(handed.get(kept)!.length + held.length).toBeGreaterThanOrEqual(targets.length);
+    reports.forEach((report, index) => {
+      if (failed.includes(index)) return;
+      expect(report.reachable).toBe(true);
+      expect(report.protocols["TLSv1.2"]).toBe(true);
+    });
+    // Never a pass: the lost targets block the gate even when inconclusive targets may pass.
+    expect(gateRun([], reports, { inconclusive: "pass" }).verdict).toBe("fail");
+    expect(await within(exited(lost), 30_000, "the lost worker's exit")).toEqual(
+      expect.any(Number),
     );
   }, 120_000);
 });
