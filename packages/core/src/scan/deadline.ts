@@ -23,6 +23,20 @@ export class DeadlineReached extends Error {
 }
 
 /**
+ * Why the scans still in flight were stopped when the run failed (a scan threw, or a caller's
+ * callback did): their reports are never delivered, the run rejects with `cause`.
+ */
+export class RunFailed extends Error {
+  override readonly name = "RunFailed" as const;
+  constructor(cause: unknown) {
+    super(
+      `the run failed (${cause instanceof Error ? cause.message : String(cause)}): the scans still in flight were stopped`,
+      { cause },
+    );
+  }
+}
+
+/**
  * One target under its deadline and the run's signal. The timer is ours and cleared when the
  * scan ends (an AbortSignal.timeout can be collected before it fires on Node 20).
  */
@@ -35,7 +49,11 @@ export async function scanWithDeadline(
   const controller = new AbortController();
   const onRunAbort = (): void => {
     const reason: unknown = runCut?.reason;
-    controller.abort(reason instanceof DeadlineReached ? reason : new DeadlineReached("run", null));
+    controller.abort(
+      reason instanceof DeadlineReached || reason instanceof RunFailed
+        ? reason
+        : new DeadlineReached("run", null),
+    );
   };
   let unsubscribe = (): void => undefined;
   if (runCut?.aborted === true) onRunAbort();

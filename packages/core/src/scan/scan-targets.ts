@@ -8,7 +8,7 @@
 import { parseTarget, type Target } from "../probe/target.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { ConnectionBudget, FanOutCut } from "./connection-budget.js";
-import { scanWithDeadline } from "./deadline.js";
+import { RunFailed, scanWithDeadline } from "./deadline.js";
 import type { ScanTargetOptions } from "./scan-target.js";
 import { scanInWorkers, workerCountFor } from "./worker-pool.js";
 
@@ -47,6 +47,7 @@ export async function scanTargets(
   targets: readonly (string | Target)[],
   options: ScanTargetsOptions = {},
 ): Promise<ScanReport[]> {
+  checkCounts(options);
   const {
     onReport,
     keepReports = true,
@@ -103,18 +104,58 @@ export async function scanTargets(
   const scanOptions: ScanTargetOptions = { ...rest, budget };
   const inFlight =
     parallelTargets ?? Math.ceil((2 * budget.maxConnections) / (rest.concurrency ?? 8));
-  // One listener on the run's signal for every target in flight.
-  const runCut = runSignal === undefined ? undefined : new FanOutCut(runSignal);
+  // The run's cut: the caller's signal, or the run failing (a scan threw, or `deliver` did).
+  const cut = new AbortController();
+  const onRunAbort = (): void => cut.abort(runSignal?.reason);
+  if (runSignal?.aborted === true) onRunAbort();
+  else runSignal?.addEventListener("abort", onRunAbort, { once: true });
+  // One listener on the cut for every target in flight.
+  const runCut = new FanOutCut(cut.signal);
+  let failure: { error: unknown } | undefined;
   let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < targets.length; index = next++) {
-      deliver(await scanWithDeadline(targets[index]!, scanOptions, deadlineMs, runCut), index);
+  const lane = async (): Promise<void> => {
+    for (let index = next++; failure === undefined && index < targets.length; index = next++) {
+      const report = await scanWithDeadline(targets[index]!, scanOptions, deadlineMs, runCut);
+      // A scan cut because the run failed is never delivered: the run rejects instead.
+      if (failure !== undefined) return;
+      deliver(report, index);
     }
   };
+  // The first lane to fail stops the others taking targets and cuts their scans; the run
+  // rejects once every scan has settled, so nothing outlives it.
+  const onLaneFailed = (error: unknown): void => {
+    if (failure !== undefined) return;
+    failure = { error };
+    cut.abort(new RunFailed(error));
+  };
   try {
-    await Promise.all(Array.from({ length: Math.min(inFlight, targets.length) }, worker));
+    await Promise.all(
+      Array.from({ length: Math.min(inFlight, targets.length) }, () => lane().catch(onLaneFailed)),
+    );
   } finally {
-    runCut?.close();
+    runSignal?.removeEventListener("abort", onRunAbort);
+    runCut.close();
   }
+  if (failure !== undefined) throw failure.error;
   return reports;
+}
+
+/** The counts of a run, each a positive safe integer when given: a RangeError names the first that is not. */
+const COUNTS = [
+  "workers",
+  "parallelTargets",
+  "concurrency",
+  "maxConnections",
+  "maxPerAddress",
+] as const satisfies readonly (keyof ScanTargetsOptions)[];
+
+function checkCounts(options: ScanTargetsOptions): void {
+  for (const name of COUNTS) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1)) {
+      throw new RangeError(
+        `scanTargets: ${name} must be a positive safe integer, got ${String(value)}`,
+      );
+    }
+  }
 }

@@ -4,8 +4,9 @@
  * targets, forwards progress and collects reports. The budget holds across workers because it is
  * split: the run's connections and the per-address cap are divided between the workers (shares
  * that add up to the caps), so no address sees more than the cap even when every worker scans it.
- * A worker that crashes or stops answering is an error for the targets it held, never a pass and
- * never a hang: its targets get a report that names the failure, with every fact unknown.
+ * A worker that crashes, stops answering or sends a message this thread cannot read is an error
+ * for the targets it held, never a pass and never a hang: its targets get a report that names the
+ * failure, with every fact unknown.
  */
 import { Worker } from "node:worker_threads";
 import type { Target } from "../probe/target.js";
@@ -294,7 +295,13 @@ export function scanInWorkers(
           for (const item of message.items) {
             if (settled) return;
             if (item.kind === "progress") {
-              options.onProgress?.(item.event);
+              try {
+                options.onProgress?.(item.event);
+              } catch (error) {
+                // The caller's callback threw: the run fails as it would in this thread.
+                finish(error);
+                return;
+              }
               continue;
             }
             const held = entry.inFlight.get(item.index);
@@ -308,6 +315,17 @@ export function scanInWorkers(
             settleOne(item.index, item.report);
           }
           if (!settled) dispatch();
+        });
+        entry.worker.on("messageerror", (error: unknown) => {
+          // A batch this thread could not deserialize is lost, and with it the reports of the
+          // targets it carried: end the worker as a lost one now, rather than let its targets
+          // wait for reports that never come (a hang with no deadline, else a misleading
+          // "stopped answering").
+          const cause = error instanceof Error ? error.message : String(error);
+          const why = `sent a message this thread could not read (${cause}) and was stopped`;
+          entry.stopReason ??= why;
+          void entry.worker.terminate();
+          onGone(entry, why);
         });
         entry.worker.on("error", (error: Error) => {
           crash = `crashed (${error.message})`;
