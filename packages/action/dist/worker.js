@@ -50921,11 +50921,17 @@ var DeadlineReached = class extends Error {
     this.ms = ms;
   }
 };
+var RunFailed = class extends Error {
+  name = "RunFailed";
+  constructor(cause) {
+    super(`the run failed (${cause instanceof Error ? cause.message : String(cause)}): the scans still in flight were stopped`, { cause });
+  }
+};
 async function scanWithDeadline(target, options2, deadlineMs, runCut2) {
   const controller = new AbortController();
   const onRunAbort = () => {
     const reason = runCut2?.reason;
-    controller.abort(reason instanceof DeadlineReached ? reason : new DeadlineReached("run", null));
+    controller.abort(reason instanceof DeadlineReached || reason instanceof RunFailed ? reason : new DeadlineReached("run", null));
   };
   let unsubscribe = () => void 0;
   if (runCut2?.aborted === true)
