@@ -7,7 +7,8 @@
 // The machine's load changes every figure: print `uptime` next to them.
 //
 // Usage: npm run bench:fleet -- [--n 1000] [--delay-ms 25] [--workers N] [--no-nmap] [--no-delay] [--node]
-// (--workers is passed to the fleet scans; without it tlsgate's default applies, one per core).
+// (--workers is passed to the fleet scans; without it tlsgate's default applies: one per core, at
+// most 4).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
