@@ -1,12 +1,13 @@
 /**
  * A fleet over worker threads: the reports equal those of the same fleet scanned in one thread,
- * in the order of the targets; a worker that crashes leaves an error report for each target it
+ * in the order of the targets; the connection caps hold over all the workers together (each
+ * worker logs its own TCP connections on one process-wide clock); a worker that crashes leaves an error report for each target it
  * held (never a pass, never a hang); the target's and the run's deadlines cut scans in workers
  * as they do in one thread. The workers run the built entry (dist/scan/worker.js: `test` builds
  * first), loaded through a small module in a temporary folder that also records each thread's
  * start, so the test knows the scans really ran in workers.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -53,6 +54,92 @@ function workerModule(name: string, body: string): URL {
 
 function startedThreads(name: string): number {
   return readdirSync(folder).filter((file) => file.startsWith(`${name}-started-`)).length;
+}
+
+/**
+ * A worker preamble that logs each TCP connection the worker opens: "open <id> <address> <time>"
+ * when it connects and "close <id> <time>" when it emits 'close' (the probes remove their own
+ * listeners, so the close is seen at emit). Times are process.hrtime, one clock for every thread.
+ * Written synchronously, line by line, so a worker ended by the pool loses nothing it logged.
+ */
+function countingConnect(name: string): string {
+  return `
+import net from "node:net";
+import { appendFileSync as logLine } from "node:fs";
+import { threadId as thread } from "node:worker_threads";
+const connectionLog = ${JSON.stringify(join(folder, `${name}-connections-`))} + thread;
+logLine(connectionLog, "");
+let nextId = 0;
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...args) {
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0];
+  const id = nextId++;
+  logLine(connectionLog, "open " + id + " " + first.host + " " + process.hrtime.bigint() + "\\n");
+  const emit = this.emit;
+  let closed = false;
+  this.emit = function (event, ...rest) {
+    if (event === "close" && !closed) {
+      closed = true;
+      logLine(connectionLog, "close " + id + " " + process.hrtime.bigint() + "\\n");
+    }
+    return emit.call(this, event, ...rest);
+  };
+  return connect.apply(this, args);
+};
+`;
+}
+
+interface LoggedConnection {
+  address: string;
+  opened: bigint;
+  /** Never closed while logged: counted as open to the end. */
+  closed: bigint | null;
+}
+
+/** Each worker's logged connections, by the name given to `workerModule`. */
+function readConnectionLogs(name: string): LoggedConnection[][] {
+  return readdirSync(folder)
+    .filter((file) => file.startsWith(`${name}-connections-`))
+    .map((file) => {
+      const connections = new Map<string, LoggedConnection>();
+      for (const line of readFileSync(join(folder, file), "utf8").split("\n")) {
+        const [kind, id, ...rest] = line.split(" ");
+        if (kind === "open") {
+          connections.set(id!, { address: rest[0]!, opened: BigInt(rest[1]!), closed: null });
+        } else if (kind === "close") {
+          connections.get(id!)!.closed = BigInt(rest[0]!);
+        }
+      }
+      return [...connections.values()];
+    });
+}
+
+/** The most connections open at once over every thread's log, in all and per address. */
+function peakConnections(logs: readonly LoggedConnection[][]): {
+  threads: number;
+  inAll: number;
+  byAddress: Map<string, number>;
+} {
+  // A close at the same instant as an open counts first: the slot was free by then.
+  const events = logs
+    .flat()
+    .flatMap((c) => [
+      { at: c.opened, step: 1, address: c.address },
+      ...(c.closed === null ? [] : [{ at: c.closed, step: -1, address: c.address }]),
+    ]);
+  events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.step - b.step));
+  let open = 0;
+  let inAll = 0;
+  const openBy = new Map<string, number>();
+  const byAddress = new Map<string, number>();
+  for (const event of events) {
+    open += event.step;
+    inAll = Math.max(inAll, open);
+    const here = (openBy.get(event.address) ?? 0) + event.step;
+    openBy.set(event.address, here);
+    byAddress.set(event.address, Math.max(byAddress.get(event.address) ?? 0, here));
+  }
+  return { threads: logs.filter((log) => log.length > 0).length, inAll, byAddress };
 }
 
 beforeAll(async () => {
@@ -168,6 +255,47 @@ describe("scanTargets over worker threads", () => {
       });
     });
   }, 300_000);
+
+  // Each worker gets half of each cap; the first case binds per address, the second in all.
+  it.each([
+    { maxConnections: 16, maxPerAddress: 6, concurrency: 3 },
+    { maxConnections: 8, maxPerAddress: 8, concurrency: 3 },
+  ])(
+    "the caps hold over both workers together: their connections never add up to more (%o)",
+    async (limits) => {
+      const targets = endpoints.map((e) => `${e.address}:${e.port}`);
+      const name = `count-${limits.maxConnections}`;
+      const reports = await scanTargets(targets, {
+        ...limits,
+        timeoutMs: 20_000,
+        workers: 2,
+        workerUrl: workerModule(
+          name,
+          `${countingConnect(name)}\nimport ${JSON.stringify(BUILT_WORKER.href)};`,
+        ),
+      });
+      expect(startedThreads(name)).toBe(2);
+      const peaks = peakConnections(readConnectionLogs(name));
+      expect(peaks.threads).toBe(2);
+      expect(peaks.inAll).toBeLessThanOrEqual(limits.maxConnections);
+      for (const address of ADDRESSES) {
+        expect(peaks.byAddress.get(address)).toBeLessThanOrEqual(limits.maxPerAddress);
+      }
+      // Both workers had connections open at once: more than one worker's share of the cap
+      // that binds.
+      const binding = Math.min(limits.maxConnections, limits.maxPerAddress * ADDRESSES.length);
+      const peak =
+        binding === limits.maxConnections ? peaks.inAll : Math.max(...peaks.byAddress.values());
+      const share =
+        binding === limits.maxConnections ? limits.maxConnections : limits.maxPerAddress;
+      expect(peak).toBeGreaterThan(share / 2);
+      reports.forEach((report, i) => {
+        expect(report.reachable).toBe(true);
+        expect(report.protocols["TLSv1.3"]).toBe(endpoints[i]!.tls13);
+      });
+    },
+    300_000,
+  );
 
   it("a worker that crashes leaves an error report for each target it held, and the run ends", async () => {
     const targets = endpoints.map((e) => `${e.address}:${e.port}`);
