@@ -1,11 +1,11 @@
 /**
  * A fleet over worker threads: the reports equal those of the same fleet scanned in one thread,
  * in the order of the targets; the connection caps hold over all the workers together (each
- * worker logs its own TCP connections on one process-wide clock); a worker that crashes leaves an error report for each target it
- * held (never a pass, never a hang); the target's and the run's deadlines cut scans in workers
- * as they do in one thread. The workers run the built entry (dist/scan/worker.js: `test` builds
- * first), loaded through a small module in a temporary folder that also records each thread's
- * start, so the test knows the scans really ran in workers.
+ * worker logs its own TCP connections on one process-wide clock); a worker that crashes leaves
+ * an error report for each target it held (never a pass, never a hang); the target's and the
+ * run's deadlines cut scans in workers as they do in one thread. The workers run the built entry
+ * (dist/scan/worker.js: `test` builds first), loaded through a small module in a temporary folder
+ * that also records each thread's start, so the test knows the scans really ran in workers.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
