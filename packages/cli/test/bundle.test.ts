@@ -6,10 +6,11 @@
  * Read from esbuild's path comments (`// ../core/dist/scan/scan.js`) in the built files.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { createServer } from "node:tls";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -97,9 +98,22 @@ describe("dist/bundle", () => {
           },
         }),
       );
+      // Loaded before the CLI in every thread (workers inherit the process's --import): each
+      // worker thread leaves a file, so the test knows the scans ran in two threads.
+      const preload = join(dir, "threads.mjs");
+      writeFileSync(
+        preload,
+        [
+          'import { isMainThread, threadId } from "node:worker_threads";',
+          'import { writeFileSync } from "node:fs";',
+          `if (!isMainThread) writeFileSync(${JSON.stringify(join(dir, "thread-"))} + threadId, "");`,
+        ].join("\n"),
+      );
       const { stdout } = await run(
         process.execPath,
         [
+          "--import",
+          pathToFileURL(preload).href,
           join(packageDir, "bin.js"),
           "scan",
           "--targets-file",
@@ -133,6 +147,7 @@ describe("dist/bundle", () => {
         expect(line.report?.protocols["TLSv1.2"]).toBe(true);
       }
       expect(lines.at(-1)).toMatchObject({ type: "gate", outcome: "pass" });
+      expect(readdirSync(dir).filter((file) => file.startsWith("thread-"))).toHaveLength(2);
     } finally {
       await new Promise((done) => server.close(done));
     }
