@@ -4,9 +4,17 @@
  * summary, workflow commands on stdout, report files, the PR comment and the exit status.
  * Build it first: npm run bundle -w @tlsgate/action
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { validateScanReport } from "@tlsgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTIONS_BOT, COMMENT_MARKER } from "../src/comment.js";
@@ -226,10 +234,32 @@ describe("dist/worker.js: a fleet over worker threads", () => {
       { length: 64 },
       (_, i) => `w${i}.test@${(i % 2 === 0 ? legacy : modern).target}`,
     );
+    // Loaded before the Action in every thread (NODE_OPTIONS reaches the workers too): each
+    // worker thread leaves a file in its run's folder, so the test knows how many threads ran.
+    const threads = mkdtempSync(join(tmpdir(), "tlsgate-action-threads-"));
+    const preload = join(threads, "threads.mjs");
+    writeFileSync(
+      preload,
+      [
+        'import { isMainThread, threadId } from "node:worker_threads";',
+        'import { writeFileSync } from "node:fs";',
+        'import { join } from "node:path";',
+        "if (!isMainThread) writeFileSync(join(process.env.TLSGATE_TEST_THREADS, `${threadId}`), '');",
+      ].join("\n"),
+    );
+    const threadsOf = (workers: string): string => {
+      const folder = join(threads, `workers-${workers}`);
+      mkdirSync(folder, { recursive: true });
+      return folder;
+    };
     const runs = await Promise.all(
       ["2", "1"].map((workers) =>
         runDist({
           workspace,
+          env: {
+            NODE_OPTIONS: `--import ${pathToFileURL(preload).href}`,
+            TLSGATE_TEST_THREADS: threadsOf(workers),
+          },
           inputs: {
             targets: targets.join("\n"),
             workers,
@@ -259,6 +289,8 @@ describe("dist/worker.js: a fleet over worker threads", () => {
         findings: r.evaluations.flatMap((e) => e.findings.map((f) => `${f.ruleId} ${f.status}`)),
       }));
     });
+    expect(readdirSync(threadsOf("2"))).toHaveLength(2);
+    expect(readdirSync(threadsOf("1"))).toHaveLength(0);
     expect(judged[0]!.map((r) => r.target)).toEqual(targets);
     expect(judged[0]).toEqual(judged[1]);
     judged[0]!.forEach((result, i) => {
