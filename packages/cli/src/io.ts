@@ -1,6 +1,12 @@
 /** Where the CLI writes: injectable so tests capture output without a subprocess. */
 export interface Io {
   stdout: (text: string) => void;
+  /**
+   * Resolves when stdout can take more: at once while it keeps up, else when what was written
+   * has drained (or stdout closed or failed). Streamed output waits for it, so a slow reader
+   * slows the run instead of lines piling up in memory. Absent: stdout always keeps up.
+   */
+  stdoutReady?: () => Promise<void>;
   stderr: (text: string) => void;
   stdoutIsTty: boolean;
   stderrIsTty: boolean;
@@ -19,6 +25,21 @@ export function processIo(): Io {
   return {
     stdout: (text) => {
       if (!stdoutClosed) process.stdout.write(text);
+    },
+    stdoutReady: () => {
+      const stream = process.stdout;
+      if (stdoutClosed || !stream.writableNeedDrain) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const ready = (): void => {
+          stream.off("drain", ready);
+          stream.off("close", ready);
+          stream.off("error", ready);
+          resolve();
+        };
+        stream.on("drain", ready);
+        stream.on("close", ready);
+        stream.on("error", ready);
+      });
     },
     stderr: (text) => process.stderr.write(text),
     stdoutIsTty: process.stdout.isTTY === true,

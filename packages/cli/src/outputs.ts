@@ -67,8 +67,10 @@ export function onlyStreamed(outputs: readonly OutputSpec[]): boolean {
 export function openStreams(
   outputs: readonly OutputSpec[],
   stdout: (text: string) => void,
+  stdoutReady?: () => Promise<void>,
 ): {
-  onResult: (result: TargetResult) => void;
+  /** Writes a result's line; on stdout, resolves once stdout can take the next (see Io). */
+  onResult: (result: TargetResult) => Promise<void> | undefined;
   finish: (gate: RunGate, options: GateOptions) => void;
   close: () => void;
 } {
@@ -79,6 +81,7 @@ export function openStreams(
       const fd = openSync(output.path, "w");
       return { write: (text: string) => void writeSync(fd, text), close: () => closeSync(fd) };
     });
+  const toStdout = outputs.some((output) => output.format === "ndjson" && output.path === null);
   let closed = false;
   const close = (): void => {
     if (closed) return;
@@ -89,6 +92,8 @@ export function openStreams(
     onResult: ({ report, evaluation }) => {
       const line = formatNdjsonResult(report, [evaluation]);
       for (const writer of writers) writer.write(line);
+      // Files are written synchronously; only stdout can fall behind.
+      return toStdout ? stdoutReady?.() : undefined;
     },
     finish: (gate, options) => {
       const line = formatNdjsonGate(gate, { gate: options, toolVersion: CLI_VERSION });

@@ -49,7 +49,7 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
   if (plan === null) return { exitCode: EXIT.usage, result: null };
 
   const progress = presentation.progress ? new ProgressLine(io.stderr) : null;
-  const streams = openStreams(presentation.outputs, io.stdout);
+  const streams = openStreams(presentation.outputs, io.stdout, io.stdoutReady);
   // Only streamed outputs: nothing needs the whole run at the end, so it is not kept.
   const retain = !onlyStreamed(presentation.outputs);
   const expiringStreamed = new Set<string>();
@@ -57,9 +57,13 @@ export async function runScan(input: RunInput, presentation: Presentation): Prom
   try {
     result = await runPlan(plan, {
       onResult: (judged) => {
-        streams.onResult(judged);
-        if (retain) return;
-        for (const line of expiringWaiverWarnings([judged.evaluation])) expiringStreamed.add(line);
+        const written = streams.onResult(judged);
+        if (!retain) {
+          for (const line of expiringWaiverWarnings([judged.evaluation])) {
+            expiringStreamed.add(line);
+          }
+        }
+        return written;
       },
       retain,
       ...(progress === null

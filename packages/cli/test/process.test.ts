@@ -1,10 +1,17 @@
 /**
- * How the CLI ends as a process: a reader that closes the pipe early, and an internal error
- * (a bug, not a verdict), which has its own exit code and one line unless --debug is given.
+ * How the CLI behaves as a process: a reader that closes the pipe early, a reader that stops
+ * reading a streamed scan (the scan waits for it), and an internal error (a bug, not a
+ * verdict), which has its own exit code and one line unless --debug is given.
  */
 import { spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createServer } from "node:tls";
 import { describe, expect, it } from "vitest";
+import { makeDemoCredentials } from "../src/demo/certificates.js";
 import { main } from "../src/main.js";
 
 const BIN = resolve(import.meta.dirname, "../bin.js");
@@ -23,6 +30,91 @@ describe("the tlsgate process", () => {
     expect(stderr).toBe("");
     expect(code).toBe(0);
   });
+});
+
+describe("a reader that stops reading --format ndjson", () => {
+  it("holds the scan back: targets wait for the reader instead of lines piling up", async () => {
+    const credentials = await makeDemoCredentials();
+    const server = createServer({ ...credentials.good, minVersion: "TLSv1.2" }, (s) => s.end());
+    let connections = 0;
+    server.on("connection", () => (connections += 1));
+    const port = await new Promise<number>((done) =>
+      server.listen(0, "127.0.0.1", () => done((server.address() as AddressInfo).port)),
+    );
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "tlsgate-paused-reader-"));
+      // More lines than the pipe and the streams' buffers hold (a line is a few kB).
+      const targets = Array.from({ length: 150 }, (_, i) => `p${i}.test@127.0.0.1:${port}`);
+      writeFileSync(join(dir, "targets.txt"), `${targets.join("\n")}\n`);
+      const policy = join(dir, "policy.json");
+      writeFileSync(
+        policy,
+        JSON.stringify({
+          name: "paused-reader",
+          version: "1.0.0",
+          rules: {
+            "no-tls11": {
+              severity: "error",
+              title: "No TLS 1.1",
+              schema: {
+                properties: { protocols: { properties: { "TLSv1.1": { const: false } } } },
+              },
+            },
+          },
+        }),
+      );
+      // Eight targets in flight (2 × 16 connections / 4 per target), in this thread.
+      const child = spawn(
+        process.execPath,
+        [
+          BIN,
+          "scan",
+          "--targets-file",
+          join(dir, "targets.txt"),
+          "--policy",
+          policy,
+          "--format",
+          "ndjson",
+          "--max-connections",
+          "16",
+          "--concurrency",
+          "4",
+          "--workers",
+          "1",
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((done) => child.on("close", done));
+      // Nothing reads stdout yet: once the pipe is full, the server sees no new connection.
+      let stalled = -1;
+      for (let quiet = 0; quiet < 5;) {
+        await sleep(200);
+        quiet = connections === stalled ? quiet + 1 : 0;
+        stalled = connections;
+      }
+      expect(child.exitCode).toBeNull();
+      let stdout = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      expect(await exited).toBe(0);
+      expect(stderr).toBe("");
+      const lines = stdout
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { type: string; target?: string });
+      expect(lines.filter((line) => line.type === "result").map((line) => line.target)).toEqual(
+        expect.arrayContaining(targets),
+      );
+      expect(lines).toHaveLength(targets.length + 1);
+      expect(lines.at(-1)).toMatchObject({ type: "gate", outcome: "pass" });
+      // While stdout was full, most targets had not been started.
+      expect(stalled).toBeGreaterThan(0);
+      expect(stalled).toBeLessThan(connections / 2);
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
+  }, 120_000);
 });
 
 describe("an internal error", () => {

@@ -37,7 +37,7 @@ describe("runPlan streaming", () => {
     const streamed: TargetResult[] = [];
     const lean = await runPlan(savedPlan(), {
       retain: false,
-      onResult: (result) => streamed.push(result),
+      onResult: (result) => void streamed.push(result),
     });
     expect(lean.reports).toEqual([]);
     expect(lean.evaluations).toEqual([]);

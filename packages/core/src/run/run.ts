@@ -8,6 +8,8 @@ import type { Evaluation } from "../policy/types.js";
 import type { ScanReport } from "../scan-report/types.js";
 import type { LookupAllFunction } from "../probe/resolve-target.js";
 import type { ProgressEvent } from "../scan/context.js";
+import { cutBy } from "../scan/connection-budget.js";
+import { isPromiseLike, untilRead } from "../scan/deadline.js";
 import { DeadlineReached, scanTargets } from "../scan/scan-targets.js";
 import { gateRun, type RunGate } from "./gate.js";
 import { expandAddresses } from "./all-addresses.js";
@@ -21,9 +23,11 @@ export interface RunPlanOptions {
   onReport?: (report: ScanReport) => void;
   /**
    * Called as each target is judged, in completion order (saved reports first): a shell can
-   * stream results (`--format ndjson`) instead of waiting for the whole run.
+   * stream results (`--format ndjson`) instead of waiting for the whole run. A promise it
+   * returns holds back the targets not yet started until it settles (see scanTargets'
+   * onReport): a reader that falls behind slows the run instead of results piling up.
    */
-  onResult?: (result: TargetResult) => void;
+  onResult?: (result: TargetResult) => void | PromiseLike<void>;
   /**
    * Keep every report and evaluation in the result (default). False: they go only to
    * `onResult`, the result's lists are empty and the gate is decided from what each target left
@@ -95,7 +99,7 @@ async function scanEvaluateGate(
     [...[...policies].flatMap((policy) => policy.waivers), ...plan.waivers],
     plan.now,
   );
-  const judge = (index: number, report: ScanReport): void => {
+  const judge = (index: number, report: ScanReport): void | PromiseLike<void> => {
     const { policy } = targets[index]!;
     const evaluation = waivers.apply(evaluate(policy, report), [
       ...policy.waivers,
@@ -104,7 +108,7 @@ async function scanEvaluateGate(
     evaluations[index] = evaluation;
     if (retain) reports[index] = report;
     gateFacts[index] = retain ? report : gateFactsOf(report);
-    options.onResult?.({ index, report, evaluation });
+    return options.onResult?.({ index, report, evaluation });
   };
 
   const toScan: Target[] = [];
@@ -114,9 +118,11 @@ async function scanEvaluateGate(
     toScan.push(planned.target);
     planIndex.push(index);
   });
-  targets.forEach((planned, index) => {
-    if (planned.saved !== null) judge(index, planned.saved);
-  });
+  for (const [index, planned] of targets.entries()) {
+    if (planned.saved === null) continue;
+    const held = judge(index, planned.saved);
+    if (isPromiseLike(held)) await untilRead(held, cutBy(signal));
+  }
   await scanTargets(toScan, {
     timeoutMs: plan.timeoutMs,
     concurrency: plan.concurrency,
@@ -130,7 +136,7 @@ async function scanEvaluateGate(
     keepReports: false,
     onReport: (report, index) => {
       options.onReport?.(report);
-      judge(planIndex[index]!, report);
+      return judge(planIndex[index]!, report);
     },
     ...(plan.clients === null ? {} : { clients: plan.clients }),
     ...plan.starttls,

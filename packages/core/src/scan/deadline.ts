@@ -74,3 +74,34 @@ export async function scanWithDeadline(
     unsubscribe();
   }
 }
+
+/** Whether a callback's return value is a promise (or any thenable) to wait for. */
+export function isPromiseLike(value: unknown): value is PromiseLike<void> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/**
+ * Waits for the reader of a report: the promise `onReport` returned, so that a slow reader (a
+ * paused stdout) holds back the targets not yet started instead of their reports piling up in
+ * memory. Never past the run's cut: a reader that stalls cannot keep a run beyond its deadline.
+ * A rejection is the reader's failure, and the run's.
+ */
+export function untilRead(held: PromiseLike<void>, runCut: WaitCut | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let unsubscribe = (): void => undefined;
+    const done = (): void => {
+      unsubscribe();
+      resolve();
+    };
+    held.then(done, (error: unknown) => {
+      unsubscribe();
+      reject(error instanceof Error ? error : new Error(String(error)));
+    });
+    if (runCut?.aborted === true) done();
+    else if (runCut !== undefined) unsubscribe = runCut.subscribe(done);
+  });
+}

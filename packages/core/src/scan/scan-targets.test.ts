@@ -24,7 +24,7 @@ describe("scanTargets", () => {
     const reports = await scanTargets(targets, {
       parallelTargets: 2,
       timeoutMs: 3000,
-      onReport: (report) => completed.push(report.target.input),
+      onReport: (report) => void completed.push(report.target.input),
     });
     expect(reports.map((r) => r.target.input)).toEqual(targets);
     expect([...completed].sort()).toEqual([...targets].sort());

@@ -8,7 +8,7 @@
 import { parseTarget, type Target } from "../probe/target.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { ConnectionBudget, FanOutCut } from "./connection-budget.js";
-import { RunFailed, scanWithDeadline } from "./deadline.js";
+import { isPromiseLike, RunFailed, scanWithDeadline, untilRead } from "./deadline.js";
 import type { ScanTargetOptions } from "./scan-target.js";
 import { scanInWorkers, workerCountFor } from "./worker-pool.js";
 
@@ -26,8 +26,13 @@ export interface ScanTargetsOptions extends ScanTargetOptions {
   maxPerAddress?: number;
   /** Milliseconds a target may take in all (probes, handshakes, clients); none when absent. */
   deadlineMs?: number;
-  /** Called as each target's report is ready, in completion order, with its index. */
-  onReport?: (report: ScanReport, index: number) => void;
+  /**
+   * Called as each target's report is ready, in completion order, with its index. A promise it
+   * returns holds back the targets not yet started until it settles (a slow reader slows the
+   * run rather than letting reports pile up), never past the run's cut; a rejection, like a
+   * throw, fails the run.
+   */
+  onReport?: (report: ScanReport, index: number) => void | PromiseLike<void>;
   /**
    * Keep every report for the result (default). False: reports go only to `onReport` and the
    * result is empty, so a fleet's memory stays bounded by the targets in flight.
@@ -61,9 +66,9 @@ export async function scanTargets(
     ...rest
   } = options;
   const reports: ScanReport[] = keepReports ? new Array<ScanReport>(targets.length) : [];
-  const deliver = (report: ScanReport, index: number): void => {
+  const deliver = (report: ScanReport, index: number): void | PromiseLike<void> => {
     if (keepReports) reports[index] = report;
-    onReport?.(report, index);
+    return onReport?.(report, index);
   };
   const threads =
     rest.budget === undefined && rest.connect === undefined && rest.lookup === undefined
@@ -118,7 +123,9 @@ export async function scanTargets(
       const report = await scanWithDeadline(targets[index]!, scanOptions, deadlineMs, runCut);
       // A scan cut because the run failed is never delivered: the run rejects instead.
       if (failure !== undefined) return;
-      deliver(report, index);
+      const held = deliver(report, index);
+      // This lane takes its next target once the report is read.
+      if (isPromiseLike(held)) await untilRead(held, runCut);
     }
   };
   // The first lane to fail stops the others taking targets and cuts their scans; the run

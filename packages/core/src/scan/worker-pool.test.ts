@@ -12,6 +12,7 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -237,7 +238,7 @@ describe("scanTargets over worker threads", () => {
       workers: 2,
       workerUrl: workerModule("real", `import ${JSON.stringify(BUILT_WORKER.href)};`),
       onProgress: (event) => progressed.add(event.target),
-      onReport: (_report, index) => inOrder.push(index),
+      onReport: (_report, index) => void inOrder.push(index),
     });
     expect(startedThreads("real")).toBe(2);
     const alone = await scanTargets(targets, { ...limits, workers: 1 });
@@ -296,6 +297,57 @@ describe("scanTargets over worker threads", () => {
     },
     300_000,
   );
+
+  it("hands out no target while a report is unread: only those already in flight come in", async () => {
+    const targets = endpoints.map((e) => `${e.address}:${e.port}`);
+    // Two workers of 4 connections each, a target taking 4: 2 targets in flight per worker.
+    const limits = { maxConnections: 8, maxPerAddress: 8, concurrency: 4 };
+    let read: () => void = () => undefined;
+    const unread = new Promise<void>((resolve) => (read = resolve));
+    const delivered: number[] = [];
+    let deliveredWhileUnread = -1;
+    const run = scanTargets(targets, {
+      ...limits,
+      timeoutMs: 20_000,
+      workers: 2,
+      workerUrl: workerModule("reader", `import ${JSON.stringify(BUILT_WORKER.href)};`),
+      onReport: (_report, index) => {
+        delivered.push(index);
+        return delivered.length === 1 ? unread : undefined;
+      },
+    });
+    // Until nothing more has come in for a second: the targets in flight finish, no more start.
+    let seen = -1;
+    for (let quiet = 0; quiet < 5;) {
+      await sleep(200);
+      quiet = delivered.length === seen && seen > 0 ? quiet + 1 : 0;
+      seen = delivered.length;
+    }
+    deliveredWhileUnread = delivered.length;
+    read();
+    const reports = await run;
+    expect(startedThreads("reader")).toBe(2);
+    expect(deliveredWhileUnread).toBeGreaterThanOrEqual(1);
+    expect(deliveredWhileUnread).toBeLessThanOrEqual(4);
+    expect([...delivered].sort((a, b) => a - b)).toEqual(targets.map((_, i) => i));
+    reports.forEach((report, i) => {
+      expect(report.reachable).toBe(true);
+      expect(report.protocols["TLSv1.3"]).toBe(endpoints[i]!.tls13);
+    });
+  }, 300_000);
+
+  it("a reader that fails fails the run, as a throwing onReport does", async () => {
+    const targets = endpoints.map((e) => `${e.address}:${e.port}`);
+    await expect(
+      scanTargets(targets, {
+        timeoutMs: 20_000,
+        workers: 2,
+        workerUrl: workerModule("failing-reader", `import ${JSON.stringify(BUILT_WORKER.href)};`),
+        onReport: () => Promise.reject(new Error("the reader failed")),
+      }),
+    ).rejects.toThrow("the reader failed");
+    expect(startedThreads("failing-reader")).toBe(2);
+  }, 300_000);
 
   it("a worker that crashes leaves an error report for each target it held, and the run ends", async () => {
     const targets = endpoints.map((e) => `${e.address}:${e.port}`);

@@ -16,7 +16,8 @@ import { isIP } from "node:net";
 import { emptyReport } from "./scan.js";
 import { WORKER_PROBE } from "../scan-report/not-scanned.js";
 import type { ScanTargetOptions } from "./scan-target.js";
-import { DeadlineReached } from "./deadline.js";
+import { cutBy } from "./connection-budget.js";
+import { DeadlineReached, isPromiseLike, untilRead } from "./deadline.js";
 
 /**
  * Each worker gets at least this many targets, so that its start-up pays for itself: a worker
@@ -140,18 +141,23 @@ interface PoolWorker {
 
 /**
  * Scans `targets` over `options.workers` threads; `deliver` gets each report as it is ready, in
- * completion order, with its index. Resolves when every target has a report.
+ * completion order, with its index. While a promise `deliver` returned is pending, no target is
+ * handed out (the reader of the reports is behind). Resolves when every target has a report
+ * and every report was read.
  */
 export function scanInWorkers(
   targets: readonly Target[],
   options: PoolOptions,
-  deliver: (report: ScanReport, index: number) => void,
+  deliver: (report: ScanReport, index: number) => void | PromiseLike<void>,
 ): Promise<void> {
   const count = options.workers;
   const url = options.workerUrl ?? new URL("./worker.js", import.meta.url);
   return new Promise<void>((resolve, reject) => {
     let next = 0;
     let remaining = targets.length;
+    /** Reports delivered and not yet read: targets wait while there are any. */
+    let unread = 0;
+    const runCut = options.signal === undefined ? undefined : cutBy(options.signal);
     let abortedAt: number | null = null;
     let settled = false;
     const pool: PoolWorker[] = [];
@@ -172,14 +178,27 @@ export function scanInWorkers(
 
     const settleOne = (index: number, report: ScanReport): void => {
       remaining -= 1;
+      let held: void | PromiseLike<void>;
       try {
-        deliver(report, index);
+        held = deliver(report, index);
       } catch (error) {
         // The caller's callback threw: the run fails as it would in this thread.
         finish(error);
         return;
       }
-      if (remaining === 0) finish();
+      if (isPromiseLike(held)) {
+        unread += 1;
+        untilRead(held, runCut).then(
+          () => {
+            unread -= 1;
+            if (settled) return;
+            if (remaining === 0 && unread === 0) finish();
+            else dispatch();
+          },
+          (error: unknown) => finish(error),
+        );
+      }
+      if (remaining === 0 && unread === 0) finish();
     };
 
     /**
@@ -196,8 +215,9 @@ export function scanInWorkers(
     };
 
     const dispatch = (): void => {
-      // One at a time to the least loaded worker, so that a small fleet is spread too.
-      while (next < targets.length) {
+      // One at a time to the least loaded worker, so that a small fleet is spread too; none
+      // while a report is unread.
+      while (next < targets.length && unread === 0) {
         let least: PoolWorker | undefined;
         for (const entry of pool) {
           if (entry.failure !== null || entry.inFlight.size >= entry.capacity) continue;

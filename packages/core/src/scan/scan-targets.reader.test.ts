@@ -1,0 +1,98 @@
+/**
+ * A slow reader of the reports: a promise `onReport` returns holds back the targets not yet
+ * started (the run waits for its reader instead of piling reports up), a rejection fails the
+ * run, and the run's cut ends the wait, so a stalled reader never outlives the run's deadline.
+ * Real node:tls servers on loopback; the `connect` seam only records when connections start.
+ */
+import { connect as netConnect, type Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startNodeTlsServer } from "@tlsgate/testing";
+import { DeadlineReached, scanTargets } from "./scan-targets.js";
+
+let servers: Awaited<ReturnType<typeof startNodeTlsServer>>[] = [];
+
+beforeAll(async () => {
+  servers = await Promise.all([
+    startNodeTlsServer({ minVersion: "TLSv1.2", maxVersion: "TLSv1.2" }),
+    startNodeTlsServer({ minVersion: "TLSv1.3" }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.stop()));
+});
+
+/** Four targets over the two servers, alternating. */
+function targets(): string[] {
+  return Array.from({ length: 4 }, (_, i) => `127.0.0.1:${servers[i % 2]!.port}`);
+}
+
+describe("scanTargets with a slow reader", () => {
+  it("starts no target while a report is unread", async () => {
+    const events: string[] = [];
+    const connect = (to: { address: string; port: number }): Socket => {
+      events.push("connect");
+      return netConnect({ host: to.address, port: to.port });
+    };
+    const reports = await scanTargets(targets(), {
+      parallelTargets: 1,
+      timeoutMs: 10_000,
+      connect,
+      onReport: async (_report, index) => {
+        events.push(`report ${index}`);
+        // Time enough for the next target's first hello, were it not held back.
+        await sleep(300);
+        events.push(`read ${index}`);
+      },
+    });
+    expect(reports.map((report) => report.protocols["TLSv1.3"])).toEqual([
+      false,
+      true,
+      false,
+      true,
+    ]);
+    for (const index of [0, 1, 2, 3]) {
+      const from = events.indexOf(`report ${index}`);
+      const to = events.indexOf(`read ${index}`);
+      expect(to).toBe(from + 1);
+    }
+    expect(events.at(-1)).toBe("read 3");
+    expect(events.filter((event) => event === "connect").length).toBeGreaterThan(4);
+  }, 60_000);
+
+  it("fails the run when the reader fails, as a throwing onReport does", async () => {
+    await expect(
+      scanTargets(targets(), {
+        parallelTargets: 2,
+        timeoutMs: 10_000,
+        onReport: () => Promise.reject(new Error("the reader failed")),
+      }),
+    ).rejects.toThrow("the reader failed");
+  }, 60_000);
+
+  it("a reader that never reads does not hold the run past its cut", async () => {
+    const run = new AbortController();
+    const delivered: number[] = [];
+    const reports = await scanTargets(targets(), {
+      parallelTargets: 1,
+      timeoutMs: 10_000,
+      signal: run.signal,
+      onReport: (_report, index) => {
+        delivered.push(index);
+        if (index === 0) run.abort(new DeadlineReached("run", 1234));
+        return new Promise<void>(() => undefined);
+      },
+    });
+    expect(delivered).toEqual([0, 1, 2, 3]);
+    expect(reports[0]!.protocols["TLSv1.3"]).toBe(false);
+    for (const report of reports.slice(1)) {
+      expect(report.protocols["TLSv1.3"]).toBeNull();
+      expect(report.errors).toContainEqual({
+        probe: "deadline",
+        code: "deadline",
+        message: new DeadlineReached("run", 1234).message,
+      });
+    }
+  }, 60_000);
+});
