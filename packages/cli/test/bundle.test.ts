@@ -6,15 +6,12 @@
  * Read from esbuild's path comments (`// ../core/dist/scan/scan.js`) in the built files.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createServer } from "node:tls";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { makeDemoCredentials } from "../src/demo/certificates.js";
+import { startOneServerFleet } from "./support/one-server-fleet.js";
 
 const run = promisify(execFile);
 const packageDir = resolve(import.meta.dirname, "..");
@@ -72,32 +69,9 @@ describe("dist/bundle", () => {
   it("starts core's scan worker threads from the bundle (dist/bundle/worker.js)", async () => {
     // A fleet large enough for two workers: were worker.js not beside the chunk that starts it,
     // every target would come back as a worker error, not as a scanned server.
-    const credentials = await makeDemoCredentials();
-    const server = createServer({ ...credentials.good, minVersion: "TLSv1.2" }, (s) => s.end());
-    const port = await new Promise<number>((done) =>
-      server.listen(0, "127.0.0.1", () => done((server.address() as AddressInfo).port)),
-    );
+    const fleet = await startOneServerFleet(64, "bundle-test");
+    const { dir, targets } = fleet;
     try {
-      const dir = mkdtempSync(join(tmpdir(), "tlsgate-bundle-"));
-      const targets = Array.from({ length: 64 }, (_, i) => `b${i}.test@127.0.0.1:${port}`);
-      writeFileSync(join(dir, "targets.txt"), `${targets.join("\n")}\n`);
-      const policy = join(dir, "policy.json");
-      writeFileSync(
-        policy,
-        JSON.stringify({
-          name: "bundle-test",
-          version: "1.0.0",
-          rules: {
-            "no-tls11": {
-              severity: "error",
-              title: "No TLS 1.1",
-              schema: {
-                properties: { protocols: { properties: { "TLSv1.1": { const: false } } } },
-              },
-            },
-          },
-        }),
-      );
       // Loaded before the CLI in every thread (workers inherit the process's --import): each
       // worker thread leaves a file, so the test knows the scans ran in two threads.
       const preload = join(dir, "threads.mjs");
@@ -117,11 +91,11 @@ describe("dist/bundle", () => {
           join(packageDir, "bin.js"),
           "scan",
           "--targets-file",
-          join(dir, "targets.txt"),
+          fleet.targetsFile,
           "--workers",
           "2",
           "--policy",
-          policy,
+          fleet.policy,
           "--format",
           "ndjson",
         ],
@@ -149,7 +123,7 @@ describe("dist/bundle", () => {
       expect(lines.at(-1)).toMatchObject({ type: "gate", outcome: "pass" });
       expect(readdirSync(dir).filter((file) => file.startsWith("thread-"))).toHaveLength(2);
     } finally {
-      await new Promise((done) => server.close(done));
+      await fleet.close();
     }
   }, 300_000);
 });

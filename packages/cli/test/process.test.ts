@@ -4,15 +4,11 @@
  * verdict), which has its own exit code and one line unless --debug is given.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createServer } from "node:tls";
 import { describe, expect, it } from "vitest";
-import { makeDemoCredentials } from "../src/demo/certificates.js";
 import { main } from "../src/main.js";
+import { startOneServerFleet } from "./support/one-server-fleet.js";
 
 const BIN = resolve(import.meta.dirname, "../bin.js");
 
@@ -34,35 +30,10 @@ describe("the tlsgate process", () => {
 
 describe("a reader that stops reading --format ndjson", () => {
   it("holds the scan back: targets wait for the reader instead of lines piling up", async () => {
-    const credentials = await makeDemoCredentials();
-    const server = createServer({ ...credentials.good, minVersion: "TLSv1.2" }, (s) => s.end());
-    let connections = 0;
-    server.on("connection", () => (connections += 1));
-    const port = await new Promise<number>((done) =>
-      server.listen(0, "127.0.0.1", () => done((server.address() as AddressInfo).port)),
-    );
+    // More lines than the pipe and the streams' buffers hold (a line is a few kB).
+    const fleet = await startOneServerFleet(150, "paused-reader");
+    const { targets } = fleet;
     try {
-      const dir = mkdtempSync(join(tmpdir(), "tlsgate-paused-reader-"));
-      // More lines than the pipe and the streams' buffers hold (a line is a few kB).
-      const targets = Array.from({ length: 150 }, (_, i) => `p${i}.test@127.0.0.1:${port}`);
-      writeFileSync(join(dir, "targets.txt"), `${targets.join("\n")}\n`);
-      const policy = join(dir, "policy.json");
-      writeFileSync(
-        policy,
-        JSON.stringify({
-          name: "paused-reader",
-          version: "1.0.0",
-          rules: {
-            "no-tls11": {
-              severity: "error",
-              title: "No TLS 1.1",
-              schema: {
-                properties: { protocols: { properties: { "TLSv1.1": { const: false } } } },
-              },
-            },
-          },
-        }),
-      );
       // Eight targets in flight (2 × 16 connections / 4 per target), in this thread.
       const child = spawn(
         process.execPath,
@@ -70,9 +41,9 @@ describe("a reader that stops reading --format ndjson", () => {
           BIN,
           "scan",
           "--targets-file",
-          join(dir, "targets.txt"),
+          fleet.targetsFile,
           "--policy",
-          policy,
+          fleet.policy,
           "--format",
           "ndjson",
           "--max-connections",
@@ -91,8 +62,8 @@ describe("a reader that stops reading --format ndjson", () => {
       let stalled = -1;
       for (let quiet = 0; quiet < 5;) {
         await sleep(200);
-        quiet = connections === stalled ? quiet + 1 : 0;
-        stalled = connections;
+        quiet = fleet.connections() === stalled ? quiet + 1 : 0;
+        stalled = fleet.connections();
       }
       expect(child.exitCode).toBeNull();
       let stdout = "";
@@ -110,9 +81,9 @@ describe("a reader that stops reading --format ndjson", () => {
       expect(lines.at(-1)).toMatchObject({ type: "gate", outcome: "pass" });
       // While stdout was full, most targets had not been started.
       expect(stalled).toBeGreaterThan(0);
-      expect(stalled).toBeLessThan(connections / 2);
+      expect(stalled).toBeLessThan(fleet.connections() / 2);
     } finally {
-      await new Promise((done) => server.close(done));
+      await fleet.close();
     }
   }, 120_000);
 });
