@@ -309,12 +309,12 @@ if (!flag("cold-only")) {
     `tlsgate scan benchmark: median of ${RUNS} scans after a warm-up; sslscan median of ${TOOL_RUNS}; testssl.sh -p -E once`,
   );
   console.log(
-    "| server | suites | tlsgate | probes | probes/s | tlsgate whole-process | sslscan | tlsgate faster | whole-process faster | suites vs sslscan | testssl.sh -p -E | tlsgate faster | suites vs testssl.sh |",
+    "| server | suites | tlsgate | probes | probes/s | tlsgate whole-process | sslscan | tlsgate faster | whole-process faster | suites vs sslscan | testssl.sh -p -E | tlsgate faster | whole-process faster | suites vs testssl.sh |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) {
     console.log(
-      `| ${row.server} | ${row.suites} | ${ms(row.tlsgateMs)} | ${row.probes} | ${Math.round((row.probes / row.tlsgateMs) * 1000)} | ${ms(row.processMs)} | ${cell(row.sslscan)} | ${ratio(row.sslscan, row.tlsgateMs)} | ${ratio(row.sslscan, row.processMs)} | ${agree(row.sslscan)} | ${cell(row.testssl)} | ${ratio(row.testssl, row.tlsgateMs)} | ${agree(row.testssl)} |`,
+      `| ${row.server} | ${row.suites} | ${ms(row.tlsgateMs)} | ${row.probes} | ${Math.round((row.probes / row.tlsgateMs) * 1000)} | ${ms(row.processMs)} | ${cell(row.sslscan)} | ${ratio(row.sslscan, row.tlsgateMs)} | ${ratio(row.sslscan, row.processMs)} | ${agree(row.sslscan)} | ${cell(row.testssl)} | ${ratio(row.testssl, row.tlsgateMs)} | ${ratio(row.testssl, row.processMs)} | ${agree(row.testssl)} |`,
     );
   }
 }
