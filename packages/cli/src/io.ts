@@ -18,6 +18,7 @@ export function processIo(): Io {
   // A reader that goes away (`tlsgate … | head`) is not an error: stop writing to it and let
   // the run end with its own exit code, without a stack trace.
   let stdoutClosed = false;
+  let drained: Promise<void> | null = null;
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;
     stdoutClosed = true;
@@ -29,17 +30,21 @@ export function processIo(): Io {
     stdoutReady: () => {
       const stream = process.stdout;
       if (stdoutClosed || !stream.writableNeedDrain) return Promise.resolve();
-      return new Promise<void>((resolve) => {
+      // One wait shared by every caller (a run has many targets in flight), so the stream
+      // carries three listeners, not three per target.
+      drained ??= new Promise<void>((resolve) => {
         const ready = (): void => {
           stream.off("drain", ready);
           stream.off("close", ready);
           stream.off("error", ready);
+          drained = null;
           resolve();
         };
         stream.on("drain", ready);
         stream.on("close", ready);
         stream.on("error", ready);
       });
+      return drained;
     },
     stderr: (text) => process.stderr.write(text),
     stdoutIsTty: process.stdout.isTTY === true,

@@ -31,10 +31,11 @@ describe("the tlsgate process", () => {
 describe("a reader that stops reading --format ndjson", () => {
   it("holds the scan back: targets wait for the reader instead of lines piling up", async () => {
     // More lines than the pipe and the streams' buffers hold (a line is a few kB).
-    const fleet = await startOneServerFleet(150, "paused-reader");
+    const fleet = await startOneServerFleet(200, "paused-reader");
     const { targets } = fleet;
     try {
-      // Eight targets in flight (2 × 16 connections / 4 per target), in this thread.
+      // 32 targets in flight (2 × 64 connections / 4 per target), in this thread: more waiting
+      // for stdout at once than an emitter's default of 10 listeners.
       const child = spawn(
         process.execPath,
         [
@@ -47,7 +48,7 @@ describe("a reader that stops reading --format ndjson", () => {
           "--format",
           "ndjson",
           "--max-connections",
-          "16",
+          "64",
           "--concurrency",
           "4",
           "--workers",
