@@ -29,64 +29,68 @@ describe("the tlsgate process", () => {
 });
 
 describe("a reader that stops reading --format ndjson", () => {
-  it("holds the scan back: targets wait for the reader instead of lines piling up", async () => {
-    // More lines than the pipe and the streams' buffers hold (a line is a few kB).
-    const fleet = await startOneServerFleet(200, "paused-reader");
-    const { targets } = fleet;
-    try {
-      // 32 targets in flight (2 × 64 connections / 4 per target), in this thread: more waiting
-      // for stdout at once than an emitter's default of 10 listeners.
-      const child = spawn(
-        process.execPath,
-        [
-          BIN,
-          "scan",
-          "--targets-file",
-          fleet.targetsFile,
-          "--policy",
-          fleet.policy,
-          "--format",
-          "ndjson",
-          "--max-connections",
-          "64",
-          "--concurrency",
-          "4",
-          "--workers",
-          "1",
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
-      let stderr = "";
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<number | null>((done) => child.on("close", done));
-      // Nothing reads stdout yet: once the pipe is full, the server sees no new connection.
-      let stalled = -1;
-      for (let quiet = 0; quiet < 5;) {
-        await sleep(200);
-        quiet = fleet.connections() === stalled ? quiet + 1 : 0;
-        stalled = fleet.connections();
+  it.each(["1", "2"])(
+    "holds the scan back: targets wait for the reader instead of lines piling up (--workers %s)",
+    async (workers) => {
+      // More lines than the pipe and the streams' buffers hold (a line is a few kB).
+      const fleet = await startOneServerFleet(200, "paused-reader");
+      const { targets } = fleet;
+      try {
+        // 32 targets in flight (2 × 64 connections / 4 per target), in this thread or over two
+        // workers: more waiting for stdout at once than an emitter's default of 10 listeners.
+        const child = spawn(
+          process.execPath,
+          [
+            BIN,
+            "scan",
+            "--targets-file",
+            fleet.targetsFile,
+            "--policy",
+            fleet.policy,
+            "--format",
+            "ndjson",
+            "--max-connections",
+            "64",
+            "--concurrency",
+            "4",
+            "--workers",
+            workers,
+          ],
+          { stdio: ["ignore", "pipe", "pipe"] },
+        );
+        let stderr = "";
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        const exited = new Promise<number | null>((done) => child.on("close", done));
+        // Nothing reads stdout yet: once the pipe is full, the server sees no new connection.
+        let stalled = -1;
+        for (let quiet = 0; quiet < 5;) {
+          await sleep(200);
+          quiet = fleet.connections() === stalled ? quiet + 1 : 0;
+          stalled = fleet.connections();
+        }
+        expect(child.exitCode).toBeNull();
+        let stdout = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        expect(await exited).toBe(0);
+        expect(stderr).toBe("");
+        const lines = stdout
+          .trimEnd()
+          .split("\n")
+          .map((line) => JSON.parse(line) as { type: string; target?: string });
+        expect(lines.filter((line) => line.type === "result").map((line) => line.target)).toEqual(
+          expect.arrayContaining(targets),
+        );
+        expect(lines).toHaveLength(targets.length + 1);
+        expect(lines.at(-1)).toMatchObject({ type: "gate", outcome: "pass" });
+        // While stdout was full, most targets had not been started.
+        expect(stalled).toBeGreaterThan(0);
+        expect(stalled).toBeLessThan(fleet.connections() / 2);
+      } finally {
+        await fleet.close();
       }
-      expect(child.exitCode).toBeNull();
-      let stdout = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      expect(await exited).toBe(0);
-      expect(stderr).toBe("");
-      const lines = stdout
-        .trimEnd()
-        .split("\n")
-        .map((line) => JSON.parse(line) as { type: string; target?: string });
-      expect(lines.filter((line) => line.type === "result").map((line) => line.target)).toEqual(
-        expect.arrayContaining(targets),
-      );
-      expect(lines).toHaveLength(targets.length + 1);
-      expect(lines.at(-1)).toMatchObject({ type: "gate", outcome: "pass" });
-      // While stdout was full, most targets had not been started.
-      expect(stalled).toBeGreaterThan(0);
-      expect(stalled).toBeLessThan(fleet.connections() / 2);
-    } finally {
-      await fleet.close();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });
 
 describe("an internal error", () => {

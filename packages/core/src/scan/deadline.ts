@@ -88,20 +88,82 @@ export function isPromiseLike(value: unknown): value is PromiseLike<void> {
  * Waits for the reader of a report: the promise `onReport` returned, so that a slow reader (a
  * paused stdout) holds back the targets not yet started instead of their reports piling up in
  * memory. Never past the run's cut: a reader that stalls cannot keep a run beyond its deadline.
- * A rejection is the reader's failure, and the run's.
+ * A rejection is the reader's failure, and the run's; one that comes after the cut is ignored,
+ * as the run no longer waits for that reader.
  */
 export function untilRead(held: PromiseLike<void>, runCut: WaitCut | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {
+    let settled = false;
     let unsubscribe = (): void => undefined;
     const done = (): void => {
+      if (settled) return;
+      settled = true;
       unsubscribe();
       resolve();
     };
     held.then(done, (error: unknown) => {
+      if (settled) return;
+      settled = true;
       unsubscribe();
       reject(error instanceof Error ? error : new Error(String(error)));
     });
+    // A thenable that answered at once leaves nothing to subscribe for.
+    if (settled) return;
     if (runCut?.aborted === true) done();
     else if (runCut !== undefined) unsubscribe = runCut.subscribe(done);
   });
+}
+
+/**
+ * The reports of a run delivered and not yet read. Targets start only while none is unread, in
+ * one thread as over workers, so what waits for a slow reader is bounded by the targets already
+ * in flight. A reader's rejection goes to `failed`; `allRead` runs each time the last one is read
+ * (or the run's cut ended the waits).
+ */
+export class UnreadReports {
+  #count = 0;
+  #waiting: (() => void)[] = [];
+  readonly #runCut: WaitCut | undefined;
+  readonly #failed: (error: unknown) => void;
+  readonly #allRead: () => void;
+
+  constructor(
+    runCut: WaitCut | undefined,
+    handlers: { failed: (error: unknown) => void; allRead?: () => void },
+  ) {
+    this.#runCut = runCut;
+    this.#failed = handlers.failed;
+    this.#allRead = handlers.allRead ?? (() => undefined);
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Counts `held` (what `onReport` returned) as unread until it settles. */
+  add(held: PromiseLike<void>): void {
+    this.#count += 1;
+    untilRead(held, this.#runCut).then(
+      () => this.#read(),
+      (error: unknown) => {
+        this.#failed(error);
+        this.#read();
+      },
+    );
+  }
+
+  /** Resolves once every report delivered so far is read: at once when none is unread. */
+  allRead(): Promise<void> {
+    if (this.#count === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  #read(): void {
+    this.#count -= 1;
+    if (this.#count > 0) return;
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const resolve of waiting) resolve();
+    this.#allRead();
+  }
 }

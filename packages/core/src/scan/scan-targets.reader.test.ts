@@ -61,6 +61,61 @@ describe("scanTargets with a slow reader", () => {
     expect(events.filter((event) => event === "connect").length).toBeGreaterThan(4);
   }, 60_000);
 
+  it("holds back every lane, not only the one whose report is unread", async () => {
+    const many = Array.from({ length: 12 }, (_, i) => `127.0.0.1:${servers[i % 2]!.port}`);
+    let read: () => void = () => undefined;
+    const unread = new Promise<void>((resolve) => (read = resolve));
+    const delivered: number[] = [];
+    const run = scanTargets(many, {
+      parallelTargets: 3,
+      timeoutMs: 10_000,
+      onReport: (_report, index) => {
+        delivered.push(index);
+        return delivered.length === 1 ? unread : undefined;
+      },
+    });
+    // Until nothing more has come in for a second: the targets in flight finish, no more start.
+    let seen = -1;
+    for (let quiet = 0; quiet < 5;) {
+      await sleep(200);
+      quiet = delivered.length === seen && seen > 0 ? quiet + 1 : 0;
+      seen = delivered.length;
+    }
+    const whileUnread = delivered.length;
+    read();
+    const reports = await run;
+    // The unread report and the two other targets that were in flight.
+    expect(whileUnread).toBeGreaterThanOrEqual(1);
+    expect(whileUnread).toBeLessThanOrEqual(3);
+    expect([...delivered].sort((a, b) => a - b)).toEqual(many.map((_, i) => i));
+    expect(reports.map((report) => report.protocols["TLSv1.3"])).toEqual(
+      many.map((_, i) => i % 2 === 1),
+    );
+  }, 60_000);
+
+  it("ends once the last report is read", async () => {
+    let read: () => void = () => undefined;
+    const lastRead = new Promise<void>((resolve) => (read = resolve));
+    let delivered = 0;
+    let ended = false;
+    const run = scanTargets(targets(), {
+      parallelTargets: 2,
+      timeoutMs: 10_000,
+      onReport: () => {
+        delivered += 1;
+        return delivered === 4 ? lastRead : undefined;
+      },
+    }).then((reports) => {
+      ended = true;
+      return reports;
+    });
+    while (delivered < 4) await sleep(50);
+    await sleep(200);
+    expect(ended).toBe(false);
+    read();
+    expect(await run).toHaveLength(4);
+  }, 60_000);
+
   it("fails the run when the reader fails, as a throwing onReport does", async () => {
     await expect(
       scanTargets(targets(), {
@@ -80,7 +135,8 @@ describe("scanTargets with a slow reader", () => {
       signal: run.signal,
       onReport: (_report, index) => {
         delivered.push(index);
-        if (index === 0) run.abort(new DeadlineReached("run", 1234));
+        // Cut while the run waits on the reader, not before it starts waiting.
+        if (index === 0) setTimeout(() => run.abort(new DeadlineReached("run", 1234)), 200);
         return new Promise<void>(() => undefined);
       },
     });

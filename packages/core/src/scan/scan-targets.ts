@@ -8,7 +8,7 @@
 import { parseTarget, type Target } from "../probe/target.js";
 import type { ScanReport } from "../scan-report/types.js";
 import { ConnectionBudget, FanOutCut } from "./connection-budget.js";
-import { isPromiseLike, RunFailed, scanWithDeadline, untilRead } from "./deadline.js";
+import { isPromiseLike, RunFailed, scanWithDeadline, UnreadReports } from "./deadline.js";
 import type { ScanTargetOptions } from "./scan-target.js";
 import { scanInWorkers, workerCountFor } from "./worker-pool.js";
 
@@ -27,10 +27,11 @@ export interface ScanTargetsOptions extends ScanTargetOptions {
   /** Milliseconds a target may take in all (probes, handshakes, clients); none when absent. */
   deadlineMs?: number;
   /**
-   * Called as each target's report is ready, in completion order, with its index. A promise it
-   * returns holds back the targets not yet started until it settles (a slow reader slows the
-   * run rather than letting reports pile up), never past the run's cut; a rejection, like a
-   * throw, fails the run.
+   * Called as each target's report is ready, in completion order, with its index. While a
+   * promise it returned is pending, no target starts (a slow reader slows the run rather than
+   * letting reports pile up; only the targets already in flight still report), never past the
+   * run's cut; the run resolves once every report is read. A rejection, like a throw, fails
+   * the run.
    */
   onReport?: (report: ScanReport, index: number) => void | PromiseLike<void>;
   /**
@@ -118,14 +119,18 @@ export async function scanTargets(
   const runCut = new FanOutCut(cut.signal);
   let failure: { error: unknown } | undefined;
   let next = 0;
+  const unread = new UnreadReports(runCut, { failed: (error) => onLaneFailed(error) });
   const lane = async (): Promise<void> => {
-    for (let index = next++; failure === undefined && index < targets.length; index = next++) {
+    for (;;) {
+      // No target starts while a report is unread: a slow reader holds the whole run back.
+      await unread.allRead();
+      if (failure !== undefined || next >= targets.length) return;
+      const index = next++;
       const report = await scanWithDeadline(targets[index]!, scanOptions, deadlineMs, runCut);
       // A scan cut because the run failed is never delivered: the run rejects instead.
       if (failure !== undefined) return;
       const held = deliver(report, index);
-      // This lane takes its next target once the report is read.
-      if (isPromiseLike(held)) await untilRead(held, runCut);
+      if (isPromiseLike(held)) unread.add(held);
     }
   };
   // The first lane to fail stops the others taking targets and cuts their scans; the run
@@ -139,6 +144,8 @@ export async function scanTargets(
     await Promise.all(
       Array.from({ length: Math.min(inFlight, targets.length) }, () => lane().catch(onLaneFailed)),
     );
+    // The run ends once its last reports are read (or the cut ended the wait).
+    await unread.allRead();
   } finally {
     runSignal?.removeEventListener("abort", onRunAbort);
     runCut.close();

@@ -7,6 +7,7 @@
  * (dist/scan/worker.js: `test` builds first), loaded through a small module in a temporary folder
  * that also records each thread's start, so the test knows the scans really ran in workers.
  */
+import { getEventListeners } from "node:events";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -334,6 +335,45 @@ describe("scanTargets over worker threads", () => {
       expect(report.reachable).toBe(true);
       expect(report.protocols["TLSv1.3"]).toBe(endpoints[i]!.tls13);
     });
+  }, 300_000);
+
+  it("a reader that never reads does not hold the run past its cut, and adds no listener per report", async () => {
+    const targets = endpoints.map((e) => `${e.address}:${e.port}`);
+    const run = new AbortController();
+    let delivered = 0;
+    const scan = scanTargets(targets, {
+      maxConnections: 16,
+      maxPerAddress: 16,
+      concurrency: 4,
+      timeoutMs: 20_000,
+      workers: 2,
+      signal: run.signal,
+      workerUrl: workerModule("stalled-reader", `import ${JSON.stringify(BUILT_WORKER.href)};`),
+      onReport: () => {
+        delivered += 1;
+        return new Promise<void>(() => undefined);
+      },
+    });
+    // Until nothing more has come in for a second: every target in flight has reported.
+    let seen = -1;
+    for (let quiet = 0; quiet < 5;) {
+      await sleep(200);
+      quiet = delivered === seen && seen > 0 ? quiet + 1 : 0;
+      seen = delivered;
+    }
+    // Several reports wait on the reader; the run's signal carries the pool's two listeners.
+    expect(delivered).toBeGreaterThan(1);
+    expect(getEventListeners(run.signal, "abort")).toHaveLength(2);
+    run.abort(new DeadlineReached("run", 4321));
+    const reports = await scan;
+    expect(startedThreads("stalled-reader")).toBe(2);
+    expect(delivered).toBe(COUNT);
+    const cut = reports.filter((report) =>
+      report.errors.some((error) => error.message === new DeadlineReached("run", 4321).message),
+    );
+    // Every target not yet started when the reader stalled was cut, never scanned.
+    expect(cut.length).toBeGreaterThanOrEqual(COUNT - seen);
+    expect(getEventListeners(run.signal, "abort")).toHaveLength(0);
   }, 300_000);
 
   it("a reader that fails fails the run, as a throwing onReport does", async () => {

@@ -16,8 +16,8 @@ import { isIP } from "node:net";
 import { emptyReport } from "./scan.js";
 import { WORKER_PROBE } from "../scan-report/not-scanned.js";
 import type { ScanTargetOptions } from "./scan-target.js";
-import { cutBy } from "./connection-budget.js";
-import { DeadlineReached, isPromiseLike, untilRead } from "./deadline.js";
+import { FanOutCut } from "./connection-budget.js";
+import { DeadlineReached, isPromiseLike, UnreadReports } from "./deadline.js";
 
 /**
  * Each worker gets at least this many targets, so that its start-up pays for itself: a worker
@@ -155,9 +155,17 @@ export function scanInWorkers(
   return new Promise<void>((resolve, reject) => {
     let next = 0;
     let remaining = targets.length;
-    /** Reports delivered and not yet read: targets wait while there are any. */
-    let unread = 0;
-    const runCut = options.signal === undefined ? undefined : cutBy(options.signal);
+    // One listener on the run's signal for every wait on a reader.
+    const runCut = options.signal === undefined ? undefined : new FanOutCut(options.signal);
+    /** Reports delivered and not yet read: no target is handed out while there are any. */
+    const unread = new UnreadReports(runCut, {
+      failed: (error) => finish(error),
+      allRead: () => {
+        if (settled) return;
+        if (remaining === 0) finish();
+        else dispatch();
+      },
+    });
     let abortedAt: number | null = null;
     let settled = false;
     const pool: PoolWorker[] = [];
@@ -167,6 +175,7 @@ export function scanInWorkers(
       settled = true;
       clearInterval(watchdog);
       options.signal?.removeEventListener("abort", onAbort);
+      runCut?.close();
       // Workers are stopped, not awaited: a report is never held back by a thread's exit.
       for (const entry of pool) {
         entry.stopReason ??= "the run ended";
@@ -186,19 +195,8 @@ export function scanInWorkers(
         finish(error);
         return;
       }
-      if (isPromiseLike(held)) {
-        unread += 1;
-        untilRead(held, runCut).then(
-          () => {
-            unread -= 1;
-            if (settled) return;
-            if (remaining === 0 && unread === 0) finish();
-            else dispatch();
-          },
-          (error: unknown) => finish(error),
-        );
-      }
-      if (remaining === 0 && unread === 0) finish();
+      if (isPromiseLike(held)) unread.add(held);
+      if (remaining === 0 && unread.count === 0) finish();
     };
 
     /**
@@ -217,7 +215,7 @@ export function scanInWorkers(
     const dispatch = (): void => {
       // One at a time to the least loaded worker, so that a small fleet is spread too; none
       // while a report is unread.
-      while (next < targets.length && unread === 0) {
+      while (next < targets.length && unread.count === 0) {
         let least: PoolWorker | undefined;
         for (const entry of pool) {
           if (entry.failure !== null || entry.inFlight.size >= entry.capacity) continue;
