@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { untilQuiet } from "@tlsgate/testing";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/main.js";
 import { startOneServerFleet } from "./support/one-server-fleet.js";
@@ -62,12 +62,7 @@ describe("a reader that stops reading --format ndjson", () => {
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
         const exited = new Promise<number | null>((done) => child.on("close", done));
         // Nothing reads stdout yet: once the pipe is full, the server sees no new connection.
-        let stalled = -1;
-        for (let quiet = 0; quiet < 5;) {
-          await sleep(200);
-          quiet = fleet.connections() === stalled ? quiet + 1 : 0;
-          stalled = fleet.connections();
-        }
+        const stalled = await untilQuiet(fleet.connections);
         expect(child.exitCode).toBeNull();
         let stdout = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -105,3 +105,4 @@ export {
 } from "./servers/node24-server.js";
 export type { Node24TlsServer, Node24TlsServerOptions } from "./servers/node24-server.js";
 export * from "./servers/daemons/index.js";
+export { untilQuiet } from "./quiet.js";

@@ -7,7 +7,7 @@
 import { connect as netConnect, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNodeTlsServer } from "@tlsgate/testing";
+import { startNodeTlsServer, untilQuiet } from "@tlsgate/testing";
 import { DeadlineReached, scanTargets } from "./scan-targets.js";
 
 let servers: Awaited<ReturnType<typeof startNodeTlsServer>>[] = [];
@@ -74,14 +74,8 @@ describe("scanTargets with a slow reader", () => {
         return delivered.length === 1 ? unread : undefined;
       },
     });
-    // Until nothing more has come in for a second: the targets in flight finish, no more start.
-    let seen = -1;
-    for (let quiet = 0; quiet < 5;) {
-      await sleep(200);
-      quiet = delivered.length === seen && seen > 0 ? quiet + 1 : 0;
-      seen = delivered.length;
-    }
-    const whileUnread = delivered.length;
+    // The targets in flight finish, no more start.
+    const whileUnread = await untilQuiet(() => delivered.length);
     read();
     const reports = await run;
     // The unread report and the two other targets that were in flight.
@@ -109,8 +103,8 @@ describe("scanTargets with a slow reader", () => {
       ended = true;
       return reports;
     });
-    while (delivered < 4) await sleep(50);
-    await sleep(200);
+    // Quiet for a second after the fourth report: time enough to end, were it not held.
+    expect(await untilQuiet(() => delivered)).toBe(4);
     expect(ended).toBe(false);
     read();
     expect(await run).toHaveLength(4);

@@ -13,8 +13,8 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
+import { untilQuiet } from "@tlsgate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   closeTlsFleet,
@@ -306,7 +306,6 @@ describe("scanTargets over worker threads", () => {
     let read: () => void = () => undefined;
     const unread = new Promise<void>((resolve) => (read = resolve));
     const delivered: number[] = [];
-    let deliveredWhileUnread = -1;
     const run = scanTargets(targets, {
       ...limits,
       timeoutMs: 20_000,
@@ -317,14 +316,8 @@ describe("scanTargets over worker threads", () => {
         return delivered.length === 1 ? unread : undefined;
       },
     });
-    // Until nothing more has come in for a second: the targets in flight finish, no more start.
-    let seen = -1;
-    for (let quiet = 0; quiet < 5;) {
-      await sleep(200);
-      quiet = delivered.length === seen && seen > 0 ? quiet + 1 : 0;
-      seen = delivered.length;
-    }
-    deliveredWhileUnread = delivered.length;
+    // The targets in flight finish, no more start.
+    const deliveredWhileUnread = await untilQuiet(() => delivered.length);
     read();
     const reports = await run;
     expect(startedThreads("reader")).toBe(2);
@@ -354,13 +347,8 @@ describe("scanTargets over worker threads", () => {
         return new Promise<void>(() => undefined);
       },
     });
-    // Until nothing more has come in for a second: every target in flight has reported.
-    let seen = -1;
-    for (let quiet = 0; quiet < 5;) {
-      await sleep(200);
-      quiet = delivered === seen && seen > 0 ? quiet + 1 : 0;
-      seen = delivered;
-    }
+    // Every target in flight has reported.
+    const seen = await untilQuiet(() => delivered);
     // Several reports wait on the reader; the run's signal carries the pool's two listeners.
     expect(delivered).toBeGreaterThan(1);
     expect(getEventListeners(run.signal, "abort")).toHaveLength(2);
